@@ -1,0 +1,24 @@
+//! The shared vocabulary of Tidings.
+//!
+//! Every other crate speaks in these types: a [`Source`] is an outlet's feed, an [`Entry`] is one
+//! item read from a feed, an [`Article`] is what a reader sees, keyed by its canonical URL, and a
+//! [`Story`] groups the articles that report one event. The types carry data and validation only;
+//! behaviour lives in the crates of each pipeline stage.
+//!
+//! Times are seconds since the Unix epoch, UTC ([`UnixSeconds`]): the store keeps them as
+//! integers so that SQLite and PostgreSQL read them the same way.
+
+mod article;
+mod entry;
+mod ids;
+mod source;
+mod story;
+
+pub use article::{Article, NewArticle};
+pub use entry::Entry;
+pub use ids::{ArticleId, JobId, SourceId, StoryId};
+pub use source::{FetchState, Source};
+pub use story::Story;
+
+/// Seconds since the Unix epoch, UTC.
+pub type UnixSeconds = i64;

@@ -1,0 +1,55 @@
+//! A source: one feed of one outlet, and how fetching it went.
+
+use crate::{SourceId, UnixSeconds};
+use serde::{Deserialize, Serialize};
+
+/// One feed Tidings reads, with the state of its last fetch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// The source's id.
+    pub id: SourceId,
+    /// The feed's address (after permanent redirects).
+    pub url: String,
+    /// The outlet's name as shown to readers ("DW", "BBC News").
+    pub name: String,
+    /// The outlet's home page, when known.
+    pub site_url: Option<String>,
+    /// The folder or section the operator filed it under ("World", "Europe").
+    pub category: Option<String>,
+    /// The language the operator or the feed declared (BCP 47, e.g. `en`, `de`).
+    pub language: Option<String>,
+    /// When the source was added.
+    pub created_at: UnixSeconds,
+    /// When the source is next due for a fetch.
+    pub next_fetch_at: UnixSeconds,
+    /// How the last fetch went.
+    pub fetch: FetchState,
+}
+
+/// The outcome of the latest fetches of a source, for the operator and the scheduler.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FetchState {
+    /// When the source was last fetched, successfully or not.
+    pub last_fetch_at: Option<UnixSeconds>,
+    /// When the source was last fetched successfully.
+    pub last_success_at: Option<UnixSeconds>,
+    /// The error of the last fetch, if it failed: a sentence a person can act on.
+    pub last_error: Option<String>,
+    /// How many fetches in a row have failed.
+    pub error_count: i64,
+    /// The `ETag` the server sent last, for a conditional GET.
+    pub etag: Option<String>,
+    /// The `Last-Modified` the server sent last, for a conditional GET.
+    pub last_modified: Option<String>,
+}
+
+impl FetchState {
+    /// A short word for the state: `new` (never fetched), `ok` or `error`.
+    pub fn status(&self) -> &'static str {
+        match (self.last_fetch_at, &self.last_error) {
+            (None, _) => "new",
+            (Some(_), None) => "ok",
+            (Some(_), Some(_)) => "error",
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The articles repository: each article once, keyed by its canonical URL.
+
+use crate::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use tidings_model::{Article, ArticleId, NewArticle, SourceId, StoryId};
+
+/// An article with the name of the outlet it came from, as lists and pages show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleListing {
+    /// The article.
+    pub article: Article,
+    /// The outlet's name.
+    pub source_name: String,
+}
+
+const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.url, a.title, a.standfirst, a.byline, \
+     a.credit, a.published_at, a.updated_at, a.fetched_at, a.language, a.body_text, a.body_html, \
+     a.image_url, s.name AS source_name";
+
+/// Reads and writes articles.
+#[derive(Debug, Clone, Copy)]
+pub struct Articles<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Articles<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Articles { pool }
+    }
+
+    /// Stores the articles of one fetch in one transaction. An article whose URL is already
+    /// stored is left as it is, so reading the same feed twice adds nothing. Returns how many
+    /// articles were new.
+    pub async fn insert_new(
+        &self,
+        source_id: SourceId,
+        articles: &[NewArticle],
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut inserted = 0;
+        for a in articles {
+            let done = sqlx::query(
+                "INSERT INTO articles (source_id, url, title, standfirst, byline, credit, \
+                 published_at, updated_at, fetched_at, sort_at, language, body_text, body_html, \
+                 image_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 ON CONFLICT (url) DO NOTHING",
+            )
+            .bind(source_id.0)
+            .bind(&a.url)
+            .bind(&a.title)
+            .bind(&a.standfirst)
+            .bind(&a.byline)
+            .bind(&a.credit)
+            .bind(a.published_at)
+            .bind(a.updated_at)
+            .bind(a.fetched_at)
+            .bind(a.shown_time())
+            .bind(&a.language)
+            .bind(&a.body_text)
+            .bind(&a.body_html)
+            .bind(&a.image_url)
+            .execute(&mut *tx)
+            .await?;
+            inserted += done.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    /// One article with its outlet's name.
+    pub async fn get(&self, id: ArticleId) -> Result<Option<ArticleListing>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = $1"
+        ));
+        let row = sqlx::query(sql).bind(id.0).fetch_optional(self.pool).await?;
+        Ok(row.as_ref().map(listing_from_row).transpose()?)
+    }
+
+    /// The newest articles, newest first.
+    pub async fn latest(&self, limit: i64, offset: i64) -> Result<Vec<ArticleListing>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
+             ORDER BY a.sort_at DESC, a.id DESC LIMIT $1 OFFSET $2"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(listing_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The newest articles of one source, newest first.
+    pub async fn by_source(
+        &self,
+        source_id: SourceId,
+        limit: i64,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
+             WHERE a.source_id = $1 ORDER BY a.sort_at DESC, a.id DESC LIMIT $2"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(source_id.0)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(listing_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// How many articles there are.
+    pub async fn count(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM articles")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// How many articles one source has.
+    pub async fn count_by_source(&self, source_id: SourceId) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM articles WHERE source_id = $1")
+            .bind(source_id.0)
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// How many distinct URLs the articles have: equal to [`Articles::count`] unless an article
+    /// was stored twice, which the schema forbids. Crash tests compare the two.
+    pub async fn count_distinct_urls(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(DISTINCT url) AS n FROM articles")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
+
+fn listing_from_row(row: &AnyRow) -> Result<ArticleListing, sqlx::Error> {
+    let story_id: Option<i64> = row.try_get("story_id")?;
+    Ok(ArticleListing {
+        article: Article {
+            id: ArticleId(row.try_get("id")?),
+            source_id: SourceId(row.try_get("source_id")?),
+            story_id: story_id.map(StoryId),
+            content: NewArticle {
+                url: row.try_get("url")?,
+                title: row.try_get("title")?,
+                standfirst: row.try_get("standfirst")?,
+                byline: row.try_get("byline")?,
+                credit: row.try_get("credit")?,
+                published_at: row.try_get("published_at")?,
+                updated_at: row.try_get("updated_at")?,
+                fetched_at: row.try_get("fetched_at")?,
+                language: row.try_get("language")?,
+                body_text: row.try_get("body_text")?,
+                body_html: row.try_get("body_html")?,
+                image_url: row.try_get("image_url")?,
+            },
+        },
+        source_name: row.try_get("source_name")?,
+    })
+}

@@ -1,0 +1,44 @@
+//! The schema's migrations, embedded in the binary, one directory per dialect.
+//!
+//! sqlx's `migrate!` macro would need the `macros` feature, which builds both database drivers
+//! a second time for the compiler; the migrations are few, so they are listed here instead.
+
+use crate::Backend;
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+/// One migration: its version, its name, and its SQL for SQLite and for PostgreSQL.
+struct Step {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const STEPS: &[Step] = &[Step {
+    version: 1,
+    name: "init",
+    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+    postgres: include_str!("../migrations/postgres/0001_init.sql"),
+}];
+
+/// The migrator for one backend.
+pub(crate) fn migrator(backend: Backend) -> Migrator {
+    let migrations = STEPS
+        .iter()
+        .map(|step| {
+            let sql = match backend {
+                Backend::Sqlite => step.sqlite,
+                Backend::Postgres => step.postgres,
+            };
+            Migration::new(
+                step.version,
+                step.name.into(),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}

@@ -1,0 +1,197 @@
+//! The sources repository: the feeds Tidings reads and how fetching each one went.
+
+use crate::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use tidings_model::{FetchState, Source, SourceId, UnixSeconds};
+
+/// A source to add.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewSource {
+    /// The feed's address.
+    pub url: String,
+    /// The outlet's name; the feed's own title replaces an empty one at the first fetch.
+    pub name: String,
+    /// The outlet's home page.
+    pub site_url: Option<String>,
+    /// The folder or section to file it under.
+    pub category: Option<String>,
+    /// Its language, when known.
+    pub language: Option<String>,
+}
+
+/// What a successful fetch tells the store about a source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FetchSuccess {
+    /// When the fetch happened.
+    pub at: UnixSeconds,
+    /// When to fetch it next.
+    pub next_fetch_at: UnixSeconds,
+    /// The new `ETag`, if the server sent one.
+    pub etag: Option<String>,
+    /// The new `Last-Modified`, if the server sent one.
+    pub last_modified: Option<String>,
+    /// The feed's own title, used when the source has no name yet.
+    pub feed_title: Option<String>,
+}
+
+const COLUMNS: &str = "id, url, name, site_url, category, language, created_at, next_fetch_at, \
+     last_fetch_at, last_success_at, last_error, error_count, etag, last_modified";
+
+/// Reads and writes sources.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Sources<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Sources { pool }
+    }
+
+    /// Adds a source, due for a fetch at once. Fails with [`StoreError::AlreadyExists`] when its
+    /// URL is already a source.
+    pub async fn add(&self, new: &NewSource, now: UnixSeconds) -> Result<Source, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO sources (url, name, site_url, category, language, created_at, \
+             next_fetch_at, error_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) RETURNING id",
+        )
+        .bind(&new.url)
+        .bind(&new.name)
+        .bind(&new.site_url)
+        .bind(&new.category)
+        .bind(&new.language)
+        .bind(now)
+        .fetch_one(self.pool)
+        .await
+        .map_err(|err| {
+            if StoreError::is_unique_violation(&err) {
+                StoreError::AlreadyExists(format!("source {}", new.url))
+            } else {
+                err.into()
+            }
+        })?;
+        let id = SourceId(row.try_get("id")?);
+        self.get(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("source {id}")))
+    }
+
+    /// One source by id.
+    pub async fn get(&self, id: SourceId) -> Result<Option<Source>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM sources WHERE id = $1"));
+        let row = sqlx::query(sql).bind(id.0).fetch_optional(self.pool).await?;
+        Ok(row.as_ref().map(source_from_row).transpose()?)
+    }
+
+    /// One source by its feed URL.
+    pub async fn find_by_url(&self, url: &str) -> Result<Option<Source>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM sources WHERE url = $1"));
+        let row = sqlx::query(sql).bind(url).fetch_optional(self.pool).await?;
+        Ok(row.as_ref().map(source_from_row).transpose()?)
+    }
+
+    /// Every source, by category and name.
+    pub async fn list(&self) -> Result<Vec<Source>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM sources ORDER BY COALESCE(category, ''), name, id"
+        ));
+        let rows = sqlx::query(sql).fetch_all(self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(source_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// How many sources there are.
+    pub async fn count(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM sources")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Removes a source and its articles. Returns whether it existed.
+    pub async fn remove(&self, id: SourceId) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sources WHERE id = $1")
+            .bind(id.0)
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The sources due for a fetch at `now`, most overdue first.
+    pub async fn due(&self, now: UnixSeconds, limit: i64) -> Result<Vec<SourceId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM sources WHERE next_fetch_at <= $1 ORDER BY next_fetch_at, id LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok(SourceId(row.try_get("id")?)))
+            .collect()
+    }
+
+    /// Records a successful fetch: clears the error, stores the validators for the next
+    /// conditional GET and names a nameless source after its feed.
+    pub async fn record_success(&self, id: SourceId, ok: &FetchSuccess) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sources SET last_fetch_at = $2, last_success_at = $2, last_error = NULL, \
+             error_count = 0, next_fetch_at = $3, etag = $4, last_modified = $5, \
+             name = CASE WHEN name = '' AND $6 <> '' THEN $6 ELSE name END WHERE id = $1",
+        )
+        .bind(id.0)
+        .bind(ok.at)
+        .bind(ok.next_fetch_at)
+        .bind(&ok.etag)
+        .bind(&ok.last_modified)
+        .bind(ok.feed_title.clone().unwrap_or_default())
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed fetch with its error, and when to try again.
+    pub async fn record_failure(
+        &self,
+        id: SourceId,
+        at: UnixSeconds,
+        error: &str,
+        next_fetch_at: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sources SET last_fetch_at = $2, last_error = $3, \
+             error_count = error_count + 1, next_fetch_at = $4 WHERE id = $1",
+        )
+        .bind(id.0)
+        .bind(at)
+        .bind(error)
+        .bind(next_fetch_at)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+fn source_from_row(row: &AnyRow) -> Result<Source, sqlx::Error> {
+    Ok(Source {
+        id: SourceId(row.try_get("id")?),
+        url: row.try_get("url")?,
+        name: row.try_get("name")?,
+        site_url: row.try_get("site_url")?,
+        category: row.try_get("category")?,
+        language: row.try_get("language")?,
+        created_at: row.try_get("created_at")?,
+        next_fetch_at: row.try_get("next_fetch_at")?,
+        fetch: FetchState {
+            last_fetch_at: row.try_get("last_fetch_at")?,
+            last_success_at: row.try_get("last_success_at")?,
+            last_error: row.try_get("last_error")?,
+            error_count: row.try_get("error_count")?,
+            etag: row.try_get("etag")?,
+            last_modified: row.try_get("last_modified")?,
+        },
+    })
+}

@@ -1,0 +1,135 @@
+//! Opening the database: the pool, per-connection settings, and migrations.
+
+use crate::{Articles, Backend, Jobs, Sources, StoreError, migrations};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+/// How to open a [`Store`].
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// The most connections the pool keeps open.
+    pub max_connections: u32,
+    /// PostgreSQL only: the schema to keep Tidings' tables in (created if missing).
+    /// `None` keeps them in the connection's default schema.
+    pub postgres_schema: Option<String>,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            max_connections: 8,
+            postgres_schema: None,
+        }
+    }
+}
+
+/// A handle to the database. Cheap to clone: clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://PATH?mode=rwc` or `postgres://…`) and brings its
+    /// schema up to date.
+    ///
+    /// SQLite connections use WAL, a busy timeout and foreign keys; PostgreSQL connections use
+    /// the schema of [`StoreOptions::postgres_schema`] when one is given.
+    pub async fn open(url: &str, options: StoreOptions) -> Result<Store, StoreError> {
+        let backend =
+            Backend::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_string()))?;
+        install_default_drivers();
+        let schema = match backend {
+            Backend::Postgres => options.postgres_schema.clone(),
+            Backend::Sqlite => None,
+        };
+        if let Some(schema) = &schema {
+            create_schema(url, schema).await?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                let schema = schema.clone();
+                Box::pin(async move {
+                    match backend {
+                        Backend::Sqlite => {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                        }
+                        Backend::Postgres => {
+                            if let Some(schema) = schema {
+                                let set = format!("SET search_path TO {}", quote_ident(&schema));
+                                conn.execute(sqlx::AssertSqlSafe(set)).await?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
+        migrations::migrator(backend).run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// The database engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The sources repository.
+    pub fn sources(&self) -> Sources<'_> {
+        Sources::new(&self.pool)
+    }
+
+    /// The articles repository.
+    pub fn articles(&self) -> Articles<'_> {
+        Articles::new(&self.pool)
+    }
+
+    /// The durable job queue.
+    pub fn jobs(&self) -> Jobs<'_> {
+        Jobs::new(&self.pool, self.backend)
+    }
+
+    /// Answers whether the database is reachable, for health checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for queries in flight.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Creates a PostgreSQL schema if it does not exist yet.
+async fn create_schema(url: &str, schema: &str) -> Result<(), StoreError> {
+    let pool = AnyPoolOptions::new().max_connections(1).connect(url).await?;
+    let create = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema));
+    pool.execute(sqlx::AssertSqlSafe(create)).await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// Quotes an SQL identifier, doubling any quote inside it.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_ident;
+
+    #[test]
+    fn identifiers_are_quoted_safely() {
+        assert_eq!(quote_ident("t_1"), "\"t_1\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
+}

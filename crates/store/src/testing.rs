@@ -1,0 +1,85 @@
+//! Test support: run one test body against every backend the machine offers.
+//!
+//! SQLite always runs, in a fresh temporary file. PostgreSQL runs when
+//! `TIDINGS_TEST_DATABASE_URL` is set (`.ci/run` sets it), each run in a fresh schema that is
+//! dropped afterwards. In CI (`CI` set) a missing PostgreSQL URL is an error, not a skip.
+
+use crate::{Backend, Store, StoreOptions};
+use sqlx::Executor;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The environment variable that names the PostgreSQL database tests may use.
+pub const TEST_DATABASE_URL: &str = "TIDINGS_TEST_DATABASE_URL";
+
+static NEXT_SCHEMA: AtomicU32 = AtomicU32::new(0);
+
+/// The PostgreSQL URL for tests, if any; panics in CI when it is missing.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var(TEST_DATABASE_URL) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("{TEST_DATABASE_URL} must be set in CI: the store tests run on PostgreSQL too")
+        }
+        _ => {
+            eprintln!("note: {TEST_DATABASE_URL} is not set; PostgreSQL part skipped");
+            None
+        }
+    }
+}
+
+/// A fresh schema name, unique to this process and call.
+pub fn fresh_schema_name() -> String {
+    let n = NEXT_SCHEMA.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("tidings_test_{}_{}_{}", std::process::id(), n, nanos)
+}
+
+/// Runs `test` once on a fresh SQLite store and once on a fresh PostgreSQL schema (when
+/// available), naming the backend in the argument.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+    let store = Store::open(&url, StoreOptions::default())
+        .await
+        .expect("open SQLite store");
+    assert_eq!(store.backend(), Backend::Sqlite);
+    test(store.clone()).await;
+    store.close().await;
+
+    if let Some(url) = postgres_url() {
+        let schema = fresh_schema_name();
+        let options = StoreOptions {
+            max_connections: 4,
+            postgres_schema: Some(schema.clone()),
+        };
+        let store = Store::open(&url, options)
+            .await
+            .expect("open PostgreSQL store");
+        assert_eq!(store.backend(), Backend::Postgres);
+        test(store.clone()).await;
+        store.close().await;
+        drop_schema(&url, &schema).await;
+    }
+}
+
+/// Drops a test schema and everything in it.
+pub async fn drop_schema(url: &str, schema: &str) {
+    sqlx::any::install_default_drivers();
+    if let Ok(pool) = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+    {
+        let sql = format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+        let _ = pool.execute(sqlx::AssertSqlSafe(sql)).await;
+        pool.close().await;
+    }
+}

@@ -1,0 +1,161 @@
+//! Sources and articles, on every backend.
+
+use tidings_model::NewArticle;
+use tidings_store::testing::each_backend;
+use tidings_store::{FetchSuccess, NewSource, StoreError};
+
+fn article(url: &str, title: &str, published: i64) -> NewArticle {
+    NewArticle {
+        url: url.to_string(),
+        title: title.to_string(),
+        standfirst: Some("Standfirst".into()),
+        byline: Some("Jane Doe".into()),
+        credit: None,
+        published_at: Some(published),
+        updated_at: None,
+        fetched_at: published + 60,
+        language: Some("en".into()),
+        body_text: "Body text.".into(),
+        body_html: "<p>Body text.</p>".into(),
+        image_url: None,
+    }
+}
+
+#[tokio::test]
+async fn sources_are_added_listed_found_and_removed() {
+    each_backend(|store| async move {
+        let sources = store.sources();
+        let new = NewSource {
+            url: "https://example.org/feed.xml".into(),
+            name: "Example".into(),
+            category: Some("World".into()),
+            ..NewSource::default()
+        };
+        let added = sources.add(&new, 1_000).await.expect("add");
+        assert_eq!(added.url, new.url);
+        assert_eq!(added.name, "Example");
+        assert_eq!(added.next_fetch_at, 1_000, "a new source is due at once");
+        assert_eq!(added.fetch.status(), "new");
+
+        match sources.add(&new, 1_001).await {
+            Err(StoreError::AlreadyExists(what)) => assert!(what.contains("example.org")),
+            other => panic!("adding a URL twice must fail clearly, got {other:?}"),
+        }
+
+        let found = sources.find_by_url(&new.url).await.expect("find");
+        assert_eq!(found.as_ref().map(|s| s.id), Some(added.id));
+        assert_eq!(sources.list().await.expect("list").len(), 1);
+        assert_eq!(sources.due(999, 10).await.expect("due"), vec![]);
+        assert_eq!(sources.due(1_000, 10).await.expect("due"), vec![added.id]);
+
+        assert!(sources.remove(added.id).await.expect("remove"));
+        assert!(!sources.remove(added.id).await.expect("remove again"));
+        assert_eq!(sources.count().await.expect("count"), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn fetch_outcomes_are_recorded() {
+    each_backend(|store| async move {
+        let sources = store.sources();
+        let nameless = NewSource {
+            url: "https://example.org/rss".into(),
+            ..NewSource::default()
+        };
+        let source = sources.add(&nameless, 0).await.expect("add");
+
+        sources
+            .record_failure(source.id, 10, "HTTP 500 Internal Server Error", 70)
+            .await
+            .expect("failure");
+        sources
+            .record_failure(source.id, 70, "HTTP 500 Internal Server Error", 190)
+            .await
+            .expect("failure");
+        let failed = sources.get(source.id).await.expect("get").expect("exists");
+        assert_eq!(failed.fetch.status(), "error");
+        assert_eq!(failed.fetch.error_count, 2);
+        assert_eq!(
+            failed.fetch.last_error.as_deref(),
+            Some("HTTP 500 Internal Server Error")
+        );
+        assert_eq!(failed.next_fetch_at, 190);
+
+        let ok = FetchSuccess {
+            at: 200,
+            next_fetch_at: 1100,
+            etag: Some("\"v1\"".into()),
+            last_modified: Some("Wed, 25 Nov 2026 10:00:00 GMT".into()),
+            feed_title: Some("Example News".into()),
+        };
+        sources.record_success(source.id, &ok).await.expect("success");
+        let fine = sources.get(source.id).await.expect("get").expect("exists");
+        assert_eq!(fine.fetch.status(), "ok");
+        assert_eq!(fine.fetch.error_count, 0);
+        assert_eq!(fine.fetch.last_error, None);
+        assert_eq!(fine.fetch.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(fine.name, "Example News", "a nameless source takes the feed's title");
+
+        let renamed = FetchSuccess {
+            feed_title: Some("Another Title".into()),
+            ..ok
+        };
+        sources.record_success(source.id, &renamed).await.expect("success");
+        let kept = sources.get(source.id).await.expect("get").expect("exists");
+        assert_eq!(kept.name, "Example News", "a named source keeps its name");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_article_is_stored_once_per_canonical_url() {
+    each_backend(|store| async move {
+        let source = store
+            .sources()
+            .add(
+                &NewSource {
+                    url: "https://example.org/feed".into(),
+                    name: "Example".into(),
+                    ..NewSource::default()
+                },
+                0,
+            )
+            .await
+            .expect("add");
+        let batch = vec![
+            article("https://example.org/a", "A", 100),
+            article("https://example.org/b", "B", 300),
+            article("https://example.org/c", "C", 200),
+        ];
+        let articles = store.articles();
+        assert_eq!(articles.insert_new(source.id, &batch).await.expect("insert"), 3);
+        assert_eq!(articles.insert_new(source.id, &batch).await.expect("again"), 0);
+        let mut more = batch.clone();
+        more.push(article("https://example.org/d", "D", 400));
+        assert_eq!(articles.insert_new(source.id, &more).await.expect("more"), 1);
+        assert_eq!(articles.count().await.expect("count"), 4);
+        assert_eq!(articles.count_distinct_urls().await.expect("distinct"), 4);
+
+        let latest = articles.latest(10, 0).await.expect("latest");
+        let titles: Vec<&str> = latest.iter().map(|l| l.article.content.title.as_str()).collect();
+        assert_eq!(titles, vec!["D", "B", "C", "A"], "newest first");
+        assert_eq!(latest[0].source_name, "Example");
+        let page2 = articles.latest(2, 2).await.expect("page 2");
+        assert_eq!(page2.len(), 2);
+        assert_eq!(page2[0].article.content.title, "C");
+
+        let one = articles
+            .get(latest[1].article.id)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(one.article.content, batch[1]);
+        assert_eq!(articles.by_source(source.id, 2).await.expect("by source").len(), 2);
+        assert_eq!(articles.count_by_source(source.id).await.expect("n"), 4);
+
+        assert!(store.sources().remove(source.id).await.expect("remove"));
+        assert_eq!(articles.count().await.expect("count"), 0, "articles go with their source");
+    })
+    .await;
+}
