@@ -1,0 +1,159 @@
+//! What an element's `class` and `id` say about it: boilerplate, main content, hidden,
+//! byline, caption.
+//!
+//! Class and id values are split into lowercase words at every non-alphanumeric character
+//! and at camelCase boundaries (`articleBody` → `article`, `body`), and the words are looked
+//! up in fixed lists. Matching whole words, not substrings, keeps `head` from matching `ad`.
+
+/// The element is boilerplate: sharing, ads, related links, comments, navigation, …
+pub(crate) const NEGATIVE: u16 = 1;
+/// The element's name says it holds the main content (article, story, entry, body text).
+pub(crate) const POSITIVE: u16 = 1 << 1;
+/// The element is hidden from readers (screen-reader text, `hidden` classes).
+pub(crate) const HIDDEN: u16 = 1 << 2;
+/// The element holds a byline or author information.
+pub(crate) const BYLINE: u16 = 1 << 3;
+/// The element is a caption or image credit.
+pub(crate) const CAPTION: u16 = 1 << 4;
+/// The element is a comment section (stronger than [`NEGATIVE`]).
+pub(crate) const COMMENTS: u16 = 1 << 5;
+/// The element's name says it is the article body proper (`articleBody`, `story-body`,
+/// `entry-content`, `post-content`, …).
+pub(crate) const BODY: u16 = 1 << 6;
+
+/// Classifies an element from its `class` and `id` attribute values.
+pub(crate) fn classify(class: &str, id: &str) -> u16 {
+    let mut flags = 0;
+    for value in [class, id] {
+        for name in value.split_ascii_whitespace() {
+            flags |= classify_name(name);
+        }
+    }
+    flags
+}
+
+/// Classifies one class name or id.
+fn classify_name(name: &str) -> u16 {
+    let lower_whole = name.to_ascii_lowercase();
+    match lower_whole.as_str() {
+        "hidden" | "hide" | "is-hidden" | "u-hidden" | "d-none" | "sr-only" | "visually-hidden"
+        | "visuallyhidden" | "screen-reader-text" | "screen-reader-only" | "screenreader"
+        | "element-invisible" | "invisible" | "offscreen" | "a11y-hidden" | "sr-text" => {
+            return HIDDEN;
+        }
+        _ => {}
+    }
+    let mut flags = 0;
+    let mut prev_body_word = false;
+    let mut prev_no = false;
+    for_each_word(name, |word| {
+        let f = classify_word(word);
+        // "no-ads", "noads": the element is not an ad.
+        if prev_no && f & NEGATIVE != 0 {
+            prev_no = false;
+            return;
+        }
+        flags |= f;
+        let body_word = matches!(
+            word,
+            "article" | "story" | "entry" | "post" | "content" | "news" | "blog" | "main" | "page"
+        );
+        if prev_body_word
+            && matches!(
+                word,
+                "body" | "content" | "text" | "copy" | "entry" | "contents" | "inner" | "main"
+            )
+        {
+            flags |= BODY;
+        }
+        if matches!(word, "articlebody" | "storybody" | "bodytext" | "richtext" | "postbody") {
+            flags |= BODY;
+        }
+        prev_body_word = body_word;
+        prev_no = matches!(word, "no" | "non" | "not");
+    });
+    flags
+}
+
+/// Calls `f` with each lowercase word of `name`.
+fn for_each_word(name: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::with_capacity(24);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            let upper = c.is_ascii_uppercase();
+            if upper && prev_lower && !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            word.push(c.to_ascii_lowercase());
+        } else {
+            if !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+            prev_lower = false;
+        }
+    }
+    if !word.is_empty() {
+        f(&word);
+    }
+}
+
+/// Classifies one lowercase word.
+fn classify_word(word: &str) -> u16 {
+    match word {
+        "comment" | "comments" | "commenting" | "disqus" | "discussion" | "respond"
+        | "replies" | "livefyre" | "coral" => NEGATIVE | COMMENTS,
+        "ad" | "ads" | "adv" | "advert" | "adverts" | "advertisement" | "advertising"
+        | "adsense" | "adslot" | "adunit" | "adwrap" | "adcontainer" | "dfp" | "banner"
+        | "sponsor" | "sponsored" | "sponsors" | "promo" | "promos" | "promoted" | "promotion"
+        | "outbrain" | "taboola" | "zergnet" | "newsletter" | "newsletters" | "subscribe"
+        | "subscription" | "signup" | "share" | "shares" | "sharing" | "sharebar"
+        | "sharethis" | "addthis" | "social" | "socials" | "related" | "recommended"
+        | "recommendations" | "recirc" | "recirculation" | "trending" | "popular"
+        | "mostread" | "sidebar" | "rail" | "widget" | "widgets" | "nav" | "navbar"
+        | "navigation" | "menu" | "breadcrumb" | "breadcrumbs" | "footer" | "masthead"
+        | "header" | "cookie" | "cookies" | "consent" | "gdpr" | "popup" | "modal"
+        | "overlay" | "toolbar" | "tools" | "print" | "pagination" | "pager" | "tags"
+        | "tagged" | "keywords" | "topics" | "skip" | "jump" | "ticker" | "login"
+        | "rating" | "poll" | "readmore" | "prevnext" | "icon" | "icons" | "btn" | "cta"
+        | "follow" | "donate" | "donation" | "paywall" | "teaser" | "teasers" | "more"
+        | "next" | "prev" | "previous" | "tooltip" | "dropdown" | "offcanvas" | "alert" => {
+            NEGATIVE
+        }
+        "byline" | "bylines" | "author" | "authors" | "contributor" | "dateline" | "bio"
+        | "timestamp" | "date" | "dates" | "published" | "updated" | "meta" | "metadata"
+        | "posted" | "signature" => NEGATIVE | BYLINE,
+        "caption" | "captions" | "figcaption" | "credit" | "credits" | "photocredit"
+        | "copyright" => NEGATIVE | CAPTION,
+        "article" | "articlebody" | "story" | "storybody" | "entry" | "content" | "post"
+        | "postbody" | "body" | "text" | "bodytext" | "richtext" | "blog" | "main" => POSITIVE,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_split_at_case_and_punctuation() {
+        let mut words = Vec::new();
+        for_each_word("articleBody__inner-2", |w| words.push(w.to_string()));
+        assert_eq!(words, ["article", "body", "inner", "2"]);
+    }
+
+    #[test]
+    fn boilerplate_and_content_are_told_apart() {
+        assert_ne!(classify("social-share-bar", "") & NEGATIVE, 0);
+        assert_eq!(classify("header-wrap", "") & NEGATIVE, NEGATIVE);
+        assert_eq!(classify("heading", "") & NEGATIVE, 0);
+        assert_ne!(classify("", "articleBody") & BODY, 0);
+        assert_ne!(classify("entry-content", "") & BODY, 0);
+        assert_eq!(classify("no-ads", "") & NEGATIVE, 0);
+        assert_ne!(classify("sr-only", "") & HIDDEN, 0);
+        assert_ne!(classify("article__byline", "") & BYLINE, 0);
+    }
+}
