@@ -1,0 +1,166 @@
+//! A feed entry into an article: the canonical URL, a plain-text headline, sanitised body HTML
+//! and its plain text, the standfirst and the byline.
+
+use crate::html_text::{sanitize, to_text};
+use tidings_model::{Entry, NewArticle, UnixSeconds};
+use url::Url;
+
+/// The most HTML of one entry that is read. A long article is ~50 KB of HTML; the cap keeps a
+/// hostile entry (say, 100,000 nested elements, which html5ever parses in quadratic time) from
+/// stalling a worker.
+pub const MAX_CONTENT_BYTES: usize = 256 * 1024;
+
+/// Turns a feed entry into an article, or `None` when it has no usable link (an article is
+/// keyed by its URL, so an entry without one cannot be stored).
+pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArticle> {
+    let url = canonical_url(entry.url.as_deref()?)?;
+    let content_html = entry
+        .content_html
+        .as_deref()
+        .or(entry.summary_html.as_deref())
+        .unwrap_or_default();
+    let content_html = truncate(content_html, MAX_CONTENT_BYTES);
+    let body_html = sanitize(content_html, Some(&url));
+    let body_text = to_text(&body_html);
+    let summary_text = entry
+        .summary_html
+        .as_deref()
+        .map(|s| to_text(truncate(s, MAX_CONTENT_BYTES)))
+        .unwrap_or_default();
+    // The summary is a standfirst only when there is a separate body it does not just repeat.
+    let standfirst = (entry.content_html.is_some()
+        && !summary_text.is_empty()
+        && !body_text.starts_with(summary_text.trim_end_matches('…').trim_end_matches("...")))
+    .then_some(summary_text);
+    let title = entry
+        .title
+        .as_deref()
+        .map(to_text)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| headline_from(&body_text));
+    let byline = (!entry.authors.is_empty()).then(|| entry.authors.join(", "));
+    Some(NewArticle {
+        url,
+        title,
+        standfirst,
+        byline,
+        credit: None,
+        published_at: entry.published.or(entry.updated),
+        updated_at: entry.updated,
+        fetched_at,
+        language: entry.language.clone(),
+        body_text,
+        body_html,
+        image_url: entry.image_url.clone(),
+    })
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The article's key: an absolute http(s) URL without its fragment.
+///
+/// Tracking parameters, AMP and mobile variants are the Stories stage's work; here only what
+/// can never name a different page is removed.
+pub fn canonical_url(link: &str) -> Option<String> {
+    let mut url = Url::parse(link.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    url.set_fragment(None);
+    Some(url.to_string())
+}
+
+/// A headline for an untitled entry: the start of its text, cut at a word.
+fn headline_from(body: &str) -> String {
+    let first = body.lines().next().unwrap_or_default();
+    if first.chars().count() <= 90 {
+        return if first.is_empty() { "(untitled)".to_string() } else { first.to_string() };
+    }
+    let cut: String = first.chars().take(90).collect();
+    match cut.rfind(' ') {
+        Some(space) => format!("{}…", &cut[..space]),
+        None => format!("{cut}…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> Entry {
+        Entry {
+            guid: Some("g1".into()),
+            url: Some("https://news.example/world/bridge#comments".into()),
+            title: Some("Bridge <em>reopens</em> &amp; more".into()),
+            summary_html: Some("<p>The bridge is open.</p>".into()),
+            content_html: Some(
+                "<p>After two years, the harbour bridge reopened.</p><p>More.</p><script>x()</script>"
+                    .into(),
+            ),
+            authors: vec!["Ana Ruiz".into(), "Li Wei".into()],
+            published: Some(100),
+            updated: Some(200),
+            image_url: None,
+            categories: vec![],
+            language: Some("en".into()),
+        }
+    }
+
+    #[test]
+    fn a_full_entry_becomes_an_article() {
+        let a = entry_to_article(&entry(), 300).expect("article");
+        assert_eq!(a.url, "https://news.example/world/bridge");
+        assert_eq!(a.title, "Bridge reopens & more");
+        assert_eq!(a.standfirst.as_deref(), Some("The bridge is open."));
+        assert_eq!(a.byline.as_deref(), Some("Ana Ruiz, Li Wei"));
+        assert_eq!(a.body_text, "After two years, the harbour bridge reopened.\n\nMore.");
+        assert!(!a.body_html.contains("script"));
+        assert_eq!(a.published_at, Some(100));
+        assert_eq!(a.fetched_at, 300);
+    }
+
+    #[test]
+    fn a_summary_only_entry_uses_it_as_body_without_repeating_it() {
+        let mut e = entry();
+        e.content_html = None;
+        let a = entry_to_article(&e, 300).expect("article");
+        assert_eq!(a.body_text, "The bridge is open.");
+        assert_eq!(a.standfirst, None);
+    }
+
+    #[test]
+    fn entries_without_a_usable_link_are_skipped() {
+        let mut e = entry();
+        e.url = None;
+        assert!(entry_to_article(&e, 0).is_none());
+        e.url = Some("javascript:alert(1)".into());
+        assert!(entry_to_article(&e, 0).is_none());
+    }
+
+    #[test]
+    fn oversized_content_is_cut_at_the_cap() {
+        let mut e = entry();
+        e.content_html = Some(format!("<p>{}</p>", "ü".repeat(MAX_CONTENT_BYTES)));
+        let a = entry_to_article(&e, 0).expect("article");
+        assert!(a.body_text.len() <= MAX_CONTENT_BYTES);
+        assert!(a.body_text.len() > MAX_CONTENT_BYTES / 2);
+    }
+
+    #[test]
+    fn untitled_entries_get_a_headline_from_their_text() {
+        let mut e = entry();
+        e.title = None;
+        let a = entry_to_article(&e, 0).expect("article");
+        assert_eq!(a.title, "After two years, the harbour bridge reopened.");
+    }
+}

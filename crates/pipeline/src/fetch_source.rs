@@ -1,0 +1,152 @@
+//! The `fetch_source` job: fetch a source's feed, parse it, store its new articles, and record
+//! how it went on the source.
+//!
+//! A source's own failures (unreachable, HTTP errors, not a feed, too large) are recorded on the
+//! source with a clear message and a back-off; they complete the job. Only the pipeline's own
+//! failures (the database) fail the job, so it is retried.
+
+use crate::entry_to_article::entry_to_article;
+use crate::time::now_secs;
+use crate::{Pipeline, PipelineError};
+use std::time::Duration;
+use tidings_fetch::{Document, Fetched, Validators};
+use tidings_model::{Source, SourceId, UnixSeconds};
+use tidings_store::FetchSuccess;
+
+/// What one fetch of a source did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchReport {
+    /// Entries the feed held.
+    pub entries: usize,
+    /// Articles that were new.
+    pub new_articles: u64,
+    /// Whether the server said the feed had not changed.
+    pub not_modified: bool,
+    /// The error recorded on the source, if the fetch failed.
+    pub error: Option<String>,
+}
+
+/// Fetches one source and stores what is new. A source removed meanwhile is skipped.
+pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport, PipelineError> {
+    let Some(source) = pipeline.store.sources().get(source_id).await? else {
+        return Ok(FetchReport::default());
+    };
+    let started = now_secs();
+    let fetched = match pipeline.bundled.get(&source.url) {
+        Some(bytes) => Ok(Fetched::Document(Document {
+            final_url: source.url.clone(),
+            content_type: None,
+            validators: Validators::default(),
+            body: bytes.clone().into(),
+        })),
+        None => {
+            let validators = Validators {
+                etag: source.fetch.etag.clone(),
+                last_modified: source.fetch.last_modified.clone(),
+            };
+            pipeline.fetcher.get(&source.url, &validators).await
+        }
+    };
+    let report = match fetched {
+        Err(err) => fail(pipeline, &source, started, &err.to_string()).await?,
+        Ok(Fetched::NotModified) => {
+            let ok = success(pipeline, started, source.fetch.etag.clone(), source.fetch.last_modified.clone(), None);
+            pipeline.store.sources().record_success(source.id, &ok).await?;
+            FetchReport {
+                not_modified: true,
+                ..FetchReport::default()
+            }
+        }
+        Ok(Fetched::Document(doc)) => match tidings_feeds::parse_feed(&doc.body, &doc.final_url) {
+            Err(err) => fail(pipeline, &source, started, &err.to_string()).await?,
+            Ok(feed) => {
+                let fetched_at = now_secs();
+                let articles: Vec<_> = feed
+                    .entries
+                    .iter()
+                    .filter_map(|entry| entry_to_article(entry, fetched_at))
+                    .collect();
+                let new_articles = pipeline.store.articles().insert_new(source.id, &articles).await?;
+                let ok = success(pipeline, started, doc.validators.etag, doc.validators.last_modified, feed.title);
+                pipeline.store.sources().record_success(source.id, &ok).await?;
+                FetchReport {
+                    entries: feed.entries.len(),
+                    new_articles,
+                    ..FetchReport::default()
+                }
+            }
+        },
+    };
+    match &report.error {
+        None => tracing::info!(
+            source = %source.id, name = %source.name, entries = report.entries,
+            new = report.new_articles, not_modified = report.not_modified, "fetched"
+        ),
+        Some(error) => tracing::warn!(
+            source = %source.id, name = %source.name, url = %source.url, %error, "fetch failed"
+        ),
+    }
+    Ok(report)
+}
+
+fn success(
+    pipeline: &Pipeline,
+    at: UnixSeconds,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    feed_title: Option<String>,
+) -> FetchSuccess {
+    FetchSuccess {
+        at,
+        next_fetch_at: at + secs(pipeline.settings.poll_interval),
+        etag,
+        last_modified,
+        feed_title,
+    }
+}
+
+async fn fail(
+    pipeline: &Pipeline,
+    source: &Source,
+    at: UnixSeconds,
+    error: &str,
+) -> Result<FetchReport, PipelineError> {
+    let delay = error_delay(
+        pipeline.settings.error_delay,
+        pipeline.settings.max_error_delay,
+        source.fetch.error_count,
+    );
+    pipeline
+        .store
+        .sources()
+        .record_failure(source.id, at, error, at + secs(delay))
+        .await?;
+    Ok(FetchReport {
+        error: Some(error.to_string()),
+        ..FetchReport::default()
+    })
+}
+
+/// The wait before the next fetch of a source that has failed `earlier_failures` times in a
+/// row before this one: `first × 2^earlier_failures`, at most `max`.
+pub fn error_delay(first: Duration, max: Duration, earlier_failures: i64) -> Duration {
+    let exponent = earlier_failures.clamp(0, 30) as u32;
+    first.checked_mul(1 << exponent).unwrap_or(max).min(max)
+}
+
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failing_sources_back_off_exponentially() {
+        let first = Duration::from_secs(60);
+        let max = Duration::from_secs(600);
+        let waits: Vec<u64> = (0..6).map(|n| error_delay(first, max, n).as_secs()).collect();
+        assert_eq!(waits, vec![60, 120, 240, 480, 600, 600]);
+    }
+}

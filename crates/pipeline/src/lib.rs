@@ -1,0 +1,26 @@
+//! The scheduler and the job handlers that walk each source through the pipeline.
+//!
+//! ```text
+//! scheduler ──enqueue──▶ jobs table ──claim──▶ worker ──▶ fetch ▶ parse ▶ articles
+//! ```
+//!
+//! The [`scheduler`] finds sources that are due and enqueues one `fetch_source` [`Task`] per
+//! source (keyed, so never twice), and reclaims the jobs of workers that died. Each [`worker`]
+//! claims a job with a lease, keeps the lease alive while it works, and completes or fails it.
+//! The [`fetch_source`] handler fetches the feed, parses it, turns its entries into articles
+//! ([`entry_to_article`]) and stores the new ones in one transaction. Every step is idempotent:
+//! articles are keyed by canonical URL, so a job run twice after a crash adds nothing.
+
+pub mod entry_to_article;
+mod error;
+pub mod fetch_source;
+pub mod html_text;
+mod pipeline;
+pub mod scheduler;
+mod task;
+mod time;
+pub mod worker;
+
+pub use error::PipelineError;
+pub use pipeline::{BundledDocuments, Pipeline, PipelineSettings};
+pub use task::Task;

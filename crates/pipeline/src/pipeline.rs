@@ -1,0 +1,117 @@
+//! The pipeline's shared state and how to run it.
+
+use crate::time::now_ms;
+use crate::{PipelineError, scheduler, worker};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tidings_fetch::Fetcher;
+use tidings_store::{RetryPolicy, Store};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// Documents the pipeline reads from memory instead of the network, by URL: the bundled demo
+/// corpus (`demo:…` URLs).
+pub type BundledDocuments = HashMap<String, Vec<u8>>;
+
+/// How the pipeline paces itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PipelineSettings {
+    /// How many jobs run at once.
+    pub workers: usize,
+    /// How often a healthy source is fetched.
+    pub poll_interval: Duration,
+    /// The delay before re-fetching a source after its first failure; it doubles with each
+    /// failure in a row, up to [`PipelineSettings::max_error_delay`].
+    pub error_delay: Duration,
+    /// The longest delay between fetches of a failing source.
+    pub max_error_delay: Duration,
+    /// How long a claimed job stays leased without a heartbeat.
+    pub lease: Duration,
+    /// How often the scheduler looks for due sources and expired leases.
+    pub tick: Duration,
+    /// How long an idle worker waits before looking for a job again.
+    pub idle_wait: Duration,
+    /// Back-off for jobs that fail.
+    pub retry: RetryPolicy,
+    /// How many times a job is tried.
+    pub max_attempts: i64,
+    /// Whether this process is the only one using the database (embedded SQLite), so that
+    /// jobs left running by an earlier run of it can be reclaimed at once at start-up.
+    pub exclusive: bool,
+}
+
+impl Default for PipelineSettings {
+    fn default() -> Self {
+        PipelineSettings {
+            workers: 4,
+            poll_interval: Duration::from_secs(15 * 60),
+            error_delay: Duration::from_secs(60),
+            max_error_delay: Duration::from_secs(6 * 3600),
+            lease: Duration::from_secs(120),
+            tick: Duration::from_secs(2),
+            idle_wait: Duration::from_secs(1),
+            retry: RetryPolicy::default(),
+            max_attempts: 5,
+            exclusive: false,
+        }
+    }
+}
+
+/// Everything the scheduler and the workers share. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub(crate) store: Store,
+    pub(crate) fetcher: Fetcher,
+    pub(crate) bundled: Arc<BundledDocuments>,
+    pub(crate) settings: Arc<PipelineSettings>,
+    pub(crate) wake: Arc<Notify>,
+    pub(crate) instance: Arc<str>,
+}
+
+impl Pipeline {
+    /// A pipeline over a store and a fetcher.
+    pub fn new(store: Store, fetcher: Fetcher, settings: PipelineSettings) -> Pipeline {
+        Pipeline {
+            store,
+            fetcher,
+            bundled: Arc::new(BundledDocuments::new()),
+            settings: Arc::new(settings),
+            wake: Arc::new(Notify::new()),
+            instance: format!("{}-{}", std::process::id(), now_ms()).into(),
+        }
+    }
+
+    /// Serves the given URLs from memory instead of the network.
+    pub fn with_bundled(mut self, documents: BundledDocuments) -> Pipeline {
+        self.bundled = Arc::new(documents);
+        self
+    }
+
+    /// The store the pipeline writes to.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Runs the scheduler and the workers until `shutdown` is cancelled, then lets the jobs in
+    /// flight finish.
+    pub async fn run(&self, shutdown: CancellationToken) -> Result<(), PipelineError> {
+        if self.settings.exclusive {
+            let reclaimed = self.store.jobs().reclaim_all_running(now_ms()).await?;
+            if reclaimed > 0 {
+                tracing::info!(reclaimed, "requeued jobs an earlier run left unfinished");
+            }
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(scheduler::run(self.clone(), shutdown.clone()));
+        for n in 0..self.settings.workers.max(1) {
+            tasks.spawn(worker::run(self.clone(), n, shutdown.clone()));
+        }
+        while let Some(done) = tasks.join_next().await {
+            if let Err(err) = done {
+                tracing::error!(%err, "a pipeline task stopped unexpectedly");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,89 @@
+//! The kinds of job the pipeline runs, and how each is written into the queue.
+
+use serde::{Deserialize, Serialize};
+use tidings_model::SourceId;
+use tidings_store::{Job, NewJob};
+
+/// A unit of pipeline work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "task", rename_all = "snake_case")]
+pub enum Task {
+    /// Fetch a source's feed and store its new articles.
+    FetchSource {
+        /// The source to fetch.
+        source_id: SourceId,
+    },
+}
+
+impl Task {
+    /// The queue's `kind` column for this task.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Task::FetchSource { .. } => "fetch_source",
+        }
+    }
+
+    /// The unique key that keeps the same work from being queued twice.
+    pub fn key(&self) -> String {
+        match self {
+            Task::FetchSource { source_id } => format!("fetch_source:{source_id}"),
+        }
+    }
+
+    /// The job that carries this task, due at `run_at_ms`.
+    pub fn to_job(&self, run_at_ms: i64, max_attempts: i64) -> Result<NewJob, serde_json::Error> {
+        Ok(NewJob {
+            kind: self.kind().to_string(),
+            key: Some(self.key()),
+            payload: serde_json::to_string(self)?,
+            run_at_ms,
+            max_attempts,
+        })
+    }
+
+    /// Reads the task back from a claimed job.
+    pub fn from_job(job: &Job) -> Result<Task, crate::PipelineError> {
+        let task: Task = serde_json::from_str(&job.payload)?;
+        if task.kind() != job.kind {
+            return Err(crate::PipelineError::UnknownKind(job.kind.clone()));
+        }
+        Ok(task)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tidings_model::JobId;
+
+    #[test]
+    fn tasks_round_trip_through_jobs() {
+        let task = Task::FetchSource { source_id: SourceId(7) };
+        let new = task.to_job(5, 3).expect("serialise");
+        assert_eq!(new.key.as_deref(), Some("fetch_source:7"));
+        let job = Job {
+            id: JobId(1),
+            kind: new.kind,
+            key: new.key,
+            payload: new.payload,
+            attempts: 1,
+            max_attempts: 3,
+            lease_owner: "w".into(),
+        };
+        assert_eq!(Task::from_job(&job).expect("read back"), task);
+    }
+
+    #[test]
+    fn unknown_payloads_are_errors() {
+        let job = Job {
+            id: JobId(1),
+            kind: "fetch_source".into(),
+            key: None,
+            payload: "{\"task\":\"paint_the_fence\"}".into(),
+            attempts: 1,
+            max_attempts: 3,
+            lease_owner: "w".into(),
+        };
+        assert!(Task::from_job(&job).is_err());
+    }
+}

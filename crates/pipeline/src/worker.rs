@@ -1,0 +1,76 @@
+//! A worker: claims jobs, keeps their leases alive while it works, completes or fails them.
+
+use crate::time::now_ms;
+use crate::{Pipeline, PipelineError, Task, fetch_source};
+use tidings_store::Job;
+use tokio_util::sync::CancellationToken;
+
+/// Works until `shutdown`; the job in hand is finished first.
+pub async fn run(pipeline: Pipeline, number: usize, shutdown: CancellationToken) {
+    let owner = format!("{}-w{number}", pipeline.instance);
+    loop {
+        if shutdown.is_cancelled() {
+            return;
+        }
+        let claimed = pipeline
+            .store
+            .jobs()
+            .claim(&owner, pipeline.settings.lease, now_ms())
+            .await;
+        match claimed {
+            Ok(Some(job)) => work_on(&pipeline, job).await,
+            Ok(None) => idle(&pipeline, &shutdown).await,
+            Err(err) => {
+                tracing::warn!(%err, "could not claim a job");
+                idle(&pipeline, &shutdown).await;
+            }
+        }
+    }
+}
+
+async fn idle(pipeline: &Pipeline, shutdown: &CancellationToken) {
+    tokio::select! {
+        _ = shutdown.cancelled() => {}
+        _ = pipeline.wake.notified() => {}
+        _ = tokio::time::sleep(pipeline.settings.idle_wait) => {}
+    }
+}
+
+/// Runs one job to its end, renewing its lease meanwhile.
+async fn work_on(pipeline: &Pipeline, job: Job) {
+    let lease = pipeline.settings.lease;
+    let mut heartbeat = tokio::time::interval(lease / 3);
+    heartbeat.tick().await;
+    let work = execute(pipeline, &job);
+    tokio::pin!(work);
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut work => break outcome,
+            _ = heartbeat.tick() => {
+                match pipeline.store.jobs().extend_lease(&job, lease, now_ms()).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(job = %job.id, "lost the lease of a running job"),
+                    Err(err) => tracing::warn!(job = %job.id, %err, "could not renew a lease"),
+                }
+            }
+        }
+    };
+    let jobs = pipeline.store.jobs();
+    let recorded = match &outcome {
+        Ok(()) => jobs.complete(&job).await,
+        Err(err) => {
+            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, %err, "job failed");
+            jobs.fail(&job, &err.to_string(), &pipeline.settings.retry, now_ms())
+                .await
+        }
+    };
+    if let Err(err) = recorded {
+        tracing::warn!(job = %job.id, %err, "could not record a job's outcome; its lease will expire");
+    }
+}
+
+async fn execute(pipeline: &Pipeline, job: &Job) -> Result<(), PipelineError> {
+    match Task::from_job(job)? {
+        Task::FetchSource { source_id } => fetch_source::run(pipeline, source_id).await.map(drop),
+    }
+}

@@ -1,0 +1,147 @@
+//! Test support for Tidings: [`FixtureWeb`], a loopback web server whose every path answers as
+//! a test tells it to — a feed, a page, an error status, a redirect, a slow or oversized body —
+//! with conditional GET for the documents it serves. Tests only: nothing here reaches beyond
+//! 127.0.0.1.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// How one path answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// `200` with a body, an `ETag` and conditional GET.
+    Document {
+        /// The `Content-Type`.
+        content_type: String,
+        /// The body.
+        body: Vec<u8>,
+    },
+    /// A bare status code.
+    Status(u16),
+    /// A `302` to another path or URL.
+    Redirect(String),
+    /// `200` with a body of this many bytes of filler.
+    Filler(usize),
+}
+
+impl Reply {
+    /// An RSS or Atom document.
+    pub fn feed(body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Document {
+            content_type: "application/xml; charset=utf-8".into(),
+            body: body.into(),
+        }
+    }
+
+    /// An HTML page.
+    pub fn html(body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Document {
+            content_type: "text/html; charset=utf-8".into(),
+            body: body.into(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    routes: RwLock<HashMap<String, Reply>>,
+    delay_ms: AtomicU64,
+    hits: AtomicU64,
+}
+
+/// A running fixture server on 127.0.0.1; it stops with the test's runtime.
+#[derive(Clone)]
+pub struct FixtureWeb {
+    addr: SocketAddr,
+    state: Arc<State>,
+}
+
+impl FixtureWeb {
+    /// Starts a server on a free loopback port.
+    pub async fn start() -> FixtureWeb {
+        let state = Arc::new(State::default());
+        let shared = state.clone();
+        let app = Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
+            let state = shared.clone();
+            async move { answer(&state, &uri, &headers).await }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let addr = listener.local_addr().expect("local address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        FixtureWeb { addr, state }
+    }
+
+    /// The absolute URL of a path on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Sets how `path` answers.
+    pub fn set(&self, path: &str, reply: Reply) {
+        if let Ok(mut routes) = self.state.routes.write() {
+            routes.insert(path.to_string(), reply);
+        }
+    }
+
+    /// Delays every answer, to make ingestion take a while.
+    pub fn set_delay(&self, delay: Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.state.delay_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// How many requests the server has answered.
+    pub fn hits(&self) -> u64 {
+        self.state.hits.load(Ordering::Relaxed)
+    }
+}
+
+async fn answer(state: &State, uri: &Uri, headers: &HeaderMap) -> Response {
+    state.hits.fetch_add(1, Ordering::Relaxed);
+    let delay = state.delay_ms.load(Ordering::Relaxed);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    let key = uri
+        .path_and_query()
+        .map(|pq| pq.as_str().to_string())
+        .unwrap_or_default();
+    let reply = state
+        .routes
+        .read()
+        .ok()
+        .and_then(|routes| routes.get(&key).or_else(|| routes.get(uri.path())).cloned());
+    match reply {
+        None => StatusCode::NOT_FOUND.into_response(),
+        Some(Reply::Status(code)) => StatusCode::from_u16(code)
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
+        Some(Reply::Redirect(to)) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
+        Some(Reply::Filler(len)) => Body::from(vec![b'x'; len]).into_response(),
+        Some(Reply::Document { content_type, body }) => {
+            let mut hasher = DefaultHasher::new();
+            body.hash(&mut hasher);
+            let etag = format!("\"{:x}\"", hasher.finish());
+            if headers
+                .get(header::IF_NONE_MATCH)
+                .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+            {
+                return StatusCode::NOT_MODIFIED.into_response();
+            }
+            (
+                [(header::CONTENT_TYPE, content_type), (header::ETAG, etag)],
+                body,
+            )
+                .into_response()
+        }
+    }
+}
