@@ -113,7 +113,7 @@ fn classify_word(word: &str) -> u16 {
         | "subscription" | "signup" | "share" | "shares" | "sharing" | "sharebar"
         | "sharethis" | "addthis" | "social" | "socials" | "related" | "recommended"
         | "recommendations" | "recirc" | "recirculation" | "trending" | "popular"
-        | "mostread" | "sidebar" | "rail" | "widget" | "widgets" | "nav" | "navbar"
+        | "mostread" | "sidebar" | "rail" | "nav" | "navbar"
         | "navigation" | "menu" | "breadcrumb" | "breadcrumbs" | "footer" | "masthead"
         | "header" | "cookie" | "cookies" | "consent" | "gdpr" | "popup" | "modal"
         | "overlay" | "toolbar" | "tools" | "print" | "pagination" | "pager" | "tags"

@@ -161,3 +161,14 @@ pub fn extract_with(
         confidence,
     })
 }
+
+/// Describes how the main content was chosen: the best-scoring elements with their scores,
+/// and what each top-level subtree of the winner contributed. A diagnostic for tuning, not
+/// a stable interface.
+#[doc(hidden)]
+pub fn explain(html: &[u8]) -> String {
+    let text = charset::decode(html, None, None);
+    let document = scraper::Html::parse_document(&text);
+    let dom = dom::Dom::build(&document);
+    body::score::explain(&dom)
+}

@@ -16,8 +16,6 @@ use crate::tag::Tag;
 
 /// Share of the page's good text above which a furniture-marked element is kept.
 const KEEP_FURNITURE_SHARE: f32 = 0.5;
-/// Share of the page's good text above which a comment-marked element is kept.
-const KEEP_COMMENTS_SHARE: f32 = 0.8;
 
 /// Subtree sums for one node.
 #[derive(Clone, Copy, Default)]
@@ -30,6 +28,16 @@ pub(crate) struct Sums {
     pub(crate) good: u32,
     /// Weighted boilerplate characters.
     pub(crate) bad: f32,
+    /// Elements in the subtree that mark main content: `article`, `main`, `h1`,
+    /// `itemprop=articleBody`, article-body class names.
+    pub(crate) markers: u32,
+}
+
+/// True for an element that marks main content.
+fn is_marker(n: &DNode<'_>) -> bool {
+    matches!(n.tag, Tag::Article | Tag::Main | Tag::H1)
+        || n.flags & ITEMPROP_BODY != 0
+        || n.class & classify::BODY != 0
 }
 
 /// What the scoring pass found.
@@ -40,6 +48,8 @@ pub(crate) struct Analysis {
     pub(crate) sums: Vec<Sums>,
     /// The element holding the main content.
     pub(crate) best: Ix,
+    /// Per node: subtree sums with nothing removed.
+    pub(crate) raw: Vec<Sums>,
     /// Good characters of the whole page before anything was removed.
     pub(crate) page_good: u32,
     /// Visible characters of the whole page.
@@ -79,6 +89,33 @@ fn is_furniture(n: &DNode<'_>) -> bool {
             && !matches!(n.tag, Tag::Body | Tag::Html | Tag::Document | Tag::Main))
 }
 
+/// A tuning knob read from the environment (temporary).
+pub(crate) fn tune(name: &str, default: f32) -> f32 {
+    std::env::var(format!("TX_{name}")).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// True for elements that can be the main content: containers, not paragraphs or lists.
+fn is_container(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Document
+            | Tag::Html
+            | Tag::Body
+            | Tag::Main
+            | Tag::Article
+            | Tag::Section
+            | Tag::Div
+            | Tag::Td
+            | Tag::Form
+            | Tag::OtherBlock
+            | Tag::Inline
+            | Tag::Header
+            | Tag::Footer
+            | Tag::Aside
+            | Tag::Nav
+    )
+}
+
 /// Sums the subtree counts, skipping nodes for which `skip` is true.
 fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
     let mut sums: Vec<Sums> = dom
@@ -87,7 +124,7 @@ fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
         .map(|n| {
             let (good, bad) = rate(n);
             let (len, link) = if n.tag.is_block() { (n.len, n.link) } else { (0, 0) };
-            Sums { len, link, good, bad }
+            Sums { len, link, good, bad, markers: u32::from(is_marker(n)) }
         })
         .collect();
     for i in (1..dom.nodes.len()).rev() {
@@ -101,6 +138,7 @@ fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
         t.link += s.link;
         t.good += s.good;
         t.bad += s.bad;
+        t.markers += s.markers;
     }
     sums
 }
@@ -124,28 +162,99 @@ pub(crate) fn analyse(dom: &Dom<'_>) -> Analysis {
         if node.tag == Tag::Text || !is_furniture(node) {
             continue;
         }
-        let share = if node.class & classify::COMMENTS != 0 {
-            KEEP_COMMENTS_SHARE
-        } else {
-            KEEP_FURNITURE_SHARE
-        };
-        removed[i] = (raw[i].good as f32) < share * page_good as f32;
+        // A furniture name on an element that wraps the article (a page wrapper named
+        // `has-sidebar`) does not make the article furniture.
+        let wraps_article = node.class & classify::COMMENTS == 0
+            && (is_marker(node)
+                || (raw[i].markers > 0 || node.class & classify::POSITIVE != 0)
+                    && (raw[i].good as f32) >= KEEP_FURNITURE_SHARE * page_good as f32);
+        removed[i] = !wraps_article;
     }
     // Sums without the removed subtrees: a removed node's own sums stay, for inspection.
     let sums = sum_up(dom, &removed);
 
     let mut best = 0;
     let mut best_score = f32::MIN;
+    let alpha = tune("ALPHA", 1.0);
     for (i, node) in dom.nodes.iter().enumerate() {
-        if removed[i] || node.tag == Tag::Text {
+        if removed[i] || !is_container(node.tag) || sums[i].good == 0 {
             continue;
         }
         let s = sums[i];
-        let score = s.good as f32 - s.bad;
+        let score = s.good as f32 - alpha * s.bad;
         if score > best_score {
             best_score = score;
             best = i as Ix;
         }
     }
-    Analysis { removed, sums, best, page_good, page_len }
+    Analysis { removed, sums, raw, best, page_good, page_len }
+}
+
+/// A readable path of the element at `i`: tag names with id and classes.
+pub(crate) fn path(dom: &Dom<'_>, i: Ix) -> String {
+    let mut parts = Vec::new();
+    let mut j = i;
+    while j != NO_PARENT {
+        let n = &dom.nodes[j as usize];
+        if let Some(el) = n.node.value().as_element() {
+            let mut s = el.name.local.to_string();
+            if let Some(id) = el.attr("id") {
+                s.push('#');
+                s.push_str(id);
+            }
+            if let Some(c) = el.attr("class") {
+                for c in c.split_whitespace().take(3) {
+                    s.push('.');
+                    s.push_str(c);
+                }
+            }
+            parts.push(s);
+        }
+        j = n.parent;
+    }
+    parts.reverse();
+    parts.join(" > ")
+}
+
+/// Lists the best candidates and the winner's children (see [`crate::explain`]).
+pub(crate) fn explain(dom: &Dom<'_>) -> String {
+    use std::fmt::Write;
+    let an = analyse(dom);
+    let mut out = String::new();
+    let mut cands: Vec<(f32, usize)> = dom
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| !an.removed[*i] && n.tag != Tag::Text)
+        .map(|(i, _)| (an.sums[i].good as f32 - an.sums[i].bad, i))
+        .collect();
+    cands.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let _ = writeln!(out, "page good {} len {}", an.page_good, an.page_len);
+    for (score, i) in cands.iter().take(8) {
+        let s = an.sums[*i];
+        let _ = writeln!(out, "{score:8.0} good {:6} bad {:6.0} len {:6} link {:5}  {}", s.good, s.bad, s.len, s.link, path(dom, *i as Ix));
+    }
+    let best = an.best as usize;
+    let _ = writeln!(out, "-- removed subtrees with good text:");
+    for (i, n) in dom.nodes.iter().enumerate() {
+        let p = n.parent;
+        if an.removed[i] && (p == NO_PARENT || !an.removed[p as usize]) {
+            let raw_good = an.raw[i].good;
+            if raw_good > 0 {
+                let _ = writeln!(out, "  good {raw_good:6} markers {} {}", an.raw[i].markers, path(dom, i as Ix));
+            }
+        }
+    }
+    let _ = writeln!(out, "-- children of best:");
+    let end = dom.nodes[best].end as usize;
+    let mut c = best + 1;
+    while c < end {
+        let n = &dom.nodes[c];
+        if n.tag != Tag::Text {
+            let s = an.sums[c];
+            let _ = writeln!(out, "  {}good {:6} bad {:6.0} len {:6} link {:5} {}", if an.removed[c] { "REMOVED " } else { "" }, s.good, s.bad, s.len, s.link, path(dom, c as Ix).rsplit(" > ").next().unwrap_or(""));
+        }
+        c = n.end as usize;
+    }
+    out
 }
