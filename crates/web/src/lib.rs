@@ -1,0 +1,47 @@
+//! The Tidings web site: server-rendered pages over the store.
+//!
+//! [`router`] builds the axum app: the front page (newest articles), article pages, source
+//! pages, the list of sources with their health, `/healthz` and the embedded stylesheet. Pages
+//! are askama templates, escaped by default; article bodies were sanitised before they were
+//! stored and are the only HTML inserted as it is. Every page works without JavaScript.
+
+mod age;
+mod pages;
+mod slug;
+mod state;
+
+pub use age::{exact_time, relative_age, rfc3339};
+pub use slug::slugify;
+pub use state::AppState;
+
+use axum::Router;
+use axum::routing::get;
+use std::future::Future;
+use tower_http::trace::TraceLayer;
+
+/// The web app with all its routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::front_page))
+        .route("/article/{id}", get(pages::article_without_slug))
+        .route("/article/{id}/{slug}", get(pages::article))
+        .route("/source/{id}", get(pages::source))
+        .route("/sources", get(pages::sources))
+        .route("/healthz", get(pages::healthz))
+        .route("/static/style.css", get(pages::stylesheet))
+        .fallback(pages::not_found)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the app on `listener` until `shutdown` resolves, then finishes the requests in
+/// flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

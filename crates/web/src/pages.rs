@@ -1,0 +1,412 @@
+//! The page handlers and the view models their templates render.
+
+use crate::age::{exact_time, relative_age, rfc3339};
+use crate::slug::slugify;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::time::{SystemTime, UNIX_EPOCH};
+use tidings_model::{ArticleId, Source, SourceId, UnixSeconds};
+use tidings_store::ArticleListing;
+
+const PAGE_SIZE: i64 = 40;
+
+fn now() -> UnixSeconds {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A time as the templates show it.
+struct Age {
+    relative: String,
+    datetime: String,
+    exact: String,
+}
+
+impl Age {
+    fn of(t: UnixSeconds, now: UnixSeconds) -> Age {
+        Age {
+            relative: relative_age(t, now),
+            datetime: rfc3339(t),
+            exact: exact_time(t),
+        }
+    }
+}
+
+/// An article in a list.
+struct Card {
+    href: String,
+    title: String,
+    source_name: String,
+    source_href: String,
+    age: Age,
+    excerpt: String,
+}
+
+impl Card {
+    fn of(listing: &ArticleListing, now: UnixSeconds) -> Card {
+        let a = &listing.article;
+        Card {
+            href: article_href(a.id, &a.content.title),
+            title: a.content.title.clone(),
+            source_name: listing.source_name.clone(),
+            source_href: format!("/source/{}", a.source_id),
+            age: Age::of(a.content.shown_time(), now),
+            excerpt: excerpt(
+                a.content
+                    .standfirst
+                    .as_deref()
+                    .unwrap_or(&a.content.body_text),
+                220,
+            ),
+        }
+    }
+}
+
+fn article_href(id: ArticleId, title: &str) -> String {
+    format!("/article/{id}/{}", slugify(title))
+}
+
+/// The first paragraph of `text`, cut at a word to at most `max` characters.
+fn excerpt(text: &str, max: usize) -> String {
+    let first = text.split("\n\n").next().unwrap_or_default().trim();
+    if first.chars().count() <= max {
+        return first.to_string();
+    }
+    let cut: String = first.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
+}
+
+/// What went wrong serving a page.
+pub(crate) enum PageError {
+    NotFound,
+    Internal(String),
+}
+
+impl From<tidings_store::StoreError> for PageError {
+    fn from(err: tidings_store::StoreError) -> Self {
+        PageError::Internal(err.to_string())
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    site_name: String,
+    heading: String,
+    message: String,
+}
+
+impl PageError {
+    fn render(self, site_name: &str) -> Response {
+        let (status, heading, message) = match self {
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing at this address. It may have been removed.".to_string(),
+            ),
+            PageError::Internal(err) => {
+                tracing::error!(%err, "page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The page could not be built. Please try again in a moment.".to_string(),
+                )
+            }
+        };
+        let page = ErrorPage {
+            site_name: site_name.to_string(),
+            heading: heading.to_string(),
+            message,
+        };
+        (status, page).into_response()
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PageQuery {
+    page: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "front.html")]
+struct FrontPage {
+    site_name: String,
+    cards: Vec<Card>,
+    page: i64,
+    older: Option<String>,
+    newer: Option<String>,
+    sources: i64,
+}
+
+pub(crate) async fn front_page(
+    State(state): State<AppState>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let result: Result<FrontPage, PageError> = async {
+        let listings = state
+            .store
+            .articles()
+            .latest(PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+            .await?;
+        let now = now();
+        let has_more = listings.len() as i64 > PAGE_SIZE;
+        Ok(FrontPage {
+            site_name: state.site_name.clone(),
+            cards: listings
+                .iter()
+                .take(PAGE_SIZE as usize)
+                .map(|l| Card::of(l, now))
+                .collect(),
+            page,
+            older: has_more.then(|| format!("/?page={}", page + 1)),
+            newer: (page > 1).then(|| format!("/?page={}", page - 1)),
+            sources: state.store.sources().count().await?,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => page.into_response(),
+        Err(err) => err.render(&state.site_name),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "article.html")]
+struct ArticlePage {
+    site_name: String,
+    title: String,
+    standfirst: Option<String>,
+    byline: Option<String>,
+    credit: Option<String>,
+    source_name: String,
+    source_href: String,
+    age: Age,
+    updated: Option<Age>,
+    image_url: Option<String>,
+    body_html: String,
+    original_url: String,
+    language: String,
+    canonical_path: String,
+    more_from_source: Vec<Card>,
+}
+
+pub(crate) async fn article_without_slug(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Response {
+    article(State(state), Path((id, String::new()))).await
+}
+
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    Path((id, slug)): Path<(i64, String)>,
+) -> Response {
+    let result: Result<Response, PageError> = async {
+        let listing = state
+            .store
+            .articles()
+            .get(ArticleId(id))
+            .await?
+            .ok_or(PageError::NotFound)?;
+        let a = &listing.article;
+        let canonical_path = article_href(a.id, &a.content.title);
+        if slug != slugify(&a.content.title) {
+            return Ok(Redirect::permanent(&canonical_path).into_response());
+        }
+        let now = now();
+        let more_from_source = state
+            .store
+            .articles()
+            .by_source(a.source_id, 6)
+            .await?
+            .iter()
+            .filter(|l| l.article.id != a.id)
+            .take(5)
+            .map(|l| Card::of(l, now))
+            .collect();
+        let published = a.content.shown_time();
+        let updated = a
+            .content
+            .updated_at
+            .filter(|u| *u > published + 60)
+            .map(|u| Age::of(u, now));
+        let c = &a.content;
+        Ok(ArticlePage {
+            site_name: state.site_name.clone(),
+            title: c.title.clone(),
+            standfirst: c.standfirst.clone(),
+            byline: c.byline.clone(),
+            credit: c.credit.clone(),
+            source_name: listing.source_name.clone(),
+            source_href: format!("/source/{}", a.source_id),
+            age: Age::of(published, now),
+            updated,
+            image_url: c.image_url.clone(),
+            body_html: c.body_html.clone(),
+            original_url: c.url.clone(),
+            language: c.language.clone().unwrap_or_default(),
+            canonical_path,
+            more_from_source,
+        }
+        .into_response())
+    }
+    .await;
+    result.unwrap_or_else(|err| err.render(&state.site_name))
+}
+
+/// A source as the source pages show it.
+struct SourceView {
+    href: String,
+    name: String,
+    url: String,
+    site_url: Option<String>,
+    category: String,
+    status: &'static str,
+    last_fetch: Option<Age>,
+    last_success: Option<Age>,
+    last_error: Option<String>,
+    error_count: i64,
+    next_fetch: Age,
+}
+
+impl SourceView {
+    fn of(source: &Source, now: UnixSeconds) -> SourceView {
+        SourceView {
+            href: format!("/source/{}", source.id),
+            name: if source.name.is_empty() {
+                source.url.clone()
+            } else {
+                source.name.clone()
+            },
+            url: source.url.clone(),
+            site_url: source.site_url.clone(),
+            category: source.category.clone().unwrap_or_default(),
+            status: source.fetch.status(),
+            last_fetch: source.fetch.last_fetch_at.map(|t| Age::of(t, now)),
+            last_success: source.fetch.last_success_at.map(|t| Age::of(t, now)),
+            last_error: source.fetch.last_error.clone(),
+            error_count: source.fetch.error_count,
+            next_fetch: Age::of(source.next_fetch_at, now),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "source.html")]
+struct SourcePage {
+    site_name: String,
+    source: SourceView,
+    article_count: i64,
+    cards: Vec<Card>,
+}
+
+pub(crate) async fn source(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let result: Result<SourcePage, PageError> = async {
+        let source = state
+            .store
+            .sources()
+            .get(SourceId(id))
+            .await?
+            .ok_or(PageError::NotFound)?;
+        let now = now();
+        let cards = state
+            .store
+            .articles()
+            .by_source(source.id, PAGE_SIZE)
+            .await?
+            .iter()
+            .map(|l| Card::of(l, now))
+            .collect();
+        Ok(SourcePage {
+            site_name: state.site_name.clone(),
+            article_count: state.store.articles().count_by_source(source.id).await?,
+            source: SourceView::of(&source, now),
+            cards,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => page.into_response(),
+        Err(err) => err.render(&state.site_name),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sources.html")]
+struct SourcesPage {
+    site_name: String,
+    sources: Vec<SourceView>,
+    failing: usize,
+}
+
+pub(crate) async fn sources(State(state): State<AppState>) -> Response {
+    let result: Result<SourcesPage, PageError> = async {
+        let now = now();
+        let sources: Vec<SourceView> = state
+            .store
+            .sources()
+            .list()
+            .await?
+            .iter()
+            .map(|s| SourceView::of(s, now))
+            .collect();
+        Ok(SourcesPage {
+            site_name: state.site_name.clone(),
+            failing: sources.iter().filter(|s| s.status == "error").count(),
+            sources,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => page.into_response(),
+        Err(err) => err.render(&state.site_name),
+    }
+}
+
+pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(err) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unavailable: {err}\n"),
+        )
+            .into_response(),
+    }
+}
+
+pub(crate) async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../assets/style.css"),
+    )
+        .into_response()
+}
+
+pub(crate) async fn not_found(State(state): State<AppState>) -> Response {
+    PageError::NotFound.render(&state.site_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn excerpts_take_the_first_paragraph_cut_at_a_word() {
+        assert_eq!(excerpt("One two.\n\nThree.", 50), "One two.");
+        assert_eq!(excerpt("alpha beta gamma delta", 12), "alpha beta…");
+    }
+}
