@@ -22,6 +22,8 @@ pub(crate) const IN_PRE: u8 = 1 << 1;
 pub(crate) const ITEMPROP_BODY: u8 = 1 << 2;
 /// Marks an element whose ARIA role is navigation, complementary, banner, contentinfo…
 pub(crate) const ROLE_FURNITURE: u8 = 1 << 3;
+/// Marks a block whose text ends with an ellipsis ("…", "...", "[…]"): a teaser excerpt.
+pub(crate) const ELLIPSIS: u8 = 1 << 4;
 
 /// Index of a node in [`Dom::nodes`].
 pub(crate) type Ix = u32;
@@ -128,7 +130,9 @@ impl<'a> Dom<'a> {
             Node::Text(text) => {
                 let len = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
                 if len > 0 {
-                    let last = text.chars().rev().find(|c| !c.is_whitespace());
+                    let trimmed = text.trim_end();
+                    let last = trimmed.chars().next_back();
+                    let ellipsis = ends_with_ellipsis(trimmed);
                     if let Some(b) = self.nodes.get_mut(pblock as usize) {
                         b.len += len;
                         if pflags & IN_LINK != 0 {
@@ -136,6 +140,11 @@ impl<'a> Dom<'a> {
                         }
                         if let Some(c) = last {
                             b.last = c;
+                        }
+                        if ellipsis {
+                            b.flags |= ELLIPSIS;
+                        } else {
+                            b.flags &= !ELLIPSIS;
                         }
                     }
                 }
@@ -261,6 +270,12 @@ impl<'a> Dom<'a> {
     pub(crate) fn attr(&self, ix: Ix, name: &str) -> Option<&'a str> {
         self.nodes[ix as usize].node.value().as_element()?.attr(name)
     }
+}
+
+/// True when `s` (trimmed at the end) ends with an ellipsis.
+fn ends_with_ellipsis(s: &str) -> bool {
+    let s = s.trim_end_matches([']', ')']);
+    s.ends_with("...") || s.ends_with('…')
 }
 
 /// True when an inline style hides the element.

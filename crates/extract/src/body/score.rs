@@ -11,7 +11,7 @@
 //! good text than boilerplate is worth including, one that adds more boilerplate is not.
 
 use crate::classify;
-use crate::dom::{DNode, Dom, ITEMPROP_BODY, Ix, NO_PARENT, ROLE_FURNITURE};
+use crate::dom::{DNode, Dom, ELLIPSIS, ITEMPROP_BODY, Ix, NO_PARENT, ROLE_FURNITURE};
 use crate::tag::Tag;
 
 /// Share of the page's good text above which a furniture-marked element is kept.
@@ -35,7 +35,7 @@ pub(crate) struct Sums {
 
 /// True for an element that marks main content.
 fn is_marker(n: &DNode<'_>) -> bool {
-    matches!(n.tag, Tag::Article | Tag::Main | Tag::H1)
+    matches!(n.tag, Tag::Main | Tag::H1)
         || n.flags & ITEMPROP_BODY != 0
         || n.class & classify::BODY != 0
 }
@@ -73,7 +73,8 @@ fn rate(n: &DNode<'_>) -> (u32, f32) {
     let plain = n.len - n.link;
     let density = n.link as f32 / n.len as f32;
     let sentence = is_sentence_end(n.last);
-    if density < 0.4 && (n.len >= 80 || (n.len >= 30 && sentence)) {
+    let teaser = n.flags & ELLIPSIS != 0 && tune("ELL", 1.0) > 0.5;
+    if density < 0.4 && !teaser && (n.len >= 80 || (n.len >= 30 && sentence)) {
         (plain, n.link as f32)
     } else {
         (0, n.link as f32 + 0.5 * plain as f32)
