@@ -82,6 +82,14 @@ impl Store {
         self.backend
     }
 
+    /// The backend's name for logs: `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
     /// The sources repository.
     pub fn sources(&self) -> Sources<'_> {
         Sources::new(&self.pool)

@@ -1,0 +1,105 @@
+//! The command line. Every flag can also be set by a `TIDINGS_*` environment variable or in
+//! the TOML file given by `--config`; the command line wins over the environment, which wins
+//! over the file.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Tidings reads hundreds of news outlets and turns them into one fast news site.
+#[derive(Debug, Parser)]
+#[command(name = "tidings", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Options every command shares.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// Log filter, e.g. `debug` or `tidings_pipeline=debug` (default: info).
+    #[arg(long, global = true, env = "TIDINGS_LOG")]
+    pub log: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// A TOML configuration file.
+    #[arg(long, global = true, env = "TIDINGS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data directory [default: ./tidings-data].
+    #[arg(long, global = true, env = "TIDINGS_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The database [default: SQLite in the data directory]; `postgres://…` for PostgreSQL.
+    #[arg(long, global = true, env = "TIDINGS_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web site, the scheduler and the workers in one process.
+    Serve(ServeArgs),
+    /// Add, list or remove sources.
+    #[command(subcommand)]
+    Sources(SourcesCommand),
+    /// Add every feed of an OPML file as a source (folders become sections).
+    ImportOpml {
+        /// The OPML file.
+        file: PathBuf,
+    },
+    /// Write every source as OPML, to a file or standard output.
+    ExportOpml {
+        /// The file to write [default: standard output].
+        file: Option<PathBuf>,
+    },
+}
+
+/// Options of `serve`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// The address to listen on [default: 127.0.0.1:8080]; port 0 picks a free port.
+    #[arg(long, env = "TIDINGS_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Load the bundled demo corpus (fictional outlets, no network needed) instead of the
+    /// default sources.
+    #[arg(long, env = "TIDINGS_DEMO")]
+    pub demo: bool,
+    /// Do not load the default world-news sources into an empty database.
+    #[arg(long, env = "TIDINGS_NO_DEFAULT_SOURCES")]
+    pub no_default_sources: bool,
+    /// How many jobs run at once [default: 4].
+    #[arg(long, env = "TIDINGS_WORKERS", value_name = "N")]
+    pub workers: Option<usize>,
+    /// Seconds between fetches of a healthy source [default: 900].
+    #[arg(long, env = "TIDINGS_POLL_INTERVAL", value_name = "SECS")]
+    pub poll_interval: Option<u64>,
+    /// Allow fetching loopback and private-network addresses (off by default, for safety).
+    #[arg(long, env = "TIDINGS_ALLOW_PRIVATE_ADDRESSES")]
+    pub allow_private_addresses: bool,
+    /// The largest response accepted, in bytes [default: 8388608].
+    #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+}
+
+/// `sources` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Add a feed.
+    Add {
+        /// The feed's URL.
+        url: String,
+        /// The outlet's name [default: the feed's title, at the first fetch].
+        #[arg(long)]
+        name: Option<String>,
+        /// The section to file it under, e.g. World.
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// List every source with the outcome of its last fetch.
+    List,
+    /// Remove a source, by id or URL, with its articles.
+    Remove {
+        /// The source's id or feed URL.
+        source: String,
+    },
+}

@@ -1,0 +1,101 @@
+//! `serve`: the web site, the scheduler and the workers in one process, until SIGTERM or
+//! Ctrl-C.
+
+use super::open_store;
+use super::sources::add_outlines;
+use crate::settings::Settings;
+use crate::{DEFAULT_SOURCES_OPML, demo};
+use anyhow::Context;
+use std::time::{Duration, Instant};
+use tidings_feeds::parse_opml;
+use tidings_fetch::Fetcher;
+use tidings_pipeline::{BundledDocuments, Pipeline};
+use tidings_web::AppState;
+use tokio_util::sync::CancellationToken;
+
+/// How long the jobs in flight may take to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(20);
+
+pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let store = open_store(&settings).await?;
+
+    let mut bundled = BundledDocuments::new();
+    if settings.demo {
+        bundled = demo::bundled_documents(chrono::Utc::now());
+        let outlines = parse_opml(demo::SOURCES_OPML)?;
+        let (added, _) = add_outlines(&store, &outlines).await?;
+        tracing::info!(sources = outlines.len(), added, "demo corpus loaded");
+    } else if settings.load_default_sources && store.sources().count().await? == 0 {
+        let outlines = parse_opml(DEFAULT_SOURCES_OPML)?;
+        let (added, _) = add_outlines(&store, &outlines).await?;
+        tracing::info!(
+            added,
+            "the database was empty: added the default world-news sources \
+             (without internet access they fail, and /sources says why)"
+        );
+    }
+
+    let fetcher = Fetcher::new(settings.fetch.clone())?;
+    let pipeline = Pipeline::new(store.clone(), fetcher, settings.pipeline.clone())
+        .with_bundled(bundled);
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let address = listener.local_addr()?;
+
+    let shutdown = CancellationToken::new();
+    tokio::spawn(stop_on_signal(shutdown.clone()));
+    let workers = tokio::spawn({
+        let pipeline = pipeline.clone();
+        let shutdown = shutdown.clone();
+        async move { pipeline.run(shutdown).await }
+    });
+    let state = AppState {
+        store: store.clone(),
+        site_name: settings.site_name.clone(),
+    };
+    println!("Tidings is listening on http://{address}/");
+    tracing::info!(
+        %address,
+        database = store.backend_name(),
+        startup_ms = started.elapsed().as_millis() as u64,
+        "ready"
+    );
+    let served = tidings_web::serve(listener, state, shutdown.clone().cancelled_owned()).await;
+    shutdown.cancel();
+    match tokio::time::timeout(DRAIN, workers).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(err))) => tracing::warn!(%err, "the pipeline stopped with an error"),
+        Ok(Err(err)) => tracing::warn!(%err, "the pipeline task failed"),
+        Err(_) => tracing::warn!("jobs still running after {DRAIN:?}; their leases will expire"),
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    served.context("the web server failed")
+}
+
+/// Cancels `shutdown` at the first SIGTERM or Ctrl-C.
+async fn stop_on_signal(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for SIGTERM; Ctrl-C still stops the server");
+                let _ = ctrl_c.await;
+                shutdown.cancel();
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down: finishing requests and jobs in flight");
+    shutdown.cancel();
+}

@@ -1,0 +1,186 @@
+//! `sources add|list|remove`, `import-opml` and `export-opml`.
+
+use super::now_secs;
+use anyhow::{Context, bail};
+use std::path::Path;
+use tidings_feeds::{Outline, parse_opml, write_opml};
+use tidings_model::{Source, SourceId};
+use tidings_store::{NewSource, Store, StoreError};
+
+/// Adds one feed.
+pub(crate) async fn add(
+    store: &Store,
+    url: &str,
+    name: Option<String>,
+    category: Option<String>,
+) -> anyhow::Result<()> {
+    let url = check_feed_url(url)?;
+    let new = NewSource {
+        url,
+        name: name.unwrap_or_default(),
+        category,
+        ..NewSource::default()
+    };
+    match store.sources().add(&new, now_secs()).await {
+        Ok(source) => {
+            println!("Added source {}: {}", source.id, source.url);
+            Ok(())
+        }
+        Err(StoreError::AlreadyExists(_)) => bail!("{} is already a source", new.url),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Accepts http(s) URLs and the bundled `demo:` ones.
+fn check_feed_url(url: &str) -> anyhow::Result<String> {
+    let url = url.trim();
+    if url.starts_with("demo:") {
+        return Ok(url.to_string());
+    }
+    let parsed = url::Url::parse(url).with_context(|| format!("{url:?} is not a URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        bail!("{url:?} is not an http or https URL");
+    }
+    Ok(parsed.to_string())
+}
+
+/// Prints every source and how its last fetch went.
+pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
+    let sources = store.sources().list().await?;
+    if sources.is_empty() {
+        println!("No sources. Add one with `tidings sources add URL`.");
+        return Ok(());
+    }
+    let now = now_secs();
+    println!("{:>5}  {:<6}  {:<14}  {:<28}  URL", "ID", "STATUS", "LAST FETCH", "NAME");
+    for source in &sources {
+        let last = source
+            .fetch
+            .last_fetch_at
+            .map(|t| tidings_web::relative_age(t, now))
+            .unwrap_or_else(|| "never".to_string());
+        println!(
+            "{:>5}  {:<6}  {:<14}  {:<28}  {}",
+            source.id,
+            source.fetch.status(),
+            last,
+            truncate(&source.name, 28),
+            source.url
+        );
+        if let Some(error) = &source.fetch.last_error {
+            println!("       error: {error}");
+        }
+    }
+    let failing = sources.iter().filter(|s| s.fetch.status() == "error").count();
+    println!("{} sources, {} failing", sources.len(), failing);
+    Ok(())
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Removes a source named by id or URL.
+pub(crate) async fn remove(store: &Store, which: &str) -> anyhow::Result<()> {
+    let source = find(store, which).await?;
+    store.sources().remove(source.id).await?;
+    println!("Removed source {}: {}", source.id, source.url);
+    Ok(())
+}
+
+async fn find(store: &Store, which: &str) -> anyhow::Result<Source> {
+    let found = match which.parse::<i64>() {
+        Ok(id) => store.sources().get(SourceId(id)).await?,
+        Err(_) => store.sources().find_by_url(which.trim()).await?,
+    };
+    found.with_context(|| format!("no source {which:?}; `tidings sources list` shows them"))
+}
+
+/// Adds every feed of an OPML file. Returns how many were added and how many were present.
+pub(crate) async fn import_opml(store: &Store, file: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let outlines = parse_opml(&text).with_context(|| format!("cannot import {}", file.display()))?;
+    let (added, present) = add_outlines(store, &outlines).await?;
+    println!(
+        "Imported {added} sources from {} ({present} already present).",
+        file.display()
+    );
+    Ok(())
+}
+
+/// Adds outlines as sources, skipping those already present and those without a usable URL.
+pub(crate) async fn add_outlines(
+    store: &Store,
+    outlines: &[Outline],
+) -> anyhow::Result<(usize, usize)> {
+    let (mut added, mut present) = (0, 0);
+    let now = now_secs();
+    for outline in outlines {
+        let Ok(url) = check_feed_url(&outline.url) else {
+            tracing::warn!(url = %outline.url, "skipped an outline without an http(s) URL");
+            continue;
+        };
+        let new = NewSource {
+            url,
+            name: outline.title.clone(),
+            site_url: outline.site_url.clone(),
+            category: outline.category.clone(),
+            language: outline.language.clone(),
+        };
+        match store.sources().add(&new, now).await {
+            Ok(_) => added += 1,
+            Err(StoreError::AlreadyExists(_)) => present += 1,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok((added, present))
+}
+
+/// Writes every source as OPML.
+pub(crate) async fn export_opml(store: &Store, file: Option<&Path>) -> anyhow::Result<()> {
+    let outlines: Vec<Outline> = store
+        .sources()
+        .list()
+        .await?
+        .into_iter()
+        .map(|s| Outline {
+            title: if s.name.is_empty() { s.url.clone() } else { s.name },
+            url: s.url,
+            site_url: s.site_url,
+            category: s.category,
+            language: s.language,
+        })
+        .collect();
+    let text = write_opml("Tidings sources", &outlines)?;
+    match file {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Exported {} sources to {}.", outlines.len(), path.display());
+        }
+        None => println!("{text}"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_feed_url;
+
+    #[test]
+    fn only_web_and_demo_urls_are_sources() {
+        assert_eq!(
+            check_feed_url(" https://example.org/feed ").expect("ok"),
+            "https://example.org/feed"
+        );
+        assert!(check_feed_url("demo:meridian-wire.xml").is_ok());
+        assert!(check_feed_url("ftp://example.org/feed").is_err());
+        assert!(check_feed_url("not a url").is_err());
+        assert!(check_feed_url("file:///etc/passwd").is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! Log lines on stderr: `info` for Tidings by default, `RUST_LOG`-style filters on request.
+
+use std::io::IsTerminal;
+use tracing_subscriber::EnvFilter;
+
+/// Starts logging with `filter` (e.g. `debug`, `tidings_pipeline=debug`), else `RUST_LOG`,
+/// else Tidings' own crates at `info` and everything else at `warn`.
+pub fn init(filter: Option<&str>) {
+    let filter = filter
+        .map(EnvFilter::new)
+        .or_else(|| EnvFilter::try_from_default_env().ok())
+        .unwrap_or_else(|| {
+            EnvFilter::new("warn,tidings=info,tidings_pipeline=info,tidings_web=info,tidings_store=info")
+        });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}

@@ -1,0 +1,250 @@
+//! Settings: the TOML file, then `TIDINGS_*` variables and flags over it, then defaults.
+//!
+//! ```toml
+//! data_dir = "/var/lib/tidings"
+//! # database_url = "postgres://tidings@localhost/tidings"
+//! listen = "127.0.0.1:8080"
+//! site_name = "Tidings"
+//! default_sources = true
+//!
+//! [fetch]
+//! timeout_secs = 30
+//! max_body_bytes = 8388608
+//! allow_private_addresses = false
+//!
+//! [pipeline]
+//! workers = 4
+//! poll_interval_secs = 900
+//! ```
+
+use crate::cli::{GlobalArgs, ServeArgs};
+use anyhow::Context;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tidings_fetch::FetchConfig;
+use tidings_pipeline::PipelineSettings;
+
+/// The configuration file's contents; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    /// The data directory.
+    pub data_dir: Option<PathBuf>,
+    /// The database URL.
+    pub database_url: Option<String>,
+    /// The address to listen on.
+    pub listen: Option<String>,
+    /// The site's name.
+    pub site_name: Option<String>,
+    /// Whether an empty database gets the default sources.
+    pub default_sources: Option<bool>,
+    /// `[fetch]`.
+    pub fetch: FetchFile,
+    /// `[pipeline]`.
+    pub pipeline: PipelineFile,
+}
+
+/// `[fetch]` in the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FetchFile {
+    /// Seconds a whole request may take.
+    pub timeout_secs: Option<u64>,
+    /// Seconds connecting may take.
+    pub connect_timeout_secs: Option<u64>,
+    /// The largest response accepted.
+    pub max_body_bytes: Option<usize>,
+    /// The most redirects followed.
+    pub max_redirects: Option<usize>,
+    /// Whether loopback and private addresses may be fetched.
+    pub allow_private_addresses: Option<bool>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+}
+
+/// `[pipeline]` in the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PipelineFile {
+    /// Jobs run at once.
+    pub workers: Option<usize>,
+    /// Seconds between fetches of a healthy source.
+    pub poll_interval_secs: Option<u64>,
+    /// Seconds a claimed job stays leased without a heartbeat.
+    pub lease_secs: Option<u64>,
+}
+
+/// Everything a command needs to know, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The database URL.
+    pub database_url: String,
+    /// The address to listen on.
+    pub listen: String,
+    /// The site's name.
+    pub site_name: String,
+    /// Whether an empty database gets the default sources.
+    pub load_default_sources: bool,
+    /// Whether to load the demo corpus.
+    pub demo: bool,
+    /// The HTTP client's settings.
+    pub fetch: FetchConfig,
+    /// The pipeline's settings.
+    pub pipeline: PipelineSettings,
+}
+
+impl Settings {
+    /// Resolves the settings for a command from its flags and the file they name.
+    pub fn resolve(global: &GlobalArgs, serve: &ServeArgs) -> anyhow::Result<Settings> {
+        let file = match &global.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let data_dir = global
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("tidings-data"));
+        let database_url = global
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| sqlite_url(&data_dir));
+        let defaults = FetchConfig::default();
+        let fetch = FetchConfig {
+            user_agent: file.fetch.user_agent.unwrap_or(defaults.user_agent),
+            timeout: file
+                .fetch
+                .timeout_secs
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.timeout),
+            connect_timeout: file
+                .fetch
+                .connect_timeout_secs
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.connect_timeout),
+            max_body_bytes: serve
+                .max_body_bytes
+                .or(file.fetch.max_body_bytes)
+                .unwrap_or(defaults.max_body_bytes),
+            max_redirects: file.fetch.max_redirects.unwrap_or(defaults.max_redirects),
+            allow_private_addresses: serve.allow_private_addresses
+                || file.fetch.allow_private_addresses.unwrap_or(false),
+        };
+        let base = PipelineSettings::default();
+        let pipeline = PipelineSettings {
+            workers: serve.workers.or(file.pipeline.workers).unwrap_or(base.workers),
+            poll_interval: serve
+                .poll_interval
+                .or(file.pipeline.poll_interval_secs)
+                .map(Duration::from_secs)
+                .unwrap_or(base.poll_interval),
+            lease: file
+                .pipeline
+                .lease_secs
+                .map(Duration::from_secs)
+                .unwrap_or(base.lease),
+            exclusive: database_url.starts_with("sqlite:"),
+            ..base
+        };
+        Ok(Settings {
+            data_dir,
+            database_url,
+            listen: serve
+                .listen
+                .clone()
+                .or(file.listen)
+                .unwrap_or_else(|| "127.0.0.1:8080".to_string()),
+            site_name: file.site_name.unwrap_or_else(|| "Tidings".to_string()),
+            load_default_sources: !serve.no_default_sources
+                && !serve.demo
+                && file.default_sources.unwrap_or(true),
+            demo: serve.demo,
+            fetch,
+            pipeline,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("invalid configuration file {}", path.display()))
+}
+
+/// The default database: `tidings.db` in the data directory.
+fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("tidings.db").display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_sqlite_in_the_data_dir_on_port_8080() {
+        let s = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("resolve");
+        assert_eq!(s.data_dir, PathBuf::from("tidings-data"));
+        assert_eq!(s.database_url, "sqlite://tidings-data/tidings.db?mode=rwc");
+        assert_eq!(s.listen, "127.0.0.1:8080");
+        assert!(s.load_default_sources);
+        assert!(s.pipeline.exclusive);
+        assert!(!s.fetch.allow_private_addresses);
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tidings.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/t\"\n\
+             [fetch]\nmax_body_bytes = 1000\nallow_private_addresses = true\n\
+             [pipeline]\nworkers = 9\npoll_interval_secs = 60\n",
+        )
+        .expect("write");
+        let global = GlobalArgs {
+            config: Some(path),
+            ..GlobalArgs::default()
+        };
+        let serve = ServeArgs {
+            listen: Some("127.0.0.1:1".into()),
+            workers: Some(2),
+            ..ServeArgs::default()
+        };
+        let s = Settings::resolve(&global, &serve).expect("resolve");
+        assert_eq!(s.listen, "127.0.0.1:1");
+        assert_eq!(s.data_dir, PathBuf::from("/srv/t"));
+        assert_eq!(s.pipeline.workers, 2);
+        assert_eq!(s.pipeline.poll_interval, Duration::from_secs(60));
+        assert_eq!(s.fetch.max_body_bytes, 1000);
+        assert!(s.fetch.allow_private_addresses);
+    }
+
+    #[test]
+    fn unknown_keys_are_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "lisen = \"x\"\n").expect("write");
+        let global = GlobalArgs {
+            config: Some(path),
+            ..GlobalArgs::default()
+        };
+        let err = Settings::resolve(&global, &ServeArgs::default()).expect_err("typo");
+        assert!(format!("{err:#}").contains("lisen"), "{err:#}");
+    }
+
+    #[test]
+    fn demo_mode_skips_the_default_sources() {
+        let serve = ServeArgs {
+            demo: true,
+            ..ServeArgs::default()
+        };
+        let s = Settings::resolve(&GlobalArgs::default(), &serve).expect("resolve");
+        assert!(!s.load_default_sources);
+    }
+}
