@@ -67,7 +67,13 @@ impl std::fmt::Display for BenchReport {
         write!(
             f,
             "pages {}  empty {}  errors {}  median {:.3} ms  p99 {:.3} ms  mean {:.3} ms  {:.1} MB/s",
-            self.pages, self.empty, self.errors, self.median_ms, self.p99_ms, self.mean_ms, self.mb_per_s
+            self.pages,
+            self.empty,
+            self.errors,
+            self.median_ms,
+            self.p99_ms,
+            self.mean_ms,
+            self.mb_per_s
         )?;
         if let Some(cpu) = self.cpu_ms_per_page {
             write!(f, "  cpu {cpu:.3} ms/page")?;
@@ -92,7 +98,10 @@ struct Prediction<'a> {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BenchError + '_ {
-    move |source| BenchError::Io { path: path.to_path_buf(), source }
+    move |source| BenchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Runs the benchmark over `dataset_dir`, writing predictions to `out`.
@@ -106,15 +115,22 @@ pub fn run(dataset_dir: &Path, out: &Path, repeats: usize) -> Result<BenchReport
         if line.trim().is_empty() {
             continue;
         }
-        let entry: Entry = serde_json::from_str(&line)
-            .map_err(|source| BenchError::Json { path: gt_path.clone(), line: n + 1, source })?;
+        let entry: Entry = serde_json::from_str(&line).map_err(|source| BenchError::Json {
+            path: gt_path.clone(),
+            line: n + 1,
+            source,
+        })?;
         let page_path = dataset_dir.join(&entry.html);
         let file = File::open(&page_path).map_err(io(&page_path))?;
         let mut html = Vec::new();
         if entry.html.ends_with(".gz") {
-            flate2::read::GzDecoder::new(file).read_to_end(&mut html).map_err(io(&page_path))?;
+            flate2::read::GzDecoder::new(file)
+                .read_to_end(&mut html)
+                .map_err(io(&page_path))?;
         } else {
-            BufReader::new(file).read_to_end(&mut html).map_err(io(&page_path))?;
+            BufReader::new(file)
+                .read_to_end(&mut html)
+                .map_err(io(&page_path))?;
         }
         pages.push((entry.id, html));
     }
@@ -147,8 +163,12 @@ pub fn run(dataset_dir: &Path, out: &Path, repeats: usize) -> Result<BenchReport
 
     let mut writer = BufWriter::new(File::create(out).map_err(io(out))?);
     for ((id, _), body) in pages.iter().zip(&bodies) {
-        let line = serde_json::to_string(&Prediction { id, body })
-            .map_err(|source| BenchError::Json { path: out.to_path_buf(), line: 0, source })?;
+        let line =
+            serde_json::to_string(&Prediction { id, body }).map_err(|source| BenchError::Json {
+                path: out.to_path_buf(),
+                line: 0,
+                source,
+            })?;
         writeln!(writer, "{line}").map_err(io(out))?;
     }
     writer.flush().map_err(io(out))?;
@@ -172,7 +192,11 @@ pub fn run(dataset_dir: &Path, out: &Path, repeats: usize) -> Result<BenchReport
         median_ms: pct(0.5),
         p99_ms: pct(0.99),
         mean_ms: if n == 0 { 0.0 } else { total_ms / n as f64 },
-        mb_per_s: if total_ms > 0.0 { total_bytes as f64 / 1e6 / (total_ms / 1000.0) } else { 0.0 },
+        mb_per_s: if total_ms > 0.0 {
+            total_bytes as f64 / 1e6 / (total_ms / 1000.0)
+        } else {
+            0.0
+        },
         cpu_ms_per_page: match (cpu_before, cpu_after) {
             (Some(a), Some(b)) if n > 0 => Some((b - a) / (n * repeats) as f64),
             _ => None,

@@ -28,15 +28,17 @@ pub(crate) fn decode<'a>(
     let declared = content_type
         .and_then(charset_param)
         .or_else(|| meta_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]));
+    let utf8 = std::str::from_utf8(bytes).ok();
     let encoding = match declared {
         Some(enc) if enc == UTF_8 => UTF_8,
-        Some(enc) if enc.is_single_byte() && looks_like_utf8(bytes) => UTF_8,
+        // Mislabelled: valid UTF-8 with multi-byte sequences, declared single-byte.
+        Some(enc) if enc.is_single_byte() && utf8.is_some() && !bytes.is_ascii() => UTF_8,
         Some(enc) => enc,
-        None if std::str::from_utf8(bytes).is_ok() => UTF_8,
+        None if utf8.is_some() => UTF_8,
         None => detect(bytes, tld),
     };
     if encoding == UTF_8
-        && let Ok(text) = std::str::from_utf8(bytes)
+        && let Some(text) = utf8
     {
         return Cow::Borrowed(text);
     }
@@ -76,7 +78,9 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
         if let Some(c) = find_ci(tag, b"charset") {
             let value = tag[c + 7..]
                 .iter()
-                .skip_while(|b| b.is_ascii_whitespace() || **b == b'=' || **b == b'"' || **b == b'\'')
+                .skip_while(|b| {
+                    b.is_ascii_whitespace() || **b == b'=' || **b == b'"' || **b == b'\''
+                })
                 .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
                 .copied()
                 .collect::<Vec<u8>>();
@@ -95,11 +99,6 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// True when `bytes` are valid UTF-8 and contain at least one multi-byte sequence.
-fn looks_like_utf8(bytes: &[u8]) -> bool {
-    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
-}
-
 /// Guesses the encoding of undeclared, non-UTF-8 bytes.
 fn detect(bytes: &[u8], tld: Option<&str>) -> &'static Encoding {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
@@ -114,12 +113,16 @@ mod tests {
     #[test]
     fn header_charset_wins_over_detection() {
         let bytes = b"<p>caf\xe9</p>";
-        assert_eq!(decode(bytes, Some("text/html; charset=ISO-8859-1"), None), "<p>café</p>");
+        assert_eq!(
+            decode(bytes, Some("text/html; charset=ISO-8859-1"), None),
+            "<p>café</p>"
+        );
     }
 
     #[test]
     fn meta_charset_is_read() {
-        let bytes = b"<html><head><meta charset=\"windows-1251\"></head><p>\xcf\xf0\xe8\xe2\xe5\xf2</p>";
+        let bytes =
+            b"<html><head><meta charset=\"windows-1251\"></head><p>\xcf\xf0\xe8\xe2\xe5\xf2</p>";
         assert!(decode(bytes, None, None).contains("Привет"));
     }
 
@@ -140,7 +143,10 @@ mod tests {
     fn bom_wins() {
         let mut bytes = vec![0xEF, 0xBB, 0xBF];
         bytes.extend_from_slice("<p>ü</p>".as_bytes());
-        assert_eq!(decode(&bytes, Some("text/html; charset=latin1"), None), "<p>ü</p>");
+        assert_eq!(
+            decode(&bytes, Some("text/html; charset=latin1"), None),
+            "<p>ü</p>"
+        );
     }
 
     #[test]

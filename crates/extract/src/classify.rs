@@ -34,26 +34,47 @@ pub(crate) fn classify(class: &str, id: &str) -> u16 {
 
 /// Classifies one class name or id.
 fn classify_name(name: &str) -> u16 {
-    let lower_whole = name.to_ascii_lowercase();
-    match lower_whole.as_str() {
-        "hidden" | "hide" | "is-hidden" | "u-hidden" | "d-none" | "sr-only" | "visually-hidden"
-        | "visuallyhidden" | "screen-reader-text" | "screen-reader-only" | "screenreader"
-        | "element-invisible" | "invisible" | "offscreen" | "a11y-hidden" | "sr-text" => {
-            return HIDDEN;
-        }
-        _ => {}
+    const HIDING: &[&str] = &[
+        "hidden",
+        "hide",
+        "is-hidden",
+        "u-hidden",
+        "d-none",
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "screen-reader-only",
+        "screenreader",
+        "element-invisible",
+        "invisible",
+        "offscreen",
+        "a11y-hidden",
+        "sr-text",
+    ];
+    if HIDING
+        .iter()
+        .any(|h| h.len() == name.len() && h.eq_ignore_ascii_case(name))
+    {
+        return HIDDEN;
     }
     let mut flags = 0;
     let mut prev_body_word = false;
     let mut prev_no = false;
     for_each_word(name, |word| {
         let f = classify_word(word);
+        let word = std::str::from_utf8(word).unwrap_or("");
         // "no-ads", "noads": the element is not an ad.
         if prev_no && f & NEGATIVE != 0 {
             prev_no = false;
             return;
         }
         flags |= f;
+        if f == 0 && !prev_body_word && word.len() > 12 {
+            prev_body_word = false;
+            prev_no = false;
+            return;
+        }
         let body_word = matches!(
             word,
             "article" | "story" | "entry" | "post" | "content" | "news" | "blog" | "main" | "page"
@@ -66,7 +87,10 @@ fn classify_name(name: &str) -> u16 {
         {
             flags |= BODY;
         }
-        if matches!(word, "articlebody" | "storybody" | "bodytext" | "richtext" | "postbody") {
+        if matches!(
+            word,
+            "articlebody" | "storybody" | "bodytext" | "richtext" | "postbody"
+        ) {
             flags |= BODY;
         }
         prev_body_word = body_word;
@@ -76,53 +100,250 @@ fn classify_name(name: &str) -> u16 {
 }
 
 /// Calls `f` with each lowercase word of `name`.
-fn for_each_word(name: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::with_capacity(24);
+fn for_each_word(name: &str, mut f: impl FnMut(&[u8])) {
+    // Words longer than the buffer are never in the lists; they are passed cut short.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
     let mut prev_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            let upper = c.is_ascii_uppercase();
-            if upper && prev_lower && !word.is_empty() {
-                f(&word);
-                word.clear();
+    let emit = |buf: &[u8], len: &mut usize, f: &mut dyn FnMut(&[u8])| {
+        if *len > 0 {
+            f(&buf[..*len]);
+            *len = 0;
+        }
+    };
+    for &b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if b.is_ascii_uppercase() && prev_lower {
+                emit(&buf, &mut len, &mut f);
             }
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            word.push(c.to_ascii_lowercase());
+            prev_lower = !b.is_ascii_uppercase();
+            if len < buf.len() {
+                buf[len] = b.to_ascii_lowercase();
+                len += 1;
+            }
         } else {
-            if !word.is_empty() {
-                f(&word);
-                word.clear();
-            }
+            emit(&buf, &mut len, &mut f);
             prev_lower = false;
         }
     }
-    if !word.is_empty() {
-        f(&word);
+    emit(&buf, &mut len, &mut f);
+}
+
+/// Classifies one lowercase word, through a table built once from [`word_flags`].
+fn classify_word(word: &[u8]) -> u16 {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<HashMap<&'static [u8], u16, BuildFx>> = OnceLock::new();
+    if word.len() < 2 || word.len() > 16 {
+        return 0;
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut t = HashMap::with_hasher(BuildFx);
+        for w in WORDS {
+            t.insert(w.as_bytes(), word_flags(w));
+        }
+        t
+    });
+    table.get(word).copied().unwrap_or(0)
+}
+
+/// A fast, non-cryptographic hasher for short, trusted keys (the fixed word list; lookups
+/// only ever compare against it).
+#[derive(Default, Clone, Copy)]
+struct BuildFx;
+
+/// The hasher state of [`BuildFx`].
+#[derive(Default)]
+struct Fx(u64);
+
+impl std::hash::BuildHasher for BuildFx {
+    type Hasher = Fx;
+    fn build_hasher(&self) -> Fx {
+        Fx(0)
     }
 }
 
-/// Classifies one lowercase word.
-fn classify_word(word: &str) -> u16 {
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Every word [`word_flags`] knows.
+const WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "commenting",
+    "disqus",
+    "discussion",
+    "respond",
+    "replies",
+    "livefyre",
+    "coral",
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adsense",
+    "adslot",
+    "adunit",
+    "adwrap",
+    "adcontainer",
+    "dfp",
+    "banner",
+    "sponsor",
+    "sponsored",
+    "sponsors",
+    "promo",
+    "promos",
+    "promoted",
+    "promotion",
+    "outbrain",
+    "taboola",
+    "zergnet",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "sharethis",
+    "addthis",
+    "social",
+    "socials",
+    "related",
+    "recommended",
+    "recommendations",
+    "recirc",
+    "recirculation",
+    "trending",
+    "popular",
+    "mostread",
+    "sidebar",
+    "rail",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "footer",
+    "masthead",
+    "header",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "popup",
+    "modal",
+    "overlay",
+    "toolbar",
+    "tools",
+    "print",
+    "pagination",
+    "pager",
+    "tags",
+    "tagged",
+    "keywords",
+    "topics",
+    "skip",
+    "jump",
+    "ticker",
+    "login",
+    "rating",
+    "poll",
+    "readmore",
+    "prevnext",
+    "icon",
+    "icons",
+    "btn",
+    "cta",
+    "follow",
+    "donate",
+    "donation",
+    "paywall",
+    "teaser",
+    "teasers",
+    "more",
+    "next",
+    "prev",
+    "previous",
+    "tooltip",
+    "dropdown",
+    "offcanvas",
+    "alert",
+    "byline",
+    "bylines",
+    "author",
+    "authors",
+    "contributor",
+    "dateline",
+    "bio",
+    "timestamp",
+    "date",
+    "dates",
+    "published",
+    "updated",
+    "meta",
+    "metadata",
+    "posted",
+    "signature",
+    "caption",
+    "captions",
+    "figcaption",
+    "credit",
+    "credits",
+    "photocredit",
+    "copyright",
+    "article",
+    "articlebody",
+    "story",
+    "storybody",
+    "entry",
+    "content",
+    "post",
+    "postbody",
+    "body",
+    "text",
+    "bodytext",
+    "richtext",
+    "blog",
+    "main",
+];
+
+/// The flags of one known lowercase word.
+fn word_flags(word: &str) -> u16 {
     match word {
-        "comment" | "comments" | "commenting" | "disqus" | "discussion" | "respond"
-        | "replies" | "livefyre" | "coral" => NEGATIVE | COMMENTS,
+        "comment" | "comments" | "commenting" | "disqus" | "discussion" | "respond" | "replies"
+        | "livefyre" | "coral" => NEGATIVE | COMMENTS,
         "ad" | "ads" | "adv" | "advert" | "adverts" | "advertisement" | "advertising"
         | "adsense" | "adslot" | "adunit" | "adwrap" | "adcontainer" | "dfp" | "banner"
         | "sponsor" | "sponsored" | "sponsors" | "promo" | "promos" | "promoted" | "promotion"
         | "outbrain" | "taboola" | "zergnet" | "newsletter" | "newsletters" | "subscribe"
-        | "subscription" | "signup" | "share" | "shares" | "sharing" | "sharebar"
-        | "sharethis" | "addthis" | "social" | "socials" | "related" | "recommended"
-        | "recommendations" | "recirc" | "recirculation" | "trending" | "popular"
-        | "mostread" | "sidebar" | "rail" | "nav" | "navbar"
-        | "navigation" | "menu" | "breadcrumb" | "breadcrumbs" | "footer" | "masthead"
-        | "header" | "cookie" | "cookies" | "consent" | "gdpr" | "popup" | "modal"
+        | "subscription" | "signup" | "share" | "shares" | "sharing" | "sharebar" | "sharethis"
+        | "addthis" | "social" | "socials" | "related" | "recommended" | "recommendations"
+        | "recirc" | "recirculation" | "trending" | "popular" | "mostread" | "sidebar" | "rail"
+        | "nav" | "navbar" | "navigation" | "menu" | "breadcrumb" | "breadcrumbs" | "footer"
+        | "masthead" | "header" | "cookie" | "cookies" | "consent" | "gdpr" | "popup" | "modal"
         | "overlay" | "toolbar" | "tools" | "print" | "pagination" | "pager" | "tags"
-        | "tagged" | "keywords" | "topics" | "skip" | "jump" | "ticker" | "login"
-        | "rating" | "poll" | "readmore" | "prevnext" | "icon" | "icons" | "btn" | "cta"
-        | "follow" | "donate" | "donation" | "paywall" | "teaser" | "teasers" | "more"
-        | "next" | "prev" | "previous" | "tooltip" | "dropdown" | "offcanvas" | "alert" => {
-            NEGATIVE
-        }
+        | "tagged" | "keywords" | "topics" | "skip" | "jump" | "ticker" | "login" | "rating"
+        | "poll" | "readmore" | "prevnext" | "icon" | "icons" | "btn" | "cta" | "follow"
+        | "donate" | "donation" | "paywall" | "teaser" | "teasers" | "more" | "next" | "prev"
+        | "previous" | "tooltip" | "dropdown" | "offcanvas" | "alert" => NEGATIVE,
         "byline" | "bylines" | "author" | "authors" | "contributor" | "dateline" | "bio"
         | "timestamp" | "date" | "dates" | "published" | "updated" | "meta" | "metadata"
         | "posted" | "signature" => NEGATIVE | BYLINE,
@@ -139,9 +360,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_word_has_flags() {
+        for w in WORDS {
+            assert_ne!(word_flags(w), 0, "{w}");
+        }
+    }
+
+    #[test]
     fn words_are_split_at_case_and_punctuation() {
         let mut words = Vec::new();
-        for_each_word("articleBody__inner-2", |w| words.push(w.to_string()));
+        for_each_word("articleBody__inner-2", |w| {
+            words.push(String::from_utf8_lossy(w).into_owned())
+        });
         assert_eq!(words, ["article", "body", "inner", "2"]);
     }
 

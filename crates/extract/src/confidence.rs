@@ -31,7 +31,11 @@ pub(crate) fn score(s: &Signals) -> f32 {
         return 0.0;
     }
     let length = ((s.body_chars as f32 - 150.0) / 1350.0).clamp(0.0, 1.0);
-    let share = if s.page_good == 0 { 0.0 } else { s.main_good as f32 / s.page_good as f32 };
+    let share = if s.page_good == 0 {
+        0.0
+    } else {
+        s.main_good as f32 / s.page_good as f32
+    };
     let paragraphs = (s.paragraphs as f32 / 5.0).min(1.0);
     let mut c = 0.1 + 0.45 * length + 0.2 * share.min(1.0) + 0.1 * paragraphs;
     if s.is_article {

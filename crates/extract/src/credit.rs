@@ -70,10 +70,46 @@ const AGENCIES: &[(&str, &str)] = &[
 
 /// Words that may surround an agency name in a line that is only a credit.
 const CREDIT_WORDS: &[&str] = &[
-    "copyright", "source", "sources", "with", "inputs", "input", "from", "and", "by", "via",
-    "wire", "wires", "staff", "the", "additional", "reporting", "contributed", "to", "this",
-    "report", "agency", "agencies", "news", "service", "services", "c", "all", "rights",
-    "reserved", "quelle", "fonte", "fuente", "mit", "und", "e", "y", "et", "avec", "con", "com",
+    "copyright",
+    "source",
+    "sources",
+    "with",
+    "inputs",
+    "input",
+    "from",
+    "and",
+    "by",
+    "via",
+    "wire",
+    "wires",
+    "staff",
+    "the",
+    "additional",
+    "reporting",
+    "contributed",
+    "to",
+    "this",
+    "report",
+    "agency",
+    "agencies",
+    "news",
+    "service",
+    "services",
+    "c",
+    "all",
+    "rights",
+    "reserved",
+    "quelle",
+    "fonte",
+    "fuente",
+    "mit",
+    "und",
+    "e",
+    "y",
+    "et",
+    "avec",
+    "con",
+    "com",
 ];
 
 /// Finds the agencies named in `text`, in order, normalised and deduplicated into `out`.
@@ -112,7 +148,10 @@ pub(crate) fn credit_only(line: &str) -> Option<Vec<String>> {
     }
     let has_parens = line.contains('(');
     let mut leftover = 0;
-    for word in rest.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let lower = word.to_lowercase();
         if CREDIT_WORDS.contains(&lower.as_str()) || word.chars().all(|c| c.is_ascii_digit()) {
             continue;
@@ -179,7 +218,11 @@ pub(crate) fn from_body(blocks: &mut Vec<Block>, agencies: &mut Vec<String>) {
         break;
     }
     // Datelines: "PARIS (AFP) —" at the start of the first paragraphs.
-    for b in blocks.iter().filter(|b| b.kind != BlockKind::Figure).take(2) {
+    for b in blocks
+        .iter()
+        .filter(|b| b.kind != BlockKind::Figure)
+        .take(2)
+    {
         let head: String = b.text.chars().take(100).collect();
         if let (Some(open), Some(close)) = (head.find('('), head.find(')'))
             && open < close
@@ -193,7 +236,11 @@ pub(crate) fn from_body(blocks: &mut Vec<Block>, agencies: &mut Vec<String>) {
 }
 
 /// Records agencies named in bylines and author names; returns the authors that are people.
-pub(crate) fn from_bylines(bylines: &[String], authors: Vec<String>, agencies: &mut Vec<String>) -> Vec<String> {
+pub(crate) fn from_bylines(
+    bylines: &[String],
+    authors: Vec<String>,
+    agencies: &mut Vec<String>,
+) -> Vec<String> {
     for b in bylines {
         let mut found = Vec::new();
         find_agencies(b, &mut found);
@@ -234,9 +281,15 @@ mod tests {
         assert_eq!(agencies_of("— AFP").unwrap(), ["AFP"]);
         assert_eq!(agencies_of("-DW").unwrap(), ["DW"]);
         assert_eq!(agencies_of("(Reuters)").unwrap(), ["Reuters"]);
-        assert_eq!(agencies_of("Copyright: Project Syndicate, 2025.").unwrap(), ["Project Syndicate"]);
+        assert_eq!(
+            agencies_of("Copyright: Project Syndicate, 2025.").unwrap(),
+            ["Project Syndicate"]
+        );
         assert_eq!(agencies_of("— Agencies").unwrap(), ["Agencies"]);
-        assert_eq!(agencies_of("ng/sms (AP, Reuters, dpa)").unwrap(), ["Reuters", "AP", "dpa"]);
+        assert_eq!(
+            agencies_of("ng/sms (AP, Reuters, dpa)").unwrap(),
+            ["Reuters", "AP", "dpa"]
+        );
         assert_eq!(agencies_of("(With inputs from PTI)").unwrap(), ["PTI"]);
     }
 
@@ -262,7 +315,11 @@ mod tests {
         let mut agencies = Vec::new();
         let people = from_bylines(
             &["By Jane Doe, Reuters".to_string()],
-            vec!["Jane Doe".to_string(), "AFP".to_string(), "Reuters Staff".to_string()],
+            vec![
+                "Jane Doe".to_string(),
+                "AFP".to_string(),
+                "Reuters Staff".to_string(),
+            ],
             &mut agencies,
         );
         assert_eq!(people, ["Jane Doe"]);

@@ -171,8 +171,15 @@ impl<'a> Dom<'a> {
                         "role" => {
                             if matches!(
                                 value.trim(),
-                                "navigation" | "complementary" | "banner" | "contentinfo"
-                                    | "menu" | "menubar" | "dialog" | "alertdialog" | "search"
+                                "navigation"
+                                    | "complementary"
+                                    | "banner"
+                                    | "contentinfo"
+                                    | "menu"
+                                    | "menubar"
+                                    | "dialog"
+                                    | "alertdialog"
+                                    | "search"
                             ) {
                                 flags |= ROLE_FURNITURE;
                             }
@@ -243,7 +250,15 @@ impl<'a> Dom<'a> {
         }
     }
 
-    fn push(&mut self, node: NodeRef<'a, Node>, parent: Ix, tag: Tag, class: u16, flags: u8, block: Ix) {
+    fn push(
+        &mut self,
+        node: NodeRef<'a, Node>,
+        parent: Ix,
+        tag: Tag,
+        class: u16,
+        flags: u8,
+        block: Ix,
+    ) {
         self.nodes.push(DNode {
             node,
             parent,
@@ -268,7 +283,11 @@ impl<'a> Dom<'a> {
 
     /// An attribute of an element node.
     pub(crate) fn attr(&self, ix: Ix, name: &str) -> Option<&'a str> {
-        self.nodes[ix as usize].node.value().as_element()?.attr(name)
+        self.nodes[ix as usize]
+            .node
+            .value()
+            .as_element()?
+            .attr(name)
     }
 }
 

@@ -7,7 +7,11 @@ const SAMPLE_CHARS: usize = 2000;
 
 /// Normalises a declared language ("en-GB", "en_US", "EN") to its lowercase primary subtag.
 pub(crate) fn normalise(declared: &str) -> Option<String> {
-    let primary = declared.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    let primary = declared
+        .trim()
+        .split(['-', '_'])
+        .next()?
+        .to_ascii_lowercase();
     let ok = (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
     ok.then_some(primary)
 }

@@ -47,6 +47,7 @@ mod error;
 mod extracted;
 mod language;
 mod metadata;
+mod prefilter;
 mod sanitize;
 mod tag;
 
@@ -71,7 +72,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_bytes: DEFAULT_MAX_BYTES, html: true }
+        Options {
+            max_bytes: DEFAULT_MAX_BYTES,
+            html: true,
+        }
     }
 }
 
@@ -80,7 +84,11 @@ impl Default for Options {
 /// `url` is the page's address (used to resolve relative links and as a charset hint);
 /// `content_type` is the HTTP `Content-Type` header, whose `charset` wins over the page's own
 /// declaration.
-pub fn extract(html: &[u8], url: Option<&str>, content_type: Option<&str>) -> Result<Extracted, ExtractError> {
+pub fn extract(
+    html: &[u8],
+    url: Option<&str>,
+    content_type: Option<&str>,
+) -> Result<Extracted, ExtractError> {
     extract_with(html, url, content_type, &Options::default())
 }
 
@@ -100,8 +108,12 @@ pub fn extract_with(
         return Err(ExtractError::NotHtml);
     }
     let base = url.and_then(|u| Url::parse(u).ok());
-    let tld = base.as_ref().and_then(|u| u.host_str()).and_then(|h| h.rsplit('.').next());
+    let tld = base
+        .as_ref()
+        .and_then(|u| u.host_str())
+        .and_then(|h| h.rsplit('.').next());
     let text = charset::decode(bytes, content_type, tld);
+    let text = prefilter::strip(&text);
     let document = scraper::Html::parse_document(&text);
     let dom = dom::Dom::build(&document);
 
@@ -114,7 +126,11 @@ pub fn extract_with(
     body::clean::clean(&mut blocks, fields.title.as_deref());
 
     let text = body::text_of(&blocks);
-    let html_out = if options.html { sanitize::sanitize(&body::html_of(&blocks)) } else { String::new() };
+    let html_out = if options.html {
+        sanitize::sanitize(&body::html_of(&blocks))
+    } else {
+        String::new()
+    };
 
     let language = fields
         .language
@@ -127,8 +143,15 @@ pub fn extract_with(
         body_chars: text.chars().filter(|c| !c.is_whitespace()).count(),
         main_good: main.good,
         page_good: analysis.page_good,
-        link_density: if main.len == 0 { 0.0 } else { main.link as f32 / main.len as f32 },
-        paragraphs: blocks.iter().filter(|b| b.kind != body::BlockKind::Figure).count(),
+        link_density: if main.len == 0 {
+            0.0
+        } else {
+            main.link as f32 / main.len as f32
+        },
+        paragraphs: blocks
+            .iter()
+            .filter(|b| b.kind != body::BlockKind::Figure)
+            .count(),
         is_article: fields.is_article,
         live_blog: fields.live_blog,
         paywalled: fields.paywalled,
@@ -138,11 +161,15 @@ pub fn extract_with(
         Some(b) => b.join(&u).map(String::from).unwrap_or(u),
         None => u,
     };
-    let outlet = fields.publisher.clone().or_else(|| fields.site_name.clone()).or_else(|| {
-        base.as_ref()
-            .and_then(|b| b.host_str())
-            .map(|h| h.trim_start_matches("www.").to_string())
-    });
+    let outlet = fields
+        .publisher
+        .clone()
+        .or_else(|| fields.site_name.clone())
+        .or_else(|| {
+            base.as_ref()
+                .and_then(|b| b.host_str())
+                .map(|h| h.trim_start_matches("www.").to_string())
+        });
     Ok(Extracted {
         title: fields.title,
         description: fields.description,
@@ -152,7 +179,10 @@ pub fn extract_with(
         modified: fields.modified,
         section: fields.section,
         tags: fields.tags,
-        image: fields.image.map(|u| LeadImage { url: absolute(u), caption: fields.image_caption }),
+        image: fields.image.map(|u| LeadImage {
+            url: absolute(u),
+            caption: fields.image_caption,
+        }),
         site_name: fields.site_name,
         canonical_url: fields.canonical.map(absolute),
         language,

@@ -11,8 +11,27 @@ use ammonia::Builder;
 
 /// The elements the body HTML may contain.
 const TAGS: &[&str] = &[
-    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "em",
-    "strong", "sub", "sup", "br", "a", "figure", "figcaption", "img",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "code",
+    "em",
+    "strong",
+    "sub",
+    "sup",
+    "br",
+    "a",
+    "figure",
+    "figcaption",
+    "img",
 ];
 
 fn builder() -> &'static Builder<'static> {

@@ -74,10 +74,10 @@ impl Tag {
             "link" => Tag::Link,
             "script" => Tag::Script,
             "style" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas"
-            | "video" | "audio" | "select" | "option" | "button" | "input" | "textarea"
-            | "map" | "dialog" | "frameset" | "frame" | "source" | "track" | "param"
-            | "datalist" | "output" | "progress" | "meter" | "amp-ad" | "amp-embed"
-            | "amp-analytics" | "base" => Tag::Skip,
+            | "video" | "audio" | "select" | "option" | "button" | "input" | "textarea" | "map"
+            | "dialog" | "frameset" | "frame" | "source" | "track" | "param" | "datalist"
+            | "output" | "progress" | "meter" | "amp-ad" | "amp-embed" | "amp-analytics"
+            | "base" => Tag::Skip,
             "noscript" => Tag::Noscript,
             "nav" | "menu" => Tag::Nav,
             "aside" => Tag::Aside,

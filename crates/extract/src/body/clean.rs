@@ -6,8 +6,9 @@ use super::block::{Block, BlockKind};
 /// Drops boilerplate blocks from `blocks`. `title` is the headline, if known.
 pub(crate) fn clean(blocks: &mut Vec<Block>, title: Option<&str>) {
     let title_key = title.map(key);
+    let max_len = title.map_or(0, str::len).max(60) + 20;
     blocks.retain(|b| {
-        if b.kind == BlockKind::Figure {
+        if b.kind == BlockKind::Figure || b.text.len() > max_len {
             return true;
         }
         let k = key(&b.text);
@@ -24,7 +25,10 @@ pub(crate) fn clean(blocks: &mut Vec<Block>, title: Option<&str>) {
 /// Lowercase words of `s` joined by single spaces: the comparison key of a block.
 pub(crate) fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for w in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }

@@ -19,7 +19,13 @@ const MAX_CONTAINER_LINK_DENSITY: f32 = 0.5;
 
 /// Collects the blocks of the subtree at `root`.
 pub(crate) fn collect(dom: &Dom<'_>, an: &Analysis, root: Ix, base: Option<&Url>) -> Vec<Block> {
-    let mut w = Writer { blocks: Vec::new(), text: String::new(), html: String::new(), space: false, kind: BlockKind::Para };
+    let mut w = Writer {
+        blocks: Vec::new(),
+        text: String::new(),
+        html: String::new(),
+        space: false,
+        kind: BlockKind::Para,
+    };
     // Open elements: (end of subtree, closing HTML, kind to restore).
     let mut open: Vec<(Ix, &'static str, BlockKind, bool)> = Vec::new();
     let mut kind = BlockKind::Para;
@@ -64,7 +70,11 @@ pub(crate) fn collect(dom: &Dom<'_>, an: &Analysis, root: Ix, base: Option<&Url>
             w.flush();
             let new_kind = match tag {
                 Tag::P | Tag::Td | Tag::Dt | Tag::Dd => {
-                    if kind == BlockKind::Quote || matches!(kind, BlockKind::Item(_)) { kind } else { BlockKind::Para }
+                    if kind == BlockKind::Quote || matches!(kind, BlockKind::Item(_)) {
+                        kind
+                    } else {
+                        BlockKind::Para
+                    }
                 }
                 Tag::H(level) => BlockKind::Heading(level),
                 Tag::Li => BlockKind::Item(ordered),
@@ -171,7 +181,7 @@ fn figure(dom: &Dom<'_>, an: &Analysis, i: Ix, base: Option<&Url>) -> Option<Blo
                 alt = dom.attr(j, "alt").unwrap_or("").trim().to_string();
             }
             Tag::Figcaption => {
-                caption = subtree_text(dom, j);
+                caption = subtree_text(dom, j, 2000).unwrap_or_default();
                 j = n.end;
                 continue;
             }
@@ -191,13 +201,20 @@ fn figure(dom: &Dom<'_>, an: &Analysis, i: Ix, base: Option<&Url>) -> Option<Blo
         html.push_str("</figcaption>");
     }
     html.push_str("</figure>");
-    Some(Block { kind: BlockKind::Figure, text: caption, html })
+    Some(Block {
+        kind: BlockKind::Figure,
+        text: caption,
+        html,
+    })
 }
 
 /// The best source URL of an image: `src` unless it is a placeholder, else a lazy-loading
 /// attribute, else the first `srcset` candidate.
 pub(crate) fn image_src<'a>(dom: &Dom<'a>, i: Ix) -> Option<&'a str> {
-    let src = dom.attr(i, "src").map(str::trim).filter(|s| !s.is_empty() && !s.starts_with("data:"));
+    let src = dom
+        .attr(i, "src")
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !s.starts_with("data:"));
     src.or_else(|| {
         ["data-src", "data-lazy-src", "data-original", "data-url"]
             .iter()
@@ -212,12 +229,16 @@ pub(crate) fn image_src<'a>(dom: &Dom<'a>, i: Ix) -> Option<&'a str> {
     })
 }
 
-/// The collapsed visible text of a subtree.
-pub(crate) fn subtree_text(dom: &Dom<'_>, i: Ix) -> String {
+/// The collapsed visible text of a subtree, or `None` when it is longer than `limit` bytes
+/// (the walk stops there, so long subtrees cost no more than short ones).
+pub(crate) fn subtree_text(dom: &Dom<'_>, i: Ix, limit: usize) -> Option<String> {
     let end = dom.nodes[i as usize].end;
     let mut out = String::new();
     let mut space = false;
     for j in i..end {
+        if out.len() > limit {
+            return None;
+        }
         if dom.nodes[j as usize].tag == Tag::Text {
             for c in dom.text(j).chars() {
                 if c.is_whitespace() {
@@ -234,7 +255,7 @@ pub(crate) fn subtree_text(dom: &Dom<'_>, i: Ix) -> String {
             space = true;
         }
     }
-    out
+    (out.len() <= limit).then_some(out)
 }
 
 /// Resolves a link against the page URL; keeps only http(s) and mailto links.
@@ -306,7 +327,11 @@ impl Writer {
     fn flush(&mut self) {
         let text = self.text.trim();
         if !text.is_empty() {
-            self.blocks.push(Block { kind: self.kind, text: text.to_string(), html: std::mem::take(&mut self.html) });
+            self.blocks.push(Block {
+                kind: self.kind,
+                text: text.to_string(),
+                html: std::mem::take(&mut self.html),
+            });
         }
         self.text.clear();
         self.html.clear();

@@ -60,8 +60,23 @@ pub(crate) struct Analysis {
 pub(crate) fn is_sentence_end(c: char) -> bool {
     matches!(
         c,
-        '.' | '!' | '?' | '"' | '\'' | '”' | '’' | '»' | ')' | ':' | '…' | '。' | '！' | '？' | '」'
-            | '』' | '।' | '؟'
+        '.' | '!'
+            | '?'
+            | '"'
+            | '\''
+            | '”'
+            | '’'
+            | '»'
+            | ')'
+            | ':'
+            | '…'
+            | '。'
+            | '！'
+            | '？'
+            | '」'
+            | '』'
+            | '।'
+            | '؟'
     )
 }
 
@@ -92,7 +107,10 @@ fn is_furniture(n: &DNode<'_>) -> bool {
 
 /// A tuning knob read from the environment (temporary).
 pub(crate) fn tune(name: &str, default: f32) -> f32 {
-    std::env::var(format!("TX_{name}")).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(format!("TX_{name}"))
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// True for elements that can be the main content: containers, not paragraphs or lists.
@@ -124,8 +142,18 @@ fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
         .iter()
         .map(|n| {
             let (good, bad) = rate(n);
-            let (len, link) = if n.tag.is_block() { (n.len, n.link) } else { (0, 0) };
-            Sums { len, link, good, bad, markers: u32::from(is_marker(n)) }
+            let (len, link) = if n.tag.is_block() {
+                (n.len, n.link)
+            } else {
+                (0, 0)
+            };
+            Sums {
+                len,
+                link,
+                good,
+                bad,
+                markers: u32::from(is_marker(n)),
+            }
         })
         .collect();
     for i in (1..dom.nodes.len()).rev() {
@@ -188,7 +216,14 @@ pub(crate) fn analyse(dom: &Dom<'_>) -> Analysis {
             best = i as Ix;
         }
     }
-    Analysis { removed, sums, raw, best, page_good, page_len }
+    Analysis {
+        removed,
+        sums,
+        raw,
+        best,
+        page_good,
+        page_len,
+    }
 }
 
 /// A readable path of the element at `i`: tag names with id and classes.
@@ -233,7 +268,15 @@ pub(crate) fn explain(dom: &Dom<'_>) -> String {
     let _ = writeln!(out, "page good {} len {}", an.page_good, an.page_len);
     for (score, i) in cands.iter().take(8) {
         let s = an.sums[*i];
-        let _ = writeln!(out, "{score:8.0} good {:6} bad {:6.0} len {:6} link {:5}  {}", s.good, s.bad, s.len, s.link, path(dom, *i as Ix));
+        let _ = writeln!(
+            out,
+            "{score:8.0} good {:6} bad {:6.0} len {:6} link {:5}  {}",
+            s.good,
+            s.bad,
+            s.len,
+            s.link,
+            path(dom, *i as Ix)
+        );
     }
     let best = an.best as usize;
     let _ = writeln!(out, "-- removed subtrees with good text:");
@@ -242,7 +285,12 @@ pub(crate) fn explain(dom: &Dom<'_>) -> String {
         if an.removed[i] && (p == NO_PARENT || !an.removed[p as usize]) {
             let raw_good = an.raw[i].good;
             if raw_good > 0 {
-                let _ = writeln!(out, "  good {raw_good:6} markers {} {}", an.raw[i].markers, path(dom, i as Ix));
+                let _ = writeln!(
+                    out,
+                    "  good {raw_good:6} markers {} {}",
+                    an.raw[i].markers,
+                    path(dom, i as Ix)
+                );
             }
         }
     }
@@ -253,7 +301,16 @@ pub(crate) fn explain(dom: &Dom<'_>) -> String {
         let n = &dom.nodes[c];
         if n.tag != Tag::Text {
             let s = an.sums[c];
-            let _ = writeln!(out, "  {}good {:6} bad {:6.0} len {:6} link {:5} {}", if an.removed[c] { "REMOVED " } else { "" }, s.good, s.bad, s.len, s.link, path(dom, c as Ix).rsplit(" > ").next().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "  {}good {:6} bad {:6.0} len {:6} link {:5} {}",
+                if an.removed[c] { "REMOVED " } else { "" },
+                s.good,
+                s.bad,
+                s.len,
+                s.link,
+                path(dom, c as Ix).rsplit(" > ").next().unwrap_or("")
+            );
         }
         c = n.end as usize;
     }

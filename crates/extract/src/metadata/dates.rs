@@ -47,7 +47,10 @@ struct Cur<'a> {
 impl Cur<'_> {
     fn num(&mut self, max_digits: usize) -> Option<i64> {
         let start = self.i;
-        while self.i < self.b.len() && self.i - start < max_digits && self.b[self.i].is_ascii_digit() {
+        while self.i < self.b.len()
+            && self.i - start < max_digits
+            && self.b[self.i].is_ascii_digit()
+        {
             self.i += 1;
         }
         if self.i == start {
@@ -124,7 +127,10 @@ fn named_zone(z: &str) -> Option<i64> {
 }
 
 fn iso(s: &str) -> Option<i64> {
-    let mut c = Cur { b: s.as_bytes(), i: 0 };
+    let mut c = Cur {
+        b: s.as_bytes(),
+        i: 0,
+    };
     let y = c.num(4)?;
     if !(c.eat(b'-') || c.eat(b'/')) {
         return None;
@@ -135,10 +141,13 @@ fn iso(s: &str) -> Option<i64> {
     }
     let d = c.num(2)?;
     let (mut h, mut mi, mut sec) = (0, 0, 0);
-    if c.eat(b'T') || c.eat(b't') || (c.peek() == Some(b' ') && {
-        c.skip_ws();
-        c.peek().is_some_and(|b| b.is_ascii_digit())
-    }) {
+    if c.eat(b'T')
+        || c.eat(b't')
+        || (c.peek() == Some(b' ') && {
+            c.skip_ws();
+            c.peek().is_some_and(|b| b.is_ascii_digit())
+        })
+    {
         h = c.num(2)?;
         if c.eat(b':') {
             mi = c.num(2)?;
@@ -190,7 +199,10 @@ fn rfc2822(s: &str) -> Option<i64> {
         mi = hms.next()?.parse().ok()?;
         sec = hms.next().map_or(Some(0), |x| x.parse().ok())?;
         if let Some(z) = parts.next() {
-            let mut c = Cur { b: z.as_bytes(), i: 0 };
+            let mut c = Cur {
+                b: z.as_bytes(),
+                i: 0,
+            };
             off = zone(&mut c)?;
         }
     }

@@ -7,8 +7,8 @@
 
 use serde_json::Value;
 
-use super::dates;
 use super::Fields;
+use super::dates;
 
 /// How deep the search for article objects goes into nested JSON.
 const MAX_DEPTH: usize = 8;
@@ -40,7 +40,9 @@ fn is_article_type(t: &str) -> bool {
 /// Reads the JSON-LD scripts (their texts) into `out`.
 pub(crate) fn read(scripts: impl Iterator<Item = String>, out: &mut Fields) {
     for script in scripts {
-        let Some(value) = parse(&script) else { continue };
+        let Some(value) = parse(&script) else {
+            continue;
+        };
         let mut articles = Vec::new();
         find(&value, 0, &mut articles, out);
         for article in articles {
@@ -54,10 +56,16 @@ fn parse(script: &str) -> Option<Value> {
     let s = script.trim();
     let s = s.strip_prefix("<!--").unwrap_or(s);
     let s = s.strip_suffix("-->").unwrap_or(s);
-    let s = s.trim().trim_start_matches("//<![CDATA[").trim_end_matches("//]]>").trim();
+    let s = s
+        .trim()
+        .trim_start_matches("//<![CDATA[")
+        .trim_end_matches("//]]>")
+        .trim();
     serde_json::from_str(s).ok().or_else(|| {
-        let repaired: String =
-            s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let repaired: String = s
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         serde_json::from_str(&repaired).ok()
     })
 }
@@ -137,7 +145,10 @@ fn texts(v: Option<&Value>, out: &mut Vec<String>) {
 fn url(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        Value::Object(o) => url(o.get("url").or_else(|| o.get("contentUrl")).or_else(|| o.get("@id"))),
+        Value::Object(o) => url(o
+            .get("url")
+            .or_else(|| o.get("contentUrl"))
+            .or_else(|| o.get("@id"))),
         Value::Array(a) => a.iter().find_map(|x| url(Some(x))),
         _ => None,
     }
@@ -153,7 +164,10 @@ fn apply(a: &Value, out: &mut Fields) {
         out.description = text(a.get("description")).or_else(|| text(a.get("alternativeHeadline")));
     }
     if out.authors.is_empty() {
-        texts(a.get("author").or_else(|| a.get("creator")), &mut out.authors);
+        texts(
+            a.get("author").or_else(|| a.get("creator")),
+            &mut out.authors,
+        );
     }
     if out.published.is_none() {
         out.published = text(a.get("datePublished"))
@@ -193,7 +207,10 @@ fn apply(a: &Value, out: &mut Fields) {
         out.language = text(a.get("inLanguage"));
     }
     if out.article_body.is_none() {
-        out.article_body = a.get("articleBody").and_then(Value::as_str).map(str::to_string);
+        out.article_body = a
+            .get("articleBody")
+            .and_then(Value::as_str)
+            .map(str::to_string);
     }
     if let Some(Value::Bool(false)) = a.get("isAccessibleForFree") {
         out.paywalled = true;

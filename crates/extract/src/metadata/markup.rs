@@ -22,22 +22,28 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
         match n.tag {
             Tag::Text => continue,
             Tag::H1 if out.h1.is_none() => {
-                let t = subtree_text(dom, ix);
-                if !t.is_empty() {
-                    out.h1 = Some(t);
-                }
+                out.h1 = subtree_text(dom, ix, 1000).filter(|t| !t.is_empty());
             }
             Tag::Time if time.is_none() => {
                 time = dom.attr(ix, "datetime").and_then(dates::parse);
             }
             _ => {}
         }
-        let Some(el) = n.node.value().as_element() else { continue };
+        let Some(el) = n.node.value().as_element() else {
+            continue;
+        };
         if let Some(prop) = el.attr("itemprop") {
             match prop.trim() {
                 "author" | "creator" => {
-                    let name = subtree_text(dom, ix);
-                    if !name.is_empty() && name.chars().count() <= 80 {
+                    // An author given as a Person item: its `name` property is read instead.
+                    if el.attr("itemscope").is_none()
+                        && let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty())
+                    {
+                        micro_authors.push(name);
+                    }
+                }
+                "name" if in_author(dom, ix) => {
+                    if let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty()) {
                         micro_authors.push(name);
                     }
                 }
@@ -51,16 +57,22 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
             }
         }
         if n.tag == Tag::A
-            && el.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|x| x == "author"))
+            && el
+                .attr("rel")
+                .is_some_and(|r| r.split_ascii_whitespace().any(|x| x == "author"))
         {
-            let name = subtree_text(dom, ix);
-            if !name.is_empty() && name.chars().count() <= 80 {
+            if let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty()) {
                 micro_authors.push(name);
             }
         }
-        if n.class & classify::BYLINE != 0 && i >= in_byline_until && out.bylines.len() < MAX_BYLINES {
-            let t = clean_text(&subtree_text(dom, ix));
-            if !t.is_empty() && t.chars().count() <= MAX_BYLINE_CHARS {
+        if n.class & classify::BYLINE != 0
+            && i >= in_byline_until
+            && out.bylines.len() < MAX_BYLINES
+        {
+            if let Some(t) = subtree_text(dom, ix, MAX_BYLINE_CHARS * 3).map(|t| clean_text(&t))
+                && !t.is_empty()
+                && t.chars().count() <= MAX_BYLINE_CHARS
+            {
                 out.bylines.push(t);
                 in_byline_until = n.end as usize;
             }
@@ -70,6 +82,29 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
         out.published = time;
     }
     if out.authors.is_empty() {
+        micro_authors.retain(|a| a.chars().count() <= 80);
+    }
+    if out.authors.is_empty() {
         out.authors = micro_authors;
     }
+}
+
+/// True when the element at `ix` is inside an `itemprop="author"` item.
+fn in_author(dom: &Dom<'_>, ix: u32) -> bool {
+    let mut p = dom.nodes[ix as usize].parent;
+    for _ in 0..4 {
+        let Some(n) = dom.nodes.get(p as usize) else {
+            return false;
+        };
+        if n.node
+            .value()
+            .as_element()
+            .and_then(|e| e.attr("itemprop"))
+            .is_some_and(|v| v.trim() == "author")
+        {
+            return true;
+        }
+        p = n.parent;
+    }
+    false
 }

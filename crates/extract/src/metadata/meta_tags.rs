@@ -13,10 +13,14 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
     let mut meta_authors = Vec::new();
     let mut meta_tags = Vec::new();
     for node in &dom.metas {
-        let Some(el) = node.value().as_element() else { continue };
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
         if &*el.name.local == "link" {
             let rel = el.attr("rel").unwrap_or("");
-            if rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"))
+            if rel
+                .split_ascii_whitespace()
+                .any(|r| r.eq_ignore_ascii_case("canonical"))
                 && f.canonical.is_none()
             {
                 f.canonical = el.attr("href").map(|h| h.trim().to_string());
@@ -66,16 +70,31 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
             "og:locale" | "content-language" | "dc.language" | "language" => {
                 set(&mut f.language, &value)
             }
-            "article:published_time" | "datepublished" | "pubdate" | "publishdate"
-            | "publish-date" | "dc.date" | "dc.date.issued" | "dcterms.created"
-            | "sailthru.date" | "parsely-pub-date" | "date" | "og:published_time"
-            | "article.published" | "published_time" => {
+            "article:published_time"
+            | "datepublished"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "dc.date"
+            | "dc.date.issued"
+            | "dcterms.created"
+            | "sailthru.date"
+            | "parsely-pub-date"
+            | "date"
+            | "og:published_time"
+            | "article.published"
+            | "published_time" => {
                 if f.published.is_none() {
                     f.published = dates::parse(&value);
                 }
             }
-            "article:modified_time" | "og:updated_time" | "datemodified" | "dcterms.modified"
-            | "last-modified" | "article.updated" | "modified_time" => {
+            "article:modified_time"
+            | "og:updated_time"
+            | "datemodified"
+            | "dcterms.modified"
+            | "last-modified"
+            | "article.updated"
+            | "modified_time" => {
                 if f.modified.is_none() {
                     f.modified = dates::parse(&value);
                 }
@@ -111,7 +130,18 @@ fn merge(out: &mut Fields, f: Fields) {
             if out.$field.is_none() { out.$field = f.$field; }
         )*};
     }
-    fill!(title, description, published, modified, section, image, image_caption, site_name, canonical, language);
+    fill!(
+        title,
+        description,
+        published,
+        modified,
+        section,
+        image,
+        image_caption,
+        site_name,
+        canonical,
+        language
+    );
     if out.authors.is_empty() {
         out.authors = f.authors;
     }

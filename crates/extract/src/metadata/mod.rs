@@ -52,7 +52,9 @@ pub(crate) fn read(dom: &Dom<'_>) -> Fields {
     meta_tags::read(dom, &mut f);
     markup::read(dom, &mut f);
     if f.title.is_none() {
-        f.title = f.h1.clone().or_else(|| f.doc_title.as_deref().map(strip_site_suffix));
+        f.title =
+            f.h1.clone()
+                .or_else(|| f.doc_title.as_deref().map(strip_site_suffix));
     }
     if f.language.is_none() {
         f.language = dom.html_lang.map(str::to_string);

@@ -1,0 +1,209 @@
+//! A cheap pass over the page text before parsing: drop what can never be article text.
+//!
+//! Inline scripts and styles are over half of a typical news page's bytes, and inline SVG
+//! a few per cent more, comments some more. The extractor reads none of them, yet the HTML tokenizer would copy
+//! every byte into the tree. This pass empties `<script>` and `<style>` elements (keeping
+//! JSON-LD scripts, which carry metadata), removes `<svg>` elements and comments, with the same rules
+//! the tokenizer uses to find where they end (the first `</script`, `</style`, `</svg`,
+//! case-insensitive). Open tags are scanned with their quoted attribute values, so a `>`
+//! inside a quoted value does not end a tag early.
+
+use std::borrow::Cow;
+
+/// What to do with an element's content.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// Keep the tags, drop the content.
+    Empty,
+    /// Drop the element.
+    Remove,
+}
+
+/// Returns `html` with script and style contents and SVG elements removed.
+pub(crate) fn strip(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `html` already handled
+    let mut pos = 0;
+    while let Some(off) = html[pos..].find('<') {
+        let lt = pos + off;
+        pos = lt + 1;
+        if bytes[lt + 1..].starts_with(b"!--") {
+            // A comment: dropped up to its `-->` (an unterminated one is left to the parser).
+            let Some(end) = html[lt + 4..].find("-->") else {
+                break;
+            };
+            let buf = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+            buf.push_str(&html[copied..lt]);
+            copied = lt + 4 + end + 3;
+            pos = copied;
+            continue;
+        }
+        let (name, action) = match tag_name(&bytes[lt + 1..]) {
+            Some(found) => found,
+            None => continue,
+        };
+        let Some(open_end) = open_tag_end(bytes, lt + 1 + name.len()) else {
+            break;
+        };
+        let open_tag = &html[lt..open_end];
+        if name == b"script" && contains_ci(open_tag.as_bytes(), b"ld+json") {
+            pos = open_end;
+            continue;
+        }
+        let self_closing = open_tag.ends_with("/>") && action == Action::Remove;
+        let close = if self_closing {
+            Some(open_end)
+        } else {
+            find_close(html, open_end, name)
+        };
+        let Some(close) = close else {
+            break;
+        };
+        let buf = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+        match action {
+            Action::Empty => {
+                buf.push_str(&html[copied..open_end]);
+                copied = close;
+            }
+            Action::Remove => {
+                buf.push_str(&html[copied..lt]);
+                // Skip past the closing tag's `>`.
+                copied = if self_closing {
+                    close
+                } else {
+                    html[close..]
+                        .find('>')
+                        .map_or(html.len(), |i| close + i + 1)
+                };
+            }
+        }
+        pos = copied.max(pos);
+    }
+    match out {
+        Some(mut buf) => {
+            buf.push_str(&html[copied..]);
+            Cow::Owned(buf)
+        }
+        None => Cow::Borrowed(html),
+    }
+}
+
+/// The raw-text or removable element whose name starts `rest`, if any.
+fn tag_name(rest: &[u8]) -> Option<(&'static [u8], Action)> {
+    let candidates: [(&'static [u8], Action); 3] = [
+        (b"script", Action::Empty),
+        (b"style", Action::Empty),
+        (b"svg", Action::Remove),
+    ];
+    for (name, action) in candidates {
+        if rest.len() > name.len()
+            && rest[..name.len()].eq_ignore_ascii_case(name)
+            && matches!(
+                rest[name.len()],
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' | b'/'
+            )
+        {
+            return Some((name, action));
+        }
+    }
+    None
+}
+
+/// The index just past the `>` that ends the open tag whose attributes start at `from`.
+fn open_tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut quote = None;
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\''
+                    if i > 0 && bytes[i - 1] == b'=' || matches!(bytes[i - 1], b' ' | b'=') =>
+                {
+                    quote = Some(b)
+                }
+                b'>' => return Some(i + 1),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index of the `</name` that closes an element whose content starts at `from`.
+fn find_close(html: &str, from: usize, name: &[u8]) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut i = from;
+    while i + 2 + name.len() <= bytes.len() {
+        // `find` with a char pattern is a memchr; a `</` pattern would be much slower.
+        let at = i + html.get(i..)?.find('<')?;
+        let after = &bytes[at + 1..];
+        if after.first() == Some(&b'/')
+            && after.len() > name.len()
+            && after[1..=name.len()].eq_ignore_ascii_case(name)
+            && after
+                .get(name.len() + 1)
+                .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' | b'/'))
+        {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// Case-insensitive ASCII substring test.
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip;
+
+    #[test]
+    fn scripts_and_styles_are_emptied() {
+        let html = "<p>a</p><script src=x>var s = '<p>no</p>';</script><STYLE>p{}</STYLE><p>b</p>";
+        assert_eq!(
+            strip(html),
+            "<p>a</p><script src=x></script><STYLE></STYLE><p>b</p>"
+        );
+    }
+
+    #[test]
+    fn json_ld_is_kept() {
+        let html = "<script type=\"application/ld+json\">{\"a\":1}</script>";
+        assert_eq!(strip(html), html);
+    }
+
+    #[test]
+    fn svg_is_removed_and_quotes_respected() {
+        let html = "<p>a<svg viewBox=\"0 0 1 1\" data-x=\"a>b\"><path d=\"M0\"/></svg>b</p>";
+        assert_eq!(strip(html), "<p>ab</p>");
+    }
+
+    #[test]
+    fn unterminated_script_is_left_alone() {
+        let html = "<p>a</p><script>var x = 1;";
+        assert_eq!(strip(html), html);
+    }
+
+    #[test]
+    fn comments_are_removed() {
+        assert_eq!(
+            strip("<p>a<!-- x <p>y</p> -->b</p><!-- open"),
+            "<p>ab</p><!-- open"
+        );
+    }
+
+    #[test]
+    fn names_must_end() {
+        let html = "<scripts>x</scripts><svgx>y</svgx>";
+        assert_eq!(strip(html), html);
+    }
+}
