@@ -54,24 +54,26 @@ fn to_entry(entry: model::Entry, base: Option<&Url>, feed_language: Option<&str>
         .flat_map(|m| {
             m.content
                 .iter()
-                .filter(|c| {
-                    c.content_type
-                        .as_ref()
-                        .is_none_or(|t| t.ty() == "image")
-                })
+                .filter(|c| c.content_type.as_ref().is_none_or(|t| t.ty() == "image"))
                 .filter_map(|c| c.url.as_ref().map(|u| u.to_string()))
                 .chain(m.thumbnails.iter().map(|t| t.image.uri.clone()))
         })
         .next()
         .and_then(|u| resolve(&u, base));
     let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
-    let url = alternate_link(&entry.links, base)
-        .or_else(|| guid.as_deref().filter(|g| g.starts_with("http")).and_then(|g| resolve(g, base)));
+    let url = alternate_link(&entry.links, base).or_else(|| {
+        guid.as_deref()
+            .filter(|g| g.starts_with("http"))
+            .and_then(|g| resolve(g, base))
+    });
     Entry {
         guid,
         url,
         title: entry.title.map(|t| t.content.trim().to_string()),
-        summary_html: entry.summary.map(|t| t.content).filter(|s| !s.trim().is_empty()),
+        summary_html: entry
+            .summary
+            .map(|t| t.content)
+            .filter(|s| !s.trim().is_empty()),
         content_html: entry
             .content
             .and_then(|c| c.body)
@@ -219,8 +221,15 @@ mod tests {
         assert_eq!(e.authors, vec!["Ana Ruiz"]);
         assert_eq!(e.published, Some(1_795_509_000));
         assert_eq!(e.summary_html.as_deref(), Some("The bridge is open again."));
-        assert!(e.content_html.as_deref().is_some_and(|c| c.contains("<b>open</b>")));
-        assert_eq!(e.image_url.as_deref(), Some("https://harbour.example/img/bridge.jpg"));
+        assert!(
+            e.content_html
+                .as_deref()
+                .is_some_and(|c| c.contains("<b>open</b>"))
+        );
+        assert_eq!(
+            e.image_url.as_deref(),
+            Some("https://harbour.example/img/bridge.jpg")
+        );
         assert_eq!(e.categories, vec!["World"]);
         assert_eq!(e.language.as_deref(), Some("en-gb"));
         assert_eq!(
@@ -240,7 +249,10 @@ mod tests {
         assert_eq!(e.authors, vec!["Jonas Berg"]);
         assert_eq!(e.published, Some(1_795_507_200));
         assert_eq!(e.updated, Some(1_795_507_200));
-        assert_eq!(e.content_html.as_deref(), Some("<p>Die Brücke ist offen.</p>"));
+        assert_eq!(
+            e.content_html.as_deref(),
+            Some("<p>Die Brücke ist offen.</p>")
+        );
         assert_eq!(e.language.as_deref(), Some("de"));
     }
 
@@ -262,7 +274,10 @@ mod tests {
 
     #[test]
     fn broken_documents_get_clear_errors() {
-        assert_eq!(parse_feed(b"  ", "https://x.example/"), Err(FeedError::Empty));
+        assert_eq!(
+            parse_feed(b"  ", "https://x.example/"),
+            Err(FeedError::Empty)
+        );
         match parse_feed(b"<rss><channel><item><title>x</ti", "https://x.example/") {
             Err(FeedError::Invalid(why)) => assert!(!why.is_empty()),
             other => panic!("expected an invalid-feed error, got {other:?}"),

@@ -40,16 +40,20 @@ fn collect(outline: &opml::Outline, folder: Option<&str>, found: &mut Vec<Outlin
             url: url.to_string(),
             title: title.to_string(),
             site_url: non_empty(&outline.html_url).map(str::to_string),
-            category: folder
-                .map(str::to_string)
-                .or_else(|| non_empty(&outline.category).map(|c| c.trim_start_matches('/').to_string())),
+            category: folder.map(str::to_string).or_else(|| {
+                non_empty(&outline.category).map(|c| c.trim_start_matches('/').to_string())
+            }),
             language: non_empty(&outline.language).map(str::to_string),
         });
     }
     let name = Some(outline.text.trim())
         .filter(|t| !t.is_empty())
         .or_else(|| non_empty(&outline.title));
-    let child_folder = if outline.xml_url.is_some() { folder } else { name.or(folder) };
+    let child_folder = if outline.xml_url.is_some() {
+        folder
+    } else {
+        name.or(folder)
+    };
     for child in &outline.outlines {
         collect(child, child_folder, found);
     }
@@ -145,7 +149,13 @@ mod tests {
 
     #[test]
     fn not_opml_is_a_clear_error() {
-        assert!(matches!(parse_opml("<rss/>"), Err(FeedError::InvalidOpml(_))));
-        assert!(matches!(parse_opml("garbage"), Err(FeedError::InvalidOpml(_))));
+        assert!(matches!(
+            parse_opml("<rss/>"),
+            Err(FeedError::InvalidOpml(_))
+        ));
+        assert!(matches!(
+            parse_opml("garbage"),
+            Err(FeedError::InvalidOpml(_))
+        ));
     }
 }

@@ -58,7 +58,10 @@ impl FetchError {
             .last()
             .cloned()
             .unwrap_or_else(|| err.to_string());
-        if let Some(refused) = causes.iter().find_map(|c| c.strip_prefix(crate::address_guard::REFUSAL)) {
+        if let Some(refused) = causes
+            .iter()
+            .find_map(|c| c.strip_prefix(crate::address_guard::REFUSAL))
+        {
             return FetchError::PrivateAddress(refused.trim().to_string());
         }
         if err.is_timeout() {

@@ -43,11 +43,19 @@ async fn serve() -> String {
     let app = Router::new()
         .route("/feed", get(feed))
         .route("/missing", get(|| async { StatusCode::NOT_FOUND }))
-        .route("/broken", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .route(
+            "/broken",
+            get(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
+        )
         .route("/loop", get(|| async { Redirect::temporary("/loop") }))
-        .route("/hop/{n}", get(|axum::extract::Path(n): axum::extract::Path<u32>| async move {
-            Redirect::temporary(&format!("/hop/{}", n + 1))
-        }))
+        .route(
+            "/hop/{n}",
+            get(
+                |axum::extract::Path(n): axum::extract::Path<u32>| async move {
+                    Redirect::temporary(&format!("/hop/{}", n + 1))
+                },
+            ),
+        )
         .route("/to-feed", get(|| async { Redirect::permanent("/feed") }))
         .route("/big", get(|| async { vec![b'x'; 2 * 1024 * 1024] }))
         .route(
@@ -97,14 +105,20 @@ fn fetcher(allow_private: bool) -> Fetcher {
 async fn conditional_get_uses_the_validators() {
     let base = serve().await;
     let f = fetcher(true);
-    let Fetched::Document(doc) = f.get(&format!("{base}/feed"), &Validators::default()).await.expect("get")
+    let Fetched::Document(doc) = f
+        .get(&format!("{base}/feed"), &Validators::default())
+        .await
+        .expect("get")
     else {
         panic!("expected a document");
     };
     assert_eq!(doc.validators.etag.as_deref(), Some("\"v1\""));
     assert_eq!(doc.content_type.as_deref(), Some("application/rss+xml"));
     assert!(doc.body.starts_with(b"<rss"));
-    let again = f.get(&format!("{base}/feed"), &doc.validators).await.expect("get");
+    let again = f
+        .get(&format!("{base}/feed"), &doc.validators)
+        .await
+        .expect("get");
     assert_eq!(again, Fetched::NotModified);
 }
 
@@ -112,7 +126,10 @@ async fn conditional_get_uses_the_validators() {
 async fn redirects_are_followed_within_limits() {
     let base = serve().await;
     let f = fetcher(true);
-    let Fetched::Document(doc) = f.get(&format!("{base}/to-feed"), &Validators::default()).await.expect("get")
+    let Fetched::Document(doc) = f
+        .get(&format!("{base}/to-feed"), &Validators::default())
+        .await
+        .expect("get")
     else {
         panic!("expected a document");
     };
@@ -121,7 +138,10 @@ async fn redirects_are_followed_within_limits() {
         Err(FetchError::Redirect(why)) => assert!(why.contains("loop"), "{why}"),
         other => panic!("expected a redirect-loop error, got {other:?}"),
     }
-    match f.get(&format!("{base}/hop/0"), &Validators::default()).await {
+    match f
+        .get(&format!("{base}/hop/0"), &Validators::default())
+        .await
+    {
         Err(FetchError::Redirect(why)) => assert!(why.contains("more than 5"), "{why}"),
         other => panic!("expected a too-many-redirects error, got {other:?}"),
     }
@@ -131,13 +151,20 @@ async fn redirects_are_followed_within_limits() {
 async fn error_statuses_are_reported() {
     let base = serve().await;
     let f = fetcher(true);
-    let missing = f.get(&format!("{base}/missing"), &Validators::default()).await;
+    let missing = f
+        .get(&format!("{base}/missing"), &Validators::default())
+        .await;
     assert_eq!(
         missing.map_err(|e| e.to_string()),
         Err("HTTP 404 Not Found".to_string())
     );
-    let broken = f.get(&format!("{base}/broken"), &Validators::default()).await;
-    assert!(matches!(broken, Err(FetchError::Status { status: 500, .. })));
+    let broken = f
+        .get(&format!("{base}/broken"), &Validators::default())
+        .await;
+    assert!(matches!(
+        broken,
+        Err(FetchError::Status { status: 500, .. })
+    ));
 }
 
 #[tokio::test]
@@ -145,7 +172,10 @@ async fn large_endless_and_compressed_bodies_stop_at_the_cap() {
     let base = serve().await;
     let f = fetcher(true);
     for path in ["/big", "/endless", "/bomb"] {
-        match f.get(&format!("{base}{path}"), &Validators::default()).await {
+        match f
+            .get(&format!("{base}{path}"), &Validators::default())
+            .await
+        {
             Err(FetchError::TooLarge { cap_bytes }) => assert_eq!(cap_bytes, 1024 * 1024),
             other => panic!("{path}: expected the body cap, got {other:?}"),
         }
@@ -168,7 +198,9 @@ async fn unreachable_hosts_fail_to_connect() {
     let addr = listener.local_addr().expect("address");
     drop(listener);
     let f = fetcher(true);
-    let result = f.get(&format!("http://{addr}/feed"), &Validators::default()).await;
+    let result = f
+        .get(&format!("http://{addr}/feed"), &Validators::default())
+        .await;
     assert!(matches!(result, Err(FetchError::Connect(_))), "{result:?}");
 }
 
@@ -180,7 +212,10 @@ async fn private_addresses_are_refused_unless_allowed() {
     assert_eq!(literal, Err(FetchError::PrivateAddress("127.0.0.1".into())));
     let port = base.rsplit(':').next().expect("port");
     let by_name = f
-        .get(&format!("http://localhost:{port}/feed"), &Validators::default())
+        .get(
+            &format!("http://localhost:{port}/feed"),
+            &Validators::default(),
+        )
         .await;
     assert!(
         matches!(&by_name, Err(FetchError::PrivateAddress(why)) if why.contains("localhost")),
@@ -188,7 +223,9 @@ async fn private_addresses_are_refused_unless_allowed() {
     );
     let v6 = f.get("http://[::1]/feed", &Validators::default()).await;
     assert_eq!(v6, Err(FetchError::PrivateAddress("::1".into())));
-    let metadata = f.get("http://169.254.169.254/latest", &Validators::default()).await;
+    let metadata = f
+        .get("http://169.254.169.254/latest", &Validators::default())
+        .await;
     assert!(matches!(metadata, Err(FetchError::PrivateAddress(_))));
     let scheme = f.get("file:///etc/passwd", &Validators::default()).await;
     assert!(matches!(scheme, Err(FetchError::InvalidUrl { .. })));

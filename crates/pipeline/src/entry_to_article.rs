@@ -84,7 +84,11 @@ pub fn canonical_url(link: &str) -> Option<String> {
 fn headline_from(body: &str) -> String {
     let first = body.lines().next().unwrap_or_default();
     if first.chars().count() <= 90 {
-        return if first.is_empty() { "(untitled)".to_string() } else { first.to_string() };
+        return if first.is_empty() {
+            "(untitled)".to_string()
+        } else {
+            first.to_string()
+        };
     }
     let cut: String = first.chars().take(90).collect();
     match cut.rfind(' ') {
@@ -123,7 +127,10 @@ mod tests {
         assert_eq!(a.title, "Bridge reopens & more");
         assert_eq!(a.standfirst.as_deref(), Some("The bridge is open."));
         assert_eq!(a.byline.as_deref(), Some("Ana Ruiz, Li Wei"));
-        assert_eq!(a.body_text, "After two years, the harbour bridge reopened.\n\nMore.");
+        assert_eq!(
+            a.body_text,
+            "After two years, the harbour bridge reopened.\n\nMore."
+        );
         assert!(!a.body_html.contains("script"));
         assert_eq!(a.published_at, Some(100));
         assert_eq!(a.fetched_at, 300);

@@ -50,8 +50,18 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
     let report = match fetched {
         Err(err) => fail(pipeline, &source, started, &err.to_string()).await?,
         Ok(Fetched::NotModified) => {
-            let ok = success(pipeline, started, source.fetch.etag.clone(), source.fetch.last_modified.clone(), None);
-            pipeline.store.sources().record_success(source.id, &ok).await?;
+            let ok = success(
+                pipeline,
+                started,
+                source.fetch.etag.clone(),
+                source.fetch.last_modified.clone(),
+                None,
+            );
+            pipeline
+                .store
+                .sources()
+                .record_success(source.id, &ok)
+                .await?;
             FetchReport {
                 not_modified: true,
                 ..FetchReport::default()
@@ -66,9 +76,23 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     .iter()
                     .filter_map(|entry| entry_to_article(entry, fetched_at))
                     .collect();
-                let new_articles = pipeline.store.articles().insert_new(source.id, &articles).await?;
-                let ok = success(pipeline, started, doc.validators.etag, doc.validators.last_modified, feed.title);
-                pipeline.store.sources().record_success(source.id, &ok).await?;
+                let new_articles = pipeline
+                    .store
+                    .articles()
+                    .insert_new(source.id, &articles)
+                    .await?;
+                let ok = success(
+                    pipeline,
+                    started,
+                    doc.validators.etag,
+                    doc.validators.last_modified,
+                    feed.title,
+                );
+                pipeline
+                    .store
+                    .sources()
+                    .record_success(source.id, &ok)
+                    .await?;
                 FetchReport {
                     entries: feed.entries.len(),
                     new_articles,
@@ -146,7 +170,9 @@ mod tests {
     fn failing_sources_back_off_exponentially() {
         let first = Duration::from_secs(60);
         let max = Duration::from_secs(600);
-        let waits: Vec<u64> = (0..6).map(|n| error_delay(first, max, n).as_secs()).collect();
+        let waits: Vec<u64> = (0..6)
+            .map(|n| error_delay(first, max, n).as_secs())
+            .collect();
         assert_eq!(waits, vec![60, 120, 240, 480, 600, 600]);
     }
 }

@@ -23,11 +23,35 @@ pub fn sanitize(html: &str, base: Option<&str>) -> String {
 }
 
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote",
-    "figure", "figcaption", "section", "article", "header", "footer", "table", "tr", "pre", "hr",
-    "dt", "dd",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "table",
+    "tr",
+    "pre",
+    "hr",
+    "dt",
+    "dd",
 ];
-const SKIPPED: &[&str] = &["script", "style", "noscript", "template", "iframe", "object"];
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "object",
+];
 
 /// The plain text of an HTML fragment: paragraphs separated by a blank line, whitespace inside
 /// a paragraph collapsed, entities decoded.
@@ -94,11 +118,26 @@ mod tests {
             <img src="x" onerror="alert(1)"><svg><script>alert(2)</script></svg>
             <style>body{}</style><form action="/x"><input name="q"></form>"#;
         let clean = sanitize(dirty, Some("https://news.example/a/b"));
-        for bad in ["onclick", "javascript:", "<script", "<iframe", "onerror", "<style", "<form", "<svg"] {
+        for bad in [
+            "onclick",
+            "javascript:",
+            "<script",
+            "<iframe",
+            "onerror",
+            "<style",
+            "<form",
+            "<svg",
+        ] {
             assert!(!clean.contains(bad), "{bad} survived: {clean}");
         }
-        assert!(clean.contains("href=\"https://news.example/rel\""), "{clean}");
-        assert!(clean.contains("rel=\"noopener noreferrer nofollow ugc\""), "{clean}");
+        assert!(
+            clean.contains("href=\"https://news.example/rel\""),
+            "{clean}"
+        );
+        assert!(
+            clean.contains("rel=\"noopener noreferrer nofollow ugc\""),
+            "{clean}"
+        );
     }
 
     #[test]
@@ -111,7 +150,10 @@ mod tests {
     fn text_keeps_paragraphs_and_decodes_entities() {
         let html = "<h2>Head</h2><p>One &amp; <b>two</b>\n  three.</p><p>Four<br>five</p>\
                     <script>ignored()</script><ul><li>a</li><li>b</li></ul>";
-        assert_eq!(to_text(html), "Head\n\nOne & two three.\n\nFour\n\nfive\n\na\n\nb");
+        assert_eq!(
+            to_text(html),
+            "Head\n\nOne & two three.\n\nFour\n\nfive\n\na\n\nb"
+        );
         assert_eq!(to_text("  plain   text "), "plain text");
     }
 

@@ -32,7 +32,8 @@ pub async fn tick(pipeline: &Pipeline) -> Result<usize, PipelineError> {
     let due = pipeline.store.sources().due(now_secs(), BATCH).await?;
     let mut enqueued = 0;
     for source_id in due {
-        let job = Task::FetchSource { source_id }.to_job(now_ms(), pipeline.settings.max_attempts)?;
+        let job =
+            Task::FetchSource { source_id }.to_job(now_ms(), pipeline.settings.max_attempts)?;
         if jobs.enqueue(&job, now_ms()).await?.is_some() {
             enqueued += 1;
         }

@@ -58,7 +58,9 @@ mod tests {
 
     #[test]
     fn tasks_round_trip_through_jobs() {
-        let task = Task::FetchSource { source_id: SourceId(7) };
+        let task = Task::FetchSource {
+            source_id: SourceId(7),
+        };
         let new = task.to_job(5, 3).expect("serialise");
         assert_eq!(new.key.as_deref(), Some("fetch_source:7"));
         let job = Job {

@@ -20,7 +20,9 @@ fn rss(items: usize, prefix: &str) -> String {
             )
         })
         .collect();
-    format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{prefix} News</title>{items}</channel></rss>")
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{prefix} News</title>{items}</channel></rss>"
+    )
 }
 
 fn pipeline(store: Store) -> Pipeline {
@@ -55,8 +57,14 @@ async fn each_bad_source_gets_its_own_clear_error() {
     web.set("/good.xml", Reply::feed(rss(3, "good")));
     web.set("/missing.xml", Reply::Status(404));
     web.set("/broken.xml", Reply::Status(500));
-    web.set("/page.html", Reply::html("<!DOCTYPE html><html><body><p>Hello</p></body></html>"));
-    web.set("/invalid.xml", Reply::feed("<rss version=\"2.0\"><channel><item><title>cut off"));
+    web.set(
+        "/page.html",
+        Reply::html("<!DOCTYPE html><html><body><p>Hello</p></body></html>"),
+    );
+    web.set(
+        "/invalid.xml",
+        Reply::feed("<rss version=\"2.0\"><channel><item><title>cut off"),
+    );
     web.set("/huge.xml", Reply::Filler(2 * 1024 * 1024));
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let unreachable = format!("http://{}/feed.xml", closed.local_addr().expect("addr"));
@@ -70,9 +78,15 @@ async fn each_bad_source_gets_its_own_clear_error() {
         let cases = [
             (web.url("/missing.xml"), "HTTP 404 Not Found"),
             (web.url("/broken.xml"), "HTTP 500 Internal Server Error"),
-            (web.url("/page.html"), "not a feed: the address returned an HTML page"),
+            (
+                web.url("/page.html"),
+                "not a feed: the address returned an HTML page",
+            ),
             (web.url("/invalid.xml"), "not a valid feed"),
-            (web.url("/huge.xml"), "response larger than the 524288-byte cap"),
+            (
+                web.url("/huge.xml"),
+                "response larger than the 524288-byte cap",
+            ),
             (unreachable.clone(), "could not connect"),
         ];
         let mut bad = Vec::new();
@@ -80,28 +94,62 @@ async fn each_bad_source_gets_its_own_clear_error() {
             bad.push(add(&store, url.clone(), "Bad").await);
         }
 
-        let report = fetch_source::run(&pipeline, good).await.expect("fetch good");
-        assert_eq!((report.entries, report.new_articles, report.error), (3, 3, None));
+        let report = fetch_source::run(&pipeline, good)
+            .await
+            .expect("fetch good");
+        assert_eq!(
+            (report.entries, report.new_articles, report.error),
+            (3, 3, None)
+        );
         for (id, (url, expected)) in bad.iter().zip(&cases) {
-            let report = fetch_source::run(&pipeline, *id).await.expect("a bad source completes");
+            let report = fetch_source::run(&pipeline, *id)
+                .await
+                .expect("a bad source completes");
             let error = report.error.unwrap_or_default();
-            assert!(error.starts_with(expected), "{url}: {error:?} should start with {expected:?}");
-            let source = store.sources().get(*id).await.expect("get").expect("exists");
+            assert!(
+                error.starts_with(expected),
+                "{url}: {error:?} should start with {expected:?}"
+            );
+            let source = store
+                .sources()
+                .get(*id)
+                .await
+                .expect("get")
+                .expect("exists");
             assert_eq!(source.fetch.status(), "error");
             assert_eq!(source.fetch.last_error.as_deref(), Some(error.as_str()));
             assert_eq!(source.fetch.error_count, 1);
-            assert!(source.next_fetch_at > source.fetch.last_fetch_at.unwrap_or(0), "backs off");
+            assert!(
+                source.next_fetch_at > source.fetch.last_fetch_at.unwrap_or(0),
+                "backs off"
+            );
         }
 
-        let good_source = store.sources().get(good).await.expect("get").expect("exists");
+        let good_source = store
+            .sources()
+            .get(good)
+            .await
+            .expect("get")
+            .expect("exists");
         assert_eq!(good_source.fetch.status(), "ok");
         assert_eq!(store.articles().count().await.expect("count"), 3);
 
-        let again = fetch_source::run(&pipeline, good).await.expect("fetch again");
-        assert!(again.not_modified, "the second fetch is conditional and answered 304");
+        let again = fetch_source::run(&pipeline, good)
+            .await
+            .expect("fetch again");
+        assert!(
+            again.not_modified,
+            "the second fetch is conditional and answered 304"
+        );
         web.set("/good.xml", Reply::feed(rss(4, "good")));
-        let changed = fetch_source::run(&pipeline, good).await.expect("fetch changed");
-        assert_eq!((changed.entries, changed.new_articles), (4, 1), "only the new item is added");
+        let changed = fetch_source::run(&pipeline, good)
+            .await
+            .expect("fetch changed");
+        assert_eq!(
+            (changed.entries, changed.new_articles),
+            (4, 1),
+            "only the new item is added"
+        );
         assert_eq!(store.articles().count().await.expect("count"), 4);
         web.set("/good.xml", Reply::feed(rss(3, "good")));
     })
@@ -112,7 +160,10 @@ async fn each_bad_source_gets_its_own_clear_error() {
 async fn the_running_pipeline_drains_every_due_source() {
     let web = FixtureWeb::start().await;
     for n in 0..12 {
-        web.set(&format!("/feed/{n}.xml"), Reply::feed(rss(5, &format!("s{n}"))));
+        web.set(
+            &format!("/feed/{n}.xml"),
+            Reply::feed(rss(5, &format!("s{n}"))),
+        );
     }
     let web = &web;
     each_backend(|store| async move {
@@ -121,7 +172,11 @@ async fn the_running_pipeline_drains_every_due_source() {
         }
         let pipeline = pipeline(store.clone());
         assert_eq!(scheduler::tick(&pipeline).await.expect("tick"), 12);
-        assert_eq!(scheduler::tick(&pipeline).await.expect("tick"), 0, "keyed: never twice");
+        assert_eq!(
+            scheduler::tick(&pipeline).await.expect("tick"),
+            0,
+            "keyed: never twice"
+        );
 
         let shutdown = CancellationToken::new();
         let running = tokio::spawn({
@@ -131,7 +186,10 @@ async fn the_running_pipeline_drains_every_due_source() {
         });
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while store.articles().count().await.expect("count") < 60 {
-            assert!(std::time::Instant::now() < deadline, "ingest did not finish");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "ingest did not finish"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         shutdown.cancel();
@@ -142,7 +200,11 @@ async fn the_running_pipeline_drains_every_due_source() {
         assert_eq!((counts.running, counts.dead), (0, 0));
         for source in store.sources().list().await.expect("list") {
             assert_eq!(source.fetch.status(), "ok", "{}", source.url);
-            assert!(source.name.ends_with("News"), "named after its feed: {}", source.name);
+            assert!(
+                source.name.ends_with("News"),
+                "named after its feed: {}",
+                source.name
+            );
         }
     })
     .await;

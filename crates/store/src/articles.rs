@@ -73,7 +73,10 @@ impl<'a> Articles<'a> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = $1"
         ));
-        let row = sqlx::query(sql).bind(id.0).fetch_optional(self.pool).await?;
+        let row = sqlx::query(sql)
+            .bind(id.0)
+            .fetch_optional(self.pool)
+            .await?;
         Ok(row.as_ref().map(listing_from_row).transpose()?)
     }
 

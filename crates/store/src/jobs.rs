@@ -140,9 +140,7 @@ impl<'a> Jobs<'a> {
             .bind(now_ms)
             .fetch_optional(self.pool)
             .await?;
-        Ok(row
-            .map(|row| job_from_row(&row, owner))
-            .transpose()?)
+        Ok(row.map(|row| job_from_row(&row, owner)).transpose()?)
     }
 
     /// Extends the lease of a job its worker is still working on. Returns `false` when the

@@ -80,7 +80,10 @@ impl<'a> Sources<'a> {
     /// One source by id.
     pub async fn get(&self, id: SourceId) -> Result<Option<Source>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM sources WHERE id = $1"));
-        let row = sqlx::query(sql).bind(id.0).fetch_optional(self.pool).await?;
+        let row = sqlx::query(sql)
+            .bind(id.0)
+            .fetch_optional(self.pool)
+            .await?;
         Ok(row.as_ref().map(source_from_row).transpose()?)
     }
 
@@ -97,10 +100,7 @@ impl<'a> Sources<'a> {
             "SELECT {COLUMNS} FROM sources ORDER BY COALESCE(category, ''), name, id"
         ));
         let rows = sqlx::query(sql).fetch_all(self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(source_from_row)
-            .collect::<Result<_, _>>()?)
+        Ok(rows.iter().map(source_from_row).collect::<Result<_, _>>()?)
     }
 
     /// How many sources there are.
@@ -132,6 +132,31 @@ impl<'a> Sources<'a> {
         rows.iter()
             .map(|row| Ok(SourceId(row.try_get("id")?)))
             .collect()
+    }
+
+    /// Makes a source due for a fetch at `now`, or every source when `id` is `None`.
+    /// Returns how many sources it touched.
+    pub async fn make_due(
+        &self,
+        id: Option<SourceId>,
+        now: UnixSeconds,
+    ) -> Result<u64, StoreError> {
+        let done = match id {
+            Some(id) => {
+                sqlx::query("UPDATE sources SET next_fetch_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(id.0)
+                    .execute(self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("UPDATE sources SET next_fetch_at = $1")
+                    .bind(now)
+                    .execute(self.pool)
+                    .await?
+            }
+        };
+        Ok(done.rows_affected())
     }
 
     /// Records a successful fetch: clears the error, stores the validators for the next

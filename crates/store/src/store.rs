@@ -119,7 +119,10 @@ impl Store {
 
 /// Creates a PostgreSQL schema if it does not exist yet.
 async fn create_schema(url: &str, schema: &str) -> Result<(), StoreError> {
-    let pool = AnyPoolOptions::new().max_connections(1).connect(url).await?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await?;
     let create = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema));
     pool.execute(sqlx::AssertSqlSafe(create)).await?;
     pool.close().await;

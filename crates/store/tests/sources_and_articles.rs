@@ -48,6 +48,29 @@ async fn sources_are_added_listed_found_and_removed() {
         assert_eq!(sources.due(999, 10).await.expect("due"), vec![]);
         assert_eq!(sources.due(1_000, 10).await.expect("due"), vec![added.id]);
 
+        sources
+            .record_failure(added.id, 1_000, "HTTP 500", 5_000)
+            .await
+            .expect("failure");
+        assert_eq!(sources.due(1_000, 10).await.expect("due"), vec![]);
+        assert_eq!(
+            sources
+                .make_due(Some(added.id), 1_001)
+                .await
+                .expect("make due"),
+            1
+        );
+        assert_eq!(sources.due(1_001, 10).await.expect("due"), vec![added.id]);
+        sources
+            .record_failure(added.id, 1_002, "HTTP 500", 5_000)
+            .await
+            .expect("failure");
+        assert_eq!(
+            sources.make_due(None, 1_003).await.expect("make all due"),
+            1
+        );
+        assert_eq!(sources.due(1_003, 10).await.expect("due"), vec![added.id]);
+
         assert!(sources.remove(added.id).await.expect("remove"));
         assert!(!sources.remove(added.id).await.expect("remove again"));
         assert_eq!(sources.count().await.expect("count"), 0);
@@ -89,19 +112,28 @@ async fn fetch_outcomes_are_recorded() {
             last_modified: Some("Wed, 25 Nov 2026 10:00:00 GMT".into()),
             feed_title: Some("Example News".into()),
         };
-        sources.record_success(source.id, &ok).await.expect("success");
+        sources
+            .record_success(source.id, &ok)
+            .await
+            .expect("success");
         let fine = sources.get(source.id).await.expect("get").expect("exists");
         assert_eq!(fine.fetch.status(), "ok");
         assert_eq!(fine.fetch.error_count, 0);
         assert_eq!(fine.fetch.last_error, None);
         assert_eq!(fine.fetch.etag.as_deref(), Some("\"v1\""));
-        assert_eq!(fine.name, "Example News", "a nameless source takes the feed's title");
+        assert_eq!(
+            fine.name, "Example News",
+            "a nameless source takes the feed's title"
+        );
 
         let renamed = FetchSuccess {
             feed_title: Some("Another Title".into()),
             ..ok
         };
-        sources.record_success(source.id, &renamed).await.expect("success");
+        sources
+            .record_success(source.id, &renamed)
+            .await
+            .expect("success");
         let kept = sources.get(source.id).await.expect("get").expect("exists");
         assert_eq!(kept.name, "Example News", "a named source keeps its name");
     })
@@ -129,16 +161,31 @@ async fn an_article_is_stored_once_per_canonical_url() {
             article("https://example.org/c", "C", 200),
         ];
         let articles = store.articles();
-        assert_eq!(articles.insert_new(source.id, &batch).await.expect("insert"), 3);
-        assert_eq!(articles.insert_new(source.id, &batch).await.expect("again"), 0);
+        assert_eq!(
+            articles
+                .insert_new(source.id, &batch)
+                .await
+                .expect("insert"),
+            3
+        );
+        assert_eq!(
+            articles.insert_new(source.id, &batch).await.expect("again"),
+            0
+        );
         let mut more = batch.clone();
         more.push(article("https://example.org/d", "D", 400));
-        assert_eq!(articles.insert_new(source.id, &more).await.expect("more"), 1);
+        assert_eq!(
+            articles.insert_new(source.id, &more).await.expect("more"),
+            1
+        );
         assert_eq!(articles.count().await.expect("count"), 4);
         assert_eq!(articles.count_distinct_urls().await.expect("distinct"), 4);
 
         let latest = articles.latest(10, 0).await.expect("latest");
-        let titles: Vec<&str> = latest.iter().map(|l| l.article.content.title.as_str()).collect();
+        let titles: Vec<&str> = latest
+            .iter()
+            .map(|l| l.article.content.title.as_str())
+            .collect();
         assert_eq!(titles, vec!["D", "B", "C", "A"], "newest first");
         assert_eq!(latest[0].source_name, "Example");
         let page2 = articles.latest(2, 2).await.expect("page 2");
@@ -151,11 +198,22 @@ async fn an_article_is_stored_once_per_canonical_url() {
             .expect("get")
             .expect("exists");
         assert_eq!(one.article.content, batch[1]);
-        assert_eq!(articles.by_source(source.id, 2).await.expect("by source").len(), 2);
+        assert_eq!(
+            articles
+                .by_source(source.id, 2)
+                .await
+                .expect("by source")
+                .len(),
+            2
+        );
         assert_eq!(articles.count_by_source(source.id).await.expect("n"), 4);
 
         assert!(store.sources().remove(source.id).await.expect("remove"));
-        assert_eq!(articles.count().await.expect("count"), 0, "articles go with their source");
+        assert_eq!(
+            articles.count().await.expect("count"),
+            0,
+            "articles go with their source"
+        );
     })
     .await;
 }

@@ -54,6 +54,7 @@ impl Reply {
 struct State {
     routes: RwLock<HashMap<String, Reply>>,
     delay_ms: AtomicU64,
+    ignore_validators: std::sync::atomic::AtomicBool,
     hits: AtomicU64,
 }
 
@@ -99,6 +100,14 @@ impl FixtureWeb {
         self.state.delay_ms.store(ms, Ordering::Relaxed);
     }
 
+    /// Makes the server ignore `If-None-Match`, so every fetch gets the whole document, as
+    /// from a server without conditional GET.
+    pub fn ignore_validators(&self, ignore: bool) {
+        self.state
+            .ignore_validators
+            .store(ignore, Ordering::Relaxed);
+    }
+
     /// How many requests the server has answered.
     pub fn hits(&self) -> u64 {
         self.state.hits.load(Ordering::Relaxed)
@@ -131,9 +140,10 @@ async fn answer(state: &State, uri: &Uri, headers: &HeaderMap) -> Response {
             let mut hasher = DefaultHasher::new();
             body.hash(&mut hasher);
             let etag = format!("\"{:x}\"", hasher.finish());
-            if headers
-                .get(header::IF_NONE_MATCH)
-                .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+            if !state.ignore_validators.load(Ordering::Relaxed)
+                && headers
+                    .get(header::IF_NONE_MATCH)
+                    .is_some_and(|v| v.as_bytes() == etag.as_bytes())
             {
                 return StatusCode::NOT_MODIFIED.into_response();
             }

@@ -97,6 +97,11 @@ pub enum SourcesCommand {
     },
     /// List every source with the outcome of its last fetch.
     List,
+    /// Fetch a source (or every source) at the next scheduler tick of a running server.
+    Refresh {
+        /// The source's id or feed URL [default: every source].
+        source: Option<String>,
+    },
     /// Remove a source, by id or URL, with its articles.
     Remove {
         /// The source's id or feed URL.

@@ -13,13 +13,34 @@ pub const SOURCES_OPML: &str = include_str!("../demo/sources.opml");
 
 /// The demo's feed files, by name.
 pub const FEEDS: &[(&str, &str)] = &[
-    ("meridian-wire.xml", include_str!("../demo/meridian-wire.xml")),
-    ("tasman-ledger.xml", include_str!("../demo/tasman-ledger.xml")),
-    ("aldermoor-gazette.xml", include_str!("../demo/aldermoor-gazette.xml")),
-    ("orchid-bay-tribune.xml", include_str!("../demo/orchid-bay-tribune.xml")),
-    ("lindenbach-rundschau.xml", include_str!("../demo/lindenbach-rundschau.xml")),
-    ("cedarfield-signal.xml", include_str!("../demo/cedarfield-signal.xml")),
-    ("horizon-bellerive.xml", include_str!("../demo/horizon-bellerive.xml")),
+    (
+        "meridian-wire.xml",
+        include_str!("../demo/meridian-wire.xml"),
+    ),
+    (
+        "tasman-ledger.xml",
+        include_str!("../demo/tasman-ledger.xml"),
+    ),
+    (
+        "aldermoor-gazette.xml",
+        include_str!("../demo/aldermoor-gazette.xml"),
+    ),
+    (
+        "orchid-bay-tribune.xml",
+        include_str!("../demo/orchid-bay-tribune.xml"),
+    ),
+    (
+        "lindenbach-rundschau.xml",
+        include_str!("../demo/lindenbach-rundschau.xml"),
+    ),
+    (
+        "cedarfield-signal.xml",
+        include_str!("../demo/cedarfield-signal.xml"),
+    ),
+    (
+        "horizon-bellerive.xml",
+        include_str!("../demo/horizon-bellerive.xml"),
+    ),
 ];
 
 /// Every demo feed rendered at `now`, keyed by its `demo:` URL.
@@ -111,7 +132,10 @@ mod tests {
         let rss = render("<pubDate>{{ago:2h15m}}</pubDate>", now());
         assert_eq!(rss, "<pubDate>Fri, 27 Nov 2026 09:45:00 +0000</pubDate>");
         let atom = render("<updated>{{ago:1d}}</updated><x>{{ago:bad}}</x>", now());
-        assert_eq!(atom, "<updated>2026-11-26T12:00:00Z</updated><x>{{ago:bad}}</x>");
+        assert_eq!(
+            atom,
+            "<updated>2026-11-26T12:00:00Z</updated><x>{{ago:bad}}</x>"
+        );
     }
 
     #[test]
@@ -133,7 +157,11 @@ mod tests {
         let outlines = tidings_feeds::parse_opml(SOURCES_OPML).expect("demo OPML parses");
         assert_eq!(outlines.len(), FEEDS.len());
         for outline in outlines {
-            assert!(docs.contains_key(&outline.url), "{} is not bundled", outline.url);
+            assert!(
+                docs.contains_key(&outline.url),
+                "{} is not bundled",
+                outline.url
+            );
         }
     }
 }

@@ -10,7 +10,9 @@ pub fn init(filter: Option<&str>) {
         .map(EnvFilter::new)
         .or_else(|| EnvFilter::try_from_default_env().ok())
         .unwrap_or_else(|| {
-            EnvFilter::new("warn,tidings=info,tidings_pipeline=info,tidings_web=info,tidings_store=info")
+            EnvFilter::new(
+                "warn,tidings=info,tidings_pipeline=info,tidings_web=info,tidings_store=info",
+            )
         });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -136,7 +136,10 @@ impl Settings {
         };
         let base = PipelineSettings::default();
         let pipeline = PipelineSettings {
-            workers: serve.workers.or(file.pipeline.workers).unwrap_or(base.workers),
+            workers: serve
+                .workers
+                .or(file.pipeline.workers)
+                .unwrap_or(base.workers),
             poll_interval: serve
                 .poll_interval
                 .or(file.pipeline.poll_interval_secs)
@@ -172,13 +175,15 @@ impl Settings {
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
-    toml::from_str(&text)
-        .with_context(|| format!("invalid configuration file {}", path.display()))
+    toml::from_str(&text).with_context(|| format!("invalid configuration file {}", path.display()))
 }
 
 /// The default database: `tidings.db` in the data directory.
 fn sqlite_url(data_dir: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", data_dir.join("tidings.db").display())
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("tidings.db").display()
+    )
 }
 
 #[cfg(test)]

@@ -46,7 +46,11 @@ mod tests {
     #[test]
     fn ages_read_naturally() {
         assert_eq!(relative_age(NOW, NOW), "just now");
-        assert_eq!(relative_age(NOW + 30, NOW), "just now", "clock skew is not the future");
+        assert_eq!(
+            relative_age(NOW + 30, NOW),
+            "just now",
+            "clock skew is not the future"
+        );
         assert_eq!(relative_age(NOW - 59, NOW), "just now");
         assert_eq!(relative_age(NOW - 60, NOW), "1 minute ago");
         assert_eq!(relative_age(NOW - 45 * 60, NOW), "45 minutes ago");

@@ -19,7 +19,11 @@ pub fn slugify(title: &str) -> String {
             _ => cut,
         };
     }
-    if slug.is_empty() { "article".to_string() } else { slug }
+    if slug.is_empty() {
+        "article".to_string()
+    } else {
+        slug
+    }
 }
 
 #[cfg(test)]
@@ -28,7 +32,10 @@ mod tests {
 
     #[test]
     fn headlines_become_slugs() {
-        assert_eq!(slugify("Bridge reopens & traffic flows!"), "bridge-reopens-traffic-flows");
+        assert_eq!(
+            slugify("Bridge reopens & traffic flows!"),
+            "bridge-reopens-traffic-flows"
+        );
         assert_eq!(slugify("  Brücke: wieder offen  "), "brücke-wieder-offen");
         assert_eq!(slugify("¿?"), "article");
         let long = slugify(&"word ".repeat(40));

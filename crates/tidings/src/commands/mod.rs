@@ -25,6 +25,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     category,
                 }) => sources::add(&store, &url, name, category).await,
                 Command::Sources(SourcesCommand::List) => sources::list(&store).await,
+                Command::Sources(SourcesCommand::Refresh { source }) => {
+                    sources::refresh(&store, source.as_deref()).await
+                }
                 Command::Sources(SourcesCommand::Remove { source }) => {
                     sources::remove(&store, &source).await
                 }
@@ -42,12 +45,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     if settings.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!("cannot create the data directory {}", settings.data_dir.display())
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
         })?;
     }
     Store::open(&settings.database_url, StoreOptions::default())
         .await
-        .with_context(|| format!("cannot open the database {}", redact(&settings.database_url)))
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                redact(&settings.database_url)
+            )
+        })
 }
 
 /// A database URL without its password, for messages.

@@ -37,8 +37,8 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     }
 
     let fetcher = Fetcher::new(settings.fetch.clone())?;
-    let pipeline = Pipeline::new(store.clone(), fetcher, settings.pipeline.clone())
-        .with_bundled(bundled);
+    let pipeline =
+        Pipeline::new(store.clone(), fetcher, settings.pipeline.clone()).with_bundled(bundled);
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -80,7 +80,9 @@ async fn stop_on_signal(shutdown: CancellationToken) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        let mut term = match tokio::signal::unix::signal(
+            tokio::signal::unix::SignalKind::terminate(),
+        ) {
             Ok(term) => term,
             Err(err) => {
                 tracing::warn!(%err, "cannot listen for SIGTERM; Ctrl-C still stops the server");

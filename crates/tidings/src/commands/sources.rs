@@ -52,7 +52,10 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
         return Ok(());
     }
     let now = now_secs();
-    println!("{:>5}  {:<6}  {:<14}  {:<28}  URL", "ID", "STATUS", "LAST FETCH", "NAME");
+    println!(
+        "{:>5}  {:<6}  {:<14}  {:<28}  URL",
+        "ID", "STATUS", "LAST FETCH", "NAME"
+    );
     for source in &sources {
         let last = source
             .fetch
@@ -71,7 +74,10 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             println!("       error: {error}");
         }
     }
-    let failing = sources.iter().filter(|s| s.fetch.status() == "error").count();
+    let failing = sources
+        .iter()
+        .filter(|s| s.fetch.status() == "error")
+        .count();
     println!("{} sources, {} failing", sources.len(), failing);
     Ok(())
 }
@@ -93,6 +99,17 @@ pub(crate) async fn remove(store: &Store, which: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Makes one source, or every source, due now.
+pub(crate) async fn refresh(store: &Store, which: Option<&str>) -> anyhow::Result<()> {
+    let id = match which {
+        Some(which) => Some(find(store, which).await?.id),
+        None => None,
+    };
+    let touched = store.sources().make_due(id, now_secs()).await?;
+    println!("{touched} sources will be fetched at the next scheduler tick.");
+    Ok(())
+}
+
 async fn find(store: &Store, which: &str) -> anyhow::Result<Source> {
     let found = match which.parse::<i64>() {
         Ok(id) => store.sources().get(SourceId(id)).await?,
@@ -103,9 +120,10 @@ async fn find(store: &Store, which: &str) -> anyhow::Result<Source> {
 
 /// Adds every feed of an OPML file. Returns how many were added and how many were present.
 pub(crate) async fn import_opml(store: &Store, file: &Path) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    let outlines = parse_opml(&text).with_context(|| format!("cannot import {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let outlines =
+        parse_opml(&text).with_context(|| format!("cannot import {}", file.display()))?;
     let (added, present) = add_outlines(store, &outlines).await?;
     println!(
         "Imported {added} sources from {} ({present} already present).",
@@ -150,7 +168,11 @@ pub(crate) async fn export_opml(store: &Store, file: Option<&Path>) -> anyhow::R
         .await?
         .into_iter()
         .map(|s| Outline {
-            title: if s.name.is_empty() { s.url.clone() } else { s.name },
+            title: if s.name.is_empty() {
+                s.url.clone()
+            } else {
+                s.name
+            },
             url: s.url,
             site_url: s.site_url,
             category: s.category,
@@ -160,7 +182,8 @@ pub(crate) async fn export_opml(store: &Store, file: Option<&Path>) -> anyhow::R
     let text = write_opml("Tidings sources", &outlines)?;
     match file {
         Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("Exported {} sources to {}.", outlines.len(), path.display());
         }
         None => println!("{text}"),

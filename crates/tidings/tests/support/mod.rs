@@ -1,0 +1,195 @@
+//! Helpers for the binary's end-to-end tests: run `tidings` as a child process against a data
+//! directory, wait until it serves, stop it gently or kill it, and serve fixture feeds.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tidings_testkit::{FixtureWeb, Reply};
+
+/// The binary under test.
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_tidings")
+}
+
+/// Runs a one-shot command (`sources list`, …) on a data directory.
+pub fn cli(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("TIDINGS_DATABASE_URL")
+        .output()
+        .expect("run tidings")
+}
+
+/// Runs a one-shot command and returns its standard output; panics if it fails.
+pub fn cli_ok(data_dir: &Path, args: &[&str]) -> String {
+    let out = cli(data_dir, args);
+    assert!(
+        out.status.success(),
+        "tidings {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A running `tidings serve`.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    pub data_dir: PathBuf,
+}
+
+impl Server {
+    /// Starts `serve` on a free port with fixture-friendly settings and waits until
+    /// `/healthz` answers.
+    pub async fn start(data_dir: &Path, extra: &[&str]) -> Server {
+        let mut command = Command::new(binary());
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--no-default-sources"])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--allow-private-addresses")
+            .args(extra)
+            .env_remove("TIDINGS_DATABASE_URL")
+            .env("TIDINGS_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(log_file(data_dir));
+        if !extra.contains(&"--poll-interval") {
+            command.args(["--poll-interval", "3600"]);
+        }
+        let mut child = command.spawn().expect("start tidings serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("Tidings is listening on ") {
+                    let _ = tx.send(rest.trim_end_matches('/').to_string());
+                }
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve printed its address");
+        let server = Server {
+            child,
+            base,
+            data_dir: data_dir.to_path_buf(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(resp) = reqwest::get(server.url("/healthz")).await
+                && resp.status().is_success()
+            {
+                break;
+            }
+            assert!(Instant::now() < deadline, "healthz never answered");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server
+    }
+
+    /// An absolute URL on the server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GETs a page and returns its status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let resp = reqwest::get(self.url(path)).await.expect("GET");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.expect("body"))
+    }
+
+    /// Stops the server with SIGTERM and returns whether it exited cleanly.
+    pub fn stop(mut self) -> bool {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Kills the server with SIGKILL, as a crash would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The server's log, appended to `serve.log` in the data directory for a failing test to show.
+fn log_file(data_dir: &Path) -> Stdio {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data_dir.join("serve.log"))
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::null())
+}
+
+/// Serves the demo corpus's feeds (rendered now) at `/feeds/<file>` and returns their URLs.
+pub async fn demo_web() -> (FixtureWeb, Vec<String>) {
+    let web = FixtureWeb::start().await;
+    let mut urls = Vec::new();
+    for (url, bytes) in tidings::demo::bundled_documents(chrono::Utc::now()) {
+        let path = format!("/feeds/{}", url.trim_start_matches("demo:"));
+        web.set(&path, Reply::feed(bytes));
+        urls.push(web.url(&path));
+    }
+    urls.sort();
+    (web, urls)
+}
+
+/// Polls `check` until it returns true or the time runs out.
+pub async fn wait_until<F, Fut>(what: &str, timeout: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + timeout;
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The article links on a page, in order.
+pub fn article_links(html: &str) -> Vec<String> {
+    html.match_indices("href=\"/article/")
+        .filter_map(|(i, _)| {
+            let rest = &html[i + 6..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
+/// Opens the data directory's SQLite database, as the server uses it.
+pub async fn open_store(data_dir: &Path) -> tidings_store::Store {
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("tidings.db").display()
+    );
+    tidings_store::Store::open(&url, tidings_store::StoreOptions::default())
+        .await
+        .expect("open the server's database")
+}
