@@ -67,6 +67,9 @@ pub struct ServeArgs {
     /// Do not load the default world-news sources into an empty database.
     #[arg(long, env = "TIDINGS_NO_DEFAULT_SOURCES")]
     pub no_default_sources: bool,
+    /// Serve the web site only: no scheduler, no workers (another process does the fetching).
+    #[arg(long, env = "TIDINGS_NO_WORKERS")]
+    pub no_workers: bool,
     /// How many jobs run at once [default: 4].
     #[arg(long, env = "TIDINGS_WORKERS", value_name = "N")]
     pub workers: Option<usize>,

@@ -90,6 +90,8 @@ pub struct Settings {
     pub load_default_sources: bool,
     /// Whether to load the demo corpus.
     pub demo: bool,
+    /// Whether this process runs the scheduler and the workers.
+    pub run_workers: bool,
     /// The HTTP client's settings.
     pub fetch: FetchConfig,
     /// The pipeline's settings.
@@ -166,6 +168,7 @@ impl Settings {
                 && !serve.demo
                 && file.default_sources.unwrap_or(true),
             demo: serve.demo,
+            run_workers: !serve.no_workers,
             fetch,
             pipeline,
         })

@@ -31,6 +31,9 @@ pub(crate) struct Sums {
     /// Elements in the subtree that mark main content: `article`, `main`, `h1`,
     /// `itemprop=articleBody`, article-body class names.
     pub(crate) markers: u32,
+    /// Elements in the subtree named as the article body (`itemprop=articleBody`,
+    /// article-body class names).
+    pub(crate) body_markers: u32,
 }
 
 /// True for an element that marks main content.
@@ -113,6 +116,77 @@ pub(crate) fn tune(name: &str, default: f32) -> f32 {
         .unwrap_or(default)
 }
 
+/// Most element children looked at when searching a container for teaser cards.
+const MAX_CARD_SIBLINGS: usize = 64;
+/// Fewest alike cards that make a list of teasers.
+const MIN_CARDS: usize = 3;
+
+/// True when the subtree looks like a teaser card: a link (the headline) and some text
+/// that is not link text (the summary).
+fn is_card(s: &Sums) -> bool {
+    s.link >= 10 && s.good > 0 && s.len.saturating_sub(s.link) >= 20
+}
+
+/// Marks teaser cards: runs of at least [`MIN_CARDS`] sibling elements with the same tag and
+/// class, each a headline link plus a summary, as on index pages and in "more stories"
+/// blocks. Card lists that are the article (a card holding most of the page's text, or an
+/// element named as the article body) are left alone.
+fn teasers(dom: &Dom<'_>, raw: &[Sums], page_good: u32) -> Vec<bool> {
+    let mut marked = vec![false; dom.nodes.len()];
+    if tune("TEASER", 1.0) < 0.5 {
+        return marked;
+    }
+    let mut children: Vec<(Ix, Tag, &str)> = Vec::with_capacity(MAX_CARD_SIBLINGS);
+    for (i, node) in dom.nodes.iter().enumerate() {
+        if node.tag == Tag::Text || node.end as usize <= i + 3 {
+            continue;
+        }
+        children.clear();
+        let mut c = i as Ix + 1;
+        while c < node.end && children.len() < MAX_CARD_SIBLINGS {
+            let child = &dom.nodes[c as usize];
+            if child.tag != Tag::Text {
+                children.push((c, child.tag, dom.attr(c, "class").unwrap_or("")));
+            }
+            c = child.end;
+        }
+        if children.len() < MIN_CARDS {
+            continue;
+        }
+        for (k, &(ci, tag, class)) in children.iter().enumerate() {
+            if marked[ci as usize] || !is_card(&raw[ci as usize]) {
+                continue;
+            }
+            // Only the first of a group does the counting.
+            if children[..k]
+                .iter()
+                .any(|&(_, t, c)| t == tag && c == class)
+            {
+                continue;
+            }
+            let group = children.iter().filter(|&&(_, t, c)| t == tag && c == class);
+            let members = group.clone().count();
+            let cards: Vec<Ix> = group
+                .filter(|&&(x, _, _)| is_card(&raw[x as usize]))
+                .map(|&(x, _, _)| x)
+                .collect();
+            if cards.len() < MIN_CARDS || cards.len() * 5 < members * 3 {
+                continue;
+            }
+            let protected = cards.iter().any(|&x| {
+                raw[x as usize].body_markers > 0
+                    || raw[x as usize].good as f32 >= KEEP_FURNITURE_SHARE * page_good as f32
+            });
+            if !protected {
+                for x in cards {
+                    marked[x as usize] = true;
+                }
+            }
+        }
+    }
+    marked
+}
+
 /// True for elements that can be the main content: containers, not paragraphs or lists.
 fn is_container(tag: Tag) -> bool {
     matches!(
@@ -147,12 +221,14 @@ fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
             } else {
                 (0, 0)
             };
+            let body_marker = n.flags & ITEMPROP_BODY != 0 || n.class & classify::BODY != 0;
             Sums {
                 len,
                 link,
                 good,
                 bad,
                 markers: u32::from(is_marker(n)),
+                body_markers: u32::from(body_marker),
             }
         })
         .collect();
@@ -168,6 +244,7 @@ fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
         t.good += s.good;
         t.bad += s.bad;
         t.markers += s.markers;
+        t.body_markers += s.body_markers;
     }
     sums
 }
@@ -180,12 +257,15 @@ pub(crate) fn analyse(dom: &Dom<'_>) -> Analysis {
     let page_good = raw.first().map_or(0, |s| s.good);
     let page_len = raw.first().map_or(0, |s| s.len);
 
-    let mut removed = vec![false; n];
+    let mut removed = teasers(dom, &raw, page_good);
     for i in 0..n {
         let node = &dom.nodes[i];
         let p = node.parent;
         if p != NO_PARENT && removed[p as usize] {
             removed[i] = true;
+            continue;
+        }
+        if removed[i] {
             continue;
         }
         if node.tag == Tag::Text || !is_furniture(node) {

@@ -49,7 +49,15 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     let workers = tokio::spawn({
         let pipeline = pipeline.clone();
         let shutdown = shutdown.clone();
-        async move { pipeline.run(shutdown).await }
+        let run = settings.run_workers;
+        async move {
+            if run {
+                pipeline.run(shutdown).await
+            } else {
+                tracing::info!("--no-workers: serving pages only");
+                Ok(())
+            }
+        }
     });
     let state = AppState {
         store: store.clone(),

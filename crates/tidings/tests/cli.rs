@@ -1,0 +1,285 @@
+//! The command line: help everywhere, source management, OPML round trips, default sources,
+//! configuration errors.
+
+mod support;
+
+use std::time::Duration;
+use support::{Server, cli, cli_ok, wait_until};
+use tidings_testkit::{FixtureWeb, Reply};
+
+#[test]
+fn every_command_has_help() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["sources", "--help"],
+        vec!["sources", "add", "--help"],
+        vec!["sources", "list", "--help"],
+        vec!["sources", "refresh", "--help"],
+        vec!["sources", "remove", "--help"],
+        vec!["import-opml", "--help"],
+        vec!["export-opml", "--help"],
+    ] {
+        let out = cli_ok(dir.path(), &args);
+        assert!(out.contains("Usage: tidings"), "{args:?}: {out}");
+    }
+    let serve_help = cli_ok(dir.path(), &["serve", "--help"]);
+    for flag in [
+        "--listen",
+        "--data-dir",
+        "--database-url",
+        "--demo",
+        "--no-default-sources",
+        "--config",
+    ] {
+        assert!(serve_help.contains(flag), "serve --help lacks {flag}");
+    }
+}
+
+#[test]
+fn sources_are_added_listed_and_removed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    assert!(cli_ok(d, &["sources", "list"]).contains("No sources"));
+    let out = cli_ok(
+        d,
+        &[
+            "sources",
+            "add",
+            "https://a.example/feed.xml",
+            "--name",
+            "A News",
+            "--category",
+            "World",
+        ],
+    );
+    assert_eq!(out.trim(), "Added source 1: https://a.example/feed.xml");
+    cli_ok(d, &["sources", "add", "https://b.example/rss"]);
+
+    let again = cli(d, &["sources", "add", "https://a.example/feed.xml"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already a source"));
+    let bad = cli(d, &["sources", "add", "ftp://a.example/feed"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not an http or https URL"));
+
+    let list = cli_ok(d, &["sources", "list"]);
+    assert!(
+        list.contains("A News") && list.contains("https://b.example/rss"),
+        "{list}"
+    );
+    assert!(list.contains("new") && list.contains("never"), "{list}");
+    assert!(list.contains("2 sources, 0 failing"), "{list}");
+
+    assert!(
+        cli_ok(d, &["sources", "remove", "https://b.example/rss"]).starts_with("Removed source 2")
+    );
+    assert!(cli_ok(d, &["sources", "remove", "1"]).starts_with("Removed source 1"));
+    let missing = cli(d, &["sources", "remove", "1"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no source \"1\""));
+}
+
+#[test]
+fn opml_export_and_import_round_trip() {
+    let first = tempfile::tempdir().expect("tempdir");
+    let opml = first.path().join("in.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+        <outline text="Europe"><outline type="rss" text="DW" xmlUrl="https://rss.dw.example/world"
+            htmlUrl="https://dw.example/" language="en"/></outline>
+        <outline type="rss" text="Loose" xmlUrl="https://loose.example/feed"/>
+        <outline type="rss" text="Bad" xmlUrl="javascript:alert(1)"/>
+        </body></opml>"#,
+    )
+    .expect("write");
+    let out = cli_ok(first.path(), &["import-opml", opml.to_str().expect("path")]);
+    assert!(out.starts_with("Imported 2 sources"), "{out}");
+    let again = cli_ok(first.path(), &["import-opml", opml.to_str().expect("path")]);
+    assert!(
+        again.starts_with("Imported 0 sources") && again.contains("2 already present"),
+        "{again}"
+    );
+
+    let exported = first.path().join("out.opml");
+    cli_ok(
+        first.path(),
+        &["export-opml", exported.to_str().expect("path")],
+    );
+    let stdout = cli_ok(first.path(), &["export-opml"]);
+    assert!(stdout.contains("https://rss.dw.example/world"));
+
+    let second = tempfile::tempdir().expect("tempdir");
+    let out = cli_ok(
+        second.path(),
+        &["import-opml", exported.to_str().expect("path")],
+    );
+    assert!(out.starts_with("Imported 2 sources"), "{out}");
+    let list = cli_ok(second.path(), &["sources", "list"]);
+    assert!(list.contains("DW") && list.contains("Loose"), "{list}");
+    let reexported = cli_ok(second.path(), &["export-opml"]);
+    assert!(
+        reexported.contains("text=\"Europe\""),
+        "folders survive: {reexported}"
+    );
+
+    let broken = first.path().join("broken.opml");
+    std::fs::write(&broken, "<html>nope</html>").expect("write");
+    let failed = cli(
+        first.path(),
+        &["import-opml", broken.to_str().expect("path")],
+    );
+    assert!(!failed.status.success());
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("not a valid OPML file"));
+}
+
+#[test]
+fn a_bad_configuration_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("tidings.toml");
+    std::fs::write(&config, "[fetch]\ntimeout = 3\n").expect("write");
+    let out = cli(
+        dir.path(),
+        &[
+            "--config",
+            config.to_str().expect("path"),
+            "sources",
+            "list",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("invalid configuration file") && err.contains("timeout"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_bundled_default_sources_are_a_world_news_list() {
+    let outlines = tidings_feeds::parse_opml(tidings::DEFAULT_SOURCES_OPML).expect("parse");
+    assert!(
+        (30..=60).contains(&outlines.len()),
+        "{} default sources",
+        outlines.len()
+    );
+    let hosts: std::collections::BTreeSet<String> = outlines
+        .iter()
+        .map(|o| {
+            let url = url::Url::parse(&o.url).expect("absolute URL");
+            assert!(matches!(url.scheme(), "http" | "https"), "{}", o.url);
+            assert!(!o.title.is_empty() && o.category.is_some(), "{o:?}");
+            url.host_str().expect("host").to_string()
+        })
+        .collect();
+    assert!(hosts.len() >= 30, "many outlets, not one: {hosts:?}");
+    let languages: std::collections::BTreeSet<_> =
+        outlines.iter().filter_map(|o| o.language.clone()).collect();
+    assert!(languages.len() >= 5, "many languages: {languages:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_database_gets_the_default_sources() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // No workers: the default sources are on the internet, which tests never reach.
+    let mut command = std::process::Command::new(support::binary());
+    command
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-workers",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = command.spawn().expect("start");
+    let stdout = child.stdout.take().expect("stdout");
+    let line = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("Tidings is listening on "))
+        .expect("address line");
+    let base = line
+        .trim_start_matches("Tidings is listening on ")
+        .trim_end_matches('/')
+        .to_string();
+    let sources = reqwest::get(format!("{base}/sources"))
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        sources.contains("Deutsche Welle") || sources.contains("DW"),
+        "DW is a default source"
+    );
+    assert!(sources.contains("BBC"), "BBC is a default source");
+    let list = cli_ok(dir.path(), &["sources", "list"]);
+    let count = list.lines().filter(|l| l.contains("  new  ")).count();
+    assert!(count >= 30, "{count} default sources listed:\n{list}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_sources_are_marked_and_good_ones_unaffected() {
+    let web = FixtureWeb::start().await;
+    let good = "<rss version=\"2.0\"><channel><title>Good Outlet</title>\
+        <item><title>A good story</title><link>https://good.example/1</link>\
+        <description>It works.</description></item></channel></rss>";
+    web.set("/good.xml", Reply::feed(good));
+    web.set("/404.xml", Reply::Status(404));
+    web.set("/500.xml", Reply::Status(500));
+    web.set(
+        "/page.html",
+        Reply::html("<!doctype html><html><body>Just a page</body></html>"),
+    );
+    web.set(
+        "/invalid.xml",
+        Reply::feed("<rss><channel><item><title>oops</channel>"),
+    );
+    web.set("/huge.xml", Reply::Filler(3 * 1024 * 1024));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let unreachable = format!("http://{}/feed.xml", closed.local_addr().expect("addr"));
+    drop(closed);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for path in [
+        "/good.xml",
+        "/404.xml",
+        "/500.xml",
+        "/page.html",
+        "/invalid.xml",
+        "/huge.xml",
+    ] {
+        cli_ok(d, &["sources", "add", &web.url(path)]);
+    }
+    cli_ok(d, &["sources", "add", &unreachable]);
+    let server = Server::start(d, &["--max-body-bytes", "1048576"]).await;
+    wait_until(
+        "every source fetched once",
+        Duration::from_secs(60),
+        || async { !cli_ok(d, &["sources", "list"]).contains("never") },
+    )
+    .await;
+    let list = cli_ok(d, &["sources", "list"]);
+    for expected in [
+        "error: HTTP 404 Not Found",
+        "error: HTTP 500 Internal Server Error",
+        "error: not a feed: the address returned an HTML page",
+        "error: not a valid feed",
+        "error: response larger than the 1048576-byte cap",
+        "error: could not connect",
+        "7 sources, 6 failing",
+    ] {
+        assert!(list.contains(expected), "missing {expected:?} in:\n{list}");
+    }
+    let (_, front) = server.get("/").await;
+    assert!(front.contains("A good story"));
+    let (_, sources_page) = server.get("/sources").await;
+    assert!(sources_page.contains("HTTP 404 Not Found"));
+    assert!(server.stop());
+}
