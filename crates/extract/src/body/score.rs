@@ -34,6 +34,10 @@ pub(crate) struct Sums {
     /// Elements in the subtree named as the article body (`itemprop=articleBody`,
     /// article-body class names).
     pub(crate) body_markers: u32,
+    /// Blocks with text in the subtree.
+    pub(crate) blocks: u32,
+    /// Blocks in the subtree whose text is (nearly) all one link: headlines of teasers.
+    pub(crate) link_blocks: u32,
 }
 
 /// True for an element that marks main content.
@@ -121,10 +125,10 @@ const MAX_CARD_SIBLINGS: usize = 64;
 /// Fewest alike cards that make a list of teasers.
 const MIN_CARDS: usize = 3;
 
-/// True when the subtree looks like a teaser card: a link (the headline) and some text
-/// that is not link text (the summary).
+/// True when the subtree looks like a teaser card: a block that is one link (the
+/// headline) and a paragraph (the summary).
 fn is_card(s: &Sums) -> bool {
-    s.link >= 10 && s.good > 0 && s.len.saturating_sub(s.link) >= 20
+    s.link_blocks >= 1 && s.blocks >= 2 && s.good > 0
 }
 
 /// Marks teaser cards: runs of at least [`MIN_CARDS`] sibling elements with the same tag and
@@ -145,7 +149,7 @@ fn teasers(dom: &Dom<'_>, raw: &[Sums], page_good: u32) -> Vec<bool> {
         let mut c = i as Ix + 1;
         while c < node.end && children.len() < MAX_CARD_SIBLINGS {
             let child = &dom.nodes[c as usize];
-            if child.tag != Tag::Text {
+            if matches!(child.tag, Tag::Div | Tag::Article | Tag::Section | Tag::Li | Tag::Aside) {
                 children.push((c, child.tag, dom.attr(c, "class").unwrap_or("")));
             }
             c = child.end;
@@ -229,6 +233,8 @@ fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
                 bad,
                 markers: u32::from(is_marker(n)),
                 body_markers: u32::from(body_marker),
+                blocks: u32::from(len > 0),
+                link_blocks: u32::from(len >= 10 && link * 5 >= len * 4),
             }
         })
         .collect();
@@ -245,6 +251,8 @@ fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
         t.bad += s.bad;
         t.markers += s.markers;
         t.body_markers += s.body_markers;
+        t.blocks += s.blocks;
+        t.link_blocks += s.link_blocks;
     }
     sums
 }
