@@ -108,6 +108,7 @@ fn is_furniture(n: &DNode<'_>) -> bool {
     n.tag.is_furniture()
         || n.flags & ROLE_FURNITURE != 0
         || (n.class & classify::NEGATIVE != 0
+            && !matches!(n.tag, Tag::A | Tag::Em | Tag::Strong | Tag::Code | Tag::Sub | Tag::Sup)
             && n.flags & ITEMPROP_BODY == 0
             && !matches!(n.tag, Tag::Body | Tag::Html | Tag::Document | Tag::Main))
 }
