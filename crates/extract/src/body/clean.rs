@@ -20,6 +20,47 @@ pub(crate) fn clean(blocks: &mut Vec<Block>, title: Option<&str>) {
         }
         !is_label(&k)
     });
+    trim_edges(blocks);
+}
+
+/// How many blocks at each end of the body are checked for furniture lines.
+const EDGE_BLOCKS: usize = 3;
+/// Longest block (in bytes) taken as a furniture line at the edges.
+const MAX_EDGE_LINE: usize = 300;
+
+/// Drops date stamps and newsletter or subscription pitches at the start and end of the body.
+fn trim_edges(blocks: &mut Vec<Block>) {
+    let n = blocks.len();
+    if n < 3 {
+        return;
+    }
+    let mut keep = vec![true; n];
+    for i in (0..EDGE_BLOCKS.min(n)).chain(n.saturating_sub(EDGE_BLOCKS)..n) {
+        let b = &blocks[i];
+        if b.kind == BlockKind::Figure || b.text.len() > MAX_EDGE_LINE {
+            continue;
+        }
+        let k = key(&b.text);
+        keep[i] = !(is_stamp(&k) || is_pitch(&k));
+    }
+    let mut it = keep.iter();
+    blocks.retain(|_| *it.next().unwrap_or(&true));
+}
+
+/// A line that only says when or by whom the article was posted.
+fn is_stamp(k: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "published", "first published", "last updated", "updated", "posted", "publicado",
+        "atualizado", "actualizado", "publié", "mis à jour", "veröffentlicht", "aktualisiert",
+    ];
+    k.len() < 120 && STARTS.iter().any(|s| k.starts_with(s))
+        || k.len() < 160 && (k.contains("publicado por") || k.contains("posted by"))
+}
+
+/// A newsletter or subscription pitch.
+fn is_pitch(k: &str) -> bool {
+    (k.contains("newsletter") || k.contains("subscribe") || k.contains("sign up"))
+        && (k.contains("inbox") || k.contains("free") || k.contains("today") || k.contains("sign up for") || k.contains("subscribe to"))
 }
 
 /// Lowercase words of `s` joined by single spaces: the comparison key of a block.
@@ -42,6 +83,8 @@ fn is_label(k: &str) -> bool {
     matches!(
         k,
         "advertisement"
+            | "advert"
+            | "this slideshow requires javascript"
             | "advertising"
             | "ad"
             | "sponsored"

@@ -95,7 +95,7 @@ fn rate(n: &DNode<'_>) -> (u32, f32) {
     let plain = n.len - n.link;
     let density = n.link as f32 / n.len as f32;
     let sentence = is_sentence_end(n.last);
-    let teaser = n.flags & ELLIPSIS != 0 && tune("ELL", 1.0) > 0.5;
+    let teaser = n.flags & ELLIPSIS != 0;
     if density < 0.4 && !teaser && (n.len >= 80 || (n.len >= 30 && sentence)) {
         (plain, n.link as f32)
     } else {
@@ -138,9 +138,6 @@ fn is_card(s: &Sums) -> bool {
 /// element named as the article body) are left alone.
 fn teasers(dom: &Dom<'_>, raw: &[Sums], page_good: u32) -> Vec<bool> {
     let mut marked = vec![false; dom.nodes.len()];
-    if tune("TEASER", 1.0) < 0.5 {
-        return marked;
-    }
     let mut children: Vec<(Ix, Tag, &str)> = Vec::with_capacity(MAX_CARD_SIBLINGS);
     for (i, node) in dom.nodes.iter().enumerate() {
         if node.tag == Tag::Text || node.end as usize <= i + 3 {
@@ -293,13 +290,12 @@ pub(crate) fn analyse(dom: &Dom<'_>) -> Analysis {
 
     let mut best = 0;
     let mut best_score = f32::MIN;
-    let alpha = tune("ALPHA", 1.0);
     for (i, node) in dom.nodes.iter().enumerate() {
         if removed[i] || !is_container(node.tag) || sums[i].good == 0 {
             continue;
         }
         let s = sums[i];
-        let score = s.good as f32 - alpha * s.bad;
+        let score = s.good as f32 - s.bad;
         if score > best_score {
             best_score = score;
             best = i as Ix;
