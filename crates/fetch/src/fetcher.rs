@@ -63,13 +63,12 @@ impl Fetcher {
                 let looped = attempt.url().to_string();
                 return attempt.error(format!("redirect loop back to {looped}"));
             }
-            if !allow_private && let Some(ip) = literal_ip(attempt.url()) {
-                if !is_public_address(ip) {
-                    return attempt.error(format!(
-                        "{} redirected to {ip}",
-                        crate::address_guard::REFUSAL
-                    ));
-                }
+            if !allow_private
+                && let Some(ip) = literal_ip(attempt.url())
+                && !is_public_address(ip)
+            {
+                let refusal = crate::address_guard::REFUSAL;
+                return attempt.error(format!("{refusal} redirected to {ip}"));
             }
             attempt.follow()
         });

@@ -50,8 +50,18 @@ fn trim_edges(blocks: &mut Vec<Block>) {
 /// A line that only says when or by whom the article was posted.
 fn is_stamp(k: &str) -> bool {
     const STARTS: &[&str] = &[
-        "published", "first published", "last updated", "updated", "posted", "publicado",
-        "atualizado", "actualizado", "publié", "mis à jour", "veröffentlicht", "aktualisiert",
+        "published",
+        "first published",
+        "last updated",
+        "updated",
+        "posted",
+        "publicado",
+        "atualizado",
+        "actualizado",
+        "publié",
+        "mis à jour",
+        "veröffentlicht",
+        "aktualisiert",
     ];
     k.len() < 120 && STARTS.iter().any(|s| k.starts_with(s))
         || k.len() < 160 && (k.contains("publicado por") || k.contains("posted by"))
@@ -60,7 +70,11 @@ fn is_stamp(k: &str) -> bool {
 /// A newsletter or subscription pitch.
 fn is_pitch(k: &str) -> bool {
     (k.contains("newsletter") || k.contains("subscribe") || k.contains("sign up"))
-        && (k.contains("inbox") || k.contains("free") || k.contains("today") || k.contains("sign up for") || k.contains("subscribe to"))
+        && (k.contains("inbox")
+            || k.contains("free")
+            || k.contains("today")
+            || k.contains("sign up for")
+            || k.contains("subscribe to"))
 }
 
 /// Lowercase words of `s` joined by single spaces: the comparison key of a block.

@@ -108,17 +108,12 @@ fn is_furniture(n: &DNode<'_>) -> bool {
     n.tag.is_furniture()
         || n.flags & ROLE_FURNITURE != 0
         || (n.class & classify::NEGATIVE != 0
-            && !matches!(n.tag, Tag::A | Tag::Em | Tag::Strong | Tag::Code | Tag::Sub | Tag::Sup)
+            && !matches!(
+                n.tag,
+                Tag::A | Tag::Em | Tag::Strong | Tag::Code | Tag::Sub | Tag::Sup
+            )
             && n.flags & ITEMPROP_BODY == 0
             && !matches!(n.tag, Tag::Body | Tag::Html | Tag::Document | Tag::Main))
-}
-
-/// A tuning knob read from the environment (temporary).
-pub(crate) fn tune(name: &str, default: f32) -> f32 {
-    std::env::var(format!("TX_{name}"))
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 /// Most element children looked at when searching a container for teaser cards.
@@ -147,7 +142,10 @@ fn teasers(dom: &Dom<'_>, raw: &[Sums], page_good: u32) -> Vec<bool> {
         let mut c = i as Ix + 1;
         while c < node.end && children.len() < MAX_CARD_SIBLINGS {
             let child = &dom.nodes[c as usize];
-            if matches!(child.tag, Tag::Div | Tag::Article | Tag::Section | Tag::Li | Tag::Aside) {
+            if matches!(
+                child.tag,
+                Tag::Div | Tag::Article | Tag::Section | Tag::Li | Tag::Aside
+            ) {
                 children.push((c, child.tag, dom.attr(c, "class").unwrap_or("")));
             }
             c = child.end;
