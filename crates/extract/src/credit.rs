@@ -278,19 +278,22 @@ mod tests {
 
     #[test]
     fn trailers_are_credits() {
-        assert_eq!(agencies_of("— AFP").unwrap(), ["AFP"]);
-        assert_eq!(agencies_of("-DW").unwrap(), ["DW"]);
-        assert_eq!(agencies_of("(Reuters)").unwrap(), ["Reuters"]);
+        assert_eq!(agencies_of("— AFP").expect("fixture"), ["AFP"]);
+        assert_eq!(agencies_of("-DW").expect("fixture"), ["DW"]);
+        assert_eq!(agencies_of("(Reuters)").expect("fixture"), ["Reuters"]);
         assert_eq!(
-            agencies_of("Copyright: Project Syndicate, 2025.").unwrap(),
+            agencies_of("Copyright: Project Syndicate, 2025.").expect("fixture"),
             ["Project Syndicate"]
         );
-        assert_eq!(agencies_of("— Agencies").unwrap(), ["Agencies"]);
+        assert_eq!(agencies_of("— Agencies").expect("fixture"), ["Agencies"]);
         assert_eq!(
-            agencies_of("ng/sms (AP, Reuters, dpa)").unwrap(),
+            agencies_of("ng/sms (AP, Reuters, dpa)").expect("fixture"),
             ["Reuters", "AP", "dpa"]
         );
-        assert_eq!(agencies_of("(With inputs from PTI)").unwrap(), ["PTI"]);
+        assert_eq!(
+            agencies_of("(With inputs from PTI)").expect("fixture"),
+            ["PTI"]
+        );
     }
 
     #[test]
@@ -302,10 +305,11 @@ mod tests {
 
     #[test]
     fn appended_credits_are_stripped() {
-        let (head, a) = strip_trailing_credit("The talks will resume on Monday. — AFP").unwrap();
+        let (head, a) =
+            strip_trailing_credit("The talks will resume on Monday. — AFP").expect("fixture");
         assert_eq!(head, "The talks will resume on Monday.");
         assert_eq!(a, ["AFP"]);
-        let (head, _) = strip_trailing_credit("It was not clear why.-DW").unwrap();
+        let (head, _) = strip_trailing_credit("It was not clear why.-DW").expect("fixture");
         assert_eq!(head, "It was not clear why.");
         assert!(strip_trailing_credit("Prices rose 3 per cent - a record.").is_none());
     }

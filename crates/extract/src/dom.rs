@@ -238,13 +238,12 @@ impl<'a> Dom<'a> {
         match &*el.name.local {
             "meta" | "link" => self.metas.push(node),
             "title" if self.title.is_none() => self.title = Some(node),
-            "script" => {
+            "script"
                 if el
                     .attr("type")
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-                {
-                    self.ld_json.push(node);
-                }
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                self.ld_json.push(node);
             }
             _ => {}
         }

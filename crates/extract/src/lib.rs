@@ -4,7 +4,7 @@
 //! [`Extracted`] value comes out. No I/O (except in the optional [`bench`] runner), no clock.
 //!
 //! ```
-//! let html = br#"<html lang="en"><head><title>Rates rise | Daily Example</title>
+//! let html = r#"<html lang="en"><head><title>Rates rise | Daily Example</title>
 //!   <meta property="og:site_name" content="Daily Example"></head><body>
 //!   <nav><a href="/">Home</a> <a href="/world">World</a></nav>
 //!   <article><h1>Rates rise</h1><p class="byline">By Ann Lee, AFP</p>
@@ -12,12 +12,13 @@
 //!   increase this year, as inflation stayed well above its target.</p>
 //!   <p>Markets had expected the move, and the currency barely changed after the
 //!   announcement, traders said.</p><p>— AFP</p></article></body></html>"#;
-//! let article = tidings_extract::extract(html, Some("https://example.org/a"), None).unwrap();
+//! let article = tidings_extract::extract(html.as_bytes(), Some("https://example.org/a"), None)?;
 //! assert_eq!(article.title.as_deref(), Some("Rates rise"));
 //! assert!(article.text.starts_with("The central bank raised"));
 //! assert!(!article.text.contains("AFP"));
 //! assert_eq!(article.credit.agencies, ["AFP"]);
 //! assert_eq!(article.language.as_deref(), Some("en"));
+//! # Ok::<(), tidings_extract::ExtractError>(())
 //! ```
 //!
 //! How it works, one module per step:

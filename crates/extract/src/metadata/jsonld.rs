@@ -95,13 +95,11 @@ fn find<'v>(v: &'v Value, depth: usize, articles: &mut Vec<&'v Value>, out: &mut
             if types(v).any(is_article_type) {
                 articles.push(v);
             } else if types(v).any(|t| t == "WebSite") {
-                if out.site_name.is_none() {
-                    out.site_name = text(v.get("name"));
-                }
-            } else if types(v).any(|t| t == "WebPage" || t.ends_with("Page")) {
-                if let Some(main) = v.get("mainEntity") {
-                    find(main, depth + 1, articles, out);
-                }
+                out.site_name = out.site_name.take().or_else(|| text(v.get("name")));
+            } else if types(v).any(|t| t == "WebPage" || t.ends_with("Page"))
+                && let Some(main) = v.get("mainEntity")
+            {
+                find(main, depth + 1, articles, out);
             }
             if let Some(graph) = map.get("@graph") {
                 find(graph, depth + 1, articles, out);

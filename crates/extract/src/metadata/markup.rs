@@ -60,22 +60,19 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
             && el
                 .attr("rel")
                 .is_some_and(|r| r.split_ascii_whitespace().any(|x| x == "author"))
+            && let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty())
         {
-            if let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty()) {
-                micro_authors.push(name);
-            }
+            micro_authors.push(name);
         }
         if n.class & classify::BYLINE != 0
             && i >= in_byline_until
             && out.bylines.len() < MAX_BYLINES
+            && let Some(t) = subtree_text(dom, ix, MAX_BYLINE_CHARS * 3).map(|t| clean_text(&t))
+            && !t.is_empty()
+            && t.chars().count() <= MAX_BYLINE_CHARS
         {
-            if let Some(t) = subtree_text(dom, ix, MAX_BYLINE_CHARS * 3).map(|t| clean_text(&t))
-                && !t.is_empty()
-                && t.chars().count() <= MAX_BYLINE_CHARS
-            {
-                out.bylines.push(t);
-                in_byline_until = n.end as usize;
-            }
+            out.bylines.push(t);
+            in_byline_until = n.end as usize;
         }
     }
     if out.published.is_none() {

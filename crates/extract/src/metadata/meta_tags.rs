@@ -28,9 +28,6 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
             continue;
         }
         let Some(content) = el.attr("content") else {
-            if let Some(cs) = el.attr("charset") {
-                let _ = cs;
-            }
             continue;
         };
         let key = el
@@ -54,10 +51,8 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
             "twitter:title" => set(&mut twitter_title, &value),
             "og:description" => set(&mut f.description, &value),
             "twitter:description" => set(&mut twitter_description, &value),
-            "description" | "dc.description" => {
-                if f.description.is_none() && twitter_description.is_none() {
-                    twitter_description = Some(value.clone());
-                }
+            "description" | "dc.description" if twitter_description.is_none() => {
+                twitter_description = Some(value.clone());
             }
             "og:image" | "og:image:url" | "og:image:secure_url" => set(&mut f.image, &value),
             "twitter:image" | "twitter:image:src" => set(&mut twitter_image, &value),
@@ -84,9 +79,7 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
             | "og:published_time"
             | "article.published"
             | "published_time" => {
-                if f.published.is_none() {
-                    f.published = dates::parse(&value);
-                }
+                f.published = f.published.or_else(|| dates::parse(&value));
             }
             "article:modified_time"
             | "og:updated_time"
@@ -95,9 +88,7 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
             | "last-modified"
             | "article.updated"
             | "modified_time" => {
-                if f.modified.is_none() {
-                    f.modified = dates::parse(&value);
-                }
+                f.modified = f.modified.or_else(|| dates::parse(&value));
             }
             "article:section" | "section" | "parsely-section" | "article.section" => {
                 set(&mut f.section, &value)
@@ -107,10 +98,10 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
                 meta_tags.extend(split_list(&value))
             }
             "author" | "article:author" | "dc.creator" | "parsely-author" | "sailthru.author"
-            | "byl" => {
-                if !value.starts_with("http") {
-                    meta_authors.push(value.trim_start_matches("By ").to_string());
-                }
+            | "byl"
+                if !value.starts_with("http") =>
+            {
+                meta_authors.push(value.trim_start_matches("By ").to_string());
             }
             _ => {}
         }
