@@ -30,7 +30,7 @@ pub(crate) fn score(s: &Signals) -> f32 {
     if s.body_chars == 0 {
         return 0.0;
     }
-    let length = ((s.body_chars as f32 - 150.0) / 1350.0).clamp(0.0, 1.0);
+    let length = ((s.body_chars as f32 - 150.0) / 850.0).clamp(0.0, 1.0);
     let share = if s.page_good == 0 {
         0.0
     } else {

@@ -29,6 +29,14 @@ const AGENCIES: &[(&str, &str)] = &[
     ("agencies", "Agencies"),
     ("AGENCIES", "Agencies"),
     ("Wire services", "Agencies"),
+    ("Agencias", "Agencies"),
+    ("agencias", "Agencies"),
+    ("Agências", "Agencies"),
+    ("agências", "Agencies"),
+    ("Agenturen", "Agencies"),
+    ("agences", "Agencies"),
+    ("共同", "Kyodo"),
+    ("時事", "Jiji"),
     ("PTI", "PTI"),
     ("IANS", "IANS"),
     ("ANI", "ANI"),
@@ -116,6 +124,7 @@ const CREDIT_WORDS: &[&str] = &[
 /// Returns `text` with the names blanked out.
 pub(crate) fn find_agencies(text: &str, out: &mut Vec<String>) -> String {
     let mut rest = text.to_string();
+    let mut found: Vec<(usize, &str)> = Vec::new();
     for (alias, name) in AGENCIES {
         let mut from = 0;
         while let Some(at) = rest[from..].find(alias) {
@@ -125,12 +134,16 @@ pub(crate) fn find_agencies(text: &str, out: &mut Vec<String>) -> String {
             let after = rest[end..].chars().next();
             let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
             if bounded(before) && bounded(after) {
-                if !out.iter().any(|a| a == name) {
-                    out.push((*name).to_string());
-                }
+                found.push((start, name));
                 rest.replace_range(start..end, &" ".repeat(alias.len()));
             }
             from = end;
+        }
+    }
+    found.sort_by_key(|&(at, _)| at);
+    for (_, name) in found {
+        if !out.iter().any(|a| a == name) {
+            out.push(name.to_string());
         }
     }
     rest
@@ -288,7 +301,7 @@ mod tests {
         assert_eq!(agencies_of("— Agencies").expect("fixture"), ["Agencies"]);
         assert_eq!(
             agencies_of("ng/sms (AP, Reuters, dpa)").expect("fixture"),
-            ["Reuters", "AP", "dpa"]
+            ["AP", "Reuters", "dpa"]
         );
         assert_eq!(
             agencies_of("(With inputs from PTI)").expect("fixture"),

@@ -102,6 +102,7 @@ pub(crate) fn collect(dom: &Dom<'_>, an: &Analysis, root: Ix, base: Option<&Url>
             }
             Tag::A => match dom.attr(i, "href").and_then(|h| resolve(h, base)) {
                 Some(href) => {
+                    w.pending_space();
                     w.html.push_str("<a href=\"");
                     escape_into(&mut w.html, &href);
                     w.html.push_str("\">");
@@ -131,11 +132,7 @@ pub(crate) fn collect(dom: &Dom<'_>, an: &Analysis, root: Ix, base: Option<&Url>
 
 /// Opens an inline element in the HTML; returns its closing tag.
 fn inline_open(w: &mut Writer, open: &str, close: &'static str) -> &'static str {
-    if w.space && !w.text.is_empty() {
-        w.text.push(' ');
-        w.html.push(' ');
-        w.space = false;
-    }
+    w.pending_space();
     w.html.push_str(open);
     close
 }
@@ -295,6 +292,15 @@ struct Writer {
 }
 
 impl Writer {
+    /// Writes a pending space now, before an inline element opens.
+    fn pending_space(&mut self) {
+        if self.space && !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push(' ');
+            self.html.push(' ');
+            self.space = false;
+        }
+    }
+
     /// Appends a text node's content.
     fn text_node(&mut self, t: &str, pre: bool) {
         for c in t.chars() {

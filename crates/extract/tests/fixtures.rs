@@ -1,0 +1,186 @@
+//! Extraction of hand-written news pages: layouts, languages, charsets and source credits.
+
+use tidings_extract::{Extracted, extract};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn run(name: &str, url: &str) -> Extracted {
+    extract(&fixture(name), Some(url), None).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn english_wire_story_with_furniture() {
+    let a = run(
+        "en_wire_afp.html",
+        "https://daily.example/world/italy-floods",
+    );
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Floods force thousands from homes in northern Italy")
+    );
+    assert_eq!(
+        a.description.as_deref(),
+        Some("Rivers burst their banks after a week of heavy rain.")
+    );
+    assert!(
+        a.text.starts_with("ROME (AFP) — Thousands of people"),
+        "{}",
+        a.text
+    );
+    assert!(a.text.contains("Schools closed\nSchools across the region"));
+    assert!(a.text.ends_with("absorb much more water."), "{}", a.text);
+    for furniture in [
+        "cookies",
+        "Share on",
+        "Advertisement",
+        "Spain declares",
+        "thoughts are with",
+        "All rights reserved",
+        "Rescuers in Faenza",
+        "By AFP",
+    ] {
+        assert!(!a.text.contains(furniture), "{furniture} in {}", a.text);
+    }
+    assert_eq!(a.credit.agencies, ["AFP"]);
+    assert_eq!(a.credit.outlet.as_deref(), Some("The Daily Example"));
+    assert!(a.authors.is_empty(), "{:?}", a.authors);
+    assert_eq!(a.published, Some(1_746_253_800));
+    assert_eq!(a.modified, Some(1_746_266_400));
+    assert_eq!(a.section.as_deref(), Some("World"));
+    assert_eq!(a.tags, ["Italy", "floods", "weather"]);
+    let image = a.image.as_ref().expect("lead image");
+    assert_eq!(image.url, "https://daily.example/img/floods.jpg");
+    assert_eq!(image.caption.as_deref(), Some("Rescuers in Faenza"));
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://daily.example/world/italy-floods")
+    );
+    assert_eq!(a.language.as_deref(), Some("en"));
+    assert!(a.confidence > 0.7, "confidence {}", a.confidence);
+    assert!(a.html.contains("<h2>Schools closed</h2>"), "{}", a.html);
+    assert!(a.html.contains("where the <a href=\"https://daily.example/tags/lamone\" rel=\"noopener noreferrer nofollow\">Lamone river</a> flooded"), "{}", a.html);
+    assert!(!a.html.contains("script") && !a.html.contains("— AFP"));
+}
+
+#[test]
+fn german_dw_story_with_editor_credit_and_related_cards() {
+    let a = run("de_dw.html", "https://www.dw.example/de/wahlrecht/a-1");
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Bundestag beschließt Reform des Wahlrechts")
+    );
+    assert!(a.text.contains("auf 630 Abgeordnete begrenzen soll."));
+    assert!(
+        a.text.ends_with("nicht vor dem kommenden Jahr erwartet."),
+        "{}",
+        a.text
+    );
+    assert!(
+        !a.text.contains("Fünf-Prozent-Hürde"),
+        "related cards kept: {}",
+        a.text
+    );
+    assert_eq!(a.credit.agencies, ["DW", "dpa", "AFP"]);
+    assert_eq!(a.published, Some(1_741_953_900));
+    assert_eq!(a.tags, ["Bundestag", "Wahlrecht", "Reform"]);
+    assert_eq!(a.language.as_deref(), Some("de"));
+}
+
+#[test]
+fn french_windows_1252_page_with_dateline() {
+    let a = run(
+        "fr_reuters_cp1252.html",
+        "https://quotidien.example/eco/bce",
+    );
+    assert!(
+        a.text
+            .starts_with("FRANCFORT (Reuters) - La Banque centrale européenne a relevé"),
+        "{}",
+        a.text
+    );
+    assert!(a.text.contains("les cambistes interrogés à Paris"));
+    assert!(!a.text.contains("Mentions légales"));
+    assert!(!a.text.contains("Par Marie Dupont"));
+    assert_eq!(a.credit.agencies, ["Reuters"]);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("La Banque centrale européenne relève ses taux")
+    );
+    assert_eq!(a.language.as_deref(), Some("fr"), "detected from the text");
+}
+
+#[test]
+fn http_charset_overrides_the_page() {
+    // The page says windows-1252; a (wrong) header saying UTF-8 wins, and the bytes that are
+    // not UTF-8 become replacement characters instead of failing.
+    let a = extract(
+        &fixture("fr_reuters_cp1252.html"),
+        None,
+        Some("text/html; charset=utf-8"),
+    )
+    .expect("extract");
+    assert!(a.text.contains('\u{FFFD}'));
+}
+
+#[test]
+fn opinion_piece_with_syndication_trailer_in_a_sidebar_wrapper() {
+    let a = run(
+        "syndicate_opinion.html",
+        "https://op.example/patient-capital",
+    );
+    assert!(
+        a.text
+            .starts_with("Long-term investors have rarely been as scarce"),
+        "{}",
+        a.text
+    );
+    assert!(a.text.ends_with("paid and evaluated."), "{}", a.text);
+    assert!(!a.text.contains("Most read"));
+    assert_eq!(a.credit.agencies, ["Project Syndicate"]);
+    assert_eq!(a.authors, ["Jane Economist"]);
+}
+
+#[test]
+fn japanese_article_with_kyodo_credit() {
+    let a = run("ja_news.html", "https://news.example.jp/a/1");
+    assert!(a.text.starts_with("気象庁は２７日"), "{}", a.text);
+    assert!(a.text.contains("見ごろが続く見通しだ。"));
+    assert!(!a.text.contains("（共同）"));
+    assert!(!a.text.contains("株価"));
+    assert_eq!(a.credit.agencies, ["Kyodo"]);
+    assert_eq!(a.published, Some(1_743_037_200));
+    assert_eq!(a.language.as_deref(), Some("ja"));
+}
+
+#[test]
+fn index_page_has_low_confidence() {
+    let a = run("index_page.html", "https://daily.example/world");
+    assert!(
+        a.confidence < 0.4,
+        "confidence {} for {:?}",
+        a.confidence,
+        a.text
+    );
+}
+
+#[test]
+fn paywall_stub_has_low_confidence() {
+    let a = run("paywall_stub.html", "https://finance.example/merger");
+    assert!(
+        a.confidence < 0.4,
+        "confidence {} for {:?}",
+        a.confidence,
+        a.text
+    );
+    assert_eq!(a.published, Some(1_738_368_000));
+}
+
+#[test]
+fn empty_and_binary_input_are_errors() {
+    assert!(extract(b"", None, None).is_err());
+    assert!(extract(b"   \n", None, None).is_err());
+    assert!(extract(&[0u8; 64], None, None).is_err());
+}
