@@ -83,3 +83,41 @@ pub async fn drop_schema(url: &str, schema: &str) {
         pool.close().await;
     }
 }
+
+/// A fresh PostgreSQL database next to the one `url` names, for a test that runs whole
+/// processes against it. Returns its URL; [`drop_database`] removes it.
+pub async fn create_database(url: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let name = fresh_schema_name();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .expect("connect to PostgreSQL");
+    pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .await
+        .expect("create a test database");
+    pool.close().await;
+    let mut parsed = url::Url::parse(url).expect("a PostgreSQL URL");
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}
+
+/// Drops a database made by [`create_database`], ending its sessions first.
+pub async fn drop_database(admin_url: &str, database_url: &str) {
+    let Some(name) = url::Url::parse(database_url)
+        .ok()
+        .map(|u| u.path().trim_start_matches('/').to_string())
+    else {
+        return;
+    };
+    if let Ok(pool) = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(admin_url)
+        .await
+    {
+        let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        let _ = pool.execute(sqlx::AssertSqlSafe(sql)).await;
+        pool.close().await;
+    }
+}

@@ -57,7 +57,7 @@ impl Server {
             .arg("--allow-private-addresses")
             .args(extra)
             .env_remove("TIDINGS_DATABASE_URL")
-            .env("TIDINGS_LOG", "info")
+            .env("TIDINGS_LOG", "info,sqlx=warn")
             .stdout(Stdio::piped())
             .stderr(log_file(data_dir));
         if !extra.contains(&"--poll-interval") {
