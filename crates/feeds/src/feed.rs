@@ -88,6 +88,7 @@ fn to_entry(entry: model::Entry, base: Option<&Url>, feed_language: Option<&str>
         published: entry.published.map(|t| t.timestamp() as UnixSeconds),
         updated: entry.updated.map(|t| t.timestamp() as UnixSeconds),
         image_url,
+        enclosures: Vec::new(),
         categories: entry
             .categories
             .into_iter()

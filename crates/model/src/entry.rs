@@ -24,6 +24,9 @@ pub struct Entry {
     pub updated: Option<UnixSeconds>,
     /// A lead image, when the feed names one (enclosure, `media:content`, `media:thumbnail`).
     pub image_url: Option<String>,
+    /// Enclosure URLs (RSS `enclosure`, Atom `rel="enclosure"`, `media:content`, JSON Feed
+    /// attachments).
+    pub enclosures: Vec<String>,
     /// Categories or tags.
     pub categories: Vec<String>,
     /// The item's or the feed's declared language.

@@ -115,6 +115,7 @@ mod tests {
             published: Some(100),
             updated: Some(200),
             image_url: None,
+            enclosures: vec![],
             categories: vec![],
             language: Some("en".into()),
         }
