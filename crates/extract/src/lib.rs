@@ -199,6 +199,7 @@ pub fn extract_with(
 #[doc(hidden)]
 pub fn explain(html: &[u8]) -> String {
     let text = charset::decode(html, None, None);
+    let text = prefilter::strip(&text);
     let document = scraper::Html::parse_document(&text);
     let dom = dom::Dom::build(&document);
     body::score::explain(&dom)

@@ -25,6 +25,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     let mut copied = 0; // bytes of `html` already handled
     let mut pos = 0;
+    let mut nesting = Nesting::default();
     while let Some(off) = html[pos..].find('<') {
         let lt = pos + off;
         pos = lt + 1;
@@ -41,7 +42,20 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         }
         let (name, action) = match tag_name(&bytes[lt + 1..]) {
             Some(found) => found,
-            None => continue,
+            None => {
+                // Any other tag: keep the nesting depth bounded.
+                match nesting.visit(bytes, lt) {
+                    Visit::Keep => {}
+                    Visit::Drop(end) => {
+                        let buf = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+                        buf.push_str(&html[copied..lt]);
+                        copied = end;
+                        pos = end;
+                    }
+                    Visit::Stop => break,
+                }
+                continue;
+            }
         };
         let Some(open_end) = open_tag_end(bytes, lt + 1 + name.len()) else {
             break;
@@ -87,6 +101,115 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         }
         None => Cow::Borrowed(html),
     }
+}
+
+/// Deepest element nesting passed to the parser. The HTML tree builder checks scopes by
+/// walking its stack of open elements, so each tag costs time in proportion to the depth:
+/// 100,000 nested elements would take minutes. Real pages stay far below this depth; start
+/// tags beyond it are dropped (with as many end tags), keeping their text.
+pub(crate) const MAX_DEPTH: usize = 256;
+
+/// What to do with a tag.
+enum Visit {
+    /// Pass it on.
+    Keep,
+    /// Drop it; the tag ends just before this index.
+    Drop(usize),
+    /// The tag does not end: stop scanning.
+    Stop,
+}
+
+/// Tracks the nesting depth of the tags seen so far (approximately: end tags that HTML lets
+/// pages leave out, and void elements, are not counted).
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    dropped: usize,
+}
+
+impl Nesting {
+    /// Looks at the tag starting with the `<` at `lt`.
+    fn visit(&mut self, bytes: &[u8], lt: usize) -> Visit {
+        let end_tag = bytes.get(lt + 1) == Some(&b'/');
+        let start = lt + 1 + usize::from(end_tag);
+        let len = bytes[start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if len == 0 || !bytes[start].is_ascii_alphabetic() {
+            return Visit::Keep;
+        }
+        let name = &bytes[start..start + len];
+        if end_tag {
+            if self.dropped > 0 {
+                self.dropped -= 1;
+                return match bytes[start..].iter().position(|&b| b == b'>') {
+                    Some(i) => Visit::Drop(start + i + 1),
+                    None => Visit::Stop,
+                };
+            }
+            if !uncounted(name) {
+                self.depth = self.depth.saturating_sub(1);
+            }
+            return Visit::Keep;
+        }
+        if uncounted(name) {
+            return Visit::Keep;
+        }
+        if self.depth < MAX_DEPTH {
+            self.depth += 1;
+            return Visit::Keep;
+        }
+        self.dropped += 1;
+        match open_tag_end(bytes, start + len) {
+            Some(end) => Visit::Drop(end),
+            None => Visit::Stop,
+        }
+    }
+}
+
+/// Elements that are void or whose end tag may be left out: not counted in the depth.
+fn uncounted(name: &[u8]) -> bool {
+    const NAMES: &[&[u8]] = &[
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"tr",
+        b"td",
+        b"th",
+        b"option",
+        b"optgroup",
+        b"thead",
+        b"tbody",
+        b"tfoot",
+        b"colgroup",
+        b"caption",
+        b"rb",
+        b"rt",
+        b"rp",
+        b"rtc",
+        b"br",
+        b"img",
+        b"hr",
+        b"meta",
+        b"link",
+        b"input",
+        b"area",
+        b"base",
+        b"col",
+        b"embed",
+        b"param",
+        b"source",
+        b"track",
+        b"wbr",
+        b"html",
+        b"head",
+        b"body",
+        b"image",
+        b"keygen",
+    ];
+    name.len() <= 8 && NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// The raw-text or removable element whose name starts `rest`, if any.
@@ -199,6 +322,24 @@ mod tests {
             strip("<p>a<!-- x <p>y</p> -->b</p><!-- open"),
             "<p>ab</p><!-- open"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        let depth = super::MAX_DEPTH + 10;
+        let html = "<div>".repeat(depth) + "x" + &"</div>".repeat(depth) + "<p>after</p>";
+        let out = strip(&html);
+        assert_eq!(out.matches("<div>").count(), super::MAX_DEPTH);
+        assert_eq!(out.matches("</div>").count(), super::MAX_DEPTH);
+        assert!(
+            out.ends_with("x".to_string() + &"</div>".repeat(super::MAX_DEPTH) + "<p>after</p>")
+        );
+    }
+
+    #[test]
+    fn optional_end_tags_do_not_count() {
+        let html = "<p>a".repeat(1000) + "<div>b</div>";
+        assert_eq!(strip(&html), html);
     }
 
     #[test]
