@@ -332,7 +332,7 @@ mod tests {
         assert_eq!(out.matches("<div>").count(), super::MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), super::MAX_DEPTH);
         assert!(
-            out.ends_with("x".to_string() + &"</div>".repeat(super::MAX_DEPTH) + "<p>after</p>")
+            out.ends_with(&("x".to_string() + &"</div>".repeat(super::MAX_DEPTH) + "<p>after</p>"))
         );
     }
 
