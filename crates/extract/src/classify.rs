@@ -22,12 +22,16 @@ pub(crate) const COMMENTS: u16 = 1 << 5;
 pub(crate) const BODY: u16 = 1 << 6;
 
 /// Classifies an element from its `class` and `id` attribute values.
+#[cfg(test)]
 pub(crate) fn classify(class: &str, id: &str) -> u16 {
+    classify_value(class) | classify_value(id)
+}
+
+/// Classifies one attribute value (a list of class names, or an id).
+pub(crate) fn classify_value(value: &str) -> u16 {
     let mut flags = 0;
-    for value in [class, id] {
-        for name in value.split_ascii_whitespace() {
-            flags |= classify_name(name);
-        }
+    for name in value.split_ascii_whitespace() {
+        flags |= classify_name(name);
     }
     flags
 }
@@ -150,11 +154,11 @@ fn classify_word(word: &[u8]) -> u16 {
 /// A fast, non-cryptographic hasher for short, trusted keys (the fixed word list; lookups
 /// only ever compare against it).
 #[derive(Default, Clone, Copy)]
-struct BuildFx;
+pub(crate) struct BuildFx;
 
 /// The hasher state of [`BuildFx`].
 #[derive(Default)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl std::hash::BuildHasher for BuildFx {
     type Hasher = Fx;

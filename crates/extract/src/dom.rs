@@ -8,6 +8,8 @@
 //! recorded for [`crate::metadata`]. No step recurses, so deeply nested input cannot
 //! overflow the stack.
 
+use std::collections::HashMap;
+
 use ego_tree::NodeRef;
 use scraper::Node;
 
@@ -24,6 +26,17 @@ pub(crate) const ITEMPROP_BODY: u8 = 1 << 2;
 pub(crate) const ROLE_FURNITURE: u8 = 1 << 3;
 /// Marks a block whose text ends with an ellipsis ("…", "...", "[…]"): a teaser excerpt.
 pub(crate) const ELLIPSIS: u8 = 1 << 4;
+
+/// `itemprop="author"` (or `creator`).
+pub(crate) const PROP_AUTHOR: u8 = 1;
+/// `itemprop="name"`.
+pub(crate) const PROP_NAME: u8 = 1 << 1;
+/// `itemprop="datePublished"`.
+pub(crate) const PROP_PUBLISHED: u8 = 1 << 2;
+/// The element has `itemscope`.
+pub(crate) const PROP_SCOPE: u8 = 1 << 3;
+/// `rel="author"`.
+pub(crate) const REL_AUTHOR: u8 = 1 << 4;
 
 /// Index of a node in [`Dom::nodes`].
 pub(crate) type Ix = u32;
@@ -45,6 +58,8 @@ pub(crate) struct DNode<'a> {
     pub(crate) class: u16,
     /// [`IN_LINK`] and friends.
     pub(crate) flags: u8,
+    /// Microdata and link relations: [`PROP_AUTHOR`] and friends.
+    pub(crate) props: u8,
     /// Index of the nearest block element, self included, that this node's text belongs to.
     pub(crate) block: Ix,
     /// Text nodes: visible (non-white-space) characters. Blocks: characters of the text that
@@ -68,6 +83,8 @@ pub(crate) struct Dom<'a> {
     pub(crate) title: Option<NodeRef<'a, Node>>,
     /// The `lang` attribute of `<html>`.
     pub(crate) html_lang: Option<&'a str>,
+    /// Classes already classified on this page (class attributes repeat a lot).
+    class_cache: HashMap<&'a str, u16, classify::BuildFx>,
 }
 
 impl<'a> Dom<'a> {
@@ -79,6 +96,7 @@ impl<'a> Dom<'a> {
             ld_json: Vec::new(),
             title: None,
             html_lang: None,
+            class_cache: HashMap::with_capacity_and_hasher(256, classify::BuildFx),
         };
         let root = html.tree.root();
         let mut stack: Vec<Ix> = Vec::with_capacity(64);
@@ -128,7 +146,11 @@ impl<'a> Dom<'a> {
                 true
             }
             Node::Text(text) => {
-                let len = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
+                // Characters that are not ASCII white space: UTF-8 lead bytes and ASCII.
+                let len = text
+                    .bytes()
+                    .filter(|b| !b.is_ascii_whitespace() && b & 0xC0 != 0x80)
+                    .count() as u32;
                 if len > 0 {
                     let trimmed = text.trim_end();
                     let last = trimmed.chars().next_back();
@@ -160,6 +182,7 @@ impl<'a> Dom<'a> {
                 let mut flags = pflags;
                 let mut hidden = false;
                 let mut ld_json = false;
+                let mut props = 0;
                 for (name, value) in &el.attrs {
                     match &*name.local {
                         "class" => class = value,
@@ -167,7 +190,26 @@ impl<'a> Dom<'a> {
                         "hidden" => hidden = true,
                         "aria-hidden" => hidden |= value.trim().eq_ignore_ascii_case("true"),
                         "style" => hidden |= style_hides(value),
-                        "itemprop" if value.contains("articleBody") => flags |= ITEMPROP_BODY,
+                        "itemprop" => {
+                            for prop in value.split_ascii_whitespace() {
+                                match prop {
+                                    "articleBody" => flags |= ITEMPROP_BODY,
+                                    "author" | "creator" => props |= PROP_AUTHOR,
+                                    "name" => props |= PROP_NAME,
+                                    "datePublished" => props |= PROP_PUBLISHED,
+                                    _ => {}
+                                }
+                            }
+                        }
+                        "itemscope" => props |= PROP_SCOPE,
+                        "rel" if tag == Tag::A => {
+                            if value
+                                .split_ascii_whitespace()
+                                .any(|r| r.eq_ignore_ascii_case("author"))
+                            {
+                                props |= REL_AUTHOR;
+                            }
+                        }
                         "role" => {
                             if matches!(
                                 value.trim(),
@@ -208,11 +250,7 @@ impl<'a> Dom<'a> {
                     }
                     return false;
                 }
-                let class_flags = if class.is_empty() && id.is_empty() {
-                    0
-                } else {
-                    classify::classify(class, id)
-                };
+                let class_flags = self.classify_class(class) | classify::classify_value(id);
                 if hidden || class_flags & classify::HIDDEN != 0 {
                     return false;
                 }
@@ -224,10 +262,24 @@ impl<'a> Dom<'a> {
                 }
                 let block = if tag.is_block() { index } else { pblock };
                 self.push(node, parent, tag, class_flags, flags, block);
+                self.nodes[index as usize].props = props;
                 true
             }
             _ => false,
         }
+    }
+
+    /// Classifies a class attribute, once per distinct value on the page.
+    fn classify_class(&mut self, class: &'a str) -> u16 {
+        if class.is_empty() {
+            return 0;
+        }
+        if let Some(&flags) = self.class_cache.get(class) {
+            return flags;
+        }
+        let flags = classify::classify_value(class);
+        self.class_cache.insert(class, flags);
+        flags
     }
 
     /// Records metadata elements among the head's children (and inside `<noscript>` there).
@@ -265,6 +317,7 @@ impl<'a> Dom<'a> {
             tag,
             class,
             flags,
+            props: 0,
             block,
             len: 0,
             link: 0,

@@ -170,46 +170,52 @@ impl Nesting {
 
 /// Elements that are void or whose end tag may be left out: not counted in the depth.
 fn uncounted(name: &[u8]) -> bool {
-    const NAMES: &[&[u8]] = &[
-        b"p",
-        b"li",
-        b"dt",
-        b"dd",
-        b"tr",
-        b"td",
-        b"th",
-        b"option",
-        b"optgroup",
-        b"thead",
-        b"tbody",
-        b"tfoot",
-        b"colgroup",
-        b"caption",
-        b"rb",
-        b"rt",
-        b"rp",
-        b"rtc",
-        b"br",
-        b"img",
-        b"hr",
-        b"meta",
-        b"link",
-        b"input",
-        b"area",
-        b"base",
-        b"col",
-        b"embed",
-        b"param",
-        b"source",
-        b"track",
-        b"wbr",
-        b"html",
-        b"head",
-        b"body",
-        b"image",
-        b"keygen",
-    ];
-    name.len() <= 8 && NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
+    if name.len() > 8 {
+        return false;
+    }
+    let mut lower = [0u8; 8];
+    for (l, b) in lower.iter_mut().zip(name) {
+        *l = b.to_ascii_lowercase();
+    }
+    matches!(
+        &lower[..name.len()],
+        b"p" | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"optgroup"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"colgroup"
+            | b"caption"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+            | b"rtc"
+            | b"br"
+            | b"img"
+            | b"hr"
+            | b"meta"
+            | b"link"
+            | b"input"
+            | b"area"
+            | b"base"
+            | b"col"
+            | b"embed"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"html"
+            | b"head"
+            | b"body"
+            | b"image"
+            | b"keygen"
+    )
 }
 
 /// The raw-text or removable element whose name starts `rest`, if any.

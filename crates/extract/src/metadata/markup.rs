@@ -4,7 +4,7 @@
 use super::{Fields, clean_text, dates};
 use crate::body::collect::subtree_text;
 use crate::classify;
-use crate::dom::Dom;
+use crate::dom::{Dom, PROP_AUTHOR, PROP_NAME, PROP_PUBLISHED, PROP_SCOPE, REL_AUTHOR};
 use crate::tag::Tag;
 
 /// Longest text (in characters) taken as a byline.
@@ -29,40 +29,21 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
             }
             _ => {}
         }
-        let Some(el) = n.node.value().as_element() else {
-            continue;
-        };
-        if let Some(prop) = el.attr("itemprop") {
-            match prop.trim() {
-                "author" | "creator" => {
-                    // An author given as a Person item: its `name` property is read instead.
-                    if el.attr("itemscope").is_none()
-                        && let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty())
-                    {
-                        micro_authors.push(name);
-                    }
-                }
-                "name" if in_author(dom, ix) => {
-                    if let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty()) {
-                        micro_authors.push(name);
-                    }
-                }
-                "datePublished" if out.published.is_none() => {
-                    out.published = el
-                        .attr("datetime")
-                        .or_else(|| el.attr("content"))
-                        .and_then(dates::parse);
-                }
-                _ => {}
+        if n.props != 0 {
+            let el = n.node.value().as_element();
+            let author_item = n.props & PROP_AUTHOR != 0 && n.props & PROP_SCOPE == 0;
+            let person_name = n.props & PROP_NAME != 0 && in_author(dom, ix);
+            // An author given as a Person item: its `name` property is read instead.
+            if (author_item || person_name || n.props & REL_AUTHOR != 0)
+                && let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty())
+            {
+                micro_authors.push(name);
             }
-        }
-        if n.tag == Tag::A
-            && el
-                .attr("rel")
-                .is_some_and(|r| r.split_ascii_whitespace().any(|x| x == "author"))
-            && let Some(name) = subtree_text(dom, ix, 120).filter(|t| !t.is_empty())
-        {
-            micro_authors.push(name);
+            if n.props & PROP_PUBLISHED != 0 && out.published.is_none() {
+                out.published = el
+                    .and_then(|e| e.attr("datetime").or_else(|| e.attr("content")))
+                    .and_then(dates::parse);
+            }
         }
         if n.class & classify::BYLINE != 0
             && i >= in_byline_until
@@ -93,12 +74,7 @@ fn in_author(dom: &Dom<'_>, ix: u32) -> bool {
         let Some(n) = dom.nodes.get(p as usize) else {
             return false;
         };
-        if n.node
-            .value()
-            .as_element()
-            .and_then(|e| e.attr("itemprop"))
-            .is_some_and(|v| v.trim() == "author")
-        {
+        if n.props & PROP_AUTHOR != 0 {
             return true;
         }
         p = n.parent;
