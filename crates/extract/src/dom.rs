@@ -202,13 +202,13 @@ impl<'a> Dom<'a> {
                             }
                         }
                         "itemscope" => props |= PROP_SCOPE,
-                        "rel" if tag == Tag::A => {
-                            if value
-                                .split_ascii_whitespace()
-                                .any(|r| r.eq_ignore_ascii_case("author"))
-                            {
-                                props |= REL_AUTHOR;
-                            }
+                        "rel"
+                            if tag == Tag::A
+                                && value
+                                    .split_ascii_whitespace()
+                                    .any(|r| r.eq_ignore_ascii_case("author")) =>
+                        {
+                            props |= REL_AUTHOR;
                         }
                         "role" => {
                             if matches!(
