@@ -121,6 +121,9 @@ pub fn extract_with(
     let fields = metadata::read(&dom);
     let (mut blocks, analysis) = body::extract(&dom, base.as_ref());
 
+    if let Some(article_body) = fields.article_body.as_deref() {
+        body::fallback::use_article_body(&mut blocks, article_body);
+    }
     let mut agencies = Vec::new();
     let authors = credit::from_bylines(&fields.bylines, fields.authors.clone(), &mut agencies);
     credit::from_body(&mut blocks, &mut agencies);

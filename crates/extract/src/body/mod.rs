@@ -8,6 +8,7 @@
 pub(crate) mod block;
 pub(crate) mod clean;
 pub(crate) mod collect;
+pub(crate) mod fallback;
 pub(crate) mod score;
 
 use url::Url;
