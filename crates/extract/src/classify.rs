@@ -65,7 +65,9 @@ fn classify_name(name: &str) -> u16 {
     let mut flags = 0;
     let mut prev_body_word = false;
     let mut prev_no = false;
+    let mut embedded = false;
     for_each_word(name, |word| {
+        embedded |= matches!(word, b"embed" | b"embedded" | b"tweet" | b"oembed");
         let f = classify_word(word);
         let word = std::str::from_utf8(word).unwrap_or("");
         // "no-ads", "noads": the element is not an ad.
@@ -100,6 +102,10 @@ fn classify_name(name: &str) -> u16 {
         prev_body_word = body_word;
         prev_no = matches!(word, "no" | "non" | "not");
     });
+    // Embedded posts (`social-embed`, `twitter-tweet`) are quoted content, not share bars.
+    if embedded && flags & (CAPTION | BYLINE) == 0 {
+        flags &= !NEGATIVE;
+    }
     flags
 }
 
@@ -387,6 +393,7 @@ mod tests {
         assert_ne!(classify("", "articleBody") & BODY, 0);
         assert_ne!(classify("entry-content", "") & BODY, 0);
         assert_eq!(classify("no-ads", "") & NEGATIVE, 0);
+        assert_eq!(classify("social-media-embed", "") & NEGATIVE, 0);
         assert_ne!(classify("sr-only", "") & HIDDEN, 0);
         assert_ne!(classify("article__byline", "") & BYLINE, 0);
     }

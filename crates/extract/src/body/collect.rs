@@ -150,13 +150,19 @@ fn skip(dom: &Dom<'_>, an: &Analysis, i: Ix) -> bool {
         Tag::Form if s.good == 0 => return true,
         _ => {}
     }
-    if node.tag.is_block() && s.len > 0 {
+    if node.tag.is_block() && s.len > 0 && !keeps_links(node.tag) {
         let density = s.link as f32 / s.len as f32;
         if density > MAX_CONTAINER_LINK_DENSITY {
             return true;
         }
     }
     false
+}
+
+/// Blocks kept whatever their link density: a quote (an embedded post) is text even when
+/// it is mostly links.
+fn keeps_links(tag: Tag) -> bool {
+    matches!(tag, Tag::Blockquote)
 }
 
 /// Builds a figure block from a `<figure>`, `<picture>` or `<img>`.
