@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let repeats = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(1);
-    match tidings_extract::bench::run(&PathBuf::from(dataset), &PathBuf::from(out), repeats) {
+    match tidings_extract::bench::run_with(&PathBuf::from(dataset), &PathBuf::from(out), repeats) {
         Ok(report) => {
             println!("{report}");
             ExitCode::SUCCESS

@@ -48,6 +48,8 @@ pub struct BenchReport {
     pub empty: usize,
     /// Pages for which `extract` returned an error (written as empty bodies).
     pub errors: usize,
+    /// Pages extracted with a confidence below 0.4 (judged not to be articles).
+    pub low_confidence: usize,
     /// Median time per page, milliseconds.
     pub median_ms: f64,
     /// 99th percentile time per page, milliseconds.
@@ -66,10 +68,11 @@ impl std::fmt::Display for BenchReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "pages {}  empty {}  errors {}  median {:.3} ms  p99 {:.3} ms  mean {:.3} ms  {:.1} MB/s",
+            "pages {}  empty {}  errors {}  low-confidence {}  median {:.3} ms  p99 {:.3} ms  mean {:.3} ms  {:.1} MB/s",
             self.pages,
             self.empty,
             self.errors,
+            self.low_confidence,
             self.median_ms,
             self.p99_ms,
             self.mean_ms,
@@ -104,9 +107,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BenchError + '_ {
     }
 }
 
-/// Runs the benchmark over `dataset_dir`, writing predictions to `out`.
-/// Each page is extracted `repeats` times (at least once); its time is the fastest run.
-pub fn run(dataset_dir: &Path, out: &Path, repeats: usize) -> Result<BenchReport, BenchError> {
+/// Runs the benchmark over `dataset_dir`, writing predictions to `out`, each page extracted
+/// once.
+pub fn run(dataset_dir: &Path, out: &Path) -> Result<BenchReport, BenchError> {
+    run_with(dataset_dir, out, 1)
+}
+
+/// Like [`run`], extracting each page `repeats` times (at least once) and timing the fastest
+/// run, which filters out noise from other processes on the machine.
+pub fn run_with(dataset_dir: &Path, out: &Path, repeats: usize) -> Result<BenchReport, BenchError> {
     let gt_path = dataset_dir.join("ground-truth.jsonl");
     let gt = BufReader::new(File::open(&gt_path).map_err(io(&gt_path))?);
     let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
@@ -140,22 +149,28 @@ pub fn run(dataset_dir: &Path, out: &Path, repeats: usize) -> Result<BenchReport
     let mut times = Vec::with_capacity(pages.len());
     let mut bodies = Vec::with_capacity(pages.len());
     let mut errors = 0;
+    let mut low_confidence = 0;
     let cpu_before = process_cpu_ms();
     for (_, html) in &pages {
         let mut best = f64::INFINITY;
         let mut body = String::new();
         let mut failed = false;
+        let mut confidence = 0.0;
         for _ in 0..repeats {
             let start = Instant::now();
             let result = crate::extract_with(html, None, None, &options);
             let ms = start.elapsed().as_secs_f64() * 1000.0;
             best = best.min(ms);
             (body, failed) = match result {
-                Ok(e) => (e.text, false),
+                Ok(e) => {
+                    confidence = e.confidence;
+                    (e.text, false)
+                }
                 Err(_) => (String::new(), true),
             };
         }
         errors += usize::from(failed);
+        low_confidence += usize::from(confidence < 0.4);
         times.push(best);
         bodies.push(body);
     }
@@ -189,6 +204,7 @@ pub fn run(dataset_dir: &Path, out: &Path, repeats: usize) -> Result<BenchReport
         pages: n,
         empty: bodies.iter().filter(|b| b.trim().is_empty()).count(),
         errors,
+        low_confidence,
         median_ms: pct(0.5),
         p99_ms: pct(0.99),
         mean_ms: if n == 0 { 0.0 } else { total_ms / n as f64 },

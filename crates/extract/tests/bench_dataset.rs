@@ -68,7 +68,7 @@ fn shared_benchmark_quality() {
         "tidings-extract-bench-{}.jsonl",
         std::process::id()
     ));
-    let report = tidings_extract::bench::run(&dir, &out, 1).expect("bench run");
+    let report = tidings_extract::bench::run(&dir, &out).expect("bench run");
     assert_eq!(report.pages, 181);
     assert_eq!(report.empty, 0, "pages with an empty body");
     assert_eq!(report.errors, 0);
