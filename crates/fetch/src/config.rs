@@ -18,6 +18,14 @@ pub struct FetchConfig {
     /// Whether loopback, private and link-local addresses may be fetched. Off by default:
     /// a feed URL must not reach into the operator's own network. Tests turn it on.
     pub allow_private_addresses: bool,
+    /// How many requests may be in flight to one host at once.
+    pub per_host_concurrency: usize,
+    /// The shortest gap between the starts of two requests to one host.
+    pub per_host_min_delay: Duration,
+    /// Whether robots.txt is asked before each request.
+    pub respect_robots: bool,
+    /// The product token matched against robots.txt `User-agent` lines (bare, no version).
+    pub robots_agent: String,
 }
 
 impl Default for FetchConfig {
@@ -32,6 +40,10 @@ impl Default for FetchConfig {
             max_body_bytes: 8 * 1024 * 1024,
             max_redirects: 5,
             allow_private_addresses: false,
+            per_host_concurrency: 2,
+            per_host_min_delay: Duration::from_secs(1),
+            respect_robots: true,
+            robots_agent: "Tidings".to_string(),
         }
     }
 }

@@ -30,7 +30,12 @@ pub enum FetchError {
         status: u16,
         /// Its canonical reason phrase.
         reason: String,
+        /// How long the server asked us to wait (`Retry-After`), if it did.
+        retry_after: Option<std::time::Duration>,
     },
+    /// robots.txt forbids the URL, or could not be read.
+    #[error("{0}")]
+    Robots(String),
     /// The body was larger than the cap.
     #[error("response larger than the {cap_bytes}-byte cap")]
     TooLarge {
@@ -66,8 +71,6 @@ impl FetchError {
         }
         if err.is_timeout() {
             FetchError::Timeout(timeout_secs)
-        } else if err.is_redirect() {
-            FetchError::Redirect(detail)
         } else if err.is_connect() {
             FetchError::Connect(detail)
         } else {

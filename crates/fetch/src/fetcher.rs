@@ -1,15 +1,20 @@
-//! One careful GET: limits, validators, redirects and the address guard.
+//! One careful, polite GET: limits, validators, redirects by hand, robots.txt, per-host turns
+//! and the address guard.
 
 use crate::address_guard::{PublicOnlyResolver, is_public_address};
+use crate::cache_hints::{max_age, retry_after};
+use crate::host_limits::HostLimits;
+use crate::robots::{MAX_ROBOTS_BYTES, RobotsCache, Rules};
 use crate::{FetchConfig, FetchError};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION,
 };
 use reqwest::{StatusCode, redirect};
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use url::{Host, Url};
 
 /// The validators of an earlier response, for a conditional GET.
@@ -26,10 +31,15 @@ pub struct Validators {
 pub struct Document {
     /// The URL the body came from, after redirects.
     pub final_url: String,
+    /// The final URL when every redirect on the way was permanent (301, 308): the address to
+    /// use from now on.
+    pub permanent_redirect: Option<String>,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
     /// Validators for the next conditional GET.
     pub validators: Validators,
+    /// `Cache-Control: max-age`: the server asks not to be asked again sooner.
+    pub max_age: Option<Duration>,
     /// The body, decompressed.
     pub body: Bytes,
 }
@@ -43,42 +53,34 @@ pub enum Fetched {
     Document(Document),
 }
 
-/// The HTTP client. Cheap to clone: clones share connections.
-#[derive(Debug, Clone)]
+/// The HTTP client. Cheap to clone: clones share connections, per-host turns and the
+/// robots.txt cache.
+#[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     config: Arc<FetchConfig>,
+    hosts: Arc<HostLimits>,
+    robots: Arc<RobotsCache>,
+}
+
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher")
+            .field("config", &self.config)
+            .finish()
+    }
 }
 
 impl Fetcher {
     /// Builds a client with the given settings.
     pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
-        let max_redirects = config.max_redirects;
-        let allow_private = config.allow_private_addresses;
-        let policy = redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() > max_redirects {
-                return attempt.error(format!("more than {max_redirects} redirects"));
-            }
-            if attempt.previous().contains(attempt.url()) {
-                let looped = attempt.url().to_string();
-                return attempt.error(format!("redirect loop back to {looped}"));
-            }
-            if !allow_private
-                && let Some(ip) = literal_ip(attempt.url())
-                && !is_public_address(ip)
-            {
-                let refusal = crate::address_guard::REFUSAL;
-                return attempt.error(format!("{refusal} redirected to {ip}"));
-            }
-            attempt.follow()
-        });
         let mut builder = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
-            .redirect(policy)
+            .redirect(redirect::Policy::none())
             .no_proxy();
-        if !allow_private {
+        if !config.allow_private_addresses {
             builder = builder.dns_resolver(Arc::new(PublicOnlyResolver));
         }
         let client = builder
@@ -86,6 +88,11 @@ impl Fetcher {
             .map_err(|e| FetchError::Transfer(format!("cannot build the HTTP client: {e}")))?;
         Ok(Fetcher {
             client,
+            hosts: Arc::new(HostLimits::new(
+                config.per_host_concurrency,
+                config.per_host_min_delay,
+            )),
+            robots: Arc::new(RobotsCache::default()),
             config: Arc::new(config),
         })
     }
@@ -101,69 +108,180 @@ impl Fetcher {
             url: url.to_string(),
             reason: e.to_string(),
         })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
+        self.get_url(parsed, validators, true, self.config.max_body_bytes)
+            .await
+    }
+
+    async fn get_url(
+        &self,
+        start: Url,
+        validators: &Validators,
+        obey_robots: bool,
+        cap: usize,
+    ) -> Result<Fetched, FetchError> {
+        let timeout_secs = self.config.timeout.as_secs();
+        let mut current = start;
+        let mut visited: Vec<Url> = Vec::new();
+        let mut all_permanent = true;
+        loop {
+            self.check_address(&current)?;
+            if obey_robots && self.config.respect_robots {
+                self.check_robots(&current).await?;
+            }
+            let _turn = self.hosts.turn(&host_key(&current)).await;
+            let mut request = self.client.get(current.clone());
+            if let Some(etag) = &validators.etag {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            if let Some(modified) = &validators.last_modified {
+                request = request.header(IF_MODIFIED_SINCE, modified);
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| FetchError::from_reqwest(&e, timeout_secs))?;
+            let status = response.status();
+
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let location =
+                    header_text(response.headers(), LOCATION.as_str()).ok_or_else(|| {
+                        FetchError::Redirect(format!("HTTP {status} without a Location"))
+                    })?;
+                let next = current.join(&location).map_err(|e| {
+                    FetchError::Redirect(format!("invalid Location {location:?}: {e}"))
+                })?;
+                if visited.len() >= self.config.max_redirects {
+                    return Err(FetchError::Redirect(format!(
+                        "more than {} redirects",
+                        self.config.max_redirects
+                    )));
+                }
+                if next == current || visited.contains(&next) {
+                    return Err(FetchError::Redirect(format!(
+                        "redirect loop back to {next}"
+                    )));
+                }
+                if !matches!(next.scheme(), "http" | "https") {
+                    return Err(FetchError::Redirect(format!(
+                        "redirect to a non-web URL {next}"
+                    )));
+                }
+                all_permanent &= matches!(
+                    status,
+                    StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+                );
+                visited.push(std::mem::replace(&mut current, next));
+                continue;
+            }
+            if status == StatusCode::NOT_MODIFIED {
+                return Ok(Fetched::NotModified);
+            }
+            if !status.is_success() {
+                return Err(FetchError::Status {
+                    status: status.as_u16(),
+                    reason: status.canonical_reason().unwrap_or("").to_string(),
+                    retry_after: retry_after(response.headers(), SystemTime::now()),
+                });
+            }
+            if response
+                .content_length()
+                .is_some_and(|len| len > cap as u64)
+            {
+                return Err(FetchError::TooLarge { cap_bytes: cap });
+            }
+            let headers = response.headers().clone();
+            let mut body = BytesMut::new();
+            let mut stream = response.bytes_stream();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(|e| FetchError::from_reqwest(&e, timeout_secs))?;
+                if body.len() + chunk.len() > cap {
+                    return Err(FetchError::TooLarge { cap_bytes: cap });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let final_url = current.to_string();
+            return Ok(Fetched::Document(Document {
+                permanent_redirect: (!visited.is_empty() && all_permanent)
+                    .then(|| final_url.clone()),
+                final_url,
+                content_type: header_text(&headers, CONTENT_TYPE.as_str()),
+                validators: Validators {
+                    etag: header_text(&headers, ETAG.as_str()),
+                    last_modified: header_text(&headers, LAST_MODIFIED.as_str()),
+                },
+                max_age: max_age(&headers),
+                body: body.freeze(),
+            }));
+        }
+    }
+
+    /// Refuses non-web schemes and, unless allowed, private IP literals. Host names are
+    /// checked by the resolver.
+    fn check_address(&self, url: &Url) -> Result<(), FetchError> {
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
             return Err(FetchError::InvalidUrl {
                 url: url.to_string(),
                 reason: "only http and https URLs can be fetched".to_string(),
             });
         }
         if !self.config.allow_private_addresses
-            && let Some(ip) = literal_ip(&parsed)
+            && let Some(ip) = literal_ip(url)
             && !is_public_address(ip)
         {
             return Err(FetchError::PrivateAddress(ip.to_string()));
         }
+        Ok(())
+    }
 
-        let timeout_secs = self.config.timeout.as_secs();
-        let mut request = self.client.get(parsed);
-        if let Some(etag) = &validators.etag {
-            request = request.header(IF_NONE_MATCH, etag);
+    /// Asks the site's robots.txt (fetched and cached on first use) about `url`.
+    async fn check_robots(&self, url: &Url) -> Result<(), FetchError> {
+        if url.path() == "/robots.txt" {
+            return Ok(());
         }
-        if let Some(modified) = &validators.last_modified {
-            request = request.header(IF_MODIFIED_SINCE, modified);
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| FetchError::from_reqwest(&e, timeout_secs))?;
-
-        let status = response.status();
-        if status == StatusCode::NOT_MODIFIED {
-            return Ok(Fetched::NotModified);
-        }
-        if !status.is_success() {
-            return Err(FetchError::Status {
-                status: status.as_u16(),
-                reason: status.canonical_reason().unwrap_or("").to_string(),
-            });
-        }
-        let cap = self.config.max_body_bytes;
-        if response
-            .content_length()
-            .is_some_and(|len| len > cap as u64)
-        {
-            return Err(FetchError::TooLarge { cap_bytes: cap });
-        }
-        let final_url = response.url().to_string();
-        let headers = response.headers().clone();
-        let mut body = BytesMut::new();
-        let mut stream = response.bytes_stream();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| FetchError::from_reqwest(&e, timeout_secs))?;
-            if body.len() + chunk.len() > cap {
-                return Err(FetchError::TooLarge { cap_bytes: cap });
+        let site = url.origin().ascii_serialization();
+        let rules = match self.robots.get(&site) {
+            Some(rules) => rules,
+            None => {
+                let rules = self.fetch_robots(&site).await?;
+                if let Some(delay) = rules.crawl_delay() {
+                    self.hosts.apply_crawl_delay(&host_key(url), delay).await;
+                }
+                self.robots.put(&site, rules)
             }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Fetched::Document(Document {
-            final_url,
-            content_type: header_text(&headers, CONTENT_TYPE.as_str()),
-            validators: Validators {
-                etag: header_text(&headers, ETAG.as_str()),
-                last_modified: header_text(&headers, LAST_MODIFIED.as_str()),
-            },
-            body: body.freeze(),
-        }))
+        };
+        rules.check(url.as_str()).map_err(FetchError::Robots)
+    }
+
+    /// Fetches a site's rules. A site that cannot be reached at all gives that error (the
+    /// request would fail the same way), and nothing is cached.
+    async fn fetch_robots(&self, site: &str) -> Result<Rules, FetchError> {
+        let Ok(url) = Url::parse(&format!("{site}/robots.txt")) else {
+            return Ok(Rules::AllowAll);
+        };
+        // Boxed: this is the one place the fetch calls itself (without robots).
+        let fetched =
+            Box::pin(self.get_url(url, &Validators::default(), false, MAX_ROBOTS_BYTES)).await;
+        Ok(match fetched {
+            Ok(Fetched::Document(doc)) => Rules::parse(&self.config.robots_agent, &doc.body),
+            Ok(Fetched::NotModified) => Rules::AllowAll,
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
+                Rules::AllowAll
+            }
+            Err(err @ (FetchError::Connect(_) | FetchError::Timeout(_))) => return Err(err),
+            // The request itself will be refused with the clearer error.
+            Err(FetchError::PrivateAddress(_)) => Rules::AllowAll,
+            Err(FetchError::TooLarge { .. }) => Rules::AllowAll,
+            Err(err) => Rules::Unreachable(err.to_string()),
+        })
+    }
+}
+
+/// The host (and port) per-host limits are kept by.
+fn host_key(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        _ => String::new(),
     }
 }
 

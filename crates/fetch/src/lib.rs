@@ -6,13 +6,20 @@
 //! last fetch, and a guard that refuses private, loopback and link-local addresses — by IP
 //! literal, by DNS answer and at every redirect — unless the operator allows them.
 //!
-//! Politeness across requests (per-host limits, robots.txt, back-off) belongs to the callers
-//! that schedule fetches; this crate makes one request safe.
+//! It is also polite: at most a few requests in flight per host with a minimum gap between
+//! them (raised by a robots.txt `Crawl-delay`), and robots.txt fetched once per site, cached,
+//! and obeyed. Redirects are followed by hand so that every hop is checked, loops are caught,
+//! and a chain of permanent redirects is reported for the caller to update its records. The
+//! response's `Cache-Control: max-age` and `Retry-After` are returned as scheduling hints.
+//! Back-off across fetches of a source belongs to the scheduler that calls this crate.
 
 mod address_guard;
+mod cache_hints;
 mod config;
 mod error;
 mod fetcher;
+mod host_limits;
+mod robots;
 
 pub use address_guard::is_public_address;
 pub use config::FetchConfig;

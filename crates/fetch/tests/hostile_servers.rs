@@ -29,8 +29,12 @@ async fn feed(headers: HeaderMap) -> Response {
         .into_response()
 }
 
+/// 64 MiB of zeros compressed, built once for all tests.
+static GZIP_BOMB: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(gzip_bomb);
+static BROTLI_BOMB: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(brotli_bomb);
+
 fn gzip_bomb() -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
     let zeros = vec![0u8; 1024 * 1024];
     for _ in 0..64 {
         encoder.write_all(&zeros).expect("compress");
@@ -38,8 +42,21 @@ fn gzip_bomb() -> Vec<u8> {
     encoder.finish().expect("finish")
 }
 
+fn brotli_bomb() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 1, 22);
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..64 {
+            writer.write_all(&zeros).expect("compress");
+        }
+    }
+    out
+}
+
 async fn serve() -> String {
-    let bomb = gzip_bomb();
+    let bomb = GZIP_BOMB.clone();
+    let brotli_bomb = BROTLI_BOMB.clone();
     let app = Router::new()
         .route("/feed", get(feed))
         .route("/missing", get(|| async { StatusCode::NOT_FOUND }))
@@ -57,6 +74,47 @@ async fn serve() -> String {
             ),
         )
         .route("/to-feed", get(|| async { Redirect::permanent("/feed") }))
+        .route("/moved", get(|| async { Redirect::permanent("/to-feed") }))
+        .route(
+            "/temporarily",
+            get(|| async { Redirect::temporary("/to-feed") }),
+        )
+        .route(
+            "/robots.txt",
+            get(|| async {
+                "User-agent: Tidings\nDisallow: /private/\n\nUser-agent: *\nDisallow:\n"
+            }),
+        )
+        .route("/private/feed", get(|| async { "secret" }))
+        .route(
+            "/busy",
+            get(|| async {
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, "120")],
+                    "slow down",
+                )
+            }),
+        )
+        .route(
+            "/cached",
+            get(|| async { ([(header::CACHE_CONTROL, "public, max-age=900")], "<rss/>") }),
+        )
+        .route(
+            "/drip",
+            get(|| async {
+                let drip = futures_util::stream::unfold(0u32, |n| async move {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    (n < 100).then(|| {
+                        (
+                            Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"<")),
+                            n + 1,
+                        )
+                    })
+                });
+                Body::from_stream(drip)
+            }),
+        )
         .route("/big", get(|| async { vec![b'x'; 2 * 1024 * 1024] }))
         .route(
             "/endless",
@@ -72,6 +130,13 @@ async fn serve() -> String {
             get(move || {
                 let bomb = bomb.clone();
                 async move { ([(header::CONTENT_ENCODING, "gzip")], bomb) }
+            }),
+        )
+        .route(
+            "/brotli-bomb",
+            get(move || {
+                let bomb = brotli_bomb.clone();
+                async move { ([(header::CONTENT_ENCODING, "br")], bomb) }
             }),
         )
         .route(
@@ -96,6 +161,7 @@ fn fetcher(allow_private: bool) -> Fetcher {
         max_body_bytes: 1024 * 1024,
         max_redirects: 5,
         allow_private_addresses: allow_private,
+        per_host_min_delay: Duration::ZERO,
         ..FetchConfig::default()
     })
     .expect("client")
@@ -171,7 +237,7 @@ async fn error_statuses_are_reported() {
 async fn large_endless_and_compressed_bodies_stop_at_the_cap() {
     let base = serve().await;
     let f = fetcher(true);
-    for path in ["/big", "/endless", "/bomb"] {
+    for path in ["/big", "/endless", "/bomb", "/brotli-bomb"] {
         match f
             .get(&format!("{base}{path}"), &Validators::default())
             .await
@@ -229,4 +295,114 @@ async fn private_addresses_are_refused_unless_allowed() {
     assert!(matches!(metadata, Err(FetchError::PrivateAddress(_))));
     let scheme = f.get("file:///etc/passwd", &Validators::default()).await;
     assert!(matches!(scheme, Err(FetchError::InvalidUrl { .. })));
+}
+
+#[tokio::test]
+async fn retry_after_is_reported_with_the_status() {
+    let base = serve().await;
+    let busy = fetcher(true)
+        .get(&format!("{base}/busy"), &Validators::default())
+        .await;
+    assert_eq!(
+        busy,
+        Err(FetchError::Status {
+            status: 429,
+            reason: "Too Many Requests".into(),
+            retry_after: Some(Duration::from_secs(120)),
+        })
+    );
+}
+
+#[tokio::test]
+async fn cache_lifetimes_are_reported() {
+    let base = serve().await;
+    let Fetched::Document(doc) = fetcher(true)
+        .get(&format!("{base}/cached"), &Validators::default())
+        .await
+        .expect("get")
+    else {
+        panic!("expected a document");
+    };
+    assert_eq!(doc.max_age, Some(Duration::from_secs(900)));
+}
+
+#[tokio::test]
+async fn permanent_redirect_chains_are_reported_temporary_ones_are_not() {
+    let base = serve().await;
+    let f = fetcher(true);
+    let Fetched::Document(moved) = f
+        .get(&format!("{base}/moved"), &Validators::default())
+        .await
+        .expect("get")
+    else {
+        panic!("expected a document");
+    };
+    assert_eq!(moved.permanent_redirect, Some(format!("{base}/feed")));
+    let Fetched::Document(temporary) = f
+        .get(&format!("{base}/temporarily"), &Validators::default())
+        .await
+        .expect("get")
+    else {
+        panic!("expected a document");
+    };
+    assert_eq!(temporary.final_url, format!("{base}/feed"));
+    assert_eq!(temporary.permanent_redirect, None, "one hop was temporary");
+}
+
+#[tokio::test]
+async fn robots_txt_is_obeyed_for_our_token() {
+    let base = serve().await;
+    let f = fetcher(true);
+    let blocked = f
+        .get(&format!("{base}/private/feed"), &Validators::default())
+        .await;
+    assert_eq!(
+        blocked,
+        Err(FetchError::Robots(
+            "disallowed by the site's robots.txt".into()
+        ))
+    );
+    assert!(
+        f.get(&format!("{base}/feed"), &Validators::default())
+            .await
+            .is_ok()
+    );
+    let ignoring = Fetcher::new(FetchConfig {
+        allow_private_addresses: true,
+        respect_robots: false,
+        ..FetchConfig::default()
+    })
+    .expect("client");
+    assert!(
+        ignoring
+            .get(&format!("{base}/private/feed"), &Validators::default())
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_slow_drip_is_cut_by_the_total_timeout() {
+    let base = serve().await;
+    let started = std::time::Instant::now();
+    let drip = fetcher(true)
+        .get(&format!("{base}/drip"), &Validators::default())
+        .await;
+    assert_eq!(drip, Err(FetchError::Timeout(2)));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn tls_failures_are_clear_errors() {
+    let base = serve().await;
+    let https = base.replace("http://", "https://");
+    let result = fetcher(true)
+        .get(&format!("{https}/feed"), &Validators::default())
+        .await;
+    match result {
+        Err(FetchError::Connect(why)) | Err(FetchError::Transfer(why)) => {
+            assert!(!why.is_empty())
+        }
+        other => panic!("expected a TLS failure, got {other:?}"),
+    }
 }

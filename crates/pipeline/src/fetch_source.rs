@@ -6,10 +6,11 @@
 //! failures (the database) fail the job, so it is retried.
 
 use crate::entry_to_article::entry_to_article;
+use crate::poll_interval::next_poll;
 use crate::time::now_secs;
 use crate::{Pipeline, PipelineError};
 use std::time::Duration;
-use tidings_fetch::{Document, Fetched, Validators};
+use tidings_fetch::{Document, FetchError, Fetched, Validators};
 use tidings_model::{Source, SourceId, UnixSeconds};
 use tidings_store::FetchSuccess;
 
@@ -35,8 +36,10 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
     let fetched = match pipeline.bundled.get(&source.url) {
         Some(bytes) => Ok(Fetched::Document(Document {
             final_url: source.url.clone(),
+            permanent_redirect: None,
             content_type: None,
             validators: Validators::default(),
+            max_age: None,
             body: bytes.clone().into(),
         })),
         None => {
@@ -48,11 +51,24 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
         }
     };
     let report = match fetched {
-        Err(err) => fail(pipeline, &source, started, &err.to_string()).await?,
+        Err(err) => {
+            let retry_after = match &err {
+                FetchError::Status { retry_after, .. } => *retry_after,
+                _ => None,
+            };
+            fail(pipeline, &source, started, &err.to_string(), retry_after).await?
+        }
         Ok(Fetched::NotModified) => {
+            // Nothing new: the interval the last full fetch chose still holds.
+            let last = source.fetch.last_fetch_at.unwrap_or(started);
+            let interval =
+                Duration::from_secs(u64::try_from(source.next_fetch_at - last).unwrap_or(0)).clamp(
+                    pipeline.settings.min_poll_interval,
+                    pipeline.settings.max_poll_interval,
+                );
             let ok = success(
-                pipeline,
                 started,
+                interval,
                 source.fetch.etag.clone(),
                 source.fetch.last_modified.clone(),
                 None,
@@ -68,8 +84,11 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
             }
         }
         Ok(Fetched::Document(doc)) => match tidings_feeds::parse_feed(&doc.body, &doc.final_url) {
-            Err(err) => fail(pipeline, &source, started, &err.to_string()).await?,
+            Err(err) => fail(pipeline, &source, started, &err.to_string(), None).await?,
             Ok(feed) => {
+                if let Some(moved) = &doc.permanent_redirect {
+                    move_source(pipeline, &source, moved).await?;
+                }
                 let fetched_at = now_secs();
                 let articles: Vec<_> = feed
                     .entries
@@ -81,9 +100,20 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     .articles()
                     .insert_new(source.id, &articles)
                     .await?;
-                let ok = success(
-                    pipeline,
+                let published: Vec<UnixSeconds> = feed
+                    .entries
+                    .iter()
+                    .filter_map(|e| e.published.or(e.updated))
+                    .collect();
+                let interval = next_poll(
+                    &published,
                     started,
+                    pipeline.settings.poll_bounds(),
+                    doc.max_age,
+                );
+                let ok = success(
+                    started,
+                    interval,
                     doc.validators.etag,
                     doc.validators.last_modified,
                     feed.title,
@@ -114,15 +144,15 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
 }
 
 fn success(
-    pipeline: &Pipeline,
     at: UnixSeconds,
+    interval: Duration,
     etag: Option<String>,
     last_modified: Option<String>,
     feed_title: Option<String>,
 ) -> FetchSuccess {
     FetchSuccess {
         at,
-        next_fetch_at: at + secs(pipeline.settings.poll_interval),
+        next_fetch_at: at + secs(interval),
         etag,
         last_modified,
         feed_title,
@@ -134,12 +164,17 @@ async fn fail(
     source: &Source,
     at: UnixSeconds,
     error: &str,
+    retry_after: Option<Duration>,
 ) -> Result<FetchReport, PipelineError> {
-    let delay = error_delay(
-        pipeline.settings.error_delay,
-        pipeline.settings.max_error_delay,
-        source.fetch.error_count,
-    );
+    let delay = match retry_after {
+        // The server said when to come back: do, within reason.
+        Some(wait) => wait.clamp(Duration::from_secs(60), Duration::from_secs(24 * 3600)),
+        None => error_delay(
+            pipeline.settings.error_delay,
+            pipeline.settings.max_error_delay,
+            source.fetch.error_count,
+        ),
+    };
     pipeline
         .store
         .sources()
@@ -149,6 +184,17 @@ async fn fail(
         error: Some(error.to_string()),
         ..FetchReport::default()
     })
+}
+
+/// Follows a permanent redirect: the source's URL becomes the new address, unless another
+/// source already reads it.
+async fn move_source(pipeline: &Pipeline, source: &Source, to: &str) -> Result<(), PipelineError> {
+    if pipeline.store.sources().update_url(source.id, to).await? {
+        tracing::info!(source = %source.id, from = %source.url, %to, "source moved permanently");
+    } else {
+        tracing::warn!(source = %source.id, %to, "source moved to an address another source reads");
+    }
+    Ok(())
 }
 
 /// The wait before the next fetch of a source that has failed `earlier_failures` times in a

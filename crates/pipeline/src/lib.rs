@@ -16,6 +16,7 @@ mod error;
 pub mod fetch_source;
 pub mod html_text;
 mod pipeline;
+pub mod poll_interval;
 pub mod scheduler;
 mod task;
 mod time;

@@ -19,8 +19,13 @@ pub type BundledDocuments = HashMap<String, Vec<u8>>;
 pub struct PipelineSettings {
     /// How many jobs run at once.
     pub workers: usize,
-    /// How often a healthy source is fetched.
+    /// How often a healthy source is fetched when its feed gives too few dates to judge its
+    /// publishing rate.
     pub poll_interval: Duration,
+    /// The shortest interval between fetches of a source, however busy it is.
+    pub min_poll_interval: Duration,
+    /// The longest interval between fetches of a healthy source, however quiet it is.
+    pub max_poll_interval: Duration,
     /// The delay before re-fetching a source after its first failure; it doubles with each
     /// failure in a row, up to [`PipelineSettings::max_error_delay`].
     pub error_delay: Duration,
@@ -46,6 +51,8 @@ impl Default for PipelineSettings {
         PipelineSettings {
             workers: 4,
             poll_interval: Duration::from_secs(15 * 60),
+            min_poll_interval: Duration::from_secs(5 * 60),
+            max_poll_interval: Duration::from_secs(12 * 3600),
             error_delay: Duration::from_secs(60),
             max_error_delay: Duration::from_secs(6 * 3600),
             lease: Duration::from_secs(120),
@@ -67,6 +74,17 @@ pub struct Pipeline {
     pub(crate) settings: Arc<PipelineSettings>,
     pub(crate) wake: Arc<Notify>,
     pub(crate) instance: Arc<str>,
+}
+
+impl PipelineSettings {
+    /// The bounds of the adaptive poll interval.
+    pub fn poll_bounds(&self) -> crate::poll_interval::PollBounds {
+        crate::poll_interval::PollBounds {
+            fallback: self.poll_interval,
+            min: self.min_poll_interval,
+            max: self.max_poll_interval,
+        }
+    }
 }
 
 impl Pipeline {

@@ -30,6 +30,7 @@ fn pipeline(store: Store) -> Pipeline {
         allow_private_addresses: true,
         timeout: Duration::from_secs(5),
         max_body_bytes: 512 * 1024,
+        per_host_min_delay: Duration::ZERO,
         ..FetchConfig::default()
     })
     .expect("fetcher");
@@ -206,6 +207,119 @@ async fn the_running_pipeline_drains_every_due_source() {
                 source.name
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_heal_and_follow_the_server_s_word() {
+    let web = FixtureWeb::start().await;
+    web.set("/flaky.xml", Reply::feed(rss(2, "flaky")));
+    web.set(
+        "/busy.xml",
+        Reply::RetryAfter {
+            status: 429,
+            seconds: 7200,
+        },
+    );
+    web.set(
+        "/old.xml",
+        Reply::MovedPermanently("/moved-for-good.xml".into()),
+    );
+    web.set(
+        "/elsewhere.xml",
+        Reply::Redirect("/moved-for-good.xml".into()),
+    );
+    web.set("/moved-for-good.xml", Reply::feed(rss(1, "moved")));
+    web.set(
+        "/robots.txt",
+        Reply::Document {
+            content_type: "text/plain".into(),
+            body: b"User-agent: Tidings\nDisallow: /members/\n".to_vec(),
+        },
+    );
+    web.set("/members/feed.xml", Reply::feed(rss(1, "members")));
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+
+        // A feed that flips between valid and invalid: the error is recorded, nothing is
+        // lost, and the next good fetch clears it.
+        let flaky = add(&store, web.url("/flaky.xml"), "Flaky").await;
+        let ok = fetch_source::run(&pipeline, flaky).await.expect("fetch");
+        assert_eq!(ok.new_articles, 2);
+        web.set(
+            "/flaky.xml",
+            Reply::feed("<rss><channel><item><title>broken"),
+        );
+        let bad = fetch_source::run(&pipeline, flaky).await.expect("fetch");
+        assert!(bad.error.is_some());
+        assert_eq!(
+            store.articles().count_by_source(flaky).await.expect("n"),
+            2,
+            "nothing lost"
+        );
+        web.set("/flaky.xml", Reply::feed(rss(3, "flaky")));
+        let healed = fetch_source::run(&pipeline, flaky).await.expect("fetch");
+        assert_eq!((healed.new_articles, healed.error), (1, None));
+        let source = store
+            .sources()
+            .get(flaky)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!((source.fetch.status(), source.fetch.error_count), ("ok", 0));
+
+        // A permanent redirect moves the source to its new address.
+        let old = add(&store, web.url("/old.xml"), "Old").await;
+        let temporary = add(&store, web.url("/elsewhere.xml"), "Elsewhere").await;
+        fetch_source::run(&pipeline, old).await.expect("fetch");
+        fetch_source::run(&pipeline, temporary)
+            .await
+            .expect("fetch");
+        let moved = store
+            .sources()
+            .get(old)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(
+            moved.url,
+            web.url("/moved-for-good.xml"),
+            "a 301 moves the source"
+        );
+        let stayed = store
+            .sources()
+            .get(temporary)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(stayed.url, web.url("/elsewhere.xml"), "a 302 does not");
+
+        // 429 with Retry-After: the next fetch waits as long as the server asked.
+        let busy = add(&store, web.url("/busy.xml"), "Busy").await;
+        let report = fetch_source::run(&pipeline, busy).await.expect("fetch");
+        assert_eq!(report.error.as_deref(), Some("HTTP 429 Too Many Requests"));
+        let source = store
+            .sources()
+            .get(busy)
+            .await
+            .expect("get")
+            .expect("exists");
+        let wait = source.next_fetch_at - source.fetch.last_fetch_at.expect("fetched");
+        assert_eq!(wait, 7200, "Retry-After honoured");
+
+        // robots.txt keeps a disallowed feed out, with the reason on the source.
+        let members = add(&store, web.url("/members/feed.xml"), "Members").await;
+        let report = fetch_source::run(&pipeline, members).await.expect("fetch");
+        assert_eq!(
+            report.error.as_deref(),
+            Some("disallowed by the site's robots.txt")
+        );
+        assert_eq!(
+            store.articles().count_by_source(members).await.expect("n"),
+            0
+        );
     })
     .await;
 }

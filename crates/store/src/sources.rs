@@ -134,6 +134,23 @@ impl<'a> Sources<'a> {
             .collect()
     }
 
+    /// Changes a source's feed URL (after a permanent redirect) and forgets its validators.
+    /// Returns `false`, changing nothing, when another source already has that URL.
+    pub async fn update_url(&self, id: SourceId, url: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE sources SET url = $2, etag = NULL, last_modified = NULL WHERE id = $1",
+        )
+        .bind(id.0)
+        .bind(url)
+        .execute(self.pool)
+        .await;
+        match result {
+            Ok(done) => Ok(done.rows_affected() > 0),
+            Err(err) if StoreError::is_unique_violation(&err) => Ok(false),
+            Err(err) => Err(err.into()),
+        }
+    }
+
     /// Makes a source due for a fetch at `now`, or every source when `id` is `None`.
     /// Returns how many sources it touched.
     pub async fn make_due(

@@ -42,6 +42,28 @@ async fn sources_are_added_listed_found_and_removed() {
             other => panic!("adding a URL twice must fail clearly, got {other:?}"),
         }
 
+        let other = NewSource {
+            url: "https://example.org/other.xml".into(),
+            ..NewSource::default()
+        };
+        let other = sources.add(&other, 1_000).await.expect("add other");
+        assert!(
+            !sources
+                .update_url(other.id, &new.url)
+                .await
+                .expect("update"),
+            "a URL another source reads is not taken"
+        );
+        assert!(
+            sources
+                .update_url(other.id, "https://example.org/moved.xml")
+                .await
+                .expect("update")
+        );
+        let moved = sources.get(other.id).await.expect("get").expect("exists");
+        assert_eq!(moved.url, "https://example.org/moved.xml");
+        assert!(sources.remove(other.id).await.expect("remove"));
+
         let found = sources.find_by_url(&new.url).await.expect("find");
         assert_eq!(found.as_ref().map(|s| s.id), Some(added.id));
         assert_eq!(sources.list().await.expect("list").len(), 1);

@@ -28,6 +28,15 @@ pub enum Reply {
     Status(u16),
     /// A `302` to another path or URL.
     Redirect(String),
+    /// A `301` to another path or URL.
+    MovedPermanently(String),
+    /// A status (e.g. 429 or 503) with a `Retry-After` in seconds.
+    RetryAfter {
+        /// The status code.
+        status: u16,
+        /// The seconds to wait.
+        seconds: u64,
+    },
     /// `200` with a body of this many bytes of filler.
     Filler(usize),
 }
@@ -135,6 +144,14 @@ async fn answer(state: &State, uri: &Uri, headers: &HeaderMap) -> Response {
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             .into_response(),
         Some(Reply::Redirect(to)) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
+        Some(Reply::MovedPermanently(to)) => {
+            (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response()
+        }
+        Some(Reply::RetryAfter { status, seconds }) => (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            [(header::RETRY_AFTER, seconds.to_string())],
+        )
+            .into_response(),
         Some(Reply::Filler(len)) => Body::from(vec![b'x'; len]).into_response(),
         Some(Reply::Document { content_type, body }) => {
             let mut hasher = DefaultHasher::new();

@@ -73,12 +73,16 @@ pub struct ServeArgs {
     /// How many jobs run at once [default: 4].
     #[arg(long, env = "TIDINGS_WORKERS", value_name = "N")]
     pub workers: Option<usize>,
-    /// Seconds between fetches of a healthy source [default: 900].
+    /// Seconds between fetches of a healthy source whose publishing rate is unknown; known
+    /// rates set their own interval, from 5 minutes to 12 hours [default: 900].
     #[arg(long, env = "TIDINGS_POLL_INTERVAL", value_name = "SECS")]
     pub poll_interval: Option<u64>,
     /// Allow fetching loopback and private-network addresses (off by default, for safety).
     #[arg(long, env = "TIDINGS_ALLOW_PRIVATE_ADDRESSES")]
     pub allow_private_addresses: bool,
+    /// Milliseconds between the starts of two requests to one host [default: 1000].
+    #[arg(long, env = "TIDINGS_PER_HOST_DELAY_MS", value_name = "MS")]
+    pub per_host_delay_ms: Option<u64>,
     /// The largest response accepted, in bytes [default: 8388608].
     #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,

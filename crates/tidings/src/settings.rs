@@ -16,6 +16,8 @@
 //! workers = 4
 //! poll_interval_secs = 900
 //! ```
+//!
+//! The README lists every key.
 
 use crate::cli::{GlobalArgs, ServeArgs};
 use anyhow::Context;
@@ -61,6 +63,12 @@ pub struct FetchFile {
     pub allow_private_addresses: Option<bool>,
     /// The `User-Agent` header.
     pub user_agent: Option<String>,
+    /// Requests in flight to one host at once.
+    pub per_host_concurrency: Option<usize>,
+    /// Milliseconds between the starts of two requests to one host.
+    pub per_host_delay_ms: Option<u64>,
+    /// Whether robots.txt is obeyed.
+    pub respect_robots: Option<bool>,
 }
 
 /// `[pipeline]` in the configuration file.
@@ -73,6 +81,10 @@ pub struct PipelineFile {
     pub poll_interval_secs: Option<u64>,
     /// Seconds a claimed job stays leased without a heartbeat.
     pub lease_secs: Option<u64>,
+    /// The shortest interval between fetches of a busy source.
+    pub min_poll_interval_secs: Option<u64>,
+    /// The longest interval between fetches of a quiet, healthy source.
+    pub max_poll_interval_secs: Option<u64>,
 }
 
 /// Everything a command needs to know, resolved.
@@ -135,6 +147,17 @@ impl Settings {
             max_redirects: file.fetch.max_redirects.unwrap_or(defaults.max_redirects),
             allow_private_addresses: serve.allow_private_addresses
                 || file.fetch.allow_private_addresses.unwrap_or(false),
+            per_host_concurrency: file
+                .fetch
+                .per_host_concurrency
+                .unwrap_or(defaults.per_host_concurrency),
+            per_host_min_delay: serve
+                .per_host_delay_ms
+                .or(file.fetch.per_host_delay_ms)
+                .map(Duration::from_millis)
+                .unwrap_or(defaults.per_host_min_delay),
+            respect_robots: file.fetch.respect_robots.unwrap_or(defaults.respect_robots),
+            robots_agent: defaults.robots_agent,
         };
         let base = PipelineSettings::default();
         let pipeline = PipelineSettings {
@@ -152,6 +175,16 @@ impl Settings {
                 .lease_secs
                 .map(Duration::from_secs)
                 .unwrap_or(base.lease),
+            min_poll_interval: file
+                .pipeline
+                .min_poll_interval_secs
+                .map(Duration::from_secs)
+                .unwrap_or(base.min_poll_interval),
+            max_poll_interval: file
+                .pipeline
+                .max_poll_interval_secs
+                .map(Duration::from_secs)
+                .unwrap_or(base.max_poll_interval),
             exclusive: database_url.starts_with("sqlite:"),
             ..base
         };

@@ -63,15 +63,20 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             .map(|t| tidings_web::relative_age(t, now))
             .unwrap_or_else(|| "never".to_string());
         println!(
-            "{:>5}  {:<6}  {:<14}  {:<28}  {}",
+            "{:>5}  {:<6}  {:<14}  {:<14}  {:<28}  {}",
             source.id,
             source.fetch.status(),
             last,
+            time_until(source.next_fetch_at, now),
             truncate(&source.name, 28),
             source.url
         );
         if let Some(error) = &source.fetch.last_error {
-            println!("       error: {error}");
+            let streak = match source.fetch.error_count {
+                n if n > 1 => format!(" ({n} failures in a row)"),
+                _ => String::new(),
+            };
+            println!("       error: {error}{streak}");
         }
     }
     let failing = sources
@@ -80,6 +85,16 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
         .count();
     println!("{} sources, {} failing", sources.len(), failing);
     Ok(())
+}
+
+/// "now", "in 5 min", "in 3 h", "in 2 d".
+fn time_until(at: i64, now: i64) -> String {
+    match at - now {
+        s if s <= 0 => "now".to_string(),
+        s if s < 3_600 => format!("in {} min", (s + 59) / 60),
+        s if s < 86_400 => format!("in {} h", s / 3_600),
+        s => format!("in {} d", s / 86_400),
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -194,6 +209,15 @@ pub(crate) async fn export_opml(store: &Store, file: Option<&Path>) -> anyhow::R
 #[cfg(test)]
 mod tests {
     use super::check_feed_url;
+
+    #[test]
+    fn next_fetches_read_naturally() {
+        use super::time_until;
+        assert_eq!(time_until(100, 200), "now");
+        assert_eq!(time_until(290, 200), "in 2 min");
+        assert_eq!(time_until(200 + 7_200, 200), "in 2 h");
+        assert_eq!(time_until(200 + 3 * 86_400, 200), "in 3 d");
+    }
 
     #[test]
     fn only_web_and_demo_urls_are_sources() {

@@ -54,7 +54,7 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0", "--no-default-sources"])
             .arg("--data-dir")
             .arg(data_dir)
-            .arg("--allow-private-addresses")
+            .args(["--allow-private-addresses", "--per-host-delay-ms", "0"])
             .args(extra)
             .env_remove("TIDINGS_DATABASE_URL")
             .env("TIDINGS_LOG", "info,sqlx=warn")
