@@ -116,6 +116,9 @@ fn is_furniture(n: &DNode<'_>) -> bool {
             && !matches!(n.tag, Tag::Body | Tag::Html | Tag::Document | Tag::Main))
 }
 
+/// Extra weight of good text in an element named as the article body.
+const NAMED_BODY_BONUS: f32 = 0.15;
+
 /// Most element children looked at when searching a container for teaser cards.
 const MAX_CARD_SIBLINGS: usize = 64;
 /// Fewest alike cards that make a list of teasers.
@@ -293,7 +296,10 @@ pub(crate) fn analyse(dom: &Dom<'_>) -> Analysis {
             continue;
         }
         let s = sums[i];
-        let score = s.good as f32 - s.bad;
+        // An element named as the article body gets a small lead over its wrappers.
+        let named = node.flags & ITEMPROP_BODY != 0 || node.class & classify::BODY != 0;
+        let bonus = if named { NAMED_BODY_BONUS } else { 0.0 };
+        let score = s.good as f32 * (1.0 + bonus) - s.bad;
         if score > best_score {
             best_score = score;
             best = i as Ix;
