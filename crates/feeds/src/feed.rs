@@ -1,14 +1,16 @@
-//! RSS, Atom and JSON Feed documents into [`Entry`] values.
+//! The entry point: a fetched document and its HTTP context into a [`ParsedFeed`]. Sniffs the
+//! format (JSON Feed, RSS, RDF, Atom, news sitemap), tells HTML pages apart, and maps the
+//! result onto [`tidings_model::Entry`].
 
-use crate::FeedError;
-use feed_rs::model;
-use tidings_model::{Entry, UnixSeconds};
-use url::Url;
+use crate::raw::RawFeed;
+use crate::xml::{Document, tree};
+use crate::{FeedError, atom, encoding, json_feed, rdf, rss, sitemap, url_base};
+use tidings_model::Entry;
 
 /// A feed as read: its own metadata and its entries.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParsedFeed {
-    /// The feed's title.
+    /// The feed's title, as plain text.
     pub title: Option<String>,
     /// The outlet's home page, from the feed's alternate link.
     pub site_url: Option<String>,
@@ -18,151 +20,115 @@ pub struct ParsedFeed {
     pub entries: Vec<Entry>,
 }
 
+/// What the HTTP exchange said about a document. Every field is optional.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocumentInfo<'a> {
+    /// The URL the document was fetched from (after redirects).
+    pub url: Option<&'a str>,
+    /// The `Content-Type` response header (its `charset` decides the encoding).
+    pub content_type: Option<&'a str>,
+    /// The `Content-Location` response header (a base for relative links).
+    pub content_location: Option<&'a str>,
+    /// The `Content-Language` response header (the default language).
+    pub content_language: Option<&'a str>,
+}
+
+impl<'a> DocumentInfo<'a> {
+    /// Context with only the document's URL.
+    pub fn from_url(url: &'a str) -> Self {
+        DocumentInfo {
+            url: Some(url),
+            ..DocumentInfo::default()
+        }
+    }
+}
+
 /// Parses a feed document fetched from `feed_url` (used to resolve relative links).
+///
+/// Shorthand for [`parse`] with [`DocumentInfo::from_url`].
 pub fn parse_feed(bytes: &[u8], feed_url: &str) -> Result<ParsedFeed, FeedError> {
-    let head = skip_bom_and_space(bytes);
-    if head.is_empty() {
-        return Err(FeedError::Empty);
-    }
-    if looks_like_html(head) {
-        return Err(FeedError::HtmlPage);
-    }
-    let feed = feed_rs::parser::Builder::new()
-        .base_uri(Some(feed_url))
-        .build()
-        .parse(bytes)
-        .map_err(|err| FeedError::Invalid(describe(&err)))?;
-    let base = Url::parse(feed_url).ok();
-    let language = feed.language.clone().map(clean_language);
-    let entries = feed
+    parse(bytes, &DocumentInfo::from_url(feed_url))
+}
+
+/// Parses an RSS, RDF, Atom or JSON Feed document, or a news sitemap, leniently: whatever an
+/// ill-formed document still says is kept. Errors: [`FeedError::Empty`],
+/// [`FeedError::HtmlPage`] (try [`crate::discover_feeds`]), [`FeedError::Invalid`].
+pub fn parse(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<ParsedFeed, FeedError> {
+    let raw = parse_raw(bytes, info)?;
+    let language = raw.language.as_deref().map(|l| l.trim().replace('_', "-"));
+    let entries = raw
         .entries
         .into_iter()
-        .map(|entry| to_entry(entry, base.as_ref(), language.as_deref()))
+        .map(|e| e.into_entry(language.as_deref()))
         .collect();
     Ok(ParsedFeed {
-        title: feed.title.map(|t| t.content.trim().to_string()),
-        site_url: alternate_link(&feed.links, base.as_ref()),
-        language,
+        title: raw
+            .title
+            .map(|t| crate::html_text::collapse(&t))
+            .filter(|t| !t.is_empty()),
+        site_url: raw
+            .link
+            .filter(|l| l.starts_with("http://") || l.starts_with("https://")),
+        language: language.filter(|l| !l.is_empty()),
         entries,
     })
 }
 
-fn to_entry(entry: model::Entry, base: Option<&Url>, feed_language: Option<&str>) -> Entry {
-    let image_url = entry
-        .media
-        .iter()
-        .flat_map(|m| {
-            m.content
-                .iter()
-                .filter(|c| c.content_type.as_ref().is_none_or(|t| t.ty() == "image"))
-                .filter_map(|c| c.url.as_ref().map(|u| u.to_string()))
-                .chain(m.thumbnails.iter().map(|t| t.image.uri.clone()))
-        })
-        .next()
-        .and_then(|u| resolve(&u, base));
-    let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
-    let url = alternate_link(&entry.links, base).or_else(|| {
-        guid.as_deref()
-            .filter(|g| g.starts_with("http"))
-            .and_then(|g| resolve(g, base))
-    });
-    Entry {
-        guid,
-        url,
-        title: entry.title.map(|t| t.content.trim().to_string()),
-        summary_html: entry
-            .summary
-            .map(|t| t.content)
-            .filter(|s| !s.trim().is_empty()),
-        content_html: entry
-            .content
-            .and_then(|c| c.body)
-            .filter(|s| !s.trim().is_empty()),
-        authors: entry
-            .authors
-            .into_iter()
-            .filter_map(|p| p.name)
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty())
-            .collect(),
-        published: entry.published.map(|t| t.timestamp() as UnixSeconds),
-        updated: entry.updated.map(|t| t.timestamp() as UnixSeconds),
-        image_url,
-        enclosures: Vec::new(),
-        categories: entry
-            .categories
-            .into_iter()
-            .map(|c| c.label.unwrap_or(c.term))
-            .collect(),
-        language: entry
-            .language
-            .map(clean_language)
-            .or_else(|| feed_language.map(str::to_string)),
-    }
-}
-
-/// The first link meant for readers: `rel="alternate"` or no `rel`, resolved to an absolute
-/// URL.
-fn alternate_link(links: &[model::Link], base: Option<&Url>) -> Option<String> {
-    links
-        .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or_else(|| links.first())
-        .and_then(|l| resolve(&l.href, base))
-}
-
-/// Resolves a possibly relative link; only http(s) results are kept.
-fn resolve(href: &str, base: Option<&Url>) -> Option<String> {
-    let href = href.trim();
-    let url = match base {
-        Some(base) => base.join(href).ok()?,
-        None => Url::parse(href).ok()?,
-    };
-    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
-}
-
-/// `en-US` stays, `en_us` becomes `en-us`; empty values vanish upstream.
-fn clean_language(lang: String) -> String {
-    lang.trim().replace('_', "-")
-}
-
-fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
+fn first_meaningful(bytes: &[u8]) -> Option<u8> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    &bytes[start..]
+    bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
-/// Whether a document opens like an HTML page rather than a feed.
-fn looks_like_html(head: &[u8]) -> bool {
-    let prefix: Vec<u8> = head.iter().take(512).map(u8::to_ascii_lowercase).collect();
-    let opens_with = |tag: &[u8]| prefix.starts_with(tag);
-    if opens_with(b"<!doctype html") || opens_with(b"<html") {
-        return true;
+/// Decodes and builds the tree of an XML document.
+pub(crate) fn document(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<Document, FeedError> {
+    if first_meaningful(bytes).is_none() {
+        return Err(FeedError::Empty);
     }
-    // An XML declaration or comment may precede the root: look for the first element.
-    let text = String::from_utf8_lossy(&prefix);
-    let root = text
-        .match_indices('<')
-        .map(|(i, _)| &text[i + 1..])
-        .find(|rest| !rest.starts_with('?') && !rest.starts_with('!'));
-    root.is_some_and(|rest| rest.starts_with("html"))
+    let charset = info.content_type.and_then(encoding::charset_of);
+    let text = encoding::decode(bytes, charset);
+    if text.trim().is_empty() {
+        return Err(FeedError::Empty);
+    }
+    let base = url_base::document_base(info.url, info.content_location);
+    let lang = info
+        .content_language
+        .map(|l| l.split(',').next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty());
+    Ok(tree::parse(&text, base, lang))
 }
 
-fn describe(err: &feed_rs::parser::ParseFeedError) -> String {
-    use feed_rs::parser::{ParseErrorKind, ParseFeedError};
-    match err {
-        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
-            "no RSS, Atom or JSON Feed root element".to_string()
+/// Parses into the intermediate form (the benchmark reads it too).
+pub(crate) fn parse_raw(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<RawFeed, FeedError> {
+    match first_meaningful(bytes) {
+        None => return Err(FeedError::Empty),
+        Some(b'{') => {
+            let text = encoding::decode(bytes, None);
+            let base = url_base::document_base(info.url, info.content_location);
+            return json_feed::read(&text, base.as_ref());
         }
-        ParseFeedError::XmlReader(e) => format!("malformed XML ({e})"),
-        ParseFeedError::JsonSerde(e) => format!("malformed JSON ({e})"),
-        other => other.to_string(),
+        _ => {}
+    }
+    let doc = document(bytes, info)?;
+    let Some(root) = doc.root_element() else {
+        return Err(FeedError::Invalid(
+            "no RSS, Atom or JSON Feed root element".into(),
+        ));
+    };
+    match root.local.as_str() {
+        "rss" | "channel" => Ok(rss::read(root, &doc, crate::item::Format::Rss)),
+        "rdf" => Ok(rdf::read(root, &doc)),
+        "feed" => Ok(atom::read(root, &doc)),
+        "urlset" => Ok(sitemap::read_urlset(root, &doc)),
+        "html" => Err(FeedError::HtmlPage),
+        "sitemapindex" => Err(FeedError::Invalid(
+            "a sitemap index, not a feed: read it with parse_sitemap".into(),
+        )),
+        _ if root.ns == crate::xml::Ns::Xhtml => Err(FeedError::HtmlPage),
+        _ => Err(FeedError::Invalid(
+            "no RSS, Atom or JSON Feed root element".into(),
+        )),
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,10 +245,9 @@ mod tests {
             parse_feed(b"  ", "https://x.example/"),
             Err(FeedError::Empty)
         );
-        match parse_feed(b"<rss><channel><item><title>x</ti", "https://x.example/") {
-            Err(FeedError::Invalid(why)) => assert!(!why.is_empty()),
-            other => panic!("expected an invalid-feed error, got {other:?}"),
-        }
+        let recovered = parse_feed(b"<rss><channel><item><title>x</ti", "https://x.example/")
+            .expect("a truncated feed keeps what it said");
+        assert_eq!(recovered.entries.len(), 1);
         match parse_feed(b"<note><to>Tove</to></note>", "https://x.example/") {
             Err(FeedError::Invalid(why)) => assert!(why.contains("root"), "{why}"),
             other => panic!("expected an invalid-feed error, got {other:?}"),

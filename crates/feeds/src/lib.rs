@@ -1,23 +1,60 @@
-//! Feed documents into entries: RSS, Atom and JSON Feed via [`parse_feed`], OPML subscription
-//! lists via [`parse_opml`] and [`write_opml`]. Pure: bytes in, values out; no I/O, no clock.
+//! Feed documents into entries. Pure: bytes in, values out; no I/O, no clock.
 //!
-//! Parsing builds on the `feed-rs` crate for now; the lenient layer the wild demands (encodings,
-//! broken XML, dates) is planned on top of it. What this crate owns already: telling an HTML
-//! page from a feed with an error a person can act on, resolving links against the feed's
-//! address, and mapping every format onto [`tidings_model::Entry`].
+//! * [`parse`] reads RSS 0.90–2.0 (with or without a version), RSS 1.0 (RDF), Atom 0.3 and
+//!   1.0, JSON Feed 1.0/1.1 and Google news sitemaps into a [`ParsedFeed`] of
+//!   [`tidings_model::Entry`] values, given the HTTP context in a [`DocumentInfo`];
+//!   [`parse_feed`] is the same with only the URL.
+//! * [`parse_sitemap`] reads sitemaps and sitemap indexes; [`discover_feeds`] and
+//!   [`common_feed_urls`] find feeds for an HTML page; [`parse_date`] reads wild dates;
+//!   [`parse_opml`] / [`write_opml`] import and export subscription lists.
+//! * [`bench`] runs the conformance corpus and the date cases for `tidings bench`.
+//!
+//! **What is built on what.** The XML reader is our own ([`xml`](crate) module: a tolerant
+//! tokenizer and tree builder), not quick-xml: feeds in the wild need undeclared HTML entities,
+//! unquoted attributes, unclosed and mismatched tags, stray `<` and `&`, and truncated
+//! documents read *as far as they go*, and a strict pull parser stops at the first of those;
+//! owning the tokenizer also lets it decode entities and resolve `xml:base` while building, in
+//! one pass. Encodings use `encoding_rs` (WHATWG set) and `chardetng` (detection), plus
+//! generated tables for DOS, EBCDIC and old Mac code pages. JSON Feed uses `serde_json`; URL
+//! resolution `url`; OPML the `opml` crate. Dates use our own rules (no crate handled the
+//! wild formats). feed-rs is no longer used.
 //!
 //! ```
-//! let rss = br#"<rss version="2.0"><channel><title>Example</title>
-//!   <item><title>Hello</title><link>/news/hello</link></item></channel></rss>"#;
-//! let feed = tidings_feeds::parse_feed(rss, "https://example.org/feed.xml").unwrap();
-//! assert_eq!(feed.title.as_deref(), Some("Example"));
+//! use tidings_feeds::{DocumentInfo, parse};
+//! let rss = br#"<rss><channel><title>Example &mdash; News</title>
+//!   <item><title>Hello</title><link>/news/hello</link></item></channel></rss"#;
+//! let info = DocumentInfo { url: Some("https://example.org/feed.xml"), ..Default::default() };
+//! let feed = parse(rss, &info).unwrap();
+//! assert_eq!(feed.title.as_deref(), Some("Example — News"));
 //! assert_eq!(feed.entries[0].url.as_deref(), Some("https://example.org/news/hello"));
 //! ```
 
+mod atom;
+pub mod bench;
+mod codepages;
+mod date;
+mod discovery;
+mod encoding;
 mod error;
 mod feed;
+mod html_text;
+mod item;
+mod json_feed;
 mod opml;
+mod raw;
+mod rdf;
+mod rss;
+mod sitemap;
+mod url_base;
+mod xml;
 
+pub use date::parse_date;
+pub use discovery::{
+    COMMON_FEED_PATHS, DiscoveredFeed, FeedKind, common_feed_urls, discover_feeds,
+};
+pub use encoding::{charset_of, decode as decode_document};
 pub use error::FeedError;
-pub use feed::{ParsedFeed, parse_feed};
+pub use feed::{DocumentInfo, ParsedFeed, parse, parse_feed};
+pub use html_text::html_to_text;
 pub use opml::{Outline, parse_opml, write_opml};
+pub use sitemap::{Sitemap, SitemapRef, parse_sitemap};

@@ -1,0 +1,112 @@
+//! The parsed form every format maps into before it becomes [`tidings_model::Entry`]: it keeps
+//! whether a summary or content was plain text or HTML, which the model's HTML-only fields and
+//! the benchmark's output treat differently.
+
+use crate::html_text::{collapse, escape_html};
+use tidings_model::Entry;
+
+/// Whether a body is plain text or HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Plain text: must be escaped to become HTML.
+    Text,
+    /// HTML (or re-serialised XHTML).
+    Html,
+}
+
+/// A summary or content body.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Body {
+    /// The text as the feed gave it.
+    pub value: String,
+    /// What the text is.
+    pub kind: Kind,
+}
+
+impl Body {
+    /// The body as HTML.
+    pub fn to_html(&self) -> String {
+        match self.kind {
+            Kind::Html => self.value.clone(),
+            Kind::Text => escape_html(&self.value),
+        }
+    }
+}
+
+/// One entry as read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RawEntry {
+    pub id: Option<String>,
+    pub link: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<Body>,
+    pub content: Option<Body>,
+    pub authors: Vec<String>,
+    pub published: Option<i64>,
+    pub updated: Option<i64>,
+    pub enclosures: Vec<String>,
+    pub categories: Vec<String>,
+    pub image_url: Option<String>,
+    pub language: Option<String>,
+}
+
+/// A feed as read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RawFeed {
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub language: Option<String>,
+    pub entries: Vec<RawEntry>,
+}
+
+fn nonempty(s: Option<&String>) -> Option<String> {
+    s.map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+impl RawEntry {
+    /// The model's entry; `feed_language` fills a missing language.
+    pub fn into_entry(self, feed_language: Option<&str>) -> Entry {
+        let http = |u: &Option<String>| {
+            u.as_deref()
+                .map(str::trim)
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                .map(str::to_string)
+        };
+        let url = http(&self.link).or_else(|| {
+            self.id
+                .as_deref()
+                .filter(|g| g.starts_with("http://") || g.starts_with("https://"))
+                .map(str::to_string)
+        });
+        Entry {
+            guid: nonempty(self.id.as_ref()),
+            url,
+            title: self
+                .title
+                .as_deref()
+                .map(collapse)
+                .filter(|t| !t.is_empty()),
+            summary_html: self
+                .summary
+                .as_ref()
+                .map(Body::to_html)
+                .filter(|s| !s.trim().is_empty()),
+            content_html: self
+                .content
+                .as_ref()
+                .map(Body::to_html)
+                .filter(|s| !s.trim().is_empty()),
+            authors: self.authors,
+            published: self.published,
+            updated: self.updated,
+            image_url: http(&self.image_url),
+            enclosures: self.enclosures,
+            categories: self.categories,
+            language: nonempty(self.language.as_ref())
+                .or_else(|| feed_language.map(str::to_string))
+                .map(|l| l.replace('_', "-")),
+        }
+    }
+}
