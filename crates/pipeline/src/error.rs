@@ -10,6 +10,9 @@ pub enum PipelineError {
     /// The job's payload could not be read.
     #[error("unreadable job payload: {0}")]
     Payload(#[from] serde_json::Error),
+    /// A blocking task (extraction) panicked or was cancelled.
+    #[error("background task failed: {0}")]
+    Task(String),
     /// The job is of a kind this version does not know.
     #[error("unknown job kind {0:?}")]
     UnknownKind(String),

@@ -7,8 +7,9 @@
 
 use crate::entry_to_article::entry_to_article;
 use crate::poll_interval::next_poll;
-use crate::time::now_secs;
-use crate::{Pipeline, PipelineError};
+use crate::teaser::is_teaser;
+use crate::time::{now_ms, now_secs};
+use crate::{Pipeline, PipelineError, Task};
 use std::time::Duration;
 use tidings_fetch::{Document, FetchError, Fetched, Validators};
 use tidings_model::{Source, SourceId, UnixSeconds};
@@ -95,11 +96,22 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     .iter()
                     .filter_map(|entry| entry_to_article(entry, fetched_at))
                     .collect();
+                // Bundled (demo) sources are offline by design: their pages are not fetched.
+                let fetch_pages =
+                    pipeline.settings.fetch_pages && !pipeline.bundled.contains_key(&source.url);
+                let follow_up = |article_id, article: &tidings_model::NewArticle| {
+                    (fetch_pages && is_teaser(&article.body_text))
+                        .then(|| Task::FetchArticle { article_id }.to_job(now_ms(), 3).ok())
+                        .flatten()
+                };
                 let new_articles = pipeline
                     .store
                     .articles()
-                    .insert_new(source.id, &articles)
+                    .insert_new_with(source.id, &articles, follow_up, now_ms())
                     .await?;
+                if new_articles > 0 {
+                    pipeline.wake.notify_waiters();
+                }
                 let published: Vec<UnixSeconds> = feed
                     .entries
                     .iter()

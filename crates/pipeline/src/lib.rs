@@ -8,17 +8,21 @@
 //! source (keyed, so never twice), and reclaims the jobs of workers that died. Each [`worker`]
 //! claims a job with a lease, keeps the lease alive while it works, and completes or fails it.
 //! The [`fetch_source`] handler fetches the feed, parses it, turns its entries into articles
-//! ([`entry_to_article`]) and stores the new ones in one transaction. Every step is idempotent:
+//! ([`entry_to_article`]) and stores the new ones in one transaction, queueing a
+//! [`fetch_article`] job (in the same transaction) for each new article whose feed text is a
+//! [`teaser`]. Every step is idempotent:
 //! articles are keyed by canonical URL, so a job run twice after a crash adds nothing.
 
 pub mod entry_to_article;
 mod error;
+pub mod fetch_article;
 pub mod fetch_source;
 pub mod html_text;
 mod pipeline;
 pub mod poll_interval;
 pub mod scheduler;
 mod task;
+pub mod teaser;
 mod time;
 pub mod worker;
 

@@ -41,6 +41,8 @@ pub struct PipelineSettings {
     pub retry: RetryPolicy,
     /// How many times a job is tried.
     pub max_attempts: i64,
+    /// Whether a teaser article's page is fetched to complete it.
+    pub fetch_pages: bool,
     /// Whether this process is the only one using the database (embedded SQLite), so that
     /// jobs left running by an earlier run of it can be reclaimed at once at start-up.
     pub exclusive: bool,
@@ -60,6 +62,7 @@ impl Default for PipelineSettings {
             idle_wait: Duration::from_secs(1),
             retry: RetryPolicy::default(),
             max_attempts: 5,
+            fetch_pages: true,
             exclusive: false,
         }
     }

@@ -1,7 +1,7 @@
 //! The kinds of job the pipeline runs, and how each is written into the queue.
 
 use serde::{Deserialize, Serialize};
-use tidings_model::SourceId;
+use tidings_model::{ArticleId, SourceId};
 use tidings_store::{Job, NewJob};
 
 /// A unit of pipeline work.
@@ -13,6 +13,11 @@ pub enum Task {
         /// The source to fetch.
         source_id: SourceId,
     },
+    /// Fetch a teaser article's page and complete the article from it.
+    FetchArticle {
+        /// The article to complete.
+        article_id: ArticleId,
+    },
 }
 
 impl Task {
@@ -20,6 +25,7 @@ impl Task {
     pub fn kind(&self) -> &'static str {
         match self {
             Task::FetchSource { .. } => "fetch_source",
+            Task::FetchArticle { .. } => "fetch_article",
         }
     }
 
@@ -27,6 +33,7 @@ impl Task {
     pub fn key(&self) -> String {
         match self {
             Task::FetchSource { source_id } => format!("fetch_source:{source_id}"),
+            Task::FetchArticle { article_id } => format!("fetch_article:{article_id}"),
         }
     }
 

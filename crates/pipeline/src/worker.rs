@@ -1,7 +1,7 @@
 //! A worker: claims jobs, keeps their leases alive while it works, completes or fails them.
 
 use crate::time::now_ms;
-use crate::{Pipeline, PipelineError, Task, fetch_source};
+use crate::{Pipeline, PipelineError, Task, fetch_article, fetch_source};
 use tidings_store::Job;
 use tokio_util::sync::CancellationToken;
 
@@ -72,5 +72,8 @@ async fn work_on(pipeline: &Pipeline, job: Job) {
 async fn execute(pipeline: &Pipeline, job: &Job) -> Result<(), PipelineError> {
     match Task::from_job(job)? {
         Task::FetchSource { source_id } => fetch_source::run(pipeline, source_id).await.map(drop),
+        Task::FetchArticle { article_id } => {
+            fetch_article::run(pipeline, article_id).await.map(drop)
+        }
     }
 }

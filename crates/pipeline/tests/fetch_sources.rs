@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 use tidings_fetch::{FetchConfig, Fetcher};
-use tidings_pipeline::{Pipeline, PipelineSettings, fetch_source, scheduler};
+use tidings_pipeline::{Pipeline, PipelineSettings, fetch_article, fetch_source, scheduler};
 use tidings_store::testing::each_backend;
 use tidings_store::{NewSource, Store};
 use tidings_testkit::{FixtureWeb, Reply};
@@ -38,6 +38,8 @@ fn pipeline(store: Store) -> Pipeline {
         workers: 3,
         tick: Duration::from_millis(100),
         idle_wait: Duration::from_millis(50),
+        // The fixtures' article links are not on loopback; page fetches have their own test.
+        fetch_pages: false,
         ..PipelineSettings::default()
     };
     Pipeline::new(store, fetcher, settings)
@@ -319,6 +321,118 @@ async fn sources_heal_and_follow_the_server_s_word() {
         assert_eq!(
             store.articles().count_by_source(members).await.expect("n"),
             0
+        );
+    })
+    .await;
+}
+
+fn article_page(paragraphs: usize) -> String {
+    let body: String = (0..paragraphs)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} of the full report on the harbour bridge, which reopened to \
+                 traffic on Monday after two years of repairs that cost the city far more than \
+                 planned, officials said at a briefing.</p>"
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><title>Bridge reopens | Harbour Post</title>\
+         <meta name=\"description\" content=\"The harbour bridge is open again.\"></head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/world\">World</a></nav>\
+         <article><h1>Bridge reopens</h1><p class=\"byline\">By Ana Ruiz</p>{body}\
+         <p>— AFP</p></article><footer>Copyright Harbour Post</footer></body></html>"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn teasers_are_completed_from_their_pages_and_never_lose_the_feed_text() {
+    let web = FixtureWeb::start().await;
+    let item = |path: &str, title: &str, text: &str| {
+        format!(
+            "<item><title>{title}</title><link>{}</link><description>{text}</description></item>",
+            web.url(path)
+        )
+    };
+    let full_text = vec!["word"; 300].join(" ");
+    let feed = format!(
+        "<rss version=\"2.0\"><channel><title>Harbour Post</title>{}{}{}</channel></rss>",
+        item(
+            "/news/bridge",
+            "Bridge reopens",
+            "Bridge open again after two years…"
+        ),
+        item("/news/gone", "Gone story", "A teaser whose page has gone."),
+        item("/news/full", "Full story", &full_text),
+    );
+    web.set("/feed.xml", Reply::feed(feed));
+    web.set("/news/bridge", Reply::html(article_page(8)));
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = Pipeline::new(
+            store.clone(),
+            Fetcher::new(FetchConfig {
+                allow_private_addresses: true,
+                per_host_min_delay: Duration::ZERO,
+                ..FetchConfig::default()
+            })
+            .expect("fetcher"),
+            PipelineSettings {
+                fetch_pages: true,
+                ..PipelineSettings::default()
+            },
+        );
+        let source = add(&store, web.url("/feed.xml"), "Harbour Post").await;
+        let report = fetch_source::run(&pipeline, source).await.expect("fetch");
+        assert_eq!(report.new_articles, 3);
+        assert_eq!(
+            store.jobs().counts().await.expect("jobs").queued,
+            2,
+            "a page job for each teaser, none for the full story"
+        );
+        let listings = store.articles().by_source(source, 10).await.expect("list");
+        let id_of = |title: &str| {
+            listings
+                .iter()
+                .find(|l| l.article.content.title == title)
+                .map(|l| l.article.id)
+                .expect("article")
+        };
+
+        let done = fetch_article::run(&pipeline, id_of("Bridge reopens"))
+            .await
+            .expect("page");
+        assert!(done.replaced, "{done:?}");
+        let bridge = store
+            .articles()
+            .get(id_of("Bridge reopens"))
+            .await
+            .expect("get")
+            .expect("exists");
+        let c = &bridge.article.content;
+        assert!(
+            c.body_text.starts_with("Paragraph 0 of the full report"),
+            "{}",
+            c.body_text
+        );
+        assert!(c.body_text.contains("Paragraph 7"));
+        assert!(!c.body_text.contains("Home"), "boilerplate removed");
+        assert_eq!(c.credit.as_deref(), Some("AFP"));
+        assert!(!c.body_html.contains("<script"));
+
+        let gone = fetch_article::run(&pipeline, id_of("Gone story"))
+            .await
+            .expect("page");
+        assert_eq!(gone.error.as_deref(), Some("HTTP 404 Not Found"));
+        let kept = store
+            .articles()
+            .get(id_of("Gone story"))
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(
+            kept.article.content.body_text,
+            "A teaser whose page has gone."
         );
     })
     .await;

@@ -1,6 +1,7 @@
 //! The articles repository: each article once, keyed by its canonical URL.
 
 use crate::StoreError;
+use crate::jobs::{NewJob, enqueue_on};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use tidings_model::{Article, ArticleId, NewArticle, SourceId, StoryId};
@@ -12,6 +13,25 @@ pub struct ArticleListing {
     pub article: Article,
     /// The outlet's name.
     pub source_name: String,
+}
+
+/// What an article's own page adds to it: a full body, and metadata the feed lacked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageContent {
+    /// The body as plain text.
+    pub body_text: String,
+    /// The body as sanitised HTML.
+    pub body_html: String,
+    /// A standfirst, used when the article has none.
+    pub standfirst: Option<String>,
+    /// A byline, used when the article has none.
+    pub byline: Option<String>,
+    /// The agency credit; replaces the article's when present.
+    pub credit: Option<String>,
+    /// A lead image, used when the article has none.
+    pub image_url: Option<String>,
+    /// A language, used when the article has none.
+    pub language: Option<String>,
 }
 
 const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.url, a.title, a.standfirst, a.byline, \
@@ -37,14 +57,28 @@ impl<'a> Articles<'a> {
         source_id: SourceId,
         articles: &[NewArticle],
     ) -> Result<u64, StoreError> {
+        self.insert_new_with(source_id, articles, |_, _| None, 0)
+            .await
+    }
+
+    /// Like [`Articles::insert_new`], and for each new article enqueues the job `follow_up`
+    /// asks for (e.g. fetching its page), in the same transaction: a crash leaves either both
+    /// or neither.
+    pub async fn insert_new_with(
+        &self,
+        source_id: SourceId,
+        articles: &[NewArticle],
+        follow_up: impl Fn(ArticleId, &NewArticle) -> Option<NewJob>,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut inserted = 0;
         for a in articles {
-            let done = sqlx::query(
+            let row = sqlx::query(
                 "INSERT INTO articles (source_id, url, title, standfirst, byline, credit, \
                  published_at, updated_at, fetched_at, sort_at, language, body_text, body_html, \
                  image_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                 ON CONFLICT (url) DO NOTHING",
+                 ON CONFLICT (url) DO NOTHING RETURNING id",
             )
             .bind(source_id.0)
             .bind(&a.url)
@@ -60,12 +94,43 @@ impl<'a> Articles<'a> {
             .bind(&a.body_text)
             .bind(&a.body_html)
             .bind(&a.image_url)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            inserted += done.rows_affected();
+            let Some(row) = row else { continue };
+            inserted += 1;
+            let id = ArticleId(row.try_get("id")?);
+            if let Some(job) = follow_up(id, a) {
+                enqueue_on(&mut tx, &job, now_ms).await?;
+            }
         }
         tx.commit().await?;
         Ok(inserted)
+    }
+
+    /// Replaces an article's content with what its page gave (see [`PageContent`]); fields the
+    /// page left empty keep their values.
+    pub async fn update_from_page(
+        &self,
+        id: ArticleId,
+        page: &PageContent,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE articles SET body_text = $2, body_html = $3, \
+             standfirst = COALESCE(standfirst, $4), byline = COALESCE(byline, $5), \
+             credit = COALESCE($6, credit), image_url = COALESCE(image_url, $7), \
+             language = COALESCE(language, $8) WHERE id = $1",
+        )
+        .bind(id.0)
+        .bind(&page.body_text)
+        .bind(&page.body_html)
+        .bind(&page.standfirst)
+        .bind(&page.byline)
+        .bind(&page.credit)
+        .bind(&page.image_url)
+        .bind(&page.language)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// One article with its outlet's name.

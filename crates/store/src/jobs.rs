@@ -106,24 +106,8 @@ impl<'a> Jobs<'a> {
     /// Adds a job. Returns its id, or `None` when a job with the same key is already pending.
     /// A dead job with the same key is revived with fresh attempts.
     pub async fn enqueue(&self, job: &NewJob, now_ms: i64) -> Result<Option<JobId>, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO jobs (kind, key, payload, state, attempts, max_attempts, run_at_ms, \
-             created_at_ms, updated_at_ms) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $6) \
-             ON CONFLICT (key) DO UPDATE SET state = 'queued', attempts = 0, \
-             payload = excluded.payload, max_attempts = excluded.max_attempts, \
-             run_at_ms = excluded.run_at_ms, last_error = NULL, lease_owner = NULL, \
-             lease_until_ms = NULL, updated_at_ms = excluded.updated_at_ms \
-             WHERE jobs.state = 'dead' RETURNING id",
-        )
-        .bind(&job.kind)
-        .bind(&job.key)
-        .bind(&job.payload)
-        .bind(job.max_attempts.max(1))
-        .bind(job.run_at_ms)
-        .bind(now_ms)
-        .fetch_optional(self.pool)
-        .await?;
-        row.map(|row| Ok(JobId(row.try_get("id")?))).transpose()
+        let mut conn = self.pool.acquire().await?;
+        enqueue_on(&mut conn, job, now_ms).await
     }
 
     /// Claims the next due job for `owner`, leased until `now_ms + lease`.
@@ -263,6 +247,33 @@ impl<'a> Jobs<'a> {
             None => None,
         })
     }
+}
+
+/// Enqueues a job on a given connection, so a caller can add it in the same transaction as
+/// the rows it concerns. See [`Jobs::enqueue`].
+pub(crate) async fn enqueue_on(
+    conn: &mut sqlx::AnyConnection,
+    job: &NewJob,
+    now_ms: i64,
+) -> Result<Option<JobId>, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO jobs (kind, key, payload, state, attempts, max_attempts, run_at_ms, \
+         created_at_ms, updated_at_ms) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $6) \
+         ON CONFLICT (key) DO UPDATE SET state = 'queued', attempts = 0, \
+         payload = excluded.payload, max_attempts = excluded.max_attempts, \
+         run_at_ms = excluded.run_at_ms, last_error = NULL, lease_owner = NULL, \
+         lease_until_ms = NULL, updated_at_ms = excluded.updated_at_ms \
+         WHERE jobs.state = 'dead' RETURNING id",
+    )
+    .bind(&job.kind)
+    .bind(&job.key)
+    .bind(&job.payload)
+    .bind(job.max_attempts.max(1))
+    .bind(job.run_at_ms)
+    .bind(now_ms)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| Ok(JobId(row.try_get("id")?))).transpose()
 }
 
 fn job_from_row(row: &AnyRow, owner: &str) -> Result<Job, sqlx::Error> {

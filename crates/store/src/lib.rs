@@ -27,7 +27,7 @@ mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use articles::{ArticleListing, Articles};
+pub use articles::{ArticleListing, Articles, PageContent};
 pub use backend::Backend;
 pub use error::StoreError;
 pub use jobs::{Job, JobCounts, Jobs, NewJob, RetryPolicy};

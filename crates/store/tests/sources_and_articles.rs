@@ -239,3 +239,104 @@ async fn an_article_is_stored_once_per_canonical_url() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn new_articles_can_bring_their_follow_up_jobs_and_take_page_content() {
+    use tidings_store::{NewJob, PageContent};
+    each_backend(|store| async move {
+        let source = store
+            .sources()
+            .add(
+                &NewSource {
+                    url: "https://example.org/f".into(),
+                    name: "Example".into(),
+                    ..NewSource::default()
+                },
+                0,
+            )
+            .await
+            .expect("add");
+        let mut teaser = article("https://example.org/t", "Teaser", 100);
+        teaser.standfirst = None;
+        teaser.byline = None;
+        let batch = vec![teaser, article("https://example.org/full", "Full", 200)];
+        let follow_up = |id: tidings_model::ArticleId, a: &NewArticle| {
+            (a.title == "Teaser").then(|| NewJob {
+                kind: "fetch_article".into(),
+                key: Some(format!("fetch_article:{id}")),
+                payload: format!("{{\"article_id\":{id}}}"),
+                run_at_ms: 0,
+                max_attempts: 3,
+            })
+        };
+        let articles = store.articles();
+        assert_eq!(
+            articles
+                .insert_new_with(source.id, &batch, follow_up, 0)
+                .await
+                .expect("insert"),
+            2
+        );
+        assert_eq!(store.jobs().counts().await.expect("jobs").queued, 1);
+        assert_eq!(
+            articles
+                .insert_new_with(source.id, &batch, follow_up, 0)
+                .await
+                .expect("again"),
+            0
+        );
+        assert_eq!(
+            store.jobs().counts().await.expect("jobs").queued,
+            1,
+            "no job for old articles"
+        );
+
+        let job = store
+            .jobs()
+            .claim("w", std::time::Duration::from_secs(30), 0)
+            .await
+            .expect("claim")
+            .expect("job");
+        let id: i64 = job
+            .payload
+            .trim_start_matches("{\"article_id\":")
+            .trim_end_matches('}')
+            .parse()
+            .expect("id");
+        let page = PageContent {
+            body_text: "The whole story.".into(),
+            body_html: "<p>The whole story.</p>".into(),
+            standfirst: Some("From the page".into()),
+            byline: Some("Ann Lee".into()),
+            credit: Some("AFP".into()),
+            image_url: None,
+            language: Some("fr".into()),
+        };
+        assert!(
+            articles
+                .update_from_page(tidings_model::ArticleId(id), &page)
+                .await
+                .expect("update")
+        );
+        let updated = articles
+            .get(tidings_model::ArticleId(id))
+            .await
+            .expect("get")
+            .expect("exists");
+        let c = updated.article.content;
+        assert_eq!(c.body_text, "The whole story.");
+        assert_eq!(
+            c.standfirst.as_deref(),
+            Some("From the page"),
+            "filled when missing"
+        );
+        assert_eq!(c.byline.as_deref(), Some("Ann Lee"));
+        assert_eq!(c.credit.as_deref(), Some("AFP"));
+        assert_eq!(
+            c.language.as_deref(),
+            Some("en"),
+            "the feed's language is kept"
+        );
+    })
+    .await;
+}

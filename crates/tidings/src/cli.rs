@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// Serve the web site only: no scheduler, no workers (another process does the fetching).
     #[arg(long, env = "TIDINGS_NO_WORKERS")]
     pub no_workers: bool,
+    /// Keep feeds' own text: never fetch an article's page to complete a teaser.
+    #[arg(long, env = "TIDINGS_NO_ARTICLE_PAGES")]
+    pub no_article_pages: bool,
     /// How many jobs run at once [default: 4].
     #[arg(long, env = "TIDINGS_WORKERS", value_name = "N")]
     pub workers: Option<usize>,

@@ -81,6 +81,8 @@ pub struct PipelineFile {
     pub poll_interval_secs: Option<u64>,
     /// Seconds a claimed job stays leased without a heartbeat.
     pub lease_secs: Option<u64>,
+    /// Whether teaser articles are completed from their pages.
+    pub fetch_pages: Option<bool>,
     /// The shortest interval between fetches of a busy source.
     pub min_poll_interval_secs: Option<u64>,
     /// The longest interval between fetches of a quiet, healthy source.
@@ -185,6 +187,7 @@ impl Settings {
                 .max_poll_interval_secs
                 .map(Duration::from_secs)
                 .unwrap_or(base.max_poll_interval),
+            fetch_pages: !serve.no_article_pages && file.pipeline.fetch_pages.unwrap_or(true),
             exclusive: database_url.starts_with("sqlite:"),
             ..base
         };

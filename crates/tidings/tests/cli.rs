@@ -258,7 +258,7 @@ async fn bad_sources_are_marked_and_good_ones_unaffected() {
         cli_ok(d, &["sources", "add", &web.url(path)]);
     }
     cli_ok(d, &["sources", "add", &unreachable]);
-    let server = Server::start(d, &["--max-body-bytes", "1048576"]).await;
+    let server = Server::start(d, &["--max-body-bytes", "1048576", "--no-article-pages"]).await;
     wait_until(
         "every source fetched once",
         Duration::from_secs(60),

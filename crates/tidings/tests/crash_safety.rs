@@ -63,7 +63,7 @@ async fn sigkill_mid_ingest_loses_and_duplicates_nothing() {
     let store = open_store(dir.path()).await;
     let total = (FEEDS * ITEMS) as i64;
     for kill_at in [100, 300] {
-        let server = Server::start(dir.path(), &["--workers", "2"]).await;
+        let server = Server::start(dir.path(), &["--workers", "2", "--no-article-pages"]).await;
         wait_until("ingest under way", Duration::from_secs(60), || async {
             store.articles().count().await.expect("count") >= kill_at
         })
@@ -78,7 +78,7 @@ async fn sigkill_mid_ingest_loses_and_duplicates_nothing() {
         );
     }
 
-    let server = Server::start(dir.path(), &["--workers", "2"]).await;
+    let server = Server::start(dir.path(), &["--workers", "2", "--no-article-pages"]).await;
     wait_until(
         "every article ingested",
         Duration::from_secs(90),

@@ -47,7 +47,11 @@ async fn serve_on_postgres_survives_sigkill_through_lease_expiry() {
         store.sources().add(&new, 0).await.expect("add");
     }
 
-    let server = Server::start(dir.path(), &["--config", &config, "--workers", "2"]).await;
+    let server = Server::start(
+        dir.path(),
+        &["--config", &config, "--workers", "2", "--no-article-pages"],
+    )
+    .await;
     wait_until("ingest under way", Duration::from_secs(60), || async {
         store.articles().count().await.expect("count") >= 20
     })
@@ -56,7 +60,11 @@ async fn serve_on_postgres_survives_sigkill_through_lease_expiry() {
     let jobs = store.jobs().counts().await.expect("jobs");
     assert!(jobs.running > 0, "killed mid-job: {jobs:?}");
 
-    let server = Server::start(dir.path(), &["--config", &config, "--workers", "2"]).await;
+    let server = Server::start(
+        dir.path(),
+        &["--config", &config, "--workers", "2", "--no-article-pages"],
+    )
+    .await;
     wait_until(
         "every article, once the dead leases expire",
         Duration::from_secs(90),

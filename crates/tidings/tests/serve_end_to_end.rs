@@ -5,6 +5,7 @@ mod support;
 
 use std::time::Duration;
 use support::{Server, article_links, cli_ok, demo_web, open_store, wait_until};
+use tidings_testkit::Reply;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feeds_become_pages_and_survive_a_restart() {
@@ -14,7 +15,35 @@ async fn feeds_become_pages_and_survive_a_restart() {
         let out = cli_ok(dir.path(), &["sources", "add", url]);
         assert!(out.starts_with("Added source"), "{out}");
     }
-    let expected: i64 = {
+    // One more outlet whose feed only has a teaser: its article page completes it.
+    let paragraphs: String = (0..6)
+        .map(|i| {
+            format!(
+                "<p>Salvage crews worked through the night on the stranded ship, part {i} of \
+                 a long report on the operation, the tides and the cargo still on board.</p>"
+            )
+        })
+        .collect();
+    web.set(
+        "/pages/salvage",
+        Reply::html(format!(
+            "<!doctype html><html lang=\"en\"><head><title>Salvage | Kell Times</title></head>\
+             <body><nav><a href=\"/\">Home</a></nav><article><h1>Salvage begins</h1>\
+             {paragraphs}<p>— AFP</p></article><footer>Kell Times</footer></body></html>"
+        )),
+    );
+    web.set(
+        "/teasers.xml",
+        Reply::feed(format!(
+            "<rss version=\"2.0\"><channel><title>Kell Times</title><item>\
+             <title>Salvage begins on stranded ship</title><link>{}</link>\
+             <description>Crews began work overnight…</description></item></channel></rss>",
+            web.url("/pages/salvage")
+        )),
+    );
+    cli_ok(dir.path(), &["sources", "add", &web.url("/teasers.xml")]);
+
+    let expected: i64 = 1 + {
         let mut n = 0;
         for (url, bytes) in tidings::demo::bundled_documents(chrono::Utc::now()) {
             n += tidings_feeds::parse_feed(&bytes, &url)
@@ -74,6 +103,33 @@ async fn feeds_become_pages_and_survive_a_restart() {
     assert!(page.contains("All 23 crew members are safe"), "body");
     assert!(page.contains("href=\"https://meridian-wire.example/world/shipping/container-ship-aground-straits-of-kell\""));
 
+    // The teaser was completed from its page, with the agency credit it carries.
+    let salvage = article_links(&front)
+        .into_iter()
+        .find(|l| l.contains("salvage-begins"))
+        .expect("the teaser's article is linked");
+    wait_until(
+        "the teaser completed from its page",
+        Duration::from_secs(30),
+        || async {
+            server
+                .get(&salvage)
+                .await
+                .1
+                .contains("part 5 of a long report")
+        },
+    )
+    .await;
+    let (_, salvage_page) = server.get(&salvage).await;
+    assert!(
+        salvage_page.contains("Kell Times / AFP"),
+        "agency credit shown"
+    );
+    assert!(
+        salvage_page.contains("Crews began work overnight"),
+        "the feed's teaser is kept"
+    );
+
     // A wrong slug redirects to the right one; an unknown article is a 404 page.
     let id = link.split('/').nth(2).expect("id");
     let resp = reqwest::Client::builder()
@@ -92,7 +148,7 @@ async fn feeds_become_pages_and_survive_a_restart() {
     assert_eq!(status, 200);
     assert_eq!(
         sources.matches("status-ok").count(),
-        feeds.len(),
+        feeds.len() + 1,
         "{sources}"
     );
     let (status, source_page) = server.get("/source/1").await;
@@ -118,7 +174,7 @@ async fn feeds_become_pages_and_survive_a_restart() {
     let refreshed_at = chrono::Utc::now().timestamp();
     let out = cli_ok(dir.path(), &["sources", "refresh"]);
     assert!(
-        out.starts_with(&format!("{} sources will be fetched", feeds.len())),
+        out.starts_with(&format!("{} sources will be fetched", feeds.len() + 1)),
         "{out}"
     );
     let store = open_store(dir.path()).await;

@@ -53,8 +53,8 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
     }
     let now = now_secs();
     println!(
-        "{:>5}  {:<6}  {:<14}  {:<28}  URL",
-        "ID", "STATUS", "LAST FETCH", "NAME"
+        "{:>5}  {:<6}  {:<14}  {:<14}  {:<28}  URL",
+        "ID", "STATUS", "LAST FETCH", "NEXT FETCH", "NAME"
     );
     for source in &sources {
         let last = source

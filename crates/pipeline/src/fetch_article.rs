@@ -1,0 +1,89 @@
+//! The `fetch_article` job: fetch a teaser article's page, extract the article from it, and
+//! keep the page's text when it is clearly the better of the two. The feed's text is never
+//! lost: if the page fails or says less, the article keeps what it had, and a teaser the page
+//! does not begin with stays on as the standfirst.
+
+use crate::teaser::page_is_better;
+use crate::{Pipeline, PipelineError};
+use tidings_fetch::{Fetched, Validators};
+use tidings_model::ArticleId;
+use tidings_store::PageContent;
+
+/// What one page fetch did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageReport {
+    /// Whether the article took the page's content.
+    pub replaced: bool,
+    /// Why it did not, when the page could not be fetched or read.
+    pub error: Option<String>,
+}
+
+/// Fetches and extracts one article's page.
+pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, PipelineError> {
+    let Some(listing) = pipeline.store.articles().get(id).await? else {
+        return Ok(PageReport::default());
+    };
+    let feed = listing.article.content;
+    let doc = match pipeline
+        .fetcher
+        .get(&feed.url, &Validators::default())
+        .await
+    {
+        Ok(Fetched::Document(doc)) => doc,
+        Ok(Fetched::NotModified) => return Ok(PageReport::default()),
+        Err(err) => {
+            tracing::info!(article = %id, url = %feed.url, %err, "page not fetched; keeping the feed's text");
+            return Ok(PageReport {
+                replaced: false,
+                error: Some(err.to_string()),
+            });
+        }
+    };
+    let url = doc.final_url.clone();
+    let content_type = doc.content_type.clone();
+    let body = doc.body;
+    let extracted = tokio::task::spawn_blocking(move || {
+        tidings_extract::extract(&body, Some(&url), content_type.as_deref())
+    })
+    .await
+    .map_err(|e| PipelineError::Task(e.to_string()))?;
+    let page = match extracted {
+        Ok(page) => page,
+        Err(err) => {
+            return Ok(PageReport {
+                replaced: false,
+                error: Some(err.to_string()),
+            });
+        }
+    };
+    if !page_is_better(&feed.body_text, &page.text, page.confidence) {
+        return Ok(PageReport::default());
+    }
+    let teaser = feed.body_text.trim();
+    let teaser_is_lead = page
+        .text
+        .starts_with(teaser.trim_end_matches(['…', '.']).trim_end());
+    let standfirst = page
+        .description
+        .clone()
+        .or_else(|| (!teaser.is_empty() && !teaser_is_lead).then(|| teaser.to_string()));
+    let update = PageContent {
+        body_text: page.text,
+        body_html: page.html,
+        standfirst,
+        byline: (!page.authors.is_empty()).then(|| page.authors.join(", ")),
+        credit: (!page.credit.agencies.is_empty()).then(|| page.credit.agencies.join(", ")),
+        image_url: page.image.map(|i| i.url),
+        language: page.language,
+    };
+    let replaced = pipeline
+        .store
+        .articles()
+        .update_from_page(id, &update)
+        .await?;
+    tracing::info!(article = %id, url = %feed.url, "article completed from its page");
+    Ok(PageReport {
+        replaced,
+        error: None,
+    })
+}
