@@ -114,12 +114,30 @@ pub fn extract_with(
         .and_then(|u| u.host_str())
         .and_then(|h| h.rsplit('.').next());
     let text = charset::decode(bytes, content_type, tld);
-    let text = prefilter::strip(&text);
-    let document = scraper::Html::parse_document(&text);
+    let stripped = prefilter::strip(&text, true);
+    let extracted = extract_text(&stripped.html, base.as_ref(), options);
+    // Furniture dropped before parsing (`nav`, `aside`, `footer`) almost never holds the
+    // article; when the page gave next to nothing without it, try again with it.
+    if stripped.dropped_furniture && extracted.text.chars().count() < MIN_BODY_CHARS {
+        let again = extract_text(&prefilter::strip(&text, false).html, base.as_ref(), options);
+        if again.text.chars().count() > extracted.text.chars().count() {
+            return Ok(again);
+        }
+    }
+    Ok(extracted)
+}
+
+/// Below this many characters of body text, a page is extracted again without the
+/// furniture removed before parsing.
+const MIN_BODY_CHARS: usize = 250;
+
+/// Extracts the article from decoded, prefiltered page text.
+fn extract_text(text: &str, base: Option<&Url>, options: &Options) -> Extracted {
+    let document = scraper::Html::parse_document(text);
     let dom = dom::Dom::build(&document);
 
     let fields = metadata::read(&dom);
-    let (mut blocks, analysis) = body::extract(&dom, base.as_ref());
+    let (mut blocks, analysis) = body::extract(&dom, base);
 
     if let Some(article_body) = fields.article_body.as_deref() {
         body::fallback::use_article_body(&mut blocks, article_body);
@@ -161,7 +179,7 @@ pub fn extract_with(
         paywalled: fields.paywalled,
     });
 
-    let absolute = |u: String| match &base {
+    let absolute = |u: String| match base {
         Some(b) => b.join(&u).map(String::from).unwrap_or(u),
         None => u,
     };
@@ -174,7 +192,7 @@ pub fn extract_with(
                 .and_then(|b| b.host_str())
                 .map(|h| h.trim_start_matches("www.").to_string())
         });
-    Ok(Extracted {
+    Extracted {
         title: fields.title,
         description: fields.description,
         authors,
@@ -193,7 +211,7 @@ pub fn extract_with(
         text,
         html: html_out,
         confidence,
-    })
+    }
 }
 
 /// Describes how the main content was chosen: the best-scoring elements with their scores,
@@ -202,7 +220,7 @@ pub fn extract_with(
 #[doc(hidden)]
 pub fn explain(html: &[u8]) -> String {
     let text = charset::decode(html, None, None);
-    let text = prefilter::strip(&text);
+    let text = prefilter::strip(&text, true).html;
     let document = scraper::Html::parse_document(&text);
     let dom = dom::Dom::build(&document);
     body::score::explain(&dom)

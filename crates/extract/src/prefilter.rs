@@ -1,12 +1,16 @@
 //! A cheap pass over the page text before parsing: drop what can never be article text.
 //!
-//! Inline scripts and styles are over half of a typical news page's bytes, and inline SVG
-//! a few per cent more, comments some more. The extractor reads none of them, yet the HTML tokenizer would copy
-//! every byte into the tree. This pass empties `<script>` and `<style>` elements (keeping
-//! JSON-LD scripts, which carry metadata), removes `<svg>` elements and comments, with the same rules
-//! the tokenizer uses to find where they end (the first `</script`, `</style`, `</svg`,
-//! case-insensitive). Open tags are scanned with their quoted attribute values, so a `>`
-//! inside a quoted value does not end a tag early.
+//! Inline scripts and styles are over half of a typical news page's bytes, inline SVG and
+//! comments a few per cent more. The extractor reads none of them, yet the HTML tokenizer
+//! would copy every byte into the tree. This pass empties `<script>` and `<style>` elements
+//! (keeping JSON-LD scripts, which carry metadata), removes `<svg>` elements and comments,
+//! and (unless asked not to) `<nav>`, `<aside>` and `<footer>` elements, which are a third
+//! of what is left of a typical page and practically never the article.
+//!
+//! Raw-text elements end where the tokenizer ends them (the first `</script` or `</style`,
+//! case-insensitive); removed elements end at their matching end tag, counting nested ones.
+//! Open tags are scanned with their quoted attribute values, so a `>` inside a quoted value
+//! does not end a tag early. The pass also bounds the nesting depth ([`MAX_DEPTH`]).
 
 use std::borrow::Cow;
 
@@ -19,13 +23,23 @@ enum Action {
     Remove,
 }
 
-/// Returns `html` with script and style contents and SVG elements removed.
-pub(crate) fn strip(html: &str) -> Cow<'_, str> {
+/// The page text after [`strip`].
+pub(crate) struct Stripped<'a> {
+    /// The text to parse.
+    pub(crate) html: Cow<'a, str>,
+    /// Whether `nav`, `aside` or `footer` elements were removed.
+    pub(crate) dropped_furniture: bool,
+}
+
+/// Returns `html` with script and style contents, SVG elements and comments removed, and
+/// with `nav`, `aside` and `footer` elements removed if `drop_furniture`.
+pub(crate) fn strip(html: &str, drop_furniture: bool) -> Stripped<'_> {
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0; // bytes of `html` already handled
     let mut pos = 0;
     let mut nesting = Nesting::default();
+    let mut dropped_furniture = false;
     while let Some(off) = html[pos..].find('<') {
         let lt = pos + off;
         pos = lt + 1;
@@ -40,7 +54,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             pos = copied;
             continue;
         }
-        let (name, action) = match tag_name(&bytes[lt + 1..]) {
+        let (name, action) = match tag_name(&bytes[lt + 1..], drop_furniture) {
             Some(found) => found,
             None => {
                 // Any other tag: keep the nesting depth bounded.
@@ -68,6 +82,8 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         let self_closing = open_tag.ends_with("/>") && action == Action::Remove;
         let close = if self_closing {
             Some(open_end)
+        } else if action == Action::Remove {
+            find_close_nested(html, open_end, name)
         } else {
             find_close(html, open_end, name)
         };
@@ -81,6 +97,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
                 copied = close;
             }
             Action::Remove => {
+                dropped_furniture |= name != b"svg";
                 buf.push_str(&html[copied..lt]);
                 // Skip past the closing tag's `>`.
                 copied = if self_closing {
@@ -94,12 +111,16 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         }
         pos = copied.max(pos);
     }
-    match out {
+    let html = match out {
         Some(mut buf) => {
             buf.push_str(&html[copied..]);
             Cow::Owned(buf)
         }
         None => Cow::Borrowed(html),
+    };
+    Stripped {
+        html,
+        dropped_furniture,
     }
 }
 
@@ -219,13 +240,21 @@ fn uncounted(name: &[u8]) -> bool {
 }
 
 /// The raw-text or removable element whose name starts `rest`, if any.
-fn tag_name(rest: &[u8]) -> Option<(&'static [u8], Action)> {
-    let candidates: [(&'static [u8], Action); 3] = [
+fn tag_name(rest: &[u8], furniture: bool) -> Option<(&'static [u8], Action)> {
+    let candidates: [(&'static [u8], Action); 6] = [
         (b"script", Action::Empty),
         (b"style", Action::Empty),
         (b"svg", Action::Remove),
+        (b"nav", Action::Remove),
+        (b"aside", Action::Remove),
+        (b"footer", Action::Remove),
     ];
-    for (name, action) in candidates {
+    let candidates = if furniture {
+        &candidates[..]
+    } else {
+        &candidates[..3]
+    };
+    for &(name, action) in candidates {
         if rest.len() > name.len()
             && rest[..name.len()].eq_ignore_ascii_case(name)
             && matches!(
@@ -285,6 +314,39 @@ fn find_close(html: &str, from: usize, name: &[u8]) -> Option<usize> {
     None
 }
 
+/// Like [`find_close`], for elements that may nest: the end tag that matches, counting the
+/// same element's start and end tags in between.
+fn find_close_nested(html: &str, from: usize, name: &[u8]) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < bytes.len() {
+        let at = i + html.get(i..)?.find('<')?;
+        let after = &bytes[at + 1..];
+        let (end_tag, rest) = match after.first() {
+            Some(b'/') => (true, &after[1..]),
+            _ => (false, after),
+        };
+        let named = rest.len() > name.len()
+            && rest[..name.len()].eq_ignore_ascii_case(name)
+            && matches!(
+                rest[name.len()],
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' | b'/'
+            );
+        if named {
+            if !end_tag {
+                depth += 1;
+            } else if depth == 0 {
+                return Some(at);
+            } else {
+                depth -= 1;
+            }
+        }
+        i = at + 1;
+    }
+    None
+}
+
 /// Case-insensitive ASCII substring test.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len())
@@ -299,7 +361,7 @@ mod tests {
     fn scripts_and_styles_are_emptied() {
         let html = "<p>a</p><script src=x>var s = '<p>no</p>';</script><STYLE>p{}</STYLE><p>b</p>";
         assert_eq!(
-            strip(html),
+            strip(html, true).html,
             "<p>a</p><script src=x></script><STYLE></STYLE><p>b</p>"
         );
     }
@@ -307,25 +369,25 @@ mod tests {
     #[test]
     fn json_ld_is_kept() {
         let html = "<script type=\"application/ld+json\">{\"a\":1}</script>";
-        assert_eq!(strip(html), html);
+        assert_eq!(strip(html, true).html, html);
     }
 
     #[test]
     fn svg_is_removed_and_quotes_respected() {
         let html = "<p>a<svg viewBox=\"0 0 1 1\" data-x=\"a>b\"><path d=\"M0\"/></svg>b</p>";
-        assert_eq!(strip(html), "<p>ab</p>");
+        assert_eq!(strip(html, true).html, "<p>ab</p>");
     }
 
     #[test]
     fn unterminated_script_is_left_alone() {
         let html = "<p>a</p><script>var x = 1;";
-        assert_eq!(strip(html), html);
+        assert_eq!(strip(html, true).html, html);
     }
 
     #[test]
     fn comments_are_removed() {
         assert_eq!(
-            strip("<p>a<!-- x <p>y</p> -->b</p><!-- open"),
+            strip("<p>a<!-- x <p>y</p> -->b</p><!-- open", true).html,
             "<p>ab</p><!-- open"
         );
     }
@@ -334,7 +396,7 @@ mod tests {
     fn deep_nesting_is_flattened() {
         let depth = super::MAX_DEPTH + 10;
         let html = "<div>".repeat(depth) + "x" + &"</div>".repeat(depth) + "<p>after</p>";
-        let out = strip(&html);
+        let out = strip(&html, true).html;
         assert_eq!(out.matches("<div>").count(), super::MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), super::MAX_DEPTH);
         assert!(
@@ -345,12 +407,24 @@ mod tests {
     #[test]
     fn optional_end_tags_do_not_count() {
         let html = "<p>a".repeat(1000) + "<div>b</div>";
-        assert_eq!(strip(&html), html);
+        assert_eq!(strip(&html, true).html, html);
+    }
+
+    #[test]
+    fn furniture_is_removed_with_nested_elements() {
+        let html =
+            "<nav><ul><li><nav>x</nav></li></ul></nav><p>a</p><aside>b</aside><footer>c</footer>";
+        let out = strip(html, true);
+        assert_eq!(out.html, "<p>a</p>");
+        assert!(out.dropped_furniture);
+        let kept = strip(html, false);
+        assert_eq!(kept.html, html);
+        assert!(!kept.dropped_furniture);
     }
 
     #[test]
     fn names_must_end() {
         let html = "<scripts>x</scripts><svgx>y</svgx>";
-        assert_eq!(strip(html), html);
+        assert_eq!(strip(html, true).html, html);
     }
 }

@@ -184,3 +184,20 @@ fn empty_and_binary_input_are_errors() {
     assert!(extract(b"   \n", None, None).is_err());
     assert!(extract(&[0u8; 64], None, None).is_err());
 }
+
+#[test]
+fn article_inside_an_aside_is_found_on_the_second_try() {
+    let paragraph = "<p>This odd page keeps its whole story inside an aside element, which the \
+                     extractor normally drops before parsing, so it has to look again.</p>";
+    let html = format!(
+        "<html><body><nav><a href=/>Home</a></nav><aside>{}</aside></body></html>",
+        paragraph.repeat(4)
+    );
+    let a = extract(html.as_bytes(), None, None).expect("extract");
+    assert!(
+        a.text.starts_with("This odd page keeps its whole story"),
+        "{:?}",
+        a.text
+    );
+    assert!(!a.text.contains("Home"));
+}

@@ -59,7 +59,7 @@ mod tests {
     #[test]
     fn long_article_body_replaces_a_stub() {
         let mut blocks = vec![para("Subscribe to read.")];
-        let body = "First paragraph of the story, long enough. ".repeat(10)
+        let body = "First paragraph of the story, long enough. ".repeat(15)
             + "\n\n"
             + &"Second one. ".repeat(10);
         use_article_body(&mut blocks, &body);
