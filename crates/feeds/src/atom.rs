@@ -45,17 +45,48 @@ pub(crate) fn text_construct(el: &Element, default: Kind, guess: bool) -> Body {
         };
     }
     let mut value = el.text();
-    if el
-        .attr("mode")
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("base64"))
+    // Atom 0.3 says base64 with `mode`; Atom 1.0 by a `type` that is neither text nor XML.
+    let binary = ty.as_deref().is_some_and(|t| {
+        t.contains('/') && !t.starts_with("text/") && !t.ends_with("xml") && !t.contains("html")
+    });
+    if (binary
+        || el
+            .attr("mode")
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("base64")))
         && let Some(decoded) = base64(&value)
     {
         value = decoded;
+        if binary {
+            kind = Kind::Html;
+        }
     }
     if kind == Kind::Text && guess && !explicit && looks_like_html(&value) {
         kind = Kind::Html;
     }
+    if kind == Kind::Html && value.contains("<!") {
+        value = escape_bogus_declarations(&value);
+    }
     Body { value, kind }
+}
+
+/// In HTML, `<!` that opens no comment, CDATA section or doctype is text: escape it so HTML
+/// readers do not swallow what follows as a bogus declaration.
+fn escape_bogus_declarations(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 8);
+    let mut rest = html;
+    while let Some(i) = rest.find("<!") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let real = after.starts_with("--")
+            || after.starts_with("[CDATA[")
+            || after
+                .get(..7)
+                .is_some_and(|d| d.eq_ignore_ascii_case("doctype"));
+        out.push_str(if real { "<!" } else { "&lt;!" });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A title as plain text.

@@ -53,6 +53,15 @@ fn person(el: &Element) -> Option<String> {
     author_name(&el.text())
 }
 
+fn itunes_category(el: &Element, out: &mut Vec<String>) {
+    if let Some(t) = el.attr("text") {
+        push_unique(out, t.to_string());
+    }
+    for c in el.elements().filter(|c| c.is(Ns::Itunes, "category")) {
+        itunes_category(c, out);
+    }
+}
+
 fn is_image(el: &Element) -> bool {
     el.attr("medium")
         .is_some_and(|m| m.eq_ignore_ascii_case("image"))
@@ -88,6 +97,11 @@ fn media(el: &Element, doc: &Document, e: &mut RawEntry) {
             }
         }
         "category" => push_unique(&mut e.categories, el.text()),
+        "title" => {
+            if e.media_title.is_none() {
+                e.media_title = Some(plain_title(el, true));
+            }
+        }
         _ => {}
     }
 }
@@ -151,13 +165,14 @@ pub(crate) fn read_entry(el: &Element, doc: &Document, format: Format) -> RawEnt
                 }
             }
             (Ns::Plain, "pubdate" | "published" | "issued") | (Ns::Dcterms, "issued") => {
-                if e.published.is_none() {
-                    e.published = parse_date(&c.text());
+                // A later date element overrides an earlier one, as feed readers do.
+                if let Some(d) = parse_date(&c.text()) {
+                    e.published = Some(d);
                 }
             }
             (Ns::Plain, "updated" | "modified") | (Ns::Dc, "date") | (Ns::Dcterms, "modified") => {
-                if e.updated.is_none() {
-                    e.updated = parse_date(&c.text());
+                if let Some(d) = parse_date(&c.text()) {
+                    e.updated = Some(d);
                 }
             }
             (Ns::Plain, "author") | (Ns::Dc, "creator" | "author") | (Ns::Itunes, "author") => {
@@ -207,13 +222,14 @@ pub(crate) fn read_entry(el: &Element, doc: &Document, format: Format) -> RawEnt
                     .filter(|t| !t.trim().is_empty())
                     .or_else(|| c.attr("label"))
                     .map(str::to_string)
-                    .unwrap_or_else(|| c.text());
+                    .unwrap_or_else(|| c.own_text());
                 push_unique(&mut e.categories, term);
             }
             (Ns::Dc, "subject") => push_unique(&mut e.categories, c.text()),
-            (Ns::Itunes, "category") => {
-                if let Some(t) = c.attr("text") {
-                    push_unique(&mut e.categories, t.to_string());
+            (Ns::Itunes, "category") => itunes_category(c, &mut e.categories),
+            (Ns::Itunes, "summary") => {
+                if e.summary.is_none() {
+                    e.summary = Some(text_construct(c, Kind::Text, guess));
                 }
             }
             (Ns::Itunes, "keywords") => {
@@ -242,6 +258,9 @@ pub(crate) fn read_entry(el: &Element, doc: &Document, format: Format) -> RawEnt
     }
     if e.link.is_none() {
         e.link = guid_link;
+    }
+    if e.title.is_none() {
+        e.title = e.media_title.take();
     }
     e
 }

@@ -100,6 +100,7 @@ pub(crate) fn read(text: &str, base: Option<&Url>) -> Result<RawFeed, FeedError>
                             .or_else(|| s(it, "banner_image"))
                             .map(|u| resolve(&u, base)),
                         language: s(it, "language"),
+                        media_title: None,
                     }
                 })
                 .collect()

@@ -48,6 +48,8 @@ pub(crate) struct RawEntry {
     pub categories: Vec<String>,
     pub image_url: Option<String>,
     pub language: Option<String>,
+    /// `media:title`, used when the entry has no title of its own.
+    pub media_title: Option<String>,
 }
 
 /// A feed as read.

@@ -202,6 +202,17 @@ impl Element {
         out
     }
 
+    /// Only the element's own text children, not its descendants'.
+    pub fn own_text(&self) -> String {
+        let mut out = String::new();
+        for n in &self.children {
+            if let Node::Text(t) = n {
+                out.push_str(t);
+            }
+        }
+        out
+    }
+
     fn text_into(&self, out: &mut String) {
         for n in &self.children {
             match n {
@@ -224,6 +235,9 @@ impl Element {
 fn serialize(node: &Node, out: &mut String) {
     match node {
         Node::Text(t) => escape_into(out, t, false),
+        // RDF and Dublin Core metadata (inside SVG, say) is not part of what a reader sees.
+        Node::Element(e)
+            if matches!(e.ns, Ns::Rdf | Ns::Dc | Ns::Dcterms) || e.local == "metadata" => {}
         Node::Element(e) => {
             let name = if e.ns == Ns::Xhtml || e.ns == Ns::Plain {
                 e.local.as_str()
@@ -290,7 +304,12 @@ pub(crate) fn parse(text: &str, base: Option<Url>, lang: Option<String>) -> Docu
                 let scope_mark = scopes.len();
                 for (an, av) in &attrs {
                     if *an == "xmlns" {
-                        scopes.push((String::new(), ns_for_uri(av)));
+                        // An unknown default namespace is read as the feed's own.
+                        let ns = match ns_for_uri(av) {
+                            Ns::Other => Ns::Plain,
+                            ns => ns,
+                        };
+                        scopes.push((String::new(), ns));
                     } else if let Some(p) = an.strip_prefix("xmlns:") {
                         scopes.push((p.to_string(), ns_for_uri(av)));
                     }
@@ -388,11 +407,49 @@ fn push_text(children: &mut Vec<Node>, t: &str) {
     if t.is_empty() {
         return;
     }
+    let fixed = repair_c1(t);
+    let t = fixed.as_deref().unwrap_or(t);
     if let Some(Node::Text(last)) = children.last_mut() {
         last.push_str(t);
     } else {
         children.push(Node::Text(t.to_string()));
     }
+}
+
+/// Text with C1 control characters (U+0080–U+009F) is repaired: UTF-8 read as Latin-1
+/// (`â\u{80}¦`) is read again as UTF-8; otherwise each C1 character becomes the windows-1252
+/// character it meant (`\u{92}` → `’`). `None` when there is nothing to repair.
+pub(crate) fn repair_c1(t: &str) -> Option<String> {
+    let b = t.as_bytes();
+    let has_c1 = b
+        .windows(2)
+        .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]));
+    if !has_c1 {
+        return None;
+    }
+    if t.chars().all(|c| (c as u32) <= 0xFF) {
+        let latin1: Vec<u8> = t.chars().map(|c| c as u32 as u8).collect();
+        if let Ok(s) = String::from_utf8(latin1) {
+            return Some(s);
+        }
+    }
+    Some(
+        t.chars()
+            .map(|c| {
+                if ('\u{80}'..='\u{9f}').contains(&c) {
+                    let byte = [c as u32 as u8];
+                    encoding_rs::WINDOWS_1252
+                        .decode_without_bom_handling(&byte)
+                        .0
+                        .chars()
+                        .next()
+                        .unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
 }
 
 fn split_name(name: &str) -> (&str, &str) {
