@@ -115,11 +115,16 @@ pub fn extract_with(
         .and_then(|h| h.rsplit('.').next());
     let text = charset::decode(bytes, content_type, tld);
     let stripped = prefilter::strip(&text, true);
-    let extracted = extract_text(&stripped.html, base.as_ref(), options);
-    // Furniture dropped before parsing (`nav`, `aside`, `footer`) almost never holds the
-    // article; when the page gave next to nothing without it, try again with it.
-    if stripped.dropped_furniture && extracted.text.chars().count() < MIN_BODY_CHARS {
-        let again = extract_text(&prefilter::strip(&text, false).html, base.as_ref(), options);
+    let extracted = extract_text(&stripped.html, base.as_ref(), options, false);
+    // Furniture (`nav`, `aside`, `header`, `footer`) almost never holds the article; when
+    // the page gave next to nothing without it, try again with it.
+    if extracted.text.chars().count() < MIN_BODY_CHARS {
+        let again = extract_text(
+            &prefilter::strip(&text, false).html,
+            base.as_ref(),
+            options,
+            true,
+        );
         if again.text.chars().count() > extracted.text.chars().count() {
             return Ok(again);
         }
@@ -127,17 +132,17 @@ pub fn extract_with(
     Ok(extracted)
 }
 
-/// Below this many characters of body text, a page is extracted again without the
-/// furniture removed before parsing.
+/// Below this many characters of body text, a page is extracted again, keeping furniture
+/// elements.
 const MIN_BODY_CHARS: usize = 250;
 
 /// Extracts the article from decoded, prefiltered page text.
-fn extract_text(text: &str, base: Option<&Url>, options: &Options) -> Extracted {
+fn extract_text(text: &str, base: Option<&Url>, options: &Options, lenient: bool) -> Extracted {
     let document = scraper::Html::parse_document(text);
     let dom = dom::Dom::build(&document);
 
     let fields = metadata::read(&dom);
-    let (mut blocks, analysis) = body::extract(&dom, base);
+    let (mut blocks, analysis) = body::extract(&dom, base, lenient);
 
     if let Some(article_body) = fields.article_body.as_deref() {
         body::fallback::use_article_body(&mut blocks, article_body);

@@ -27,8 +27,6 @@ enum Action {
 pub(crate) struct Stripped<'a> {
     /// The text to parse.
     pub(crate) html: Cow<'a, str>,
-    /// Whether `nav`, `aside` or `footer` elements were removed.
-    pub(crate) dropped_furniture: bool,
 }
 
 /// Returns `html` with script and style contents, SVG elements and comments removed, and
@@ -39,7 +37,6 @@ pub(crate) fn strip(html: &str, drop_furniture: bool) -> Stripped<'_> {
     let mut copied = 0; // bytes of `html` already handled
     let mut pos = 0;
     let mut nesting = Nesting::default();
-    let mut dropped_furniture = false;
     while let Some(off) = html[pos..].find('<') {
         let lt = pos + off;
         pos = lt + 1;
@@ -97,7 +94,6 @@ pub(crate) fn strip(html: &str, drop_furniture: bool) -> Stripped<'_> {
                 copied = close;
             }
             Action::Remove => {
-                dropped_furniture |= name != b"svg";
                 buf.push_str(&html[copied..lt]);
                 // Skip past the closing tag's `>`.
                 copied = if self_closing {
@@ -118,10 +114,7 @@ pub(crate) fn strip(html: &str, drop_furniture: bool) -> Stripped<'_> {
         }
         None => Cow::Borrowed(html),
     };
-    Stripped {
-        html,
-        dropped_furniture,
-    }
+    Stripped { html }
 }
 
 /// Deepest element nesting passed to the parser. The HTML tree builder checks scopes by
@@ -416,10 +409,8 @@ mod tests {
             "<nav><ul><li><nav>x</nav></li></ul></nav><p>a</p><aside>b</aside><footer>c</footer>";
         let out = strip(html, true);
         assert_eq!(out.html, "<p>a</p>");
-        assert!(out.dropped_furniture);
         let kept = strip(html, false);
         assert_eq!(kept.html, html);
-        assert!(!kept.dropped_furniture);
     }
 
     #[test]

@@ -17,9 +17,10 @@ use crate::dom::Dom;
 pub(crate) use block::{Block, BlockKind};
 pub(crate) use score::Analysis;
 
-/// Finds and writes the body of the page in `dom`.
-pub(crate) fn extract(dom: &Dom<'_>, base: Option<&Url>) -> (Vec<Block>, Analysis) {
-    let analysis = score::analyse(dom);
+/// Finds and writes the body of the page in `dom`; `lenient` is the second try for pages
+/// where the strict pass found nothing (see [`score::analyse`]).
+pub(crate) fn extract(dom: &Dom<'_>, base: Option<&Url>, lenient: bool) -> (Vec<Block>, Analysis) {
+    let analysis = score::analyse(dom, lenient);
     let blocks = collect::collect(dom, &analysis, analysis.best, base);
     (blocks, analysis)
 }

@@ -104,9 +104,8 @@ fn rate(n: &DNode<'_>) -> (u32, f32) {
 }
 
 /// True when markup marks the element as page furniture.
-fn is_furniture(n: &DNode<'_>) -> bool {
-    n.tag.is_furniture()
-        || n.flags & ROLE_FURNITURE != 0
+fn is_furniture(n: &DNode<'_>, lenient: bool) -> bool {
+    (!lenient && (n.tag.is_furniture() || n.flags & ROLE_FURNITURE != 0))
         || (n.class & classify::NEGATIVE != 0
             && !matches!(
                 n.tag,
@@ -257,7 +256,10 @@ fn sum_up(dom: &Dom<'_>, skip: &[bool]) -> Vec<Sums> {
 }
 
 /// Runs the scoring pass over `dom`.
-pub(crate) fn analyse(dom: &Dom<'_>) -> Analysis {
+/// `lenient` keeps furniture elements (`nav`, `aside`, `header`, `footer`, ARIA landmarks)
+/// that no class name marks as boilerplate: the second try on pages where the strict pass
+/// found no article.
+pub(crate) fn analyse(dom: &Dom<'_>, lenient: bool) -> Analysis {
     let n = dom.nodes.len();
     let nothing = vec![false; n];
     let raw = sum_up(dom, &nothing);
@@ -275,7 +277,7 @@ pub(crate) fn analyse(dom: &Dom<'_>) -> Analysis {
         if removed[i] {
             continue;
         }
-        if node.tag == Tag::Text || !is_furniture(node) {
+        if node.tag == Tag::Text || !is_furniture(node, lenient) {
             continue;
         }
         // A furniture name on an element that wraps the article (a page wrapper named
@@ -344,7 +346,7 @@ pub(crate) fn path(dom: &Dom<'_>, i: Ix) -> String {
 /// Lists the best candidates and the winner's children (see [`crate::explain`]).
 pub(crate) fn explain(dom: &Dom<'_>) -> String {
     use std::fmt::Write;
-    let an = analyse(dom);
+    let an = analyse(dom, false);
     let mut out = String::new();
     let mut cands: Vec<(f32, usize)> = dom
         .nodes
