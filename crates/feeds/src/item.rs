@@ -70,6 +70,8 @@ fn is_image(el: &Element) -> bool {
             .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("image/"))
 }
 
+// "First one wins" reads clearer inside each arm than as a guard that falls through.
+#[allow(clippy::collapsible_match)]
 fn media(el: &Element, doc: &Document, e: &mut RawEntry) {
     match el.local.as_str() {
         "content" => {
@@ -107,6 +109,7 @@ fn media(el: &Element, doc: &Document, e: &mut RawEntry) {
 }
 
 /// Reads one item or entry.
+#[allow(clippy::collapsible_match)]
 pub(crate) fn read_entry(el: &Element, doc: &Document, format: Format) -> RawEntry {
     let guess = format != Format::Atom;
     let mut e = RawEntry {

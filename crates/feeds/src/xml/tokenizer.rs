@@ -141,7 +141,7 @@ impl<'a> Tokenizer<'a> {
         let closing = bytes.get(1) == Some(&b'/');
         let name_start = if closing { 2 } else { 1 };
         let name_len = rest[name_start..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '>' | '<' | '='))
+            .find(|c: char| c.is_ascii_whitespace() || matches!(c, '/' | '>' | '<' | '='))
             .unwrap_or(rest.len() - name_start);
         let name = &rest[name_start..name_start + name_len];
         let mut i = name_start + name_len;
@@ -179,11 +179,11 @@ impl<'a> Tokenizer<'a> {
                 _ => {}
             }
             let an_len = rest[i..]
-                .find(|c: char| c.is_whitespace() || matches!(c, '/' | '>' | '<' | '='))
+                .find(|c: char| c.is_ascii_whitespace() || matches!(c, '/' | '>' | '<' | '='))
                 .unwrap_or(rest.len() - i);
             if an_len == 0 {
                 // A lone `=` or similar junk: skip it.
-                i += 1;
+                i += rest[i..].chars().next().map_or(1, char::len_utf8);
                 continue;
             }
             let aname = &rest[i..i + an_len];
@@ -210,7 +210,7 @@ impl<'a> Tokenizer<'a> {
                 _ => {
                     let start = j;
                     let len = rest[start..]
-                        .find(|c: char| c.is_whitespace() || c == '>')
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
                         .unwrap_or(rest.len() - start);
                     j = start + len;
                     &rest[start..start + len]
@@ -276,8 +276,7 @@ impl<'a> Iterator for Tokenizer<'a> {
                 self.skip_past("-->");
                 continue;
             }
-            if rest.starts_with("<![CDATA[") {
-                let body = &rest[9..];
+            if let Some(body) = rest.strip_prefix("<![CDATA[") {
                 let len = body.find("]]>").unwrap_or(body.len());
                 self.pos += 9 + (len + 3).min(body.len());
                 return Some(Token::Text(Cow::Borrowed(&body[..len])));
