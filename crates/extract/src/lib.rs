@@ -1,7 +1,7 @@
 //! `tidings-extract` turns an article page's HTML into the clean article and its metadata.
 //!
 //! It is pure: bytes, an optional page URL and an optional HTTP `Content-Type` go in, an
-//! [`Extracted`] value comes out. No I/O (except in the optional [`bench`] runner), no clock.
+//! [`Extracted`] value comes out. No I/O (except in the optional [`bench`](mod@bench) runner), no clock.
 //!
 //! ```
 //! let html = r#"<html lang="en"><head><title>Rates rise | Daily Example</title>
@@ -22,19 +22,29 @@
 //! ```
 //!
 //! How it works, one module per step:
-//! - [`charset`](crate::charset): bytes to text (BOM, HTTP header, `<meta>`, chardetng);
+//! - `charset`: bytes to text (BOM, HTTP header, `<meta>`, chardetng);
+//! - `prefilter`: one cheap byte scan drops what is never article text before the parser
+//!   sees it: script and style contents (JSON-LD kept), SVG, comments, `nav`, `aside` and
+//!   `footer`; it also bounds the nesting depth at 256 elements;
 //! - one html5ever parse (through scraper), then a flat pre-order view of the visible
 //!   nodes (`dom`), on which every later step is a linear pass;
-//! - `metadata`: JSON-LD, `<meta>` tags, visible markup;
-//! - `body`: boilerplate removal by markup hints and text/link density, then the
-//!   element with the most paragraph text net of boilerplate;
+//! - `metadata`: JSON-LD, `<meta>` tags, visible markup and microdata;
+//! - `body`: boilerplate removal by markup hints (class and id words, landmarks), teaser
+//!   card lists and text/link density, then the element with the most paragraph text net
+//!   of boilerplate; JSON-LD `articleBody` replaces a body the markup left far shorter;
 //! - `credit`: agency credits in bylines, datelines and trailers;
 //! - `sanitize`: the body HTML through ammonia;
 //! - `language`, `confidence`.
 //!
-//! Input is capped at [`Options::max_bytes`] (4 MiB by default): a longer page is cut there
-//! before parsing, which bounds time and memory. Nothing recurses over the document tree,
-//! so deep nesting cannot overflow the stack.
+//! A page whose first pass yields under 250 characters is extracted a second time with the
+//! furniture kept (an article inside an `<aside>`), so such pages cost two passes.
+//!
+//! Limits: input is capped at [`Options::max_bytes`] ([`DEFAULT_MAX_BYTES`], 4 MiB): a
+//! longer page is cut there before decoding, which bounds time and memory (a 4 MiB page
+//! takes some tens of milliseconds). Elements nested deeper than 256 lose their tags (not
+//! their text), because the HTML tree builder's scope checks cost time in proportion to
+//! the depth. Nothing recurses over the document tree, so deep nesting cannot overflow the
+//! stack.
 
 #[cfg(feature = "bench")]
 pub mod bench;
