@@ -286,7 +286,11 @@ impl<'a> Iterator for Tokenizer<'a> {
                 continue;
             }
             if rest.starts_with("<!") {
-                if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case("DOCTYPE") {
+                if rest
+                    .as_bytes()
+                    .get(2..9)
+                    .is_some_and(|d| d.eq_ignore_ascii_case(b"DOCTYPE"))
+                {
                     self.doctype();
                 } else {
                     self.skip_past(">");
