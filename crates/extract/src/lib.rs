@@ -92,6 +92,12 @@ impl Default for Options {
 
 /// Extracts the article from a page with the default [`Options`].
 ///
+/// # Errors
+///
+/// [`ExtractError::EmptyInput`] for empty or blank input, [`ExtractError::NotHtml`] for
+/// binary input. Every other page gives a value, possibly with an empty body and a low
+/// confidence.
+///
 /// `url` is the page's address (used to resolve relative links and as a charset hint);
 /// `content_type` is the HTTP `Content-Type` header, whose `charset` wins over the page's own
 /// declaration.
@@ -110,7 +116,7 @@ pub fn extract_with(
     content_type: Option<&str>,
     options: &Options,
 ) -> Result<Extracted, ExtractError> {
-    let bytes = &html[..html.len().min(options.max_bytes)];
+    let bytes = cap(html, options.max_bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ExtractError::EmptyInput);
     }
@@ -140,6 +146,22 @@ pub fn extract_with(
         }
     }
     Ok(extracted)
+}
+
+/// Cuts `html` to at most `max` bytes, backing off to the start of a UTF-8 sequence so that
+/// a UTF-8 page cut in the middle of a character still reads as UTF-8.
+fn cap(html: &[u8], max: usize) -> &[u8] {
+    if html.len() <= max {
+        return html;
+    }
+    let mut end = max;
+    while end > 0 && max - end < 4 && html[end] & 0xC0 == 0x80 {
+        end -= 1;
+    }
+    if max - end >= 4 {
+        end = max;
+    }
+    &html[..end]
 }
 
 /// Below this many characters of body text, a page is extracted again, keeping furniture

@@ -71,6 +71,22 @@ fn fifty_megabyte_page_is_capped() {
 }
 
 #[test]
+fn cap_inside_a_character_keeps_utf8() {
+    // A UTF-8 page without a declaration, cut in the middle of a character, must still be
+    // read as UTF-8 rather than handed to encoding detection.
+    let html = "<p>".to_string() + &"Привет, мир. ".repeat(50);
+    for max in 100..110 {
+        let options = Options {
+            max_bytes: max,
+            html: false,
+        };
+        let a = extract_with(html.as_bytes(), None, None, &options).expect("extract");
+        assert!(a.text.starts_with("Привет, мир."), "{max}: {:?}", a.text);
+        assert!(!a.text.contains('\u{FFFD}'), "{max}: {:?}", a.text);
+    }
+}
+
+#[test]
 fn cap_cuts_inside_a_multibyte_character_safely() {
     let html = "<p>".to_string() + &"é".repeat(100);
     let options = Options {
