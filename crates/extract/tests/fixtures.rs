@@ -201,3 +201,30 @@ fn article_inside_an_aside_is_found_on_the_second_try() {
     );
     assert!(!a.text.contains("Home"));
 }
+
+#[test]
+fn listicle_sections_inside_the_article_body_are_kept() {
+    let item = |n: u32| {
+        format!(
+            "<div class=\"item\"><h2><a href=\"/p/{n}\">Product number {n} of the guide</a></h2>\
+             <p>Product {n} is a sturdy, well-made thing that we tested for three weeks, and it \
+             held up well in every test we could think of.</p></div>"
+        )
+    };
+    let items: String = (1..=5).map(item).collect();
+    let html = format!(
+        "<html><body><div class=\"article-body\"><p>Our editors tested dozens of products this \
+         year to find the ones worth your money; here are five of them.</p>{items}</div>\
+         <div class=\"more\"><div class=\"c\"><h3><a href=/x>Other story one</a></h3><p>A teaser \
+         for another story on this site, a sentence long.</p></div></div></body></html>"
+    );
+    let a = extract(html.as_bytes(), None, None).expect("extract");
+    for n in 1..=5 {
+        assert!(
+            a.text.contains(&format!("Product {n} is a sturdy")),
+            "{n}: {}",
+            a.text
+        );
+    }
+    assert!(!a.text.contains("Other story one"));
+}

@@ -135,9 +135,14 @@ fn is_card(s: &Sums) -> bool {
 /// element named as the article body) are left alone.
 fn teasers(dom: &Dom<'_>, raw: &[Sums], page_good: u32) -> Vec<bool> {
     let mut marked = vec![false; dom.nodes.len()];
+    // Inside an element named as the article body, alike sections with a linked heading
+    // and a paragraph are the article (a gift guide, a list of reviews), not teasers.
+    let mut in_body = vec![false; dom.nodes.len()];
     let mut children: Vec<(Ix, Tag, &str)> = Vec::with_capacity(MAX_CARD_SIBLINGS);
     for (i, node) in dom.nodes.iter().enumerate() {
-        if node.tag == Tag::Text || node.end as usize <= i + 3 {
+        let named = node.flags & ITEMPROP_BODY != 0 || node.class & classify::BODY != 0;
+        in_body[i] = named || (node.parent != NO_PARENT && in_body[node.parent as usize]);
+        if node.tag == Tag::Text || node.end as usize <= i + 3 || in_body[i] {
             continue;
         }
         children.clear();
