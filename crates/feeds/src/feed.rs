@@ -18,6 +18,9 @@ pub struct ParsedFeed {
     pub language: Option<String>,
     /// The items, in document order.
     pub entries: Vec<Entry>,
+    /// How the document was not well-formed, when it was not. The entries are what could be
+    /// read anyway; a caller that gets none may call the document invalid with this reason.
+    pub malformed: Option<String>,
 }
 
 /// What the HTTP exchange said about a document. Every field is optional.
@@ -54,7 +57,7 @@ pub fn parse_feed(bytes: &[u8], feed_url: &str) -> Result<ParsedFeed, FeedError>
 /// ill-formed document still says is kept. Errors: [`FeedError::Empty`],
 /// [`FeedError::HtmlPage`] (try [`crate::discover_feeds`]), [`FeedError::Invalid`].
 pub fn parse(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<ParsedFeed, FeedError> {
-    let raw = parse_raw(bytes, info)?;
+    let (raw, malformed) = parse_raw_checked(bytes, info)?;
     let language = raw.language.as_deref().map(|l| l.trim().replace('_', "-"));
     let entries = raw
         .entries
@@ -71,6 +74,7 @@ pub fn parse(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<ParsedFeed, FeedEr
             .filter(|l| l.starts_with("http://") || l.starts_with("https://")),
         language: language.filter(|l| !l.is_empty()),
         entries,
+        malformed,
     })
 }
 
@@ -99,12 +103,20 @@ pub(crate) fn document(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<Document
 
 /// Parses into the intermediate form (the benchmark reads it too).
 pub(crate) fn parse_raw(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<RawFeed, FeedError> {
+    parse_raw_checked(bytes, info).map(|(raw, _)| raw)
+}
+
+/// [`parse_raw`], with how the document was not well-formed, if it was not.
+fn parse_raw_checked(
+    bytes: &[u8],
+    info: &DocumentInfo<'_>,
+) -> Result<(RawFeed, Option<String>), FeedError> {
     match first_meaningful(bytes) {
         None => return Err(FeedError::Empty),
         Some(b'{') => {
             let text = encoding::decode(bytes, None);
             let base = url_base::document_base(info.url, info.content_location);
-            return json_feed::read(&text, base.as_ref());
+            return json_feed::read(&text, base.as_ref()).map(|raw| (raw, None));
         }
         _ => {}
     }
@@ -114,20 +126,25 @@ pub(crate) fn parse_raw(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<RawFeed
             "no RSS, Atom or JSON Feed root element".into(),
         ));
     };
-    match root.local.as_str() {
-        "rss" | "channel" => Ok(rss::read(root, &doc, crate::item::Format::Rss)),
-        "rdf" => Ok(rdf::read(root, &doc)),
-        "feed" => Ok(atom::read(root, &doc)),
-        "urlset" => Ok(sitemap::read_urlset(root, &doc)),
-        "html" => Err(FeedError::HtmlPage),
-        "sitemapindex" => Err(FeedError::Invalid(
-            "a sitemap index, not a feed: read it with parse_sitemap".into(),
-        )),
-        _ if root.ns == crate::xml::Ns::Xhtml => Err(FeedError::HtmlPage),
-        _ => Err(FeedError::Invalid(
-            "no RSS, Atom or JSON Feed root element".into(),
-        )),
-    }
+    let raw = match root.local.as_str() {
+        "rss" | "channel" => rss::read(root, &doc, crate::item::Format::Rss),
+        "rdf" => rdf::read(root, &doc),
+        "feed" => atom::read(root, &doc),
+        "urlset" => sitemap::read_urlset(root, &doc),
+        "html" => return Err(FeedError::HtmlPage),
+        "sitemapindex" => {
+            return Err(FeedError::Invalid(
+                "a sitemap index, not a feed: read it with parse_sitemap".into(),
+            ));
+        }
+        _ if root.ns == crate::xml::Ns::Xhtml => return Err(FeedError::HtmlPage),
+        _ => {
+            return Err(FeedError::Invalid(
+                "no RSS, Atom or JSON Feed root element".into(),
+            ));
+        }
+    };
+    Ok((raw, doc.malformed.clone()))
 }
 #[cfg(test)]
 mod tests {
@@ -171,6 +188,32 @@ mod tests {
     <content type="html">&lt;p&gt;Die Br&#252;cke ist offen.&lt;/p&gt;</content>
   </entry>
 </feed>"#;
+
+    #[test]
+    fn ill_formed_documents_keep_what_can_be_read_and_say_why() {
+        let cut = parse_feed(
+            b"<rss version=\"2.0\"><channel><item><title>cut off",
+            "https://x.example/f",
+        )
+        .expect("recovered");
+        assert_eq!(cut.entries.len(), 1);
+        assert_eq!(cut.entries[0].title.as_deref(), Some("cut off"));
+        assert_eq!(
+            cut.malformed.as_deref(),
+            Some("the document ends inside <title>")
+        );
+        let crossed = parse_feed(
+            b"<rss><channel><item><title>a</item></channel></rss>",
+            "https://x.example/f",
+        )
+        .expect("recovered");
+        assert_eq!(
+            crossed.malformed.as_deref(),
+            Some("</item> closes <title> early")
+        );
+        let fine = parse_feed(RSS.as_bytes(), "https://x.example/f").expect("parse");
+        assert_eq!(fine.malformed, None);
+    }
 
     #[test]
     fn rss_items_become_entries() {

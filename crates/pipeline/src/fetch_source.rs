@@ -11,8 +11,9 @@ use crate::teaser::is_teaser;
 use crate::time::{now_ms, now_secs};
 use crate::{Pipeline, PipelineError, Task};
 use std::time::Duration;
+use tidings_feeds::{DocumentInfo, ParsedFeed};
 use tidings_fetch::{Document, FetchError, Fetched, Validators};
-use tidings_model::{Source, SourceId, UnixSeconds};
+use tidings_model::{NewArticle, Source, SourceId, UnixSeconds};
 use tidings_store::FetchSuccess;
 
 /// What one fetch of a source did.
@@ -84,22 +85,16 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                 ..FetchReport::default()
             }
         }
-        Ok(Fetched::Document(doc)) => match tidings_feeds::parse_feed(&doc.body, &doc.final_url) {
-            Err(err) => fail(pipeline, &source, started, &err.to_string(), None).await?,
-            Ok(feed) => {
+        Ok(Fetched::Document(doc)) => match read_feed(&doc) {
+            Err(err) => fail(pipeline, &source, started, &err, None).await?,
+            Ok((feed, articles)) => {
                 if let Some(moved) = &doc.permanent_redirect {
                     move_source(pipeline, &source, moved).await?;
                 }
-                let fetched_at = now_secs();
-                let articles: Vec<_> = feed
-                    .entries
-                    .iter()
-                    .filter_map(|entry| entry_to_article(entry, fetched_at))
-                    .collect();
                 // Bundled (demo) sources are offline by design: their pages are not fetched.
                 let fetch_pages =
                     pipeline.settings.fetch_pages && !pipeline.bundled.contains_key(&source.url);
-                let follow_up = |article_id, article: &tidings_model::NewArticle| {
+                let follow_up = |article_id, article: &NewArticle| {
                     (fetch_pages && is_teaser(&article.body_text))
                         .then(|| Task::FetchArticle { article_id }.to_job(now_ms(), 3).ok())
                         .flatten()
@@ -153,6 +148,29 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
         ),
     }
     Ok(report)
+}
+
+/// Parses a fetched feed and turns its entries into articles. A document so broken that not
+/// one article could be read from it is an error, with the parser's reason.
+fn read_feed(doc: &Document) -> Result<(ParsedFeed, Vec<NewArticle>), String> {
+    let info = DocumentInfo {
+        url: Some(&doc.final_url),
+        content_type: doc.content_type.as_deref(),
+        ..DocumentInfo::default()
+    };
+    let feed = tidings_feeds::parse(&doc.body, &info).map_err(|e| e.to_string())?;
+    let fetched_at = now_secs();
+    let articles: Vec<NewArticle> = feed
+        .entries
+        .iter()
+        .filter_map(|entry| entry_to_article(entry, fetched_at))
+        .collect();
+    if articles.is_empty()
+        && let Some(why) = &feed.malformed
+    {
+        return Err(format!("not a valid feed: {why}"));
+    }
+    Ok((feed, articles))
 }
 
 fn success(

@@ -247,6 +247,7 @@ async fn sources_heal_and_follow_the_server_s_word() {
 
         // A feed that flips between valid and invalid: the error is recorded, nothing is
         // lost, and the next good fetch clears it.
+        web.set("/flaky.xml", Reply::feed(rss(2, "flaky")));
         let flaky = add(&store, web.url("/flaky.xml"), "Flaky").await;
         let ok = fetch_source::run(&pipeline, flaky).await.expect("fetch");
         assert_eq!(ok.new_articles, 2);

@@ -141,6 +141,9 @@ pub(crate) struct Document {
     pub bases: Vec<Option<Url>>,
     /// Languages referred to by elements; index 0 is the document's own.
     pub langs: Vec<Option<String>>,
+    /// The first way the document was not well-formed, when it was not (the parse went on
+    /// and kept what it could read).
+    pub malformed: Option<String>,
 }
 
 impl Element {
@@ -281,6 +284,7 @@ pub(crate) fn parse(text: &str, base: Option<Url>, lang: Option<String>) -> Docu
     let mut bases = vec![base];
     let mut langs = vec![lang];
     let mut scopes: Vec<(String, Ns)> = Vec::new();
+    let mut malformed: Option<String> = None;
     let mut stack: Vec<Open> = vec![Open {
         el: Element::new(Ns::Plain, String::new(), String::new(), 0, 0),
         scope_mark: 0,
@@ -376,13 +380,30 @@ pub(crate) fn parse(text: &str, base: Option<Url>, lang: Option<String>) -> Docu
                             .rposition(|o| o.el.raw.eq_ignore_ascii_case(name))
                     })
                     .filter(|i| *i > 0);
-                if let Some(i) = found {
-                    while stack.len() > i {
-                        close_top(&mut stack, &mut scopes);
+                match found {
+                    Some(i) => {
+                        if i + 1 != stack.len()
+                            && malformed.is_none()
+                            && let Some(top) = stack.last()
+                        {
+                            malformed = Some(format!("</{name}> closes <{}> early", top.el.raw));
+                        }
+                        while stack.len() > i {
+                            close_top(&mut stack, &mut scopes);
+                        }
+                    }
+                    None => {
+                        malformed.get_or_insert_with(|| format!("</{name}> closes nothing"));
                     }
                 }
             }
         }
+    }
+    if stack.len() > 1
+        && malformed.is_none()
+        && let Some(top) = stack.last()
+    {
+        malformed = Some(format!("the document ends inside <{}>", top.el.raw));
     }
     while stack.len() > 1 {
         close_top(&mut stack, &mut scopes);
@@ -391,7 +412,12 @@ pub(crate) fn parse(text: &str, base: Option<Url>, lang: Option<String>) -> Docu
         .pop()
         .map(|o| o.el)
         .unwrap_or_else(|| Element::new(Ns::Plain, String::new(), String::new(), 0, 0));
-    Document { root, bases, langs }
+    Document {
+        root,
+        bases,
+        langs,
+        malformed,
+    }
 }
 
 fn close_top(stack: &mut Vec<Open>, scopes: &mut Vec<(String, Ns)>) {
