@@ -52,6 +52,62 @@ pub enum Command {
         /// The file to write [default: standard output].
         file: Option<PathBuf>,
     },
+    /// Measure: extraction, feed parsing, date parsing, end-to-end ingest.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `bench` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Extract every page of an extraction dataset (ground-truth.jsonl + html/*.html.gz);
+    /// writes {"id","body"} lines for its score.py and prints speed and memory.
+    Extract {
+        /// The dataset directory, e.g. ../shared/bench/extraction.
+        dataset: PathBuf,
+        /// Where to write the predictions.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Parse every document of a feed corpus (expectations.jsonl: `file` and `input` only);
+    /// writes the scorer's schema and prints speed.
+    Feeds {
+        /// The corpus directory, e.g. ../shared/bench/feeds.
+        dataset: PathBuf,
+        /// Where to write the parsed output.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Parse the date strings of a dates.jsonl (`input` only).
+    Dates {
+        /// The dates file, e.g. ../shared/bench/feeds/dates.jsonl.
+        dates: PathBuf,
+        /// Where to write {"input","utc"} lines.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Ingest a made-up loopback web of feeds and article pages end to end on SQLite.
+    Ingest(IngestArgs),
+}
+
+/// Options of `bench ingest`.
+#[derive(Debug, Clone, Args)]
+pub struct IngestArgs {
+    /// How many feeds.
+    #[arg(long, default_value_t = 1000)]
+    pub feeds: usize,
+    /// Entries per feed.
+    #[arg(long, default_value_t = 20)]
+    pub entries: usize,
+    /// Jobs at once.
+    #[arg(long, default_value_t = 8)]
+    pub workers: usize,
+    /// Feeds only: do not fetch and extract the article pages.
+    #[arg(long)]
+    pub no_pages: bool,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    pub timeout_secs: u64,
 }
 
 /// Options of `serve`.

@@ -5,6 +5,7 @@
 //! the data directory by default). The other commands manage sources: `sources add|list|remove`,
 //! `import-opml`, `export-opml`.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod demo;

@@ -15,6 +15,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::resolve(&cli.global, &args)?;
             serve::run(settings).await
         }
+        Command::Bench(command) => crate::bench::run(command).await,
         command => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
             let store = open_store(&settings).await?;
@@ -33,7 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Command::ImportOpml { file } => sources::import_opml(&store, &file).await,
                 Command::ExportOpml { file } => sources::export_opml(&store, file.as_deref()).await,
-                Command::Serve(_) => unreachable!("handled above"),
+                Command::Serve(_) | Command::Bench(_) => unreachable!("handled above"),
             };
             store.close().await;
             result

@@ -1,0 +1,50 @@
+//! `tidings bench …`: whole-pipeline figures against `../shared/bench` and a loopback web.
+//! Benchmarks, not tests: they print measurements for the notes and assert nothing.
+
+mod ingest;
+mod ingest_web;
+
+use crate::cli::BenchCommand;
+use anyhow::Context;
+
+/// Runs one benchmark.
+pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Extract { dataset, out } => {
+            let report =
+                tokio::task::spawn_blocking(move || tidings_extract::bench::run(&dataset, &out))
+                    .await?
+                    .context("extraction benchmark failed")?;
+            println!("{report}");
+        }
+        BenchCommand::Feeds { dataset, out } => {
+            let report = tokio::task::spawn_blocking(move || {
+                tidings_feeds::bench::run_feeds(&dataset, &out)
+            })
+            .await?
+            .context("feed benchmark failed")?;
+            println!("{report:#?}");
+        }
+        BenchCommand::Dates { dates, out } => {
+            let report =
+                tokio::task::spawn_blocking(move || tidings_feeds::bench::run_dates(&dates, &out))
+                    .await?
+                    .context("date benchmark failed")?;
+            println!("{report:#?}");
+        }
+        BenchCommand::Ingest(args) => ingest::run(args).await?,
+    }
+    Ok(())
+}
+
+/// The process's peak resident memory (VmHWM), in KiB, where /proc has it.
+pub(crate) fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
