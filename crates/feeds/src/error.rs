@@ -9,6 +9,10 @@ pub enum FeedError {
     /// The document is an HTML page, not a feed.
     #[error("not a feed: the address returned an HTML page")]
     HtmlPage,
+    /// The document is a sitemap index: it names other sitemaps rather than pages
+    /// ([`crate::parse_sitemap`] reads it).
+    #[error("not a feed: a sitemap index")]
+    SitemapIndex,
     /// The document could not be parsed as RSS, Atom or JSON Feed.
     #[error("not a valid feed: {0}")]
     Invalid(String),

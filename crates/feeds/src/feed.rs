@@ -132,11 +132,7 @@ fn parse_raw_checked(
         "feed" => atom::read(root, &doc),
         "urlset" => sitemap::read_urlset(root, &doc),
         "html" => return Err(FeedError::HtmlPage),
-        "sitemapindex" => {
-            return Err(FeedError::Invalid(
-                "a sitemap index, not a feed: read it with parse_sitemap".into(),
-            ));
-        }
+        "sitemapindex" => return Err(FeedError::SitemapIndex),
         _ if root.ns == crate::xml::Ns::Xhtml => return Err(FeedError::HtmlPage),
         _ => {
             return Err(FeedError::Invalid(

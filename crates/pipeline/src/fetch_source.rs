@@ -5,13 +5,12 @@
 //! source with a clear message and a back-off; they complete the job. Only the pipeline's own
 //! failures (the database) fail the job, so it is retried.
 
-use crate::entry_to_article::entry_to_article;
+use crate::feed_document::{self, ReadFeed};
 use crate::poll_interval::next_poll;
 use crate::teaser::is_teaser;
 use crate::time::{now_ms, now_secs};
 use crate::{Pipeline, PipelineError, Task};
 use std::time::Duration;
-use tidings_feeds::{DocumentInfo, ParsedFeed};
 use tidings_fetch::{Document, FetchError, Fetched, Validators};
 use tidings_model::{NewArticle, Source, SourceId, UnixSeconds};
 use tidings_store::FetchSuccess;
@@ -85,10 +84,15 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                 ..FetchReport::default()
             }
         }
-        Ok(Fetched::Document(doc)) => match read_feed(&doc) {
+        Ok(Fetched::Document(doc)) => match feed_document::read(pipeline, doc).await {
             Err(err) => fail(pipeline, &source, started, &err, None).await?,
-            Ok((feed, articles)) => {
-                if let Some(moved) = &doc.permanent_redirect {
+            Ok(ReadFeed {
+                feed,
+                articles,
+                doc,
+                discovered,
+            }) => {
+                if let Some(moved) = discovered.as_ref().or(doc.permanent_redirect.as_ref()) {
                     move_source(pipeline, &source, moved).await?;
                 }
                 // Bundled (demo) sources are offline by design: their pages are not fetched.
@@ -148,29 +152,6 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
         ),
     }
     Ok(report)
-}
-
-/// Parses a fetched feed and turns its entries into articles. A document so broken that not
-/// one article could be read from it is an error, with the parser's reason.
-fn read_feed(doc: &Document) -> Result<(ParsedFeed, Vec<NewArticle>), String> {
-    let info = DocumentInfo {
-        url: Some(&doc.final_url),
-        content_type: doc.content_type.as_deref(),
-        ..DocumentInfo::default()
-    };
-    let feed = tidings_feeds::parse(&doc.body, &info).map_err(|e| e.to_string())?;
-    let fetched_at = now_secs();
-    let articles: Vec<NewArticle> = feed
-        .entries
-        .iter()
-        .filter_map(|entry| entry_to_article(entry, fetched_at))
-        .collect();
-    if articles.is_empty()
-        && let Some(why) = &feed.malformed
-    {
-        return Err(format!("not a valid feed: {why}"));
-    }
-    Ok((feed, articles))
 }
 
 fn success(

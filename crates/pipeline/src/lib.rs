@@ -15,6 +15,7 @@
 
 pub mod entry_to_article;
 mod error;
+mod feed_document;
 pub mod fetch_article;
 pub mod fetch_source;
 pub mod html_text;

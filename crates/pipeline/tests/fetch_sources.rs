@@ -438,3 +438,101 @@ async fn teasers_are_completed_from_their_pages_and_never_lose_the_feed_text() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_address_leads_to_its_feed_and_a_sitemap_index_to_its_pages() {
+    let web = FixtureWeb::start().await;
+    web.set(
+        "/site/",
+        Reply::html(
+            "<!doctype html><html><head><title>Site</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/site/news.rss\">\
+             </head><body>Home</body></html>",
+        ),
+    );
+    web.set("/site/news.rss", Reply::feed(rss(2, "site")));
+    web.set(
+        "/other/",
+        Reply::html("<!doctype html><html><body>No links here</body></html>"),
+    );
+    web.set("/feed", Reply::feed(rss(3, "other")));
+    let sitemap = |n: usize| {
+        let urls: String = (0..2)
+            .map(|i| {
+                format!(
+                    "<url><loc>https://maps.example/{n}/{i}</loc><news:news>\
+                     <news:publication><news:name>Maps</news:name><news:language>en</news:language>\
+                     </news:publication><news:publication_date>2026-11-25T10:0{i}:00Z</news:publication_date>\
+                     <news:title>Mapped story {n}-{i}</news:title></news:news></url>"
+                )
+            })
+            .collect();
+        format!(
+            "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+             xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">{urls}</urlset>"
+        )
+    };
+    web.set("/maps/news-1.xml", Reply::feed(sitemap(1)));
+    web.set("/maps/news-2.xml", Reply::feed(sitemap(2)));
+    web.set(
+        "/maps/index.xml",
+        Reply::feed(format!(
+            "<?xml version=\"1.0\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+             <sitemap><loc>{}</loc><lastmod>2026-11-25</lastmod></sitemap>\
+             <sitemap><loc>{}</loc><lastmod>2026-11-24</lastmod></sitemap></sitemapindex>",
+            web.url("/maps/news-1.xml"),
+            web.url("/maps/news-2.xml")
+        )),
+    );
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+
+        let site = add(&store, web.url("/site/"), "Site").await;
+        let report = fetch_source::run(&pipeline, site).await.expect("fetch");
+        assert_eq!((report.new_articles, report.error), (2, None));
+        let moved = store
+            .sources()
+            .get(site)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(
+            moved.url,
+            web.url("/site/news.rss"),
+            "the source now reads the feed"
+        );
+
+        let other = add(&store, web.url("/other/"), "Other").await;
+        let report = fetch_source::run(&pipeline, other).await.expect("fetch");
+        assert_eq!(
+            (report.new_articles, report.error),
+            (3, None),
+            "found at a common path"
+        );
+        let moved = store
+            .sources()
+            .get(other)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(moved.url, web.url("/feed"), "the site root's /feed");
+
+        let maps = add(&store, web.url("/maps/index.xml"), "Maps").await;
+        let report = fetch_source::run(&pipeline, maps).await.expect("fetch");
+        assert_eq!((report.new_articles, report.error), (4, None));
+        let titles: Vec<String> = store
+            .articles()
+            .by_source(maps, 10)
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|l| l.article.content.title)
+            .collect();
+        assert!(
+            titles.contains(&"Mapped story 1-1".to_string()),
+            "{titles:?}"
+        );
+    })
+    .await;
+}
