@@ -37,12 +37,55 @@ pub fn html_to_text(html: &str) -> String {
     collapse(&out)
 }
 
+/// The visible text of an HTML fragment as paragraphs: block elements (`p`, `li`, headings,
+/// `br`, …) end a paragraph, paragraphs are separated by a blank line, whitespace inside one
+/// is collapsed. One linear pass, whatever the nesting.
+pub fn html_to_paragraphs(html: &str) -> String {
+    if !html.contains('<') && !html.contains('&') {
+        return collapse(html);
+    }
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut skip = 0usize;
+    let mut flush = |current: &mut String| {
+        let text = collapse(current);
+        if !text.is_empty() {
+            paragraphs.push(text);
+        }
+        current.clear();
+    };
+    for token in Tokenizer::html(html) {
+        match token {
+            Token::Text(t) if skip == 0 => current.push_str(&t),
+            Token::Start {
+                name, self_closing, ..
+            } => {
+                if !self_closing && is_hidden(name) {
+                    skip += 1;
+                } else if is_block(name) {
+                    flush(&mut current);
+                }
+            }
+            Token::End(name) => {
+                if is_hidden(name) {
+                    skip = skip.saturating_sub(1);
+                } else if is_block(name) {
+                    flush(&mut current);
+                }
+            }
+            Token::Text(_) => {}
+        }
+    }
+    flush(&mut current);
+    paragraphs.join("\n\n")
+}
+
 fn is_hidden(name: &str) -> bool {
     name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style")
 }
 
 fn is_block(name: &str) -> bool {
-    const BLOCK: [&str; 14] = [
+    const BLOCK: [&str; 25] = [
         "p",
         "div",
         "br",
@@ -53,10 +96,21 @@ fn is_block(name: &str) -> bool {
         "h2",
         "h3",
         "h4",
+        "h5",
+        "h6",
         "tr",
         "td",
         "blockquote",
         "hr",
+        "pre",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "dt",
+        "dd",
     ];
     BLOCK.iter().any(|b| name.eq_ignore_ascii_case(b))
 }

@@ -55,6 +55,6 @@ pub use discovery::{
 pub use encoding::{charset_of, decode as decode_document};
 pub use error::FeedError;
 pub use feed::{DocumentInfo, ParsedFeed, parse, parse_feed};
-pub use html_text::html_to_text;
+pub use html_text::{html_to_paragraphs, html_to_text};
 pub use opml::{Outline, parse_opml, write_opml};
 pub use sitemap::{Sitemap, SitemapRef, parse_sitemap};

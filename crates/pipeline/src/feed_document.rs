@@ -109,7 +109,7 @@ async fn read_index(pipeline: &Pipeline, index: Document) -> Result<ReadFeed, St
         Ok(Sitemap::Urls(_)) => Vec::new(),
         Err(err) => return Err(err.to_string()),
     };
-    children.sort_by(|a, b| b.lastmod.cmp(&a.lastmod));
+    children.sort_by_key(|child| std::cmp::Reverse(child.lastmod));
     let mut merged = ParsedFeed::default();
     let mut failures = Vec::new();
     for child in children.iter().take(MAX_CHILD_SITEMAPS) {

@@ -132,6 +132,14 @@ impl PageError {
     }
 }
 
+/// The page, or the error page for what went wrong.
+fn respond(result: Result<impl IntoResponse, PageError>, site_name: &str) -> Response {
+    match result {
+        Ok(page) => page.into_response(),
+        Err(err) => err.render(site_name),
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct PageQuery {
     page: Option<i64>,
@@ -175,10 +183,7 @@ pub(crate) async fn front_page(
         })
     }
     .await;
-    match result {
-        Ok(page) => page.into_response(),
-        Err(err) => err.render(&state.site_name),
-    }
+    respond(result, &state.site_name)
 }
 
 #[derive(Template, WebTemplate)]
@@ -262,7 +267,7 @@ pub(crate) async fn article(
         .into_response())
     }
     .await;
-    result.unwrap_or_else(|err| err.render(&state.site_name))
+    respond(result, &state.site_name)
 }
 
 /// A source as the source pages show it.
@@ -336,10 +341,7 @@ pub(crate) async fn source(State(state): State<AppState>, Path(id): Path<i64>) -
         })
     }
     .await;
-    match result {
-        Ok(page) => page.into_response(),
-        Err(err) => err.render(&state.site_name),
-    }
+    respond(result, &state.site_name)
 }
 
 #[derive(Template, WebTemplate)]
@@ -368,10 +370,7 @@ pub(crate) async fn sources(State(state): State<AppState>) -> Response {
         })
     }
     .await;
-    match result {
-        Ok(page) => page.into_response(),
-        Err(err) => err.render(&state.site_name),
-    }
+    respond(result, &state.site_name)
 }
 
 pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
