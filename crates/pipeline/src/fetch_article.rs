@@ -56,19 +56,25 @@ pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, Pipel
             });
         }
     };
-    if !page_is_better(&feed.body_text, &page.text, page.confidence) {
+    // The extractor puts one paragraph per line; articles keep a blank line between them.
+    let page_text = page
+        .text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    if !page_is_better(&feed.body_text, &page_text, page.confidence) {
         return Ok(PageReport::default());
     }
     let teaser = feed.body_text.trim();
-    let teaser_is_lead = page
-        .text
-        .starts_with(teaser.trim_end_matches(['…', '.']).trim_end());
+    let teaser_is_lead = page_text.starts_with(teaser.trim_end_matches(['…', '.']).trim_end());
     let standfirst = page
         .description
         .clone()
         .or_else(|| (!teaser.is_empty() && !teaser_is_lead).then(|| teaser.to_string()));
     let update = PageContent {
-        body_text: page.text,
+        body_text: page_text,
         body_html: page.html,
         standfirst,
         byline: (!page.authors.is_empty()).then(|| page.authors.join(", ")),

@@ -31,12 +31,16 @@ pub fn is_teaser(body_text: &str) -> bool {
     CUT_MARKERS.iter().any(|m| tail.ends_with(m))
 }
 
+/// Below this extraction confidence the page is not taken for an article (a video page, a
+/// live-blog index, a paywall stub): the feed's text stays.
+pub const MIN_CONFIDENCE: f32 = 0.4;
+
 /// Whether a page's extracted text should replace the feed's: the extractor is confident
 /// enough and the page says clearly more.
 pub fn page_is_better(feed_text: &str, page_text: &str, confidence: f32) -> bool {
     let feed_words = feed_text.split_whitespace().count();
     let page_words = page_text.split_whitespace().count();
-    confidence >= 0.3 && page_words >= (feed_words + feed_words / 5).max(feed_words + 20)
+    confidence >= MIN_CONFIDENCE && page_words >= (feed_words + feed_words / 5).max(feed_words + 20)
 }
 
 #[cfg(test)]

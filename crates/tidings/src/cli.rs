@@ -52,6 +52,14 @@ pub enum Command {
         /// The file to write [default: standard output].
         file: Option<PathBuf>,
     },
+    /// Extract the article from a page (a URL, or a saved HTML file) and print it.
+    Extract {
+        /// The page's URL or an HTML file.
+        page: String,
+        /// How to print it.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::commands::ExtractFormat,
+    },
     /// Measure: extraction, feed parsing, date parsing, end-to-end ingest.
     #[command(subcommand)]
     Bench(BenchCommand),

@@ -283,3 +283,35 @@ async fn bad_sources_are_marked_and_good_ones_unaffected() {
     assert!(sources_page.contains("HTTP 404 Not Found"));
     assert!(server.stop());
 }
+
+#[test]
+fn extract_prints_a_page_as_text_json_or_html() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../extract/tests/fixtures/en_wire_afp.html"
+    );
+    let text = cli_ok(dir.path(), &["extract", page]);
+    assert!(text.contains("Credit: AFP"), "{text}");
+    assert!(text.contains("Confidence: "), "{text}");
+    let json = cli_ok(dir.path(), &["extract", page, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert!(value["text"].as_str().is_some_and(|t| !t.is_empty()));
+    assert_eq!(value["credit"]["agencies"][0], "AFP");
+    let html = cli_ok(dir.path(), &["extract", page, "--format", "html"]);
+    assert!(html.contains("<p>") && !html.contains("<script"), "{html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extract_refuses_private_addresses() {
+    let web = FixtureWeb::start().await;
+    web.set(
+        "/page",
+        Reply::html("<html><body><p>internal</p></body></html>"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = cli(dir.path(), &["extract", &web.url("/page")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("refused: 127.0.0.1 is a private"), "{err}");
+}

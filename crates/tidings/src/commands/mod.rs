@@ -1,7 +1,10 @@
 //! One module per command; [`run`] dispatches.
 
+mod extract;
 mod serve;
 mod sources;
+
+pub use extract::Format as ExtractFormat;
 
 use crate::cli::{Cli, Command, ServeArgs, SourcesCommand};
 use crate::settings::Settings;
@@ -16,6 +19,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             serve::run(settings).await
         }
         Command::Bench(command) => crate::bench::run(command).await,
+        Command::Extract { page, format } => {
+            let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            extract::run(&settings, &page, format).await
+        }
         command => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
             let store = open_store(&settings).await?;
@@ -34,7 +41,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Command::ImportOpml { file } => sources::import_opml(&store, &file).await,
                 Command::ExportOpml { file } => sources::export_opml(&store, file.as_deref()).await,
-                Command::Serve(_) | Command::Bench(_) => unreachable!("handled above"),
+                Command::Serve(_) | Command::Bench(_) | Command::Extract { .. } => {
+                    unreachable!("handled above")
+                }
             };
             store.close().await;
             result
