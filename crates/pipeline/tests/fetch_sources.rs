@@ -536,3 +536,32 @@ async fn a_site_address_leads_to_its_feed_and_a_sitemap_index_to_its_pages() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_address_is_a_clear_error_on_its_source_alone() {
+    let web = FixtureWeb::start().await;
+    web.set("/feed.xml", Reply::feed(rss(2, "inside")));
+    let web = &web;
+    each_backend(|store| async move {
+        let guarded = Pipeline::new(
+            store.clone(),
+            Fetcher::new(FetchConfig::default()).expect("fetcher"),
+            PipelineSettings::default(),
+        );
+        let inside = add(&store, web.url("/feed.xml"), "Inside").await;
+        let report = fetch_source::run(&guarded, inside).await.expect("fetch");
+        assert_eq!(
+            report.error.as_deref(),
+            Some("refused: 127.0.0.1 is a private, loopback or link-local address")
+        );
+        let source = store
+            .sources()
+            .get(inside)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(source.fetch.status(), "error");
+        assert_eq!(store.articles().count().await.expect("count"), 0);
+    })
+    .await;
+}
