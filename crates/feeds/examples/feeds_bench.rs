@@ -1,6 +1,6 @@
 //! Runs the feed-parsing benchmarks until `tidings bench` wires them in:
-//! `cargo run --release -p tidings-feeds --example bench -- feeds DATASET_DIR OUT.jsonl`
-//! `cargo run --release -p tidings-feeds --example bench -- dates DATES.jsonl OUT.jsonl`
+//! `cargo run --release -p tidings-feeds --example feeds_bench -- feeds DATASET_DIR OUT.jsonl`
+//! `cargo run --release -p tidings-feeds --example feeds_bench -- dates DATES.jsonl OUT.jsonl`
 
 use std::path::Path;
 
