@@ -51,7 +51,7 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
         language: entry.language.clone(),
         body_text,
         body_html,
-        image_url: entry.image_url.clone(),
+        image_url: entry.image_url.as_deref().and_then(canonical_url),
     })
 }
 

@@ -315,3 +315,50 @@ async fn extract_refuses_private_addresses() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("refused: 127.0.0.1 is a private"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_feed_markup_never_reaches_a_page() {
+    let web = FixtureWeb::start().await;
+    let words = vec!["word"; 200].join(" ");
+    web.set(
+        "/xss.xml",
+        Reply::feed(format!(
+            "<rss version=\"2.0\"><channel><title>&lt;script&gt;alert('outlet')&lt;/script&gt;</title>\
+             <item><title>&lt;img src=x onerror=alert(1)&gt;Headline</title>\
+             <link>https://xss.example/a</link>\
+             <description><![CDATA[<p onclick=\"alert(2)\">Teaser</p>]]></description>\
+             <content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><![CDATA[\
+             <p>{words}</p><script>alert(3)</script><a href=\"javascript:alert(4)\">link</a>\
+             <iframe src=\"https://evil.example/\"></iframe><svg onload=\"alert(5)\"></svg>\
+             <img src=\"https://xss.example/i.png\" onerror=\"alert(6)\">]]></content:encoded>\
+             </item></channel></rss>"
+        )),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    cli_ok(dir.path(), &["sources", "add", &web.url("/xss.xml")]);
+    let server = Server::start(dir.path(), &["--no-article-pages"]).await;
+    wait_until("the hostile article", Duration::from_secs(30), || async {
+        !support::article_links(&server.get("/").await.1).is_empty()
+    })
+    .await;
+    let (_, front) = server.get("/").await;
+    let link = support::article_links(&front).remove(0);
+    let (_, page) = server.get(&link).await;
+    let (_, sources) = server.get("/sources").await;
+    for html in [&front, &page, &sources] {
+        for bad in [
+            "<script>alert",
+            "onerror=",
+            "onclick=",
+            "javascript:",
+            "<iframe",
+            "onload=",
+        ] {
+            assert!(!html.contains(bad), "{bad} reached a page");
+        }
+    }
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;Headline") || page.contains("Headline")
+    );
+    assert!(server.stop());
+}

@@ -132,6 +132,12 @@ impl PageError {
     }
 }
 
+/// Whether a URL from outside may become a link: http(s) only, never `javascript:` and kin.
+fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
 /// The page, or the error page for what went wrong.
 fn respond(result: Result<impl IntoResponse, PageError>, site_name: &str) -> Response {
     match result {
@@ -295,7 +301,7 @@ impl SourceView {
                 source.name.clone()
             },
             url: source.url.clone(),
-            site_url: source.site_url.clone(),
+            site_url: source.site_url.clone().filter(|u| is_web_url(u)),
             category: source.category.clone().unwrap_or_default(),
             status: source.fetch.status(),
             last_fetch: source.fetch.last_fetch_at.map(|t| Age::of(t, now)),
@@ -402,6 +408,14 @@ pub(crate) async fn not_found(State(state): State<AppState>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::excerpt;
+
+    #[test]
+    fn only_web_urls_become_links() {
+        assert!(super::is_web_url("https://dw.com/"));
+        assert!(!super::is_web_url("javascript:alert(1)"));
+        assert!(!super::is_web_url(" JaVaScRiPt:alert(1)"));
+        assert!(!super::is_web_url("data:text/html,<script>"));
+    }
 
     #[test]
     fn excerpts_take_the_first_paragraph_cut_at_a_word() {

@@ -162,7 +162,10 @@ pub(crate) async fn add_outlines(
         let new = NewSource {
             url,
             name: outline.title.clone(),
-            site_url: outline.site_url.clone(),
+            site_url: outline
+                .site_url
+                .clone()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
             category: outline.category.clone(),
             language: outline.language.clone(),
         };
