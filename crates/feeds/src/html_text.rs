@@ -7,34 +7,7 @@ use crate::xml::tokenizer::{Token, Tokenizer};
 /// The visible text of an HTML fragment: tags dropped, `script`/`style` bodies dropped,
 /// references decoded, whitespace collapsed.
 pub fn html_to_text(html: &str) -> String {
-    if !html.contains('<') && !html.contains('&') {
-        return collapse(html);
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut skip = 0usize;
-    for token in Tokenizer::html(html) {
-        match token {
-            Token::Text(t) if skip == 0 => out.push_str(&t),
-            Token::Start {
-                name, self_closing, ..
-            } => {
-                if !self_closing && is_hidden(name) {
-                    skip += 1;
-                } else if is_block(name) {
-                    out.push(' ');
-                }
-            }
-            Token::End(name) => {
-                if is_hidden(name) {
-                    skip = skip.saturating_sub(1);
-                } else if is_block(name) {
-                    out.push(' ');
-                }
-            }
-            Token::Text(_) => {}
-        }
-    }
-    collapse(&out)
+    collapse(&html_to_paragraphs(html))
 }
 
 /// The visible text of an HTML fragment as paragraphs: block elements (`p`, `li`, headings,
