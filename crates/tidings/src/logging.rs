@@ -14,6 +14,12 @@ pub fn init(filter: Option<&str>) {
                 "warn,tidings=info,tidings_pipeline=info,tidings_web=info,tidings_store=info",
             )
         });
+    // html5ever reports every parse recovery on hostile HTML ("foster parenting not
+    // implemented") at warn: noise for an operator whatever the filter.
+    let filter = match "html5ever=error".parse() {
+        Ok(quiet) => filter.add_directive(quiet),
+        Err(_) => filter,
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
