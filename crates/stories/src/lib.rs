@@ -1,0 +1,1 @@
+//! Story logic for Tidings.

@@ -1,0 +1,118 @@
+//! Text analysis: tokenise, drop stop words, stem (Snowball via `frostem`).
+//! Unknown languages are tokenised and lowercased but not stemmed.
+
+use std::collections::HashSet;
+
+use frostem::Stemmer;
+
+use crate::hash::hash_str;
+use crate::stop::stop_words;
+use crate::token::{TokenKind, tokenize};
+
+/// One analysed term: the stem, its hash and the token kind it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Stemmed, lowercased text.
+    pub text: String,
+    /// [`hash_str`] of `text`.
+    pub hash: u64,
+    /// Kind of the source token (a name/number proxy).
+    pub kind: TokenKind,
+}
+
+/// A reusable analyser for one language.
+#[derive(Clone)]
+pub struct Analyzer {
+    stemmer: Option<Stemmer>,
+    stops: HashSet<&'static str>,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("stems", &self.stemmer.is_some())
+            .field("stop_words", &self.stops.len())
+            .finish()
+    }
+}
+
+impl Analyzer {
+    /// An analyser for an ISO 639-1 code or Snowball name (`"en"`,
+    /// `"english"`, `"de"`, …). `None` or an unknown language means no
+    /// stemming and no stop words.
+    pub fn new(lang: Option<&str>) -> Self {
+        let lang = lang.map(|l| l.trim().to_ascii_lowercase());
+        let code = lang
+            .as_deref()
+            .map(|l| l.get(..2).unwrap_or(l))
+            .unwrap_or("");
+        let stemmer = lang.as_deref().and_then(|l| {
+            Stemmer::try_from_name(l)
+                .ok()
+                .or_else(|| Stemmer::try_from_name(code).ok())
+        });
+        Self {
+            stemmer,
+            stops: stop_words(code).iter().copied().collect(),
+        }
+    }
+
+    /// Whether this analyser stems.
+    pub fn stems(&self) -> bool {
+        self.stemmer.is_some()
+    }
+
+    /// Analyses `text` into terms, in order, without stop words and
+    /// single-letter words (numbers are kept).
+    pub fn analyze(&self, text: &str) -> Vec<Term> {
+        let mut out = Vec::new();
+        for tok in tokenize(text) {
+            if self.stops.contains(tok.text.as_str()) {
+                continue;
+            }
+            if tok.kind != TokenKind::Number && tok.text.chars().nth(1).is_none() {
+                continue;
+            }
+            let text = match &self.stemmer {
+                Some(s) => s.stem(&tok.text).into_owned(),
+                None => tok.text,
+            };
+            out.push(Term {
+                hash: hash_str(&text),
+                text,
+                kind: tok.kind,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_english_and_drops_stop_words() {
+        let a = Analyzer::new(Some("en"));
+        let t: Vec<String> = a
+            .analyze("Governments are raising the rates")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(t, ["govern", "rais", "rate"]);
+    }
+
+    #[test]
+    fn unknown_language_is_not_stemmed() {
+        let a = Analyzer::new(Some("xx"));
+        assert!(!a.stems());
+        let t: Vec<String> = a
+            .analyze("Running dogs")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(t, ["running", "dogs"]);
+        assert!(Analyzer::new(Some("en-GB")).stems());
+        assert!(!Analyzer::new(None).stems());
+    }
+}

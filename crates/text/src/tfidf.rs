@@ -1,0 +1,223 @@
+//! Sparse TF-IDF vectors over term hashes, an incremental document-frequency
+//! table and cosine similarity.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Document frequencies, updated one document at a time.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DfTable {
+    docs: u64,
+    df: HashMap<u64, u32>,
+}
+
+impl DfTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Counts one document with the given distinct terms (duplicates in
+    /// `terms` are counted once each, so pass distinct terms).
+    pub fn add_document<'a>(&mut self, terms: impl IntoIterator<Item = &'a u64>) {
+        self.docs += 1;
+        for t in terms {
+            *self.df.entry(*t).or_insert(0) += 1;
+        }
+    }
+
+    /// Number of documents seen.
+    pub fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    /// Number of distinct terms held.
+    pub fn len(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Whether no term is held.
+    pub fn is_empty(&self) -> bool {
+        self.df.is_empty()
+    }
+
+    /// Document frequency of a term.
+    pub fn df(&self, term: u64) -> u32 {
+        self.df.get(&term).copied().unwrap_or(0)
+    }
+
+    /// Smoothed IDF: `ln((1 + N) / (1 + df)) + 1`.
+    pub fn idf(&self, term: u64) -> f32 {
+        (((1 + self.docs) as f64 / (1 + u64::from(self.df(term))) as f64).ln() + 1.0) as f32
+    }
+
+    /// Halves every count (and the document count) and forgets terms that
+    /// reach zero: keeps memory bounded on an endless stream while the IDF
+    /// ratios stay roughly the same.
+    pub fn halve(&mut self) {
+        self.docs /= 2;
+        self.df.retain(|_, c| {
+            *c /= 2;
+            *c > 0
+        });
+    }
+}
+
+/// A sparse vector: `(term, weight)` pairs sorted by term, no duplicates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SparseVec {
+    entries: Vec<(u64, f32)>,
+}
+
+impl SparseVec {
+    /// Builds from unsorted `(term, weight)` pairs, summing duplicates.
+    pub fn from_pairs(mut pairs: Vec<(u64, f32)>) -> Self {
+        pairs.sort_by_key(|p| p.0);
+        let mut entries: Vec<(u64, f32)> = Vec::with_capacity(pairs.len());
+        for (t, w) in pairs {
+            match entries.last_mut() {
+                Some(last) if last.0 == t => last.1 += w,
+                _ => entries.push((t, w)),
+            }
+        }
+        Self { entries }
+    }
+
+    /// TF-IDF with sublinear TF, `(1 + ln tf) · idf`, from term counts.
+    pub fn tfidf(counts: &[(u64, f32)], df: &DfTable) -> Self {
+        let pairs = counts
+            .iter()
+            .filter(|(_, c)| *c > 0.0)
+            .map(|&(t, c)| (t, (1.0 + c.ln()) * df.idf(t)))
+            .collect();
+        Self::from_pairs(pairs)
+    }
+
+    /// The entries, sorted by term.
+    pub fn entries(&self) -> &[(u64, f32)] {
+        &self.entries
+    }
+
+    /// Number of non-zero entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the vector is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Euclidean norm.
+    pub fn norm(&self) -> f32 {
+        self.entries.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt()
+    }
+
+    /// Scales to unit length (no-op for the zero vector).
+    pub fn normalize(&mut self) {
+        let n = self.norm();
+        if n > 0.0 {
+            for e in &mut self.entries {
+                e.1 /= n;
+            }
+        }
+    }
+
+    /// Dot product (sorted merge).
+    pub fn dot(&self, other: &Self) -> f32 {
+        let (a, b) = (&self.entries, &other.entries);
+        let (mut i, mut j, mut s) = (0, 0, 0.0f32);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    s += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        s
+    }
+
+    /// Cosine similarity (0 if either vector is zero).
+    pub fn cosine(&self, other: &Self) -> f32 {
+        let d = self.norm() * other.norm();
+        if d > 0.0 { self.dot(other) / d } else { 0.0 }
+    }
+
+    /// `self += scale · other`.
+    pub fn add_scaled(&mut self, other: &Self, scale: f32) {
+        let (a, b) = (&self.entries, &other.entries);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            if j >= b.len() || (i < a.len() && a[i].0 < b[j].0) {
+                out.push(a[i]);
+                i += 1;
+            } else if i >= a.len() || b[j].0 < a[i].0 {
+                out.push((b[j].0, b[j].1 * scale));
+                j += 1;
+            } else {
+                out.push((a[i].0, a[i].1 + b[j].1 * scale));
+                i += 1;
+                j += 1;
+            }
+        }
+        self.entries = out;
+    }
+
+    /// Keeps only the `k` largest-weight entries (ties by term), so a
+    /// centroid's memory stays bounded.
+    pub fn truncate_top(&mut self, k: usize) {
+        if self.entries.len() <= k {
+            return;
+        }
+        self.entries
+            .sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        self.entries.truncate(k);
+        self.entries.sort_by_key(|e| e.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idf_and_cosine() {
+        let mut df = DfTable::new();
+        df.add_document(&[1, 2]);
+        df.add_document(&[1, 3]);
+        assert!(df.idf(1) < df.idf(2));
+        let a = SparseVec::tfidf(&[(1, 1.0), (2, 2.0)], &df);
+        let b = SparseVec::tfidf(&[(2, 1.0), (1, 1.0)], &df);
+        let c = SparseVec::tfidf(&[(3, 1.0)], &df);
+        assert!(a.cosine(&b) > 0.9);
+        assert_eq!(a.cosine(&c), 0.0);
+        assert!((a.cosine(&a) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn add_scaled_merges_and_truncate_keeps_top() {
+        let mut a = SparseVec::from_pairs(vec![(3, 1.0), (1, 1.0)]);
+        a.add_scaled(&SparseVec::from_pairs(vec![(2, 4.0), (3, 1.0)]), 0.5);
+        assert_eq!(a.entries(), &[(1, 1.0), (2, 2.0), (3, 1.5)]);
+        a.truncate_top(2);
+        assert_eq!(a.entries(), &[(2, 2.0), (3, 1.5)]);
+    }
+
+    #[test]
+    fn halve_forgets_rare_terms() {
+        let mut df = DfTable::new();
+        df.add_document(&[1, 2]);
+        df.add_document(&[1]);
+        df.halve();
+        assert_eq!(df.docs(), 1);
+        assert_eq!(df.df(1), 1);
+        assert_eq!(df.df(2), 0);
+        assert_eq!(df.len(), 1);
+    }
+}
