@@ -62,6 +62,40 @@ impl Analyzer {
         self.stemmer.is_some()
     }
 
+    /// Like [`Analyzer::analyze`] but returns only `(hash, kind)` pairs and
+    /// memoises stems in `cache` (cleared when it exceeds `cache_cap`
+    /// entries), which makes repeated words cheap on a stream.
+    pub fn analyze_hashes(
+        &self,
+        text: &str,
+        cache: &mut std::collections::HashMap<String, Option<u64>>,
+        cache_cap: usize,
+    ) -> Vec<(u64, TokenKind)> {
+        let mut out = Vec::new();
+        for tok in tokenize(text) {
+            let h = match cache.get(tok.text.as_str()) {
+                Some(h) => *h,
+                None => {
+                    let keep = !self.stops.contains(tok.text.as_str())
+                        && (tok.kind == TokenKind::Number || tok.text.chars().nth(1).is_some());
+                    let h = keep.then(|| match &self.stemmer {
+                        Some(s) => hash_str(&s.stem(&tok.text)),
+                        None => hash_str(&tok.text),
+                    });
+                    if cache.len() >= cache_cap {
+                        cache.clear();
+                    }
+                    cache.insert(tok.text, h);
+                    h
+                }
+            };
+            if let Some(h) = h {
+                out.push((h, tok.kind));
+            }
+        }
+        out
+    }
+
     /// Analyses `text` into terms, in order, without stop words and
     /// single-letter words (numbers are kept).
     pub fn analyze(&self, text: &str) -> Vec<Term> {
@@ -100,6 +134,17 @@ mod tests {
             .map(|t| t.text)
             .collect();
         assert_eq!(t, ["govern", "rais", "rate"]);
+    }
+
+    #[test]
+    fn cached_hashes_match_uncached() {
+        let a = Analyzer::new(Some("en"));
+        let text = "Governments are raising the rates, and Governments say so.";
+        let plain: Vec<(u64, TokenKind)> =
+            a.analyze(text).iter().map(|t| (t.hash, t.kind)).collect();
+        let mut cache = std::collections::HashMap::new();
+        assert_eq!(a.analyze_hashes(text, &mut cache, 3), plain);
+        assert_eq!(a.analyze_hashes(text, &mut cache, 100), plain);
     }
 
     #[test]

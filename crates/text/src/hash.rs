@@ -39,6 +39,30 @@ pub fn combine(a: u64, b: u64) -> u64 {
     mix64(a.rotate_left(17) ^ b.wrapping_add(0x9e37_79b9_7f4a_7c15))
 }
 
+/// A pass-through [`std::hash::Hasher`] for keys that are already
+/// well-mixed 64-bit hashes (term hashes): fast and deterministic.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A hash map keyed by term hashes, using [`IdHasher`].
+pub type U64Map<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// A SplitMix64 generator: a fixed, documented stream for seeds.
 #[derive(Debug, Clone)]
 pub struct SplitMix64(u64);

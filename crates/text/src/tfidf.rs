@@ -1,15 +1,15 @@
 //! Sparse TF-IDF vectors over term hashes, an incremental document-frequency
 //! table and cosine similarity.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
+
+use crate::hash::U64Map;
 
 /// Document frequencies, updated one document at a time.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DfTable {
     docs: u64,
-    df: HashMap<u64, u32>,
+    df: U64Map<u32>,
 }
 
 impl DfTable {
@@ -97,6 +97,14 @@ impl SparseVec {
     /// The entries, sorted by term.
     pub fn entries(&self) -> &[(u64, f32)] {
         &self.entries
+    }
+
+    /// The weight of `term`, if present (binary search).
+    pub fn get(&self, term: u64) -> Option<f32> {
+        self.entries
+            .binary_search_by_key(&term, |e| e.0)
+            .ok()
+            .map(|i| self.entries[i].1)
     }
 
     /// Number of non-zero entries.

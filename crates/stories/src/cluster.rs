@@ -1,0 +1,562 @@
+//! The streaming story clusterer. Articles arrive one at a time and are
+//! assigned, in arrival order, to an existing story or a new one, using
+//! TF-IDF cosine against story centroids (title terms weighted up), the
+//! overlap of name-like tokens (capitalised words and numbers, a cheap
+//! proxy for named entities) and publication time. Stories age out of an
+//! active window, and the number of active stories is capped, so memory is
+//! bounded by the window rather than by history. Articles in different
+//! languages never share a story. The whole state is serde-serialisable.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use tidings_text::hash::{U64Map, combine, hash_str};
+use tidings_text::{Analyzer, DfTable, SparseVec, TokenKind};
+
+/// One article as the clusterer sees it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArticleInput {
+    /// Opaque article id.
+    pub id: String,
+    /// Headline, if any.
+    pub title: Option<String>,
+    /// Plain-text body.
+    pub body: String,
+    /// Publication time, Unix seconds.
+    pub published: Option<i64>,
+    /// Outlet name or host.
+    pub source: Option<String>,
+    /// ISO 639-1 language code; `None` is treated as its own language.
+    pub language: Option<String>,
+}
+
+/// Identifier of a story; increasing in creation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct StoryId(pub u64);
+
+/// Tuning of the clusterer. One set of defaults serves every benchmark set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterParams {
+    /// Minimum combined similarity to join a story.
+    pub threshold: f32,
+    /// Weight of the name/number similarity in the combined score (the
+    /// text cosine gets `1 - entity_weight`).
+    pub entity_weight: f32,
+    /// Minimum name/number cosine to join a story, whatever the text says
+    /// (separates two events of the same kind: two quakes, two launches).
+    pub entity_min: f32,
+    /// Highest-weighted terms kept in an article's vector (drops page
+    /// furniture and keeps the cost per article bounded).
+    pub article_terms: usize,
+    /// How many of an article's highest-weighted names/numbers are checked
+    /// against a story ([`Decision::coverage`]).
+    pub salient_entities: usize,
+    /// Weight of `coverage - 0.5` added to the combined score.
+    pub coverage_weight: f32,
+    /// Minimum [`Decision::coverage`] to join a story.
+    pub min_coverage: f32,
+    /// How many times a title term counts compared with a body term.
+    pub title_weight: f32,
+    /// Seconds a story stays active after its latest article.
+    pub window_secs: i64,
+    /// Hard cap on active stories (least recently updated are evicted).
+    pub max_active_stories: usize,
+    /// Terms kept in each story centroid.
+    pub centroid_terms: usize,
+    /// Highest-weighted article terms used to find candidate stories.
+    pub candidate_terms: usize,
+    /// Candidate stories (those sharing the most top terms) scored exactly.
+    pub max_candidates: usize,
+    /// The document-frequency table is halved when it has seen this many
+    /// documents, so it too stays bounded.
+    pub df_halve_at: u64,
+}
+
+impl Default for ClusterParams {
+    fn default() -> Self {
+        Self {
+            threshold: 0.3,
+            entity_weight: 0.3,
+            entity_min: 0.0,
+            article_terms: 200,
+            salient_entities: 8,
+            coverage_weight: 0.0,
+            min_coverage: 0.0,
+            title_weight: 3.0,
+            window_secs: 3 * 24 * 3600,
+            max_active_stories: 20_000,
+            centroid_terms: 300,
+            candidate_terms: 30,
+            max_candidates: 30,
+            df_halve_at: 200_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Story {
+    lang: u64,
+    text: SparseVec,
+    ents: SparseVec,
+    text_norm: f32,
+    ents_norm: f32,
+    size: u32,
+    last_time: Option<i64>,
+    last_seq: u64,
+}
+
+/// Why the last article went where it went: the best candidate's scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The best-scoring candidate story, joined or not.
+    pub best: Option<StoryId>,
+    /// Its combined score.
+    pub score: f32,
+    /// Its text cosine.
+    pub text: f32,
+    /// Its name/number cosine.
+    pub entities: f32,
+    /// Share of the article's most salient names/numbers the story has.
+    pub coverage: f32,
+    /// Whether the article joined it.
+    pub joined: bool,
+}
+
+/// The streaming clusterer's state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Clusterer {
+    params: ClusterParams,
+    next_story: u64,
+    seq: u64,
+    clock: Option<i64>,
+    df: DfTable,
+    stories: BTreeMap<StoryId, Story>,
+    postings: U64Map<Vec<StoryId>>,
+    #[serde(skip)]
+    last: Decision,
+    #[serde(skip)]
+    analyzers: HashMap<String, Analyzer>,
+    #[serde(skip)]
+    stems: HashMap<String, HashMap<String, Option<u64>>>,
+}
+
+/// The features of one analysed article.
+struct Features {
+    lang: u64,
+    terms: Vec<(u64, f32)>,
+    ents: Vec<(u64, f32)>,
+}
+
+impl Clusterer {
+    /// A clusterer with the given parameters.
+    pub fn new(params: ClusterParams) -> Self {
+        Self {
+            params,
+            next_story: 0,
+            seq: 0,
+            clock: None,
+            df: DfTable::new(),
+            stories: BTreeMap::new(),
+            postings: U64Map::default(),
+            last: Decision::default(),
+            analyzers: HashMap::new(),
+            stems: HashMap::new(),
+        }
+    }
+
+    /// The parameters in use.
+    pub fn params(&self) -> &ClusterParams {
+        &self.params
+    }
+
+    /// Scores behind the latest [`Clusterer::assign`] (for explanations and
+    /// tuning).
+    pub fn last_decision(&self) -> Decision {
+        self.last
+    }
+
+    /// Number of active (not yet evicted) stories.
+    pub fn active_stories(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// Number of distinct terms held in the document-frequency table.
+    pub fn vocabulary(&self) -> usize {
+        self.df.len()
+    }
+
+    fn features(&mut self, a: &ArticleInput) -> Features {
+        let lang_key = a.language.as_deref().unwrap_or("").to_ascii_lowercase();
+        let lang = hash_str(&lang_key);
+        let analyzer = self
+            .analyzers
+            .entry(lang_key.clone())
+            .or_insert_with(|| Analyzer::new(Some(lang_key.as_str()).filter(|l| !l.is_empty())));
+        let cache = self.stems.entry(lang_key).or_default();
+        let mut counts: U64Map<f32> = U64Map::default();
+        let mut ents: U64Map<f32> = U64Map::default();
+        let tw = self.params.title_weight;
+        let title = a.title.as_deref().unwrap_or("");
+        for (text, w) in [(title, tw), (a.body.as_str(), 1.0)] {
+            for (h, kind) in analyzer.analyze_hashes(text, cache, 200_000) {
+                let key = combine(lang, h);
+                *counts.entry(key).or_insert(0.0) += w;
+                if kind != TokenKind::Word {
+                    *ents.entry(combine(key, 1)).or_insert(0.0) += w;
+                }
+            }
+        }
+        let mut terms: Vec<(u64, f32)> = counts.into_iter().collect();
+        terms.sort_by_key(|e| e.0);
+        let mut ents: Vec<(u64, f32)> = ents.into_iter().collect();
+        ents.sort_by_key(|e| e.0);
+        Features { lang, terms, ents }
+    }
+
+    /// Assigns one article to a story (an existing one or a new one) and
+    /// returns its id. Deterministic for the same sequence of inputs.
+    pub fn assign(&mut self, a: &ArticleInput) -> StoryId {
+        self.seq += 1;
+        if let Some(t) = a.published {
+            self.clock = Some(self.clock.map_or(t, |c| c.max(t)));
+        }
+        let f = self.features(a);
+        self.df.add_document(
+            f.terms
+                .iter()
+                .map(|e| &e.0)
+                .chain(f.ents.iter().map(|e| &e.0)),
+        );
+        if self.df.docs() >= self.params.df_halve_at {
+            self.df.halve();
+        }
+        let mut text = SparseVec::tfidf(&f.terms, &self.df);
+        text.truncate_top(self.params.article_terms);
+        text.normalize();
+        let mut ents = SparseVec::tfidf(&f.ents, &self.df);
+        ents.normalize();
+
+        self.last = self.best_story(&f, &text, &ents, a.published);
+        let id = match self.last.best.filter(|_| self.last.joined) {
+            Some(id) => id,
+            None => {
+                let id = StoryId(self.next_story);
+                self.next_story += 1;
+                self.stories.insert(
+                    id,
+                    Story {
+                        lang: f.lang,
+                        text: SparseVec::default(),
+                        ents: SparseVec::default(),
+                        text_norm: 0.0,
+                        ents_norm: 0.0,
+                        size: 0,
+                        last_time: None,
+                        last_seq: 0,
+                    },
+                );
+                id
+            }
+        };
+        self.add_to_story(id, &text, &ents, a.published);
+        self.evict();
+        id
+    }
+
+    fn best_story(
+        &self,
+        f: &Features,
+        text: &SparseVec,
+        ents: &SparseVec,
+        published: Option<i64>,
+    ) -> Decision {
+        let mut top: Vec<(u64, f32)> = text
+            .entries()
+            .iter()
+            .filter(|e| self.df.df(e.0) > 1)
+            .copied()
+            .collect();
+        top.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        top.truncate(self.params.candidate_terms);
+        let mut acc: U64Map<f32> = U64Map::default();
+        for (t, w) in &top {
+            if let Some(list) = self.postings.get(t) {
+                for id in list {
+                    *acc.entry(id.0).or_insert(0.0) += w;
+                }
+            }
+        }
+        let mut cands: Vec<(f32, StoryId)> =
+            acc.into_iter().map(|(id, w)| (w, StoryId(id))).collect();
+        cands.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        cands.truncate(self.params.max_candidates);
+        let ew = self.params.entity_weight;
+        let mut salient: Vec<(u64, f32)> = ents.entries().to_vec();
+        salient.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        salient.truncate(self.params.salient_entities);
+        let mut best = Decision::default();
+        for (_, id) in cands {
+            let Some(s) = self.stories.get(&id) else {
+                continue;
+            };
+            if s.lang != f.lang {
+                continue;
+            }
+            if let (Some(p), Some(t)) = (published, s.last_time)
+                && (p - t).abs() > self.params.window_secs
+            {
+                continue;
+            }
+            let tc = if s.text_norm > 0.0 {
+                text.dot(&s.text) / s.text_norm
+            } else {
+                0.0
+            };
+            let ec = if s.ents_norm > 0.0 {
+                ents.dot(&s.ents) / s.ents_norm
+            } else {
+                0.0
+            };
+            let coverage = if salient.is_empty() {
+                1.0
+            } else {
+                let total: f32 = salient.iter().map(|e| e.1).sum();
+                let hit: f32 = salient
+                    .iter()
+                    .filter(|e| s.ents.get(e.0).is_some())
+                    .map(|e| e.1)
+                    .sum();
+                hit / total
+            };
+            let score = (1.0 - ew) * tc + ew * ec + self.params.coverage_weight * (coverage - 0.5);
+            let ok = ec >= self.params.entity_min
+                && coverage >= self.params.min_coverage
+                && score >= self.params.threshold;
+            if best.best.is_none() || (ok, score) > (best.joined, best.score) {
+                best = Decision {
+                    best: Some(id),
+                    score,
+                    text: tc,
+                    entities: ec,
+                    coverage,
+                    joined: ok,
+                };
+            }
+        }
+        best
+    }
+
+    fn add_to_story(&mut self, id: StoryId, text: &SparseVec, ents: &SparseVec, t: Option<i64>) {
+        let k = self.params.centroid_terms;
+        let seq = self.seq;
+        let Some(s) = self.stories.get_mut(&id) else {
+            return;
+        };
+        let before: Vec<u64> = s.text.entries().iter().map(|e| e.0).collect();
+        s.text.add_scaled(text, 1.0);
+        s.text.truncate_top(k);
+        s.ents.add_scaled(ents, 1.0);
+        s.ents.truncate_top(k);
+        s.text_norm = s.text.norm();
+        s.ents_norm = s.ents.norm();
+        s.size += 1;
+        s.last_seq = seq;
+        s.last_time = match (s.last_time, t) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let after: Vec<u64> = s.text.entries().iter().map(|e| e.0).collect();
+        let (added, removed) = diff_sorted(&before, &after);
+        for term in removed {
+            self.unpost(term, id);
+        }
+        for term in added {
+            self.postings.entry(term).or_default().push(id);
+        }
+    }
+
+    fn unpost(&mut self, term: u64, id: StoryId) {
+        if let Some(list) = self.postings.get_mut(&term) {
+            list.retain(|&s| s != id);
+            if list.is_empty() {
+                self.postings.remove(&term);
+            }
+        }
+    }
+
+    fn remove_story(&mut self, id: StoryId) {
+        if let Some(s) = self.stories.remove(&id) {
+            for &(term, _) in s.text.entries() {
+                self.unpost(term, id);
+            }
+        }
+    }
+
+    fn evict(&mut self) {
+        let mut old: Vec<StoryId> = Vec::new();
+        if let Some(clock) = self.clock
+            && self.seq.is_multiple_of(64)
+        {
+            let limit = clock - self.params.window_secs;
+            old.extend(
+                self.stories
+                    .iter()
+                    .filter(|(_, s)| s.last_time.is_some_and(|t| t < limit))
+                    .map(|(id, _)| *id),
+            );
+        }
+        if self.stories.len() > self.params.max_active_stories {
+            let keep = self.params.max_active_stories * 9 / 10;
+            let mut by_age: Vec<(u64, StoryId)> = self
+                .stories
+                .iter()
+                .map(|(id, s)| (s.last_seq, *id))
+                .collect();
+            by_age.sort_unstable();
+            let excess = self.stories.len().saturating_sub(keep);
+            old.extend(by_age.iter().take(excess).map(|e| e.1));
+        }
+        old.sort_unstable();
+        old.dedup();
+        for id in old {
+            self.remove_story(id);
+        }
+    }
+}
+
+/// Terms only in `after` and terms only in `before` (both sorted).
+fn diff_sorted(before: &[u64], after: &[u64]) -> (Vec<u64>, Vec<u64>) {
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while i < before.len() || j < after.len() {
+        if j >= after.len() || (i < before.len() && before[i] < after[j]) {
+            removed.push(before[i]);
+            i += 1;
+        } else if i >= before.len() || after[j] < before[i] {
+            added.push(after[j]);
+            j += 1;
+        } else {
+            i += 1;
+            j += 1;
+        }
+    }
+    (added, removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn art(id: &str, title: &str, body: &str, t: Option<i64>, lang: &str) -> ArticleInput {
+        ArticleInput {
+            id: id.into(),
+            title: Some(title.into()),
+            body: body.into(),
+            published: t,
+            source: None,
+            language: Some(lang.into()),
+        }
+    }
+
+    fn sample() -> Vec<ArticleInput> {
+        vec![
+            art(
+                "1",
+                "Earthquake of magnitude 6.1 strikes northern Chile",
+                "A strong earthquake struck near Iquique in northern Chile on Monday, officials reported, damaging homes.",
+                Some(0),
+                "en",
+            ),
+            art(
+                "2",
+                "Apple unveils new iPhone at Cupertino event",
+                "Apple showed its new iPhone with a faster chip at an event in Cupertino on Tuesday.",
+                Some(10),
+                "en",
+            ),
+            art(
+                "3",
+                "Chile quake: magnitude 6.1 tremor hits Iquique",
+                "The magnitude 6.1 earthquake near Iquique in northern Chile damaged homes, officials said.",
+                Some(20),
+                "en",
+            ),
+            art(
+                "4",
+                "Cupertino: Apple iPhone launch event",
+                "At its Cupertino event Apple launched the new iPhone and a faster chip.",
+                Some(30),
+                "en",
+            ),
+            art(
+                "5",
+                "Erdbeben der Stärke 6.1 in Chile",
+                "Ein starkes Erdbeben hat Iquique im Norden von Chile erschüttert, Häuser wurden beschädigt.",
+                Some(40),
+                "de",
+            ),
+        ]
+    }
+
+    #[test]
+    fn groups_events_and_is_deterministic() {
+        let run = || {
+            let mut c = Clusterer::new(ClusterParams::default());
+            sample().iter().map(|a| c.assign(a)).collect::<Vec<_>>()
+        };
+        let a = run();
+        assert_eq!(a, run());
+        assert_eq!(a[0], a[2]);
+        assert_eq!(a[1], a[3]);
+        assert_ne!(a[0], a[1]);
+    }
+
+    #[test]
+    fn languages_never_merge() {
+        let mut c = Clusterer::new(ClusterParams::default());
+        let ids: Vec<StoryId> = sample().iter().map(|a| c.assign(a)).collect();
+        assert!(ids[..4].iter().all(|&i| i != ids[4]));
+        // Identical text, different language label: still separate.
+        let mut c = Clusterer::new(ClusterParams::default());
+        let en = art("a", "Iquique 6.1", "Iquique 6.1 Chile", Some(0), "en");
+        let mut fr = en.clone();
+        fr.language = Some("fr".into());
+        assert_ne!(c.assign(&en), c.assign(&fr));
+    }
+
+    #[test]
+    fn memory_is_bounded_by_the_window() {
+        let mut c = Clusterer::new(ClusterParams::default());
+        let mut peak = 0;
+        for i in 0..5000i64 {
+            // A distinct event every hour, with words no other event uses.
+            let body = format!("alpha{i} bravo{i} charlie{i} delta{i} echo{i}");
+            c.assign(&art(
+                &i.to_string(),
+                &format!("Event{i}"),
+                &body,
+                Some(i * 3600),
+                "en",
+            ));
+            peak = peak.max(c.active_stories());
+        }
+        let window_hours = (ClusterParams::default().window_secs / 3600) as usize;
+        assert!(peak <= window_hours + 65, "peak {peak}");
+        assert!(c.active_stories() <= window_hours + 65);
+        assert!(c.postings.len() < 100 * (window_hours + 65));
+    }
+
+    #[test]
+    fn state_round_trips_through_serde() {
+        let arts = sample();
+        let mut a = Clusterer::new(ClusterParams::default());
+        for x in &arts[..3] {
+            a.assign(x);
+        }
+        let json = serde_json::to_string(&a).expect("serialise");
+        let mut b: Clusterer = serde_json::from_str(&json).expect("deserialise");
+        for x in &arts[3..] {
+            assert_eq!(a.assign(x), b.assign(x));
+        }
+    }
+}
