@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use tidings_text::hash::{U64Map, combine, hash_str};
-use tidings_text::{Analyzer, DfTable, SparseVec, TokenKind};
+use tidings_text::{Analyzer, DfTable, SparseVec, StemCache, TokenKind};
 
 /// One article as the clusterer sees it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -55,6 +55,23 @@ pub struct ClusterParams {
     pub coverage_weight: f32,
     /// Minimum [`Decision::coverage`] to join a story.
     pub min_coverage: f32,
+    /// A story that has taken at least `cohesion_min_joins` articles only
+    /// takes articles scoring at least its mean join score minus this
+    /// margin: a tight story does not absorb a looser neighbour event.
+    pub cohesion_margin: f32,
+    /// See `cohesion_margin`.
+    pub cohesion_min_joins: u32,
+    /// Only the first `body_terms` analysed terms of the title and of the
+    /// body are used (the lead carries the event; the tail carries
+    /// background and page furniture).
+    pub body_terms: usize,
+    /// The first `lead_terms` terms count `lead_weight` times.
+    pub lead_terms: usize,
+    /// See `lead_terms`.
+    pub lead_weight: f32,
+    /// Weight of word bigrams (adjacent terms after stop-word removal)
+    /// relative to single terms; 0 leaves them out.
+    pub bigram_weight: f32,
     /// How many times a title term counts compared with a body term.
     pub title_weight: f32,
     /// Seconds a story stays active after its latest article.
@@ -81,13 +98,19 @@ impl Default for ClusterParams {
             article_terms: 200,
             salient_entities: 8,
             coverage_weight: 0.0,
+            bigram_weight: 0.0,
+            body_terms: 100_000,
+            lead_terms: 0,
+            lead_weight: 1.0,
+            cohesion_margin: 10.0,
+            cohesion_min_joins: 2,
             min_coverage: 0.0,
             title_weight: 3.0,
             window_secs: 3 * 24 * 3600,
             max_active_stories: 20_000,
-            centroid_terms: 300,
+            centroid_terms: 150,
             candidate_terms: 30,
-            max_candidates: 30,
+            max_candidates: 10,
             df_halve_at: 200_000,
         }
     }
@@ -101,6 +124,8 @@ struct Story {
     text_norm: f32,
     ents_norm: f32,
     size: u32,
+    join_sum: f32,
+    joins: u32,
     last_time: Option<i64>,
     last_seq: u64,
 }
@@ -137,7 +162,7 @@ pub struct Clusterer {
     #[serde(skip)]
     analyzers: HashMap<String, Analyzer>,
     #[serde(skip)]
-    stems: HashMap<String, HashMap<String, Option<u64>>>,
+    stems: HashMap<String, StemCache>,
 }
 
 /// The features of one analysed article.
@@ -198,8 +223,24 @@ impl Clusterer {
         let tw = self.params.title_weight;
         let title = a.title.as_deref().unwrap_or("");
         for (text, w) in [(title, tw), (a.body.as_str(), 1.0)] {
-            for (h, kind) in analyzer.analyze_hashes(text, cache, 200_000) {
+            let terms = analyzer.analyze_hashes(text, cache, 200_000);
+            let lead = self.params.lead_terms;
+            let limit = self.params.body_terms;
+            let bw = self.params.bigram_weight;
+            let mut prev: Option<u64> = None;
+            for (pos, (h, kind)) in terms.into_iter().take(limit).enumerate() {
+                let w = if pos < lead {
+                    w * self.params.lead_weight
+                } else {
+                    w
+                };
                 let key = combine(lang, h);
+                if bw > 0.0
+                    && let Some(p) = prev
+                {
+                    *counts.entry(combine(p, key)).or_insert(0.0) += w * bw;
+                }
+                prev = Some(key);
                 *counts.entry(key).or_insert(0.0) += w;
                 if kind != TokenKind::Word {
                     *ents.entry(combine(key, 1)).or_insert(0.0) += w;
@@ -251,6 +292,8 @@ impl Clusterer {
                         text_norm: 0.0,
                         ents_norm: 0.0,
                         size: 0,
+                        join_sum: 0.0,
+                        joins: 0,
                         last_time: None,
                         last_seq: 0,
                     },
@@ -258,6 +301,12 @@ impl Clusterer {
                 id
             }
         };
+        if self.last.joined
+            && let Some(s) = self.stories.get_mut(&id)
+        {
+            s.join_sum += self.last.score;
+            s.joins += 1;
+        }
         self.add_to_story(id, &text, &ents, a.published);
         self.evict();
         id
@@ -329,7 +378,13 @@ impl Clusterer {
                 hit / total
             };
             let score = (1.0 - ew) * tc + ew * ec + self.params.coverage_weight * (coverage - 0.5);
+            let cohesion = if s.joins >= self.params.cohesion_min_joins {
+                s.join_sum / s.joins as f32 - self.params.cohesion_margin
+            } else {
+                f32::MIN
+            };
             let ok = ec >= self.params.entity_min
+                && score >= cohesion
                 && coverage >= self.params.min_coverage
                 && score >= self.params.threshold;
             if best.best.is_none() || (ok, score) > (best.joined, best.score) {

@@ -5,9 +5,14 @@ use std::collections::HashSet;
 
 use frostem::Stemmer;
 
+use crate::hash::U64Map;
 use crate::hash::hash_str;
 use crate::stop::stop_words;
-use crate::token::{TokenKind, tokenize};
+use crate::token::{TokenKind, for_each_word, tokenize};
+
+/// Memoised stems: hash of a lowercased word to the hash of its stem, or
+/// `None` for a stop word.
+pub type StemCache = U64Map<Option<u64>>;
 
 /// One analysed term: the stem, its hash and the token kind it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,34 +68,41 @@ impl Analyzer {
     }
 
     /// Like [`Analyzer::analyze`] but returns only `(hash, kind)` pairs and
-    /// memoises stems in `cache` (cleared when it exceeds `cache_cap`
-    /// entries), which makes repeated words cheap on a stream.
+    /// memoises stems in `cache`, keyed by the hash of the lowercased word
+    /// (cleared when it exceeds `cache_cap` entries). ASCII text takes an
+    /// allocation-free path; this is what makes a stream cheap.
     pub fn analyze_hashes(
         &self,
         text: &str,
-        cache: &mut std::collections::HashMap<String, Option<u64>>,
+        cache: &mut StemCache,
         cache_cap: usize,
     ) -> Vec<(u64, TokenKind)> {
         let mut out = Vec::new();
-        for tok in tokenize(text) {
-            let h = match cache.get(tok.text.as_str()) {
+        let mut one = |word: &str, kind: TokenKind| {
+            let key = hash_str(word);
+            let h = match cache.get(&key) {
                 Some(h) => *h,
                 None => {
-                    let keep = !self.stops.contains(tok.text.as_str())
-                        && (tok.kind == TokenKind::Number || tok.text.chars().nth(1).is_some());
+                    let keep = !self.stops.contains(word)
+                        && (kind == TokenKind::Number || word.chars().nth(1).is_some());
                     let h = keep.then(|| match &self.stemmer {
-                        Some(s) => hash_str(&s.stem(&tok.text)),
-                        None => hash_str(&tok.text),
+                        Some(s) => hash_str(&s.stem(word)),
+                        None => key,
                     });
                     if cache.len() >= cache_cap {
                         cache.clear();
                     }
-                    cache.insert(tok.text, h);
+                    cache.insert(key, h);
                     h
                 }
             };
             if let Some(h) = h {
-                out.push((h, tok.kind));
+                out.push((h, kind));
+            }
+        };
+        if !for_each_word(text, &mut one) {
+            for tok in tokenize(text) {
+                one(&tok.text, tok.kind);
             }
         }
         out
@@ -142,7 +154,7 @@ mod tests {
         let text = "Governments are raising the rates, and Governments say so.";
         let plain: Vec<(u64, TokenKind)> =
             a.analyze(text).iter().map(|t| (t.hash, t.kind)).collect();
-        let mut cache = std::collections::HashMap::new();
+        let mut cache = StemCache::default();
         assert_eq!(a.analyze_hashes(text, &mut cache, 3), plain);
         assert_eq!(a.analyze_hashes(text, &mut cache, 100), plain);
     }

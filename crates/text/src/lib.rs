@@ -13,7 +13,7 @@ pub mod stop;
 pub mod tfidf;
 pub mod token;
 
-pub use analyze::{Analyzer, Term};
+pub use analyze::{Analyzer, StemCache, Term};
 pub use hash::{HASH_VERSION, hash_str};
 pub use sketch::{MinHasher, jaccard_estimate, shingles, simhash, simhash_distance};
 pub use tfidf::{DfTable, SparseVec};

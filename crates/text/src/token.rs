@@ -73,6 +73,108 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
+/// Whether the fast path handles `c` like [`tokenize`] does: everything
+/// below Hebrew (Latin, Greek, Cyrillic, Armenian) except combining marks.
+fn fast_char(c: char) -> bool {
+    if c.is_alphanumeric() && !c.is_alphabetic() && !c.is_ascii_digit() {
+        return false; // ½, ², Roman numerals: separate words in UAX #29
+    }
+    (c as u32) < 0x0590 && !('\u{0300}'..='\u{036F}').contains(&c)
+        || matches!(c, '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}')
+        || (!c.is_alphanumeric()
+            && !matches!(
+                c,
+                '\u{2024}' | '\u{FE52}' | '\u{FF07}' | '\u{FF0E}' | '\u{200D}' | '\u{00AD}'
+            )
+            && !c.is_whitespace()
+            && (c as u32) >= 0x2000
+            && (c as u32) < 0x2070)
+        || c == '\u{00A0}'
+}
+
+/// Calls `f(word, kind)` for every word of `text`, with the same
+/// boundaries, lowercasing and kinds as [`tokenize`] but without allocating
+/// per token (the word is lowercased into a reused buffer). Covers Latin,
+/// Greek and Cyrillic text; returns `false` without calling `f` for text in
+/// other scripts, where [`tokenize`] (full UAX #29) must be used.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind)) -> bool {
+    if !text.is_ascii() && !text.chars().all(fast_char) {
+        return false;
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let is_word = |c: char| c.is_alphabetic() || c.is_ascii_digit() || c == '_';
+    let is_letter = |c: char| c.is_alphabetic();
+    let mut buf = String::new();
+    let mut sentence_start = true;
+    let mut i = 0;
+    while i < n {
+        let c = chars[i].1;
+        if !is_word(c) {
+            if matches!(
+                c,
+                '.' | '!' | '?' | '\n' | ':' | '"' | '\u{201C}' | '\u{201D}'
+            ) {
+                sentence_start = true;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut has_digit = false;
+        while i < n {
+            let c = chars[i].1;
+            if is_word(c) {
+                has_digit |= c.is_ascii_digit();
+                i += 1;
+                continue;
+            }
+            if i + 1 < n && i > start {
+                let (p, q) = (chars[i - 1].1, chars[i + 1].1);
+                let letters = is_letter(p) && is_letter(q);
+                let digits = p.is_ascii_digit() && q.is_ascii_digit();
+                let join = match c {
+                    '\'' | '.' | '\u{2018}' | '\u{2019}' => letters || digits,
+                    ':' | '\u{00B7}' => letters,
+                    ',' | ';' => digits,
+                    _ => false,
+                };
+                if join {
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        let end = if i < n { chars[i].0 } else { text.len() };
+        let word = &text[chars[start].0..end];
+        let kind = if has_digit {
+            TokenKind::Number
+        } else if chars[start].1.is_uppercase() && !sentence_start {
+            TokenKind::Capitalised
+        } else {
+            TokenKind::Word
+        };
+        sentence_start = false;
+        buf.clear();
+        for c in word.chars() {
+            match c {
+                '\u{2019}' | '\u{2018}' => buf.push('\''),
+                c if c.is_ascii() => buf.push(c.to_ascii_lowercase()),
+                c => buf.extend(c.to_lowercase()),
+            }
+        }
+        if buf.ends_with("'s") {
+            buf.truncate(buf.len() - 2);
+        }
+        let w = buf.trim_matches('\'');
+        if !w.is_empty() {
+            f(w, kind);
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +209,28 @@ mod tests {
         assert_eq!(normalize("Obama\u{2019}s"), "obama");
         assert_eq!(normalize("don't"), "don't");
         assert_eq!(normalize("ÉCOLE"), "école");
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_tokenize() {
+        let texts = [
+            "The Mayor of Paris met 3 ministers. Talks ended.",
+            "U.S. officials said Obama's plan costs $3,500.75 (e.g. for 2,000 people); don't panic!",
+            "Klitschko (52-3, 46 KOs) stopped Rahman at 10:30 p.m. in round 7 \"today\"",
+            "a_b snake_case 'quoted' rock'n'roll A.B.C 1.2.3 x: y",
+            "Obama’s “big” day — Café Größe ÉCOLE naïve; Москва Путин… ok",
+            "The U.S. and ‘Mr. Smith’ said: “Go.” Then Paris Match 3",
+        ];
+        for t in texts {
+            let mut fast = Vec::new();
+            assert!(for_each_word(t, |w, k| fast.push(Token {
+                text: w.to_string(),
+                kind: k
+            })));
+            assert_eq!(fast, tokenize(t), "{t}");
+        }
+        assert!(!for_each_word("東京で地震", |_, _| {}));
+        assert!(!for_each_word("3½", |_, _| {}));
     }
 
     #[test]
