@@ -92,6 +92,7 @@ pub fn run_with(
     }
     let mut writer = BufWriter::new(File::create(out).map_err(io(out))?);
     let mut clusterer = Clusterer::new(params);
+    clusterer.set_tracing(std::env::var_os("TIDINGS_CLUSTER_TRACE").is_some());
     let mut spent = std::time::Duration::ZERO;
     let mut articles = 0;
     let trace = std::env::var_os("TIDINGS_CLUSTER_TRACE").is_some();
@@ -116,6 +117,21 @@ pub fn run_with(
         let start = Instant::now();
         let story = clusterer.assign(&article);
         spent += start.elapsed();
+        if trace {
+            for d in clusterer.last_candidates() {
+                eprintln!(
+                    "CAND {} {} {:?} {:.4} {:.4} {:.4} {} {}",
+                    article.id,
+                    story.0,
+                    d.best.map(|b| b.0),
+                    d.text,
+                    d.entities,
+                    d.coverage,
+                    d.story_size,
+                    d.terms
+                );
+            }
+        }
         if trace {
             let d = clusterer.last_decision();
             eprintln!(

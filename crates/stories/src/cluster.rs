@@ -42,36 +42,20 @@ pub struct ClusterParams {
     /// Weight of the name/number similarity in the combined score (the
     /// text cosine gets `1 - entity_weight`).
     pub entity_weight: f32,
-    /// Minimum name/number cosine to join a story, whatever the text says
-    /// (separates two events of the same kind: two quakes, two launches).
-    pub entity_min: f32,
     /// Highest-weighted terms kept in an article's vector (drops page
     /// furniture and keeps the cost per article bounded).
     pub article_terms: usize,
     /// How many of an article's highest-weighted names/numbers are checked
     /// against a story ([`Decision::coverage`]).
     pub salient_entities: usize,
-    /// Weight of `coverage - 0.5` added to the combined score.
-    pub coverage_weight: f32,
-    /// Minimum [`Decision::coverage`] to join a story.
-    pub min_coverage: f32,
-    /// A story that has taken at least `cohesion_min_joins` articles only
-    /// takes articles scoring at least its mean join score minus this
-    /// margin: a tight story does not absorb a looser neighbour event.
-    pub cohesion_margin: f32,
-    /// See `cohesion_margin`.
-    pub cohesion_min_joins: u32,
     /// Only the first `body_terms` analysed terms of the title and of the
-    /// body are used (the lead carries the event; the tail carries
-    /// background and page furniture).
+    /// body are used, which bounds the cost of a very long page.
     pub body_terms: usize,
-    /// The first `lead_terms` terms count `lead_weight` times.
-    pub lead_terms: usize,
-    /// See `lead_terms`.
-    pub lead_weight: f32,
     /// Weight of word bigrams (adjacent terms after stop-word removal)
     /// relative to single terms; 0 leaves them out.
     pub bigram_weight: f32,
+    /// Ignore capitalisation in headlines that are mostly capitalised.
+    pub title_case_fix: bool,
     /// How many times a title term counts compared with a body term.
     pub title_weight: f32,
     /// Seconds a story stays active after its latest article.
@@ -93,18 +77,12 @@ impl Default for ClusterParams {
     fn default() -> Self {
         Self {
             threshold: 0.3,
-            entity_weight: 0.3,
-            entity_min: 0.0,
+            entity_weight: 0.5,
             article_terms: 200,
             salient_entities: 8,
-            coverage_weight: 0.0,
+            title_case_fix: true,
             bigram_weight: 0.0,
             body_terms: 100_000,
-            lead_terms: 0,
-            lead_weight: 1.0,
-            cohesion_margin: 10.0,
-            cohesion_min_joins: 2,
-            min_coverage: 0.0,
             title_weight: 3.0,
             window_secs: 3 * 24 * 3600,
             max_active_stories: 20_000,
@@ -124,8 +102,6 @@ struct Story {
     text_norm: f32,
     ents_norm: f32,
     size: u32,
-    join_sum: f32,
-    joins: u32,
     last_time: Option<i64>,
     last_seq: u64,
 }
@@ -143,6 +119,10 @@ pub struct Decision {
     pub entities: f32,
     /// Share of the article's most salient names/numbers the story has.
     pub coverage: f32,
+    /// Articles in the story before this one.
+    pub story_size: u32,
+    /// Distinct terms of the article.
+    pub terms: u32,
     /// Whether the article joined it.
     pub joined: bool,
 }
@@ -159,6 +139,10 @@ pub struct Clusterer {
     postings: U64Map<Vec<StoryId>>,
     #[serde(skip)]
     last: Decision,
+    #[serde(skip)]
+    tracing: bool,
+    #[serde(skip)]
+    candidates: std::cell::RefCell<Vec<Decision>>,
     #[serde(skip)]
     analyzers: HashMap<String, Analyzer>,
     #[serde(skip)]
@@ -184,6 +168,8 @@ impl Clusterer {
             stories: BTreeMap::new(),
             postings: U64Map::default(),
             last: Decision::default(),
+            tracing: false,
+            candidates: std::cell::RefCell::new(Vec::new()),
             analyzers: HashMap::new(),
             stems: HashMap::new(),
         }
@@ -198,6 +184,16 @@ impl Clusterer {
     /// tuning).
     pub fn last_decision(&self) -> Decision {
         self.last
+    }
+
+    /// Records every scored candidate of each assignment (for tuning).
+    pub fn set_tracing(&mut self, on: bool) {
+        self.tracing = on;
+    }
+
+    /// The candidates scored for the latest assignment, if tracing is on.
+    pub fn last_candidates(&self) -> Vec<Decision> {
+        self.candidates.borrow().clone()
     }
 
     /// Number of active (not yet evicted) stories.
@@ -223,17 +219,23 @@ impl Clusterer {
         let tw = self.params.title_weight;
         let title = a.title.as_deref().unwrap_or("");
         for (text, w) in [(title, tw), (a.body.as_str(), 1.0)] {
-            let terms = analyzer.analyze_hashes(text, cache, 200_000);
-            let lead = self.params.lead_terms;
+            let mut terms = analyzer.analyze_hashes(text, cache, 200_000);
+            // A Title-Case headline says nothing about names: demote it.
+            let caps = terms
+                .iter()
+                .filter(|t| t.1 == TokenKind::Capitalised)
+                .count();
+            if self.params.title_case_fix && w != 1.0 && caps * 2 > terms.len() {
+                for t in &mut terms {
+                    if t.1 == TokenKind::Capitalised {
+                        t.1 = TokenKind::Word;
+                    }
+                }
+            }
             let limit = self.params.body_terms;
             let bw = self.params.bigram_weight;
             let mut prev: Option<u64> = None;
-            for (pos, (h, kind)) in terms.into_iter().take(limit).enumerate() {
-                let w = if pos < lead {
-                    w * self.params.lead_weight
-                } else {
-                    w
-                };
+            for (h, kind) in terms.into_iter().take(limit) {
                 let key = combine(lang, h);
                 if bw > 0.0
                     && let Some(p) = prev
@@ -292,8 +294,6 @@ impl Clusterer {
                         text_norm: 0.0,
                         ents_norm: 0.0,
                         size: 0,
-                        join_sum: 0.0,
-                        joins: 0,
                         last_time: None,
                         last_seq: 0,
                     },
@@ -301,12 +301,6 @@ impl Clusterer {
                 id
             }
         };
-        if self.last.joined
-            && let Some(s) = self.stories.get_mut(&id)
-        {
-            s.join_sum += self.last.score;
-            s.joins += 1;
-        }
         self.add_to_story(id, &text, &ents, a.published);
         self.evict();
         id
@@ -344,6 +338,7 @@ impl Clusterer {
         salient.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         salient.truncate(self.params.salient_entities);
         let mut best = Decision::default();
+        let mut trace = self.tracing.then(Vec::new);
         for (_, id) in cands {
             let Some(s) = self.stories.get(&id) else {
                 continue;
@@ -377,26 +372,27 @@ impl Clusterer {
                     .sum();
                 hit / total
             };
-            let score = (1.0 - ew) * tc + ew * ec + self.params.coverage_weight * (coverage - 0.5);
-            let cohesion = if s.joins >= self.params.cohesion_min_joins {
-                s.join_sum / s.joins as f32 - self.params.cohesion_margin
-            } else {
-                f32::MIN
+            let score = (1.0 - ew) * tc + ew * ec;
+            let ok = score >= self.params.threshold;
+            let d = Decision {
+                best: Some(id),
+                score,
+                text: tc,
+                entities: ec,
+                coverage,
+                story_size: s.size,
+                terms: f.terms.len() as u32,
+                joined: ok,
             };
-            let ok = ec >= self.params.entity_min
-                && score >= cohesion
-                && coverage >= self.params.min_coverage
-                && score >= self.params.threshold;
-            if best.best.is_none() || (ok, score) > (best.joined, best.score) {
-                best = Decision {
-                    best: Some(id),
-                    score,
-                    text: tc,
-                    entities: ec,
-                    coverage,
-                    joined: ok,
-                };
+            if let Some(t) = trace.as_mut() {
+                t.push(d);
             }
+            if best.best.is_none() || (ok, score) > (best.joined, best.score) {
+                best = d;
+            }
+        }
+        if let Some(t) = trace {
+            *self.candidates.borrow_mut() = t;
         }
         best
     }
