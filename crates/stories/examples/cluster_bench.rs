@@ -6,8 +6,15 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, copies, input] = args.as_slice()
+        && flag == "--replay"
+    {
+        return replay(input, copies);
+    }
     let [input, out] = args.as_slice() else {
-        eprintln!("usage: cluster_bench ARTICLES.jsonl OUT.jsonl");
+        eprintln!(
+            "usage: cluster_bench ARTICLES.jsonl OUT.jsonl | cluster_bench --replay COPIES ARTICLES.jsonl"
+        );
         return ExitCode::from(2);
     };
     // TIDINGS_CLUSTER_PARAMS (JSON) overrides the defaults, for tuning only.
@@ -32,6 +39,37 @@ fn main() -> ExitCode {
                 r.peak_rss_kib
                     .map_or_else(|| "?".to_string(), |k| k.to_string())
             );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cluster_bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Replays a set many times with advancing times (one article every ten
+/// minutes, so a copy spans more than the three-day window) and
+/// prints how the active stories and resident memory evolve.
+fn replay(input: &str, copies: &str) -> ExitCode {
+    let Ok(copies) = copies.parse::<usize>() else {
+        eprintln!("cluster_bench: COPIES must be a number");
+        return ExitCode::from(2);
+    };
+    let params = tidings_stories::ClusterParams::default();
+    match tidings_stories::bench::replay(&PathBuf::from(input), copies, 600, params) {
+        Ok(r) => {
+            println!(
+                "{} articles, {:.0} articles/s, active stories peak {} / final {}, vocabulary {}",
+                r.articles,
+                r.articles_per_sec,
+                r.peak_active_stories,
+                r.final_active_stories,
+                r.vocabulary
+            );
+            for (n, kib) in r.rss_checkpoints {
+                println!("  after {n:>7} articles: RSS {kib} KiB");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -173,18 +173,136 @@ pub fn run_with(
     })
 }
 
-/// `VmHWM` from `/proc/self/status`, in KiB.
+/// `VmHWM` (peak resident set) from `/proc/self/status`, in KiB.
 pub fn peak_rss_kib() -> Option<u64> {
+    proc_status_kib("VmHWM:")
+}
+
+/// `VmRSS` (current resident set) from `/proc/self/status`, in KiB.
+pub fn rss_kib() -> Option<u64> {
+    proc_status_kib("VmRSS:")
+}
+
+fn proc_status_kib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// What a replay run measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplayReport {
+    /// Articles assigned.
+    pub articles: usize,
+    /// Articles per second through the clusterer.
+    pub articles_per_sec: f64,
+    /// Most active stories at any time.
+    pub peak_active_stories: usize,
+    /// Active stories at the end.
+    pub final_active_stories: usize,
+    /// Terms in the document-frequency table at the end.
+    pub vocabulary: usize,
+    /// `(articles so far, current RSS in KiB)` at regular checkpoints.
+    pub rss_checkpoints: Vec<(usize, u64)>,
+}
+
+/// Replays the articles of `input` `copies` times as one stream, one
+/// article every `step_secs` seconds of publication time, to show that the
+/// clusterer's memory stays flat once the stream is longer than the
+/// active window. Nothing is written.
+pub fn replay(
+    input: &Path,
+    copies: usize,
+    step_secs: i64,
+    params: ClusterParams,
+) -> Result<ReplayReport, BenchError> {
+    let path = input.display().to_string();
+    let text = std::fs::read_to_string(input).map_err(|source| BenchError::Io { path, source })?;
+    let mut base = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let r: Record = serde_json::from_str(line).map_err(|source| BenchError::Json {
+            line: n + 1,
+            source,
+        })?;
+        base.push(ArticleInput {
+            id: r.id,
+            title: r.title,
+            body: r.body.unwrap_or_default(),
+            published: None,
+            source: r.source,
+            language: r.lang,
+        });
+    }
+    let total = base.len() * copies;
+    let every = (total / 20).max(1);
+    let mut clusterer = Clusterer::new(params);
+    let mut report = ReplayReport {
+        articles: 0,
+        articles_per_sec: 0.0,
+        peak_active_stories: 0,
+        final_active_stories: 0,
+        vocabulary: 0,
+        rss_checkpoints: Vec::new(),
+    };
+    let mut spent = std::time::Duration::ZERO;
+    let mut t = 0i64;
+    for _ in 0..copies {
+        for a in &base {
+            let mut a = a.clone();
+            a.published = Some(t);
+            t += step_secs;
+            let start = Instant::now();
+            clusterer.assign(&a);
+            spent += start.elapsed();
+            report.articles += 1;
+            report.peak_active_stories = report.peak_active_stories.max(clusterer.active_stories());
+            if report.articles.is_multiple_of(every) {
+                report
+                    .rss_checkpoints
+                    .push((report.articles, rss_kib().unwrap_or(0)));
+            }
+        }
+    }
+    let secs = spent.as_secs_f64();
+    report.articles_per_sec = if secs > 0.0 {
+        report.articles as f64 / secs
+    } else {
+        0.0
+    };
+    report.final_active_stories = clusterer.active_stories();
+    report.vocabulary = clusterer.vocabulary();
+    Ok(report)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replay_keeps_stories_bounded() {
+        let dir = std::env::temp_dir().join(format!("tidings-replay-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let input = dir.join("in.jsonl");
+        let lines: Vec<String> = (0..50)
+            .map(|i| format!(r#"{{"id":"a{i}","title":"Event {i}","body":"word{i} other{i} thing{i}","lang":"en"}}"#))
+            .collect();
+        std::fs::write(&input, lines.join("\n")).expect("write input");
+        let params = ClusterParams {
+            window_secs: 3600,
+            ..ClusterParams::default()
+        };
+        let r = replay(&input, 20, 60, params).expect("replay runs");
+        assert_eq!(r.articles, 1000);
+        // One article a minute, a one-hour window, eviction every 64 articles.
+        assert!(r.peak_active_stories <= 60 + 64, "{r:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn runs_on_a_small_file_and_ignores_cluster() {

@@ -82,7 +82,7 @@ impl Default for ClusterParams {
             salient_entities: 8,
             title_case_fix: true,
             bigram_weight: 0.0,
-            body_terms: 100_000,
+            body_terms: 1200,
             title_weight: 3.0,
             window_secs: 3 * 24 * 3600,
             max_active_stories: 20_000,
@@ -219,7 +219,7 @@ impl Clusterer {
         let tw = self.params.title_weight;
         let title = a.title.as_deref().unwrap_or("");
         for (text, w) in [(title, tw), (a.body.as_str(), 1.0)] {
-            let mut terms = analyzer.analyze_hashes(text, cache, 200_000);
+            let mut terms = analyzer.analyze_hashes(text, cache, 200_000, self.params.body_terms);
             // A Title-Case headline says nothing about names: demote it.
             let caps = terms
                 .iter()
@@ -232,10 +232,9 @@ impl Clusterer {
                     }
                 }
             }
-            let limit = self.params.body_terms;
             let bw = self.params.bigram_weight;
             let mut prev: Option<u64> = None;
-            for (h, kind) in terms.into_iter().take(limit) {
+            for (h, kind) in terms {
                 let key = combine(lang, h);
                 if bw > 0.0
                     && let Some(p) = prev

@@ -69,13 +69,15 @@ impl Analyzer {
 
     /// Like [`Analyzer::analyze`] but returns only `(hash, kind)` pairs and
     /// memoises stems in `cache`, keyed by the hash of the lowercased word
-    /// (cleared when it exceeds `cache_cap` entries). ASCII text takes an
+    /// (cleared when it exceeds `cache_cap` entries), stopping after
+    /// `max_terms` terms. Latin, Greek and Cyrillic text takes an
     /// allocation-free path; this is what makes a stream cheap.
     pub fn analyze_hashes(
         &self,
         text: &str,
         cache: &mut StemCache,
         cache_cap: usize,
+        max_terms: usize,
     ) -> Vec<(u64, TokenKind)> {
         let mut out = Vec::new();
         let mut one = |word: &str, kind: TokenKind| {
@@ -99,10 +101,16 @@ impl Analyzer {
             if let Some(h) = h {
                 out.push((h, kind));
             }
+            out.len() < max_terms
         };
+        if max_terms == 0 {
+            return Vec::new();
+        }
         if !for_each_word(text, &mut one) {
             for tok in tokenize(text) {
-                one(&tok.text, tok.kind);
+                if !one(&tok.text, tok.kind) {
+                    break;
+                }
             }
         }
         out
@@ -155,8 +163,9 @@ mod tests {
         let plain: Vec<(u64, TokenKind)> =
             a.analyze(text).iter().map(|t| (t.hash, t.kind)).collect();
         let mut cache = StemCache::default();
-        assert_eq!(a.analyze_hashes(text, &mut cache, 3), plain);
-        assert_eq!(a.analyze_hashes(text, &mut cache, 100), plain);
+        assert_eq!(a.analyze_hashes(text, &mut cache, 3, usize::MAX), plain);
+        assert_eq!(a.analyze_hashes(text, &mut cache, 100, usize::MAX), plain);
+        assert_eq!(a.analyze_hashes(text, &mut cache, 100, 2), plain[..2]);
     }
 
     #[test]

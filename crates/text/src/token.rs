@@ -94,10 +94,11 @@ fn fast_char(c: char) -> bool {
 
 /// Calls `f(word, kind)` for every word of `text`, with the same
 /// boundaries, lowercasing and kinds as [`tokenize`] but without allocating
-/// per token (the word is lowercased into a reused buffer). Covers Latin,
+/// per token (the word is lowercased into a reused buffer). `f` returns
+/// whether to go on; returning `false` stops early. Covers Latin,
 /// Greek and Cyrillic text; returns `false` without calling `f` for text in
 /// other scripts, where [`tokenize`] (full UAX #29) must be used.
-pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind)) -> bool {
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> bool {
     if !text.is_ascii() && !text.chars().all(fast_char) {
         return false;
     }
@@ -168,8 +169,8 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind)) -> bool {
             buf.truncate(buf.len() - 2);
         }
         let w = buf.trim_matches('\'');
-        if !w.is_empty() {
-            f(w, kind);
+        if !w.is_empty() && !f(w, kind) {
+            break;
         }
     }
     true
@@ -223,14 +224,23 @@ mod tests {
         ];
         for t in texts {
             let mut fast = Vec::new();
-            assert!(for_each_word(t, |w, k| fast.push(Token {
-                text: w.to_string(),
-                kind: k
-            })));
+            assert!(for_each_word(t, |w, k| {
+                fast.push(Token {
+                    text: w.to_string(),
+                    kind: k,
+                });
+                true
+            }));
             assert_eq!(fast, tokenize(t), "{t}");
         }
-        assert!(!for_each_word("東京で地震", |_, _| {}));
-        assert!(!for_each_word("3½", |_, _| {}));
+        assert!(!for_each_word("東京で地震", |_, _| true));
+        assert!(!for_each_word("3½", |_, _| true));
+        let mut n = 0;
+        for_each_word("one two three four", |_, _| {
+            n += 1;
+            n < 2
+        });
+        assert_eq!(n, 2);
     }
 
     #[test]
