@@ -94,6 +94,16 @@ pub enum BenchCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Cluster a stream of articles (lines {"id","title","body",…} in arrival order; a
+    /// `cluster` field is never read) into stories; writes {"id","cluster"} lines for the
+    /// clustering set's score.py and prints articles/s and peak memory.
+    Cluster {
+        /// The articles, e.g. ../shared/bench/clustering/ecbplus.dev.jsonl.
+        articles: PathBuf,
+        /// Where to write the assignments.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Ingest a made-up loopback web of feeds and article pages end to end on SQLite.
     Ingest(IngestArgs),
 }

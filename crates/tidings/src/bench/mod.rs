@@ -32,6 +32,13 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
                     .context("date benchmark failed")?;
             println!("{report:#?}");
         }
+        BenchCommand::Cluster { articles, out } => {
+            let report =
+                tokio::task::spawn_blocking(move || tidings_stories::bench::run(&articles, &out))
+                    .await?
+                    .context("clustering benchmark failed")?;
+            println!("{report:#?}");
+        }
         BenchCommand::Ingest(args) => ingest::run(args).await?,
     }
     Ok(())
