@@ -1,6 +1,6 @@
 //! Story logic for Tidings, pure and deterministic: near-duplicate and
 //! wire-copy detection ([`dedup`]), the streaming story clusterer
-//! ([`cluster`]) and the clustering benchmark entry point ([`bench`]).
+//! ([`cluster`]) and the clustering benchmark entry point ([`mod@bench`]).
 
 pub mod bench;
 pub mod cluster;
