@@ -99,7 +99,11 @@ fn fast_char(c: char) -> bool {
 /// Greek and Cyrillic text; returns `false` without calling `f` for text in
 /// other scripts, where [`tokenize`] (full UAX #29) must be used.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> bool {
-    if !text.is_ascii() && !text.chars().all(fast_char) {
+    if text.is_ascii() || text.chars().all(|c| c.is_ascii() || PUNCT.contains(&c)) {
+        ascii_words(text, &mut f);
+        return true;
+    }
+    if !text.chars().all(fast_char) {
         return false;
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -176,6 +180,90 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> 
     true
 }
 
+/// Non-ASCII punctuation the byte loop handles: curly single quotes act as
+/// apostrophes; the rest separate words.
+const PUNCT: [char; 9] = [
+    '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2014}', '\u{2013}', '\u{2026}', '\u{00A0}',
+    '\u{2022}',
+];
+
+/// The ASCII case of [`for_each_word`], on bytes; text may also hold the
+/// characters of [`PUNCT`].
+fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
+    let b = text.as_bytes();
+    let n = b.len();
+    // U+2018 and U+2019 are E2 80 98 and E2 80 99 in UTF-8.
+    let curly = |i: usize| {
+        i + 2 < n && b[i] == 0xE2 && b[i + 1] == 0x80 && (b[i + 2] == 0x98 || b[i + 2] == 0x99)
+    };
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut buf = String::new();
+    let mut sentence_start = true;
+    let mut i = 0;
+    while i < n {
+        if !is_word(b[i]) {
+            // “ and ” are E2 80 9C and E2 80 9D.
+            let quote = i + 2 < n
+                && b[i] == 0xE2
+                && b[i + 1] == 0x80
+                && (b[i + 2] == 0x9C || b[i + 2] == 0x9D);
+            if quote || matches!(b[i], b'.' | b'!' | b'?' | b'\n' | b':' | b'"') {
+                sentence_start = true;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut has_digit = false;
+        while i < n {
+            let c = b[i];
+            if is_word(c) {
+                has_digit |= c.is_ascii_digit();
+                i += 1;
+                continue;
+            }
+            let width = if curly(i) { 3 } else { 1 };
+            if i + width < n && i > start {
+                let (p, q) = (b[i - 1], b[i + width]);
+                let letters = p.is_ascii_alphabetic() && q.is_ascii_alphabetic();
+                let digits = p.is_ascii_digit() && q.is_ascii_digit();
+                let join = match c {
+                    _ if width == 3 => letters || digits,
+                    b'\'' | b'.' => letters || digits,
+                    b':' => letters,
+                    b',' | b';' => digits,
+                    _ => false,
+                };
+                if join {
+                    i += width;
+                    continue;
+                }
+            }
+            break;
+        }
+        let kind = if has_digit {
+            TokenKind::Number
+        } else if b[start].is_ascii_uppercase() && !sentence_start {
+            TokenKind::Capitalised
+        } else {
+            TokenKind::Word
+        };
+        sentence_start = false;
+        buf.clear();
+        buf.extend(text[start..i].chars().map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            c => c.to_ascii_lowercase(),
+        }));
+        if buf.ends_with("'s") {
+            buf.truncate(buf.len() - 2);
+        }
+        let w = buf.trim_matches('\'');
+        if !w.is_empty() && !f(w, kind) {
+            break;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +307,7 @@ mod tests {
             "U.S. officials said Obama's plan costs $3,500.75 (e.g. for 2,000 people); don't panic!",
             "Klitschko (52-3, 46 KOs) stopped Rahman at 10:30 p.m. in round 7 \"today\"",
             "a_b snake_case 'quoted' rock'n'roll A.B.C 1.2.3 x: y",
+            "Obama’s “big” day — it’s 3’4 ‘x’ … done’ •\u{a0}Next – ok’s ’’ a’’b",
             "Obama’s “big” day — Café Größe ÉCOLE naïve; Москва Путин… ok",
             "The U.S. and ‘Mr. Smith’ said: “Go.” Then Paris Match 3",
         ];
