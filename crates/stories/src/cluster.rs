@@ -88,7 +88,7 @@ impl Default for ClusterParams {
             max_active_stories: 20_000,
             centroid_terms: 150,
             candidate_terms: 30,
-            max_candidates: 10,
+            max_candidates: 5,
             df_halve_at: 200_000,
         }
     }
