@@ -54,6 +54,11 @@ pub struct ClusterParams {
     /// Weight of word bigrams (adjacent terms after stop-word removal)
     /// relative to single terms; 0 leaves them out.
     pub bigram_weight: f32,
+    /// A candidate below `threshold` still wins if it scores at least this
+    /// and `clear_winner_ratio` times the runner-up (0 disables).
+    pub clear_winner_threshold: f32,
+    /// See `clear_winner_threshold`.
+    pub clear_winner_ratio: f32,
     /// Ignore capitalisation in headlines that are mostly capitalised.
     pub title_case_fix: bool,
     /// How many times a title term counts compared with a body term.
@@ -81,6 +86,8 @@ impl Default for ClusterParams {
             article_terms: 200,
             salient_entities: 8,
             title_case_fix: true,
+            clear_winner_threshold: 0.2,
+            clear_winner_ratio: 6.0,
             bigram_weight: 0.0,
             body_terms: 1200,
             title_weight: 3.0,
@@ -337,6 +344,7 @@ impl Clusterer {
         salient.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         salient.truncate(self.params.salient_entities);
         let mut best = Decision::default();
+        let mut second = 0.0f32;
         let mut trace = self.tracing.then(Vec::new);
         for (_, id) in cands {
             let Some(s) = self.stories.get(&id) else {
@@ -387,8 +395,22 @@ impl Clusterer {
                 t.push(d);
             }
             if best.best.is_none() || (ok, score) > (best.joined, best.score) {
+                second = second.max(best.score);
                 best = d;
+            } else {
+                second = second.max(score);
             }
+        }
+        // A clear winner: well above every other candidate, if not above
+        // the threshold.
+        let p = &self.params;
+        if !best.joined
+            && best.best.is_some()
+            && p.clear_winner_threshold > 0.0
+            && best.score >= p.clear_winner_threshold
+            && best.score >= p.clear_winner_ratio * second
+        {
+            best.joined = true;
         }
         if let Some(t) = trace {
             *self.candidates.borrow_mut() = t;
