@@ -35,7 +35,10 @@ pub struct ArticleInput {
 pub struct StoryId(pub u64);
 
 /// Tuning of the clusterer. One set of defaults serves every benchmark set.
+/// Fields missing from a serialised form take their defaults, so saved
+/// state survives new parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClusterParams {
     /// Minimum combined similarity to join a story.
     pub threshold: f32,
@@ -616,6 +619,13 @@ mod tests {
         assert!(peak <= window_hours + 65, "peak {peak}");
         assert!(c.active_stories() <= window_hours + 65);
         assert!(c.postings.len() < 100 * (window_hours + 65));
+    }
+
+    #[test]
+    fn params_fill_in_missing_fields() {
+        let p: ClusterParams = serde_json::from_str(r#"{"threshold":0.5}"#).expect("params");
+        assert_eq!(p.threshold, 0.5);
+        assert_eq!(p.window_secs, ClusterParams::default().window_secs);
     }
 
     #[test]
