@@ -62,6 +62,9 @@ pub struct ClusterParams {
     pub clear_winner_threshold: f32,
     /// See `clear_winner_threshold`.
     pub clear_winner_ratio: f32,
+    /// Weight of numbers (dates, counts, scores) among the name-like
+    /// tokens, relative to capitalised words.
+    pub number_weight: f32,
     /// Ignore capitalisation in headlines that are mostly capitalised.
     pub title_case_fix: bool,
     /// How many times a title term counts compared with a body term.
@@ -84,11 +87,12 @@ pub struct ClusterParams {
 impl Default for ClusterParams {
     fn default() -> Self {
         Self {
-            threshold: 0.3,
-            entity_weight: 0.5,
+            threshold: 0.28,
+            entity_weight: 0.4,
             article_terms: 200,
             salient_entities: 8,
             title_case_fix: true,
+            number_weight: 2.5,
             clear_winner_threshold: 0.2,
             clear_winner_ratio: 6.0,
             bigram_weight: 0.0,
@@ -254,7 +258,12 @@ impl Clusterer {
                 prev = Some(key);
                 *counts.entry(key).or_insert(0.0) += w;
                 if kind != TokenKind::Word {
-                    *ents.entry(combine(key, 1)).or_insert(0.0) += w;
+                    let nw = if kind == TokenKind::Number {
+                        self.params.number_weight
+                    } else {
+                        1.0
+                    };
+                    *ents.entry(combine(key, 1)).or_insert(0.0) += w * nw;
                 }
             }
         }
