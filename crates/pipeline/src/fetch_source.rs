@@ -67,18 +67,11 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     pipeline.settings.min_poll_interval,
                     pipeline.settings.max_poll_interval,
                 );
-            let ok = success(
-                started,
-                interval,
+            let validators = (
                 source.fetch.etag.clone(),
                 source.fetch.last_modified.clone(),
-                None,
             );
-            pipeline
-                .store
-                .sources()
-                .record_success(source.id, &ok)
-                .await?;
+            succeed(pipeline, &source, started, interval, validators, None).await?;
             FetchReport {
                 not_modified: true,
                 ..FetchReport::default()
@@ -98,9 +91,14 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                 // Bundled (demo) sources are offline by design: their pages are not fetched.
                 let fetch_pages =
                     pipeline.settings.fetch_pages && !pipeline.bundled.contains_key(&source.url);
+                let attempts = pipeline.settings.max_attempts;
                 let follow_up = |article_id, article: &NewArticle| {
                     (fetch_pages && is_teaser(&article.body_text))
-                        .then(|| Task::FetchArticle { article_id }.to_job(now_ms(), 3).ok())
+                        .then(|| {
+                            Task::FetchArticle { article_id }
+                                .to_job(now_ms(), attempts)
+                                .ok()
+                        })
                         .flatten()
                 };
                 let new_articles = pipeline
@@ -122,18 +120,8 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     pipeline.settings.poll_bounds(),
                     doc.max_age,
                 );
-                let ok = success(
-                    started,
-                    interval,
-                    doc.validators.etag,
-                    doc.validators.last_modified,
-                    feed.title,
-                );
-                pipeline
-                    .store
-                    .sources()
-                    .record_success(source.id, &ok)
-                    .await?;
+                let validators = (doc.validators.etag, doc.validators.last_modified);
+                succeed(pipeline, &source, started, interval, validators, feed.title).await?;
                 FetchReport {
                     entries: feed.entries.len(),
                     new_articles,
@@ -154,20 +142,29 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
     Ok(report)
 }
 
-fn success(
+/// Records a successful fetch at `at`: the next one after `interval`, the server's
+/// validators (`ETag`, `Last-Modified`) for a conditional GET, the feed's title for a nameless
+/// source.
+async fn succeed(
+    pipeline: &Pipeline,
+    source: &Source,
     at: UnixSeconds,
     interval: Duration,
-    etag: Option<String>,
-    last_modified: Option<String>,
+    (etag, last_modified): (Option<String>, Option<String>),
     feed_title: Option<String>,
-) -> FetchSuccess {
-    FetchSuccess {
+) -> Result<(), PipelineError> {
+    let ok = FetchSuccess {
         at,
         next_fetch_at: at + secs(interval),
         etag,
         last_modified,
         feed_title,
-    }
+    };
+    Ok(pipeline
+        .store
+        .sources()
+        .record_success(source.id, &ok)
+        .await?)
 }
 
 async fn fail(

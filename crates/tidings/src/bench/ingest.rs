@@ -95,7 +95,7 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
         "end-to-end rate:     {:.0} articles/s",
         expected as f64 / secs
     );
-    if let Some(kib) = super::peak_rss_kib() {
+    if let Some(kib) = tidings_stories::bench::peak_rss_kib() {
         println!("peak RSS:            {:.0} MB", kib as f64 / 1024.0);
     }
     store.close().await;

@@ -43,15 +43,3 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     }
     Ok(())
 }
-
-/// The process's peak resident memory (VmHWM), in KiB, where /proc has it.
-pub(crate) fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}

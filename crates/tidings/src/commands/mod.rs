@@ -6,7 +6,7 @@ mod sources;
 
 pub use extract::Format as ExtractFormat;
 
-use crate::cli::{Cli, Command, ServeArgs, SourcesCommand};
+use crate::cli::{Cli, Command, GlobalArgs, ServeArgs, SourcesCommand};
 use crate::settings::Settings;
 use anyhow::Context;
 use tidings_store::{Store, StoreOptions};
@@ -23,32 +23,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
             extract::run(&settings, &page, format).await
         }
-        command => {
-            let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
-            let store = open_store(&settings).await?;
-            let result = match command {
-                Command::Sources(SourcesCommand::Add {
+        Command::Sources(command) => {
+            with_store(&cli.global, async |store| match command {
+                SourcesCommand::Add {
                     url,
                     name,
                     category,
-                }) => sources::add(&store, &url, name, category).await,
-                Command::Sources(SourcesCommand::List) => sources::list(&store).await,
-                Command::Sources(SourcesCommand::Refresh { source }) => {
-                    sources::refresh(&store, source.as_deref()).await
+                } => sources::add(store, &url, name, category).await,
+                SourcesCommand::List => sources::list(store).await,
+                SourcesCommand::Refresh { source } => {
+                    sources::refresh(store, source.as_deref()).await
                 }
-                Command::Sources(SourcesCommand::Remove { source }) => {
-                    sources::remove(&store, &source).await
-                }
-                Command::ImportOpml { file } => sources::import_opml(&store, &file).await,
-                Command::ExportOpml { file } => sources::export_opml(&store, file.as_deref()).await,
-                Command::Serve(_) | Command::Bench(_) | Command::Extract { .. } => {
-                    unreachable!("handled above")
-                }
-            };
-            store.close().await;
-            result
+                SourcesCommand::Remove { source } => sources::remove(store, &source).await,
+            })
+            .await
+        }
+        Command::ImportOpml { file } => {
+            with_store(&cli.global, async |store| {
+                sources::import_opml(store, &file).await
+            })
+            .await
+        }
+        Command::ExportOpml { file } => {
+            with_store(&cli.global, async |store| {
+                sources::export_opml(store, file.as_deref()).await
+            })
+            .await
         }
     }
+}
+
+/// Runs a one-shot command on the database the global options name, then closes it.
+async fn with_store(
+    global: &GlobalArgs,
+    command: impl AsyncFnOnce(&Store) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let settings = Settings::resolve(global, &ServeArgs::default())?;
+    let store = open_store(&settings).await?;
+    let result = command(&store).await;
+    store.close().await;
+    result
 }
 
 /// Opens the database the settings name, creating the data directory for SQLite.
