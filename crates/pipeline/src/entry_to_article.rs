@@ -3,7 +3,7 @@
 
 use crate::html_text::{sanitize, to_text};
 use tidings_model::{Entry, NewArticle, UnixSeconds};
-use url::Url;
+use tidings_stories::canonical_url;
 
 /// The most HTML of one entry that is read. A long article is ~50 KB of HTML; the cap keeps a
 /// hostile entry (say, 100,000 nested elements, which html5ever parses in quadratic time) from
@@ -65,75 +65,6 @@ fn truncate(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
-}
-
-/// Query parameters that track a click, never choose a page: campaign tags of analytics,
-/// ad and mail tools, and share buttons.
-const TRACKING_PARAMS: &[&str] = &[
-    "fbclid",
-    "gclid",
-    "gclsrc",
-    "dclid",
-    "msclkid",
-    "yclid",
-    "igshid",
-    "twclid",
-    "mc_cid",
-    "mc_eid",
-    "_hsenc",
-    "_hsmi",
-    "mkt_tok",
-    "xtor",
-    "ns_source",
-    "ns_mchannel",
-    "ns_campaign",
-    "ns_linkname",
-    "ns_fee",
-    "cmpid",
-    "s_cid",
-    "wt_mc",
-    "wt.mc_id",
-    "ocid",
-    "ref_src",
-    "smid",
-    "at_medium",
-    "at_campaign",
-    "at_custom1",
-    "at_custom2",
-    "at_custom3",
-    "at_custom4",
-];
-
-/// The article's key: an absolute http(s) URL without its fragment, tracking parameters
-/// (`utm_*`, `fbclid`, …) or AMP marker (`?amp=1`, `?outputType=amp`), so that the same
-/// article linked from two feeds, or from one feed with campaign tags, is one article.
-///
-/// Variants the URL alone cannot tell (an AMP path, a mobile host) are resolved by the page's
-/// `<link rel="canonical">`, which the Stories stage reads.
-pub fn canonical_url(link: &str) -> Option<String> {
-    let mut url = Url::parse(link.trim()).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return None;
-    }
-    url.set_fragment(None);
-    if url.query().is_some() {
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(key, value)| {
-                let key = key.to_ascii_lowercase();
-                let amp_marker = (key == "amp" && matches!(value.as_ref(), "" | "1" | "true"))
-                    || (key == "outputtype" && value.eq_ignore_ascii_case("amp"));
-                !key.starts_with("utm_") && !TRACKING_PARAMS.contains(&key.as_str()) && !amp_marker
-            })
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        if kept.is_empty() {
-            url.set_query(None);
-        } else {
-            url.query_pairs_mut().clear().extend_pairs(kept);
-        }
-    }
-    Some(url.to_string())
 }
 
 /// A headline for an untitled entry: the start of its text, cut at a word.
@@ -218,30 +149,6 @@ mod tests {
         let a = entry_to_article(&e, 0).expect("article");
         assert!(a.body_text.len() <= MAX_CONTENT_BYTES);
         assert!(a.body_text.len() > MAX_CONTENT_BYTES / 2);
-    }
-
-    #[test]
-    fn tracking_parameters_and_amp_markers_do_not_make_a_new_article() {
-        let clean = "https://news.example/world/bridge?id=42";
-        for variant in [
-            "https://news.example/world/bridge?id=42&utm_source=rss&utm_medium=feed",
-            "https://NEWS.example/world/bridge?utm_campaign=x&id=42#top",
-            "https://news.example/world/bridge?id=42&fbclid=abc&gclid=def",
-            "https://news.example/world/bridge?id=42&amp=1",
-            "https://news.example/world/bridge?outputType=amp&id=42",
-        ] {
-            assert_eq!(canonical_url(variant).as_deref(), Some(clean), "{variant}");
-        }
-        assert_eq!(
-            canonical_url("https://news.example/a?utm_source=rss").as_deref(),
-            Some("https://news.example/a"),
-            "an emptied query goes"
-        );
-        assert_eq!(
-            canonical_url("https://news.example/search?q=amp&page=2").as_deref(),
-            Some("https://news.example/search?q=amp&page=2"),
-            "meaningful parameters stay"
-        );
     }
 
     #[test]

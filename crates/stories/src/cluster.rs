@@ -215,6 +215,11 @@ impl Clusterer {
         self.stories.len()
     }
 
+    /// Whether story `id` is still active (not evicted).
+    pub fn is_active(&self, id: StoryId) -> bool {
+        self.stories.contains_key(&id)
+    }
+
     /// Number of distinct terms held in the document-frequency table.
     pub fn vocabulary(&self) -> usize {
         self.df.len()

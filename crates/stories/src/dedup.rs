@@ -36,6 +36,9 @@ pub struct Fingerprint {
     pub simhash: u64,
     /// MinHash signature of the shingles.
     pub minhash: Vec<u64>,
+    /// How many terms the text has after analysis (short texts are never called copies).
+    #[serde(default)]
+    pub terms: u32,
 }
 
 impl Fingerprint {
@@ -54,6 +57,7 @@ impl Fingerprint {
             content,
             simhash: simhash(&sh),
             minhash: MinHasher::new(MINHASH_LEN).signature(&sh),
+            terms: u32::try_from(terms.len()).unwrap_or(u32::MAX),
         }
     }
 
