@@ -12,6 +12,8 @@ pub struct Article {
     pub source_id: SourceId,
     /// The story it belongs to, once clustered.
     pub story_id: Option<StoryId>,
+    /// The article whose text this one carries (a wire copy, a republication), if any.
+    pub duplicate_of: Option<ArticleId>,
     /// Everything else about it.
     #[serde(flatten)]
     pub content: NewArticle,

@@ -1,7 +1,7 @@
-//! A story: one event, reported by several outlets. Only its table exists so far; clustering
-//! fills it.
+//! A story: one event, reported by several outlets. The story assigner creates and updates
+//! it as articles join.
 
-use crate::{StoryId, UnixSeconds};
+use crate::{ArticleId, StoryId, UnixSeconds};
 use serde::{Deserialize, Serialize};
 
 /// A group of articles about the same event.
@@ -9,10 +9,22 @@ use serde::{Deserialize, Serialize};
 pub struct Story {
     /// The story's id.
     pub id: StoryId,
-    /// Its headline, chosen from its articles.
+    /// Its headline: its lead article's.
     pub title: String,
-    /// When the first article of it arrived.
+    /// The article that opened it (the earliest that is not a copy).
+    pub lead_article_id: Option<ArticleId>,
+    /// The language of its articles.
+    pub language: Option<String>,
+    /// When it was created.
     pub created_at: UnixSeconds,
-    /// When the latest article joined it.
+    /// When an article last joined it.
     pub updated_at: UnixSeconds,
+    /// The shown time of its earliest article.
+    pub first_at: UnixSeconds,
+    /// The shown time of its latest article.
+    pub last_at: UnixSeconds,
+    /// Its articles, copies included.
+    pub article_count: i64,
+    /// The distinct outlets that published it.
+    pub source_count: i64,
 }

@@ -34,9 +34,20 @@ pub struct PageContent {
     pub language: Option<String>,
 }
 
-const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.url, a.title, a.standfirst, a.byline, \
+pub(crate) const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.duplicate_of, a.url, a.title, a.standfirst, a.byline, \
      a.credit, a.published_at, a.updated_at, a.fetched_at, a.language, a.body_text, a.body_html, \
      a.image_url, s.name AS source_name";
+
+/// What [`Articles::move_to_canonical`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CanonicalMove {
+    /// The article already had that URL (or no longer exists).
+    Unchanged,
+    /// The article now has the canonical URL; the old one is an alias.
+    Moved,
+    /// Another article had the canonical URL: this one was deleted as the same article.
+    SameAs(ArticleId),
+}
 
 /// Reads and writes articles.
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +61,8 @@ impl<'a> Articles<'a> {
     }
 
     /// Stores the articles of one fetch in one transaction. An article whose URL is already
-    /// stored is left as it is, so reading the same feed twice adds nothing. Returns how many
+    /// stored (or was an article's URL before its page named another canonical one) is left
+    /// as it is, so reading the same feed twice adds nothing. Returns how many
     /// articles were new.
     pub async fn insert_new(
         &self,
@@ -77,7 +89,8 @@ impl<'a> Articles<'a> {
             let row = sqlx::query(
                 "INSERT INTO articles (source_id, url, title, standfirst, byline, credit, \
                  published_at, updated_at, fetched_at, sort_at, language, body_text, body_html, \
-                 image_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 image_url) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
+                 WHERE NOT EXISTS (SELECT 1 FROM article_aliases WHERE url = $2) \
                  ON CONFLICT (url) DO NOTHING RETURNING id",
             )
             .bind(source_id.0)
@@ -131,6 +144,67 @@ impl<'a> Articles<'a> {
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    /// Moves an article to the canonical URL its page declares. If another article already
+    /// has that URL, this one is the same article seen under a second URL: it is deleted and
+    /// its URL kept as an alias of the other, so neither URL adds it again.
+    pub async fn move_to_canonical(
+        &self,
+        id: ArticleId,
+        canonical: &str,
+    ) -> Result<CanonicalMove, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query("SELECT url FROM articles WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(CanonicalMove::Unchanged);
+        };
+        let url: String = row.try_get("url")?;
+        if url == canonical {
+            return Ok(CanonicalMove::Unchanged);
+        }
+        let holder = sqlx::query(
+            "SELECT id FROM articles WHERE url = $1 \
+             UNION SELECT article_id AS id FROM article_aliases WHERE url = $1",
+        )
+        .bind(canonical)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let outcome = match holder {
+            Some(row) => {
+                let other = ArticleId(row.try_get("id")?);
+                sqlx::query("DELETE FROM articles WHERE id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                CanonicalMove::SameAs(other)
+            }
+            None => {
+                sqlx::query("UPDATE articles SET url = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(canonical)
+                    .execute(&mut *tx)
+                    .await?;
+                CanonicalMove::Moved
+            }
+        };
+        let owner = match outcome {
+            CanonicalMove::SameAs(other) => other,
+            _ => id,
+        };
+        sqlx::query(
+            "INSERT INTO article_aliases (url, article_id) VALUES ($1, $2) \
+             ON CONFLICT (url) DO NOTHING",
+        )
+        .bind(&url)
+        .bind(owner.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(outcome)
     }
 
     /// One article with its outlet's name.
@@ -210,13 +284,15 @@ impl<'a> Articles<'a> {
     }
 }
 
-fn listing_from_row(row: &AnyRow) -> Result<ArticleListing, sqlx::Error> {
+pub(crate) fn listing_from_row(row: &AnyRow) -> Result<ArticleListing, sqlx::Error> {
     let story_id: Option<i64> = row.try_get("story_id")?;
+    let duplicate_of: Option<i64> = row.try_get("duplicate_of")?;
     Ok(ArticleListing {
         article: Article {
             id: ArticleId(row.try_get("id")?),
             source_id: SourceId(row.try_get("source_id")?),
             story_id: story_id.map(StoryId),
+            duplicate_of: duplicate_of.map(ArticleId),
             content: NewArticle {
                 url: row.try_get("url")?,
                 title: row.try_get("title")?,

@@ -6,7 +6,7 @@
 //! dialects differ live in [`Backend`].
 //!
 //! The store is reached through [`Store`], which hands out one repository per table:
-//! [`Sources`], [`Articles`] and the durable job queue [`Jobs`].
+//! [`Sources`], [`Articles`], [`Stories`] and the durable job queue [`Jobs`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tidings_store::StoreError> {
@@ -24,12 +24,14 @@ mod jobs;
 mod migrations;
 mod sources;
 mod store;
+mod stories;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use articles::{ArticleListing, Articles, PageContent};
+pub use articles::{ArticleListing, Articles, CanonicalMove, PageContent};
 pub use backend::Backend;
 pub use error::StoreError;
 pub use jobs::{Job, JobCounts, Jobs, NewJob, RetryPolicy};
 pub use sources::{FetchSuccess, NewSource, Sources};
 pub use store::{Store, StoreOptions};
+pub use stories::{ArticleText, Placement, PlacementBatch, Stories, StoryReport};

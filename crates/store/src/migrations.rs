@@ -15,12 +15,20 @@ struct Step {
     postgres: &'static str,
 }
 
-const STEPS: &[Step] = &[Step {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+const STEPS: &[Step] = &[
+    Step {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Step {
+        version: 2,
+        name: "stories",
+        sqlite: include_str!("../migrations/sqlite/0002_stories.sql"),
+        postgres: include_str!("../migrations/postgres/0002_stories.sql"),
+    },
+];
 
 /// The migrator for one backend.
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -1,5 +1,6 @@
 //! Opening the database: the pool, per-connection settings, and migrations.
 
+use crate::stories::Stories;
 use crate::{Articles, Backend, Jobs, Sources, StoreError, migrations};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
@@ -98,6 +99,11 @@ impl Store {
     /// The articles repository.
     pub fn articles(&self) -> Articles<'_> {
         Articles::new(&self.pool)
+    }
+
+    /// Stories and the placements of articles in them.
+    pub fn stories(&self) -> Stories<'_> {
+        Stories::new(&self.pool)
     }
 
     /// The durable job queue.

@@ -1,0 +1,347 @@
+//! The stories repository: which articles wait for a story, the placements the story
+//! assigner records (one transaction per batch, so a crash keeps all of a batch or none), each
+//! story's aggregates, related stories, and the reads the pages need.
+
+use crate::StoreError;
+use crate::articles::{ArticleListing, COLUMNS, listing_from_row};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyPool, Row, Transaction};
+use std::collections::BTreeSet;
+use tidings_model::{ArticleId, SourceId, Story, StoryId, UnixSeconds};
+
+/// An article as the story assigner reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleText {
+    /// The article.
+    pub id: ArticleId,
+    /// Its outlet.
+    pub source_id: SourceId,
+    /// Its headline.
+    pub title: String,
+    /// Its body as plain text.
+    pub body_text: String,
+    /// Its language, when known.
+    pub language: Option<String>,
+    /// Its shown time.
+    pub sort_at: UnixSeconds,
+    /// Its story, once placed.
+    pub story_id: Option<StoryId>,
+    /// The article whose text it carries, if it is a copy.
+    pub duplicate_of: Option<ArticleId>,
+}
+
+/// Where the assigner put one article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// The article.
+    pub article: ArticleId,
+    /// Its story.
+    pub story: StoryId,
+    /// The article whose text it carries, if it is a copy.
+    pub duplicate_of: Option<ArticleId>,
+    /// Stories it resembled without joining, with the resemblance (0–1).
+    pub related: Vec<(StoryId, f64)>,
+}
+
+/// One report of a story, for ranking: an outlet and a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoryReport {
+    /// The story.
+    pub story: StoryId,
+    /// The outlet that published the article.
+    pub source_id: SourceId,
+    /// The article's shown time.
+    pub sort_at: UnixSeconds,
+}
+
+const TEXT_COLUMNS: &str =
+    "a.id, a.source_id, a.title, a.body_text, a.language, a.sort_at, a.story_id, a.duplicate_of";
+
+const STORY_COLUMNS: &str = "s.id, s.title, s.lead_article_id, s.language, s.created_at, \
+     s.updated_at, s.first_at, s.last_at, s.article_count, s.source_count";
+
+/// Reads and writes stories.
+#[derive(Debug, Clone, Copy)]
+pub struct Stories<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Stories<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Stories { pool }
+    }
+
+    /// Articles waiting for a story, in arrival order: not yet placed, and with no queued or
+    /// running job whose key is `pending_job_prefix` followed by the article's id (its page is
+    /// still being fetched, so its text is not final).
+    pub async fn unplaced(
+        &self,
+        pending_job_prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<ArticleText>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {TEXT_COLUMNS} FROM articles a WHERE a.story_id IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.key = $1 || CAST(a.id AS TEXT) \
+             AND j.state IN ('queued', 'running')) ORDER BY a.id LIMIT $2"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(pending_job_prefix)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows.iter().map(text_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Placed articles whose shown time is at or after `since`, in the order they were
+    /// placed, after placement number `after_seq`: the window the assigner replays after a
+    /// restart, read in pages. Returns each with its placement number.
+    pub async fn placed_since(
+        &self,
+        since: UnixSeconds,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, ArticleText)>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {TEXT_COLUMNS}, a.story_seq FROM articles a \
+             WHERE a.story_seq > $1 AND a.sort_at >= $2 AND a.story_id IS NOT NULL \
+             ORDER BY a.story_seq LIMIT $3"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(after_seq)
+            .bind(since)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("story_seq")?, text_from_row(row)?)))
+            .collect()
+    }
+
+    /// Starts recording a batch of placements.
+    pub async fn begin(&self) -> Result<PlacementBatch, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(story_seq), 0) AS n FROM articles")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(PlacementBatch {
+            tx,
+            seq: row.try_get("n")?,
+            touched: BTreeSet::new(),
+        })
+    }
+
+    /// One story.
+    pub async fn get(&self, id: StoryId) -> Result<Option<Story>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.id = $1"
+        ));
+        let row = sqlx::query(sql)
+            .bind(id.0)
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(row.as_ref().map(story_from_row).transpose()?)
+    }
+
+    /// A story's articles with their outlets' names, earliest first.
+    pub async fn articles(&self, id: StoryId) -> Result<Vec<ArticleListing>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
+             WHERE a.story_id = $1 ORDER BY a.sort_at, a.id"
+        ));
+        let rows = sqlx::query(sql).bind(id.0).fetch_all(self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(listing_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Stories with an article at or after `since`, latest first.
+    pub async fn recent(&self, since: UnixSeconds, limit: i64) -> Result<Vec<Story>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.last_at >= $1 AND s.article_count > 0 \
+             ORDER BY s.last_at DESC, s.id DESC LIMIT $2"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(since)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows.iter().map(story_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The reports (outlet and time of each article) of the given stories.
+    pub async fn reports(&self, ids: &[StoryId]) -> Result<Vec<StoryReport>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ids are integers, so the list is written into the statement: no injection is
+        // possible, and one statement serves any number of stories on both backends.
+        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT story_id, source_id, sort_at FROM articles WHERE story_id IN ({})",
+            list.join(",")
+        ));
+        let rows = sqlx::query(sql).fetch_all(self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoryReport {
+                    story: StoryId(row.try_get("story_id")?),
+                    source_id: SourceId(row.try_get("source_id")?),
+                    sort_at: row.try_get("sort_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The stories most related to `id`, best first.
+    pub async fn related(
+        &self,
+        id: StoryId,
+        limit: i64,
+    ) -> Result<Vec<(StoryId, f64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT related_id, score FROM story_links WHERE story_id = $1 \
+             ORDER BY score DESC, related_id LIMIT $2",
+        )
+        .bind(id.0)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((StoryId(row.try_get("related_id")?), row.try_get("score")?)))
+            .collect()
+    }
+
+    /// How many stories have articles.
+    pub async fn count(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM stories WHERE article_count > 0")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
+
+/// Placements being recorded in one transaction; [`PlacementBatch::commit`] refreshes the
+/// aggregates of every story touched and commits. Dropped without committing, it records
+/// nothing.
+pub struct PlacementBatch {
+    tx: Transaction<'static, Any>,
+    seq: i64,
+    touched: BTreeSet<i64>,
+}
+
+impl PlacementBatch {
+    /// Creates a story (its aggregates follow at commit) and returns its id.
+    pub async fn create_story(
+        &mut self,
+        title: &str,
+        language: Option<&str>,
+        now: UnixSeconds,
+    ) -> Result<StoryId, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO stories (title, language, created_at, updated_at) \
+             VALUES ($1, $2, $3, $3) RETURNING id",
+        )
+        .bind(title)
+        .bind(language)
+        .bind(now)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(StoryId(row.try_get("id")?))
+    }
+
+    /// Records one placement: the article's story, copy and placement number, and the
+    /// links to related stories (both ways, keeping the best score seen).
+    pub async fn place(&mut self, placement: &Placement) -> Result<(), StoreError> {
+        self.seq += 1;
+        sqlx::query(
+            "UPDATE articles SET story_id = $2, duplicate_of = $3, story_seq = $4 WHERE id = $1",
+        )
+        .bind(placement.article.0)
+        .bind(placement.story.0)
+        .bind(placement.duplicate_of.map(|a| a.0))
+        .bind(self.seq)
+        .execute(&mut *self.tx)
+        .await?;
+        self.touched.insert(placement.story.0);
+        for &(other, score) in &placement.related {
+            if other == placement.story {
+                continue;
+            }
+            for (a, b) in [(placement.story, other), (other, placement.story)] {
+                sqlx::query(
+                    "INSERT INTO story_links (story_id, related_id, score) VALUES ($1, $2, $3) \
+                     ON CONFLICT (story_id, related_id) DO UPDATE SET score = CASE \
+                     WHEN excluded.score > story_links.score THEN excluded.score \
+                     ELSE story_links.score END",
+                )
+                .bind(a.0)
+                .bind(b.0)
+                .bind(score)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Refreshes the touched stories' aggregates (counts, times, lead article and title) and
+    /// commits the batch.
+    pub async fn commit(mut self, now: UnixSeconds) -> Result<(), StoreError> {
+        for &story in &self.touched {
+            sqlx::query(
+                "UPDATE stories SET \
+                 article_count = (SELECT COUNT(*) FROM articles a WHERE a.story_id = stories.id), \
+                 source_count = (SELECT COUNT(DISTINCT a.source_id) FROM articles a \
+                   WHERE a.story_id = stories.id), \
+                 first_at = COALESCE((SELECT MIN(a.sort_at) FROM articles a \
+                   WHERE a.story_id = stories.id), first_at), \
+                 last_at = COALESCE((SELECT MAX(a.sort_at) FROM articles a \
+                   WHERE a.story_id = stories.id), last_at), \
+                 lead_article_id = (SELECT a.id FROM articles a WHERE a.story_id = stories.id \
+                   AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), \
+                 title = COALESCE((SELECT a.title FROM articles a WHERE a.story_id = stories.id \
+                   AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), title), \
+                 updated_at = $2 \
+                 WHERE id = $1",
+            )
+            .bind(story)
+            .bind(now)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn text_from_row(row: &AnyRow) -> Result<ArticleText, sqlx::Error> {
+    let story_id: Option<i64> = row.try_get("story_id")?;
+    let duplicate_of: Option<i64> = row.try_get("duplicate_of")?;
+    Ok(ArticleText {
+        id: ArticleId(row.try_get("id")?),
+        source_id: SourceId(row.try_get("source_id")?),
+        title: row.try_get("title")?,
+        body_text: row.try_get("body_text")?,
+        language: row.try_get("language")?,
+        sort_at: row.try_get("sort_at")?,
+        story_id: story_id.map(StoryId),
+        duplicate_of: duplicate_of.map(ArticleId),
+    })
+}
+
+fn story_from_row(row: &AnyRow) -> Result<Story, sqlx::Error> {
+    let lead: Option<i64> = row.try_get("lead_article_id")?;
+    Ok(Story {
+        id: StoryId(row.try_get("id")?),
+        title: row.try_get("title")?,
+        lead_article_id: lead.map(ArticleId),
+        language: row.try_get("language")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        first_at: row.try_get("first_at")?,
+        last_at: row.try_get("last_at")?,
+        article_count: row.try_get("article_count")?,
+        source_count: row.try_get("source_count")?,
+    })
+}

@@ -1,0 +1,293 @@
+//! Stories, placements and canonical URLs, on every backend.
+
+use tidings_model::{ArticleId, NewArticle, SourceId, StoryId};
+use tidings_store::testing::each_backend;
+use tidings_store::{CanonicalMove, NewJob, NewSource, Placement, Store};
+
+fn article(url: &str, title: &str, published: i64) -> NewArticle {
+    NewArticle {
+        url: url.to_string(),
+        title: title.to_string(),
+        published_at: Some(published),
+        fetched_at: published + 60,
+        language: Some("en".into()),
+        body_text: format!("{title} body."),
+        body_html: format!("<p>{title} body.</p>"),
+        ..NewArticle::default()
+    }
+}
+
+async fn source(store: &Store, url: &str, name: &str) -> SourceId {
+    store
+        .sources()
+        .add(
+            &NewSource {
+                url: url.into(),
+                name: name.into(),
+                ..NewSource::default()
+            },
+            0,
+        )
+        .await
+        .expect("add source")
+        .id
+}
+
+async fn ids(store: &Store) -> Vec<ArticleId> {
+    let mut ids: Vec<ArticleId> = store
+        .articles()
+        .latest(100, 0)
+        .await
+        .expect("latest")
+        .into_iter()
+        .map(|l| l.article.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn placements_build_stories_with_aggregates_links_and_copies() {
+    each_backend(|store| async move {
+        let dw = source(&store, "https://dw.example/feed", "DW").await;
+        let afp = source(&store, "https://afp.example/feed", "AFP").await;
+        store
+            .articles()
+            .insert_new(dw, &[article("https://dw.example/1", "Quake hits", 1_000)])
+            .await
+            .expect("insert");
+        store
+            .articles()
+            .insert_new(
+                afp,
+                &[
+                    article("https://afp.example/1", "Quake copy", 1_100),
+                    article("https://afp.example/2", "Budget passes", 1_200),
+                ],
+            )
+            .await
+            .expect("insert");
+        let [a1, a2, a3] = ids(&store).await[..] else {
+            panic!("three articles")
+        };
+        let stories = store.stories();
+        let waiting = stories
+            .unplaced("fetch_article:", 10)
+            .await
+            .expect("unplaced");
+        assert_eq!(
+            waiting.iter().map(|a| a.id).collect::<Vec<_>>(),
+            vec![a1, a2, a3]
+        );
+
+        let mut batch = stories.begin().await.expect("begin");
+        let quake = batch
+            .create_story("Quake hits", Some("en"), 5_000)
+            .await
+            .expect("story");
+        let budget = batch
+            .create_story("Budget", Some("en"), 5_000)
+            .await
+            .expect("story");
+        for placement in [
+            Placement {
+                article: a1,
+                story: quake,
+                duplicate_of: None,
+                related: vec![],
+            },
+            Placement {
+                article: a2,
+                story: quake,
+                duplicate_of: Some(a1),
+                related: vec![],
+            },
+            Placement {
+                article: a3,
+                story: budget,
+                duplicate_of: None,
+                related: vec![(quake, 0.2)],
+            },
+        ] {
+            batch.place(&placement).await.expect("place");
+        }
+        batch.commit(5_000).await.expect("commit");
+
+        assert!(
+            stories
+                .unplaced("fetch_article:", 10)
+                .await
+                .expect("unplaced")
+                .is_empty()
+        );
+        let story = stories.get(quake).await.expect("get").expect("exists");
+        assert_eq!(story.article_count, 2);
+        assert_eq!(story.source_count, 2);
+        assert_eq!((story.first_at, story.last_at), (1_000, 1_100));
+        assert_eq!(story.lead_article_id, Some(a1));
+        assert_eq!(story.title, "Quake hits");
+        let members = stories.articles(quake).await.expect("articles");
+        assert_eq!(members.len(), 2);
+        assert_eq!(members[1].article.duplicate_of, Some(a1));
+        assert_eq!(members[1].source_name, "AFP");
+        assert_eq!(
+            stories.related(quake, 5).await.expect("related"),
+            vec![(budget, 0.2)]
+        );
+        assert_eq!(
+            stories.related(budget, 5).await.expect("related"),
+            vec![(quake, 0.2)]
+        );
+        let recent = stories.recent(0, 10).await.expect("recent");
+        assert_eq!(
+            recent.iter().map(|s| s.id).collect::<Vec<_>>(),
+            vec![budget, quake]
+        );
+        let reports = stories.reports(&[quake]).await.expect("reports");
+        assert_eq!(reports.len(), 2);
+        assert_eq!(stories.count().await.expect("count"), 2);
+
+        let window = stories.placed_since(1_050, 0, 10).await.expect("window");
+        assert_eq!(
+            window.iter().map(|(_, a)| a.id).collect::<Vec<_>>(),
+            vec![a2, a3],
+            "the window holds what was shown since, in placement order"
+        );
+        assert!(window[0].0 < window[1].0);
+        assert_eq!(window[0].1.story_id, Some(quake));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_article_whose_page_is_pending_waits_and_a_dropped_batch_records_nothing() {
+    each_backend(|store| async move {
+        let dw = source(&store, "https://dw.example/feed", "DW").await;
+        store
+            .articles()
+            .insert_new_with(
+                dw,
+                &[article("https://dw.example/1", "Teaser", 1_000)],
+                |id, _| {
+                    Some(NewJob {
+                        kind: "fetch_article".into(),
+                        key: Some(format!("fetch_article:{}", id.0)),
+                        payload: "{}".into(),
+                        run_at_ms: 0,
+                        max_attempts: 3,
+                    })
+                },
+                0,
+            )
+            .await
+            .expect("insert");
+        let stories = store.stories();
+        assert!(
+            stories
+                .unplaced("fetch_article:", 10)
+                .await
+                .expect("unplaced")
+                .is_empty()
+        );
+        let job = store
+            .jobs()
+            .claim("w", std::time::Duration::from_secs(30), 1)
+            .await
+            .expect("claim")
+            .expect("job");
+        assert!(
+            stories
+                .unplaced("fetch_article:", 10)
+                .await
+                .expect("unplaced")
+                .is_empty()
+        );
+        store.jobs().complete(&job).await.expect("complete");
+        let waiting = stories
+            .unplaced("fetch_article:", 10)
+            .await
+            .expect("unplaced");
+        assert_eq!(waiting.len(), 1);
+
+        let mut batch = stories.begin().await.expect("begin");
+        let story = batch.create_story("Teaser", None, 1).await.expect("story");
+        batch
+            .place(&Placement {
+                article: waiting[0].id,
+                story,
+                duplicate_of: None,
+                related: vec![],
+            })
+            .await
+            .expect("place");
+        drop(batch);
+        assert_eq!(
+            stories
+                .unplaced("fetch_article:", 10)
+                .await
+                .expect("unplaced")
+                .len(),
+            1
+        );
+        assert_eq!(stories.get(story).await.expect("get"), None);
+        assert_eq!(stories.get(StoryId(9_999)).await.expect("get"), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_canonical_url_moves_an_article_or_folds_it_into_the_same_article() {
+    each_backend(|store| async move {
+        let dw = source(&store, "https://dw.example/feed", "DW").await;
+        let articles = store.articles();
+        articles
+            .insert_new(
+                dw,
+                &[
+                    article("https://dw.example/amp/1", "One", 1_000),
+                    article("https://dw.example/2", "Two", 1_000),
+                    article("https://m.dw.example/2", "Two (mobile)", 1_000),
+                ],
+            )
+            .await
+            .expect("insert");
+        let [one, two, mobile] = ids(&store).await[..] else {
+            panic!("three articles")
+        };
+        assert_eq!(
+            articles
+                .move_to_canonical(one, "https://dw.example/1")
+                .await
+                .expect("move"),
+            CanonicalMove::Moved
+        );
+        assert_eq!(
+            articles
+                .move_to_canonical(two, "https://dw.example/2")
+                .await
+                .expect("move"),
+            CanonicalMove::Unchanged
+        );
+        assert_eq!(
+            articles
+                .move_to_canonical(mobile, "https://dw.example/2")
+                .await
+                .expect("move"),
+            CanonicalMove::SameAs(two)
+        );
+        assert_eq!(ids(&store).await, vec![one, two]);
+        let again = articles
+            .insert_new(
+                dw,
+                &[
+                    article("https://dw.example/amp/1", "One", 1_000),
+                    article("https://m.dw.example/2", "Two (mobile)", 1_000),
+                    article("https://dw.example/1", "One", 1_000),
+                ],
+            )
+            .await
+            .expect("insert");
+        assert_eq!(again, 0, "old and new URLs of a moved article add nothing");
+    })
+    .await;
+}
