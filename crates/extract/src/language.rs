@@ -6,7 +6,7 @@ use whatlang::Lang;
 const SAMPLE_CHARS: usize = 2000;
 
 /// Normalises a declared language ("en-GB", "en_US", "EN") to its lowercase primary subtag.
-pub(crate) fn normalise(declared: &str) -> Option<String> {
+pub fn normalise(declared: &str) -> Option<String> {
     let primary = declared
         .trim()
         .split(['-', '_'])
@@ -17,7 +17,7 @@ pub(crate) fn normalise(declared: &str) -> Option<String> {
 }
 
 /// Detects the language of `text`; `None` when the text is too short or the guess unreliable.
-pub(crate) fn detect(text: &str) -> Option<String> {
+pub fn detect(text: &str) -> Option<String> {
     let sample: String = text.chars().take(SAMPLE_CHARS).collect();
     if sample.chars().filter(|c| c.is_alphabetic()).count() < 40 {
         return None;

@@ -56,7 +56,7 @@ mod credit;
 mod dom;
 mod error;
 mod extracted;
-mod language;
+pub mod language;
 mod metadata;
 mod prefilter;
 mod sanitize;

@@ -3,6 +3,7 @@
 
 use crate::html_text::{sanitize, to_text};
 use tidings_model::{Entry, NewArticle, UnixSeconds};
+use tidings_extract::language;
 use tidings_stories::canonical_url;
 
 /// The most HTML of one entry that is read. A long article is ~50 KB of HTML; the cap keeps a
@@ -39,6 +40,13 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| headline_from(&body_text));
     let byline = (!entry.authors.is_empty()).then(|| entry.authors.join(", "));
+    // Declared tags vary ("en-GB", "en_us"); stories group by primary language, so
+    // normalise, and detect it from the text when the feed does not say.
+    let language = entry
+        .language
+        .as_deref()
+        .and_then(language::normalise)
+        .or_else(|| language::detect(&format!("{title}\n{body_text}")));
     Some(NewArticle {
         url,
         title,
@@ -48,7 +56,9 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
         published_at: entry.published.or(entry.updated),
         updated_at: entry.updated,
         fetched_at,
-        language: entry.language.clone(),
+        // Declared tags vary ("en-GB", "en_us"); stories group by primary language, so
+        // normalise, and detect it from the text when the feed does not say.
+        language,
         body_text,
         body_html,
         image_url: entry.image_url.as_deref().and_then(canonical_url),

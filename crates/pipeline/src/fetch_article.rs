@@ -7,7 +7,8 @@ use crate::teaser::page_is_better;
 use crate::{Pipeline, PipelineError};
 use tidings_fetch::{Fetched, Validators};
 use tidings_model::ArticleId;
-use tidings_store::PageContent;
+use tidings_stories::{canonical_url, declared_canonical};
+use tidings_store::{CanonicalMove, PageContent};
 
 /// What one page fetch did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,6 +17,8 @@ pub struct PageReport {
     pub replaced: bool,
     /// Why it did not, when the page could not be fetched or read.
     pub error: Option<String>,
+    /// The article its page's canonical URL showed it to be (this one was folded into it).
+    pub same_as: Option<ArticleId>,
 }
 
 /// Fetches and extracts one article's page.
@@ -34,11 +37,12 @@ pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, Pipel
         Err(err) => {
             tracing::info!(article = %id, url = %feed.url, %err, "page not fetched; keeping the feed's text");
             return Ok(PageReport {
-                replaced: false,
                 error: Some(err.to_string()),
+                ..PageReport::default()
             });
         }
     };
+    let final_url = doc.final_url.clone();
     let url = doc.final_url.clone();
     let content_type = doc.content_type.clone();
     let body = doc.body;
@@ -51,12 +55,31 @@ pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, Pipel
         Ok(page) => page,
         Err(err) => {
             return Ok(PageReport {
-                replaced: false,
                 error: Some(err.to_string()),
+                ..PageReport::default()
             });
         }
     };
     // The extractor puts one paragraph per line; articles keep a blank line between them.
+    // The page says which URL it really lives at (`<link rel=canonical>`), or a redirect did:
+    // the same article met under another URL (AMP, mobile, a feed's tracking redirect) is one.
+    let canonical = match page.canonical_url.as_deref() {
+        Some(declared) => declared_canonical(&final_url, declared),
+        None => canonical_url(&final_url),
+    };
+    if let Some(canonical) = canonical
+        && let CanonicalMove::SameAs(other) = pipeline
+            .store
+            .articles()
+            .move_to_canonical(id, &canonical)
+            .await?
+    {
+        tracing::info!(article = %id, same_as = %other, %canonical, "article folded into the one at its canonical URL");
+        return Ok(PageReport {
+            same_as: Some(other),
+            ..PageReport::default()
+        });
+    }
     let page_text = page
         .text
         .lines()
@@ -90,6 +113,6 @@ pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, Pipel
     tracing::info!(article = %id, url = %feed.url, "article completed from its page");
     Ok(PageReport {
         replaced,
-        error: None,
+        ..PageReport::default()
     })
 }

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! scheduler ──enqueue──▶ jobs table ──claim──▶ worker ──▶ fetch ▶ parse ▶ articles
+//! articles (text final) ──▶ assign_stories ──▶ stories
 //! ```
 //!
 //! The [`scheduler`] finds sources that are due and enqueues one `fetch_source` [`Task`] per
@@ -12,7 +13,10 @@
 //! [`fetch_article`] job (in the same transaction) for each new article whose feed text is a
 //! [`teaser`]. Every step is idempotent:
 //! articles are keyed by canonical URL, so a job run twice after a crash adds nothing.
+//! The story assigner ([`assign_stories`]) places each article whose text is final in a
+//! story, in arrival order, one transaction per batch.
 
+pub mod assign_stories;
 pub mod entry_to_article;
 mod error;
 mod feed_document;

@@ -1,7 +1,7 @@
 //! The pipeline's shared state and how to run it.
 
 use crate::time::now_ms;
-use crate::{PipelineError, scheduler, worker};
+use crate::{PipelineError, assign_stories, scheduler, worker};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +43,8 @@ pub struct PipelineSettings {
     pub max_attempts: i64,
     /// Whether a teaser article's page is fetched to complete it.
     pub fetch_pages: bool,
+    /// Whether this process places new articles in stories.
+    pub assign_stories: bool,
     /// Whether this process is the only one using the database (embedded SQLite), so that
     /// jobs left running by an earlier run of it can be reclaimed at once at start-up.
     pub exclusive: bool,
@@ -63,6 +65,7 @@ impl Default for PipelineSettings {
             retry: RetryPolicy::default(),
             max_attempts: 5,
             fetch_pages: true,
+            assign_stories: true,
             exclusive: false,
         }
     }
@@ -125,6 +128,9 @@ impl Pipeline {
         }
         let mut tasks = tokio::task::JoinSet::new();
         tasks.spawn(scheduler::run(self.clone(), shutdown.clone()));
+        if self.settings.assign_stories {
+            tasks.spawn(assign_stories::run(self.clone(), shutdown.clone()));
+        }
         for n in 0..self.settings.workers.max(1) {
             tasks.spawn(worker::run(self.clone(), n, shutdown.clone()));
         }

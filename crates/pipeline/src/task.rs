@@ -29,11 +29,17 @@ impl Task {
         }
     }
 
+    /// The start of the key of an article's page job; the article's id follows. An article
+    /// with such a job pending is not placed in a story yet: its text is not final.
+    pub const PAGE_JOB_KEY_PREFIX: &'static str = "fetch_article:";
+
     /// The unique key that keeps the same work from being queued twice.
     pub fn key(&self) -> String {
         match self {
             Task::FetchSource { source_id } => format!("fetch_source:{source_id}"),
-            Task::FetchArticle { article_id } => format!("fetch_article:{article_id}"),
+            Task::FetchArticle { article_id } => {
+                format!("{}{article_id}", Task::PAGE_JOB_KEY_PREFIX)
+            }
         }
     }
 

@@ -3,6 +3,8 @@
 //! with conditional GET for the documents it serves. Tests only: nothing here reaches beyond
 //! 127.0.0.1.
 
+pub mod news;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, Uri, header};

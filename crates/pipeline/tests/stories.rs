@@ -1,0 +1,201 @@
+//! Articles become stories, on every backend: three outlets covering two events make exactly
+//! two stories, an agency copy is marked as a copy of its original, and a restarted assigner
+//! continues where the last one stopped.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tidings_fetch::{FetchConfig, Fetcher};
+use tidings_pipeline::{Pipeline, PipelineSettings, assign_stories, fetch_article, fetch_source};
+use tidings_store::testing::each_backend;
+use tidings_store::{NewSource, Store};
+use tidings_testkit::news::{OUTLETS, serve_two_events};
+use tidings_testkit::{FixtureWeb, Reply};
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn pipeline(store: Store) -> Pipeline {
+    let fetcher = Fetcher::new(FetchConfig {
+        allow_private_addresses: true,
+        per_host_min_delay: Duration::ZERO,
+        ..FetchConfig::default()
+    })
+    .expect("fetcher");
+    Pipeline::new(
+        store,
+        fetcher,
+        PipelineSettings {
+            fetch_pages: false,
+            ..PipelineSettings::default()
+        },
+    )
+}
+
+async fn add(store: &Store, url: String, name: &str) -> tidings_model::SourceId {
+    let new = NewSource {
+        url,
+        name: name.to_string(),
+        ..NewSource::default()
+    };
+    store.sources().add(&new, 0).await.expect("add source").id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_outlets_covering_two_events_make_two_stories() {
+    let web = FixtureWeb::start().await;
+    serve_two_events(&web, now());
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        for outlet in OUTLETS {
+            let id = add(&store, web.url(outlet.feed), outlet.name).await;
+            fetch_source::run(&pipeline, id).await.expect("fetch");
+        }
+        assert_eq!(store.articles().count().await.expect("count"), 5);
+
+        let mut assigner = assign_stories::rebuild(&pipeline).await.expect("rebuild");
+        let placed = assign_stories::assign_pending(&pipeline, &mut assigner)
+            .await
+            .expect("assign");
+        assert_eq!(placed, 5);
+        assert_eq!(store.stories().count().await.expect("stories"), 2);
+
+        let stories = store.stories().recent(0, 10).await.expect("recent");
+        let flood = stories
+            .iter()
+            .find(|s| s.title.contains("Saint-Aurel"))
+            .expect("the flood story");
+        assert_eq!(flood.article_count, 3);
+        assert_eq!(flood.source_count, 3);
+        assert_eq!(
+            flood.title, "Dam gives way above Saint-Aurel, flooding the lower town",
+            "the earliest original report leads"
+        );
+        let members = store.stories().articles(flood.id).await.expect("members");
+        let copy = members
+            .iter()
+            .find(|m| m.source_name == "Metro Wire")
+            .expect("the agency copy");
+        let original = members
+            .iter()
+            .find(|m| m.source_name == "Harbour Post")
+            .expect("the original");
+        assert_eq!(copy.article.duplicate_of, Some(original.article.id));
+        let ledger = members
+            .iter()
+            .find(|m| m.source_name == "Daily Ledger")
+            .expect("the other report");
+        assert_eq!(ledger.article.duplicate_of, None, "a report of its own is not a copy");
+        let rates = stories.iter().find(|s| s.id != flood.id).expect("rates");
+        assert_eq!((rates.article_count, rates.source_count), (2, 2));
+
+        // A restart: the rebuilt assigner puts a follow-up in the story it belongs to.
+        let mut restarted = assign_stories::rebuild(&pipeline).await.expect("rebuild");
+        web.set(
+            "/late/feed.xml",
+            Reply::feed(format!(
+                "<rss version=\"2.0\"><channel><title>Late Courier</title><item>\
+                 <title>Saint-Aurel counts the cost of the Varenne dam breach</title>\
+                 <link>{}</link><description>Prefect Claire Vautrin said on Wednesday that \
+                 the two people missing since the Varenne dam gave way above Saint-Aurel had \
+                 been found alive, as the 1,200 residents evacuated from the flooded lower \
+                 town began to return and engineers inspected the damaged spillway and the \
+                 closed bridge.</description></item></channel></rss>",
+                web.url("/late/flood")
+            )),
+        );
+        let late = add(&store, web.url("/late/feed.xml"), "Late Courier").await;
+        fetch_source::run(&pipeline, late).await.expect("fetch");
+        assign_stories::assign_pending(&pipeline, &mut restarted)
+            .await
+            .expect("assign");
+        assert_eq!(store.stories().count().await.expect("stories"), 2);
+        let flood = store
+            .stories()
+            .get(flood.id)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!((flood.article_count, flood.source_count), (4, 4));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_naming_another_article_as_canonical_is_that_article() {
+    let web = FixtureWeb::start().await;
+    let page = |canonical: &str| {
+        format!(
+            "<!doctype html><html lang=\"en\"><head><title>Bridge</title>\
+             <link rel=\"canonical\" href=\"{canonical}\"></head><body><article><h1>Bridge \
+             reopens</h1>{}</article></body></html>",
+            "<p>The harbour bridge reopened to traffic on Monday after two years of repairs \
+             that cost the city far more than planned, officials said.</p>"
+                .repeat(6)
+        )
+    };
+    let canonical = web.url("/news/bridge");
+    web.set("/news/bridge", Reply::html(page(&canonical)));
+    web.set("/amp/news/bridge", Reply::html(page(&canonical)));
+    let feed = |path: &str| {
+        format!(
+            "<rss version=\"2.0\"><channel><title>Harbour Post</title><item><title>Bridge \
+             reopens</title><link>{}</link><description>Bridge open again…</description>\
+             </item></channel></rss>",
+            web.url(path)
+        )
+    };
+    web.set("/feed.xml", Reply::feed(feed("/news/bridge")));
+    web.set("/amp.xml", Reply::feed(feed("/amp/news/bridge?utm_source=rss")));
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = Pipeline::new(
+            store.clone(),
+            Fetcher::new(FetchConfig {
+                allow_private_addresses: true,
+                per_host_min_delay: Duration::ZERO,
+                ..FetchConfig::default()
+            })
+            .expect("fetcher"),
+            PipelineSettings::default(),
+        );
+        for path in ["/feed.xml", "/amp.xml"] {
+            let id = add(&store, web.url(path), path).await;
+            fetch_source::run(&pipeline, id).await.expect("fetch");
+        }
+        let listings = store.articles().latest(10, 0).await.expect("latest");
+        assert_eq!(listings.len(), 2, "two URLs, not yet known to be one article");
+        let amp = listings
+            .iter()
+            .find(|l| l.article.content.url.contains("/amp/"))
+            .expect("the AMP one");
+        let main = listings
+            .iter()
+            .find(|l| !l.article.content.url.contains("/amp/"))
+            .expect("the main one");
+        let report = fetch_article::run(&pipeline, amp.article.id)
+            .await
+            .expect("page");
+        assert_eq!(report.same_as, Some(main.article.id));
+        assert_eq!(store.articles().count().await.expect("count"), 1);
+        let again = store
+            .sources()
+            .list()
+            .await
+            .expect("sources")
+            .into_iter()
+            .find(|s| s.url.ends_with("/amp.xml"))
+            .expect("source");
+        web.ignore_validators(true);
+        fetch_source::run(&pipeline, again.id).await.expect("fetch");
+        assert_eq!(
+            store.articles().count().await.expect("count"),
+            1,
+            "the AMP URL does not bring the article back"
+        );
+    })
+    .await;
+}
