@@ -10,8 +10,8 @@
 use crate::time::now_secs;
 use crate::{Pipeline, PipelineError, Task};
 use tidings_model::{ArticleId, StoryId, UnixSeconds};
-use tidings_stories::{ArticleInput, Assigner, ClusterParams, Placement as Place};
 use tidings_store::{ArticleText, Placement};
+use tidings_stories::{ArticleInput, Assigner, ClusterParams, Placement as Place};
 use tokio_util::sync::CancellationToken;
 
 /// Articles placed per transaction.
@@ -99,9 +99,7 @@ pub async fn assign_pending(
     assigner: &mut Assigner,
 ) -> Result<usize, PipelineError> {
     let stories = pipeline.store.stories();
-    let waiting = stories
-        .unplaced(Task::PAGE_JOB_KEY_PREFIX, BATCH)
-        .await?;
+    let waiting = stories.unplaced(Task::PAGE_JOB_KEY_PREFIX, BATCH).await?;
     if waiting.is_empty() {
         return Ok(0);
     }
@@ -123,7 +121,9 @@ pub async fn assign_pending(
             .place(&Placement {
                 article: article.id,
                 story,
-                duplicate_of: assignment.duplicate_of.map(|(original, _)| ArticleId(original)),
+                duplicate_of: assignment
+                    .duplicate_of
+                    .map(|(original, _)| ArticleId(original)),
                 related: assignment
                     .related
                     .iter()

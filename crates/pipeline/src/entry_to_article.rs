@@ -2,8 +2,8 @@
 //! and its plain text, the standfirst and the byline.
 
 use crate::html_text::{sanitize, to_text};
-use tidings_model::{Entry, NewArticle, UnixSeconds};
 use tidings_extract::language;
+use tidings_model::{Entry, NewArticle, UnixSeconds};
 use tidings_stories::canonical_url;
 
 /// The most HTML of one entry that is read. A long article is ~50 KB of HTML; the cap keeps a

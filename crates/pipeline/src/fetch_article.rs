@@ -7,8 +7,8 @@ use crate::teaser::page_is_better;
 use crate::{Pipeline, PipelineError};
 use tidings_fetch::{Fetched, Validators};
 use tidings_model::ArticleId;
-use tidings_stories::{canonical_url, declared_canonical};
 use tidings_store::{CanonicalMove, PageContent};
+use tidings_stories::{canonical_url, declared_canonical};
 
 /// What one page fetch did.
 #[derive(Debug, Clone, Default, PartialEq)]

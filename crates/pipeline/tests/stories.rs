@@ -88,7 +88,10 @@ async fn three_outlets_covering_two_events_make_two_stories() {
             .iter()
             .find(|m| m.source_name == "Daily Ledger")
             .expect("the other report");
-        assert_eq!(ledger.article.duplicate_of, None, "a report of its own is not a copy");
+        assert_eq!(
+            ledger.article.duplicate_of, None,
+            "a report of its own is not a copy"
+        );
         let rates = stories.iter().find(|s| s.id != flood.id).expect("rates");
         assert_eq!((rates.article_count, rates.source_count), (2, 2));
 
@@ -149,7 +152,10 @@ async fn a_page_naming_another_article_as_canonical_is_that_article() {
         )
     };
     web.set("/feed.xml", Reply::feed(feed("/news/bridge")));
-    web.set("/amp.xml", Reply::feed(feed("/amp/news/bridge?utm_source=rss")));
+    web.set(
+        "/amp.xml",
+        Reply::feed(feed("/amp/news/bridge?utm_source=rss")),
+    );
     let web = &web;
     each_backend(|store| async move {
         let pipeline = Pipeline::new(
@@ -167,7 +173,11 @@ async fn a_page_naming_another_article_as_canonical_is_that_article() {
             fetch_source::run(&pipeline, id).await.expect("fetch");
         }
         let listings = store.articles().latest(10, 0).await.expect("latest");
-        assert_eq!(listings.len(), 2, "two URLs, not yet known to be one article");
+        assert_eq!(
+            listings.len(),
+            2,
+            "two URLs, not yet known to be one article"
+        );
         let amp = listings
             .iter()
             .find(|l| l.article.content.url.contains("/amp/"))

@@ -160,7 +160,10 @@ mod tests {
     #[test]
     fn a_declared_canonical_elsewhere_or_at_the_home_page_is_ignored() {
         let page = "https://news.example/world/bridge";
-        assert_eq!(declared_canonical(page, "https://other.example/world/bridge"), None);
+        assert_eq!(
+            declared_canonical(page, "https://other.example/world/bridge"),
+            None
+        );
         assert_eq!(declared_canonical(page, "https://news.example/"), None);
         assert_eq!(declared_canonical(page, "javascript:alert(1)"), None);
         assert_eq!(

@@ -202,7 +202,9 @@ mod tests {
             })
         );
         assert_eq!(
-            index.find(&Fingerprint::of(WIRE, Some("en"))).map(|o| o.kind),
+            index
+                .find(&Fingerprint::of(WIRE, Some("en")))
+                .map(|o| o.kind),
             Some(DupKind::Exact)
         );
     }

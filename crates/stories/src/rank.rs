@@ -112,7 +112,11 @@ pub fn score(reports: &[Report], now: i64, params: &RankParams) -> Score {
         spread_part,
         velocity,
         velocity_part,
-        age_hours: if age_hours.is_finite() { age_hours } else { 0.0 },
+        age_hours: if age_hours.is_finite() {
+            age_hours
+        } else {
+            0.0
+        },
         decay,
     }
 }
@@ -158,7 +162,10 @@ mod tests {
             previous = t;
         }
         let s = score(&reports(&[1, 2], 8), NOW, &RankParams::default());
-        assert!((s.decay - 0.5).abs() < 1e-9, "one half-life halves the score");
+        assert!(
+            (s.decay - 0.5).abs() < 1e-9,
+            "one half-life halves the score"
+        );
     }
 
     #[test]
@@ -188,7 +195,10 @@ mod tests {
         assert!((e.spread - 1.0).abs() < 1e-9);
         assert!(l.spread < e.spread);
         assert!(e.total > l.total);
-        assert_eq!(score(&reports(&[7, 7], 2), NOW, &RankParams::default()).spread, 0.0);
+        assert_eq!(
+            score(&reports(&[7, 7], 2), NOW, &RankParams::default()).spread,
+            0.0
+        );
     }
 
     #[test]

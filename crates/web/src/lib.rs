@@ -1,7 +1,8 @@
 //! The Tidings web site: server-rendered pages over the store.
 //!
-//! [`router`] builds the axum app: the front page (newest articles), article pages, source
-//! pages, the list of sources with their health, `/healthz` and the embedded stylesheet. Pages
+//! [`router`] builds the axum app: the front page (top stories ranked by the Stories score,
+//! then the newest articles), story pages (full coverage by outlet), article pages (with
+//! more coverage and related stories), source pages, the list of sources with their health, `/healthz` and the embedded stylesheet. Pages
 //! are askama templates, escaped by default; article bodies were sanitised before they were
 //! stored and are the only HTML inserted as it is. Every page works without JavaScript.
 
@@ -9,6 +10,7 @@ mod age;
 mod pages;
 mod slug;
 mod state;
+mod stories;
 
 pub use age::{exact_time, relative_age, rfc3339};
 pub use slug::slugify;
@@ -25,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::front_page))
         .route("/article/{id}", get(pages::article_without_slug))
         .route("/article/{id}/{slug}", get(pages::article))
+        .route("/story/{id}", get(stories::story))
         .route("/source/{id}", get(pages::source))
         .route("/sources", get(pages::sources))
         .route("/healthz", get(pages::healthz))

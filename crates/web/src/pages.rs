@@ -3,6 +3,7 @@
 use crate::age::{exact_time, relative_age, rfc3339};
 use crate::slug::slugify;
 use crate::state::AppState;
+use crate::stories::{StoryCard, related_cards, top_stories};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -15,7 +16,7 @@ use tidings_store::ArticleListing;
 
 const PAGE_SIZE: i64 = 40;
 
-fn now() -> UnixSeconds {
+pub(crate) fn now() -> UnixSeconds {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -23,14 +24,14 @@ fn now() -> UnixSeconds {
 }
 
 /// A time as the templates show it.
-struct Age {
-    relative: String,
-    datetime: String,
-    exact: String,
+pub(crate) struct Age {
+    pub(crate) relative: String,
+    pub(crate) datetime: String,
+    pub(crate) exact: String,
 }
 
 impl Age {
-    fn of(t: UnixSeconds, now: UnixSeconds) -> Age {
+    pub(crate) fn of(t: UnixSeconds, now: UnixSeconds) -> Age {
         Age {
             relative: relative_age(t, now),
             datetime: rfc3339(t),
@@ -40,17 +41,17 @@ impl Age {
 }
 
 /// An article in a list.
-struct Card {
-    href: String,
-    title: String,
-    source_name: String,
-    source_href: String,
-    age: Age,
-    excerpt: String,
+pub(crate) struct Card {
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) source_name: String,
+    pub(crate) source_href: String,
+    pub(crate) age: Age,
+    pub(crate) excerpt: String,
 }
 
 impl Card {
-    fn of(listing: &ArticleListing, now: UnixSeconds) -> Card {
+    pub(crate) fn of(listing: &ArticleListing, now: UnixSeconds) -> Card {
         let a = &listing.article;
         Card {
             href: article_href(a.id, &a.content.title),
@@ -69,12 +70,12 @@ impl Card {
     }
 }
 
-fn article_href(id: ArticleId, title: &str) -> String {
+pub(crate) fn article_href(id: ArticleId, title: &str) -> String {
     format!("/article/{id}/{}", slugify(title))
 }
 
 /// The first paragraph of `text`, cut at a word to at most `max` characters.
-fn excerpt(text: &str, max: usize) -> String {
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
     let first = text.split("\n\n").next().unwrap_or_default().trim();
     if first.chars().count() <= max {
         return first.to_string();
@@ -139,7 +140,7 @@ fn is_web_url(url: &str) -> bool {
 }
 
 /// The page, or the error page for what went wrong.
-fn respond(result: Result<impl IntoResponse, PageError>, site_name: &str) -> Response {
+pub(crate) fn respond(result: Result<impl IntoResponse, PageError>, site_name: &str) -> Response {
     match result {
         Ok(page) => page.into_response(),
         Err(err) => err.render(site_name),
@@ -155,6 +156,7 @@ pub(crate) struct PageQuery {
 #[template(path = "front.html")]
 struct FrontPage {
     site_name: String,
+    top: Vec<StoryCard>,
     cards: Vec<Card>,
     page: i64,
     older: Option<String>,
@@ -175,8 +177,14 @@ pub(crate) async fn front_page(
             .await?;
         let now = now();
         let has_more = listings.len() as i64 > PAGE_SIZE;
+        let top = if page == 1 {
+            top_stories(&state.store, now).await?
+        } else {
+            Vec::new()
+        };
         Ok(FrontPage {
             site_name: state.site_name.clone(),
+            top,
             cards: listings
                 .iter()
                 .take(PAGE_SIZE as usize)
@@ -209,6 +217,8 @@ struct ArticlePage {
     original_url: String,
     language: String,
     canonical_path: String,
+    story: Option<(String, i64)>,
+    related: Vec<Card>,
     more_from_source: Vec<Card>,
 }
 
@@ -252,6 +262,13 @@ pub(crate) async fn article(
             .updated_at
             .filter(|u| *u > published + 60)
             .map(|u| Age::of(u, now));
+        let related = related_cards(&state.store, &listing, now).await?;
+        let story = match a.story_id {
+            Some(id) => state.store.stories().get(id).await?,
+            None => None,
+        }
+        .filter(|s| s.source_count > 1)
+        .map(|s| (format!("/story/{}", s.id), s.source_count));
         let c = &a.content;
         Ok(ArticlePage {
             site_name: state.site_name.clone(),
@@ -268,6 +285,8 @@ pub(crate) async fn article(
             original_url: c.url.clone(),
             language: c.language.clone().unwrap_or_default(),
             canonical_path,
+            story,
+            related,
             more_from_source,
         }
         .into_response())

@@ -1,0 +1,382 @@
+//! Story views: the ranked top stories of the front page, the story page (full coverage
+//! grouped by outlet, copies shown once with all their publishers, the score explained on
+//! `?explain=1`), and the related list of an article page.
+
+use crate::pages::{Age, Card, PageError, excerpt, now, respond};
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use tidings_model::{ArticleId, SourceId, Story, StoryId, UnixSeconds};
+use tidings_store::{ArticleListing, Store, StoryReport};
+use tidings_stories::rank::{self, RankParams, Report, Score};
+use tidings_stories::related::{Candidate, RelatedStory, related_articles};
+
+/// Stories considered for the front page: the most recently updated.
+const FRONT_CANDIDATES: i64 = 300;
+/// Stories shown at the top of the front page.
+const TOP_STORIES: usize = 12;
+/// Outlets named on a story card before "and N more".
+const NAMED_OUTLETS: usize = 4;
+/// Related stories considered for an article page.
+const RELATED_STORIES: i64 = 8;
+/// Entries in an article page's related list.
+const RELATED_LIMIT: usize = 8;
+
+/// A story in a list.
+pub(crate) struct StoryCard {
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) excerpt: String,
+    pub(crate) sources: i64,
+    pub(crate) outlets: String,
+    pub(crate) age: Age,
+}
+
+/// The front page's top stories, best first by the Stories score.
+pub(crate) async fn top_stories(
+    store: &Store,
+    now: UnixSeconds,
+) -> Result<Vec<StoryCard>, PageError> {
+    let candidates = store.stories().recent(0, FRONT_CANDIDATES).await?;
+    let ids: Vec<StoryId> = candidates.iter().map(|s| s.id).collect();
+    let reports = reports_by_story(&store.stories().reports(&ids).await?);
+    let names = outlet_names(store).await?;
+    let params = RankParams::default();
+    let mut ranked: Vec<(f64, &Story)> = candidates
+        .iter()
+        .map(|s| {
+            let score = rank::score(
+                reports.get(&s.id).map_or(&[][..], Vec::as_slice),
+                now,
+                &params,
+            );
+            (score.total, s)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+    let mut cards = Vec::new();
+    for (_, story) in ranked.into_iter().take(TOP_STORIES) {
+        let lead = match story.lead_article_id {
+            Some(id) => store.articles().get(id).await?,
+            None => None,
+        };
+        let mut outlets: Vec<i64> = Vec::new();
+        for r in reports.get(&story.id).into_iter().flatten() {
+            if !outlets.contains(&r.outlet) {
+                outlets.push(r.outlet);
+            }
+        }
+        cards.push(StoryCard {
+            href: format!("/story/{}", story.id),
+            title: story.title.clone(),
+            excerpt: lead.as_ref().map_or_else(String::new, |l| {
+                let c = &l.article.content;
+                excerpt(c.standfirst.as_deref().unwrap_or(&c.body_text), 220)
+            }),
+            sources: story.source_count,
+            outlets: name_list(&outlets, &names),
+            age: Age::of(story.last_at, now),
+        });
+    }
+    Ok(cards)
+}
+
+/// Reports per story, in time order, as the ranking reads them.
+fn reports_by_story(reports: &[StoryReport]) -> HashMap<StoryId, Vec<Report>> {
+    let mut by_story: HashMap<StoryId, Vec<Report>> = HashMap::new();
+    for r in reports {
+        by_story.entry(r.story).or_default().push(Report {
+            outlet: r.source_id.0,
+            time: r.sort_at,
+        });
+    }
+    for list in by_story.values_mut() {
+        list.sort_by_key(|r| (r.time, r.outlet));
+    }
+    by_story
+}
+
+async fn outlet_names(store: &Store) -> Result<HashMap<i64, String>, PageError> {
+    Ok(store
+        .sources()
+        .list()
+        .await?
+        .into_iter()
+        .map(|s| {
+            let name = if s.name.is_empty() { s.url } else { s.name };
+            (s.id.0, name)
+        })
+        .collect())
+}
+
+/// "A, B, C and 2 more".
+fn name_list(outlets: &[i64], names: &HashMap<i64, String>) -> String {
+    let named: Vec<&str> = outlets
+        .iter()
+        .take(NAMED_OUTLETS)
+        .filter_map(|id| names.get(id).map(String::as_str))
+        .collect();
+    let rest = outlets.len().saturating_sub(NAMED_OUTLETS);
+    match (named.as_slice(), rest) {
+        ([], _) => String::new(),
+        ([one], 0) => (*one).to_string(),
+        (many, 0) => format!(
+            "{} and {}",
+            many[..many.len() - 1].join(", "),
+            many[many.len() - 1]
+        ),
+        (many, rest) => format!("{} and {rest} more", many.join(", ")),
+    }
+}
+
+/// One report on the story page.
+struct CoverageItem {
+    card: Card,
+    /// For a copy: the outlet whose text it carries and a link to that report.
+    copy_of: Option<(String, String)>,
+    /// For an original: the outlets that republished it.
+    also_published_by: Vec<String>,
+}
+
+/// An outlet's reports on the story page.
+struct OutletGroup {
+    name: String,
+    href: String,
+    items: Vec<CoverageItem>,
+}
+
+/// One part of the score, as `?explain=1` lists it.
+struct ScoreLine {
+    name: &'static str,
+    value: String,
+    note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "story.html")]
+struct StoryPage {
+    site_name: String,
+    title: String,
+    sources: i64,
+    articles: i64,
+    first: Age,
+    last: Age,
+    groups: Vec<OutletGroup>,
+    related: Vec<StoryCard>,
+    explain: Option<Vec<ScoreLine>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct StoryQuery {
+    explain: Option<String>,
+}
+
+pub(crate) async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<StoryQuery>,
+) -> Response {
+    let result: Result<StoryPage, PageError> = async {
+        let store = &state.store;
+        let story = store
+            .stories()
+            .get(StoryId(id))
+            .await?
+            .filter(|s| s.article_count > 0)
+            .ok_or(PageError::NotFound)?;
+        let now = now();
+        let members = store.stories().articles(story.id).await?;
+        let explain = query
+            .explain
+            .as_deref()
+            .filter(|v| !matches!(*v, "" | "0" | "false"))
+            .map(|_| {
+                let reports: Vec<Report> = members
+                    .iter()
+                    .map(|m| Report {
+                        outlet: m.article.source_id.0,
+                        time: m.article.content.shown_time(),
+                    })
+                    .collect();
+                let params = RankParams::default();
+                explain_score(&rank::score(&reports, now, &params), &params)
+            });
+        let related = related_story_cards(store, story.id, now).await?;
+        Ok(StoryPage {
+            site_name: state.site_name.clone(),
+            title: story.title.clone(),
+            sources: story.source_count,
+            articles: story.article_count,
+            first: Age::of(story.first_at, now),
+            last: Age::of(story.last_at, now),
+            groups: coverage_groups(&members, now),
+            related,
+            explain,
+        })
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+/// The story's reports grouped by outlet, outlets in the order they first reported, each
+/// outlet's reports earliest first; copies point at the text they carry.
+fn coverage_groups(members: &[ArticleListing], now: UnixSeconds) -> Vec<OutletGroup> {
+    let by_id: HashMap<ArticleId, &ArticleListing> =
+        members.iter().map(|m| (m.article.id, m)).collect();
+    let mut republished: HashMap<ArticleId, Vec<String>> = HashMap::new();
+    for m in members {
+        if let Some(original) = m.article.duplicate_of {
+            republished
+                .entry(original)
+                .or_default()
+                .push(m.source_name.clone());
+        }
+    }
+    let mut groups: Vec<OutletGroup> = Vec::new();
+    let mut index: BTreeMap<SourceId, usize> = BTreeMap::new();
+    for m in members {
+        let a = &m.article;
+        let slot = *index.entry(a.source_id).or_insert_with(|| {
+            groups.push(OutletGroup {
+                name: m.source_name.clone(),
+                href: format!("/source/{}", a.source_id),
+                items: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let copy_of = a.duplicate_of.and_then(|o| by_id.get(&o)).map(|o| {
+            (
+                o.source_name.clone(),
+                crate::pages::article_href(o.article.id, &o.article.content.title),
+            )
+        });
+        let mut card = Card::of(m, now);
+        if copy_of.is_some() {
+            card.excerpt.clear();
+        }
+        groups[slot].items.push(CoverageItem {
+            card,
+            copy_of,
+            also_published_by: republished.remove(&a.id).unwrap_or_default(),
+        });
+    }
+    groups
+}
+
+fn explain_score(s: &Score, params: &RankParams) -> Vec<ScoreLine> {
+    vec![
+        ScoreLine {
+            name: "Outlets",
+            value: format!("{:.3}", s.outlet_part),
+            note: format!("log2(1 + {} outlets)", s.outlets),
+        },
+        ScoreLine {
+            name: "Spread",
+            value: format!("{:.3}", s.spread_part),
+            note: format!(
+                "evenness {:.2} of {} reports across outlets × weight",
+                s.spread, s.reports
+            ),
+        },
+        ScoreLine {
+            name: "Velocity",
+            value: format!("{:.3}", s.velocity_part),
+            note: format!("ln(1 + {:.2} new reports per hour) × weight", s.velocity),
+        },
+        ScoreLine {
+            name: "Recency",
+            value: format!("× {:.3}", s.decay),
+            note: format!(
+                "latest report {:.1} hours ago, halving every {} hours",
+                s.age_hours, params.half_life_hours
+            ),
+        },
+        ScoreLine {
+            name: "Score",
+            value: format!("{:.3}", s.total),
+            note: "(outlets + spread + velocity) × recency".to_string(),
+        },
+    ]
+}
+
+/// Cards for the stories related to `story`, best first.
+async fn related_story_cards(
+    store: &Store,
+    story: StoryId,
+    now: UnixSeconds,
+) -> Result<Vec<StoryCard>, PageError> {
+    let mut cards = Vec::new();
+    for (id, _) in store.stories().related(story, 5).await? {
+        let Some(s) = store.stories().get(id).await? else {
+            continue;
+        };
+        cards.push(StoryCard {
+            href: format!("/story/{}", s.id),
+            title: s.title.clone(),
+            excerpt: String::new(),
+            sources: s.source_count,
+            outlets: String::new(),
+            age: Age::of(s.last_at, now),
+        });
+    }
+    Ok(cards)
+}
+
+/// An article page's related list: more coverage of its story, then related stories.
+pub(crate) async fn related_cards(
+    store: &Store,
+    listing: &ArticleListing,
+    now: UnixSeconds,
+) -> Result<Vec<Card>, PageError> {
+    let Some(story) = listing.article.story_id else {
+        return Ok(Vec::new());
+    };
+    let candidate = |l: &ArticleListing| Candidate {
+        article: l.article.id.0,
+        outlet: l.article.source_id.0,
+        time: l.article.content.shown_time(),
+        duplicate_of: l.article.duplicate_of.map(|a| a.0),
+    };
+    let mut known: HashMap<i64, ArticleListing> = HashMap::new();
+    let same_story = store.stories().articles(story).await?;
+    let same: Vec<Candidate> = same_story.iter().map(candidate).collect();
+    known.extend(same_story.into_iter().map(|l| (l.article.id.0, l)));
+    let mut related = Vec::new();
+    for (id, similarity) in store.stories().related(story, RELATED_STORIES).await? {
+        let members = store.stories().articles(id).await?;
+        related.push(RelatedStory {
+            similarity,
+            articles: members.iter().map(candidate).collect(),
+        });
+        known.extend(members.into_iter().map(|l| (l.article.id.0, l)));
+    }
+    Ok(
+        related_articles(&candidate(listing), &same, &related, now, RELATED_LIMIT)
+            .iter()
+            .filter_map(|r| known.get(&r.article))
+            .map(|l| Card::of(l, now))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outlet_lists_read_naturally() {
+        let names: HashMap<i64, String> = (1..=6).map(|i| (i, format!("O{i}"))).collect();
+        assert_eq!(name_list(&[1], &names), "O1");
+        assert_eq!(name_list(&[1, 2], &names), "O1 and O2");
+        assert_eq!(name_list(&[1, 2, 3], &names), "O1, O2 and O3");
+        assert_eq!(
+            name_list(&[1, 2, 3, 4, 5, 6], &names),
+            "O1, O2, O3, O4 and 2 more"
+        );
+        assert_eq!(name_list(&[], &names), "");
+    }
+}
