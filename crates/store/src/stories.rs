@@ -254,12 +254,16 @@ impl PlacementBatch {
     /// links to related stories (both ways, keeping the best score seen).
     pub async fn place(&mut self, placement: &Placement) -> Result<(), StoreError> {
         self.seq += 1;
+        let duplicate_of = match placement.duplicate_of {
+            Some(original) => self.resolve_original(placement.article, original).await?,
+            None => None,
+        };
         sqlx::query(
             "UPDATE articles SET story_id = $2, duplicate_of = $3, story_seq = $4 WHERE id = $1",
         )
         .bind(placement.article.0)
         .bind(placement.story.0)
-        .bind(placement.duplicate_of.map(|a| a.0))
+        .bind(duplicate_of.map(|a| a.0))
         .bind(self.seq)
         .execute(&mut *self.tx)
         .await?;
@@ -283,6 +287,39 @@ impl PlacementBatch {
             }
         }
         Ok(())
+    }
+
+    /// The original of a copy is the earliest published of the texts: `copy` points at the
+    /// root of `original`'s group, unless `copy` was published before it, in which case the
+    /// whole group points at `copy` from now on (a copy may be read before its original).
+    async fn resolve_original(
+        &mut self,
+        copy: ArticleId,
+        original: ArticleId,
+    ) -> Result<Option<ArticleId>, StoreError> {
+        let row = sqlx::query(
+            "SELECT r.id, r.sort_at, c.sort_at AS copy_at FROM articles o \
+             JOIN articles r ON r.id = COALESCE(o.duplicate_of, o.id) \
+             JOIN articles c ON c.id = $2 WHERE o.id = $1",
+        )
+        .bind(original.0)
+        .bind(copy.0)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let root = ArticleId(row.try_get("id")?);
+        let (root_at, copy_at): (i64, i64) = (row.try_get("sort_at")?, row.try_get("copy_at")?);
+        if copy_at >= root_at {
+            return Ok(Some(root));
+        }
+        sqlx::query("UPDATE articles SET duplicate_of = $1 WHERE id = $2 OR duplicate_of = $2")
+            .bind(copy.0)
+            .bind(root.0)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(None)
     }
 
     /// Refreshes the touched stories' aggregates (counts, times, lead article and title) and

@@ -160,6 +160,57 @@ async fn placements_build_stories_with_aggregates_links_and_copies() {
 }
 
 #[tokio::test]
+async fn the_earliest_published_copy_of_a_text_is_its_original() {
+    each_backend(|store| async move {
+        let dw = source(&store, "https://dw.example/feed", "DW").await;
+        store
+            .articles()
+            .insert_new(
+                dw,
+                &[
+                    article("https://dw.example/late-copy", "Copy", 2_000),
+                    article("https://dw.example/later-copy", "Copy 2", 3_000),
+                    article("https://dw.example/original", "Original", 1_000),
+                ],
+            )
+            .await
+            .expect("insert");
+        let [late, later, original] = ids(&store).await[..] else {
+            panic!("three articles")
+        };
+        let stories = store.stories();
+        let mut batch = stories.begin().await.expect("begin");
+        let story = batch.create_story("Copy", None, 1).await.expect("story");
+        for (article, duplicate_of) in [(late, None), (later, Some(late)), (original, Some(late))] {
+            batch
+                .place(&Placement {
+                    article,
+                    story,
+                    duplicate_of,
+                    related: vec![],
+                })
+                .await
+                .expect("place");
+        }
+        batch.commit(5).await.expect("commit");
+        let members = stories.articles(story).await.expect("members");
+        let of = |id| {
+            members
+                .iter()
+                .find(|m| m.article.id == id)
+                .map(|m| m.article.duplicate_of)
+                .expect("member")
+        };
+        assert_eq!(of(original), None, "the earliest text is the original");
+        assert_eq!(of(late), Some(original));
+        assert_eq!(of(later), Some(original));
+        let story = stories.get(story).await.expect("get").expect("story");
+        assert_eq!(story.lead_article_id, Some(original));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn an_article_whose_page_is_pending_waits_and_a_dropped_batch_records_nothing() {
     each_backend(|store| async move {
         let dw = source(&store, "https://dw.example/feed", "DW").await;

@@ -1,0 +1,127 @@
+//! Stories end to end through `tidings serve`: three outlets covering two events on a
+//! loopback web become exactly two stories on the front page; the story page shows full
+//! coverage with the agency copy shown once with both publishers and explains its score; an
+//! article page leads to more coverage; a restart keeps the stories as they were.
+
+mod support;
+
+use std::time::Duration;
+use support::{Server, cli_ok, open_store, wait_until};
+use tidings_testkit::FixtureWeb;
+use tidings_testkit::news::{OUTLETS, serve_two_events};
+
+fn story_links(html: &str) -> Vec<String> {
+    let mut links: Vec<String> = html
+        .split("href=\"/story/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|id| format!("/story/{id}"))
+        .collect();
+    links.dedup();
+    links
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
+    let web = FixtureWeb::start().await;
+    serve_two_events(&web, chrono::Utc::now().timestamp());
+    let dir = tempfile::tempdir().expect("tempdir");
+    for outlet in OUTLETS {
+        cli_ok(dir.path(), &["sources", "add", &web.url(outlet.feed)]);
+    }
+    let server = Server::start(dir.path(), &["--no-article-pages"]).await;
+    wait_until(
+        "five articles placed in stories",
+        Duration::from_secs(60),
+        || async {
+            let store = open_store(dir.path()).await;
+            let waiting = store
+                .stories()
+                .unplaced("fetch_article:", 10)
+                .await
+                .expect("unplaced")
+                .len();
+            let count = store.articles().count().await.expect("count");
+            store.close().await;
+            count == 5 && waiting == 0
+        },
+    )
+    .await;
+
+    let (status, front) = server.get("/").await;
+    assert_eq!(status, 200);
+    let stories = story_links(&front);
+    assert_eq!(stories.len(), 2, "exactly two stories: {stories:?}");
+    assert!(
+        front.contains("3 sources"),
+        "the flood story has three outlets"
+    );
+    assert!(front.contains("2 sources"), "the rate story has two");
+
+    let flood = stories
+        .iter()
+        .find(|s| {
+            let card = front.split(s.as_str()).nth(1).unwrap_or_default();
+            card.split("</article>")
+                .next()
+                .unwrap_or_default()
+                .contains("Saint-Aurel")
+        })
+        .expect("the flood story is on the front page");
+    let (status, page) = server.get(flood).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Full coverage"));
+    for outlet in ["Harbour Post", "Daily Ledger", "Metro Wire"] {
+        assert!(
+            page.contains(&format!(">{outlet}</a></h3>")),
+            "{outlet} has its group"
+        );
+    }
+    assert!(
+        page.contains("same text as <a href=\"/article/"),
+        "the agency copy points at its original"
+    );
+    assert!(
+        page.contains("Also published by Metro Wire"),
+        "the original lists its other publisher"
+    );
+    assert!(
+        !page.contains("Why this story ranks"),
+        "no explanation unasked"
+    );
+    let (_, explained) = server.get(&format!("{flood}?explain=1")).await;
+    for part in [
+        "Outlets",
+        "Spread",
+        "Velocity",
+        "Recency",
+        "log2(1 + 3 outlets)",
+    ] {
+        assert!(explained.contains(part), "the explanation shows {part}");
+    }
+
+    // An article of the story offers the rest of its coverage.
+    let article = page
+        .split("href=\"/article/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|path| format!("/article/{path}"))
+        .expect("an article link");
+    let (status, article_page) = server.get(&article).await;
+    assert_eq!(status, 200);
+    assert!(article_page.contains(&format!("href=\"{flood}\">Full coverage: 3 sources")));
+    assert!(article_page.contains("Related articles"));
+
+    assert_eq!(server.get("/story/999999").await.0, 404);
+    assert!(server.stop(), "SIGTERM stops the server cleanly");
+
+    // A restart keeps the stories and makes no new ones.
+    let server = Server::start(dir.path(), &["--no-article-pages"]).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, again) = server.get("/").await;
+    assert_eq!(story_links(&again).len(), 2);
+    let store = open_store(dir.path()).await;
+    assert_eq!(store.stories().count().await.expect("stories"), 2);
+    store.close().await;
+    assert!(server.stop());
+}
