@@ -1,11 +1,12 @@
 //! `tidings bench ingest`: end-to-end ingest from a loopback web of many feeds with article
-//! pages — fetch, parse, extract, store — on SQLite, with the real scheduler and workers.
+//! pages — fetch, parse, extract, store, place in stories — on SQLite, with the real
+//! scheduler, workers and story assigner.
 
 use super::ingest_web;
 use crate::cli::IngestArgs;
 use std::time::{Duration, Instant};
 use tidings_fetch::{FetchConfig, Fetcher};
-use tidings_pipeline::{Pipeline, PipelineSettings};
+use tidings_pipeline::{Pipeline, PipelineSettings, Task};
 use tidings_store::{NewSource, Store, StoreOptions};
 use tokio_util::sync::CancellationToken;
 
@@ -69,7 +70,12 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
             stored_at = Some(started.elapsed());
         }
         let jobs = store.jobs().counts().await?;
-        if stored >= expected && jobs.queued + jobs.running == 0 {
+        let unplaced = store
+            .stories()
+            .unplaced(Task::PAGE_JOB_KEY_PREFIX, 1)
+            .await?
+            .len();
+        if stored >= expected && jobs.queued + jobs.running == 0 && unplaced == 0 {
             break;
         }
         if started.elapsed() > Duration::from_secs(args.timeout_secs) {
@@ -90,7 +96,8 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
             at.as_secs_f64()
         );
     }
-    println!("all done after:      {secs:.2} s (pages fetched and extracted too)");
+    println!("all done after:      {secs:.2} s (pages fetched and extracted, stories placed)");
+    println!("stories:             {}", store.stories().count().await?);
     println!(
         "end-to-end rate:     {:.0} articles/s",
         expected as f64 / secs
