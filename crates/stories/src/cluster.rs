@@ -253,19 +253,18 @@ impl Clusterer {
             self.clock = Some(self.clock.map_or(t, |c| c.max(t)));
         }
         let f = self.features(a);
-        self.df.add_document(
-            f.terms
-                .iter()
-                .map(|e| &e.0)
-                .chain(f.ents.iter().map(|e| &e.0)),
-        );
+        let mut vecs = self.df.add_document_tfidf(&[&f.terms, &f.ents]);
         if self.df.docs() >= self.params.df_halve_at {
             self.df.halve();
+            vecs = vec![
+                SparseVec::tfidf(&f.terms, &self.df),
+                SparseVec::tfidf(&f.ents, &self.df),
+            ];
         }
-        let mut text = SparseVec::tfidf(&f.terms, &self.df);
+        let mut ents = vecs.pop().unwrap_or_default();
+        let mut text = vecs.pop().unwrap_or_default();
         text.truncate_top(self.params.article_terms);
         text.normalize();
-        let mut ents = SparseVec::tfidf(&f.ents, &self.df);
         ents.normalize();
 
         self.last = self.best_story(&f, &text, &ents, a.published);
@@ -308,8 +307,9 @@ impl Clusterer {
             .filter(|e| self.df.df(e.0) > 1)
             .copied()
             .collect();
-        top.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        top.truncate(self.params.candidate_terms);
+        top_k(&mut top, self.params.candidate_terms, |x, y| {
+            y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
+        });
         let mut acc: U64Map<f32> = U64Map::default();
         for (t, w) in &top {
             if let Some(list) = self.postings.get(t) {
@@ -320,12 +320,14 @@ impl Clusterer {
         }
         let mut cands: Vec<(f32, StoryId)> =
             acc.into_iter().map(|(id, w)| (w, StoryId(id))).collect();
-        cands.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        cands.truncate(self.params.max_candidates);
+        top_k(&mut cands, self.params.max_candidates, |x, y| {
+            y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+        });
         let ew = self.params.entity_weight;
         let mut salient: Vec<(u64, f32)> = ents.entries().to_vec();
-        salient.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        salient.truncate(self.params.salient_entities);
+        top_k(&mut salient, self.params.salient_entities, |x, y| {
+            y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
+        });
         let mut best = Decision::default();
         let mut second = 0.0f32;
         let mut trace = self.tracing.then(Vec::new);
@@ -493,6 +495,20 @@ fn lead_novelty(lead_names: &[u64], ents: &SparseVec, story: &SparseVec) -> f32 
         }
     }
     if total > 0.0 { missing / total } else { 0.0 }
+}
+
+/// Keeps the `k` first elements of `v` in the total order `cmp`, sorted
+/// (a selection, then a sort of the kept part only).
+fn top_k<T>(v: &mut Vec<T>, k: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if k == 0 {
+        v.clear();
+        return;
+    }
+    if v.len() > k {
+        v.select_nth_unstable_by(k - 1, &cmp);
+        v.truncate(k);
+    }
+    v.sort_unstable_by(cmp);
 }
 
 /// Terms only in `after` and terms only in `before` (both sorted).

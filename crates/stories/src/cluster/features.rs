@@ -75,9 +75,9 @@ pub(super) fn extract(
         }
     }
     let mut terms: Vec<(u64, f32)> = counts.into_iter().collect();
-    terms.sort_by_key(|e| e.0);
+    terms.sort_unstable_by_key(|e| e.0);
     let mut ents: Vec<(u64, f32)> = ents.into_iter().collect();
-    ents.sort_by_key(|e| e.0);
+    ents.sort_unstable_by_key(|e| e.0);
     lead_names.sort_unstable();
     lead_names.dedup();
     Features {
