@@ -102,7 +102,7 @@ impl Default for ClusterParams {
     fn default() -> Self {
         Self {
             threshold: 0.27,
-            entity_weight: 0.4,
+            entity_weight: 0.45,
             article_terms: 200,
             salient_entities: 8,
             title_case_fix: true,
