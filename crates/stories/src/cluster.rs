@@ -96,6 +96,10 @@ pub struct ClusterParams {
     /// terms are the lead names (0: none, page text often opens with
     /// captions and furniture rather than the news).
     pub lead_name_terms: usize,
+    /// A clear winner (see `clear_winner_threshold`) does not win if more
+    /// than this share of the article's lead names is new to it: the one
+    /// story of its kind so far, but not its event.
+    pub clear_winner_max_novelty: f32,
 }
 
 impl Default for ClusterParams {
@@ -107,8 +111,8 @@ impl Default for ClusterParams {
             salient_entities: 8,
             title_case_fix: true,
             number_weight: 2.5,
-            clear_winner_threshold: 0.2,
-            clear_winner_ratio: 6.0,
+            clear_winner_threshold: 0.18,
+            clear_winner_ratio: 5.0,
             bigram_weight: 0.0,
             body_terms: 1200,
             title_weight: 3.0,
@@ -120,6 +124,7 @@ impl Default for ClusterParams {
             df_halve_at: 200_000,
             lead_name_penalty: 0.15,
             lead_name_terms: 0,
+            clear_winner_max_novelty: 0.4,
         }
     }
 }
@@ -396,6 +401,7 @@ impl Clusterer {
             && p.clear_winner_threshold > 0.0
             && best.score >= p.clear_winner_threshold
             && best.score >= p.clear_winner_ratio * second
+            && best.novelty <= p.clear_winner_max_novelty
         {
             best.joined = true;
         }
@@ -676,10 +682,19 @@ mod tests {
         let ids = assign_all(ClusterParams::default(), &two_rehab_stays());
         assert_eq!(ids[0], ids[1]);
         assert_ne!(ids[2], ids[0]);
-        // The headline's names make the difference: without the penalty the
-        // shared vocabulary wins.
+        // Either mechanism alone keeps it apart here: the novelty gate on
+        // a clear winner too.
         let params = ClusterParams {
             lead_name_penalty: 0.0,
+            ..ClusterParams::default()
+        };
+        let ids = assign_all(params, &two_rehab_stays());
+        assert_ne!(ids[2], ids[0]);
+        // The headline's names make the difference: without the penalty,
+        // and with any clear winner winning, the shared vocabulary wins.
+        let params = ClusterParams {
+            lead_name_penalty: 0.0,
+            clear_winner_max_novelty: 1.0,
             ..ClusterParams::default()
         };
         let ids = assign_all(params, &two_rehab_stays());
