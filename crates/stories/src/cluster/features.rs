@@ -31,8 +31,11 @@ pub(super) fn extract(
     body: &str,
     p: &ClusterParams,
 ) -> Features {
-    let mut counts: U64Map<f32> = U64Map::default();
-    let mut ents: U64Map<f32> = U64Map::default();
+    // Sized for a long page up front: growing these maps was 3 % of the
+    // time on multinews.
+    let cap = p.body_terms.min((title.len() + body.len()) / 6 + 8);
+    let mut counts: U64Map<f32> = U64Map::with_capacity_and_hasher(cap, Default::default());
+    let mut ents: U64Map<f32> = U64Map::with_capacity_and_hasher(cap / 4, Default::default());
     let mut lead_names: Vec<u64> = Vec::new();
     let has_title = !title.trim().is_empty();
     for (text, w, is_title) in [(title, p.title_weight, true), (body, 1.0, false)] {
