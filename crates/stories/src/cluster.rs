@@ -737,4 +737,22 @@ mod tests {
             assert_eq!(a.assign(x), b.assign(x));
         }
     }
+
+    #[test]
+    fn state_saved_before_the_lead_name_knobs_still_loads() {
+        let mut a = Clusterer::new(ClusterParams::default());
+        a.assign(&sample()[0]);
+        let mut state: serde_json::Value = serde_json::to_value(&a).expect("serialise");
+        let params = state["params"].as_object_mut().expect("params object");
+        for key in [
+            "lead_name_penalty",
+            "lead_name_terms",
+            "clear_winner_max_novelty",
+        ] {
+            assert!(params.remove(key).is_some(), "{key}");
+        }
+        let b: Clusterer = serde_json::from_value(state).expect("deserialise");
+        assert_eq!(b.params(), &ClusterParams::default());
+        assert_eq!(b.active_stories(), 1);
+    }
 }
