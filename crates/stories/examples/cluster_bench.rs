@@ -31,11 +31,13 @@ fn main() -> ExitCode {
     match tidings_stories::bench::run_with(&PathBuf::from(input), &PathBuf::from(out), params) {
         Ok(r) => {
             println!(
-                "{} articles, {} stories, {:.3} s in the clusterer, {:.0} articles/s, peak RSS {} KiB",
+                "{} articles, {} stories, {:.3} s in the clusterer, {:.0} articles/s ({} per CPU second of the whole loop), peak RSS {} KiB",
                 r.articles,
                 r.stories,
                 r.cluster_seconds,
                 r.articles_per_sec,
+                r.articles_per_cpu_sec
+                    .map_or_else(|| "?".to_string(), |a| format!("{a:.0}")),
                 r.peak_rss_kib
                     .map_or_else(|| "?".to_string(), |k| k.to_string())
             );

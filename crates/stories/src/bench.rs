@@ -46,6 +46,12 @@ pub struct ClusterReport {
     pub articles_per_sec: f64,
     /// Peak resident set size in KiB (`VmHWM`), where `/proc` has it.
     pub peak_rss_kib: Option<u64>,
+    /// Articles per second of CPU time the benchmark thread used for the
+    /// whole loop (reading and writing the lines included), where `/proc`
+    /// has it: unlike `articles_per_sec` it does not drop when other
+    /// processes take the core.
+    #[serde(default)]
+    pub articles_per_cpu_sec: Option<f64>,
 }
 
 /// One input record; `cluster` is deliberately absent.
@@ -94,6 +100,7 @@ pub fn run_with(
     let mut clusterer = Clusterer::new(params);
     clusterer.set_tracing(std::env::var_os("TIDINGS_CLUSTER_TRACE").is_some());
     let mut spent = std::time::Duration::ZERO;
+    let cpu_start = thread_cpu_ns();
     let mut articles = 0;
     let trace = std::env::var_os("TIDINGS_CLUSTER_TRACE").is_some();
     let mut max_story = None;
@@ -120,13 +127,14 @@ pub fn run_with(
         if trace {
             for d in clusterer.last_candidates() {
                 eprintln!(
-                    "CAND {} {} {:?} {:.4} {:.4} {:.4} {} {}",
+                    "CAND {} {} {:?} {:.4} {:.4} {:.4} {:.4} {} {}",
                     article.id,
                     story.0,
                     d.best.map(|b| b.0),
                     d.text,
                     d.entities,
                     d.coverage,
+                    d.novelty,
                     d.story_size,
                     d.terms
                 );
@@ -159,6 +167,9 @@ pub fn run_with(
         writeln!(writer, "{rec}").map_err(io(out))?;
     }
     writer.flush().map_err(io(out))?;
+    let cpu_secs = thread_cpu_ns()
+        .zip(cpu_start)
+        .map(|(end, start)| end.saturating_sub(start) as f64 / 1e9);
     let secs = spent.as_secs_f64();
     Ok(ClusterReport {
         articles,
@@ -170,7 +181,15 @@ pub fn run_with(
             0.0
         },
         peak_rss_kib: peak_rss_kib(),
+        articles_per_cpu_sec: cpu_secs.filter(|&c| c > 0.0).map(|c| articles as f64 / c),
     })
+}
+
+/// CPU time of the calling thread in nanoseconds (the first field of
+/// `/proc/thread-self/schedstat`).
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
 }
 
 /// `VmHWM` (peak resident set) from `/proc/self/status`, in KiB.

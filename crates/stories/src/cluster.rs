@@ -2,16 +2,21 @@
 //! assigned, in arrival order, to an existing story or a new one, using
 //! TF-IDF cosine against story centroids (title terms weighted up), the
 //! overlap of name-like tokens (capitalised words and numbers, a cheap
-//! proxy for named entities) and publication time. Stories age out of an
-//! active window, and the number of active stories is capped, so memory is
-//! bounded by the window rather than by history. Articles in different
-//! languages never share a story. The whole state is serde-serialisable.
+//! proxy for named entities), a penalty for headline names the story has
+//! never mentioned (another event of the same kind) and publication time.
+//! Stories age out of an active window, and the number of active stories is
+//! capped, so memory is bounded by the window rather than by history.
+//! Articles in different languages never share a story. The whole state is
+//! serde-serialisable.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use tidings_text::hash::{U64Map, combine, hash_str};
-use tidings_text::{Analyzer, DfTable, SparseVec, StemCache, TokenKind};
+use tidings_text::hash::{U64Map, hash_str};
+use tidings_text::{Analyzer, DfTable, SparseVec, StemCache};
+
+mod features;
+use features::Features;
 
 /// One article as the clusterer sees it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -82,19 +87,32 @@ pub struct ClusterParams {
     /// The document-frequency table is halved when it has seen this many
     /// documents, so it too stays bounded.
     pub df_halve_at: u64,
+    /// Subtracted from the combined score, times the weighted share of the
+    /// article's lead names (the names and numbers of its headline) that
+    /// the story has never mentioned: another event of the same kind has
+    /// other participants, places and dates up front. 0 disables.
+    pub lead_name_penalty: f32,
+    /// Without a headline, the names among the body's first this many
+    /// terms are the lead names (0: none, page text often opens with
+    /// captions and furniture rather than the news).
+    pub lead_name_terms: usize,
+    /// A clear winner (see `clear_winner_threshold`) does not win if more
+    /// than this share of the article's lead names is new to it: the one
+    /// story of its kind so far, but not its event.
+    pub clear_winner_max_novelty: f32,
 }
 
 impl Default for ClusterParams {
     fn default() -> Self {
         Self {
-            threshold: 0.28,
-            entity_weight: 0.4,
+            threshold: 0.27,
+            entity_weight: 0.45,
             article_terms: 200,
             salient_entities: 8,
             title_case_fix: true,
             number_weight: 2.5,
-            clear_winner_threshold: 0.2,
-            clear_winner_ratio: 6.0,
+            clear_winner_threshold: 0.18,
+            clear_winner_ratio: 5.0,
             bigram_weight: 0.0,
             body_terms: 1200,
             title_weight: 3.0,
@@ -104,6 +122,9 @@ impl Default for ClusterParams {
             candidate_terms: 30,
             max_candidates: 5,
             df_halve_at: 200_000,
+            lead_name_penalty: 0.15,
+            lead_name_terms: 0,
+            clear_winner_max_novelty: 0.4,
         }
     }
 }
@@ -139,6 +160,10 @@ pub struct Decision {
     pub terms: u32,
     /// Whether the article joined it.
     pub joined: bool,
+    /// Weighted share of the article's lead names the story lacks
+    /// ([`ClusterParams::lead_name_penalty`]).
+    #[serde(default)]
+    pub novelty: f32,
 }
 
 /// The streaming clusterer's state.
@@ -161,13 +186,6 @@ pub struct Clusterer {
     analyzers: HashMap<String, Analyzer>,
     #[serde(skip)]
     stems: HashMap<String, StemCache>,
-}
-
-/// The features of one analysed article.
-struct Features {
-    lang: u64,
-    terms: Vec<(u64, f32)>,
-    ents: Vec<(u64, f32)>,
 }
 
 impl Clusterer {
@@ -233,50 +251,8 @@ impl Clusterer {
             .entry(lang_key.clone())
             .or_insert_with(|| Analyzer::new(Some(lang_key.as_str()).filter(|l| !l.is_empty())));
         let cache = self.stems.entry(lang_key).or_default();
-        let mut counts: U64Map<f32> = U64Map::default();
-        let mut ents: U64Map<f32> = U64Map::default();
-        let tw = self.params.title_weight;
         let title = a.title.as_deref().unwrap_or("");
-        for (text, w) in [(title, tw), (a.body.as_str(), 1.0)] {
-            let mut terms = analyzer.analyze_hashes(text, cache, 200_000, self.params.body_terms);
-            // A Title-Case headline says nothing about names: demote it.
-            let caps = terms
-                .iter()
-                .filter(|t| t.1 == TokenKind::Capitalised)
-                .count();
-            if self.params.title_case_fix && w != 1.0 && caps * 2 > terms.len() {
-                for t in &mut terms {
-                    if t.1 == TokenKind::Capitalised {
-                        t.1 = TokenKind::Word;
-                    }
-                }
-            }
-            let bw = self.params.bigram_weight;
-            let mut prev: Option<u64> = None;
-            for (h, kind) in terms {
-                let key = combine(lang, h);
-                if bw > 0.0
-                    && let Some(p) = prev
-                {
-                    *counts.entry(combine(p, key)).or_insert(0.0) += w * bw;
-                }
-                prev = Some(key);
-                *counts.entry(key).or_insert(0.0) += w;
-                if kind != TokenKind::Word {
-                    let nw = if kind == TokenKind::Number {
-                        self.params.number_weight
-                    } else {
-                        1.0
-                    };
-                    *ents.entry(combine(key, 1)).or_insert(0.0) += w * nw;
-                }
-            }
-        }
-        let mut terms: Vec<(u64, f32)> = counts.into_iter().collect();
-        terms.sort_by_key(|e| e.0);
-        let mut ents: Vec<(u64, f32)> = ents.into_iter().collect();
-        ents.sort_by_key(|e| e.0);
-        Features { lang, terms, ents }
+        features::extract(analyzer, cache, lang, title, &a.body, &self.params)
     }
 
     /// Assigns one article to a story (an existing one or a new one) and
@@ -287,19 +263,18 @@ impl Clusterer {
             self.clock = Some(self.clock.map_or(t, |c| c.max(t)));
         }
         let f = self.features(a);
-        self.df.add_document(
-            f.terms
-                .iter()
-                .map(|e| &e.0)
-                .chain(f.ents.iter().map(|e| &e.0)),
-        );
+        let mut vecs = self.df.add_document_tfidf(&[&f.terms, &f.ents]);
         if self.df.docs() >= self.params.df_halve_at {
             self.df.halve();
+            vecs = vec![
+                SparseVec::tfidf(&f.terms, &self.df),
+                SparseVec::tfidf(&f.ents, &self.df),
+            ];
         }
-        let mut text = SparseVec::tfidf(&f.terms, &self.df);
+        let mut ents = vecs.pop().unwrap_or_default();
+        let mut text = vecs.pop().unwrap_or_default();
         text.truncate_top(self.params.article_terms);
         text.normalize();
-        let mut ents = SparseVec::tfidf(&f.ents, &self.df);
         ents.normalize();
 
         self.last = self.best_story(&f, &text, &ents, a.published);
@@ -342,8 +317,9 @@ impl Clusterer {
             .filter(|e| self.df.df(e.0) > 1)
             .copied()
             .collect();
-        top.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        top.truncate(self.params.candidate_terms);
+        top_k(&mut top, self.params.candidate_terms, |x, y| {
+            y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
+        });
         let mut acc: U64Map<f32> = U64Map::default();
         for (t, w) in &top {
             if let Some(list) = self.postings.get(t) {
@@ -354,12 +330,14 @@ impl Clusterer {
         }
         let mut cands: Vec<(f32, StoryId)> =
             acc.into_iter().map(|(id, w)| (w, StoryId(id))).collect();
-        cands.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        cands.truncate(self.params.max_candidates);
+        top_k(&mut cands, self.params.max_candidates, |x, y| {
+            y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+        });
         let ew = self.params.entity_weight;
         let mut salient: Vec<(u64, f32)> = ents.entries().to_vec();
-        salient.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        salient.truncate(self.params.salient_entities);
+        top_k(&mut salient, self.params.salient_entities, |x, y| {
+            y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
+        });
         let mut best = Decision::default();
         let mut second = 0.0f32;
         let mut trace = self.tracing.then(Vec::new);
@@ -396,7 +374,8 @@ impl Clusterer {
                     .sum();
                 hit / total
             };
-            let score = (1.0 - ew) * tc + ew * ec;
+            let novelty = lead_novelty(&f.lead_names, ents, &s.ents);
+            let score = (1.0 - ew) * tc + ew * ec - self.params.lead_name_penalty * novelty;
             let ok = score >= self.params.threshold;
             let d = Decision {
                 best: Some(id),
@@ -407,6 +386,7 @@ impl Clusterer {
                 story_size: s.size,
                 terms: f.terms.len() as u32,
                 joined: ok,
+                novelty,
             };
             if let Some(t) = trace.as_mut() {
                 t.push(d);
@@ -426,6 +406,7 @@ impl Clusterer {
             && p.clear_winner_threshold > 0.0
             && best.score >= p.clear_winner_threshold
             && best.score >= p.clear_winner_ratio * second
+            && best.novelty <= p.clear_winner_max_novelty
         {
             best.joined = true;
         }
@@ -511,6 +492,34 @@ impl Clusterer {
             self.remove_story(id);
         }
     }
+}
+
+/// Weighted share (weights from the article's name vector) of the lead
+/// names absent from a story's name centroid; 0 without lead names.
+fn lead_novelty(lead_names: &[u64], ents: &SparseVec, story: &SparseVec) -> f32 {
+    let (mut total, mut missing) = (0.0f32, 0.0f32);
+    for &k in lead_names {
+        let w = ents.get(k).unwrap_or(0.0);
+        total += w;
+        if story.get(k).is_none() {
+            missing += w;
+        }
+    }
+    if total > 0.0 { missing / total } else { 0.0 }
+}
+
+/// Keeps the `k` first elements of `v` in the total order `cmp`, sorted
+/// (a selection, then a sort of the kept part only).
+fn top_k<T>(v: &mut Vec<T>, k: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if k == 0 {
+        v.clear();
+        return;
+    }
+    if v.len() > k {
+        v.select_nth_unstable_by(k - 1, &cmp);
+        v.truncate(k);
+    }
+    v.sort_unstable_by(cmp);
 }
 
 /// Terms only in `after` and terms only in `before` (both sorted).
@@ -635,6 +644,84 @@ mod tests {
         assert!(c.postings.len() < 100 * (window_hours + 65));
     }
 
+    fn assign_all(params: ClusterParams, arts: &[ArticleInput]) -> Vec<StoryId> {
+        let mut c = Clusterer::new(params);
+        arts.iter().map(|a| c.assign(a)).collect()
+    }
+
+    /// Two reports of one rehab stay, then another celebrity's rehab stay
+    /// in the same clinic: same words, other names up front.
+    fn two_rehab_stays() -> Vec<ArticleInput> {
+        vec![
+            art(
+                "1",
+                "Lindsay Lohan checks into rehab clinic in Malibu",
+                "Actress Lindsay Lohan checked into a rehab clinic in Malibu on Monday, her spokesman said. \
+                 The actress will stay at the clinic for three months after a court order.",
+                None,
+                "en",
+            ),
+            art(
+                "2",
+                "Lohan enters Malibu rehab clinic after court order",
+                "Lindsay Lohan entered a rehab clinic in Malibu on Monday, according to her spokesman, \
+                 after a court ordered the actress to spend three months at the clinic.",
+                None,
+                "en",
+            ),
+            art(
+                "3",
+                "Charlie Sheen checks into rehab clinic in Malibu, CBS halts Two and a Half Men",
+                "Actor Charlie Sheen has entered a rehab facility in Malibu, his publicist said on \
+                 Friday. Sheen was admitted after a hospital stay in Los Angeles and is expected \
+                 to remain there while filming of his sitcom is suspended. The network hopes \
+                 production of the show can resume in the spring.",
+                None,
+                "en",
+            ),
+        ]
+    }
+
+    #[test]
+    fn same_kind_of_event_with_other_names_stays_apart() {
+        let ids = assign_all(ClusterParams::default(), &two_rehab_stays());
+        assert_eq!(ids[0], ids[1]);
+        assert_ne!(ids[2], ids[0]);
+        // Either mechanism alone keeps it apart here: the novelty gate on
+        // a clear winner too.
+        let params = ClusterParams {
+            lead_name_penalty: 0.0,
+            ..ClusterParams::default()
+        };
+        let ids = assign_all(params, &two_rehab_stays());
+        assert_ne!(ids[2], ids[0]);
+        // The headline's names make the difference: without the penalty,
+        // and with any clear winner winning, the shared vocabulary wins.
+        let params = ClusterParams {
+            lead_name_penalty: 0.0,
+            clear_winner_max_novelty: 1.0,
+            ..ClusterParams::default()
+        };
+        let ids = assign_all(params, &two_rehab_stays());
+        assert_eq!(ids[2], ids[0]);
+    }
+
+    #[test]
+    fn wire_copy_with_new_headline_and_trailer_joins() {
+        let mut arts = sample();
+        arts.push(art(
+            "6",
+            "Strong quake damages homes in Chile's north",
+            "A strong earthquake struck near Iquique in northern Chile on Monday, officials reported, \
+             damaging homes. Reporting by Staff; editing by Desk. Share this article. Follow us.",
+            Some(50),
+            "en",
+        ));
+        let ids = assign_all(ClusterParams::default(), &arts);
+        assert_eq!(ids[5], ids[0]);
+        assert_ne!(ids[5], ids[1]);
+    }
+
     #[test]
     fn params_fill_in_missing_fields() {
         let p: ClusterParams = serde_json::from_str(r#"{"threshold":0.5}"#).expect("params");
@@ -654,5 +741,23 @@ mod tests {
         for x in &arts[3..] {
             assert_eq!(a.assign(x), b.assign(x));
         }
+    }
+
+    #[test]
+    fn state_saved_before_the_lead_name_knobs_still_loads() {
+        let mut a = Clusterer::new(ClusterParams::default());
+        a.assign(&sample()[0]);
+        let mut state: serde_json::Value = serde_json::to_value(&a).expect("serialise");
+        let params = state["params"].as_object_mut().expect("params object");
+        for key in [
+            "lead_name_penalty",
+            "lead_name_terms",
+            "clear_winner_max_novelty",
+        ] {
+            assert!(params.remove(key).is_some(), "{key}");
+        }
+        let b: Clusterer = serde_json::from_value(state).expect("deserialise");
+        assert_eq!(b.params(), &ClusterParams::default());
+        assert_eq!(b.active_stories(), 1);
     }
 }

@@ -6,13 +6,27 @@ use std::collections::HashSet;
 use frostem::Stemmer;
 
 use crate::hash::U64Map;
-use crate::hash::hash_str;
+use crate::hash::{hash_str, mix64};
 use crate::stop::stop_words;
 use crate::token::{TokenKind, for_each_word, tokenize};
 
-/// Memoised stems: hash of a lowercased word to the hash of its stem, or
-/// `None` for a stop word.
+/// Memoised stems: a hash of a lowercased word (not [`hash_str`], see
+/// `word_key`) to the hash of its stem, or `None` for a stop word.
 pub type StemCache = U64Map<Option<u64>>;
+
+/// The [`StemCache`] key of a lowercased word: eight bytes at a time, so
+/// cheaper than the versioned [`hash_str`] that term hashes use. The
+/// cache lives in memory only, so this hash may change freely.
+#[inline]
+fn word_key(bytes: &[u8]) -> u64 {
+    let mut h = (bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    for chunk in bytes.chunks(8) {
+        let mut x = [0u8; 8];
+        x[..chunk.len()].copy_from_slice(chunk);
+        h = mix64(h ^ u64::from_le_bytes(x));
+    }
+    h
+}
 
 /// One analysed term: the stem, its hash and the token kind it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +95,7 @@ impl Analyzer {
     ) -> Vec<(u64, TokenKind)> {
         let mut out = Vec::new();
         let mut one = |word: &str, kind: TokenKind| {
-            let key = hash_str(word);
+            let key = word_key(word.as_bytes());
             let h = match cache.get(&key) {
                 Some(h) => *h,
                 None => {
@@ -89,7 +103,7 @@ impl Analyzer {
                         && (kind == TokenKind::Number || word.chars().nth(1).is_some());
                     let h = keep.then(|| match &self.stemmer {
                         Some(s) => hash_str(&s.stem(word)),
-                        None => key,
+                        None => hash_str(word),
                     });
                     if cache.len() >= cache_cap {
                         cache.clear();

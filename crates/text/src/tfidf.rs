@@ -27,6 +27,31 @@ impl DfTable {
         }
     }
 
+    /// Counts one document whose distinct terms come as the weighted
+    /// counts of several parts (no term in two parts), and returns each
+    /// part's TF-IDF vector as [`SparseVec::tfidf`] would compute it right
+    /// after [`DfTable::add_document`], with one table lookup per term
+    /// instead of two.
+    pub fn add_document_tfidf(&mut self, parts: &[&[(u64, f32)]]) -> Vec<SparseVec> {
+        self.docs += 1;
+        let n = (1 + self.docs) as f64;
+        parts
+            .iter()
+            .map(|counts| {
+                let mut pairs: Vec<(u64, f32)> = Vec::with_capacity(counts.len());
+                for &(t, c) in counts.iter() {
+                    let df = self.df.entry(t).or_insert(0);
+                    *df += 1;
+                    if c > 0.0 {
+                        let idf = ((n / (1 + u64::from(*df)) as f64).ln() + 1.0) as f32;
+                        pairs.push((t, (1.0 + c.ln()) * idf));
+                    }
+                }
+                SparseVec::from_pairs(pairs)
+            })
+            .collect()
+    }
+
     /// Number of documents seen.
     pub fn docs(&self) -> u64 {
         self.docs
@@ -183,10 +208,16 @@ impl SparseVec {
         if self.entries.len() <= k {
             return;
         }
+        if k == 0 {
+            self.entries.clear();
+            return;
+        }
+        // Terms are unique, so this order is total and the kept set is
+        // the same whatever the selection algorithm.
         self.entries
-            .sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            .select_nth_unstable_by(k - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         self.entries.truncate(k);
-        self.entries.sort_by_key(|e| e.0);
+        self.entries.sort_unstable_by_key(|e| e.0);
     }
 }
 
@@ -215,6 +246,25 @@ mod tests {
         assert_eq!(a.entries(), &[(1, 1.0), (2, 2.0), (3, 1.5)]);
         a.truncate_top(2);
         assert_eq!(a.entries(), &[(2, 2.0), (3, 1.5)]);
+    }
+
+    #[test]
+    fn add_document_tfidf_matches_two_steps() {
+        let mut a = DfTable::new();
+        let mut b = DfTable::new();
+        type Counts<'a> = &'a [(u64, f32)];
+        let docs: [(Counts, Counts); 3] = [
+            (&[(1, 1.0), (2, 3.0)], &[(9, 1.0)]),
+            (&[(1, 2.0), (3, 1.0)], &[(9, 2.0), (8, 0.5)]),
+            (&[(2, 1.0), (3, 0.0)], &[]),
+        ];
+        for (x, y) in docs {
+            let got = a.add_document_tfidf(&[x, y]);
+            b.add_document(x.iter().chain(y).map(|e| &e.0));
+            assert_eq!(got, [SparseVec::tfidf(x, &b), SparseVec::tfidf(y, &b)]);
+        }
+        assert_eq!(a.docs(), b.docs());
+        assert_eq!(a.df(3), 2);
     }
 
     #[test]
