@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use tidings_text::{Analyzer, SparseVec};
+use tidings_text::{Analyzer, SparseVec, StemCache};
 
 use crate::article::{Citation, StoryArticle};
 use crate::sentences::{Sentence, split_article};
@@ -34,19 +34,17 @@ impl<'a> Corpus<'a> {
         let mut spans = Vec::with_capacity(articles.len());
         let mut analyzers: Vec<(String, Analyzer)> = Vec::new();
         let mut terms: Vec<Vec<u64>> = Vec::new();
+        let mut cache = StemCache::default();
         for (i, a) in articles.iter().enumerate() {
             let lang = language_of(a);
             let an = analyzer_index(&mut analyzers, &lang);
             let start = sentences.len();
             for s in split_article(i, &a.body) {
-                terms.push(
+                let hashes =
                     analyzers[an]
                         .1
-                        .analyze(&s.text)
-                        .iter()
-                        .map(|t| t.hash)
-                        .collect(),
-                );
+                        .analyze_hashes(&s.text, &mut cache, 1 << 16, usize::MAX);
+                terms.push(hashes.into_iter().map(|(h, _)| h).collect());
                 sentences.push(s);
             }
             spans.push(start..sentences.len());
@@ -103,8 +101,13 @@ impl<'a> Corpus<'a> {
     /// Analyses free text (a question, a headline) the way the story's first article
     /// was analysed, into term hashes.
     pub fn analyze(&self, text: &str) -> Vec<u64> {
+        let mut cache = StemCache::default();
         match self.analyzers.first() {
-            Some((_, a)) => a.analyze(text).iter().map(|t| t.hash).collect(),
+            Some((_, a)) => a
+                .analyze_hashes(text, &mut cache, 1 << 16, usize::MAX)
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect(),
             None => Analyzer::new(Some("en"))
                 .analyze(text)
                 .iter()

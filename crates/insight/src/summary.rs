@@ -38,11 +38,11 @@ impl Default for SummaryParams {
         Self {
             centrality: 1.0,
             position: 1.0,
-            position_decay: 3.0,
-            redundancy: 0.5,
+            position_decay: 6.0,
+            redundancy: 0.35,
             min_words: 6,
-            max_words: 60,
-            article_agreement: 1.0,
+            max_words: 45,
+            article_agreement: 2.0,
             positional_order: true,
         }
     }
