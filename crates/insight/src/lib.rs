@@ -21,12 +21,14 @@
 pub mod article;
 pub mod bench;
 pub mod corpus;
+pub mod entities;
 pub mod furniture;
 pub mod sentences;
 pub mod summary;
 
 pub use article::{Citation, StoryArticle};
 pub use corpus::Corpus;
+pub use entities::{Entity, EntityKind, extract_entities};
 pub use summary::{
     Summary, SummaryOptions, SummaryParams, SummarySentence, summarize, summarize_corpus,
 };

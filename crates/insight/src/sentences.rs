@@ -332,7 +332,7 @@ mod tests {
     fn marks_dangling_openers_and_quote_continuations() {
         let s = split_article(
             0,
-            "The minister resigned on Monday. He said he was tired.\n\n\"We lost. We will come back,\" she said.",
+            "The minister resigned on Monday. He said he was tired.\n\n\"Nobody expected this. We will come back,\" she said.",
         );
         let flags: Vec<bool> = s.iter().map(|s| s.dangling).collect();
         assert_eq!(flags, [false, true, false, true]);

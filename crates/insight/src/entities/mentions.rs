@@ -1,0 +1,317 @@
+//! Finding name mentions in one sentence: runs of capitalised words (with connectors
+//! such as "of", "de", "bin"), split into gazetteer matches, stripped of leading titles
+//! ("Ukrainian President …"), with the evidence around them (a title before, "said"
+//! after, "in" before) recorded for the story-wide resolution.
+
+use std::collections::HashSet;
+
+use super::EntityKind;
+use super::gazetteer::{
+    CONNECTORS, NOT_NAMES, ORG_HEADS, ORG_SUFFIXES, PLACE_PREPOSITIONS, SPEECH_VERBS, TITLES,
+};
+use super::lookup::{Known, lookup};
+use super::names::fold_word;
+
+/// One word of a sentence.
+#[derive(Debug, Clone)]
+struct Word<'a> {
+    text: &'a str,
+    cap: bool,
+    /// Punctuation or a possessive ends a name here.
+    break_after: bool,
+}
+
+/// What a mention is, as far as its sentence tells.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evidence {
+    /// A gazetteer entry.
+    Known(Known),
+    /// A name with local evidence: `Some(kind)` when a rule says what it is.
+    Candidate(Option<EntityKind>),
+}
+
+/// A mention found in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// The words as written (repeated variants collapsed).
+    pub surface: String,
+    /// What the sentence says about it.
+    pub evidence: Evidence,
+}
+
+/// Splits a sentence into words, keeping initials' and acronyms' dots.
+fn words(sentence: &str) -> Vec<Word<'_>> {
+    let mut out: Vec<Word<'_>> = Vec::new();
+    for chunk in sentence.split_whitespace() {
+        let lead = chunk.len()
+            - chunk
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .len();
+        if lead > 0
+            && let Some(prev) = out.last_mut()
+        {
+            prev.break_after = true;
+        }
+        let mut core = &chunk[lead..];
+        let mut brk = false;
+        let trimmed = core.trim_end_matches(|c: char| !c.is_alphanumeric());
+        if trimmed.len() < core.len() {
+            let dotted = core[trimmed.len()..].starts_with('.')
+                && (trimmed.chars().count() == 1 || trimmed.contains('.'))
+                && trimmed.chars().next().is_some_and(char::is_uppercase);
+            if dotted {
+                core = &core[..trimmed.len() + 1];
+                brk = chunk.len() > lead + core.len();
+            } else {
+                core = trimmed;
+                brk = true;
+            }
+        }
+        for poss in ["'s", "’s", "'", "’"] {
+            if let Some(stem) = core.strip_suffix(poss)
+                && !stem.is_empty()
+            {
+                core = stem;
+                brk = true;
+                break;
+            }
+        }
+        if core.is_empty() {
+            if let Some(prev) = out.last_mut() {
+                prev.break_after = true;
+            }
+            continue;
+        }
+        let cap = core.chars().next().is_some_and(char::is_uppercase);
+        out.push(Word {
+            text: core,
+            cap,
+            break_after: brk,
+        });
+    }
+    out
+}
+
+/// Whether `w` is a lowercase title word.
+fn is_title(w: &str) -> bool {
+    TITLES.contains(&w.to_lowercase().as_str())
+}
+
+/// Finds the mentions of one sentence. `common` holds words seen in lowercase in the
+/// story: a capitalised sentence opener that is also a common word is not a name.
+pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
+    let ws = words(sentence);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        if !ws[i].cap {
+            i += 1;
+            continue;
+        }
+        // The run: capitalised words and inner connectors, up to a break.
+        let start = i;
+        let mut end = i + 1;
+        let mut j = i;
+        while !ws[j].break_after && j + 1 < ws.len() {
+            let next = &ws[j + 1];
+            if next.cap {
+                end = j + 2;
+                j += 1;
+            } else if CONNECTORS.contains(&next.text.to_lowercase().as_str())
+                && !next.break_after
+                && ws.get(j + 2).is_some_and(|w| w.cap)
+            {
+                end = j + 3;
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let mut run: Vec<&str> = ws[start..end].iter().map(|w| w.text).collect();
+        if start == 0 {
+            while let Some(first) = run.first() {
+                let lower = first.to_lowercase();
+                let is_common = NOT_NAMES.contains(&lower.as_str())
+                    || (common.contains(&lower) && lookup(first).is_none());
+                if is_common && !is_title(first) {
+                    run.remove(0);
+                    while run
+                        .first()
+                        .is_some_and(|w| CONNECTORS.contains(&w.to_lowercase().as_str()))
+                    {
+                        run.remove(0);
+                    }
+                } else {
+                    break;
+                }
+            }
+        }
+        let before = start.checked_sub(1).map(|b| ws[b].text.to_lowercase());
+        let after = ws
+            .get(end)
+            .filter(|_| !ws[end - 1].break_after)
+            .map(|w| w.text.to_lowercase());
+        classify_run(&run, before.as_deref(), after.as_deref(), &mut out);
+        i = end;
+    }
+    out
+}
+
+/// Splits a run into mentions.
+fn classify_run(run: &[&str], before: Option<&str>, after: Option<&str>, out: &mut Vec<Mention>) {
+    // Collapse a repeated variant: "Zelensky Zelenskiy".
+    let mut deduped: Vec<&str> = Vec::with_capacity(run.len());
+    for w in run {
+        if deduped.last().is_none_or(|p| fold_word(p) != fold_word(w)) {
+            deduped.push(w);
+        }
+    }
+    let mut rest: &[&str] = &deduped;
+    let mut person_signal = before.is_some_and(is_title);
+    let mut first = true;
+    while !rest.is_empty() {
+        let text = rest.join(" ");
+        if let Some(k) = lookup(&text) {
+            out.push(Mention {
+                surface: text,
+                evidence: Evidence::Known(k),
+            });
+            return;
+        }
+        if rest.len() > 1 && is_org_shape(rest) {
+            out.push(Mention {
+                surface: text,
+                evidence: Evidence::Candidate(Some(EntityKind::Organisation)),
+            });
+            return;
+        }
+        // The longest gazetteer prefix.
+        if let Some((n, k)) = (1..rest.len().min(6))
+            .rev()
+            .find_map(|n| lookup(&rest[..n].join(" ")).map(|k| (n, k)))
+        {
+            out.push(Mention {
+                surface: rest[..n].join(" "),
+                evidence: Evidence::Known(k),
+            });
+            rest = &rest[n..];
+            first = false;
+            continue;
+        }
+        // Leading titles ("Foreign Minister", "Secretary of State").
+        let mut t = 0;
+        while t < rest.len() - 1 {
+            let w = rest[t].to_lowercase();
+            if is_title(&w) || (t > 0 && CONNECTORS.contains(&w.as_str())) {
+                t += 1;
+            } else {
+                break;
+            }
+        }
+        if t > 0 {
+            while t > 0 && CONNECTORS.contains(&rest[t - 1].to_lowercase().as_str()) {
+                t -= 1;
+            }
+            person_signal = true;
+            rest = &rest[t..];
+            first = false;
+            continue;
+        }
+        break;
+    }
+    if rest.is_empty() {
+        return;
+    }
+    let name = rest;
+    if name.len() == 1 && NOT_NAMES.contains(&name[0].to_lowercase().as_str()) {
+        return;
+    }
+    let surface = name.join(" ");
+    let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
+    let acronym = name.len() == 1 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+    let speech = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
+        || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b)));
+    let kind = if acronym {
+        Some(EntityKind::Organisation)
+    } else if person_signal || speech {
+        Some(EntityKind::Person)
+    } else if first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b)) {
+        Some(EntityKind::Place)
+    } else {
+        None
+    };
+    out.push(Mention {
+        surface,
+        evidence: Evidence::Candidate(kind),
+    });
+}
+
+/// "… Ministry", "… Party", "University of …", "Bank of …".
+fn is_org_shape(run: &[&str]) -> bool {
+    let last = run.last().map(|w| w.to_lowercase()).unwrap_or_default();
+    let first = run.first().map(|w| w.to_lowercase()).unwrap_or_default();
+    ORG_SUFFIXES.contains(&last.as_str())
+        || (ORG_HEADS.contains(&first.as_str())
+            && run.get(1).is_some_and(|w| w.eq_ignore_ascii_case("of")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn surfaces(s: &str) -> Vec<(String, bool)> {
+        find(s, &HashSet::new())
+            .into_iter()
+            .map(|m| (m.surface, matches!(m.evidence, Evidence::Known(_))))
+            .collect()
+    }
+
+    #[test]
+    fn strips_titles_and_splits_gazetteer_prefixes() {
+        let common: HashSet<String> = ["talks".to_string()].into();
+        let m = find(
+            "Talks resumed as Ukrainian President Volodymyr Zelensky Zelenskiy met officials.",
+            &common,
+        );
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m[1].surface, "Volodymyr Zelensky");
+        assert!(matches!(m[1].evidence, Evidence::Known(k) if k.kind == EntityKind::Person));
+        assert!(matches!(m[0].evidence, Evidence::Known(k) if k.canonical == "Ukraine"));
+    }
+
+    #[test]
+    fn speech_verbs_orgs_and_places() {
+        let m = find(
+            "The Kenya Wildlife Service opened an office in Naivasha, Jane Wanjiru said.",
+            &HashSet::new(),
+        );
+        let kinds: Vec<(String, Evidence)> =
+            m.into_iter().map(|m| (m.surface, m.evidence)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (
+                    "Kenya Wildlife Service".to_string(),
+                    Evidence::Candidate(Some(EntityKind::Organisation))
+                ),
+                (
+                    "Naivasha".to_string(),
+                    Evidence::Candidate(Some(EntityKind::Place))
+                ),
+                (
+                    "Jane Wanjiru".to_string(),
+                    Evidence::Candidate(Some(EntityKind::Person))
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_openers_are_not_names() {
+        assert!(surfaces("Despite the rain, nothing changed.").is_empty());
+        assert_eq!(
+            surfaces("N. Korea fired a missile."),
+            [("N. Korea".to_string(), true)]
+        );
+    }
+}
