@@ -16,6 +16,8 @@ pub struct Known {
     pub kind: EntityKind,
     /// The alias, when it is an acronym that must match with its exact capitals.
     pub exact: Option<&'static str>,
+    /// Matched through a demonym ("Ukrainian" for Ukraine).
+    pub demonym: bool,
 }
 
 /// Folded key to entries (an acronym alias and a word can share a key, like "US"/"us").
@@ -39,6 +41,7 @@ static TABLE: LazyLock<HashMap<String, Vec<Known>>> = LazyLock::new(|| {
                     canonical,
                     kind,
                     exact: acronym.then_some(alias),
+                    demonym: skip_first,
                 });
             }
         }

@@ -7,7 +7,8 @@ use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
-    CONNECTORS, NOT_NAMES, ORG_HEADS, ORG_SUFFIXES, PLACE_PREPOSITIONS, SPEECH_VERBS, TITLES,
+    CONNECTORS, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_SUFFIXES, PLACE_PREFIXES,
+    PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS, TITLES,
 };
 use super::lookup::{Known, lookup};
 use super::names::fold_word;
@@ -92,6 +93,40 @@ fn words(sentence: &str) -> Vec<Word<'_>> {
     out
 }
 
+/// Title words that head a role ("Tourism Minister", "Transport Secretary").
+const CORE_TITLES: &[&str] = &[
+    "minister",
+    "president",
+    "secretary",
+    "chancellor",
+    "governor",
+    "mayor",
+    "senator",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "chief",
+    "chairman",
+    "chairwoman",
+    "ceo",
+    "leader",
+    "commissioner",
+    "coach",
+    "captain",
+    "judge",
+    "envoy",
+    "inspector",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "adviser",
+    "advisor",
+    "czar",
+];
+
 /// Whether `w` is a lowercase title word.
 fn is_title(w: &str) -> bool {
     TITLES.contains(&w.to_lowercase().as_str())
@@ -130,6 +165,11 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
         let mut run: Vec<&str> = ws[start..end].iter().map(|w| w.text).collect();
         if start == 0 {
             while let Some(first) = run.first() {
+                let known_prefix =
+                    (2..=run.len().min(5)).any(|n| lookup(&run[..n].join(" ")).is_some());
+                if known_prefix {
+                    break;
+                }
                 let lower = first.to_lowercase();
                 let is_common = NOT_NAMES.contains(&lower.as_str())
                     || (common.contains(&lower) && lookup(first).is_none());
@@ -151,18 +191,31 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             .get(end)
             .filter(|_| !ws[end - 1].break_after)
             .map(|w| w.text.to_lowercase());
-        classify_run(&run, before.as_deref(), after.as_deref(), &mut out);
+        let appos = ws[end - 1]
+            .break_after
+            .then(|| apposition(&ws[end.min(ws.len())..]))
+            .flatten();
+        classify_run(&run, before.as_deref(), after.as_deref(), appos, &mut out);
         i = end;
     }
     out
 }
 
 /// Splits a run into mentions.
-fn classify_run(run: &[&str], before: Option<&str>, after: Option<&str>, out: &mut Vec<Mention>) {
-    // Collapse a repeated variant: "Zelensky Zelenskiy".
+fn classify_run(
+    run: &[&str],
+    before: Option<&str>,
+    after: Option<&str>,
+    appos: Option<EntityKind>,
+    out: &mut Vec<Mention>,
+) {
+    // Collapse a repeated variant: "Zelensky Zelenskiy" (but not "Phi Phi").
     let mut deduped: Vec<&str> = Vec::with_capacity(run.len());
     for w in run {
-        if deduped.last().is_none_or(|p| fold_word(p) != fold_word(w)) {
+        if deduped
+            .last()
+            .is_none_or(|p| p == w || fold_word(p) != fold_word(w))
+        {
             deduped.push(w);
         }
     }
@@ -185,11 +238,27 @@ fn classify_run(run: &[&str], before: Option<&str>, after: Option<&str>, out: &m
             });
             return;
         }
-        // The longest gazetteer prefix.
-        if let Some((n, k)) = (1..rest.len().min(6))
+        if rest.len() > 1 && is_place_shape(rest) {
+            out.push(Mention {
+                surface: text,
+                evidence: Evidence::Candidate(Some(EntityKind::Place)),
+            });
+            return;
+        }
+        // The longest gazetteer prefix; a demonym only splits off before a title or a
+        // known name ("Ukrainian President …", but "British Columbia" stays whole).
+        let prefix = (1..rest.len().min(6))
             .rev()
             .find_map(|n| lookup(&rest[..n].join(" ")).map(|k| (n, k)))
-        {
+            .filter(|(n, k)| {
+                let tail = &rest[*n..];
+                !k.demonym
+                    || is_title(tail[0])
+                    || lookup(&tail.join(" ")).is_some()
+                    || is_org_shape(tail)
+                    || lookup(tail[0]).is_some()
+            });
+        if let Some((n, k)) = prefix {
             out.push(Mention {
                 surface: rest[..n].join(" "),
                 evidence: Evidence::Known(k),
@@ -198,8 +267,13 @@ fn classify_run(run: &[&str], before: Option<&str>, after: Option<&str>, out: &m
             first = false;
             continue;
         }
-        // Leading titles ("Foreign Minister", "Secretary of State").
-        let mut t = 0;
+        // Leading titles ("Foreign Minister", "Secretary of State", and "Tourism
+        // Minister" where the portfolio is not a title word).
+        let mut t = usize::from(
+            rest.len() > 2
+                && !is_title(rest[0])
+                && CORE_TITLES.contains(&rest[1].to_lowercase().as_str()),
+        );
         while t < rest.len() - 1 {
             let w = rest[t].to_lowercase();
             if is_title(&w) || (t > 0 && CONNECTORS.contains(&w.as_str())) {
@@ -208,7 +282,7 @@ fn classify_run(run: &[&str], before: Option<&str>, after: Option<&str>, out: &m
                 break;
             }
         }
-        if t > 0 {
+        if t > 0 && t < rest.len() {
             while t > 0 && CONNECTORS.contains(&rest[t - 1].to_lowercase().as_str()) {
                 t -= 1;
             }
@@ -231,9 +305,9 @@ fn classify_run(run: &[&str], before: Option<&str>, after: Option<&str>, out: &m
     let acronym = name.len() == 1 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
     let speech = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
         || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b)));
-    let kind = if acronym {
+    let kind = if acronym || appos == Some(EntityKind::Organisation) {
         Some(EntityKind::Organisation)
-    } else if person_signal || speech {
+    } else if person_signal || speech || appos == Some(EntityKind::Person) {
         Some(EntityKind::Person)
     } else if first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b)) {
         Some(EntityKind::Place)
@@ -246,13 +320,54 @@ fn classify_run(run: &[&str], before: Option<&str>, after: Option<&str>, out: &m
     });
 }
 
-/// "… Ministry", "… Party", "University of …", "Bank of …".
+/// "… Ministry", "… Party", "University of …", "National Union of …", "FC …".
 fn is_org_shape(run: &[&str]) -> bool {
+    let lower: Vec<String> = run.iter().map(|w| w.to_lowercase()).collect();
+    let last = lower.last().map(String::as_str).unwrap_or_default();
+    let first = lower.first().map(String::as_str).unwrap_or_default();
+    ORG_SUFFIXES.contains(&last)
+        || (run.len() > 1 && ORG_PREFIXES.contains(&first))
+        || lower.windows(2).any(|w| {
+            w[1] == "of"
+                && (ORG_HEADS.contains(&w[0].as_str()) || ORG_SUFFIXES.contains(&w[0].as_str()))
+        })
+}
+
+/// "… Bay", "… Sea", "Mount …".
+fn is_place_shape(run: &[&str]) -> bool {
     let last = run.last().map(|w| w.to_lowercase()).unwrap_or_default();
     let first = run.first().map(|w| w.to_lowercase()).unwrap_or_default();
-    ORG_SUFFIXES.contains(&last.as_str())
-        || (ORG_HEADS.contains(&first.as_str())
-            && run.get(1).is_some_and(|w| w.eq_ignore_ascii_case("of")))
+    PLACE_SUFFIXES.contains(&last.as_str()) || PLACE_PREFIXES.contains(&first.as_str())
+}
+
+/// What an apposition after a name says it is: ", the state water agency" or ", a
+/// lawyer in Accra".
+fn apposition(after: &[Word<'_>]) -> Option<EntityKind> {
+    let first = after.first()?.text.to_lowercase();
+    if !matches!(first.as_str(), "the" | "a" | "an" | "its" | "his" | "her") {
+        return None;
+    }
+    for (i, w) in after.iter().enumerate().skip(1).take(4) {
+        if w.cap && lookup(w.text).is_none() {
+            return None;
+        }
+        let lower = w.text.to_lowercase();
+        let next_is_name = !w.break_after && after.get(i + 2).is_some_and(|n| n.cap);
+        if next_is_name {
+            // "the expedition company Summit Peaks": the noun introduces the next name.
+            return None;
+        }
+        if ORG_NOUNS.contains(&lower.as_str()) {
+            return Some(EntityKind::Organisation);
+        }
+        if is_title(&lower) {
+            return Some(EntityKind::Person);
+        }
+        if w.break_after {
+            break;
+        }
+    }
+    None
 }
 
 #[cfg(test)]

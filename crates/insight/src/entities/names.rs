@@ -33,13 +33,16 @@ fn fold_char(c: char) -> Option<char> {
 pub fn fold_word(word: &str) -> String {
     let mut s = String::with_capacity(word.len());
     for c in word.chars().flat_map(char::to_lowercase) {
-        if let Some(f) = fold_char(c)
-            && !s.ends_with(f)
-        {
-            s.push(f);
+        if let Some(f) = fold_char(c) {
+            // Doubled consonants are spelling variants ("Mohammed"/"Mohamed"); doubled
+            // vowels are not ("Sanaa"/"Sana").
+            let vowel = matches!(f, 'a' | 'e' | 'i' | 'o' | 'u');
+            if vowel || !s.ends_with(f) || f == 'y' {
+                s.push(f);
+            }
         }
     }
-    for end in ["iy", "ij", "ii", "yi"] {
+    for end in ["iy", "ij", "ii", "yi", "yy"] {
         if s.len() > 3 && s.ends_with(end) {
             s.truncate(s.len() - 2);
             s.push('y');
@@ -100,6 +103,7 @@ mod tests {
         assert_eq!(fold_key("Mohammed"), fold_key("Mohamed"));
         assert_eq!(fold_key("Erdoğan"), fold_key("Erdogan"));
         assert_ne!(fold_key("Paris"), fold_key("Peris"));
+        assert_ne!(fold_key("Sana"), fold_key("Sanaa"));
     }
 
     #[test]
