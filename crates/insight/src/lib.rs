@@ -19,16 +19,22 @@
 //! ```
 
 pub mod article;
+pub mod ask;
 pub mod bench;
 pub mod corpus;
 pub mod entities;
 pub mod furniture;
+pub mod keypoints;
 pub mod sentences;
 pub mod summary;
+pub mod timeline;
 
 pub use article::{Citation, StoryArticle};
+pub use ask::{Answer, AskOptions, Evidence, ask, ask_corpus};
 pub use corpus::Corpus;
 pub use entities::{Entity, EntityKind, extract_entities};
+pub use keypoints::{KeyPoint, key_points, key_points_corpus};
 pub use summary::{
     Summary, SummaryOptions, SummaryParams, SummarySentence, summarize, summarize_corpus,
 };
+pub use timeline::{DatePrecision, EventKind, TimelineEvent, timeline};

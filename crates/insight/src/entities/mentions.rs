@@ -305,14 +305,15 @@ fn classify_run(
     let acronym = name.len() == 1 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
     let speech = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
         || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b)));
-    let kind = if acronym || appos == Some(EntityKind::Organisation) {
+    let place_prep = first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    let kind = if acronym {
         Some(EntityKind::Organisation)
-    } else if person_signal || speech || appos == Some(EntityKind::Person) {
+    } else if person_signal || speech {
         Some(EntityKind::Person)
-    } else if first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b)) {
+    } else if place_prep {
         Some(EntityKind::Place)
     } else {
-        None
+        appos
     };
     out.push(Mention {
         surface,
