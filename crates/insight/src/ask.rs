@@ -123,7 +123,9 @@ pub fn ask_corpus(corpus: &Corpus<'_>, question: &str, options: &AskOptions) -> 
     let idf: Vec<(u64, f32)> = query
         .iter()
         .map(|&h| {
-            let d = df(h);
+            // A word the story never uses weighs like its rarest word, not more: a
+            // generic verb of the question ("reach") must not sink a good match.
+            let d = df(h).max(1.0);
             (h, (1.0 + (n - d + 0.5) / (d + 0.5)).ln())
         })
         .collect();

@@ -25,6 +25,8 @@ pub mod corpus;
 pub mod entities;
 pub mod furniture;
 pub mod keypoints;
+#[cfg(feature = "llm")]
+pub mod llm;
 pub mod sentences;
 pub mod summary;
 pub mod timeline;
