@@ -183,6 +183,16 @@ pub fn is_furniture_sentence(s: &str) -> bool {
     if social >= 2 && social * 2 >= tokens.len() {
         return true;
     }
+    // Short notices about web archiving and crawling.
+    let archive = tokens.iter().any(|w| {
+        matches!(
+            *w,
+            "crawl" | "crawls" | "crawled" | "crawler" | "archived" | "archive" | "wayback" | "404"
+        )
+    });
+    if archive && tokens.len() < 14 {
+        return true;
+    }
     // A handle-and-date tweet signature: "— Jane Doe (@jane) May 3, 2016".
     if lower.contains("(@") || (s.contains('@') && tokens.len() < 12) {
         return true;
@@ -221,6 +231,9 @@ mod tests {
         assert!(is_furniture_sentence("By Jane Doe and John Roe"));
         assert!(is_furniture_sentence(
             "Read more: the full report is online."
+        ));
+        assert!(is_furniture_sentence(
+            "These pages were archived by a crawler."
         ));
         assert!(!is_furniture_sentence(
             "By the end of the week, the talks had collapsed."

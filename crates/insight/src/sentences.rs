@@ -110,12 +110,14 @@ pub fn split_article(article: usize, body: &str) -> Vec<Sentence> {
         for raw in split_sentences(para) {
             let opened_before = quote_open;
             quote_open = quote_state_after(raw, quote_open);
-            let text = strip_dateline(raw).trim().to_string();
+            let text = strip_ui_prefix(strip_dateline(raw).trim_start_matches(is_lead_mark))
+                .trim()
+                .to_string();
             if text.is_empty() {
                 continue;
             }
             let furniture = paragraph_furniture || furniture::is_furniture_sentence(&text);
-            let dangling = opened_before || starts_dangling(&text);
+            let dangling = opened_before || starts_dangling(&text) || is_bare_quote(&text);
             let index = out.len();
             let content_index = if furniture {
                 usize::MAX
@@ -250,6 +252,78 @@ fn quote_state_after(sentence: &str, mut open: bool) -> bool {
     open
 }
 
+/// Dashes, bullets and spaces a paragraph may open with.
+fn is_lead_mark(c: char) -> bool {
+    matches!(c, '—' | '–' | '-' | '•' | '·' | '*' | '>' | '|') || c.is_whitespace()
+}
+
+/// Words of video players and share bars that get glued to the first sentence.
+const UI_WORDS: &[&str] = &[
+    "close",
+    "skip",
+    "in",
+    "x",
+    "embed",
+    "share",
+    "play",
+    "replay",
+    "autoplay",
+    "watch",
+    "video",
+    "next",
+    "up",
+    "menu",
+    "advertisement",
+    "ad",
+    "loading",
+    "mute",
+    "unmute",
+    "fullscreen",
+];
+
+/// Removes a leading run of player and share-bar words ("CLOSE Skip in Skip x Embed x
+/// Share …"): at least two such words, or one written in capitals.
+pub fn strip_ui_prefix(s: &str) -> &str {
+    let mut end = 0;
+    let mut count = 0;
+    let mut caps = false;
+    for (i, w) in s.split_whitespace().enumerate() {
+        if !UI_WORDS.contains(&w.to_lowercase().as_str()) {
+            break;
+        }
+        if i == 0 {
+            caps = w.len() > 1 && w.chars().all(|c| c.is_uppercase());
+        }
+        count += 1;
+        end = s.find(w).map_or(end, |p| p.max(end)) + w.len();
+    }
+    if count >= 2 || (count == 1 && caps) {
+        let rest = s[end..].trim_start();
+        if rest.chars().next().is_some_and(char::is_uppercase) {
+            return rest;
+        }
+    }
+    s
+}
+
+/// A sentence that is only a quotation, with no one saying it: `"We will win."`.
+fn is_bare_quote(text: &str) -> bool {
+    let t = text.trim();
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    if !matches!(first, '"' | '“' | '‘') {
+        return false;
+    }
+    let close = t[first.len_utf8()..]
+        .rfind(['"', '”', '’'])
+        .map(|p| p + first.len_utf8());
+    match close {
+        Some(p) => !t[p..].chars().skip(1).any(char::is_alphanumeric),
+        None => true,
+    }
+}
+
 /// Whether `text` opens with a word that needs an antecedent.
 pub fn starts_dangling(text: &str) -> bool {
     let first: String = text
@@ -335,9 +409,23 @@ mod tests {
             "The minister resigned on Monday. He said he was tired.\n\n\"Nobody expected this. We will come back,\" she said.",
         );
         let flags: Vec<bool> = s.iter().map(|s| s.dangling).collect();
-        assert_eq!(flags, [false, true, false, true]);
+        // The quotation's first sentence has no speaker of its own either.
+        assert_eq!(flags, [false, true, true, true]);
         assert!(starts_dangling("But the vote failed."));
         assert!(!starts_dangling("Butler won the vote."));
         assert!(starts_dangling("It's over."));
+        assert!(is_bare_quote("\"We will win.\""));
+        assert!(!is_bare_quote("\"We will win,\" the coach said."));
+    }
+
+    #[test]
+    fn strips_player_words_and_lead_dashes() {
+        assert_eq!(
+            strip_ui_prefix("CLOSE Skip in Skip x Embed x Share Late on Wednesday, talks ended."),
+            "Late on Wednesday, talks ended."
+        );
+        assert_eq!(strip_ui_prefix("Share prices fell."), "Share prices fell.");
+        let s = split_article(0, "— A judge served the time with him.");
+        assert_eq!(s[0].text, "A judge served the time with him.");
     }
 }
