@@ -7,8 +7,8 @@ use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
-    CONNECTORS, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_SUFFIXES, PLACE_PREFIXES,
-    PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS, TITLES,
+    CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_SUFFIXES,
+    PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS, TITLES,
 };
 use super::lookup::{Known, lookup};
 use super::names::fold_word;
@@ -83,7 +83,11 @@ fn words(sentence: &str) -> Vec<Word<'_>> {
             }
             continue;
         }
-        let cap = core.chars().next().is_some_and(char::is_uppercase);
+        // "I'm", "Don't": contractions are not names.
+        let contraction = core
+            .split_once(['\'', '’'])
+            .is_some_and(|(_, tail)| tail.len() <= 2 && tail.chars().all(char::is_lowercase));
+        let cap = !contraction && core.chars().next().is_some_and(char::is_uppercase);
         out.push(Word {
             text: core,
             cap,
@@ -96,6 +100,7 @@ fn words(sentence: &str) -> Vec<Word<'_>> {
 /// Title words that head a role ("Tourism Minister", "Transport Secretary").
 const CORE_TITLES: &[&str] = &[
     "minister",
+    "administrator",
     "president",
     "secretary",
     "chancellor",
@@ -172,6 +177,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
                 }
                 let lower = first.to_lowercase();
                 let is_common = NOT_NAMES.contains(&lower.as_str())
+                    || (looks_like_common_word(&lower) && lookup(first).is_none())
                     || (common.contains(&lower) && lookup(first).is_none());
                 if is_common && !is_title(first) {
                     run.remove(0);
@@ -219,7 +225,35 @@ fn classify_run(
             deduped.push(w);
         }
     }
-    let mut rest: &[&str] = &deduped;
+    // "Bennie Thompson of Mississippi", "Prodigy of Mobb Deep": a person's name has no
+    // "of", so a run that is neither known nor organisation-shaped splits there.
+    if let Some(k) = deduped.iter().position(|w| *w == "of")
+        && k > 0
+        && k + 1 < deduped.len()
+        && lookup(&deduped.join(" ")).is_none()
+        && !is_org_shape(&deduped)
+        && !is_place_shape(&deduped)
+        && !deduped[..k].iter().any(|w| is_title(w))
+    {
+        classify_run(&deduped[..k], before, None, None, out);
+        classify_run(&deduped[k + 1..], Some("of"), after, appos, out);
+        return;
+    }
+    // An unknown all-capitals word before a name ("RIP Prodigy") is not part of it.
+    let mut deduped: &[&str] = &deduped;
+    while deduped.len() > 1
+        && deduped[0].chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && deduped[0]
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+        && !deduped[1].chars().all(char::is_uppercase)
+        && lookup(deduped[0]).is_none()
+        && lookup(&deduped.join(" ")).is_none()
+    {
+        deduped = &deduped[1..];
+    }
+    let mut rest: &[&str] = deduped;
     let mut person_signal = before.is_some_and(is_title);
     let mut first = true;
     while !rest.is_empty() {
@@ -293,7 +327,11 @@ fn classify_run(
         }
         break;
     }
-    if rest.is_empty() {
+    if rest.first().is_some_and(|w| *w == "The") {
+        rest = &rest[1..];
+    }
+    let last = rest.last().map(|w| w.to_lowercase()).unwrap_or_default();
+    if rest.is_empty() || (rest.len() > 1 && EVENT_SUFFIXES.contains(&last.as_str())) {
         return;
     }
     let name = rest;
@@ -319,6 +357,17 @@ fn classify_run(
         surface,
         evidence: Evidence::Candidate(kind),
     });
+}
+
+/// A capitalised sentence opener shaped like a common word ("Dismissing",
+/// "Guitarist", "Reportedly"), not a name.
+fn looks_like_common_word(lower: &str) -> bool {
+    lower.len() > 6
+        && [
+            "ing", "ist", "ly", "tion", "ment", "ness", "ed", "ous", "ers",
+        ]
+        .iter()
+        .any(|s| lower.ends_with(s))
 }
 
 /// "… Ministry", "… Party", "University of …", "National Union of …", "FC …".
@@ -353,7 +402,7 @@ fn apposition(after: &[Word<'_>]) -> Option<EntityKind> {
             return None;
         }
         let lower = w.text.to_lowercase();
-        let next_is_name = !w.break_after && after.get(i + 2).is_some_and(|n| n.cap);
+        let next_is_name = !w.break_after && after.get(i + 1).is_some_and(|n| n.cap);
         if next_is_name {
             // "the expedition company Summit Peaks": the noun introduces the next name.
             return None;

@@ -128,39 +128,79 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         .into_iter()
         .find(|kind| votes.contains_key(kind))
     };
-    // Full names (two words or more) typed or guessed as persons.
-    let mut persons: Vec<String> = Vec::new();
+    // Single-word mentions: a surname used alone makes the full name a person.
+    let singles: HashSet<String> = placed
+        .iter()
+        .filter(|p| matches!(p.mention.evidence, Evidence::Candidate(_)))
+        .map(|p| key(&p.mention.surface))
+        .filter(|k| !k.contains(' '))
+        .collect();
+    // An untyped name of two or three words is a person when it opens with a given name
+    // or its last word is used alone elsewhere in the story.
+    let guess = |k: &str| -> Option<EntityKind> {
+        let words: Vec<&str> = k.split(' ').collect();
+        let given = words.first().is_some_and(|w| {
+            gazetteer::GIVEN_NAMES
+                .iter()
+                .any(|g| names::fold_word(g) == *w)
+        });
+        let reused = words.last().is_some_and(|w| singles.contains(*w));
+        ((2..=3).contains(&words.len()) && (given || reused)).then_some(EntityKind::Person)
+    };
+    let kind_of_candidate = |k: &str| -> Option<EntityKind> {
+        match kind_of(k) {
+            // "to Clint Eastwood": a given name beats a preposition's guess.
+            Some(EntityKind::Place) if guess(k).is_some() && k.contains(' ') => {
+                Some(EntityKind::Person)
+            }
+            Some(kind) => Some(kind),
+            None => guess(k),
+        }
+    };
+    // Full names (two words or more) that are persons; `typed` when a rule said so.
+    let mut persons: Vec<(String, bool)> = Vec::new();
     for p in &placed {
-        match p.mention.evidence {
+        let (k, typed) = match p.mention.evidence {
             Evidence::Candidate(_) => {
                 let k = key(&p.mention.surface);
-                let words = k.split(' ').count();
-                let kind = kind_of(&k).or_else(|| (words >= 2).then_some(EntityKind::Person));
-                if words >= 2 && kind == Some(EntityKind::Person) && !persons.contains(&k) {
-                    persons.push(k);
+                if kind_of_candidate(&k) != Some(EntityKind::Person) {
+                    continue;
                 }
+                let typed = kind_of(&k) == Some(EntityKind::Person);
+                (k, typed)
             }
-            Evidence::Known(k) if k.kind == EntityKind::Person => {
-                let k = key(k.canonical);
-                if !persons.contains(&k) {
-                    persons.push(k);
-                }
-            }
-            Evidence::Known(_) => {}
+            Evidence::Known(k) if k.kind == EntityKind::Person => (key(k.canonical), true),
+            Evidence::Known(_) => continue,
+        };
+        if !k.contains(' ') {
+            continue;
+        }
+        match persons.iter_mut().find(|(p, _)| *p == k) {
+            Some(entry) => entry.1 |= typed,
+            None => persons.push((k, typed)),
         }
     }
+    // A longer name ending in a known full name is that person ("Nazi Adolf Eichmann").
+    let full_suffix = |k: &str| -> Option<String> {
+        let words: Vec<&str> = k.split(' ').collect();
+        (1..words.len().saturating_sub(1)).find_map(|i| {
+            let tail = words[i..].join(" ");
+            persons.iter().any(|(p, _)| *p == tail).then_some(tail)
+        })
+    };
     let surname_of = |single: &str| -> Option<String> {
         let matching = |last: bool| -> Vec<&String> {
             persons
                 .iter()
-                .filter(|p| {
+                .filter(|(p, typed)| {
                     let w = if last {
                         p.rsplit(' ').next()
                     } else {
                         p.split(' ').next()
                     };
-                    w == Some(single)
+                    w == Some(single) && (last || *typed)
                 })
+                .map(|(p, _)| p)
                 .collect()
         };
         let last = matching(true);
@@ -182,15 +222,24 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
             ),
             Evidence::Candidate(_) => {
                 let k = key(&p.mention.surface);
+                let acronym = p
+                    .mention
+                    .surface
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase);
                 let single = !k.contains(' ');
-                if single && let Some(full) = surname_of(&k) {
+                if single
+                    && !acronym
+                    && let Some(full) = surname_of(&k)
+                {
+                    (EntityKind::Person, full, None, p.mention.surface)
+                } else if !single && let Some(full) = full_suffix(&k) {
                     (EntityKind::Person, full, None, p.mention.surface)
                 } else {
-                    let kind = kind_of(&k).or_else(|| {
-                        let n = k.split(' ').count();
-                        (2..=3).contains(&n).then_some(EntityKind::Person)
-                    });
-                    let Some(kind) = kind else { continue };
+                    let Some(kind) = kind_of_candidate(&k) else {
+                        continue;
+                    };
                     (kind, k, None, p.mention.surface)
                 }
             }
