@@ -81,14 +81,16 @@ fn random_text_never_panics() {
                 let mut body = String::new();
                 for _ in 0..n {
                     body.push_str(PIECES[(rng.next() % PIECES.len() as u64) as usize]);
-                    if rng.next() % 3 == 0 {
+                    if rng.next().is_multiple_of(3) {
                         body.push(' ');
                     }
                 }
                 StoryArticle {
                     id: format!("{round}-{i}"),
                     body,
-                    published: (rng.next() % 2 == 0)
+                    published: rng
+                        .next()
+                        .is_multiple_of(2)
                         .then_some((rng.next() % 2_000_000_000) as i64 - 100_000_000),
                     ..Default::default()
                 }
