@@ -104,6 +104,19 @@ pub enum BenchCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Summarise story clusters (lines {"cluster_id","articles"}; a `reference` field is
+    /// never read); writes {"cluster_id","summary"} lines for the summary set's score.py
+    /// and prints the time per summary.
+    Summarize {
+        /// The clusters, e.g. ../shared/bench/summaries/multinews.dev.jsonl.
+        clusters: PathBuf,
+        /// Where to write the summaries.
+        #[arg(long)]
+        out: PathBuf,
+        /// Each summary stops at the first sentence that reaches this many words.
+        #[arg(long, default_value_t = 250)]
+        words: usize,
+    },
     /// Ingest a made-up loopback web of feeds and article pages end to end on SQLite.
     Ingest(IngestArgs),
 }

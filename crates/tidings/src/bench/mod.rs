@@ -39,6 +39,18 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
                     .context("clustering benchmark failed")?;
             println!("{report:#?}");
         }
+        BenchCommand::Summarize {
+            clusters,
+            out,
+            words,
+        } => {
+            let report = tokio::task::spawn_blocking(move || {
+                tidings_insight::bench::run(&clusters, &out, words)
+            })
+            .await?
+            .context("summary benchmark failed")?;
+            println!("{report}");
+        }
         BenchCommand::Ingest(args) => ingest::run(args).await?,
     }
     Ok(())

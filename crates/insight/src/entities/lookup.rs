@@ -1,0 +1,84 @@
+//! The gazetteer as a lookup table: folded key to canonical name and kind, built once.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::EntityKind;
+use super::gazetteer::{CITIES, COUNTRIES, DEMONYMS, ORGANISATIONS, PERSONS};
+use super::names::fold_key;
+
+/// One gazetteer entry as matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known {
+    /// The canonical name.
+    pub canonical: &'static str,
+    /// Its kind.
+    pub kind: EntityKind,
+    /// The alias, when it is an acronym that must match with its exact capitals.
+    pub exact: Option<&'static str>,
+    /// Matched through a demonym ("Ukrainian" for Ukraine).
+    pub demonym: bool,
+}
+
+/// Folded key to entries (an acronym alias and a word can share a key, like "US"/"us").
+static TABLE: LazyLock<HashMap<String, Vec<Known>>> = LazyLock::new(|| {
+    let mut map: HashMap<String, Vec<Known>> = HashMap::new();
+    let mut add = |list: &[&'static str], kind: EntityKind, skip_first: bool| {
+        for line in list {
+            let mut parts = line.split('|');
+            let Some(canonical) = parts.next() else {
+                continue;
+            };
+            let aliases: Vec<&'static str> = if skip_first {
+                parts.collect()
+            } else {
+                std::iter::once(canonical).chain(parts).collect()
+            };
+            for alias in aliases {
+                let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
+                let acronym = letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase());
+                map.entry(fold_key(alias)).or_default().push(Known {
+                    canonical,
+                    kind,
+                    exact: acronym.then_some(alias),
+                    demonym: skip_first,
+                });
+            }
+        }
+    };
+    add(COUNTRIES, EntityKind::Place, false);
+    add(CITIES, EntityKind::Place, false);
+    add(ORGANISATIONS, EntityKind::Organisation, false);
+    add(PERSONS, EntityKind::Person, false);
+    add(DEMONYMS, EntityKind::Place, true);
+    map
+});
+
+/// The gazetteer entry for a surface form, if any.
+pub fn lookup(surface: &str) -> Option<Known> {
+    let entries = TABLE.get(&fold_key(surface))?;
+    entries.iter().copied().find(|k| match k.exact {
+        Some(a) => a.replace('.', "") == surface.replace('.', ""),
+        None => true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_and_demonyms_resolve() {
+        let nk = lookup("N. Korea").map(|k| k.canonical);
+        assert_eq!(nk, Some("North Korea"));
+        assert_eq!(lookup("DPRK").map(|k| k.canonical), Some("North Korea"));
+        assert_eq!(lookup("Ukrainian").map(|k| k.canonical), Some("Ukraine"));
+        assert_eq!(lookup("U.S.").map(|k| k.canonical), Some("United States"));
+        assert_eq!(lookup("Us"), None, "acronyms need their capitals");
+        assert_eq!(lookup("Kiev").map(|k| k.canonical), Some("Kyiv"));
+        assert_eq!(
+            lookup("NATO").map(|k| k.kind),
+            Some(EntityKind::Organisation)
+        );
+    }
+}

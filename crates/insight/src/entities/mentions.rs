@@ -1,0 +1,482 @@
+//! Finding name mentions in one sentence: runs of capitalised words (with connectors
+//! such as "of", "de", "bin"), split into gazetteer matches, stripped of leading titles
+//! ("Ukrainian President …"), with the evidence around them (a title before, "said"
+//! after, "in" before) recorded for the story-wide resolution.
+
+use std::collections::HashSet;
+
+use super::EntityKind;
+use super::gazetteer::{
+    CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_SUFFIXES,
+    PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS, TITLES,
+};
+use super::lookup::{Known, lookup};
+use super::names::fold_word;
+
+/// One word of a sentence.
+#[derive(Debug, Clone)]
+struct Word<'a> {
+    text: &'a str,
+    cap: bool,
+    /// Punctuation or a possessive ends a name here.
+    break_after: bool,
+}
+
+/// What a mention is, as far as its sentence tells.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evidence {
+    /// A gazetteer entry.
+    Known(Known),
+    /// A name with local evidence: `Some(kind)` when a rule says what it is.
+    Candidate(Option<EntityKind>),
+}
+
+/// A mention found in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// The words as written (repeated variants collapsed).
+    pub surface: String,
+    /// What the sentence says about it.
+    pub evidence: Evidence,
+}
+
+/// Splits a sentence into words, keeping initials' and acronyms' dots.
+fn words(sentence: &str) -> Vec<Word<'_>> {
+    let mut out: Vec<Word<'_>> = Vec::new();
+    for chunk in sentence.split_whitespace() {
+        let lead = chunk.len()
+            - chunk
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .len();
+        if lead > 0
+            && let Some(prev) = out.last_mut()
+        {
+            prev.break_after = true;
+        }
+        let mut core = &chunk[lead..];
+        let mut brk = false;
+        let trimmed = core.trim_end_matches(|c: char| !c.is_alphanumeric());
+        if trimmed.len() < core.len() {
+            let dotted = core[trimmed.len()..].starts_with('.')
+                && (trimmed.chars().count() == 1 || trimmed.contains('.'))
+                && trimmed.chars().next().is_some_and(char::is_uppercase);
+            if dotted {
+                core = &core[..trimmed.len() + 1];
+                brk = chunk.len() > lead + core.len();
+            } else {
+                core = trimmed;
+                brk = true;
+            }
+        }
+        for poss in ["'s", "’s", "'", "’"] {
+            if let Some(stem) = core.strip_suffix(poss)
+                && !stem.is_empty()
+            {
+                core = stem;
+                brk = true;
+                break;
+            }
+        }
+        if core.is_empty() {
+            if let Some(prev) = out.last_mut() {
+                prev.break_after = true;
+            }
+            continue;
+        }
+        // "I'm", "Don't": contractions are not names.
+        let contraction = core
+            .split_once(['\'', '’'])
+            .is_some_and(|(_, tail)| tail.len() <= 2 && tail.chars().all(char::is_lowercase));
+        let cap = !contraction && core.chars().next().is_some_and(char::is_uppercase);
+        out.push(Word {
+            text: core,
+            cap,
+            break_after: brk,
+        });
+    }
+    out
+}
+
+/// Title words that head a role ("Tourism Minister", "Transport Secretary").
+const CORE_TITLES: &[&str] = &[
+    "minister",
+    "administrator",
+    "president",
+    "secretary",
+    "chancellor",
+    "governor",
+    "mayor",
+    "senator",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "chief",
+    "chairman",
+    "chairwoman",
+    "ceo",
+    "leader",
+    "commissioner",
+    "coach",
+    "captain",
+    "judge",
+    "envoy",
+    "inspector",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "adviser",
+    "advisor",
+    "czar",
+];
+
+/// Whether `w` is a lowercase title word.
+fn is_title(w: &str) -> bool {
+    TITLES.contains(&w.to_lowercase().as_str())
+}
+
+/// Finds the mentions of one sentence. `common` holds words seen in lowercase in the
+/// story: a capitalised sentence opener that is also a common word is not a name.
+pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
+    let ws = words(sentence);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        if !ws[i].cap {
+            i += 1;
+            continue;
+        }
+        // The run: capitalised words and inner connectors, up to a break.
+        let start = i;
+        let mut end = i + 1;
+        let mut j = i;
+        while !ws[j].break_after && j + 1 < ws.len() {
+            let next = &ws[j + 1];
+            if next.cap {
+                end = j + 2;
+                j += 1;
+            } else if CONNECTORS.contains(&next.text.to_lowercase().as_str())
+                && !next.break_after
+                && ws.get(j + 2).is_some_and(|w| w.cap)
+            {
+                end = j + 3;
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let mut run: Vec<&str> = ws[start..end].iter().map(|w| w.text).collect();
+        if start == 0 {
+            while let Some(first) = run.first() {
+                let known_prefix =
+                    (2..=run.len().min(5)).any(|n| lookup(&run[..n].join(" ")).is_some());
+                if known_prefix {
+                    break;
+                }
+                let lower = first.to_lowercase();
+                let is_common = NOT_NAMES.contains(&lower.as_str())
+                    || (looks_like_common_word(&lower) && lookup(first).is_none())
+                    || (common.contains(&lower) && lookup(first).is_none());
+                if is_common && !is_title(first) {
+                    run.remove(0);
+                    while run
+                        .first()
+                        .is_some_and(|w| CONNECTORS.contains(&w.to_lowercase().as_str()))
+                    {
+                        run.remove(0);
+                    }
+                } else {
+                    break;
+                }
+            }
+        }
+        let before = start.checked_sub(1).map(|b| ws[b].text.to_lowercase());
+        let after = ws
+            .get(end)
+            .filter(|_| !ws[end - 1].break_after)
+            .map(|w| w.text.to_lowercase());
+        let appos = ws[end - 1]
+            .break_after
+            .then(|| apposition(&ws[end.min(ws.len())..]))
+            .flatten();
+        classify_run(&run, before.as_deref(), after.as_deref(), appos, &mut out);
+        i = end;
+    }
+    out
+}
+
+/// Splits a run into mentions.
+fn classify_run(
+    run: &[&str],
+    before: Option<&str>,
+    after: Option<&str>,
+    appos: Option<EntityKind>,
+    out: &mut Vec<Mention>,
+) {
+    // Collapse a repeated variant: "Zelensky Zelenskiy" (but not "Phi Phi").
+    let mut deduped: Vec<&str> = Vec::with_capacity(run.len());
+    for w in run {
+        if deduped
+            .last()
+            .is_none_or(|p| p == w || fold_word(p) != fold_word(w))
+        {
+            deduped.push(w);
+        }
+    }
+    // "Bennie Thompson of Mississippi", "Prodigy of Mobb Deep": a person's name has no
+    // "of", so a run that is neither known nor organisation-shaped splits there.
+    if let Some(k) = deduped.iter().position(|w| *w == "of")
+        && k > 0
+        && k + 1 < deduped.len()
+        && lookup(&deduped.join(" ")).is_none()
+        && !is_org_shape(&deduped)
+        && !is_place_shape(&deduped)
+        && !deduped[..k].iter().any(|w| is_title(w))
+    {
+        classify_run(&deduped[..k], before, None, None, out);
+        classify_run(&deduped[k + 1..], Some("of"), after, appos, out);
+        return;
+    }
+    // An unknown all-capitals word before a name ("RIP Prodigy") is not part of it.
+    let mut deduped: &[&str] = &deduped;
+    while deduped.len() > 1
+        && deduped[0].chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && deduped[0]
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+        && !deduped[1].chars().all(char::is_uppercase)
+        && lookup(deduped[0]).is_none()
+        && lookup(&deduped.join(" ")).is_none()
+    {
+        deduped = &deduped[1..];
+    }
+    let mut rest: &[&str] = deduped;
+    let mut person_signal = before.is_some_and(is_title);
+    let mut first = true;
+    while !rest.is_empty() {
+        let text = rest.join(" ");
+        if let Some(k) = lookup(&text) {
+            out.push(Mention {
+                surface: text,
+                evidence: Evidence::Known(k),
+            });
+            return;
+        }
+        if rest.len() > 1 && is_org_shape(rest) {
+            out.push(Mention {
+                surface: text,
+                evidence: Evidence::Candidate(Some(EntityKind::Organisation)),
+            });
+            return;
+        }
+        if rest.len() > 1 && is_place_shape(rest) {
+            out.push(Mention {
+                surface: text,
+                evidence: Evidence::Candidate(Some(EntityKind::Place)),
+            });
+            return;
+        }
+        // The longest gazetteer prefix; a demonym only splits off before a title or a
+        // known name ("Ukrainian President …", but "British Columbia" stays whole).
+        let prefix = (1..rest.len().min(6))
+            .rev()
+            .find_map(|n| lookup(&rest[..n].join(" ")).map(|k| (n, k)))
+            .filter(|(n, k)| {
+                let tail = &rest[*n..];
+                !k.demonym
+                    || is_title(tail[0])
+                    || lookup(&tail.join(" ")).is_some()
+                    || is_org_shape(tail)
+                    || lookup(tail[0]).is_some()
+            });
+        if let Some((n, k)) = prefix {
+            out.push(Mention {
+                surface: rest[..n].join(" "),
+                evidence: Evidence::Known(k),
+            });
+            rest = &rest[n..];
+            first = false;
+            continue;
+        }
+        // Leading titles ("Foreign Minister", "Secretary of State", and "Tourism
+        // Minister" where the portfolio is not a title word).
+        let mut t = usize::from(
+            rest.len() > 2
+                && !is_title(rest[0])
+                && CORE_TITLES.contains(&rest[1].to_lowercase().as_str()),
+        );
+        while t < rest.len() - 1 {
+            let w = rest[t].to_lowercase();
+            if is_title(&w) || (t > 0 && CONNECTORS.contains(&w.as_str())) {
+                t += 1;
+            } else {
+                break;
+            }
+        }
+        if t > 0 && t < rest.len() {
+            while t > 0 && CONNECTORS.contains(&rest[t - 1].to_lowercase().as_str()) {
+                t -= 1;
+            }
+            person_signal = true;
+            rest = &rest[t..];
+            first = false;
+            continue;
+        }
+        break;
+    }
+    if rest.first().is_some_and(|w| *w == "The") {
+        rest = &rest[1..];
+    }
+    let last = rest.last().map(|w| w.to_lowercase()).unwrap_or_default();
+    if rest.is_empty() || (rest.len() > 1 && EVENT_SUFFIXES.contains(&last.as_str())) {
+        return;
+    }
+    let name = rest;
+    if name.len() == 1 && NOT_NAMES.contains(&name[0].to_lowercase().as_str()) {
+        return;
+    }
+    let surface = name.join(" ");
+    let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
+    let acronym = name.len() == 1 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+    let speech = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
+        || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b)));
+    let place_prep = first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    let kind = if acronym {
+        Some(EntityKind::Organisation)
+    } else if person_signal || speech {
+        Some(EntityKind::Person)
+    } else if place_prep {
+        Some(EntityKind::Place)
+    } else {
+        appos
+    };
+    out.push(Mention {
+        surface,
+        evidence: Evidence::Candidate(kind),
+    });
+}
+
+/// A capitalised sentence opener shaped like a common word ("Dismissing",
+/// "Guitarist", "Reportedly"), not a name.
+fn looks_like_common_word(lower: &str) -> bool {
+    lower.len() > 6
+        && [
+            "ing", "ist", "ly", "tion", "ment", "ness", "ed", "ous", "ers",
+        ]
+        .iter()
+        .any(|s| lower.ends_with(s))
+}
+
+/// "… Ministry", "… Party", "University of …", "National Union of …", "FC …".
+fn is_org_shape(run: &[&str]) -> bool {
+    let lower: Vec<String> = run.iter().map(|w| w.to_lowercase()).collect();
+    let last = lower.last().map(String::as_str).unwrap_or_default();
+    let first = lower.first().map(String::as_str).unwrap_or_default();
+    ORG_SUFFIXES.contains(&last)
+        || (run.len() > 1 && ORG_PREFIXES.contains(&first))
+        || lower.windows(2).any(|w| {
+            w[1] == "of"
+                && (ORG_HEADS.contains(&w[0].as_str()) || ORG_SUFFIXES.contains(&w[0].as_str()))
+        })
+}
+
+/// "… Bay", "… Sea", "Mount …".
+fn is_place_shape(run: &[&str]) -> bool {
+    let last = run.last().map(|w| w.to_lowercase()).unwrap_or_default();
+    let first = run.first().map(|w| w.to_lowercase()).unwrap_or_default();
+    PLACE_SUFFIXES.contains(&last.as_str()) || PLACE_PREFIXES.contains(&first.as_str())
+}
+
+/// What an apposition after a name says it is: ", the state water agency" or ", a
+/// lawyer in Accra".
+fn apposition(after: &[Word<'_>]) -> Option<EntityKind> {
+    let first = after.first()?.text.to_lowercase();
+    if !matches!(first.as_str(), "the" | "a" | "an" | "its" | "his" | "her") {
+        return None;
+    }
+    for (i, w) in after.iter().enumerate().skip(1).take(4) {
+        if w.cap && lookup(w.text).is_none() {
+            return None;
+        }
+        let lower = w.text.to_lowercase();
+        let next_is_name = !w.break_after && after.get(i + 1).is_some_and(|n| n.cap);
+        if next_is_name {
+            // "the expedition company Summit Peaks": the noun introduces the next name.
+            return None;
+        }
+        if ORG_NOUNS.contains(&lower.as_str()) {
+            return Some(EntityKind::Organisation);
+        }
+        if is_title(&lower) {
+            return Some(EntityKind::Person);
+        }
+        if w.break_after {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn surfaces(s: &str) -> Vec<(String, bool)> {
+        find(s, &HashSet::new())
+            .into_iter()
+            .map(|m| (m.surface, matches!(m.evidence, Evidence::Known(_))))
+            .collect()
+    }
+
+    #[test]
+    fn strips_titles_and_splits_gazetteer_prefixes() {
+        let common: HashSet<String> = ["talks".to_string()].into();
+        let m = find(
+            "Talks resumed as Ukrainian President Volodymyr Zelensky Zelenskiy met officials.",
+            &common,
+        );
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m[1].surface, "Volodymyr Zelensky");
+        assert!(matches!(m[1].evidence, Evidence::Known(k) if k.kind == EntityKind::Person));
+        assert!(matches!(m[0].evidence, Evidence::Known(k) if k.canonical == "Ukraine"));
+    }
+
+    #[test]
+    fn speech_verbs_orgs_and_places() {
+        let m = find(
+            "The Kenya Wildlife Service opened an office in Naivasha, Jane Wanjiru said.",
+            &HashSet::new(),
+        );
+        let kinds: Vec<(String, Evidence)> =
+            m.into_iter().map(|m| (m.surface, m.evidence)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (
+                    "Kenya Wildlife Service".to_string(),
+                    Evidence::Candidate(Some(EntityKind::Organisation))
+                ),
+                (
+                    "Naivasha".to_string(),
+                    Evidence::Candidate(Some(EntityKind::Place))
+                ),
+                (
+                    "Jane Wanjiru".to_string(),
+                    Evidence::Candidate(Some(EntityKind::Person))
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_openers_are_not_names() {
+        assert!(surfaces("Despite the rain, nothing changed.").is_empty());
+        assert_eq!(
+            surfaces("N. Korea fired a missile."),
+            [("N. Korea".to_string(), true)]
+        );
+    }
+}

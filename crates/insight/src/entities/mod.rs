@@ -1,0 +1,356 @@
+//! Entities of a story — people, places and organisations — found offline with a
+//! shipped gazetteer and rules, resolved across the story's articles: spelling
+//! variants are one entity, a surname alone resolves to the full name seen elsewhere,
+//! and evidence from one outlet ("President X") types a bare mention in another.
+
+pub mod gazetteer;
+pub mod lookup;
+pub mod mentions;
+pub mod names;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::article::StoryArticle;
+use crate::sentences::split_article;
+use mentions::{Evidence, Mention};
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// A person.
+    Person,
+    /// A country, region, city or other place.
+    Place,
+    /// A company, institution, party, agency or other organisation.
+    Organisation,
+}
+
+impl EntityKind {
+    /// A short lowercase label: `person`, `place`, `organisation`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Place => "place",
+            Self::Organisation => "organisation",
+        }
+    }
+}
+
+/// One entity of a story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// The name to show (the gazetteer's, or the most used full spelling).
+    pub name: String,
+    /// Its kind.
+    pub kind: EntityKind,
+    /// A stable slug for `/entity/{slug}` (the same for every spelling of the name).
+    pub slug: String,
+    /// Mentions across the story's articles.
+    pub count: usize,
+    /// Indices of the articles that mention it.
+    pub articles: Vec<usize>,
+    /// Distinct outlets that mention it (articles without an outlet count as their own).
+    pub outlets: usize,
+}
+
+/// A mention placed in the story.
+struct Placed {
+    article: usize,
+    mention: Mention,
+}
+
+/// Finds the entities of a story, most mentioned first (ties by name).
+pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
+    let common = lowercase_vocabulary(articles);
+    let mut placed = Vec::new();
+    for (a, article) in articles.iter().enumerate() {
+        for s in split_article(a, &article.body) {
+            if s.furniture {
+                continue;
+            }
+            for mention in mentions::find(&s.text, &common) {
+                placed.push(Placed {
+                    article: a,
+                    mention,
+                });
+            }
+        }
+    }
+    resolve(articles, placed)
+}
+
+/// Words written in lowercase somewhere in the story (not after a full stop).
+fn lowercase_vocabulary(articles: &[StoryArticle]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for a in articles {
+        for w in a.body.split(|c: char| !c.is_alphanumeric() && c != '-') {
+            if w.chars().next().is_some_and(char::is_lowercase) {
+                out.insert(w.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The story-wide resolution of mentions into entities.
+fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
+    // Entity key: (kind, folded key of the canonical or full name).
+    struct Acc {
+        kind: EntityKind,
+        names: Vec<(String, usize)>,
+        canonical: Option<&'static str>,
+        count: usize,
+        articles: Vec<usize>,
+    }
+    let key = names::fold_key;
+    // Pass 1: the kind each candidate key is given anywhere in the story.
+    let mut typed: HashMap<String, HashMap<EntityKind, usize>> = HashMap::new();
+    for p in &placed {
+        if let Evidence::Candidate(Some(kind)) = p.mention.evidence {
+            *typed
+                .entry(key(&p.mention.surface))
+                .or_default()
+                .entry(kind)
+                .or_default() += 1;
+        }
+    }
+    let kind_of = |k: &str| -> Option<EntityKind> {
+        let votes = typed.get(k)?;
+        // A person signal anywhere wins over a weak place guess.
+        [
+            EntityKind::Person,
+            EntityKind::Organisation,
+            EntityKind::Place,
+        ]
+        .into_iter()
+        .find(|kind| votes.contains_key(kind))
+    };
+    // Single-word mentions: a surname used alone makes the full name a person.
+    let singles: HashSet<String> = placed
+        .iter()
+        .filter(|p| matches!(p.mention.evidence, Evidence::Candidate(_)))
+        .map(|p| key(&p.mention.surface))
+        .filter(|k| !k.contains(' '))
+        .collect();
+    // An untyped name of two or three words is a person when it opens with a given name
+    // or its last word is used alone elsewhere in the story.
+    let guess = |k: &str| -> Option<EntityKind> {
+        let words: Vec<&str> = k.split(' ').collect();
+        let given = words.first().is_some_and(|w| {
+            gazetteer::GIVEN_NAMES
+                .iter()
+                .any(|g| names::fold_word(g) == *w)
+        });
+        let reused = words.last().is_some_and(|w| singles.contains(*w));
+        ((2..=3).contains(&words.len()) && (given || reused)).then_some(EntityKind::Person)
+    };
+    let kind_of_candidate = |k: &str| -> Option<EntityKind> {
+        match kind_of(k) {
+            // "to Clint Eastwood": a given name beats a preposition's guess.
+            Some(EntityKind::Place) if guess(k).is_some() && k.contains(' ') => {
+                Some(EntityKind::Person)
+            }
+            Some(kind) => Some(kind),
+            None => guess(k),
+        }
+    };
+    // Full names (two words or more) that are persons; `typed` when a rule said so.
+    let mut persons: Vec<(String, bool)> = Vec::new();
+    for p in &placed {
+        let (k, typed) = match p.mention.evidence {
+            Evidence::Candidate(_) => {
+                let k = key(&p.mention.surface);
+                if kind_of_candidate(&k) != Some(EntityKind::Person) {
+                    continue;
+                }
+                let typed = kind_of(&k) == Some(EntityKind::Person);
+                (k, typed)
+            }
+            Evidence::Known(k) if k.kind == EntityKind::Person => (key(k.canonical), true),
+            Evidence::Known(_) => continue,
+        };
+        if !k.contains(' ') {
+            continue;
+        }
+        match persons.iter_mut().find(|(p, _)| *p == k) {
+            Some(entry) => entry.1 |= typed,
+            None => persons.push((k, typed)),
+        }
+    }
+    // A longer name ending in a known full name is that person ("Nazi Adolf Eichmann").
+    let full_suffix = |k: &str| -> Option<String> {
+        let words: Vec<&str> = k.split(' ').collect();
+        (1..words.len().saturating_sub(1)).find_map(|i| {
+            let tail = words[i..].join(" ");
+            persons.iter().any(|(p, _)| *p == tail).then_some(tail)
+        })
+    };
+    let surname_of = |single: &str| -> Option<String> {
+        let matching = |last: bool| -> Vec<&String> {
+            persons
+                .iter()
+                .filter(|(p, typed)| {
+                    let w = if last {
+                        p.rsplit(' ').next()
+                    } else {
+                        p.split(' ').next()
+                    };
+                    w == Some(single) && (last || *typed)
+                })
+                .map(|(p, _)| p)
+                .collect()
+        };
+        let last = matching(true);
+        if last.len() == 1 {
+            return Some(last[0].clone());
+        }
+        let first = matching(false);
+        (last.is_empty() && first.len() == 1).then(|| first[0].clone())
+    };
+    let mut accs: Vec<Acc> = Vec::new();
+    let mut index: HashMap<(EntityKind, String), usize> = HashMap::new();
+    for p in placed {
+        let (kind, k, canonical, surface) = match p.mention.evidence {
+            Evidence::Known(known) => (
+                known.kind,
+                key(known.canonical),
+                Some(known.canonical),
+                p.mention.surface,
+            ),
+            Evidence::Candidate(_) => {
+                let k = key(&p.mention.surface);
+                let acronym = p
+                    .mention
+                    .surface
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase);
+                let single = !k.contains(' ');
+                if single
+                    && !acronym
+                    && let Some(full) = surname_of(&k)
+                {
+                    (EntityKind::Person, full, None, p.mention.surface)
+                } else if !single && let Some(full) = full_suffix(&k) {
+                    (EntityKind::Person, full, None, p.mention.surface)
+                } else {
+                    let Some(kind) = kind_of_candidate(&k) else {
+                        continue;
+                    };
+                    (kind, k, None, p.mention.surface)
+                }
+            }
+        };
+        let slot = *index.entry((kind, k)).or_insert_with(|| {
+            accs.push(Acc {
+                kind,
+                names: Vec::new(),
+                canonical,
+                count: 0,
+                articles: Vec::new(),
+            });
+            accs.len() - 1
+        });
+        let acc = &mut accs[slot];
+        acc.count += 1;
+        if !acc.articles.contains(&p.article) {
+            acc.articles.push(p.article);
+        }
+        match acc.names.iter_mut().find(|(n, _)| *n == surface) {
+            Some(n) => n.1 += 1,
+            None => acc.names.push((surface, 1)),
+        }
+    }
+    let mut out: Vec<Entity> = accs
+        .into_iter()
+        .map(|a| {
+            let name = match a.canonical {
+                Some(c) => c.to_string(),
+                None => {
+                    let longest = a
+                        .names
+                        .iter()
+                        .map(|(n, _)| n.split_whitespace().count())
+                        .max()
+                        .unwrap_or(0);
+                    let mut best: Option<&(String, usize)> = None;
+                    for n in a
+                        .names
+                        .iter()
+                        .filter(|(n, _)| n.split_whitespace().count() == longest)
+                    {
+                        if best.is_none_or(|b| n.1 > b.1) {
+                            best = Some(n);
+                        }
+                    }
+                    best.map(|b| b.0.clone()).unwrap_or_default()
+                }
+            };
+            let outlets: HashSet<&str> = a
+                .articles
+                .iter()
+                .filter_map(|&i| articles.get(i))
+                .map(|x| {
+                    if x.outlet.is_empty() {
+                        x.id.as_str()
+                    } else {
+                        x.outlet.as_str()
+                    }
+                })
+                .collect();
+            Entity {
+                slug: names::slug(&name),
+                name,
+                kind: a.kind,
+                count: a.count,
+                outlets: outlets.len(),
+                articles: a.articles,
+            }
+        })
+        .filter(|e| !e.slug.is_empty())
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn art(body: &str) -> StoryArticle {
+        StoryArticle {
+            id: "a".into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn variants_and_surnames_are_one_entity() {
+        let a = [
+            art(
+                "Ukrainian President Volodymyr Zelensky Zelenskiy met envoys in Kyiv on Monday. Zelenskyy said the talks were useful.",
+            ),
+            art(
+                "Speaking in Kiev, Zelensky thanked allies. N. Korea and North Korea's ally Russia were discussed, as was the DPRK.",
+            ),
+        ];
+        let e = extract_entities(&a);
+        let find = |slug: &str| e.iter().find(|x| x.slug == slug);
+        let z = find("volodymyr-zelensky").expect("Zelensky found");
+        assert_eq!(z.kind, EntityKind::Person);
+        assert_eq!(z.count, 3, "{e:?}");
+        assert_eq!(z.articles, [0, 1]);
+        let nk = find("north-korea").expect("North Korea");
+        assert_eq!((nk.count, nk.name.as_str()), (3, "North Korea"));
+        assert_eq!(find("kyiv").map(|k| k.count), Some(2));
+        assert!(
+            e.iter()
+                .all(|x| x.slug != "zelenskiy" && x.slug != "zelensky"),
+            "{e:?}"
+        );
+    }
+}
