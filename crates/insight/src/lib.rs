@@ -19,6 +19,7 @@
 //! | [`timeline`] | publication times and dated statements |
 //! | [`ask`] | BM25 evidence for a question, or "not supported" |
 //! | `llm` (feature) | OpenAI-compatible client, grounded abstractive text with fallback |
+//! | [`story`] | all of a story's insight at once, as the pipeline stores it |
 //! | [`bench`] | the `tidings bench summarize` benchmark |
 //!
 //! ```
@@ -48,6 +49,7 @@ pub mod keypoints;
 #[cfg(feature = "llm")]
 pub mod llm;
 pub mod sentences;
+pub mod story;
 pub mod summary;
 pub mod timeline;
 
@@ -56,6 +58,7 @@ pub use ask::{Answer, AskOptions, Evidence, ask, ask_corpus};
 pub use corpus::Corpus;
 pub use entities::{Entity, EntityKind, extract_entities};
 pub use keypoints::{KeyPoint, key_points, key_points_corpus};
+pub use story::{StoryInsight, understand};
 pub use summary::{
     Summary, SummaryOptions, SummaryParams, SummarySentence, summarize, summarize_corpus,
 };

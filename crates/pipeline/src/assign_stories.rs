@@ -1,13 +1,13 @@
 //! The story assigner: places each new article, in arrival order, in a story — the original's
 //! story for a copy, otherwise where the streaming clusterer puts it — and records the
-//! placements of a batch in one transaction.
+//! placements of a batch in one transaction, with a job to re-understand each story changed.
 //!
 //! The clusterer's state covers only the active window, and is rebuilt at start-up by
 //! replaying that window's placed articles in placement order, each bound to the story it was
 //! already given; so a restart continues where the last run stopped. If recording a batch
 //! fails, the in-memory state may be ahead of the database, so it is dropped and rebuilt.
 
-use crate::time::now_secs;
+use crate::time::{now_ms, now_secs};
 use crate::{Pipeline, PipelineError, Task};
 use tidings_model::{ArticleId, StoryId, UnixSeconds};
 use tidings_store::{ArticleText, Placement};
@@ -132,7 +132,16 @@ pub async fn assign_pending(
             })
             .await?;
     }
-    batch.commit(now).await?;
+    // Each story that changed gets its summary recomputed, queued in the same transaction.
+    let jobs = batch
+        .touched()
+        .into_iter()
+        .map(|story_id| {
+            Task::UnderstandStory { story_id }.to_job(now_ms(), pipeline.settings.max_attempts)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    batch.commit_with_jobs(now, &jobs, now_ms()).await?;
+    pipeline.wake.notify_waiters();
     tracing::debug!(placed = waiting.len(), "articles placed in stories");
     Ok(waiting.len())
 }

@@ -14,7 +14,8 @@
 //! [`teaser`]. Every step is idempotent:
 //! articles are keyed by canonical URL, so a job run twice after a crash adds nothing.
 //! The story assigner ([`assign_stories`]) places each article whose text is final in a
-//! story, in arrival order, one transaction per batch.
+//! story, in arrival order, one transaction per batch, and queues an [`understand_story`]
+//! job for each story changed (summary, key points, entities, timeline).
 
 pub mod assign_stories;
 pub mod entry_to_article;
@@ -29,6 +30,7 @@ pub mod scheduler;
 mod task;
 pub mod teaser;
 mod time;
+pub mod understand_story;
 pub mod worker;
 
 pub use error::PipelineError;

@@ -1,7 +1,7 @@
 //! The kinds of job the pipeline runs, and how each is written into the queue.
 
 use serde::{Deserialize, Serialize};
-use tidings_model::{ArticleId, SourceId};
+use tidings_model::{ArticleId, SourceId, StoryId};
 use tidings_store::{Job, NewJob};
 
 /// A unit of pipeline work.
@@ -18,6 +18,11 @@ pub enum Task {
         /// The article to complete.
         article_id: ArticleId,
     },
+    /// Recompute a story's summary, key points, entities and timeline after it changed.
+    UnderstandStory {
+        /// The story.
+        story_id: StoryId,
+    },
 }
 
 impl Task {
@@ -26,6 +31,7 @@ impl Task {
         match self {
             Task::FetchSource { .. } => "fetch_source",
             Task::FetchArticle { .. } => "fetch_article",
+            Task::UnderstandStory { .. } => "understand_story",
         }
     }
 
@@ -40,6 +46,7 @@ impl Task {
             Task::FetchArticle { article_id } => {
                 format!("{}{article_id}", Task::PAGE_JOB_KEY_PREFIX)
             }
+            Task::UnderstandStory { story_id } => format!("understand_story:{story_id}"),
         }
     }
 

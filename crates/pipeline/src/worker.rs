@@ -1,7 +1,7 @@
 //! A worker: claims jobs, keeps their leases alive while it works, completes or fails them.
 
 use crate::time::now_ms;
-use crate::{Pipeline, PipelineError, Task, fetch_article, fetch_source};
+use crate::{Pipeline, PipelineError, Task, fetch_article, fetch_source, understand_story};
 use tidings_store::Job;
 use tokio_util::sync::CancellationToken;
 
@@ -75,5 +75,6 @@ async fn execute(pipeline: &Pipeline, job: &Job) -> Result<(), PipelineError> {
         Task::FetchArticle { article_id } => {
             fetch_article::run(pipeline, article_id).await.map(drop)
         }
+        Task::UnderstandStory { story_id } => understand_story::run(pipeline, story_id).await,
     }
 }

@@ -4,7 +4,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tidings_fetch::{FetchConfig, Fetcher};
-use tidings_pipeline::{Pipeline, PipelineSettings, assign_stories, fetch_article, fetch_source};
+use tidings_pipeline::{
+    Pipeline, PipelineSettings, assign_stories, fetch_article, fetch_source, understand_story,
+};
 use tidings_store::testing::each_backend;
 use tidings_store::{NewSource, Store};
 use tidings_testkit::news::{OUTLETS, serve_two_events};
@@ -94,6 +96,55 @@ async fn three_outlets_covering_two_events_make_two_stories() {
         );
         let rates = stories.iter().find(|s| s.id != flood.id).expect("rates");
         assert_eq!((rates.article_count, rates.source_count), (2, 2));
+
+        // Each changed story has a job to understand it; the job stores summary and entities.
+        assert_eq!(store.jobs().counts().await.expect("jobs").queued, 2);
+        understand_story::run(&pipeline, flood.id)
+            .await
+            .expect("understand");
+        let insight = store
+            .insights()
+            .get(flood.id)
+            .await
+            .expect("insight")
+            .expect("stored");
+        assert_eq!(insight.version, 3);
+        let insight: tidings_insight::StoryInsight =
+            serde_json::from_str(&insight.json).expect("json");
+        assert!(insight.summary.long_text().contains("Saint-Aurel"));
+        assert!(
+            insight
+                .summary
+                .long
+                .iter()
+                .all(|s| s.citation.article_id != copy.article.id.to_string()),
+            "a copy's text is not cited twice"
+        );
+        let entities = store
+            .insights()
+            .entities_of(flood.id)
+            .await
+            .expect("entities");
+        assert!(
+            entities
+                .iter()
+                .any(|e| e.name == "Claire Vautrin" && e.kind == "person"),
+            "{entities:?}"
+        );
+        let slug = &entities
+            .iter()
+            .find(|e| e.name == "Claire Vautrin")
+            .expect("x")
+            .slug;
+        let about = store
+            .insights()
+            .stories_of(slug, 10)
+            .await
+            .expect("stories");
+        assert_eq!(
+            about.iter().map(|s| s.id).collect::<Vec<_>>(),
+            vec![flood.id]
+        );
 
         // A restart: the rebuilt assigner puts a follow-up in the story it belongs to.
         let mut restarted = assign_stories::rebuild(&pipeline).await.expect("rebuild");

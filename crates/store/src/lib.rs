@@ -20,6 +20,7 @@
 mod articles;
 mod backend;
 mod error;
+mod insights;
 mod jobs;
 mod migrations;
 mod sources;
@@ -31,6 +32,7 @@ pub mod testing;
 pub use articles::{ArticleListing, Articles, CanonicalMove, PageContent};
 pub use backend::Backend;
 pub use error::StoreError;
+pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, NewJob, RetryPolicy};
 pub use sources::{FetchSuccess, NewSource, Sources};
 pub use store::{Store, StoreOptions};

@@ -28,6 +28,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0002_stories.sql"),
         postgres: include_str!("../migrations/postgres/0002_stories.sql"),
     },
+    Step {
+        version: 3,
+        name: "insights",
+        sqlite: include_str!("../migrations/sqlite/0003_insights.sql"),
+        postgres: include_str!("../migrations/postgres/0003_insights.sql"),
+    },
 ];
 
 /// The migrator for one backend.

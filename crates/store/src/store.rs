@@ -1,5 +1,6 @@
 //! Opening the database: the pool, per-connection settings, and migrations.
 
+use crate::insights::Insights;
 use crate::stories::Stories;
 use crate::{Articles, Backend, Jobs, Sources, StoreError, migrations};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -99,6 +100,11 @@ impl Store {
     /// The articles repository.
     pub fn articles(&self) -> Articles<'_> {
         Articles::new(&self.pool)
+    }
+
+    /// What the understanding step computed for stories, and the entities they mention.
+    pub fn insights(&self) -> Insights<'_> {
+        Insights::new(&self.pool)
     }
 
     /// Stories and the placements of articles in them.

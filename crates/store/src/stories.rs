@@ -4,6 +4,7 @@
 
 use crate::StoreError;
 use crate::articles::{ArticleListing, COLUMNS, listing_from_row};
+use crate::jobs::{NewJob, enqueue_on};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row, Transaction};
 use std::collections::BTreeSet;
@@ -322,9 +323,28 @@ impl PlacementBatch {
         Ok(None)
     }
 
+    /// The stories this batch placed articles in so far.
+    pub fn touched(&self) -> Vec<StoryId> {
+        self.touched.iter().map(|&id| StoryId(id)).collect()
+    }
+
     /// Refreshes the touched stories' aggregates (counts, times, lead article and title) and
     /// commits the batch.
-    pub async fn commit(mut self, now: UnixSeconds) -> Result<(), StoreError> {
+    pub async fn commit(self, now: UnixSeconds) -> Result<(), StoreError> {
+        self.commit_with_jobs(now, &[], 0).await
+    }
+
+    /// [`PlacementBatch::commit`], enqueueing `jobs` (e.g. updating the touched stories'
+    /// summaries) in the same transaction.
+    pub async fn commit_with_jobs(
+        mut self,
+        now: UnixSeconds,
+        jobs: &[NewJob],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        for job in jobs {
+            enqueue_on(&mut self.tx, job, now_ms).await?;
+        }
         for &story in &self.touched {
             sqlx::query(
                 "UPDATE stories SET \

@@ -1,0 +1,87 @@
+//! Everything the site shows about a story, computed at once when the story changes: the
+//! summary (short and long), key points, entities and timeline, with the ids of the articles
+//! their citations point into. Serialisable, so the pipeline stores it and the web reads it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Corpus, Entity, KeyPoint, StoryArticle, Summary, SummaryOptions, TimelineEvent,
+    extract_entities, key_points_corpus, summarize_corpus, timeline,
+};
+
+/// Words in a story page's long summary.
+pub const STORY_SUMMARY_WORDS: usize = 150;
+
+/// A story's insight.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoryInsight {
+    /// Extractive summary: `short` for lists and the article panel, `long` for the story page.
+    pub summary: Summary,
+    /// Three to five key points.
+    pub key_points: Vec<KeyPoint>,
+    /// People, places and organisations, most mentioned first.
+    pub entities: Vec<Entity>,
+    /// Dated events, oldest first.
+    pub timeline: Vec<TimelineEvent>,
+}
+
+/// Computes a story's insight from its articles (copies left out by the caller: a text
+/// counts once).
+pub fn understand(articles: &[StoryArticle]) -> StoryInsight {
+    let corpus = Corpus::new(articles);
+    let options = SummaryOptions {
+        words: STORY_SUMMARY_WORDS,
+        ..SummaryOptions::default()
+    };
+    StoryInsight {
+        summary: summarize_corpus(&corpus, &options),
+        key_points: key_points_corpus(&corpus),
+        entities: extract_entities(articles),
+        timeline: timeline(articles),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_story_is_understood_with_citations_into_its_articles() {
+        let articles = vec![
+            StoryArticle {
+                id: "7".into(),
+                outlet: "Harbour Post".into(),
+                title: Some("Dam gives way above Saint-Aurel".into()),
+                body: "A dam above Saint-Aurel gave way on Tuesday, flooding the lower town. \
+                       Prefect Claire Vautrin said two people were missing. About 1,200 \
+                       residents were evacuated overnight."
+                    .into(),
+                published: Some(1_795_770_000),
+                ..StoryArticle::default()
+            },
+            StoryArticle {
+                id: "9".into(),
+                outlet: "Daily Ledger".into(),
+                body: "Residents of Saint-Aurel waded through water on Tuesday after the dam \
+                       broke. Prefect Claire Vautrin said some 1,200 people were in shelters."
+                    .into(),
+                published: Some(1_795_773_600),
+                ..StoryArticle::default()
+            },
+        ];
+        let insight = understand(&articles);
+        assert!(!insight.summary.short.is_empty());
+        assert!(
+            insight
+                .summary
+                .long
+                .iter()
+                .all(|s| ["7", "9"].contains(&s.citation.article_id.as_str()))
+        );
+        assert!(insight.entities.iter().any(|e| e.name.contains("Vautrin")));
+        assert!(!insight.timeline.is_empty());
+        let json = serde_json::to_string(&insight).expect("serialise");
+        let back: StoryInsight = serde_json::from_str(&json).expect("deserialise");
+        assert_eq!(back, insight);
+    }
+}

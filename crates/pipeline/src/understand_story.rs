@@ -1,0 +1,72 @@
+//! The understanding step: when a story changes, its summary, key points, entities and
+//! timeline are computed from its articles (each text once: copies are left out) and stored
+//! with the story version they read, so pages never compute them per view.
+
+use crate::time::now_secs;
+use crate::{Pipeline, PipelineError};
+use tidings_insight::{StoryArticle, understand};
+use tidings_model::StoryId;
+use tidings_store::{StoredInsight, StoryEntity};
+
+/// How many times one job recomputes when articles keep joining while it works.
+const MAX_ROUNDS: usize = 3;
+
+/// Computes and stores one story's insight. If articles joined the story meanwhile, it
+/// computes again (a job for the story could not be queued while this one ran).
+pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineError> {
+    let stories = pipeline.store.stories();
+    for _ in 0..MAX_ROUNDS {
+        let Some(story) = stories.get(story_id).await? else {
+            return Ok(());
+        };
+        let members = stories.articles(story_id).await?;
+        let articles: Vec<StoryArticle> = members
+            .iter()
+            .filter(|m| m.article.duplicate_of.is_none())
+            .map(|m| {
+                let c = &m.article.content;
+                StoryArticle {
+                    id: m.article.id.to_string(),
+                    outlet: m.source_name.clone(),
+                    url: c.url.clone(),
+                    title: Some(c.title.clone()),
+                    body: c.body_text.clone(),
+                    published: Some(c.shown_time()),
+                    language: c.language.clone(),
+                }
+            })
+            .collect();
+        let insight = tokio::task::spawn_blocking(move || understand(&articles))
+            .await
+            .map_err(|e| PipelineError::Task(e.to_string()))?;
+        let entities: Vec<StoryEntity> = insight
+            .entities
+            .iter()
+            .map(|e| StoryEntity {
+                slug: e.slug.clone(),
+                name: e.name.clone(),
+                kind: e.kind.as_str().to_string(),
+                mentions: e.count as i64,
+            })
+            .collect();
+        let json = serde_json::to_string(&insight)?;
+        pipeline
+            .store
+            .insights()
+            .save(
+                story_id,
+                &StoredInsight {
+                    version: story.article_count,
+                    computed_at: now_secs(),
+                    json,
+                },
+                &entities,
+            )
+            .await?;
+        let now = stories.get(story_id).await?;
+        if now.is_none_or(|s| s.article_count == story.article_count) {
+            break;
+        }
+    }
+    Ok(())
+}

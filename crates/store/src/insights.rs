@@ -1,0 +1,164 @@
+//! The insights repository: what the understanding step computed for a story (stored as
+//! JSON, with the story version it read), and the entities stories mention, for entity pages.
+
+use crate::StoreError;
+use sqlx::{AnyPool, Row};
+use tidings_model::{Story, StoryId, UnixSeconds};
+
+/// An entity a story mentions, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryEntity {
+    /// Its stable slug (`/entity/{slug}`).
+    pub slug: String,
+    /// Its display name.
+    pub name: String,
+    /// "person", "place" or "organisation".
+    pub kind: String,
+    /// How often the story's articles mention it.
+    pub mentions: i64,
+}
+
+/// A story's stored insight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredInsight {
+    /// The story version (its article count) the insight was computed from.
+    pub version: i64,
+    /// When it was computed.
+    pub computed_at: UnixSeconds,
+    /// The insight, as JSON.
+    pub json: String,
+}
+
+/// Reads and writes insights and entities.
+#[derive(Debug, Clone, Copy)]
+pub struct Insights<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Insights<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Insights { pool }
+    }
+
+    /// Replaces a story's insight and its entities in one transaction.
+    pub async fn save(
+        &self,
+        story: StoryId,
+        insight: &StoredInsight,
+        entities: &[StoryEntity],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO story_insights (story_id, version, computed_at, insight) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (story_id) DO UPDATE SET \
+             version = excluded.version, computed_at = excluded.computed_at, \
+             insight = excluded.insight",
+        )
+        .bind(story.0)
+        .bind(insight.version)
+        .bind(insight.computed_at)
+        .bind(&insight.json)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM story_entities WHERE story_id = $1")
+            .bind(story.0)
+            .execute(&mut *tx)
+            .await?;
+        for e in entities {
+            sqlx::query(
+                "INSERT INTO entities (slug, name, kind) VALUES ($1, $2, $3) \
+                 ON CONFLICT (slug) DO NOTHING",
+            )
+            .bind(&e.slug)
+            .bind(&e.name)
+            .bind(&e.kind)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO story_entities (story_id, slug, mentions) VALUES ($1, $2, $3) \
+                 ON CONFLICT (story_id, slug) DO UPDATE SET mentions = excluded.mentions",
+            )
+            .bind(story.0)
+            .bind(&e.slug)
+            .bind(e.mentions)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A story's insight, if computed.
+    pub async fn get(&self, story: StoryId) -> Result<Option<StoredInsight>, StoreError> {
+        let row = sqlx::query(
+            "SELECT version, computed_at, insight FROM story_insights WHERE story_id = $1",
+        )
+        .bind(story.0)
+        .fetch_optional(self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(StoredInsight {
+                version: row.try_get("version")?,
+                computed_at: row.try_get("computed_at")?,
+                json: row.try_get("insight")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The entities a story mentions, most mentioned first.
+    pub async fn entities_of(&self, story: StoryId) -> Result<Vec<StoryEntity>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.slug, e.name, e.kind, se.mentions FROM story_entities se \
+             JOIN entities e ON e.slug = se.slug WHERE se.story_id = $1 \
+             ORDER BY se.mentions DESC, e.name",
+        )
+        .bind(story.0)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoryEntity {
+                    slug: row.try_get("slug")?,
+                    name: row.try_get("name")?,
+                    kind: row.try_get("kind")?,
+                    mentions: row.try_get("mentions")?,
+                })
+            })
+            .collect()
+    }
+
+    /// One entity's name and kind.
+    pub async fn entity(&self, slug: &str) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query("SELECT name, kind FROM entities WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(self.pool)
+            .await?;
+        row.map(|row| Ok((row.try_get("name")?, row.try_get("kind")?)))
+            .transpose()
+    }
+
+    /// The stories that mention an entity, latest first.
+    pub async fn stories_of(&self, slug: &str, limit: i64) -> Result<Vec<Story>, StoreError> {
+        let ids: Vec<i64> = sqlx::query(
+            "SELECT s.id FROM story_entities se JOIN stories s ON s.id = se.story_id \
+             WHERE se.slug = $1 AND s.article_count > 0 ORDER BY s.last_at DESC, s.id DESC \
+             LIMIT $2",
+        )
+        .bind(slug)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<Result<_, _>>()?;
+        let stories = crate::Stories::new(self.pool);
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(story) = stories.get(StoryId(id)).await? {
+                out.push(story);
+            }
+        }
+        Ok(out)
+    }
+}
