@@ -100,6 +100,49 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         assert!(explained.contains(part), "the explanation shows {part}");
     }
 
+    // The AI panel: a cited summary, entities linking to their pages, answers from the
+    // sources or a plain "the sources don't say". It is computed by a job once the story
+    // changed, so wait for it.
+    wait_until("the story understood", Duration::from_secs(30), || async {
+        server.get(flood).await.1.contains("About this story")
+    })
+    .await;
+    let (_, page) = server.get(flood).await;
+    assert!(page.contains("<h3 id=\"ai-summary\">Summary</h3>"));
+    assert!(
+        page.contains("href=\"#cite-1\""),
+        "summary sentences cite their sources"
+    );
+    assert!(page.contains("id=\"cite-1\""), "footnotes list the sources");
+    assert!(page.contains("Key points"));
+    assert!(
+        page.contains("href=\"/entity/claire-vautrin\""),
+        "people link to entity pages"
+    );
+    let (_, answered) = server
+        .get(&format!("{flood}?q=How+many+residents+were+evacuated"))
+        .await;
+    let answer = answered
+        .split("class=\"answer\"")
+        .nth(1)
+        .expect("an answer");
+    assert!(answer.contains("1,200"), "the answer quotes the sources");
+    let (_, unanswered) = server
+        .get(&format!("{flood}?q=What+is+the+price+of+coffee+in+Lima"))
+        .await;
+    assert!(
+        unanswered.contains("The sources don&#39;t say.")
+            || unanswered.contains("The sources don't say.")
+    );
+    let (status, entity) = server.get("/entity/claire-vautrin").await;
+    assert_eq!(status, 200);
+    assert!(entity.contains("Claire Vautrin"));
+    assert!(
+        entity.contains(&format!("href=\"{flood}\"")),
+        "the entity page lists the story"
+    );
+    assert_eq!(server.get("/entity/nobody-at-all").await.0, 404);
+
     // An article of the story offers the rest of its coverage.
     let article = page
         .split("href=\"/article/")
@@ -111,6 +154,10 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
     assert_eq!(status, 200);
     assert!(article_page.contains(&format!("href=\"{flood}\">Full coverage: 3 sources")));
     assert!(article_page.contains("Related articles"));
+    assert!(
+        article_page.contains("About this story"),
+        "the article page has the AI panel"
+    );
 
     assert_eq!(server.get("/story/999999").await.0, 404);
     assert!(server.stop(), "SIGTERM stops the server cleanly");

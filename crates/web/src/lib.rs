@@ -2,11 +2,13 @@
 //!
 //! [`router`] builds the axum app: the front page (top stories ranked by the Stories score,
 //! then the newest articles), story pages (full coverage by outlet), article pages (with
-//! more coverage and related stories), source pages, the list of sources with their health, `/healthz` and the embedded stylesheet. Pages
+//! more coverage and related stories, and the AI panel: cited summary, key points, people
+//! and places, ask about this story), entity pages, source pages, the list of sources with their health, `/healthz` and the embedded stylesheet. Pages
 //! are askama templates, escaped by default; article bodies were sanitised before they were
 //! stored and are the only HTML inserted as it is. Every page works without JavaScript.
 
 mod age;
+mod insight;
 mod pages;
 mod slug;
 mod state;
@@ -28,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .route("/article/{id}", get(pages::article_without_slug))
         .route("/article/{id}/{slug}", get(pages::article))
         .route("/story/{id}", get(stories::story))
+        .route("/entity/{slug}", get(stories::entity))
         .route("/source/{id}", get(pages::source))
         .route("/sources", get(pages::sources))
         .route("/healthz", get(pages::healthz))

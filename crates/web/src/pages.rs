@@ -1,6 +1,7 @@
 //! The page handlers and the view models their templates render.
 
 use crate::age::{exact_time, relative_age, rfc3339};
+use crate::insight::{AiPanel, panel};
 use crate::slug::slugify;
 use crate::state::AppState;
 use crate::stories::{StoryCard, related_cards, top_stories};
@@ -218,6 +219,7 @@ struct ArticlePage {
     language: String,
     canonical_path: String,
     story: Option<(String, i64)>,
+    ai: Option<AiPanel>,
     related: Vec<Card>,
     more_from_source: Vec<Card>,
 }
@@ -226,12 +228,23 @@ pub(crate) async fn article_without_slug(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Response {
-    article(State(state), Path((id, String::new()))).await
+    article(
+        State(state),
+        Path((id, String::new())),
+        Query(ArticleQuery { q: None }),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ArticleQuery {
+    q: Option<String>,
 }
 
 pub(crate) async fn article(
     State(state): State<AppState>,
     Path((id, slug)): Path<(i64, String)>,
+    Query(query): Query<ArticleQuery>,
 ) -> Response {
     let result: Result<Response, PageError> = async {
         let listing = state
@@ -266,9 +279,17 @@ pub(crate) async fn article(
         let story = match a.story_id {
             Some(id) => state.store.stories().get(id).await?,
             None => None,
-        }
-        .filter(|s| s.source_count > 1)
-        .map(|s| (format!("/story/{}", s.id), s.source_count));
+        };
+        let ai = match &story {
+            Some(s) => {
+                let members = state.store.stories().articles(s.id).await?;
+                panel(&state.store, s.id, &members, query.q.as_deref(), false).await?
+            }
+            None => None,
+        };
+        let story = story
+            .filter(|s| s.source_count > 1)
+            .map(|s| (format!("/story/{}", s.id), s.source_count));
         let c = &a.content;
         Ok(ArticlePage {
             site_name: state.site_name.clone(),
@@ -286,6 +307,7 @@ pub(crate) async fn article(
             language: c.language.clone().unwrap_or_default(),
             canonical_path,
             story,
+            ai,
             related,
             more_from_source,
         }

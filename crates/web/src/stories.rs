@@ -2,6 +2,7 @@
 //! grouped by outlet, copies shown once with all their publishers, the score explained on
 //! `?explain=1`), and the related list of an article page.
 
+use crate::insight::{AiPanel, panel};
 use crate::pages::{Age, Card, PageError, excerpt, now, respond};
 use crate::state::AppState;
 use askama::Template;
@@ -70,12 +71,15 @@ pub(crate) async fn top_stories(
                 outlets.push(r.outlet);
             }
         }
+        let summary = short_summary(store, story.id).await?;
         cards.push(StoryCard {
             href: format!("/story/{}", story.id),
             title: story.title.clone(),
-            excerpt: lead.as_ref().map_or_else(String::new, |l| {
-                let c = &l.article.content;
-                excerpt(c.standfirst.as_deref().unwrap_or(&c.body_text), 220)
+            excerpt: summary.unwrap_or_else(|| {
+                lead.as_ref().map_or_else(String::new, |l| {
+                    let c = &l.article.content;
+                    excerpt(c.standfirst.as_deref().unwrap_or(&c.body_text), 220)
+                })
             }),
             sources: story.source_count,
             outlets: name_list(&outlets, &names),
@@ -83,6 +87,19 @@ pub(crate) async fn top_stories(
         });
     }
     Ok(cards)
+}
+
+/// A story's short summary, when it has been understood and has one.
+async fn short_summary(store: &Store, story: StoryId) -> Result<Option<String>, PageError> {
+    let Some(stored) = store.insights().get(story).await? else {
+        return Ok(None);
+    };
+    Ok(
+        serde_json::from_str::<tidings_insight::StoryInsight>(&stored.json)
+            .ok()
+            .map(|i| i.summary.short_text())
+            .filter(|t| !t.is_empty()),
+    )
 }
 
 /// Reports per story, in time order, as the ranking reads them.
@@ -168,11 +185,13 @@ struct StoryPage {
     groups: Vec<OutletGroup>,
     related: Vec<StoryCard>,
     explain: Option<Vec<ScoreLine>>,
+    ai: Option<AiPanel>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct StoryQuery {
     explain: Option<String>,
+    q: Option<String>,
 }
 
 pub(crate) async fn story(
@@ -206,6 +225,7 @@ pub(crate) async fn story(
                 explain_score(&rank::score(&reports, now, &params), &params)
             });
         let related = related_story_cards(store, story.id, now).await?;
+        let ai = panel(store, story.id, &members, query.q.as_deref(), true).await?;
         Ok(StoryPage {
             site_name: state.site_name.clone(),
             title: story.title.clone(),
@@ -216,6 +236,7 @@ pub(crate) async fn story(
             groups: coverage_groups(&members, now),
             related,
             explain,
+            ai,
         })
     }
     .await;
@@ -379,4 +400,52 @@ mod tests {
         );
         assert_eq!(name_list(&[], &names), "");
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "entity.html")]
+struct EntityPage {
+    site_name: String,
+    name: String,
+    kind: String,
+    stories: Vec<StoryCard>,
+}
+
+/// Stories listed on an entity page.
+const ENTITY_STORIES: i64 = 40;
+
+pub(crate) async fn entity(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let result: Result<EntityPage, PageError> = async {
+        let store = &state.store;
+        let (name, kind) = store
+            .insights()
+            .entity(&slug)
+            .await?
+            .ok_or(PageError::NotFound)?;
+        let now = now();
+        let mut stories = Vec::new();
+        for story in store.insights().stories_of(&slug, ENTITY_STORIES).await? {
+            stories.push(StoryCard {
+                href: format!("/story/{}", story.id),
+                excerpt: short_summary(store, story.id).await?.unwrap_or_default(),
+                title: story.title,
+                sources: story.source_count,
+                outlets: String::new(),
+                age: Age::of(story.last_at, now),
+            });
+        }
+        let kind = match kind.as_str() {
+            "person" => "Person",
+            "place" => "Place",
+            _ => "Organisation",
+        };
+        Ok(EntityPage {
+            site_name: state.site_name.clone(),
+            name,
+            kind: kind.to_string(),
+            stories,
+        })
+    }
+    .await;
+    respond(result, &state.site_name)
 }
