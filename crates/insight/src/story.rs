@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Corpus, Entity, KeyPoint, StoryArticle, Summary, SummaryOptions, TimelineEvent,
+    Citation, Corpus, Entity, KeyPoint, StoryArticle, Summary, SummaryOptions, TimelineEvent,
     extract_entities, key_points_corpus, summarize_corpus, timeline,
 };
 
@@ -23,6 +23,19 @@ pub struct StoryInsight {
     pub entities: Vec<Entity>,
     /// Dated events, oldest first.
     pub timeline: Vec<TimelineEvent>,
+    /// A summary a language model wrote from the extractive one, when one is configured and
+    /// its every sentence cites the evidence.
+    #[serde(default)]
+    pub written: Option<WrittenText>,
+}
+
+/// Text a language model wrote: `[n]` in `text` cites `sources[n - 1]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WrittenText {
+    /// The text, with `[n]` citations.
+    pub text: String,
+    /// What the citations point at.
+    pub sources: Vec<Citation>,
 }
 
 /// Computes a story's insight from its articles (copies left out by the caller: a text
@@ -38,6 +51,7 @@ pub fn understand(articles: &[StoryArticle]) -> StoryInsight {
         key_points: key_points_corpus(&corpus),
         entities: extract_entities(articles),
         timeline: timeline(articles),
+        written: None,
     }
 }
 

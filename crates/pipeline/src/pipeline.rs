@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tidings_fetch::Fetcher;
+use tidings_insight::llm::OpenAiClient;
 use tidings_store::{RetryPolicy, Store};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -80,6 +81,7 @@ pub struct Pipeline {
     pub(crate) settings: Arc<PipelineSettings>,
     pub(crate) wake: Arc<Notify>,
     pub(crate) instance: Arc<str>,
+    pub(crate) llm: Option<Arc<OpenAiClient>>,
 }
 
 impl PipelineSettings {
@@ -103,12 +105,20 @@ impl Pipeline {
             settings: Arc::new(settings),
             wake: Arc::new(Notify::new()),
             instance: format!("{}-{}", std::process::id(), now_ms()).into(),
+            llm: None,
         }
     }
 
     /// Serves the given URLs from memory instead of the network.
     pub fn with_bundled(mut self, documents: BundledDocuments) -> Pipeline {
         self.bundled = Arc::new(documents);
+        self
+    }
+
+    /// Has a language model write each story's summary from the extractive one (the
+    /// extractive summary stays, and is what shows when the model fails).
+    pub fn with_llm(mut self, llm: OpenAiClient) -> Pipeline {
+        self.llm = Some(Arc::new(llm));
         self
     }
 

@@ -1,12 +1,18 @@
 //! The understanding step: when a story changes, its summary, key points, entities and
 //! timeline are computed from its articles (each text once: copies are left out) and stored
-//! with the story version they read, so pages never compute them per view.
+//! with the story version they read, so pages never compute them per view. With a language
+//! model configured, it also writes a summary from the extractive sentences, kept only when
+//! every sentence cites them.
 
 use crate::time::now_secs;
 use crate::{Pipeline, PipelineError};
-use tidings_insight::{StoryArticle, understand};
+use tidings_insight::llm::{Origin, abstractive_summary};
+use tidings_insight::{StoryArticle, WrittenText, understand};
 use tidings_model::StoryId;
 use tidings_store::{StoredInsight, StoryEntity};
+
+/// Words in a summary a language model writes.
+const WRITTEN_WORDS: usize = 120;
 
 /// How many times one job recomputes when articles keep joining while it works.
 const MAX_ROUNDS: usize = 3;
@@ -36,9 +42,27 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
                 }
             })
             .collect();
-        let insight = tokio::task::spawn_blocking(move || understand(&articles))
+        let outlets: Vec<String> = articles.iter().map(|a| a.outlet.clone()).collect();
+        let mut insight = tokio::task::spawn_blocking(move || understand(&articles))
             .await
             .map_err(|e| PipelineError::Task(e.to_string()))?;
+        if let Some(llm) = &pipeline.llm {
+            let written =
+                abstractive_summary(llm.as_ref(), &insight.summary, &outlets, WRITTEN_WORDS).await;
+            match written.origin {
+                Origin::Llm => {
+                    insight.written = Some(WrittenText {
+                        text: written.text,
+                        sources: written.sources,
+                    });
+                }
+                Origin::Extractive => tracing::info!(
+                    story = %story_id,
+                    reason = written.fallback_reason.as_deref().unwrap_or("unknown"),
+                    "the language model's summary was not used; the extractive one shows"
+                ),
+            }
+        }
         let entities: Vec<StoryEntity> = insight
             .entities
             .iter()

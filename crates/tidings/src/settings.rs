@@ -25,6 +25,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tidings_fetch::FetchConfig;
+use tidings_insight::llm::LlmConfig;
 use tidings_pipeline::PipelineSettings;
 
 /// The configuration file's contents; every key is optional.
@@ -45,6 +46,25 @@ pub struct FileConfig {
     pub fetch: FetchFile,
     /// `[pipeline]`.
     pub pipeline: PipelineFile,
+    /// `[llm]`: an optional OpenAI-compatible chat endpoint.
+    pub llm: Option<LlmFile>,
+}
+
+/// `[llm]` in the configuration file: any OpenAI-compatible chat endpoint (a local
+/// llama.cpp or Ollama server, or a hosted one). Without it, everything is extractive.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LlmFile {
+    /// The API base, e.g. `http://127.0.0.1:11434/v1` (`/chat/completions` is appended).
+    pub base_url: String,
+    /// The model name.
+    pub model: Option<String>,
+    /// The bearer key; `TIDINGS_LLM_API_KEY` in the environment wins over it.
+    pub api_key: Option<String>,
+    /// The time limit of one call, in seconds.
+    pub timeout_secs: Option<u64>,
+    /// The most tokens one call generates.
+    pub max_tokens: Option<u32>,
 }
 
 /// `[fetch]` in the configuration file.
@@ -110,6 +130,8 @@ pub struct Settings {
     pub fetch: FetchConfig,
     /// The pipeline's settings.
     pub pipeline: PipelineSettings,
+    /// The language model, if one is configured.
+    pub llm: Option<LlmConfig>,
 }
 
 impl Settings {
@@ -191,7 +213,21 @@ impl Settings {
             exclusive: database_url.starts_with("sqlite:"),
             ..base
         };
+        let llm = file.llm.filter(|l| !l.base_url.trim().is_empty()).map(|l| {
+            let defaults = LlmConfig::default();
+            LlmConfig {
+                base_url: l.base_url.trim().to_string(),
+                model: l.model.unwrap_or(defaults.model),
+                api_key: std::env::var("TIDINGS_LLM_API_KEY").ok().or(l.api_key),
+                timeout: l
+                    .timeout_secs
+                    .map(Duration::from_secs)
+                    .unwrap_or(defaults.timeout),
+                max_tokens: l.max_tokens.unwrap_or(defaults.max_tokens),
+            }
+        });
         Ok(Settings {
+            llm,
             data_dir,
             database_url,
             listen: serve
@@ -280,6 +316,28 @@ mod tests {
         };
         let err = Settings::resolve(&global, &ServeArgs::default()).expect_err("typo");
         assert!(format!("{err:#}").contains("lisen"), "{err:#}");
+    }
+
+    #[test]
+    fn an_llm_section_configures_the_model() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tidings.toml");
+        std::fs::write(
+            &path,
+            "[llm]\nbase_url = \"http://127.0.0.1:11434/v1\"\nmodel = \"llama3\"\ntimeout_secs = 5\n",
+        )
+        .expect("write");
+        let global = GlobalArgs {
+            config: Some(path),
+            ..GlobalArgs::default()
+        };
+        let s = Settings::resolve(&global, &ServeArgs::default()).expect("resolve");
+        let llm = s.llm.expect("configured");
+        assert_eq!(llm.base_url, "http://127.0.0.1:11434/v1");
+        assert_eq!(llm.model, "llama3");
+        assert_eq!(llm.timeout, Duration::from_secs(5));
+        let none = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("x");
+        assert!(none.llm.is_none(), "extractive unless configured");
     }
 
     #[test]

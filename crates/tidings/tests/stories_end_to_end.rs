@@ -21,6 +21,17 @@ fn story_links(html: &str) -> Vec<String> {
     links
 }
 
+/// The front page's story whose card mentions `word`.
+fn story_about(front: &str, word: &str) -> Option<String> {
+    story_links(front).into_iter().find(|s| {
+        front
+            .split(s.as_str())
+            .nth(1)
+            .and_then(|rest| rest.split("</article>").next())
+            .is_some_and(|card| card.contains(word))
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
     let web = FixtureWeb::start().await;
@@ -58,16 +69,7 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
     );
     assert!(front.contains("2 sources"), "the rate story has two");
 
-    let flood = stories
-        .iter()
-        .find(|s| {
-            let card = front.split(s.as_str()).nth(1).unwrap_or_default();
-            card.split("</article>")
-                .next()
-                .unwrap_or_default()
-                .contains("Saint-Aurel")
-        })
-        .expect("the flood story is on the front page");
+    let flood = &story_about(&front, "Saint-Aurel").expect("the flood story is on the front page");
     let (status, page) = server.get(flood).await;
     assert_eq!(status, 200);
     assert!(page.contains("Full coverage"));
@@ -170,5 +172,70 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
     let store = open_store(dir.path()).await;
     assert_eq!(store.stories().count().await.expect("stories"), 2);
     store.close().await;
+    assert!(server.stop());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_language_model_writes_cited_summaries_and_answers() {
+    let web = FixtureWeb::start().await;
+    serve_two_events(&web, chrono::Utc::now().timestamp());
+    // A loopback endpoint that speaks the OpenAI chat protocol and always cites its evidence.
+    web.set(
+        "/v1/chat/completions",
+        tidings_testkit::Reply::Document {
+            content_type: "application/json".into(),
+            body: serde_json::json!({
+                "choices": [{"message": {"role": "assistant", "content":
+                    "Floodwater swept through Saint-Aurel after the dam gave way [1]. \
+                     Officials said two people were missing [1]."}}]
+            })
+            .to_string()
+            .into_bytes(),
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("tidings.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[llm]\nbase_url = \"{}\"\nmodel = \"test\"\ntimeout_secs = 5\n",
+            web.url("/v1")
+        ),
+    )
+    .expect("config");
+    for outlet in OUTLETS {
+        cli_ok(dir.path(), &["sources", "add", &web.url(outlet.feed)]);
+    }
+    let config = config.to_string_lossy().to_string();
+    let server = Server::start(dir.path(), &["--no-article-pages", "--config", &config]).await;
+    wait_until("a written summary", Duration::from_secs(60), || async {
+        let (_, front) = server.get("/").await;
+        match story_about(&front, "Saint-Aurel") {
+            Some(flood) => server.get(&flood).await.1.contains("In brief"),
+            None => false,
+        }
+    })
+    .await;
+    let (_, front) = server.get("/").await;
+    let flood = story_about(&front, "Saint-Aurel").expect("the flood story");
+    let (_, page) = server.get(&flood).await;
+    assert!(page.contains("Floodwater swept through Saint-Aurel after the dam gave way."));
+    assert!(page.contains("Written by a language model"));
+    assert!(
+        page.contains("<h3 id=\"ai-summary\">Summary</h3>"),
+        "the extractive summary stays"
+    );
+    let (_, answered) = server
+        .get(&format!("{flood}?q=How+many+residents+were+evacuated"))
+        .await;
+    let answer = answered
+        .split("class=\"answer\"")
+        .nth(1)
+        .expect("an answer");
+    assert!(
+        answer.contains("Officials said two people were missing."),
+        "the model's answer: {answer}"
+    );
+    assert!(answer.contains("1,200"), "with the evidence it rests on");
     assert!(server.stop());
 }

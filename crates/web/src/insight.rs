@@ -6,9 +6,8 @@
 use crate::pages::{PageError, article_href};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use tidings_insight::{
-    Answer, AskOptions, Citation, DatePrecision, StoryArticle, StoryInsight, ask,
-};
+use tidings_insight::llm::{OpenAiClient, Origin, grounded_answer};
+use tidings_insight::{AskOptions, Citation, DatePrecision, StoryArticle, StoryInsight, ask};
 use tidings_model::StoryId;
 use tidings_store::{ArticleListing, Store};
 
@@ -46,12 +45,17 @@ pub(crate) struct TimelineEntry {
 /// The answer to a reader's question.
 pub(crate) struct AnswerView {
     pub(crate) question: String,
+    /// The answer a language model wrote from the evidence, if one is configured and cited
+    /// the evidence properly.
+    pub(crate) written: Vec<Cited>,
     pub(crate) evidence: Vec<Cited>,
 }
 
 /// Everything the panel shows.
 pub(crate) struct AiPanel {
     pub(crate) story_href: String,
+    /// The summary a language model wrote, if any; shown above the extractive one.
+    pub(crate) written: Vec<Cited>,
     pub(crate) summary: Vec<Cited>,
     pub(crate) key_points: Vec<Cited>,
     pub(crate) people: Vec<EntityLink>,
@@ -113,6 +117,7 @@ impl<'a> Footnotes<'a> {
 /// (`long`), the short one on article pages. `None` until the story has been understood.
 pub(crate) async fn panel(
     store: &Store,
+    llm: Option<&OpenAiClient>,
     story: StoryId,
     members: &[ArticleListing],
     question: Option<&str>,
@@ -124,6 +129,10 @@ pub(crate) async fn panel(
     let insight: StoryInsight = serde_json::from_str(&stored.json)
         .map_err(|e| PageError::Internal(format!("story {story}'s insight: {e}")))?;
     let mut notes = Footnotes::new(members);
+    let written = match &insight.written {
+        Some(w) if long => written_sentences(&w.text, &w.sources, &mut notes),
+        _ => Vec::new(),
+    };
     let sentences = if long {
         &insight.summary.long
     } else {
@@ -151,11 +160,25 @@ pub(crate) async fn panel(
     } else {
         Vec::new()
     };
-    let answer = question.map(str::trim).filter(|q| !q.is_empty()).map(|q| {
-        let q: String = q.chars().take(MAX_QUESTION_CHARS).collect();
-        let articles = story_articles(members);
-        let evidence = match ask(&articles, &q, &AskOptions::default()) {
-            Answer::Supported { evidence } => evidence
+    let answer = match question.map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => {
+            let q: String = q.chars().take(MAX_QUESTION_CHARS).collect();
+            let articles = story_articles(members);
+            let found = ask(&articles, &q, &AskOptions::default());
+            let written = match llm {
+                Some(llm) if !found.evidence().is_empty() => {
+                    let outlets: Vec<String> = articles.iter().map(|a| a.outlet.clone()).collect();
+                    let g = grounded_answer(llm, &q, &found, &outlets).await;
+                    if g.origin == Origin::Llm {
+                        written_sentences(&g.text, &g.sources, &mut notes)
+                    } else {
+                        Vec::new()
+                    }
+                }
+                _ => Vec::new(),
+            };
+            let evidence = found
+                .evidence()
                 .iter()
                 .map(|e| {
                     let text = match &e.context {
@@ -164,14 +187,15 @@ pub(crate) async fn panel(
                     };
                     notes.cite(&text, &e.citation)
                 })
-                .collect(),
-            Answer::NotSupported => Vec::new(),
-        };
-        AnswerView {
-            question: q,
-            evidence,
+                .collect();
+            Some(AnswerView {
+                question: q,
+                written,
+                evidence,
+            })
         }
-    });
+        None => None,
+    };
     let mut people = Vec::new();
     let mut places = Vec::new();
     let mut organisations = Vec::new();
@@ -189,6 +213,7 @@ pub(crate) async fn panel(
     }
     Ok(Some(AiPanel {
         story_href: format!("/story/{story}"),
+        written,
         summary,
         key_points,
         people,
@@ -198,6 +223,61 @@ pub(crate) async fn panel(
         answer,
         footnotes: notes.list,
     }))
+}
+
+/// A model's text split into sentences with their footnotes: its `[n]` markers (citing
+/// `sources[n - 1]`) become footnote numbers; the text itself is shown escaped, as any text.
+fn written_sentences(text: &str, sources: &[Citation], notes: &mut Footnotes<'_>) -> Vec<Cited> {
+    let mut out = Vec::new();
+    let mut sentence = String::new();
+    let mut refs = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let close = rest[open..].find(']').map(|c| open + c);
+        let number = close.and_then(|c| rest[open + 1..c].trim().parse::<usize>().ok());
+        match (close, number) {
+            (Some(close), Some(n)) => {
+                sentence.push_str(&rest[..open]);
+                if let Some(citation) = n.checked_sub(1).and_then(|i| sources.get(i))
+                    && let Some(footnote) = notes.number(&citation.article_id)
+                    && !refs.contains(&footnote)
+                {
+                    refs.push(footnote);
+                }
+                rest = &rest[close + 1..];
+                // A sentence ends where its citations end (with the full stop a model may
+                // put after them).
+                let next = rest.trim_start();
+                if !next.starts_with('[') {
+                    let stop: usize = next
+                        .chars()
+                        .take_while(|c| matches!(c, '.' | '!' | '?' | ';' | ':' | ','))
+                        .map(char::len_utf8)
+                        .sum();
+                    sentence = sentence.trim_end().to_string();
+                    sentence.push_str(&next[..stop]);
+                    rest = &next[stop..];
+                    out.push(Cited {
+                        text: sentence.trim().to_string(),
+                        refs: std::mem::take(&mut refs),
+                    });
+                    sentence.clear();
+                }
+            }
+            _ => {
+                sentence.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    sentence.push_str(rest);
+    if !sentence.trim().is_empty() {
+        out.push(Cited {
+            text: sentence.trim().to_string(),
+            refs,
+        });
+    }
+    out
 }
 
 /// A story's articles as the insight functions read them (copies left out).
@@ -237,6 +317,35 @@ fn date_label(t: i64, precision: DatePrecision) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_model_s_citations_become_footnotes_and_its_text_stays_text() {
+        let members: Vec<ArticleListing> = Vec::new();
+        let mut notes = Footnotes::new(&members);
+        let sources = vec![Citation {
+            article: 0,
+            article_id: "1".into(),
+            sentence: 0,
+        }];
+        let cited = written_sentences(
+            "The dam broke [1]. Two are missing [1][7]. A [note] stays <b>text</b>",
+            &sources,
+            &mut notes,
+        );
+        let texts: Vec<&str> = cited.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "The dam broke.",
+                "Two are missing.",
+                "A [note] stays <b>text</b>"
+            ]
+        );
+        assert!(
+            cited.iter().all(|c| c.refs.is_empty()),
+            "unknown articles get no footnote"
+        );
+    }
 
     #[test]
     fn timeline_dates_say_only_what_is_known() {

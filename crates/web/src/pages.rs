@@ -283,7 +283,15 @@ pub(crate) async fn article(
         let ai = match &story {
             Some(s) => {
                 let members = state.store.stories().articles(s.id).await?;
-                panel(&state.store, s.id, &members, query.q.as_deref(), false).await?
+                panel(
+                    &state.store,
+                    state.llm.as_deref(),
+                    s.id,
+                    &members,
+                    query.q.as_deref(),
+                    false,
+                )
+                .await?
             }
             None => None,
         };

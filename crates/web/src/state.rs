@@ -1,5 +1,7 @@
 //! What every request handler can reach.
 
+use std::sync::Arc;
+use tidings_insight::llm::OpenAiClient;
 use tidings_store::Store;
 
 /// The web app's shared state. Cheap to clone.
@@ -9,6 +11,8 @@ pub struct AppState {
     pub store: Store,
     /// The site's name, shown in the header and titles.
     pub site_name: String,
+    /// A language model that writes answers from the extractive evidence, if configured.
+    pub llm: Option<Arc<OpenAiClient>>,
 }
 
 impl AppState {
@@ -17,6 +21,7 @@ impl AppState {
         AppState {
             store,
             site_name: "Tidings".to_string(),
+            llm: None,
         }
     }
 }

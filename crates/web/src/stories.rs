@@ -225,7 +225,15 @@ pub(crate) async fn story(
                 explain_score(&rank::score(&reports, now, &params), &params)
             });
         let related = related_story_cards(store, story.id, now).await?;
-        let ai = panel(store, story.id, &members, query.q.as_deref(), true).await?;
+        let ai = panel(
+            store,
+            state.llm.as_deref(),
+            story.id,
+            &members,
+            query.q.as_deref(),
+            true,
+        )
+        .await?;
         Ok(StoryPage {
             site_name: state.site_name.clone(),
             title: story.title.clone(),

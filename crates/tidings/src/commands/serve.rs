@@ -9,6 +9,7 @@ use anyhow::Context;
 use std::time::{Duration, Instant};
 use tidings_feeds::parse_opml;
 use tidings_fetch::Fetcher;
+use tidings_insight::llm::OpenAiClient;
 use tidings_pipeline::{BundledDocuments, Pipeline};
 use tidings_web::AppState;
 use tokio_util::sync::CancellationToken;
@@ -37,8 +38,18 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     }
 
     let fetcher = Fetcher::new(settings.fetch.clone())?;
-    let pipeline =
+    let llm = match &settings.llm {
+        Some(config) => {
+            tracing::info!(base_url = %config.base_url, model = %config.model, "summaries and answers are also written by a language model");
+            Some(OpenAiClient::new(config.clone())?)
+        }
+        None => None,
+    };
+    let mut pipeline =
         Pipeline::new(store.clone(), fetcher, settings.pipeline.clone()).with_bundled(bundled);
+    if let Some(llm) = &llm {
+        pipeline = pipeline.with_llm(llm.clone());
+    }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -62,6 +73,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     let state = AppState {
         store: store.clone(),
         site_name: settings.site_name.clone(),
+        llm: llm.map(std::sync::Arc::new),
     };
     println!("Tidings is listening on http://{address}/");
     tracing::info!(
