@@ -364,7 +364,8 @@ fn classify_run(
 fn looks_like_common_word(lower: &str) -> bool {
     lower.len() > 6
         && [
-            "ing", "ist", "ly", "tion", "ment", "ness", "ed", "ous", "ers",
+            "ing", "ist", "ists", "ysts", "ians", "ials", "ly", "tion", "ment", "ness", "ed",
+            "ous", "ers",
         ]
         .iter()
         .any(|s| lower.ends_with(s))

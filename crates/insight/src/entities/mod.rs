@@ -137,20 +137,24 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         .collect();
     // An untyped name of two or three words is a person when it opens with a given name
     // or its last word is used alone elsewhere in the story.
-    let guess = |k: &str| -> Option<EntityKind> {
-        let words: Vec<&str> = k.split(' ').collect();
-        let given = words.first().is_some_and(|w| {
+    let opens_with_given_name = |k: &str| {
+        k.split(' ').next().is_some_and(|w| {
             gazetteer::GIVEN_NAMES
                 .iter()
-                .any(|g| names::fold_word(g) == *w)
-        });
+                .any(|g| names::fold_word(g) == w)
+        })
+    };
+    let guess = |k: &str| -> Option<EntityKind> {
+        let words: Vec<&str> = k.split(' ').collect();
         let reused = words.last().is_some_and(|w| singles.contains(*w));
-        ((2..=3).contains(&words.len()) && (given || reused)).then_some(EntityKind::Person)
+        ((2..=3).contains(&words.len()) && (opens_with_given_name(k) || reused))
+            .then_some(EntityKind::Person)
     };
     let kind_of_candidate = |k: &str| -> Option<EntityKind> {
         match kind_of(k) {
-            // "to Clint Eastwood": a given name beats a preposition's guess.
-            Some(EntityKind::Place) if guess(k).is_some() && k.contains(' ') => {
+            // "to Clint Eastwood": a given name beats a preposition's guess; a place's last
+            // word used alone ("Port Kell" … "Kell") does not.
+            Some(EntityKind::Place) if opens_with_given_name(k) && k.contains(' ') => {
                 Some(EntityKind::Person)
             }
             Some(kind) => Some(kind),
@@ -326,6 +330,20 @@ mod tests {
             body: body.into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_port_a_shipping_line_and_a_plural_noun_are_not_people() {
+        let found = extract_entities(&[art(
+            "The ship, operated by Corvane Lines, ran aground in the Straits of Kell. \
+             \"The vessel is stable,\" spokesman Joren Aalst told reporters at Port Kell. \
+             Economists said the closure of Kell would cost exporters dearly.",
+        )]);
+        let kind = |name: &str| found.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(kind("Port Kell"), Some(EntityKind::Place));
+        assert_eq!(kind("Corvane Lines"), Some(EntityKind::Organisation));
+        assert_eq!(kind("Joren Aalst"), Some(EntityKind::Person));
+        assert_eq!(kind("Economists"), None);
     }
 
     #[test]
