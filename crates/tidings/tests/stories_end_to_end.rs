@@ -237,5 +237,15 @@ async fn a_configured_language_model_writes_cited_summaries_and_answers() {
         "the model's answer: {answer}"
     );
     assert!(answer.contains("1,200"), "with the evidence it rests on");
+    let calls = web.hits();
+    let (_, again) = server
+        .get(&format!("{flood}?q=how+many+residents+were+evacuated"))
+        .await;
+    assert!(again.contains("Officials said two people were missing."));
+    assert_eq!(
+        web.hits(),
+        calls,
+        "the same question about the same story is answered from the cache"
+    );
     assert!(server.stop());
 }

@@ -3,6 +3,7 @@
 //! articles it came from; and answers to a reader's question, drawn at request time from the
 //! story's own sentences ("the sources don't say" when nothing supports an answer).
 
+use crate::answer_cache::AnswerCache;
 use crate::pages::{PageError, article_href};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -117,7 +118,7 @@ impl<'a> Footnotes<'a> {
 /// (`long`), the short one on article pages. `None` until the story has been understood.
 pub(crate) async fn panel(
     store: &Store,
-    llm: Option<&OpenAiClient>,
+    llm: Option<(&OpenAiClient, &AnswerCache)>,
     story: StoryId,
     members: &[ArticleListing],
     question: Option<&str>,
@@ -166,9 +167,19 @@ pub(crate) async fn panel(
             let articles = story_articles(members);
             let found = ask(&articles, &q, &AskOptions::default());
             let written = match llm {
-                Some(llm) if !found.evidence().is_empty() => {
-                    let outlets: Vec<String> = articles.iter().map(|a| a.outlet.clone()).collect();
-                    let g = grounded_answer(llm, &q, &found, &outlets).await;
+                Some((llm, cache)) if !found.evidence().is_empty() => {
+                    let g = match cache.get(story, stored.version, &q) {
+                        Some(g) => g,
+                        None => {
+                            let outlets: Vec<String> =
+                                articles.iter().map(|a| a.outlet.clone()).collect();
+                            let g = grounded_answer(llm, &q, &found, &outlets).await;
+                            if g.origin == Origin::Llm {
+                                cache.put(story, stored.version, &q, g.clone());
+                            }
+                            g
+                        }
+                    };
                     if g.origin == Origin::Llm {
                         written_sentences(&g.text, &g.sources, &mut notes)
                     } else {

@@ -8,6 +8,7 @@
 //! stored and are the only HTML inserted as it is. Every page works without JavaScript.
 
 mod age;
+mod answer_cache;
 mod insight;
 mod pages;
 mod slug;
@@ -15,6 +16,7 @@ mod state;
 mod stories;
 
 pub use age::{exact_time, relative_age, rfc3339};
+pub use answer_cache::AnswerCache;
 pub use slug::slugify;
 pub use state::AppState;
 

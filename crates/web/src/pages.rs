@@ -285,7 +285,7 @@ pub(crate) async fn article(
                 let members = state.store.stories().articles(s.id).await?;
                 panel(
                     &state.store,
-                    state.llm.as_deref(),
+                    state.llm.as_deref().map(|l| (l, &state.answers)),
                     s.id,
                     &members,
                     query.q.as_deref(),

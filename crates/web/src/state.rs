@@ -1,5 +1,6 @@
 //! What every request handler can reach.
 
+use crate::answer_cache::AnswerCache;
 use std::sync::Arc;
 use tidings_insight::llm::OpenAiClient;
 use tidings_store::Store;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub site_name: String,
     /// A language model that writes answers from the extractive evidence, if configured.
     pub llm: Option<Arc<OpenAiClient>>,
+    /// Answers the model wrote, per story version and question.
+    pub answers: AnswerCache,
 }
 
 impl AppState {
@@ -22,6 +25,7 @@ impl AppState {
             store,
             site_name: "Tidings".to_string(),
             llm: None,
+            answers: AnswerCache::default(),
         }
     }
 }

@@ -227,7 +227,7 @@ pub(crate) async fn story(
         let related = related_story_cards(store, story.id, now).await?;
         let ai = panel(
             store,
-            state.llm.as_deref(),
+            state.llm.as_deref().map(|l| (l, &state.answers)),
             story.id,
             &members,
             query.q.as_deref(),

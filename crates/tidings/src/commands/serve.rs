@@ -74,6 +74,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         store: store.clone(),
         site_name: settings.site_name.clone(),
         llm: llm.map(std::sync::Arc::new),
+        answers: tidings_web::AnswerCache::default(),
     };
     println!("Tidings is listening on http://{address}/");
     tracing::info!(
