@@ -1,11 +1,14 @@
 //! Sources fetched end to end against a loopback web, on every backend: good feeds become
 //! articles once; every kind of bad source gets a clear error of its own and harms no other.
 
+mod support;
+
 use std::time::Duration;
+use support::{add, loopback_fetcher};
 use tidings_fetch::{FetchConfig, Fetcher};
 use tidings_pipeline::{Pipeline, PipelineSettings, fetch_article, fetch_source, scheduler};
+use tidings_store::Store;
 use tidings_store::testing::each_backend;
-use tidings_store::{NewSource, Store};
 use tidings_testkit::{FixtureWeb, Reply};
 use tokio_util::sync::CancellationToken;
 
@@ -43,15 +46,6 @@ fn pipeline(store: Store) -> Pipeline {
         ..PipelineSettings::default()
     };
     Pipeline::new(store, fetcher, settings)
-}
-
-async fn add(store: &Store, url: String, name: &str) -> tidings_model::SourceId {
-    let new = NewSource {
-        url,
-        name: name.to_string(),
-        ..NewSource::default()
-    };
-    store.sources().add(&new, 0).await.expect("add source").id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -372,12 +366,7 @@ async fn teasers_are_completed_from_their_pages_and_never_lose_the_feed_text() {
     each_backend(|store| async move {
         let pipeline = Pipeline::new(
             store.clone(),
-            Fetcher::new(FetchConfig {
-                allow_private_addresses: true,
-                per_host_min_delay: Duration::ZERO,
-                ..FetchConfig::default()
-            })
-            .expect("fetcher"),
+            loopback_fetcher(),
             PipelineSettings {
                 fetch_pages: true,
                 ..PipelineSettings::default()

@@ -2,13 +2,15 @@
 //! two stories, an agency copy is marked as a copy of its original, and a restarted assigner
 //! continues where the last one stopped.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tidings_fetch::{FetchConfig, Fetcher};
+mod support;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+use support::{add, loopback_fetcher};
 use tidings_pipeline::{
     Pipeline, PipelineSettings, assign_stories, fetch_article, fetch_source, understand_story,
 };
+use tidings_store::Store;
 use tidings_store::testing::each_backend;
-use tidings_store::{NewSource, Store};
 use tidings_testkit::news::{OUTLETS, serve_two_events};
 use tidings_testkit::{FixtureWeb, Reply};
 
@@ -20,29 +22,14 @@ fn now() -> i64 {
 }
 
 fn pipeline(store: Store) -> Pipeline {
-    let fetcher = Fetcher::new(FetchConfig {
-        allow_private_addresses: true,
-        per_host_min_delay: Duration::ZERO,
-        ..FetchConfig::default()
-    })
-    .expect("fetcher");
     Pipeline::new(
         store,
-        fetcher,
+        loopback_fetcher(),
         PipelineSettings {
             fetch_pages: false,
             ..PipelineSettings::default()
         },
     )
-}
-
-async fn add(store: &Store, url: String, name: &str) -> tidings_model::SourceId {
-    let new = NewSource {
-        url,
-        name: name.to_string(),
-        ..NewSource::default()
-    };
-    store.sources().add(&new, 0).await.expect("add source").id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -211,12 +198,7 @@ async fn a_page_naming_another_article_as_canonical_is_that_article() {
     each_backend(|store| async move {
         let pipeline = Pipeline::new(
             store.clone(),
-            Fetcher::new(FetchConfig {
-                allow_private_addresses: true,
-                per_host_min_delay: Duration::ZERO,
-                ..FetchConfig::default()
-            })
-            .expect("fetcher"),
+            loopback_fetcher(),
             PipelineSettings::default(),
         );
         for path in ["/feed.xml", "/amp.xml"] {

@@ -21,6 +21,22 @@ fn story_links(html: &str) -> Vec<String> {
     links
 }
 
+/// The answer section of a story page asked `question` (`+` for spaces).
+async fn answer_to(server: &Server, story: &str, question: &str) -> String {
+    let (_, page) = server.get(&format!("{story}?q={question}")).await;
+    page.split("class=\"answer\"")
+        .nth(1)
+        .expect("an answer section")
+        .to_string()
+}
+
+/// Adds the fixture day's outlets as sources of the installation in `dir`.
+fn add_outlets(dir: &std::path::Path, web: &FixtureWeb) {
+    for outlet in OUTLETS {
+        cli_ok(dir, &["sources", "add", &web.url(outlet.feed)]);
+    }
+}
+
 /// The front page's story whose card mentions `word`.
 fn story_about(front: &str, word: &str) -> Option<String> {
     story_links(front).into_iter().find(|s| {
@@ -37,9 +53,7 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
     let web = FixtureWeb::start().await;
     serve_two_events(&web, chrono::Utc::now().timestamp());
     let dir = tempfile::tempdir().expect("tempdir");
-    for outlet in OUTLETS {
-        cli_ok(dir.path(), &["sources", "add", &web.url(outlet.feed)]);
-    }
+    add_outlets(dir.path(), &web);
     let server = Server::start(dir.path(), &["--no-article-pages"]).await;
     wait_until(
         "five articles placed in stories",
@@ -121,13 +135,7 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         page.contains("href=\"/entity/claire-vautrin\""),
         "people link to entity pages"
     );
-    let (_, answered) = server
-        .get(&format!("{flood}?q=How+many+residents+were+evacuated"))
-        .await;
-    let answer = answered
-        .split("class=\"answer\"")
-        .nth(1)
-        .expect("an answer");
+    let answer = answer_to(&server, flood, "How+many+residents+were+evacuated").await;
     assert!(answer.contains("1,200"), "the answer quotes the sources");
     let (_, unanswered) = server
         .get(&format!("{flood}?q=What+is+the+price+of+coffee+in+Lima"))
@@ -203,9 +211,7 @@ async fn a_configured_language_model_writes_cited_summaries_and_answers() {
         ),
     )
     .expect("config");
-    for outlet in OUTLETS {
-        cli_ok(dir.path(), &["sources", "add", &web.url(outlet.feed)]);
-    }
+    add_outlets(dir.path(), &web);
     let config = config.to_string_lossy().to_string();
     let server = Server::start(dir.path(), &["--no-article-pages", "--config", &config]).await;
     wait_until("a written summary", Duration::from_secs(60), || async {
@@ -225,13 +231,7 @@ async fn a_configured_language_model_writes_cited_summaries_and_answers() {
         page.contains("<h3 id=\"ai-summary\">Summary</h3>"),
         "the extractive summary stays"
     );
-    let (_, answered) = server
-        .get(&format!("{flood}?q=How+many+residents+were+evacuated"))
-        .await;
-    let answer = answered
-        .split("class=\"answer\"")
-        .nth(1)
-        .expect("an answer");
+    let answer = answer_to(&server, &flood, "How+many+residents+were+evacuated").await;
     assert!(
         answer.contains("Officials said two people were missing."),
         "the model's answer: {answer}"
