@@ -29,6 +29,22 @@ pub struct StoryArticle {
     pub language: Option<String>,
 }
 
+impl StoryArticle {
+    /// A stored article as the analyses read it, published by `outlet`.
+    pub fn from_article(article: &tidings_model::Article, outlet: &str) -> StoryArticle {
+        let c = &article.content;
+        StoryArticle {
+            id: article.id.to_string(),
+            outlet: outlet.to_string(),
+            url: c.url.clone(),
+            title: Some(c.title.clone()),
+            body: c.body_text.clone(),
+            published: Some(c.shown_time()),
+            language: c.language.clone(),
+        }
+    }
+}
+
 /// Where a sentence came from: the article's position in the input slice, its id, and
 /// the sentence's position in that article (0-based, counting every sentence of the body).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -29,18 +29,7 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
         let articles: Vec<StoryArticle> = members
             .iter()
             .filter(|m| m.article.duplicate_of.is_none())
-            .map(|m| {
-                let c = &m.article.content;
-                StoryArticle {
-                    id: m.article.id.to_string(),
-                    outlet: m.source_name.clone(),
-                    url: c.url.clone(),
-                    title: Some(c.title.clone()),
-                    body: c.body_text.clone(),
-                    published: Some(c.shown_time()),
-                    language: c.language.clone(),
-                }
-            })
+            .map(|m| StoryArticle::from_article(&m.article, &m.source_name))
             .collect();
         let outlets: Vec<String> = articles.iter().map(|a| a.outlet.clone()).collect();
         let mut insight = tokio::task::spawn_blocking(move || understand(&articles))

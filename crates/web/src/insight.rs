@@ -296,18 +296,7 @@ fn story_articles(members: &[ArticleListing]) -> Vec<StoryArticle> {
     members
         .iter()
         .filter(|m| m.article.duplicate_of.is_none())
-        .map(|m| {
-            let c = &m.article.content;
-            StoryArticle {
-                id: m.article.id.to_string(),
-                outlet: m.source_name.clone(),
-                url: c.url.clone(),
-                title: Some(c.title.clone()),
-                body: c.body_text.clone(),
-                published: Some(c.shown_time()),
-                language: c.language.clone(),
-            }
-        })
+        .map(|m| StoryArticle::from_article(&m.article, &m.source_name))
         .collect()
 }
 
