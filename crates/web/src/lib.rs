@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sources", get(pages::sources))
         .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/favicon.svg", get(pages::favicon))
         .fallback(pages::not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

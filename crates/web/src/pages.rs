@@ -450,6 +450,17 @@ pub(crate) async fn stylesheet() -> Response {
         .into_response()
 }
 
+pub(crate) async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../assets/favicon.svg"),
+    )
+        .into_response()
+}
+
 pub(crate) async fn not_found(State(state): State<AppState>) -> Response {
     PageError::NotFound.render(&state.site_name)
 }
