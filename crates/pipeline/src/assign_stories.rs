@@ -2,17 +2,22 @@
 //! story for a copy, otherwise where the streaming clusterer puts it — and records the
 //! placements of a batch in one transaction, with a job to re-understand each story changed.
 //!
+//! One process at a time plays this role (see [`crate::role`]); the others wait to take over.
 //! The clusterer's state covers only the active window, and is rebuilt at start-up by
 //! replaying that window's placed articles in placement order, each bound to the story it was
 //! already given; so a restart continues where the last run stopped. If recording a batch
 //! fails, the in-memory state may be ahead of the database, so it is dropped and rebuilt.
 
+use crate::role::{Role, Standing};
 use crate::time::{now_ms, now_secs};
 use crate::{Pipeline, PipelineError, Task};
 use tidings_model::{ArticleId, StoryId, UnixSeconds};
 use tidings_store::{ArticleText, Placement};
 use tidings_stories::{ArticleInput, Assigner, ClusterParams, Placement as Place};
 use tokio_util::sync::CancellationToken;
+
+/// The role of the one process that places articles in stories.
+pub const ROLE: &str = "story-assigner";
 
 /// Articles placed per transaction.
 const BATCH: i64 = 200;
@@ -22,12 +27,19 @@ const REPLAY_PAGE: i64 = 1_000;
 /// Places articles until `shutdown`, every tick or as soon as work is announced.
 pub async fn run(pipeline: Pipeline, shutdown: CancellationToken) {
     let mut assigner: Option<Assigner> = None;
+    let mut role = Role::new(ROLE);
     let mut ticker = tokio::time::interval(pipeline.settings.tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
+        }
+        match role.check(&pipeline.store).await {
+            Standing::NotHeld => continue,
+            // Another process placed articles meanwhile: rebuild from what it recorded.
+            Standing::Gained => assigner = None,
+            Standing::Held => {}
         }
         loop {
             let state = match assigner.as_mut() {

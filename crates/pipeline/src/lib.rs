@@ -26,6 +26,7 @@ pub mod fetch_source;
 pub mod html_text;
 mod pipeline;
 pub mod poll_interval;
+pub mod role;
 pub mod scheduler;
 mod task;
 pub mod teaser;

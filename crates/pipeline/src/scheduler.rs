@@ -1,20 +1,29 @@
 //! The scheduler: enqueues a fetch for every due source and reclaims the jobs of dead workers.
+//! One process at a time schedules (see [`crate::role`]).
 
+use crate::role::{Role, Standing};
 use crate::time::{now_ms, now_secs};
 use crate::{Pipeline, PipelineError, Task};
 use tokio_util::sync::CancellationToken;
+
+/// The role of the one process that schedules.
+pub const ROLE: &str = "scheduler";
 
 /// How many due sources one tick enqueues at most.
 const BATCH: i64 = 500;
 
 /// Ticks until `shutdown`: each tick reclaims expired leases and enqueues due sources.
 pub async fn run(pipeline: Pipeline, shutdown: CancellationToken) {
+    let mut role = Role::new(ROLE);
     let mut ticker = tokio::time::interval(pipeline.settings.tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
+        }
+        if role.check(&pipeline.store).await == Standing::NotHeld {
+            continue;
         }
         if let Err(err) = tick(&pipeline).await {
             tracing::warn!(%err, "scheduler tick failed; retrying at the next tick");

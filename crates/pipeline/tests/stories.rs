@@ -242,3 +242,97 @@ async fn a_page_naming_another_article_as_canonical_is_that_article() {
     })
     .await;
 }
+
+/// Waits until every article is placed (or fails after `secs`).
+async fn all_placed(store: &Store, articles: i64, secs: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let count = store.articles().count().await.expect("count");
+        let waiting = store
+            .stories()
+            .unplaced("fetch_article:", 1)
+            .await
+            .expect("unplaced");
+        if count == articles && waiting.is_empty() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{count} of {articles} articles stored, some unplaced"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_one_process_places_stories_and_another_takes_over_when_it_stops() {
+    let web = FixtureWeb::start().await;
+    serve_two_events(&web, now());
+    let web = &web;
+    each_backend(|store| async move {
+        // Several processes share a database only on PostgreSQL; the embedded SQLite
+        // database belongs to one process, which always leads.
+        if store.backend() != tidings_store::Backend::Postgres {
+            return;
+        }
+        let settings = PipelineSettings {
+            fetch_pages: false,
+            tick: std::time::Duration::from_millis(100),
+            idle_wait: std::time::Duration::from_millis(50),
+            ..PipelineSettings::default()
+        };
+        let start = |store: Store| {
+            let pipeline = Pipeline::new(store, loopback_fetcher(), settings.clone());
+            let stop = tokio_util::sync::CancellationToken::new();
+            let running = tokio::spawn({
+                let stop = stop.clone();
+                async move { pipeline.run(stop).await }
+            });
+            (stop, running)
+        };
+        for outlet in OUTLETS {
+            add(&store, web.url(outlet.feed), outlet.name).await;
+        }
+        let (stop_first, first) = start(store.clone());
+        all_placed(&store, 5, 60).await;
+        let (stop_second, second) = start(store.clone());
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert_eq!(store.stories().count().await.expect("stories"), 2);
+
+        // The first process stops; the second takes over and places what arrives next.
+        stop_first.cancel();
+        first.await.expect("join").expect("run");
+        web.set(
+            "/late/feed.xml",
+            Reply::feed(format!(
+                "<rss version=\"2.0\"><channel><title>Late Courier</title><language>en</language>\
+                 <item><title>Saint-Aurel counts the cost of the Varenne dam breach</title>\
+                 <link>{}</link><description>Prefect Claire Vautrin said on Wednesday that \
+                 the two people missing since the Varenne dam gave way above Saint-Aurel had \
+                 been found alive, as the 1,200 residents evacuated from the flooded lower \
+                 town began to return and engineers inspected the damaged spillway and the \
+                 closed bridge.</description></item></channel></rss>",
+                web.url("/late/flood")
+            )),
+        );
+        add(&store, web.url("/late/feed.xml"), "Late Courier").await;
+        all_placed(&store, 6, 60).await;
+        assert_eq!(
+            store.stories().count().await.expect("stories"),
+            2,
+            "no story twice"
+        );
+        let flood = store
+            .stories()
+            .recent(0, 10)
+            .await
+            .expect("recent")
+            .into_iter()
+            .find(|s| s.title.contains("Saint-Aurel"))
+            .expect("the flood story");
+        assert_eq!(flood.article_count, 4, "the late report joined its story");
+        stop_second.cancel();
+        second.await.expect("join").expect("run");
+    })
+    .await;
+}

@@ -1,6 +1,7 @@
 //! Opening the database: the pool, per-connection settings, and migrations.
 
 use crate::insights::Insights;
+use crate::leadership::Leadership;
 use crate::stories::Stories;
 use crate::{Articles, Backend, Jobs, Sources, StoreError, migrations};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -105,6 +106,12 @@ impl Store {
     /// What the understanding step computed for stories, and the entities they mention.
     pub fn insights(&self) -> Insights<'_> {
         Insights::new(&self.pool)
+    }
+
+    /// Takes `role` (e.g. `"story-assigner"`) if no other process holds it; see
+    /// [`Leadership`].
+    pub async fn try_lead(&self, role: &str) -> Result<Option<Leadership>, StoreError> {
+        crate::leadership::try_lead(&self.pool, self.backend, role).await
     }
 
     /// Stories and the placements of articles in them.

@@ -342,3 +342,43 @@ async fn a_canonical_url_moves_an_article_or_folds_it_into_the_same_article() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn one_process_at_a_time_leads_a_role() {
+    each_backend(|store| async move {
+        let mut first = store
+            .try_lead("story-assigner")
+            .await
+            .expect("lead")
+            .expect("the first taker leads");
+        assert!(first.is_held().await);
+        let other_role = store.try_lead("scheduler").await.expect("lead");
+        assert!(other_role.is_some(), "roles are independent");
+        let second = store.try_lead("story-assigner").await.expect("lead");
+        match store.backend() {
+            tidings_store::Backend::Postgres => {
+                assert!(second.is_none(), "a held role is not taken twice");
+                drop(first);
+                let mut taken = None;
+                for _ in 0..50 {
+                    taken = store.try_lead("story-assigner").await.expect("lead");
+                    if taken.is_some() {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                assert!(
+                    taken.is_some(),
+                    "the role passes on when its holder lets go"
+                );
+            }
+            tidings_store::Backend::Sqlite => {
+                assert!(
+                    second.is_some(),
+                    "the embedded database's one process always leads"
+                );
+            }
+        }
+    })
+    .await;
+}
