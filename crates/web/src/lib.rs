@@ -9,6 +9,8 @@
 
 mod age;
 mod answer_cache;
+pub mod feeds_out;
+pub mod http_cache;
 mod insight;
 mod pages;
 mod slug;
