@@ -9,6 +9,7 @@
 
 mod age;
 mod answer_cache;
+mod api;
 mod base_url;
 mod feed_routes;
 pub mod feeds_out;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.xml", get(feed_routes::site_feed))
         .route("/feed.atom", get(feed_routes::site_feed))
         .route("/feed.json", get(feed_routes::site_feed))
+        .merge(api::router())
         .route("/sources", get(pages::sources))
         .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(pages::stylesheet))
