@@ -113,7 +113,9 @@ fn article_item(
     }
     let published = c.shown_time();
     FeedItem {
-        id: url.clone(),
+        // The id leaves out the slug, so an edited headline does not make the item new to
+        // feed readers; `/article/{id}` redirects to the page, so it is a permalink too.
+        id: format!("{base}/article/{}", a.id),
         url,
         title: c.title.clone(),
         summary: match coverage {

@@ -101,7 +101,8 @@ impl FeedDoc {
 /// One item of a feed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FeedItem {
-    /// A permanent, unique id: the item's absolute URL on this site.
+    /// A permanent, unique id: an absolute URL on this site that leads to the item and does
+    /// not change when its headline does.
     pub id: String,
     /// Where the item links to.
     pub url: String,
