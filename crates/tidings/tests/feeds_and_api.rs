@@ -66,6 +66,51 @@ async fn feed(server: &Server, path: &str) -> (String, tidings_feeds::ParsedFeed
     (body, parsed)
 }
 
+/// The property names a schema of the OpenAPI document declares (following `$ref` and
+/// `allOf`), and the schema of each.
+fn schema_fields(doc: &Value, schema: &Value) -> Vec<(String, Value)> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return schema_fields(doc, &doc["components"]["schemas"][name]);
+    }
+    if let Some(parts) = schema["allOf"].as_array() {
+        return parts.iter().flat_map(|p| schema_fields(doc, p)).collect();
+    }
+    schema["properties"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Checks that `value` has exactly the fields `schema` declares, and so on down into the
+/// first element of each array of objects: the document describes what the API answers.
+fn assert_same_fields(doc: &Value, schema: &Value, value: &Value, at: &str) {
+    let fields = schema_fields(doc, schema);
+    let Some(object) = value.as_object() else {
+        return;
+    };
+    if fields.is_empty() {
+        return;
+    }
+    let declared: BTreeSet<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+    let answered: BTreeSet<&str> = object.keys().map(String::as_str).collect();
+    assert_eq!(answered, declared, "{at}: the fields the document declares");
+    for (name, field) in &fields {
+        let inner = &object[name.as_str()];
+        match inner {
+            Value::Object(_) => assert_same_fields(doc, field, inner, &format!("{at}.{name}")),
+            Value::Array(items) => {
+                if let Some(first) = items.first() {
+                    assert_same_fields(doc, &field["items"], first, &format!("{at}.{name}[0]"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 const FORMATS: [&str; 3] = ["feed.xml", "feed.atom", "feed.json"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -321,6 +366,12 @@ async fn feeds_and_api_serve_the_fixture_day() {
         };
         let value = api(&server, &path.replace("{id}", &id)).await;
         assert!(value.is_object(), "{path}");
+        if path.ends_with("openapi.json") {
+            continue;
+        }
+        let schema =
+            &paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_same_fields(&doc, schema, &value, path);
     }
 
     // Caching: a weak ETag and Cache-Control; the same tag back gets a 304 and no body.
