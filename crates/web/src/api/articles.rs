@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use tidings_model::ArticleId;
 
+/// `GET /api/v1/articles`: a page of the latest articles.
 pub(crate) async fn list(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
@@ -26,6 +27,7 @@ pub(crate) async fn list(
     json(&headers, &Paged::from_overfetch(request, items))
 }
 
+/// `GET /api/v1/articles/{id}`: one article in full.
 pub(crate) async fn one(
     State(state): State<AppState>,
     Path(raw): Path<String>,

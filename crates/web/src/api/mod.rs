@@ -20,7 +20,7 @@ use crate::http_cache::{SHORT_MAX_AGE, cached};
 use crate::state::AppState;
 use axum::Router;
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get};
 use serde::Serialize;
 
@@ -50,11 +50,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/{*rest}", any(not_found))
 }
 
+/// Any other path under `/api/v1`: a JSON 404 pointing at the document.
 async fn not_found() -> Response {
     ApiError::NotFound("no such API endpoint; see /api/v1/openapi.json".to_string()).into_response()
 }
-
-use axum::response::IntoResponse;
 
 /// `value` as a cached JSON answer.
 pub(crate) fn json<T: Serialize>(headers: &HeaderMap, value: &T) -> Result<Response, ApiError> {

@@ -8,6 +8,7 @@ use axum::response::Response;
 /// The document, as served.
 pub(crate) const DOCUMENT: &str = include_str!("openapi.json");
 
+/// `GET /api/v1/openapi.json`: the document, cached for an hour.
 pub(crate) async fn document(headers: HeaderMap) -> Response {
     cached(
         &headers,

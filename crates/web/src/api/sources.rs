@@ -27,6 +27,7 @@ struct SourceDetail {
     latest_articles: Vec<ArticleView>,
 }
 
+/// `GET /api/v1/sources`: every source with its health.
 pub(crate) async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -43,6 +44,7 @@ pub(crate) async fn list(
     json(&headers, &SourceList { items })
 }
 
+/// `GET /api/v1/sources/{id}`: one source with its latest articles.
 pub(crate) async fn one(
     State(state): State<AppState>,
     Path(raw): Path<String>,

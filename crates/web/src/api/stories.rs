@@ -20,6 +20,7 @@ use tidings_insight::{Citation, DatePrecision, StoryInsight};
 use tidings_model::{SourceId, StoryId};
 use tidings_store::{ArticleListing, Store};
 
+/// `GET /api/v1/stories`: a page of the ranked stories.
 pub(crate) async fn list(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
@@ -47,6 +48,7 @@ pub(crate) async fn list(
     json(&headers, &Paged::from_overfetch(request, items))
 }
 
+/// `GET /api/v1/stories/{id}`: one story with its coverage and insight.
 pub(crate) async fn one(
     State(state): State<AppState>,
     Path(raw): Path<String>,
