@@ -143,6 +143,22 @@ impl<'a> Stories<'a> {
         Ok(row.as_ref().map(story_from_row).transpose()?)
     }
 
+    /// The stories with the given ids that exist, in no particular order (one statement
+    /// for a whole list, e.g. the stories of a page of articles).
+    pub async fn many(&self, ids: &[StoryId]) -> Result<Vec<Story>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ids are integers, so the list is written into the statement (as in `reports`).
+        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.id IN ({})",
+            list.join(",")
+        ));
+        let rows = sqlx::query(sql).fetch_all(self.pool).await?;
+        Ok(rows.iter().map(story_from_row).collect::<Result<_, _>>()?)
+    }
+
     /// A story's articles with their outlets' names, earliest first.
     pub async fn articles(&self, id: StoryId) -> Result<Vec<ArticleListing>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(

@@ -382,3 +382,25 @@ async fn one_process_at_a_time_leads_a_role() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn many_reads_the_stories_that_exist_in_one_call() {
+    each_backend(|store| async move {
+        let stories = store.stories();
+        assert!(stories.many(&[]).await.expect("none").is_empty());
+        let mut batch = stories.begin().await.expect("begin");
+        let a = batch.create_story("A", None, 10).await.expect("story");
+        let b = batch.create_story("B", None, 10).await.expect("story");
+        batch.commit(10).await.expect("commit");
+        let mut got: Vec<(StoryId, String)> = stories
+            .many(&[b, a, StoryId(999_999)])
+            .await
+            .expect("many")
+            .into_iter()
+            .map(|s| (s.id, s.title))
+            .collect();
+        got.sort();
+        assert_eq!(got, vec![(a, "A".to_string()), (b, "B".to_string())]);
+    })
+    .await;
+}

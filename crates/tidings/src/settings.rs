@@ -5,6 +5,7 @@
 //! # database_url = "postgres://tidings@localhost/tidings"
 //! listen = "127.0.0.1:8080"
 //! site_name = "Tidings"
+//! # base_url = "https://news.example"   # else taken from each request's Host header
 //! default_sources = true
 //!
 //! [fetch]
@@ -40,6 +41,8 @@ pub struct FileConfig {
     pub listen: Option<String>,
     /// The site's name.
     pub site_name: Option<String>,
+    /// The site's public base URL, for absolute links in feeds and API answers.
+    pub base_url: Option<String>,
     /// Whether an empty database gets the default sources.
     pub default_sources: Option<bool>,
     /// `[fetch]`.
@@ -120,6 +123,9 @@ pub struct Settings {
     pub listen: String,
     /// The site's name.
     pub site_name: String,
+    /// The site's public base URL (`https://news.example`); `None` builds absolute links
+    /// from each request's `Host` header.
+    pub base_url: Option<String>,
     /// Whether an empty database gets the default sources.
     pub load_default_sources: bool,
     /// Whether to load the demo corpus.
@@ -236,6 +242,10 @@ impl Settings {
                 .or(file.listen)
                 .unwrap_or_else(|| "127.0.0.1:8080".to_string()),
             site_name: file.site_name.unwrap_or_else(|| "Tidings".to_string()),
+            base_url: file
+                .base_url
+                .map(|b| b.trim().trim_end_matches('/').to_string())
+                .filter(|b| !b.is_empty()),
             load_default_sources: !serve.no_default_sources
                 && !serve.demo
                 && file.default_sources.unwrap_or(true),
@@ -338,6 +348,24 @@ mod tests {
         assert_eq!(llm.timeout, Duration::from_secs(5));
         let none = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("x");
         assert!(none.llm.is_none(), "extractive unless configured");
+    }
+
+    #[test]
+    fn a_base_url_is_read_without_its_trailing_slash() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tidings.toml");
+        std::fs::write(&path, "base_url = \"https://news.example/\"\n").expect("write");
+        let global = GlobalArgs {
+            config: Some(path),
+            ..GlobalArgs::default()
+        };
+        let s = Settings::resolve(&global, &ServeArgs::default()).expect("resolve");
+        assert_eq!(s.base_url.as_deref(), Some("https://news.example"));
+        let none = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("x");
+        assert_eq!(
+            none.base_url, None,
+            "taken from the Host header unless configured"
+        );
     }
 
     #[test]

@@ -9,6 +9,11 @@
 
 mod age;
 mod answer_cache;
+mod api;
+mod base_url;
+mod feed_routes;
+pub mod feeds_out;
+pub mod http_cache;
 mod insight;
 mod pages;
 mod slug;
@@ -34,6 +39,13 @@ pub fn router(state: AppState) -> Router {
         .route("/story/{id}", get(stories::story))
         .route("/entity/{slug}", get(stories::entity))
         .route("/source/{id}", get(pages::source))
+        .route("/source/{id}/feed.xml", get(feed_routes::source_feed))
+        .route("/source/{id}/feed.atom", get(feed_routes::source_feed))
+        .route("/source/{id}/feed.json", get(feed_routes::source_feed))
+        .route("/feed.xml", get(feed_routes::site_feed))
+        .route("/feed.atom", get(feed_routes::site_feed))
+        .route("/feed.json", get(feed_routes::site_feed))
+        .merge(api::router())
         .route("/sources", get(pages::sources))
         .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(pages::stylesheet))

@@ -135,7 +135,7 @@ impl PageError {
 }
 
 /// Whether a URL from outside may become a link: http(s) only, never `javascript:` and kin.
-fn is_web_url(url: &str) -> bool {
+pub(crate) fn is_web_url(url: &str) -> bool {
     let lower = url.trim_start().to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
 }

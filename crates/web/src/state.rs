@@ -12,6 +12,9 @@ pub struct AppState {
     pub store: Store,
     /// The site's name, shown in the header and titles.
     pub site_name: String,
+    /// The site's public base URL (`https://news.example`), for the absolute links of feeds
+    /// and API answers; `None` builds it from each request's `Host` header.
+    pub base_url: Option<String>,
     /// A language model that writes answers from the extractive evidence, if configured.
     pub llm: Option<Arc<OpenAiClient>>,
     /// Answers the model wrote, per story version and question.
@@ -24,6 +27,7 @@ impl AppState {
         AppState {
             store,
             site_name: "Tidings".to_string(),
+            base_url: None,
             llm: None,
             answers: AnswerCache::default(),
         }

@@ -37,18 +37,24 @@ pub(crate) struct StoryCard {
     pub(crate) age: Age,
 }
 
-/// The front page's top stories, best first by the Stories score.
-pub(crate) async fn top_stories(
+/// A story in ranked order, with its outlets in the order they first reported.
+pub(crate) struct RankedStory {
+    pub(crate) story: Story,
+    pub(crate) outlets: Vec<SourceId>,
+}
+
+/// The recently updated stories, best first by the Stories score (ties by id, newest first):
+/// the order of the front page and of `/api/v1/stories`.
+pub(crate) async fn ranked_stories(
     store: &Store,
     now: UnixSeconds,
-) -> Result<Vec<StoryCard>, PageError> {
+) -> Result<Vec<RankedStory>, PageError> {
     let candidates = store.stories().recent(0, FRONT_CANDIDATES).await?;
     let ids: Vec<StoryId> = candidates.iter().map(|s| s.id).collect();
     let reports = reports_by_story(&store.stories().reports(&ids).await?);
-    let names = outlet_names(store).await?;
     let params = RankParams::default();
-    let mut ranked: Vec<(f64, &Story)> = candidates
-        .iter()
+    let mut ranked: Vec<(f64, Story)> = candidates
+        .into_iter()
         .map(|s| {
             let score = rank::score(
                 reports.get(&s.id).map_or(&[][..], Vec::as_slice),
@@ -59,18 +65,34 @@ pub(crate) async fn top_stories(
         })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+    Ok(ranked
+        .into_iter()
+        .map(|(_, story)| {
+            let mut outlets: Vec<SourceId> = Vec::new();
+            for r in reports.get(&story.id).into_iter().flatten() {
+                if !outlets.contains(&SourceId(r.outlet)) {
+                    outlets.push(SourceId(r.outlet));
+                }
+            }
+            RankedStory { story, outlets }
+        })
+        .collect())
+}
+
+/// The front page's top stories, best first by the Stories score.
+pub(crate) async fn top_stories(
+    store: &Store,
+    now: UnixSeconds,
+) -> Result<Vec<StoryCard>, PageError> {
+    let ranked = ranked_stories(store, now).await?;
+    let names = outlet_names(store).await?;
     let mut cards = Vec::new();
-    for (_, story) in ranked.into_iter().take(TOP_STORIES) {
+    for RankedStory { story, outlets } in ranked.into_iter().take(TOP_STORIES) {
         let lead = match story.lead_article_id {
             Some(id) => store.articles().get(id).await?,
             None => None,
         };
-        let mut outlets: Vec<i64> = Vec::new();
-        for r in reports.get(&story.id).into_iter().flatten() {
-            if !outlets.contains(&r.outlet) {
-                outlets.push(r.outlet);
-            }
-        }
+        let outlets: Vec<i64> = outlets.iter().map(|o| o.0).collect();
         let summary = short_summary(store, story.id).await?;
         cards.push(StoryCard {
             href: format!("/story/{}", story.id),
@@ -90,7 +112,10 @@ pub(crate) async fn top_stories(
 }
 
 /// A story's short summary, when it has been understood and has one.
-async fn short_summary(store: &Store, story: StoryId) -> Result<Option<String>, PageError> {
+pub(crate) async fn short_summary(
+    store: &Store,
+    story: StoryId,
+) -> Result<Option<String>, PageError> {
     let Some(stored) = store.insights().get(story).await? else {
         return Ok(None);
     };
@@ -117,7 +142,8 @@ fn reports_by_story(reports: &[StoryReport]) -> HashMap<StoryId, Vec<Report>> {
     by_story
 }
 
-async fn outlet_names(store: &Store) -> Result<HashMap<i64, String>, PageError> {
+/// Every outlet's display name by source id.
+pub(crate) async fn outlet_names(store: &Store) -> Result<HashMap<i64, String>, PageError> {
     Ok(store
         .sources()
         .list()

@@ -73,6 +73,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     let state = AppState {
         store: store.clone(),
         site_name: settings.site_name.clone(),
+        base_url: settings.base_url.clone(),
         llm: llm.map(std::sync::Arc::new),
         answers: tidings_web::AnswerCache::default(),
     };

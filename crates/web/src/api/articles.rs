@@ -1,0 +1,45 @@
+//! `GET /api/v1/articles` (the latest, paginated) and `GET /api/v1/articles/{id}`.
+
+use super::page::{PageQuery, PageRequest, Paged};
+use super::views::{ArticleDetail, ArticleView};
+use super::{ApiError, json, parse_id};
+use crate::base_url::site_base;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use tidings_model::ArticleId;
+
+/// `GET /api/v1/articles`: a page of the latest articles.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let request = PageRequest::from_query(&query)?;
+    let base = site_base(state.base_url.as_deref(), &headers);
+    let listings = state
+        .store
+        .articles()
+        .latest(request.per_page + 1, request.offset())
+        .await?;
+    let items = listings.iter().map(|l| ArticleView::of(&base, l)).collect();
+    json(&headers, &Paged::from_overfetch(request, items))
+}
+
+/// `GET /api/v1/articles/{id}`: one article in full.
+pub(crate) async fn one(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&raw, "article")?;
+    let base = site_base(state.base_url.as_deref(), &headers);
+    let listing = state
+        .store
+        .articles()
+        .get(ArticleId(id))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no article with id {id}")))?;
+    json(&headers, &ArticleDetail::of(&base, &listing))
+}

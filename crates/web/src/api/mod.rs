@@ -1,0 +1,69 @@
+//! The JSON API under `/api/v1`: ranked stories, latest articles and sources, read-only,
+//! described by the OpenAPI 3.1 document served at `/api/v1/openapi.json`.
+//!
+//! The routes are listed once, in [`routes`]: the router is built from that table and a test
+//! checks that the OpenAPI document names exactly its paths. Every answer is JSON, errors too
+//! (`{"error": "…"}` with the status that fits), and carries a weak `ETag` and
+//! `Cache-Control` from [`crate::http_cache`].
+
+mod articles;
+mod error;
+mod openapi;
+mod page;
+mod sources;
+mod stories;
+mod views;
+
+pub(crate) use error::ApiError;
+
+use crate::http_cache::{SHORT_MAX_AGE, cached};
+use crate::state::AppState;
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, any, get};
+use serde::Serialize;
+
+/// Every `/api/v1` route: its path (in the `{param}` syntax axum and OpenAPI share) and its
+/// handlers.
+pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/api/v1/openapi.json", get(openapi::document)),
+        ("/api/v1/stories", get(stories::list)),
+        ("/api/v1/stories/{id}", get(stories::one)),
+        ("/api/v1/articles", get(articles::list)),
+        ("/api/v1/articles/{id}", get(articles::one)),
+        ("/api/v1/sources", get(sources::list)),
+        ("/api/v1/sources/{id}", get(sources::one)),
+    ]
+}
+
+/// The API's router: [`routes`], and a JSON 404 for any other path under `/api/v1`.
+pub(crate) fn router() -> Router<AppState> {
+    let mut router = Router::new();
+    for (path, handlers) in routes() {
+        router = router.route(path, handlers);
+    }
+    router
+        .route("/api/v1", any(not_found))
+        .route("/api/v1/", any(not_found))
+        .route("/api/v1/{*rest}", any(not_found))
+}
+
+/// Any other path under `/api/v1`: a JSON 404 pointing at the document.
+async fn not_found() -> Response {
+    ApiError::NotFound("no such API endpoint; see /api/v1/openapi.json".to_string()).into_response()
+}
+
+/// `value` as a cached JSON answer.
+pub(crate) fn json<T: Serialize>(headers: &HeaderMap, value: &T) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = crate::feeds_out::json_without_markup(&body);
+    Ok(cached(headers, "application/json", body, SHORT_MAX_AGE))
+}
+
+/// Parses an id from the path; anything that is not an integer names nothing, so it is a 404.
+pub(crate) fn parse_id(raw: &str, what: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .map_err(|_| ApiError::NotFound(format!("no {what} with id {raw:?}")))
+}

@@ -1,0 +1,76 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of the API, written by hand in
+//! `openapi.json` next to this file and embedded in the binary.
+
+use crate::http_cache::{LONG_MAX_AGE, cached};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+/// The document, as served.
+pub(crate) const DOCUMENT: &str = include_str!("openapi.json");
+
+/// `GET /api/v1/openapi.json`: the document, cached for an hour.
+pub(crate) async fn document(headers: HeaderMap) -> Response {
+    cached(
+        &headers,
+        "application/json",
+        DOCUMENT.as_bytes().to_vec(),
+        LONG_MAX_AGE,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DOCUMENT;
+    use std::collections::BTreeSet;
+
+    fn document() -> serde_json::Value {
+        serde_json::from_str(DOCUMENT).expect("the OpenAPI document is JSON")
+    }
+
+    #[test]
+    fn it_is_openapi_3_1_and_names_exactly_the_routes_the_router_serves() {
+        let doc = document();
+        assert_eq!(doc["openapi"].as_str().map(|v| &v[..4]), Some("3.1."));
+        let documented: BTreeSet<String> = doc["paths"]
+            .as_object()
+            .expect("paths")
+            .keys()
+            .cloned()
+            .collect();
+        let served: BTreeSet<String> = crate::api::routes()
+            .into_iter()
+            .map(|(path, _)| path.to_string())
+            .collect();
+        assert_eq!(documented, served);
+    }
+
+    #[test]
+    fn every_operation_is_a_get_with_an_id_and_a_200() {
+        let doc = document();
+        let mut ids = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            let ops = item.as_object().expect("path item");
+            assert_eq!(ops.keys().collect::<Vec<_>>(), vec!["get"], "{path}");
+            let get = &item["get"];
+            let id = get["operationId"].as_str().expect("operationId");
+            assert!(ids.insert(id.to_string()), "duplicate operationId {id}");
+            assert!(get["responses"]["200"].is_object(), "{path} documents 200");
+            if path.contains("{id}") {
+                assert!(get["responses"]["404"].is_object(), "{path} documents 404");
+            }
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let doc = document();
+        let text = DOCUMENT;
+        for part in text.split("\"$ref\": \"#/components/schemas/").skip(1) {
+            let name = part.split('"').next().unwrap_or_default();
+            assert!(
+                doc["components"]["schemas"][name].is_object(),
+                "schema {name} is defined"
+            );
+        }
+    }
+}

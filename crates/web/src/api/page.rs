@@ -1,0 +1,116 @@
+//! Pagination of list endpoints: `?page=` (from 1) and `?per_page=` (capped), and the
+//! envelope lists are answered in.
+
+use super::ApiError;
+use serde::{Deserialize, Serialize};
+
+/// Items per page when `per_page` is not given.
+pub(crate) const DEFAULT_PER_PAGE: i64 = 20;
+/// The most items a page may hold.
+pub(crate) const MAX_PER_PAGE: i64 = 100;
+/// The last page number accepted.
+const MAX_PAGE: i64 = 10_000;
+
+/// The raw query: strings, so a malformed number is answered with a JSON 400 rather than
+/// axum's plain-text rejection.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageQuery {
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+/// A validated page request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageRequest {
+    /// The page, from 1.
+    pub(crate) page: i64,
+    /// Items per page, 1 to [`MAX_PER_PAGE`].
+    pub(crate) per_page: i64,
+}
+
+impl PageRequest {
+    /// Reads `page` and `per_page`: absent means the first page of [`DEFAULT_PER_PAGE`];
+    /// out-of-range numbers are clamped; what is not a number is a 400.
+    pub(crate) fn from_query(q: &PageQuery) -> Result<PageRequest, ApiError> {
+        let number = |raw: &Option<String>, name: &str, default: i64| match raw.as_deref() {
+            None | Some("") => Ok(default),
+            Some(s) => s.trim().parse::<i64>().map_err(|_| {
+                ApiError::BadRequest(format!("{name} must be a whole number, not {s:?}"))
+            }),
+        };
+        Ok(PageRequest {
+            page: number(&q.page, "page", 1)?.clamp(1, MAX_PAGE),
+            per_page: number(&q.per_page, "per_page", DEFAULT_PER_PAGE)?.clamp(1, MAX_PER_PAGE),
+        })
+    }
+
+    /// How many items come before this page.
+    pub(crate) fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize)]
+pub(crate) struct Paged<T> {
+    /// This page's number, from 1.
+    pub(crate) page: i64,
+    /// The page size used.
+    pub(crate) per_page: i64,
+    /// Whether a next page has items.
+    pub(crate) has_more: bool,
+    /// The items.
+    pub(crate) items: Vec<T>,
+}
+
+impl<T> Paged<T> {
+    /// A page from up to `per_page + 1` items read (the extra one says whether there is more).
+    pub(crate) fn from_overfetch(request: PageRequest, mut items: Vec<T>) -> Paged<T> {
+        let has_more = items.len() as i64 > request.per_page;
+        items.truncate(request.per_page as usize);
+        Paged {
+            page: request.page,
+            per_page: request.per_page,
+            has_more,
+            items,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(page: Option<&str>, per_page: Option<&str>) -> PageQuery {
+        PageQuery {
+            page: page.map(str::to_string),
+            per_page: per_page.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn defaults_clamps_and_rejects() {
+        let r = PageRequest::from_query(&q(None, None)).expect("ok");
+        assert_eq!((r.page, r.per_page, r.offset()), (1, DEFAULT_PER_PAGE, 0));
+        let r = PageRequest::from_query(&q(Some("3"), Some("1000"))).expect("ok");
+        assert_eq!((r.page, r.per_page, r.offset()), (3, MAX_PER_PAGE, 200));
+        let r = PageRequest::from_query(&q(Some("-4"), Some("0"))).expect("ok");
+        assert_eq!((r.page, r.per_page), (1, 1));
+        assert!(matches!(
+            PageRequest::from_query(&q(Some("two"), None)),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn an_extra_item_means_more() {
+        let r = PageRequest {
+            page: 1,
+            per_page: 2,
+        };
+        let p = Paged::from_overfetch(r, vec![1, 2, 3]);
+        assert!(p.has_more);
+        assert_eq!(p.items, vec![1, 2]);
+        assert!(!Paged::from_overfetch(r, vec![1, 2]).has_more);
+    }
+}

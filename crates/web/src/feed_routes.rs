@@ -1,0 +1,206 @@
+//! The feed routes: `/feed.xml`, `/feed.atom` and `/feed.json` for the whole site, and
+//! `/source/{id}/feed.…` for one outlet.
+//!
+//! The site feed carries the latest articles rather than the ranked top stories: a feed
+//! reader keys on item ids and shows what is new, and a ranking that reshuffles the same
+//! stories would look like nothing new (or, with changing ids, like everything new). Each item
+//! links to its article page on this site, credits the outlet, links the original as `via`,
+//! and says how many outlets cover its story with a link to the full coverage.
+//!
+//! [`listing_feed`] turns any list of articles into a feed response; a search feed
+//! (`/search/feed.xml?q=…`) is that function called with the search's results, its title
+//! and its query.
+
+use crate::base_url::site_base;
+use crate::feeds_out::{FeedDoc, FeedFormat, FeedItem, escape, render};
+use crate::http_cache::{SHORT_MAX_AGE, cached};
+use crate::pages::{PageError, article_href, excerpt, is_web_url, respond};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use std::collections::HashMap;
+use tidings_model::{SourceId, StoryId};
+use tidings_store::ArticleListing;
+
+/// Items in a feed.
+pub(crate) const FEED_ITEMS: i64 = 50;
+
+/// Characters of an item's summary.
+const SUMMARY_CHARS: usize = 300;
+
+/// What a feed is about, with site-relative paths.
+pub(crate) struct FeedMeta {
+    /// The feed's title.
+    pub(crate) title: String,
+    /// One sentence about it.
+    pub(crate) description: String,
+    /// The HTML page it follows (`/`, `/source/3`, `/search?q=…`).
+    pub(crate) home_path: String,
+    /// The directory its files live in, ending in `/` (`/`, `/source/3/`, `/search/`).
+    pub(crate) feed_dir_path: String,
+    /// The query its self links carry (`q=…`), or empty.
+    pub(crate) query: String,
+    /// Its language, when all its items share one.
+    pub(crate) language: Option<String>,
+}
+
+/// The feed of `listings` (newest first) in `format`, with caching headers.
+pub(crate) async fn listing_feed(
+    state: &AppState,
+    headers: &HeaderMap,
+    format: FeedFormat,
+    meta: FeedMeta,
+    listings: &[ArticleListing],
+) -> Result<Response, PageError> {
+    let base = site_base(state.base_url.as_deref(), headers);
+    let mut story_ids: Vec<StoryId> = listings.iter().filter_map(|l| l.article.story_id).collect();
+    story_ids.sort();
+    story_ids.dedup();
+    let sources_by_story: HashMap<StoryId, i64> = state
+        .store
+        .stories()
+        .many(&story_ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.source_count))
+        .collect();
+    let items: Vec<FeedItem> = listings
+        .iter()
+        .map(|l| article_item(&base, l, &sources_by_story))
+        .collect();
+    let doc = FeedDoc {
+        title: meta.title,
+        description: meta.description,
+        home_url: format!("{base}{}", meta.home_path),
+        feed_dir: format!("{base}{}", meta.feed_dir_path),
+        query: meta.query,
+        language: meta.language,
+        updated: items.iter().map(|i| i.published).max().unwrap_or(0),
+        items,
+    };
+    Ok(cached(
+        headers,
+        format.content_type(),
+        render(&doc, format),
+        SHORT_MAX_AGE,
+    ))
+}
+
+/// One article as a feed item, linking to its page here.
+fn article_item(
+    base: &str,
+    listing: &ArticleListing,
+    sources_by_story: &HashMap<StoryId, i64>,
+) -> FeedItem {
+    let a = &listing.article;
+    let c = &a.content;
+    let url = format!("{base}{}", article_href(a.id, &c.title));
+    let summary = excerpt(
+        c.standfirst.as_deref().unwrap_or(&c.body_text),
+        SUMMARY_CHARS,
+    );
+    let mut html = format!("<p>{}</p>", escape(&summary));
+    let coverage = a
+        .story_id
+        .and_then(|s| sources_by_story.get(&s).map(|n| (s, *n)))
+        .filter(|(_, n)| *n > 1);
+    if let Some((story, n)) = coverage {
+        html.push_str(&format!(
+            "<p><a href=\"{}\">Full coverage: {n} sources</a></p>",
+            escape(&format!("{base}/story/{story}"))
+        ));
+    }
+    let published = c.shown_time();
+    FeedItem {
+        // The id leaves out the slug, so an edited headline does not make the item new to
+        // feed readers; `/article/{id}` redirects to the page, so it is a permalink too.
+        id: format!("{base}/article/{}", a.id),
+        url,
+        title: c.title.clone(),
+        summary: match coverage {
+            Some((_, n)) => format!("{summary} ({n} sources)"),
+            None => summary,
+        },
+        content_html: Some(html),
+        author: Some(listing.source_name.clone()),
+        published,
+        updated: c.updated_at.filter(|u| *u > published),
+        external_url: Some(c.url.clone()).filter(|u| is_web_url(u)),
+        language: c.language.clone(),
+    }
+}
+
+/// The format a feed request asks for, from its path.
+fn format_of(uri: &Uri) -> Result<FeedFormat, PageError> {
+    FeedFormat::from_path(uri.path()).ok_or(PageError::NotFound)
+}
+
+/// `/feed.xml`, `/feed.atom`, `/feed.json`: the site's latest articles.
+pub(crate) async fn site_feed(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let format = format_of(&uri)?;
+        let listings = state.store.articles().latest(FEED_ITEMS, 0).await?;
+        let meta = FeedMeta {
+            title: state.site_name.clone(),
+            description: format!(
+                "The latest articles on {}, each with the number of outlets covering its story.",
+                state.site_name
+            ),
+            home_path: "/".to_string(),
+            feed_dir_path: "/".to_string(),
+            query: String::new(),
+            language: None,
+        };
+        listing_feed(&state, &headers, format, meta, &listings).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+/// `/source/{id}/feed.…`: one outlet's latest articles.
+pub(crate) async fn source_feed(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let format = format_of(&uri)?;
+        let id = id.parse::<i64>().map_err(|_| PageError::NotFound)?;
+        let source = state
+            .store
+            .sources()
+            .get(SourceId(id))
+            .await?
+            .ok_or(PageError::NotFound)?;
+        let listings = state
+            .store
+            .articles()
+            .by_source(source.id, FEED_ITEMS)
+            .await?;
+        let name = if source.name.is_empty() {
+            source.url.clone()
+        } else {
+            source.name.clone()
+        };
+        let meta = FeedMeta {
+            title: format!("{name} · {}", state.site_name),
+            description: format!(
+                "The latest articles from {name}, as {} read them.",
+                state.site_name
+            ),
+            home_path: format!("/source/{}", source.id),
+            feed_dir_path: format!("/source/{}/", source.id),
+            query: String::new(),
+            language: source.language.clone(),
+        };
+        listing_feed(&state, &headers, format, meta, &listings).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
