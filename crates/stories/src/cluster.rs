@@ -3,7 +3,10 @@
 //! TF-IDF cosine against story centroids (title terms weighted up), the
 //! overlap of name-like tokens (capitalised words and numbers, a cheap
 //! proxy for named entities), a penalty for headline names the story has
-//! never mentioned (another event of the same kind) and publication time.
+//! never mentioned (another event of the same kind), distinctive passages
+//! and pairs of names the article shares with only one or two stories
+//! (quoted statements, agency paragraphs, a person with a place) and
+//! publication time.
 //! Stories age out of an active window, and the number of active stories is
 //! capped, so memory is bounded by the window rather than by history.
 //! Articles in different languages never share a story. The whole state is
@@ -12,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use tidings_text::hash::{U64Map, hash_str};
+use tidings_text::hash::{U64Map, combine, hash_str};
 use tidings_text::{Analyzer, DfTable, SparseVec, StemCache};
 
 mod features;
@@ -112,14 +115,20 @@ pub struct ClusterParams {
     /// A passage counts as distinctive only while at most this many active
     /// stories contain it (common phrases and page furniture do not).
     pub shingle_max_stories: usize,
-    /// Added to a story's combined score per distinctive passage shared
-    /// with the article, up to `shingle_max_bonus`.
+    /// Added to a story's combined score per distinctive passage (or
+    /// name pair, see `name_pairs`) shared with the article, up to
+    /// `shingle_max_bonus`.
     pub shingle_bonus: f32,
     /// See `shingle_bonus`.
     pub shingle_max_bonus: f32,
     /// Distinctive passages the article must share with a story for any
     /// bonus.
     pub shingle_min_shared: u32,
+    /// The article's this many most salient names and numbers are paired,
+    /// and each pair is indexed like a passage: a person with a place, or
+    /// a name with a figure, in two reports is far more specific than
+    /// either alone. 0 disables.
+    pub name_pairs: usize,
 }
 
 impl Default for ClusterParams {
@@ -152,6 +161,7 @@ impl Default for ClusterParams {
             shingle_bonus: 0.03,
             shingle_max_bonus: 0.1,
             shingle_min_shared: 2,
+            name_pairs: 6,
         }
     }
 }
@@ -166,7 +176,7 @@ struct Story {
     size: u32,
     last_time: Option<i64>,
     last_seq: u64,
-    /// Distinctive-passage hashes indexed for this story (sorted).
+    /// Passage and name-pair hashes indexed for this story (sorted).
     #[serde(default)]
     shingles: Vec<u64>,
 }
@@ -194,8 +204,9 @@ pub struct Decision {
     /// ([`ClusterParams::lead_name_penalty`]).
     #[serde(default)]
     pub novelty: f32,
-    /// Distinctive passages ([`ClusterParams::shingle_terms`]) the article
-    /// shares with the story.
+    /// Distinctive passages ([`ClusterParams::shingle_terms`]) and name
+    /// pairs ([`ClusterParams::name_pairs`]) the article shares with the
+    /// story.
     #[serde(default)]
     pub passages: u32,
 }
@@ -210,7 +221,7 @@ pub struct Clusterer {
     df: DfTable,
     stories: BTreeMap<StoryId, Story>,
     postings: U64Map<Vec<StoryId>>,
-    /// Passage hash -> active stories containing it.
+    /// Passage or name-pair hash -> active stories containing it.
     #[serde(default)]
     passages: U64Map<Holders>,
     #[serde(skip)]
@@ -314,6 +325,8 @@ impl Clusterer {
         text.truncate_top(self.params.article_terms);
         text.normalize();
         ents.normalize();
+        let mut f = f;
+        add_name_pairs(&mut f.shingles, &ents, self.params.name_pairs);
 
         self.last = self.best_story(&f, &text, &ents, a.published);
         let id = match self.last.best.filter(|_| self.last.joined) {
@@ -640,6 +653,29 @@ impl Holders {
         false
     }
 }
+
+/// Adds to `evidence` (sorted, distinct on return) a hash for each pair
+/// of the `k` highest-weighted entries of the article's name vector.
+fn add_name_pairs(evidence: &mut Vec<u64>, ents: &SparseVec, k: usize) {
+    if k < 2 {
+        return;
+    }
+    let mut top: Vec<(u64, f32)> = ents.entries().to_vec();
+    top_k(&mut top, k, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    let mut keys: Vec<u64> = top.iter().map(|e| e.0).collect();
+    keys.sort_unstable();
+    for (i, &a) in keys.iter().enumerate() {
+        for &b in &keys[i + 1..] {
+            // Its own hash domain, apart from the passages.
+            evidence.push(combine(a ^ NAME_PAIR_DOMAIN, b));
+        }
+    }
+    evidence.sort_unstable();
+    evidence.dedup();
+}
+
+/// Mixed into name-pair hashes so they never equal a passage hash.
+const NAME_PAIR_DOMAIN: u64 = 0x6e61_6d65_7061_6972;
 
 /// Weighted share (weights from the article's name vector) of the lead
 /// names absent from a story's name centroid; 0 without lead names.
@@ -983,6 +1019,60 @@ mod tests {
     }
 
     #[test]
+    fn name_pairs_are_unordered_and_apart_from_passages() {
+        let ents = SparseVec::from_pairs(vec![(10, 0.9), (20, 0.5), (30, 0.7), (40, 0.1)]);
+        let mut a = vec![7u64];
+        add_name_pairs(&mut a, &ents, 3);
+        // The three heaviest names give three pairs, next to the passage.
+        assert_eq!(a.len(), 4);
+        assert!(a.contains(&7));
+        let mut b = Vec::new();
+        let reordered = SparseVec::from_pairs(vec![(30, 0.7), (10, 0.9), (20, 0.5)]);
+        add_name_pairs(&mut b, &reordered, 3);
+        assert!(b.iter().all(|h| a.contains(h)));
+        let mut none = Vec::new();
+        add_name_pairs(&mut none, &ents, 1);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn shared_name_pairs_are_evidence() {
+        let arts = [
+            art(
+                "1",
+                "",
+                "Elena Petrova arrived in Ruse with Ivan Dimitrov on Monday to inspect the dam.",
+                None,
+                "en",
+            ),
+            art(
+                "2",
+                "",
+                "Engineers warned Elena Petrova and Ivan Dimitrov in Ruse about cracks in concrete.",
+                None,
+                "en",
+            ),
+        ];
+        let passages = |params: ClusterParams| {
+            let mut c = Clusterer::new(params);
+            for a in &arts {
+                c.assign(a);
+            }
+            c.last_decision().passages
+        };
+        let only_pairs = ClusterParams {
+            shingle_terms: 0,
+            ..ClusterParams::default()
+        };
+        assert!(passages(only_pairs.clone()) >= 2);
+        let neither = ClusterParams {
+            name_pairs: 0,
+            ..only_pairs
+        };
+        assert_eq!(passages(neither), 0);
+    }
+
+    #[test]
     fn holders_keep_the_remaining_stories() {
         let mut h = Holders {
             first: StoryId(1),
@@ -1051,6 +1141,7 @@ mod tests {
             "shingle_bonus",
             "shingle_max_bonus",
             "shingle_min_shared",
+            "name_pairs",
         ] {
             assert!(params.remove(key).is_some(), "{key}");
         }
