@@ -581,10 +581,11 @@ impl Clusterer {
                 self.unpost(term, id);
             }
             for h in s.shingles {
-                if let Some(list) = self.passages.get_mut(&h)
-                    && list.remove(id)
+                // One lookup per passage.
+                if let std::collections::hash_map::Entry::Occupied(mut e) = self.passages.entry(h)
+                    && e.get_mut().remove(id)
                 {
-                    self.passages.remove(&h);
+                    e.remove();
                 }
             }
         }

@@ -41,7 +41,8 @@ pub(super) fn extract(
     let mut ents: U64Map<f32> = U64Map::with_capacity_and_hasher(cap / 4, Default::default());
     let mut lead_names: Vec<u64> = Vec::new();
     let has_title = !title.trim().is_empty();
-    let mut shingles: Vec<u64> = Vec::new();
+    let mut shingles: Vec<u64> =
+        Vec::with_capacity(cap / p.shingle_sample.max(1) + 8 * usize::from(p.shingle_terms > 0));
     for (text, w, is_title) in [(title, p.title_weight, true), (body, 1.0, false)] {
         let mut terms = analyzer.analyze_hashes(text, cache, 200_000, p.body_terms);
         // A Title-Case headline says nothing about names: demote it.
