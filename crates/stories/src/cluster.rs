@@ -156,7 +156,7 @@ impl Default for ClusterParams {
             clear_winner_max_novelty: 0.4,
             shingle_terms: 4,
             shingle_sample: 4,
-            story_shingles: 512,
+            story_shingles: 256,
             shingle_max_stories: 2,
             shingle_bonus: 0.03,
             shingle_max_bonus: 0.1,
