@@ -17,17 +17,9 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    // TIDINGS_CLUSTER_PARAMS (JSON) overrides the defaults, for tuning only.
-    let mut params = tidings_stories::ClusterParams::default();
-    if let Ok(json) = std::env::var("TIDINGS_CLUSTER_PARAMS") {
-        match serde_json::from_str(&json) {
-            Ok(p) => params = p,
-            Err(e) => {
-                eprintln!("cluster_bench: TIDINGS_CLUSTER_PARAMS: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let Some(params) = params_from_env() else {
+        return ExitCode::from(2);
+    };
     match tidings_stories::bench::run_with(&PathBuf::from(input), &PathBuf::from(out), params) {
         Ok(r) => {
             println!(
@@ -50,6 +42,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// The default parameters, or `TIDINGS_CLUSTER_PARAMS` (JSON, missing
+/// fields default) for tuning only; `None` after reporting a bad value.
+fn params_from_env() -> Option<tidings_stories::ClusterParams> {
+    let Ok(json) = std::env::var("TIDINGS_CLUSTER_PARAMS") else {
+        return Some(tidings_stories::ClusterParams::default());
+    };
+    match serde_json::from_str(&json) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("cluster_bench: TIDINGS_CLUSTER_PARAMS: {e}");
+            None
+        }
+    }
+}
+
 /// Replays a set many times with advancing times (one article every ten
 /// minutes, so a copy spans more than the three-day window) and
 /// prints how the active stories and resident memory evolve.
@@ -58,7 +65,9 @@ fn replay(input: &str, copies: &str) -> ExitCode {
         eprintln!("cluster_bench: COPIES must be a number");
         return ExitCode::from(2);
     };
-    let params = tidings_stories::ClusterParams::default();
+    let Some(params) = params_from_env() else {
+        return ExitCode::from(2);
+    };
     match tidings_stories::bench::replay(&PathBuf::from(input), copies, 600, params) {
         Ok(r) => {
             println!(

@@ -3,7 +3,10 @@
 //! TF-IDF cosine against story centroids (title terms weighted up), the
 //! overlap of name-like tokens (capitalised words and numbers, a cheap
 //! proxy for named entities), a penalty for headline names the story has
-//! never mentioned (another event of the same kind) and publication time.
+//! never mentioned (another event of the same kind), distinctive passages
+//! and pairs of names the article shares with only one or two stories
+//! (quoted statements, agency paragraphs, a person with a place) and
+//! publication time.
 //! Stories age out of an active window, and the number of active stories is
 //! capped, so memory is bounded by the window rather than by history.
 //! Articles in different languages never share a story. The whole state is
@@ -12,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use tidings_text::hash::{U64Map, hash_str};
+use tidings_text::hash::{U64Map, combine, hash_str};
 use tidings_text::{Analyzer, DfTable, SparseVec, StemCache};
 
 mod features;
@@ -100,6 +103,32 @@ pub struct ClusterParams {
     /// than this share of the article's lead names is new to it: the one
     /// story of its kind so far, but not its event.
     pub clear_winner_max_novelty: f32,
+    /// Length, in analysed terms (stop words left out), of the passages
+    /// compared between an article and the stories: reports of one event
+    /// quote the same sentences and reuse agency paragraphs. 0 disables.
+    pub shingle_terms: usize,
+    /// One passage in this many (by hash, so the same in every article) is
+    /// kept, which bounds the cost and memory.
+    pub shingle_sample: usize,
+    /// Passages kept per story, at most.
+    pub story_shingles: usize,
+    /// A passage counts as distinctive only while at most this many active
+    /// stories contain it (common phrases and page furniture do not).
+    pub shingle_max_stories: usize,
+    /// Added to a story's combined score per distinctive passage (or
+    /// name pair, see `name_pairs`) shared with the article, up to
+    /// `shingle_max_bonus`.
+    pub shingle_bonus: f32,
+    /// See `shingle_bonus`.
+    pub shingle_max_bonus: f32,
+    /// Distinctive passages the article must share with a story for any
+    /// bonus.
+    pub shingle_min_shared: u32,
+    /// The article's this many most salient names and numbers are paired,
+    /// and each pair is indexed like a passage: a person with a place, or
+    /// a name with a figure, in two reports is far more specific than
+    /// either alone. 0 disables.
+    pub name_pairs: usize,
 }
 
 impl Default for ClusterParams {
@@ -125,6 +154,14 @@ impl Default for ClusterParams {
             lead_name_penalty: 0.15,
             lead_name_terms: 0,
             clear_winner_max_novelty: 0.4,
+            shingle_terms: 4,
+            shingle_sample: 4,
+            story_shingles: 256,
+            shingle_max_stories: 2,
+            shingle_bonus: 0.03,
+            shingle_max_bonus: 0.1,
+            shingle_min_shared: 2,
+            name_pairs: 6,
         }
     }
 }
@@ -139,6 +176,9 @@ struct Story {
     size: u32,
     last_time: Option<i64>,
     last_seq: u64,
+    /// Passage and name-pair hashes indexed for this story (sorted).
+    #[serde(default)]
+    shingles: Vec<u64>,
 }
 
 /// Why the last article went where it went: the best candidate's scores.
@@ -164,6 +204,11 @@ pub struct Decision {
     /// ([`ClusterParams::lead_name_penalty`]).
     #[serde(default)]
     pub novelty: f32,
+    /// Distinctive passages ([`ClusterParams::shingle_terms`]) and name
+    /// pairs ([`ClusterParams::name_pairs`]) the article shares with the
+    /// story.
+    #[serde(default)]
+    pub passages: u32,
 }
 
 /// The streaming clusterer's state.
@@ -176,6 +221,9 @@ pub struct Clusterer {
     df: DfTable,
     stories: BTreeMap<StoryId, Story>,
     postings: U64Map<Vec<StoryId>>,
+    /// Passage or name-pair hash -> active stories containing it.
+    #[serde(default)]
+    passages: U64Map<Holders>,
     #[serde(skip)]
     last: Decision,
     #[serde(skip)]
@@ -199,6 +247,7 @@ impl Clusterer {
             df: DfTable::new(),
             stories: BTreeMap::new(),
             postings: U64Map::default(),
+            passages: U64Map::default(),
             last: Decision::default(),
             tracing: false,
             candidates: std::cell::RefCell::new(Vec::new()),
@@ -276,6 +325,8 @@ impl Clusterer {
         text.truncate_top(self.params.article_terms);
         text.normalize();
         ents.normalize();
+        let mut f = f;
+        add_name_pairs(&mut f.shingles, &ents, self.params.name_pairs);
 
         self.last = self.best_story(&f, &text, &ents, a.published);
         let id = match self.last.best.filter(|_| self.last.joined) {
@@ -294,12 +345,14 @@ impl Clusterer {
                         size: 0,
                         last_time: None,
                         last_seq: 0,
+                        shingles: Vec::new(),
                     },
                 );
                 id
             }
         };
         self.add_to_story(id, &text, &ents, a.published);
+        self.add_passages(id, &f.shingles);
         self.evict();
         id
     }
@@ -333,6 +386,12 @@ impl Clusterer {
         top_k(&mut cands, self.params.max_candidates, |x, y| {
             y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
         });
+        let shared = self.shared_passages(&f.shingles);
+        for &(id, n) in &shared {
+            if n >= self.params.shingle_min_shared && !cands.iter().any(|c| c.1 == id) {
+                cands.push((0.0, id));
+            }
+        }
         let ew = self.params.entity_weight;
         let mut salient: Vec<(u64, f32)> = ents.entries().to_vec();
         top_k(&mut salient, self.params.salient_entities, |x, y| {
@@ -375,7 +434,13 @@ impl Clusterer {
                 hit / total
             };
             let novelty = lead_novelty(&f.lead_names, ents, &s.ents);
-            let score = (1.0 - ew) * tc + ew * ec - self.params.lead_name_penalty * novelty;
+            let passages = shared.iter().find(|e| e.0 == id).map_or(0, |e| e.1);
+            let bonus = if passages >= self.params.shingle_min_shared {
+                (self.params.shingle_bonus * passages as f32).min(self.params.shingle_max_bonus)
+            } else {
+                0.0
+            };
+            let score = (1.0 - ew) * tc + ew * ec - self.params.lead_name_penalty * novelty + bonus;
             let ok = score >= self.params.threshold;
             let d = Decision {
                 best: Some(id),
@@ -387,6 +452,7 @@ impl Clusterer {
                 terms: f.terms.len() as u32,
                 joined: ok,
                 novelty,
+                passages,
             };
             if let Some(t) = trace.as_mut() {
                 t.push(d);
@@ -445,6 +511,61 @@ impl Clusterer {
         }
     }
 
+    /// Active stories sharing distinctive passages with an article, with
+    /// how many (sorted by story).
+    fn shared_passages(&self, shingles: &[u64]) -> Vec<(StoryId, u32)> {
+        let mut out: Vec<(StoryId, u32)> = Vec::new();
+        if self.params.shingle_max_stories == 0 {
+            return out;
+        }
+        for h in shingles {
+            if let Some(list) = self.passages.get(h)
+                && list.len() <= self.params.shingle_max_stories
+            {
+                for id in list.iter() {
+                    match out.iter_mut().find(|e| e.0 == id) {
+                        Some(e) => e.1 += 1,
+                        None => out.push((id, 1)),
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Indexes an article's passages under its story, up to
+    /// `story_shingles` per story.
+    fn add_passages(&mut self, id: StoryId, shingles: &[u64]) {
+        let cap = self.params.story_shingles;
+        let Some(s) = self.stories.get_mut(&id) else {
+            return;
+        };
+        let mut added = Vec::new();
+        for &h in shingles {
+            if s.shingles.len() + added.len() >= cap {
+                break;
+            }
+            if s.shingles.binary_search(&h).is_err() {
+                added.push(h);
+            }
+        }
+        if added.is_empty() {
+            return;
+        }
+        s.shingles.extend_from_slice(&added);
+        s.shingles.sort_unstable();
+        for h in added {
+            self.passages
+                .entry(h)
+                .and_modify(|l| l.more.push(id))
+                .or_insert(Holders {
+                    first: id,
+                    more: Vec::new(),
+                });
+        }
+    }
+
     fn unpost(&mut self, term: u64, id: StoryId) {
         if let Some(list) = self.postings.get_mut(&term) {
             list.retain(|&s| s != id);
@@ -458,6 +579,14 @@ impl Clusterer {
         if let Some(s) = self.stories.remove(&id) {
             for &(term, _) in s.text.entries() {
                 self.unpost(term, id);
+            }
+            for h in s.shingles {
+                // One lookup per passage.
+                if let std::collections::hash_map::Entry::Occupied(mut e) = self.passages.entry(h)
+                    && e.get_mut().remove(id)
+                {
+                    e.remove();
+                }
             }
         }
     }
@@ -493,6 +622,61 @@ impl Clusterer {
         }
     }
 }
+
+/// The active stories holding one passage: the first without an
+/// allocation, since most passages are in one story only.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Holders {
+    first: StoryId,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    more: Vec<StoryId>,
+}
+
+impl Holders {
+    fn len(&self) -> usize {
+        1 + self.more.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = StoryId> + '_ {
+        std::iter::once(self.first).chain(self.more.iter().copied())
+    }
+
+    /// Removes `id`; true when no story is left.
+    fn remove(&mut self, id: StoryId) -> bool {
+        if self.first == id {
+            match self.more.pop() {
+                Some(last) => self.first = last,
+                None => return true,
+            }
+        } else {
+            self.more.retain(|&x| x != id);
+        }
+        false
+    }
+}
+
+/// Adds to `evidence` (sorted, distinct on return) a hash for each pair
+/// of the `k` highest-weighted entries of the article's name vector.
+fn add_name_pairs(evidence: &mut Vec<u64>, ents: &SparseVec, k: usize) {
+    if k < 2 {
+        return;
+    }
+    let mut top: Vec<(u64, f32)> = ents.entries().to_vec();
+    top_k(&mut top, k, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    let mut keys: Vec<u64> = top.iter().map(|e| e.0).collect();
+    keys.sort_unstable();
+    for (i, &a) in keys.iter().enumerate() {
+        for &b in &keys[i + 1..] {
+            // Its own hash domain, apart from the passages.
+            evidence.push(combine(a ^ NAME_PAIR_DOMAIN, b));
+        }
+    }
+    evidence.sort_unstable();
+    evidence.dedup();
+}
+
+/// Mixed into name-pair hashes so they never equal a passage hash.
+const NAME_PAIR_DOMAIN: u64 = 0x6e61_6d65_7061_6972;
 
 /// Weighted share (weights from the article's name vector) of the lead
 /// names absent from a story's name centroid; 0 without lead names.
@@ -642,6 +826,10 @@ mod tests {
         assert!(peak <= window_hours + 65, "peak {peak}");
         assert!(c.active_stories() <= window_hours + 65);
         assert!(c.postings.len() < 100 * (window_hours + 65));
+        // Passages are indexed only for active stories.
+        let indexed: usize = c.stories.values().map(|s| s.shingles.len()).sum();
+        assert!(indexed > 0);
+        assert_eq!(c.passages.len(), indexed);
     }
 
     fn assign_all(params: ClusterParams, arts: &[ArticleInput]) -> Vec<StoryId> {
@@ -722,6 +910,182 @@ mod tests {
         assert_ne!(ids[5], ids[1]);
     }
 
+    /// Two reports of one statement: an agency story, then a long
+    /// background piece quoting the same statement, with unrelated
+    /// stories in between.
+    fn shared_statement() -> Vec<ArticleInput> {
+        let quote = "\"We will not rest until every family displaced by the flooding along the \
+             river has a warm bed, clean water and a school for their children before the \
+             winter storms arrive,\" the minister said.";
+        let background = "Bridges, roads and power lines across the region will take years to \
+             rebuild, engineers estimate, and insurers expect record claims. Volunteers \
+             cleared mud from cellars and shops, while bakeries and churches opened their \
+             doors to neighbours. Economists warn that tourism, forestry and dairy exports \
+             will suffer through the spring, and local councils asked for emergency loans. \
+             Historians recall that the last comparable disaster struck almost a century \
+             ago, when the old mill and the railway station were washed away. Schools \
+             reopened in tents; teachers, nurses and soldiers worked in shifts. The \
+             national football team donated its match fees and a choir recorded a song. \
+             Mayor Ivan Dimitrov of Ruse thanked the Red Cross and Caritas.";
+        let mut arts = vec![art(
+            "1",
+            "Minister pledges shelter for flood victims",
+            &format!(
+                "Interior Minister Elena Petrova promised shelter for the victims of the floods. {quote}"
+            ),
+            None,
+            "en",
+        )];
+        for (i, (t, b)) in [
+            ("Parliament debates farm subsidies", "Parliament debated farm subsidies and the price of grain, with farmers protesting outside against budget cuts."),
+            ("Brewery profits double", "Quarterly profits at the brewery doubled thanks to exports to Asia and a new lager."),
+            ("Orchestra names conductor", "The orchestra announced its new conductor for the autumn season of concerts."),
+        ]
+        .iter()
+        .enumerate()
+        {
+            arts.push(art(&format!("x{i}"), t, b, None, "en"));
+        }
+        arts.push(art(
+            "2",
+            "Valleys count the cost as rebuilding begins",
+            &format!("{background} {quote}"),
+            None,
+            "en",
+        ));
+        arts
+    }
+
+    #[test]
+    fn a_shared_statement_joins_a_report_with_little_else_in_common() {
+        let arts = shared_statement();
+        let n = arts.len() - 1;
+        let run = |params: ClusterParams| {
+            let mut c = Clusterer::new(params);
+            let ids: Vec<StoryId> = arts.iter().map(|a| c.assign(a)).collect();
+            (ids, c.last_decision())
+        };
+        let (ids, d) = run(ClusterParams::default());
+        assert_eq!(ids[n], ids[0]);
+        assert!(ids[1..n].iter().all(|&i| i != ids[0]));
+        assert!(d.passages >= 2, "{d:?}");
+        // Without the passages the background piece stays apart.
+        let (ids, d) = run(ClusterParams {
+            shingle_terms: 0,
+            ..ClusterParams::default()
+        });
+        assert_eq!(d.passages, 0);
+        assert_ne!(ids[n], ids[0]);
+    }
+
+    #[test]
+    fn passages_common_to_many_stories_are_no_evidence() {
+        // The same trailer under unrelated reports, each its own story.
+        let trailer = "Sign up for our daily newsletter to receive breaking news alerts, \
+                       exclusive interviews and weekend reading straight to your inbox.";
+        let bodies = [
+            "Quarterly profits at the brewery doubled thanks to exports of lager.",
+            "The orchestra announced its new conductor for the autumn season.",
+            "A rare comet will be visible from the southern hemisphere next week.",
+        ];
+        let params = ClusterParams {
+            threshold: 2.0,
+            clear_winner_threshold: 0.0,
+            shingle_sample: 1,
+            ..ClusterParams::default()
+        };
+        let next = art(
+            "n",
+            "",
+            &format!("Dockworkers voted to strike. {trailer}"),
+            None,
+            "en",
+        );
+        let mut c = Clusterer::new(params);
+        for (i, b) in bodies.iter().enumerate() {
+            let shared = c.shared_passages(&c.clone().features(&next).shingles);
+            // Distinctive while in at most `shingle_max_stories` stories.
+            assert_eq!(shared.is_empty(), i == 0 || i > 2, "{i}: {shared:?}");
+            c.assign(&art(
+                &i.to_string(),
+                "",
+                &format!("{b} {trailer}"),
+                None,
+                "en",
+            ));
+        }
+        assert_eq!(c.active_stories(), 3);
+        let shared = c.shared_passages(&c.clone().features(&next).shingles);
+        assert!(shared.is_empty(), "{shared:?}");
+    }
+
+    #[test]
+    fn name_pairs_are_unordered_and_apart_from_passages() {
+        let ents = SparseVec::from_pairs(vec![(10, 0.9), (20, 0.5), (30, 0.7), (40, 0.1)]);
+        let mut a = vec![7u64];
+        add_name_pairs(&mut a, &ents, 3);
+        // The three heaviest names give three pairs, next to the passage.
+        assert_eq!(a.len(), 4);
+        assert!(a.contains(&7));
+        let mut b = Vec::new();
+        let reordered = SparseVec::from_pairs(vec![(30, 0.7), (10, 0.9), (20, 0.5)]);
+        add_name_pairs(&mut b, &reordered, 3);
+        assert!(b.iter().all(|h| a.contains(h)));
+        let mut none = Vec::new();
+        add_name_pairs(&mut none, &ents, 1);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn shared_name_pairs_are_evidence() {
+        let arts = [
+            art(
+                "1",
+                "",
+                "Elena Petrova arrived in Ruse with Ivan Dimitrov on Monday to inspect the dam.",
+                None,
+                "en",
+            ),
+            art(
+                "2",
+                "",
+                "Engineers warned Elena Petrova and Ivan Dimitrov in Ruse about cracks in concrete.",
+                None,
+                "en",
+            ),
+        ];
+        let passages = |params: ClusterParams| {
+            let mut c = Clusterer::new(params);
+            for a in &arts {
+                c.assign(a);
+            }
+            c.last_decision().passages
+        };
+        let only_pairs = ClusterParams {
+            shingle_terms: 0,
+            ..ClusterParams::default()
+        };
+        assert!(passages(only_pairs.clone()) >= 2);
+        let neither = ClusterParams {
+            name_pairs: 0,
+            ..only_pairs
+        };
+        assert_eq!(passages(neither), 0);
+    }
+
+    #[test]
+    fn holders_keep_the_remaining_stories() {
+        let mut h = Holders {
+            first: StoryId(1),
+            more: vec![StoryId(2), StoryId(3)],
+        };
+        assert!(!h.remove(StoryId(1)));
+        assert_eq!(h.len(), 2);
+        assert!(!h.remove(StoryId(2)));
+        assert_eq!(h.iter().collect::<Vec<_>>(), vec![StoryId(3)]);
+        assert!(h.remove(StoryId(3)));
+    }
+
     #[test]
     fn params_fill_in_missing_fields() {
         let p: ClusterParams = serde_json::from_str(r#"{"threshold":0.5}"#).expect("params");
@@ -759,5 +1123,46 @@ mod tests {
         let b: Clusterer = serde_json::from_value(state).expect("deserialise");
         assert_eq!(b.params(), &ClusterParams::default());
         assert_eq!(b.active_stories(), 1);
+    }
+
+    #[test]
+    fn state_saved_before_passages_still_loads_and_runs() {
+        let arts = sample();
+        let mut a = Clusterer::new(ClusterParams::default());
+        a.assign(&arts[0]);
+        let mut state: serde_json::Value = serde_json::to_value(&a).expect("serialise");
+        let obj = state.as_object_mut().expect("state object");
+        assert!(obj.remove("passages").is_some());
+        let params = obj["params"].as_object_mut().expect("params object");
+        for key in [
+            "shingle_terms",
+            "shingle_sample",
+            "story_shingles",
+            "shingle_max_stories",
+            "shingle_bonus",
+            "shingle_max_bonus",
+            "shingle_min_shared",
+            "name_pairs",
+        ] {
+            assert!(params.remove(key).is_some(), "{key}");
+        }
+        for story in obj["stories"]
+            .as_object_mut()
+            .expect("stories")
+            .values_mut()
+        {
+            assert!(
+                story
+                    .as_object_mut()
+                    .expect("story")
+                    .remove("shingles")
+                    .is_some()
+            );
+        }
+        let mut b: Clusterer = serde_json::from_value(state).expect("deserialise");
+        assert_eq!(b.params(), &ClusterParams::default());
+        // The old story has no passages; new ones are indexed as usual.
+        assert_eq!(b.assign(&arts[2]), StoryId(0));
+        assert!(!b.passages.is_empty());
     }
 }

@@ -3,7 +3,7 @@
 //! and numbers, a cheap proxy for named entities) and the names of the
 //! headline, which say who and what the report is about.
 
-use tidings_text::hash::{U64Map, combine};
+use tidings_text::hash::{U64Map, combine, mix64};
 use tidings_text::{Analyzer, StemCache, TokenKind};
 
 use super::ClusterParams;
@@ -20,6 +20,9 @@ pub(super) struct Features {
     /// the body's first `lead_name_terms` terms when there is no headline:
     /// the participants, places and dates of the reported event.
     pub lead_names: Vec<u64>,
+    /// Sampled hashes of runs of `shingle_terms` consecutive terms (sorted,
+    /// distinct): passages that reports of one event quote or reuse.
+    pub shingles: Vec<u64>,
 }
 
 /// Analyses the title and body of one article.
@@ -38,6 +41,8 @@ pub(super) fn extract(
     let mut ents: U64Map<f32> = U64Map::with_capacity_and_hasher(cap / 4, Default::default());
     let mut lead_names: Vec<u64> = Vec::new();
     let has_title = !title.trim().is_empty();
+    let mut shingles: Vec<u64> =
+        Vec::with_capacity(cap / p.shingle_sample.max(1) + 8 * usize::from(p.shingle_terms > 0));
     for (text, w, is_title) in [(title, p.title_weight, true), (body, 1.0, false)] {
         let mut terms = analyzer.analyze_hashes(text, cache, 200_000, p.body_terms);
         // A Title-Case headline says nothing about names: demote it.
@@ -49,6 +54,25 @@ pub(super) fn extract(
             for t in &mut terms {
                 if t.1 == TokenKind::Capitalised {
                     t.1 = TokenKind::Word;
+                }
+            }
+        }
+        if p.shingle_terms > 0 && p.shingle_sample > 0 && terms.len() >= p.shingle_terms {
+            let k = p.shingle_terms;
+            let sample = p.shingle_sample as u64;
+            for w in terms.windows(k) {
+                // Term hashes are well mixed already: one mix per passage,
+                // rotations for the order.
+                let x = w
+                    .iter()
+                    .enumerate()
+                    .fold(lang, |h, (j, t)| h ^ t.0.rotate_left(13 * j as u32 + 7));
+                let h = mix64(x);
+                // The same passage gives the same sample in every article.
+                // Middle bits: the index's hash table uses the low ones
+                // for buckets and the high ones for tags.
+                if (h >> 32).is_multiple_of(sample) {
+                    shingles.push(h);
                 }
             }
         }
@@ -83,7 +107,10 @@ pub(super) fn extract(
     ents.sort_unstable_by_key(|e| e.0);
     lead_names.sort_unstable();
     lead_names.dedup();
+    shingles.sort_unstable();
+    shingles.dedup();
     Features {
+        shingles,
         lang,
         terms,
         ents,
