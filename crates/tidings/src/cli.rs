@@ -39,6 +39,9 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Run the web site, the scheduler and the workers in one process.
     Serve(ServeArgs),
+    /// Run the pipeline without the web site, beside other workers and `serve --no-workers`
+    /// processes on one PostgreSQL database.
+    Worker(ServeArgs),
     /// Add, list or remove sources.
     #[command(subcommand)]
     Sources(SourcesCommand),

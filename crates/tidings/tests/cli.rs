@@ -363,3 +363,12 @@ async fn hostile_feed_markup_never_reaches_a_page() {
     );
     assert!(server.stop());
 }
+
+#[test]
+fn a_worker_needs_postgres() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = support::cli(dir.path(), &["worker"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`tidings worker` needs PostgreSQL"), "{err}");
+}

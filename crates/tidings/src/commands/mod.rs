@@ -3,6 +3,7 @@
 mod extract;
 mod serve;
 mod sources;
+mod worker;
 
 pub use extract::Format as ExtractFormat;
 
@@ -17,6 +18,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let settings = Settings::resolve(&cli.global, &args)?;
             serve::run(settings).await
+        }
+        Command::Worker(args) => {
+            let settings = Settings::resolve(&cli.global, &args)?;
+            worker::run(settings).await
         }
         Command::Bench(command) => crate::bench::run(command).await,
         Command::Extract { page, format } => {

@@ -11,6 +11,7 @@ use tidings_feeds::parse_opml;
 use tidings_fetch::Fetcher;
 use tidings_insight::llm::OpenAiClient;
 use tidings_pipeline::{BundledDocuments, Pipeline};
+use tidings_store::Store;
 use tidings_web::AppState;
 use tokio_util::sync::CancellationToken;
 
@@ -37,19 +38,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         );
     }
 
-    let fetcher = Fetcher::new(settings.fetch.clone())?;
-    let llm = match &settings.llm {
-        Some(config) => {
-            tracing::info!(base_url = %config.base_url, model = %config.model, "summaries and answers are also written by a language model");
-            Some(OpenAiClient::new(config.clone())?)
-        }
-        None => None,
-    };
-    let mut pipeline =
-        Pipeline::new(store.clone(), fetcher, settings.pipeline.clone()).with_bundled(bundled);
-    if let Some(llm) = &llm {
-        pipeline = pipeline.with_llm(llm.clone());
-    }
+    let (pipeline, llm) = build_pipeline(&settings, &store, bundled)?;
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -97,8 +86,30 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     served.context("the web server failed")
 }
 
+/// The pipeline the settings describe, and the language model it writes with, if any.
+pub(crate) fn build_pipeline(
+    settings: &Settings,
+    store: &Store,
+    bundled: BundledDocuments,
+) -> anyhow::Result<(Pipeline, Option<OpenAiClient>)> {
+    let fetcher = Fetcher::new(settings.fetch.clone())?;
+    let llm = match &settings.llm {
+        Some(config) => {
+            tracing::info!(base_url = %config.base_url, model = %config.model, "summaries and answers are also written by a language model");
+            Some(OpenAiClient::new(config.clone())?)
+        }
+        None => None,
+    };
+    let mut pipeline =
+        Pipeline::new(store.clone(), fetcher, settings.pipeline.clone()).with_bundled(bundled);
+    if let Some(llm) = &llm {
+        pipeline = pipeline.with_llm(llm.clone());
+    }
+    Ok((pipeline, llm))
+}
+
 /// Cancels `shutdown` at the first SIGTERM or Ctrl-C.
-async fn stop_on_signal(shutdown: CancellationToken) {
+pub(crate) async fn stop_on_signal(shutdown: CancellationToken) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
