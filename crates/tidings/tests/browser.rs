@@ -206,6 +206,39 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     assert_eq!(heading(&client).await, "Top stories");
     check_page(&driver, &client, "front").await;
 
+    // j and k move between headlines; / goes to the question field where there is one.
+    let body = client.find(Locator::Css("body")).await.expect("body");
+    body.send_keys("jj").await.expect("j j");
+    let focused = client
+        .execute(
+            "var links = Array.from(document.querySelectorAll('.card-title a'));\
+             return links.indexOf(document.activeElement);",
+            vec![],
+        )
+        .await
+        .expect("focus");
+    assert_eq!(
+        focused,
+        serde_json::json!(1),
+        "two presses of j reach the second headline"
+    );
+    // (Keys sent to an element focus it first: send them to the focused headline.)
+    client
+        .active_element()
+        .await
+        .expect("the focused headline")
+        .send_keys("k")
+        .await
+        .expect("k");
+    let focused = client
+        .execute(
+            "return Array.from(document.querySelectorAll('.card-title a')).indexOf(document.activeElement);",
+            vec![],
+        )
+        .await
+        .expect("focus");
+    assert_eq!(focused, serde_json::json!(0), "k goes back");
+
     client
         .find(Locator::Css(".story-card .card-title a"))
         .await
@@ -266,6 +299,23 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     );
     let headline = heading(&client).await;
     assert!(!headline.is_empty());
+    let ld = client
+        .execute(
+            "return JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent);",
+            vec![],
+        )
+        .await
+        .expect("JSON-LD");
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], serde_json::json!(headline));
+    let og_title = client
+        .find(Locator::Css("meta[property='og:title']"))
+        .await
+        .expect("og:title")
+        .attr("content")
+        .await
+        .expect("content");
+    assert_eq!(og_title.as_deref(), Some(headline.as_str()));
     check_page(&driver, &client, "article").await;
 
     client

@@ -15,6 +15,7 @@ mod feed_routes;
 pub mod feeds_out;
 pub mod http_cache;
 mod insight;
+mod metadata;
 mod pages;
 mod slug;
 mod state;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/favicon.svg", get(pages::favicon))
+        .route("/static/keys.js", get(pages::shortcuts))
         .fallback(pages::not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -1,14 +1,16 @@
 //! The page handlers and the view models their templates render.
 
 use crate::age::{exact_time, relative_age, rfc3339};
+use crate::base_url::site_base;
 use crate::insight::{AiPanel, panel};
+use crate::metadata::{self, PageMeta};
 use crate::slug::slugify;
 use crate::state::AppState;
 use crate::stories::{StoryCard, related_cards, top_stories};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -220,6 +222,7 @@ struct ArticlePage {
     canonical_path: String,
     story: Option<(String, i64)>,
     ai: Option<AiPanel>,
+    meta: PageMeta,
     related: Vec<Card>,
     more_from_source: Vec<Card>,
 }
@@ -227,11 +230,13 @@ struct ArticlePage {
 pub(crate) async fn article_without_slug(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
 ) -> Response {
     article(
         State(state),
         Path((id, String::new())),
         Query(ArticleQuery { q: None }),
+        headers,
     )
     .await
 }
@@ -245,6 +250,7 @@ pub(crate) async fn article(
     State(state): State<AppState>,
     Path((id, slug)): Path<(i64, String)>,
     Query(query): Query<ArticleQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let result: Result<Response, PageError> = async {
         let listing = state
@@ -299,6 +305,15 @@ pub(crate) async fn article(
             .filter(|s| s.source_count > 1)
             .map(|s| (format!("/story/{}", s.id), s.source_count));
         let c = &a.content;
+        let meta = metadata::article(
+            &listing,
+            format!(
+                "{}{canonical_path}",
+                site_base(state.base_url.as_deref(), &headers)
+            ),
+            excerpt(c.standfirst.as_deref().unwrap_or(&c.body_text), 200),
+            &state.site_name,
+        );
         Ok(ArticlePage {
             site_name: state.site_name.clone(),
             title: c.title.clone(),
@@ -316,6 +331,7 @@ pub(crate) async fn article(
             canonical_path,
             story,
             ai,
+            meta,
             related,
             more_from_source,
         }
@@ -446,6 +462,17 @@ pub(crate) async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../assets/style.css"),
+    )
+        .into_response()
+}
+
+pub(crate) async fn shortcuts() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../assets/keys.js"),
     )
         .into_response()
 }

@@ -2,12 +2,15 @@
 //! grouped by outlet, copies shown once with all their publishers, the score explained on
 //! `?explain=1`), and the related list of an article page.
 
+use crate::base_url::site_base;
 use crate::insight::{AiPanel, panel};
+use crate::metadata::{self, PageMeta};
 use crate::pages::{Age, Card, PageError, excerpt, now, respond};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -212,6 +215,7 @@ struct StoryPage {
     related: Vec<StoryCard>,
     explain: Option<Vec<ScoreLine>>,
     ai: Option<AiPanel>,
+    meta: PageMeta,
 }
 
 #[derive(Deserialize)]
@@ -224,6 +228,7 @@ pub(crate) async fn story(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(query): Query<StoryQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let result: Result<StoryPage, PageError> = async {
         let store = &state.store;
@@ -260,6 +265,29 @@ pub(crate) async fn story(
             true,
         )
         .await?;
+        let description = match &ai {
+            Some(ai) if !ai.summary.is_empty() => ai
+                .summary
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => format!("{} sources report: {}", story.source_count, story.title),
+        };
+        let meta = metadata::story(
+            &story.title,
+            format!(
+                "{}/story/{}",
+                site_base(state.base_url.as_deref(), &headers),
+                story.id
+            ),
+            excerpt(&description, 200),
+            &members
+                .iter()
+                .map(|m| (m.article.content.title.clone(), m.source_name.clone()))
+                .collect::<Vec<_>>(),
+            &state.site_name,
+        );
         Ok(StoryPage {
             site_name: state.site_name.clone(),
             title: story.title.clone(),
@@ -271,6 +299,7 @@ pub(crate) async fn story(
             related,
             explain,
             ai,
+            meta,
         })
     }
     .await;
