@@ -18,6 +18,9 @@ pub enum StoreError {
     /// A row that was asked for does not exist.
     #[error("{0} not found")]
     NotFound(String),
+    /// Another process changed the row first (e.g. placed the article in a story).
+    #[error("{0} was changed by another process")]
+    Conflict(String),
 }
 
 impl StoreError {

@@ -268,15 +268,19 @@ impl PlacementBatch {
     }
 
     /// Records one placement: the article's story, copy and placement number, and the
-    /// links to related stories (both ways, keeping the best score seen).
+    /// links to related stories (both ways, keeping the best score seen). An article that is
+    /// already placed (or gone) is a [`StoreError::Conflict`].
     pub async fn place(&mut self, placement: &Placement) -> Result<(), StoreError> {
         self.seq += 1;
         let duplicate_of = match placement.duplicate_of {
             Some(original) => self.resolve_original(placement.article, original).await?,
             None => None,
         };
-        sqlx::query(
-            "UPDATE articles SET story_id = $2, duplicate_of = $3, story_seq = $4 WHERE id = $1",
+        // Only an unplaced article is placed: were two processes ever to place the same
+        // article, the second finds it placed and its whole batch rolls back.
+        let done = sqlx::query(
+            "UPDATE articles SET story_id = $2, duplicate_of = $3, story_seq = $4 \
+             WHERE id = $1 AND story_id IS NULL",
         )
         .bind(placement.article.0)
         .bind(placement.story.0)
@@ -284,6 +288,12 @@ impl PlacementBatch {
         .bind(self.seq)
         .execute(&mut *self.tx)
         .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "the placement of article {}",
+                placement.article
+            )));
+        }
         self.touched.insert(placement.story.0);
         for &(other, score) in &placement.related {
             if other == placement.story {

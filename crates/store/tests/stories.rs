@@ -282,6 +282,31 @@ async fn an_article_whose_page_is_pending_waits_and_a_dropped_batch_records_noth
         );
         assert_eq!(stories.get(story).await.expect("get"), None);
         assert_eq!(stories.get(StoryId(9_999)).await.expect("get"), None);
+
+        // Placed once, an article cannot be placed again: the second batch fails whole.
+        let place = |story| Placement {
+            article: waiting[0].id,
+            story,
+            duplicate_of: None,
+            related: vec![],
+        };
+        let mut batch = stories.begin().await.expect("begin");
+        let first = batch.create_story("Teaser", None, 1).await.expect("story");
+        batch.place(&place(first)).await.expect("place");
+        batch.commit(1).await.expect("commit");
+        let mut batch = stories.begin().await.expect("begin");
+        let second = batch
+            .create_story("Teaser again", None, 1)
+            .await
+            .expect("story");
+        assert!(matches!(
+            batch.place(&place(second)).await,
+            Err(tidings_store::StoreError::Conflict(_))
+        ));
+        drop(batch);
+        let members = stories.articles(first).await.expect("members");
+        assert_eq!(members.len(), 1, "the first placement stands");
+        assert_eq!(stories.get(second).await.expect("get"), None);
     })
     .await;
 }
