@@ -149,7 +149,9 @@ pub async fn assign_pending(
         .touched()
         .into_iter()
         .map(|story_id| {
-            Task::UnderstandStory { story_id }.to_job(now_ms(), pipeline.settings.max_attempts)
+            // A little later, so that a burst of reports is read once, not once per batch.
+            let run_at = now_ms() + pipeline.settings.understand_delay.as_millis() as i64;
+            Task::UnderstandStory { story_id }.to_job(run_at, pipeline.settings.max_attempts)
         })
         .collect::<Result<Vec<_>, _>>()?;
     batch.commit_with_jobs(now, &jobs, now_ms()).await?;

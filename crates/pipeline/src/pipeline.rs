@@ -46,6 +46,9 @@ pub struct PipelineSettings {
     pub fetch_pages: bool,
     /// Whether this process places new articles in stories.
     pub assign_stories: bool,
+    /// How long after a story changes its summary is recomputed (changes meanwhile are
+    /// read by the same job).
+    pub understand_delay: Duration,
     /// Whether this process is the only one using the database (embedded SQLite), so that
     /// jobs left running by an earlier run of it can be reclaimed at once at start-up.
     pub exclusive: bool,
@@ -67,6 +70,7 @@ impl Default for PipelineSettings {
             max_attempts: 5,
             fetch_pages: true,
             assign_stories: true,
+            understand_delay: Duration::from_secs(5),
             exclusive: false,
         }
     }

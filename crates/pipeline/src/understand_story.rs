@@ -14,6 +14,12 @@ use tidings_store::{StoredInsight, StoryEntity};
 /// Words in a summary a language model writes.
 const WRITTEN_WORDS: usize = 120;
 
+/// The most articles one story's insight reads: its first reports and its latest. A story
+/// of hundreds of reports says what it says in far fewer, and the work stays bounded.
+const MAX_ARTICLES: usize = 40;
+/// Of [`MAX_ARTICLES`], how many are the story's first reports.
+const FIRST_ARTICLES: usize = 10;
+
 /// How many times one job recomputes when articles keep joining while it works.
 const MAX_ROUNDS: usize = 3;
 
@@ -26,9 +32,12 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
             return Ok(());
         };
         let members = stories.articles(story_id).await?;
-        let articles: Vec<StoryArticle> = members
+        let originals: Vec<_> = members
             .iter()
             .filter(|m| m.article.duplicate_of.is_none())
+            .collect();
+        let articles: Vec<StoryArticle> = sample(&originals)
+            .into_iter()
             .map(|m| StoryArticle::from_article(&m.article, &m.source_name))
             .collect();
         let outlets: Vec<String> = articles.iter().map(|a| a.outlet.clone()).collect();
@@ -82,4 +91,35 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
         }
     }
     Ok(())
+}
+
+/// The articles an insight reads, in story order (earliest first): all of them when there
+/// are few, else the first [`FIRST_ARTICLES`] and the latest ones up to [`MAX_ARTICLES`].
+fn sample<T: Copy>(articles: &[T]) -> Vec<T> {
+    if articles.len() <= MAX_ARTICLES {
+        return articles.to_vec();
+    }
+    let latest = MAX_ARTICLES - FIRST_ARTICLES;
+    articles[..FIRST_ARTICLES]
+        .iter()
+        .chain(&articles[articles.len() - latest..])
+        .copied()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_story_is_read_from_its_first_and_latest_reports() {
+        let few: Vec<u32> = (0..12).collect();
+        assert_eq!(sample(&few), few);
+        let many: Vec<u32> = (0..500).collect();
+        let read = sample(&many);
+        assert_eq!(read.len(), MAX_ARTICLES);
+        assert_eq!(&read[..3], &[0, 1, 2]);
+        assert_eq!(read.last(), Some(&499));
+        assert!(read.windows(2).all(|w| w[0] < w[1]), "story order kept");
+    }
 }
