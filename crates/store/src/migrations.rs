@@ -15,12 +15,20 @@ struct Step {
     postgres: &'static str,
 }
 
-const STEPS: &[Step] = &[Step {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+const STEPS: &[Step] = &[
+    Step {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Step {
+        version: 20,
+        name: "search",
+        sqlite: include_str!("../migrations/sqlite/0020_search.sql"),
+        postgres: include_str!("../migrations/postgres/0020_search.sql"),
+    },
+];
 
 /// The migrator for one backend.
 pub(crate) fn migrator(backend: Backend) -> Migrator {
