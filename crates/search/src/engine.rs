@@ -7,6 +7,7 @@ use crate::doc::SearchDoc;
 use crate::postgres::PgSearch;
 use crate::results::{SearchRequest, SearchResults};
 use crate::tantivy_index::{IndexOptions, SearchIndex};
+use std::collections::HashSet;
 use std::path::Path;
 use tidings_model::ArticleId;
 use tidings_store::{Backend, Store};
@@ -15,7 +16,7 @@ use tidings_store::{Backend, Store};
 #[derive(Debug)]
 pub enum SearchEngine {
     /// The tantivy index in the data directory.
-    Tantivy(SearchIndex),
+    Tantivy(Box<SearchIndex>),
     /// The `search_documents` table of a PostgreSQL store.
     Postgres(PgSearch),
 }
@@ -49,7 +50,7 @@ impl SearchEngine {
             Ok(SearchEngine::Postgres(PgSearch::new(store)?))
         } else {
             let (index, _) = SearchIndex::open_or_recreate(index_dir, IndexOptions::default())?;
-            Ok(SearchEngine::Tantivy(index))
+            Ok(SearchEngine::Tantivy(Box::new(index)))
         }
     }
 
@@ -87,8 +88,61 @@ impl SearchEngine {
         }
     }
 
-    /// Runs a search.
+    /// Runs a search. When fewer than [`SearchRequest::relax_below`] articles have every
+    /// word, the page is filled with articles matching some of the words
+    /// ([`crate::query::Query::relaxed`]), after those that match them all, and
+    /// [`SearchResults::relaxed`] says so.
     pub async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let strict = self.search_once(request).await?;
+        if strict.total_articles >= request.relax_below as u64 || !request.query.can_relax() {
+            return Ok(strict);
+        }
+        let wanted = request.offset.saturating_add(request.limit);
+        let strict = if request.offset == 0 {
+            strict
+        } else {
+            let mut first = request.clone();
+            first.offset = 0;
+            first.limit = wanted;
+            self.search_once(&first).await?
+        };
+        let mut loose = request.clone();
+        loose.query = request.query.relaxed();
+        loose.offset = 0;
+        loose.limit = wanted.saturating_add(strict.hits.len());
+        let loose = self.search_once(&loose).await?;
+        let seen_articles: HashSet<ArticleId> = strict
+            .hits
+            .iter()
+            .flat_map(|h| std::iter::once(h.article.id).chain(h.others.iter().map(|o| o.id)))
+            .collect();
+        let seen_stories: HashSet<i64> = strict
+            .hits
+            .iter()
+            .filter_map(|h| h.story_id.map(|s| s.0))
+            .collect();
+        let extra = loose.hits.into_iter().filter(|h| {
+            let seen_story =
+                request.group_stories && h.story_id.is_some_and(|s| seen_stories.contains(&s.0));
+            !seen_story && !seen_articles.contains(&h.article.id)
+        });
+        let hits = strict
+            .hits
+            .into_iter()
+            .chain(extra)
+            .skip(request.offset)
+            .take(request.limit)
+            .collect();
+        Ok(SearchResults {
+            total_articles: loose.total_articles,
+            hits,
+            facets: loose.facets,
+            ignored: loose.ignored,
+            relaxed: true,
+        })
+    }
+
+    async fn search_once(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         match self {
             SearchEngine::Tantivy(t) => t.search(request),
             SearchEngine::Postgres(p) => p.search(request).await,

@@ -80,9 +80,9 @@ impl FacetCounter {
             let (y, m, _) = days_to_civil(day);
             *months.entry((y, m)).or_default() += n;
         }
-        days.sort_by(|a, b| b.0.cmp(&a.0));
+        days.sort_by_key(|d| std::cmp::Reverse(d.0));
         let mut months: Vec<_> = months.into_iter().collect();
-        months.sort_by(|a, b| b.0.cmp(&a.0));
+        months.sort_by_key(|m| std::cmp::Reverse(m.0));
         Facets {
             sources: by_count(self.sources, MAX_SOURCES),
             days: days

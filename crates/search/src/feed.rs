@@ -17,6 +17,7 @@ pub async fn saved_search(
     let mut request = SearchRequest::new(query, limit);
     request.sort = sort;
     request.group_stories = false;
+    request.relax_below = 0;
     let results = engine.search(&request).await?;
     Ok(results.hits.into_iter().map(|h| h.article).collect())
 }

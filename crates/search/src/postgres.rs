@@ -332,6 +332,7 @@ impl PgSearch {
             hits: page,
             facets,
             ignored: query.ignored.clone(),
+            relaxed: false,
         })
     }
 

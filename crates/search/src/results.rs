@@ -44,11 +44,14 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Whether to group the articles of one story into one hit.
     pub group_stories: bool,
+    /// When the query matches fewer articles than this, search again for articles matching
+    /// any of its words ([`Query::relaxed`]). 0 keeps every word required (saved searches).
+    pub relax_below: usize,
 }
 
 impl SearchRequest {
     /// A request for the first `limit` story hits of what a reader typed, by relevance,
-    /// grouped by story, without facets.
+    /// grouped by story, without facets, relaxed when fewer than `limit` articles match.
     pub fn new(text: &str, limit: usize) -> SearchRequest {
         SearchRequest {
             query: crate::query::parse(text),
@@ -57,6 +60,7 @@ impl SearchRequest {
             limit,
             facets: false,
             group_stories: true,
+            relax_below: limit,
         }
     }
 
@@ -122,6 +126,8 @@ pub struct SearchResults {
     pub facets: Option<Facets>,
     /// Parts of the query that were ignored (a bad date).
     pub ignored: Vec<String>,
+    /// Whether these are the results of the relaxed query (too few articles had every word).
+    pub relaxed: bool,
 }
 
 impl SearchResults {

@@ -218,6 +218,13 @@ impl SearchIndex {
         self.cursor.store(id.0, Ordering::SeqCst);
     }
 
+    /// How many segments the last commit holds (a bulk build merges them down).
+    pub fn segments(&self) -> usize {
+        self.index
+            .searchable_segment_ids()
+            .map_or(0, |ids| ids.len())
+    }
+
     /// How many documents the last commit holds.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -345,6 +352,7 @@ impl SearchIndex {
             hits,
             facets,
             ignored: request.query.ignored.clone(),
+            relaxed: false,
         })
     }
 

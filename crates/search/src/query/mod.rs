@@ -68,6 +68,36 @@ impl Query {
             && self.before.is_none()
     }
 
+    /// Whether [`Query::relaxed`] would differ: two or more groups of words or phrases.
+    pub fn can_relax(&self) -> bool {
+        self.must
+            .iter()
+            .filter(|g| g.iter().all(Clause::is_text))
+            .count()
+            >= 2
+    }
+
+    /// The query with its word and phrase groups joined into one group of alternatives, so
+    /// that articles matching some of the words match (those matching more rank higher);
+    /// filters, dates and exclusions still hold. What a page shows when the strict query finds
+    /// too little.
+    pub fn relaxed(&self) -> Query {
+        let mut relaxed = self.clone();
+        let mut text: Vec<Clause> = Vec::new();
+        relaxed.must.retain(|group| {
+            if group.iter().all(Clause::is_text) {
+                text.extend(group.iter().cloned());
+                false
+            } else {
+                true
+            }
+        });
+        if !text.is_empty() {
+            relaxed.must.push(text);
+        }
+        relaxed
+    }
+
     /// Every text clause (words and phrases) the query requires, for highlighting.
     pub fn text_clauses(&self) -> impl Iterator<Item = &Clause> {
         self.must.iter().flatten().filter(|c| c.is_text())
@@ -92,7 +122,19 @@ pub fn normalize_name(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_name;
+    use super::{Clause, normalize_name, parse};
+
+    #[test]
+    fn relaxing_joins_words_keeps_filters() {
+        let q = parse("rhine flood lang:en -cologne");
+        assert!(q.can_relax());
+        let r = q.relaxed();
+        assert_eq!(r.must.len(), 2);
+        assert_eq!(r.must[0], vec![Clause::Lang("en".into())]);
+        assert_eq!(r.must[1].len(), 2);
+        assert_eq!(r.must_not, q.must_not);
+        assert!(!parse("flood lang:en").can_relax());
+    }
 
     #[test]
     fn names_become_plain_words() {
