@@ -21,6 +21,9 @@ pub enum SearchError {
     /// The index on disk was built with another schema; it must be rebuilt.
     #[error("the search index was built by another version; rebuild it (`tidings search rebuild`)")]
     SchemaChanged,
+    /// Another process writes this index; this handle can only search it.
+    #[error("the search index is being written by another process (is `tidings serve` running?)")]
+    ReadOnly,
     /// The PostgreSQL backend was asked for on a SQLite store.
     #[error("PostgreSQL full-text search needs a PostgreSQL store")]
     NotPostgres,

@@ -16,6 +16,23 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
+
+/// The writer, known to be there.
+struct MappedMutexGuard<'a>(MutexGuard<'a, Option<IndexWriter>>);
+
+impl std::ops::Deref for MappedMutexGuard<'_> {
+    type Target = IndexWriter;
+    fn deref(&self) -> &IndexWriter {
+        self.0.as_ref().expect("checked when the guard was made")
+    }
+}
+
+impl std::ops::DerefMut for MappedMutexGuard<'_> {
+    fn deref_mut(&mut self) -> &mut IndexWriter {
+        self.0.as_mut().expect("checked when the guard was made")
+    }
+}
+
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
@@ -55,7 +72,8 @@ struct Payload {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` when another process holds the index's writer lock: this one only reads.
+    writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     /// The cursor the next commit records.
     cursor: AtomicI64,
@@ -134,7 +152,14 @@ impl SearchIndex {
         }
         let threads = options.threads.max(1);
         let heap = options.heap_bytes.max(threads * (16 << 20));
-        let writer = index.writer_with_num_threads(threads, heap)?;
+        let writer = match index.writer_with_num_threads(threads, heap) {
+            Ok(writer) => Some(writer),
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                tracing::info!("search index is written by another process; opened for reading");
+                None
+            }
+            Err(err) => return Err(err.into()),
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -148,13 +173,22 @@ impl SearchIndex {
         })
     }
 
-    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
-        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    fn writer(&self) -> Result<MappedMutexGuard<'_>, SearchError> {
+        let guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            return Err(SearchError::ReadOnly);
+        }
+        Ok(MappedMutexGuard(guard))
+    }
+
+    /// Whether this handle can write (no other process holds the writer lock).
+    pub fn is_writable(&self) -> bool {
+        self.writer.lock().map(|w| w.is_some()).unwrap_or(false)
     }
 
     /// Adds or replaces documents (by article id). Visible after [`SearchIndex::commit`].
     pub fn index(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
-        let writer = self.writer();
+        let writer = self.writer()?;
         for doc in docs {
             writer.delete_term(self.id_term(doc.id));
             writer.add_document(self.document(doc))?;
@@ -164,7 +198,7 @@ impl SearchIndex {
 
     /// Adds documents known to be absent (a rebuild into an empty index): no deletes.
     pub(crate) fn index_new(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
-        let writer = self.writer();
+        let writer = self.writer()?;
         for doc in docs {
             writer.add_document(self.document(doc))?;
         }
@@ -173,13 +207,13 @@ impl SearchIndex {
 
     /// Removes an article. Visible after [`SearchIndex::commit`].
     pub fn delete(&self, id: ArticleId) -> Result<(), SearchError> {
-        self.writer().delete_term(self.id_term(id));
+        self.writer()?.delete_term(self.id_term(id));
         Ok(())
     }
 
     /// Removes every document and resets the cursor (a rebuild's first step).
     pub fn clear(&self) -> Result<(), SearchError> {
-        self.writer().delete_all_documents()?;
+        self.writer()?.delete_all_documents()?;
         self.cursor.store(0, Ordering::SeqCst);
         Ok(())
     }
@@ -191,7 +225,7 @@ impl SearchIndex {
             cursor: self.cursor.load(Ordering::SeqCst),
         })
         .unwrap_or_default();
-        let mut writer = self.writer();
+        let mut writer = self.writer()?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
@@ -203,7 +237,9 @@ impl SearchIndex {
     /// Waits for background merges to finish (after a bulk build, before measuring size).
     pub fn wait_merges(self) -> Result<(), SearchError> {
         let writer = self.writer.into_inner().unwrap_or_else(|e| e.into_inner());
-        writer.wait_merging_threads()?;
+        if let Some(writer) = writer {
+            writer.wait_merging_threads()?;
+        }
         Ok(())
     }
 
@@ -455,5 +491,22 @@ impl<'q> Snippets<'q> {
             html
         };
         (title_html, snippet_html)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_handle_reads_while_the_first_writes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let writer = SearchIndex::open(dir.path(), IndexOptions::default()).expect("open");
+        assert!(writer.is_writable());
+        let reader = SearchIndex::open(dir.path(), IndexOptions::default()).expect("open again");
+        assert!(!reader.is_writable());
+        assert!(matches!(reader.commit(), Err(SearchError::ReadOnly)));
+        assert!(matches!(reader.delete(ArticleId(1)), Err(SearchError::ReadOnly)));
+        assert_eq!(reader.num_docs(), 0);
     }
 }
