@@ -77,7 +77,8 @@ pub struct SearchArgs {
     #[command(subcommand)]
     pub command: Option<SearchCommand>,
     /// The query: words, "phrases", -exclude, OR, source:, lang:, entity:, after:, before:.
-    #[arg(num_args = 0.., allow_hyphen_values = true)]
+    /// Quote it (`'flood -sport'`) or put it after `--` when it has exclusions.
+    #[arg(num_args = 0..)]
     pub query: Vec<String>,
     /// Order: relevance, date (newest first) or oldest.
     #[arg(long, default_value = "relevance")]
