@@ -506,7 +506,10 @@ mod tests {
         let reader = SearchIndex::open(dir.path(), IndexOptions::default()).expect("open again");
         assert!(!reader.is_writable());
         assert!(matches!(reader.commit(), Err(SearchError::ReadOnly)));
-        assert!(matches!(reader.delete(ArticleId(1)), Err(SearchError::ReadOnly)));
+        assert!(matches!(
+            reader.delete(ArticleId(1)),
+            Err(SearchError::ReadOnly)
+        ));
         assert_eq!(reader.num_docs(), 0);
     }
 }

@@ -80,9 +80,10 @@ ALTER TEXT SEARCH CONFIGURATION tidings_finnish
 
 -- One row per indexed article: what search shows and filters on, the weighted tsvector
 -- (title 'A', body 'B') built with the configuration of the article's language, and the
--- outlet's name and host and the entities as plain words (`simple` configuration).
+-- outlet's name and host and the entities as plain words (`simple` configuration). A row goes
+-- with its article (a removed source takes its articles' rows along).
 CREATE TABLE search_documents (
-    article_id   BIGINT PRIMARY KEY,
+    article_id   BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
     story_id     BIGINT,
     source_id    BIGINT NOT NULL,
     source_name  TEXT NOT NULL,
