@@ -97,6 +97,8 @@ pub struct BenchOptions {
     pub heap_mib: usize,
     /// Timed passes over the query set (after one warm-up pass).
     pub passes: usize,
+    /// Time the queries on the index already in `dir` instead of building it.
+    pub reuse: bool,
 }
 
 /// Latency figures, milliseconds.
@@ -114,6 +116,13 @@ pub struct Latency {
     pub max_ms: f64,
     /// The slowest query.
     pub slowest: String,
+    /// Median time on the CPU (the thread's own run time: what the query costs when the
+    /// machine is not shared; wall times above include waiting for other processes).
+    pub cpu_p50_ms: f64,
+    /// 95th percentile of time on the CPU.
+    pub cpu_p95_ms: f64,
+    /// 99th percentile of time on the CPU.
+    pub cpu_p99_ms: f64,
 }
 
 /// What the benchmark measured.
@@ -127,8 +136,13 @@ pub struct BenchReport {
     pub index_secs: f64,
     /// Articles per second, including the commit.
     pub docs_per_sec: f64,
-    /// Seconds spent waiting for merges after the commit.
+    /// CPU seconds (user + system, all threads) the indexing took: on a shared machine
+    /// this, not the wall clock, says what two free cores would do.
+    pub index_cpu_secs: f64,
+    /// Seconds to merge the segments into one after the commit.
     pub merge_secs: f64,
+    /// Articles per second, indexing, commit and merge together.
+    pub docs_per_sec_with_merge: f64,
     /// Text indexed (titles and bodies), bytes.
     pub text_bytes: u64,
     /// Size of the index directory after merging, bytes.
@@ -277,17 +291,7 @@ fn synthesise(i: usize, bases: &[Base], total: usize) -> SearchDoc {
         body.push_str(&base.sentences[k]);
     }
     let outlet = rng.below(OUTLETS.len() * 20);
-    let (name, n) = (OUTLETS[outlet % OUTLETS.len()], outlet / OUTLETS.len());
-    let source_name = if n == 0 {
-        name.to_string()
-    } else {
-        format!("{name} {n}")
-    };
-    let host = format!(
-        "{}{}.example",
-        name.to_lowercase().replace(' ', ""),
-        if n == 0 { String::new() } else { n.to_string() }
-    );
+    let (source_name, host) = synthesise_outlet(outlet);
     let language = if rng.below(10) < 7 {
         "en"
     } else {
@@ -317,6 +321,37 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport, SearchError> {
             "no texts in the corpora",
         )));
     }
+    let mut report = BenchReport {
+        base_texts: bases.len(),
+        docs: options.docs,
+        ..BenchReport::default()
+    };
+    if !(options.reuse && options.dir.exists()) {
+        build(options, &bases, &mut report)?;
+    }
+    let index = SearchIndex::open(&options.dir, IndexOptions::default())?;
+    report.docs = index.num_docs() as usize;
+    report.segments = index.segments();
+    report.index_bytes = dir_size(&options.dir)?;
+    let engine = SearchEngine::Tantivy(Box::new(index));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(SearchError::Io)?;
+    let (queries, per_query) = runtime.block_on(time_queries(&engine, options.passes, false))?;
+    let (queries_with_facets, _) =
+        runtime.block_on(time_queries(&engine, options.passes.min(2), true))?;
+    report.queries = queries;
+    report.queries_with_facets = queries_with_facets;
+    report.per_query = per_query;
+    Ok(report)
+}
+
+/// Builds the index into an emptied `dir`: background merging off, one merge at the end.
+fn build(
+    options: &BenchOptions,
+    bases: &[Base],
+    report: &mut BenchReport,
+) -> Result<(), SearchError> {
     if options.dir.exists() {
         std::fs::remove_dir_all(&options.dir)?;
     }
@@ -325,12 +360,13 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport, SearchError> {
         heap_bytes: options.heap_mib.max(16) << 20,
     };
     let index = SearchIndex::open(&options.dir, index_options)?;
+    index.pause_merges()?;
+    let cpu_before = cpu_secs();
     let started = Instant::now();
-    let mut text_bytes = 0u64;
     let mut batch = Vec::with_capacity(1_000);
     for i in 0..options.docs {
-        let doc = synthesise(i, &bases, options.docs);
-        text_bytes += (doc.title.len() + doc.body.len()) as u64;
+        let doc = synthesise(i, bases, options.docs);
+        report.text_bytes += (doc.title.len() + doc.body.len()) as u64;
         batch.push(doc);
         if batch.len() == 1_000 {
             index.index_new(&batch)?;
@@ -340,62 +376,91 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport, SearchError> {
     index.index_new(&batch)?;
     index.set_cursor(ArticleId(options.docs as i64));
     index.commit()?;
-    let index_secs = started.elapsed().as_secs_f64();
+    report.index_secs = started.elapsed().as_secs_f64();
+    report.index_cpu_secs = cpu_secs() - cpu_before;
+    report.docs_per_sec = options.docs as f64 / report.index_secs.max(1e-9);
     let merging = Instant::now();
+    index.merge_all()?;
     index.wait_merges()?;
-    let merge_secs = merging.elapsed().as_secs_f64();
-    let build_peak_rss_kib = peak_rss_kib();
-
-    let index = SearchIndex::open(&options.dir, IndexOptions::default())?;
-    let segments = index.segments();
-    let index_bytes = dir_size(&options.dir)?;
-    let engine = SearchEngine::Tantivy(Box::new(index));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(SearchError::Io)?;
-    let (queries, per_query) = runtime.block_on(time_queries(&engine, options.passes, false))?;
-    let (queries_with_facets, _) =
-        runtime.block_on(time_queries(&engine, options.passes.min(2), true))?;
-    Ok(BenchReport {
-        base_texts: bases.len(),
-        docs: options.docs,
-        index_secs,
-        docs_per_sec: options.docs as f64 / index_secs.max(1e-9),
-        merge_secs,
-        text_bytes,
-        index_bytes,
-        segments,
-        build_peak_rss_kib,
-        queries,
-        queries_with_facets,
-        per_query,
-    })
+    report.merge_secs = merging.elapsed().as_secs_f64();
+    report.docs_per_sec_with_merge =
+        options.docs as f64 / (report.index_secs + report.merge_secs).max(1e-9);
+    report.build_peak_rss_kib = peak_rss_kib();
+    Ok(())
 }
 
 /// The same corpus (first `docs` articles) in PostgreSQL full-text search, and the same
-/// queries: (seconds to index, latency). Uses the store's `search_documents` table.
+/// queries. `store` must be a fresh PostgreSQL schema: its outlets and articles are inserted
+/// (ids 1…n in order, like the synthesised ones), then [`crate::catch_up`] indexes them.
+/// Returns (seconds to insert, seconds to index, query latency).
 pub async fn run_postgres(
-    search: &PgSearch,
+    store: &tidings_store::Store,
     corpora: &Path,
     docs: usize,
     passes: usize,
-) -> Result<(f64, Latency), SearchError> {
+) -> Result<(f64, f64, Latency), SearchError> {
     let bases = load_bases(corpora)?;
-    search.clear().await?;
+    let search = PgSearch::new(store)?;
+    for outlet in 0..OUTLETS.len() * 20 {
+        let doc = synthesise_outlet(outlet);
+        store
+            .sources()
+            .add(
+                &tidings_store::NewSource {
+                    url: format!("https://{}/feed", doc.1),
+                    name: doc.0,
+                    ..tidings_store::NewSource::default()
+                },
+                START,
+            )
+            .await?;
+    }
     let started = Instant::now();
-    let mut batch = Vec::with_capacity(500);
+    // Stored a few thousand at a time, one transaction per outlet.
+    let mut by_source: std::collections::BTreeMap<SourceId, Vec<tidings_model::NewArticle>> =
+        std::collections::BTreeMap::new();
     for i in 0..docs {
-        batch.push(synthesise(i, &bases, docs));
-        if batch.len() == 500 {
-            search.index(&batch).await?;
-            batch.clear();
+        let doc = synthesise(i, &bases, docs);
+        by_source
+            .entry(doc.source_id)
+            .or_default()
+            .push(tidings_model::NewArticle {
+                url: doc.url,
+                title: doc.title,
+                published_at: Some(doc.date),
+                fetched_at: doc.date,
+                language: doc.language,
+                body_text: doc.body,
+                ..tidings_model::NewArticle::default()
+            });
+        if (i + 1) % 5_000 == 0 || i + 1 == docs {
+            for (source, articles) in std::mem::take(&mut by_source) {
+                store.articles().insert_new(source, &articles).await?;
+            }
         }
     }
-    search.index(&batch).await?;
-    let secs = started.elapsed().as_secs_f64();
-    let engine = SearchEngine::Postgres(search.clone());
+    let insert_secs = started.elapsed().as_secs_f64();
+    let engine = SearchEngine::Postgres(search);
+    let started = Instant::now();
+    crate::catch_up(&engine, store).await?;
+    let index_secs = started.elapsed().as_secs_f64();
     let (latency, _) = time_queries(&engine, passes, false).await?;
-    Ok((secs, latency))
+    Ok((insert_secs, index_secs, latency))
+}
+
+/// The name and host of outlet `n`.
+fn synthesise_outlet(n: usize) -> (String, String) {
+    let (name, k) = (OUTLETS[n % OUTLETS.len()], n / OUTLETS.len());
+    let suffix = if k == 0 { String::new() } else { k.to_string() };
+    let display = if k == 0 {
+        name.to_string()
+    } else {
+        format!("{name} {k}")
+    };
+    (
+        display,
+        format!("{}{suffix}.example", name.to_lowercase().replace(' ', "")),
+    )
 }
 
 type Timings = (Latency, Vec<(String, bool, f64, u64)>);
@@ -420,13 +485,18 @@ async fn time_queries(
         totals.push(r.total_articles);
     }
     let mut all: Vec<(Duration, &str)> = Vec::new();
+    let mut cpu: Vec<u64> = Vec::new();
     let mut per: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
     for _ in 0..passes.max(1) {
         for (k, (q, by_date)) in QUERIES.iter().enumerate() {
             let req = request(q, *by_date);
+            let cpu_before = thread_cpu_ns();
             let t = Instant::now();
             engine.search(&req).await?;
             let d = t.elapsed();
+            if let (Some(a), Some(b)) = (cpu_before, thread_cpu_ns()) {
+                cpu.push(b.saturating_sub(a));
+            }
             all.push((d, q));
             per[k].push(d);
         }
@@ -434,7 +504,18 @@ async fn time_queries(
     all.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
     let at = |p: f64| ms(all[((all.len() as f64 * p).ceil() as usize).clamp(1, all.len()) - 1].0);
+    cpu.sort_unstable();
+    let cpu_at = |p: f64| {
+        if cpu.is_empty() {
+            return 0.0;
+        }
+        let i = ((cpu.len() as f64 * p).ceil() as usize).clamp(1, cpu.len()) - 1;
+        cpu[i] as f64 / 1e6
+    };
     let latency = Latency {
+        cpu_p50_ms: cpu_at(0.50),
+        cpu_p95_ms: cpu_at(0.95),
+        cpu_p99_ms: cpu_at(0.99),
         count: all.len(),
         p50_ms: at(0.50),
         p95_ms: at(0.95),
@@ -482,6 +563,34 @@ fn dir_size(dir: &Path) -> Result<u64, SearchError> {
         }
     }
     Ok(total)
+}
+
+/// Nanoseconds this thread has run on a CPU (`/proc/thread-self/schedstat`, first field).
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// CPU seconds (user + system) this process has used, from `/proc/self/stat`.
+fn cpu_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15, i.e. 11 and 12 after the name; 100 ticks/s.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// `VmHWM` (peak resident set) from `/proc/self/status`, KiB.

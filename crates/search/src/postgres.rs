@@ -371,11 +371,8 @@ impl PgSearch {
 
     /// Fills the titles' highlights and the snippets of a page with `ts_headline`.
     async fn add_snippets(&self, query: &Query, page: &mut [StoryHit]) -> Result<(), SearchError> {
-        let ids: Vec<String> = page
-            .iter()
-            .flat_map(|h| std::iter::once(&h.article).chain(h.others.iter()))
-            .map(|a| a.id.0.to_string())
-            .collect();
+        // Snippets for the story hits' own articles; the others listed under them show titles.
+        let ids: Vec<String> = page.iter().map(|h| h.article.id.0.to_string()).collect();
         if ids.is_empty() {
             return Ok(());
         }
@@ -398,11 +395,10 @@ impl PgSearch {
             by_id.insert(row.try_get("article_id")?, (title, snippet));
         }
         for hit in page.iter_mut() {
-            for a in std::iter::once(&mut hit.article).chain(hit.others.iter_mut()) {
-                if let Some((title, snippet)) = by_id.remove(&a.id.0) {
-                    a.title_html = from_marked(&title);
-                    a.snippet_html = from_marked(snippet.trim());
-                }
+            let a = &mut hit.article;
+            if let Some((title, snippet)) = by_id.remove(&a.id.0) {
+                a.title_html = from_marked(&title);
+                a.snippet_html = from_marked(snippet.trim());
             }
         }
         Ok(())

@@ -110,8 +110,8 @@ pub struct StoryHit {
     pub story_id: Option<StoryId>,
     /// The article that placed the story where it is.
     pub article: ArticleHit,
-    /// Other matching articles of the story, in result order (without snippets' cost: they
-    /// carry snippets all the same).
+    /// Other matching articles of the story, in result order (titles only: their
+    /// `snippet_html` is empty).
     pub others: Vec<ArticleHit>,
 }
 

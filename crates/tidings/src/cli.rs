@@ -185,6 +185,9 @@ pub struct SearchBenchArgs {
     /// Articles for the PostgreSQL run.
     #[arg(long, default_value_t = 100_000)]
     pub pg_docs: usize,
+    /// Time the queries on the index already in `--dir` instead of building it again.
+    #[arg(long)]
+    pub reuse: bool,
 }
 
 /// Options of `bench ingest`.
