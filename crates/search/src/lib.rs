@@ -37,6 +37,7 @@ pub mod query;
 mod results;
 pub mod schema;
 pub mod snippet;
+mod stem_cache;
 mod sync;
 mod tantivy_index;
 mod tantivy_query;

@@ -3,12 +3,13 @@
 //! shown by.
 
 use crate::lang::{LANGS, Lang};
+use crate::stem_cache::CachedStemmer;
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 
 /// The schema's version, kept in the commit payload: an index of another version is rebuilt.
@@ -156,7 +157,7 @@ pub fn analyser(lang: &Lang) -> TextAnalyzer {
         .filter(LowerCaser);
     match lang.stemmer {
         Some(stemming) => base
-            .filter(Stemmer::new(stemming))
+            .filter(CachedStemmer::new(stemming))
             .filter(AsciiFoldingFilter)
             .build(),
         None => base.filter(AsciiFoldingFilter).build(),
