@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 /// The most other articles listed under one story hit.
-pub const MAX_OTHERS: usize = 5;
+pub const MAX_OTHERS: usize = 3;
 
 /// Groups `hits` (in rank order) by the story `story_of` gives and returns the groups
 /// `offset..offset + limit`, each as (placing hit, other hits). Hits without a story stand

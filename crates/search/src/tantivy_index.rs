@@ -43,6 +43,9 @@ use tantivy::{
 };
 use tidings_model::{ArticleId, SourceId, StoryId};
 
+/// The most bytes of a body searched for a snippet.
+const MAX_SNIPPET_SOURCE: usize = 12_000;
+
 /// How an index writes.
 #[derive(Debug, Clone, Copy)]
 pub struct IndexOptions {
@@ -344,9 +347,10 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let query = QueryBuilder::new(&self.fields).build(&request.query);
         let window = request.fetch_window().max(1);
-        // Ranked (or sorted) and counted in one pass: measured faster than ranking alone with
-        // block-max WAND and counting in a second pass (CPU p50 4.0–5.8 ms against 7.9 ms on
-        // the million-article bench), since every word is looked up in many fields.
+        // Ranked (or sorted) and counted in one pass. Ranking alone with block-max WAND and
+        // counting in a second pass measured slower on the million-article bench (alternating
+        // runs: "police" 9.6 against 28.8 ms, p50 of the set 8.6-10.2 against 13.8-14.8 ms):
+        // every word is looked up in many fields, and the count pass walks them all again.
         let (top, total): (Vec<(f32, DocAddress)>, usize) = match request.sort {
             Sort::Relevance => searcher.search(
                 &query,
@@ -515,6 +519,12 @@ impl<'q> Snippets<'q> {
         let Some(body) = body else {
             return (title_html, String::new());
         };
+        // The passage is looked for in the first part of very long bodies only.
+        let mut end = body.len().min(MAX_SNIPPET_SOURCE);
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        let body = &body[..end];
         let b = body_gen.snippet(body);
         let snippet_html = if b.is_empty() {
             lead(body, SNIPPET_CHARS)
