@@ -257,6 +257,39 @@ impl<'a> Articles<'a> {
             .collect::<Result<_, _>>()?)
     }
 
+    /// Articles with ids above `after`, lowest id first, at most `limit`: the feed of the
+    /// search index's catch-up, which walks the table in id order from its cursor.
+    pub async fn after_id(
+        &self,
+        after: ArticleId,
+        limit: i64,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
+             WHERE a.id > $1 ORDER BY a.id LIMIT $2"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(after.0)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(listing_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Every article id, in ascending order: what a search index's consistency check compares
+    /// its own ids with.
+    pub async fn all_ids(&self) -> Result<Vec<ArticleId>, StoreError> {
+        let rows = sqlx::query("SELECT id FROM articles ORDER BY id")
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok(ArticleId(row.try_get("id")?)))
+            .collect()
+    }
+
     /// How many articles there are.
     pub async fn count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM articles")

@@ -34,6 +34,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0003_insights.sql"),
         postgres: include_str!("../migrations/postgres/0003_insights.sql"),
     },
+    Step {
+        version: 4,
+        name: "search",
+        sqlite: include_str!("../migrations/sqlite/0004_search.sql"),
+        postgres: include_str!("../migrations/postgres/0004_search.sql"),
+    },
 ];
 
 /// The migrator for one backend.

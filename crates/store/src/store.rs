@@ -124,6 +124,13 @@ impl Store {
         Jobs::new(&self.pool, self.backend)
     }
 
+    /// The connection pool, for crates that keep their own tables in this database and
+    /// query them directly (the PostgreSQL full-text backend of `tidings-search`). Their
+    /// tables come from this crate's migrations all the same.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Answers whether the database is reachable, for health checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

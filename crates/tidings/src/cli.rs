@@ -66,6 +66,52 @@ pub enum Command {
     /// Measure: extraction, feed parsing, date parsing, end-to-end ingest.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Search the articles (`tidings search 'flood -sport lang:de'`), or manage the index:
+    /// `search rebuild`, `search check [--fix]`. (`tidings search -- check` searches for
+    /// the word "check".)
+    Search(SearchArgs),
+}
+
+/// Options of `search`.
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SearchArgs {
+    /// Index maintenance instead of a query.
+    #[command(subcommand)]
+    pub command: Option<SearchCommand>,
+    /// The query: words, "phrases", -exclude, OR, source:, lang:, entity:, after:, before:.
+    /// Quote it (`'flood -sport'`) or put it after `--` when it has exclusions.
+    #[arg(num_args = 0..)]
+    pub query: Vec<String>,
+    /// Order: relevance, date (newest first) or oldest.
+    #[arg(long, default_value = "relevance")]
+    pub sort: String,
+    /// How many stories to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// How many stories to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Also print counts by outlet, month and language.
+    #[arg(long)]
+    pub facets: bool,
+    /// The backend: auto (tantivy on SQLite, PostgreSQL full-text on PostgreSQL), tantivy or
+    /// postgres.
+    #[arg(long, default_value = "auto", env = "TIDINGS_SEARCH_ENGINE")]
+    pub engine: String,
+}
+
+/// `search` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum SearchCommand {
+    /// Empty the index and index every article again from the database.
+    Rebuild,
+    /// Compare the index with the database (counts, missing and extra ids).
+    Check {
+        /// Index the missing articles and remove the extra documents.
+        #[arg(long)]
+        fix: bool,
+    },
 }
 
 /// `bench` subcommands.
@@ -122,6 +168,42 @@ pub enum BenchCommand {
     },
     /// Ingest a made-up loopback web of feeds and article pages end to end on SQLite.
     Ingest(IngestArgs),
+    /// Build a search index of articles replayed from the shared corpora and time indexing
+    /// and a mixed query set (optionally on PostgreSQL full-text too).
+    Search(SearchBenchArgs),
+}
+
+/// Options of `bench search`.
+#[derive(Debug, Clone, Args)]
+pub struct SearchBenchArgs {
+    /// The shared bench directory (clustering/, summaries/, extraction/).
+    #[arg(long, default_value = "../shared/bench")]
+    pub corpora: PathBuf,
+    /// Where to build the index (emptied first).
+    #[arg(long, default_value = "target/search-bench")]
+    pub dir: PathBuf,
+    /// Articles to index.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub docs: usize,
+    /// Indexing threads.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    /// Index writer memory, MiB.
+    #[arg(long, default_value_t = 512)]
+    pub heap_mib: usize,
+    /// Timed passes over the query set.
+    #[arg(long, default_value_t = 5)]
+    pub passes: usize,
+    /// Also index the first `--pg-docs` articles into PostgreSQL full-text search in this
+    /// database (in a schema of its own, dropped afterwards) and time the same queries.
+    #[arg(long)]
+    pub postgres: Option<String>,
+    /// Articles for the PostgreSQL run.
+    #[arg(long, default_value_t = 100_000)]
+    pub pg_docs: usize,
+    /// Time the queries on the index already in `--dir` instead of building it again.
+    #[arg(long)]
+    pub reuse: bool,
 }
 
 /// Options of `bench ingest`.

@@ -3,6 +3,7 @@
 
 mod ingest;
 mod ingest_web;
+mod search;
 
 use crate::cli::BenchCommand;
 use anyhow::Context;
@@ -52,6 +53,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             println!("{report}");
         }
         BenchCommand::Ingest(args) => ingest::run(args).await?,
+        BenchCommand::Search(args) => search::run(args).await?,
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One module per command; [`run`] dispatches.
 
 mod extract;
+mod search;
 mod serve;
 mod sources;
 mod worker;
@@ -24,6 +25,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             worker::run(settings).await
         }
         Command::Bench(command) => crate::bench::run(command).await,
+        Command::Search(args) => {
+            let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            let store = open_store(&settings).await?;
+            let result = search::run(&store, &settings, args).await;
+            store.close().await;
+            result
+        }
         Command::Extract { page, format } => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
             extract::run(&settings, &page, format).await

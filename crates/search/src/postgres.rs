@@ -1,0 +1,425 @@
+//! PostgreSQL full-text search, for when several processes share one PostgreSQL database: the
+//! `search_documents` table (tsvector + GIN, one `tidings_<language>` configuration per
+//! language), queried with the same parsed [`Query`] as the tantivy index. Text reaches
+//! `to_tsvector` split and folded the way tantivy's analysers split it
+//! ([`crate::schema::plain_words`]), so both backends see the same words; snippets come from
+//! `ts_headline` and are escaped here.
+
+use crate::SearchError;
+use crate::doc::SearchDoc;
+use crate::facets::FacetCounter;
+use crate::group::group_hits;
+use crate::lang::{Lang, analyser_for, searched_languages};
+use crate::query::{Clause, Query, normalize_name};
+use crate::results::{ArticleHit, SearchRequest, SearchResults, Sort, StoryHit};
+use crate::schema::plain_words;
+use crate::snippet::{escape_html, from_marked};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use tidings_model::{ArticleId, SourceId, StoryId};
+use tidings_store::{Backend, Store};
+
+/// The longest analysed body, in bytes (tsvector's limit is 1 MB).
+const MAX_TSV_TEXT: usize = 256 * 1024;
+/// `ts_headline` options: matches between control characters, escaped and marked later.
+const HEADLINE_OPTIONS: &str =
+    "StartSel=\"\u{1}\", StopSel=\"\u{2}\", MaxWords=35, MinWords=15, MaxFragments=1";
+const TITLE_OPTIONS: &str = "StartSel=\"\u{1}\", StopSel=\"\u{2}\", HighlightAll=true";
+
+/// The PostgreSQL backend.
+#[derive(Debug, Clone)]
+pub struct PgSearch {
+    pool: AnyPool,
+}
+
+/// SQL with positional parameters, built clause by clause.
+#[derive(Default)]
+struct Sql {
+    params: Vec<Param>,
+}
+
+#[derive(Clone)]
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+impl Sql {
+    fn push(&mut self, p: Param) -> usize {
+        self.params.push(p);
+        self.params.len()
+    }
+
+    /// The tsquery of a word or phrase in every searched language, `None` without words.
+    fn text_query(&mut self, text: &str, langs: &[&'static Lang]) -> Option<String> {
+        let words = plain_words(text);
+        if words.is_empty() {
+            return None;
+        }
+        let n = self.push(Param::Text(words));
+        let mut expr = String::from("(");
+        for (i, lang) in langs.iter().enumerate() {
+            if i > 0 {
+                expr.push_str(" || ");
+            }
+            let _ = write!(
+                expr,
+                "phraseto_tsquery('{}'::regconfig, ${n})",
+                lang.pg_config
+            );
+        }
+        expr.push(')');
+        Some(expr)
+    }
+
+    /// One clause as a predicate, `None` when it has nothing to look for.
+    fn clause(&mut self, clause: &Clause, langs: &[&'static Lang]) -> Option<String> {
+        match clause {
+            Clause::Word(t) | Clause::Phrase(t) => {
+                Some(format!("tsv @@ {}", self.text_query(t, langs)?))
+            }
+            Clause::Source(name) | Clause::Entity(name) => {
+                let words = normalize_name(name);
+                if words.is_empty() {
+                    return None;
+                }
+                let column = if matches!(clause, Clause::Source(_)) {
+                    "source_tsv"
+                } else {
+                    "entities_tsv"
+                };
+                let n = self.push(Param::Text(words));
+                Some(format!(
+                    "{column} @@ phraseto_tsquery('simple'::regconfig, ${n})"
+                ))
+            }
+            Clause::Lang(code) => {
+                let n = self.push(Param::Text(code.clone()));
+                Some(format!("language = ${n}"))
+            }
+        }
+    }
+
+    /// The WHERE condition of a query.
+    fn condition(&mut self, query: &Query) -> String {
+        let langs = searched_languages(query);
+        let all: Vec<&'static Lang> = crate::lang::LANGS.iter().collect();
+        let mut parts = Vec::new();
+        for group in &query.must {
+            let alternatives: Vec<String> = group
+                .iter()
+                .filter_map(|c| self.clause(c, &langs))
+                .collect();
+            if !alternatives.is_empty() {
+                parts.push(format!("({})", alternatives.join(" OR ")));
+            }
+        }
+        if let Some(after) = query.after {
+            let n = self.push(Param::Int(after));
+            parts.push(format!("sort_at >= ${n}"));
+        }
+        if let Some(before) = query.before {
+            let n = self.push(Param::Int(before));
+            parts.push(format!("sort_at < ${n}"));
+        }
+        for clause in &query.must_not {
+            if let Some(p) = self.clause(clause, &all) {
+                parts.push(format!("NOT ({p})"));
+            }
+        }
+        if parts.is_empty() {
+            "TRUE".to_string()
+        } else {
+            parts.join(" AND ")
+        }
+    }
+
+    /// The tsquery ranking and highlighting use: any required word or phrase.
+    fn rank_query(&mut self, query: &Query) -> Option<String> {
+        let langs = searched_languages(query);
+        let parts: Vec<String> = query
+            .text_clauses()
+            .filter_map(|c| match c {
+                Clause::Word(t) | Clause::Phrase(t) => self.text_query(t, &langs),
+                _ => None,
+            })
+            .collect();
+        if parts.is_empty() {
+            None
+        } else {
+            Some(format!("({})", parts.join(" || ")))
+        }
+    }
+
+    fn bind<'q>(&self, sql: &'q str) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in &self.params {
+            q = match p.clone() {
+                Param::Text(t) => q.bind(t),
+                Param::Int(i) => q.bind(i),
+            };
+        }
+        q
+    }
+}
+
+impl PgSearch {
+    /// The backend of a PostgreSQL store (its migrations created the tables).
+    pub fn new(store: &Store) -> Result<PgSearch, SearchError> {
+        if store.backend() != Backend::Postgres {
+            return Err(SearchError::NotPostgres);
+        }
+        Ok(PgSearch {
+            pool: store.pool().clone(),
+        })
+    }
+
+    /// Adds or replaces documents by article id, in one transaction. Visible at once.
+    pub async fn index(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        let mut tx = self.pool.begin().await?;
+        for doc in docs {
+            let lang = doc.lang_code();
+            let config = analyser_for(&lang).pg_config;
+            let mut body = plain_words(&doc.body);
+            if body.len() > MAX_TSV_TEXT {
+                let mut end = MAX_TSV_TEXT;
+                while !body.is_char_boundary(end) {
+                    end -= 1;
+                }
+                body.truncate(end);
+            }
+            sqlx::query(
+                "INSERT INTO search_documents (article_id, story_id, source_id, source_name, \
+                 source_terms, url, language, sort_at, title, body, entities, config, tsv, \
+                 source_tsv, entities_tsv) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::regconfig, \
+                 setweight(to_tsvector($12::regconfig, $13), 'A') || \
+                 setweight(to_tsvector($12::regconfig, $14), 'B'), \
+                 to_tsvector('simple'::regconfig, $5), to_tsvector('simple'::regconfig, $11)) \
+                 ON CONFLICT (article_id) DO UPDATE SET story_id = EXCLUDED.story_id, \
+                 source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, \
+                 source_terms = EXCLUDED.source_terms, url = EXCLUDED.url, \
+                 language = EXCLUDED.language, sort_at = EXCLUDED.sort_at, \
+                 title = EXCLUDED.title, body = EXCLUDED.body, entities = EXCLUDED.entities, \
+                 config = EXCLUDED.config, tsv = EXCLUDED.tsv, source_tsv = EXCLUDED.source_tsv, \
+                 entities_tsv = EXCLUDED.entities_tsv",
+            )
+            .bind(doc.id.0)
+            .bind(doc.story_id.map(|s| s.0))
+            .bind(doc.source_id.0)
+            .bind(&doc.source_name)
+            .bind(doc.source_terms())
+            .bind(&doc.url)
+            .bind(&lang)
+            .bind(doc.date)
+            .bind(&doc.title)
+            .bind(&doc.body)
+            .bind(doc.entity_terms())
+            .bind(config)
+            .bind(plain_words(&doc.title))
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes an article.
+    pub async fn delete(&self, id: ArticleId) -> Result<(), SearchError> {
+        sqlx::query("DELETE FROM search_documents WHERE article_id = $1")
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes every document and resets the cursor.
+    pub async fn clear(&self) -> Result<(), SearchError> {
+        sqlx::query("DELETE FROM search_documents")
+            .execute(&self.pool)
+            .await?;
+        self.set_cursor(ArticleId(0)).await
+    }
+
+    /// The catch-up cursor.
+    pub async fn cursor(&self) -> Result<ArticleId, SearchError> {
+        let row = sqlx::query("SELECT value FROM search_state WHERE name = 'cursor'")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(ArticleId(match row {
+            Some(row) => row.try_get("value")?,
+            None => 0,
+        }))
+    }
+
+    /// Records the catch-up cursor.
+    pub async fn set_cursor(&self, id: ArticleId) -> Result<(), SearchError> {
+        sqlx::query(
+            "INSERT INTO search_state (name, value) VALUES ('cursor', $1) \
+             ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+        )
+        .bind(id.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every indexed article id, ascending.
+    pub async fn ids(&self) -> Result<Vec<ArticleId>, SearchError> {
+        let rows = sqlx::query("SELECT article_id FROM search_documents ORDER BY article_id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(ArticleId(r.try_get("article_id")?)))
+            .collect()
+    }
+
+    /// Runs a search.
+    pub async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let query = &request.query;
+        let mut sql = Sql::default();
+        let condition = sql.condition(query);
+        let rank = match sql.rank_query(query) {
+            Some(q) if request.sort == Sort::Relevance => {
+                format!("ts_rank('{{0.1, 0.2, 0.4, 1.0}}', tsv, {q})::float8")
+            }
+            _ => "0::float8".to_string(),
+        };
+        let order = match request.sort {
+            Sort::Relevance => "rank DESC, sort_at DESC, article_id DESC",
+            Sort::Newest => "sort_at DESC, article_id DESC",
+            Sort::Oldest => "sort_at ASC, article_id ASC",
+        };
+        let window = request.fetch_window().max(1);
+        let select = format!(
+            "SELECT article_id, story_id, source_id, source_name, url, language, sort_at, title, \
+             {rank} AS rank FROM search_documents WHERE {condition} ORDER BY {order} LIMIT {window}"
+        );
+        let rows = sql.bind(&select).fetch_all(&self.pool).await?;
+        let hits: Vec<ArticleHit> = rows.iter().map(hit_from_row).collect::<Result<_, _>>()?;
+        let count_sql = format!("SELECT COUNT(*) AS n FROM search_documents WHERE {condition}");
+        let total: i64 = sql
+            .bind(&count_sql)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        let facets = if request.facets {
+            Some(self.facets(&sql, &condition).await?)
+        } else {
+            None
+        };
+        let groups = group_hits(
+            hits,
+            |h| h.story_id.map(|s| s.0),
+            request.group_stories,
+            request.offset,
+            request.limit,
+        );
+        let mut page: Vec<StoryHit> = groups
+            .into_iter()
+            .map(|(article, others)| StoryHit {
+                story_id: article.story_id,
+                article,
+                others,
+            })
+            .collect();
+        self.add_snippets(query, &mut page).await?;
+        Ok(SearchResults {
+            total_articles: total.max(0) as u64,
+            hits: page,
+            facets,
+            ignored: query.ignored.clone(),
+            relaxed: false,
+        })
+    }
+
+    /// Counts outlets, days and languages over every match.
+    async fn facets(
+        &self,
+        sql: &Sql,
+        condition: &str,
+    ) -> Result<crate::facets::Facets, SearchError> {
+        let mut counter = FacetCounter::default();
+        let by_source = format!(
+            "SELECT source_name AS v, COUNT(*) AS n FROM search_documents WHERE {condition} \
+             GROUP BY source_name"
+        );
+        for row in sql.bind(&by_source).fetch_all(&self.pool).await? {
+            let name: String = row.try_get("v")?;
+            counter.add_source(&name, row.try_get::<i64, _>("n")?.max(0) as u64);
+        }
+        let by_day = format!(
+            "SELECT FLOOR(sort_at / 86400.0)::bigint AS v, COUNT(*) AS n FROM search_documents \
+             WHERE {condition} GROUP BY 1"
+        );
+        for row in sql.bind(&by_day).fetch_all(&self.pool).await? {
+            counter.add_day(row.try_get("v")?, row.try_get::<i64, _>("n")?.max(0) as u64);
+        }
+        let by_lang = format!(
+            "SELECT language AS v, COUNT(*) AS n FROM search_documents WHERE {condition} \
+             AND language <> '' GROUP BY language"
+        );
+        for row in sql.bind(&by_lang).fetch_all(&self.pool).await? {
+            let code: String = row.try_get("v")?;
+            counter.add_language(&code, row.try_get::<i64, _>("n")?.max(0) as u64);
+        }
+        Ok(counter.finish())
+    }
+
+    /// Fills the titles' highlights and the snippets of a page with `ts_headline`.
+    async fn add_snippets(&self, query: &Query, page: &mut [StoryHit]) -> Result<(), SearchError> {
+        // Snippets for the story hits' own articles; the others listed under them show titles.
+        let ids: Vec<String> = page.iter().map(|h| h.article.id.0.to_string()).collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::default();
+        let q = sql
+            .rank_query(query)
+            .unwrap_or_else(|| "''::tsquery".to_string());
+        let body_opts = sql.push(Param::Text(HEADLINE_OPTIONS.to_string()));
+        let title_opts = sql.push(Param::Text(TITLE_OPTIONS.to_string()));
+        let select = format!(
+            "SELECT article_id, ts_headline(config, body, {q}, ${body_opts}) AS snippet, \
+             ts_headline(config, title, {q}, ${title_opts}) AS title_marked \
+             FROM search_documents WHERE article_id IN ({})",
+            ids.join(", ")
+        );
+        let mut by_id: HashMap<i64, (String, String)> = HashMap::new();
+        for row in sql.bind(&select).fetch_all(&self.pool).await? {
+            let snippet: String = row.try_get("snippet")?;
+            let title: String = row.try_get("title_marked")?;
+            by_id.insert(row.try_get("article_id")?, (title, snippet));
+        }
+        for hit in page.iter_mut() {
+            let a = &mut hit.article;
+            if let Some((title, snippet)) = by_id.remove(&a.id.0) {
+                a.title_html = from_marked(&title);
+                a.snippet_html = from_marked(snippet.trim());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn hit_from_row(row: &AnyRow) -> Result<ArticleHit, sqlx::Error> {
+    let title: String = row.try_get("title")?;
+    let story: Option<i64> = row.try_get("story_id")?;
+    let rank: f64 = row.try_get("rank")?;
+    Ok(ArticleHit {
+        id: ArticleId(row.try_get("article_id")?),
+        story_id: story.map(StoryId),
+        score: rank as f32,
+        source_id: SourceId(row.try_get("source_id")?),
+        source_name: row.try_get("source_name")?,
+        url: row.try_get("url")?,
+        language: row.try_get("language")?,
+        date: row.try_get("sort_at")?,
+        title_html: escape_html(&title),
+        title,
+        snippet_html: String::new(),
+    })
+}

@@ -1,0 +1,239 @@
+//! The tantivy schema and its analysers: one title and one body field per language (each
+//! with its own Snowball stemmer), plus the fields results are filtered, sorted, grouped and
+//! shown by.
+
+use crate::lang::{LANGS, Lang};
+use crate::stem_cache::CachedStemmer;
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
+
+/// The schema's version, kept in the commit payload: an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Article id (u64; indexed to delete by it).
+pub const ID: &str = "id";
+/// Story id (i64, fast).
+pub const STORY: &str = "story";
+/// Source id (stored).
+pub const SOURCE_ID: &str = "source_id";
+/// Outlet name (raw string, fast for facets).
+pub const SOURCE_NAME: &str = "source_name";
+/// Outlet name and host as words, for `source:`.
+pub const SOURCE_TERMS: &str = "source_terms";
+/// Normalised language code (raw string, fast for facets).
+pub const LANG: &str = "lang";
+/// Sort time, seconds (i64, indexed for ranges, fast for sorting).
+pub const DATE: &str = "date";
+/// URL (stored).
+pub const URL: &str = "url";
+/// Headline as written (stored, for display and snippets).
+pub const TITLE: &str = "title";
+/// Body as written (stored, for snippets).
+pub const BODY: &str = "body";
+/// Entities as words, one per line (indexed and stored).
+pub const ENTITIES: &str = "entities";
+/// The tokenizer of names (outlets, entities): words, lower-cased.
+pub const NAMES_TOKENIZER: &str = "names";
+
+/// Tokens longer than this are dropped (URLs pasted into text, base64).
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// The fields, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// See [`ID`].
+    pub id: Field,
+    /// See [`STORY`].
+    pub story: Field,
+    /// See [`SOURCE_ID`].
+    pub source_id: Field,
+    /// See [`SOURCE_NAME`].
+    pub source_name: Field,
+    /// See [`SOURCE_TERMS`].
+    pub source_terms: Field,
+    /// See [`LANG`].
+    pub lang: Field,
+    /// See [`DATE`].
+    pub date: Field,
+    /// See [`URL`].
+    pub url: Field,
+    /// See [`TITLE`].
+    pub title: Field,
+    /// See [`BODY`].
+    pub body: Field,
+    /// See [`ENTITIES`].
+    pub entities: Field,
+    /// Per language, in [`LANGS`] order: the analysed title and body fields.
+    pub text: Vec<LangFields>,
+}
+
+/// The analysed fields of one language.
+#[derive(Debug, Clone, Copy)]
+pub struct LangFields {
+    /// The language.
+    pub lang: &'static Lang,
+    /// `title_<code>`.
+    pub title: Field,
+    /// `body_<code>`.
+    pub body: Field,
+}
+
+impl Fields {
+    /// The analysed fields for a normalised language code (the catch-all for others).
+    pub fn for_lang(&self, code: &str) -> &LangFields {
+        self.text
+            .iter()
+            .find(|f| f.lang.code == code)
+            .unwrap_or_else(|| &self.text[self.text.len() - 1])
+    }
+}
+
+/// The tokenizer name of a language's fields.
+pub fn tokenizer_name(lang: &Lang) -> String {
+    format!("lang_{}", lang.code)
+}
+
+/// Builds the schema and the handles of its fields.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let names = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(NAMES_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let id = b.add_u64_field(ID, INDEXED | FAST | STORED);
+    let story = b.add_i64_field(STORY, FAST | STORED);
+    let source_id = b.add_i64_field(SOURCE_ID, STORED);
+    let source_name = b.add_text_field(SOURCE_NAME, STRING | STORED | FAST);
+    let source_terms = b.add_text_field(SOURCE_TERMS, names.clone());
+    let lang = b.add_text_field(LANG, STRING | STORED | FAST);
+    let date = b.add_i64_field(DATE, INDEXED | FAST | STORED);
+    let url = b.add_text_field(URL, STORED);
+    let title = b.add_text_field(TITLE, STORED);
+    let body = b.add_text_field(BODY, STORED);
+    let entities = b.add_text_field(ENTITIES, names | STORED);
+    let text = LANGS
+        .iter()
+        .map(|lang| {
+            let options = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(&tokenizer_name(lang))
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            LangFields {
+                lang,
+                title: b.add_text_field(&format!("title_{}", lang.code), options.clone()),
+                body: b.add_text_field(&format!("body_{}", lang.code), options),
+            }
+        })
+        .collect();
+    let fields = Fields {
+        id,
+        story,
+        source_id,
+        source_name,
+        source_terms,
+        lang,
+        date,
+        url,
+        title,
+        body,
+        entities,
+        text,
+    };
+    (b.build(), fields)
+}
+
+/// The analyser of a language: words, long ones dropped, lower-cased, stemmed, folded to ASCII
+/// (so `Zurich` finds `Zürich`).
+pub fn analyser(lang: &Lang) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser);
+    match lang.stemmer {
+        Some(stemming) => base
+            .filter(CachedStemmer::new(stemming))
+            .filter(AsciiFoldingFilter)
+            .build(),
+        None => base.filter(AsciiFoldingFilter).build(),
+    }
+}
+
+/// The analyser of names: words, lower-cased.
+pub fn names_analyser() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Registers every analyser with an index.
+pub fn register(index: &Index) {
+    let tokenizers = index.tokenizers();
+    for lang in LANGS {
+        tokenizers.register(&tokenizer_name(lang), analyser(lang));
+    }
+    tokenizers.register(NAMES_TOKENIZER, names_analyser());
+}
+
+/// The tokens `analyser` makes of `text`.
+pub fn tokens(analyser: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyser.token_stream(text);
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+/// The text split and folded the way every analyser splits it, words joined by spaces: what
+/// the PostgreSQL backend hands to `to_tsvector`, so both backends see the same words.
+pub fn plain_words(text: &str) -> String {
+    let mut analyser = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut out = String::with_capacity(text.len());
+    let mut stream = analyser.token_stream(text);
+    while let Some(token) = stream.next() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&token.text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::analyser_for;
+
+    #[test]
+    fn languages_stem_their_own_way() {
+        let mut en = analyser(analyser_for("en"));
+        assert_eq!(
+            tokens(&mut en, "Elections, Zürich!"),
+            vec!["elect", "zurich"]
+        );
+        let mut de = analyser(analyser_for("de"));
+        assert_eq!(tokens(&mut de, "Häuser"), vec!["haus"]);
+        let mut ru = analyser(analyser_for("ru"));
+        assert_eq!(tokens(&mut ru, "выборы"), vec!["выбор"]);
+        let mut xx = analyser(analyser_for("xx"));
+        assert_eq!(tokens(&mut xx, "Wybory"), vec!["wybory"]);
+    }
+
+    #[test]
+    fn plain_words_split_like_the_analysers() {
+        assert_eq!(
+            plain_words("covid-19 in Zürich, dw.com"),
+            "covid 19 in Zurich dw com"
+        );
+    }
+}

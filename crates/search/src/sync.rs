@@ -1,0 +1,201 @@
+//! Keeping the index in step with the database: [`catch_up`] indexes the articles stored after
+//! the cursor (idempotently, so a crash between the database insert and the index commit is
+//! repaired at the next start), [`rebuild`] starts over from the database, and [`check`]
+//! compares ids both ways and optionally repairs.
+
+use crate::SearchError;
+use crate::doc::{SearchDoc, host_of};
+use crate::engine::SearchEngine;
+use std::collections::HashMap;
+use tidings_model::{ArticleId, SourceId};
+use tidings_store::{ArticleListing, Store};
+
+/// Articles read from the database per batch.
+const BATCH: i64 = 500;
+/// Documents between two commits during a catch-up.
+const COMMIT_EVERY: usize = 20_000;
+
+/// The outcome of a catch-up or rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchUp {
+    /// Articles indexed.
+    pub indexed: u64,
+    /// The cursor afterwards.
+    pub cursor: ArticleId,
+}
+
+/// The outcome of a consistency check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Check {
+    /// Articles in the database.
+    pub database: u64,
+    /// Documents in the index.
+    pub index: u64,
+    /// Articles the index lacks.
+    pub missing: Vec<ArticleId>,
+    /// Documents whose article is gone.
+    pub extra: Vec<ArticleId>,
+    /// Whether the differences were repaired.
+    pub fixed: bool,
+}
+
+impl Check {
+    /// Whether index and database agree.
+    pub fn consistent(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+/// The host of every source, for `source:` matching.
+async fn source_hosts(store: &Store) -> Result<HashMap<SourceId, String>, SearchError> {
+    Ok(store
+        .sources()
+        .list()
+        .await?
+        .into_iter()
+        .map(|s| (s.id, host_of(s.site_url.as_deref().unwrap_or(&s.url))))
+        .collect())
+}
+
+fn to_docs(listings: &[ArticleListing], hosts: &HashMap<SourceId, String>) -> Vec<SearchDoc> {
+    listings
+        .iter()
+        .map(|l| {
+            let host = hosts
+                .get(&l.article.source_id)
+                .map(String::as_str)
+                .unwrap_or_default();
+            SearchDoc::from_listing(l, host)
+        })
+        .collect()
+}
+
+/// Indexes every article stored after the engine's cursor, in id order, and commits with the
+/// new cursor. Safe to run at any time and more than once: documents are keyed by article id.
+///
+/// Articles whose transactions commit out of id order (concurrent writers on PostgreSQL) can
+/// land behind the cursor; [`check`] with `fix` finds and indexes them.
+pub async fn catch_up(engine: &SearchEngine, store: &Store) -> Result<CatchUp, SearchError> {
+    catch_up_from(engine, store, false).await
+}
+
+async fn catch_up_from(
+    engine: &SearchEngine,
+    store: &Store,
+    fresh: bool,
+) -> Result<CatchUp, SearchError> {
+    let hosts = source_hosts(store).await?;
+    let mut cursor = engine.cursor().await?;
+    let mut indexed = 0u64;
+    let mut since_commit = 0usize;
+    loop {
+        let batch = store.articles().after_id(cursor, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        let next = last.article.id;
+        let docs = to_docs(&batch, &hosts);
+        if fresh {
+            engine.index_new(&docs).await?;
+        } else {
+            engine.index(&docs).await?;
+        }
+        indexed += docs.len() as u64;
+        since_commit += docs.len();
+        cursor = next;
+        engine.set_cursor(cursor).await?;
+        if since_commit >= COMMIT_EVERY {
+            engine.commit().await?;
+            since_commit = 0;
+        }
+    }
+    engine.commit().await?;
+    Ok(CatchUp { indexed, cursor })
+}
+
+/// Empties the index and indexes every article again (tantivy: without merging until the
+/// end, then into one segment).
+pub async fn rebuild(engine: &SearchEngine, store: &Store) -> Result<CatchUp, SearchError> {
+    engine.clear().await?;
+    engine.commit().await?;
+    if let SearchEngine::Tantivy(index) = engine {
+        index.pause_merges()?;
+    }
+    let done = catch_up_from(engine, store, true).await;
+    if let SearchEngine::Tantivy(index) = engine {
+        index.merge_all()?;
+    }
+    done
+}
+
+/// Compares the ids in the index with those in the database; with `fix`, indexes the missing
+/// articles and deletes the extra documents, then commits.
+pub async fn check(engine: &SearchEngine, store: &Store, fix: bool) -> Result<Check, SearchError> {
+    let db = store.articles().all_ids().await?;
+    let indexed = engine.ids().await?;
+    let (missing, extra) = diff_sorted(&db, &indexed);
+    let mut report = Check {
+        database: db.len() as u64,
+        index: indexed.len() as u64,
+        missing,
+        extra,
+        fixed: false,
+    };
+    if fix && !report.consistent() {
+        for id in &report.extra {
+            engine.delete(*id).await?;
+        }
+        let hosts = source_hosts(store).await?;
+        for chunk in report.missing.chunks(BATCH as usize) {
+            let mut listings = Vec::with_capacity(chunk.len());
+            for id in chunk {
+                if let Some(listing) = store.articles().get(*id).await? {
+                    listings.push(listing);
+                }
+            }
+            engine.index(&to_docs(&listings, &hosts)).await?;
+        }
+        engine.commit().await?;
+        report.fixed = true;
+    }
+    Ok(report)
+}
+
+/// Ids in `a` but not `b`, and in `b` but not `a`; both ascending.
+fn diff_sorted(a: &[ArticleId], b: &[ArticleId]) -> (Vec<ArticleId>, Vec<ArticleId>) {
+    let (mut i, mut j) = (0, 0);
+    let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => {
+                only_a.push(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                only_a.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                only_b.push(*y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    (only_a, only_b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs() {
+        let ids = |v: &[i64]| v.iter().map(|&i| ArticleId(i)).collect::<Vec<_>>();
+        let (a, b) = diff_sorted(&ids(&[1, 2, 4, 6]), &ids(&[2, 3, 4, 7]));
+        assert_eq!(a, ids(&[1, 6]));
+        assert_eq!(b, ids(&[3, 7]));
+    }
+}
