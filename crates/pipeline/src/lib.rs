@@ -15,7 +15,8 @@
 //! articles are keyed by canonical URL, so a job run twice after a crash adds nothing.
 //! The story assigner ([`assign_stories`]) places each article whose text is final in a
 //! story, in arrival order, one transaction per batch, and queues an [`understand_story`]
-//! job for each story changed (summary, key points, entities, timeline).
+//! job for each story changed (summary, key points, entities, timeline); [`index_search`]
+//! then indexes each placed article for search.
 
 pub mod assign_stories;
 pub mod entry_to_article;
@@ -24,6 +25,7 @@ mod feed_document;
 pub mod fetch_article;
 pub mod fetch_source;
 pub mod html_text;
+pub mod index_search;
 mod pipeline;
 pub mod poll_interval;
 pub mod role;

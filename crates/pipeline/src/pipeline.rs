@@ -1,12 +1,13 @@
 //! The pipeline's shared state and how to run it.
 
 use crate::time::now_ms;
-use crate::{PipelineError, assign_stories, scheduler, worker};
+use crate::{PipelineError, assign_stories, index_search, scheduler, worker};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tidings_fetch::Fetcher;
 use tidings_insight::llm::OpenAiClient;
+use tidings_search::SearchEngine;
 use tidings_store::{RetryPolicy, Store};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -86,6 +87,7 @@ pub struct Pipeline {
     pub(crate) wake: Arc<Notify>,
     pub(crate) instance: Arc<str>,
     pub(crate) llm: Option<Arc<OpenAiClient>>,
+    pub(crate) search: Option<Arc<SearchEngine>>,
 }
 
 impl PipelineSettings {
@@ -110,6 +112,7 @@ impl Pipeline {
             wake: Arc::new(Notify::new()),
             instance: format!("{}-{}", std::process::id(), now_ms()).into(),
             llm: None,
+            search: None,
         }
     }
 
@@ -123,6 +126,12 @@ impl Pipeline {
     /// extractive summary stays, and is what shows when the model fails).
     pub fn with_llm(mut self, llm: OpenAiClient) -> Pipeline {
         self.llm = Some(Arc::new(llm));
+        self
+    }
+
+    /// Keeps `engine` up to date with the articles placed in stories.
+    pub fn with_search(mut self, engine: Arc<SearchEngine>) -> Pipeline {
+        self.search = Some(engine);
         self
     }
 
@@ -145,6 +154,7 @@ impl Pipeline {
         if self.settings.assign_stories {
             tasks.spawn(assign_stories::run(self.clone(), shutdown.clone()));
         }
+        tasks.spawn(index_search::run(self.clone(), shutdown.clone()));
         for n in 0..self.settings.workers.max(1) {
             tasks.spawn(worker::run(self.clone(), n, shutdown.clone()));
         }

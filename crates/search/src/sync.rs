@@ -79,17 +79,38 @@ pub async fn catch_up(engine: &SearchEngine, store: &Store) -> Result<CatchUp, S
     catch_up_from(engine, store, false).await
 }
 
+/// [`catch_up`] for a running pipeline: stops at the first article not yet placed in a
+/// story, so that each article is indexed once its text is final and its story known (an
+/// article waits for its page and its story for seconds; the cursor never passes it).
+pub async fn catch_up_placed(engine: &SearchEngine, store: &Store) -> Result<CatchUp, SearchError> {
+    catch_up_with(engine, store, false, true).await
+}
+
 async fn catch_up_from(
     engine: &SearchEngine,
     store: &Store,
     fresh: bool,
+) -> Result<CatchUp, SearchError> {
+    catch_up_with(engine, store, fresh, false).await
+}
+
+async fn catch_up_with(
+    engine: &SearchEngine,
+    store: &Store,
+    fresh: bool,
+    placed_only: bool,
 ) -> Result<CatchUp, SearchError> {
     let hosts = source_hosts(store).await?;
     let mut cursor = engine.cursor().await?;
     let mut indexed = 0u64;
     let mut since_commit = 0usize;
     loop {
-        let batch = store.articles().after_id(cursor, BATCH).await?;
+        let mut batch = store.articles().after_id(cursor, BATCH).await?;
+        if placed_only
+            && let Some(waiting) = batch.iter().position(|l| l.article.story_id.is_none())
+        {
+            batch.truncate(waiting);
+        }
         let Some(last) = batch.last() else { break };
         let next = last.article.id;
         let docs = to_docs(&batch, &hosts);
@@ -106,8 +127,13 @@ async fn catch_up_from(
             engine.commit().await?;
             since_commit = 0;
         }
+        if placed_only && (docs.len() as i64) < BATCH {
+            break;
+        }
     }
-    engine.commit().await?;
+    if indexed > 0 || !placed_only {
+        engine.commit().await?;
+    }
     Ok(CatchUp { indexed, cursor })
 }
 

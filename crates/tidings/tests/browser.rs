@@ -186,7 +186,7 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     }
     let server = Server::start(dir.path(), &["--no-article-pages"]).await;
     wait_until(
-        "both stories understood",
+        "both stories understood and indexed",
         Duration::from_secs(60),
         || async {
             let store = open_store(dir.path()).await;
@@ -197,6 +197,11 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
             }
             store.close().await;
             understood
+                && server
+                    .get("/search?q=Vautrin")
+                    .await
+                    .1
+                    .contains("<b>Vautrin</b>")
         },
     )
     .await;
@@ -352,6 +357,39 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
             .starts_with("/entity/")
     );
     check_page(&driver, &client, "entity").await;
+
+    // A search from the search page.
+    client
+        .goto(&server.url("/search"))
+        .await
+        .expect("search page");
+    client
+        .find(Locator::Css("input[name=q]"))
+        .await
+        .expect("the search field")
+        .send_keys("Saint-Aurel")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css(".search-form button"))
+        .await
+        .expect("the search button")
+        .click()
+        .await
+        .expect("search");
+    let first = client
+        .wait()
+        .for_element(Locator::Css(".cards .card-title a"))
+        .await
+        .expect("a result")
+        .text()
+        .await
+        .expect("its title");
+    assert!(
+        first.contains("Saint-Aurel") || first.to_lowercase().contains("dam"),
+        "{first}"
+    );
+    check_page(&driver, &client, "search").await;
 
     client
         .goto(&server.url("/no/such/page"))

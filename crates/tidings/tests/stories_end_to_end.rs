@@ -169,6 +169,43 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         "the article page has the AI panel"
     );
 
+    // Search finds the story's articles once they are placed, grouped by story.
+    wait_until("the articles indexed", Duration::from_secs(30), || async {
+        server
+            .get("/search?q=Vautrin")
+            .await
+            .1
+            .contains("matching article")
+            && !server
+                .get("/search?q=Vautrin")
+                .await
+                .1
+                .contains(">0 matching")
+    })
+    .await;
+    let (status, results) = server.get("/search?q=Vautrin").await;
+    assert_eq!(status, 200);
+    assert!(
+        results.contains("<b>Vautrin</b>"),
+        "the match is highlighted"
+    );
+    assert!(
+        results.contains(&format!("href=\"{flood}\">full story</a>")),
+        "hits lead to their story"
+    );
+    assert!(
+        !results.contains("Norland"),
+        "the other story does not match"
+    );
+    let (_, hostile) = server
+        .get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert!(
+        !hostile.contains("<script>alert(1)"),
+        "the query is shown escaped"
+    );
+    assert_eq!(server.get("/search").await.0, 200);
+
     assert_eq!(server.get("/story/999999").await.0, 404);
     assert!(server.stop(), "SIGTERM stops the server cleanly");
 

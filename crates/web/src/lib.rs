@@ -17,6 +17,7 @@ pub mod http_cache;
 mod insight;
 mod metadata;
 mod pages;
+mod search_page;
 mod slug;
 mod state;
 mod stories;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/article/{id}/{slug}", get(pages::article))
         .route("/story/{id}", get(stories::story))
         .route("/entity/{slug}", get(stories::entity))
+        .route("/search", get(search_page::search))
         .route("/source/{id}", get(pages::source))
         .route("/source/{id}/feed.xml", get(feed_routes::source_feed))
         .route("/source/{id}/feed.atom", get(feed_routes::source_feed))

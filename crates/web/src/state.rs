@@ -3,6 +3,7 @@
 use crate::answer_cache::AnswerCache;
 use std::sync::Arc;
 use tidings_insight::llm::OpenAiClient;
+use tidings_search::SearchEngine;
 use tidings_store::Store;
 
 /// The web app's shared state. Cheap to clone.
@@ -19,6 +20,8 @@ pub struct AppState {
     pub llm: Option<Arc<OpenAiClient>>,
     /// Answers the model wrote, per story version and question.
     pub answers: AnswerCache,
+    /// The search engine, when the server has one.
+    pub search: Option<Arc<SearchEngine>>,
 }
 
 impl AppState {
@@ -30,6 +33,7 @@ impl AppState {
             base_url: None,
             llm: None,
             answers: AnswerCache::default(),
+            search: None,
         }
     }
 }

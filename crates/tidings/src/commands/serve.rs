@@ -11,6 +11,7 @@ use tidings_feeds::parse_opml;
 use tidings_fetch::Fetcher;
 use tidings_insight::llm::OpenAiClient;
 use tidings_pipeline::{BundledDocuments, Pipeline};
+use tidings_search::{EngineChoice, SearchEngine};
 use tidings_store::Store;
 use tidings_web::AppState;
 use tokio_util::sync::CancellationToken;
@@ -39,6 +40,8 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     }
 
     let (pipeline, llm) = build_pipeline(&settings, &store, bundled)?;
+    let search = std::sync::Arc::new(open_search(&settings, &store)?);
+    let pipeline = pipeline.with_search(search.clone());
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -65,6 +68,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         base_url: settings.base_url.clone(),
         llm: llm.map(std::sync::Arc::new),
         answers: tidings_web::AnswerCache::default(),
+        search: Some(search),
     };
     println!("Tidings is listening on http://{address}/");
     tracing::info!(
@@ -106,6 +110,14 @@ pub(crate) fn build_pipeline(
         pipeline = pipeline.with_llm(llm.clone());
     }
     Ok((pipeline, llm))
+}
+
+/// The search engine: a tantivy index in the data directory on SQLite, PostgreSQL
+/// full-text on PostgreSQL.
+pub(crate) fn open_search(settings: &Settings, store: &Store) -> anyhow::Result<SearchEngine> {
+    let dir = settings.data_dir.join("search");
+    SearchEngine::open(store, &dir, EngineChoice::Auto)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))
 }
 
 /// Cancels `shutdown` at the first SIGTERM or Ctrl-C.

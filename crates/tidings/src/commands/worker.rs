@@ -4,7 +4,7 @@
 //! take over when it stops.
 
 use super::open_store;
-use super::serve::{build_pipeline, stop_on_signal};
+use super::serve::{build_pipeline, open_search, stop_on_signal};
 use crate::settings::Settings;
 use tidings_pipeline::BundledDocuments;
 use tidings_store::Backend;
@@ -21,6 +21,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         );
     }
     let (pipeline, _) = build_pipeline(&settings, &store, BundledDocuments::new())?;
+    let pipeline = pipeline.with_search(std::sync::Arc::new(open_search(&settings, &store)?));
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
     println!("Tidings worker running on {}", store.backend_name());
