@@ -14,9 +14,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{Server, cli_ok, open_store, wait_until};
-use tidings_testkit::FixtureWeb;
-use tidings_testkit::news::{OUTLETS, serve_two_events};
+use support::{Server, add_fixture_outlets, fixture_day_web, open_store, wait_until};
 
 /// A chromedriver process, stopped when dropped.
 struct Driver {
@@ -163,6 +161,22 @@ async fn check_page(driver: &Driver, client: &Client, name: &str) {
     }
 }
 
+/// Clicks the first link `css` finds and checks the new page's path starts with `path`.
+async fn follow(client: &Client, css: &str, path: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("a link {css}: {e}"))
+        .click()
+        .await
+        .expect("click");
+    let at = client.current_url().await.expect("url");
+    assert!(
+        at.path().starts_with(path),
+        "{css} led to {at}, not {path}…"
+    );
+}
+
 async fn heading(client: &Client) -> String {
     client
         .find(Locator::Css("h1"))
@@ -178,12 +192,9 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     let Some(driver) = start_driver().await else {
         return;
     };
-    let web = FixtureWeb::start().await;
-    serve_two_events(&web, chrono::Utc::now().timestamp());
+    let web = fixture_day_web().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    for outlet in OUTLETS {
-        cli_ok(dir.path(), &["sources", "add", &web.url(outlet.feed)]);
-    }
+    add_fixture_outlets(dir.path(), &web);
     let server = Server::start(dir.path(), &["--no-article-pages"]).await;
     wait_until(
         "both stories understood and indexed",
@@ -244,21 +255,7 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
         .expect("focus");
     assert_eq!(focused, serde_json::json!(0), "k goes back");
 
-    client
-        .find(Locator::Css(".story-card .card-title a"))
-        .await
-        .expect("a story link")
-        .click()
-        .await
-        .expect("open the story");
-    assert!(
-        client
-            .current_url()
-            .await
-            .expect("url")
-            .path()
-            .starts_with("/story/")
-    );
+    follow(&client, ".story-card .card-title a", "/story/").await;
     let story_url = client.current_url().await.expect("url");
     check_page(&driver, &client, "story").await;
 
@@ -287,21 +284,7 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     check_page(&driver, &client, "story-answer").await;
 
     client.goto(story_url.as_str()).await.expect("back");
-    client
-        .find(Locator::Css(".coverage .card-title a"))
-        .await
-        .expect("an article of the story")
-        .click()
-        .await
-        .expect("open the article");
-    assert!(
-        client
-            .current_url()
-            .await
-            .expect("url")
-            .path()
-            .starts_with("/article/")
-    );
+    follow(&client, ".coverage .card-title a", "/article/").await;
     let headline = heading(&client).await;
     assert!(!headline.is_empty());
     let ld = client
@@ -323,39 +306,11 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     assert_eq!(og_title.as_deref(), Some(headline.as_str()));
     check_page(&driver, &client, "article").await;
 
-    client
-        .find(Locator::Css(".kicker a.outlet"))
-        .await
-        .expect("the outlet link")
-        .click()
-        .await
-        .expect("open the source");
-    assert!(
-        client
-            .current_url()
-            .await
-            .expect("url")
-            .path()
-            .starts_with("/source/")
-    );
+    follow(&client, ".kicker a.outlet", "/source/").await;
     check_page(&driver, &client, "source").await;
 
     client.goto(story_url.as_str()).await.expect("back");
-    client
-        .find(Locator::Css(".entities a"))
-        .await
-        .expect("an entity link")
-        .click()
-        .await
-        .expect("open the entity");
-    assert!(
-        client
-            .current_url()
-            .await
-            .expect("url")
-            .path()
-            .starts_with("/entity/")
-    );
+    follow(&client, ".entities a", "/entity/").await;
     check_page(&driver, &client, "entity").await;
 
     // A search from the search page.

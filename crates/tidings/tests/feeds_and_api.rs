@@ -11,9 +11,10 @@ use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::Duration;
-use support::{Server, cli_ok, open_store, wait_until};
-use tidings_testkit::FixtureWeb;
-use tidings_testkit::news::{OUTLETS, serve_two_events};
+use support::{
+    Server, add_fixture_outlets, fixture_day_web, open_store, wait_until, wait_until_placed,
+};
+use tidings_testkit::news::OUTLETS;
 
 /// A GET's status, content type and body.
 async fn fetch(server: &Server, path: &str) -> (StatusCode, String, String) {
@@ -115,30 +116,11 @@ const FORMATS: [&str; 3] = ["feed.xml", "feed.atom", "feed.json"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feeds_and_api_serve_the_fixture_day() {
-    let web = FixtureWeb::start().await;
-    serve_two_events(&web, chrono::Utc::now().timestamp());
+    let web = fixture_day_web().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    for outlet in OUTLETS {
-        cli_ok(dir.path(), &["sources", "add", &web.url(outlet.feed)]);
-    }
+    add_fixture_outlets(dir.path(), &web);
     let server = Server::start(dir.path(), &["--no-article-pages"]).await;
-    wait_until(
-        "five articles placed in stories",
-        Duration::from_secs(60),
-        || async {
-            let store = open_store(dir.path()).await;
-            let waiting = store
-                .stories()
-                .unplaced("fetch_article:", 10)
-                .await
-                .expect("unplaced")
-                .len();
-            let count = store.articles().count().await.expect("count");
-            store.close().await;
-            count == 5 && waiting == 0
-        },
-    )
-    .await;
+    wait_until_placed(dir.path(), 5).await;
     let all_titles: BTreeSet<&str> = OUTLETS
         .iter()
         .flat_map(|o| o.reports.iter().map(|r| r.title))

@@ -6,9 +6,9 @@
 mod support;
 
 use std::time::Duration;
-use support::{Server, cli_ok, open_store, wait_until};
-use tidings_testkit::FixtureWeb;
-use tidings_testkit::news::{OUTLETS, serve_two_events};
+use support::{
+    Server, add_fixture_outlets, fixture_day_web, open_store, wait_until, wait_until_placed,
+};
 
 fn story_links(html: &str) -> Vec<String> {
     let mut links: Vec<String> = html
@@ -30,13 +30,6 @@ async fn answer_to(server: &Server, story: &str, question: &str) -> String {
         .to_string()
 }
 
-/// Adds the fixture day's outlets as sources of the installation in `dir`.
-fn add_outlets(dir: &std::path::Path, web: &FixtureWeb) {
-    for outlet in OUTLETS {
-        cli_ok(dir, &["sources", "add", &web.url(outlet.feed)]);
-    }
-}
-
 /// The front page's story whose card mentions `word`.
 fn story_about(front: &str, word: &str) -> Option<String> {
     story_links(front).into_iter().find(|s| {
@@ -50,28 +43,11 @@ fn story_about(front: &str, word: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
-    let web = FixtureWeb::start().await;
-    serve_two_events(&web, chrono::Utc::now().timestamp());
+    let web = fixture_day_web().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    add_outlets(dir.path(), &web);
+    add_fixture_outlets(dir.path(), &web);
     let server = Server::start(dir.path(), &["--no-article-pages"]).await;
-    wait_until(
-        "five articles placed in stories",
-        Duration::from_secs(60),
-        || async {
-            let store = open_store(dir.path()).await;
-            let waiting = store
-                .stories()
-                .unplaced("fetch_article:", 10)
-                .await
-                .expect("unplaced")
-                .len();
-            let count = store.articles().count().await.expect("count");
-            store.close().await;
-            count == 5 && waiting == 0
-        },
-    )
-    .await;
+    wait_until_placed(dir.path(), 5).await;
 
     let (status, front) = server.get("/").await;
     assert_eq!(status, 200);
@@ -222,8 +198,7 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_configured_language_model_writes_cited_summaries_and_answers() {
-    let web = FixtureWeb::start().await;
-    serve_two_events(&web, chrono::Utc::now().timestamp());
+    let web = fixture_day_web().await;
     // A loopback endpoint that speaks the OpenAI chat protocol and always cites its evidence.
     web.set(
         "/v1/chat/completions",
@@ -248,7 +223,7 @@ async fn a_configured_language_model_writes_cited_summaries_and_answers() {
         ),
     )
     .expect("config");
-    add_outlets(dir.path(), &web);
+    add_fixture_outlets(dir.path(), &web);
     let config = config.to_string_lossy().to_string();
     let server = Server::start(dir.path(), &["--no-article-pages", "--config", &config]).await;
     wait_until("a written summary", Duration::from_secs(60), || async {

@@ -160,26 +160,19 @@ pub(crate) async fn search(
                 };
                 url(&format!("{q} {term}"), newest, 1)
             };
-            out.sources = facets
-                .sources
-                .iter()
-                .take(10)
-                .map(|f| FacetView {
-                    href: refine("source", &f.value),
-                    value: f.value.clone(),
-                    count: f.count,
-                })
-                .collect();
-            out.languages = facets
-                .languages
-                .iter()
-                .take(10)
-                .map(|f| FacetView {
-                    href: refine("lang", &f.value),
-                    value: f.value.clone(),
-                    count: f.count,
-                })
-                .collect();
+            let linked = |counts: &[tidings_search::FacetCount], prefix: &str| -> Vec<FacetView> {
+                counts
+                    .iter()
+                    .take(10)
+                    .map(|f| FacetView {
+                        href: refine(prefix, &f.value),
+                        value: f.value.clone(),
+                        count: f.count,
+                    })
+                    .collect()
+            };
+            out.sources = linked(&facets.sources, "source");
+            out.languages = linked(&facets.languages, "lang");
             out.months = facets
                 .months
                 .iter()

@@ -193,3 +193,39 @@ pub async fn open_store(data_dir: &Path) -> tidings_store::Store {
         .await
         .expect("open the server's database")
 }
+
+/// A loopback web serving the fixture day: three outlets, two events
+/// ([`tidings_testkit::news`]), dated relative to now.
+pub async fn fixture_day_web() -> FixtureWeb {
+    let web = FixtureWeb::start().await;
+    tidings_testkit::news::serve_two_events(&web, chrono::Utc::now().timestamp());
+    web
+}
+
+/// Adds the fixture day's outlets as sources of the installation in `data_dir`.
+pub fn add_fixture_outlets(data_dir: &Path, web: &FixtureWeb) {
+    for outlet in tidings_testkit::news::OUTLETS {
+        cli_ok(data_dir, &["sources", "add", &web.url(outlet.feed)]);
+    }
+}
+
+/// Waits until the installation in `data_dir` has `articles` articles, all placed in stories.
+pub async fn wait_until_placed(data_dir: &Path, articles: i64) {
+    wait_until(
+        "every article placed in a story",
+        Duration::from_secs(60),
+        || async {
+            let store = open_store(data_dir).await;
+            let waiting = store
+                .stories()
+                .unplaced("fetch_article:", 1)
+                .await
+                .expect("unplaced")
+                .len();
+            let count = store.articles().count().await.expect("count");
+            store.close().await;
+            count == articles && waiting == 0
+        },
+    )
+    .await;
+}
