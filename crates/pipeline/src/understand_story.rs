@@ -9,6 +9,7 @@ use crate::{Pipeline, PipelineError};
 use tidings_insight::llm::{Origin, abstractive_summary};
 use tidings_insight::{StoryArticle, WrittenText, understand};
 use tidings_model::StoryId;
+use tidings_search::reindex_story;
 use tidings_store::{StoredInsight, StoryEntity};
 
 /// Words in a summary a language model writes.
@@ -85,6 +86,12 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
                 &entities,
             )
             .await?;
+        // Search can now find the story's articles by the entities it names.
+        if let Some(engine) = &pipeline.search
+            && let Err(err) = reindex_story(engine, &pipeline.store, story_id).await
+        {
+            tracing::warn!(story = %story_id, %err, "could not index the story's entities for search");
+        }
         let now = stories.get(story_id).await?;
         if now.is_none_or(|s| s.article_count == story.article_count) {
             break;

@@ -7,7 +7,7 @@ use crate::SearchError;
 use crate::doc::{SearchDoc, host_of};
 use crate::engine::SearchEngine;
 use std::collections::HashMap;
-use tidings_model::{ArticleId, SourceId};
+use tidings_model::{ArticleId, SourceId, StoryId};
 use tidings_store::{ArticleListing, Store};
 
 /// Articles read from the database per batch.
@@ -57,17 +57,49 @@ async fn source_hosts(store: &Store) -> Result<HashMap<SourceId, String>, Search
         .collect())
 }
 
-fn to_docs(listings: &[ArticleListing], hosts: &HashMap<SourceId, String>) -> Vec<SearchDoc> {
-    listings
+/// The documents of `listings`, each with its outlet's host and, once its story has been
+/// understood, the names of the people, places and organisations the story mentions.
+async fn to_docs(
+    store: &Store,
+    listings: &[ArticleListing],
+    hosts: &HashMap<SourceId, String>,
+) -> Result<Vec<SearchDoc>, SearchError> {
+    let mut entities: HashMap<StoryId, Vec<String>> = HashMap::new();
+    for story in listings.iter().filter_map(|l| l.article.story_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = entities.entry(story) {
+            let names = store.insights().entities_of(story).await?;
+            slot.insert(names.into_iter().map(|e| e.name).collect());
+        }
+    }
+    Ok(listings
         .iter()
         .map(|l| {
             let host = hosts
                 .get(&l.article.source_id)
                 .map(String::as_str)
                 .unwrap_or_default();
-            SearchDoc::from_listing(l, host)
+            let mut doc = SearchDoc::from_listing(l, host);
+            if let Some(names) = l.article.story_id.and_then(|s| entities.get(&s)) {
+                doc.entities = names.clone();
+            }
+            doc
         })
-        .collect()
+        .collect())
+}
+
+/// Indexes a story's articles again, now with the entities its understanding found, and
+/// commits.
+pub async fn reindex_story(
+    engine: &SearchEngine,
+    store: &Store,
+    story: StoryId,
+) -> Result<usize, SearchError> {
+    let hosts = source_hosts(store).await?;
+    let listings = store.stories().articles(story).await?;
+    let docs = to_docs(store, &listings, &hosts).await?;
+    engine.index(&docs).await?;
+    engine.commit().await?;
+    Ok(docs.len())
 }
 
 /// Indexes every article stored after the engine's cursor, in id order, and commits with the
@@ -113,7 +145,7 @@ async fn catch_up_with(
         }
         let Some(last) = batch.last() else { break };
         let next = last.article.id;
-        let docs = to_docs(&batch, &hosts);
+        let docs = to_docs(store, &batch, &hosts).await?;
         if fresh {
             engine.index_new(&docs).await?;
         } else {
@@ -177,7 +209,9 @@ pub async fn check(engine: &SearchEngine, store: &Store, fix: bool) -> Result<Ch
                     listings.push(listing);
                 }
             }
-            engine.index(&to_docs(&listings, &hosts)).await?;
+            engine
+                .index(&to_docs(store, &listings, &hosts).await?)
+                .await?;
         }
         engine.commit().await?;
         report.fixed = true;

@@ -181,6 +181,21 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         "the query is shown escaped"
     );
     assert_eq!(server.get("/search").await.0, 200);
+    let full_story = format!("href=\"{flood}\">full story</a>");
+    wait_until(
+        "entity: finds the story that names her",
+        Duration::from_secs(30),
+        || async {
+            server
+                .get("/search?q=entity%3A%22Claire+Vautrin%22")
+                .await
+                .1
+                .contains(&full_story)
+        },
+    )
+    .await;
+    let (_, by_entity) = server.get("/search?q=entity%3A%22Claire+Vautrin%22").await;
+    assert!(!by_entity.contains("Norland"));
 
     assert_eq!(server.get("/story/999999").await.0, 404);
     assert!(server.stop(), "SIGTERM stops the server cleanly");
