@@ -197,6 +197,21 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
     let (_, by_entity) = server.get("/search?q=entity%3A%22Claire+Vautrin%22").await;
     assert!(!by_entity.contains("Norland"));
 
+    // A search is a feed too.
+    let (status, feed) = server.get("/search/feed.xml?q=Vautrin").await;
+    assert_eq!(status, 200);
+    let parsed = tidings_feeds::parse_feed(feed.as_bytes(), &server.url("/search/feed.xml"))
+        .expect("the search feed parses");
+    assert_eq!(
+        parsed.entries.len(),
+        3,
+        "the three reports that name her, the copy included"
+    );
+    assert!(
+        results.contains("href=\"/search/feed.xml?q=Vautrin\""),
+        "the page offers it"
+    );
+
     assert_eq!(server.get("/story/999999").await.0, 404);
     assert!(server.stop(), "SIGTERM stops the server cleanly");
 

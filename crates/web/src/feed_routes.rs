@@ -204,3 +204,57 @@ pub(crate) async fn source_feed(
     .await;
     respond(result, &state.site_name)
 }
+
+/// Articles a search feed lists.
+const SEARCH_FEED_ITEMS: usize = 50;
+
+#[derive(serde::Deserialize)]
+pub(crate) struct SearchFeedQuery {
+    q: Option<String>,
+}
+
+/// `/search/feed.…?q=`: a saved search as a feed, newest matches first, every word required.
+pub(crate) async fn search_feed(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<SearchFeedQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let format = format_of(&uri)?;
+        let q: String = query
+            .q
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(500)
+            .collect();
+        let engine = state.search.as_ref().ok_or(PageError::NotFound)?;
+        let hits = tidings_search::saved_search(
+            engine,
+            &q,
+            tidings_search::Sort::Newest,
+            SEARCH_FEED_ITEMS,
+        )
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+        let mut listings = Vec::with_capacity(hits.len());
+        for hit in hits {
+            if let Some(listing) = state.store.articles().get(hit.id).await? {
+                listings.push(listing);
+            }
+        }
+        let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let meta = FeedMeta {
+            title: format!("{q} · {}", state.site_name),
+            description: format!("Articles on {} that match {q}.", state.site_name),
+            home_path: format!("/search?q={encoded}"),
+            feed_dir_path: "/search/".to_string(),
+            query: format!("q={encoded}"),
+            language: None,
+        };
+        listing_feed(&state, &headers, format, meta, &listings).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
