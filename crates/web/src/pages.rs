@@ -281,14 +281,18 @@ pub(crate) async fn article(
             .updated_at
             .filter(|u| *u > published + 60)
             .map(|u| Age::of(u, now));
-        let related = related_cards(&state.store, &listing, now).await?;
         let story = match a.story_id {
             Some(id) => state.store.stories().get(id).await?,
             None => None,
         };
+        // The story's articles, read once for the related list and the AI panel.
+        let members = match &story {
+            Some(s) => state.store.stories().articles(s.id).await?,
+            None => Vec::new(),
+        };
+        let related = related_cards(&state.store, &listing, &members, now).await?;
         let ai = match &story {
             Some(s) => {
-                let members = state.store.stories().articles(s.id).await?;
                 panel(
                     &state.store,
                     state.llm.as_deref().map(|l| (l, &state.answers)),

@@ -410,10 +410,12 @@ async fn related_story_cards(
     Ok(cards)
 }
 
-/// An article page's related list: more coverage of its story, then related stories.
+/// An article page's related list: more coverage of its story (whose articles, read once by
+/// the page, are `same_story`), then related stories.
 pub(crate) async fn related_cards(
     store: &Store,
     listing: &ArticleListing,
+    same_story: &[ArticleListing],
     now: UnixSeconds,
 ) -> Result<Vec<Card>, PageError> {
     let Some(story) = listing.article.story_id else {
@@ -425,10 +427,10 @@ pub(crate) async fn related_cards(
         time: l.article.content.shown_time(),
         duplicate_of: l.article.duplicate_of.map(|a| a.0),
     };
-    let mut known: HashMap<i64, ArticleListing> = HashMap::new();
-    let same_story = store.stories().articles(story).await?;
+    let mut known: HashMap<i64, &ArticleListing> =
+        same_story.iter().map(|l| (l.article.id.0, l)).collect();
     let same: Vec<Candidate> = same_story.iter().map(candidate).collect();
-    known.extend(same_story.into_iter().map(|l| (l.article.id.0, l)));
+    let mut others = Vec::new();
     let mut related = Vec::new();
     for (id, similarity) in store.stories().related(story, RELATED_STORIES).await? {
         let members = store.stories().articles(id).await?;
@@ -436,8 +438,9 @@ pub(crate) async fn related_cards(
             similarity,
             articles: members.iter().map(candidate).collect(),
         });
-        known.extend(members.into_iter().map(|l| (l.article.id.0, l)));
+        others.push(members);
     }
+    known.extend(others.iter().flatten().map(|l| (l.article.id.0, l)));
     Ok(
         related_articles(&candidate(listing), &same, &related, now, RELATED_LIMIT)
             .iter()
