@@ -18,6 +18,10 @@ pub struct Source {
     pub category: Option<String>,
     /// The language the operator or the feed declared (BCP 47, e.g. `en`, `de`).
     pub language: Option<String>,
+    /// How the site shows this source's articles (`full` or `excerpt`), when the operator set
+    /// it; `None` follows the instance's policy.
+    #[serde(default)]
+    pub display: Option<String>,
     /// When the source was added.
     pub created_at: UnixSeconds,
     /// When the source is next due for a fetch.

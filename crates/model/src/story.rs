@@ -27,4 +27,7 @@ pub struct Story {
     pub article_count: i64,
     /// The distinct outlets that published it.
     pub source_count: i64,
+    /// The site section most of its articles belong to (`world`, `sport`, …), if any.
+    #[serde(default)]
+    pub section: Option<String>,
 }

@@ -22,6 +22,8 @@ pub(crate) struct ReadFeed {
     pub feed: ParsedFeed,
     /// Its entries as articles.
     pub articles: Vec<NewArticle>,
+    /// The categories of the entry each article came from, in the same order.
+    pub categories: Vec<Vec<String>>,
     /// The document the feed came from (the source's own, or the discovered feed's).
     pub doc: Document,
     /// The feed's URL, when it was discovered on the source's HTML page.
@@ -50,11 +52,13 @@ pub(crate) async fn read(pipeline: &Pipeline, doc: Document) -> Result<ReadFeed,
 /// read from it is an error, with the parser's reason.
 fn finish(feed: ParsedFeed, doc: Document, discovered: Option<String>) -> Result<ReadFeed, String> {
     let fetched_at = now_secs();
-    let articles: Vec<NewArticle> = feed
+    let (articles, categories): (Vec<NewArticle>, Vec<Vec<String>>) = feed
         .entries
         .iter()
-        .filter_map(|entry| entry_to_article(entry, fetched_at))
-        .collect();
+        .filter_map(|entry| {
+            entry_to_article(entry, fetched_at).map(|a| (a, entry.categories.clone()))
+        })
+        .unzip();
     if articles.is_empty()
         && let Some(why) = &feed.malformed
     {
@@ -63,6 +67,7 @@ fn finish(feed: ParsedFeed, doc: Document, discovered: Option<String>) -> Result
     Ok(ReadFeed {
         feed,
         articles,
+        categories,
         doc,
         discovered,
     })

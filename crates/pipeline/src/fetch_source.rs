@@ -6,6 +6,7 @@
 //! failures (the database) fail the job, so it is retried.
 
 use crate::feed_document::{self, ReadFeed};
+use crate::labels::labels_for;
 use crate::poll_interval::next_poll;
 use crate::teaser::is_teaser;
 use crate::time::{now_ms, now_secs};
@@ -82,6 +83,7 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
             Ok(ReadFeed {
                 feed,
                 articles,
+                categories,
                 doc,
                 discovered,
             }) => {
@@ -101,10 +103,15 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                         })
                         .flatten()
                 };
+                let labels: Vec<_> = articles
+                    .iter()
+                    .zip(&categories)
+                    .map(|(a, c)| labels_for(a, c, source.category.as_deref()))
+                    .collect();
                 let new_articles = pipeline
                     .store
                     .articles()
-                    .insert_new_with(source.id, &articles, follow_up, now_ms())
+                    .insert_labelled(source.id, &articles, &labels, follow_up, now_ms())
                     .await?;
                 if new_articles > 0 {
                     pipeline.wake.notify_waiters();

@@ -26,6 +26,7 @@ pub mod fetch_article;
 pub mod fetch_source;
 pub mod html_text;
 pub mod index_search;
+mod labels;
 mod pipeline;
 pub mod poll_interval;
 pub mod role;

@@ -13,6 +13,70 @@ pub struct ArticleListing {
     pub article: Article,
     /// The outlet's name.
     pub source_name: String,
+    /// The site section the article belongs to (`world`, `sport`, …), if any.
+    pub section: Option<String>,
+    /// The display policy the operator set for its outlet (`full` or `excerpt`), if any.
+    pub source_display: Option<String>,
+}
+
+/// Which articles or stories a list shows: all of them, or one section's, one language's, one
+/// topic's. Values are bound as parameters, never written into the statement.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// A section slug (`sport`).
+    pub section: Option<String>,
+    /// A language code (`de`).
+    pub language: Option<String>,
+    /// A topic slug.
+    pub topic: Option<String>,
+}
+
+impl ListFilter {
+    /// The `WHERE` clause for the table aliased `alias`, with parameters numbered from
+    /// `first`, and the values to bind to them in order.
+    pub(crate) fn conditions(&self, alias: &str, first: usize) -> (String, Vec<String>) {
+        let mut clauses = Vec::new();
+        let mut binds = Vec::new();
+        let mut n = first;
+        if let Some(section) = &self.section {
+            clauses.push(format!("{alias}.section = ${n}"));
+            binds.push(section.clone());
+            n += 1;
+        }
+        if let Some(language) = &self.language {
+            clauses.push(format!("{alias}.language = ${n}"));
+            binds.push(language.clone());
+            n += 1;
+        }
+        if let Some(topic) = &self.topic {
+            let article = if alias == "a" { "a.id" } else { "t_a.id" };
+            let join = if alias == "a" {
+                String::new()
+            } else {
+                format!("JOIN articles t_a ON t_a.story_id = {alias}.id ")
+            };
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM article_topics t {join}WHERE t.article_id = {article} \
+                 AND t.slug = ${n})"
+            ));
+            binds.push(topic.clone());
+        }
+        if clauses.is_empty() {
+            (String::new(), binds)
+        } else {
+            (format!("WHERE {}", clauses.join(" AND ")), binds)
+        }
+    }
+}
+
+/// What the pipeline concluded about a new article beyond its content: the labels lists and
+/// pages are filtered by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleLabels {
+    /// Its site section's slug (`world`, `sport`, …).
+    pub section: Option<String>,
+    /// The topics its feed tagged it with, as (slug, name), at most a few.
+    pub topics: Vec<(String, String)>,
 }
 
 /// What an article's own page adds to it: a full body, and metadata the feed lacked.
@@ -36,7 +100,7 @@ pub struct PageContent {
 
 pub(crate) const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.duplicate_of, a.url, a.title, a.standfirst, a.byline, \
      a.credit, a.published_at, a.updated_at, a.fetched_at, a.language, a.body_text, a.body_html, \
-     a.image_url, s.name AS source_name";
+     a.image_url, a.section, s.name AS source_name, s.display AS source_display";
 
 /// What [`Articles::move_to_canonical`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,13 +147,30 @@ impl<'a> Articles<'a> {
         follow_up: impl Fn(ArticleId, &NewArticle) -> Option<NewJob>,
         now_ms: i64,
     ) -> Result<u64, StoreError> {
+        self.insert_labelled(source_id, articles, &[], follow_up, now_ms)
+            .await
+    }
+
+    /// Like [`Articles::insert_new_with`], storing with the `i`-th article the `i`-th labels
+    /// (its section and topics); articles past the end of `labels` get none.
+    pub async fn insert_labelled(
+        &self,
+        source_id: SourceId,
+        articles: &[NewArticle],
+        labels: &[ArticleLabels],
+        follow_up: impl Fn(ArticleId, &NewArticle) -> Option<NewJob>,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut inserted = 0;
-        for a in articles {
+        let none = ArticleLabels::default();
+        for (i, a) in articles.iter().enumerate() {
+            let labels = labels.get(i).unwrap_or(&none);
             let row = sqlx::query(
                 "INSERT INTO articles (source_id, url, title, standfirst, byline, credit, \
                  published_at, updated_at, fetched_at, sort_at, language, body_text, body_html, \
-                 image_url) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
+                 image_url, section) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
                  WHERE NOT EXISTS (SELECT 1 FROM article_aliases WHERE url = $2) \
                  ON CONFLICT (url) DO NOTHING RETURNING id",
             )
@@ -107,11 +188,23 @@ impl<'a> Articles<'a> {
             .bind(&a.body_text)
             .bind(&a.body_html)
             .bind(&a.image_url)
+            .bind(&labels.section)
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else { continue };
             inserted += 1;
             let id = ArticleId(row.try_get("id")?);
+            for (slug, name) in &labels.topics {
+                sqlx::query(
+                    "INSERT INTO article_topics (article_id, slug, name) VALUES ($1, $2, $3) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(id.0)
+                .bind(slug)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            }
             if let Some(job) = follow_up(id, a) {
                 enqueue_on(&mut tx, &job, now_ms).await?;
             }
@@ -221,19 +314,79 @@ impl<'a> Articles<'a> {
 
     /// The newest articles, newest first.
     pub async fn latest(&self, limit: i64, offset: i64) -> Result<Vec<ArticleListing>, StoreError> {
+        self.latest_in(&ListFilter::default(), limit, offset).await
+    }
+
+    /// The newest articles that pass `filter`, newest first.
+    pub async fn latest_in(
+        &self,
+        filter: &ListFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        let (conditions, binds) = filter.conditions("a", 3);
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id {conditions} \
              ORDER BY a.sort_at DESC, a.id DESC LIMIT $1 OFFSET $2"
         ));
-        let rows = sqlx::query(sql)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(self.pool)
-            .await?;
+        let mut query = sqlx::query(sql).bind(limit).bind(offset);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool).await?;
         Ok(rows
             .iter()
             .map(listing_from_row)
             .collect::<Result<_, _>>()?)
+    }
+
+    /// The topics an article was tagged with, as (slug, name).
+    pub async fn topics_of(&self, id: ArticleId) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT slug, name FROM article_topics WHERE article_id = $1 ORDER BY slug",
+        )
+        .bind(id.0)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("slug")?, row.try_get("name")?)))
+            .collect()
+    }
+
+    /// A topic's name as feeds spelt it, if any article carries it.
+    pub async fn topic_name(&self, slug: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT MIN(name) AS name FROM article_topics WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("name")?)
+    }
+
+    /// The topics most articles published since `since` carry, as (slug, name, articles),
+    /// most first.
+    pub async fn popular_topics(
+        &self,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.slug, MIN(t.name) AS name, COUNT(*) AS n FROM article_topics t \
+             JOIN articles a ON a.id = t.article_id WHERE a.sort_at >= $1 \
+             GROUP BY t.slug ORDER BY n DESC, t.slug LIMIT $2",
+        )
+        .bind(since)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("slug")?,
+                    row.try_get("name")?,
+                    row.try_get("n")?,
+                ))
+            })
+            .collect()
     }
 
     /// The newest articles of one source, newest first.
@@ -342,5 +495,7 @@ pub(crate) fn listing_from_row(row: &AnyRow) -> Result<ArticleListing, sqlx::Err
             },
         },
         source_name: row.try_get("source_name")?,
+        section: row.try_get("section")?,
+        source_display: row.try_get("source_display")?,
     })
 }

@@ -30,7 +30,9 @@ mod stories;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use articles::{ArticleListing, Articles, CanonicalMove, PageContent};
+pub use articles::{
+    ArticleLabels, ArticleListing, Articles, CanonicalMove, ListFilter, PageContent,
+};
 pub use backend::Backend;
 pub use error::StoreError;
 pub use insights::{Insights, StoredInsight, StoryEntity};

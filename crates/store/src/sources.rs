@@ -35,7 +35,7 @@ pub struct FetchSuccess {
     pub feed_title: Option<String>,
 }
 
-const COLUMNS: &str = "id, url, name, site_url, category, language, created_at, next_fetch_at, \
+const COLUMNS: &str = "id, url, name, site_url, category, language, display, created_at, next_fetch_at, \
      last_fetch_at, last_success_at, last_error, error_count, etag, last_modified";
 
 /// Reads and writes sources.
@@ -215,6 +215,21 @@ impl<'a> Sources<'a> {
         .await?;
         Ok(())
     }
+
+    /// Sets how the site shows a source's articles: `Some("full")`, `Some("excerpt")`, or
+    /// `None` to follow the instance's policy. Returns whether the source exists.
+    pub async fn set_display(
+        &self,
+        id: SourceId,
+        display: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE sources SET display = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(display)
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
 }
 
 fn source_from_row(row: &AnyRow) -> Result<Source, sqlx::Error> {
@@ -225,6 +240,7 @@ fn source_from_row(row: &AnyRow) -> Result<Source, sqlx::Error> {
         site_url: row.try_get("site_url")?,
         category: row.try_get("category")?,
         language: row.try_get("language")?,
+        display: row.try_get("display")?,
         created_at: row.try_get("created_at")?,
         next_fetch_at: row.try_get("next_fetch_at")?,
         fetch: FetchState {

@@ -3,7 +3,7 @@
 //! story's aggregates, related stories, and the reads the pages need.
 
 use crate::StoreError;
-use crate::articles::{ArticleListing, COLUMNS, listing_from_row};
+use crate::articles::{ArticleListing, COLUMNS, ListFilter, listing_from_row};
 use crate::jobs::{NewJob, enqueue_on};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row, Transaction};
@@ -59,7 +59,7 @@ const TEXT_COLUMNS: &str =
     "a.id, a.source_id, a.title, a.body_text, a.language, a.sort_at, a.story_id, a.duplicate_of";
 
 const STORY_COLUMNS: &str = "s.id, s.title, s.lead_article_id, s.language, s.created_at, \
-     s.updated_at, s.first_at, s.last_at, s.article_count, s.source_count";
+     s.updated_at, s.first_at, s.last_at, s.article_count, s.source_count, s.section";
 
 /// Reads and writes stories.
 #[derive(Debug, Clone, Copy)]
@@ -184,6 +184,47 @@ impl<'a> Stories<'a> {
             .fetch_all(self.pool)
             .await?;
         Ok(rows.iter().map(story_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Stories with an article at or after `since` that pass `filter`, latest first.
+    pub async fn recent_in(
+        &self,
+        filter: &ListFilter,
+        since: UnixSeconds,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Story>, StoreError> {
+        let (conditions, binds) = filter.conditions("s", 4);
+        let conditions = match conditions.strip_prefix("WHERE ") {
+            Some(c) => format!("AND {c}"),
+            None => conditions,
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.last_at >= $1 AND s.article_count > 0 \
+             {conditions} ORDER BY s.last_at DESC, s.id DESC LIMIT $2 OFFSET $3"
+        ));
+        let mut query = sqlx::query(sql).bind(since).bind(limit).bind(offset);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool).await?;
+        Ok(rows.iter().map(story_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The languages of stories with an article at or after `since`, as (code, stories), most
+    /// first.
+    pub async fn languages(&self, since: UnixSeconds) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT language, COUNT(*) AS n FROM stories WHERE last_at >= $1 \
+             AND article_count > 0 AND language IS NOT NULL GROUP BY language \
+             ORDER BY n DESC, language",
+        )
+        .bind(since)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("language")?, row.try_get("n")?)))
+            .collect()
     }
 
     /// The reports (outlet and time of each article) of the given stories.
@@ -385,6 +426,9 @@ impl PlacementBatch {
                    AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), \
                  title = COALESCE((SELECT a.title FROM articles a WHERE a.story_id = stories.id \
                    AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), title), \
+                 section = (SELECT a.section FROM articles a WHERE a.story_id = stories.id \
+                   AND a.duplicate_of IS NULL AND a.section IS NOT NULL \
+                   GROUP BY a.section ORDER BY COUNT(*) DESC, MIN(a.id) LIMIT 1), \
                  updated_at = $2 \
                  WHERE id = $1",
             )
@@ -426,5 +470,6 @@ fn story_from_row(row: &AnyRow) -> Result<Story, sqlx::Error> {
         last_at: row.try_get("last_at")?,
         article_count: row.try_get("article_count")?,
         source_count: row.try_get("source_count")?,
+        section: row.try_get("section")?,
     })
 }

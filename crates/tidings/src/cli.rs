@@ -258,6 +258,10 @@ pub struct ServeArgs {
     /// Milliseconds between the starts of two requests to one host [default: 1000].
     #[arg(long, env = "TIDINGS_PER_HOST_DELAY_MS", value_name = "MS")]
     pub per_host_delay_ms: Option<u64>,
+    /// How much of an article pages show: `full`, or `excerpt` (the default) with a link to the
+    /// publisher. Sources may override it (`tidings sources display`).
+    #[arg(long, env = "TIDINGS_DISPLAY", value_name = "full|excerpt")]
+    pub display: Option<String>,
     /// The largest response accepted, in bytes [default: 8388608].
     #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
@@ -288,5 +292,12 @@ pub enum SourcesCommand {
     Remove {
         /// The source's id or feed URL.
         source: String,
+    },
+    /// Set how much of a source's articles the site shows, over the instance's `display`.
+    Display {
+        /// The source's id or feed URL.
+        source: String,
+        /// `full`, `excerpt`, or `default` to follow the instance.
+        policy: String,
     },
 }

@@ -45,6 +45,9 @@ pub struct FileConfig {
     pub base_url: Option<String>,
     /// Whether an empty database gets the default sources.
     pub default_sources: Option<bool>,
+    /// How much of an article pages show: `full` or `excerpt` (the default; sources may
+    /// override it with `tidings sources display`).
+    pub display: Option<String>,
     /// `[fetch]`.
     pub fetch: FetchFile,
     /// `[pipeline]`.
@@ -138,6 +141,8 @@ pub struct Settings {
     pub pipeline: PipelineSettings,
     /// The language model, if one is configured.
     pub llm: Option<LlmConfig>,
+    /// How much of an article pages and the API show, unless its source says otherwise.
+    pub display: tidings_web::DisplayPolicy,
 }
 
 impl Settings {
@@ -232,7 +237,15 @@ impl Settings {
                 max_tokens: l.max_tokens.unwrap_or(defaults.max_tokens),
             }
         });
+        let display = match serve.display.clone().or(file.display) {
+            Some(name) => tidings_web::DisplayPolicy::parse(&name).with_context(|| {
+                format!("display must be \"full\" or \"excerpt\", not {name:?}")
+            })?,
+            // A public instance shows excerpts: the text belongs to its publisher.
+            None => tidings_web::DisplayPolicy::Excerpt,
+        };
         Ok(Settings {
+            display,
             llm,
             data_dir,
             database_url,

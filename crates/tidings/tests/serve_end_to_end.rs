@@ -54,7 +54,7 @@ async fn feeds_become_pages_and_survive_a_restart() {
         n
     };
 
-    let server = Server::start(dir.path(), &[]).await;
+    let server = Server::start(dir.path(), &["--display", "full"]).await;
     wait_until(
         "every fixture article on the front page",
         Duration::from_secs(60),
@@ -161,7 +161,7 @@ async fn feeds_become_pages_and_survive_a_restart() {
     assert!(server.stop(), "SIGTERM stops the server cleanly");
 
     // Restart: everything is still there, and fetching every feed again adds nothing.
-    let server = Server::start(dir.path(), &[]).await;
+    let server = Server::start(dir.path(), &["--display", "full"]).await;
     let (_, front_again) = server.get("/").await;
     assert_eq!(
         article_links(&front_again),

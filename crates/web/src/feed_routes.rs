@@ -132,7 +132,7 @@ fn article_item(
 }
 
 /// The format a feed request asks for, from its path.
-fn format_of(uri: &Uri) -> Result<FeedFormat, PageError> {
+pub(crate) fn format_of(uri: &Uri) -> Result<FeedFormat, PageError> {
     FeedFormat::from_path(uri.path()).ok_or(PageError::NotFound)
 }
 

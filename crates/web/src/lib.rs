@@ -11,8 +11,10 @@ mod age;
 mod answer_cache;
 mod api;
 mod base_url;
+pub mod display;
 mod feed_routes;
 pub mod feeds_out;
+mod front;
 pub mod http_cache;
 mod insight;
 mod metadata;
@@ -24,6 +26,7 @@ mod stories;
 
 pub use age::{exact_time, relative_age, rfc3339};
 pub use answer_cache::AnswerCache;
+pub use display::DisplayPolicy;
 pub use slug::slugify;
 pub use state::AppState;
 
@@ -35,7 +38,15 @@ use tower_http::trace::TraceLayer;
 /// The web app with all its routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(pages::front_page))
+        .route("/", get(front::front_page))
+        .route("/section/{slug}", get(front::section_page))
+        .route("/section/{slug}/feed.xml", get(front::section_feed))
+        .route("/section/{slug}/feed.atom", get(front::section_feed))
+        .route("/section/{slug}/feed.json", get(front::section_feed))
+        .route("/topic/{slug}", get(front::topic_page))
+        .route("/topic/{slug}/feed.xml", get(front::topic_feed))
+        .route("/topic/{slug}/feed.atom", get(front::topic_feed))
+        .route("/topic/{slug}/feed.json", get(front::topic_feed))
         .route("/article/{id}", get(pages::article_without_slug))
         .route("/article/{id}/{slug}", get(pages::article))
         .route("/story/{id}", get(stories::story))

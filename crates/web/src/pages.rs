@@ -2,11 +2,12 @@
 
 use crate::age::{exact_time, relative_age, rfc3339};
 use crate::base_url::site_base;
+use crate::display::{self, DisplayPolicy};
 use crate::insight::{AiPanel, panel};
 use crate::metadata::{self, PageMeta};
 use crate::slug::slugify;
 use crate::state::AppState;
-use crate::stories::{StoryCard, related_cards, top_stories};
+use crate::stories::related_cards;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -16,7 +17,9 @@ use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tidings_model::{ArticleId, Source, SourceId, UnixSeconds};
 use tidings_store::ArticleListing;
+use tidings_stories::section::Section;
 
+/// Articles in a source page's list.
 const PAGE_SIZE: i64 = 40;
 
 pub(crate) fn now() -> UnixSeconds {
@@ -150,59 +153,6 @@ pub(crate) fn respond(result: Result<impl IntoResponse, PageError>, site_name: &
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct PageQuery {
-    page: Option<i64>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "front.html")]
-struct FrontPage {
-    site_name: String,
-    top: Vec<StoryCard>,
-    cards: Vec<Card>,
-    page: i64,
-    older: Option<String>,
-    newer: Option<String>,
-    sources: i64,
-}
-
-pub(crate) async fn front_page(
-    State(state): State<AppState>,
-    Query(query): Query<PageQuery>,
-) -> Response {
-    let page = query.page.unwrap_or(1).clamp(1, 10_000);
-    let result: Result<FrontPage, PageError> = async {
-        let listings = state
-            .store
-            .articles()
-            .latest(PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-            .await?;
-        let now = now();
-        let has_more = listings.len() as i64 > PAGE_SIZE;
-        let top = if page == 1 {
-            top_stories(&state.store, now).await?
-        } else {
-            Vec::new()
-        };
-        Ok(FrontPage {
-            site_name: state.site_name.clone(),
-            top,
-            cards: listings
-                .iter()
-                .take(PAGE_SIZE as usize)
-                .map(|l| Card::of(l, now))
-                .collect(),
-            page,
-            older: has_more.then(|| format!("/?page={}", page + 1)),
-            newer: (page > 1).then(|| format!("/?page={}", page - 1)),
-            sources: state.store.sources().count().await?,
-        })
-    }
-    .await;
-    respond(result, &state.site_name)
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "article.html")]
 struct ArticlePage {
@@ -217,6 +167,10 @@ struct ArticlePage {
     updated: Option<Age>,
     image_url: Option<String>,
     body_html: String,
+    /// Whether the body is an excerpt (the display policy), so the page says so.
+    excerpt_only: bool,
+    section: Option<(String, &'static str)>,
+    topics: Vec<(String, String)>,
     original_url: String,
     language: String,
     canonical_path: String,
@@ -309,6 +263,24 @@ pub(crate) async fn article(
             .filter(|s| s.source_count > 1)
             .map(|s| (format!("/story/{}", s.id), s.source_count));
         let c = &a.content;
+        let policy = state.display.for_source(listing.source_display.as_deref());
+        let body_html = match policy {
+            DisplayPolicy::Full => c.body_html.clone(),
+            DisplayPolicy::Excerpt => display::excerpt(&c.body_text).0,
+        };
+        let section = listing
+            .section
+            .as_deref()
+            .and_then(Section::from_slug)
+            .map(|s| (format!("/section/{}", s.slug()), s.name()));
+        let topics = state
+            .store
+            .articles()
+            .topics_of(a.id)
+            .await?
+            .into_iter()
+            .map(|(slug, name)| (format!("/topic/{slug}"), name))
+            .collect();
         let meta = metadata::article(
             &listing,
             format!(
@@ -329,7 +301,10 @@ pub(crate) async fn article(
             age: Age::of(published, now),
             updated,
             image_url: c.image_url.clone(),
-            body_html: c.body_html.clone(),
+            body_html,
+            excerpt_only: policy == DisplayPolicy::Excerpt,
+            section,
+            topics,
             original_url: c.url.clone(),
             language: c.language.clone().unwrap_or_default(),
             canonical_path,

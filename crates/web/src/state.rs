@@ -1,6 +1,7 @@
 //! What every request handler can reach.
 
 use crate::answer_cache::AnswerCache;
+use crate::display::DisplayPolicy;
 use std::sync::Arc;
 use tidings_insight::llm::OpenAiClient;
 use tidings_search::SearchEngine;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub answers: AnswerCache,
     /// The search engine, when the server has one.
     pub search: Option<Arc<SearchEngine>>,
+    /// How much of an article pages and the API show, unless its source says otherwise.
+    pub display: DisplayPolicy,
 }
 
 impl AppState {
@@ -34,6 +37,7 @@ impl AppState {
             llm: None,
             answers: AnswerCache::default(),
             search: None,
+            display: DisplayPolicy::Full,
         }
     }
 }

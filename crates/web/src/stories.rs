@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use tidings_model::{ArticleId, SourceId, Story, StoryId, UnixSeconds};
-use tidings_store::{ArticleListing, Store, StoryReport};
+use tidings_store::{ArticleListing, ListFilter, Store, StoryReport};
 use tidings_stories::rank::{self, RankParams, Report, Score};
 use tidings_stories::related::{Candidate, RelatedStory, related_articles};
 
@@ -50,9 +50,13 @@ pub(crate) struct RankedStory {
 /// the order of the front page and of `/api/v1/stories`.
 pub(crate) async fn ranked_stories(
     store: &Store,
+    filter: &ListFilter,
     now: UnixSeconds,
 ) -> Result<Vec<RankedStory>, PageError> {
-    let candidates = store.stories().recent(0, FRONT_CANDIDATES).await?;
+    let candidates = store
+        .stories()
+        .recent_in(filter, 0, FRONT_CANDIDATES, 0)
+        .await?;
     let ids: Vec<StoryId> = candidates.iter().map(|s| s.id).collect();
     let reports = reports_by_story(&store.stories().reports(&ids).await?);
     let params = RankParams::default();
@@ -85,9 +89,10 @@ pub(crate) async fn ranked_stories(
 /// The front page's top stories, best first by the Stories score.
 pub(crate) async fn top_stories(
     store: &Store,
+    filter: &ListFilter,
     now: UnixSeconds,
 ) -> Result<Vec<StoryCard>, PageError> {
-    let ranked = ranked_stories(store, now).await?;
+    let ranked = ranked_stories(store, filter, now).await?;
     let names = outlet_names(store).await?;
     let mut cards = Vec::new();
     for RankedStory { story, outlets } in ranked.into_iter().take(TOP_STORIES) {

@@ -48,6 +48,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     sources::refresh(store, source.as_deref()).await
                 }
                 SourcesCommand::Remove { source } => sources::remove(store, &source).await,
+                SourcesCommand::Display { source, policy } => {
+                    sources::display(store, &source, &policy).await
+                }
             })
             .await
         }

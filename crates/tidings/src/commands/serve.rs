@@ -28,6 +28,13 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         bundled = demo::bundled_documents(chrono::Utc::now());
         let outlines = parse_opml(demo::SOURCES_OPML)?;
         let (added, _) = add_outlines(&store, &outlines).await?;
+        // The demo corpus is the project's own writing, so it shows in full whatever the
+        // instance's display policy.
+        for source in store.sources().list().await? {
+            if source.url.starts_with("demo:") {
+                store.sources().set_display(source.id, Some("full")).await?;
+            }
+        }
         tracing::info!(sources = outlines.len(), added, "demo corpus loaded");
     } else if settings.load_default_sources && store.sources().count().await? == 0 {
         let outlines = parse_opml(DEFAULT_SOURCES_OPML)?;
@@ -69,6 +76,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         llm: llm.map(std::sync::Arc::new),
         answers: tidings_web::AnswerCache::default(),
         search: Some(search),
+        display: settings.display,
     };
     println!("Tidings is listening on http://{address}/");
     tracing::info!(

@@ -114,6 +114,32 @@ pub(crate) async fn remove(store: &Store, which: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Sets a source's display policy (`full`, `excerpt`, or `default`).
+pub(crate) async fn display(store: &Store, which: &str, policy: &str) -> anyhow::Result<()> {
+    let source = find(store, which).await?;
+    let value = match policy.trim() {
+        "default" => None,
+        other => Some(
+            tidings_web::DisplayPolicy::parse(other)
+                .with_context(|| {
+                    format!("the policy must be full, excerpt or default, not {other:?}")
+                })?
+                .name(),
+        ),
+    };
+    store.sources().set_display(source.id, value).await?;
+    println!(
+        "Source {} ({}) now shows {}.",
+        source.id,
+        source.url,
+        value.map_or("what the instance's display setting says", |v| match v {
+            "full" => "articles in full",
+            _ => "excerpts with a link to the publisher",
+        })
+    );
+    Ok(())
+}
+
 /// Makes one source, or every source, due now.
 pub(crate) async fn refresh(store: &Store, which: Option<&str>) -> anyhow::Result<()> {
     let id = match which {

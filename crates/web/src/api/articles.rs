@@ -41,5 +41,5 @@ pub(crate) async fn one(
         .get(ArticleId(id))
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no article with id {id}")))?;
-    json(&headers, &ArticleDetail::of(&base, &listing))
+    json(&headers, &ArticleDetail::of(&base, &listing, state.display))
 }

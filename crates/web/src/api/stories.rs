@@ -29,7 +29,7 @@ pub(crate) async fn list(
     let request = PageRequest::from_query(&query)?;
     let base = site_base(state.base_url.as_deref(), &headers);
     let store = &state.store;
-    let ranked = ranked_stories(store, now()).await?;
+    let ranked = ranked_stories(store, &tidings_store::ListFilter::default(), now()).await?;
     let names = outlet_names(store).await?;
     let mut items = Vec::new();
     for r in ranked

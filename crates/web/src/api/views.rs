@@ -3,6 +3,7 @@
 //! fields to the API's own resources.
 
 use crate::age::rfc3339;
+use crate::display::DisplayPolicy;
 use crate::pages::{article_href, excerpt, is_web_url};
 use serde::Serialize;
 use tidings_model::{Source, Story};
@@ -155,18 +156,26 @@ pub(crate) struct ArticleDetail {
     pub(crate) body_text: String,
     /// Sanitised when it was stored.
     pub(crate) body_html: String,
+    /// `full`, or `excerpt` when the display policy gives only the opening paragraphs.
+    pub(crate) display: DisplayPolicy,
 }
 
 impl ArticleDetail {
-    pub(crate) fn of(base: &str, l: &ArticleListing) -> ArticleDetail {
+    pub(crate) fn of(base: &str, l: &ArticleListing, instance: DisplayPolicy) -> ArticleDetail {
         let c = &l.article.content;
+        let display = instance.for_source(l.source_display.as_deref());
+        let (body_html, body_text) = match display {
+            DisplayPolicy::Full => (c.body_html.clone(), c.body_text.clone()),
+            DisplayPolicy::Excerpt => crate::display::excerpt(&c.body_text),
+        };
         ArticleDetail {
+            display,
             article: ArticleView::of(base, l),
             byline: c.byline.clone(),
             credit: c.credit.clone(),
             image_url: c.image_url.clone().filter(|u| is_web_url(u)),
-            body_text: c.body_text.clone(),
-            body_html: c.body_html.clone(),
+            body_text,
+            body_html,
         }
     }
 }

@@ -1,0 +1,389 @@
+//! The front page and the pages cut from it: one section's (`/section/sport`), one topic's
+//! (`/topic/ukraine-war`), each in every language or one (`?lang=de`). Each lists the top
+//! stories of its scope by the Stories score, then its latest articles, with pages; each has
+//! its RSS, Atom and JSON feeds.
+
+use crate::feed_routes::{FEED_ITEMS, FeedMeta, format_of, listing_feed};
+use crate::pages::{Card, PageError, now, respond};
+use crate::state::AppState;
+use crate::stories::{StoryCard, top_stories};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use serde::Deserialize;
+use tidings_store::ListFilter;
+use tidings_stories::section::Section;
+
+/// Articles in the latest list of one page.
+const PAGE_SIZE: i64 = 40;
+/// How far back the language choice and the topic list look.
+const RECENT_SECS: i64 = 7 * 24 * 3600;
+/// Topics offered on the front page.
+const TOPICS_SHOWN: i64 = 12;
+
+/// Which articles and stories a page shows.
+#[derive(Debug, Clone, Default)]
+struct Scope {
+    section: Option<Section>,
+    /// The topic's slug and name.
+    topic: Option<(String, String)>,
+    /// A language code, as the stories and articles store it.
+    language: Option<String>,
+}
+
+impl Scope {
+    fn filter(&self) -> ListFilter {
+        ListFilter {
+            section: self.section.map(|s| s.slug().to_string()),
+            language: self.language.clone(),
+            topic: self.topic.as_ref().map(|(slug, _)| slug.clone()),
+        }
+    }
+
+    /// The page's path without its query: `/`, `/section/sport/`… (no trailing slash).
+    fn path(&self) -> String {
+        match (&self.section, &self.topic) {
+            (Some(s), _) => format!("/section/{}", s.slug()),
+            (None, Some((slug, _))) => format!("/topic/{slug}"),
+            (None, None) => "/".to_string(),
+        }
+    }
+
+    /// The directory the scope's feeds live in, ending in `/`.
+    fn feed_dir(&self) -> String {
+        let path = self.path();
+        if path == "/" {
+            path
+        } else {
+            format!("{path}/")
+        }
+    }
+
+    /// The link to page `page` of this scope in `language` (or every language).
+    fn href(&self, page: i64, language: Option<&str>) -> String {
+        let mut query = Vec::new();
+        if let Some(lang) = language {
+            query.push(format!("lang={}", encode(lang)));
+        }
+        if page > 1 {
+            query.push(format!("page={page}"));
+        }
+        if query.is_empty() {
+            self.path()
+        } else {
+            format!("{}?{}", self.path(), query.join("&"))
+        }
+    }
+
+    /// The page's heading: "Sport", "Topic: Energy", or `None` on the front page.
+    fn heading(&self) -> Option<String> {
+        match (&self.section, &self.topic) {
+            (Some(s), _) => Some(s.name().to_string()),
+            (None, Some((_, name))) => Some(name.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A link in a list of choices, marked when it is the page's own.
+pub(crate) struct Choice {
+    pub(crate) name: String,
+    pub(crate) href: String,
+    pub(crate) current: bool,
+}
+
+/// A language's own name for itself, for the language choice.
+fn language_name(code: &str) -> String {
+    let name = match code {
+        "en" => "English",
+        "de" => "Deutsch",
+        "fr" => "Français",
+        "es" => "Español",
+        "it" => "Italiano",
+        "pt" => "Português",
+        "nl" => "Nederlands",
+        "pl" => "Polski",
+        "sv" => "Svenska",
+        "da" => "Dansk",
+        "no" | "nb" => "Norsk",
+        "fi" => "Suomi",
+        "cs" => "Čeština",
+        "tr" => "Türkçe",
+        "ru" => "Русский",
+        "uk" => "Українська",
+        "el" => "Ελληνικά",
+        "ar" => "العربية",
+        "he" => "עברית",
+        "fa" => "فارسی",
+        "hi" => "हिन्दी",
+        "zh" => "中文",
+        "ja" => "日本語",
+        "ko" => "한국어",
+        other => other,
+    };
+    name.to_string()
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    page: Option<i64>,
+    lang: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "front.html")]
+struct FrontPage {
+    site_name: String,
+    heading: Option<String>,
+    is_topic: bool,
+    feed_dir: String,
+    top: Vec<StoryCard>,
+    cards: Vec<Card>,
+    page: i64,
+    older: Option<String>,
+    newer: Option<String>,
+    sources: i64,
+    sections: Vec<Choice>,
+    languages: Vec<Choice>,
+    topics: Vec<Choice>,
+}
+
+/// `/`: the whole site.
+pub(crate) async fn front_page(
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let result = list_page(&state, Scope::default(), query).await;
+    respond(result, &state.site_name)
+}
+
+/// `/section/{slug}`: one section.
+pub(crate) async fn section_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let result = async {
+        let section = Section::from_slug(&slug).ok_or(PageError::NotFound)?;
+        let scope = Scope {
+            section: Some(section),
+            ..Scope::default()
+        };
+        list_page(&state, scope, query).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+/// `/topic/{slug}`: the articles feeds tagged with one topic.
+pub(crate) async fn topic_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let result = async {
+        let scope = topic_scope(&state, slug).await?;
+        list_page(&state, scope, query).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+async fn topic_scope(state: &AppState, slug: String) -> Result<Scope, PageError> {
+    let name = state
+        .store
+        .articles()
+        .topic_name(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok(Scope {
+        topic: Some((slug, name)),
+        ..Scope::default()
+    })
+}
+
+/// The language a query asks for, when it names one the site has (a short code of letters).
+fn chosen_language(lang: Option<String>) -> Option<String> {
+    lang.map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()))
+}
+
+async fn list_page(
+    state: &AppState,
+    mut scope: Scope,
+    query: ListQuery,
+) -> Result<FrontPage, PageError> {
+    scope.language = chosen_language(query.lang);
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let filter = scope.filter();
+    let listings = state
+        .store
+        .articles()
+        .latest_in(&filter, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        .await?;
+    let now = now();
+    let has_more = listings.len() as i64 > PAGE_SIZE;
+    let top = if page == 1 {
+        top_stories(&state.store, &filter, now).await?
+    } else {
+        Vec::new()
+    };
+    let lang = scope.language.as_deref();
+    let sections = Section::ALL
+        .iter()
+        .map(|&s| {
+            let target = Scope {
+                section: Some(s),
+                ..Scope::default()
+            };
+            Choice {
+                name: s.name().to_string(),
+                href: target.href(1, lang),
+                current: scope.section == Some(s),
+            }
+        })
+        .collect();
+    let mut languages = vec![Choice {
+        name: "All languages".to_string(),
+        href: scope.href(1, None),
+        current: lang.is_none(),
+    }];
+    for (code, _) in state.store.stories().languages(now - RECENT_SECS).await? {
+        languages.push(Choice {
+            name: language_name(&code),
+            href: scope.href(1, Some(&code)),
+            current: lang == Some(code.as_str()),
+        });
+    }
+    let topics = if scope.section.is_none() && scope.topic.is_none() && page == 1 {
+        state
+            .store
+            .articles()
+            .popular_topics(now - RECENT_SECS, TOPICS_SHOWN)
+            .await?
+            .into_iter()
+            .map(|(slug, name, _)| Choice {
+                href: format!("/topic/{slug}"),
+                name,
+                current: false,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(FrontPage {
+        site_name: state.site_name.clone(),
+        heading: scope.heading(),
+        is_topic: scope.topic.is_some(),
+        feed_dir: scope.feed_dir(),
+        top,
+        cards: listings
+            .iter()
+            .take(PAGE_SIZE as usize)
+            .map(|l| Card::of(l, now))
+            .collect(),
+        page,
+        older: has_more.then(|| scope.href(page + 1, lang)),
+        newer: (page > 1).then(|| scope.href(page - 1, lang)),
+        sources: state.store.sources().count().await?,
+        sections,
+        languages,
+        topics,
+    })
+}
+
+/// `/section/{slug}/feed.…`: one section's latest articles.
+pub(crate) async fn section_feed(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let section = Section::from_slug(&slug).ok_or(PageError::NotFound)?;
+        let scope = Scope {
+            section: Some(section),
+            ..Scope::default()
+        };
+        scope_feed(&state, &scope, &uri, &headers).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+/// `/topic/{slug}/feed.…`: one topic's latest articles.
+pub(crate) async fn topic_feed(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let scope = topic_scope(&state, slug).await?;
+        scope_feed(&state, &scope, &uri, &headers).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+async fn scope_feed(
+    state: &AppState,
+    scope: &Scope,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<Response, PageError> {
+    let format = format_of(uri)?;
+    let listings = state
+        .store
+        .articles()
+        .latest_in(&scope.filter(), FEED_ITEMS, 0)
+        .await?;
+    let name = scope.heading().unwrap_or_default();
+    let meta = FeedMeta {
+        title: format!("{name} · {}", state.site_name),
+        description: format!("The latest {name} articles on {}.", state.site_name),
+        home_path: scope.path(),
+        feed_dir_path: scope.feed_dir(),
+        query: String::new(),
+        language: None,
+    };
+    listing_feed(state, headers, format, meta, &listings).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_build_their_links() {
+        let front = Scope::default();
+        assert_eq!(front.href(1, None), "/");
+        assert_eq!(front.href(2, Some("de")), "/?lang=de&page=2");
+        assert_eq!(front.feed_dir(), "/");
+        let sport = Scope {
+            section: Some(Section::Sport),
+            ..Scope::default()
+        };
+        assert_eq!(sport.href(1, Some("fr")), "/section/sport?lang=fr");
+        assert_eq!(sport.feed_dir(), "/section/sport/");
+        let topic = Scope {
+            topic: Some(("ukraine-war".into(), "Ukraine war".into())),
+            ..Scope::default()
+        };
+        assert_eq!(topic.href(3, None), "/topic/ukraine-war?page=3");
+        assert_eq!(topic.heading().as_deref(), Some("Ukraine war"));
+    }
+
+    #[test]
+    fn only_language_codes_are_chosen() {
+        assert_eq!(chosen_language(Some("DE ".into())).as_deref(), Some("de"));
+        assert_eq!(chosen_language(Some("de' OR 1=1".into())), None);
+        assert_eq!(chosen_language(None), None);
+    }
+}
