@@ -9,6 +9,7 @@
 
 mod age;
 mod answer_cache;
+mod assets;
 mod api;
 mod base_url;
 pub mod display;
@@ -65,9 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .route("/sources", get(pages::sources))
         .route("/healthz", get(pages::healthz))
-        .route("/static/style.css", get(pages::stylesheet))
-        .route("/static/favicon.svg", get(pages::favicon))
-        .route("/static/keys.js", get(pages::shortcuts))
+        .route("/static/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

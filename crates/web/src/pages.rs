@@ -11,7 +11,7 @@ use crate::stories::related_cards;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -432,39 +432,6 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
         )
             .into_response(),
     }
-}
-
-pub(crate) async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../assets/style.css"),
-    )
-        .into_response()
-}
-
-pub(crate) async fn shortcuts() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../assets/keys.js"),
-    )
-        .into_response()
-}
-
-pub(crate) async fn favicon() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        include_str!("../assets/favicon.svg"),
-    )
-        .into_response()
 }
 
 pub(crate) async fn not_found(State(state): State<AppState>) -> Response {
