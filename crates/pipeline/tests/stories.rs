@@ -125,7 +125,7 @@ async fn three_outlets_covering_two_events_make_two_stories() {
             .slug;
         let about = store
             .insights()
-            .stories_of(slug, 10)
+            .stories_of(slug, 10, 0)
             .await
             .expect("stories");
         assert_eq!(

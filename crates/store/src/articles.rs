@@ -395,13 +395,24 @@ impl<'a> Articles<'a> {
         source_id: SourceId,
         limit: i64,
     ) -> Result<Vec<ArticleListing>, StoreError> {
+        self.by_source_from(source_id, limit, 0).await
+    }
+
+    /// One page of a source's articles, newest first, skipping the `offset` newest.
+    pub async fn by_source_from(
+        &self,
+        source_id: SourceId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
-             WHERE a.source_id = $1 ORDER BY a.sort_at DESC, a.id DESC LIMIT $2"
+             WHERE a.source_id = $1 ORDER BY a.sort_at DESC, a.id DESC LIMIT $2 OFFSET $3"
         ));
         let rows = sqlx::query(sql)
             .bind(source_id.0)
             .bind(limit)
+            .bind(offset)
             .fetch_all(self.pool)
             .await?;
         Ok(rows

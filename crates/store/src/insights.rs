@@ -139,26 +139,27 @@ impl<'a> Insights<'a> {
     }
 
     /// The stories that mention an entity, latest first.
-    pub async fn stories_of(&self, slug: &str, limit: i64) -> Result<Vec<Story>, StoreError> {
-        let ids: Vec<i64> = sqlx::query(
+    pub async fn stories_of(
+        &self,
+        slug: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Story>, StoreError> {
+        let ids: Vec<StoryId> = sqlx::query(
             "SELECT s.id FROM story_entities se JOIN stories s ON s.id = se.story_id \
              WHERE se.slug = $1 AND s.article_count > 0 ORDER BY s.last_at DESC, s.id DESC \
-             LIMIT $2",
+             LIMIT $2 OFFSET $3",
         )
         .bind(slug)
         .bind(limit)
+        .bind(offset)
         .fetch_all(self.pool)
         .await?
         .iter()
-        .map(|row| row.try_get("id"))
+        .map(|row| row.try_get("id").map(StoryId))
         .collect::<Result<_, _>>()?;
-        let stories = crate::Stories::new(self.pool);
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(story) = stories.get(StoryId(id)).await? {
-                out.push(story);
-            }
-        }
-        Ok(out)
+        let mut stories = crate::Stories::new(self.pool).many(&ids).await?;
+        stories.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
+        Ok(stories)
     }
 }

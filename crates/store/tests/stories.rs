@@ -429,3 +429,145 @@ async fn many_reads_the_stories_that_exist_in_one_call() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn sections_topics_languages_and_display_cut_the_lists() {
+    use tidings_store::{ArticleLabels, ListFilter};
+    each_backend(|store| async move {
+        let dw = source(&store, "https://dw.example/feed", "DW").await;
+        let mut german = article("https://dw.example/tor", "Tor in letzter Minute", 1_000);
+        german.language = Some("de".into());
+        let batch = [
+            article("https://dw.example/cup", "Cup final", 2_000),
+            article("https://dw.example/bank", "Rates held", 3_000),
+            german,
+        ];
+        let topic = |slug: &str, name: &str| (slug.to_string(), name.to_string());
+        let labels = [
+            ArticleLabels {
+                section: Some("sport".into()),
+                topics: vec![topic("football", "Football"), topic("cup", "Cup")],
+            },
+            ArticleLabels {
+                section: Some("business".into()),
+                topics: vec![topic("rates", "Rates")],
+            },
+            ArticleLabels {
+                section: Some("sport".into()),
+                topics: vec![topic("football", "Fußball")],
+            },
+        ];
+        let articles = store.articles();
+        let n = articles
+            .insert_labelled(dw, &batch, &labels, |_, _| None, 0)
+            .await
+            .expect("insert");
+        assert_eq!(n, 3);
+
+        let titles = |list: Vec<tidings_store::ArticleListing>| -> Vec<String> {
+            list.into_iter().map(|l| l.article.content.title).collect()
+        };
+        let sport = ListFilter {
+            section: Some("sport".into()),
+            ..ListFilter::default()
+        };
+        let found = articles.latest_in(&sport, 10, 0).await.expect("sport");
+        assert_eq!(titles(found), vec!["Cup final", "Tor in letzter Minute"]);
+        let german_sport = ListFilter {
+            language: Some("de".into()),
+            ..sport.clone()
+        };
+        let found = articles.latest_in(&german_sport, 10, 0).await.expect("de");
+        assert_eq!(titles(found), vec!["Tor in letzter Minute"]);
+        let football = ListFilter {
+            topic: Some("football".into()),
+            ..ListFilter::default()
+        };
+        let found = articles.latest_in(&football, 1, 1).await.expect("page 2");
+        assert_eq!(titles(found), vec!["Tor in letzter Minute"], "offset");
+        // A value that looks like SQL is only ever a value.
+        let hostile = ListFilter {
+            section: Some("sport' OR '1'='1".into()),
+            ..ListFilter::default()
+        };
+        assert!(
+            articles
+                .latest_in(&hostile, 10, 0)
+                .await
+                .expect("q")
+                .is_empty()
+        );
+
+        let popular = articles.popular_topics(0, 10).await.expect("popular");
+        assert_eq!(popular[0].0, "football");
+        assert_eq!(popular[0].2, 2);
+        assert!(articles.topic_name("rates").await.expect("name").is_some());
+        assert!(articles.topic_name("none").await.expect("name").is_none());
+
+        let page = articles.by_source_from(dw, 2, 1).await.expect("page");
+        assert_eq!(titles(page), vec!["Cup final", "Tor in letzter Minute"]);
+
+        // A story's section is its articles' most common; it filters stories like articles.
+        let ids = ids(&store).await;
+        let stories = store.stories();
+        let mut placing = stories.begin().await.expect("begin");
+        let match_story = placing
+            .create_story("Cup final", Some("en"), 5_000)
+            .await
+            .expect("story");
+        let rates_story = placing
+            .create_story("Rates held", Some("en"), 5_000)
+            .await
+            .expect("story");
+        for (article, story) in [
+            (ids[0], match_story),
+            (ids[2], match_story),
+            (ids[1], rates_story),
+        ] {
+            placing
+                .place(&Placement {
+                    article,
+                    story,
+                    duplicate_of: None,
+                    related: Vec::new(),
+                })
+                .await
+                .expect("place");
+        }
+        placing.commit(6_000).await.expect("commit");
+        let story = stories.get(match_story).await.expect("get").expect("story");
+        assert_eq!(story.section.as_deref(), Some("sport"));
+        let found = stories.recent_in(&sport, 0, 10, 0).await.expect("stories");
+        assert_eq!(
+            found.iter().map(|s| s.id).collect::<Vec<_>>(),
+            vec![match_story]
+        );
+        assert_eq!(
+            stories.languages(0).await.expect("languages"),
+            vec![("en".to_string(), 2)]
+        );
+
+        // The operator's display policy for a source reaches its listings.
+        assert!(
+            store
+                .sources()
+                .set_display(dw, Some("full"))
+                .await
+                .expect("set")
+        );
+        let one = articles.get(ids[0]).await.expect("get").expect("article");
+        assert_eq!(one.source_display.as_deref(), Some("full"));
+        assert_eq!(one.section.as_deref(), Some("sport"));
+        assert!(store.sources().set_display(dw, None).await.expect("unset"));
+        let one = articles.get(ids[0]).await.expect("get").expect("article");
+        assert_eq!(one.source_display, None);
+        assert!(
+            !store
+                .sources()
+                .set_display(SourceId(999), None)
+                .await
+                .expect("none")
+        );
+    })
+    .await;
+}

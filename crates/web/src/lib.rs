@@ -9,8 +9,8 @@
 
 mod age;
 mod answer_cache;
-mod assets;
 mod api;
+mod assets;
 mod base_url;
 pub mod display;
 mod feed_routes;

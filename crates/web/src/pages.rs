@@ -364,9 +364,42 @@ struct SourcePage {
     source: SourceView,
     article_count: i64,
     cards: Vec<Card>,
+    newer: Option<String>,
+    older: Option<String>,
 }
 
-pub(crate) async fn source(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+/// `?page=N` on a paged list.
+#[derive(Deserialize)]
+pub(crate) struct PageQuery {
+    page: Option<i64>,
+}
+
+impl PageQuery {
+    /// The page asked for, from 1.
+    pub(crate) fn number(&self) -> i64 {
+        self.page.unwrap_or(1).clamp(1, 10_000)
+    }
+}
+
+/// The links to the pages around `page` of the list at `path`, when they exist.
+pub(crate) fn pager_links(
+    path: &str,
+    page: i64,
+    has_more: bool,
+) -> (Option<String>, Option<String>) {
+    let newer = match page {
+        1 => None,
+        2 => Some(path.to_string()),
+        _ => Some(format!("{path}?page={}", page - 1)),
+    };
+    (newer, has_more.then(|| format!("{path}?page={}", page + 1)))
+}
+
+pub(crate) async fn source(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
+) -> Response {
     let result: Result<SourcePage, PageError> = async {
         let source = state
             .store
@@ -375,15 +408,25 @@ pub(crate) async fn source(State(state): State<AppState>, Path(id): Path<i64>) -
             .await?
             .ok_or(PageError::NotFound)?;
         let now = now();
-        let cards = state
+        let page = query.number();
+        let listings = state
             .store
             .articles()
-            .by_source(source.id, PAGE_SIZE)
-            .await?
+            .by_source_from(source.id, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+            .await?;
+        let (newer, older) = pager_links(
+            &format!("/source/{}", source.id),
+            page,
+            listings.len() as i64 > PAGE_SIZE,
+        );
+        let cards = listings
             .iter()
+            .take(PAGE_SIZE as usize)
             .map(|l| Card::of(l, now))
             .collect();
         Ok(SourcePage {
+            newer,
+            older,
             site_name: state.site_name.clone(),
             article_count: state.store.articles().count_by_source(source.id).await?,
             source: SourceView::of(&source, now),
@@ -448,6 +491,27 @@ mod tests {
         assert!(!super::is_web_url("javascript:alert(1)"));
         assert!(!super::is_web_url(" JaVaScRiPt:alert(1)"));
         assert!(!super::is_web_url("data:text/html,<script>"));
+    }
+
+    #[test]
+    fn pager_links_point_at_the_neighbouring_pages() {
+        use super::pager_links;
+        assert_eq!(pager_links("/source/3", 1, false), (None, None));
+        assert_eq!(
+            pager_links("/source/3", 1, true),
+            (None, Some("/source/3?page=2".to_string()))
+        );
+        assert_eq!(
+            pager_links("/story/9", 2, true),
+            (
+                Some("/story/9".to_string()),
+                Some("/story/9?page=3".to_string())
+            )
+        );
+        assert_eq!(
+            pager_links("/entity/x", 5, false),
+            (Some("/entity/x?page=4".to_string()), None)
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::base_url::site_base;
 use crate::insight::{AiPanel, panel};
 use crate::metadata::{self, PageMeta};
-use crate::pages::{Age, Card, PageError, excerpt, now, respond};
+use crate::pages::{Age, Card, PageError, PageQuery, excerpt, now, pager_links, respond};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -221,13 +221,21 @@ struct StoryPage {
     explain: Option<Vec<ScoreLine>>,
     ai: Option<AiPanel>,
     meta: PageMeta,
+    newer: Option<String>,
+    older: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct StoryQuery {
     explain: Option<String>,
     q: Option<String>,
+    page: Option<i64>,
 }
+
+/// Outlets on one page of a story's coverage.
+const OUTLETS_PER_PAGE: usize = 25;
+/// Stories on one page of an entity's list.
+const ENTITY_PAGE: i64 = 40;
 
 pub(crate) async fn story(
     State(state): State<AppState>,
@@ -293,14 +301,25 @@ pub(crate) async fn story(
                 .collect::<Vec<_>>(),
             &state.site_name,
         );
+        let mut groups = coverage_groups(&members, now);
+        let page = query.page.unwrap_or(1).clamp(1, 10_000) as usize;
+        let has_more = groups.len() > page * OUTLETS_PER_PAGE;
+        groups = groups
+            .into_iter()
+            .skip((page - 1) * OUTLETS_PER_PAGE)
+            .take(OUTLETS_PER_PAGE)
+            .collect();
+        let (newer, older) = pager_links(&format!("/story/{}", story.id), page as i64, has_more);
         Ok(StoryPage {
+            newer,
+            older,
             site_name: state.site_name.clone(),
             title: story.title.clone(),
             sources: story.source_count,
             articles: story.article_count,
             first: Age::of(story.first_at, now),
             last: Age::of(story.last_at, now),
-            groups: coverage_groups(&members, now),
+            groups,
             related,
             explain,
             ai,
@@ -480,12 +499,15 @@ struct EntityPage {
     name: String,
     kind: String,
     stories: Vec<StoryCard>,
+    newer: Option<String>,
+    older: Option<String>,
 }
 
-/// Stories listed on an entity page.
-const ENTITY_STORIES: i64 = 40;
-
-pub(crate) async fn entity(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+pub(crate) async fn entity(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Response {
     let result: Result<EntityPage, PageError> = async {
         let store = &state.store;
         let (name, kind) = store
@@ -495,7 +517,17 @@ pub(crate) async fn entity(State(state): State<AppState>, Path(slug): Path<Strin
             .ok_or(PageError::NotFound)?;
         let now = now();
         let mut stories = Vec::new();
-        for story in store.insights().stories_of(&slug, ENTITY_STORIES).await? {
+        let page = query.number();
+        let found = store
+            .insights()
+            .stories_of(&slug, ENTITY_PAGE + 1, (page - 1) * ENTITY_PAGE)
+            .await?;
+        let (newer, older) = pager_links(
+            &format!("/entity/{slug}"),
+            page,
+            found.len() as i64 > ENTITY_PAGE,
+        );
+        for story in found.into_iter().take(ENTITY_PAGE as usize) {
             stories.push(StoryCard {
                 href: format!("/story/{}", story.id),
                 excerpt: short_summary(store, story.id).await?.unwrap_or_default(),
@@ -515,6 +547,8 @@ pub(crate) async fn entity(State(state): State<AppState>, Path(slug): Path<Strin
             name,
             kind: kind.to_string(),
             stories,
+            newer,
+            older,
         })
     }
     .await;
