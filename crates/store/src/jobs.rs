@@ -62,6 +62,17 @@ pub struct JobCounts {
     pub dead: i64,
 }
 
+/// One kind of job's counts, for the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindCounts {
+    /// The kind (`fetch_source`, `fetch_article`, …).
+    pub kind: String,
+    /// How many are in each state.
+    pub counts: JobCounts,
+    /// When the longest-waiting due job became due, if one is waiting.
+    pub oldest_due_ms: Option<i64>,
+}
+
 /// When a failed job runs again: `base × 2^(attempt − 1)`, at most `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -234,6 +245,59 @@ impl<'a> Jobs<'a> {
             }
         }
         Ok(counts)
+    }
+
+    /// How many jobs of each kind are in each state, with the oldest due time of the queued
+    /// ones that are due by `now_ms`, by kind name.
+    pub async fn counts_by_kind(&self, now_ms: i64) -> Result<Vec<KindCounts>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, \
+             SUM(CASE WHEN state = 'queued' THEN 1 ELSE 0 END) AS queued, \
+             SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END) AS running, \
+             SUM(CASE WHEN state NOT IN ('queued', 'running') THEN 1 ELSE 0 END) AS dead, \
+             MIN(CASE WHEN state = 'queued' AND run_at_ms <= $1 THEN run_at_ms END) \
+               AS oldest_due_ms \
+             FROM jobs GROUP BY kind ORDER BY kind",
+        )
+        .bind(now_ms)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(KindCounts {
+                    kind: row.try_get("kind")?,
+                    counts: JobCounts {
+                        queued: row.try_get("queued")?,
+                        running: row.try_get("running")?,
+                        dead: row.try_get("dead")?,
+                    },
+                    oldest_due_ms: row.try_get("oldest_due_ms")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The jobs out of attempts, latest first: (kind, key, last error).
+    pub async fn dead(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, key, last_error FROM jobs WHERE state NOT IN ('queued', 'running') \
+             ORDER BY updated_at_ms DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("kind")?,
+                    row.try_get("key")?,
+                    row.try_get("last_error")?,
+                ))
+            })
+            .collect()
     }
 
     /// The last error of the job with `key`, if it exists and has failed.

@@ -36,7 +36,7 @@ pub use articles::{
 pub use backend::Backend;
 pub use error::StoreError;
 pub use insights::{Insights, StoredInsight, StoryEntity};
-pub use jobs::{Job, JobCounts, Jobs, NewJob, RetryPolicy};
+pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use sources::{FetchSuccess, NewSource, Sources};
 pub use store::{Store, StoreOptions};

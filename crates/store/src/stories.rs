@@ -270,6 +270,17 @@ impl<'a> Stories<'a> {
             .collect()
     }
 
+    /// How far placement lags: the number of articles not yet in a story, and when the
+    /// oldest of them was fetched.
+    pub async fn backlog(&self) -> Result<(i64, Option<UnixSeconds>), StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(fetched_at) AS oldest FROM articles WHERE story_id IS NULL",
+        )
+        .fetch_one(self.pool)
+        .await?;
+        Ok((row.try_get("n")?, row.try_get("oldest")?))
+    }
+
     /// How many stories have articles.
     pub async fn count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM stories WHERE article_count > 0")

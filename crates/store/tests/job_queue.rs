@@ -155,6 +155,14 @@ async fn failures_back_off_exponentially_then_die_and_can_be_revived() {
             jobs.last_error("x").await.expect("error").as_deref(),
             Some("boom 3")
         );
+        // The operator's view: per kind, and the dead job with its error.
+        let by_kind = jobs.counts_by_kind(40_000).await.expect("by kind");
+        let dead: i64 = by_kind.iter().map(|k| k.counts.dead).sum();
+        assert_eq!(dead, 1, "{by_kind:?}");
+        let listed = jobs.dead(10).await.expect("dead");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].1.as_deref(), Some("x"));
+        assert_eq!(listed[0].2.as_deref(), Some("boom 3"));
 
         assert!(
             jobs.enqueue(&job("x", 40_000), 40_000)

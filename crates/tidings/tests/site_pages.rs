@@ -91,6 +91,16 @@ async fn sections_topics_languages_and_the_display_policy() {
     assert_eq!(status, 200);
     assert!(page2.contains("rel=\"prev\""), "a link back to page 1");
 
+    // The operator's page: counts, queues, backlog.
+    let (status, operator) = server.get("/operator").await;
+    assert_eq!(status, 200);
+    assert!(
+        operator.contains("<th scope=\"row\">understand_story</th>"),
+        "{operator}"
+    );
+    assert!(operator.contains("Waiting for a story</dt><dd>0 articles"));
+    assert!(operator.contains("Every source's last fetch worked."));
+
     // The display policy: a public instance shows excerpts of loopback (third-party) sources…
     let link = article_links(&front)
         .into_iter()

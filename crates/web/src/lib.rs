@@ -19,6 +19,7 @@ mod front;
 pub mod http_cache;
 mod insight;
 mod metadata;
+mod operator;
 mod pages;
 mod search_page;
 mod slug;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.json", get(feed_routes::site_feed))
         .merge(api::router())
         .route("/sources", get(pages::sources))
+        .route("/operator", get(operator::operator))
         .route("/healthz", get(pages::healthz))
         .route("/static/{file}", get(assets::serve))
         .fallback(pages::not_found)

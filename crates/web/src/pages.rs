@@ -321,22 +321,22 @@ pub(crate) async fn article(
 }
 
 /// A source as the source pages show it.
-struct SourceView {
-    href: String,
-    name: String,
-    url: String,
-    site_url: Option<String>,
-    category: String,
-    status: &'static str,
-    last_fetch: Option<Age>,
-    last_success: Option<Age>,
-    last_error: Option<String>,
-    error_count: i64,
-    next_fetch: Age,
+pub(crate) struct SourceView {
+    pub(crate) href: String,
+    pub(crate) name: String,
+    pub(crate) url: String,
+    pub(crate) site_url: Option<String>,
+    pub(crate) category: String,
+    pub(crate) status: &'static str,
+    pub(crate) last_fetch: Option<Age>,
+    pub(crate) last_success: Option<Age>,
+    pub(crate) last_error: Option<String>,
+    pub(crate) error_count: i64,
+    pub(crate) next_fetch: Age,
 }
 
 impl SourceView {
-    fn of(source: &Source, now: UnixSeconds) -> SourceView {
+    pub(crate) fn of(source: &Source, now: UnixSeconds) -> SourceView {
         SourceView {
             href: format!("/source/{}", source.id),
             name: if source.name.is_empty() {

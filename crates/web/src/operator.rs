@@ -1,0 +1,109 @@
+//! `/operator`: how the installation is doing, for the person who runs it — counts, the
+//! pipeline's queues and backlog, failing sources and jobs that ran out of attempts.
+
+use crate::pages::{Age, PageError, SourceView, now, respond};
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::Response;
+
+/// Jobs out of attempts listed.
+const DEAD_JOBS: i64 = 20;
+
+/// One kind of job in the queue table.
+struct QueueLine {
+    kind: String,
+    queued: i64,
+    running: i64,
+    dead: i64,
+    /// How long the longest-waiting due job has waited.
+    waiting: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "operator.html")]
+struct OperatorPage {
+    site_name: String,
+    articles: i64,
+    stories: i64,
+    sources: usize,
+    failing: Vec<SourceView>,
+    queues: Vec<QueueLine>,
+    unplaced: i64,
+    oldest_unplaced: Option<Age>,
+    dead: Vec<(String, String, String)>,
+    search: Option<String>,
+}
+
+/// "3 min", "2 h 5 min": a wait, short.
+fn wait(secs: i64) -> String {
+    match secs.max(0) {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+pub(crate) async fn operator(State(state): State<AppState>) -> Response {
+    let result: Result<OperatorPage, PageError> = async {
+        let store = &state.store;
+        let now = now();
+        let sources = store.sources().list().await?;
+        let failing = sources
+            .iter()
+            .filter(|s| s.fetch.status() == "error")
+            .map(|s| SourceView::of(s, now))
+            .collect();
+        let queues = store
+            .jobs()
+            .counts_by_kind(now * 1000)
+            .await?
+            .into_iter()
+            .map(|k| QueueLine {
+                waiting: k.oldest_due_ms.map(|due| wait(now - due / 1000)),
+                kind: k.kind,
+                queued: k.counts.queued,
+                running: k.counts.running,
+                dead: k.counts.dead,
+            })
+            .collect();
+        let (unplaced, oldest) = store.stories().backlog().await?;
+        let dead = store
+            .jobs()
+            .dead(DEAD_JOBS)
+            .await?
+            .into_iter()
+            .map(|(kind, key, error)| (kind, key.unwrap_or_default(), error.unwrap_or_default()))
+            .collect();
+        let search = state
+            .search
+            .as_ref()
+            .map(|engine| engine.name().to_string());
+        Ok(OperatorPage {
+            site_name: state.site_name.clone(),
+            articles: store.articles().count().await?,
+            stories: store.stories().count().await?,
+            sources: sources.len(),
+            failing,
+            queues,
+            unplaced,
+            oldest_unplaced: oldest.map(|t| Age::of(t, now)),
+            dead,
+            search,
+        })
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn waits_read_short() {
+        assert_eq!(super::wait(42), "42 s");
+        assert_eq!(super::wait(600), "10 min");
+        assert_eq!(super::wait(7_500), "2 h 5 min");
+        assert_eq!(super::wait(-5), "0 s");
+    }
+}
