@@ -1,8 +1,10 @@
 //! The site in a real browser: headless Chromium (Debian's `chromium` and `chromium-driver`,
 //! which `.ci/run` installs) driven through chromedriver. A reader follows links from the
 //! front page to a story, asks it a question, opens an article, its outlet and an entity;
-//! no page logs a console error or overflows a 390 px screen; screenshots of each page at
-//! 390 px and 1280 px are saved under `target/tmp/screenshots/`.
+//! no page logs a console error, overflows a 390 px screen or has a serious or critical
+//! accessibility violation by axe-core (the npm package, installed under `target/tmp/axe` on
+//! first use); screenshots of each page at 390 px and 1280 px are saved under
+//! `target/tmp/screenshots/`.
 //!
 //! Without chromedriver the test says so and passes on a developer's machine, but fails in
 //! CI (`CI` set), where the browser is part of what the suite needs.
@@ -13,6 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use support::{Server, add_fixture_outlets, fixture_day_web, open_store, wait_until};
 
@@ -129,11 +132,66 @@ async fn console_errors(driver: &Driver, client: &Client) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Checks the page logged no error and fits a phone screen, and saves screenshots at both
-/// widths.
+/// axe-core's script, installed from the npm registry into `target/tmp/axe` the first time.
+/// Without npm the accessibility checks are skipped with a note, except in CI.
+fn axe_source() -> Option<&'static str> {
+    static AXE: OnceLock<Option<String>> = OnceLock::new();
+    AXE.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("axe");
+        let script = dir.join("node_modules/axe-core/axe.min.js");
+        if !script.exists() {
+            let installed = Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+                .arg(&dir)
+                .arg("axe-core@4")
+                .status()
+                .is_ok_and(|s| s.success());
+            if !installed {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "axe-core could not be installed with npm into {}",
+                    dir.display()
+                );
+                eprintln!("accessibility checks not run: npm could not install axe-core");
+                return None;
+            }
+        }
+        Some(std::fs::read_to_string(&script).expect("read axe.min.js"))
+    })
+    .as_deref()
+}
+
+/// axe-core's serious and critical violations on the current page, one line each.
+async fn accessibility_violations(client: &Client) -> Vec<String> {
+    let Some(axe) = axe_source() else {
+        return Vec::new();
+    };
+    client.execute(axe, vec![]).await.expect("inject axe-core");
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(\
+               r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+                 .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' +\
+                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))),\
+               e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    serde_json::from_value(found).expect("a list of violations")
+}
+
+/// Checks the page logged no error, has no serious or critical accessibility violation and
+/// fits a phone screen, and saves screenshots at both widths.
 async fn check_page(driver: &Driver, client: &Client, name: &str) {
     let errors = console_errors(driver, client).await;
     assert!(errors.is_empty(), "{name}: console errors {errors:?}");
+    let violations = accessibility_violations(client).await;
+    assert!(
+        violations.is_empty(),
+        "{name}: accessibility violations {violations:#?}"
+    );
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot directory");
     for (width, height) in [(390, 844), (1280, 900)] {
@@ -218,6 +276,19 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     .await;
 
     let client = browser(&driver).await;
+    // The accessibility check finds what it should: a field without a label, a page without
+    // a language.
+    if axe_source().is_some() {
+        client
+            .goto("data:text/html,<title>t</title><input type=text>")
+            .await
+            .expect("a bad page");
+        let found = accessibility_violations(&client).await;
+        assert!(
+            found.iter().any(|v| v.contains("label")),
+            "axe-core missed an unlabelled field: {found:?}"
+        );
+    }
     client.goto(&server.url("/")).await.expect("front page");
     assert_eq!(heading(&client).await, "Top stories");
     check_page(&driver, &client, "front").await;
@@ -308,6 +379,21 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
 
     follow(&client, ".kicker a.outlet", "/source/").await;
     check_page(&driver, &client, "source").await;
+
+    // A section from the section bar, the list of sources and the operator's page.
+    client.goto(&server.url("/")).await.expect("front page");
+    follow(
+        &client,
+        ".sections a[href='/section/world']",
+        "/section/world",
+    )
+    .await;
+    assert_eq!(heading(&client).await, "World");
+    check_page(&driver, &client, "section").await;
+    for (path, name) in [("/sources", "sources"), ("/operator", "operator")] {
+        client.goto(&server.url(path)).await.expect(name);
+        check_page(&driver, &client, name).await;
+    }
 
     client.goto(story_url.as_str()).await.expect("back");
     follow(&client, ".entities a", "/entity/").await;
