@@ -40,6 +40,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0004_search.sql"),
         postgres: include_str!("../migrations/postgres/0004_search.sql"),
     },
+    Step {
+        version: 5,
+        name: "people",
+        sqlite: include_str!("../migrations/sqlite/0005_people.sql"),
+        postgres: include_str!("../migrations/postgres/0005_people.sql"),
+    },
 ];
 
 /// The migrator for one backend.
