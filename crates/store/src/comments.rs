@@ -174,6 +174,22 @@ impl<'a> Comments<'a> {
         rows.iter().map(comment_from_row).collect()
     }
 
+    /// The latest comments in one state (e.g. hidden ones, for moderators to restore),
+    /// newest first.
+    pub async fn in_state(
+        &self,
+        state: CommentState,
+        limit: i64,
+    ) -> Result<Vec<Comment>, StoreError> {
+        let sql = format!("{SELECT} WHERE c.state = $1 ORDER BY c.id DESC LIMIT $2");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(state.as_str())
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
     /// How many comments exist in all.
     pub async fn count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM comments")

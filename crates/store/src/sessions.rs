@@ -152,4 +152,21 @@ impl<'a> Sessions<'a> {
         let n: i64 = row.try_get("n")?;
         Ok(n > 0)
     }
+
+    /// The shared secret called `name`: `candidate` is stored if there is none yet, and
+    /// whichever value was stored first is returned, so every process agrees.
+    pub async fn site_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO site_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(candidate)
+        .execute(self.pool)
+        .await?;
+        let row = sqlx::query("SELECT value FROM site_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("value")?)
+    }
 }

@@ -403,6 +403,12 @@ async fn reports_fill_the_queue_and_moderators_leave_a_log() {
             .expect("log");
         let queue = m.queue(10).await.expect("queue");
         assert_eq!(queue.len(), 1, "only the held one is left");
+        let hidden = store
+            .comments()
+            .in_state(CommentState::Hidden, 10)
+            .await
+            .expect("hidden");
+        assert_eq!(hidden.iter().map(|c| c.id).collect::<Vec<_>>(), vec![c]);
         let log = m.log_entries(10).await.expect("log");
         assert_eq!(log.len(), 2);
         assert_eq!(log[0].action, "ban");

@@ -28,6 +28,7 @@ use std::time::Duration;
 use tidings_fetch::FetchConfig;
 use tidings_insight::llm::LlmConfig;
 use tidings_pipeline::PipelineSettings;
+use tidings_web::people::PeopleConfig;
 
 /// The configuration file's contents; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +52,8 @@ pub struct FileConfig {
     pub pipeline: PipelineFile,
     /// `[llm]`: an optional OpenAI-compatible chat endpoint.
     pub llm: Option<LlmFile>,
+    /// `[people]`: sign-up, pre-moderation, sessions, rate limits, the login throttle.
+    pub people: PeopleConfig,
 }
 
 /// `[llm]` in the configuration file: any OpenAI-compatible chat endpoint (a local
@@ -138,6 +141,8 @@ pub struct Settings {
     pub pipeline: PipelineSettings,
     /// The language model, if one is configured.
     pub llm: Option<LlmConfig>,
+    /// Accounts and comments.
+    pub people: PeopleConfig,
 }
 
 impl Settings {
@@ -234,6 +239,7 @@ impl Settings {
         });
         Ok(Settings {
             llm,
+            people: file.people,
             data_dir,
             database_url,
             listen: serve

@@ -17,6 +17,7 @@ pub mod http_cache;
 mod insight;
 mod metadata;
 mod pages;
+pub mod people;
 mod search_page;
 mod slug;
 mod state;
@@ -52,12 +53,17 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.atom", get(feed_routes::site_feed))
         .route("/feed.json", get(feed_routes::site_feed))
         .merge(api::router())
+        .merge(people::router())
         .route("/sources", get(pages::sources))
         .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/favicon.svg", get(pages::favicon))
         .route("/static/keys.js", get(pages::shortcuts))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            people::viewer_layer,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -69,7 +75,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

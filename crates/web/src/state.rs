@@ -22,6 +22,8 @@ pub struct AppState {
     pub answers: AnswerCache,
     /// The search engine, when the server has one.
     pub search: Option<Arc<SearchEngine>>,
+    /// Accounts, comments and moderation: settings, rate limits, the login throttle.
+    pub people: Arc<crate::people::People>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             llm: None,
             answers: AnswerCache::default(),
             search: None,
+            people: Arc::default(),
         }
     }
 }

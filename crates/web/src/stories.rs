@@ -216,12 +216,14 @@ struct StoryPage {
     explain: Option<Vec<ScoreLine>>,
     ai: Option<AiPanel>,
     meta: PageMeta,
+    comments: crate::people::CommentSection,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct StoryQuery {
     explain: Option<String>,
     q: Option<String>,
+    comments: Option<String>,
 }
 
 pub(crate) async fn story(
@@ -300,6 +302,14 @@ pub(crate) async fn story(
             explain,
             ai,
             meta,
+            comments: crate::people::section(
+                &state,
+                tidings_model::CommentTarget::Story(story.id),
+                &format!("/story/{}", story.id),
+                &headers,
+                query.comments.as_deref(),
+            )
+            .await?,
         })
     }
     .await;

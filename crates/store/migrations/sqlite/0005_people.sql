@@ -69,3 +69,10 @@ CREATE TABLE moderation_log (
     note         TEXT NOT NULL
 );
 CREATE INDEX moderation_log_latest ON moderation_log (at DESC, id DESC);
+
+-- Secrets the web processes share (the key that signs anonymous forms' CSRF tokens), made
+-- by the first process that needs one.
+CREATE TABLE site_secrets (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

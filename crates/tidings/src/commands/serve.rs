@@ -69,6 +69,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         llm: llm.map(std::sync::Arc::new),
         answers: tidings_web::AnswerCache::default(),
         search: Some(search),
+        people: std::sync::Arc::new(tidings_web::people::People::new(settings.people.clone())),
     };
     println!("Tidings is listening on http://{address}/");
     tracing::info!(
