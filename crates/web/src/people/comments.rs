@@ -274,7 +274,13 @@ pub(crate) async fn create(
         .await?;
     let trusted = viewer.user.trusted || viewer.user.role != Role::Reader;
     let mut held = false;
-    match spam::judge(body, &recent, trusted, now) {
+    match spam::judge(
+        body,
+        &recent,
+        trusted,
+        now,
+        state.people.config.burst_comments_per_minute,
+    ) {
         Verdict::Accept => {}
         Verdict::Hold(_) => held = true,
         Verdict::Refuse(why) => return Err(PeopleError::BadRequest(why.into())),

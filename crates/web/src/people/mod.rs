@@ -67,6 +67,9 @@ pub struct PeopleConfig {
     /// behind a reverse proxy that writes that header; otherwise anyone could choose their
     /// address and escape the rate limits). Off: the TCP peer's address.
     pub trust_forwarded_for: bool,
+    /// Comments one account may post within a minute before further ones are refused as a
+    /// burst (`0`: no such rule).
+    pub burst_comments_per_minute: usize,
     /// How long a session lasts, in days.
     pub session_days: u32,
     /// How long after posting its author may edit a comment, in seconds.
@@ -85,6 +88,7 @@ impl Default for PeopleConfig {
             signup_open: true,
             premoderate_new_accounts: false,
             trust_forwarded_for: false,
+            burst_comments_per_minute: 5,
             session_days: 30,
             edit_window_secs: 15 * 60,
             password_memory_kib: 19_456,
@@ -144,6 +148,18 @@ impl People {
     pub fn prune(&self) {
         self.limits.prune();
     }
+}
+
+/// Hashes a password with argon2id (`memory_kib` of memory), for accounts made outside the
+/// site (`tidings users create`). Refuses passwords the sign-up form would refuse.
+pub async fn hash_password(name: &str, password: &str, memory_kib: u32) -> Result<String, String> {
+    if let Some(problem) = password::weakness(password, name) {
+        return Err(problem.to_string());
+    }
+    if let Some(problem) = accounts::name_problem(name) {
+        return Err(problem.to_string());
+    }
+    password::hash(password.to_string(), memory_kib).await
 }
 
 /// Tells the page cache that the page at `path` changed (a comment was posted, edited,

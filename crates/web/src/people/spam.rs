@@ -17,16 +17,14 @@ pub enum Verdict {
     Burst,
 }
 
-/// Comments per minute from one account that count as a burst.
-const BURST: usize = 5;
 /// Links an untrusted account may put in one comment before it is held.
 const MAX_LINKS_UNTRUSTED: usize = 2;
 
 /// Judges `body` by an account whose comments of the last hour are `recent` (newest first),
-/// at `now` (Unix seconds).
-pub fn judge(body: &str, recent: &[Comment], trusted: bool, now: i64) -> Verdict {
+/// at `now` (Unix seconds); `burst` comments within a minute count as a burst (`0`: never).
+pub fn judge(body: &str, recent: &[Comment], trusted: bool, now: i64, burst: usize) -> Verdict {
     let in_last_minute = recent.iter().filter(|c| now - c.created_at < 60).count();
-    if in_last_minute >= BURST {
+    if burst > 0 && in_last_minute >= burst {
         return Verdict::Burst;
     }
     let key = normalise(body);
@@ -79,22 +77,22 @@ mod tests {
     #[test]
     fn bursts_repeats_and_links_are_caught() {
         let now = 10_000;
-        assert_eq!(judge("Hello", &[], false, now), Verdict::Accept);
+        assert_eq!(judge("Hello", &[], false, now, 5), Verdict::Accept);
         let burst: Vec<Comment> = (0..5)
             .map(|i| comment(&format!("c{i}"), now - 10))
             .collect();
-        assert_eq!(judge("new", &burst, true, now), Verdict::Burst);
+        assert_eq!(judge("new", &burst, true, now, 5), Verdict::Burst);
         let older: Vec<Comment> = (0..5)
             .map(|i| comment(&format!("c{i}"), now - 120))
             .collect();
-        assert_eq!(judge("new", &older, true, now), Verdict::Accept);
+        assert_eq!(judge("new", &older, true, now, 5), Verdict::Accept);
         let said = [comment("Buy cheap pills!", now - 600)];
         assert!(matches!(
-            judge("buy CHEAP pills", &said, true, now),
+            judge("buy CHEAP pills", &said, true, now, 5),
             Verdict::Refuse(_)
         ));
         let spam = "https://a.example https://b.example http://c.example";
-        assert_eq!(judge(spam, &[], false, now), Verdict::Hold("many links"));
-        assert_eq!(judge(spam, &[], true, now), Verdict::Accept);
+        assert_eq!(judge(spam, &[], false, now, 5), Verdict::Hold("many links"));
+        assert_eq!(judge(spam, &[], true, now, 5), Verdict::Accept);
     }
 }
