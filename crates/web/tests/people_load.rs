@@ -44,7 +44,15 @@ async fn load(clients: usize, duration: Duration) -> Report {
     })
     .await;
     // More pages, so the clients spread as readers do.
-    let source = site.store.articles().get(site.article).await.expect("get").expect("there").article.source_id;
+    let source = site
+        .store
+        .articles()
+        .get(site.article)
+        .await
+        .expect("get")
+        .expect("there")
+        .article
+        .source_id;
     let now = chrono::Utc::now().timestamp();
     let extra: Vec<NewArticle> = (1..PAGES)
         .map(|i| NewArticle {
@@ -57,7 +65,11 @@ async fn load(clients: usize, duration: Duration) -> Report {
             ..NewArticle::default()
         })
         .collect();
-    site.store.articles().insert_new(source, &extra).await.expect("articles");
+    site.store
+        .articles()
+        .insert_new(source, &extra)
+        .await
+        .expect("articles");
     let pages: Vec<(ArticleId, String)> = site
         .store
         .articles()
@@ -67,7 +79,11 @@ async fn load(clients: usize, duration: Duration) -> Report {
         .into_iter()
         .map(|l| {
             let a = l.article;
-            let path = format!("/article/{}/{}", a.id, tidings_web::slugify(&a.content.title));
+            let path = format!(
+                "/article/{}/{}",
+                a.id,
+                tidings_web::slugify(&a.content.title)
+            );
             (a.id, path)
         })
         .collect();
@@ -76,7 +92,8 @@ async fn load(clients: usize, duration: Duration) -> Report {
     let mut browsers: Vec<(Browser, String)> = Vec::new();
     for c in 0..clients {
         let name = format!("reader{c}");
-        site.user(&name, "a long enough password", Role::Reader).await;
+        site.user(&name, "a long enough password", Role::Reader)
+            .await;
         let mut b = site.browser();
         assert_eq!(b.login(&name, "a long enough password").await.status, 303);
         let token = b.token().await;
@@ -97,19 +114,28 @@ async fn load(clients: usize, duration: Duration) -> Report {
                 let body = format!("Client {c} says thing {n}: *load*.");
                 let t = Instant::now();
                 let answer = browser
-                    .post(&format!("{path}/comments"), &[("csrf", &token), ("body", &body), ("parent", "")])
+                    .post(
+                        &format!("{path}/comments"),
+                        &[("csrf", &token), ("body", &body), ("parent", "")],
+                    )
                     .await;
                 post_ms.push(t.elapsed().as_secs_f64() * 1000.0);
                 if answer.status == 303 {
                     posted.push((comment_id(&answer), *article, body));
                 } else {
-                    errors.push(format!("post {}: {}", answer.status, answer.body.chars().take(200).collect::<String>()));
+                    errors.push(format!(
+                        "post {}: {}",
+                        answer.status,
+                        answer.body.chars().take(200).collect::<String>()
+                    ));
                 }
                 let t = Instant::now();
                 let read = if n % 2 == 0 {
                     browser.get(path).await
                 } else {
-                    browser.get(&format!("/api/v1/articles/{article}/comments")).await
+                    browser
+                        .get(&format!("/api/v1/articles/{article}/comments"))
+                        .await
                 };
                 read_ms.push(t.elapsed().as_secs_f64() * 1000.0);
                 if read.status != 200 {
@@ -143,17 +169,29 @@ async fn load(clients: usize, duration: Duration) -> Report {
     // No lost comment: every acknowledged comment is stored, on its page, with its text.
     let mut stored: HashMap<i64, (ArticleId, String)> = HashMap::new();
     for (id, _) in &pages {
-        for c in site.store.comments().for_target(CommentTarget::Article(*id)).await.expect("list") {
+        for c in site
+            .store
+            .comments()
+            .for_target(CommentTarget::Article(*id))
+            .await
+            .expect("list")
+        {
             stored.insert(c.id.0, (*id, c.body_source));
         }
     }
     for (id, article, body) in &posted_all {
         match stored.get(id) {
             Some((a, b)) if a == article && b == body => {}
-            other => report.errors.push(format!("comment {id} lost or changed: {other:?}")),
+            other => report
+                .errors
+                .push(format!("comment {id} lost or changed: {other:?}")),
         }
     }
-    assert_eq!(stored.len(), posted_all.len(), "no comment stored twice or unacknowledged");
+    assert_eq!(
+        stored.len(),
+        posted_all.len(),
+        "no comment stored twice or unacknowledged"
+    );
     report.post_ms.sort_by(f64::total_cmp);
     report.read_ms.sort_by(f64::total_cmp);
     println!(
@@ -180,7 +218,11 @@ async fn load(clients: usize, duration: Duration) -> Report {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_clients_post_and_read_for_three_seconds_without_error_or_loss() {
     let report = load(50, Duration::from_secs(3)).await;
-    assert!(report.errors.is_empty(), "{:?}", &report.errors[..report.errors.len().min(5)]);
+    assert!(
+        report.errors.is_empty(),
+        "{:?}",
+        &report.errors[..report.errors.len().min(5)]
+    );
     assert!(report.posts >= 50, "every client posted: {}", report.posts);
 }
 
@@ -188,5 +230,9 @@ async fn fifty_clients_post_and_read_for_three_seconds_without_error_or_loss() {
 #[ignore = "a 60-second benchmark; run with --ignored --nocapture (release)"]
 async fn fifty_clients_post_and_read_for_sixty_seconds() {
     let report = load(50, Duration::from_secs(60)).await;
-    assert!(report.errors.is_empty(), "{:?}", &report.errors[..report.errors.len().min(5)]);
+    assert!(
+        report.errors.is_empty(),
+        "{:?}",
+        &report.errors[..report.errors.len().min(5)]
+    );
 }
