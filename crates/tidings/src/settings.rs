@@ -375,6 +375,39 @@ mod tests {
     }
 
     #[test]
+    fn a_people_section_sets_sign_up_and_limits() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tidings.toml");
+        std::fs::write(
+            &path,
+            "[people]\nsignup_open = false\npremoderate_new_accounts = true\n\
+             [people.limits]\ncomments_per_minute_per_account = 2\n\
+             [people.login_throttle]\naccount_failures_per_hour = 7\n",
+        )
+        .expect("write");
+        let global = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let s = Settings::resolve(&global, &ServeArgs::default()).expect("resolve");
+        assert!(!s.people.signup_open);
+        assert!(s.people.premoderate_new_accounts);
+        assert_eq!(s.people.limits.comments_per_minute_per_account, 2);
+        assert_eq!(
+            s.people.limits.logins_per_minute_per_ip, 30,
+            "others keep their defaults"
+        );
+        assert_eq!(s.people.login_throttle.account_failures_per_hour, 7);
+        std::fs::write(&path, "[people]\nsignup_opn = false\n").expect("write");
+        assert!(
+            Settings::resolve(&global, &ServeArgs::default()).is_err(),
+            "typos are caught"
+        );
+        let none = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("x");
+        assert!(none.people.signup_open, "open by default");
+    }
+
+    #[test]
     fn demo_mode_skips_the_default_sources() {
         let serve = ServeArgs {
             demo: true,

@@ -942,3 +942,22 @@ async fn changing_the_password_ends_other_sessions_and_deleting_the_account_keep
         401
     );
 }
+
+#[tokio::test]
+async fn sessions_expire() {
+    let site = site(PeopleConfig {
+        session_days: 2,
+        ..config()
+    })
+    .await;
+    let mut ana = site.browser();
+    ana.signup("ana", "", PASSWORD).await;
+    site.clock.advance(Duration::from_secs(86_400));
+    assert_eq!(ana.get("/account").await.status, 200);
+    site.clock.advance(Duration::from_secs(86_401));
+    assert_eq!(
+        ana.get("/account").await.status,
+        303,
+        "expired after two days"
+    );
+}

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tidings_model::UserId;
 
@@ -120,7 +121,11 @@ pub struct RateLimits {
     comments_ip: Limit<IpAddr>,
     writes_account: Limit<UserId>,
     api_ip: Limit<IpAddr>,
+    checks: AtomicU64,
 }
+
+/// Every this many checks, keys whose buckets are full again are forgotten.
+const PRUNE_EVERY: u64 = 10_000;
 
 /// What is being done, for [`RateLimits::check`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +155,7 @@ impl RateLimits {
             comments_ip: Limit::new(config.comments_per_minute_per_ip, MINUTE, clock),
             writes_account: Limit::new(config.writes_per_minute_per_account, MINUTE, clock),
             api_ip: Limit::new(config.api_per_minute_per_ip, MINUTE, clock),
+            checks: AtomicU64::new(0),
         }
     }
 
@@ -160,6 +166,9 @@ impl RateLimits {
         ip: IpAddr,
         account: Option<UserId>,
     ) -> Result<(), Limited> {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            self.prune();
+        }
         match action {
             Action::Signup => self.signups_ip.check(&ip),
             Action::Login => self.logins_ip.check(&ip),

@@ -144,7 +144,7 @@ impl People {
         }
     }
 
-    /// Forgets rate-limit keys that have recovered (call now and then).
+    /// Forgets rate-limit keys that have recovered (done every 10,000 checks as well).
     pub fn prune(&self) {
         self.limits.prune();
     }

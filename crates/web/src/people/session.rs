@@ -106,6 +106,7 @@ pub(crate) async fn start(
     }
     let token = random_token();
     let now = state.people.clock.now_secs();
+    state.store.sessions().purge_expired(now).await?;
     let lifetime = i64::from(state.people.config.session_days.max(1)) * 86_400;
     state
         .store
