@@ -130,7 +130,7 @@ async fn load(clients: usize, duration: Duration) -> Report {
                     ));
                 }
                 let t = Instant::now();
-                let read = if n % 2 == 0 {
+                let read = if n.is_multiple_of(2) {
                     browser.get(path).await
                 } else {
                     browser
