@@ -6,6 +6,9 @@
 //! and places, ask about this story), entity pages, source pages, the list of sources with their health, `/healthz` and the embedded stylesheet. Pages
 //! are askama templates, escaped by default; article bodies were sanitised before they were
 //! stored and are the only HTML inserted as it is. Every page works without JavaScript.
+//!
+//! [`people`] adds accounts, sessions, CSRF, comment threads on article and story pages,
+//! moderation and the abuse controls around them.
 
 mod age;
 mod answer_cache;
