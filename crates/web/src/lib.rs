@@ -8,7 +8,8 @@
 //! stored and are the only HTML inserted as it is. Every page works without JavaScript.
 //!
 //! [`people`] adds accounts, sessions, CSRF, comment threads on article and story pages,
-//! moderation and the abuse controls around them.
+//! moderation and the abuse controls around them; a comment's HTML, like an article body, is
+//! sanitised before it is stored and inserted as it is.
 
 mod age;
 mod answer_cache;
