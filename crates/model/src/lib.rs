@@ -11,12 +11,16 @@
 mod article;
 mod entry;
 mod ids;
+mod people;
 mod source;
 mod story;
 
 pub use article::{Article, NewArticle};
 pub use entry::Entry;
 pub use ids::{ArticleId, JobId, SourceId, StoryId};
+pub use people::{
+    AccountState, Comment, CommentId, CommentState, CommentTarget, Role, User, UserId,
+};
 pub use source::{FetchState, Source};
 pub use story::Story;
 

@@ -6,7 +6,8 @@
 //! dialects differ live in [`Backend`].
 //!
 //! The store is reached through [`Store`], which hands out one repository per table:
-//! [`Sources`], [`Articles`], [`Stories`] and the durable job queue [`Jobs`].
+//! [`Sources`], [`Articles`], [`Stories`], the durable job queue [`Jobs`], and the people
+//! who comment: [`Users`], [`Sessions`], [`Comments`] and [`Moderation`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tidings_store::StoreError> {
@@ -19,25 +20,33 @@
 
 mod articles;
 mod backend;
+mod comments;
 mod error;
 mod insights;
 mod jobs;
 mod leadership;
 mod migrations;
+mod moderation;
+mod sessions;
 mod sources;
 mod store;
 mod stories;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod users;
 
 pub use articles::{
     ArticleLabels, ArticleListing, Articles, CanonicalMove, ListFilter, PageContent,
 };
 pub use backend::Backend;
+pub use comments::{Comments, NewComment};
 pub use error::StoreError;
 pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
+pub use moderation::{LogEntry, Moderation, QueueItem};
+pub use sessions::{SessionRecord, Sessions};
 pub use sources::{FetchSuccess, NewSource, Sources};
 pub use store::{Store, StoreOptions};
 pub use stories::{ArticleText, Placement, PlacementBatch, Stories, StoryReport};
+pub use users::{Credentials, NewUser, Users, name_key};

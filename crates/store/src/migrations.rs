@@ -42,9 +42,15 @@ const STEPS: &[Step] = &[
     },
     Step {
         version: 5,
+        name: "people",
+        sqlite: include_str!("../migrations/sqlite/0005_people.sql"),
+        postgres: include_str!("../migrations/postgres/0005_people.sql"),
+    },
+    Step {
+        version: 6,
         name: "sections",
-        sqlite: include_str!("../migrations/sqlite/0005_sections.sql"),
-        postgres: include_str!("../migrations/postgres/0005_sections.sql"),
+        sqlite: include_str!("../migrations/sqlite/0006_sections.sql"),
+        postgres: include_str!("../migrations/postgres/0006_sections.sql"),
     },
 ];
 

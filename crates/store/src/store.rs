@@ -3,7 +3,9 @@
 use crate::insights::Insights;
 use crate::leadership::Leadership;
 use crate::stories::Stories;
-use crate::{Articles, Backend, Jobs, Sources, StoreError, migrations};
+use crate::{
+    Articles, Backend, Comments, Jobs, Moderation, Sessions, Sources, StoreError, Users, migrations,
+};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
@@ -117,6 +119,26 @@ impl Store {
     /// Stories and the placements of articles in them.
     pub fn stories(&self) -> Stories<'_> {
         Stories::new(&self.pool)
+    }
+
+    /// Accounts.
+    pub fn users(&self) -> Users<'_> {
+        Users::new(&self.pool)
+    }
+
+    /// Logged-in sessions and known devices.
+    pub fn sessions(&self) -> Sessions<'_> {
+        Sessions::new(&self.pool)
+    }
+
+    /// Comments on articles and stories.
+    pub fn comments(&self) -> Comments<'_> {
+        Comments::new(&self.pool)
+    }
+
+    /// Reports, the moderation queue and the audit log.
+    pub fn moderation(&self) -> Moderation<'_> {
+        Moderation::new(&self.pool)
     }
 
     /// The durable job queue.

@@ -70,6 +70,41 @@ pub enum Command {
     /// `search rebuild`, `search check [--fix]`. (`tidings search -- check` searches for
     /// the word "check".)
     Search(SearchArgs),
+    /// Create, list and change accounts (the first admin comes from here).
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+/// `users` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create an account. The password is read from the first line of standard input, or
+    /// from `--password-file`.
+    Create {
+        /// The login name (3–32 letters, digits, `_ . -`).
+        name: String,
+        /// Make it an admin.
+        #[arg(long, conflicts_with = "moderator")]
+        admin: bool,
+        /// Make it a moderator.
+        #[arg(long)]
+        moderator: bool,
+        /// Read the password from this file's first line instead of standard input.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The name shown with its comments [default: the login name].
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// List the accounts with their roles and states.
+    List,
+    /// Change an account's role: reader, moderator or admin.
+    SetRole {
+        /// The login name.
+        name: String,
+        /// reader, moderator or admin.
+        role: String,
+    },
 }
 
 /// Options of `search`.

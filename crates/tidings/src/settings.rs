@@ -28,6 +28,7 @@ use std::time::Duration;
 use tidings_fetch::FetchConfig;
 use tidings_insight::llm::LlmConfig;
 use tidings_pipeline::PipelineSettings;
+use tidings_web::people::PeopleConfig;
 
 /// The configuration file's contents; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -54,6 +55,8 @@ pub struct FileConfig {
     pub pipeline: PipelineFile,
     /// `[llm]`: an optional OpenAI-compatible chat endpoint.
     pub llm: Option<LlmFile>,
+    /// `[people]`: sign-up, pre-moderation, sessions, rate limits, the login throttle.
+    pub people: PeopleConfig,
 }
 
 /// `[llm]` in the configuration file: any OpenAI-compatible chat endpoint (a local
@@ -143,6 +146,8 @@ pub struct Settings {
     pub llm: Option<LlmConfig>,
     /// How much of an article pages and the API show, unless its source says otherwise.
     pub display: tidings_web::DisplayPolicy,
+    /// Accounts and comments.
+    pub people: PeopleConfig,
 }
 
 impl Settings {
@@ -247,6 +252,7 @@ impl Settings {
         Ok(Settings {
             display,
             llm,
+            people: file.people,
             data_dir,
             database_url,
             listen: serve
@@ -379,6 +385,39 @@ mod tests {
             none.base_url, None,
             "taken from the Host header unless configured"
         );
+    }
+
+    #[test]
+    fn a_people_section_sets_sign_up_and_limits() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tidings.toml");
+        std::fs::write(
+            &path,
+            "[people]\nsignup_open = false\npremoderate_new_accounts = true\n\
+             [people.limits]\ncomments_per_minute_per_account = 2\n\
+             [people.login_throttle]\naccount_failures_per_hour = 7\n",
+        )
+        .expect("write");
+        let global = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        let s = Settings::resolve(&global, &ServeArgs::default()).expect("resolve");
+        assert!(!s.people.signup_open);
+        assert!(s.people.premoderate_new_accounts);
+        assert_eq!(s.people.limits.comments_per_minute_per_account, 2);
+        assert_eq!(
+            s.people.limits.logins_per_minute_per_ip, 30,
+            "others keep their defaults"
+        );
+        assert_eq!(s.people.login_throttle.account_failures_per_hour, 7);
+        std::fs::write(&path, "[people]\nsignup_opn = false\n").expect("write");
+        assert!(
+            Settings::resolve(&global, &ServeArgs::default()).is_err(),
+            "typos are caught"
+        );
+        let none = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("x");
+        assert!(none.people.signup_open, "open by default");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use support::{Server, add_fixture_outlets, fixture_day_web, open_store, wait_until};
+use support::{Server, add_fixture_outlets, create_admin, fixture_day_web, open_store, wait_until};
 
 /// A chromedriver process, stopped when dropped.
 struct Driver {
@@ -393,10 +393,32 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     .await;
     assert_eq!(heading(&client).await, "World");
     check_page(&driver, &client, "section").await;
-    for (path, name) in [("/sources", "sources"), ("/operator", "operator")] {
+    for (path, name) in [
+        ("/sources", "sources"),
+        ("/login", "login"),
+        ("/signup", "signup"),
+    ] {
         client.goto(&server.url(path)).await.expect(name);
         check_page(&driver, &client, name).await;
     }
+    // The operator's page: an admin logs in through the form it sends anyone else to.
+    create_admin(dir.path(), "operator", "a long enough password");
+    client
+        .goto(&server.url("/operator"))
+        .await
+        .expect("operator");
+    let login = client
+        .form(Locator::Css("form[action^='/login']"))
+        .await
+        .expect("the login form");
+    login.set_by_name("name", "operator").await.expect("name");
+    login
+        .set_by_name("password", "a long enough password")
+        .await
+        .expect("password");
+    login.submit().await.expect("log in");
+    assert_eq!(heading(&client).await, "Operator");
+    check_page(&driver, &client, "operator").await;
 
     client.goto(story_url.as_str()).await.expect("back");
     follow(&client, ".entities a", "/entity/").await;
@@ -441,6 +463,386 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
         .expect("404");
     assert_eq!(heading(&client).await, "Page not found");
 
+    client.close().await.expect("close the browser");
+    assert!(server.stop());
+}
+
+/// The XSS corpus: one vector a line, each of whose payloads would set `window.__xss` or
+/// open an alert if it ran.
+const XSS: &str = include_str!("fixtures/xss.txt");
+
+fn vectors() -> Vec<&'static str> {
+    XSS.lines().filter(|l| !l.trim().is_empty()).collect()
+}
+
+/// Escapes text for XML element content.
+fn xml_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A feed whose titles and bodies are the XSS corpus.
+fn xss_feed(web: &tidings_testkit::FixtureWeb) -> String {
+    let v = vectors();
+    let now = chrono::Utc::now().timestamp();
+    let items: String = v
+        .chunks(13)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let body: String = chunk.iter().map(|x| format!("<p>{x}</p>")).collect();
+            format!(
+                "<item><title>Hostile report {i} {}</title><link>{}</link><pubDate>{}</pubDate>\
+                 <description>{}</description></item>",
+                xml_text(v[i]),
+                web.url(&format!("/hostile/{i}")),
+                tidings_testkit::news::rfc2822(now - 60 * (i as i64 + 1)),
+                xml_text(&body)
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Hostile &lt;b onmouseover=window.__xss=1&gt;Wire</title>\
+         <link>{}</link><language>en</language>{items}</channel></rss>",
+        web.url("/")
+    )
+}
+
+/// A logged-in HTTP client for posting comments (cookies kept by hand).
+struct Poster {
+    http: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+    csrf: String,
+}
+
+impl Poster {
+    fn cookie(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all("set-cookie") {
+            let first = value
+                .to_str()
+                .unwrap_or_default()
+                .split(';')
+                .next()
+                .unwrap_or_default();
+            if let Some((k, v)) = first.split_once('=') {
+                self.cookies.retain(|(name, _)| name != k);
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> u16 {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", self.cookie())
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        self.keep(&response);
+        response.status().as_u16()
+    }
+
+    async fn get(&mut self, path: &str) -> String {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie())
+            .send()
+            .await
+            .expect("GET");
+        self.keep(&response);
+        response.text().await.expect("body")
+    }
+
+    /// Logs in (or signs up with `display_name`) through the forms.
+    async fn start(base: &str, name: &str, signup_as: Option<&str>) -> Poster {
+        let mut p = Poster {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: base.to_string(),
+            cookies: Vec::new(),
+            csrf: String::new(),
+        };
+        let form = if signup_as.is_some() {
+            "/signup"
+        } else {
+            "/login"
+        };
+        let page = p.get(form).await;
+        let token = token_after(&page, &format!("action=\"{form}\""));
+        let mut fields = vec![
+            ("csrf", token.as_str()),
+            ("name", name),
+            ("password", "a long enough password"),
+        ];
+        if let Some(display) = signup_as {
+            fields.push(("display_name", display));
+        }
+        assert_eq!(p.post(form, &fields).await, 303, "{form} as {name}");
+        let account = p.get("/account").await;
+        p.csrf = token_after(&account, "action=\"/account/name\"");
+        p
+    }
+}
+
+fn token_after(html: &str, marker: &str) -> String {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in page"));
+    let rest = &html[at..];
+    let key = "name=\"csrf\" value=\"";
+    let start = rest.find(key).expect("a token") + key.len();
+    rest[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Loads `url` and checks that nothing hostile ran or was planted: no alert open,
+/// `window.__xss` unset, no script but the site's own, no inline event handler, no
+/// `javascript:` link, no frame or plugin element. Returns the page's text.
+async fn assert_inert(client: &Client, url: &str, name: &str) -> String {
+    client.goto(url).await.expect("load");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        client.get_alert_text().await.is_err(),
+        "{name}: an alert is open"
+    );
+    let verdict = client
+        .execute(
+            "const foreign = Array.from(document.scripts).filter(s => !(s.type === 'application/ld+json' \
+               || /\\/static\\/(keys|comments)\\.[0-9a-f]{12}\\.js$/.test(s.src))).map(s => s.outerHTML.slice(0, 120));\
+             const handlers = Array.from(document.querySelectorAll('*')).filter(e => \
+               Array.from(e.attributes).some(a => a.name.toLowerCase().startsWith('on'))).map(e => e.outerHTML.slice(0, 120));\
+             const links = Array.from(document.querySelectorAll('[href],[src],[action],[formaction],[data]')).filter(e => \
+               ['href','src','action','formaction','data'].some(k => /^\\s*(javascript|vbscript|data):/i.test(e.getAttribute(k) || ''))).map(e => e.outerHTML.slice(0, 120));\
+             const frames = document.querySelectorAll('iframe,object,embed,frame,base,meta[http-equiv]').length;\
+             return { xss: typeof window.__xss === 'undefined' ? null : String(window.__xss), foreign, handlers, links, frames };",
+            vec![],
+        )
+        .await
+        .expect("inspect");
+    assert_eq!(
+        verdict["xss"],
+        serde_json::Value::Null,
+        "{name}: a payload ran"
+    );
+    assert_eq!(
+        verdict["foreign"],
+        serde_json::json!([]),
+        "{name}: foreign scripts"
+    );
+    assert_eq!(
+        verdict["handlers"],
+        serde_json::json!([]),
+        "{name}: event handlers"
+    );
+    assert_eq!(
+        verdict["links"],
+        serde_json::json!([]),
+        "{name}: script URLs"
+    );
+    assert_eq!(
+        verdict["frames"],
+        serde_json::json!(0),
+        "{name}: frames or plugins"
+    );
+    client.source().await.expect("source")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_xss_vector_runs_in_comments_names_or_feed_content() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let vectors = vectors();
+    assert!(
+        vectors.len() >= 100,
+        "the corpus has {} vectors",
+        vectors.len()
+    );
+    let web = fixture_day_web().await;
+    web.set(
+        "/hostile/feed.xml",
+        tidings_testkit::Reply::feed(xss_feed(&web)),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_fixture_outlets(dir.path(), &web);
+    support::cli_ok(
+        dir.path(),
+        &["sources", "add", &web.url("/hostile/feed.xml")],
+    );
+    let config = dir.path().join("tidings.toml");
+    std::fs::write(
+        &config,
+        "[people]\nburst_comments_per_minute = 0\n[people.limits]\n\
+         comments_per_minute_per_account = 0\ncomments_per_minute_per_ip = 0\n\
+         signups_per_hour_per_ip = 0\nwrites_per_minute_per_account = 0\n",
+    )
+    .expect("config");
+    let password = dir.path().join("password");
+    std::fs::write(&password, "a long enough password\n").expect("password file");
+    // Display names from the corpus: a moderator's, and readers' made on the command line.
+    let short: Vec<&str> = vectors
+        .iter()
+        .copied()
+        .filter(|v| v.chars().count() <= 64)
+        .collect();
+    let config_arg = config.to_str().expect("utf-8 path");
+    let password_arg = password.to_str().expect("utf-8 path");
+    for (i, name) in short.iter().take(6).enumerate() {
+        let login = format!("user{i}");
+        let mut args = vec![
+            "--config",
+            config_arg,
+            "users",
+            "create",
+            &login,
+            "--password-file",
+            password_arg,
+            "--display-name",
+            name,
+        ];
+        if i == 0 {
+            args.push("--moderator");
+        }
+        support::cli_ok(dir.path(), &args);
+    }
+    let server = Server::start(dir.path(), &["--no-article-pages", "--config", config_arg]).await;
+    support::wait_until_placed(dir.path(), 5 + vectors.len().div_ceil(13) as i64).await;
+    let store = open_store(dir.path()).await;
+    let hostile = store
+        .articles()
+        .latest(100, 0)
+        .await
+        .expect("articles")
+        .into_iter()
+        .find(|l| l.article.content.title.starts_with("Hostile report 0"))
+        .expect("the hostile feed's first report");
+    let article_path = format!(
+        "/article/{}/{}",
+        hostile.article.id,
+        tidings_web::slugify(&hostile.article.content.title)
+    );
+    let story_path = format!("/story/{}", hostile.article.story_id.expect("placed"));
+    store.close().await;
+
+    // Every vector as a comment, by authors whose names are vectors too; one signs up on
+    // the site with a hostile display name.
+    let mut posters = Vec::new();
+    for i in 0..6 {
+        posters.push(Poster::start(&server.base, &format!("user{i}"), None).await);
+    }
+    posters.push(Poster::start(&server.base, "webuser", Some(short[6])).await);
+    for (i, v) in vectors.iter().enumerate() {
+        let poster = &mut posters[i % 7];
+        let csrf = poster.csrf.clone();
+        let target = if i % 2 == 0 {
+            &article_path
+        } else {
+            &story_path
+        };
+        // Numbered, so the repeated-text rule does not refuse near-identical vectors.
+        let body = format!("{v}\n\nVector {i}.");
+        let status = poster
+            .post(
+                &format!("{target}/comments"),
+                &[("csrf", &csrf), ("body", &body)],
+            )
+            .await;
+        assert_eq!(status, 303, "comment {i}: {v}");
+    }
+    // Replies, a report and a hidden comment, so the moderation page shows them too.
+    let csrf = posters[1].csrf.clone();
+    posters[1]
+        .post(
+            &format!("{article_path}/comments"),
+            &[("csrf", &csrf), ("body", vectors[2]), ("parent", "1")],
+        )
+        .await;
+    assert_eq!(
+        posters[1]
+            .post(
+                "/comments/3/report",
+                &[("csrf", &csrf), ("reason", vectors[0])]
+            )
+            .await,
+        303
+    );
+    let mod_csrf = posters[0].csrf.clone();
+    assert_eq!(
+        posters[0]
+            .post(
+                "/moderation/comments/5/hide",
+                &[("csrf", &mod_csrf), ("note", vectors[1])]
+            )
+            .await,
+        303
+    );
+
+    let client = browser(&driver).await;
+    let mut seen = 0;
+    for (path, name) in [
+        ("/", "front"),
+        (article_path.as_str(), "article"),
+        (story_path.as_str(), "story"),
+    ] {
+        let source = assert_inert(&client, &server.url(path), name).await;
+        seen += source.matches("__xss").count();
+    }
+    assert!(seen >= 100, "the vectors are on the pages, as text: {seen}");
+    // Logged in as the moderator (a hostile display name), with every form on the page.
+    client
+        .goto(&server.url("/login"))
+        .await
+        .expect("login page");
+    client
+        .find(Locator::Css("#login-name"))
+        .await
+        .expect("name")
+        .send_keys("user0")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("#login-password"))
+        .await
+        .expect("password")
+        .send_keys("a long enough password")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("log in");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for (path, name) in [
+        (article_path.as_str(), "article-logged-in"),
+        ("/moderation", "moderation"),
+    ] {
+        let source = assert_inert(&client, &server.url(path), name).await;
+        assert!(source.contains("action=\"/logout\""), "{name}: logged in");
+    }
     client.close().await.expect("close the browser");
     assert!(server.stop());
 }

@@ -337,7 +337,7 @@ async fn feeds_and_api_serve_the_fixture_day() {
     let doc = api(&server, "/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 7);
+    assert_eq!(paths.len(), 9);
     for path in paths.keys() {
         let id = if path.starts_with("/api/v1/stories/") {
             flood["id"].to_string()

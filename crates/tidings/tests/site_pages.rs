@@ -3,7 +3,9 @@
 
 mod support;
 
-use support::{Server, article_links, cli_ok, demo_web, wait_until_placed};
+use support::{
+    Server, article_links, cli_ok, create_admin, demo_web, get_as, log_in, wait_until_placed,
+};
 
 /// How many demo items there are.
 fn demo_items() -> i64 {
@@ -91,8 +93,10 @@ async fn sections_topics_languages_and_the_display_policy() {
     assert_eq!(status, 200);
     assert!(page2.contains("rel=\"prev\""), "a link back to page 1");
 
-    // The operator's page: counts, queues, backlog.
-    let (status, operator) = server.get("/operator").await;
+    // The operator's page, for an admin: counts, queues, backlog.
+    create_admin(dir.path(), "operator", "a long enough password");
+    let session = log_in(&server, "operator", "a long enough password").await;
+    let (status, operator) = get_as(&server, &session, "/operator").await;
     assert_eq!(status, 200);
     assert!(
         operator.contains("<th scope=\"row\">understand_story</th>"),

@@ -16,7 +16,7 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 4] = [
     Asset {
         name: "style.css",
         content_type: "text/css; charset=utf-8",
@@ -28,6 +28,11 @@ const ASSETS: [Asset; 3] = [
         body: include_str!("../assets/keys.js"),
     },
     Asset {
+        name: "comments.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../assets/comments.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         body: include_str!("../assets/favicon.svg"),
@@ -35,7 +40,7 @@ const ASSETS: [Asset; 3] = [
 ];
 
 /// Each asset's hashed name, in the order of [`ASSETS`].
-static HASHED: LazyLock<[String; 3]> = LazyLock::new(|| ASSETS.each_ref().map(hashed_name));
+static HASHED: LazyLock<[String; 4]> = LazyLock::new(|| ASSETS.each_ref().map(hashed_name));
 
 /// `style.css` → `style.<12 hex digits>.css`.
 fn hashed_name(asset: &Asset) -> String {

@@ -6,6 +6,10 @@
 //! and places, ask about this story), entity pages, source pages, the list of sources with their health, `/healthz` and the embedded stylesheet. Pages
 //! are askama templates, escaped by default; article bodies were sanitised before they were
 //! stored and are the only HTML inserted as it is. Every page works without JavaScript.
+//!
+//! [`people`] adds accounts, sessions, CSRF, comment threads on article and story pages,
+//! moderation and the abuse controls around them; a comment's HTML, like an article body, is
+//! sanitised before it is stored and inserted as it is.
 
 mod age;
 mod answer_cache;
@@ -21,6 +25,7 @@ mod insight;
 mod metadata;
 mod operator;
 mod pages;
+pub mod people;
 mod search_page;
 mod slug;
 mod state;
@@ -65,11 +70,16 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.atom", get(feed_routes::site_feed))
         .route("/feed.json", get(feed_routes::site_feed))
         .merge(api::router())
+        .merge(people::router())
         .route("/sources", get(pages::sources))
         .route("/operator", get(operator::operator))
         .route("/healthz", get(pages::healthz))
         .route("/static/{file}", get(assets::serve))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            people::viewer_layer,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -81,7 +91,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -1,12 +1,15 @@
 //! `/operator`: how the installation is doing, for the person who runs it — counts, the
-//! pipeline's queues and backlog, failing sources and jobs that ran out of attempts.
+//! pipeline's queues and backlog, failing sources and jobs that ran out of attempts. Only
+//! admins see it; anyone else is sent to log in, or refused.
 
 use crate::pages::{Age, PageError, SourceView, now, respond};
+use crate::people::PeopleError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
 
 /// Jobs out of attempts listed.
 const DEAD_JOBS: i64 = 20;
@@ -45,7 +48,14 @@ fn wait(secs: i64) -> String {
     }
 }
 
-pub(crate) async fn operator(State(state): State<AppState>) -> Response {
+pub(crate) async fn operator(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match crate::people::require_admin(&state, &headers).await {
+        Ok(()) => {}
+        Err(PeopleError::LoginRequired) => {
+            return Redirect::to("/login?next=/operator").into_response();
+        }
+        Err(err) => return err.page(&state.site_name),
+    }
     let result: Result<OperatorPage, PageError> = async {
         let store = &state.store;
         let now = now();

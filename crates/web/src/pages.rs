@@ -179,6 +179,7 @@ struct ArticlePage {
     meta: PageMeta,
     related: Vec<Card>,
     more_from_source: Vec<Card>,
+    comments: crate::people::CommentSection,
 }
 
 pub(crate) async fn article_without_slug(
@@ -189,7 +190,10 @@ pub(crate) async fn article_without_slug(
     article(
         State(state),
         Path((id, String::new())),
-        Query(ArticleQuery { q: None }),
+        Query(ArticleQuery {
+            q: None,
+            comments: None,
+        }),
         headers,
     )
     .await
@@ -198,6 +202,7 @@ pub(crate) async fn article_without_slug(
 #[derive(Deserialize)]
 pub(crate) struct ArticleQuery {
     q: Option<String>,
+    comments: Option<String>,
 }
 
 pub(crate) async fn article(
@@ -290,7 +295,16 @@ pub(crate) async fn article(
             excerpt(c.standfirst.as_deref().unwrap_or(&c.body_text), 200),
             &state.site_name,
         );
+        let comments = crate::people::section(
+            &state,
+            tidings_model::CommentTarget::Article(a.id),
+            &canonical_path,
+            &headers,
+            query.comments.as_deref(),
+        )
+        .await?;
         Ok(ArticlePage {
+            comments,
             site_name: state.site_name.clone(),
             title: c.title.clone(),
             standfirst: c.standfirst.clone(),

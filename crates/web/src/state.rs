@@ -25,6 +25,8 @@ pub struct AppState {
     pub search: Option<Arc<SearchEngine>>,
     /// How much of an article pages and the API show, unless its source says otherwise.
     pub display: DisplayPolicy,
+    /// Accounts, comments and moderation: settings, rate limits, the login throttle.
+    pub people: Arc<crate::people::People>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             answers: AnswerCache::default(),
             search: None,
             display: DisplayPolicy::Full,
+            people: Arc::default(),
         }
     }
 }

@@ -223,6 +223,7 @@ struct StoryPage {
     meta: PageMeta,
     newer: Option<String>,
     older: Option<String>,
+    comments: crate::people::CommentSection,
 }
 
 #[derive(Deserialize)]
@@ -230,6 +231,7 @@ pub(crate) struct StoryQuery {
     explain: Option<String>,
     q: Option<String>,
     page: Option<i64>,
+    comments: Option<String>,
 }
 
 /// Outlets on one page of a story's coverage.
@@ -324,6 +326,14 @@ pub(crate) async fn story(
             explain,
             ai,
             meta,
+            comments: crate::people::section(
+                &state,
+                tidings_model::CommentTarget::Story(story.id),
+                &format!("/story/{}", story.id),
+                &headers,
+                query.comments.as_deref(),
+            )
+            .await?,
         })
     }
     .await;

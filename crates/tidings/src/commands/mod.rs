@@ -4,11 +4,12 @@ mod extract;
 mod search;
 mod serve;
 mod sources;
+mod users;
 mod worker;
 
 pub use extract::Format as ExtractFormat;
 
-use crate::cli::{Cli, Command, GlobalArgs, ServeArgs, SourcesCommand};
+use crate::cli::{Cli, Command, GlobalArgs, ServeArgs, SourcesCommand, UsersCommand};
 use crate::settings::Settings;
 use anyhow::Context;
 use tidings_store::{Store, StoreOptions};
@@ -53,6 +54,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             })
             .await
+        }
+        Command::Users(command) => {
+            let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            let store = open_store(&settings).await?;
+            let result = match command {
+                UsersCommand::Create {
+                    name,
+                    admin,
+                    moderator,
+                    password_file,
+                    display_name,
+                } => {
+                    users::create(
+                        &store,
+                        &settings,
+                        &name,
+                        users::role_of(admin, moderator),
+                        password_file.as_deref(),
+                        display_name,
+                    )
+                    .await
+                }
+                UsersCommand::List => users::list(&store).await,
+                UsersCommand::SetRole { name, role } => users::set_role(&store, &name, &role).await,
+            };
+            store.close().await;
+            result
         }
         Command::ImportOpml { file } => {
             with_store(&cli.global, async |store| {

@@ -77,6 +77,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         answers: tidings_web::AnswerCache::default(),
         search: Some(search),
         display: settings.display,
+        people: std::sync::Arc::new(tidings_web::people::People::new(settings.people.clone())),
     };
     println!("Tidings is listening on http://{address}/");
     tracing::info!(

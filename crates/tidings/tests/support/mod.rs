@@ -229,3 +229,88 @@ pub async fn wait_until_placed(data_dir: &Path, articles: i64) {
     )
     .await;
 }
+
+/// The CSRF token of the first form after `marker` in `html`.
+pub fn token_after(html: &str, marker: &str) -> String {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in page"));
+    let key = "name=\"csrf\" value=\"";
+    let rest = &html[at..];
+    let start = rest.find(key).expect("a token") + key.len();
+    rest[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The value of the cookie `name` a response sets.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(str::to_string))
+        .and_then(|c| c.split(';').next().map(str::to_string))
+}
+
+/// Logs `name` in through the login form and returns the session cookie's value.
+pub async fn log_in(server: &Server, name: &str, password: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let login = http
+        .get(server.url("/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let nonce = set_cookie(&login, "tidings_csrf").expect("a nonce cookie");
+    let token = token_after(&login.text().await.expect("body"), "action=\"/login\"");
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("csrf", token.as_str()),
+            ("name", name),
+            ("password", password),
+        ])
+        .finish();
+    let answer = http
+        .post(server.url("/login"))
+        .header("cookie", format!("tidings_csrf={nonce}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("POST /login");
+    assert_eq!(answer.status().as_u16(), 303, "logged in");
+    set_cookie(&answer, "tidings_session").expect("a session")
+}
+
+/// Creates the admin `name` with `password` in the installation in `data_dir`.
+pub fn create_admin(data_dir: &Path, name: &str, password: &str) {
+    let file = data_dir.join(format!("{name}.password"));
+    std::fs::write(&file, format!("{password}\n")).expect("write the password");
+    let file = file.to_str().expect("utf-8").to_string();
+    cli_ok(
+        data_dir,
+        &["users", "create", "--admin", name, "--password-file", &file],
+    );
+}
+
+/// GETs `path` with a session cookie, not following redirects: status and body.
+pub async fn get_as(server: &Server, session: &str, path: &str) -> (u16, String) {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let resp = http
+        .get(server.url(path))
+        .header("cookie", format!("tidings_session={session}"))
+        .send()
+        .await
+        .expect("GET");
+    let status = resp.status().as_u16();
+    (status, resp.text().await.expect("body"))
+}

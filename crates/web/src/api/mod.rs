@@ -27,7 +27,7 @@ use serde::Serialize;
 /// Every `/api/v1` route: its path (in the `{param}` syntax axum and OpenAPI share) and its
 /// handlers.
 pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![
+    let mut routes = vec![
         ("/api/v1/openapi.json", get(openapi::document)),
         ("/api/v1/stories", get(stories::list)),
         ("/api/v1/stories/{id}", get(stories::one)),
@@ -35,7 +35,9 @@ pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/articles/{id}", get(articles::one)),
         ("/api/v1/sources", get(sources::list)),
         ("/api/v1/sources/{id}", get(sources::one)),
-    ]
+    ];
+    routes.extend(crate::people::api::routes());
+    routes
 }
 
 /// The API's router: [`routes`], and a JSON 404 for any other path under `/api/v1`.

@@ -1,0 +1,221 @@
+//! The comments repository: comments on articles and stories, in threads (a reply names its
+//! parent, which must be on the same page), with their Markdown source and the sanitised HTML
+//! rendered from it (the web crate renders; this crate stores).
+
+use crate::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use tidings_model::{Comment, CommentId, CommentState, CommentTarget, UnixSeconds, UserId};
+
+/// A comment to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComment {
+    /// What it is written on.
+    pub target: CommentTarget,
+    /// The comment it answers.
+    pub parent_id: Option<CommentId>,
+    /// Its author.
+    pub user_id: UserId,
+    /// Its Markdown.
+    pub body_source: String,
+    /// Its rendered, sanitised HTML.
+    pub body_html: String,
+    /// `Visible`, or `Held` under pre-moderation.
+    pub state: CommentState,
+}
+
+pub(crate) const SELECT: &str = "SELECT c.id, c.target_kind, c.target_id, c.parent_id, \
+     c.user_id, u.display_name, c.body_source, c.body_html, c.state, c.created_at, c.edited_at, \
+     (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id \
+      AND r.resolved_at IS NULL) AS reports \
+     FROM comments c JOIN users u ON u.id = c.user_id";
+
+/// Reads and writes comments.
+#[derive(Debug, Clone, Copy)]
+pub struct Comments<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Comments<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Comments { pool }
+    }
+
+    /// Stores a comment. A reply's parent must exist on the same target, else
+    /// [`StoreError::NotFound`].
+    pub async fn insert(
+        &self,
+        new: &NewComment,
+        now: UnixSeconds,
+    ) -> Result<CommentId, StoreError> {
+        if let Some(parent) = new.parent_id {
+            match self.get(parent).await? {
+                Some(p) if p.target == new.target => {}
+                _ => {
+                    return Err(StoreError::NotFound(format!(
+                        "comment {parent} on this page"
+                    )));
+                }
+            }
+        }
+        let row = sqlx::query(
+            "INSERT INTO comments (target_kind, target_id, parent_id, user_id, body_source, \
+             body_html, state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(new.target.kind())
+        .bind(new.target.id())
+        .bind(new.parent_id.map(|p| p.0))
+        .bind(new.user_id.0)
+        .bind(&new.body_source)
+        .bind(&new.body_html)
+        .bind(new.state.as_str())
+        .bind(now)
+        .fetch_one(self.pool)
+        .await?;
+        Ok(CommentId(row.try_get("id")?))
+    }
+
+    /// One comment.
+    pub async fn get(&self, id: CommentId) -> Result<Option<Comment>, StoreError> {
+        let sql = format!("{SELECT} WHERE c.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(self.pool)
+            .await?;
+        row.map(|r| comment_from_row(&r)).transpose()
+    }
+
+    /// Every comment on a target, in every state, oldest first (the web crate decides who
+    /// sees what and builds the threads).
+    pub async fn for_target(&self, target: CommentTarget) -> Result<Vec<Comment>, StoreError> {
+        let sql = format!(
+            "{SELECT} WHERE c.target_kind = $1 AND c.target_id = $2 ORDER BY c.id LIMIT 5000"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(target.kind())
+            .bind(target.id())
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    /// How many comments on a target everyone can see.
+    pub async fn count_visible(&self, target: CommentTarget) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM comments WHERE target_kind = $1 AND target_id = $2 \
+             AND state = 'visible'",
+        )
+        .bind(target.kind())
+        .bind(target.id())
+        .fetch_one(self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Replaces a comment's text, marking it edited.
+    pub async fn edit(
+        &self,
+        id: CommentId,
+        body_source: &str,
+        body_html: &str,
+        now: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE comments SET body_source = $2, body_html = $3, edited_at = $4 \
+             WHERE id = $1 AND state IN ('visible', 'held')",
+        )
+        .bind(id.0)
+        .bind(body_source)
+        .bind(body_html)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("editable comment {id}")));
+        }
+        Ok(())
+    }
+
+    /// Moves a comment to another state. Deleting also drops its text.
+    pub async fn set_state(&self, id: CommentId, state: CommentState) -> Result<(), StoreError> {
+        let sql = if state == CommentState::Deleted {
+            "UPDATE comments SET state = $2, body_source = '', body_html = '' WHERE id = $1"
+        } else {
+            "UPDATE comments SET state = $2 WHERE id = $1 AND state <> 'deleted'"
+        };
+        let done = sqlx::query(sql)
+            .bind(id.0)
+            .bind(state.as_str())
+            .execute(self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("comment {id}")));
+        }
+        Ok(())
+    }
+
+    /// An account's comments written since `since`, newest first, at most `limit` (for the
+    /// spam heuristics: bursts and repeated text).
+    pub async fn recent_by_user(
+        &self,
+        user: UserId,
+        since: UnixSeconds,
+        limit: i64,
+    ) -> Result<Vec<Comment>, StoreError> {
+        let sql = format!(
+            "{SELECT} WHERE c.user_id = $1 AND c.created_at >= $2 ORDER BY c.id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.0)
+            .bind(since)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    /// The latest comments in one state (e.g. hidden ones, for moderators to restore),
+    /// newest first.
+    pub async fn in_state(
+        &self,
+        state: CommentState,
+        limit: i64,
+    ) -> Result<Vec<Comment>, StoreError> {
+        let sql = format!("{SELECT} WHERE c.state = $1 ORDER BY c.id DESC LIMIT $2");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(state.as_str())
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    /// How many comments exist in all.
+    pub async fn count(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM comments")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
+
+pub(crate) fn comment_from_row(row: &AnyRow) -> Result<Comment, StoreError> {
+    let kind: String = row.try_get("target_kind")?;
+    let target_id: i64 = row.try_get("target_id")?;
+    let state: String = row.try_get("state")?;
+    let parent: Option<i64> = row.try_get("parent_id")?;
+    Ok(Comment {
+        id: CommentId(row.try_get("id")?),
+        target: CommentTarget::from_parts(&kind, target_id)
+            .ok_or_else(|| StoreError::NotFound(format!("comment target kind {kind:?}")))?,
+        parent_id: parent.map(CommentId),
+        user_id: UserId(row.try_get("user_id")?),
+        author: row.try_get("display_name")?,
+        body_source: row.try_get("body_source")?,
+        body_html: row.try_get("body_html")?,
+        state: CommentState::parse(&state).unwrap_or(CommentState::Hidden),
+        created_at: row.try_get("created_at")?,
+        edited_at: row.try_get("edited_at")?,
+        reports: row.try_get("reports")?,
+    })
+}

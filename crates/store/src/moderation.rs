@@ -1,0 +1,169 @@
+//! The moderation repository: readers' reports against comments, the queue moderators work
+//! through (held comments and reported ones), and the audit log of what moderators did.
+
+use crate::StoreError;
+use crate::comments::{SELECT, comment_from_row};
+use sqlx::{AnyPool, Row};
+use tidings_model::{Comment, CommentId, UnixSeconds, UserId};
+
+/// A comment waiting for a moderator, with the reasons readers gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueItem {
+    /// The comment.
+    pub comment: Comment,
+    /// The open reports' reasons.
+    pub reasons: Vec<String>,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// When.
+    pub at: UnixSeconds,
+    /// Who (`None` for the command line).
+    pub moderator_id: Option<UserId>,
+    /// The moderator's display name at the time of reading ("" for the command line).
+    pub moderator: String,
+    /// What: `hide`, `restore`, `approve`, `ban`, `unban`, `dismiss`, `role`.
+    pub action: String,
+    /// The comment acted on.
+    pub comment_id: Option<CommentId>,
+    /// The account acted on.
+    pub user_id: Option<UserId>,
+    /// A free note (the reason given).
+    pub note: String,
+}
+
+/// Reports, the moderation queue and the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct Moderation<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Moderation<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Moderation { pool }
+    }
+
+    /// Files a reader's report against a comment; returns false when they had reported it
+    /// already.
+    pub async fn report(
+        &self,
+        comment: CommentId,
+        reporter: UserId,
+        reason: &str,
+        now: UnixSeconds,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO comment_reports (comment_id, user_id, reason, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (comment_id, user_id) DO NOTHING",
+        )
+        .bind(comment.0)
+        .bind(reporter.0)
+        .bind(reason)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Closes every open report against a comment.
+    pub async fn resolve_reports(
+        &self,
+        comment: CommentId,
+        now: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE comment_reports SET resolved_at = $2 WHERE comment_id = $1 \
+             AND resolved_at IS NULL",
+        )
+        .bind(comment.0)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The queue: held comments and comments with open reports (not yet hidden or deleted),
+    /// oldest first, at most `limit`.
+    pub async fn queue(&self, limit: i64) -> Result<Vec<QueueItem>, StoreError> {
+        let sql = format!(
+            "{SELECT} WHERE c.state = 'held' OR (c.state = 'visible' AND EXISTS \
+             (SELECT 1 FROM comment_reports r WHERE r.comment_id = c.id \
+              AND r.resolved_at IS NULL)) ORDER BY c.id LIMIT $1"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let comment = comment_from_row(row)?;
+            let reasons = sqlx::query(
+                "SELECT reason FROM comment_reports WHERE comment_id = $1 \
+                 AND resolved_at IS NULL ORDER BY id",
+            )
+            .bind(comment.id.0)
+            .fetch_all(self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get("reason"))
+            .collect::<Result<_, _>>()?;
+            items.push(QueueItem { comment, reasons });
+        }
+        Ok(items)
+    }
+
+    /// Writes a line of the audit log.
+    pub async fn log(
+        &self,
+        moderator: Option<UserId>,
+        action: &str,
+        comment: Option<CommentId>,
+        user: Option<UserId>,
+        note: &str,
+        now: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO moderation_log (at, moderator_id, action, comment_id, user_id, note) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now)
+        .bind(moderator.map(|m| m.0))
+        .bind(action)
+        .bind(comment.map(|c| c.0))
+        .bind(user.map(|u| u.0))
+        .bind(note)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The latest lines of the audit log, newest first.
+    pub async fn log_entries(&self, limit: i64) -> Result<Vec<LogEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT l.at, l.moderator_id, COALESCE(u.display_name, '') AS moderator, l.action, \
+             l.comment_id, l.user_id, l.note FROM moderation_log l \
+             LEFT JOIN users u ON u.id = l.moderator_id ORDER BY l.at DESC, l.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let moderator_id: Option<i64> = r.try_get("moderator_id")?;
+                let comment_id: Option<i64> = r.try_get("comment_id")?;
+                let user_id: Option<i64> = r.try_get("user_id")?;
+                Ok(LogEntry {
+                    at: r.try_get("at")?,
+                    moderator_id: moderator_id.map(UserId),
+                    moderator: r.try_get("moderator")?,
+                    action: r.try_get("action")?,
+                    comment_id: comment_id.map(CommentId),
+                    user_id: user_id.map(UserId),
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,262 @@
+//! The users repository: accounts, their password hashes (argon2id PHC strings, made by the
+//! web crate), roles and states, and deleting an account while its comments keep their
+//! place in threads.
+
+use crate::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use tidings_model::{AccountState, Role, UnixSeconds, User, UserId};
+
+/// An account to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// The name it logs in with.
+    pub name: String,
+    /// The name shown beside its comments.
+    pub display_name: String,
+    /// The PHC string of its password's hash.
+    pub password_hash: String,
+    /// Its role.
+    pub role: Role,
+}
+
+/// An account with what logging in checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The account.
+    pub user: User,
+    /// The PHC string of its password's hash ("" once deleted).
+    pub password_hash: String,
+}
+
+const COLUMNS: &str = "id, name, display_name, role, state, trusted, created_at";
+
+/// The key a name is unique under: its lower case, so "Ana" and "ana" are one account.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Reads and writes accounts.
+#[derive(Debug, Clone, Copy)]
+pub struct Users<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Users<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Users { pool }
+    }
+
+    /// Creates an account. Fails with [`StoreError::AlreadyExists`] when the name is taken
+    /// (compared without case).
+    pub async fn create(&self, new: &NewUser, now: UnixSeconds) -> Result<User, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO users (name, name_key, display_name, password_hash, role, state, \
+             trusted, created_at, password_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, 'active', 0, $6, $6) RETURNING id",
+        )
+        .bind(new.name.trim())
+        .bind(name_key(&new.name))
+        .bind(&new.display_name)
+        .bind(&new.password_hash)
+        .bind(new.role.as_str())
+        .bind(now)
+        .fetch_one(self.pool)
+        .await
+        .map_err(|err| {
+            if StoreError::is_unique_violation(&err) {
+                StoreError::AlreadyExists(format!("account {:?}", new.name))
+            } else {
+                err.into()
+            }
+        })?;
+        let id = UserId(row.try_get("id")?);
+        self.get(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("account {id}")))
+    }
+
+    /// One account by id.
+    pub async fn get(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(self.pool)
+            .await?;
+        row.map(|r| user_from_row(&r)).transpose()
+    }
+
+    /// An account and its password hash by login name (compared without case).
+    pub async fn credentials(&self, name: &str) -> Result<Option<Credentials>, StoreError> {
+        let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE name_key = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(name_key(name))
+            .fetch_optional(self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(Credentials {
+                user: user_from_row(&r)?,
+                password_hash: r.try_get("password_hash")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The password hash of an account, by id.
+    pub async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("password_hash")?)).transpose()
+    }
+
+    /// Every account that is not deleted, oldest first.
+    pub async fn list(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE state <> 'deleted' ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// How many accounts exist (deleted ones included).
+    pub async fn count(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Changes an account's role.
+    pub async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError> {
+        self.update(
+            id,
+            "UPDATE users SET role = $2 WHERE id = $1",
+            role.as_str(),
+        )
+        .await
+    }
+
+    /// Bans an account or lifts its ban (a deleted account stays deleted).
+    pub async fn set_state(&self, id: UserId, state: AccountState) -> Result<(), StoreError> {
+        self.update(
+            id,
+            "UPDATE users SET state = $2 WHERE id = $1 AND state <> 'deleted'",
+            state.as_str(),
+        )
+        .await
+    }
+
+    /// Changes the name shown beside an account's comments.
+    pub async fn set_display_name(&self, id: UserId, display_name: &str) -> Result<(), StoreError> {
+        self.update(
+            id,
+            "UPDATE users SET display_name = $2 WHERE id = $1 AND state <> 'deleted'",
+            display_name,
+        )
+        .await
+    }
+
+    /// Marks an account trusted (or not): pre-moderation no longer holds its comments.
+    pub async fn set_trusted(&self, id: UserId, trusted: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET trusted = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(i64::from(trusted))
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces an account's password hash and ends every session but `keep` (the token hash
+    /// of the session that changed it), in one transaction.
+    pub async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        keep: Option<&str>,
+        now: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $2, password_changed_at = $3 \
+             WHERE id = $1 AND state <> 'deleted'",
+        )
+        .bind(id.0)
+        .bind(password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("account {id}")));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(id.0)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes an account: its names and password go, its sessions, devices and reports
+    /// too; its comments stay in their threads as deleted (without their text), so replies
+    /// keep their place.
+    pub async fn delete(&self, id: UserId) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE users SET name = '', name_key = $2, display_name = '', password_hash = '', \
+             state = 'deleted', role = 'reader' WHERE id = $1 AND state <> 'deleted'",
+        )
+        .bind(id.0)
+        .bind(format!("#deleted:{}", id.0))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("account {id}")));
+        }
+        sqlx::query(
+            "UPDATE comments SET state = 'deleted', body_source = '', body_html = '' \
+             WHERE user_id = $1",
+        )
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        for sql in [
+            "DELETE FROM sessions WHERE user_id = $1",
+            "DELETE FROM login_devices WHERE user_id = $1",
+            "DELETE FROM comment_reports WHERE user_id = $1",
+        ] {
+            sqlx::query(sql).bind(id.0).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update(&self, id: UserId, sql: &'static str, value: &str) -> Result<(), StoreError> {
+        let done = sqlx::query(sql)
+            .bind(id.0)
+            .bind(value)
+            .execute(self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("account {id}")));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+    let role: String = row.try_get("role")?;
+    let state: String = row.try_get("state")?;
+    let trusted: i64 = row.try_get("trusted")?;
+    Ok(User {
+        id: UserId(row.try_get("id")?),
+        name: row.try_get("name")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).unwrap_or(Role::Reader),
+        state: AccountState::parse(&state).unwrap_or(AccountState::Banned),
+        trusted: trusted != 0,
+        created_at: row.try_get("created_at")?,
+    })
+}

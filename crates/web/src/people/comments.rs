@@ -1,0 +1,622 @@
+//! Comment threads: the section article and story pages include (count, order, threads
+//! with replies, forms), and the form handlers that post, edit, delete and report comments.
+//! The rules live in [`create`], [`edit_comment`] and [`delete_comment`], which the JSON API
+//! shares.
+
+use super::accounts::checked_viewer;
+use super::client_ip::ClientIp;
+use super::limits::Action;
+use super::session::{self, Viewer};
+use super::spam::{self, Verdict};
+use super::{PeopleError, markdown, page_changed};
+use crate::pages::{Age, article_href};
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::time::Duration;
+use tidings_model::{
+    AccountState, ArticleId, Comment, CommentId, CommentState, CommentTarget, Role, StoryId, UserId,
+};
+use tidings_store::{NewComment, StoreError};
+
+/// The longest comment, in characters of Markdown.
+pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// The longest report reason, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+/// Replies deeper than this are shown at this depth.
+const MAX_DEPTH: usize = 4;
+
+/// One comment as the section shows it.
+pub(crate) struct CommentView {
+    pub(crate) id: i64,
+    pub(crate) depth: usize,
+    pub(crate) author: String,
+    pub(crate) age: Age,
+    pub(crate) edited: bool,
+    /// The sanitised HTML, when the viewer may read it.
+    pub(crate) body_html: Option<String>,
+    /// What shows instead when it is deleted or hidden.
+    pub(crate) placeholder: &'static str,
+    pub(crate) held: bool,
+    pub(crate) hidden: bool,
+    pub(crate) own: bool,
+    pub(crate) can_edit: bool,
+    /// Its Markdown, for its author's edit form.
+    pub(crate) source: String,
+    pub(crate) can_reply: bool,
+}
+
+/// The comment section of a page.
+pub(crate) struct CommentSection {
+    pub(crate) count: i64,
+    pub(crate) newest_first: bool,
+    pub(crate) page_path: String,
+    pub(crate) post_action: String,
+    pub(crate) items: Vec<CommentView>,
+    /// The logged-in viewer's form token; `None` for anonymous readers, whose page must be
+    /// the same for everyone.
+    pub(crate) csrf: Option<String>,
+    pub(crate) moderates: bool,
+    pub(crate) max_chars: usize,
+}
+
+/// Builds the comment section of the page at `page_path` for the request's viewer, in the
+/// order `sort` names (`newest`, else oldest first).
+pub(crate) async fn section(
+    state: &AppState,
+    target: CommentTarget,
+    page_path: &str,
+    headers: &HeaderMap,
+    sort: Option<&str>,
+) -> Result<CommentSection, StoreError> {
+    let viewer = session::viewer(state, headers).await?;
+    let all = state.store.comments().for_target(target).await?;
+    let newest_first = sort == Some("newest");
+    let now = state.people.clock.now_secs();
+    let moderates = viewer.as_ref().is_some_and(Viewer::moderates);
+    let me = viewer.as_ref().map(|v| v.user.id);
+    let active = viewer
+        .as_ref()
+        .is_some_and(|v| v.user.state == AccountState::Active);
+    let window = state.people.config.edit_window_secs;
+    let shown: Vec<&Comment> = all
+        .iter()
+        .filter(|c| c.state != CommentState::Held || moderates || Some(c.user_id) == me)
+        .collect();
+    let order = thread_order(&shown, newest_first);
+    let items = order
+        .into_iter()
+        .map(|(c, depth)| {
+            let own = Some(c.user_id) == me;
+            let readable = matches!(c.state, CommentState::Visible | CommentState::Held)
+                || (c.state == CommentState::Hidden && moderates);
+            CommentView {
+                id: c.id.0,
+                depth,
+                author: if c.author.is_empty() {
+                    "[deleted]".to_string()
+                } else {
+                    c.author.clone()
+                },
+                age: Age::of(c.created_at, now),
+                edited: c.edited_at.is_some(),
+                body_html: readable.then(|| c.body_html.clone()),
+                placeholder: match c.state {
+                    CommentState::Deleted => "This comment was deleted.",
+                    CommentState::Hidden => "This comment was hidden by a moderator.",
+                    _ => "",
+                },
+                held: c.state == CommentState::Held,
+                hidden: c.state == CommentState::Hidden,
+                own,
+                can_edit: own
+                    && active
+                    && matches!(c.state, CommentState::Visible | CommentState::Held)
+                    && now - c.created_at <= window,
+                source: if own {
+                    c.body_source.clone()
+                } else {
+                    String::new()
+                },
+                can_reply: active && c.state == CommentState::Visible,
+            }
+        })
+        .collect();
+    Ok(CommentSection {
+        count: all
+            .iter()
+            .filter(|c| c.state == CommentState::Visible)
+            .count() as i64,
+        newest_first,
+        page_path: page_path.to_string(),
+        post_action: format!("{page_path}/comments"),
+        items,
+        csrf: viewer.as_ref().filter(|_| active).map(|v| v.csrf.clone()),
+        moderates,
+        max_chars: MAX_COMMENT_CHARS,
+    })
+}
+
+/// The comments in thread order with their depth: top-level comments oldest or newest
+/// first, each followed by its replies (oldest first, recursively).
+fn thread_order<'c>(comments: &[&'c Comment], newest_first: bool) -> Vec<(&'c Comment, usize)> {
+    let ids: HashMap<CommentId, usize> = comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let mut children: HashMap<CommentId, Vec<usize>> = HashMap::new();
+    let mut roots = Vec::new();
+    for (i, c) in comments.iter().enumerate() {
+        match c.parent_id.filter(|p| ids.contains_key(p)) {
+            Some(parent) => children.entry(parent).or_default().push(i),
+            None => roots.push(i),
+        }
+    }
+    if newest_first {
+        roots.reverse();
+    }
+    let mut out = Vec::with_capacity(comments.len());
+    let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|i| (i, 0)).collect();
+    while let Some((i, depth)) = stack.pop() {
+        let c = comments[i];
+        out.push((c, depth.min(MAX_DEPTH)));
+        if let Some(kids) = children.get(&c.id) {
+            for &k in kids.iter().rev() {
+                stack.push((k, depth + 1));
+            }
+        }
+    }
+    out
+}
+
+/// The path of the page a target is shown on; `NotFound` when it does not exist.
+pub(crate) async fn target_path(
+    state: &AppState,
+    target: CommentTarget,
+) -> Result<String, PeopleError> {
+    match target {
+        CommentTarget::Article(id) => {
+            let listing = state
+                .store
+                .articles()
+                .get(id)
+                .await?
+                .ok_or(PeopleError::NotFound)?;
+            Ok(article_href(id, &listing.article.content.title))
+        }
+        CommentTarget::Story(id) => {
+            state
+                .store
+                .stories()
+                .get(id)
+                .await?
+                .ok_or(PeopleError::NotFound)?;
+            Ok(format!("/story/{id}"))
+        }
+    }
+}
+
+/// The pages an account commented on (to tell the cache when its comments change at once).
+pub(crate) async fn pages_of_user(
+    state: &AppState,
+    user: UserId,
+) -> Result<Vec<String>, PeopleError> {
+    let mut targets: Vec<CommentTarget> = state
+        .store
+        .comments()
+        .recent_by_user(user, 0, 10_000)
+        .await?
+        .into_iter()
+        .map(|c| c.target)
+        .collect();
+    targets.sort_by_key(|t| (t.kind(), t.id()));
+    targets.dedup();
+    let mut paths = Vec::with_capacity(targets.len());
+    for t in targets {
+        if let Ok(path) = target_path(state, t).await {
+            paths.push(path);
+        }
+    }
+    Ok(paths)
+}
+
+/// A comment's Markdown checked for size, or why it is refused.
+fn checked_body(body: &str) -> Result<&str, PeopleError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(PeopleError::BadRequest("The comment is empty.".into()));
+    }
+    if body.chars().count() > MAX_COMMENT_CHARS {
+        return Err(PeopleError::TooLarge(format!(
+            "A comment may have at most {MAX_COMMENT_CHARS} characters."
+        )));
+    }
+    Ok(body)
+}
+
+fn require_active(viewer: &Viewer) -> Result<(), PeopleError> {
+    if viewer.user.state == AccountState::Active {
+        Ok(())
+    } else {
+        Err(PeopleError::Forbidden(
+            "This account may not comment.".into(),
+        ))
+    }
+}
+
+/// Posts a comment (or reply) by `viewer` on `target`: size, rate limits, spam heuristics,
+/// pre-moderation, rendering, storage. Returns the new comment and its page's path.
+pub(crate) async fn create(
+    state: &AppState,
+    viewer: &Viewer,
+    ip: std::net::IpAddr,
+    target: CommentTarget,
+    parent: Option<CommentId>,
+    body: &str,
+) -> Result<(Comment, String), PeopleError> {
+    require_active(viewer)?;
+    let body = checked_body(body)?;
+    let path = target_path(state, target).await?;
+    state
+        .people
+        .limits
+        .check(Action::Comment, ip, Some(viewer.user.id))?;
+    let now = state.people.clock.now_secs();
+    let recent = state
+        .store
+        .comments()
+        .recent_by_user(viewer.user.id, now - 3_600, 50)
+        .await?;
+    let trusted = viewer.user.trusted || viewer.user.role != Role::Reader;
+    let mut held = false;
+    match spam::judge(
+        body,
+        &recent,
+        trusted,
+        now,
+        state.people.config.burst_comments_per_minute,
+    ) {
+        Verdict::Accept => {}
+        Verdict::Hold(_) => held = true,
+        Verdict::Refuse(why) => return Err(PeopleError::BadRequest(why.into())),
+        Verdict::Burst => {
+            return Err(PeopleError::TooMany(
+                Duration::from_secs(60),
+                "You are posting very quickly. Please wait a minute.".into(),
+            ));
+        }
+    }
+    if state.people.config.premoderate_new_accounts && !trusted {
+        held = true;
+    }
+    let id = state
+        .store
+        .comments()
+        .insert(
+            &NewComment {
+                target,
+                parent_id: parent,
+                user_id: viewer.user.id,
+                body_source: body.to_string(),
+                body_html: markdown::render(body),
+                state: if held {
+                    CommentState::Held
+                } else {
+                    CommentState::Visible
+                },
+            },
+            now,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => {
+                PeopleError::BadRequest("The comment you answer is not on this page.".into())
+            }
+            other => other.into(),
+        })?;
+    if !held {
+        page_changed(state, &path);
+    }
+    let comment = state
+        .store
+        .comments()
+        .get(id)
+        .await?
+        .ok_or(PeopleError::NotFound)?;
+    Ok((comment, path))
+}
+
+/// Edits a comment: only its author, only within the edit window.
+pub(crate) async fn edit_comment(
+    state: &AppState,
+    viewer: &Viewer,
+    ip: std::net::IpAddr,
+    id: CommentId,
+    body: &str,
+) -> Result<(Comment, String), PeopleError> {
+    require_active(viewer)?;
+    let comment = state
+        .store
+        .comments()
+        .get(id)
+        .await?
+        .ok_or(PeopleError::NotFound)?;
+    if comment.user_id != viewer.user.id {
+        return Err(PeopleError::Forbidden(
+            "You can only edit your own comments.".into(),
+        ));
+    }
+    if !matches!(comment.state, CommentState::Visible | CommentState::Held) {
+        return Err(PeopleError::Forbidden(
+            "This comment can no longer be edited.".into(),
+        ));
+    }
+    let now = state.people.clock.now_secs();
+    if now - comment.created_at > state.people.config.edit_window_secs {
+        return Err(PeopleError::Forbidden(
+            "The time to edit this comment has passed.".into(),
+        ));
+    }
+    let body = checked_body(body)?;
+    state
+        .people
+        .limits
+        .check(Action::Comment, ip, Some(viewer.user.id))?;
+    state
+        .store
+        .comments()
+        .edit(id, body, &markdown::render(body), now)
+        .await?;
+    let path = target_path(state, comment.target).await?;
+    page_changed(state, &path);
+    let comment = state
+        .store
+        .comments()
+        .get(id)
+        .await?
+        .ok_or(PeopleError::NotFound)?;
+    Ok((comment, path))
+}
+
+/// Deletes a comment: only its author (moderators hide instead). It stays in its thread as
+/// "deleted".
+pub(crate) async fn delete_comment(
+    state: &AppState,
+    viewer: &Viewer,
+    ip: std::net::IpAddr,
+    id: CommentId,
+) -> Result<String, PeopleError> {
+    let comment = state
+        .store
+        .comments()
+        .get(id)
+        .await?
+        .ok_or(PeopleError::NotFound)?;
+    if comment.user_id != viewer.user.id {
+        return Err(PeopleError::Forbidden(
+            "You can only delete your own comments.".into(),
+        ));
+    }
+    state
+        .people
+        .limits
+        .check(Action::Write, ip, Some(viewer.user.id))?;
+    state
+        .store
+        .comments()
+        .set_state(id, CommentState::Deleted)
+        .await?;
+    let path = target_path(state, comment.target).await?;
+    page_changed(state, &path);
+    Ok(path)
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct CommentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    parent: String,
+}
+
+fn parent_of(form: &CommentForm) -> Result<Option<CommentId>, PeopleError> {
+    let raw = form.parent.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>()
+        .map(|p| Some(CommentId(p)))
+        .map_err(|_| PeopleError::BadRequest("Invalid reply.".into()))
+}
+
+async fn post(
+    state: AppState,
+    ip: std::net::IpAddr,
+    headers: HeaderMap,
+    target: CommentTarget,
+    form: CommentForm,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
+        let parent = parent_of(&form)?;
+        let (comment, path) = create(&state, &viewer, ip, target, parent, &form.body).await?;
+        Ok(Redirect::to(&format!("{path}#comment-{}", comment.id)).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+/// `POST /article/{id}/{slug}/comments`.
+pub(crate) async fn post_on_article(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path((id, _slug)): Path<(i64, String)>,
+    headers: HeaderMap,
+    Form(form): Form<CommentForm>,
+) -> Response {
+    post(
+        state,
+        ip,
+        headers,
+        CommentTarget::Article(ArticleId(id)),
+        form,
+    )
+    .await
+}
+
+/// `POST /story/{id}/comments`.
+pub(crate) async fn post_on_story(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<CommentForm>,
+) -> Response {
+    post(state, ip, headers, CommentTarget::Story(StoryId(id)), form).await
+}
+
+/// `POST /comments/{id}/edit`.
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<CommentForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
+        let (comment, path) = edit_comment(&state, &viewer, ip, CommentId(id), &form.body).await?;
+        Ok(Redirect::to(&format!("{path}#comment-{}", comment.id)).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+/// `POST /comments/{id}/delete`.
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<CommentForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
+        let path = delete_comment(&state, &viewer, ip, CommentId(id)).await?;
+        Ok(Redirect::to(&format!("{path}#comment-{id}")).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ReportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /comments/{id}/report`: files a report for the moderators.
+pub(crate) async fn report(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<ReportForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
+        require_active(&viewer)?;
+        let reason = form.reason.trim();
+        if reason.chars().count() > MAX_REASON_CHARS {
+            return Err(PeopleError::TooLarge(format!(
+                "A reason may have at most {MAX_REASON_CHARS} characters."
+            )));
+        }
+        let comment = state
+            .store
+            .comments()
+            .get(CommentId(id))
+            .await?
+            .ok_or(PeopleError::NotFound)?;
+        state
+            .people
+            .limits
+            .check(Action::Write, ip, Some(viewer.user.id))?;
+        let reason = if reason.is_empty() {
+            "no reason given"
+        } else {
+            reason
+        };
+        state
+            .store
+            .moderation()
+            .report(
+                comment.id,
+                viewer.user.id,
+                reason,
+                state.people.clock.now_secs(),
+            )
+            .await?;
+        let path = target_path(&state, comment.target).await?;
+        Ok(Redirect::to(&format!("{path}#comment-{id}")).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: i64, parent: Option<i64>) -> Comment {
+        Comment {
+            id: CommentId(id),
+            target: CommentTarget::Article(ArticleId(1)),
+            parent_id: parent.map(CommentId),
+            user_id: UserId(1),
+            author: "a".into(),
+            body_source: String::new(),
+            body_html: String::new(),
+            state: CommentState::Visible,
+            created_at: id,
+            edited_at: None,
+            reports: 0,
+        }
+    }
+
+    #[test]
+    fn threads_put_replies_under_their_parents() {
+        let all = [
+            c(1, None),
+            c(2, None),
+            c(3, Some(1)),
+            c(4, Some(3)),
+            c(5, Some(1)),
+            c(6, Some(99)),
+        ];
+        let refs: Vec<&Comment> = all.iter().collect();
+        let order = |newest| {
+            thread_order(&refs, newest)
+                .into_iter()
+                .map(|(c, d)| (c.id.0, d))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            order(false),
+            vec![(1, 0), (3, 1), (4, 2), (5, 1), (2, 0), (6, 0)]
+        );
+        assert_eq!(
+            order(true),
+            vec![(6, 0), (2, 0), (1, 0), (3, 1), (4, 2), (5, 1)]
+        );
+    }
+}

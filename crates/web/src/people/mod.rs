@@ -1,0 +1,224 @@
+//! People: accounts, sessions, comment threads, moderation and the controls that keep abuse
+//! boring.
+//!
+//! - **Accounts** ([`accounts`]): sign up, log in, log out, change password, delete account;
+//!   argon2id hashes ([`password`]); roles reader, moderator, admin.
+//! - **Sessions** ([`session`]): a random 256-bit token in the `tidings_session` cookie
+//!   (HttpOnly, SameSite=Lax, Secure when the site's `base_url` is https), stored hashed,
+//!   replaced at every login (no fixation), expiring, deleted on the server at logout.
+//! - **CSRF** ([`csrf`]): every state-changing form carries the session's synchronizer
+//!   token; the anonymous forms (log in, sign up) carry a token signed from a cookie nonce;
+//!   every POST is also refused when its `Origin` or `Sec-Fetch-Site` names another site.
+//! - **Comments** ([`comments`]): threads on article and story pages, Markdown subset
+//!   ([`markdown`]), edit window, delete, report, sorting, counts; the JSON API ([`api`]).
+//! - **Moderation** ([`moderation`]): the queue of held and reported comments, hide,
+//!   restore, approve, ban, and the audit log.
+//! - **Abuse controls**: rate limits per IP and account ([`limits`]), the login throttle
+//!   ([`throttle`]), spam heuristics ([`spam`]), size limits on every field.
+//!
+//! Pages for anonymous readers carry nothing per visitor (the comment section says "Log in
+//! to comment"), so a cache may serve them to everyone without a session cookie. Requests
+//! with a session get the header's account links (and forms with their tokens) from
+//! [`viewer_layer`], and `Cache-Control: private, no-store`.
+
+mod accounts;
+pub(crate) mod api;
+mod client_ip;
+pub mod clock;
+pub(crate) mod comments;
+mod csrf;
+mod error;
+pub mod limits;
+pub mod markdown;
+mod moderation;
+mod password;
+mod session;
+pub mod spam;
+pub mod throttle;
+mod tokens;
+
+pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use limits::RateLimitConfig;
+pub use throttle::ThrottleConfig;
+
+pub(crate) use comments::{CommentSection, section};
+pub(crate) use error::PeopleError;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use limits::RateLimits;
+use serde::Deserialize;
+use std::sync::Arc;
+use throttle::LoginThrottle;
+
+/// What the operator decides about accounts and comments (`[people]` in the configuration
+/// file).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PeopleConfig {
+    /// Whether anyone may create an account (`false`: only `tidings users create`).
+    pub signup_open: bool,
+    /// Hold the comments of accounts that have none approved yet until a moderator
+    /// approves one.
+    pub premoderate_new_accounts: bool,
+    /// Take the client's address from the last entry of `X-Forwarded-For` (set this only
+    /// behind a reverse proxy that writes that header; otherwise anyone could choose their
+    /// address and escape the rate limits). Off: the TCP peer's address.
+    pub trust_forwarded_for: bool,
+    /// Comments one account may post within a minute before further ones are refused as a
+    /// burst (`0`: no such rule).
+    pub burst_comments_per_minute: usize,
+    /// How long a session lasts, in days.
+    pub session_days: u32,
+    /// How long after posting its author may edit a comment, in seconds.
+    pub edit_window_secs: i64,
+    /// argon2id memory per hash, in KiB (19456 = 19 MiB, OWASP's suggestion).
+    pub password_memory_kib: u32,
+    /// Rate limits per IP address and account.
+    pub limits: RateLimitConfig,
+    /// The login throttle.
+    pub login_throttle: ThrottleConfig,
+}
+
+impl Default for PeopleConfig {
+    fn default() -> Self {
+        PeopleConfig {
+            signup_open: true,
+            premoderate_new_accounts: false,
+            trust_forwarded_for: false,
+            burst_comments_per_minute: 5,
+            session_days: 30,
+            edit_window_secs: 15 * 60,
+            password_memory_kib: 19_456,
+            limits: RateLimitConfig::default(),
+            login_throttle: ThrottleConfig::default(),
+        }
+    }
+}
+
+/// The largest form or JSON body the people routes read, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The people module's shared state: settings, clock, rate limits and the login throttle.
+pub struct People {
+    /// The operator's settings.
+    pub config: PeopleConfig,
+    /// The clock throttles, sessions and the edit window read.
+    pub clock: SharedClock,
+    limits: RateLimits,
+    throttle: LoginThrottle,
+    signing_key: tokio::sync::OnceCell<Vec<u8>>,
+}
+
+impl std::fmt::Debug for People {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("People")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for People {
+    fn default() -> Self {
+        People::new(PeopleConfig::default())
+    }
+}
+
+impl People {
+    /// The people module with these settings, on the system clock.
+    pub fn new(config: PeopleConfig) -> People {
+        People::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// The people module on another clock (tests turn it by hand).
+    pub fn with_clock(config: PeopleConfig, clock: Arc<dyn Clock>) -> People {
+        let clock = SharedClock(clock);
+        People {
+            limits: RateLimits::new(&config.limits, &clock),
+            throttle: LoginThrottle::new(config.login_throttle.clone()),
+            config,
+            clock,
+            signing_key: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// Forgets rate-limit keys that have recovered (done every 10,000 checks as well).
+    pub fn prune(&self) {
+        self.limits.prune();
+    }
+}
+
+/// Hashes a password with argon2id (`memory_kib` of memory), for accounts made outside the
+/// site (`tidings users create`). Refuses passwords the sign-up form would refuse.
+pub async fn hash_password(name: &str, password: &str, memory_kib: u32) -> Result<String, String> {
+    if let Some(problem) = password::weakness(password, name) {
+        return Err(problem.to_string());
+    }
+    if let Some(problem) = accounts::name_problem(name) {
+        return Err(problem.to_string());
+    }
+    password::hash(password.to_string(), memory_kib).await
+}
+
+/// Tells the page cache that the page at `path` changed (a comment was posted, edited,
+/// deleted, hidden, restored or approved on it), so a cached copy must not be served again.
+///
+/// A no-op until the page cache is wired in; every write that changes a page calls it.
+pub fn page_changed(state: &AppState, path: &str) {
+    let _ = (state, path);
+}
+
+/// The routes of accounts, comments and moderation (the comment API is in
+/// [`api::routes`], listed with the rest of the API).
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signup", get(accounts::signup_page).post(accounts::signup))
+        .route("/login", get(accounts::login_page).post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route("/account", get(accounts::account_page))
+        .route("/account/password", post(accounts::change_password))
+        .route("/account/name", post(accounts::change_name))
+        .route("/account/delete", post(accounts::delete_account))
+        .route(
+            "/article/{id}/{slug}/comments",
+            post(comments::post_on_article),
+        )
+        .route("/story/{id}/comments", post(comments::post_on_story))
+        .route("/comments/{id}/edit", post(comments::edit))
+        .route("/comments/{id}/delete", post(comments::delete))
+        .route("/comments/{id}/report", post(comments::report))
+        .route("/moderation", get(moderation::queue_page))
+        .route(
+            "/moderation/comments/{id}/{action}",
+            post(moderation::act_on_comment),
+        )
+        .route(
+            "/moderation/users/{id}/{action}",
+            post(moderation::act_on_user),
+        )
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+pub use session::viewer_layer;
+
+/// Lets only a signed-in, active admin through: [`PeopleError::LoginRequired`] without a
+/// session, [`PeopleError::Forbidden`] for anyone else.
+pub(crate) async fn require_admin(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), PeopleError> {
+    let viewer = session::viewer(state, headers)
+        .await?
+        .ok_or(PeopleError::LoginRequired)?;
+    if viewer.user.role == tidings_model::Role::Admin
+        && viewer.user.state == tidings_model::AccountState::Active
+    {
+        Ok(())
+    } else {
+        Err(PeopleError::Forbidden(
+            "This page is for administrators.".into(),
+        ))
+    }
+}

@@ -1,0 +1,298 @@
+//! The moderators' page: the queue of held and reported comments, hidden comments to
+//! restore, and the audit log; and the actions (approve, keep, hide, restore, ban, unban),
+//! each written to the log.
+
+use super::accounts::checked_viewer;
+use super::client_ip::ClientIp;
+use super::comments::target_path;
+use super::limits::Action;
+use super::session::{self, Viewer};
+use super::{PeopleError, page_changed};
+use crate::pages::Age;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tidings_model::{AccountState, Comment, CommentId, CommentState, Role, UserId};
+
+struct QueueView {
+    id: i64,
+    user_id: i64,
+    author: String,
+    page: String,
+    body_html: String,
+    held: bool,
+    reasons: Vec<String>,
+}
+
+struct LogView {
+    age: Age,
+    who: String,
+    action: String,
+    on: String,
+    note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "moderation.html")]
+struct ModerationPage {
+    site_name: String,
+    csrf: String,
+    queue: Vec<QueueView>,
+    hidden: Vec<QueueView>,
+    log: Vec<LogView>,
+}
+
+async fn moderator(state: &AppState, headers: &HeaderMap) -> Result<Viewer, PeopleError> {
+    let viewer = session::viewer(state, headers)
+        .await?
+        .ok_or(PeopleError::LoginRequired)?;
+    if viewer.moderates() {
+        Ok(viewer)
+    } else {
+        Err(PeopleError::Forbidden(
+            "This page is for moderators.".into(),
+        ))
+    }
+}
+
+async fn view(state: &AppState, c: &Comment, reasons: Vec<String>) -> QueueView {
+    QueueView {
+        id: c.id.0,
+        user_id: c.user_id.0,
+        author: if c.author.is_empty() {
+            "[deleted]".into()
+        } else {
+            c.author.clone()
+        },
+        page: target_path(state, c.target)
+            .await
+            .unwrap_or_else(|_| "(removed page)".into()),
+        body_html: c.body_html.clone(),
+        held: c.state == CommentState::Held,
+        reasons,
+    }
+}
+
+/// `GET /moderation`.
+pub(crate) async fn queue_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = match moderator(&state, &headers).await {
+            Err(PeopleError::LoginRequired) => {
+                return Ok(Redirect::to("/login?next=/moderation").into_response());
+            }
+            other => other?,
+        };
+        let mut queue = Vec::new();
+        for item in state.store.moderation().queue(200).await? {
+            queue.push(view(&state, &item.comment, item.reasons).await);
+        }
+        let mut hidden = Vec::new();
+        for c in state
+            .store
+            .comments()
+            .in_state(CommentState::Hidden, 50)
+            .await?
+        {
+            hidden.push(view(&state, &c, Vec::new()).await);
+        }
+        let now = state.people.clock.now_secs();
+        let log = state
+            .store
+            .moderation()
+            .log_entries(100)
+            .await?
+            .into_iter()
+            .map(|e| LogView {
+                age: Age::of(e.at, now),
+                who: if e.moderator_id.is_none() {
+                    "(command line)".into()
+                } else if e.moderator.is_empty() {
+                    "[deleted]".into()
+                } else {
+                    e.moderator
+                },
+                action: e.action,
+                on: match (e.comment_id, e.user_id) {
+                    (Some(c), _) => format!("comment {c}"),
+                    (None, Some(u)) => format!("account {u}"),
+                    _ => String::new(),
+                },
+                note: e.note,
+            })
+            .collect();
+        Ok(ModerationPage {
+            site_name: state.site_name.clone(),
+            csrf: viewer.csrf,
+            queue,
+            hidden,
+            log,
+        }
+        .into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    note: String,
+}
+
+fn note(form: &ActionForm) -> Result<String, PeopleError> {
+    let n = form.note.trim();
+    if n.chars().count() > 500 {
+        return Err(PeopleError::TooLarge(
+            "A note may have at most 500 characters.".into(),
+        ));
+    }
+    Ok(n.to_string())
+}
+
+/// `POST /moderation/comments/{id}/{action}`: `approve` (a held comment, and trust its
+/// author), `dismiss` (keep it, close its reports), `hide`, `restore`.
+pub(crate) async fn act_on_comment(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path((id, action)): Path<(i64, String)>,
+    headers: HeaderMap,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
+        if !viewer.moderates() {
+            return Err(PeopleError::Forbidden(
+                "Only moderators may do this.".into(),
+            ));
+        }
+        state
+            .people
+            .limits
+            .check(Action::Write, ip, Some(viewer.user.id))?;
+        let note = note(&form)?;
+        let id = CommentId(id);
+        let comment = state
+            .store
+            .comments()
+            .get(id)
+            .await?
+            .ok_or(PeopleError::NotFound)?;
+        let now = state.people.clock.now_secs();
+        let comments = state.store.comments();
+        match action.as_str() {
+            "approve" => {
+                if comment.state != CommentState::Held {
+                    return Err(PeopleError::BadRequest("This comment is not held.".into()));
+                }
+                comments.set_state(id, CommentState::Visible).await?;
+                state
+                    .store
+                    .users()
+                    .set_trusted(comment.user_id, true)
+                    .await?;
+            }
+            "dismiss" => {}
+            "hide" => comments.set_state(id, CommentState::Hidden).await?,
+            "restore" => {
+                if comment.state != CommentState::Hidden {
+                    return Err(PeopleError::BadRequest(
+                        "This comment is not hidden.".into(),
+                    ));
+                }
+                comments.set_state(id, CommentState::Visible).await?;
+            }
+            _ => return Err(PeopleError::NotFound),
+        }
+        state.store.moderation().resolve_reports(id, now).await?;
+        state
+            .store
+            .moderation()
+            .log(
+                Some(viewer.user.id),
+                &action,
+                Some(id),
+                Some(comment.user_id),
+                &note,
+                now,
+            )
+            .await?;
+        if let Ok(path) = target_path(&state, comment.target).await {
+            page_changed(&state, &path);
+        }
+        Ok(Redirect::to("/moderation").into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+/// `POST /moderation/users/{id}/{action}`: `ban` (ends the account's sessions; it may no
+/// longer log in or comment) or `unban`. Moderators may ban readers; admins anyone but
+/// admins.
+pub(crate) async fn act_on_user(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path((id, action)): Path<(i64, String)>,
+    headers: HeaderMap,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
+        if !viewer.moderates() {
+            return Err(PeopleError::Forbidden(
+                "Only moderators may do this.".into(),
+            ));
+        }
+        state
+            .people
+            .limits
+            .check(Action::Write, ip, Some(viewer.user.id))?;
+        let note = note(&form)?;
+        let target = state
+            .store
+            .users()
+            .get(UserId(id))
+            .await?
+            .ok_or(PeopleError::NotFound)?;
+        let outranks = match target.role {
+            Role::Reader => true,
+            Role::Moderator => viewer.user.role == Role::Admin,
+            Role::Admin => false,
+        };
+        if !outranks || target.id == viewer.user.id {
+            return Err(PeopleError::Forbidden(
+                "You may not ban this account.".into(),
+            ));
+        }
+        let new_state = match action.as_str() {
+            "ban" => AccountState::Banned,
+            "unban" => AccountState::Active,
+            _ => return Err(PeopleError::NotFound),
+        };
+        state.store.users().set_state(target.id, new_state).await?;
+        if new_state == AccountState::Banned {
+            state.store.sessions().delete_for_user(target.id).await?;
+        }
+        state
+            .store
+            .moderation()
+            .log(
+                Some(viewer.user.id),
+                &action,
+                None,
+                Some(target.id),
+                &note,
+                state.people.clock.now_secs(),
+            )
+            .await?;
+        Ok(Redirect::to("/moderation").into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}

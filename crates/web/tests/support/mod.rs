@@ -1,0 +1,333 @@
+//! A Tidings site served in this process on a loopback port, over a fresh SQLite store with
+//! one article and one story, on a hand-turned clock; and a small browser-like client that
+//! keeps cookies and reads form tokens.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tidings_model::{ArticleId, NewArticle, Role, StoryId, User};
+use tidings_store::{NewSource, NewUser, Placement, Store, StoreOptions};
+use tidings_web::AppState;
+use tidings_web::people::{ManualClock, People, PeopleConfig};
+
+/// The test's site.
+pub struct Site {
+    pub base: String,
+    pub store: Store,
+    pub clock: Arc<ManualClock>,
+    pub article: ArticleId,
+    pub article_path: String,
+    pub story: StoryId,
+    _dir: tempfile::TempDir,
+}
+
+/// Settings fast enough for tests (small argon2 memory) with the defaults otherwise.
+pub fn config() -> PeopleConfig {
+    PeopleConfig {
+        password_memory_kib: 1024,
+        ..PeopleConfig::default()
+    }
+}
+
+/// Starts a site with these settings.
+pub async fn site(config: PeopleConfig) -> Site {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let store = Store::open(&url, StoreOptions::default())
+        .await
+        .expect("store");
+    let source = store
+        .sources()
+        .add(
+            &NewSource {
+                url: "https://outlet.example/feed".into(),
+                name: "Outlet".into(),
+                ..NewSource::default()
+            },
+            0,
+        )
+        .await
+        .expect("source");
+    let now = chrono::Utc::now().timestamp();
+    store
+        .articles()
+        .insert_new(
+            source.id,
+            &[NewArticle {
+                url: "https://outlet.example/flood".into(),
+                title: "Flood in the valley".into(),
+                published_at: Some(now - 600),
+                fetched_at: now - 500,
+                language: Some("en".into()),
+                body_text: "The river rose.".into(),
+                body_html: "<p>The river rose.</p>".into(),
+                ..NewArticle::default()
+            }],
+        )
+        .await
+        .expect("article");
+    let article = store.articles().latest(1, 0).await.expect("latest")[0]
+        .article
+        .id;
+    let mut batch = store.stories().begin().await.expect("batch");
+    let story = batch
+        .create_story("Flood in the valley", Some("en"), now)
+        .await
+        .expect("story");
+    batch
+        .place(&Placement {
+            article,
+            story,
+            duplicate_of: None,
+            related: Vec::new(),
+        })
+        .await
+        .expect("place");
+    batch.commit(now).await.expect("commit");
+    let clock = Arc::new(ManualClock::at(now * 1000));
+    let mut state = AppState::new(store.clone());
+    state.people = Arc::new(People::with_clock(config, clock.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = tidings_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Site {
+        base: format!("http://{addr}"),
+        store,
+        clock,
+        article,
+        article_path: format!("/article/{article}/flood-in-the-valley"),
+        story,
+        _dir: dir,
+    }
+}
+
+impl Site {
+    /// An account made as `tidings users create` makes one.
+    pub async fn user(&self, name: &str, password: &str, role: Role) -> User {
+        let hash = tidings_web::people::hash_password(name, password, 1024)
+            .await
+            .expect("hash");
+        self.store
+            .users()
+            .create(
+                &NewUser {
+                    name: name.into(),
+                    display_name: name.into(),
+                    password_hash: hash,
+                    role,
+                },
+                0,
+            )
+            .await
+            .expect("create user")
+    }
+
+    /// A new browser on this site.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+            cookies: BTreeMap::new(),
+            forwarded_for: None,
+        }
+    }
+}
+
+/// An answer: status, headers, body.
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The `Location` header.
+    pub fn location(&self) -> String {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// A client that keeps cookies like a browser (no redirects followed).
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookies: BTreeMap<String, String>,
+    /// Sent as `X-Forwarded-For` (only trusted when the site is configured so).
+    pub forwarded_for: Option<String>,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Answer {
+        let mut request = request.header("cookie", self.cookie_header());
+        if let Some(ip) = &self.forwarded_for {
+            request = request.header("x-forwarded-for", ip);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        for value in headers.get_all("set-cookie") {
+            let text = value.to_str().unwrap_or_default();
+            let first = text.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = first.split_once('=') {
+                if text.contains("Max-Age=0") || value.is_empty() {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        let body = response.text().await.unwrap_or_default();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// GET a path.
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let request = self.http.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    /// POST a form to a path.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.post_with(path, fields, &[]).await
+    }
+
+    /// POST a form with extra headers.
+    pub async fn post_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        self.send(request).await
+    }
+
+    /// POST JSON with extra headers.
+    pub async fn post_json(&mut self, path: &str, json: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(json.to_string());
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        self.send(request).await
+    }
+
+    /// Logs in through the form; returns the POST's answer.
+    pub async fn login(&mut self, name: &str, password: &str) -> Answer {
+        let page = self.get("/login").await;
+        let token = csrf_after(&page.body, "action=\"/login\"");
+        self.post(
+            "/login",
+            &[
+                ("csrf", &token),
+                ("name", name),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+
+    /// Signs up through the form; returns the POST's answer.
+    pub async fn signup(&mut self, name: &str, display: &str, password: &str) -> Answer {
+        let page = self.get("/signup").await;
+        let token = csrf_after(&page.body, "action=\"/signup\"");
+        self.post(
+            "/signup",
+            &[
+                ("csrf", &token),
+                ("name", name),
+                ("display_name", display),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// The session's CSRF token, read from the account page.
+    pub async fn token(&mut self) -> String {
+        let page = self.get("/account").await;
+        assert_eq!(page.status, 200, "logged in");
+        csrf_in(&page.body)
+    }
+
+    /// Posts a comment on a page path; returns the answer.
+    pub async fn comment(&mut self, page: &str, body: &str, parent: Option<i64>) -> Answer {
+        let token = self.token().await;
+        let parent = parent.map(|p| p.to_string()).unwrap_or_default();
+        self.post(
+            &format!("{page}/comments"),
+            &[("csrf", &token), ("body", body), ("parent", &parent)],
+        )
+        .await
+    }
+}
+
+/// The first form token in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("a csrf field");
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The first form token after `marker` in a page.
+pub fn csrf_after(html: &str, marker: &str) -> String {
+    let at = html.find(marker).unwrap_or(0);
+    csrf_in(&html[at..])
+}
+
+/// The comment id a post redirected to (`…#comment-ID`).
+pub fn comment_id(answer: &Answer) -> i64 {
+    let location = answer.location();
+    location
+        .rsplit("#comment-")
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("a comment anchor in {location:?} ({})", answer.status))
+}
