@@ -1,6 +1,7 @@
 //! The articles repository: each article once, keyed by its canonical URL.
 
 use crate::StoreError;
+use crate::revision;
 use crate::jobs::{NewJob, enqueue_on};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
@@ -116,6 +117,9 @@ impl<'a> Articles<'a> {
                 enqueue_on(&mut tx, &job, now_ms).await?;
             }
         }
+        if inserted > 0 {
+            revision::bump(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(inserted)
     }
@@ -127,6 +131,7 @@ impl<'a> Articles<'a> {
         id: ArticleId,
         page: &PageContent,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE articles SET body_text = $2, body_html = $3, \
              standfirst = COALESCE(standfirst, $4), byline = COALESCE(byline, $5), \
@@ -141,9 +146,14 @@ impl<'a> Articles<'a> {
         .bind(&page.credit)
         .bind(&page.image_url)
         .bind(&page.language)
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() > 0)
+        let updated = done.rows_affected() > 0;
+        if updated {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(updated)
     }
 
     /// Moves an article to the canonical URL its page declares. If another article already
@@ -203,6 +213,7 @@ impl<'a> Articles<'a> {
         .bind(owner.0)
         .execute(&mut *tx)
         .await?;
+        revision::bump(&mut *tx).await?;
         tx.commit().await?;
         Ok(outcome)
     }

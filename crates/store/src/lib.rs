@@ -24,6 +24,7 @@ mod insights;
 mod jobs;
 mod leadership;
 mod migrations;
+mod revision;
 mod sources;
 mod store;
 mod stories;

@@ -40,6 +40,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0004_search.sql"),
         postgres: include_str!("../migrations/postgres/0004_search.sql"),
     },
+    Step {
+        version: 5,
+        name: "site_revision",
+        sqlite: include_str!("../migrations/sqlite/0005_site_revision.sql"),
+        postgres: include_str!("../migrations/postgres/0005_site_revision.sql"),
+    },
 ];
 
 /// The migrator for one backend.
