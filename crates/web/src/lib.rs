@@ -16,6 +16,7 @@ pub mod feeds_out;
 pub mod http_cache;
 mod insight;
 mod metadata;
+pub mod page_cache;
 mod pages;
 mod search_page;
 mod slug;
@@ -24,22 +25,31 @@ mod stories;
 
 pub use age::{exact_time, relative_age, rfc3339};
 pub use answer_cache::AnswerCache;
+pub use page_cache::{PageCache, PageCacheConfig};
 pub use slug::slugify;
 pub use state::AppState;
 
 use axum::Router;
+use axum::middleware;
 use axum::routing::get;
 use std::future::Future;
 use tower_http::trace::TraceLayer;
 
 /// The web app with all its routes.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // The HTML pages every anonymous reader sees alike: rendered once, served from memory.
+    let cached_pages = Router::new()
         .route("/", get(pages::front_page))
         .route("/article/{id}", get(pages::article_without_slug))
         .route("/article/{id}/{slug}", get(pages::article))
         .route("/story/{id}", get(stories::story))
         .route("/entity/{slug}", get(stories::entity))
+        .route_layer(middleware::from_fn_with_state(
+            state.page_cache.clone(),
+            page_cache::serve_cached,
+        ));
+    Router::new()
+        .merge(cached_pages)
         .route("/search", get(search_page::search))
         .route("/search/feed.xml", get(feed_routes::search_feed))
         .route("/search/feed.atom", get(feed_routes::search_feed))
@@ -63,13 +73,18 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves the app on `listener` until `shutdown` resolves, then finishes the requests in
-/// flight.
+/// flight. Meanwhile it polls the store's site revision for the page cache.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let watcher = state
+        .page_cache
+        .watch(state.store.clone(), page_cache::DEFAULT_POLL_INTERVAL);
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    watcher.abort();
+    served
 }

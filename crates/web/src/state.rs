@@ -1,6 +1,7 @@
 //! What every request handler can reach.
 
 use crate::answer_cache::AnswerCache;
+use crate::page_cache::PageCache;
 use std::sync::Arc;
 use tidings_insight::llm::OpenAiClient;
 use tidings_search::SearchEngine;
@@ -22,6 +23,9 @@ pub struct AppState {
     pub answers: AnswerCache,
     /// The search engine, when the server has one.
     pub search: Option<Arc<SearchEngine>>,
+    /// Rendered anonymous pages, kept until the site revision moves (see
+    /// [`crate::page_cache`]).
+    pub page_cache: PageCache,
 }
 
 impl AppState {
@@ -34,6 +38,7 @@ impl AppState {
             llm: None,
             answers: AnswerCache::default(),
             search: None,
+            page_cache: PageCache::default(),
         }
     }
 }

@@ -69,6 +69,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         llm: llm.map(std::sync::Arc::new),
         answers: tidings_web::AnswerCache::default(),
         search: Some(search),
+        page_cache: tidings_web::PageCache::default(),
     };
     println!("Tidings is listening on http://{address}/");
     tracing::info!(
