@@ -1,8 +1,8 @@
 //! The articles repository: each article once, keyed by its canonical URL.
 
 use crate::StoreError;
-use crate::revision;
 use crate::jobs::{NewJob, enqueue_on};
+use crate::revision;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use tidings_model::{Article, ArticleId, NewArticle, SourceId, StoryId};

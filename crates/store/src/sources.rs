@@ -107,6 +107,27 @@ impl<'a> Sources<'a> {
         Ok(rows.iter().map(source_from_row).collect::<Result<_, _>>()?)
     }
 
+    /// The display names (the name, or the feed URL for a nameless source) of the given
+    /// sources that exist, by id: what a list of stories names its outlets with, without
+    /// reading every source.
+    pub async fn names(&self, ids: &[SourceId]) -> Result<Vec<(SourceId, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ids are integers, so the list is written into the statement (as the stories'
+        // repository does): one statement for any number of ids on both backends.
+        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT id, CASE WHEN name = '' THEN url ELSE name END AS shown FROM sources \
+             WHERE id IN ({})",
+            list.join(",")
+        ));
+        let rows = sqlx::query(sql).fetch_all(self.pool).await?;
+        rows.iter()
+            .map(|row| Ok((SourceId(row.try_get("id")?), row.try_get("shown")?)))
+            .collect()
+    }
+
     /// How many sources there are.
     pub async fn count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM sources")

@@ -55,7 +55,11 @@ async fn page_changing_writes_bump_the_revision_and_others_do_not() {
             ..FetchSuccess::default()
         };
         let quiet = moved(&store, async {
-            store.sources().record_success(source, &ok).await.expect("ok");
+            store
+                .sources()
+                .record_success(source, &ok)
+                .await
+                .expect("ok");
             store
                 .sources()
                 .record_failure(source, 20, "timeout", 200)
@@ -70,21 +74,34 @@ async fn page_changing_writes_bump_the_revision_and_others_do_not() {
         };
         assert!(
             moved(&store, async {
-                store.sources().record_success(source, &named).await.expect("ok");
+                store
+                    .sources()
+                    .record_success(source, &named)
+                    .await
+                    .expect("ok");
             })
             .await
                 > 0,
             "a source named after its feed"
         );
         assert_eq!(
-            store.sources().get(source).await.expect("get").map(|s| s.name),
+            store
+                .sources()
+                .get(source)
+                .await
+                .expect("get")
+                .map(|s| s.name),
             Some("DW".to_string())
         );
 
         let one = [article("https://dw.example/1", "Quake hits")];
         assert!(
             moved(&store, async {
-                store.articles().insert_new(source, &one).await.expect("insert");
+                store
+                    .articles()
+                    .insert_new(source, &one)
+                    .await
+                    .expect("insert");
             })
             .await
                 > 0,
@@ -92,7 +109,11 @@ async fn page_changing_writes_bump_the_revision_and_others_do_not() {
         );
         assert_eq!(
             moved(&store, async {
-                store.articles().insert_new(source, &one).await.expect("again");
+                store
+                    .articles()
+                    .insert_new(source, &one)
+                    .await
+                    .expect("again");
             })
             .await,
             0,
@@ -108,7 +129,13 @@ async fn page_changing_writes_bump_the_revision_and_others_do_not() {
                     body_html: "<p>Full text.</p>".into(),
                     ..PageContent::default()
                 };
-                assert!(store.articles().update_from_page(id, &page).await.expect("page"));
+                assert!(
+                    store
+                        .articles()
+                        .update_from_page(id, &page)
+                        .await
+                        .expect("page")
+                );
             })
             .await
                 > 0,
