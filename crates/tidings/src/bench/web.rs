@@ -5,8 +5,9 @@
 //! child (`bench web --serve`) so that the server's memory is measured alone. The child
 //! serves the site as `tidings serve --no-workers` would (the page cache and its revision
 //! watcher included) plus one bench-only route, `/bench/static`: a page of exactly the
-//! article page's size, held in memory, the yardstick the targets compare with. `wrk` then
-//! runs on the static page, the front page and an article page in turn, and the report gives
+//! article page's size, held in memory, the yardstick the targets compare with (and
+//! `/bench/static-front`, one of the front page's size). `wrk` then runs on the static page,
+//! the front page, an article page and the second static page in turn, and the report gives
 //! each one's requests per second, p99 latency, ratio to the static page, errors, and the
 //! server's resident memory afterwards.
 
@@ -25,8 +26,12 @@ use tidings_store::{Store, StoreOptions};
 use tidings_web::AppState;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The static page, set once before the child announces its address.
+/// The static page (the article page's size), set once before the child announces its
+/// address.
 static STATIC_PAGE: OnceLock<Bytes> = OnceLock::new();
+/// A second static page, of the front page's size: the front page is bigger than an article
+/// page, so the report also compares it with a static page of its own size.
+static STATIC_FRONT: OnceLock<Bytes> = OnceLock::new();
 
 /// The line the child prints when it serves.
 const READY: &str = "bench server listening on ";
@@ -86,6 +91,7 @@ async fn measure(args: &WebBenchArgs, child: &mut Child, article_path: &str) -> 
         ("static", "/bench/static".to_string()),
         ("front", "/".to_string()),
         ("article", article_path.to_string()),
+        ("static-front-size", "/bench/static-front".to_string()),
     ];
     for (name, path) in &pages {
         let (status, body) = http_get(&addr, path).await?;
@@ -120,6 +126,12 @@ async fn measure(args: &WebBenchArgs, child: &mut Child, article_path: &str) -> 
             run.p99_ms,
             run.non_2xx,
             run.socket_errors
+        );
+    }
+    if let [_, (_, front), _, (_, same_size)] = results.as_slice() {
+        println!(
+            "front page vs a static page of its own size: {:.0} %",
+            100.0 * front.rps / same_size.rps.max(1e-9)
         );
     }
     match rss {
@@ -251,6 +263,7 @@ async fn serve(args: &WebBenchArgs) -> anyhow::Result<()> {
     );
     let bench_routes = Router::new()
         .route("/bench/static", get(static_page))
+        .route("/bench/static-front", get(static_front))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     let app = tidings_web::router(state).merge(bench_routes);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -267,6 +280,8 @@ async fn serve(args: &WebBenchArgs) -> anyhow::Result<()> {
         bail!("the article page answered {status}");
     }
     let _ = STATIC_PAGE.set(filler_page(article.len()));
+    let (_, front) = http_get(&addr.to_string(), "/").await?;
+    let _ = STATIC_FRONT.set(filler_page(front.len()));
     println!("{READY}{addr}");
     std::future::pending::<()>().await;
     watcher.abort();
@@ -277,6 +292,13 @@ async fn static_page() -> impl axum::response::IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         STATIC_PAGE.get().cloned().unwrap_or_default(),
+    )
+}
+
+async fn static_front() -> impl axum::response::IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        STATIC_FRONT.get().cloned().unwrap_or_default(),
     )
 }
 
