@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use crate::jobs::{NewJob, enqueue_on};
+use crate::revision;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use tidings_model::{Article, ArticleId, NewArticle, SourceId, StoryId};
@@ -209,6 +210,9 @@ impl<'a> Articles<'a> {
                 enqueue_on(&mut tx, &job, now_ms).await?;
             }
         }
+        if inserted > 0 {
+            revision::bump(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(inserted)
     }
@@ -220,6 +224,7 @@ impl<'a> Articles<'a> {
         id: ArticleId,
         page: &PageContent,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE articles SET body_text = $2, body_html = $3, \
              standfirst = COALESCE(standfirst, $4), byline = COALESCE(byline, $5), \
@@ -234,9 +239,14 @@ impl<'a> Articles<'a> {
         .bind(&page.credit)
         .bind(&page.image_url)
         .bind(&page.language)
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() > 0)
+        let updated = done.rows_affected() > 0;
+        if updated {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(updated)
     }
 
     /// Moves an article to the canonical URL its page declares. If another article already
@@ -296,6 +306,7 @@ impl<'a> Articles<'a> {
         .bind(owner.0)
         .execute(&mut *tx)
         .await?;
+        revision::bump(&mut *tx).await?;
         tx.commit().await?;
         Ok(outcome)
     }

@@ -84,6 +84,7 @@ impl<'a> Insights<'a> {
             .execute(&mut *tx)
             .await?;
         }
+        crate::revision::bump(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }

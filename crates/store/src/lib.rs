@@ -27,6 +27,7 @@ mod jobs;
 mod leadership;
 mod migrations;
 mod moderation;
+mod revision;
 mod sessions;
 mod sources;
 mod store;

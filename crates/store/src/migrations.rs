@@ -52,6 +52,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0006_sections.sql"),
         postgres: include_str!("../migrations/postgres/0006_sections.sql"),
     },
+    Step {
+        version: 7,
+        name: "site_revision",
+        sqlite: include_str!("../migrations/sqlite/0007_site_revision.sql"),
+        postgres: include_str!("../migrations/postgres/0007_site_revision.sql"),
+    },
 ];
 
 /// The migrator for one backend.

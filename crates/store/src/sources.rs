@@ -1,6 +1,7 @@
 //! The sources repository: the feeds Tidings reads and how fetching each one went.
 
 use crate::StoreError;
+use crate::revision;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use tidings_model::{FetchState, Source, SourceId, UnixSeconds};
@@ -52,6 +53,7 @@ impl<'a> Sources<'a> {
     /// Adds a source, due for a fetch at once. Fails with [`StoreError::AlreadyExists`] when its
     /// URL is already a source.
     pub async fn add(&self, new: &NewSource, now: UnixSeconds) -> Result<Source, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO sources (url, name, site_url, category, language, created_at, \
              next_fetch_at, error_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) RETURNING id",
@@ -62,7 +64,7 @@ impl<'a> Sources<'a> {
         .bind(&new.category)
         .bind(&new.language)
         .bind(now)
-        .fetch_one(self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|err| {
             if StoreError::is_unique_violation(&err) {
@@ -72,6 +74,8 @@ impl<'a> Sources<'a> {
             }
         })?;
         let id = SourceId(row.try_get("id")?);
+        revision::bump(&mut *tx).await?;
+        tx.commit().await?;
         self.get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("source {id}")))
@@ -103,6 +107,27 @@ impl<'a> Sources<'a> {
         Ok(rows.iter().map(source_from_row).collect::<Result<_, _>>()?)
     }
 
+    /// The display names (the name, or the feed URL for a nameless source) of the given
+    /// sources that exist, by id: what a list of stories names its outlets with, without
+    /// reading every source.
+    pub async fn names(&self, ids: &[SourceId]) -> Result<Vec<(SourceId, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ids are integers, so the list is written into the statement (as the stories'
+        // repository does): one statement for any number of ids on both backends.
+        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT id, CASE WHEN name = '' THEN url ELSE name END AS shown FROM sources \
+             WHERE id IN ({})",
+            list.join(",")
+        ));
+        let rows = sqlx::query(sql).fetch_all(self.pool).await?;
+        rows.iter()
+            .map(|row| Ok((SourceId(row.try_get("id")?), row.try_get("shown")?)))
+            .collect()
+    }
+
     /// How many sources there are.
     pub async fn count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM sources")
@@ -113,11 +138,17 @@ impl<'a> Sources<'a> {
 
     /// Removes a source and its articles. Returns whether it existed.
     pub async fn remove(&self, id: SourceId) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM sources WHERE id = $1")
             .bind(id.0)
-            .execute(self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
+        let removed = done.rows_affected() > 0;
+        if removed {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(removed)
     }
 
     /// The sources due for a fetch at `now`, most overdue first.
@@ -177,21 +208,32 @@ impl<'a> Sources<'a> {
     }
 
     /// Records a successful fetch: clears the error, stores the validators for the next
-    /// conditional GET and names a nameless source after its feed.
+    /// conditional GET and names a nameless source after its feed (a new name bumps the site
+    /// revision: pages show outlets' names; the fetch health alone does not).
     pub async fn record_success(&self, id: SourceId, ok: &FetchSuccess) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE sources SET last_fetch_at = $2, last_success_at = $2, last_error = NULL, \
-             error_count = 0, next_fetch_at = $3, etag = $4, last_modified = $5, \
-             name = CASE WHEN name = '' AND $6 <> '' THEN $6 ELSE name END WHERE id = $1",
+             error_count = 0, next_fetch_at = $3, etag = $4, last_modified = $5 WHERE id = $1",
         )
         .bind(id.0)
         .bind(ok.at)
         .bind(ok.next_fetch_at)
         .bind(&ok.etag)
         .bind(&ok.last_modified)
-        .bind(ok.feed_title.clone().unwrap_or_default())
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
+        if let Some(title) = ok.feed_title.as_deref().filter(|t| !t.is_empty()) {
+            let named = sqlx::query("UPDATE sources SET name = $2 WHERE id = $1 AND name = ''")
+                .bind(id.0)
+                .bind(title)
+                .execute(&mut *tx)
+                .await?;
+            if named.rows_affected() > 0 {
+                revision::bump(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -153,6 +153,19 @@ impl Store {
         &self.pool
     }
 
+    /// The site revision: a counter that every write changing what a page shows increments
+    /// in its own transaction (see the `revision` module). Web processes poll it to know when
+    /// their rendered pages are out of date.
+    pub async fn revision(&self) -> Result<i64, StoreError> {
+        crate::revision::current(&self.pool).await
+    }
+
+    /// Bumps the site revision, for a page-changing write made outside this crate's
+    /// repositories (e.g. a comment stored by another crate).
+    pub async fn bump_revision(&self) -> Result<(), StoreError> {
+        crate::revision::bump(&self.pool).await
+    }
+
     /// Answers whether the database is reachable, for health checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -448,6 +448,9 @@ impl PlacementBatch {
             .execute(&mut *self.tx)
             .await?;
         }
+        if !self.touched.is_empty() {
+            crate::revision::bump(&mut *self.tx).await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }

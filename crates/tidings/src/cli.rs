@@ -206,6 +206,38 @@ pub enum BenchCommand {
     /// Build a search index of articles replayed from the shared corpora and time indexing
     /// and a mixed query set (optionally on PostgreSQL full-text too).
     Search(SearchBenchArgs),
+    /// Measure the reader's pages with `wrk`: a static page, the front page and an article
+    /// page, over an SQLite database of 100,000 articles in stories.
+    Web(WebBenchArgs),
+}
+
+/// Options of `bench web`.
+#[derive(Debug, Clone, Args)]
+pub struct WebBenchArgs {
+    /// The shared bench directory (its clustering/ corpora give the texts).
+    #[arg(long, default_value = "../shared/bench")]
+    pub corpora: PathBuf,
+    /// The data directory to build (emptied first unless --reuse).
+    #[arg(long, default_value = "target/web-bench")]
+    pub dir: PathBuf,
+    /// Articles to store.
+    #[arg(long, default_value_t = 100_000)]
+    pub articles: usize,
+    /// Use the database already in --dir instead of building it again.
+    #[arg(long)]
+    pub reuse: bool,
+    /// Seconds per wrk run.
+    #[arg(long, default_value_t = 15)]
+    pub duration_secs: u64,
+    /// wrk connections.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Internal: serve the bench database (the child the benchmark starts).
+    #[arg(long, hide = true)]
+    pub serve: bool,
+    /// Internal: the article page the static page is sized after.
+    #[arg(long, hide = true)]
+    pub article_path: Option<String>,
 }
 
 /// Options of `bench search`.

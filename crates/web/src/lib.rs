@@ -24,6 +24,7 @@ pub mod http_cache;
 mod insight;
 mod metadata;
 mod operator;
+pub mod page_cache;
 mod pages;
 pub mod people;
 mod search_page;
@@ -34,30 +35,33 @@ mod stories;
 pub use age::{exact_time, relative_age, rfc3339};
 pub use answer_cache::AnswerCache;
 pub use display::DisplayPolicy;
+pub use page_cache::{PageCache, PageCacheConfig};
 pub use slug::slugify;
 pub use state::AppState;
 
 use axum::Router;
+use axum::middleware;
 use axum::routing::get;
 use std::future::Future;
 use tower_http::trace::TraceLayer;
 
 /// The web app with all its routes.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // The HTML pages every anonymous reader sees alike: rendered once, served from memory.
+    let cached_pages = Router::new()
         .route("/", get(front::front_page))
         .route("/section/{slug}", get(front::section_page))
-        .route("/section/{slug}/feed.xml", get(front::section_feed))
-        .route("/section/{slug}/feed.atom", get(front::section_feed))
-        .route("/section/{slug}/feed.json", get(front::section_feed))
         .route("/topic/{slug}", get(front::topic_page))
-        .route("/topic/{slug}/feed.xml", get(front::topic_feed))
-        .route("/topic/{slug}/feed.atom", get(front::topic_feed))
-        .route("/topic/{slug}/feed.json", get(front::topic_feed))
         .route("/article/{id}", get(pages::article_without_slug))
         .route("/article/{id}/{slug}", get(pages::article))
         .route("/story/{id}", get(stories::story))
         .route("/entity/{slug}", get(stories::entity))
+        .route_layer(middleware::from_fn_with_state(
+            state.page_cache.clone(),
+            page_cache::serve_cached,
+        ));
+    Router::new()
+        .merge(cached_pages)
         .route("/search", get(search_page::search))
         .route("/search/feed.xml", get(feed_routes::search_feed))
         .route("/search/feed.atom", get(feed_routes::search_feed))
@@ -69,6 +73,12 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.xml", get(feed_routes::site_feed))
         .route("/feed.atom", get(feed_routes::site_feed))
         .route("/feed.json", get(feed_routes::site_feed))
+        .route("/section/{slug}/feed.xml", get(front::section_feed))
+        .route("/section/{slug}/feed.atom", get(front::section_feed))
+        .route("/section/{slug}/feed.json", get(front::section_feed))
+        .route("/topic/{slug}/feed.xml", get(front::topic_feed))
+        .route("/topic/{slug}/feed.atom", get(front::topic_feed))
+        .route("/topic/{slug}/feed.json", get(front::topic_feed))
         .merge(api::router())
         .merge(people::router())
         .route("/sources", get(pages::sources))
@@ -85,14 +95,19 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves the app on `listener` until `shutdown` resolves, then finishes the requests in
-/// flight.
+/// flight. Meanwhile it polls the store's site revision for the page cache.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let watcher = state
+        .page_cache
+        .watch(state.store.clone(), page_cache::DEFAULT_POLL_INTERVAL);
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    watcher.abort();
+    served
 }

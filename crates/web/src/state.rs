@@ -2,6 +2,7 @@
 
 use crate::answer_cache::AnswerCache;
 use crate::display::DisplayPolicy;
+use crate::page_cache::PageCache;
 use std::sync::Arc;
 use tidings_insight::llm::OpenAiClient;
 use tidings_search::SearchEngine;
@@ -27,6 +28,9 @@ pub struct AppState {
     pub display: DisplayPolicy,
     /// Accounts, comments and moderation: settings, rate limits, the login throttle.
     pub people: Arc<crate::people::People>,
+    /// Rendered anonymous pages, kept until the site revision moves (see
+    /// [`crate::page_cache`]).
+    pub page_cache: PageCache,
 }
 
 impl AppState {
@@ -41,6 +45,7 @@ impl AppState {
             search: None,
             display: DisplayPolicy::Full,
             people: Arc::default(),
+            page_cache: PageCache::default(),
         }
     }
 }

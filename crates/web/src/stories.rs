@@ -92,25 +92,47 @@ pub(crate) async fn top_stories(
     filter: &ListFilter,
     now: UnixSeconds,
 ) -> Result<Vec<StoryCard>, PageError> {
-    let ranked = ranked_stories(store, filter, now).await?;
-    let names = outlet_names(store).await?;
+    let ranked: Vec<RankedStory> = ranked_stories(store, filter, now)
+        .await?
+        .into_iter()
+        .take(TOP_STORIES)
+        .collect();
+    // Only the outlets the cards name, not every source.
+    let mut shown: Vec<SourceId> = ranked
+        .iter()
+        .flat_map(|r| r.outlets.iter().take(NAMED_OUTLETS).copied())
+        .collect();
+    shown.sort();
+    shown.dedup();
+    let names: HashMap<i64, String> = store
+        .sources()
+        .names(&shown)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.0, name))
+        .collect();
     let mut cards = Vec::new();
-    for RankedStory { story, outlets } in ranked.into_iter().take(TOP_STORIES) {
-        let lead = match story.lead_article_id {
-            Some(id) => store.articles().get(id).await?,
-            None => None,
-        };
+    for RankedStory { story, outlets } in ranked {
         let outlets: Vec<i64> = outlets.iter().map(|o| o.0).collect();
-        let summary = short_summary(store, story.id).await?;
+        // The lead article is read only when the story has no summary to show.
+        let excerpt = match short_summary(store, story.id).await? {
+            Some(summary) => summary,
+            None => match story.lead_article_id {
+                Some(id) => store
+                    .articles()
+                    .get(id)
+                    .await?
+                    .map_or_else(String::new, |l| {
+                        let c = &l.article.content;
+                        excerpt(c.standfirst.as_deref().unwrap_or(&c.body_text), 220)
+                    }),
+                None => String::new(),
+            },
+        };
         cards.push(StoryCard {
             href: format!("/story/{}", story.id),
             title: story.title.clone(),
-            excerpt: summary.unwrap_or_else(|| {
-                lead.as_ref().map_or_else(String::new, |l| {
-                    let c = &l.article.content;
-                    excerpt(c.standfirst.as_deref().unwrap_or(&c.body_text), 220)
-                })
-            }),
+            excerpt,
             sources: story.source_count,
             outlets: name_list(&outlets, &names),
             age: Age::of(story.last_at, now),
@@ -127,12 +149,40 @@ pub(crate) async fn short_summary(
     let Some(stored) = store.insights().get(story).await? else {
         return Ok(None);
     };
-    Ok(
-        serde_json::from_str::<tidings_insight::StoryInsight>(&stored.json)
-            .ok()
-            .map(|i| i.summary.short_text())
-            .filter(|t| !t.is_empty()),
-    )
+    Ok(serde_json::from_str::<ShortSummaryOnly>(&stored.json)
+        .ok()
+        .map(|i| i.summary.short_text())
+        .filter(|t| !t.is_empty()))
+}
+
+/// The part of a stored [`tidings_insight::StoryInsight`] a story card shows: reading only
+/// this skips building the long summary, key points, entities and timeline (the rest of the
+/// JSON is skipped, not parsed into values).
+#[derive(Deserialize)]
+struct ShortSummaryOnly {
+    summary: ShortSentences,
+}
+
+#[derive(Deserialize)]
+struct ShortSentences {
+    short: Vec<ShortSentence>,
+}
+
+#[derive(Deserialize)]
+struct ShortSentence {
+    text: String,
+}
+
+impl ShortSentences {
+    /// The sentences as one paragraph, as [`tidings_insight::Summary::short_text`] joins
+    /// them.
+    fn short_text(&self) -> String {
+        self.short
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// Reports per story, in time order, as the ranking reads them.
@@ -499,6 +549,32 @@ mod tests {
             "O1, O2, O3, O4 and 2 more"
         );
         assert_eq!(name_list(&[], &names), "");
+    }
+
+    #[test]
+    fn the_short_summary_read_alone_is_the_insight_s() {
+        let article = |id: &str, body: &str| tidings_insight::StoryArticle {
+            id: id.into(),
+            outlet: "Harbour Post".into(),
+            body: body.into(),
+            ..Default::default()
+        };
+        let insight = tidings_insight::understand(&[
+            article(
+                "1",
+                "A dam above Saint-Aurel gave way on Tuesday. Prefect Claire Vautrin said two \
+                 people were missing. About 1,200 residents were evacuated overnight.",
+            ),
+            article(
+                "2",
+                "Residents of Saint-Aurel waded through water after the dam broke. Some 1,200 \
+                 people were in shelters, Claire Vautrin said.",
+            ),
+        ]);
+        let json = serde_json::to_string(&insight).expect("json");
+        let short: ShortSummaryOnly = serde_json::from_str(&json).expect("short part");
+        assert!(!insight.summary.short.is_empty());
+        assert_eq!(short.summary.short_text(), insight.summary.short_text());
     }
 }
 

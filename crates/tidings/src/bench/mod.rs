@@ -4,6 +4,8 @@
 mod ingest;
 mod ingest_web;
 mod search;
+mod web;
+mod web_data;
 
 use crate::cli::BenchCommand;
 use anyhow::Context;
@@ -54,6 +56,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         }
         BenchCommand::Ingest(args) => ingest::run(args).await?,
         BenchCommand::Search(args) => search::run(args).await?,
+        BenchCommand::Web(args) => web::run(args).await?,
     }
     Ok(())
 }

@@ -78,6 +78,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         search: Some(search),
         display: settings.display,
         people: std::sync::Arc::new(tidings_web::people::People::new(settings.people.clone())),
+        page_cache: tidings_web::PageCache::default(),
     };
     println!("Tidings is listening on http://{address}/");
     tracing::info!(

@@ -320,7 +320,7 @@ pub(crate) async fn create(
             other => other.into(),
         })?;
     if !held {
-        page_changed(state, &path);
+        page_changed(state, &path).await;
     }
     let comment = state
         .store
@@ -373,7 +373,7 @@ pub(crate) async fn edit_comment(
         .edit(id, body, &markdown::render(body), now)
         .await?;
     let path = target_path(state, comment.target).await?;
-    page_changed(state, &path);
+    page_changed(state, &path).await;
     let comment = state
         .store
         .comments()
@@ -412,7 +412,7 @@ pub(crate) async fn delete_comment(
         .set_state(id, CommentState::Deleted)
         .await?;
     let path = target_path(state, comment.target).await?;
-    page_changed(state, &path);
+    page_changed(state, &path).await;
     Ok(path)
 }
 

@@ -224,7 +224,7 @@ pub(crate) async fn act_on_comment(
             )
             .await?;
         if let Ok(path) = target_path(&state, comment.target).await {
-            page_changed(&state, &path);
+            page_changed(&state, &path).await;
         }
         Ok(Redirect::to("/moderation").into_response())
     }

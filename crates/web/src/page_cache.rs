@@ -1,0 +1,542 @@
+//! Rendered pages kept in memory: the anonymous HTML pages (front, story, article, entity) are
+//! rendered once and then served from memory until the site changes or they grow old.
+//!
+//! - **What is kept**: `200` `text/html` answers to `GET` requests without a
+//!   [`SESSION_COOKIE`], whose response sets no cookie. Anything else passes straight through.
+//!   Each entry holds the body as [`Bytes`], its weak `ETag` (see [`crate::http_cache`]), and
+//!   gzip and brotli versions compressed once at insert, so a reader's browser gets a small
+//!   page without the server compressing it again per request.
+//! - **The key** is the path and the query, its parameters sorted, so `?a=1&b=2` and
+//!   `?b=2&a=1` share an entry.
+//! - **Invalidation**: the store keeps a site revision that every page-changing write bumps in
+//!   its own transaction, whichever process wrote ([`Store::revision`]). [`PageCache::watch`]
+//!   polls it; a change drops every entry. Local writes can call
+//!   [`PageCache::invalidate_all`] directly. Entries also expire after
+//!   [`PageCacheConfig::max_age`], because pages show relative ages ("10 minutes ago").
+//! - **Stampedes**: concurrent requests for one missing page render it once; the others wait
+//!   for that rendering.
+//! - **Bounded**: entries are weighed in bytes and the least useful go first past
+//!   [`PageCacheConfig::max_bytes`].
+//!
+//! A page rendered while an invalidation happens cannot outlive it: the key carries a
+//! generation number that every invalidation increments, so a page rendered from older data is
+//! stored under a generation no request asks for any more.
+
+use crate::http_cache::{matches_if_none_match, weak_etag};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use moka::future::Cache;
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+use tidings_store::Store;
+
+/// The cookie of a signed-in reader: requests carrying it are never answered from the cache.
+pub const SESSION_COOKIE: &str = "tidings_session";
+
+/// The header that says how a page was served: `hit` (from memory) or `miss` (rendered now).
+pub const CACHE_STATUS_HEADER: &str = "x-cache";
+
+/// How often [`PageCache::watch`] reads the site revision by default.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// The largest page body the cache reads; a larger one is an error page.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Bodies smaller than this are not worth compressing.
+const MIN_COMPRESS: usize = 1024;
+
+/// How big the cache may grow and how long a page stays.
+#[derive(Debug, Clone, Copy)]
+pub struct PageCacheConfig {
+    /// The most bytes of pages (all encodings) kept at once.
+    pub max_bytes: u64,
+    /// How long a page is served from memory at most, even if the site does not change.
+    pub max_age: Duration,
+    /// Whether to keep gzip and brotli versions of each page for clients that accept them.
+    pub compress: bool,
+}
+
+impl Default for PageCacheConfig {
+    fn default() -> Self {
+        PageCacheConfig {
+            max_bytes: 48 * 1024 * 1024,
+            max_age: Duration::from_secs(30),
+            compress: true,
+        }
+    }
+}
+
+/// A rendered page as kept: its headers (content type, cache policy, …), validator, and the
+/// body in each encoding.
+#[derive(Debug)]
+struct CachedPage {
+    headers: HeaderMap,
+    etag: HeaderValue,
+    identity: Bytes,
+    gzip: Option<Bytes>,
+    brotli: Option<Bytes>,
+}
+
+impl CachedPage {
+    /// The bytes the page costs, for the cache's bound.
+    fn weight(&self, key: &str) -> u32 {
+        let bodies = self.identity.len()
+            + self.gzip.as_ref().map_or(0, Bytes::len)
+            + self.brotli.as_ref().map_or(0, Bytes::len);
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 32)
+            .sum();
+        u32::try_from(bodies + headers + key.len() + 128).unwrap_or(u32::MAX)
+    }
+}
+
+/// Counters of how requests were served, for benchmarks and logs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageCacheStats {
+    /// Requests answered from memory.
+    pub hits: u64,
+    /// Requests that rendered the page (and kept it, when it could be kept).
+    pub misses: u64,
+    /// Times every entry was dropped.
+    pub invalidations: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    invalidations: AtomicU64,
+}
+
+/// Why a rendering was not kept (never shown: the rendering request answers with it itself,
+/// and requests that waited for it render their own).
+#[derive(Debug)]
+struct NotKept;
+
+/// The cache of rendered pages. Cheap to clone: clones share the entries.
+#[derive(Clone)]
+pub struct PageCache {
+    pages: Cache<String, Arc<CachedPage>>,
+    generation: Arc<AtomicU64>,
+    revision: Arc<AtomicI64>,
+    counters: Arc<Counters>,
+    compress: bool,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache")
+            .field("entries", &self.pages.entry_count())
+            .field("bytes", &self.pages.weighted_size())
+            .field("generation", &self.generation.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::new(PageCacheConfig::default())
+    }
+}
+
+/// The revision before the first poll.
+const UNKNOWN_REVISION: i64 = i64::MIN;
+
+impl PageCache {
+    /// An empty cache.
+    pub fn new(config: PageCacheConfig) -> PageCache {
+        let pages = Cache::builder()
+            .max_capacity(config.max_bytes)
+            .weigher(|key: &String, page: &Arc<CachedPage>| page.weight(key))
+            .time_to_live(config.max_age)
+            .build();
+        PageCache {
+            pages,
+            generation: Arc::new(AtomicU64::new(0)),
+            revision: Arc::new(AtomicI64::new(UNKNOWN_REVISION)),
+            counters: Arc::new(Counters::default()),
+            compress: config.compress,
+        }
+    }
+
+    /// Drops every page: the next request for each renders it again. Call it after a local
+    /// write that changes pages (a comment posted); writes through the store are seen by
+    /// [`PageCache::watch`] anyway.
+    pub fn invalidate_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.pages.invalidate_all();
+        self.counters.invalidations.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Tells the cache the store's site revision; a revision other than the last one seen
+    /// drops every page. Returns whether it did.
+    pub fn observe_revision(&self, revision: i64) -> bool {
+        let previous = self.revision.swap(revision, Ordering::AcqRel);
+        if previous == revision {
+            return false;
+        }
+        self.invalidate_all();
+        true
+    }
+
+    /// Reads the store's site revision once and drops every page if it moved.
+    pub async fn check_revision(&self, store: &Store) -> Result<bool, tidings_store::StoreError> {
+        Ok(self.observe_revision(store.revision().await?))
+    }
+
+    /// Polls the store's site revision every `every` until the task is aborted, dropping
+    /// every page when it moves (see the module documentation).
+    pub fn watch(&self, store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
+        let cache = self.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                if let Err(err) = cache.check_revision(&store).await {
+                    tracing::warn!(%err, "cannot read the site revision; cached pages stay");
+                }
+            }
+        })
+    }
+
+    /// How requests were served so far.
+    pub fn stats(&self) -> PageCacheStats {
+        PageCacheStats {
+            hits: self.counters.hits.load(Ordering::Relaxed),
+            misses: self.counters.misses.load(Ordering::Relaxed),
+            invalidations: self.counters.invalidations.load(Ordering::Relaxed),
+        }
+    }
+
+    /// How many pages are kept, and their weight in bytes (after pending maintenance).
+    pub async fn size(&self) -> (u64, u64) {
+        self.pages.run_pending_tasks().await;
+        (self.pages.entry_count(), self.pages.weighted_size())
+    }
+
+    /// Keeps a rendered response if it may be kept, compressing it once.
+    async fn keep(&self, response: Response) -> Result<Arc<CachedPage>, Response> {
+        if !is_keepable(&response) {
+            return Err(response);
+        }
+        let (parts, body) = response.into_parts();
+        let identity = match axum::body::to_bytes(body, MAX_BODY).await {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                tracing::error!(%err, "a page's body could not be read");
+                return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+            }
+        };
+        let mut headers = parts.headers;
+        headers.remove(header::CONTENT_LENGTH);
+        headers.remove(header::TRANSFER_ENCODING);
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            // Browsers keep the page but ask again each time, with the ETag: a 304 is cheap,
+            // and relative ages stay right.
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        }
+        let etag = HeaderValue::from_str(&weak_etag(&identity))
+            .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""));
+        let (gzip, brotli) = if self.compress && identity.len() >= MIN_COMPRESS {
+            let body = identity.clone();
+            tokio::task::spawn_blocking(move || (gzip(&body), brotli(&body)))
+                .await
+                .unwrap_or((None, None))
+        } else {
+            (None, None)
+        };
+        Ok(Arc::new(CachedPage {
+            headers,
+            etag,
+            identity,
+            gzip,
+            brotli,
+        }))
+    }
+}
+
+/// Whether a response may be kept for everyone: a `200` HTML page that sets no cookie.
+fn is_keepable(response: &Response) -> bool {
+    response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"))
+}
+
+/// Whether the request comes from a signed-in reader.
+fn has_session(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| {
+            pair.trim()
+                .split_once('=')
+                .is_some_and(|(name, _)| name.trim() == SESSION_COOKIE)
+        })
+}
+
+/// The cache key of a path and query: the generation, the path, and the query's parameters
+/// in sorted order (empty ones left out).
+fn cache_key(generation: u64, path: &str, query: Option<&str>) -> String {
+    let mut key = format!("{generation} {path}");
+    if let Some(query) = query {
+        let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+        params.sort_unstable();
+        for (i, p) in params.iter().enumerate() {
+            key.push(if i == 0 { '?' } else { '&' });
+            key.push_str(p);
+        }
+    }
+    key
+}
+
+/// Which of the kept encodings the client accepts, best first: brotli, then gzip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+fn accepted(headers: &HeaderMap, encoding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            name.eq_ignore_ascii_case(encoding) && !refused
+        })
+}
+
+fn choose_encoding(headers: &HeaderMap, page: &CachedPage) -> Encoding {
+    if page.brotli.is_some() && accepted(headers, "br") {
+        Encoding::Brotli
+    } else if page.gzip.is_some() && accepted(headers, "gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// The answer to one request from a kept page: `304` if the client holds this version, else
+/// the page in the best encoding the client accepts.
+fn answer(request: &HeaderMap, page: &CachedPage, status: &'static str) -> Response {
+    let mut headers = page.headers.clone();
+    headers.insert(header::ETAG, page.etag.clone());
+    headers.insert(
+        HeaderName::from_static(CACHE_STATUS_HEADER),
+        HeaderValue::from_static(status),
+    );
+    if page.gzip.is_some() || page.brotli.is_some() {
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    if let Some(tag) = page.etag.to_str().ok()
+        && matches_if_none_match(request, tag)
+    {
+        headers.remove(header::CONTENT_TYPE);
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    let body = match choose_encoding(request, page) {
+        Encoding::Brotli => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            page.brotli.clone()
+        }
+        Encoding::Gzip => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            page.gzip.clone()
+        }
+        Encoding::Identity => None,
+    }
+    .unwrap_or_else(|| page.identity.clone());
+    (StatusCode::OK, headers, Body::from(body)).into_response()
+}
+
+/// The middleware: answers a cacheable request from memory, or renders it once (other
+/// requests for the same page wait) and keeps it. Apply it with
+/// `axum::middleware::from_fn_with_state(cache, page_cache::serve_cached)` to the routes of
+/// HTML pages that look the same for every anonymous reader.
+pub async fn serve_cached(
+    State(cache): State<PageCache>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::GET || has_session(request.headers()) {
+        return next.run(request).await;
+    }
+    let generation = cache.generation.load(Ordering::Acquire);
+    let key = cache_key(generation, request.uri().path(), request.uri().query());
+    let headers = request.headers().clone();
+    if let Some(page) = cache.pages.get(&key).await {
+        cache.counters.hits.fetch_add(1, Ordering::Relaxed);
+        return answer(&headers, &page, "hit");
+    }
+    // The request moves into the rendering only if this request is the one that renders;
+    // a request that waited for another's rendering still holds its own.
+    let mut pending = Some(request);
+    let mut not_kept: Option<Response> = None;
+    let mut rendered_here = false;
+    let outcome = cache
+        .pages
+        .try_get_with(key, async {
+            let Some(request) = pending.take() else {
+                return Err(NotKept);
+            };
+            rendered_here = true;
+            let response = next.clone().run(request).await;
+            match cache.keep(response).await {
+                Ok(page) => Ok(page),
+                Err(response) => {
+                    not_kept = Some(response);
+                    Err(NotKept)
+                }
+            }
+        })
+        .await;
+    match outcome {
+        Ok(page) => {
+            let status = if rendered_here {
+                cache.counters.misses.fetch_add(1, Ordering::Relaxed);
+                "miss"
+            } else {
+                cache.counters.hits.fetch_add(1, Ordering::Relaxed);
+                "hit"
+            };
+            answer(&headers, &page, status)
+        }
+        Err(_) => match (not_kept, pending) {
+            (Some(response), _) => response,
+            // Another request's rendering could not be kept (an error page, say): render
+            // this one on its own.
+            (None, Some(request)) => next.run(request).await,
+            (None, None) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+    }
+}
+
+/// `body` gzip-compressed, if that makes it smaller.
+fn gzip(body: &[u8]) -> Option<Bytes> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 3),
+        flate2::Compression::new(6),
+    );
+    encoder.write_all(body).ok()?;
+    let out = encoder.finish().ok()?;
+    (out.len() < body.len()).then(|| Bytes::from(out))
+}
+
+/// `body` brotli-compressed (quality 6: most of the gain at a small share of the cost of the
+/// top qualities), if that makes it smaller.
+fn brotli(body: &[u8]) -> Option<Bytes> {
+    let mut out = Vec::with_capacity(body.len() / 3);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 6, 22);
+        writer.write_all(body).ok()?;
+        writer.flush().ok()?;
+    }
+    (out.len() < body.len()).then(|| Bytes::from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(HeaderName, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.append(name.clone(), HeaderValue::from_str(value).expect("value"));
+        }
+        h
+    }
+
+    #[test]
+    fn keys_sort_the_query_and_carry_the_generation() {
+        assert_eq!(cache_key(3, "/", None), "3 /");
+        assert_eq!(
+            cache_key(0, "/story/1", Some("q=x&explain=1")),
+            cache_key(0, "/story/1", Some("explain=1&&q=x"))
+        );
+        assert_ne!(cache_key(0, "/", Some("page=2")), cache_key(0, "/", None));
+        assert_ne!(cache_key(0, "/", None), cache_key(1, "/", None));
+    }
+
+    #[test]
+    fn only_the_session_cookie_counts_as_signed_in() {
+        assert!(has_session(&headers(&[(
+            header::COOKIE,
+            "theme=dark; tidings_session=abc"
+        )])));
+        assert!(!has_session(&headers(&[(
+            header::COOKIE,
+            "theme=dark; not_tidings_session=abc"
+        )])));
+        assert!(!has_session(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn encodings_follow_accept_encoding_and_its_refusals() {
+        let page = CachedPage {
+            headers: HeaderMap::new(),
+            etag: HeaderValue::from_static("W/\"1\""),
+            identity: Bytes::from_static(b"page"),
+            gzip: Some(Bytes::from_static(b"g")),
+            brotli: Some(Bytes::from_static(b"b")),
+        };
+        let pick = |v: &str| choose_encoding(&headers(&[(header::ACCEPT_ENCODING, v)]), &page);
+        assert_eq!(pick("gzip, deflate, br"), Encoding::Brotli);
+        assert_eq!(pick("gzip"), Encoding::Gzip);
+        assert_eq!(pick("br;q=0, gzip;q=0.5"), Encoding::Gzip);
+        assert_eq!(pick("identity"), Encoding::Identity);
+        assert_eq!(
+            choose_encoding(&HeaderMap::new(), &page),
+            Encoding::Identity
+        );
+    }
+
+    #[test]
+    fn compressed_bodies_decompress_to_the_page() {
+        let page = "<p>The council approved the harbour plan.</p>".repeat(100);
+        let gz = gzip(page.as_bytes()).expect("gzip is smaller");
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut back)
+            .expect("gunzip");
+        assert_eq!(back, page);
+        let br = brotli(page.as_bytes()).expect("brotli is smaller");
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut back).expect("unbrotli");
+        assert_eq!(back, page.as_bytes());
+        assert!(br.len() < page.len() / 10, "{} bytes", br.len());
+    }
+
+    #[test]
+    fn a_new_revision_invalidates_and_the_same_one_does_not() {
+        let cache = PageCache::default();
+        assert!(cache.observe_revision(5));
+        assert!(!cache.observe_revision(5));
+        assert!(cache.observe_revision(6));
+        assert_eq!(cache.stats().invalidations, 2);
+        assert_eq!(cache.generation.load(Ordering::Relaxed), 2);
+    }
+}

@@ -1,0 +1,438 @@
+//! The page cache in front of the real router: a second request comes from memory, a
+//! signed-in reader's never does, a store write (on any backend) or old age drops pages,
+//! `ETag`s answer `304`, one rendering serves concurrent misses, and compressed copies are
+//! the page.
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::middleware;
+use axum::routing;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tidings_model::{ArticleId, NewArticle, SourceId, StoryId};
+use tidings_store::testing::each_backend;
+use tidings_store::{NewSource, Placement, Store, StoredInsight};
+use tidings_web::page_cache::{self, CACHE_STATUS_HEADER, SESSION_COOKIE};
+use tidings_web::{AppState, PageCache, PageCacheConfig};
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+async fn source(store: &Store, name: &str) -> SourceId {
+    let new = NewSource {
+        url: format!("https://{name}.example/feed"),
+        name: name.to_string(),
+        ..NewSource::default()
+    };
+    store.sources().add(&new, 0).await.expect("add source").id
+}
+
+/// Stores an article and places it in a new story; returns both.
+async fn story_with(store: &Store, source: SourceId, title: &str) -> (ArticleId, StoryId) {
+    let article = NewArticle {
+        url: format!("https://news.example/{}", title.replace(' ', "-")),
+        title: title.to_string(),
+        published_at: Some(now() - 600),
+        fetched_at: now() - 540,
+        language: Some("en".into()),
+        body_text: format!("{title}. The council met on Tuesday."),
+        body_html: format!("<p>{title}. The council met on Tuesday.</p>"),
+        ..NewArticle::default()
+    };
+    store
+        .articles()
+        .insert_new(source, &[article])
+        .await
+        .expect("insert");
+    let id = store.articles().latest(1, 0).await.expect("latest")[0]
+        .article
+        .id;
+    let mut batch = store.stories().begin().await.expect("begin");
+    let story = batch
+        .create_story(title, Some("en"), now())
+        .await
+        .expect("story");
+    batch
+        .place(&Placement {
+            article: id,
+            story,
+            duplicate_of: None,
+            related: Vec::new(),
+        })
+        .await
+        .expect("place");
+    batch.commit(now()).await.expect("commit");
+    (id, story)
+}
+
+/// Serves `app` on a free loopback port; returns its base URL.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+/// The site over `store` with `cache`; returns its base URL.
+async fn site(store: &Store, cache: &PageCache) -> String {
+    let mut state = AppState::new(store.clone());
+    state.page_cache = cache.clone();
+    serve(tidings_web::router(state)).await
+}
+
+/// A client that neither decompresses nor asks for compression unless told.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .no_deflate()
+        .build()
+        .expect("client")
+}
+
+fn cache_status(resp: &reqwest::Response) -> Option<String> {
+    resp.headers()
+        .get(CACHE_STATUS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// GETs `url`; returns the cache status and the body.
+async fn get(url: &str) -> (Option<String>, String) {
+    let resp = client().get(url).send().await.expect("GET");
+    assert_eq!(resp.status(), StatusCode::OK, "{url}");
+    let status = cache_status(&resp);
+    (status, resp.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn a_second_request_comes_from_memory_and_a_signed_in_reader_never_does() {
+    each_backend(|store| async move {
+        let dw = source(&store, "dw").await;
+        let (article, _) = story_with(&store, dw, "Harbour plan approved").await;
+        let cache = PageCache::default();
+        let base = site(&store, &cache).await;
+        let page = store
+            .articles()
+            .get(article)
+            .await
+            .expect("get")
+            .expect("article");
+        let article_url = format!(
+            "{base}/article/{article}/{}",
+            tidings_web::slugify(&page.article.content.title)
+        );
+
+        for url in [format!("{base}/"), article_url.clone()] {
+            let (first, body) = get(&url).await;
+            assert_eq!(first.as_deref(), Some("miss"), "{url}");
+            assert!(body.contains("Harbour plan approved"), "{url}");
+            let (second, again) = get(&url).await;
+            assert_eq!(second.as_deref(), Some("hit"), "{url}");
+            assert_eq!(again, body);
+        }
+        // The query's order does not make another page.
+        assert_eq!(
+            get(&format!("{base}/?page=1&x=2")).await.0.as_deref(),
+            Some("miss")
+        );
+        assert_eq!(
+            get(&format!("{base}/?x=2&page=1")).await.0.as_deref(),
+            Some("hit")
+        );
+        let stats = cache.stats();
+        assert_eq!((stats.hits, stats.misses), (3, 3));
+
+        // A session cookie bypasses the cache both ways: nothing served, nothing counted.
+        let resp = client()
+            .get(&article_url)
+            .header(header::COOKIE, format!("theme=dark; {SESSION_COOKIE}=abc"))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(cache_status(&resp), None);
+        assert_eq!(cache.stats(), stats);
+
+        // Pages that are not the same for everyone are not cached at all.
+        let sources = client()
+            .get(format!("{base}/sources"))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(cache_status(&sources), None);
+        // Nor are errors.
+        for _ in 0..2 {
+            let missing = client()
+                .get(format!("{base}/story/999999"))
+                .send()
+                .await
+                .expect("GET");
+            assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+            assert_eq!(cache_status(&missing), None);
+        }
+        assert_eq!(cache.size().await.0, 3, "front, article, front?page=1");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_new_story_or_a_saved_insight_drops_the_pages_within_a_poll() {
+    each_backend(|store| async move {
+        let dw = source(&store, "dw").await;
+        let (_, story) = story_with(&store, dw, "Harbour plan approved").await;
+        let cache = PageCache::default();
+        let watcher = cache.watch(store.clone(), Duration::from_millis(50));
+        let base = site(&store, &cache).await;
+        let front = format!("{base}/");
+        let story_url = format!("{base}/story/{story}");
+        // Let the watcher read the revision once, then fill the cache.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        get(&front).await;
+        get(&story_url).await;
+        assert_eq!(get(&front).await.0.as_deref(), Some("hit"));
+
+        // Another writer (the store, not the web process) places a new story.
+        story_with(&store, dw, "Ferry strike called off").await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let (status, body) = get(&front).await;
+            if body.contains("Ferry strike called off") {
+                assert_eq!(status.as_deref(), Some("miss"));
+                break;
+            }
+            assert_eq!(
+                status.as_deref(),
+                Some("hit"),
+                "stale pages come from memory"
+            );
+            assert!(
+                Instant::now() < deadline,
+                "the front page never showed the new story"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+
+        // A saved insight drops the story page too.
+        assert_eq!(get(&story_url).await.0.as_deref(), Some("miss"));
+        assert_eq!(get(&story_url).await.0.as_deref(), Some("hit"));
+        let invalidations = cache.stats().invalidations;
+        let insight = StoredInsight {
+            version: 1,
+            computed_at: now(),
+            json: serde_json::to_string(&tidings_insight::StoryInsight::default()).expect("json"),
+        };
+        store
+            .insights()
+            .save(story, &insight, &[])
+            .await
+            .expect("save");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while cache.stats().invalidations == invalidations {
+            assert!(
+                Instant::now() < deadline,
+                "the insight never invalidated the cache"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(get(&story_url).await.0.as_deref(), Some("miss"));
+        watcher.abort();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn old_pages_expire_and_etags_answer_304() {
+    each_backend(|store| async move {
+        let dw = source(&store, "dw").await;
+        story_with(&store, dw, "Harbour plan approved").await;
+        let cache = PageCache::new(PageCacheConfig {
+            max_age: Duration::from_millis(300),
+            ..PageCacheConfig::default()
+        });
+        let base = site(&store, &cache).await;
+        let front = format!("{base}/");
+
+        let resp = client().get(&front).send().await.expect("GET");
+        assert_eq!(cache_status(&resp).as_deref(), Some("miss"));
+        let etag = resp
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .expect("an ETag")
+            .to_string();
+        assert!(etag.starts_with("W/\""), "{etag}");
+        let not_modified = client()
+            .get(&front)
+            .header(header::IF_NONE_MATCH, &etag)
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(
+            not_modified
+                .headers()
+                .get(header::ETAG)
+                .and_then(|v| v.to_str().ok()),
+            Some(etag.as_str())
+        );
+        assert!(not_modified.text().await.expect("body").is_empty());
+        let other = client()
+            .get(&front)
+            .header(header::IF_NONE_MATCH, "W/\"something-else\"")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(other.status(), StatusCode::OK);
+
+        assert_eq!(get(&front).await.0.as_deref(), Some("hit"));
+        tokio::time::sleep(Duration::from_millis(450)).await;
+        assert_eq!(get(&front).await.0.as_deref(), Some("miss"), "expired");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn compressed_copies_are_the_page() {
+    each_backend(|store| async move {
+        let dw = source(&store, "dw").await;
+        story_with(&store, dw, "Harbour plan approved").await;
+        let cache = PageCache::default();
+        let base = site(&store, &cache).await;
+        let front = format!("{base}/");
+        let (_, plain) = get(&front).await;
+        let br = client()
+            .get(&front)
+            .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(
+            br.headers()
+                .get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+            Some("br")
+        );
+        let vary = br
+            .headers()
+            .get_all(header::VARY)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(vary.contains("Accept-Encoding"), "{vary}");
+        let bytes = br.bytes().await.expect("body");
+        assert!(
+            bytes.len() < plain.len() / 2,
+            "{} of {}",
+            bytes.len(),
+            plain.len()
+        );
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &bytes[..], &mut back).expect("brotli");
+        assert_eq!(String::from_utf8(back).expect("utf-8"), plain);
+
+        let gz = client()
+            .get(&front)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(
+            gz.headers()
+                .get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+            Some("gzip")
+        );
+        // A client that decompresses gzip itself reads the same page.
+        let auto = reqwest::Client::builder()
+            .no_brotli()
+            .build()
+            .expect("client")
+            .get(&front)
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        assert_eq!(auto, plain);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_misses_render_once_and_only_plain_html_pages_are_kept() {
+    let renders = Arc::new(AtomicUsize::new(0));
+    let cache = PageCache::default();
+    let counted = renders.clone();
+    let app = Router::new()
+        .route(
+            "/slow",
+            routing::get(move || {
+                let counted = counted.clone();
+                async move {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    axum::response::Html("<p>slow page</p>")
+                }
+            }),
+        )
+        .route(
+            "/cookie",
+            routing::get(|| async {
+                (
+                    [(header::SET_COOKIE, "a=b")],
+                    axum::response::Html("<p>with a cookie</p>"),
+                )
+            }),
+        )
+        .route(
+            "/json",
+            routing::get(|| async { axum::Json(vec![1, 2, 3]) }),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            cache.clone(),
+            page_cache::serve_cached,
+        ));
+    let base = serve(app).await;
+
+    let requests: Vec<_> = (0..16)
+        .map(|_| {
+            let url = format!("{base}/slow");
+            tokio::spawn(async move { get(&url).await })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for r in requests {
+        let (status, body) = r.await.expect("request task");
+        assert_eq!(body, "<p>slow page</p>");
+        statuses.push(status.unwrap_or_default());
+    }
+    assert_eq!(
+        renders.load(Ordering::SeqCst),
+        1,
+        "one rendering for 16 requests"
+    );
+    assert_eq!(statuses.iter().filter(|s| *s == "miss").count(), 1);
+
+    for path in ["/cookie", "/json"] {
+        for _ in 0..2 {
+            let resp = client()
+                .get(format!("{base}{path}"))
+                .send()
+                .await
+                .expect("GET");
+            assert_eq!(resp.status(), StatusCode::OK);
+            assert_eq!(cache_status(&resp), None, "{path} is never kept");
+        }
+    }
+    assert_eq!(cache.size().await.0, 1);
+}
