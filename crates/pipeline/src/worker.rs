@@ -55,6 +55,15 @@ async fn work_on(pipeline: &Pipeline, job: Job) {
             }
         }
     };
+    tidings_metrics::global().add(
+        "tidings_jobs_finished_total",
+        "Jobs this process finished, by kind and outcome (done or failed).",
+        &[
+            ("kind", job.kind.as_str()),
+            ("outcome", if outcome.is_ok() { "done" } else { "failed" }),
+        ],
+        1,
+    );
     let jobs = pipeline.store.jobs();
     let recorded = match &outcome {
         Ok(()) => jobs.complete(&job).await,

@@ -25,6 +25,7 @@ mod jobs;
 mod leadership;
 mod migrations;
 mod sources;
+mod stats;
 mod store;
 mod stories;
 #[cfg(feature = "testing")]
@@ -37,5 +38,6 @@ pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use sources::{FetchSuccess, NewSource, Sources};
+pub use stats::{JobGroup, Stats, StoreStats};
 pub use store::{Store, StoreOptions};
 pub use stories::{ArticleText, Placement, PlacementBatch, Stories, StoryReport};

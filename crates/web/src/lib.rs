@@ -16,6 +16,7 @@ pub mod feeds_out;
 pub mod http_cache;
 mod insight;
 mod metadata;
+pub mod metrics;
 mod pages;
 mod search_page;
 mod slug;
@@ -54,10 +55,12 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .route("/sources", get(pages::sources))
         .route("/healthz", get(pages::healthz))
+        .route("/metrics", get(metrics::metrics))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/favicon.svg", get(pages::favicon))
         .route("/static/keys.js", get(pages::shortcuts))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
