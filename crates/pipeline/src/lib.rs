@@ -19,6 +19,7 @@
 //! then indexes each placed article for search.
 
 pub mod assign_stories;
+pub mod backoff;
 pub mod entry_to_article;
 mod error;
 mod feed_document;

@@ -88,14 +88,29 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
             )
         })?;
     }
-    Store::open(&settings.database_url, StoreOptions::default())
-        .await
-        .with_context(|| {
-            format!(
-                "cannot open the database {}",
-                redact(&settings.database_url)
-            )
-        })
+    // A database that is restarting (or not up yet, as when a host boots) is waited for,
+    // up to a minute; any other error is reported at once.
+    let shared = !settings.database_url.starts_with("sqlite:");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut delay = std::time::Duration::from_millis(500);
+    loop {
+        match Store::open(&settings.database_url, StoreOptions::default()).await {
+            Ok(store) => return Ok(store),
+            Err(err) if shared && err.is_unavailable() && std::time::Instant::now() < deadline => {
+                tracing::warn!(%err, "the database is not reachable yet; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(std::time::Duration::from_secs(5));
+            }
+            Err(err) => {
+                return Err(err).with_context(|| {
+                    format!(
+                        "cannot open the database {}",
+                        redact(&settings.database_url)
+                    )
+                });
+            }
+        }
+    }
 }
 
 /// A database URL without its password, for messages.
