@@ -29,6 +29,7 @@ pub mod html_text;
 pub mod index_search;
 mod pipeline;
 pub mod poll_interval;
+pub mod retention;
 pub mod role;
 pub mod scheduler;
 mod task;

@@ -124,6 +124,11 @@ impl Store {
         Jobs::new(&self.pool, self.backend)
     }
 
+    /// Purging old text and old articles (see [`crate::Retention`]).
+    pub fn retention(&self) -> crate::Retention<'_> {
+        crate::Retention::new(&self.pool)
+    }
+
     /// Figures about the whole database, for monitoring.
     pub fn stats(&self) -> crate::Stats<'_> {
         crate::Stats::new(&self.pool)
