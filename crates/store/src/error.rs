@@ -18,6 +18,10 @@ pub enum StoreError {
     /// A row that was asked for does not exist.
     #[error("{0} not found")]
     NotFound(String),
+    /// The operation does not apply to this database (e.g. an online backup of PostgreSQL,
+    /// a copy into a database that is not empty).
+    #[error("{0}")]
+    Unsupported(String),
     /// Another process changed the row first (e.g. placed the article in a story).
     #[error("{0} was changed by another process")]
     Conflict(String),

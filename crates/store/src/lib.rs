@@ -19,6 +19,8 @@
 
 mod articles;
 mod backend;
+pub mod backup;
+pub mod copy;
 mod error;
 mod insights;
 mod jobs;

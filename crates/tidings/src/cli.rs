@@ -63,6 +63,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: crate::commands::ExtractFormat,
     },
+    /// Write a consistent copy of the SQLite database to a new file, while the server runs
+    /// (on PostgreSQL: use pg_dump, as the error explains).
+    Backup {
+        /// The file to write; it must not exist.
+        path: PathBuf,
+    },
+    /// Copy this SQLite installation into an empty PostgreSQL database, every table with its
+    /// ids, and check the copy table by table (row counts and checksums).
+    Migrate {
+        /// The PostgreSQL database to fill, `postgres://…`.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Measure: extraction, feed parsing, date parsing, end-to-end ingest.
     #[command(subcommand)]
     Bench(BenchCommand),

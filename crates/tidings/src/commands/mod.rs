@@ -1,6 +1,8 @@
 //! One module per command; [`run`] dispatches.
 
+mod backup;
 mod extract;
+mod migrate;
 mod search;
 mod serve;
 mod sources;
@@ -25,6 +27,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             worker::run(settings).await
         }
         Command::Bench(command) => crate::bench::run(command).await,
+        Command::Backup { path } => {
+            let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            backup::run(&settings, &path).await
+        }
+        Command::Migrate { to } => {
+            let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            migrate::run(&settings, &to).await
+        }
         Command::Search(args) => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
             let store = open_store(&settings).await?;
@@ -114,7 +124,7 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 }
 
 /// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
             let _ = parsed.set_password(Some("***"));
