@@ -4,6 +4,7 @@
 mod ingest;
 mod ingest_web;
 mod search;
+mod workers;
 
 use crate::cli::BenchCommand;
 use anyhow::Context;
@@ -53,6 +54,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             println!("{report}");
         }
         BenchCommand::Ingest(args) => ingest::run(args).await?,
+        BenchCommand::Workers(args) => workers::run(args).await?,
         BenchCommand::Search(args) => search::run(args).await?,
     }
     Ok(())
