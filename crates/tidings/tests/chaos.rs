@@ -337,7 +337,11 @@ async fn workers_killed_and_postgres_restarted_lose_and_duplicate_nothing() {
                 .expect("client");
             let mut turn = 0usize;
             while !stop.load(Ordering::Relaxed) {
-                let path = if turn.is_multiple_of(2) { "/" } else { "/healthz" };
+                let path = if turn.is_multiple_of(2) {
+                    "/"
+                } else {
+                    "/healthz"
+                };
                 let url = format!("{}{path}", bases[(turn / 2) % bases.len()]);
                 turn += 1;
                 let began = Instant::now();

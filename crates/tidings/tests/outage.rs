@@ -25,18 +25,47 @@ impl Drop for Worker {
     }
 }
 
-fn start_worker(config: &str, data_dir: &std::path::Path) -> Worker {
+/// Starts a worker that serves its metrics on a free port; returns it with that address.
+fn start_worker(config: &str, data_dir: &std::path::Path) -> (Worker, String) {
+    use std::io::BufRead;
     let log = std::fs::File::create(data_dir.join("worker.log")).expect("worker log");
-    let child = Command::new(support::binary())
-        .args(["worker", "--config", config, "--data-dir"])
+    let mut child = Command::new(support::binary())
+        .args([
+            "worker",
+            "--listen",
+            "127.0.0.1:0",
+            "--config",
+            config,
+            "--data-dir",
+        ])
         .arg(data_dir)
         .env_remove("TIDINGS_DATABASE_URL")
         .env("TIDINGS_LOG", "info,sqlx=warn")
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(log)
         .spawn()
         .expect("start tidings worker");
-    Worker(child)
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let metrics = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("Tidings worker metrics on ")
+                .map(str::to_string)
+        })
+        .expect("the worker printed its metrics address");
+    std::thread::spawn(move || for _ in lines {});
+    (Worker(child), metrics)
+}
+
+async fn scrape(url: &str) -> String {
+    reqwest::get(url)
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("body")
 }
 
 /// Refuses (or allows again) every connection to the database `url` names, ending the
@@ -110,7 +139,7 @@ async fn health_says_when_the_database_is_gone_and_workers_resume_when_it_is_bac
         store.sources().add(&new, 0).await.expect("add");
     }
     let server = Server::start(dir.path(), &["--config", &config, "--no-workers"]).await;
-    let mut worker = start_worker(&config, dir.path());
+    let (mut worker, worker_metrics) = start_worker(&config, dir.path());
     let placed = |n: i64| {
         let store = store.clone();
         async move {
@@ -151,6 +180,11 @@ async fn health_says_when_the_database_is_gone_and_workers_resume_when_it_is_bac
         "the worker survives the outage"
     );
     assert_eq!(healthz(&server).await.0, 503, "still down");
+    let during = scrape(&worker_metrics).await;
+    assert!(
+        during.contains("tidings_database_up 0\n"),
+        "the worker's metrics say the database is down: {during}"
+    );
 
     // A new outlet appears while the database is away.
     web.set(
@@ -190,6 +224,17 @@ async fn health_says_when_the_database_is_gone_and_workers_resume_when_it_is_bac
     )
     .await;
     assert_eq!(store.stories().count().await.expect("stories"), 2);
+    let metrics = scrape(&worker_metrics).await;
+    assert!(metrics.contains("tidings_database_up 1\n"), "{metrics}");
+    assert!(metrics.contains("tidings_articles 6\n"), "{metrics}");
+    assert!(
+        metrics.contains("tidings_articles_stored_total 6\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("tidings_fetches_total{source=\"4\",outcome=\"ok\"} 1\n"),
+        "{metrics}"
+    );
     assert!(worker.0.try_wait().expect("worker status").is_none());
     let log = std::fs::read_to_string(dir.path().join("worker.log")).unwrap_or_default();
     assert!(!log.contains("panicked"), "no panic in the worker: {log}");

@@ -24,7 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker(args) => {
             let settings = Settings::resolve(&cli.global, &args)?;
-            worker::run(settings).await
+            worker::run(settings, args.listen.clone()).await
         }
         Command::Bench(command) => crate::bench::run(command).await,
         Command::Backup { path } => {
