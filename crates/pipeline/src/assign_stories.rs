@@ -155,6 +155,12 @@ pub async fn assign_pending(
         })
         .collect::<Result<Vec<_>, _>>()?;
     batch.commit_with_jobs(now, &jobs, now_ms()).await?;
+    tidings_metrics::global().add(
+        "tidings_articles_placed_total",
+        "Articles placed in stories by this process.",
+        &[],
+        waiting.len() as u64,
+    );
     pipeline.wake.notify_waiters();
     tracing::debug!(placed = waiting.len(), "articles placed in stories");
     Ok(waiting.len())

@@ -137,6 +137,7 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
             }
         },
     };
+    count(source.id, &report);
     match &report.error {
         None => tracing::info!(
             source = %source.id, name = %source.name, entries = report.entries,
@@ -147,6 +148,30 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
         ),
     }
     Ok(report)
+}
+
+/// Counts the fetch by source and outcome (`ok`, `not_modified`, `error`), and the articles
+/// it stored.
+fn count(source: SourceId, report: &FetchReport) {
+    let outcome = match (&report.error, report.not_modified) {
+        (Some(_), _) => "error",
+        (None, true) => "not_modified",
+        (None, false) => "ok",
+    };
+    let registry = tidings_metrics::global();
+    let source = source.0.to_string();
+    registry.add(
+        "tidings_fetches_total",
+        "Feed fetches by this process, by source id and outcome.",
+        &[("source", source.as_str()), ("outcome", outcome)],
+        1,
+    );
+    registry.add(
+        "tidings_articles_stored_total",
+        "New articles stored by this process (rate() of it is the ingest rate).",
+        &[],
+        report.new_articles,
+    );
 }
 
 /// Records a successful fetch at `at`: the next one after `interval`, the server's

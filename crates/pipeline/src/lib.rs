@@ -19,6 +19,7 @@
 //! then indexes each placed article for search.
 
 pub mod assign_stories;
+pub mod backoff;
 pub mod entry_to_article;
 mod error;
 mod feed_document;
@@ -29,6 +30,7 @@ pub mod index_search;
 mod labels;
 mod pipeline;
 pub mod poll_interval;
+pub mod retention;
 pub mod role;
 pub mod scheduler;
 mod task;

@@ -53,6 +53,8 @@ pub struct PipelineSettings {
     /// Whether this process is the only one using the database (embedded SQLite), so that
     /// jobs left running by an earlier run of it can be reclaimed at once at start-up.
     pub exclusive: bool,
+    /// How long full text and articles are kept (see [`crate::retention`]).
+    pub retention: crate::retention::RetentionPolicy,
 }
 
 impl Default for PipelineSettings {
@@ -73,6 +75,7 @@ impl Default for PipelineSettings {
             assign_stories: true,
             understand_delay: Duration::from_secs(5),
             exclusive: false,
+            retention: crate::retention::RetentionPolicy::default(),
         }
     }
 }
@@ -155,6 +158,7 @@ impl Pipeline {
             tasks.spawn(assign_stories::run(self.clone(), shutdown.clone()));
         }
         tasks.spawn(index_search::run(self.clone(), shutdown.clone()));
+        tasks.spawn(crate::retention::run(self.clone(), shutdown.clone()));
         for n in 0..self.settings.workers.max(1) {
             tasks.spawn(worker::run(self.clone(), n, shutdown.clone()));
         }

@@ -1,13 +1,18 @@
 //! A worker: claims jobs, keeps their leases alive while it works, completes or fails them.
+//! While the database cannot be reached it backs off (one second, doubling to thirty) and
+//! resumes when it answers again; it never exits on a database error.
 
+use crate::backoff::Backoff;
 use crate::time::now_ms;
 use crate::{Pipeline, PipelineError, Task, fetch_article, fetch_source, understand_story};
+use std::time::Duration;
 use tidings_store::Job;
 use tokio_util::sync::CancellationToken;
 
 /// Works until `shutdown`; the job in hand is finished first.
 pub async fn run(pipeline: Pipeline, number: usize, shutdown: CancellationToken) {
     let owner = format!("{}-w{number}", pipeline.instance);
+    let mut backoff = Backoff::default();
     loop {
         if shutdown.is_cancelled() {
             return;
@@ -18,11 +23,17 @@ pub async fn run(pipeline: Pipeline, number: usize, shutdown: CancellationToken)
             .claim(&owner, pipeline.settings.lease, now_ms())
             .await;
         match claimed {
-            Ok(Some(job)) => work_on(&pipeline, job).await,
-            Ok(None) => idle(&pipeline, &shutdown).await,
+            Ok(Some(job)) => {
+                backoff.succeed("claiming jobs");
+                work_on(&pipeline, job).await
+            }
+            Ok(None) => {
+                backoff.succeed("claiming jobs");
+                idle(&pipeline, &shutdown).await
+            }
             Err(err) => {
-                tracing::warn!(%err, "could not claim a job");
-                idle(&pipeline, &shutdown).await;
+                let delay = backoff.fail("claiming a job", &err);
+                pause(&shutdown, delay).await;
             }
         }
     }
@@ -33,6 +44,14 @@ async fn idle(pipeline: &Pipeline, shutdown: &CancellationToken) {
         _ = shutdown.cancelled() => {}
         _ = pipeline.wake.notified() => {}
         _ = tokio::time::sleep(pipeline.settings.idle_wait) => {}
+    }
+}
+
+/// Waits `delay`, or less if the process is shutting down.
+async fn pause(shutdown: &CancellationToken, delay: Duration) {
+    tokio::select! {
+        _ = shutdown.cancelled() => {}
+        _ = tokio::time::sleep(delay) => {}
     }
 }
 
@@ -55,6 +74,15 @@ async fn work_on(pipeline: &Pipeline, job: Job) {
             }
         }
     };
+    tidings_metrics::global().add(
+        "tidings_jobs_finished_total",
+        "Jobs this process finished, by kind and outcome (done or failed).",
+        &[
+            ("kind", job.kind.as_str()),
+            ("outcome", if outcome.is_ok() { "done" } else { "failed" }),
+        ],
+        1,
+    );
     let jobs = pipeline.store.jobs();
     let recorded = match &outcome {
         Ok(()) => jobs.complete(&job).await,

@@ -18,12 +18,41 @@ pub enum StoreError {
     /// A row that was asked for does not exist.
     #[error("{0} not found")]
     NotFound(String),
+    /// The operation does not apply to this database (e.g. an online backup of PostgreSQL,
+    /// a copy into a database that is not empty).
+    #[error("{0}")]
+    Unsupported(String),
     /// Another process changed the row first (e.g. placed the article in a story).
     #[error("{0} was changed by another process")]
     Conflict(String),
 }
 
 impl StoreError {
+    /// Whether the error says the database cannot be reached right now (refused or dropped
+    /// connections, a pool that found no live connection in time, a server shutting down or
+    /// starting up), as opposed to a query or schema error: the caller should wait and try
+    /// again, the database may well come back.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(err) => match err {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Protocol(_) => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                    // Class 08: connection exception; 57P01-57P03: admin shutdown, crash
+                    // shutdown, cannot connect now; 53300: too many connections.
+                    code.starts_with("08")
+                        || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Whether a database error is a unique-constraint violation, on either backend.
     pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
         match err {

@@ -6,6 +6,11 @@
 
 use crate::{Backend, StoreError};
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
+use std::time::Duration;
+
+/// How long the holder's connection may take to answer before the role counts as lost: a
+/// connection cut by the network (no reset) would otherwise hang the check for minutes.
+const CHECK_WAIT: Duration = Duration::from_secs(5);
 
 /// A role this process holds. Dropping it gives the role up (the connection that holds the
 /// lock is closed, never returned to the pool with the lock still on it).
@@ -22,14 +27,15 @@ impl Leadership {
     }
 
     /// Whether the role is still held: on PostgreSQL, whether the lock's connection still
-    /// answers (a database restart ends the session and with it the lock).
+    /// answers within a few seconds (a database restart ends the session and with it the
+    /// lock). A lost role must be asked for again with [`crate::Store::try_lead`].
     pub async fn is_held(&mut self) -> bool {
         match self.connection.as_mut() {
             None => true,
-            Some(connection) => sqlx::query("SELECT 1 AS one")
-                .fetch_one(&mut *connection)
-                .await
-                .is_ok(),
+            Some(connection) => {
+                let check = sqlx::query("SELECT 1 AS one").fetch_one(&mut *connection);
+                matches!(tokio::time::timeout(CHECK_WAIT, check).await, Ok(Ok(_)))
+            }
         }
     }
 }

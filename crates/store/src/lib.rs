@@ -20,16 +20,20 @@
 
 mod articles;
 mod backend;
+pub mod backup;
 mod comments;
+pub mod copy;
 mod error;
 mod insights;
 mod jobs;
 mod leadership;
 mod migrations;
 mod moderation;
+mod retention;
 mod revision;
 mod sessions;
 mod sources;
+mod stats;
 mod store;
 mod stories;
 #[cfg(feature = "testing")]
@@ -46,8 +50,10 @@ pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use moderation::{LogEntry, Moderation, QueueItem};
+pub use retention::Retention;
 pub use sessions::{SessionRecord, Sessions};
 pub use sources::{FetchSuccess, NewSource, Sources};
+pub use stats::{JobGroup, Stats, StoreStats};
 pub use store::{Store, StoreOptions};
 pub use stories::{ArticleText, Placement, PlacementBatch, Stories, StoryReport};
 pub use users::{Credentials, NewUser, Users, name_key};

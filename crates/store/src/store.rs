@@ -146,6 +146,16 @@ impl Store {
         Jobs::new(&self.pool, self.backend)
     }
 
+    /// Purging old text and old articles (see [`crate::Retention`]).
+    pub fn retention(&self) -> crate::Retention<'_> {
+        crate::Retention::new(&self.pool)
+    }
+
+    /// Figures about the whole database, for monitoring.
+    pub fn stats(&self) -> crate::Stats<'_> {
+        crate::Stats::new(&self.pool)
+    }
+
     /// The connection pool, for crates that keep their own tables in this database and
     /// query them directly (the PostgreSQL full-text backend of `tidings-search`). Their
     /// tables come from this crate's migrations all the same.

@@ -63,6 +63,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: crate::commands::ExtractFormat,
     },
+    /// Write a consistent copy of the SQLite database to a new file, while the server runs
+    /// (on PostgreSQL: use pg_dump, as the error explains).
+    Backup {
+        /// The file to write; it must not exist.
+        path: PathBuf,
+    },
+    /// Copy this SQLite installation into an empty PostgreSQL database, every table with its
+    /// ids, and check the copy table by table (row counts and checksums).
+    Migrate {
+        /// The PostgreSQL database to fill, `postgres://…`.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Measure: extraction, feed parsing, date parsing, end-to-end ingest.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -203,6 +216,9 @@ pub enum BenchCommand {
     },
     /// Ingest a made-up loopback web of feeds and article pages end to end on SQLite.
     Ingest(IngestArgs),
+    /// Ingest the loopback web with 1, 2, 4… `tidings worker` processes on PostgreSQL, each
+    /// count in a fresh database, and print the rates.
+    Workers(WorkersBenchArgs),
     /// Build a search index of articles replayed from the shared corpora and time indexing
     /// and a mixed query set (optionally on PostgreSQL full-text too).
     Search(SearchBenchArgs),
@@ -271,6 +287,32 @@ pub struct SearchBenchArgs {
     /// Time the queries on the index already in `--dir` instead of building it again.
     #[arg(long)]
     pub reuse: bool,
+}
+
+/// Options of `bench workers`.
+#[derive(Debug, Clone, Args)]
+pub struct WorkersBenchArgs {
+    /// A PostgreSQL database on the server to use; each run gets a fresh database next to it.
+    #[arg(long, value_name = "URL")]
+    pub postgres: String,
+    /// The worker process counts to measure, e.g. 1,2,4.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 2, 4])]
+    pub processes: Vec<usize>,
+    /// How many feeds.
+    #[arg(long, default_value_t = 500)]
+    pub feeds: usize,
+    /// Entries per feed.
+    #[arg(long, default_value_t = 20)]
+    pub entries: usize,
+    /// Jobs at once in each process.
+    #[arg(long, default_value_t = 4)]
+    pub jobs: usize,
+    /// Feeds only: do not fetch and extract the article pages.
+    #[arg(long)]
+    pub no_pages: bool,
+    /// Give up on a run after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    pub timeout_secs: u64,
 }
 
 /// Options of `bench ingest`.

@@ -28,6 +28,7 @@ use std::time::Duration;
 use tidings_fetch::FetchConfig;
 use tidings_insight::llm::LlmConfig;
 use tidings_pipeline::PipelineSettings;
+use tidings_pipeline::retention::RetentionPolicy;
 use tidings_web::people::PeopleConfig;
 
 /// The configuration file's contents; every key is optional.
@@ -57,6 +58,22 @@ pub struct FileConfig {
     pub llm: Option<LlmFile>,
     /// `[people]`: sign-up, pre-moderation, sessions, rate limits, the login throttle.
     pub people: PeopleConfig,
+    /// `[retention]`: how long full text and articles are kept.
+    pub retention: RetentionFile,
+}
+
+/// `[retention]` in the configuration file. Without it everything is kept.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionFile {
+    /// Days an article keeps its full text after its shown time; then only its metadata
+    /// (headline, standfirst, byline, outlet, link, times, story) stays. At least 3: the
+    /// story assigner reads the text of the last three days.
+    pub full_text_days: Option<u64>,
+    /// Days after which an article is deleted (stories left empty go with it).
+    pub delete_after_days: Option<u64>,
+    /// Minutes between two purge passes [default: 60].
+    pub interval_minutes: Option<u64>,
 }
 
 /// `[llm]` in the configuration file: any OpenAI-compatible chat endpoint (a local
@@ -229,6 +246,11 @@ impl Settings {
             exclusive: database_url.starts_with("sqlite:"),
             ..base
         };
+        let retention = retention_policy(&file.retention)?;
+        let pipeline = PipelineSettings {
+            retention,
+            ..pipeline
+        };
         let llm = file.llm.filter(|l| !l.base_url.trim().is_empty()).map(|l| {
             let defaults = LlmConfig::default();
             LlmConfig {
@@ -276,6 +298,38 @@ impl Settings {
     }
 }
 
+/// The retention policy of `[retention]`, checked.
+fn retention_policy(file: &RetentionFile) -> anyhow::Result<RetentionPolicy> {
+    const DAY: u64 = 24 * 3600;
+    if let Some(days) = file.full_text_days
+        && days < 3
+    {
+        anyhow::bail!(
+            "[retention] full_text_days = {days}: at least 3 (stories are formed from the text \
+             of the last three days)"
+        );
+    }
+    if let (Some(text), Some(delete)) = (file.full_text_days, file.delete_after_days)
+        && delete < text
+    {
+        anyhow::bail!(
+            "[retention] delete_after_days = {delete} is shorter than full_text_days = {text}"
+        );
+    }
+    if file.delete_after_days == Some(0) {
+        anyhow::bail!("[retention] delete_after_days = 0 would delete every article");
+    }
+    let defaults = RetentionPolicy::default();
+    Ok(RetentionPolicy {
+        full_text: file.full_text_days.map(|d| Duration::from_secs(d * DAY)),
+        delete_after: file.delete_after_days.map(|d| Duration::from_secs(d * DAY)),
+        interval: file
+            .interval_minutes
+            .map(|m| Duration::from_secs(m.max(1) * 60))
+            .unwrap_or(defaults.interval),
+    })
+}
+
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
@@ -293,6 +347,43 @@ fn sqlite_url(data_dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn with_file(text: &str) -> anyhow::Result<Settings> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tidings.toml");
+        std::fs::write(&path, text).expect("write");
+        let global = GlobalArgs {
+            config: Some(path),
+            ..GlobalArgs::default()
+        };
+        Settings::resolve(&global, &ServeArgs::default())
+    }
+
+    #[test]
+    fn retention_is_read_and_checked() {
+        let s = with_file("").expect("resolve");
+        assert!(
+            !s.pipeline.retention.is_active(),
+            "everything is kept by default"
+        );
+        let s = with_file("[retention]\nfull_text_days = 30\ndelete_after_days = 365\n")
+            .expect("resolve");
+        let day = 24 * 3600;
+        assert_eq!(
+            s.pipeline.retention.full_text,
+            Some(Duration::from_secs(30 * day))
+        );
+        assert_eq!(
+            s.pipeline.retention.delete_after,
+            Some(Duration::from_secs(365 * day))
+        );
+        assert_eq!(s.pipeline.retention.interval, Duration::from_secs(3600));
+        let short = with_file("[retention]\nfull_text_days = 1\n").expect_err("too short");
+        assert!(short.to_string().contains("at least 3"), "{short}");
+        let inverted = with_file("[retention]\nfull_text_days = 30\ndelete_after_days = 7\n")
+            .expect_err("inverted");
+        assert!(inverted.to_string().contains("shorter than"), "{inverted}");
+    }
 
     #[test]
     fn defaults_are_sqlite_in_the_data_dir_on_port_8080() {

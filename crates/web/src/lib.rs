@@ -23,6 +23,7 @@ mod front;
 pub mod http_cache;
 mod insight;
 mod metadata;
+pub mod metrics;
 mod operator;
 pub mod page_cache;
 mod pages;
@@ -84,12 +85,14 @@ pub fn router(state: AppState) -> Router {
         .route("/sources", get(pages::sources))
         .route("/operator", get(operator::operator))
         .route("/healthz", get(pages::healthz))
+        .route("/metrics", get(metrics::metrics))
         .route("/static/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             people::viewer_layer,
         ))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -11,7 +11,7 @@ use crate::stories::related_cards;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -481,13 +481,26 @@ pub(crate) async fn sources(State(state): State<AppState>) -> Response {
 }
 
 pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
-        Err(err) => (
+    // The pool keeps trying to connect while the database restarts: answer within a few
+    // seconds all the same, so a load balancer or a probe sees the outage at once.
+    const WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+    let unavailable = |why: String| {
+        (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("database unavailable: {err}\n"),
+            [(header::CACHE_CONTROL, "no-store")],
+            format!("database unavailable: {why}; reconnecting\n"),
+        )
+            .into_response()
+    };
+    match tokio::time::timeout(WAIT, state.store.ping()).await {
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            "ok\n",
         )
             .into_response(),
+        Ok(Err(err)) => unavailable(err.to_string()),
+        Err(_) => unavailable(format!("no answer within {} s", WAIT.as_secs())),
     }
 }
 

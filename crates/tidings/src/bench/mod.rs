@@ -6,6 +6,7 @@ mod ingest_web;
 mod search;
 mod web;
 mod web_data;
+mod workers;
 
 use crate::cli::BenchCommand;
 use anyhow::Context;
@@ -55,6 +56,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             println!("{report}");
         }
         BenchCommand::Ingest(args) => ingest::run(args).await?,
+        BenchCommand::Workers(args) => workers::run(args).await?,
         BenchCommand::Search(args) => search::run(args).await?,
         BenchCommand::Web(args) => web::run(args).await?,
     }

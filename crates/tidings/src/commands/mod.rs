@@ -1,6 +1,8 @@
 //! One module per command; [`run`] dispatches.
 
+mod backup;
 mod extract;
+mod migrate;
 mod search;
 mod serve;
 mod sources;
@@ -23,9 +25,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker(args) => {
             let settings = Settings::resolve(&cli.global, &args)?;
-            worker::run(settings).await
+            worker::run(settings, args.listen.clone()).await
         }
         Command::Bench(command) => crate::bench::run(command).await,
+        Command::Backup { path } => {
+            let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            backup::run(&settings, &path).await
+        }
+        Command::Migrate { to } => {
+            let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            migrate::run(&settings, &to).await
+        }
         Command::Search(args) => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
             let store = open_store(&settings).await?;
@@ -119,18 +129,33 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
             )
         })?;
     }
-    Store::open(&settings.database_url, StoreOptions::default())
-        .await
-        .with_context(|| {
-            format!(
-                "cannot open the database {}",
-                redact(&settings.database_url)
-            )
-        })
+    // A database that is restarting (or not up yet, as when a host boots) is waited for,
+    // up to a minute; any other error is reported at once.
+    let shared = !settings.database_url.starts_with("sqlite:");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut delay = std::time::Duration::from_millis(500);
+    loop {
+        match Store::open(&settings.database_url, StoreOptions::default()).await {
+            Ok(store) => return Ok(store),
+            Err(err) if shared && err.is_unavailable() && std::time::Instant::now() < deadline => {
+                tracing::warn!(%err, "the database is not reachable yet; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(std::time::Duration::from_secs(5));
+            }
+            Err(err) => {
+                return Err(err).with_context(|| {
+                    format!(
+                        "cannot open the database {}",
+                        redact(&settings.database_url)
+                    )
+                });
+            }
+        }
+    }
 }
 
 /// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
             let _ = parsed.set_password(Some("***"));

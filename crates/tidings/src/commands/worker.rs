@@ -1,16 +1,70 @@
 //! `worker`: the pipeline without the web site — fetch, parse, extract, place stories,
 //! understand — for installations on PostgreSQL that run any number of worker and web
 //! processes. The scheduler and the story assigner run in one of them at a time; the others
-//! take over when it stops.
+//! take over when it stops. With `--listen ADDR` it also answers `/metrics` (its own
+//! counters and the database's figures) and `/healthz` there, for monitoring.
 
 use super::open_store;
 use super::serve::{build_pipeline, open_search, stop_on_signal};
 use crate::settings::Settings;
+use anyhow::Context;
 use tidings_pipeline::BundledDocuments;
-use tidings_store::Backend;
+use tidings_store::{Backend, Store};
 use tokio_util::sync::CancellationToken;
 
-pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
+/// Serves `/metrics` and `/healthz` until `shutdown`.
+async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    shutdown: CancellationToken,
+) {
+    use axum::routing::get;
+    let health_store = store.clone();
+    let app = axum::Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let store = store.clone();
+                async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "text/plain; version=0.0.4; charset=utf-8",
+                        )],
+                        tidings_web::metrics::render(&store).await,
+                    )
+                }
+            }),
+        )
+        .route(
+            "/healthz",
+            get(move || {
+                let store = health_store.clone();
+                async move {
+                    let wait = std::time::Duration::from_secs(2);
+                    match tokio::time::timeout(wait, store.ping()).await {
+                        Ok(Ok(())) => (axum::http::StatusCode::OK, "ok\n".to_string()),
+                        Ok(Err(err)) => (
+                            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                            format!("database unavailable: {err}; reconnecting\n"),
+                        ),
+                        Err(_) => (
+                            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                            "database unavailable: no answer within 2 s; reconnecting\n".into(),
+                        ),
+                    }
+                }
+            }),
+        );
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await;
+    if let Err(err) = served {
+        tracing::warn!(%err, "the metrics listener stopped");
+    }
+}
+
+pub(crate) async fn run(settings: Settings, listen: Option<String>) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
     if store.backend() != Backend::Postgres {
         store.close().await;
@@ -24,6 +78,16 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     let pipeline = pipeline.with_search(std::sync::Arc::new(open_search(&settings, &store)?));
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
+    if let Some(listen) = listen {
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        println!(
+            "Tidings worker metrics on http://{}/metrics",
+            listener.local_addr()?
+        );
+        tokio::spawn(serve_metrics(listener, store.clone(), shutdown.clone()));
+    }
     println!("Tidings worker running on {}", store.backend_name());
     let result = pipeline.run(shutdown).await;
     store.close().await;

@@ -1,0 +1,205 @@
+//! The registry: counters and histograms by name and label set.
+
+use crate::Exposition;
+use crate::exposition::number;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// Upper bounds, in seconds, of the request latency histogram's buckets.
+pub const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Counters and histograms, each family under its name, each series under its labels.
+/// Recording takes a short lock; families are rendered in name order.
+#[derive(Debug, Default)]
+pub struct Registry {
+    families: Mutex<BTreeMap<&'static str, Family>>,
+}
+
+#[derive(Debug)]
+struct Family {
+    help: &'static str,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Counter(BTreeMap<Labels, u64>),
+    Histogram {
+        bounds: &'static [f64],
+        series: BTreeMap<Labels, Histogram>,
+    },
+}
+
+type Labels = Vec<(&'static str, String)>;
+
+#[derive(Debug, Clone)]
+struct Histogram {
+    /// Observations at or below each bound (not cumulative; summed when rendered).
+    buckets: Vec<u64>,
+    count: u64,
+    sum: f64,
+}
+
+fn labels(pairs: &[(&'static str, &str)]) -> Labels {
+    pairs.iter().map(|(k, v)| (*k, (*v).to_string())).collect()
+}
+
+impl Registry {
+    /// Adds `n` to the counter `name` with `labels` (created at zero). A name first used as
+    /// another kind of metric is left alone.
+    pub fn add(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        labels_: &[(&'static str, &str)],
+        n: u64,
+    ) {
+        let mut families = self.lock();
+        let family = families.entry(name).or_insert_with(|| Family {
+            help,
+            kind: Kind::Counter(BTreeMap::new()),
+        });
+        if let Kind::Counter(series) = &mut family.kind {
+            *series.entry(labels(labels_)).or_insert(0) += n;
+        }
+    }
+
+    /// Records one observation of `value` in the histogram `name` with `labels`, whose
+    /// buckets have the upper `bounds` (ascending; `+Inf` is implied).
+    pub fn observe(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        labels_: &[(&'static str, &str)],
+        bounds: &'static [f64],
+        value: f64,
+    ) {
+        let mut families = self.lock();
+        let family = families.entry(name).or_insert_with(|| Family {
+            help,
+            kind: Kind::Histogram {
+                bounds,
+                series: BTreeMap::new(),
+            },
+        });
+        if let Kind::Histogram { bounds, series } = &mut family.kind {
+            let histogram = series.entry(labels(labels_)).or_insert_with(|| Histogram {
+                buckets: vec![0; bounds.len()],
+                count: 0,
+                sum: 0.0,
+            });
+            if let Some(i) = bounds.iter().position(|bound| value <= *bound) {
+                histogram.buckets[i] += 1;
+            }
+            histogram.count += 1;
+            histogram.sum += value;
+        }
+    }
+
+    /// The value of a counter, if it was ever added to (for tests and logs).
+    pub fn counter(&self, name: &str, labels_: &[(&'static str, &str)]) -> Option<u64> {
+        match &self.lock().get(name)?.kind {
+            Kind::Counter(series) => series.get(&labels(labels_)).copied(),
+            Kind::Histogram { .. } => None,
+        }
+    }
+
+    /// Writes every family into `out`.
+    pub fn render_into(&self, out: &mut Exposition) {
+        let families = self.lock();
+        for (name, family) in families.iter() {
+            match &family.kind {
+                Kind::Counter(series) => {
+                    out.header(name, family.help, "counter");
+                    for (labels, value) in series {
+                        out.sample(name, &borrow(labels), *value as f64);
+                    }
+                }
+                Kind::Histogram { bounds, series } => {
+                    out.header(name, family.help, "histogram");
+                    let bucket = format!("{name}_bucket");
+                    for (labels, histogram) in series {
+                        let pairs = borrow(labels);
+                        let mut cumulative = 0;
+                        let les = bounds.iter().map(|b| number(*b));
+                        let counts = histogram.buckets.iter().map(|n| {
+                            cumulative += n;
+                            cumulative
+                        });
+                        let rows: Vec<(String, u64)> = les
+                            .chain(std::iter::once("+Inf".to_string()))
+                            .zip(counts.chain(std::iter::once(histogram.count)))
+                            .collect();
+                        for (le, n) in &rows {
+                            let mut with_le = pairs.clone();
+                            with_le.push(("le", le));
+                            out.sample(&bucket, &with_le, *n as f64);
+                        }
+                        out.sample(&format!("{name}_sum"), &pairs, histogram.sum);
+                        out.sample(&format!("{name}_count"), &pairs, histogram.count as f64);
+                    }
+                }
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, Family>> {
+        // A panic while holding the lock leaves the counts usable: recover them.
+        self.families
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn borrow(labels: &Labels) -> Vec<(&str, &str)> {
+    labels.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_add_up_per_label_set() {
+        let registry = Registry::default();
+        registry.add("tidings_fetches_total", "Fetches.", &[("outcome", "ok")], 2);
+        registry.add("tidings_fetches_total", "Fetches.", &[("outcome", "ok")], 1);
+        registry.add(
+            "tidings_fetches_total",
+            "Fetches.",
+            &[("outcome", "error")],
+            1,
+        );
+        assert_eq!(
+            registry.counter("tidings_fetches_total", &[("outcome", "ok")]),
+            Some(3)
+        );
+        let mut out = Exposition::default();
+        registry.render_into(&mut out);
+        assert_eq!(
+            out.finish(),
+            "# HELP tidings_fetches_total Fetches.\n# TYPE tidings_fetches_total counter\n\
+             tidings_fetches_total{outcome=\"error\"} 1\ntidings_fetches_total{outcome=\"ok\"} 3\n"
+        );
+    }
+
+    #[test]
+    fn histograms_are_cumulative_with_sum_and_count() {
+        let registry = Registry::default();
+        const BOUNDS: &[f64] = &[0.1, 1.0];
+        for value in [0.05, 0.5, 0.7, 3.0] {
+            registry.observe("tidings_t_seconds", "T.", &[("route", "/")], BOUNDS, value);
+        }
+        let mut out = Exposition::default();
+        registry.render_into(&mut out);
+        let text = out.finish();
+        assert!(text.contains("# TYPE tidings_t_seconds histogram\n"));
+        assert!(text.contains("tidings_t_seconds_bucket{route=\"/\",le=\"0.1\"} 1\n"));
+        assert!(text.contains("tidings_t_seconds_bucket{route=\"/\",le=\"1\"} 3\n"));
+        assert!(text.contains("tidings_t_seconds_bucket{route=\"/\",le=\"+Inf\"} 4\n"));
+        assert!(text.contains("tidings_t_seconds_sum{route=\"/\"} 4.25\n"));
+        assert!(text.contains("tidings_t_seconds_count{route=\"/\"} 4\n"));
+    }
+}

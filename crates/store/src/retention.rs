@@ -1,0 +1,78 @@
+//! Data lifecycle: an article's full text is kept for a while, then only its metadata
+//! (headline, standfirst, byline, outlet, link, times, story); optionally the article itself
+//! goes after a longer while, and with it any story left without articles.
+//!
+//! Each call does one bounded batch (oldest first) in one statement, so a purge of years of
+//! data never holds a long lock: the caller repeats until a batch comes back short.
+
+use crate::StoreError;
+use sqlx::{AnyPool, Row};
+use tidings_model::{ArticleId, UnixSeconds};
+
+/// Purges old data, batch by batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Retention<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Retention<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Retention { pool }
+    }
+
+    /// Empties the body (text and HTML) of at most `limit` articles shown before `before`,
+    /// oldest first, keeping every other field. Returns how many it emptied.
+    pub async fn strip_text(&self, before: UnixSeconds, limit: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE articles SET body_text = '', body_html = '' WHERE id IN \
+             (SELECT id FROM articles WHERE sort_at < $1 AND (body_text <> '' OR body_html <> '') \
+             ORDER BY sort_at, id LIMIT $2)",
+        )
+        .bind(before)
+        .bind(limit)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Deletes at most `limit` articles shown before `before`, oldest first, with their
+    /// aliases (and, on PostgreSQL, their search rows). Returns their ids, so a search index
+    /// kept elsewhere can drop them too.
+    pub async fn delete_articles(
+        &self,
+        before: UnixSeconds,
+        limit: i64,
+    ) -> Result<Vec<ArticleId>, StoreError> {
+        let rows = sqlx::query(
+            "DELETE FROM articles WHERE id IN \
+             (SELECT id FROM articles WHERE sort_at < $1 ORDER BY sort_at, id LIMIT $2) \
+             RETURNING id",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok(ArticleId(row.try_get("id")?)))
+            .collect()
+    }
+
+    /// Deletes at most `limit` stories last updated before `before` that have no article
+    /// left, with their links, insights and entity mentions. Returns how many it deleted.
+    pub async fn delete_empty_stories(
+        &self,
+        before: UnixSeconds,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM stories WHERE id IN (SELECT s.id FROM stories s WHERE s.last_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id) \
+             ORDER BY s.id LIMIT $2)",
+        )
+        .bind(before)
+        .bind(limit)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,157 @@
+//! Retention: old articles lose their full text, then (optionally) go entirely, batch by
+//! batch, oldest first; stories left empty go with them. On every backend.
+
+use tidings_model::{ArticleId, NewArticle, SourceId};
+use tidings_store::testing::each_backend;
+use tidings_store::{NewSource, Placement, Store};
+
+fn article(url: &str, published: i64) -> NewArticle {
+    NewArticle {
+        url: url.to_string(),
+        title: format!("Title of {url}"),
+        standfirst: Some("Standfirst".into()),
+        published_at: Some(published),
+        fetched_at: published + 60,
+        language: Some("en".into()),
+        body_text: "Full text.".into(),
+        body_html: "<p>Full text.</p>".into(),
+        ..NewArticle::default()
+    }
+}
+
+async fn source(store: &Store) -> SourceId {
+    let new = NewSource {
+        url: "https://old.example/feed".into(),
+        name: "Old".into(),
+        ..NewSource::default()
+    };
+    store.sources().add(&new, 0).await.expect("add source").id
+}
+
+/// Six articles: three old ones (shown at 1,000-1,200) in one story, three recent ones
+/// (100,000-100,200) in another.
+async fn populate(store: &Store) -> Vec<ArticleId> {
+    let source = source(store).await;
+    let articles: Vec<NewArticle> = [1_000, 1_100, 1_200, 100_000, 100_100, 100_200]
+        .iter()
+        .map(|&t| article(&format!("https://old.example/{t}"), t))
+        .collect();
+    store
+        .articles()
+        .insert_new(source, &articles)
+        .await
+        .expect("insert");
+    let mut ids: Vec<ArticleId> = store.articles().all_ids().await.expect("ids");
+    ids.sort();
+    let mut batch = store.stories().begin().await.expect("begin");
+    let old = batch
+        .create_story("Old", Some("en"), 1_300)
+        .await
+        .expect("story");
+    let new = batch
+        .create_story("New", Some("en"), 100_300)
+        .await
+        .expect("story");
+    for (i, id) in ids.iter().enumerate() {
+        let placement = Placement {
+            article: *id,
+            story: if i < 3 { old } else { new },
+            duplicate_of: None,
+            related: vec![],
+        };
+        batch.place(&placement).await.expect("place");
+    }
+    batch.commit(100_300).await.expect("commit");
+    ids
+}
+
+#[tokio::test]
+async fn old_text_goes_first_then_old_articles_and_their_empty_stories_in_batches() {
+    each_backend(|store| async move {
+        let ids = populate(&store).await;
+        let retention = store.retention();
+
+        // Full text older than 50,000: two per batch, oldest first.
+        assert_eq!(retention.strip_text(50_000, 2).await.expect("strip"), 2);
+        let first = store
+            .articles()
+            .get(ids[0])
+            .await
+            .expect("get")
+            .expect("kept");
+        assert_eq!(first.article.content.body_text, "");
+        assert_eq!(first.article.content.body_html, "");
+        assert_eq!(
+            first.article.content.title,
+            "Title of https://old.example/1000"
+        );
+        assert_eq!(
+            first.article.content.standfirst.as_deref(),
+            Some("Standfirst")
+        );
+        let third = store
+            .articles()
+            .get(ids[2])
+            .await
+            .expect("get")
+            .expect("kept");
+        assert_eq!(
+            third.article.content.body_text, "Full text.",
+            "not in the first batch"
+        );
+        assert_eq!(retention.strip_text(50_000, 2).await.expect("strip"), 1);
+        assert_eq!(
+            retention.strip_text(50_000, 2).await.expect("strip"),
+            0,
+            "done"
+        );
+        for id in &ids[3..] {
+            let recent = store.articles().get(*id).await.expect("get").expect("kept");
+            assert_eq!(recent.article.content.body_text, "Full text.");
+        }
+        assert_eq!(store.articles().count().await.expect("count"), 6);
+
+        // Articles older than 50,000 go, two per batch, and report their ids.
+        assert_eq!(
+            retention.delete_articles(50_000, 2).await.expect("delete"),
+            vec![ids[0], ids[1]]
+        );
+        // The old story still has an article: it stays.
+        assert_eq!(
+            retention
+                .delete_empty_stories(50_000, 10)
+                .await
+                .expect("stories"),
+            0
+        );
+        assert_eq!(
+            retention.delete_articles(50_000, 2).await.expect("delete"),
+            vec![ids[2]]
+        );
+        assert!(
+            retention
+                .delete_articles(50_000, 2)
+                .await
+                .expect("delete")
+                .is_empty()
+        );
+        assert_eq!(store.articles().count().await.expect("count"), 3);
+        assert_eq!(store.stories().count().await.expect("stories"), 2);
+        assert_eq!(
+            retention
+                .delete_empty_stories(50_000, 10)
+                .await
+                .expect("stories"),
+            1
+        );
+        assert_eq!(store.stories().count().await.expect("stories"), 1);
+        assert_eq!(
+            retention
+                .delete_empty_stories(200_000, 10)
+                .await
+                .expect("stories"),
+            0
+        );
+    })
+    .await;
+}
