@@ -168,6 +168,33 @@ impl SearchEngine {
         }
     }
 
+    /// The highest placement number caught up with (see [`crate::catch_up_placed`]).
+    pub async fn placed_cursor(&self) -> Result<i64, SearchError> {
+        match self {
+            SearchEngine::Tantivy(t) => Ok(t.placed_cursor()),
+            SearchEngine::Postgres(p) => p.placed_cursor().await,
+        }
+    }
+
+    /// Records the placement cursor (durable at the next commit on tantivy).
+    pub async fn set_placed_cursor(&self, seq: i64) -> Result<(), SearchError> {
+        match self {
+            SearchEngine::Tantivy(t) => {
+                t.set_placed_cursor(seq);
+                Ok(())
+            }
+            SearchEngine::Postgres(p) => p.set_placed_cursor(seq).await,
+        }
+    }
+
+    /// Those of `ids` the index does not hold (as of its last commit).
+    pub async fn missing(&self, ids: &[ArticleId]) -> Result<Vec<ArticleId>, SearchError> {
+        match self {
+            SearchEngine::Tantivy(t) => t.missing(ids),
+            SearchEngine::Postgres(p) => p.missing(ids).await,
+        }
+    }
+
     /// Every indexed article id, ascending.
     pub async fn ids(&self) -> Result<Vec<ArticleId>, SearchError> {
         match self {

@@ -241,30 +241,75 @@ impl PgSearch {
         sqlx::query("DELETE FROM search_documents")
             .execute(&self.pool)
             .await?;
-        self.set_cursor(ArticleId(0)).await
+        self.set_cursor(ArticleId(0)).await?;
+        self.set_placed_cursor(0).await
     }
 
     /// The catch-up cursor.
     pub async fn cursor(&self) -> Result<ArticleId, SearchError> {
-        let row = sqlx::query("SELECT value FROM search_state WHERE name = 'cursor'")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(ArticleId(match row {
-            Some(row) => row.try_get("value")?,
-            None => 0,
-        }))
+        Ok(ArticleId(self.state("cursor").await?))
     }
 
     /// Records the catch-up cursor.
     pub async fn set_cursor(&self, id: ArticleId) -> Result<(), SearchError> {
+        self.set_state("cursor", id.0).await
+    }
+
+    /// The placement cursor (see [`crate::catch_up_placed`]).
+    pub async fn placed_cursor(&self) -> Result<i64, SearchError> {
+        self.state("placed").await
+    }
+
+    /// Records the placement cursor.
+    pub async fn set_placed_cursor(&self, seq: i64) -> Result<(), SearchError> {
+        self.set_state("placed", seq).await
+    }
+
+    async fn state(&self, name: &str) -> Result<i64, SearchError> {
+        let row = sqlx::query("SELECT value FROM search_state WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get("value")?,
+            None => 0,
+        })
+    }
+
+    async fn set_state(&self, name: &str, value: i64) -> Result<(), SearchError> {
         sqlx::query(
-            "INSERT INTO search_state (name, value) VALUES ('cursor', $1) \
+            "INSERT INTO search_state (name, value) VALUES ($1, $2) \
              ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
         )
-        .bind(id.0)
+        .bind(name)
+        .bind(value)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Those of `ids` that have no row.
+    pub async fn missing(&self, ids: &[ArticleId]) -> Result<Vec<ArticleId>, SearchError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+        let sql = format!(
+            "SELECT article_id FROM search_documents WHERE article_id IN ({})",
+            list.join(", ")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut present = std::collections::HashSet::new();
+        for row in &rows {
+            present.insert(row.try_get::<i64, _>("article_id")?);
+        }
+        Ok(ids
+            .iter()
+            .copied()
+            .filter(|id| !present.contains(&id.0))
+            .collect())
     }
 
     /// Every indexed article id, ascending.
