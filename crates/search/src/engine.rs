@@ -135,6 +135,7 @@ impl SearchEngine {
             .collect();
         Ok(SearchResults {
             total_articles: loose.total_articles,
+            total_estimated: loose.total_estimated,
             hits,
             facets: loose.facets,
             ignored: loose.ignored,

@@ -445,6 +445,7 @@ impl SearchIndex {
         }
         Ok(SearchResults {
             total_articles: total as u64,
+            total_estimated: false,
             hits,
             facets,
             ignored: request.query.ignored.clone(),
