@@ -120,8 +120,8 @@ pub struct StoryHit {
 pub struct SearchResults {
     /// How many articles matched (an estimate when [`SearchResults::total_estimated`]).
     pub total_articles: u64,
-    /// Whether `total_articles` is an estimate: PostgreSQL counts matches exactly up to
-    /// a thousand and estimates beyond (show "about").
+    /// Whether `total_articles` is an estimate: PostgreSQL estimates the total of large
+    /// result sets (about a thousand matches and more) rather than count them (show "about").
     pub total_estimated: bool,
     /// The requested page of story hits.
     pub hits: Vec<StoryHit>,

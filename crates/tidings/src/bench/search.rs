@@ -40,7 +40,8 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
         if args.pg_schema.is_none() {
             tidings_search::bench::drop_schema(url, &schema).await;
         }
-        let (insert_secs, secs, latency) = result.context("PostgreSQL search benchmark failed")?;
+        let (insert_secs, secs, latency, per_query) =
+            result.context("PostgreSQL search benchmark failed")?;
         println!(
             "postgres: {} articles stored in {insert_secs:.1} s, indexed by catch_up in \
              {secs:.1} s ({:.0}/s)",
@@ -48,6 +49,7 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
             args.pg_docs as f64 / secs.max(1e-9)
         );
         println!("postgres queries: {latency:#?}");
+        println!("postgres per query (query, by date, median ms, matches): {per_query:#?}");
     }
     Ok(())
 }
