@@ -148,14 +148,16 @@ impl Sql {
         } else {
             "sort_at"
         };
+        let mut dates = Vec::new();
         if let Some(after) = query.after {
             let n = self.push(Param::Int(after));
-            parts.push(format!("{sort_at} >= ${n}"));
+            dates.push(format!("{sort_at} >= ${n}"));
         }
         if let Some(before) = query.before {
             let n = self.push(Param::Int(before));
-            parts.push(format!("{sort_at} < ${n}"));
+            dates.push(format!("{sort_at} < ${n}"));
         }
+        parts.extend(dates.iter().cloned());
         for group in &query.must {
             let alternatives: Vec<String> = group
                 .iter()
@@ -165,9 +167,23 @@ impl Sql {
                 parts.push(format!("({})", alternatives.join(" OR ")));
             }
         }
-        for clause in &query.must_not {
-            if let Some(p) = self.clause(clause, &all) {
-                parts.push(format!("NOT ({p})"));
+        let nots: Vec<String> = query
+            .must_not
+            .iter()
+            .filter_map(|c| self.clause(c, &all))
+            .map(|p| format!("NOT ({p})"))
+            .collect();
+        if !nots.is_empty() {
+            let nots = nots.join(" AND ");
+            if dates.is_empty() {
+                parts.push(nots);
+            } else {
+                // An exclusion reads the row's tsvector; PostgreSQL may test it before the
+                // dates, which cost less. CASE fixes the order: rows out of range are not read.
+                parts.push(format!(
+                    "CASE WHEN {} THEN {nots} ELSE FALSE END",
+                    dates.join(" AND ")
+                ));
             }
         }
         if parts.is_empty() {
