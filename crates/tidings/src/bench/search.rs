@@ -42,12 +42,19 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
         }
         let (insert_secs, secs, latency, per_query) =
             result.context("PostgreSQL search benchmark failed")?;
-        println!(
-            "postgres: {} articles stored in {insert_secs:.1} s, indexed by catch_up in \
-             {secs:.1} s ({:.0}/s)",
-            args.pg_docs,
-            args.pg_docs as f64 / secs.max(1e-9)
-        );
+        if secs > 0.0 {
+            println!(
+                "postgres: {} articles stored in {insert_secs:.1} s, indexed by catch_up in \
+                 {secs:.1} s ({:.0}/s)",
+                args.pg_docs,
+                args.pg_docs as f64 / secs
+            );
+        } else {
+            println!(
+                "postgres: the {} articles already in the schema",
+                args.pg_docs
+            );
+        }
         println!("postgres queries: {latency:#?}");
         println!("postgres per query (query, by date, median ms, matches): {per_query:#?}");
     }
