@@ -1,7 +1,9 @@
 //! Keeping the search index up to date: every tick, the articles placed in stories since the
-//! index's cursor are indexed (with their final text and their story), in id order. One
-//! process at a time does it (see [`crate::role`]); a crash between a placement and the
-//! index commit is repaired at the next tick, since the cursor is stored with the commit.
+//! index's placement cursor are indexed (with their final text and their story), in placement
+//! order, which unlike id order is the order in which they become visible even when several
+//! processes insert articles (see [`tidings_search::catch_up_placed`]). One process at a time
+//! does it (see [`crate::role`]); a crash between a placement and the index commit is repaired
+//! at the next tick, since the cursor is stored with the commit.
 
 use crate::Pipeline;
 use crate::role::{Role, Standing};

@@ -135,6 +135,7 @@ impl SearchEngine {
             .collect();
         Ok(SearchResults {
             total_articles: loose.total_articles,
+            total_estimated: loose.total_estimated,
             hits,
             facets: loose.facets,
             ignored: loose.ignored,
@@ -165,6 +166,33 @@ impl SearchEngine {
                 Ok(())
             }
             SearchEngine::Postgres(p) => p.set_cursor(id).await,
+        }
+    }
+
+    /// The highest placement number caught up with (see [`crate::catch_up_placed`]).
+    pub async fn placed_cursor(&self) -> Result<i64, SearchError> {
+        match self {
+            SearchEngine::Tantivy(t) => Ok(t.placed_cursor()),
+            SearchEngine::Postgres(p) => p.placed_cursor().await,
+        }
+    }
+
+    /// Records the placement cursor (durable at the next commit on tantivy).
+    pub async fn set_placed_cursor(&self, seq: i64) -> Result<(), SearchError> {
+        match self {
+            SearchEngine::Tantivy(t) => {
+                t.set_placed_cursor(seq);
+                Ok(())
+            }
+            SearchEngine::Postgres(p) => p.set_placed_cursor(seq).await,
+        }
+    }
+
+    /// Those of `ids` the index does not hold (as of its last commit).
+    pub async fn missing(&self, ids: &[ArticleId]) -> Result<Vec<ArticleId>, SearchError> {
+        match self {
+            SearchEngine::Tantivy(t) => t.missing(ids),
+            SearchEngine::Postgres(p) => p.missing(ids).await,
         }
     }
 

@@ -47,7 +47,9 @@ pub use engine::{EngineChoice, SearchEngine};
 pub use error::SearchError;
 pub use facets::{FacetCount, Facets};
 pub use feed::saved_search;
-pub use postgres::PgSearch;
+pub use postgres::{EXACT_COUNT, PgSearch, RANK_CANDIDATES};
 pub use results::{ArticleHit, SearchRequest, SearchResults, Sort, StoryHit};
-pub use sync::{CatchUp, Check, catch_up, catch_up_placed, check, rebuild, reindex_story};
+pub use sync::{
+    CatchUp, Check, PLACED_LOOKBACK, catch_up, catch_up_placed, check, rebuild, reindex_story,
+};
 pub use tantivy_index::{IndexOptions, SearchIndex};

@@ -15,9 +15,8 @@ use crate::results::{ArticleHit, SearchRequest, SearchResults, Sort, StoryHit};
 use crate::schema::plain_words;
 use crate::snippet::{escape_html, from_marked};
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use tidings_model::{ArticleId, SourceId, StoryId};
 use tidings_store::{Backend, Store};
 
@@ -28,16 +27,48 @@ const HEADLINE_OPTIONS: &str =
     "StartSel=\"\u{1}\", StopSel=\"\u{2}\", MaxWords=35, MinWords=15, MaxFragments=1";
 const TITLE_OPTIONS: &str = "StartSel=\"\u{1}\", StopSel=\"\u{2}\", HighlightAll=true";
 
+/// By relevance, how many of the newest matches are ranked.
+pub const RANK_CANDIDATES: usize = 500;
+/// The date index is walked (testing each row) when the planner expects at least one row in
+/// this many to match; below, the matches come from the GIN index and are sorted.
+const DATE_WALK_RATIO: u64 = 20;
+/// Matches are counted exactly up to this many, estimated beyond (see [`PgSearch::search`]).
+pub const EXACT_COUNT: i64 = 1_000;
+
+/// Whether a query requires a clause the GIN indexes answer (words, phrases, outlets,
+/// entities), as opposed to only languages and dates, which are tested on the row itself.
+fn uses_gin(query: &Query) -> bool {
+    query
+        .must
+        .iter()
+        .any(|group| group.iter().any(|c| !matches!(c, Clause::Lang(_))))
+}
+
+/// The row count of the top node of a text `EXPLAIN` line (`… rows=123 width=…`).
+fn planned_rows(line: &str) -> Option<u64> {
+    let rest = &line[line.find("rows=")? + 5..];
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
 /// The PostgreSQL backend.
 #[derive(Debug, Clone)]
 pub struct PgSearch {
     pool: AnyPool,
 }
 
+/// The tsquery of each word or phrase of a query in the languages it is looked up in, as
+/// text, duplicates removed: key (the words, the configurations) → `None` when no language
+/// keeps a word of it (all stop words).
+type Resolved = HashMap<(String, Vec<&'static str>), Option<String>>;
+
 /// SQL with positional parameters, built clause by clause.
 #[derive(Default)]
 struct Sql {
     params: Vec<Param>,
+    resolved: Resolved,
 }
 
 #[derive(Clone)]
@@ -46,32 +77,34 @@ enum Param {
     Int(i64),
 }
 
+/// The configurations of `langs`, as a key.
+fn configs(langs: &[&'static Lang]) -> Vec<&'static str> {
+    langs.iter().map(|l| l.pg_config).collect()
+}
+
 impl Sql {
+    /// A builder whose text clauses use the tsqueries in `resolved`.
+    fn new(resolved: Resolved) -> Sql {
+        Sql {
+            params: Vec::new(),
+            resolved,
+        }
+    }
+
     fn push(&mut self, p: Param) -> usize {
         self.params.push(p);
         self.params.len()
     }
 
     /// The tsquery of a word or phrase in every searched language, `None` without words.
+    /// It is bound as one literal tsquery: the planner then estimates its matches from the
+    /// table's statistics, and the GIN index is asked for each distinct lexeme once (a word
+    /// stems alike in most of the thirteen languages).
     fn text_query(&mut self, text: &str, langs: &[&'static Lang]) -> Option<String> {
         let words = plain_words(text);
-        if words.is_empty() {
-            return None;
-        }
-        let n = self.push(Param::Text(words));
-        let mut expr = String::from("(");
-        for (i, lang) in langs.iter().enumerate() {
-            if i > 0 {
-                expr.push_str(" || ");
-            }
-            let _ = write!(
-                expr,
-                "phraseto_tsquery('{}'::regconfig, ${n})",
-                lang.pg_config
-            );
-        }
-        expr.push(')');
-        Some(expr)
+        let tsquery = self.resolved.get(&(words, configs(langs)))?.clone()?;
+        let n = self.push(Param::Text(tsquery));
+        Some(format!("${n}::tsquery"))
     }
 
     /// One clause as a predicate, `None` when it has nothing to look for.
@@ -107,6 +140,24 @@ impl Sql {
         let langs = searched_languages(query);
         let all: Vec<&'static Lang> = crate::lang::LANGS.iter().collect();
         let mut parts = Vec::new();
+        // Dates first: they are cheap to test, and rows outside them need no tsvector read.
+        // With a GIN-indexed clause the date range is not offered to the date index, whose
+        // range would have every row in it tested (see [`PgSearch::search`]).
+        let sort_at = if uses_gin(query) {
+            "(sort_at + 0)"
+        } else {
+            "sort_at"
+        };
+        let mut dates = Vec::new();
+        if let Some(after) = query.after {
+            let n = self.push(Param::Int(after));
+            dates.push(format!("{sort_at} >= ${n}"));
+        }
+        if let Some(before) = query.before {
+            let n = self.push(Param::Int(before));
+            dates.push(format!("{sort_at} < ${n}"));
+        }
+        parts.extend(dates.iter().cloned());
         for group in &query.must {
             let alternatives: Vec<String> = group
                 .iter()
@@ -116,17 +167,23 @@ impl Sql {
                 parts.push(format!("({})", alternatives.join(" OR ")));
             }
         }
-        if let Some(after) = query.after {
-            let n = self.push(Param::Int(after));
-            parts.push(format!("sort_at >= ${n}"));
-        }
-        if let Some(before) = query.before {
-            let n = self.push(Param::Int(before));
-            parts.push(format!("sort_at < ${n}"));
-        }
-        for clause in &query.must_not {
-            if let Some(p) = self.clause(clause, &all) {
-                parts.push(format!("NOT ({p})"));
+        let nots: Vec<String> = query
+            .must_not
+            .iter()
+            .filter_map(|c| self.clause(c, &all))
+            .map(|p| format!("NOT ({p})"))
+            .collect();
+        if !nots.is_empty() {
+            let nots = nots.join(" AND ");
+            if dates.is_empty() {
+                parts.push(nots);
+            } else {
+                // An exclusion reads the row's tsvector; PostgreSQL may test it before the
+                // dates, which cost less. CASE fixes the order: rows out of range are not read.
+                parts.push(format!(
+                    "CASE WHEN {} THEN {nots} ELSE FALSE END",
+                    dates.join(" AND ")
+                ));
             }
         }
         if parts.is_empty() {
@@ -241,30 +298,75 @@ impl PgSearch {
         sqlx::query("DELETE FROM search_documents")
             .execute(&self.pool)
             .await?;
-        self.set_cursor(ArticleId(0)).await
+        self.set_cursor(ArticleId(0)).await?;
+        self.set_placed_cursor(0).await
     }
 
     /// The catch-up cursor.
     pub async fn cursor(&self) -> Result<ArticleId, SearchError> {
-        let row = sqlx::query("SELECT value FROM search_state WHERE name = 'cursor'")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(ArticleId(match row {
-            Some(row) => row.try_get("value")?,
-            None => 0,
-        }))
+        Ok(ArticleId(self.state("cursor").await?))
     }
 
     /// Records the catch-up cursor.
     pub async fn set_cursor(&self, id: ArticleId) -> Result<(), SearchError> {
+        self.set_state("cursor", id.0).await
+    }
+
+    /// The placement cursor (see [`crate::catch_up_placed`]).
+    pub async fn placed_cursor(&self) -> Result<i64, SearchError> {
+        self.state("placed").await
+    }
+
+    /// Records the placement cursor.
+    pub async fn set_placed_cursor(&self, seq: i64) -> Result<(), SearchError> {
+        self.set_state("placed", seq).await
+    }
+
+    async fn state(&self, name: &str) -> Result<i64, SearchError> {
+        let row = sqlx::query("SELECT value FROM search_state WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get("value")?,
+            None => 0,
+        })
+    }
+
+    async fn set_state(&self, name: &str, value: i64) -> Result<(), SearchError> {
         sqlx::query(
-            "INSERT INTO search_state (name, value) VALUES ('cursor', $1) \
+            "INSERT INTO search_state (name, value) VALUES ($1, $2) \
              ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
         )
-        .bind(id.0)
+        .bind(name)
+        .bind(value)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Those of `ids` that have no row.
+    pub async fn missing(&self, ids: &[ArticleId]) -> Result<Vec<ArticleId>, SearchError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+        let sql = format!(
+            "SELECT article_id FROM search_documents WHERE article_id IN ({})",
+            list.join(", ")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut present = std::collections::HashSet::new();
+        for row in &rows {
+            present.insert(row.try_get::<i64, _>("article_id")?);
+        }
+        Ok(ids
+            .iter()
+            .copied()
+            .filter(|id| !present.contains(&id.0))
+            .collect())
     }
 
     /// Every indexed article id, ascending.
@@ -277,40 +379,137 @@ impl PgSearch {
             .collect()
     }
 
+    /// The tsqueries of the query's words and phrases ([`Resolved`]), made by PostgreSQL's
+    /// own configurations in one round trip.
+    async fn resolve(&self, query: &Query) -> Result<Resolved, SearchError> {
+        let searched = searched_languages(query);
+        let all: Vec<&'static Lang> = crate::lang::LANGS.iter().collect();
+        let mut wanted: Vec<(String, Vec<&'static Lang>)> = Vec::new();
+        let texts = query
+            .must
+            .iter()
+            .flatten()
+            .map(|c| (c, &searched))
+            .chain(query.must_not.iter().map(|c| (c, &all)));
+        for (clause, langs) in texts {
+            if let Clause::Word(t) | Clause::Phrase(t) = clause {
+                let words = plain_words(t);
+                if !words.is_empty() && !wanted.iter().any(|(w, l)| *w == words && l == langs) {
+                    wanted.push((words, langs.clone()));
+                }
+            }
+        }
+        let mut resolved = Resolved::new();
+        if wanted.is_empty() {
+            return Ok(resolved);
+        }
+        let mut columns = Vec::new();
+        for (i, (_, langs)) in wanted.iter().enumerate() {
+            for (j, lang) in langs.iter().enumerate() {
+                columns.push(format!(
+                    "phraseto_tsquery('{}'::regconfig, ${})::text AS q{i}_{j}",
+                    lang.pg_config,
+                    i + 1
+                ));
+            }
+        }
+        let select = format!("SELECT {}", columns.join(", "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(select));
+        for (words, _) in &wanted {
+            q = q.bind(words.clone());
+        }
+        let row = q.fetch_one(&self.pool).await?;
+        for (i, (words, langs)) in wanted.into_iter().enumerate() {
+            let mut distinct: Vec<String> = Vec::new();
+            for j in 0..langs.len() {
+                let text: String = row.try_get(format!("q{i}_{j}").as_str())?;
+                if !text.trim().is_empty() && !distinct.contains(&text) {
+                    distinct.push(text);
+                }
+            }
+            let tsquery = match distinct.len() {
+                0 => None,
+                1 => distinct.pop(),
+                _ => Some(
+                    distinct
+                        .iter()
+                        .map(|t| format!("( {t} )"))
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                ),
+            };
+            resolved.insert((words, configs(&langs)), tsquery);
+        }
+        Ok(resolved)
+    }
+
     /// Runs a search.
+    ///
+    /// Made to stay fast on large tables: by relevance, only the newest [`RANK_CANDIDATES`]
+    /// matches are ranked (`ts_rank` reads each candidate's whole tsvector, so ranking every
+    /// match of a common word took over a second on 50,000 articles); matches are counted
+    /// exactly only when the planner expects fewer than [`EXACT_COUNT`], and estimated by it
+    /// otherwise ([`SearchResults::total_estimated`]); facets are counted in one pass.
     pub async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let query = &request.query;
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.resolve(query).await?);
         let condition = sql.condition(query);
-        let rank = match sql.rank_query(query) {
-            Some(q) if request.sort == Sort::Relevance => {
-                format!("ts_rank('{{0.1, 0.2, 0.4, 1.0}}', tsv, {q})::float8")
-            }
-            _ => "0::float8".to_string(),
-        };
-        let order = match request.sort {
-            Sort::Relevance => "rank DESC, sort_at DESC, article_id DESC",
-            Sort::Newest => "sort_at DESC, article_id DESC",
-            Sort::Oldest => "sort_at ASC, article_id ASC",
-        };
         let window = request.fetch_window().max(1);
-        let select = format!(
-            "SELECT article_id, story_id, source_id, source_name, url, language, sort_at, title, \
-             {rank} AS rank FROM search_documents WHERE {condition} ORDER BY {order} LIMIT {window}"
-        );
-        let rows = sql.bind(&select).fetch_all(&self.pool).await?;
+        let columns = "article_id, story_id, source_id, source_name, url, language, sort_at, title";
+        // Common words: walking the date index and testing each row finds the newest matches
+        // in a few rows. Rarer ones: the GIN index gives every match, sorted after; walking
+        // the date index instead would test (and decompress the tsvector of) most of the
+        // table. The planner does not see that cost, so its row estimate decides here, and
+        // `sort_at + 0` keeps it off the date index. Languages and dates alone are tested on
+        // the row itself, cheaply: those are always walked.
+        // Testing a row decompresses its tsvector, which the planner does not count: it would
+        // rather scan the whole table than use the GIN index for a word in a few percent of
+        // the rows. Within this transaction it does not scan the table when an index serves.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await?;
+        let estimate = estimate(&mut tx, &sql, &condition).await?;
+        let rows_in_table = table_rows(&mut tx).await?;
+        let walk = !uses_gin(query) || estimate.saturating_mul(DATE_WALK_RATIO) >= rows_in_table;
+        let date = if walk { "sort_at" } else { "(sort_at + 0)" };
+        let select = match (request.sort, sql.rank_query(query)) {
+            (Sort::Relevance, Some(q)) => {
+                let candidates = RANK_CANDIDATES.max(window);
+                format!(
+                    "SELECT {columns}, ts_rank('{{0.1, 0.2, 0.4, 1.0}}', tsv, {q})::float8 AS rank \
+                     FROM (SELECT {columns}, tsv FROM search_documents WHERE {condition} \
+                     ORDER BY {date} DESC, article_id DESC LIMIT {candidates}) candidates \
+                     ORDER BY rank DESC, sort_at DESC, article_id DESC LIMIT {window}"
+                )
+            }
+            (sort, _) => {
+                let order = if sort == Sort::Oldest {
+                    format!("{date} ASC, article_id ASC")
+                } else {
+                    format!("{date} DESC, article_id DESC")
+                };
+                format!(
+                    "SELECT {columns}, 0::float8 AS rank FROM search_documents \
+                     WHERE {condition} ORDER BY {order} LIMIT {window}"
+                )
+            }
+        };
+        let rows = sql.bind(&select).fetch_all(&mut *tx).await?;
         let hits: Vec<ArticleHit> = rows.iter().map(hit_from_row).collect::<Result<_, _>>()?;
-        let count_sql = format!("SELECT COUNT(*) AS n FROM search_documents WHERE {condition}");
-        let total: i64 = sql
-            .bind(&count_sql)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
+        // Fewer rows than asked for are every match: no need to count.
+        let (total, total_estimated) = if hits.len() < window {
+            (hits.len() as u64, false)
+        } else {
+            let (n, estimated) = count(&mut tx, &sql, &condition, estimate).await?;
+            (n.max(window as u64), estimated)
+        };
         let facets = if request.facets {
-            Some(self.facets(&sql, &condition).await?)
+            Some(facets(&mut tx, &sql, &condition).await?)
         } else {
             None
         };
+        tx.commit().await?;
         let groups = group_hits(
             hits,
             |h| h.story_id.map(|s| s.0),
@@ -326,9 +525,11 @@ impl PgSearch {
                 others,
             })
             .collect();
-        self.add_snippets(query, &mut page).await?;
+        let resolved = std::mem::take(&mut sql.resolved);
+        self.add_snippets(query, &mut page, resolved).await?;
         Ok(SearchResults {
-            total_articles: total.max(0) as u64,
+            total_articles: total,
+            total_estimated,
             hits: page,
             facets,
             ignored: query.ignored.clone(),
@@ -336,47 +537,19 @@ impl PgSearch {
         })
     }
 
-    /// Counts outlets, days and languages over every match.
-    async fn facets(
-        &self,
-        sql: &Sql,
-        condition: &str,
-    ) -> Result<crate::facets::Facets, SearchError> {
-        let mut counter = FacetCounter::default();
-        let by_source = format!(
-            "SELECT source_name AS v, COUNT(*) AS n FROM search_documents WHERE {condition} \
-             GROUP BY source_name"
-        );
-        for row in sql.bind(&by_source).fetch_all(&self.pool).await? {
-            let name: String = row.try_get("v")?;
-            counter.add_source(&name, row.try_get::<i64, _>("n")?.max(0) as u64);
-        }
-        let by_day = format!(
-            "SELECT FLOOR(sort_at / 86400.0)::bigint AS v, COUNT(*) AS n FROM search_documents \
-             WHERE {condition} GROUP BY 1"
-        );
-        for row in sql.bind(&by_day).fetch_all(&self.pool).await? {
-            counter.add_day(row.try_get("v")?, row.try_get::<i64, _>("n")?.max(0) as u64);
-        }
-        let by_lang = format!(
-            "SELECT language AS v, COUNT(*) AS n FROM search_documents WHERE {condition} \
-             AND language <> '' GROUP BY language"
-        );
-        for row in sql.bind(&by_lang).fetch_all(&self.pool).await? {
-            let code: String = row.try_get("v")?;
-            counter.add_language(&code, row.try_get::<i64, _>("n")?.max(0) as u64);
-        }
-        Ok(counter.finish())
-    }
-
     /// Fills the titles' highlights and the snippets of a page with `ts_headline`.
-    async fn add_snippets(&self, query: &Query, page: &mut [StoryHit]) -> Result<(), SearchError> {
+    async fn add_snippets(
+        &self,
+        query: &Query,
+        page: &mut [StoryHit],
+        resolved: Resolved,
+    ) -> Result<(), SearchError> {
         // Snippets for the story hits' own articles; the others listed under them show titles.
         let ids: Vec<String> = page.iter().map(|h| h.article.id.0.to_string()).collect();
         if ids.is_empty() {
             return Ok(());
         }
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(resolved);
         let q = sql
             .rank_query(query)
             .unwrap_or_else(|| "''::tsquery".to_string());
@@ -405,6 +578,89 @@ impl PgSearch {
     }
 }
 
+/// The planner's estimate of the rows `condition` matches (it costs no scan).
+async fn estimate(
+    conn: &mut AnyConnection,
+    sql: &Sql,
+    condition: &str,
+) -> Result<u64, SearchError> {
+    let explain = format!("EXPLAIN SELECT 1 FROM search_documents WHERE {condition}");
+    let plan = sql.bind(&explain).fetch_all(&mut *conn).await?;
+    Ok(plan
+        .first()
+        .and_then(|row| row.try_get::<String, _>(0).ok())
+        .and_then(|line| planned_rows(&line))
+        .unwrap_or(0))
+}
+
+/// The table's row count as of its last analysis (0 before any).
+async fn table_rows(conn: &mut AnyConnection) -> Result<u64, SearchError> {
+    let row = sqlx::query(
+        "SELECT GREATEST(reltuples, 0)::bigint AS n FROM pg_class \
+         WHERE oid = 'search_documents'::regclass",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")?.max(0) as u64)
+}
+
+/// How many rows match, and whether that is an estimate: at or above [`EXACT_COUNT`] the
+/// planner's `estimate` is the answer; below, matches are counted, exactly up to
+/// [`EXACT_COUNT`] (the estimate of a phrase can be low), and beyond that the estimate
+/// stands again (at least one more than counted).
+async fn count(
+    conn: &mut AnyConnection,
+    sql: &Sql,
+    condition: &str,
+    estimate: u64,
+) -> Result<(u64, bool), SearchError> {
+    if estimate >= EXACT_COUNT as u64 {
+        return Ok((estimate, true));
+    }
+    let limit = EXACT_COUNT + 1;
+    let exact = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_documents WHERE {condition} \
+         LIMIT {limit}) matches"
+    );
+    let n: i64 = sql.bind(&exact).fetch_one(&mut *conn).await?.try_get("n")?;
+    if n <= EXACT_COUNT {
+        Ok((n.max(0) as u64, false))
+    } else {
+        Ok((estimate.max(limit as u64), true))
+    }
+}
+
+/// Counts outlets, days and languages over every match, in one pass.
+async fn facets(
+    conn: &mut AnyConnection,
+    sql: &Sql,
+    condition: &str,
+) -> Result<crate::facets::Facets, SearchError> {
+    let mut counter = FacetCounter::default();
+    let select = format!(
+        "SELECT source_name, FLOOR(sort_at / 86400.0)::bigint AS day, language, \
+         GROUPING(source_name) AS no_source, GROUPING(FLOOR(sort_at / 86400.0)::bigint) \
+         AS no_day, COUNT(*) AS n FROM search_documents WHERE {condition} \
+         GROUP BY GROUPING SETS ((source_name), (FLOOR(sort_at / 86400.0)::bigint), \
+         (language))"
+    );
+    for row in sql.bind(&select).fetch_all(&mut *conn).await? {
+        let n = row.try_get::<i64, _>("n")?.max(0) as u64;
+        if row.try_get::<i32, _>("no_source")? == 0 {
+            let name: String = row.try_get("source_name")?;
+            counter.add_source(&name, n);
+        } else if row.try_get::<i32, _>("no_day")? == 0 {
+            counter.add_day(row.try_get("day")?, n);
+        } else {
+            let code: String = row.try_get("language")?;
+            if !code.is_empty() {
+                counter.add_language(&code, n);
+            }
+        }
+    }
+    Ok(counter.finish())
+}
+
 fn hit_from_row(row: &AnyRow) -> Result<ArticleHit, sqlx::Error> {
     let title: String = row.try_get("title")?;
     let story: Option<i64> = row.try_get("story_id")?;
@@ -422,4 +678,24 @@ fn hit_from_row(row: &AnyRow) -> Result<ArticleHit, sqlx::Error> {
         title,
         snippet_html: String::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_planned_rows() {
+        assert_eq!(
+            planned_rows(
+                "Bitmap Heap Scan on search_documents  (cost=12.0..345.6 rows=12345 width=4)"
+            ),
+            Some(12_345)
+        );
+        assert_eq!(
+            planned_rows("Result  (cost=0.00..0.01 rows=1 width=0)"),
+            Some(1)
+        );
+        assert_eq!(planned_rows("Seq Scan"), None);
+    }
 }

@@ -118,8 +118,11 @@ pub struct StoryHit {
 /// What a search found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchResults {
-    /// How many articles matched.
+    /// How many articles matched (an estimate when [`SearchResults::total_estimated`]).
     pub total_articles: u64,
+    /// Whether `total_articles` is an estimate: PostgreSQL estimates the total of large
+    /// result sets (about a thousand matches and more) rather than count them (show "about").
+    pub total_estimated: bool,
     /// The requested page of story hits.
     pub hits: Vec<StoryHit>,
     /// Counts over every match, when asked for.

@@ -1,14 +1,28 @@
 //! A Snowball stemmer with a memo: news text repeats a small vocabulary, so most words are
-//! stemmed once per indexing thread and then looked up. Same tokens as tantivy's `Stemmer`
-//! (it stems the misses), cheaper per token.
+//! stemmed once per thread and then looked up. Same tokens as tantivy's `Stemmer` (it stems
+//! the misses), cheaper per token.
+//!
+//! The memo belongs to the thread, one per language, not to the analyser: tantivy clones an
+//! analyser for every field of every new segment, and a query makes fresh analysers for its
+//! snippets, so a memo in the analyser would start empty again and again (and be copied with
+//! each clone). It is hashed with FxHash, which is much cheaper than the default SipHash on
+//! short words and needs no protection against crafted keys here (stems of indexed text, and
+//! the memo is capped).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use tantivy::tokenizer::{
     Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
-/// The most words remembered per analyser before the memo starts over.
+/// The most words remembered per language and thread before the memo starts over.
 const MAX_WORDS: usize = 200_000;
+
+thread_local! {
+    /// This thread's memo: per language, word → stem.
+    static MEMO: RefCell<FxHashMap<Language, FxHashMap<String, String>>> =
+        RefCell::new(FxHashMap::default());
+}
 
 /// The token filter: stems each token in its language, remembering the stems.
 #[derive(Clone)]
@@ -29,10 +43,10 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
+            language: self.language,
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(self.language))
                 .build(),
-            memo: HashMap::new(),
         }
     }
 }
@@ -41,8 +55,8 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
+    language: Language,
     stemmer: TextAnalyzer,
-    memo: HashMap<String, String>,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
@@ -51,8 +65,8 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CachedStemmerStream {
             tail: self.inner.token_stream(text),
+            language: self.language,
             stemmer: &mut self.stemmer,
-            memo: &mut self.memo,
         }
     }
 }
@@ -60,8 +74,8 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 /// The token stream of [`CachedStemmerFilter`].
 pub struct CachedStemmerStream<'a, T> {
     tail: T,
+    language: Language,
     stemmer: &'a mut TextAnalyzer,
-    memo: &'a mut HashMap<String, String>,
 }
 
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
@@ -70,24 +84,27 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.memo.get(token.text.as_str()) {
-            token.text.clear();
-            token.text.push_str(stem);
-            return true;
-        }
-        let stem = {
-            let mut stream = self.stemmer.token_stream(&token.text);
-            if stream.advance() {
-                stream.token().text.clone()
-            } else {
-                token.text.clone()
+        let stemmer = &mut *self.stemmer;
+        MEMO.with_borrow_mut(|memos| {
+            let memo = memos.entry(self.language).or_default();
+            if let Some(stem) = memo.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(stem);
+                return;
             }
-        };
-        if self.memo.len() >= MAX_WORDS {
-            self.memo.clear();
-        }
-        self.memo
-            .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+            let stem = {
+                let mut stream = stemmer.token_stream(&token.text);
+                if stream.advance() {
+                    stream.token().text.clone()
+                } else {
+                    token.text.clone()
+                }
+            };
+            if memo.len() >= MAX_WORDS {
+                memo.clear();
+            }
+            memo.insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+        });
         true
     }
 

@@ -14,6 +14,8 @@ use tidings_store::{ArticleListing, Store};
 const BATCH: i64 = 500;
 /// Documents between two commits during a catch-up.
 const COMMIT_EVERY: usize = 20_000;
+/// How many placement numbers below its cursor [`catch_up_placed`] looks over again.
+pub const PLACED_LOOKBACK: i64 = 1_000;
 
 /// The outcome of a catch-up or rebuild.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,16 +108,82 @@ pub async fn reindex_story(
 /// new cursor. Safe to run at any time and more than once: documents are keyed by article id.
 ///
 /// Articles whose transactions commit out of id order (concurrent writers on PostgreSQL) can
-/// land behind the cursor; [`check`] with `fix` finds and indexes them.
+/// land behind the cursor; [`catch_up_placed`] (which a running pipeline uses) does not miss
+/// them once they are placed, and [`check`] with `fix` finds any article still missing.
 pub async fn catch_up(engine: &SearchEngine, store: &Store) -> Result<CatchUp, SearchError> {
     catch_up_from(engine, store, false).await
 }
 
-/// [`catch_up`] for a running pipeline: stops at the first article not yet placed in a
-/// story, so that each article is indexed once its text is final and its story known (an
-/// article waits for its page and its story for seconds; the cursor never passes it).
+/// [`catch_up`] for a running pipeline: indexes the articles placed in stories since the
+/// engine's placement cursor, in placement order, so that each article is indexed once its
+/// text is final and its story known, and commits. [`CatchUp::cursor`] is the highest article
+/// id indexed so far (the placement cursor is kept apart, with the index).
+///
+/// Placement numbers, unlike ids, become visible in their order: the one story assigner hands
+/// them out inside its transactions, one batch after another, whereas several processes
+/// inserting articles commit ids out of order (an id committed late would fall behind an id
+/// cursor). The last [`PLACED_LOOKBACK`] placement numbers below the cursor are looked over
+/// again each time, and any of their articles the index lacks is indexed: that covers a batch
+/// committed late by an assigner that lost its role while another already placed.
 pub async fn catch_up_placed(engine: &SearchEngine, store: &Store) -> Result<CatchUp, SearchError> {
-    catch_up_with(engine, store, false, true).await
+    let hosts = source_hosts(store).await?;
+    let mut seq = engine.placed_cursor().await?;
+    let mut indexed = 0u64;
+    let mut highest = engine.cursor().await?;
+    if seq > 0 {
+        let recent = store
+            .articles()
+            .placed_ids_between(seq.saturating_sub(PLACED_LOOKBACK), seq)
+            .await?;
+        let late = engine.missing(&recent).await?;
+        if !late.is_empty() {
+            tracing::info!(count = late.len(), "indexing articles placed late");
+            let mut listings = Vec::with_capacity(late.len());
+            for id in late {
+                if let Some(listing) = store.articles().get(id).await? {
+                    listings.push(listing);
+                }
+            }
+            engine
+                .index(&to_docs(store, &listings, &hosts).await?)
+                .await?;
+            indexed += listings.len() as u64;
+        }
+    }
+    let mut since_commit = 0usize;
+    loop {
+        let batch = store.articles().placed_after(seq, BATCH).await?;
+        let Some(&(last, _)) = batch.last() else {
+            break;
+        };
+        let full = batch.len() as i64 == BATCH;
+        let listings: Vec<ArticleListing> = batch.into_iter().map(|(_, l)| l).collect();
+        if let Some(top) = listings.iter().map(|l| l.article.id).max() {
+            highest = highest.max(top);
+        }
+        let docs = to_docs(store, &listings, &hosts).await?;
+        engine.index(&docs).await?;
+        indexed += docs.len() as u64;
+        since_commit += docs.len();
+        seq = last;
+        engine.set_placed_cursor(seq).await?;
+        // The id cursor only spares a later `catch_up` from indexing these again.
+        engine.set_cursor(highest).await?;
+        if since_commit >= COMMIT_EVERY {
+            engine.commit().await?;
+            since_commit = 0;
+        }
+        if !full {
+            break;
+        }
+    }
+    if indexed > 0 {
+        engine.commit().await?;
+    }
+    Ok(CatchUp {
+        indexed,
+        cursor: highest,
+    })
 }
 
 async fn catch_up_from(
@@ -123,26 +191,20 @@ async fn catch_up_from(
     store: &Store,
     fresh: bool,
 ) -> Result<CatchUp, SearchError> {
-    catch_up_with(engine, store, fresh, false).await
+    catch_up_with(engine, store, fresh).await
 }
 
 async fn catch_up_with(
     engine: &SearchEngine,
     store: &Store,
     fresh: bool,
-    placed_only: bool,
 ) -> Result<CatchUp, SearchError> {
     let hosts = source_hosts(store).await?;
     let mut cursor = engine.cursor().await?;
     let mut indexed = 0u64;
     let mut since_commit = 0usize;
     loop {
-        let mut batch = store.articles().after_id(cursor, BATCH).await?;
-        if placed_only
-            && let Some(waiting) = batch.iter().position(|l| l.article.story_id.is_none())
-        {
-            batch.truncate(waiting);
-        }
+        let batch = store.articles().after_id(cursor, BATCH).await?;
         let Some(last) = batch.last() else { break };
         let next = last.article.id;
         let docs = to_docs(store, &batch, &hosts).await?;
@@ -159,25 +221,28 @@ async fn catch_up_with(
             engine.commit().await?;
             since_commit = 0;
         }
-        if placed_only && (docs.len() as i64) < BATCH {
-            break;
-        }
     }
-    if indexed > 0 || !placed_only {
-        engine.commit().await?;
-    }
+    engine.commit().await?;
     Ok(CatchUp { indexed, cursor })
 }
 
 /// Empties the index and indexes every article again (tantivy: without merging until the
 /// end, then into one segment).
 pub async fn rebuild(engine: &SearchEngine, store: &Store) -> Result<CatchUp, SearchError> {
+    // Every placement up to here is committed, so the walk by id below sees its article.
+    let placed = store.articles().max_placement().await?;
     engine.clear().await?;
     engine.commit().await?;
     if let SearchEngine::Tantivy(index) = engine {
         index.pause_merges()?;
     }
-    let done = catch_up_from(engine, store, true).await;
+    let done = async {
+        let done = catch_up_from(engine, store, true).await?;
+        engine.set_placed_cursor(placed).await?;
+        engine.commit().await?;
+        Ok(done)
+    }
+    .await;
     if let SearchEngine::Tantivy(index) = engine {
         index.merge_all()?;
     }

@@ -35,7 +35,8 @@ impl std::ops::DerefMut for MappedMutexGuard<'_> {
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::schema::Value;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
@@ -69,6 +70,9 @@ impl Default for IndexOptions {
 struct Payload {
     schema: u32,
     cursor: i64,
+    /// The placement cursor (absent in indexes written before it existed: 0).
+    #[serde(default)]
+    placed: i64,
 }
 
 /// The embedded tantivy index.
@@ -80,6 +84,8 @@ pub struct SearchIndex {
     fields: Fields,
     /// The cursor the next commit records.
     cursor: AtomicI64,
+    /// The placement cursor the next commit records.
+    placed: AtomicI64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -173,6 +179,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             cursor: AtomicI64::new(payload.cursor),
+            placed: AtomicI64::new(payload.placed),
         })
     }
 
@@ -218,6 +225,7 @@ impl SearchIndex {
     pub fn clear(&self) -> Result<(), SearchError> {
         self.writer()?.delete_all_documents()?;
         self.cursor.store(0, Ordering::SeqCst);
+        self.placed.store(0, Ordering::SeqCst);
         Ok(())
     }
 
@@ -226,6 +234,7 @@ impl SearchIndex {
         let payload = serde_json::to_string(&Payload {
             schema: SCHEMA_VERSION,
             cursor: self.cursor.load(Ordering::SeqCst),
+            placed: self.placed.load(Ordering::SeqCst),
         })
         .unwrap_or_default();
         let mut writer = self.writer()?;
@@ -276,6 +285,29 @@ impl SearchIndex {
     /// Sets the cursor the next commit records.
     pub fn set_cursor(&self, id: ArticleId) {
         self.cursor.store(id.0, Ordering::SeqCst);
+    }
+
+    /// The highest placement number caught up with (see [`crate::catch_up_placed`]).
+    pub fn placed_cursor(&self) -> i64 {
+        self.placed.load(Ordering::SeqCst)
+    }
+
+    /// Sets the placement cursor the next commit records.
+    pub fn set_placed_cursor(&self, seq: i64) {
+        self.placed.store(seq, Ordering::SeqCst);
+    }
+
+    /// Those of `ids` that the last commit does not hold.
+    pub fn missing(&self, ids: &[ArticleId]) -> Result<Vec<ArticleId>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for &id in ids {
+            let query = TermQuery::new(self.id_term(id), IndexRecordOption::Basic);
+            if searcher.search(&query, &Count)? == 0 {
+                out.push(id);
+            }
+        }
+        Ok(out)
     }
 
     /// How many segments the last commit holds (a bulk build merges them down).
@@ -413,6 +445,7 @@ impl SearchIndex {
         }
         Ok(SearchResults {
             total_articles: total as u64,
+            total_estimated: false,
             hits,
             facets,
             ignored: request.query.ignored.clone(),

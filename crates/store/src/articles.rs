@@ -454,6 +454,56 @@ impl<'a> Articles<'a> {
             .collect::<Result<_, _>>()?)
     }
 
+    /// Placed articles with a placement number above `after_seq`, in placement order, at most
+    /// `limit`, each with its number: the feed of the search indexer in a running pipeline.
+    /// Placement numbers are handed out by the one story assigner inside its transactions,
+    /// so they become visible in their order, unlike ids when several processes insert.
+    pub async fn placed_after(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, ArticleListing)>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS}, a.story_seq FROM articles a JOIN sources s ON s.id = a.source_id \
+             WHERE a.story_seq > $1 ORDER BY a.story_seq, a.id LIMIT $2"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("story_seq")?, listing_from_row(row)?)))
+            .collect()
+    }
+
+    /// The ids of the articles whose placement number is above `after_seq` and at most
+    /// `upto_seq`: what the search indexer looks over again for placements committed late.
+    pub async fn placed_ids_between(
+        &self,
+        after_seq: i64,
+        upto_seq: i64,
+    ) -> Result<Vec<ArticleId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM articles WHERE story_seq > $1 AND story_seq <= $2 ORDER BY id",
+        )
+        .bind(after_seq)
+        .bind(upto_seq)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok(ArticleId(row.try_get("id")?)))
+            .collect()
+    }
+
+    /// The highest placement number recorded (0 before any placement).
+    pub async fn max_placement(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(story_seq), 0) AS n FROM articles")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// Every article id, in ascending order: what a search index's consistency check compares
     /// its own ids with.
     pub async fn all_ids(&self) -> Result<Vec<ArticleId>, StoreError> {

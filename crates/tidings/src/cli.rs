@@ -284,6 +284,10 @@ pub struct SearchBenchArgs {
     /// Articles for the PostgreSQL run.
     #[arg(long, default_value_t = 100_000)]
     pub pg_docs: usize,
+    /// Use (and keep) this schema for the PostgreSQL run instead of a throw-away one; when it
+    /// already holds `--pg-docs` articles, only the queries are timed.
+    #[arg(long)]
+    pub pg_schema: Option<String>,
     /// Time the queries on the index already in `--dir` instead of building it again.
     #[arg(long)]
     pub reuse: bool,

@@ -333,11 +333,73 @@ async fn feeds_and_api_serve_the_fixture_day() {
     )
     .await;
 
+    // Search: the three reports that name the prefect are one story hit (the copy included),
+    // highlighted, with facets and the query's saved-search feeds.
+    wait_until("the articles indexed", Duration::from_secs(30), || async {
+        api(&server, "/api/v1/search?q=Vautrin").await["total_articles"] == 3
+    })
+    .await;
+    let found = api(&server, "/api/v1/search?q=Vautrin").await;
+    assert_eq!(found["query"], "Vautrin");
+    assert_eq!(found["sort"], "relevance");
+    assert_eq!(found["total_estimated"], false);
+    assert_eq!(found["has_more"], false);
+    let hits = found["items"].as_array().expect("items");
+    assert_eq!(hits.len(), 1, "one story: {found}");
+    assert_eq!(hits[0]["story"]["id"], flood["id"]);
+    assert_eq!(hits[0]["others"].as_array().map(Vec::len), Some(2));
+    let snippets: String = std::iter::once(&hits[0]["article"])
+        .chain(hits[0]["others"].as_array().into_iter().flatten())
+        .map(|h| format!("{} {}", h["title_html"], h["snippet_html"]))
+        .collect();
+    assert!(snippets.contains("<b>Vautrin</b>"), "{snippets}");
+    let facets = &found["facets"];
+    let by_source: u64 = facets["sources"]
+        .as_array()
+        .expect("source facet")
+        .iter()
+        .filter_map(|f| f["count"].as_u64())
+        .sum();
+    assert_eq!(by_source, 3);
+    assert!(
+        facets["sources"][0]["refine"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("Vautrin source:\"")),
+        "{facets}"
+    );
+    let rss = found["feeds"]["rss"].as_str().expect("feed link");
+    assert_eq!(rss, server.url("/search/feed.xml?q=Vautrin"));
+    let (_, saved) = feed(&server, "/search/feed.json?q=Vautrin").await;
+    assert_eq!(saved.entries.len(), 3, "the saved search's feed");
+    // Paging by story, by date, and without facets.
+    let first = api(&server, "/api/v1/search?q=Vautrin+OR+Norland&per_page=1").await;
+    assert_eq!(first["total_articles"], 5);
+    assert_eq!(first["has_more"], true);
+    let second = api(
+        &server,
+        "/api/v1/search?q=Vautrin+OR+Norland&per_page=1&page=2&sort=newest&facets=false",
+    )
+    .await;
+    assert_eq!(second["has_more"], false);
+    assert_eq!(second["facets"], Value::Null);
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(1));
+    assert_ne!(
+        second["items"][0]["story"]["id"],
+        first["items"][0]["story"]["id"]
+    );
+    api_error(&server, "/api/v1/search", StatusCode::BAD_REQUEST).await;
+    api_error(
+        &server,
+        "/api/v1/search?q=x&sort=upside",
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+
     // Every path the OpenAPI document names answers, with ids from the fixture day.
     let doc = api(&server, "/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 9);
+    assert_eq!(paths.len(), 10);
     for path in paths.keys() {
         let id = if path.starts_with("/api/v1/stories/") {
             flood["id"].to_string()
@@ -346,7 +408,12 @@ async fn feeds_and_api_serve_the_fixture_day() {
         } else {
             sources[0]["id"].to_string()
         };
-        let value = api(&server, &path.replace("{id}", &id)).await;
+        let query = if path.ends_with("/search") {
+            "?q=Vautrin"
+        } else {
+            ""
+        };
+        let value = api(&server, &format!("{}{query}", path.replace("{id}", &id))).await;
         assert!(value.is_object(), "{path}");
         if path.ends_with("openapi.json") {
             continue;

@@ -22,7 +22,10 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
         .context("search benchmark failed")?;
     println!("{report:#?}");
     if let Some(url) = &args.postgres {
-        let schema = format!("tidings_search_bench_{}", std::process::id());
+        let schema = args
+            .pg_schema
+            .clone()
+            .unwrap_or_else(|| format!("tidings_search_bench_{}", std::process::id()));
         let store = Store::open(
             url,
             StoreOptions {
@@ -34,15 +37,26 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
         .context("cannot open the PostgreSQL database")?;
         let result = run_postgres(&store, &args.corpora, args.pg_docs, args.passes).await;
         store.close().await;
-        tidings_search::bench::drop_schema(url, &schema).await;
-        let (insert_secs, secs, latency) = result.context("PostgreSQL search benchmark failed")?;
-        println!(
-            "postgres: {} articles stored in {insert_secs:.1} s, indexed by catch_up in \
-             {secs:.1} s ({:.0}/s)",
-            args.pg_docs,
-            args.pg_docs as f64 / secs.max(1e-9)
-        );
+        if args.pg_schema.is_none() {
+            tidings_search::bench::drop_schema(url, &schema).await;
+        }
+        let (insert_secs, secs, latency, per_query) =
+            result.context("PostgreSQL search benchmark failed")?;
+        if secs > 0.0 {
+            println!(
+                "postgres: {} articles stored in {insert_secs:.1} s, indexed by catch_up in \
+                 {secs:.1} s ({:.0}/s)",
+                args.pg_docs,
+                args.pg_docs as f64 / secs
+            );
+        } else {
+            println!(
+                "postgres: the {} articles already in the schema",
+                args.pg_docs
+            );
+        }
         println!("postgres queries: {latency:#?}");
+        println!("postgres per query (query, by date, median ms, matches): {per_query:#?}");
     }
     Ok(())
 }

@@ -12,6 +12,8 @@ pub(crate) enum ApiError {
     BadRequest(String),
     /// `404`: nothing has that id, or no endpoint has that path.
     NotFound(String),
+    /// `503`: the server does not offer this now (search is not enabled).
+    Unavailable(String),
     /// `500`: the server failed; the details go to the log, not to the client.
     Internal(String),
 }
@@ -36,6 +38,7 @@ impl IntoResponse for ApiError {
         let (status, message) = match self {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            ApiError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, m),
             ApiError::Internal(err) => {
                 tracing::error!(%err, "API request failed");
                 (

@@ -1,4 +1,4 @@
-//! The JSON API under `/api/v1`: ranked stories, latest articles and sources, read-only,
+//! The JSON API under `/api/v1`: ranked stories, latest articles, sources and search, read-only,
 //! described by the OpenAPI 3.1 document served at `/api/v1/openapi.json`.
 //!
 //! The routes are listed once, in [`routes`]: the router is built from that table and a test
@@ -10,6 +10,7 @@ mod articles;
 mod error;
 mod openapi;
 mod page;
+mod search;
 mod sources;
 mod stories;
 mod views;
@@ -35,6 +36,7 @@ pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/articles/{id}", get(articles::one)),
         ("/api/v1/sources", get(sources::list)),
         ("/api/v1/sources/{id}", get(sources::one)),
+        ("/api/v1/search", get(search::search)),
     ];
     routes.extend(crate::people::api::routes());
     routes

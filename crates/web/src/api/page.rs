@@ -19,6 +19,13 @@ pub(crate) struct PageQuery {
     per_page: Option<String>,
 }
 
+impl PageQuery {
+    /// The raw `page` and `per_page` of an endpoint that reads more parameters.
+    pub(crate) fn new(page: Option<String>, per_page: Option<String>) -> PageQuery {
+        PageQuery { page, per_page }
+    }
+}
+
 /// A validated page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PageRequest {
