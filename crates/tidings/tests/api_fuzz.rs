@@ -69,7 +69,22 @@ async fn schemathesis_finds_no_server_error_in_the_api() {
         "schemathesis found problems:\n{report}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(report.contains("No issues found"), "{report}");
-    assert!(report.contains("passed"), "{report}");
+    // Every generated case passed. (Posting a comment needs a session, so those two
+    // operations answer 401 to the fuzzer, which it reports as a warning, not a failure.)
+    let summary = report
+        .lines()
+        .find(|l| l.contains(" generated, "))
+        .unwrap_or_default();
+    let counts: Vec<u64> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert!(
+        counts.len() == 2
+            && counts[0] > 100
+            && counts[0] == counts[1]
+            && summary.contains("passed"),
+        "not every case passed: {summary:?}\n{report}"
+    );
     assert!(server.stop());
 }
