@@ -40,6 +40,10 @@ pub struct TableSum {
     pub checksum: u64,
 }
 
+/// Tables the migrations themselves fill (a one-row counter): an empty installation already
+/// has their rows, which the copy replaces.
+const SEEDED: &[&str] = &["site_revision"];
+
 /// Copies every table of `from` (SQLite) into `to` (PostgreSQL, schema up to date and empty).
 /// Returns the tables in the order they were copied, with their row counts.
 pub async fn copy_all(from: &Store, to: &Store) -> Result<Vec<(String, u64)>, StoreError> {
@@ -58,13 +62,18 @@ pub async fn copy_all(from: &Store, to: &Store) -> Result<Vec<(String, u64)>, St
         .await
         .map_err(|err| StoreError::Unsupported(format!("the target has no table {table}: {err}")))?
         .try_get("n")?;
-        if n > 0 {
+        if n > 0 && !SEEDED.contains(&table.as_str()) {
             return Err(StoreError::Unsupported(format!(
                 "the target database is not empty: {table} has {n} rows"
             )));
         }
     }
     let mut tx = to.pool().begin().await?;
+    for table in tables.iter().filter(|t| SEEDED.contains(&t.as_str())) {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {}", ident(table))))
+            .execute(&mut *tx)
+            .await?;
+    }
     let mut copied = Vec::new();
     for table in &tables {
         let columns = sqlite_columns(from.pool(), table).await?;

@@ -265,11 +265,15 @@ impl<'a> Sources<'a> {
         id: SourceId,
         display: Option<&str>,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE sources SET display = $2 WHERE id = $1")
             .bind(id.0)
             .bind(display)
-            .execute(self.pool)
+            .execute(&mut *tx)
             .await?;
+        // Its articles' pages change.
+        revision::bump(&mut *tx).await?;
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 }
