@@ -388,11 +388,12 @@ pub async fn serve_cached(
     }
     let generation = cache.generation.load(Ordering::Acquire);
     let key = cache_key(generation, request.uri().path(), request.uri().query());
-    let headers = request.headers().clone();
     if let Some(page) = cache.pages.get(&key).await {
         cache.counters.hits.fetch_add(1, Ordering::Relaxed);
-        return answer(&headers, &page, "hit");
+        return answer(request.headers(), &page, "hit");
     }
+    // Only a miss pays for a copy of the headers: the request itself goes to the rendering.
+    let headers = request.headers().clone();
     // The request moves into the rendering only if this request is the one that renders;
     // a request that waited for another's rendering still holds its own.
     let mut pending = Some(request);

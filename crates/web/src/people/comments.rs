@@ -322,13 +322,21 @@ pub(crate) async fn create(
     if !held {
         page_changed(state, &path).await;
     }
-    let comment = state
+    let comment = comment_or_not_found(state, id).await?;
+    Ok((comment, path))
+}
+
+/// The comment with `id`, or [`PeopleError::NotFound`].
+pub(crate) async fn comment_or_not_found(
+    state: &AppState,
+    id: CommentId,
+) -> Result<Comment, PeopleError> {
+    state
         .store
         .comments()
         .get(id)
         .await?
-        .ok_or(PeopleError::NotFound)?;
-    Ok((comment, path))
+        .ok_or(PeopleError::NotFound)
 }
 
 /// Edits a comment: only its author, only within the edit window.
@@ -340,12 +348,7 @@ pub(crate) async fn edit_comment(
     body: &str,
 ) -> Result<(Comment, String), PeopleError> {
     require_active(viewer)?;
-    let comment = state
-        .store
-        .comments()
-        .get(id)
-        .await?
-        .ok_or(PeopleError::NotFound)?;
+    let comment = comment_or_not_found(state, id).await?;
     if comment.user_id != viewer.user.id {
         return Err(PeopleError::Forbidden(
             "You can only edit your own comments.".into(),
@@ -374,12 +377,7 @@ pub(crate) async fn edit_comment(
         .await?;
     let path = target_path(state, comment.target).await?;
     page_changed(state, &path).await;
-    let comment = state
-        .store
-        .comments()
-        .get(id)
-        .await?
-        .ok_or(PeopleError::NotFound)?;
+    let comment = comment_or_not_found(state, id).await?;
     Ok((comment, path))
 }
 
@@ -391,12 +389,7 @@ pub(crate) async fn delete_comment(
     ip: std::net::IpAddr,
     id: CommentId,
 ) -> Result<String, PeopleError> {
-    let comment = state
-        .store
-        .comments()
-        .get(id)
-        .await?
-        .ok_or(PeopleError::NotFound)?;
+    let comment = comment_or_not_found(state, id).await?;
     if comment.user_id != viewer.user.id {
         return Err(PeopleError::Forbidden(
             "You can only delete your own comments.".into(),

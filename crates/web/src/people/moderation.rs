@@ -4,7 +4,7 @@
 
 use super::accounts::checked_viewer;
 use super::client_ip::ClientIp;
-use super::comments::target_path;
+use super::comments::{comment_or_not_found, target_path};
 use super::limits::Action;
 use super::session::{self, Viewer};
 use super::{PeopleError, page_changed};
@@ -178,12 +178,7 @@ pub(crate) async fn act_on_comment(
             .check(Action::Write, ip, Some(viewer.user.id))?;
         let note = note(&form)?;
         let id = CommentId(id);
-        let comment = state
-            .store
-            .comments()
-            .get(id)
-            .await?
-            .ok_or(PeopleError::NotFound)?;
+        let comment = comment_or_not_found(&state, id).await?;
         let now = state.people.clock.now_secs();
         let comments = state.store.comments();
         match action.as_str() {
