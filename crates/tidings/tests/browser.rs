@@ -17,7 +17,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use support::{Server, add_fixture_outlets, create_admin, fixture_day_web, open_store, wait_until};
+use support::{
+    Server, add_fixture_outlets, create_admin, fixture_day_web, open_store, token_after, wait_until,
+};
 
 /// A chromedriver process, stopped when dropped.
 struct Driver {
@@ -600,20 +602,6 @@ impl Poster {
         p.csrf = token_after(&account, "action=\"/account/name\"");
         p
     }
-}
-
-fn token_after(html: &str, marker: &str) -> String {
-    let at = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("{marker} in page"));
-    let rest = &html[at..];
-    let key = "name=\"csrf\" value=\"";
-    let start = rest.find(key).expect("a token") + key.len();
-    rest[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// Loads `url` and checks that nothing hostile ran or was planted: no alert open,

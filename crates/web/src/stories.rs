@@ -97,20 +97,13 @@ pub(crate) async fn top_stories(
         .into_iter()
         .take(TOP_STORIES)
         .collect();
-    // Only the outlets the cards name, not every source.
-    let mut shown: Vec<SourceId> = ranked
-        .iter()
-        .flat_map(|r| r.outlets.iter().take(NAMED_OUTLETS).copied())
-        .collect();
-    shown.sort();
-    shown.dedup();
-    let names: HashMap<i64, String> = store
-        .sources()
-        .names(&shown)
-        .await?
-        .into_iter()
-        .map(|(id, name)| (id.0, name))
-        .collect();
+    let names = outlet_names(
+        store,
+        ranked
+            .iter()
+            .flat_map(|r| r.outlets.iter().take(NAMED_OUTLETS)),
+    )
+    .await?;
     let mut cards = Vec::new();
     for RankedStory { story, outlets } in ranked {
         let outlets: Vec<i64> = outlets.iter().map(|o| o.0).collect();
@@ -200,17 +193,21 @@ fn reports_by_story(reports: &[StoryReport]) -> HashMap<StoryId, Vec<Report>> {
     by_story
 }
 
-/// Every outlet's display name by source id.
-pub(crate) async fn outlet_names(store: &Store) -> Result<HashMap<i64, String>, PageError> {
+/// The display names of the outlets a list of stories names, by source id: only those, not
+/// every source.
+pub(crate) async fn outlet_names<'a>(
+    store: &Store,
+    outlets: impl IntoIterator<Item = &'a SourceId>,
+) -> Result<HashMap<i64, String>, PageError> {
+    let mut ids: Vec<SourceId> = outlets.into_iter().copied().collect();
+    ids.sort();
+    ids.dedup();
     Ok(store
         .sources()
-        .list()
+        .names(&ids)
         .await?
         .into_iter()
-        .map(|s| {
-            let name = if s.name.is_empty() { s.url } else { s.name };
-            (s.id.0, name)
-        })
+        .map(|(id, name)| (id.0, name))
         .collect())
 }
 

@@ -30,13 +30,14 @@ pub(crate) async fn list(
     let base = site_base(state.base_url.as_deref(), &headers);
     let store = &state.store;
     let ranked = ranked_stories(store, &tidings_store::ListFilter::default(), now()).await?;
-    let names = outlet_names(store).await?;
-    let mut items = Vec::new();
-    for r in ranked
+    let page: Vec<_> = ranked
         .into_iter()
         .skip(request.offset() as usize)
         .take(request.per_page as usize + 1)
-    {
+        .collect();
+    let names = outlet_names(store, page.iter().flat_map(|r| r.outlets.iter())).await?;
+    let mut items = Vec::new();
+    for r in page {
         let outlets = r
             .outlets
             .iter()

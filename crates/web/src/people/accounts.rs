@@ -171,9 +171,6 @@ pub(crate) async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let site = state.site_name.clone();
-    if let Err(e) = csrf::check_origin(&state, &headers) {
-        return e.page(&site);
-    }
     if let Err(e) = csrf::check_anonymous(&state, &headers, &form.csrf).await {
         return e.page(&site);
     }
@@ -331,9 +328,6 @@ pub(crate) async fn signup(
     Form(form): Form<SignupForm>,
 ) -> Response {
     let site = state.site_name.clone();
-    if let Err(e) = csrf::check_origin(&state, &headers) {
-        return e.page(&site);
-    }
     if let Err(e) = csrf::check_anonymous(&state, &headers, &form.csrf).await {
         return e.page(&site);
     }

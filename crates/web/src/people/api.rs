@@ -7,10 +7,11 @@
 //! limits and answers' statuses are the site's: `403` for a missing or wrong token, `429`
 //! with `Retry-After`, `413` for a body over 5,000 characters.
 
+use super::accounts::checked_viewer;
 use super::client_ip::ClientIp;
 use super::comments::{create, target_path};
 use super::limits::Action;
-use super::{MAX_BODY_BYTES, PeopleError, csrf, session};
+use super::{MAX_BODY_BYTES, PeopleError, session};
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -155,15 +156,11 @@ async fn post(
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
         state.people.limits.check(Action::Api, ip, None)?;
-        csrf::check_origin(&state, &headers)?;
-        let viewer = session::viewer(&state, &headers)
-            .await?
-            .ok_or(PeopleError::LoginRequired)?;
         let token = headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        csrf::check_session(&viewer, token)?;
+        let viewer = checked_viewer(&state, &headers, token).await?;
         let new: NewCommentJson = serde_json::from_slice(&body)
             .map_err(|e| PeopleError::BadRequest(format!("invalid JSON: {e}")))?;
         let (comment, _) = create(

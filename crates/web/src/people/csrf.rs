@@ -91,12 +91,14 @@ pub(crate) async fn anonymous_token(
     }
 }
 
-/// Checks an anonymous form's token against its nonce cookie.
+/// Checks an anonymous form's origin ([`check_origin`]) and its token against its nonce
+/// cookie.
 pub(crate) async fn check_anonymous(
     state: &AppState,
     headers: &HeaderMap,
     submitted: &str,
 ) -> Result<(), PeopleError> {
+    check_origin(state, headers)?;
     let key = key(state).await?;
     let valid = cookie(headers, NONCE_COOKIE)
         .filter(|n| well_formed(n))

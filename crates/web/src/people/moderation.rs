@@ -156,6 +156,27 @@ fn note(form: &ActionForm) -> Result<String, PeopleError> {
     Ok(n.to_string())
 }
 
+/// The moderator behind a moderation form, after the origin, token, role and rate checks,
+/// with the form's note.
+async fn moderator_action(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: std::net::IpAddr,
+    form: &ActionForm,
+) -> Result<(Viewer, String), PeopleError> {
+    let viewer = checked_viewer(state, headers, &form.csrf).await?;
+    if !viewer.moderates() {
+        return Err(PeopleError::Forbidden(
+            "Only moderators may do this.".into(),
+        ));
+    }
+    state
+        .people
+        .limits
+        .check(Action::Write, ip, Some(viewer.user.id))?;
+    Ok((viewer, note(form)?))
+}
+
 /// `POST /moderation/comments/{id}/{action}`: `approve` (a held comment, and trust its
 /// author), `dismiss` (keep it, close its reports), `hide`, `restore`.
 pub(crate) async fn act_on_comment(
@@ -166,17 +187,7 @@ pub(crate) async fn act_on_comment(
     Form(form): Form<ActionForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
-        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
-        if !viewer.moderates() {
-            return Err(PeopleError::Forbidden(
-                "Only moderators may do this.".into(),
-            ));
-        }
-        state
-            .people
-            .limits
-            .check(Action::Write, ip, Some(viewer.user.id))?;
-        let note = note(&form)?;
+        let (viewer, note) = moderator_action(&state, &headers, ip, &form).await?;
         let id = CommentId(id);
         let comment = comment_or_not_found(&state, id).await?;
         let now = state.people.clock.now_secs();
@@ -238,17 +249,7 @@ pub(crate) async fn act_on_user(
     Form(form): Form<ActionForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
-        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
-        if !viewer.moderates() {
-            return Err(PeopleError::Forbidden(
-                "Only moderators may do this.".into(),
-            ));
-        }
-        state
-            .people
-            .limits
-            .check(Action::Write, ip, Some(viewer.user.id))?;
-        let note = note(&form)?;
+        let (viewer, note) = moderator_action(&state, &headers, ip, &form).await?;
         let target = state
             .store
             .users()
