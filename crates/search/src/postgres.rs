@@ -236,7 +236,12 @@ impl PgSearch {
     /// Adds or replaces documents by article id, in one transaction. Visible at once.
     pub async fn index(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
         let mut tx = self.pool.begin().await?;
-        for doc in docs {
+        // Rows are written in article-id order, whoever writes them (the indexer's catch-up or
+        // a story's re-index after understanding), so two concurrent batches lock them in the
+        // same order and cannot deadlock. The sort is stable: a later copy still wins.
+        let mut ordered: Vec<&SearchDoc> = docs.iter().collect();
+        ordered.sort_by_key(|d| d.id);
+        for doc in ordered {
             let lang = doc.lang_code();
             let config = analyser_for(&lang).pg_config;
             let mut body = plain_words(&doc.body);
