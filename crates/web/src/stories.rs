@@ -279,6 +279,7 @@ pub(crate) struct StoryQuery {
     q: Option<String>,
     page: Option<i64>,
     comments: Option<String>,
+    comment_page: Option<usize>,
 }
 
 /// Outlets on one page of a story's coverage.
@@ -379,6 +380,7 @@ pub(crate) async fn story(
                 &format!("/story/{}", story.id),
                 &headers,
                 query.comments.as_deref(),
+                query.comment_page,
             )
             .await?,
         })
