@@ -2,6 +2,7 @@
 
 use crate::Exposition;
 use crate::exposition::number;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -11,7 +12,9 @@ pub const LATENCY_BUCKETS: &[f64] = &[
 ];
 
 /// Counters and histograms, each family under its name, each series under its labels.
-/// Recording takes a short lock; families are rendered in name order.
+/// Recording takes a short lock and allocates only for a label set not seen before (every
+/// HTTP request records twice, so the common case must not allocate); families are rendered
+/// in name order, series in label order.
 #[derive(Debug, Default)]
 pub struct Registry {
     families: Mutex<BTreeMap<&'static str, Family>>,
@@ -25,14 +28,53 @@ struct Family {
 
 #[derive(Debug)]
 enum Kind {
-    Counter(BTreeMap<Labels, u64>),
+    Counter(Series<u64>),
     Histogram {
         bounds: &'static [f64],
-        series: BTreeMap<Labels, Histogram>,
+        series: Series<Histogram>,
     },
 }
 
 type Labels = Vec<(&'static str, String)>;
+
+/// Series by their [`series_key`], each with its labels as given.
+type Series<T> = BTreeMap<String, (Labels, T)>;
+
+thread_local! {
+    /// The buffer each thread builds lookup keys in.
+    static KEY: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Calls `f` with the key of a label set: names and values joined by NUL, so that keys sort
+/// as the label pairs do ("a\0b" sorts before "ab"). A NUL inside a value (never seen in
+/// practice; Prometheus values are text) is written as U+0001, so two sets that differ only
+/// there would share a series.
+fn series_key<R>(pairs: &[(&'static str, &str)], f: impl FnOnce(&str) -> R) -> R {
+    KEY.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut key) => {
+            key.clear();
+            write_key(&mut key, pairs);
+            f(&key)
+        }
+        // Only if `f` itself recorded a metric on this thread: build a key of its own.
+        Err(_) => {
+            let mut key = String::new();
+            write_key(&mut key, pairs);
+            f(&key)
+        }
+    })
+}
+
+fn write_key(key: &mut String, pairs: &[(&'static str, &str)]) {
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            key.push('\0');
+        }
+        key.push_str(name);
+        key.push('\0');
+        key.extend(value.chars().map(|c| if c == '\0' { '\u{1}' } else { c }));
+    }
+}
 
 #[derive(Debug, Clone)]
 struct Histogram {
@@ -56,14 +98,21 @@ impl Registry {
         labels_: &[(&'static str, &str)],
         n: u64,
     ) {
-        let mut families = self.lock();
-        let family = families.entry(name).or_insert_with(|| Family {
-            help,
-            kind: Kind::Counter(BTreeMap::new()),
+        series_key(labels_, |key| {
+            let mut families = self.lock();
+            let family = families.entry(name).or_insert_with(|| Family {
+                help,
+                kind: Kind::Counter(BTreeMap::new()),
+            });
+            if let Kind::Counter(series) = &mut family.kind {
+                match series.get_mut(key) {
+                    Some((_, value)) => *value += n,
+                    None => {
+                        series.insert(key.to_string(), (labels(labels_), n));
+                    }
+                }
+            }
         });
-        if let Kind::Counter(series) = &mut family.kind {
-            *series.entry(labels(labels_)).or_insert(0) += n;
-        }
     }
 
     /// Records one observation of `value` in the histogram `name` with `labels`, whose
@@ -76,34 +125,41 @@ impl Registry {
         bounds: &'static [f64],
         value: f64,
     ) {
-        let mut families = self.lock();
-        let family = families.entry(name).or_insert_with(|| Family {
-            help,
-            kind: Kind::Histogram {
-                bounds,
-                series: BTreeMap::new(),
-            },
-        });
-        if let Kind::Histogram { bounds, series } = &mut family.kind {
-            let histogram = series.entry(labels(labels_)).or_insert_with(|| Histogram {
-                buckets: vec![0; bounds.len()],
-                count: 0,
-                sum: 0.0,
+        series_key(labels_, |key| {
+            let mut families = self.lock();
+            let family = families.entry(name).or_insert_with(|| Family {
+                help,
+                kind: Kind::Histogram {
+                    bounds,
+                    series: BTreeMap::new(),
+                },
             });
-            if let Some(i) = bounds.iter().position(|bound| value <= *bound) {
-                histogram.buckets[i] += 1;
+            if let Kind::Histogram { bounds, series } = &mut family.kind {
+                if !series.contains_key(key) {
+                    let empty = Histogram {
+                        buckets: vec![0; bounds.len()],
+                        count: 0,
+                        sum: 0.0,
+                    };
+                    series.insert(key.to_string(), (labels(labels_), empty));
+                }
+                if let Some((_, histogram)) = series.get_mut(key) {
+                    if let Some(i) = bounds.iter().position(|bound| value <= *bound) {
+                        histogram.buckets[i] += 1;
+                    }
+                    histogram.count += 1;
+                    histogram.sum += value;
+                }
             }
-            histogram.count += 1;
-            histogram.sum += value;
-        }
+        });
     }
 
     /// The value of a counter, if it was ever added to (for tests and logs).
     pub fn counter(&self, name: &str, labels_: &[(&'static str, &str)]) -> Option<u64> {
-        match &self.lock().get(name)?.kind {
-            Kind::Counter(series) => series.get(&labels(labels_)).copied(),
+        series_key(labels_, |key| match &self.lock().get(name)?.kind {
+            Kind::Counter(series) => series.get(key).map(|(_, value)| *value),
             Kind::Histogram { .. } => None,
-        }
+        })
     }
 
     /// Writes every family into `out`.
@@ -113,14 +169,14 @@ impl Registry {
             match &family.kind {
                 Kind::Counter(series) => {
                     out.header(name, family.help, "counter");
-                    for (labels, value) in series {
+                    for (labels, value) in series.values() {
                         out.sample(name, &borrow(labels), *value as f64);
                     }
                 }
                 Kind::Histogram { bounds, series } => {
                     out.header(name, family.help, "histogram");
                     let bucket = format!("{name}_bucket");
-                    for (labels, histogram) in series {
+                    for (labels, histogram) in series.values() {
                         let pairs = borrow(labels);
                         let mut cumulative = 0;
                         let les = bounds.iter().map(|b| number(*b));
@@ -201,5 +257,30 @@ mod tests {
         assert!(text.contains("tidings_t_seconds_bucket{route=\"/\",le=\"+Inf\"} 4\n"));
         assert!(text.contains("tidings_t_seconds_sum{route=\"/\"} 4.25\n"));
         assert!(text.contains("tidings_t_seconds_count{route=\"/\"} 4\n"));
+    }
+
+    #[test]
+    fn label_sets_that_share_a_prefix_stay_apart_and_in_order() {
+        let registry = Registry::default();
+        for route in ["/a/b", "/a", "/a", "/ab"] {
+            registry.add("t_total", "T.", &[("route", route), ("method", "GET")], 1);
+        }
+        assert_eq!(
+            registry.counter("t_total", &[("route", "/a"), ("method", "GET")]),
+            Some(2)
+        );
+        assert_eq!(
+            registry.counter("t_total", &[("route", "/a/b"), ("method", "GET")]),
+            Some(1)
+        );
+        assert_eq!(registry.counter("t_total", &[("route", "/a")]), None);
+        let mut out = Exposition::default();
+        registry.render_into(&mut out);
+        let text = out.finish();
+        let at = |route: &str| {
+            text.find(&format!("route=\"{route}\",method"))
+                .expect(route)
+        };
+        assert!(at("/a") < at("/a/b") && at("/a/b") < at("/ab"), "{text}");
     }
 }

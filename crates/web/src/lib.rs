@@ -39,7 +39,7 @@ pub use answer_cache::AnswerCache;
 pub use display::DisplayPolicy;
 pub use page_cache::{PageCache, PageCacheConfig};
 pub use slug::slugify;
-pub use state::AppState;
+pub use state::{AppParts, AppState};
 
 use axum::Router;
 use axum::middleware;
@@ -99,6 +99,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state.page_cache.clone(),
+            page_cache::answer_early,
+        ))
         .with_state(state)
 }
 

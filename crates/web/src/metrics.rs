@@ -11,7 +11,7 @@
 
 use crate::AppState;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::time::{Duration, Instant};
@@ -24,35 +24,42 @@ const DATABASE_WAIT: Duration = Duration::from_secs(3);
 /// Times a request and counts it under its route pattern (`/story/{id}`, never the raw
 /// path, so the label set stays small); requests no route matched count as `unmatched`.
 pub(crate) async fn track(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".to_string());
-    let method = request.method().as_str().to_string();
+    // Owned without allocating: the matched path is shared, the method a small value.
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let method = request.method().clone();
     let started = Instant::now();
     let response = next.run(request).await;
+    record(
+        route.as_ref().map_or("unmatched", MatchedPath::as_str),
+        &method,
+        response.status(),
+        started.elapsed(),
+    );
+    response
+}
+
+/// Counts one answered request and its time under its route pattern; [`track`] calls it for
+/// every routed request, and the page cache for the pages it answers before routing.
+pub(crate) fn record(route: &str, method: &Method, status: StatusCode, took: Duration) {
     let registry = tidings_metrics::global();
-    let labels = [("route", route.as_str()), ("method", method.as_str())];
+    let labels = [("route", route), ("method", method.as_str())];
     registry.observe(
         "tidings_http_request_duration_seconds",
         "Time to answer an HTTP request, by route pattern.",
         &labels,
         LATENCY_BUCKETS,
-        started.elapsed().as_secs_f64(),
+        took.as_secs_f64(),
     );
-    let status = response.status().as_str().to_string();
     registry.add(
         "tidings_http_requests_total",
         "HTTP requests answered, by route pattern and status.",
         &[
-            ("route", route.as_str()),
+            ("route", route),
             ("method", method.as_str()),
             ("status", status.as_str()),
         ],
         1,
     );
-    response
 }
 
 /// `GET /metrics`.

@@ -436,3 +436,38 @@ async fn concurrent_misses_render_once_and_only_plain_html_pages_are_kept() {
     }
     assert_eq!(cache.size().await.0, 1);
 }
+
+/// Pages answered from memory before routing still count in the request metrics, under the
+/// route they were rendered for.
+#[tokio::test]
+async fn hits_answered_before_routing_are_counted_under_their_route() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let store = Store::open(&url, tidings_store::StoreOptions::default())
+        .await
+        .expect("store");
+    let outlet = source(&store, "metered").await;
+    let (_, story) = story_with(&store, outlet, "Metered story").await;
+    let cache = PageCache::new(PageCacheConfig::default());
+    let base = site(&store, &cache).await;
+    let path = format!("{base}/story/{story}");
+    assert_eq!(get(&path).await.0.as_deref(), Some("miss"));
+    let labels = [
+        ("route", "/story/{id}"),
+        ("method", "GET"),
+        ("status", "200"),
+    ];
+    let counted = || {
+        tidings_metrics::global()
+            .counter("tidings_http_requests_total", &labels)
+            .unwrap_or(0)
+    };
+    let before = counted();
+    let hits_before = cache.stats().hits;
+    for _ in 0..60 {
+        assert_eq!(get(&path).await.0.as_deref(), Some("hit"));
+    }
+    assert_eq!(cache.stats().hits - hits_before, 60);
+    // Other tests of this binary request story pages too, but far fewer than 60.
+    assert!(counted() - before >= 60, "{} counted", counted() - before);
+}

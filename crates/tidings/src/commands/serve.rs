@@ -69,7 +69,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
             }
         }
     });
-    let state = AppState {
+    let state = AppState::from(tidings_web::AppParts {
         store: store.clone(),
         site_name: settings.site_name.clone(),
         base_url: settings.base_url.clone(),
@@ -79,7 +79,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         display: settings.display,
         people: std::sync::Arc::new(tidings_web::people::People::new(settings.people.clone())),
         page_cache: tidings_web::PageCache::default(),
-    };
+    });
     println!("Tidings is listening on http://{address}/");
     tracing::info!(
         %address,
