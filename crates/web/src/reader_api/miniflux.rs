@@ -600,9 +600,10 @@ fn entries_query(query: Option<&str>, scope: ItemScope) -> Result<ItemQuery, MfE
         _ => None,
     };
     if let Some(starred) = get("starred") {
+        // Go's `strconv.ParseBool` spellings, which Miniflux accepts (Python sends `True`).
         q.starred = match starred {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
+            "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+            "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
             _ => return Err(MfError::BadRequest("starred must be true or false".into())),
         };
     }
