@@ -294,6 +294,26 @@ fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
     (from, c)
 }
 
+/// An item from a row of a list statement.
+fn item_from_row(r: &sqlx::any::AnyRow) -> Result<Item, StoreError> {
+    Ok(Item {
+        listing: listing_from_row(r)?,
+        sort_at: r.try_get("sort_at")?,
+        read_at: r.try_get("read_at")?,
+        starred_at: r.try_get("starred_at")?,
+    })
+}
+
+/// The `ORDER BY` of an order.
+fn order_by(order: ItemOrder) -> &'static str {
+    match order {
+        ItemOrder::NewestFirst => "a.sort_at DESC, a.id DESC",
+        ItemOrder::OldestFirst => "a.sort_at ASC, a.id ASC",
+        ItemOrder::IdAscending => "a.id ASC",
+        ItemOrder::IdDescending => "a.id DESC",
+    }
+}
+
 /// The ids of every article in the groups of `ids` (the articles, their originals and every
 /// copy of those originals), as a subquery over the values bound from `first`.
 fn group_of(ids: &[ArticleId], c: &mut Conditions) -> String {
@@ -574,12 +594,7 @@ impl<'a> Reading<'a> {
     /// One page of items (see [`ItemQuery`]), copies folded.
     pub async fn items(&self, user: UserId, query: &ItemQuery) -> Result<Vec<Item>, StoreError> {
         let (from, mut c) = list_conditions(user, query);
-        let order = match query.order {
-            ItemOrder::NewestFirst => "a.sort_at DESC, a.id DESC",
-            ItemOrder::OldestFirst => "a.sort_at ASC, a.id ASC",
-            ItemOrder::IdAscending => "a.id ASC",
-            ItemOrder::IdDescending => "a.id DESC",
-        };
+        let order = order_by(query.order);
         let limit = if query.limit > 0 { query.limit } else { -1 };
         let limit = if limit < 0 { i64::MAX / 2 } else { limit };
         let (pl, po) = (c.bind(limit), c.bind(query.offset.max(0)));
@@ -592,16 +607,7 @@ impl<'a> Reading<'a> {
             .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .fetch_all(self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Item {
-                    listing: listing_from_row(r)?,
-                    sort_at: r.try_get("sort_at")?,
-                    read_at: r.try_get("read_at")?,
-                    starred_at: r.try_get("starred_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(item_from_row).collect()
     }
 
     /// How many items the query's conditions pass, ignoring its page.
@@ -623,12 +629,7 @@ impl<'a> Reading<'a> {
         query: &ItemQuery,
     ) -> Result<Vec<ArticleId>, StoreError> {
         let (from, mut c) = list_conditions(user, query);
-        let order = match query.order {
-            ItemOrder::NewestFirst => "a.sort_at DESC, a.id DESC",
-            ItemOrder::OldestFirst => "a.sort_at ASC, a.id ASC",
-            ItemOrder::IdAscending => "a.id ASC",
-            ItemOrder::IdDescending => "a.id DESC",
-        };
+        let order = order_by(query.order);
         let limit = if query.limit > 0 {
             query.limit
         } else {
@@ -692,12 +693,7 @@ impl<'a> Reading<'a> {
                 .fetch_all(self.pool)
                 .await?;
             for r in &rows {
-                items.push(Item {
-                    listing: listing_from_row(r)?,
-                    sort_at: r.try_get("sort_at")?,
-                    read_at: r.try_get("read_at")?,
-                    starred_at: r.try_get("starred_at")?,
-                });
+                items.push(item_from_row(r)?);
             }
         }
         items.sort_by_key(|item| {

@@ -6,9 +6,8 @@
 mod support;
 
 use serde_json::Value;
-use support::{Browser, Site, config, csrf_after, site};
-use tidings_model::{ArticleId, NewArticle, Role, SourceId};
-use tidings_store::{NewSource, Placement};
+use support::{Site, config, csrf_after, site};
+use tidings_model::{ArticleId, Role, SourceId};
 
 /// The site's fixture plus a wire outlet whose article copies the site's article (same
 /// story), and a second article at the first outlet.
@@ -26,81 +25,19 @@ async fn world() -> World {
 
 async fn world_with(config: tidings_web::people::PeopleConfig) -> World {
     let site = site(config).await;
-    let store = &site.store;
-    let outlet = store
+    let outlet = site
+        .store
         .sources()
         .find_by_url("https://outlet.example/feed")
         .await
         .expect("find")
         .expect("outlet")
         .id;
-    let wire = store
-        .sources()
-        .add(
-            &NewSource {
-                url: "https://wire.example/feed".into(),
-                name: "Wire".into(),
-                ..NewSource::default()
-            },
-            0,
-        )
-        .await
-        .expect("wire")
-        .id;
+    let (wire, copy) = site.add_wire_copy().await;
     let now = chrono::Utc::now().timestamp();
-    let insert = |source: SourceId, url: &'static str, title: &'static str, at: i64| async move {
-        store
-            .articles()
-            .insert_new(
-                source,
-                &[NewArticle {
-                    url: url.into(),
-                    title: title.into(),
-                    published_at: Some(at),
-                    fetched_at: at,
-                    body_text: "The river rose.".into(),
-                    body_html: "<p>The river rose.</p>".into(),
-                    ..NewArticle::default()
-                }],
-            )
-            .await
-            .expect("insert");
-        store
-            .articles()
-            .latest(50, 0)
-            .await
-            .expect("latest")
-            .into_iter()
-            .find(|l| l.article.content.url == url)
-            .expect("inserted")
-            .article
-            .id
-    };
-    let copy = insert(
-        wire,
-        "https://wire.example/flood",
-        "Flood (wire copy)",
-        now - 400,
-    )
-    .await;
-    let second = insert(
-        outlet,
-        "https://outlet.example/second",
-        "Second story",
-        now - 300,
-    )
-    .await;
-    let mut batch = store.stories().begin().await.expect("batch");
-    batch
-        .place(&Placement {
-            article: copy,
-            story: site.story,
-            duplicate_of: Some(site.article),
-            related: Vec::new(),
-        })
-        .await
-        .expect("place copy");
-    batch.commit(now).await.expect("commit");
+    let second = site
+        .article_at(outlet, "https://outlet.example/second", "Second story", now - 300)
+        .await;
     World {
         site,
         outlet,
@@ -108,34 +45,6 @@ async fn world_with(config: tidings_web::people::PeopleConfig) -> World {
         copy,
         second,
     }
-}
-
-/// Logs `name` in (creating the account) and makes an API key through the settings page.
-async fn account_with_key(site: &Site, name: &str) -> (Browser, String) {
-    site.user(name, "correct horse battery", Role::Reader).await;
-    let mut browser = site.browser();
-    assert_eq!(
-        browser.login(name, "correct horse battery").await.status,
-        303
-    );
-    let page = browser.get("/settings/apps").await;
-    assert_eq!(page.status, 200);
-    let token = csrf_after(&page.body, "action=\"/settings/apps/keys\"");
-    let made = browser
-        .post(
-            "/settings/apps/keys",
-            &[("csrf", &token), ("label", "tests")],
-        )
-        .await;
-    assert_eq!(made.status, 200, "{}", made.body);
-    let key = made
-        .body
-        .split("<code class=\"api-key\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("the new key on the page")
-        .to_string();
-    (browser, key)
 }
 
 fn http() -> reqwest::Client {
@@ -165,7 +74,7 @@ fn fever_key(name: &str, key: &str) -> String {
 #[tokio::test]
 async fn api_keys_are_shown_once_stored_hashed_and_revocable() {
     let w = world().await;
-    let (mut browser, key) = account_with_key(&w.site, "ana").await;
+    let (mut browser, key) = w.site.account_with_key("ana").await;
     assert_eq!(key.len(), 64);
     let listed = browser.get("/settings/apps").await;
     assert!(listed.body.contains("tests"), "the key's label is listed");
@@ -215,8 +124,8 @@ async fn api_keys_are_shown_once_stored_hashed_and_revocable() {
 async fn miniflux_api_answers_its_contract() {
     let w = world().await;
     let base = w.site.base.clone();
-    let (_, key) = account_with_key(&w.site, "ana").await;
-    let (_, bob_key) = account_with_key(&w.site, "bob").await;
+    let (_, key) = w.site.account_with_key("ana").await;
+    let (_, bob_key) = w.site.account_with_key("bob").await;
     let c = http();
     let get = |path: &str, key: &str| c.get(format!("{base}{path}")).header("x-auth-token", key);
 
@@ -483,7 +392,7 @@ async fn greader_login(base: &str, name: &str, key: &str) -> (u16, String) {
 async fn google_reader_api_answers_its_contract() {
     let w = world().await;
     let base = w.site.base.clone();
-    let (_, key) = account_with_key(&w.site, "ana").await;
+    let (_, key) = w.site.account_with_key("ana").await;
     let c = http();
 
     let (status, unknown) = greader_login(&base, "nobody", &key).await;
@@ -767,7 +676,7 @@ async fn google_reader_api_answers_its_contract() {
 async fn fever_api_answers_its_contract() {
     let w = world().await;
     let base = w.site.base.clone();
-    let (mut browser, key) = account_with_key(&w.site, "ana").await;
+    let (mut browser, key) = w.site.account_with_key("ana").await;
     // Follow both outlets on the site: subscriptions the APIs share.
     for source in [w.outlet, w.wire] {
         let page = browser.get(&format!("/source/{}", source.0)).await;
@@ -926,7 +835,7 @@ async fn wrong_keys_are_throttled_like_wrong_passwords() {
     config.login_throttle.base_delay_ms = 60_000;
     config.trust_forwarded_for = true;
     let w = world_with(config).await;
-    let (_, key) = account_with_key(&w.site, "ana").await;
+    let (_, key) = w.site.account_with_key("ana").await;
     let base = w.site.base.clone();
     let c = http();
     let login_from = |ip: &'static str, key: String| {
@@ -989,7 +898,7 @@ async fn personal_pages_need_a_session_and_a_token() {
         !source.body.contains("action=\"/follow\""),
         "no personal buttons for anonymous readers"
     );
-    let (mut browser, _) = account_with_key(&w.site, "ana").await;
+    let (mut browser, _) = w.site.account_with_key("ana").await;
     let id = w.outlet.0.to_string();
     let forged = browser
         .post(

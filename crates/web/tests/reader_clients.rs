@@ -21,9 +21,8 @@ use greader_api::{AuthData, AuthInput, GReaderApi, GoogleAuthInput};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
-use support::{Site, config, csrf_after, site};
-use tidings_model::{ArticleId, NewArticle, Role, SourceId};
-use tidings_store::{NewSource, Placement};
+use support::{Site, config, site};
+use tidings_model::{ArticleId, Role, SourceId};
 
 /// The virtual environment's Python with both clients installed, if pip could install them.
 fn python() -> Option<PathBuf> {
@@ -98,76 +97,8 @@ struct World {
 
 async fn world() -> World {
     let site = site(config()).await;
-    let wire = site
-        .store
-        .sources()
-        .add(
-            &NewSource {
-                url: "https://wire.example/feed".into(),
-                name: "Wire".into(),
-                ..NewSource::default()
-            },
-            0,
-        )
-        .await
-        .expect("wire")
-        .id;
-    let now = chrono::Utc::now().timestamp();
-    site.store
-        .articles()
-        .insert_new(
-            wire,
-            &[NewArticle {
-                url: "https://wire.example/flood".into(),
-                title: "Flood (wire copy)".into(),
-                published_at: Some(now - 400),
-                fetched_at: now - 400,
-                body_text: "The river rose.".into(),
-                body_html: "<p>The river rose.</p>".into(),
-                ..NewArticle::default()
-            }],
-        )
-        .await
-        .expect("insert");
-    let copy = site.store.articles().latest(1, 0).await.expect("latest")[0]
-        .article
-        .id;
-    let mut batch = site.store.stories().begin().await.expect("batch");
-    batch
-        .place(&Placement {
-            article: copy,
-            story: site.story,
-            duplicate_of: Some(site.article),
-            related: Vec::new(),
-        })
-        .await
-        .expect("place");
-    batch.commit(now).await.expect("commit");
+    let (wire, copy) = site.add_wire_copy().await;
     World { site, wire, copy }
-}
-
-/// An account and an API key made on its settings page.
-async fn key_for(site: &Site, name: &str) -> String {
-    site.user(name, "correct horse battery", Role::Reader).await;
-    let mut browser = site.browser();
-    assert_eq!(
-        browser.login(name, "correct horse battery").await.status,
-        303
-    );
-    let page = browser.get("/settings/apps").await;
-    let token = csrf_after(&page.body, "action=\"/settings/apps/keys\"");
-    let made = browser
-        .post(
-            "/settings/apps/keys",
-            &[("csrf", &token), ("label", "client")],
-        )
-        .await;
-    made.body
-        .split("<code class=\"api-key\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("the new key")
-        .to_string()
 }
 
 fn long_id(id: ArticleId) -> String {
@@ -177,7 +108,7 @@ fn long_id(id: ArticleId) -> String {
 #[tokio::test]
 async fn greader_api_crate_subscribes_lists_reads_stars_and_marks_read() {
     let w = world().await;
-    let key = key_for(&w.site, "ana").await;
+    let key = w.site.account_with_key("ana").await.1;
     let client = reqwest::Client::new();
     let url = url::Url::parse(&w.site.base).expect("base");
     let api = GReaderApi::new(url, AuthData::Uninitialized);
@@ -360,7 +291,7 @@ async fn miniflux_python_client_subscribes_lists_reads_stars_and_marks_read() {
         return;
     };
     let w = world().await;
-    let key = key_for(&w.site, "ana").await;
+    let key = w.site.account_with_key("ana").await.1;
     let base = w.site.base.clone();
     let copy = w.copy.0.to_string();
     let out = tokio::task::spawn_blocking(move || {
@@ -420,7 +351,7 @@ async fn fever_client_lists_reads_and_saves() {
         return;
     };
     let w = world().await;
-    let key = key_for(&w.site, "ana").await;
+    let key = w.site.account_with_key("ana").await.1;
     // Subscribe through the Miniflux API (Fever has no call for it).
     let c = reqwest::Client::new();
     for feed in ["https://outlet.example/feed", "https://wire.example/feed"] {

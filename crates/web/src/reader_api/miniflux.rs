@@ -295,6 +295,16 @@ async fn subscription_or_404(
         .ok_or(MfError::NotFound)
 }
 
+/// One of the account's folders, or `404`.
+async fn folder_or_404(state: &AppState, user: &User, id: i64) -> Result<Folder, MfError> {
+    state
+        .store
+        .reading()
+        .folder(user.id, id)
+        .await?
+        .ok_or(MfError::NotFound)
+}
+
 /// `GET /v1/feeds/{id}`.
 async fn get_feed(
     State(state): State<AppState>,
@@ -549,12 +559,8 @@ async fn category_feeds(
     let run = async {
         let user = authed(&state, ip, &headers).await?;
         let id = parse_id(&id)?;
-        let reading = state.store.reading();
-        reading
-            .folder(user.id, id)
-            .await?
-            .ok_or(MfError::NotFound)?;
-        let subs = reading.subscriptions(user.id).await?;
+        folder_or_404(&state, &user, id).await?;
+        let subs = state.store.reading().subscriptions(user.id).await?;
         let list: Vec<Value> = subs
             .iter()
             .filter(|s| s.folder.id == id)
@@ -663,12 +669,7 @@ async fn list_entries(
         let user = authed(&state, ip, &headers).await?;
         let q = entries_query(query.as_deref(), ItemScope::Subscribed)?;
         if let Some(ItemScope::Folder(id)) = q.scope {
-            state
-                .store
-                .reading()
-                .folder(user.id, id)
-                .await?
-                .ok_or(MfError::NotFound)?;
+            folder_or_404(&state, &user, id).await?;
         }
         entries_answer(&state, &user, &q).await
     };
@@ -704,12 +705,7 @@ async fn category_entries(
     let run = async {
         let user = authed(&state, ip, &headers).await?;
         let id = parse_id(&id)?;
-        state
-            .store
-            .reading()
-            .folder(user.id, id)
-            .await?
-            .ok_or(MfError::NotFound)?;
+        folder_or_404(&state, &user, id).await?;
         let mut q = entries_query(query.as_deref(), ItemScope::Folder(id))?;
         q.scope = Some(ItemScope::Folder(id));
         entries_answer(&state, &user, &q).await

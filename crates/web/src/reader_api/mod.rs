@@ -139,6 +139,27 @@ fn refusal_wait(refusal: Refusal) -> Duration {
     }
 }
 
+/// Tells the throttle how an attempt on `account` went: a found account clears the
+/// address, none counts as a failure.
+fn settle(
+    state: &AppState,
+    account: &str,
+    ip: std::net::IpAddr,
+    now_ms: i64,
+    user: Option<User>,
+) -> Result<User, AuthError> {
+    match user {
+        Some(user) => {
+            state.people.throttle.succeeded(account, ip);
+            Ok(user)
+        }
+        None => {
+            state.people.throttle.failed(account, ip, now_ms);
+            Err(AuthError::Unauthorized)
+        }
+    }
+}
+
 /// The account a bare API key (or its Fever form, `fever`) names, through the API limit and
 /// the throttle.
 async fn user_by_bare_key(
@@ -176,16 +197,7 @@ async fn user_by_bare_key(
     } else {
         None
     };
-    match user {
-        Some(user) => {
-            state.people.throttle.succeeded(&account, ip);
-            Ok(user)
-        }
-        None => {
-            state.people.throttle.failed(&account, ip, now_ms);
-            Err(AuthError::Unauthorized)
-        }
-    }
+    settle(state, &account, ip, now_ms, user)
 }
 
 /// The account of an API key presented as a token.
@@ -240,16 +252,7 @@ pub(crate) async fn user_by_login(
     } else {
         None
     };
-    match user {
-        Some(user) => {
-            state.people.throttle.succeeded(&account, ip);
-            Ok(user)
-        }
-        None => {
-            state.people.throttle.failed(&account, ip, now_ms);
-            Err(AuthError::Unauthorized)
-        }
-    }
+    settle(state, &account, ip, now_ms, user)
 }
 
 /// The folder apps file a new subscription in when they name none.
