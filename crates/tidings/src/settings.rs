@@ -268,7 +268,9 @@ impl Settings {
             Some(name) => tidings_web::DisplayPolicy::parse(&name).with_context(|| {
                 format!("display must be \"full\" or \"excerpt\", not {name:?}")
             })?,
-            // A public instance shows excerpts: the text belongs to its publisher.
+            // A private instance, read only by its signed-in readers, shows articles in full;
+            // a public one shows excerpts: the text belongs to its publisher.
+            None if file.people.private => tidings_web::DisplayPolicy::Full,
             None => tidings_web::DisplayPolicy::Excerpt,
         };
         Ok(Settings {
@@ -357,6 +359,18 @@ mod tests {
             ..GlobalArgs::default()
         };
         Settings::resolve(&global, &ServeArgs::default())
+    }
+
+    #[test]
+    fn a_private_instance_shows_articles_in_full_unless_told_otherwise() {
+        let public = with_file("").expect("resolve");
+        assert!(!public.people.private);
+        assert_eq!(public.display, tidings_web::DisplayPolicy::Excerpt);
+        let private = with_file("[people]\nprivate = true\n").expect("resolve");
+        assert!(private.people.private);
+        assert_eq!(private.display, tidings_web::DisplayPolicy::Full);
+        let chosen = with_file("display = \"excerpt\"\n[people]\nprivate = true\n").expect("x");
+        assert_eq!(chosen.display, tidings_web::DisplayPolicy::Excerpt);
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod operator;
 pub mod page_cache;
 mod pages;
 pub mod people;
+mod private_site;
 mod reader_api;
 mod reading;
 mod search_page;
@@ -103,6 +104,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             people::viewer_layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            private_site::require_reader,
         ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())

@@ -193,6 +193,7 @@ pub(crate) async fn article_without_slug(
         Query(ArticleQuery {
             q: None,
             comments: None,
+            comment_page: None,
         }),
         headers,
     )
@@ -203,6 +204,7 @@ pub(crate) async fn article_without_slug(
 pub(crate) struct ArticleQuery {
     q: Option<String>,
     comments: Option<String>,
+    comment_page: Option<usize>,
 }
 
 pub(crate) async fn article(
@@ -301,6 +303,7 @@ pub(crate) async fn article(
             &canonical_path,
             &headers,
             query.comments.as_deref(),
+            query.comment_page,
         )
         .await?;
         Ok(ArticlePage {

@@ -288,6 +288,7 @@ pub(crate) struct StoryQuery {
     q: Option<String>,
     page: Option<i64>,
     comments: Option<String>,
+    comment_page: Option<usize>,
 }
 
 /// Outlets on one page of a story's coverage.
@@ -388,6 +389,7 @@ pub(crate) async fn story(
                 &format!("/story/{}", story.id),
                 &headers,
                 query.comments.as_deref(),
+                query.comment_page,
             )
             .await?,
         })

@@ -961,3 +961,78 @@ async fn sessions_expire() {
         "expired after two days"
     );
 }
+
+#[tokio::test]
+async fn long_comment_sections_are_paged_by_thread() {
+    let site = site(config()).await;
+    let author = site.user("talker", PASSWORD, Role::Reader).await;
+    let target = tidings_model::CommentTarget::Article(site.article);
+    for n in 0..55 {
+        let id = site
+            .store
+            .comments()
+            .insert(
+                &tidings_store::NewComment {
+                    target,
+                    parent_id: None,
+                    user_id: author.id,
+                    body_source: format!("thread number {n}"),
+                    body_html: format!("<p>thread number {n}</p>"),
+                    state: CommentState::Visible,
+                },
+                1_000 + n,
+            )
+            .await
+            .expect("comment");
+        if n == 49 {
+            site.store
+                .comments()
+                .insert(
+                    &tidings_store::NewComment {
+                        target,
+                        parent_id: Some(id),
+                        user_id: author.id,
+                        body_source: "a reply to the fiftieth".into(),
+                        body_html: "<p>a reply to the fiftieth</p>".into(),
+                        state: CommentState::Visible,
+                    },
+                    2_000,
+                )
+                .await
+                .expect("reply");
+        }
+    }
+    let mut anon = site.browser();
+    let first = anon.get(&site.article_path).await.body;
+    assert!(first.contains("(56)"), "the count covers every page");
+    assert!(first.contains("thread number 0<") && first.contains("thread number 49<"));
+    assert!(
+        first.contains("a reply to the fiftieth"),
+        "replies stay with their thread"
+    );
+    assert!(
+        !first.contains("thread number 50<"),
+        "the 51st thread is on page 2"
+    );
+    let next = format!(
+        "{}?comments=oldest&#38;comment_page=2#comments",
+        site.article_path
+    );
+    assert!(first.contains(&next), "a link to the next page");
+    let second = anon
+        .get(&format!(
+            "{}?comments=oldest&comment_page=2",
+            site.article_path
+        ))
+        .await
+        .body;
+    assert!(second.contains("thread number 50<") && second.contains("thread number 54<"));
+    assert!(!second.contains("thread number 49<"));
+    assert!(second.contains("rel=\"prev\""), "and back");
+    assert!(!second.contains("More threads"), "the last page");
+    let newest = anon
+        .get(&format!("{}?comments=newest", site.article_path))
+        .await
+        .body;
+    assert!(newest.contains("thread number 54<") && !newest.contains("thread number 4<"));
+}

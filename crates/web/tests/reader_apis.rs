@@ -36,7 +36,12 @@ async fn world_with(config: tidings_web::people::PeopleConfig) -> World {
     let (wire, copy) = site.add_wire_copy().await;
     let now = chrono::Utc::now().timestamp();
     let second = site
-        .article_at(outlet, "https://outlet.example/second", "Second story", now - 300)
+        .article_at(
+            outlet,
+            "https://outlet.example/second",
+            "Second story",
+            now - 300,
+        )
         .await;
     World {
         site,
@@ -989,4 +994,34 @@ async fn personal_pages_need_a_session_and_a_token() {
         .expect("find")
         .expect("a shared source");
     assert_eq!(source.name, "New Feed");
+}
+
+#[tokio::test]
+async fn apps_reach_a_private_instance_with_their_keys_only() {
+    let mut private = config();
+    private.private = true;
+    let w = world_with(private).await;
+    let (_, key) = w.site.account_with_key("ana").await;
+    let base = &w.site.base;
+    let c = http();
+    let anon = c
+        .get(format!("{base}/v1/entries"))
+        .send()
+        .await
+        .expect("anon");
+    assert_eq!(anon.status(), 401, "the API's own refusal, no page");
+    let me = c
+        .get(format!("{base}/v1/me"))
+        .header("x-auth-token", &key)
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(
+        me.status(),
+        200,
+        "an app with a key reads a private instance"
+    );
+    assert_eq!(greader_login(base, "ana", &key).await.0, 200);
+    let page = c.get(format!("{base}/")).send().await.expect("front");
+    assert_eq!(page.status(), 303, "pages still ask to sign in");
 }

@@ -29,6 +29,8 @@ pub const MAX_COMMENT_CHARS: usize = 5_000;
 pub const MAX_REASON_CHARS: usize = 500;
 /// Replies deeper than this are shown at this depth.
 const MAX_DEPTH: usize = 4;
+/// Top-level comments (each with all its replies) on one page of a comment section.
+pub(crate) const THREADS_PER_PAGE: usize = 50;
 
 /// One comment as the section shows it.
 pub(crate) struct CommentView {
@@ -62,16 +64,22 @@ pub(crate) struct CommentSection {
     pub(crate) csrf: Option<String>,
     pub(crate) moderates: bool,
     pub(crate) max_chars: usize,
+    /// The previous page of threads, if this is not the first.
+    pub(crate) newer: Option<String>,
+    /// The next page of threads, if there is one.
+    pub(crate) older: Option<String>,
 }
 
 /// Builds the comment section of the page at `page_path` for the request's viewer, in the
-/// order `sort` names (`newest`, else oldest first).
+/// order `sort` names (`newest`, else oldest first), showing page `page` (from 1) of its
+/// threads, [`THREADS_PER_PAGE`] at a time.
 pub(crate) async fn section(
     state: &AppState,
     target: CommentTarget,
     page_path: &str,
     headers: &HeaderMap,
     sort: Option<&str>,
+    page: Option<usize>,
 ) -> Result<CommentSection, StoreError> {
     let viewer = session::viewer(state, headers).await?;
     let all = state.store.comments().for_target(target).await?;
@@ -88,9 +96,11 @@ pub(crate) async fn section(
         .filter(|c| c.state != CommentState::Held || moderates || Some(c.user_id) == me)
         .collect();
     let order = thread_order(&shown, newest_first);
-    let items = order
-        .into_iter()
-        .map(|(c, depth)| {
+    let page = page.unwrap_or(1).max(1);
+    let (range, has_more) = threads_on_page(&order, page);
+    let items = order[range]
+        .iter()
+        .map(|&(c, depth)| {
             let own = Some(c.user_id) == me;
             let readable = matches!(c.state, CommentState::Visible | CommentState::Held)
                 || (c.state == CommentState::Hidden && moderates);
@@ -138,7 +148,39 @@ pub(crate) async fn section(
         csrf: viewer.as_ref().filter(|_| active).map(|v| v.csrf.clone()),
         moderates,
         max_chars: MAX_COMMENT_CHARS,
+        newer: (page > 1).then(|| comment_page_href(page_path, newest_first, page - 1)),
+        older: has_more.then(|| comment_page_href(page_path, newest_first, page + 1)),
     })
+}
+
+/// The part of `order` (threads in order, each a depth-0 comment followed by its replies)
+/// that page `page` (from 1) shows, and whether later threads remain.
+fn threads_on_page(order: &[(&Comment, usize)], page: usize) -> (std::ops::Range<usize>, bool) {
+    let starts: Vec<usize> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, depth))| *depth == 0)
+        .map(|(i, _)| i)
+        .collect();
+    let first = (page - 1).saturating_mul(THREADS_PER_PAGE);
+    let Some(&from) = starts.get(first) else {
+        return (order.len()..order.len(), false);
+    };
+    let next = first.saturating_add(THREADS_PER_PAGE);
+    match starts.get(next) {
+        Some(&to) => (from..to, true),
+        None => (from..order.len(), false),
+    }
+}
+
+/// The address of one page of a comment section, in its order.
+fn comment_page_href(page_path: &str, newest_first: bool, page: usize) -> String {
+    let sort = if newest_first { "newest" } else { "oldest" };
+    if page <= 1 {
+        format!("{page_path}?comments={sort}#comments")
+    } else {
+        format!("{page_path}?comments={sort}&comment_page={page}#comments")
+    }
 }
 
 /// The comments in thread order with their depth: top-level comments oldest or newest
@@ -610,6 +652,50 @@ mod tests {
         assert_eq!(
             order(true),
             vec![(6, 0), (2, 0), (1, 0), (3, 1), (4, 2), (5, 1)]
+        );
+    }
+
+    #[test]
+    fn pages_hold_whole_threads() {
+        // 120 threads, every third with two replies.
+        let mut all = Vec::new();
+        for t in 0..120 {
+            let root = 1000 + t * 10;
+            all.push(c(root, None));
+            if t % 3 == 0 {
+                all.push(c(root + 1, Some(root)));
+                all.push(c(root + 2, Some(root + 1)));
+            }
+        }
+        let refs: Vec<&Comment> = all.iter().collect();
+        let order = thread_order(&refs, false);
+        let mut seen = 0;
+        for page in 1..=3 {
+            let (range, more) = threads_on_page(&order, page);
+            let shown = &order[range.clone()];
+            assert_eq!(shown[0].1, 0, "page {page} starts with a thread");
+            let threads = shown.iter().filter(|(_, d)| *d == 0).count();
+            assert_eq!(threads, if page < 3 { 50 } else { 20 }, "page {page}");
+            assert_eq!(more, page < 3, "page {page}");
+            assert_eq!(range.start, seen, "no comment skipped or repeated");
+            seen = range.end;
+        }
+        assert_eq!(seen, order.len(), "every comment on some page");
+        let (past, more) = threads_on_page(&order, 4);
+        assert!(past.is_empty() && !more, "a page past the end is empty");
+        let (huge, _) = threads_on_page(&order, usize::MAX);
+        assert!(huge.is_empty());
+    }
+
+    #[test]
+    fn page_links_keep_the_order() {
+        assert_eq!(
+            comment_page_href("/story/3", true, 2),
+            "/story/3?comments=newest&comment_page=2#comments"
+        );
+        assert_eq!(
+            comment_page_href("/story/3", false, 1),
+            "/story/3?comments=oldest#comments"
         );
     }
 }

@@ -43,6 +43,7 @@ pub use throttle::ThrottleConfig;
 
 pub(crate) use comments::{CommentSection, section};
 pub(crate) use error::PeopleError;
+pub(crate) use session::viewer;
 
 use crate::state::AppState;
 use axum::Router;
@@ -58,6 +59,9 @@ use throttle::LoginThrottle;
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct PeopleConfig {
+    /// A private instance: only signed-in readers see pages, the API and feeds (see
+    /// the private-site gate). Articles then show in full unless `display` says otherwise.
+    pub private: bool,
     /// Whether anyone may create an account (`false`: only `tidings users create`).
     pub signup_open: bool,
     /// Hold the comments of accounts that have none approved yet until a moderator
@@ -85,6 +89,7 @@ pub struct PeopleConfig {
 impl Default for PeopleConfig {
     fn default() -> Self {
         PeopleConfig {
+            private: false,
             signup_open: true,
             premoderate_new_accounts: false,
             trust_forwarded_for: false,

@@ -158,7 +158,12 @@ impl Site {
             .id;
         let now = chrono::Utc::now().timestamp();
         let copy = self
-            .article_at(wire, "https://wire.example/flood", "Flood (wire copy)", now - 400)
+            .article_at(
+                wire,
+                "https://wire.example/flood",
+                "Flood (wire copy)",
+                now - 400,
+            )
             .await;
         let mut batch = self.store.stories().begin().await.expect("batch");
         batch
@@ -199,12 +204,18 @@ impl Site {
     pub async fn account_with_key(&self, name: &str) -> (Browser, String) {
         self.user(name, "correct horse battery", Role::Reader).await;
         let mut browser = self.browser();
-        assert_eq!(browser.login(name, "correct horse battery").await.status, 303);
+        assert_eq!(
+            browser.login(name, "correct horse battery").await.status,
+            303
+        );
         let page = browser.get("/settings/apps").await;
         assert_eq!(page.status, 200);
         let token = csrf_after(&page.body, "action=\"/settings/apps/keys\"");
         let made = browser
-            .post("/settings/apps/keys", &[("csrf", &token), ("label", "tests")])
+            .post(
+                "/settings/apps/keys",
+                &[("csrf", &token), ("label", "tests")],
+            )
             .await;
         assert_eq!(made.status, 200, "{}", made.body);
         let key = made
