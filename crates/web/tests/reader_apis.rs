@@ -7,7 +7,7 @@ mod support;
 
 use serde_json::Value;
 use support::{Site, config, csrf_after, site};
-use tidings_model::{ArticleId, Role, SourceId};
+use tidings_model::{ArticleId, SourceId};
 
 /// The site's fixture plus a wire outlet whose article copies the site's article (same
 /// story), and a second article at the first outlet.

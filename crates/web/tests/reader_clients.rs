@@ -22,7 +22,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
 use support::{Site, config, site};
-use tidings_model::{ArticleId, Role, SourceId};
+use tidings_model::{ArticleId, SourceId};
 
 /// The virtual environment's Python with both clients installed, if pip could install them.
 fn python() -> Option<PathBuf> {
