@@ -35,7 +35,7 @@ const OPEN_PATHS: &[&str] = &[
 
 /// Path prefixes an anonymous visitor of a private instance may reach: the assets, and the
 /// reader apps' APIs (Google Reader, Miniflux), which check their own API keys.
-const OPEN_PREFIXES: &[&str] = &["/static/", "/reader/api/", "/v1/"];
+const OPEN_PREFIXES: &[&str] = &["/static/", "/reader/api/", "/api/greader.php/", "/v1/"];
 
 /// Whether `path` is reachable without an account on a private instance.
 fn is_open(path: &str) -> bool {
@@ -118,6 +118,7 @@ mod tests {
             "/healthz",
             "/v1/me",
             "/reader/api/0/user-info",
+            "/api/greader.php/accounts/ClientLogin",
             "/fever/",
         ] {
             assert!(is_open(path), "{path}");

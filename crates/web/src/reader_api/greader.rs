@@ -1,6 +1,7 @@
 //! The Google Reader API, the subset FreshRSS and Miniflux serve and their apps use
 //! (NetNewsWire, Reeder, Read You, FeedMe, NewsFlash…).
 //!
+//! - Served at the root and under `/api/greader.php` (FreshRSS's path).
 //! - `POST /accounts/ClientLogin` with `Email` (the account name) and `Passwd` (an API key)
 //!   answers `SID=…`, `LSID=…`, `Auth=…`; later requests send `Authorization: GoogleLogin
 //!   auth=<Auth>`. The `Auth` value is the API key itself, so revoking the key logs the app
@@ -40,8 +41,15 @@ const STORY: &str = "tidings/story/";
 const DEFAULT_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 1000;
 
-/// The Google Reader routes.
+/// The Google Reader routes, at the root and under `/api/greader.php`, where FreshRSS serves
+/// them (apps set up for a FreshRSS account add that path themselves).
 pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(routes())
+        .nest("/api/greader.php", routes())
+}
+
+fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/accounts/ClientLogin",

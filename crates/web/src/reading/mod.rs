@@ -19,7 +19,7 @@ use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -250,7 +250,9 @@ pub async fn controls_layer(
     request: Request,
     next: Next,
 ) -> Response {
-    if session::cookie(request.headers(), session::SESSION_COOKIE).is_none() {
+    if request.method() != Method::GET
+        || session::cookie(request.headers(), session::SESSION_COOKIE).is_none()
+    {
         return next.run(request).await;
     }
     let path = request.uri().path().to_string();
