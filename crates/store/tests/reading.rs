@@ -525,3 +525,40 @@ async fn api_keys_find_their_active_account_by_hash_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_copy_placed_after_its_original_was_read_arrives_read() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let reading = store.reading();
+        reading
+            .set_read(ana.id, &[w.wire], true, 50)
+            .await
+            .expect("read");
+        reading
+            .set_starred(ana.id, &[w.copy_b], true, 51)
+            .await
+            .expect("star");
+        let late = article(&store, w.c, "late-copy", 150).await;
+        let mut batch = store.stories().begin().await.expect("batch");
+        batch
+            .place(&Placement {
+                article: late,
+                story: w.story,
+                duplicate_of: Some(w.copy_b),
+                related: Vec::new(),
+            })
+            .await
+            .expect("place the late copy");
+        batch.commit(2).await.expect("commit");
+        let seen = reading.items_by_id(ana.id, &[late]).await.expect("ana");
+        assert_eq!(seen[0].read_at, Some(50), "read with its group");
+        assert_eq!(seen[0].starred_at, Some(51), "starred with its group");
+        let bobs = reading.items_by_id(bob.id, &[late]).await.expect("bob");
+        assert_eq!(bobs[0].read_at, None, "only for the reader who read it");
+        let _ = (w.a, w.b, w.copy_c, w.own, w.other);
+    })
+    .await;
+}
