@@ -407,7 +407,11 @@ async fn google_reader_api_answers_its_contract() {
     let (status, auth) = greader_login(&base, "ana", &key).await;
     assert_eq!(status, 200);
     let freshrss_path = greader_login(&format!("{base}/api/greader.php"), "ana", &key).await;
-    assert_eq!(freshrss_path, (200, auth.clone()), "FreshRSS's path serves the same API");
+    assert_eq!(
+        freshrss_path,
+        (200, auth.clone()),
+        "FreshRSS's path serves the same API"
+    );
     let header = format!("GoogleLogin auth={auth}");
     let get = |path: &str| {
         c.get(format!("{base}{path}"))

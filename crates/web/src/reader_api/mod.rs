@@ -15,7 +15,7 @@
 //!
 //! Copies fold: an article and its copies (wire copies, republications) are one item, and a
 //! mark on one is a mark on all (see `tidings_store::Reading`). Each API also exposes the
-//! story an item belongs to where its format allows: see the module docs.
+//! story an item belongs to where its format allows: see each module.
 
 pub(crate) mod fever;
 pub(crate) mod greader;
