@@ -1031,3 +1031,70 @@ async fn apps_reach_a_private_instance_with_their_keys_only() {
     let page = c.get(format!("{base}/")).send().await.expect("front");
     assert_eq!(page.status(), 303, "pages still ask to sign in");
 }
+
+#[tokio::test]
+async fn for_you_ranks_followed_stories_first_and_marks_them_read_or_unread() {
+    let w = world().await;
+    let (mut browser, _) = w.site.account_with_key("ana").await;
+    let empty = browser.get("/for-you").await;
+    assert!(
+        empty.body.contains("You follow nothing yet"),
+        "{}",
+        empty.body
+    );
+    assert!(!empty.body.contains("Top stories for you"));
+
+    let token = browser.token().await;
+    let wire = w.wire.0.to_string();
+    let followed = browser
+        .post(
+            "/follow",
+            &[("csrf", &token), ("kind", "source"), ("target", &wire)],
+        )
+        .await;
+    assert_eq!(followed.status, 303);
+    let page = browser.get("/for-you").await;
+    let stories_at = page
+        .body
+        .find("Top stories for you")
+        .expect("stories first");
+    let latest_at = page
+        .body
+        .find("Latest from your sources")
+        .expect("then items");
+    assert!(stories_at < latest_at);
+    let story_card = &page.body[stories_at..latest_at];
+    assert!(
+        story_card.contains("Flood in the valley"),
+        "the wire's story"
+    );
+    assert!(story_card.contains("Unread"));
+    assert!(
+        page.body.contains("Source: <a href=\"/source/"),
+        "what is followed is listed"
+    );
+
+    let story = format!("/story/{}/read", w.site.story.0);
+    assert_eq!(browser.post(&story, &[("csrf", &token)]).await.status, 303);
+    let page = browser.get("/for-you").await;
+    let stories_at = page.body.find("Top stories for you").expect("stories");
+    let latest_at = page.body.find("Latest from your sources").expect("items");
+    assert!(page.body[stories_at..latest_at].contains("<p class=\"reading-state\">Read</p>"));
+    assert!(page.body.contains("0 unread items"));
+
+    // Unfollowing empties the page again.
+    let unfollowed = browser
+        .post(
+            "/unfollow",
+            &[("csrf", &token), ("kind", "source"), ("target", &wire)],
+        )
+        .await;
+    assert_eq!(unfollowed.status, 303);
+    assert!(
+        browser
+            .get("/for-you")
+            .await
+            .body
+            .contains("You follow nothing yet")
+    );
+}
