@@ -7,7 +7,9 @@
 //!
 //! The store is reached through [`Store`], which hands out one repository per table:
 //! [`Sources`], [`Articles`], [`Stories`], the durable job queue [`Jobs`], and the people
-//! who comment: [`Users`], [`Sessions`], [`Comments`] and [`Moderation`].
+//! who comment: [`Users`], [`Sessions`], [`Comments`] and [`Moderation`]; and each account's
+//! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks) and the
+//! [`ApiKeys`] its apps log in with.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tidings_store::StoreError> {
@@ -18,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod api_keys;
 mod articles;
 mod backend;
 pub mod backup;
@@ -29,6 +32,7 @@ mod jobs;
 mod leadership;
 mod migrations;
 mod moderation;
+mod reading;
 mod retention;
 mod revision;
 mod sessions;
@@ -40,6 +44,7 @@ mod stories;
 pub mod testing;
 mod users;
 
+pub use api_keys::{ApiKey, ApiKeys};
 pub use articles::{
     ArticleLabels, ArticleListing, Articles, CanonicalMove, ListFilter, PageContent,
 };
@@ -50,6 +55,9 @@ pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use moderation::{LogEntry, Moderation, QueueItem};
+pub use reading::{
+    Folder, Follow, FollowKind, Item, ItemOrder, ItemQuery, ItemScope, Reading, Subscription,
+};
 pub use retention::Retention;
 pub use sessions::{SessionRecord, Sessions};
 pub use sources::{FetchSuccess, NewSource, Sources};

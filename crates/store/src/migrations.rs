@@ -58,6 +58,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0007_site_revision.sql"),
         postgres: include_str!("../migrations/postgres/0007_site_revision.sql"),
     },
+    Step {
+        version: 8,
+        name: "reading",
+        sqlite: include_str!("../migrations/sqlite/0008_reading.sql"),
+        postgres: include_str!("../migrations/postgres/0008_reading.sql"),
+    },
 ];
 
 /// The migrator for one backend.

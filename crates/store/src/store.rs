@@ -136,6 +136,16 @@ impl Store {
         Comments::new(&self.pool)
     }
 
+    /// Each account's folders, subscriptions, follows and read and starred marks.
+    pub fn reading(&self) -> crate::Reading<'_> {
+        crate::Reading::new(&self.pool)
+    }
+
+    /// The API keys reader apps log in with.
+    pub fn api_keys(&self) -> crate::ApiKeys<'_> {
+        crate::ApiKeys::new(&self.pool)
+    }
+
     /// Reports, the moderation queue and the audit log.
     pub fn moderation(&self) -> Moderation<'_> {
         Moderation::new(&self.pool)

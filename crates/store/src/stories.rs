@@ -346,6 +346,22 @@ impl PlacementBatch {
                 placement.article
             )));
         }
+        if placement.duplicate_of.is_some() {
+            // A copy joins its group as read (or starred) for every reader who read (or
+            // starred) the group already: readers marked the text, not one outlet's page.
+            let root = duplicate_of.unwrap_or(placement.article);
+            sqlx::query(
+                "INSERT INTO article_states (user_id, article_id, read_at, starred_at) \
+                 SELECT s.user_id, $1, MAX(s.read_at), MAX(s.starred_at) FROM article_states s \
+                 JOIN articles g ON g.id = s.article_id \
+                 WHERE (g.id = $2 OR g.duplicate_of = $2) AND g.id <> $1 GROUP BY s.user_id \
+                 ON CONFLICT (user_id, article_id) DO NOTHING",
+            )
+            .bind(placement.article.0)
+            .bind(root.0)
+            .execute(&mut *self.tx)
+            .await?;
+        }
         self.touched.insert(placement.story.0);
         for &(other, score) in &placement.related {
             if other == placement.story {

@@ -199,8 +199,8 @@ impl<'a> Users<'a> {
         Ok(())
     }
 
-    /// Deletes an account: its names and password go, its sessions, devices and reports
-    /// too; its comments stay in their threads as deleted (without their text), so replies
+    /// Deletes an account: its names and password go, its sessions, devices, reports, API
+    /// keys and reading state too; its comments stay in their threads as deleted (without their text), so replies
     /// keep their place.
     pub async fn delete(&self, id: UserId) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -226,6 +226,11 @@ impl<'a> Users<'a> {
             "DELETE FROM sessions WHERE user_id = $1",
             "DELETE FROM login_devices WHERE user_id = $1",
             "DELETE FROM comment_reports WHERE user_id = $1",
+            "DELETE FROM api_keys WHERE user_id = $1",
+            "DELETE FROM subscriptions WHERE user_id = $1",
+            "DELETE FROM reading_folders WHERE user_id = $1",
+            "DELETE FROM follows WHERE user_id = $1",
+            "DELETE FROM article_states WHERE user_id = $1",
         ] {
             sqlx::query(sql).bind(id.0).execute(&mut *tx).await?;
         }

@@ -419,8 +419,43 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
         .await
         .expect("password");
     login.submit().await.expect("log in");
+    // Wait for the redirect back: under load the login page's heading may still be there.
+    let operator_url = url::Url::parse(&server.url("/operator")).expect("url");
+    client
+        .wait()
+        .for_url(&operator_url)
+        .await
+        .expect("back at /operator");
     assert_eq!(heading(&client).await, "Operator");
     check_page(&driver, &client, "operator").await;
+
+    // Personal reading, signed in: For you, the reader-app settings (a new key shown once),
+    // the OPML import and the page that tells apps how to connect. The entity and search
+    // pages below are checked signed in, with their follow buttons.
+    for (path, name) in [
+        ("/for-you", "for-you"),
+        ("/settings/import", "settings-import"),
+        ("/apps", "apps"),
+        ("/settings/apps", "settings-apps"),
+    ] {
+        client.goto(&server.url(path)).await.expect(name);
+        check_page(&driver, &client, name).await;
+    }
+    let key_form = client
+        .form(Locator::Css("form[action='/settings/apps/keys']"))
+        .await
+        .expect("the new-key form");
+    key_form
+        .set_by_name("label", "A reader app")
+        .await
+        .expect("label");
+    key_form.submit().await.expect("make a key");
+    client
+        .wait()
+        .for_element(Locator::Css("code.api-key"))
+        .await
+        .expect("the new key");
+    check_page(&driver, &client, "settings-apps-new-key").await;
 
     client.goto(story_url.as_str()).await.expect("back");
     follow(&client, ".entities a", "/entity/").await;

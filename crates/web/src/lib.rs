@@ -7,6 +7,10 @@
 //! are askama templates, escaped by default; article bodies were sanitised before they were
 //! stored and are the only HTML inserted as it is. Every page works without JavaScript.
 //!
+//! `reading` adds personal reading (follows, read and starred marks, "For you", API keys,
+//! OPML import, `/apps`), and `reader_api` the sync APIs reader apps speak (Google Reader,
+//! Fever, Miniflux); see `docs/reader-apis.md`.
+//!
 //! [`people`] adds accounts, sessions, CSRF, comment threads on article and story pages,
 //! moderation and the abuse controls around them; a comment's HTML, like an article body, is
 //! sanitised before it is stored and inserted as it is.
@@ -29,6 +33,8 @@ pub mod page_cache;
 mod pages;
 pub mod people;
 mod private_site;
+mod reader_api;
+mod reading;
 mod search_page;
 mod slug;
 mod state;
@@ -83,12 +89,18 @@ pub fn router(state: AppState) -> Router {
         .route("/topic/{slug}/feed.json", get(front::topic_feed))
         .merge(api::router())
         .merge(people::router())
+        .merge(reader_api::router())
+        .merge(reading::router())
         .route("/sources", get(pages::sources))
         .route("/operator", get(operator::operator))
         .route("/healthz", get(pages::healthz))
         .route("/metrics", get(metrics::metrics))
         .route("/static/{file}", get(assets::serve))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            reading::controls_layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             people::viewer_layer,

@@ -114,7 +114,7 @@ struct ErrorPage {
 }
 
 impl PageError {
-    fn render(self, site_name: &str) -> Response {
+    pub(crate) fn render(self, site_name: &str) -> Response {
         let (status, heading, message) = match self {
             PageError::NotFound => (
                 StatusCode::NOT_FOUND,

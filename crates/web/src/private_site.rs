@@ -18,11 +18,24 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tidings_model::AccountState;
 
-/// Paths an anonymous visitor of a private instance may reach (exact matches).
-const OPEN_PATHS: &[&str] = &["/login", "/signup", "/healthz", "/metrics", "/robots.txt"];
+/// Paths an anonymous visitor of a private instance may reach (exact matches). The reader
+/// apps' APIs (Google Reader's login, Fever) check their own API keys, which only accounts
+/// have, and a banned account's keys log in no more.
+const OPEN_PATHS: &[&str] = &[
+    "/login",
+    "/signup",
+    "/healthz",
+    "/metrics",
+    "/robots.txt",
+    "/accounts/ClientLogin",
+    "/fever",
+    "/fever/",
+    "/api/fever.php",
+];
 
-/// Path prefixes an anonymous visitor of a private instance may reach.
-const OPEN_PREFIXES: &[&str] = &["/static/"];
+/// Path prefixes an anonymous visitor of a private instance may reach: the assets, and the
+/// reader apps' APIs (Google Reader, Miniflux), which check their own API keys.
+const OPEN_PREFIXES: &[&str] = &["/static/", "/reader/api/", "/api/greader.php/", "/v1/"];
 
 /// Whether `path` is reachable without an account on a private instance.
 fn is_open(path: &str) -> bool {
@@ -98,7 +111,16 @@ mod tests {
 
     #[test]
     fn sign_in_assets_and_probes_are_open_and_pages_are_not() {
-        for path in ["/login", "/signup", "/static/style.abc.css", "/healthz"] {
+        for path in [
+            "/login",
+            "/signup",
+            "/static/style.abc.css",
+            "/healthz",
+            "/v1/me",
+            "/reader/api/0/user-info",
+            "/api/greader.php/accounts/ClientLogin",
+            "/fever/",
+        ] {
             assert!(is_open(path), "{path}");
         }
         for path in [

@@ -22,7 +22,7 @@ use tidings_stories::related::{Candidate, RelatedStory, related_articles};
 /// Stories considered for the front page: the most recently updated.
 const FRONT_CANDIDATES: i64 = 300;
 /// Stories shown at the top of the front page.
-const TOP_STORIES: usize = 12;
+pub(crate) const TOP_STORIES: usize = 12;
 /// Outlets named on a story card before "and N more".
 const NAMED_OUTLETS: usize = 4;
 /// Related stories considered for an article page.
@@ -97,6 +97,15 @@ pub(crate) async fn top_stories(
         .into_iter()
         .take(TOP_STORIES)
         .collect();
+    story_cards(store, ranked, now).await
+}
+
+/// The cards of ranked stories, in their order.
+pub(crate) async fn story_cards(
+    store: &Store,
+    ranked: Vec<RankedStory>,
+    now: UnixSeconds,
+) -> Result<Vec<StoryCard>, PageError> {
     let names = outlet_names(
         store,
         ranked

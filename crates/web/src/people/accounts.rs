@@ -51,7 +51,7 @@ pub(crate) fn clean_display_name(raw: &str) -> Result<String, &'static str> {
 }
 
 /// Where to go after logging in: a path on this site, never another site.
-fn safe_next(next: &str) -> String {
+pub(crate) fn safe_next(next: &str) -> String {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
@@ -64,7 +64,7 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
+pub(crate) fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
     let mut response = Redirect::to(location).into_response();
     for c in cookies {
         response.headers_mut().append(header::SET_COOKIE, c);

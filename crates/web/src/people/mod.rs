@@ -21,21 +21,21 @@
 //! with a session get the header's account links (and forms with their tokens) from
 //! [`viewer_layer`], and `Cache-Control: private, no-store`.
 
-mod accounts;
+pub(crate) mod accounts;
 pub(crate) mod api;
-mod client_ip;
+pub(crate) mod client_ip;
 pub mod clock;
 pub(crate) mod comments;
-mod csrf;
+pub(crate) mod csrf;
 mod error;
 pub mod limits;
 pub mod markdown;
 mod moderation;
 mod password;
-mod session;
+pub(crate) mod session;
 pub mod spam;
 pub mod throttle;
-mod tokens;
+pub(crate) mod tokens;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use limits::RateLimitConfig;
@@ -112,8 +112,8 @@ pub struct People {
     pub config: PeopleConfig,
     /// The clock throttles, sessions and the edit window read.
     pub clock: SharedClock,
-    limits: RateLimits,
-    throttle: LoginThrottle,
+    pub(crate) limits: RateLimits,
+    pub(crate) throttle: LoginThrottle,
     signing_key: tokio::sync::OnceCell<Vec<u8>>,
 }
 

@@ -176,7 +176,7 @@ fn account_nav(viewer: &Viewer) -> String {
         ""
     };
     format!(
-        r#"<span class="account-nav"><a href="/account">{name}</a>{moderation} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
+        r#"<span class="account-nav"><a href="/for-you">For you</a> <a href="/account">{name}</a>{moderation} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
         escape(&viewer.csrf)
     )
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tidings_model::{ArticleId, NewArticle, Role, StoryId, User};
+use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
 use tidings_store::{NewSource, NewUser, Placement, Store, StoreOptions};
 use tidings_web::AppState;
 use tidings_web::people::{ManualClock, People, PeopleConfig};
@@ -109,6 +109,76 @@ pub async fn site(config: PeopleConfig) -> Site {
 }
 
 impl Site {
+    /// Adds an article at `url` from `source`, published `at`; returns its id.
+    pub async fn article_at(&self, source: SourceId, url: &str, title: &str, at: i64) -> ArticleId {
+        self.store
+            .articles()
+            .insert_new(
+                source,
+                &[NewArticle {
+                    url: url.into(),
+                    title: title.into(),
+                    published_at: Some(at),
+                    fetched_at: at,
+                    body_text: "The river rose.".into(),
+                    body_html: "<p>The river rose.</p>".into(),
+                    ..NewArticle::default()
+                }],
+            )
+            .await
+            .expect("insert");
+        self.store
+            .articles()
+            .latest(100, 0)
+            .await
+            .expect("latest")
+            .into_iter()
+            .find(|l| l.article.content.url == url)
+            .expect("inserted")
+            .article
+            .id
+    }
+
+    /// Adds a wire outlet (`https://wire.example/feed`) whose article copies the site's
+    /// article, placed in its story as a copy; returns the outlet and the copy.
+    pub async fn add_wire_copy(&self) -> (SourceId, ArticleId) {
+        let wire = self
+            .store
+            .sources()
+            .add(
+                &NewSource {
+                    url: "https://wire.example/feed".into(),
+                    name: "Wire".into(),
+                    ..NewSource::default()
+                },
+                0,
+            )
+            .await
+            .expect("wire")
+            .id;
+        let now = chrono::Utc::now().timestamp();
+        let copy = self
+            .article_at(
+                wire,
+                "https://wire.example/flood",
+                "Flood (wire copy)",
+                now - 400,
+            )
+            .await;
+        let mut batch = self.store.stories().begin().await.expect("batch");
+        batch
+            .place(&Placement {
+                article: copy,
+                story: self.story,
+                duplicate_of: Some(self.article),
+                related: Vec::new(),
+            })
+            .await
+            .expect("place the copy");
+        batch.commit(now).await.expect("commit");
+        (wire, copy)
+    }
+
     /// An account made as `tidings users create` makes one.
     pub async fn user(&self, name: &str, password: &str, role: Role) -> User {
         let hash = tidings_web::people::hash_password(name, password, 1024)
@@ -127,6 +197,35 @@ impl Site {
             )
             .await
             .expect("create user")
+    }
+
+    /// A new account `name`, logged in, with an API key made on its settings page: the
+    /// browser and the key.
+    pub async fn account_with_key(&self, name: &str) -> (Browser, String) {
+        self.user(name, "correct horse battery", Role::Reader).await;
+        let mut browser = self.browser();
+        assert_eq!(
+            browser.login(name, "correct horse battery").await.status,
+            303
+        );
+        let page = browser.get("/settings/apps").await;
+        assert_eq!(page.status, 200);
+        let token = csrf_after(&page.body, "action=\"/settings/apps/keys\"");
+        let made = browser
+            .post(
+                "/settings/apps/keys",
+                &[("csrf", &token), ("label", "tests")],
+            )
+            .await;
+        assert_eq!(made.status, 200, "{}", made.body);
+        let key = made
+            .body
+            .split("<code class=\"api-key\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .expect("the new key on the page")
+            .to_string();
+        (browser, key)
     }
 
     /// A new browser on this site.

@@ -1,0 +1,805 @@
+//! Personal reading: each account's folders and subscriptions, its read and starred marks,
+//! and the lists of items the reader apps' protocols page through.
+//!
+//! **Copies fold into one item.** An article that copies another (`duplicate_of`: a wire
+//! copy, a republication) and its original form one *group*, keyed by the original's id.
+//! Every list here shows one article per group (the one with the lowest id among the
+//! articles the list draws from), and every mark (read, unread, starred) is written to every
+//! article of the group, so a copy read in one app is read everywhere, under any outlet.
+//!
+//! Every query is scoped to one account: marks are keyed by `(user_id, article_id)` and no
+//! statement reads another account's rows.
+
+use crate::ArticleListing;
+use crate::StoreError;
+use crate::articles::{COLUMNS, listing_from_row};
+use sqlx::{AnyPool, Row};
+use tidings_model::{ArticleId, SourceId, StoryId, UnixSeconds, UserId};
+
+/// A folder of subscriptions (a Miniflux category, a Fever group, a Google Reader label).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    /// Its id, unique across accounts.
+    pub id: i64,
+    /// Its name, unique within the account.
+    pub title: String,
+}
+
+/// A source an account subscribes to, and the folder it is filed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    /// The source.
+    pub source_id: SourceId,
+    /// The source's name.
+    pub name: String,
+    /// The feed's address.
+    pub url: String,
+    /// The outlet's home page, when known.
+    pub site_url: Option<String>,
+    /// The folder.
+    pub folder: Folder,
+    /// When the account subscribed.
+    pub created_at: UnixSeconds,
+}
+
+/// Something other than a source an account follows on the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowKind {
+    /// A site section, by slug.
+    Section,
+    /// An entity (person, place, organisation), by slug.
+    Entity,
+    /// A saved search, by its query text.
+    Search,
+}
+
+impl FollowKind {
+    /// The kind's stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowKind::Section => "section",
+            FollowKind::Entity => "entity",
+            FollowKind::Search => "search",
+        }
+    }
+
+    /// The kind a stored name names.
+    pub fn parse(text: &str) -> Option<FollowKind> {
+        match text {
+            "section" => Some(FollowKind::Section),
+            "entity" => Some(FollowKind::Entity),
+            "search" => Some(FollowKind::Search),
+            _ => None,
+        }
+    }
+}
+
+/// One follow of a section, entity or saved search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follow {
+    /// What is followed.
+    pub kind: FollowKind,
+    /// The section or entity slug, or the search's query.
+    pub target: String,
+}
+
+/// Which articles a list draws from, before copies fold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemScope {
+    /// Every subscribed source's articles.
+    Subscribed,
+    /// One subscribed source's articles.
+    Source(SourceId),
+    /// The articles of the subscribed sources filed in one folder.
+    Folder(i64),
+    /// One story's articles, subscribed or not.
+    Story(StoryId),
+    /// The starred articles, subscribed or not.
+    Starred,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ItemOrder {
+    /// Newest first (by shown time, then id).
+    #[default]
+    NewestFirst,
+    /// Oldest first.
+    OldestFirst,
+    /// Lowest id first (Fever pages by id).
+    IdAscending,
+    /// Highest id first.
+    IdDescending,
+}
+
+/// Which items of a scope a list shows, and which page of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemQuery {
+    /// Where the items come from.
+    pub scope: Option<ItemScope>,
+    /// `Some(false)`: unread only; `Some(true)`: read only.
+    pub read: Option<bool>,
+    /// `Some(true)`: starred only; `Some(false)`: not starred only.
+    pub starred: Option<bool>,
+    /// Only items with an id above this.
+    pub after_id: Option<i64>,
+    /// Only items with an id below this.
+    pub before_id: Option<i64>,
+    /// Only items shown at or after this time.
+    pub since: Option<UnixSeconds>,
+    /// Only items shown before this time.
+    pub until: Option<UnixSeconds>,
+    /// Continue after this item, in `order` (a keyset cursor: its shown time and id).
+    pub after_key: Option<(i64, i64)>,
+    /// The order.
+    pub order: ItemOrder,
+    /// At most this many (`0`: no limit).
+    pub limit: i64,
+    /// Skip this many first.
+    pub offset: i64,
+}
+
+/// One item of a list: an article and this account's marks on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// The article, with its outlet's name.
+    pub listing: ArticleListing,
+    /// The time it was sorted by (published, else updated, else fetched).
+    pub sort_at: UnixSeconds,
+    /// When the account read it, if it did.
+    pub read_at: Option<UnixSeconds>,
+    /// When the account starred it, if it did.
+    pub starred_at: Option<UnixSeconds>,
+}
+
+/// A value bound to a built statement.
+#[derive(Debug, Clone)]
+enum Bind {
+    Int(i64),
+}
+
+/// A statement's `WHERE` conditions and their bound values, parameters numbered in order.
+#[derive(Debug, Default)]
+struct Conditions {
+    clauses: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    /// Adds a value and returns its parameter (`$n`).
+    fn bind(&mut self, value: i64) -> String {
+        self.binds.push(Bind::Int(value));
+        format!("${}", self.binds.len())
+    }
+
+    fn push(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    fn apply<'q>(
+        &self,
+        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        for bind in &self.binds {
+            match bind {
+                Bind::Int(v) => query = query.bind(*v),
+            }
+        }
+        query
+    }
+}
+
+/// The condition that article `x` belongs to the scope, with the account bound as `user`.
+fn in_scope(scope: ItemScope, x: &str, user: &str, c: &mut Conditions) -> String {
+    match scope {
+        ItemScope::Subscribed => {
+            format!("{x}.source_id IN (SELECT source_id FROM subscriptions WHERE user_id = {user})")
+        }
+        ItemScope::Source(source) => {
+            let p = c.bind(source.0);
+            format!(
+                "{x}.source_id = {p} AND {x}.source_id IN \
+                 (SELECT source_id FROM subscriptions WHERE user_id = {user})"
+            )
+        }
+        ItemScope::Folder(folder) => {
+            let p = c.bind(folder);
+            format!(
+                "{x}.source_id IN (SELECT source_id FROM subscriptions \
+                 WHERE user_id = {user} AND folder_id = {p})"
+            )
+        }
+        ItemScope::Story(story) => {
+            let p = c.bind(story.0);
+            format!("{x}.story_id = {p}")
+        }
+        ItemScope::Starred => format!(
+            "EXISTS (SELECT 1 FROM article_states sx WHERE sx.user_id = {user} \
+             AND sx.article_id = {x}.id AND sx.starred_at IS NOT NULL)"
+        ),
+    }
+}
+
+/// The statement pieces of a list: the `FROM … WHERE …` with the account's marks joined as
+/// `st`, folding copies into the lowest-id article of each group within the scope.
+fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
+    let mut c = Conditions::default();
+    let u = c.bind(user.0);
+    let scope = query.scope.unwrap_or(ItemScope::Subscribed);
+    let a_in = in_scope(scope, "a", &u, &mut c);
+    c.push(a_in);
+    // Folding: no article of the same group in the scope has a lower id.
+    let root_in = in_scope(scope, "r", &u, &mut c);
+    c.push(format!(
+        "NOT EXISTS (SELECT 1 FROM articles r WHERE a.duplicate_of IS NOT NULL \
+         AND r.id = a.duplicate_of AND r.id < a.id AND {root_in})"
+    ));
+    let copy_in = in_scope(scope, "k", &u, &mut c);
+    c.push(format!(
+        "NOT EXISTS (SELECT 1 FROM articles k WHERE k.duplicate_of = COALESCE(a.duplicate_of, a.id) \
+         AND k.id < a.id AND {copy_in})"
+    ));
+    match query.read {
+        Some(true) => c.push("st.read_at IS NOT NULL".into()),
+        Some(false) => c.push("st.read_at IS NULL".into()),
+        None => {}
+    }
+    match query.starred {
+        Some(true) => c.push("st.starred_at IS NOT NULL".into()),
+        Some(false) => c.push("st.starred_at IS NULL".into()),
+        None => {}
+    }
+    if let Some(id) = query.after_id {
+        let p = c.bind(id);
+        c.push(format!("a.id > {p}"));
+    }
+    if let Some(id) = query.before_id {
+        let p = c.bind(id);
+        c.push(format!("a.id < {p}"));
+    }
+    if let Some(t) = query.since {
+        let p = c.bind(t);
+        c.push(format!("a.sort_at >= {p}"));
+    }
+    if let Some(t) = query.until {
+        let p = c.bind(t);
+        c.push(format!("a.sort_at < {p}"));
+    }
+    if let Some((at, id)) = query.after_key {
+        let (pa, pa2, pi) = (c.bind(at), c.bind(at), c.bind(id));
+        let clause = match query.order {
+            ItemOrder::NewestFirst => {
+                format!("(a.sort_at < {pa} OR (a.sort_at = {pa2} AND a.id < {pi}))")
+            }
+            ItemOrder::OldestFirst => {
+                format!("(a.sort_at > {pa} OR (a.sort_at = {pa2} AND a.id > {pi}))")
+            }
+            ItemOrder::IdAscending => format!("a.id > {pi}"),
+            ItemOrder::IdDescending => format!("a.id < {pi}"),
+        };
+        c.push(clause);
+    }
+    let from = format!(
+        "FROM articles a JOIN sources s ON s.id = a.source_id \
+         LEFT JOIN article_states st ON st.user_id = {u} AND st.article_id = a.id"
+    );
+    (from, c)
+}
+
+/// An item from a row of a list statement.
+fn item_from_row(r: &sqlx::any::AnyRow) -> Result<Item, StoreError> {
+    Ok(Item {
+        listing: listing_from_row(r)?,
+        sort_at: r.try_get("sort_at")?,
+        read_at: r.try_get("read_at")?,
+        starred_at: r.try_get("starred_at")?,
+    })
+}
+
+/// The `ORDER BY` of an order.
+fn order_by(order: ItemOrder) -> &'static str {
+    match order {
+        ItemOrder::NewestFirst => "a.sort_at DESC, a.id DESC",
+        ItemOrder::OldestFirst => "a.sort_at ASC, a.id ASC",
+        ItemOrder::IdAscending => "a.id ASC",
+        ItemOrder::IdDescending => "a.id DESC",
+    }
+}
+
+/// The ids of every article in the groups of `ids` (the articles, their originals and every
+/// copy of those originals), as a subquery over the values bound from `first`.
+fn group_of(ids: &[ArticleId], c: &mut Conditions) -> String {
+    let list = ids
+        .iter()
+        .map(|id| c.bind(id.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT g.id FROM articles g WHERE g.id IN (SELECT COALESCE(o.duplicate_of, o.id) \
+         FROM articles o WHERE o.id IN ({list})) OR g.duplicate_of IN \
+         (SELECT COALESCE(o.duplicate_of, o.id) FROM articles o WHERE o.id IN ({list}))"
+    )
+}
+
+/// The most ids one mark statement takes; longer lists are marked in several statements.
+const MARK_CHUNK: usize = 200;
+
+/// Reads and writes an account's reading state.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> Reading<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        Reading { pool }
+    }
+
+    /// The account's folders, by name.
+    pub async fn folders(&self, user: UserId) -> Result<Vec<Folder>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, title FROM reading_folders WHERE user_id = $1 ORDER BY title, id",
+        )
+        .bind(user.0)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Folder {
+                    id: r.try_get("id")?,
+                    title: r.try_get("title")?,
+                })
+            })
+            .collect()
+    }
+
+    /// One of the account's folders by id; `None` when it has no such folder.
+    pub async fn folder(&self, user: UserId, id: i64) -> Result<Option<Folder>, StoreError> {
+        let row =
+            sqlx::query("SELECT id, title FROM reading_folders WHERE user_id = $1 AND id = $2")
+                .bind(user.0)
+                .bind(id)
+                .fetch_optional(self.pool)
+                .await?;
+        row.map(|r| {
+            Ok(Folder {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The account's folder called `title`, made if it has none.
+    pub async fn folder_named(
+        &self,
+        user: UserId,
+        title: &str,
+        now: UnixSeconds,
+    ) -> Result<Folder, StoreError> {
+        sqlx::query(
+            "INSERT INTO reading_folders (user_id, title, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, title) DO NOTHING",
+        )
+        .bind(user.0)
+        .bind(title)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        let row =
+            sqlx::query("SELECT id, title FROM reading_folders WHERE user_id = $1 AND title = $2")
+                .bind(user.0)
+                .bind(title)
+                .fetch_one(self.pool)
+                .await?;
+        Ok(Folder {
+            id: row.try_get("id")?,
+            title: row.try_get("title")?,
+        })
+    }
+
+    /// Renames one of the account's folders; [`StoreError::NotFound`] when it has none such,
+    /// [`StoreError::AlreadyExists`] when the name is taken.
+    pub async fn rename_folder(
+        &self,
+        user: UserId,
+        id: i64,
+        title: &str,
+    ) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("UPDATE reading_folders SET title = $3 WHERE user_id = $1 AND id = $2")
+                .bind(user.0)
+                .bind(id)
+                .bind(title)
+                .execute(self.pool)
+                .await
+                .map_err(|err| {
+                    if StoreError::is_unique_violation(&err) {
+                        StoreError::AlreadyExists(format!("folder {title:?}"))
+                    } else {
+                        err.into()
+                    }
+                })?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("folder {id}")));
+        }
+        Ok(())
+    }
+
+    /// Deletes one of the account's folders and unsubscribes from the sources in it.
+    pub async fn delete_folder(&self, user: UserId, id: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM subscriptions WHERE user_id = $1 AND folder_id = $2")
+            .bind(user.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query("DELETE FROM reading_folders WHERE user_id = $1 AND id = $2")
+            .bind(user.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Subscribes the account to a source, filed in `folder` (one of its own); a second
+    /// subscription moves it to that folder. [`StoreError::NotFound`] when the folder is
+    /// not the account's.
+    pub async fn subscribe(
+        &self,
+        user: UserId,
+        source: SourceId,
+        folder: i64,
+        now: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        if self.folder(user, folder).await?.is_none() {
+            return Err(StoreError::NotFound(format!("folder {folder}")));
+        }
+        sqlx::query(
+            "INSERT INTO subscriptions (user_id, source_id, folder_id, created_at) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, source_id) DO UPDATE SET folder_id = excluded.folder_id",
+        )
+        .bind(user.0)
+        .bind(source.0)
+        .bind(folder)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Ends the account's subscription to a source; whether it had one.
+    pub async fn unsubscribe(&self, user: UserId, source: SourceId) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM subscriptions WHERE user_id = $1 AND source_id = $2")
+            .bind(user.0)
+            .bind(source.0)
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The account's subscriptions, by source name.
+    pub async fn subscriptions(&self, user: UserId) -> Result<Vec<Subscription>, StoreError> {
+        self.subscriptions_where(user, None).await
+    }
+
+    /// The account's subscription to one source, if it has one.
+    pub async fn subscription(
+        &self,
+        user: UserId,
+        source: SourceId,
+    ) -> Result<Option<Subscription>, StoreError> {
+        Ok(self
+            .subscriptions_where(user, Some(source))
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn subscriptions_where(
+        &self,
+        user: UserId,
+        source: Option<SourceId>,
+    ) -> Result<Vec<Subscription>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.name, s.url, s.site_url, f.id AS folder_id, f.title, \
+             sub.created_at FROM subscriptions sub JOIN sources s ON s.id = sub.source_id \
+             JOIN reading_folders f ON f.id = sub.folder_id \
+             WHERE sub.user_id = $1 AND ($2 = 0 OR sub.source_id = $2) ORDER BY s.name, s.id",
+        )
+        .bind(user.0)
+        .bind(source.map_or(0, |s| s.0))
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Subscription {
+                    source_id: SourceId(r.try_get("id")?),
+                    name: r.try_get("name")?,
+                    url: r.try_get("url")?,
+                    site_url: r.try_get("site_url")?,
+                    folder: Folder {
+                        id: r.try_get("folder_id")?,
+                        title: r.try_get("title")?,
+                    },
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Follows a section, entity or saved search (again: no change).
+    pub async fn follow(
+        &self,
+        user: UserId,
+        follow: &Follow,
+        now: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO follows (user_id, kind, target, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, kind, target) DO NOTHING",
+        )
+        .bind(user.0)
+        .bind(follow.kind.as_str())
+        .bind(&follow.target)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Stops following; whether the account followed it.
+    pub async fn unfollow(&self, user: UserId, follow: &Follow) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM follows WHERE user_id = $1 AND kind = $2 AND target = $3")
+                .bind(user.0)
+                .bind(follow.kind.as_str())
+                .bind(&follow.target)
+                .execute(self.pool)
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// What the account follows besides sources, oldest first.
+    pub async fn follows(&self, user: UserId) -> Result<Vec<Follow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, target FROM follows WHERE user_id = $1 ORDER BY created_at, kind, target",
+        )
+        .bind(user.0)
+        .fetch_all(self.pool)
+        .await?;
+        let mut follows = Vec::new();
+        for r in &rows {
+            let kind: String = r.try_get("kind")?;
+            if let Some(kind) = FollowKind::parse(&kind) {
+                follows.push(Follow {
+                    kind,
+                    target: r.try_get("target")?,
+                });
+            }
+        }
+        Ok(follows)
+    }
+
+    /// One page of items (see [`ItemQuery`]), copies folded.
+    pub async fn items(&self, user: UserId, query: &ItemQuery) -> Result<Vec<Item>, StoreError> {
+        let (from, mut c) = list_conditions(user, query);
+        let order = order_by(query.order);
+        let limit = if query.limit > 0 { query.limit } else { -1 };
+        let limit = if limit < 0 { i64::MAX / 2 } else { limit };
+        let (pl, po) = (c.bind(limit), c.bind(query.offset.max(0)));
+        let sql = format!(
+            "SELECT {COLUMNS}, a.sort_at, st.read_at, st.starred_at {from} {} \
+             ORDER BY {order} LIMIT {pl} OFFSET {po}",
+            c.sql()
+        );
+        let rows = c
+            .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter().map(item_from_row).collect()
+    }
+
+    /// How many items the query's conditions pass, ignoring its page.
+    pub async fn count(&self, user: UserId, query: &ItemQuery) -> Result<i64, StoreError> {
+        let (from, c) = list_conditions(user, query);
+        let sql = format!("SELECT COUNT(*) AS n {from} {}", c.sql());
+        let row = c
+            .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// The ids of the items the query passes (its page ignored), in its order: what the
+    /// protocols' "all unread ids" answers list.
+    pub async fn item_ids(
+        &self,
+        user: UserId,
+        query: &ItemQuery,
+    ) -> Result<Vec<ArticleId>, StoreError> {
+        let (from, mut c) = list_conditions(user, query);
+        let order = order_by(query.order);
+        let limit = if query.limit > 0 {
+            query.limit
+        } else {
+            i64::MAX / 2
+        };
+        let pl = c.bind(limit);
+        let sql = format!("SELECT a.id {from} {} ORDER BY {order} LIMIT {pl}", c.sql());
+        let rows = c
+            .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(ArticleId(r.try_get("id")?)))
+            .collect()
+    }
+
+    /// Unread items per subscribed source, copies folded across all subscriptions.
+    pub async fn unread_by_source(&self, user: UserId) -> Result<Vec<(SourceId, i64)>, StoreError> {
+        let query = ItemQuery {
+            read: Some(false),
+            ..ItemQuery::default()
+        };
+        let (from, c) = list_conditions(user, &query);
+        let sql = format!(
+            "SELECT a.source_id, COUNT(*) AS n {from} {} GROUP BY a.source_id ORDER BY a.source_id",
+            c.sql()
+        );
+        let rows = c
+            .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((SourceId(r.try_get("source_id")?), r.try_get("n")?)))
+            .collect()
+    }
+
+    /// Articles by id, with the account's marks, in the order asked (unknown ids left out):
+    /// not folded, since the caller named them.
+    pub async fn items_by_id(
+        &self,
+        user: UserId,
+        ids: &[ArticleId],
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(MARK_CHUNK) {
+            let mut c = Conditions::default();
+            let u = c.bind(user.0);
+            let list = chunk
+                .iter()
+                .map(|id| c.bind(id.0))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT {COLUMNS}, a.sort_at, st.read_at, st.starred_at \
+                 FROM articles a JOIN sources s ON s.id = a.source_id \
+                 LEFT JOIN article_states st ON st.user_id = {u} AND st.article_id = a.id \
+                 WHERE a.id IN ({list})"
+            );
+            let rows = c
+                .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .fetch_all(self.pool)
+                .await?;
+            for r in &rows {
+                items.push(item_from_row(r)?);
+            }
+        }
+        items.sort_by_key(|item| {
+            ids.iter()
+                .position(|id| *id == item.listing.article.id)
+                .unwrap_or(usize::MAX)
+        });
+        Ok(items)
+    }
+
+    /// Marks the articles `ids` and every copy of them (and their originals) read or unread;
+    /// returns how many articles changed.
+    pub async fn set_read(
+        &self,
+        user: UserId,
+        ids: &[ArticleId],
+        read: bool,
+        now: UnixSeconds,
+    ) -> Result<u64, StoreError> {
+        self.mark(user, ids, "read_at", read, now).await
+    }
+
+    /// Stars or unstars the articles `ids` and every copy of them (and their originals).
+    pub async fn set_starred(
+        &self,
+        user: UserId,
+        ids: &[ArticleId],
+        starred: bool,
+        now: UnixSeconds,
+    ) -> Result<u64, StoreError> {
+        self.mark(user, ids, "starred_at", starred, now).await
+    }
+
+    async fn mark(
+        &self,
+        user: UserId,
+        ids: &[ArticleId],
+        column: &'static str,
+        on: bool,
+        now: UnixSeconds,
+    ) -> Result<u64, StoreError> {
+        let mut changed = 0;
+        let mut tx = self.pool.begin().await?;
+        for chunk in ids.chunks(MARK_CHUNK) {
+            let mut c = Conditions::default();
+            let u = c.bind(user.0);
+            let group = group_of(chunk, &mut c);
+            let sql = if on {
+                let t = c.bind(now);
+                format!(
+                    "INSERT INTO article_states (user_id, article_id, {column}) \
+                     SELECT {u}, x.id, {t} FROM articles x WHERE x.id IN ({group}) \
+                     ON CONFLICT (user_id, article_id) DO UPDATE \
+                     SET {column} = excluded.{column} WHERE article_states.{column} IS NULL"
+                )
+            } else {
+                format!(
+                    "UPDATE article_states SET {column} = NULL WHERE user_id = {u} \
+                     AND {column} IS NOT NULL AND article_id IN ({group})"
+                )
+            };
+            let done = c
+                .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .execute(&mut *tx)
+                .await?;
+            changed += done.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Marks every article of a story read, with every copy of them wherever it was
+    /// published; returns how many articles changed.
+    pub async fn mark_story_read(
+        &self,
+        user: UserId,
+        story: StoryId,
+        now: UnixSeconds,
+    ) -> Result<u64, StoreError> {
+        let rows = sqlx::query("SELECT id FROM articles WHERE story_id = $1")
+            .bind(story.0)
+            .fetch_all(self.pool)
+            .await?;
+        let ids = rows
+            .iter()
+            .map(|r| Ok(ArticleId(r.try_get("id")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        self.set_read(user, &ids, true, now).await
+    }
+
+    /// Marks read every item of `scope` shown before `before` (every one when `None`);
+    /// returns how many articles changed.
+    pub async fn mark_all_read(
+        &self,
+        user: UserId,
+        scope: ItemScope,
+        before: Option<UnixSeconds>,
+        now: UnixSeconds,
+    ) -> Result<u64, StoreError> {
+        let query = ItemQuery {
+            scope: Some(scope),
+            read: Some(false),
+            until: before,
+            ..ItemQuery::default()
+        };
+        let ids = self.item_ids(user, &query).await?;
+        self.set_read(user, &ids, true, now).await
+    }
+}

@@ -1,0 +1,564 @@
+//! Personal reading on every backend: folders, subscriptions, follows, read and starred
+//! marks, copies folded into one item, story-wide marks, API keys and account isolation.
+
+use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
+use tidings_store::testing::each_backend;
+use tidings_store::{
+    Follow, FollowKind, ItemOrder, ItemQuery, ItemScope, NewSource, NewUser, Placement, Store,
+};
+
+async fn user(store: &Store, name: &str) -> User {
+    store
+        .users()
+        .create(
+            &NewUser {
+                name: name.into(),
+                display_name: name.into(),
+                password_hash: "h".into(),
+                role: Role::Reader,
+            },
+            1,
+        )
+        .await
+        .expect("create user")
+}
+
+async fn source(store: &Store, name: &str) -> SourceId {
+    store
+        .sources()
+        .add(
+            &NewSource {
+                url: format!("https://{name}.example/feed"),
+                name: name.into(),
+                ..NewSource::default()
+            },
+            1,
+        )
+        .await
+        .expect("source")
+        .id
+}
+
+async fn article(store: &Store, source: SourceId, slug: &str, at: i64) -> ArticleId {
+    store
+        .articles()
+        .insert_new(
+            source,
+            &[NewArticle {
+                url: format!("https://x.example/{slug}"),
+                title: slug.into(),
+                published_at: Some(at),
+                fetched_at: at,
+                body_text: "text".into(),
+                body_html: "<p>text</p>".into(),
+                ..NewArticle::default()
+            }],
+        )
+        .await
+        .expect("insert");
+    let latest = store.articles().latest(100, 0).await.expect("latest");
+    latest
+        .iter()
+        .find(|l| l.article.content.title == slug)
+        .expect("inserted article")
+        .article
+        .id
+}
+
+/// Three outlets; `wire` at A is copied at B (`copy_b`) and C (`copy_c`); `own` is A's own
+/// article in the same story; `other` is B's in another story.
+struct World {
+    a: SourceId,
+    b: SourceId,
+    c: SourceId,
+    wire: ArticleId,
+    copy_b: ArticleId,
+    copy_c: ArticleId,
+    own: ArticleId,
+    other: ArticleId,
+    story: StoryId,
+}
+
+async fn world(store: &Store) -> World {
+    let (a, b, c) = (
+        source(store, "a").await,
+        source(store, "b").await,
+        source(store, "c").await,
+    );
+    let wire = article(store, a, "wire", 100).await;
+    let copy_b = article(store, b, "copy-b", 110).await;
+    let copy_c = article(store, c, "copy-c", 120).await;
+    let own = article(store, a, "own", 130).await;
+    let other = article(store, b, "other", 140).await;
+    let mut batch = store.stories().begin().await.expect("batch");
+    let story = batch.create_story("S", None, 1).await.expect("story");
+    let second = batch.create_story("T", None, 1).await.expect("story");
+    for (article, story, duplicate_of) in [
+        (wire, story, None),
+        (copy_b, story, Some(wire)),
+        (copy_c, story, Some(wire)),
+        (own, story, None),
+        (other, second, None),
+    ] {
+        batch
+            .place(&Placement {
+                article,
+                story,
+                duplicate_of,
+                related: Vec::new(),
+            })
+            .await
+            .expect("place");
+    }
+    batch.commit(1).await.expect("commit");
+    World {
+        a,
+        b,
+        c,
+        wire,
+        copy_b,
+        copy_c,
+        own,
+        other,
+        story,
+    }
+}
+
+fn ids(items: &[tidings_store::Item]) -> Vec<ArticleId> {
+    items.iter().map(|i| i.listing.article.id).collect()
+}
+
+#[tokio::test]
+async fn copies_fold_into_one_item_and_marks_reach_every_copy() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let reading = store.reading();
+        let folder = reading
+            .folder_named(ana.id, "News", 5)
+            .await
+            .expect("folder");
+        assert_eq!(
+            reading
+                .folder_named(ana.id, "News", 6)
+                .await
+                .expect("again"),
+            folder,
+            "one folder per name"
+        );
+        reading
+            .subscribe(ana.id, w.b, folder.id, 5)
+            .await
+            .expect("sub b");
+        reading
+            .subscribe(ana.id, w.c, folder.id, 5)
+            .await
+            .expect("sub c");
+        let all = ItemQuery::default();
+        let items = reading.items(ana.id, &all).await.expect("items");
+        assert_eq!(
+            ids(&items),
+            vec![w.other, w.copy_b],
+            "the two copies of the wire story are one item, the lower id"
+        );
+        assert_eq!(reading.count(ana.id, &all).await.expect("count"), 2);
+
+        // Subscribing to the original's outlet makes the original the item.
+        reading
+            .subscribe(ana.id, w.a, folder.id, 5)
+            .await
+            .expect("sub a");
+        let items = reading.items(ana.id, &all).await.expect("items");
+        assert_eq!(ids(&items), vec![w.other, w.own, w.wire]);
+
+        // Reading one copy reads them all, whichever outlet it came from.
+        let changed = reading
+            .set_read(ana.id, &[w.copy_c], true, 50)
+            .await
+            .expect("read");
+        assert_eq!(changed, 3, "original and both copies");
+        let unread = ItemQuery {
+            read: Some(false),
+            ..ItemQuery::default()
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &unread).await.expect("unread")),
+            vec![w.other, w.own]
+        );
+        let by_id = reading
+            .items_by_id(ana.id, &[w.copy_b, w.own])
+            .await
+            .expect("by id");
+        assert_eq!(ids(&by_id), vec![w.copy_b, w.own], "asked order");
+        assert_eq!(by_id[0].read_at, Some(50));
+        assert_eq!(by_id[1].read_at, None);
+
+        // Unread again, everywhere.
+        reading
+            .set_read(ana.id, &[w.wire], false, 60)
+            .await
+            .expect("unread");
+        assert_eq!(reading.count(ana.id, &unread).await.expect("count"), 3);
+
+        // Stars fold the same way and list without a subscription.
+        reading
+            .set_starred(ana.id, &[w.copy_b], true, 70)
+            .await
+            .expect("star");
+        let starred = ItemQuery {
+            scope: Some(ItemScope::Starred),
+            ..ItemQuery::default()
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &starred).await.expect("starred")),
+            vec![w.wire]
+        );
+
+        let counts = reading.unread_by_source(ana.id).await.expect("counts");
+        assert_eq!(counts, vec![(w.a, 2), (w.b, 1)]);
+        let _ = w.copy_c;
+        let _ = w.c;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn marking_a_story_read_reads_every_article_and_copy() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let reading = store.reading();
+        let folder = reading
+            .folder_named(ana.id, "All", 5)
+            .await
+            .expect("folder");
+        for s in [w.a, w.b, w.c] {
+            reading
+                .subscribe(ana.id, s, folder.id, 5)
+                .await
+                .expect("sub");
+        }
+        let changed = reading
+            .mark_story_read(ana.id, w.story, 9)
+            .await
+            .expect("story read");
+        assert_eq!(changed, 4, "wire, both copies and the own article");
+        let unread = ItemQuery {
+            read: Some(false),
+            ..ItemQuery::default()
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &unread).await.expect("unread")),
+            vec![w.other]
+        );
+        let story = ItemQuery {
+            scope: Some(ItemScope::Story(w.story)),
+            order: ItemOrder::OldestFirst,
+            ..ItemQuery::default()
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &story).await.expect("story")),
+            vec![w.wire, w.own],
+            "a story's stream folds its copies too"
+        );
+        let done = reading
+            .mark_all_read(ana.id, ItemScope::Source(w.b), None, 10)
+            .await
+            .expect("all read");
+        assert_eq!(done, 1);
+        assert_eq!(reading.count(ana.id, &unread).await.expect("count"), 0);
+        let _ = (w.copy_b, w.copy_c);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pages_follow_their_cursor_and_filters() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let reading = store.reading();
+        let folder = reading
+            .folder_named(ana.id, "All", 5)
+            .await
+            .expect("folder");
+        for s in [w.a, w.b, w.c] {
+            reading
+                .subscribe(ana.id, s, folder.id, 5)
+                .await
+                .expect("sub");
+        }
+        let first = ItemQuery {
+            limit: 2,
+            ..ItemQuery::default()
+        };
+        let page = reading.items(ana.id, &first).await.expect("page 1");
+        assert_eq!(ids(&page), vec![w.other, w.own]);
+        let last = &page[1];
+        let next = ItemQuery {
+            limit: 2,
+            after_key: Some((last.sort_at, last.listing.article.id.0)),
+            ..ItemQuery::default()
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &next).await.expect("page 2")),
+            vec![w.wire]
+        );
+        let by_id = ItemQuery {
+            after_id: Some(w.wire.0),
+            order: ItemOrder::IdAscending,
+            limit: 50,
+            ..ItemQuery::default()
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &by_id).await.expect("since id")),
+            vec![w.own, w.other]
+        );
+        let offset = ItemQuery {
+            limit: 1,
+            offset: 1,
+            order: ItemOrder::OldestFirst,
+            ..ItemQuery::default()
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &offset).await.expect("offset")),
+            vec![w.own]
+        );
+        let folder_scope = ItemQuery {
+            scope: Some(ItemScope::Folder(folder.id)),
+            since: Some(130),
+            ..ItemQuery::default()
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &folder_scope).await.expect("folder")),
+            vec![w.other, w.own]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_account_never_sees_or_changes_anothers_state() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let reading = store.reading();
+        let ana_folder = reading
+            .folder_named(ana.id, "Mine", 5)
+            .await
+            .expect("folder");
+        reading
+            .subscribe(ana.id, w.a, ana_folder.id, 5)
+            .await
+            .expect("sub");
+        reading
+            .set_read(ana.id, &[w.own], true, 5)
+            .await
+            .expect("read");
+        reading
+            .set_starred(ana.id, &[w.wire], true, 5)
+            .await
+            .expect("star");
+
+        assert!(reading.folders(bob.id).await.expect("folders").is_empty());
+        assert!(
+            reading
+                .subscriptions(bob.id)
+                .await
+                .expect("subs")
+                .is_empty()
+        );
+        assert!(
+            reading
+                .items(bob.id, &ItemQuery::default())
+                .await
+                .expect("items")
+                .is_empty(),
+            "bob subscribes to nothing"
+        );
+        let starred = ItemQuery {
+            scope: Some(ItemScope::Starred),
+            ..ItemQuery::default()
+        };
+        assert!(
+            reading
+                .items(bob.id, &starred)
+                .await
+                .expect("stars")
+                .is_empty()
+        );
+        let seen = reading.items_by_id(bob.id, &[w.own]).await.expect("by id");
+        assert_eq!(seen[0].read_at, None, "ana's read mark is hers");
+        assert!(
+            reading
+                .subscribe(bob.id, w.a, ana_folder.id, 5)
+                .await
+                .is_err(),
+            "bob cannot file into ana's folder"
+        );
+        assert!(
+            reading
+                .rename_folder(bob.id, ana_folder.id, "x")
+                .await
+                .is_err(),
+            "nor rename it"
+        );
+        assert!(
+            !reading
+                .delete_folder(bob.id, ana_folder.id)
+                .await
+                .expect("delete")
+        );
+        reading
+            .set_read(bob.id, &[w.own], false, 6)
+            .await
+            .expect("bob unread");
+        let ana_view = reading.items_by_id(ana.id, &[w.own]).await.expect("by id");
+        assert_eq!(
+            ana_view[0].read_at,
+            Some(5),
+            "bob's mark does not touch ana's"
+        );
+
+        // Follows of sections, entities and searches.
+        let follow = Follow {
+            kind: FollowKind::Entity,
+            target: "berlin".into(),
+        };
+        reading.follow(ana.id, &follow, 5).await.expect("follow");
+        reading
+            .follow(ana.id, &follow, 6)
+            .await
+            .expect("follow again");
+        assert_eq!(
+            reading.follows(ana.id).await.expect("follows"),
+            vec![follow.clone()]
+        );
+        assert!(reading.follows(bob.id).await.expect("follows").is_empty());
+        assert!(
+            !reading
+                .unfollow(bob.id, &follow)
+                .await
+                .expect("bob unfollow")
+        );
+        assert!(reading.unfollow(ana.id, &follow).await.expect("unfollow"));
+
+        // Deleting an account takes its reading state and keys with it.
+        store
+            .api_keys()
+            .create(ana.id, "phone", "th", "fh", 5)
+            .await
+            .expect("key");
+        store.users().delete(ana.id).await.expect("delete");
+        assert!(
+            store
+                .api_keys()
+                .user_by_token("th", 6)
+                .await
+                .expect("by token")
+                .is_none()
+        );
+        assert!(
+            reading
+                .subscriptions(ana.id)
+                .await
+                .expect("subs")
+                .is_empty()
+        );
+        let _ = (w.b, w.c, w.copy_b, w.copy_c, w.other, w.story);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_keys_find_their_active_account_by_hash_only() {
+    each_backend(|store| async move {
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let keys = store.api_keys();
+        let key = keys
+            .create(ana.id, "phone", "token-hash", "fever-hash", 10)
+            .await
+            .expect("create");
+        assert_eq!(
+            keys.user_by_token("token-hash", 20)
+                .await
+                .expect("token")
+                .map(|u| u.id),
+            Some(ana.id)
+        );
+        assert_eq!(
+            keys.user_by_fever("fever-hash", 20)
+                .await
+                .expect("fever")
+                .map(|u| u.id),
+            Some(ana.id)
+        );
+        assert!(
+            keys.user_by_token("fever-hash", 20)
+                .await
+                .expect("wrong")
+                .is_none()
+        );
+        let listed = keys.list(ana.id).await.expect("list");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].last_used_at, Some(20));
+        assert!(
+            !keys.revoke(bob.id, key.id).await.expect("bob revokes"),
+            "not bob's"
+        );
+        store
+            .users()
+            .set_state(ana.id, tidings_model::AccountState::Banned)
+            .await
+            .expect("ban");
+        assert!(
+            keys.user_by_token("token-hash", 30)
+                .await
+                .expect("banned")
+                .is_none(),
+            "a banned account's keys do not log in"
+        );
+        assert!(keys.revoke(ana.id, key.id).await.expect("revoke"));
+        assert!(keys.list(ana.id).await.expect("list").is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_copy_placed_after_its_original_was_read_arrives_read() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let reading = store.reading();
+        reading
+            .set_read(ana.id, &[w.wire], true, 50)
+            .await
+            .expect("read");
+        reading
+            .set_starred(ana.id, &[w.copy_b], true, 51)
+            .await
+            .expect("star");
+        let late = article(&store, w.c, "late-copy", 150).await;
+        let mut batch = store.stories().begin().await.expect("batch");
+        batch
+            .place(&Placement {
+                article: late,
+                story: w.story,
+                duplicate_of: Some(w.copy_b),
+                related: Vec::new(),
+            })
+            .await
+            .expect("place the late copy");
+        batch.commit(2).await.expect("commit");
+        let seen = reading.items_by_id(ana.id, &[late]).await.expect("ana");
+        assert_eq!(seen[0].read_at, Some(50), "read with its group");
+        assert_eq!(seen[0].starred_at, Some(51), "starred with its group");
+        let bobs = reading.items_by_id(bob.id, &[late]).await.expect("bob");
+        assert_eq!(bobs[0].read_at, None, "only for the reader who read it");
+        let _ = (w.a, w.b, w.copy_c, w.own, w.other);
+    })
+    .await;
+}

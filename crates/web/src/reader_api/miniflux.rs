@@ -1,0 +1,830 @@
+//! Miniflux's REST API (`/v1/…`), the part its clients (the official Python and Go clients,
+//! FluxNews, Miniflutt, Newsboat's Miniflux driver…) need: `me`, feeds (list, get, create,
+//! delete, entries, counters, mark all read), categories (list, create, rename, delete,
+//! entries, feeds), entries (list with `status`, `limit`, `offset`, `order`, `direction`,
+//! `starred`, `feed_id`, `category_id`, `after_entry_id`, `before_entry_id`, `after`,
+//! `before`; get one; `PUT` a status; toggle a bookmark).
+//!
+//! Authentication: `X-Auth-Token: <API key>`, or HTTP Basic with the account name and an API
+//! key as the password (the account's own password is never accepted by an API). A failure
+//! is `401 {"error_message": …}`, the same whether the account exists or not.
+//!
+//! Feeds are the account's subscriptions (a feed id is the shared source's id); creating a
+//! feed for an address no source has adds it as a shared source. Entries fold copies: an
+//! original and its copies are one entry, and a status set on one is set on all. Each
+//! entry carries `story_id` besides Miniflux's own fields, for clients that group by story.
+
+use super::{AuthError, SourceError, default_folder, item_html, source_for_url, user_by_key};
+use crate::people::client_ip::ClientIp;
+use crate::rfc3339;
+use crate::state::AppState;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tidings_model::{ArticleId, SourceId, User};
+use tidings_store::{Folder, Item, ItemOrder, ItemQuery, ItemScope, StoreError, Subscription};
+
+/// The most entries one list answers.
+const MAX_LIMIT: i64 = 1000;
+/// Entries a list answers when the client names no limit.
+const DEFAULT_LIMIT: i64 = 100;
+
+/// The Miniflux routes.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/me", get(me))
+        .route("/v1/feeds", get(list_feeds).post(create_feed))
+        .route("/v1/feeds/counters", get(feed_counters))
+        .route("/v1/feeds/{id}", get(get_feed).delete(delete_feed))
+        .route("/v1/feeds/{id}/entries", get(feed_entries))
+        .route("/v1/feeds/{id}/entries/{entry}", get(feed_entry))
+        .route("/v1/feeds/{id}/mark-all-as-read", put(mark_feed_read))
+        .route("/v1/categories", get(list_categories).post(create_category))
+        .route(
+            "/v1/categories/{id}",
+            put(rename_category).delete(delete_category),
+        )
+        .route("/v1/categories/{id}/entries", get(category_entries))
+        .route("/v1/categories/{id}/feeds", get(category_feeds))
+        .route("/v1/entries", get(list_entries).put(update_entries))
+        .route("/v1/entries/{id}", get(get_entry))
+        .route("/v1/entries/{id}/bookmark", put(toggle_bookmark))
+}
+
+/// A refusal or failure, as Miniflux answers them: `{"error_message": …}`.
+enum MfError {
+    Auth(AuthError),
+    BadRequest(String),
+    NotFound,
+    Conflict(String),
+    Internal(String),
+}
+
+impl From<AuthError> for MfError {
+    fn from(err: AuthError) -> Self {
+        MfError::Auth(err)
+    }
+}
+
+impl From<StoreError> for MfError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound(_) => MfError::NotFound,
+            StoreError::AlreadyExists(what) => MfError::Conflict(format!("{what} already exists")),
+            other => MfError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for MfError {
+    fn into_response(self) -> Response {
+        let retry = match &self {
+            MfError::Auth(err) => err.retry_after_secs(),
+            _ => None,
+        };
+        let (status, message) = match self {
+            MfError::Auth(AuthError::Unauthorized) => {
+                (StatusCode::UNAUTHORIZED, "Access Unauthorized".to_string())
+            }
+            MfError::Auth(AuthError::TooMany(_)) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests".to_string(),
+            ),
+            MfError::Auth(AuthError::Store(err)) => {
+                return MfError::Internal(err.to_string()).into_response();
+            }
+            MfError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            MfError::NotFound => (StatusCode::NOT_FOUND, "Resource not found".to_string()),
+            MfError::Conflict(m) => (StatusCode::CONFLICT, m),
+            MfError::Internal(err) => {
+                tracing::error!(%err, "Miniflux API request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error".to_string(),
+                )
+            }
+        };
+        let mut response = (status, json(&json!({ "error_message": message }))).into_response();
+        if let Some(secs) = retry
+            && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+type Answer = Result<Response, MfError>;
+
+fn json(value: &Value) -> ([(header::HeaderName, &'static str); 1], String) {
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        value.to_string(),
+    )
+}
+
+fn ok(value: &Value) -> Answer {
+    Ok(json(value).into_response())
+}
+
+fn no_content() -> Answer {
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The account behind `X-Auth-Token` or HTTP Basic.
+async fn authed(state: &AppState, ip: ClientIp, headers: &HeaderMap) -> Result<User, MfError> {
+    if let Some(token) = headers.get("x-auth-token").and_then(|v| v.to_str().ok()) {
+        return Ok(user_by_key(state, ip, token).await?);
+    }
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|b| String::from_utf8(b).ok());
+    let Some(basic) = basic else {
+        return Err(MfError::Auth(AuthError::Unauthorized));
+    };
+    let (name, key) = basic
+        .split_once(':')
+        .ok_or(MfError::Auth(AuthError::Unauthorized))?;
+    Ok(super::user_by_login(state, ip, name, key).await?)
+}
+
+fn parse_id(text: &str) -> Result<i64, MfError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(MfError::NotFound)
+}
+
+fn body_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, MfError> {
+    serde_json::from_slice(body).map_err(|err| MfError::BadRequest(format!("invalid JSON: {err}")))
+}
+
+fn category_json(user: &User, folder: &Folder) -> Value {
+    json!({
+        "id": folder.id,
+        "title": folder.title,
+        "user_id": user.id.0,
+        "hide_globally": false,
+    })
+}
+
+fn feed_json(user: &User, sub: &Subscription) -> Value {
+    json!({
+        "id": sub.source_id.0,
+        "user_id": user.id.0,
+        "title": sub.name,
+        "site_url": sub.site_url.clone().unwrap_or_default(),
+        "feed_url": sub.url,
+        "checked_at": rfc3339(sub.created_at),
+        "etag_header": "",
+        "last_modified_header": "",
+        "parsing_error_message": "",
+        "parsing_error_count": 0,
+        "scraper_rules": "",
+        "rewrite_rules": "",
+        "crawler": false,
+        "blocklist_rules": "",
+        "keeplist_rules": "",
+        "user_agent": "",
+        "username": "",
+        "password": "",
+        "disabled": false,
+        "ignore_http_cache": false,
+        "fetch_via_proxy": false,
+        "hide_globally": false,
+        "category": category_json(user, &sub.folder),
+        "icon": null,
+    })
+}
+
+fn entry_json(state: &AppState, user: &User, item: &Item, sub: Option<&Subscription>) -> Value {
+    let l = &item.listing;
+    let a = &l.article;
+    let published = a.content.published_at.unwrap_or(item.sort_at);
+    let feed = match sub {
+        Some(sub) => feed_json(user, sub),
+        None => json!({ "id": a.source_id.0, "title": l.source_name, "user_id": user.id.0 }),
+    };
+    let html = item_html(l, state.display);
+    let words = a.content.body_text.split_whitespace().count();
+    json!({
+        "id": a.id.0,
+        "user_id": user.id.0,
+        "feed_id": a.source_id.0,
+        "status": if item.read_at.is_some() { "read" } else { "unread" },
+        "hash": crate::people::tokens::hash_token(&a.content.url),
+        "title": a.content.title,
+        "url": a.content.url,
+        "comments_url": "",
+        "published_at": rfc3339(published),
+        "created_at": rfc3339(a.content.fetched_at),
+        "changed_at": rfc3339(item.read_at.or(item.starred_at).unwrap_or(a.content.fetched_at)),
+        "content": html,
+        "author": a.content.byline.clone().unwrap_or_default(),
+        "share_code": "",
+        "starred": item.starred_at.is_some(),
+        "reading_time": words.div_ceil(200),
+        "enclosures": [],
+        "tags": [],
+        "feed": feed,
+        "story_id": a.story_id.map(|s| s.0),
+    })
+}
+
+/// `GET /v1/me`.
+async fn me(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        ok(&json!({
+            "id": user.id.0,
+            "username": user.name,
+            "is_admin": user.role == tidings_model::Role::Admin,
+            "theme": "system_serif",
+            "language": "en_US",
+            "timezone": "UTC",
+            "entry_sorting_direction": "desc",
+            "entry_sorting_order": "published_at",
+            "entries_per_page": DEFAULT_LIMIT,
+            "keyboard_shortcuts": false,
+            "show_reading_time": true,
+            "entry_swipe": false,
+            "stylesheet": "",
+            "google_id": "",
+            "openid_connect_id": "",
+            "last_login_at": null,
+        }))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/feeds`.
+async fn list_feeds(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let subs = state.store.reading().subscriptions(user.id).await?;
+        let list: Vec<Value> = subs.iter().map(|s| feed_json(&user, s)).collect();
+        ok(&json!(list))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn subscription_or_404(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<Subscription, MfError> {
+    let id = SourceId(parse_id(id)?);
+    state
+        .store
+        .reading()
+        .subscription(user.id, id)
+        .await?
+        .ok_or(MfError::NotFound)
+}
+
+/// One of the account's folders, or `404`.
+async fn folder_or_404(state: &AppState, user: &User, id: i64) -> Result<Folder, MfError> {
+    state
+        .store
+        .reading()
+        .folder(user.id, id)
+        .await?
+        .ok_or(MfError::NotFound)
+}
+
+/// `GET /v1/feeds/{id}`.
+async fn get_feed(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sub = subscription_or_404(&state, &user, &id).await?;
+        ok(&feed_json(&user, &sub))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(Deserialize)]
+struct NewFeed {
+    feed_url: String,
+    #[serde(default)]
+    category_id: Option<i64>,
+}
+
+/// `POST /v1/feeds` `{"feed_url", "category_id"}`: `201 {"feed_id"}`.
+async fn create_feed(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let new: NewFeed = body_json(&body)?;
+        let reading = state.store.reading();
+        let folder = match new.category_id.filter(|id| *id > 0) {
+            Some(id) => {
+                reading
+                    .folder(user.id, id)
+                    .await?
+                    .ok_or_else(|| MfError::BadRequest("This category does not exist".into()))?
+                    .id
+            }
+            None => default_folder(&state, user.id).await?,
+        };
+        let source = match source_for_url(&state, &new.feed_url, None, None).await {
+            Ok(source) => source,
+            Err(SourceError::BadUrl) => {
+                return Err(MfError::BadRequest(
+                    "The feed URL is not an http(s) address".into(),
+                ));
+            }
+            Err(SourceError::Store(err)) => return Err(err.into()),
+        };
+        if reading.subscription(user.id, source.id).await?.is_some() {
+            return Err(MfError::Conflict("This feed already exists".into()));
+        }
+        let now = state.people.clock.now_secs();
+        reading.subscribe(user.id, source.id, folder, now).await?;
+        Ok::<_, MfError>(
+            (
+                StatusCode::CREATED,
+                json(&json!({ "feed_id": source.id.0 })),
+            )
+                .into_response(),
+        )
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `DELETE /v1/feeds/{id}`: ends the subscription (the shared source stays).
+async fn delete_feed(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sub = subscription_or_404(&state, &user, &id).await?;
+        state
+            .store
+            .reading()
+            .unsubscribe(user.id, sub.source_id)
+            .await?;
+        no_content()
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/feeds/counters`: read and unread entries per feed.
+async fn feed_counters(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let reading = state.store.reading();
+        let mut unreads = serde_json::Map::new();
+        for (source, n) in reading.unread_by_source(user.id).await? {
+            unreads.insert(source.0.to_string(), json!(n));
+        }
+        let mut reads = serde_json::Map::new();
+        for sub in reading.subscriptions(user.id).await? {
+            let query = ItemQuery {
+                scope: Some(ItemScope::Source(sub.source_id)),
+                read: Some(true),
+                ..ItemQuery::default()
+            };
+            let n = reading.count(user.id, &query).await?;
+            if n > 0 {
+                reads.insert(sub.source_id.0.to_string(), json!(n));
+            }
+        }
+        ok(&json!({ "reads": reads, "unreads": unreads }))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `PUT /v1/feeds/{id}/mark-all-as-read`.
+async fn mark_feed_read(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sub = subscription_or_404(&state, &user, &id).await?;
+        let now = state.people.clock.now_secs();
+        state
+            .store
+            .reading()
+            .mark_all_read(user.id, ItemScope::Source(sub.source_id), None, now)
+            .await?;
+        no_content()
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/categories`.
+async fn list_categories(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let folders = state.store.reading().folders(user.id).await?;
+        let list: Vec<Value> = folders.iter().map(|f| category_json(&user, f)).collect();
+        ok(&json!(list))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(Deserialize)]
+struct CategoryBody {
+    title: String,
+}
+
+fn clean_title(title: &str) -> Result<String, MfError> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 100 || title.chars().any(char::is_control) {
+        Err(MfError::BadRequest(
+            "The title must have 1 to 100 characters".into(),
+        ))
+    } else {
+        Ok(title.to_string())
+    }
+}
+
+/// `POST /v1/categories` `{"title"}`: `201` and the category.
+async fn create_category(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let new: CategoryBody = body_json(&body)?;
+        let title = clean_title(&new.title)?;
+        let reading = state.store.reading();
+        if reading
+            .folders(user.id)
+            .await?
+            .iter()
+            .any(|f| f.title == title)
+        {
+            return Err(MfError::Conflict("This category already exists".into()));
+        }
+        let now = state.people.clock.now_secs();
+        let folder = reading.folder_named(user.id, &title, now).await?;
+        Ok::<_, MfError>(
+            (StatusCode::CREATED, json(&category_json(&user, &folder))).into_response(),
+        )
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `PUT /v1/categories/{id}` `{"title"}`.
+async fn rename_category(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let id = parse_id(&id)?;
+        let new: CategoryBody = body_json(&body)?;
+        let title = clean_title(&new.title)?;
+        let reading = state.store.reading();
+        reading.rename_folder(user.id, id, &title).await?;
+        let folder = reading
+            .folder(user.id, id)
+            .await?
+            .ok_or(MfError::NotFound)?;
+        Ok::<_, MfError>(
+            (StatusCode::CREATED, json(&category_json(&user, &folder))).into_response(),
+        )
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `DELETE /v1/categories/{id}`: the folder and the subscriptions in it.
+async fn delete_category(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let id = parse_id(&id)?;
+        if state.store.reading().delete_folder(user.id, id).await? {
+            no_content()
+        } else {
+            Err(MfError::NotFound)
+        }
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/categories/{id}/feeds`.
+async fn category_feeds(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let id = parse_id(&id)?;
+        folder_or_404(&state, &user, id).await?;
+        let subs = state.store.reading().subscriptions(user.id).await?;
+        let list: Vec<Value> = subs
+            .iter()
+            .filter(|s| s.folder.id == id)
+            .map(|s| feed_json(&user, s))
+            .collect();
+        ok(&json!(list))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The entry filters of a list request, as a store query within `scope`.
+fn entries_query(query: Option<&str>, scope: ItemScope) -> Result<ItemQuery, MfError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect();
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let number = |key: &str| -> Result<Option<i64>, MfError> {
+        get(key)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| MfError::BadRequest(format!("{key} must be a number")))
+            })
+            .transpose()
+    };
+    let mut q = ItemQuery {
+        scope: Some(scope),
+        ..ItemQuery::default()
+    };
+    let statuses: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "status")
+        .flat_map(|(_, v)| v.split(','))
+        .collect();
+    let (unread, read) = (statuses.contains(&"unread"), statuses.contains(&"read"));
+    q.read = match (unread, read) {
+        (true, false) => Some(false),
+        (false, true) => Some(true),
+        _ => None,
+    };
+    if let Some(starred) = get("starred") {
+        // Go's `strconv.ParseBool` spellings, which Miniflux accepts (Python sends `True`).
+        q.starred = match starred {
+            "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+            "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+            _ => return Err(MfError::BadRequest("starred must be true or false".into())),
+        };
+    }
+    if let Some(feed) = number("feed_id")?.filter(|v| *v > 0) {
+        q.scope = Some(ItemScope::Source(SourceId(feed)));
+    }
+    if let Some(category) = number("category_id")?.filter(|v| *v > 0) {
+        q.scope = Some(ItemScope::Folder(category));
+    }
+    let descending = match get("direction").unwrap_or("desc") {
+        "asc" => false,
+        "desc" => true,
+        _ => return Err(MfError::BadRequest("direction must be asc or desc".into())),
+    };
+    q.order = match (get("order").unwrap_or("published_at"), descending) {
+        ("id", true) => ItemOrder::IdDescending,
+        ("id", false) => ItemOrder::IdAscending,
+        (_, true) => ItemOrder::NewestFirst,
+        (_, false) => ItemOrder::OldestFirst,
+    };
+    q.limit = number("limit")?
+        .unwrap_or(DEFAULT_LIMIT)
+        .clamp(1, MAX_LIMIT);
+    q.offset = number("offset")?.unwrap_or(0).max(0);
+    q.after_id = number("after_entry_id")?;
+    q.before_id = number("before_entry_id")?;
+    q.since = number("after")?.map(|t| t + 1);
+    q.until = number("before")?;
+    Ok(q)
+}
+
+async fn entries_answer(state: &AppState, user: &User, query: &ItemQuery) -> Answer {
+    let reading = state.store.reading();
+    let total = reading.count(user.id, query).await?;
+    let items = reading.items(user.id, query).await?;
+    let subs = reading.subscriptions(user.id).await?;
+    let entries: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            let sub = subs
+                .iter()
+                .find(|s| s.source_id == i.listing.article.source_id);
+            entry_json(state, user, i, sub)
+        })
+        .collect();
+    ok(&json!({ "total": total, "entries": entries }))
+}
+
+/// `GET /v1/entries`.
+async fn list_entries(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let q = entries_query(query.as_deref(), ItemScope::Subscribed)?;
+        if let Some(ItemScope::Folder(id)) = q.scope {
+            folder_or_404(&state, &user, id).await?;
+        }
+        entries_answer(&state, &user, &q).await
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/feeds/{id}/entries`.
+async fn feed_entries(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sub = subscription_or_404(&state, &user, &id).await?;
+        let mut q = entries_query(query.as_deref(), ItemScope::Source(sub.source_id))?;
+        q.scope = Some(ItemScope::Source(sub.source_id));
+        entries_answer(&state, &user, &q).await
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/categories/{id}/entries`.
+async fn category_entries(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let id = parse_id(&id)?;
+        folder_or_404(&state, &user, id).await?;
+        let mut q = entries_query(query.as_deref(), ItemScope::Folder(id))?;
+        q.scope = Some(ItemScope::Folder(id));
+        entries_answer(&state, &user, &q).await
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn one_entry(state: &AppState, user: &User, id: &str) -> Answer {
+    let id = ArticleId(parse_id(id)?);
+    let reading = state.store.reading();
+    let item = reading
+        .items_by_id(user.id, &[id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(MfError::NotFound)?;
+    let sub = reading
+        .subscription(user.id, item.listing.article.source_id)
+        .await?;
+    ok(&entry_json(state, user, &item, sub.as_ref()))
+}
+
+/// `GET /v1/entries/{id}`.
+async fn get_entry(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        one_entry(&state, &user, &id).await
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/feeds/{id}/entries/{entry}`.
+async fn feed_entry(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path((feed, entry)): Path<(String, String)>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sub = subscription_or_404(&state, &user, &feed).await?;
+        let id = ArticleId(parse_id(&entry)?);
+        let item = state
+            .store
+            .reading()
+            .items_by_id(user.id, &[id])
+            .await?
+            .into_iter()
+            .next()
+            .filter(|i| i.listing.article.source_id == sub.source_id)
+            .ok_or(MfError::NotFound)?;
+        ok(&entry_json(&state, &user, &item, Some(&sub)))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    entry_ids: Vec<i64>,
+    status: String,
+}
+
+/// `PUT /v1/entries` `{"entry_ids", "status"}`: `204`.
+async fn update_entries(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let update: StatusBody = body_json(&body)?;
+        let read = match update.status.as_str() {
+            "read" => true,
+            "unread" => false,
+            _ => return Err(MfError::BadRequest("status must be read or unread".into())),
+        };
+        if update.entry_ids.is_empty() {
+            return Err(MfError::BadRequest("entry_ids must not be empty".into()));
+        }
+        let ids: Vec<ArticleId> = update.entry_ids.into_iter().map(ArticleId).collect();
+        let now = state.people.clock.now_secs();
+        state
+            .store
+            .reading()
+            .set_read(user.id, &ids, read, now)
+            .await?;
+        no_content()
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `PUT /v1/entries/{id}/bookmark`: stars the entry, or unstars it if starred.
+async fn toggle_bookmark(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let id = ArticleId(parse_id(&id)?);
+        let reading = state.store.reading();
+        let item = reading
+            .items_by_id(user.id, &[id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(MfError::NotFound)?;
+        let now = state.people.clock.now_secs();
+        reading
+            .set_starred(user.id, &[id], item.starred_at.is_none(), now)
+            .await?;
+        no_content()
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}

@@ -1,0 +1,365 @@
+//! The sync APIs reader apps speak, each at the paths its clients expect:
+//!
+//! - [`greader`]: the Google Reader API (`/accounts/ClientLogin`, `/reader/api/0/…`), as
+//!   FreshRSS and Miniflux serve it;
+//! - [`fever`]: the Fever API (`/fever/?api`, and `/api/fever.php` where FreshRSS has it);
+//! - [`miniflux`]: Miniflux's REST API (`/v1/…`).
+//!
+//! All three log in with an **API key** made on the settings page (`/settings/apps`): the
+//! key as a token (`X-Auth-Token`, `GoogleLogin auth=`), as the password with the account
+//! name (HTTP Basic, `ClientLogin`), or in Fever's form `md5("name:key")`. Keys are stored as
+//! hashes only (see [`new_key`]). Logins with a name go through the site's login throttle
+//! (per account and address) and its per-address login limit; logins with a bare key
+//! through the same throttle keyed by address; every request through the per-address API
+//! limit. A wrong key and an unknown account get the same answer.
+//!
+//! Copies fold: an article and its copies (wire copies, republications) are one item, and a
+//! mark on one is a mark on all (see `tidings_store::Reading`). Each API also exposes the
+//! story an item belongs to where its format allows: see each module.
+
+pub(crate) mod fever;
+pub(crate) mod greader;
+pub(crate) mod miniflux;
+
+use crate::display::{DisplayPolicy, excerpt};
+use crate::people::client_ip::ClientIp;
+use crate::people::limits::Action;
+use crate::people::throttle::Refusal;
+use crate::people::tokens::{hash_token, random_token, well_formed};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use md5::{Digest, Md5};
+use std::time::Duration;
+use tidings_model::{User, UserId};
+use tidings_store::{ApiKey, ArticleListing, StoreError, name_key};
+
+/// The largest request body the APIs read (a long list of ids to mark).
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The name of the folder sources are filed in when an app names none.
+pub(crate) const DEFAULT_FOLDER: &str = "All";
+
+/// The routes of all three APIs.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(greader::router())
+        .merge(fever::router())
+        .merge(miniflux::router())
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// Why an API request is refused before it does anything.
+#[derive(Debug)]
+pub(crate) enum AuthError {
+    /// No credentials, or wrong ones (the same answer whether the account exists or not).
+    Unauthorized,
+    /// Too many attempts or requests: retry after this long.
+    TooMany(Duration),
+    /// The database failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for AuthError {
+    fn from(err: StoreError) -> Self {
+        AuthError::Store(err)
+    }
+}
+
+impl AuthError {
+    /// The seconds to put in `Retry-After`, for a refusal that has one.
+    pub(crate) fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AuthError::TooMany(wait) => Some(wait.as_secs_f64().ceil().max(1.0) as u64),
+            _ => None,
+        }
+    }
+}
+
+/// A new API key for `user`: a random 256-bit token, shown to its owner once. Stored are the
+/// SHA-256 of the key and the SHA-256 of `md5("name:key")`, Fever's form of it.
+///
+/// Fever clients send `md5("email:password")` and nothing else, so the server must find an
+/// account from that value alone. We cannot derive it from the account password (we keep only
+/// its argon2 hash), so the "password" a Fever client is given is this random key, and the
+/// md5 is computed here, when the key is made. We store its SHA-256 rather than the md5 itself
+/// because the md5 is the credential: a leaked table of md5 values would let anyone log in,
+/// while their SHA-256 is useless to present. The key's 256 random bits make both hashes
+/// impossible to invert by guessing.
+pub(crate) async fn new_key(
+    state: &AppState,
+    user: &User,
+    label: &str,
+) -> Result<(String, ApiKey), StoreError> {
+    let key = random_token();
+    let now = state.people.clock.now_secs();
+    let record = state
+        .store
+        .api_keys()
+        .create(
+            user.id,
+            label,
+            &hash_token(&key),
+            &fever_hash(&fever_key(&user.name, &key)),
+            now,
+        )
+        .await?;
+    Ok((key, record))
+}
+
+/// Fever's API key for an account name and password: `md5("name:password")`, lower-case hex.
+pub(crate) fn fever_key(name: &str, password: &str) -> String {
+    let digest = Md5::digest(format!("{name}:{password}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the database keeps of a Fever key.
+fn fever_hash(fever_key: &str) -> String {
+    hash_token(&fever_key.trim().to_ascii_lowercase())
+}
+
+/// The throttle's key for logins that present a bare key: one per client address, so a
+/// flood of wrong keys from one address slows that address alone.
+fn bare_key_account(ip: std::net::IpAddr) -> String {
+    format!("#api-key {ip}")
+}
+
+/// Checks the per-address API limit.
+fn check_api_limit(state: &AppState, ip: std::net::IpAddr) -> Result<(), AuthError> {
+    state
+        .people
+        .limits
+        .check(Action::Api, ip, None)
+        .map_err(|limited| AuthError::TooMany(limited.0))
+}
+
+fn refusal_wait(refusal: Refusal) -> Duration {
+    match refusal {
+        Refusal::Wait(w) | Refusal::AccountLocked(w) => w,
+    }
+}
+
+/// Tells the throttle how an attempt on `account` went: a found account clears the
+/// address, none counts as a failure.
+fn settle(
+    state: &AppState,
+    account: &str,
+    ip: std::net::IpAddr,
+    now_ms: i64,
+    user: Option<User>,
+) -> Result<User, AuthError> {
+    match user {
+        Some(user) => {
+            state.people.throttle.succeeded(account, ip);
+            Ok(user)
+        }
+        None => {
+            state.people.throttle.failed(account, ip, now_ms);
+            Err(AuthError::Unauthorized)
+        }
+    }
+}
+
+/// The account a bare API key (or its Fever form, `fever`) names, through the API limit and
+/// the throttle.
+async fn user_by_bare_key(
+    state: &AppState,
+    ClientIp(ip): ClientIp,
+    key: &str,
+    fever: bool,
+) -> Result<User, AuthError> {
+    check_api_limit(state, ip)?;
+    let account = bare_key_account(ip);
+    let now_ms = state.people.clock.now_ms();
+    state
+        .people
+        .throttle
+        .check(&account, ip, false, now_ms)
+        .map_err(|r| AuthError::TooMany(refusal_wait(r)))?;
+    let now = state.people.clock.now_secs();
+    let key = key.trim();
+    let user = if fever {
+        if key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            state
+                .store
+                .api_keys()
+                .user_by_fever(&fever_hash(key), now)
+                .await?
+        } else {
+            None
+        }
+    } else if well_formed(key) {
+        state
+            .store
+            .api_keys()
+            .user_by_token(&hash_token(key), now)
+            .await?
+    } else {
+        None
+    };
+    settle(state, &account, ip, now_ms, user)
+}
+
+/// The account of an API key presented as a token.
+pub(crate) async fn user_by_key(
+    state: &AppState,
+    ip: ClientIp,
+    key: &str,
+) -> Result<User, AuthError> {
+    user_by_bare_key(state, ip, key, false).await
+}
+
+/// The account of a Fever key (`md5("name:key")`).
+pub(crate) async fn user_by_fever_key(
+    state: &AppState,
+    ip: ClientIp,
+    fever_key: &str,
+) -> Result<User, AuthError> {
+    user_by_bare_key(state, ip, fever_key, true).await
+}
+
+/// The account that logs in with `name` and an API key as its password (HTTP Basic,
+/// `ClientLogin`), through the per-address login limit and the account's login throttle,
+/// the same ones the site's login form goes through.
+pub(crate) async fn user_by_login(
+    state: &AppState,
+    ClientIp(ip): ClientIp,
+    name: &str,
+    key: &str,
+) -> Result<User, AuthError> {
+    check_api_limit(state, ip)?;
+    state
+        .people
+        .limits
+        .check(Action::Login, ip, None)
+        .map_err(|limited| AuthError::TooMany(limited.0))?;
+    let account = name_key(name);
+    let now_ms = state.people.clock.now_ms();
+    state
+        .people
+        .throttle
+        .check(&account, ip, false, now_ms)
+        .map_err(|r| AuthError::TooMany(refusal_wait(r)))?;
+    let key = key.trim();
+    let user = if well_formed(key) && name.len() <= 64 {
+        let now = state.people.clock.now_secs();
+        state
+            .store
+            .api_keys()
+            .user_by_token(&hash_token(key), now)
+            .await?
+            .filter(|u| name_key(&u.name) == account)
+    } else {
+        None
+    };
+    settle(state, &account, ip, now_ms, user)
+}
+
+/// The folder apps file a new subscription in when they name none.
+pub(crate) async fn default_folder(state: &AppState, user: UserId) -> Result<i64, StoreError> {
+    let now = state.people.clock.now_secs();
+    Ok(state
+        .store
+        .reading()
+        .folder_named(user, DEFAULT_FOLDER, now)
+        .await?
+        .id)
+}
+
+/// The source with feed address `url`, added as a shared source if no source has it yet
+/// (named `name`, else after its host).
+pub(crate) async fn source_for_url(
+    state: &AppState,
+    url: &str,
+    name: Option<&str>,
+    site_url: Option<&str>,
+) -> Result<tidings_model::Source, SourceError> {
+    let parsed = url::Url::parse(url.trim()).map_err(|_| SourceError::BadUrl)?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(SourceError::BadUrl);
+    }
+    let url = parsed.to_string();
+    if let Some(source) = state.store.sources().find_by_url(&url).await? {
+        return Ok(source);
+    }
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| parsed.host_str().unwrap_or("feed"))
+        .chars()
+        .take(200)
+        .collect();
+    let site_url = site_url
+        .and_then(|s| url::Url::parse(s.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(|u| u.to_string());
+    let now = state.people.clock.now_secs();
+    let added = state
+        .store
+        .sources()
+        .add(
+            &tidings_store::NewSource {
+                url: url.clone(),
+                name,
+                site_url,
+                ..tidings_store::NewSource::default()
+            },
+            now,
+        )
+        .await;
+    match added {
+        Ok(source) => Ok(source),
+        // Another request added it meanwhile.
+        Err(StoreError::AlreadyExists(_)) => state
+            .store
+            .sources()
+            .find_by_url(&url)
+            .await?
+            .ok_or(SourceError::BadUrl),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Why a feed address could not become a source.
+#[derive(Debug)]
+pub(crate) enum SourceError {
+    /// It is not an http(s) URL.
+    BadUrl,
+    /// The database failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for SourceError {
+    fn from(err: StoreError) -> Self {
+        SourceError::Store(err)
+    }
+}
+
+/// An item's body as the APIs hand it out: the whole sanitised HTML, or the excerpt when the
+/// display policy (the instance's, or the source's own) says so.
+pub(crate) fn item_html(listing: &ArticleListing, instance: DisplayPolicy) -> String {
+    let content = &listing.article.content;
+    match instance.for_source(listing.source_display.as_deref()) {
+        DisplayPolicy::Full => content.body_html.clone(),
+        DisplayPolicy::Excerpt => excerpt(&content.body_text).0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fever_keys_are_md5_of_name_and_password() {
+        // md5("ana:secret"), as `printf 'ana:secret' | md5sum` prints it.
+        assert_eq!(
+            fever_key("ana", "secret"),
+            "8bb54329fa7e1fc4a1cf493f24623075"
+        );
+        assert_eq!(
+            fever_hash("ABC"),
+            fever_hash("abc"),
+            "hex case does not matter"
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! The personal buttons' forms: follow and unfollow (a source, section, entity or saved
+//! search), mark an article read, unread, starred or unstarred, mark a story read. Each
+//! checks the origin, the session and its CSRF token, and the per-account write limit, then
+//! sends the reader back where they were.
+
+use crate::people::PeopleError;
+use crate::people::accounts::{checked_viewer, safe_next, see_other};
+use crate::people::client_ip::ClientIp;
+use crate::people::limits::Action;
+use crate::people::session::Viewer;
+use crate::reader_api::default_folder;
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+use tidings_model::{ArticleId, SourceId, StoryId};
+use tidings_store::{Follow, FollowKind};
+use tidings_stories::section::Section;
+
+/// The `kind` a follow form sends for a source (a subscription, which apps see too).
+pub(crate) const SOURCE_KIND: &str = "source";
+
+/// The longest saved search, in characters (the search box's own limit).
+const MAX_SEARCH_CHARS: usize = 500;
+
+#[derive(Deserialize, Default)]
+pub(crate) struct FollowForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The viewer behind a personal form, through the token and the write limit.
+async fn writer(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: std::net::IpAddr,
+    csrf: &str,
+) -> Result<Viewer, PeopleError> {
+    let viewer = checked_viewer(state, headers, csrf).await?;
+    state
+        .people
+        .limits
+        .check(Action::Write, ip, Some(viewer.user.id))?;
+    Ok(viewer)
+}
+
+/// What a follow form names, checked.
+enum Target {
+    Source(SourceId),
+    Other(Follow),
+}
+
+async fn target(state: &AppState, kind: &str, target: &str) -> Result<Target, PeopleError> {
+    let target = target.trim();
+    if kind == SOURCE_KIND {
+        let id = target
+            .parse::<i64>()
+            .map_err(|_| PeopleError::BadRequest("No such source.".into()))?;
+        state
+            .store
+            .sources()
+            .get(SourceId(id))
+            .await?
+            .ok_or(PeopleError::NotFound)?;
+        return Ok(Target::Source(SourceId(id)));
+    }
+    let kind = FollowKind::parse(kind).ok_or_else(|| {
+        PeopleError::BadRequest("One can follow a source, section, entity or search.".into())
+    })?;
+    let ok = match kind {
+        FollowKind::Section => Section::from_slug(target).is_some(),
+        FollowKind::Entity => state.store.insights().entity(target).await?.is_some(),
+        FollowKind::Search => {
+            !target.is_empty()
+                && target.chars().count() <= MAX_SEARCH_CHARS
+                && !target.chars().any(char::is_control)
+        }
+    };
+    if !ok {
+        return Err(PeopleError::BadRequest(
+            "There is nothing to follow there.".into(),
+        ));
+    }
+    Ok(Target::Other(Follow {
+        kind,
+        target: target.to_string(),
+    }))
+}
+
+/// `POST /follow`.
+pub(crate) async fn follow(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<FollowForm>,
+) -> Response {
+    set_follow(&state, ip, &headers, &form, true).await
+}
+
+/// `POST /unfollow`.
+pub(crate) async fn unfollow(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<FollowForm>,
+) -> Response {
+    set_follow(&state, ip, &headers, &form, false).await
+}
+
+async fn set_follow(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    headers: &HeaderMap,
+    form: &FollowForm,
+    on: bool,
+) -> Response {
+    let run = async {
+        let viewer = writer(state, headers, ip, &form.csrf).await?;
+        let user = viewer.user.id;
+        let reading = state.store.reading();
+        let now = state.people.clock.now_secs();
+        match target(state, &form.kind, &form.target).await? {
+            Target::Source(source) if on => {
+                if reading.subscription(user, source).await?.is_none() {
+                    let folder = default_folder(state, user).await?;
+                    reading.subscribe(user, source, folder, now).await?;
+                }
+            }
+            Target::Source(source) => {
+                reading.unsubscribe(user, source).await?;
+            }
+            Target::Other(follow) if on => reading.follow(user, &follow, now).await?,
+            Target::Other(follow) => {
+                reading.unfollow(user, &follow).await?;
+            }
+        }
+        Ok::<_, PeopleError>(see_other(&safe_next(&form.next), Vec::new()))
+    };
+    run.await.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct MarkForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    mark: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /article/{id}/mark`: `mark` = `read`, `unread`, `star` or `unstar`; the mark reaches
+/// every copy of the article.
+pub(crate) async fn mark_article(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<MarkForm>,
+) -> Response {
+    let run = async {
+        let viewer = writer(&state, &headers, ip, &form.csrf).await?;
+        let id = ArticleId(id);
+        state
+            .store
+            .articles()
+            .get(id)
+            .await?
+            .ok_or(PeopleError::NotFound)?;
+        let reading = state.store.reading();
+        let now = state.people.clock.now_secs();
+        let user = viewer.user.id;
+        match form.mark.as_str() {
+            "read" => reading.set_read(user, &[id], true, now).await?,
+            "unread" => reading.set_read(user, &[id], false, now).await?,
+            "star" => reading.set_starred(user, &[id], true, now).await?,
+            "unstar" => reading.set_starred(user, &[id], false, now).await?,
+            _ => {
+                return Err(PeopleError::BadRequest(
+                    "Mark it read, unread, star or unstar.".into(),
+                ));
+            }
+        };
+        Ok(see_other(&safe_next(&form.next), Vec::new()))
+    };
+    run.await.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct StoryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /story/{id}/read`: every article of the story, and every copy of them, read.
+pub(crate) async fn mark_story(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<StoryForm>,
+) -> Response {
+    let run = async {
+        let viewer = writer(&state, &headers, ip, &form.csrf).await?;
+        let story = StoryId(id);
+        state
+            .store
+            .stories()
+            .get(story)
+            .await?
+            .ok_or(PeopleError::NotFound)?;
+        let now = state.people.clock.now_secs();
+        state
+            .store
+            .reading()
+            .mark_story_read(viewer.user.id, story, now)
+            .await?;
+        Ok::<_, PeopleError>(see_other(&safe_next(&form.next), Vec::new()))
+    };
+    run.await.unwrap_or_else(|e| e.page(&state.site_name))
+}

@@ -1,0 +1,228 @@
+//! `/for-you`: a signed-in reader's own front page. First the top stories that touch what
+//! they follow (a followed source reported it, it is in a followed section, it mentions a
+//! followed entity, a saved search finds it), in the front page's order (the Stories score),
+//! each marked when the reader has not read it; then the newest items of their sources,
+//! copies folded, unread ones marked; then what they follow.
+
+use crate::pages::{Age, PageError, article_href, excerpt, now};
+use crate::people::accounts::see_other;
+use crate::people::session::{self, Viewer};
+use crate::state::AppState;
+use crate::stories::{StoryCard, TOP_STORIES, ranked_stories, story_cards};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashSet;
+use tidings_model::StoryId;
+use tidings_search::SearchRequest;
+use tidings_store::{FollowKind, ItemQuery, ItemScope, ListFilter};
+use tidings_stories::section::Section;
+
+/// Items from the reader's sources the page lists.
+const ITEMS: i64 = 40;
+/// Stories a saved search or an entity contributes, at most.
+const PER_FOLLOW: i64 = 40;
+
+/// A story card and whether the reader has unread articles in it.
+struct StoryEntry {
+    story: StoryCard,
+    unread: bool,
+}
+
+/// An item from the reader's sources.
+struct ItemEntry {
+    href: String,
+    title: String,
+    source_name: String,
+    source_href: String,
+    age: Age,
+    excerpt: String,
+    unread: bool,
+    starred: bool,
+}
+
+/// Something the reader follows, with its page.
+struct FollowEntry {
+    kind: &'static str,
+    name: String,
+    href: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "for_you.html")]
+struct ForYouPage {
+    site_name: String,
+    stories: Vec<StoryEntry>,
+    items: Vec<ItemEntry>,
+    unread: i64,
+    follows: Vec<FollowEntry>,
+}
+
+/// `GET /for-you`: the page, or the login page for anonymous readers.
+pub(crate) async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let viewer = match session::viewer(&state, &headers).await {
+        Ok(Some(viewer)) => viewer,
+        Ok(None) => return see_other("/login?next=/for-you", Vec::new()),
+        Err(err) => return PageError::from(err).render(&state.site_name),
+    };
+    match build(&state, &viewer).await {
+        Ok(page) => page.into_response(),
+        Err(err) => err.render(&state.site_name),
+    }
+}
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageError> {
+    let user = viewer.user.id;
+    let reading = state.store.reading();
+    let now = now();
+    let subs = reading.subscriptions(user).await?;
+    let follows = reading.follows(user).await?;
+
+    // The stories the follows touch.
+    let sources: HashSet<i64> = subs.iter().map(|s| s.source_id.0).collect();
+    let sections: HashSet<&str> = follows
+        .iter()
+        .filter(|f| f.kind == FollowKind::Section)
+        .map(|f| f.target.as_str())
+        .collect();
+    let mut named: HashSet<StoryId> = HashSet::new();
+    for follow in &follows {
+        match follow.kind {
+            FollowKind::Entity => {
+                for story in state
+                    .store
+                    .insights()
+                    .stories_of(&follow.target, PER_FOLLOW, 0)
+                    .await?
+                {
+                    named.insert(story.id);
+                }
+            }
+            FollowKind::Search => {
+                if let Some(engine) = state.search.as_ref() {
+                    let request = SearchRequest::new(&follow.target, PER_FOLLOW as usize);
+                    match engine.search(&request).await {
+                        Ok(results) => named.extend(results.hits.iter().filter_map(|h| h.story_id)),
+                        Err(err) => tracing::warn!(%err, "a saved search failed"),
+                    }
+                }
+            }
+            FollowKind::Section => {}
+        }
+    }
+    let ranked: Vec<_> = ranked_stories(&state.store, &ListFilter::default(), now)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            named.contains(&r.story.id)
+                || r.story
+                    .section
+                    .as_deref()
+                    .is_some_and(|s| sections.contains(s))
+                || r.outlets.iter().any(|o| sources.contains(&o.0))
+        })
+        .take(TOP_STORIES)
+        .collect();
+    let ids: Vec<StoryId> = ranked.iter().map(|r| r.story.id).collect();
+    let cards = story_cards(&state.store, ranked, now).await?;
+    let mut stories = Vec::with_capacity(cards.len());
+    for (card, id) in cards.into_iter().zip(ids) {
+        let unread_query = ItemQuery {
+            scope: Some(ItemScope::Story(id)),
+            read: Some(false),
+            ..ItemQuery::default()
+        };
+        stories.push(StoryEntry {
+            story: card,
+            unread: reading.count(user, &unread_query).await? > 0,
+        });
+    }
+
+    let items = reading
+        .items(
+            user,
+            &ItemQuery {
+                limit: ITEMS,
+                ..ItemQuery::default()
+            },
+        )
+        .await?
+        .iter()
+        .map(|i| {
+            let a = &i.listing.article;
+            ItemEntry {
+                href: article_href(a.id, &a.content.title),
+                title: a.content.title.clone(),
+                source_name: i.listing.source_name.clone(),
+                source_href: format!("/source/{}", a.source_id),
+                age: Age::of(i.sort_at, now),
+                excerpt: excerpt(
+                    a.content
+                        .standfirst
+                        .as_deref()
+                        .unwrap_or(&a.content.body_text),
+                    220,
+                ),
+                unread: i.read_at.is_none(),
+                starred: i.starred_at.is_some(),
+            }
+        })
+        .collect();
+    let unread = reading
+        .count(
+            user,
+            &ItemQuery {
+                read: Some(false),
+                ..ItemQuery::default()
+            },
+        )
+        .await?;
+
+    let mut follow_list: Vec<FollowEntry> = subs
+        .iter()
+        .map(|s| FollowEntry {
+            kind: "Source",
+            name: s.name.clone(),
+            href: format!("/source/{}", s.source_id),
+        })
+        .collect();
+    for f in &follows {
+        let entry = match f.kind {
+            FollowKind::Section => FollowEntry {
+                kind: "Section",
+                name: Section::from_slug(&f.target)
+                    .map_or_else(|| f.target.clone(), |s| s.name().to_string()),
+                href: format!("/section/{}", f.target),
+            },
+            FollowKind::Entity => FollowEntry {
+                kind: "Entity",
+                name: state
+                    .store
+                    .insights()
+                    .entity(&f.target)
+                    .await?
+                    .map_or_else(|| f.target.clone(), |(name, _)| name),
+                href: format!("/entity/{}", f.target),
+            },
+            FollowKind::Search => FollowEntry {
+                kind: "Search",
+                name: f.target.clone(),
+                href: format!("/search?q={}", encode(&f.target)),
+            },
+        };
+        follow_list.push(entry);
+    }
+    Ok(ForYouPage {
+        site_name: state.site_name.clone(),
+        stories,
+        items,
+        unread,
+        follows: follow_list,
+    })
+}

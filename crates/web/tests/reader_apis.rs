@@ -1,0 +1,1100 @@
+//! Contract tests of the reader apps' APIs (Miniflux `/v1`, Google Reader, Fever) and of the
+//! personal pages behind them: status codes, authentication failures (the same for an
+//! unknown account as for a wrong key), pagination, item ids, copies folded into one item,
+//! and one account's state out of another's reach.
+
+mod support;
+
+use serde_json::Value;
+use support::{Site, config, csrf_after, site};
+use tidings_model::{ArticleId, SourceId};
+
+/// The site's fixture plus a wire outlet whose article copies the site's article (same
+/// story), and a second article at the first outlet.
+struct World {
+    site: Site,
+    outlet: SourceId,
+    wire: SourceId,
+    copy: ArticleId,
+    second: ArticleId,
+}
+
+async fn world() -> World {
+    world_with(config()).await
+}
+
+async fn world_with(config: tidings_web::people::PeopleConfig) -> World {
+    let site = site(config).await;
+    let outlet = site
+        .store
+        .sources()
+        .find_by_url("https://outlet.example/feed")
+        .await
+        .expect("find")
+        .expect("outlet")
+        .id;
+    let (wire, copy) = site.add_wire_copy().await;
+    let now = chrono::Utc::now().timestamp();
+    let second = site
+        .article_at(
+            outlet,
+            "https://outlet.example/second",
+            "Second story",
+            now - 300,
+        )
+        .await;
+    World {
+        site,
+        outlet,
+        wire,
+        copy,
+        second,
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn json_of(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn fever_key(name: &str, key: &str) -> String {
+    use md5::Digest;
+    md5::Md5::digest(format!("{name}:{key}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn api_keys_are_shown_once_stored_hashed_and_revocable() {
+    let w = world().await;
+    let (mut browser, key) = w.site.account_with_key("ana").await;
+    assert_eq!(key.len(), 64);
+    let listed = browser.get("/settings/apps").await;
+    assert!(listed.body.contains("tests"), "the key's label is listed");
+    assert!(!listed.body.contains(&key), "the key is shown only once");
+
+    let rows = sqlx::query_as::<_, (String, String)>("SELECT token_hash, fever_hash FROM api_keys")
+        .fetch_all(w.site.store.pool())
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 1);
+    let fever = fever_key("ana", &key);
+    for (token_hash, fever_hash) in &rows {
+        for stored in [token_hash, fever_hash] {
+            assert_ne!(stored, &key, "the key is not stored in clear");
+            assert_ne!(stored, &fever, "nor its Fever form");
+        }
+    }
+
+    let base = &w.site.base;
+    let me = http()
+        .get(format!("{base}/v1/me"))
+        .header("x-auth-token", &key)
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(me.status(), 200);
+    let page = browser.get("/settings/apps").await;
+    let revoke_at = page.body.find("/revoke").expect("a revoke form");
+    let action_start = page.body[..revoke_at].rfind("action=\"").expect("action") + 8;
+    let action = page.body[action_start..]
+        .split('"')
+        .next()
+        .expect("path")
+        .to_string();
+    let token = csrf_after(&page.body, &action);
+    assert_eq!(browser.post(&action, &[("csrf", &token)]).await.status, 303);
+    let me = http()
+        .get(format!("{base}/v1/me"))
+        .header("x-auth-token", &key)
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(me.status(), 401, "a revoked key logs in no more");
+}
+
+#[tokio::test]
+async fn miniflux_api_answers_its_contract() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let (_, bob_key) = w.site.account_with_key("bob").await;
+    let c = http();
+    let get = |path: &str, key: &str| c.get(format!("{base}{path}")).header("x-auth-token", key);
+
+    // Authentication failures look alike.
+    let (status, none) = json_of(c.get(format!("{base}/v1/me")).send().await.expect("me")).await;
+    assert_eq!(status, 401);
+    let (status, wrong) = json_of(get("/v1/me", &"0".repeat(64)).send().await.expect("me")).await;
+    assert_eq!((status, &wrong), (401, &none));
+    let basic_known = c
+        .get(format!("{base}/v1/me"))
+        .basic_auth("ana", Some("wrong"))
+        .send()
+        .await
+        .expect("basic");
+    let basic_unknown = c
+        .get(format!("{base}/v1/me"))
+        .basic_auth("nobody", Some("wrong"))
+        .send()
+        .await
+        .expect("basic");
+    let known = json_of(basic_known).await;
+    assert_eq!(
+        known,
+        json_of(basic_unknown).await,
+        "no hint whether the account exists"
+    );
+    assert_eq!(known.0, 401);
+    let basic_ok = c
+        .get(format!("{base}/v1/me"))
+        .basic_auth("ana", Some(&key))
+        .send()
+        .await
+        .expect("basic");
+    let (status, me) = json_of(basic_ok).await;
+    assert_eq!((status, me["username"].as_str()), (200, Some("ana")));
+
+    // Feeds: create (201), a second time (409), bad address (400).
+    let create = |url: &str| {
+        c.post(format!("{base}/v1/feeds"))
+            .header("x-auth-token", &key)
+            .json(&serde_json::json!({ "feed_url": url }))
+    };
+    let (status, made) = json_of(
+        create("https://outlet.example/feed")
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(made["feed_id"].as_i64(), Some(w.outlet.0));
+    assert_eq!(
+        create("https://outlet.example/feed")
+            .send()
+            .await
+            .expect("again")
+            .status(),
+        409
+    );
+    assert_eq!(create("not a url").send().await.expect("bad").status(), 400);
+    assert_eq!(
+        create("https://wire.example/feed")
+            .send()
+            .await
+            .expect("wire")
+            .status(),
+        201
+    );
+    let (_, feeds) = json_of(get("/v1/feeds", &key).send().await.expect("feeds")).await;
+    assert_eq!(feeds.as_array().map(Vec::len), Some(2));
+    assert_eq!(feeds[0]["category"]["title"], "All");
+
+    // Entries: the wire copy folds into the original.
+    let (status, entries) = json_of(
+        get("/v1/entries?status=unread", &key)
+            .send()
+            .await
+            .expect("entries"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(entries["total"], 2, "{entries}");
+    let ids: Vec<i64> = entries["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["id"].as_i64())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![w.second.0, w.site.article.0],
+        "newest first, copy folded"
+    );
+    assert_eq!(entries["entries"][1]["story_id"], w.site.story.0);
+    // Pages.
+    let (_, page) = json_of(
+        get("/v1/entries?limit=1&offset=1&direction=desc", &key)
+            .send()
+            .await
+            .expect("page"),
+    )
+    .await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["entries"][0]["id"], w.site.article.0);
+    assert_eq!(
+        get("/v1/entries?limit=x", &key)
+            .send()
+            .await
+            .expect("bad")
+            .status(),
+        400
+    );
+
+    // Reading the original reads the copy.
+    let put = c
+        .put(format!("{base}/v1/entries"))
+        .header("x-auth-token", &key)
+        .json(&serde_json::json!({ "entry_ids": [w.site.article.0], "status": "read" }))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(put.status(), 204);
+    let (_, copy) = json_of(
+        get(&format!("/v1/entries/{}", w.copy.0), &key)
+            .send()
+            .await
+            .expect("copy"),
+    )
+    .await;
+    assert_eq!(
+        copy["status"], "read",
+        "the copy was read with its original"
+    );
+    let (_, wire_entries) = json_of(
+        get(
+            &format!("/v1/feeds/{}/entries?status=unread", w.wire.0),
+            &key,
+        )
+        .send()
+        .await
+        .expect("wire"),
+    )
+    .await;
+    assert_eq!(wire_entries["total"], 0);
+
+    // Bookmarks toggle.
+    let toggle = || {
+        c.put(format!("{base}/v1/entries/{}/bookmark", w.second.0))
+            .header("x-auth-token", &key)
+            .send()
+    };
+    assert_eq!(toggle().await.expect("star").status(), 204);
+    let (_, starred) = json_of(
+        get("/v1/entries?starred=true", &key)
+            .send()
+            .await
+            .expect("starred"),
+    )
+    .await;
+    assert_eq!(starred["total"], 1);
+    assert_eq!(toggle().await.expect("unstar").status(), 204);
+    let (_, starred) = json_of(
+        get("/v1/entries?starred=true", &key)
+            .send()
+            .await
+            .expect("starred"),
+    )
+    .await;
+    assert_eq!(starred["total"], 0);
+
+    // Counters, categories.
+    let (_, counters) = json_of(
+        get("/v1/feeds/counters", &key)
+            .send()
+            .await
+            .expect("counters"),
+    )
+    .await;
+    assert_eq!(counters["unreads"][w.outlet.0.to_string()], 1);
+    assert_eq!(counters["reads"][w.outlet.0.to_string()], 1);
+    let made = c
+        .post(format!("{base}/v1/categories"))
+        .header("x-auth-token", &key)
+        .json(&serde_json::json!({ "title": "Later" }))
+        .send()
+        .await
+        .expect("category");
+    assert_eq!(made.status(), 201);
+    let (_, cats) = json_of(get("/v1/categories", &key).send().await.expect("cats")).await;
+    assert_eq!(cats.as_array().map(Vec::len), Some(2));
+
+    // Another account sees none of it and changes none of it.
+    let (_, bob_feeds) = json_of(get("/v1/feeds", &bob_key).send().await.expect("bob feeds")).await;
+    assert_eq!(bob_feeds, serde_json::json!([]));
+    let (_, bob_entry) = json_of(
+        get(&format!("/v1/entries/{}", w.site.article.0), &bob_key)
+            .send()
+            .await
+            .expect("bob entry"),
+    )
+    .await;
+    assert_eq!(bob_entry["status"], "unread", "ana's read mark is hers");
+    assert_eq!(
+        get(&format!("/v1/feeds/{}", w.outlet.0), &bob_key)
+            .send()
+            .await
+            .expect("bob feed")
+            .status(),
+        404
+    );
+    let cat_id = cats[0]["id"].as_i64().expect("id");
+    let bob_delete = c
+        .delete(format!("{base}/v1/categories/{cat_id}"))
+        .header("x-auth-token", &bob_key)
+        .send()
+        .await
+        .expect("bob delete");
+    assert_eq!(bob_delete.status(), 404);
+    let bob_mark = c
+        .put(format!("{base}/v1/feeds/{}/mark-all-as-read", w.outlet.0))
+        .header("x-auth-token", &bob_key)
+        .send()
+        .await
+        .expect("bob mark");
+    assert_eq!(bob_mark.status(), 404);
+
+    // Unsubscribe.
+    let gone = c
+        .delete(format!("{base}/v1/feeds/{}", w.wire.0))
+        .header("x-auth-token", &key)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(gone.status(), 204);
+    assert_eq!(
+        get(&format!("/v1/feeds/{}", w.wire.0), &key)
+            .send()
+            .await
+            .expect("gone")
+            .status(),
+        404
+    );
+}
+
+/// Logs in to the Google Reader API; the `Auth` token.
+async fn greader_login(base: &str, name: &str, key: &str) -> (u16, String) {
+    let response = http()
+        .post(format!("{base}/accounts/ClientLogin"))
+        .form(&[("Email", name), ("Passwd", key)])
+        .send()
+        .await
+        .expect("login");
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("body");
+    let auth = body
+        .lines()
+        .find_map(|l| l.strip_prefix("Auth="))
+        .unwrap_or_default()
+        .to_string();
+    (status, if status == 200 { auth } else { body })
+}
+
+#[tokio::test]
+async fn google_reader_api_answers_its_contract() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let c = http();
+
+    let (status, unknown) = greader_login(&base, "nobody", &key).await;
+    let (status2, wrong) = greader_login(&base, "ana", &"f".repeat(64)).await;
+    assert_eq!((status, status2), (401, 401));
+    assert_eq!(unknown, wrong, "no hint whether the account exists");
+    let (status, auth) = greader_login(&base, "ana", &key).await;
+    assert_eq!(status, 200);
+    let freshrss_path = greader_login(&format!("{base}/api/greader.php"), "ana", &key).await;
+    assert_eq!(
+        freshrss_path,
+        (200, auth.clone()),
+        "FreshRSS's path serves the same API"
+    );
+    let header = format!("GoogleLogin auth={auth}");
+    let get = |path: &str| {
+        c.get(format!("{base}{path}"))
+            .header("authorization", &header)
+    };
+    let post = |path: &str, form: &[(&str, &str)]| {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        c.post(format!("{base}{path}"))
+            .header("authorization", &header)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    };
+    assert_eq!(
+        c.get(format!("{base}/reader/api/0/user-info"))
+            .send()
+            .await
+            .expect("anon")
+            .status(),
+        401
+    );
+    assert_eq!(
+        c.get(format!("{base}/reader/api/0/user-info"))
+            .header("authorization", "GoogleLogin auth=nonsense")
+            .send()
+            .await
+            .expect("bad")
+            .status(),
+        401
+    );
+    let (_, info) = json_of(get("/reader/api/0/user-info").send().await.expect("info")).await;
+    assert_eq!(info["userName"], "ana");
+    let token = get("/reader/api/0/token")
+        .send()
+        .await
+        .expect("token")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(token.len(), 57);
+
+    // Subscribe by address, by quickadd; both end up listed.
+    let sub = post(
+        "/reader/api/0/subscription/edit",
+        &[
+            ("ac", "subscribe"),
+            ("s", "feed/https://outlet.example/feed"),
+            ("a", "user/-/label/News"),
+            ("T", &token),
+        ],
+    )
+    .send()
+    .await
+    .expect("subscribe");
+    assert_eq!(sub.text().await.expect("ok"), "OK");
+    let (_, quick) = json_of(
+        post(
+            "/reader/api/0/subscription/quickadd",
+            &[("quickadd", "https://wire.example/feed")],
+        )
+        .send()
+        .await
+        .expect("quickadd"),
+    )
+    .await;
+    assert_eq!(quick["streamId"], format!("feed/{}", w.wire.0));
+    let (_, list) = json_of(
+        get("/reader/api/0/subscription/list?output=json")
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    let subs = list["subscriptions"].as_array().expect("subscriptions");
+    assert_eq!(subs.len(), 2);
+    let outlet = subs
+        .iter()
+        .find(|s| s["id"] == format!("feed/{}", w.outlet.0))
+        .expect("outlet");
+    assert_eq!(outlet["categories"][0]["label"], "News");
+    let (_, tags) = json_of(get("/reader/api/0/tag/list").send().await.expect("tags")).await;
+    assert!(
+        tags["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .any(|t| t["id"] == "user/-/label/News")
+    );
+
+    // One item per page, continued; copies folded.
+    let (_, first) = json_of(
+        get("/reader/api/0/stream/contents/user/-/state/com.google/reading-list?n=1")
+            .send()
+            .await
+            .expect("page 1"),
+    )
+    .await;
+    let items = first["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        items[0]["id"],
+        format!("tag:google.com,2005:reader/item/{:016x}", w.second.0)
+    );
+    let next = first["continuation"]
+        .as_str()
+        .expect("a continuation")
+        .to_string();
+    let (_, second) = json_of(
+        get(&format!(
+            "/reader/api/0/stream/contents/user/-/state/com.google/reading-list?n=1&c={next}"
+        ))
+        .send()
+        .await
+        .expect("page 2"),
+    )
+    .await;
+    assert_eq!(
+        second["items"][0]["id"],
+        format!("tag:google.com,2005:reader/item/{:016x}", w.site.article.0)
+    );
+    assert!(
+        second.get("continuation").is_none(),
+        "the wire copy is folded: no third item"
+    );
+    let categories = second["items"][0]["categories"]
+        .as_array()
+        .expect("categories");
+    assert!(
+        categories
+            .iter()
+            .any(|c| c == &Value::from(format!("tidings/story/{}", w.site.story.0)))
+    );
+    assert_eq!(
+        get("/reader/api/0/stream/contents/user/-/state/com.google/reading-list?c=garbage")
+            .send()
+            .await
+            .expect("bad c")
+            .status(),
+        400
+    );
+
+    // Ids in the short form; contents by either form.
+    let (_, ids) = json_of(
+        get("/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=10&xt=user/-/state/com.google/read")
+            .send()
+            .await
+            .expect("ids"),
+    )
+    .await;
+    let refs: Vec<&str> = ids["itemRefs"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(
+        refs,
+        vec![w.second.0.to_string(), w.site.article.0.to_string()]
+    );
+    let long = format!("tag:google.com,2005:reader/item/{:016x}", w.copy.0);
+    let (_, contents) = json_of(
+        post(
+            "/reader/api/0/stream/items/contents",
+            &[("i", &long), ("i", &w.second.0.to_string())],
+        )
+        .send()
+        .await
+        .expect("contents"),
+    )
+    .await;
+    assert_eq!(contents["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        post(
+            "/reader/api/0/stream/items/contents",
+            &[("i", "tag:google.com,2005:reader/item/xyz")]
+        )
+        .send()
+        .await
+        .expect("bad id")
+        .status(),
+        400
+    );
+
+    // Reading the copy reads the original; starring; mark-all-as-read.
+    let read = post(
+        "/reader/api/0/edit-tag",
+        &[("i", &long), ("a", "user/-/state/com.google/read")],
+    )
+    .send()
+    .await
+    .expect("edit-tag");
+    assert_eq!(read.text().await.expect("ok"), "OK");
+    let (_, unread) = json_of(
+        get("/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&xt=user/-/state/com.google/read")
+            .send()
+            .await
+            .expect("unread"),
+    )
+    .await;
+    assert_eq!(
+        unread["itemRefs"].as_array().map(Vec::len),
+        Some(1),
+        "{unread}"
+    );
+    post(
+        "/reader/api/0/edit-tag",
+        &[
+            ("i", &w.second.0.to_string()),
+            ("a", "user/-/state/com.google/starred"),
+        ],
+    )
+    .send()
+    .await
+    .expect("star");
+    let (_, starred) = json_of(
+        get("/reader/api/0/stream/items/ids?s=user/-/state/com.google/starred")
+            .send()
+            .await
+            .expect("starred"),
+    )
+    .await;
+    assert_eq!(starred["itemRefs"][0]["id"], w.second.0.to_string());
+    let (_, story) = json_of(
+        get(&format!(
+            "/reader/api/0/stream/contents/tidings/story/{}",
+            w.site.story.0
+        ))
+        .send()
+        .await
+        .expect("story stream"),
+    )
+    .await;
+    assert_eq!(
+        story["items"].as_array().map(Vec::len),
+        Some(1),
+        "the story's copies fold"
+    );
+    let all = post(
+        "/reader/api/0/mark-all-as-read",
+        &[("s", "user/-/state/com.google/reading-list")],
+    )
+    .send()
+    .await
+    .expect("mark all");
+    assert_eq!(all.text().await.expect("ok"), "OK");
+    let (_, counts) = json_of(
+        get("/reader/api/0/unread-count")
+            .send()
+            .await
+            .expect("counts"),
+    )
+    .await;
+    assert!(
+        counts["unreadcounts"]
+            .as_array()
+            .expect("counts")
+            .iter()
+            .all(|c| c["count"] == 0),
+        "{counts}"
+    );
+    assert_eq!(
+        get("/reader/api/0/stream/contents/user/-/label/Nope")
+            .send()
+            .await
+            .expect("no label")
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn fever_api_answers_its_contract() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (mut browser, key) = w.site.account_with_key("ana").await;
+    // Follow both outlets on the site: subscriptions the APIs share.
+    for source in [w.outlet, w.wire] {
+        let page = browser.get(&format!("/source/{}", source.0)).await;
+        assert!(
+            page.body.contains("action=\"/follow\""),
+            "a follow button for a signed-in reader"
+        );
+        let token = csrf_after(&page.body, "action=\"/follow\"");
+        let id = source.0.to_string();
+        let done = browser
+            .post(
+                "/follow",
+                &[
+                    ("csrf", &token),
+                    ("kind", "source"),
+                    ("target", &id),
+                    ("next", "/for-you"),
+                ],
+            )
+            .await;
+        assert_eq!((done.status, done.location().as_str()), (303, "/for-you"));
+    }
+    let c = http();
+    let fever = |query: &str, api_key: &str| {
+        c.post(format!("{base}/fever/?api{query}"))
+            .form(&[("api_key", api_key)])
+    };
+    let good = fever_key("ana", &key);
+    let (status, refused) = json_of(
+        fever("", &fever_key("ana", "wrong"))
+            .send()
+            .await
+            .expect("fever"),
+    )
+    .await;
+    assert_eq!((status, refused["auth"].as_i64()), (200, Some(0)));
+    let (_, unknown) = json_of(
+        fever("", &fever_key("nobody", &key))
+            .send()
+            .await
+            .expect("fever"),
+    )
+    .await;
+    assert_eq!(unknown, refused);
+    let (status, ok) = json_of(fever("", &good).send().await.expect("fever")).await;
+    assert_eq!(
+        (status, ok["auth"].as_i64(), ok["api_version"].as_i64()),
+        (200, Some(1), Some(3))
+    );
+
+    let (_, groups) = json_of(fever("&groups&feeds", &good).send().await.expect("groups")).await;
+    assert_eq!(groups["groups"][0]["title"], "All");
+    assert_eq!(groups["feeds"].as_array().map(Vec::len), Some(2));
+    let feed_ids = groups["feeds_groups"][0]["feed_ids"]
+        .as_str()
+        .expect("feed ids");
+    assert_eq!(feed_ids.split(',').count(), 2);
+
+    let (_, unread) = json_of(
+        fever("&unread_item_ids", &good)
+            .send()
+            .await
+            .expect("unread"),
+    )
+    .await;
+    assert_eq!(
+        unread["unread_item_ids"],
+        format!("{},{}", w.site.article.0, w.second.0),
+        "the wire copy is folded into the original"
+    );
+    let (_, items) = json_of(
+        fever("&items&since_id=0", &good)
+            .send()
+            .await
+            .expect("items"),
+    )
+    .await;
+    assert_eq!(items["total_items"], 2);
+    assert_eq!(items["items"][0]["id"], w.site.article.0);
+    assert_eq!(items["items"][0]["story_id"], w.site.story.0);
+    let (_, after) = json_of(
+        fever(&format!("&items&since_id={}", w.site.article.0), &good)
+            .send()
+            .await
+            .expect("since"),
+    )
+    .await;
+    assert_eq!(after["items"].as_array().map(Vec::len), Some(1));
+    let (_, before) = json_of(
+        fever(&format!("&items&max_id={}", w.second.0), &good)
+            .send()
+            .await
+            .expect("max"),
+    )
+    .await;
+    assert_eq!(before["items"][0]["id"], w.site.article.0);
+    let (_, with) = json_of(
+        fever(&format!("&items&with_ids={}", w.copy.0), &good)
+            .send()
+            .await
+            .expect("with"),
+    )
+    .await;
+    assert_eq!(with["items"][0]["feed_id"], w.wire.0);
+
+    // Marking the copy read marks its original.
+    let (_, marked) = json_of(
+        fever(&format!("&mark=item&as=read&id={}", w.copy.0), &good)
+            .send()
+            .await
+            .expect("mark"),
+    )
+    .await;
+    assert_eq!(marked["unread_item_ids"], w.second.0.to_string());
+    let (_, saved) = json_of(
+        fever(&format!("&mark=item&as=saved&id={}", w.second.0), &good)
+            .send()
+            .await
+            .expect("save"),
+    )
+    .await;
+    assert_eq!(saved["saved_item_ids"], w.second.0.to_string());
+    let (_, all) = json_of(
+        fever("&mark=group&as=read&id=0", &good)
+            .send()
+            .await
+            .expect("group"),
+    )
+    .await;
+    assert_eq!(all["unread_item_ids"], "");
+    let (status, bad) = json_of(
+        fever("&mark=item&as=read&id=x", &good)
+            .send()
+            .await
+            .expect("bad"),
+    )
+    .await;
+    assert_eq!((status, bad["auth"].as_i64()), (400, Some(1)));
+
+    // The site shows the same state: the article page's buttons, For you.
+    let article = browser.get(&w.site.article_path).await;
+    assert!(
+        article.body.contains("Mark unread"),
+        "read through Fever, read on the site"
+    );
+    let for_you = browser.get("/for-you").await;
+    assert_eq!(for_you.status, 200);
+    assert!(for_you.body.contains("0 unread items"), "{}", for_you.body);
+    assert!(for_you.body.contains("Flood in the valley"));
+}
+
+#[tokio::test]
+async fn wrong_keys_are_throttled_like_wrong_passwords() {
+    let mut config = config();
+    config.login_throttle.free_failures = 2;
+    config.login_throttle.base_delay_ms = 60_000;
+    config.trust_forwarded_for = true;
+    let w = world_with(config).await;
+    let (_, key) = w.site.account_with_key("ana").await;
+    let base = w.site.base.clone();
+    let c = http();
+    let login_from = |ip: &'static str, key: String| {
+        c.post(format!("{base}/accounts/ClientLogin"))
+            .header("x-forwarded-for", ip)
+            .form(&[("Email", "ana".to_string()), ("Passwd", key)])
+            .send()
+    };
+    let attacker = "203.0.113.9";
+    for _ in 0..2 {
+        let r = login_from(attacker, "0".repeat(64)).await.expect("login");
+        assert_eq!(r.status(), 401);
+    }
+    let r = login_from(attacker, key.clone()).await.expect("login");
+    assert_eq!(
+        r.status(),
+        429,
+        "after the free failures even the right key waits"
+    );
+    assert!(r.headers().get("retry-after").is_some());
+    let owner = login_from("127.0.0.1", key.clone()).await.expect("login");
+    assert_eq!(
+        owner.status(),
+        200,
+        "the owner's known address still gets in"
+    );
+
+    // Bare keys are throttled per address too.
+    let me = |ip: &'static str, key: String| {
+        c.get(format!("{base}/v1/me"))
+            .header("x-forwarded-for", ip)
+            .header("x-auth-token", key)
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            me(attacker, "1".repeat(64)).await.expect("me").status(),
+            401
+        );
+    }
+    assert_eq!(me(attacker, key.clone()).await.expect("me").status(), 429);
+    assert_eq!(
+        me("198.51.100.7", key).await.expect("me").status(),
+        200,
+        "other addresses are not slowed"
+    );
+}
+
+#[tokio::test]
+async fn personal_pages_need_a_session_and_a_token() {
+    let w = world().await;
+    let mut anon = w.site.browser();
+    assert_eq!(anon.get("/for-you").await.status, 303);
+    assert_eq!(anon.get("/settings/apps").await.status, 303);
+    let apps = anon.get("/apps").await;
+    assert_eq!(apps.status, 200);
+    assert!(apps.body.contains("/fever/"));
+    let source = anon.get(&format!("/source/{}", w.outlet.0)).await;
+    assert!(
+        !source.body.contains("action=\"/follow\""),
+        "no personal buttons for anonymous readers"
+    );
+    let (mut browser, _) = w.site.account_with_key("ana").await;
+    let id = w.outlet.0.to_string();
+    let forged = browser
+        .post(
+            "/follow",
+            &[("csrf", "forged"), ("kind", "source"), ("target", &id)],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let token = browser.token().await;
+    let section = browser
+        .post(
+            "/follow",
+            &[
+                ("csrf", &token),
+                ("kind", "section"),
+                ("target", "no-such-section"),
+            ],
+        )
+        .await;
+    assert_eq!(section.status, 400);
+    let story = browser
+        .post(
+            &format!("/story/{}/read", w.site.story.0),
+            &[("csrf", &token), ("next", "/for-you")],
+        )
+        .await;
+    assert_eq!(story.status, 303);
+    let read = w
+        .site
+        .store
+        .reading()
+        .items_by_id(
+            w.site
+                .store
+                .users()
+                .credentials("ana")
+                .await
+                .expect("creds")
+                .expect("ana")
+                .user
+                .id,
+            &[w.site.article, w.copy],
+        )
+        .await
+        .expect("items");
+    assert!(
+        read.iter().all(|i| i.read_at.is_some()),
+        "the story and its copy are read"
+    );
+
+    // OPML import: a new feed becomes a shared source, followed in its folder.
+    let opml = r#"<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
+<outline text="Tech"><outline text="New Feed" xmlUrl="https://new.example/feed.xml" htmlUrl="https://new.example/"/></outline>
+<outline text="Bad" xmlUrl="javascript:alert(1)"/>
+</body></opml>"#;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token.clone())
+        .part(
+            "opml",
+            reqwest::multipart::Part::bytes(opml.as_bytes().to_vec()).file_name("feeds.opml"),
+        );
+    let cookie = browser
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let imported = http()
+        .post(format!("{}/settings/import", w.site.base))
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(imported.status(), 200);
+    let body = imported.text().await.expect("body");
+    assert!(body.contains("You now follow 1 feed"), "{body}");
+    assert!(
+        body.contains("javascript:alert(1)"),
+        "the refused address is listed"
+    );
+    let source = w
+        .site
+        .store
+        .sources()
+        .find_by_url("https://new.example/feed.xml")
+        .await
+        .expect("find")
+        .expect("a shared source");
+    assert_eq!(source.name, "New Feed");
+}
+
+#[tokio::test]
+async fn apps_reach_a_private_instance_with_their_keys_only() {
+    let mut private = config();
+    private.private = true;
+    let w = world_with(private).await;
+    let (_, key) = w.site.account_with_key("ana").await;
+    let base = &w.site.base;
+    let c = http();
+    let anon = c
+        .get(format!("{base}/v1/entries"))
+        .send()
+        .await
+        .expect("anon");
+    assert_eq!(anon.status(), 401, "the API's own refusal, no page");
+    let me = c
+        .get(format!("{base}/v1/me"))
+        .header("x-auth-token", &key)
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(
+        me.status(),
+        200,
+        "an app with a key reads a private instance"
+    );
+    assert_eq!(greader_login(base, "ana", &key).await.0, 200);
+    let page = c.get(format!("{base}/")).send().await.expect("front");
+    assert_eq!(page.status(), 303, "pages still ask to sign in");
+}
+
+#[tokio::test]
+async fn for_you_ranks_followed_stories_first_and_marks_them_read_or_unread() {
+    let w = world().await;
+    let (mut browser, _) = w.site.account_with_key("ana").await;
+    let empty = browser.get("/for-you").await;
+    assert!(
+        empty.body.contains("You follow nothing yet"),
+        "{}",
+        empty.body
+    );
+    assert!(!empty.body.contains("Top stories for you"));
+
+    let token = browser.token().await;
+    let wire = w.wire.0.to_string();
+    let followed = browser
+        .post(
+            "/follow",
+            &[("csrf", &token), ("kind", "source"), ("target", &wire)],
+        )
+        .await;
+    assert_eq!(followed.status, 303);
+    let page = browser.get("/for-you").await;
+    let stories_at = page
+        .body
+        .find("Top stories for you")
+        .expect("stories first");
+    let latest_at = page
+        .body
+        .find("Latest from your sources")
+        .expect("then items");
+    assert!(stories_at < latest_at);
+    let story_card = &page.body[stories_at..latest_at];
+    assert!(
+        story_card.contains("Flood in the valley"),
+        "the wire's story"
+    );
+    assert!(story_card.contains("Unread"));
+    assert!(
+        page.body.contains("Source: <a href=\"/source/"),
+        "what is followed is listed"
+    );
+
+    let story = format!("/story/{}/read", w.site.story.0);
+    assert_eq!(browser.post(&story, &[("csrf", &token)]).await.status, 303);
+    let page = browser.get("/for-you").await;
+    let stories_at = page.body.find("Top stories for you").expect("stories");
+    let latest_at = page.body.find("Latest from your sources").expect("items");
+    assert!(page.body[stories_at..latest_at].contains("<p class=\"reading-state\">Read</p>"));
+    assert!(page.body.contains("0 unread items"));
+
+    // Unfollowing empties the page again.
+    let unfollowed = browser
+        .post(
+            "/unfollow",
+            &[("csrf", &token), ("kind", "source"), ("target", &wire)],
+        )
+        .await;
+    assert_eq!(unfollowed.status, 303);
+    assert!(
+        browser
+            .get("/for-you")
+            .await
+            .body
+            .contains("You follow nothing yet")
+    );
+}
