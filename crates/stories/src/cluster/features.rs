@@ -1,7 +1,8 @@
 //! Turning one article into the clusterer's raw features: weighted term
 //! counts (title terms weighted up), name-like tokens (capitalised words
 //! and numbers, a cheap proxy for named entities) and the names of the
-//! headline, which say who and what the report is about.
+//! headline, which say who and what the report is about; a "headline" that
+//! is only a dateline is told apart, since it says neither.
 
 use tidings_text::hash::{U64Map, combine, mix64};
 use tidings_text::{Analyzer, StemCache, TokenKind};
