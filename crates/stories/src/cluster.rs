@@ -129,6 +129,12 @@ pub struct ClusterParams {
     /// a name with a figure, in two reports is far more specific than
     /// either alone. 0 disables.
     pub name_pairs: usize,
+    /// A headline that is only a dateline ("Posted: Monday, May 23, 2005,
+    /// 8:20 AM ET") is page furniture an extractor took for the headline:
+    /// it is read as body text, and the names among the body's first this
+    /// many terms, where such a page's own headline and lead stand, are
+    /// the lead names instead (see `lead_name_penalty`).
+    pub dateline_lead_terms: usize,
 }
 
 impl Default for ClusterParams {
@@ -162,6 +168,7 @@ impl Default for ClusterParams {
             shingle_max_bonus: 0.1,
             shingle_min_shared: 2,
             name_pairs: 6,
+            dateline_lead_terms: 40,
         }
     }
 }
@@ -301,6 +308,14 @@ impl Clusterer {
             .or_insert_with(|| Analyzer::new(Some(lang_key.as_str()).filter(|l| !l.is_empty())));
         let cache = self.stems.entry(lang_key).or_default();
         let title = a.title.as_deref().unwrap_or("");
+        if features::is_dateline(title) {
+            let body = format!("{title}\n{}", a.body);
+            let params = ClusterParams {
+                lead_name_terms: self.params.dateline_lead_terms,
+                ..self.params.clone()
+            };
+            return features::extract(analyzer, cache, lang, "", &body, &params);
+        }
         features::extract(analyzer, cache, lang, title, &a.body, &self.params)
     }
 
@@ -440,6 +455,10 @@ impl Clusterer {
             } else {
                 0.0
             };
+            // An article without names (a how-to, a feature, a video page)
+            // is judged on its text alone: an empty name cosine is no
+            // evidence against the story.
+            let ew = if ents.is_empty() { 0.0 } else { ew };
             let score = (1.0 - ew) * tc + ew * ec - self.params.lead_name_penalty * novelty + bonus;
             let ok = score >= self.params.threshold;
             let d = Decision {
@@ -892,6 +911,68 @@ mod tests {
         };
         let ids = assign_all(params, &two_rehab_stays());
         assert_eq!(ids[2], ids[0]);
+    }
+
+    /// Two reports of one rehab stay under dateline "headlines", then
+    /// another celebrity's: the names opening the body decide, as a
+    /// headline's would.
+    #[test]
+    fn a_dateline_headline_gives_way_to_the_opening_of_the_body() {
+        let plain = two_rehab_stays();
+        let mut arts = plain.clone();
+        let datelines = [
+            "Posted: Monday, May 23, 2005, 8:20 AM ET",
+            "May 23, 2005 10:05 AM",
+            "Friday, June 10, 2005",
+        ];
+        for (a, dateline) in arts.iter_mut().zip(datelines) {
+            let headline = a.title.take().unwrap_or_default();
+            a.body = format!("{headline} {}", a.body);
+            a.title = Some(dateline.into());
+        }
+        let ids = assign_all(ClusterParams::default(), &arts);
+        assert_eq!(ids[0], ids[1]);
+        assert_ne!(ids[2], ids[0]);
+        // The names of the real headline, now opening the body, are lead
+        // names again.
+        let mut c = Clusterer::new(ClusterParams::default());
+        let dated = c.features(&arts[2]).lead_names;
+        let real = c.features(&plain[2]).lead_names;
+        let kept = real.iter().filter(|k| dated.contains(k)).count();
+        assert!(kept >= 3, "{kept} of {}", real.len());
+        let none = ClusterParams {
+            dateline_lead_terms: 0,
+            ..ClusterParams::default()
+        };
+        assert!(
+            Clusterer::new(none)
+                .features(&arts[2])
+                .lead_names
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_article_without_names_is_judged_on_its_text() {
+        let body = "tips for keeping tomatoes healthy: water the roots early in the morning, \
+                    mulch the beds, prune the lower leaves and stake the stems before they sprawl.";
+        let arts = [
+            art("1", "", body, None, "en"),
+            art(
+                "2",
+                "",
+                "water tomato roots early in the morning, mulch beds and prune lower leaves; \
+                 stake stems before they sprawl, gardeners advise.",
+                None,
+                "en",
+            ),
+        ];
+        let mut c = Clusterer::new(ClusterParams::default());
+        let ids: Vec<StoryId> = arts.iter().map(|a| c.assign(a)).collect();
+        let d = c.last_decision();
+        assert_eq!(d.entities, 0.0);
+        assert!(d.score >= d.text - 1e-6, "{d:?}");
+        assert_eq!(ids[0], ids[1]);
     }
 
     #[test]

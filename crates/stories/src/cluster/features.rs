@@ -1,7 +1,8 @@
 //! Turning one article into the clusterer's raw features: weighted term
 //! counts (title terms weighted up), name-like tokens (capitalised words
 //! and numbers, a cheap proxy for named entities) and the names of the
-//! headline, which say who and what the report is about.
+//! headline, which say who and what the report is about; a "headline" that
+//! is only a dateline is told apart, since it says neither.
 
 use tidings_text::hash::{U64Map, combine, mix64};
 use tidings_text::{Analyzer, StemCache, TokenKind};
@@ -23,6 +24,37 @@ pub(super) struct Features {
     /// Sampled hashes of runs of `shingle_terms` consecutive terms (sorted,
     /// distinct): passages that reports of one event quote or reuse.
     pub shingles: Vec<u64>,
+}
+
+/// Words of a dateline ("Posted: Monday, May 23, 2005, 8:20 AM ET",
+/// "Last updated at 12:42 GMT"), lowercase, separated by spaces.
+const DATELINE_WORDS: &str = "\
+     jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june \
+     july august september october november december mon tue tues wed thu thur thurs fri \
+     sat sun monday tuesday wednesday thursday friday saturday sunday am pm a p m est edt \
+     gmt bst utc cet cest pst pdt cst cdt et pt updated update posted published article \
+     last modified on at date time";
+
+/// Whether a headline is only a dateline (dates, times, time zones and
+/// the words around them): it says when, not what happened.
+pub(super) fn is_dateline(title: &str) -> bool {
+    let mut digits = false;
+    for token in title.split(|c: char| !c.is_alphanumeric()) {
+        // "24am": the digits and the letters are read apart.
+        let letters = token.trim_start_matches(|c: char| c.is_ascii_digit());
+        digits |= letters.len() < token.len();
+        if letters.is_empty() {
+            continue;
+        }
+        if !letters.chars().all(char::is_alphabetic)
+            || !DATELINE_WORDS
+                .split_ascii_whitespace()
+                .any(|w| w.eq_ignore_ascii_case(letters))
+        {
+            return false;
+        }
+    }
+    digits
 }
 
 /// Analyses the title and body of one article.
@@ -115,5 +147,33 @@ pub(super) fn extract(
         terms,
         ents,
         lead_names,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dateline;
+
+    #[test]
+    fn datelines_are_told_from_headlines() {
+        for t in [
+            "Posted: Nov 27, 2005 8: 20 AM ET Last Updated: Nov 27, 2005 8: 10 PM ET",
+            "16 September 2013 Last updated at 12: 42 GMT",
+            "THURSDAY, JUNE 30, 2005",
+            "8: 24am:",
+            "11 / 28 / 05",
+            "APR 28",
+        ] {
+            assert!(is_dateline(t), "{t}");
+        }
+        for t in [
+            "",
+            "Monday",
+            "Obama overturns Bush endangered species rule",
+            "6.1 quake strikes Chile on Monday",
+            "Updated: Markets fall 3% on March 3",
+        ] {
+            assert!(!is_dateline(t), "{t}");
+        }
     }
 }
