@@ -118,6 +118,21 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// `listener` with Nagle's algorithm turned off on every connection it accepts, as web
+/// servers do (nginx's `tcp_nodelay on`): a page's last partial segment then leaves at once
+/// instead of waiting for the client's acknowledgement of the one before.
+pub fn without_nagle(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    fn no_delay(stream: &mut tokio::net::TcpStream) {
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(%err, "cannot set TCP_NODELAY on a connection");
+        }
+    }
+    listener.tap_io(no_delay as fn(&mut tokio::net::TcpStream))
+}
+
 /// Serves the app on `listener` until `shutdown` resolves, then finishes the requests in
 /// flight. Meanwhile it polls the store's site revision for the page cache.
 pub async fn serve(
@@ -129,7 +144,7 @@ pub async fn serve(
         .page_cache
         .watch(state.store.clone(), page_cache::DEFAULT_POLL_INTERVAL);
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
+    let served = axum::serve(without_nagle(listener), app)
         .with_graceful_shutdown(shutdown)
         .await;
     watcher.abort();

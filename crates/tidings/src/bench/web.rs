@@ -268,6 +268,8 @@ async fn serve(args: &WebBenchArgs) -> anyhow::Result<()> {
     let app = tidings_web::router(state).merge(bench_routes);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
+    // Served as `tidings serve` serves: connections without Nagle's delay.
+    let listener = tidings_web::without_nagle(listener);
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     // The yardstick: a page as big as the article page, made once.
