@@ -22,20 +22,6 @@ pub struct QueryBuilder<'a> {
     fields: &'a Fields,
     analysers: Vec<(&'static Lang, TextAnalyzer)>,
     names: TextAnalyzer,
-    /// Whether a text clause became a phrase query (several tokens) so far.
-    made_phrase: bool,
-}
-
-/// A built query, and whether its best matches can be found without scoring every match.
-pub struct Built {
-    /// The tantivy query.
-    pub query: Box<dyn TQuery>,
-    /// Whether the query is a union of single terms: tantivy then ranks it with block-max
-    /// WAND, skipping blocks that cannot reach the page, and counting its matches apart (a
-    /// pass that scores nothing) is cheaper than scoring them all. Other queries (phrases,
-    /// several required words, filters) score every match anyway, so one pass ranks and
-    /// counts them.
-    pub prunable: bool,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -45,19 +31,12 @@ impl<'a> QueryBuilder<'a> {
             fields,
             analysers: LANGS.iter().map(|l| (l, schema::analyser(l))).collect(),
             names: schema::names_analyser(),
-            made_phrase: false,
         }
     }
 
     /// The tantivy query for `query`; every document when it says nothing.
-    pub fn build(&mut self, query: &Query) -> Built {
-        self.made_phrase = false;
+    pub fn build(&mut self, query: &Query) -> Box<dyn TQuery> {
         let langs = searched_languages(query);
-        let only_words = query.must.len() == 1
-            && query.must[0].iter().all(|c| matches!(c, Clause::Word(_)))
-            && query.must_not.is_empty()
-            && query.after.is_none()
-            && query.before.is_none();
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for group in &query.must {
             // A union of unions is one union: flattened, one scorer fewer per level.
@@ -90,10 +69,7 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         if clauses.is_empty() {
-            return Built {
-                query: Box::new(AllQuery),
-                prunable: false,
-            };
+            return Box::new(AllQuery);
         }
         if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
             clauses.push((
@@ -101,19 +77,7 @@ impl<'a> QueryBuilder<'a> {
                 Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
             ));
         }
-        // A lone required clause is the query itself: a word's union of term queries then
-        // reaches tantivy unwrapped, and ranking it can skip blocks (block-max WAND); wrapped
-        // in a one-clause boolean it is a generic scorer that scores every match.
-        if clauses.len() == 1 {
-            return Built {
-                query: clauses.remove(0).1,
-                prunable: only_words && !self.made_phrase,
-            };
-        }
-        Built {
-            query: Box::new(BooleanQuery::new(clauses)),
-            prunable: false,
-        }
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// One clause as alternatives (any may match; a word gives one per field), none when it
@@ -145,7 +109,6 @@ impl<'a> QueryBuilder<'a> {
                 continue;
             }
             let tokens = schema::tokens(analyser, text);
-            self.made_phrase |= tokens.len() > 1;
             let fields = self.fields.for_lang(lang.code);
             if let Some(q) = terms_query(fields.title, &tokens) {
                 parts.push(Box::new(BoostQuery::new(q, TITLE_BOOST)));
