@@ -602,15 +602,14 @@ fn dir_size(dir: &Path) -> Result<u64, SearchError> {
     Ok(total)
 }
 
-/// Nanoseconds this thread has run on a CPU (`CLOCK_THREAD_CPUTIME_ID`). The scheduler's
-/// `/proc/thread-self/schedstat` read before counts a running thread's time only at its next
-/// switch or tick, so on a quiet machine a query of a few milliseconds often measured as zero.
+/// Nanoseconds this thread has run on a CPU (`/proc/thread-self/schedstat`, first field).
 fn thread_cpu_ns() -> Option<u64> {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
-    u64::try_from(t.tv_sec)
+    std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()?
-        .checked_mul(1_000_000_000)?
-        .checked_add(u64::try_from(t.tv_nsec).ok()?)
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// CPU seconds (user + system) this process has used, from `/proc/self/stat`.
