@@ -155,8 +155,23 @@ pub struct BenchReport {
     pub queries: Latency,
     /// The same with facets.
     pub queries_with_facets: Latency,
-    /// Per query: (query, sorted by date, median ms, matching articles).
-    pub per_query: Vec<(String, bool, f64, u64)>,
+    /// Per query of the set, in order.
+    pub per_query: Vec<QueryTiming>,
+}
+
+/// How long one query of the set took.
+#[derive(Debug, Clone, Default)]
+pub struct QueryTiming {
+    /// The query as typed.
+    pub query: String,
+    /// Whether it was sorted by date (else by relevance).
+    pub by_date: bool,
+    /// Median wall time, ms.
+    pub median_ms: f64,
+    /// Median time on the CPU, ms (what it costs when the machine is not shared).
+    pub cpu_median_ms: f64,
+    /// Matching articles.
+    pub matches: u64,
 }
 
 /// One replayable text.
@@ -394,8 +409,7 @@ fn build(
 /// (ids 1…n in order, like the synthesised ones), then [`crate::catch_up`] indexes them and
 /// the table's statistics are refreshed (count estimates come from them). A store that already
 /// holds at least `docs` articles (a kept schema) is queried as it is: both times are then 0.
-/// Returns (seconds to insert, seconds to index, query latency, per query: (query, sorted by
-/// date, median ms, matching articles)).
+/// Returns (seconds to insert, seconds to index, query latency, per query timings).
 pub async fn run_postgres(
     store: &tidings_store::Store,
     corpora: &Path,
@@ -473,10 +487,11 @@ fn synthesise_outlet(n: usize) -> (String, String) {
     )
 }
 
-type Timings = (Latency, Vec<(String, bool, f64, u64)>);
+type Timings = (Latency, Vec<QueryTiming>);
 
-/// What [`run_postgres`] measured.
-pub type PgReport = (f64, f64, Latency, Vec<(String, bool, f64, u64)>);
+/// What [`run_postgres`] measured: seconds to insert, seconds to index, the latency, and
+/// each query's.
+pub type PgReport = (f64, f64, Latency, Vec<QueryTiming>);
 
 /// Runs the query set once to warm up, then `passes` times, timing each query.
 async fn time_queries(
@@ -500,6 +515,7 @@ async fn time_queries(
     let mut all: Vec<(Duration, &str)> = Vec::new();
     let mut cpu: Vec<u64> = Vec::new();
     let mut per: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
+    let mut per_cpu: Vec<Vec<u64>> = vec![Vec::new(); QUERIES.len()];
     for _ in 0..passes.max(1) {
         for (k, (q, by_date)) in QUERIES.iter().enumerate() {
             let req = request(q, *by_date);
@@ -509,6 +525,7 @@ async fn time_queries(
             let d = t.elapsed();
             if let (Some(a), Some(b)) = (cpu_before, thread_cpu_ns()) {
                 cpu.push(b.saturating_sub(a));
+                per_cpu[k].push(b.saturating_sub(a));
             }
             all.push((d, q));
             per[k].push(d);
@@ -538,11 +555,18 @@ async fn time_queries(
     };
     let per_query = QUERIES
         .iter()
-        .zip(per.iter_mut())
+        .zip(per.iter_mut().zip(per_cpu.iter_mut()))
         .zip(totals)
-        .map(|(((q, by_date), times), total)| {
+        .map(|(((q, by_date), (times, cpu)), total)| {
             times.sort();
-            (q.to_string(), *by_date, ms(times[times.len() / 2]), total)
+            cpu.sort_unstable();
+            QueryTiming {
+                query: q.to_string(),
+                by_date: *by_date,
+                median_ms: ms(times[times.len() / 2]),
+                cpu_median_ms: cpu.get(cpu.len() / 2).map_or(0.0, |&ns| ns as f64 / 1e6),
+                matches: total,
+            }
         })
         .collect();
     Ok((latency, per_query))

@@ -3,6 +3,7 @@
 //! [`FacetCollector`] fills it from tantivy's columns.
 
 use crate::query::days_to_civil;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -121,14 +122,31 @@ fn by_count(map: HashMap<String, u64>, max: usize) -> Vec<FacetCount> {
 /// A tantivy collector counting facets from the `source_name`, `lang` and `date` columns.
 pub struct FacetCollector;
 
-/// Per-segment part of [`FacetCollector`]: counts by term ordinal, resolved at harvest.
+/// Per-segment part of [`FacetCollector`]: counts by term ordinal (one slot per outlet or
+/// language of the segment, so counting a match costs no hashing), resolved at harvest.
 pub struct FacetSegmentCollector {
     sources: Option<StrColumn>,
     languages: Option<StrColumn>,
     dates: Column<i64>,
-    source_counts: HashMap<u64, u64>,
-    language_counts: HashMap<u64, u64>,
-    day_counts: HashMap<i64, u64>,
+    source_counts: Vec<u64>,
+    language_counts: Vec<u64>,
+    day_counts: FxHashMap<i64, u64>,
+}
+
+/// One zeroed count per term of a column.
+fn counts_for(column: &Option<StrColumn>) -> Vec<u64> {
+    vec![0; column.as_ref().map_or(0, |c| c.num_terms())]
+}
+
+/// Adds one to the counts of a document's terms in a column.
+fn count_terms(column: &Option<StrColumn>, counts: &mut [u64], doc: DocId) {
+    if let Some(col) = column {
+        for ord in col.term_ords(doc) {
+            if let Some(n) = counts.get_mut(ord as usize) {
+                *n += 1;
+            }
+        }
+    }
 }
 
 impl Collector for FacetCollector {
@@ -141,13 +159,15 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let fast = segment.fast_fields();
+        let sources = fast.str(crate::schema::SOURCE_NAME)?;
+        let languages = fast.str(crate::schema::LANG)?;
         Ok(FacetSegmentCollector {
-            sources: fast.str(crate::schema::SOURCE_NAME)?,
-            languages: fast.str(crate::schema::LANG)?,
+            source_counts: counts_for(&sources),
+            language_counts: counts_for(&languages),
+            sources,
+            languages,
             dates: fast.i64(crate::schema::DATE)?,
-            source_counts: HashMap::new(),
-            language_counts: HashMap::new(),
-            day_counts: HashMap::new(),
+            day_counts: FxHashMap::default(),
         })
     }
 
@@ -168,16 +188,8 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounter;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(col) = &self.sources {
-            for ord in col.term_ords(doc) {
-                *self.source_counts.entry(ord).or_default() += 1;
-            }
-        }
-        if let Some(col) = &self.languages {
-            for ord in col.term_ords(doc) {
-                *self.language_counts.entry(ord).or_default() += 1;
-            }
-        }
+        count_terms(&self.sources, &mut self.source_counts, doc);
+        count_terms(&self.languages, &mut self.language_counts, doc);
         if let Some(date) = self.dates.first(doc) {
             *self.day_counts.entry(date.div_euclid(86_400)).or_default() += 1;
         }
@@ -191,9 +203,12 @@ impl SegmentCollector for FacetSegmentCollector {
             (&self.languages, self.language_counts, false),
         ] {
             let Some(col) = col else { continue };
-            for (ord, n) in counts {
+            for (ord, n) in counts.into_iter().enumerate() {
+                if n == 0 {
+                    continue;
+                }
                 text.clear();
-                if col.ord_to_str(ord, &mut text).unwrap_or(false) {
+                if col.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
                     if is_source {
                         counter.add_source(&text, n);
                     } else {

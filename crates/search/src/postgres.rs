@@ -44,6 +44,11 @@ fn uses_gin(query: &Query) -> bool {
         .any(|group| group.iter().any(|c| !matches!(c, Clause::Lang(_))))
 }
 
+/// Whether a clause is a word or a phrase (looked up in the row's tsvector).
+fn is_text(clause: &Clause) -> bool {
+    matches!(clause, Clause::Word(_) | Clause::Phrase(_))
+}
+
 /// The row count of the top node of a text `EXPLAIN` line (`… rows=123 width=…`).
 fn planned_rows(line: &str) -> Option<u64> {
     let rest = &line[line.find("rows=")? + 5..];
@@ -107,11 +112,20 @@ impl Sql {
         Some(format!("${n}::tsquery"))
     }
 
+    /// A word or phrase clause as a tsquery expression, `None` for other clauses and for
+    /// text without words.
+    fn clause_tsquery(&mut self, clause: &Clause, langs: &[&'static Lang]) -> Option<String> {
+        match clause {
+            Clause::Word(t) | Clause::Phrase(t) => self.text_query(t, langs),
+            _ => None,
+        }
+    }
+
     /// One clause as a predicate, `None` when it has nothing to look for.
     fn clause(&mut self, clause: &Clause, langs: &[&'static Lang]) -> Option<String> {
         match clause {
-            Clause::Word(t) | Clause::Phrase(t) => {
-                Some(format!("tsv @@ {}", self.text_query(t, langs)?))
+            Clause::Word(_) | Clause::Phrase(_) => {
+                Some(format!("tsv @@ {}", self.clause_tsquery(clause, langs)?))
             }
             Clause::Source(name) | Clause::Entity(name) => {
                 let words = normalize_name(name);
@@ -158,7 +172,23 @@ impl Sql {
             dates.push(format!("{sort_at} < ${n}"));
         }
         parts.extend(dates.iter().cloned());
+        // Groups of words and phrases only, and the words and phrases excluded, go into one
+        // tsquery (`a && (b || c) && !!d`): the GIN index answers it in one scan, exclusions
+        // included (a row holding an excluded word is dropped by the index, its tsvector
+        // unread). Only phrases still have their candidates' tsvectors read (the index keeps
+        // no positions). Groups with outlets, entities or languages stay predicates of their own.
+        let mut text_groups = Vec::new();
         for group in &query.must {
+            if group.iter().all(is_text) {
+                let texts: Vec<String> = group
+                    .iter()
+                    .filter_map(|c| self.clause_tsquery(c, &langs))
+                    .collect();
+                if !texts.is_empty() {
+                    text_groups.push(format!("({})", texts.join(" || ")));
+                }
+                continue;
+            }
             let alternatives: Vec<String> = group
                 .iter()
                 .filter_map(|c| self.clause(c, &langs))
@@ -167,12 +197,19 @@ impl Sql {
                 parts.push(format!("({})", alternatives.join(" OR ")));
             }
         }
-        let nots: Vec<String> = query
-            .must_not
-            .iter()
-            .filter_map(|c| self.clause(c, &all))
-            .map(|p| format!("NOT ({p})"))
-            .collect();
+        let mut nots = Vec::new();
+        for clause in &query.must_not {
+            if !text_groups.is_empty() && is_text(clause) {
+                if let Some(q) = self.clause_tsquery(clause, &all) {
+                    text_groups.push(format!("(!!{q})"));
+                }
+            } else if let Some(p) = self.clause(clause, &all) {
+                nots.push(format!("NOT ({p})"));
+            }
+        }
+        if !text_groups.is_empty() {
+            parts.push(format!("tsv @@ ({})", text_groups.join(" && ")));
+        }
         if !nots.is_empty() {
             let nots = nots.join(" AND ");
             if dates.is_empty() {
@@ -198,10 +235,7 @@ impl Sql {
         let langs = searched_languages(query);
         let parts: Vec<String> = query
             .text_clauses()
-            .filter_map(|c| match c {
-                Clause::Word(t) | Clause::Phrase(t) => self.text_query(t, &langs),
-                _ => None,
-            })
+            .filter_map(|c| self.clause_tsquery(c, &langs))
             .collect();
         if parts.is_empty() {
             None

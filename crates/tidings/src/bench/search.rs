@@ -56,7 +56,7 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
             );
         }
         println!("postgres queries: {latency:#?}");
-        println!("postgres per query (query, by date, median ms, matches): {per_query:#?}");
+        println!("postgres per query: {per_query:#?}");
     }
     Ok(())
 }
