@@ -696,9 +696,17 @@ impl<'a> Reading<'a> {
                 items.push(item_from_row(r)?);
             }
         }
+        // The order asked, found through a map: a long id list must not cost its square.
+        let order: std::collections::HashMap<ArticleId, usize> = ids
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, id)| (*id, i))
+            .collect();
         items.sort_by_key(|item| {
-            ids.iter()
-                .position(|id| *id == item.listing.article.id)
+            order
+                .get(&item.listing.article.id)
+                .copied()
                 .unwrap_or(usize::MAX)
         });
         Ok(items)

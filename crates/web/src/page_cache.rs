@@ -240,6 +240,27 @@ impl PageCache {
         )
     }
 
+    /// The key a request's page is kept under, when the cache may answer it: anonymous
+    /// `GET`s only.
+    fn key_of(&self, request: &Request) -> Option<String> {
+        if request.method() != Method::GET || has_session(request.headers()) {
+            return None;
+        }
+        let generation = self.inner.generation.load(Ordering::Acquire);
+        Some(cache_key(
+            generation,
+            request.uri().path(),
+            request.uri().query(),
+        ))
+    }
+
+    /// The page kept under `key`, counted as a hit.
+    async fn hit(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let page = self.inner.pages.get(key).await?;
+        self.inner.counters.hits.fetch_add(1, Ordering::Relaxed);
+        Some(page)
+    }
+
     /// Keeps a rendered response if it may be kept, compressing it once.
     async fn keep(
         &self,
@@ -408,16 +429,13 @@ pub async fn answer_early(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::GET || has_session(request.headers()) {
-        return next.run(request).await;
-    }
     let started = std::time::Instant::now();
-    let generation = cache.inner.generation.load(Ordering::Acquire);
-    let key = cache_key(generation, request.uri().path(), request.uri().query());
-    let Some(page) = cache.inner.pages.get(&key).await else {
+    let Some(key) = cache.key_of(&request) else {
         return next.run(request).await;
     };
-    cache.inner.counters.hits.fetch_add(1, Ordering::Relaxed);
+    let Some(page) = cache.hit(&key).await else {
+        return next.run(request).await;
+    };
     let response = answer(request.headers(), &page, "hit");
     crate::metrics::record(
         page.route.as_ref().map_or("unmatched", MatchedPath::as_str),
@@ -437,13 +455,10 @@ pub async fn serve_cached(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::GET || has_session(request.headers()) {
+    let Some(key) = cache.key_of(&request) else {
         return next.run(request).await;
-    }
-    let generation = cache.inner.generation.load(Ordering::Acquire);
-    let key = cache_key(generation, request.uri().path(), request.uri().query());
-    if let Some(page) = cache.inner.pages.get(&key).await {
-        cache.inner.counters.hits.fetch_add(1, Ordering::Relaxed);
+    };
+    if let Some(page) = cache.hit(&key).await {
         return answer(request.headers(), &page, "hit");
     }
     // Only a miss pays for a copy of the headers: the request itself goes to the rendering.

@@ -49,7 +49,6 @@ fn is_for_programs(path: &str) -> bool {
         || path.ends_with("/feed.xml")
         || path.ends_with("/feed.atom")
         || path.ends_with("/feed.json")
-        || matches!(path, "/feed.xml" | "/feed.atom" | "/feed.json")
 }
 
 /// The middleware: lets signed-in readers and the open paths through, and turns everyone else

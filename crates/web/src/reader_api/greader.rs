@@ -693,7 +693,9 @@ async fn items_contents(
     let run = async {
         let user = authed(&state, ip, &headers).await?;
         let pairs = params(query.as_deref(), &body);
-        let ids = item_ids(&pairs)?;
+        let mut ids = item_ids(&pairs)?;
+        // One answer holds at most a page of items, however many ids the body names.
+        ids.truncate(MAX_PAGE as usize);
         let items = state.store.reading().items_by_id(user.id, &ids).await?;
         contents_response(&state, &user, READING_LIST, &items, None).await
     };
