@@ -99,10 +99,13 @@ async fn a_story_written_by_another_process_shows_within_the_poll() {
     loop {
         let (body, status) = front(&server).await;
         if body.contains("Ferry strike called off") {
-            assert_eq!(status, "miss", "the new page was rendered anew");
+            assert_eq!(status, "hit", "the new page was rendered in the background");
             break;
         }
-        assert_eq!(status, "hit");
+        assert!(
+            status == "hit" || status == "stale",
+            "old pages come from memory, not {status}"
+        );
         stale_hits += 1;
         // The server polls every 500 ms; pages would expire on their own only after 30 s.
         assert!(

@@ -10,11 +10,24 @@
 //!   `?b=2&a=1` share an entry.
 //! - **Invalidation**: the store keeps a site revision that every page-changing write bumps in
 //!   its own transaction, whichever process wrote ([`Store::revision`]). [`PageCache::watch`]
-//!   polls it; a change drops every entry. Local writes can call
-//!   [`PageCache::invalidate_all`] directly. Entries also expire after
-//!   [`PageCacheConfig::max_age`], because pages show relative ages ("10 minutes ago").
+//!   polls it; a change drops every entry. Local writes (comments, moderation) call
+//!   [`PageCache::invalidate_all`] directly, which drops the last renderings too. Entries also
+//!   expire after [`PageCacheConfig::max_age`], because pages show relative ages ("10 minutes
+//!   ago").
 //! - **Stampedes**: concurrent requests for one missing page render it once; the others wait
 //!   for that rendering.
+//! - **Stale while revalidating**: once a page is dropped (the site changed) or grows old, the
+//!   last rendering of it is still answered, marked `stale`, while one request renders the new
+//!   one in the background; nobody waits for a rendering whose old version exists. The front
+//!   page takes tens of milliseconds to render on a large database, and without this every
+//!   request arriving meanwhile waited for it, once per change and once per
+//!   [`PageCacheConfig::max_age`]. An old rendering is answered for at most
+//!   [`PageCacheConfig::serve_stale_for`] past its freshness, never again once its
+//!   replacement turned out not to be a page (a `404` now, say), and never after
+//!   [`PageCache::invalidate_all`]. So a web process that did not make the change (a worker's
+//!   new story, another web process's comment) may answer the page as it was for one
+//!   rendering's time after its poll saw the change; the process where a reader commented or
+//!   a moderator hid a comment never does.
 //! - **Bounded**: entries are weighed in bytes and the least useful go first past
 //!   [`PageCacheConfig::max_bytes`].
 //!
@@ -30,6 +43,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use moka::future::Cache;
+use std::collections::HashSet;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -60,6 +74,9 @@ pub struct PageCacheConfig {
     pub max_age: Duration,
     /// Whether to keep gzip and brotli versions of each page for clients that accept them.
     pub compress: bool,
+    /// How long past `max_age` the last rendering of a page may still be answered while its
+    /// replacement renders (see the module documentation).
+    pub serve_stale_for: Duration,
 }
 
 impl Default for PageCacheConfig {
@@ -68,6 +85,7 @@ impl Default for PageCacheConfig {
             max_bytes: 48 * 1024 * 1024,
             max_age: Duration::from_secs(30),
             compress: true,
+            serve_stale_for: Duration::from_secs(60),
         }
     }
 }
@@ -76,6 +94,9 @@ impl Default for PageCacheConfig {
 /// body in each encoding.
 #[derive(Debug)]
 struct CachedPage {
+    /// The cache generation it was rendered in: a later rendering of the same page replaces
+    /// it as the last one, an earlier one does not.
+    generation: u64,
     /// The route pattern it was rendered for (`/story/{id}`), for the request metrics of the
     /// requests [`answer_early`] serves before routing.
     route: Option<MatchedPath>,
@@ -108,6 +129,8 @@ pub struct PageCacheStats {
     pub hits: u64,
     /// Requests that rendered the page (and kept it, when it could be kept).
     pub misses: u64,
+    /// Requests answered with a page's last rendering while its replacement rendered.
+    pub stale: u64,
     /// Times every entry was dropped.
     pub invalidations: u64,
 }
@@ -116,6 +139,7 @@ pub struct PageCacheStats {
 struct Counters {
     hits: AtomicU64,
     misses: AtomicU64,
+    stale: AtomicU64,
     invalidations: AtomicU64,
 }
 
@@ -133,7 +157,16 @@ pub struct PageCache {
 
 /// What clones of a [`PageCache`] share.
 struct Shared {
+    /// Fresh pages, keyed by generation and page ([`Key::text`]).
     pages: Cache<String, Arc<CachedPage>>,
+    /// The last rendering of each page, whatever its generation, keyed by page
+    /// ([`Key::page`]): answered while a replacement renders.
+    last: Cache<String, Arc<CachedPage>>,
+    /// The pages ([`Key::page`]) whose replacement is rendering in the background.
+    refreshing: std::sync::Mutex<HashSet<String>>,
+    /// No rendering of a generation below this is answered stale: the generation of the last
+    /// [`PageCache::invalidate_all`].
+    floor: AtomicU64,
     generation: AtomicU64,
     revision: AtomicI64,
     counters: Counters,
@@ -167,9 +200,18 @@ impl PageCache {
             .weigher(|key: &String, page: &Arc<CachedPage>| page.weight(key))
             .time_to_live(config.max_age)
             .build();
+        // The same pages as `pages` (shared, not copied), but each for longer.
+        let last = Cache::builder()
+            .max_capacity(config.max_bytes)
+            .weigher(|key: &String, page: &Arc<CachedPage>| page.weight(key))
+            .time_to_live(config.max_age.saturating_add(config.serve_stale_for))
+            .build();
         PageCache {
             inner: Arc::new(Shared {
                 pages,
+                last,
+                refreshing: std::sync::Mutex::new(HashSet::new()),
+                floor: AtomicU64::new(0),
                 generation: AtomicU64::new(0),
                 revision: AtomicI64::new(UNKNOWN_REVISION),
                 counters: Counters::default(),
@@ -178,26 +220,38 @@ impl PageCache {
         }
     }
 
-    /// Drops every page: the next request for each renders it again. Call it after a local
-    /// write that changes pages (a comment posted); writes through the store are seen by
-    /// [`PageCache::watch`] anyway.
+    /// Drops every page and its last rendering: the next request for each renders it again
+    /// and waits for that. Call it after a local write that changes pages (a comment posted,
+    /// hidden or approved): the writer, and a moderator above all, expects the next reader
+    /// to see the change, not the page before it. Writes through the store are seen by
+    /// [`PageCache::watch`] anyway, which keeps the last renderings (see the module
+    /// documentation).
     pub fn invalidate_all(&self) {
-        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+        let generation = self.invalidate_fresh();
+        self.inner.floor.fetch_max(generation, Ordering::AcqRel);
+        self.inner.last.invalidate_all();
+    }
+
+    /// Drops every fresh page, keeping the last renderings; returns the new generation.
+    fn invalidate_fresh(&self) -> u64 {
+        let generation = self.inner.generation.fetch_add(1, Ordering::AcqRel) + 1;
         self.inner.pages.invalidate_all();
         self.inner
             .counters
             .invalidations
             .fetch_add(1, Ordering::Relaxed);
+        generation
     }
 
     /// Tells the cache the store's site revision; a revision other than the last one seen
-    /// drops every page. Returns whether it did.
+    /// drops every fresh page (their last renderings are answered while they render again).
+    /// Returns whether it did.
     pub fn observe_revision(&self, revision: i64) -> bool {
         let previous = self.inner.revision.swap(revision, Ordering::AcqRel);
         if previous == revision {
             return false;
         }
-        self.invalidate_all();
+        self.invalidate_fresh();
         true
     }
 
@@ -227,11 +281,12 @@ impl PageCache {
         PageCacheStats {
             hits: self.inner.counters.hits.load(Ordering::Relaxed),
             misses: self.inner.counters.misses.load(Ordering::Relaxed),
+            stale: self.inner.counters.stale.load(Ordering::Relaxed),
             invalidations: self.inner.counters.invalidations.load(Ordering::Relaxed),
         }
     }
 
-    /// How many pages are kept, and their weight in bytes (after pending maintenance).
+    /// How many fresh pages are kept, and their weight in bytes (after pending maintenance).
     pub async fn size(&self) -> (u64, u64) {
         self.inner.pages.run_pending_tasks().await;
         (
@@ -242,28 +297,126 @@ impl PageCache {
 
     /// The key a request's page is kept under, when the cache may answer it: anonymous
     /// `GET`s only.
-    fn key_of(&self, request: &Request) -> Option<String> {
+    fn key_of(&self, request: &Request) -> Option<Key> {
         if request.method() != Method::GET || has_session(request.headers()) {
             return None;
         }
         let generation = self.inner.generation.load(Ordering::Acquire);
-        Some(cache_key(
+        Some(Key::new(
             generation,
             request.uri().path(),
             request.uri().query(),
         ))
     }
 
-    /// The page kept under `key`, counted as a hit.
-    async fn hit(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let page = self.inner.pages.get(key).await?;
+    /// The fresh page kept under `key`, counted as a hit.
+    async fn hit(&self, key: &Key) -> Option<Arc<CachedPage>> {
+        let page = self.inner.pages.get(&key.text).await?;
         self.inner.counters.hits.fetch_add(1, Ordering::Relaxed);
         Some(page)
+    }
+
+    /// Renders the page under `key` once: concurrent calls for the same key wait for one
+    /// rendering. A kept rendering also becomes the page's last one; a rendering that cannot
+    /// be kept ends the answering of the last one.
+    async fn render_once(&self, key: &Key, request: Request, next: Next) -> Rendered {
+        // The request moves into the rendering only if this call is the one that renders; a
+        // call that waited for another's rendering still holds its own.
+        let mut pending = Some(request);
+        let mut not_kept: Option<Response> = None;
+        let mut rendered_here = false;
+        let outcome = self
+            .inner
+            .pages
+            .try_get_with(key.text.clone(), async {
+                let Some(request) = pending.take() else {
+                    return Err(NotKept);
+                };
+                rendered_here = true;
+                let route = request.extensions().get::<MatchedPath>().cloned();
+                let response = next.run(request).await;
+                match self.keep(key.generation, route, response).await {
+                    Ok(page) => {
+                        self.remember(key, &page).await;
+                        Ok(page)
+                    }
+                    Err(response) => {
+                        self.inner.last.invalidate(key.page()).await;
+                        not_kept = Some(response);
+                        Err(NotKept)
+                    }
+                }
+            })
+            .await;
+        match (outcome, not_kept, pending) {
+            (Ok(page), _, _) => Rendered::Kept {
+                page,
+                here: rendered_here,
+            },
+            (Err(_), Some(response), _) => Rendered::NotKept(response),
+            (Err(_), None, Some(request)) => Rendered::ElsewhereNotKept(request),
+            (Err(_), None, None) => {
+                Rendered::NotKept(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }
+        }
+    }
+
+    /// The last rendering of `key`'s page, if it may be answered.
+    async fn last_rendering(&self, key: &Key) -> Option<Arc<CachedPage>> {
+        let page = self.inner.last.get(key.page()).await?;
+        // A rendering begun before an `invalidate_all` may have been remembered after it.
+        (page.generation >= self.inner.floor.load(Ordering::Acquire)).then_some(page)
+    }
+
+    /// Makes `page` the last rendering of its page, unless a later generation's is there or
+    /// an [`PageCache::invalidate_all`] came after its rendering began.
+    async fn remember(&self, key: &Key, page: &Arc<CachedPage>) {
+        if page.generation < self.inner.floor.load(Ordering::Acquire) {
+            return;
+        }
+        let newer_there = self
+            .inner
+            .last
+            .get(key.page())
+            .await
+            .is_some_and(|there| there.generation > page.generation);
+        if !newer_there {
+            self.inner
+                .last
+                .insert(key.page().to_string(), Arc::clone(page))
+                .await;
+        }
+    }
+
+    /// Renders the page under `key` again in a background task, unless that is under way.
+    fn refresh_in_background(&self, key: Key, request: &Request, next: Next) {
+        {
+            let mut refreshing = self
+                .inner
+                .refreshing
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !refreshing.insert(key.page().to_string()) {
+                return;
+            }
+        }
+        let copy = copy_for_rendering(request);
+        let cache = self.clone();
+        tokio::spawn(async move {
+            let _done = RefreshDone {
+                cache: cache.clone(),
+                page: key.page().to_string(),
+            };
+            if let Rendered::Kept { here: true, .. } = cache.render_once(&key, copy, next).await {
+                cache.inner.counters.misses.fetch_add(1, Ordering::Relaxed);
+            }
+        });
     }
 
     /// Keeps a rendered response if it may be kept, compressing it once.
     async fn keep(
         &self,
+        generation: u64,
         route: Option<MatchedPath>,
         response: Response,
     ) -> Result<Arc<CachedPage>, Response> {
@@ -297,6 +450,7 @@ impl PageCache {
             (None, None)
         };
         Ok(Arc::new(CachedPage {
+            generation,
             route,
             headers,
             etag,
@@ -332,19 +486,86 @@ fn has_session(headers: &HeaderMap) -> bool {
         })
 }
 
-/// The cache key of a path and query: the generation, the path, and the query's parameters
-/// in sorted order (empty ones left out).
-fn cache_key(generation: u64, path: &str, query: Option<&str>) -> String {
-    let mut key = format!("{generation} {path}");
-    if let Some(query) = query {
-        let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
-        params.sort_unstable();
-        for (i, p) in params.iter().enumerate() {
-            key.push(if i == 0 { '?' } else { '&' });
-            key.push_str(p);
+/// Where a request's page is kept: the generation, the path, and the query's parameters in
+/// sorted order (empty ones left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    generation: u64,
+    /// `"{generation} {path}?{sorted query}"`: the key of fresh pages.
+    text: String,
+    /// Where the page part of `text` starts.
+    page_start: usize,
+}
+
+impl Key {
+    fn new(generation: u64, path: &str, query: Option<&str>) -> Key {
+        let mut text = format!("{generation} ");
+        let page_start = text.len();
+        text.push_str(path);
+        if let Some(query) = query {
+            let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+            params.sort_unstable();
+            for (i, p) in params.iter().enumerate() {
+                text.push(if i == 0 { '?' } else { '&' });
+                text.push_str(p);
+            }
+        }
+        Key {
+            generation,
+            text,
+            page_start,
         }
     }
-    key
+
+    /// The page whatever the generation (`"{path}?{sorted query}"`): the key of last
+    /// renderings.
+    fn page(&self) -> &str {
+        &self.text[self.page_start..]
+    }
+}
+
+/// What [`PageCache::render_once`] came to.
+enum Rendered {
+    /// A page, kept; `here` when this call rendered it, not another that it waited for.
+    Kept { page: Arc<CachedPage>, here: bool },
+    /// This call rendered an answer that is not a page to keep (an error, a redirect).
+    NotKept(Response),
+    /// The rendering this call waited for was not kept: the request is given back, to be
+    /// rendered on its own.
+    ElsewhereNotKept(Request),
+}
+
+/// Takes a page off the list of those rendering in the background when its task ends, even
+/// by a panic.
+struct RefreshDone {
+    cache: PageCache,
+    page: String,
+}
+
+impl Drop for RefreshDone {
+    fn drop(&mut self) {
+        self.cache
+            .inner
+            .refreshing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&self.page);
+    }
+}
+
+/// A copy of an anonymous `GET` to render in the background: the same target, headers and
+/// extensions (the matched route, the peer's address), without the conditional headers, since
+/// the rendering must be the whole page and not a `304` for this one client.
+fn copy_for_rendering(request: &Request) -> Request {
+    let mut copy = Request::new(Body::empty());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy.headers_mut().remove(header::IF_NONE_MATCH);
+    copy.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    *copy.extensions_mut() = request.extensions().clone();
+    copy
 }
 
 /// Which of the kept encodings the client accepts, best first: brotli, then gzip.
@@ -446,7 +667,8 @@ pub async fn answer_early(
     response
 }
 
-/// The middleware: answers a cacheable request from memory, or renders it once (other
+/// The middleware: answers a cacheable request from memory, or with the page's last
+/// rendering while one request renders it again in the background, or renders it once (other
 /// requests for the same page wait) and keeps it. Apply it with
 /// `axum::middleware::from_fn_with_state(cache, page_cache::serve_cached)` to the routes of
 /// HTML pages that look the same for every anonymous reader.
@@ -461,50 +683,27 @@ pub async fn serve_cached(
     if let Some(page) = cache.hit(&key).await {
         return answer(request.headers(), &page, "hit");
     }
+    if let Some(page) = cache.last_rendering(&key).await {
+        cache.inner.counters.stale.fetch_add(1, Ordering::Relaxed);
+        let response = answer(request.headers(), &page, "stale");
+        cache.refresh_in_background(key, &request, next);
+        return response;
+    }
     // Only a miss pays for a copy of the headers: the request itself goes to the rendering.
     let headers = request.headers().clone();
-    // The request moves into the rendering only if this request is the one that renders;
-    // a request that waited for another's rendering still holds its own.
-    let mut pending = Some(request);
-    let mut not_kept: Option<Response> = None;
-    let mut rendered_here = false;
-    let outcome = cache
-        .inner
-        .pages
-        .try_get_with(key, async {
-            let Some(request) = pending.take() else {
-                return Err(NotKept);
-            };
-            rendered_here = true;
-            let route = request.extensions().get::<MatchedPath>().cloned();
-            let response = next.clone().run(request).await;
-            match cache.keep(route, response).await {
-                Ok(page) => Ok(page),
-                Err(response) => {
-                    not_kept = Some(response);
-                    Err(NotKept)
-                }
-            }
-        })
-        .await;
-    match outcome {
-        Ok(page) => {
-            let status = if rendered_here {
-                cache.inner.counters.misses.fetch_add(1, Ordering::Relaxed);
-                "miss"
-            } else {
-                cache.inner.counters.hits.fetch_add(1, Ordering::Relaxed);
-                "hit"
-            };
-            answer(&headers, &page, status)
+    match cache.render_once(&key, request, next.clone()).await {
+        Rendered::Kept { page, here: true } => {
+            cache.inner.counters.misses.fetch_add(1, Ordering::Relaxed);
+            answer(&headers, &page, "miss")
         }
-        Err(_) => match (not_kept, pending) {
-            (Some(response), _) => response,
-            // Another request's rendering could not be kept (an error page, say): render
-            // this one on its own.
-            (None, Some(request)) => next.run(request).await,
-            (None, None) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        },
+        Rendered::Kept { page, here: false } => {
+            cache.inner.counters.hits.fetch_add(1, Ordering::Relaxed);
+            answer(&headers, &page, "hit")
+        }
+        Rendered::NotKept(response) => response,
+        // Another request's rendering could not be kept (an error page, say): render this
+        // one on its own.
+        Rendered::ElsewhereNotKept(request) => next.run(request).await,
     }
 }
 
@@ -545,13 +744,22 @@ mod tests {
 
     #[test]
     fn keys_sort_the_query_and_carry_the_generation() {
-        assert_eq!(cache_key(3, "/", None), "3 /");
+        assert_eq!(Key::new(3, "/", None).text, "3 /");
+        assert_eq!(Key::new(3, "/", None).page(), "/");
         assert_eq!(
-            cache_key(0, "/story/1", Some("q=x&explain=1")),
-            cache_key(0, "/story/1", Some("explain=1&&q=x"))
+            Key::new(0, "/story/1", Some("q=x&explain=1")),
+            Key::new(0, "/story/1", Some("explain=1&&q=x"))
         );
-        assert_ne!(cache_key(0, "/", Some("page=2")), cache_key(0, "/", None));
-        assert_ne!(cache_key(0, "/", None), cache_key(1, "/", None));
+        assert_eq!(
+            Key::new(12, "/story/1", Some("q=x&explain=1")).page(),
+            "/story/1?explain=1&q=x"
+        );
+        assert_ne!(Key::new(0, "/", Some("page=2")), Key::new(0, "/", None));
+        assert_ne!(Key::new(0, "/", None), Key::new(1, "/", None));
+        assert_eq!(
+            Key::new(0, "/", Some("page=2")).page(),
+            Key::new(1, "/", Some("page=2")).page()
+        );
     }
 
     #[test]
@@ -570,6 +778,7 @@ mod tests {
     #[test]
     fn encodings_follow_accept_encoding_and_its_refusals() {
         let page = CachedPage {
+            generation: 0,
             route: None,
             headers: HeaderMap::new(),
             etag: HeaderValue::from_static("W/\"1\""),
@@ -611,5 +820,9 @@ mod tests {
         assert!(cache.observe_revision(6));
         assert_eq!(cache.stats().invalidations, 2);
         assert_eq!(cache.inner.generation.load(Ordering::Relaxed), 2);
+        assert_eq!(cache.inner.floor.load(Ordering::Relaxed), 0, "soft");
+        cache.invalidate_all();
+        assert_eq!(cache.inner.generation.load(Ordering::Relaxed), 3);
+        assert_eq!(cache.inner.floor.load(Ordering::Relaxed), 3, "hard");
     }
 }

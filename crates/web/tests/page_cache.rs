@@ -1,11 +1,13 @@
 //! The page cache in front of the real router: a second request comes from memory, a
-//! signed-in reader's never does, a store write (on any backend) or old age drops pages,
+//! signed-in reader's never does, a store write (on any backend) or old age drops pages
+//! (their last rendering is answered, marked stale, while one request renders the new one),
 //! `ETag`s answer `304`, one rendering serves concurrent misses, and compressed copies are
 //! the page.
 
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::middleware;
+use axum::response::IntoResponse;
 use axum::routing;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,6 +17,7 @@ use tidings_store::testing::each_backend;
 use tidings_store::{NewSource, Placement, Store, StoredInsight};
 use tidings_web::page_cache::{self, CACHE_STATUS_HEADER, SESSION_COOKIE};
 use tidings_web::{AppState, PageCache, PageCacheConfig};
+use tokio::sync::Semaphore;
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -215,32 +218,40 @@ async fn a_new_story_or_a_saved_insight_drops_the_pages_within_a_poll() {
         // page is kept, so that only the placement is left to see.
         let ferry = article_with(&store, dw, "Ferry strike called off").await;
         tokio::time::sleep(Duration::from_millis(150)).await;
-        get(&front).await;
-        assert_eq!(get(&front).await.0.as_deref(), Some("hit"));
+        until_fresh(&front).await;
         let ferry_story = in_new_story(&store, ferry, "Ferry strike called off").await;
         let ferry_link = format!("href=\"/story/{ferry_story}\"");
         let deadline = Instant::now() + Duration::from_secs(5);
+        let mut stale = 0;
         loop {
             let (status, body) = get(&front).await;
             if body.contains(&ferry_link) {
-                assert_eq!(status.as_deref(), Some("miss"));
+                assert_eq!(
+                    status.as_deref(),
+                    Some("hit"),
+                    "the new page was rendered in the background"
+                );
                 break;
             }
-            assert_eq!(
-                status.as_deref(),
-                Some("hit"),
-                "stale pages come from memory"
-            );
+            match status.as_deref() {
+                Some("stale") => stale += 1,
+                other => assert_eq!(other, Some("hit"), "old pages come from memory"),
+            }
             assert!(
                 Instant::now() < deadline,
                 "the front page never showed the new story"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        assert!(
+            stale >= 1,
+            "the first request after the change got the old page"
+        );
 
-        // A saved insight drops the story page too.
-        assert_eq!(get(&story_url).await.0.as_deref(), Some("miss"));
-        assert_eq!(get(&story_url).await.0.as_deref(), Some("hit"));
+        // A saved insight drops the story page too. (It was kept before the changes above,
+        // so its first request now answers the last rendering and renders it again.)
+        assert_eq!(get(&story_url).await.0.as_deref(), Some("stale"));
+        until_fresh(&story_url).await;
         let invalidations = cache.stats().invalidations;
         let insight = StoredInsight {
             version: 1,
@@ -260,7 +271,8 @@ async fn a_new_story_or_a_saved_insight_drops_the_pages_within_a_poll() {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        assert_eq!(get(&story_url).await.0.as_deref(), Some("miss"));
+        assert_eq!(get(&story_url).await.0.as_deref(), Some("stale"));
+        until_fresh(&story_url).await;
         watcher.abort();
     })
     .await;
@@ -271,8 +283,11 @@ async fn old_pages_expire_and_etags_answer_304() {
     each_backend(|store| async move {
         let dw = source(&store, "dw").await;
         story_with(&store, dw, "Harbour plan approved").await;
+        // Long enough for the requests below to come while the page is fresh, on a busy
+        // machine too.
+        let max_age = Duration::from_secs(2);
         let cache = PageCache::new(PageCacheConfig {
-            max_age: Duration::from_millis(300),
+            max_age,
             ..PageCacheConfig::default()
         });
         let base = site(&store, &cache).await;
@@ -311,10 +326,26 @@ async fn old_pages_expire_and_etags_answer_304() {
         assert_eq!(other.status(), StatusCode::OK);
 
         assert_eq!(get(&front).await.0.as_deref(), Some("hit"));
-        tokio::time::sleep(Duration::from_millis(450)).await;
-        assert_eq!(get(&front).await.0.as_deref(), Some("miss"), "expired");
+        tokio::time::sleep(max_age + Duration::from_millis(200)).await;
+        assert_eq!(get(&front).await.0.as_deref(), Some("stale"), "expired");
+        until_fresh(&front).await;
     })
     .await;
+}
+
+/// Polls `url` until it is answered fresh from memory; fails after five seconds.
+async fn until_fresh(url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, _) = get(url).await;
+        match status.as_deref() {
+            Some("hit") => return,
+            Some("stale") => {}
+            other => panic!("{url} answered {other:?} while its new rendering was on its way"),
+        }
+        assert!(Instant::now() < deadline, "{url} was never rendered again");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]
@@ -488,4 +519,196 @@ async fn hits_answered_before_routing_are_counted_under_their_route() {
     assert_eq!(cache.stats().hits - hits_before, 60);
     // Other tests of this binary request story pages too, but far fewer than 60.
     assert!(counted() - before >= 60, "{} counted", counted() - before);
+}
+
+/// A router with one page, `/page`, behind `cache`: each rendering takes a permit of `gate`
+/// (waiting for one), then answers `<p>version N</p>`, N counting its renderings, or a `404`
+/// once `gone` is set.
+fn one_page_site(
+    cache: &PageCache,
+    gate: Arc<Semaphore>,
+    renders: Arc<AtomicUsize>,
+    gone: Arc<std::sync::atomic::AtomicBool>,
+) -> Router {
+    Router::new()
+        .route(
+            "/page",
+            routing::get(move || {
+                let renders = renders.clone();
+                let gone = gone.clone();
+                let gate = gate.clone();
+                async move {
+                    let n = renders.fetch_add(1, Ordering::SeqCst) + 1;
+                    if let Ok(permit) = gate.acquire().await {
+                        permit.forget();
+                    }
+                    if gone.load(Ordering::SeqCst) {
+                        return StatusCode::NOT_FOUND.into_response();
+                    }
+                    axum::response::Html(format!("<p>version {n}</p>")).into_response()
+                }
+            }),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            cache.clone(),
+            page_cache::serve_cached,
+        ))
+}
+
+#[tokio::test]
+async fn a_changed_page_is_answered_stale_at_once_while_one_request_renders_it_again() {
+    let renders = Arc::new(AtomicUsize::new(0));
+    let cache = PageCache::default();
+    // One rendering may finish now; the next only when the test says so.
+    let gate = Arc::new(Semaphore::new(1));
+    let base = serve(one_page_site(
+        &cache,
+        gate.clone(),
+        renders.clone(),
+        Arc::default(),
+    ))
+    .await;
+    let page = format!("{base}/page");
+    assert_eq!(
+        get(&page).await,
+        (Some("miss".into()), "<p>version 1</p>".into())
+    );
+
+    // A change another process made (seen through the site revision).
+    assert!(cache.observe_revision(1));
+    let requests: Vec<_> = (0..16)
+        .map(|_| {
+            let url = page.clone();
+            tokio::spawn(async move { get(&url).await })
+        })
+        .collect();
+    for r in requests {
+        // The new rendering cannot finish before the gate opens below: a request that
+        // waited for it would never come back.
+        let (status, body) = tokio::time::timeout(Duration::from_secs(10), r)
+            .await
+            .expect("answered without waiting for the rendering")
+            .expect("request task");
+        assert_eq!(status.as_deref(), Some("stale"));
+        assert_eq!(body, "<p>version 1</p>");
+    }
+    // One new rendering began (in the background, maybe not yet at this instant).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while renders.load(Ordering::SeqCst) < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the page was never rendered again"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    gate.add_permits(1);
+    until_fresh(&page).await;
+    assert_eq!(
+        get(&page).await,
+        (Some("hit".into()), "<p>version 2</p>".into())
+    );
+    assert_eq!(
+        renders.load(Ordering::SeqCst),
+        2,
+        "one rendering again for 16 requests"
+    );
+    let stats = cache.stats();
+    assert_eq!((stats.stale, stats.misses), (16, 2));
+}
+
+#[tokio::test]
+async fn a_page_that_is_gone_is_not_answered_stale_again() {
+    let renders = Arc::new(AtomicUsize::new(0));
+    let gone = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let cache = PageCache::default();
+    let base = serve(one_page_site(
+        &cache,
+        Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
+        renders.clone(),
+        gone.clone(),
+    ))
+    .await;
+    let page = format!("{base}/page");
+    assert_eq!(get(&page).await.0.as_deref(), Some("miss"));
+
+    gone.store(true, Ordering::SeqCst);
+    assert!(cache.observe_revision(1));
+    // The first request still gets the last rendering; its replacement is a 404, which ends
+    // that.
+    assert_eq!(get(&page).await.0.as_deref(), Some("stale"));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while renders.load(Ordering::SeqCst) < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the page was never rendered again"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The background task may still be finishing; a 404 ends the stale answers.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let resp = client().get(&page).send().await.expect("GET");
+        if resp.status() == StatusCode::NOT_FOUND {
+            assert_eq!(cache_status(&resp), None);
+            break;
+        }
+        assert_eq!(cache_status(&resp).as_deref(), Some("stale"));
+        assert!(
+            Instant::now() < deadline,
+            "the gone page was answered stale on"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let resp = client().get(&page).send().await.expect("GET");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND, "and stays gone");
+}
+
+#[tokio::test]
+async fn old_pages_past_the_stale_window_render_before_answering() {
+    let renders = Arc::new(AtomicUsize::new(0));
+    let cache = PageCache::new(PageCacheConfig {
+        max_age: Duration::from_secs(1),
+        serve_stale_for: Duration::ZERO,
+        ..PageCacheConfig::default()
+    });
+    let base = serve(one_page_site(
+        &cache,
+        Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
+        renders.clone(),
+        Arc::default(),
+    ))
+    .await;
+    let page = format!("{base}/page");
+    assert_eq!(get(&page).await.0.as_deref(), Some("miss"));
+    assert_eq!(get(&page).await.0.as_deref(), Some("hit"));
+    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    assert_eq!(
+        get(&page).await,
+        (Some("miss".into()), "<p>version 2</p>".into())
+    );
+}
+
+#[tokio::test]
+async fn a_local_change_is_never_answered_stale() {
+    let renders = Arc::new(AtomicUsize::new(0));
+    let cache = PageCache::default();
+    let base = serve(one_page_site(
+        &cache,
+        Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
+        renders.clone(),
+        Arc::default(),
+    ))
+    .await;
+    let page = format!("{base}/page");
+    assert_eq!(get(&page).await.0.as_deref(), Some("miss"));
+    assert_eq!(get(&page).await.0.as_deref(), Some("hit"));
+    // A comment posted or hidden in this process: the next reader sees the new page.
+    cache.invalidate_all();
+    assert_eq!(
+        get(&page).await,
+        (Some("miss".into()), "<p>version 2</p>".into())
+    );
+    // The revision poll that sees the same write afterwards may answer the new page stale.
+    assert!(cache.observe_revision(1));
+    assert_eq!(get(&page).await.1, "<p>version 2</p>");
 }
