@@ -1,5 +1,6 @@
 //! The retention job: once an interval, in one process at a time, articles older than the
-//! policy's full-text age lose their body (their metadata stays), and, when the policy says
+//! policy's full-text age lose their body (their metadata stays, and the search index
+//! forgets the body's words), and, when the policy says
 //! so, articles older than its deletion age are deleted, with the stories left empty and
 //! their search documents. Work is done in bounded batches, so the database is never held
 //! long and a crash mid-purge simply leaves the rest for the next pass.
@@ -9,6 +10,7 @@ use crate::time::now_secs;
 use crate::{Pipeline, PipelineError};
 use std::time::Duration;
 use tidings_model::UnixSeconds;
+use tidings_search::reindex_articles;
 use tokio_util::sync::CancellationToken;
 
 /// The role of the one process that purges.
@@ -100,9 +102,17 @@ pub async fn purge(
     if let Some(age) = policy.full_text {
         let before = now - secs(age);
         while !shutdown.is_cancelled() {
-            let n = retention.strip_text(before, BATCH).await?;
-            report.stripped += n;
-            if n < BATCH as u64 {
+            let ids = retention.strip_text(before, BATCH).await?;
+            report.stripped += ids.len() as u64;
+            if let Some(engine) = &pipeline.search
+                && !ids.is_empty()
+                && let Err(err) = reindex_articles(engine, &pipeline.store, &ids).await
+            {
+                // The text is gone from the rows already; `tidings search rebuild` repairs
+                // an index that failed to follow.
+                tracing::warn!(%err, "stripped articles keep their text in the search index");
+            }
+            if (ids.len() as i64) < BATCH {
                 break;
             }
             tokio::task::yield_now().await;

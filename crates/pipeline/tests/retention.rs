@@ -1,13 +1,16 @@
-//! The retention pass on every backend: text older than the full-text age goes, articles
-//! older than the deletion age go with the stories left empty, recent ones stay whole.
+//! The retention pass on every backend: text older than the full-text age goes (from the
+//! search index too), articles older than the deletion age go with the stories left empty,
+//! recent ones stay whole.
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 use support::{add, loopback_fetcher};
 use tidings_model::NewArticle;
 use tidings_pipeline::retention::{PurgeReport, RetentionPolicy, purge};
 use tidings_pipeline::{Pipeline, PipelineSettings, assign_stories};
+use tidings_search::{EngineChoice, SearchEngine, SearchRequest, catch_up};
 use tidings_store::testing::each_backend;
 use tokio_util::sync::CancellationToken;
 
@@ -24,7 +27,13 @@ async fn a_pass_strips_old_text_and_deletes_older_articles() {
             },
             ..PipelineSettings::default()
         };
-        let pipeline = Pipeline::new(store.clone(), loopback_fetcher(), settings);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = Arc::new(
+            SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
+                .expect("search engine"),
+        );
+        let pipeline =
+            Pipeline::new(store.clone(), loopback_fetcher(), settings).with_search(engine.clone());
         let now = chrono_now();
         let source = add(&store, "https://r.example/feed".into(), "R").await;
         // Ages in days: 40 and 35 go, 20 and 12 keep metadata only, 1 stays whole. Each is
@@ -67,6 +76,24 @@ async fn a_pass_strips_old_text_and_deletes_older_articles() {
             5
         );
         let stories_before = store.stories().count().await.expect("stories");
+        catch_up(&engine, &store).await.expect("index");
+        // Each body says "the {topic}" in full; "report" is in every body and in no title.
+        let found = |words: &'static str| {
+            let engine = engine.clone();
+            async move {
+                let mut urls: Vec<String> = engine
+                    .search(&SearchRequest::new(words, 10))
+                    .await
+                    .expect("search")
+                    .hits
+                    .iter()
+                    .map(|h| h.article.url.clone())
+                    .collect();
+                urls.sort();
+                urls
+            }
+        };
+        assert_eq!(found("report").await.len(), 5, "every body is indexed");
 
         let report = purge(&pipeline, now, &CancellationToken::new())
             .await
@@ -105,6 +132,21 @@ async fn a_pass_strips_old_text_and_deletes_older_articles() {
         assert!(
             left.iter().all(|l| !l.article.content.title.is_empty()),
             "metadata stays"
+        );
+        // The search index forgot the stripped bodies and the deleted articles; titles stay.
+        assert_eq!(
+            found("report").await,
+            vec!["https://r.example/1".to_string()],
+            "only the whole article's body is still found"
+        );
+        assert_eq!(
+            found("bridge").await,
+            vec!["https://r.example/12".to_string()],
+            "a stripped article is still found by its title"
+        );
+        assert!(
+            found("volcano").await.is_empty(),
+            "deleted articles are gone"
         );
         // A second pass finds nothing more to do.
         let again = purge(&pipeline, now, &CancellationToken::new())

@@ -104,6 +104,28 @@ pub async fn reindex_story(
     Ok(docs.len())
 }
 
+/// Indexes articles again as the database now has them (after the retention pass emptied
+/// their text, say) and commits; an id no longer in the database leaves the index. Returns
+/// how many were indexed.
+pub async fn reindex_articles(
+    engine: &SearchEngine,
+    store: &Store,
+    ids: &[ArticleId],
+) -> Result<usize, SearchError> {
+    let hosts = source_hosts(store).await?;
+    let mut listings = Vec::with_capacity(ids.len());
+    for id in ids {
+        match store.articles().get(*id).await? {
+            Some(listing) => listings.push(listing),
+            None => engine.delete(*id).await?,
+        }
+    }
+    let docs = to_docs(store, &listings, &hosts).await?;
+    engine.index(&docs).await?;
+    engine.commit().await?;
+    Ok(docs.len())
+}
+
 /// Indexes every article stored after the engine's cursor, in id order, and commits with the
 /// new cursor. Safe to run at any time and more than once: documents are keyed by article id.
 ///

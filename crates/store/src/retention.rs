@@ -21,18 +21,25 @@ impl<'a> Retention<'a> {
     }
 
     /// Empties the body (text and HTML) of at most `limit` articles shown before `before`,
-    /// oldest first, keeping every other field. Returns how many it emptied.
-    pub async fn strip_text(&self, before: UnixSeconds, limit: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query(
+    /// oldest first, keeping every other field. Returns their ids, so a search index can
+    /// forget their text too.
+    pub async fn strip_text(
+        &self,
+        before: UnixSeconds,
+        limit: i64,
+    ) -> Result<Vec<ArticleId>, StoreError> {
+        let rows = sqlx::query(
             "UPDATE articles SET body_text = '', body_html = '' WHERE id IN \
              (SELECT id FROM articles WHERE sort_at < $1 AND (body_text <> '' OR body_html <> '') \
-             ORDER BY sort_at, id LIMIT $2)",
+             ORDER BY sort_at, id LIMIT $2) RETURNING id",
         )
         .bind(before)
         .bind(limit)
-        .execute(self.pool)
+        .fetch_all(self.pool)
         .await?;
-        Ok(done.rows_affected())
+        rows.iter()
+            .map(|row| Ok(ArticleId(row.try_get("id")?)))
+            .collect()
     }
 
     /// Deletes at most `limit` articles shown before `before`, oldest first, with their
