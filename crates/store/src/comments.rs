@@ -2,7 +2,7 @@
 //! parent, which must be on the same page), with their Markdown source and the sanitised HTML
 //! rendered from it (the web crate renders; this crate stores).
 
-use crate::StoreError;
+use crate::{StoreError, revision};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use tidings_model::{Comment, CommentId, CommentState, CommentTarget, UnixSeconds, UserId};
@@ -41,8 +41,9 @@ impl<'a> Comments<'a> {
         Comments { pool }
     }
 
-    /// Stores a comment. A reply's parent must exist on the same target, else
-    /// [`StoreError::NotFound`].
+    /// Stores a comment, and, when it is visible at once, moves the site revision in the same
+    /// transaction (see [`crate::revision`]). A reply's parent must exist on the same target,
+    /// else [`StoreError::NotFound`].
     pub async fn insert(
         &self,
         new: &NewComment,
@@ -58,6 +59,7 @@ impl<'a> Comments<'a> {
                 }
             }
         }
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO comments (target_kind, target_id, parent_id, user_id, body_source, \
              body_html, state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -70,8 +72,12 @@ impl<'a> Comments<'a> {
         .bind(&new.body_html)
         .bind(new.state.as_str())
         .bind(now)
-        .fetch_one(self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        if new.state == CommentState::Visible {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
         Ok(CommentId(row.try_get("id")?))
     }
 
@@ -112,7 +118,7 @@ impl<'a> Comments<'a> {
         Ok(row.try_get("n")?)
     }
 
-    /// Replaces a comment's text, marking it edited.
+    /// Replaces a comment's text, marking it edited, and moves the site revision.
     pub async fn edit(
         &self,
         id: CommentId,
@@ -120,6 +126,7 @@ impl<'a> Comments<'a> {
         body_html: &str,
         now: UnixSeconds,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE comments SET body_source = $2, body_html = $3, edited_at = $4 \
              WHERE id = $1 AND state IN ('visible', 'held')",
@@ -128,29 +135,35 @@ impl<'a> Comments<'a> {
         .bind(body_source)
         .bind(body_html)
         .bind(now)
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("editable comment {id}")));
         }
+        revision::bump(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Moves a comment to another state. Deleting also drops its text.
+    /// Moves a comment to another state, and the site revision with it. Deleting also drops
+    /// its text.
     pub async fn set_state(&self, id: CommentId, state: CommentState) -> Result<(), StoreError> {
         let sql = if state == CommentState::Deleted {
             "UPDATE comments SET state = $2, body_source = '', body_html = '' WHERE id = $1"
         } else {
             "UPDATE comments SET state = $2 WHERE id = $1 AND state <> 'deleted'"
         };
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(sql)
             .bind(id.0)
             .bind(state.as_str())
-            .execute(self.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("comment {id}")));
         }
+        revision::bump(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 

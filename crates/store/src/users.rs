@@ -2,7 +2,7 @@
 //! web crate), roles and states, and deleting an account while its comments keep their
 //! place in threads.
 
-use crate::StoreError;
+use crate::{StoreError, revision};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use tidings_model::{AccountState, Role, UnixSeconds, User, UserId};
@@ -234,6 +234,8 @@ impl<'a> Users<'a> {
         ] {
             sqlx::query(sql).bind(id.0).execute(&mut *tx).await?;
         }
+        // Its comments now read as deleted.
+        revision::bump(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,10 +1,11 @@
 //! The site revision moves with every write that changes a page, in the write's own
 //! transaction, and stays put for writes that change no page, on every backend.
 
-use tidings_model::{NewArticle, StoryId};
+use tidings_model::{CommentState, CommentTarget, NewArticle, Role, StoryId};
 use tidings_store::testing::each_backend;
 use tidings_store::{
-    FetchSuccess, NewSource, PageContent, Placement, Store, StoredInsight, StoryEntity,
+    FetchSuccess, NewComment, NewSource, NewUser, PageContent, Placement, Store, StoredInsight,
+    StoryEntity,
 };
 
 fn article(url: &str, title: &str) -> NewArticle {
@@ -206,6 +207,90 @@ async fn page_changing_writes_bump_the_revision_and_others_do_not() {
                 > 0,
             "a story's insight saved"
         );
+        // Comments: a visible one shows on its page at once, a held one does not.
+        let user = store
+            .users()
+            .create(
+                &NewUser {
+                    name: "ana".into(),
+                    display_name: "Ana".into(),
+                    password_hash: "$argon2id$x".into(),
+                    role: Role::Reader,
+                },
+                8,
+            )
+            .await
+            .expect("user")
+            .id;
+        let comment = |state| NewComment {
+            target: CommentTarget::Story(story),
+            parent_id: None,
+            user_id: user,
+            body_source: "Well reported.".into(),
+            body_html: "<p>Well reported.</p>".into(),
+            state,
+        };
+        let mut visible = None;
+        assert!(
+            moved(&store, async {
+                visible = Some(
+                    store
+                        .comments()
+                        .insert(&comment(CommentState::Visible), 9)
+                        .await
+                        .expect("comment"),
+                );
+            })
+            .await
+                > 0,
+            "a visible comment"
+        );
+        let visible = visible.expect("comment");
+        assert_eq!(
+            moved(&store, async {
+                store
+                    .comments()
+                    .insert(&comment(CommentState::Held), 9)
+                    .await
+                    .expect("comment");
+            })
+            .await,
+            0,
+            "a held comment"
+        );
+        assert!(
+            moved(&store, async {
+                store
+                    .comments()
+                    .edit(visible, "Edited.", "<p>Edited.</p>", 10)
+                    .await
+                    .expect("edit");
+            })
+            .await
+                > 0,
+            "an edited comment"
+        );
+        assert!(
+            moved(&store, async {
+                store
+                    .comments()
+                    .set_state(visible, CommentState::Hidden)
+                    .await
+                    .expect("hide");
+            })
+            .await
+                > 0,
+            "a hidden comment"
+        );
+        assert!(
+            moved(&store, async {
+                store.users().delete(user).await.expect("delete");
+            })
+            .await
+                > 0,
+            "a deleted account, whose comments now read as deleted"
+        );
+
         assert!(
             moved(&store, async {
                 store.bump_revision().await.expect("bump");

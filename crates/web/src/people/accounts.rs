@@ -643,7 +643,7 @@ pub(crate) async fn delete_account(
         let pages = super::comments::pages_of_user(&state, viewer.user.id).await?;
         state.store.users().delete(viewer.user.id).await?;
         for path in pages {
-            super::page_changed(&state, &path).await;
+            super::page_changed(&state, &path);
         }
         Ok(see_other("/", vec![session::clear(&state)]))
     }

@@ -362,7 +362,7 @@ pub(crate) async fn create(
             other => other.into(),
         })?;
     if !held {
-        page_changed(state, &path).await;
+        page_changed(state, &path);
     }
     let comment = comment_or_not_found(state, id).await?;
     Ok((comment, path))
@@ -418,7 +418,7 @@ pub(crate) async fn edit_comment(
         .edit(id, body, &markdown::render(body), now)
         .await?;
     let path = target_path(state, comment.target).await?;
-    page_changed(state, &path).await;
+    page_changed(state, &path);
     let comment = comment_or_not_found(state, id).await?;
     Ok((comment, path))
 }
@@ -447,7 +447,7 @@ pub(crate) async fn delete_comment(
         .set_state(id, CommentState::Deleted)
         .await?;
     let path = target_path(state, comment.target).await?;
-    page_changed(state, &path).await;
+    page_changed(state, &path);
     Ok(path)
 }
 

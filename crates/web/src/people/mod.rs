@@ -167,15 +167,14 @@ pub async fn hash_password(name: &str, password: &str, memory_kib: u32) -> Resul
     password::hash(password.to_string(), memory_kib).await
 }
 
-/// Tells the page caches that the page at `path` changed (a comment was posted, edited,
-/// deleted, hidden, restored or approved on it), so a cached copy is not served again: this
-/// process's cache at once, other web processes' at their next look at the site revision,
-/// which this bumps. Every write that changes a page calls it, after its commit.
-pub async fn page_changed(state: &AppState, path: &str) {
+/// Tells this process's page cache that the page at `path` changed (a comment was posted,
+/// edited, deleted, hidden, restored or approved on it), so neither it nor its last rendering
+/// is served again. The store's write moved the site revision in its own transaction, so
+/// other web processes drop their pages at their next look at it. Every write that changes a
+/// page calls it, after its commit.
+pub fn page_changed(state: &AppState, path: &str) {
+    tracing::debug!(path, "a page changed; cached pages dropped");
     state.page_cache.invalidate_all();
-    if let Err(err) = state.store.bump_revision().await {
-        tracing::warn!(%err, path, "could not bump the site revision after a comment change");
-    }
 }
 
 /// The routes of accounts, comments and moderation (the comment API is in

@@ -230,7 +230,7 @@ pub(crate) async fn act_on_comment(
             )
             .await?;
         if let Ok(path) = target_path(&state, comment.target).await {
-            page_changed(&state, &path).await;
+            page_changed(&state, &path);
         }
         Ok(Redirect::to("/moderation").into_response())
     }
