@@ -521,64 +521,89 @@ async fn hits_answered_before_routing_are_counted_under_their_route() {
     assert!(counted() - before >= 60, "{} counted", counted() - before);
 }
 
-/// A router with one page, `/page`, behind `cache`: each rendering takes a permit of `gate`
-/// (waiting for one), then answers `<p>version N</p>`, N counting its renderings, or a `404`
-/// once `gone` is set.
-fn one_page_site(
-    cache: &PageCache,
+/// A site of one page, `/page`, behind its own cache: each rendering takes a permit of
+/// `gate` (waiting for one), then answers `<p>version N</p>`, N counting its renderings, or a
+/// `404` once `gone` is set.
+struct OnePage {
+    cache: PageCache,
     gate: Arc<Semaphore>,
     renders: Arc<AtomicUsize>,
     gone: Arc<std::sync::atomic::AtomicBool>,
-) -> Router {
-    Router::new()
-        .route(
-            "/page",
-            routing::get(move || {
-                let renders = renders.clone();
-                let gone = gone.clone();
-                let gate = gate.clone();
-                async move {
-                    let n = renders.fetch_add(1, Ordering::SeqCst) + 1;
-                    if let Ok(permit) = gate.acquire().await {
-                        permit.forget();
+    url: String,
+}
+
+impl OnePage {
+    /// Serves the page with a cache made from `config`; `permits` renderings may finish
+    /// before the test adds more.
+    async fn start(config: PageCacheConfig, permits: usize) -> OnePage {
+        let cache = PageCache::new(config);
+        let gate = Arc::new(Semaphore::new(permits));
+        let renders = Arc::new(AtomicUsize::new(0));
+        let gone = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (g, r, d) = (gate.clone(), renders.clone(), gone.clone());
+        let app = Router::new()
+            .route(
+                "/page",
+                routing::get(move || {
+                    let (gate, renders, gone) = (g.clone(), r.clone(), d.clone());
+                    async move {
+                        let n = renders.fetch_add(1, Ordering::SeqCst) + 1;
+                        if let Ok(permit) = gate.acquire().await {
+                            permit.forget();
+                        }
+                        if gone.load(Ordering::SeqCst) {
+                            return StatusCode::NOT_FOUND.into_response();
+                        }
+                        axum::response::Html(format!("<p>version {n}</p>")).into_response()
                     }
-                    if gone.load(Ordering::SeqCst) {
-                        return StatusCode::NOT_FOUND.into_response();
-                    }
-                    axum::response::Html(format!("<p>version {n}</p>")).into_response()
-                }
-            }),
-        )
-        .route_layer(middleware::from_fn_with_state(
-            cache.clone(),
-            page_cache::serve_cached,
-        ))
+                }),
+            )
+            .route_layer(middleware::from_fn_with_state(
+                cache.clone(),
+                page_cache::serve_cached,
+            ));
+        let url = format!("{}/page", serve(app).await);
+        OnePage {
+            cache,
+            gate,
+            renders,
+            gone,
+            url,
+        }
+    }
+
+    /// Any number of renderings may finish.
+    async fn ungated(config: PageCacheConfig) -> OnePage {
+        OnePage::start(config, Semaphore::MAX_PERMITS).await
+    }
+
+    /// Waits until the page has begun `n` renderings; fails after five seconds.
+    async fn until_rendered(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.renders.load(Ordering::SeqCst) < n {
+            assert!(
+                Instant::now() < deadline,
+                "the page was never rendered again"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
 }
 
 #[tokio::test]
 async fn a_changed_page_is_answered_stale_at_once_while_one_request_renders_it_again() {
-    let renders = Arc::new(AtomicUsize::new(0));
-    let cache = PageCache::default();
     // One rendering may finish now; the next only when the test says so.
-    let gate = Arc::new(Semaphore::new(1));
-    let base = serve(one_page_site(
-        &cache,
-        gate.clone(),
-        renders.clone(),
-        Arc::default(),
-    ))
-    .await;
-    let page = format!("{base}/page");
+    let site = OnePage::start(PageCacheConfig::default(), 1).await;
     assert_eq!(
-        get(&page).await,
+        get(&site.url).await,
         (Some("miss".into()), "<p>version 1</p>".into())
     );
 
     // A change another process made (seen through the site revision).
-    assert!(cache.observe_revision(1));
+    assert!(site.cache.observe_revision(1));
     let requests: Vec<_> = (0..16)
         .map(|_| {
-            let url = page.clone();
+            let url = site.url.clone();
             tokio::spawn(async move { get(&url).await })
         })
         .collect();
@@ -593,61 +618,37 @@ async fn a_changed_page_is_answered_stale_at_once_while_one_request_renders_it_a
         assert_eq!(body, "<p>version 1</p>");
     }
     // One new rendering began (in the background, maybe not yet at this instant).
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while renders.load(Ordering::SeqCst) < 2 {
-        assert!(
-            Instant::now() < deadline,
-            "the page was never rendered again"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    gate.add_permits(1);
-    until_fresh(&page).await;
+    site.until_rendered(2).await;
+    site.gate.add_permits(1);
+    until_fresh(&site.url).await;
     assert_eq!(
-        get(&page).await,
+        get(&site.url).await,
         (Some("hit".into()), "<p>version 2</p>".into())
     );
     assert_eq!(
-        renders.load(Ordering::SeqCst),
+        site.renders.load(Ordering::SeqCst),
         2,
         "one rendering again for 16 requests"
     );
-    let stats = cache.stats();
+    let stats = site.cache.stats();
     assert_eq!((stats.stale, stats.misses), (16, 2));
 }
 
 #[tokio::test]
 async fn a_page_that_is_gone_is_not_answered_stale_again() {
-    let renders = Arc::new(AtomicUsize::new(0));
-    let gone = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let cache = PageCache::default();
-    let base = serve(one_page_site(
-        &cache,
-        Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
-        renders.clone(),
-        gone.clone(),
-    ))
-    .await;
-    let page = format!("{base}/page");
-    assert_eq!(get(&page).await.0.as_deref(), Some("miss"));
+    let site = OnePage::ungated(PageCacheConfig::default()).await;
+    assert_eq!(get(&site.url).await.0.as_deref(), Some("miss"));
 
-    gone.store(true, Ordering::SeqCst);
-    assert!(cache.observe_revision(1));
+    site.gone.store(true, Ordering::SeqCst);
+    assert!(site.cache.observe_revision(1));
     // The first request still gets the last rendering; its replacement is a 404, which ends
     // that.
-    assert_eq!(get(&page).await.0.as_deref(), Some("stale"));
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while renders.load(Ordering::SeqCst) < 2 {
-        assert!(
-            Instant::now() < deadline,
-            "the page was never rendered again"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    assert_eq!(get(&site.url).await.0.as_deref(), Some("stale"));
+    site.until_rendered(2).await;
     // The background task may still be finishing; a 404 ends the stale answers.
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let resp = client().get(&page).send().await.expect("GET");
+        let resp = client().get(&site.url).send().await.expect("GET");
         if resp.status() == StatusCode::NOT_FOUND {
             assert_eq!(cache_status(&resp), None);
             break;
@@ -659,56 +660,39 @@ async fn a_page_that_is_gone_is_not_answered_stale_again() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let resp = client().get(&page).send().await.expect("GET");
+    let resp = client().get(&site.url).send().await.expect("GET");
     assert_eq!(resp.status(), StatusCode::NOT_FOUND, "and stays gone");
 }
 
 #[tokio::test]
 async fn old_pages_past_the_stale_window_render_before_answering() {
-    let renders = Arc::new(AtomicUsize::new(0));
-    let cache = PageCache::new(PageCacheConfig {
+    let site = OnePage::ungated(PageCacheConfig {
         max_age: Duration::from_secs(1),
         serve_stale_for: Duration::ZERO,
         ..PageCacheConfig::default()
-    });
-    let base = serve(one_page_site(
-        &cache,
-        Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
-        renders.clone(),
-        Arc::default(),
-    ))
+    })
     .await;
-    let page = format!("{base}/page");
-    assert_eq!(get(&page).await.0.as_deref(), Some("miss"));
-    assert_eq!(get(&page).await.0.as_deref(), Some("hit"));
+    assert_eq!(get(&site.url).await.0.as_deref(), Some("miss"));
+    assert_eq!(get(&site.url).await.0.as_deref(), Some("hit"));
     tokio::time::sleep(Duration::from_millis(1_300)).await;
     assert_eq!(
-        get(&page).await,
+        get(&site.url).await,
         (Some("miss".into()), "<p>version 2</p>".into())
     );
 }
 
 #[tokio::test]
 async fn a_local_change_is_never_answered_stale() {
-    let renders = Arc::new(AtomicUsize::new(0));
-    let cache = PageCache::default();
-    let base = serve(one_page_site(
-        &cache,
-        Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
-        renders.clone(),
-        Arc::default(),
-    ))
-    .await;
-    let page = format!("{base}/page");
-    assert_eq!(get(&page).await.0.as_deref(), Some("miss"));
-    assert_eq!(get(&page).await.0.as_deref(), Some("hit"));
+    let site = OnePage::ungated(PageCacheConfig::default()).await;
+    assert_eq!(get(&site.url).await.0.as_deref(), Some("miss"));
+    assert_eq!(get(&site.url).await.0.as_deref(), Some("hit"));
     // A comment posted or hidden in this process: the next reader sees the new page.
-    cache.invalidate_all();
+    site.cache.invalidate_all();
     assert_eq!(
-        get(&page).await,
+        get(&site.url).await,
         (Some("miss".into()), "<p>version 2</p>".into())
     );
     // The revision poll that sees the same write afterwards may answer the new page stale.
-    assert!(cache.observe_revision(1));
-    assert_eq!(get(&page).await.1, "<p>version 2</p>");
+    assert!(site.cache.observe_revision(1));
+    assert_eq!(get(&site.url).await.1, "<p>version 2</p>");
 }
