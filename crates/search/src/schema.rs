@@ -3,7 +3,7 @@
 //! shown by.
 
 use crate::lang::{LANGS, Lang};
-use crate::stem_cache::CachedStemmer;
+use crate::stem_cache::WordForm;
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -150,18 +150,13 @@ pub fn build() -> (Schema, Fields) {
 }
 
 /// The analyser of a language: words, long ones dropped, lower-cased, stemmed, folded to ASCII
-/// (so `Zurich` finds `Zürich`).
+/// (so `Zurich` finds `Zürich`); the last three remembered per word (see [`WordForm`]).
 pub fn analyser(lang: &Lang) -> TextAnalyzer {
-    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+    let slot = LANGS.iter().position(|l| l == lang).unwrap_or(LANGS.len());
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser);
-    match lang.stemmer {
-        Some(stemming) => base
-            .filter(CachedStemmer::new(stemming))
-            .filter(AsciiFoldingFilter)
-            .build(),
-        None => base.filter(AsciiFoldingFilter).build(),
-    }
+        .filter(WordForm::new(slot, lang.stemmer))
+        .build()
 }
 
 /// The analyser of names: words, lower-cased.

@@ -57,10 +57,14 @@ pub struct IndexOptions {
 }
 
 impl Default for IndexOptions {
+    /// Two threads where there are two cores (one on a single core): a rebuild analyses text
+    /// at twice the rate, and more threads would only take the web server's cores. 128 MiB
+    /// leaves each thread 64 MiB of buffers.
     fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         IndexOptions {
-            threads: 1,
-            heap_bytes: 64 << 20,
+            threads: cores.clamp(1, 2),
+            heap_bytes: 128 << 20,
         }
     }
 }
@@ -138,11 +142,12 @@ impl SearchIndex {
     /// An index in memory, for tests.
     pub fn in_memory() -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema::build();
-        SearchIndex::from_index(
-            Index::create_in_ram(schema),
-            fields,
-            IndexOptions::default(),
-        )
+        // One thread: documents stay in the order they were added, one segment per commit.
+        let options = IndexOptions {
+            threads: 1,
+            ..IndexOptions::default()
+        };
+        SearchIndex::from_index(Index::create_in_ram(schema), fields, options)
     }
 
     fn from_index(
