@@ -24,6 +24,9 @@ pub enum SearchError {
     /// Another process writes this index; this handle can only search it.
     #[error("the search index is being written by another process (is `tidings serve` running?)")]
     ReadOnly,
+    /// The judged relevance fixtures compiled into the binary are broken.
+    #[error("relevance fixtures: {0}")]
+    Fixture(String),
     /// The PostgreSQL backend was asked for on a SQLite store.
     #[error("PostgreSQL full-text search needs a PostgreSQL store")]
     NotPostgres,

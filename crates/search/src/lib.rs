@@ -34,6 +34,7 @@ mod group;
 pub mod lang;
 mod postgres;
 pub mod query;
+pub mod relevance;
 mod results;
 pub mod schema;
 pub mod snippet;

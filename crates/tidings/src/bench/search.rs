@@ -1,9 +1,12 @@
 //! `tidings bench search`: the search crate's benchmark behind the binary, with an optional
-//! PostgreSQL full-text run in a schema of its own.
+//! PostgreSQL full-text run in a schema of its own, then the relevance of both backends on
+//! the judged query set (NDCG@10, see [`tidings_search::relevance`]).
 
 use crate::cli::SearchBenchArgs;
 use anyhow::Context;
+use std::path::Path;
 use tidings_search::bench::{BenchOptions, run_postgres};
+use tidings_search::relevance::{Fixture, Relevance};
 use tidings_store::{Store, StoreOptions};
 
 /// Runs the benchmark and prints its report.
@@ -58,5 +61,57 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
         println!("postgres queries: {latency:#?}");
         println!("postgres per query: {per_query:#?}");
     }
+    let scratch = args.dir.with_extension("relevance");
+    print_relevance(&relevance_on_sqlite(&scratch).await?);
+    if let Some(url) = &args.postgres {
+        print_relevance(&relevance_on_postgres(url).await?);
+    }
     Ok(())
+}
+
+/// NDCG@10 of the tantivy backend, over the fixture corpus in a fresh SQLite store in
+/// `scratch` (emptied first).
+async fn relevance_on_sqlite(scratch: &Path) -> anyhow::Result<Relevance> {
+    if scratch.exists() {
+        std::fs::remove_dir_all(scratch)?;
+    }
+    std::fs::create_dir_all(scratch)?;
+    let url = format!("sqlite://{}?mode=rwc", scratch.join("fixture.db").display());
+    let store = Store::open(&url, StoreOptions::default()).await?;
+    let fixture = Fixture::load(store, &scratch.join("search")).await?;
+    let measured = fixture.relevance().await?;
+    fixture.store.close().await;
+    std::fs::remove_dir_all(scratch)?;
+    Ok(measured)
+}
+
+/// NDCG@10 of the PostgreSQL full-text backend, over the fixture corpus in a schema of its
+/// own, dropped afterwards.
+async fn relevance_on_postgres(url: &str) -> anyhow::Result<Relevance> {
+    let schema = format!("tidings_search_relevance_{}", std::process::id());
+    let store = Store::open(
+        url,
+        StoreOptions {
+            max_connections: 2,
+            postgres_schema: Some(schema.clone()),
+        },
+    )
+    .await
+    .context("cannot open the PostgreSQL database")?;
+    let unused = std::env::temp_dir().join(&schema);
+    let measured = match Fixture::load(store.clone(), &unused).await {
+        Ok(fixture) => fixture.relevance().await,
+        Err(err) => Err(err),
+    };
+    store.close().await;
+    tidings_search::bench::drop_schema(url, &schema).await;
+    Ok(measured?)
+}
+
+fn print_relevance(measured: &Relevance) {
+    println!(
+        "{} relevance: NDCG@10 {:.4} as the search page ranks, {:.4} with every word \
+         required, over {} judged queries",
+        measured.engine, measured.ndcg, measured.strict_ndcg, measured.queries
+    );
 }
