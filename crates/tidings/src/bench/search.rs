@@ -29,15 +29,7 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
             .pg_schema
             .clone()
             .unwrap_or_else(|| format!("tidings_search_bench_{}", std::process::id()));
-        let store = Store::open(
-            url,
-            StoreOptions {
-                max_connections: 2,
-                postgres_schema: Some(schema.clone()),
-            },
-        )
-        .await
-        .context("cannot open the PostgreSQL database")?;
+        let store = open_in_schema(url, &schema).await?;
         let result = run_postgres(&store, &args.corpora, args.pg_docs, args.passes).await;
         store.close().await;
         if args.pg_schema.is_none() {
@@ -89,15 +81,7 @@ async fn relevance_on_sqlite(scratch: &Path) -> anyhow::Result<Relevance> {
 /// own, dropped afterwards.
 async fn relevance_on_postgres(url: &str) -> anyhow::Result<Relevance> {
     let schema = format!("tidings_search_relevance_{}", std::process::id());
-    let store = Store::open(
-        url,
-        StoreOptions {
-            max_connections: 2,
-            postgres_schema: Some(schema.clone()),
-        },
-    )
-    .await
-    .context("cannot open the PostgreSQL database")?;
+    let store = open_in_schema(url, &schema).await?;
     let unused = std::env::temp_dir().join(&schema);
     let measured = match Fixture::load(store.clone(), &unused).await {
         Ok(fixture) => fixture.relevance().await,
@@ -106,6 +90,17 @@ async fn relevance_on_postgres(url: &str) -> anyhow::Result<Relevance> {
     store.close().await;
     tidings_search::bench::drop_schema(url, &schema).await;
     Ok(measured?)
+}
+
+/// The PostgreSQL database at `url`, its tables in `schema` (created if missing).
+async fn open_in_schema(url: &str, schema: &str) -> anyhow::Result<Store> {
+    let options = StoreOptions {
+        max_connections: 2,
+        postgres_schema: Some(schema.to_string()),
+    };
+    Store::open(url, options)
+        .await
+        .context("cannot open the PostgreSQL database")
 }
 
 fn print_relevance(measured: &Relevance) {
