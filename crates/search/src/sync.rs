@@ -113,12 +113,11 @@ pub async fn reindex_articles(
     ids: &[ArticleId],
 ) -> Result<usize, SearchError> {
     let hosts = source_hosts(store).await?;
-    let mut listings = Vec::with_capacity(ids.len());
-    for id in ids {
-        match store.articles().get(*id).await? {
-            Some(listing) => listings.push(listing),
-            None => engine.delete(*id).await?,
-        }
+    let listings = store.articles().many(ids).await?;
+    let found: std::collections::HashSet<ArticleId> =
+        listings.iter().map(|l| l.article.id).collect();
+    for id in ids.iter().filter(|id| !found.contains(id)) {
+        engine.delete(*id).await?;
     }
     let docs = to_docs(store, &listings, &hosts).await?;
     engine.index(&docs).await?;
@@ -160,12 +159,7 @@ pub async fn catch_up_placed(engine: &SearchEngine, store: &Store) -> Result<Cat
         let late = engine.missing(&recent).await?;
         if !late.is_empty() {
             tracing::info!(count = late.len(), "indexing articles placed late");
-            let mut listings = Vec::with_capacity(late.len());
-            for id in late {
-                if let Some(listing) = store.articles().get(id).await? {
-                    listings.push(listing);
-                }
-            }
+            let listings = store.articles().many(&late).await?;
             engine
                 .index(&to_docs(store, &listings, &hosts).await?)
                 .await?;
@@ -290,12 +284,7 @@ pub async fn check(engine: &SearchEngine, store: &Store, fix: bool) -> Result<Ch
         }
         let hosts = source_hosts(store).await?;
         for chunk in report.missing.chunks(BATCH as usize) {
-            let mut listings = Vec::with_capacity(chunk.len());
-            for id in chunk {
-                if let Some(listing) = store.articles().get(*id).await? {
-                    listings.push(listing);
-                }
-            }
+            let listings = store.articles().many(chunk).await?;
             engine
                 .index(&to_docs(store, &listings, &hosts).await?)
                 .await?;

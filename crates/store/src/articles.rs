@@ -323,6 +323,27 @@ impl<'a> Articles<'a> {
         Ok(row.as_ref().map(listing_from_row).transpose()?)
     }
 
+    /// The articles with the given ids that exist, with their outlets' names, in id order
+    /// (a statement per 500 ids, not one per id).
+    pub async fn many(&self, ids: &[ArticleId]) -> Result<Vec<ArticleListing>, StoreError> {
+        let mut listings = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            // Ids are integers, so the list is written into the statement (as in
+            // `Stories::many`).
+            let list: Vec<String> = chunk.iter().map(|id| id.0.to_string()).collect();
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
+                 WHERE a.id IN ({})",
+                list.join(",")
+            ));
+            for row in sqlx::query(sql).fetch_all(self.pool).await? {
+                listings.push(listing_from_row(&row)?);
+            }
+        }
+        listings.sort_by_key(|l| l.article.id);
+        Ok(listings)
+    }
+
     /// The newest articles, newest first.
     pub async fn latest(&self, limit: i64, offset: i64) -> Result<Vec<ArticleListing>, StoreError> {
         self.latest_in(&ListFilter::default(), limit, offset).await

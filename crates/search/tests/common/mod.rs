@@ -47,19 +47,8 @@ pub async fn load(store: Store) -> Fixture {
 impl Fixture {
     /// The fixture ids of a flat (ungrouped), strict search, in rank order.
     pub async fn flat(&self, query: &str, sort: Sort, limit: usize) -> Vec<String> {
-        self.flat_with(query, sort, limit, 0).await
-    }
-
-    /// The fixture ids of a flat (ungrouped) search, relaxed below `relax_below` matches.
-    pub async fn flat_with(
-        &self,
-        query: &str,
-        sort: Sort,
-        limit: usize,
-        relax_below: usize,
-    ) -> Vec<String> {
         self.inner
-            .flat_with(query, sort, limit, relax_below)
+            .flat_with(query, sort, limit, 0)
             .await
             .expect("search")
     }
