@@ -222,6 +222,24 @@ async fn comments_thread_edit_and_count_what_everyone_sees() {
             store.comments().count_visible(other).await.expect("count"),
             0
         );
+        // The counts of a page of cards, in one call: held comments are not counted, a story
+        // and an article with the same id are told apart, and a target without any is absent.
+        let story = CommentTarget::Story(StoryId(8));
+        store
+            .comments()
+            .insert(&comment(story, &ana, "on the story"), 1_004)
+            .await
+            .expect("story comment");
+        let quiet = CommentTarget::Article(ArticleId(9));
+        let counts = store
+            .comments()
+            .count_visible_on(&[page, other, story, quiet])
+            .await
+            .expect("counts");
+        assert_eq!(counts.get(&page), Some(&2));
+        assert_eq!(counts.get(&story), Some(&1));
+        assert_eq!((counts.get(&other), counts.get(&quiet)), (None, None));
+        assert_eq!(counts.len(), 2);
 
         store
             .comments()

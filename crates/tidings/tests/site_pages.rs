@@ -95,6 +95,27 @@ async fn sections_topics_languages_and_the_display_policy() {
     assert_eq!(status, 200);
     assert!(page2.contains("rel=\"prev\""), "a link back to page 1");
 
+    // Under the top stories, whose cards carry the summaries, the latest articles are a
+    // compact list of headlines with outlet and age; a page without top stories keeps cards.
+    let river_at = front
+        .find("<ol class=\"river\">")
+        .expect("the latest headlines");
+    let river = &front[river_at..];
+    let river = &river[..river.find("</ol>").expect("the list's end")];
+    assert!(
+        river.contains("class=\"headline-link\" href=\"/article/"),
+        "{river}"
+    );
+    assert!(river.contains("class=\"outlet\"") && river.contains("<time datetime="));
+    assert!(
+        !river.contains("class=\"excerpt\""),
+        "no excerpts in the list"
+    );
+    assert!(
+        !page2.contains("class=\"river\""),
+        "page 2 has no top stories above it"
+    );
+
     // The operator's page, for an admin: counts, queues, backlog.
     create_admin(dir.path(), "operator", "a long enough password");
     let session = log_in(&server, "operator", "a long enough password").await;

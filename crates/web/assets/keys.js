@@ -22,7 +22,7 @@
     if (event.key !== "j" && event.key !== "k") {
       return;
     }
-    var links = Array.prototype.slice.call(document.querySelectorAll(".card-title a"));
+    var links = Array.prototype.slice.call(document.querySelectorAll(".card-title a, .river .headline-link"));
     if (links.length === 0) {
       return;
     }

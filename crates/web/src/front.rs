@@ -3,6 +3,7 @@
 //! stories of its scope by the Stories score, then its latest articles, with pages; each has
 //! its RSS, Atom and JSON feeds.
 
+use crate::comment_counts::count_comments;
 use crate::feed_routes::{FEED_ITEMS, FeedMeta, format_of, listing_feed};
 use crate::pages::{Card, PageError, now, respond};
 use crate::state::AppState;
@@ -277,17 +278,19 @@ async fn list_page(
     } else {
         Vec::new()
     };
+    let mut cards: Vec<Card> = listings
+        .iter()
+        .take(PAGE_SIZE as usize)
+        .map(|l| Card::of(l, now))
+        .collect();
+    count_comments(&state.store, &mut cards).await?;
     Ok(FrontPage {
         site_name: state.site_name.clone(),
         heading: scope.heading(),
         is_topic: scope.topic.is_some(),
         feed_dir: scope.feed_dir(),
         top,
-        cards: listings
-            .iter()
-            .take(PAGE_SIZE as usize)
-            .map(|l| Card::of(l, now))
-            .collect(),
+        cards,
         page,
         older: has_more.then(|| scope.href(page + 1, lang)),
         newer: (page > 1).then(|| scope.href(page - 1, lang)),

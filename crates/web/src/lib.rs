@@ -20,6 +20,7 @@ mod answer_cache;
 mod api;
 mod assets;
 mod base_url;
+mod comment_counts;
 pub mod display;
 mod feed_routes;
 pub mod feeds_out;

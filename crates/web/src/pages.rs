@@ -2,6 +2,7 @@
 
 use crate::age::{exact_time, relative_age, rfc3339};
 use crate::base_url::site_base;
+use crate::comment_counts::{Commented, count_comments};
 use crate::display::{self, DisplayPolicy};
 use crate::insight::{AiPanel, panel};
 use crate::metadata::{self, PageMeta};
@@ -15,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
-use tidings_model::{ArticleId, Source, SourceId, UnixSeconds};
+use tidings_model::{ArticleId, CommentTarget, Source, SourceId, UnixSeconds};
 use tidings_store::ArticleListing;
 use tidings_stories::section::Section;
 
@@ -54,6 +55,20 @@ pub(crate) struct Card {
     pub(crate) source_href: String,
     pub(crate) age: Age,
     pub(crate) excerpt: String,
+    /// The article, whose page the comments are on.
+    pub(crate) article: ArticleId,
+    /// Comments everyone can see on its page (0 unless counted, see [`count_comments`]).
+    pub(crate) comments: i64,
+}
+
+impl Commented for Card {
+    fn comment_target(&self) -> CommentTarget {
+        CommentTarget::Article(self.article)
+    }
+
+    fn set_comments(&mut self, count: i64) {
+        self.comments = count;
+    }
 }
 
 impl Card {
@@ -72,6 +87,8 @@ impl Card {
                     .unwrap_or(&a.content.body_text),
                 220,
             ),
+            article: a.id,
+            comments: 0,
         }
     }
 }
@@ -436,11 +453,12 @@ pub(crate) async fn source(
             page,
             listings.len() as i64 > PAGE_SIZE,
         );
-        let cards = listings
+        let mut cards: Vec<Card> = listings
             .iter()
             .take(PAGE_SIZE as usize)
             .map(|l| Card::of(l, now))
             .collect();
+        count_comments(&state.store, &mut cards).await?;
         Ok(SourcePage {
             newer,
             older,

@@ -3,6 +3,7 @@
 //! `?explain=1`), and the related list of an article page.
 
 use crate::base_url::site_base;
+use crate::comment_counts::{Commented, count_comments};
 use crate::insight::{AiPanel, panel};
 use crate::metadata::{self, PageMeta};
 use crate::pages::{Age, Card, PageError, PageQuery, excerpt, now, pager_links, respond};
@@ -14,7 +15,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use tidings_model::{ArticleId, SourceId, Story, StoryId, UnixSeconds};
+use tidings_model::{ArticleId, CommentTarget, SourceId, Story, StoryId, UnixSeconds};
 use tidings_store::{ArticleListing, ListFilter, Store, StoryReport};
 use tidings_stories::rank::{self, RankParams, Report, Score};
 use tidings_stories::related::{Candidate, RelatedStory, related_articles};
@@ -38,6 +39,20 @@ pub(crate) struct StoryCard {
     pub(crate) sources: i64,
     pub(crate) outlets: String,
     pub(crate) age: Age,
+    /// The story, whose page the comments are on.
+    pub(crate) story: StoryId,
+    /// Comments everyone can see on its page (0 unless counted, see [`count_comments`]).
+    pub(crate) comments: i64,
+}
+
+impl Commented for StoryCard {
+    fn comment_target(&self) -> CommentTarget {
+        CommentTarget::Story(self.story)
+    }
+
+    fn set_comments(&mut self, count: i64) {
+        self.comments = count;
+    }
 }
 
 /// A story in ranked order, with its outlets in the order they first reported.
@@ -138,8 +153,11 @@ pub(crate) async fn story_cards(
             sources: story.source_count,
             outlets: name_list(&outlets, &names),
             age: Age::of(story.last_at, now),
+            story: story.id,
+            comments: 0,
         });
     }
+    count_comments(store, &mut cards).await?;
     Ok(cards)
 }
 
@@ -497,6 +515,8 @@ async fn related_story_cards(
             sources: s.source_count,
             outlets: String::new(),
             age: Age::of(s.last_at, now),
+            story: s.id,
+            comments: 0,
         });
     }
     Ok(cards)
@@ -629,8 +649,11 @@ pub(crate) async fn entity(
                 sources: story.source_count,
                 outlets: String::new(),
                 age: Age::of(story.last_at, now),
+                story: story.id,
+                comments: 0,
             });
         }
+        count_comments(store, &mut stories).await?;
         let kind = match kind.as_str() {
             "person" => "Person",
             "place" => "Place",

@@ -98,6 +98,20 @@ async fn readers_sign_up_comment_reply_and_log_out() {
     assert!(on_story.location().starts_with(&story_path));
     assert!(anon.get(&story_path).await.body.contains("On the story"));
 
+    // The front page's cards say how many comments each page has, and link to them.
+    let front = anon.get("/").await.body;
+    assert!(
+        front.contains(&format!(
+            "href=\"{}#comments\">3 comments</a>",
+            site.article_path
+        )),
+        "{front}"
+    );
+    assert!(
+        front.contains(&format!("href=\"{story_path}#comments\">1 comment</a>")),
+        "{front}"
+    );
+
     let token = ana.token().await;
     let out = ana.post("/logout", &[("csrf", &token)]).await;
     assert_eq!(out.status, 303);
