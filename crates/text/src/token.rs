@@ -90,6 +90,20 @@ fn fast_char(c: char) -> bool {
             && (c as u32) >= 0x2000
             && (c as u32) < 0x2070)
         || c == '\u{00A0}'
+        || symbol(c)
+}
+
+/// Symbols that are words of their own in UAX #29 and never join their
+/// neighbours (currency signs, arrows, mathematical and technical signs,
+/// shapes, dingbats, emoji without modifiers, U+FFFD): separators on both
+/// fast paths, as in [`tokenize`]. Common in web text (`™`, `€`, `►`, `↑`),
+/// where one of them used to send a whole page down the slow path.
+fn symbol(c: char) -> bool {
+    let u = c as u32;
+    let block = matches!(u, 0x20A0..=0x20CF | 0x2100..=0x2BFF | 0xFFFD | 0x1F000..=0x1FAFF)
+        // Regional indicators pair up; skin tones extend the emoji before.
+        && !matches!(u, 0x1F1E6..=0x1F1FF | 0x1F3FB..=0x1F3FF);
+    block && !c.is_alphanumeric() && !c.is_whitespace()
 }
 
 /// Calls `f(word, kind)` for every word of `text`, with the same
@@ -99,7 +113,7 @@ fn fast_char(c: char) -> bool {
 /// Greek and Cyrillic text; returns `false` without calling `f` for text in
 /// other scripts, where [`tokenize`] (full UAX #29) must be used.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> bool {
-    if text.is_ascii() || text.chars().all(|c| c.is_ascii() || PUNCT.contains(&c)) {
+    if ascii_or_punct(text) {
         ascii_words(text, &mut f);
         return true;
     }
@@ -181,11 +195,51 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> 
 }
 
 /// Non-ASCII punctuation the byte loop handles: curly single quotes act as
-/// apostrophes; the rest separate words.
+/// apostrophes; the rest separate words, as do the characters of
+/// [`symbol`].
 const PUNCT: [char; 9] = [
     '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2014}', '\u{2013}', '\u{2026}', '\u{00A0}',
     '\u{2022}',
 ];
+
+/// Whether every character of `text` is ASCII or one of [`PUNCT`]: a scan
+/// of the bytes that decodes only the (rare) non-ASCII characters.
+fn ascii_or_punct(text: &str) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Eight ASCII bytes at a time.
+        if let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok())
+            && u64::from_le_bytes(chunk) & HIGH == 0
+        {
+            i += 8;
+            continue;
+        }
+        if b[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        // `i` starts a character: only whole characters are skipped.
+        match text.get(i..).and_then(|rest| rest.chars().next()) {
+            Some(c) if PUNCT.contains(&c) || symbol(c) => i += c.len_utf8(),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// ASCII letters, digits and `_`: the word bytes of [`ascii_words`].
+const WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'_';
+        i += 1;
+    }
+    t
+};
 
 /// The ASCII case of [`for_each_word`], on bytes; text may also hold the
 /// characters of [`PUNCT`].
@@ -196,7 +250,7 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
     let curly = |i: usize| {
         i + 2 < n && b[i] == 0xE2 && b[i + 1] == 0x80 && (b[i + 2] == 0x98 || b[i + 2] == 0x99)
     };
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let is_word = |c: u8| WORD_BYTE[usize::from(c)];
     let mut buf = String::new();
     let mut sentence_start = true;
     let mut i = 0;
@@ -249,19 +303,41 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
             TokenKind::Word
         };
         sentence_start = false;
+        // A word is ASCII bytes and curly apostrophes (three bytes each),
+        // which become `'`.
         buf.clear();
-        buf.extend(text[start..i].chars().map(|c| match c {
-            '\u{2018}' | '\u{2019}' => '\'',
-            c => c.to_ascii_lowercase(),
-        }));
+        let mut j = start;
+        while j < i {
+            if b[j] == 0xE2 {
+                buf.push('\'');
+                j += 3;
+            } else {
+                buf.push(char::from(b[j].to_ascii_lowercase()));
+                j += 1;
+            }
+        }
         if buf.ends_with("'s") {
             buf.truncate(buf.len() - 2);
         }
-        let w = buf.trim_matches('\'');
+        let (from, to) = trim_apostrophes(buf.as_bytes());
+        let w = &buf[from..to];
         if !w.is_empty() && !f(w, kind) {
             break;
         }
     }
+}
+
+/// The range of `w` without its leading and trailing `'`.
+fn trim_apostrophes(w: &[u8]) -> (usize, usize) {
+    let mut from = 0;
+    let mut to = w.len();
+    while from < to && w[from] == b'\'' {
+        from += 1;
+    }
+    while to > from && w[to - 1] == b'\'' {
+        to -= 1;
+    }
+    (from, to)
 }
 
 #[cfg(test)]
@@ -330,6 +406,43 @@ mod tests {
             n < 2
         });
         assert_eq!(n, 2);
+    }
+
+    /// Every character [`symbol`] accepts, between ASCII words (the byte
+    /// loop) and between accented words (the character loop), in every
+    /// position that could join or split: both fast paths agree with
+    /// [`tokenize`].
+    #[test]
+    fn symbols_split_words_as_uax29_does() {
+        let mut checked = 0;
+        for c in (0x2000..0x2C00)
+            .chain(0xFFF0..0x10000)
+            .chain(0x1F000..0x1FB00)
+        {
+            let Some(c) = char::from_u32(c).filter(|&c| symbol(c)) else {
+                continue;
+            };
+            for t in [
+                format!("ab{c}cd"),
+                format!("Ab {c} Cd{c}"),
+                format!("{c}3{c}4{c}"),
+                format!("x.{c}Y z{c}. W"),
+                format!("don{c}t 1{c}2"),
+                format!("caf\u{e9}{c}na\u{ef}ve \u{c9}t\u{e9}{c}3 a{c}{c}b"),
+            ] {
+                let mut fast = Vec::new();
+                assert!(for_each_word(&t, |w, k| {
+                    fast.push(Token {
+                        text: w.to_string(),
+                        kind: k,
+                    });
+                    true
+                }));
+                assert_eq!(fast, tokenize(&t), "U+{:04X} in {t:?}", c as u32);
+            }
+            checked += 1;
+        }
+        assert!(checked > 2000, "{checked}");
     }
 
     #[test]
