@@ -76,6 +76,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Whether the fast path handles `c` like [`tokenize`] does: everything
 /// below Hebrew (Latin, Greek, Cyrillic, Armenian) except combining marks.
 fn fast_char(c: char) -> bool {
+    if c.is_ascii() {
+        return true;
+    }
     if c.is_alphanumeric() && !c.is_alphabetic() && !c.is_ascii_digit() {
         return false; // ½, ², Roman numerals: separate words in UAX #29
     }
@@ -229,13 +232,31 @@ fn ascii_or_punct(text: &str) -> bool {
     true
 }
 
-/// ASCII letters, digits and `_`: the word bytes of [`ascii_words`].
-const WORD_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
+/// [`BYTE_CLASS`] bit of ASCII letters, digits and `_`: the word bytes of
+/// [`ascii_words`].
+const WORD: u8 = 1;
+/// [`BYTE_CLASS`] bit of ASCII digits.
+const DIGIT: u8 = 2;
+/// [`BYTE_CLASS`] bit of ASCII uppercase letters.
+const UPPER: u8 = 4;
+/// Set in a word's flags by a curly apostrophe (not a byte class).
+const CURLY: u8 = 8;
+
+/// The class bits of every byte, for [`ascii_words`].
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric() || b == b'_';
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            t[i] |= WORD;
+        }
+        if b.is_ascii_digit() {
+            t[i] |= DIGIT;
+        }
+        if b.is_ascii_uppercase() {
+            t[i] |= UPPER;
+        }
         i += 1;
     }
     t
@@ -250,7 +271,7 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
     let curly = |i: usize| {
         i + 2 < n && b[i] == 0xE2 && b[i + 1] == 0x80 && (b[i + 2] == 0x98 || b[i + 2] == 0x99)
     };
-    let is_word = |c: u8| WORD_BYTE[usize::from(c)];
+    let is_word = |c: u8| BYTE_CLASS[usize::from(c)] & WORD != 0;
     let mut buf = String::new();
     let mut sentence_start = true;
     let mut i = 0;
@@ -268,11 +289,13 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
             continue;
         }
         let start = i;
-        let mut has_digit = false;
+        // The classes of the word's bytes, and CURLY.
+        let mut flags = 0u8;
         while i < n {
             let c = b[i];
-            if is_word(c) {
-                has_digit |= c.is_ascii_digit();
+            let class = BYTE_CLASS[usize::from(c)];
+            if class & WORD != 0 {
+                flags |= class;
                 i += 1;
                 continue;
             }
@@ -289,13 +312,16 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
                     _ => false,
                 };
                 if join {
+                    if width == 3 {
+                        flags |= CURLY;
+                    }
                     i += width;
                     continue;
                 }
             }
             break;
         }
-        let kind = if has_digit {
+        let kind = if flags & DIGIT != 0 {
             TokenKind::Number
         } else if b[start].is_ascii_uppercase() && !sentence_start {
             TokenKind::Capitalised
@@ -303,24 +329,30 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
             TokenKind::Word
         };
         sentence_start = false;
-        // A word is ASCII bytes and curly apostrophes (three bytes each),
-        // which become `'`.
-        buf.clear();
-        let mut j = start;
-        while j < i {
-            if b[j] == 0xE2 {
-                buf.push('\'');
-                j += 3;
-            } else {
-                buf.push(char::from(b[j].to_ascii_lowercase()));
-                j += 1;
+        // Most words are lowercase already and used as they stand; others
+        // are ASCII bytes and curly apostrophes (three bytes each, which
+        // become `'`), lowercased into the buffer.
+        let mut w = if flags & (UPPER | CURLY) == 0 {
+            &text[start..i]
+        } else {
+            buf.clear();
+            let mut j = start;
+            while j < i {
+                if b[j] == 0xE2 {
+                    buf.push('\'');
+                    j += 3;
+                } else {
+                    buf.push(char::from(b[j].to_ascii_lowercase()));
+                    j += 1;
+                }
             }
+            buf.as_str()
+        };
+        if let Some(stem) = w.strip_suffix("'s") {
+            w = stem;
         }
-        if buf.ends_with("'s") {
-            buf.truncate(buf.len() - 2);
-        }
-        let (from, to) = trim_apostrophes(buf.as_bytes());
-        let w = &buf[from..to];
+        let (from, to) = trim_apostrophes(w.as_bytes());
+        let w = &w[from..to];
         if !w.is_empty() && !f(w, kind) {
             break;
         }
