@@ -387,7 +387,14 @@ impl Clusterer {
                 .copied(),
             self.params.candidate_terms,
         );
-        let mut acc: U64Map<f32> = U64Map::default();
+        // Sized for the usual number of stories reached, so it rarely
+        // grows (the sums do not depend on the map's layout).
+        let reached: usize = top
+            .iter()
+            .filter_map(|(t, _)| self.postings.get(t).map(Vec::len))
+            .sum();
+        let mut acc: U64Map<f32> =
+            U64Map::with_capacity_and_hasher(reached.min(1024), Default::default());
         for (t, w) in &top {
             if let Some(list) = self.postings.get(t) {
                 for id in list {
