@@ -80,7 +80,8 @@ fn fast_char(c: char) -> bool {
         return true;
     }
     if c.is_alphanumeric() && !c.is_alphabetic() && !c.is_ascii_digit() {
-        return false; // ½, ², Roman numerals: separate words in UAX #29
+        // ½, ²: separate words in UAX #29.
+        return lone_number(c);
     }
     (c as u32) < 0x0590 && !('\u{0300}'..='\u{036F}').contains(&c)
         || matches!(c, '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}')
@@ -94,6 +95,16 @@ fn fast_char(c: char) -> bool {
             && (c as u32) < 0x2070)
         || c == '\u{00A0}'
         || symbol(c)
+}
+
+/// Numbers that are not digits nor letters (`½`, `²`, `①`): each is a word
+/// of its own in UAX #29 (one that [`tokenize`] keeps). The character loop
+/// of [`for_each_word`] handles them rather than a fall-back for the whole
+/// text.
+fn lone_number(c: char) -> bool {
+    let u = c as u32;
+    let block = u < 0x0590 || matches!(u, 0x2070..=0x209F | 0x2150..=0x218F | 0x2460..=0x24FF);
+    block && !c.is_ascii() && c.is_alphanumeric() && !c.is_alphabetic()
 }
 
 /// Symbols that are words of their own in UAX #29 and never join their
@@ -132,6 +143,21 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> 
     let mut i = 0;
     while i < n {
         let c = chars[i].1;
+        if lone_number(c) {
+            let kind = if c.is_uppercase() && !sentence_start {
+                TokenKind::Capitalised
+            } else {
+                TokenKind::Word
+            };
+            sentence_start = false;
+            buf.clear();
+            buf.extend(c.to_lowercase());
+            if !f(&buf, kind) {
+                break;
+            }
+            i += 1;
+            continue;
+        }
         if !is_word(c) {
             if matches!(
                 c,
@@ -431,7 +457,7 @@ mod tests {
             assert_eq!(fast, tokenize(t), "{t}");
         }
         assert!(!for_each_word("東京で地震", |_, _| true));
-        assert!(!for_each_word("3½", |_, _| true));
+        assert!(!for_each_word("3\u{0300}", |_, _| true));
         let mut n = 0;
         for_each_word("one two three four", |_, _| {
             n += 1;
@@ -475,6 +501,38 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 2000, "{checked}");
+    }
+
+    /// Every character [`lone_number`] accepts, in the same positions:
+    /// the character loop agrees with [`tokenize`].
+    #[test]
+    fn lone_numbers_are_words_as_in_uax29() {
+        let mut checked = 0;
+        for c in (0x80..0x590).chain(0x2000..0x2600) {
+            let Some(c) = char::from_u32(c).filter(|&c| lone_number(c)) else {
+                continue;
+            };
+            for t in [
+                format!("ab{c}cd"),
+                format!("Ab {c} Cd{c}"),
+                format!("{c}3{c}4{c}"),
+                format!("x.{c}Y z{c}. W. {c} q"),
+                format!("don{c}t 1{c}2 3{c}"),
+                format!("caf\u{e9}{c}na\u{ef}ve \u{c9}t\u{e9}{c}3 a{c}{c}b"),
+            ] {
+                let mut fast = Vec::new();
+                assert!(for_each_word(&t, |w, k| {
+                    fast.push(Token {
+                        text: w.to_string(),
+                        kind: k,
+                    });
+                    true
+                }));
+                assert_eq!(fast, tokenize(&t), "U+{:04X} in {t:?}", c as u32);
+            }
+            checked += 1;
+        }
+        assert!(checked > 100, "{checked}");
     }
 
     #[test]
