@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use tidings_text::hash::{U64Map, combine, hash_str};
+use tidings_text::tfidf::heaviest;
 use tidings_text::{Analyzer, DfTable, SparseVec, StemCache};
 
 mod features;
@@ -382,16 +383,21 @@ impl Clusterer {
         ents: &SparseVec,
         published: Option<i64>,
     ) -> Decision {
-        let mut top: Vec<(u64, f32)> = text
-            .entries()
+        let top = heaviest(
+            text.entries()
+                .iter()
+                .filter(|e| self.df.df(e.0) > 1)
+                .copied(),
+            self.params.candidate_terms,
+        );
+        // Sized for the usual number of stories reached, so it rarely
+        // grows (the sums do not depend on the map's layout).
+        let reached: usize = top
             .iter()
-            .filter(|e| self.df.df(e.0) > 1)
-            .copied()
-            .collect();
-        top_k(&mut top, self.params.candidate_terms, |x, y| {
-            y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
-        });
-        let mut acc: U64Map<f32> = U64Map::default();
+            .filter_map(|(t, _)| self.postings.get(t).map(Vec::len))
+            .sum();
+        let mut acc: U64Map<f32> =
+            U64Map::with_capacity_and_hasher(reached.min(1024), Default::default());
         for (t, w) in &top {
             if let Some(list) = self.postings.get(t) {
                 for id in list {
@@ -399,11 +405,10 @@ impl Clusterer {
                 }
             }
         }
-        let mut cands: Vec<(f32, StoryId)> =
-            acc.into_iter().map(|(id, w)| (w, StoryId(id))).collect();
-        top_k(&mut cands, self.params.max_candidates, |x, y| {
-            y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
-        });
+        let mut cands: Vec<(f32, StoryId)> = heaviest(acc, self.params.max_candidates)
+            .into_iter()
+            .map(|(id, w)| (w, StoryId(id)))
+            .collect();
         let shared = self.shared_passages(&f.shingles);
         for &(id, n) in &shared {
             if n >= self.params.shingle_min_shared && !cands.iter().any(|c| c.1 == id) {
@@ -411,10 +416,7 @@ impl Clusterer {
             }
         }
         let ew = self.params.entity_weight;
-        let mut salient: Vec<(u64, f32)> = ents.entries().to_vec();
-        top_k(&mut salient, self.params.salient_entities, |x, y| {
-            y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
-        });
+        let salient = heaviest(ents.entries().iter().copied(), self.params.salient_entities);
         let mut best = Decision::default();
         let mut second = 0.0f32;
         let mut trace = self.tracing.then(Vec::new);
@@ -683,8 +685,7 @@ fn add_name_pairs(evidence: &mut Vec<u64>, ents: &SparseVec, k: usize) {
     if k < 2 {
         return;
     }
-    let mut top: Vec<(u64, f32)> = ents.entries().to_vec();
-    top_k(&mut top, k, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    let top = heaviest(ents.entries().iter().copied(), k);
     let mut keys: Vec<u64> = top.iter().map(|e| e.0).collect();
     keys.sort_unstable();
     for (i, &a) in keys.iter().enumerate() {
@@ -712,20 +713,6 @@ fn lead_novelty(lead_names: &[u64], ents: &SparseVec, story: &SparseVec) -> f32 
         }
     }
     if total > 0.0 { missing / total } else { 0.0 }
-}
-
-/// Keeps the `k` first elements of `v` in the total order `cmp`, sorted
-/// (a selection, then a sort of the kept part only).
-fn top_k<T>(v: &mut Vec<T>, k: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
-    if k == 0 {
-        v.clear();
-        return;
-    }
-    if v.len() > k {
-        v.select_nth_unstable_by(k - 1, &cmp);
-        v.truncate(k);
-    }
-    v.sort_unstable_by(cmp);
 }
 
 /// Terms only in `after` and terms only in `before` (both sorted).

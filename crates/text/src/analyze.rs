@@ -20,10 +20,21 @@ pub type StemCache = U64Map<Option<u64>>;
 #[inline]
 fn word_key(bytes: &[u8]) -> u64 {
     let mut h = (bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    for chunk in bytes.chunks(8) {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
         let mut x = [0u8; 8];
-        x[..chunk.len()].copy_from_slice(chunk);
+        x.copy_from_slice(chunk);
         h = mix64(h ^ u64::from_le_bytes(x));
+    }
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        // The tail zero-padded, as little-endian bytes, without a call to
+        // memcpy for a variable length.
+        let x = tail
+            .iter()
+            .enumerate()
+            .fold(0u64, |x, (k, &b)| x | u64::from(b) << (8 * k));
+        h = mix64(h ^ x);
     }
     h
 }
@@ -93,7 +104,9 @@ impl Analyzer {
         cache_cap: usize,
         max_terms: usize,
     ) -> Vec<(u64, TokenKind)> {
-        let mut out = Vec::new();
+        // A word takes at least two bytes with its separator: sized once
+        // instead of grown a dozen times on a long page.
+        let mut out = Vec::with_capacity(max_terms.min(text.len() / 2 + 1));
         let mut one = |word: &str, kind: TokenKind| {
             let key = word_key(word.as_bytes());
             let h = match cache.get(&key) {

@@ -35,6 +35,10 @@ impl DfTable {
     pub fn add_document_tfidf(&mut self, parts: &[&[(u64, f32)]]) -> Vec<SparseVec> {
         self.docs += 1;
         let n = (1 + self.docs) as f64;
+        // Most terms of a document share a few small document frequencies,
+        // and `n` is fixed here: each of their IDFs is computed once (the
+        // same expression, so the same value).
+        let mut small_idf = [f32::NAN; 64];
         parts
             .iter()
             .map(|counts| {
@@ -43,8 +47,18 @@ impl DfTable {
                     let df = self.df.entry(t).or_insert(0);
                     *df += 1;
                     if c > 0.0 {
-                        let idf = ((n / (1 + u64::from(*df)) as f64).ln() + 1.0) as f32;
-                        pairs.push((t, (1.0 + c.ln()) * idf));
+                        let idf_of = |df: u32| ((n / (1 + u64::from(df)) as f64).ln() + 1.0) as f32;
+                        let idf = match small_idf.get_mut(*df as usize) {
+                            Some(memo) if !memo.is_nan() => *memo,
+                            Some(memo) => {
+                                *memo = idf_of(*df);
+                                *memo
+                            }
+                            None => idf_of(*df),
+                        };
+                        // ln 1 is exactly 0.
+                        let tf = if c == 1.0 { 1.0 } else { 1.0 + c.ln() };
+                        pairs.push((t, tf * idf));
                     }
                 }
                 SparseVec::from_pairs(pairs)
@@ -98,6 +112,10 @@ pub struct SparseVec {
 impl SparseVec {
     /// Builds from unsorted `(term, weight)` pairs, summing duplicates.
     pub fn from_pairs(mut pairs: Vec<(u64, f32)>) -> Self {
+        // Already sorted and distinct (as from a sorted map): kept as is.
+        if pairs.is_sorted_by(|a, b| a.0 < b.0) {
+            return Self { entries: pairs };
+        }
         pairs.sort_by_key(|p| p.0);
         let mut entries: Vec<(u64, f32)> = Vec::with_capacity(pairs.len());
         for (t, w) in pairs {
@@ -162,15 +180,13 @@ impl SparseVec {
         let (a, b) = (&self.entries, &other.entries);
         let (mut i, mut j, mut s) = (0, 0, 0.0f32);
         while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    s += a[i].1 * b[j].1;
-                    i += 1;
-                    j += 1;
-                }
+            let (x, y) = (a[i], b[j]);
+            if x.0 == y.0 {
+                s += x.1 * y.1;
             }
+            // Both advance on a match: no unpredictable three-way branch.
+            i += usize::from(x.0 <= y.0);
+            j += usize::from(y.0 <= x.0);
         }
         s
     }
@@ -213,12 +229,57 @@ impl SparseVec {
             return;
         }
         // Terms are unique, so this order is total and the kept set is
-        // the same whatever the selection algorithm.
-        self.entries
-            .select_nth_unstable_by(k - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        self.entries.truncate(k);
-        self.entries.sort_unstable_by_key(|e| e.0);
+        // the same whatever the selection algorithm. The k-th entry is
+        // selected in a copy; keeping the entries up to it in place keeps
+        // them sorted by term, with no sort afterwards.
+        let mut ranks: Vec<u128> = self.entries.iter().map(rank).collect();
+        let (_, &mut kth, _) = ranks.select_nth_unstable(k - 1);
+        self.entries.retain(|e| rank(e) <= kth);
     }
+}
+
+/// The `k` heaviest of `entries` (ties by smaller term), heaviest first:
+/// the first `k` in the order "weight descending ([`f32::total_cmp`]), then
+/// term ascending".
+pub fn heaviest(entries: impl IntoIterator<Item = (u64, f32)>, k: usize) -> Vec<(u64, f32)> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let mut ranks: Vec<u128> = entries.into_iter().map(|e| rank(&e)).collect();
+    if ranks.len() > k {
+        ranks.select_nth_unstable(k - 1);
+        ranks.truncate(k);
+    }
+    ranks.sort_unstable();
+    ranks.into_iter().map(unrank).collect()
+}
+
+/// One integer whose order is "weight descending ([`f32::total_cmp`]),
+/// then term ascending": selecting and sorting by it compares two words
+/// instead of calling a comparator.
+#[inline]
+fn rank(e: &(u64, f32)) -> u128 {
+    (u128::from(!total_order_bits(e.1)) << 64) | u128::from(e.0)
+}
+
+/// The entry [`rank`] was computed from.
+#[inline]
+fn unrank(r: u128) -> (u64, f32) {
+    // Truncations keep the low half (the term) and the high half (the
+    // weight's bits).
+    let ordered = !((r >> 64) as u32);
+    let bits = ordered ^ 0x8000_0000;
+    // The transform of `total_order_bits` is its own inverse.
+    let bits = bits ^ ((((bits as i32) >> 31) as u32) >> 1);
+    (r as u64, f32::from_bits(bits))
+}
+
+/// The bits of `x` as an unsigned integer ordered as [`f32::total_cmp`]
+/// orders floats (the same transform).
+#[inline]
+fn total_order_bits(x: f32) -> u32 {
+    let bits = x.to_bits();
+    (bits ^ ((((bits as i32) >> 31) as u32) >> 1)) ^ 0x8000_0000
 }
 
 #[cfg(test)]
@@ -265,6 +326,43 @@ mod tests {
         }
         assert_eq!(a.docs(), b.docs());
         assert_eq!(a.df(3), 2);
+    }
+
+    #[test]
+    fn heaviest_is_a_selection_in_weight_then_term_order() {
+        let weights = [
+            0.5,
+            -0.0,
+            0.0,
+            2.0,
+            0.5,
+            -3.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            1e-40,
+            f32::MIN_POSITIVE,
+            0.5,
+        ];
+        let entries: Vec<(u64, f32)> = weights
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| ((i as u64 * 7) % 11, w))
+            .collect();
+        let mut sorted = entries.clone();
+        sorted.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        for k in 0..=entries.len() + 1 {
+            let got = heaviest(entries.iter().copied(), k);
+            let want = &sorted[..k.min(sorted.len())];
+            assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(want) {
+                assert_eq!((g.0, g.1.to_bits()), (w.0, w.1.to_bits()), "k {k}");
+            }
+        }
+        let mut v = SparseVec::from_pairs(entries.clone());
+        v.truncate_top(4);
+        let mut top4: Vec<(u64, f32)> = sorted[..4].to_vec();
+        top4.sort_by_key(|e| e.0);
+        assert_eq!(v.entries(), &top4[..]);
     }
 
     #[test]

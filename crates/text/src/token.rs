@@ -76,8 +76,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Whether the fast path handles `c` like [`tokenize`] does: everything
 /// below Hebrew (Latin, Greek, Cyrillic, Armenian) except combining marks.
 fn fast_char(c: char) -> bool {
+    if c.is_ascii() {
+        return true;
+    }
     if c.is_alphanumeric() && !c.is_alphabetic() && !c.is_ascii_digit() {
-        return false; // ½, ², Roman numerals: separate words in UAX #29
+        // ½, ²: separate words in UAX #29.
+        return lone_number(c);
     }
     (c as u32) < 0x0590 && !('\u{0300}'..='\u{036F}').contains(&c)
         || matches!(c, '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}')
@@ -90,6 +94,30 @@ fn fast_char(c: char) -> bool {
             && (c as u32) >= 0x2000
             && (c as u32) < 0x2070)
         || c == '\u{00A0}'
+        || symbol(c)
+}
+
+/// Numbers that are not digits nor letters (`½`, `²`, `①`): each is a word
+/// of its own in UAX #29 (one that [`tokenize`] keeps). The character loop
+/// of [`for_each_word`] handles them rather than a fall-back for the whole
+/// text.
+fn lone_number(c: char) -> bool {
+    let u = c as u32;
+    let block = u < 0x0590 || matches!(u, 0x2070..=0x209F | 0x2150..=0x218F | 0x2460..=0x24FF);
+    block && !c.is_ascii() && c.is_alphanumeric() && !c.is_alphabetic()
+}
+
+/// Symbols that are words of their own in UAX #29 and never join their
+/// neighbours (currency signs, arrows, mathematical and technical signs,
+/// shapes, dingbats, emoji without modifiers, U+FFFD): separators on both
+/// fast paths, as in [`tokenize`]. Common in web text (`™`, `€`, `►`, `↑`),
+/// where one of them used to send a whole page down the slow path.
+fn symbol(c: char) -> bool {
+    let u = c as u32;
+    let block = matches!(u, 0x20A0..=0x20CF | 0x2100..=0x2BFF | 0xFFFD | 0x1F000..=0x1FAFF)
+        // Regional indicators pair up; skin tones extend the emoji before.
+        && !matches!(u, 0x1F1E6..=0x1F1FF | 0x1F3FB..=0x1F3FF);
+    block && !c.is_alphanumeric() && !c.is_whitespace()
 }
 
 /// Calls `f(word, kind)` for every word of `text`, with the same
@@ -99,7 +127,7 @@ fn fast_char(c: char) -> bool {
 /// Greek and Cyrillic text; returns `false` without calling `f` for text in
 /// other scripts, where [`tokenize`] (full UAX #29) must be used.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> bool {
-    if text.is_ascii() || text.chars().all(|c| c.is_ascii() || PUNCT.contains(&c)) {
+    if ascii_or_punct(text) {
         ascii_words(text, &mut f);
         return true;
     }
@@ -115,6 +143,21 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> 
     let mut i = 0;
     while i < n {
         let c = chars[i].1;
+        if lone_number(c) {
+            let kind = if c.is_uppercase() && !sentence_start {
+                TokenKind::Capitalised
+            } else {
+                TokenKind::Word
+            };
+            sentence_start = false;
+            buf.clear();
+            buf.extend(c.to_lowercase());
+            if !f(&buf, kind) {
+                break;
+            }
+            i += 1;
+            continue;
+        }
         if !is_word(c) {
             if matches!(
                 c,
@@ -181,11 +224,69 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> 
 }
 
 /// Non-ASCII punctuation the byte loop handles: curly single quotes act as
-/// apostrophes; the rest separate words.
+/// apostrophes; the rest separate words, as do the characters of
+/// [`symbol`].
 const PUNCT: [char; 9] = [
     '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2014}', '\u{2013}', '\u{2026}', '\u{00A0}',
     '\u{2022}',
 ];
+
+/// Whether every character of `text` is ASCII or one of [`PUNCT`]: a scan
+/// of the bytes that decodes only the (rare) non-ASCII characters.
+fn ascii_or_punct(text: &str) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Eight ASCII bytes at a time.
+        if let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok())
+            && u64::from_le_bytes(chunk) & HIGH == 0
+        {
+            i += 8;
+            continue;
+        }
+        if b[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        // `i` starts a character: only whole characters are skipped.
+        match text.get(i..).and_then(|rest| rest.chars().next()) {
+            Some(c) if PUNCT.contains(&c) || symbol(c) => i += c.len_utf8(),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// [`BYTE_CLASS`] bit of ASCII letters, digits and `_`: the word bytes of
+/// [`ascii_words`].
+const WORD: u8 = 1;
+/// [`BYTE_CLASS`] bit of ASCII digits.
+const DIGIT: u8 = 2;
+/// [`BYTE_CLASS`] bit of ASCII uppercase letters.
+const UPPER: u8 = 4;
+/// Set in a word's flags by a curly apostrophe (not a byte class).
+const CURLY: u8 = 8;
+
+/// The class bits of every byte, for [`ascii_words`].
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            t[i] |= WORD;
+        }
+        if b.is_ascii_digit() {
+            t[i] |= DIGIT;
+        }
+        if b.is_ascii_uppercase() {
+            t[i] |= UPPER;
+        }
+        i += 1;
+    }
+    t
+};
 
 /// The ASCII case of [`for_each_word`], on bytes; text may also hold the
 /// characters of [`PUNCT`].
@@ -196,7 +297,7 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
     let curly = |i: usize| {
         i + 2 < n && b[i] == 0xE2 && b[i + 1] == 0x80 && (b[i + 2] == 0x98 || b[i + 2] == 0x99)
     };
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let is_word = |c: u8| BYTE_CLASS[usize::from(c)] & WORD != 0;
     let mut buf = String::new();
     let mut sentence_start = true;
     let mut i = 0;
@@ -214,11 +315,13 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
             continue;
         }
         let start = i;
-        let mut has_digit = false;
+        // The classes of the word's bytes, and CURLY.
+        let mut flags = 0u8;
         while i < n {
             let c = b[i];
-            if is_word(c) {
-                has_digit |= c.is_ascii_digit();
+            let class = BYTE_CLASS[usize::from(c)];
+            if class & WORD != 0 {
+                flags |= class;
                 i += 1;
                 continue;
             }
@@ -235,13 +338,16 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
                     _ => false,
                 };
                 if join {
+                    if width == 3 {
+                        flags |= CURLY;
+                    }
                     i += width;
                     continue;
                 }
             }
             break;
         }
-        let kind = if has_digit {
+        let kind = if flags & DIGIT != 0 {
             TokenKind::Number
         } else if b[start].is_ascii_uppercase() && !sentence_start {
             TokenKind::Capitalised
@@ -249,19 +355,47 @@ fn ascii_words(text: &str, f: &mut impl FnMut(&str, TokenKind) -> bool) {
             TokenKind::Word
         };
         sentence_start = false;
-        buf.clear();
-        buf.extend(text[start..i].chars().map(|c| match c {
-            '\u{2018}' | '\u{2019}' => '\'',
-            c => c.to_ascii_lowercase(),
-        }));
-        if buf.ends_with("'s") {
-            buf.truncate(buf.len() - 2);
+        // Most words are lowercase already and used as they stand; others
+        // are ASCII bytes and curly apostrophes (three bytes each, which
+        // become `'`), lowercased into the buffer.
+        let mut w = if flags & (UPPER | CURLY) == 0 {
+            &text[start..i]
+        } else {
+            buf.clear();
+            let mut j = start;
+            while j < i {
+                if b[j] == 0xE2 {
+                    buf.push('\'');
+                    j += 3;
+                } else {
+                    buf.push(char::from(b[j].to_ascii_lowercase()));
+                    j += 1;
+                }
+            }
+            buf.as_str()
+        };
+        if let Some(stem) = w.strip_suffix("'s") {
+            w = stem;
         }
-        let w = buf.trim_matches('\'');
+        let (from, to) = trim_apostrophes(w.as_bytes());
+        let w = &w[from..to];
         if !w.is_empty() && !f(w, kind) {
             break;
         }
     }
+}
+
+/// The range of `w` without its leading and trailing `'`.
+fn trim_apostrophes(w: &[u8]) -> (usize, usize) {
+    let mut from = 0;
+    let mut to = w.len();
+    while from < to && w[from] == b'\'' {
+        from += 1;
+    }
+    while to > from && w[to - 1] == b'\'' {
+        to -= 1;
+    }
+    (from, to)
 }
 
 #[cfg(test)]
@@ -323,13 +457,82 @@ mod tests {
             assert_eq!(fast, tokenize(t), "{t}");
         }
         assert!(!for_each_word("東京で地震", |_, _| true));
-        assert!(!for_each_word("3½", |_, _| true));
+        assert!(!for_each_word("3\u{0300}", |_, _| true));
         let mut n = 0;
         for_each_word("one two three four", |_, _| {
             n += 1;
             n < 2
         });
         assert_eq!(n, 2);
+    }
+
+    /// Every character [`symbol`] accepts, between ASCII words (the byte
+    /// loop) and between accented words (the character loop), in every
+    /// position that could join or split: both fast paths agree with
+    /// [`tokenize`].
+    #[test]
+    fn symbols_split_words_as_uax29_does() {
+        let mut checked = 0;
+        for c in (0x2000..0x2C00)
+            .chain(0xFFF0..0x10000)
+            .chain(0x1F000..0x1FB00)
+        {
+            let Some(c) = char::from_u32(c).filter(|&c| symbol(c)) else {
+                continue;
+            };
+            for t in [
+                format!("ab{c}cd"),
+                format!("Ab {c} Cd{c}"),
+                format!("{c}3{c}4{c}"),
+                format!("x.{c}Y z{c}. W"),
+                format!("don{c}t 1{c}2"),
+                format!("caf\u{e9}{c}na\u{ef}ve \u{c9}t\u{e9}{c}3 a{c}{c}b"),
+            ] {
+                let mut fast = Vec::new();
+                assert!(for_each_word(&t, |w, k| {
+                    fast.push(Token {
+                        text: w.to_string(),
+                        kind: k,
+                    });
+                    true
+                }));
+                assert_eq!(fast, tokenize(&t), "U+{:04X} in {t:?}", c as u32);
+            }
+            checked += 1;
+        }
+        assert!(checked > 2000, "{checked}");
+    }
+
+    /// Every character [`lone_number`] accepts, in the same positions:
+    /// the character loop agrees with [`tokenize`].
+    #[test]
+    fn lone_numbers_are_words_as_in_uax29() {
+        let mut checked = 0;
+        for c in (0x80..0x590).chain(0x2000..0x2600) {
+            let Some(c) = char::from_u32(c).filter(|&c| lone_number(c)) else {
+                continue;
+            };
+            for t in [
+                format!("ab{c}cd"),
+                format!("Ab {c} Cd{c}"),
+                format!("{c}3{c}4{c}"),
+                format!("x.{c}Y z{c}. W. {c} q"),
+                format!("don{c}t 1{c}2 3{c}"),
+                format!("caf\u{e9}{c}na\u{ef}ve \u{c9}t\u{e9}{c}3 a{c}{c}b"),
+            ] {
+                let mut fast = Vec::new();
+                assert!(for_each_word(&t, |w, k| {
+                    fast.push(Token {
+                        text: w.to_string(),
+                        kind: k,
+                    });
+                    true
+                }));
+                assert_eq!(fast, tokenize(&t), "U+{:04X} in {t:?}", c as u32);
+            }
+            checked += 1;
+        }
+        assert!(checked > 100, "{checked}");
     }
 
     #[test]
