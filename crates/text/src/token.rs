@@ -472,34 +472,21 @@ mod tests {
     /// [`tokenize`].
     #[test]
     fn symbols_split_words_as_uax29_does() {
-        let mut checked = 0;
-        for c in (0x2000..0x2C00)
+        let symbols = (0x2000..0x2C00)
             .chain(0xFFF0..0x10000)
             .chain(0x1F000..0x1FB00)
-        {
-            let Some(c) = char::from_u32(c).filter(|&c| symbol(c)) else {
-                continue;
-            };
-            for t in [
+            .filter_map(char::from_u32)
+            .filter(|&c| symbol(c));
+        let checked = fast_paths_agree(symbols, |c| {
+            [
                 format!("ab{c}cd"),
                 format!("Ab {c} Cd{c}"),
                 format!("{c}3{c}4{c}"),
                 format!("x.{c}Y z{c}. W"),
                 format!("don{c}t 1{c}2"),
                 format!("caf\u{e9}{c}na\u{ef}ve \u{c9}t\u{e9}{c}3 a{c}{c}b"),
-            ] {
-                let mut fast = Vec::new();
-                assert!(for_each_word(&t, |w, k| {
-                    fast.push(Token {
-                        text: w.to_string(),
-                        kind: k,
-                    });
-                    true
-                }));
-                assert_eq!(fast, tokenize(&t), "U+{:04X} in {t:?}", c as u32);
-            }
-            checked += 1;
-        }
+            ]
+        });
         assert!(checked > 2000, "{checked}");
     }
 
@@ -507,19 +494,33 @@ mod tests {
     /// the character loop agrees with [`tokenize`].
     #[test]
     fn lone_numbers_are_words_as_in_uax29() {
-        let mut checked = 0;
-        for c in (0x80..0x590).chain(0x2000..0x2600) {
-            let Some(c) = char::from_u32(c).filter(|&c| lone_number(c)) else {
-                continue;
-            };
-            for t in [
+        let numbers = (0x80..0x590)
+            .chain(0x2000..0x2600)
+            .filter_map(char::from_u32)
+            .filter(|&c| lone_number(c));
+        let checked = fast_paths_agree(numbers, |c| {
+            [
                 format!("ab{c}cd"),
                 format!("Ab {c} Cd{c}"),
                 format!("{c}3{c}4{c}"),
                 format!("x.{c}Y z{c}. W. {c} q"),
                 format!("don{c}t 1{c}2 3{c}"),
                 format!("caf\u{e9}{c}na\u{ef}ve \u{c9}t\u{e9}{c}3 a{c}{c}b"),
-            ] {
+            ]
+        });
+        assert!(checked > 100, "{checked}");
+    }
+
+    /// Asserts that [`for_each_word`] gives [`tokenize`]'s tokens for every
+    /// text `texts` makes around each of `chars`; returns how many
+    /// characters were checked.
+    fn fast_paths_agree(
+        chars: impl Iterator<Item = char>,
+        texts: impl Fn(char) -> [String; 6],
+    ) -> usize {
+        let mut checked = 0;
+        for c in chars {
+            for t in texts(c) {
                 let mut fast = Vec::new();
                 assert!(for_each_word(&t, |w, k| {
                     fast.push(Token {
@@ -532,7 +533,7 @@ mod tests {
             }
             checked += 1;
         }
-        assert!(checked > 100, "{checked}");
+        checked
     }
 
     #[test]

@@ -3,9 +3,8 @@
 //! stories of its scope by the Stories score, then its latest articles, with pages; each has
 //! its RSS, Atom and JSON feeds.
 
-use crate::comment_counts::count_comments;
 use crate::feed_routes::{FEED_ITEMS, FeedMeta, format_of, listing_feed};
-use crate::pages::{Card, PageError, now, respond};
+use crate::pages::{Card, PageError, now, page_of_cards, respond};
 use crate::state::AppState;
 use crate::stories::{StoryCard, top_stories};
 use askama::Template;
@@ -278,12 +277,7 @@ async fn list_page(
     } else {
         Vec::new()
     };
-    let mut cards: Vec<Card> = listings
-        .iter()
-        .take(PAGE_SIZE as usize)
-        .map(|l| Card::of(l, now))
-        .collect();
-    count_comments(&state.store, &mut cards).await?;
+    let cards = page_of_cards(&state.store, &listings, PAGE_SIZE, now).await?;
     Ok(FrontPage {
         site_name: state.site_name.clone(),
         heading: scope.heading(),

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tidings_model::{ArticleId, CommentTarget, Source, SourceId, UnixSeconds};
-use tidings_store::ArticleListing;
+use tidings_store::{ArticleListing, Store, StoreError};
 use tidings_stories::section::Section;
 
 /// Articles in a source page's list.
@@ -91,6 +91,23 @@ impl Card {
             comments: 0,
         }
     }
+}
+
+/// The cards of one page of a list (its first `limit` listings; a list is read one longer to
+/// know whether another page follows), with their comment counts.
+pub(crate) async fn page_of_cards(
+    store: &Store,
+    listings: &[ArticleListing],
+    limit: i64,
+    now: UnixSeconds,
+) -> Result<Vec<Card>, StoreError> {
+    let mut cards: Vec<Card> = listings
+        .iter()
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|l| Card::of(l, now))
+        .collect();
+    count_comments(store, &mut cards).await?;
+    Ok(cards)
 }
 
 pub(crate) fn article_href(id: ArticleId, title: &str) -> String {
@@ -453,12 +470,7 @@ pub(crate) async fn source(
             page,
             listings.len() as i64 > PAGE_SIZE,
         );
-        let mut cards: Vec<Card> = listings
-            .iter()
-            .take(PAGE_SIZE as usize)
-            .map(|l| Card::of(l, now))
-            .collect();
-        count_comments(&state.store, &mut cards).await?;
+        let cards = page_of_cards(&state.store, &listings, PAGE_SIZE, now).await?;
         Ok(SourcePage {
             newer,
             older,
