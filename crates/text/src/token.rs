@@ -24,10 +24,13 @@ pub struct Token {
 }
 
 /// Lowercases and normalises one word: curly apostrophes become `'`, a
-/// trailing possessive `'s` and surrounding apostrophes are dropped.
+/// trailing possessive `'s` and surrounding apostrophes are dropped, and so
+/// are the invisible characters of [`ignorable`] (`Bundes\u{AD}regierung`
+/// is `bundesregierung`).
 pub fn normalize(word: &str) -> String {
     let mut s: String = word
         .chars()
+        .filter(|&c| !ignorable(c))
         .map(|c| match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
             c => c,
@@ -83,7 +86,12 @@ fn fast_char(c: char) -> bool {
         // ½, ²: separate words in UAX #29.
         return lone_number(c);
     }
-    (c as u32) < 0x0590 && !('\u{0300}'..='\u{036F}').contains(&c)
+    if ignorable(c) {
+        return true;
+    }
+    (c as u32) < 0x0590
+        && !('\u{0300}'..='\u{036F}').contains(&c)
+        && !('\u{0483}'..='\u{0489}').contains(&c)
         || matches!(c, '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}')
         || (!c.is_alphanumeric()
             && !matches!(
@@ -95,6 +103,24 @@ fn fast_char(c: char) -> bool {
             && (c as u32) < 0x2070)
         || c == '\u{00A0}'
         || symbol(c)
+}
+
+/// Invisible format characters that UAX #29 ignores between the characters
+/// around them (its rule WB4): the soft hyphen of hyphenated German and
+/// Dutch pages, direction marks, the word joiner, a stray byte-order mark.
+/// A word keeps going across them, and they are left out of its text.
+fn ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{200C}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Numbers that are not digits nor letters (`½`, `²`, `①`): each is a word
@@ -172,13 +198,19 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> 
         let mut has_digit = false;
         while i < n {
             let c = chars[i].1;
-            if is_word(c) {
+            if is_word(c) || ignorable(c) {
                 has_digit |= c.is_ascii_digit();
                 i += 1;
                 continue;
             }
-            if i + 1 < n && i > start {
-                let (p, q) = (chars[i - 1].1, chars[i + 1].1);
+            // The characters either side, looking past ignorable ones.
+            let before = chars[start..i]
+                .iter()
+                .rev()
+                .map(|x| x.1)
+                .find(|&x| !ignorable(x));
+            let after = chars[i + 1..].iter().map(|x| x.1).find(|&x| !ignorable(x));
+            if let (Some(p), Some(q)) = (before, after) {
                 let letters = is_letter(p) && is_letter(q);
                 let digits = p.is_ascii_digit() && q.is_ascii_digit();
                 let join = match c {
@@ -194,6 +226,10 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> 
             }
             break;
         }
+        // Trailing ignorable characters are not part of the word.
+        while i > start && ignorable(chars[i - 1].1) {
+            i -= 1;
+        }
         let end = if i < n { chars[i].0 } else { text.len() };
         let word = &text[chars[start].0..end];
         let kind = if has_digit {
@@ -207,6 +243,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, TokenKind) -> bool) -> 
         buf.clear();
         for c in word.chars() {
             match c {
+                c if ignorable(c) => {}
                 '\u{2019}' | '\u{2018}' => buf.push('\''),
                 c if c.is_ascii() => buf.push(c.to_ascii_lowercase()),
                 c => buf.extend(c.to_lowercase()),
@@ -509,6 +546,43 @@ mod tests {
             ]
         });
         assert!(checked > 100, "{checked}");
+    }
+
+    /// Soft hyphens, direction marks and the like neither split a word nor
+    /// stay in it, on both fast paths as in [`tokenize`].
+    #[test]
+    fn invisible_format_characters_are_ignored_inside_words() {
+        let words = |t: &str| {
+            let mut out = Vec::new();
+            assert!(for_each_word(t, |w, _| {
+                out.push(w.to_string());
+                true
+            }));
+            out
+        };
+        assert_eq!(
+            words("Die Bundes\u{AD}regierung co\u{AD}operates."),
+            ["die", "bundesregierung", "cooperates"]
+        );
+        assert_eq!(
+            tokenize("Die Bundes\u{AD}regierung")
+                .into_iter()
+                .map(|t| t.text)
+                .collect::<Vec<_>>(),
+            ["die", "bundesregierung"]
+        );
+        let format = ('\u{00AD}'..='\u{FEFF}').filter(|&c| ignorable(c));
+        let checked = fast_paths_agree(format, |c| {
+            [
+                format!("co{c}operate an{c}d Na{c}me"),
+                format!("{c}Ab {c} Cd{c}. {c}Ef"),
+                format!("3{c}4 1{c},5{c}0 a{c}.{c}b"),
+                format!("don{c}'{c}t it{c}'s {c}x{c}"),
+                format!("caf\u{e9}{c}na\u{ef}ve \u{c9}t\u{e9}{c} Zo\u{eb}{c}."),
+                format!("\u{414}\u{43e}{c}\u{43c} \u{3b1}{c}\u{3b2} x{c}"),
+            ]
+        });
+        assert!(checked >= 20, "{checked}");
     }
 
     /// Asserts that [`for_each_word`] gives [`tokenize`]'s tokens for every
