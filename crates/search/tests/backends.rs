@@ -410,3 +410,37 @@ async fn index_follows_the_database() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_last_copy_of_an_article_in_one_batch_wins() {
+    each_backend(|store| async move {
+        let fx = load(store).await;
+        let name = fx.engine.name();
+        let copy = |title: &str| SearchDoc {
+            id: fx.ids["a001"],
+            story_id: None,
+            source_id: SourceId(1),
+            source_name: "Harbor Gazette".into(),
+            source_host: "harborgazette.example".into(),
+            url: "https://x.example/1".into(),
+            language: Some("en".into()),
+            date: day(2025, 7, 1),
+            title: title.into(),
+            body: "The quay was rebuilt.".into(),
+            entities: vec![],
+        };
+        // Two copies of one article in a batch (a re-index racing a catch-up): one statement
+        // must not write the row twice, and the later copy is the one kept.
+        fx.engine
+            .index(&[
+                copy("Zebra crossing repainted"),
+                copy("Giraffe escapes zoo"),
+            ])
+            .await
+            .expect("index");
+        fx.engine.commit().await.expect("commit");
+        assert_eq!(fx.matches("giraffe").await, set(&["a001"]), "{name}");
+        assert!(fx.matches("zebra").await.is_empty(), "{name}");
+    })
+    .await;
+}
