@@ -14,10 +14,8 @@ pub async fn saved_search(
     sort: Sort,
     limit: usize,
 ) -> Result<Vec<ArticleHit>, SearchError> {
-    let mut request = SearchRequest::new(query, limit);
-    request.sort = sort;
-    request.group_stories = false;
-    request.relax_below = 0;
-    let results = engine.search(&request).await?;
+    let results = engine
+        .search(&SearchRequest::flat(query, sort, limit))
+        .await?;
     Ok(results.hits.into_iter().map(|h| h.article).collect())
 }

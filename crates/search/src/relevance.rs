@@ -215,9 +215,7 @@ impl Fixture {
         limit: usize,
         relax_below: usize,
     ) -> Result<Vec<String>, SearchError> {
-        let mut request = SearchRequest::new(query, limit);
-        request.sort = sort;
-        request.group_stories = false;
+        let mut request = SearchRequest::flat(query, sort, limit);
         request.relax_below = relax_below;
         let results = self.engine.search(&request).await?;
         Ok(results

@@ -64,6 +64,17 @@ impl SearchRequest {
         }
     }
 
+    /// A request for every matching article, not grouped by story, in `sort` order, with
+    /// every word required (never relaxed): a feed of a saved search, or a test's list.
+    pub fn flat(text: &str, sort: Sort, limit: usize) -> SearchRequest {
+        SearchRequest {
+            sort,
+            group_stories: false,
+            relax_below: 0,
+            ..SearchRequest::new(text, limit)
+        }
+    }
+
     /// How many article hits to fetch so that grouping still fills `offset + limit` stories.
     pub(crate) fn fetch_window(&self) -> usize {
         let wanted = self.offset.saturating_add(self.limit);

@@ -85,10 +85,7 @@ async fn place(store: &Store, ids: &[ArticleId]) -> Vec<StoryId> {
 }
 
 async fn found(engine: &SearchEngine, query: &str) -> Vec<ArticleId> {
-    let mut request = SearchRequest::new(query, 100);
-    request.group_stories = false;
-    request.relax_below = 0;
-    request.sort = Sort::Oldest;
+    let request = SearchRequest::flat(query, Sort::Oldest, 100);
     let mut ids: Vec<ArticleId> = engine
         .search(&request)
         .await

@@ -19,10 +19,7 @@ async fn sqlite_store(dir: &Path) -> Store {
 }
 
 async fn count(engine: &SearchEngine, query: &str) -> usize {
-    let mut request = SearchRequest::new(query, 1_000);
-    request.group_stories = false;
-    request.relax_below = 0;
-    request.sort = Sort::Newest;
+    let request = SearchRequest::flat(query, Sort::Newest, 1_000);
     engine.search(&request).await.expect("search").hits.len()
 }
 

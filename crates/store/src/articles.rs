@@ -512,9 +512,7 @@ impl<'a> Articles<'a> {
         .bind(upto_seq)
         .fetch_all(self.pool)
         .await?;
-        rows.iter()
-            .map(|row| Ok(ArticleId(row.try_get("id")?)))
-            .collect()
+        ids_of(&rows)
     }
 
     /// The highest placement number recorded (0 before any placement).
@@ -531,9 +529,7 @@ impl<'a> Articles<'a> {
         let rows = sqlx::query("SELECT id FROM articles ORDER BY id")
             .fetch_all(self.pool)
             .await?;
-        rows.iter()
-            .map(|row| Ok(ArticleId(row.try_get("id")?)))
-            .collect()
+        ids_of(&rows)
     }
 
     /// How many articles there are.
@@ -561,6 +557,13 @@ impl<'a> Articles<'a> {
             .await?;
         Ok(row.try_get("n")?)
     }
+}
+
+/// The `id` column of `rows`, as article ids.
+pub(crate) fn ids_of(rows: &[AnyRow]) -> Result<Vec<ArticleId>, StoreError> {
+    rows.iter()
+        .map(|row| Ok(ArticleId(row.try_get("id")?)))
+        .collect()
 }
 
 pub(crate) fn listing_from_row(row: &AnyRow) -> Result<ArticleListing, sqlx::Error> {

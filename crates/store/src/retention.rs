@@ -6,7 +6,8 @@
 //! data never holds a long lock: the caller repeats until a batch comes back short.
 
 use crate::StoreError;
-use sqlx::{AnyPool, Row};
+use crate::articles::ids_of;
+use sqlx::AnyPool;
 use tidings_model::{ArticleId, UnixSeconds};
 
 /// Purges old data, batch by batch.
@@ -37,9 +38,7 @@ impl<'a> Retention<'a> {
         .bind(limit)
         .fetch_all(self.pool)
         .await?;
-        rows.iter()
-            .map(|row| Ok(ArticleId(row.try_get("id")?)))
-            .collect()
+        ids_of(&rows)
     }
 
     /// Deletes at most `limit` articles shown before `before`, oldest first, with their
@@ -59,9 +58,7 @@ impl<'a> Retention<'a> {
         .bind(limit)
         .fetch_all(self.pool)
         .await?;
-        rows.iter()
-            .map(|row| Ok(ArticleId(row.try_get("id")?)))
-            .collect()
+        ids_of(&rows)
     }
 
     /// Deletes at most `limit` stories last updated before `before` that have no article

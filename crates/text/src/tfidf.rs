@@ -268,18 +268,24 @@ fn unrank(r: u128) -> (u64, f32) {
     // Truncations keep the low half (the term) and the high half (the
     // weight's bits).
     let ordered = !((r >> 64) as u32);
-    let bits = ordered ^ 0x8000_0000;
-    // The transform of `total_order_bits` is its own inverse.
-    let bits = bits ^ ((((bits as i32) >> 31) as u32) >> 1);
-    (r as u64, f32::from_bits(bits))
+    (
+        r as u64,
+        f32::from_bits(flip_negative(ordered ^ 0x8000_0000)),
+    )
 }
 
 /// The bits of `x` as an unsigned integer ordered as [`f32::total_cmp`]
 /// orders floats (the same transform).
 #[inline]
 fn total_order_bits(x: f32) -> u32 {
-    let bits = x.to_bits();
-    (bits ^ ((((bits as i32) >> 31) as u32) >> 1)) ^ 0x8000_0000
+    flip_negative(x.to_bits()) ^ 0x8000_0000
+}
+
+/// `bits` with every bit but the sign flipped when the sign is set: the
+/// step of [`f32::total_cmp`] that orders negative floats, its own inverse.
+#[inline]
+fn flip_negative(bits: u32) -> u32 {
+    bits ^ ((((bits as i32) >> 31) as u32) >> 1)
 }
 
 #[cfg(test)]
