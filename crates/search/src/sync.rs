@@ -66,13 +66,8 @@ async fn to_docs(
     listings: &[ArticleListing],
     hosts: &HashMap<SourceId, String>,
 ) -> Result<Vec<SearchDoc>, SearchError> {
-    let mut entities: HashMap<StoryId, Vec<String>> = HashMap::new();
-    for story in listings.iter().filter_map(|l| l.article.story_id) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = entities.entry(story) {
-            let names = store.insights().entities_of(story).await?;
-            slot.insert(names.into_iter().map(|e| e.name).collect());
-        }
-    }
+    let stories: Vec<StoryId> = listings.iter().filter_map(|l| l.article.story_id).collect();
+    let entities = store.insights().entity_names_of(&stories).await?;
     Ok(listings
         .iter()
         .map(|l| {

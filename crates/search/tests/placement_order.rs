@@ -241,3 +241,51 @@ async fn an_insert_committed_late_on_postgres_is_indexed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn each_article_is_indexed_with_the_entities_of_its_own_story() {
+    use tidings_store::{StoredInsight, StoryEntity};
+    each_backend(|store| async move {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
+            .expect("open engine");
+        let name = engine.name();
+        let src = source(&store).await;
+        let first = insert(&store, src, 1, "harbour").await;
+        let second = insert(&store, src, 2, "harbour").await;
+        let stories = place(&store, &[first, second]).await;
+        // Names the articles' own text never mentions, as a story's understanding finds them
+        // across its sources.
+        for (story, who) in stories.iter().zip(["Ximena Okonkwo", "Borealis Shipping"]) {
+            let entity = StoryEntity {
+                slug: who.to_lowercase().replace(' ', "-"),
+                name: who.into(),
+                kind: "person".into(),
+                mentions: 3,
+            };
+            let insight = StoredInsight {
+                version: 1,
+                computed_at: 1_750_000_000,
+                json: "{}".into(),
+            };
+            store
+                .insights()
+                .save(*story, &insight, &[entity])
+                .await
+                .expect("save insight");
+        }
+        let done = catch_up_placed(&engine, &store).await.expect("catch up");
+        assert_eq!(done.indexed, 2, "{name}");
+        assert_eq!(
+            found(&engine, "entity:okonkwo").await,
+            vec![first],
+            "{name}"
+        );
+        assert_eq!(
+            found(&engine, "about:\"Borealis Shipping\"").await,
+            vec![second],
+            "{name}"
+        );
+    })
+    .await;
+}

@@ -3,6 +3,7 @@
 
 use crate::StoreError;
 use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
 use tidings_model::{Story, StoryId, UnixSeconds};
 
 /// An entity a story mentions, as stored.
@@ -127,6 +128,37 @@ impl<'a> Insights<'a> {
                 })
             })
             .collect()
+    }
+
+    /// The names of the entities each of `stories` mentions, most mentioned first, read with
+    /// one statement per 500 stories (search indexing reads a whole batch's stories at once).
+    /// A story without entities is left out.
+    pub async fn entity_names_of(
+        &self,
+        stories: &[StoryId],
+    ) -> Result<HashMap<StoryId, Vec<String>>, StoreError> {
+        let mut ids: Vec<i64> = stories.iter().map(|s| s.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut names: HashMap<StoryId, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            // Ids are integers, so the list is written into the statement (as in
+            // `Articles::many`).
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT se.story_id, e.name FROM story_entities se \
+                 JOIN entities e ON e.slug = se.slug WHERE se.story_id IN ({}) \
+                 ORDER BY se.story_id, se.mentions DESC, e.name",
+                list.join(",")
+            ));
+            for row in sqlx::query(sql).fetch_all(self.pool).await? {
+                names
+                    .entry(StoryId(row.try_get("story_id")?))
+                    .or_default()
+                    .push(row.try_get("name")?);
+            }
+        }
+        Ok(names)
     }
 
     /// One entity's name and kind.

@@ -431,6 +431,65 @@ async fn many_reads_the_stories_that_exist_in_one_call() {
 }
 
 #[tokio::test]
+async fn entity_names_of_many_stories_come_in_one_call_most_mentioned_first() {
+    use tidings_store::{StoredInsight, StoryEntity};
+    fn entity(name: &str, mentions: i64) -> StoryEntity {
+        StoryEntity {
+            slug: name.to_lowercase().replace(' ', "-"),
+            name: name.into(),
+            kind: "person".into(),
+            mentions,
+        }
+    }
+    each_backend(|store| async move {
+        let stories = store.stories();
+        let mut batch = stories.begin().await.expect("begin");
+        let a = batch.create_story("A", None, 10).await.expect("story");
+        let b = batch.create_story("B", None, 10).await.expect("story");
+        let bare = batch.create_story("C", None, 10).await.expect("story");
+        batch.commit(10).await.expect("commit");
+        let insight = StoredInsight {
+            version: 1,
+            computed_at: 10,
+            json: "{}".into(),
+        };
+        let insights = store.insights();
+        let a_names = [entity("Sergei Lavrov", 2), entity("Kim Jong Un", 5)];
+        insights.save(a, &insight, &a_names).await.expect("save a");
+        let b_names = [entity("Kim Jong Un", 1)];
+        insights.save(b, &insight, &b_names).await.expect("save b");
+        assert!(
+            insights
+                .entity_names_of(&[])
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        let names = insights
+            .entity_names_of(&[b, a, bare, a, StoryId(999_999)])
+            .await
+            .expect("names");
+        assert_eq!(
+            names.len(),
+            2,
+            "stories without entities are left out: {names:?}"
+        );
+        assert_eq!(names[&a], ["Kim Jong Un", "Sergei Lavrov"]);
+        assert_eq!(names[&b], ["Kim Jong Un"]);
+        // The same order as the one-story read.
+        let one: Vec<String> = insights
+            .entities_of(a)
+            .await
+            .expect("one")
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names[&a], one);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn sections_topics_languages_and_display_cut_the_lists() {
     use tidings_store::{ArticleLabels, ListFilter};
     each_backend(|store| async move {
