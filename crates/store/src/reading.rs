@@ -451,6 +451,44 @@ impl<'a> Reading<'a> {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Deletes one of the account's folders and files its subscriptions in `into` (another of
+    /// its folders) instead: nothing is unsubscribed. `Ok(false)` when `id` is not the
+    /// account's folder; [`StoreError::NotFound`] when `into` is not, or is `id` itself.
+    pub async fn dissolve_folder(
+        &self,
+        user: UserId,
+        id: i64,
+        into: i64,
+    ) -> Result<bool, StoreError> {
+        if id == into || self.folder(user, into).await?.is_none() {
+            return Err(StoreError::NotFound(format!("folder {into}")));
+        }
+        let mut tx = self.pool.begin().await?;
+        let owned = sqlx::query("SELECT id FROM reading_folders WHERE user_id = $1 AND id = $2")
+            .bind(user.0)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if owned.is_none() {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE subscriptions SET folder_id = $3 WHERE user_id = $1 AND folder_id = $2",
+        )
+        .bind(user.0)
+        .bind(id)
+        .bind(into)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM reading_folders WHERE user_id = $1 AND id = $2")
+            .bind(user.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Subscribes the account to a source, filed in `folder` (one of its own); a second
     /// subscription moves it to that folder. [`StoreError::NotFound`] when the folder is
     /// not the account's.

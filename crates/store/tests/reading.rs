@@ -562,3 +562,90 @@ async fn a_copy_placed_after_its_original_was_read_arrives_read() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn dissolving_a_folder_refiles_its_subscriptions_and_keeps_them() {
+    each_backend(|store| async move {
+        let (a, b, c) = (
+            source(&store, "a").await,
+            source(&store, "b").await,
+            source(&store, "c").await,
+        );
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let reading = store.reading();
+        let tech = reading.folder_named(ana.id, "Tech", 1).await.expect("tech");
+        let all = reading.folder_named(ana.id, "All", 1).await.expect("all");
+        let news = reading.folder_named(ana.id, "News", 1).await.expect("news");
+        for (source, folder) in [(a, tech.id), (b, tech.id), (c, news.id)] {
+            reading
+                .subscribe(ana.id, source, folder, 1)
+                .await
+                .expect("sub");
+        }
+        let bobs = reading
+            .folder_named(bob.id, "Tech", 1)
+            .await
+            .expect("bob's");
+        reading
+            .subscribe(bob.id, a, bobs.id, 1)
+            .await
+            .expect("bob's sub");
+
+        assert!(
+            reading
+                .dissolve_folder(ana.id, tech.id, bobs.id)
+                .await
+                .is_err(),
+            "ana cannot refile into bob's folder"
+        );
+        assert!(
+            reading
+                .dissolve_folder(ana.id, tech.id, tech.id)
+                .await
+                .is_err(),
+            "nor into the folder itself"
+        );
+        assert!(
+            !reading
+                .dissolve_folder(bob.id, tech.id, bobs.id)
+                .await
+                .expect("bob"),
+            "bob cannot dissolve ana's folder"
+        );
+        assert!(
+            reading
+                .dissolve_folder(ana.id, tech.id, all.id)
+                .await
+                .expect("dissolve")
+        );
+        let folders: Vec<String> = reading
+            .folders(ana.id)
+            .await
+            .expect("folders")
+            .into_iter()
+            .map(|f| f.title)
+            .collect();
+        assert_eq!(folders, ["All", "News"]);
+        let filed: Vec<(SourceId, String)> = reading
+            .subscriptions(ana.id)
+            .await
+            .expect("subs")
+            .into_iter()
+            .map(|s| (s.source_id, s.folder.title))
+            .collect();
+        assert_eq!(
+            filed,
+            [
+                (a, "All".to_string()),
+                (b, "All".into()),
+                (c, "News".into())
+            ],
+            "the folder's feeds moved to All, nothing unsubscribed"
+        );
+        let bob_subs = reading.subscriptions(bob.id).await.expect("bob subs");
+        assert_eq!(bob_subs.len(), 1);
+        assert_eq!(bob_subs[0].folder, bobs, "bob's folder is untouched");
+    })
+    .await;
+}
