@@ -1,6 +1,6 @@
 //! Personal reading on the site: follow and unfollow buttons, read and star buttons, the
-//! "For you" page, the settings for reader apps (API keys, OPML import) and the page that
-//! tells each app how to connect.
+//! "For you" page, the settings for reader apps (API keys, OPML import and export) and the
+//! page that tells each app how to connect.
 //!
 //! Pages every reader sees alike stay alike (the page cache serves them to anonymous
 //! readers): they carry only the marker [`CONTROLS_MARKER`] where personal buttons go.
@@ -12,6 +12,7 @@
 mod actions;
 mod apps;
 mod for_you;
+pub(crate) mod portability;
 mod settings;
 
 use crate::people::session::{self, Viewer, escape};
@@ -29,9 +30,6 @@ use tidings_stories::section::Section;
 
 /// Where a page's personal buttons go: an HTML comment, invisible to anonymous readers.
 pub(crate) const CONTROLS_MARKER: &str = "<!--tidings:personal-->";
-
-/// The largest OPML file the import takes, in bytes.
-const MAX_OPML_BYTES: usize = 2 * 1024 * 1024;
 
 /// The personal routes.
 pub(crate) fn router() -> Router<AppState> {
@@ -51,8 +49,11 @@ pub(crate) fn router() -> Router<AppState> {
             "/settings/import",
             get(settings::import_page)
                 .post(settings::import)
-                .layer(DefaultBodyLimit::max(MAX_OPML_BYTES + 64 * 1024)),
+                .layer(DefaultBodyLimit::max(
+                    portability::MAX_OPML_BYTES + 64 * 1024,
+                )),
         )
+        .route("/settings/export", get(settings::export))
         .route("/apps", get(apps::page))
 }
 

@@ -1,27 +1,27 @@
 //! The reader's settings for apps: API keys (create, list, revoke; a new key is shown once
 //! and only its hashes are kept) and OPML import (each feed becomes a shared source, if no
-//! source has its address yet, and the reader follows it, filed in its OPML folder).
+//! source has its address yet, and the reader follows it, filed in its OPML folder) and
+//! export (the feeds the reader follows, as an OPML file to download).
 
 use crate::people::PeopleError;
 use crate::people::accounts::checked_viewer;
 use crate::people::client_ip::ClientIp;
 use crate::people::limits::Action;
 use crate::people::session::{self, Viewer};
-use crate::reader_api::{DEFAULT_FOLDER, SourceError, new_key, source_for_url};
+use crate::reader_api::new_key;
+use crate::reading::portability::{ImportError, export_opml, import_opml};
 use crate::state::AppState;
 use crate::{exact_time, people};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 /// The longest key label, in characters.
 const MAX_LABEL_CHARS: usize = 64;
-/// The most feeds one import takes.
-const MAX_IMPORTED_FEEDS: usize = 2_000;
 
 /// A key as the settings page lists it.
 struct KeyView {
@@ -239,67 +239,57 @@ pub(crate) async fn import(
                 );
                 return Ok((StatusCode::BAD_REQUEST, p).into_response());
             };
-            let outlines = match tidings_feeds::parse_opml(&text) {
-                Ok(outlines) => outlines,
+            let outcome = match import_opml(&state, viewer.user.id, &text).await {
+                Ok(outcome) => outcome,
+                Err(ImportError::Store(err)) => return Err(err.into()),
                 Err(err) => {
-                    let p = page(
-                        None,
-                        Some(format!("This is not an OPML file we can read: {err}")),
-                        Vec::new(),
-                    );
-                    return Ok((StatusCode::BAD_REQUEST, p).into_response());
+                    // Too many feeds keeps the page's old answer, 413; unreadable files 400.
+                    let status = match err {
+                        ImportError::TooManyFeeds(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                        _ => StatusCode::BAD_REQUEST,
+                    };
+                    let p = page(None, Some(err.to_string()), Vec::new());
+                    return Ok((status, p).into_response());
                 }
             };
-            if outlines.len() > MAX_IMPORTED_FEEDS {
-                let p = page(
-                    None,
-                    Some(format!(
-                        "The file lists {} feeds; at most {MAX_IMPORTED_FEEDS} are taken at once.",
-                        outlines.len()
-                    )),
-                    Vec::new(),
-                );
-                return Ok((StatusCode::PAYLOAD_TOO_LARGE, p).into_response());
-            }
-            let reading = state.store.reading();
-            let now = state.people.clock.now_secs();
-            let (mut followed, mut skipped) = (0usize, Vec::new());
-            for outline in &outlines {
-                let source = match source_for_url(
-                    &state,
-                    &outline.url,
-                    Some(&outline.title),
-                    outline.site_url.as_deref(),
-                )
-                .await
-                {
-                    Ok(source) => source,
-                    Err(SourceError::BadUrl) => {
-                        skipped.push(outline.url.chars().take(200).collect());
-                        continue;
-                    }
-                    Err(SourceError::Store(err)) => return Err(err.into()),
-                };
-                let folder_name = outline
-                    .category
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(|c| c.chars().take(100).collect::<String>())
-                    .unwrap_or_else(|| DEFAULT_FOLDER.to_string());
-                let folder = reading
-                    .folder_named(viewer.user.id, &folder_name, now)
-                    .await?;
-                reading
-                    .subscribe(viewer.user.id, source.id, folder.id, now)
-                    .await?;
-                followed += 1;
-            }
+            let followed = outcome.followed;
             let notice = format!(
                 "You now follow {followed} feed{} from this file.",
                 if followed == 1 { "" } else { "s" }
             );
-            Ok::<_, PeopleError>(page(Some(notice), None, skipped).into_response())
+            Ok::<_, PeopleError>(page(Some(notice), None, outcome.skipped).into_response())
         };
     run.await.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+/// `GET /settings/export`: the feeds the reader follows, as an OPML file to download, each
+/// in its folder.
+pub(crate) async fn export(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let run = async {
+        let viewer = require_viewer(&state, &headers).await?;
+        let opml = export_opml(&state, viewer.user.id)
+            .await
+            .map_err(|err| PeopleError::Internal(err.to_string()))?;
+        Ok::<_, PeopleError>(
+            (
+                [
+                    (header::CONTENT_TYPE, "text/x-opml; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"tidings-subscriptions.opml\"",
+                    ),
+                    (header::CACHE_CONTROL, "private, no-store"),
+                ],
+                opml,
+            )
+                .into_response(),
+        )
+    };
+    match run.await {
+        Ok(response) => response,
+        Err(PeopleError::LoginRequired) => {
+            people::accounts::see_other("/login?next=/settings/export", Vec::new())
+        }
+        Err(e) => e.page(&state.site_name),
+    }
 }

@@ -1,0 +1,152 @@
+//! Moving a reader's subscriptions between readers: one OPML import and one OPML export,
+//! used alike by the site (`/settings/import`, `/settings/export`) and the reader APIs
+//! (Miniflux `/v1/import` and `/v1/export`, Google Reader `subscription/import` and
+//! `subscription/export`), so every entry point has the same limits and the same outcome.
+
+use crate::reader_api::{DEFAULT_FOLDER, SourceError, source_for_url};
+use crate::state::AppState;
+use tidings_feeds::{Outline, parse_opml, write_opml};
+use tidings_model::UserId;
+use tidings_store::StoreError;
+
+/// The largest OPML file an import takes, in bytes.
+pub(crate) const MAX_OPML_BYTES: usize = 2 * 1024 * 1024;
+/// The most feeds one import takes.
+pub(crate) const MAX_IMPORTED_FEEDS: usize = 2_000;
+/// The longest folder name an import files feeds in, in characters.
+const MAX_FOLDER_CHARS: usize = 100;
+/// The longest skipped address an outcome repeats, in characters.
+const MAX_SKIPPED_CHARS: usize = 200;
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub(crate) struct ImportOutcome {
+    /// How many feeds the reader now follows from the file.
+    pub(crate) followed: usize,
+    /// The addresses not imported, since they are not http(s) feed addresses (cut to 200
+    /// characters).
+    pub(crate) skipped: Vec<String>,
+}
+
+/// Why an import took nothing.
+#[derive(Debug)]
+pub(crate) enum ImportError {
+    /// The text is not an OPML document we can read (the parser's reason).
+    NotOpml(String),
+    /// The file lists this many feeds, more than [`MAX_IMPORTED_FEEDS`].
+    TooManyFeeds(usize),
+    /// The database failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(err: StoreError) -> Self {
+        ImportError::Store(err)
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::NotOpml(why) => write!(f, "This is not an OPML file we can read: {why}"),
+            ImportError::TooManyFeeds(n) => write!(
+                f,
+                "The file lists {n} feeds; at most {MAX_IMPORTED_FEEDS} are taken at once."
+            ),
+            ImportError::Store(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+/// Imports an OPML subscription list for `user`: every feed becomes a shared source if no
+/// source has its address yet (named by its outline, via [`source_for_url`]), and the reader
+/// follows it, filed in its OPML folder (else in [`DEFAULT_FOLDER`]). Addresses that are
+/// not http(s) are skipped and reported. A file that is not OPML, or lists more than
+/// [`MAX_IMPORTED_FEEDS`] feeds, imports nothing.
+pub(crate) async fn import_opml(
+    state: &AppState,
+    user: UserId,
+    text: &str,
+) -> Result<ImportOutcome, ImportError> {
+    let outlines = parse_opml(text).map_err(|err| ImportError::NotOpml(err.to_string()))?;
+    if outlines.len() > MAX_IMPORTED_FEEDS {
+        return Err(ImportError::TooManyFeeds(outlines.len()));
+    }
+    let reading = state.store.reading();
+    let now = state.people.clock.now_secs();
+    let mut outcome = ImportOutcome::default();
+    for outline in &outlines {
+        let source = match source_for_url(
+            state,
+            &outline.url,
+            Some(&outline.title),
+            outline.site_url.as_deref(),
+        )
+        .await
+        {
+            Ok(source) => source,
+            Err(SourceError::BadUrl) => {
+                outcome
+                    .skipped
+                    .push(outline.url.chars().take(MAX_SKIPPED_CHARS).collect());
+                continue;
+            }
+            Err(SourceError::Store(err)) => return Err(err.into()),
+        };
+        let folder_name = outline
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| c.chars().take(MAX_FOLDER_CHARS).collect::<String>())
+            .unwrap_or_else(|| DEFAULT_FOLDER.to_string());
+        let folder = reading.folder_named(user, &folder_name, now).await?;
+        reading.subscribe(user, source.id, folder.id, now).await?;
+        outcome.followed += 1;
+    }
+    Ok(outcome)
+}
+
+/// Why an export failed.
+#[derive(Debug)]
+pub(crate) enum ExportError {
+    /// The database failed.
+    Store(StoreError),
+    /// The OPML writer failed.
+    Opml(String),
+}
+
+impl From<StoreError> for ExportError {
+    fn from(err: StoreError) -> Self {
+        ExportError::Store(err)
+    }
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Store(err) => write!(f, "{err}"),
+            ExportError::Opml(err) => write!(f, "OPML export failed: {err}"),
+        }
+    }
+}
+
+/// The feeds `user` follows as an OPML 2.0 document, each outline in its folder.
+pub(crate) async fn export_opml(state: &AppState, user: UserId) -> Result<String, ExportError> {
+    let outlines: Vec<Outline> = state
+        .store
+        .reading()
+        .subscriptions(user)
+        .await?
+        .into_iter()
+        .map(|sub| Outline {
+            url: sub.url,
+            title: sub.name,
+            site_url: sub.site_url,
+            category: Some(sub.folder.title),
+            language: None,
+        })
+        .collect();
+    write_opml(&format!("Subscriptions on {}", state.site_name), &outlines)
+        .map_err(|err| ExportError::Opml(err.to_string()))
+}
