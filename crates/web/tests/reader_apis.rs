@@ -1098,3 +1098,557 @@ async fn for_you_ranks_followed_stories_first_and_marks_them_read_or_unread() {
             .contains("You follow nothing yet")
     );
 }
+
+/// The id of the account `name`.
+async fn user_id(site: &Site, name: &str) -> tidings_model::UserId {
+    site.store
+        .users()
+        .credentials(name)
+        .await
+        .expect("credentials")
+        .expect("the account")
+        .user
+        .id
+}
+
+/// Each feed of an OPML document as (address, title, folder), sorted.
+fn outlines_of(opml: &str) -> Vec<(String, String, Option<String>)> {
+    let mut found: Vec<_> = tidings_feeds::parse_opml(opml)
+        .expect("the export parses as OPML")
+        .into_iter()
+        .map(|o| (o.url, o.title, o.category))
+        .collect();
+    found.sort();
+    found
+}
+
+/// An account's subscriptions as (address, name, folder), sorted.
+async fn filed(site: &Site, name: &str) -> Vec<(String, String, Option<String>)> {
+    let mut found: Vec<_> = site
+        .store
+        .reading()
+        .subscriptions(user_id(site, name).await)
+        .await
+        .expect("subscriptions")
+        .into_iter()
+        .map(|s| (s.url, s.name, Some(s.folder.title)))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Google Reader's (feed id, folder label) pairs of `subscription/list`, sorted.
+async fn greader_filed(base: &str, auth: &str) -> Vec<(String, String)> {
+    let (status, list) = json_of(
+        http()
+            .get(format!("{base}/reader/api/0/subscription/list"))
+            .header("authorization", format!("GoogleLogin auth={auth}"))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let mut found: Vec<(String, String)> = list["subscriptions"]
+        .as_array()
+        .expect("subscriptions")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap_or_default().to_string(),
+                s["categories"][0]["label"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Google Reader's folder labels of `tag/list`, sorted.
+async fn greader_labels(base: &str, auth: &str) -> Vec<String> {
+    let (status, tags) = json_of(
+        http()
+            .get(format!("{base}/reader/api/0/tag/list"))
+            .header("authorization", format!("GoogleLogin auth={auth}"))
+            .send()
+            .await
+            .expect("tags"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let mut labels: Vec<String> = tags["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .filter_map(|t| t["id"].as_str()?.strip_prefix("user/-/label/"))
+        .map(str::to_string)
+        .collect();
+    labels.sort();
+    labels
+}
+
+const HOSTILE: &str = "<script>alert(\"x\")</script> & 'quotes' \"too\"";
+
+#[tokio::test]
+async fn opml_export_then_import_moves_feeds_in_their_folders() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (mut ana_browser, ana_key) = w.site.account_with_key("ana").await;
+    let (_, bob_key) = w.site.account_with_key("bob").await;
+    let (_, cleo_key) = w.site.account_with_key("cleo").await;
+    let c = http();
+    let store = &w.site.store;
+    let hostile = store
+        .sources()
+        .add(
+            &tidings_store::NewSource {
+                url: "https://hostile.example/feed?a=1&b=2".into(),
+                name: HOSTILE.into(),
+                ..tidings_store::NewSource::default()
+            },
+            0,
+        )
+        .await
+        .expect("hostile source");
+    let ana = user_id(&w.site, "ana").await;
+    let reading = store.reading();
+    for (source, folder) in [
+        (w.outlet, "News"),
+        (w.wire, "Wire & <Co> \"quoted\""),
+        (hostile.id, "All"),
+    ] {
+        let folder = reading.folder_named(ana, folder, 1).await.expect("folder");
+        reading
+            .subscribe(ana, source, folder.id, 1)
+            .await
+            .expect("subscribe");
+    }
+    let ana_feeds = filed(&w.site, "ana").await;
+    assert_eq!(ana_feeds.len(), 3);
+
+    // Miniflux's export: 200 application/xml, every feed in its folder, titles intact.
+    let exported = c
+        .get(format!("{base}/v1/export"))
+        .header("x-auth-token", &ana_key)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(exported.status(), 200);
+    let kind = exported
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(kind.starts_with("application/xml"), "{kind}");
+    let opml = exported.text().await.expect("opml");
+    assert_eq!(outlines_of(&opml), ana_feeds, "{opml}");
+    assert!(
+        outlines_of(&opml)
+            .iter()
+            .any(|(_, title, _)| title == HOSTILE),
+        "the hostile title comes back as it was"
+    );
+
+    // Google Reader's and the site's exports say the same.
+    let (_, ana_auth) = greader_login(&base, "ana", &ana_key).await;
+    let gr = c
+        .get(format!("{base}/reader/api/0/subscription/export"))
+        .header("authorization", format!("GoogleLogin auth={ana_auth}"))
+        .send()
+        .await
+        .expect("greader export");
+    assert_eq!(gr.status(), 200);
+    assert_eq!(outlines_of(&gr.text().await.expect("text")), ana_feeds);
+    let site_export = ana_browser.get("/settings/export").await;
+    assert_eq!(site_export.status, 200);
+    assert_eq!(
+        site_export
+            .headers
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok()),
+        Some("attachment; filename=\"tidings-subscriptions.opml\"")
+    );
+    assert_eq!(outlines_of(&site_export.body), ana_feeds);
+    let import_page = ana_browser.get("/settings/import").await;
+    assert!(
+        import_page.body.contains("href=\"/settings/export\""),
+        "the import page links to the export"
+    );
+    let anon = w.site.browser().get("/settings/export").await;
+    assert_eq!(
+        (anon.status, anon.location().as_str()),
+        (303, "/login?next=/settings/export")
+    );
+
+    // Into bob through Google Reader, into cleo through Miniflux: the same feeds, folders.
+    let (_, bob_auth) = greader_login(&base, "bob", &bob_key).await;
+    let imported = c
+        .post(format!("{base}/reader/api/0/subscription/import"))
+        .header("authorization", format!("GoogleLogin auth={bob_auth}"))
+        .header("content-type", "text/x-opml")
+        .body(opml.clone())
+        .send()
+        .await
+        .expect("greader import");
+    assert_eq!(imported.status(), 200);
+    assert_eq!(imported.text().await.expect("text"), "OK");
+    assert_eq!(
+        greader_filed(&base, &bob_auth).await,
+        greader_filed(&base, &ana_auth).await
+    );
+    assert_eq!(filed(&w.site, "bob").await, ana_feeds);
+    let (status, answer) = json_of(
+        c.post(format!("{base}/v1/import"))
+            .header("x-auth-token", &cleo_key)
+            .body(opml.clone())
+            .send()
+            .await
+            .expect("miniflux import"),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["message"], "Feeds imported successfully");
+    assert_eq!(filed(&w.site, "cleo").await, ana_feeds);
+
+    // Signed out, or a wrong key: 401, nothing served or imported.
+    let wrong = "0".repeat(64);
+    for (path, post) in [
+        ("/v1/export", false),
+        ("/v1/import", true),
+        ("/reader/api/0/subscription/export", false),
+        ("/reader/api/0/subscription/import", true),
+        ("/api/greader.php/reader/api/0/subscription/import", true),
+    ] {
+        let url = format!("{base}{path}");
+        let greader = path.contains("/reader/");
+        for key in [None, Some(wrong.as_str())] {
+            let mut request = if post {
+                c.post(&url).body(opml.clone())
+            } else {
+                c.get(&url)
+            };
+            if let Some(key) = key {
+                request = if greader {
+                    request.header("authorization", format!("GoogleLogin auth={key}"))
+                } else {
+                    request.header("x-auth-token", key)
+                };
+            }
+            let status = request.send().await.expect("refused").status();
+            assert_eq!(status, 401, "{path} with {key:?}");
+        }
+    }
+}
+
+/// An OPML document of `feeds`, as (address, folder), with `padding` bytes in a comment.
+fn opml_doc(feeds: &[(String, Option<&str>)], padding: usize) -> String {
+    let mut body = String::new();
+    for (url, folder) in feeds {
+        let outline = format!("<outline text=\"f\" type=\"rss\" xmlUrl=\"{url}\"/>");
+        match folder {
+            Some(folder) => {
+                body.push_str(&format!("<outline text=\"{folder}\">{outline}</outline>"))
+            }
+            None => body.push_str(&outline),
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\"?><!--{}--><opml version=\"2.0\"><head><title>t</title></head><body>{body}</body></opml>",
+        "x".repeat(padding)
+    )
+}
+
+#[tokio::test]
+async fn opml_imports_skip_bad_addresses_and_refuse_too_much() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (mut browser, key) = w.site.account_with_key("ana").await;
+    let c = http();
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let miniflux_import = |body: String| {
+        c.post(format!("{base}/v1/import"))
+            .header("x-auth-token", &key)
+            .body(body)
+    };
+    let greader_import = |body: String| {
+        c.post(format!("{base}/reader/api/0/subscription/import"))
+            .header("authorization", format!("GoogleLogin auth={auth}"))
+            .body(body)
+    };
+    let site_import = |browser: &mut support::Browser, token: &str, body: String| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", token.to_string())
+            .part(
+                "opml",
+                reqwest::multipart::Part::bytes(body.into_bytes()).file_name("feeds.opml"),
+            );
+        let cookie = browser
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        http()
+            .post(format!("{}/settings/import", browser.base))
+            .header("cookie", cookie)
+            .multipart(form)
+    };
+    let token = browser.token().await;
+
+    // Not http(s): skipped and reported; the good feed followed.
+    let mixed = opml_doc(
+        &[
+            ("javascript:alert(1)".into(), Some("Bad")),
+            ("file:///etc/passwd".into(), None),
+            ("https://good.example/feed".into(), Some("Good")),
+        ],
+        0,
+    );
+    let (status, answer) =
+        json_of(miniflux_import(mixed.clone()).send().await.expect("import")).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(
+        answer["skipped"],
+        serde_json::json!(["javascript:alert(1)", "file:///etc/passwd"])
+    );
+    let feeds = filed(&w.site, "ana").await;
+    assert_eq!(
+        feeds,
+        [(
+            "https://good.example/feed".to_string(),
+            "f".to_string(),
+            Some("Good".to_string())
+        )]
+    );
+    let page = site_import(&mut browser, &token, mixed)
+        .send()
+        .await
+        .expect("site import");
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.expect("page");
+    assert!(page.contains("You now follow 1 feed"), "{page}");
+    assert!(page.contains("file:///etc/passwd") && page.contains("javascript:alert(1)"));
+
+    // Not OPML: 400 in each API's form.
+    let (status, answer) =
+        json_of(miniflux_import("<rss/>".into()).send().await.expect("bad")).await;
+    assert_eq!(status, 400);
+    assert!(answer["error_message"].as_str().is_some(), "{answer}");
+    assert_eq!(
+        greader_import("garbage".into())
+            .send()
+            .await
+            .expect("bad")
+            .status(),
+        400
+    );
+
+    // Too many feeds: refused everywhere, nothing imported.
+    let many: Vec<(String, Option<&str>)> = (0..2_001)
+        .map(|i| (format!("https://many{i}.example/feed"), None))
+        .collect();
+    let many = opml_doc(&many, 0);
+    assert!(many.len() < 256 * 1024, "under the old body limit");
+    let (status, answer) = json_of(miniflux_import(many.clone()).send().await.expect("many")).await;
+    assert_eq!(status, 400);
+    assert!(answer["error_message"].as_str().is_some(), "{answer}");
+    assert_eq!(
+        greader_import(many.clone())
+            .send()
+            .await
+            .expect("many")
+            .status(),
+        400
+    );
+    assert_eq!(
+        site_import(&mut browser, &token, many)
+            .send()
+            .await
+            .expect("many")
+            .status(),
+        413
+    );
+    let none_added = w
+        .site
+        .store
+        .sources()
+        .find_by_url("https://many0.example/feed")
+        .await
+        .expect("find");
+    assert!(none_added.is_none(), "no source added");
+
+    // A body over 2 MB: 413 and nothing imported; one over the other routes' 256 KB is taken.
+    let huge = opml_doc(
+        &[("https://huge.example/feed".into(), None)],
+        2 * 1024 * 1024 + 1,
+    );
+    assert_eq!(
+        miniflux_import(huge.clone())
+            .send()
+            .await
+            .expect("huge")
+            .status(),
+        413
+    );
+    assert_eq!(
+        greader_import(huge).send().await.expect("huge").status(),
+        413
+    );
+    assert!(
+        w.site
+            .store
+            .sources()
+            .find_by_url("https://huge.example/feed")
+            .await
+            .expect("find")
+            .is_none(),
+        "nothing imported from a body too large"
+    );
+    let big = opml_doc(&[("https://big.example/feed".into(), None)], 512 * 1024);
+    assert_eq!(
+        miniflux_import(big.clone())
+            .send()
+            .await
+            .expect("big")
+            .status(),
+        201
+    );
+    assert_eq!(greader_import(big).send().await.expect("big").status(), 200);
+    assert_eq!(filed(&w.site, "ana").await.len(), 2, "good and big");
+}
+
+#[tokio::test]
+async fn google_reader_renames_and_disables_tags() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let (_, bob_key) = w.site.account_with_key("bob").await;
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let (_, bob_auth) = greader_login(&base, "bob", &bob_key).await;
+    let c = http();
+    let post = |path: &str, auth: &str, form: &[(&str, &str)]| {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        c.post(format!("{base}{path}"))
+            .header("authorization", format!("GoogleLogin auth={auth}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    };
+    let outlet = format!("feed/{}", w.outlet.0);
+    let wire = format!("feed/{}", w.wire.0);
+    for (feed, label) in [(&outlet, "user/-/label/News"), (&wire, "user/-/label/Wire")] {
+        let done = post(
+            "/reader/api/0/subscription/edit",
+            &auth,
+            &[("ac", "subscribe"), ("s", feed), ("a", label)],
+        )
+        .send()
+        .await
+        .expect("subscribe");
+        assert_eq!(done.status(), 200);
+    }
+    assert_eq!(greader_labels(&base, &auth).await, ["News", "Wire"]);
+
+    // Without a key, or with a wrong one: 401, nothing changes.
+    let rename = [("s", "user/-/label/News"), ("dest", "user/-/label/World")];
+    let anon = c
+        .post(format!("{base}/reader/api/0/rename-tag"))
+        .form(&rename)
+        .send()
+        .await
+        .expect("anon");
+    assert_eq!(anon.status(), 401);
+    let wrong = "0".repeat(64);
+    for path in ["/reader/api/0/rename-tag", "/reader/api/0/disable-tag"] {
+        let answer = post(path, &wrong, &rename).send().await.expect("wrong");
+        assert_eq!(answer.status(), 401, "{path}");
+    }
+    // Bob has no folder News: 404, and ana's stays.
+    let bobs = post("/reader/api/0/rename-tag", &bob_auth, &rename)
+        .send()
+        .await
+        .expect("bob");
+    assert_eq!(bobs.status(), 404);
+    assert_eq!(greader_labels(&base, &auth).await, ["News", "Wire"]);
+
+    // Rename: the folder and its feed's label follow.
+    let renamed = post("/reader/api/0/rename-tag", &auth, &rename)
+        .send()
+        .await
+        .expect("rename");
+    assert_eq!(renamed.status(), 200);
+    assert_eq!(renamed.text().await.expect("ok"), "OK");
+    assert_eq!(greader_labels(&base, &auth).await, ["Wire", "World"]);
+    assert_eq!(
+        greader_filed(&base, &auth).await,
+        [
+            (outlet.clone(), "World".to_string()),
+            (wire.clone(), "Wire".into())
+        ]
+    );
+    // Onto another folder's name: refused, nothing merged. An unknown label: 404.
+    let onto = post(
+        "/api/greader.php/reader/api/0/rename-tag",
+        &auth,
+        &[("s", "user/-/label/World"), ("dest", "user/-/label/Wire")],
+    )
+    .send()
+    .await
+    .expect("onto");
+    assert_eq!(onto.status(), 400);
+    let unknown = post(
+        "/reader/api/0/rename-tag",
+        &auth,
+        &[("s", "user/-/label/Nope"), ("dest", "user/-/label/Other")],
+    )
+    .send()
+    .await
+    .expect("unknown");
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(greader_labels(&base, &auth).await, ["Wire", "World"]);
+
+    // Disable: the folder goes, its feed moves to All, still subscribed.
+    let disabled = post("/reader/api/0/disable-tag", &auth, &[("t", "Wire")])
+        .send()
+        .await
+        .expect("disable");
+    assert_eq!(disabled.status(), 200);
+    assert_eq!(disabled.text().await.expect("ok"), "OK");
+    assert_eq!(greader_labels(&base, &auth).await, ["All", "World"]);
+    assert_eq!(
+        greader_filed(&base, &auth).await,
+        [
+            (outlet.clone(), "World".to_string()),
+            (wire.clone(), "All".into())
+        ]
+    );
+    let by_stream = post(
+        "/reader/api/0/disable-tag",
+        &auth,
+        &[("s", "user/-/label/World")],
+    )
+    .send()
+    .await
+    .expect("disable by s");
+    assert_eq!(by_stream.status(), 200);
+    assert_eq!(
+        greader_filed(&base, &auth).await,
+        [(outlet, "All".to_string()), (wire, "All".into())]
+    );
+    for (form, status) in [
+        ([("s", "user/-/label/All")], 400),
+        ([("s", "user/-/label/Gone")], 404),
+    ] {
+        let answer = post("/reader/api/0/disable-tag", &auth, &form)
+            .send()
+            .await
+            .expect("refused");
+        assert_eq!(answer.status(), status, "{form:?}");
+    }
+    assert_eq!(greader_labels(&base, &auth).await, ["All"]);
+}

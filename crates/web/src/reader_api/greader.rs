@@ -18,13 +18,21 @@
 //! - Pages: `n` items (default 20, at most 1000) and an opaque `continuation` token while
 //!   more remain; `r=o` is oldest first; `xt=…/read` leaves out read items, `it=…/starred`
 //!   keeps only starred ones; `ot`/`nt` bound the time (seconds).
+//! - Subscriptions move as OPML: `subscription/export`, and `subscription/import` with the
+//!   file as the body (as the site's own import: at most 2 MB and 2,000 feeds).
+//! - Labels are folders: `rename-tag` renames one (onto a name another folder has already
+//!   is refused with a `400`: folders are never merged silently), `disable-tag` deletes one
+//!   and files its feeds in the default folder `All`, as FreshRSS does (`All` itself stays).
 
-use super::{AuthError, SourceError, default_folder, item_html, source_for_url, user_by_key};
+use super::{
+    AuthError, DEFAULT_FOLDER, SourceError, default_folder, item_html, source_for_url, user_by_key,
+};
 use crate::people::client_ip::ClientIp;
+use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_opml, import_opml};
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -40,6 +48,8 @@ const LABEL: &str = "user/-/label/";
 const STORY: &str = "tidings/story/";
 const DEFAULT_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 1000;
+/// The longest folder name `rename-tag` gives, in characters (as imports cut them).
+const MAX_LABEL_CHARS: usize = 100;
 
 /// The Google Reader routes, at the root and under `/api/greader.php`, where FreshRSS serves
 /// them (apps set up for a FreshRSS account add that path themselves).
@@ -77,6 +87,16 @@ fn routes() -> Router<AppState> {
         )
         .route("/reader/api/0/edit-tag", post(edit_tag))
         .route("/reader/api/0/mark-all-as-read", post(mark_all_as_read))
+        .route(
+            "/reader/api/0/subscription/export",
+            get(subscription_export),
+        )
+        .route(
+            "/reader/api/0/subscription/import",
+            post(subscription_import).layer(DefaultBodyLimit::max(MAX_OPML_BYTES)),
+        )
+        .route("/reader/api/0/rename-tag", post(rename_tag))
+        .route("/reader/api/0/disable-tag", post(disable_tag))
 }
 
 /// A refusal or failure, as Google Reader servers answer them (plain text).
@@ -769,6 +789,154 @@ async fn mark_all_as_read(
                 now,
             )
             .await?;
+        Ok::<_, GrError>(ok_text())
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `/reader/api/0/subscription/export`: the account's subscriptions as OPML, each in its
+/// folder.
+async fn subscription_export(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let opml = export_opml(&state, user.id)
+            .await
+            .map_err(|err| GrError::Internal(err.to_string()))?;
+        Ok::<_, GrError>(
+            (
+                [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+                opml,
+            )
+                .into_response(),
+        )
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `/reader/api/0/subscription/import`: the body is an OPML file; every feed followed in its
+/// folder, addresses that are not http(s) skipped. Not OPML, or too many feeds: `400`, and
+/// nothing is imported.
+async fn subscription_import(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let text = String::from_utf8_lossy(&body);
+        match import_opml(&state, user.id, &text).await {
+            Ok(_) => Ok(ok_text()),
+            Err(ImportError::NotOpml(_)) => Err(GrError::BadRequest("not an OPML file\n")),
+            Err(ImportError::TooManyFeeds(_)) => Err(GrError::BadRequest(
+                "too many feeds: at most 2000 at once\n",
+            )),
+            Err(ImportError::Store(err)) => Err(err.into()),
+        }
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The label a tag call names: `s` as a stream (`user/-/label/News`), else `t` as a bare
+/// name (or a stream).
+fn tag_label(pairs: &[(String, String)]) -> Option<&str> {
+    match param(pairs, "s") {
+        Some(stream) => label_name(stream),
+        None => param(pairs, "t").map(|t| label_name(t).unwrap_or(t)),
+    }
+    .filter(|label| !label.is_empty())
+}
+
+/// One of the account's folders by name, or `404`.
+async fn folder_by_label(
+    state: &AppState,
+    user: &User,
+    label: &str,
+) -> Result<tidings_store::Folder, GrError> {
+    state
+        .store
+        .reading()
+        .folders(user.id)
+        .await?
+        .into_iter()
+        .find(|f| f.title == label)
+        .ok_or(GrError::NotFound)
+}
+
+/// `/reader/api/0/rename-tag`: `s` the label, `dest` its new name (`user/-/label/New`).
+/// Renaming onto the name of another of the account's folders is refused (`400`).
+async fn rename_tag(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let pairs = params(query.as_deref(), &body);
+        let from = tag_label(&pairs).ok_or(GrError::BadRequest("s must be a label\n"))?;
+        let to = param(&pairs, "dest")
+            .and_then(label_name)
+            .map(str::trim)
+            .filter(|to| !to.is_empty())
+            .ok_or(GrError::BadRequest("dest must be a label\n"))?;
+        if to.chars().count() > MAX_LABEL_CHARS || to.chars().any(char::is_control) {
+            return Err(GrError::BadRequest(
+                "dest must be at most 100 characters, none of them control characters\n",
+            ));
+        }
+        let folder = folder_by_label(&state, &user, from).await?;
+        if folder.title == to {
+            return Ok(ok_text());
+        }
+        match state
+            .store
+            .reading()
+            .rename_folder(user.id, folder.id, to)
+            .await
+        {
+            Ok(()) => Ok(ok_text()),
+            Err(StoreError::AlreadyExists(_)) => Err(GrError::BadRequest(
+                "another folder has that name already\n",
+            )),
+            Err(StoreError::NotFound(_)) => Err(GrError::NotFound),
+            Err(err) => Err(err.into()),
+        }
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `/reader/api/0/disable-tag`: `s` (or `t`) the label. The folder goes and its feeds are
+/// filed in the default folder `All` (they stay subscribed); `All` itself cannot go.
+async fn disable_tag(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let pairs = params(query.as_deref(), &body);
+        let label = tag_label(&pairs).ok_or(GrError::BadRequest("s must be a label\n"))?;
+        let folder = folder_by_label(&state, &user, label).await?;
+        if folder.title == DEFAULT_FOLDER {
+            return Err(GrError::BadRequest("the default folder All stays\n"));
+        }
+        let into = default_folder(&state, user.id).await?;
+        if !state
+            .store
+            .reading()
+            .dissolve_folder(user.id, folder.id, into)
+            .await?
+        {
+            return Err(GrError::NotFound);
+        }
         Ok::<_, GrError>(ok_text())
     };
     run.await.unwrap_or_else(IntoResponse::into_response)

@@ -3,7 +3,9 @@
 //! delete, entries, counters, mark all read), categories (list, create, rename, delete,
 //! entries, feeds), entries (list with `status`, `limit`, `offset`, `order`, `direction`,
 //! `starred`, `feed_id`, `category_id`, `after_entry_id`, `before_entry_id`, `after`,
-//! `before`; get one; `PUT` a status; toggle a bookmark).
+//! `before`; get one; `PUT` a status; toggle a bookmark), and the subscription list as OPML
+//! (`GET /v1/export`, `POST /v1/import`, as the site's own import: at most 2 MB and 2,000
+//! feeds, non-http(s) addresses skipped).
 //!
 //! Authentication: `X-Auth-Token: <API key>`, or HTTP Basic with the account name and an API
 //! key as the password (the account's own password is never accepted by an API). A failure
@@ -16,14 +18,15 @@
 
 use super::{AuthError, SourceError, default_folder, item_html, source_for_url, user_by_key};
 use crate::people::client_ip::ClientIp;
+use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_opml, import_opml};
 use crate::rfc3339;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -55,6 +58,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/entries", get(list_entries).put(update_entries))
         .route("/v1/entries/{id}", get(get_entry))
         .route("/v1/entries/{id}/bookmark", put(toggle_bookmark))
+        .route("/v1/export", get(export))
+        .route(
+            "/v1/import",
+            post(import).layer(DefaultBodyLimit::max(MAX_OPML_BYTES)),
+        )
 }
 
 /// A refusal or failure, as Miniflux answers them: `{"error_message": …}`.
@@ -242,6 +250,54 @@ fn entry_json(state: &AppState, user: &User, item: &Item, sub: Option<&Subscript
         "feed": feed,
         "story_id": a.story_id.map(|s| s.0),
     })
+}
+
+/// `GET /v1/export`: the account's feeds as OPML, each in its category.
+async fn export(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let opml = export_opml(&state, user.id)
+            .await
+            .map_err(|err| MfError::Internal(err.to_string()))?;
+        Ok::<_, MfError>(
+            (
+                [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+                opml,
+            )
+                .into_response(),
+        )
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /v1/import`, the body an OPML file: `201 {"message": …}`, and (ours) `skipped`, the
+/// addresses not imported since they are not http(s); a file that is not OPML,
+/// or lists too many feeds, is a `400` and imports nothing.
+async fn import(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let text = String::from_utf8_lossy(&body);
+        match import_opml(&state, user.id, &text).await {
+            Ok(outcome) => Ok::<_, MfError>(
+                (
+                    StatusCode::CREATED,
+                    json(&json!({
+                        "message": "Feeds imported successfully",
+                        "skipped": outcome.skipped,
+                    })),
+                )
+                    .into_response(),
+            ),
+            Err(ImportError::Store(err)) => Err(err.into()),
+            Err(err) => Err(MfError::BadRequest(err.to_string())),
+        }
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /v1/me`.
