@@ -12,12 +12,14 @@ pub(crate) trait Commented {
     fn set_comments(&mut self, count: i64);
 }
 
-/// Sets every card's count of visible comments.
-pub(crate) async fn count_comments<T: Commented>(
+/// Sets every card's count of visible comments (cards of a list, or of several lists and
+/// groups chained together), with one read for them all.
+pub(crate) async fn count_comments<'a, T: Commented + 'a>(
     store: &Store,
-    cards: &mut [T],
+    cards: impl IntoIterator<Item = &'a mut T>,
 ) -> Result<(), StoreError> {
-    let targets: Vec<CommentTarget> = cards.iter().map(Commented::comment_target).collect();
+    let mut cards: Vec<&mut T> = cards.into_iter().collect();
+    let targets: Vec<CommentTarget> = cards.iter().map(|c| c.comment_target()).collect();
     let counts = store.comments().count_visible_on(&targets).await?;
     for (card, target) in cards.iter_mut().zip(&targets) {
         card.set_comments(counts.get(target).copied().unwrap_or(0));

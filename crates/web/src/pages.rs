@@ -260,7 +260,7 @@ pub(crate) async fn article(
             return Ok(Redirect::permanent(&canonical_path).into_response());
         }
         let now = now();
-        let more_from_source = state
+        let mut more_from_source: Vec<Card> = state
             .store
             .articles()
             .by_source(a.source_id, 6)
@@ -285,7 +285,12 @@ pub(crate) async fn article(
             Some(s) => state.store.stories().articles(s.id).await?,
             None => Vec::new(),
         };
-        let related = related_cards(&state.store, &listing, &members, now).await?;
+        let mut related = related_cards(&state.store, &listing, &members, now).await?;
+        count_comments(
+            &state.store,
+            related.iter_mut().chain(more_from_source.iter_mut()),
+        )
+        .await?;
         let ai = match &story {
             Some(s) => {
                 panel(

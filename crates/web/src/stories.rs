@@ -386,6 +386,14 @@ pub(crate) async fn story(
             .skip((page - 1) * OUTLETS_PER_PAGE)
             .take(OUTLETS_PER_PAGE)
             .collect();
+        count_comments(
+            store,
+            groups
+                .iter_mut()
+                .flat_map(|g| g.items.iter_mut())
+                .map(|i| &mut i.card),
+        )
+        .await?;
         let (newer, older) = pager_links(&format!("/story/{}", story.id), page as i64, has_more);
         Ok(StoryPage {
             newer,
@@ -519,6 +527,7 @@ async fn related_story_cards(
             comments: 0,
         });
     }
+    count_comments(store, &mut cards).await?;
     Ok(cards)
 }
 

@@ -112,6 +112,46 @@ async fn readers_sign_up_comment_reply_and_log_out() {
         "{front}"
     );
 
+    // So do the story page's coverage, and an article page's related list and "More from":
+    // a second report of the outlet, in a story related to the first.
+    let article_link = format!("href=\"{}#comments\">3 comments</a>", site.article_path);
+    let story_page = anon.get(&story_path).await.body;
+    assert!(story_page.contains(&article_link), "{story_page}");
+    let outlet = site.store.sources().list().await.expect("sources")[0].id;
+    let now = chrono::Utc::now().timestamp();
+    let second_report = site
+        .article_at(outlet, "https://outlet.example/dam", "Dam holds", now - 300)
+        .await;
+    let mut batch = site.store.stories().begin().await.expect("batch");
+    let dam = batch
+        .create_story("Dam holds", Some("en"), now)
+        .await
+        .expect("story");
+    batch
+        .place(&tidings_store::Placement {
+            article: second_report,
+            story: dam,
+            duplicate_of: None,
+            related: vec![(site.story, 0.5)],
+        })
+        .await
+        .expect("place");
+    batch.commit(now).await.expect("commit");
+    let dam_page = anon.get(&format!("/story/{dam}")).await.body;
+    assert!(
+        dam_page.contains(&format!("href=\"{story_path}#comments\">1 comment</a>")),
+        "the related story's card: {dam_page}"
+    );
+    let second_page = anon
+        .get(&format!("/article/{second_report}/dam-holds"))
+        .await
+        .body;
+    assert_eq!(
+        second_page.matches(&article_link).count(),
+        2,
+        "in the related list and under More from Outlet: {second_page}"
+    );
+
     let token = ana.token().await;
     let out = ana.post("/logout", &[("csrf", &token)]).await;
     assert_eq!(out.status, 303);
