@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::article::{Citation, StoryArticle};
 use crate::corpus::Corpus;
-use crate::summary::{SummaryParams, score_sentences, select};
+use crate::summary::{SummaryParams, score_sentences, select_besides};
 
 /// One key point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +27,20 @@ pub fn key_points(articles: &[StoryArticle]) -> Vec<KeyPoint> {
 /// short sentences (≤ 35 words), none repeating another (cosine ≤ 0.25), no opening
 /// that needs a missing predecessor.
 pub fn key_points_corpus(corpus: &Corpus<'_>) -> Vec<KeyPoint> {
+    key_points_besides(corpus, &[])
+}
+
+/// [`key_points_corpus`] beside a summary: the sentences whose text is in `shown` (the
+/// summary shown above the points), and near-repeats of them, are not points again, so
+/// that the points add to what the reader has just read.
+pub fn key_points_besides(corpus: &Corpus<'_>, shown: &[String]) -> Vec<KeyPoint> {
+    let shown: Vec<usize> = corpus
+        .sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| shown.contains(&s.text))
+        .map(|(i, _)| i)
+        .collect();
     let params = SummaryParams {
         redundancy: 0.25,
         max_words: 35,
@@ -42,7 +56,7 @@ pub fn key_points_corpus(corpus: &Corpus<'_>) -> Vec<KeyPoint> {
     } else {
         3
     };
-    let picked = select(corpus, &scores, &params, usize::MAX, want);
+    let picked = select_besides(corpus, &scores, &params, usize::MAX, want, &shown);
     picked
         .into_iter()
         .filter(|&i| !corpus.sentences[i].dangling)
@@ -92,5 +106,33 @@ mod tests {
         for p in &k {
             assert!(a[p.citation.article].body.contains(&p.text));
         }
+    }
+
+    #[test]
+    fn points_beside_a_summary_add_to_it() {
+        let a = [
+            StoryArticle {
+                id: "a".into(),
+                body: "A volcano erupted on the island of Tolo on Sunday, sending ash five kilometres high. Flights to the island were cancelled. Authorities evacuated 3,000 people from nearby villages. Scientists had warned of rising activity for weeks. The last eruption was in 1994. Schools on the island will stay shut until Friday.".into(),
+                ..Default::default()
+            },
+            StoryArticle {
+                id: "b".into(),
+                body: "The volcano on Tolo erupted on Sunday and ash rose five kilometres. About 3,000 residents were evacuated from villages near the crater. Airlines cancelled all flights. Tourism officials fear a long closure. The navy sent two ships with water and tents.".into(),
+                ..Default::default()
+            },
+        ];
+        let corpus = Corpus::new(&a);
+        let alone = key_points_corpus(&corpus);
+        let summary: Vec<String> = alone.iter().take(2).map(|p| p.text.clone()).collect();
+        let beside = key_points_besides(&corpus, &summary);
+        assert!(beside.len() >= 3, "{beside:?}");
+        for p in &beside {
+            assert!(!summary.contains(&p.text), "{p:?} repeats the summary");
+        }
+        // Nor a near-repeat: the other article's report of the eruption is the same news.
+        let eruption = |t: &str| t.contains("erupted");
+        assert!(summary.iter().any(|t| eruption(t)), "{summary:?}");
+        assert!(!beside.iter().any(|p| eruption(&p.text)), "{beside:?}");
     }
 }

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Citation, Corpus, Entity, KeyPoint, StoryArticle, Summary, SummaryOptions, TimelineEvent,
-    extract_entities, key_points_corpus, summarize_corpus, timeline,
+    Citation, Corpus, Entity, KeyPoint, StoryArticle, Summary, SummaryOptions, SummarySentence,
+    TimelineEvent, extract_entities, key_points_besides, summarize_corpus, timeline,
 };
 
 /// Words in a story page's long summary.
@@ -17,8 +17,12 @@ pub const STORY_SUMMARY_WORDS: usize = 150;
 pub struct StoryInsight {
     /// Extractive summary: `short` for lists and the article panel, `long` for the story page.
     pub summary: Summary,
-    /// Three to five key points.
+    /// Three to five key points beside the short summary (article pages): none repeats it.
     pub key_points: Vec<KeyPoint>,
+    /// Key points beside the long summary (the story page), fewer or none when the long
+    /// summary says it all; `None` in insights stored before there were two lists.
+    #[serde(default)]
+    pub key_points_long: Option<Vec<KeyPoint>>,
     /// People, places and organisations, most mentioned first.
     pub entities: Vec<Entity>,
     /// Dated events, oldest first.
@@ -46,9 +50,18 @@ pub fn understand(articles: &[StoryArticle]) -> StoryInsight {
         words: STORY_SUMMARY_WORDS,
         ..SummaryOptions::default()
     };
+    let summary = summarize_corpus(&corpus, &options);
+    // Each page shows its summary above the points: the points add to it.
+    let texts = |sentences: &[SummarySentence]| -> Vec<String> {
+        sentences.iter().map(|s| s.text.clone()).collect()
+    };
+    let (short, long) = (texts(&summary.short), texts(&summary.long));
+    let key_points = key_points_besides(&corpus, &short);
+    let key_points_long = Some(key_points_besides(&corpus, &long));
     StoryInsight {
-        summary: summarize_corpus(&corpus, &options),
-        key_points: key_points_corpus(&corpus),
+        summary,
+        key_points,
+        key_points_long,
         entities: extract_entities(articles),
         timeline: timeline(articles),
         written: None,
@@ -92,6 +105,21 @@ mod tests {
                 .iter()
                 .all(|s| ["7", "9"].contains(&s.citation.article_id.as_str()))
         );
+        for (points, summary) in [
+            (&insight.key_points, &insight.summary.short),
+            (
+                insight.key_points_long.as_ref().expect("both lists"),
+                &insight.summary.long,
+            ),
+        ] {
+            for p in points {
+                assert!(
+                    !summary.iter().any(|s| s.text == p.text),
+                    "{p:?} repeats the summary above it"
+                );
+            }
+        }
+        assert!(!insight.key_points.is_empty());
         assert!(insight.entities.iter().any(|e| e.name.contains("Vautrin")));
         assert!(!insight.timeline.is_empty());
         let json = serde_json::to_string(&insight).expect("serialise");

@@ -196,11 +196,29 @@ pub fn select(
     words: usize,
     max_sentences: usize,
 ) -> Vec<usize> {
+    select_besides(corpus, scores, p, words, max_sentences, &[])
+}
+
+/// [`select`] for a page that shows the sentences `shown` already: neither they nor a
+/// near-repeat of one of them is chosen.
+pub fn select_besides(
+    corpus: &Corpus<'_>,
+    scores: &[f32],
+    p: &SummaryParams,
+    words: usize,
+    max_sentences: usize,
+    shown: &[usize],
+) -> Vec<usize> {
     let mut order: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] > 0.0).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
     let mut chosen: Vec<usize> = Vec::new();
     let mut total = 0;
     let mut used = vec![false; scores.len()];
+    for &i in shown {
+        if let Some(u) = used.get_mut(i) {
+            *u = true;
+        }
+    }
     'rounds: while total < words && chosen.len() < max_sentences {
         for &i in &order {
             if used[i] {
@@ -213,6 +231,7 @@ pub fn select(
             }
             let repeat = chosen
                 .iter()
+                .chain(shown.iter().filter(|&&c| c < corpus.vectors.len()))
                 .any(|&c| corpus.vectors[c].dot(&corpus.vectors[i]) > p.redundancy);
             used[i] = true;
             if repeat {

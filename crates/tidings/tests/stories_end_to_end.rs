@@ -107,6 +107,7 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
     );
     assert!(page.contains("id=\"cite-1\""), "footnotes list the sources");
     assert!(page.contains("Key points"));
+    assert_eq!(points_repeating_the_summary(&page), Vec::<String>::new());
     assert!(
         page.contains("href=\"/entity/claire-vautrin\""),
         "people link to entity pages"
@@ -138,6 +139,10 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         .expect("an article link");
     let (status, article_page) = server.get(&article).await;
     assert_eq!(status, 200);
+    assert_eq!(
+        points_repeating_the_summary(&article_page),
+        Vec::<String>::new()
+    );
     assert!(article_page.contains(&format!("href=\"{flood}\">Full coverage: 3 sources")));
     assert!(article_page.contains("Related articles"));
     assert!(
@@ -290,4 +295,25 @@ async fn a_configured_language_model_writes_cited_summaries_and_answers() {
         "the same question about the same story is answered from the cache"
     );
     assert!(server.stop());
+}
+
+/// The AI panel's key points that its summary already says (each point's text, without its
+/// citation marks, found in the summary paragraph).
+fn points_repeating_the_summary(page: &str) -> Vec<String> {
+    let between = |from: &str, to: &str| {
+        page.split_once(from)
+            .and_then(|(_, rest)| rest.split_once(to))
+            .map(|(inner, _)| inner.to_string())
+            .unwrap_or_default()
+    };
+    let summary = between("<p class=\"summary\">", "</p>");
+    let points = between("<ul class=\"key-points\">", "</ul>");
+    points
+        .split("<li>")
+        .skip(1)
+        .filter_map(|li| li.split(['<']).next())
+        .map(str::trim)
+        .filter(|text| !text.is_empty() && summary.contains(*text))
+        .map(String::from)
+        .collect()
 }
