@@ -25,54 +25,84 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// Escapes `text` with highlighted byte ranges (sorted, non-overlapping, on char boundaries)
-/// wrapped in the marks.
+/// wrapped in the marks. Two matches apart only by a hyphen, an apostrophe or a full stop
+/// are one mark: `<b>Saint-Aurel</b>`, `<b>O'Brien</b>`, not `<b>Saint</b>-<b>Aurel</b>`.
 pub fn highlight(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut at = 0;
-    for r in ranges {
-        if r.start < at || r.end > text.len() || r.start >= r.end {
-            continue;
-        }
-        let (Some(before), Some(marked)) = (text.get(at..r.start), text.get(r.clone())) else {
-            continue;
+    let mut open: Option<std::ops::Range<usize>> = None;
+    let flush = |out: &mut String, at: &mut usize, r: std::ops::Range<usize>| {
+        let (Some(before), Some(marked)) = (text.get(*at..r.start), text.get(r.clone())) else {
+            return;
         };
         out.push_str(&escape_html(before));
         out.push_str(MARK_OPEN);
         out.push_str(&escape_html(marked));
         out.push_str(MARK_CLOSE);
-        at = r.end;
+        *at = r.end;
+    };
+    for r in ranges {
+        let last_end = open.as_ref().map_or(at, |o| o.end);
+        if r.start < last_end
+            || r.end > text.len()
+            || r.start >= r.end
+            || text.get(r.clone()).is_none()
+        {
+            continue;
+        }
+        open = match open {
+            Some(o) if text.get(o.end..r.start).is_some_and(joins_words) => Some(o.start..r.end),
+            Some(o) => {
+                flush(&mut out, &mut at, o);
+                Some(r.clone())
+            }
+            None => Some(r.clone()),
+        };
+    }
+    if let Some(o) = open {
+        flush(&mut out, &mut at, o);
     }
     out.push_str(&escape_html(text.get(at..).unwrap_or_default()));
     out
 }
 
+/// Whether the text between two matches joins them into one name or word: one hyphen,
+/// apostrophe or full stop (`Saint-Aurel`, `O'Brien`, `U.S`).
+fn joins_words(gap: &str) -> bool {
+    let mut chars = gap.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (
+            Some('-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}' | '.'),
+            None
+        )
+    )
+}
+
 /// Turns text with matches between control-character markers (`\u{1}` open, `\u{2}` close,
-/// as PostgreSQL's `ts_headline` is told to write them) into escaped HTML with marks.
+/// as PostgreSQL's `ts_headline` is told to write them) into escaped HTML with marks, as
+/// [`highlight`] writes them.
 pub fn from_marked(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 32);
-    let mut open = false;
-    for part in text.split_inclusive(['\u{1}', '\u{2}']) {
-        let (body, marker) = match part.chars().last() {
-            Some(c @ ('\u{1}' | '\u{2}')) => (&part[..part.len() - 1], Some(c)),
-            _ => (part, None),
-        };
-        out.push_str(&escape_html(body));
-        match marker {
-            Some('\u{1}') if !open => {
-                out.push_str(MARK_OPEN);
-                open = true;
+    let mut plain = String::with_capacity(text.len());
+    let mut ranges = Vec::new();
+    let mut open: Option<usize> = None;
+    for c in text.chars() {
+        match c {
+            '\u{1}' => {
+                open.get_or_insert(plain.len());
             }
-            Some('\u{2}') if open => {
-                out.push_str(MARK_CLOSE);
-                open = false;
+            '\u{2}' => {
+                if let Some(start) = open.take() {
+                    ranges.push(start..plain.len());
+                }
             }
-            _ => {}
+            _ => plain.push(c),
         }
     }
-    if open {
-        out.push_str(MARK_CLOSE);
+    if let Some(start) = open {
+        ranges.push(start..plain.len());
     }
-    out
+    highlight(&plain, &ranges)
 }
 
 /// The first `max_chars` characters of `text`, cut at a word boundary, escaped: the snippet
@@ -111,6 +141,30 @@ mod tests {
             "x &lt;i&gt; <b>flood</b> &amp; <b>rain</b>"
         );
         assert_eq!(from_marked("\u{2}a\u{2}"), "a");
+    }
+
+    #[test]
+    fn matches_joined_by_a_hyphen_or_apostrophe_are_one_mark() {
+        let text = "Residents of Saint-Aurel met O\u{2019}Brien, not Saint Aurel.";
+        let at = |w: &str, from: usize| {
+            let i = text[from..].find(w).expect("word") + from;
+            i..i + w.len()
+        };
+        let saint = at("Saint", 0);
+        let aurel = at("Aurel", 0);
+        let o = at("O", saint.end);
+        let brien = at("Brien", 0);
+        let saint2 = at("Saint", brien.end);
+        let aurel2 = at("Aurel", saint2.end);
+        assert_eq!(
+            highlight(text, &[saint, aurel, o, brien, saint2, aurel2]),
+            "Residents of <b>Saint-Aurel</b> met <b>O\u{2019}Brien</b>, not <b>Saint</b> \
+             <b>Aurel</b>."
+        );
+        assert_eq!(
+            from_marked("\u{1}Saint\u{2}-\u{1}Aurel\u{2} -- \u{1}a\u{2}--\u{1}b\u{2}"),
+            "<b>Saint-Aurel</b> -- <b>a</b>--<b>b</b>"
+        );
     }
 
     #[test]
