@@ -142,6 +142,50 @@ pub struct ClusterParams {
     /// A learned join decision in place of the hand-weighted score (see
     /// [`JoinModel`]); all zeros (the default) leaves it off.
     pub join_model: JoinModel,
+    /// A depth-2 tree join decision (see [`JoinTree`]); all zeros: off.
+    pub join_tree: JoinTree,
+}
+
+/// A depth-2 decision tree over the features of [`JoinModel`] (indices in
+/// its field order, `bias` left out, then 11 = the hand-weighted score):
+/// node 0 splits on `feature[0] < split[0]`, then node 1 (left) or 2
+/// (right); the leaf's log-odds is the score, the hand-weighted score
+/// breaks ties, and a leaf of at least 0 joins. All zeros: off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JoinTree {
+    /// Feature index per node.
+    pub feature: [u8; 3],
+    /// Split value per node.
+    pub split: [f32; 3],
+    /// Leaf log-odds, left to right.
+    pub leaf: [f32; 4],
+}
+
+impl JoinTree {
+    fn leaf(&self, d: &Decision, no_names: bool, title: bool) -> f32 {
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let x = [
+            d.text,
+            d.entities,
+            flag(no_names),
+            d.coverage,
+            d.novelty,
+            (d.story_size as f32).ln_1p(),
+            (d.terms as f32).ln_1p(),
+            (d.passages as f32).ln_1p(),
+            flag(title),
+            d.margin,
+            (d.age as f32).ln_1p(),
+            d.hand,
+        ];
+        let at = |n: usize| x.get(self.feature[n] as usize).copied().unwrap_or(0.0) < self.split[n];
+        if at(0) {
+            self.leaf[if at(1) { 0 } else { 1 }]
+        } else {
+            self.leaf[if at(2) { 2 } else { 3 }]
+        }
+    }
 }
 
 /// A logistic join decision over a candidate's features: the article joins
@@ -234,6 +278,7 @@ impl Default for ClusterParams {
             name_pairs: 6,
             dateline_lead_terms: 40,
             join_model: JoinModel::default(),
+            join_tree: JoinTree::default(),
         }
     }
 }
@@ -557,7 +602,9 @@ impl Clusterer {
             });
         }
         let model = self.params.join_model;
-        let learned = model.is_on();
+        let tree = self.params.join_tree;
+        let tree_on = tree != JoinTree::default();
+        let learned = model.is_on() || tree_on;
         // Margins need every candidate's hand-weighted score.
         let (mut top1, mut top2) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
         for d in &scored {
@@ -573,7 +620,11 @@ impl Clusterer {
         for d in &mut scored {
             let other = if d.hand >= top1 { top2 } else { top1 };
             d.margin = d.hand - if other.is_finite() { other } else { 0.0 };
-            if learned {
+            if tree_on {
+                let leaf = tree.leaf(d, ents.is_empty(), has_title);
+                d.score = leaf + 1e-3 * d.hand;
+                d.joined = leaf >= 0.0;
+            } else if learned {
                 d.score = model.logit(d, ents.is_empty(), has_title);
                 d.joined = d.score >= 0.0;
             }
