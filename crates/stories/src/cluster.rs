@@ -139,110 +139,6 @@ pub struct ClusterParams {
     /// many terms, where such a page's own headline and lead stand, are
     /// the lead names instead (see `lead_name_penalty`).
     pub dateline_lead_terms: usize,
-    /// A learned join decision in place of the hand-weighted score (see
-    /// [`JoinModel`]); all zeros (the default) leaves it off.
-    pub join_model: JoinModel,
-    /// A depth-2 tree join decision (see [`JoinTree`]); all zeros: off.
-    pub join_tree: JoinTree,
-}
-
-/// A depth-2 decision tree over the features of [`JoinModel`] (indices in
-/// its field order, `bias` left out, then 11 = the hand-weighted score):
-/// node 0 splits on `feature[0] < split[0]`, then node 1 (left) or 2
-/// (right); the leaf's log-odds is the score, the hand-weighted score
-/// breaks ties, and a leaf of at least 0 joins. All zeros: off.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct JoinTree {
-    /// Feature index per node.
-    pub feature: [u8; 3],
-    /// Split value per node.
-    pub split: [f32; 3],
-    /// Leaf log-odds, left to right.
-    pub leaf: [f32; 4],
-}
-
-impl JoinTree {
-    fn leaf(&self, d: &Decision, no_names: bool, title: bool) -> f32 {
-        let flag = |b: bool| if b { 1.0 } else { 0.0 };
-        let x = [
-            d.text,
-            d.entities,
-            flag(no_names),
-            d.coverage,
-            d.novelty,
-            (d.story_size as f32).ln_1p(),
-            (d.terms as f32).ln_1p(),
-            (d.passages as f32).ln_1p(),
-            flag(title),
-            d.margin,
-            (d.age as f32).ln_1p(),
-            d.hand,
-        ];
-        let at = |n: usize| x.get(self.feature[n] as usize).copied().unwrap_or(0.0) < self.split[n];
-        if at(0) {
-            self.leaf[if at(1) { 0 } else { 1 }]
-        } else {
-            self.leaf[if at(2) { 2 } else { 3 }]
-        }
-    }
-}
-
-/// A logistic join decision over a candidate's features: the article joins
-/// the candidate with the highest `bias + Σ weight × feature` if that is at
-/// least 0. When on, it replaces the combined score, the threshold and the
-/// clear-winner rule. All zeros: off.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct JoinModel {
-    /// Constant term.
-    pub bias: f32,
-    /// Weight of the text cosine.
-    pub text: f32,
-    /// Weight of the name/number cosine.
-    pub names: f32,
-    /// Weight of 1 when the article has no names at all.
-    pub no_names: f32,
-    /// Weight of [`Decision::coverage`].
-    pub coverage: f32,
-    /// Weight of [`Decision::novelty`].
-    pub novelty: f32,
-    /// Weight of ln(1 + articles in the story).
-    pub log_size: f32,
-    /// Weight of ln(1 + distinct terms of the article).
-    pub log_terms: f32,
-    /// Weight of ln(1 + shared distinctive passages and name pairs).
-    pub log_passages: f32,
-    /// Weight of 1 when the article has a headline (not a dateline).
-    pub title: f32,
-    /// Weight of the hand-weighted score minus the best hand-weighted
-    /// score among the other candidates.
-    pub margin: f32,
-    /// Weight of ln(1 + articles since the story's latest article).
-    pub log_age: f32,
-}
-
-impl JoinModel {
-    /// Whether the model is in use (any weight or the bias non-zero).
-    pub fn is_on(&self) -> bool {
-        *self != Self::default()
-    }
-
-    fn logit(&self, d: &Decision, no_names: bool, title: bool) -> f32 {
-        let flag = |b: bool| if b { 1.0 } else { 0.0 };
-        self.bias
-            + self.text * d.text
-            + self.names * d.entities
-            + self.no_names * flag(no_names)
-            + self.coverage * d.coverage
-            + self.novelty * d.novelty
-            + self.log_size * (d.story_size as f32).ln_1p()
-            + self.log_terms * (d.terms as f32).ln_1p()
-            + self.log_passages * (d.passages as f32).ln_1p()
-            + self.title * flag(title)
-            + self.margin * d.margin
-            + self.log_age * (d.age as f32).ln_1p()
-    }
 }
 
 impl Default for ClusterParams {
@@ -277,8 +173,6 @@ impl Default for ClusterParams {
             shingle_min_shared: 2,
             name_pairs: 6,
             dateline_lead_terms: 40,
-            join_model: JoinModel::default(),
-            join_tree: JoinTree::default(),
         }
     }
 }
@@ -326,17 +220,6 @@ pub struct Decision {
     /// story.
     #[serde(default)]
     pub passages: u32,
-    /// The hand-weighted score minus the best hand-weighted score among the
-    /// other candidates (the score itself when there is no other).
-    #[serde(default)]
-    pub margin: f32,
-    /// Articles assigned since the story's latest article.
-    #[serde(default)]
-    pub age: u32,
-    /// The hand-weighted score (equal to `score` unless a
-    /// [`JoinModel`] is on).
-    #[serde(default)]
-    pub hand: f32,
 }
 
 /// The streaming clusterer's state.
@@ -464,11 +347,7 @@ impl Clusterer {
         let mut f = f;
         add_name_pairs(&mut f.shingles, &ents, self.params.name_pairs);
 
-        let has_title = a
-            .title
-            .as_deref()
-            .is_some_and(|t| !t.trim().is_empty() && !features::is_dateline(t));
-        self.last = self.best_story(&f, &text, &ents, a.published, has_title);
+        self.last = self.best_story(&f, &text, &ents, a.published);
         let id = match self.last.best.filter(|_| self.last.joined) {
             Some(id) => id,
             None => {
@@ -503,7 +382,6 @@ impl Clusterer {
         text: &SparseVec,
         ents: &SparseVec,
         published: Option<i64>,
-        has_title: bool,
     ) -> Decision {
         let top = heaviest(
             text.entries()
@@ -539,7 +417,9 @@ impl Clusterer {
         }
         let ew = self.params.entity_weight;
         let salient = heaviest(ents.entries().iter().copied(), self.params.salient_entities);
-        let mut scored: Vec<Decision> = Vec::with_capacity(cands.len());
+        let mut best = Decision::default();
+        let mut second = 0.0f32;
+        let mut trace = self.tracing.then(Vec::new);
         for (_, id) in cands {
             let Some(s) = self.stories.get(&id) else {
                 continue;
@@ -585,7 +465,8 @@ impl Clusterer {
             // evidence against the story.
             let ew = if ents.is_empty() { 0.0 } else { ew };
             let score = (1.0 - ew) * tc + ew * ec - self.params.lead_name_penalty * novelty + bonus;
-            scored.push(Decision {
+            let ok = score >= self.params.threshold;
+            let d = Decision {
                 best: Some(id),
                 score,
                 text: tc,
@@ -593,55 +474,24 @@ impl Clusterer {
                 coverage,
                 story_size: s.size,
                 terms: f.terms.len() as u32,
-                joined: score >= self.params.threshold,
+                joined: ok,
                 novelty,
                 passages,
-                margin: 0.0,
-                age: self.seq.saturating_sub(s.last_seq) as u32,
-                hand: score,
-            });
-        }
-        let model = self.params.join_model;
-        let tree = self.params.join_tree;
-        let tree_on = tree != JoinTree::default();
-        let learned = model.is_on() || tree_on;
-        // Margins need every candidate's hand-weighted score.
-        let (mut top1, mut top2) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
-        for d in &scored {
-            if d.hand > top1 {
-                top2 = top1;
-                top1 = d.hand;
-            } else if d.hand > top2 {
-                top2 = d.hand;
+            };
+            if let Some(t) = trace.as_mut() {
+                t.push(d);
             }
-        }
-        let mut best = Decision::default();
-        let mut second = 0.0f32;
-        for d in &mut scored {
-            let other = if d.hand >= top1 { top2 } else { top1 };
-            d.margin = d.hand - if other.is_finite() { other } else { 0.0 };
-            if tree_on {
-                let leaf = tree.leaf(d, ents.is_empty(), has_title);
-                d.score = leaf + 1e-3 * d.hand;
-                d.joined = leaf >= 0.0;
-            } else if learned {
-                d.score = model.logit(d, ents.is_empty(), has_title);
-                d.joined = d.score >= 0.0;
-            }
-            let (ok, score) = (d.joined, d.score);
             if best.best.is_none() || (ok, score) > (best.joined, best.score) {
                 second = second.max(best.score);
-                best = *d;
+                best = d;
             } else {
                 second = second.max(score);
             }
         }
-        let trace = self.tracing.then_some(scored);
         // A clear winner: well above every other candidate, if not above
         // the threshold.
         let p = &self.params;
         if !best.joined
-            && !learned
             && best.best.is_some()
             && p.clear_winner_threshold > 0.0
             && best.score >= p.clear_winner_threshold

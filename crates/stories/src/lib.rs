@@ -16,7 +16,7 @@ pub mod section;
 
 pub use assign::{Assigner, Assignment, Placement};
 pub use canonical::{canonical_url, declared_canonical};
-pub use cluster::{ArticleInput, ClusterParams, Clusterer, Decision, JoinModel, StoryId};
+pub use cluster::{ArticleInput, ClusterParams, Clusterer, Decision, StoryId};
 pub use dedup::{DupKind, Fingerprint};
 pub use duplicates::{DuplicateIndex, Original};
 pub use rank::{RankParams, Report, Score};
