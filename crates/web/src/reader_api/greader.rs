@@ -28,7 +28,7 @@ use super::{
     AuthError, DEFAULT_FOLDER, SourceError, default_folder, item_html, source_for_url, user_by_key,
 };
 use crate::people::client_ip::ClientIp;
-use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_opml, import_opml};
+use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -803,16 +803,9 @@ async fn subscription_export(
 ) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
-        let opml = export_opml(&state, user.id)
+        export_response(&state, user.id)
             .await
-            .map_err(|err| GrError::Internal(err.to_string()))?;
-        Ok::<_, GrError>(
-            (
-                [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-                opml,
-            )
-                .into_response(),
-        )
+            .map_err(|err| GrError::Internal(err.to_string()))
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }

@@ -18,7 +18,7 @@
 
 use super::{AuthError, SourceError, default_folder, item_html, source_for_url, user_by_key};
 use crate::people::client_ip::ClientIp;
-use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_opml, import_opml};
+use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
 use crate::rfc3339;
 use crate::state::AppState;
 use axum::Router;
@@ -256,16 +256,9 @@ fn entry_json(state: &AppState, user: &User, item: &Item, sub: Option<&Subscript
 async fn export(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
-        let opml = export_opml(&state, user.id)
+        export_response(&state, user.id)
             .await
-            .map_err(|err| MfError::Internal(err.to_string()))?;
-        Ok::<_, MfError>(
-            (
-                [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-                opml,
-            )
-                .into_response(),
-        )
+            .map_err(|err| MfError::Internal(err.to_string()))
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }

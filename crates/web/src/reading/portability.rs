@@ -5,6 +5,8 @@
 
 use crate::reader_api::{DEFAULT_FOLDER, SourceError, source_for_url};
 use crate::state::AppState;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use tidings_feeds::{Outline, parse_opml, write_opml};
 use tidings_model::UserId;
 use tidings_store::StoreError;
@@ -149,4 +151,17 @@ pub(crate) async fn export_opml(state: &AppState, user: UserId) -> Result<String
         .collect();
     write_opml(&format!("Subscriptions on {}", state.site_name), &outlines)
         .map_err(|err| ExportError::Opml(err.to_string()))
+}
+
+/// [`export_opml`] as the reader APIs answer it: `200 application/xml`.
+pub(crate) async fn export_response(
+    state: &AppState,
+    user: UserId,
+) -> Result<Response, ExportError> {
+    let opml = export_opml(state, user).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        opml,
+    )
+        .into_response())
 }
