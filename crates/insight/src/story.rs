@@ -33,6 +33,23 @@ pub struct StoryInsight {
     pub written: Option<WrittenText>,
 }
 
+impl StoryInsight {
+    /// The key points to show under the long summary (`long`, story pages and the API) or
+    /// the short one: the list chosen beside that summary, less any point it already says
+    /// (which only an insight stored before there were two lists has).
+    pub fn key_points_beside(&self, long: bool) -> Vec<&KeyPoint> {
+        let (points, summary) = match &self.key_points_long {
+            Some(points) if long => (points, &self.summary.long),
+            _ if long => (&self.key_points, &self.summary.long),
+            _ => (&self.key_points, &self.summary.short),
+        };
+        points
+            .iter()
+            .filter(|k| !summary.iter().any(|s| s.text == k.text))
+            .collect()
+    }
+}
+
 /// Text a language model wrote: `[n]` in `text` cites `sources[n - 1]`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WrittenText {
@@ -122,6 +139,44 @@ mod tests {
         assert!(!insight.key_points.is_empty());
         assert!(insight.entities.iter().any(|e| e.name.contains("Vautrin")));
         assert!(!insight.timeline.is_empty());
+        // An insight stored before there were two lists: the points the summary above
+        // already says are left out.
+        let old = StoryInsight {
+            key_points: insight
+                .summary
+                .long
+                .iter()
+                .map(|s| KeyPoint {
+                    text: s.text.clone(),
+                    citation: s.citation.clone(),
+                    support: 1,
+                })
+                .chain(insight.key_points.iter().cloned())
+                .collect(),
+            key_points_long: None,
+            ..insight.clone()
+        };
+        let shown = |points: Vec<&KeyPoint>| -> Vec<String> {
+            points.into_iter().map(|k| k.text.clone()).collect()
+        };
+        assert!(
+            shown(old.key_points_beside(true)).iter().all(|t| !insight
+                .summary
+                .long
+                .iter()
+                .any(|s| &s.text == t))
+        );
+        assert!(
+            shown(old.key_points_beside(false)).iter().all(|t| !insight
+                .summary
+                .short
+                .iter()
+                .any(|s| &s.text == t))
+        );
+        assert_eq!(
+            shown(insight.key_points_beside(false)),
+            shown(insight.key_points.iter().collect())
+        );
         let json = serde_json::to_string(&insight).expect("serialise");
         let back: StoryInsight = serde_json::from_str(&json).expect("deserialise");
         assert_eq!(back, insight);

@@ -280,6 +280,19 @@ async fn feeds_and_api_serve_the_fixture_day() {
             .as_array()
             .is_some_and(|k| !k.is_empty())
     );
+    let texts = |field: &str| -> Vec<String> {
+        insight[field]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x["text"].as_str().map(String::from))
+            .collect()
+    };
+    let summary = texts("summary");
+    assert!(
+        texts("key_points").iter().all(|k| !summary.contains(k)),
+        "key points add to the summary: {insight}"
+    );
     assert!(
         insight["entities"]
             .as_array()

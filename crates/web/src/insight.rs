@@ -143,15 +143,9 @@ pub(crate) async fn panel(
         .iter()
         .map(|s| notes.cite(&s.text, &s.citation))
         .collect();
-    // A point the summary above already says is left out (insights stored before points
-    // were chosen beside the summary, and the long summary of story pages).
-    let points = match &insight.key_points_long {
-        Some(points) if long => points,
-        _ => &insight.key_points,
-    };
-    let key_points = points
-        .iter()
-        .filter(|k| !sentences.iter().any(|s| s.text == k.text))
+    let key_points = insight
+        .key_points_beside(long)
+        .into_iter()
         .map(|k| notes.cite(&k.text, &k.citation))
         .collect();
     let timeline = if long {

@@ -148,8 +148,8 @@ async fn insight(
             })
             .collect(),
         key_points: parsed
-            .key_points
-            .iter()
+            .key_points_beside(true)
+            .into_iter()
             .map(|k| KeyPointView {
                 text: k.text.clone(),
                 article_id: cited_article(&k.citation),
