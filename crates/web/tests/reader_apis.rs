@@ -1652,3 +1652,66 @@ async fn google_reader_renames_and_disables_tags() {
     }
     assert_eq!(greader_labels(&base, &auth).await, ["All"]);
 }
+
+#[tokio::test]
+async fn api_imports_count_against_the_accounts_write_limit() {
+    let w = world_with(tidings_web::people::PeopleConfig {
+        limits: tidings_web::people::RateLimitConfig {
+            writes_per_minute_per_account: 3,
+            ..tidings_web::people::RateLimitConfig::default()
+        },
+        ..config()
+    })
+    .await;
+    let base = w.site.base.clone();
+    // Making the key on the settings page is the first write of the minute.
+    let (_, key) = w.site.account_with_key("ana").await;
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let c = http();
+    let feed = |n: usize| opml_doc(&[(format!("https://many{n}.example/feed"), None)], 0);
+    for n in 0..2 {
+        let imported = c
+            .post(format!("{base}/v1/import"))
+            .header("x-auth-token", &key)
+            .body(feed(n))
+            .send()
+            .await
+            .expect("import");
+        assert_eq!(imported.status(), 201, "import {n}");
+    }
+    // The third write in the minute, through either API, waits and imports nothing.
+    let miniflux = c
+        .post(format!("{base}/v1/import"))
+        .header("x-auth-token", &key)
+        .body(feed(2))
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(miniflux.status(), 429);
+    assert!(miniflux.headers().contains_key("retry-after"));
+    let greader = c
+        .post(format!("{base}/reader/api/0/subscription/import"))
+        .header("authorization", format!("GoogleLogin auth={auth}"))
+        .body(feed(3))
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(greader.status(), 429);
+    let urls: Vec<String> = filed(&w.site, "ana")
+        .await
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(
+        urls,
+        ["https://many0.example/feed", "https://many1.example/feed"]
+    );
+    // Reading is not a write: the export still answers.
+    let export = c
+        .get(format!("{base}/v1/export"))
+        .header("x-auth-token", &key)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(export.status(), 200);
+}

@@ -25,7 +25,8 @@
 //!   and files its feeds in the default folder `All`, as FreshRSS does (`All` itself stays).
 
 use super::{
-    AuthError, DEFAULT_FOLDER, SourceError, default_folder, item_html, source_for_url, user_by_key,
+    AuthError, DEFAULT_FOLDER, SourceError, check_write_limit, default_folder, item_html,
+    source_for_url, user_by_key,
 };
 use crate::people::client_ip::ClientIp;
 use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
@@ -821,6 +822,7 @@ async fn subscription_import(
 ) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
+        check_write_limit(&state, ip.0, user.id)?;
         let text = String::from_utf8_lossy(&body);
         match import_opml(&state, user.id, &text).await {
             Ok(_) => Ok(ok_text()),

@@ -16,7 +16,10 @@
 //! original and its copies are one entry, and a status set on one is set on all. Each
 //! entry carries `story_id` besides Miniflux's own fields, for clients that group by story.
 
-use super::{AuthError, SourceError, default_folder, item_html, source_for_url, user_by_key};
+use super::{
+    AuthError, SourceError, check_write_limit, default_folder, item_html, source_for_url,
+    user_by_key,
+};
 use crate::people::client_ip::ClientIp;
 use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
 use crate::rfc3339;
@@ -274,6 +277,7 @@ async fn import(
 ) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
+        check_write_limit(&state, ip.0, user.id)?;
         let text = String::from_utf8_lossy(&body);
         match import_opml(&state, user.id, &text).await {
             Ok(outcome) => Ok::<_, MfError>(

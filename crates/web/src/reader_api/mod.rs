@@ -133,6 +133,20 @@ fn check_api_limit(state: &AppState, ip: std::net::IpAddr) -> Result<(), AuthErr
         .map_err(|limited| AuthError::TooMany(limited.0))
 }
 
+/// Checks the account's write limit, the one the site's own import counts against: an OPML
+/// import through an API adds up to 2,000 subscriptions, so it is a write like the site's.
+pub(crate) fn check_write_limit(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    user: UserId,
+) -> Result<(), AuthError> {
+    state
+        .people
+        .limits
+        .check(Action::Write, ip, Some(user))
+        .map_err(|limited| AuthError::TooMany(limited.0))
+}
+
 fn refusal_wait(refusal: Refusal) -> Duration {
     match refusal {
         Refusal::Wait(w) | Refusal::AccountLocked(w) => w,
