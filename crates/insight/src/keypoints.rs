@@ -34,13 +34,14 @@ pub fn key_points_corpus(corpus: &Corpus<'_>) -> Vec<KeyPoint> {
 /// summary shown above the points), and near-repeats of them, are not points again, so
 /// that the points add to what the reader has just read.
 pub fn key_points_besides(corpus: &Corpus<'_>, shown: &[String]) -> Vec<KeyPoint> {
-    let shown: Vec<usize> = corpus
-        .sentences
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| shown.contains(&s.text))
-        .map(|(i, _)| i)
-        .collect();
+    key_points_beside_each(corpus, &[shown])
+        .pop()
+        .unwrap_or_default()
+}
+
+/// [`key_points_besides`] for several summaries at once (a story's short and long one), in
+/// their order, scoring the sentences once.
+pub fn key_points_beside_each(corpus: &Corpus<'_>, summaries: &[&[String]]) -> Vec<Vec<KeyPoint>> {
     let params = SummaryParams {
         redundancy: 0.25,
         max_words: 35,
@@ -56,27 +57,41 @@ pub fn key_points_besides(corpus: &Corpus<'_>, shown: &[String]) -> Vec<KeyPoint
     } else {
         3
     };
-    let picked = select_besides(corpus, &scores, &params, usize::MAX, want, &shown);
-    picked
-        .into_iter()
-        .filter(|&i| !corpus.sentences[i].dangling)
-        .map(|i| {
-            let mut backers: Vec<usize> = vec![corpus.sentences[i].article];
-            for (j, s) in corpus.sentences.iter().enumerate() {
-                if !backers.contains(&s.article)
-                    && !s.furniture
-                    && corpus.vectors[j].dot(&corpus.vectors[i]) > 0.3
-                {
-                    backers.push(s.article);
-                }
-            }
-            KeyPoint {
-                text: corpus.sentences[i].text.clone(),
-                citation: corpus.citation(i),
-                support: backers.len(),
-            }
+    summaries
+        .iter()
+        .map(|shown| {
+            let shown: Vec<usize> = corpus
+                .sentences
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| shown.contains(&s.text))
+                .map(|(i, _)| i)
+                .collect();
+            select_besides(corpus, &scores, &params, usize::MAX, want, &shown)
+                .into_iter()
+                .filter(|&i| !corpus.sentences[i].dangling)
+                .map(|i| point(corpus, i))
+                .collect()
         })
         .collect()
+}
+
+/// Sentence `i` as a key point, with how many articles back it up.
+fn point(corpus: &Corpus<'_>, i: usize) -> KeyPoint {
+    let mut backers: Vec<usize> = vec![corpus.sentences[i].article];
+    for (j, s) in corpus.sentences.iter().enumerate() {
+        if !backers.contains(&s.article)
+            && !s.furniture
+            && corpus.vectors[j].dot(&corpus.vectors[i]) > 0.3
+        {
+            backers.push(s.article);
+        }
+    }
+    KeyPoint {
+        text: corpus.sentences[i].text.clone(),
+        citation: corpus.citation(i),
+        support: backers.len(),
+    }
 }
 
 #[cfg(test)]

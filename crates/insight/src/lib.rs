@@ -57,7 +57,9 @@ pub use article::{Citation, StoryArticle};
 pub use ask::{Answer, AskOptions, Evidence, ask, ask_corpus};
 pub use corpus::Corpus;
 pub use entities::{Entity, EntityKind, extract_entities};
-pub use keypoints::{KeyPoint, key_points, key_points_besides, key_points_corpus};
+pub use keypoints::{
+    KeyPoint, key_points, key_points_beside_each, key_points_besides, key_points_corpus,
+};
 pub use story::{StoryInsight, WrittenText, understand};
 pub use summary::{
     Summary, SummaryOptions, SummaryParams, SummarySentence, summarize, summarize_corpus,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Citation, Corpus, Entity, KeyPoint, StoryArticle, Summary, SummaryOptions, SummarySentence,
-    TimelineEvent, extract_entities, key_points_besides, summarize_corpus, timeline,
+    TimelineEvent, extract_entities, key_points_beside_each, summarize_corpus, timeline,
 };
 
 /// Words in a story page's long summary.
@@ -73,8 +73,9 @@ pub fn understand(articles: &[StoryArticle]) -> StoryInsight {
         sentences.iter().map(|s| s.text.clone()).collect()
     };
     let (short, long) = (texts(&summary.short), texts(&summary.long));
-    let key_points = key_points_besides(&corpus, &short);
-    let key_points_long = Some(key_points_besides(&corpus, &long));
+    let mut lists = key_points_beside_each(&corpus, &[&short, &long]).into_iter();
+    let key_points = lists.next().unwrap_or_default();
+    let key_points_long = lists.next();
     StoryInsight {
         summary,
         key_points,

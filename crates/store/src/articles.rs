@@ -1,6 +1,7 @@
 //! The articles repository: each article once, keyed by its canonical URL.
 
 use crate::StoreError;
+use crate::id_list;
 use crate::jobs::{NewJob, enqueue_on};
 use crate::revision;
 use sqlx::any::AnyRow;
@@ -327,14 +328,11 @@ impl<'a> Articles<'a> {
     /// (a statement per 500 ids, not one per id).
     pub async fn many(&self, ids: &[ArticleId]) -> Result<Vec<ArticleListing>, StoreError> {
         let mut listings = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            // Ids are integers, so the list is written into the statement (as in
-            // `Stories::many`).
-            let list: Vec<String> = chunk.iter().map(|id| id.0.to_string()).collect();
+        for chunk in ids.chunks(id_list::CHUNK) {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
                  WHERE a.id IN ({})",
-                list.join(",")
+                id_list::in_list(chunk.iter().map(|id| id.0))
             ));
             for row in sqlx::query(sql).fetch_all(self.pool).await? {
                 listings.push(listing_from_row(&row)?);

@@ -2,6 +2,7 @@
 //! parent, which must be on the same page), with their Markdown source and the sanitised HTML
 //! rendered from it (the web crate renders; this crate stores).
 
+use crate::id_list;
 use crate::{StoreError, revision};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
@@ -127,18 +128,16 @@ impl<'a> Comments<'a> {
     ) -> Result<HashMap<CommentTarget, i64>, StoreError> {
         let mut counts = HashMap::new();
         for kind in ["article", "story"] {
-            let ids: Vec<String> = targets
+            let ids: Vec<i64> = targets
                 .iter()
                 .filter(|t| t.kind() == kind)
-                .map(|t| t.id().to_string())
+                .map(|t| t.id())
                 .collect();
-            for chunk in ids.chunks(500) {
-                // Ids are integers, so the list is written into the statement (as in
-                // `Articles::many`).
+            for chunk in ids.chunks(id_list::CHUNK) {
                 let sql = sqlx::AssertSqlSafe(format!(
                     "SELECT target_id, COUNT(*) AS n FROM comments WHERE target_kind = $1 \
                      AND state = 'visible' AND target_id IN ({}) GROUP BY target_id",
-                    chunk.join(",")
+                    id_list::in_list(chunk.iter().copied())
                 ));
                 for row in sqlx::query(sql).bind(kind).fetch_all(self.pool).await? {
                     if let Some(target) = CommentTarget::from_parts(kind, row.try_get("target_id")?)

@@ -2,6 +2,7 @@
 //! JSON, with the story version it read), and the entities stories mention, for entity pages.
 
 use crate::StoreError;
+use crate::id_list;
 use sqlx::{AnyPool, Row};
 use std::collections::HashMap;
 use tidings_model::{Story, StoryId, UnixSeconds};
@@ -141,15 +142,12 @@ impl<'a> Insights<'a> {
         ids.sort_unstable();
         ids.dedup();
         let mut names: HashMap<StoryId, Vec<String>> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            // Ids are integers, so the list is written into the statement (as in
-            // `Articles::many`).
+        for chunk in ids.chunks(id_list::CHUNK) {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT se.story_id, e.name FROM story_entities se \
                  JOIN entities e ON e.slug = se.slug WHERE se.story_id IN ({}) \
                  ORDER BY se.story_id, se.mentions DESC, e.name",
-                list.join(",")
+                id_list::in_list(chunk.iter().copied())
             ));
             for row in sqlx::query(sql).fetch_all(self.pool).await? {
                 names

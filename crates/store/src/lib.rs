@@ -27,6 +27,7 @@ pub mod backup;
 mod comments;
 pub mod copy;
 mod error;
+mod id_list;
 mod insights;
 mod jobs;
 mod leadership;

@@ -1,6 +1,7 @@
 //! The sources repository: the feeds Tidings reads and how fetching each one went.
 
 use crate::StoreError;
+use crate::id_list;
 use crate::revision;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
@@ -114,13 +115,10 @@ impl<'a> Sources<'a> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // Ids are integers, so the list is written into the statement (as the stories'
-        // repository does): one statement for any number of ids on both backends.
-        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT id, CASE WHEN name = '' THEN url ELSE name END AS shown FROM sources \
              WHERE id IN ({})",
-            list.join(",")
+            id_list::in_list(ids.iter().map(|id| id.0))
         ));
         let rows = sqlx::query(sql).fetch_all(self.pool).await?;
         rows.iter()

@@ -4,6 +4,7 @@
 
 use crate::StoreError;
 use crate::articles::{ArticleListing, COLUMNS, ListFilter, listing_from_row};
+use crate::id_list;
 use crate::jobs::{NewJob, enqueue_on};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row, Transaction};
@@ -149,11 +150,9 @@ impl<'a> Stories<'a> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // Ids are integers, so the list is written into the statement (as in `reports`).
-        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {STORY_COLUMNS} FROM stories s WHERE s.id IN ({})",
-            list.join(",")
+            id_list::in_list(ids.iter().map(|id| id.0))
         ));
         let rows = sqlx::query(sql).fetch_all(self.pool).await?;
         Ok(rows.iter().map(story_from_row).collect::<Result<_, _>>()?)
@@ -232,12 +231,9 @@ impl<'a> Stories<'a> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // Ids are integers, so the list is written into the statement: no injection is
-        // possible, and one statement serves any number of stories on both backends.
-        let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT story_id, source_id, sort_at FROM articles WHERE story_id IN ({})",
-            list.join(",")
+            id_list::in_list(ids.iter().map(|id| id.0))
         ));
         let rows = sqlx::query(sql).fetch_all(self.pool).await?;
         rows.iter()

@@ -25,8 +25,8 @@
 //!   and files its feeds in the default folder `All`, as FreshRSS does (`All` itself stays).
 
 use super::{
-    AuthError, DEFAULT_FOLDER, SourceError, check_write_limit, default_folder, item_html,
-    source_for_url, user_by_key,
+    AuthError, DEFAULT_FOLDER, SourceError, check_write_limit, default_folder, folder_title,
+    item_html, source_for_url, user_by_key,
 };
 use crate::people::client_ip::ClientIp;
 use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
@@ -49,8 +49,6 @@ const LABEL: &str = "user/-/label/";
 const STORY: &str = "tidings/story/";
 const DEFAULT_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 1000;
-/// The longest folder name `rename-tag` gives, in characters (as imports cut them).
-const MAX_LABEL_CHARS: usize = 100;
 
 /// The Google Reader routes, at the root and under `/api/greader.php`, where FreshRSS serves
 /// them (apps set up for a FreshRSS account add that path themselves).
@@ -880,11 +878,9 @@ async fn rename_tag(
             .map(str::trim)
             .filter(|to| !to.is_empty())
             .ok_or(GrError::BadRequest("dest must be a label\n"))?;
-        if to.chars().count() > MAX_LABEL_CHARS || to.chars().any(char::is_control) {
-            return Err(GrError::BadRequest(
-                "dest must be at most 100 characters, none of them control characters\n",
-            ));
-        }
+        let to = folder_title(to).ok_or(GrError::BadRequest(
+            "dest must be at most 100 characters, none of them control characters\n",
+        ))?;
         let folder = folder_by_label(&state, &user, from).await?;
         if folder.title == to {
             return Ok(ok_text());

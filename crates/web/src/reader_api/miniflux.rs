@@ -17,8 +17,8 @@
 //! entry carries `story_id` besides Miniflux's own fields, for clients that group by story.
 
 use super::{
-    AuthError, SourceError, check_write_limit, default_folder, item_html, source_for_url,
-    user_by_key,
+    AuthError, SourceError, check_write_limit, default_folder, folder_title, item_html,
+    source_for_url, user_by_key,
 };
 use crate::people::client_ip::ClientIp;
 use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
@@ -518,14 +518,9 @@ struct CategoryBody {
 }
 
 fn clean_title(title: &str) -> Result<String, MfError> {
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > 100 || title.chars().any(char::is_control) {
-        Err(MfError::BadRequest(
-            "The title must have 1 to 100 characters".into(),
-        ))
-    } else {
-        Ok(title.to_string())
-    }
+    folder_title(title)
+        .map(str::to_string)
+        .ok_or_else(|| MfError::BadRequest("The title must have 1 to 100 characters".into()))
 }
 
 /// `POST /v1/categories` `{"title"}`: `201` and the category.

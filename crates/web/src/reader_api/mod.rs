@@ -40,6 +40,19 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The name of the folder sources are filed in when an app names none.
 pub(crate) const DEFAULT_FOLDER: &str = "All";
 
+/// The longest folder (category, label) name, in characters.
+pub(crate) const MAX_FOLDER_CHARS: usize = 100;
+
+/// A folder name an app asks for, trimmed, if it is one: 1 to [`MAX_FOLDER_CHARS`]
+/// characters, none of them a control character.
+pub(crate) fn folder_title(raw: &str) -> Option<&str> {
+    let title = raw.trim();
+    (!title.is_empty()
+        && title.chars().count() <= MAX_FOLDER_CHARS
+        && !title.chars().any(char::is_control))
+    .then_some(title)
+}
+
 /// The routes of all three APIs.
 pub(crate) fn router() -> Router<AppState> {
     Router::new()

@@ -3,7 +3,7 @@
 //! (Miniflux `/v1/import` and `/v1/export`, Google Reader `subscription/import` and
 //! `subscription/export`), so every entry point has the same limits and the same outcome.
 
-use crate::reader_api::{DEFAULT_FOLDER, SourceError, source_for_url};
+use crate::reader_api::{DEFAULT_FOLDER, MAX_FOLDER_CHARS, SourceError, source_for_url};
 use crate::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -15,8 +15,6 @@ use tidings_store::StoreError;
 pub(crate) const MAX_OPML_BYTES: usize = 2 * 1024 * 1024;
 /// The most feeds one import takes.
 pub(crate) const MAX_IMPORTED_FEEDS: usize = 2_000;
-/// The longest folder name an import files feeds in, in characters.
-const MAX_FOLDER_CHARS: usize = 100;
 /// The longest skipped address an outcome repeats, in characters.
 const MAX_SKIPPED_CHARS: usize = 200;
 
@@ -31,33 +29,17 @@ pub(crate) struct ImportOutcome {
 }
 
 /// Why an import took nothing.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub(crate) enum ImportError {
     /// The text is not an OPML document we can read (the parser's reason).
+    #[error("This is not an OPML file we can read: {0}")]
     NotOpml(String),
     /// The file lists this many feeds, more than [`MAX_IMPORTED_FEEDS`].
+    #[error("The file lists {0} feeds; at most {MAX_IMPORTED_FEEDS} are taken at once.")]
     TooManyFeeds(usize),
     /// The database failed.
-    Store(StoreError),
-}
-
-impl From<StoreError> for ImportError {
-    fn from(err: StoreError) -> Self {
-        ImportError::Store(err)
-    }
-}
-
-impl std::fmt::Display for ImportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ImportError::NotOpml(why) => write!(f, "This is not an OPML file we can read: {why}"),
-            ImportError::TooManyFeeds(n) => write!(
-                f,
-                "The file lists {n} feeds; at most {MAX_IMPORTED_FEEDS} are taken at once."
-            ),
-            ImportError::Store(err) => write!(f, "{err}"),
-        }
-    }
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// Imports an OPML subscription list for `user`: every feed becomes a shared source if no
@@ -110,27 +92,14 @@ pub(crate) async fn import_opml(
 }
 
 /// Why an export failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub(crate) enum ExportError {
     /// The database failed.
-    Store(StoreError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// The OPML writer failed.
+    #[error("OPML export failed: {0}")]
     Opml(String),
-}
-
-impl From<StoreError> for ExportError {
-    fn from(err: StoreError) -> Self {
-        ExportError::Store(err)
-    }
-}
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExportError::Store(err) => write!(f, "{err}"),
-            ExportError::Opml(err) => write!(f, "OPML export failed: {err}"),
-        }
-    }
 }
 
 /// The feeds `user` follows as an OPML 2.0 document, each outline in its folder.
