@@ -73,16 +73,20 @@ pub(super) fn extract(
     let mut ents: U64Map<f32> = U64Map::with_capacity_and_hasher(cap / 4, Default::default());
     let mut lead_names: Vec<u64> = Vec::new();
     let has_title = !title.trim().is_empty();
+    let has_body = !body.trim().is_empty();
     let mut shingles: Vec<u64> =
         Vec::with_capacity(cap / p.shingle_sample.max(1) + 8 * usize::from(p.shingle_terms > 0));
     for (text, w, is_title) in [(title, p.title_weight, true), (body, 1.0, false)] {
         let mut terms = analyzer.analyze_hashes(text, cache, 200_000, p.body_terms);
-        // A Title-Case headline says nothing about names: demote it.
+        // A Title-Case headline says nothing about names: demote it. A title
+        // with no body under it is the whole text, a sentence rather than a
+        // headline, and one crowded with names ("Dr Mark Vinar, 43, … off
+        // Zurbriggens Ridge, on Mt Cook") would lose every name it has.
         let caps = terms
             .iter()
             .filter(|t| t.1 == TokenKind::Capitalised)
             .count();
-        if p.title_case_fix && is_title && caps * 2 > terms.len() {
+        if p.title_case_fix && is_title && has_body && caps * 2 > terms.len() {
             for t in &mut terms {
                 if t.1 == TokenKind::Capitalised {
                     t.1 = TokenKind::Word;
@@ -152,7 +156,36 @@ pub(super) fn extract(
 
 #[cfg(test)]
 mod tests {
-    use super::is_dateline;
+    use super::{extract, is_dateline};
+    use crate::cluster::ClusterParams;
+    use tidings_text::{Analyzer, StemCache};
+
+    fn names(title: &str, body: &str) -> usize {
+        let analyzer = Analyzer::new(Some("en"));
+        let mut cache = StemCache::default();
+        let f = extract(
+            &analyzer,
+            &mut cache,
+            1,
+            title,
+            body,
+            &ClusterParams::default(),
+        );
+        f.ents.len()
+    }
+
+    #[test]
+    fn title_case_headlines_lose_their_names_but_lone_sentences_keep_them() {
+        let headline = "Obama Overturns Bush Endangered Species Rule";
+        let body = "The president acted on Tuesday.";
+        // Only the body's weekday is left as a name under a Title-Case headline.
+        assert_eq!(names(headline, body), 1);
+        let sentence = "Dr Mark Vinar, 43, is presumed dead after disappearing off \
+                        Zurbriggens Ridge, on Mt Cook, on Thursday.";
+        assert!(names(sentence, "") >= 7, "{}", names(sentence, ""));
+        // The same sentence as a headline over a body is read as Title Case.
+        assert!(names(sentence, body) <= 3, "{}", names(sentence, body));
+    }
 
     #[test]
     fn datelines_are_told_from_headlines() {
