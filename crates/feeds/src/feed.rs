@@ -67,10 +67,11 @@ pub fn parse(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<ParsedFeed, FeedEr
     Ok(ParsedFeed {
         title: raw
             .title
-            .map(|t| crate::html_text::collapse(&t))
+            .map(|t| crate::html_text::collapse(&crate::raw::scrubbed(t)))
             .filter(|t| !t.is_empty()),
         site_url: raw
             .link
+            .map(crate::raw::scrubbed)
             .filter(|l| l.starts_with("http://") || l.starts_with("https://")),
         language: language.filter(|l| !l.is_empty()),
         entries,

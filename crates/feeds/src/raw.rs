@@ -3,7 +3,8 @@
 //! the benchmark's output treat differently.
 
 use crate::html_text::{collapse, escape_html};
-use tidings_model::Entry;
+use std::borrow::Cow;
+use tidings_model::{Entry, without_stray_controls};
 
 /// Whether a body is plain text or HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +62,15 @@ pub(crate) struct RawFeed {
     pub entries: Vec<RawEntry>,
 }
 
+/// `s` without stray control characters (a JSON Feed's `\u0000`, an RSS title's `&#1;`),
+/// which no stored text may hold; moved, not copied, when it has none.
+pub(crate) fn scrubbed(s: String) -> String {
+    match without_stray_controls(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(clean) => clean,
+    }
+}
+
 fn nonempty(s: Option<&String>) -> Option<String> {
     s.map(|v| v.trim())
         .filter(|v| !v.is_empty())
@@ -70,6 +80,27 @@ fn nonempty(s: Option<&String>) -> Option<String> {
 impl RawEntry {
     /// The model's entry; `feed_language` fills a missing language.
     pub fn into_entry(self, feed_language: Option<&str>) -> Entry {
+        let entry = self.into_entry_as_read(feed_language);
+        let all = |v: Vec<String>| v.into_iter().map(scrubbed).collect();
+        Entry {
+            guid: entry.guid.map(scrubbed),
+            url: entry.url.map(scrubbed),
+            title: entry
+                .title
+                .map(|t| collapse(&scrubbed(t)))
+                .filter(|t| !t.is_empty()),
+            summary_html: entry.summary_html.map(scrubbed),
+            content_html: entry.content_html.map(scrubbed),
+            authors: all(entry.authors),
+            image_url: entry.image_url.map(scrubbed),
+            enclosures: all(entry.enclosures),
+            categories: all(entry.categories),
+            language: entry.language.map(scrubbed),
+            ..entry
+        }
+    }
+
+    fn into_entry_as_read(self, feed_language: Option<&str>) -> Entry {
         let http = |u: &Option<String>| {
             u.as_deref()
                 .map(str::trim)

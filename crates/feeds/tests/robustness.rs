@@ -71,3 +71,40 @@ fn corpus_parses_without_panicking() {
     let _ = std::fs::remove_file(&out);
     assert!(report.files > 600, "{} files", report.files);
 }
+
+#[test]
+fn control_characters_never_reach_an_entry() {
+    let json = br#"{"version":"https://jsonfeed.org/version/1.1","title":"Wire\u0000desk",
+        "items":[{"id":"1\u0001","url":"https://a.example/1","title":"Nul\u0000here \u0001and\u0002",
+        "content_text":"Body\u0000text \u0001x\u0002","authors":[{"name":"A\u0003B"}],
+        "tags":["t\u0004ag"]}]}"#;
+    let rss = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>x&#1;y</title>\
+        <item><title>A&#0;B&#1;C\x01D</title><link>https://a.example/2</link>\
+        <description>d&#2;e</description><category>c&#5;d</category></item></channel></rss>";
+    for (bytes, url) in [
+        (&json[..], "https://a.example/feed.json"),
+        (&rss[..], "https://a.example/rss"),
+    ] {
+        let feed = parse(bytes, &DocumentInfo::from_url(url)).expect("parses");
+        let stray = |s: &str| s.chars().any(tidings_model::is_stray_control);
+        assert!(
+            !feed.title.as_deref().is_some_and(stray),
+            "{:?}",
+            feed.title
+        );
+        let e = &feed.entries[0];
+        let texts = [&e.guid, &e.url, &e.title, &e.summary_html, &e.content_html];
+        for t in texts.into_iter().flatten() {
+            assert!(!stray(t), "{t:?}");
+        }
+        for t in e.authors.iter().chain(&e.categories) {
+            assert!(!stray(t), "{t:?}");
+        }
+        // The words around them stay, apart.
+        assert!(
+            e.title
+                .as_deref()
+                .is_some_and(|t| t.starts_with('A') || t.starts_with("Nul "))
+        );
+    }
+}

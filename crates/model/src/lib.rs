@@ -14,6 +14,7 @@ mod ids;
 mod people;
 mod source;
 mod story;
+mod text;
 
 pub use article::{Article, NewArticle};
 pub use entry::Entry;
@@ -23,6 +24,7 @@ pub use people::{
 };
 pub use source::{FetchState, Source};
 pub use story::Story;
+pub use text::{is_stray_control, without_stray_controls};
 
 /// Seconds since the Unix epoch, UTC.
 pub type UnixSeconds = i64;

@@ -17,6 +17,7 @@ use crate::snippet::{escape_html, from_marked};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
+use tidings_model::without_stray_controls;
 use tidings_model::{ArticleId, SourceId, StoryId};
 use tidings_store::{Backend, Store};
 
@@ -335,6 +336,8 @@ impl PgSearch {
         let mut tx = self.pool.begin().await?;
         // Many rows to a statement: written one by one, each row waited for its own round trip
         // (about 200 rows a second), whereas PostgreSQL itself needs about a millisecond.
+        // Stored text loses its stray control characters: a NUL would fail the batch, and a
+        // `\u{1}` or `\u{2}` would open or close a highlight of its own in `ts_headline`.
         for chunk in rows.chunks(ROWS_PER_INSERT) {
             let sql = insert_statement(chunk.len());
             let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -353,13 +356,13 @@ impl PgSearch {
                     .bind(doc.id.0)
                     .bind(doc.story_id.map(|s| s.0))
                     .bind(doc.source_id.0)
-                    .bind(&doc.source_name)
+                    .bind(without_stray_controls(&doc.source_name).into_owned())
                     .bind(doc.source_terms())
-                    .bind(&doc.url)
+                    .bind(without_stray_controls(&doc.url).into_owned())
                     .bind(lang)
                     .bind(doc.date)
-                    .bind(&doc.title)
-                    .bind(&doc.body)
+                    .bind(without_stray_controls(&doc.title).into_owned())
+                    .bind(without_stray_controls(&doc.body).into_owned())
                     .bind(doc.entity_terms())
                     .bind(config)
                     .bind(plain_words(&doc.title))

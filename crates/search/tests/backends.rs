@@ -280,6 +280,66 @@ async fn snippets_are_escaped_and_highlighted() {
 }
 
 #[tokio::test]
+async fn control_characters_in_an_article_neither_mark_nor_fail() {
+    each_backend(|store| async move {
+        let fx = load(store).await;
+        let name = fx.engine.name();
+        let doc = SearchDoc {
+            id: fx.ids["a001"],
+            story_id: None,
+            source_id: SourceId(1),
+            source_name: "Harbor\u{0} Gazette".into(),
+            source_host: "harborgazette.example".into(),
+            url: "https://x.example/1".into(),
+            language: Some("en".into()),
+            date: day(2025, 7, 1),
+            title: "Cellar \u{2}flooded".into(),
+            body: "Before the water came, \u{1}the cellar flooded\u{0} and the street \
+                   stayed dry for a day and a night."
+                .into(),
+            entities: vec![],
+        };
+        fx.engine.index(&[doc]).await.expect("index");
+        fx.engine.commit().await.expect("commit");
+        let r = fx
+            .engine
+            .search(&SearchRequest::new("flooded", 50))
+            .await
+            .expect("search");
+        let hit = r
+            .hits
+            .iter()
+            .map(|h| &h.article)
+            .find(|a| a.id == fx.ids["a001"])
+            .expect("the article is found");
+        // Only the match is bold: the stray \u{1} opens no highlight of its own.
+        assert_eq!(
+            hit.snippet_html.matches("<b>").count(),
+            1,
+            "{name}: {}",
+            hit.snippet_html
+        );
+        assert!(hit.snippet_html.contains("<b>flooded</b>"), "{name}");
+        assert!(!hit.snippet_html.contains("<b>the"), "{name}");
+        for q in [
+            "flood\u{0}ed",
+            "\u{0}",
+            "source:\u{0}x",
+            "\"a\u{0}b\"",
+            "entity:\u{1}",
+        ] {
+            let mut r = SearchRequest::new(q, 5);
+            r.facets = true;
+            fx.engine
+                .search(&r)
+                .await
+                .expect("a query with a NUL is answered");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn facets_count_every_match() {
     each_backend(|store| async move {
         let fx = load(store).await;

@@ -778,6 +778,33 @@ async fn every_field_has_a_size_limit() {
 }
 
 #[tokio::test]
+async fn control_characters_in_a_comment_are_not_stored() {
+    let site = site(config()).await;
+    let mut ana = site.browser();
+    ana.signup("ana", "", PASSWORD).await;
+    let posted = ana
+        .comment(
+            &site.article_path,
+            "Pasted\u{0}text\u{1}here\n\nsecond",
+            None,
+        )
+        .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let only_controls = ana.comment(&site.article_path, "\u{0}\u{2}", None).await;
+    assert_eq!(only_controls.status, 400, "nothing left to post");
+    let stored = site
+        .store
+        .comments()
+        .get(CommentId(comment_id(&posted)))
+        .await
+        .expect("read")
+        .expect("stored");
+    // PostgreSQL refuses a NUL in text: none may reach the store.
+    assert_eq!(stored.body_source, "Pasted text here\n\nsecond");
+    assert!(!stored.body_html.contains(['\u{0}', '\u{1}', '\u{fffd}']));
+}
+
+#[tokio::test]
 async fn rate_limits_answer_429_with_retry_after_and_spam_is_caught() {
     let site = site(PeopleConfig {
         limits: RateLimitConfig {

@@ -16,10 +16,12 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Duration;
 use tidings_model::{
-    AccountState, ArticleId, Comment, CommentId, CommentState, CommentTarget, Role, StoryId, UserId,
+    AccountState, ArticleId, Comment, CommentId, CommentState, CommentTarget, Role, StoryId,
+    UserId, without_stray_controls,
 };
 use tidings_store::{NewComment, StoreError};
 
@@ -267,9 +269,14 @@ pub(crate) async fn pages_of_user(
     Ok(paths)
 }
 
-/// A comment's Markdown checked for size, or why it is refused.
-fn checked_body(body: &str) -> Result<&str, PeopleError> {
-    let body = body.trim();
+/// A comment's Markdown checked for size, or why it is refused. Stray control characters
+/// (a pasted NUL, say) become spaces first: PostgreSQL refuses a NUL in text, and none
+/// belongs in a comment.
+fn checked_body(body: &str) -> Result<Cow<'_, str>, PeopleError> {
+    let body = match without_stray_controls(body) {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(b) => Cow::Owned(b.trim().to_string()),
+    };
     if body.is_empty() {
         return Err(PeopleError::BadRequest("The comment is empty.".into()));
     }
@@ -303,6 +310,7 @@ pub(crate) async fn create(
 ) -> Result<(Comment, String), PeopleError> {
     require_active(viewer)?;
     let body = checked_body(body)?;
+    let body = body.as_ref();
     let path = target_path(state, target).await?;
     state
         .people
@@ -408,6 +416,7 @@ pub(crate) async fn edit_comment(
         ));
     }
     let body = checked_body(body)?;
+    let body = body.as_ref();
     state
         .people
         .limits

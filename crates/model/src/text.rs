@@ -1,0 +1,35 @@
+//! Text fit to store: what every crate that takes text from outside applies before keeping it.
+
+use std::borrow::Cow;
+
+/// Whether `c` is a control character that no stored text may hold: C0 controls other than
+/// tab, line feed and carriage return. XML 1.0 forbids them, PostgreSQL refuses NUL in text
+/// outright (one would fail a whole batch), and the search backend marks its highlights
+/// with `\u{1}` and `\u{2}`.
+pub fn is_stray_control(c: char) -> bool {
+    (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `text` with every [stray control character](is_stray_control) replaced by a space;
+/// borrowed when there is none (the usual case).
+pub fn without_stray_controls(text: &str) -> Cow<'_, str> {
+    if text.contains(is_stray_control) {
+        Cow::Owned(text.replace(is_stray_control, " "))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stray_controls_become_spaces_and_whitespace_stays() {
+        assert_eq!(without_stray_controls("a\u{0}b\u{1}c\u{1f}d"), "a b c d");
+        assert_eq!(without_stray_controls("l\nm\tn\r"), "l\nm\tn\r");
+        assert!(matches!(without_stray_controls("plain"), Cow::Borrowed(_)));
+        // DEL and C1 controls are left alone: XML allows them and PostgreSQL stores them.
+        assert_eq!(without_stray_controls("\u{7f}\u{85}"), "\u{7f}\u{85}");
+    }
+}
