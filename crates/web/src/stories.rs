@@ -511,14 +511,29 @@ async fn related_story_cards(
     story: StoryId,
     now: UnixSeconds,
 ) -> Result<Vec<StoryCard>, PageError> {
+    let related: Vec<StoryId> = store
+        .stories()
+        .related(story, 5)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    // One read for the five, put back in the order of relatedness.
+    let mut stories: HashMap<StoryId, Story> = store
+        .stories()
+        .many(&related)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
     let mut cards = Vec::new();
-    for (id, _) in store.stories().related(story, 5).await? {
-        let Some(s) = store.stories().get(id).await? else {
+    for id in related {
+        let Some(s) = stories.remove(&id) else {
             continue;
         };
         cards.push(StoryCard {
             href: format!("/story/{}", s.id),
-            title: s.title.clone(),
+            title: s.title,
             excerpt: String::new(),
             sources: s.source_count,
             outlets: String::new(),
