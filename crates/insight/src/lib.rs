@@ -16,7 +16,7 @@
 //! | [`corpus`] | stems, sentence IDF and TF-IDF vectors of a story |
 //! | [`summary`], [`keypoints`] | extractive summary (short and long), key points |
 //! | [`entities`] | people, places, organisations with a shipped gazetteer |
-//! | [`timeline`] | publication times and dated statements |
+//! | [`timeline`], [`dates`] | publication times and dated statements; dates stated in English, German and French |
 //! | [`ask`] | BM25 evidence for a question, or "not supported" |
 //! | `llm` (feature) | OpenAI-compatible client, grounded abstractive text with fallback |
 //! | [`story`] | all of a story's insight at once, as the pipeline stores it |
@@ -43,6 +43,7 @@ pub mod article;
 pub mod ask;
 pub mod bench;
 pub mod corpus;
+pub mod dates;
 pub mod entities;
 pub mod furniture;
 pub mod keypoints;
@@ -56,6 +57,7 @@ pub mod timeline;
 pub use article::{Citation, StoryArticle};
 pub use ask::{Answer, AskOptions, Evidence, ask, ask_corpus};
 pub use corpus::Corpus;
+pub use dates::DatePrecision;
 pub use entities::{Entity, EntityKind, extract_entities};
 pub use keypoints::{
     KeyPoint, key_points, key_points_beside_each, key_points_besides, key_points_corpus,
@@ -64,4 +66,4 @@ pub use story::{StoryInsight, WrittenText, understand};
 pub use summary::{
     Summary, SummaryOptions, SummaryParams, SummarySentence, summarize, summarize_corpus,
 };
-pub use timeline::{DatePrecision, EventKind, TimelineEvent, timeline};
+pub use timeline::{EventKind, TimelineEvent, timeline};

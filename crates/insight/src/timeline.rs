@@ -1,31 +1,13 @@
 //! The timeline of a developing story: when each article appeared, and the dated
-//! statements in the text ("on Monday", "on 3 March", "yesterday", "last week", "in
-//! 2019"), resolved against the publication time of the article that makes them.
-//! Dates are UTC calendar days; no clock is read.
+//! statements in the text ("on Monday", "am 3. März", "il y a deux jours", "in 2019"),
+//! resolved by [`crate::dates`] against the publication time of the article that makes
+//! them.
 
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Citation, StoryArticle};
 use crate::corpus::Corpus;
-
-/// Seconds in a day.
-const DAY: i64 = 86_400;
-
-/// How precise an event's date is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DatePrecision {
-    /// The exact time is known (an article's publication).
-    Exact,
-    /// A calendar day.
-    Day,
-    /// A week ("last week": the time is that week's day one week before).
-    Week,
-    /// A month (the time is its first day).
-    Month,
-    /// A year (the time is 1 January).
-    Year,
-}
+use crate::dates::{DatePrecision, resolve_date};
 
 /// What an event is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -91,7 +73,9 @@ pub fn timeline(articles: &[StoryArticle]) -> Vec<TimelineEvent> {
         let Some(published) = articles.get(s.article).and_then(|a| a.published) else {
             continue;
         };
-        let Some((time, precision)) = resolve_date(&s.text, published) else {
+        let Some((time, precision)) =
+            resolve_date(&s.text, published, articles[s.article].language.as_deref())
+        else {
             continue;
         };
         let repeat = statements
@@ -122,253 +106,16 @@ pub fn timeline(articles: &[StoryArticle]) -> Vec<TimelineEvent> {
     out
 }
 
-/// Weekday names, Monday first.
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
-/// Month names and their abbreviations, January first.
-const MONTHS: [&[&str]; 12] = [
-    &["january", "jan"],
-    &["february", "feb"],
-    &["march", "mar"],
-    &["april", "apr"],
-    &["may"],
-    &["june", "jun"],
-    &["july", "jul"],
-    &["august", "aug"],
-    &["september", "sep", "sept"],
-    &["october", "oct"],
-    &["november", "nov"],
-    &["december", "dec"],
-];
-
-/// The month (1–12) a word names.
-fn month_of(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.');
-    MONTHS
-        .iter()
-        .position(|names| names.contains(&w))
-        .map(|m| m as u32 + 1)
-}
-
-/// The first date `sentence` states, resolved against `published` (Unix seconds).
-pub fn resolve_date(sentence: &str, published: i64) -> Option<(i64, DatePrecision)> {
-    let lower = sentence.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-        .map(|w| w.trim_matches('.'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let pub_day = published.div_euclid(DAY);
-    let future = words.iter().any(|w| {
-        matches!(
-            *w,
-            "will" | "next" | "upcoming" | "scheduled" | "due" | "plans" | "tomorrow"
-        )
-    });
-    let (pub_y, pub_m, _) = civil_from_days(pub_day);
-    for (i, w) in words.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|p| words[p]);
-        let next = words.get(i + 1).copied();
-        if *w == "yesterday" {
-            return Some(((pub_day - 1) * DAY, DatePrecision::Day));
-        }
-        if *w == "tomorrow" {
-            return Some(((pub_day + 1) * DAY, DatePrecision::Day));
-        }
-        if prev == Some("last") {
-            match *w {
-                "week" => return Some(((pub_day - 7) * DAY, DatePrecision::Week)),
-                "month" => {
-                    let (y, m) = if pub_m == 1 {
-                        (pub_y - 1, 12)
-                    } else {
-                        (pub_y, pub_m - 1)
-                    };
-                    return Some((days_from_civil(y, m, 1) * DAY, DatePrecision::Month));
-                }
-                "year" => {
-                    return Some((days_from_civil(pub_y - 1, 1, 1) * DAY, DatePrecision::Year));
-                }
-                _ => {}
-            }
-        }
-        if let Some(wd) = WEEKDAYS.iter().position(|d| d == w) {
-            // "on Monday", "Monday's vote", "late Monday".
-            let pub_wd = (pub_day + 3).rem_euclid(7);
-            let back = (pub_wd - wd as i64).rem_euclid(7);
-            let day = if future && back != 0 {
-                pub_day + 7 - back
-            } else {
-                pub_day - back
-            };
-            return Some((day * DAY, DatePrecision::Day));
-        }
-        if let Some(m) = month_of(w) {
-            // "may" is usually the verb: only as a date next to a number.
-            let day_before = prev.and_then(day_number);
-            let day_after = next.and_then(day_number);
-            let year_after = |k: usize| words.get(k).and_then(|y| year_number(y));
-            if *w == "may" && day_before.is_none() && day_after.is_none() {
-                continue;
-            }
-            let (day, year) = match (day_before, day_after) {
-                (Some(d), _) => (Some(d), year_after(i + 1)),
-                (None, Some(d)) => (Some(d), year_after(i + 2)),
-                _ => (None, year_after(i + 1)),
-            };
-            if day.is_none()
-                && !matches!(
-                    prev,
-                    Some("in" | "since" | "until" | "by" | "early" | "late" | "mid")
-                )
-                && year.is_none()
-            {
-                continue;
-            }
-            let year = year.unwrap_or_else(|| {
-                // A month after the publication month is last year's, unless the
-                // sentence speaks of the future.
-                if !future
-                    && (m > pub_m
-                        || (m == pub_m && day.is_some_and(|d| d > civil_from_days(pub_day).2 + 1)))
-                {
-                    pub_y - 1
-                } else {
-                    pub_y
-                }
-            });
-            return Some(match day {
-                Some(d) if d <= days_in_month(year, m) => {
-                    (days_from_civil(year, m, d) * DAY, DatePrecision::Day)
-                }
-                _ => (days_from_civil(year, m, 1) * DAY, DatePrecision::Month),
-            });
-        }
-        if matches!(prev, Some("in" | "since" | "until"))
-            && let Some(y) = year_number(w)
-        {
-            return Some((days_from_civil(y, 1, 1) * DAY, DatePrecision::Year));
-        }
-    }
-    None
-}
-
-/// A day of the month written as "3", "3rd", "21st".
-fn day_number(w: &str) -> Option<u32> {
-    let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
-    let suffix = &w[digits.len()..];
-    if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") {
-        return None;
-    }
-    digits.parse().ok().filter(|d| (1..=31).contains(d))
-}
-
-/// A plausible year, 1900–2100.
-fn year_number(w: &str) -> Option<i64> {
-    if w.len() != 4 {
-        return None;
-    }
-    w.parse().ok().filter(|y| (1900..=2100).contains(y))
-}
-
-/// Days in month `m` of year `y`.
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date `(year, month, day)` of a day count since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::{DAY, days_from_civil};
 
     /// Wednesday 6 March 2024, 12:00 UTC.
     const WED: i64 = 1_709_726_400;
 
     fn day(y: i64, m: u32, d: u32) -> i64 {
         days_from_civil(y, m, d) * DAY
-    }
-
-    #[test]
-    fn civil_round_trip() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
-        assert_eq!(WED.div_euclid(DAY), days_from_civil(2024, 3, 6));
-    }
-
-    #[test]
-    fn resolves_relative_and_absolute_dates() {
-        let r = |s: &str| resolve_date(s, WED);
-        assert_eq!(
-            r("The vote took place on Monday in the capital."),
-            Some((day(2024, 3, 4), DatePrecision::Day))
-        );
-        assert_eq!(
-            r("Talks will resume on Friday, officials said."),
-            Some((day(2024, 3, 8), DatePrecision::Day))
-        );
-        assert_eq!(
-            r("The strike began yesterday."),
-            Some((day(2024, 3, 5), DatePrecision::Day))
-        );
-        assert_eq!(
-            r("Protests began on 3 March."),
-            Some((day(2024, 3, 3), DatePrecision::Day))
-        );
-        assert_eq!(
-            r("The bridge opened on November 12."),
-            Some((day(2023, 11, 12), DatePrecision::Day))
-        );
-        assert_eq!(
-            r("It was signed on May 2, 2016 in Geneva."),
-            Some((day(2016, 5, 2), DatePrecision::Day))
-        );
-        assert_eq!(
-            r("The company was founded in 2019 by two students."),
-            Some((day(2019, 1, 1), DatePrecision::Year))
-        );
-        assert_eq!(
-            r("Prices rose last week across the region."),
-            Some((day(2024, 2, 28), DatePrecision::Week))
-        );
-        assert_eq!(r("She may resign if the vote fails."), None);
-        assert_eq!(r("Nothing is dated here at all."), None);
     }
 
     #[test]
@@ -407,5 +154,39 @@ mod tests {
         assert_eq!(t[0].time, day(2024, 3, 2));
         assert_eq!(t[2].time, day(2024, 3, 4));
         assert_eq!(t[3].text, "Dam holds after storm");
+    }
+
+    #[test]
+    fn dates_statements_in_the_articles_own_language() {
+        let a = [
+            StoryArticle {
+                id: "de".into(),
+                title: Some("Deich hält nach dem Sturm".into()),
+                body: "Der Sturm traf das Tal vor drei Tagen mit voller Wucht. \
+                       Die Bewohner kehren nun in ihre Häuser zurück."
+                    .into(),
+                published: Some(WED),
+                language: Some("de".into()),
+                ..Default::default()
+            },
+            StoryArticle {
+                id: "fr".into(),
+                body: "Les habitants ont été évacués hier soir par les pompiers de la vallée."
+                    .into(),
+                published: Some(WED),
+                language: Some("fr".into()),
+                ..Default::default()
+            },
+        ];
+        let events = timeline(&a);
+        let statements: Vec<(&str, i64)> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Statement)
+            .map(|e| (e.citation.article_id.as_str(), e.time))
+            .collect();
+        assert_eq!(
+            statements,
+            [("de", day(2024, 3, 3)), ("fr", day(2024, 3, 5))]
+        );
     }
 }
