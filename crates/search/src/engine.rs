@@ -126,6 +126,7 @@ impl SearchEngine {
                 request.group_stories && h.story_id.is_some_and(|s| seen_stories.contains(&s.0));
             !seen_story && !seen_articles.contains(&h.article.id)
         });
+        let with_every_word = strict.total_articles;
         let hits = strict
             .hits
             .into_iter()
@@ -140,6 +141,7 @@ impl SearchEngine {
             facets: loose.facets,
             ignored: loose.ignored,
             relaxed: true,
+            with_every_word,
         })
     }
 

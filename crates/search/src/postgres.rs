@@ -624,6 +624,7 @@ impl PgSearch {
             facets,
             ignored: query.ignored.clone(),
             relaxed: false,
+            with_every_word: total,
         })
     }
 

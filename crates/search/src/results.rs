@@ -142,6 +142,9 @@ pub struct SearchResults {
     pub ignored: Vec<String>,
     /// Whether these are the results of the relaxed query (too few articles had every word).
     pub relaxed: bool,
+    /// How many articles had every word: `total_articles` unless relaxed, and then those
+    /// come first.
+    pub with_every_word: u64,
 }
 
 impl SearchResults {

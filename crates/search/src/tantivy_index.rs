@@ -457,6 +457,7 @@ impl SearchIndex {
             facets,
             ignored: request.query.ignored.clone(),
             relaxed: false,
+            with_every_word: total as u64,
         })
     }
 

@@ -218,6 +218,45 @@ async fn ranking_sorting_grouping_paging() {
 }
 
 #[tokio::test]
+async fn too_few_with_every_word_are_counted_and_come_first() {
+    each_backend(|store| async move {
+        let fx = load(store).await;
+        let name = fx.engine.name();
+        let every = fx.matches("rhine floods").await;
+        let some = fx.matches("rhine OR floods").await;
+        assert!(!every.is_empty() && some.len() > every.len(), "{name}");
+        let mut request = SearchRequest::new("rhine floods", 50);
+        request.group_stories = false;
+        let r = fx.engine.search(&request).await.expect("search");
+        assert!(r.relaxed, "{name}");
+        assert_eq!(r.with_every_word, every.len() as u64, "{name}");
+        assert_eq!(r.total_articles, some.len() as u64, "{name}");
+        let fixture_id = |id: ArticleId| {
+            fx.ids
+                .iter()
+                .find(|e| *e.1 == id)
+                .map(|e| e.0.clone())
+                .expect("a fixture article")
+        };
+        let mut first: Vec<String> = r.hits[..every.len()]
+            .iter()
+            .map(|h| fixture_id(h.article.id))
+            .collect();
+        first.sort();
+        assert_eq!(first, every, "{name}: those with every word first");
+        // Enough with every word: not relaxed, and all of them have it.
+        let r = fx
+            .engine
+            .search(&SearchRequest::new("rhine floods", 1))
+            .await
+            .expect("search");
+        assert!(!r.relaxed, "{name}");
+        assert_eq!(r.with_every_word, r.total_articles, "{name}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn snippets_are_escaped_and_highlighted() {
     each_backend(|store| async move {
         let fx = load(store).await;

@@ -186,6 +186,9 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         "the query is shown escaped"
     );
     assert_eq!(server.get("/search").await.0, 200);
+    // Fewer than a page have every word: they are counted, and the rest follow them.
+    let (_, mixed) = server.get("/search?q=helicopters+schools").await;
+    assert!(mixed.contains("(1 with every word, first;"), "{mixed}");
     let full_story = format!("href=\"{flood}\">full story</a>");
     wait_until(
         "entity: finds the story that names her",

@@ -53,6 +53,8 @@ struct SearchPage {
     feed_query: String,
     total: u64,
     relaxed: bool,
+    /// How many had every word, when `relaxed` (they come first).
+    with_every_word: u64,
     hits: Vec<Hit>,
     sources: Vec<FacetView>,
     languages: Vec<FacetView>,
@@ -102,6 +104,7 @@ pub(crate) async fn search(
             feed_query: format!("?q={}", encode(&q)),
             total: 0,
             relaxed: false,
+            with_every_word: 0,
             hits: Vec::new(),
             sources: Vec::new(),
             languages: Vec::new(),
@@ -129,6 +132,7 @@ pub(crate) async fn search(
         let now = now();
         out.total = results.total_articles;
         out.relaxed = results.relaxed;
+        out.with_every_word = results.with_every_word;
         out.older = (results.hits.len() > PER_PAGE).then(|| url(&q, newest, page + 1));
         out.newer = (page > 1).then(|| url(&q, newest, page - 1));
         out.hits = results

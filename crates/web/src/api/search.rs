@@ -47,6 +47,8 @@ struct SearchAnswer {
     total_estimated: bool,
     /// Whether too few articles had every word, so articles with some of them follow.
     relaxed: bool,
+    /// How many articles had every word (all of `total_articles` unless `relaxed`).
+    with_every_word: u64,
     /// Parts of the query that were ignored (a malformed date).
     ignored: Vec<String>,
     /// Story hits.
@@ -272,6 +274,7 @@ pub(crate) async fn search(
         total_articles: results.total_articles,
         total_estimated: results.total_estimated,
         relaxed: results.relaxed,
+        with_every_word: results.with_every_word,
         ignored: results.ignored.clone(),
         items: results
             .hits
