@@ -1715,3 +1715,54 @@ async fn api_imports_count_against_the_accounts_write_limit() {
         .expect("export");
     assert_eq!(export.status(), 200);
 }
+
+#[tokio::test]
+async fn an_opml_import_that_fails_midway_imports_nothing() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    // The database refuses the third feed's new source, as a full disk or a broken
+    // constraint would.
+    sqlx::query(
+        "CREATE TRIGGER refuse_feed BEFORE INSERT ON sources \
+         WHEN NEW.url = 'https://refused.example/feed' \
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+    )
+    .execute(w.site.store.pool())
+    .await
+    .expect("trigger");
+    let opml = opml_doc(
+        &[
+            ("https://first.example/feed".into(), Some("One")),
+            ("https://outlet.example/feed".into(), Some("Two")),
+            ("https://refused.example/feed".into(), Some("Two")),
+            ("https://last.example/feed".into(), None),
+        ],
+        0,
+    );
+    let response = http()
+        .post(format!("{base}/v1/import"))
+        .header("x-auth-token", &key)
+        .body(opml)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(response.status(), 500);
+    assert_eq!(filed(&w.site, "ana").await, [], "nothing followed");
+    let ana = user_id(&w.site, "ana").await;
+    assert_eq!(
+        w.site.store.reading().folders(ana).await.expect("folders"),
+        [],
+        "no folder made"
+    );
+    assert!(
+        w.site
+            .store
+            .sources()
+            .find_by_url("https://first.example/feed")
+            .await
+            .expect("find")
+            .is_none(),
+        "no source added"
+    );
+}

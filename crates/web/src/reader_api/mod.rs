@@ -293,47 +293,50 @@ pub(crate) async fn default_folder(state: &AppState, user: UserId) -> Result<i64
         .id)
 }
 
+/// The shared source a reader's feed address makes when no source has it yet; `None` when
+/// the address is not an http(s) URL with a host. The address as parsed, named `name`
+/// (trimmed), else after its host, cut to 200 characters; its home page `site_url` when that
+/// is an http(s) URL. [`source_for_url`] and the OPML import both add sources from here.
+pub(crate) fn new_source(
+    url: &str,
+    name: Option<&str>,
+    site_url: Option<&str>,
+) -> Option<tidings_store::NewSource> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    let host = parsed
+        .host_str()
+        .filter(|_| matches!(parsed.scheme(), "http" | "https"))?;
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(host);
+    let site_url = site_url
+        .and_then(|s| url::Url::parse(s.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(|u| u.to_string());
+    Some(tidings_store::NewSource {
+        url: parsed.to_string(),
+        name: name.chars().take(200).collect(),
+        site_url,
+        ..tidings_store::NewSource::default()
+    })
+}
+
 /// The source with feed address `url`, added as a shared source if no source has it yet
-/// (named `name`, else after its host).
+/// (as [`new_source`] makes it).
 pub(crate) async fn source_for_url(
     state: &AppState,
     url: &str,
     name: Option<&str>,
     site_url: Option<&str>,
 ) -> Result<tidings_model::Source, SourceError> {
-    let parsed = url::Url::parse(url.trim()).map_err(|_| SourceError::BadUrl)?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(SourceError::BadUrl);
-    }
-    let url = parsed.to_string();
+    let new = new_source(url, name, site_url).ok_or(SourceError::BadUrl)?;
+    let url = new.url.clone();
     if let Some(source) = state.store.sources().find_by_url(&url).await? {
         return Ok(source);
     }
-    let name = name
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| parsed.host_str().unwrap_or("feed"))
-        .chars()
-        .take(200)
-        .collect();
-    let site_url = site_url
-        .and_then(|s| url::Url::parse(s.trim()).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .map(|u| u.to_string());
     let now = state.people.clock.now_secs();
-    let added = state
-        .store
-        .sources()
-        .add(
-            &tidings_store::NewSource {
-                url: url.clone(),
-                name,
-                site_url,
-                ..tidings_store::NewSource::default()
-            },
-            now,
-        )
-        .await;
+    let added = state.store.sources().add(&new, now).await;
     match added {
         Ok(source) => Ok(source),
         // Another request added it meanwhile.
