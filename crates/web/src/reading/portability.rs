@@ -3,7 +3,7 @@
 //! (Miniflux `/v1/import` and `/v1/export`, Google Reader `subscription/import` and
 //! `subscription/export`), so every entry point has the same limits and the same outcome.
 
-use crate::reader_api::{DEFAULT_FOLDER, MAX_FOLDER_CHARS, new_source};
+use crate::reader_api::{imported_folder, new_source};
 use crate::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -44,11 +44,12 @@ pub(crate) enum ImportError {
 
 /// Imports an OPML subscription list for `user`: every feed becomes a shared source if no
 /// source has its address yet (named by its outline, as [`new_source`] makes sources), and
-/// the reader follows it, filed in its OPML folder (else in [`DEFAULT_FOLDER`]). Addresses
-/// that are not http(s) are skipped and reported. Every refusal comes before any write, and
-/// the writes are one transaction ([`tidings_store::Reading::import_subscriptions`]): a file
-/// that is not OPML, lists more than [`MAX_IMPORTED_FEEDS`] feeds, or meets a database
-/// failure imports nothing.
+/// the reader follows it, filed in its OPML folder (else in
+/// [`DEFAULT_FOLDER`](crate::reader_api::DEFAULT_FOLDER)); names keep no control characters
+/// (see [`imported_folder`]). Addresses that are not http(s) are skipped and reported. Every
+/// refusal comes before any write, and the writes are one transaction
+/// ([`tidings_store::Reading::import_subscriptions`]): a file that is not OPML, lists more
+/// than [`MAX_IMPORTED_FEEDS`] feeds, or meets a database failure imports nothing.
 pub(crate) async fn import_opml(
     state: &AppState,
     user: UserId,
@@ -68,13 +69,7 @@ pub(crate) async fn import_opml(
         ) {
             Some(source) => feeds.push(ImportedFeed {
                 source,
-                folder: outline
-                    .category
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(|c| c.chars().take(MAX_FOLDER_CHARS).collect::<String>())
-                    .unwrap_or_else(|| DEFAULT_FOLDER.to_string()),
+                folder: imported_folder(outline.category.as_deref()),
             }),
             None => outcome
                 .skipped
