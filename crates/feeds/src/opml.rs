@@ -59,33 +59,52 @@ fn collect(outline: &opml::Outline, folder: Option<&str>, found: &mut Vec<Outlin
     }
 }
 
-/// Writes feeds as an OPML 2.0 document, one folder per category.
+/// Whether XML 1.0 allows `c` in a document at all, raw or as a character reference
+/// (`Char`: tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000 and up;
+/// Rust's `char` has no surrogates).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+/// `text` without the characters XML 1.0 forbids (most C0 control characters, U+FFFE and
+/// U+FFFF), which no escaping can carry: what [`write_opml`] puts in every text and
+/// attribute, so that stored data, however old, never makes the document ill-formed.
+fn xml_text(text: &str) -> String {
+    text.chars().filter(|c| is_xml_char(*c)).collect()
+}
+
+/// Writes feeds as an OPML 2.0 document, one folder per category. Characters XML 1.0
+/// forbids are left out of every title, address, language and category (a category that
+/// differs from another only by them is the same folder), so the document is always
+/// well-formed.
 pub fn write_opml(title: &str, outlines: &[Outline]) -> Result<String, FeedError> {
     let mut doc = opml::OPML {
         head: Some(opml::Head {
-            title: Some(title.to_string()),
+            title: Some(xml_text(title)),
             ..opml::Head::default()
         }),
         ..opml::OPML::default()
     };
     for item in outlines {
+        let title = xml_text(&item.title);
         let feed = opml::Outline {
-            text: item.title.clone(),
-            title: Some(item.title.clone()),
+            text: title.clone(),
+            title: Some(title),
             r#type: Some("rss".to_string()),
-            xml_url: Some(item.url.clone()),
-            html_url: item.site_url.clone(),
-            language: item.language.clone(),
+            xml_url: Some(xml_text(&item.url)),
+            html_url: item.site_url.as_deref().map(xml_text),
+            language: item.language.as_deref().map(xml_text),
             ..opml::Outline::default()
         };
-        match &item.category {
+        match item.category.as_deref().map(xml_text) {
             None => doc.body.outlines.push(feed),
             Some(category) => {
                 let folder = match doc
                     .body
                     .outlines
                     .iter()
-                    .position(|o| o.xml_url.is_none() && &o.text == category)
+                    .position(|o| o.xml_url.is_none() && o.text == category)
                 {
                     Some(i) => &mut doc.body.outlines[i],
                     None => {
@@ -145,6 +164,67 @@ mod tests {
         let written = write_opml("Tidings sources", &feeds).expect("write");
         assert!(written.contains("Tidings sources"));
         assert_eq!(parse_opml(&written).expect("parse again"), feeds);
+    }
+
+    /// The characters of `text` that XML 1.0 forbids, raw or as character references.
+    fn forbidden_in(text: &str) -> Vec<String> {
+        let mut found: Vec<String> = text
+            .chars()
+            .filter(|c| !is_xml_char(*c))
+            .map(|c| format!("{:?}", c))
+            .collect();
+        for reference in text.split("&#").skip(1) {
+            let digits = reference.split(';').next().unwrap_or_default();
+            let code = match digits.strip_prefix('x') {
+                Some(hex) => u32::from_str_radix(hex, 16),
+                None => digits.parse(),
+            };
+            if let Some(c) = code.ok().and_then(char::from_u32)
+                && !is_xml_char(c)
+            {
+                found.push(format!("&#{digits};"));
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_document() {
+        let feeds = [
+            Outline {
+                url: "https://a.example/feed\u{1}?x=1&y=\u{0}2".into(),
+                title: "Bell\u{7}Tower \u{1b}[31mred\u{FFFE}".into(),
+                site_url: Some("https://a.example/\u{8}".into()),
+                category: Some("World\u{c}News".into()),
+                language: Some("en\u{b}".into()),
+            },
+            Outline {
+                url: "https://b.example/feed".into(),
+                title: "Tab\tand line\u{85}feed\u{9f}".into(),
+                site_url: None,
+                category: Some("WorldNews\u{1f}".into()),
+                language: None,
+            },
+        ];
+        let written = write_opml("Mine\u{0}\u{FFFF}", &feeds).expect("write");
+        assert_eq!(forbidden_in(&written), Vec::<String>::new(), "{written:?}");
+        let read = parse_opml(&written).expect("the document is well-formed");
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].url, "https://a.example/feed?x=1&y=2");
+        assert_eq!(read[0].title, "BellTower [31mred");
+        assert_eq!(read[0].site_url.as_deref(), Some("https://a.example/"));
+        assert_eq!(read[0].language.as_deref(), Some("en"));
+        // Both categories are one folder once the forbidden characters are out.
+        assert_eq!(read[0].category.as_deref(), Some("WorldNews"));
+        assert_eq!(read[1].category.as_deref(), Some("WorldNews"));
+        assert_eq!(
+            written.matches("text=\"WorldNews\"").count(),
+            1,
+            "{written}"
+        );
+        // What XML allows stays as it was.
+        assert_eq!(read[1].title, "Tab\tand line\u{85}feed\u{9f}");
+        assert!(written.contains("<title>Mine</title>"), "{written}");
     }
 
     #[test]

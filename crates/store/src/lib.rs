@@ -57,7 +57,8 @@ pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use moderation::{LogEntry, Moderation, QueueItem};
 pub use reading::{
-    Folder, Follow, FollowKind, Item, ItemOrder, ItemQuery, ItemScope, Reading, Subscription,
+    Folder, Follow, FollowKind, ImportedFeed, Item, ItemOrder, ItemQuery, ItemScope, Reading,
+    Subscription,
 };
 pub use retention::Retention;
 pub use sessions::{SessionRecord, Sessions};

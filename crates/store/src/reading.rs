@@ -11,9 +11,10 @@
 //! statement reads another account's rows.
 
 use crate::ArticleListing;
-use crate::StoreError;
 use crate::articles::{COLUMNS, listing_from_row};
-use sqlx::{AnyPool, Row};
+use crate::{NewSource, StoreError, revision, sources};
+use sqlx::{AnyConnection, AnyPool, Row};
+use std::collections::HashMap;
 use tidings_model::{ArticleId, SourceId, StoryId, UnixSeconds, UserId};
 
 /// A folder of subscriptions (a Miniflux category, a Fever group, a Google Reader label).
@@ -40,6 +41,15 @@ pub struct Subscription {
     pub folder: Folder,
     /// When the account subscribed.
     pub created_at: UnixSeconds,
+}
+
+/// One feed of a subscription import (see [`Reading::import_subscriptions`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportedFeed {
+    /// The source to follow: the one with this URL, else this one, added.
+    pub source: NewSource,
+    /// The name of the account's folder to file it in, made if the account has none.
+    pub folder: String,
 }
 
 /// Something other than a source an account follows on the site.
@@ -332,6 +342,40 @@ fn group_of(ids: &[ArticleId], c: &mut Conditions) -> String {
 /// The most ids one mark statement takes; longer lists are marked in several statements.
 const MARK_CHUNK: usize = 200;
 
+/// The statement that subscribes `$1` to source `$2` in folder `$3` at `$4`; a second
+/// subscription moves the source to that folder.
+const SUBSCRIBE: &str = "INSERT INTO subscriptions (user_id, source_id, folder_id, created_at) \
+     VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (user_id, source_id) DO UPDATE SET folder_id = excluded.folder_id";
+
+/// The account's folder called `title` on `conn`, made if it has none.
+async fn folder_named_on(
+    conn: &mut AnyConnection,
+    user: UserId,
+    title: &str,
+    now: UnixSeconds,
+) -> Result<Folder, StoreError> {
+    sqlx::query(
+        "INSERT INTO reading_folders (user_id, title, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, title) DO NOTHING",
+    )
+    .bind(user.0)
+    .bind(title)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let row =
+        sqlx::query("SELECT id, title FROM reading_folders WHERE user_id = $1 AND title = $2")
+            .bind(user.0)
+            .bind(title)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(Folder {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+    })
+}
+
 /// Reads and writes an account's reading state.
 #[derive(Debug, Clone, Copy)]
 pub struct Reading<'a> {
@@ -385,25 +429,8 @@ impl<'a> Reading<'a> {
         title: &str,
         now: UnixSeconds,
     ) -> Result<Folder, StoreError> {
-        sqlx::query(
-            "INSERT INTO reading_folders (user_id, title, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id, title) DO NOTHING",
-        )
-        .bind(user.0)
-        .bind(title)
-        .bind(now)
-        .execute(self.pool)
-        .await?;
-        let row =
-            sqlx::query("SELECT id, title FROM reading_folders WHERE user_id = $1 AND title = $2")
-                .bind(user.0)
-                .bind(title)
-                .fetch_one(self.pool)
-                .await?;
-        Ok(Folder {
-            id: row.try_get("id")?,
-            title: row.try_get("title")?,
-        })
+        let mut conn = self.pool.acquire().await?;
+        folder_named_on(&mut conn, user, title, now).await
     }
 
     /// Renames one of the account's folders; [`StoreError::NotFound`] when it has none such,
@@ -502,18 +529,72 @@ impl<'a> Reading<'a> {
         if self.folder(user, folder).await?.is_none() {
             return Err(StoreError::NotFound(format!("folder {folder}")));
         }
-        sqlx::query(
-            "INSERT INTO subscriptions (user_id, source_id, folder_id, created_at) \
-             VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, source_id) DO UPDATE SET folder_id = excluded.folder_id",
-        )
-        .bind(user.0)
-        .bind(source.0)
-        .bind(folder)
-        .bind(now)
-        .execute(self.pool)
-        .await?;
+        sqlx::query(SUBSCRIBE)
+            .bind(user.0)
+            .bind(source.0)
+            .bind(folder)
+            .bind(now)
+            .execute(self.pool)
+            .await?;
         Ok(())
+    }
+
+    /// Subscribes the account to every feed of an import, in ONE transaction: each feed's
+    /// source is the one with its URL, else its [`NewSource`] added as [`crate::Sources::add`]
+    /// adds one (due for a fetch at once, the site revision bumped); its folder is the
+    /// account's folder of that name, else a new one; and the account follows the source
+    /// there (a source listed twice ends in the last folder named). Returns how many feeds
+    /// it followed, one per entry. All or nothing: when any statement fails, no source,
+    /// folder or subscription of the import stays.
+    pub async fn import_subscriptions(
+        &self,
+        user: UserId,
+        feeds: &[ImportedFeed],
+        now: UnixSeconds,
+    ) -> Result<usize, StoreError> {
+        if feeds.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut folders: HashMap<&str, i64> = HashMap::new();
+        let mut added = false;
+        for feed in feeds {
+            // A write first: on SQLite the transaction takes the write lock at once rather
+            // than upgrading a read lock later, which a concurrent writer could refuse.
+            let source = match sources::insert_unless_present(&mut tx, &feed.source, now).await? {
+                Some(id) => {
+                    added = true;
+                    id
+                }
+                None => {
+                    let row = sqlx::query("SELECT id FROM sources WHERE url = $1")
+                        .bind(&feed.source.url)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    SourceId(row.try_get("id")?)
+                }
+            };
+            let folder = match folders.get(feed.folder.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let id = folder_named_on(&mut tx, user, &feed.folder, now).await?.id;
+                    folders.insert(&feed.folder, id);
+                    id
+                }
+            };
+            sqlx::query(SUBSCRIBE)
+                .bind(user.0)
+                .bind(source.0)
+                .bind(folder)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if added {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(feeds.len())
     }
 
     /// Ends the account's subscription to a source; whether it had one.

@@ -4,7 +4,7 @@ use crate::StoreError;
 use crate::id_list;
 use crate::revision;
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use tidings_model::{FetchState, Source, SourceId, UnixSeconds};
 
 /// A source to add.
@@ -40,6 +40,31 @@ pub struct FetchSuccess {
 const COLUMNS: &str = "id, url, name, site_url, category, language, display, created_at, next_fetch_at, \
      last_fetch_at, last_success_at, last_error, error_count, etag, last_modified";
 
+/// Inserts `new` on `conn` (a transaction), due for a fetch at once, unless a source already
+/// has its URL: the new source's id, or `None` when the URL was taken (nothing written). The
+/// one statement every new source is born from ([`Sources::add`] and
+/// [`crate::Reading::import_subscriptions`]); the caller bumps the site revision.
+pub(crate) async fn insert_unless_present(
+    conn: &mut AnyConnection,
+    new: &NewSource,
+    now: UnixSeconds,
+) -> Result<Option<SourceId>, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO sources (url, name, site_url, category, language, created_at, \
+         next_fetch_at, error_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) \
+         ON CONFLICT (url) DO NOTHING RETURNING id",
+    )
+    .bind(&new.url)
+    .bind(&new.name)
+    .bind(&new.site_url)
+    .bind(&new.category)
+    .bind(&new.language)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|row| row.try_get("id").map(SourceId)).transpose()?)
+}
+
 /// Reads and writes sources.
 #[derive(Debug, Clone, Copy)]
 pub struct Sources<'a> {
@@ -55,26 +80,9 @@ impl<'a> Sources<'a> {
     /// URL is already a source.
     pub async fn add(&self, new: &NewSource, now: UnixSeconds) -> Result<Source, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO sources (url, name, site_url, category, language, created_at, \
-             next_fetch_at, error_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) RETURNING id",
-        )
-        .bind(&new.url)
-        .bind(&new.name)
-        .bind(&new.site_url)
-        .bind(&new.category)
-        .bind(&new.language)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|err| {
-            if StoreError::is_unique_violation(&err) {
-                StoreError::AlreadyExists(format!("source {}", new.url))
-            } else {
-                err.into()
-            }
-        })?;
-        let id = SourceId(row.try_get("id")?);
+        let id = insert_unless_present(&mut tx, new, now)
+            .await?
+            .ok_or_else(|| StoreError::AlreadyExists(format!("source {}", new.url)))?;
         revision::bump(&mut *tx).await?;
         tx.commit().await?;
         self.get(id)

@@ -1,10 +1,12 @@
 //! Personal reading on every backend: folders, subscriptions, follows, read and starred
-//! marks, copies folded into one item, story-wide marks, API keys and account isolation.
+//! marks, copies folded into one item, story-wide marks, API keys, account isolation, and
+//! subscription imports as one transaction.
 
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
 use tidings_store::testing::each_backend;
 use tidings_store::{
-    Follow, FollowKind, ItemOrder, ItemQuery, ItemScope, NewSource, NewUser, Placement, Store,
+    Backend, Follow, FollowKind, ImportedFeed, ItemOrder, ItemQuery, ItemScope, NewSource, NewUser,
+    Placement, Store,
 };
 
 async fn user(store: &Store, name: &str) -> User {
@@ -646,6 +648,247 @@ async fn dissolving_a_folder_refiles_its_subscriptions_and_keeps_them() {
         let bob_subs = reading.subscriptions(bob.id).await.expect("bob subs");
         assert_eq!(bob_subs.len(), 1);
         assert_eq!(bob_subs[0].folder, bobs, "bob's folder is untouched");
+    })
+    .await;
+}
+
+/// A feed to import: a new source at `https://{name}.example/feed` named `name`, in `folder`.
+fn imported(name: &str, folder: &str) -> ImportedFeed {
+    ImportedFeed {
+        source: NewSource {
+            url: format!("https://{name}.example/feed"),
+            name: name.to_uppercase(),
+            site_url: Some(format!("https://{name}.example/")),
+            ..NewSource::default()
+        },
+        folder: folder.into(),
+    }
+}
+
+/// An account's subscriptions as (feed address, folder name), sorted.
+async fn filed(store: &Store, user: &User) -> Vec<(String, String)> {
+    let mut found: Vec<_> = store
+        .reading()
+        .subscriptions(user.id)
+        .await
+        .expect("subscriptions")
+        .into_iter()
+        .map(|s| (s.url, s.folder.title))
+        .collect();
+    found.sort();
+    found
+}
+
+/// An account's folders as (id, name), by name.
+async fn folders(store: &Store, user: &User) -> Vec<(i64, String)> {
+    store
+        .reading()
+        .folders(user.id)
+        .await
+        .expect("folders")
+        .into_iter()
+        .map(|f| (f.id, f.title))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_import_follows_every_feed_in_its_folder_and_reuses_sources() {
+    each_backend(|store| async move {
+        let known = source(&store, "known").await;
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let reading = store.reading();
+        let news = reading.folder_named(ana.id, "News", 1).await.expect("news");
+        let before = store.revision().await.expect("revision");
+
+        let feeds = [
+            // The known source under another name: reused, keeps its own name.
+            imported("known", "News"),
+            imported("fresh", "Tech"),
+            imported("other", "News"),
+            // Listed twice: followed once, filed in the last folder named.
+            imported("fresh", "Later"),
+        ];
+        assert_eq!(
+            reading
+                .import_subscriptions(ana.id, &feeds, 50)
+                .await
+                .expect("import"),
+            4
+        );
+        assert_eq!(store.sources().count().await.expect("count"), 3, "no copy");
+        let kept = store
+            .sources()
+            .get(known)
+            .await
+            .expect("get")
+            .expect("known");
+        assert_eq!(kept.name, "known", "an existing source keeps its name");
+        let fresh = store
+            .sources()
+            .find_by_url("https://fresh.example/feed")
+            .await
+            .expect("find")
+            .expect("fresh added");
+        assert_eq!(fresh.name, "FRESH");
+        assert_eq!(fresh.site_url.as_deref(), Some("https://fresh.example/"));
+        assert_eq!(
+            (fresh.created_at, fresh.next_fetch_at),
+            (50, 50),
+            "due at once"
+        );
+        assert_eq!(fresh.fetch.error_count, 0);
+        assert!(
+            store.revision().await.expect("revision") > before,
+            "pages learn"
+        );
+
+        let found = folders(&store, &ana).await;
+        let titles: Vec<&str> = found.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(titles, ["Later", "News", "Tech"]);
+        assert!(
+            found.contains(&(news.id, "News".into())),
+            "the folder reused"
+        );
+        assert_eq!(
+            filed(&store, &ana).await,
+            [
+                (
+                    "https://fresh.example/feed".to_string(),
+                    "Later".to_string()
+                ),
+                ("https://known.example/feed".into(), "News".into()),
+                ("https://other.example/feed".into(), "News".into()),
+            ]
+        );
+
+        // The same file again changes nothing and adds no source; bob's import is his own.
+        let revision = store.revision().await.expect("revision");
+        reading
+            .import_subscriptions(ana.id, &feeds, 60)
+            .await
+            .expect("again");
+        assert_eq!(store.sources().count().await.expect("count"), 3);
+        assert_eq!(store.revision().await.expect("revision"), revision);
+        assert_eq!(folders(&store, &ana).await, found);
+        reading
+            .import_subscriptions(bob.id, &[imported("other", "Bob's")], 70)
+            .await
+            .expect("bob");
+        assert_eq!(
+            filed(&store, &bob).await,
+            [(
+                "https://other.example/feed".to_string(),
+                "Bob's".to_string()
+            )]
+        );
+        assert_eq!(filed(&store, &ana).await.len(), 3, "ana's untouched");
+        assert_eq!(
+            reading
+                .import_subscriptions(bob.id, &[], 80)
+                .await
+                .expect("empty"),
+            0
+        );
+    })
+    .await;
+}
+
+/// Makes the database refuse to add a source at `https://refused.example/feed`, as a failing
+/// disk or a broken constraint would: a trigger, made by the test on its own database.
+async fn refuse_one_feed(store: &Store) {
+    let statements: &[&str] = match store.backend() {
+        Backend::Sqlite => &["CREATE TRIGGER refuse_feed BEFORE INSERT ON sources \
+             WHEN NEW.url = 'https://refused.example/feed' \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"],
+        Backend::Postgres => &[
+            "CREATE FUNCTION refuse_feed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.url = 'https://refused.example/feed' THEN \
+             RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$",
+            "CREATE TRIGGER refuse_feed BEFORE INSERT ON sources FOR EACH ROW \
+             EXECUTE FUNCTION refuse_feed()",
+        ],
+    };
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(*sql))
+            .execute(store.pool())
+            .await
+            .expect("install the trigger");
+    }
+}
+
+#[tokio::test]
+async fn an_import_that_fails_midway_leaves_nothing() {
+    each_backend(|store| async move {
+        source(&store, "known").await;
+        let ana = user(&store, "ana").await;
+        let reading = store.reading();
+        let mine = reading.folder_named(ana.id, "Mine", 1).await.expect("mine");
+        let known = store
+            .sources()
+            .find_by_url("https://known.example/feed")
+            .await
+            .expect("find")
+            .expect("known");
+        reading
+            .subscribe(ana.id, known.id, mine.id, 1)
+            .await
+            .expect("subscribe");
+        refuse_one_feed(&store).await;
+        let (sources, revision) = (
+            store.sources().count().await.expect("count"),
+            store.revision().await.expect("revision"),
+        );
+        let (was_filed, had_folders) = (filed(&store, &ana).await, folders(&store, &ana).await);
+
+        // Two feeds go through (a new source, a new folder, the known source moved), then the
+        // third fails: none of it stays.
+        let feeds = [
+            imported("fresh", "Tech"),
+            imported("known", "News"),
+            imported("refused", "News"),
+            imported("after", "Tech"),
+        ];
+        assert!(
+            reading
+                .import_subscriptions(ana.id, &feeds, 50)
+                .await
+                .is_err(),
+            "the refused feed fails the import"
+        );
+        assert_eq!(store.sources().count().await.expect("count"), sources);
+        assert!(
+            store
+                .sources()
+                .find_by_url("https://fresh.example/feed")
+                .await
+                .expect("find")
+                .is_none(),
+            "the source added before the failure is gone"
+        );
+        assert_eq!(folders(&store, &ana).await, had_folders, "no folder made");
+        assert_eq!(filed(&store, &ana).await, was_filed, "still filed in Mine");
+        assert_eq!(store.revision().await.expect("revision"), revision);
+
+        // An account that does not exist: its folder breaks a foreign key after the feed's
+        // new source was written, and that source goes too.
+        let ghost = tidings_model::UserId(ana.id.0 + 1_000);
+        assert!(
+            reading
+                .import_subscriptions(ghost, &[imported("lonely", "Tech")], 50)
+                .await
+                .is_err()
+        );
+        assert!(
+            store
+                .sources()
+                .find_by_url("https://lonely.example/feed")
+                .await
+                .expect("find")
+                .is_none(),
+            "no source stays from a failed import"
+        );
+        assert_eq!(store.revision().await.expect("revision"), revision);
     })
     .await;
 }

@@ -1715,3 +1715,199 @@ async fn api_imports_count_against_the_accounts_write_limit() {
         .expect("export");
     assert_eq!(export.status(), 200);
 }
+
+/// The characters of `xml` that XML 1.0 forbids, raw or as character references (which
+/// must name an allowed character too): none, in a well-formed document.
+fn forbidden_in(xml: &str) -> Vec<String> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+            || c >= '\u{10000}'
+    };
+    let mut found: Vec<String> = xml
+        .chars()
+        .filter(|c| !allowed(*c))
+        .map(|c| format!("{c:?}"))
+        .collect();
+    for reference in xml.split("&#").skip(1) {
+        let digits = reference.split(';').next().unwrap_or_default();
+        let code = match digits.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16),
+            None => digits.parse(),
+        };
+        if code
+            .ok()
+            .and_then(char::from_u32)
+            .is_none_or(|c| !allowed(c))
+        {
+            found.push(format!("&#{digits};"));
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn imported_names_lose_control_characters_and_exports_stay_well_formed_xml() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, ana_key) = w.site.account_with_key("ana").await;
+    let (_, bob_key) = w.site.account_with_key("bob").await;
+    let c = http();
+    let long = format!("{}&#9;{}", "a".repeat(99), "b".repeat(10));
+    // Character references bring in what raw text may not: a C0 control (&#x1;) the XML
+    // of an export could not carry, tabs, line breaks, DEL and C1 controls.
+    let opml = format!(
+        r#"<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
+<outline text="World&#x1;&#x1b;News&#x9f;">
+  <outline type="rss" text="x" title="Daily&#10;&#13;Brief&#x2;&#x7f;" xmlUrl="https://ctl.example/feed"/>
+</outline>
+<outline type="rss" text="t" title="&#x80;&#x3;" xmlUrl="https://blank.example/feed" category="&#x81;&#x4;"/>
+<outline text="{long}"><outline type="rss" text="Long" xmlUrl="https://long.example/feed"/></outline>
+</body></opml>"#
+    );
+    let (status, answer) = json_of(
+        c.post(format!("{base}/v1/import"))
+            .header("x-auth-token", &ana_key)
+            .body(opml)
+            .send()
+            .await
+            .expect("import"),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    let cleaned = vec![
+        (
+            "https://blank.example/feed".to_string(),
+            "blank.example".to_string(),
+            Some("All".to_string()),
+        ),
+        (
+            "https://ctl.example/feed".into(),
+            "Daily Brief".into(),
+            Some("World News".into()),
+        ),
+        (
+            "https://long.example/feed".into(),
+            "Long".into(),
+            Some("a".repeat(99)),
+        ),
+    ];
+    assert_eq!(filed(&w.site, "ana").await, cleaned);
+
+    // A name stored before the fix (or by any other road) with C0 controls in it.
+    let store = &w.site.store;
+    let legacy = store
+        .sources()
+        .add(
+            &tidings_store::NewSource {
+                url: "https://legacy.example/feed".into(),
+                name: "Legacy\u{2}Name\u{FFFE}".into(),
+                ..tidings_store::NewSource::default()
+            },
+            0,
+        )
+        .await
+        .expect("legacy source");
+    let ana = user_id(&w.site, "ana").await;
+    let old = store
+        .reading()
+        .folder_named(ana, "Old\u{1}Folder", 1)
+        .await
+        .expect("old folder");
+    store
+        .reading()
+        .subscribe(ana, legacy.id, old.id, 1)
+        .await
+        .expect("subscribe");
+
+    // The export is well-formed XML, and reads back with the cleaned names.
+    let exported = c
+        .get(format!("{base}/v1/export"))
+        .header("x-auth-token", &ana_key)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(exported.status(), 200);
+    let xml = exported.text().await.expect("opml");
+    assert_eq!(forbidden_in(&xml), Vec::<String>::new(), "{xml:?}");
+    let mut expected = cleaned.clone();
+    expected.push((
+        "https://legacy.example/feed".into(),
+        "LegacyName".into(),
+        Some("OldFolder".into()),
+    ));
+    expected.sort();
+    assert_eq!(outlines_of(&xml), expected, "{xml:?}");
+
+    // And it moves into another account as it reads.
+    let (status, answer) = json_of(
+        c.post(format!("{base}/v1/import"))
+            .header("x-auth-token", &bob_key)
+            .body(xml)
+            .send()
+            .await
+            .expect("import into bob"),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    let bobs: Vec<_> = filed(&w.site, "bob")
+        .await
+        .into_iter()
+        .map(|(url, _, folder)| (url, folder))
+        .collect();
+    let wanted: Vec<_> = expected
+        .into_iter()
+        .map(|(url, _, folder)| (url, folder))
+        .collect();
+    assert_eq!(bobs, wanted);
+}
+
+#[tokio::test]
+async fn an_opml_import_that_fails_midway_imports_nothing() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    // The database refuses the third feed's new source, as a full disk or a broken
+    // constraint would.
+    sqlx::query(
+        "CREATE TRIGGER refuse_feed BEFORE INSERT ON sources \
+         WHEN NEW.url = 'https://refused.example/feed' \
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+    )
+    .execute(w.site.store.pool())
+    .await
+    .expect("trigger");
+    let opml = opml_doc(
+        &[
+            ("https://first.example/feed".into(), Some("One")),
+            ("https://outlet.example/feed".into(), Some("Two")),
+            ("https://refused.example/feed".into(), Some("Two")),
+            ("https://last.example/feed".into(), None),
+        ],
+        0,
+    );
+    let response = http()
+        .post(format!("{base}/v1/import"))
+        .header("x-auth-token", &key)
+        .body(opml)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(response.status(), 500);
+    assert_eq!(filed(&w.site, "ana").await, [], "nothing followed");
+    let ana = user_id(&w.site, "ana").await;
+    assert_eq!(
+        w.site.store.reading().folders(ana).await.expect("folders"),
+        [],
+        "no folder made"
+    );
+    assert!(
+        w.site
+            .store
+            .sources()
+            .find_by_url("https://first.example/feed")
+            .await
+            .expect("find")
+            .is_none(),
+        "no source added"
+    );
+}

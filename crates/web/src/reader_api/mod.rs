@@ -53,6 +53,39 @@ pub(crate) fn folder_title(raw: &str) -> Option<&str> {
     .then_some(title)
 }
 
+/// `raw` with each run of control characters replaced by one space, then trimmed: what an
+/// imported name keeps (control characters have no place in a name, and most of them none
+/// in the XML an export writes).
+pub(crate) fn without_controls(raw: &str) -> String {
+    let mut clean = String::with_capacity(raw.len());
+    let mut in_run = false;
+    for c in raw.chars() {
+        if c.is_control() {
+            if !in_run {
+                clean.push(' ');
+            }
+            in_run = true;
+        } else {
+            clean.push(c);
+            in_run = false;
+        }
+    }
+    clean.trim().to_string()
+}
+
+/// The folder an imported feed is filed in: its OPML folder without control characters
+/// (see [`without_controls`]), cut to [`MAX_FOLDER_CHARS`] and trimmed again, else
+/// [`DEFAULT_FOLDER`]. Always a name [`folder_title`] accepts, so an app can rename the
+/// folder to the name it already has.
+pub(crate) fn imported_folder(raw: Option<&str>) -> String {
+    let name = without_controls(raw.unwrap_or_default());
+    let cut: String = name.chars().take(MAX_FOLDER_CHARS).collect();
+    match cut.trim_end() {
+        "" => DEFAULT_FOLDER.to_string(),
+        title => title.to_string(),
+    }
+}
+
 /// The routes of all three APIs.
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -293,47 +326,49 @@ pub(crate) async fn default_folder(state: &AppState, user: UserId) -> Result<i64
         .id)
 }
 
+/// The shared source a reader's feed address makes when no source has it yet; `None` when
+/// the address is not an http(s) URL with a host. The address as parsed, named `name`
+/// without control characters (see [`without_controls`]), else after its host, cut to 200
+/// characters; its home page `site_url` when that is an http(s) URL. [`source_for_url`] and
+/// the OPML import both add sources from here.
+pub(crate) fn new_source(
+    url: &str,
+    name: Option<&str>,
+    site_url: Option<&str>,
+) -> Option<tidings_store::NewSource> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    let host = parsed
+        .host_str()
+        .filter(|_| matches!(parsed.scheme(), "http" | "https"))?;
+    let name = name.map(without_controls).unwrap_or_default();
+    let name = if name.is_empty() { host } else { &name };
+    let site_url = site_url
+        .and_then(|s| url::Url::parse(s.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(|u| u.to_string());
+    Some(tidings_store::NewSource {
+        url: parsed.to_string(),
+        name: name.chars().take(200).collect(),
+        site_url,
+        ..tidings_store::NewSource::default()
+    })
+}
+
 /// The source with feed address `url`, added as a shared source if no source has it yet
-/// (named `name`, else after its host).
+/// (as [`new_source`] makes it).
 pub(crate) async fn source_for_url(
     state: &AppState,
     url: &str,
     name: Option<&str>,
     site_url: Option<&str>,
 ) -> Result<tidings_model::Source, SourceError> {
-    let parsed = url::Url::parse(url.trim()).map_err(|_| SourceError::BadUrl)?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(SourceError::BadUrl);
-    }
-    let url = parsed.to_string();
+    let new = new_source(url, name, site_url).ok_or(SourceError::BadUrl)?;
+    let url = new.url.clone();
     if let Some(source) = state.store.sources().find_by_url(&url).await? {
         return Ok(source);
     }
-    let name = name
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| parsed.host_str().unwrap_or("feed"))
-        .chars()
-        .take(200)
-        .collect();
-    let site_url = site_url
-        .and_then(|s| url::Url::parse(s.trim()).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .map(|u| u.to_string());
     let now = state.people.clock.now_secs();
-    let added = state
-        .store
-        .sources()
-        .add(
-            &tidings_store::NewSource {
-                url: url.clone(),
-                name,
-                site_url,
-                ..tidings_store::NewSource::default()
-            },
-            now,
-        )
-        .await;
+    let added = state.store.sources().add(&new, now).await;
     match added {
         Ok(source) => Ok(source),
         // Another request added it meanwhile.
@@ -375,6 +410,43 @@ pub(crate) fn item_html(listing: &ArticleListing, instance: DisplayPolicy) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn imported_names_lose_control_characters() {
+        assert_eq!(
+            without_controls("\tDaily\r\n\u{7}Brief\u{9f} "),
+            "Daily Brief"
+        );
+        assert_eq!(without_controls("\u{1}\u{85}"), "");
+        assert_eq!(imported_folder(Some("World\u{1}\u{1b}News")), "World News");
+        assert_eq!(imported_folder(Some(" \u{2}\t")), DEFAULT_FOLDER);
+        assert_eq!(imported_folder(None), DEFAULT_FOLDER);
+        let long = format!("{}\t{}", "a".repeat(MAX_FOLDER_CHARS - 1), "b".repeat(9));
+        assert_eq!(
+            imported_folder(Some(&long)),
+            "a".repeat(MAX_FOLDER_CHARS - 1),
+            "no space left at the cut"
+        );
+        for raw in [
+            "x\u{0}y",
+            "  \u{7f}",
+            &long,
+            &"é".repeat(300),
+            "\u{1}\u{85}z\u{85}",
+        ] {
+            let folder = imported_folder(Some(raw));
+            assert_eq!(
+                folder_title(&folder),
+                Some(folder.as_str()),
+                "{raw:?} gives a name the apps' rule accepts as it is"
+            );
+        }
+        let named = new_source("https://n.example/feed", Some("\u{2}"), None).expect("http");
+        assert_eq!(
+            named.name, "n.example",
+            "a name of controls only falls back"
+        );
+    }
 
     #[test]
     fn fever_keys_are_md5_of_name_and_password() {

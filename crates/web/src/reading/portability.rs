@@ -3,13 +3,13 @@
 //! (Miniflux `/v1/import` and `/v1/export`, Google Reader `subscription/import` and
 //! `subscription/export`), so every entry point has the same limits and the same outcome.
 
-use crate::reader_api::{DEFAULT_FOLDER, MAX_FOLDER_CHARS, SourceError, source_for_url};
+use crate::reader_api::{imported_folder, new_source};
 use crate::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tidings_feeds::{Outline, parse_opml, write_opml};
 use tidings_model::UserId;
-use tidings_store::StoreError;
+use tidings_store::{ImportedFeed, StoreError};
 
 /// The largest OPML file an import takes, in bytes.
 pub(crate) const MAX_OPML_BYTES: usize = 2 * 1024 * 1024;
@@ -43,10 +43,13 @@ pub(crate) enum ImportError {
 }
 
 /// Imports an OPML subscription list for `user`: every feed becomes a shared source if no
-/// source has its address yet (named by its outline, via [`source_for_url`]), and the reader
-/// follows it, filed in its OPML folder (else in [`DEFAULT_FOLDER`]). Addresses that are
-/// not http(s) are skipped and reported. A file that is not OPML, or lists more than
-/// [`MAX_IMPORTED_FEEDS`] feeds, imports nothing.
+/// source has its address yet (named by its outline, as [`new_source`] makes sources), and
+/// the reader follows it, filed in its OPML folder (else in
+/// [`DEFAULT_FOLDER`](crate::reader_api::DEFAULT_FOLDER)); names keep no control characters
+/// (see [`imported_folder`]). Addresses that are not http(s) are skipped and reported. Every
+/// refusal comes before any write, and the writes are one transaction
+/// ([`tidings_store::Reading::import_subscriptions`]): a file that is not OPML, lists more
+/// than [`MAX_IMPORTED_FEEDS`] feeds, or meets a database failure imports nothing.
 pub(crate) async fn import_opml(
     state: &AppState,
     user: UserId,
@@ -56,38 +59,29 @@ pub(crate) async fn import_opml(
     if outlines.len() > MAX_IMPORTED_FEEDS {
         return Err(ImportError::TooManyFeeds(outlines.len()));
     }
-    let reading = state.store.reading();
-    let now = state.people.clock.now_secs();
     let mut outcome = ImportOutcome::default();
+    let mut feeds = Vec::with_capacity(outlines.len());
     for outline in &outlines {
-        let source = match source_for_url(
-            state,
+        match new_source(
             &outline.url,
             Some(&outline.title),
             outline.site_url.as_deref(),
-        )
-        .await
-        {
-            Ok(source) => source,
-            Err(SourceError::BadUrl) => {
-                outcome
-                    .skipped
-                    .push(outline.url.chars().take(MAX_SKIPPED_CHARS).collect());
-                continue;
-            }
-            Err(SourceError::Store(err)) => return Err(err.into()),
-        };
-        let folder_name = outline
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(|c| c.chars().take(MAX_FOLDER_CHARS).collect::<String>())
-            .unwrap_or_else(|| DEFAULT_FOLDER.to_string());
-        let folder = reading.folder_named(user, &folder_name, now).await?;
-        reading.subscribe(user, source.id, folder.id, now).await?;
-        outcome.followed += 1;
+        ) {
+            Some(source) => feeds.push(ImportedFeed {
+                source,
+                folder: imported_folder(outline.category.as_deref()),
+            }),
+            None => outcome
+                .skipped
+                .push(outline.url.chars().take(MAX_SKIPPED_CHARS).collect()),
+        }
     }
+    let now = state.people.clock.now_secs();
+    outcome.followed = state
+        .store
+        .reading()
+        .import_subscriptions(user, &feeds, now)
+        .await?;
     Ok(outcome)
 }
 
