@@ -1553,6 +1553,24 @@ async fn google_reader_renames_and_disables_tags() {
         assert_eq!(done.status(), 200);
     }
     assert_eq!(greader_labels(&base, &auth).await, ["News", "Wire"]);
+    // A label is a folder name by the same rule as rename-tag's.
+    let long = format!("user/-/label/{}", "x".repeat(101));
+    for bad in [
+        "user/-/label/Bad\u{1}Name",
+        "user/-/label/ \t",
+        long.as_str(),
+    ] {
+        let refused = post(
+            "/reader/api/0/subscription/edit",
+            &auth,
+            &[("ac", "edit"), ("s", outlet.as_str()), ("a", bad)],
+        )
+        .send()
+        .await
+        .expect("refused");
+        assert_eq!(refused.status(), 400, "{bad:?}");
+    }
+    assert_eq!(greader_labels(&base, &auth).await, ["News", "Wire"]);
 
     // Without a key, or with a wrong one: 401, nothing changes.
     let rename = [("s", "user/-/label/News"), ("dest", "user/-/label/World")];

@@ -339,7 +339,14 @@ async fn subscription_edit(
                         return Err(GrError::NotFound);
                     }
                     let folder = match param(&pairs, "a").and_then(label_name) {
-                        Some(label) => reading.folder_named(user.id, label, now).await?.id,
+                        // The folder-name rule of rename-tag and of Miniflux categories.
+                        Some(label) => {
+                            let title = folder_title(label).ok_or(GrError::BadRequest(
+                                "a label has at most 100 characters, none of them control \
+                                 characters\n",
+                            ))?;
+                            reading.folder_named(user.id, title, now).await?.id
+                        }
                         None => match (&subscribed, param(&pairs, "r").and_then(label_name)) {
                             (Some(s), None) => s.folder.id,
                             _ => default_folder(&state, user.id).await?,
