@@ -370,6 +370,30 @@ impl<'a> Articles<'a> {
             .collect::<Result<_, _>>()?)
     }
 
+    /// The newest articles of some stories, newest first, at most `limit` (one statement
+    /// for the list: a story's feed, or an entity's). At most the first 500 stories are
+    /// read; an empty list reads nothing.
+    pub async fn latest_of_stories(
+        &self,
+        stories: &[StoryId],
+        limit: i64,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        if stories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = &stories[..stories.len().min(id_list::CHUNK)];
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id \
+             WHERE a.story_id IN ({}) ORDER BY a.sort_at DESC, a.id DESC LIMIT $1",
+            id_list::in_list(ids.iter().map(|id| id.0))
+        ));
+        let rows = sqlx::query(sql).bind(limit).fetch_all(self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(listing_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
     /// The topics an article was tagged with, as (slug, name).
     pub async fn topics_of(&self, id: ArticleId) -> Result<Vec<(String, String)>, StoreError> {
         let rows = sqlx::query(

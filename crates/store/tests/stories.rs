@@ -143,6 +143,24 @@ async fn placements_build_stories_with_aggregates_links_and_copies() {
             recent.iter().map(|s| s.id).collect::<Vec<_>>(),
             vec![budget, quake]
         );
+        // The feeds of a story and of an entity: newest first, over the stories given.
+        let latest = |stories: Vec<StoryId>, limit: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .articles()
+                    .latest_of_stories(&stories, limit)
+                    .await
+                    .expect("latest of stories")
+                    .iter()
+                    .map(|l| l.article.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(latest(vec![quake], 50).await, vec![a2, a1]);
+        assert_eq!(latest(vec![quake, budget], 50).await, vec![a3, a2, a1]);
+        assert_eq!(latest(vec![budget, quake], 2).await, vec![a3, a2]);
+        assert!(latest(vec![], 50).await.is_empty());
         let reports = stories.reports(&[quake]).await.expect("reports");
         assert_eq!(reports.len(), 2);
         assert_eq!(stories.count().await.expect("count"), 2);

@@ -302,6 +302,53 @@ async fn feeds_and_api_serve_the_fixture_day() {
         "entities: {insight}"
     );
 
+    // A developing story, and a person, as feeds: the story's reports, newest first, and the
+    // reports of the stories that name her.
+    let flood_titles: BTreeSet<&str> = OUTLETS
+        .iter()
+        .flat_map(|o| o.reports.iter())
+        .filter(|r| r.path.ends_with("/flood"))
+        .map(|r| r.title)
+        .collect();
+    for format in FORMATS {
+        for path in [
+            format!("/story/{}/{format}", flood["id"]),
+            format!("/entity/claire-vautrin/{format}"),
+        ] {
+            let (_, parsed) = feed(&server, &path).await;
+            let got: BTreeSet<&str> = parsed
+                .entries
+                .iter()
+                .filter_map(|e| e.title.as_deref())
+                .collect();
+            assert_eq!(got, flood_titles, "{path}");
+            let times: Vec<i64> = parsed.entries.iter().filter_map(|e| e.published).collect();
+            assert_eq!(times.len(), 3, "{path}: dated");
+            assert!(
+                times.windows(2).all(|t| t[0] >= t[1]),
+                "{path}: newest first"
+            );
+        }
+    }
+    let (_, story_page) = server.get(&format!("/story/{}", flood["id"])).await;
+    assert!(story_page.contains(&format!(
+        "href=\"/story/{}/feed.xml\">Follow this story as a feed",
+        flood["id"]
+    )));
+    assert!(story_page.contains(&format!(
+        "type=\"application/atom+xml\" title=\"{} · Tidings (Atom)\" href=\"/story/{}/feed.atom\"",
+        flood["title"].as_str().expect("title"),
+        flood["id"]
+    )));
+    let (_, person_page) = server.get("/entity/claire-vautrin").await;
+    assert!(person_page.contains("href=\"/entity/claire-vautrin/feed.json\""));
+    assert_eq!(fetch(&server, "/story/999999/feed.xml").await.0, 404);
+    assert_eq!(fetch(&server, "/story/x/feed.atom").await.0, 404);
+    assert_eq!(
+        fetch(&server, "/entity/nobody-at-all/feed.json").await.0,
+        404
+    );
+
     // Articles: latest first, paged and capped.
     let articles = api(&server, "/api/v1/articles").await;
     assert_eq!(articles["items"].as_array().map(Vec::len), Some(5));

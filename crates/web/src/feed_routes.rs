@@ -1,5 +1,7 @@
-//! The feed routes: `/feed.xml`, `/feed.atom` and `/feed.json` for the whole site, and
-//! `/source/{id}/feed.…` for one outlet.
+//! The feed routes: `/feed.xml`, `/feed.atom` and `/feed.json` for the whole site,
+//! `/source/{id}/feed.…` for one outlet, `/story/{id}/feed.…` for a developing story (every
+//! new report of it) and `/entity/{slug}/feed.…` for a person, place or organisation (the
+//! reports of the stories that name it).
 //!
 //! The site feed carries the latest articles rather than the ranked top stories: a feed
 //! reader keys on item ids and shows what is new, and a ranking that reshuffles the same
@@ -20,7 +22,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use std::collections::HashMap;
-use tidings_model::{SourceId, StoryId};
+use tidings_model::{ArticleId, SourceId, StoryId};
 use tidings_store::ArticleListing;
 
 /// Items in a feed.
@@ -205,6 +207,88 @@ pub(crate) async fn source_feed(
     respond(result, &state.site_name)
 }
 
+/// `/story/{id}/feed.…`: a developing story's reports, newest first, so a reader sees each
+/// new one as it is placed in the story.
+pub(crate) async fn story_feed(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let format = format_of(&uri)?;
+        let id = id.parse::<i64>().map_err(|_| PageError::NotFound)?;
+        let story = state
+            .store
+            .stories()
+            .get(StoryId(id))
+            .await?
+            .ok_or(PageError::NotFound)?;
+        let listings = state
+            .store
+            .articles()
+            .latest_of_stories(&[story.id], FEED_ITEMS)
+            .await?;
+        let meta = FeedMeta {
+            title: format!("{} · {}", story.title, state.site_name),
+            description: format!(
+                "Every report of this story on {}, newest first.",
+                state.site_name
+            ),
+            home_path: format!("/story/{}", story.id),
+            feed_dir_path: format!("/story/{}/", story.id),
+            query: String::new(),
+            language: story.language.clone(),
+        };
+        listing_feed(&state, &headers, format, meta, &listings).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+/// Stories an entity's feed draws its reports from, most recently updated first.
+const ENTITY_FEED_STORIES: i64 = 50;
+
+/// `/entity/{slug}/feed.…`: the latest reports of the stories that name a person, place or
+/// organisation, newest first.
+pub(crate) async fn entity_feed(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let format = format_of(&uri)?;
+        let insights = state.store.insights();
+        let (name, _) = insights.entity(&slug).await?.ok_or(PageError::NotFound)?;
+        let stories: Vec<StoryId> = insights
+            .stories_of(&slug, ENTITY_FEED_STORIES, 0)
+            .await?
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        let listings = state
+            .store
+            .articles()
+            .latest_of_stories(&stories, FEED_ITEMS)
+            .await?;
+        let meta = FeedMeta {
+            title: format!("{name} · {}", state.site_name),
+            description: format!(
+                "The latest reports on {} of the stories that name {name}.",
+                state.site_name
+            ),
+            home_path: format!("/entity/{slug}"),
+            feed_dir_path: format!("/entity/{slug}/"),
+            query: String::new(),
+            language: None,
+        };
+        listing_feed(&state, &headers, format, meta, &listings).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
 /// Articles a search feed lists.
 const SEARCH_FEED_ITEMS: usize = 50;
 
@@ -238,12 +322,17 @@ pub(crate) async fn search_feed(
         )
         .await
         .map_err(|e| PageError::Internal(e.to_string()))?;
-        let mut listings = Vec::with_capacity(hits.len());
-        for hit in hits {
-            if let Some(listing) = state.store.articles().get(hit.id).await? {
-                listings.push(listing);
-            }
-        }
+        // One read for the page, put back in the search's order.
+        let ids: Vec<ArticleId> = hits.iter().map(|h| h.id).collect();
+        let mut by_id: HashMap<ArticleId, ArticleListing> = state
+            .store
+            .articles()
+            .many(&ids)
+            .await?
+            .into_iter()
+            .map(|l| (l.article.id, l))
+            .collect();
+        let listings: Vec<ArticleListing> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
         let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
         let meta = FeedMeta {
             title: format!("{q} · {}", state.site_name),

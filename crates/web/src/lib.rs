@@ -64,7 +64,13 @@ pub fn router(state: AppState) -> Router {
         .route("/article/{id}", get(pages::article_without_slug))
         .route("/article/{id}/{slug}", get(pages::article))
         .route("/story/{id}", get(stories::story))
+        .route("/story/{id}/feed.xml", get(feed_routes::story_feed))
+        .route("/story/{id}/feed.atom", get(feed_routes::story_feed))
+        .route("/story/{id}/feed.json", get(feed_routes::story_feed))
         .route("/entity/{slug}", get(stories::entity))
+        .route("/entity/{slug}/feed.xml", get(feed_routes::entity_feed))
+        .route("/entity/{slug}/feed.atom", get(feed_routes::entity_feed))
+        .route("/entity/{slug}/feed.json", get(feed_routes::entity_feed))
         .route_layer(middleware::from_fn_with_state(
             state.page_cache.clone(),
             page_cache::serve_cached,

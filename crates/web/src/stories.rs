@@ -285,6 +285,8 @@ struct ScoreLine {
 #[template(path = "story.html")]
 struct StoryPage {
     site_name: String,
+    /// The story's path (`/story/7`); its feeds live under it.
+    href: String,
     title: String,
     sources: i64,
     articles: i64,
@@ -399,6 +401,7 @@ pub(crate) async fn story(
             newer,
             older,
             site_name: state.site_name.clone(),
+            href: format!("/story/{}", story.id),
             title: story.title.clone(),
             sources: story.source_count,
             articles: story.article_count,
@@ -634,6 +637,8 @@ mod tests {
 #[template(path = "entity.html")]
 struct EntityPage {
     site_name: String,
+    /// The entity's path (`/entity/kim-jong-un`); its feeds live under it.
+    href: String,
     name: String,
     kind: String,
     stories: Vec<StoryCard>,
@@ -685,6 +690,7 @@ pub(crate) async fn entity(
         };
         Ok(EntityPage {
             site_name: state.site_name.clone(),
+            href: format!("/entity/{slug}"),
             name,
             kind: kind.to_string(),
             stories,
