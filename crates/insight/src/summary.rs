@@ -23,6 +23,10 @@ pub struct SummaryParams {
     pub position_decay: f32,
     /// A sentence whose cosine to an already chosen one exceeds this is a repeat.
     pub redundancy: f32,
+    /// A sentence that shares two anchors with an already chosen one is a repeat too when
+    /// the lighter of the two has at least this share of its IDF weight in the other: the
+    /// same fact in other words (see [`crate::repeats`]). Above 1 turns this test off.
+    pub same_fact: f32,
     /// Sentences shorter than this (in words) are not chosen.
     pub min_words: usize,
     /// Sentences longer than this (in words) are not chosen.
@@ -40,6 +44,7 @@ impl Default for SummaryParams {
             position: 1.0,
             position_decay: 6.0,
             redundancy: 0.35,
+            same_fact: 0.35,
             min_words: 6,
             max_words: 45,
             article_agreement: 2.0,
