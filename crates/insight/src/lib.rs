@@ -13,7 +13,7 @@
 //! | module | job |
 //! |---|---|
 //! | [`sentences`], [`furniture`] | split bodies into sentences; flag page furniture and sentences that need their predecessor |
-//! | [`corpus`] | stems, sentence IDF and TF-IDF vectors of a story |
+//! | [`corpus`] | stems (and which look like names), sentence IDF, how terms spread over the articles, TF-IDF vectors of a story |
 //! | [`summary`], [`keypoints`] | extractive summary (short and long), key points |
 //! | [`repeats`] | whether two sentences say the same thing, in the same words or not |
 //! | [`entities`] | people, places, organisations with a shipped gazetteer |
