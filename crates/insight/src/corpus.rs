@@ -1,11 +1,12 @@
-//! A story's articles analysed once: sentences with their stemmed terms, sentence-level
-//! inverse document frequencies and unit TF-IDF vectors. Summary, key points and
-//! question answering all read this.
+//! A story's articles analysed once: sentences with their stemmed terms (and which of
+//! them look like names), sentence-level inverse document frequencies, how each term
+//! spreads over the articles, and unit TF-IDF vectors. Summary, key points and question
+//! answering all read this.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use tidings_text::{Analyzer, SparseVec, StemCache};
+use tidings_text::{Analyzer, SparseVec, StemCache, TokenKind};
 
 use crate::article::{Citation, StoryArticle};
 use crate::sentences::{Sentence, split_article};
@@ -19,12 +20,25 @@ pub struct Corpus<'a> {
     pub sentences: Vec<Sentence>,
     /// For each sentence, its stemmed term hashes in order (stop words removed).
     pub terms: Vec<Vec<u64>>,
+    /// For each sentence, whether each of its [`Corpus::terms`] was written capitalised
+    /// inside the sentence (a likely name).
+    pub capitalised: Vec<Vec<bool>>,
     /// For each sentence, its unit-length TF-IDF vector.
     pub vectors: Vec<SparseVec>,
     /// For each article, the range of its sentences in [`Corpus::sentences`].
     pub spans: Vec<Range<usize>>,
     idf: HashMap<u64, f32>,
+    spread: HashMap<u64, Spread>,
     analyzers: Vec<(String, Analyzer)>,
+}
+
+/// How one term spreads over a story's sentences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spread {
+    /// Sentences of the story that use the term.
+    pub sentences: u32,
+    /// The most sentences that use it within one article.
+    pub most_in_one_article: u32,
 }
 
 impl<'a> Corpus<'a> {
@@ -34,6 +48,7 @@ impl<'a> Corpus<'a> {
         let mut spans = Vec::with_capacity(articles.len());
         let mut analyzers: Vec<(String, Analyzer)> = Vec::new();
         let mut terms: Vec<Vec<u64>> = Vec::new();
+        let mut capitalised: Vec<Vec<bool>> = Vec::new();
         let mut cache = StemCache::default();
         for (i, a) in articles.iter().enumerate() {
             let lang = language_of(a);
@@ -44,24 +59,38 @@ impl<'a> Corpus<'a> {
                     analyzers[an]
                         .1
                         .analyze_hashes(&s.text, &mut cache, 1 << 16, usize::MAX);
-                terms.push(hashes.into_iter().map(|(h, _)| h).collect());
+                terms.push(hashes.iter().map(|(h, _)| *h).collect());
+                capitalised.push(
+                    hashes
+                        .iter()
+                        .map(|(_, k)| *k == TokenKind::Capitalised)
+                        .collect(),
+                );
                 sentences.push(s);
             }
             spans.push(start..sentences.len());
         }
         let n = sentences.len().max(1) as f32;
-        let mut df: HashMap<u64, u32> = HashMap::new();
-        for t in &terms {
-            let mut seen: Vec<u64> = t.clone();
-            seen.sort_unstable();
-            seen.dedup();
-            for h in seen {
-                *df.entry(h).or_default() += 1;
+        let mut spread: HashMap<u64, Spread> = HashMap::new();
+        for span in &spans {
+            let mut in_article: HashMap<u64, u32> = HashMap::new();
+            for t in &terms[span.clone()] {
+                let mut seen: Vec<u64> = t.clone();
+                seen.sort_unstable();
+                seen.dedup();
+                for h in seen {
+                    *in_article.entry(h).or_default() += 1;
+                }
+            }
+            for (h, count) in in_article {
+                let s = spread.entry(h).or_default();
+                s.sentences += count;
+                s.most_in_one_article = s.most_in_one_article.max(count);
             }
         }
-        let idf: HashMap<u64, f32> = df
-            .into_iter()
-            .map(|(h, d)| (h, (n / d as f32).ln() + 1.0))
+        let idf: HashMap<u64, f32> = spread
+            .iter()
+            .map(|(&h, s)| (h, (n / s.sentences as f32).ln() + 1.0))
             .collect();
         let vectors = terms
             .iter()
@@ -82,9 +111,11 @@ impl<'a> Corpus<'a> {
             articles,
             sentences,
             terms,
+            capitalised,
             vectors,
             spans,
             idf,
+            spread,
             analyzers,
         }
     }
@@ -96,6 +127,11 @@ impl<'a> Corpus<'a> {
             .get(&term)
             .copied()
             .unwrap_or_else(|| (self.sentences.len().max(1) as f32).ln() + 1.0)
+    }
+
+    /// How `term` spreads over the story (all zero for a term it does not use).
+    pub fn spread(&self, term: u64) -> Spread {
+        self.spread.get(&term).copied().unwrap_or_default()
     }
 
     /// Analyses free text (a question, a headline) the way the story's first article

@@ -24,7 +24,8 @@ pub fn key_points(articles: &[StoryArticle]) -> Vec<KeyPoint> {
 }
 
 /// Three to five key points, fewer only when the story has fewer usable sentences:
-/// short sentences (≤ 35 words), none repeating another (cosine ≤ 0.25), no opening
+/// short sentences (≤ 35 words), none repeating another (cosine ≤ 0.25, nor the same fact
+/// in other words: see [`crate::repeats`]), no opening
 /// that needs a missing predecessor.
 pub fn key_points_corpus(corpus: &Corpus<'_>) -> Vec<KeyPoint> {
     key_points_besides(corpus, &[])
@@ -149,5 +150,41 @@ mod tests {
         let eruption = |t: &str| t.contains("erupted");
         assert!(summary.iter().any(|t| eruption(t)), "{summary:?}");
         assert!(!beside.iter().any(|p| eruption(&p.text)), "{beside:?}");
+    }
+
+    #[test]
+    fn points_beside_a_summary_do_not_restate_it_in_other_words() {
+        let a = [
+            StoryArticle {
+                id: "a".into(),
+                body: "A cargo ship ran aground off the island of Vella on Monday, spilling fuel into a marine reserve, the coast guard said.\n\nA twenty-metre gash was found. The vessel was carrying 300 containers of fertiliser from Rotterdam.\n\nSalvage crews hope to refloat it by Friday. Fishermen were told to keep their boats in port until the fuel is cleared.".into(),
+                ..Default::default()
+            },
+            StoryArticle {
+                id: "b".into(),
+                body: "Fuel from a grounded freighter is spreading across the Vella marine reserve, the coast guard said on Monday.\n\nInspectors who went down on Tuesday morning reported a twenty-metre tear below the waterline, far worse than the owners had told the harbour authority. Salvage teams expect to pull the ship free by the end of the week.\n\nEnvironmental groups called the reserve one of the richest in the region.".into(),
+                ..Default::default()
+            },
+        ];
+        let corpus = Corpus::new(&a);
+        let gash = "A twenty-metre gash was found.";
+        let tear = |t: &str| t.contains("twenty-metre tear");
+        let (g, t) = (
+            corpus.sentences.iter().position(|s| s.text == gash),
+            corpus.sentences.iter().position(|s| tear(&s.text)),
+        );
+        let (Some(g), Some(t)) = (g, t) else {
+            panic!("the fixture has both sentences")
+        };
+        let cosine = corpus.vectors[g].dot(&corpus.vectors[t]);
+        assert!(cosine < 0.25, "the words alone do not tell ({cosine})");
+        let alone = key_points_corpus(&corpus);
+        assert!(alone.iter().any(|k| tear(&k.text)), "{alone:?}");
+        let beside = key_points_besides(&corpus, &[gash.to_string()]);
+        assert!(beside.len() >= 3, "{beside:?}");
+        assert!(
+            !beside.iter().any(|k| tear(&k.text)),
+            "the summary has told of the gash already: {beside:?}"
+        );
     }
 }

@@ -13,8 +13,9 @@
 //! | module | job |
 //! |---|---|
 //! | [`sentences`], [`furniture`] | split bodies into sentences; flag page furniture and sentences that need their predecessor |
-//! | [`corpus`] | stems, sentence IDF and TF-IDF vectors of a story |
+//! | [`corpus`] | stems (and which look like names), sentence IDF, how terms spread over the articles, TF-IDF vectors of a story |
 //! | [`summary`], [`keypoints`] | extractive summary (short and long), key points |
+//! | [`repeats`] | whether two sentences say the same thing, in the same words or not |
 //! | [`entities`] | people, places, organisations with a shipped gazetteer |
 //! | [`timeline`], [`dates`] | publication times and dated statements; dates stated in English, German and French |
 //! | [`ask`] | BM25 evidence for a question, or "not supported" |
@@ -49,6 +50,7 @@ pub mod furniture;
 pub mod keypoints;
 #[cfg(feature = "llm")]
 pub mod llm;
+pub mod repeats;
 pub mod sentences;
 pub mod story;
 pub mod summary;

@@ -8,6 +8,7 @@ use tidings_text::SparseVec;
 
 use crate::article::{Citation, StoryArticle};
 use crate::corpus::Corpus;
+use crate::repeats::repeats;
 
 /// The knobs of the sentence scorer. One set for every story; the defaults are the
 /// measured ones (see the crate's commit history for the figures).
@@ -23,6 +24,10 @@ pub struct SummaryParams {
     pub position_decay: f32,
     /// A sentence whose cosine to an already chosen one exceeds this is a repeat.
     pub redundancy: f32,
+    /// A sentence that shares two anchors with an already chosen one is a repeat too when
+    /// the lighter of the two has at least this share of its IDF weight in the other: the
+    /// same fact in other words (see [`crate::repeats`]). Above 1 turns this test off.
+    pub same_fact: f32,
     /// Sentences shorter than this (in words) are not chosen.
     pub min_words: usize,
     /// Sentences longer than this (in words) are not chosen.
@@ -40,6 +45,7 @@ impl Default for SummaryParams {
             position: 1.0,
             position_decay: 6.0,
             redundancy: 0.35,
+            same_fact: 0.35,
             min_words: 6,
             max_words: 45,
             article_agreement: 2.0,
@@ -188,7 +194,7 @@ pub fn score_sentences(corpus: &Corpus<'_>, p: &SummaryParams) -> Vec<f32> {
 }
 
 /// Greedy selection by score until `words` words or `max_sentences` sentences, skipping
-/// near-repeats and sentences whose predecessor is not chosen when they need it.
+/// repeats of a chosen sentence ([`crate::repeats`]) and sentences whose predecessor is not chosen when they need it.
 pub fn select(
     corpus: &Corpus<'_>,
     scores: &[f32],
@@ -232,7 +238,7 @@ pub fn select_besides(
             let repeat = chosen
                 .iter()
                 .chain(shown.iter().filter(|&&c| c < corpus.vectors.len()))
-                .any(|&c| corpus.vectors[c].dot(&corpus.vectors[i]) > p.redundancy);
+                .any(|&c| repeats(corpus, c, i, p));
             used[i] = true;
             if repeat {
                 continue 'rounds;
@@ -317,6 +323,57 @@ mod tests {
             .filter(|x| x.text.contains("Dresden on Monday"))
             .count();
         assert_eq!(leads, 1, "{text}");
+    }
+
+    /// The rate story of the browser-test fixture: two reports of one decision.
+    fn rate_story() -> [StoryArticle; 2] {
+        [
+            art(
+                "a",
+                "The Bank of Norland raised its main interest rate by half a point to 4.5 percent \
+                 on Wednesday, its third increase this year, saying inflation of 6.1 percent was \
+                 proving more stubborn than expected.\n\nGovernor Henrik Dahl said the bank was \
+                 ready to act again if wage growth did not slow, and that mortgage holders should \
+                 prepare for higher costs into next year. The krone strengthened against the euro \
+                 after the announcement.\n\nEconomists had expected a smaller quarter-point move, \
+                 and the decision was taken by a split vote of five to two on the monetary policy \
+                 committee.",
+            ),
+            art(
+                "b",
+                "Norland's central bank surprised markets on Wednesday with a half-point increase \
+                 that takes its benchmark rate to 4.5 percent, as Governor Henrik Dahl warned that \
+                 inflation, now at 6.1 percent, was not falling fast enough.\n\nTwo of the seven \
+                 members of the monetary policy committee voted for a smaller rise. Homeowners with \
+                 variable mortgages will see repayments climb again, and builders warned the \
+                 increase would deepen a slump in new housing.\n\nThe krone rose against the euro \
+                 and the dollar after the decision was published.",
+            ),
+        ]
+    }
+
+    #[test]
+    fn one_fact_in_other_words_is_told_once() {
+        let a = rate_story();
+        let s = summarize(
+            &a,
+            &SummaryOptions {
+                words: 150,
+                ..Default::default()
+            },
+        );
+        let krone: Vec<&str> = s
+            .long
+            .iter()
+            .map(|x| x.text.as_str())
+            .filter(|t| t.contains("krone"))
+            .collect();
+        assert_eq!(krone.len(), 1, "{krone:?}");
+        // The rest of the story is still told.
+        let text = s.long_text();
+        for fact in ["4.5 percent", "Dahl", "mortgage"] {
+            assert!(text.contains(fact), "{fact}: {text}");
+        }
     }
 
     #[test]

