@@ -138,14 +138,31 @@ pub(crate) fn format_of(uri: &Uri) -> Result<FeedFormat, PageError> {
     FeedFormat::from_path(uri.path()).ok_or(PageError::NotFound)
 }
 
+/// Answers a feed request: the format its path asks for, then the feed of what `read`
+/// finds (what the feed is about and its articles, newest first), or the error page of why
+/// not.
+async fn answer_feed(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    read: impl Future<Output = Result<(FeedMeta, Vec<ArticleListing>), PageError>>,
+) -> Response {
+    let result = async {
+        let format = format_of(uri)?;
+        let (meta, listings) = read.await?;
+        listing_feed(state, headers, format, meta, &listings).await
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
 /// `/feed.xml`, `/feed.atom`, `/feed.json`: the site's latest articles.
 pub(crate) async fn site_feed(
     State(state): State<AppState>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let result = async {
-        let format = format_of(&uri)?;
+    answer_feed(&state, &uri, &headers, async {
         let listings = state.store.articles().latest(FEED_ITEMS, 0).await?;
         let meta = FeedMeta {
             title: state.site_name.clone(),
@@ -158,10 +175,9 @@ pub(crate) async fn site_feed(
             query: String::new(),
             language: None,
         };
-        listing_feed(&state, &headers, format, meta, &listings).await
-    }
-    .await;
-    respond(result, &state.site_name)
+        Ok((meta, listings))
+    })
+    .await
 }
 
 /// `/source/{id}/feed.…`: one outlet's latest articles.
@@ -171,8 +187,7 @@ pub(crate) async fn source_feed(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let result = async {
-        let format = format_of(&uri)?;
+    answer_feed(&state, &uri, &headers, async {
         let id = id.parse::<i64>().map_err(|_| PageError::NotFound)?;
         let source = state
             .store
@@ -201,10 +216,9 @@ pub(crate) async fn source_feed(
             query: String::new(),
             language: source.language.clone(),
         };
-        listing_feed(&state, &headers, format, meta, &listings).await
-    }
-    .await;
-    respond(result, &state.site_name)
+        Ok((meta, listings))
+    })
+    .await
 }
 
 /// `/story/{id}/feed.…`: a developing story's reports, newest first, so a reader sees each
@@ -215,8 +229,7 @@ pub(crate) async fn story_feed(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let result = async {
-        let format = format_of(&uri)?;
+    answer_feed(&state, &uri, &headers, async {
         let id = id.parse::<i64>().map_err(|_| PageError::NotFound)?;
         let story = state
             .store
@@ -240,10 +253,9 @@ pub(crate) async fn story_feed(
             query: String::new(),
             language: story.language.clone(),
         };
-        listing_feed(&state, &headers, format, meta, &listings).await
-    }
-    .await;
-    respond(result, &state.site_name)
+        Ok((meta, listings))
+    })
+    .await
 }
 
 /// Stories an entity's feed draws its reports from, most recently updated first.
@@ -257,8 +269,7 @@ pub(crate) async fn entity_feed(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let result = async {
-        let format = format_of(&uri)?;
+    answer_feed(&state, &uri, &headers, async {
         let insights = state.store.insights();
         let (name, _) = insights.entity(&slug).await?.ok_or(PageError::NotFound)?;
         let stories: Vec<StoryId> = insights
@@ -283,10 +294,9 @@ pub(crate) async fn entity_feed(
             query: String::new(),
             language: None,
         };
-        listing_feed(&state, &headers, format, meta, &listings).await
-    }
-    .await;
-    respond(result, &state.site_name)
+        Ok((meta, listings))
+    })
+    .await
 }
 
 /// Articles a search feed lists.
@@ -304,8 +314,7 @@ pub(crate) async fn search_feed(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let result = async {
-        let format = format_of(&uri)?;
+    answer_feed(&state, &uri, &headers, async {
         let q: String = query
             .q
             .unwrap_or_default()
@@ -342,8 +351,7 @@ pub(crate) async fn search_feed(
             query: format!("q={encoded}"),
             language: None,
         };
-        listing_feed(&state, &headers, format, meta, &listings).await
-    }
-    .await;
-    respond(result, &state.site_name)
+        Ok((meta, listings))
+    })
+    .await
 }
