@@ -533,13 +533,14 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Wednesday 6 March 2024, 12:00 UTC.
-    const WED: i64 = 1_709_726_400;
+    pub(crate) const WED: i64 = 1_709_726_400;
 
-    fn day(y: i64, m: u32, d: u32) -> i64 {
+    /// The start (UTC) of a calendar day, in seconds.
+    pub(crate) fn day(y: i64, m: u32, d: u32) -> i64 {
         days_from_civil(y, m, d) * DAY
     }
 

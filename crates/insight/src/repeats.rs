@@ -128,14 +128,7 @@ pub fn anchors(corpus: &Corpus<'_>, a: usize, b: usize) -> usize {
 mod tests {
     use super::*;
     use crate::article::StoryArticle;
-
-    fn art(id: &str, body: &str) -> StoryArticle {
-        StoryArticle {
-            id: id.to_string(),
-            body: body.to_string(),
-            ..Default::default()
-        }
-    }
+    use crate::summary::tests::art;
 
     /// The index of the sentence that starts with `start`.
     fn find(corpus: &Corpus<'_>, start: &str) -> usize {

@@ -276,10 +276,11 @@ pub fn select_besides(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn art(id: &str, body: &str) -> StoryArticle {
+    /// An article with only an id and a body, for tests.
+    pub(crate) fn art(id: &str, body: &str) -> StoryArticle {
         StoryArticle {
             id: id.to_string(),
             body: body.to_string(),

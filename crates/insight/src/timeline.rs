@@ -109,14 +109,8 @@ pub fn timeline(articles: &[StoryArticle]) -> Vec<TimelineEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dates::{DAY, days_from_civil};
-
-    /// Wednesday 6 March 2024, 12:00 UTC.
-    const WED: i64 = 1_709_726_400;
-
-    fn day(y: i64, m: u32, d: u32) -> i64 {
-        days_from_civil(y, m, d) * DAY
-    }
+    use crate::dates::DAY;
+    use crate::dates::tests::{WED, day};
 
     #[test]
     fn builds_an_ordered_timeline_with_citations() {
