@@ -12,10 +12,11 @@
 
 use crate::ArticleListing;
 use crate::articles::{COLUMNS, listing_from_row};
-use crate::{NewSource, StoreError, revision, sources};
+use crate::stories::{STORY_COLUMNS, story_from_row};
+use crate::{NewSource, StoreError, id_list, revision, sources};
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
-use tidings_model::{ArticleId, SourceId, StoryId, UnixSeconds, UserId};
+use tidings_model::{ArticleId, SourceId, Story, StoryId, UnixSeconds, UserId};
 
 /// A folder of subscriptions (a Miniflux category, a Fever group, a Google Reader label).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,15 +62,26 @@ pub enum FollowKind {
     Entity,
     /// A saved search, by its query text.
     Search,
+    /// A developing story, by its id written in decimal (`"42"`).
+    Story,
 }
 
 impl FollowKind {
+    /// Every kind, in the order the site names them.
+    pub const ALL: [FollowKind; 4] = [
+        FollowKind::Section,
+        FollowKind::Entity,
+        FollowKind::Search,
+        FollowKind::Story,
+    ];
+
     /// The kind's stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             FollowKind::Section => "section",
             FollowKind::Entity => "entity",
             FollowKind::Search => "search",
+            FollowKind::Story => "story",
         }
     }
 
@@ -79,18 +91,29 @@ impl FollowKind {
             "section" => Some(FollowKind::Section),
             "entity" => Some(FollowKind::Entity),
             "search" => Some(FollowKind::Search),
+            "story" => Some(FollowKind::Story),
             _ => None,
         }
     }
 }
 
-/// One follow of a section, entity or saved search.
+/// One follow of a section, entity, saved search or story.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Follow {
     /// What is followed.
     pub kind: FollowKind,
-    /// The section or entity slug, or the search's query.
+    /// The section or entity slug, the search's query, or the story's id in decimal.
     pub target: String,
+}
+
+impl Follow {
+    /// The follow of a story, its target written as [`Reading::followed_stories`] reads it.
+    pub fn story(id: StoryId) -> Follow {
+        Follow {
+            kind: FollowKind::Story,
+            target: id.0.to_string(),
+        }
+    }
 }
 
 /// Which articles a list draws from, before copies fold.
@@ -657,7 +680,8 @@ impl<'a> Reading<'a> {
             .collect()
     }
 
-    /// Follows a section, entity or saved search (again: no change).
+    /// Follows a section, entity, saved search or story (again: no change). The caller
+    /// checks that the target exists; a story is best followed through [`Follow::story`].
     pub async fn follow(
         &self,
         user: UserId,
@@ -687,6 +711,43 @@ impl<'a> Reading<'a> {
                 .execute(self.pool)
                 .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    /// The stories the account follows that still exist, most recently updated first (by
+    /// their latest report, ties newest story first), at most `limit`. A follow whose story
+    /// is gone, or whose target is not a story id, is skipped.
+    pub async fn followed_stories(
+        &self,
+        user: UserId,
+        limit: i64,
+    ) -> Result<Vec<Story>, StoreError> {
+        // Targets are text: they are read and parsed here rather than cast in SQL, where
+        // PostgreSQL would fail the whole statement on one target that is not a number.
+        let rows = sqlx::query("SELECT target FROM follows WHERE user_id = $1 AND kind = $2")
+            .bind(user.0)
+            .bind(FollowKind::Story.as_str())
+            .fetch_all(self.pool)
+            .await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let target: String = r.try_get("target")?;
+            if let Ok(id) = target.parse::<i64>() {
+                ids.push(id);
+            }
+        }
+        if ids.is_empty() || limit <= 0 {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.id IN ({}) \
+             ORDER BY s.last_at DESC, s.id DESC LIMIT $1",
+            id_list::in_list(ids)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows.iter().map(story_from_row).collect::<Result<_, _>>()?)
     }
 
     /// What the account follows besides sources, oldest first.

@@ -2,12 +2,13 @@
 //! (headline, standfirst, byline, outlet, link, times, story); optionally the article itself
 //! goes after a longer while, and with it any story left without articles.
 //!
-//! Each call does one bounded batch (oldest first) in one statement, so a purge of years of
-//! data never holds a long lock: the caller repeats until a batch comes back short.
+//! Each call does one bounded batch (oldest first) in one statement (or, for stories, one
+//! transaction that also drops the follows of the stories it deleted), so a purge of years
+//! of data never holds a long lock: the caller repeats until a batch comes back short.
 
-use crate::StoreError;
 use crate::articles::ids_of;
-use sqlx::AnyPool;
+use crate::{FollowKind, StoreError, id_list};
+use sqlx::{AnyPool, Row};
 use tidings_model::{ArticleId, UnixSeconds};
 
 /// Purges old data, batch by batch.
@@ -62,21 +63,42 @@ impl<'a> Retention<'a> {
     }
 
     /// Deletes at most `limit` stories last updated before `before` that have no article
-    /// left, with their links, insights and entity mentions. Returns how many it deleted.
+    /// left, with their links, insights and entity mentions, and the readers' follows of
+    /// them (a follow names its story by id as text, which no foreign key can reach; left
+    /// behind, it would follow whichever new story SQLite gave the freed id). Returns how
+    /// many stories it deleted.
     pub async fn delete_empty_stories(
         &self,
         before: UnixSeconds,
         limit: i64,
     ) -> Result<u64, StoreError> {
-        let done = sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query(
             "DELETE FROM stories WHERE id IN (SELECT s.id FROM stories s WHERE s.last_at < $1 \
              AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id) \
-             ORDER BY s.id LIMIT $2)",
+             ORDER BY s.id LIMIT $2) RETURNING id",
         )
         .bind(before)
         .bind(limit)
-        .execute(self.pool)
+        .fetch_all(&mut *tx)
         .await?;
-        Ok(done.rows_affected())
+        let ids = rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>("id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        for chunk in ids.chunks(id_list::CHUNK) {
+            let params = (2..chunk.len() + 2)
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("DELETE FROM follows WHERE kind = $1 AND target IN ({params})");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(FollowKind::Story.as_str());
+            for id in chunk {
+                query = query.bind(id.to_string());
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(ids.len() as u64)
     }
 }

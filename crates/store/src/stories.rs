@@ -59,7 +59,8 @@ pub struct StoryReport {
 const TEXT_COLUMNS: &str =
     "a.id, a.source_id, a.title, a.body_text, a.language, a.sort_at, a.story_id, a.duplicate_of";
 
-const STORY_COLUMNS: &str = "s.id, s.title, s.lead_article_id, s.language, s.created_at, \
+/// The columns [`story_from_row`] reads, of `stories` aliased `s`.
+pub(crate) const STORY_COLUMNS: &str = "s.id, s.title, s.lead_article_id, s.language, s.created_at, \
      s.updated_at, s.first_at, s.last_at, s.article_count, s.source_count, s.section";
 
 /// Reads and writes stories.
@@ -483,7 +484,8 @@ fn text_from_row(row: &AnyRow) -> Result<ArticleText, sqlx::Error> {
     })
 }
 
-fn story_from_row(row: &AnyRow) -> Result<Story, sqlx::Error> {
+/// A story from a row that selected [`STORY_COLUMNS`].
+pub(crate) fn story_from_row(row: &AnyRow) -> Result<Story, sqlx::Error> {
     let lead: Option<i64> = row.try_get("lead_article_id")?;
     Ok(Story {
         id: StoryId(row.try_get("id")?),

@@ -1,6 +1,6 @@
-//! Personal reading on every backend: folders, subscriptions, follows, read and starred
-//! marks, copies folded into one item, story-wide marks, API keys, account isolation, and
-//! subscription imports as one transaction.
+//! Personal reading on every backend: folders, subscriptions, follows (stories among them),
+//! read and starred marks, copies folded into one item, story-wide marks, API keys, account
+//! isolation, and subscription imports as one transaction.
 
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
 use tidings_store::testing::each_backend;
@@ -79,6 +79,7 @@ struct World {
     own: ArticleId,
     other: ArticleId,
     story: StoryId,
+    second: StoryId,
 }
 
 async fn world(store: &Store) -> World {
@@ -123,6 +124,7 @@ async fn world(store: &Store) -> World {
         own,
         other,
         story,
+        second,
     }
 }
 
@@ -469,6 +471,110 @@ async fn one_account_never_sees_or_changes_anothers_state() {
                 .is_empty()
         );
         let _ = (w.b, w.c, w.copy_b, w.copy_c, w.other, w.story);
+    })
+    .await;
+}
+
+#[test]
+fn every_follow_kind_parses_from_its_stored_name() {
+    for kind in FollowKind::ALL {
+        assert_eq!(FollowKind::parse(kind.as_str()), Some(kind), "{kind:?}");
+    }
+    assert_eq!(FollowKind::parse("story"), Some(FollowKind::Story));
+    assert_eq!(FollowKind::parse("Story"), None);
+    assert_eq!(
+        FollowKind::parse("source"),
+        None,
+        "sources are subscriptions"
+    );
+    assert_eq!(
+        Follow::story(StoryId(42)),
+        Follow {
+            kind: FollowKind::Story,
+            target: "42".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_followed_story_round_trips_and_lists_newest_first_skipping_the_gone() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let reading = store.reading();
+        let followed = |user| async move {
+            reading
+                .followed_stories(user, 20)
+                .await
+                .expect("followed stories")
+                .iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        };
+        assert!(followed(ana.id).await.is_empty());
+
+        let s = Follow::story(w.story);
+        let t = Follow::story(w.second);
+        reading.follow(ana.id, &s, 5).await.expect("follow S");
+        reading.follow(ana.id, &t, 6).await.expect("follow T");
+        reading.follow(ana.id, &s, 7).await.expect("follow S again");
+        // Targets no story answers to: one gone (or never made), one not an id at all.
+        let gone = Follow::story(StoryId(w.second.0 + 1000));
+        reading.follow(ana.id, &gone, 8).await.expect("follow gone");
+        let junk = Follow {
+            kind: FollowKind::Story,
+            target: "not a number".into(),
+        };
+        reading.follow(ana.id, &junk, 9).await.expect("follow junk");
+        assert_eq!(
+            reading.follows(ana.id).await.expect("follows"),
+            vec![s.clone(), t.clone(), gone.clone(), junk.clone()],
+            "stored and read back as story follows, oldest first, once each"
+        );
+
+        // T's latest report (140) is newer than S's (130).
+        assert_eq!(followed(ana.id).await, vec![w.second, w.story]);
+        assert_eq!(
+            reading
+                .followed_stories(ana.id, 1)
+                .await
+                .expect("one")
+                .iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>(),
+            vec![w.second],
+            "bounded"
+        );
+        // A new report in S makes it the most recently updated.
+        let fresh = article(&store, w.a, "fresh", 200).await;
+        let mut batch = store.stories().begin().await.expect("batch");
+        batch
+            .place(&Placement {
+                article: fresh,
+                story: w.story,
+                duplicate_of: None,
+                related: Vec::new(),
+            })
+            .await
+            .expect("place");
+        batch.commit(2).await.expect("commit");
+        assert_eq!(followed(ana.id).await, vec![w.story, w.second]);
+
+        // Another account sees nothing of it and cannot undo it.
+        assert!(reading.follows(bob.id).await.expect("bob").is_empty());
+        assert!(followed(bob.id).await.is_empty());
+        assert!(!reading.unfollow(bob.id, &s).await.expect("bob unfollow"));
+        assert_eq!(followed(ana.id).await, vec![w.story, w.second]);
+
+        assert!(reading.unfollow(ana.id, &s).await.expect("unfollow S"));
+        assert!(!reading.unfollow(ana.id, &s).await.expect("again"));
+        assert_eq!(followed(ana.id).await, vec![w.second]);
+
+        // Deleting the account takes its story follows with it.
+        store.users().delete(ana.id).await.expect("delete");
+        assert!(reading.follows(ana.id).await.expect("follows").is_empty());
+        assert!(followed(ana.id).await.is_empty());
     })
     .await;
 }

@@ -1,9 +1,10 @@
 //! Retention: old articles lose their full text, then (optionally) go entirely, batch by
-//! batch, oldest first; stories left empty go with them. On every backend.
+//! batch, oldest first; stories left empty go with them, and so do the readers' follows of
+//! those stories. On every backend.
 
-use tidings_model::{ArticleId, NewArticle, SourceId};
+use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId};
 use tidings_store::testing::each_backend;
-use tidings_store::{NewSource, Placement, Store};
+use tidings_store::{Follow, FollowKind, NewSource, NewUser, Placement, Store};
 
 fn article(url: &str, published: i64) -> NewArticle {
     NewArticle {
@@ -158,6 +159,80 @@ async fn old_text_goes_first_then_old_articles_and_their_empty_stories_in_batche
                 .expect("stories"),
             0
         );
+    })
+    .await;
+}
+
+/// The story an article is placed in.
+async fn story_of(store: &Store, id: ArticleId) -> StoryId {
+    store
+        .articles()
+        .get(id)
+        .await
+        .expect("get")
+        .expect("article")
+        .article
+        .story_id
+        .expect("placed")
+}
+
+#[tokio::test]
+async fn a_deleted_story_takes_its_follows_with_it() {
+    each_backend(|store| async move {
+        let ids = populate(&store).await;
+        let (old, new) = (
+            story_of(&store, ids[0]).await,
+            story_of(&store, ids[3]).await,
+        );
+        let ana = store
+            .users()
+            .create(
+                &NewUser {
+                    name: "ana".into(),
+                    display_name: "Ana".into(),
+                    password_hash: "h".into(),
+                    role: Role::Reader,
+                },
+                1,
+            )
+            .await
+            .expect("user");
+        let reading = store.reading();
+        let retention = store.retention();
+        // A search for the old story's id as text is not a follow of that story.
+        let search = Follow {
+            kind: FollowKind::Search,
+            target: old.0.to_string(),
+        };
+        let follows = [Follow::story(old), Follow::story(new), search.clone()];
+        for (at, follow) in (2..).zip(&follows) {
+            reading.follow(ana.id, follow, at).await.expect("follow");
+        }
+        assert_eq!(
+            retention
+                .delete_articles(50_000, 10)
+                .await
+                .expect("delete")
+                .len(),
+            3
+        );
+        assert_eq!(
+            retention
+                .delete_empty_stories(50_000, 10)
+                .await
+                .expect("stories"),
+            1
+        );
+        assert_eq!(
+            reading.follows(ana.id).await.expect("follows"),
+            vec![Follow::story(new), search],
+            "the deleted story's follow went with it, nothing else did"
+        );
+        let followed = reading
+            .followed_stories(ana.id, 20)
+            .await
+            .expect("followed");
+        assert_eq!(followed.iter().map(|s| s.id).collect::<Vec<_>>(), vec![new]);
     })
     .await;
 }

@@ -55,7 +55,8 @@ impl Commented for StoryCard {
     }
 }
 
-/// A story in ranked order, with its outlets in the order they first reported.
+/// A story in a list's order (ranked, or see [`with_outlets`]), with its outlets in the order
+/// they first reported.
 pub(crate) struct RankedStory {
     pub(crate) story: Story,
     pub(crate) outlets: Vec<SourceId>,
@@ -90,12 +91,35 @@ pub(crate) async fn ranked_stories(
     Ok(ranked
         .into_iter()
         .map(|(_, story)| {
-            let mut outlets: Vec<SourceId> = Vec::new();
-            for r in reports.get(&story.id).into_iter().flatten() {
-                if !outlets.contains(&SourceId(r.outlet)) {
-                    outlets.push(SourceId(r.outlet));
-                }
-            }
+            let outlets = first_reported(reports.get(&story.id));
+            RankedStory { story, outlets }
+        })
+        .collect())
+}
+
+/// A story's outlets in the order they first reported, from its reports in time order.
+fn first_reported(reports: Option<&Vec<Report>>) -> Vec<SourceId> {
+    let mut outlets: Vec<SourceId> = Vec::new();
+    for r in reports.into_iter().flatten() {
+        if !outlets.contains(&SourceId(r.outlet)) {
+            outlets.push(SourceId(r.outlet));
+        }
+    }
+    outlets
+}
+
+/// Stories in the order given, each with its outlets, ready for [`story_cards`]: for lists
+/// the Stories score does not order (the stories a reader follows).
+pub(crate) async fn with_outlets(
+    store: &Store,
+    stories: Vec<Story>,
+) -> Result<Vec<RankedStory>, PageError> {
+    let ids: Vec<StoryId> = stories.iter().map(|s| s.id).collect();
+    let reports = reports_by_story(&store.stories().reports(&ids).await?);
+    Ok(stories
+        .into_iter()
+        .map(|story| {
+            let outlets = first_reported(reports.get(&story.id));
             RankedStory { story, outlets }
         })
         .collect())

@@ -1,5 +1,5 @@
-//! The personal buttons' forms: follow and unfollow (a source, section, entity or saved
-//! search), mark an article read, unread, starred or unstarred, mark a story read. Each
+//! The personal buttons' forms: follow and unfollow (a source, section, entity, saved
+//! search or story), mark an article read, unread, starred or unstarred, mark a story read. Each
 //! checks the origin, the session and its CSRF token, and the per-account write limit, then
 //! sends the reader back where they were.
 
@@ -58,6 +58,9 @@ enum Target {
     Other(Follow),
 }
 
+/// The follow a form names, checked: a source or story must exist (`400` when the target is
+/// no id, `404` when no such one exists), a section or entity must be known, a search must
+/// be short plain text (`400` otherwise).
 async fn target(state: &AppState, kind: &str, target: &str) -> Result<Target, PeopleError> {
     let target = target.trim();
     if kind == SOURCE_KIND {
@@ -73,7 +76,7 @@ async fn target(state: &AppState, kind: &str, target: &str) -> Result<Target, Pe
         return Ok(Target::Source(SourceId(id)));
     }
     let kind = FollowKind::parse(kind).ok_or_else(|| {
-        PeopleError::BadRequest("One can follow a source, section, entity or search.".into())
+        PeopleError::BadRequest("One can follow a source, section, entity, search or story.".into())
     })?;
     let ok = match kind {
         FollowKind::Section => Section::from_slug(target).is_some(),
@@ -82,6 +85,20 @@ async fn target(state: &AppState, kind: &str, target: &str) -> Result<Target, Pe
             !target.is_empty()
                 && target.chars().count() <= MAX_SEARCH_CHARS
                 && !target.chars().any(char::is_control)
+        }
+        FollowKind::Story => {
+            // Like a source: a target that is no id is a bad form, an id of no story is not
+            // found. Stored in its one spelling ("007" follows story 7).
+            let id = target
+                .parse::<i64>()
+                .map_err(|_| PeopleError::BadRequest("No such story.".into()))?;
+            state
+                .store
+                .stories()
+                .get(StoryId(id))
+                .await?
+                .ok_or(PeopleError::NotFound)?;
+            return Ok(Target::Other(Follow::story(StoryId(id))));
         }
     };
     if !ok {

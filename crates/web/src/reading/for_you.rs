@@ -1,29 +1,34 @@
-//! `/for-you`: a signed-in reader's own front page. First the top stories that touch what
-//! they follow (a followed source reported it, it is in a followed section, it mentions a
-//! followed entity, a saved search finds it), in the front page's order (the Stories score),
-//! each marked when the reader has not read it; then the newest items of their sources,
+//! `/for-you`: a signed-in reader's own front page. First the stories they follow, latest
+//! report first, ranked or not; then the other top stories that touch what they follow (a
+//! followed source reported it, it is in a followed section, it mentions a followed entity,
+//! a saved search finds it), in the front page's order (the Stories score); each story
+//! marked when the reader has not read all of it. Then the newest items of their sources,
 //! copies folded, unread ones marked; then what they follow.
 
 use crate::pages::{Age, PageError, article_href, excerpt, now};
 use crate::people::accounts::see_other;
 use crate::people::session::{self, Viewer};
 use crate::state::AppState;
-use crate::stories::{StoryCard, TOP_STORIES, ranked_stories, story_cards};
+use crate::stories::{StoryCard, TOP_STORIES, ranked_stories, story_cards, with_outlets};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashSet;
-use tidings_model::StoryId;
+use tidings_model::{StoryId, UserId};
 use tidings_search::SearchRequest;
-use tidings_store::{FollowKind, ItemQuery, ItemScope, ListFilter};
+use tidings_store::{FollowKind, ItemQuery, ItemScope, ListFilter, Reading, StoreError};
 use tidings_stories::section::Section;
 
 /// Items from the reader's sources the page lists.
 const ITEMS: i64 = 40;
 /// Stories a saved search or an entity contributes, at most.
 const PER_FOLLOW: i64 = 40;
+/// Followed stories shown as cards, the most recently updated.
+const FOLLOWED_CARDS: usize = 20;
+/// Followed stories named under "You follow", the most recently updated.
+const FOLLOWED_LISTED: usize = 100;
 
 /// A story card and whether the reader has unread articles in it.
 struct StoryEntry {
@@ -54,6 +59,11 @@ struct FollowEntry {
 #[template(path = "for_you.html")]
 struct ForYouPage {
     site_name: String,
+    followed: Vec<StoryEntry>,
+    /// The reader follows more stories than "You follow" names.
+    more_followed: bool,
+    /// How many followed stories "You follow" names at most.
+    followed_listed: usize,
     stories: Vec<StoryEntry>,
     items: Vec<ItemEntry>,
     unread: i64,
@@ -77,12 +87,65 @@ fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
+/// Whether the reader has not read some article of the story (copies folded).
+async fn has_unread(
+    reading: Reading<'_>,
+    user: UserId,
+    story: StoryId,
+) -> Result<bool, StoreError> {
+    let unread = ItemQuery {
+        scope: Some(ItemScope::Story(story)),
+        read: Some(false),
+        ..ItemQuery::default()
+    };
+    Ok(reading.count(user, &unread).await? > 0)
+}
+
+/// Story cards, each marked read or unread for the reader.
+async fn entries(
+    reading: Reading<'_>,
+    user: UserId,
+    cards: Vec<StoryCard>,
+) -> Result<Vec<StoryEntry>, StoreError> {
+    let mut entries = Vec::with_capacity(cards.len());
+    for card in cards {
+        let unread = has_unread(reading, user, card.story).await?;
+        entries.push(StoryEntry {
+            story: card,
+            unread,
+        });
+    }
+    Ok(entries)
+}
+
 async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageError> {
     let user = viewer.user.id;
     let reading = state.store.reading();
     let now = now();
     let subs = reading.subscriptions(user).await?;
     let follows = reading.follows(user).await?;
+
+    // The stories followed themselves; one gone since (retention) is simply not there.
+    let mut followed = if follows.iter().any(|f| f.kind == FollowKind::Story) {
+        reading
+            .followed_stories(user, FOLLOWED_LISTED as i64 + 1)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let more_followed = followed.len() > FOLLOWED_LISTED;
+    followed.truncate(FOLLOWED_LISTED);
+    let followed_names: Vec<(StoryId, String)> =
+        followed.iter().map(|s| (s.id, s.title.clone())).collect();
+    followed.truncate(FOLLOWED_CARDS);
+    let shown: HashSet<StoryId> = followed.iter().map(|s| s.id).collect();
+    let followed_cards = story_cards(
+        &state.store,
+        with_outlets(&state.store, followed).await?,
+        now,
+    )
+    .await?;
+    let followed = entries(reading, user, followed_cards).await?;
 
     // The stories the follows touch.
     let sources: HashSet<i64> = subs.iter().map(|s| s.source_id.0).collect();
@@ -113,12 +176,14 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
                     }
                 }
             }
-            FollowKind::Section => {}
+            FollowKind::Section | FollowKind::Story => {}
         }
     }
     let ranked: Vec<_> = ranked_stories(&state.store, &ListFilter::default(), now)
         .await?
         .into_iter()
+        // A followed story is shown once, with the others followed.
+        .filter(|r| !shown.contains(&r.story.id))
         .filter(|r| {
             named.contains(&r.story.id)
                 || r.story
@@ -129,20 +194,8 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         })
         .take(TOP_STORIES)
         .collect();
-    let ids: Vec<StoryId> = ranked.iter().map(|r| r.story.id).collect();
     let cards = story_cards(&state.store, ranked, now).await?;
-    let mut stories = Vec::with_capacity(cards.len());
-    for (card, id) in cards.into_iter().zip(ids) {
-        let unread_query = ItemQuery {
-            scope: Some(ItemScope::Story(id)),
-            read: Some(false),
-            ..ItemQuery::default()
-        };
-        stories.push(StoryEntry {
-            story: card,
-            unread: reading.count(user, &unread_query).await? > 0,
-        });
-    }
+    let stories = entries(reading, user, cards).await?;
 
     let items = reading
         .items(
@@ -194,6 +247,8 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         .collect();
     for f in &follows {
         let entry = match f.kind {
+            // Listed below, the most recently updated first, those that still exist.
+            FollowKind::Story => continue,
             FollowKind::Section => FollowEntry {
                 kind: "Section",
                 name: Section::from_slug(&f.target)
@@ -218,8 +273,16 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         };
         follow_list.push(entry);
     }
+    follow_list.extend(followed_names.into_iter().map(|(id, title)| FollowEntry {
+        kind: "Story",
+        name: title,
+        href: format!("/story/{id}"),
+    }));
     Ok(ForYouPage {
         site_name: state.site_name.clone(),
+        followed,
+        more_followed,
+        followed_listed: FOLLOWED_LISTED,
         stories,
         items,
         unread,

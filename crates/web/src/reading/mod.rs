@@ -5,9 +5,10 @@
 //! Pages every reader sees alike stay alike (the page cache serves them to anonymous
 //! readers): they carry only the marker [`CONTROLS_MARKER`] where personal buttons go.
 //! For a request with a live session, [`controls_layer`] replaces the marker with the
-//! buttons that fit the page (follow this source, section, entity or search; read or star
-//! this article; mark this story read), each a `POST` form with the session's CSRF token,
-//! so they work without JavaScript.
+//! buttons that fit the page (follow this source, section, entity, search or story; read or
+//! star this article; mark this story read), each a `POST` form with the session's CSRF
+//! token, so they work without JavaScript. The page cache never keeps an answer to a request
+//! with a session, so one reader's buttons never reach another.
 
 mod actions;
 mod apps;
@@ -179,6 +180,9 @@ async fn controls(
                     None => return Ok(String::new()),
                 },
                 FollowKind::Search => "this search".to_string(),
+                // A story's page names its subject as a story, not a follow; no page path
+                // leads here.
+                FollowKind::Story => "this story".to_string(),
             };
             follow_form(
                 viewer,
@@ -232,12 +236,34 @@ async fn controls(
             };
             format!(r#"<span class="reading-state">{status}</span> {out}"#)
         }
-        PageSubject::Story(story) => form(
-            viewer,
-            &format!("/story/{}/read", story.0),
-            &[("next", back)],
-            "Mark story read",
-        ),
+        PageSubject::Story(story) => {
+            let follow = Follow::story(*story);
+            let following = reading.follows(user).await?.contains(&follow);
+            let kind = follow.kind.as_str();
+            let follow_html = if following {
+                let unfollow = form(
+                    viewer,
+                    "/unfollow",
+                    &[("kind", kind), ("target", &follow.target), ("next", back)],
+                    "Unfollow",
+                );
+                format!(r#"<span class="reading-state">Following</span> · {unfollow}"#)
+            } else {
+                form(
+                    viewer,
+                    "/follow",
+                    &[("kind", kind), ("target", &follow.target), ("next", back)],
+                    "Follow this story",
+                )
+            };
+            let mark = form(
+                viewer,
+                &format!("/story/{}/read", story.0),
+                &[("next", back)],
+                "Mark story read",
+            );
+            format!("{follow_html} {mark}")
+        }
     };
     Ok(format!(
         r#"<div class="personal-controls" role="group" aria-label="Your reading">{html}</div>"#
