@@ -738,16 +738,26 @@ impl<'a> Reading<'a> {
         if ids.is_empty() || limit <= 0 {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {STORY_COLUMNS} FROM stories s WHERE s.id IN ({}) \
-             ORDER BY s.last_at DESC, s.id DESC LIMIT $1",
-            id_list::in_list(ids)
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(limit)
-            .fetch_all(self.pool)
-            .await?;
-        Ok(rows.iter().map(story_from_row).collect::<Result<_, _>>()?)
+        // A chunk of ids to a statement, each giving its `limit` latest; the latest of those
+        // are the latest of all.
+        let mut stories: Vec<Story> = Vec::new();
+        for chunk in ids.chunks(id_list::CHUNK) {
+            let sql = format!(
+                "SELECT {STORY_COLUMNS} FROM stories s WHERE s.id IN ({}) \
+                 ORDER BY s.last_at DESC, s.id DESC LIMIT $1",
+                id_list::in_list(chunk.iter().copied())
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(limit)
+                .fetch_all(self.pool)
+                .await?;
+            for row in &rows {
+                stories.push(story_from_row(row)?);
+            }
+        }
+        stories.sort_by(|a, b| b.last_at.cmp(&a.last_at).then(b.id.cmp(&a.id)));
+        stories.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(stories)
     }
 
     /// What the account follows besides sources, oldest first.

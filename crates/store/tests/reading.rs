@@ -546,6 +546,12 @@ async fn a_followed_story_round_trips_and_lists_newest_first_skipping_the_gone()
             vec![w.second],
             "bounded"
         );
+        // Hundreds of follows are read a chunk at a time, and still come latest first.
+        for k in 0..600 {
+            let many = Follow::story(StoryId(w.second.0 + 2_000 + k));
+            reading.follow(ana.id, &many, 10).await.expect("follow");
+        }
+        assert_eq!(followed(ana.id).await, vec![w.second, w.story]);
         // A new report in S makes it the most recently updated.
         let fresh = article(&store, w.a, "fresh", 200).await;
         let mut batch = store.stories().begin().await.expect("batch");
