@@ -213,6 +213,14 @@ async fn a_reader_follows_a_story_sees_it_for_them_reads_it_and_unfollows() {
     assert!(page.body.contains(FOLLOWING), "{}", page.body);
     assert!(page.body.contains("action=\"/unfollow\""));
     assert!(!page.body.contains(FOLLOW_BUTTON));
+    // A story and no source yet: no count of items from sources she does not have.
+    let only_a_story = ana.get("/for-you").await;
+    assert!(
+        only_a_story.body.contains("Stories you follow")
+            && !only_a_story.body.contains("from your sources"),
+        "{}",
+        only_a_story.body
+    );
 
     // Her sources reach the dam story; the followed one leads, each story once.
     let outlet = site

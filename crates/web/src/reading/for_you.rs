@@ -67,6 +67,8 @@ struct ForYouPage {
     stories: Vec<StoryEntry>,
     items: Vec<ItemEntry>,
     unread: i64,
+    /// Whether the reader follows any source (the unread count is of their items).
+    has_sources: bool,
     follows: Vec<FollowEntry>,
 }
 
@@ -286,6 +288,7 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         stories,
         items,
         unread,
+        has_sources: !subs.is_empty(),
         follows: follow_list,
     })
 }
