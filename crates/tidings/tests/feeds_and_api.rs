@@ -328,6 +328,11 @@ async fn feeds_and_api_serve_the_fixture_day() {
             );
         }
     }
+    assert_eq!(
+        flood["feeds"]["atom"],
+        server.url(&format!("/story/{}/feed.atom", flood["id"])),
+        "the API names the story's feeds"
+    );
     let (_, story_page) = server.get(&format!("/story/{}", flood["id"])).await;
     assert!(story_page.contains(&format!(
         "href=\"/story/{}/feed.xml\">Follow this story as a feed",

@@ -195,6 +195,8 @@ pub(crate) struct StoryView {
     pub(crate) outlets: Vec<SourceRef>,
     /// The short summary, once the story has been understood.
     pub(crate) summary: Option<String>,
+    /// The story's own feeds (`/story/{id}/feed.…`).
+    pub(crate) feeds: FeedLinks,
 }
 
 impl StoryView {
@@ -216,6 +218,7 @@ impl StoryView {
             lead_article_id: s.lead_article_id.map(|a| a.0),
             outlets,
             summary,
+            feeds: FeedLinks::in_dir(&format!("{base}/story/{}/", s.id)),
         }
     }
 }
