@@ -1124,6 +1124,7 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "network",
     "service",
     "authority",
+    "forum",
     "office",
     "bureau",
     "board",
@@ -1884,4 +1885,6 @@ pub const EVENT_SUFFIXES: &[&str] = &[
     "agreement",
     "protocol",
     "plan",
+    "compact",
+    "pact",
 ];

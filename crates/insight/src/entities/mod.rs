@@ -347,6 +347,21 @@ mod tests {
     }
 
     #[test]
+    fn a_forum_is_an_organisation_and_a_compact_is_nobody() {
+        let found = extract_entities(&[art(
+            "Thirty-eight coastal states agreed to the Halvarsund Compact, the chair of the \
+             Coastal Nations Forum said. Sigrun Ahlberg said the fund would open next year.",
+        )]);
+        let kind = |name: &str| found.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(
+            kind("Coastal Nations Forum"),
+            Some(EntityKind::Organisation)
+        );
+        assert_eq!(kind("Halvarsund Compact"), None, "{found:?}");
+        assert_eq!(kind("Sigrun Ahlberg"), Some(EntityKind::Person));
+    }
+
+    #[test]
     fn variants_and_surnames_are_one_entity() {
         let a = [
             art(
