@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::article::{Citation, StoryArticle};
 use crate::corpus::Corpus;
 use crate::dates::{DatePrecision, resolve_date};
+use crate::repeats::same_fact;
+use crate::summary::SummaryParams;
 
 /// What an event is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -39,6 +41,7 @@ pub struct TimelineEvent {
 /// contribute nothing (relative dates cannot be resolved without it).
 pub fn timeline(articles: &[StoryArticle]) -> Vec<TimelineEvent> {
     let corpus = Corpus::new(articles);
+    let same_fact_share = SummaryParams::default().same_fact;
     let mut out: Vec<TimelineEvent> = Vec::new();
     for (a, article) in articles.iter().enumerate() {
         let Some(published) = article.published else {
@@ -78,9 +81,13 @@ pub fn timeline(articles: &[StoryArticle]) -> Vec<TimelineEvent> {
         else {
             continue;
         };
-        let repeat = statements
-            .iter()
-            .any(|(j, e)| e.time == time && corpus.vectors[*j].dot(&corpus.vectors[i]) > 0.5);
+        // The same date and the same words, or the same fact in other words (two reports
+        // of one deadline).
+        let repeat = statements.iter().any(|(j, e)| {
+            e.time == time
+                && (corpus.vectors[*j].dot(&corpus.vectors[i]) > 0.5
+                    || same_fact(&corpus, *j, i, same_fact_share))
+        });
         if repeat {
             continue;
         }
@@ -182,5 +189,36 @@ mod tests {
             statements,
             [("de", day(2024, 3, 3)), ("fr", day(2024, 3, 5))]
         );
+    }
+
+    #[test]
+    fn one_fact_dated_by_two_reports_is_one_event() {
+        let a = [
+            StoryArticle {
+                id: "wire".into(),
+                body: "The coastal states signed the compact after talks through the night. \
+                       A compromise gives them until 2030 to install measurement equipment \
+                       before the reduction schedule applies to them."
+                    .into(),
+                published: Some(WED),
+                ..Default::default()
+            },
+            StoryArticle {
+                id: "tribune".into(),
+                body: "Island states won direct access to the new fund. Two gas-producing \
+                       states resisted a binding target and won a delay until 2030 before the \
+                       reduction schedule applies to them."
+                    .into(),
+                published: Some(WED),
+                ..Default::default()
+            },
+        ];
+        let events = timeline(&a);
+        let dated: Vec<&str> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Statement)
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(dated.len(), 1, "{dated:?}");
     }
 }
