@@ -17,8 +17,7 @@ use crate::snippet::{escape_html, from_marked};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
-use tidings_model::without_stray_controls;
-use tidings_model::{ArticleId, SourceId, StoryId};
+use tidings_model::{ArticleId, SourceId, StoryId, without_stray_controls};
 use tidings_store::{Backend, Store};
 
 /// The longest analysed body, in bytes (tsvector's limit is 1 MB).
