@@ -12,6 +12,9 @@
 //! of 12 articles each follow the same conventions and are run with the articles'
 //! `language` set; they carry the traps of those languages (capitalised common nouns,
 //! sentence-initial determiners, titles and articles before names, name particles).
+//! A name the gazetteer knows is annotated with its canonical name, as "N. Korea" is
+//! "North Korea" ("Österreich" is "Austria", "Bruxelles" is "Brussels"), so one entity
+//! page serves every language.
 
 use std::collections::HashSet;
 
