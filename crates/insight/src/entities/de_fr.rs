@@ -8,12 +8,14 @@
 
 use super::EntityKind;
 use super::gazetteer::{
-    DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, NOT_ACRONYMS_DE_FR,
-    NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_MARKERS_DE_FR, ORG_NOUNS_DE_FR, PARTICLES_DE, PARTICLES_FR,
-    PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
+    DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, INSTITUTION_ENDINGS_DE,
+    NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_MARKERS_DE_FR, ORG_NOUNS_DE_FR,
+    PARTICLES_DE, PARTICLES_FR, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR,
+    SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
 };
 use super::lookup::lookup_de_fr;
 use super::mentions::{Evidence, Mention, Word, words};
+use super::names::fold_key;
 
 /// The two languages this module reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +151,23 @@ fn is_title(w: &str, lang: Lang) -> bool {
         .any(|e| stem.ends_with(e) || w.ends_with(e))
 }
 
+/// A word that opens an organisation's name ("SG …", "Banque …", "Forstamt …").
+fn is_opening_marker(w: &str, lang: Lang) -> bool {
+    OPENING_MARKERS.contains(&w)
+        || (lang == Lang::German
+            && INSTITUTION_ENDINGS_DE
+                .iter()
+                .any(|e| w.len() > e.len() + 2 && w.ends_with(e)))
+}
+
+/// A German noun that introduces a place's name ("Hafenstadt", "Küstenort").
+fn is_place_noun(w: &str, lang: Lang) -> bool {
+    lang == Lang::German
+        && PLACE_NOUN_ENDINGS_DE
+            .iter()
+            .any(|e| w.ends_with(e) && w.len() > e.len() + 2)
+}
+
 /// A noun that introduces an organisation's name ("Firma", "société", "Autozulieferer").
 fn is_org_noun(w: &str, lang: Lang) -> bool {
     ORG_NOUNS_DE_FR.contains(&w)
@@ -161,7 +180,9 @@ fn is_org_noun(w: &str, lang: Lang) -> bool {
 /// An all-capitals word of two letters or more.
 fn is_acronym(w: &str) -> bool {
     let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    letters.len() >= 2
+        && letters.iter().all(|c| c.is_uppercase())
+        && w.chars().all(|c| c.is_alphabetic() || c == '.')
 }
 
 /// What surrounds a run in its sentence.
@@ -189,6 +210,8 @@ struct Context {
     listed_place: bool,
     /// The run opens the sentence.
     initial: bool,
+    /// A place noun was stripped from the run ("Hafenstadt Vessa").
+    place: bool,
 }
 
 /// Finds the mentions of one German or French sentence.
@@ -197,6 +220,8 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
         Lang::French => split_elisions(sentence),
         Lang::German => sentence.to_string(),
     };
+    // "Prof. Dr. Miriam Albers": an abbreviated title's dot does not end the name.
+    let prepared = prepared.replace("Prof. ", "Prof ").replace("Dr. ", "Dr ");
     let ws = words(&prepared);
     let mut out = Vec::new();
     // The index of the word after the last run typed as a place.
@@ -246,6 +271,7 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
             title_after_comma,
             listed_place,
             initial: start == 0,
+            place: false,
         };
         let found = classify(&run, ctx, lang);
         place_end = None;
@@ -329,10 +355,11 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
             ctx.person = true;
             ctx.before = Some(w);
             s += 1;
-        } else if s + 1 < run.len()
-            && is_org_noun(&w, lang)
-            && !OPENING_MARKERS.contains(&w.as_str())
-        {
+        } else if s + 1 < run.len() && is_place_noun(&w, lang) {
+            ctx.place = true;
+            ctx.before = Some(w);
+            s += 1;
+        } else if s + 1 < run.len() && is_org_noun(&w, lang) && !is_opening_marker(&w, lang) {
             ctx.org = true;
             ctx.before = Some(w);
             s += 1;
@@ -341,20 +368,20 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         }
     }
     let mut name = &run[s..];
-    if name.is_empty() {
+    if name.is_empty() || (name.len() == 1 && is_title(&low(name[0]), lang)) {
         return Vec::new();
     }
     // "Tabellenführer SC Eichstetten", "Der Internationale Skiverband FIS": the name
     // starts at the club prefix, or after the organisation noun.
     if let Some(p) = name
         .iter()
-        .position(|w| OPENING_MARKERS.contains(&low(w).as_str()))
+        .position(|w| is_opening_marker(&low(w), lang))
         .filter(|&p| p > 0 && p + 1 < name.len())
     {
         name = &name[p..];
     } else if let Some(p) = name[..name.len() - 1].iter().rposition(|w| {
         let w = low(w);
-        is_org_noun(&w, lang) && !OPENING_MARKERS.contains(&w.as_str())
+        is_org_noun(&w, lang) && !is_opening_marker(&w, lang)
     }) {
         ctx.org = true;
         name = &name[p + 1..];
@@ -372,7 +399,7 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
     // opener is more likely a participle or a noun ("Parti de Saint-Malo, il …").
     let bare_opener = lang == Lang::French && s == 0 && ctx.initial;
     let marked = multi
-        && ((OPENING_MARKERS.contains(&lower[0].as_str()) && !bare_opener)
+        && ((is_opening_marker(&lower[0], lang) && !bare_opener)
             || lower
                 .last()
                 .is_some_and(|l| ORG_MARKERS_DE_FR.contains(&l.as_str()))
@@ -418,6 +445,7 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
                 title_after_comma: false,
                 listed_place: false,
                 initial: false,
+                place: false,
             },
             lang,
         );
@@ -449,15 +477,23 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
                 .after2
                 .as_deref()
                 .is_some_and(|a| SPEECH_VERBS_DE_FR.contains(&a)));
+    // "raconte Dragan Ilić", "sagte Ilina Marek": a quote's speaker after its verb.
+    let speech_before = multi && SPEECH_VERBS_DE_FR.contains(&b);
     if ctx.person
+        || speech_before
         || (speech && !after_article)
         || given
         || (multi && (ctx.title_before_comma || ctx.title_after_comma))
     {
         return candidate(Some(EntityKind::Person));
     }
-    if is_place(&lower, &ctx, lang) {
+    if ctx.place || is_place(&lower, &ctx, lang) {
         return candidate(Some(EntityKind::Place));
+    }
+    // An untyped name is kept only as a single word, for a surname used alone
+    // ("Marquardt"); an untyped "Millionen Euro" or "Halvarsund-Pakt" is nobody.
+    if fold_key(&text).contains(' ') {
+        return Vec::new();
     }
     candidate(None)
 }

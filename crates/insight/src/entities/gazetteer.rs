@@ -2275,6 +2275,23 @@ pub const TITLE_ENDINGS_DE: &[&str] = &[
     "kandidat",
     "kollege",
     "kollegen",
+    "hüter",
+    "wissenschaftler",
+    "politiker",
+    "sportler",
+    "künstler",
+    "experte",
+    "arzt",
+    "ärztin",
+    "lehrer",
+    "pfarrer",
+    "polizist",
+    "journalist",
+    "aktivist",
+    "analyst",
+    "jurist",
+    "ökonom",
+    "führer",
 ];
 
 /// Speech and stance verbs after or before a German or French person's name (lowercase;
@@ -2320,6 +2337,20 @@ pub const SPEECH_VERBS_DE_FR: &[&str] = &[
     "déclare",
     "affirme",
     "estime",
+    "raconte",
+    "explique",
+    "ajoute",
+    "précise",
+    "indique",
+    "confie",
+    "assure",
+    "résume",
+    "insiste",
+    "témoigne",
+    "poursuit",
+    "souligne",
+    "regrette",
+    "reconnaît",
 ];
 
 /// Words that mark a German or French run as an organisation, first or last
@@ -2487,6 +2518,16 @@ pub const NOT_PLACES_DE: &[&str] = &[
     "aussicht",
     "kürze",
     "richtung",
+    "angaben",
+    "ansicht",
+    "auffassung",
+    "meinung",
+    "informationen",
+    "schätzungen",
+    "ende",
+    "beginn",
+    "abschluss",
+    "ablauf",
 ];
 
 /// Endings of German common nouns (lowercase): a word with one is not a place after "in".
@@ -2603,4 +2644,39 @@ pub const GIVEN_NAMES_DE_FR: &[&str] = &[
     "thierry",
     "valérie",
     "yves",
+    "henri",
+    "louis",
+    "paul",
+    "marc",
+    "luc",
+    "andré",
+    "rené",
+    "georges",
+    "marcel",
+    "robert",
+    "julie",
+    "laura",
+    "emma",
+    "léa",
+    "max",
+    "felix",
+    "leon",
+    "maria",
+];
+
+/// Endings of German nouns that introduce a place's name ("Hafenstadt Vessa",
+/// "Küstenort Seewarden", "Bundesland Bayern"), lowercase.
+pub const PLACE_NOUN_ENDINGS_DE: &[&str] = &[
+    "stadt", "ort", "dorf", "gemeinde", "insel", "region", "provinz", "land", "kreis",
+];
+
+/// Endings of German institutions that open an organisation's name with a place
+/// ("Forstamt Lindenbach", "Landgericht Köln"), lowercase.
+pub const INSTITUTION_ENDINGS_DE: &[&str] = &[
+    "amt",
+    "gericht",
+    "universität",
+    "hochschule",
+    "klinikum",
+    "ministerium",
 ];
