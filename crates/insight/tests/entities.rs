@@ -9,7 +9,7 @@
 //! articles; the targets are P >= 0.9 and R >= 0.8.
 //!
 //! German (`fixtures/entities_de.jsonl`) and French (`fixtures/entities_fr.jsonl`) sets
-//! of 12 articles each follow the same conventions and are run with the articles'
+//! of 16 articles each follow the same conventions and are run with the articles'
 //! `language` set; they carry the traps of those languages (capitalised common nouns,
 //! sentence-initial determiners, titles and articles before names, name particles).
 //! A name the gazetteer knows is annotated with its canonical name, as "N. Korea" is
@@ -107,7 +107,7 @@ fn entity_precision_and_recall_on_the_annotated_set() {
 #[test]
 fn german_entity_precision_and_recall() {
     let s = score(include_str!("fixtures/entities_de.jsonl"), Some("de"));
-    assert!(s.articles >= 12);
+    assert!(s.articles >= 16);
     assert!(s.precision >= 0.0, "precision {:.3} < 0.0", s.precision);
     assert!(s.recall >= 0.0, "recall {:.3} < 0.0", s.recall);
 }
@@ -115,7 +115,7 @@ fn german_entity_precision_and_recall() {
 #[test]
 fn french_entity_precision_and_recall() {
     let s = score(include_str!("fixtures/entities_fr.jsonl"), Some("fr"));
-    assert!(s.articles >= 12);
+    assert!(s.articles >= 16);
     assert!(s.precision >= 0.0, "precision {:.3} < 0.0", s.precision);
     assert!(s.recall >= 0.0, "recall {:.3} < 0.0", s.recall);
 }
