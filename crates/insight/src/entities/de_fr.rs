@@ -160,12 +160,12 @@ fn is_opening_marker(w: &str, lang: Lang) -> bool {
                 .any(|e| w.len() > e.len() + 2 && w.ends_with(e)))
 }
 
-/// A German noun that introduces a place's name ("Hafenstadt", "Küstenort").
+/// A German noun that introduces a place's name ("Land", "Hafenstadt", "Küstenort").
 fn is_place_noun(w: &str, lang: Lang) -> bool {
     lang == Lang::German
         && PLACE_NOUN_ENDINGS_DE
             .iter()
-            .any(|e| w.ends_with(e) && w.len() > e.len() + 2)
+            .any(|e| w == *e || (w.ends_with(e) && w.len() > e.len() + 2))
 }
 
 /// A noun that introduces an organisation's name ("Firma", "société", "Autozulieferer").

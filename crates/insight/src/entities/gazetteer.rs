@@ -2044,6 +2044,11 @@ pub const DETERMINERS_DE: &[&str] = &[
     "heute",
     "gestern",
     "morgen",
+    "dessen",
+    "deren",
+    "jenem",
+    "solch",
+    "welches",
 ];
 
 /// French articles, determiners, pronouns and sentence openers (lowercase; elided forms
@@ -2457,6 +2462,13 @@ pub const ORG_NOUNS_DE_FR: &[&str] = &[
     "assureur",
     "enseigne",
     "marque",
+    "compagnie",
+    "fédération",
+    "bündnis",
+    "allianz",
+    "initiative",
+    "netzwerk",
+    "organisation",
 ];
 
 /// Prepositions before a German or French place (lowercase; "d" is an elided "de").
@@ -2490,6 +2502,10 @@ pub const PLACE_NOUNS_FR: &[&str] = &[
     "tribunal",
     "côte",
     "large",
+    "zone",
+    "quartier",
+    "île",
+    "vallée",
 ];
 
 /// Capitalised German nouns that follow "in" without being places ("in Kraft", "in Höhe
