@@ -15,6 +15,12 @@
 //! A name the gazetteer knows is annotated with its canonical name, as "N. Korea" is
 //! "North Korea" ("Österreich" is "Austria", "Bruxelles" is "Brussels"), so one entity
 //! page serves every language.
+//!
+//! The German and French thresholds are what the rules reach (P 0.985, R 0.870 and
+//! 0.878): the first 12 articles of each set were written before the rules and used to
+//! shape them, the last 4 after, as a held-out check, on which the rules first scored
+//! lower (German P 0.938 R 0.750, French P 0.923 R 0.667). Expect new text to land
+//! nearer those.
 
 use std::collections::HashSet;
 
@@ -108,14 +114,14 @@ fn entity_precision_and_recall_on_the_annotated_set() {
 fn german_entity_precision_and_recall() {
     let s = score(include_str!("fixtures/entities_de.jsonl"), Some("de"));
     assert!(s.articles >= 16);
-    assert!(s.precision >= 0.0, "precision {:.3} < 0.0", s.precision);
-    assert!(s.recall >= 0.0, "recall {:.3} < 0.0", s.recall);
+    assert!(s.precision >= 0.98, "precision {:.3} < 0.98", s.precision);
+    assert!(s.recall >= 0.87, "recall {:.3} < 0.87", s.recall);
 }
 
 #[test]
 fn french_entity_precision_and_recall() {
     let s = score(include_str!("fixtures/entities_fr.jsonl"), Some("fr"));
     assert!(s.articles >= 16);
-    assert!(s.precision >= 0.0, "precision {:.3} < 0.0", s.precision);
-    assert!(s.recall >= 0.0, "recall {:.3} < 0.0", s.recall);
+    assert!(s.precision >= 0.98, "precision {:.3} < 0.98", s.precision);
+    assert!(s.recall >= 0.87, "recall {:.3} < 0.87", s.recall);
 }
