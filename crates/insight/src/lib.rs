@@ -16,7 +16,7 @@
 //! | [`corpus`] | stems (and which look like names), sentence IDF, how terms spread over the articles, TF-IDF vectors of a story |
 //! | [`summary`], [`keypoints`] | extractive summary (short and long), key points |
 //! | [`repeats`] | whether two sentences say the same thing, in the same words or not |
-//! | [`entities`] | people, places, organisations with a shipped gazetteer |
+//! | [`entities`] | people, places, organisations with a shipped gazetteer; German and French stories by their own rules |
 //! | [`timeline`], [`dates`] | publication times and dated statements; dates stated in English, German and French |
 //! | [`ask`] | BM25 evidence for a question, or "not supported" |
 //! | `llm` (feature) | OpenAI-compatible client, grounded abstractive text with fallback |

@@ -7,6 +7,20 @@
 //! events, products and landmarks are not annotated. An entity matches when its slug
 //! and kind equal the gold name's. Precision and recall are micro-averaged over
 //! articles; the targets are P >= 0.9 and R >= 0.8.
+//!
+//! German (`fixtures/entities_de.jsonl`) and French (`fixtures/entities_fr.jsonl`) sets
+//! of 16 articles each follow the same conventions and are run with the articles'
+//! `language` set; they carry the traps of those languages (capitalised common nouns,
+//! sentence-initial determiners, titles and articles before names, name particles).
+//! A name the gazetteer knows is annotated with its canonical name, as "N. Korea" is
+//! "North Korea" ("Österreich" is "Austria", "Bruxelles" is "Brussels"), so one entity
+//! page serves every language.
+//!
+//! The German and French thresholds are what the rules reach (P 0.985, R 0.870 and
+//! 0.878): the first 12 articles of each set were written before the rules and used to
+//! shape them, the last 4 after, as a held-out check, on which the rules first scored
+//! lower (German P 0.938 R 0.750, French P 0.923 R 0.667). Expect new text to land
+//! nearer those.
 
 use std::collections::HashSet;
 
@@ -30,9 +44,15 @@ fn kind(label: &str) -> EntityKind {
     }
 }
 
-#[test]
-fn entity_precision_and_recall_on_the_annotated_set() {
-    let fixture = include_str!("fixtures/entities.jsonl");
+/// Micro-averaged scores over a fixture.
+struct Scores {
+    articles: usize,
+    precision: f64,
+    recall: f64,
+}
+
+/// Runs every article of `fixture` (with `language` set) and prints each miss and the totals.
+fn score(fixture: &str, language: Option<&str>) -> Scores {
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     let mut articles = 0;
     for line in fixture.lines().filter(|l| !l.trim().is_empty()) {
@@ -49,6 +69,7 @@ fn entity_precision_and_recall_on_the_annotated_set() {
         let story = [StoryArticle {
             id: gold.id.clone(),
             body: gold.text.clone(),
+            language: language.map(str::to_string),
             ..Default::default()
         }];
         let got: HashSet<(String, EntityKind)> = extract_entities(&story)
@@ -68,10 +89,39 @@ fn entity_precision_and_recall_on_the_annotated_set() {
             println!("{} missed: {w:?}", gold.id);
         }
     }
-    let p = tp as f64 / (tp + fp).max(1) as f64;
-    let r = tp as f64 / (tp + fn_).max(1) as f64;
-    println!("{articles} articles: tp {tp} fp {fp} fn {fn_}: precision {p:.3} recall {r:.3}");
-    assert!(articles >= 40);
-    assert!(p >= 0.9, "precision {p:.3} < 0.9");
-    assert!(r >= 0.8, "recall {r:.3} < 0.8");
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    println!(
+        "{} {articles} articles: tp {tp} fp {fp} fn {fn_}: precision {precision:.3} recall {recall:.3}",
+        language.unwrap_or("en")
+    );
+    Scores {
+        articles,
+        precision,
+        recall,
+    }
+}
+
+#[test]
+fn entity_precision_and_recall_on_the_annotated_set() {
+    let s = score(include_str!("fixtures/entities.jsonl"), None);
+    assert!(s.articles >= 40);
+    assert!(s.precision >= 0.9, "precision {:.3} < 0.9", s.precision);
+    assert!(s.recall >= 0.8, "recall {:.3} < 0.8", s.recall);
+}
+
+#[test]
+fn german_entity_precision_and_recall() {
+    let s = score(include_str!("fixtures/entities_de.jsonl"), Some("de"));
+    assert!(s.articles >= 16);
+    assert!(s.precision >= 0.98, "precision {:.3} < 0.98", s.precision);
+    assert!(s.recall >= 0.87, "recall {:.3} < 0.87", s.recall);
+}
+
+#[test]
+fn french_entity_precision_and_recall() {
+    let s = score(include_str!("fixtures/entities_fr.jsonl"), Some("fr"));
+    assert!(s.articles >= 16);
+    assert!(s.precision >= 0.98, "precision {:.3} < 0.98", s.precision);
+    assert!(s.recall >= 0.87, "recall {:.3} < 0.87", s.recall);
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::EntityKind;
-use super::gazetteer::{CITIES, COUNTRIES, DEMONYMS, ORGANISATIONS, PERSONS};
+use super::gazetteer::{ALIASES_DE_FR, CITIES, COUNTRIES, DEMONYMS, ORGANISATIONS, PERSONS};
 use super::names::fold_key;
 
 /// One gazetteer entry as matched.
@@ -61,6 +61,40 @@ pub fn lookup(surface: &str) -> Option<Known> {
         Some(a) => a.replace('.', "") == surface.replace('.', ""),
         None => true,
     })
+}
+
+/// German and French names to their gazetteer entry ("Österreich" to Austria).
+static ALIASES: LazyLock<HashMap<String, Known>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for line in ALIASES_DE_FR {
+        let mut parts = line.split('|');
+        let Some(known) = parts.next().and_then(lookup) else {
+            continue;
+        };
+        for alias in parts {
+            let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
+            let acronym = letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase());
+            map.insert(
+                fold_key(alias),
+                Known {
+                    exact: acronym.then_some(alias),
+                    demonym: false,
+                    ..known
+                },
+            );
+        }
+    }
+    map
+});
+
+/// The gazetteer entry for a surface form in German or French text: its German and
+/// French names first, then the shared gazetteer.
+pub fn lookup_de_fr(surface: &str) -> Option<Known> {
+    ALIASES
+        .get(&fold_key(surface))
+        .copied()
+        .filter(|k| k.exact.is_none_or(|a| a == surface))
+        .or_else(|| lookup(surface))
 }
 
 #[cfg(test)]

@@ -15,11 +15,13 @@ use super::names::fold_word;
 
 /// One word of a sentence.
 #[derive(Debug, Clone)]
-struct Word<'a> {
-    text: &'a str,
-    cap: bool,
+pub(super) struct Word<'a> {
+    /// The word without surrounding punctuation.
+    pub(super) text: &'a str,
+    /// It opens with a capital.
+    pub(super) cap: bool,
     /// Punctuation or a possessive ends a name here.
-    break_after: bool,
+    pub(super) break_after: bool,
 }
 
 /// What a mention is, as far as its sentence tells.
@@ -41,7 +43,7 @@ pub struct Mention {
 }
 
 /// Splits a sentence into words, keeping initials' and acronyms' dots.
-fn words(sentence: &str) -> Vec<Word<'_>> {
+pub(super) fn words(sentence: &str) -> Vec<Word<'_>> {
     let mut out: Vec<Word<'_>> = Vec::new();
     for chunk in sentence.split_whitespace() {
         let lead = chunk.len()

@@ -1,8 +1,9 @@
 //! Entities of a story — people, places and organisations — found offline with a
-//! shipped gazetteer and rules, resolved across the story's articles: spelling
+//! shipped gazetteer and rules (German and French stories by their own, [`de_fr`]), resolved across the story's articles: spelling
 //! variants are one entity, a surname alone resolves to the full name seen elsewhere,
 //! and evidence from one outlet ("President X") types a bare mention in another.
 
+pub mod de_fr;
 pub mod gazetteer;
 pub mod lookup;
 pub mod mentions;
@@ -71,7 +72,11 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
             if s.furniture {
                 continue;
             }
-            for mention in mentions::find(&s.text, &common) {
+            let found = match language(article) {
+                Some(lang) => de_fr::find(&s.text, lang),
+                None => mentions::find(&s.text, &common),
+            };
+            for mention in found {
                 placed.push(Placed {
                     article: a,
                     mention,
@@ -80,6 +85,17 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
         }
     }
     resolve(articles, placed)
+}
+
+/// The article's language when it has its own rules (German, French); `None` reads it
+/// as English.
+fn language(article: &StoryArticle) -> Option<de_fr::Lang> {
+    let code = article.language.as_deref()?.to_ascii_lowercase();
+    match code.get(..2)? {
+        "de" => Some(de_fr::Lang::German),
+        "fr" => Some(de_fr::Lang::French),
+        _ => None,
+    }
 }
 
 /// Words written in lowercase somewhere in the story (not after a full stop).
