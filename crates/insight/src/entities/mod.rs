@@ -1,7 +1,8 @@
 //! Entities of a story — people, places and organisations — found offline with a
-//! shipped gazetteer and rules (German and French stories by their own, [`de_fr`]), resolved across the story's articles: spelling
-//! variants are one entity, a surname alone resolves to the full name seen elsewhere,
-//! and evidence from one outlet ("President X") types a bare mention in another.
+//! shipped gazetteer and rules (German and French articles by their own, [`de_fr`]),
+//! resolved across the story's articles: spelling variants are one entity, a surname alone
+//! resolves to the full name seen elsewhere, and evidence from one outlet ("President X")
+//! types a bare mention in another.
 
 pub mod de_fr;
 pub mod gazetteer;
