@@ -9,9 +9,9 @@
 use super::EntityKind;
 use super::gazetteer::{
     DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, INSTITUTION_ENDINGS_DE,
-    NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_MARKERS_DE_FR, ORG_NOUNS_DE_FR,
-    PARTICLES_DE, PARTICLES_FR, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR,
-    SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
+    NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR,
+    ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR,
+    PLACE_PREPOSITIONS_DE_FR, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
 };
 use super::lookup::lookup_de_fr;
 use super::mentions::{Evidence, Mention, Word, words};
@@ -25,57 +25,6 @@ pub enum Lang {
     /// French.
     French,
 }
-
-/// Club prefixes and institution heads that open an organisation's name (lowercase);
-/// the other markers close one ("… GmbH", "… AG").
-const OPENING_MARKERS: &[&str] = &[
-    "sg",
-    "tv",
-    "fc",
-    "sc",
-    "sv",
-    "vfb",
-    "vfl",
-    "tsv",
-    "hsv",
-    "bsc",
-    "tus",
-    "ig",
-    "as",
-    "ogc",
-    "rc",
-    "stade",
-    "olympique",
-    "racing",
-    "universität",
-    "hochschule",
-    "landgericht",
-    "amtsgericht",
-    "oberlandesgericht",
-    "institut",
-    "klinikum",
-    "banque",
-    "société",
-    "agence",
-    "commission",
-    "parti",
-    "université",
-    "office",
-    "conseil",
-    "fédération",
-    "association",
-    "syndicat",
-    "ministère",
-    "fondation",
-    "mouvement",
-    "assemblée",
-    "caisse",
-    "compagnie",
-    "groupe",
-    "club",
-    "stiftung",
-    "verband",
-];
 
 /// Endings of French adjectives that continue an institution's name ("Parti socialiste",
 /// "Agence spatiale européenne").
@@ -153,7 +102,7 @@ fn is_title(w: &str, lang: Lang) -> bool {
 
 /// A word that opens an organisation's name ("SG …", "Banque …", "Forstamt …").
 fn is_opening_marker(w: &str, lang: Lang) -> bool {
-    OPENING_MARKERS.contains(&w)
+    ORG_OPENERS_DE_FR.contains(&w)
         || (lang == Lang::German
             && INSTITUTION_ENDINGS_DE
                 .iter()
@@ -319,7 +268,7 @@ fn run_bounds(ws: &[Word<'_>], i: usize, lang: Lang) -> (usize, usize) {
     if lang == Lang::French
         && ws[i..end]
             .iter()
-            .any(|w| OPENING_MARKERS.contains(&low(w.text).as_str()))
+            .any(|w| ORG_OPENERS_DE_FR.contains(&low(w.text).as_str()))
     {
         let mut k = end;
         while k < ws.len()
@@ -400,9 +349,9 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
     let bare_opener = lang == Lang::French && s == 0 && ctx.initial;
     let marked = multi
         && ((is_opening_marker(&lower[0], lang) && !bare_opener)
-            || lower
-                .last()
-                .is_some_and(|l| ORG_MARKERS_DE_FR.contains(&l.as_str()))
+            || lower.last().is_some_and(|l| {
+                ORG_CLOSERS_DE_FR.contains(&l.as_str()) || ORG_OPENERS_DE_FR.contains(&l.as_str())
+            })
             || (is_acronym(name[0]) && !NOT_ACRONYMS_DE_FR.contains(&lower[0].as_str())));
     let opens_with_given = |w: &str| {
         let first = w.split('-').next().unwrap_or(w);

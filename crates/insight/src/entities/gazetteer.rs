@@ -2358,16 +2358,9 @@ pub const SPEECH_VERBS_DE_FR: &[&str] = &[
     "reconnaît",
 ];
 
-/// Words that mark a German or French run as an organisation, first or last
-/// (lowercase): legal forms, club prefixes, institution heads.
-pub const ORG_MARKERS_DE_FR: &[&str] = &[
-    "gmbh",
-    "ag",
-    "se",
-    "kg",
-    "kgaa",
-    "e.v.",
-    "eg",
+/// Club prefixes and institution heads that open a German or French organisation's name
+/// (lowercase): "SG …", "Banque …"; they close one too ("… Stiftung").
+pub const ORG_OPENERS_DE_FR: &[&str] = &[
     "sg",
     "tv",
     "fc",
@@ -2380,10 +2373,12 @@ pub const ORG_MARKERS_DE_FR: &[&str] = &[
     "bsc",
     "tus",
     "ig",
-    "verein",
-    "verband",
-    "partei",
-    "stiftung",
+    "as",
+    "ogc",
+    "rc",
+    "stade",
+    "olympique",
+    "racing",
     "universität",
     "hochschule",
     "landgericht",
@@ -2391,15 +2386,6 @@ pub const ORG_MARKERS_DE_FR: &[&str] = &[
     "oberlandesgericht",
     "institut",
     "klinikum",
-    "sa",
-    "sas",
-    "sarl",
-    "as",
-    "ogc",
-    "rc",
-    "stade",
-    "olympique",
-    "racing",
     "banque",
     "société",
     "agence",
@@ -2419,6 +2405,14 @@ pub const ORG_MARKERS_DE_FR: &[&str] = &[
     "compagnie",
     "groupe",
     "club",
+    "stiftung",
+    "verband",
+];
+
+/// Legal forms and other words that only close a German or French organisation's name
+/// (lowercase): "… GmbH", "… SARL", "… Verein".
+pub const ORG_CLOSERS_DE_FR: &[&str] = &[
+    "gmbh", "ag", "se", "kg", "kgaa", "e.v.", "eg", "verein", "partei", "sa", "sas", "sarl",
 ];
 
 /// Lowercase or capitalised nouns just before a name that say it is an organisation's
