@@ -24,7 +24,19 @@ pub fn parse_opml(text: &str) -> Result<Vec<Outline>, FeedError> {
     for outline in &doc.body.outlines {
         collect(outline, None, &mut found);
     }
-    Ok(found)
+    // A character reference (`&#x1;`) brings a control character into any of them, and no
+    // stored text may hold one: every importer gets outlines without.
+    let scrub = crate::raw::scrubbed;
+    Ok(found
+        .into_iter()
+        .map(|o| Outline {
+            url: scrub(o.url),
+            title: scrub(o.title),
+            site_url: o.site_url.map(scrub),
+            category: o.category.map(scrub),
+            language: o.language.map(scrub),
+        })
+        .collect())
 }
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
@@ -128,6 +140,28 @@ pub fn write_opml(title: &str, outlines: &[Outline]) -> Result<String, FeedError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outlines_come_without_control_characters() {
+        let opml = r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+            <outline text="Wor&#x1;ld"><outline type="rss" text="D&#x0;W" title="D&#x2;W"
+              xmlUrl="https://dw.example/rss" htmlUrl="https://dw.example/" language="e&#x3;n"/>
+            </outline></body></opml>"#;
+        let found = parse_opml(opml).expect("parses");
+        let o = &found[0];
+        let all = [&o.url, &o.title]
+            .into_iter()
+            .chain(o.site_url.as_ref())
+            .chain(o.category.as_ref())
+            .chain(o.language.as_ref());
+        for text in all {
+            assert!(
+                !text.chars().any(tidings_model::is_stray_control),
+                "{text:?}"
+            );
+        }
+        assert_eq!(o.category.as_deref(), Some("Wor ld"));
+    }
 
     const NESTED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">

@@ -10,14 +10,26 @@ pub fn is_stray_control(c: char) -> bool {
     (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')
 }
 
-/// `text` with every [stray control character](is_stray_control) replaced by a space;
-/// borrowed when there is none (the usual case).
+/// `text` with each run of [stray control characters](is_stray_control) replaced by one
+/// space; borrowed when there is none (the usual case).
 pub fn without_stray_controls(text: &str) -> Cow<'_, str> {
-    if text.contains(is_stray_control) {
-        Cow::Owned(text.replace(is_stray_control, " "))
-    } else {
-        Cow::Borrowed(text)
+    if !text.contains(is_stray_control) {
+        return Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for c in text.chars() {
+        if is_stray_control(c) {
+            if !in_run {
+                out.push(' ');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -27,6 +39,11 @@ mod tests {
     #[test]
     fn stray_controls_become_spaces_and_whitespace_stays() {
         assert_eq!(without_stray_controls("a\u{0}b\u{1}c\u{1f}d"), "a b c d");
+        assert_eq!(
+            without_stray_controls("a\u{0}\u{1b}b"),
+            "a b",
+            "a run is one space"
+        );
         assert_eq!(without_stray_controls("l\nm\tn\r"), "l\nm\tn\r");
         assert!(matches!(without_stray_controls("plain"), Cow::Borrowed(_)));
         // DEL and C1 controls are left alone: XML allows them and PostgreSQL stores them.
