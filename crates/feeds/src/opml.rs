@@ -71,19 +71,13 @@ fn collect(outline: &opml::Outline, folder: Option<&str>, found: &mut Vec<Outlin
     }
 }
 
-/// Whether XML 1.0 allows `c` in a document at all, raw or as a character reference
-/// (`Char`: tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000 and up;
-/// Rust's `char` has no surrogates).
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-        || c >= '\u{10000}'
-}
-
 /// `text` without the characters XML 1.0 forbids (most C0 control characters, U+FFFE and
 /// U+FFFF), which no escaping can carry: what [`write_opml`] puts in every text and
 /// attribute, so that stored data, however old, never makes the document ill-formed.
 fn xml_text(text: &str) -> String {
-    text.chars().filter(|c| is_xml_char(*c)).collect()
+    text.chars()
+        .filter(|c| !tidings_model::is_xml_forbidden(*c))
+        .collect()
 }
 
 /// Writes feeds as an OPML 2.0 document, one folder per category. Characters XML 1.0
@@ -204,7 +198,7 @@ mod tests {
     fn forbidden_in(text: &str) -> Vec<String> {
         let mut found: Vec<String> = text
             .chars()
-            .filter(|c| !is_xml_char(*c))
+            .filter(|c| tidings_model::is_xml_forbidden(*c))
             .map(|c| format!("{:?}", c))
             .collect();
         for reference in text.split("&#").skip(1) {
@@ -214,7 +208,7 @@ mod tests {
                 None => digits.parse(),
             };
             if let Some(c) = code.ok().and_then(char::from_u32)
-                && !is_xml_char(c)
+                && tidings_model::is_xml_forbidden(c)
             {
                 found.push(format!("&#{digits};"));
             }

@@ -24,7 +24,7 @@ pub use people::{
 };
 pub use source::{FetchState, Source};
 pub use story::Story;
-pub use text::{is_stray_control, without_stray_controls};
+pub use text::{is_stray_control, is_xml_forbidden, without_controls, without_stray_controls};
 
 /// Seconds since the Unix epoch, UTC.
 pub type UnixSeconds = i64;

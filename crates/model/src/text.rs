@@ -10,16 +10,35 @@ pub fn is_stray_control(c: char) -> bool {
     (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')
 }
 
+/// Whether XML 1.0 forbids `c` anywhere in a document, raw or as a character reference: a
+/// [stray control character](is_stray_control), U+FFFE or U+FFFF (Rust's `char` has no
+/// surrogates). No escaping can carry one; an XML writer leaves it out.
+pub fn is_xml_forbidden(c: char) -> bool {
+    is_stray_control(c) || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
 /// `text` with each run of [stray control characters](is_stray_control) replaced by one
 /// space; borrowed when there is none (the usual case).
 pub fn without_stray_controls(text: &str) -> Cow<'_, str> {
-    if !text.contains(is_stray_control) {
+    runs_to_spaces(text, is_stray_control)
+}
+
+/// `text` with each run of control characters of any kind (tabs and line breaks, DEL and C1
+/// controls too) replaced by one space: what a one-line name keeps.
+pub fn without_controls(text: &str) -> Cow<'_, str> {
+    runs_to_spaces(text, char::is_control)
+}
+
+/// `text` with each run of characters `matches` picks replaced by one space; borrowed when
+/// it has none.
+fn runs_to_spaces(text: &str, matches: fn(char) -> bool) -> Cow<'_, str> {
+    if !text.contains(matches) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut in_run = false;
     for c in text.chars() {
-        if is_stray_control(c) {
+        if matches(c) {
             if !in_run {
                 out.push(' ');
             }

@@ -256,26 +256,35 @@ async fn too_few_with_every_word_are_counted_and_come_first() {
     .await;
 }
 
+/// The fixture's article a001 again, in English, with this outlet name, headline and body.
+fn article_a001(fx: &Fixture, source_name: &str, title: &str, body: &str) -> SearchDoc {
+    SearchDoc {
+        id: fx.ids["a001"],
+        story_id: None,
+        source_id: SourceId(1),
+        source_name: source_name.into(),
+        source_host: "harborgazette.example".into(),
+        url: "https://x.example/1".into(),
+        language: Some("en".into()),
+        date: day(2025, 7, 1),
+        title: title.into(),
+        body: body.into(),
+        entities: vec![],
+    }
+}
+
 #[tokio::test]
 async fn snippets_are_escaped_and_highlighted() {
     each_backend(|store| async move {
         let fx = load(store).await;
         let name = fx.engine.name();
-        let doc = SearchDoc {
-            id: fx.ids["a001"],
-            story_id: None,
-            source_id: SourceId(1),
-            source_name: "Harbor <Gazette>".into(),
-            source_host: "harborgazette.example".into(),
-            url: "https://x.example/1".into(),
-            language: Some("en".into()),
-            date: day(2025, 7, 1),
-            title: "Tom & Jerry <i>flooded</i>".into(),
-            body: "Before the water came, <script>alert(1)</script> the cellar flooded & the \
-                   street too. Everyone said \"never again\"."
-                .into(),
-            entities: vec![],
-        };
+        let doc = article_a001(
+            &fx,
+            "Harbor <Gazette>",
+            "Tom & Jerry <i>flooded</i>",
+            "Before the water came, <script>alert(1)</script> the cellar flooded & the \
+                   street too. Everyone said \"never again\".",
+        );
         fx.engine.index(&[doc]).await.expect("index");
         fx.engine.commit().await.expect("commit");
         let r = fx
@@ -323,21 +332,13 @@ async fn control_characters_in_an_article_neither_mark_nor_fail() {
     each_backend(|store| async move {
         let fx = load(store).await;
         let name = fx.engine.name();
-        let doc = SearchDoc {
-            id: fx.ids["a001"],
-            story_id: None,
-            source_id: SourceId(1),
-            source_name: "Harbor\u{0} Gazette".into(),
-            source_host: "harborgazette.example".into(),
-            url: "https://x.example/1".into(),
-            language: Some("en".into()),
-            date: day(2025, 7, 1),
-            title: "Cellar \u{2}flooded".into(),
-            body: "Before the water came, \u{1}the cellar flooded\u{0} and the street \
-                   stayed dry for a day and a night."
-                .into(),
-            entities: vec![],
-        };
+        let doc = article_a001(
+            &fx,
+            "Harbor\u{0} Gazette",
+            "Cellar \u{2}flooded",
+            "Before the water came, \u{1}the cellar flooded\u{0} and the street \
+                   stayed dry for a day and a night.",
+        );
         fx.engine.index(&[doc]).await.expect("index");
         fx.engine.commit().await.expect("commit");
         let r = fx

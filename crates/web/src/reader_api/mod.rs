@@ -57,20 +57,7 @@ pub(crate) fn folder_title(raw: &str) -> Option<&str> {
 /// imported name keeps (control characters have no place in a name, and most of them none
 /// in the XML an export writes).
 pub(crate) fn without_controls(raw: &str) -> String {
-    let mut clean = String::with_capacity(raw.len());
-    let mut in_run = false;
-    for c in raw.chars() {
-        if c.is_control() {
-            if !in_run {
-                clean.push(' ');
-            }
-            in_run = true;
-        } else {
-            clean.push(c);
-            in_run = false;
-        }
-    }
-    clean.trim().to_string()
+    tidings_model::without_controls(raw).trim().to_string()
 }
 
 /// The folder an imported feed is filed in: its OPML folder without control characters
