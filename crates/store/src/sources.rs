@@ -90,6 +90,27 @@ impl<'a> Sources<'a> {
             .ok_or_else(|| StoreError::NotFound(format!("source {id}")))
     }
 
+    /// Adds every source not yet present, in one transaction: all of them or, on an error,
+    /// none. Returns how many were added; the others' URLs were already sources. What an
+    /// OPML import by the operator writes.
+    pub async fn add_all(&self, new: &[NewSource], now: UnixSeconds) -> Result<usize, StoreError> {
+        if new.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut added = 0;
+        for source in new {
+            if insert_unless_present(&mut tx, source, now).await?.is_some() {
+                added += 1;
+            }
+        }
+        if added > 0 {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
     /// One source by id.
     pub async fn get(&self, id: SourceId) -> Result<Option<Source>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM sources WHERE id = $1"));

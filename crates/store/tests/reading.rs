@@ -1004,3 +1004,63 @@ async fn an_import_that_fails_midway_leaves_nothing() {
     })
     .await;
 }
+
+/// The operator's import (`tidings import-opml`, the bundled sources) adds what is new in one
+/// transaction, and a failure midway leaves the sources as they were.
+#[tokio::test]
+async fn adding_many_sources_is_all_or_nothing() {
+    each_backend(|store| async move {
+        source(&store, "known").await;
+        let feeds = |names: &[&str]| -> Vec<NewSource> {
+            names.iter().map(|n| imported(n, "").source).collect()
+        };
+        let revision = store.revision().await.expect("revision");
+        let added = store
+            .sources()
+            .add_all(&feeds(&["fresh", "known", "fresh", "other"]), 5)
+            .await
+            .expect("add");
+        assert_eq!(
+            added, 2,
+            "fresh once and other; known and the repeat were present"
+        );
+        assert_eq!(store.sources().count().await.expect("count"), 3);
+        assert!(store.revision().await.expect("revision") > revision);
+
+        let revision = store.revision().await.expect("revision");
+        assert_eq!(
+            store
+                .sources()
+                .add_all(&feeds(&["known"]), 6)
+                .await
+                .expect("again"),
+            0
+        );
+        assert_eq!(
+            store.revision().await.expect("revision"),
+            revision,
+            "nothing new, no page changed"
+        );
+
+        refuse_one_feed(&store).await;
+        assert!(
+            store
+                .sources()
+                .add_all(&feeds(&["before", "refused", "after"]), 7)
+                .await
+                .is_err(),
+            "the refused feed fails the import"
+        );
+        assert_eq!(store.sources().count().await.expect("count"), 3);
+        assert!(
+            store
+                .sources()
+                .find_by_url("https://before.example/feed")
+                .await
+                .expect("find")
+                .is_none(),
+            "the source added before the failure is gone"
+        );
+    })
+    .await;
+}

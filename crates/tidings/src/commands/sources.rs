@@ -173,19 +173,20 @@ pub(crate) async fn import_opml(store: &Store, file: &Path) -> anyhow::Result<()
     Ok(())
 }
 
-/// Adds outlines as sources, skipping those already present and those without a usable URL.
+/// Adds outlines as sources in one transaction (all or, on a database error, none), skipping
+/// those already present and those without a usable URL. Returns how many were added and how
+/// many were present.
 pub(crate) async fn add_outlines(
     store: &Store,
     outlines: &[Outline],
 ) -> anyhow::Result<(usize, usize)> {
-    let (mut added, mut present) = (0, 0);
-    let now = now_secs();
+    let mut new = Vec::with_capacity(outlines.len());
     for outline in outlines {
         let Ok(url) = check_feed_url(&outline.url) else {
             tracing::warn!(url = %outline.url, "skipped an outline without an http(s) URL");
             continue;
         };
-        let new = NewSource {
+        new.push(NewSource {
             url,
             name: outline.title.clone(),
             site_url: outline
@@ -194,14 +195,10 @@ pub(crate) async fn add_outlines(
                 .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
             category: outline.category.clone(),
             language: outline.language.clone(),
-        };
-        match store.sources().add(&new, now).await {
-            Ok(_) => added += 1,
-            Err(StoreError::AlreadyExists(_)) => present += 1,
-            Err(err) => return Err(err.into()),
-        }
+        });
     }
-    Ok((added, present))
+    let added = store.sources().add_all(&new, now_secs()).await?;
+    Ok((added, new.len() - added))
 }
 
 /// Writes every source as OPML.
