@@ -40,14 +40,24 @@ async fn the_last_active_admin_keeps_the_role() {
         let cem = user(&store, "cem", Role::Reader).await;
         let users = store.users();
 
-        assert!(users.set_role(bob.id, Role::Moderator).await.expect("demote"));
+        assert!(
+            users
+                .set_role(bob.id, Role::Moderator)
+                .await
+                .expect("demote")
+        );
         assert_eq!(role_of(&store, &bob).await, Role::Moderator);
         assert!(
             !users.set_role(ana.id, Role::Reader).await.expect("refused"),
             "ana is the last admin"
         );
         assert_eq!(role_of(&store, &ana).await, Role::Admin, "nothing changed");
-        assert!(users.set_role(ana.id, Role::Admin).await.expect("same role"));
+        assert!(
+            users
+                .set_role(ana.id, Role::Admin)
+                .await
+                .expect("same role")
+        );
 
         // A banned admin is no admin to leave the site to.
         assert!(users.set_role(cem.id, Role::Admin).await.expect("promote"));
@@ -55,18 +65,33 @@ async fn the_last_active_admin_keeps_the_role() {
             .set_state(cem.id, AccountState::Banned)
             .await
             .expect("ban");
-        assert!(!users.set_role(ana.id, Role::Moderator).await.expect("refused"));
+        assert!(
+            !users
+                .set_role(ana.id, Role::Moderator)
+                .await
+                .expect("refused")
+        );
         users
             .set_state(cem.id, AccountState::Active)
             .await
             .expect("unban");
-        assert!(users.set_role(ana.id, Role::Moderator).await.expect("now fine"));
+        assert!(
+            users
+                .set_role(ana.id, Role::Moderator)
+                .await
+                .expect("now fine")
+        );
         assert_eq!(role_of(&store, &ana).await, Role::Moderator);
         // Demoting a reader or a moderator is never refused, admins or not.
         assert!(users.set_role(bob.id, Role::Reader).await.expect("demote"));
 
-        let missing = users.set_role(tidings_model::UserId(9_999), Role::Admin).await;
-        assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+        let missing = users
+            .set_role(tidings_model::UserId(9_999), Role::Admin)
+            .await;
+        assert!(
+            matches!(missing, Err(StoreError::NotFound(_))),
+            "{missing:?}"
+        );
     })
     .await;
 }
