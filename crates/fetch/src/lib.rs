@@ -12,11 +12,15 @@
 //! and a chain of permanent redirects is reported for the caller to update its records. The
 //! response's `Cache-Control: max-age` and `Retry-After` are returned as scheduling hints.
 //! Back-off across fetches of a source belongs to the scheduler that calls this crate.
+//!
+//! [`check_feed_url`] says which addresses may become sources at all (http or https with a
+//! host), the one rule every way of adding a source applies.
 
 mod address_guard;
 mod cache_hints;
 mod config;
 mod error;
+mod feed_url;
 mod fetcher;
 mod host_limits;
 mod robots;
@@ -24,4 +28,5 @@ mod robots;
 pub use address_guard::is_public_address;
 pub use config::FetchConfig;
 pub use error::FetchError;
+pub use feed_url::{FeedUrlError, FeedUrlPolicy, check_feed_url};
 pub use fetcher::{Document, Fetched, Fetcher, Validators};

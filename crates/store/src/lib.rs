@@ -66,4 +66,4 @@ pub use sources::{FetchSuccess, NewSource, Sources};
 pub use stats::{JobGroup, Stats, StoreStats};
 pub use store::{Store, StoreOptions};
 pub use stories::{ArticleText, Placement, PlacementBatch, Stories, StoryReport};
-pub use users::{Credentials, NewUser, Users, name_key};
+pub use users::{AccountLine, Credentials, NewUser, Users, name_key};

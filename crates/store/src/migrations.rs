@@ -64,6 +64,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0008_reading.sql"),
         postgres: include_str!("../migrations/postgres/0008_reading.sql"),
     },
+    Step {
+        version: 9,
+        name: "moderation_log_sources",
+        sqlite: include_str!("../migrations/sqlite/0009_moderation_log_sources.sql"),
+        postgres: include_str!("../migrations/postgres/0009_moderation_log_sources.sql"),
+    },
 ];
 
 /// The migrator for one backend.

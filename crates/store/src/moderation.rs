@@ -1,10 +1,11 @@
 //! The moderation repository: readers' reports against comments, the queue moderators work
-//! through (held comments and reported ones), and the audit log of what moderators did.
+//! through (held comments and reported ones), and the audit log of what moderators and
+//! administrators did (to comments, accounts and sources).
 
 use crate::StoreError;
 use crate::comments::{SELECT, comment_from_row};
 use sqlx::{AnyPool, Row};
-use tidings_model::{Comment, CommentId, UnixSeconds, UserId};
+use tidings_model::{Comment, CommentId, SourceId, UnixSeconds, UserId};
 
 /// A comment waiting for a moderator, with the reasons readers gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,12 +25,15 @@ pub struct LogEntry {
     pub moderator_id: Option<UserId>,
     /// The moderator's display name at the time of reading ("" for the command line).
     pub moderator: String,
-    /// What: `hide`, `restore`, `approve`, `ban`, `unban`, `dismiss`, `role`.
+    /// What: `hide`, `restore`, `approve`, `ban`, `unban`, `dismiss`, `create`, `role`;
+    /// on sources `source-add`, `source-refresh`, `source-display`, `source-remove`.
     pub action: String,
     /// The comment acted on.
     pub comment_id: Option<CommentId>,
     /// The account acted on.
     pub user_id: Option<UserId>,
+    /// The source acted on (it may have been removed since).
+    pub source_id: Option<SourceId>,
     /// A free note (the reason given).
     pub note: String,
 }
@@ -139,11 +143,34 @@ impl<'a> Moderation<'a> {
         Ok(())
     }
 
+    /// Writes a line of the audit log about a source (an administrator's `source-…` action).
+    pub async fn log_source(
+        &self,
+        moderator: Option<UserId>,
+        action: &str,
+        source: SourceId,
+        note: &str,
+        now: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO moderation_log (at, moderator_id, action, source_id, note) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(now)
+        .bind(moderator.map(|m| m.0))
+        .bind(action)
+        .bind(source.0)
+        .bind(note)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The latest lines of the audit log, newest first.
     pub async fn log_entries(&self, limit: i64) -> Result<Vec<LogEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT l.at, l.moderator_id, COALESCE(u.display_name, '') AS moderator, l.action, \
-             l.comment_id, l.user_id, l.note FROM moderation_log l \
+             l.comment_id, l.user_id, l.source_id, l.note FROM moderation_log l \
              LEFT JOIN users u ON u.id = l.moderator_id ORDER BY l.at DESC, l.id DESC LIMIT $1",
         )
         .bind(limit)
@@ -154,6 +181,7 @@ impl<'a> Moderation<'a> {
                 let moderator_id: Option<i64> = r.try_get("moderator_id")?;
                 let comment_id: Option<i64> = r.try_get("comment_id")?;
                 let user_id: Option<i64> = r.try_get("user_id")?;
+                let source_id: Option<i64> = r.try_get("source_id")?;
                 Ok(LogEntry {
                     at: r.try_get("at")?,
                     moderator_id: moderator_id.map(UserId),
@@ -161,6 +189,7 @@ impl<'a> Moderation<'a> {
                     action: r.try_get("action")?,
                     comment_id: comment_id.map(CommentId),
                     user_id: user_id.map(UserId),
+                    source_id: source_id.map(SourceId),
                     note: r.try_get("note")?,
                 })
             })

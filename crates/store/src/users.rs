@@ -29,6 +29,15 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
+/// An account as the administrators' list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountLine {
+    /// The account.
+    pub user: User,
+    /// How many comments it has, deleted ones not counted.
+    pub comments: i64,
+}
+
 const COLUMNS: &str = "id, name, display_name, role, state, trusted, created_at";
 
 /// The key a name is unique under: its lower case, so "Ana" and "ana" are one account.
@@ -128,14 +137,73 @@ impl<'a> Users<'a> {
         Ok(row.try_get("n")?)
     }
 
-    /// Changes an account's role.
-    pub async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError> {
-        self.update(
-            id,
-            "UPDATE users SET role = $2 WHERE id = $1",
-            role.as_str(),
-        )
-        .await
+    /// A page of the accounts that are not deleted, oldest first, each with how many
+    /// comments it has (not counting deleted ones): at most `limit` from `offset`.
+    pub async fn page(&self, limit: i64, offset: i64) -> Result<Vec<AccountLine>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS}, (SELECT COUNT(*) FROM comments c WHERE c.user_id = users.id \
+             AND c.state <> 'deleted') AS comments FROM users WHERE state <> 'deleted' \
+             ORDER BY id LIMIT $1 OFFSET $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AccountLine {
+                    user: user_from_row(row)?,
+                    comments: row.try_get("comments")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Changes an account's role, unless that would leave no active admin: demoting the
+    /// last one returns `Ok(false)` and changes nothing (the rule holds for the command line
+    /// and the site alike). `Ok(true)` once changed; [`StoreError::NotFound`] when there is
+    /// no such account.
+    pub async fn set_role(&self, id: UserId, role: Role) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Lock the active admins' rows first (a write that changes nothing): two admins
+        // demoting each other at once take turns, and the second counts after the first's
+        // change, on PostgreSQL as on SQLite's single writer.
+        sqlx::query("UPDATE users SET role = role WHERE role = 'admin' AND state = 'active'")
+            .execute(&mut *tx)
+            .await?;
+        let Some(row) = sqlx::query("SELECT role, state FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("account {id}")));
+        };
+        let current: String = row.try_get("role")?;
+        let state: String = row.try_get("state")?;
+        if current == Role::Admin.as_str()
+            && state == AccountState::Active.as_str()
+            && role != Role::Admin
+        {
+            let others: i64 = sqlx::query(
+                "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND state = 'active' \
+                 AND id <> $1",
+            )
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            if others == 0 {
+                return Ok(false);
+            }
+        }
+        sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Bans an account or lifts its ban (a deleted account stays deleted).

@@ -65,6 +65,14 @@ async fn the_first_admin_comes_from_the_command_line_and_sign_up_can_be_closed()
             .status
             .success()
     );
+    let last = cli(dir.path(), &["users", "set-role", "root", "reader"]);
+    assert!(!last.status.success(), "the last admin stays one");
+    assert!(
+        String::from_utf8_lossy(&last.stderr).contains("root is the last admin"),
+        "{}",
+        String::from_utf8_lossy(&last.stderr)
+    );
+    assert!(cli_ok(dir.path(), &["users", "list"]).contains("root\tadmin\tactive"));
 
     let config = dir.path().join("tidings.toml");
     std::fs::write(&config, "[people]\nsignup_open = false\n").expect("config");

@@ -14,7 +14,12 @@
 //! [`people`] adds accounts, sessions, CSRF, comment threads on article and story pages,
 //! moderation and the abuse controls around them; a comment's HTML, like an article body, is
 //! sanitised before it is stored and inserted as it is.
+//!
+//! `admin` gives administrators the command line's source and role commands in the site:
+//! "Add a feed" on `/sources`, fetch now, display policy and remove on each source's page,
+//! and the accounts with their roles on `/admin/users`.
 
+mod admin;
 mod age;
 mod answer_cache;
 mod api;
@@ -96,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/topic/{slug}/feed.json", get(front::topic_feed))
         .merge(api::router())
         .merge(people::router())
+        .merge(admin::router())
         .merge(reader_api::router())
         .merge(reading::router())
         .route("/sources", get(pages::sources))

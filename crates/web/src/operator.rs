@@ -50,7 +50,7 @@ fn wait(secs: i64) -> String {
 
 pub(crate) async fn operator(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match crate::people::require_admin(&state, &headers).await {
-        Ok(()) => {}
+        Ok(_) => {}
         Err(PeopleError::LoginRequired) => {
             return Redirect::to("/login?next=/operator").into_response();
         }

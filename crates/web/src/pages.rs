@@ -422,6 +422,8 @@ struct SourcePage {
     cards: Vec<Card>,
     newer: Option<String>,
     older: Option<String>,
+    /// Fetch now, display policy, remove: for admins only (the page is never cached).
+    admin: Option<crate::admin::sources::SourceControls>,
 }
 
 /// `?page=N` on a paged list.
@@ -455,6 +457,7 @@ pub(crate) async fn source(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(query): Query<PageQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let result: Result<SourcePage, PageError> = async {
         let source = state
@@ -463,6 +466,9 @@ pub(crate) async fn source(
             .get(SourceId(id))
             .await?
             .ok_or(PageError::NotFound)?;
+        let admin = crate::admin::admin_viewer(&state, &headers)
+            .await?
+            .map(|viewer| crate::admin::sources::SourceControls::of(&state, &source, &viewer.csrf));
         let now = now();
         let page = query.number();
         let listings = state
@@ -483,6 +489,7 @@ pub(crate) async fn source(
             article_count: state.store.articles().count_by_source(source.id).await?,
             source: SourceView::of(&source, now),
             cards,
+            admin,
         })
     }
     .await;
@@ -495,24 +502,39 @@ struct SourcesPage {
     site_name: String,
     sources: Vec<SourceView>,
     failing: usize,
+    /// The "Add a feed" form: for admins only (the page is never cached).
+    add_feed: Option<crate::admin::sources::AddFeed>,
 }
 
-pub(crate) async fn sources(State(state): State<AppState>) -> Response {
-    let result: Result<SourcesPage, PageError> = async {
-        let now = now();
-        let sources: Vec<SourceView> = state
-            .store
-            .sources()
-            .list()
+/// `/sources` with the "Add a feed" form when `add_feed` is given (an admin's request).
+pub(crate) async fn sources_page(
+    state: &AppState,
+    add_feed: Option<crate::admin::sources::AddFeed>,
+) -> Result<Response, PageError> {
+    let now = now();
+    let sources: Vec<SourceView> = state
+        .store
+        .sources()
+        .list()
+        .await?
+        .iter()
+        .map(|s| SourceView::of(s, now))
+        .collect();
+    Ok(SourcesPage {
+        site_name: state.site_name.clone(),
+        failing: sources.iter().filter(|s| s.status == "error").count(),
+        sources,
+        add_feed,
+    }
+    .into_response())
+}
+
+pub(crate) async fn sources(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result: Result<Response, PageError> = async {
+        let add_feed = crate::admin::admin_viewer(&state, &headers)
             .await?
-            .iter()
-            .map(|s| SourceView::of(s, now))
-            .collect();
-        Ok(SourcesPage {
-            site_name: state.site_name.clone(),
-            failing: sources.iter().filter(|s| s.status == "error").count(),
-            sources,
-        })
+            .map(|viewer| crate::admin::sources::AddFeed::empty(&viewer.csrf));
+        sources_page(&state, add_feed).await
     }
     .await;
     respond(result, &state.site_name)

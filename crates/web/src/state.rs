@@ -42,6 +42,10 @@ pub struct AppParts {
     /// Rendered anonymous pages, kept until the site revision moves (see
     /// [`crate::page_cache`]).
     pub page_cache: PageCache,
+    /// Whether the fetcher may reach loopback, private and link-local addresses (the
+    /// `[fetch]` setting). When it may not, the administrators' "Add a feed" form refuses an
+    /// address that is certainly private at once, as the fetcher would at every fetch.
+    pub allow_private_addresses: bool,
 }
 
 impl AppState {
@@ -57,6 +61,7 @@ impl AppState {
             display: DisplayPolicy::Full,
             people: Arc::default(),
             page_cache: PageCache::default(),
+            allow_private_addresses: false,
         })
     }
 }

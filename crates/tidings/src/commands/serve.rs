@@ -79,6 +79,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         display: settings.display,
         people: std::sync::Arc::new(tidings_web::people::People::new(settings.people.clone())),
         page_cache: tidings_web::PageCache::default(),
+        allow_private_addresses: settings.fetch.allow_private_addresses,
     });
     println!("Tidings is listening on http://{address}/");
     tracing::info!(

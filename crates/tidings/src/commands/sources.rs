@@ -31,17 +31,18 @@ pub(crate) async fn add(
     }
 }
 
-/// Accepts http(s) URLs and the bundled `demo:` ones.
+/// Accepts the bundled `demo:` URLs and what [`tidings_fetch::check_feed_url`] accepts (any
+/// http(s) URL: the fetcher's guard refuses private addresses at fetch time unless the server
+/// allows them, which this command cannot know).
 fn check_feed_url(url: &str) -> anyhow::Result<String> {
     let url = url.trim();
     if url.starts_with("demo:") {
         return Ok(url.to_string());
     }
-    let parsed = url::Url::parse(url).with_context(|| format!("{url:?} is not a URL"))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        bail!("{url:?} is not an http or https URL");
-    }
-    Ok(parsed.to_string())
+    Ok(tidings_fetch::check_feed_url(
+        url,
+        tidings_fetch::FeedUrlPolicy::Any,
+    )?)
 }
 
 /// Prints every source and how its last fetch went.

@@ -102,7 +102,7 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `users set-role`.
+/// `users set-role`: refused when it would demote the last active admin.
 pub(crate) async fn set_role(store: &Store, name: &str, role: &str) -> anyhow::Result<()> {
     let Some(role) = Role::parse(role) else {
         bail!("unknown role {role:?}: use reader, moderator or admin");
@@ -110,7 +110,12 @@ pub(crate) async fn set_role(store: &Store, name: &str, role: &str) -> anyhow::R
     let Some(creds) = store.users().credentials(name).await? else {
         bail!("no account named {name:?}");
     };
-    store.users().set_role(creds.user.id, role).await?;
+    if !store.users().set_role(creds.user.id, role).await? {
+        bail!(
+            "{} is the last admin: make another account admin first",
+            creds.user.name
+        );
+    }
     store
         .moderation()
         .log(

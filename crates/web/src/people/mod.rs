@@ -12,7 +12,8 @@
 //! - **Comments** ([`comments`]): threads on article and story pages, Markdown subset
 //!   ([`markdown`]), edit window, delete, report, sorting, counts; the JSON API ([`api`]).
 //! - **Moderation** ([`moderation`]): the queue of held and reported comments, hide,
-//!   restore, approve, ban, and the audit log.
+//!   restore, approve, ban, and the audit log (which also lists what administrators did to
+//!   sources and roles, see [`crate::admin`]).
 //! - **Abuse controls**: rate limits per IP and account ([`limits`]), the login throttle
 //!   ([`throttle`]), spam heuristics ([`spam`]), size limits on every field.
 //!
@@ -210,19 +211,18 @@ pub(crate) fn router() -> Router<AppState> {
 
 pub use session::viewer_layer;
 
-/// Lets only a signed-in, active admin through: [`PeopleError::LoginRequired`] without a
-/// session, [`PeopleError::Forbidden`] for anyone else.
+/// Lets only a signed-in, active admin through, as the admin's [`session::Viewer`]:
+/// [`PeopleError::LoginRequired`] without a session, [`PeopleError::Forbidden`] for anyone
+/// else.
 pub(crate) async fn require_admin(
     state: &AppState,
     headers: &axum::http::HeaderMap,
-) -> Result<(), PeopleError> {
+) -> Result<session::Viewer, PeopleError> {
     let viewer = session::viewer(state, headers)
         .await?
         .ok_or(PeopleError::LoginRequired)?;
-    if viewer.user.role == tidings_model::Role::Admin
-        && viewer.user.state == tidings_model::AccountState::Active
-    {
-        Ok(())
+    if viewer.administers() {
+        Ok(viewer)
     } else {
         Err(PeopleError::Forbidden(
             "This page is for administrators.".into(),

@@ -117,9 +117,10 @@ pub(crate) async fn queue_page(State(state): State<AppState>, headers: HeaderMap
                     e.moderator
                 },
                 action: e.action,
-                on: match (e.comment_id, e.user_id) {
-                    (Some(c), _) => format!("comment {c}"),
-                    (None, Some(u)) => format!("account {u}"),
+                on: match (e.comment_id, e.user_id, e.source_id) {
+                    (Some(c), _, _) => format!("comment {c}"),
+                    (None, Some(u), _) => format!("account {u}"),
+                    (None, None, Some(s)) => format!("source {s}"),
                     _ => String::new(),
                 },
                 note: e.note,

@@ -33,6 +33,11 @@ impl Viewer {
     pub(crate) fn moderates(&self) -> bool {
         self.user.role.moderates() && self.user.state == AccountState::Active
     }
+
+    /// Whether the account may administer the site (sources, accounts' roles, `/operator`).
+    pub(crate) fn administers(&self) -> bool {
+        self.user.role == tidings_model::Role::Admin && self.user.state == AccountState::Active
+    }
 }
 
 /// The value of cookie `name` in the request, if any.
@@ -132,7 +137,7 @@ const ANONYMOUS_NAV: &str =
     r#"<span class="account-nav"><a href="/login">Log in</a> <a href="/signup">Sign up</a></span>"#;
 
 /// Gives pages requested with a live session their account links (account, moderation
-/// for moderators, a log-out form with its token) in place of "Log in · Sign up", and marks
+/// for moderators, the operator's page for admins, a log-out form with its token) in place of "Log in · Sign up", and marks
 /// every answer to such a request `Cache-Control: private, no-store`. Requests without a
 /// session cookie pass untouched, so anonymous pages stay the same for everyone.
 pub async fn viewer_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -175,8 +180,13 @@ fn account_nav(viewer: &Viewer) -> String {
     } else {
         ""
     };
+    let operator = if viewer.administers() {
+        r#" <a href="/operator">Operator</a>"#
+    } else {
+        ""
+    };
     format!(
-        r#"<span class="account-nav"><a href="/for-you">For you</a> <a href="/account">{name}</a>{moderation} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
+        r#"<span class="account-nav"><a href="/for-you">For you</a> <a href="/account">{name}</a>{moderation}{operator} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
         escape(&viewer.csrf)
     )
 }

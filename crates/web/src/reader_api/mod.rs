@@ -314,7 +314,8 @@ pub(crate) async fn default_folder(state: &AppState, user: UserId) -> Result<i64
 }
 
 /// The shared source a reader's feed address makes when no source has it yet; `None` when
-/// the address is not an http(s) URL with a host. The address as parsed, named `name`
+/// the address is not an http(s) URL with a host ([`tidings_fetch::check_feed_url`], the rule
+/// every way of adding a source shares). The address as parsed, named `name`
 /// without control characters (see [`without_controls`]), else after its host, cut to 200
 /// characters; its home page `site_url` when that is an http(s) URL. [`source_for_url`] and
 /// the OPML import both add sources from here.
@@ -323,10 +324,9 @@ pub(crate) fn new_source(
     name: Option<&str>,
     site_url: Option<&str>,
 ) -> Option<tidings_store::NewSource> {
-    let parsed = url::Url::parse(url.trim()).ok()?;
-    let host = parsed
-        .host_str()
-        .filter(|_| matches!(parsed.scheme(), "http" | "https"))?;
+    let url = tidings_fetch::check_feed_url(url, tidings_fetch::FeedUrlPolicy::Any).ok()?;
+    let parsed = url::Url::parse(&url).ok()?;
+    let host = parsed.host_str()?;
     let name = name.map(without_controls).unwrap_or_default();
     let name = if name.is_empty() { host } else { &name };
     let site_url = site_url
@@ -334,7 +334,7 @@ pub(crate) fn new_source(
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .map(|u| u.to_string());
     Some(tidings_store::NewSource {
-        url: parsed.to_string(),
+        url,
         name: name.chars().take(200).collect(),
         site_url,
         ..tidings_store::NewSource::default()

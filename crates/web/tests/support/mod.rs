@@ -20,7 +20,7 @@ pub struct Site {
     pub article: ArticleId,
     pub article_path: String,
     pub story: StoryId,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// Settings fast enough for tests (small argon2 memory) with the defaults otherwise.
@@ -38,6 +38,14 @@ pub async fn site(config: PeopleConfig) -> Site {
     let store = Store::open(&url, StoreOptions::default())
         .await
         .expect("store");
+    let mut site = site_on(store, config, |_| {}).await;
+    site._dir = Some(dir);
+    site
+}
+
+/// Starts a site with these settings over `store` (an empty one, of either backend), after
+/// `tune` has adjusted its state.
+pub async fn site_on(store: Store, config: PeopleConfig, tune: impl FnOnce(&mut AppState)) -> Site {
     let source = store
         .sources()
         .add(
@@ -89,6 +97,7 @@ pub async fn site(config: PeopleConfig) -> Site {
     let clock = Arc::new(ManualClock::at(now * 1000));
     let mut state = AppState::new(store.clone());
     state.people = Arc::new(People::with_clock(config, clock.clone()));
+    tune(&mut state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -104,7 +113,7 @@ pub async fn site(config: PeopleConfig) -> Site {
         article,
         article_path: format!("/article/{article}/flood-in-the-valley"),
         story,
-        _dir: dir,
+        _dir: None,
     }
 }
 

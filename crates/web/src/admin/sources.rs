@@ -1,0 +1,396 @@
+//! Sources, for admins: the "Add a feed" form on `/sources` (`POST /sources/add`), and on each
+//! `/source/{id}` "Fetch now" (`POST /source/{id}/refresh`), the display policy
+//! (`POST /source/{id}/display`) and "Remove" (`GET /source/{id}/remove` asks, saying how many
+//! articles go with the source; `POST` removes).
+//!
+//! The address is checked by [`tidings_fetch::check_feed_url`], the rule the command line and
+//! the reader apps' APIs share. A page address is fine: the pipeline follows an HTML page to
+//! its feed. Unless the instance allows private addresses, one whose host is certainly
+//! private (an IP literal the fetcher's guard refuses, `localhost`) is refused here at once
+//! rather than added to fail at every fetch; other names are not resolved here, the guard
+//! checks their addresses at every fetch and redirect.
+
+use super::{action_admin, page_admin};
+use crate::display::DisplayPolicy;
+use crate::pages::{PageError, respond};
+use crate::people::client_ip::ClientIp;
+use crate::people::{PeopleError, page_changed};
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tidings_fetch::{FeedUrlPolicy, check_feed_url};
+use tidings_model::{Source, SourceId};
+use tidings_store::{NewSource, StoreError};
+use tidings_stories::section::Section;
+
+/// The longest feed address accepted, in bytes.
+const MAX_URL_BYTES: usize = 2_048;
+/// The longest source name accepted, in characters (as the reader apps' APIs cut them).
+const MAX_NAME_CHARS: usize = 200;
+
+/// The "Add a feed" form as `/sources` shows it to an admin: empty, or as it was sent with
+/// what was wrong.
+pub(crate) struct AddFeed {
+    pub(crate) csrf: String,
+    pub(crate) url: String,
+    pub(crate) name: String,
+    /// The chosen section's slug ("" for none).
+    pub(crate) section: String,
+    /// Every section, as (slug, name).
+    pub(crate) sections: Vec<(&'static str, &'static str)>,
+    pub(crate) error: Option<String>,
+    /// The source that already has the address, as (link, name).
+    pub(crate) existing: Option<(String, String)>,
+}
+
+impl AddFeed {
+    /// The empty form, with the admin's token.
+    pub(crate) fn empty(csrf: &str) -> AddFeed {
+        AddFeed {
+            csrf: csrf.to_string(),
+            url: String::new(),
+            name: String::new(),
+            section: String::new(),
+            sections: Section::ALL.iter().map(|s| (s.slug(), s.name())).collect(),
+            error: None,
+            existing: None,
+        }
+    }
+}
+
+/// The controls `/source/{id}` shows an admin.
+pub(crate) struct SourceControls {
+    pub(crate) csrf: String,
+    /// The source's own display policy: `default`, `full` or `excerpt`.
+    pub(crate) display: &'static str,
+    /// The instance's policy, which `default` follows.
+    pub(crate) instance_display: &'static str,
+}
+
+impl SourceControls {
+    /// The controls for `source`, with the admin's token.
+    pub(crate) fn of(state: &AppState, source: &Source, csrf: &str) -> SourceControls {
+        SourceControls {
+            csrf: csrf.to_string(),
+            display: source
+                .display
+                .as_deref()
+                .and_then(DisplayPolicy::parse)
+                .map_or("default", DisplayPolicy::name),
+            instance_display: state.display.name(),
+        }
+    }
+}
+
+/// The "Add a feed" form's fields.
+#[derive(Deserialize, Default)]
+pub(crate) struct AddForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    section: String,
+}
+
+/// The form as sent back, refused with `status` and `message`.
+async fn refused(
+    state: &AppState,
+    mut form: AddFeed,
+    status: StatusCode,
+    message: String,
+) -> Result<Response, PeopleError> {
+    form.error = Some(message);
+    let mut page = crate::pages::sources_page(state, Some(form))
+        .await
+        .map_err(|e| match e {
+            PageError::NotFound => PeopleError::NotFound,
+            PageError::Internal(err) => PeopleError::Internal(err),
+        })?;
+    *page.status_mut() = status;
+    Ok(page)
+}
+
+/// `POST /sources/add`: adds the feed, due for a fetch at once, and shows its page; or
+/// shows `/sources` again with the form as sent and what was wrong (`422` for an address or
+/// field that cannot be used, `409` for an address that is already a source).
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<AddForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
+        let name = tidings_model::without_controls(&form.name)
+            .trim()
+            .to_string();
+        let mut view = AddFeed::empty(&viewer.csrf);
+        view.url = form.url.trim().chars().take(MAX_URL_BYTES).collect();
+        view.name = name.chars().take(MAX_NAME_CHARS).collect();
+        view.section = form.section.trim().to_string();
+        let unusable = StatusCode::UNPROCESSABLE_ENTITY;
+        if form.url.trim().len() > MAX_URL_BYTES {
+            let message = format!("A feed address may have at most {MAX_URL_BYTES} bytes.");
+            return refused(&state, view, unusable, message).await;
+        }
+        if name.chars().count() > MAX_NAME_CHARS {
+            let message = format!("A name may have at most {MAX_NAME_CHARS} characters.");
+            return refused(&state, view, unusable, message).await;
+        }
+        let category = match view.section.as_str() {
+            "" => None,
+            slug => match Section::from_slug(slug) {
+                Some(section) => Some(section.name().to_string()),
+                None => {
+                    view.section.clear();
+                    let message = "Choose one of the sections, or none.".to_string();
+                    return refused(&state, view, unusable, message).await;
+                }
+            },
+        };
+        let policy = if state.allow_private_addresses {
+            FeedUrlPolicy::Any
+        } else {
+            FeedUrlPolicy::PublicOnly
+        };
+        let url = match check_feed_url(&form.url, policy) {
+            Ok(url) => url,
+            Err(err) => {
+                let message = format!(
+                    "{err}. Give the address of a feed, or of a page that links to one \
+                     (http or https)."
+                );
+                return refused(&state, view, unusable, message).await;
+            }
+        };
+        let now = state.people.clock.now_secs();
+        let new = NewSource {
+            url,
+            name,
+            category,
+            ..NewSource::default()
+        };
+        match state.store.sources().add(&new, now).await {
+            Ok(source) => {
+                state
+                    .store
+                    .moderation()
+                    .log_source(
+                        Some(viewer.user.id),
+                        "source-add",
+                        source.id,
+                        &source.url,
+                        now,
+                    )
+                    .await?;
+                page_changed(&state, "/sources");
+                Ok(Redirect::to(&format!("/source/{}", source.id)).into_response())
+            }
+            Err(StoreError::AlreadyExists(_)) => {
+                if let Some(found) = state.store.sources().find_by_url(&new.url).await? {
+                    let shown = if found.name.is_empty() {
+                        found.url.clone()
+                    } else {
+                        found.name.clone()
+                    };
+                    view.existing = Some((format!("/source/{}", found.id), shown));
+                }
+                let message = format!("{} is already a source.", new.url);
+                refused(&state, view, StatusCode::CONFLICT, message).await
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+/// A form with only its token.
+#[derive(Deserialize, Default)]
+pub(crate) struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The source `id`, or `404`.
+async fn source_or_not_found(state: &AppState, id: i64) -> Result<Source, PeopleError> {
+    state
+        .store
+        .sources()
+        .get(SourceId(id))
+        .await?
+        .ok_or(PeopleError::NotFound)
+}
+
+/// `POST /source/{id}/refresh`: "Fetch now" — the source is due at once, and the scheduler
+/// queues its fetch at its next tick (as `tidings sources refresh`).
+pub(crate) async fn refresh(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
+        let source = source_or_not_found(&state, id).await?;
+        let now = state.people.clock.now_secs();
+        state.store.sources().make_due(Some(source.id), now).await?;
+        state
+            .store
+            .moderation()
+            .log_source(Some(viewer.user.id), "source-refresh", source.id, "", now)
+            .await?;
+        Ok(Redirect::to(&format!("/source/{}", source.id)).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+/// The display form's fields.
+#[derive(Deserialize, Default)]
+pub(crate) struct DisplayForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    policy: String,
+}
+
+/// `POST /source/{id}/display`: how much of this source's articles the site shows —
+/// `default` (the instance's `display`), `excerpt` or `full` (as `tidings sources display`).
+pub(crate) async fn display(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<DisplayForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
+        let value = match form.policy.trim() {
+            "default" => None,
+            other => Some(
+                DisplayPolicy::parse(other)
+                    .ok_or_else(|| {
+                        PeopleError::BadRequest(
+                            "The display policy is default, excerpt or full.".into(),
+                        )
+                    })?
+                    .name(),
+            ),
+        };
+        let source = source_or_not_found(&state, id).await?;
+        state.store.sources().set_display(source.id, value).await?;
+        let now = state.people.clock.now_secs();
+        state
+            .store
+            .moderation()
+            .log_source(
+                Some(viewer.user.id),
+                "source-display",
+                source.id,
+                value.unwrap_or("default"),
+                now,
+            )
+            .await?;
+        page_changed(&state, &format!("/source/{}", source.id));
+        Ok(Redirect::to(&format!("/source/{}", source.id)).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "source_remove.html")]
+struct RemovePage {
+    site_name: String,
+    csrf: String,
+    href: String,
+    name: String,
+    url: String,
+    article_count: i64,
+}
+
+/// The name a source is shown by.
+fn shown_name(source: &Source) -> String {
+    if source.name.is_empty() {
+        source.url.clone()
+    } else {
+        source.name.clone()
+    }
+}
+
+/// `GET /source/{id}/remove`: the confirmation step, saying how many articles go with the
+/// source.
+pub(crate) async fn remove_page(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match page_admin(&state, &headers, &format!("/source/{id}/remove")).await {
+        Ok(viewer) => viewer,
+        Err(answer) => return answer,
+    };
+    let result: Result<RemovePage, PageError> = async {
+        let source = state
+            .store
+            .sources()
+            .get(SourceId(id))
+            .await?
+            .ok_or(PageError::NotFound)?;
+        Ok(RemovePage {
+            site_name: state.site_name.clone(),
+            csrf: viewer.csrf.clone(),
+            href: format!("/source/{}", source.id),
+            name: shown_name(&source),
+            url: source.url.clone(),
+            article_count: state.store.articles().count_by_source(source.id).await?,
+        })
+    }
+    .await;
+    respond(result, &state.site_name)
+}
+
+/// `POST /source/{id}/remove`: removes the source and its articles (as `tidings sources
+/// remove`), then shows `/sources`.
+pub(crate) async fn remove(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
+        let source = source_or_not_found(&state, id).await?;
+        let articles = state.store.articles().count_by_source(source.id).await?;
+        if !state.store.sources().remove(source.id).await? {
+            return Err(PeopleError::NotFound);
+        }
+        let plural = if articles == 1 { "" } else { "s" };
+        let note = format!("{} ({articles} article{plural})", source.url);
+        state
+            .store
+            .moderation()
+            .log_source(
+                Some(viewer.user.id),
+                "source-remove",
+                source.id,
+                &note,
+                state.people.clock.now_secs(),
+            )
+            .await?;
+        page_changed(&state, &format!("/source/{}", source.id));
+        Ok(Redirect::to("/sources").into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
