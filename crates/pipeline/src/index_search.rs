@@ -7,7 +7,7 @@
 
 use crate::Pipeline;
 use crate::role::{Role, Standing};
-use tidings_search::catch_up_placed;
+use tidings_search::{catch_up_placed, forget_deleted};
 use tokio_util::sync::CancellationToken;
 
 /// The role of the one process that indexes.
@@ -28,6 +28,15 @@ pub async fn run(pipeline: Pipeline, shutdown: CancellationToken) {
         }
         if role.check(&pipeline.store).await == Standing::NotHeld {
             continue;
+        }
+        // Deletions first: a new article may have taken a deleted one's id.
+        match forget_deleted(&engine, &pipeline.store).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(forgotten = n, "deleted articles dropped from search"),
+            Err(err) => {
+                tracing::warn!(%err, "dropping deleted articles from search failed; retrying at the next tick");
+                continue;
+            }
         }
         match catch_up_placed(&engine, &pipeline.store).await {
             Ok(done) if done.indexed > 0 => {

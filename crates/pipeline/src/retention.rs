@@ -10,7 +10,7 @@ use crate::time::now_secs;
 use crate::{Pipeline, PipelineError};
 use std::time::Duration;
 use tidings_model::UnixSeconds;
-use tidings_search::reindex_articles;
+use tidings_search::{forget_deleted, reindex_articles};
 use tokio_util::sync::CancellationToken;
 
 /// The role of the one process that purges.
@@ -123,18 +123,13 @@ pub async fn purge(
         while !shutdown.is_cancelled() {
             let ids = retention.delete_articles(before, BATCH).await?;
             report.deleted += ids.len() as u64;
+            // The deletion queued the articles for the search index; drop them now rather
+            // than at the indexer's next tick. A failure leaves them queued.
             if let Some(engine) = &pipeline.search
                 && !ids.is_empty()
+                && let Err(err) = forget_deleted(engine, &pipeline.store).await
             {
-                // The rows are gone already; an index that failed to follow is repaired
-                // by `tidings search check --fix`.
-                let mut dropped = Ok(());
-                for id in &ids {
-                    dropped = dropped.and(engine.delete(*id).await);
-                }
-                if let Err(err) = dropped.and(engine.commit().await) {
-                    tracing::warn!(%err, "deleted articles stay in the search index");
-                }
+                tracing::warn!(%err, "deleted articles stay in the search index until the next tick");
             }
             if (ids.len() as i64) < BATCH {
                 break;

@@ -51,7 +51,7 @@ pub use feed::saved_search;
 pub use postgres::{EXACT_COUNT, PgSearch, RANK_CANDIDATES};
 pub use results::{ArticleHit, SearchRequest, SearchResults, Sort, StoryHit};
 pub use sync::{
-    CatchUp, Check, PLACED_LOOKBACK, catch_up, catch_up_placed, check, rebuild, reindex_articles,
-    reindex_story,
+    CatchUp, Check, PLACED_LOOKBACK, catch_up, catch_up_placed, check, forget_deleted, rebuild,
+    reindex_articles, reindex_story,
 };
 pub use tantivy_index::{IndexOptions, SearchIndex};

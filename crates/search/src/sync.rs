@@ -84,6 +84,24 @@ async fn to_docs(
         .collect())
 }
 
+/// Drops from the index the articles deleted from the database since (a source removed,
+/// retention), as queued in their deleting transaction, and commits; returns how many were
+/// queued. An id that names an article again (SQLite gives a deleted highest id to the next
+/// row) is indexed anew instead, so the new article is never dropped in the old one's place.
+pub async fn forget_deleted(engine: &SearchEngine, store: &Store) -> Result<usize, SearchError> {
+    let queue = store.forgotten_articles();
+    let mut total = 0;
+    loop {
+        let ids = queue.pending(BATCH).await?;
+        if ids.is_empty() {
+            return Ok(total);
+        }
+        reindex_articles(engine, store, &ids).await?;
+        queue.done(&ids).await?;
+        total += ids.len();
+    }
+}
+
 /// Indexes a story's articles again, now with the entities its understanding found, and
 /// commits.
 pub async fn reindex_story(

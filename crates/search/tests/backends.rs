@@ -474,7 +474,7 @@ async fn index_follows_the_database() {
         assert!(
             fx.store
                 .sources()
-                .remove(vestnik.id)
+                .remove(vestnik.id, 1)
                 .await
                 .expect("remove source")
         );

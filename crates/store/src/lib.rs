@@ -33,6 +33,7 @@ mod jobs;
 mod leadership;
 mod migrations;
 mod moderation;
+mod orphans;
 mod reading;
 mod retention;
 mod revision;
@@ -56,6 +57,7 @@ pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use moderation::{LogEntry, Moderation, QueueItem};
+pub use orphans::ForgottenArticles;
 pub use reading::{
     Folder, Follow, FollowKind, ImportedFeed, Item, ItemOrder, ItemQuery, ItemScope, Reading,
     Subscription,

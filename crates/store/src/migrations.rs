@@ -70,6 +70,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0009_moderation_log_sources.sql"),
         postgres: include_str!("../migrations/postgres/0009_moderation_log_sources.sql"),
     },
+    Step {
+        version: 10,
+        name: "forgotten_articles",
+        sqlite: include_str!("../migrations/sqlite/0010_forgotten_articles.sql"),
+        postgres: include_str!("../migrations/postgres/0010_forgotten_articles.sql"),
+    },
 ];
 
 /// The migrator for one backend.

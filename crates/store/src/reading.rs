@@ -744,7 +744,7 @@ impl<'a> Reading<'a> {
         for chunk in ids.chunks(id_list::CHUNK) {
             let sql = format!(
                 "SELECT {STORY_COLUMNS} FROM stories s WHERE s.id IN ({}) \
-                 ORDER BY s.last_at DESC, s.id DESC LIMIT $1",
+                 AND s.article_count > 0 ORDER BY s.last_at DESC, s.id DESC LIMIT $1",
                 id_list::in_list(chunk.iter().copied())
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -2,12 +2,13 @@
 //! (headline, standfirst, byline, outlet, link, times, story); optionally the article itself
 //! goes after a longer while, and with it any story left without articles.
 //!
-//! Each call does one bounded batch (oldest first) in one statement (or, for stories, one
-//! transaction that also drops the follows of the stories it deleted), so a purge of years
-//! of data never holds a long lock: the caller repeats until a batch comes back short.
+//! Each call does one bounded batch (oldest first) in one transaction, with what must go
+//! along (the comments on the deleted pages, the follows of deleted stories, the search
+//! index's queue), so a purge of years of data never holds a long lock: the caller repeats
+//! until a batch comes back short.
 
 use crate::articles::ids_of;
-use crate::{FollowKind, StoreError, id_list};
+use crate::{StoreError, orphans};
 use sqlx::{AnyPool, Row};
 use tidings_model::{ArticleId, UnixSeconds};
 
@@ -43,13 +44,15 @@ impl<'a> Retention<'a> {
     }
 
     /// Deletes at most `limit` articles shown before `before`, oldest first, with their
-    /// aliases (and, on PostgreSQL, their search rows). Returns their ids, so a search index
-    /// kept elsewhere can drop them too.
+    /// aliases, the comments on their pages and (on PostgreSQL) their search rows, and queues
+    /// them for a search index kept elsewhere ([`crate::ForgottenArticles`]), in one
+    /// transaction. Returns their ids.
     pub async fn delete_articles(
         &self,
         before: UnixSeconds,
         limit: i64,
     ) -> Result<Vec<ArticleId>, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let rows = sqlx::query(
             "DELETE FROM articles WHERE id IN \
              (SELECT id FROM articles WHERE sort_at < $1 ORDER BY sort_at, id LIMIT $2) \
@@ -57,16 +60,18 @@ impl<'a> Retention<'a> {
         )
         .bind(before)
         .bind(limit)
-        .fetch_all(self.pool)
+        .fetch_all(&mut *tx)
         .await?;
-        ids_of(&rows)
+        let ids = ids_of(&rows)?;
+        orphans::forget_articles(&mut tx, &ids.iter().map(|id| id.0).collect::<Vec<_>>()).await?;
+        tx.commit().await?;
+        Ok(ids)
     }
 
     /// Deletes at most `limit` stories last updated before `before` that have no article
-    /// left, with their links, insights and entity mentions, and the readers' follows of
-    /// them (a follow names its story by id as text, which no foreign key can reach; left
-    /// behind, it would follow whichever new story SQLite gave the freed id). Returns how
-    /// many stories it deleted.
+    /// left, with their links, insights and entity mentions, and the comments on their pages and
+    /// the readers' follows of them, which no foreign key reaches.
+    /// Returns how many stories it deleted.
     pub async fn delete_empty_stories(
         &self,
         before: UnixSeconds,
@@ -86,18 +91,7 @@ impl<'a> Retention<'a> {
             .iter()
             .map(|r| r.try_get::<i64, _>("id"))
             .collect::<Result<Vec<_>, _>>()?;
-        for chunk in ids.chunks(id_list::CHUNK) {
-            let params = (2..chunk.len() + 2)
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!("DELETE FROM follows WHERE kind = $1 AND target IN ({params})");
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(FollowKind::Story.as_str());
-            for id in chunk {
-                query = query.bind(id.to_string());
-            }
-            query.execute(&mut *tx).await?;
-        }
+        orphans::forget_stories(&mut tx, &ids).await?;
         tx.commit().await?;
         Ok(ids.len() as u64)
     }

@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use crate::id_list;
+use crate::orphans;
 use crate::revision;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -163,15 +164,46 @@ impl<'a> Sources<'a> {
         Ok(row.try_get("n")?)
     }
 
-    /// Removes a source and its articles. Returns whether it existed.
-    pub async fn remove(&self, id: SourceId) -> Result<bool, StoreError> {
+    /// Removes a source and, in the same transaction, its articles with what goes along
+    /// with them: the comments on their pages and their search documents (queued, see
+    /// [`crate::ForgottenArticles`]). Each story they were in is recomputed from the articles
+    /// it keeps and loses its summary, which quoted them, until its next report; a story left
+    /// without articles stays, empty and unlisted, so that the story assigner, which may still
+    /// hold it, never places a new report under a reused id. Returns whether it existed.
+    pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query("SELECT id, story_id FROM articles WHERE source_id = $1")
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut articles = Vec::with_capacity(rows.len());
+        let mut stories = std::collections::BTreeSet::new();
+        for row in &rows {
+            articles.push(row.try_get::<i64, _>("id")?);
+            if let Some(story) = row.try_get::<Option<i64>, _>("story_id")? {
+                stories.insert(story);
+            }
+        }
         let done = sqlx::query("DELETE FROM sources WHERE id = $1")
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
         let removed = done.rows_affected() > 0;
         if removed {
+            orphans::forget_articles(&mut tx, &articles).await?;
+            let stories: Vec<i64> = stories.into_iter().collect();
+            for chunk in stories.chunks(id_list::CHUNK) {
+                let list = id_list::in_list(chunk.iter().copied());
+                for table in ["story_insights", "story_entities"] {
+                    let sql = format!("DELETE FROM {table} WHERE story_id IN ({list})");
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            for &story in &stories {
+                crate::stories::refresh_aggregates(&mut tx, story, now).await?;
+            }
             revision::bump(&mut *tx).await?;
         }
         tx.commit().await?;

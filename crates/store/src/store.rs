@@ -161,6 +161,12 @@ impl Store {
         crate::Retention::new(&self.pool)
     }
 
+    /// Deleted articles the search index has still to drop (see
+    /// [`crate::ForgottenArticles`]).
+    pub fn forgotten_articles(&self) -> crate::ForgottenArticles<'_> {
+        crate::ForgottenArticles::new(&self.pool)
+    }
+
     /// Figures about the whole database, for monitoring.
     pub fn stats(&self) -> crate::Stats<'_> {
         crate::Stats::new(&self.pool)

@@ -7,7 +7,7 @@ use crate::articles::{ArticleListing, COLUMNS, ListFilter, listing_from_row};
 use crate::id_list;
 use crate::jobs::{NewJob, enqueue_on};
 use sqlx::any::AnyRow;
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Row, Transaction};
 use std::collections::BTreeSet;
 use tidings_model::{ArticleId, SourceId, Story, StoryId, UnixSeconds};
 
@@ -437,29 +437,7 @@ impl PlacementBatch {
             enqueue_on(&mut self.tx, job, now_ms).await?;
         }
         for &story in &self.touched {
-            sqlx::query(
-                "UPDATE stories SET \
-                 article_count = (SELECT COUNT(*) FROM articles a WHERE a.story_id = stories.id), \
-                 source_count = (SELECT COUNT(DISTINCT a.source_id) FROM articles a \
-                   WHERE a.story_id = stories.id), \
-                 first_at = COALESCE((SELECT MIN(a.sort_at) FROM articles a \
-                   WHERE a.story_id = stories.id), first_at), \
-                 last_at = COALESCE((SELECT MAX(a.sort_at) FROM articles a \
-                   WHERE a.story_id = stories.id), last_at), \
-                 lead_article_id = (SELECT a.id FROM articles a WHERE a.story_id = stories.id \
-                   AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), \
-                 title = COALESCE((SELECT a.title FROM articles a WHERE a.story_id = stories.id \
-                   AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), title), \
-                 section = (SELECT a.section FROM articles a WHERE a.story_id = stories.id \
-                   AND a.duplicate_of IS NULL AND a.section IS NOT NULL \
-                   GROUP BY a.section ORDER BY COUNT(*) DESC, MIN(a.id) LIMIT 1), \
-                 updated_at = $2 \
-                 WHERE id = $1",
-            )
-            .bind(story)
-            .bind(now)
-            .execute(&mut *self.tx)
-            .await?;
+            refresh_aggregates(&mut self.tx, story, now).await?;
         }
         if !self.touched.is_empty() {
             crate::revision::bump(&mut *self.tx).await?;
@@ -500,4 +478,37 @@ pub(crate) fn story_from_row(row: &AnyRow) -> Result<Story, sqlx::Error> {
         source_count: row.try_get("source_count")?,
         section: row.try_get("section")?,
     })
+}
+
+/// Recomputes a story's aggregates (counts, first and latest times, lead article, title,
+/// section) from its articles: after placements, or after some of its articles were deleted.
+pub(crate) async fn refresh_aggregates(
+    conn: &mut AnyConnection,
+    story: i64,
+    now: UnixSeconds,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE stories SET \
+                 article_count = (SELECT COUNT(*) FROM articles a WHERE a.story_id = stories.id), \
+                 source_count = (SELECT COUNT(DISTINCT a.source_id) FROM articles a \
+                   WHERE a.story_id = stories.id), \
+                 first_at = COALESCE((SELECT MIN(a.sort_at) FROM articles a \
+                   WHERE a.story_id = stories.id), first_at), \
+                 last_at = COALESCE((SELECT MAX(a.sort_at) FROM articles a \
+                   WHERE a.story_id = stories.id), last_at), \
+                 lead_article_id = (SELECT a.id FROM articles a WHERE a.story_id = stories.id \
+                   AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), \
+                 title = COALESCE((SELECT a.title FROM articles a WHERE a.story_id = stories.id \
+                   AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), title), \
+                 section = (SELECT a.section FROM articles a WHERE a.story_id = stories.id \
+                   AND a.duplicate_of IS NULL AND a.section IS NOT NULL \
+                   GROUP BY a.section ORDER BY COUNT(*) DESC, MIN(a.id) LIMIT 1), \
+                 updated_at = $2 \
+                 WHERE id = $1",
+    )
+    .bind(story)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -210,7 +210,7 @@ async fn source_actions_are_logged_with_their_source_and_outlive_it() {
         )
         .await
         .expect("log");
-        assert!(store.sources().remove(source.id).await.expect("remove"));
+        assert!(store.sources().remove(source.id, 1).await.expect("remove"));
         m.log_source(Some(ana.id), "source-remove", source.id, "0 articles", 12)
             .await
             .expect("log");

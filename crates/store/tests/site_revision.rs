@@ -301,7 +301,7 @@ async fn page_changing_writes_bump_the_revision_and_others_do_not() {
         );
         assert!(
             moved(&store, async {
-                assert!(store.sources().remove(source).await.expect("remove"));
+                assert!(store.sources().remove(source, 1).await.expect("remove"));
             })
             .await
                 > 0,
@@ -309,7 +309,7 @@ async fn page_changing_writes_bump_the_revision_and_others_do_not() {
         );
         assert_eq!(
             moved(&store, async {
-                assert!(!store.sources().remove(source).await.expect("remove"));
+                assert!(!store.sources().remove(source, 1).await.expect("remove"));
             })
             .await,
             0,

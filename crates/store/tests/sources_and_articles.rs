@@ -62,7 +62,7 @@ async fn sources_are_added_listed_found_and_removed() {
         );
         let moved = sources.get(other.id).await.expect("get").expect("exists");
         assert_eq!(moved.url, "https://example.org/moved.xml");
-        assert!(sources.remove(other.id).await.expect("remove"));
+        assert!(sources.remove(other.id, 1).await.expect("remove"));
 
         let found = sources.find_by_url(&new.url).await.expect("find");
         assert_eq!(found.as_ref().map(|s| s.id), Some(added.id));
@@ -93,8 +93,8 @@ async fn sources_are_added_listed_found_and_removed() {
         );
         assert_eq!(sources.due(1_003, 10).await.expect("due"), vec![added.id]);
 
-        assert!(sources.remove(added.id).await.expect("remove"));
-        assert!(!sources.remove(added.id).await.expect("remove again"));
+        assert!(sources.remove(added.id, 1).await.expect("remove"));
+        assert!(!sources.remove(added.id, 1).await.expect("remove again"));
         assert_eq!(sources.count().await.expect("count"), 0);
     })
     .await;
@@ -230,7 +230,7 @@ async fn an_article_is_stored_once_per_canonical_url() {
         );
         assert_eq!(articles.count_by_source(source.id).await.expect("n"), 4);
 
-        assert!(store.sources().remove(source.id).await.expect("remove"));
+        assert!(store.sources().remove(source.id, 1).await.expect("remove"));
         assert_eq!(
             articles.count().await.expect("count"),
             0,

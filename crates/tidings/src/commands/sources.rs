@@ -110,7 +110,7 @@ fn truncate(text: &str, max: usize) -> String {
 /// Removes a source named by id or URL.
 pub(crate) async fn remove(store: &Store, which: &str) -> anyhow::Result<()> {
     let source = find(store, which).await?;
-    store.sources().remove(source.id).await?;
+    store.sources().remove(source.id, now_secs()).await?;
     println!("Removed source {}: {}", source.id, source.url);
     Ok(())
 }

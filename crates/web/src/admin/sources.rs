@@ -372,7 +372,12 @@ pub(crate) async fn remove(
         let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
         let source = source_or_not_found(&state, id).await?;
         let articles = state.store.articles().count_by_source(source.id).await?;
-        if !state.store.sources().remove(source.id).await? {
+        if !state
+            .store
+            .sources()
+            .remove(source.id, state.people.clock.now_secs())
+            .await?
+        {
             return Err(PeopleError::NotFound);
         }
         let plural = if articles == 1 { "" } else { "s" };

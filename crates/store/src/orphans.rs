@@ -1,0 +1,107 @@
+//! What must go with deleted articles and stories that no foreign key reaches: the comments
+//! on their pages (a comment names its page by kind and id, since it may be either), the
+//! readers' follows of a story (a follow names its target as text), and the search index's
+//! documents (outside the database on SQLite: each deleted article is queued for the indexer,
+//! see [`ForgottenArticles`]). SQLite gives the id of a deleted highest row to the next one, so
+//! anything left behind would turn up on an unrelated new page.
+//!
+//! Each function runs inside the caller's transaction, beside the deletion itself.
+
+use crate::id_list::{CHUNK, in_list};
+use crate::{FollowKind, StoreError};
+use sqlx::{AnyConnection, AnyPool, Row};
+use tidings_model::ArticleId;
+
+/// Deletes the comments on the pages of the deleted articles `ids` and queues the articles
+/// for the search index to drop.
+pub(crate) async fn forget_articles(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(CHUNK) {
+        let list = in_list(chunk.iter().copied());
+        let sql =
+            format!("DELETE FROM comments WHERE target_kind = 'article' AND target_id IN ({list})");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await?;
+        let rows = chunk
+            .iter()
+            .map(|id| format!("({id})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO forgotten_articles (article_id) VALUES {rows} \
+             ON CONFLICT (article_id) DO NOTHING"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes the comments on the pages of the deleted stories `ids` and the readers' follows
+/// of them.
+pub(crate) async fn forget_stories(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(CHUNK) {
+        let list = in_list(chunk.iter().copied());
+        let sql =
+            format!("DELETE FROM comments WHERE target_kind = 'story' AND target_id IN ({list})");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await?;
+        // A follow's target is text ('12'), so the ids are written as string literals.
+        let targets = chunk
+            .iter()
+            .map(|id| format!("'{id}'"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!("DELETE FROM follows WHERE kind = $1 AND target IN ({targets})");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(FollowKind::Story.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The queue of deleted articles the search index has still to drop: written in the
+/// transaction that deletes them, drained by the process that indexes.
+#[derive(Debug, Clone, Copy)]
+pub struct ForgottenArticles<'a> {
+    pool: &'a AnyPool,
+}
+
+impl<'a> ForgottenArticles<'a> {
+    pub(crate) fn new(pool: &'a AnyPool) -> Self {
+        ForgottenArticles { pool }
+    }
+
+    /// At most `limit` queued articles, lowest id first.
+    pub async fn pending(&self, limit: i64) -> Result<Vec<ArticleId>, StoreError> {
+        let rows =
+            sqlx::query("SELECT article_id FROM forgotten_articles ORDER BY article_id LIMIT $1")
+                .bind(limit)
+                .fetch_all(self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| Ok(ArticleId(row.try_get("article_id")?)))
+            .collect()
+    }
+
+    /// Takes `ids` off the queue, once the index has dropped them for good.
+    pub async fn done(&self, ids: &[ArticleId]) -> Result<(), StoreError> {
+        for chunk in ids.chunks(CHUNK) {
+            let list = in_list(chunk.iter().map(|id| id.0));
+            let sql = format!("DELETE FROM forgotten_articles WHERE article_id IN ({list})");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+}
