@@ -1,6 +1,6 @@
-//! A Tidings site served in this process on a loopback port, over a fresh SQLite store with
-//! one article and one story, on a hand-turned clock; and a small browser-like client that
-//! keeps cookies and reads form tokens.
+//! A Tidings site served in this process on a loopback port, over a fresh store (SQLite, or
+//! one the test opens) with one article and one story, on a hand-turned clock; and a small
+//! browser-like client that keeps cookies and reads form tokens.
 
 #![allow(dead_code)]
 
@@ -20,7 +20,7 @@ pub struct Site {
     pub article: ArticleId,
     pub article_path: String,
     pub story: StoryId,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// Settings fast enough for tests (small argon2 memory) with the defaults otherwise.
@@ -38,6 +38,14 @@ pub async fn site(config: PeopleConfig) -> Site {
     let store = Store::open(&url, StoreOptions::default())
         .await
         .expect("store");
+    let mut site = site_on(config, store).await;
+    site._dir = Some(dir);
+    site
+}
+
+/// Starts a site with these settings on an empty store opened by the caller (a PostgreSQL
+/// schema of `tidings_store::testing::each_backend`, say).
+pub async fn site_on(config: PeopleConfig, store: Store) -> Site {
     let source = store
         .sources()
         .add(
@@ -104,7 +112,7 @@ pub async fn site(config: PeopleConfig) -> Site {
         article,
         article_path: format!("/article/{article}/flood-in-the-valley"),
         story,
-        _dir: dir,
+        _dir: None,
     }
 }
 
