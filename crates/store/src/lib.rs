@@ -62,7 +62,7 @@ pub use reading::{
     Folder, Follow, FollowKind, ImportedFeed, Item, ItemOrder, ItemQuery, ItemScope, Reading,
     Subscription,
 };
-pub use replies::{Replies, Reply};
+pub use replies::{Replies, Reply, UNREAD_CAP};
 pub use retention::Retention;
 pub use sessions::{SessionRecord, Sessions};
 pub use sources::{FetchSuccess, NewSource, Sources};

@@ -4,7 +4,8 @@
 //! Each reply is filed under the account it answers when it is written
 //! (`comments.reply_to_user_id`, the parent's author), so an account's replies are one range
 //! of the index `comments_replies_to (reply_to_user_id, id)`: the unread count reads only the
-//! replies above the mark, and the list reads one page of the range backwards.
+//! replies above the mark (and at most [`UNREAD_CAP`] of them), and the list reads one page
+//! of the range backwards.
 //!
 //! A reply is told about when everyone may read it ([`crate::comments::READABLE_BY_ALL`],
 //! the rule the comment counts use: not held, hidden or deleted), its author is an active
@@ -17,6 +18,10 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use std::sync::LazyLock;
 use tidings_model::{CommentId, CommentState, CommentTarget, UnixSeconds, UserId};
+
+/// The unread count stops here: the cost of a count is bounded by it however long a reader
+/// stayed away, and a header shows "99+" from 100 on.
+pub const UNREAD_CAP: i64 = 100;
 
 /// One reply to one of the account's comments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,11 +94,13 @@ impl<'a> Replies<'a> {
         rows.iter().map(reply_from_row).collect()
     }
 
-    /// How many replies to `user`'s comments arrived after the newest one they have seen:
-    /// one statement, an index range over the unseen replies only.
+    /// How many replies to `user`'s comments arrived after the newest one they have seen,
+    /// counted up to [`UNREAD_CAP`] (a reader away for long gets that many, not the exact
+    /// number): one statement, an index range over at most that many unseen replies.
     pub async fn unread(&self, user: UserId) -> Result<i64, StoreError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(unread_sql()))
             .bind(user.0)
+            .bind(UNREAD_CAP)
             .fetch_one(self.pool)
             .await?;
         Ok(row.try_get("n")?)
@@ -133,12 +140,13 @@ impl<'a> Replies<'a> {
     }
 }
 
-/// The unread count's statement (`$1`: the account).
+/// The unread count's statement (`$1`: the account, `$2`: the cap).
 pub(crate) fn unread_sql() -> String {
     format!(
-        "SELECT COUNT(*) AS n FROM comments c JOIN users a ON a.id = c.user_id \
-         WHERE c.reply_to_user_id = $1 \
-         AND c.id > (SELECT replies_seen_id FROM users WHERE id = $1) AND {}",
+        "SELECT COUNT(*) AS n FROM (SELECT c.id FROM comments c \
+         JOIN users a ON a.id = c.user_id WHERE c.reply_to_user_id = $1 \
+         AND c.id > (SELECT replies_seen_id FROM users WHERE id = $1) AND {} \
+         LIMIT $2) unseen",
         *SHOWN
     )
 }

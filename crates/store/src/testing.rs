@@ -122,10 +122,10 @@ pub async fn drop_database(admin_url: &str, database_url: &str) {
     }
 }
 
-/// The query plan of the unread-replies count for account 1, one line per row of the
+/// The query plan of the unread-replies count for account `user`, one line per row of the
 /// backend's `EXPLAIN QUERY PLAN` (SQLite) or `EXPLAIN` (PostgreSQL), to check which index
 /// serves it.
-pub async fn unread_replies_plan(store: &Store) -> Vec<String> {
+pub async fn unread_replies_plan(store: &Store, user: i64) -> Vec<String> {
     use sqlx::Row;
     let (explain, column) = match store.backend() {
         Backend::Sqlite => ("EXPLAIN QUERY PLAN", "detail"),
@@ -133,7 +133,8 @@ pub async fn unread_replies_plan(store: &Store) -> Vec<String> {
     };
     let sql = format!("{explain} {}", crate::replies::unread_sql());
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(1_i64)
+        .bind(user)
+        .bind(crate::replies::UNREAD_CAP)
         .fetch_all(store.pool())
         .await
         .expect("explain the unread count")

@@ -315,6 +315,46 @@ async fn replies_page_newest_first() {
 }
 
 #[tokio::test]
+async fn the_unread_count_stops_at_the_cap() {
+    each_backend(|store| async move {
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let page = CommentTarget::Story(StoryId(1));
+        let mine = post(&store, page, &ana, None, "Mine.", CommentState::Visible).await;
+        let cap = tidings_store::UNREAD_CAP;
+        for n in 0..cap - 1 {
+            post(
+                &store,
+                page,
+                &bob,
+                Some(mine),
+                &format!("r{n}"),
+                CommentState::Visible,
+            )
+            .await;
+        }
+        assert_eq!(unread(&store, ana.id).await, cap - 1, "exact below the cap");
+        for n in 0..3 {
+            post(
+                &store,
+                page,
+                &bob,
+                Some(mine),
+                &format!("s{n}"),
+                CommentState::Visible,
+            )
+            .await;
+        }
+        assert_eq!(unread(&store, ana.id).await, cap, "counted to the cap");
+        let all = store.replies().list(ana.id, 500, 0).await.expect("list");
+        assert_eq!(all.len() as i64, cap + 2, "all listed");
+        store.replies().mark_seen(ana.id).await.expect("mark");
+        assert_eq!(unread(&store, ana.id).await, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn deleting_an_account_leaves_no_reply_rows_filed_under_it() {
     each_backend(|store| async move {
         let ana = user(&store, "ana").await;
@@ -385,7 +425,7 @@ async fn the_unread_count_reads_the_replies_index_on_sqlite() {
         if store.backend() == tidings_store::Backend::Postgres {
             return;
         }
-        let plan = tidings_store::testing::unread_replies_plan(&store).await;
+        let plan = tidings_store::testing::unread_replies_plan(&store, 1).await;
         assert!(
             plan.iter().any(|line| {
                 line.contains(
@@ -394,6 +434,136 @@ async fn the_unread_count_reads_the_replies_index_on_sqlite() {
             }),
             "{plan:?}"
         );
+    })
+    .await;
+}
+
+/// The unread count over 100,000 comments on each backend (run with `cargo test --release -p
+/// tidings-store --test replies -- --ignored --nocapture`): 1,000 accounts, 40,000 top-level
+/// comments and 60,000 replies to random earlier comments, one account ("heavy") the author
+/// of a tenth of all top-level comments. Prints each backend's plan and the time per count
+/// for a reader with nothing unread, one with a few, and the heavy one with thousands
+/// unread (counted to the cap).
+#[tokio::test]
+#[ignore = "a measurement: about a minute"]
+async fn unread_count_over_100k_comments() {
+    each_backend(|store| async move {
+        const USERS: i64 = 1_000;
+        const COMMENTS: i64 = 100_000;
+        let mut seed: u64 = 42;
+        let mut next = move |n: i64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) % n as u64) as i64
+        };
+        let mut tx = store.pool().begin().await.expect("begin");
+        for chunk in (1..=USERS).collect::<Vec<_>>().chunks(500) {
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|id| {
+                    format!("({id}, 'u{id}', 'u{id}', 'User {id}', 'h', 'reader', 'active', 0, 0)")
+                })
+                .collect();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO users (id, name, name_key, display_name, password_hash, role, \
+                 state, created_at, password_changed_at) VALUES {}",
+                values.join(", ")
+            )))
+            .execute(&mut *tx)
+            .await
+            .expect("users");
+        }
+        // Comment ids from 1; authors[id] is the author of comment id.
+        let mut authors: Vec<i64> = vec![0];
+        let mut rows = Vec::new();
+        for id in 1..=COMMENTS {
+            let author = if next(10) == 0 {
+                1
+            } else {
+                2 + next(USERS - 1)
+            };
+            let parent = (id > 1000 && next(10) < 6).then(|| 1 + next(id - 1));
+            let state = match next(50) {
+                0 => "hidden",
+                1 => "deleted",
+                _ => "visible",
+            };
+            let (parent_sql, to_sql) = match parent {
+                Some(p) => (p.to_string(), authors[p as usize].to_string()),
+                None => ("NULL".into(), "NULL".into()),
+            };
+            let author = if parent.is_none() && next(4) == 0 {
+                1
+            } else {
+                author
+            };
+            authors.push(author);
+            rows.push(format!(
+                "({id}, 'story', {}, {parent_sql}, {author}, 'text', '<p>text</p>', '{state}', \
+                 {id}, {to_sql})",
+                1 + id / 100
+            ));
+            if rows.len() == 1_000 {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO comments (id, target_kind, target_id, parent_id, user_id, \
+                     body_source, body_html, state, created_at, reply_to_user_id) VALUES {}",
+                    rows.join(", ")
+                )))
+                .execute(&mut *tx)
+                .await
+                .expect("comments");
+                rows.clear();
+            }
+        }
+        tx.commit().await.expect("commit");
+        // A settled table, as autovacuum leaves one (PostgreSQL: hint bits and visibility
+        // map set; both: statistics).
+        let settle = match store.backend() {
+            tidings_store::Backend::Sqlite => "ANALYZE",
+            tidings_store::Backend::Postgres => "VACUUM ANALYZE",
+        };
+        sqlx::query(settle)
+            .execute(store.pool())
+            .await
+            .expect("analyze");
+        let replies = store.replies();
+        // Reader 1 ("heavy") has seen nothing; reader 2 saw all but the last ~2,000 comments;
+        // reader 3 has seen everything.
+        sqlx::query("UPDATE users SET replies_seen_id = 98000 WHERE id = 2")
+            .execute(store.pool())
+            .await
+            .expect("mark 2");
+        replies.mark_seen(UserId(3)).await.expect("mark 3");
+        for (who, user) in [
+            ("heavy, nothing seen", 1),
+            ("a few unread", 2),
+            ("all seen", 3),
+        ] {
+            println!("{:?}, {who}: plan of the unread count:", store.backend());
+            for line in tidings_store::testing::unread_replies_plan(&store, user).await {
+                println!("    {line}");
+            }
+            let n = replies.unread(UserId(user)).await.expect("count");
+            // Warm up first: the pool opens its connections (a PostgreSQL connection takes
+            // about 100 ms to start here) and each prepares the statement.
+            for _ in 0..20 {
+                replies.unread(UserId(user)).await.expect("count");
+            }
+            let mut times = Vec::new();
+            for _ in 0..200 {
+                let start = std::time::Instant::now();
+                let again = replies.unread(UserId(user)).await.expect("count");
+                times.push(start.elapsed());
+                assert_eq!(again, n);
+            }
+            times.sort();
+            println!(
+                "    {who}: {n} unread; median {:?}, p99 {:?} per count",
+                times[times.len() / 2],
+                times[times.len() * 99 / 100]
+            );
+        }
     })
     .await;
 }

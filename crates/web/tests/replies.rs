@@ -163,6 +163,47 @@ async fn a_reply_is_listed_and_counted_until_the_page_is_opened_and_a_later_one_
         };
         assert!(at(later) < at(reply), "newest first");
         assert!(!page.contains("Adding to myself"), "not her own: {page}");
+
+        // A reader away for long sees the count stop at the cap.
+        let bob_id = tidings_model::UserId(user_id(&site, "bob").await);
+        for n in 0..tidings_store::UNREAD_CAP {
+            site.store
+                .comments()
+                .insert(
+                    &NewComment {
+                        target: tidings_model::CommentTarget::Article(site.article),
+                        parent_id: Some(CommentId(mine)),
+                        user_id: bob_id,
+                        body_source: format!("Reply {n}"),
+                        body_html: format!("<p>Reply {n}</p>"),
+                        state: CommentState::Visible,
+                    },
+                    site.clock.now_ms() / 1000,
+                )
+                .await
+                .expect("reply");
+        }
+        assert_eq!(replies_link(&ana.get("/").await.body), "Replies · 99+");
+        let first = ana.get("/replies").await.body;
+        assert!(
+            first.contains("20 new since you last looked"),
+            "one page of them: {first}"
+        );
+        assert!(
+            first.contains("href=\"/replies?page=2\" rel=\"next\""),
+            "paged: {first}"
+        );
+        assert_eq!(replies_link(&first), "Replies");
+        let second = ana.get("/replies?page=2").await.body;
+        assert!(
+            second.contains("href=\"/replies\" rel=\"prev\""),
+            "{second}"
+        );
+        assert!(
+            second.contains("Reply 79") && second.contains("Reply 60"),
+            "{second}"
+        );
+        assert!(!second.contains("Reply 80<"), "{second}");
     })
     .await;
 }

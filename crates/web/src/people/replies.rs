@@ -224,8 +224,8 @@ struct ReplyList {
 }
 
 /// `GET /api/v1/me/replies` (session cookie): the replies to the reader's comments, newest
-/// first, paged like the other lists, with how many are unread. Reading it marks nothing
-/// seen: that is what opening `/replies` does.
+/// first, paged like the other lists, with how many are unread (up to the store's cap).
+/// Reading it marks nothing seen: that is what opening `/replies` does.
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
