@@ -121,16 +121,20 @@ impl<'a> Replies<'a> {
     /// as it was before, to tell which replies are new.
     pub async fn mark_seen(&self, user: UserId) -> Result<CommentId, StoreError> {
         let before = self.seen(user).await?;
+        // The index range read backwards, to the first reply shown.
         let sql = format!(
-            "SELECT COALESCE(MAX(c.id), 0) AS newest FROM comments c \
-             JOIN users a ON a.id = c.user_id WHERE c.reply_to_user_id = $1 AND {}",
+            "SELECT c.id FROM comments c JOIN users a ON a.id = c.user_id \
+             WHERE c.reply_to_user_id = $1 AND {} ORDER BY c.id DESC LIMIT 1",
             *SHOWN
         );
-        let newest: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let newest: i64 = match sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(user.0)
-            .fetch_one(self.pool)
+            .fetch_optional(self.pool)
             .await?
-            .try_get("newest")?;
+        {
+            Some(row) => row.try_get("id")?,
+            None => return Ok(before),
+        };
         sqlx::query("UPDATE users SET replies_seen_id = $2 WHERE id = $1 AND replies_seen_id < $2")
             .bind(user.0)
             .bind(newest)
