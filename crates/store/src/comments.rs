@@ -26,6 +26,11 @@ pub struct NewComment {
     pub state: CommentState,
 }
 
+/// What makes a comment readable by everyone, as a condition on the comment `c`: the
+/// visible-comment counts and the replies a reader is told about (see [`crate::Replies`]) use
+/// this one rule.
+pub(crate) const READABLE_BY_ALL: &str = "c.state = 'visible'";
+
 pub(crate) const SELECT: &str = "SELECT c.id, c.target_kind, c.target_id, c.parent_id, \
      c.user_id, u.display_name, c.body_source, c.body_html, c.state, c.created_at, c.edited_at, \
      (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id \
@@ -45,15 +50,17 @@ impl<'a> Comments<'a> {
 
     /// Stores a comment, and, when it is visible at once, moves the site revision in the same
     /// transaction (see [`crate::revision`]). A reply's parent must exist on the same target,
-    /// else [`StoreError::NotFound`].
+    /// else [`StoreError::NotFound`]; the reply is filed under the parent's author, whose
+    /// replies ([`crate::Replies`]) it then is.
     pub async fn insert(
         &self,
         new: &NewComment,
         now: UnixSeconds,
     ) -> Result<CommentId, StoreError> {
+        let mut reply_to = None;
         if let Some(parent) = new.parent_id {
             match self.get(parent).await? {
-                Some(p) if p.target == new.target => {}
+                Some(p) if p.target == new.target => reply_to = Some(p.user_id.0),
                 _ => {
                     return Err(StoreError::NotFound(format!(
                         "comment {parent} on this page"
@@ -64,7 +71,8 @@ impl<'a> Comments<'a> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO comments (target_kind, target_id, parent_id, user_id, body_source, \
-             body_html, state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             body_html, state, created_at, reply_to_user_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(new.target.kind())
         .bind(new.target.id())
@@ -74,6 +82,7 @@ impl<'a> Comments<'a> {
         .bind(&new.body_html)
         .bind(new.state.as_str())
         .bind(now)
+        .bind(reply_to)
         .fetch_one(&mut *tx)
         .await?;
         if new.state == CommentState::Visible {
@@ -109,14 +118,15 @@ impl<'a> Comments<'a> {
 
     /// How many comments on a target everyone can see.
     pub async fn count_visible(&self, target: CommentTarget) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM comments WHERE target_kind = $1 AND target_id = $2 \
-             AND state = 'visible'",
-        )
-        .bind(target.kind())
-        .bind(target.id())
-        .fetch_one(self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM comments c WHERE c.target_kind = $1 \
+             AND c.target_id = $2 AND {READABLE_BY_ALL}"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(target.kind())
+            .bind(target.id())
+            .fetch_one(self.pool)
+            .await?;
         Ok(row.try_get("n")?)
     }
 
@@ -135,8 +145,9 @@ impl<'a> Comments<'a> {
                 .collect();
             for chunk in ids.chunks(id_list::CHUNK) {
                 let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT target_id, COUNT(*) AS n FROM comments WHERE target_kind = $1 \
-                     AND state = 'visible' AND target_id IN ({}) GROUP BY target_id",
+                    "SELECT c.target_id, COUNT(*) AS n FROM comments c \
+                     WHERE c.target_kind = $1 AND {READABLE_BY_ALL} AND c.target_id IN ({}) \
+                     GROUP BY c.target_id",
                     id_list::in_list(chunk.iter().copied())
                 ));
                 for row in sqlx::query(sql).bind(kind).fetch_all(self.pool).await? {

@@ -7,7 +7,8 @@
 //!
 //! The store is reached through [`Store`], which hands out one repository per table:
 //! [`Sources`], [`Articles`], [`Stories`], the durable job queue [`Jobs`], and the people
-//! who comment: [`Users`], [`Sessions`], [`Comments`] and [`Moderation`]; and each account's
+//! who comment: [`Users`], [`Sessions`], [`Comments`], the [`Replies`] to each account's
+//! comments and [`Moderation`]; and each account's
 //! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks) and the
 //! [`ApiKeys`] its apps log in with.
 //!
@@ -35,6 +36,7 @@ mod migrations;
 mod moderation;
 mod orphans;
 mod reading;
+mod replies;
 mod retention;
 mod revision;
 mod sessions;
@@ -62,6 +64,7 @@ pub use reading::{
     Folder, Follow, FollowKind, ImportedFeed, Item, ItemOrder, ItemQuery, ItemScope, Reading,
     Subscription,
 };
+pub use replies::{Replies, Reply, UNREAD_CAP};
 pub use retention::Retention;
 pub use sessions::{SessionRecord, Sessions};
 pub use sources::{FetchSuccess, NewSource, Sources};

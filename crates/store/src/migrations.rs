@@ -76,6 +76,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0010_forgotten_articles.sql"),
         postgres: include_str!("../migrations/postgres/0010_forgotten_articles.sql"),
     },
+    Step {
+        version: 11,
+        name: "replies",
+        sqlite: include_str!("../migrations/sqlite/0011_replies.sql"),
+        postgres: include_str!("../migrations/postgres/0011_replies.sql"),
+    },
 ];
 
 /// The migrator for one backend.

@@ -136,6 +136,11 @@ impl Store {
         Comments::new(&self.pool)
     }
 
+    /// The replies to each account's comments, and how many it has not seen.
+    pub fn replies(&self) -> crate::Replies<'_> {
+        crate::Replies::new(&self.pool)
+    }
+
     /// Each account's folders, subscriptions, follows and read and starred marks.
     pub fn reading(&self) -> crate::Reading<'_> {
         crate::Reading::new(&self.pool)

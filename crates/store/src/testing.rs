@@ -121,3 +121,24 @@ pub async fn drop_database(admin_url: &str, database_url: &str) {
         pool.close().await;
     }
 }
+
+/// The query plan of the unread-replies count for account `user`, one line per row of the
+/// backend's `EXPLAIN QUERY PLAN` (SQLite) or `EXPLAIN` (PostgreSQL), to check which index
+/// serves it.
+pub async fn unread_replies_plan(store: &Store, user: i64) -> Vec<String> {
+    use sqlx::Row;
+    let (explain, column) = match store.backend() {
+        Backend::Sqlite => ("EXPLAIN QUERY PLAN", "detail"),
+        Backend::Postgres => ("EXPLAIN", "QUERY PLAN"),
+    };
+    let sql = format!("{explain} {}", crate::replies::unread_sql());
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user)
+        .bind(crate::replies::UNREAD_CAP)
+        .fetch_all(store.pool())
+        .await
+        .expect("explain the unread count")
+        .iter()
+        .map(|r| r.try_get::<String, _>(column).expect("a plan line"))
+        .collect()
+}

@@ -269,12 +269,14 @@ impl<'a> Users<'a> {
 
     /// Deletes an account: its names and password go, its sessions, devices, reports, API
     /// keys and reading state too; its comments stay in their threads as deleted (without their text), so replies
-    /// keep their place.
+    /// keep their place. Replies to it are no longer filed under it, and its mark of the
+    /// replies it has seen goes back to none.
     pub async fn delete(&self, id: UserId) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE users SET name = '', name_key = $2, display_name = '', password_hash = '', \
-             state = 'deleted', role = 'reader' WHERE id = $1 AND state <> 'deleted'",
+             state = 'deleted', role = 'reader', replies_seen_id = 0 \
+             WHERE id = $1 AND state <> 'deleted'",
         )
         .bind(id.0)
         .bind(format!("#deleted:{}", id.0))
@@ -291,6 +293,7 @@ impl<'a> Users<'a> {
         .execute(&mut *tx)
         .await?;
         for sql in [
+            "UPDATE comments SET reply_to_user_id = NULL WHERE reply_to_user_id = $1",
             "DELETE FROM sessions WHERE user_id = $1",
             "DELETE FROM login_devices WHERE user_id = $1",
             "DELETE FROM comment_reports WHERE user_id = $1",

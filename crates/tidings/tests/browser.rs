@@ -429,11 +429,12 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     assert_eq!(heading(&client).await, "Operator");
     check_page(&driver, &client, "operator").await;
 
-    // Personal reading, signed in: For you, the reader-app settings (a new key shown once),
+    // Personal reading, signed in: For you, replies, the reader-app settings (a new key shown once),
     // the OPML import and the page that tells apps how to connect. The entity and search
     // pages below are checked signed in, with their follow buttons.
     for (path, name) in [
         ("/for-you", "for-you"),
+        ("/replies", "replies"),
         ("/settings/import", "settings-import"),
         ("/apps", "apps"),
         ("/settings/apps", "settings-apps"),
@@ -862,6 +863,9 @@ async fn no_xss_vector_runs_in_comments_names_or_feed_content() {
     for (path, name) in [
         (article_path.as_str(), "article-logged-in"),
         ("/moderation", "moderation"),
+        // The moderator's first comment was answered above: the reply, its author's name
+        // and the excerpt of the comment are all vectors.
+        ("/replies", "replies"),
     ] {
         let source = assert_inert(&client, &server.url(path), name).await;
         assert!(source.contains("action=\"/logout\""), "{name}: logged in");

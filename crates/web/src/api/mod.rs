@@ -9,7 +9,7 @@
 mod articles;
 mod error;
 mod openapi;
-mod page;
+pub(crate) mod page;
 mod search;
 mod sources;
 mod stories;
@@ -39,6 +39,7 @@ pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/search", get(search::search)),
     ];
     routes.extend(crate::people::api::routes());
+    routes.push(("/api/v1/me/replies", get(crate::people::replies::api_list)));
     routes
 }
 

@@ -9,7 +9,7 @@
 
 use super::accounts::checked_viewer;
 use super::client_ip::ClientIp;
-use super::comments::{create, target_path};
+use super::comments::{create, shown_to, target_path};
 use super::limits::Action;
 use super::{MAX_BODY_BYTES, PeopleError, session};
 use crate::state::AppState;
@@ -98,9 +98,8 @@ async fn list(
         let me = viewer.as_ref().map(|v| v.user.id);
         let moderates = viewer.as_ref().is_some_and(session::Viewer::moderates);
         let all = state.store.comments().for_target(target).await?;
-        let comments: Vec<CommentJson> = all
-            .iter()
-            .filter(|c| c.state != CommentState::Held || moderates || Some(c.user_id) == me)
+        let comments: Vec<CommentJson> = shown_to(&all, moderates, me)
+            .into_iter()
             .map(CommentJson::of)
             .collect();
         let body = CommentList {

@@ -93,10 +93,7 @@ pub(crate) async fn section(
         .as_ref()
         .is_some_and(|v| v.user.state == AccountState::Active);
     let window = state.people.config.edit_window_secs;
-    let shown: Vec<&Comment> = all
-        .iter()
-        .filter(|c| c.state != CommentState::Held || moderates || Some(c.user_id) == me)
-        .collect();
+    let shown = shown_to(&all, moderates, me);
     let order = thread_order(&shown, newest_first);
     let page = page.unwrap_or(1).max(1);
     let (range, has_more) = threads_on_page(&order, page);
@@ -153,6 +150,56 @@ pub(crate) async fn section(
         newer: (page > 1).then(|| comment_page_href(page_path, newest_first, page - 1)),
         older: has_more.then(|| comment_page_href(page_path, newest_first, page + 1)),
     })
+}
+
+/// The comments of a page a viewer sees in its threads: all but the held ones, which only
+/// their author and moderators see.
+pub(crate) fn shown_to(all: &[Comment], moderates: bool, me: Option<UserId>) -> Vec<&Comment> {
+    all.iter()
+        .filter(|c| c.state != CommentState::Held || moderates || Some(c.user_id) == me)
+        .collect()
+}
+
+/// The address of comment `id` in its thread on the page at `page_path`, in the default
+/// order (oldest first): the page of threads that holds it, scrolled to it; `None` when
+/// `shown` does not hold it.
+fn address_in_thread(page_path: &str, shown: &[&Comment], id: CommentId) -> Option<String> {
+    let order = thread_order(shown, false);
+    let at = order.iter().position(|(c, _)| c.id == id)?;
+    let thread = order[..=at].iter().filter(|(_, depth)| *depth == 0).count();
+    let page = thread.saturating_sub(1) / THREADS_PER_PAGE + 1;
+    Some(if page == 1 {
+        format!("{page_path}#comment-{id}")
+    } else {
+        format!("{page_path}?comments=oldest&comment_page={page}#comment-{id}")
+    })
+}
+
+/// `GET /comments/{id}`: leads to a comment in its thread (a `303` to its page, at the page
+/// of threads that holds it, scrolled to it), as a link from `/replies` does. A held comment
+/// is found only by its author and moderators, like on its page.
+pub(crate) async fn permalink(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let id = raw
+            .parse::<i64>()
+            .map(CommentId)
+            .map_err(|_| PeopleError::NotFound)?;
+        let comment = comment_or_not_found(&state, id).await?;
+        let path = target_path(&state, comment.target).await?;
+        let viewer = session::viewer(&state, &headers).await?;
+        let moderates = viewer.as_ref().is_some_and(Viewer::moderates);
+        let me = viewer.as_ref().map(|v| v.user.id);
+        let all = state.store.comments().for_target(comment.target).await?;
+        let location = address_in_thread(&path, &shown_to(&all, moderates, me), id)
+            .ok_or(PeopleError::NotFound)?;
+        Ok(Redirect::to(&location).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
 }
 
 /// The part of `order` (threads in order, each a depth-0 comment followed by its replies)
@@ -694,6 +741,22 @@ mod tests {
         assert!(past.is_empty() && !more, "a page past the end is empty");
         let (huge, _) = threads_on_page(&order, usize::MAX);
         assert!(huge.is_empty());
+    }
+
+    #[test]
+    fn a_comment_is_found_on_the_page_of_threads_that_holds_it() {
+        // 60 threads; the 55th has a reply.
+        let mut all: Vec<Comment> = (1..=60).map(|t| c(t, None)).collect();
+        all.push(c(100, Some(55)));
+        let refs: Vec<&Comment> = all.iter().collect();
+        let at = |id| address_in_thread("/story/3", &refs, CommentId(id));
+        assert_eq!(at(1).as_deref(), Some("/story/3#comment-1"));
+        assert_eq!(at(50).as_deref(), Some("/story/3#comment-50"));
+        assert_eq!(
+            at(100).as_deref(),
+            Some("/story/3?comments=oldest&comment_page=2#comment-100")
+        );
+        assert_eq!(at(999), None);
     }
 
     #[test]

@@ -40,6 +40,34 @@ pub fn render(source: &str) -> String {
     SANITISER.clean(&unsafe_html).to_string()
 }
 
+/// A comment's Markdown as plain text, for an excerpt: its words without the markup (raw
+/// HTML in it is kept as the text it shows as), blocks separated by blank lines. The result
+/// is text, to be escaped like any other.
+pub fn plain_text(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for event in Parser::new_ext(source, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                out.push_str(&text)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::Item,
+            ) if !out.ends_with("\n\n") => {
+                let trimmed = out.trim_end().len();
+                out.truncate(trimmed);
+                out.push_str("\n\n");
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
 static SANITISER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let tags: HashSet<&str> = [
         "p",
@@ -71,7 +99,22 @@ static SANITISER: LazyLock<Builder<'static>> = LazyLock::new(|| {
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{plain_text, render};
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_markup() {
+        assert_eq!(
+            plain_text("First *thoughts* on [the dam](https://x.example)"),
+            "First thoughts on the dam"
+        );
+        assert_eq!(plain_text("> quoted\n\nthen `code`"), "quoted\n\nthen code");
+        assert_eq!(plain_text("- one\n- two"), "one\n\ntwo");
+        assert_eq!(
+            plain_text("<b>raw</b> text"),
+            "<b>raw</b> text",
+            "text, escaped later"
+        );
+    }
 
     #[test]
     fn the_subset_renders() {

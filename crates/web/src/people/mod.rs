@@ -11,6 +11,9 @@
 //!   every POST is also refused when its `Origin` or `Sec-Fetch-Site` names another site.
 //! - **Comments** ([`comments`]): threads on article and story pages, Markdown subset
 //!   ([`markdown`]), edit window, delete, report, sorting, counts; the JSON API ([`api`]).
+//! - **Replies** ([`replies`]): `/replies`, the replies to a reader's comments, and the
+//!   unread count in a signed-in reader's header; `GET /comments/{id}` leads to a comment in
+//!   its thread.
 //! - **Moderation** ([`moderation`]): the queue of held and reported comments, hide,
 //!   restore, approve, ban, and the audit log (which also lists what administrators did to
 //!   sources and roles, see [`crate::admin`]).
@@ -33,6 +36,7 @@ pub mod limits;
 pub mod markdown;
 mod moderation;
 mod password;
+pub(crate) mod replies;
 pub(crate) mod session;
 pub mod spam;
 pub mod throttle;
@@ -194,9 +198,11 @@ pub(crate) fn router() -> Router<AppState> {
             post(comments::post_on_article),
         )
         .route("/story/{id}/comments", post(comments::post_on_story))
+        .route("/comments/{id}", get(comments::permalink))
         .route("/comments/{id}/edit", post(comments::edit))
         .route("/comments/{id}/delete", post(comments::delete))
         .route("/comments/{id}/report", post(comments::report))
+        .route("/replies", get(replies::page))
         .route("/moderation", get(moderation::queue_page))
         .route(
             "/moderation/comments/{id}/{action}",

@@ -136,10 +136,11 @@ pub(crate) fn clear(state: &AppState) -> HeaderValue {
 const ANONYMOUS_NAV: &str =
     r#"<span class="account-nav"><a href="/login">Log in</a> <a href="/signup">Sign up</a></span>"#;
 
-/// Gives pages requested with a live session their account links (account, moderation
-/// for moderators, the operator's page for admins, a log-out form with its token) in place of "Log in · Sign up", and marks
-/// every answer to such a request `Cache-Control: private, no-store`. Requests without a
-/// session cookie pass untouched, so anonymous pages stay the same for everyone.
+/// Gives pages requested with a live session their account links (For you, Replies with
+/// the unread count, account, moderation for moderators, the operator's page for admins, a
+/// log-out form with its token) in place of "Log in · Sign up", and marks every answer to
+/// such a request `Cache-Control: private, no-store`. Requests without a session cookie pass
+/// untouched, so anonymous pages stay the same for everyone.
 pub async fn viewer_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if cookie(request.headers(), SESSION_COOKIE).is_none() {
         return next.run(request).await;
@@ -166,15 +167,36 @@ pub async fn viewer_layer(State(state): State<AppState>, request: Request, next:
         return Response::from_parts(parts, Body::empty());
     };
     let html = String::from_utf8_lossy(&bytes);
-    let nav = account_nav(&viewer);
+    // The one read the unread count costs a signed-in page view (after the handler, so
+    // opening /replies shows it at zero).
+    let unread = match state.store.replies().unread(viewer.user.id).await {
+        Ok(n) => Some(n),
+        Err(err) => {
+            tracing::warn!(%err, "the unread replies could not be counted");
+            None
+        }
+    };
+    let nav = account_nav(&viewer, unread);
     let replaced = html.replacen(ANONYMOUS_NAV, &nav, 1);
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::ETAG);
     Response::from_parts(parts, Body::from(replaced))
 }
 
-fn account_nav(viewer: &Viewer) -> String {
+/// The signed-in header's links: For you, Replies (with the unread count when there are
+/// any: "Replies · 3", "Replies · 99+" from the store's cap on), the account, Moderation for
+/// moderators, and Log out.
+fn account_nav(viewer: &Viewer, unread_replies: Option<i64>) -> String {
     let name = escape(&viewer.user.display_name);
+    let replies = match unread_replies {
+        Some(n) if n >= tidings_store::UNREAD_CAP => {
+            r#"<a href="/replies" class="replies-unread">Replies · 99+</a>"#.to_string()
+        }
+        Some(n) if n > 0 => {
+            format!(r#"<a href="/replies" class="replies-unread">Replies · {n}</a>"#)
+        }
+        _ => r#"<a href="/replies">Replies</a>"#.to_string(),
+    };
     let moderation = if viewer.moderates() {
         r#" <a href="/moderation">Moderation</a>"#
     } else {
@@ -186,7 +208,7 @@ fn account_nav(viewer: &Viewer) -> String {
         ""
     };
     format!(
-        r#"<span class="account-nav"><a href="/for-you">For you</a> <a href="/account">{name}</a>{moderation}{operator} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
+        r#"<span class="account-nav"><a href="/for-you">For you</a> {replies} <a href="/account">{name}</a>{moderation}{operator} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
         escape(&viewer.csrf)
     )
 }

@@ -1,6 +1,6 @@
-//! A Tidings site served in this process on a loopback port, over a fresh SQLite store with
-//! one article and one story, on a hand-turned clock; and a small browser-like client that
-//! keeps cookies and reads form tokens.
+//! A Tidings site served in this process on a loopback port, over a fresh store (SQLite, or
+//! one the test opens) with one article and one story, on a hand-turned clock; and a small
+//! browser-like client that keeps cookies and reads form tokens.
 
 #![allow(dead_code)]
 
