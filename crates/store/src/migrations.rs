@@ -64,6 +64,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0008_reading.sql"),
         postgres: include_str!("../migrations/postgres/0008_reading.sql"),
     },
+    Step {
+        version: 9,
+        name: "crosslang",
+        sqlite: include_str!("../migrations/sqlite/0009_crosslang.sql"),
+        postgres: include_str!("../migrations/postgres/0009_crosslang.sql"),
+    },
 ];
 
 /// The migrator for one backend.
