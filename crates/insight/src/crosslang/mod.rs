@@ -399,34 +399,50 @@ pub fn best_match(story: &Profile, candidates: &[Candidate]) -> Option<(i64, Lin
     best.map(|(id, _, l)| (id, l))
 }
 
+/// For each language of `candidates` other than `story`'s, the candidate that is its
+/// [`best_match`], by language (primary subtag), sorted by language.
+pub fn best_per_language(story: &Profile, candidates: &[Candidate]) -> Vec<(String, i64, Link)> {
+    let own = primary(story.language);
+    let mut languages: Vec<String> = candidates
+        .iter()
+        .map(|c| primary(c.profile.language))
+        .filter(|l| *l != own && !l.is_empty())
+        .collect();
+    languages.sort();
+    languages.dedup();
+    languages
+        .into_iter()
+        .filter_map(|lang| {
+            let pool: Vec<Candidate> = candidates
+                .iter()
+                .filter(|c| primary(c.profile.language) == lang)
+                .copied()
+                .collect();
+            best_match(story, &pool).map(|(id, l)| (lang, id, l))
+        })
+        .collect()
+}
+
 /// Every link among `stories` (any languages): the pairs of stories of two languages that
-/// are each other's [`best_match`], as (smaller id, larger id, link), sorted.
+/// are each other's [`best_match`], as (smaller id, larger id, link), sorted. The pipeline
+/// makes the same links one story at a time, from the candidates the store finds.
 pub fn links_among(stories: &[Candidate]) -> Vec<(i64, i64, Link)> {
-    let language = |c: &Candidate| primary(c.profile.language);
-    let best_in = |story: &Candidate, lang: &str| -> Option<(i64, Link)> {
-        let pool: Vec<Candidate> = stories
-            .iter()
-            .filter(|c| language(c) == lang)
-            .copied()
-            .collect();
-        best_match(&story.profile, &pool)
-    };
     let mut out = Vec::new();
     for a in stories {
-        let mut langs: Vec<String> = stories.iter().map(language).collect();
-        langs.sort();
-        langs.dedup();
-        for lang in langs.iter().filter(|l| **l != language(a)) {
-            let Some((b_id, l)) = best_in(a, lang) else {
-                continue;
-            };
+        let lang_a = primary(a.profile.language);
+        for (_, b_id, l) in best_per_language(&a.profile, stories) {
             if b_id <= a.id {
                 continue;
             }
             let Some(b) = stories.iter().find(|c| c.id == b_id) else {
                 continue;
             };
-            if best_in(b, &language(a)).is_some_and(|(back, _)| back == a.id) {
+            let rivals: Vec<Candidate> = stories
+                .iter()
+                .filter(|c| primary(c.profile.language) == lang_a)
+                .copied()
+                .collect();
+            if best_match(&b.profile, &rivals).is_some_and(|(back, _)| back == a.id) {
                 out.push((a.id, b_id, l));
             }
         }
