@@ -152,12 +152,13 @@ impl Signature {
         }
     }
 
-    /// The keys a candidate must share to be worth comparing: the names (no link is made
-    /// without one).
+    /// The keys a candidate must share to be worth comparing: the specific names (no link
+    /// is made without sharing one, [`link`]), not the countries and capitals half the news
+    /// names.
     pub fn index_keys(&self) -> impl Iterator<Item = &str> {
         self.keys
             .iter()
-            .filter(|k| k.key.starts_with("e:"))
+            .filter(|k| k.key.starts_with("e:") && k.weight >= SPECIFIC_NAME)
             .map(|k| k.key.as_str())
     }
 }
@@ -449,4 +450,99 @@ pub fn links_among(stories: &[Candidate]) -> Vec<(i64, i64, Link)> {
     }
     out.sort_by_key(|l| (l.0, l.1));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(keys: &[(&str, f32)]) -> Signature {
+        Signature::from_keys(keys.iter().map(|(k, w)| Key {
+            key: (*k).into(),
+            weight: *w,
+        }))
+    }
+
+    fn at<'a>(language: &'a str, t: i64, signature: &'a Signature) -> Profile<'a> {
+        Profile {
+            language,
+            first_at: t,
+            last_at: t,
+            signature,
+        }
+    }
+
+    const H: i64 = 3600;
+
+    #[test]
+    fn candidates_share_a_specific_name_not_a_country() {
+        let s = sig(&[("e:germany", 0.5), ("e:henrik vogt", 3.0), ("n:3e8", 0.4)]);
+        assert_eq!(s.index_keys().collect::<Vec<_>>(), vec!["e:henrik vogt"]);
+    }
+
+    #[test]
+    fn a_link_needs_two_languages_a_specific_name_and_more_evidence_when_far_apart() {
+        let en = sig(&[("e:fabio cerrato", 3.0), ("e:italy", 0.5), ("n:58e-1", 1.0)]);
+        let de = sig(&[("e:fabio cerrato", 3.0), ("e:italy", 0.5), ("n:58e-1", 1.0)]);
+        let found = link(&at("en", 0, &en), &at("de-AT", 2 * H, &de)).expect("linked");
+        assert_eq!(found.score, 4.5);
+        assert_eq!(link(&at("de", 2 * H, &de), &at("en", 0, &en)), Some(found));
+        assert!(
+            link(&at("en", 0, &en), &at("en-GB", 0, &de)).is_none(),
+            "one language"
+        );
+        assert!(
+            link(&at("en", 0, &en), &at("", 0, &de)).is_none(),
+            "no language"
+        );
+        // 18 h apart: 6 h past the grace, one point more than 4.5 shares.
+        assert!(link(&at("en", 0, &en), &at("de", 18 * H, &de)).is_none());
+        // A country and numbers are no event without a name.
+        let numbers = sig(&[
+            ("e:italy", 0.5),
+            ("n:58e-1", 1.0),
+            ("n:118e3", 1.5),
+            ("t:04:12", 1.0),
+        ]);
+        assert!(link(&at("en", 0, &numbers), &at("fr", 0, &numbers)).is_none());
+    }
+
+    #[test]
+    fn only_stories_that_are_each_others_best_match_are_linked() {
+        let vogt_kyiv_en = sig(&[
+            ("e:henrik vogt", 3.0),
+            ("e:andriy sybenko", 3.0),
+            ("e:kyiv", 0.9),
+        ]);
+        let vogt_kyiv_de = sig(&[
+            ("e:henrik vogt", 3.0),
+            ("e:andriy sybenko", 3.0),
+            ("e:kyiv", 0.9),
+        ]);
+        let sybenko_berlin_de = sig(&[
+            ("e:henrik vogt", 3.0),
+            ("e:andriy sybenko", 3.0),
+            ("e:berlin", 0.9),
+        ]);
+        let stories = [
+            Candidate {
+                id: 1,
+                profile: at("en", 0, &vogt_kyiv_en),
+            },
+            Candidate {
+                id: 2,
+                profile: at("de", H, &vogt_kyiv_de),
+            },
+            Candidate {
+                id: 3,
+                profile: at("de", 2 * H, &sybenko_berlin_de),
+            },
+        ];
+        // Both German stories pass the rule with the English one; only the better is linked.
+        assert!(link(&stories[0].profile, &stories[2].profile).is_some());
+        let best = best_match(&stories[0].profile, &stories[1..]).map(|(id, _)| id);
+        assert_eq!(best, Some(2));
+        let links: Vec<(i64, i64)> = links_among(&stories).iter().map(|l| (l.0, l.1)).collect();
+        assert_eq!(links, vec![(1, 2)]);
+    }
 }
