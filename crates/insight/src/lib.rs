@@ -21,6 +21,7 @@
 //! | [`ask`] | BM25 evidence for a question, or "not supported" |
 //! | `llm` (feature) | OpenAI-compatible client, grounded abstractive text with fallback |
 //! | [`story`] | all of a story's insight at once, as the pipeline stores it |
+//! | [`crosslang`] | which stories of other languages report the same event (names, numbers, time) |
 //! | [`bench`] | the `tidings bench summarize` benchmark |
 //!
 //! ```
@@ -44,6 +45,7 @@ pub mod article;
 pub mod ask;
 pub mod bench;
 pub mod corpus;
+pub mod crosslang;
 pub mod dates;
 pub mod entities;
 pub mod furniture;

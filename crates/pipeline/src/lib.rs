@@ -15,8 +15,9 @@
 //! articles are keyed by canonical URL, so a job run twice after a crash adds nothing.
 //! The story assigner ([`assign_stories`]) places each article whose text is final in a
 //! story, in arrival order, one transaction per batch, and queues an [`understand_story`]
-//! job for each story changed (summary, key points, entities, timeline); [`index_search`]
-//! then indexes each placed article for search.
+//! job for each story changed (summary, key points, entities, timeline, and the links to the
+//! same event's stories in other languages, [`link_languages`]); [`index_search`] then
+//! indexes each placed article for search.
 
 pub mod assign_stories;
 pub mod backoff;
@@ -28,6 +29,7 @@ pub mod fetch_source;
 pub mod html_text;
 pub mod index_search;
 mod labels;
+pub mod link_languages;
 mod pipeline;
 pub mod poll_interval;
 pub mod retention;

@@ -2,12 +2,13 @@
 //! timeline are computed from its articles (each text once: copies are left out) and stored
 //! with the story version they read, so pages never compute them per view. With a language
 //! model configured, it also writes a summary from the extractive sentences, kept only when
-//! every sentence cites them.
+//! every sentence cites them. Then the story is linked to the same event's stories in other
+//! languages ([`crate::link_languages`]), from the same articles and entities.
 
 use crate::time::now_secs;
 use crate::{Pipeline, PipelineError};
 use tidings_insight::llm::{Origin, abstractive_summary};
-use tidings_insight::{StoryArticle, WrittenText, understand};
+use tidings_insight::{StoryArticle, WrittenText, crosslang, understand};
 use tidings_model::StoryId;
 use tidings_search::reindex_story;
 use tidings_store::{StoredInsight, StoryEntity};
@@ -42,9 +43,13 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
             .map(|m| StoryArticle::from_article(&m.article, &m.source_name))
             .collect();
         let outlets: Vec<String> = articles.iter().map(|a| a.outlet.clone()).collect();
-        let mut insight = tokio::task::spawn_blocking(move || understand(&articles))
-            .await
-            .map_err(|e| PipelineError::Task(e.to_string()))?;
+        let (mut insight, signature) = tokio::task::spawn_blocking(move || {
+            let insight = understand(&articles);
+            let signature = crosslang::signature(&articles, &insight.entities);
+            (insight, signature)
+        })
+        .await
+        .map_err(|e| PipelineError::Task(e.to_string()))?;
         if let Some(llm) = &pipeline.llm {
             let written =
                 abstractive_summary(llm.as_ref(), &insight.summary, &outlets, WRITTEN_WORDS).await;
@@ -86,6 +91,7 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
                 &entities,
             )
             .await?;
+        crate::link_languages::run(pipeline, &story, &signature).await?;
         // Search can now find the story's articles by the entities it names.
         if let Some(engine) = &pipeline.search
             && let Err(err) = reindex_story(engine, &pipeline.store, story_id).await

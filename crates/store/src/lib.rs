@@ -6,9 +6,10 @@
 //! dialects differ live in [`Backend`].
 //!
 //! The store is reached through [`Store`], which hands out one repository per table:
-//! [`Sources`], [`Articles`], [`Stories`], the durable job queue [`Jobs`], and the people
-//! who comment: [`Users`], [`Sessions`], [`Comments`], the [`Replies`] to each account's
-//! comments and [`Moderation`]; and each account's
+//! [`Sources`], [`Articles`], [`Stories`] (and their links across languages,
+//! [`CrossLanguage`]), the durable job queue [`Jobs`], and the people who comment:
+//! [`Users`], [`Sessions`], [`Comments`], the [`Replies`] to each account's comments and
+//! [`Moderation`]; and each account's
 //! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks) and the
 //! [`ApiKeys`] its apps log in with.
 //!
@@ -27,6 +28,7 @@ mod backend;
 pub mod backup;
 mod comments;
 pub mod copy;
+mod crosslang;
 mod error;
 mod id_list;
 mod insights;
@@ -54,6 +56,7 @@ pub use articles::{
 };
 pub use backend::Backend;
 pub use comments::{Comments, NewComment};
+pub use crosslang::{CandidateQuery, CrossLanguage, KeyedStory, StoryKey};
 pub use error::StoreError;
 pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};

@@ -82,6 +82,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0011_replies.sql"),
         postgres: include_str!("../migrations/postgres/0011_replies.sql"),
     },
+    Step {
+        version: 12,
+        name: "crosslang",
+        sqlite: include_str!("../migrations/sqlite/0012_crosslang.sql"),
+        postgres: include_str!("../migrations/postgres/0012_crosslang.sql"),
+    },
 ];
 
 /// The migrator for one backend.

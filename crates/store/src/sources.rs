@@ -167,7 +167,8 @@ impl<'a> Sources<'a> {
     /// Removes a source and, in the same transaction, its articles with what goes along
     /// with them: the comments on their pages and their search documents (queued, see
     /// [`crate::ForgottenArticles`]). Each story they were in is recomputed from the articles
-    /// it keeps and loses its summary, which quoted them, until its next report; a story left
+    /// it keeps and loses its summary and its links to other languages, which were made of
+    /// them, until its next report; a story left
     /// without articles stays, empty and unlisted, so that the story assigner, which may still
     /// hold it, never places a new report under a reused id. Returns whether it existed.
     pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
@@ -194,8 +195,16 @@ impl<'a> Sources<'a> {
             let stories: Vec<i64> = stories.into_iter().collect();
             for chunk in stories.chunks(id_list::CHUNK) {
                 let list = id_list::in_list(chunk.iter().copied());
-                for table in ["story_insights", "story_entities"] {
-                    let sql = format!("DELETE FROM {table} WHERE story_id IN ({list})");
+                // What understanding the story made of them: its summary, its entities, and
+                // the evidence and links that tie it to other languages.
+                for (table, column) in [
+                    ("story_insights", "story_id"),
+                    ("story_entities", "story_id"),
+                    ("story_keys", "story_id"),
+                    ("story_language_links", "story_id"),
+                    ("story_language_links", "other_id"),
+                ] {
+                    let sql = format!("DELETE FROM {table} WHERE {column} IN ({list})");
                     sqlx::query(sqlx::AssertSqlSafe(sql))
                         .execute(&mut *tx)
                         .await?;

@@ -121,6 +121,12 @@ impl Store {
         Stories::new(&self.pool)
     }
 
+    /// Stories' evidence across languages and the links between stories of different
+    /// languages.
+    pub fn cross_language(&self) -> crate::CrossLanguage<'_> {
+        crate::CrossLanguage::new(&self.pool)
+    }
+
     /// Accounts.
     pub fn users(&self) -> Users<'_> {
         Users::new(&self.pool)

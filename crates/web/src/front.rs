@@ -98,8 +98,9 @@ pub(crate) struct Choice {
     pub(crate) current: bool,
 }
 
-/// A language's own name for itself, for the language choice.
-fn language_name(code: &str) -> String {
+/// A language's own name for itself (`Deutsch` for `de`), for the language choice and the
+/// story page's other languages; the code itself for a language not listed.
+pub(crate) fn language_name(code: &str) -> String {
     let name = match code {
         "en" => "English",
         "de" => "Deutsch",

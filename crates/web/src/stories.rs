@@ -1,6 +1,7 @@
 //! Story views: the ranked top stories of the front page, the story page (full coverage
-//! grouped by outlet, copies shown once with all their publishers, the score explained on
-//! `?explain=1`), and the related list of an article page.
+//! grouped by outlet, copies shown once with all their publishers, the same event's stories
+//! in other languages, the score explained on `?explain=1`), and the related list of an
+//! article page.
 
 use crate::base_url::site_base;
 use crate::comment_counts::{Commented, count_comments};
@@ -282,6 +283,50 @@ fn name_list(outlets: &[i64], names: &HashMap<i64, String>) -> String {
     }
 }
 
+/// The same event's story in another language, as the story page and the API show it.
+pub(crate) struct OtherLanguage {
+    /// The story.
+    pub(crate) story: StoryId,
+    /// Its language's code (`de`).
+    pub(crate) language: String,
+    /// The language's own name (`Deutsch`).
+    pub(crate) name: String,
+    /// Its headline, in its language.
+    pub(crate) title: String,
+    /// Its outlets.
+    pub(crate) sources: i64,
+    /// Its page (`/story/7`).
+    pub(crate) href: String,
+}
+
+/// The stories of other languages linked to `story`, best match first.
+pub(crate) async fn other_languages(
+    store: &Store,
+    story: StoryId,
+) -> Result<Vec<OtherLanguage>, PageError> {
+    Ok(store
+        .cross_language()
+        .links_of(story)
+        .await?
+        .into_iter()
+        .map(|(s, _)| {
+            let language = s
+                .language
+                .as_deref()
+                .map(tidings_insight::crosslang::primary)
+                .unwrap_or_default();
+            OtherLanguage {
+                story: s.id,
+                name: crate::front::language_name(&language),
+                language,
+                title: s.title,
+                sources: s.source_count,
+                href: format!("/story/{}", s.id),
+            }
+        })
+        .collect())
+}
+
 /// One report on the story page.
 struct CoverageItem {
     card: Card,
@@ -317,6 +362,8 @@ struct StoryPage {
     first: Age,
     last: Age,
     groups: Vec<OutletGroup>,
+    /// The same event's stories in other languages.
+    other_languages: Vec<OtherLanguage>,
     related: Vec<StoryCard>,
     explain: Option<Vec<ScoreLine>>,
     ai: Option<AiPanel>,
@@ -372,6 +419,7 @@ pub(crate) async fn story(
                 explain_score(&rank::score(&reports, now, &params), &params)
             });
         let related = related_story_cards(store, story.id, now).await?;
+        let other_languages = other_languages(store, story.id).await?;
         let ai = panel(
             store,
             state.llm.as_deref().map(|l| (l, &state.answers)),
@@ -432,6 +480,7 @@ pub(crate) async fn story(
             first: Age::of(story.first_at, now),
             last: Age::of(story.last_at, now),
             groups,
+            other_languages,
             related,
             explain,
             ai,

@@ -1,17 +1,18 @@
 //! `GET /api/v1/stories` (ranked like the front page) and `GET /api/v1/stories/{id}` (full
-//! coverage by outlet, copies marked, and the computed insight when there is one).
+//! coverage by outlet, copies marked, the computed insight when there is one, and the same
+//! event's stories in other languages).
 
 use super::page::{PageQuery, PageRequest, Paged};
 use super::views::{
-    ArticleView, CitedSentence, EntityView, InsightView, KeyPointView, OutletCoverage, SourceRef,
-    StoryDetail, StoryView, TimelineView,
+    ArticleView, CitedSentence, EntityView, InsightView, KeyPointView, OtherLanguageView,
+    OutletCoverage, SourceRef, StoryDetail, StoryView, TimelineView,
 };
 use super::{ApiError, json, parse_id};
 use crate::age::rfc3339;
 use crate::base_url::site_base;
 use crate::pages::now;
 use crate::state::AppState;
-use crate::stories::{outlet_names, ranked_stories, short_summary};
+use crate::stories::{other_languages, outlet_names, ranked_stories, short_summary};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -76,6 +77,11 @@ pub(crate) async fn one(
         story: StoryView::of(&base, &story, outlets, summary),
         coverage,
         insight: insight(store, &base, story.id).await?,
+        other_languages: other_languages(store, story.id)
+            .await?
+            .into_iter()
+            .map(|o| OtherLanguageView::of(&base, o))
+            .collect(),
     };
     json(&headers, &detail)
 }

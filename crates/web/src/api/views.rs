@@ -230,6 +230,34 @@ pub(crate) struct StoryDetail {
     pub(crate) story: StoryView,
     pub(crate) coverage: Vec<OutletCoverage>,
     pub(crate) insight: Option<InsightView>,
+    /// The same event's stories in other languages, best match first.
+    pub(crate) other_languages: Vec<OtherLanguageView>,
+}
+
+/// A story reporting the same event in another language.
+#[derive(Debug, Serialize)]
+pub(crate) struct OtherLanguageView {
+    pub(crate) id: i64,
+    pub(crate) language: String,
+    pub(crate) language_name: String,
+    pub(crate) title: String,
+    pub(crate) source_count: i64,
+    pub(crate) url: String,
+    pub(crate) api_url: String,
+}
+
+impl OtherLanguageView {
+    pub(crate) fn of(base: &str, other: crate::stories::OtherLanguage) -> OtherLanguageView {
+        OtherLanguageView {
+            id: other.story.0,
+            language: other.language,
+            language_name: other.name,
+            title: other.title,
+            source_count: other.sources,
+            url: format!("{base}{}", other.href),
+            api_url: format!("{base}/api/v1/stories/{}", other.story),
+        }
+    }
 }
 
 /// One outlet's reports of a story, earliest first.

@@ -1,0 +1,214 @@
+//! One event across languages, end to end through `tidings serve` on the demo corpus
+//! (served on loopback): the Marovia earthquake reported in English, German and French, the
+//! coastal fund in English and German and the Sorvanian election in English and French
+//! become stories linked to their other languages, both ways, on the story page ("In other
+//! languages") and in the API (`other_languages`, as the OpenAPI document declares it);
+//! stories told in one language only link to nothing.
+
+mod support;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::time::Duration;
+use support::{Server, cli_ok, demo_web, wait_until, wait_until_placed};
+
+/// How many demo items there are.
+fn demo_items() -> i64 {
+    tidings::demo::bundled_documents(chrono::Utc::now())
+        .into_iter()
+        .map(|(url, bytes)| {
+            tidings_feeds::parse_feed(&bytes, &url)
+                .expect("parse")
+                .entries
+                .len() as i64
+        })
+        .sum()
+}
+
+async fn json(server: &Server, path: &str) -> Value {
+    let (status, body) = server.get(path).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).expect("JSON")
+}
+
+/// The id of the story whose title starts with `start`.
+fn story_id(stories: &Value, start: &str) -> i64 {
+    stories["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|s| s["title"].as_str().is_some_and(|t| t.starts_with(start)))
+        .and_then(|s| s["id"].as_i64())
+        .unwrap_or_else(|| panic!("a story titled {start}…: {stories}"))
+}
+
+/// The languages and ids a story's `other_languages` names.
+async fn other_languages(server: &Server, id: i64) -> Vec<(String, i64)> {
+    let story = json(server, &format!("/api/v1/stories/{id}")).await;
+    story["other_languages"]
+        .as_array()
+        .expect("other_languages is an array")
+        .iter()
+        .map(|o| {
+            (
+                o["language"].as_str().expect("language").to_string(),
+                o["id"].as_i64().expect("id"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_events_link_their_german_and_french_coverage() {
+    let (_web, feeds) = demo_web().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    for url in &feeds {
+        cli_ok(dir.path(), &["sources", "add", url]);
+    }
+    let server = Server::start(dir.path(), &["--no-article-pages"]).await;
+    wait_until_placed(dir.path(), demo_items()).await;
+
+    let stories = json(&server, "/api/v1/stories?per_page=100").await;
+    let quake_en = story_id(&stories, "Strong earthquake strikes Marovia");
+    let quake_de = story_id(&stories, "Schweres Erdbeben in Marovien");
+    let quake_fr = story_id(&stories, "Séisme en Marovie");
+    let fund_en = story_id(&stories, "Coastal nations agree $14 billion fund");
+    let fund_de = story_id(&stories, "Küstenstaaten einigen sich");
+    let vote_en = story_id(&stories, "Sorvania heads for run-off");
+    let vote_fr = story_id(&stories, "Sorvanie : l’ancienne procureure");
+    let handball = story_id(&stories, "Handball: SG Lindenbach");
+    let ship = story_id(&stories, "Container ship runs aground");
+
+    // The links appear once the stories are understood (a few seconds after placement).
+    wait_until(
+        "the earthquake linked to its German and French stories",
+        Duration::from_secs(60),
+        || async { other_languages(&server, quake_en).await.len() == 2 },
+    )
+    .await;
+    wait_until(
+        "every demo story understood",
+        Duration::from_secs(60),
+        || async {
+            other_languages(&server, fund_en).await.len() == 1
+                && other_languages(&server, vote_fr).await.len() == 1
+        },
+    )
+    .await;
+    let set = |v: Vec<(String, i64)>| v.into_iter().collect::<BTreeSet<_>>();
+    let pair = |l: &str, id: i64| (l.to_string(), id);
+    assert_eq!(
+        set(other_languages(&server, quake_en).await),
+        set(vec![pair("de", quake_de), pair("fr", quake_fr)])
+    );
+    assert_eq!(
+        set(other_languages(&server, quake_de).await),
+        set(vec![pair("en", quake_en), pair("fr", quake_fr)]),
+        "links go both ways"
+    );
+    assert_eq!(
+        set(other_languages(&server, quake_fr).await),
+        set(vec![pair("en", quake_en), pair("de", quake_de)])
+    );
+    assert_eq!(
+        other_languages(&server, fund_en).await,
+        vec![pair("de", fund_de)]
+    );
+    assert_eq!(
+        other_languages(&server, fund_de).await,
+        vec![pair("en", fund_en)]
+    );
+    assert_eq!(
+        other_languages(&server, vote_en).await,
+        vec![pair("fr", vote_fr)]
+    );
+    assert!(
+        other_languages(&server, handball).await.is_empty(),
+        "German only"
+    );
+    assert!(
+        other_languages(&server, ship).await.is_empty(),
+        "English only"
+    );
+
+    // The API's entries: the language named in its own tongue, the headline in it, the
+    // outlets, and links; exactly the fields the OpenAPI document declares.
+    let story = json(&server, &format!("/api/v1/stories/{quake_en}")).await;
+    let german = story["other_languages"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["language"] == "de"))
+        .expect("the German entry");
+    assert_eq!(german["language_name"], "Deutsch");
+    assert_eq!(
+        german["title"],
+        "Schweres Erdbeben in Marovien: Zahl der Toten steigt auf mindestens 63"
+    );
+    assert_eq!(german["source_count"], 1);
+    assert_eq!(german["url"], server.url(&format!("/story/{quake_de}")));
+    assert_eq!(
+        german["api_url"],
+        server.url(&format!("/api/v1/stories/{quake_de}"))
+    );
+    let doc = json(&server, "/api/v1/openapi.json").await;
+    let detail = &doc["components"]["schemas"]["StoryDetail"]["allOf"][1];
+    assert_eq!(
+        detail["properties"]["other_languages"]["items"]["$ref"],
+        "#/components/schemas/OtherLanguageStory"
+    );
+    assert!(
+        detail["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|f| f == "other_languages"))
+    );
+    let schema = &doc["components"]["schemas"]["OtherLanguageStory"];
+    let declared: BTreeSet<&str> = schema["properties"]
+        .as_object()
+        .expect("properties")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let answered: BTreeSet<&str> = german
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(answered, declared, "the fields the document declares");
+    for (field, kind) in schema["properties"].as_object().expect("properties") {
+        let ok = match kind["type"].as_str() {
+            Some("integer") => german[field].is_i64(),
+            Some("string") => german[field].is_string(),
+            other => panic!("{field}: a type the test does not know: {other:?}"),
+        };
+        assert!(ok, "{field} is a {kind}");
+    }
+
+    // The story page: "In other languages", each language by its own name, the headline
+    // in its language, its outlets, a link.
+    let (status, page) = server.get(&format!("/story/{quake_en}")).await;
+    assert_eq!(status, 200);
+    let section = page
+        .split("<section class=\"other-languages\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("an 'In other languages' section");
+    assert!(section.contains(">In other languages</h2>"));
+    assert!(section.contains("<span class=\"language\" lang=\"de\">Deutsch</span>"));
+    assert!(section.contains("<span class=\"language\" lang=\"fr\">Français</span>"));
+    assert!(section.contains(&format!(
+        "<a href=\"/story/{quake_de}\" lang=\"de\" hreflang=\"de\">Schweres Erdbeben in Marovien"
+    )));
+    assert!(section.contains(&format!("<a href=\"/story/{quake_fr}\"")));
+    assert!(section.contains("1 source<"));
+    let (_, german_page) = server.get(&format!("/story/{quake_de}")).await;
+    assert!(
+        german_page.contains(&format!("<a href=\"/story/{quake_en}\" lang=\"en\"")),
+        "the German page links the English story"
+    );
+    assert!(german_page.contains(">English</span>"));
+    let (_, handball_page) = server.get(&format!("/story/{handball}")).await;
+    assert!(
+        !handball_page.contains("In other languages"),
+        "no section without links"
+    );
+}
