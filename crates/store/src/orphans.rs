@@ -19,12 +19,7 @@ pub(crate) async fn forget_articles(
     ids: &[i64],
 ) -> Result<(), StoreError> {
     for chunk in ids.chunks(CHUNK) {
-        let list = in_list(chunk.iter().copied());
-        let sql =
-            format!("DELETE FROM comments WHERE target_kind = 'article' AND target_id IN ({list})");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut *conn)
-            .await?;
+        delete_comments_on(conn, "article", chunk).await?;
         let rows = chunk
             .iter()
             .map(|id| format!("({id})"))
@@ -48,12 +43,7 @@ pub(crate) async fn forget_stories(
     ids: &[i64],
 ) -> Result<(), StoreError> {
     for chunk in ids.chunks(CHUNK) {
-        let list = in_list(chunk.iter().copied());
-        let sql =
-            format!("DELETE FROM comments WHERE target_kind = 'story' AND target_id IN ({list})");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut *conn)
-            .await?;
+        delete_comments_on(conn, "story", chunk).await?;
         // A follow's target is text ('12'), so the ids are written as string literals.
         let targets = chunk
             .iter()
@@ -66,6 +56,24 @@ pub(crate) async fn forget_stories(
             .execute(&mut *conn)
             .await?;
     }
+    Ok(())
+}
+
+/// Deletes every comment on the pages of kind `kind` (`article` or `story`) and ids `ids`,
+/// with their replies and reports.
+async fn delete_comments_on(
+    conn: &mut AnyConnection,
+    kind: &'static str,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "DELETE FROM comments WHERE target_kind = $1 AND target_id IN ({})",
+        in_list(ids.iter().copied())
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(kind)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
