@@ -43,12 +43,23 @@ pub struct AppParts {
     /// [`crate::page_cache`]).
     pub page_cache: PageCache,
     /// Whether the fetcher may reach loopback, private and link-local addresses (the
-    /// `[fetch]` setting). When it may not, the administrators' "Add a feed" form refuses an
-    /// address that is certainly private at once, as the fetcher would at every fetch.
+    /// `[fetch]` setting). When it may not, every way of adding a source (the administrators'
+    /// "Add a feed" form, the reader apps' APIs, a reader's OPML import) refuses an address
+    /// that is certainly private at once, as the fetcher would at every fetch.
     pub allow_private_addresses: bool,
 }
 
 impl AppState {
+    /// Which feed addresses may become sources here (see
+    /// [`AppState::allow_private_addresses`]).
+    pub(crate) fn feed_url_policy(&self) -> tidings_fetch::FeedUrlPolicy {
+        if self.allow_private_addresses {
+            tidings_fetch::FeedUrlPolicy::Any
+        } else {
+            tidings_fetch::FeedUrlPolicy::PublicOnly
+        }
+    }
+
     /// State over a store, with the default site name.
     pub fn new(store: Store) -> AppState {
         AppState::from(AppParts {

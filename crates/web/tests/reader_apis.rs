@@ -191,6 +191,18 @@ async fn miniflux_api_answers_its_contract() {
         409
     );
     assert_eq!(create("not a url").send().await.expect("bad").status(), 400);
+    // This instance does not fetch private addresses, so it does not take them as sources.
+    for private in [
+        "http://127.0.0.1:8080/feed",
+        "http://localhost/rss",
+        "http://[::1]/feed",
+    ] {
+        assert_eq!(
+            create(private).send().await.expect("private").status(),
+            400,
+            "{private}"
+        );
+    }
     assert_eq!(
         create("https://wire.example/feed")
             .send()
@@ -1399,11 +1411,16 @@ async fn opml_imports_skip_bad_addresses_and_refuse_too_much() {
     };
     let token = browser.token().await;
 
-    // Not http(s): skipped and reported; the good feed followed.
+    // Not http(s), or a private address this instance does not fetch: skipped and reported;
+    // the good feed followed.
     let mixed = opml_doc(
         &[
             ("javascript:alert(1)".into(), Some("Bad")),
             ("file:///etc/passwd".into(), None),
+            (
+                "http://169.254.169.254/latest/meta-data/".into(),
+                Some("Metadata"),
+            ),
             ("https://good.example/feed".into(), Some("Good")),
         ],
         0,
@@ -1413,7 +1430,11 @@ async fn opml_imports_skip_bad_addresses_and_refuse_too_much() {
     assert_eq!(status, 201, "{answer}");
     assert_eq!(
         answer["skipped"],
-        serde_json::json!(["javascript:alert(1)", "file:///etc/passwd"])
+        serde_json::json!([
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "http://169.254.169.254/latest/meta-data/"
+        ])
     );
     let feeds = filed(&w.site, "ana").await;
     assert_eq!(

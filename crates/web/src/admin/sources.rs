@@ -23,7 +23,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tidings_fetch::{FeedUrlPolicy, check_feed_url};
+use tidings_fetch::check_feed_url;
 use tidings_model::{Source, SourceId};
 use tidings_store::{NewSource, StoreError};
 use tidings_stories::section::Section;
@@ -156,12 +156,7 @@ pub(crate) async fn add(
                 }
             },
         };
-        let policy = if state.allow_private_addresses {
-            FeedUrlPolicy::Any
-        } else {
-            FeedUrlPolicy::PublicOnly
-        };
-        let url = match check_feed_url(&form.url, policy) {
+        let url = match check_feed_url(&form.url, state.feed_url_policy()) {
             Ok(url) => url,
             Err(err) => {
                 let message = format!(

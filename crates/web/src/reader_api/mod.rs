@@ -314,17 +314,19 @@ pub(crate) async fn default_folder(state: &AppState, user: UserId) -> Result<i64
 }
 
 /// The shared source a reader's feed address makes when no source has it yet; `None` when
-/// the address is not an http(s) URL with a host ([`tidings_fetch::check_feed_url`], the rule
-/// every way of adding a source shares). The address as parsed, named `name`
+/// the address is not an http(s) URL with a host, or, under
+/// [`tidings_fetch::FeedUrlPolicy::PublicOnly`], names a certainly private host
+/// ([`tidings_fetch::check_feed_url`], the rule every way of adding a source shares). The address as parsed, named `name`
 /// without control characters (see [`without_controls`]), else after its host, cut to 200
 /// characters; its home page `site_url` when that is an http(s) URL. [`source_for_url`] and
 /// the OPML import both add sources from here.
 pub(crate) fn new_source(
+    policy: tidings_fetch::FeedUrlPolicy,
     url: &str,
     name: Option<&str>,
     site_url: Option<&str>,
 ) -> Option<tidings_store::NewSource> {
-    let url = tidings_fetch::check_feed_url(url, tidings_fetch::FeedUrlPolicy::Any).ok()?;
+    let url = tidings_fetch::check_feed_url(url, policy).ok()?;
     let parsed = url::Url::parse(&url).ok()?;
     let host = parsed.host_str()?;
     let name = name.map(without_controls).unwrap_or_default();
@@ -349,7 +351,8 @@ pub(crate) async fn source_for_url(
     name: Option<&str>,
     site_url: Option<&str>,
 ) -> Result<tidings_model::Source, SourceError> {
-    let new = new_source(url, name, site_url).ok_or(SourceError::BadUrl)?;
+    let new =
+        new_source(state.feed_url_policy(), url, name, site_url).ok_or(SourceError::BadUrl)?;
     let url = new.url.clone();
     if let Some(source) = state.store.sources().find_by_url(&url).await? {
         return Ok(source);
@@ -428,7 +431,13 @@ mod tests {
                 "{raw:?} gives a name the apps' rule accepts as it is"
             );
         }
-        let named = new_source("https://n.example/feed", Some("\u{2}"), None).expect("http");
+        let named = new_source(
+            tidings_fetch::FeedUrlPolicy::Any,
+            "https://n.example/feed",
+            Some("\u{2}"),
+            None,
+        )
+        .expect("http");
         assert_eq!(
             named.name, "n.example",
             "a name of controls only falls back"

@@ -63,6 +63,7 @@ pub(crate) async fn import_opml(
     let mut feeds = Vec::with_capacity(outlines.len());
     for outline in &outlines {
         match new_source(
+            state.feed_url_policy(),
             &outline.url,
             Some(&outline.title),
             outline.site_url.as_deref(),
