@@ -168,9 +168,9 @@ impl<'a> Sources<'a> {
     /// with them: the comments on their pages and their search documents (queued, see
     /// [`crate::ForgottenArticles`]). Each story they were in is recomputed from the articles
     /// it keeps and loses its summary and its links to other languages, which were made of
-    /// them, until its next report; a story left
-    /// without articles stays, empty and unlisted, so that the story assigner, which may still
-    /// hold it, never places a new report under a reused id. Returns whether it existed.
+    /// them, until its next report; a story left without articles stays, empty and unlisted,
+    /// so that the story assigner, which may still hold it, never places a new report under
+    /// a reused id. Returns whether it existed.
     pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let rows = sqlx::query("SELECT id, story_id FROM articles WHERE source_id = $1")
