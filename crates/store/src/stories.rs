@@ -248,15 +248,17 @@ impl<'a> Stories<'a> {
             .collect()
     }
 
-    /// The stories most related to `id`, best first.
+    /// The stories most related to `id` that still have articles, best first.
     pub async fn related(
         &self,
         id: StoryId,
         limit: i64,
     ) -> Result<Vec<(StoryId, f64)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT related_id, score FROM story_links WHERE story_id = $1 \
-             ORDER BY score DESC, related_id LIMIT $2",
+            "SELECT l.related_id, l.score FROM story_links l \
+             JOIN stories s ON s.id = l.related_id \
+             WHERE l.story_id = $1 AND s.article_count > 0 \
+             ORDER BY l.score DESC, l.related_id LIMIT $2",
         )
         .bind(id.0)
         .bind(limit)

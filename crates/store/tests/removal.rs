@@ -55,8 +55,13 @@ async fn article(store: &Store, source: SourceId, path: &str, at: i64) -> Articl
         .expect("an article")
 }
 
-/// Places `articles` in one new story and returns it.
-async fn story(store: &Store, articles: &[ArticleId], now: i64) -> StoryId {
+/// Places `articles` in one new story, related to `related`, and returns it.
+async fn story(
+    store: &Store,
+    articles: &[ArticleId],
+    related: Option<StoryId>,
+    now: i64,
+) -> StoryId {
     let mut batch = store.stories().begin().await.expect("begin");
     let id = batch
         .create_story("Story", Some("en"), now)
@@ -67,7 +72,7 @@ async fn story(store: &Store, articles: &[ArticleId], now: i64) -> StoryId {
             article: *article,
             story: id,
             duplicate_of: None,
-            related: vec![],
+            related: related.map(|r| (r, 0.2)).into_iter().collect(),
         };
         batch.place(&placement).await.expect("place");
     }
@@ -109,8 +114,12 @@ async fn removing_a_source_takes_its_articles_comments_and_search_documents() {
         let shared_gone = article(&store, gone, "gone.example/1", 1_000).await;
         let shared_kept = article(&store, kept, "kept.example/1", 1_100).await;
         let alone = article(&store, gone, "gone.example/2", 1_200).await;
-        let shared = story(&store, &[shared_gone, shared_kept], 2_000).await;
-        let lonely = story(&store, &[alone], 2_000).await;
+        let shared = story(&store, &[shared_gone, shared_kept], None, 2_000).await;
+        let lonely = story(&store, &[alone], Some(shared), 2_000).await;
+        assert_eq!(
+            store.stories().related(shared, 5).await.expect("related"),
+            vec![(lonely, 0.2)]
+        );
         let insight = StoredInsight {
             version: 2,
             computed_at: 2_000,
@@ -192,6 +201,15 @@ async fn removing_a_source_takes_its_articles_comments_and_search_documents() {
         );
         assert!(
             store
+                .stories()
+                .related(shared, 5)
+                .await
+                .expect("related")
+                .is_empty(),
+            "nor offered as related"
+        );
+        assert!(
+            store
                 .reading()
                 .followed_stories(ana.id, 10)
                 .await
@@ -225,8 +243,8 @@ async fn retention_takes_the_comments_of_what_it_deletes() {
         let outlet = source(&store, "outlet").await;
         let old = article(&store, outlet, "outlet.example/old", 1_000).await;
         let new = article(&store, outlet, "outlet.example/new", 90_000).await;
-        let old_story = story(&store, &[old], 1_000).await;
-        story(&store, &[new], 90_000).await;
+        let old_story = story(&store, &[old], None, 1_000).await;
+        story(&store, &[new], None, 90_000).await;
         comment(&store, &ana, CommentTarget::Article(old), None).await;
         comment(&store, &ana, CommentTarget::Story(old_story), None).await;
         comment(&store, &ana, CommentTarget::Article(new), None).await;
