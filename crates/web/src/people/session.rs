@@ -185,13 +185,14 @@ pub async fn viewer_layer(State(state): State<AppState>, request: Request, next:
 
 /// The signed-in header's links: For you, Replies (with the unread count when there are
 /// any: "Replies · 3", "Replies · 99+" from the store's cap on), the account, Moderation for
-/// moderators, and Log out.
+/// moderators, Operator for admins, and Log out.
 fn account_nav(viewer: &Viewer, unread_replies: Option<i64>) -> String {
     let name = escape(&viewer.user.display_name);
     let replies = match unread_replies {
-        Some(n) if n >= tidings_store::UNREAD_CAP => {
-            r#"<a href="/replies" class="replies-unread">Replies · 99+</a>"#.to_string()
-        }
+        Some(n) if n >= tidings_store::UNREAD_CAP => format!(
+            r#"<a href="/replies" class="replies-unread">Replies · {}+</a>"#,
+            tidings_store::UNREAD_CAP - 1
+        ),
         Some(n) if n > 0 => {
             format!(r#"<a href="/replies" class="replies-unread">Replies · {n}</a>"#)
         }
