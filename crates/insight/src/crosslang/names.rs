@@ -13,13 +13,13 @@
 //! How much a shared name says depends on what it is: a country is in much of the day's
 //! news, a person's full name in little of it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use crate::entities::gazetteer::{
     COUNTRIES, DETERMINERS_DE, DETERMINERS_FR, NOT_NAMES, TITLES, TITLES_DE_FR,
 };
-use crate::entities::lookup::lookup;
+use crate::entities::lookup::{lookup, lookup_exonym};
 use crate::entities::names::{fold_key, fold_words, slug};
 use crate::{Entity, EntityKind};
 
@@ -78,104 +78,9 @@ pub enum Scope {
     Full,
 }
 
-/// German and French names of gazetteer entries the entity rules do not map ("Kiew",
-/// "Lisbonne"): `"Canonical|alias…"`, the canonical name being a gazetteer entry. They only
-/// make keys agree here; entity pages keep the gazetteer's own aliases.
-const EXONYMS: &[&str] = &[
-    "Kyiv|Kiew|Kiev",
-    "Lisbon|Lissabon|Lisbonne",
-    "Athens|Athen|Athènes",
-    "Frankfurt|Francfort",
-    "Milan|Mailand|Milano",
-    "Rome|Rom|Roma",
-    "Naples|Neapel|Napoli",
-    "Venice|Venedig|Venise",
-    "Florence|Florenz",
-    "Turin|Turin|Torino",
-    "Warsaw|Warschau|Varsovie",
-    "Prague|Prag",
-    "Moscow|Moskau|Moscou",
-    "Beijing|Peking|Pékin",
-    "Cairo|Kairo|Le Caire",
-    "Copenhagen|Kopenhagen|Copenhague",
-    "Stockholm|Stockholm",
-    "Bucharest|Bukarest|Bucarest",
-    "Belgrade|Belgrad",
-    "Tehran|Teheran|Téhéran",
-    "Baghdad|Bagdad",
-    "Damascus|Damaskus|Damas",
-    "Beirut|Beyrouth",
-    "Jerusalem|Jérusalem",
-    "Washington|Washington",
-    "Tokyo|Tokio",
-    "Seoul|Séoul",
-    "Czech Republic|Tschechien|Tschechische Republik|Tchéquie|République tchèque",
-    "Hungary|Ungarn|Hongrie",
-    "Slovakia|Slowakei|Slovaquie",
-    "Slovenia|Slowenien|Slovénie",
-    "Croatia|Kroatien|Croatie",
-    "Serbia|Serbien|Serbie",
-    "Romania|Rumänien|Roumanie",
-    "Bulgaria|Bulgarien|Bulgarie",
-    "Finland|Finnland|Finlande",
-    "Ireland|Irland|Irlande",
-    "Scotland|Schottland|Écosse",
-    "Iceland|Island|Islande",
-    "Cyprus|Zypern|Chypre",
-    "Lithuania|Litauen|Lituanie",
-    "Latvia|Lettland|Lettonie",
-    "Estonia|Estland|Estonie",
-    "Mexico|Mexiko|Mexique",
-    "Brazil|Brasilien|Brésil",
-    "Argentina|Argentinien|Argentine",
-    "Chile|Chili",
-    "Peru|Pérou",
-    "Colombia|Kolumbien|Colombie",
-    "Canada|Kanada",
-    "India|Indien|Inde",
-    "Egypt|Ägypten|Égypte",
-    "Israel|Israël",
-    "Syria|Syrien|Syrie",
-    "Lebanon|Libanon|Liban",
-    "Iraq|Irak",
-    "Morocco|Marokko|Maroc",
-    "Algeria|Algerien|Algérie",
-    "Tunisia|Tunesien|Tunisie",
-    "Libya|Libyen|Libye",
-    "Saudi Arabia|Saudi-Arabien|Arabie saoudite",
-    "South Africa|Südafrika|Afrique du Sud",
-    "Ethiopia|Äthiopien|Éthiopie",
-    "Sudan|Soudan",
-    "Australia|Australien|Australie",
-    "New Zealand|Neuseeland|Nouvelle-Zélande",
-    "South Korea|Südkorea|Corée du Sud",
-    "North Korea|Nordkorea|Corée du Nord",
-    "Indonesia|Indonesien|Indonésie",
-    "Mongolia|Mongolei|Mongolie",
-];
-
-/// Folded alias to canonical name, from [`EXONYMS`].
-static EXONYM_KEYS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
-    for line in EXONYMS {
-        let mut parts = line.split('|');
-        let Some(canonical) = parts.next() else {
-            continue;
-        };
-        for alias in parts {
-            map.insert(fold_key(alias), canonical);
-        }
-    }
-    map
-});
-
 /// The key and scope of a name the gazetteer knows, under any of its names.
 fn known_key(name: &str) -> Option<(String, Scope)> {
-    let known = lookup(name).or_else(|| {
-        EXONYM_KEYS
-            .get(&fold_key(name))
-            .and_then(|canonical| lookup(canonical))
-    })?;
+    let known = lookup(name).or_else(|| lookup_exonym(name))?;
     let scope = if COUNTRY_KEYS.contains(&fold_key(known.canonical)) {
         Scope::Country
     } else {

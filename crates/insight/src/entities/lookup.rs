@@ -4,7 +4,9 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::EntityKind;
-use super::gazetteer::{ALIASES_DE_FR, CITIES, COUNTRIES, DEMONYMS, ORGANISATIONS, PERSONS};
+use super::gazetteer::{
+    ALIASES_DE_FR, CITIES, COUNTRIES, DEMONYMS, EXONYMS_DE_FR, ORGANISATIONS, PERSONS,
+};
 use super::names::fold_key;
 
 /// One gazetteer entry as matched.
@@ -63,10 +65,11 @@ pub fn lookup(surface: &str) -> Option<Known> {
     })
 }
 
-/// German and French names to their gazetteer entry ("Österreich" to Austria).
-static ALIASES: LazyLock<HashMap<String, Known>> = LazyLock::new(|| {
+/// Folded alias to gazetteer entry, from `"Canonical|alias…"` lines whose canonical name is
+/// an entry.
+fn alias_table(lines: &[&'static str]) -> HashMap<String, Known> {
     let mut map = HashMap::new();
-    for line in ALIASES_DE_FR {
+    for line in lines {
         let mut parts = line.split('|');
         let Some(known) = parts.next().and_then(lookup) else {
             continue;
@@ -85,7 +88,19 @@ static ALIASES: LazyLock<HashMap<String, Known>> = LazyLock::new(|| {
         }
     }
     map
-});
+}
+
+/// German and French names to their gazetteer entry ("Österreich" to Austria).
+static ALIASES: LazyLock<HashMap<String, Known>> = LazyLock::new(|| alias_table(ALIASES_DE_FR));
+
+/// The names only cross-language links read ("Kiew" to Kyiv).
+static EXONYMS: LazyLock<HashMap<String, Known>> = LazyLock::new(|| alias_table(EXONYMS_DE_FR));
+
+/// The gazetteer entry a German or French exonym names ("Lissabon" for Lisbon), for keying
+/// names across languages; the entity rules do not use these.
+pub fn lookup_exonym(surface: &str) -> Option<Known> {
+    EXONYMS.get(&fold_key(surface)).copied()
+}
 
 /// The gazetteer entry for a surface form in German or French text: its German and
 /// French names first, then the shared gazetteer.
