@@ -26,7 +26,9 @@ pub struct LogEntry {
     /// The moderator's display name at the time of reading ("" for the command line).
     pub moderator: String,
     /// What: `hide`, `restore`, `approve`, `ban`, `unban`, `dismiss`, `create`, `role`;
-    /// on sources `source-add`, `source-refresh`, `source-display`, `source-remove`.
+    /// on sources `source-add`, `source-refresh`, `source-display`, `source-remove`, and the
+    /// command line's `source-import` (an OPML file) and `source-refresh` of every source
+    /// (both without a source).
     pub action: String,
     /// The comment acted on.
     pub comment_id: Option<CommentId>,

@@ -80,6 +80,64 @@ fn sources_are_added_listed_and_removed() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no source \"1\""));
 }
 
+/// The command line's source changes are in the moderation log beside the admin pages'
+/// (no moderator: "(command line)" on `/moderation`), so an operator can tell who did what.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn source_commands_are_written_to_the_moderation_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    cli_ok(d, &["sources", "add", "https://a.example/feed.xml"]);
+    cli_ok(d, &["sources", "display", "1", "excerpt"]);
+    cli_ok(d, &["sources", "refresh", "1"]);
+    cli_ok(d, &["sources", "refresh"]);
+    let opml = d.join("in.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+        <outline type="rss" text="B" xmlUrl="https://b.example/feed"/></body></opml>"#,
+    )
+    .expect("write");
+    cli_ok(d, &["import-opml", opml.to_str().expect("path")]);
+    cli_ok(d, &["sources", "remove", "1"]);
+    // A refused command changes nothing and logs nothing.
+    assert!(
+        !cli(d, &["sources", "add", "https://b.example/feed"])
+            .status
+            .success()
+    );
+
+    let store = support::open_store(d).await;
+    let mut log = store.moderation().log_entries(20).await.expect("log");
+    log.reverse();
+    let lines: Vec<(String, Option<i64>, String)> = log
+        .iter()
+        .map(|e| {
+            assert_eq!(e.moderator_id, None, "the command line has no moderator");
+            (e.action.clone(), e.source_id.map(|s| s.0), e.note.clone())
+        })
+        .collect();
+    let url = "https://a.example/feed.xml";
+    assert_eq!(
+        lines,
+        vec![
+            ("source-add".into(), Some(1), url.into()),
+            ("source-display".into(), Some(1), "excerpt".into()),
+            ("source-refresh".into(), Some(1), String::new()),
+            ("source-refresh".into(), None, "every source (1)".into()),
+            (
+                "source-import".into(),
+                None,
+                format!("{}: 1 added, 0 present", opml.display())
+            ),
+            (
+                "source-remove".into(),
+                Some(1),
+                format!("{url} (0 articles)")
+            ),
+        ]
+    );
+}
+
 #[test]
 fn opml_export_and_import_round_trip() {
     let first = tempfile::tempdir().expect("tempdir");

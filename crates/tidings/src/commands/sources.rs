@@ -1,4 +1,6 @@
-//! `sources add|list|remove`, `import-opml` and `export-opml`.
+//! `sources add|list|remove|display|refresh`, `import-opml` and `export-opml`. Every change
+//! is written to the moderation log as the site's admin pages write it, with no moderator
+//! (shown as "(command line)"), so `/moderation` tells who changed the sources and when.
 
 use super::now_secs;
 use anyhow::{Context, bail};
@@ -23,6 +25,10 @@ pub(crate) async fn add(
     };
     match store.sources().add(&new, now_secs()).await {
         Ok(source) => {
+            store
+                .moderation()
+                .log_source(None, "source-add", source.id, &source.url, now_secs())
+                .await?;
             println!("Added source {}: {}", source.id, source.url);
             Ok(())
         }
@@ -110,7 +116,14 @@ fn truncate(text: &str, max: usize) -> String {
 /// Removes a source named by id or URL.
 pub(crate) async fn remove(store: &Store, which: &str) -> anyhow::Result<()> {
     let source = find(store, which).await?;
+    let articles = store.articles().count_by_source(source.id).await?;
     store.sources().remove(source.id, now_secs()).await?;
+    let plural = if articles == 1 { "" } else { "s" };
+    let note = format!("{} ({articles} article{plural})", source.url);
+    store
+        .moderation()
+        .log_source(None, "source-remove", source.id, &note, now_secs())
+        .await?;
     println!("Removed source {}: {}", source.id, source.url);
     Ok(())
 }
@@ -129,6 +142,16 @@ pub(crate) async fn display(store: &Store, which: &str, policy: &str) -> anyhow:
         ),
     };
     store.sources().set_display(source.id, value).await?;
+    store
+        .moderation()
+        .log_source(
+            None,
+            "source-display",
+            source.id,
+            value.unwrap_or("default"),
+            now_secs(),
+        )
+        .await?;
     println!(
         "Source {} ({}) now shows {}.",
         source.id,
@@ -148,6 +171,18 @@ pub(crate) async fn refresh(store: &Store, which: Option<&str>) -> anyhow::Resul
         None => None,
     };
     let touched = store.sources().make_due(id, now_secs()).await?;
+    let log = store.moderation();
+    match id {
+        Some(id) => {
+            log.log_source(None, "source-refresh", id, "", now_secs())
+                .await?
+        }
+        None => {
+            let note = format!("every source ({touched})");
+            log.log(None, "source-refresh", None, None, &note, now_secs())
+                .await?
+        }
+    }
     println!("{touched} sources will be fetched at the next scheduler tick.");
     Ok(())
 }
@@ -167,6 +202,11 @@ pub(crate) async fn import_opml(store: &Store, file: &Path) -> anyhow::Result<()
     let outlines =
         parse_opml(&text).with_context(|| format!("cannot import {}", file.display()))?;
     let (added, present) = add_outlines(store, &outlines).await?;
+    let note = format!("{}: {added} added, {present} present", file.display());
+    store
+        .moderation()
+        .log(None, "source-import", None, None, &note, now_secs())
+        .await?;
     println!(
         "Imported {added} sources from {} ({present} already present).",
         file.display()
