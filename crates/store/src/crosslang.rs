@@ -254,26 +254,54 @@ impl<'a> CrossLanguage<'a> {
     /// The stories of other languages linked to `story` that still have articles, with the
     /// link's score, best first.
     pub async fn links_of(&self, story: StoryId) -> Result<Vec<(Story, f64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT other_id, score FROM story_language_links WHERE story_id = $1 \
-             ORDER BY score DESC, other_id",
-        )
-        .bind(story.0)
-        .fetch_all(self.pool)
-        .await?;
-        let linked: Vec<(StoryId, f64)> = rows
+        Ok(self
+            .links_of_many(&[story])
+            .await?
+            .into_iter()
+            .map(|(_, other, score)| (other, score))
+            .collect())
+    }
+
+    /// [`Self::links_of`] for many stories in two statements: `(story, linked story, score)`,
+    /// by story in the order of `stories`, then best first. What a list of story cards shows.
+    pub async fn links_of_many(
+        &self,
+        stories: &[StoryId],
+    ) -> Result<Vec<(StoryId, Story, f64)>, StoreError> {
+        if stories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT story_id, other_id, score FROM story_language_links \
+             WHERE story_id IN ({}) ORDER BY story_id, score DESC, other_id",
+            id_list::in_list(stories.iter().map(|s| s.0))
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool)
+            .await?;
+        let mut linked: Vec<(StoryId, StoryId, f64)> = rows
             .iter()
-            .map(|row| Ok((StoryId(row.try_get("other_id")?), row.try_get("score")?)))
+            .map(|row| {
+                Ok((
+                    StoryId(row.try_get("story_id")?),
+                    StoryId(row.try_get("other_id")?),
+                    row.try_get("score")?,
+                ))
+            })
             .collect::<Result<_, sqlx::Error>>()?;
-        let ids: Vec<StoryId> = linked.iter().map(|l| l.0).collect();
-        let stories = crate::Stories::new(self.pool).many(&ids).await?;
+        // The caller's order, each story's links best first (a stable sort keeps that).
+        linked.sort_by_key(|l| stories.iter().position(|s| *s == l.0));
+        let mut others: Vec<StoryId> = linked.iter().map(|l| l.1).collect();
+        others.sort_unstable();
+        others.dedup();
+        let found = crate::Stories::new(self.pool).many(&others).await?;
         Ok(linked
             .into_iter()
-            .filter_map(|(id, score)| {
-                stories
+            .filter_map(|(story, other, score)| {
+                found
                     .iter()
-                    .find(|s| s.id == id && s.article_count > 0)
-                    .map(|s| (s.clone(), score))
+                    .find(|s| s.id == other && s.article_count > 0)
+                    .map(|s| (story, s.clone(), score))
             })
             .collect())
     }

@@ -1,7 +1,8 @@
 //! Cross-language evidence and links, on every backend: the candidates of a story are the
 //! stories of other languages sharing a key within the window; links are stored both ways,
 //! replaced when a story is saved again, displaced by a better one, move the site revision
-//! only when they change, and go with their story when retention deletes it.
+//! only when they change, are read for many stories at once in the order asked, and go with
+//! their story when retention deletes it.
 
 use tidings_model::{NewArticle, SourceId, StoryId};
 use tidings_store::testing::each_backend;
@@ -178,6 +179,16 @@ async fn stories_of_other_languages_are_found_linked_both_ways_and_replaced() {
         assert_eq!(linked(&store, en).await, vec![de, fr], "best first");
         assert_eq!(linked(&store, de).await, vec![en]);
         assert_eq!(linked(&store, fr).await, vec![en]);
+        // Many at once, as a list of cards asks: in the order asked, each best first.
+        let many: Vec<(StoryId, StoryId)> = x
+            .links_of_many(&[fr, en_too, en, de])
+            .await
+            .expect("links")
+            .into_iter()
+            .map(|(story, other, _)| (story, other.id))
+            .collect();
+        assert_eq!(many, vec![(fr, en), (en, de), (en, fr), (de, en)]);
+        assert!(x.links_of_many(&[]).await.expect("links").is_empty());
         x.save(&en_keys, &[(de, "de".into(), 7.0), (fr, "fr".into(), 5.0)])
             .await
             .expect("save");

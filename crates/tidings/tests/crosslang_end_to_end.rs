@@ -3,7 +3,8 @@
 //! coastal fund in English and German and the Sorvanian election in English and French
 //! become stories linked to their other languages, both ways, on the story page ("In other
 //! languages") and in the API (`other_languages`, as the OpenAPI document declares it);
-//! stories told in one language only link to nothing.
+//! stories told in one language only link to nothing. The front page shows each event once,
+//! its card naming the other languages ("Also in").
 
 mod support;
 
@@ -211,4 +212,92 @@ async fn the_demo_events_link_their_german_and_french_coverage() {
         !handball_page.contains("In other languages"),
         "no section without links"
     );
+
+    // The front page, listing every language, shows each event once: the best-ranked of its
+    // stories, with "Also in" naming the others' languages. One language: its own cards,
+    // each naming the rest.
+    let quake = [quake_en, quake_de, quake_fr];
+    wait_until(
+        "the front page folds the earthquake's stories into one card",
+        Duration::from_secs(10),
+        || async {
+            let (_, front) = server.get("/").await;
+            top_cards(&front)
+                .iter()
+                .filter(|(id, _)| quake.contains(id))
+                .count()
+                == 1
+        },
+    )
+    .await;
+    let (_, front) = server.get("/").await;
+    let cards = top_cards(&front);
+    let (shown, also) = cards
+        .iter()
+        .find(|(id, _)| quake.contains(id))
+        .expect("the quake's card");
+    let mut others: Vec<i64> = quake.iter().copied().filter(|id| id != shown).collect();
+    others.sort_unstable();
+    let mut named: Vec<i64> = also.clone();
+    named.sort_unstable();
+    assert_eq!(
+        named, others,
+        "the card names the other two languages' stories"
+    );
+    let fund: Vec<&(i64, Vec<i64>)> = cards
+        .iter()
+        .filter(|(id, _)| [fund_en, fund_de].contains(id))
+        .collect();
+    assert_eq!(fund.len(), 1, "the fund once: {cards:?}");
+    assert!(
+        cards
+            .iter()
+            .any(|(id, also)| *id == handball && also.is_empty()),
+        "a story in one language keeps its card, with no 'Also in': {cards:?}"
+    );
+    let (_, german) = server.get("/?lang=de").await;
+    let german = top_cards(&german);
+    assert!(
+        german.contains(&(quake_de, vec![quake_en, quake_fr]))
+            || german.contains(&(quake_de, vec![quake_fr, quake_en])),
+        "{german:?}"
+    );
+    assert!(german.contains(&(fund_de, vec![fund_en])), "{german:?}");
+}
+
+/// The top stories' cards of a page: each story's id and the stories its "Also in" names.
+fn top_cards(page: &str) -> Vec<(i64, Vec<i64>)> {
+    let Some(top) = page
+        .split("<section class=\"top-stories\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+    else {
+        return Vec::new();
+    };
+    let story_after = |s: &str| {
+        s.split('"')
+            .next()
+            .and_then(|id| id.parse::<i64>().ok())
+            .expect("a story id")
+    };
+    top.split("<article class=\"card story-card\">")
+        .skip(1)
+        .map(|card| {
+            let id = story_after(card.split("<a href=\"/story/").nth(1).expect("a link"));
+            let also = card
+                .split("class=\"meta also-in\"")
+                .nth(1)
+                .map(|p| {
+                    p.split("</p>")
+                        .next()
+                        .unwrap_or("")
+                        .split("<a href=\"/story/")
+                        .skip(1)
+                        .map(story_after)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (id, also)
+        })
+        .collect()
 }

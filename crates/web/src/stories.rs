@@ -44,6 +44,8 @@ pub(crate) struct StoryCard {
     pub(crate) story: StoryId,
     /// Comments everyone can see on its page (0 unless counted, see [`count_comments`]).
     pub(crate) comments: i64,
+    /// The same event's stories in other languages ("Also in Deutsch"), on the top stories.
+    pub(crate) also_in: Vec<OtherLanguage>,
 }
 
 impl Commented for StoryCard {
@@ -126,18 +128,96 @@ pub(crate) async fn with_outlets(
         .collect())
 }
 
-/// The front page's top stories, best first by the Stories score.
+/// The front page's top stories, best first by the Stories score, each card naming the same
+/// event's stories in other languages ("Also in Deutsch"). Listing every language, a story
+/// linked to one already shown, or to one folded into it, is not shown again: its event has
+/// its card higher up.
 pub(crate) async fn top_stories(
     store: &Store,
     filter: &ListFilter,
     now: UnixSeconds,
 ) -> Result<Vec<StoryCard>, PageError> {
+    // Room for the stories that fold into others.
     let ranked: Vec<RankedStory> = ranked_stories(store, filter, now)
         .await?
         .into_iter()
-        .take(TOP_STORIES)
+        .take(TOP_STORIES * 2)
         .collect();
-    story_cards(store, ranked, now).await
+    let ids: Vec<StoryId> = ranked.iter().map(|r| r.story.id).collect();
+    let links = store.cross_language().links_of_many(&ids).await?;
+    let groups = if filter.language.is_none() {
+        let pairs: Vec<(StoryId, StoryId)> = links.iter().map(|l| (l.0, l.1.id)).collect();
+        fold_linked(&ids, &pairs)
+    } else {
+        (0..ids.len()).map(|i| (i, Vec::new())).collect()
+    };
+    let mut stories: Vec<Option<RankedStory>> = ranked.into_iter().map(Some).collect();
+    let mut shown = Vec::with_capacity(TOP_STORIES);
+    let mut folded: Vec<Vec<Story>> = Vec::with_capacity(TOP_STORIES);
+    for (first, rest) in groups.into_iter().take(TOP_STORIES) {
+        let Some(story) = stories[first].take() else {
+            continue;
+        };
+        let own = story.story.language.clone();
+        shown.push(story);
+        // Stories of the card's own language fold into it, but are not "also in" it.
+        folded.push(
+            rest.into_iter()
+                .filter_map(|i| stories[i].take().map(|r| r.story))
+                .filter(|s| s.language != own)
+                .collect(),
+        );
+    }
+    let mut cards = story_cards(store, shown, now).await?;
+    for (card, folded) in cards.iter_mut().zip(folded) {
+        // Its own links, best first, then the rest of its group; one story per language.
+        let direct = links
+            .iter()
+            .filter(|l| l.0 == card.story)
+            .map(|l| l.1.clone());
+        for other in direct.chain(folded) {
+            let other = other_language(other);
+            if !card.also_in.iter().any(|o| o.language == other.language) {
+                card.also_in.push(other);
+            }
+        }
+    }
+    Ok(cards)
+}
+
+/// Groups a ranked list by the links between its stories (`pairs`, either way round): each
+/// group is the stories connected through links, in the order of its best-ranked member,
+/// which it names first, with the rest in rank order. Unlinked stories are groups of one.
+fn fold_linked(ids: &[StoryId], pairs: &[(StoryId, StoryId)]) -> Vec<(usize, Vec<usize>)> {
+    // Each story's group is named by its best-ranked member; links join groups until
+    // nothing changes (a list is a page's worth, so the passes are cheap).
+    let mut group: Vec<usize> = (0..ids.len()).collect();
+    let index = |id: StoryId| ids.iter().position(|&s| s == id);
+    let edges: Vec<(usize, usize)> = pairs
+        .iter()
+        .filter_map(|&(a, b)| Some((index(a)?, index(b)?)))
+        .collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &(a, b) in &edges {
+            let low = group[a].min(group[b]);
+            for i in [a, b] {
+                if group[i] != low {
+                    group[i] = low;
+                    changed = true;
+                }
+            }
+        }
+    }
+    let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, &g) in group.iter().enumerate() {
+        match out.iter_mut().find(|(first, _)| *first == g) {
+            Some((_, rest)) => rest.push(i),
+            None => out.push((i, Vec::new())),
+        }
+    }
+    out
 }
 
 /// The cards of ranked stories, in their order.
@@ -180,6 +260,7 @@ pub(crate) async fn story_cards(
             age: Age::of(story.last_at, now),
             story: story.id,
             comments: 0,
+            also_in: Vec::new(),
         });
     }
     count_comments(store, &mut cards).await?;
@@ -309,22 +390,25 @@ pub(crate) async fn other_languages(
         .links_of(story)
         .await?
         .into_iter()
-        .map(|(s, _)| {
-            let language = s
-                .language
-                .as_deref()
-                .map(tidings_insight::crosslang::primary)
-                .unwrap_or_default();
-            OtherLanguage {
-                story: s.id,
-                name: crate::front::language_name(&language),
-                language,
-                title: s.title,
-                sources: s.source_count,
-                href: format!("/story/{}", s.id),
-            }
-        })
+        .map(|(s, _)| other_language(s))
         .collect())
+}
+
+/// How a linked story of another language is shown.
+fn other_language(s: Story) -> OtherLanguage {
+    let language = s
+        .language
+        .as_deref()
+        .map(tidings_insight::crosslang::primary)
+        .unwrap_or_default();
+    OtherLanguage {
+        story: s.id,
+        name: crate::front::language_name(&language),
+        language,
+        title: s.title,
+        sources: s.source_count,
+        href: format!("/story/{}", s.id),
+    }
 }
 
 /// One report on the story page.
@@ -616,6 +700,7 @@ async fn related_story_cards(
             age: Age::of(s.last_at, now),
             story: s.id,
             comments: 0,
+            also_in: Vec::new(),
         });
     }
     count_comments(store, &mut cards).await?;
@@ -665,6 +750,32 @@ pub(crate) async fn related_cards(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn linked_stories_fold_into_their_best_ranked_member() {
+        let ids: Vec<StoryId> = [10, 11, 12, 13, 14, 15].map(StoryId).to_vec();
+        let s = StoryId;
+        // 10 (en) and 13 (fr) are linked through 12 (de) only; 14 links to a story that is
+        // not listed; 11 and 15 are on their own.
+        let pairs = [(s(12), s(10)), (s(13), s(12)), (s(14), s(99))];
+        assert_eq!(
+            fold_linked(&ids, &pairs),
+            vec![(0, vec![2, 3]), (1, vec![]), (4, vec![]), (5, vec![])]
+        );
+        // The group comes at its best-ranked member's place, whichever way round the links are.
+        let pairs = [(s(15), s(11)), (s(13), s(15))];
+        assert_eq!(
+            fold_linked(&ids, &pairs),
+            vec![(0, vec![]), (1, vec![3, 5]), (2, vec![]), (4, vec![])]
+        );
+        // A chain whose far end is met first needs a second pass.
+        let pairs = [(s(13), s(12)), (s(12), s(10))];
+        assert_eq!(
+            fold_linked(&ids, &pairs),
+            vec![(0, vec![2, 3]), (1, vec![]), (4, vec![]), (5, vec![])]
+        );
+        assert_eq!(fold_linked(&[], &pairs), vec![]);
+    }
 
     #[test]
     fn outlet_lists_read_naturally() {
@@ -753,6 +864,7 @@ pub(crate) async fn entity(
                 age: Age::of(story.last_at, now),
                 story: story.id,
                 comments: 0,
+                also_in: Vec::new(),
             });
         }
         count_comments(store, &mut stories).await?;
