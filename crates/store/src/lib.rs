@@ -25,8 +25,8 @@
 mod api_keys;
 mod articles;
 mod backend;
-mod bans;
 pub mod backup;
+mod bans;
 mod comments;
 pub mod copy;
 mod crosslang;

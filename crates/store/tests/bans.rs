@@ -145,20 +145,34 @@ async fn a_ban_hides_the_accounts_visible_and_held_comments_and_the_unban_puts_t
             "its sessions ended"
         );
         assert_eq!(
-            store.comments().count_visible(ARTICLE).await.expect("count"),
+            store
+                .comments()
+                .count_visible(ARTICLE)
+                .await
+                .expect("count"),
             1,
             "only ana's is left on the article"
         );
-        assert_eq!(store.comments().count_visible(STORY).await.expect("count"), 0);
+        assert_eq!(
+            store.comments().count_visible(STORY).await.expect("count"),
+            0
+        );
         assert!(store.revision().await.expect("revision") > revision);
         assert_eq!(
             last_log(&store).await,
-            ("ban-hide".into(), Some(spam.id), "spam (hid 3 comments)".into())
+            (
+                "ban-hide".into(),
+                Some(spam.id),
+                "spam (hid 3 comments)".into()
+            )
         );
         let banned = store.bans().banned(10).await.expect("banned");
         assert_eq!(banned.len(), 1);
         assert_eq!(banned[0].user.id, spam.id);
-        assert_eq!(banned[0].hidden_by_ban, 3, "the one hidden before is not the ban's");
+        assert_eq!(
+            banned[0].hidden_by_ban, 3,
+            "the one hidden before is not the ban's"
+        );
 
         let revision = store.revision().await.expect("revision");
         let outcome = store
@@ -183,7 +197,11 @@ async fn a_ban_hides_the_accounts_visible_and_held_comments_and_the_unban_puts_t
         assert!(store.revision().await.expect("revision") > revision);
         assert_eq!(
             last_log(&store).await,
-            ("unban-restore".into(), Some(spam.id), "restored 3 comments".into())
+            (
+                "unban-restore".into(),
+                Some(spam.id),
+                "restored 3 comments".into()
+            )
         );
         assert!(store.bans().banned(10).await.expect("banned").is_empty());
     })
@@ -264,7 +282,11 @@ async fn a_plain_ban_hides_nothing_and_a_plain_unban_keeps_what_a_ban_hid() {
         assert_eq!(state_of(&store, visible).await, Visible);
         assert_eq!(
             last_log(&store).await,
-            ("unban-restore".into(), Some(spam.id), "restored 0 comments".into())
+            (
+                "unban-restore".into(),
+                Some(spam.id),
+                "restored 0 comments".into()
+            )
         );
 
         // Ban and hide, lift the ban without the comments: they stay hidden, and a later
@@ -315,7 +337,12 @@ async fn a_deleted_or_missing_account_is_not_found() {
             ));
         }
         assert!(
-            store.moderation().log_entries(10).await.expect("log").is_empty(),
+            store
+                .moderation()
+                .log_entries(10)
+                .await
+                .expect("log")
+                .is_empty(),
             "nothing logged"
         );
     })
@@ -352,9 +379,17 @@ async fn ban_hiding_10k_comments() {
         // Every tenth comment is account 1's; a twentieth of its comments are held.
         let mut rows = Vec::new();
         for id in 1..=COMMENTS {
-            let author = if id % 10 == 0 { 1 } else { 2 + id % (USERS - 1) };
+            let author = if id % 10 == 0 {
+                1
+            } else {
+                2 + id % (USERS - 1)
+            };
             let state = if id % 200 == 0 { "held" } else { "visible" };
-            let kind = if (id / 10) % 2 == 0 { "article" } else { "story" };
+            let kind = if (id / 10) % 2 == 0 {
+                "article"
+            } else {
+                "story"
+            };
             let target = (id / 20) % 1_000;
             rows.push(format!(
                 "({id}, '{kind}', {target}, {author}, 'text', '<p>text</p>', '{state}', {id})"

@@ -55,7 +55,11 @@ fn x_cache(answer: &Answer) -> String {
 fn section_count(html: &str) -> String {
     let marker = "<span class=\"comment-count\">(";
     let start = html.find(marker).expect("a comment section") + marker.len();
-    html[start..].split(')').next().unwrap_or_default().to_string()
+    html[start..]
+        .split(')')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The `(state, body_html)` of comment `id` in the comment API's answer.
@@ -92,11 +96,23 @@ async fn a_moderator_bans_a_reader_with_their_comments_and_unbans_them_with_them
         assert_eq!(ana.signup("ana", "Ana", PASSWORD).await.status, 303);
         let anas = say(&site, &mut ana, &site.article_path, "Ana thinks", None).await;
         let on_article = say(&site, &mut spam, &site.article_path, "Buy pills", None).await;
-        let reply_to_ana =
-            say(&site, &mut spam, &site.article_path, "Pills for Ana", Some(anas)).await;
+        let reply_to_ana = say(
+            &site,
+            &mut spam,
+            &site.article_path,
+            "Pills for Ana",
+            Some(anas),
+        )
+        .await;
         let on_story = say(&site, &mut spam, &story_path, "Cheap watches", None).await;
-        let anas_answer =
-            say(&site, &mut ana, &site.article_path, "Go away", Some(on_article)).await;
+        let anas_answer = say(
+            &site,
+            &mut ana,
+            &site.article_path,
+            "Go away",
+            Some(on_article),
+        )
+        .await;
         let token = ana.token().await;
         let reported = ana
             .post(
@@ -117,7 +133,10 @@ async fn a_moderator_bans_a_reader_with_their_comments_and_unbans_them_with_them
         let before = anon.get(&site.article_path).await.body;
         assert!(before.contains("Buy pills") && before.contains("Pills for Ana"));
         assert_eq!(section_count(&before), "4");
-        assert!(anon.get("/").await.body.contains("4 comments"), "the card's count");
+        assert!(
+            anon.get("/").await.body.contains("4 comments"),
+            "the card's count"
+        );
         assert_eq!(api(&site).await["count"], 4);
 
         let spam_id = user_id(&site, "spam").await;
@@ -141,7 +160,10 @@ async fn a_moderator_bans_a_reader_with_their_comments_and_unbans_them_with_them
         );
         assert_eq!(m.post(&ban_hide, &[("note", "spam")]).await.status, 403);
         assert!(
-            anon.get(&site.article_path).await.body.contains("Buy pills"),
+            anon.get(&site.article_path)
+                .await
+                .body
+                .contains("Buy pills"),
             "nothing happened"
         );
 
@@ -175,8 +197,14 @@ async fn a_moderator_bans_a_reader_with_their_comments_and_unbans_them_with_them
         assert!(front.contains("2 comments") && !front.contains("4 comments"));
         let json = api(&site).await;
         assert_eq!(json["count"], 2);
-        assert_eq!(api_comment(&json, on_article), ("hidden".into(), String::new()));
-        assert_eq!(api_comment(&json, reply_to_ana), ("hidden".into(), String::new()));
+        assert_eq!(
+            api_comment(&json, on_article),
+            ("hidden".into(), String::new())
+        );
+        assert_eq!(
+            api_comment(&json, reply_to_ana),
+            ("hidden".into(), String::new())
+        );
         assert_eq!(api_comment(&json, anas).0, "visible");
         let replies = ana.get("/replies").await.body;
         assert!(!replies.contains("Pills for Ana"), "{replies}");
@@ -213,7 +241,11 @@ async fn a_moderator_bans_a_reader_with_their_comments_and_unbans_them_with_them
         assert_eq!(json["count"], 4);
         assert_eq!(api_comment(&json, on_article).0, "visible");
         assert!(ana.get("/replies").await.body.contains("Pills for Ana"));
-        assert_eq!(spam.login("spam", PASSWORD).await.status, 303, "it may log in");
+        assert_eq!(
+            spam.login("spam", PASSWORD).await.status,
+            303,
+            "it may log in"
+        );
         let moderation = m.get("/moderation").await.body;
         assert!(moderation.contains("<td>unban-restore</td>"));
         assert!(moderation.contains("<td>restored 3 comments</td>"));
@@ -227,7 +259,11 @@ async fn a_moderator_bans_a_reader_with_their_comments_and_unbans_them_with_them
             .into_iter()
             .map(|e| e.action)
             .collect();
-        assert_eq!(actions, vec!["unban-restore", "ban-hide"], "refusals are not logged");
+        assert_eq!(
+            actions,
+            vec!["unban-restore", "ban-hide"],
+            "refusals are not logged"
+        );
     })
     .await;
 }
@@ -238,7 +274,14 @@ async fn a_moderator_may_not_ban_and_hide_a_moderator_or_an_admin_and_an_admin_m
     each_backend(|store| async move {
         let site = site_on(store, config(), |_| {}).await;
         let mut other = logged_in(&site, "other", Role::Moderator).await;
-        let theirs = say(&site, &mut other, &site.article_path, "Moderator's word", None).await;
+        let theirs = say(
+            &site,
+            &mut other,
+            &site.article_path,
+            "Moderator's word",
+            None,
+        )
+        .await;
         let mut boss = logged_in(&site, "boss", Role::Admin).await;
         say(&site, &mut boss, &site.article_path, "Admin's word", None).await;
         let mut m = logged_in(&site, "mod", Role::Moderator).await;
