@@ -16,8 +16,8 @@
 //!   its thread.
 //! - **Moderation** ([`moderation`]): the queue of held and reported comments, hide,
 //!   restore, approve, ban (with or without the account's comments) and unban, and the
-//!   audit log (which also lists what administrators did to
-//!   sources and roles, see [`crate::admin`]).
+//!   audit log (which also lists what administrators did to sources and roles, see
+//!   [`crate::admin`]).
 //! - **Abuse controls**: rate limits per IP and account ([`limits`]), the login throttle
 //!   ([`throttle`]), spam heuristics ([`spam`]), size limits on every field.
 //!
