@@ -189,12 +189,15 @@ impl<'a> Comments<'a> {
     }
 
     /// Moves a comment to another state, and the site revision with it. Deleting also drops
-    /// its text.
+    /// its text. Whatever hid it before, it is no longer a ban's to put back (see
+    /// [`crate::Bans`]): a moderator or its author decided about it since.
     pub async fn set_state(&self, id: CommentId, state: CommentState) -> Result<(), StoreError> {
         let sql = if state == CommentState::Deleted {
-            "UPDATE comments SET state = $2, body_source = '', body_html = '' WHERE id = $1"
+            "UPDATE comments SET state = $2, body_source = '', body_html = '', \
+             hidden_by_ban = NULL WHERE id = $1"
         } else {
-            "UPDATE comments SET state = $2 WHERE id = $1 AND state <> 'deleted'"
+            "UPDATE comments SET state = $2, hidden_by_ban = NULL \
+             WHERE id = $1 AND state <> 'deleted'"
         };
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(sql)

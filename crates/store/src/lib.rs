@@ -8,8 +8,8 @@
 //! The store is reached through [`Store`], which hands out one repository per table:
 //! [`Sources`], [`Articles`], [`Stories`] (and their links across languages,
 //! [`CrossLanguage`]), the durable job queue [`Jobs`], and the people who comment:
-//! [`Users`], [`Sessions`], [`Comments`], the [`Replies`] to each account's comments and
-//! [`Moderation`]; and each account's
+//! [`Users`], [`Sessions`], [`Comments`], the [`Replies`] to each account's comments,
+//! [`Moderation`] and [`Bans`]; and each account's
 //! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks) and the
 //! [`ApiKeys`] its apps log in with.
 //!
@@ -26,6 +26,7 @@ mod api_keys;
 mod articles;
 mod backend;
 pub mod backup;
+mod bans;
 mod comments;
 pub mod copy;
 mod crosslang;
@@ -55,6 +56,7 @@ pub use articles::{
     ArticleLabels, ArticleListing, Articles, CanonicalMove, ListFilter, PageContent,
 };
 pub use backend::Backend;
+pub use bans::{BanOutcome, BannedAccount, Bans};
 pub use comments::{Comments, NewComment};
 pub use crosslang::{CandidateQuery, CrossLanguage, KeyedStory, StoryKey};
 pub use error::StoreError;

@@ -88,6 +88,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0012_crosslang.sql"),
         postgres: include_str!("../migrations/postgres/0012_crosslang.sql"),
     },
+    Step {
+        version: 13,
+        name: "ban_hidden_comments",
+        sqlite: include_str!("../migrations/sqlite/0013_ban_hidden_comments.sql"),
+        postgres: include_str!("../migrations/postgres/0013_ban_hidden_comments.sql"),
+    },
 ];
 
 /// The migrator for one backend.

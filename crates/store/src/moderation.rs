@@ -4,7 +4,7 @@
 
 use crate::StoreError;
 use crate::comments::{SELECT, comment_from_row};
-use sqlx::{AnyPool, Row};
+use sqlx::{Any, AnyPool, Executor, Row};
 use tidings_model::{Comment, CommentId, SourceId, UnixSeconds, UserId};
 
 /// A comment waiting for a moderator, with the reasons readers gave.
@@ -25,10 +25,11 @@ pub struct LogEntry {
     pub moderator_id: Option<UserId>,
     /// The moderator's display name at the time of reading ("" for the command line).
     pub moderator: String,
-    /// What: `hide`, `restore`, `approve`, `ban`, `unban`, `dismiss`, `create`, `role`;
-    /// on sources `source-add`, `source-refresh`, `source-display`, `source-remove`, and the
-    /// command line's `source-import` (an OPML file) and `source-refresh` of every source
-    /// (both without a source).
+    /// What: `hide`, `restore`, `approve`, `ban`, `ban-hide` (a ban that hid the account's
+    /// comments), `unban`, `unban-restore` (an unban that put them back), `dismiss`, `create`,
+    /// `role`; on sources `source-add`, `source-refresh`, `source-display`, `source-remove`,
+    /// and the command line's `source-import` (an OPML file) and `source-refresh` of every
+    /// source (both without a source).
     pub action: String,
     /// The comment acted on.
     pub comment_id: Option<CommentId>,
@@ -38,6 +39,35 @@ pub struct LogEntry {
     pub source_id: Option<SourceId>,
     /// A free note (the reason given).
     pub note: String,
+}
+
+/// Writes a line of the audit log on `executor` (a transaction, when the action it records
+/// is written in one; see [`Moderation::log`]).
+pub(crate) async fn log_line<'e, E>(
+    executor: E,
+    moderator: Option<UserId>,
+    action: &str,
+    comment: Option<CommentId>,
+    user: Option<UserId>,
+    note: &str,
+    now: UnixSeconds,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO moderation_log (at, moderator_id, action, comment_id, user_id, note) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(now)
+    .bind(moderator.map(|m| m.0))
+    .bind(action)
+    .bind(comment.map(|c| c.0))
+    .bind(user.map(|u| u.0))
+    .bind(note)
+    .execute(executor)
+    .await?;
+    Ok(())
 }
 
 /// Reports, the moderation queue and the audit log.
@@ -130,19 +160,7 @@ impl<'a> Moderation<'a> {
         note: &str,
         now: UnixSeconds,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO moderation_log (at, moderator_id, action, comment_id, user_id, note) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(now)
-        .bind(moderator.map(|m| m.0))
-        .bind(action)
-        .bind(comment.map(|c| c.0))
-        .bind(user.map(|u| u.0))
-        .bind(note)
-        .execute(self.pool)
-        .await?;
-        Ok(())
+        log_line(self.pool, moderator, action, comment, user, note, now).await
     }
 
     /// Writes a line of the audit log about a source (an administrator's `source-…` action).

@@ -162,6 +162,11 @@ impl Store {
         Moderation::new(&self.pool)
     }
 
+    /// Banning accounts and lifting bans, with their comments (see [`crate::Bans`]).
+    pub fn bans(&self) -> crate::Bans<'_> {
+        crate::Bans::new(&self.pool)
+    }
+
     /// The durable job queue.
     pub fn jobs(&self) -> Jobs<'_> {
         Jobs::new(&self.pool, self.backend)

@@ -38,7 +38,7 @@ pub struct AccountLine {
     pub comments: i64,
 }
 
-const COLUMNS: &str = "id, name, display_name, role, state, trusted, created_at";
+pub(crate) const COLUMNS: &str = "id, name, display_name, role, state, trusted, created_at";
 
 /// The key a name is unique under: its lower case, so "Ana" and "ana" are one account.
 pub fn name_key(name: &str) -> String {
@@ -286,8 +286,8 @@ impl<'a> Users<'a> {
             return Err(StoreError::NotFound(format!("account {id}")));
         }
         sqlx::query(
-            "UPDATE comments SET state = 'deleted', body_source = '', body_html = '' \
-             WHERE user_id = $1",
+            "UPDATE comments SET state = 'deleted', body_source = '', body_html = '', \
+             hidden_by_ban = NULL WHERE user_id = $1",
         )
         .bind(id.0)
         .execute(&mut *tx)

@@ -15,8 +15,9 @@
 //!   unread count in a signed-in reader's header; `GET /comments/{id}` leads to a comment in
 //!   its thread.
 //! - **Moderation** ([`moderation`]): the queue of held and reported comments, hide,
-//!   restore, approve, ban, and the audit log (which also lists what administrators did to
-//!   sources and roles, see [`crate::admin`]).
+//!   restore, approve, ban (with or without the account's comments) and unban, and the
+//!   audit log (which also lists what administrators did to sources and roles, see
+//!   [`crate::admin`]).
 //! - **Abuse controls**: rate limits per IP and account ([`limits`]), the login throttle
 //!   ([`throttle`]), spam heuristics ([`spam`]), size limits on every field.
 //!
@@ -179,6 +180,14 @@ pub async fn hash_password(name: &str, password: &str, memory_kib: u32) -> Resul
 /// page calls it, after its commit.
 pub fn page_changed(state: &AppState, path: &str) {
     tracing::debug!(path, "a page changed; cached pages dropped");
+    state.page_cache.invalidate_all();
+}
+
+/// Tells this process's page cache that comments changed on many pages at once (a ban hid
+/// an account's comments on `pages` pages, or lifting it put them back): as
+/// [`page_changed`], once for them all. The store moved the site revision once for them too.
+pub fn pages_changed(state: &AppState, pages: usize) {
+    tracing::debug!(pages, "pages changed; cached pages dropped");
     state.page_cache.invalidate_all();
 }
 

@@ -1,13 +1,14 @@
 //! The moderators' page: the queue of held and reported comments, hidden comments to
-//! restore, and the audit log; and the actions (approve, keep, hide, restore, ban, unban),
-//! each written to the log.
+//! restore, the banned accounts, and the audit log; and the actions (approve, keep, hide,
+//! restore; ban and unban, each with or without the account's comments), each written to the
+//! log.
 
 use super::accounts::checked_viewer;
 use super::client_ip::ClientIp;
 use super::comments::{comment_or_not_found, target_path};
 use super::limits::Action;
 use super::session::{self, Viewer};
-use super::{PeopleError, page_changed};
+use super::{PeopleError, page_changed, pages_changed};
 use crate::pages::Age;
 use crate::state::AppState;
 use askama::Template;
@@ -17,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tidings_model::{AccountState, Comment, CommentId, CommentState, Role, UserId};
+use tidings_model::{Comment, CommentId, CommentState, Role, User, UserId};
 
 struct QueueView {
     id: i64,
@@ -27,6 +28,18 @@ struct QueueView {
     body_html: String,
     held: bool,
     reasons: Vec<String>,
+}
+
+struct BannedView {
+    id: i64,
+    /// The name it logs in with.
+    name: String,
+    /// The name shown beside its comments.
+    shown_as: String,
+    /// How many of its comments its ban hid.
+    hidden_by_ban: i64,
+    /// Whether the viewer may lift the ban.
+    may_unban: bool,
 }
 
 struct LogView {
@@ -44,6 +57,7 @@ struct ModerationPage {
     csrf: String,
     queue: Vec<QueueView>,
     hidden: Vec<QueueView>,
+    banned: Vec<BannedView>,
     log: Vec<LogView>,
 }
 
@@ -100,6 +114,20 @@ pub(crate) async fn queue_page(State(state): State<AppState>, headers: HeaderMap
         {
             hidden.push(view(&state, &c, Vec::new()).await);
         }
+        let banned = state
+            .store
+            .bans()
+            .banned(100)
+            .await?
+            .into_iter()
+            .map(|b| BannedView {
+                id: b.user.id.0,
+                may_unban: may_ban(&viewer.user, &b.user),
+                name: b.user.name,
+                shown_as: b.user.display_name,
+                hidden_by_ban: b.hidden_by_ban,
+            })
+            .collect();
         let now = state.people.clock.now_secs();
         let log = state
             .store
@@ -131,6 +159,7 @@ pub(crate) async fn queue_page(State(state): State<AppState>, headers: HeaderMap
             csrf: viewer.csrf,
             queue,
             hidden,
+            banned,
             log,
         }
         .into_response())
@@ -239,9 +268,21 @@ pub(crate) async fn act_on_comment(
     result.unwrap_or_else(|e| e.page(&state.site_name))
 }
 
+/// Whether a moderator may ban `target` (or lift its ban): moderators ban readers, admins
+/// anyone but admins, nobody themselves.
+fn may_ban(moderator: &User, target: &User) -> bool {
+    let outranks = match target.role {
+        Role::Reader => true,
+        Role::Moderator => moderator.role == Role::Admin,
+        Role::Admin => false,
+    };
+    outranks && target.id != moderator.id
+}
+
 /// `POST /moderation/users/{id}/{action}`: `ban` (ends the account's sessions; it may no
-/// longer log in or comment) or `unban`. Moderators may ban readers; admins anyone but
-/// admins.
+/// longer log in or comment), `ban-hide` (a ban that also hides every comment of it that is
+/// visible or held), `unban`, or `unban-restore` (an unban that puts back the comments its ban
+/// hid). Moderators may ban readers; admins anyone but admins.
 pub(crate) async fn act_on_user(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -257,37 +298,31 @@ pub(crate) async fn act_on_user(
             .get(UserId(id))
             .await?
             .ok_or(PeopleError::NotFound)?;
-        let outranks = match target.role {
-            Role::Reader => true,
-            Role::Moderator => viewer.user.role == Role::Admin,
-            Role::Admin => false,
-        };
-        if !outranks || target.id == viewer.user.id {
+        if !may_ban(&viewer.user, &target) {
             return Err(PeopleError::Forbidden(
                 "You may not ban this account.".into(),
             ));
         }
-        let new_state = match action.as_str() {
-            "ban" => AccountState::Banned,
-            "unban" => AccountState::Active,
+        let (ban, with_comments) = match action.as_str() {
+            "ban" => (true, false),
+            "ban-hide" => (true, true),
+            "unban" => (false, false),
+            "unban-restore" => (false, true),
             _ => return Err(PeopleError::NotFound),
         };
-        state.store.users().set_state(target.id, new_state).await?;
-        if new_state == AccountState::Banned {
-            state.store.sessions().delete_for_user(target.id).await?;
+        let bans = state.store.bans();
+        let now = state.people.clock.now_secs();
+        let moderator = Some(viewer.user.id);
+        let outcome = if ban {
+            bans.ban(target.id, with_comments, moderator, &note, now)
+                .await?
+        } else {
+            bans.unban(target.id, with_comments, moderator, &note, now)
+                .await?
+        };
+        if outcome.comments > 0 {
+            pages_changed(&state, outcome.targets.len());
         }
-        state
-            .store
-            .moderation()
-            .log(
-                Some(viewer.user.id),
-                &action,
-                None,
-                Some(target.id),
-                &note,
-                state.people.clock.now_secs(),
-            )
-            .await?;
         Ok(Redirect::to("/moderation").into_response())
     }
     .await;
