@@ -17,7 +17,9 @@
 //! story, in arrival order, one transaction per batch, and queues an [`understand_story`]
 //! job for each story changed (summary, key points, entities, timeline, and the links to the
 //! same event's stories in other languages, [`link_languages`]); [`index_search`] then
-//! indexes each placed article for search.
+//! indexes each placed article for search. A story that loses articles (a source removed,
+//! [`retention`]) is queued by the store and understood again from the articles it keeps
+//! ([`understand_again`], drained by the scheduler).
 
 pub mod assign_stories;
 pub mod backoff;
@@ -38,6 +40,7 @@ pub mod scheduler;
 mod task;
 pub mod teaser;
 mod time;
+pub mod understand_again;
 pub mod understand_story;
 pub mod worker;
 

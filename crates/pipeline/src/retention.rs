@@ -121,7 +121,7 @@ pub async fn purge(
     if let Some(age) = policy.delete_after {
         let before = now - secs(age);
         while !shutdown.is_cancelled() {
-            let ids = retention.delete_articles(before, BATCH).await?;
+            let ids = retention.delete_articles(before, BATCH, now).await?;
             report.deleted += ids.len() as u64;
             // The deletion queued the articles for the search index; drop them now rather
             // than at the indexer's next tick. A failure leaves them queued.

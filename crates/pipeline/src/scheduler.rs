@@ -1,9 +1,10 @@
-//! The scheduler: enqueues a fetch for every due source and reclaims the jobs of dead workers.
-//! One process at a time schedules (see [`crate::role`]).
+//! The scheduler: enqueues a fetch for every due source, reclaims the jobs of dead workers,
+//! and turns the stories that lost articles into understanding jobs
+//! ([`crate::understand_again`]). One process at a time schedules (see [`crate::role`]).
 
 use crate::role::{Role, Standing};
 use crate::time::{now_ms, now_secs};
-use crate::{Pipeline, PipelineError, Task};
+use crate::{Pipeline, PipelineError, Task, understand_again};
 use tokio_util::sync::CancellationToken;
 
 /// The role of the one process that schedules.
@@ -12,7 +13,8 @@ pub const ROLE: &str = "scheduler";
 /// How many due sources one tick enqueues at most.
 const BATCH: i64 = 500;
 
-/// Ticks until `shutdown`: each tick reclaims expired leases and enqueues due sources.
+/// Ticks until `shutdown`: each tick reclaims expired leases, enqueues due sources and
+/// drains a batch of the stories to understand again.
 pub async fn run(pipeline: Pipeline, shutdown: CancellationToken) {
     let mut role = Role::new(ROLE);
     let mut ticker = tokio::time::interval(pipeline.settings.tick);
@@ -31,7 +33,7 @@ pub async fn run(pipeline: Pipeline, shutdown: CancellationToken) {
     }
 }
 
-/// One scheduling pass. Returns how many jobs it enqueued.
+/// One scheduling pass. Returns how many fetch jobs it enqueued.
 pub async fn tick(pipeline: &Pipeline) -> Result<usize, PipelineError> {
     let jobs = pipeline.store.jobs();
     let reclaimed = jobs.reclaim_expired(now_ms()).await?;
@@ -47,7 +49,8 @@ pub async fn tick(pipeline: &Pipeline) -> Result<usize, PipelineError> {
             enqueued += 1;
         }
     }
-    if enqueued > 0 || reclaimed > 0 {
+    let understand = understand_again::drain(pipeline).await?;
+    if enqueued > 0 || reclaimed > 0 || understand > 0 {
         pipeline.wake.notify_waiters();
     }
     Ok(enqueued)

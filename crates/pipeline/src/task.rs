@@ -39,6 +39,9 @@ impl Task {
     /// with such a job pending is not placed in a story yet: its text is not final.
     pub const PAGE_JOB_KEY_PREFIX: &'static str = "fetch_article:";
 
+    /// The start of the key of a story's understanding job; the story's id follows.
+    pub const UNDERSTAND_JOB_KEY_PREFIX: &'static str = "understand_story:";
+
     /// The unique key that keeps the same work from being queued twice.
     pub fn key(&self) -> String {
         match self {
@@ -46,7 +49,9 @@ impl Task {
             Task::FetchArticle { article_id } => {
                 format!("{}{article_id}", Task::PAGE_JOB_KEY_PREFIX)
             }
-            Task::UnderstandStory { story_id } => format!("understand_story:{story_id}"),
+            Task::UnderstandStory { story_id } => {
+                format!("{}{story_id}", Task::UNDERSTAND_JOB_KEY_PREFIX)
+            }
         }
     }
 
@@ -93,6 +98,15 @@ mod tests {
             lease_owner: "w".into(),
         };
         assert_eq!(Task::from_job(&job).expect("read back"), task);
+    }
+
+    #[test]
+    fn a_story_job_key_is_its_prefix_and_the_story() {
+        let task = Task::UnderstandStory {
+            story_id: StoryId(12),
+        };
+        assert_eq!(task.key(), "understand_story:12");
+        assert!(task.key().starts_with(Task::UNDERSTAND_JOB_KEY_PREFIX));
     }
 
     #[test]

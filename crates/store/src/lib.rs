@@ -7,7 +7,8 @@
 //!
 //! The store is reached through [`Store`], which hands out one repository per table:
 //! [`Sources`], [`Articles`], [`Stories`] (and their links across languages,
-//! [`CrossLanguage`]), the durable job queue [`Jobs`], and the people who comment:
+//! [`CrossLanguage`], and the [`StoriesToUnderstand`] again after they lost articles), the
+//! durable job queue [`Jobs`], and the people who comment:
 //! [`Users`], [`Sessions`], [`Comments`], the [`Replies`] to each account's comments,
 //! [`Moderation`] and [`Bans`]; and each account's
 //! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks) and the
@@ -47,6 +48,7 @@ mod sources;
 mod stats;
 mod store;
 mod stories;
+mod stories_to_understand;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod users;
@@ -76,4 +78,5 @@ pub use sources::{FetchSuccess, NewSource, Sources};
 pub use stats::{JobGroup, Stats, StoreStats};
 pub use store::{Store, StoreOptions};
 pub use stories::{ArticleText, Placement, PlacementBatch, Stories, StoryReport};
+pub use stories_to_understand::{StoriesToUnderstand, TakenStories};
 pub use users::{AccountLine, Credentials, NewUser, Users, name_key};

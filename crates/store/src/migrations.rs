@@ -94,6 +94,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0013_ban_hidden_comments.sql"),
         postgres: include_str!("../migrations/postgres/0013_ban_hidden_comments.sql"),
     },
+    Step {
+        version: 14,
+        name: "stories_to_understand",
+        sqlite: include_str!("../migrations/sqlite/0014_stories_to_understand.sql"),
+        postgres: include_str!("../migrations/postgres/0014_stories_to_understand.sql"),
+    },
 ];
 
 /// The migrator for one backend.

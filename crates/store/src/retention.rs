@@ -4,12 +4,14 @@
 //!
 //! Each call does one bounded batch (oldest first) in one transaction, with what must go
 //! along (the comments on the deleted pages, the follows of deleted stories, the search
-//! index's queue), so a purge of years of data never holds a long lock: the caller repeats
-//! until a batch comes back short.
+//! index's queue, the recount of the stories that lost articles and the queue of those to
+//! understand again), so a purge of years of data never holds a long lock: the caller
+//! repeats until a batch comes back short.
 
 use crate::articles::ids_of;
-use crate::{StoreError, orphans};
+use crate::{StoreError, orphans, stories_to_understand};
 use sqlx::{AnyPool, Row};
+use std::collections::BTreeSet;
 use tidings_model::{ArticleId, UnixSeconds};
 
 /// Purges old data, batch by batch.
@@ -46,17 +48,21 @@ impl<'a> Retention<'a> {
     /// Deletes at most `limit` articles shown before `before`, oldest first, with their
     /// aliases, the comments on their pages and (on PostgreSQL) their search rows, and queues
     /// them for a search index kept elsewhere ([`crate::ForgottenArticles`]), in one
-    /// transaction. Returns their ids.
+    /// transaction. The stories they were in are recounted as of `now` from the articles they
+    /// keep, and each that keeps some is queued to be understood again
+    /// ([`crate::StoriesToUnderstand`]): its summary quotes the deleted articles until then.
+    /// Returns their ids.
     pub async fn delete_articles(
         &self,
         before: UnixSeconds,
         limit: i64,
+        now: UnixSeconds,
     ) -> Result<Vec<ArticleId>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let rows = sqlx::query(
             "DELETE FROM articles WHERE id IN \
              (SELECT id FROM articles WHERE sort_at < $1 ORDER BY sort_at, id LIMIT $2) \
-             RETURNING id",
+             RETURNING id, story_id",
         )
         .bind(before)
         .bind(limit)
@@ -64,6 +70,17 @@ impl<'a> Retention<'a> {
         .await?;
         let ids = ids_of(&rows)?;
         orphans::forget_articles(&mut tx, &ids.iter().map(|id| id.0).collect::<Vec<_>>()).await?;
+        let mut stories = BTreeSet::new();
+        for row in &rows {
+            if let Some(story) = row.try_get::<Option<i64>, _>("story_id")? {
+                stories.insert(story);
+            }
+        }
+        let stories: Vec<i64> = stories.into_iter().collect();
+        for &story in &stories {
+            crate::stories::refresh_aggregates(&mut tx, story, now).await?;
+        }
+        stories_to_understand::queue_survivors(&mut tx, &stories).await?;
         tx.commit().await?;
         Ok(ids)
     }

@@ -4,6 +4,7 @@ use crate::StoreError;
 use crate::id_list;
 use crate::orphans;
 use crate::revision;
+use crate::stories_to_understand;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use tidings_model::{FetchState, Source, SourceId, UnixSeconds};
@@ -168,9 +169,10 @@ impl<'a> Sources<'a> {
     /// with them: the comments on their pages and their search documents (queued, see
     /// [`crate::ForgottenArticles`]). Each story they were in is recomputed from the articles
     /// it keeps and loses its summary and its links to other languages, which were made of
-    /// them, until its next report; a story left without articles stays, empty and unlisted,
-    /// so that the story assigner, which may still hold it, never places a new report under
-    /// a reused id. Returns whether it existed.
+    /// them; a story that keeps articles is queued to be understood again from them (see
+    /// [`crate::StoriesToUnderstand`]). A story left without articles stays, empty and
+    /// unlisted, so that the story assigner, which may still hold it, never places a new
+    /// report under a reused id. Returns whether it existed.
     pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let rows = sqlx::query("SELECT id, story_id FROM articles WHERE source_id = $1")
@@ -213,6 +215,7 @@ impl<'a> Sources<'a> {
             for &story in &stories {
                 crate::stories::refresh_aggregates(&mut tx, story, now).await?;
             }
+            stories_to_understand::queue_survivors(&mut tx, &stories).await?;
             revision::bump(&mut *tx).await?;
         }
         tx.commit().await?;

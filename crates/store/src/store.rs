@@ -183,6 +183,12 @@ impl Store {
         crate::ForgottenArticles::new(&self.pool)
     }
 
+    /// Stories that lost articles and whose understanding must be computed again (see
+    /// [`crate::StoriesToUnderstand`]).
+    pub fn stories_to_understand(&self) -> crate::StoriesToUnderstand<'_> {
+        crate::StoriesToUnderstand::new(&self.pool)
+    }
+
     /// Figures about the whole database, for monitoring.
     pub fn stats(&self) -> crate::Stats<'_> {
         crate::Stats::new(&self.pool)

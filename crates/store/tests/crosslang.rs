@@ -240,7 +240,7 @@ async fn a_story_deleted_by_retention_takes_its_keys_and_links_with_it() {
         // The English article goes, then its empty story.
         let gone = store
             .retention()
-            .delete_articles(t + 1, 1)
+            .delete_articles(t + 1, 1, t + 1)
             .await
             .expect("delete articles");
         assert_eq!(gone.len(), 1);

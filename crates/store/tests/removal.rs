@@ -1,14 +1,16 @@
 //! What goes with deleted articles and stories: removing a source takes its articles with the
 //! comments on their pages and queues them for the search index, and recomputes the stories
-//! they were in; retention takes the comments of what it deletes too. SQLite gives a deleted
-//! highest id to the next row, so anything left behind would turn up on a new, unrelated
-//! page. On every backend.
+//! they were in, queueing those that keep articles to be understood again; retention takes
+//! the comments of what it deletes too. SQLite gives a deleted highest id to the next row, so
+//! anything left behind would turn up on a new, unrelated page. On every backend.
 
 use tidings_model::{
     ArticleId, CommentId, CommentState, CommentTarget, NewArticle, Role, SourceId, StoryId, User,
 };
 use tidings_store::testing::each_backend;
-use tidings_store::{Follow, NewComment, NewSource, NewUser, Placement, Store, StoredInsight};
+use tidings_store::{
+    Follow, NewComment, NewJob, NewSource, NewUser, Placement, Store, StoredInsight,
+};
 
 async fn user(store: &Store, name: &str) -> User {
     let new = NewUser {
@@ -251,7 +253,10 @@ async fn retention_takes_the_comments_of_what_it_deletes() {
 
         let retention = store.retention();
         assert_eq!(
-            retention.delete_articles(50_000, 10).await.expect("delete"),
+            retention
+                .delete_articles(50_000, 10, 200_000)
+                .await
+                .expect("delete"),
             vec![old]
         );
         assert_eq!(comments_on(&store, CommentTarget::Article(old)).await, 0);
@@ -270,6 +275,134 @@ async fn retention_takes_the_comments_of_what_it_deletes() {
         assert_eq!(
             comments_on(&store, CommentTarget::Story(old_story)).await,
             0
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn removal_queues_the_stories_that_keep_articles_to_be_understood_again() {
+    each_backend(|store| async move {
+        let (gone, also_gone) = (source(&store, "gone").await, source(&store, "also").await);
+        let (kept, other) = (source(&store, "kept").await, source(&store, "other").await);
+        let g1 = article(&store, gone, "gone.example/1", 1_000).await;
+        let k1 = article(&store, kept, "kept.example/1", 1_100).await;
+        let g2 = article(&store, gone, "gone.example/2", 1_200).await;
+        let a1 = article(&store, also_gone, "also.example/1", 1_300).await;
+        let k2 = article(&store, kept, "kept.example/2", 1_400).await;
+        let g3 = article(&store, gone, "gone.example/3", 1_500).await;
+        let o1 = article(&store, other, "other.example/1", 1_600).await;
+        let shared = story(&store, &[g1, k1], None, 2_000).await;
+        let crowded = story(&store, &[g2, a1, k2], None, 2_000).await;
+        let lonely = story(&store, &[g3], None, 2_000).await;
+        let untouched = story(&store, &[o1], None, 2_000).await;
+        let queue = store.stories_to_understand();
+        assert!(queue.pending(10).await.expect("queue").is_empty());
+
+        assert!(store.sources().remove(gone, 3_000).await.expect("remove"));
+        let mut expected = vec![shared, crowded];
+        expected.sort();
+        assert_eq!(
+            queue.pending(10).await.expect("queue"),
+            expected,
+            "the stories that keep articles; not the emptied one, nor the untouched one"
+        );
+        assert!(!expected.contains(&lonely) && !expected.contains(&untouched));
+
+        // A second removal touching a queued story leaves it queued once.
+        assert!(
+            store
+                .sources()
+                .remove(also_gone, 3_100)
+                .await
+                .expect("remove")
+        );
+        assert_eq!(queue.pending(10).await.expect("queue"), expected);
+
+        // A queued story that a removal empties leaves the queue: nothing is left to read.
+        assert!(store.sources().remove(kept, 3_200).await.expect("remove"));
+        assert!(queue.pending(10).await.expect("queue").is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn queued_stories_leave_the_queue_with_their_jobs_and_wait_for_a_running_one() {
+    each_backend(|store| async move {
+        let (gone, kept) = (source(&store, "gone").await, source(&store, "kept").await);
+        let mut stories = Vec::new();
+        for n in 0..3 {
+            let g = article(&store, gone, &format!("gone.example/{n}"), 1_000 + n).await;
+            let k = article(&store, kept, &format!("kept.example/{n}"), 1_100 + n).await;
+            stories.push(story(&store, &[g, k], None, 2_000).await);
+        }
+        assert!(store.sources().remove(gone, 3_000).await.expect("remove"));
+        let queue = store.stories_to_understand();
+        assert_eq!(queue.pending(10).await.expect("queue"), stories);
+        let job = |story: StoryId| NewJob {
+            kind: "understand_story".into(),
+            key: Some(format!("understand:{story}")),
+            payload: "{}".into(),
+            run_at_ms: 0,
+            max_attempts: 3,
+        };
+
+        // Taken but not committed: still queued.
+        let taken = queue.take("understand:", 10).await.expect("take");
+        assert_eq!(taken.stories(), stories.as_slice());
+        drop(taken);
+        assert_eq!(queue.pending(10).await.expect("queue"), stories);
+
+        // The first story's job is running: it may have read the story before the loss, so
+        // the story waits for it to end. A batch is bounded.
+        store
+            .jobs()
+            .enqueue(&job(stories[0]), 0)
+            .await
+            .expect("job");
+        let running = store
+            .jobs()
+            .claim("w", std::time::Duration::from_secs(60), 1)
+            .await
+            .expect("claim")
+            .expect("a job");
+        let taken = queue.take("understand:", 1).await.expect("take");
+        assert_eq!(taken.stories(), &[stories[1]]);
+        taken
+            .commit_with_jobs(&[job(stories[1])], 2)
+            .await
+            .expect("commit");
+        assert_eq!(
+            queue.pending(10).await.expect("queue"),
+            vec![stories[0], stories[2]]
+        );
+        assert_eq!(store.jobs().counts().await.expect("counts").queued, 1);
+
+        // Once the running job ends, its story is taken; a story whose job is queued already
+        // gets no second job.
+        assert!(store.jobs().complete(&running).await.expect("complete"));
+        store
+            .jobs()
+            .enqueue(&job(stories[2]), 3)
+            .await
+            .expect("job");
+        let taken = queue.take("understand:", 10).await.expect("take");
+        assert_eq!(taken.stories(), &[stories[0], stories[2]]);
+        let jobs: Vec<NewJob> = taken.stories().iter().map(|&s| job(s)).collect();
+        taken.commit_with_jobs(&jobs, 4).await.expect("commit");
+        assert!(queue.pending(10).await.expect("queue").is_empty());
+        assert_eq!(
+            store.jobs().counts().await.expect("counts").queued,
+            3,
+            "one job per story"
+        );
+        assert!(
+            queue
+                .take("understand:", 10)
+                .await
+                .expect("take")
+                .stories()
+                .is_empty()
         );
     })
     .await;

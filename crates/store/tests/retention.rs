@@ -4,7 +4,7 @@
 
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId};
 use tidings_store::testing::each_backend;
-use tidings_store::{Follow, FollowKind, NewSource, NewUser, Placement, Store};
+use tidings_store::{Follow, FollowKind, NewSource, NewUser, Placement, Store, StoredInsight};
 
 fn article(url: &str, published: i64) -> NewArticle {
     NewArticle {
@@ -120,7 +120,10 @@ async fn old_text_goes_first_then_old_articles_and_their_empty_stories_in_batche
 
         // Articles older than 50,000 go, two per batch, and report their ids.
         assert_eq!(
-            retention.delete_articles(50_000, 2).await.expect("delete"),
+            retention
+                .delete_articles(50_000, 2, 200_000)
+                .await
+                .expect("delete"),
             vec![ids[0], ids[1]]
         );
         // The old story still has an article: it stays.
@@ -132,18 +135,25 @@ async fn old_text_goes_first_then_old_articles_and_their_empty_stories_in_batche
             0
         );
         assert_eq!(
-            retention.delete_articles(50_000, 2).await.expect("delete"),
+            retention
+                .delete_articles(50_000, 2, 200_000)
+                .await
+                .expect("delete"),
             vec![ids[2]]
         );
         assert!(
             retention
-                .delete_articles(50_000, 2)
+                .delete_articles(50_000, 2, 200_000)
                 .await
                 .expect("delete")
                 .is_empty()
         );
         assert_eq!(store.articles().count().await.expect("count"), 3);
-        assert_eq!(store.stories().count().await.expect("stories"), 2);
+        assert_eq!(
+            store.stories().count().await.expect("stories"),
+            1,
+            "the emptied story is recounted at once, and no longer listed"
+        );
         assert_eq!(
             retention
                 .delete_empty_stories(50_000, 10)
@@ -210,7 +220,7 @@ async fn a_deleted_story_takes_its_follows_with_it() {
         }
         assert_eq!(
             retention
-                .delete_articles(50_000, 10)
+                .delete_articles(50_000, 10, 200_000)
                 .await
                 .expect("delete")
                 .len(),
@@ -233,6 +243,103 @@ async fn a_deleted_story_takes_its_follows_with_it() {
             .await
             .expect("followed");
         assert_eq!(followed.iter().map(|s| s.id).collect::<Vec<_>>(), vec![new]);
+    })
+    .await;
+}
+
+/// Places `articles` in one new story and returns it.
+async fn story_of_articles(store: &Store, articles: &[ArticleId], now: i64) -> StoryId {
+    let mut batch = store.stories().begin().await.expect("begin");
+    let id = batch
+        .create_story("Story", Some("en"), now)
+        .await
+        .expect("story");
+    for article in articles {
+        let placement = Placement {
+            article: *article,
+            story: id,
+            duplicate_of: None,
+            related: vec![],
+        };
+        batch.place(&placement).await.expect("place");
+    }
+    batch.commit(now).await.expect("commit");
+    id
+}
+
+#[tokio::test]
+async fn a_story_that_keeps_articles_is_recounted_and_queued_to_be_understood_again() {
+    each_backend(|store| async move {
+        let source = source(&store).await;
+        let articles: Vec<NewArticle> = [1_000, 1_100, 100_000, 100_100]
+            .iter()
+            .map(|&t| article(&format!("https://old.example/{t}"), t))
+            .collect();
+        store
+            .articles()
+            .insert_new(source, &articles)
+            .await
+            .expect("insert");
+        let mut ids = store.articles().all_ids().await.expect("ids");
+        ids.sort();
+        // A story of an old and a recent report, a story of an old one alone, and a recent
+        // story retention does not touch.
+        let spanning = story_of_articles(&store, &[ids[0], ids[2]], 100_300).await;
+        let old = story_of_articles(&store, &[ids[1]], 100_300).await;
+        let recent = story_of_articles(&store, &[ids[3]], 100_300).await;
+        let insight = StoredInsight {
+            version: 2,
+            computed_at: 100_300,
+            json: "{}".into(),
+        };
+        store
+            .insights()
+            .save(spanning, &insight, &[])
+            .await
+            .expect("insight");
+
+        let deleted = store
+            .retention()
+            .delete_articles(50_000, 10, 200_000)
+            .await
+            .expect("delete");
+        assert_eq!(deleted, vec![ids[0], ids[1]]);
+
+        let kept = store
+            .stories()
+            .get(spanning)
+            .await
+            .expect("get")
+            .expect("kept");
+        assert_eq!(
+            (kept.article_count, kept.first_at, kept.lead_article_id),
+            (1, 100_000, Some(ids[2])),
+            "recounted from the article it keeps"
+        );
+        assert_eq!(
+            store
+                .stories_to_understand()
+                .pending(10)
+                .await
+                .expect("queue"),
+            vec![spanning],
+            "queued to be understood again; not the emptied story, nor the untouched one"
+        );
+        assert_eq!(
+            store.insights().get(spanning).await.expect("insight"),
+            Some(insight),
+            "its summary shows until it is understood again"
+        );
+        let emptied = store.stories().get(old).await.expect("get").expect("kept");
+        assert_eq!(emptied.article_count, 0);
+        let untouched = store
+            .stories()
+            .get(recent)
+            .await
+            .expect("get")
+            .expect("kept");
+        assert_eq!(untouched.article_count, 1);
+        assert_eq!(untouched.updated_at, 100_300, "not recounted");
     })
     .await;
 }
