@@ -12,14 +12,16 @@ use crate::{FollowKind, StoreError};
 use sqlx::{AnyConnection, AnyPool, Row};
 use tidings_model::ArticleId;
 
-/// Deletes the comments on the pages of the deleted articles `ids` and queues the articles
-/// for the search index to drop.
+/// Deletes the comments on the pages of the deleted articles `ids`, queues the articles for
+/// the search index to drop, and gives their surviving copies a new original (see
+/// [`promote_copies`]).
 pub(crate) async fn forget_articles(
     conn: &mut AnyConnection,
     ids: &[i64],
 ) -> Result<(), StoreError> {
     for chunk in ids.chunks(CHUNK) {
         delete_comments_on(conn, "article", chunk).await?;
+        promote_copies(conn, chunk).await?;
         let rows = chunk
             .iter()
             .map(|id| format!("({id})"))
@@ -28,6 +30,45 @@ pub(crate) async fn forget_articles(
         let sql = format!(
             "INSERT INTO forgotten_articles (article_id) VALUES {rows} \
              ON CONFLICT (article_id) DO NOTHING"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The copies of the deleted articles `ids` that are left (another outlet's run of the same
+/// wire text): the earliest of each becomes the text's original and the others its copies.
+/// Left pointing at a deleted article, they would lose their text from the story's summary
+/// and lead (which read originals only), and on SQLite, which gives a deleted highest id to
+/// the next article, turn up as copies of an unrelated one.
+async fn promote_copies(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT id, duplicate_of FROM articles WHERE duplicate_of IN ({}) \
+         ORDER BY duplicate_of, sort_at, id",
+        in_list(ids.iter().copied())
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    // The copies of each deleted original, earliest first.
+    let mut groups: Vec<(i64, Vec<i64>)> = Vec::new();
+    for row in &rows {
+        let (copy, gone): (i64, i64) = (row.try_get("id")?, row.try_get("duplicate_of")?);
+        match groups.last_mut() {
+            Some((original, members)) if *original == gone => members.push(copy),
+            _ => groups.push((gone, vec![copy])),
+        }
+    }
+    for (_, members) in groups {
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        let sql = format!(
+            "UPDATE articles SET duplicate_of = CASE WHEN id = {first} THEN NULL ELSE {first} END \
+             WHERE id IN ({})",
+            in_list(members.iter().copied())
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *conn)

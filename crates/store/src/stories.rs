@@ -324,7 +324,10 @@ impl PlacementBatch {
     pub async fn place(&mut self, placement: &Placement) -> Result<(), StoreError> {
         self.seq += 1;
         let duplicate_of = match placement.duplicate_of {
-            Some(original) => self.resolve_original(placement.article, original).await?,
+            Some(original) => {
+                self.resolve_original(placement.article, original, placement.story)
+                    .await?
+            }
             None => None,
         };
         // Only an unplaced article is placed: were two processes ever to place the same
@@ -390,14 +393,19 @@ impl PlacementBatch {
         &mut self,
         copy: ArticleId,
         original: ArticleId,
+        story: StoryId,
     ) -> Result<Option<ArticleId>, StoreError> {
+        // The original must still be in the story the copy joins: the assigner remembers
+        // texts it has seen, and one may have been deleted since (a source removed) and, on
+        // SQLite, its id given to an unrelated article.
         let row = sqlx::query(
             "SELECT r.id, r.sort_at, c.sort_at AS copy_at FROM articles o \
              JOIN articles r ON r.id = COALESCE(o.duplicate_of, o.id) \
-             JOIN articles c ON c.id = $2 WHERE o.id = $1",
+             JOIN articles c ON c.id = $2 WHERE o.id = $1 AND o.story_id = $3",
         )
         .bind(original.0)
         .bind(copy.0)
+        .bind(story.0)
         .fetch_optional(&mut *self.tx)
         .await?;
         let Some(row) = row else {

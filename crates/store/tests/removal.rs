@@ -1,8 +1,9 @@
 //! What goes with deleted articles and stories: removing a source takes its articles with the
 //! comments on their pages and queues them for the search index, and recomputes the stories
 //! they were in, queueing those that keep articles to be understood again; retention takes
-//! the comments of what it deletes too. SQLite gives a deleted highest id to the next row, so
-//! anything left behind would turn up on a new, unrelated page. On every backend.
+//! the comments of what it deletes too, and the copies of a deleted text get a new original.
+//! SQLite gives a deleted highest id to the next row, so anything left behind would turn up
+//! on a new, unrelated page. On every backend.
 
 use tidings_model::{
     ArticleId, CommentId, CommentState, CommentTarget, NewArticle, Role, SourceId, StoryId, User,
@@ -404,6 +405,104 @@ async fn queued_stories_leave_the_queue_with_their_jobs_and_wait_for_a_running_o
                 .stories()
                 .is_empty()
         );
+    })
+    .await;
+}
+
+/// The text an article copies, as stored.
+async fn copy_of(store: &Store, article: ArticleId) -> Option<ArticleId> {
+    store
+        .articles()
+        .get(article)
+        .await
+        .expect("get")
+        .expect("the article")
+        .article
+        .duplicate_of
+}
+
+/// Places `copies` in `story` as copies of `original`, in one batch.
+async fn place_copies(store: &Store, story: StoryId, original: ArticleId, copies: &[ArticleId]) {
+    let mut batch = store.stories().begin().await.expect("begin");
+    for copy in copies {
+        let placement = Placement {
+            article: *copy,
+            story,
+            duplicate_of: Some(original),
+            related: vec![],
+        };
+        batch.place(&placement).await.expect("place");
+    }
+    batch.commit(3_000).await.expect("commit");
+}
+
+#[tokio::test]
+async fn copies_outlive_their_deleted_original() {
+    each_backend(|store| async move {
+        let (wire, a, b) = (
+            source(&store, "wire").await,
+            source(&store, "a").await,
+            source(&store, "b").await,
+        );
+        // An agency's text, run by two outlets, and an outlet's own report.
+        let original = article(&store, wire, "wire.example/1", 1_000).await;
+        let later = article(&store, b, "b.example/1", 1_200).await;
+        let earlier = article(&store, a, "a.example/1", 1_100).await;
+        let own = article(&store, a, "a.example/2", 1_300).await;
+        let event = story(&store, &[original, own], None, 2_000).await;
+        place_copies(&store, event, original, &[later, earlier]).await;
+        assert_eq!(copy_of(&store, earlier).await, Some(original));
+
+        // The agency's source goes: its text's earliest run is the original now.
+        assert!(store.sources().remove(wire, 4_000).await.expect("remove"));
+        assert_eq!(copy_of(&store, earlier).await, None);
+        assert_eq!(copy_of(&store, later).await, Some(earlier));
+        assert_eq!(copy_of(&store, own).await, None, "not a copy, untouched");
+        let shown = store
+            .stories()
+            .get(event)
+            .await
+            .expect("get")
+            .expect("story");
+        assert_eq!(
+            shown.lead_article_id,
+            Some(earlier),
+            "the earliest original leads"
+        );
+
+        // The assigner may still remember the deleted text: a copy of it placed later is an
+        // original, and so is a copy of an article that is in another story.
+        let another = article(&store, b, "b.example/2", 5_000).await;
+        let elsewhere = story(&store, &[another], None, 5_000).await;
+        let (late, stray) = (
+            article(&store, a, "a.example/3", 5_100).await,
+            article(&store, a, "a.example/4", 5_200).await,
+        );
+        place_copies(&store, event, original, &[late]).await;
+        assert_eq!(copy_of(&store, late).await, None, "its original is gone");
+        place_copies(&store, event, another, &[stray]).await;
+        assert_eq!(
+            copy_of(&store, stray).await,
+            None,
+            "its original is in {elsewhere}"
+        );
+
+        // Retention deletes an original before its copies: the same.
+        let old = article(&store, b, "b.example/old", 100).await;
+        let (c1, c2) = (
+            article(&store, a, "a.example/c1", 700).await,
+            article(&store, source(&store, "w2").await, "w2.example/c2", 900).await,
+        );
+        let aged = story(&store, &[old], None, 1_000).await;
+        place_copies(&store, aged, old, &[c2, c1]).await;
+        let deleted = store
+            .retention()
+            .delete_articles(500, 100, 6_000)
+            .await
+            .expect("purge");
+        assert_eq!(deleted, vec![old]);
+        assert_eq!(copy_of(&store, c1).await, None);
+        assert_eq!(copy_of(&store, c2).await, Some(c1));
     })
     .await;
 }
