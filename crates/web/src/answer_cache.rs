@@ -1,17 +1,19 @@
-//! Answers a language model wrote, kept per story version and question, so that asking the
-//! same thing twice about an unchanged story calls the model once. Bounded: the oldest
-//! answers go first.
+//! Answers a language model wrote, kept per story, the articles they were written from and
+//! the question, so that asking the same thing twice about an unchanged story calls the model
+//! once. Bounded: the oldest answers go first.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use tidings_insight::llm::GroundedText;
 use tidings_model::StoryId;
+use tidings_text::hash::{combine, hash_str};
 
 /// Answers kept at most.
 const CAPACITY: usize = 2_000;
 
-/// A story, the version of its insight, and the question (trimmed, lowercased).
-type Key = (StoryId, i64, String);
+/// A story, the [`AnswerCache::articles`] fingerprint of what the answer read, and the
+/// question (trimmed, lowercased).
+type Key = (StoryId, u64, String);
 
 #[derive(Debug, Default)]
 struct Entries {
@@ -26,25 +28,35 @@ pub struct AnswerCache {
 }
 
 impl AnswerCache {
-    fn key(story: StoryId, version: i64, question: &str) -> Key {
-        (story, version, question.trim().to_lowercase())
+    /// What an answer is written from, as one number: each article's id and the length of
+    /// its text. A story's article count would not do: it falls when a source is removed
+    /// and rises again with new reports, and a text shrinks when retention keeps only its
+    /// metadata.
+    pub fn articles<'a>(articles: impl IntoIterator<Item = (&'a str, usize)>) -> u64 {
+        articles.into_iter().fold(0, |h, (id, len)| {
+            combine(combine(h, hash_str(id)), len as u64)
+        })
     }
 
-    /// The answer kept for this story version and question.
-    pub fn get(&self, story: StoryId, version: i64, question: &str) -> Option<GroundedText> {
+    fn key(story: StoryId, articles: u64, question: &str) -> Key {
+        (story, articles, question.trim().to_lowercase())
+    }
+
+    /// The answer kept for this story, these articles ([`Self::articles`]) and question.
+    pub fn get(&self, story: StoryId, articles: u64, question: &str) -> Option<GroundedText> {
         let entries = self.entries.lock().ok()?;
         entries
             .map
-            .get(&Self::key(story, version, question))
+            .get(&Self::key(story, articles, question))
             .cloned()
     }
 
     /// Keeps an answer.
-    pub fn put(&self, story: StoryId, version: i64, question: &str, answer: GroundedText) {
+    pub fn put(&self, story: StoryId, articles: u64, question: &str, answer: GroundedText) {
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
-        let key = Self::key(story, version, question);
+        let key = Self::key(story, articles, question);
         if entries.map.insert(key.clone(), answer).is_none() {
             entries.order.push_back(key);
         }
@@ -72,7 +84,7 @@ mod tests {
     }
 
     #[test]
-    fn answers_are_kept_per_story_version_and_question_and_bounded() {
+    fn answers_are_kept_per_story_articles_and_question_and_bounded() {
         let cache = AnswerCache::default();
         cache.put(StoryId(1), 3, "How many? ", text("Two [1]."));
         assert_eq!(
@@ -81,10 +93,10 @@ mod tests {
         );
         assert!(
             cache.get(StoryId(1), 4, "how many?").is_none(),
-            "a new version asks again"
+            "other articles ask again"
         );
         assert!(cache.get(StoryId(2), 3, "how many?").is_none());
-        for n in 0..(CAPACITY as i64 + 10) {
+        for n in 0..(CAPACITY as u64 + 10) {
             cache.put(StoryId(9), n, "q", text("x"));
         }
         assert!(
@@ -94,5 +106,25 @@ mod tests {
         let entries = cache.entries.lock().expect("lock");
         assert_eq!(entries.map.len(), CAPACITY);
         assert_eq!(entries.order.len(), CAPACITY);
+    }
+
+    #[test]
+    fn the_articles_fingerprint_changes_with_any_article_or_its_text() {
+        let three = AnswerCache::articles([("1", 900), ("2", 800), ("3", 700)]);
+        assert_eq!(
+            three,
+            AnswerCache::articles([("1", 900), ("2", 800), ("3", 700)])
+        );
+        // One gone and another come: as many articles, other ones.
+        assert_ne!(
+            three,
+            AnswerCache::articles([("1", 900), ("2", 800), ("4", 700)])
+        );
+        // A text cut to its metadata.
+        assert_ne!(
+            three,
+            AnswerCache::articles([("1", 900), ("2", 800), ("3", 0)])
+        );
+        assert_ne!(three, AnswerCache::articles([("1", 900), ("2", 800)]));
     }
 }

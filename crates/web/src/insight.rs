@@ -168,14 +168,17 @@ pub(crate) async fn panel(
             let found = ask(&articles, &q, &AskOptions::default());
             let written = match llm {
                 Some((llm, cache)) if !found.evidence().is_empty() => {
-                    let g = match cache.get(story, stored.version, &q) {
+                    let read = AnswerCache::articles(
+                        articles.iter().map(|a| (a.id.as_str(), a.body.len())),
+                    );
+                    let g = match cache.get(story, read, &q) {
                         Some(g) => g,
                         None => {
                             let outlets: Vec<String> =
                                 articles.iter().map(|a| a.outlet.clone()).collect();
                             let g = grounded_answer(llm, &q, &found, &outlets).await;
                             if g.origin == Origin::Llm {
-                                cache.put(story, stored.version, &q, g.clone());
+                                cache.put(story, read, &q, g.clone());
                             }
                             g
                         }
