@@ -9,7 +9,7 @@
 //! repeats until a batch comes back short.
 
 use crate::articles::ids_of;
-use crate::{StoreError, orphans, stories_to_understand};
+use crate::{StoreError, orphans, revision, stories_to_understand};
 use sqlx::{AnyPool, Row};
 use std::collections::BTreeSet;
 use tidings_model::{ArticleId, UnixSeconds};
@@ -26,13 +26,15 @@ impl<'a> Retention<'a> {
     }
 
     /// Empties the body (text and HTML) of at most `limit` articles shown before `before`,
-    /// oldest first, keeping every other field. Returns their ids, so a search index can
-    /// forget their text too.
+    /// oldest first, keeping every other field, and moves the site revision when it emptied
+    /// any (their cached pages change). Returns their ids, so a search index can forget their
+    /// text too.
     pub async fn strip_text(
         &self,
         before: UnixSeconds,
         limit: i64,
     ) -> Result<Vec<ArticleId>, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let rows = sqlx::query(
             "UPDATE articles SET body_text = '', body_html = '' WHERE id IN \
              (SELECT id FROM articles WHERE sort_at < $1 AND (body_text <> '' OR body_html <> '') \
@@ -40,9 +42,14 @@ impl<'a> Retention<'a> {
         )
         .bind(before)
         .bind(limit)
-        .fetch_all(self.pool)
+        .fetch_all(&mut *tx)
         .await?;
-        ids_of(&rows)
+        let ids = ids_of(&rows)?;
+        if !ids.is_empty() {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     /// Deletes at most `limit` articles shown before `before`, oldest first, with their
@@ -51,7 +58,7 @@ impl<'a> Retention<'a> {
     /// transaction. The stories they were in are recounted as of `now` from the articles they
     /// keep, and each that keeps some is queued to be understood again
     /// ([`crate::StoriesToUnderstand`]): its summary quotes the deleted articles until then.
-    /// Returns their ids.
+    /// The site revision moves when any went. Returns their ids.
     pub async fn delete_articles(
         &self,
         before: UnixSeconds,
@@ -81,6 +88,9 @@ impl<'a> Retention<'a> {
             crate::stories::refresh_aggregates(&mut tx, story, now).await?;
         }
         stories_to_understand::queue_survivors(&mut tx, &stories).await?;
+        if !ids.is_empty() {
+            revision::bump(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(ids)
     }

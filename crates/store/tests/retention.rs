@@ -72,11 +72,14 @@ async fn old_text_goes_first_then_old_articles_and_their_empty_stories_in_batche
         let ids = populate(&store).await;
         let retention = store.retention();
 
-        // Full text older than 50,000: two per batch, oldest first.
+        // Full text older than 50,000: two per batch, oldest first; pages change.
+        let before = store.revision().await.expect("revision");
         assert_eq!(
             retention.strip_text(50_000, 2).await.expect("strip").len(),
             2
         );
+        let stripped = store.revision().await.expect("revision");
+        assert!(stripped > before, "stripped pages change");
         let first = store
             .articles()
             .get(ids[0])
@@ -107,10 +110,16 @@ async fn old_text_goes_first_then_old_articles_and_their_empty_stories_in_batche
             retention.strip_text(50_000, 2).await.expect("strip").len(),
             1
         );
+        let stripping = store.revision().await.expect("revision");
         assert_eq!(
             retention.strip_text(50_000, 2).await.expect("strip").len(),
             0,
             "done"
+        );
+        assert_eq!(
+            store.revision().await.expect("revision"),
+            stripping,
+            "nothing stripped, nothing changes"
         );
         for id in &ids[3..] {
             let recent = store.articles().get(*id).await.expect("get").expect("kept");
@@ -118,7 +127,8 @@ async fn old_text_goes_first_then_old_articles_and_their_empty_stories_in_batche
         }
         assert_eq!(store.articles().count().await.expect("count"), 6);
 
-        // Articles older than 50,000 go, two per batch, and report their ids.
+        // Articles older than 50,000 go, two per batch, and report their ids; pages change.
+        let kept = store.revision().await.expect("revision");
         assert_eq!(
             retention
                 .delete_articles(50_000, 2, 200_000)
@@ -126,6 +136,7 @@ async fn old_text_goes_first_then_old_articles_and_their_empty_stories_in_batche
                 .expect("delete"),
             vec![ids[0], ids[1]]
         );
+        assert!(store.revision().await.expect("revision") > kept);
         // The old story still has an article: it stays.
         assert_eq!(
             retention
