@@ -49,9 +49,10 @@ impl<'a> Comments<'a> {
     }
 
     /// Stores a comment, and, when it is visible at once, moves the site revision in the same
-    /// transaction (see [`crate::revision`]). A reply's parent must exist on the same target,
-    /// else [`StoreError::NotFound`]; the reply is filed under the parent's author, whose
-    /// replies ([`crate::Replies`]) it then is.
+    /// transaction (see [`crate::revision`]). The author must be an active account (not
+    /// banned, not deleted), and a reply's parent must exist on the same target, else
+    /// [`StoreError::NotFound`]; the reply is filed under the parent's author, whose replies
+    /// ([`crate::Replies`]) it then is.
     pub async fn insert(
         &self,
         new: &NewComment,
@@ -69,6 +70,20 @@ impl<'a> Comments<'a> {
             }
         }
         let mut tx = self.pool.begin().await?;
+        // Only an active account comments. The check is a write that changes nothing, so it
+        // holds the account's row until the comment is in: a ban ([`crate::Bans::ban`])
+        // either comes first and the comment is refused, or waits and then hides it too.
+        let active =
+            sqlx::query("UPDATE users SET state = state WHERE id = $1 AND state = 'active'")
+                .bind(new.user_id.0)
+                .execute(&mut *tx)
+                .await?;
+        if active.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!(
+                "an active account {}",
+                new.user_id
+            )));
+        }
         let row = sqlx::query(
             "INSERT INTO comments (target_kind, target_id, parent_id, user_id, body_source, \
              body_html, state, created_at, reply_to_user_id) \

@@ -321,6 +321,46 @@ async fn a_plain_ban_hides_nothing_and_a_plain_unban_keeps_what_a_ban_hid() {
 }
 
 #[tokio::test]
+async fn a_banned_account_cannot_comment_even_past_the_sites_check() {
+    each_backend(|store| async move {
+        let spam = user(&store, "spam").await;
+        post(&store, ARTICLE, &spam, CommentState::Visible).await;
+        store
+            .bans()
+            .ban(spam.id, true, None, "", 300)
+            .await
+            .expect("ban and hide");
+        // A request that passed the site's session check just before the ban.
+        let late = store
+            .comments()
+            .insert(
+                &NewComment {
+                    target: ARTICLE,
+                    parent_id: None,
+                    user_id: spam.id,
+                    body_source: "more".into(),
+                    body_html: "<p>more</p>".into(),
+                    state: CommentState::Visible,
+                },
+                301,
+            )
+            .await;
+        assert!(matches!(late, Err(StoreError::NotFound(_))), "{late:?}");
+        assert_eq!(
+            store
+                .comments()
+                .count_visible(ARTICLE)
+                .await
+                .expect("count"),
+            0,
+            "nothing of the account shows"
+        );
+        assert_eq!(store.comments().count().await.expect("count"), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_deleted_or_missing_account_is_not_found() {
     each_backend(|store| async move {
         let gone = user(&store, "gone").await;
