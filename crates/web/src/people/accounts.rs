@@ -132,6 +132,10 @@ pub(crate) async fn anonymous_form<T: IntoResponse>(
     }
 }
 
+/// What the login page says after a password reset link set a new password.
+const PASSWORD_RESET_NOTICE: &str =
+    "Your new password is set, and every browser was logged out. Log in with it.";
+
 /// `GET /login`.
 pub(crate) async fn login_page(
     State(state): State<AppState>,
@@ -139,8 +143,7 @@ pub(crate) async fn login_page(
     Query(q): Query<NextQuery>,
 ) -> Response {
     let next = safe_next(&q.next);
-    let notice = (q.done == "reset")
-        .then(|| "Your new password is set, and every browser was logged out. Log in with it.");
+    let notice = (q.done == "reset").then_some(PASSWORD_RESET_NOTICE);
     anonymous_form(
         &state,
         &headers,
