@@ -9,8 +9,9 @@
 //! [`Sources`], [`Articles`], [`Stories`] (and their links across languages,
 //! [`CrossLanguage`], and the [`StoriesToUnderstand`] again after they lost articles), the
 //! durable job queue [`Jobs`], and the people who comment:
-//! [`Users`], [`Sessions`], [`Comments`], the [`Replies`] to each account's comments,
-//! [`Moderation`] and [`Bans`]; and each account's
+//! [`Users`], [`Sessions`], the [`PasswordResets`] links that let an account back in,
+//! [`Comments`], the [`Replies`] to each account's comments, [`Moderation`] and [`Bans`]; and
+//! each account's
 //! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks) and the
 //! [`ApiKeys`] its apps log in with.
 //!
@@ -39,6 +40,7 @@ mod leadership;
 mod migrations;
 mod moderation;
 mod orphans;
+mod password_resets;
 mod reading;
 mod replies;
 mod retention;
@@ -67,6 +69,7 @@ pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use moderation::{LogEntry, Moderation, QueueItem};
 pub use orphans::ForgottenArticles;
+pub use password_resets::{PasswordResets, ResetLink};
 pub use reading::{
     Folder, Follow, FollowKind, ImportedFeed, Item, ItemOrder, ItemQuery, ItemScope, Reading,
     Subscription,

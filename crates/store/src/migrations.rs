@@ -100,6 +100,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0014_stories_to_understand.sql"),
         postgres: include_str!("../migrations/postgres/0014_stories_to_understand.sql"),
     },
+    Step {
+        version: 15,
+        name: "password_resets",
+        sqlite: include_str!("../migrations/sqlite/0015_password_resets.sql"),
+        postgres: include_str!("../migrations/postgres/0015_password_resets.sql"),
+    },
 ];
 
 /// The migrator for one backend.

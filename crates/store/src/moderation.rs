@@ -27,7 +27,8 @@ pub struct LogEntry {
     pub moderator: String,
     /// What: `hide`, `restore`, `approve`, `ban`, `ban-hide` (a ban that hid the account's
     /// comments), `unban`, `unban-restore` (an unban that put them back), `dismiss`, `create`,
-    /// `role`; on sources `source-add`, `source-refresh`, `source-display`, `source-remove`,
+    /// `role`, `password` (the command line set it), `reset-link` (a password reset link was
+    /// made); on sources `source-add`, `source-refresh`, `source-display`, `source-remove`,
     /// and the command line's `source-import` (an OPML file) and `source-refresh` of every
     /// source (both without a source).
     pub action: String,

@@ -137,6 +137,11 @@ impl Store {
         Sessions::new(&self.pool)
     }
 
+    /// Password reset links, which an admin or the operator hands to an account's owner.
+    pub fn password_resets(&self) -> crate::PasswordResets<'_> {
+        crate::PasswordResets::new(&self.pool)
+    }
+
     /// Comments on articles and stories.
     pub fn comments(&self) -> Comments<'_> {
         Comments::new(&self.pool)

@@ -236,8 +236,9 @@ impl<'a> Users<'a> {
         Ok(())
     }
 
-    /// Replaces an account's password hash and ends every session but `keep` (the token hash
-    /// of the session that changed it), in one transaction.
+    /// Replaces an account's password hash, ends every session but `keep` (the token hash of
+    /// the session that changed it) and deletes its unused password reset links, in one
+    /// transaction.
     pub async fn set_password(
         &self,
         id: UserId,
@@ -263,12 +264,17 @@ impl<'a> Users<'a> {
             .bind(keep.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Deletes an account: its names and password go, its sessions, devices, reports, API
-    /// keys and reading state too; its comments stay in their threads as deleted (without their text), so replies
+    /// keys, password reset links and reading state too; its comments stay in their threads as
+    /// deleted (without their text), so replies
     /// keep their place. Replies to it are no longer filed under it, and its mark of the
     /// replies it has seen goes back to none.
     pub async fn delete(&self, id: UserId) -> Result<(), StoreError> {
@@ -298,6 +304,7 @@ impl<'a> Users<'a> {
             "DELETE FROM login_devices WHERE user_id = $1",
             "DELETE FROM comment_reports WHERE user_id = $1",
             "DELETE FROM api_keys WHERE user_id = $1",
+            "DELETE FROM password_resets WHERE user_id = $1",
             "DELETE FROM subscriptions WHERE user_id = $1",
             "DELETE FROM reading_folders WHERE user_id = $1",
             "DELETE FROM follows WHERE user_id = $1",

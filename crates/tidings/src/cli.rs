@@ -83,7 +83,8 @@ pub enum Command {
     /// `search rebuild`, `search check [--fix]`. (`tidings search -- check` searches for
     /// the word "check".)
     Search(SearchArgs),
-    /// Create, list and change accounts (the first admin comes from here).
+    /// Create, list and change accounts (the first admin comes from here), and let their
+    /// owners back in with a new password.
     #[command(subcommand)]
     Users(UsersCommand),
 }
@@ -117,6 +118,26 @@ pub enum UsersCommand {
         name: String,
         /// reader, moderator or admin.
         role: String,
+    },
+    /// Set an account's password and end every session of it. The password is read from the
+    /// first line of standard input, or from `--password-file`, and meets the sign-up rules.
+    SetPassword {
+        /// The login name.
+        name: String,
+        /// Read the password from this file's first line instead of standard input.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Print a one-time link with which the account's owner sets a new password; hand it to
+    /// them privately. The link starts with the configuration's `base_url`; without one, with
+    /// `http://` and the `listen` address, which you replace with the address readers use.
+    /// A new link ends the account's older ones.
+    ResetLink {
+        /// The login name.
+        name: String,
+        /// How many hours the link works (1 to 168).
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=168))]
+        hours: i64,
     },
 }
 

@@ -1,16 +1,24 @@
-//! People through the binary: `tidings users create|list|set-role`, the `[people]`
-//! configuration (closed sign-up), and the first admin moderating on a served site (which
-//! also checks that `serve` hands the web app the client's address and the settings).
+//! People through the binary: `tidings users create|list|set-role|set-password|reset-link`,
+//! the `[people]` configuration (closed sign-up), and the first admin moderating on a served
+//! site (which also checks that `serve` hands the web app the client's address and the
+//! settings).
 
 mod support;
 
 use std::process::{Command, Stdio};
-use support::{Server, binary, cli, cli_ok, log_in};
+use support::{
+    Server, binary, cli, cli_ok, get_as, log_in, open_store, set_cookie, token_after, try_log_in,
+};
 
 fn create_with_stdin(dir: &std::path::Path, args: &[&str], password: &str) -> std::process::Output {
+    let args: Vec<&str> = ["users", "create"].iter().chain(args).copied().collect();
+    with_stdin(dir, &args, password)
+}
+
+/// Runs `tidings ARGS` on the data directory with `input` on standard input.
+fn with_stdin(dir: &std::path::Path, args: &[&str], input: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = Command::new(binary())
-        .args(["users", "create"])
         .args(args)
         .arg("--data-dir")
         .arg(dir)
@@ -24,7 +32,7 @@ fn create_with_stdin(dir: &std::path::Path, args: &[&str], password: &str) -> st
         .stdin
         .take()
         .expect("stdin")
-        .write_all(password.as_bytes())
+        .write_all(input.as_bytes())
         .expect("write the password");
     child.wait_with_output().expect("wait")
 }
@@ -124,5 +132,139 @@ async fn the_first_admin_comes_from_the_command_line_and_sign_up_can_be_closed()
         anonymous.headers()["location"].to_str().expect("ascii"),
         "/login?next=/operator"
     );
+    assert!(server.stop());
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_set_or_reset_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = dir.path().join("old");
+    std::fs::write(&old, "the forgotten password\n").expect("write");
+    let old = old.to_str().expect("utf-8");
+    cli_ok(
+        dir.path(),
+        &["users", "create", "bob", "--password-file", old],
+    );
+    let server = Server::start(dir.path(), &[]).await;
+    let session = log_in(&server, "bob", "the forgotten password").await;
+    assert_eq!(get_as(&server, &session, "/account").await.0, 200);
+
+    let weak = with_stdin(dir.path(), &["users", "set-password", "bob"], "short\n");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 10 characters"));
+    let nobody = with_stdin(
+        dir.path(),
+        &["users", "set-password", "nobody"],
+        "long enough pw\n",
+    );
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no account named"));
+    let set = with_stdin(
+        dir.path(),
+        &["users", "set-password", "bob"],
+        "the operator's new one\n",
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert!(String::from_utf8_lossy(&set.stdout).contains("bob's password is set"));
+    assert_eq!(
+        get_as(&server, &session, "/account").await.0,
+        303,
+        "the old session ended"
+    );
+    assert_eq!(
+        try_log_in(&server, "bob", "the forgotten password").await.0,
+        401
+    );
+    log_in(&server, "bob", "the operator's new one").await;
+
+    // Without a base_url, the link starts with the listen address, and says so.
+    let out = cli(dir.path(), &["users", "reset-link", "bob"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("http://127.0.0.1:8080/reset/"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No base_url is configured"));
+    assert!(
+        !cli(dir.path(), &["users", "reset-link", "bob", "--hours", "0"])
+            .status
+            .success()
+    );
+
+    // With the server's address as base_url, the printed link works as it is.
+    let config = dir.path().join("cli.toml");
+    std::fs::write(&config, format!("base_url = \"{}\"\n", server.base)).expect("config");
+    let config = config.to_str().expect("utf-8");
+    let out = cli_ok(
+        dir.path(),
+        &[
+            "--config",
+            config,
+            "users",
+            "reset-link",
+            "bob",
+            "--hours",
+            "2",
+        ],
+    );
+    let link = out.trim();
+    assert!(
+        link.starts_with(&format!("{}/reset/", server.base)),
+        "{link}"
+    );
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = http.get(link).send().await.expect("GET the link");
+    assert_eq!(page.status().as_u16(), 200);
+    let nonce = set_cookie(&page, "tidings_csrf").expect("a nonce cookie");
+    let token = token_after(&page.text().await.expect("body"), "action=\"/reset/");
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("csrf", token.as_str()),
+            ("password", "chosen by bob himself"),
+            ("confirm", "chosen by bob himself"),
+        ])
+        .finish();
+    let done = http
+        .post(link)
+        .header("cookie", format!("tidings_csrf={nonce}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("POST the link");
+    assert_eq!(done.status().as_u16(), 303);
+    assert_eq!(
+        try_log_in(&server, "bob", "the operator's new one").await.0,
+        401
+    );
+    log_in(&server, "bob", "chosen by bob himself").await;
+
+    let store = open_store(dir.path()).await;
+    let actions: Vec<(String, Option<i64>)> = store
+        .moderation()
+        .log_entries(10)
+        .await
+        .expect("log")
+        .into_iter()
+        .map(|e| (e.action, e.moderator_id.map(|m| m.0)))
+        .collect();
+    for action in ["password", "reset-link"] {
+        assert!(
+            actions.contains(&(action.to_string(), None)),
+            "{action} by the command line: {actions:?}"
+        );
+    }
+    store.close().await;
     assert!(server.stop());
 }

@@ -3,10 +3,10 @@
 //! An anonymous request for a page is sent to the sign-in form, which brings the reader back
 //! to the page afterwards; an anonymous request for the JSON API or a feed answers `401`,
 //! since a program cannot fill in a form. What must stay reachable without an account is let
-//! through: signing in (and signing up, when the operator keeps it open), the stylesheet and
-//! scripts, `/healthz` and `/metrics` for the operator's monitoring, and `robots.txt`. Every
-//! answer of a private instance carries `X-Robots-Tag: noindex`, so a search engine that finds
-//! the sign-in form does not list it.
+//! through: signing in (and signing up, when the operator keeps it open), password reset
+//! links, the stylesheet and scripts, `/healthz` and `/metrics` for the operator's
+//! monitoring, and `robots.txt`. Every answer of a private instance carries `X-Robots-Tag:
+//! noindex`, so a search engine that finds the sign-in form does not list it.
 //!
 //! A suspended or banned account is treated as anonymous: it cannot read a private site.
 
@@ -33,9 +33,16 @@ const OPEN_PATHS: &[&str] = &[
     "/api/fever.php",
 ];
 
-/// Path prefixes an anonymous visitor of a private instance may reach: the assets, and the
-/// reader apps' APIs (Google Reader, Miniflux), which check their own API keys.
-const OPEN_PREFIXES: &[&str] = &["/static/", "/reader/api/", "/api/greader.php/", "/v1/"];
+/// Path prefixes an anonymous visitor of a private instance may reach: the assets, the
+/// password reset links (whose holders cannot log in yet), and the reader apps' APIs (Google
+/// Reader, Miniflux), which check their own API keys.
+const OPEN_PREFIXES: &[&str] = &[
+    "/static/",
+    "/reset/",
+    "/reader/api/",
+    "/api/greader.php/",
+    "/v1/",
+];
 
 /// Whether `path` is reachable without an account on a private instance.
 fn is_open(path: &str) -> bool {
@@ -114,6 +121,7 @@ mod tests {
             "/login",
             "/signup",
             "/static/style.abc.css",
+            "/reset/0123abcd",
             "/healthz",
             "/v1/me",
             "/reader/api/0/user-info",

@@ -88,6 +88,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 UsersCommand::List => users::list(&store).await,
                 UsersCommand::SetRole { name, role } => users::set_role(&store, &name, &role).await,
+                UsersCommand::SetPassword {
+                    name,
+                    password_file,
+                } => users::set_password(&store, &settings, &name, password_file.as_deref()).await,
+                UsersCommand::ResetLink { name, hours } => {
+                    users::reset_link(&store, &settings, &name, hours).await
+                }
             };
             store.close().await;
             result

@@ -1,11 +1,12 @@
-//! `users`: create accounts (the first admin), list them, change roles.
+//! `users`: create accounts (the first admin), list them, change roles, set a password, and
+//! make a password reset link for an account's owner.
 
 use crate::settings::Settings;
 use anyhow::{Context, bail};
 use std::io::BufRead;
 use std::path::Path;
-use tidings_model::Role;
-use tidings_store::{NewUser, Store};
+use tidings_model::{AccountState, Role};
+use tidings_store::{Credentials, NewUser, Store};
 
 /// The role the flags ask for.
 pub(crate) fn role_of(admin: bool, moderator: bool) -> Role {
@@ -128,5 +129,90 @@ pub(crate) async fn set_role(store: &Store, name: &str, role: &str) -> anyhow::R
         )
         .await?;
     println!("{} is now {}", creds.user.name, role.as_str());
+    Ok(())
+}
+
+/// The account named `name`, or an error saying there is none.
+async fn account(store: &Store, name: &str) -> anyhow::Result<Credentials> {
+    match store.users().credentials(name).await? {
+        Some(creds) => Ok(creds),
+        None => bail!("no account named {name:?}"),
+    }
+}
+
+/// `users set-password`: the password as `users create` reads it, by the sign-up rules;
+/// ends every session of the account and logs `password`.
+pub(crate) async fn set_password(
+    store: &Store,
+    settings: &Settings,
+    name: &str,
+    password_file: Option<&Path>,
+) -> anyhow::Result<()> {
+    let creds = account(store, name).await?;
+    let password = read_password(password_file)?;
+    let hash = tidings_web::people::hash_password(
+        &creds.user.name,
+        &password,
+        settings.people.password_memory_kib,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = super::now_secs();
+    store
+        .users()
+        .set_password(creds.user.id, &hash, None, now)
+        .await?;
+    store
+        .moderation()
+        .log(None, "password", None, Some(creds.user.id), "", now)
+        .await?;
+    println!(
+        "{}'s password is set; every session of it ended",
+        creds.user.name
+    );
+    Ok(())
+}
+
+/// `users reset-link`: prints a one-time link (on standard output alone, for scripts) that
+/// works for `hours`, and on standard error until when and, without a `base_url`, what to
+/// check in it.
+pub(crate) async fn reset_link(
+    store: &Store,
+    settings: &Settings,
+    name: &str,
+    hours: i64,
+) -> anyhow::Result<()> {
+    let creds = account(store, name).await?;
+    if creds.user.state != AccountState::Active {
+        bail!(
+            "{} is banned: lift the ban first, or the link would be refused",
+            creds.user.name
+        );
+    }
+    let made = tidings_web::people::password_reset::make_reset_link(
+        store,
+        creds.user.id,
+        hours,
+        None,
+        super::now_secs(),
+    )
+    .await?;
+    let base = match &settings.base_url {
+        Some(base) => base.clone(),
+        None => format!("http://{}", settings.listen),
+    };
+    println!("{base}{}", made.path);
+    eprintln!(
+        "Hand this link to {} privately. It works once, until {}; a new link ends it.",
+        creds.user.name,
+        tidings_web::exact_time(made.expires_at)
+    );
+    if settings.base_url.is_none() {
+        eprintln!(
+            "No base_url is configured, so the link starts with the listen address ({base}): \
+             if readers reach the site at another address, put that in front of {} instead.",
+            made.path
+        );
+    }
     Ok(())
 }

@@ -258,6 +258,14 @@ pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 
 /// Logs `name` in through the login form and returns the session cookie's value.
 pub async fn log_in(server: &Server, name: &str, password: &str) -> String {
+    let (status, session) = try_log_in(server, name, password).await;
+    assert_eq!(status, 303, "logged in");
+    session.expect("a session")
+}
+
+/// Tries to log `name` in through the login form: the answer's status, and the session
+/// cookie's value if it set one.
+pub async fn try_log_in(server: &Server, name: &str, password: &str) -> (u16, Option<String>) {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -284,8 +292,10 @@ pub async fn log_in(server: &Server, name: &str, password: &str) -> String {
         .send()
         .await
         .expect("POST /login");
-    assert_eq!(answer.status().as_u16(), 303, "logged in");
-    set_cookie(&answer, "tidings_session").expect("a session")
+    (
+        answer.status().as_u16(),
+        set_cookie(&answer, "tidings_session"),
+    )
 }
 
 /// Creates the admin `name` with `password` in the installation in `data_dir`.

@@ -1,12 +1,13 @@
 //! The administrators' side of the site: what `tidings sources add|refresh|display|remove`
-//! and `tidings users set-role` do, from the browser, through the same checks and store
-//! functions.
+//! and `tidings users set-role|reset-link` do, from the browser, through the same checks and
+//! store functions.
 //!
 //! - **Sources** ([`sources`]): the "Add a feed" form on `/sources`; on each `/source/{id}`
 //!   "Fetch now", the display policy, and "Remove" behind a confirmation page that says how
 //!   many articles go with the source.
 //! - **Accounts** ([`users`]): `/admin/users`, every account with its role, state, age and
-//!   comment count, paged, and a form to change a role.
+//!   comment count, paged, and a form to change a role; and "Make a password reset link"
+//!   ([`reset_links`]), which shows the admin a one-time link to hand to the account's owner.
 //!
 //! Only active admins get these pages and controls: anonymous visitors are sent to log in,
 //! anyone else gets `403`. Every action is a `POST` through the gate the moderators' forms
@@ -16,6 +17,7 @@
 //! only; a write that changes what anonymous readers see bumps the site revision (in the
 //! store's transaction) and drops this process's cached pages.
 
+mod reset_links;
 pub(crate) mod sources;
 mod users;
 
@@ -43,6 +45,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/admin/users", get(users::page))
         .route("/admin/users/{id}/role", post(users::set_role))
+        .route("/admin/users/{id}/reset-link", post(reset_links::make))
         .layer(DefaultBodyLimit::max(crate::people::MAX_BODY_BYTES))
 }
 

@@ -1,6 +1,7 @@
 //! `/admin/users`: the accounts (name, display name, role, state, when created, how many
 //! comments), 50 to a page, oldest first, with a form per account to change its role
-//! (`POST /admin/users/{id}/role`).
+//! (`POST /admin/users/{id}/role`) and, for active accounts, a button that makes a password
+//! reset link (see [`super::reset_links`]).
 //!
 //! A page of its own rather than a section of `/operator`: the list is paged and every line
 //! carries a form, while `/operator` is a quick look at the pipeline's health that should
@@ -43,8 +44,10 @@ struct AccountView {
     state: &'static str,
     created: Age,
     comments: i64,
-    /// The viewer's own account: no role form.
+    /// The viewer's own account: no role form, no reset link.
     is_viewer: bool,
+    /// Whether it is active (not banned): only then may it get a password reset link.
+    active: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -84,6 +87,7 @@ pub(crate) async fn page(
             .map(|line| AccountView {
                 id: line.user.id.0,
                 is_viewer: line.user.id == viewer.user.id,
+                active: line.user.state == AccountState::Active,
                 name: line.user.name,
                 display_name: line.user.display_name,
                 role: line.user.role.as_str(),

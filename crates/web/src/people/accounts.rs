@@ -76,6 +76,10 @@ pub(crate) fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
 pub(crate) struct NextQuery {
     #[serde(default)]
     next: String,
+    /// What was just done, for the login page's notice (`reset`: a new password was set
+    /// through a reset link).
+    #[serde(default)]
+    done: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -86,6 +90,7 @@ struct LoginPage {
     next: String,
     name: String,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -101,7 +106,7 @@ struct SignupPage {
 }
 
 /// A form page with the anonymous token, its nonce cookie set if new.
-async fn anonymous_form<T: IntoResponse>(
+pub(crate) async fn anonymous_form<T: IntoResponse>(
     state: &AppState,
     headers: &HeaderMap,
     status: StatusCode,
@@ -127,6 +132,10 @@ async fn anonymous_form<T: IntoResponse>(
     }
 }
 
+/// What the login page says after a password reset link set a new password.
+const PASSWORD_RESET_NOTICE: &str =
+    "Your new password is set, and every browser was logged out. Log in with it.";
+
 /// `GET /login`.
 pub(crate) async fn login_page(
     State(state): State<AppState>,
@@ -134,6 +143,7 @@ pub(crate) async fn login_page(
     Query(q): Query<NextQuery>,
 ) -> Response {
     let next = safe_next(&q.next);
+    let notice = (q.done == "reset").then_some(PASSWORD_RESET_NOTICE);
     anonymous_form(
         &state,
         &headers,
@@ -144,6 +154,7 @@ pub(crate) async fn login_page(
             next,
             name: String::new(),
             error: None,
+            notice: notice.map(str::to_string),
         },
         None,
     )
@@ -198,6 +209,7 @@ pub(crate) async fn login(
                     next,
                     name,
                     error: Some(error),
+                    notice: None,
                 },
                 extra,
             )

@@ -1,6 +1,6 @@
 //! What can go wrong in the people routes, as an HTML page or as API JSON, with the status
-//! that fits (`403` for a bad CSRF token or someone else's comment, `429` with
-//! `Retry-After` for a rate limit).
+//! that fits (`403` for a bad CSRF token or someone else's comment, `410` for a password
+//! reset link that no longer works, `429` with `Retry-After` for a rate limit).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -20,6 +20,8 @@ pub(crate) enum PeopleError {
     Forbidden(String),
     /// `404`.
     NotFound,
+    /// `410`: what the address names is gone for good (a used or expired link).
+    Gone(String),
     /// `413`: a field is longer than allowed.
     TooLarge(String),
     /// `429`: too many requests; retry after this long.
@@ -69,6 +71,7 @@ impl PeopleError {
                 "Page not found",
                 "There is nothing at this address. It may have been removed.".into(),
             ),
+            PeopleError::Gone(m) => (StatusCode::GONE, "This link does not work", m.clone()),
             PeopleError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Too long", m.clone()),
             PeopleError::TooMany(_, m) => (StatusCode::TOO_MANY_REQUESTS, "Slow down", m.clone()),
             PeopleError::Internal(err) => {

@@ -3,6 +3,8 @@
 //!
 //! - **Accounts** ([`accounts`]): sign up, log in, log out, change password, delete account;
 //!   argon2id hashes ([`password`]); roles reader, moderator, admin.
+//! - **Password reset links** ([`password_reset`]): `/reset/{token}`, the one-time links an
+//!   admin or the operator makes for a reader who forgot their password (no email is sent).
 //! - **Sessions** ([`session`]): a random 256-bit token in the `tidings_session` cookie
 //!   (HttpOnly, SameSite=Lax, Secure when the site's `base_url` is https), stored hashed,
 //!   replaced at every login (no fixation), expiring, deleted on the server at logout.
@@ -37,6 +39,7 @@ pub mod limits;
 pub mod markdown;
 mod moderation;
 mod password;
+pub mod password_reset;
 pub(crate) mod replies;
 pub(crate) mod session;
 pub mod spam;
@@ -202,6 +205,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account/password", post(accounts::change_password))
         .route("/account/name", post(accounts::change_name))
         .route("/account/delete", post(accounts::delete_account))
+        .route(
+            "/reset/{token}",
+            get(password_reset::page).post(password_reset::reset),
+        )
         .route(
             "/article/{id}/{slug}/comments",
             post(comments::post_on_article),
