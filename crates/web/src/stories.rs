@@ -129,9 +129,9 @@ pub(crate) async fn with_outlets(
 }
 
 /// The front page's top stories, best first by the Stories score, each card naming the same
-/// event's stories in other languages ("Also in Deutsch"). Listing every language, a story
-/// linked to one already shown, or to one folded into it, is not shown again: its event has
-/// its card higher up.
+/// event's stories in other languages ("Also in Deutsch"). Listing every language, stories
+/// linked together (directly or through one another) make one card, at the place of the
+/// best-ranked of them ([`fold_linked`]).
 pub(crate) async fn top_stories(
     store: &Store,
     filter: &ListFilter,
@@ -158,13 +158,13 @@ pub(crate) async fn top_stories(
         let Some(story) = stories[first].take() else {
             continue;
         };
-        let own = story.story.language.clone();
+        let own = primary_language(&story.story);
         shown.push(story);
         // Stories of the card's own language fold into it, but are not "also in" it.
         folded.push(
             rest.into_iter()
                 .filter_map(|i| stories[i].take().map(|r| r.story))
-                .filter(|s| s.language != own)
+                .filter(|s| primary_language(s) != own)
                 .collect(),
         );
     }
@@ -394,13 +394,17 @@ pub(crate) async fn other_languages(
         .collect())
 }
 
-/// How a linked story of another language is shown.
-fn other_language(s: Story) -> OtherLanguage {
-    let language = s
-        .language
+/// A story's language as links compare it: the primary subtag, lowercase (`en` for `en-GB`).
+fn primary_language(s: &Story) -> String {
+    s.language
         .as_deref()
         .map(tidings_insight::crosslang::primary)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// How a linked story of another language is shown.
+fn other_language(s: Story) -> OtherLanguage {
+    let language = primary_language(&s);
     OtherLanguage {
         story: s.id,
         name: crate::front::language_name(&language),
