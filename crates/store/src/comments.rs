@@ -48,6 +48,16 @@ pub struct AuthoredComment {
     pub edited_at: Option<UnixSeconds>,
 }
 
+/// One page of an account's comments (`$1`: the account, `$2` and `$3`: the time and id
+/// after which the page starts, `$4`: its length), oldest first; see [`Comments::by_author`].
+pub(crate) const BY_AUTHOR: &str = "SELECT c.id, c.target_kind, c.target_id, c.parent_id, \
+     c.body_source, c.state, c.created_at, c.edited_at, \
+     COALESCE(ar.title, s.title) AS target_title FROM comments c \
+     LEFT JOIN articles ar ON c.target_kind = 'article' AND ar.id = c.target_id \
+     LEFT JOIN stories s ON c.target_kind = 'story' AND s.id = c.target_id \
+     WHERE c.user_id = $1 AND c.created_at >= $2 AND (c.created_at > $2 OR c.id > $3) \
+     ORDER BY c.created_at, c.id LIMIT $4";
+
 /// What makes a comment readable by everyone, as a condition on the comment `c`: the
 /// visible-comment counts and the replies a reader is told about (see [`crate::Replies`]) use
 /// this one rule.
@@ -281,22 +291,13 @@ impl<'a> Comments<'a> {
         limit: i64,
     ) -> Result<Vec<AuthoredComment>, StoreError> {
         let (after_at, after_id) = after.map_or((i64::MIN, i64::MIN), |(at, id)| (at, id.0));
-        let rows = sqlx::query(
-            "SELECT c.id, c.target_kind, c.target_id, c.parent_id, c.body_source, c.state, \
-             c.created_at, c.edited_at, COALESCE(ar.title, s.title) AS target_title \
-             FROM comments c \
-             LEFT JOIN articles ar ON c.target_kind = 'article' AND ar.id = c.target_id \
-             LEFT JOIN stories s ON c.target_kind = 'story' AND s.id = c.target_id \
-             WHERE c.user_id = $1 AND c.created_at >= $2 \
-             AND (c.created_at > $2 OR c.id > $3) \
-             ORDER BY c.created_at, c.id LIMIT $4",
-        )
-        .bind(user.0)
-        .bind(after_at)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?;
+        let rows = sqlx::query(BY_AUTHOR)
+            .bind(user.0)
+            .bind(after_at)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 let kind: String = row.try_get("target_kind")?;
