@@ -135,6 +135,20 @@ impl MarkKind {
     }
 }
 
+/// One page of an account's marks of `kind` (`$1`: the account, `$2`: the article id after
+/// which the page starts, `$3`: its length); see [`Reading::marked`]. The start is written
+/// for `articles` too: PostgreSQL carries equalities across a join but not ranges, and
+/// without it merged every page with the articles from the first id on.
+pub(crate) fn marked_sql(kind: MarkKind) -> String {
+    let column = kind.column();
+    format!(
+        "SELECT st.article_id, a.url, a.title, st.{column} AS at FROM article_states st \
+         JOIN articles a ON a.id = st.article_id WHERE st.user_id = $1 \
+         AND st.article_id > $2 AND a.id > $2 AND st.{column} IS NOT NULL \
+         ORDER BY st.article_id LIMIT $3"
+    )
+}
+
 /// An article an account marked read or starred, as its data export lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkedArticle {
@@ -944,13 +958,7 @@ impl<'a> Reading<'a> {
         after: ArticleId,
         limit: i64,
     ) -> Result<Vec<MarkedArticle>, StoreError> {
-        let column = kind.column();
-        let sql = format!(
-            "SELECT st.article_id, a.url, a.title, st.{column} AS at FROM article_states st \
-             JOIN articles a ON a.id = st.article_id WHERE st.user_id = $1 \
-             AND st.article_id > $2 AND st.{column} IS NOT NULL \
-             ORDER BY st.article_id LIMIT $3"
-        );
+        let sql = marked_sql(kind);
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(user.0)
             .bind(after.0)

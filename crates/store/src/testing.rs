@@ -141,6 +141,13 @@ pub async fn comments_by_author_plan(store: &Store, user: i64, after_at: i64) ->
     .await
 }
 
+/// The query plan of one page of account `user`'s read marks for its data export (1,000
+/// after article `after`), as [`unread_replies_plan`] gives it.
+pub async fn read_marks_plan(store: &Store, user: i64, after: i64) -> Vec<String> {
+    let sql = crate::reading::marked_sql(crate::MarkKind::Read);
+    plan(store, &sql, &[user, after, 1_000]).await
+}
+
 /// The backend's plan of `sql` with `binds`, one line per row.
 async fn plan(store: &Store, sql: &str, binds: &[i64]) -> Vec<String> {
     use sqlx::Row;

@@ -556,6 +556,12 @@ async fn measure_an_export_of_10_000_comments_and_100_000_read_marks() {
                 site.store.backend_name()
             );
         }
+        for line in tidings_store::testing::read_marks_plan(&site.store, ana_id.0, 50_000).await {
+            println!(
+                "{}: plan of a page of read marks: {line}",
+                site.store.backend_name()
+            );
+        }
         let mut times = Vec::new();
         let mut body = String::new();
         for _ in 0..5 {
