@@ -1,7 +1,8 @@
-//! "Download my data": `GET /account/export`, everything the site holds about the signed-in
-//! reader as one JSON file (what GDPR articles 15 and 20 ask for): the account, every comment
-//! it wrote, its reports, its reading (folders, subscriptions, follows, read and starred
-//! articles) and its replies mark. README "Accounts and comments" documents the fields.
+//! "Download my data": `GET /account/export`, what the site holds about the signed-in reader
+//! as one JSON file (what GDPR articles 15 and 20 ask for): the account, every comment it
+//! wrote, its reports, its reading (folders, subscriptions, follows, read and starred
+//! articles) and its replies mark. README "Accounts and comments" documents the fields, and
+//! what is not in it yet (login devices, reset links, the moderation log's lines).
 //!
 //! Secrets stay out: the password's hash, the API keys and their hashes, and session tokens
 //! are never read here (keys come with their labels and times only, sessions as a count).

@@ -3,8 +3,8 @@
 //!
 //! - **Accounts** ([`accounts`]): sign up, log in, log out, change password, delete account;
 //!   argon2id hashes ([`password`]); roles reader, moderator, admin.
-//! - **Download my data** ([`export`]): `/account/export`, everything the site holds about
-//!   the reader as one JSON file.
+//! - **Download my data** ([`export`]): `/account/export`, what the site holds about the
+//!   reader as one JSON file.
 //! - **Password reset links** ([`password_reset`]): `/reset/{token}`, the one-time links an
 //!   admin or the operator makes for a reader who forgot their password (no email is sent).
 //! - **Sessions** ([`session`]): a random 256-bit token in the `tidings_session` cookie
