@@ -26,6 +26,38 @@ pub struct NewComment {
     pub state: CommentState,
 }
 
+/// One of an account's own comments, as its data export lists it: in any state, with its
+/// Markdown as stored ("" once deleted) and the page it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthoredComment {
+    /// Its id.
+    pub id: CommentId,
+    /// What it is written on.
+    pub target: CommentTarget,
+    /// The title of that page (the article's or the story's), `None` once it is gone.
+    pub target_title: Option<String>,
+    /// The comment it answers, if it is a reply.
+    pub parent_id: Option<CommentId>,
+    /// The Markdown its author wrote ("" once deleted).
+    pub body_source: String,
+    /// Who sees it.
+    pub state: CommentState,
+    /// When it was written.
+    pub created_at: UnixSeconds,
+    /// When its author last edited it.
+    pub edited_at: Option<UnixSeconds>,
+}
+
+/// One page of an account's comments (`$1`: the account, `$2` and `$3`: the time and id
+/// after which the page starts, `$4`: its length), oldest first; see [`Comments::by_author`].
+pub(crate) const BY_AUTHOR: &str = "SELECT c.id, c.target_kind, c.target_id, c.parent_id, \
+     c.body_source, c.state, c.created_at, c.edited_at, \
+     COALESCE(ar.title, s.title) AS target_title FROM comments c \
+     LEFT JOIN articles ar ON c.target_kind = 'article' AND ar.id = c.target_id \
+     LEFT JOIN stories s ON c.target_kind = 'story' AND s.id = c.target_id \
+     WHERE c.user_id = $1 AND c.created_at >= $2 AND (c.created_at > $2 OR c.id > $3) \
+     ORDER BY c.created_at, c.id LIMIT $4";
+
 /// What makes a comment readable by everyone, as a condition on the comment `c`: the
 /// visible-comment counts and the replies a reader is told about (see [`crate::Replies`]) use
 /// this one rule.
@@ -246,6 +278,46 @@ impl<'a> Comments<'a> {
             .fetch_all(self.pool)
             .await?;
         rows.iter().map(comment_from_row).collect()
+    }
+
+    /// One page of the comments `user` wrote, in every state, oldest first (by time written,
+    /// then id): at most `limit` after `after`, the `(created_at, id)` of the last comment of
+    /// the previous page (`None` for the first page). A keyset over the index
+    /// `comments_by_user (user_id, created_at)`, so each page costs its own rows only.
+    pub async fn by_author(
+        &self,
+        user: UserId,
+        after: Option<(UnixSeconds, CommentId)>,
+        limit: i64,
+    ) -> Result<Vec<AuthoredComment>, StoreError> {
+        let (after_at, after_id) = after.map_or((i64::MIN, i64::MIN), |(at, id)| (at, id.0));
+        let rows = sqlx::query(BY_AUTHOR)
+            .bind(user.0)
+            .bind(after_at)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("target_kind")?;
+                let target_id: i64 = row.try_get("target_id")?;
+                let state: String = row.try_get("state")?;
+                let parent: Option<i64> = row.try_get("parent_id")?;
+                Ok(AuthoredComment {
+                    id: CommentId(row.try_get("id")?),
+                    target: CommentTarget::from_parts(&kind, target_id).ok_or_else(|| {
+                        StoreError::NotFound(format!("comment target kind {kind:?}"))
+                    })?,
+                    target_title: row.try_get("target_title")?,
+                    parent_id: parent.map(CommentId),
+                    body_source: row.try_get("body_source")?,
+                    state: CommentState::parse(&state).unwrap_or(CommentState::Hidden),
+                    created_at: row.try_get("created_at")?,
+                    edited_at: row.try_get("edited_at")?,
+                })
+            })
+            .collect()
     }
 
     /// The latest comments in one state (e.g. hidden ones, for moderators to restore),

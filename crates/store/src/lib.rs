@@ -61,18 +61,18 @@ pub use articles::{
 };
 pub use backend::Backend;
 pub use bans::{BanOutcome, BannedAccount, Bans};
-pub use comments::{Comments, NewComment};
+pub use comments::{AuthoredComment, Comments, NewComment};
 pub use crosslang::{CandidateQuery, CrossLanguage, KeyedStory, StoryKey};
 pub use error::StoreError;
 pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
-pub use moderation::{LogEntry, Moderation, QueueItem};
+pub use moderation::{FiledReport, LogEntry, Moderation, QueueItem};
 pub use orphans::ForgottenArticles;
 pub use password_resets::{PasswordResets, ResetLink};
 pub use reading::{
-    Folder, Follow, FollowKind, ImportedFeed, Item, ItemOrder, ItemQuery, ItemScope, Reading,
-    Subscription,
+    Folder, Follow, FollowKind, ImportedFeed, Item, ItemOrder, ItemQuery, ItemScope, MarkKind,
+    MarkedArticle, Reading, Subscription,
 };
 pub use replies::{Replies, Reply, UNREAD_CAP};
 pub use retention::Retention;

@@ -16,6 +16,19 @@ pub struct QueueItem {
     pub reasons: Vec<String>,
 }
 
+/// A report an account filed against a comment, as its data export lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiledReport {
+    /// The report's id.
+    pub id: i64,
+    /// The comment reported.
+    pub comment_id: CommentId,
+    /// The reason the account gave.
+    pub reason: String,
+    /// When it was filed.
+    pub created_at: UnixSeconds,
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
@@ -102,6 +115,37 @@ impl<'a> Moderation<'a> {
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    /// One page of the reports `reporter` filed, oldest first: at most `limit` with an id
+    /// above `after_id` (0 for the first page). The reports table has no index by reporter,
+    /// so each page walks its primary key from `after_id` until `limit` are found: all the
+    /// pages together read the table once.
+    pub async fn reports_by(
+        &self,
+        reporter: UserId,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<FiledReport>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, comment_id, reason, created_at FROM comment_reports \
+             WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(reporter.0)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(FiledReport {
+                    id: r.try_get("id")?,
+                    comment_id: CommentId(r.try_get("comment_id")?),
+                    reason: r.try_get("reason")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
     }
 
     /// Closes every open report against a comment.

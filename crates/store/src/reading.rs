@@ -116,6 +116,52 @@ impl Follow {
     }
 }
 
+/// Which of an account's marks on articles (see [`Reading::marked`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    /// Read.
+    Read,
+    /// Starred.
+    Starred,
+}
+
+impl MarkKind {
+    /// The column of `article_states` that holds the mark's time.
+    fn column(self) -> &'static str {
+        match self {
+            MarkKind::Read => "read_at",
+            MarkKind::Starred => "starred_at",
+        }
+    }
+}
+
+/// One page of an account's marks of `kind` (`$1`: the account, `$2`: the article id after
+/// which the page starts, `$3`: its length); see [`Reading::marked`]. The start is written
+/// for `articles` too: PostgreSQL carries equalities across a join but not ranges, and
+/// without it merged every page with the articles from the first id on.
+pub(crate) fn marked_sql(kind: MarkKind) -> String {
+    let column = kind.column();
+    format!(
+        "SELECT st.article_id, a.url, a.title, st.{column} AS at FROM article_states st \
+         JOIN articles a ON a.id = st.article_id WHERE st.user_id = $1 \
+         AND st.article_id > $2 AND a.id > $2 AND st.{column} IS NOT NULL \
+         ORDER BY st.article_id LIMIT $3"
+    )
+}
+
+/// An article an account marked read or starred, as its data export lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkedArticle {
+    /// The article.
+    pub article_id: ArticleId,
+    /// Its address at its outlet.
+    pub url: String,
+    /// Its headline.
+    pub title: String,
+    /// When the account marked it.
+    pub at: UnixSeconds,
+}
+
 /// Which articles a list draws from, before copies fold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemScope {
@@ -900,6 +946,35 @@ impl<'a> Reading<'a> {
                 .unwrap_or(usize::MAX)
         });
         Ok(items)
+    }
+
+    /// One page of the articles `user` marked `kind` (each copy its own row, as a mark reaches
+    /// every copy), by article id: at most `limit` with an id above `after` (0 for the first
+    /// page). A keyset over the primary key `(user_id, article_id)` of `article_states`.
+    pub async fn marked(
+        &self,
+        user: UserId,
+        kind: MarkKind,
+        after: ArticleId,
+        limit: i64,
+    ) -> Result<Vec<MarkedArticle>, StoreError> {
+        let sql = marked_sql(kind);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.0)
+            .bind(after.0)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MarkedArticle {
+                    article_id: ArticleId(r.try_get("article_id")?),
+                    url: r.try_get("url")?,
+                    title: r.try_get("title")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
     }
 
     /// Marks the articles `ids` and every copy of them (and their originals) read or unread;

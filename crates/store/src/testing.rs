@@ -126,18 +126,44 @@ pub async fn drop_database(admin_url: &str, database_url: &str) {
 /// backend's `EXPLAIN QUERY PLAN` (SQLite) or `EXPLAIN` (PostgreSQL), to check which index
 /// serves it.
 pub async fn unread_replies_plan(store: &Store, user: i64) -> Vec<String> {
+    let sql = crate::replies::unread_sql();
+    plan(store, &sql, &[user, crate::replies::UNREAD_CAP]).await
+}
+
+/// The query plan of one page of account `user`'s comments for its data export (the second
+/// page of 1,000 after a comment at time `after_at`), as [`unread_replies_plan`] gives it.
+pub async fn comments_by_author_plan(store: &Store, user: i64, after_at: i64) -> Vec<String> {
+    plan(
+        store,
+        crate::comments::BY_AUTHOR,
+        &[user, after_at, 0, 1_000],
+    )
+    .await
+}
+
+/// The query plan of one page of account `user`'s read marks for its data export (1,000
+/// after article `after`), as [`unread_replies_plan`] gives it.
+pub async fn read_marks_plan(store: &Store, user: i64, after: i64) -> Vec<String> {
+    let sql = crate::reading::marked_sql(crate::MarkKind::Read);
+    plan(store, &sql, &[user, after, 1_000]).await
+}
+
+/// The backend's plan of `sql` with `binds`, one line per row.
+async fn plan(store: &Store, sql: &str, binds: &[i64]) -> Vec<String> {
     use sqlx::Row;
     let (explain, column) = match store.backend() {
         Backend::Sqlite => ("EXPLAIN QUERY PLAN", "detail"),
         Backend::Postgres => ("EXPLAIN", "QUERY PLAN"),
     };
-    let sql = format!("{explain} {}", crate::replies::unread_sql());
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(user)
-        .bind(crate::replies::UNREAD_CAP)
+    let sql = format!("{explain} {sql}");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for value in binds {
+        query = query.bind(*value);
+    }
+    query
         .fetch_all(store.pool())
         .await
-        .expect("explain the unread count")
+        .expect("explain")
         .iter()
         .map(|r| r.try_get::<String, _>(column).expect("a plan line"))
         .collect()

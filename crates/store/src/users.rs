@@ -120,6 +120,16 @@ impl<'a> Users<'a> {
         row.map(|r| Ok(r.try_get("password_hash")?)).transpose()
     }
 
+    /// When an account's password was last set (at sign-up, or changed since), by id.
+    pub async fn password_changed_at(&self, id: UserId) -> Result<Option<UnixSeconds>, StoreError> {
+        let row = sqlx::query("SELECT password_changed_at FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("password_changed_at")?))
+            .transpose()
+    }
+
     /// Every account that is not deleted, oldest first.
     pub async fn list(&self) -> Result<Vec<User>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE state <> 'deleted' ORDER BY id");

@@ -379,6 +379,14 @@ fn json_feed(doc: &FeedDoc) -> Vec<u8> {
 /// those characters, so a plain replacement is exact.
 pub fn json_without_markup(json: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(json.len());
+    push_json_without_markup(json, &mut out);
+    out
+}
+
+/// [`json_without_markup`] appending to `out`: a document written piece by piece (the
+/// account export) is escaped as it grows, never copied whole.
+pub fn push_json_without_markup(json: &[u8], out: &mut Vec<u8>) {
+    out.reserve(json.len());
     for &b in json {
         match b {
             b'<' => out.extend_from_slice(b"\\u003c"),
@@ -387,7 +395,6 @@ pub fn json_without_markup(json: &[u8]) -> Vec<u8> {
             _ => out.push(b),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub struct RateLimitConfig {
     pub writes_per_minute_per_account: u32,
     /// API requests per IP address per minute.
     pub api_per_minute_per_ip: u32,
+    /// Downloads of the account's data (`/account/export`, a heavy read) per account per
+    /// minute.
+    pub exports_per_minute_per_account: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -44,6 +47,7 @@ impl Default for RateLimitConfig {
             comments_per_minute_per_ip: 30,
             writes_per_minute_per_account: 30,
             api_per_minute_per_ip: 600,
+            exports_per_minute_per_account: 3,
         }
     }
 }
@@ -58,6 +62,7 @@ impl RateLimitConfig {
             comments_per_minute_per_ip: 0,
             writes_per_minute_per_account: 0,
             api_per_minute_per_ip: 0,
+            exports_per_minute_per_account: 0,
         }
     }
 }
@@ -121,6 +126,7 @@ pub struct RateLimits {
     comments_ip: Limit<IpAddr>,
     writes_account: Limit<UserId>,
     api_ip: Limit<IpAddr>,
+    exports_account: Limit<UserId>,
     checks: AtomicU64,
 }
 
@@ -140,6 +146,8 @@ pub enum Action {
     Write,
     /// Any API request.
     Api,
+    /// Downloading the account's data.
+    Export,
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -155,6 +163,7 @@ impl RateLimits {
             comments_ip: Limit::new(config.comments_per_minute_per_ip, MINUTE, clock),
             writes_account: Limit::new(config.writes_per_minute_per_account, MINUTE, clock),
             api_ip: Limit::new(config.api_per_minute_per_ip, MINUTE, clock),
+            exports_account: Limit::new(config.exports_per_minute_per_account, MINUTE, clock),
             checks: AtomicU64::new(0),
         }
     }
@@ -184,6 +193,10 @@ impl RateLimits {
                 Some(a) => self.writes_account.check(&a),
                 None => Ok(()),
             },
+            Action::Export => match account {
+                Some(a) => self.exports_account.check(&a),
+                None => Ok(()),
+            },
         }
     }
 
@@ -195,6 +208,7 @@ impl RateLimits {
         self.comments_ip.prune();
         self.writes_account.prune();
         self.api_ip.prune();
+        self.exports_account.prune();
     }
 }
 

@@ -3,6 +3,8 @@
 //!
 //! - **Accounts** ([`accounts`]): sign up, log in, log out, change password, delete account;
 //!   argon2id hashes ([`password`]); roles reader, moderator, admin.
+//! - **Download my data** ([`export`]): `/account/export`, what the site holds about the
+//!   reader as one JSON file.
 //! - **Password reset links** ([`password_reset`]): `/reset/{token}`, the one-time links an
 //!   admin or the operator makes for a reader who forgot their password (no email is sent).
 //! - **Sessions** ([`session`]): a random 256-bit token in the `tidings_session` cookie
@@ -35,6 +37,7 @@ pub mod clock;
 pub(crate) mod comments;
 pub(crate) mod csrf;
 mod error;
+mod export;
 pub mod limits;
 pub mod markdown;
 mod moderation;
@@ -205,6 +208,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account/password", post(accounts::change_password))
         .route("/account/name", post(accounts::change_name))
         .route("/account/delete", post(accounts::delete_account))
+        .route("/account/export", get(export::download))
         .route(
             "/reset/{token}",
             get(password_reset::page).post(password_reset::reset),
