@@ -12,6 +12,7 @@
 use super::action_admin;
 use crate::people::PeopleError;
 use crate::people::client_ip::ClientIp;
+use crate::people::csrf::TokenForm;
 use crate::people::password_reset::{RESET_LINK_HOURS, make_reset_link};
 use crate::state::AppState;
 use askama::Template;
@@ -20,7 +21,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tidings_model::{AccountState, UserId};
 
 #[derive(Template, WebTemplate)]
@@ -34,20 +34,13 @@ struct LinkPage {
     expires_exact: String,
 }
 
-/// The form's fields.
-#[derive(Deserialize, Default)]
-pub(crate) struct LinkForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /admin/users/{id}/reset-link`: makes the link by the rules above and shows it.
 pub(crate) async fn make(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Form(form): Form<LinkForm>,
+    Form(form): Form<TokenForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
         let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;

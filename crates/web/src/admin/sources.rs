@@ -14,6 +14,7 @@ use super::{action_admin, page_admin};
 use crate::display::DisplayPolicy;
 use crate::pages::{PageError, respond};
 use crate::people::client_ip::ClientIp;
+use crate::people::csrf::TokenForm;
 use crate::people::{PeopleError, page_changed};
 use crate::state::AppState;
 use askama::Template;
@@ -206,13 +207,6 @@ pub(crate) async fn add(
     }
     .await;
     result.unwrap_or_else(|e| e.page(&state.site_name))
-}
-
-/// A form with only its token.
-#[derive(Deserialize, Default)]
-pub(crate) struct TokenForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// The source `id`, or `404`.

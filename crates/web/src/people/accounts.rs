@@ -2,6 +2,7 @@
 //! deletion).
 
 use super::client_ip::ClientIp;
+use super::csrf::TokenForm;
 use super::limits::Action;
 use super::session::{self, DEVICE_COOKIE, Viewer, cookie};
 use super::throttle::Refusal;
@@ -430,12 +431,6 @@ pub(crate) async fn signup(
         Ok(c) => see_other(&next, vec![c]),
         Err(e) => PeopleError::from(e).page(&site),
     }
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct TokenForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// The viewer of a state-changing request, after the origin and token checks.

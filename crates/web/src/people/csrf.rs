@@ -7,6 +7,16 @@ use super::session::{Viewer, cookie, set_cookie};
 use super::tokens::{random_token, same, sign, well_formed};
 use crate::state::AppState;
 use axum::http::{HeaderMap, HeaderValue, header};
+use serde::Deserialize;
+
+/// A form that posts nothing but the session's CSRF token (a button: log out, remove, make a
+/// link).
+#[derive(Deserialize, Default)]
+pub(crate) struct TokenForm {
+    /// The token.
+    #[serde(default)]
+    pub(crate) csrf: String,
+}
 
 /// The anonymous forms' nonce cookie.
 const NONCE_COOKIE: &str = "tidings_csrf";

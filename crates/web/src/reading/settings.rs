@@ -6,6 +6,7 @@
 use crate::people::PeopleError;
 use crate::people::accounts::checked_viewer;
 use crate::people::client_ip::ClientIp;
+use crate::people::csrf::TokenForm;
 use crate::people::limits::Action;
 use crate::people::session::{self, Viewer};
 use crate::reader_api::new_key;
@@ -136,12 +137,6 @@ pub(crate) async fn create_key(
         )
     };
     run.await.unwrap_or_else(|e| e.page(&state.site_name))
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct TokenForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// `POST /settings/apps/keys/{id}/revoke`.
