@@ -9,8 +9,36 @@
 
 use crate::id_list::{CHUNK, in_list};
 use crate::{FollowKind, StoreError};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
-use tidings_model::ArticleId;
+use std::collections::BTreeSet;
+use tidings_model::{ArticleId, UnixSeconds};
+
+/// What follows a deletion of articles, in the deleting transaction: each row read of them
+/// (`id`, `story_id`) is forgotten ([`forget_articles`]); the stories they were in are
+/// recounted as of `now` from the articles they keep, and those that keep some are queued to
+/// be understood again ([`crate::StoriesToUnderstand`]). Returns those stories, by id.
+pub(crate) async fn articles_deleted(
+    conn: &mut AnyConnection,
+    rows: &[AnyRow],
+    now: UnixSeconds,
+) -> Result<Vec<i64>, StoreError> {
+    let mut articles = Vec::with_capacity(rows.len());
+    let mut stories = BTreeSet::new();
+    for row in rows {
+        articles.push(row.try_get::<i64, _>("id")?);
+        if let Some(story) = row.try_get::<Option<i64>, _>("story_id")? {
+            stories.insert(story);
+        }
+    }
+    forget_articles(conn, &articles).await?;
+    let stories: Vec<i64> = stories.into_iter().collect();
+    for &story in &stories {
+        crate::stories::refresh_aggregates(conn, story, now).await?;
+    }
+    crate::stories_to_understand::queue_survivors(conn, &stories).await?;
+    Ok(stories)
+}
 
 /// Deletes the comments on the pages of the deleted articles `ids`, queues the articles for
 /// the search index to drop, and gives their surviving copies a new original (see

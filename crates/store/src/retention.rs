@@ -9,9 +9,8 @@
 //! repeats until a batch comes back short.
 
 use crate::articles::ids_of;
-use crate::{StoreError, orphans, revision, stories_to_understand};
+use crate::{StoreError, orphans, revision};
 use sqlx::{AnyPool, Row};
-use std::collections::BTreeSet;
 use tidings_model::{ArticleId, UnixSeconds};
 
 /// Purges old data, batch by batch.
@@ -76,18 +75,7 @@ impl<'a> Retention<'a> {
         .fetch_all(&mut *tx)
         .await?;
         let ids = ids_of(&rows)?;
-        orphans::forget_articles(&mut tx, &ids.iter().map(|id| id.0).collect::<Vec<_>>()).await?;
-        let mut stories = BTreeSet::new();
-        for row in &rows {
-            if let Some(story) = row.try_get::<Option<i64>, _>("story_id")? {
-                stories.insert(story);
-            }
-        }
-        let stories: Vec<i64> = stories.into_iter().collect();
-        for &story in &stories {
-            crate::stories::refresh_aggregates(&mut tx, story, now).await?;
-        }
-        stories_to_understand::queue_survivors(&mut tx, &stories).await?;
+        orphans::articles_deleted(&mut tx, &rows, now).await?;
         if !ids.is_empty() {
             revision::bump(&mut *tx).await?;
         }

@@ -4,7 +4,6 @@ use crate::StoreError;
 use crate::id_list;
 use crate::orphans;
 use crate::revision;
-use crate::stories_to_understand;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use tidings_model::{FetchState, Source, SourceId, UnixSeconds};
@@ -179,22 +178,13 @@ impl<'a> Sources<'a> {
             .bind(id.0)
             .fetch_all(&mut *tx)
             .await?;
-        let mut articles = Vec::with_capacity(rows.len());
-        let mut stories = std::collections::BTreeSet::new();
-        for row in &rows {
-            articles.push(row.try_get::<i64, _>("id")?);
-            if let Some(story) = row.try_get::<Option<i64>, _>("story_id")? {
-                stories.insert(story);
-            }
-        }
         let done = sqlx::query("DELETE FROM sources WHERE id = $1")
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
         let removed = done.rows_affected() > 0;
         if removed {
-            orphans::forget_articles(&mut tx, &articles).await?;
-            let stories: Vec<i64> = stories.into_iter().collect();
+            let stories = orphans::articles_deleted(&mut tx, &rows, now).await?;
             for chunk in stories.chunks(id_list::CHUNK) {
                 let list = id_list::in_list(chunk.iter().copied());
                 // What understanding the story made of them: its summary, its entities, and
@@ -212,10 +202,6 @@ impl<'a> Sources<'a> {
                         .await?;
                 }
             }
-            for &story in &stories {
-                crate::stories::refresh_aggregates(&mut tx, story, now).await?;
-            }
-            stories_to_understand::queue_survivors(&mut tx, &stories).await?;
             revision::bump(&mut *tx).await?;
         }
         tx.commit().await?;
