@@ -55,6 +55,32 @@ pub struct LogEntry {
     pub note: String,
 }
 
+/// Writes a line of the audit log about a source on `executor` (see [`Moderation::log_source`]).
+pub(crate) async fn log_source_line<'e, E>(
+    executor: E,
+    moderator: Option<UserId>,
+    action: &str,
+    source: SourceId,
+    note: &str,
+    now: UnixSeconds,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO moderation_log (at, moderator_id, action, source_id, note) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now)
+    .bind(moderator.map(|m| m.0))
+    .bind(action)
+    .bind(source.0)
+    .bind(note)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 /// Writes a line of the audit log on `executor` (a transaction, when the action it records
 /// is written in one; see [`Moderation::log`]).
 pub(crate) async fn log_line<'e, E>(
@@ -217,18 +243,7 @@ impl<'a> Moderation<'a> {
         note: &str,
         now: UnixSeconds,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO moderation_log (at, moderator_id, action, source_id, note) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(now)
-        .bind(moderator.map(|m| m.0))
-        .bind(action)
-        .bind(source.0)
-        .bind(note)
-        .execute(self.pool)
-        .await?;
-        Ok(())
+        log_source_line(self.pool, moderator, action, source, note, now).await
     }
 
     /// The latest lines of the audit log, newest first.

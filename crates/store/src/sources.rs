@@ -2,11 +2,12 @@
 
 use crate::StoreError;
 use crate::id_list;
+use crate::moderation::log_source_line;
 use crate::orphans;
 use crate::revision;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
-use tidings_model::{FetchState, Source, SourceId, UnixSeconds};
+use tidings_model::{FetchState, Source, SourceId, UnixSeconds, UserId};
 
 /// A source to add.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -173,7 +174,35 @@ impl<'a> Sources<'a> {
     /// unlisted, so that the story assigner, which may still hold it, never places a new
     /// report under a reused id. Returns whether it existed.
     pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
+        self.remove_and_log(id, None, now).await
+    }
+
+    /// [`Self::remove`], writing `source-remove` by `moderator` (`None`: the command line)
+    /// with the source's address and how many articles went, in the same transaction: what
+    /// an administrator's removal, on the site or the command line, does.
+    pub async fn remove_logged(
+        &self,
+        id: SourceId,
+        moderator: Option<UserId>,
+        now: UnixSeconds,
+    ) -> Result<bool, StoreError> {
+        self.remove_and_log(id, Some(moderator), now).await
+    }
+
+    /// [`Self::remove`], with a log line by the moderator `log` names, if any.
+    async fn remove_and_log(
+        &self,
+        id: SourceId,
+        log: Option<Option<UserId>>,
+        now: UnixSeconds,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
+        let url: Option<String> = sqlx::query("SELECT url FROM sources WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get("url"))
+            .transpose()?;
         let rows = sqlx::query("SELECT id, story_id FROM articles WHERE source_id = $1")
             .bind(id.0)
             .fetch_all(&mut *tx)
@@ -201,6 +230,12 @@ impl<'a> Sources<'a> {
                         .execute(&mut *tx)
                         .await?;
                 }
+            }
+            if let Some(moderator) = log {
+                let n = rows.len();
+                let plural = if n == 1 { "" } else { "s" };
+                let note = format!("{} ({n} article{plural})", url.unwrap_or_default());
+                log_source_line(&mut *tx, moderator, "source-remove", id, &note, now).await?;
             }
             revision::bump(&mut *tx).await?;
         }

@@ -116,13 +116,9 @@ fn truncate(text: &str, max: usize) -> String {
 /// Removes a source named by id or URL.
 pub(crate) async fn remove(store: &Store, which: &str) -> anyhow::Result<()> {
     let source = find(store, which).await?;
-    let articles = store.articles().count_by_source(source.id).await?;
-    store.sources().remove(source.id, now_secs()).await?;
-    let plural = if articles == 1 { "" } else { "s" };
-    let note = format!("{} ({articles} article{plural})", source.url);
     store
-        .moderation()
-        .log_source(None, "source-remove", source.id, &note, now_secs())
+        .sources()
+        .remove_logged(source.id, None, now_secs())
         .await?;
     println!("Removed source {}: {}", source.id, source.url);
     Ok(())

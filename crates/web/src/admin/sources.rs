@@ -360,28 +360,18 @@ pub(crate) async fn remove(
     let result: Result<Response, PeopleError> = async {
         let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
         let source = source_or_not_found(&state, id).await?;
-        let articles = state.store.articles().count_by_source(source.id).await?;
         if !state
             .store
             .sources()
-            .remove(source.id, state.people.clock.now_secs())
+            .remove_logged(
+                source.id,
+                Some(viewer.user.id),
+                state.people.clock.now_secs(),
+            )
             .await?
         {
             return Err(PeopleError::NotFound);
         }
-        let plural = if articles == 1 { "" } else { "s" };
-        let note = format!("{} ({articles} article{plural})", source.url);
-        state
-            .store
-            .moderation()
-            .log_source(
-                Some(viewer.user.id),
-                "source-remove",
-                source.id,
-                &note,
-                state.people.clock.now_secs(),
-            )
-            .await?;
         page_changed(&state, &format!("/source/{}", source.id));
         Ok(Redirect::to("/sources").into_response())
     }
