@@ -6,8 +6,10 @@
 //! in turn, that story's best match among the stories of its own language around it.
 //!
 //! The links replace the story's earlier ones in one transaction, and a new link displaces
-//! the link its other story had into this language. Two stories understood at the same
-//! moment by two workers may each miss the other; the next change to either links them.
+//! the link its other story had into this language. The whole read–decide–save runs under
+//! the store's linking lock ([`tidings_store::LinkingLock`]), so two stories understood at
+//! the same moment by two workers are linked one after the other and the second sees the
+//! first's evidence.
 
 use crate::{Pipeline, PipelineError};
 use tidings_insight::crosslang::{
@@ -87,6 +89,7 @@ pub async fn run(
         last_at: story.last_at,
         keys,
     };
+    let lock = pipeline.store.lock_linking().await?;
     let mut links: Vec<(StoryId, String, f64)> = Vec::new();
     if !me.language.is_empty() {
         let found = candidates_of(pipeline, &me, signature, None).await?;
@@ -132,5 +135,6 @@ pub async fn run(
         }
     }
     pipeline.store.cross_language().save(&me, &links).await?;
+    lock.release().await?;
     Ok(links.into_iter().map(|l| l.0).collect())
 }

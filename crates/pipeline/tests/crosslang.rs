@@ -2,7 +2,8 @@
 //! English, German and French report an earthquake, and the understanding step links the
 //! three stories to one another, both ways; a German story that shares only a minister with
 //! an English one stays unlinked; a report joining the English story keeps its links, and
-//! nothing is linked twice.
+//! nothing is linked twice; three workers understanding the three stories at once still link
+//! them all.
 
 mod support;
 
@@ -102,8 +103,9 @@ async fn understand_all(store: &Store, pipeline: &Pipeline) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_event_reported_in_three_languages_is_linked_across_them() {
+/// Three outlets' feeds: the quake in English, German and French, NATO in English and Kyiv
+/// in German.
+async fn three_outlets() -> FixtureWeb {
     let web = FixtureWeb::start().await;
     web.set(
         "/en.xml",
@@ -142,22 +144,38 @@ async fn an_event_reported_in_three_languages_is_linked_across_them() {
             &[("Séisme dans le centre de l'Italie", QUAKE_FR, "/fr/seisme")],
         )),
     );
+    web
+}
+
+/// Fetches the three outlets and places their reports: five stories.
+async fn fetch_and_place(
+    store: &Store,
+    pipeline: &Pipeline,
+    web: &FixtureWeb,
+) -> tidings_stories::Assigner {
+    for (path, name) in [
+        ("/en.xml", "Harbour Post"),
+        ("/de.xml", "Rundschau"),
+        ("/fr.xml", "L'Écho"),
+    ] {
+        let id = add(store, web.url(path), name).await;
+        fetch_source::run(pipeline, id).await.expect("fetch");
+    }
+    let mut assigner = assign_stories::rebuild(pipeline).await.expect("rebuild");
+    assign_stories::assign_pending(pipeline, &mut assigner)
+        .await
+        .expect("assign");
+    assert_eq!(store.stories().count().await.expect("count"), 5);
+    assigner
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_reported_in_three_languages_is_linked_across_them() {
+    let web = three_outlets().await;
     let web = &web;
     each_backend(|store| async move {
         let pipeline = pipeline(store.clone());
-        for (path, name) in [
-            ("/en.xml", "Harbour Post"),
-            ("/de.xml", "Rundschau"),
-            ("/fr.xml", "L'Écho"),
-        ] {
-            let id = add(&store, web.url(path), name).await;
-            fetch_source::run(&pipeline, id).await.expect("fetch");
-        }
-        let mut assigner = assign_stories::rebuild(&pipeline).await.expect("rebuild");
-        assign_stories::assign_pending(&pipeline, &mut assigner)
-            .await
-            .expect("assign");
-        assert_eq!(store.stories().count().await.expect("count"), 5);
+        let mut assigner = fetch_and_place(&store, &pipeline, web).await;
         understand_all(&store, &pipeline).await;
 
         let en = story_titled(&store, "Earthquake kills").await;
@@ -246,4 +264,62 @@ async fn an_event_reported_in_three_languages_is_linked_across_them() {
         );
     })
     .await;
+}
+
+/// Rounds of the race below: each starts from stories with no evidence and no links.
+const ROUNDS: usize = 6;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stories_understood_at_the_same_moment_are_still_linked() {
+    let web = three_outlets().await;
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        fetch_and_place(&store, &pipeline, web).await;
+        let en = story_titled(&store, "Earthquake kills").await;
+        let de = story_titled(&store, "Erdbeben").await;
+        let fr = story_titled(&store, "Séisme").await;
+        for round in 0..ROUNDS {
+            for story in [en, de, fr] {
+                forget_evidence(&store, story).await;
+            }
+            // Three workers, one story each, at once.
+            let workers: Vec<_> = [en, de, fr]
+                .into_iter()
+                .map(|story| {
+                    let pipeline = pipeline.clone();
+                    tokio::spawn(async move { understand_story::run(&pipeline, story).await })
+                })
+                .collect();
+            for worker in workers {
+                worker.await.expect("task").expect("understand");
+            }
+            for (story, mut others) in [(en, vec![de, fr]), (de, vec![en, fr]), (fr, vec![en, de])]
+            {
+                others.sort();
+                assert_eq!(
+                    linked(&store, story).await,
+                    others,
+                    "round {round}: every story linked to the other two"
+                );
+            }
+        }
+    })
+    .await;
+}
+
+/// Drops a story's stored evidence and links, as if it had never been understood.
+async fn forget_evidence(store: &Store, story: StoryId) {
+    let keyed = tidings_store::KeyedStory {
+        story,
+        language: String::new(),
+        first_at: 0,
+        last_at: 0,
+        keys: Vec::new(),
+    };
+    store
+        .cross_language()
+        .save(&keyed, &[])
+        .await
+        .expect("forget");
 }

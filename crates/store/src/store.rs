@@ -8,6 +8,7 @@ use crate::{
 };
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How to open a [`Store`].
@@ -34,6 +35,8 @@ impl Default for StoreOptions {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// This process's half of the cross-language linking lock.
+    linking: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -79,7 +82,11 @@ impl Store {
             .connect(url)
             .await?;
         migrations::migrator(backend).run(&pool).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            linking: Arc::default(),
+        })
     }
 
     /// The database engine behind this store.
@@ -119,6 +126,12 @@ impl Store {
     /// Stories and the placements of articles in them.
     pub fn stories(&self) -> Stories<'_> {
         Stories::new(&self.pool)
+    }
+
+    /// Waits until no other worker, in this process or another, is linking a story across
+    /// languages; see [`LinkingLock`](crate::LinkingLock).
+    pub async fn lock_linking(&self) -> Result<crate::LinkingLock, StoreError> {
+        crate::linking_lock::take(&self.pool, self.backend, &self.linking).await
     }
 
     /// Stories' evidence across languages and the links between stories of different
