@@ -106,6 +106,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0015_password_resets.sql"),
         postgres: include_str!("../migrations/postgres/0015_password_resets.sql"),
     },
+    Step {
+        version: 18,
+        name: "reports_by_reporter",
+        sqlite: include_str!("../migrations/sqlite/0018_reports_by_reporter.sql"),
+        postgres: include_str!("../migrations/postgres/0018_reports_by_reporter.sql"),
+    },
 ];
 
 /// The migrator for one backend.

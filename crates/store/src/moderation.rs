@@ -7,6 +7,10 @@ use crate::comments::{SELECT, comment_from_row};
 use sqlx::{Any, AnyPool, Executor, Row};
 use tidings_model::{Comment, CommentId, SourceId, UnixSeconds, UserId};
 
+/// One page of the reports an account filed (`$1` the account, after id `$2`, `$3` rows).
+pub(crate) const REPORTS_BY: &str = "SELECT id, comment_id, reason, created_at \
+     FROM comment_reports WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+
 /// A comment waiting for a moderator, with the reasons readers gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueItem {
@@ -144,24 +148,19 @@ impl<'a> Moderation<'a> {
     }
 
     /// One page of the reports `reporter` filed, oldest first: at most `limit` with an id
-    /// above `after_id` (0 for the first page). The reports table has no index by reporter,
-    /// so each page walks its primary key from `after_id` until `limit` are found: all the
-    /// pages together read the table once.
+    /// above `after_id` (0 for the first page), read from the reporter's index.
     pub async fn reports_by(
         &self,
         reporter: UserId,
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<FiledReport>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, comment_id, reason, created_at FROM comment_reports \
-             WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-        )
-        .bind(reporter.0)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?;
+        let rows = sqlx::query(REPORTS_BY)
+            .bind(reporter.0)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(FiledReport {

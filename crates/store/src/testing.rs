@@ -148,6 +148,12 @@ pub async fn read_marks_plan(store: &Store, user: i64, after: i64) -> Vec<String
     plan(store, &sql, &[user, after, 1_000]).await
 }
 
+/// The query plan of one page of the reports account `user` filed (for its data export, 1,000
+/// after report `after`), as [`unread_replies_plan`] gives it.
+pub async fn reports_by_plan(store: &Store, user: i64, after: i64) -> Vec<String> {
+    plan(store, crate::moderation::REPORTS_BY, &[user, after, 1_000]).await
+}
+
 /// The backend's plan of `sql` with `binds`, one line per row.
 async fn plan(store: &Store, sql: &str, binds: &[i64]) -> Vec<String> {
     use sqlx::Row;

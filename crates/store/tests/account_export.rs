@@ -1,6 +1,7 @@
 //! What an account's data export reads, on every backend: its own comments in every state,
 //! its reports and its read and starred marks, each paged by a keyset that neither skips nor
-//! repeats a row at a page boundary (ties in time included), and never another account's.
+//! repeats a row at a page boundary (ties in time included), and never another account's;
+//! the reports are read from the index by reporter.
 
 use tidings_model::{ArticleId, CommentId, CommentState, CommentTarget, NewArticle, Role, User};
 use tidings_store::testing::each_backend;
@@ -277,6 +278,24 @@ async fn an_accounts_reports_and_marks_come_page_by_page_and_only_its_own() {
             ids[3..7].to_vec()
         );
         assert!(starred.iter().all(|m| m.at == 6_000));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_accounts_reports_are_read_from_the_reporters_index_on_sqlite() {
+    each_backend(|store| async move {
+        // PostgreSQL picks its plan by its statistics, which a test's few rows do not make.
+        if store.backend() == tidings_store::Backend::Postgres {
+            return;
+        }
+        let plan = tidings_store::testing::reports_by_plan(&store, 1, 0).await;
+        assert!(
+            plan.iter().any(|line| {
+                line.contains("USING INDEX comment_reports_by_reporter (user_id=? AND id>?)")
+            }),
+            "{plan:?}"
+        );
     })
     .await;
 }
