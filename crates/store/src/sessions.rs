@@ -96,6 +96,17 @@ impl<'a> Sessions<'a> {
         Ok(done.rows_affected())
     }
 
+    /// Ends every session of an account but `keep` (the hash of the caller's own token);
+    /// returns how many ended.
+    pub async fn delete_others(&self, user: UserId, keep: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.0)
+            .bind(keep)
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Removes expired sessions; returns how many.
     pub async fn purge_expired(&self, now: UnixSeconds) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")

@@ -160,6 +160,49 @@ async fn sessions_expire_and_a_password_change_ends_the_others() {
 }
 
 #[tokio::test]
+async fn logging_out_everywhere_else_keeps_only_the_callers_session() {
+    each_backend(|store| async move {
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let sessions = store.sessions();
+        for (hash, who) in [
+            ("a1", ana.id),
+            ("a2", ana.id),
+            ("a3", ana.id),
+            ("b1", bob.id),
+        ] {
+            sessions
+                .create(hash, who, "csrf", 100, 1_000)
+                .await
+                .expect("session");
+        }
+        assert_eq!(sessions.count_for_user(ana.id, 150).await.expect("n"), 3);
+        assert_eq!(sessions.delete_others(ana.id, "a2").await.expect("end"), 2);
+        assert!(
+            sessions.get("a2", 150).await.expect("get").is_some(),
+            "kept"
+        );
+        for gone in ["a1", "a3"] {
+            assert!(
+                sessions.get(gone, 150).await.expect("get").is_none(),
+                "{gone}"
+            );
+        }
+        assert!(
+            sessions.get("b1", 150).await.expect("get").is_some(),
+            "another account's session stays"
+        );
+        assert_eq!(
+            sessions.delete_others(ana.id, "b1").await.expect("end"),
+            1,
+            "a token of another account keeps none of this one's"
+        );
+        assert!(sessions.get("b1", 150).await.expect("get").is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn comments_thread_edit_and_count_what_everyone_sees() {
     each_backend(|store| async move {
         let ana = user(&store, "ana").await;

@@ -1025,6 +1025,55 @@ async fn changing_the_password_ends_other_sessions_and_deleting_the_account_keep
 }
 
 #[tokio::test]
+async fn a_reader_logs_out_every_other_browser_and_keeps_this_one() {
+    let site = site(config()).await;
+    let mut laptop = site.browser();
+    laptop.signup("ana", "Ana", PASSWORD).await;
+    let mut phone = site.browser();
+    assert_eq!(phone.login("ana", PASSWORD).await.status, 303);
+    let mut tablet = site.browser();
+    assert_eq!(tablet.login("ana", PASSWORD).await.status, 303);
+    let mut bob = site.browser();
+    bob.signup("bob", "Bob", PASSWORD).await;
+
+    let page = laptop.get("/account").await;
+    assert!(
+        page.body
+            .contains("This browser and 2 others are logged in"),
+        "{}",
+        page.body
+    );
+    let token = laptop.token().await;
+    assert_eq!(
+        laptop
+            .post("/account/sessions", &[("csrf", "not the token")])
+            .await
+            .status,
+        403,
+        "a forged form ends nothing"
+    );
+    assert_eq!(phone.get("/account").await.status, 200);
+    let done = laptop.post("/account/sessions", &[("csrf", &token)]).await;
+    assert_eq!(done.status, 303);
+    let page = laptop.get("/account?done=sessions").await;
+    assert_eq!(page.status, 200, "this browser stays logged in");
+    assert!(page.body.contains("Every other browser is logged out."));
+    assert!(page.body.contains("Only this browser is logged in"));
+    assert_eq!(phone.get("/account").await.status, 303, "logged out");
+    assert_eq!(tablet.get("/account").await.status, 303, "logged out");
+    assert_eq!(
+        bob.get("/account").await.status,
+        200,
+        "another account is untouched"
+    );
+    assert_eq!(
+        phone.login("ana", PASSWORD).await.status,
+        303,
+        "the password still works"
+    );
+}
+
+#[tokio::test]
 async fn sessions_expire() {
     let site = site(PeopleConfig {
         session_days: 2,

@@ -472,6 +472,8 @@ struct AccountPage {
     csrf: String,
     error: Option<String>,
     notice: Option<String>,
+    /// The account's live sessions besides this one (`None` when they could not be counted).
+    other_sessions: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -480,12 +482,25 @@ pub(crate) struct AccountQuery {
     done: String,
 }
 
-fn account_view(
+async fn account_view(
     state: &AppState,
     viewer: &Viewer,
     error: Option<String>,
     notice: Option<String>,
 ) -> AccountPage {
+    let now = state.people.clock.now_secs();
+    let sessions = state
+        .store
+        .sessions()
+        .count_for_user(viewer.user.id, now)
+        .await;
+    let other_sessions = match sessions {
+        Ok(n) => Some((n - 1).max(0)),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not count an account's sessions");
+            None
+        }
+    };
     AccountPage {
         site_name: state.site_name.clone(),
         name: viewer.user.name.clone(),
@@ -494,6 +509,7 @@ fn account_view(
         csrf: viewer.csrf.clone(),
         error,
         notice,
+        other_sessions,
     }
 }
 
@@ -510,9 +526,12 @@ pub(crate) async fn account_page(
                     Some("Your password is changed; other browsers are logged out.".to_string())
                 }
                 "name" => Some("Your display name is saved.".to_string()),
+                "sessions" => Some("Every other browser is logged out.".to_string()),
                 _ => None,
             };
-            account_view(&state, &viewer, None, notice).into_response()
+            account_view(&state, &viewer, None, notice)
+                .await
+                .into_response()
         }
         Ok(None) => Redirect::to("/login?next=/account").into_response(),
         Err(e) => PeopleError::from(e).page(&state.site_name),
@@ -551,14 +570,15 @@ pub(crate) async fn change_password(
                     &viewer,
                     Some("The current password is wrong.".into()),
                     None,
-                ),
+                )
+                .await,
             )
                 .into_response());
         }
         if let Some(problem) = password::weakness(&form.new, &viewer.user.name) {
             return Ok((
                 StatusCode::BAD_REQUEST,
-                account_view(&state, &viewer, Some(problem.into()), None),
+                account_view(&state, &viewer, Some(problem.into()), None).await,
             )
                 .into_response());
         }
@@ -589,6 +609,31 @@ pub(crate) struct NameForm {
     display_name: String,
 }
 
+/// `POST /account/sessions`: logs out every other browser of the account (a cookie left on
+/// a shared computer, or one the reader suspects stolen), keeping this one.
+pub(crate) async fn end_other_sessions(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
+        state
+            .people
+            .limits
+            .check(Action::Write, ip, Some(viewer.user.id))?;
+        state
+            .store
+            .sessions()
+            .delete_others(viewer.user.id, &viewer.token_hash)
+            .await?;
+        Ok(see_other("/account?done=sessions", Vec::new()))
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
 /// `POST /account/name`: changes the display name.
 pub(crate) async fn change_name(
     State(state): State<AppState>,
@@ -607,7 +652,7 @@ pub(crate) async fn change_name(
             Err(problem) => {
                 return Ok((
                     StatusCode::BAD_REQUEST,
-                    account_view(&state, &viewer, Some(problem.into()), None),
+                    account_view(&state, &viewer, Some(problem.into()), None).await,
                 )
                     .into_response());
             }
@@ -643,7 +688,7 @@ pub(crate) async fn delete_account(
         if !password::verify(form.password.clone(), hash).await {
             return Ok((
                 StatusCode::FORBIDDEN,
-                account_view(&state, &viewer, Some("The password is wrong.".into()), None),
+                account_view(&state, &viewer, Some("The password is wrong.".into()), None).await,
             )
                 .into_response());
         }

@@ -207,6 +207,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account", get(accounts::account_page))
         .route("/account/password", post(accounts::change_password))
         .route("/account/name", post(accounts::change_name))
+        .route("/account/sessions", post(accounts::end_other_sessions))
         .route("/account/delete", post(accounts::delete_account))
         .route("/account/export", get(export::download))
         .route(
