@@ -55,6 +55,27 @@ async fn user_id(site: &Site, name: &str) -> i64 {
         .0
 }
 
+/// A reply by `author` to comment `parent` on the site's article, held for a moderator (as
+/// pre-moderation or the spam rules hold one); its id.
+async fn held_reply(site: &Site, author: &str, parent: i64, text: &str) -> i64 {
+    site.store
+        .comments()
+        .insert(
+            &NewComment {
+                target: tidings_model::CommentTarget::Article(site.article),
+                parent_id: Some(CommentId(parent)),
+                user_id: tidings_model::UserId(user_id(site, author).await),
+                body_source: text.into(),
+                body_html: format!("<p>{text}</p>"),
+                state: CommentState::Held,
+            },
+            site.clock.now_ms() / 1000,
+        )
+        .await
+        .expect("held reply")
+        .0
+}
+
 #[tokio::test]
 async fn a_reply_is_listed_and_counted_until_marked_seen_and_a_later_one_counts_again() {
     each_backend(|store| async move {
@@ -322,24 +343,7 @@ async fn a_held_reply_approved_after_newer_ones_were_seen_counts_as_new() {
         let mut ana = reader(&site, "ana", "Ana").await;
         let mut bob = reader(&site, "bob", "Bob").await;
         let mine = say(&site, &mut ana, "Approve me later.", None).await;
-        // Held, as pre-moderation or the spam rules hold one.
-        let held = site
-            .store
-            .comments()
-            .insert(
-                &NewComment {
-                    target: tidings_model::CommentTarget::Article(site.article),
-                    parent_id: Some(CommentId(mine)),
-                    user_id: tidings_model::UserId(user_id(&site, "bob").await),
-                    body_source: "Held for a while".into(),
-                    body_html: "<p>Held for a while</p>".into(),
-                    state: CommentState::Held,
-                },
-                site.clock.now_ms() / 1000,
-            )
-            .await
-            .expect("held reply")
-            .0;
+        let held = held_reply(&site, "bob", mine, "Held for a while").await;
         let newer = say(&site, &mut bob, "Newer and visible", Some(mine)).await;
         assert!(held < newer);
         assert_eq!(replies_link(&ana.get("/").await.body), "Replies · 1");
@@ -397,22 +401,7 @@ async fn held_hidden_deleted_and_banned_authors_replies_are_neither_listed_nor_c
         let mut troll = reader(&site, "troll", "Troll").await;
         let mine = say(&site, &mut ana, "My view.", None).await;
 
-        // Held (as pre-moderation or the spam rules hold one).
-        site.store
-            .comments()
-            .insert(
-                &NewComment {
-                    target: tidings_model::CommentTarget::Article(site.article),
-                    parent_id: Some(CommentId(mine)),
-                    user_id: tidings_model::UserId(user_id(&site, "bob").await),
-                    body_source: "Held reply".into(),
-                    body_html: "<p>Held reply</p>".into(),
-                    state: CommentState::Held,
-                },
-                site.clock.now_ms() / 1000,
-            )
-            .await
-            .expect("held reply");
+        held_reply(&site, "bob", mine, "Held reply").await;
         // Hidden by a moderator.
         let rude = say(&site, &mut bob, "Rude reply", Some(mine)).await;
         let mut m = site.browser();
