@@ -1,8 +1,9 @@
 -- Saved (starred) articles and seen replies. Keep in step with ../sqlite/.
 --
--- /saved lists one account's starred articles, most recently starred first: a partial index
--- over the starred marks alone (read marks are far more common) gives that order.
-CREATE INDEX article_states_starred ON article_states (user_id, starred_at)
+-- /saved lists one account's starred articles, most recently starred first (then by
+-- article): a partial index over the starred marks alone (read marks are far more common)
+-- gives that order.
+CREATE INDEX article_states_starred ON article_states (user_id, starred_at, article_id)
     WHERE starred_at IS NOT NULL;
 
 -- A reply is new to the account it answers until that account marks it seen. The mark was

@@ -136,7 +136,7 @@ pub(crate) fn clear(state: &AppState) -> HeaderValue {
 const ANONYMOUS_NAV: &str =
     r#"<span class="account-nav"><a href="/login">Log in</a> <a href="/signup">Sign up</a></span>"#;
 
-/// Gives pages requested with a live session their account links (For you, Replies with
+/// Gives pages requested with a live session their account links (For you, Saved, Replies with
 /// the unread count, account, moderation for moderators, the operator's page for admins, a
 /// log-out form with its token) in place of "Log in · Sign up", and marks every answer to
 /// such a request `Cache-Control: private, no-store`. Requests without a session cookie pass
@@ -192,9 +192,9 @@ pub(crate) fn unread_label(n: i64) -> String {
     }
 }
 
-/// The signed-in header's links: For you, Replies (with the unread count when there are
-/// any: "Replies · 3", "Replies · 99+" from the store's cap on), the account, Moderation for
-/// moderators, Operator for admins, and Log out.
+/// The signed-in header's links: For you, Saved, Replies (with the unread count when there
+/// are any: "Replies · 3", "Replies · 99+" from the store's cap on), the account, Moderation
+/// for moderators, Operator for admins, and Log out.
 fn account_nav(viewer: &Viewer, unread_replies: Option<i64>) -> String {
     let name = escape(&viewer.user.display_name);
     let replies = match unread_replies {
@@ -215,7 +215,7 @@ fn account_nav(viewer: &Viewer, unread_replies: Option<i64>) -> String {
         ""
     };
     format!(
-        r#"<span class="account-nav"><a href="/for-you">For you</a> {replies} <a href="/account">{name}</a>{moderation}{operator} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
+        r#"<span class="account-nav"><a href="/for-you">For you</a> <a href="/saved">Saved</a> {replies} <a href="/account">{name}</a>{moderation}{operator} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
         escape(&viewer.csrf)
     )
 }

@@ -17,6 +17,8 @@ pub struct Site {
     pub base: String,
     pub store: Store,
     pub clock: Arc<ManualClock>,
+    /// The outlet (`https://outlet.example/feed`) the site's article is from.
+    pub outlet: SourceId,
     pub article: ArticleId,
     pub article_path: String,
     pub story: StoryId,
@@ -110,6 +112,7 @@ pub async fn site_on(store: Store, config: PeopleConfig, tune: impl FnOnce(&mut 
         base: format!("http://{addr}"),
         store,
         clock,
+        outlet: source.id,
         article,
         article_path: format!("/article/{article}/flood-in-the-valley"),
         story,
