@@ -63,6 +63,23 @@ pub(crate) const BY_AUTHOR: &str = "SELECT c.id, c.target_kind, c.target_id, c.p
 /// this one rule.
 pub(crate) const READABLE_BY_ALL: &str = "c.state = 'visible'";
 
+/// Records, on the transaction that made comment `id` readable by everyone at site revision
+/// `revision` (its insert, or a moderator's approval or restoring), that it first became
+/// readable then; a comment that was readable before keeps its first revision (see
+/// [`crate::Replies`]: a reply is new to the account it answers from that revision on).
+async fn set_shown(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    revision: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE comments SET shown_revision = $2 WHERE id = $1 AND shown_revision IS NULL")
+        .bind(id)
+        .bind(revision)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub(crate) const SELECT: &str = "SELECT c.id, c.target_kind, c.target_id, c.parent_id, \
      c.user_id, u.display_name, c.body_source, c.body_html, c.state, c.created_at, c.edited_at, \
      (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id \
@@ -132,11 +149,13 @@ impl<'a> Comments<'a> {
         .bind(reply_to)
         .fetch_one(&mut *tx)
         .await?;
+        let id: i64 = row.try_get("id")?;
         if new.state == CommentState::Visible {
-            revision::bump(&mut *tx).await?;
+            let shown = revision::bump(&mut *tx).await?;
+            set_shown(&mut tx, id, shown).await?;
         }
         tx.commit().await?;
-        Ok(CommentId(row.try_get("id")?))
+        Ok(CommentId(id))
     }
 
     /// One comment.
@@ -255,7 +274,12 @@ impl<'a> Comments<'a> {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("comment {id}")));
         }
-        revision::bump(&mut *tx).await?;
+        // The comment's row first, then the revision's: the order every other write that
+        // changes comments takes them in.
+        let revision = revision::bump(&mut *tx).await?;
+        if state == CommentState::Visible {
+            set_shown(&mut tx, id.0, revision).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

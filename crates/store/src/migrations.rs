@@ -107,6 +107,12 @@ const STEPS: &[Step] = &[
         postgres: include_str!("../migrations/postgres/0015_password_resets.sql"),
     },
     Step {
+        version: 17,
+        name: "saved_and_replies_seen",
+        sqlite: include_str!("../migrations/sqlite/0017_saved_and_replies_seen.sql"),
+        postgres: include_str!("../migrations/postgres/0017_saved_and_replies_seen.sql"),
+    },
+    Step {
         version: 18,
         name: "reports_by_reporter",
         sqlite: include_str!("../migrations/sqlite/0018_reports_by_reporter.sql"),
@@ -133,4 +139,132 @@ pub(crate) fn migrator(backend: Backend) -> Migrator {
         })
         .collect();
     Migrator::with_migrations(migrations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::comments::Comments;
+    use crate::replies::Replies;
+    use sqlx::{AnyPool, Executor, Row};
+    use tidings_model::{CommentId, CommentState, UserId};
+
+    /// The migrations up to `version`, as an installation of that age had them.
+    fn migrator_through(backend: Backend, version: i64) -> Migrator {
+        let mut migrator = migrator(backend);
+        migrator.migrations = std::borrow::Cow::Owned(
+            migrator
+                .migrations
+                .iter()
+                .filter(|m| m.version <= version)
+                .cloned()
+                .collect(),
+        );
+        migrator
+    }
+
+    async fn one(pool: &AnyPool, sql: &str) -> Option<i64> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(pool)
+            .await
+            .expect("read");
+        row.try_get(0).expect("value")
+    }
+
+    /// An installation from before 0017 (replies seen by id) keeps every account's unread
+    /// replies, and a held reply approved after the upgrade is new.
+    async fn upgrade_keeps_every_mark(pool: &AnyPool, backend: Backend) {
+        migrator_through(backend, 15)
+            .run(pool)
+            .await
+            .expect("to 15");
+        for sql in [
+            "INSERT INTO users (id, name, name_key, display_name, password_hash, role, state, \
+             created_at, password_changed_at) VALUES \
+             (1, 'ana', 'ana', 'Ana', 'h', 'reader', 'active', 0, 0), \
+             (2, 'bob', 'bob', 'Bob', 'h', 'reader', 'active', 0, 0)",
+            // Ana's comment; bob's replies 2 (seen), 3 (held), 4 (not seen yet).
+            "INSERT INTO comments (id, target_kind, target_id, parent_id, user_id, body_source, \
+             body_html, state, created_at, reply_to_user_id) VALUES \
+             (1, 'story', 1, NULL, 1, 'a', '<p>a</p>', 'visible', 1, NULL), \
+             (2, 'story', 1, 1, 2, 'b', '<p>b</p>', 'visible', 2, 1), \
+             (3, 'story', 1, 1, 2, 'c', '<p>c</p>', 'held', 3, 1), \
+             (4, 'story', 1, 1, 2, 'd', '<p>d</p>', 'visible', 4, 1)",
+            "UPDATE users SET replies_seen_id = 2 WHERE id = 1",
+            "UPDATE site_revision SET revision = 3",
+        ] {
+            pool.execute(sqlx::AssertSqlSafe(sql)).await.expect(sql);
+        }
+        migrator(backend).run(pool).await.expect("to the latest");
+
+        for (id, shown) in [(1, Some(1)), (2, Some(2)), (3, None), (4, Some(4))] {
+            let sql = format!("SELECT shown_revision FROM comments WHERE id = {id}");
+            assert_eq!(one(pool, &sql).await, shown, "comment {id}");
+        }
+        assert_eq!(
+            one(pool, "SELECT revision FROM site_revision").await,
+            Some(4),
+            "past every comment"
+        );
+        let replies = Replies::new(pool);
+        let ana = UserId(1);
+        assert_eq!(replies.unread(ana).await.expect("unread"), 1, "reply 4");
+        assert_eq!(
+            replies.newest_seen(ana).await.expect("seen"),
+            Some(CommentId(2))
+        );
+        Comments::new(pool)
+            .set_state(CommentId(3), CommentState::Visible)
+            .await
+            .expect("approve");
+        assert_eq!(
+            one(pool, "SELECT revision FROM site_revision").await,
+            Some(5)
+        );
+        assert_eq!(replies.unread(ana).await.expect("unread"), 2, "3 and 4");
+        let new: Vec<i64> = replies
+            .list(ana, 10, 0)
+            .await
+            .expect("list")
+            .iter()
+            .filter(|r| r.unseen)
+            .map(|r| r.id.0)
+            .collect();
+        assert_eq!(new, vec![3, 4], "the approved one first");
+    }
+
+    #[tokio::test]
+    async fn upgrading_to_replies_seen_by_revision_keeps_every_mark() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .expect("SQLite");
+        upgrade_keeps_every_mark(&pool, Backend::Sqlite).await;
+        pool.close().await;
+
+        if let Some(url) = crate::testing::postgres_url() {
+            let schema = crate::testing::fresh_schema_name();
+            // One connection, so the schema chosen here is the one every statement uses.
+            let pool = sqlx::any::AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&url)
+                .await
+                .expect("PostgreSQL");
+            for sql in [
+                format!("CREATE SCHEMA \"{schema}\""),
+                format!("SET search_path TO \"{schema}\""),
+            ] {
+                pool.execute(sqlx::AssertSqlSafe(sql))
+                    .await
+                    .expect("schema");
+            }
+            upgrade_keeps_every_mark(&pool, Backend::Postgres).await;
+            pool.close().await;
+            crate::testing::drop_schema(&url, &schema).await;
+        }
+    }
 }

@@ -189,6 +189,9 @@ pub enum ItemOrder {
     IdAscending,
     /// Highest id first.
     IdDescending,
+    /// Most recently starred first (then highest id): for [`ItemScope::Starred`], whose
+    /// items all have a star's time.
+    StarredNewestFirst,
 }
 
 /// Which items of a scope a list shows, and which page of them.
@@ -208,7 +211,8 @@ pub struct ItemQuery {
     pub since: Option<UnixSeconds>,
     /// Only items shown before this time.
     pub until: Option<UnixSeconds>,
-    /// Continue after this item, in `order` (a keyset cursor: its shown time and id).
+    /// Continue after this item, in `order` (a keyset cursor: its shown time, or in
+    /// [`ItemOrder::StarredNewestFirst`] its star's time, and its id).
     pub after_key: Option<(i64, i64)>,
     /// The order.
     pub order: ItemOrder,
@@ -308,13 +312,26 @@ fn in_scope(scope: ItemScope, x: &str, user: &str, c: &mut Conditions) -> String
 }
 
 /// The statement pieces of a list: the `FROM … WHERE …` with the account's marks joined as
-/// `st`, folding copies into the lowest-id article of each group within the scope.
+/// `st`, folding copies into the lowest-id article of each group within the scope. The
+/// starred articles are read from the account's marks (the index `article_states_starred`),
+/// not found among all articles.
 fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
     let mut c = Conditions::default();
     let u = c.bind(user.0);
     let scope = query.scope.unwrap_or(ItemScope::Subscribed);
-    let a_in = in_scope(scope, "a", &u, &mut c);
-    c.push(a_in);
+    let from = if scope == ItemScope::Starred {
+        c.push(format!("st.user_id = {u} AND st.starred_at IS NOT NULL"));
+        "FROM article_states st JOIN articles a ON a.id = st.article_id \
+         JOIN sources s ON s.id = a.source_id"
+            .to_string()
+    } else {
+        let a_in = in_scope(scope, "a", &u, &mut c);
+        c.push(a_in);
+        format!(
+            "FROM articles a JOIN sources s ON s.id = a.source_id \
+             LEFT JOIN article_states st ON st.user_id = {u} AND st.article_id = a.id"
+        )
+    };
     // Folding: no article of the same group in the scope has a lower id.
     let root_in = in_scope(scope, "r", &u, &mut c);
     c.push(format!(
@@ -363,14 +380,49 @@ fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
             }
             ItemOrder::IdAscending => format!("a.id > {pi}"),
             ItemOrder::IdDescending => format!("a.id < {pi}"),
+            ItemOrder::StarredNewestFirst => format!(
+                "(st.starred_at < {pa} OR (st.starred_at = {pa2} AND st.article_id < {pi}))"
+            ),
         };
         c.push(clause);
     }
-    let from = format!(
-        "FROM articles a JOIN sources s ON s.id = a.source_id \
-         LEFT JOIN article_states st ON st.user_id = {u} AND st.article_id = a.id"
-    );
     (from, c)
+}
+
+/// The most items a query lists: its `limit`, or all of them for `0`.
+fn limit_of(query: &ItemQuery) -> i64 {
+    if query.limit > 0 {
+        query.limit
+    } else {
+        i64::MAX / 2
+    }
+}
+
+/// The statement of one page of items (see [`Reading::items`]) and its bound values.
+fn items_statement(user: UserId, query: &ItemQuery) -> (String, Conditions) {
+    let (from, mut c) = list_conditions(user, query);
+    let order = order_by(query.order);
+    let (pl, po) = (c.bind(limit_of(query)), c.bind(query.offset.max(0)));
+    let sql = format!(
+        "SELECT {COLUMNS}, a.sort_at, st.read_at, st.starred_at {from} {} \
+         ORDER BY {order} LIMIT {pl} OFFSET {po}",
+        c.sql()
+    );
+    (sql, c)
+}
+
+/// The statement of one page of items and its bound values, to show its plan (see
+/// [`crate::testing::saved_items_plan`]).
+pub(crate) fn items_sql(user: UserId, query: &ItemQuery) -> (String, Vec<i64>) {
+    let (sql, c) = items_statement(user, query);
+    let binds = c
+        .binds
+        .iter()
+        .map(|b| match b {
+            Bind::Int(v) => *v,
+        })
+        .collect();
+    (sql, binds)
 }
 
 /// An item from a row of a list statement.
@@ -390,6 +442,7 @@ fn order_by(order: ItemOrder) -> &'static str {
         ItemOrder::OldestFirst => "a.sort_at ASC, a.id ASC",
         ItemOrder::IdAscending => "a.id ASC",
         ItemOrder::IdDescending => "a.id DESC",
+        ItemOrder::StarredNewestFirst => "st.starred_at DESC, st.article_id DESC",
     }
 }
 
@@ -829,16 +882,7 @@ impl<'a> Reading<'a> {
 
     /// One page of items (see [`ItemQuery`]), copies folded.
     pub async fn items(&self, user: UserId, query: &ItemQuery) -> Result<Vec<Item>, StoreError> {
-        let (from, mut c) = list_conditions(user, query);
-        let order = order_by(query.order);
-        let limit = if query.limit > 0 { query.limit } else { -1 };
-        let limit = if limit < 0 { i64::MAX / 2 } else { limit };
-        let (pl, po) = (c.bind(limit), c.bind(query.offset.max(0)));
-        let sql = format!(
-            "SELECT {COLUMNS}, a.sort_at, st.read_at, st.starred_at {from} {} \
-             ORDER BY {order} LIMIT {pl} OFFSET {po}",
-            c.sql()
-        );
+        let (sql, c) = items_statement(user, query);
         let rows = c
             .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .fetch_all(self.pool)
@@ -866,12 +910,7 @@ impl<'a> Reading<'a> {
     ) -> Result<Vec<ArticleId>, StoreError> {
         let (from, mut c) = list_conditions(user, query);
         let order = order_by(query.order);
-        let limit = if query.limit > 0 {
-            query.limit
-        } else {
-            i64::MAX / 2
-        };
-        let pl = c.bind(limit);
+        let pl = c.bind(limit_of(query));
         let sql = format!("SELECT a.id {from} {} ORDER BY {order} LIMIT {pl}", c.sql());
         let rows = c
             .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))

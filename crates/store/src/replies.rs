@@ -1,11 +1,21 @@
-//! The replies repository: the replies to one account's comments, newest first, and how many
-//! arrived since the account last looked (its high-water mark, `users.replies_seen_id`).
+//! The replies repository: the replies to one account's comments, newest first, which of
+//! them are new to it, and how many.
 //!
 //! Each reply is filed under the account it answers when it is written
-//! (`comments.reply_to_user_id`, the parent's author), so an account's replies are one range
-//! of the index `comments_replies_to (reply_to_user_id, id)`: the unread count reads only the
-//! replies above the mark (and at most [`UNREAD_CAP`] of them), and the list reads one page
-//! of the range backwards.
+//! (`comments.reply_to_user_id`, the parent's author), and numbered by when it first became
+//! readable by everyone (`comments.shown_revision`: the site revision of its insert, or of
+//! the moderator's approval of a held one). An account keeps the revision up to which it has
+//! seen its replies (`users.replies_seen_revision`), moved only by [`Replies::mark_seen`]
+//! (the "Mark all as seen" button of `/replies`, a `POST`). A reply is new while its
+//! revision is above that mark, whenever it was written: one approved after newer ones were
+//! seen is new too. Revisions are given under the revision row's lock and commit in order
+//! (see [`crate::revision`]), so no reply can appear below a mark already set.
+//!
+//! An account's replies are one range of the index
+//! `comments_replies_shown (reply_to_user_id, shown_revision)`: the unread count reads only
+//! the replies above the mark (and at most [`UNREAD_CAP`] of them), and the list reads one
+//! page of the range backwards. The state is one number per account and one per comment, so
+//! it costs nothing as replies accumulate.
 //!
 //! A reply is told about when everyone may read it ([`crate::comments::READABLE_BY_ALL`],
 //! the rule the comment counts use: not held, hidden or deleted), its author is an active
@@ -46,10 +56,13 @@ pub struct Reply {
     pub parent_source: String,
     /// That comment's state.
     pub parent_state: CommentState,
+    /// Whether the account has not marked it seen yet.
+    pub unseen: bool,
 }
 
 /// The replies an account is told about, as a condition on the reply `c` and its author `a`
-/// (`users a ON a.id = c.user_id`). The list, the unread count and the mark all use it.
+/// (`users a ON a.id = c.user_id`). The list, the unread count, the mark and the newest
+/// seen reply all use it.
 static SHOWN: LazyLock<String> = LazyLock::new(|| {
     format!("{READABLE_BY_ALL} AND a.state = 'active' AND c.user_id <> c.reply_to_user_id")
 });
@@ -65,8 +78,9 @@ impl<'a> Replies<'a> {
         Replies { pool }
     }
 
-    /// The replies to `user`'s comments, newest first: `limit` of them after skipping
-    /// `offset`.
+    /// The replies to `user`'s comments, newest first (by when they became readable by
+    /// everyone, so a reply approved late comes first): `limit` of them after skipping
+    /// `offset`, each marked whether it is unseen.
     pub async fn list(
         &self,
         user: UserId,
@@ -76,13 +90,15 @@ impl<'a> Replies<'a> {
         let sql = format!(
             "SELECT c.id, c.target_kind, c.target_id, c.body_html, c.created_at, c.edited_at, \
              a.display_name AS author, p.id AS parent_id, p.body_source AS parent_source, \
-             p.state AS parent_state, COALESCE(ar.title, s.title) AS target_title \
+             p.state AS parent_state, COALESCE(ar.title, s.title) AS target_title, \
+             CASE WHEN c.shown_revision > (SELECT replies_seen_revision FROM users \
+             WHERE id = $1) THEN 1 ELSE 0 END AS unseen \
              FROM comments c JOIN users a ON a.id = c.user_id \
              JOIN comments p ON p.id = c.parent_id \
              LEFT JOIN articles ar ON c.target_kind = 'article' AND ar.id = c.target_id \
              LEFT JOIN stories s ON c.target_kind = 'story' AND s.id = c.target_id \
              WHERE c.reply_to_user_id = $1 AND {} \
-             ORDER BY c.id DESC LIMIT $2 OFFSET $3",
+             ORDER BY c.shown_revision DESC, c.id DESC LIMIT $2 OFFSET $3",
             *SHOWN
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -94,9 +110,9 @@ impl<'a> Replies<'a> {
         rows.iter().map(reply_from_row).collect()
     }
 
-    /// How many replies to `user`'s comments arrived after the newest one they have seen,
-    /// counted up to [`UNREAD_CAP`] (a reader away for long gets that many, not the exact
-    /// number): one statement, an index range over at most that many unseen replies.
+    /// How many replies to `user`'s comments are unseen, counted up to [`UNREAD_CAP`] (a
+    /// reader away for long gets that many, not the exact number): one statement, an index
+    /// range over at most that many unseen replies.
     pub async fn unread(&self, user: UserId) -> Result<i64, StoreError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(unread_sql()))
             .bind(user.0)
@@ -106,41 +122,63 @@ impl<'a> Replies<'a> {
         Ok(row.try_get("n")?)
     }
 
-    /// The id of the newest reply `user` had seen (0 for none).
-    pub async fn seen(&self, user: UserId) -> Result<CommentId, StoreError> {
-        let row = sqlx::query("SELECT replies_seen_id FROM users WHERE id = $1")
-            .bind(user.0)
-            .fetch_optional(self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("account {user}")))?;
-        Ok(CommentId(row.try_get("replies_seen_id")?))
-    }
-
-    /// Marks every reply to `user`'s comments seen: moves their mark up to the newest reply
-    /// (never down, so a reply hidden since does not bring older ones back). Returns the mark
-    /// as it was before, to tell which replies are new.
-    pub async fn mark_seen(&self, user: UserId) -> Result<CommentId, StoreError> {
-        let before = self.seen(user).await?;
+    /// The revision of the newest reply to `user`'s comments that is shown now (0 for
+    /// none): what a page listing them all passes to [`Replies::mark_seen`].
+    pub async fn newest_shown(&self, user: UserId) -> Result<i64, StoreError> {
         // The index range read backwards, to the first reply shown.
         let sql = format!(
-            "SELECT c.id FROM comments c JOIN users a ON a.id = c.user_id \
-             WHERE c.reply_to_user_id = $1 AND {} ORDER BY c.id DESC LIMIT 1",
+            "SELECT c.shown_revision FROM comments c JOIN users a ON a.id = c.user_id \
+             WHERE c.reply_to_user_id = $1 AND {} \
+             ORDER BY c.shown_revision DESC LIMIT 1",
             *SHOWN
         );
-        let newest: i64 = match sqlx::query(sqlx::AssertSqlSafe(sql))
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(user.0)
             .fetch_optional(self.pool)
-            .await?
-        {
-            Some(row) => row.try_get("id")?,
-            None => return Ok(before),
-        };
-        sqlx::query("UPDATE users SET replies_seen_id = $2 WHERE id = $1 AND replies_seen_id < $2")
-            .bind(user.0)
-            .bind(newest)
-            .execute(self.pool)
             .await?;
-        Ok(before)
+        match row {
+            Some(row) => Ok(row
+                .try_get::<Option<i64>, _>("shown_revision")?
+                .unwrap_or(0)),
+            None => Ok(0),
+        }
+    }
+
+    /// Marks seen every reply to `user`'s comments up to revision `up_to` (what
+    /// [`Replies::newest_shown`] said when the reader was shown them, so a reply that arrived
+    /// since stays new), but never past the newest shown now, and never down (a reply hidden
+    /// since does not bring older ones back). Returns whether the mark moved.
+    pub async fn mark_seen(&self, user: UserId, up_to: i64) -> Result<bool, StoreError> {
+        let mark = up_to.min(self.newest_shown(user).await?);
+        let done = sqlx::query(
+            "UPDATE users SET replies_seen_revision = $2 \
+             WHERE id = $1 AND replies_seen_revision < $2",
+        )
+        .bind(user.0)
+        .bind(mark)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The newest reply to `user`'s comments, of those shown now, that they have marked seen
+    /// (by when it became readable), if any: what their data export names.
+    pub async fn newest_seen(&self, user: UserId) -> Result<Option<CommentId>, StoreError> {
+        let sql = format!(
+            "SELECT c.id FROM comments c JOIN users a ON a.id = c.user_id \
+             WHERE c.reply_to_user_id = $1 \
+             AND c.shown_revision <= (SELECT replies_seen_revision FROM users WHERE id = $1) \
+             AND {} ORDER BY c.shown_revision DESC, c.id DESC LIMIT 1",
+            *SHOWN
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.0)
+            .fetch_optional(self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(Some(CommentId(row.try_get("id")?))),
+            None => Ok(None),
+        }
     }
 }
 
@@ -149,7 +187,7 @@ pub(crate) fn unread_sql() -> String {
     format!(
         "SELECT COUNT(*) AS n FROM (SELECT c.id FROM comments c \
          JOIN users a ON a.id = c.user_id WHERE c.reply_to_user_id = $1 \
-         AND c.id > (SELECT replies_seen_id FROM users WHERE id = $1) AND {} \
+         AND c.shown_revision > (SELECT replies_seen_revision FROM users WHERE id = $1) AND {} \
          LIMIT $2) unseen",
         *SHOWN
     )
@@ -171,5 +209,6 @@ fn reply_from_row(row: &AnyRow) -> Result<Reply, StoreError> {
         parent_id: CommentId(row.try_get("parent_id")?),
         parent_source: row.try_get("parent_source")?,
         parent_state: CommentState::parse(&parent_state).unwrap_or(CommentState::Hidden),
+        unseen: row.try_get::<i64, _>("unseen")? != 0,
     })
 }

@@ -10,16 +10,26 @@ use crate::StoreError;
 use sqlx::{Any, AnyPool, Executor, Row};
 
 /// The statement that bumps the revision; run it on the write's own transaction.
-const BUMP: &str = "UPDATE site_revision SET revision = revision + 1 WHERE id = 1";
+const BUMP: &str = "UPDATE site_revision SET revision = revision + 1 WHERE id = 1 \
+     RETURNING revision";
 
 /// Bumps the site revision on `executor` (a transaction, or the pool for a write that is
-/// one statement already).
-pub(crate) async fn bump<'e, E>(executor: E) -> Result<(), StoreError>
+/// one statement already) and returns the new revision (0 if the counter's row were missing,
+/// which the migrations never leave).
+///
+/// The row stays locked until the transaction ends, so revisions commit in the order they
+/// are given: a reader that sees revision `n` committed sees every write numbered below it.
+/// The replies use that to number when a comment became readable by everyone (see
+/// [`crate::Replies`]).
+pub(crate) async fn bump<'e, E>(executor: E) -> Result<i64, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(BUMP).execute(executor).await?;
-    Ok(())
+    let row = sqlx::query(BUMP).fetch_optional(executor).await?;
+    match row {
+        Some(row) => Ok(row.try_get("revision")?),
+        None => Ok(0),
+    }
 }
 
 /// The current site revision.

@@ -229,7 +229,8 @@ impl Store {
     /// Bumps the site revision, for a page-changing write made outside this crate's
     /// repositories (e.g. a comment stored by another crate).
     pub async fn bump_revision(&self) -> Result<(), StoreError> {
-        crate::revision::bump(&self.pool).await
+        crate::revision::bump(&self.pool).await?;
+        Ok(())
     }
 
     /// Answers whether the database is reachable, for health checks.

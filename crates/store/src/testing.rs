@@ -155,6 +155,20 @@ pub async fn reports_by_plan(store: &Store, user: i64, after: i64) -> Vec<String
 }
 
 /// The backend's plan of `sql` with `binds`, one line per row.
+/// The query plan of the first page of account `user`'s saved articles as `/saved` reads it
+/// (starred, most recently starred first, 41 to read 40), as [`unread_replies_plan`] gives
+/// it.
+pub async fn saved_items_plan(store: &Store, user: i64) -> Vec<String> {
+    let query = crate::ItemQuery {
+        scope: Some(crate::ItemScope::Starred),
+        order: crate::ItemOrder::StarredNewestFirst,
+        limit: 41,
+        ..crate::ItemQuery::default()
+    };
+    let (sql, binds) = crate::reading::items_sql(tidings_model::UserId(user), &query);
+    plan(store, &sql, &binds).await
+}
+
 async fn plan(store: &Store, sql: &str, binds: &[i64]) -> Vec<String> {
     use sqlx::Row;
     let (explain, column) = match store.backend() {

@@ -291,7 +291,7 @@ impl<'a> Users<'a> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE users SET name = '', name_key = $2, display_name = '', password_hash = '', \
-             state = 'deleted', role = 'reader', replies_seen_id = 0 \
+             state = 'deleted', role = 'reader', replies_seen_revision = 0 \
              WHERE id = $1 AND state <> 'deleted'",
         )
         .bind(id.0)

@@ -2,6 +2,7 @@
 //! read and starred marks, copies folded into one item, story-wide marks, API keys, account
 //! isolation, and subscription imports as one transaction.
 
+use sqlx::Row;
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
 use tidings_store::testing::each_backend;
 use tidings_store::{
@@ -1060,6 +1061,272 @@ async fn adding_many_sources_is_all_or_nothing() {
                 .expect("find")
                 .is_none(),
             "the source added before the failure is gone"
+        );
+    })
+    .await;
+}
+
+/// The starred articles as `/saved` lists them: most recently starred first.
+fn saved(limit: i64, offset: i64, after_key: Option<(i64, i64)>) -> ItemQuery {
+    ItemQuery {
+        scope: Some(ItemScope::Starred),
+        order: ItemOrder::StarredNewestFirst,
+        limit,
+        offset,
+        after_key,
+        ..ItemQuery::default()
+    }
+}
+
+#[tokio::test]
+async fn starred_items_list_most_recently_starred_first_with_copies_folded() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let reading = store.reading();
+        let bobs = article(&store, w.c, "bobs-own", 150).await;
+        reading
+            .set_starred(ana.id, &[w.other], true, 1_000)
+            .await
+            .expect("star");
+        // A copy: the star reaches the wire text and every copy of it.
+        reading
+            .set_starred(ana.id, &[w.copy_c], true, 2_000)
+            .await
+            .expect("star");
+        reading
+            .set_starred(ana.id, &[w.own], true, 3_000)
+            .await
+            .expect("star");
+        reading
+            .set_starred(bob.id, &[bobs, w.own], true, 4_000)
+            .await
+            .expect("star");
+
+        let all = reading
+            .items(ana.id, &saved(0, 0, None))
+            .await
+            .expect("all");
+        assert_eq!(
+            ids(&all),
+            vec![w.own, w.wire, w.other],
+            "the wire text once, by its lowest id; not by publishing time"
+        );
+        assert_eq!(
+            all.iter().map(|i| i.starred_at).collect::<Vec<_>>(),
+            vec![Some(3_000), Some(2_000), Some(1_000)]
+        );
+        let by_published = ItemQuery {
+            order: ItemOrder::NewestFirst,
+            ..saved(0, 0, None)
+        };
+        assert_eq!(
+            ids(&reading.items(ana.id, &by_published).await.expect("items")),
+            vec![w.other, w.own, w.wire],
+            "the other order differs, so the one above is the star's"
+        );
+        assert_eq!(
+            reading
+                .count(ana.id, &saved(0, 0, None))
+                .await
+                .expect("count"),
+            3
+        );
+
+        // Pages, by offset and by keyset, agree.
+        let first = reading
+            .items(ana.id, &saved(2, 0, None))
+            .await
+            .expect("page");
+        assert_eq!(ids(&first), vec![w.own, w.wire]);
+        let second = reading
+            .items(ana.id, &saved(2, 2, None))
+            .await
+            .expect("page");
+        assert_eq!(ids(&second), vec![w.other]);
+        let after = reading
+            .items(ana.id, &saved(2, 0, Some((2_000, w.wire.0))))
+            .await
+            .expect("page");
+        assert_eq!(ids(&after), vec![w.other]);
+
+        // Bob's stars are his (starred together: the higher id first).
+        assert_eq!(
+            ids(&reading
+                .items(bob.id, &saved(0, 0, None))
+                .await
+                .expect("bob")),
+            vec![bobs, w.own]
+        );
+        assert!(!ids(&all).contains(&bobs));
+
+        // Unstarring a copy unstars the text; starring it again puts it first.
+        reading
+            .set_starred(ana.id, &[w.copy_b], false, 5_000)
+            .await
+            .expect("unstar");
+        assert_eq!(
+            ids(&reading
+                .items(ana.id, &saved(0, 0, None))
+                .await
+                .expect("all")),
+            vec![w.own, w.other]
+        );
+        assert_eq!(
+            reading
+                .count(ana.id, &saved(0, 0, None))
+                .await
+                .expect("count"),
+            2
+        );
+        reading
+            .set_starred(ana.id, &[w.copy_b], true, 6_000)
+            .await
+            .expect("star again");
+        assert_eq!(
+            ids(&reading
+                .items(ana.id, &saved(0, 0, None))
+                .await
+                .expect("all")),
+            vec![w.wire, w.own, w.other]
+        );
+        if store.backend() == Backend::Sqlite {
+            let plan = tidings_store::testing::saved_items_plan(&store, ana.id.0).await;
+            assert!(
+                plan.iter()
+                    .any(|line| line.contains("SEARCH st USING INDEX article_states_starred")),
+                "{plan:?}"
+            );
+            assert!(
+                !plan.iter().any(|line| line.contains("TEMP B-TREE")),
+                "in the index's order, no sort: {plan:?}"
+            );
+        }
+    })
+    .await;
+}
+
+/// `/saved`'s reads over 100,000 articles on each backend (run with `cargo test --release -p
+/// tidings-store --test reading -- --ignored --nocapture`): one reader with read marks on
+/// the first 50,000 articles and 4,000 of them saved (1,000 a copy saved with its original,
+/// so 3,000 cards), and 100 other readers with 200 saved each. Prints each backend's plan of
+/// the first page and the median time of the first page, the 25th page and the count.
+#[tokio::test]
+#[ignore = "a measurement: about a minute"]
+async fn saved_page_over_100k_articles() {
+    each_backend(|store| async move {
+        const ARTICLES: i64 = 100_000;
+        let numbers = |n: i64| {
+            format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})")
+        };
+        let bulk = source(&store, "bulk").await;
+        let heavy = user(&store, "heavy").await;
+        let mut others = Vec::new();
+        for n in 0..100 {
+            others.push(user(&store, &format!("other{n}")).await);
+        }
+        let run = |sql: String, bind: i64| {
+            let store = store.clone();
+            async move {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(bind)
+                    .execute(store.pool())
+                    .await
+                    .expect("fill");
+            }
+        };
+        run(
+            format!(
+                "INSERT INTO articles (source_id, url, title, fetched_at, sort_at, body_text, \
+                 body_html) {} SELECT $1, 'https://bulk.example/' || i, 'Headline ' || i, i, \
+                 i, 'text', '<p>text</p>' FROM n",
+                numbers(ARTICLES)
+            ),
+            bulk.0,
+        )
+        .await;
+        // Every tenth article copies the one before it.
+        run(
+            "UPDATE articles SET duplicate_of = id - 1 WHERE id % 10 = 0 AND source_id = $1".into(),
+            bulk.0,
+        )
+        .await;
+        let first: i64 = sqlx::query("SELECT MIN(id) AS id FROM articles")
+            .fetch_one(store.pool())
+            .await
+            .expect("first")
+            .try_get("id")
+            .expect("id");
+        run(
+            format!(
+                "INSERT INTO article_states (user_id, article_id, read_at, starred_at) {} \
+                 SELECT $1, {first} - 1 + i, 1, CASE WHEN i % 25 IN (0, 24) THEN i END FROM n",
+                numbers(ARTICLES / 2)
+            ),
+            heavy.id.0,
+        )
+        .await;
+        for other in &others {
+            run(
+                format!(
+                    "INSERT INTO article_states (user_id, article_id, read_at, starred_at) {} \
+                     SELECT $1, {first} + (($1 * 997 + i * 13) % {ARTICLES}), NULL, i FROM n",
+                    numbers(200)
+                ),
+                other.id.0,
+            )
+            .await;
+        }
+        let settle = match store.backend() {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM ANALYZE",
+        };
+        sqlx::query(settle)
+            .execute(store.pool())
+            .await
+            .expect("analyze");
+        let reading = store.reading();
+        println!("{:?}: plan of the first page of /saved:", store.backend());
+        for line in tidings_store::testing::saved_items_plan(&store, heavy.id.0).await {
+            println!("    {line}");
+        }
+        let cards = reading
+            .count(heavy.id, &saved(0, 0, None))
+            .await
+            .expect("count");
+        assert_eq!(cards, 3_000);
+        for (what, page) in [("first page", 0), ("25th page", 24)] {
+            let query = saved(41, page * 40, None);
+            let shown = reading.items(heavy.id, &query).await.expect("page");
+            assert_eq!(shown.len(), 41, "{what}");
+            let mut times = Vec::new();
+            for _ in 0..50 {
+                let start = std::time::Instant::now();
+                reading.items(heavy.id, &query).await.expect("page");
+                times.push(start.elapsed());
+            }
+            times.sort();
+            println!(
+                "    {what}: median {:?}, p99 {:?}",
+                times[times.len() / 2],
+                times[times.len() * 99 / 100]
+            );
+        }
+        let mut times = Vec::new();
+        for _ in 0..50 {
+            let start = std::time::Instant::now();
+            reading
+                .count(heavy.id, &saved(0, 0, None))
+                .await
+                .expect("count");
+            times.push(start.elapsed());
+        }
+        times.sort();
+        println!(
+            "    count ({cards}): median {:?}, p99 {:?}",
+            times[times.len() / 2],
+            times[times.len() * 99 / 100]
         );
     })
     .await;

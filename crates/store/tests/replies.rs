@@ -1,5 +1,6 @@
 //! The replies to an account's comments and its unread count, on every backend: who is told
-//! about which reply, the high-water mark, paging, and what deleting the account leaves.
+//! about which reply, the seen mark (by when a reply became readable, so a late approval is
+//! new), paging, and what deleting the account leaves.
 
 use sqlx::Row;
 use tidings_model::{
@@ -75,6 +76,30 @@ async fn unread(store: &Store, user: UserId) -> i64 {
     store.replies().unread(user).await.expect("unread")
 }
 
+/// Marks seen every reply shown to `user` now, as "Mark all as seen" on a page rendered now
+/// does; whether the mark moved.
+async fn mark_all_seen(store: &Store, user: UserId) -> bool {
+    let up_to = store.replies().newest_shown(user).await.expect("newest");
+    store.replies().mark_seen(user, up_to).await.expect("mark")
+}
+
+async fn newest_seen(store: &Store, user: UserId) -> Option<CommentId> {
+    store.replies().newest_seen(user).await.expect("seen")
+}
+
+/// The replies listed to `user` that are unseen.
+async fn unseen(store: &Store, user: UserId) -> Vec<CommentId> {
+    store
+        .replies()
+        .list(user, 100, 0)
+        .await
+        .expect("list")
+        .iter()
+        .filter(|r| r.unseen)
+        .map(|r| r.id)
+        .collect()
+}
+
 #[tokio::test]
 async fn a_reply_is_listed_and_counted_until_seen_and_a_later_one_counts_again() {
     each_backend(|store| async move {
@@ -117,11 +142,17 @@ async fn a_reply_is_listed_and_counted_until_seen_and_a_later_one_counts_again()
         assert_eq!(reply.parent_source, "The river *rose*.");
         assert_eq!(reply.parent_state, CommentState::Visible);
 
-        let before = store.replies().mark_seen(ana.id).await.expect("mark");
-        assert_eq!(before, CommentId(0), "nothing was seen before");
+        assert!(reply.unseen);
+        assert_eq!(
+            newest_seen(&store, ana.id).await,
+            None,
+            "nothing seen before"
+        );
+        assert!(mark_all_seen(&store, ana.id).await);
         assert_eq!(unread(&store, ana.id).await, 0, "seen");
         assert_eq!(listed(&store, ana.id).await, vec![first], "still listed");
-        assert_eq!(store.replies().seen(ana.id).await.expect("seen"), first);
+        assert!(unseen(&store, ana.id).await.is_empty());
+        assert_eq!(newest_seen(&store, ana.id).await, Some(first));
 
         // A reply to a reply to ana is bob's, not ana's.
         let deeper = post(
@@ -152,11 +183,11 @@ async fn a_reply_is_listed_and_counted_until_seen_and_a_later_one_counts_again()
             vec![later, first],
             "newest first"
         );
-        assert_eq!(
-            store.replies().mark_seen(ana.id).await.expect("mark"),
-            first
-        );
+        assert_eq!(unseen(&store, ana.id).await, vec![later]);
+        assert_eq!(newest_seen(&store, ana.id).await, Some(first));
+        assert!(mark_all_seen(&store, ana.id).await);
         assert_eq!(unread(&store, ana.id).await, 0);
+        assert!(!mark_all_seen(&store, ana.id).await, "nothing more to mark");
     })
     .await;
 }
@@ -227,15 +258,11 @@ async fn held_hidden_deleted_banned_and_own_replies_are_neither_listed_nor_count
             .expect("ban");
         assert_eq!(unread(&store, ana.id).await, 0, "cy is banned");
         assert!(listed(&store, ana.id).await.is_empty());
-        assert_eq!(
-            store.replies().mark_seen(ana.id).await.expect("mark"),
-            CommentId(0)
-        );
-        assert_eq!(
-            store.replies().seen(ana.id).await.expect("seen"),
-            CommentId(0),
+        assert!(
+            !mark_all_seen(&store, ana.id).await,
             "nothing shown, so nothing marked"
         );
+        assert_eq!(newest_seen(&store, ana.id).await, None);
 
         // Once a moderator approves the held reply, it shows and counts.
         store
@@ -245,25 +272,120 @@ async fn held_hidden_deleted_banned_and_own_replies_are_neither_listed_nor_count
             .expect("approve");
         assert_eq!(listed(&store, ana.id).await, vec![held]);
         assert_eq!(unread(&store, ana.id).await, 1);
-        // An unbanned author's reply comes back, above the mark.
-        store.replies().mark_seen(ana.id).await.expect("mark");
+        assert!(mark_all_seen(&store, ana.id).await);
+        // An unbanned author's reply comes back in its place: it became readable before the
+        // held one was approved, so ana's mark, set after that approval, covers it.
         store
             .users()
             .set_state(cy.id, AccountState::Active)
             .await
             .expect("unban");
-        assert_eq!(listed(&store, ana.id).await, vec![by_cy, held]);
-        assert_eq!(unread(&store, ana.id).await, 1);
-        store.replies().mark_seen(ana.id).await.expect("mark");
-        // Hiding the newest reply again does not move the mark back down.
+        assert_eq!(listed(&store, ana.id).await, vec![held, by_cy]);
+        assert_eq!(unread(&store, ana.id).await, 0);
+        // Hiding the newest reply does not move the mark back down.
         store
             .comments()
-            .set_state(by_cy, CommentState::Hidden)
+            .set_state(held, CommentState::Hidden)
             .await
             .expect("hide");
-        store.replies().mark_seen(ana.id).await.expect("mark");
-        assert_eq!(store.replies().seen(ana.id).await.expect("seen"), by_cy);
+        assert!(!mark_all_seen(&store, ana.id).await);
+        assert_eq!(newest_seen(&store, ana.id).await, Some(by_cy));
+        assert_eq!(unread(&store, ana.id).await, 0, "by_cy stays seen");
+        // Restored, it keeps its first revision, which the mark still covers.
+        store
+            .comments()
+            .set_state(held, CommentState::Visible)
+            .await
+            .expect("restore");
+        assert_eq!(unread(&store, ana.id).await, 0, "seen before it was hidden");
+        assert_eq!(newest_seen(&store, ana.id).await, Some(held));
         assert!(!listed(&store, ana.id).await.contains(&own));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_held_reply_approved_after_newer_ones_were_seen_is_new_and_listed_first() {
+    each_backend(|store| async move {
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let page = story(&store, "Bridge closed").await;
+        let mine = post(&store, page, &ana, None, "Mine.", CommentState::Visible).await;
+        let held = post(&store, page, &bob, Some(mine), "held", CommentState::Held).await;
+        let newer = post(
+            &store,
+            page,
+            &bob,
+            Some(mine),
+            "newer",
+            CommentState::Visible,
+        )
+        .await;
+        assert!(held < newer, "written first");
+        assert_eq!(unread(&store, ana.id).await, 1);
+        assert!(mark_all_seen(&store, ana.id).await);
+        assert_eq!(unread(&store, ana.id).await, 0);
+
+        store
+            .comments()
+            .set_state(held, CommentState::Visible)
+            .await
+            .expect("approve");
+        assert_eq!(
+            unread(&store, ana.id).await,
+            1,
+            "approved after ana looked: new to her"
+        );
+        assert_eq!(unseen(&store, ana.id).await, vec![held]);
+        assert_eq!(
+            listed(&store, ana.id).await,
+            vec![held, newer],
+            "by when each became readable"
+        );
+        assert_eq!(newest_seen(&store, ana.id).await, Some(newer));
+        assert!(mark_all_seen(&store, ana.id).await);
+        assert_eq!(unread(&store, ana.id).await, 0);
+        assert_eq!(newest_seen(&store, ana.id).await, Some(held));
+
+        // A mark passed from a page rendered before a reply came stops short of it.
+        let shown_then = store.replies().newest_shown(ana.id).await.expect("newest");
+        let late = post(
+            &store,
+            page,
+            &bob,
+            Some(mine),
+            "while reading",
+            CommentState::Visible,
+        )
+        .await;
+        assert!(
+            !store
+                .replies()
+                .mark_seen(ana.id, shown_then)
+                .await
+                .expect("mark"),
+            "nothing new was on that page"
+        );
+        assert_eq!(unseen(&store, ana.id).await, vec![late]);
+        // Nor can a mark run ahead of what is shown.
+        assert!(
+            store
+                .replies()
+                .mark_seen(ana.id, i64::MAX)
+                .await
+                .expect("mark")
+        );
+        let another = post(
+            &store,
+            page,
+            &bob,
+            Some(mine),
+            "after that",
+            CommentState::Visible,
+        )
+        .await;
+        assert_eq!(unseen(&store, ana.id).await, vec![another]);
+        assert_eq!(unread(&store, ana.id).await, 1);
     })
     .await;
 }
@@ -348,7 +470,7 @@ async fn the_unread_count_stops_at_the_cap() {
         assert_eq!(unread(&store, ana.id).await, cap, "counted to the cap");
         let all = store.replies().list(ana.id, 500, 0).await.expect("list");
         assert_eq!(all.len() as i64, cap + 2, "all listed");
-        store.replies().mark_seen(ana.id).await.expect("mark");
+        mark_all_seen(&store, ana.id).await;
         assert_eq!(unread(&store, ana.id).await, 0);
     })
     .await;
@@ -380,8 +502,8 @@ async fn deleting_an_account_leaves_no_reply_rows_filed_under_it() {
             CommentState::Visible,
         )
         .await;
-        store.replies().mark_seen(ana.id).await.expect("mark");
-        assert_eq!(store.replies().seen(ana.id).await.expect("seen"), reply);
+        mark_all_seen(&store, ana.id).await;
+        assert_eq!(newest_seen(&store, ana.id).await, Some(reply));
         assert_eq!(unread(&store, bob.id).await, 1);
 
         store.users().delete(ana.id).await.expect("delete ana");
@@ -394,11 +516,14 @@ async fn deleting_an_account_leaves_no_reply_rows_filed_under_it() {
                 .try_get("n")
                 .expect("n");
         assert_eq!(filed, 0, "no reply is filed under the deleted account");
-        assert_eq!(
-            store.replies().seen(ana.id).await.expect("seen"),
-            CommentId(0),
-            "its mark is gone"
-        );
+        let mark: i64 = sqlx::query("SELECT replies_seen_revision FROM users WHERE id = $1")
+            .bind(ana.id.0)
+            .fetch_one(store.pool())
+            .await
+            .expect("mark")
+            .try_get("replies_seen_revision")
+            .expect("mark");
+        assert_eq!(mark, 0, "its mark is gone");
         assert!(listed(&store, ana.id).await.is_empty());
         assert_eq!(unread(&store, ana.id).await, 0);
         // Ana's reply to bob is deleted with her account: bob is no longer told about it.
@@ -429,7 +554,8 @@ async fn the_unread_count_reads_the_replies_index_on_sqlite() {
         assert!(
             plan.iter().any(|line| {
                 line.contains(
-                    "SEARCH c USING INDEX comments_replies_to (reply_to_user_id=? AND id>?)",
+                    "SEARCH c USING INDEX comments_replies_shown \
+                     (reply_to_user_id=? AND shown_revision>?)",
                 )
             }),
             "{plan:?}"
@@ -501,13 +627,14 @@ async fn unread_count_over_100k_comments() {
             authors.push(author);
             rows.push(format!(
                 "({id}, 'story', {}, {parent_sql}, {author}, 'text', '<p>text</p>', '{state}', \
-                 {id}, {to_sql})",
+                 {id}, {to_sql}, {id})",
                 1 + id / 100
             ));
             if rows.len() == 1_000 {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO comments (id, target_kind, target_id, parent_id, user_id, \
-                     body_source, body_html, state, created_at, reply_to_user_id) VALUES {}",
+                     body_source, body_html, state, created_at, reply_to_user_id, \
+                     shown_revision) VALUES {}",
                     rows.join(", ")
                 )))
                 .execute(&mut *tx)
@@ -530,11 +657,12 @@ async fn unread_count_over_100k_comments() {
         let replies = store.replies();
         // Reader 1 ("heavy") has seen nothing; reader 2 saw all but the last ~2,000 comments;
         // reader 3 has seen everything.
-        sqlx::query("UPDATE users SET replies_seen_id = 98000 WHERE id = 2")
+        sqlx::query("UPDATE users SET replies_seen_revision = 98000 WHERE id = 2")
             .execute(store.pool())
             .await
             .expect("mark 2");
-        replies.mark_seen(UserId(3)).await.expect("mark 3");
+        let newest = replies.newest_shown(UserId(3)).await.expect("newest");
+        replies.mark_seen(UserId(3), newest).await.expect("mark 3");
         for (who, user) in [
             ("heavy, nothing seen", 1),
             ("a few unread", 2),

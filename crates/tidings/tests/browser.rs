@@ -429,6 +429,29 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     assert_eq!(heading(&client).await, "Operator");
     check_page(&driver, &client, "operator").await;
 
+    // An article saved from its page's button, then on /saved with its "Unsave" button.
+    client.goto(story_url.as_str()).await.expect("the story");
+    follow(&client, ".coverage .card-title a", "/article/").await;
+    client
+        .find(Locator::XPath(
+            "//form[contains(@action, '/mark')]//button[text()='Save']",
+        ))
+        .await
+        .expect("the Save button")
+        .click()
+        .await
+        .expect("save");
+    client
+        .find(Locator::XPath("//button[text()='Unsave']"))
+        .await
+        .expect("saved");
+    client.goto(&server.url("/saved")).await.expect("saved");
+    client
+        .find(Locator::Css(".cards .card form button"))
+        .await
+        .expect("a saved card with its Unsave button");
+    check_page(&driver, &client, "saved").await;
+
     // Personal reading, signed in: For you, replies, the reader-app settings (a new key shown once),
     // the OPML import and the page that tells apps how to connect. The entity and search
     // pages below are checked signed in, with their follow buttons.

@@ -7,8 +7,8 @@
 //! are askama templates, escaped by default; article bodies were sanitised before they were
 //! stored and are the only HTML inserted as it is. Every page works without JavaScript.
 //!
-//! `reading` adds personal reading (follows, read and starred marks, "For you", API keys,
-//! OPML import, `/apps`), and `reader_api` the sync APIs reader apps speak (Google Reader,
+//! `reading` adds personal reading (follows, read and saved (starred) marks, "For you",
+//! "Saved", API keys, OPML import, `/apps`), and `reader_api` the sync APIs reader apps speak (Google Reader,
 //! Fever, Miniflux); see `docs/reader-apis.md`.
 //!
 //! [`people`] adds accounts, sessions, CSRF, comment threads on article and story pages,

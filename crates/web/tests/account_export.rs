@@ -137,9 +137,9 @@ async fn a_reader_downloads_everything_about_them_and_nothing_secret_or_of_other
             &[("csrf", &bob_token), ("reason", "bob's reason")],
         )
         .await;
-        // Bob answers her; she opens /replies, which marks his answer seen.
+        // Bob answers her; she marks his answer seen on /replies.
         let answer = say(&site, &mut bob, &site.article_path, "Bob again", Some(kept)).await;
-        assert_eq!(ana.get("/replies").await.status, 200);
+        assert_eq!(ana.mark_replies_seen().await.status, 303);
 
         // Her reading, and bob's.
         let now = now_secs(&site);

@@ -1,12 +1,13 @@
-//! Replies to a reader's comments through HTTP: the `/replies` page, the header's unread
-//! count, the link into the thread, the API, who sees what, and hostile display names; on
-//! SQLite and, with `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
+//! Replies to a reader's comments through HTTP: the `/replies` page, its "Mark all as seen"
+//! button (opening the page marks nothing), the header's unread count, a late approval, the
+//! link into the thread, the API, who sees what, and hostile display names; on SQLite and,
+//! with `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
 
 mod support;
 
 use sqlx::Row;
 use std::time::Duration;
-use support::{Browser, Site, comment_id, config, site_on};
+use support::{Browser, Site, comment_id, config, csrf_after, field_after, site_on};
 use tidings_model::{CommentId, CommentState, Role};
 use tidings_store::NewComment;
 use tidings_store::testing::each_backend;
@@ -54,8 +55,29 @@ async fn user_id(site: &Site, name: &str) -> i64 {
         .0
 }
 
+/// A reply by `author` to comment `parent` on the site's article, held for a moderator (as
+/// pre-moderation or the spam rules hold one); its id.
+async fn held_reply(site: &Site, author: &str, parent: i64, text: &str) -> i64 {
+    site.store
+        .comments()
+        .insert(
+            &NewComment {
+                target: tidings_model::CommentTarget::Article(site.article),
+                parent_id: Some(CommentId(parent)),
+                user_id: tidings_model::UserId(user_id(site, author).await),
+                body_source: text.into(),
+                body_html: format!("<p>{text}</p>"),
+                state: CommentState::Held,
+            },
+            site.clock.now_ms() / 1000,
+        )
+        .await
+        .expect("held reply")
+        .0
+}
+
 #[tokio::test]
-async fn a_reply_is_listed_and_counted_until_the_page_is_opened_and_a_later_one_counts_again() {
+async fn a_reply_is_listed_and_counted_until_marked_seen_and_a_later_one_counts_again() {
     each_backend(|store| async move {
         let site = site_on(store, config(), |_| {}).await;
         let mut ana = reader(&site, "ana", "Ana").await;
@@ -108,7 +130,11 @@ async fn a_reply_is_listed_and_counted_until_the_page_is_opened_and_a_later_one_
             body.contains("<strong class=\"badge\">new</strong>"),
             "{body}"
         );
-        assert!(body.contains("1 new since you last looked"), "{body}");
+        assert!(
+            body.contains("1 new since you last marked them seen"),
+            "{body}"
+        );
+        assert!(body.contains(">Mark all as seen</button>"), "{body}");
         assert!(
             body.contains(&format!(
                 "<a href=\"{}\">Flood in the valley</a>",
@@ -119,9 +145,13 @@ async fn a_reply_is_listed_and_counted_until_the_page_is_opened_and_a_later_one_
         assert!(body.contains("<time datetime="), "a relative age: {body}");
         assert_eq!(
             replies_link(body),
-            "Replies",
-            "opening the page marks them seen"
+            "Replies · 1",
+            "opening the page marks nothing"
         );
+        assert_eq!(replies_link(&ana.get("/").await.body), "Replies · 1");
+        let marked = ana.mark_replies_seen().await;
+        assert_eq!(marked.status, 303, "{}", marked.body);
+        assert_eq!(marked.location(), "/replies");
         assert_eq!(replies_link(&ana.get("/").await.body), "Replies");
         let again = ana.get("/replies").await.body;
         assert!(
@@ -129,6 +159,7 @@ async fn a_reply_is_listed_and_counted_until_the_page_is_opened_and_a_later_one_
             "still listed"
         );
         assert!(!again.contains("class=\"badge\">new<"), "no longer new");
+        assert!(!again.contains("Mark all as seen"), "nothing to mark");
 
         // The link leads to the reply in its thread.
         let link = format!("/comments/{reply}");
@@ -186,14 +217,21 @@ async fn a_reply_is_listed_and_counted_until_the_page_is_opened_and_a_later_one_
         assert_eq!(replies_link(&ana.get("/").await.body), "Replies · 99+");
         let first = ana.get("/replies").await.body;
         assert!(
-            first.contains("20 new since you last looked"),
+            first.contains("99+ new since you last marked them seen"),
+            "counted as the header counts: {first}"
+        );
+        assert_eq!(
+            first
+                .matches("<strong class=\"badge\">new</strong>")
+                .count(),
+            20,
             "one page of them: {first}"
         );
         assert!(
             first.contains("href=\"/replies?page=2\" rel=\"next\""),
             "paged: {first}"
         );
-        assert_eq!(replies_link(&first), "Replies");
+        assert_eq!(replies_link(&first), "Replies · 99+");
         let second = ana.get("/replies?page=2").await.body;
         assert!(
             second.contains("href=\"/replies\" rel=\"prev\""),
@@ -204,6 +242,151 @@ async fn a_reply_is_listed_and_counted_until_the_page_is_opened_and_a_later_one_
             "{second}"
         );
         assert!(!second.contains("Reply 80<"), "{second}");
+        assert_eq!(ana.mark_replies_seen().await.status, 303);
+        assert_eq!(replies_link(&ana.get("/").await.body), "Replies");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn opening_replies_marks_nothing_and_only_a_same_site_post_with_the_token_does() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let mut ana = reader(&site, "ana", "Ana").await;
+        let mut bob = reader(&site, "bob", "Bob").await;
+        let mine = say(&site, &mut ana, "Mark me.", None).await;
+        let first = say(&site, &mut bob, "First answer", Some(mine)).await;
+        for _ in 0..2 {
+            assert_eq!(ana.get("/replies").await.status, 200);
+            assert_eq!(ana.get("/replies?page=1").await.status, 200);
+        }
+        assert_eq!(
+            replies_link(&ana.get("/").await.body),
+            "Replies · 1",
+            "a GET changes nothing, so a link from another site cannot either"
+        );
+
+        let page = ana.get("/replies").await.body;
+        let form = "action=\"/replies/seen\"";
+        let token = csrf_after(&page, form);
+        let up_to = field_after(&page, form, "up_to");
+        let fields = [("csrf", token.as_str()), ("up_to", up_to.as_str())];
+        let refused = [
+            ana.post_with(
+                "/replies/seen",
+                &fields,
+                &[("origin", "https://evil.example")],
+            )
+            .await,
+            ana.post_with(
+                "/replies/seen",
+                &fields,
+                &[("sec-fetch-site", "cross-site")],
+            )
+            .await,
+            ana.post(
+                "/replies/seen",
+                &[("csrf", "not-the-token"), ("up_to", &up_to)],
+            )
+            .await,
+            ana.post("/replies/seen", &[("up_to", &up_to)]).await,
+            bob.post("/replies/seen", &fields).await,
+        ];
+        for answer in &refused {
+            assert_eq!(answer.status, 403, "{}", answer.body);
+        }
+        let mut anon = site.browser();
+        assert_eq!(anon.post("/replies/seen", &fields).await.status, 401);
+        for bad in ["", "many", "-1", "1.5"] {
+            let answer = ana
+                .post("/replies/seen", &[("csrf", &token), ("up_to", bad)])
+                .await;
+            assert_eq!(answer.status, 400, "up_to {bad:?}: {}", answer.body);
+        }
+        assert_eq!(
+            replies_link(&ana.get("/").await.body),
+            "Replies · 1",
+            "none of those marked anything"
+        );
+
+        // A reply that arrives after the page was rendered stays new after its button.
+        let during = say(&site, &mut bob, "Written while she read", Some(mine)).await;
+        assert_eq!(replies_link(&ana.get("/").await.body), "Replies · 2");
+        let marked = ana.post("/replies/seen", &fields).await;
+        assert_eq!(marked.status, 303, "{}", marked.body);
+        assert_eq!(marked.location(), "/replies");
+        let page = ana.get("/replies").await.body;
+        assert_eq!(replies_link(&page), "Replies · 1");
+        let badge = |id: i64| {
+            let at = page
+                .find(&format!("id=\"reply-{id}\""))
+                .unwrap_or_else(|| panic!("reply {id} listed: {page}"));
+            page[at..]
+                .split("</header>")
+                .next()
+                .unwrap_or_default()
+                .contains("badge\">new<")
+        };
+        assert!(badge(during), "{page}");
+        assert!(!badge(first), "{page}");
+        assert_eq!(ana.mark_replies_seen().await.status, 303);
+        assert_eq!(replies_link(&ana.get("/").await.body), "Replies");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_held_reply_approved_after_newer_ones_were_seen_counts_as_new() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        site.user("mod", PASSWORD, Role::Moderator).await;
+        let mut ana = reader(&site, "ana", "Ana").await;
+        let mut bob = reader(&site, "bob", "Bob").await;
+        let mine = say(&site, &mut ana, "Approve me later.", None).await;
+        let held = held_reply(&site, "bob", mine, "Held for a while").await;
+        let newer = say(&site, &mut bob, "Newer and visible", Some(mine)).await;
+        assert!(held < newer);
+        assert_eq!(replies_link(&ana.get("/").await.body), "Replies · 1");
+        assert_eq!(ana.mark_replies_seen().await.status, 303);
+        assert_eq!(replies_link(&ana.get("/").await.body), "Replies");
+
+        let mut m = site.browser();
+        assert_eq!(m.login("mod", PASSWORD).await.status, 303);
+        let token = m.token().await;
+        let approved = m
+            .post(
+                &format!("/moderation/comments/{held}/approve"),
+                &[("csrf", &token)],
+            )
+            .await;
+        assert_eq!(approved.status, 303, "{}", approved.body);
+
+        assert_eq!(
+            replies_link(&ana.get("/").await.body),
+            "Replies · 1",
+            "approved after she looked: new to her"
+        );
+        let page = ana.get("/replies").await.body;
+        let held_at = page
+            .find(&format!("id=\"reply-{held}\""))
+            .unwrap_or_else(|| panic!("listed: {page}"));
+        let newer_at = page
+            .find(&format!("id=\"reply-{newer}\""))
+            .unwrap_or_else(|| panic!("listed: {page}"));
+        assert!(held_at < newer_at, "the latest to arrive comes first");
+        assert_eq!(
+            page.matches("<strong class=\"badge\">new</strong>").count(),
+            1
+        );
+        assert!(page[held_at..newer_at].contains("badge\">new<"), "{page}");
+        let api: serde_json::Value =
+            serde_json::from_str(&ana.get("/api/v1/me/replies").await.body).expect("JSON");
+        assert_eq!(api["unread"], 1);
+        assert_eq!(api["items"][0]["id"], held);
+        assert_eq!(api["items"][0]["unread"], true);
+        assert_eq!(api["items"][1]["unread"], false);
+        assert_eq!(ana.mark_replies_seen().await.status, 303);
+        assert_eq!(replies_link(&ana.get("/").await.body), "Replies");
     })
     .await;
 }
@@ -218,22 +401,7 @@ async fn held_hidden_deleted_and_banned_authors_replies_are_neither_listed_nor_c
         let mut troll = reader(&site, "troll", "Troll").await;
         let mine = say(&site, &mut ana, "My view.", None).await;
 
-        // Held (as pre-moderation or the spam rules hold one).
-        site.store
-            .comments()
-            .insert(
-                &NewComment {
-                    target: tidings_model::CommentTarget::Article(site.article),
-                    parent_id: Some(CommentId(mine)),
-                    user_id: tidings_model::UserId(user_id(&site, "bob").await),
-                    body_source: "Held reply".into(),
-                    body_html: "<p>Held reply</p>".into(),
-                    state: CommentState::Held,
-                },
-                site.clock.now_ms() / 1000,
-            )
-            .await
-            .expect("held reply");
+        held_reply(&site, "bob", mine, "Held reply").await;
         // Hidden by a moderator.
         let rude = say(&site, &mut bob, "Rude reply", Some(mine)).await;
         let mut m = site.browser();
@@ -451,9 +619,13 @@ async fn the_api_lists_replies_with_the_unread_count_as_the_document_declares() 
         let schema = &op["responses"]["200"]["content"]["application/json"]["schema"];
         assert_declared(&doc, schema, &json, "ReplyList");
 
-        // Reading the API marks nothing seen; opening the page does.
+        // Reading the API or opening the page marks nothing seen; the page's button does.
         assert_eq!(replies_link(&ana.get("/").await.body), "Replies · 3");
         assert_eq!(ana.get("/replies").await.status, 200);
+        let still: serde_json::Value =
+            serde_json::from_str(&ana.get("/api/v1/me/replies").await.body).expect("JSON");
+        assert_eq!(still["unread"], 3);
+        assert_eq!(ana.mark_replies_seen().await.status, 303);
         let after: serde_json::Value =
             serde_json::from_str(&ana.get("/api/v1/me/replies").await.body).expect("JSON");
         assert_eq!(after["unread"], 0);
@@ -594,7 +766,7 @@ async fn deleting_my_account_leaves_no_rows_filed_under_it() {
         let mut bob = reader(&site, "bob", "Bob").await;
         let mine = say(&site, &mut ana, "Soon gone.", None).await;
         let reply = say(&site, &mut bob, "Answer to a leaver", Some(mine)).await;
-        assert_eq!(ana.get("/replies").await.status, 200);
+        assert_eq!(ana.mark_replies_seen().await.status, 303);
         let ana_id = user_id(&site, "ana").await;
         let token = ana.token().await;
         let gone = ana
@@ -606,7 +778,7 @@ async fn deleting_my_account_leaves_no_rows_filed_under_it() {
         assert_eq!(gone.status, 303, "{}", gone.body);
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM comments WHERE reply_to_user_id = $1) AS filed, \
-             (SELECT replies_seen_id FROM users WHERE id = $1) AS seen",
+             (SELECT replies_seen_revision FROM users WHERE id = $1) AS seen",
         )
         .bind(ana_id)
         .fetch_one(site.store.pool())

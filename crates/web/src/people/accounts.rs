@@ -447,6 +447,22 @@ pub(crate) async fn checked_viewer(
     Ok(viewer)
 }
 
+/// The viewer of a state-changing request, after the origin and token checks and the
+/// per-account write limit ([`Action::Write`]).
+pub(crate) async fn checked_writer(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: std::net::IpAddr,
+    token: &str,
+) -> Result<Viewer, PeopleError> {
+    let viewer = checked_viewer(state, headers, token).await?;
+    state
+        .people
+        .limits
+        .check(Action::Write, ip, Some(viewer.user.id))?;
+    Ok(viewer)
+}
+
 /// `POST /logout`: ends the session on the server and clears the cookie.
 pub(crate) async fn logout(
     State(state): State<AppState>,

@@ -195,7 +195,8 @@ struct MarkJson {
     at: String,
 }
 
-/// The replies mark: the newest reply to the account's comments it has seen on `/replies`.
+/// The replies mark: the newest reply to the account's comments it has marked seen on
+/// `/replies`.
 #[derive(Serialize)]
 struct RepliesJson {
     newest_seen_id: i64,
@@ -298,10 +299,13 @@ async fn document(state: &AppState, user: &User, now: UnixSeconds) -> Result<Vec
             api_keys,
         },
     )?;
-    let seen = store.replies().seen(user.id).await?;
-    let replies = (seen.0 > 0).then_some(RepliesJson {
-        newest_seen_id: seen.0,
-    });
+    let replies = store
+        .replies()
+        .newest_seen(user.id)
+        .await?
+        .map(|seen| RepliesJson {
+            newest_seen_id: seen.0,
+        });
     doc.member("replies", &replies)?;
 
     doc.open("comments", b'[')?;

@@ -224,6 +224,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/comments/{id}/delete", post(comments::delete))
         .route("/comments/{id}/report", post(comments::report))
         .route("/replies", get(replies::page))
+        .route("/replies/seen", post(replies::mark_seen))
         .route("/moderation", get(moderation::queue_page))
         .route(
             "/moderation/comments/{id}/{action}",

@@ -1,11 +1,20 @@
-//! Replies to a reader's comments: the page `/replies` (newest first, paged; opening it marks
-//! every reply seen), its JSON twin `GET /api/v1/me/replies`, and the unread count the
-//! header shows a signed-in reader ("Replies · 3", see [`super::session::viewer_layer`]).
+//! Replies to a reader's comments: the page `/replies` (newest first, paged, the unseen ones
+//! marked "new"), its "Mark all as seen" button (`POST /replies/seen`), its JSON twin
+//! `GET /api/v1/me/replies`, and the unread count the header shows a signed-in reader
+//! ("Replies · 3", see [`super::session::viewer_layer`]).
+//!
+//! Opening the page changes nothing: a `GET` that marked replies seen would let any other
+//! site mark them by linking to it (or an `<img>` loading it). Replies stay new, on the page
+//! and in the header's count, until the reader presses the button, a `POST` with the
+//! session's CSRF token and the origin check every form has. The button carries the newest
+//! reply the page was rendered with, so one that arrived while the reader was reading stays
+//! new.
 //!
 //! Which replies a reader is told about is the store's rule ([`tidings_store::Replies`]):
 //! readable by everyone, by an active account, not the reader's own. Everything here is
 //! per reader, so nothing of it reaches a page served to anonymous readers.
 
+use super::accounts::{checked_writer, see_other};
 use super::client_ip::ClientIp;
 use super::limits::Action;
 use super::session::{self, Viewer};
@@ -17,6 +26,7 @@ use crate::pages::{Age, article_href, excerpt};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -86,8 +96,14 @@ struct ReplyView {
 struct RepliesPage {
     site_name: String,
     replies: Vec<ReplyView>,
-    /// How many replies were new when the page was opened.
-    new_count: usize,
+    /// How many replies are unseen, as the header counts them ("99+" from the cap on).
+    unseen: String,
+    /// Whether any reply is unseen (the "Mark all as seen" button shows).
+    any_unseen: bool,
+    /// The session's CSRF token, for the button.
+    csrf: String,
+    /// The newest reply shown now, as the button marks up to it.
+    up_to: i64,
     page: i64,
     newer: Option<String>,
     older: Option<String>,
@@ -123,9 +139,9 @@ fn page_href(page: i64) -> String {
     }
 }
 
-/// `GET /replies`: the replies to the reader's comments, newest first; opening it marks
-/// them all seen (the ones new until now are marked "new" on it). Anonymous readers are
-/// sent to log in.
+/// `GET /replies`: the replies to the reader's comments, newest first, the unseen ones
+/// marked "new"; it marks nothing seen (see the module's note). Anonymous readers are sent to
+/// log in.
 pub(crate) async fn page(
     State(state): State<AppState>,
     Query(query): Query<PageParam>,
@@ -144,7 +160,10 @@ pub(crate) async fn page(
                 .clamp(1, MAX_PAGE),
             per_page: PER_PAGE,
         };
-        let seen = state.store.replies().mark_seen(viewer.user.id).await?;
+        let store = state.store.replies();
+        // The mark first: a reply shown after it is read stays new after the button.
+        let up_to = store.newest_shown(viewer.user.id).await?;
+        let unseen = store.unread(viewer.user.id).await?;
         let (replies, more) = replies_page(&state, &viewer, request).await?;
         let now = state.people.clock.now_secs();
         let replies: Vec<ReplyView> = replies
@@ -163,18 +182,59 @@ pub(crate) async fn page(
                     .unwrap_or_else(|| "a page that was removed".into()),
                 page_href: page_path(r),
                 thread_href: thread_path(r),
-                new: r.id > seen,
+                new: r.unseen,
             })
             .collect();
         Ok(RepliesPage {
             site_name: state.site_name.clone(),
-            new_count: replies.iter().filter(|r| r.new).count(),
+            unseen: session::unread_label(unseen),
+            any_unseen: unseen > 0,
+            csrf: viewer.csrf.clone(),
+            up_to,
             replies,
             page: request.page,
             newer: (request.page > 1).then(|| page_href(request.page - 1)),
             older: more.then(|| page_href(request.page + 1)),
         }
         .into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+/// The "Mark all as seen" form.
+#[derive(Deserialize, Default)]
+pub(crate) struct SeenForm {
+    #[serde(default)]
+    csrf: String,
+    /// The newest reply the page showed ([`tidings_store::Replies::newest_shown`]).
+    #[serde(default)]
+    up_to: String,
+}
+
+/// `POST /replies/seen`: marks seen the replies the page showed (up to its `up_to`), after
+/// the origin, token and write-limit checks, and goes back to `/replies`.
+pub(crate) async fn mark_seen(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<SeenForm>,
+) -> Response {
+    let result: Result<Response, PeopleError> = async {
+        let viewer = checked_writer(&state, &headers, ip, &form.csrf).await?;
+        let up_to = form
+            .up_to
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| PeopleError::BadRequest("Reload the replies and try again.".into()))?;
+        state
+            .store
+            .replies()
+            .mark_seen(viewer.user.id, up_to)
+            .await?;
+        Ok(see_other("/replies", Vec::new()))
     }
     .await;
     result.unwrap_or_else(|e| e.page(&state.site_name))
@@ -188,7 +248,7 @@ struct ReplyJson {
     body_html: String,
     created_at: i64,
     edited_at: Option<i64>,
-    /// Written after the reader last opened `/replies`.
+    /// Not yet marked seen ("Mark all as seen" on `/replies`).
     unread: bool,
     /// Where it leads to in its thread.
     url: String,
@@ -225,7 +285,7 @@ struct ReplyList {
 
 /// `GET /api/v1/me/replies` (session cookie): the replies to the reader's comments, newest
 /// first, paged like the other lists, with how many are unread (up to the store's cap).
-/// Reading it marks nothing seen: that is what opening `/replies` does.
+/// Reading it marks nothing seen: that is what "Mark all as seen" on `/replies` does.
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -241,7 +301,6 @@ pub(crate) async fn api_list(
             ApiError::BadRequest(m) => PeopleError::BadRequest(m),
             other => PeopleError::Internal(format!("{other:?}")),
         })?;
-        let seen = state.store.replies().seen(viewer.user.id).await?;
         let unread = state.store.replies().unread(viewer.user.id).await?;
         let (replies, has_more) = replies_page(&state, &viewer, request).await?;
         let base = site_base(state.base_url.as_deref(), &headers);
@@ -253,7 +312,7 @@ pub(crate) async fn api_list(
                 body_html: r.body_html.clone(),
                 created_at: r.created_at,
                 edited_at: r.edited_at,
-                unread: r.id > seen,
+                unread: r.unseen,
                 url: format!("{base}{}", thread_path(r)),
                 in_reply_to: InReplyTo {
                     id: r.parent_id.0,

@@ -136,7 +136,7 @@ pub(crate) fn clear(state: &AppState) -> HeaderValue {
 const ANONYMOUS_NAV: &str =
     r#"<span class="account-nav"><a href="/login">Log in</a> <a href="/signup">Sign up</a></span>"#;
 
-/// Gives pages requested with a live session their account links (For you, Replies with
+/// Gives pages requested with a live session their account links (For you, Saved, Replies with
 /// the unread count, account, moderation for moderators, the operator's page for admins, a
 /// log-out form with its token) in place of "Log in · Sign up", and marks every answer to
 /// such a request `Cache-Control: private, no-store`. Requests without a session cookie pass
@@ -167,8 +167,7 @@ pub async fn viewer_layer(State(state): State<AppState>, request: Request, next:
         return Response::from_parts(parts, Body::empty());
     };
     let html = String::from_utf8_lossy(&bytes);
-    // The one read the unread count costs a signed-in page view (after the handler, so
-    // opening /replies shows it at zero).
+    // The one read the unread count costs a signed-in page view.
     let unread = match state.store.replies().unread(viewer.user.id).await {
         Ok(n) => Some(n),
         Err(err) => {
@@ -183,19 +182,26 @@ pub async fn viewer_layer(State(state): State<AppState>, request: Request, next:
     Response::from_parts(parts, Body::from(replaced))
 }
 
-/// The signed-in header's links: For you, Replies (with the unread count when there are
-/// any: "Replies · 3", "Replies · 99+" from the store's cap on), the account, Moderation for
-/// moderators, Operator for admins, and Log out.
+/// An unread count as the header and `/replies` write it: "3", or "99+" from the store's
+/// cap on.
+pub(crate) fn unread_label(n: i64) -> String {
+    if n >= tidings_store::UNREAD_CAP {
+        format!("{}+", tidings_store::UNREAD_CAP - 1)
+    } else {
+        n.to_string()
+    }
+}
+
+/// The signed-in header's links: For you, Saved, Replies (with the unread count when there
+/// are any: "Replies · 3", "Replies · 99+" from the store's cap on), the account, Moderation
+/// for moderators, Operator for admins, and Log out.
 fn account_nav(viewer: &Viewer, unread_replies: Option<i64>) -> String {
     let name = escape(&viewer.user.display_name);
     let replies = match unread_replies {
-        Some(n) if n >= tidings_store::UNREAD_CAP => format!(
-            r#"<a href="/replies" class="replies-unread">Replies · {}+</a>"#,
-            tidings_store::UNREAD_CAP - 1
+        Some(n) if n > 0 => format!(
+            r#"<a href="/replies" class="replies-unread">Replies · {}</a>"#,
+            unread_label(n)
         ),
-        Some(n) if n > 0 => {
-            format!(r#"<a href="/replies" class="replies-unread">Replies · {n}</a>"#)
-        }
         _ => r#"<a href="/replies">Replies</a>"#.to_string(),
     };
     let moderation = if viewer.moderates() {
@@ -209,7 +215,7 @@ fn account_nav(viewer: &Viewer, unread_replies: Option<i64>) -> String {
         ""
     };
     format!(
-        r#"<span class="account-nav"><a href="/for-you">For you</a> {replies} <a href="/account">{name}</a>{moderation}{operator} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
+        r#"<span class="account-nav"><a href="/for-you">For you</a> <a href="/saved">Saved</a> {replies} <a href="/account">{name}</a>{moderation}{operator} <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="{}"><button type="submit" class="link">Log out</button></form></span>"#,
         escape(&viewer.csrf)
     )
 }

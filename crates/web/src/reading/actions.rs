@@ -4,10 +4,8 @@
 //! sends the reader back where they were.
 
 use crate::people::PeopleError;
-use crate::people::accounts::{checked_viewer, safe_next, see_other};
+use crate::people::accounts::{checked_writer, safe_next, see_other};
 use crate::people::client_ip::ClientIp;
-use crate::people::limits::Action;
-use crate::people::session::Viewer;
 use crate::reader_api::default_folder;
 use crate::state::AppState;
 use axum::Form;
@@ -35,21 +33,6 @@ pub(crate) struct FollowForm {
     target: String,
     #[serde(default)]
     next: String,
-}
-
-/// The viewer behind a personal form, through the token and the write limit.
-async fn writer(
-    state: &AppState,
-    headers: &HeaderMap,
-    ip: std::net::IpAddr,
-    csrf: &str,
-) -> Result<Viewer, PeopleError> {
-    let viewer = checked_viewer(state, headers, csrf).await?;
-    state
-        .people
-        .limits
-        .check(Action::Write, ip, Some(viewer.user.id))?;
-    Ok(viewer)
 }
 
 /// What a follow form names, checked.
@@ -140,7 +123,7 @@ async fn set_follow(
     on: bool,
 ) -> Response {
     let run = async {
-        let viewer = writer(state, headers, ip, &form.csrf).await?;
+        let viewer = checked_writer(state, headers, ip, &form.csrf).await?;
         let user = viewer.user.id;
         let reading = state.store.reading();
         let now = state.people.clock.now_secs();
@@ -184,7 +167,7 @@ pub(crate) async fn mark_article(
     Form(form): Form<MarkForm>,
 ) -> Response {
     let run = async {
-        let viewer = writer(&state, &headers, ip, &form.csrf).await?;
+        let viewer = checked_writer(&state, &headers, ip, &form.csrf).await?;
         let id = ArticleId(id);
         state
             .store
@@ -228,7 +211,7 @@ pub(crate) async fn mark_story(
     Form(form): Form<StoryForm>,
 ) -> Response {
     let run = async {
-        let viewer = writer(&state, &headers, ip, &form.csrf).await?;
+        let viewer = checked_writer(&state, &headers, ip, &form.csrf).await?;
         let story = StoryId(id);
         state
             .store

@@ -3,11 +3,12 @@
 //! followed source reported it, it is in a followed section, it mentions a followed entity,
 //! a saved search finds it), in the front page's order (the Stories score); each story
 //! marked when the reader has not read all of it. Then the newest items of their sources,
-//! copies folded, unread ones marked; then what they follow.
+//! copies folded, unread and saved ones marked; then what they follow.
 
-use crate::pages::{Age, PageError, article_href, excerpt, now};
+use crate::pages::{PageError, now};
 use crate::people::accounts::see_other;
 use crate::people::session::{self, Viewer};
+use crate::reading::item_card::ItemCard;
 use crate::state::AppState;
 use crate::stories::{StoryCard, TOP_STORIES, ranked_stories, story_cards, with_outlets};
 use askama::Template;
@@ -36,18 +37,6 @@ struct StoryEntry {
     unread: bool,
 }
 
-/// An item from the reader's sources.
-struct ItemEntry {
-    href: String,
-    title: String,
-    source_name: String,
-    source_href: String,
-    age: Age,
-    excerpt: String,
-    unread: bool,
-    starred: bool,
-}
-
 /// Something the reader follows, with its page.
 struct FollowEntry {
     kind: &'static str,
@@ -65,7 +54,7 @@ struct ForYouPage {
     /// How many followed stories "You follow" names at most.
     followed_listed: usize,
     stories: Vec<StoryEntry>,
-    items: Vec<ItemEntry>,
+    items: Vec<ItemCard>,
     unread: i64,
     /// Whether the reader follows any source (the unread count is of their items).
     has_sources: bool,
@@ -209,25 +198,7 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         )
         .await?
         .iter()
-        .map(|i| {
-            let a = &i.listing.article;
-            ItemEntry {
-                href: article_href(a.id, &a.content.title),
-                title: a.content.title.clone(),
-                source_name: i.listing.source_name.clone(),
-                source_href: format!("/source/{}", a.source_id),
-                age: Age::of(i.sort_at, now),
-                excerpt: excerpt(
-                    a.content
-                        .standfirst
-                        .as_deref()
-                        .unwrap_or(&a.content.body_text),
-                    220,
-                ),
-                unread: i.read_at.is_none(),
-                starred: i.starred_at.is_some(),
-            }
-        })
+        .map(|i| ItemCard::of(i, now))
         .collect();
     let unread = reading
         .count(

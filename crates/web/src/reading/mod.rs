@@ -1,19 +1,21 @@
-//! Personal reading on the site: follow and unfollow buttons, read and star buttons, the
-//! "For you" page, the settings for reader apps (API keys, OPML import and export) and the
-//! page that tells each app how to connect.
+//! Personal reading on the site: follow and unfollow buttons, read and save (star) buttons,
+//! the "For you" and "Saved" pages, the settings for reader apps (API keys, OPML import and
+//! export) and the page that tells each app how to connect.
 //!
 //! Pages every reader sees alike stay alike (the page cache serves them to anonymous
 //! readers): they carry only the marker [`CONTROLS_MARKER`] where personal buttons go.
 //! For a request with a live session, [`controls_layer`] replaces the marker with the
 //! buttons that fit the page (follow this source, section, entity, search or story; read or
-//! star this article; mark this story read), each a `POST` form with the session's CSRF
+//! save this article; mark this story read), each a `POST` form with the session's CSRF
 //! token, so they work without JavaScript. The page cache never keeps an answer to a request
 //! with a session, so one reader's buttons never reach another.
 
 mod actions;
 mod apps;
 mod for_you;
+mod item_card;
 pub(crate) mod portability;
+mod saved;
 mod settings;
 
 use crate::people::session::{self, Viewer, escape};
@@ -36,6 +38,7 @@ pub(crate) const CONTROLS_MARKER: &str = "<!--tidings:personal-->";
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/for-you", get(for_you::page))
+        .route("/saved", get(saved::page))
         .route("/follow", post(actions::follow))
         .route("/unfollow", post(actions::unfollow))
         .route("/article/{id}/mark", post(actions::mark_article))
@@ -217,7 +220,7 @@ async fn controls(
                     ("mark", if starred { "unstar" } else { "star" }),
                     ("next", back),
                 ],
-                if starred { "Unstar" } else { "Star" },
+                if starred { "Unsave" } else { "Save" },
             ));
             if let Some(story) = item.listing.article.story_id {
                 out.push(' ');
@@ -229,9 +232,9 @@ async fn controls(
                 ));
             }
             let status = match (read, starred) {
-                (true, true) => "Read · starred",
+                (true, true) => r#"Read · <a href="/saved">saved</a>"#,
                 (true, false) => "Read",
-                (false, true) => "Unread · starred",
+                (false, true) => r#"Unread · <a href="/saved">saved</a>"#,
                 (false, false) => "Unread",
             };
             format!(r#"<span class="reading-state">{status}</span> {out}"#)

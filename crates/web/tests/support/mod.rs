@@ -17,6 +17,8 @@ pub struct Site {
     pub base: String,
     pub store: Store,
     pub clock: Arc<ManualClock>,
+    /// The outlet (`https://outlet.example/feed`) the site's article is from.
+    pub outlet: SourceId,
     pub article: ArticleId,
     pub article_path: String,
     pub story: StoryId,
@@ -110,6 +112,7 @@ pub async fn site_on(store: Store, config: PeopleConfig, tune: impl FnOnce(&mut 
         base: format!("http://{addr}"),
         store,
         clock,
+        outlet: source.id,
         article,
         article_path: format!("/article/{article}/flood-in-the-valley"),
         story,
@@ -398,6 +401,17 @@ impl Browser {
         csrf_in(&page.body)
     }
 
+    /// Opens `/replies` and presses its "Mark all as seen" button; returns the POST's answer.
+    pub async fn mark_replies_seen(&mut self) -> Answer {
+        let page = self.get("/replies").await;
+        assert_eq!(page.status, 200, "logged in");
+        let form = "action=\"/replies/seen\"";
+        let token = csrf_after(&page.body, form);
+        let up_to = field_after(&page.body, form, "up_to");
+        self.post("/replies/seen", &[("csrf", &token), ("up_to", &up_to)])
+            .await
+    }
+
     /// Posts a comment on a page path; returns the answer.
     pub async fn comment(&mut self, page: &str, body: &str, parent: Option<i64>) -> Answer {
         let token = self.token().await;
@@ -428,6 +442,23 @@ pub fn csrf_in(html: &str) -> String {
 pub fn csrf_after(html: &str, marker: &str) -> String {
     let at = html.find(marker).unwrap_or(0);
     csrf_in(&html[at..])
+}
+
+/// The value of the first hidden field `name` after `marker` in a page.
+pub fn field_after(html: &str, marker: &str, name: &str) -> String {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in the page: {html}"));
+    let field = format!("name=\"{name}\" value=\"");
+    let start = html[at..]
+        .find(&field)
+        .map(|i| at + i + field.len())
+        .unwrap_or_else(|| panic!("a field {name} after {marker}"));
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The comment id a post redirected to (`…#comment-ID`).
