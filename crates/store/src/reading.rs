@@ -413,6 +413,7 @@ fn items_statement(user: UserId, query: &ItemQuery) -> (String, Conditions) {
 
 /// The statement of one page of items and its bound values, to show its plan (see
 /// [`crate::testing::saved_items_plan`]).
+#[cfg(feature = "testing")]
 pub(crate) fn items_sql(user: UserId, query: &ItemQuery) -> (String, Vec<i64>) {
     let (sql, c) = items_statement(user, query);
     let binds = c

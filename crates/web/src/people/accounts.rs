@@ -634,11 +634,7 @@ pub(crate) async fn end_other_sessions(
     Form(form): Form<TokenForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
-        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
-        state
-            .people
-            .limits
-            .check(Action::Write, ip, Some(viewer.user.id))?;
+        let viewer = checked_writer(&state, &headers, ip, &form.csrf).await?;
         state
             .store
             .sessions()
