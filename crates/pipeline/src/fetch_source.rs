@@ -42,6 +42,7 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
             content_type: None,
             validators: Validators::default(),
             max_age: None,
+            link_headers: Vec::new(),
             body: bytes.clone().into(),
         })),
         None => {
