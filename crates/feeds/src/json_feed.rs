@@ -118,7 +118,12 @@ pub(crate) fn read(text: &str, base: Option<&Url>) -> Result<RawFeed, FeedError>
     }
     // JSON Feed 1.1: `"hubs": [{"type": "WebSub", "url": "…"}]` (a hub of another type is
     // not ours to speak to).
-    for hub in v.get("hubs").and_then(Value::as_array).into_iter().flatten() {
+    for hub in v
+        .get("hubs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let websub = s(hub, "type").is_none_or(|t| t.eq_ignore_ascii_case("websub"));
         if websub && let Some(url) = s(hub, "url") {
             feed.note_link("hub", resolve(&url, base));

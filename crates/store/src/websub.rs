@@ -151,7 +151,10 @@ pub fn push_job(source: SourceId, now_ms: i64) -> NewJob {
     NewJob {
         kind: PUSH_JOB_KIND.to_string(),
         key: Some(format!("{PUSH_JOB_KIND}:{source}")),
-        payload: format!("{{\"task\":\"{PUSH_JOB_KIND}\",\"source_id\":{}}}", source.0),
+        payload: format!(
+            "{{\"task\":\"{PUSH_JOB_KIND}\",\"source_id\":{}}}",
+            source.0
+        ),
         run_at_ms: now_ms,
         max_attempts: PUSH_JOB_ATTEMPTS,
     }
@@ -195,7 +198,11 @@ impl<'a> WebSub<'a> {
     /// Starts (or starts over) a source's subscription: pending, due to be asked for at
     /// `now`, with the new hub, topic, secret and token. Returns `false` when the source is
     /// gone.
-    pub async fn start(&self, new: &NewPushSubscription, now: UnixSeconds) -> Result<bool, StoreError> {
+    pub async fn start(
+        &self,
+        new: &NewPushSubscription,
+        now: UnixSeconds,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO websub_subscriptions (source_id, hub_url, topic, secret, \
              callback_token, state, error_count, next_attempt_at, created_at, updated_at) \

@@ -52,7 +52,11 @@ async fn verification_needs_the_token_and_the_topic() {
                 .expect("v")
         );
         let sub = ws.get(id).await.expect("get").expect("row");
-        assert_eq!(sub.state, PushState::Pending, "nothing matched: still pending");
+        assert_eq!(
+            sub.state,
+            PushState::Pending,
+            "nothing matched: still pending"
+        );
         assert!(!sub.is_pushing(NOW));
 
         assert!(ws.verify(id, "tok-1", topic, 3600, NOW).await.expect("v"));
@@ -68,13 +72,23 @@ async fn verification_needs_the_token_and_the_topic() {
         );
 
         // A failed renewal keeps the running lease; a denial ends it.
-        ws.fail(id, "HTTP 503", NOW + 10, NOW + 70).await.expect("fail");
+        ws.fail(id, "HTTP 503", NOW + 10, NOW + 70)
+            .await
+            .expect("fail");
         let sub = ws.get(id).await.expect("get").expect("row");
         assert_eq!(sub.state, PushState::Active);
         assert_eq!(sub.last_error.as_deref(), Some("HTTP 503"));
         assert_eq!(sub.next_attempt_at, Some(NOW + 70));
-        assert!(!ws.deny(id, "tok-1", "https://x.example/", "no", NOW).await.expect("d"));
-        assert!(ws.deny(id, "tok-1", topic, "not allowed", NOW).await.expect("d"));
+        assert!(
+            !ws.deny(id, "tok-1", "https://x.example/", "no", NOW)
+                .await
+                .expect("d")
+        );
+        assert!(
+            ws.deny(id, "tok-1", topic, "not allowed", NOW)
+                .await
+                .expect("d")
+        );
         let sub = ws.get(id).await.expect("get").expect("row");
         assert_eq!(sub.state, PushState::Failed);
         assert_eq!(
@@ -125,12 +139,18 @@ async fn pushes_are_taken_one_per_gap_then_make_the_source_due() {
             .await
             .expect("push");
         assert_eq!(second, PushOutcome::RefreshDue);
-        assert_eq!(store.sources().due(NOW + 5, 10).await.expect("due"), vec![id]);
+        assert_eq!(
+            store.sources().due(NOW + 5, 10).await.expect("due"),
+            vec![id]
+        );
 
         let taken = ws.take_push(id).await.expect("take");
         assert_eq!(
             taken,
-            Some(("Ym9keQ==".to_string(), Some("application/atom+xml".to_string())))
+            Some((
+                "Ym9keQ==".to_string(),
+                Some("application/atom+xml".to_string())
+            ))
         );
         assert_eq!(ws.take_push(id).await.expect("take"), None);
         assert_eq!(
