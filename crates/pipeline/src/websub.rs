@@ -239,6 +239,12 @@ pub async fn ingest_push(pipeline: &Pipeline, source_id: SourceId) -> Result<(),
     match feed_document::read_pushed(doc) {
         Ok(read) => {
             let new_articles = store_feed(pipeline, &source, &read).await?;
+            tidings_metrics::global().add(
+                "tidings_articles_stored_total",
+                "New articles stored by this process (rate() of it is the ingest rate).",
+                &[],
+                new_articles,
+            );
             tracing::info!(source = %source_id, name = %source.name, entries = read.feed.entries.len(), new = new_articles, "WebSub push ingested");
         }
         Err(error) => {

@@ -267,7 +267,7 @@ fn verify_with<M: Mac + KeyInit>(secret: &[u8], body: &[u8], expected: &[u8]) ->
 
 fn unhex(hex: &str) -> Option<Vec<u8>> {
     let hex = hex.trim().as_bytes();
-    if hex.is_empty() || hex.len() % 2 != 0 || hex.len() > 256 {
+    if hex.is_empty() || !hex.len().is_multiple_of(2) || hex.len() > 256 {
         return None;
     }
     hex.chunks(2)
