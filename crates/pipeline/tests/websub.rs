@@ -34,7 +34,6 @@ fn atom(hub: Option<&str>, self_url: &str, n: usize) -> String {
             format!(
                 "<entry><title>Item {i}</title><id>urn:item:{i}</id>\
                  <link href=\"{self_url}/item/{i}\"/>\
-                 <updated>2026-11-24T0{i}:00:00Z</updated>\
                  <content type=\"html\">&lt;p&gt;Text of item {i}, long enough to stand.&lt;/p&gt;</content></entry>"
             )
         })
