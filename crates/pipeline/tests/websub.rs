@@ -65,20 +65,30 @@ fn pipeline(store: Store, allow_private: bool, websub: bool) -> Pipeline {
     Pipeline::new(store, fetcher(allow_private), settings)
 }
 
-/// The kinds of the jobs waiting in the queue (claimed and completed to read them).
-async fn queued_kinds(store: &Store) -> Vec<String> {
-    let mut kinds = Vec::new();
+/// The kinds and keys of the jobs waiting in the queue (claimed and completed to read
+/// them), sorted.
+async fn queued_jobs(store: &Store) -> Vec<(String, String)> {
+    let mut jobs = Vec::new();
     while let Some(job) = store
         .jobs()
         .claim("test", Duration::from_secs(60), i64::MAX / 4)
         .await
         .expect("claim")
     {
-        kinds.push(job.kind.clone());
+        jobs.push((job.kind.clone(), job.key.clone().unwrap_or_default()));
         store.jobs().complete(&job).await.expect("complete");
     }
-    kinds.sort();
-    kinds
+    jobs.sort();
+    jobs
+}
+
+/// The kinds of the jobs waiting in the queue.
+async fn queued_kinds(store: &Store) -> Vec<String> {
+    queued_jobs(store)
+        .await
+        .into_iter()
+        .map(|(kind, _)| kind)
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -309,18 +319,12 @@ async fn a_lease_near_its_end_is_renewed_and_a_pushed_source_is_polled_less() {
         );
 
         scheduler::tick(&pipeline).await.expect("tick");
-        let mut renewals = Vec::new();
-        while let Some(job) = store
-            .jobs()
-            .claim("test", Duration::from_secs(60), i64::MAX / 4)
+        let renewals: Vec<String> = queued_jobs(&store)
             .await
-            .expect("claim")
-        {
-            if job.kind == "websub_subscribe" {
-                renewals.push(job.key.clone().unwrap_or_default());
-            }
-            store.jobs().complete(&job).await.expect("complete");
-        }
+            .into_iter()
+            .filter(|(kind, _)| kind == "websub_subscribe")
+            .map(|(_, key)| key)
+            .collect();
         assert_eq!(
             renewals,
             [format!("websub_subscribe:{}", ending.0)],

@@ -195,6 +195,18 @@ impl<'a> WebSub<'a> {
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
+    /// Every subscription, keyed by its source: what lists of sources show.
+    pub async fn by_source(
+        &self,
+    ) -> Result<std::collections::HashMap<SourceId, PushSubscription>, StoreError> {
+        Ok(self
+            .list()
+            .await?
+            .into_iter()
+            .map(|sub| (sub.source_id, sub))
+            .collect())
+    }
+
     /// Starts (or starts over) a source's subscription: pending, due to be asked for at
     /// `now`, with the new hub, topic, secret and token. Returns `false` when the source is
     /// gone.

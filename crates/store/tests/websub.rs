@@ -175,7 +175,9 @@ async fn removing_a_source_removes_its_subscription() {
         assert!(store.sources().remove(id, NOW).await.expect("remove"));
         assert!(ws.get(id).await.expect("get").is_none());
         assert!(ws.get(other).await.expect("get").is_some());
-        assert_eq!(ws.list().await.expect("list").len(), 1);
+        let listed = ws.by_source().await.expect("list");
+        assert_eq!(listed.len(), 1);
+        assert!(listed.contains_key(&other));
         assert!(
             !ws.start(&subscription(id), NOW).await.expect("start"),
             "no subscription for a source that is gone"

@@ -546,14 +546,7 @@ pub(crate) async fn sources_page(
     add_feed: Option<crate::admin::sources::AddFeed>,
 ) -> Result<Response, PageError> {
     let now = now();
-    let subscriptions: std::collections::HashMap<SourceId, PushSubscription> = state
-        .store
-        .websub()
-        .list()
-        .await?
-        .into_iter()
-        .map(|sub| (sub.source_id, sub))
-        .collect();
+    let subscriptions = state.store.websub().by_source().await?;
     let sources: Vec<SourceView> = state
         .store
         .sources()

@@ -59,13 +59,7 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
         return Ok(());
     }
     let now = now_secs();
-    let pushes: std::collections::HashMap<SourceId, tidings_store::PushSubscription> = store
-        .websub()
-        .list()
-        .await?
-        .into_iter()
-        .map(|sub| (sub.source_id, sub))
-        .collect();
+    let pushes = store.websub().by_source().await?;
     println!(
         "{:>5}  {:<6}  {:<14}  {:<14}  {:<7}  {:<28}  URL",
         "ID", "STATUS", "LAST FETCH", "NEXT FETCH", "PUSH", "NAME"
