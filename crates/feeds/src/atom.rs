@@ -162,11 +162,12 @@ pub(crate) fn read(feed: &Element, doc: &Document) -> RawFeed {
                 out.title = Some(plain_title(child, false));
             }
             (Ns::Plain, "link") => {
-                if let Some((rel, ty, href)) = atom_link(child, doc)
-                    && rel == "alternate"
-                    && is_html_type(ty)
-                {
-                    out.link = Some(href);
+                if let Some((rel, ty, href)) = atom_link(child, doc) {
+                    if rel == "alternate" && is_html_type(ty) {
+                        out.link = Some(href);
+                    } else {
+                        out.note_link(&rel, href);
+                    }
                 }
             }
             (Ns::Plain, "entry") => out.entries.push(item::read_entry(child, doc, Format::Atom)),

@@ -21,6 +21,13 @@ pub struct ParsedFeed {
     /// How the document was not well-formed, when it was not. The entries are what could be
     /// read anyway; a caller that gets none may call the document invalid with this reason.
     pub malformed: Option<String>,
+    /// The WebSub hubs the document announces (`<atom:link rel="hub">` in Atom and RSS,
+    /// `hubs` in JSON Feed), absolute, at most [`crate::websub::MAX_HUBS`]. HTTP `Link`
+    /// headers may announce others: see [`crate::links_in_header`].
+    pub hubs: Vec<String>,
+    /// The feed's own address as it states it (`rel="self"`, JSON Feed `feed_url`): the
+    /// topic a WebSub hub knows it by.
+    pub self_url: Option<String>,
 }
 
 /// What the HTTP exchange said about a document. Every field is optional.
@@ -76,6 +83,8 @@ pub fn parse(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<ParsedFeed, FeedEr
         language: language.filter(|l| !l.is_empty()),
         entries,
         malformed,
+        hubs: raw.hubs,
+        self_url: raw.self_url,
     })
 }
 

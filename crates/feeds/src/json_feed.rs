@@ -106,10 +106,28 @@ pub(crate) fn read(text: &str, base: Option<&Url>) -> Result<RawFeed, FeedError>
                 .collect()
         })
         .unwrap_or_default();
-    Ok(RawFeed {
+    let mut feed = RawFeed {
         title: s(&v, "title"),
         link: s(&v, "home_page_url").map(|u| resolve(&u, base)),
         language,
         entries,
-    })
+        ..RawFeed::default()
+    };
+    if let Some(url) = s(&v, "feed_url") {
+        feed.note_link("self", resolve(&url, base));
+    }
+    // JSON Feed 1.1: `"hubs": [{"type": "WebSub", "url": "…"}]` (a hub of another type is
+    // not ours to speak to).
+    for hub in v
+        .get("hubs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let websub = s(hub, "type").is_none_or(|t| t.eq_ignore_ascii_case("websub"));
+        if websub && let Some(url) = s(hub, "url") {
+            feed.note_link("hub", resolve(&url, base));
+        }
+    }
+    Ok(feed)
 }

@@ -7,6 +7,9 @@
 //! * [`parse_sitemap`] reads sitemaps and sitemap indexes; [`discover_feeds`] and
 //!   [`common_feed_urls`] find feeds for an HTML page; [`parse_date`] reads wild dates;
 //!   [`parse_opml`] / [`write_opml`] import and export subscription lists.
+//! * A parsed feed names the WebSub hubs it announces and its own address
+//!   ([`ParsedFeed::hubs`], [`ParsedFeed::self_url`]); [`links_in_header`] reads the same from
+//!   an HTTP `Link` header.
 //! * [`bench`] runs the conformance corpus and the date cases for `tidings bench`.
 //!
 //! **What is built on what.** The XML reader is our own ([`xml`](crate) module: a tolerant
@@ -46,6 +49,7 @@ mod rdf;
 mod rss;
 mod sitemap;
 mod url_base;
+mod websub;
 mod xml;
 
 pub use date::parse_date;
@@ -58,3 +62,4 @@ pub use feed::{DocumentInfo, ParsedFeed, parse, parse_feed};
 pub use html_text::{html_to_paragraphs, html_to_text};
 pub use opml::{Outline, parse_opml, write_opml};
 pub use sitemap::{Sitemap, SitemapRef, parse_sitemap};
+pub use websub::{MAX_HUBS, links_in_header};

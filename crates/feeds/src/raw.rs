@@ -60,6 +60,27 @@ pub(crate) struct RawFeed {
     pub link: Option<String>,
     pub language: Option<String>,
     pub entries: Vec<RawEntry>,
+    /// WebSub hubs the feed announces (`<atom:link rel="hub">`, JSON Feed `hubs`).
+    pub hubs: Vec<String>,
+    /// The feed's own address (`<atom:link rel="self">`, JSON Feed `feed_url`).
+    pub self_url: Option<String>,
+}
+
+impl RawFeed {
+    /// Notes an Atom-style link of the feed itself: a hub (kept once, at most
+    /// [`crate::websub::MAX_HUBS`]) or its self address (the first one).
+    pub(crate) fn note_link(&mut self, rel: &str, href: String) {
+        if !crate::websub::is_usable_url(&href) {
+            return;
+        }
+        match rel {
+            "hub" if !self.hubs.contains(&href) && self.hubs.len() < crate::websub::MAX_HUBS => {
+                self.hubs.push(href)
+            }
+            "self" if self.self_url.is_none() => self.self_url = Some(href),
+            _ => {}
+        }
+    }
 }
 
 /// `s` without stray control characters (a JSON Feed's `\u0000`, an RSS title's `&#1;`),

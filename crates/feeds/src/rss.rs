@@ -24,8 +24,12 @@ pub(crate) fn read(root: &Element, doc: &Document, format: Format) -> RawFeed {
                 }
                 (Ns::Plain, "link") => match atom_link(child, doc) {
                     Some((rel, ty, href)) => {
-                        if rel == "alternate" && is_html_type(ty) && out.link.is_none() {
-                            out.link = Some(href);
+                        if rel == "alternate" && is_html_type(ty) {
+                            if out.link.is_none() {
+                                out.link = Some(href);
+                            }
+                        } else {
+                            out.note_link(&rel, href);
                         }
                     }
                     None => {

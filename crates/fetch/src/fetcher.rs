@@ -9,7 +9,7 @@ use crate::{FetchConfig, FetchError};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION,
+    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LINK, LOCATION,
 };
 use reqwest::{StatusCode, redirect};
 use std::net::IpAddr;
@@ -40,8 +40,24 @@ pub struct Document {
     pub validators: Validators,
     /// `Cache-Control: max-age`: the server asks not to be asked again sooner.
     pub max_age: Option<Duration>,
+    /// The `Link` header values (a WebSub publisher names its hub and topic in them), at
+    /// most [`MAX_LINK_HEADERS`].
+    pub link_headers: Vec<String>,
     /// The body, decompressed.
     pub body: Bytes,
+}
+
+/// The most `Link` header values kept from one response.
+pub const MAX_LINK_HEADERS: usize = 16;
+
+/// How much of the answer to a form POST is kept (for the error it explains).
+const MAX_POST_ANSWER_BYTES: usize = 4096;
+
+/// What a server answered to a form POST with a success status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostAnswer {
+    /// The status code (2xx).
+    pub status: u16,
 }
 
 /// What a GET gave.
@@ -110,6 +126,74 @@ impl Fetcher {
         })?;
         self.get_url(parsed, validators, true, self.config.max_body_bytes)
             .await
+    }
+
+    /// POSTs a form (`application/x-www-form-urlencoded`) to `url` with the GET's care: the
+    /// address guard, the per-host turn, the timeouts. Redirects are not followed (a redirect
+    /// is an error: a form is not sent twice). A status other than 2xx is
+    /// [`FetchError::Status`], with the start of the answer's text as its reason. What a
+    /// WebSub subscription request is.
+    pub async fn post_form(
+        &self,
+        url: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<PostAnswer, FetchError> {
+        let target = Url::parse(url).map_err(|e| FetchError::InvalidUrl {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        self.check_address(&target)?;
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let timeout_secs = self.config.timeout.as_secs();
+        let _turn = self.hosts.turn(&host_key(&target)).await;
+        let response = self
+            .client
+            .post(target)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| FetchError::from_reqwest(&e, timeout_secs))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(PostAnswer {
+                status: status.as_u16(),
+            });
+        }
+        if status.is_redirection() {
+            return Err(FetchError::Redirect(format!(
+                "HTTP {status}: a form is not sent on to another address"
+            )));
+        }
+        let retry_after = retry_after(response.headers(), SystemTime::now());
+        let mut text = BytesMut::new();
+        let mut stream = response.bytes_stream();
+        while let Some(Ok(chunk)) = stream.next().await {
+            let room = MAX_POST_ANSWER_BYTES.saturating_sub(text.len());
+            text.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if text.len() >= MAX_POST_ANSWER_BYTES {
+                break;
+            }
+        }
+        let said: String = String::from_utf8_lossy(&text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(200)
+            .collect();
+        let reason = status.canonical_reason().unwrap_or("").to_string();
+        Err(FetchError::Status {
+            status: status.as_u16(),
+            reason: if said.is_empty() {
+                reason
+            } else {
+                format!("{reason}: {said}")
+            },
+            retry_after,
+        })
     }
 
     async fn get_url(
@@ -210,6 +294,13 @@ impl Fetcher {
                     last_modified: header_text(&headers, LAST_MODIFIED.as_str()),
                 },
                 max_age: max_age(&headers),
+                link_headers: headers
+                    .get_all(LINK)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .take(MAX_LINK_HEADERS)
+                    .map(str::to_string)
+                    .collect(),
                 body: body.freeze(),
             }));
         }

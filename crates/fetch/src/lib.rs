@@ -29,4 +29,4 @@ pub use address_guard::is_public_address;
 pub use config::FetchConfig;
 pub use error::FetchError;
 pub use feed_url::{FeedUrlError, FeedUrlPolicy, check_feed_url};
-pub use fetcher::{Document, Fetched, Fetcher, Validators};
+pub use fetcher::{Document, Fetched, Fetcher, MAX_LINK_HEADERS, PostAnswer, Validators};

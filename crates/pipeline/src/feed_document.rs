@@ -48,6 +48,16 @@ pub(crate) async fn read(pipeline: &Pipeline, doc: Document) -> Result<ReadFeed,
     }
 }
 
+/// Reads a document a WebSub hub pushed as the source's feed: parsed and turned into
+/// articles as a fetched feed is, but never taken for a page to search for feeds on, nor for
+/// a sitemap index to fetch more from.
+pub(crate) fn read_pushed(doc: Document) -> Result<ReadFeed, String> {
+    match parse(&doc.body, &info(&doc)) {
+        Ok(feed) => finish(feed, doc, None),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
 /// Turns the entries into articles. A document so broken that not one article could be
 /// read from it is an error, with the parser's reason.
 fn finish(feed: ParsedFeed, doc: Document, discovered: Option<String>) -> Result<ReadFeed, String> {

@@ -7,7 +7,7 @@
 
 use crate::feed_document::{self, ReadFeed};
 use crate::labels::labels_for;
-use crate::poll_interval::next_poll;
+use crate::poll_interval::{next_poll, while_pushed};
 use crate::teaser::is_teaser;
 use crate::time::{now_ms, now_secs};
 use crate::{Pipeline, PipelineError, Task};
@@ -42,6 +42,7 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
             content_type: None,
             validators: Validators::default(),
             max_age: None,
+            link_headers: Vec::new(),
             body: bytes.clone().into(),
         })),
         None => {
@@ -68,6 +69,11 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     pipeline.settings.min_poll_interval,
                     pipeline.settings.max_poll_interval,
                 );
+            let pushed = match pipeline.store.websub().get(source.id).await? {
+                Some(sub) => pipeline.settings.websub.is_some() && sub.is_pushing(started),
+                None => false,
+            };
+            let interval = while_pushed(interval, pushed);
             let validators = (
                 source.fetch.etag.clone(),
                 source.fetch.last_modified.clone(),
@@ -80,52 +86,31 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
         }
         Ok(Fetched::Document(doc)) => match feed_document::read(pipeline, doc).await {
             Err(err) => fail(pipeline, &source, started, &err, None).await?,
-            Ok(ReadFeed {
-                feed,
-                articles,
-                categories,
-                doc,
-                discovered,
-            }) => {
-                if let Some(moved) = discovered.as_ref().or(doc.permanent_redirect.as_ref()) {
+            Ok(read) => {
+                if let Some(moved) = read
+                    .discovered
+                    .as_ref()
+                    .or(read.doc.permanent_redirect.as_ref())
+                {
                     move_source(pipeline, &source, moved).await?;
                 }
-                // Bundled (demo) sources are offline by design: their pages are not fetched.
-                let fetch_pages =
-                    pipeline.settings.fetch_pages && !pipeline.bundled.contains_key(&source.url);
-                let attempts = pipeline.settings.max_attempts;
-                let follow_up = |article_id, article: &NewArticle| {
-                    (fetch_pages && is_teaser(&article.body_text))
-                        .then(|| {
-                            Task::FetchArticle { article_id }
-                                .to_job(now_ms(), attempts)
-                                .ok()
-                        })
-                        .flatten()
-                };
-                let labels: Vec<_> = articles
-                    .iter()
-                    .zip(&categories)
-                    .map(|(a, c)| labels_for(a, c, source.category.as_deref()))
-                    .collect();
-                let new_articles = pipeline
-                    .store
-                    .articles()
-                    .insert_labelled(source.id, &articles, &labels, follow_up, now_ms())
-                    .await?;
-                if new_articles > 0 {
-                    pipeline.wake.notify_waiters();
-                }
+                let new_articles = store_feed(pipeline, &source, &read).await?;
+                let pushed =
+                    crate::websub::after_fetch(pipeline, &source, &read.feed, &read.doc).await?;
+                let ReadFeed { feed, doc, .. } = read;
                 let published: Vec<UnixSeconds> = feed
                     .entries
                     .iter()
                     .filter_map(|e| e.published.or(e.updated))
                     .collect();
-                let interval = next_poll(
-                    &published,
-                    started,
-                    pipeline.settings.poll_bounds(),
-                    doc.max_age,
+                let interval = while_pushed(
+                    next_poll(
+                        &published,
+                        started,
+                        pipeline.settings.poll_bounds(),
+                        doc.max_age,
+                    ),
+                    pushed,
                 );
                 let validators = (doc.validators.etag, doc.validators.last_modified);
                 succeed(pipeline, &source, started, interval, validators, feed.title).await?;
@@ -148,6 +133,43 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
         ),
     }
     Ok(report)
+}
+
+/// Stores the articles of a feed read for `source` (fetched or pushed) in one transaction,
+/// with their labels and, for teasers, a job to fetch their pages; wakes the workers when any
+/// was new. Returns how many were new. Bundled (demo) sources are offline by design: their
+/// pages are not fetched.
+pub(crate) async fn store_feed(
+    pipeline: &Pipeline,
+    source: &Source,
+    read: &ReadFeed,
+) -> Result<u64, PipelineError> {
+    let fetch_pages = pipeline.settings.fetch_pages && !pipeline.bundled.contains_key(&source.url);
+    let attempts = pipeline.settings.max_attempts;
+    let follow_up = |article_id, article: &NewArticle| {
+        (fetch_pages && is_teaser(&article.body_text))
+            .then(|| {
+                Task::FetchArticle { article_id }
+                    .to_job(now_ms(), attempts)
+                    .ok()
+            })
+            .flatten()
+    };
+    let labels: Vec<_> = read
+        .articles
+        .iter()
+        .zip(&read.categories)
+        .map(|(a, c)| labels_for(a, c, source.category.as_deref()))
+        .collect();
+    let new_articles = pipeline
+        .store
+        .articles()
+        .insert_labelled(source.id, &read.articles, &labels, follow_up, now_ms())
+        .await?;
+    if new_articles > 0 {
+        pipeline.wake.notify_waiters();
+    }
+    Ok(new_articles)
 }
 
 /// Counts the fetch by source and outcome (`ok`, `not_modified`, `error`), and the articles

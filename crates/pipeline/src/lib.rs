@@ -19,7 +19,9 @@
 //! same event's stories in other languages, [`link_languages`]); [`index_search`] then
 //! indexes each placed article for search. A story that loses articles (a source removed,
 //! [`retention`]) is queued by the store and understood again from the articles it keeps
-//! ([`understand_again`], drained by the scheduler).
+//! ([`understand_again`], drained by the scheduler). A source whose feed announces a WebSub
+//! hub is subscribed to when the site is reachable ([`websub`]): the hub's pushes are
+//! ingested like fetched feeds, and polling slows to a safety net.
 
 pub mod assign_stories;
 pub mod backoff;
@@ -42,6 +44,7 @@ pub mod teaser;
 mod time;
 pub mod understand_again;
 pub mod understand_story;
+pub mod websub;
 pub mod worker;
 
 pub use error::PipelineError;

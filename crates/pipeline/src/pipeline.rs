@@ -55,6 +55,9 @@ pub struct PipelineSettings {
     pub exclusive: bool,
     /// How long full text and articles are kept (see [`crate::retention`]).
     pub retention: crate::retention::RetentionPolicy,
+    /// Whether and how sources whose feed announces a WebSub hub are subscribed to (see
+    /// [`crate::websub`]); `None`, the default, polls only.
+    pub websub: Option<crate::websub::WebSubSettings>,
 }
 
 impl Default for PipelineSettings {
@@ -76,6 +79,7 @@ impl Default for PipelineSettings {
             understand_delay: Duration::from_secs(5),
             exclusive: false,
             retention: crate::retention::RetentionPolicy::default(),
+            websub: None,
         }
     }
 }

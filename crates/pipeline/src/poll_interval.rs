@@ -20,6 +20,20 @@ pub struct PollBounds {
     pub max: Duration,
 }
 
+/// The interval of a source a WebSub hub pushes: polling goes on as a safety net (a hub may
+/// drop a subscription or miss an item), every six hours unless the adaptive interval is
+/// longer still.
+pub const PUSHED_POLL_INTERVAL: Duration = Duration::from_secs(6 * 3600);
+
+/// `interval`, stretched to [`PUSHED_POLL_INTERVAL`] when the source is `pushed`.
+pub fn while_pushed(interval: Duration, pushed: bool) -> Duration {
+    if pushed {
+        interval.max(PUSHED_POLL_INTERVAL)
+    } else {
+        interval
+    }
+}
+
 /// How many of the newest items the publishing rate is judged on.
 const RECENT: usize = 20;
 
@@ -110,6 +124,15 @@ mod tests {
             Duration::from_secs(15 * MIN),
             "future dates are ignored"
         );
+    }
+
+    #[test]
+    fn a_pushed_source_is_polled_every_six_hours_at_most() {
+        let busy = next_poll(&every(4 * 60, 20), NOW, bounds(), None);
+        assert_eq!(while_pushed(busy, false), Duration::from_secs(5 * MIN));
+        assert_eq!(while_pushed(busy, true), Duration::from_secs(6 * 3600));
+        let weekly = next_poll(&every(7 * 24 * HOUR, 10), NOW, bounds(), None);
+        assert_eq!(while_pushed(weekly, true), Duration::from_secs(12 * 3600));
     }
 
     #[test]

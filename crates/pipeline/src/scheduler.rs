@@ -1,6 +1,7 @@
 //! The scheduler: enqueues a fetch for every due source, reclaims the jobs of dead workers,
 //! and turns the stories that lost articles into understanding jobs
-//! ([`crate::understand_again`]). One process at a time schedules (see [`crate::role`]).
+//! ([`crate::understand_again`]), and queues the WebSub subscriptions due for renewal or a
+//! retry ([`crate::websub::schedule`]). One process at a time schedules (see [`crate::role`]).
 
 use crate::role::{Role, Standing};
 use crate::time::{now_ms, now_secs};
@@ -50,7 +51,8 @@ pub async fn tick(pipeline: &Pipeline) -> Result<usize, PipelineError> {
         }
     }
     let understand = understand_again::drain(pipeline).await?;
-    if enqueued > 0 || reclaimed > 0 || understand > 0 {
+    let subscriptions = crate::websub::schedule(pipeline).await?;
+    if enqueued > 0 || reclaimed > 0 || understand > 0 || subscriptions > 0 {
         pipeline.wake.notify_waiters();
     }
     Ok(enqueued)

@@ -23,6 +23,17 @@ pub enum Task {
         /// The story.
         story_id: StoryId,
     },
+    /// Ask a source's WebSub hub for (or to renew) its subscription.
+    WebsubSubscribe {
+        /// The source.
+        source_id: SourceId,
+    },
+    /// Ingest the signed push the WebSub callback kept for a source (the web process queues
+    /// it: see [`tidings_store::push_job`]).
+    WebsubPush {
+        /// The source.
+        source_id: SourceId,
+    },
 }
 
 impl Task {
@@ -32,6 +43,8 @@ impl Task {
             Task::FetchSource { .. } => "fetch_source",
             Task::FetchArticle { .. } => "fetch_article",
             Task::UnderstandStory { .. } => "understand_story",
+            Task::WebsubSubscribe { .. } => "websub_subscribe",
+            Task::WebsubPush { .. } => tidings_store::PUSH_JOB_KIND,
         }
     }
 
@@ -51,6 +64,10 @@ impl Task {
             }
             Task::UnderstandStory { story_id } => {
                 format!("{}{story_id}", Task::UNDERSTAND_JOB_KEY_PREFIX)
+            }
+            Task::WebsubSubscribe { source_id } => format!("websub_subscribe:{source_id}"),
+            Task::WebsubPush { source_id } => {
+                format!("{}:{source_id}", tidings_store::PUSH_JOB_KIND)
             }
         }
     }
@@ -107,6 +124,28 @@ mod tests {
         };
         assert_eq!(task.key(), "understand_story:12");
         assert!(task.key().starts_with(Task::UNDERSTAND_JOB_KEY_PREFIX));
+    }
+
+    #[test]
+    fn the_push_job_the_web_queues_is_a_push_task() {
+        let new = tidings_store::push_job(SourceId(42), 9);
+        let job = Job {
+            id: JobId(1),
+            kind: new.kind.clone(),
+            key: new.key.clone(),
+            payload: new.payload,
+            attempts: 1,
+            max_attempts: new.max_attempts,
+            lease_owner: "w".into(),
+        };
+        let task = Task::from_job(&job).expect("read back");
+        assert_eq!(
+            task,
+            Task::WebsubPush {
+                source_id: SourceId(42)
+            }
+        );
+        assert_eq!(new.key, Some(task.key()));
     }
 
     #[test]

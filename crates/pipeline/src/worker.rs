@@ -4,7 +4,7 @@
 
 use crate::backoff::Backoff;
 use crate::time::now_ms;
-use crate::{Pipeline, PipelineError, Task, fetch_article, fetch_source, understand_story};
+use crate::{Pipeline, PipelineError, Task, fetch_article, fetch_source, understand_story, websub};
 use std::time::Duration;
 use tidings_store::Job;
 use tokio_util::sync::CancellationToken;
@@ -104,5 +104,7 @@ async fn execute(pipeline: &Pipeline, job: &Job) -> Result<(), PipelineError> {
             fetch_article::run(pipeline, article_id).await.map(drop)
         }
         Task::UnderstandStory { story_id } => understand_story::run(pipeline, story_id).await,
+        Task::WebsubSubscribe { source_id } => websub::subscribe(pipeline, source_id).await,
+        Task::WebsubPush { source_id } => websub::ingest_push(pipeline, source_id).await,
     }
 }

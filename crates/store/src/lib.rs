@@ -13,7 +13,8 @@
 //! [`Comments`], the [`Replies`] to each account's comments, [`Moderation`] and [`Bans`]; and
 //! each account's
 //! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks) and the
-//! [`ApiKeys`] its apps log in with.
+//! [`ApiKeys`] its apps log in with; and the [`WebSub`] subscriptions through which hubs push
+//! feeds.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tidings_store::StoreError> {
@@ -55,6 +56,7 @@ mod stories_to_understand;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod users;
+mod websub;
 
 pub use api_keys::{ApiKey, ApiKeys};
 pub use articles::{
@@ -85,3 +87,7 @@ pub use store::{Store, StoreOptions};
 pub use stories::{ArticleText, Placement, PlacementBatch, Stories, StoryReport};
 pub use stories_to_understand::{StoriesToUnderstand, TakenStories};
 pub use users::{AccountLine, Credentials, NewUser, Users, name_key};
+pub use websub::{
+    DENIED_RETRY_SECS, NewPushSubscription, PUSH_JOB_KIND, PushOutcome, PushState,
+    PushSubscription, WebSub, push_job, renewal_time,
+};

@@ -118,6 +118,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0018_reports_by_reporter.sql"),
         postgres: include_str!("../migrations/postgres/0018_reports_by_reporter.sql"),
     },
+    Step {
+        version: 19,
+        name: "websub",
+        sqlite: include_str!("../migrations/sqlite/0019_websub.sql"),
+        postgres: include_str!("../migrations/postgres/0019_websub.sql"),
+    },
 ];
 
 /// The migrator for one backend.

@@ -207,6 +207,11 @@ impl Store {
         crate::StoriesToUnderstand::new(&self.pool)
     }
 
+    /// WebSub subscriptions, one per source at most.
+    pub fn websub(&self) -> crate::WebSub<'_> {
+        crate::WebSub::new(&self.pool)
+    }
+
     /// Figures about the whole database, for monitoring.
     pub fn stats(&self) -> crate::Stats<'_> {
         crate::Stats::new(&self.pool)

@@ -1,13 +1,15 @@
 //! Test support for Tidings: [`FixtureWeb`], a loopback web server whose every path answers as
 //! a test tells it to — a feed, a page, an error status, a redirect, a slow or oversized body —
-//! with conditional GET for the documents it serves. Tests only: nothing here reaches beyond
+//! with conditional GET for the documents it serves, extra headers on request (a WebSub
+//! `Link`), and a record of every request it got (method, path, body), so a test can play a
+//! hub that receives subscription requests. Tests only: nothing here reaches beyond
 //! 127.0.0.1.
 
 pub mod news;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -61,9 +63,59 @@ impl Reply {
     }
 }
 
+/// A request the server got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// The method (`GET`, `POST`, …).
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The query, if any.
+    pub query: Option<String>,
+    /// The body, as text (lossily).
+    pub body: String,
+}
+
+impl Received {
+    /// The values of the `application/x-www-form-urlencoded` body field `name`, decoded.
+    pub fn form_field(&self, name: &str) -> Option<String> {
+        self.body.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k) == name).then(|| decode(v))
+        })
+    }
+}
+
+/// Percent-decodes a form value (`+` is a space).
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[derive(Default)]
 struct State {
     routes: RwLock<HashMap<String, Reply>>,
+    headers: RwLock<HashMap<String, Vec<(String, String)>>>,
+    received: RwLock<Vec<Received>>,
     delay_ms: AtomicU64,
     ignore_validators: std::sync::atomic::AtomicBool,
     hits: AtomicU64,
@@ -81,10 +133,37 @@ impl FixtureWeb {
     pub async fn start() -> FixtureWeb {
         let state = Arc::new(State::default());
         let shared = state.clone();
-        let app = Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
-            let state = shared.clone();
-            async move { answer(&state, &uri, &headers).await }
-        });
+        let app = Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: axum::body::Bytes| {
+                let state = shared.clone();
+                async move {
+                    if let Ok(mut received) = state.received.write() {
+                        received.push(Received {
+                            method: method.to_string(),
+                            path: uri.path().to_string(),
+                            query: uri.query().map(str::to_string),
+                            body: String::from_utf8_lossy(&body).into_owned(),
+                        });
+                    }
+                    let mut response = answer(&state, &uri, &headers).await;
+                    let extra = state
+                        .headers
+                        .read()
+                        .ok()
+                        .and_then(|h| h.get(uri.path()).cloned())
+                        .unwrap_or_default();
+                    for (name, value) in extra {
+                        if let (Ok(name), Ok(value)) = (
+                            HeaderName::from_bytes(name.as_bytes()),
+                            HeaderValue::from_str(&value),
+                        ) {
+                            response.headers_mut().append(name, value);
+                        }
+                    }
+                    response
+                }
+            },
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
@@ -103,6 +182,25 @@ impl FixtureWeb {
         if let Ok(mut routes) = self.state.routes.write() {
             routes.insert(path.to_string(), reply);
         }
+    }
+
+    /// Adds a header to every answer of `path` (say, a WebSub `Link`).
+    pub fn add_header(&self, path: &str, name: &str, value: &str) {
+        if let Ok(mut headers) = self.state.headers.write() {
+            headers
+                .entry(path.to_string())
+                .or_default()
+                .push((name.to_string(), value.to_string()));
+        }
+    }
+
+    /// The requests the server got for `path`, oldest first.
+    pub fn received(&self, path: &str) -> Vec<Received> {
+        self.state
+            .received
+            .read()
+            .map(|r| r.iter().filter(|x| x.path == path).cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Delays every answer, to make ingestion take a while.

@@ -16,6 +16,9 @@
 //! [pipeline]
 //! workers = 4
 //! poll_interval_secs = 900
+//!
+//! [websub]
+//! # enabled = true   # default: only when base_url is https on a public host
 //! ```
 //!
 //! The README lists every key.
@@ -60,6 +63,64 @@ pub struct FileConfig {
     pub people: PeopleConfig,
     /// `[retention]`: how long full text and articles are kept.
     pub retention: RetentionFile,
+    /// `[websub]`: whether sources whose feed announces a hub are subscribed to.
+    pub websub: WebSubFile,
+}
+
+/// `[websub]` in the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebSubFile {
+    /// `true`: subscribe (needs `base_url`, which hubs must be able to reach); `false`:
+    /// never; unset: when `base_url` is an `https://` URL on a public host.
+    pub enabled: Option<bool>,
+}
+
+/// The WebSub settings the file asks for: `enabled = false` never subscribes; `enabled =
+/// true` subscribes with callbacks under `base_url` (an error without one); unset subscribes
+/// only when `base_url` is `https://` on a public host (a name that is not `localhost` or a
+/// local suffix, or a public IP address), the one case where hubs can surely reach it.
+pub fn websub_settings(
+    enabled: Option<bool>,
+    base_url: Option<&str>,
+) -> anyhow::Result<Option<tidings_pipeline::websub::WebSubSettings>> {
+    let settings = base_url.map(tidings_pipeline::websub::WebSubSettings::new);
+    match enabled {
+        Some(false) => Ok(None),
+        Some(true) => settings
+            .map(Some)
+            .context("[websub] enabled = true needs base_url: the address hubs reach this site at"),
+        None => Ok(settings.filter(|_| base_url.is_some_and(is_public_https))),
+    }
+}
+
+/// Whether `url` is `https://` on a host the internet can reach.
+fn is_public_https(url: &str) -> bool {
+    let Ok(url) = url::Url::parse(url) else {
+        return false;
+    };
+    if url.scheme() != "https" {
+        return false;
+    }
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name.contains('.')
+                && ![
+                    ".localhost",
+                    ".local",
+                    ".internal",
+                    ".lan",
+                    ".home.arpa",
+                    ".test",
+                ]
+                .iter()
+                .any(|suffix| name.ends_with(suffix))
+        }
+        Some(url::Host::Ipv4(ip)) => tidings_fetch::is_public_address(ip.into()),
+        Some(url::Host::Ipv6(ip)) => tidings_fetch::is_public_address(ip.into()),
+        None => false,
+    }
 }
 
 /// `[retention]` in the configuration file. Without it everything is kept.
@@ -247,8 +308,13 @@ impl Settings {
             ..base
         };
         let retention = retention_policy(&file.retention)?;
+        let base_url = file
+            .base_url
+            .map(|b| b.trim().trim_end_matches('/').to_string())
+            .filter(|b| !b.is_empty());
         let pipeline = PipelineSettings {
             retention,
+            websub: websub_settings(file.websub.enabled, base_url.as_deref())?,
             ..pipeline
         };
         let llm = file.llm.filter(|l| !l.base_url.trim().is_empty()).map(|l| {
@@ -285,10 +351,7 @@ impl Settings {
                 .or(file.listen)
                 .unwrap_or_else(|| "127.0.0.1:8080".to_string()),
             site_name: file.site_name.unwrap_or_else(|| "Tidings".to_string()),
-            base_url: file
-                .base_url
-                .map(|b| b.trim().trim_end_matches('/').to_string())
-                .filter(|b| !b.is_empty()),
+            base_url,
             load_default_sources: !serve.no_default_sources
                 && !serve.demo
                 && file.default_sources.unwrap_or(true),
@@ -490,6 +553,43 @@ mod tests {
             none.base_url, None,
             "taken from the Host header unless configured"
         );
+    }
+
+    #[test]
+    fn websub_follows_a_public_https_base_url_unless_told_otherwise() {
+        let callbacks = |enabled: Option<bool>, base: Option<&str>| {
+            websub_settings(enabled, base)
+                .expect("valid")
+                .map(|w| w.callback_base)
+        };
+        assert_eq!(
+            callbacks(None, Some("https://news.example/")).as_deref(),
+            Some("https://news.example")
+        );
+        for local in [
+            "http://news.example",
+            "https://localhost:8080",
+            "https://tidings.local",
+            "https://127.0.0.1",
+            "https://10.0.0.5",
+            "https://[::1]:8443",
+            "https://intranet",
+        ] {
+            assert_eq!(callbacks(None, Some(local)), None, "{local}");
+        }
+        assert_eq!(callbacks(None, None), None);
+        assert_eq!(
+            callbacks(Some(true), Some("http://127.0.0.1:8080")).as_deref(),
+            Some("http://127.0.0.1:8080"),
+            "an explicit yes works on any base URL"
+        );
+        assert_eq!(callbacks(Some(false), Some("https://news.example")), None);
+        assert!(websub_settings(Some(true), None).is_err());
+        let s = with_file("base_url = \"https://news.example\"\n[websub]\nenabled = false\n")
+            .expect("settings");
+        assert_eq!(s.pipeline.websub, None);
+        let s = with_file("base_url = \"https://news.example\"\n").expect("settings");
+        assert!(s.pipeline.websub.is_some());
     }
 
     #[test]

@@ -18,6 +18,9 @@
 //! `admin` gives administrators the command line's source and role commands in the site:
 //! "Add a feed" on `/sources`, fetch now, display policy and remove on each source's page,
 //! and the accounts with their roles on `/admin/users`.
+//!
+//! `websub` is the callback WebSub hubs verify subscriptions at and push feeds to
+//! (`/websub/{source}/{token}`).
 
 mod admin;
 mod age;
@@ -45,6 +48,7 @@ mod search_page;
 mod slug;
 mod state;
 mod stories;
+mod websub;
 
 pub use age::{exact_time, relative_age, rfc3339};
 pub use answer_cache::AnswerCache;
@@ -122,6 +126,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             private_site::require_reader,
         ))
+        // Hubs are not readers: the callback is outside the session and private-site layers.
+        .merge(websub::router())
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .layer(middleware::from_fn_with_state(

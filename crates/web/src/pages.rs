@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tidings_model::{ArticleId, CommentTarget, Source, SourceId, UnixSeconds};
-use tidings_store::{ArticleListing, Store, StoreError};
+use tidings_store::{ArticleListing, PushState, PushSubscription, Store, StoreError};
 use tidings_stories::section::Section;
 
 /// Articles in a source page's list.
@@ -389,6 +389,9 @@ pub(crate) struct SourceView {
     pub(crate) last_error: Option<String>,
     pub(crate) error_count: i64,
     pub(crate) next_fetch: Age,
+    /// How WebSub pushes stand (`active until …`, `pending`, `failed: …`), when the source
+    /// has a subscription.
+    pub(crate) push: Option<String>,
 }
 
 impl SourceView {
@@ -409,7 +412,37 @@ impl SourceView {
             last_error: source.fetch.last_error.clone(),
             error_count: source.fetch.error_count,
             next_fetch: Age::of(source.next_fetch_at, now),
+            push: None,
         }
+    }
+
+    /// The view with its WebSub subscription's standing, if it has one.
+    pub(crate) fn with_push(mut self, sub: Option<&PushSubscription>, now: UnixSeconds) -> Self {
+        self.push = sub.map(|sub| push_standing(sub, now));
+        self
+    }
+}
+
+/// How a subscription stands, in words.
+pub(crate) fn push_standing(sub: &PushSubscription, now: UnixSeconds) -> String {
+    match (sub.state, sub.lease_expires_at) {
+        (PushState::Active, Some(until)) if until > now => match &sub.last_error {
+            Some(e) => format!("active until {}; renewing failed: {e}", exact_time(until)),
+            None => format!("active until {}", exact_time(until)),
+        },
+        (PushState::Active, Some(until)) => {
+            format!("lease ended {}; renewing", exact_time(until))
+        }
+        (PushState::Active, None) => "active".to_string(),
+        (PushState::Pending, _) => match &sub.last_error {
+            Some(e) => format!("pending: {e}"),
+            None => "pending: waiting for the hub to verify".to_string(),
+        },
+        (PushState::Failed, _) => format!(
+            "failed: {}",
+            sub.last_error.as_deref().unwrap_or("no reason given")
+        ),
+        (PushState::Unsubscribed, _) => "unsubscribed".to_string(),
     }
 }
 
@@ -487,7 +520,8 @@ pub(crate) async fn source(
             older,
             site_name: state.site_name.clone(),
             article_count: state.store.articles().count_by_source(source.id).await?,
-            source: SourceView::of(&source, now),
+            source: SourceView::of(&source, now)
+                .with_push(state.store.websub().get(source.id).await?.as_ref(), now),
             cards,
             admin,
         })
@@ -512,13 +546,14 @@ pub(crate) async fn sources_page(
     add_feed: Option<crate::admin::sources::AddFeed>,
 ) -> Result<Response, PageError> {
     let now = now();
+    let subscriptions = state.store.websub().by_source().await?;
     let sources: Vec<SourceView> = state
         .store
         .sources()
         .list()
         .await?
         .iter()
-        .map(|s| SourceView::of(s, now))
+        .map(|s| SourceView::of(s, now).with_push(subscriptions.get(&s.id), now))
         .collect();
     Ok(SourcesPage {
         site_name: state.site_name.clone(),

@@ -47,6 +47,8 @@ pub struct AppParts {
     /// "Add a feed" form, the reader apps' APIs, a reader's OPML import) refuses an address
     /// that is certainly private at once, as the fetcher would at every fetch.
     pub allow_private_addresses: bool,
+    /// The largest WebSub push accepted, in bytes (the fetch's `max_body_bytes`).
+    pub push_body_limit: usize,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
             people: Arc::default(),
             page_cache: PageCache::default(),
             allow_private_addresses: false,
+            push_body_limit: 8 * 1024 * 1024,
         })
     }
 }

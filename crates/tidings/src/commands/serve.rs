@@ -80,6 +80,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         people: std::sync::Arc::new(tidings_web::people::People::new(settings.people.clone())),
         page_cache: tidings_web::PageCache::default(),
         allow_private_addresses: settings.fetch.allow_private_addresses,
+        push_body_limit: settings.fetch.max_body_bytes,
     });
     println!("Tidings is listening on http://{address}/");
     tracing::info!(

@@ -59,9 +59,10 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
         return Ok(());
     }
     let now = now_secs();
+    let pushes = store.websub().by_source().await?;
     println!(
-        "{:>5}  {:<6}  {:<14}  {:<14}  {:<28}  URL",
-        "ID", "STATUS", "LAST FETCH", "NEXT FETCH", "NAME"
+        "{:>5}  {:<6}  {:<14}  {:<14}  {:<7}  {:<28}  URL",
+        "ID", "STATUS", "LAST FETCH", "NEXT FETCH", "PUSH", "NAME"
     );
     for source in &sources {
         let last = source
@@ -69,12 +70,20 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             .last_fetch_at
             .map(|t| tidings_web::relative_age(t, now))
             .unwrap_or_else(|| "never".to_string());
+        // WebSub: `active` while the hub's lease runs, else the subscription's state.
+        let push = match pushes.get(&source.id) {
+            Some(sub) if sub.is_pushing(now) => "active",
+            Some(sub) if sub.state == tidings_store::PushState::Active => "expired",
+            Some(sub) => sub.state.as_str(),
+            None => "-",
+        };
         println!(
-            "{:>5}  {:<6}  {:<14}  {:<14}  {:<28}  {}",
+            "{:>5}  {:<6}  {:<14}  {:<14}  {:<7}  {:<28}  {}",
             source.id,
             source.fetch.status(),
             last,
             time_until(source.next_fetch_at, now),
+            push,
             truncate(&source.name, 28),
             source.url
         );
