@@ -106,6 +106,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0015_password_resets.sql"),
         postgres: include_str!("../migrations/postgres/0015_password_resets.sql"),
     },
+    Step {
+        version: 16,
+        name: "hidden",
+        sqlite: include_str!("../migrations/sqlite/0016_hidden.sql"),
+        postgres: include_str!("../migrations/postgres/0016_hidden.sql"),
+    },
 ];
 
 /// The migrator for one backend.
