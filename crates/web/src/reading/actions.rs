@@ -38,7 +38,7 @@ pub(crate) struct FollowForm {
 }
 
 /// The viewer behind a personal form, through the token and the write limit.
-async fn writer(
+pub(super) async fn writer(
     state: &AppState,
     headers: &HeaderMap,
     ip: std::net::IpAddr,
