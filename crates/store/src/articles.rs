@@ -423,20 +423,8 @@ impl<'a> Articles<'a> {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ArticleListing>, StoreError> {
-        let (conditions, binds) = filter.conditions("a", 3);
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id {conditions} \
-             ORDER BY a.sort_at DESC, a.id DESC LIMIT $1 OFFSET $2"
-        ));
-        let mut query = sqlx::query(sql).bind(limit).bind(offset);
-        for value in binds {
-            query = query.bind(value);
-        }
-        let rows = query.fetch_all(self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(listing_from_row)
-            .collect::<Result<_, _>>()?)
+        self.latest_excluding(filter, &Exclusions::default(), limit, offset)
+            .await
     }
 
     /// The newest articles that pass `filter` and are not `excluded`, newest first: one

@@ -315,28 +315,26 @@ impl<'a> HiddenThings<'a> {
         entities: &[String],
         topics: &[String],
     ) -> Result<HashSet<StoryId>, StoreError> {
-        let mut found = HashSet::new();
-        for chunk in stories.chunks(id_list::CHUNK) {
-            let ids = id_list::in_list(chunk.iter().map(|s| s.0));
-            if !entities.is_empty() {
-                let sql = format!(
+        let ids: Vec<i64> = stories.iter().map(|s| s.0).collect();
+        let mut found = self
+            .touching(&ids, entities, |ids, slugs| {
+                format!(
                     "SELECT DISTINCT se.story_id AS id FROM story_entities se \
-                     WHERE se.story_id IN ({ids}) AND se.slug IN ({})",
-                    params(1, entities.len())
-                );
-                found.extend(self.ids(&sql, entities).await?.into_iter().map(StoryId));
-            }
-            if !topics.is_empty() {
-                let sql = format!(
+                     WHERE se.story_id IN ({ids}) AND se.slug IN ({slugs})"
+                )
+            })
+            .await?;
+        found.extend(
+            self.touching(&ids, topics, |ids, slugs| {
+                format!(
                     "SELECT DISTINCT a.story_id AS id FROM articles a \
                      WHERE a.story_id IN ({ids}) AND EXISTS (SELECT 1 FROM article_topics t \
-                     WHERE t.article_id = a.id AND t.slug IN ({}))",
-                    params(1, topics.len())
-                );
-                found.extend(self.ids(&sql, topics).await?.into_iter().map(StoryId));
-            }
-        }
-        Ok(found)
+                     WHERE t.article_id = a.id AND t.slug IN ({slugs}))"
+                )
+            })
+            .await?,
+        );
+        Ok(found.into_iter().map(StoryId).collect())
     }
 
     /// Which of `articles` are tagged with one of `topics` or belong to a story that
@@ -347,26 +345,45 @@ impl<'a> HiddenThings<'a> {
         entities: &[String],
         topics: &[String],
     ) -> Result<HashSet<ArticleId>, StoreError> {
-        let mut found = HashSet::new();
-        for chunk in articles.chunks(id_list::CHUNK) {
-            let ids = id_list::in_list(chunk.iter().map(|a| a.0));
-            if !entities.is_empty() {
-                let sql = format!(
+        let ids: Vec<i64> = articles.iter().map(|a| a.0).collect();
+        let mut found = self
+            .touching(&ids, entities, |ids, slugs| {
+                format!(
                     "SELECT a.id FROM articles a WHERE a.id IN ({ids}) AND EXISTS \
                      (SELECT 1 FROM story_entities se WHERE se.story_id = a.story_id \
-                     AND se.slug IN ({}))",
-                    params(1, entities.len())
-                );
-                found.extend(self.ids(&sql, entities).await?.into_iter().map(ArticleId));
-            }
-            if !topics.is_empty() {
-                let sql = format!(
+                     AND se.slug IN ({slugs}))"
+                )
+            })
+            .await?;
+        found.extend(
+            self.touching(&ids, topics, |ids, slugs| {
+                format!(
                     "SELECT DISTINCT t.article_id AS id FROM article_topics t \
-                     WHERE t.article_id IN ({ids}) AND t.slug IN ({})",
-                    params(1, topics.len())
-                );
-                found.extend(self.ids(&sql, topics).await?.into_iter().map(ArticleId));
-            }
+                     WHERE t.article_id IN ({ids}) AND t.slug IN ({slugs})"
+                )
+            })
+            .await?,
+        );
+        Ok(found.into_iter().map(ArticleId).collect())
+    }
+
+    /// The ids `statement` finds among `ids` for `slugs` (none read when there are no
+    /// slugs): the statement is made from a list of at most [`id_list::CHUNK`] ids and the
+    /// slugs' parameters, and run once per such list.
+    async fn touching(
+        &self,
+        ids: &[i64],
+        slugs: &[String],
+        statement: impl Fn(&str, &str) -> String,
+    ) -> Result<HashSet<i64>, StoreError> {
+        let mut found = HashSet::new();
+        if slugs.is_empty() {
+            return Ok(found);
+        }
+        let parameters = params(1, slugs.len());
+        for chunk in ids.chunks(id_list::CHUNK) {
+            let sql = statement(&id_list::in_list(chunk.iter().copied()), &parameters);
+            found.extend(self.ids(&sql, slugs).await?);
         }
         Ok(found)
     }

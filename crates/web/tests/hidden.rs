@@ -12,24 +12,13 @@ mod support;
 
 use std::sync::Arc;
 use support::{Answer, Browser, Site, config, csrf_after, site_on};
-use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId};
+use tidings_model::{ArticleId, NewArticle, SourceId, StoryId};
 use tidings_search::{EngineChoice, SearchEngine};
 use tidings_store::testing::each_backend;
 use tidings_store::{ArticleLabels, HiddenThing, NewSource, Placement, StoredInsight, StoryEntity};
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-/// Signs `name` in on the site; returns their browser.
-async fn reader(site: &Site, name: &str) -> Browser {
-    site.user(name, "correct horse battery", Role::Reader).await;
-    let mut browser = site.browser();
-    assert_eq!(
-        browser.login(name, "correct horse battery").await.status,
-        303
-    );
-    browser
 }
 
 async fn outlet(site: &Site, name: &str) -> SourceId {
@@ -86,16 +75,7 @@ async fn report(
         )
         .await
         .expect("insert");
-    site.store
-        .articles()
-        .latest(10_000, 0)
-        .await
-        .expect("latest")
-        .into_iter()
-        .find(|l| l.article.content.url == url)
-        .expect("inserted")
-        .article
-        .id
+    site.article_by_url(&url).await
 }
 
 /// Places `articles` in `story`, or in a new story when `None`; returns the story.
@@ -213,13 +193,30 @@ async fn post_hide(
         .await
 }
 
+/// Posts a hide or unhide form that must go through; returns where it sends the reader.
+async fn hide_ok(
+    browser: &mut Browser,
+    action: &str,
+    token: &str,
+    kind: &str,
+    target: &str,
+    next: &str,
+) -> String {
+    let done = post_hide(browser, action, token, kind, target, next).await;
+    assert_eq!(done.status, 303, "{action} {kind} {target}: {}", done.body);
+    done.location()
+}
+
 fn header<'a>(answer: &'a Answer, name: &str) -> Option<&'a str> {
     answer.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// What the test site holds besides its first story ("Flood in the valley", Outlet).
 struct World {
+    /// The site's first outlet's.
+    outlet: SourceId,
     gazette: SourceId,
+    herald: SourceId,
     /// Gazette's report in the flood story, which Outlet covers too.
     gazette_flood: ArticleId,
     /// Only Gazette covers it.
@@ -275,8 +272,19 @@ async fn world(site: &Site) -> World {
         None,
     )
     .await;
+    let outlet = site
+        .store
+        .articles()
+        .get(site.article)
+        .await
+        .expect("get")
+        .expect("the first article")
+        .article
+        .source_id;
     World {
+        outlet,
         gazette,
+        herald,
         gazette_flood,
         strike,
         strike_report,
@@ -329,8 +337,8 @@ async fn a_reader_hides_an_outlet_a_person_a_topic_and_a_word_and_only_their_pag
         assert_eq!(header(&first, "x-cache"), Some("miss"));
         shows_everything(&first.body, "anonymous");
 
-        let mut ana = reader(&site, "ana").await;
-        let mut bob = reader(&site, "bob").await;
+        let mut ana = site.reader("ana").await;
+        let mut bob = site.reader("bob").await;
         // Nothing hidden yet: her page is everyone's (rendered for her, never from the cache).
         let before = ana.get("/").await;
         shows_everything(&before.body, "ana before hiding");
@@ -345,16 +353,18 @@ async fn a_reader_hides_an_outlet_a_person_a_topic_and_a_word_and_only_their_pag
         );
         let token = csrf_after(&gazette_page.body, "action=\"/hide\"");
         let back = format!("/source/{}", w.gazette);
-        let done = post_hide(
-            &mut ana,
-            "/hide",
-            &token,
-            "source",
-            &w.gazette.0.to_string(),
-            &back,
-        )
-        .await;
-        assert_eq!((done.status, done.location()), (303, back.clone()));
+        assert_eq!(
+            hide_ok(
+                &mut ana,
+                "/hide",
+                &token,
+                "source",
+                &w.gazette.0.to_string(),
+                &back,
+            )
+            .await,
+            back
+        );
         let gazette_page = ana.get(&back).await;
         assert!(
             gazette_page.body.contains("You hid Gazette")
@@ -369,7 +379,7 @@ async fn a_reader_hides_an_outlet_a_person_a_topic_and_a_word_and_only_their_pag
             "{}",
             entity_page.body
         );
-        let done = post_hide(
+        hide_ok(
             &mut ana,
             "/hide",
             &token,
@@ -378,14 +388,13 @@ async fn a_reader_hides_an_outlet_a_person_a_topic_and_a_word_and_only_their_pag
             "/entity/claire-vautrin",
         )
         .await;
-        assert_eq!(done.status, 303);
         let topic_page = ana.get("/topic/football").await;
         assert!(
             topic_page.body.contains(">Hide Football</button>"),
             "{}",
             topic_page.body
         );
-        let done = post_hide(
+        hide_ok(
             &mut ana,
             "/hide",
             &token,
@@ -394,22 +403,20 @@ async fn a_reader_hides_an_outlet_a_person_a_topic_and_a_word_and_only_their_pag
             "/topic/football",
         )
         .await;
-        assert_eq!(done.status, 303);
         let settings = ana.get("/settings/hidden").await;
         assert_eq!(settings.status, 200);
         let word_token = csrf_after(&settings.body, "name=\"kind\" value=\"word\"");
-        let done = post_hide(
-            &mut ana,
-            "/hide",
-            &word_token,
-            "word",
-            "  ROYAL ",
-            "/settings/hidden",
-        )
-        .await;
         assert_eq!(
-            (done.status, done.location().as_str()),
-            (303, "/settings/hidden")
+            hide_ok(
+                &mut ana,
+                "/hide",
+                &word_token,
+                "word",
+                "  ROYAL ",
+                "/settings/hidden",
+            )
+            .await,
+            "/settings/hidden"
         );
 
         // Her front page without them.
@@ -520,18 +527,17 @@ async fn a_reader_hides_an_outlet_a_person_a_topic_and_a_word_and_only_their_pag
         ] {
             assert!(settings.body.contains(name), "{name}\n{}", settings.body);
         }
-        let done = post_hide(
-            &mut ana,
-            "/unhide",
-            &token,
-            "source",
-            &w.gazette.0.to_string(),
-            "",
-        )
-        .await;
         assert_eq!(
-            (done.status, done.location().as_str()),
-            (303, "/settings/hidden")
+            hide_ok(
+                &mut ana,
+                "/unhide",
+                &token,
+                "source",
+                &w.gazette.0.to_string(),
+                "",
+            )
+            .await,
+            "/settings/hidden"
         );
         let page = ana.get("/").await;
         assert!(top(&page.body).contains(STRIKE));
@@ -573,7 +579,7 @@ async fn the_forms_refuse_strangers_bad_targets_long_words_and_a_two_hundred_and
     each_backend(|store| async move {
         let site = site_on(store, config(), |_| {}).await;
         let w = world(&site).await;
-        let mut ana = reader(&site, "ana").await;
+        let mut ana = site.reader("ana").await;
         let ana_id = site
             .store
             .users()
@@ -644,8 +650,7 @@ async fn the_forms_refuse_strangers_bad_targets_long_words_and_a_two_hundred_and
         assert_eq!(refused.status, 400);
         assert!(refused.body.contains("at least one letter or digit"));
         // A word in its markup is text: escaped on the settings page, matched as its words.
-        let done = post_hide(&mut ana, "/hide", &token, "word", "<b>Strike</b>", "").await;
-        assert_eq!(done.status, 303);
+        hide_ok(&mut ana, "/hide", &token, "word", "<b>Strike</b>", "").await;
         let settings = ana.get("/settings/hidden").await;
         assert!(settings.body.contains("“b strike b”"), "{}", settings.body);
         assert!(!settings.body.contains("<b>Strike"));
@@ -679,10 +684,8 @@ async fn the_forms_refuse_strangers_bad_targets_long_words_and_a_two_hundred_and
                 .expect("hides")
         );
         // Unhiding one makes room.
-        let done = post_hide(&mut ana, "/unhide", &token, "word", "FILLER7", "").await;
-        assert_eq!(done.status, 303);
-        let done = post_hide(&mut ana, "/hide", &token, "source", &gazette, "/").await;
-        assert_eq!(done.status, 303, "{}", done.body);
+        hide_ok(&mut ana, "/unhide", &token, "word", "FILLER7", "").await;
+        hide_ok(&mut ana, "/hide", &token, "source", &gazette, "/").await;
     })
     .await;
 }
@@ -704,9 +707,9 @@ async fn search_leaves_out_hidden_outlets_says_how_many_and_shows_them_on_asking
         tidings_search::catch_up_placed(&engine, &site.store)
             .await
             .expect("index stories");
-        let mut ana = reader(&site, "ana").await;
+        let mut ana = site.reader("ana").await;
         let token = ana.token().await;
-        let done = post_hide(
+        hide_ok(
             &mut ana,
             "/hide",
             &token,
@@ -715,8 +718,7 @@ async fn search_leaves_out_hidden_outlets_says_how_many_and_shows_them_on_asking
             "/",
         )
         .await;
-        assert_eq!(done.status, 303);
-        let mut bob = reader(&site, "bob").await;
+        let mut bob = site.reader("bob").await;
 
         let link = |id: ArticleId, title: &str| {
             format!("href=\"/article/{id}/{}\"", tidings_web::slugify(title))
@@ -806,14 +808,13 @@ async fn pages_stay_full_and_page_through_everything_left() {
                 kept_titles.push(title);
             }
         }
-        let mut ana = reader(&site, "ana").await;
+        let mut ana = site.reader("ana").await;
         let token = ana.token().await;
         for (kind, target) in [
             ("source", gazette.0.to_string()),
             ("word", "royal".to_string()),
         ] {
-            let done = post_hide(&mut ana, "/hide", &token, kind, &target, "/").await;
-            assert_eq!(done.status, 303);
+            hide_ok(&mut ana, "/hide", &token, kind, &target, "/").await;
         }
         let first = ana.get("/").await;
         let cards = top(&first.body)
@@ -876,45 +877,22 @@ async fn for_you_leaves_out_what_the_reader_hid_and_links_the_settings() {
     each_backend(|store| async move {
         let site = site_on(store, config(), |_| {}).await;
         let w = world(&site).await;
-        let mut ana = reader(&site, "ana").await;
+        let mut ana = site.reader("ana").await;
         let token = ana.token().await;
         // She follows the three outlets.
-        let first_outlet = site
-            .store
-            .sources()
-            .find_by_url("https://outlet.example/feed")
-            .await
-            .expect("find")
-            .expect("outlet")
-            .id
-            .0
-            .to_string();
-        for source in [w.gazette.0.to_string(), first_outlet] {
+        for source in [w.outlet, w.gazette, w.herald] {
             let done = ana
                 .post(
                     "/follow",
-                    &[("csrf", &token), ("kind", "source"), ("target", &source)],
+                    &[
+                        ("csrf", &token),
+                        ("kind", "source"),
+                        ("target", &source.0.to_string()),
+                    ],
                 )
                 .await;
             assert_eq!(done.status, 303);
         }
-        let herald = site
-            .store
-            .sources()
-            .find_by_url("https://herald.example/feed")
-            .await
-            .expect("find")
-            .expect("herald")
-            .id
-            .0
-            .to_string();
-        let done = ana
-            .post(
-                "/follow",
-                &[("csrf", &token), ("kind", "source"), ("target", &herald)],
-            )
-            .await;
-        assert_eq!(done.status, 303);
         let before = ana.get("/for-you").await;
         assert!(before.body.contains("href=\"/settings/hidden\""));
         for title in [STRIKE, GAZETTE_FLOOD, ROYAL, CUP] {
@@ -929,12 +907,7 @@ async fn for_you_leaves_out_what_the_reader_hid_and_links_the_settings() {
             ("word", "royal".into()),
             ("topic", "football".into()),
         ] {
-            assert_eq!(
-                post_hide(&mut ana, "/hide", &token, kind, &target, "/for-you")
-                    .await
-                    .status,
-                303
-            );
+            hide_ok(&mut ana, "/hide", &token, kind, &target, "/for-you").await;
         }
         let after = ana.get("/for-you").await;
         assert_eq!(after.status, 200);

@@ -5,7 +5,7 @@
 //! forms do; a source, entity or topic must exist, a word is at most 100 characters, and an
 //! account hides at most 200 things (the settings page then says so).
 
-use super::actions::writer;
+use super::actions::{FollowForm, source_target, writer};
 use crate::people::PeopleError;
 use crate::people::accounts::{safe_next, see_other};
 use crate::people::client_ip::ClientIp;
@@ -17,24 +17,11 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tidings_model::SourceId;
-use tidings_store::{HiddenKind, HiddenThing, HideOutcome, MAX_HIDDEN};
+use tidings_store::{HiddenKind, HiddenThing, HideOutcome, MAX_HIDDEN, StoreError};
 
 /// Where the settings page is.
 pub(crate) const SETTINGS_PATH: &str = "/settings/hidden";
-
-#[derive(Deserialize, Default)]
-pub(crate) struct HideForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    target: String,
-    #[serde(default)]
-    next: String,
-}
 
 /// One hidden thing as the settings page lists it.
 struct HiddenView {
@@ -60,6 +47,25 @@ struct HiddenSettingsPage {
     /// What was typed into the word form, kept when it was refused.
     word: String,
     error: Option<String>,
+}
+
+/// The name of the entity or topic `target` (`kind`), when the site knows one by that slug;
+/// `None` for other kinds.
+async fn known_name(
+    state: &AppState,
+    kind: HiddenKind,
+    target: &str,
+) -> Result<Option<String>, StoreError> {
+    match kind {
+        HiddenKind::Entity => Ok(state
+            .store
+            .insights()
+            .entity(target)
+            .await?
+            .map(|(name, _)| name)),
+        HiddenKind::Topic => state.store.articles().topic_name(target).await,
+        HiddenKind::Source | HiddenKind::Word => Ok(None),
+    }
 }
 
 /// The settings page for `viewer`, with an error and the refused word, if any.
@@ -101,23 +107,17 @@ async fn settings(
                     .unwrap_or_else(|| format!("Source {target}"));
                 (&mut page.sources, name, Some(format!("/source/{target}")))
             }
-            HiddenKind::Entity => {
-                let name = state
-                    .store
-                    .insights()
-                    .entity(&target)
-                    .await?
-                    .map_or_else(|| target.clone(), |(name, _)| name);
-                (&mut page.entities, name, Some(format!("/entity/{target}")))
-            }
-            HiddenKind::Topic => {
-                let name = state
-                    .store
-                    .articles()
-                    .topic_name(&target)
+            HiddenKind::Entity | HiddenKind::Topic => {
+                let name = known_name(state, kind, &target)
                     .await?
                     .unwrap_or_else(|| target.clone());
-                (&mut page.topics, name, Some(format!("/topic/{target}")))
+                let href = Some(format!("/{}/{target}", kind.as_str()));
+                let list = if kind == HiddenKind::Entity {
+                    &mut page.entities
+                } else {
+                    &mut page.topics
+                };
+                (list, name, href)
             }
             HiddenKind::Word => (&mut page.words, target.clone(), None),
         };
@@ -165,31 +165,15 @@ async fn thing(
         )
     })?;
     let thing = match kind {
-        HiddenKind::Source => {
-            let id = target
-                .parse::<i64>()
-                .map_err(|_| PeopleError::BadRequest("No such source.".into()))?;
-            if !unhiding {
-                state
-                    .store
-                    .sources()
-                    .get(SourceId(id))
-                    .await?
-                    .ok_or(PeopleError::NotFound)?;
-            }
-            HiddenThing::source(SourceId(id))
-        }
-        HiddenKind::Entity => {
-            if !unhiding && state.store.insights().entity(target).await?.is_none() {
+        HiddenKind::Source => HiddenThing::source(source_target(state, target, !unhiding).await?),
+        HiddenKind::Entity | HiddenKind::Topic => {
+            if !unhiding && known_name(state, kind, target).await?.is_none() {
                 return Err(PeopleError::NotFound);
             }
-            HiddenThing::entity(target)
-        }
-        HiddenKind::Topic => {
-            if !unhiding && state.store.articles().topic_name(target).await?.is_none() {
-                return Err(PeopleError::NotFound);
+            HiddenThing {
+                kind,
+                target: target.to_string(),
             }
-            HiddenThing::topic(target)
         }
         HiddenKind::Word => match HiddenThing::word(target) {
             Ok(word) => word,
@@ -217,7 +201,7 @@ pub(crate) async fn hide(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<HideForm>,
+    Form(form): Form<FollowForm>,
 ) -> Response {
     let run = async {
         let viewer = writer(&state, &headers, ip, &form.csrf).await?;
@@ -259,7 +243,7 @@ pub(crate) async fn unhide(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<HideForm>,
+    Form(form): Form<FollowForm>,
 ) -> Response {
     let run = async {
         let viewer = writer(&state, &headers, ip, &form.csrf).await?;

@@ -128,33 +128,27 @@ impl Hiding {
     }
 
     /// Which of `stories` mention a hidden entity or have an article tagged with a hidden
-    /// topic (none read when neither is hidden).
+    /// topic.
     pub(crate) async fn stories_touching(
         &self,
         store: &Store,
         stories: &[StoryId],
     ) -> Result<HashSet<StoryId>, PageError> {
-        if self.entities.is_empty() && self.topics.is_empty() {
-            return Ok(HashSet::new());
-        }
-        Ok(store
-            .hidden()
+        let hidden = store.hidden();
+        Ok(hidden
             .stories_touching(stories, &self.entities, &self.topics)
             .await?)
     }
 
     /// Which of `articles` are tagged with a hidden topic or belong to a story that names a
-    /// hidden entity (none read when neither is hidden).
+    /// hidden entity.
     pub(crate) async fn articles_touching(
         &self,
         store: &Store,
         articles: &[ArticleId],
     ) -> Result<HashSet<ArticleId>, PageError> {
-        if self.entities.is_empty() && self.topics.is_empty() {
-            return Ok(HashSet::new());
-        }
-        Ok(store
-            .hidden()
+        let hidden = store.hidden();
+        Ok(hidden
             .articles_touching(articles, &self.entities, &self.topics)
             .await?)
     }
