@@ -612,6 +612,11 @@ async fn the_forms_refuse_strangers_bad_targets_long_words_and_a_two_hundred_and
             .await;
         assert_eq!(foreign.status, 403, "{}", foreign.body);
         let mut anon = site.browser();
+        let to_login = anon.get("/settings/hidden").await;
+        assert_eq!(
+            (to_login.status, to_login.location().as_str()),
+            (303, "/login?next=/settings/hidden")
+        );
         let anonymous = post_hide(&mut anon, "/hide", &token, "source", &gazette, "/").await;
         assert_eq!(anonymous.status, 401);
         // What is not there to hide.
