@@ -71,6 +71,75 @@ impl ListFilter {
     }
 }
 
+/// What one reader's lists leave out (see [`crate::HiddenThings`]): articles of these
+/// sources, articles tagged with these topics, articles of stories that mention these
+/// entities. Slugs are bound as parameters; source ids are integers written into the
+/// statement.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exclusions {
+    /// Sources whose articles are left out.
+    pub sources: Vec<SourceId>,
+    /// Topic slugs: an article tagged with one is left out.
+    pub topics: Vec<String>,
+    /// Entity slugs: an article whose story mentions one is left out.
+    pub entities: Vec<String>,
+}
+
+impl Exclusions {
+    /// Whether nothing is left out.
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty() && self.topics.is_empty() && self.entities.is_empty()
+    }
+
+    /// The conditions on the article aliased `a`, with parameters numbered from `first`,
+    /// and the values to bind to them in order.
+    fn clauses(&self, first: usize) -> (Vec<String>, Vec<String>) {
+        let mut clauses = Vec::new();
+        let mut binds = Vec::new();
+        if !self.sources.is_empty() {
+            clauses.push(format!(
+                "a.source_id NOT IN ({})",
+                id_list::in_list(self.sources.iter().map(|s| s.0))
+            ));
+        }
+        if !self.topics.is_empty() {
+            clauses.push(format!(
+                "NOT EXISTS (SELECT 1 FROM article_topics xt WHERE xt.article_id = a.id \
+                 AND xt.slug IN ({}))",
+                crate::hidden::params(first + binds.len(), self.topics.len())
+            ));
+            binds.extend(self.topics.iter().cloned());
+        }
+        if !self.entities.is_empty() {
+            clauses.push(format!(
+                "NOT EXISTS (SELECT 1 FROM story_entities xe WHERE xe.story_id = a.story_id \
+                 AND xe.slug IN ({}))",
+                crate::hidden::params(first + binds.len(), self.entities.len())
+            ));
+            binds.extend(self.entities.iter().cloned());
+        }
+        (clauses, binds)
+    }
+}
+
+/// The `WHERE` clause of a list of articles aliased `a` that pass `filter` and are not
+/// excluded, parameters numbered from `first`, and the values to bind in order.
+fn list_where(filter: &ListFilter, excluded: &Exclusions, first: usize) -> (String, Vec<String>) {
+    let (conditions, mut binds) = filter.conditions("a", first);
+    let (more, more_binds) = excluded.clauses(first + binds.len());
+    binds.extend(more_binds);
+    let mut clauses: Vec<String> = conditions
+        .strip_prefix("WHERE ")
+        .map(|c| vec![c.to_string()])
+        .unwrap_or_default();
+    clauses.extend(more);
+    if clauses.is_empty() {
+        (String::new(), binds)
+    } else {
+        (format!("WHERE {}", clauses.join(" AND ")), binds)
+    }
+}
+
 /// What the pipeline concluded about a new article beyond its content: the labels lists and
 /// pages are filtered by.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -354,7 +423,20 @@ impl<'a> Articles<'a> {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ArticleListing>, StoreError> {
-        let (conditions, binds) = filter.conditions("a", 3);
+        self.latest_excluding(filter, &Exclusions::default(), limit, offset)
+            .await
+    }
+
+    /// The newest articles that pass `filter` and are not `excluded`, newest first: one
+    /// reader's latest list.
+    pub async fn latest_excluding(
+        &self,
+        filter: &ListFilter,
+        excluded: &Exclusions,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        let (conditions, binds) = list_where(filter, excluded, 3);
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id {conditions} \
              ORDER BY a.sort_at DESC, a.id DESC LIMIT $1 OFFSET $2"
@@ -368,6 +450,30 @@ impl<'a> Articles<'a> {
             .iter()
             .map(listing_from_row)
             .collect::<Result<_, _>>()?)
+    }
+
+    /// The ids and headlines of the list [`Self::latest_excluding`] reads, in its order: for
+    /// a reader who hides words, whose headlines the site matches itself.
+    pub async fn latest_headlines_excluding(
+        &self,
+        filter: &ListFilter,
+        excluded: &Exclusions,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<(ArticleId, String)>, StoreError> {
+        let (conditions, binds) = list_where(filter, excluded, 3);
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.title FROM articles a {conditions} \
+             ORDER BY a.sort_at DESC, a.id DESC LIMIT $1 OFFSET $2"
+        ));
+        let mut query = sqlx::query(sql).bind(limit).bind(offset);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool).await?;
+        rows.iter()
+            .map(|r| Ok((ArticleId(r.try_get("id")?), r.try_get("title")?)))
+            .collect()
     }
 
     /// The newest articles of some stories, newest first, at most `limit` (one statement

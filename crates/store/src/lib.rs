@@ -12,9 +12,9 @@
 //! [`Users`], [`Sessions`], the [`PasswordResets`] links that let an account back in,
 //! [`Comments`], the [`Replies`] to each account's comments, [`Moderation`] and [`Bans`]; and
 //! each account's
-//! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks) and the
-//! [`ApiKeys`] its apps log in with; and the [`WebSub`] subscriptions through which hubs push
-//! feeds.
+//! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks), what it
+//! hid from its pages ([`HiddenThings`]) and the [`ApiKeys`] its apps log in with; and the
+//! [`WebSub`] subscriptions through which hubs push feeds.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tidings_store::StoreError> {
@@ -34,6 +34,7 @@ mod comments;
 pub mod copy;
 mod crosslang;
 mod error;
+mod hidden;
 mod id_list;
 mod insights;
 mod jobs;
@@ -60,13 +61,17 @@ mod websub;
 
 pub use api_keys::{ApiKey, ApiKeys};
 pub use articles::{
-    ArticleLabels, ArticleListing, Articles, CanonicalMove, ListFilter, PageContent,
+    ArticleLabels, ArticleListing, Articles, CanonicalMove, Exclusions, ListFilter, PageContent,
 };
 pub use backend::Backend;
 pub use bans::{BanOutcome, BannedAccount, Bans};
 pub use comments::{AuthoredComment, Comments, NewComment};
 pub use crosslang::{CandidateQuery, CrossLanguage, KeyedStory, StoryKey};
 pub use error::StoreError;
+pub use hidden::{
+    Hidden, HiddenKind, HiddenThing, HiddenThings, HideOutcome, MAX_HIDDEN, MAX_WORD_CHARS,
+    WordError, hidden_words,
+};
 pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;

@@ -107,6 +107,12 @@ const STEPS: &[Step] = &[
         postgres: include_str!("../migrations/postgres/0015_password_resets.sql"),
     },
     Step {
+        version: 16,
+        name: "hidden",
+        sqlite: include_str!("../migrations/sqlite/0016_hidden.sql"),
+        postgres: include_str!("../migrations/postgres/0016_hidden.sql"),
+    },
+    Step {
         version: 17,
         name: "saved_and_replies_seen",
         sqlite: include_str!("../migrations/sqlite/0017_saved_and_replies_seen.sql"),

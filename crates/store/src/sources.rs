@@ -172,7 +172,8 @@ impl<'a> Sources<'a> {
     /// them; a story that keeps articles is queued to be understood again from them (see
     /// [`crate::StoriesToUnderstand`]). A story left without articles stays, empty and
     /// unlisted, so that the story assigner, which may still hold it, never places a new
-    /// report under a reused id. Returns whether it existed.
+    /// report under a reused id. Readers who hid the source no longer list it. Returns
+    /// whether it existed.
     pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
         self.remove_and_log(id, None, now).await
     }
@@ -213,6 +214,11 @@ impl<'a> Sources<'a> {
             .await?;
         let removed = done.rows_affected() > 0;
         if removed {
+            // Readers who hid it have nothing left to hide (and the room under their limit).
+            sqlx::query("DELETE FROM hidden_things WHERE kind = 'source' AND target = $1")
+                .bind(id.0.to_string())
+                .execute(&mut *tx)
+                .await?;
             let stories = orphans::articles_deleted(&mut tx, &rows, now).await?;
             for chunk in stories.chunks(id_list::CHUNK) {
                 let list = id_list::in_list(chunk.iter().copied());

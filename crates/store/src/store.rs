@@ -170,6 +170,11 @@ impl Store {
         crate::Reading::new(&self.pool)
     }
 
+    /// What each account hid from its pages (sources, entities, topics, words).
+    pub fn hidden(&self) -> crate::HiddenThings<'_> {
+        crate::HiddenThings::new(&self.pool)
+    }
+
     /// The API keys reader apps log in with.
     pub fn api_keys(&self) -> crate::ApiKeys<'_> {
         crate::ApiKeys::new(&self.pool)

@@ -283,7 +283,7 @@ impl<'a> Users<'a> {
     }
 
     /// Deletes an account: its names and password go, its sessions, devices, reports, API
-    /// keys, password reset links and reading state too; its comments stay in their threads as
+    /// keys, password reset links, reading state and hidden things too; its comments stay in their threads as
     /// deleted (without their text), so replies
     /// keep their place. Replies to it are no longer filed under it, and its mark of the
     /// replies it has seen goes back to none.
@@ -319,6 +319,7 @@ impl<'a> Users<'a> {
             "DELETE FROM reading_folders WHERE user_id = $1",
             "DELETE FROM follows WHERE user_id = $1",
             "DELETE FROM article_states WHERE user_id = $1",
+            "DELETE FROM hidden_things WHERE user_id = $1",
         ] {
             sqlx::query(sql).bind(id.0).execute(&mut *tx).await?;
         }

@@ -2,18 +2,28 @@
 //! (`/topic/ukraine-war`), each in every language or one (`?lang=de`). Each lists the top
 //! stories of its scope by the Stories score, then its latest articles, with pages; each has
 //! its RSS, Atom and JSON feeds.
+//!
+//! A signed-in reader who hid things (see [`crate::reading::hiding`]) gets these pages
+//! without them: hidden stories leave the top stories, and the latest list leaves out hidden
+//! outlets' articles, articles tagged with a hidden topic or in a story that names a hidden
+//! entity (in the statement), and headlines with a hidden word (matched here, reading further
+//! headlines to fill the page: at most [`MAX_HEADLINES_READ`] per page).
 
 use crate::feed_routes::{FEED_ITEMS, FeedMeta, format_of, listing_feed};
 use crate::pages::{Card, PageError, now, page_of_cards, respond};
+use crate::people::session::Viewer;
+use crate::reading::hiding::{self, Hiding};
 use crate::state::AppState;
 use crate::stories::{StoryCard, top_stories};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tidings_store::ListFilter;
+use tidings_model::ArticleId;
+use tidings_store::{ArticleListing, ListFilter};
 use tidings_stories::section::Section;
 
 /// Articles in the latest list of one page.
@@ -22,6 +32,9 @@ const PAGE_SIZE: i64 = 40;
 const RECENT_SECS: i64 = 7 * 24 * 3600;
 /// Topics offered on the front page.
 const TOPICS_SHOWN: i64 = 12;
+/// The most headlines one page of a latest list reads for a reader who hides words, from
+/// the top of the list: a page deeper than this list reaches is cut short there.
+const MAX_HEADLINES_READ: i64 = 10_000;
 
 /// Which articles and stories a page shows.
 #[derive(Debug, Clone, Default)]
@@ -158,15 +171,17 @@ struct FrontPage {
 /// `/`: the whole site.
 pub(crate) async fn front_page(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let result = list_page(&state, Scope::default(), query).await;
+    let result = list_page(&state, viewer.as_deref(), Scope::default(), query).await;
     respond(result, &state.site_name)
 }
 
 /// `/section/{slug}`: one section.
 pub(crate) async fn section_page(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Path(slug): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
@@ -176,7 +191,7 @@ pub(crate) async fn section_page(
             section: Some(section),
             ..Scope::default()
         };
-        list_page(&state, scope, query).await
+        list_page(&state, viewer.as_deref(), scope, query).await
     }
     .await;
     respond(result, &state.site_name)
@@ -185,12 +200,13 @@ pub(crate) async fn section_page(
 /// `/topic/{slug}`: the articles feeds tagged with one topic.
 pub(crate) async fn topic_page(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Path(slug): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
     let result = async {
         let scope = topic_scope(&state, slug).await?;
-        list_page(&state, scope, query).await
+        list_page(&state, viewer.as_deref(), scope, query).await
     }
     .await;
     respond(result, &state.site_name)
@@ -217,21 +233,34 @@ fn chosen_language(lang: Option<String>) -> Option<String> {
 
 async fn list_page(
     state: &AppState,
+    viewer: Option<&Viewer>,
     mut scope: Scope,
     query: ListQuery,
-) -> Result<FrontPage, PageError> {
+) -> Result<Response, PageError> {
     scope.language = chosen_language(query.lang);
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let filter = scope.filter();
-    let listings = state
-        .store
-        .articles()
-        .latest_in(&filter, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-        .await?;
+    let mut hiding = hiding::of_viewer(state, viewer).await?;
+    if let Some((slug, _)) = &scope.topic {
+        // The topic's own page lists the topic, hidden or not.
+        hiding = hiding
+            .map(|h| h.without_topic(slug))
+            .filter(|h| !h.is_empty());
+    }
+    let listings = match &hiding {
+        None => {
+            state
+                .store
+                .articles()
+                .latest_in(&filter, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+                .await?
+        }
+        Some(hiding) => latest_without_hidden(state, &filter, hiding, page).await?,
+    };
     let now = now();
     let has_more = listings.len() as i64 > PAGE_SIZE;
     let top = if page == 1 {
-        top_stories(&state.store, &filter, now).await?
+        top_stories(&state.store, &filter, now, hiding.as_ref()).await?
     } else {
         Vec::new()
     };
@@ -269,6 +298,7 @@ async fn list_page(
             .popular_topics(now - RECENT_SECS, TOPICS_SHOWN)
             .await?
             .into_iter()
+            .filter(|(slug, _, _)| !hiding.as_ref().is_some_and(|h| h.hides_topic(slug)))
             .map(|(slug, name, _)| Choice {
                 href: format!("/topic/{slug}"),
                 name,
@@ -279,7 +309,7 @@ async fn list_page(
         Vec::new()
     };
     let cards = page_of_cards(&state.store, &listings, PAGE_SIZE, now).await?;
-    Ok(FrontPage {
+    let page = FrontPage {
         site_name: state.site_name.clone(),
         heading: scope.heading(),
         is_topic: scope.topic.is_some(),
@@ -293,7 +323,63 @@ async fn list_page(
         sections,
         languages,
         topics,
+    };
+    Ok(match hiding {
+        Some(_) => hiding::private(page.into_response()),
+        None => page.into_response(),
     })
+}
+
+/// Page `page` of a latest list for a reader who hid things, read one longer than a page
+/// (to tell whether another follows), as [`tidings_store::Articles::latest_in`] reads it
+/// for everyone else. Hidden outlets, topics and entities are left out by the statement, so
+/// its pages are the list's pages; headlines with a hidden word are left out here, which
+/// moves every later article up: the page is then found by reading the list's headlines
+/// from its top (at most [`MAX_HEADLINES_READ`]), and its articles read by id.
+async fn latest_without_hidden(
+    state: &AppState,
+    filter: &ListFilter,
+    hiding: &Hiding,
+    page: i64,
+) -> Result<Vec<ArticleListing>, PageError> {
+    let articles = state.store.articles();
+    let excluded = hiding.exclusions();
+    if !hiding.hides_words() {
+        return Ok(articles
+            .latest_excluding(filter, &excluded, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+            .await?);
+    }
+    let skip = (page - 1) * PAGE_SIZE;
+    let want = PAGE_SIZE + 1;
+    // The first read covers the page and a page more; later ones as much again.
+    let batch = skip + want + PAGE_SIZE;
+    let mut ids: Vec<ArticleId> = Vec::with_capacity(want as usize);
+    let mut passed = 0;
+    let mut read = 0;
+    while (ids.len() as i64) < want && read < MAX_HEADLINES_READ {
+        let size = batch.min(MAX_HEADLINES_READ - read);
+        let headlines = articles
+            .latest_headlines_excluding(filter, &excluded, size, read)
+            .await?;
+        read += headlines.len() as i64;
+        for (id, title) in &headlines {
+            if hiding.hides_text(title) {
+                continue;
+            }
+            if passed >= skip && (ids.len() as i64) < want {
+                ids.push(*id);
+            }
+            passed += 1;
+        }
+        if (headlines.len() as i64) < size {
+            break;
+        }
+    }
+    let mut listings = articles.many(&ids).await?;
+    let order: std::collections::HashMap<ArticleId, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    listings.sort_by_key(|l| order.get(&l.article.id).copied().unwrap_or(usize::MAX));
+    Ok(listings)
 }
 
 /// `/section/{slug}/feed.…`: one section's latest articles.

@@ -2,7 +2,9 @@
 //! rendered once and then served from memory until the site changes or they grow old.
 //!
 //! - **What is kept**: `200` `text/html` answers to `GET` requests without a
-//!   [`SESSION_COOKIE`], whose response sets no cookie. Anything else passes straight through.
+//!   [`SESSION_COOKIE`], whose response sets no cookie and is not marked `Cache-Control:
+//!   private` or `no-store` (a page made for one reader, say one without what they hid).
+//!   Anything else passes straight through.
 //!   Each entry holds the body as [`Bytes`], its weak `ETag` (see [`crate::http_cache`]), and
 //!   gzip and brotli versions compressed once at insert, so a reader's browser gets a small
 //!   page without the server compressing it again per request.
@@ -461,9 +463,21 @@ impl PageCache {
     }
 }
 
-/// Whether a response may be kept for everyone: a `200` HTML page that sets no cookie.
+/// Whether a response may be kept for everyone: a `200` HTML page that sets no cookie and
+/// does not say it is one reader's own (`Cache-Control: private` or `no-store`).
 fn is_keepable(response: &Response) -> bool {
+    let personal = response
+        .headers()
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|d| {
+            let d = d.trim();
+            d.eq_ignore_ascii_case("private") || d.eq_ignore_ascii_case("no-store")
+        });
     response.status() == StatusCode::OK
+        && !personal
         && !response.headers().contains_key(header::SET_COOKIE)
         && response
             .headers()
@@ -760,6 +774,28 @@ mod tests {
             Key::new(0, "/", Some("page=2")).page(),
             Key::new(1, "/", Some("page=2")).page()
         );
+    }
+
+    #[test]
+    fn a_page_that_says_it_is_private_is_not_kept() {
+        let page = |cache_control: Option<&'static str>| {
+            let mut response = (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                "<p>page</p>",
+            )
+                .into_response();
+            if let Some(value) = cache_control {
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+            }
+            response
+        };
+        assert!(is_keepable(&page(None)));
+        assert!(is_keepable(&page(Some("no-cache"))));
+        assert!(!is_keepable(&page(Some("private, no-store"))));
+        assert!(!is_keepable(&page(Some("Private"))));
+        assert!(!is_keepable(&page(Some("max-age=0, no-store"))));
     }
 
     #[test]

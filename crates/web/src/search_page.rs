@@ -1,15 +1,23 @@
 //! The search page: `/search?q=` with results grouped by story, highlighted snippets, the
 //! outlets, days and languages of the matches, newest-first or best-first order, and paging.
 //! The engine escapes snippets and titles except its `<b>` highlight marks.
+//!
+//! A signed-in reader who hid outlets (see [`crate::reading::hiding`]) gets each page
+//! without their articles (a story hit led by one is led by its next article from another
+//! outlet, or left out), told how many of the page's results that hid, with a link to the
+//! page with them (`&hidden=show`).
 
 use crate::pages::{Age, PageError, article_href, now, respond};
+use crate::people::session::Viewer;
+use crate::reading::hiding::{self, Hiding};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tidings_search::{SearchRequest, Sort};
+use tidings_search::{ArticleHit, SearchRequest, Sort, StoryHit};
 
 /// Story hits per page.
 const PER_PAGE: usize = 20;
@@ -21,6 +29,8 @@ pub(crate) struct SearchQuery {
     q: Option<String>,
     sort: Option<String>,
     page: Option<usize>,
+    /// `show`: the reader's hidden outlets' articles too.
+    hidden: Option<String>,
 }
 
 /// One story hit.
@@ -62,9 +72,17 @@ struct SearchPage {
     older: Option<String>,
     newer: Option<String>,
     available: bool,
+    /// Results of this page left out because the reader hid their outlets.
+    hidden: usize,
+    /// This page with the hidden outlets' results, when some were left out.
+    show_hidden_href: Option<String>,
+    /// This page without them, when they are shown on the reader's asking.
+    hide_again_href: Option<String>,
 }
 
-fn url(q: &str, newest: bool, page: usize) -> String {
+/// A search page's address: the query, the order, the page, and whether the reader's
+/// hidden outlets are shown (`&hidden=show`).
+fn url(q: &str, newest: bool, page: usize, show_hidden: bool) -> String {
     let mut s = format!("/search?q={}", encode(q));
     if newest {
         s.push_str("&sort=newest");
@@ -72,7 +90,48 @@ fn url(q: &str, newest: bool, page: usize) -> String {
     if page > 1 {
         s.push_str(&format!("&page={page}"));
     }
+    if show_hidden {
+        s.push_str("&hidden=show");
+    }
     s
+}
+
+/// A story hit as the page lists it.
+fn hit_view(lead: &ArticleHit, others: &[&ArticleHit], story: &StoryHit, now: i64) -> Hit {
+    Hit {
+        href: article_href(lead.id, &lead.title),
+        title_html: lead.title_html.clone(),
+        snippet_html: lead.snippet_html.clone(),
+        source_name: lead.source_name.clone(),
+        age: Age::of(lead.date, now),
+        story_href: story.story_id.map(|s| format!("/story/{s}")),
+        others: others
+            .iter()
+            .map(|o| {
+                (
+                    article_href(o.id, &o.title),
+                    o.title.clone(),
+                    o.source_name.clone(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// A story hit without the articles of hidden outlets, led by its first article left (its
+/// snippet only if that is the hit's own lead), or `None` when none is left; and how many
+/// articles were left out.
+fn without_hidden(story: &StoryHit, hiding: Option<&Hiding>, now: i64) -> (Option<Hit>, usize) {
+    let shown = |a: &&ArticleHit| !hiding.is_some_and(|h| h.hides_source(a.source_id));
+    let all: Vec<&ArticleHit> = std::iter::once(&story.article)
+        .chain(story.others.iter())
+        .collect();
+    let kept: Vec<&ArticleHit> = all.iter().copied().filter(shown).collect();
+    let left_out = all.len() - kept.len();
+    let Some((lead, others)) = kept.split_first() else {
+        return (None, left_out);
+    };
+    (Some(hit_view(lead, others, story, now)), left_out)
 }
 
 /// Percent-encodes a query-string value.
@@ -82,6 +141,7 @@ fn encode(text: &str) -> String {
 
 pub(crate) async fn search(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Query(query): Query<SearchQuery>,
 ) -> Response {
     let result: Result<SearchPage, PageError> = async {
@@ -94,12 +154,18 @@ pub(crate) async fn search(
             .collect();
         let newest = query.sort.as_deref() == Some("newest");
         let page = query.page.unwrap_or(1).clamp(1, 500);
+        // Only outlets are hidden from search: it finds what the reader asks for.
+        let hiding = hiding::of_viewer(&state, viewer.as_deref())
+            .await?
+            .filter(Hiding::hides_sources);
+        let show_hidden = hiding.is_some() && query.hidden.as_deref() == Some("show");
+        let applied = hiding.as_ref().filter(|_| !show_hidden);
         let mut out = SearchPage {
             site_name: state.site_name.clone(),
             q: q.clone(),
             newest,
-            best_href: url(&q, false, 1),
-            newest_href: url(&q, true, 1),
+            best_href: url(&q, false, 1, show_hidden),
+            newest_href: url(&q, true, 1, show_hidden),
             feed_href: "/search/feed",
             feed_query: format!("?q={}", encode(&q)),
             total: 0,
@@ -112,6 +178,9 @@ pub(crate) async fn search(
             older: None,
             newer: None,
             available: state.search.is_some(),
+            hidden: 0,
+            show_hidden_href: None,
+            hide_again_href: None,
         };
         let Some(engine) = state.search.as_ref() else {
             return Ok(out);
@@ -133,32 +202,19 @@ pub(crate) async fn search(
         out.total = results.total_articles;
         out.relaxed = results.relaxed;
         out.with_every_word = results.with_every_word;
-        out.older = (results.hits.len() > PER_PAGE).then(|| url(&q, newest, page + 1));
-        out.newer = (page > 1).then(|| url(&q, newest, page - 1));
-        out.hits = results
-            .hits
-            .iter()
-            .take(PER_PAGE)
-            .map(|h| Hit {
-                href: article_href(h.article.id, &h.article.title),
-                title_html: h.article.title_html.clone(),
-                snippet_html: h.article.snippet_html.clone(),
-                source_name: h.article.source_name.clone(),
-                age: Age::of(h.article.date, now),
-                story_href: h.story_id.map(|s| format!("/story/{s}")),
-                others: h
-                    .others
-                    .iter()
-                    .map(|o| {
-                        (
-                            article_href(o.id, &o.title),
-                            o.title.clone(),
-                            o.source_name.clone(),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
+        out.older = (results.hits.len() > PER_PAGE).then(|| url(&q, newest, page + 1, show_hidden));
+        out.newer = (page > 1).then(|| url(&q, newest, page - 1, show_hidden));
+        for story in results.hits.iter().take(PER_PAGE) {
+            let (hit, left_out) = without_hidden(story, applied, now);
+            out.hidden += left_out;
+            out.hits.extend(hit);
+        }
+        if out.hidden > 0 {
+            out.show_hidden_href = Some(url(&q, newest, page, true));
+        }
+        if show_hidden {
+            out.hide_again_href = Some(url(&q, newest, page, false));
+        }
         if let Some(facets) = results.facets {
             let refine = |prefix: &str, value: &str| {
                 let term = if value.contains(' ') {
@@ -166,7 +222,7 @@ pub(crate) async fn search(
                 } else {
                     format!("{prefix}:{value}")
                 };
-                url(&format!("{q} {term}"), newest, 1)
+                url(&format!("{q} {term}"), newest, 1, show_hidden)
             };
             let linked = |counts: &[tidings_search::FacetCount], prefix: &str| -> Vec<FacetView> {
                 counts
@@ -204,10 +260,14 @@ mod tests {
 
     #[test]
     fn search_urls_keep_the_query_and_order() {
-        assert_eq!(url("dam breach", false, 1), "/search?q=dam+breach");
+        assert_eq!(url("dam breach", false, 1, false), "/search?q=dam+breach");
         assert_eq!(
-            url("\"a&b\" -c", true, 2),
+            url("\"a&b\" -c", true, 2, false),
             "/search?q=%22a%26b%22+-c&sort=newest&page=2"
+        );
+        assert_eq!(
+            url("dam", false, 3, true),
+            "/search?q=dam&page=3&hidden=show"
         );
     }
 }

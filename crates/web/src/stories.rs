@@ -8,6 +8,7 @@ use crate::comment_counts::{Commented, count_comments};
 use crate::insight::{AiPanel, panel};
 use crate::metadata::{self, PageMeta};
 use crate::pages::{Age, Card, PageError, PageQuery, excerpt, now, pager_links, respond};
+use crate::reading::hiding::Hiding;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -132,17 +133,30 @@ pub(crate) async fn with_outlets(
 /// event's stories in other languages ("Also in Deutsch"). Listing every language, stories
 /// linked together (directly or through one another) make one card, at the place of the
 /// best-ranked of them ([`fold_linked`]).
+///
+/// For a reader who hid things (`hiding`), the stories they hid leave the whole list of
+/// candidates ([`FRONT_CANDIDATES`]) before the cards are chosen, so the cards fill from the
+/// stories ranked after them; a card whose summary has a hidden word is replaced by the next
+/// one, from at most [`TOP_STORIES`] × 4 ranked stories.
 pub(crate) async fn top_stories(
     store: &Store,
     filter: &ListFilter,
     now: UnixSeconds,
+    hiding: Option<&Hiding>,
 ) -> Result<Vec<StoryCard>, PageError> {
-    // Room for the stories that fold into others.
-    let ranked: Vec<RankedStory> = ranked_stories(store, filter, now)
-        .await?
-        .into_iter()
-        .take(TOP_STORIES * 2)
-        .collect();
+    let mut ranked = ranked_stories(store, filter, now).await?;
+    if let Some(hiding) = hiding {
+        ranked = hiding.leave_out(store, ranked).await?;
+    }
+    let words_hidden = hiding.is_some_and(Hiding::hides_words);
+    // Room for the stories that fold into others (and, when words are hidden, for cards
+    // whose summaries turn out to have one).
+    let room = if words_hidden {
+        TOP_STORIES * 4
+    } else {
+        TOP_STORIES * 2
+    };
+    let ranked: Vec<RankedStory> = ranked.into_iter().take(room).collect();
     let ids: Vec<StoryId> = ranked.iter().map(|r| r.story.id).collect();
     let links = store.cross_language().links_of_many(&ids).await?;
     let groups = if filter.language.is_none() {
@@ -151,38 +165,76 @@ pub(crate) async fn top_stories(
     } else {
         (0..ids.len()).map(|i| (i, Vec::new())).collect()
     };
+    let wanted = if words_hidden {
+        groups.len()
+    } else {
+        TOP_STORIES
+    };
     let mut stories: Vec<Option<RankedStory>> = ranked.into_iter().map(Some).collect();
     let mut shown = Vec::with_capacity(TOP_STORIES);
-    let mut folded: Vec<Vec<Story>> = Vec::with_capacity(TOP_STORIES);
-    for (first, rest) in groups.into_iter().take(TOP_STORIES) {
+    for (first, rest) in groups.into_iter().take(wanted) {
         let Some(story) = stories[first].take() else {
             continue;
         };
         let own = primary_language(&story.story);
-        shown.push(story);
         // Stories of the card's own language fold into it, but are not "also in" it.
-        folded.push(
-            rest.into_iter()
-                .filter_map(|i| stories[i].take().map(|r| r.story))
-                .filter(|s| primary_language(s) != own)
-                .collect(),
-        );
+        let folded: Vec<Story> = rest
+            .into_iter()
+            .filter_map(|i| stories[i].take().map(|r| r.story))
+            .filter(|s| primary_language(s) != own)
+            .collect();
+        shown.push((story, folded));
     }
-    let mut cards = story_cards(store, shown, now).await?;
-    for (card, folded) in cards.iter_mut().zip(folded) {
+    let mut cards = cards_in_rounds(store, shown, now, hiding, TOP_STORIES).await?;
+    for (card, folded) in &mut cards {
         // Its own links, best first, then the rest of its group; one story per language.
         let direct = links
             .iter()
             .filter(|l| l.0 == card.story)
             .map(|l| l.1.clone());
-        for other in direct.chain(folded) {
+        for other in direct.chain(folded.drain(..)) {
             let other = other_language(other);
             if !card.also_in.iter().any(|o| o.language == other.language) {
                 card.also_in.push(other);
             }
         }
     }
-    Ok(cards)
+    Ok(cards.into_iter().map(|(card, _)| card).collect())
+}
+
+/// The cards of `ranked` stories (each with a companion value), in their order, at most
+/// `limit`. Without `hiding`, or when it hides no words, that is the first `limit`, made at
+/// once; otherwise cards whose summary or excerpt has a hidden word are left out and the next
+/// stories are made into cards in their place, round by round, until `limit` are kept or the
+/// stories run out.
+pub(crate) async fn cards_in_rounds<T>(
+    store: &Store,
+    ranked: Vec<(RankedStory, T)>,
+    now: UnixSeconds,
+    hiding: Option<&Hiding>,
+    limit: usize,
+) -> Result<Vec<(StoryCard, T)>, PageError> {
+    let words = hiding.filter(|h| h.hides_words());
+    let mut pending = ranked.into_iter();
+    let mut kept: Vec<(StoryCard, T)> = Vec::with_capacity(limit);
+    loop {
+        let round: Vec<(RankedStory, T)> = pending.by_ref().take(limit - kept.len()).collect();
+        if round.is_empty() {
+            break;
+        }
+        let (stories, companions): (Vec<RankedStory>, Vec<T>) = round.into_iter().unzip();
+        let cards = story_cards(store, stories, now).await?;
+        for (card, companion) in cards.into_iter().zip(companions) {
+            if words.is_some_and(|h| h.hides_text(&card.excerpt)) {
+                continue;
+            }
+            kept.push((card, companion));
+        }
+        if kept.len() >= limit || words.is_none() {
+            break;
+        }
+    }
+    Ok(kept)
 }
 
 /// Groups a ranked list by the links between its stories (`pairs`, either way round): each

@@ -6,24 +6,13 @@
 mod support;
 
 use support::{Answer, Browser, Site, config, csrf_after, site};
-use tidings_model::{NewArticle, Role, StoryId};
+use tidings_model::{NewArticle, StoryId};
 use tidings_store::{Follow, Placement};
 
 /// The story page's follow button (the page also links "Follow this story as a feed").
 const FOLLOW_BUTTON: &str = ">Follow this story</button>";
 /// What the story page says while the reader follows it.
 const FOLLOWING: &str = ">Following</span>";
-
-/// Signs `name` in on the site; returns their browser.
-async fn reader(site: &Site, name: &str) -> Browser {
-    site.user(name, "correct horse battery", Role::Reader).await;
-    let mut browser = site.browser();
-    assert_eq!(
-        browser.login(name, "correct horse battery").await.status,
-        303
-    );
-    browser
-}
 
 /// The part of `html` from `heading` to the end of its section.
 fn section<'a>(html: &'a str, heading: &str) -> Option<&'a str> {
@@ -154,7 +143,7 @@ async fn a_reader_follows_a_story_sees_it_for_them_reads_it_and_unfollows() {
         assert!(page.body.contains("href=\"/login\""), "the usual way in");
     }
 
-    let mut ana = reader(&site, "ana").await;
+    let mut ana = site.reader("ana").await;
     let page = ana.get(&story_path).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains(FOLLOW_BUTTON), "{}", page.body);
@@ -300,7 +289,7 @@ async fn a_reader_follows_a_story_sees_it_for_them_reads_it_and_unfollows() {
     );
 
     // Another reader sees nothing of it.
-    let mut bob = reader(&site, "bob").await;
+    let mut bob = site.reader("bob").await;
     let page = bob.get(&story_path).await;
     assert!(page.body.contains(FOLLOW_BUTTON));
     assert!(!page.body.contains(FOLLOWING));
@@ -337,7 +326,7 @@ async fn a_reader_follows_a_story_sees_it_for_them_reads_it_and_unfollows() {
 #[tokio::test]
 async fn a_followed_story_that_is_gone_is_skipped() {
     let site = site(config()).await;
-    let mut ana = reader(&site, "ana").await;
+    let mut ana = site.reader("ana").await;
     let token = ana.token().await;
     let target = site.story.0.to_string();
     let done = post_follow(&mut ana, "/follow", &token, &target).await;

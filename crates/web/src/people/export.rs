@@ -1,7 +1,7 @@
 //! "Download my data": `GET /account/export`, what the site holds about the signed-in reader
 //! as one JSON file (what GDPR articles 15 and 20 ask for): the account, every comment it
-//! wrote, its reports, its reading (folders, subscriptions, follows, read and starred
-//! articles) and its replies mark. README "Accounts and comments" documents the fields, and
+//! wrote, its reports, its reading (folders, subscriptions, follows, what it hid, read and
+//! starred articles) and its replies mark. README "Accounts and comments" documents the fields, and
 //! what is not in it yet (login devices, reset links, the moderation log's lines).
 //!
 //! Secrets stay out: the password's hash, the API keys and their hashes, and session tokens
@@ -183,6 +183,14 @@ struct SubscriptionJson {
 struct FollowJson<'a> {
     kind: &'static str,
     target: &'a str,
+}
+
+/// A thing the account hid from its pages.
+#[derive(Serialize)]
+struct HiddenJson {
+    kind: &'static str,
+    target: String,
+    created_at: String,
 }
 
 /// An article marked read or starred.
@@ -375,6 +383,18 @@ async fn document(state: &AppState, user: &User, now: UnixSeconds) -> Result<Vec
         })
         .collect();
     doc.member("follows", &follows)?;
+    let hidden: Vec<HiddenJson> = store
+        .hidden()
+        .list(user.id)
+        .await?
+        .into_iter()
+        .map(|h| HiddenJson {
+            kind: h.thing.kind.as_str(),
+            target: h.thing.target,
+            created_at: rfc3339(h.created_at),
+        })
+        .collect();
+    doc.member("hidden", &hidden)?;
     doc.open("read", b'[')?;
     write_marks(state, &mut doc, user, MarkKind::Read).await?;
     doc.close(b']');

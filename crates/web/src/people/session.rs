@@ -139,13 +139,22 @@ const ANONYMOUS_NAV: &str =
 /// Gives pages requested with a live session their account links (For you, Saved, Replies with
 /// the unread count, account, moderation for moderators, the operator's page for admins, a
 /// log-out form with its token) in place of "Log in · Sign up", and marks every answer to
-/// such a request `Cache-Control: private, no-store`. Requests without a session cookie pass
+/// such a request `Cache-Control: private, no-store`. The live session's [`Viewer`] goes
+/// into the request's extensions, for handlers that tailor a page to the reader (what they
+/// hid) without reading the session again. Requests without a session cookie pass
 /// untouched, so anonymous pages stay the same for everyone.
-pub async fn viewer_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn viewer_layer(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if cookie(request.headers(), SESSION_COOKIE).is_none() {
         return next.run(request).await;
     }
     let viewer = viewer(&state, request.headers()).await.ok().flatten();
+    if let Some(viewer) = &viewer {
+        request.extensions_mut().insert(viewer.clone());
+    }
     let mut response = next.run(request).await;
     response.headers_mut().insert(
         header::CACHE_CONTROL,

@@ -23,16 +23,41 @@ pub(crate) const SOURCE_KIND: &str = "source";
 /// The longest saved search, in characters (the search box's own limit).
 const MAX_SEARCH_CHARS: usize = 500;
 
+/// A follow or unfollow form, and the hide and unhide forms (see `super::hide`): what
+/// (`kind`, `target`) and where to go back to (`next`), with the session's token.
 #[derive(Deserialize, Default)]
 pub(crate) struct FollowForm {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
     #[serde(default)]
-    kind: String,
+    pub(super) kind: String,
     #[serde(default)]
-    target: String,
+    pub(super) target: String,
     #[serde(default)]
-    next: String,
+    pub(super) next: String,
+}
+
+/// The source a form's target names: `400` when the target is no id, `404` when no source
+/// has it (asked only when it `must_exist`).
+pub(super) async fn source_target(
+    state: &AppState,
+    target: &str,
+    must_exist: bool,
+) -> Result<SourceId, PeopleError> {
+    let id = target
+        .trim()
+        .parse::<i64>()
+        .map(SourceId)
+        .map_err(|_| PeopleError::BadRequest("No such source.".into()))?;
+    if must_exist {
+        state
+            .store
+            .sources()
+            .get(id)
+            .await?
+            .ok_or(PeopleError::NotFound)?;
+    }
+    Ok(id)
 }
 
 /// What a follow form names, checked.
@@ -47,16 +72,7 @@ enum Target {
 async fn target(state: &AppState, kind: &str, target: &str) -> Result<Target, PeopleError> {
     let target = target.trim();
     if kind == SOURCE_KIND {
-        let id = target
-            .parse::<i64>()
-            .map_err(|_| PeopleError::BadRequest("No such source.".into()))?;
-        state
-            .store
-            .sources()
-            .get(SourceId(id))
-            .await?
-            .ok_or(PeopleError::NotFound)?;
-        return Ok(Target::Source(SourceId(id)));
+        return Ok(Target::Source(source_target(state, target, true).await?));
     }
     let kind = FollowKind::parse(kind).ok_or_else(|| {
         PeopleError::BadRequest("One can follow a source, section, entity, search or story.".into())

@@ -4,13 +4,20 @@
 //! a saved search finds it), in the front page's order (the Stories score); each story
 //! marked when the reader has not read all of it. Then the newest items of their sources,
 //! copies folded, unread and saved ones marked; then what they follow.
+//!
+//! What the reader hid (see [`super::hiding`]) leaves the top stories and the items as it
+//! leaves the front page; the stories they follow stay (following one is the more
+//! particular wish), without naming hidden outlets.
 
 use crate::pages::{PageError, now};
 use crate::people::accounts::see_other;
 use crate::people::session::{self, Viewer};
+use crate::reading::hiding::{self, Hiding};
 use crate::reading::item_card::ItemCard;
 use crate::state::AppState;
-use crate::stories::{StoryCard, TOP_STORIES, ranked_stories, story_cards, with_outlets};
+use crate::stories::{
+    StoryCard, TOP_STORIES, cards_in_rounds, ranked_stories, story_cards, with_outlets,
+};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -19,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use std::collections::HashSet;
 use tidings_model::{StoryId, UserId};
 use tidings_search::SearchRequest;
-use tidings_store::{FollowKind, ItemQuery, ItemScope, ListFilter, Reading, StoreError};
+use tidings_store::{FollowKind, Item, ItemQuery, ItemScope, ListFilter, Reading, StoreError};
 use tidings_stories::section::Section;
 
 /// Items from the reader's sources the page lists.
@@ -30,6 +37,8 @@ const PER_FOLLOW: i64 = 40;
 const FOLLOWED_CARDS: usize = 20;
 /// Followed stories named under "You follow", the most recently updated.
 const FOLLOWED_LISTED: usize = 100;
+/// For a reader who hid things: the most items read to find [`ITEMS`] not hidden.
+const MAX_ITEMS_READ: i64 = 5 * ITEMS;
 
 /// A story card and whether the reader has unread articles in it.
 struct StoryEntry {
@@ -109,10 +118,53 @@ async fn entries(
     Ok(entries)
 }
 
+/// The newest [`ITEMS`] items of the reader's sources, without what they hid: items are
+/// read a page at a time until enough are kept, at most [`MAX_ITEMS_READ`].
+async fn items_without_hidden(
+    state: &AppState,
+    user: UserId,
+    hiding: Option<&Hiding>,
+) -> Result<Vec<Item>, PageError> {
+    let reading = state.store.reading();
+    let Some(hiding) = hiding else {
+        let query = ItemQuery {
+            limit: ITEMS,
+            ..ItemQuery::default()
+        };
+        return Ok(reading.items(user, &query).await?);
+    };
+    let mut kept = Vec::with_capacity(ITEMS as usize);
+    let mut offset = 0;
+    while (kept.len() as i64) < ITEMS && offset < MAX_ITEMS_READ {
+        let query = ItemQuery {
+            limit: ITEMS,
+            offset,
+            ..ItemQuery::default()
+        };
+        let items = reading.items(user, &query).await?;
+        offset += ITEMS;
+        let ids: Vec<_> = items.iter().map(|i| i.listing.article.id).collect();
+        let touching = hiding.articles_touching(&state.store, &ids).await?;
+        let full = items.len() as i64 == ITEMS;
+        kept.extend(items.into_iter().filter(|i| {
+            let a = &i.listing.article;
+            !hiding.hides_source(a.source_id)
+                && !hiding.hides_text(&a.content.title)
+                && !touching.contains(&a.id)
+        }));
+        if !full {
+            break;
+        }
+    }
+    kept.truncate(ITEMS as usize);
+    Ok(kept)
+}
+
 async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageError> {
     let user = viewer.user.id;
     let reading = state.store.reading();
     let now = now();
+    let hiding = hiding::of_viewer(state, Some(viewer)).await?;
     let subs = reading.subscriptions(user).await?;
     let follows = reading.follows(user).await?;
 
@@ -130,12 +182,11 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         followed.iter().map(|s| (s.id, s.title.clone())).collect();
     followed.truncate(FOLLOWED_CARDS);
     let shown: HashSet<StoryId> = followed.iter().map(|s| s.id).collect();
-    let followed_cards = story_cards(
-        &state.store,
-        with_outlets(&state.store, followed).await?,
-        now,
-    )
-    .await?;
+    let mut followed = with_outlets(&state.store, followed).await?;
+    if let Some(hiding) = &hiding {
+        hiding.strip_outlets(&mut followed);
+    }
+    let followed_cards = story_cards(&state.store, followed, now).await?;
     let followed = entries(reading, user, followed_cards).await?;
 
     // The stories the follows touch.
@@ -170,8 +221,17 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
             FollowKind::Section | FollowKind::Story => {}
         }
     }
-    let ranked: Vec<_> = ranked_stories(&state.store, &ListFilter::default(), now)
-        .await?
+    let mut ranked = ranked_stories(&state.store, &ListFilter::default(), now).await?;
+    if let Some(hiding) = &hiding {
+        ranked = hiding.leave_out(&state.store, ranked).await?;
+    }
+    // Room for cards whose summaries turn out to have a hidden word.
+    let room = if hiding.as_ref().is_some_and(Hiding::hides_words) {
+        TOP_STORIES * 4
+    } else {
+        TOP_STORIES
+    };
+    let ranked: Vec<_> = ranked
         .into_iter()
         // A followed story is shown once, with the others followed.
         .filter(|r| !shown.contains(&r.story.id))
@@ -183,19 +243,17 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
                     .is_some_and(|s| sections.contains(s))
                 || r.outlets.iter().any(|o| sources.contains(&o.0))
         })
-        .take(TOP_STORIES)
+        .take(room)
+        .map(|r| (r, ()))
         .collect();
-    let cards = story_cards(&state.store, ranked, now).await?;
+    let cards = cards_in_rounds(&state.store, ranked, now, hiding.as_ref(), TOP_STORIES)
+        .await?
+        .into_iter()
+        .map(|(card, ())| card)
+        .collect();
     let stories = entries(reading, user, cards).await?;
 
-    let items = reading
-        .items(
-            user,
-            &ItemQuery {
-                limit: ITEMS,
-                ..ItemQuery::default()
-            },
-        )
+    let items = items_without_hidden(state, user, hiding.as_ref())
         .await?
         .iter()
         .map(|i| ItemCard::of(i, now))

@@ -1,18 +1,23 @@
 //! Personal reading on the site: follow and unfollow buttons, read and save (star) buttons,
-//! the "For you" and "Saved" pages, the settings for reader apps (API keys, OPML import and
-//! export) and the page that tells each app how to connect.
+//! hide and unhide buttons with the page of what the reader hid (`/settings/hidden`, see
+//! [`hiding`] for how pages leave it out), the "For you" and "Saved" pages, the settings for
+//! reader apps (API keys, OPML import and export) and the page that tells each app how to
+//! connect.
 //!
 //! Pages every reader sees alike stay alike (the page cache serves them to anonymous
 //! readers): they carry only the marker [`CONTROLS_MARKER`] where personal buttons go.
 //! For a request with a live session, [`controls_layer`] replaces the marker with the
-//! buttons that fit the page (follow this source, section, entity, search or story; read or
-//! save this article; mark this story read), each a `POST` form with the session's CSRF
+//! buttons that fit the page (follow this source, section, entity, search or story; hide
+//! this source, entity or topic; read or save this article, and "You hid" its outlet with
+//! an unhide button; mark this story read), each a `POST` form with the session's CSRF
 //! token, so they work without JavaScript. The page cache never keeps an answer to a request
 //! with a session, so one reader's buttons never reach another.
 
 mod actions;
 mod apps;
 mod for_you;
+mod hide;
+pub(crate) mod hiding;
 mod item_card;
 pub(crate) mod portability;
 mod saved;
@@ -28,7 +33,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use tidings_model::{ArticleId, SourceId, StoryId};
-use tidings_store::{Follow, FollowKind, StoreError};
+use tidings_store::{Follow, FollowKind, HiddenThing, StoreError};
 use tidings_stories::section::Section;
 
 /// Where a page's personal buttons go: an HTML comment, invisible to anonymous readers.
@@ -43,6 +48,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/unfollow", post(actions::unfollow))
         .route("/article/{id}/mark", post(actions::mark_article))
         .route("/story/{id}/read", post(actions::mark_story))
+        .route("/hide", post(hide::hide))
+        .route("/unhide", post(hide::unhide))
+        .route(hide::SETTINGS_PATH, get(hide::settings_page))
         .route("/settings/apps", get(settings::apps_page))
         .route("/settings/apps/keys", post(settings::create_key))
         .route(
@@ -68,6 +76,8 @@ enum PageSubject {
     Source(SourceId),
     Article(ArticleId),
     Story(StoryId),
+    /// A topic's page, by slug: it has a hide button only.
+    Topic(String),
 }
 
 /// The subject of the page at `path` (with its query), if it has personal buttons.
@@ -85,6 +95,7 @@ fn subject(path: &str, query: Option<&str>) -> Option<PageSubject> {
             kind: FollowKind::Entity,
             target: (*slug).to_string(),
         })),
+        ["topic", slug] => Some(PageSubject::Topic((*slug).to_string())),
         ["article", id] | ["article", id, _] => id
             .parse()
             .ok()
@@ -148,6 +159,32 @@ fn follow_form(
     )
 }
 
+/// The hide or unhide form for `thing`, named `label`, returning to `back`; while it is
+/// hidden, "You hid" comes first.
+fn hide_form(
+    viewer: &Viewer,
+    thing: &HiddenThing,
+    hidden: bool,
+    label: &str,
+    back: &str,
+) -> String {
+    let kind = thing.kind.as_str();
+    let fields = [
+        ("kind", kind),
+        ("target", thing.target.as_str()),
+        ("next", back),
+    ];
+    if hidden {
+        format!(
+            r#"<span class="reading-state">You hid {}</span> {}"#,
+            escape(label),
+            form(viewer, "/unhide", &fields, &format!("Unhide {label}"))
+        )
+    } else {
+        form(viewer, "/hide", &fields, &format!("Hide {label}"))
+    }
+}
+
 /// The buttons for a page's subject, for this viewer.
 async fn controls(
     state: &AppState,
@@ -164,13 +201,19 @@ async fn controls(
             };
             let following = reading.subscription(user, *source).await?.is_some();
             let target = source.0.to_string();
-            follow_form(
-                viewer,
-                actions::SOURCE_KIND,
-                &target,
-                following,
-                &found.name,
-                back,
+            let thing = HiddenThing::source(*source);
+            let hidden = state.store.hidden().hides(user, &thing).await?;
+            format!(
+                "{} {}",
+                follow_form(
+                    viewer,
+                    actions::SOURCE_KIND,
+                    &target,
+                    following,
+                    &found.name,
+                    back,
+                ),
+                hide_form(viewer, &thing, hidden, &found.name, back)
             )
         }
         PageSubject::Follow(follow) => {
@@ -187,14 +230,32 @@ async fn controls(
                 // leads here.
                 FollowKind::Story => "this story".to_string(),
             };
-            follow_form(
+            let follow_html = follow_form(
                 viewer,
                 follow.kind.as_str(),
                 &follow.target,
                 following,
                 &label,
                 back,
-            )
+            );
+            if follow.kind == FollowKind::Entity {
+                let thing = HiddenThing::entity(&follow.target);
+                let hidden = state.store.hidden().hides(user, &thing).await?;
+                format!(
+                    "{follow_html} {}",
+                    hide_form(viewer, &thing, hidden, &label, back)
+                )
+            } else {
+                follow_html
+            }
+        }
+        PageSubject::Topic(slug) => {
+            let Some(name) = state.store.articles().topic_name(slug).await? else {
+                return Ok(String::new());
+            };
+            let thing = HiddenThing::topic(slug);
+            let hidden = state.store.hidden().hides(user, &thing).await?;
+            hide_form(viewer, &thing, hidden, &name, back)
         }
         PageSubject::Article(id) => {
             let Some(item) = reading.items_by_id(user, &[*id]).await?.into_iter().next() else {
@@ -237,7 +298,16 @@ async fn controls(
                 (false, true) => r#"Unread · <a href="/saved">saved</a>"#,
                 (false, false) => "Unread",
             };
-            format!(r#"<span class="reading-state">{status}</span> {out}"#)
+            let outlet = HiddenThing::source(item.listing.article.source_id);
+            let outlet_hidden = if state.store.hidden().hides(user, &outlet).await? {
+                format!(
+                    "{} ",
+                    hide_form(viewer, &outlet, true, &item.listing.source_name, back)
+                )
+            } else {
+                String::new()
+            };
+            format!(r#"{outlet_hidden}<span class="reading-state">{status}</span> {out}"#)
         }
         PageSubject::Story(story) => {
             let follow = Follow::story(*story);
@@ -369,6 +439,10 @@ mod tests {
             }))
         );
         assert_eq!(subject("/search", Some("q=")), None);
+        assert_eq!(
+            subject("/topic/royals", None),
+            Some(PageSubject::Topic("royals".into()))
+        );
         assert_eq!(subject("/", None), None);
     }
 }

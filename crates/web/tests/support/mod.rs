@@ -139,9 +139,14 @@ impl Site {
             )
             .await
             .expect("insert");
+        self.article_by_url(url).await
+    }
+
+    /// The id of the article at `url`, among the newest 10,000.
+    pub async fn article_by_url(&self, url: &str) -> ArticleId {
         self.store
             .articles()
-            .latest(100, 0)
+            .latest(10_000, 0)
             .await
             .expect("latest")
             .into_iter()
@@ -209,6 +214,17 @@ impl Site {
             )
             .await
             .expect("create user")
+    }
+
+    /// A new reader account `name`, logged in through the form: its browser.
+    pub async fn reader(&self, name: &str) -> Browser {
+        self.user(name, "correct horse battery", Role::Reader).await;
+        let mut browser = self.browser();
+        assert_eq!(
+            browser.login(name, "correct horse battery").await.status,
+            303
+        );
+        browser
     }
 
     /// A new account `name`, logged in, with an API key made on its settings page: the
