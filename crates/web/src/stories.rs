@@ -64,6 +64,8 @@ impl Commented for StoryCard {
 pub(crate) struct RankedStory {
     pub(crate) story: Story,
     pub(crate) outlets: Vec<SourceId>,
+    /// Its reports in time order, as the Stories score reads them.
+    pub(crate) reports: Vec<Report>,
 }
 
 /// The recently updated stories, best first by the Stories score (ties by id, newest first):
@@ -94,11 +96,18 @@ pub(crate) async fn ranked_stories(
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
     Ok(ranked
         .into_iter()
-        .map(|(_, story)| {
-            let outlets = first_reported(reports.get(&story.id));
-            RankedStory { story, outlets }
-        })
+        .map(|(_, story)| ranked_story(story, &reports))
         .collect())
+}
+
+/// A story with its outlets and reports, from the reports of a list's stories.
+fn ranked_story(story: Story, reports: &HashMap<StoryId, Vec<Report>>) -> RankedStory {
+    let own = reports.get(&story.id);
+    RankedStory {
+        outlets: first_reported(own),
+        reports: own.cloned().unwrap_or_default(),
+        story,
+    }
 }
 
 /// A story's outlets in the order they first reported, from its reports in time order.
@@ -122,17 +131,14 @@ pub(crate) async fn with_outlets(
     let reports = reports_by_story(&store.stories().reports(&ids).await?);
     Ok(stories
         .into_iter()
-        .map(|story| {
-            let outlets = first_reported(reports.get(&story.id));
-            RankedStory { story, outlets }
-        })
+        .map(|story| ranked_story(story, &reports))
         .collect())
 }
 
 /// The front page's top stories, best first by the Stories score, each card naming the same
 /// event's stories in other languages ("Also in Deutsch"). Listing every language, stories
-/// linked together (directly or through one another) make one card, at the place of the
-/// best-ranked of them ([`fold_linked`]).
+/// linked together (directly or through one another) make one card, the best-ranked of them
+/// ([`fold_linked`]), placed by the score of all their reports together ([`rank_groups`]).
 ///
 /// For a reader who hid things (`hiding`), the stories they hid leave the whole list of
 /// candidates ([`FRONT_CANDIDATES`]) before the cards are chosen, so the cards fill from the
@@ -161,7 +167,8 @@ pub(crate) async fn top_stories(
     let links = store.cross_language().links_of_many(&ids).await?;
     let groups = if filter.language.is_none() {
         let pairs: Vec<(StoryId, StoryId)> = links.iter().map(|l| (l.0, l.1.id)).collect();
-        fold_linked(&ids, &pairs)
+        let reports: Vec<&[Report]> = ranked.iter().map(|r| r.reports.as_slice()).collect();
+        rank_groups(fold_linked(&ids, &pairs), &reports, now)
     } else {
         (0..ids.len()).map(|i| (i, Vec::new())).collect()
     };
@@ -272,6 +279,33 @@ fn fold_linked(ids: &[StoryId], pairs: &[(StoryId, StoryId)]) -> Vec<(usize, Vec
     out
 }
 
+/// Orders the groups of [`fold_linked`] by the Stories score of all their members' reports
+/// together, best first (ties keep the order of their best-ranked member): one event
+/// reported in three languages by two outlets each is covered by six, and ranks so, while a
+/// group of one keeps its story's own score. `reports` are each listed story's, by index.
+fn rank_groups(
+    groups: Vec<(usize, Vec<usize>)>,
+    reports: &[&[Report]],
+    now: UnixSeconds,
+) -> Vec<(usize, Vec<usize>)> {
+    let params = RankParams::default();
+    let mut scored: Vec<(f64, (usize, Vec<usize>))> = groups
+        .into_iter()
+        .map(|(first, rest)| {
+            let mut all: Vec<Report> = std::iter::once(first)
+                .chain(rest.iter().copied())
+                .filter_map(|i| reports.get(i))
+                .flat_map(|r| r.iter().copied())
+                .collect();
+            all.sort_by_key(|r| (r.time, r.outlet));
+            (rank::score(&all, now, &params).total, (first, rest))
+        })
+        .collect();
+    // A stable sort: equal scores keep the ranked order.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().map(|(_, group)| group).collect()
+}
+
 /// The cards of ranked stories, in their order.
 pub(crate) async fn story_cards(
     store: &Store,
@@ -286,7 +320,7 @@ pub(crate) async fn story_cards(
     )
     .await?;
     let mut cards = Vec::new();
-    for RankedStory { story, outlets } in ranked {
+    for RankedStory { story, outlets, .. } in ranked {
         let outlets: Vec<i64> = outlets.iter().map(|o| o.0).collect();
         // The lead article is read only when the story has no summary to show.
         let excerpt = match short_summary(store, story.id).await? {
@@ -831,6 +865,42 @@ mod tests {
             vec![(0, vec![2, 3]), (1, vec![]), (4, vec![]), (5, vec![])]
         );
         assert_eq!(fold_linked(&[], &pairs), vec![]);
+    }
+
+    #[test]
+    fn a_group_ranks_by_the_coverage_of_all_its_members() {
+        let now = 100_000;
+        let by = |outlets: &[i64]| -> Vec<Report> {
+            outlets
+                .iter()
+                .map(|&outlet| Report {
+                    outlet,
+                    time: now - 3_600,
+                })
+                .collect()
+        };
+        // Ranked by their own scores: a story of three outlets, one of two, then two
+        // stories of two outlets each (another language's report of one event).
+        let reports = [by(&[1, 2, 3]), by(&[4, 5]), by(&[6, 7]), by(&[8, 9])];
+        let slices: Vec<&[Report]> = reports.iter().map(Vec::as_slice).collect();
+        let groups = vec![(0, vec![]), (1, vec![]), (2, vec![3])];
+        assert_eq!(
+            rank_groups(groups, &slices, now),
+            vec![(2, vec![3]), (0, vec![]), (1, vec![])],
+            "four outlets across two languages outrank three in one"
+        );
+        // Groups of one keep the ranked order, ties included.
+        let same = [by(&[1, 2]), by(&[3, 4]), by(&[5])];
+        let slices: Vec<&[Report]> = same.iter().map(Vec::as_slice).collect();
+        let alone = vec![(0, vec![]), (1, vec![]), (2, vec![])];
+        assert_eq!(rank_groups(alone.clone(), &slices, now), alone);
+        // One outlet in two languages' stories counts once.
+        let reports = [by(&[1, 2]), by(&[3]), by(&[3])];
+        let slices: Vec<&[Report]> = reports.iter().map(Vec::as_slice).collect();
+        assert_eq!(
+            rank_groups(vec![(0, vec![]), (1, vec![2])], &slices, now),
+            vec![(0, vec![]), (1, vec![2])]
+        );
     }
 
     #[test]
