@@ -1,8 +1,9 @@
 //! What readers hide, on every backend: hiding and unhiding each kind, words kept in one
 //! spelling, the limit of 200 per account (also under concurrent requests), isolation
 //! between accounts, removal with the account and with a removed source, and the lists'
-//! questions: which stories and articles touch a hidden entity or topic, and the latest list
-//! without a reader's hidden sources, topics and entities.
+//! questions: which stories and articles touch a hidden entity or topic, the latest list and
+//! a reader's items (counted, listed, their headlines) without a reader's hidden sources,
+//! topics and entities, and which article leads a story once its lead's outlet is hidden.
 
 use std::collections::HashSet;
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
@@ -415,6 +416,151 @@ async fn lists_leave_out_hidden_sources_topics_and_entities() {
                     .expect("page")
             ),
             ["plain"]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reader_s_items_leave_out_what_they_hid_and_stories_are_led_without_it() {
+    each_backend(|store| async move {
+        let ana = user(&store, "ana").await;
+        let a = source(&store, "a").await;
+        let b = source(&store, "b").await;
+        let (plain, _) = article_in_story(&store, a, "plain", 100, &[]).await;
+        let (royal, _) = article_in_story(&store, a, "royal", 200, &["royals"]).await;
+        let (_, kim_story) = article_in_story(&store, b, "kim", 300, &[]).await;
+        let (other, other_story) = article_in_story(&store, b, "other", 400, &[]).await;
+        mention(&store, kim_story, "kim-jong-un").await;
+        let reading = store.reading();
+        let folder = reading
+            .folder_named(ana.id, "News", 5)
+            .await
+            .expect("folder");
+        for s in [a, b] {
+            reading
+                .subscribe(ana.id, s, folder.id, 5)
+                .await
+                .expect("subscribe");
+        }
+        let unread = |excluded: Exclusions| tidings_store::ItemQuery {
+            read: Some(false),
+            excluded,
+            ..tidings_store::ItemQuery::default()
+        };
+        assert_eq!(
+            reading
+                .count(ana.id, &unread(Exclusions::default()))
+                .await
+                .expect("all"),
+            4
+        );
+        let excluded = Exclusions {
+            sources: Vec::new(),
+            topics: vec!["royals".into()],
+            entities: vec!["kim-jong-un".into()],
+        };
+        assert_eq!(
+            reading
+                .count(ana.id, &unread(excluded.clone()))
+                .await
+                .expect("count"),
+            2
+        );
+        let headlines = reading
+            .item_headlines(ana.id, &unread(excluded))
+            .await
+            .expect("headlines");
+        assert_eq!(
+            headlines,
+            [(other, "other".to_string()), (plain, "plain".to_string())]
+        );
+        let only_a = Exclusions {
+            sources: vec![b],
+            ..Exclusions::default()
+        };
+        let items = reading
+            .items(ana.id, &unread(only_a.clone()))
+            .await
+            .expect("items");
+        assert_eq!(
+            items.iter().map(|i| i.listing.article.id).collect::<Vec<_>>(),
+            [royal, plain]
+        );
+        let mut limited = unread(only_a);
+        limited.limit = 1;
+        assert_eq!(
+            reading
+                .item_headlines(ana.id, &limited)
+                .await
+                .expect("one"),
+            [(royal, "royal".to_string())]
+        );
+
+        // Outlet a's later report joins b's "other" story, which b leads (it came first);
+        // hiding b, a's report leads it; kim's story has only b's and has no other lead.
+        store
+            .articles()
+            .insert_labelled(
+                a,
+                &[NewArticle {
+                    url: "https://x.example/later".into(),
+                    title: "Later report".into(),
+                    published_at: Some(500),
+                    fetched_at: 500,
+                    body_text: "text".into(),
+                    body_html: "<p>text</p>".into(),
+                    ..NewArticle::default()
+                }],
+                &[ArticleLabels::default()],
+                |_, _| None,
+                500_000,
+            )
+            .await
+            .expect("insert");
+        let later = store
+            .articles()
+            .latest(1, 0)
+            .await
+            .expect("latest")
+            .remove(0)
+            .article
+            .id;
+        let mut batch = store.stories().begin().await.expect("batch");
+        batch
+            .place(&Placement {
+                article: later,
+                story: other_story,
+                duplicate_of: None,
+                related: Vec::new(),
+            })
+            .await
+            .expect("place");
+        batch.commit(500).await.expect("commit");
+        let hidden = store.hidden();
+        let leads = hidden
+            .leads_without(&[other_story, kim_story], &[b])
+            .await
+            .expect("leads");
+        assert_eq!(leads.len(), 1, "{leads:?}");
+        assert_eq!(
+            leads.get(&other_story),
+            Some(&(later, "Later report".to_string()))
+        );
+        assert!(
+            hidden
+                .leads_without(&[other_story], &[a])
+                .await
+                .expect("a hidden")
+                .is_empty(),
+            "a story led by a shown outlet keeps its lead"
+        );
+        assert!(
+            hidden
+                .leads_without(&[other_story], &[])
+                .await
+                .expect("nothing hidden")
+                .is_empty()
         );
     })
     .await;
