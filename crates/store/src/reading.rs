@@ -430,7 +430,10 @@ fn listed(user: UserId, query: &ItemQuery, columns: &str) -> (String, Conditions
     let (from, mut c) = list_conditions(user, query);
     let order = order_by(query.order);
     let pl = c.bind(limit_of(query));
-    let sql = format!("SELECT {columns} {from} {} ORDER BY {order} LIMIT {pl}", c.sql());
+    let sql = format!(
+        "SELECT {columns} {from} {} ORDER BY {order} LIMIT {pl}",
+        c.sql()
+    );
     (sql, c)
 }
 

@@ -484,16 +484,16 @@ async fn a_reader_s_items_leave_out_what_they_hid_and_stories_are_led_without_it
             .await
             .expect("items");
         assert_eq!(
-            items.iter().map(|i| i.listing.article.id).collect::<Vec<_>>(),
+            items
+                .iter()
+                .map(|i| i.listing.article.id)
+                .collect::<Vec<_>>(),
             [royal, plain]
         );
         let mut limited = unread(only_a);
         limited.limit = 1;
         assert_eq!(
-            reading
-                .item_headlines(ana.id, &limited)
-                .await
-                .expect("one"),
+            reading.item_headlines(ana.id, &limited).await.expect("one"),
             [(royal, "royal".to_string())]
         );
 
