@@ -45,7 +45,8 @@ async fn source(store: &Store, name: &str) -> SourceId {
         .id
 }
 
-/// An article of `source` at `at`, tagged with `topics`, in a new story of its own.
+/// An article of `source` at `at` headed `slug`, tagged with `topics`, in a new story of its
+/// own.
 async fn article_in_story(
     store: &Store,
     source: SourceId,
@@ -53,6 +54,18 @@ async fn article_in_story(
     at: i64,
     topics: &[&str],
 ) -> (ArticleId, StoryId) {
+    let id = article(store, source, slug, at, topics).await;
+    (id, place(store, id, None, slug, at).await)
+}
+
+/// An article of `source` at `at` headed `slug`, tagged with `topics`, in no story yet.
+async fn article(
+    store: &Store,
+    source: SourceId,
+    slug: &str,
+    at: i64,
+    topics: &[&str],
+) -> ArticleId {
     store
         .articles()
         .insert_labelled(
@@ -78,7 +91,7 @@ async fn article_in_story(
         )
         .await
         .expect("insert");
-    let id = store
+    store
         .articles()
         .latest(1000, 0)
         .await
@@ -87,15 +100,28 @@ async fn article_in_story(
         .find(|l| l.article.content.title == slug)
         .expect("inserted")
         .article
-        .id;
+        .id
+}
+
+/// Places `article` in `story`, or in a new story called `title`; returns the story.
+async fn place(
+    store: &Store,
+    article: ArticleId,
+    story: Option<StoryId>,
+    title: &str,
+    at: i64,
+) -> StoryId {
     let mut batch = store.stories().begin().await.expect("batch");
-    let story = batch
-        .create_story(slug, Some("en"), at)
-        .await
-        .expect("story");
+    let story = match story {
+        Some(story) => story,
+        None => batch
+            .create_story(title, Some("en"), at)
+            .await
+            .expect("story"),
+    };
     batch
         .place(&Placement {
-            article: id,
+            article,
             story,
             duplicate_of: None,
             related: Vec::new(),
@@ -103,7 +129,7 @@ async fn article_in_story(
         .await
         .expect("place");
     batch.commit(at).await.expect("commit");
-    (id, story)
+    story
 }
 
 async fn mention(store: &Store, story: StoryId, slug: &str) {
@@ -499,44 +525,8 @@ async fn a_reader_s_items_leave_out_what_they_hid_and_stories_are_led_without_it
 
         // Outlet a's later report joins b's "other" story, which b leads (it came first);
         // hiding b, a's report leads it; kim's story has only b's and has no other lead.
-        store
-            .articles()
-            .insert_labelled(
-                a,
-                &[NewArticle {
-                    url: "https://x.example/later".into(),
-                    title: "Later report".into(),
-                    published_at: Some(500),
-                    fetched_at: 500,
-                    body_text: "text".into(),
-                    body_html: "<p>text</p>".into(),
-                    ..NewArticle::default()
-                }],
-                &[ArticleLabels::default()],
-                |_, _| None,
-                500_000,
-            )
-            .await
-            .expect("insert");
-        let later = store
-            .articles()
-            .latest(1, 0)
-            .await
-            .expect("latest")
-            .remove(0)
-            .article
-            .id;
-        let mut batch = store.stories().begin().await.expect("batch");
-        batch
-            .place(&Placement {
-                article: later,
-                story: other_story,
-                duplicate_of: None,
-                related: Vec::new(),
-            })
-            .await
-            .expect("place");
-        batch.commit(500).await.expect("commit");
+        let later = article(&store, a, "Later report", 500, &[]).await;
+        place(&store, later, Some(other_story), "", 500).await;
         let hidden = store.hidden();
         let leads = hidden
             .leads_without(&[other_story, kim_story], &[b])

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use support::{Answer, Browser, Site, config, csrf_after, site_on};
 use tidings_model::{ArticleId, NewArticle, SourceId, StoryId};
 use tidings_search::{EngineChoice, SearchEngine};
+use tidings_store::Store;
 use tidings_store::testing::each_backend;
 use tidings_store::{
     ArticleLabels, HiddenThing, KeyedStory, NewSource, Placement, StoredInsight, StoryEntity,
@@ -707,23 +708,34 @@ async fn the_forms_refuse_strangers_bad_targets_long_words_and_a_two_hundred_and
     .await;
 }
 
+/// A site over `store` with a search engine (kept in the directory returned).
+async fn searchable_site(store: Store) -> (Site, Arc<SearchEngine>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = Arc::new(
+        SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
+            .expect("search engine"),
+    );
+    let in_site = engine.clone();
+    let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+    (site, engine, dir)
+}
+
+/// Indexes the site's articles and their stories.
+async fn index(engine: &SearchEngine, site: &Site) {
+    tidings_search::catch_up(engine, &site.store)
+        .await
+        .expect("index");
+    tidings_search::catch_up_placed(engine, &site.store)
+        .await
+        .expect("index stories");
+}
+
 #[tokio::test]
 async fn search_leaves_out_hidden_outlets_says_how_many_and_shows_them_on_asking() {
     each_backend(|store| async move {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let engine = Arc::new(
-            SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
-                .expect("search engine"),
-        );
-        let in_site = engine.clone();
-        let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+        let (site, engine, dir) = searchable_site(store).await;
         let w = world(&site).await;
-        tidings_search::catch_up(&engine, &site.store)
-            .await
-            .expect("index");
-        tidings_search::catch_up_placed(&engine, &site.store)
-            .await
-            .expect("index stories");
+        index(&engine, &site).await;
         let mut ana = site.reader("ana").await;
         let token = ana.token().await;
         hide_ok(
@@ -1269,13 +1281,7 @@ async fn other_languages_leave_out_the_stories_the_reader_hid() {
 #[tokio::test]
 async fn search_pages_fill_up_after_hidden_results_and_count_them_honestly() {
     each_backend(|store| async move {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let engine = Arc::new(
-            SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
-                .expect("search engine"),
-        );
-        let in_site = engine.clone();
-        let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+        let (site, engine, dir) = searchable_site(store).await;
         let gazette = outlet(&site, "Gazette").await;
         let herald = outlet(&site, "Herald").await;
         // 50 reports, newest first Herald's, Gazette's, Herald's…: 25 each.
@@ -1292,12 +1298,7 @@ async fn search_pages_fill_up_after_hidden_results_and_count_them_honestly() {
             .await;
             place(&site, None, &[a]).await;
         }
-        tidings_search::catch_up(&engine, &site.store)
-            .await
-            .expect("index");
-        tidings_search::catch_up_placed(&engine, &site.store)
-            .await
-            .expect("index stories");
+        index(&engine, &site).await;
         let mut ana = site.reader("ana").await;
         let token = ana.token().await;
         hide_ok(
