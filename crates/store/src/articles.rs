@@ -93,7 +93,7 @@ impl Exclusions {
 
     /// The conditions on the article aliased `a`, with parameters numbered from `first`,
     /// and the values to bind to them in order.
-    fn clauses(&self, first: usize) -> (Vec<String>, Vec<String>) {
+    pub(crate) fn clauses(&self, first: usize) -> (Vec<String>, Vec<String>) {
         let mut clauses = Vec::new();
         let mut binds = Vec::new();
         if !self.sources.is_empty() {

@@ -11,7 +11,7 @@
 //! statement reads another account's rows.
 
 use crate::ArticleListing;
-use crate::articles::{COLUMNS, listing_from_row};
+use crate::articles::{COLUMNS, Exclusions, listing_from_row};
 use crate::stories::{STORY_COLUMNS, story_from_row};
 use crate::{NewSource, StoreError, id_list, revision, sources};
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -220,6 +220,9 @@ pub struct ItemQuery {
     pub limit: i64,
     /// Skip this many first.
     pub offset: i64,
+    /// Articles left out, as a reader's hiding leaves them out of the site's lists (their
+    /// outlet, a topic they are tagged with, an entity their story names). Empty: none.
+    pub excluded: Exclusions,
 }
 
 /// One item of a list: an article and this account's marks on it.
@@ -239,6 +242,7 @@ pub struct Item {
 #[derive(Debug, Clone)]
 enum Bind {
     Int(i64),
+    Text(String),
 }
 
 /// A statement's `WHERE` conditions and their bound values, parameters numbered in order.
@@ -259,6 +263,13 @@ impl Conditions {
         self.clauses.push(clause);
     }
 
+    /// Adds the conditions that leave out what `excluded` names, with their values.
+    fn exclude(&mut self, excluded: &Exclusions) {
+        let (clauses, binds) = excluded.clauses(self.binds.len() + 1);
+        self.binds.extend(binds.into_iter().map(Bind::Text));
+        self.clauses.extend(clauses);
+    }
+
     fn sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()
@@ -274,6 +285,7 @@ impl Conditions {
         for bind in &self.binds {
             match bind {
                 Bind::Int(v) => query = query.bind(*v),
+                Bind::Text(v) => query = query.bind(v.clone()),
             }
         }
         query
@@ -386,6 +398,7 @@ fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
         };
         c.push(clause);
     }
+    c.exclude(&query.excluded);
     (from, c)
 }
 
@@ -411,16 +424,31 @@ fn items_statement(user: UserId, query: &ItemQuery) -> (String, Conditions) {
     (sql, c)
 }
 
+/// The statement reading `columns` of the items the query passes, in its order, at most its
+/// `limit` (its offset ignored), and its bound values.
+fn listed(user: UserId, query: &ItemQuery, columns: &str) -> (String, Conditions) {
+    let (from, mut c) = list_conditions(user, query);
+    let order = order_by(query.order);
+    let pl = c.bind(limit_of(query));
+    let sql = format!(
+        "SELECT {columns} {from} {} ORDER BY {order} LIMIT {pl}",
+        c.sql()
+    );
+    (sql, c)
+}
+
 /// The statement of one page of items and its bound values, to show its plan (see
-/// [`crate::testing::saved_items_plan`]).
+/// [`crate::testing::saved_items_plan`]): a query that excludes nothing, so every value is
+/// an integer.
 #[cfg(feature = "testing")]
 pub(crate) fn items_sql(user: UserId, query: &ItemQuery) -> (String, Vec<i64>) {
     let (sql, c) = items_statement(user, query);
     let binds = c
         .binds
         .iter()
-        .map(|b| match b {
-            Bind::Int(v) => *v,
+        .filter_map(|b| match b {
+            Bind::Int(v) => Some(*v),
+            Bind::Text(_) => None,
         })
         .collect();
     (sql, binds)
@@ -909,16 +937,31 @@ impl<'a> Reading<'a> {
         user: UserId,
         query: &ItemQuery,
     ) -> Result<Vec<ArticleId>, StoreError> {
-        let (from, mut c) = list_conditions(user, query);
-        let order = order_by(query.order);
-        let pl = c.bind(limit_of(query));
-        let sql = format!("SELECT a.id {from} {} ORDER BY {order} LIMIT {pl}", c.sql());
+        let (sql, c) = listed(user, query, "a.id");
         let rows = c
             .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .fetch_all(self.pool)
             .await?;
         rows.iter()
             .map(|r| Ok(ArticleId(r.try_get("id")?)))
+            .collect()
+    }
+
+    /// The ids and headlines of the items the query passes (its page ignored, at most its
+    /// `limit`), in its order: for a reader who hides words, whose headlines the site
+    /// matches itself.
+    pub async fn item_headlines(
+        &self,
+        user: UserId,
+        query: &ItemQuery,
+    ) -> Result<Vec<(ArticleId, String)>, StoreError> {
+        let (sql, c) = listed(user, query, "a.id, a.title");
+        let rows = c
+            .apply(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((ArticleId(r.try_get("id")?), r.try_get("title")?)))
             .collect()
     }
 

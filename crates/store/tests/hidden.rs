@@ -1,8 +1,9 @@
 //! What readers hide, on every backend: hiding and unhiding each kind, words kept in one
 //! spelling, the limit of 200 per account (also under concurrent requests), isolation
 //! between accounts, removal with the account and with a removed source, and the lists'
-//! questions: which stories and articles touch a hidden entity or topic, and the latest list
-//! without a reader's hidden sources, topics and entities.
+//! questions: which stories and articles touch a hidden entity or topic, the latest list and
+//! a reader's items (counted, listed, their headlines) without a reader's hidden sources,
+//! topics and entities, and which article leads a story once its lead's outlet is hidden.
 
 use std::collections::HashSet;
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
@@ -44,7 +45,8 @@ async fn source(store: &Store, name: &str) -> SourceId {
         .id
 }
 
-/// An article of `source` at `at`, tagged with `topics`, in a new story of its own.
+/// An article of `source` at `at` headed `slug`, tagged with `topics`, in a new story of its
+/// own.
 async fn article_in_story(
     store: &Store,
     source: SourceId,
@@ -52,6 +54,18 @@ async fn article_in_story(
     at: i64,
     topics: &[&str],
 ) -> (ArticleId, StoryId) {
+    let id = article(store, source, slug, at, topics).await;
+    (id, place(store, id, None, slug, at).await)
+}
+
+/// An article of `source` at `at` headed `slug`, tagged with `topics`, in no story yet.
+async fn article(
+    store: &Store,
+    source: SourceId,
+    slug: &str,
+    at: i64,
+    topics: &[&str],
+) -> ArticleId {
     store
         .articles()
         .insert_labelled(
@@ -77,7 +91,7 @@ async fn article_in_story(
         )
         .await
         .expect("insert");
-    let id = store
+    store
         .articles()
         .latest(1000, 0)
         .await
@@ -86,15 +100,28 @@ async fn article_in_story(
         .find(|l| l.article.content.title == slug)
         .expect("inserted")
         .article
-        .id;
+        .id
+}
+
+/// Places `article` in `story`, or in a new story called `title`; returns the story.
+async fn place(
+    store: &Store,
+    article: ArticleId,
+    story: Option<StoryId>,
+    title: &str,
+    at: i64,
+) -> StoryId {
     let mut batch = store.stories().begin().await.expect("batch");
-    let story = batch
-        .create_story(slug, Some("en"), at)
-        .await
-        .expect("story");
+    let story = match story {
+        Some(story) => story,
+        None => batch
+            .create_story(title, Some("en"), at)
+            .await
+            .expect("story"),
+    };
     batch
         .place(&Placement {
-            article: id,
+            article,
             story,
             duplicate_of: None,
             related: Vec::new(),
@@ -102,7 +129,7 @@ async fn article_in_story(
         .await
         .expect("place");
     batch.commit(at).await.expect("commit");
-    (id, story)
+    story
 }
 
 async fn mention(store: &Store, story: StoryId, slug: &str) {
@@ -415,6 +442,115 @@ async fn lists_leave_out_hidden_sources_topics_and_entities() {
                     .expect("page")
             ),
             ["plain"]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reader_s_items_leave_out_what_they_hid_and_stories_are_led_without_it() {
+    each_backend(|store| async move {
+        let ana = user(&store, "ana").await;
+        let a = source(&store, "a").await;
+        let b = source(&store, "b").await;
+        let (plain, _) = article_in_story(&store, a, "plain", 100, &[]).await;
+        let (royal, _) = article_in_story(&store, a, "royal", 200, &["royals"]).await;
+        let (_, kim_story) = article_in_story(&store, b, "kim", 300, &[]).await;
+        let (other, other_story) = article_in_story(&store, b, "other", 400, &[]).await;
+        mention(&store, kim_story, "kim-jong-un").await;
+        let reading = store.reading();
+        let folder = reading
+            .folder_named(ana.id, "News", 5)
+            .await
+            .expect("folder");
+        for s in [a, b] {
+            reading
+                .subscribe(ana.id, s, folder.id, 5)
+                .await
+                .expect("subscribe");
+        }
+        let unread = |excluded: Exclusions| tidings_store::ItemQuery {
+            read: Some(false),
+            excluded,
+            ..tidings_store::ItemQuery::default()
+        };
+        assert_eq!(
+            reading
+                .count(ana.id, &unread(Exclusions::default()))
+                .await
+                .expect("all"),
+            4
+        );
+        let excluded = Exclusions {
+            sources: Vec::new(),
+            topics: vec!["royals".into()],
+            entities: vec!["kim-jong-un".into()],
+        };
+        assert_eq!(
+            reading
+                .count(ana.id, &unread(excluded.clone()))
+                .await
+                .expect("count"),
+            2
+        );
+        let headlines = reading
+            .item_headlines(ana.id, &unread(excluded))
+            .await
+            .expect("headlines");
+        assert_eq!(
+            headlines,
+            [(other, "other".to_string()), (plain, "plain".to_string())]
+        );
+        let only_a = Exclusions {
+            sources: vec![b],
+            ..Exclusions::default()
+        };
+        let items = reading
+            .items(ana.id, &unread(only_a.clone()))
+            .await
+            .expect("items");
+        assert_eq!(
+            items
+                .iter()
+                .map(|i| i.listing.article.id)
+                .collect::<Vec<_>>(),
+            [royal, plain]
+        );
+        let mut limited = unread(only_a);
+        limited.limit = 1;
+        assert_eq!(
+            reading.item_headlines(ana.id, &limited).await.expect("one"),
+            [(royal, "royal".to_string())]
+        );
+
+        // Outlet a's later report joins b's "other" story, which b leads (it came first);
+        // hiding b, a's report leads it; kim's story has only b's and has no other lead.
+        let later = article(&store, a, "Later report", 500, &[]).await;
+        place(&store, later, Some(other_story), "", 500).await;
+        let hidden = store.hidden();
+        let leads = hidden
+            .leads_without(&[other_story, kim_story], &[b])
+            .await
+            .expect("leads");
+        assert_eq!(leads.len(), 1, "{leads:?}");
+        assert_eq!(
+            leads.get(&other_story),
+            Some(&(later, "Later report".to_string()))
+        );
+        assert!(
+            hidden
+                .leads_without(&[other_story], &[a])
+                .await
+                .expect("a hidden")
+                .is_empty(),
+            "a story led by a shown outlet keeps its lead"
+        );
+        assert!(
+            hidden
+                .leads_without(&[other_story], &[])
+                .await
+                .expect("nothing hidden")
+                .is_empty()
         );
     })
     .await;

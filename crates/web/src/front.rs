@@ -20,7 +20,7 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use tidings_model::ArticleId;
 use tidings_store::{ArticleListing, ListFilter};
@@ -324,10 +324,7 @@ async fn list_page(
         languages,
         topics,
     };
-    Ok(match hiding {
-        Some(_) => hiding::private(page.into_response()),
-        None => page.into_response(),
-    })
+    Ok(hiding::answer(hiding.as_ref(), page))
 }
 
 /// Page `page` of a latest list for a reader who hid things, read one longer than a page

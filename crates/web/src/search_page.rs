@@ -4,8 +4,10 @@
 //!
 //! A signed-in reader who hid outlets (see [`crate::reading::hiding`]) gets each page
 //! without their articles (a story hit led by one is led by its next article from another
-//! outlet, or left out), told how many of the page's results that hid, with a link to the
-//! page with them (`&hidden=show`).
+//! outlet, or left out), each page full while hits are left (read from the top, at most
+//! [`MAX_HITS_READ`] story hits), told how many results that hid among the hits read ("at
+//! least" when the reading stopped before the last hit), with a link to the page with them
+//! (`&hidden=show`).
 
 use crate::pages::{Age, PageError, article_href, now, respond};
 use crate::people::session::Viewer;
@@ -17,12 +19,15 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tidings_search::{ArticleHit, SearchRequest, Sort, StoryHit};
+use tidings_search::{ArticleHit, SearchEngine, SearchRequest, SearchResults, Sort, StoryHit};
 
 /// Story hits per page.
 const PER_PAGE: usize = 20;
 /// Longest query read, in characters.
 const MAX_QUERY_CHARS: usize = 500;
+/// For a reader who hid outlets: the most story hits read, from the top of the results, to
+/// find one page of those left.
+const MAX_HITS_READ: usize = 500;
 
 #[derive(Deserialize)]
 pub(crate) struct SearchQuery {
@@ -72,8 +77,10 @@ struct SearchPage {
     older: Option<String>,
     newer: Option<String>,
     available: bool,
-    /// Results of this page left out because the reader hid their outlets.
+    /// Results left out because the reader hid their outlets, among the hits read.
     hidden: usize,
+    /// Not every hit was read: at least `hidden`.
+    hidden_at_least: bool,
     /// This page with the hidden outlets' results, when some were left out.
     show_hidden_href: Option<String>,
     /// This page without them, when they are shown on the reader's asking.
@@ -134,6 +141,66 @@ fn without_hidden(story: &StoryHit, hiding: Option<&Hiding>, now: i64) -> (Optio
     (Some(hit_view(lead, others, story, now)), left_out)
 }
 
+/// One page of story hits as the reader sees them, one more than a page when another
+/// follows, with the results they came from.
+struct Found {
+    /// The last search's results (totals, facets).
+    results: SearchResults,
+    hits: Vec<Hit>,
+    /// Articles of hidden outlets left out of the hits read.
+    hidden: usize,
+    /// Whether every hit was read, so that `hidden` counts them all (else: at least).
+    counted_all: bool,
+}
+
+/// Page `page` of `request`'s story hits without the hidden outlets' articles
+/// ([`without_hidden`]), full when enough hits are left. Hits left out move later ones up,
+/// so the page is found by reading the hits from the top: first as many as the page needs
+/// and a page more, then twice as many each time until the page is full or the hits run
+/// out, at most [`MAX_HITS_READ`] (a deeper page is cut short there).
+async fn page_without_hidden(
+    engine: &SearchEngine,
+    mut request: SearchRequest,
+    hiding: &Hiding,
+    page: usize,
+    now: i64,
+) -> Result<Found, PageError> {
+    let skip = (page - 1) * PER_PAGE;
+    let want = PER_PAGE + 1;
+    request.offset = 0;
+    request.limit = (skip + want + PER_PAGE).min(MAX_HITS_READ);
+    loop {
+        let results = engine
+            .search(&request)
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
+        let mut hits = Vec::with_capacity(want);
+        let mut hidden = 0;
+        let mut passed = 0;
+        for story in &results.hits {
+            let (hit, left_out) = without_hidden(story, Some(hiding), now);
+            hidden += left_out;
+            let Some(hit) = hit else {
+                continue;
+            };
+            if passed >= skip && hits.len() < want {
+                hits.push(hit);
+            }
+            passed += 1;
+        }
+        let counted_all = results.hits.len() < request.limit;
+        if hits.len() >= want || counted_all || request.limit >= MAX_HITS_READ {
+            return Ok(Found {
+                results,
+                hits,
+                hidden,
+                counted_all,
+            });
+        }
+        request.limit = (request.limit * 2).min(MAX_HITS_READ);
+    }
+}
+
 /// Percent-encodes a query-string value.
 fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
@@ -179,6 +246,7 @@ pub(crate) async fn search(
             newer: None,
             available: state.search.is_some(),
             hidden: 0,
+            hidden_at_least: false,
             show_hidden_href: None,
             hide_again_href: None,
         };
@@ -189,26 +257,47 @@ pub(crate) async fn search(
             return Ok(out);
         }
         let mut request = SearchRequest::new(&q, PER_PAGE + 1);
-        request.offset = (page - 1) * PER_PAGE;
         request.facets = true;
         if newest {
             request.sort = Sort::Newest;
         }
-        let results = engine
-            .search(&request)
-            .await
-            .map_err(|e| PageError::Internal(e.to_string()))?;
         let now = now();
+        let found = match applied {
+            None => {
+                request.offset = (page - 1) * PER_PAGE;
+                let results = engine
+                    .search(&request)
+                    .await
+                    .map_err(|e| PageError::Internal(e.to_string()))?;
+                let hits = results
+                    .hits
+                    .iter()
+                    .filter_map(|story| without_hidden(story, None, now).0)
+                    .collect();
+                Found {
+                    results,
+                    hits,
+                    hidden: 0,
+                    counted_all: true,
+                }
+            }
+            Some(hiding) => page_without_hidden(engine, request, hiding, page, now).await?,
+        };
+        let Found {
+            results,
+            mut hits,
+            hidden,
+            counted_all,
+        } = found;
         out.total = results.total_articles;
         out.relaxed = results.relaxed;
         out.with_every_word = results.with_every_word;
-        out.older = (results.hits.len() > PER_PAGE).then(|| url(&q, newest, page + 1, show_hidden));
+        out.older = (hits.len() > PER_PAGE).then(|| url(&q, newest, page + 1, show_hidden));
         out.newer = (page > 1).then(|| url(&q, newest, page - 1, show_hidden));
-        for story in results.hits.iter().take(PER_PAGE) {
-            let (hit, left_out) = without_hidden(story, applied, now);
-            out.hidden += left_out;
-            out.hits.extend(hit);
-        }
+        hits.truncate(PER_PAGE);
+        out.hits = hits;
+        out.hidden = hidden;
+        out.hidden_at_least = !counted_all;
         if out.hidden > 0 {
             out.show_hidden_href = Some(url(&q, newest, page, true));
         }

@@ -8,10 +8,12 @@ use crate::comment_counts::{Commented, count_comments};
 use crate::insight::{AiPanel, panel};
 use crate::metadata::{self, PageMeta};
 use crate::pages::{Age, Card, PageError, PageQuery, excerpt, now, pager_links, respond};
-use crate::reading::hiding::Hiding;
+use crate::people::session::Viewer;
+use crate::reading::hiding::{self, Hiding};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -165,6 +167,8 @@ pub(crate) async fn top_stories(
     let ranked: Vec<RankedStory> = ranked.into_iter().take(room).collect();
     let ids: Vec<StoryId> = ranked.iter().map(|r| r.story.id).collect();
     let links = store.cross_language().links_of_many(&ids).await?;
+    // Links to stories the reader hid go before any folding: no card names them.
+    let links = visible_links(store, hiding, links).await?;
     let groups = if filter.language.is_none() {
         let pairs: Vec<(StoryId, StoryId)> = links.iter().map(|l| (l.0, l.1.id)).collect();
         let reports: Vec<&[Report]> = ranked.iter().map(|r| r.reports.as_slice()).collect();
@@ -466,17 +470,47 @@ pub(crate) struct OtherLanguage {
     pub(crate) href: String,
 }
 
-/// The stories of other languages linked to `story`, best match first.
+/// The stories of other languages linked to `story`, best match first, without those
+/// `hiding` hides ([`visible_links`]).
 pub(crate) async fn other_languages(
     store: &Store,
     story: StoryId,
+    hiding: Option<&Hiding>,
 ) -> Result<Vec<OtherLanguage>, PageError> {
-    Ok(store
-        .cross_language()
-        .links_of(story)
+    let links = store.cross_language().links_of_many(&[story]).await?;
+    Ok(visible_links(store, hiding, links)
         .await?
         .into_iter()
-        .map(|(s, _)| other_language(s))
+        .map(|(_, s, _)| other_language(s))
+        .collect())
+}
+
+/// Links between stories of different languages (from, to, similarity) without those to a
+/// story the reader hid ([`Hiding::leave_out`]), each linked story with the headline and
+/// count of sources the reader sees. Without `hiding`, `links` as they are.
+async fn visible_links(
+    store: &Store,
+    hiding: Option<&Hiding>,
+    links: Vec<(StoryId, Story, f64)>,
+) -> Result<Vec<(StoryId, Story, f64)>, PageError> {
+    let Some(hiding) = hiding else {
+        return Ok(links);
+    };
+    let mut linked: Vec<Story> = Vec::new();
+    for (_, s, _) in &links {
+        if !linked.iter().any(|l| l.id == s.id) {
+            linked.push(s.clone());
+        }
+    }
+    let seen: HashMap<StoryId, Story> = hiding
+        .visible_stories(store, linked)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(links
+        .into_iter()
+        .filter_map(|(from, s, similarity)| Some((from, seen.get(&s.id)?.clone(), similarity)))
         .collect())
 }
 
@@ -560,14 +594,20 @@ pub(crate) struct StoryQuery {
 const OUTLETS_PER_PAGE: usize = 25;
 /// Stories on one page of an entity's list.
 const ENTITY_PAGE: i64 = 40;
+/// For a reader who hid things: the most stories of an entity's list read, from its top, to
+/// find one page of those not hidden.
+const MAX_ENTITY_STORIES_READ: i64 = 1_000;
 
+/// `/story/{id}`: a story's page. For a reader who hid things, "In other languages" leaves
+/// out the stories they hid ([`other_languages`]); the rest is everyone's.
 pub(crate) async fn story(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Path(id): Path<i64>,
     Query(query): Query<StoryQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let result: Result<StoryPage, PageError> = async {
+    let result: Result<Response, PageError> = async {
         let store = &state.store;
         let story = store
             .stories()
@@ -593,7 +633,8 @@ pub(crate) async fn story(
                 explain_score(&rank::score(&reports, now, &params), &params)
             });
         let related = related_story_cards(store, story.id, now).await?;
-        let other_languages = other_languages(store, story.id).await?;
+        let hiding = hiding::of_viewer(&state, viewer.as_deref()).await?;
+        let other_languages = other_languages(store, story.id, hiding.as_ref()).await?;
         let ai = panel(
             store,
             state.llm.as_deref().map(|l| (l, &state.answers)),
@@ -643,7 +684,7 @@ pub(crate) async fn story(
         )
         .await?;
         let (newer, older) = pager_links(&format!("/story/{}", story.id), page as i64, has_more);
-        Ok(StoryPage {
+        let page = StoryPage {
             newer,
             older,
             site_name: state.site_name.clone(),
@@ -668,7 +709,8 @@ pub(crate) async fn story(
                 query.comment_page,
             )
             .await?,
-        })
+        };
+        Ok(hiding::answer(hiding.as_ref(), page))
     }
     .await;
     respond(result, &state.site_name)
@@ -956,34 +998,35 @@ struct EntityPage {
     older: Option<String>,
 }
 
+/// `/entity/{slug}`: the stories that mention an entity, latest first, with pages. For a
+/// reader who hid things, without the stories they hid ([`entity_stories`]), except that an
+/// entity they hid still lists its own stories (its page says so, with the unhide button).
 pub(crate) async fn entity(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Path(slug): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let result: Result<EntityPage, PageError> = async {
+    let result: Result<Response, PageError> = async {
         let store = &state.store;
         let (name, kind) = store
             .insights()
             .entity(&slug)
             .await?
             .ok_or(PageError::NotFound)?;
+        let hiding = hiding::of_viewer(&state, viewer.as_deref())
+            .await?
+            .map(|h| h.without_entity(&slug))
+            .filter(|h| !h.is_empty());
         let now = now();
-        let mut stories = Vec::new();
         let page = query.number();
-        let found = store
-            .insights()
-            .stories_of(&slug, ENTITY_PAGE + 1, (page - 1) * ENTITY_PAGE)
-            .await?;
-        let (newer, older) = pager_links(
-            &format!("/entity/{slug}"),
-            page,
-            found.len() as i64 > ENTITY_PAGE,
-        );
-        for story in found.into_iter().take(ENTITY_PAGE as usize) {
+        let (found, has_more) = entity_stories(store, &slug, hiding.as_ref(), page).await?;
+        let (newer, older) = pager_links(&format!("/entity/{slug}"), page, has_more);
+        let mut stories = Vec::with_capacity(found.len());
+        for (story, excerpt) in found {
             stories.push(StoryCard {
                 href: format!("/story/{}", story.id),
-                excerpt: short_summary(store, story.id).await?.unwrap_or_default(),
+                excerpt: excerpt.unwrap_or_default(),
                 title: story.title,
                 sources: story.source_count,
                 outlets: String::new(),
@@ -999,7 +1042,7 @@ pub(crate) async fn entity(
             "place" => "Place",
             _ => "Organisation",
         };
-        Ok(EntityPage {
+        let page = EntityPage {
             site_name: state.site_name.clone(),
             href: format!("/entity/{slug}"),
             name,
@@ -1007,8 +1050,69 @@ pub(crate) async fn entity(
             stories,
             newer,
             older,
-        })
+        };
+        Ok(hiding::answer(hiding.as_ref(), page))
     }
     .await;
     respond(result, &state.site_name)
+}
+
+/// Page `page` of the stories that mention the entity `slug`, each with its short summary
+/// when it has one, and whether another page follows. For a reader who hid things, the
+/// stories they hid are left out as the front page leaves them out ([`Hiding::leave_out`],
+/// and a summary with a hidden word), so the list is read from its top, a batch at a time,
+/// at most [`MAX_ENTITY_STORIES_READ`] stories: a deeper page is cut short there.
+async fn entity_stories(
+    store: &Store,
+    slug: &str,
+    hiding: Option<&Hiding>,
+    page: i64,
+) -> Result<(Vec<(Story, Option<String>)>, bool), PageError> {
+    let insights = store.insights();
+    let skip = (page - 1) * ENTITY_PAGE;
+    let want = ENTITY_PAGE as usize + 1;
+    let mut kept: Vec<(Story, Option<String>)> = Vec::with_capacity(want);
+    let Some(hiding) = hiding else {
+        for story in insights.stories_of(slug, ENTITY_PAGE + 1, skip).await? {
+            let excerpt = short_summary(store, story.id).await?;
+            kept.push((story, excerpt));
+        }
+        let has_more = kept.len() > ENTITY_PAGE as usize;
+        kept.truncate(ENTITY_PAGE as usize);
+        return Ok((kept, has_more));
+    };
+    let words = hiding.hides_words();
+    // The first read covers the page and a page more; later ones as much again.
+    let batch = skip + 2 * ENTITY_PAGE + 1;
+    let mut passed = 0;
+    let mut read = 0;
+    while kept.len() < want && read < MAX_ENTITY_STORIES_READ {
+        let size = batch.min(MAX_ENTITY_STORIES_READ - read);
+        let found = insights.stories_of(slug, size, read).await?;
+        read += found.len() as i64;
+        let last = (found.len() as i64) < size;
+        for story in hiding.visible_stories(store, found).await? {
+            // Summaries are read for the page's stories, and for every story when a hidden
+            // word in one leaves its story out.
+            let on_page = passed >= skip;
+            let excerpt = if words || on_page {
+                short_summary(store, story.id).await?
+            } else {
+                None
+            };
+            if excerpt.as_deref().is_some_and(|e| hiding.hides_text(e)) {
+                continue;
+            }
+            if on_page && kept.len() < want {
+                kept.push((story, excerpt));
+            }
+            passed += 1;
+        }
+        if last {
+            break;
+        }
+    }
+    let has_more = kept.len() > ENTITY_PAGE as usize;
+    kept.truncate(ENTITY_PAGE as usize);
+    Ok((kept, has_more))
 }

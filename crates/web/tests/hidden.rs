@@ -14,8 +14,12 @@ use std::sync::Arc;
 use support::{Answer, Browser, Site, config, csrf_after, site_on};
 use tidings_model::{ArticleId, NewArticle, SourceId, StoryId};
 use tidings_search::{EngineChoice, SearchEngine};
+use tidings_store::Store;
 use tidings_store::testing::each_backend;
-use tidings_store::{ArticleLabels, HiddenThing, NewSource, Placement, StoredInsight, StoryEntity};
+use tidings_store::{
+    ArticleLabels, HiddenThing, KeyedStory, NewSource, Placement, StoredInsight, StoryEntity,
+    StoryKey,
+};
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -103,25 +107,31 @@ async fn place(site: &Site, story: Option<StoryId>, articles: &[ArticleId]) -> S
     story
 }
 
-/// Stores the story's understanding of `body`, naming `entity` (slug, name) if any; returns
-/// its short summary.
-async fn understand(
-    site: &Site,
-    story: StoryId,
-    body: &str,
-    entity: Option<(&str, &str)>,
-) -> String {
+/// Places `article` in a new story in `language`; returns the story.
+async fn story_in(site: &Site, language: &str, article: ArticleId) -> StoryId {
+    let mut batch = site.store.stories().begin().await.expect("batch");
+    let story = batch
+        .create_story("new", Some(language), now())
+        .await
+        .expect("story");
+    batch.commit(now()).await.expect("commit");
+    place(site, Some(story), &[article]).await
+}
+
+/// Stores the story's understanding of `body`, naming `entities` (slug, name); returns its
+/// short summary.
+async fn understand(site: &Site, story: StoryId, body: &str, entities: &[(&str, &str)]) -> String {
     let insight = tidings_insight::understand(&[tidings_insight::StoryArticle {
         id: "1".into(),
         outlet: "Herald".into(),
         body: body.into(),
         ..Default::default()
     }]);
-    let entities: Vec<StoryEntity> = entity
-        .into_iter()
+    let entities: Vec<StoryEntity> = entities
+        .iter()
         .map(|(slug, name)| StoryEntity {
-            slug: slug.into(),
-            name: name.into(),
+            slug: (*slug).into(),
+            name: (*name).into(),
             kind: "person".into(),
             mentions: 3,
         })
@@ -223,6 +233,8 @@ struct World {
     strike: StoryId,
     /// Its one report.
     strike_report: ArticleId,
+    /// Herald's story whose headline has "royal".
+    royal: StoryId,
     summary_with_word: String,
 }
 
@@ -247,11 +259,11 @@ async fn world(site: &Site) -> World {
         site,
         minister_story,
         "Claire Vautrin visited the harbour on Monday. Claire Vautrin met the dockers.",
-        Some(("claire-vautrin", "Claire Vautrin")),
+        &[("claire-vautrin", "Claire Vautrin")],
     )
     .await;
     let royal = report(site, herald, ROYAL, 150, &[], "A date was set.").await;
-    place(site, None, &[royal]).await;
+    let royal = place(site, None, &[royal]).await;
     let cup = report(
         site,
         herald,
@@ -269,7 +281,7 @@ async fn world(site: &Site) -> World {
         budget_story,
         "The royal treasury pays for the new bridge. The council said the royal grant was \
          approved on Monday. Royal officials welcomed the vote.",
-        None,
+        &[],
     )
     .await;
     let outlet = site
@@ -288,6 +300,7 @@ async fn world(site: &Site) -> World {
         gazette_flood,
         strike,
         strike_report,
+        royal,
         summary_with_word,
     }
 }
@@ -695,23 +708,34 @@ async fn the_forms_refuse_strangers_bad_targets_long_words_and_a_two_hundred_and
     .await;
 }
 
+/// A site over `store` with a search engine (kept in the directory returned).
+async fn searchable_site(store: Store) -> (Site, Arc<SearchEngine>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = Arc::new(
+        SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
+            .expect("search engine"),
+    );
+    let in_site = engine.clone();
+    let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+    (site, engine, dir)
+}
+
+/// Indexes the site's articles and their stories.
+async fn index(engine: &SearchEngine, site: &Site) {
+    tidings_search::catch_up(engine, &site.store)
+        .await
+        .expect("index");
+    tidings_search::catch_up_placed(engine, &site.store)
+        .await
+        .expect("index stories");
+}
+
 #[tokio::test]
 async fn search_leaves_out_hidden_outlets_says_how_many_and_shows_them_on_asking() {
     each_backend(|store| async move {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let engine = Arc::new(
-            SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
-                .expect("search engine"),
-        );
-        let in_site = engine.clone();
-        let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+        let (site, engine, dir) = searchable_site(store).await;
         let w = world(&site).await;
-        tidings_search::catch_up(&engine, &site.store)
-            .await
-            .expect("index");
-        tidings_search::catch_up_placed(&engine, &site.store)
-            .await
-            .expect("index stories");
+        index(&engine, &site).await;
         let mut ana = site.reader("ana").await;
         let token = ana.token().await;
         hide_ok(
@@ -900,6 +924,11 @@ async fn for_you_leaves_out_what_the_reader_hid_and_links_the_settings() {
         }
         let before = ana.get("/for-you").await;
         assert!(before.body.contains("href=\"/settings/hidden\""));
+        assert!(
+            before.body.contains(">7 unread items from your sources"),
+            "{}",
+            before.body
+        );
         for title in [STRIKE, GAZETTE_FLOOD, ROYAL, CUP] {
             assert!(
                 before.body.contains(title),
@@ -920,12 +949,414 @@ async fn for_you_leaves_out_what_the_reader_hid_and_links_the_settings() {
             assert!(!after.body.contains(title), "{title} after\n{}", after.body);
         }
         assert!(after.body.contains(FLOOD) && after.body.contains(MINISTER));
+        // The unread count is of what the page shows: Gazette's two, the royal wedding and
+        // the cup final are not counted.
+        assert!(
+            after.body.contains(">3 unread items from your sources"),
+            "{}",
+            after.body
+        );
+        hide_ok(
+            &mut ana,
+            "/hide",
+            &token,
+            "entity",
+            "claire-vautrin",
+            "/for-you",
+        )
+        .await;
+        let fewer = ana.get("/for-you").await;
+        assert!(!fewer.body.contains(MINISTER));
+        assert!(
+            fewer.body.contains(">2 unread items from your sources"),
+            "{}",
+            fewer.body
+        );
         assert!(
             ana.get("/account")
                 .await
                 .body
                 .contains("href=\"/settings/hidden\"")
         );
+    })
+    .await;
+}
+
+/// The story cards (`<article …>`) of a page, each as its HTML.
+fn story_cards(html: &str) -> Vec<&str> {
+    html.split("<article class=\"card story-card\">")
+        .skip(1)
+        .map(|card| &card[..card.find("</article>").unwrap_or(card.len())])
+        .collect()
+}
+
+#[tokio::test]
+async fn entity_pages_leave_out_what_the_reader_hid_and_page_through_the_rest() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let w = world(&site).await;
+        let claire = ("claire-vautrin", "Claire Vautrin");
+        let kim = ("kim-jong-un", "Kim Jong Un");
+        // Claire Vautrin is in the minister's story (Herald), and now in the flood (Outlet
+        // and Gazette), the strike (Gazette alone), the royal wedding (a hidden word) and a
+        // story that also names Kim Jong Un.
+        let body = "Claire Vautrin spoke on Monday. Claire Vautrin said more would follow.";
+        for story in [site.story, w.strike, w.royal] {
+            understand(&site, story, body, &[claire]).await;
+        }
+        const SUMMIT: &str = "Two leaders meet at the harbour";
+        let summit = report(&site, w.herald, SUMMIT, 50, &[], "They met.").await;
+        let summit = place(&site, None, &[summit]).await;
+        understand(&site, summit, body, &[claire, kim]).await;
+        let path = "/entity/claire-vautrin";
+        let mut anon = site.browser();
+        let first = anon.get(path).await;
+        for title in [MINISTER, FLOOD, STRIKE, ROYAL, SUMMIT] {
+            assert!(first.body.contains(title), "{title}\n{}", first.body);
+        }
+
+        let mut ana = site.reader("ana").await;
+        let token = ana.token().await;
+        for (kind, target) in [
+            ("source", w.gazette.0.to_string()),
+            ("word", "royal".to_string()),
+            ("entity", "kim-jong-un".to_string()),
+        ] {
+            hide_ok(&mut ana, "/hide", &token, kind, &target, "/").await;
+        }
+        let page = ana.get(path).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(header(&page, "cache-control"), Some("private, no-store"));
+        assert!(page.body.contains(MINISTER), "{}", page.body);
+        let flood = card_of(&page.body, FLOOD);
+        assert!(
+            flood.contains("1 source<"),
+            "a story with another outlet stays, without counting the hidden one\n{flood}"
+        );
+        for (gone, why) in [
+            (STRIKE, "only the hidden outlet covers it"),
+            (ROYAL, "its headline has the hidden word"),
+            (SUMMIT, "it names another hidden person"),
+        ] {
+            assert!(!page.body.contains(gone), "{gone}: {why}\n{}", page.body);
+        }
+        // Everyone else sees them all, anonymous readers from the cache.
+        let bob = site.reader("bob").await.get(path).await;
+        assert!(card_of(&bob.body, FLOOD).contains("2 sources<"));
+        for title in [STRIKE, ROYAL, SUMMIT] {
+            assert!(bob.body.contains(title), "bob: {title}");
+        }
+        let again = anon.get(path).await;
+        assert_eq!(header(&again, "x-cache"), Some("hit"));
+        assert!(again.body.contains(STRIKE) && again.body.contains(SUMMIT));
+
+        // Hiding the person herself: her page still lists her stories, and says so.
+        hide_ok(&mut ana, "/hide", &token, "entity", "claire-vautrin", path).await;
+        let own = ana.get(path).await;
+        assert!(
+            own.body.contains(MINISTER) && own.body.contains(FLOOD),
+            "{}",
+            own.body
+        );
+        assert!(!own.body.contains(STRIKE) && !own.body.contains(SUMMIT));
+        assert!(
+            own.body.contains("You hid Claire Vautrin")
+                && own.body.contains(">Unhide Claire Vautrin</button>"),
+            "{}",
+            own.body
+        );
+        assert!(
+            !top(&ana.get("/").await.body).contains(MINISTER),
+            "elsewhere her stories are hidden"
+        );
+
+        // Pages stay full: 55 stories of the harbour board, every fifth Gazette's alone.
+        let mut kept = Vec::new();
+        for i in 0..55 {
+            let title = format!("Harbour board meeting {i}");
+            let outlet = if i % 5 == 0 { w.gazette } else { w.herald };
+            let a = report(&site, outlet, &title, 1000 + 10 * i, &[], "Minutes.").await;
+            let story = place(&site, None, &[a]).await;
+            understand(
+                &site,
+                story,
+                "The board met.",
+                &[("harbour-board", "Harbour board")],
+            )
+            .await;
+            if i % 5 != 0 {
+                kept.push(title);
+            }
+        }
+        let titles = |html: &str| -> Vec<String> {
+            story_cards(html)
+                .iter()
+                .filter_map(|c| {
+                    let link = c.split("class=\"card-title\"><a href=\"").nth(1)?;
+                    link.split("\">").nth(1)?.split('<').next()
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        let page1 = ana.get("/entity/harbour-board").await;
+        let first_titles = titles(&page1.body);
+        assert_eq!(first_titles.len(), 40, "{first_titles:?}");
+        assert!(page1.body.contains("href=\"/entity/harbour-board?page=2\""));
+        let page2 = ana.get("/entity/harbour-board?page=2").await;
+        let second_titles = titles(&page2.body);
+        assert!(!page2.body.contains("page=3"));
+        let mut all: Vec<String> = first_titles.into_iter().chain(second_titles).collect();
+        all.sort();
+        kept.sort();
+        assert_eq!(all, kept, "every story left, each once");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_story_led_by_a_hidden_outlet_shows_another_outlet_s_headline() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let w = world(&site).await;
+        let mut ana = site.reader("ana").await;
+        let token = ana.token().await;
+        let follow = ana
+            .post(
+                "/follow",
+                &[
+                    ("csrf", token.as_str()),
+                    ("kind", "story"),
+                    ("target", &site.story.0.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(follow.status, 303);
+        // Outlet's report came first: it leads the flood story, and its headline is the
+        // story's.
+        let before = top(&ana.get("/").await.body).to_string();
+        let card = card_of(&before, "The river rose.");
+        assert!(
+            card.contains(FLOOD) && !card.contains(GAZETTE_FLOOD),
+            "{card}"
+        );
+
+        hide_ok(
+            &mut ana,
+            "/hide",
+            &token,
+            "source",
+            &w.outlet.0.to_string(),
+            "/",
+        )
+        .await;
+        let page = ana.get("/").await;
+        let top_html = top(&page.body);
+        let card = card_of(top_html, GAZETTE_FLOOD);
+        assert!(
+            card.contains(&format!("href=\"/story/{}\"", site.story))
+                && card.contains("Water rose.")
+                && card.contains("1 source<")
+                && card.contains("<span class=\"outlets\">Gazette</span>"),
+            "led by Gazette's report: its headline and opening\n{card}"
+        );
+        assert!(
+            !top_html.contains(FLOOD) && !top_html.contains("The river rose."),
+            "{top_html}"
+        );
+        let for_you = ana.get("/for-you").await;
+        let followed = part(&for_you.body, "top-stories followed-stories", "section");
+        assert!(
+            followed.contains(GAZETTE_FLOOD) && !followed.contains(FLOOD),
+            "{followed}"
+        );
+        // Everyone else: Outlet's.
+        let anon = top(&site.browser().get("/").await.body).to_string();
+        assert!(card_of(&anon, FLOOD).contains("The river rose."), "{anon}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn other_languages_leave_out_the_stories_the_reader_hid() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let w = world(&site).await;
+        // The flood in four more languages: German by Gazette alone, French naming Claire
+        // Vautrin, Italian with "royal" in its headline, Spanish plain.
+        let de = report(&site, w.gazette, "Hochwasser im Tal", 400, &[], "Wasser.").await;
+        let de = story_in(&site, "de", de).await;
+        let fr = report(&site, w.herald, "Crue dans la vallée", 400, &[], "Eau.").await;
+        let fr = story_in(&site, "fr", fr).await;
+        understand(
+            &site,
+            fr,
+            "Claire Vautrin a visité la vallée. Claire Vautrin a parlé.",
+            &[("claire-vautrin", "Claire Vautrin")],
+        )
+        .await;
+        let it = report(
+            &site,
+            w.herald,
+            "Royal alluvione nella valle",
+            400,
+            &[],
+            "Acqua.",
+        )
+        .await;
+        let it = story_in(&site, "it", it).await;
+        let es = report(&site, w.herald, "Inundación en el valle", 400, &[], "Agua.").await;
+        let es = story_in(&site, "es", es).await;
+        let links: Vec<(StoryId, String, f64)> = [(de, "de"), (fr, "fr"), (it, "it"), (es, "es")]
+            .into_iter()
+            .map(|(s, l)| (s, l.to_string(), 0.9))
+            .collect();
+        site.store
+            .cross_language()
+            .save(
+                &KeyedStory {
+                    story: site.story,
+                    language: "en".into(),
+                    first_at: now(),
+                    last_at: now(),
+                    keys: vec![StoryKey {
+                        key: "e:valley".into(),
+                        weight: 1.0,
+                    }],
+                },
+                &links,
+            )
+            .await
+            .expect("links");
+        let all = ["Deutsch", "Français", "Italiano", "Español"];
+        let also_in = |html: &str| part(html, "meta also-in", "p").to_string();
+        let other_languages = |html: &str| part(html, "other-languages", "section").to_string();
+        let story_path = format!("/story/{}", site.story);
+        let mut bob = site.reader("bob").await;
+        let front = also_in(&bob.get("/").await.body);
+        let story = other_languages(&bob.get(&story_path).await.body);
+        for name in all {
+            assert!(front.contains(name), "bob's card: {name}\n{front}");
+            assert!(story.contains(name), "bob's story page: {name}\n{story}");
+        }
+
+        let mut ana = site.reader("ana").await;
+        let token = ana.token().await;
+        for (kind, target) in [
+            ("source", w.gazette.0.to_string()),
+            ("entity", "claire-vautrin".to_string()),
+            ("word", "royal".to_string()),
+        ] {
+            hide_ok(&mut ana, "/hide", &token, kind, &target, "/").await;
+        }
+        let page = ana.get("/").await;
+        let front = also_in(&page.body);
+        let answer = ana.get(&story_path).await;
+        assert_eq!(header(&answer, "cache-control"), Some("private, no-store"));
+        let story = other_languages(&answer.body);
+        for (html, what) in [(&front, "her card"), (&story, "her story page")] {
+            assert!(html.contains("Español"), "{what}\n{html}");
+            for gone in ["Deutsch", "Français", "Italiano"] {
+                assert!(!html.contains(gone), "{what}: {gone}\n{html}");
+            }
+        }
+        for gone in ["Hochwasser", "Crue dans", "Royal alluvione"] {
+            assert!(!page.body.contains(gone), "{gone}");
+        }
+        // Anonymous readers still get every language, on the cached pages too.
+        let mut anon = site.browser();
+        for _ in 0..2 {
+            let story = other_languages(&anon.get(&story_path).await.body);
+            let front = also_in(&anon.get("/").await.body);
+            for name in all {
+                assert!(
+                    story.contains(name) && front.contains(name),
+                    "anonymous: {name}"
+                );
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_pages_fill_up_after_hidden_results_and_count_them_honestly() {
+    each_backend(|store| async move {
+        let (site, engine, dir) = searchable_site(store).await;
+        let gazette = outlet(&site, "Gazette").await;
+        let herald = outlet(&site, "Herald").await;
+        // 50 reports, newest first Herald's, Gazette's, Herald's…: 25 each.
+        for i in 0..50 {
+            let source = if i % 2 == 0 { herald } else { gazette };
+            let a = report(
+                &site,
+                source,
+                &format!("Harbour report {i}"),
+                10 * i + 10,
+                &[],
+                "Ships.",
+            )
+            .await;
+            place(&site, None, &[a]).await;
+        }
+        index(&engine, &site).await;
+        let mut ana = site.reader("ana").await;
+        let token = ana.token().await;
+        hide_ok(
+            &mut ana,
+            "/hide",
+            &token,
+            "source",
+            &gazette.0.to_string(),
+            "/",
+        )
+        .await;
+        let shown = |html: &str| -> Vec<i64> {
+            (0..50)
+                .filter(|i| html.contains(&format!("report {i}</a>")))
+                .collect()
+        };
+        // Page 1 is full: 20 of Herald's, read from the first 41 hits (21 of Herald's, to
+        // know another page follows), which held 20 of Gazette's: at least that many hidden.
+        let page1 = ana.get("/search?q=harbour&sort=newest").await;
+        let first = shown(&page1.body);
+        assert_eq!(
+            first,
+            (0..40).step_by(2).collect::<Vec<_>>(),
+            "{}",
+            page1.body
+        );
+        assert!(
+            page1
+                .body
+                .contains("At least 20 results hidden by your settings"),
+            "{}",
+            page1.body
+        );
+        assert!(
+            page1.body.contains("sort=newest&#38;page=2"),
+            "{}",
+            page1.body
+        );
+        // Page 2 reads every hit: the five left, and the exact count.
+        let page2 = ana.get("/search?q=harbour&sort=newest&page=2").await;
+        assert_eq!(shown(&page2.body), (40..50).step_by(2).collect::<Vec<_>>());
+        assert!(
+            page2.body.contains(">25 results hidden by your settings"),
+            "{}",
+            page2.body
+        );
+        assert!(!page2.body.contains("page=3"));
+        // With them shown, and for anyone else, the pages are the engine's.
+        let all = ana.get("/search?q=harbour&sort=newest&hidden=show").await;
+        assert_eq!(shown(&all.body), (0..20).collect::<Vec<_>>());
+        let bob = site
+            .reader("bob")
+            .await
+            .get("/search?q=harbour&sort=newest")
+            .await;
+        assert_eq!(shown(&bob.body), (0..20).collect::<Vec<_>>());
+        assert!(!bob.body.contains("hidden by your settings"));
+        drop(dir);
     })
     .await;
 }

@@ -77,7 +77,7 @@ pub(crate) async fn one(
         story: StoryView::of(&base, &story, outlets, summary),
         coverage,
         insight: insight(store, &base, story.id).await?,
-        other_languages: other_languages(store, story.id)
+        other_languages: other_languages(store, story.id, None)
             .await?
             .into_iter()
             .map(|o| OtherLanguageView::of(&base, o))

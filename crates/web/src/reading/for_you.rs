@@ -39,6 +39,8 @@ const FOLLOWED_CARDS: usize = 20;
 const FOLLOWED_LISTED: usize = 100;
 /// For a reader who hid things: the most items read to find [`ITEMS`] not hidden.
 const MAX_ITEMS_READ: i64 = 5 * ITEMS;
+/// For a reader who hid words: the most unread headlines read to count those without one.
+const MAX_UNREAD_HEADLINES: i64 = 5_000;
 
 /// A story card and whether the reader has unread articles in it.
 struct StoryEntry {
@@ -65,6 +67,8 @@ struct ForYouPage {
     stories: Vec<StoryEntry>,
     items: Vec<ItemCard>,
     unread: i64,
+    /// The unread count stopped at [`MAX_UNREAD_HEADLINES`] headlines: at least `unread`.
+    unread_at_least: bool,
     /// Whether the reader follows any source (the unread count is of their items).
     has_sources: bool,
     follows: Vec<FollowEntry>,
@@ -160,6 +164,38 @@ async fn items_without_hidden(
     Ok(kept)
 }
 
+/// How many unread items of the reader's sources the page would show: without what they
+/// hid (hidden outlets, topics and entities left out by the statement; headlines with a
+/// hidden word matched here, reading at most [`MAX_UNREAD_HEADLINES`] of them). The second
+/// value says the count stopped there: at least that many.
+async fn unread_count(
+    state: &AppState,
+    user: UserId,
+    hiding: Option<&Hiding>,
+) -> Result<(i64, bool), PageError> {
+    let reading = state.store.reading();
+    let mut unread = ItemQuery {
+        read: Some(false),
+        ..ItemQuery::default()
+    };
+    let Some(hiding) = hiding else {
+        return Ok((reading.count(user, &unread).await?, false));
+    };
+    unread.excluded = hiding.exclusions();
+    if !hiding.hides_words() {
+        return Ok((reading.count(user, &unread).await?, false));
+    }
+    unread.limit = MAX_UNREAD_HEADLINES + 1;
+    let headlines = reading.item_headlines(user, &unread).await?;
+    let cut = headlines.len() as i64 > MAX_UNREAD_HEADLINES;
+    let shown = headlines
+        .iter()
+        .take(MAX_UNREAD_HEADLINES as usize)
+        .filter(|(_, title)| !hiding.hides_text(title))
+        .count();
+    Ok((shown as i64, cut))
+}
+
 async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageError> {
     let user = viewer.user.id;
     let reading = state.store.reading();
@@ -184,7 +220,9 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
     let shown: HashSet<StoryId> = followed.iter().map(|s| s.id).collect();
     let mut followed = with_outlets(&state.store, followed).await?;
     if let Some(hiding) = &hiding {
-        hiding.strip_outlets(&mut followed);
+        hiding
+            .show_without_outlets(&state.store, &mut followed)
+            .await?;
     }
     let followed_cards = story_cards(&state.store, followed, now).await?;
     let followed = entries(reading, user, followed_cards).await?;
@@ -258,15 +296,7 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         .iter()
         .map(|i| ItemCard::of(i, now))
         .collect();
-    let unread = reading
-        .count(
-            user,
-            &ItemQuery {
-                read: Some(false),
-                ..ItemQuery::default()
-            },
-        )
-        .await?;
+    let unread = unread_count(state, user, hiding.as_ref()).await?;
 
     let mut follow_list: Vec<FollowEntry> = subs
         .iter()
@@ -316,7 +346,8 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         followed_listed: FOLLOWED_LISTED,
         stories,
         items,
-        unread,
+        unread: unread.0,
+        unread_at_least: unread.1,
         has_sources: !subs.is_empty(),
         follows: follow_list,
     })

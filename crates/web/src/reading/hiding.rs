@@ -1,6 +1,8 @@
 //! What a signed-in reader hid, as the lists read it: [`Hiding`] answers whether an outlet,
 //! a headline or a summary is hidden, and leaves hidden stories and articles out of the
-//! front, section, topic, search and "For you" pages.
+//! front, section, topic, entity, search and "For you" pages and out of the links to the
+//! same event in other languages; a story it keeps is shown without the hidden outlets,
+//! led by an article from another outlet.
 //!
 //! Only a request with a live session has a [`Hiding`], and only when the reader hid
 //! something ([`of_viewer`] answers `None` otherwise): anonymous readers and readers who
@@ -11,11 +13,11 @@
 use crate::pages::PageError;
 use crate::people::session::Viewer;
 use crate::state::AppState;
-use crate::stories::RankedStory;
+use crate::stories::{RankedStory, with_outlets};
 use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::collections::HashSet;
-use tidings_model::{ArticleId, SourceId, StoryId};
+use tidings_model::{ArticleId, SourceId, Story, StoryId};
 use tidings_store::{Exclusions, HiddenKind, Store, hidden_words};
 
 /// `response` marked as one reader's own (`Cache-Control: private, no-store`): a page
@@ -26,6 +28,15 @@ pub(crate) fn private(mut response: Response) -> Response {
         HeaderValue::from_static("private, no-store"),
     );
     response
+}
+
+/// `page` as answered to a reader: private ([`private`]) when `hiding` left something out
+/// of it, everyone's otherwise.
+pub(crate) fn answer(hiding: Option<&Hiding>, page: impl IntoResponse) -> Response {
+    match hiding {
+        Some(_) => private(page.into_response()),
+        None => page.into_response(),
+    }
 }
 
 /// What one reader hid, ready to match.
@@ -153,9 +164,18 @@ impl Hiding {
             .await?)
     }
 
+    /// The same hiding without one entity: an entity's own page lists its stories even when
+    /// it is hidden elsewhere (the page says so, with the button to unhide it).
+    pub(crate) fn without_entity(mut self, slug: &str) -> Hiding {
+        self.entities.retain(|e| e != slug);
+        self
+    }
+
     /// `ranked` without the stories this reader hid: those whose every outlet is hidden,
-    /// whose headline has a hidden word, or which touch a hidden entity or topic. The
-    /// stories kept lose their hidden outlets ([`Hiding::strip_outlets`]). The order stays.
+    /// which touch a hidden entity or topic, or whose headline has a hidden word. The
+    /// stories kept lose their hidden outlets and are led by an outlet not hidden
+    /// ([`Hiding::show_without_outlets`]), whose headline is the one checked for words. The
+    /// order stays.
     pub(crate) async fn leave_out(
         &self,
         store: &Store,
@@ -168,18 +188,61 @@ impl Hiding {
             .filter(|r| {
                 let only_hidden_outlets =
                     !r.outlets.is_empty() && r.outlets.iter().all(|o| self.hides_source(*o));
-                !only_hidden_outlets
-                    && !touching.contains(&r.story.id)
-                    && !self.hides_text(&r.story.title)
+                !only_hidden_outlets && !touching.contains(&r.story.id)
             })
             .collect();
-        self.strip_outlets(&mut kept);
+        self.show_without_outlets(store, &mut kept).await?;
+        kept.retain(|r| !self.hides_text(&r.story.title));
         Ok(kept)
+    }
+
+    /// The stories of `stories` this reader sees ([`Hiding::leave_out`]), in their order,
+    /// each with its headline and count of sources as they see them: for lists of stories
+    /// that are not cards, such as the "Also in Deutsch" links.
+    pub(crate) async fn visible_stories(
+        &self,
+        store: &Store,
+        stories: Vec<Story>,
+    ) -> Result<Vec<Story>, PageError> {
+        let ranked = with_outlets(store, stories).await?;
+        Ok(self
+            .leave_out(store, ranked)
+            .await?
+            .into_iter()
+            .map(|r| r.story)
+            .collect())
+    }
+
+    /// Shows each story without the hidden outlets: they leave its outlets and its count of
+    /// sources ([`Hiding::strip_outlets`]), and a story led by a hidden outlet's article is
+    /// led by its first article from another outlet (originals before copies, then the
+    /// earliest, as leads are chosen), whose headline it takes and whose opening its card
+    /// shows when the story has no summary.
+    pub(crate) async fn show_without_outlets(
+        &self,
+        store: &Store,
+        ranked: &mut [RankedStory],
+    ) -> Result<(), PageError> {
+        if self.sources.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<StoryId> = ranked.iter().map(|r| r.story.id).collect();
+        let mut sources: Vec<SourceId> = self.sources.iter().copied().collect();
+        sources.sort();
+        let mut leads = store.hidden().leads_without(&ids, &sources).await?;
+        for r in ranked.iter_mut() {
+            if let Some((article, title)) = leads.remove(&r.story.id) {
+                r.story.lead_article_id = Some(article);
+                r.story.title = title;
+            }
+        }
+        self.strip_outlets(ranked);
+        Ok(())
     }
 
     /// Takes the hidden outlets off each story's list of outlets, and out of its count of
     /// sources, so a card does not name them.
-    pub(crate) fn strip_outlets(&self, ranked: &mut [RankedStory]) {
+    fn strip_outlets(&self, ranked: &mut [RankedStory]) {
         if self.sources.is_empty() {
             return;
         }

@@ -23,7 +23,7 @@ pub(crate) mod portability;
 mod saved;
 mod settings;
 
-use crate::people::session::{self, Viewer, escape};
+use crate::people::session::{Viewer, escape};
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
@@ -344,30 +344,26 @@ async fn controls(
 }
 
 /// Replaces [`CONTROLS_MARKER`] in HTML answers to requests with a live session with the
-/// page's personal buttons. Other requests and answers pass untouched.
+/// page's personal buttons. The viewer is the one the session layer
+/// ([`crate::people::viewer_layer`], outside this one) put in the request's extensions, so a
+/// request reads its session once. Other requests and answers pass untouched.
 pub async fn controls_layer(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::GET
-        || session::cookie(request.headers(), session::SESSION_COOKIE).is_none()
-    {
+    if request.method() != Method::GET {
         return next.run(request).await;
     }
+    let Some(viewer) = request.extensions().get::<Viewer>().cloned() else {
+        return next.run(request).await;
+    };
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
     let Some(subject) = subject(&path, query.as_deref()) else {
         return next.run(request).await;
     };
-    let viewer = session::viewer(&state, request.headers())
-        .await
-        .ok()
-        .flatten();
     let response = next.run(request).await;
-    let Some(viewer) = viewer else {
-        return response;
-    };
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
