@@ -441,8 +441,10 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
         .click()
         .await
         .expect("save");
+    // The click returns before the answer's page loads: wait for the button it brings.
     client
-        .find(Locator::XPath("//button[text()='Unsave']"))
+        .wait()
+        .for_element(Locator::XPath("//button[text()='Unsave']"))
         .await
         .expect("saved");
     client.goto(&server.url("/saved")).await.expect("saved");
