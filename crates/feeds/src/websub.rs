@@ -54,6 +54,11 @@ pub fn links_in_header(value: &str, rel: &str, base: &str) -> Vec<String> {
             && !out.contains(&url)
         {
             out.push(url);
+            // A header is the server's to make long: past the few links anyone reads,
+            // scanning on would only cost (each new link is compared with those kept).
+            if out.len() == MAX_HUBS {
+                break;
+            }
         }
     }
     out

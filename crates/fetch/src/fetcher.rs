@@ -182,6 +182,7 @@ impl Fetcher {
             .collect::<Vec<_>>()
             .join(" ")
             .chars()
+            .filter(|c| !c.is_control())
             .take(200)
             .collect();
         let reason = status.canonical_reason().unwrap_or("").to_string();

@@ -69,10 +69,14 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     pipeline.settings.min_poll_interval,
                     pipeline.settings.max_poll_interval,
                 );
-            let pushed = match pipeline.store.websub().get(source.id).await? {
-                Some(sub) => pipeline.settings.websub.is_some() && sub.is_pushing(started),
-                None => false,
-            };
+            // With WebSub off (the default), no subscription is read for a poll.
+            let pushed = pipeline.settings.websub.is_some()
+                && pipeline
+                    .store
+                    .websub()
+                    .get(source.id)
+                    .await?
+                    .is_some_and(|sub| sub.is_pushing(started));
             let interval = while_pushed(interval, pushed);
             let validators = (
                 source.fetch.etag.clone(),

@@ -42,6 +42,9 @@ pub const PUSH_GAP_SECS: i64 = 10;
 const MAX_CHALLENGE: usize = 1024;
 /// The longest `hub.reason` kept.
 const MAX_REASON_CHARS: usize = 500;
+/// The shortest lease taken from a hub: an hour. A lease of 0 (or a few seconds) would be
+/// renewed at every scheduler tick, one request to the hub each, for as long as it lasts.
+const MIN_LEASE_SECS: i64 = 3_600;
 /// The longest lease taken from a hub: a year.
 const MAX_LEASE_SECS: i64 = 365 * 86_400;
 /// The lease assumed when a hub names none: what the pipeline asks for.
@@ -128,7 +131,7 @@ pub(crate) async fn verify(
                 .lease_seconds
                 .and_then(|l| l.trim().parse::<i64>().ok())
                 .unwrap_or(DEFAULT_LEASE_SECS)
-                .clamp(0, MAX_LEASE_SECS);
+                .clamp(MIN_LEASE_SECS, MAX_LEASE_SECS);
             match websub.verify(source, &token, topic, lease, now()).await {
                 Ok(true) => {
                     tracing::info!(%source, lease, "the WebSub hub verified the subscription");
