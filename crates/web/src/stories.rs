@@ -82,7 +82,7 @@ pub(crate) async fn ranked_stories(
         .recent_in(filter, 0, FRONT_CANDIDATES, 0)
         .await?;
     let ids: Vec<StoryId> = candidates.iter().map(|s| s.id).collect();
-    let reports = reports_by_story(&store.stories().reports(&ids).await?);
+    let mut reports = reports_by_story(&store.stories().reports(&ids).await?);
     let params = RankParams::default();
     let mut ranked: Vec<(f64, Story)> = candidates
         .into_iter()
@@ -98,16 +98,16 @@ pub(crate) async fn ranked_stories(
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
     Ok(ranked
         .into_iter()
-        .map(|(_, story)| ranked_story(story, &reports))
+        .map(|(_, story)| ranked_story(story, &mut reports))
         .collect())
 }
 
-/// A story with its outlets and reports, from the reports of a list's stories.
-fn ranked_story(story: Story, reports: &HashMap<StoryId, Vec<Report>>) -> RankedStory {
-    let own = reports.get(&story.id);
+/// A story with its outlets and reports, taken from the reports of a list's stories.
+fn ranked_story(story: Story, reports: &mut HashMap<StoryId, Vec<Report>>) -> RankedStory {
+    let own = reports.remove(&story.id).unwrap_or_default();
     RankedStory {
-        outlets: first_reported(own),
-        reports: own.cloned().unwrap_or_default(),
+        outlets: first_reported(Some(&own)),
+        reports: own,
         story,
     }
 }
@@ -130,10 +130,10 @@ pub(crate) async fn with_outlets(
     stories: Vec<Story>,
 ) -> Result<Vec<RankedStory>, PageError> {
     let ids: Vec<StoryId> = stories.iter().map(|s| s.id).collect();
-    let reports = reports_by_story(&store.stories().reports(&ids).await?);
+    let mut reports = reports_by_story(&store.stories().reports(&ids).await?);
     Ok(stories
         .into_iter()
-        .map(|story| ranked_story(story, &reports))
+        .map(|story| ranked_story(story, &mut reports))
         .collect())
 }
 
@@ -1073,12 +1073,14 @@ async fn entity_stories(
     let want = ENTITY_PAGE as usize + 1;
     let mut kept: Vec<(Story, Option<String>)> = Vec::with_capacity(want);
     let Some(hiding) = hiding else {
-        for story in insights.stories_of(slug, ENTITY_PAGE + 1, skip).await? {
+        let mut stories = insights.stories_of(slug, ENTITY_PAGE + 1, skip).await?;
+        let has_more = stories.len() > ENTITY_PAGE as usize;
+        // The extra story only says whether a page follows: its summary is not read.
+        stories.truncate(ENTITY_PAGE as usize);
+        for story in stories {
             let excerpt = short_summary(store, story.id).await?;
             kept.push((story, excerpt));
         }
-        let has_more = kept.len() > ENTITY_PAGE as usize;
-        kept.truncate(ENTITY_PAGE as usize);
         return Ok((kept, has_more));
     };
     let words = hiding.hides_words();

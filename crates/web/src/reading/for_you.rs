@@ -122,8 +122,10 @@ async fn entries(
     Ok(entries)
 }
 
-/// The newest [`ITEMS`] items of the reader's sources, without what they hid: items are
-/// read a page at a time until enough are kept, at most [`MAX_ITEMS_READ`].
+/// The newest [`ITEMS`] items of the reader's sources, without what they hid: hidden
+/// outlets, topics and entities are left out by the statement; headlines with a hidden word
+/// are matched here, reading a page at a time until enough are kept, at most
+/// [`MAX_ITEMS_READ`].
 async fn items_without_hidden(
     state: &AppState,
     user: UserId,
@@ -137,25 +139,24 @@ async fn items_without_hidden(
         };
         return Ok(reading.items(user, &query).await?);
     };
+    let mut query = ItemQuery {
+        limit: ITEMS,
+        excluded: hiding.exclusions(),
+        ..ItemQuery::default()
+    };
+    if !hiding.hides_words() {
+        return Ok(reading.items(user, &query).await?);
+    }
     let mut kept = Vec::with_capacity(ITEMS as usize);
-    let mut offset = 0;
-    while (kept.len() as i64) < ITEMS && offset < MAX_ITEMS_READ {
-        let query = ItemQuery {
-            limit: ITEMS,
-            offset,
-            ..ItemQuery::default()
-        };
+    while (kept.len() as i64) < ITEMS && query.offset < MAX_ITEMS_READ {
         let items = reading.items(user, &query).await?;
-        offset += ITEMS;
-        let ids: Vec<_> = items.iter().map(|i| i.listing.article.id).collect();
-        let touching = hiding.articles_touching(&state.store, &ids).await?;
+        query.offset += ITEMS;
         let full = items.len() as i64 == ITEMS;
-        kept.extend(items.into_iter().filter(|i| {
-            let a = &i.listing.article;
-            !hiding.hides_source(a.source_id)
-                && !hiding.hides_text(&a.content.title)
-                && !touching.contains(&a.id)
-        }));
+        kept.extend(
+            items
+                .into_iter()
+                .filter(|i| !hiding.hides_text(&i.listing.article.content.title)),
+        );
         if !full {
             break;
         }

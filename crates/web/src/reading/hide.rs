@@ -97,10 +97,11 @@ async fn settings(
         error,
     };
     for h in hidden {
+        let source = h.thing.source_id();
         let HiddenThing { kind, target } = h.thing;
         let (list, name, href) = match kind {
             HiddenKind::Source => {
-                let id = target.parse::<i64>().map(SourceId).unwrap_or(SourceId(0));
+                let id = source.unwrap_or(SourceId(0));
                 let name = names
                     .get(&id)
                     .cloned()

@@ -17,7 +17,7 @@ use crate::stories::{RankedStory, with_outlets};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashSet;
-use tidings_model::{ArticleId, SourceId, Story, StoryId};
+use tidings_model::{SourceId, Story, StoryId};
 use tidings_store::{Exclusions, HiddenKind, Store, hidden_words};
 
 /// `response` marked as one reader's own (`Cache-Control: private, no-store`): a page
@@ -112,10 +112,12 @@ impl Hiding {
             return false;
         }
         let words = hidden_words(text);
+        // An empty hidden word matches nothing (and `windows(0)` would panic).
         self.words.iter().any(|hidden| {
-            words
-                .windows(hidden.len())
-                .any(|window| window == hidden.as_slice())
+            !hidden.is_empty()
+                && words
+                    .windows(hidden.len())
+                    .any(|window| window == hidden.as_slice())
         })
     }
 
@@ -148,19 +150,6 @@ impl Hiding {
         let hidden = store.hidden();
         Ok(hidden
             .stories_touching(stories, &self.entities, &self.topics)
-            .await?)
-    }
-
-    /// Which of `articles` are tagged with a hidden topic or belong to a story that names a
-    /// hidden entity.
-    pub(crate) async fn articles_touching(
-        &self,
-        store: &Store,
-        articles: &[ArticleId],
-    ) -> Result<HashSet<ArticleId>, PageError> {
-        let hidden = store.hidden();
-        Ok(hidden
-            .articles_touching(articles, &self.entities, &self.topics)
             .await?)
     }
 
