@@ -12,6 +12,11 @@ use std::time::Duration;
 /// connection cut by the network (no reset) would otherwise hang the check for minutes.
 const CHECK_WAIT: Duration = Duration::from_secs(5);
 
+/// The PostgreSQL advisory-lock key of a name bound as `$1`: the name hashed with the schema,
+/// so installations sharing one database in different schemas (as the tests do) lock
+/// independently. Shared by the roles and the cross-language linking lock.
+pub(crate) const ADVISORY_KEY: &str = "hashtextextended(current_schema() || ':' || $1, 0)";
+
 /// A role this process holds. Dropping it gives the role up (the connection that holds the
 /// lock is closed, never returned to the pool with the lock still on it).
 #[derive(Debug)]
@@ -56,10 +61,9 @@ pub(crate) async fn try_lead(
             let mut connection = pool.acquire().await?.detach();
             // The key hashes the schema with the role: installations sharing one database
             // in different schemas (as the tests do) lead independently.
-            let row = sqlx::query(
-                "SELECT pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0)) \
-                 AS taken",
-            )
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT pg_try_advisory_lock({ADVISORY_KEY}) AS taken"
+            )))
             .bind(role)
             .fetch_one(&mut connection)
             .await?;

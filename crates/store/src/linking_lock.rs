@@ -10,6 +10,7 @@
 //! by a transaction-level advisory lock, which the server lets go when the holder's
 //! transaction ends or its connection dies.
 
+use crate::leadership::ADVISORY_KEY;
 use crate::{Backend, StoreError};
 use sqlx::{Any, AnyPool, Transaction};
 use std::sync::Arc;
@@ -54,12 +55,10 @@ pub(crate) async fn take(
             )))
             .execute(&mut *tx)
             .await?;
-            // The key hashes the schema: installations sharing a database in different
-            // schemas (as the tests do) lock independently.
-            sqlx::query(
-                "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || \
-                 ':cross-language-linking', 0))",
-            )
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT pg_advisory_xact_lock({ADVISORY_KEY})"
+            )))
+            .bind("cross-language-linking")
             .execute(&mut *tx)
             .await?;
             Some(tx)

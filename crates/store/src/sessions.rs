@@ -99,12 +99,8 @@ impl<'a> Sessions<'a> {
     /// Ends every session of an account but `keep` (the hash of the caller's own token);
     /// returns how many ended.
     pub async fn delete_others(&self, user: UserId, keep: &str) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-            .bind(user.0)
-            .bind(keep)
-            .execute(self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        let mut conn = self.pool.acquire().await?;
+        delete_others_on(&mut conn, user, keep).await
     }
 
     /// Removes expired sessions; returns how many.
@@ -180,4 +176,19 @@ impl<'a> Sessions<'a> {
             .await?;
         Ok(row.try_get("value")?)
     }
+}
+
+/// Ends every session of `user` but `keep` on a given connection, so a password change can
+/// do it in its own transaction. See [`Sessions::delete_others`].
+pub(crate) async fn delete_others_on(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    keep: &str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.0)
+        .bind(keep)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }

@@ -269,11 +269,7 @@ impl<'a> Users<'a> {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("account {id}")));
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-            .bind(id.0)
-            .bind(keep.unwrap_or(""))
-            .execute(&mut *tx)
-            .await?;
+        crate::sessions::delete_others_on(&mut tx, id, keep.unwrap_or("")).await?;
         sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
             .bind(id.0)
             .execute(&mut *tx)

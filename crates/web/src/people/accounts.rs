@@ -572,11 +572,7 @@ pub(crate) async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
-        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
-        state
-            .people
-            .limits
-            .check(Action::Write, ip, Some(viewer.user.id))?;
+        let viewer = checked_writer(&state, &headers, ip, &form.csrf).await?;
         let hash = state.store.users().password_hash(viewer.user.id).await?;
         if !password::verify(form.current.clone(), hash).await {
             return Ok((
@@ -654,11 +650,7 @@ pub(crate) async fn change_name(
     Form(form): Form<NameForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
-        let viewer = checked_viewer(&state, &headers, &form.csrf).await?;
-        state
-            .people
-            .limits
-            .check(Action::Write, ip, Some(viewer.user.id))?;
+        let viewer = checked_writer(&state, &headers, ip, &form.csrf).await?;
         let name = match clean_display_name(&form.display_name) {
             Ok(n) => n,
             Err(problem) => {
