@@ -152,7 +152,20 @@ pub fn is_furniture_paragraph(para: &str) -> bool {
     let t = para.trim();
     let words = t.split_whitespace().count();
     let last = t.chars().last().unwrap_or('.');
-    let terminal = matches!(last, '.' | '!' | '?' | '"' | '”' | '’' | '\'' | ')' | '…');
+    // A closing quote ends prose, in every convention: English (”, ’), German („…“,
+    // ‚…‘) and French or Swiss guillemets («…», »…«, ‹…›). A guillemet or German quote
+    // counts only with its opening mark in the paragraph: "More »" is a link's arrow.
+    let opener = match last {
+        '“' => Some('„'),
+        '‘' => Some('‚'),
+        '»' => Some('«'),
+        '«' => Some('»'),
+        '›' => Some('‹'),
+        '‹' => Some('›'),
+        _ => None,
+    };
+    let terminal = matches!(last, '.' | '!' | '?' | '"' | '”' | '’' | '\'' | ')' | '…')
+        || opener.is_some_and(|o| t.contains(o));
     !terminal && words < 25
 }
 
@@ -248,5 +261,19 @@ mod tests {
         assert!(is_furniture_paragraph("Long Story Short"));
         assert!(is_furniture_paragraph("Markets slide as rates rise"));
         assert!(!is_furniture_paragraph("Markets slid as rates rose."));
+    }
+
+    #[test]
+    fn a_paragraph_closed_by_a_german_or_french_quote_is_prose() {
+        assert!(!is_furniture_paragraph(
+            "Der Trainer zeigte sich als fairer Verlierer: „Wir haben verdient verloren.“"
+        ));
+        assert!(!is_furniture_paragraph(
+            "Une habitante résume : « On nous prévient toujours au dernier moment »"
+        ));
+        assert!(!is_furniture_paragraph("Er sagte: »Das war knapp.«"));
+        assert!(is_furniture_paragraph(
+            "Copyright © 2013 AFP. All rights reserved. More »"
+        ));
     }
 }

@@ -21,6 +21,14 @@
 //! shape them, the last 4 after, as a held-out check, on which the rules first scored
 //! lower (German P 0.938 R 0.750, French P 0.923 R 0.667). Expect new text to land
 //! nearer those.
+//!
+//! `fixtures/entities_pages_de_fr.jsonl` (session 12; 3 German and 2 French articles, each
+//! with its `title` and `language`) is shaped like pages: a headline in sentence case,
+//! paragraphs, paragraphs closed by „…“ or «…» quotes, genitives ("Bayerns Umweltminister"),
+//! plural nouns after "in". The rules it prompted (headlines read in these two languages,
+//! every closing quote ends a paragraph, plural nouns, a title inside a run, genitives)
+//! lifted it from P 0.759 R 0.564 to P 0.941 R 0.821; it was written together with those
+//! rules, so it is not held out.
 
 use std::collections::HashSet;
 
@@ -31,6 +39,12 @@ use tidings_insight::{EntityKind, StoryArticle, extract_entities};
 #[derive(Deserialize)]
 struct Gold {
     id: String,
+    /// The headline, where the set gives one.
+    #[serde(default)]
+    title: Option<String>,
+    /// The article's language, where the set gives it per article.
+    #[serde(default)]
+    language: Option<String>,
     text: String,
     entities: Vec<String>,
 }
@@ -55,9 +69,11 @@ struct Scores {
 fn score(fixture: &str, language: Option<&str>) -> Scores {
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     let mut articles = 0;
+    let mut per_article = false;
     for line in fixture.lines().filter(|l| !l.trim().is_empty()) {
         let gold: Gold = serde_json::from_str(line).expect("fixture line is valid JSON");
         articles += 1;
+        per_article |= gold.language.is_some();
         let want: HashSet<(String, EntityKind)> = gold
             .entities
             .iter()
@@ -68,8 +84,9 @@ fn score(fixture: &str, language: Option<&str>) -> Scores {
             .collect();
         let story = [StoryArticle {
             id: gold.id.clone(),
+            title: gold.title.clone(),
             body: gold.text.clone(),
-            language: language.map(str::to_string),
+            language: gold.language.clone().or(language.map(str::to_string)),
             ..Default::default()
         }];
         let got: HashSet<(String, EntityKind)> = extract_entities(&story)
@@ -93,7 +110,7 @@ fn score(fixture: &str, language: Option<&str>) -> Scores {
     let recall = tp as f64 / (tp + fn_).max(1) as f64;
     println!(
         "{} {articles} articles: tp {tp} fp {fp} fn {fn_}: precision {precision:.3} recall {recall:.3}",
-        language.unwrap_or("en")
+        language.unwrap_or(if per_article { "per-article" } else { "en" })
     );
     Scores {
         articles,
@@ -124,4 +141,13 @@ fn french_entity_precision_and_recall() {
     assert!(s.articles >= 16);
     assert!(s.precision >= 0.98, "precision {:.3} < 0.98", s.precision);
     assert!(s.recall >= 0.87, "recall {:.3} < 0.87", s.recall);
+}
+
+#[test]
+fn german_and_french_pages_with_headlines_and_quotes() {
+    // Each article carries its own language.
+    let s = score(include_str!("fixtures/entities_pages_de_fr.jsonl"), None);
+    assert!(s.articles >= 5);
+    assert!(s.precision >= 0.9, "precision {:.3} < 0.9", s.precision);
+    assert!(s.recall >= 0.8, "recall {:.3} < 0.8", s.recall);
 }

@@ -11,7 +11,7 @@ use super::gazetteer::{
     DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, INSTITUTION_ENDINGS_DE,
     NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR,
     ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR,
-    PLACE_PREPOSITIONS_DE_FR, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
+    PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
 };
 use super::lookup::lookup_de_fr;
 use super::mentions::{Evidence, Mention, Word, words};
@@ -135,6 +135,7 @@ fn is_acronym(w: &str) -> bool {
 }
 
 /// What surrounds a run in its sentence.
+#[derive(Clone)]
 struct Context {
     /// The word before, when nothing separates them.
     before: Option<String>,
@@ -161,6 +162,27 @@ struct Context {
     initial: bool,
     /// A place noun was stripped from the run ("Hafenstadt Vessa").
     place: bool,
+}
+
+impl Context {
+    /// The context of the part of a run that follows `before`, inside the run: nothing
+    /// known but the word before it.
+    fn inside_run(before: String) -> Self {
+        Self {
+            before: Some(before),
+            before2: None,
+            before3: None,
+            after: None,
+            after2: None,
+            person: false,
+            org: false,
+            title_before_comma: false,
+            title_after_comma: false,
+            listed_place: false,
+            initial: false,
+            place: false,
+        }
+    }
 }
 
 /// Finds the mentions of one German or French sentence.
@@ -335,6 +357,25 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         ctx.org = true;
         name = &name[p + 1..];
     }
+    // "Hohenaus Trainer Stefan Kühne": a title inside a German run of capitalised words
+    // ends what comes before it and opens a person's name.
+    if lang == Lang::German
+        && lookup_de_fr(&name.join(" ")).is_none()
+        && let Some(p) = (1..name.len().saturating_sub(1)).find(|&p| is_title(&low(name[p]), lang))
+    {
+        let left = classify(
+            &name[..p],
+            Context {
+                after: Some(low(name[p])),
+                after2: None,
+                title_after_comma: false,
+                ..ctx.clone()
+            },
+            lang,
+        );
+        let right = classify(&name[p..], Context::inside_run(low(name[p - 1])), lang);
+        return left.into_iter().chain(right).collect();
+    }
     let text = name.join(" ");
     if let Some(k) = lookup_de_fr(&text) {
         return vec![Mention {
@@ -383,18 +424,8 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         let right = classify(
             &name[q..],
             Context {
-                before: Some(lower[q - 1].clone()),
                 before2: Some(lower[p - 1].clone()),
-                before3: None,
-                after: None,
-                after2: None,
-                person: false,
-                org: false,
-                title_before_comma: false,
-                title_after_comma: false,
-                listed_place: false,
-                initial: false,
-                place: false,
+                ..Context::inside_run(lower[q - 1].clone())
             },
             lang,
         );
@@ -440,9 +471,24 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         return candidate(Some(EntityKind::Place));
     }
     // An untyped name is kept only as a single word, for a surname used alone
-    // ("Marquardt"); an untyped "Millionen Euro" or "Halvarsund-Pakt" is nobody.
+    // ("Marquardt"); an untyped "Millionen Euro" or "Halvarsund-Pakt" is nobody. A German
+    // run opened or closed by a genitive ("Küste Maroviens", "Maroviens Regierung") keeps
+    // that word, which the story-wide resolution gives to the name it is of when the
+    // story names it elsewhere, and drops otherwise.
     if fold_key(&text).contains(' ') {
-        return Vec::new();
+        if lang != Lang::German {
+            return Vec::new();
+        }
+        let genitive = |w: &&&str| w.ends_with('s') && w.chars().count() >= 4 && !is_acronym(w);
+        return [name.first(), name.last()]
+            .into_iter()
+            .flatten()
+            .filter(genitive)
+            .map(|w| Mention {
+                surface: (*w).to_string(),
+                evidence: Evidence::Candidate(None),
+            })
+            .collect();
     }
     candidate(None)
 }
@@ -456,7 +502,10 @@ fn is_place(lower: &[String], ctx: &Context, lang: Lang) -> bool {
     let common_noun = lang == Lang::German
         && lower.len() == 1
         && (NOT_PLACES_DE.contains(&lower[0].as_str())
-            || NOUN_ENDINGS_DE.iter().any(|e| lower[0].ends_with(e)));
+            || NOUN_ENDINGS_DE
+                .iter()
+                .chain(PLURAL_NOUNS_DE)
+                .any(|e| lower[0].ends_with(e)));
     if common_noun {
         return false;
     }
@@ -482,6 +531,43 @@ mod tests {
                 Evidence::Candidate(kind) => Some((m.surface, kind)),
             })
             .collect()
+    }
+
+    #[test]
+    fn german_plural_nouns_after_in_are_not_places() {
+        assert!(
+            typed(
+                "Die Familien schliefen in Zelten, in Notunterkünften und in Turnhallen.",
+                Lang::German
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            typed(
+                "Viele Kinder lernen in Siedlungen bei Tübingen.",
+                Lang::German
+            ),
+            []
+        );
+        assert_eq!(
+            typed("Er lebt in Essen und arbeitet in Bremen.", Lang::German),
+            [
+                ("Essen".to_string(), Some(EntityKind::Place)),
+                ("Bremen".to_string(), Some(EntityKind::Place)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_inside_a_german_run_opens_a_person() {
+        let found = typed(
+            "Hohenaus Trainer Stefan Kühne lobte die Mannschaft.",
+            Lang::German,
+        );
+        assert!(
+            found.contains(&("Stefan Kühne".to_string(), Some(EntityKind::Person))),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -2616,9 +2616,60 @@ pub const NOT_PLACES_DE: &[&str] = &[
     "ablauf",
 ];
 
-/// Endings of German common nouns (lowercase): a word with one is not a place after "in".
+/// Endings of German common nouns (lowercase), singular and plural: a word with one is not a
+/// place after "in" ("in Siedlungen", "in Regionen").
 pub const NOUN_ENDINGS_DE: &[&str] = &[
     "ung", "heit", "keit", "ion", "tät", "schaft", "nis", "ismus", "ment", "enz", "anz", "ik",
+    "ungen", "heiten", "keiten", "ionen", "täten", "schaften", "nissen", "ismen", "menten",
+    "enzen", "anzen", "iken",
+];
+
+/// Frequent German nouns in the dative plural that follow a bare "in" ("in Zelten", "in
+/// Notunterkünften", "in Turnhallen"), lowercase; a word ending in one (a compound) is not a
+/// place there. Endings that close town names ("-kirchen", "-brücken", "-bergen",
+/// "-felden") are left out on purpose.
+pub const PLURAL_NOUNS_DE: &[&str] = &[
+    "zelten",
+    "hallen",
+    "häusern",
+    "schulen",
+    "lagern",
+    "unterkünften",
+    "kliniken",
+    "gebäuden",
+    "kellern",
+    "städten",
+    "dörfern",
+    "ländern",
+    "gebieten",
+    "heimen",
+    "betten",
+    "zimmern",
+    "räumen",
+    "wohnheimen",
+    "zügen",
+    "bussen",
+    "autos",
+    "booten",
+    "schiffen",
+    "flugzeugen",
+    "camps",
+    "betrieben",
+    "firmen",
+    "medien",
+    "netzwerken",
+    "bereichen",
+    "fällen",
+    "teilen",
+    "straßen",
+    "vierteln",
+    "wäldern",
+    "gärten",
+    "familien",
+    "kreisen",
+    "stufen",
+    "schritten",
+    "wellen",
 ];
 
 /// All-capital words that are not organisations in German or French text (lowercase).

@@ -69,13 +69,19 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
     let common = lowercase_vocabulary(articles);
     let mut placed = Vec::new();
     for (a, article) in articles.iter().enumerate() {
-        for s in split_article(a, &article.body) {
-            if s.furniture {
-                continue;
-            }
-            let found = match language(article) {
-                Some(lang) => de_fr::find(&s.text, lang),
-                None => mentions::find(&s.text, &common),
+        let lang = language(article);
+        // German and French headlines are written in sentence case, so their capitals say
+        // what the body's do ("Schweres Erdbeben in Marovien"); English ones are often in
+        // Title Case, where every word is capitalised, and are left out.
+        let headline = lang.and(article.title.as_deref()).map(str::to_string);
+        let sentences = split_article(a, &article.body)
+            .into_iter()
+            .filter(|s| !s.furniture)
+            .map(|s| s.text);
+        for text in headline.into_iter().chain(sentences) {
+            let found = match lang {
+                Some(lang) => de_fr::find(&text, lang),
+                None => mentions::find(&text, &common),
             };
             for mention in found {
                 placed.push(Placed {
@@ -97,6 +103,12 @@ fn language(article: &StoryArticle) -> Option<de_fr::Lang> {
         "fr" => Some(de_fr::Lang::French),
         _ => None,
     }
+}
+
+/// The name a one-word German genitive is of, as a folded key ("maroviens" → "marovien").
+fn genitive_stem(key: &str) -> Option<&str> {
+    key.strip_suffix('s')
+        .filter(|stem| stem.chars().count() >= 3 && !stem.contains(' '))
 }
 
 /// Words written in lowercase somewhere in the story (not after a full stop).
@@ -231,6 +243,10 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         let first = matching(false);
         (last.is_empty() && first.len() == 1).then(|| first[0].clone())
     };
+    let german: Vec<bool> = articles
+        .iter()
+        .map(|a| language(a) == Some(de_fr::Lang::German))
+        .collect();
     let mut accs: Vec<Acc> = Vec::new();
     let mut index: HashMap<(EntityKind, String), usize> = HashMap::new();
     for p in placed {
@@ -250,7 +266,22 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
                     .filter(|c| c.is_alphabetic())
                     .all(char::is_uppercase);
                 let single = !k.contains(' ');
-                if single
+                // "vor der Küste Maroviens": a German genitive of a place or organisation
+                // the story types elsewhere is that name (before any surname guess).
+                let genitive = (single && german[p.article])
+                    .then(|| genitive_stem(&k))
+                    .flatten()
+                    .filter(|_| kind_of_candidate(&k).is_none())
+                    .and_then(|stem| match kind_of(stem)? {
+                        EntityKind::Person => None,
+                        kind => Some((stem.to_string(), kind)),
+                    });
+                if let Some((stem, kind)) = genitive {
+                    // Shown as the name, not its genitive.
+                    let mut surface = p.mention.surface;
+                    surface.pop();
+                    (kind, stem, None, surface)
+                } else if single
                     && !acronym
                     && let Some(full) = surname_of(&k)
                 {
@@ -347,6 +378,40 @@ mod tests {
             body: body.into(),
             ..Default::default()
         }
+    }
+
+    fn german(title: &str, body: &str) -> StoryArticle {
+        StoryArticle {
+            title: Some(title.into()),
+            language: Some("de".into()),
+            ..art(body)
+        }
+    }
+
+    fn names(found: &[Entity]) -> Vec<(&str, EntityKind, usize)> {
+        found
+            .iter()
+            .map(|e| (e.name.as_str(), e.kind, e.count))
+            .collect()
+    }
+
+    #[test]
+    fn a_german_headline_and_genitives_name_the_place() {
+        let found = extract_entities(&[german(
+            "Schweres Erdbeben in Marovien",
+            "Nach dem Beben vor der Küste Maroviens suchen Helfer weiter. \
+             Maroviens Regierung verhängte den Notstand.",
+        )]);
+        assert_eq!(names(&found), [("Marovien", EntityKind::Place, 3)]);
+    }
+
+    #[test]
+    fn a_genitive_of_a_name_the_story_never_types_is_nobody() {
+        let found = extract_entities(&[german(
+            "Regen im Norden",
+            "Nach dem Regen vor der Küste Kestrias suchen Helfer weiter.",
+        )]);
+        assert!(found.is_empty(), "{:?}", names(&found));
     }
 
     #[test]
