@@ -273,6 +273,23 @@ mod tests {
     }
 
     #[test]
+    fn an_atom_category_keeps_its_term_and_its_label() {
+        let atom = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Rundschau</title>
+<entry><id>urn:1</id><title>Eins</title><link href="https://r.example/1"/>
+<category term="lokales" label="Lokales"/><category term="welt"/>
+<category label="Nur Label"/><category term="Sport" label="Sport"/></entry>
+</feed>"#;
+        let feed = parse_feed(atom.as_bytes(), "https://r.example/atom.xml").expect("parse");
+        let e = &feed.entries[0];
+        assert_eq!(e.categories, ["lokales", "welt", "Nur Label", "Sport"]);
+        assert_eq!(
+            e.category_labels,
+            [("lokales".to_string(), "Lokales".to_string())]
+        );
+    }
+
+    #[test]
     fn html_pages_are_told_apart_from_feeds() {
         for page in [
             "<!DOCTYPE html><html><head><title>x</title></head></html>",

@@ -220,10 +220,17 @@ pub(crate) fn read_entry(el: &Element, doc: &Document, format: Format) -> RawEnt
                 }
             }
             (Ns::Plain, "category") => {
-                let term = c
-                    .attr("term")
-                    .filter(|t| !t.trim().is_empty())
-                    .or_else(|| c.attr("label"))
+                let term = c.attr("term").filter(|t| !t.trim().is_empty());
+                let label = c.attr("label").filter(|l| !l.trim().is_empty());
+                if let (Some(term), Some(label)) = (term, label)
+                    && term != label
+                    && !e.category_labels.iter().any(|(t, _)| t == term)
+                {
+                    e.category_labels
+                        .push((term.to_string(), label.to_string()));
+                }
+                let term = term
+                    .or(label)
                     .map(str::to_string)
                     .unwrap_or_else(|| c.own_text());
                 push_unique(&mut e.categories, term);

@@ -96,6 +96,7 @@ pub(crate) fn read(text: &str, base: Option<&Url>) -> Result<RawFeed, FeedError>
                                     .collect()
                             })
                             .unwrap_or_default(),
+                        category_labels: Vec::new(),
                         image_url: s(it, "image")
                             .or_else(|| s(it, "banner_image"))
                             .map(|u| resolve(&u, base)),

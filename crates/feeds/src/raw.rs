@@ -47,6 +47,8 @@ pub(crate) struct RawEntry {
     pub updated: Option<i64>,
     pub enclosures: Vec<String>,
     pub categories: Vec<String>,
+    /// (term, label) of Atom categories that carry both.
+    pub category_labels: Vec<(String, String)>,
     pub image_url: Option<String>,
     pub language: Option<String>,
     /// `media:title`, used when the entry has no title of its own.
@@ -116,6 +118,12 @@ impl RawEntry {
             image_url: entry.image_url.map(scrubbed),
             enclosures: all(entry.enclosures),
             categories: all(entry.categories),
+            category_labels: entry
+                .category_labels
+                .into_iter()
+                .map(|(t, l)| (scrubbed(t), collapse(&scrubbed(l))))
+                .filter(|(_, l)| !l.is_empty())
+                .collect(),
             language: entry.language.map(scrubbed),
             ..entry
         }
@@ -158,6 +166,7 @@ impl RawEntry {
             image_url: http(&self.image_url),
             enclosures: self.enclosures,
             categories: self.categories,
+            category_labels: self.category_labels,
             language: nonempty(self.language.as_ref())
                 .or_else(|| feed_language.map(str::to_string))
                 .map(|l| l.replace('_', "-")),

@@ -29,6 +29,10 @@ pub struct Entry {
     pub enclosures: Vec<String>,
     /// Categories or tags.
     pub categories: Vec<String>,
+    /// The names to show for categories whose term is an identifier, as (term, label): Atom's
+    /// `<category term="welt" label="Welt"/>`.
+    #[serde(default)]
+    pub category_labels: Vec<(String, String)>,
     /// The item's or the feed's declared language.
     pub language: Option<String>,
 }

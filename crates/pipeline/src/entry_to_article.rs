@@ -114,6 +114,7 @@ mod tests {
             image_url: None,
             enclosures: vec![],
             categories: vec![],
+            category_labels: vec![],
             language: Some("en".into()),
         }
     }

@@ -9,7 +9,7 @@ use tidings_feeds::{
     parse_sitemap,
 };
 use tidings_fetch::{Document, Fetched, Validators};
-use tidings_model::NewArticle;
+use tidings_model::{Entry, NewArticle};
 
 /// How many candidate feed URLs an HTML page may cost.
 const MAX_CANDIDATES: usize = 6;
@@ -58,6 +58,22 @@ pub(crate) fn read_pushed(doc: Document) -> Result<ReadFeed, String> {
     }
 }
 
+/// The entry's categories under the names a reader should see: an Atom category's
+/// `label` where it has one ("Lokales" for the term "lokales"), else its term.
+fn shown_categories(entry: &Entry) -> Vec<String> {
+    entry
+        .categories
+        .iter()
+        .map(|term| {
+            entry
+                .category_labels
+                .iter()
+                .find(|(t, _)| t == term)
+                .map_or_else(|| term.clone(), |(_, label)| label.clone())
+        })
+        .collect()
+}
+
 /// Turns the entries into articles. A document so broken that not one article could be
 /// read from it is an error, with the parser's reason.
 fn finish(feed: ParsedFeed, doc: Document, discovered: Option<String>) -> Result<ReadFeed, String> {
@@ -66,7 +82,7 @@ fn finish(feed: ParsedFeed, doc: Document, discovered: Option<String>) -> Result
         .entries
         .iter()
         .filter_map(|entry| {
-            entry_to_article(entry, fetched_at).map(|a| (a, entry.categories.clone()))
+            entry_to_article(entry, fetched_at).map(|a| (a, shown_categories(entry)))
         })
         .unzip();
     if articles.is_empty()
@@ -148,4 +164,19 @@ async fn read_index(pipeline: &Pipeline, index: Document) -> Result<ReadFeed, St
         ));
     }
     finish(merged, index, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_are_shown_by_their_labels() {
+        let entry = Entry {
+            categories: vec!["lokales".into(), "Sport".into()],
+            category_labels: vec![("lokales".into(), "Lokales".into())],
+            ..Entry::default()
+        };
+        assert_eq!(shown_categories(&entry), ["Lokales", "Sport"]);
+    }
 }

@@ -4,7 +4,7 @@
 use tidings_insight::entities::names::slug;
 use tidings_model::NewArticle;
 use tidings_store::ArticleLabels;
-use tidings_stories::section::{Section, SectionInput, classify};
+use tidings_stories::section::{Section, SectionInput, classify, section_named};
 
 /// Topics kept per article: feeds that tag an entry with dozens of keywords add noise.
 const MAX_TOPICS: usize = 6;
@@ -30,8 +30,8 @@ pub(crate) fn labels_for(
     }
 }
 
-/// The entry's categories worth a topic page: short names that are not a section's name,
-/// each once.
+/// The entry's categories worth a topic page: short names that are not a section's name (in
+/// any of the languages sections are named in: "Welt" is World), each once.
 fn topics(categories: &[String]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for category in categories {
@@ -40,9 +40,10 @@ fn topics(categories: &[String]) -> Vec<(String, String)> {
             continue;
         }
         let key = slug(&name);
-        let is_section = Section::ALL
-            .iter()
-            .any(|s| s.slug() == key || s.name().eq_ignore_ascii_case(&name));
+        let is_section = section_named(&name).is_some()
+            || Section::ALL
+                .iter()
+                .any(|s| s.slug() == key || s.name().eq_ignore_ascii_case(&name));
         if key.is_empty() || is_section || out.iter().any(|(k, _)| *k == key) {
             continue;
         }
@@ -78,6 +79,18 @@ mod tests {
                 ("ukraine-war".to_string(), "Ukraine war".to_string()),
                 ("energy".to_string(), "Energy".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn a_section_named_in_another_language_is_no_topic() {
+        let categories: Vec<String> = ["Welt", "wissen", "Économie", "Lokales"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            topics(&categories),
+            vec![("lokales".to_string(), "Lokales".to_string())]
         );
     }
 

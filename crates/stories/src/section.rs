@@ -363,7 +363,13 @@ pub fn classify(input: &SectionInput<'_>) -> Option<Section> {
     (world_category || general).then_some(Section::World)
 }
 
-/// The section a category names, if any.
+/// The section a category names in any of the four languages ("Welt", "Économie"), if any;
+/// case is ignored.
+pub fn section_named(category: &str) -> Option<Section> {
+    named_section(&category.trim().to_lowercase())
+}
+
+/// The section a lowercased category names, if any.
 fn named_section(category: &str) -> Option<Section> {
     CATEGORY_NAMES
         .iter()
