@@ -22,6 +22,8 @@ pub(super) struct Word<'a> {
     pub(super) cap: bool,
     /// Punctuation or a possessive ends a name here.
     pub(super) break_after: bool,
+    /// The word carried a possessive ("Banyan’s").
+    pub(super) possessive: bool,
 }
 
 /// What a mention is, as far as its sentence tells.
@@ -57,6 +59,7 @@ pub(super) fn words(sentence: &str) -> Vec<Word<'_>> {
         }
         let mut core = &chunk[lead..];
         let mut brk = false;
+        let mut possessive = false;
         let trimmed = core.trim_end_matches(|c: char| !c.is_alphanumeric());
         if trimmed.len() < core.len() {
             let dotted = core[trimmed.len()..].starts_with('.')
@@ -76,6 +79,7 @@ pub(super) fn words(sentence: &str) -> Vec<Word<'_>> {
             {
                 core = stem;
                 brk = true;
+                possessive = true;
                 break;
             }
         }
@@ -94,6 +98,7 @@ pub(super) fn words(sentence: &str) -> Vec<Word<'_>> {
             text: core,
             cap,
             break_after: brk,
+            possessive,
         });
     }
     out
@@ -194,7 +199,12 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
                 }
             }
         }
-        let before = start.checked_sub(1).map(|b| ws[b].text.to_lowercase());
+        // "said Banyan’s chief executive, Siti Rahmat": a possessive after a speech verb
+        // owns the speaker's title; it does not speak.
+        let before = start
+            .checked_sub(1)
+            .map(|b| ws[b].text.to_lowercase())
+            .filter(|b| !(ws[end - 1].possessive && SPEECH_VERBS.contains(&b.as_str())));
         let after = ws
             .get(end)
             .filter(|_| !ws[end - 1].break_after)
@@ -445,6 +455,22 @@ mod tests {
         assert_eq!(m[1].surface, "Volodymyr Zelensky");
         assert!(matches!(m[1].evidence, Evidence::Known(k) if k.kind == EntityKind::Person));
         assert!(matches!(m[0].evidence, Evidence::Known(k) if k.canonical == "Ukraine"));
+    }
+
+    #[test]
+    fn a_possessive_after_a_speech_verb_is_not_the_speaker() {
+        let m = find(
+            "“It works,” said Banyan’s chief executive, Siti Rahmat.",
+            &HashSet::new(),
+        );
+        let people: Vec<String> = m
+            .into_iter()
+            .filter(|m| m.evidence == Evidence::Candidate(Some(EntityKind::Person)))
+            .map(|m| m.surface)
+            .collect();
+        assert!(!people.contains(&"Banyan".to_string()), "{people:?}");
+        let m = find("“It works,” said Siti Rahmat.", &HashSet::new());
+        assert_eq!(m[0].evidence, Evidence::Candidate(Some(EntityKind::Person)));
     }
 
     #[test]
