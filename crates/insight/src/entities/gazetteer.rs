@@ -1210,6 +1210,10 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "bancorp",
     "regiment",
     "battalion",
+    "consortium",
+    "syndicate",
+    "cooperative",
+    "co-operative",
 ];
 
 /// The first word of an organisation's name when followed by "of" (lowercase).

@@ -474,6 +474,19 @@ mod tests {
     }
 
     #[test]
+    fn a_consortium_is_an_organisation() {
+        let m = find(
+            "The lander was built by the Pan-Pacific Space Consortium.",
+            &HashSet::new(),
+        );
+        assert_eq!(m[0].surface, "Pan-Pacific Space Consortium");
+        assert_eq!(
+            m[0].evidence,
+            Evidence::Candidate(Some(EntityKind::Organisation))
+        );
+    }
+
+    #[test]
     fn speech_verbs_orgs_and_places() {
         let m = find(
             "The Kenya Wildlife Service opened an office in Naivasha, Jane Wanjiru said.",
