@@ -91,6 +91,15 @@ impl<'a> ApiKeys<'a> {
         Ok(done.rows_affected() > 0)
     }
 
+    /// How many keys the account has (what "Also revoke my N API keys" shows).
+    pub async fn count(&self, user: UserId) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM api_keys WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// The active account whose key hashes to `token_hash`, noting the use.
     pub async fn user_by_token(
         &self,
@@ -143,4 +152,17 @@ impl<'a> ApiKeys<'a> {
         }
         Ok(Some(user))
     }
+}
+
+/// Revokes every key of `user` on a given connection (a password change's or reset's
+/// transaction, or the one that ends an account's other sessions); returns how many.
+pub(crate) async fn revoke_all_on(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM api_keys WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }

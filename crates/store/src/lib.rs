@@ -76,7 +76,7 @@ pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use linking_lock::LinkingLock;
-pub use moderation::{FiledReport, LogEntry, Moderation, QueueItem};
+pub use moderation::{FiledReport, LogEntry, LogLineAbout, Moderation, QueueItem};
 pub use orphans::ForgottenArticles;
 pub use password_resets::{PasswordResets, ResetLink};
 pub use reading::{
@@ -85,7 +85,7 @@ pub use reading::{
 };
 pub use replies::{Replies, Reply, UNREAD_CAP};
 pub use retention::Retention;
-pub use sessions::{SessionRecord, Sessions};
+pub use sessions::{Ended, LoginCursor, LoginSession, SessionRecord, Sessions};
 pub use sources::{FetchSuccess, NewSource, Sources};
 pub use stats::{JobGroup, Stats, StoreStats};
 pub use store::{Store, StoreOptions};

@@ -59,6 +59,25 @@ pub struct LogEntry {
     pub note: String,
 }
 
+/// A line of the audit log about an account, as the account's own data export lists it:
+/// what was done to it or to one of its comments, without who did it beyond whether it was
+/// the site's staff or the operator's command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLineAbout {
+    /// The line's id (the keyset the export pages on).
+    pub id: i64,
+    /// When.
+    pub at: UnixSeconds,
+    /// Whether the command line did it (no moderator).
+    pub by_command_line: bool,
+    /// What (see [`LogEntry::action`]).
+    pub action: String,
+    /// The account's comment acted on, if it was one.
+    pub comment_id: Option<CommentId>,
+    /// The note (the reason given).
+    pub note: String,
+}
+
 /// Writes a line of the audit log about a source on `executor` (see [`Moderation::log_source`]).
 pub(crate) async fn log_source_line<'e, E>(
     executor: E,
@@ -243,6 +262,41 @@ impl<'a> Moderation<'a> {
         now: UnixSeconds,
     ) -> Result<(), StoreError> {
         log_source_line(self.pool, moderator, action, source, note, now).await
+    }
+
+    /// One page of the audit log's lines about `user`: those about the account itself and
+    /// those about one of its comments, oldest first, at most `limit` with an id above
+    /// `after_id` (0 for the first page).
+    pub async fn log_about(
+        &self,
+        user: UserId,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<LogLineAbout>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, moderator_id, action, comment_id, note FROM moderation_log \
+             WHERE id > $2 AND (user_id = $1 OR comment_id IN \
+             (SELECT c.id FROM comments c WHERE c.user_id = $1)) ORDER BY id LIMIT $3",
+        )
+        .bind(user.0)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let moderator_id: Option<i64> = r.try_get("moderator_id")?;
+                let comment_id: Option<i64> = r.try_get("comment_id")?;
+                Ok(LogLineAbout {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    by_command_line: moderator_id.is_none(),
+                    action: r.try_get("action")?,
+                    comment_id: comment_id.map(CommentId),
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect()
     }
 
     /// The latest lines of the audit log, newest first.

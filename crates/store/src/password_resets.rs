@@ -6,8 +6,9 @@
 //! sessions and API keys), so a leaked database opens no account. Making a link deletes the
 //! account's older ones, so at most one works at a time, and is logged (`reset-link`) in the
 //! same transaction. Using one is a single `UPDATE … WHERE` unused, unexpired, account active
-//! `… RETURNING`, in the transaction that sets the password and ends the account's sessions:
-//! of two simultaneous uses, one finds the link used and changes nothing.
+//! `… RETURNING`, in the transaction that sets the password and ends the account's sessions
+//! (and, when the person asks, revokes the account's API keys): of two simultaneous uses,
+//! one finds the link used and changes nothing.
 
 use crate::StoreError;
 use crate::moderation::log_line;
@@ -125,6 +126,21 @@ impl<'a> PasswordResets<'a> {
         password_hash: &str,
         now: UnixSeconds,
     ) -> Result<Option<UserId>, StoreError> {
+        Ok(self
+            .use_link_revoking(token_hash, password_hash, now, false)
+            .await?
+            .map(|(user, _)| user))
+    }
+
+    /// [`PasswordResets::use_link`], and when `revoke_api_keys` every API key of the
+    /// account revoked in the same transaction. Returns the account and how many keys went.
+    pub async fn use_link_revoking(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: UnixSeconds,
+        revoke_api_keys: bool,
+    ) -> Result<Option<(UserId, u64)>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let Some(row) = sqlx::query(
             "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 \
@@ -149,7 +165,12 @@ impl<'a> PasswordResets<'a> {
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
+        let api_keys = if revoke_api_keys {
+            crate::api_keys::revoke_all_on(&mut tx, user).await?
+        } else {
+            0
+        };
         tx.commit().await?;
-        Ok(Some(user))
+        Ok(Some((user, api_keys)))
     }
 }

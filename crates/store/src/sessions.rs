@@ -18,6 +18,35 @@ pub struct SessionRecord {
     pub expires_at: UnixSeconds,
 }
 
+/// What ending an account's other sessions (or changing or resetting its password) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ended {
+    /// Sessions ended.
+    pub sessions: u64,
+    /// API keys revoked (0 unless asked for).
+    pub api_keys: u64,
+}
+
+/// A session as the account's data export lists it: its times, never its token, the
+/// token's hash or its CSRF token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginSession {
+    /// When it began (the login).
+    pub created_at: UnixSeconds,
+    /// When it expires.
+    pub expires_at: UnixSeconds,
+    /// Whether it is the session asking.
+    pub current: bool,
+}
+
+/// Where the next page of an account's sessions or known devices begins. Opaque: it holds
+/// a token hash, which never leaves the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginCursor {
+    created_at: UnixSeconds,
+    token_hash: String,
+}
+
 /// Reads and writes sessions and known devices.
 #[derive(Debug, Clone, Copy)]
 pub struct Sessions<'a> {
@@ -103,6 +132,103 @@ impl<'a> Sessions<'a> {
         delete_others_on(&mut conn, user, keep).await
     }
 
+    /// Ends every session of an account but `keep` and, when `revoke_api_keys`, revokes
+    /// every API key of the account, in one transaction ("Log out every other browser" with
+    /// "Also revoke my API keys").
+    pub async fn end_others(
+        &self,
+        user: UserId,
+        keep: &str,
+        revoke_api_keys: bool,
+    ) -> Result<Ended, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let sessions = delete_others_on(&mut tx, user, keep).await?;
+        let api_keys = if revoke_api_keys {
+            crate::api_keys::revoke_all_on(&mut tx, user).await?
+        } else {
+            0
+        };
+        tx.commit().await?;
+        Ok(Ended { sessions, api_keys })
+    }
+
+    /// One page of the account's live sessions at `now`, oldest first: at most `limit`
+    /// after `after` (`None` for the first page), each marked `current` when its token
+    /// hashes to `current`; with the cursor of the next page when this one is full.
+    pub async fn page_for_user(
+        &self,
+        user: UserId,
+        current: &str,
+        now: UnixSeconds,
+        after: Option<&LoginCursor>,
+        limit: i64,
+    ) -> Result<(Vec<LoginSession>, Option<LoginCursor>), StoreError> {
+        let (at, hash) = cursor_parts(after);
+        let rows = sqlx::query(
+            "SELECT token_hash, created_at, expires_at FROM sessions \
+             WHERE user_id = $1 AND expires_at > $2 \
+             AND (created_at > $3 OR (created_at = $3 AND token_hash > $4)) \
+             ORDER BY created_at, token_hash LIMIT $5",
+        )
+        .bind(user.0)
+        .bind(now)
+        .bind(at)
+        .bind(hash)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        let mut next = None;
+        let mut page = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let token_hash: String = r.try_get("token_hash")?;
+            let created_at: UnixSeconds = r.try_get("created_at")?;
+            page.push(LoginSession {
+                created_at,
+                expires_at: r.try_get("expires_at")?,
+                current: token_hash == current,
+            });
+            next = Some(LoginCursor {
+                created_at,
+                token_hash,
+            });
+        }
+        Ok((page, next.filter(|_| rows.len() as i64 == limit)))
+    }
+
+    /// One page of when the account first logged in from each device it is known to log in
+    /// from (see [`Sessions::add_device`]), oldest first: at most `limit` after `after`; with
+    /// the cursor of the next page when this one is full.
+    pub async fn devices_for_user(
+        &self,
+        user: UserId,
+        after: Option<&LoginCursor>,
+        limit: i64,
+    ) -> Result<(Vec<UnixSeconds>, Option<LoginCursor>), StoreError> {
+        let (at, hash) = cursor_parts(after);
+        let rows = sqlx::query(
+            "SELECT token_hash, created_at FROM login_devices WHERE user_id = $1 \
+             AND (created_at > $2 OR (created_at = $2 AND token_hash > $3)) \
+             ORDER BY created_at, token_hash LIMIT $4",
+        )
+        .bind(user.0)
+        .bind(at)
+        .bind(hash)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        let mut next = None;
+        let mut page = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let created_at: UnixSeconds = r.try_get("created_at")?;
+            page.push(created_at);
+            next = Some(LoginCursor {
+                created_at,
+                token_hash: r.try_get("token_hash")?,
+            });
+        }
+        Ok((page, next.filter(|_| rows.len() as i64 == limit)))
+    }
+
     /// Removes expired sessions; returns how many.
     pub async fn purge_expired(&self, now: UnixSeconds) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -175,6 +301,14 @@ impl<'a> Sessions<'a> {
             .fetch_one(self.pool)
             .await?;
         Ok(row.try_get("value")?)
+    }
+}
+
+/// A cursor's keyset values; before every row for the first page.
+fn cursor_parts(after: Option<&LoginCursor>) -> (UnixSeconds, &str) {
+    match after {
+        Some(c) => (c.created_at, c.token_hash.as_str()),
+        None => (UnixSeconds::MIN, ""),
     }
 }
 

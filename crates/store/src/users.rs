@@ -248,7 +248,7 @@ impl<'a> Users<'a> {
 
     /// Replaces an account's password hash, ends every session but `keep` (the token hash of
     /// the session that changed it) and deletes its unused password reset links, in one
-    /// transaction.
+    /// transaction. Its API keys stay: see [`Users::set_password_revoking`].
     pub async fn set_password(
         &self,
         id: UserId,
@@ -256,6 +256,22 @@ impl<'a> Users<'a> {
         keep: Option<&str>,
         now: UnixSeconds,
     ) -> Result<(), StoreError> {
+        self.set_password_revoking(id, password_hash, keep, now, false)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Users::set_password`], and when `revoke_api_keys` every API key of the account
+    /// revoked in the same transaction (someone else got in and may have made one, or seen
+    /// one). Returns what ended.
+    pub async fn set_password_revoking(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        keep: Option<&str>,
+        now: UnixSeconds,
+        revoke_api_keys: bool,
+    ) -> Result<crate::sessions::Ended, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE users SET password_hash = $2, password_changed_at = $3 \
@@ -269,13 +285,18 @@ impl<'a> Users<'a> {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("account {id}")));
         }
-        crate::sessions::delete_others_on(&mut tx, id, keep.unwrap_or("")).await?;
+        let sessions = crate::sessions::delete_others_on(&mut tx, id, keep.unwrap_or("")).await?;
         sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        let api_keys = if revoke_api_keys {
+            crate::api_keys::revoke_all_on(&mut tx, id).await?
+        } else {
+            0
+        };
         tx.commit().await?;
-        Ok(())
+        Ok(crate::sessions::Ended { sessions, api_keys })
     }
 
     /// Deletes an account: its names and password go, its sessions, devices, reports, API

@@ -299,3 +299,149 @@ async fn an_accounts_reports_are_read_from_the_reporters_index_on_sqlite() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_accounts_sessions_and_devices_come_page_by_page_without_any_token() {
+    each_backend(|store| async move {
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let sessions = store.sessions();
+        // Three at the same second (a tie the keyset must cross), one later, one expired,
+        // and bob's.
+        for (hash, who, at, until) in [
+            ("s-c", ana.id, 1_000, 90_000),
+            ("s-a", ana.id, 1_000, 90_000),
+            ("s-b", ana.id, 1_000, 90_000),
+            ("s-d", ana.id, 2_000, 95_000),
+            ("s-old", ana.id, 500, 1_500),
+            ("s-bob", bob.id, 1_000, 90_000),
+        ] {
+            sessions
+                .create(hash, who, "csrf", at, until)
+                .await
+                .expect("session");
+        }
+        let mut got = Vec::new();
+        let mut after = None;
+        for pages in 0.. {
+            assert!(pages < 20, "paging never ends ({} read)", got.len());
+            let (page, next) = sessions
+                .page_for_user(ana.id, "s-b", 3_000, after.as_ref(), 2)
+                .await
+                .expect("sessions");
+            got.extend(page);
+            match next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let seen: Vec<(i64, i64, bool)> = got
+            .iter()
+            .map(|s| (s.created_at, s.expires_at, s.current))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (1_000, 90_000, false),
+                (1_000, 90_000, true),
+                (1_000, 90_000, false),
+                (2_000, 95_000, false),
+            ],
+            "live ones only, oldest first, the asking one marked, none of bob's"
+        );
+        let debug = format!("{got:?}");
+        assert!(
+            !debug.contains("s-") && !debug.contains("csrf"),
+            "no token hash or CSRF token leaves the store: {debug}"
+        );
+
+        for (hash, who, at) in [
+            ("d-2", ana.id, 1_000),
+            ("d-1", ana.id, 1_000),
+            ("d-3", ana.id, 4_000),
+            ("d-bob", bob.id, 1_000),
+        ] {
+            sessions.add_device(hash, who, at).await.expect("device");
+        }
+        let mut devices = Vec::new();
+        let mut after = None;
+        for pages in 0.. {
+            assert!(pages < 20, "paging never ends");
+            let (page, next) = sessions
+                .devices_for_user(ana.id, after.as_ref(), 1)
+                .await
+                .expect("devices");
+            devices.extend(page);
+            match next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(devices, vec![1_000, 1_000, 4_000]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_moderation_log_lines_about_an_account_come_page_by_page_and_only_its_own() {
+    each_backend(|store| async move {
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let moderator = user(&store, "mod").await;
+        let page = CommentTarget::Article(articles(&store, "log", 1).await[0]);
+        let anas = post(&store, page, &ana, None, "mine", 2_000).await;
+        let bobs = post(&store, page, &bob, None, "his", 2_000).await;
+        let m = store.moderation();
+        let log = [
+            (Some(moderator.id), "hide", Some(anas), None, "spam"),
+            (Some(moderator.id), "hide", Some(bobs), None, "bob's"),
+            (Some(moderator.id), "ban", None, Some(ana.id), "rude"),
+            (None, "password", None, Some(ana.id), ""),
+            (
+                Some(ana.id),
+                "hide",
+                Some(bobs),
+                None,
+                "ana acts as a moderator",
+            ),
+            (Some(moderator.id), "restore", Some(anas), None, "not spam"),
+            (None, "role", None, Some(bob.id), "moderator"),
+        ];
+        for (i, (who, action, comment, account, note)) in log.into_iter().enumerate() {
+            m.log(who, action, comment, account, note, 3_000 + i as i64)
+                .await
+                .expect("log");
+        }
+        let mut got = Vec::new();
+        let mut after = 0;
+        for pages in 0.. {
+            assert!(pages < 20, "paging never ends ({} read)", got.len());
+            let lines = m.log_about(ana.id, after, 2).await.expect("lines");
+            let Some(last) = lines.last() else { break };
+            after = last.id;
+            got.extend(lines);
+        }
+        let seen: Vec<(i64, &str, Option<CommentId>, &str, bool)> = got
+            .iter()
+            .map(|l| {
+                (
+                    l.at,
+                    l.action.as_str(),
+                    l.comment_id,
+                    l.note.as_str(),
+                    l.by_command_line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (3_000, "hide", Some(anas), "spam", false),
+                (3_002, "ban", None, "rude", false),
+                (3_003, "password", None, "", true),
+                (3_005, "restore", Some(anas), "not spam", false),
+            ]
+        );
+    })
+    .await;
+}

@@ -127,6 +127,10 @@ pub enum UsersCommand {
         /// Read the password from this file's first line instead of standard input.
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
+        /// Also revoke every API key of the account (reader apps), in the same transaction:
+        /// for an account someone else got into.
+        #[arg(long)]
+        revoke_api_keys: bool,
     },
     /// Print a one-time link with which the account's owner sets a new password; hand it to
     /// them privately. The link starts with the configuration's `base_url`; without one, with

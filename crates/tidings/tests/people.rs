@@ -268,3 +268,81 @@ async fn a_forgotten_password_is_set_or_reset_from_the_command_line() {
     store.close().await;
     assert!(server.stop());
 }
+
+#[tokio::test]
+async fn set_password_revokes_the_api_keys_only_with_the_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = dir.path().join("first");
+    std::fs::write(&first, "the first password\n").expect("write");
+    let first = first.to_str().expect("utf-8");
+    for name in ["bob", "cleo"] {
+        cli_ok(
+            dir.path(),
+            &["users", "create", name, "--password-file", first],
+        );
+    }
+    let store = open_store(dir.path()).await;
+    let id = |name: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .users()
+                .credentials(name)
+                .await
+                .expect("read")
+                .expect("account")
+                .user
+                .id
+        }
+    };
+    let (bob, cleo) = (id("bob").await, id("cleo").await);
+    for (who, label) in [(bob, "phone"), (bob, "tablet"), (cleo, "cleo's")] {
+        store
+            .api_keys()
+            .create(who, label, &format!("t-{label}"), &format!("f-{label}"), 1)
+            .await
+            .expect("key");
+    }
+    let keys = |who| {
+        let store = store.clone();
+        async move { store.api_keys().count(who).await.expect("count") }
+    };
+
+    let kept = with_stdin(
+        dir.path(),
+        &["users", "set-password", "bob"],
+        "the operator's new one\n",
+    );
+    assert!(
+        kept.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kept.stderr)
+    );
+    assert!(String::from_utf8_lossy(&kept.stdout).contains("its API keys stay"));
+    assert_eq!(keys(bob).await, 2, "without the flag the keys stay");
+
+    let revoked = with_stdin(
+        dir.path(),
+        &["users", "set-password", "bob", "--revoke-api-keys"],
+        "and another new one\n",
+    );
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&revoked.stdout).contains("its 2 API key(s) revoked"),
+        "{}",
+        String::from_utf8_lossy(&revoked.stdout)
+    );
+    assert_eq!(keys(bob).await, 0, "with the flag every key is revoked");
+    assert_eq!(keys(cleo).await, 1, "another account's key stays");
+    let log = store.moderation().log_entries(5).await.expect("log");
+    assert_eq!(log[0].action, "password");
+    assert_eq!(log[0].user_id, Some(bob));
+    assert_eq!(log[0].note, "API keys revoked: 2");
+    assert_eq!(log[1].action, "password");
+    assert_eq!(log[1].note, "");
+    store.close().await;
+}

@@ -202,6 +202,23 @@ async fn a_reader_downloads_everything_about_them_and_nothing_secret_or_of_other
             .await
             .expect("bob follows");
 
+        // The operator set her password from the command line; a moderator banned bob.
+        let log = site.store.moderation();
+        log.log(None, "password", None, Some(ana_id), "", now)
+            .await
+            .expect("log");
+        let mod_id = user_id(&site, "mod").await;
+        log.log(
+            Some(mod_id),
+            "ban",
+            None,
+            Some(bob_id),
+            "bob's ban note",
+            now,
+        )
+        .await
+        .expect("log");
+
         let page = ana.get("/account").await;
         assert!(
             page.body
@@ -248,6 +265,39 @@ async fn a_reader_downloads_everything_about_them_and_nothing_secret_or_of_other
             keys[0]
         );
         assert_eq!(doc["replies"]["newest_seen_id"], answer);
+
+        // Her two browsers' sessions and the two devices she logged in from: times only.
+        let sessions = list(&doc, "/sessions");
+        assert_eq!(sessions.len(), 2, "{sessions:?}");
+        assert_eq!(
+            sessions.iter().filter(|s| s["current"] == true).count(),
+            1,
+            "the downloading one is marked: {sessions:?}"
+        );
+        for s in sessions {
+            assert!(s["created_at"].is_string() && s["expires_at"].is_string());
+            assert_eq!(s.as_object().map(|o| o.len()), Some(3), "{s}");
+        }
+        let devices = list(&doc, "/login_devices");
+        assert_eq!(devices.len(), 2, "{devices:?}");
+        for d in devices {
+            assert!(d["first_login_at"].is_string());
+            assert_eq!(d.as_object().map(|o| o.len()), Some(1), "{d}");
+        }
+        // The moderation log's lines about her and her comments, nobody named.
+        let lines = list(&doc, "/moderation");
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0]["action"], "hide");
+        assert_eq!(lines[0]["comment_id"], hidden);
+        assert_eq!(lines[0]["note"], "rude");
+        assert_eq!(lines[0]["by"], "site staff");
+        assert_eq!(lines[1]["action"], "password");
+        assert_eq!(lines[1]["comment_id"], Value::Null);
+        assert_eq!(lines[1]["by"], "command line");
+        assert_eq!(lines[1]["at"], tidings_web::rfc3339(now));
+        for line in lines {
+            assert_eq!(line.as_object().map(|o| o.len()), Some(5), "{line}");
+        }
 
         let comments = list(&doc, "/comments");
         assert_eq!(comments.len(), 4, "hers only: {comments:?}");
@@ -317,6 +367,7 @@ async fn a_reader_downloads_everything_about_them_and_nothing_secret_or_of_other
             "bob's search",
             "Only bob read this",
             "bobs-only",
+            "bob's ban note",
         ] {
             assert!(!raw.contains(theirs), "{theirs:?} is bob's: {raw}");
         }
@@ -352,10 +403,18 @@ async fn a_reader_downloads_everything_about_them_and_nothing_secret_or_of_other
             secrets.push(row.try_get("token_hash").expect("hash"));
             secrets.push(row.try_get("csrf_token").expect("csrf"));
         }
+        for row in sqlx::query("SELECT token_hash FROM login_devices WHERE user_id = $1")
+            .bind(ana_id.0)
+            .fetch_all(pool)
+            .await
+            .expect("devices")
+        {
+            secrets.push(row.try_get("token_hash").expect("hash"));
+        }
         for browser in [&ana, &ana_phone] {
             secrets.extend(browser.cookies.values().cloned());
         }
-        assert!(secrets.len() >= 9, "{secrets:?}");
+        assert!(secrets.len() >= 11, "{secrets:?}");
         for secret in &secrets {
             assert!(secret.len() >= 16, "{secret:?}");
             assert!(

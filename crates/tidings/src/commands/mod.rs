@@ -91,7 +91,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 UsersCommand::SetPassword {
                     name,
                     password_file,
-                } => users::set_password(&store, &settings, &name, password_file.as_deref()).await,
+                    revoke_api_keys,
+                } => {
+                    users::set_password(
+                        &store,
+                        &settings,
+                        &name,
+                        password_file.as_deref(),
+                        revoke_api_keys,
+                    )
+                    .await
+                }
                 UsersCommand::ResetLink { name, hours } => {
                     users::reset_link(&store, &settings, &name, hours).await
                 }

@@ -141,12 +141,14 @@ async fn account(store: &Store, name: &str) -> anyhow::Result<Credentials> {
 }
 
 /// `users set-password`: the password as `users create` reads it, by the sign-up rules;
-/// ends every session of the account and logs `password`.
+/// ends every session of the account (and with `revoke_api_keys` revokes every API key of
+/// it, in the same transaction) and logs `password`, noting the keys revoked.
 pub(crate) async fn set_password(
     store: &Store,
     settings: &Settings,
     name: &str,
     password_file: Option<&Path>,
+    revoke_api_keys: bool,
 ) -> anyhow::Result<()> {
     let creds = account(store, name).await?;
     let password = read_password(password_file)?;
@@ -158,18 +160,30 @@ pub(crate) async fn set_password(
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = super::now_secs();
-    store
+    let ended = store
         .users()
-        .set_password(creds.user.id, &hash, None, now)
+        .set_password_revoking(creds.user.id, &hash, None, now, revoke_api_keys)
         .await?;
+    let note = if revoke_api_keys {
+        format!("API keys revoked: {}", ended.api_keys)
+    } else {
+        String::new()
+    };
     store
         .moderation()
-        .log(None, "password", None, Some(creds.user.id), "", now)
+        .log(None, "password", None, Some(creds.user.id), &note, now)
         .await?;
-    println!(
-        "{}'s password is set; every session of it ended",
-        creds.user.name
-    );
+    if revoke_api_keys {
+        println!(
+            "{}'s password is set; every session of it ended and its {} API key(s) revoked",
+            creds.user.name, ended.api_keys
+        );
+    } else {
+        println!(
+            "{}'s password is set; every session of it ended (its API keys stay)",
+            creds.user.name
+        );
+    }
     Ok(())
 }
 

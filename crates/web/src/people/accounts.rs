@@ -137,6 +137,17 @@ pub(crate) async fn anonymous_form<T: IntoResponse>(
 const PASSWORD_RESET_NOTICE: &str =
     "Your new password is set, and every browser was logged out. Log in with it.";
 
+/// What the login page says after a password reset link set a new password and revoked the
+/// account's API keys.
+const PASSWORD_RESET_KEYS_NOTICE: &str = "Your new password is set, every browser was logged \
+     out and every API key revoked (make new ones for your reader apps). Log in with it.";
+
+/// Whether a form's "Also revoke my API keys" box (`revoke_api_keys`) was ticked: a
+/// checkbox sends its field only when ticked, whatever its value.
+pub(crate) fn ticked(field: &Option<String>) -> bool {
+    field.is_some()
+}
+
 /// `GET /login`.
 pub(crate) async fn login_page(
     State(state): State<AppState>,
@@ -144,7 +155,11 @@ pub(crate) async fn login_page(
     Query(q): Query<NextQuery>,
 ) -> Response {
     let next = safe_next(&q.next);
-    let notice = (q.done == "reset").then_some(PASSWORD_RESET_NOTICE);
+    let notice = match q.done.as_str() {
+        "reset" => Some(PASSWORD_RESET_NOTICE),
+        "reset-keys" => Some(PASSWORD_RESET_KEYS_NOTICE),
+        _ => None,
+    };
     anonymous_form(
         &state,
         &headers,
@@ -490,6 +505,9 @@ struct AccountPage {
     notice: Option<String>,
     /// The account's live sessions besides this one (`None` when they could not be counted).
     other_sessions: Option<i64>,
+    /// The account's API keys, which the password and sessions forms offer to revoke (0
+    /// when they could not be counted: the box is then not offered).
+    api_keys: i64,
 }
 
 #[derive(Deserialize, Default)]
@@ -517,6 +535,13 @@ async fn account_view(
             None
         }
     };
+    let api_keys = match state.store.api_keys().count(viewer.user.id).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not count an account's API keys");
+            0
+        }
+    };
     AccountPage {
         site_name: state.site_name.clone(),
         name: viewer.user.name.clone(),
@@ -526,6 +551,7 @@ async fn account_view(
         error,
         notice,
         other_sessions,
+        api_keys,
     }
 }
 
@@ -541,8 +567,16 @@ pub(crate) async fn account_page(
                 "password" => {
                     Some("Your password is changed; other browsers are logged out.".to_string())
                 }
+                "password-keys" => Some(
+                    "Your password is changed; other browsers are logged out and every API \
+                     key is revoked."
+                        .to_string(),
+                ),
                 "name" => Some("Your display name is saved.".to_string()),
                 "sessions" => Some("Every other browser is logged out.".to_string()),
+                "sessions-keys" => Some(
+                    "Every other browser is logged out and every API key is revoked.".to_string(),
+                ),
                 _ => None,
             };
             account_view(&state, &viewer, None, notice)
@@ -562,9 +596,14 @@ pub(crate) struct PasswordForm {
     current: String,
     #[serde(default)]
     new: String,
+    /// "Also revoke my API keys" (see [`ticked`]).
+    #[serde(default)]
+    revoke_api_keys: Option<String>,
 }
 
-/// `POST /account/password`: needs the current password; ends every other session.
+/// `POST /account/password`: needs the current password; ends every other session, and
+/// revokes every API key of the account when "Also revoke my API keys" is ticked, in the
+/// same transaction.
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -597,17 +636,20 @@ pub(crate) async fn change_password(
         let hash = password::hash(form.new.clone(), state.people.config.password_memory_kib)
             .await
             .map_err(PeopleError::Internal)?;
+        let revoke = ticked(&form.revoke_api_keys);
         state
             .store
             .users()
-            .set_password(
+            .set_password_revoking(
                 viewer.user.id,
                 &hash,
                 Some(&viewer.token_hash),
                 state.people.clock.now_secs(),
+                revoke,
             )
             .await?;
-        Ok(see_other("/account?done=password", Vec::new()))
+        let done = if revoke { "password-keys" } else { "password" };
+        Ok(see_other(&format!("/account?done={done}"), Vec::new()))
     }
     .await;
     result.unwrap_or_else(|e| e.page(&state.site_name))
@@ -621,22 +663,35 @@ pub(crate) struct NameForm {
     display_name: String,
 }
 
+#[derive(Deserialize, Default)]
+pub(crate) struct SessionsForm {
+    #[serde(default)]
+    csrf: String,
+    /// "Also revoke my API keys" (see [`ticked`]).
+    #[serde(default)]
+    revoke_api_keys: Option<String>,
+}
+
 /// `POST /account/sessions`: logs out every other browser of the account (a cookie left on
-/// a shared computer, or one the reader suspects stolen), keeping this one.
+/// a shared computer, or one the reader suspects stolen), keeping this one; with "Also
+/// revoke my API keys" ticked, revokes every API key of the account in the same
+/// transaction.
 pub(crate) async fn end_other_sessions(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<TokenForm>,
+    Form(form): Form<SessionsForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
         let viewer = checked_writer(&state, &headers, ip, &form.csrf).await?;
+        let revoke = ticked(&form.revoke_api_keys);
         state
             .store
             .sessions()
-            .delete_others(viewer.user.id, &viewer.token_hash)
+            .end_others(viewer.user.id, &viewer.token_hash, revoke)
             .await?;
-        Ok(see_other("/account?done=sessions", Vec::new()))
+        let done = if revoke { "sessions-keys" } else { "sessions" };
+        Ok(see_other(&format!("/account?done={done}"), Vec::new()))
     }
     .await;
     result.unwrap_or_else(|e| e.page(&state.site_name))

@@ -1,11 +1,16 @@
 //! "Download my data": `GET /account/export`, what the site holds about the signed-in reader
 //! as one JSON file (what GDPR articles 15 and 20 ask for): the account, every comment it
-//! wrote, its reports, its reading (folders, subscriptions, follows, what it hid, read and
-//! starred articles) and its replies mark. README "Accounts and comments" documents the fields, and
-//! what is not in it yet (login devices, reset links, the moderation log's lines).
+//! wrote, its reports, its live sessions and the devices it logged in from, the moderation
+//! log's lines about it or its comments, its reading (folders, subscriptions, follows, what
+//! it hid, read and starred articles) and its replies mark. README "Accounts and comments"
+//! documents the fields, and what is not in it (reset links).
 //!
-//! Secrets stay out: the password's hash, the API keys and their hashes, and session tokens
-//! are never read here (keys come with their labels and times only, sessions as a count).
+//! Secrets stay out: the password's hash, the API keys and their hashes, and session and
+//! device tokens, their hashes and CSRF tokens are never read here (keys come with their
+//! labels and times only, sessions and devices with their times; the store keeps the token
+//! hashes its paging needs). Of a moderation log line, who did it is reduced to whether it
+//! was the site's staff or the operator's command line, as the site's own pages say "hidden
+//! by a moderator" and name nobody.
 //!
 //! The long lists (comments, reports, marks) are read [`BATCH`] rows to a statement, by a
 //! keyset the store pages on, and each batch is written into the document as it arrives, so
@@ -26,7 +31,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use tidings_model::{ArticleId, CommentTarget, UnixSeconds, User};
-use tidings_store::{AuthoredComment, MarkKind, MarkedArticle};
+use tidings_store::{AuthoredComment, LoginCursor, MarkKind, MarkedArticle};
 
 /// What the document's `format` field says it is.
 pub(crate) const FORMAT: &str = "tidings-account-export";
@@ -136,6 +141,33 @@ struct AccountJson<'a> {
     password_changed_at: Option<String>,
     active_sessions: i64,
     api_keys: Vec<ApiKeyJson>,
+}
+
+/// A live session (a logged-in browser): its times, never its token.
+#[derive(Serialize)]
+struct SessionJson {
+    created_at: String,
+    expires_at: String,
+    /// Whether it is the session that downloaded this file.
+    current: bool,
+}
+
+/// A device the account logged in from (remembered for the login throttle).
+#[derive(Serialize)]
+struct DeviceJson {
+    first_login_at: String,
+}
+
+/// A line of the moderation log about the account or one of its comments.
+#[derive(Serialize)]
+struct ModerationJson {
+    at: String,
+    action: String,
+    /// The account's comment acted on (`None`: the account itself).
+    comment_id: Option<i64>,
+    note: String,
+    /// `site staff` (a moderator or admin, not named) or `command line` (the operator).
+    by: &'static str,
 }
 
 /// The page a comment is on.
@@ -269,8 +301,103 @@ async fn write_marks(
     }
 }
 
-/// Everything the site holds about `user`, seen at `now`, as the export's JSON.
-async fn document(state: &AppState, user: &User, now: UnixSeconds) -> Result<Vec<u8>, PeopleError> {
+/// The account's live sessions (the one asking, hashed `current`, marked) and the devices it
+/// logged in from, as the open document's `sessions` and `login_devices` lists, batch by
+/// batch.
+async fn write_logins(
+    state: &AppState,
+    doc: &mut JsonDocument,
+    user: &User,
+    current: &str,
+    now: UnixSeconds,
+) -> Result<(), PeopleError> {
+    let sessions = state.store.sessions();
+    doc.open("sessions", b'[')?;
+    let mut after: Option<LoginCursor> = None;
+    loop {
+        let (batch, next) = sessions
+            .page_for_user(user.id, current, now, after.as_ref(), BATCH)
+            .await?;
+        for s in batch {
+            doc.item(&SessionJson {
+                created_at: rfc3339(s.created_at),
+                expires_at: rfc3339(s.expires_at),
+                current: s.current,
+            })?;
+        }
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    doc.close(b']');
+    doc.open("login_devices", b'[')?;
+    let mut after: Option<LoginCursor> = None;
+    loop {
+        let (batch, next) = sessions
+            .devices_for_user(user.id, after.as_ref(), BATCH)
+            .await?;
+        for at in batch {
+            doc.item(&DeviceJson {
+                first_login_at: rfc3339(at),
+            })?;
+        }
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    doc.close(b']');
+    Ok(())
+}
+
+/// The moderation log's lines about the account or its comments, as the open document's
+/// `moderation` list, batch by batch.
+async fn write_moderation(
+    state: &AppState,
+    doc: &mut JsonDocument,
+    user: &User,
+) -> Result<(), PeopleError> {
+    doc.open("moderation", b'[')?;
+    let mut after = 0;
+    loop {
+        let batch = state
+            .store
+            .moderation()
+            .log_about(user.id, after, BATCH)
+            .await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let full = batch.len() as i64 == BATCH;
+        for line in batch {
+            doc.item(&ModerationJson {
+                at: rfc3339(line.at),
+                action: line.action,
+                comment_id: line.comment_id.map(|c| c.0),
+                note: line.note,
+                by: if line.by_command_line {
+                    "command line"
+                } else {
+                    "site staff"
+                },
+            })?;
+        }
+        if !full {
+            break;
+        }
+    }
+    doc.close(b']');
+    Ok(())
+}
+
+/// Everything the site holds about `user`, seen at `now` by the session whose token hashes
+/// to `current`, as the export's JSON.
+async fn document(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    now: UnixSeconds,
+) -> Result<Vec<u8>, PeopleError> {
     let store = &state.store;
     let mut doc = JsonDocument::new();
     doc.member("format", FORMAT)?;
@@ -315,6 +442,7 @@ async fn document(state: &AppState, user: &User, now: UnixSeconds) -> Result<Vec
             newest_seen_id: seen.0,
         });
     doc.member("replies", &replies)?;
+    write_logins(state, &mut doc, user, current, now).await?;
 
     doc.open("comments", b'[')?;
     let mut after = None;
@@ -351,6 +479,8 @@ async fn document(state: &AppState, user: &User, now: UnixSeconds) -> Result<Vec
         }
     }
     doc.close(b']');
+
+    write_moderation(state, &mut doc, user).await?;
 
     let reading = store.reading();
     doc.open("reading", b'{')?;
@@ -427,7 +557,10 @@ pub(crate) async fn download(
     headers: HeaderMap,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
-        let Some(Viewer { user, .. }) = session::viewer(&state, &headers).await? else {
+        let Some(Viewer {
+            user, token_hash, ..
+        }) = session::viewer(&state, &headers).await?
+        else {
             return Ok(Redirect::to("/login?next=/account/export").into_response());
         };
         state
@@ -436,7 +569,7 @@ pub(crate) async fn download(
             .check(Action::Export, ip, Some(user.id))?;
         let now = state.people.clock.now_secs();
         let started = std::time::Instant::now();
-        let body = document(&state, &user, now).await?;
+        let body = document(&state, &user, &token_hash, now).await?;
         tracing::info!(
             user = user.id.0,
             bytes = body.len(),

@@ -13,7 +13,9 @@
 //! - **A link that does not work** (unknown, used, expired, its account deleted) gets one
 //!   answer, `410`, that names no account; a banned account's link is refused with `403`.
 //! - **Using it** sets the password, marks the link used and ends every session of the
-//!   account in one transaction (a second, simultaneous use finds the link used), then sends
+//!   account (and, with "Also revoke my N API keys", ticked by default, every API key: a
+//!   reader who resets because someone else got in wants that someone's reader app out
+//!   too) in one transaction (a second, simultaneous use finds the link used), then sends
 //!   the person to `/login`, where they log in with the new password: a browser's password
 //!   manager offers to save it there, the login sets the known-device cookie the login
 //!   throttle lets through, and sessions begin at one place only.
@@ -80,6 +82,8 @@ struct ResetPage {
     expires_datetime: String,
     expires_exact: String,
     error: Option<String>,
+    /// The account's API keys, which the form offers to revoke (ticked by default).
+    api_keys: i64,
 }
 
 /// The form's fields.
@@ -91,6 +95,9 @@ pub(crate) struct ResetForm {
     password: String,
     #[serde(default)]
     confirm: String,
+    /// "Also revoke my API keys" (see [`accounts::ticked`]).
+    #[serde(default)]
+    revoke_api_keys: Option<String>,
 }
 
 /// The one answer for a link that does not work, whatever the reason.
@@ -131,6 +138,10 @@ async fn form(
     link: &ResetLink,
     error: Option<&str>,
 ) -> Response {
+    let api_keys = match state.store.api_keys().count(link.user.id).await {
+        Ok(n) => n,
+        Err(e) => return PeopleError::from(e).page(&state.site_name),
+    };
     accounts::anonymous_form(
         state,
         headers,
@@ -143,6 +154,7 @@ async fn form(
             expires_datetime: crate::rfc3339(link.expires_at),
             expires_exact: crate::exact_time(link.expires_at),
             error: error.map(str::to_string),
+            api_keys,
         },
         None,
     )
@@ -203,10 +215,11 @@ pub(crate) async fn reset(
         .await
         .map_err(PeopleError::Internal)?;
         let now = state.people.clock.now_secs();
+        let revoke = accounts::ticked(&fields.revoke_api_keys);
         state
             .store
             .password_resets()
-            .use_link(&hash_token(&token), &hash, now)
+            .use_link_revoking(&hash_token(&token), &hash, now, revoke)
             .await?
             .ok_or_else(not_working)?;
         // Whoever forgot a password has often just failed to log in with it from here.
@@ -214,7 +227,11 @@ pub(crate) async fn reset(
             .people
             .throttle
             .succeeded(&name_key(&link.user.name), ip);
-        Ok(accounts::see_other("/login?done=reset", Vec::new()))
+        let done = if revoke { "reset-keys" } else { "reset" };
+        Ok(accounts::see_other(
+            &format!("/login?done={done}"),
+            Vec::new(),
+        ))
     }
     .await;
     unkept(result.unwrap_or_else(|e| e.page(&state.site_name)))
