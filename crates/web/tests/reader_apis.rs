@@ -2137,7 +2137,7 @@ async fn google_reader_edits_need_the_write_token_of_their_key() {
     );
 
     // The key's own token goes through, on either key of the account; T may be in the query.
-    let read = post(edits[0].0, &auth2, &edits[0].1, Some(&t2))
+    let read = post(&edits[0].0, &auth2, &edits[0].1, Some(&t2))
         .send()
         .await
         .expect("edit");
