@@ -405,19 +405,6 @@ async fn greader_login(base: &str, name: &str, key: &str) -> (u16, String) {
     (status, if status == 200 { auth } else { body })
 }
 
-/// The write token `T` that `/reader/api/0/token` hands out for the login `auth`, which
-/// every Google Reader edit carries.
-async fn greader_token(base: &str, auth: &str) -> String {
-    let answer = http()
-        .get(format!("{base}/reader/api/0/token"))
-        .header("authorization", format!("GoogleLogin auth={auth}"))
-        .send()
-        .await
-        .expect("token");
-    assert_eq!(answer.status(), 200);
-    answer.text().await.expect("text")
-}
-
 #[tokio::test]
 async fn google_reader_api_answers_its_contract() {
     let w = world().await;
@@ -442,15 +429,10 @@ async fn google_reader_api_answers_its_contract() {
         c.get(format!("{base}{path}"))
             .header("authorization", &header)
     };
-    // Every edit carries the write token, as clients send it.
-    let t = greader_token(&base, &auth).await;
     let post = |path: &str, form: &[(&str, &str)]| {
-        let mut body = url::form_urlencoded::Serializer::new(String::new());
-        body.extend_pairs(form);
-        if !form.iter().any(|(k, _)| *k == "T") {
-            body.append_pair("T", &t);
-        }
-        let body = body.finish();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
         c.post(format!("{base}{path}"))
             .header("authorization", &header)
             .header("content-type", "application/x-www-form-urlencoded")
@@ -483,7 +465,6 @@ async fn google_reader_api_answers_its_contract() {
         .await
         .expect("text");
     assert_eq!(token.len(), 57);
-    assert_eq!(token, t, "the same key, the same token");
 
     // Subscribe by address, by quickadd; both end up listed.
     let sub = post(
@@ -1320,7 +1301,6 @@ async fn opml_export_then_import_moves_feeds_in_their_folders() {
     let imported = c
         .post(format!("{base}/reader/api/0/subscription/import"))
         .header("authorization", format!("GoogleLogin auth={bob_auth}"))
-        .query(&[("T", greader_token(&base, &bob_auth).await)])
         .header("content-type", "text/x-opml")
         .body(opml.clone())
         .send()
@@ -1401,7 +1381,6 @@ async fn opml_imports_skip_bad_addresses_and_refuse_too_much() {
     let (mut browser, key) = w.site.account_with_key("ana").await;
     let c = http();
     let (_, auth) = greader_login(&base, "ana", &key).await;
-    let t = greader_token(&base, &auth).await;
     let miniflux_import = |body: String| {
         c.post(format!("{base}/v1/import"))
             .header("x-auth-token", &key)
@@ -1410,7 +1389,6 @@ async fn opml_imports_skip_bad_addresses_and_refuse_too_much() {
     let greader_import = |body: String| {
         c.post(format!("{base}/reader/api/0/subscription/import"))
             .header("authorization", format!("GoogleLogin auth={auth}"))
-            .query(&[("T", &t)])
             .body(body)
     };
     let site_import = |browser: &mut support::Browser, token: &str, body: String| {
@@ -1573,18 +1551,10 @@ async fn google_reader_renames_and_disables_tags() {
     let (_, auth) = greader_login(&base, "ana", &key).await;
     let (_, bob_auth) = greader_login(&base, "bob", &bob_key).await;
     let c = http();
-    // Every edit carries its login's write token, as clients send it.
-    let tokens = std::collections::HashMap::from([
-        (auth.clone(), greader_token(&base, &auth).await),
-        (bob_auth.clone(), greader_token(&base, &bob_auth).await),
-    ]);
     let post = |path: &str, auth: &str, form: &[(&str, &str)]| {
-        let mut body = url::form_urlencoded::Serializer::new(String::new());
-        body.extend_pairs(form);
-        if let Some(t) = tokens.get(auth) {
-            body.append_pair("T", t);
-        }
-        let body = body.finish();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
         c.post(format!("{base}{path}"))
             .header("authorization", format!("GoogleLogin auth={auth}"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -1761,7 +1731,6 @@ async fn api_imports_count_against_the_accounts_write_limit() {
     let greader = c
         .post(format!("{base}/reader/api/0/subscription/import"))
         .header("authorization", format!("GoogleLogin auth={auth}"))
-        .query(&[("T", greader_token(&base, &auth).await)])
         .body(feed(3))
         .send()
         .await
@@ -1980,177 +1949,4 @@ async fn an_opml_import_that_fails_midway_imports_nothing() {
             .is_none(),
         "no source added"
     );
-}
-
-#[tokio::test]
-async fn google_reader_edits_need_the_write_token_of_their_key() {
-    let w = world().await;
-    let base = w.site.base.clone();
-    let (mut browser, key) = w.site.account_with_key("ana").await;
-    let page = browser.get("/settings/apps").await;
-    let csrf = csrf_after(&page.body, "action=\"/settings/apps/keys\"");
-    let made = browser
-        .post(
-            "/settings/apps/keys",
-            &[("csrf", &csrf), ("label", "tablet")],
-        )
-        .await;
-    let key2 = made
-        .body
-        .split("<code class=\"api-key\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("the second key on the page")
-        .to_string();
-    let (_, bob_key) = w.site.account_with_key("bob").await;
-    let (_, auth) = greader_login(&base, "ana", &key).await;
-    let (_, auth2) = greader_login(&base, "ana", &key2).await;
-    let (_, bob_auth) = greader_login(&base, "bob", &bob_key).await;
-    let t = greader_token(&base, &auth).await;
-    let t2 = greader_token(&base, &auth2).await;
-    let bob_t = greader_token(&base, &bob_auth).await;
-    assert_eq!(t.len(), 57);
-    assert_eq!(greader_token(&base, &auth).await, t, "stable for a key");
-    assert_ne!(t, t2, "each key has its own");
-    assert_ne!(t, bob_t);
-    assert_eq!(
-        greader_token(&base, &format!("ana/{auth}")).await,
-        t,
-        "FreshRSS's name/key form is the same key"
-    );
-
-    let c = http();
-    let post = |path: &str, auth: &str, form: &[(&str, &str)], t: Option<&str>| {
-        let mut body = url::form_urlencoded::Serializer::new(String::new());
-        body.extend_pairs(form);
-        if let Some(t) = t {
-            body.append_pair("T", t);
-        }
-        c.post(format!("{base}{path}"))
-            .header("authorization", format!("GoogleLogin auth={auth}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.finish())
-    };
-    let outlet = format!("feed/{}", w.outlet.0);
-    let subscribed = post(
-        "/reader/api/0/subscription/edit",
-        &auth,
-        &[
-            ("ac", "subscribe"),
-            ("s", &outlet),
-            ("a", "user/-/label/News"),
-        ],
-        Some(&t),
-    )
-    .send()
-    .await
-    .expect("subscribe");
-    assert_eq!(subscribed.text().await.expect("ok"), "OK");
-    let unread = || async {
-        let (_, ids) = json_of(
-            c.get(format!(
-                "{base}/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list\
-                 &xt=user/-/state/com.google/read"
-            ))
-            .header("authorization", format!("GoogleLogin auth={auth}"))
-            .send()
-            .await
-            .expect("unread"),
-        )
-        .await;
-        ids["itemRefs"].as_array().map(Vec::len).unwrap_or_default()
-    };
-    let unread_before = unread().await;
-    assert!(unread_before > 0);
-    let filed_before = greader_filed(&base, &auth).await;
-
-    let article = w.site.article.0.to_string();
-    let edits: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        (
-            "/reader/api/0/edit-tag",
-            vec![("i", &article), ("a", "user/-/state/com.google/read")],
-        ),
-        (
-            "/api/greader.php/reader/api/0/edit-tag",
-            vec![("i", &article), ("a", "user/-/state/com.google/read")],
-        ),
-        (
-            "/reader/api/0/mark-all-as-read",
-            vec![("s", "user/-/state/com.google/reading-list")],
-        ),
-        (
-            "/reader/api/0/subscription/edit",
-            vec![("ac", "unsubscribe"), ("s", &outlet)],
-        ),
-        (
-            "/reader/api/0/subscription/quickadd",
-            vec![("quickadd", "https://wire.example/feed")],
-        ),
-        (
-            "/reader/api/0/rename-tag",
-            vec![("s", "user/-/label/News"), ("dest", "user/-/label/World")],
-        ),
-        (
-            "/reader/api/0/disable-tag",
-            vec![("s", "user/-/label/News")],
-        ),
-    ];
-    let upper = t.to_uppercase();
-    let wrong_tokens = [
-        None,
-        Some(""),
-        Some("x"),
-        Some(&t[..56]),
-        Some(upper.as_str()),
-        Some(t2.as_str()),
-        Some(bob_t.as_str()),
-    ];
-    for (path, form) in &edits {
-        for wrong in wrong_tokens {
-            let answer = post(path, &auth, form, wrong).send().await.expect("edit");
-            assert_eq!(answer.status(), 401, "{path} with T {wrong:?}");
-            for header in ["google-bad-token", "x-reader-google-bad-token"] {
-                assert_eq!(
-                    answer.headers().get(header).and_then(|v| v.to_str().ok()),
-                    Some("true"),
-                    "{path} with T {wrong:?}: {header}"
-                );
-            }
-        }
-    }
-    for wrong in wrong_tokens {
-        let mut request = c
-            .post(format!("{base}/reader/api/0/subscription/import"))
-            .header("authorization", format!("GoogleLogin auth={auth}"))
-            .body(opml_doc(&[("https://wire.example/feed".into(), None)], 0));
-        if let Some(wrong) = wrong {
-            request = request.query(&[("T", wrong)]);
-        }
-        let answer = request.send().await.expect("import");
-        assert_eq!(answer.status(), 401, "import with T {wrong:?}");
-    }
-    assert_eq!(unread().await, unread_before, "nothing was marked");
-    assert_eq!(
-        greader_filed(&base, &auth).await,
-        filed_before,
-        "nothing was subscribed, moved, renamed or dropped"
-    );
-
-    // The key's own token goes through, on either key of the account; T may be in the query.
-    let read = post(&edits[0].0, &auth2, &edits[0].1, Some(&t2))
-        .send()
-        .await
-        .expect("edit");
-    assert_eq!(read.text().await.expect("ok"), "OK");
-    assert_eq!(unread().await, unread_before - 1);
-    let renamed = c
-        .post(format!("{base}/reader/api/0/rename-tag"))
-        .header("authorization", format!("GoogleLogin auth={auth}"))
-        .query(&[("T", &t)])
-        .form(&edits[5].1)
-        .send()
-        .await
-        .expect("rename");
-    assert_eq!(renamed.text().await.expect("ok"), "OK");
-    assert_eq!(greader_labels(&base, &auth).await, ["World"]);
 }

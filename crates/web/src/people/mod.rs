@@ -127,8 +127,6 @@ pub struct People {
     pub(crate) limits: RateLimits,
     pub(crate) throttle: LoginThrottle,
     signing_key: tokio::sync::OnceCell<Vec<u8>>,
-    /// The key Google Reader write tokens (`T`) are made with (see `reader_api::greader`).
-    pub(crate) greader_token_key: tokio::sync::OnceCell<Vec<u8>>,
 }
 
 impl std::fmt::Debug for People {
@@ -160,7 +158,6 @@ impl People {
             config,
             clock,
             signing_key: tokio::sync::OnceCell::new(),
-            greader_token_key: tokio::sync::OnceCell::new(),
         }
     }
 

@@ -6,16 +6,9 @@
 //!   answers `SID=…`, `LSID=…`, `Auth=…`; later requests send `Authorization: GoogleLogin
 //!   auth=<Auth>`. The `Auth` value is the API key itself, so revoking the key logs the app
 //!   out.
-//! - `GET /reader/api/0/token` hands out the write token clients send as `T` with every
-//!   edit (`edit-tag`, `mark-all-as-read`, `subscription/edit`, `subscription/quickadd`,
-//!   `subscription/import`, `rename-tag`, `disable-tag`), as FreshRSS checks it: 57
-//!   characters, an HMAC-SHA-256 under a server secret (kept in the database, made by the
-//!   first process that needs it) of the hash of the `Auth` key the request logs in with.
-//!   So it is valid for that key only and ends with it. An edit without it, or with another
-//!   key's, is refused as FreshRSS and Google Reader refuse it: `401 Unauthorized`, headers
-//!   `Google-Bad-Token: true` and `X-Reader-Google-Bad-Token: true`, on which clients
-//!   fetch a new token and try again. (FreshRSS lets an empty `T` and Reeder's old `x`
-//!   through; Tidings does not.) `T` is read from the form body or the query string.
+//! - `GET /reader/api/0/token` hands out the write token clients send as `T`. Since every
+//!   request is authenticated by its header, never by a cookie, a forged cross-site request
+//!   cannot carry credentials, and `T` is accepted without a check (as Miniflux does).
 //! - Streams: `user/-/state/com.google/reading-list` (every subscription), `…/starred`,
 //!   `…/read`, `feed/<source id>`, `user/-/label/<folder>`, and **`tidings/story/<id>`**:
 //!   one story's articles, copies folded. Each item lists its story stream among its
@@ -36,7 +29,6 @@ use super::{
     item_html, source_for_url, user_by_key,
 };
 use crate::people::client_ip::ClientIp;
-use crate::people::tokens::{hash_token, random_token, same, sign};
 use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
 use crate::state::AppState;
 use axum::Router;
@@ -109,8 +101,6 @@ fn routes() -> Router<AppState> {
 /// A refusal or failure, as Google Reader servers answer them (plain text).
 enum GrError {
     Auth(AuthError),
-    /// An edit without the write token `T`, or with a wrong one.
-    BadToken,
     BadRequest(&'static str),
     NotFound,
     Internal(String),
@@ -146,16 +136,6 @@ impl IntoResponse for GrError {
             GrError::Auth(AuthError::Store(err)) => {
                 GrError::Internal(err.to_string()).into_response()
             }
-            GrError::BadToken => (
-                StatusCode::UNAUTHORIZED,
-                [
-                    ("google-bad-token", "true"),
-                    ("x-reader-google-bad-token", "true"),
-                    ("content-type", "text/plain; charset=utf-8"),
-                ],
-                "Unauthorized!\n",
-            )
-                .into_response(),
             GrError::BadRequest(why) => (StatusCode::BAD_REQUEST, why).into_response(),
             GrError::NotFound => (StatusCode::NOT_FOUND, "Not found\n").into_response(),
             GrError::Internal(err) => {
@@ -191,62 +171,16 @@ fn all<'a>(pairs: &'a [(String, String)], key: &'a str) -> impl Iterator<Item = 
         .map(|(_, v)| v.as_str())
 }
 
-/// The key in `Authorization: GoogleLogin auth=<key>` (FreshRSS's `name/key` form too).
-fn auth_key(headers: &HeaderMap) -> Result<String, GrError> {
-    headers
+/// The account behind `Authorization: GoogleLogin auth=<key>`.
+async fn authed(state: &AppState, ip: ClientIp, headers: &HeaderMap) -> Result<User, GrError> {
+    let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().strip_prefix("GoogleLogin"))
         .and_then(|v| v.trim().strip_prefix("auth="))
         .map(|v| v.rsplit('/').next().unwrap_or(v).trim().to_string())
-        .ok_or(GrError::Auth(AuthError::Unauthorized))
-}
-
-/// The account behind `Authorization: GoogleLogin auth=<key>`.
-async fn authed(state: &AppState, ip: ClientIp, headers: &HeaderMap) -> Result<User, GrError> {
-    let key = auth_key(headers)?;
-    Ok(user_by_key(state, ip, &key).await?)
-}
-
-/// The account behind the `Authorization` header of an edit, once its write token `T`
-/// (in `pairs`) is the one [`token`] hands out for that header's key; [`GrError::BadToken`]
-/// when it is missing or wrong.
-async fn authed_edit(
-    state: &AppState,
-    ip: ClientIp,
-    headers: &HeaderMap,
-    pairs: &[(String, String)],
-) -> Result<User, GrError> {
-    let user = authed(state, ip, headers).await?;
-    let key = auth_key(headers)?;
-    let expected = write_token(state, &key).await?;
-    match param(pairs, "T").map(str::trim) {
-        Some(sent) if same(sent, &expected) => Ok(user),
-        _ => Err(GrError::BadToken),
-    }
-}
-
-/// How many characters a write token has (as Google Reader's and FreshRSS's).
-const WRITE_TOKEN_CHARS: usize = 57;
-
-/// The write token `T` of the API key `key`: an HMAC-SHA-256, under the site's secret
-/// `greader-token-key`, of the key's stored hash, cut to [`WRITE_TOKEN_CHARS`].
-async fn write_token(state: &AppState, key: &str) -> Result<String, GrError> {
-    let secret = state
-        .people
-        .greader_token_key
-        .get_or_try_init(|| async {
-            state
-                .store
-                .sessions()
-                .site_secret("greader-token-key", &random_token())
-                .await
-                .map(String::into_bytes)
-        })
-        .await?;
-    let mut token = sign(secret, &format!("greader-T:{}", hash_token(key.trim())));
-    token.truncate(WRITE_TOKEN_CHARS);
-    Ok(token)
+        .ok_or(GrError::Auth(AuthError::Unauthorized))?;
+    Ok(user_by_key(state, ip, &token).await?)
 }
 
 fn json_response(value: &Value) -> Response {
@@ -282,17 +216,19 @@ async fn client_login(
     }
 }
 
-/// `/reader/api/0/token`: the write token of the request's key (see the module's note on
-/// `T`).
+/// `/reader/api/0/token`: the write token (see the module's note on `T`).
 async fn token(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> Response {
-    let run = async {
-        authed(&state, ip, &headers).await?;
-        let token = write_token(&state, &auth_key(&headers)?).await?;
-        Ok::<_, GrError>(
-            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], token).into_response(),
-        )
-    };
-    run.await.unwrap_or_else(IntoResponse::into_response)
+    match authed(&state, ip, &headers).await {
+        Ok(user) => {
+            let token = crate::people::tokens::hash_token(&format!("greader-post:{}", user.id));
+            (
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                token[..57].to_string(),
+            )
+                .into_response()
+        }
+        Err(err) => err.into_response(),
+    }
 }
 
 /// `/reader/api/0/user-info`.
@@ -371,8 +307,8 @@ async fn subscription_edit(
     body: Bytes,
 ) -> Response {
     let run = async {
+        let user = authed(&state, ip, &headers).await?;
         let pairs = params(query.as_deref(), &body);
-        let user = authed_edit(&state, ip, &headers, &pairs).await?;
         let action = param(&pairs, "ac").unwrap_or("edit");
         let now = state.people.clock.now_secs();
         let reading = state.store.reading();
@@ -450,8 +386,8 @@ async fn subscription_quickadd(
     body: Bytes,
 ) -> Response {
     let run = async {
+        let user = authed(&state, ip, &headers).await?;
         let pairs = params(query.as_deref(), &body);
-        let user = authed_edit(&state, ip, &headers, &pairs).await?;
         let url = param(&pairs, "quickadd").ok_or(GrError::BadRequest("quickadd is missing\n"))?;
         let url = url.strip_prefix("feed/").unwrap_or(url);
         let source = match source_for_url(&state, url, None, None).await {
@@ -781,8 +717,8 @@ async fn items_contents(
     body: Bytes,
 ) -> Response {
     let run = async {
-        let pairs = params(query.as_deref(), &body);
         let user = authed(&state, ip, &headers).await?;
+        let pairs = params(query.as_deref(), &body);
         let mut ids = item_ids(&pairs)?;
         // One answer holds at most a page of items, however many ids the body names.
         ids.truncate(MAX_PAGE as usize);
@@ -802,8 +738,8 @@ async fn edit_tag(
     body: Bytes,
 ) -> Response {
     let run = async {
+        let user = authed(&state, ip, &headers).await?;
         let pairs = params(query.as_deref(), &body);
-        let user = authed_edit(&state, ip, &headers, &pairs).await?;
         let ids = item_ids(&pairs)?;
         if ids.is_empty() {
             return Err(GrError::BadRequest("i is missing\n"));
@@ -840,8 +776,8 @@ async fn mark_all_as_read(
     body: Bytes,
 ) -> Response {
     let run = async {
+        let user = authed(&state, ip, &headers).await?;
         let pairs = params(query.as_deref(), &body);
-        let user = authed_edit(&state, ip, &headers, &pairs).await?;
         let stream = param(&pairs, "s").ok_or(GrError::BadRequest("s is missing\n"))?;
         let folders = state.store.reading().folders(user.id).await?;
         let query = stream_query(stream, &[], &folders)?;
@@ -887,13 +823,10 @@ async fn subscription_import(
     State(state): State<AppState>,
     ip: ClientIp,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
     let run = async {
-        // The body is the OPML file: `T` comes in the query string.
-        let pairs = params(query.as_deref(), &[]);
-        let user = authed_edit(&state, ip, &headers, &pairs).await?;
+        let user = authed(&state, ip, &headers).await?;
         check_write_limit(&state, ip.0, user.id)?;
         let text = String::from_utf8_lossy(&body);
         match import_opml(&state, user.id, &text).await {
@@ -944,8 +877,8 @@ async fn rename_tag(
     body: Bytes,
 ) -> Response {
     let run = async {
+        let user = authed(&state, ip, &headers).await?;
         let pairs = params(query.as_deref(), &body);
-        let user = authed_edit(&state, ip, &headers, &pairs).await?;
         let from = tag_label(&pairs).ok_or(GrError::BadRequest("s must be a label\n"))?;
         let to = param(&pairs, "dest")
             .and_then(label_name)
@@ -986,8 +919,8 @@ async fn disable_tag(
     body: Bytes,
 ) -> Response {
     let run = async {
+        let user = authed(&state, ip, &headers).await?;
         let pairs = params(query.as_deref(), &body);
-        let user = authed_edit(&state, ip, &headers, &pairs).await?;
         let label = tag_label(&pairs).ok_or(GrError::BadRequest("s must be a label\n"))?;
         let folder = folder_by_label(&state, &user, label).await?;
         if folder.title == DEFAULT_FOLDER {
