@@ -130,6 +130,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0019_websub.sql"),
         postgres: include_str!("../migrations/postgres/0019_websub.sql"),
     },
+    Step {
+        version: 21,
+        name: "moderation_log_by_account",
+        sqlite: include_str!("../migrations/sqlite/0021_moderation_log_by_account.sql"),
+        postgres: include_str!("../migrations/postgres/0021_moderation_log_by_account.sql"),
+    },
 ];
 
 /// The migrator for one backend.

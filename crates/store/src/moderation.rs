@@ -11,6 +11,14 @@ use tidings_model::{Comment, CommentId, SourceId, UnixSeconds, UserId};
 pub(crate) const REPORTS_BY: &str = "SELECT id, comment_id, reason, created_at \
      FROM comment_reports WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3";
 
+/// One page of the audit log's lines about an account (`$1`), after id `$2`, `$3` rows: those
+/// naming it and those about its comments, each branch read through its index.
+pub(crate) const LOG_ABOUT: &str = "SELECT id, at, moderator_id, action, comment_id, note \
+     FROM moderation_log WHERE id IN (\
+     SELECT id FROM moderation_log WHERE user_id = $1 AND id > $2 \
+     UNION SELECT m.id FROM comments c JOIN moderation_log m ON m.comment_id = c.id \
+     WHERE c.user_id = $1 AND m.id > $2) ORDER BY id LIMIT $3";
+
 /// A comment waiting for a moderator, with the reasons readers gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueItem {
@@ -273,16 +281,12 @@ impl<'a> Moderation<'a> {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<LogLineAbout>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, at, moderator_id, action, comment_id, note FROM moderation_log \
-             WHERE id > $2 AND (user_id = $1 OR comment_id IN \
-             (SELECT c.id FROM comments c WHERE c.user_id = $1)) ORDER BY id LIMIT $3",
-        )
-        .bind(user.0)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?;
+        let rows = sqlx::query(LOG_ABOUT)
+            .bind(user.0)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let moderator_id: Option<i64> = r.try_get("moderator_id")?;

@@ -154,6 +154,12 @@ pub async fn reports_by_plan(store: &Store, user: i64, after: i64) -> Vec<String
     plan(store, crate::moderation::REPORTS_BY, &[user, after, 1_000]).await
 }
 
+/// The query plan of one page of the audit log's lines about account `user` (for its data
+/// export, 1,000 after line `after`), as [`unread_replies_plan`] gives it.
+pub async fn log_about_plan(store: &Store, user: i64, after: i64) -> Vec<String> {
+    plan(store, crate::moderation::LOG_ABOUT, &[user, after, 1_000]).await
+}
+
 /// The backend's plan of `sql` with `binds`, one line per row.
 /// The query plan of the first page of account `user`'s saved articles as `/saved` reads it
 /// (starred, most recently starred first, 41 to read 40), as [`unread_replies_plan`] gives

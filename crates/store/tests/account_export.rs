@@ -301,6 +301,31 @@ async fn an_accounts_reports_are_read_from_the_reporters_index_on_sqlite() {
 }
 
 #[tokio::test]
+async fn the_log_lines_about_an_account_are_read_from_their_indexes_on_sqlite() {
+    each_backend(|store| async move {
+        // PostgreSQL picks its plan by its statistics, which a test's few rows do not make.
+        if store.backend() == tidings_store::Backend::Postgres {
+            return;
+        }
+        let plan = tidings_store::testing::log_about_plan(&store, 1, 0).await;
+        for index in [
+            "USING COVERING INDEX moderation_log_by_user (user_id=? AND id>?)",
+            "USING COVERING INDEX moderation_log_by_comment (comment_id=? AND id>?)",
+        ] {
+            assert!(
+                plan.iter().any(|line| line.contains(index)),
+                "{index}: {plan:?}"
+            );
+        }
+        assert!(
+            !plan.iter().any(|line| line.contains("SCAN moderation_log")),
+            "{plan:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn an_accounts_sessions_and_devices_come_page_by_page_without_any_token() {
     each_backend(|store| async move {
         let ana = user(&store, "ana").await;
