@@ -130,6 +130,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0019_websub.sql"),
         postgres: include_str!("../migrations/postgres/0019_websub.sql"),
     },
+    Step {
+        version: 20,
+        name: "websub_unsubscribe",
+        sqlite: include_str!("../migrations/sqlite/0020_websub_unsubscribe.sql"),
+        postgres: include_str!("../migrations/postgres/0020_websub_unsubscribe.sql"),
+    },
 ];
 
 /// The migrator for one backend.
