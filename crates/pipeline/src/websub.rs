@@ -81,8 +81,8 @@ impl WebSubSettings {
             .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
         (insecure && !self.allow_insecure_hubs).then(|| {
             format!(
-                "not subscribed: the hub {hub} is plain http, and a secret is only sent over \
-                 https (unsigned pushes are ignored); polled instead \
+                "the hub {hub} is plain http, and a secret is only sent over https \
+                 (unsigned pushes are ignored): not subscribed, polled instead \
                  ([websub] allow_insecure_hubs allows it)"
             )
         })
