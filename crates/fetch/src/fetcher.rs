@@ -129,8 +129,11 @@ impl Fetcher {
     }
 
     /// POSTs a form (`application/x-www-form-urlencoded`) to `url` with the GET's care: the
-    /// address guard, the per-host turn, the timeouts. Redirects are not followed (a redirect
-    /// is an error: a form is not sent twice). A status other than 2xx is
+    /// address guard, the per-host turn, the timeouts. A `307` or `308` answer is followed
+    /// with the same method and form (the address guard again at each step, at most
+    /// `max_redirects`, never from `https` to `http`: a form sent over TLS may hold a
+    /// secret); `301`, `302` and `303`, which clients turn into a GET, are
+    /// [`FetchError::Redirect`] (the form would be lost). A status other than 2xx is
     /// [`FetchError::Status`], with the start of the answer's text as its reason. What a
     /// WebSub subscription request is.
     pub async fn post_form(
@@ -138,35 +141,46 @@ impl Fetcher {
         url: &str,
         fields: &[(&str, &str)],
     ) -> Result<PostAnswer, FetchError> {
-        let target = Url::parse(url).map_err(|e| FetchError::InvalidUrl {
+        let mut current = Url::parse(url).map_err(|e| FetchError::InvalidUrl {
             url: url.to_string(),
             reason: e.to_string(),
         })?;
-        self.check_address(&target)?;
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
         let timeout_secs = self.config.timeout.as_secs();
-        let _turn = self.hosts.turn(&host_key(&target)).await;
-        let response = self
-            .client
-            .post(target)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| FetchError::from_reqwest(&e, timeout_secs))?;
+        let mut visited: Vec<Url> = Vec::new();
+        let response = loop {
+            self.check_address(&current)?;
+            let _turn = self.hosts.turn(&host_key(&current)).await;
+            let response = self
+                .client
+                .post(current.clone())
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .map_err(|e| FetchError::from_reqwest(&e, timeout_secs))?;
+            let status = response.status();
+            if status.is_success() {
+                return Ok(PostAnswer {
+                    status: status.as_u16(),
+                });
+            }
+            if !status.is_redirection() {
+                break response;
+            }
+            let location = header_text(response.headers(), LOCATION.as_str());
+            let next = post_redirect(
+                &current,
+                status,
+                location.as_deref(),
+                &visited,
+                self.config.max_redirects,
+            )?;
+            visited.push(std::mem::replace(&mut current, next));
+        };
         let status = response.status();
-        if status.is_success() {
-            return Ok(PostAnswer {
-                status: status.as_u16(),
-            });
-        }
-        if status.is_redirection() {
-            return Err(FetchError::Redirect(format!(
-                "HTTP {status}: a form is not sent on to another address"
-            )));
-        }
         let retry_after = retry_after(response.headers(), SystemTime::now());
         let mut text = BytesMut::new();
         let mut stream = response.bytes_stream();
@@ -377,6 +391,55 @@ fn host_key(url: &Url) -> String {
     }
 }
 
+/// Where a form POST to `current` answered with the redirect `status` (and `Location`) goes
+/// next: only `307` and `308` keep the method and the body, so only they are followed, at
+/// most `max_redirects` times (`visited` holds the addresses before `current`), without
+/// loops, to web URLs only and never from `https` down to `http`.
+fn post_redirect(
+    current: &Url,
+    status: StatusCode,
+    location: Option<&str>,
+    visited: &[Url],
+    max_redirects: usize,
+) -> Result<Url, FetchError> {
+    let location = location
+        .ok_or_else(|| FetchError::Redirect(format!("HTTP {status} without a Location")))?;
+    if !matches!(
+        status,
+        StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+    ) {
+        return Err(FetchError::Redirect(format!(
+            "HTTP {status} to {location}: a form POST is followed only through 307 or 308 \
+             (this answer turns it into a GET, which loses the form)"
+        )));
+    }
+    let next = current
+        .join(location)
+        .map_err(|e| FetchError::Redirect(format!("invalid Location {location:?}: {e}")))?;
+    if visited.len() >= max_redirects {
+        return Err(FetchError::Redirect(format!(
+            "more than {max_redirects} redirects"
+        )));
+    }
+    if &next == current || visited.contains(&next) {
+        return Err(FetchError::Redirect(format!(
+            "redirect loop back to {next}"
+        )));
+    }
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(FetchError::Redirect(format!(
+            "redirect to a non-web URL {next}"
+        )));
+    }
+    if current.scheme() == "https" && next.scheme() == "http" {
+        return Err(FetchError::Redirect(format!(
+            "HTTP {status} from https to plain http ({next}): a form sent over TLS is not \
+             sent on in clear"
+        )));
+    }
+    Ok(next)
+}
+
 /// The IP address a URL names directly, if its host is an IP literal.
 fn literal_ip(url: &Url) -> Option<IpAddr> {
     match url.host()? {
@@ -392,4 +455,58 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).expect("URL")
+    }
+
+    #[test]
+    fn a_form_post_follows_only_307_and_308_and_never_down_to_http() {
+        let hub = url("https://hub.example/sub");
+        let follow = |status: u16, location: &str| {
+            post_redirect(
+                &hub,
+                StatusCode::from_u16(status).expect("status"),
+                Some(location),
+                &[],
+                5,
+            )
+        };
+        assert_eq!(
+            follow(307, "/v2/sub").expect("307").as_str(),
+            "https://hub.example/v2/sub"
+        );
+        assert_eq!(
+            follow(308, "https://other.example/").expect("308").as_str(),
+            "https://other.example/"
+        );
+        for status in [301, 302, 303] {
+            let err = follow(status, "/v2/sub")
+                .expect_err("not followed")
+                .to_string();
+            assert!(err.contains("only through 307 or 308"), "{status}: {err}");
+        }
+        let err = follow(307, "http://hub.example/sub").expect_err("downgrade");
+        assert!(err.to_string().contains("plain http"), "{err}");
+        assert!(follow(307, "ftp://hub.example/").is_err());
+        assert!(follow(307, "/sub").is_err(), "a loop to itself");
+        let five: Vec<Url> = (0..5)
+            .map(|i| url(&format!("https://hub.example/{i}")))
+            .collect();
+        let err = post_redirect(
+            &hub,
+            StatusCode::TEMPORARY_REDIRECT,
+            Some("/next"),
+            &five,
+            5,
+        )
+        .expect_err("too many");
+        assert!(err.to_string().contains("more than 5"), "{err}");
+        assert!(post_redirect(&hub, StatusCode::TEMPORARY_REDIRECT, None, &[], 5).is_err());
+    }
 }

@@ -28,6 +28,11 @@ pub enum Task {
         /// The source.
         source_id: SourceId,
     },
+    /// Ask the hubs of a source's ended WebSub subscriptions to stop pushing.
+    WebsubUnsubscribe {
+        /// The source (which may be gone).
+        source_id: SourceId,
+    },
     /// Ingest the signed push the WebSub callback kept for a source (the web process queues
     /// it: see [`tidings_store::push_job`]).
     WebsubPush {
@@ -44,6 +49,7 @@ impl Task {
             Task::FetchArticle { .. } => "fetch_article",
             Task::UnderstandStory { .. } => "understand_story",
             Task::WebsubSubscribe { .. } => "websub_subscribe",
+            Task::WebsubUnsubscribe { .. } => "websub_unsubscribe",
             Task::WebsubPush { .. } => tidings_store::PUSH_JOB_KIND,
         }
     }
@@ -66,6 +72,7 @@ impl Task {
                 format!("{}{story_id}", Task::UNDERSTAND_JOB_KEY_PREFIX)
             }
             Task::WebsubSubscribe { source_id } => format!("websub_subscribe:{source_id}"),
+            Task::WebsubUnsubscribe { source_id } => format!("websub_unsubscribe:{source_id}"),
             Task::WebsubPush { source_id } => {
                 format!("{}:{source_id}", tidings_store::PUSH_JOB_KIND)
             }

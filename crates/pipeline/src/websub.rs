@@ -11,8 +11,20 @@
 //!   at the callback (the web crate answers it). A hub that fails is asked again with the
 //!   fetch back-off ([`crate::fetch_source::error_delay`]); one that accepts but never verifies
 //!   is asked again after [`VERIFY_WAIT`].
+//!   A hub on plain `http://` is not subscribed to unless
+//!   [`WebSubSettings::allow_insecure_hubs`]: the spec sends `hub.secret` over HTTPS only, and
+//!   without a secret no push can be trusted; the source is polled as usual and its
+//!   subscription shows as failed with the reason. A hub that answers the request with `307`
+//!   or `308` is followed there (the same form, through the address guard); `301`, `302` or
+//!   `303` is a failure that says so.
 //! * [`schedule`] (each scheduler tick) queues the subscriptions due: renewals before a lease
-//!   ends ([`tidings_store::renewal_time`]) and retries.
+//!   ends ([`tidings_store::renewal_time`]) and retries; and the unsubscribe requests due.
+//! * [`unsubscribe`] (the `websub_unsubscribe` job) POSTs `hub.mode=unsubscribe` for each
+//!   subscription ended at a hub that may still hold it: its source was removed, its feed
+//!   stopped naming a hub ([`after_fetch`] ends it) or names another. The store recorded
+//!   that in the same transaction as the change. A failing hub is asked again with the fetch
+//!   back-off, one that never verifies after [`VERIFY_WAIT`], up to
+//!   [`tidings_store::UNSUBSCRIBE_ATTEMPTS`] requests; then the lease ends it.
 //! * [`ingest_push`] (the `websub_push` job) reads a signed push the callback kept and stores
 //!   its new articles exactly as a fetched feed's ([`crate::fetch_source::store_feed`]).
 //!
@@ -29,7 +41,7 @@ use std::time::Duration;
 use tidings_feeds::{ParsedFeed, links_in_header};
 use tidings_fetch::{Document, FetchError, Validators};
 use tidings_model::{Source, SourceId};
-use tidings_store::{NewPushSubscription, PushState};
+use tidings_store::{NewPushSubscription, PushState, PushSubscription, UNSUBSCRIBE_ATTEMPTS};
 
 /// How long a hub that accepted a request has to verify it before it is asked again.
 pub const VERIFY_WAIT: Duration = Duration::from_secs(3600);
@@ -45,16 +57,46 @@ pub struct WebSubSettings {
     pub callback_base: String,
     /// The lease asked of hubs (they may grant another).
     pub lease: Duration,
+    /// Whether hubs on plain `http://` are subscribed to, their secret sent in clear (off by
+    /// default: a test's loopback hub, or a hub on a trusted network).
+    pub allow_insecure_hubs: bool,
 }
 
 impl WebSubSettings {
-    /// Subscriptions with callbacks under `callback_base` and a lease of ten days.
+    /// Subscriptions with callbacks under `callback_base`, a lease of ten days, and only to
+    /// `https://` hubs.
     pub fn new(callback_base: &str) -> WebSubSettings {
         WebSubSettings {
             callback_base: callback_base.trim_end_matches('/').to_string(),
             lease: Duration::from_secs(10 * 86_400),
+            allow_insecure_hubs: false,
         }
     }
+
+    /// Why `hub` is not subscribed to, when it is not: a plain `http://` hub (unless
+    /// allowed) could not be given a secret.
+    pub fn refusal(&self, hub: &str) -> Option<String> {
+        let insecure = hub
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
+        (insecure && !self.allow_insecure_hubs).then(|| {
+            format!(
+                "the hub {hub} is plain http, and a secret is only sent over https \
+                 (unsigned pushes are ignored): not subscribed, polled instead \
+                 ([websub] allow_insecure_hubs allows it)"
+            )
+        })
+    }
+
+    /// The callback URL of a subscription.
+    fn callback(&self, source: SourceId, token: &str) -> String {
+        format!("{}/websub/{source}/{token}", self.callback_base)
+    }
+}
+
+/// Whether `sub` is a refusal ([`tidings_store::WebSub::refuse`]): failed, never asked again.
+fn is_refusal(sub: &PushSubscription) -> bool {
+    sub.state == PushState::Failed && sub.next_attempt_at.is_none()
 }
 
 /// The hub and topic a fetched feed announces: `Link` headers first (the spec's order), then
@@ -74,25 +116,35 @@ pub(crate) fn announced(feed: &ParsedFeed, doc: &Document) -> Option<(String, St
 }
 
 /// After a successful fetch of `source`: starts a subscription when the feed announces a
-/// hub and topic the source is not subscribed to yet. Returns whether the source is pushed
-/// now (its poll interval is then stretched).
+/// hub and topic the source is not subscribed to yet (or records why not, for a plain
+/// `http://` hub), and ends the subscription of a feed that no longer announces one. Returns
+/// whether the source is pushed now (its poll interval is then stretched).
 pub(crate) async fn after_fetch(
     pipeline: &Pipeline,
     source: &Source,
     feed: &ParsedFeed,
     doc: &Document,
 ) -> Result<bool, PipelineError> {
-    if pipeline.settings.websub.is_none() || pipeline.bundled.contains_key(&source.url) {
+    let Some(settings) = &pipeline.settings.websub else {
+        return Ok(false);
+    };
+    if pipeline.bundled.contains_key(&source.url) {
         return Ok(false);
     }
     let now = now_secs();
     let existing = pipeline.store.websub().get(source.id).await?;
     let Some((hub, topic)) = announced(feed, doc) else {
-        return Ok(existing.is_some_and(|s| s.is_pushing(now)));
+        if existing.is_some() && pipeline.store.websub().end(source.id, now).await? {
+            tracing::info!(source = %source.id, "the feed no longer announces a WebSub hub: unsubscribing");
+        }
+        return Ok(false);
     };
+    let refusal = settings.refusal(&hub);
     if let Some(sub) = &existing
         && sub.hub_url == hub
         && sub.topic == topic
+        // A refusal stands while the hub is refused; one allowed now is subscribed to.
+        && (refusal.is_some() || !is_refusal(sub))
     {
         return Ok(sub.is_pushing(now));
     }
@@ -103,6 +155,12 @@ pub(crate) async fn after_fetch(
         secret: random_hex(32),
         callback_token: random_hex(16),
     };
+    if let Some(reason) = refusal {
+        if pipeline.store.websub().refuse(&new, &reason, now).await? {
+            tracing::info!(source = %source.id, hub = %new.hub_url, "the feed announces a plain-http WebSub hub: not subscribing, polling");
+        }
+        return Ok(false);
+    }
     if pipeline.store.websub().start(&new, now).await? {
         tracing::info!(source = %source.id, hub = %new.hub_url, topic = %new.topic, "the feed announces a WebSub hub: subscribing");
         queue_subscribe(pipeline, source.id).await?;
@@ -112,8 +170,12 @@ pub(crate) async fn after_fetch(
 
 /// Queues the subscribe job of `source` (keyed: never twice).
 async fn queue_subscribe(pipeline: &Pipeline, source_id: SourceId) -> Result<bool, PipelineError> {
-    let job =
-        Task::WebsubSubscribe { source_id }.to_job(now_ms(), pipeline.settings.max_attempts)?;
+    queue_task(pipeline, Task::WebsubSubscribe { source_id }).await
+}
+
+/// Queues `task` (keyed: never twice).
+async fn queue_task(pipeline: &Pipeline, task: Task) -> Result<bool, PipelineError> {
+    let job = task.to_job(now_ms(), pipeline.settings.max_attempts)?;
     let queued = pipeline
         .store
         .jobs()
@@ -126,15 +188,23 @@ async fn queue_subscribe(pipeline: &Pipeline, source_id: SourceId) -> Result<boo
     Ok(queued)
 }
 
-/// Queues the subscriptions due for a request (renewals, retries). Returns how many.
+/// Queues the subscriptions due for a request (renewals, retries) and the unsubscribe
+/// requests due. Returns how many jobs.
 pub async fn schedule(pipeline: &Pipeline) -> Result<usize, PipelineError> {
     if pipeline.settings.websub.is_none() {
         return Ok(0);
     }
-    let due = pipeline.store.websub().due(now_secs(), BATCH).await?;
+    let now = now_secs();
+    let due = pipeline.store.websub().due(now, BATCH).await?;
     let mut queued = 0;
     for source_id in due {
         if queue_subscribe(pipeline, source_id).await? {
+            queued += 1;
+        }
+    }
+    let ending = pipeline.store.websub().due_unsubscribes(now, BATCH).await?;
+    for source_id in ending {
+        if queue_task(pipeline, Task::WebsubUnsubscribe { source_id }).await? {
             queued += 1;
         }
     }
@@ -150,13 +220,22 @@ pub async fn subscribe(pipeline: &Pipeline, source_id: SourceId) -> Result<(), P
     let Some(sub) = websub.get(source_id).await? else {
         return Ok(());
     };
-    if sub.state == PushState::Unsubscribed {
+    if sub.state == PushState::Unsubscribed || is_refusal(&sub) {
         return Ok(());
     }
-    let callback = format!(
-        "{}/websub/{}/{}",
-        settings.callback_base, source_id, sub.callback_token
-    );
+    if let Some(reason) = settings.refusal(&sub.hub_url) {
+        // Started while such hubs were allowed: refused before any secret leaves.
+        let again = NewPushSubscription {
+            source_id,
+            hub_url: sub.hub_url.clone(),
+            topic: sub.topic.clone(),
+            secret: sub.secret.clone(),
+            callback_token: sub.callback_token.clone(),
+        };
+        websub.refuse(&again, &reason, now_secs()).await?;
+        return Ok(());
+    }
+    let callback = settings.callback(source_id, &sub.callback_token);
     let lease = settings.lease.as_secs().to_string();
     let fields = [
         ("hub.mode", "subscribe"),
@@ -201,6 +280,69 @@ pub async fn subscribe(pipeline: &Pipeline, source_id: SourceId) -> Result<(), P
         1,
     );
     Ok(())
+}
+
+/// The `websub_unsubscribe` job: asks the hubs of `source_id`'s ended subscriptions that are
+/// due to stop pushing (`hub.mode=unsubscribe`, the topic and the old callback, no secret),
+/// through the fetcher like a subscription request. One asked [`UNSUBSCRIBE_ATTEMPTS`] times
+/// is given up.
+pub async fn unsubscribe(pipeline: &Pipeline, source_id: SourceId) -> Result<(), PipelineError> {
+    let Some(settings) = &pipeline.settings.websub else {
+        return Ok(());
+    };
+    let websub = pipeline.store.websub();
+    let now = now_secs();
+    for ended in websub.unsubscribes(source_id).await? {
+        if ended.next_attempt_at > now {
+            continue;
+        }
+        let token = ended.callback_token.as_str();
+        if ended.attempts >= UNSUBSCRIBE_ATTEMPTS {
+            websub.give_up_unsubscribe(source_id, token).await?;
+            tracing::warn!(source = %source_id, hub = %ended.hub_url, attempts = ended.attempts, last_error = ?ended.last_error, "giving up unsubscribing from the WebSub hub; its lease will end the subscription");
+            count_unsubscribe("given_up");
+            continue;
+        }
+        let callback = settings.callback(source_id, token);
+        let fields = [
+            ("hub.mode", "unsubscribe"),
+            ("hub.topic", ended.topic.as_str()),
+            ("hub.callback", callback.as_str()),
+        ];
+        match pipeline.fetcher.post_form(&ended.hub_url, &fields).await {
+            Ok(_) => {
+                websub
+                    .unsubscribe_requested(source_id, token, now + secs(VERIFY_WAIT))
+                    .await?;
+                tracing::info!(source = %source_id, hub = %ended.hub_url, "the hub accepted the unsubscribe request");
+                count_unsubscribe("accepted");
+            }
+            Err(err) => {
+                let delay = error_delay(
+                    pipeline.settings.error_delay,
+                    pipeline.settings.max_error_delay,
+                    ended.attempts,
+                );
+                let error = format!("hub {}: {err}", ended.hub_url);
+                websub
+                    .unsubscribe_failed(source_id, token, &error, now + secs(delay))
+                    .await?;
+                tracing::warn!(source = %source_id, %error, retry_in = ?delay, "WebSub unsubscribe request failed");
+                count_unsubscribe("error");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn count_unsubscribe(outcome: &str) {
+    tidings_metrics::global().add(
+        "tidings_websub_unsubscribes_total",
+        "WebSub unsubscribe requests for ended subscriptions, by outcome: accepted, error, \
+         given_up (after the last attempt).",
+        &[("outcome", outcome)],
+        1,
+    );
 }
 
 /// The `websub_push` job: ingests the signed push the callback kept for `source_id`, the

@@ -105,6 +105,7 @@ async fn execute(pipeline: &Pipeline, job: &Job) -> Result<(), PipelineError> {
         }
         Task::UnderstandStory { story_id } => understand_story::run(pipeline, story_id).await,
         Task::WebsubSubscribe { source_id } => websub::subscribe(pipeline, source_id).await,
+        Task::WebsubUnsubscribe { source_id } => websub::unsubscribe(pipeline, source_id).await,
         Task::WebsubPush { source_id } => websub::ingest_push(pipeline, source_id).await,
     }
 }

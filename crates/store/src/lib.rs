@@ -93,6 +93,6 @@ pub use stories::{ArticleText, Placement, PlacementBatch, Stories, StoryReport};
 pub use stories_to_understand::{StoriesToUnderstand, TakenStories};
 pub use users::{AccountLine, Credentials, NewUser, Users, name_key};
 pub use websub::{
-    DENIED_RETRY_SECS, NewPushSubscription, PUSH_JOB_KIND, PushOutcome, PushState,
-    PushSubscription, WebSub, push_job, renewal_time,
+    DENIED_RETRY_SECS, NewPushSubscription, PUSH_JOB_KIND, PendingUnsubscribe, PushOutcome,
+    PushState, PushSubscription, UNSUBSCRIBE_ATTEMPTS, WebSub, push_job, renewal_time,
 };

@@ -131,6 +131,12 @@ const STEPS: &[Step] = &[
         postgres: include_str!("../migrations/postgres/0019_websub.sql"),
     },
     Step {
+        version: 20,
+        name: "websub_unsubscribe",
+        sqlite: include_str!("../migrations/sqlite/0020_websub_unsubscribe.sql"),
+        postgres: include_str!("../migrations/postgres/0020_websub_unsubscribe.sql"),
+    },
+    Step {
         version: 21,
         name: "moderation_log_by_account",
         sqlite: include_str!("../migrations/sqlite/0021_moderation_log_by_account.sql"),

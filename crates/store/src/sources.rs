@@ -172,8 +172,9 @@ impl<'a> Sources<'a> {
     /// them; a story that keeps articles is queued to be understood again from them (see
     /// [`crate::StoriesToUnderstand`]). A story left without articles stays, empty and
     /// unlisted, so that the story assigner, which may still hold it, never places a new
-    /// report under a reused id. Readers who hid the source no longer list it. Returns
-    /// whether it existed.
+    /// report under a reused id. Readers who hid the source no longer list it. A WebSub
+    /// subscription the hub may hold is recorded to be ended there (see
+    /// [`crate::WebSub::due_unsubscribes`]). Returns whether it existed.
     pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
         self.remove_and_log(id, None, now).await
     }
@@ -208,6 +209,9 @@ impl<'a> Sources<'a> {
             .bind(id.0)
             .fetch_all(&mut *tx)
             .await?;
+        // The hub is told to stop pushing (the pipeline sends the unsubscribe request): what
+        // that needs is written before the subscription's row goes with the source.
+        crate::websub::record_unsubscribe(&mut tx, id, now).await?;
         let done = sqlx::query("DELETE FROM sources WHERE id = $1")
             .bind(id.0)
             .execute(&mut *tx)

@@ -6,12 +6,20 @@
 //! The web callback verifies the hub's intent ([`WebSub::verify`], [`WebSub::deny`]) and hands
 //! signed pushes to the pipeline ([`WebSub::accept_push`]), which ingests them
 //! ([`WebSub::take_push`]). A source's removal deletes its row (`ON DELETE CASCADE`).
+//!
+//! A subscription the hub may hold (pending or active) is not simply forgotten: removing its
+//! source, ending it ([`WebSub::end`], the feed no longer names a hub) or replacing it by one
+//! with another hub or topic ([`WebSub::start`]) records, in the same transaction, what the
+//! hub needs to end it (migration `0020_websub_unsubscribe.sql`). The pipeline sends the
+//! unsubscribe requests ([`WebSub::due_unsubscribes`], [`WebSub::unsubscribe_requested`],
+//! [`WebSub::unsubscribe_failed`]) and the callback answers the hub's verification only
+//! while one is recorded ([`WebSub::confirm_unsubscribe`]).
 
 use crate::StoreError;
 use crate::jobs::enqueue_on;
 use crate::{NewJob, revision};
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use tidings_model::{SourceId, UnixSeconds};
 
 /// How long after a hub denied a subscription it is asked again.
@@ -22,6 +30,13 @@ pub const PUSH_JOB_KIND: &str = "websub_push";
 
 /// How many times a push's ingest job is tried.
 const PUSH_JOB_ATTEMPTS: i64 = 3;
+
+/// How many unsubscribe requests are sent for one ended subscription before it is given up
+/// (its lease then ends it at the hub).
+pub const UNSUBSCRIBE_ATTEMPTS: i64 = 5;
+
+/// The states of a subscription the hub may hold: ending one of these tells the hub.
+const HELD_BY_HUB: &str = "state IN ('pending', 'active')";
 
 /// Where a subscription stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +153,79 @@ pub enum PushOutcome {
     RefreshDue,
 }
 
+/// A subscription to end at its hub: its source was removed, its feed stopped naming the
+/// hub, or it names another hub or topic now.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PendingUnsubscribe {
+    /// The source it was for (which may be gone).
+    pub source_id: SourceId,
+    /// The token in its callback URL.
+    pub callback_token: String,
+    /// The hub.
+    pub hub_url: String,
+    /// The topic.
+    pub topic: String,
+    /// Unsubscribe requests sent so far.
+    pub attempts: i64,
+    /// When the next request is due.
+    pub next_attempt_at: UnixSeconds,
+    /// Why the last request failed.
+    pub last_error: Option<String>,
+}
+
+impl std::fmt::Debug for PendingUnsubscribe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token stays out of logs.
+        f.debug_struct("PendingUnsubscribe")
+            .field("source_id", &self.source_id)
+            .field("hub_url", &self.hub_url)
+            .field("topic", &self.topic)
+            .field("attempts", &self.attempts)
+            .field("next_attempt_at", &self.next_attempt_at)
+            .field("last_error", &self.last_error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Records, on `conn` (the caller's transaction), an unsubscribe request due at `now` for
+/// `source`'s subscription when the hub may hold it (pending or active) and, when `unless` is
+/// given, it names another hub or topic than `unless` (the pair of them).
+async fn record_unsubscribe_unless(
+    conn: &mut AnyConnection,
+    source: SourceId,
+    now: UnixSeconds,
+    unless: Option<(&str, &str)>,
+) -> Result<u64, StoreError> {
+    let condition = if unless.is_some() {
+        " AND (hub_url <> $3 OR topic <> $4)"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "INSERT INTO websub_unsubscriptions (source_id, callback_token, hub_url, topic, \
+         attempts, next_attempt_at, created_at) SELECT source_id, callback_token, hub_url, \
+         topic, 0, $2, $2 FROM websub_subscriptions WHERE source_id = $1 AND {HELD_BY_HUB}\
+         {condition} ON CONFLICT (source_id, callback_token) DO NOTHING"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(source.0)
+        .bind(now);
+    if let Some((hub, topic)) = unless {
+        query = query.bind(hub).bind(topic);
+    }
+    Ok(query.execute(&mut *conn).await?.rows_affected())
+}
+
+/// Records, in the caller's transaction, that `source`'s subscription is to be ended at its
+/// hub (when the hub may hold it): what removing the source does before its row goes.
+pub(crate) async fn record_unsubscribe(
+    conn: &mut AnyConnection,
+    source: SourceId,
+    now: UnixSeconds,
+) -> Result<u64, StoreError> {
+    record_unsubscribe_unless(conn, source, now, None).await
+}
+
 /// When a lease of `lease_seconds` granted at `now` is renewed: when a tenth of it is left,
 /// and at the latest a day before it ends.
 pub fn renewal_time(now: UnixSeconds, lease_seconds: i64) -> UnixSeconds {
@@ -159,6 +247,9 @@ pub fn push_job(source: SourceId, now_ms: i64) -> NewJob {
         max_attempts: PUSH_JOB_ATTEMPTS,
     }
 }
+
+const UNSUBSCRIBE_COLUMNS: &str =
+    "source_id, callback_token, hub_url, topic, attempts, next_attempt_at, last_error";
 
 const COLUMNS: &str = "source_id, hub_url, topic, secret, callback_token, state, lease_seconds, \
      lease_expires_at, last_error, error_count, next_attempt_at, last_push_at";
@@ -208,22 +299,58 @@ impl<'a> WebSub<'a> {
     }
 
     /// Starts (or starts over) a source's subscription: pending, due to be asked for at
-    /// `now`, with the new hub, topic, secret and token. Returns `false` when the source is
-    /// gone.
+    /// `now`, with the new hub, topic, secret and token. A subscription it replaces that
+    /// names another hub or topic, and that the hub may hold, is recorded to be ended there,
+    /// in the same transaction. Returns `false` when the source is gone.
     pub async fn start(
         &self,
         new: &NewPushSubscription,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
+        self.begin(new, now, None).await
+    }
+
+    /// Records that `source`'s feed names a hub it is not subscribed to, and why (`reason`:
+    /// e.g. an `http://` hub, which cannot be given a secret): a failed subscription that is
+    /// never asked for, shown where the subscription would be. A subscription it replaces
+    /// is ended as by [`WebSub::start`]. Returns `false` when the source is gone.
+    pub async fn refuse(
+        &self,
+        new: &NewPushSubscription,
+        reason: &str,
+        now: UnixSeconds,
+    ) -> Result<bool, StoreError> {
+        self.begin(new, now, Some(reason)).await
+    }
+
+    async fn begin(
+        &self,
+        new: &NewPushSubscription,
+        now: UnixSeconds,
+        refusal: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        record_unsubscribe_unless(
+            &mut tx,
+            new.source_id,
+            now,
+            Some((&new.hub_url, &new.topic)),
+        )
+        .await?;
+        let (state, next_attempt_at) = match refusal {
+            None => ("pending", Some(now)),
+            Some(_) => ("failed", None),
+        };
         let done = sqlx::query(
             "INSERT INTO websub_subscriptions (source_id, hub_url, topic, secret, \
-             callback_token, state, error_count, next_attempt_at, created_at, updated_at) \
-             SELECT $1, $2, $3, $4, $5, 'pending', 0, $6, $6, $6 FROM sources WHERE id = $1 \
+             callback_token, state, error_count, next_attempt_at, last_error, created_at, \
+             updated_at) \
+             SELECT $1, $2, $3, $4, $5, $7, 0, $8, $9, $6, $6 FROM sources WHERE id = $1 \
              ON CONFLICT (source_id) DO UPDATE SET hub_url = excluded.hub_url, \
              topic = excluded.topic, secret = excluded.secret, \
-             callback_token = excluded.callback_token, state = 'pending', \
-             lease_seconds = NULL, lease_expires_at = NULL, last_error = NULL, error_count = 0, \
-             next_attempt_at = excluded.next_attempt_at, pending_push = NULL, \
+             callback_token = excluded.callback_token, state = excluded.state, \
+             lease_seconds = NULL, lease_expires_at = NULL, last_error = excluded.last_error, \
+             error_count = 0, next_attempt_at = excluded.next_attempt_at, pending_push = NULL, \
              pending_push_type = NULL, updated_at = excluded.updated_at",
         )
         .bind(new.source_id.0)
@@ -232,6 +359,160 @@ impl<'a> WebSub<'a> {
         .bind(&new.secret)
         .bind(&new.callback_token)
         .bind(now)
+        .bind(state)
+        .bind(next_attempt_at)
+        .bind(refusal)
+        .execute(&mut *tx)
+        .await?;
+        let started = done.rows_affected() > 0;
+        if started && refusal.is_some() {
+            // The source's pages say why it is not pushed.
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(started)
+    }
+
+    /// Ends `source`'s subscription (its feed no longer names a hub): the row goes and, when
+    /// the hub may hold it, an unsubscribe request is recorded, in one transaction. Returns
+    /// whether there was one.
+    pub async fn end(&self, source: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        record_unsubscribe(&mut tx, source, now).await?;
+        let done = sqlx::query("DELETE FROM websub_subscriptions WHERE source_id = $1")
+            .bind(source.0)
+            .execute(&mut *tx)
+            .await?;
+        let ended = done.rows_affected() > 0;
+        if ended {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// The sources with an unsubscribe request due at `now`, earliest first.
+    pub async fn due_unsubscribes(
+        &self,
+        now: UnixSeconds,
+        limit: i64,
+    ) -> Result<Vec<SourceId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT source_id, MIN(next_attempt_at) AS first_at FROM websub_unsubscriptions \
+             WHERE next_attempt_at <= $1 GROUP BY source_id ORDER BY first_at, source_id \
+             LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok(SourceId(row.try_get("source_id")?)))
+            .collect()
+    }
+
+    /// The unsubscribe requests recorded for `source` (due or not), oldest first.
+    pub async fn unsubscribes(
+        &self,
+        source: SourceId,
+    ) -> Result<Vec<PendingUnsubscribe>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {UNSUBSCRIBE_COLUMNS} FROM websub_unsubscriptions WHERE source_id = $1 \
+             ORDER BY created_at, callback_token"
+        ));
+        let rows = sqlx::query(sql).bind(source.0).fetch_all(self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PendingUnsubscribe {
+                    source_id: SourceId(row.try_get("source_id")?),
+                    callback_token: row.try_get("callback_token")?,
+                    hub_url: row.try_get("hub_url")?,
+                    topic: row.try_get("topic")?,
+                    attempts: row.try_get("attempts")?,
+                    next_attempt_at: row.try_get("next_attempt_at")?,
+                    last_error: row.try_get("last_error")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records that the hub accepted an unsubscribe request; if it has not verified it by
+    /// `retry_at`, the request is made again then (one attempt more).
+    pub async fn unsubscribe_requested(
+        &self,
+        source: SourceId,
+        token: &str,
+        retry_at: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        self.unsubscribe_attempted(source, token, None, retry_at)
+            .await
+    }
+
+    /// Records a failed unsubscribe request with its error, to be tried again at `retry_at`.
+    pub async fn unsubscribe_failed(
+        &self,
+        source: SourceId,
+        token: &str,
+        error: &str,
+        retry_at: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        self.unsubscribe_attempted(source, token, Some(error), retry_at)
+            .await
+    }
+
+    async fn unsubscribe_attempted(
+        &self,
+        source: SourceId,
+        token: &str,
+        error: Option<&str>,
+        retry_at: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE websub_unsubscriptions SET attempts = attempts + 1, last_error = $3, \
+             next_attempt_at = $4 WHERE source_id = $1 AND callback_token = $2",
+        )
+        .bind(source.0)
+        .bind(token)
+        .bind(error)
+        .bind(retry_at)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets an unsubscribe request: given up after [`UNSUBSCRIBE_ATTEMPTS`]. Returns
+    /// whether it was there.
+    pub async fn give_up_unsubscribe(
+        &self,
+        source: SourceId,
+        token: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM websub_unsubscriptions WHERE source_id = $1 AND callback_token = $2",
+        )
+        .bind(source.0)
+        .bind(token)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The hub's verification of an unsubscribe request: when `token` and `topic` are those
+    /// of one recorded for `source`, it is done (forgotten) and `true` is returned; otherwise
+    /// (a subscription that is not being ended, another topic or token) nothing changes.
+    pub async fn confirm_unsubscribe(
+        &self,
+        source: SourceId,
+        token: &str,
+        topic: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM websub_unsubscriptions WHERE source_id = $1 AND callback_token = $2 \
+             AND topic = $3",
+        )
+        .bind(source.0)
+        .bind(token)
+        .bind(topic)
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected() > 0)

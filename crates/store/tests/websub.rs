@@ -186,3 +186,168 @@ async fn removing_a_source_removes_its_subscription() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn removing_a_source_records_the_unsubscribe_its_hub_needs() {
+    each_backend(|store| async move {
+        let ws = store.websub();
+        let active = source(&store, "e").await;
+        let failed = source(&store, "f").await;
+        let kept = source(&store, "g").await;
+        let topic = "https://news.example/feed";
+        for id in [active, failed, kept] {
+            assert!(ws.start(&subscription(id), NOW).await.expect("start"));
+        }
+        assert!(
+            ws.verify(active, "tok-1", topic, 7200, NOW)
+                .await
+                .expect("v")
+        );
+        ws.fail(failed, "HTTP 500", NOW, NOW + 60)
+            .await
+            .expect("fail");
+        assert!(
+            !ws.confirm_unsubscribe(active, "tok-1", topic)
+                .await
+                .expect("confirm"),
+            "a live subscription's unsubscribe is not confirmed"
+        );
+
+        assert!(store.sources().remove(active, NOW + 5).await.expect("rm"));
+        assert!(store.sources().remove(failed, NOW + 5).await.expect("rm"));
+        assert!(ws.get(active).await.expect("get").is_none());
+        let pending = ws.unsubscribes(active).await.expect("unsubscribes");
+        assert_eq!(pending.len(), 1, "{pending:?}");
+        assert_eq!(pending[0].hub_url, "https://hub.example/");
+        assert_eq!(pending[0].topic, topic);
+        assert_eq!(pending[0].callback_token, "tok-1");
+        assert_eq!(
+            (pending[0].attempts, pending[0].next_attempt_at),
+            (0, NOW + 5)
+        );
+        assert!(
+            ws.unsubscribes(failed).await.expect("u").is_empty(),
+            "a subscription the hub refused is not unsubscribed"
+        );
+        assert!(ws.unsubscribes(kept).await.expect("u").is_empty());
+        assert_eq!(ws.due_unsubscribes(NOW + 4, 10).await.expect("due"), []);
+        assert_eq!(
+            ws.due_unsubscribes(NOW + 5, 10).await.expect("due"),
+            [active]
+        );
+
+        // Attempts are counted and put off; a failure keeps its error.
+        ws.unsubscribe_failed(active, "tok-1", "HTTP 503", NOW + 65)
+            .await
+            .expect("failed");
+        ws.unsubscribe_requested(active, "tok-1", NOW + 3665)
+            .await
+            .expect("requested");
+        let pending = ws.unsubscribes(active).await.expect("unsubscribes");
+        assert_eq!(
+            (pending[0].attempts, pending[0].next_attempt_at),
+            (2, NOW + 3665)
+        );
+        assert_eq!(pending[0].last_error, None);
+        assert_eq!(ws.due_unsubscribes(NOW + 3000, 10).await.expect("due"), []);
+
+        // The hub's verification: only with the recorded token and topic, and only once.
+        assert!(
+            !ws.confirm_unsubscribe(active, "tok-2", topic)
+                .await
+                .expect("c")
+        );
+        assert!(
+            !ws.confirm_unsubscribe(active, "tok-1", "https://news.example/other")
+                .await
+                .expect("c")
+        );
+        assert!(
+            !ws.confirm_unsubscribe(kept, "tok-1", topic)
+                .await
+                .expect("c")
+        );
+        assert!(
+            ws.confirm_unsubscribe(active, "tok-1", topic)
+                .await
+                .expect("c")
+        );
+        assert!(
+            !ws.confirm_unsubscribe(active, "tok-1", topic)
+                .await
+                .expect("c")
+        );
+        assert!(ws.unsubscribes(active).await.expect("u").is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_hub_or_no_hub_ends_the_old_subscription_and_a_refusal_is_never_asked() {
+    each_backend(|store| async move {
+        let ws = store.websub();
+        let id = source(&store, "h").await;
+        assert!(ws.start(&subscription(id), NOW).await.expect("start"));
+        // The same hub and topic again (a new token): nothing to end.
+        let again = NewPushSubscription {
+            callback_token: "tok-2".into(),
+            ..subscription(id)
+        };
+        assert!(ws.start(&again, NOW).await.expect("start"));
+        assert!(ws.unsubscribes(id).await.expect("u").is_empty());
+
+        // Another hub: the old one is told.
+        let moved = NewPushSubscription {
+            hub_url: "https://other-hub.example/".into(),
+            callback_token: "tok-3".into(),
+            ..subscription(id)
+        };
+        assert!(ws.start(&moved, NOW + 1).await.expect("start"));
+        let ended = ws.unsubscribes(id).await.expect("u");
+        assert_eq!(ended.len(), 1);
+        assert_eq!(
+            (ended[0].hub_url.as_str(), ended[0].callback_token.as_str()),
+            ("https://hub.example/", "tok-2")
+        );
+        let sub = ws.get(id).await.expect("get").expect("row");
+        assert_eq!(
+            (sub.hub_url.as_str(), sub.state),
+            ("https://other-hub.example/", PushState::Pending)
+        );
+
+        // The feed names no hub any more: the row goes and its hub is told.
+        assert!(ws.end(id, NOW + 2).await.expect("end"));
+        assert!(ws.get(id).await.expect("get").is_none());
+        let tokens: Vec<String> = ws
+            .unsubscribes(id)
+            .await
+            .expect("u")
+            .into_iter()
+            .map(|u| u.callback_token)
+            .collect();
+        assert_eq!(tokens, ["tok-2", "tok-3"]);
+        assert!(!ws.end(id, NOW + 3).await.expect("end"), "nothing left");
+        assert!(ws.give_up_unsubscribe(id, "tok-2").await.expect("give up"));
+        assert_eq!(ws.unsubscribes(id).await.expect("u").len(), 1);
+
+        // A refused hub: shown with its reason, never due, and ends nothing it never held.
+        let insecure = NewPushSubscription {
+            hub_url: "http://plain-hub.example/".into(),
+            callback_token: "tok-4".into(),
+            ..subscription(id)
+        };
+        assert!(
+            ws.refuse(&insecure, "the hub is not https", NOW + 4)
+                .await
+                .expect("refuse")
+        );
+        let sub = ws.get(id).await.expect("get").expect("row");
+        assert_eq!(sub.state, PushState::Failed);
+        assert_eq!(sub.last_error.as_deref(), Some("the hub is not https"));
+        assert_eq!(sub.next_attempt_at, None);
+        assert!(ws.due(NOW + 1_000_000, 10).await.expect("due").is_empty());
+        assert!(store.sources().remove(id, NOW + 5).await.expect("rm"));
+        assert_eq!(ws.unsubscribes(id).await.expect("u").len(), 1);
+    })
+    .await;
+}

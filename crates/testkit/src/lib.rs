@@ -34,6 +34,13 @@ pub enum Reply {
     Redirect(String),
     /// A `301` to another path or URL.
     MovedPermanently(String),
+    /// Any redirect status (`303`, `307`, `308`, …) to another path or URL.
+    RedirectWith {
+        /// The status code.
+        status: u16,
+        /// The `Location`.
+        to: String,
+    },
     /// A status (e.g. 429 or 503) with a `Retry-After` in seconds.
     RetryAfter {
         /// The status code.
@@ -247,6 +254,11 @@ async fn answer(state: &State, uri: &Uri, headers: &HeaderMap) -> Response {
         Some(Reply::MovedPermanently(to)) => {
             (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response()
         }
+        Some(Reply::RedirectWith { status, to }) => (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT),
+            [(header::LOCATION, to)],
+        )
+            .into_response(),
         Some(Reply::RetryAfter { status, seconds }) => (
             StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
             [(header::RETRY_AFTER, seconds.to_string())],

@@ -19,6 +19,7 @@
 //!
 //! [websub]
 //! # enabled = true   # default: only when base_url is https on a public host
+//! # allow_insecure_hubs = false   # subscribe to http:// hubs too (the secret goes in clear)
 //! ```
 //!
 //! The README lists every key.
@@ -74,6 +75,9 @@ pub struct WebSubFile {
     /// `true`: subscribe (needs `base_url`, which hubs must be able to reach); `false`:
     /// never; unset: when `base_url` is an `https://` URL on a public host.
     pub enabled: Option<bool>,
+    /// Whether hubs on plain `http://` are subscribed to (their `hub.secret` then travels in
+    /// clear); by default they are not and their sources are polled.
+    pub allow_insecure_hubs: bool,
 }
 
 /// The WebSub settings the file asks for: `enabled = false` never subscribes; `enabled =
@@ -314,7 +318,12 @@ impl Settings {
             .filter(|b| !b.is_empty());
         let pipeline = PipelineSettings {
             retention,
-            websub: websub_settings(file.websub.enabled, base_url.as_deref())?,
+            websub: websub_settings(file.websub.enabled, base_url.as_deref())?.map(|w| {
+                tidings_pipeline::websub::WebSubSettings {
+                    allow_insecure_hubs: file.websub.allow_insecure_hubs,
+                    ..w
+                }
+            }),
             ..pipeline
         };
         let llm = file.llm.filter(|l| !l.base_url.trim().is_empty()).map(|l| {
@@ -589,7 +598,17 @@ mod tests {
             .expect("settings");
         assert_eq!(s.pipeline.websub, None);
         let s = with_file("base_url = \"https://news.example\"\n").expect("settings");
-        assert!(s.pipeline.websub.is_some());
+        assert!(
+            s.pipeline.websub.is_some_and(
+                |w| !w.allow_insecure_hubs && w.refusal("http://hub.example/").is_some()
+            ),
+            "plain-http hubs are refused by default"
+        );
+        let s = with_file(
+            "base_url = \"https://news.example\"\n[websub]\nallow_insecure_hubs = true\n",
+        )
+        .expect("settings");
+        assert!(s.pipeline.websub.is_some_and(|w| w.allow_insecure_hubs));
     }
 
     #[test]

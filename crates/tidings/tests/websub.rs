@@ -5,7 +5,8 @@
 //! signature is answered 2xx and ingests nothing; a signed push's new item becomes an article
 //! through the workers without a poll (the feed on the publisher never holds it); the source
 //! page shows the subscription and `/metrics` counts the pushes; removing the source removes
-//! the subscription, and a push for it is then answered 410 Gone.
+//! the subscription, a push for it is then answered 410 Gone, the hub is sent an unsubscribe
+//! request, and its verification of that (only that, once) gets the challenge back.
 
 use hmac::{Hmac, KeyInit, Mac};
 use std::time::{Duration, Instant};
@@ -104,7 +105,11 @@ async fn a_hub_verifies_and_pushes_and_the_article_appears_without_a_poll() {
             idle_wait: Duration::from_millis(50),
             poll_interval: Duration::from_secs(3600),
             fetch_pages: false,
-            websub: Some(WebSubSettings::new(&base)),
+            // The loopback hub is plain http.
+            websub: Some(WebSubSettings {
+                allow_insecure_hubs: true,
+                ..WebSubSettings::new(&base)
+            }),
             ..PipelineSettings::default()
         };
         let pipeline = Pipeline::new(store.clone(), fetcher, settings);
@@ -263,12 +268,56 @@ async fn a_hub_verifies_and_pushes_and_the_article_appears_without_a_poll() {
             );
         }
 
-        // 6. Removing the source removes its subscription; the hub's next push is told 410.
+        // 6. Removing the source removes its subscription; the hub's next push is told 410,
+        //    and the hub is asked to unsubscribe, which it verifies at the callback.
         assert!(store.sources().remove(source, 0).await.expect("remove"));
         assert!(store.websub().get(source).await.expect("get").is_none());
         assert_eq!(
             post(Some(sign(&secret, &pushed)), pushed.clone()).await,
             410
+        );
+        let unsubscribe_for = |web: &FixtureWeb| {
+            web.received("/hub").into_iter().find(|r| {
+                r.form_field("hub.mode").as_deref() == Some("unsubscribe")
+                    && r.form_field("hub.callback").as_deref() == Some(callback.as_str())
+            })
+        };
+        wait_for("the unsubscribe request", || async {
+            unsubscribe_for(web).is_some()
+        })
+        .await;
+        let request = unsubscribe_for(web).expect("request");
+        assert_eq!(
+            request.form_field("hub.topic").as_deref(),
+            Some(topic.as_str())
+        );
+        assert_eq!(request.form_field("hub.secret"), None);
+        assert_eq!(
+            verify(callback.clone(), "unsubscribe", &other_topic)
+                .await
+                .0,
+            404
+        );
+        assert_eq!(
+            verify(callback.clone(), "subscribe", topic).await.0,
+            404,
+            "the removed source's subscription is not verified again"
+        );
+        let (status, body) = verify(callback.clone(), "unsubscribe", topic).await;
+        assert_eq!((status, body.as_str()), (200, "challenge-4711"));
+        assert!(
+            store
+                .websub()
+                .unsubscribes(source)
+                .await
+                .expect("unsubscribes")
+                .is_empty(),
+            "done"
+        );
+        assert_eq!(
+            verify(callback.clone(), "unsubscribe", topic).await.0,
+            404,
+            "only once"
         );
 
         shutdown.cancel();

@@ -4,9 +4,12 @@
 //! * `GET` is the hub's verification of intent. `hub.mode=subscribe` is answered with its
 //!   `hub.challenge` (`200`, `text/plain`) only when the source and token are those of a
 //!   pending or active subscription and `hub.topic` is its topic; the subscription is then
-//!   active for `hub.lease_seconds`. `hub.mode=denied` with the right topic records the
-//!   failure with the hub's `hub.reason`. Anything else (another mode: Tidings never asks to
-//!   unsubscribe) is `404`.
+//!   active for `hub.lease_seconds`. `hub.mode=unsubscribe` is answered the same way only
+//!   for a subscription the pipeline is ending (its source removed, or its feed naming no hub
+//!   or another one now: see [`tidings_store::WebSub::confirm_unsubscribe`]), with its token
+//!   and topic; never for a live one, so no one can end a subscription Tidings still wants.
+//!   `hub.mode=denied` with the right topic records the failure with the hub's `hub.reason`.
+//!   Anything else is `404`.
 //! * `POST` is content distribution. The body (at most the fetch's `max_body_bytes`, else
 //!   `413`) must carry a valid `X-Hub-Signature` (`sha1=`, `sha256=`, `sha384=` or `sha512=`,
 //!   the HMAC of the raw body under the subscription's secret, compared in constant time).
@@ -15,7 +18,8 @@
 //!   fetched feed, at most one per source per [`PUSH_GAP_SECS`]; one sooner makes the source
 //!   due for a fetch instead. A push for a subscription that no longer exists, or failed, is
 //!   answered `410 Gone`, which tells the hub to drop it (how a removed source's subscription
-//!   ends, besides its lease).
+//!   ends if the hub pushes before it has handled the unsubscribe request; a `404` would
+//!   only have it try again).
 //!
 //! Hubs are not browsers: the route is mounted outside the session, private-site and reading
 //! layers (no cookie is read or set, and a private instance's hub can still reach it), and has
@@ -135,6 +139,22 @@ pub(crate) async fn verify(
             match websub.verify(source, &token, topic, lease, now()).await {
                 Ok(true) => {
                     tracing::info!(%source, lease, "the WebSub hub verified the subscription");
+                    plain(StatusCode::OK, challenge)
+                }
+                Ok(false) => not_found(),
+                Err(err) => server_error(&err),
+            }
+        }
+        Some("unsubscribe") => {
+            let Some(challenge) = intent
+                .challenge
+                .filter(|c| !c.is_empty() && c.len() <= MAX_CHALLENGE)
+            else {
+                return not_found();
+            };
+            match websub.confirm_unsubscribe(source, &token, topic).await {
+                Ok(true) => {
+                    tracing::info!(%source, "the WebSub hub verified the unsubscription");
                     plain(StatusCode::OK, challenge)
                 }
                 Ok(false) => not_found(),

@@ -94,6 +94,13 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             };
             println!("       error: {error}{streak}");
         }
+        // Why it is not pushed: a refused (plain-http) hub, a denial, a failing hub.
+        if let Some(sub) = pushes.get(&source.id)
+            && sub.state == tidings_store::PushState::Failed
+            && let Some(error) = &sub.last_error
+        {
+            println!("       push: {error}");
+        }
     }
     let failing = sources
         .iter()
