@@ -142,6 +142,8 @@ impl SearchEngine {
             ignored: loose.ignored,
             relaxed: true,
             with_every_word,
+            excluded_articles: loose.excluded_articles,
+            excluded_estimated: loose.excluded_estimated,
         })
     }
 

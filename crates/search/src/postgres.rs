@@ -542,7 +542,14 @@ impl PgSearch {
     pub async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let query = &request.query;
         let mut sql = Sql::new(self.resolve(query).await?);
-        let condition = sql.condition(query);
+        let matches = sql.condition(query);
+        // Outlets left out: one more predicate on the row (ids are numbers, written in), so
+        // totals, facets, grouping and paging all go without them; none when there are none.
+        let sources = source_list(&request.exclude_sources);
+        let condition = match &sources {
+            Some(list) => format!("({matches}) AND source_id NOT IN ({list})"),
+            None => matches.clone(),
+        };
         let window = request.fetch_window().max(1);
         let columns = "article_id, story_id, source_id, source_name, url, language, sort_at, title";
         // Common words: walking the date index and testing each row finds the newest matches
@@ -598,6 +605,15 @@ impl PgSearch {
         } else {
             None
         };
+        // What the exclusion left out: the matches from those outlets, counted as the total is.
+        let (excluded, excluded_estimated) = match &sources {
+            Some(list) => {
+                let from = format!("({matches}) AND source_id IN ({list})");
+                let planned = crate::postgres::estimate(&mut tx, &sql, &from).await?;
+                count(&mut tx, &sql, &from, planned).await?
+            }
+            None => (0, false),
+        };
         tx.commit().await?;
         let groups = group_hits(
             hits,
@@ -624,6 +640,8 @@ impl PgSearch {
             ignored: query.ignored.clone(),
             relaxed: false,
             with_every_word: total,
+            excluded_articles: excluded,
+            excluded_estimated,
         })
     }
 
@@ -666,6 +684,15 @@ impl PgSearch {
         }
         Ok(())
     }
+}
+
+/// Source ids as an SQL list (`3, 17`), `None` for none.
+fn source_list(sources: &[SourceId]) -> Option<String> {
+    if sources.is_empty() {
+        return None;
+    }
+    let ids: Vec<String> = sources.iter().map(|s| s.0.to_string()).collect();
+    Some(ids.join(", "))
 }
 
 /// The planner's estimate of the rows `condition` matches (it costs no scan).

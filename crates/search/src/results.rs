@@ -47,6 +47,11 @@ pub struct SearchRequest {
     /// When the query matches fewer articles than this, search again for articles matching
     /// any of its words ([`Query::relaxed`]). 0 keeps every word required (saved searches).
     pub relax_below: usize,
+    /// Outlets whose articles are left out (a reader's hidden outlets): they are not found,
+    /// counted, grouped under a story or counted in the facets, and
+    /// [`SearchResults::excluded_articles`] says how many matched. Empty (the default) adds
+    /// nothing to the query.
+    pub exclude_sources: Vec<SourceId>,
 }
 
 impl SearchRequest {
@@ -61,6 +66,7 @@ impl SearchRequest {
             facets: false,
             group_stories: true,
             relax_below: limit,
+            exclude_sources: Vec::new(),
         }
     }
 
@@ -145,6 +151,13 @@ pub struct SearchResults {
     /// How many articles had every word: `total_articles` unless relaxed, and then those
     /// come first.
     pub with_every_word: u64,
+    /// How many matching articles [`SearchRequest::exclude_sources`] left out (not in
+    /// `total_articles`); 0 when it is empty. An estimate when
+    /// [`SearchResults::excluded_estimated`].
+    pub excluded_articles: u64,
+    /// Whether `excluded_articles` is an estimate (PostgreSQL, many matches: see
+    /// [`SearchResults::total_estimated`]).
+    pub excluded_estimated: bool,
 }
 
 impl SearchResults {

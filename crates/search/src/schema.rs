@@ -13,13 +13,15 @@ use tantivy::tokenizer::{
 };
 
 /// The schema's version, kept in the commit payload: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the source id is indexed, so a search can leave outlets out
+/// ([`crate::SearchRequest::exclude_sources`]).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Article id (u64; indexed to delete by it).
 pub const ID: &str = "id";
 /// Story id (i64, fast).
 pub const STORY: &str = "story";
-/// Source id (stored).
+/// Source id (i64, indexed to leave outlets out, stored).
 pub const SOURCE_ID: &str = "source_id";
 /// Outlet name (raw string, fast for facets).
 pub const SOURCE_NAME: &str = "source_name";
@@ -108,7 +110,7 @@ pub fn build() -> (Schema, Fields) {
     );
     let id = b.add_u64_field(ID, INDEXED | FAST | STORED);
     let story = b.add_i64_field(STORY, FAST | STORED);
-    let source_id = b.add_i64_field(SOURCE_ID, STORED);
+    let source_id = b.add_i64_field(SOURCE_ID, INDEXED | STORED);
     let source_name = b.add_text_field(SOURCE_NAME, STRING | STORED | FAST);
     let source_terms = b.add_text_field(SOURCE_TERMS, names.clone());
     let lang = b.add_text_field(LANG, STRING | STORED | FAST);

@@ -382,7 +382,8 @@ impl SearchIndex {
     /// Runs a search (see [`SearchRequest`]).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
-        let query = QueryBuilder::new(&self.fields).build(&request.query);
+        let mut builder = QueryBuilder::new(&self.fields);
+        let query = builder.build_excluding(&request.query, &request.exclude_sources);
         let window = request.fetch_window().max(1);
         // Ranked (or sorted) and counted in one pass. Ranking alone with block-max WAND and
         // counting in a second pass measured slower on the million-article bench (alternating
@@ -414,6 +415,13 @@ impl SearchIndex {
             Some(searcher.search(&query, &FacetCollector)?.finish())
         } else {
             None
+        };
+        // What the exclusion left out, counted exactly: the matches from those outlets.
+        let excluded = if request.exclude_sources.is_empty() {
+            0
+        } else {
+            let only = builder.build_only(&request.query, &request.exclude_sources);
+            searcher.search(&only, &Count)?
         };
         let stories = searcher
             .segment_readers()
@@ -458,6 +466,8 @@ impl SearchIndex {
             ignored: request.query.ignored.clone(),
             relaxed: false,
             with_every_word: total as u64,
+            excluded_articles: excluded as u64,
+            excluded_estimated: false,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Translating a parsed [`Query`] into a tantivy query: each word or phrase is analysed per
 //! language and looked up in that language's title (boosted) and body fields; filters become
-//! constant-score clauses that do not move the ranking.
+//! constant-score clauses that do not move the ranking. Outlets left out
+//! ([`crate::SearchRequest::exclude_sources`]) are one more exclusion, on the indexed source id.
 
 use crate::lang::{LANGS, Lang, searched_languages};
 use crate::query::{Clause, Query, normalize_name};
@@ -9,10 +10,11 @@ use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery,
-    RangeQuery, TermQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
+use tidings_model::SourceId;
 
 /// How much more a match in the headline weighs than one in the body.
 pub const TITLE_BOOST: f32 = 2.5;
@@ -36,6 +38,12 @@ impl<'a> QueryBuilder<'a> {
 
     /// The tantivy query for `query`; every document when it says nothing.
     pub fn build(&mut self, query: &Query) -> Box<dyn TQuery> {
+        self.build_excluding(query, &[])
+    }
+
+    /// The tantivy query for `query` without the articles of `sources`: one more exclusion
+    /// clause, none when `sources` is empty (the query is then [`QueryBuilder::build`]'s).
+    pub fn build_excluding(&mut self, query: &Query, sources: &[SourceId]) -> Box<dyn TQuery> {
         let langs = searched_languages(query);
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for group in &query.must {
@@ -68,6 +76,9 @@ impl<'a> QueryBuilder<'a> {
                 clauses.push((Occur::MustNot, q));
             }
         }
+        if !sources.is_empty() {
+            clauses.push((Occur::MustNot, self.sources(sources)));
+        }
         if clauses.is_empty() {
             return Box::new(AllQuery);
         }
@@ -78,6 +89,26 @@ impl<'a> QueryBuilder<'a> {
             ));
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The tantivy query for the matches of `query` from `sources` only: how many a search
+    /// that leaves them out ([`QueryBuilder::build_excluding`]) left out.
+    pub fn build_only(&mut self, query: &Query, sources: &[SourceId]) -> Box<dyn TQuery> {
+        let matches = self.build(query);
+        let from = Box::new(ConstScoreQuery::new(self.sources(sources), 0.0));
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, matches),
+            (Occur::Must, from),
+        ]))
+    }
+
+    /// The articles of any of `sources`.
+    fn sources(&self, sources: &[SourceId]) -> Box<dyn TQuery> {
+        Box::new(TermSetQuery::new(
+            sources
+                .iter()
+                .map(|s| Term::from_field_i64(self.fields.source_id, s.0)),
+        ))
     }
 
     /// One clause as alternatives (any may match; a word gives one per field), none when it

@@ -544,3 +544,140 @@ async fn the_last_copy_of_an_article_in_one_batch_wins() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn outlets_left_out_leave_totals_facets_stories_and_pages_exact() {
+    each_backend(|store| async move {
+        let fx = load(store).await;
+        let name = fx.engine.name();
+        // Every match of "the", flat, with its outlet and story.
+        let everything = fx
+            .engine
+            .search(&SearchRequest::flat("the", Sort::Newest, 1_000))
+            .await
+            .expect("search");
+        let all: Vec<_> = everything.hits.iter().map(|h| h.article.clone()).collect();
+        assert_eq!(all.len() as u64, everything.total_articles, "{name}");
+        assert_eq!(everything.excluded_articles, 0, "{name}");
+        // Leave out the outlet of the Rhine story's lead, and one more.
+        let rhine = fx
+            .engine
+            .search(&SearchRequest::new("Rhine OR Rhein OR Rhin", 10))
+            .await
+            .expect("search");
+        let lead = &rhine.hits[0].article;
+        let other = all
+            .iter()
+            .map(|a| a.source_id)
+            .find(|s| *s != lead.source_id)
+            .expect("another outlet");
+        let left_out = vec![lead.source_id, other];
+        let kept: Vec<_> = all
+            .iter()
+            .filter(|a| !left_out.contains(&a.source_id))
+            .collect();
+        assert!(
+            !kept.is_empty() && kept.len() < all.len(),
+            "{name}: some of each"
+        );
+
+        // Flat: exactly the others, counted, and the left-out ones counted apart.
+        let mut flat = SearchRequest::flat("the", Sort::Newest, 1_000);
+        flat.exclude_sources = left_out.clone();
+        flat.facets = true;
+        let r = fx.engine.search(&flat).await.expect("search");
+        let ids = |hits: &[tidings_search::StoryHit]| -> Vec<ArticleId> {
+            hits.iter().map(|h| h.article.id).collect()
+        };
+        assert_eq!(
+            ids(&r.hits),
+            kept.iter().map(|a| a.id).collect::<Vec<_>>(),
+            "{name}"
+        );
+        assert_eq!(r.total_articles, kept.len() as u64, "{name}");
+        assert_eq!(
+            r.excluded_articles,
+            (all.len() - kept.len()) as u64,
+            "{name}"
+        );
+        assert!(!r.excluded_estimated, "{name}");
+        // Facets count only what is left.
+        let facets = r.facets.expect("facets");
+        let left_out_names: Vec<&str> = all
+            .iter()
+            .filter(|a| left_out.contains(&a.source_id))
+            .map(|a| a.source_name.as_str())
+            .collect();
+        assert!(
+            facets
+                .sources
+                .iter()
+                .all(|f| !left_out_names.contains(&f.value.as_str())),
+            "{name}: {facets:?}"
+        );
+        assert_eq!(
+            facets.sources.iter().map(|f| f.count).sum::<u64>(),
+            r.total_articles,
+            "{name}"
+        );
+        assert_eq!(
+            facets.languages.iter().map(|f| f.count).sum::<u64>()
+                + kept.iter().filter(|a| a.language.is_empty()).count() as u64,
+            r.total_articles,
+            "{name}"
+        );
+
+        // Grouped: the Rhine story is led by its best match from an outlet left in.
+        let mut grouped = SearchRequest::new("Rhine OR Rhein OR Rhin", 10);
+        grouped.exclude_sources = left_out.clone();
+        let r = fx.engine.search(&grouped).await.expect("search");
+        let expected: Vec<ArticleId> = std::iter::once(lead)
+            .chain(rhine.hits[0].others.iter())
+            .filter(|a| !left_out.contains(&a.source_id))
+            .map(|a| a.id)
+            .collect();
+        if let Some(first) = expected.first() {
+            assert_eq!(r.hits[0].article.id, *first, "{name}");
+            assert_eq!(r.hits[0].story_id, rhine.hits[0].story_id, "{name}");
+        }
+        for hit in &r.hits {
+            assert!(!left_out.contains(&hit.article.source_id), "{name}");
+            assert!(
+                hit.others.iter().all(|o| !left_out.contains(&o.source_id)),
+                "{name}"
+            );
+        }
+
+        // Pages of story hits: no overlap, every story with an article left, nothing else.
+        let mut stories_left: Vec<Option<i64>> = Vec::new();
+        let mut singles = 0;
+        for a in &kept {
+            match a.story_id {
+                Some(s) if stories_left.contains(&Some(s.0)) => {}
+                Some(s) => stories_left.push(Some(s.0)),
+                None => singles += 1,
+            }
+        }
+        let mut seen: Vec<ArticleId> = Vec::new();
+        let mut pages = 0;
+        loop {
+            let mut request = SearchRequest::new("the", 5);
+            request.sort = Sort::Newest;
+            request.offset = pages * 5;
+            request.exclude_sources = left_out.clone();
+            let r = fx.engine.search(&request).await.expect("search");
+            assert_eq!(r.total_articles, kept.len() as u64, "{name}");
+            if r.hits.is_empty() {
+                break;
+            }
+            for h in &r.hits {
+                assert!(!left_out.contains(&h.article.source_id), "{name}");
+                assert!(!seen.contains(&h.article.id), "{name}: a hit twice");
+                seen.push(h.article.id);
+            }
+            pages += 1;
+        }
+        assert_eq!(seen.len(), stories_left.len() + singles, "{name}");
+    })
+    .await;
+}

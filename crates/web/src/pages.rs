@@ -6,11 +6,14 @@ use crate::comment_counts::{Commented, count_comments};
 use crate::display::{self, DisplayPolicy};
 use crate::insight::{AiPanel, panel};
 use crate::metadata::{self, PageMeta};
+use crate::people::session::Viewer;
+use crate::reading::hiding;
 use crate::slug::slugify;
 use crate::state::AppState;
 use crate::stories::related_cards;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -218,11 +221,13 @@ struct ArticlePage {
 
 pub(crate) async fn article_without_slug(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
     article(
         State(state),
+        viewer,
         Path((id, String::new())),
         Query(ArticleQuery {
             q: None,
@@ -241,8 +246,11 @@ pub(crate) struct ArticleQuery {
     comment_page: Option<usize>,
 }
 
+/// `/article/{id}/{slug}`: an article's page. For a reader who hid things, its related list
+/// leaves out what they hid ([`related_cards`]); the rest is everyone's.
 pub(crate) async fn article(
     State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
     Path((id, slug)): Path<(i64, String)>,
     Query(query): Query<ArticleQuery>,
     headers: HeaderMap,
@@ -285,7 +293,9 @@ pub(crate) async fn article(
             Some(s) => state.store.stories().articles(s.id).await?,
             None => Vec::new(),
         };
-        let mut related = related_cards(&state.store, &listing, &members, now).await?;
+        let hiding = hiding::of_viewer(&state, viewer.as_deref()).await?;
+        let mut related =
+            related_cards(&state.store, &listing, &members, now, hiding.as_ref()).await?;
         count_comments(
             &state.store,
             related.iter_mut().chain(more_from_source.iter_mut()),
@@ -345,7 +355,7 @@ pub(crate) async fn article(
             query.comment_page,
         )
         .await?;
-        Ok(ArticlePage {
+        let page = ArticlePage {
             comments,
             site_name: state.site_name.clone(),
             title: c.title.clone(),
@@ -369,8 +379,8 @@ pub(crate) async fn article(
             meta,
             related,
             more_from_source,
-        }
-        .into_response())
+        };
+        Ok(hiding::answer(hiding.as_ref(), page))
     }
     .await;
     respond(result, &state.site_name)

@@ -2,12 +2,14 @@
 //! outlets, days and languages of the matches, newest-first or best-first order, and paging.
 //! The engine escapes snippets and titles except its `<b>` highlight marks.
 //!
-//! A signed-in reader who hid outlets (see [`crate::reading::hiding`]) gets each page
-//! without their articles (a story hit led by one is led by its next article from another
-//! outlet, or left out), each page full while hits are left (read from the top, at most
-//! [`MAX_HITS_READ`] story hits), told how many results that hid among the hits read ("at
-//! least" when the reading stopped before the last hit), with a link to the page with them
-//! (`&hidden=show`).
+//! A signed-in reader who hid outlets (see [`crate::reading::hiding`]) searches without
+//! their articles: the engine leaves them out in the query
+//! ([`SearchRequest::exclude_sources`]), so the total, the facets, the story hits (a story
+//! led by a hidden outlet's article is led by its next match from another outlet) and the
+//! paging are those of the articles left, in one search. The page says how many matches that
+//! hid (the engine counts them; "about" where PostgreSQL estimates a large total), with a
+//! link to the page with them (`&hidden=show`). Anonymous readers and readers who hid no
+//! outlet make the same request as before, with nothing left out.
 
 use crate::pages::{Age, PageError, article_href, now, respond};
 use crate::people::session::Viewer;
@@ -19,15 +21,12 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tidings_search::{ArticleHit, SearchEngine, SearchRequest, SearchResults, Sort, StoryHit};
+use tidings_search::{SearchRequest, Sort, StoryHit};
 
 /// Story hits per page.
 const PER_PAGE: usize = 20;
 /// Longest query read, in characters.
 const MAX_QUERY_CHARS: usize = 500;
-/// For a reader who hid outlets: the most story hits read, from the top of the results, to
-/// find one page of those left.
-const MAX_HITS_READ: usize = 500;
 
 #[derive(Deserialize)]
 pub(crate) struct SearchQuery {
@@ -77,10 +76,10 @@ struct SearchPage {
     older: Option<String>,
     newer: Option<String>,
     available: bool,
-    /// Results left out because the reader hid their outlets, among the hits read.
-    hidden: usize,
-    /// Not every hit was read: at least `hidden`.
-    hidden_at_least: bool,
+    /// Matching articles left out because the reader hid their outlets.
+    hidden: u64,
+    /// `hidden` is an estimate (as the total is, on PostgreSQL, for many matches).
+    hidden_about: bool,
     /// This page with the hidden outlets' results, when some were left out.
     show_hidden_href: Option<String>,
     /// This page without them, when they are shown on the reader's asking.
@@ -104,7 +103,8 @@ fn url(q: &str, newest: bool, page: usize, show_hidden: bool) -> String {
 }
 
 /// A story hit as the page lists it.
-fn hit_view(lead: &ArticleHit, others: &[&ArticleHit], story: &StoryHit, now: i64) -> Hit {
+fn hit_view(story: &StoryHit, now: i64) -> Hit {
+    let lead = &story.article;
     Hit {
         href: article_href(lead.id, &lead.title),
         title_html: lead.title_html.clone(),
@@ -112,7 +112,8 @@ fn hit_view(lead: &ArticleHit, others: &[&ArticleHit], story: &StoryHit, now: i6
         source_name: lead.source_name.clone(),
         age: Age::of(lead.date, now),
         story_href: story.story_id.map(|s| format!("/story/{s}")),
-        others: others
+        others: story
+            .others
             .iter()
             .map(|o| {
                 (
@@ -122,82 +123,6 @@ fn hit_view(lead: &ArticleHit, others: &[&ArticleHit], story: &StoryHit, now: i6
                 )
             })
             .collect(),
-    }
-}
-
-/// A story hit without the articles of hidden outlets, led by its first article left (its
-/// snippet only if that is the hit's own lead), or `None` when none is left; and how many
-/// articles were left out.
-fn without_hidden(story: &StoryHit, hiding: Option<&Hiding>, now: i64) -> (Option<Hit>, usize) {
-    let shown = |a: &&ArticleHit| !hiding.is_some_and(|h| h.hides_source(a.source_id));
-    let all: Vec<&ArticleHit> = std::iter::once(&story.article)
-        .chain(story.others.iter())
-        .collect();
-    let kept: Vec<&ArticleHit> = all.iter().copied().filter(shown).collect();
-    let left_out = all.len() - kept.len();
-    let Some((lead, others)) = kept.split_first() else {
-        return (None, left_out);
-    };
-    (Some(hit_view(lead, others, story, now)), left_out)
-}
-
-/// One page of story hits as the reader sees them, one more than a page when another
-/// follows, with the results they came from.
-struct Found {
-    /// The last search's results (totals, facets).
-    results: SearchResults,
-    hits: Vec<Hit>,
-    /// Articles of hidden outlets left out of the hits read.
-    hidden: usize,
-    /// Whether every hit was read, so that `hidden` counts them all (else: at least).
-    counted_all: bool,
-}
-
-/// Page `page` of `request`'s story hits without the hidden outlets' articles
-/// ([`without_hidden`]), full when enough hits are left. Hits left out move later ones up,
-/// so the page is found by reading the hits from the top: first as many as the page needs
-/// and a page more, then twice as many each time until the page is full or the hits run
-/// out, at most [`MAX_HITS_READ`] (a deeper page is cut short there).
-async fn page_without_hidden(
-    engine: &SearchEngine,
-    mut request: SearchRequest,
-    hiding: &Hiding,
-    page: usize,
-    now: i64,
-) -> Result<Found, PageError> {
-    let skip = (page - 1) * PER_PAGE;
-    let want = PER_PAGE + 1;
-    request.offset = 0;
-    request.limit = (skip + want + PER_PAGE).min(MAX_HITS_READ);
-    loop {
-        let results = engine
-            .search(&request)
-            .await
-            .map_err(|e| PageError::Internal(e.to_string()))?;
-        let mut hits = Vec::with_capacity(want);
-        let mut hidden = 0;
-        let mut passed = 0;
-        for story in &results.hits {
-            let (hit, left_out) = without_hidden(story, Some(hiding), now);
-            hidden += left_out;
-            let Some(hit) = hit else {
-                continue;
-            };
-            if passed >= skip && hits.len() < want {
-                hits.push(hit);
-            }
-            passed += 1;
-        }
-        let counted_all = results.hits.len() < request.limit;
-        if hits.len() >= want || counted_all || request.limit >= MAX_HITS_READ {
-            return Ok(Found {
-                results,
-                hits,
-                hidden,
-                counted_all,
-            });
-        }
-        request.limit = (request.limit * 2).min(MAX_HITS_READ);
     }
 }
 
@@ -246,7 +171,7 @@ pub(crate) async fn search(
             newer: None,
             available: state.search.is_some(),
             hidden: 0,
-            hidden_at_least: false,
+            hidden_about: false,
             show_hidden_href: None,
             hide_again_href: None,
         };
@@ -261,34 +186,16 @@ pub(crate) async fn search(
         if newest {
             request.sort = Sort::Newest;
         }
+        if let Some(hiding) = applied {
+            request.exclude_sources = hiding.exclusions().sources;
+        }
+        request.offset = (page - 1) * PER_PAGE;
+        let results = engine
+            .search(&request)
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?;
         let now = now();
-        let found = match applied {
-            None => {
-                request.offset = (page - 1) * PER_PAGE;
-                let results = engine
-                    .search(&request)
-                    .await
-                    .map_err(|e| PageError::Internal(e.to_string()))?;
-                let hits = results
-                    .hits
-                    .iter()
-                    .filter_map(|story| without_hidden(story, None, now).0)
-                    .collect();
-                Found {
-                    results,
-                    hits,
-                    hidden: 0,
-                    counted_all: true,
-                }
-            }
-            Some(hiding) => page_without_hidden(engine, request, hiding, page, now).await?,
-        };
-        let Found {
-            results,
-            mut hits,
-            hidden,
-            counted_all,
-        } = found;
+        let mut hits: Vec<Hit> = results.hits.iter().map(|h| hit_view(h, now)).collect();
         out.total = results.total_articles;
         out.relaxed = results.relaxed;
         out.with_every_word = results.with_every_word;
@@ -296,8 +203,8 @@ pub(crate) async fn search(
         out.newer = (page > 1).then(|| url(&q, newest, page - 1, show_hidden));
         hits.truncate(PER_PAGE);
         out.hits = hits;
-        out.hidden = hidden;
-        out.hidden_at_least = !counted_all;
+        out.hidden = results.excluded_articles;
+        out.hidden_about = results.excluded_estimated;
         if out.hidden > 0 {
             out.show_hidden_href = Some(url(&q, newest, page, true));
         }

@@ -34,6 +34,11 @@ const NAMED_OUTLETS: usize = 4;
 const RELATED_STORIES: i64 = 8;
 /// Entries in an article page's related list.
 const RELATED_LIMIT: usize = 8;
+/// Stories in a story page's related list.
+const RELATED_CARDS: i64 = 5;
+/// For a reader who hid things: how many times as many related stories are read, to fill a
+/// related list after the stories they hid.
+const RELATED_READ_HIDING: i64 = 3;
 
 /// A story in a list.
 pub(crate) struct StoryCard {
@@ -598,8 +603,9 @@ const ENTITY_PAGE: i64 = 40;
 /// find one page of those not hidden.
 const MAX_ENTITY_STORIES_READ: i64 = 1_000;
 
-/// `/story/{id}`: a story's page. For a reader who hid things, "In other languages" leaves
-/// out the stories they hid ([`other_languages`]); the rest is everyone's.
+/// `/story/{id}`: a story's page. For a reader who hid things, "In other languages" and the
+/// related stories leave out the stories they hid ([`other_languages`],
+/// [`related_story_cards`]); the rest is everyone's.
 pub(crate) async fn story(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
@@ -632,8 +638,8 @@ pub(crate) async fn story(
                 let params = RankParams::default();
                 explain_score(&rank::score(&reports, now, &params), &params)
             });
-        let related = related_story_cards(store, story.id, now).await?;
         let hiding = hiding::of_viewer(&state, viewer.as_deref()).await?;
+        let related = related_story_cards(store, story.id, now, hiding.as_ref()).await?;
         let other_languages = other_languages(store, story.id, hiding.as_ref()).await?;
         let ai = panel(
             store,
@@ -797,20 +803,28 @@ fn explain_score(s: &Score, params: &RankParams) -> Vec<ScoreLine> {
     ]
 }
 
-/// Cards for the stories related to `story`, best first.
+/// Cards for the stories related to `story`, best first. For a reader who hid things
+/// (`hiding`), the stories they hid are left out as on the front page
+/// ([`Hiding::visible_stories`]: led or covered only by hidden outlets, about a hidden entity
+/// or topic, a hidden word in the headline) and further related stories fill the list.
 async fn related_story_cards(
     store: &Store,
     story: StoryId,
     now: UnixSeconds,
+    hiding: Option<&Hiding>,
 ) -> Result<Vec<StoryCard>, PageError> {
+    let read = match hiding {
+        Some(_) => RELATED_CARDS * RELATED_READ_HIDING,
+        None => RELATED_CARDS,
+    };
     let related: Vec<StoryId> = store
         .stories()
-        .related(story, 5)
+        .related(story, read)
         .await?
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    // One read for the five, put back in the order of relatedness.
+    // One read for them all, put back in the order of relatedness.
     let mut stories: HashMap<StoryId, Story> = store
         .stories()
         .many(&related)
@@ -818,11 +832,12 @@ async fn related_story_cards(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
+    let mut ordered: Vec<Story> = related.iter().filter_map(|id| stories.remove(id)).collect();
+    if let Some(hiding) = hiding {
+        ordered = hiding.visible_stories(store, ordered).await?;
+    }
     let mut cards = Vec::new();
-    for id in related {
-        let Some(s) = stories.remove(&id) else {
-            continue;
-        };
+    for s in ordered.into_iter().take(RELATED_CARDS as usize) {
         cards.push(StoryCard {
             href: format!("/story/{}", s.id),
             title: s.title,
@@ -840,12 +855,16 @@ async fn related_story_cards(
 }
 
 /// An article page's related list: more coverage of its story (whose articles, read once by
-/// the page, are `same_story`), then related stories.
+/// the page, are `same_story`), then related stories. For a reader who hid things
+/// (`hiding`), articles of hidden outlets or with a hidden word in the headline are no
+/// candidates, nor are the related stories they hid ([`Hiding::visible_stories`]); further
+/// related stories are read to fill the list.
 pub(crate) async fn related_cards(
     store: &Store,
     listing: &ArticleListing,
     same_story: &[ArticleListing],
     now: UnixSeconds,
+    hiding: Option<&Hiding>,
 ) -> Result<Vec<Card>, PageError> {
     let Some(story) = listing.article.story_id else {
         return Ok(Vec::new());
@@ -856,16 +875,43 @@ pub(crate) async fn related_cards(
         time: l.article.content.shown_time(),
         duplicate_of: l.article.duplicate_of.map(|a| a.0),
     };
+    let shown = |l: &&ArticleListing| {
+        hiding.is_none_or(|h| {
+            !h.hides_source(l.article.source_id) && !h.hides_text(&l.article.content.title)
+        })
+    };
     let mut known: HashMap<i64, &ArticleListing> =
         same_story.iter().map(|l| (l.article.id.0, l)).collect();
-    let same: Vec<Candidate> = same_story.iter().map(candidate).collect();
+    let same: Vec<Candidate> = same_story.iter().filter(shown).map(candidate).collect();
+    let mut links = store
+        .stories()
+        .related(
+            story,
+            match hiding {
+                Some(_) => RELATED_STORIES * RELATED_READ_HIDING,
+                None => RELATED_STORIES,
+            },
+        )
+        .await?;
+    if let Some(hiding) = hiding {
+        let ids: Vec<StoryId> = links.iter().map(|(id, _)| *id).collect();
+        let stories = store.stories().many(&ids).await?;
+        let visible: std::collections::HashSet<StoryId> = hiding
+            .visible_stories(store, stories)
+            .await?
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        links.retain(|(id, _)| visible.contains(id));
+        links.truncate(RELATED_STORIES as usize);
+    }
     let mut others = Vec::new();
     let mut related = Vec::new();
-    for (id, similarity) in store.stories().related(story, RELATED_STORIES).await? {
+    for (id, similarity) in links {
         let members = store.stories().articles(id).await?;
         related.push(RelatedStory {
             similarity,
-            articles: members.iter().map(candidate).collect(),
+            articles: members.iter().filter(shown).map(candidate).collect(),
         });
         others.push(members);
     }

@@ -1279,7 +1279,7 @@ async fn other_languages_leave_out_the_stories_the_reader_hid() {
 }
 
 #[tokio::test]
-async fn search_pages_fill_up_after_hidden_results_and_count_them_honestly() {
+async fn search_leaves_hidden_outlets_out_in_the_engine_with_exact_counts_and_pages() {
     each_backend(|store| async move {
         let (site, engine, dir) = searchable_site(store).await;
         let gazette = outlet(&site, "Gazette").await;
@@ -1315,8 +1315,8 @@ async fn search_pages_fill_up_after_hidden_results_and_count_them_honestly() {
                 .filter(|i| html.contains(&format!("report {i}</a>")))
                 .collect()
         };
-        // Page 1 is full: 20 of Herald's, read from the first 41 hits (21 of Herald's, to
-        // know another page follows), which held 20 of Gazette's: at least that many hidden.
+        // The engine leaves Gazette's out: page 1 is full with 20 of Herald's, and the
+        // total, the outlets and the hidden count are exact from the first page on.
         let page1 = ana.get("/search?q=harbour&sort=newest").await;
         let first = shown(&page1.body);
         assert_eq!(
@@ -1326,22 +1326,33 @@ async fn search_pages_fill_up_after_hidden_results_and_count_them_honestly() {
             page1.body
         );
         assert!(
-            page1
-                .body
-                .contains("At least 20 results hidden by your settings"),
+            page1.body.contains(">25 results hidden by your settings"),
             "{}",
             page1.body
         );
+        assert!(
+            page1.body.contains("25 matching articles"),
+            "{}",
+            page1.body
+        );
+        let facets = part(&page1.body, "facets", "aside");
+        assert!(facets.contains(">Herald</a> 25<"), "{facets}");
+        assert!(!facets.contains("Gazette"), "{facets}");
         assert!(
             page1.body.contains("sort=newest&#38;page=2"),
             "{}",
             page1.body
         );
-        // Page 2 reads every hit: the five left, and the exact count.
+        // Page 2: the five left, the same counts.
         let page2 = ana.get("/search?q=harbour&sort=newest&page=2").await;
         assert_eq!(shown(&page2.body), (40..50).step_by(2).collect::<Vec<_>>());
         assert!(
             page2.body.contains(">25 results hidden by your settings"),
+            "{}",
+            page2.body
+        );
+        assert!(
+            page2.body.contains("25 matching articles"),
             "{}",
             page2.body
         );
@@ -1356,7 +1367,161 @@ async fn search_pages_fill_up_after_hidden_results_and_count_them_honestly() {
             .await;
         assert_eq!(shown(&bob.body), (0..20).collect::<Vec<_>>());
         assert!(!bob.body.contains("hidden by your settings"));
+        assert!(bob.body.contains("50 matching articles"), "{}", bob.body);
+        assert!(all.body.contains("50 matching articles"), "{}", all.body);
+        let anonymous = site.browser().get("/search?q=harbour&sort=newest").await;
+        assert_eq!(shown(&anonymous.body), (0..20).collect::<Vec<_>>());
+        assert!(anonymous.body.contains("50 matching articles"));
+        assert!(part(&anonymous.body, "facets", "aside").contains(">Gazette</a> 25<"));
         drop(dir);
+    })
+    .await;
+}
+
+/// Places `articles` in a new story related to `to` by `score`; returns the story.
+async fn place_related(site: &Site, articles: &[ArticleId], to: StoryId, score: f64) -> StoryId {
+    let mut batch = site.store.stories().begin().await.expect("batch");
+    let story = batch
+        .create_story("new", Some("en"), now())
+        .await
+        .expect("story");
+    for article in articles {
+        batch
+            .place(&Placement {
+                article: *article,
+                story,
+                duplicate_of: None,
+                related: vec![(to, score)],
+            })
+            .await
+            .expect("place");
+    }
+    batch.commit(now()).await.expect("commit");
+    story
+}
+
+#[tokio::test]
+async fn related_lists_leave_out_hidden_stories_and_fill_up() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let herald = outlet(&site, "Herald").await;
+        let gazette = outlet(&site, "Gazette").await;
+        // The story read: Herald's report and Gazette's.
+        let opens = report(&site, herald, "Harbour opens to ships", 50, &[], "Ships.").await;
+        let gazette_harbour =
+            report(&site, gazette, "Gazette on the harbour", 60, &[], "Ships.").await;
+        let story = place(&site, None, &[opens, gazette_harbour]).await;
+        // Related, best first: Gazette's alone; one about a topic; one led by Gazette with
+        // Herald's report too; then seven ferry stories of Herald's.
+        let dredging = report(&site, gazette, "Gazette dredging exclusive", 100, &[], "D.").await;
+        place_related(&site, &[dredging], story, 0.9).await;
+        let royal = report(
+            &site,
+            herald,
+            "Royal yacht docks",
+            101,
+            &[("royals", "Royals")],
+            "Y.",
+        )
+        .await;
+        place_related(&site, &[royal], story, 0.85).await;
+        let canal_lead = report(&site, gazette, "Gazette leads the canal", 300, &[], "C.").await;
+        let canal = report(&site, herald, "Herald on the canal", 200, &[], "C.").await;
+        let canal_story = place_related(&site, &[canal_lead, canal], story, 0.8).await;
+        for i in 1..=7 {
+            let ferry = report(
+                &site,
+                herald,
+                &format!("Ferry timetable {i}"),
+                110 + i,
+                &[],
+                "F.",
+            )
+            .await;
+            place_related(&site, &[ferry], story, 0.8 - 0.05 * i as f64).await;
+        }
+        let mut ana = site.reader("ana").await;
+        let token = ana.token().await;
+        hide_ok(
+            &mut ana,
+            "/hide",
+            &token,
+            "source",
+            &gazette.0.to_string(),
+            "/",
+        )
+        .await;
+        hide_ok(&mut ana, "/hide", &token, "topic", "royals", "/").await;
+        let mut bob = site.reader("bob").await;
+        let related = |html: &str| part(html, "related", "section").to_string();
+
+        // The story page: five related stories.
+        let story_path = format!("/story/{story}");
+        let anonymous = related(&site.browser().get(&story_path).await.body);
+        for title in [
+            "Gazette dredging exclusive",
+            "Royal yacht docks",
+            "Gazette leads the canal",
+            "Ferry timetable 1",
+            "Ferry timetable 2",
+        ] {
+            assert!(anonymous.contains(title), "{title}: {anonymous}");
+        }
+        assert!(!anonymous.contains("Ferry timetable 3"), "{anonymous}");
+        assert_eq!(related(&bob.get(&story_path).await.body), anonymous);
+        let page = ana.get(&story_path).await;
+        let hidden = related(&page.body);
+        for title in [
+            "Herald on the canal",
+            "Ferry timetable 1",
+            "Ferry timetable 4",
+        ] {
+            assert!(hidden.contains(title), "{title}: {hidden}");
+        }
+        for title in [
+            "Gazette dredging exclusive",
+            "Royal yacht docks",
+            "Gazette leads the canal",
+            "Ferry timetable 5",
+        ] {
+            assert!(!hidden.contains(title), "{title}: {hidden}");
+        }
+        assert!(hidden.contains(&format!("/story/{canal_story}")));
+
+        // The article page: more coverage, then one article of each related story, eight.
+        let article_path = format!(
+            "/article/{opens}/{}",
+            tidings_web::slugify("Harbour opens to ships")
+        );
+        let anonymous = related(&site.browser().get(&article_path).await.body);
+        for title in [
+            "Gazette on the harbour",
+            "Gazette dredging exclusive",
+            "Royal yacht docks",
+            "Herald on the canal",
+            "Ferry timetable 4",
+        ] {
+            assert!(anonymous.contains(title), "{title}: {anonymous}");
+        }
+        assert!(!anonymous.contains("Ferry timetable 5"), "{anonymous}");
+        assert_eq!(related(&bob.get(&article_path).await.body), anonymous);
+        let page = ana.get(&article_path).await;
+        assert_eq!(header(&page, "cache-control"), Some("private, no-store"));
+        let hidden = related(&page.body);
+        for title in [
+            "Herald on the canal",
+            "Ferry timetable 1",
+            "Ferry timetable 7",
+        ] {
+            assert!(hidden.contains(title), "{title}: {hidden}");
+        }
+        for title in [
+            "Gazette on the harbour",
+            "Gazette dredging exclusive",
+            "Royal yacht docks",
+        ] {
+            assert!(!hidden.contains(title), "{title}: {hidden}");
+        }
     })
     .await;
 }

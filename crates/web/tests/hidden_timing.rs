@@ -9,6 +9,10 @@
 //! ```
 //!
 //! With `TIDINGS_TEST_DATABASE_URL` set, it runs on PostgreSQL after SQLite.
+//!
+//! A second timing, of the search page, fills 8,000 stories (about 20,000 articles) into
+//! the search engine and times `/search` for a reader who hid 5 of the 30 outlets, one who
+//! hid nothing, and the same hiding reader with `&hidden=show`.
 
 mod support;
 
@@ -21,6 +25,10 @@ use tidings_store::{ArticleLabels, HiddenThing, NewSource, Placement, StoredInsi
 
 const OUTLETS: usize = 30;
 const STORIES: usize = 3_000;
+/// Stories of the search timing's corpus (about 20,000 articles).
+const SEARCH_STORIES: usize = 8_000;
+/// Requests of each search page by each browser.
+const SEARCH_REQUESTS: usize = 60;
 const REQUESTS: usize = 300;
 const WARM_UP: usize = 20;
 
@@ -36,6 +44,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// headline says "royal", every article has one of 20 topics, every story names one of 50
 /// people. Returns the outlets.
 async fn corpus(site: &Site) -> Vec<SourceId> {
+    corpus_of(site, STORIES).await
+}
+
+/// [`corpus`] with `stories` stories.
+async fn corpus_of(site: &Site, stories: usize) -> Vec<SourceId> {
     let store = &site.store;
     let now = chrono::Utc::now().timestamp();
     let mut outlets = Vec::new();
@@ -59,7 +72,7 @@ async fn corpus(site: &Site) -> Vec<SourceId> {
     let mut by_outlet: Vec<(Vec<NewArticle>, Vec<ArticleLabels>)> =
         vec![(Vec::new(), Vec::new()); OUTLETS];
     let mut placements: Vec<(usize, String)> = Vec::new();
-    for s in 0..STORIES {
+    for s in 0..stories {
         for k in 0..(s % 4 + 1) {
             let o = (s * 7 + k * 11) % OUTLETS;
             let word = if s % 20 == 0 { "royal " } else { "" };
@@ -107,7 +120,8 @@ async fn corpus(site: &Site) -> Vec<SourceId> {
         ..Default::default()
     }]);
     let json = serde_json::to_string(&insight).expect("json");
-    let mut stories = Vec::with_capacity(STORIES);
+    let count = stories;
+    let mut stories = Vec::with_capacity(count);
     for chunk in placements.chunk_by(|a, b| a.0 / 500 == b.0 / 500) {
         let mut batch = store.stories().begin().await.expect("batch");
         let mut current = (usize::MAX, None);
@@ -254,6 +268,93 @@ async fn front_page_with_twenty_hidden_things_against_none() {
                 ms.len()
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "a timing: run it on a release build with --ignored --nocapture"]
+async fn search_page_of_a_reader_who_hid_outlets() {
+    each_backend(|store| async move {
+        let backend = store.backend_name();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = std::sync::Arc::new(
+            tidings_search::SearchEngine::open(
+                &store,
+                &dir.path().join("search"),
+                tidings_search::EngineChoice::Auto,
+            )
+            .expect("search engine"),
+        );
+        let in_site = engine.clone();
+        let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+        let built = Instant::now();
+        let outlets = corpus_of(&site, SEARCH_STORIES).await;
+        tidings_search::catch_up(&engine, &site.store)
+            .await
+            .expect("index");
+        tidings_search::catch_up_placed(&engine, &site.store)
+            .await
+            .expect("index stories");
+        eprintln!(
+            "{backend}: search corpus built and indexed in {:.1} s",
+            built.elapsed().as_secs_f64()
+        );
+        let hider = site
+            .user("hider", "correct horse battery", Role::Reader)
+            .await;
+        site.user("plain", "correct horse battery", Role::Reader)
+            .await;
+        for o in outlets.iter().take(5) {
+            site.store
+                .hidden()
+                .hide(hider.id, &HiddenThing::source(*o), 1)
+                .await
+                .expect("hide");
+        }
+        let mut hiding = site.browser();
+        assert_eq!(
+            hiding.login("hider", "correct horse battery").await.status,
+            303
+        );
+        let mut plain = site.browser();
+        assert_eq!(
+            plain.login("plain", "correct horse battery").await.status,
+            303
+        );
+        for path in [
+            "/search?q=council",
+            "/search?q=council&page=5",
+            "/search?q=royal&sort=newest",
+        ] {
+            let shown = format!("{path}&hidden=show");
+            let mut ms: Vec<Vec<f64>> = vec![Vec::new(); 3];
+            for round in 0..5 + SEARCH_REQUESTS {
+                for (i, path) in [path, path, shown.as_str()].into_iter().enumerate() {
+                    let browser = if i == 0 { &mut plain } else { &mut hiding };
+                    let started = Instant::now();
+                    let page = browser.get(path).await;
+                    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+                    assert_eq!(page.status, 200);
+                    if round >= 5 {
+                        ms[i].push(elapsed);
+                    }
+                }
+            }
+            for (who, mut ms) in ["nothing hidden", "5 outlets hidden", "5 hidden, shown"]
+                .into_iter()
+                .zip(ms)
+            {
+                ms.sort_by(f64::total_cmp);
+                eprintln!(
+                    "{backend}: {path}: {who}: median {:.2} ms, p90 {:.2} ms over {} requests",
+                    percentile(&ms, 50.0),
+                    percentile(&ms, 90.0),
+                    ms.len()
+                );
+            }
+        }
+        drop(dir);
     })
     .await;
 }

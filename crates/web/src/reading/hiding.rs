@@ -1,7 +1,7 @@
 //! What a signed-in reader hid, as the lists read it: [`Hiding`] answers whether an outlet,
 //! a headline or a summary is hidden, and leaves hidden stories and articles out of the
-//! front, section, topic, entity, search and "For you" pages and out of the links to the
-//! same event in other languages; a story it keeps is shown without the hidden outlets,
+//! front, section, topic, entity, search and "For you" pages, out of the related lists of
+//! story and article pages and out of the links to the same event in other languages; a story it keeps is shown without the hidden outlets,
 //! led by an article from another outlet.
 //!
 //! Only a request with a live session has a [`Hiding`], and only when the reader hid
