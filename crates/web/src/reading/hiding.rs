@@ -229,8 +229,10 @@ impl Hiding {
         Ok(())
     }
 
-    /// Takes the hidden outlets off each story's list of outlets, and out of its count of
-    /// sources, so a card does not name them.
+    /// Takes the hidden outlets off each story's list of outlets, out of its count of
+    /// sources, so a card does not name them, and out of its reports, so a card folding the
+    /// same event in several languages is not placed by their coverage
+    /// ([`crate::stories::top_stories`] ranks such cards by their reports).
     fn strip_outlets(&self, ranked: &mut [RankedStory]) {
         if self.sources.is_empty() {
             return;
@@ -238,6 +240,8 @@ impl Hiding {
         for r in ranked {
             let before = r.outlets.len();
             r.outlets.retain(|o| !self.hides_source(*o));
+            r.reports
+                .retain(|report| !self.hides_source(SourceId(report.outlet)));
             let gone = (before - r.outlets.len()) as i64;
             if gone > 0 {
                 r.story.source_count = (r.story.source_count - gone).max(1);
@@ -276,6 +280,37 @@ mod tests {
         assert!(!hiding(&[]).hides_text("art"));
         let h = hiding(&["Ärger"]);
         assert!(h.hides_text("ÄRGER im Rat"));
+    }
+
+    #[test]
+    fn a_hidden_outlet_leaves_a_storys_outlets_count_and_reports() {
+        let h = Hiding {
+            sources: [SourceId(2)].into_iter().collect(),
+            ..Hiding::default()
+        };
+        let report = |outlet, time| tidings_stories::rank::Report { outlet, time };
+        let mut ranked = [RankedStory {
+            story: Story {
+                id: StoryId(1),
+                title: "Quake".into(),
+                lead_article_id: None,
+                language: Some("en".into()),
+                created_at: 0,
+                updated_at: 40,
+                first_at: 10,
+                last_at: 40,
+                article_count: 4,
+                source_count: 3,
+                section: None,
+            },
+            outlets: vec![SourceId(1), SourceId(2), SourceId(3)],
+            reports: vec![report(1, 10), report(2, 20), report(3, 30), report(2, 40)],
+        }];
+        h.strip_outlets(&mut ranked);
+        let r = &ranked[0];
+        assert_eq!(r.outlets, [SourceId(1), SourceId(3)]);
+        assert_eq!(r.story.source_count, 2);
+        assert_eq!(r.reports, [report(1, 10), report(3, 30)]);
     }
 
     #[test]
