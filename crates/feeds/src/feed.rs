@@ -290,6 +290,26 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_keeps_at_most_a_hundred_categories() {
+        let cats: String = (0..5_000)
+            .map(|i| format!("<category term=\"t{i}\" label=\"L{i}\"/>"))
+            .collect();
+        let atom = format!(
+            "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>x</title>\
+             <entry><id>urn:1</id><title>One</title><link href=\"https://r.example/1\"/>{cats}\
+             </entry></feed>"
+        );
+        let feed = parse_feed(atom.as_bytes(), "https://r.example/atom.xml").expect("parse");
+        let e = &feed.entries[0];
+        assert_eq!(e.categories.len(), 100);
+        assert_eq!(e.category_labels.len(), 100);
+        assert_eq!(
+            e.category_labels[99],
+            ("t99".to_string(), "L99".to_string())
+        );
+    }
+
+    #[test]
     fn html_pages_are_told_apart_from_feeds() {
         for page in [
             "<!DOCTYPE html><html><head><title>x</title></head></html>",

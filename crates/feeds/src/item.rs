@@ -20,11 +20,24 @@ pub(crate) enum Format {
     Atom,
 }
 
+/// The most categories, authors or enclosures one entry keeps: each new value is compared
+/// with those kept, so a hostile feed of a million `<category>` elements would otherwise cost
+/// a trillion comparisons.
+const MAX_LIST: usize = 100;
+
+/// Adds `value`, trimmed, to `list` unless it is empty, already there, or the list is full.
 fn push_unique(list: &mut Vec<String>, value: String) {
+    added_unique(list, value);
+}
+
+/// [`push_unique`], saying whether `value` was added.
+fn added_unique(list: &mut Vec<String>, value: String) -> bool {
     let v = value.trim();
-    if !v.is_empty() && !list.iter().any(|x| x == v) {
+    let add = !v.is_empty() && list.len() < MAX_LIST && !list.iter().any(|x| x == v);
+    if add {
         list.push(v.to_string());
     }
+    add
 }
 
 fn id_value(el: &Element, doc: &Document) -> Option<String> {
@@ -222,18 +235,18 @@ pub(crate) fn read_entry(el: &Element, doc: &Document, format: Format) -> RawEnt
             (Ns::Plain, "category") => {
                 let term = c.attr("term").filter(|t| !t.trim().is_empty());
                 let label = c.attr("label").filter(|l| !l.trim().is_empty());
-                if let (Some(term), Some(label)) = (term, label)
-                    && term != label
-                    && !e.category_labels.iter().any(|(t, _)| t == term)
-                {
-                    e.category_labels
-                        .push((term.to_string(), label.to_string()));
-                }
-                let term = term
+                let value = term
                     .or(label)
                     .map(str::to_string)
                     .unwrap_or_else(|| c.own_text());
-                push_unique(&mut e.categories, term);
+                // A label is kept for a term seen the first time (so once per term).
+                if added_unique(&mut e.categories, value)
+                    && let (Some(term), Some(label)) = (term, label)
+                    && term != label
+                {
+                    e.category_labels
+                        .push((term.trim().to_string(), label.to_string()));
+                }
             }
             (Ns::Dc, "subject") => push_unique(&mut e.categories, c.text()),
             (Ns::Itunes, "category") => itunes_category(c, &mut e.categories),
