@@ -41,7 +41,7 @@ use std::time::Duration;
 use tidings_feeds::{ParsedFeed, links_in_header};
 use tidings_fetch::{Document, FetchError, Validators};
 use tidings_model::{Source, SourceId};
-use tidings_store::{NewPushSubscription, PushState, PushSubscription, UNSUBSCRIBE_ATTEMPTS};
+use tidings_store::{NewPushSubscription, PushState, UNSUBSCRIBE_ATTEMPTS};
 
 /// How long a hub that accepted a request has to verify it before it is asked again.
 pub const VERIFY_WAIT: Duration = Duration::from_secs(3600);
@@ -94,11 +94,6 @@ impl WebSubSettings {
     }
 }
 
-/// Whether `sub` is a refusal ([`tidings_store::WebSub::refuse`]): failed, never asked again.
-fn is_refusal(sub: &PushSubscription) -> bool {
-    sub.state == PushState::Failed && sub.next_attempt_at.is_none()
-}
-
 /// The hub and topic a fetched feed announces: `Link` headers first (the spec's order), then
 /// the document; the topic defaults to the address the feed came from.
 pub(crate) fn announced(feed: &ParsedFeed, doc: &Document) -> Option<(String, String)> {
@@ -144,7 +139,7 @@ pub(crate) async fn after_fetch(
         && sub.hub_url == hub
         && sub.topic == topic
         // A refusal stands while the hub is refused; one allowed now is subscribed to.
-        && (refusal.is_some() || !is_refusal(sub))
+        && (refusal.is_some() || !sub.is_refused())
     {
         return Ok(sub.is_pushing(now));
     }
@@ -220,7 +215,7 @@ pub async fn subscribe(pipeline: &Pipeline, source_id: SourceId) -> Result<(), P
     let Some(sub) = websub.get(source_id).await? else {
         return Ok(());
     };
-    if sub.state == PushState::Unsubscribed || is_refusal(&sub) {
+    if sub.state == PushState::Unsubscribed || sub.is_refused() {
         return Ok(());
     }
     if let Some(reason) = settings.refusal(&sub.hub_url) {

@@ -161,16 +161,8 @@ impl<'a> PasswordResets<'a> {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
-        let api_keys = if revoke_api_keys {
-            crate::api_keys::revoke_all_on(&mut tx, user).await?
-        } else {
-            0
-        };
+        let ended = crate::sessions::end_access_on(&mut tx, user, None, revoke_api_keys).await?;
         tx.commit().await?;
-        Ok(Some((user, api_keys)))
+        Ok(Some((user, ended.api_keys)))
     }
 }

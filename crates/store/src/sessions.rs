@@ -142,14 +142,9 @@ impl<'a> Sessions<'a> {
         revoke_api_keys: bool,
     ) -> Result<Ended, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let sessions = delete_others_on(&mut tx, user, keep).await?;
-        let api_keys = if revoke_api_keys {
-            crate::api_keys::revoke_all_on(&mut tx, user).await?
-        } else {
-            0
-        };
+        let ended = end_access_on(&mut tx, user, Some(keep), revoke_api_keys).await?;
         tx.commit().await?;
-        Ok(Ended { sessions, api_keys })
+        Ok(ended)
     }
 
     /// One page of the account's live sessions at `now`, oldest first: at most `limit`
@@ -314,6 +309,26 @@ fn cursor_parts(after: Option<&LoginCursor>) -> (UnixSeconds, &str) {
 
 /// Ends every session of `user` but `keep` on a given connection, so a password change can
 /// do it in its own transaction. See [`Sessions::delete_others`].
+/// Ends, on `conn` (the caller's transaction), every session of `user` but `keep` (the hash
+/// of the caller's own token; `None` ends them all) and, when `revoke_api_keys`, revokes
+/// every API key of the account: what a password change, a reset link and "Log out every
+/// other browser" end.
+pub(crate) async fn end_access_on(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    keep: Option<&str>,
+    revoke_api_keys: bool,
+) -> Result<Ended, StoreError> {
+    // No session token hashes to the empty string: `None` keeps none.
+    let sessions = delete_others_on(&mut *conn, user, keep.unwrap_or("")).await?;
+    let api_keys = if revoke_api_keys {
+        crate::api_keys::revoke_all_on(&mut *conn, user).await?
+    } else {
+        0
+    };
+    Ok(Ended { sessions, api_keys })
+}
+
 pub(crate) async fn delete_others_on(
     conn: &mut sqlx::AnyConnection,
     user: UserId,

@@ -285,18 +285,13 @@ impl<'a> Users<'a> {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("account {id}")));
         }
-        let sessions = crate::sessions::delete_others_on(&mut tx, id, keep.unwrap_or("")).await?;
+        let ended = crate::sessions::end_access_on(&mut tx, id, keep, revoke_api_keys).await?;
         sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        let api_keys = if revoke_api_keys {
-            crate::api_keys::revoke_all_on(&mut tx, id).await?
-        } else {
-            0
-        };
         tx.commit().await?;
-        Ok(crate::sessions::Ended { sessions, api_keys })
+        Ok(ended)
     }
 
     /// Deletes an account: its names and password go, its sessions, devices, reports, API

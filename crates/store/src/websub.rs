@@ -121,6 +121,11 @@ impl PushSubscription {
         self.state == PushState::Active && self.lease_expires_at.is_some_and(|t| t > now)
     }
 
+    /// Whether this is a refusal ([`WebSub::refuse`]): failed, never asked again.
+    pub fn is_refused(&self) -> bool {
+        self.state == PushState::Failed && self.next_attempt_at.is_none()
+    }
+
     /// Whether `token` is this subscription's callback token (compared in constant time).
     pub fn token_matches(&self, token: &str) -> bool {
         let (a, b) = (self.callback_token.as_bytes(), token.as_bytes());

@@ -34,6 +34,15 @@ const NAMED_OUTLETS: usize = 4;
 const RELATED_STORIES: i64 = 8;
 /// Entries in an article page's related list.
 const RELATED_LIMIT: usize = 8;
+/// How many related stories to read for a list of `shown`: more for a reader who hid things,
+/// to fill the list after the stories they hid.
+fn related_to_read(shown: i64, hiding: Option<&Hiding>) -> i64 {
+    match hiding {
+        Some(_) => shown * RELATED_READ_HIDING,
+        None => shown,
+    }
+}
+
 /// Stories in a story page's related list.
 const RELATED_CARDS: i64 = 5;
 /// For a reader who hid things: how many times as many related stories are read, to fill a
@@ -813,10 +822,7 @@ async fn related_story_cards(
     now: UnixSeconds,
     hiding: Option<&Hiding>,
 ) -> Result<Vec<StoryCard>, PageError> {
-    let read = match hiding {
-        Some(_) => RELATED_CARDS * RELATED_READ_HIDING,
-        None => RELATED_CARDS,
-    };
+    let read = related_to_read(RELATED_CARDS, hiding);
     let related: Vec<StoryId> = store
         .stories()
         .related(story, read)
@@ -885,13 +891,7 @@ pub(crate) async fn related_cards(
     let same: Vec<Candidate> = same_story.iter().filter(shown).map(candidate).collect();
     let mut links = store
         .stories()
-        .related(
-            story,
-            match hiding {
-                Some(_) => RELATED_STORIES * RELATED_READ_HIDING,
-                None => RELATED_STORIES,
-            },
-        )
+        .related(story, related_to_read(RELATED_STORIES, hiding))
         .await?;
     if let Some(hiding) = hiding {
         let ids: Vec<StoryId> = links.iter().map(|(id, _)| *id).collect();

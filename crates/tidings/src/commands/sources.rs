@@ -71,7 +71,8 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             .map(|t| tidings_web::relative_age(t, now))
             .unwrap_or_else(|| "never".to_string());
         // WebSub: `active` while the hub's lease runs, else the subscription's state.
-        let push = match pushes.get(&source.id) {
+        let sub = pushes.get(&source.id);
+        let push = match sub {
             Some(sub) if sub.is_pushing(now) => "active",
             Some(sub) if sub.state == tidings_store::PushState::Active => "expired",
             Some(sub) => sub.state.as_str(),
@@ -95,7 +96,7 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             println!("       error: {error}{streak}");
         }
         // Why it is not pushed: a refused (plain-http) hub, a denial, a failing hub.
-        if let Some(sub) = pushes.get(&source.id)
+        if let Some(sub) = sub
             && sub.state == tidings_store::PushState::Failed
             && let Some(error) = &sub.last_error
         {
