@@ -242,29 +242,14 @@ impl Fetcher {
             let status = response.status();
 
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-                let location =
-                    header_text(response.headers(), LOCATION.as_str()).ok_or_else(|| {
-                        FetchError::Redirect(format!("HTTP {status} without a Location"))
-                    })?;
-                let next = current.join(&location).map_err(|e| {
-                    FetchError::Redirect(format!("invalid Location {location:?}: {e}"))
-                })?;
-                if visited.len() >= self.config.max_redirects {
-                    return Err(FetchError::Redirect(format!(
-                        "more than {} redirects",
-                        self.config.max_redirects
-                    )));
-                }
-                if next == current || visited.contains(&next) {
-                    return Err(FetchError::Redirect(format!(
-                        "redirect loop back to {next}"
-                    )));
-                }
-                if !matches!(next.scheme(), "http" | "https") {
-                    return Err(FetchError::Redirect(format!(
-                        "redirect to a non-web URL {next}"
-                    )));
-                }
+                let location = header_text(response.headers(), LOCATION.as_str());
+                let next = next_hop(
+                    &current,
+                    status,
+                    location.as_deref(),
+                    &visited,
+                    self.config.max_redirects,
+                )?;
                 all_permanent &= matches!(
                     status,
                     StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
@@ -391,11 +376,10 @@ fn host_key(url: &Url) -> String {
     }
 }
 
-/// Where a form POST to `current` answered with the redirect `status` (and `Location`) goes
-/// next: only `307` and `308` keep the method and the body, so only they are followed, at
-/// most `max_redirects` times (`visited` holds the addresses before `current`), without
-/// loops, to web URLs only and never from `https` down to `http`.
-fn post_redirect(
+/// Where the redirect `status` (with its `Location`) from `current` leads: at most
+/// `max_redirects` hops (`visited` holds the addresses before `current`), without loops, and
+/// to web URLs only. Every redirect, of a GET or a form POST, passes these checks.
+fn next_hop(
     current: &Url,
     status: StatusCode,
     location: Option<&str>,
@@ -404,15 +388,6 @@ fn post_redirect(
 ) -> Result<Url, FetchError> {
     let location = location
         .ok_or_else(|| FetchError::Redirect(format!("HTTP {status} without a Location")))?;
-    if !matches!(
-        status,
-        StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
-    ) {
-        return Err(FetchError::Redirect(format!(
-            "HTTP {status} to {location}: a form POST is followed only through 307 or 308 \
-             (this answer turns it into a GET, which loses the form)"
-        )));
-    }
     let next = current
         .join(location)
         .map_err(|e| FetchError::Redirect(format!("invalid Location {location:?}: {e}")))?;
@@ -431,6 +406,30 @@ fn post_redirect(
             "redirect to a non-web URL {next}"
         )));
     }
+    Ok(next)
+}
+
+/// Where a form POST to `current` answered with the redirect `status` (and `Location`) goes
+/// next: only `307` and `308` keep the method and the body, so only they are followed,
+/// through [`next_hop`]'s checks and never from `https` down to `http`.
+fn post_redirect(
+    current: &Url,
+    status: StatusCode,
+    location: Option<&str>,
+    visited: &[Url],
+    max_redirects: usize,
+) -> Result<Url, FetchError> {
+    if !matches!(
+        status,
+        StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+    ) {
+        return Err(FetchError::Redirect(format!(
+            "HTTP {status} to {}: a form POST is followed only through 307 or 308 \
+             (this answer turns it into a GET, which loses the form)",
+            location.unwrap_or("nowhere")
+        )));
+    }
+    let next = next_hop(current, status, location, visited, max_redirects)?;
     if current.scheme() == "https" && next.scheme() == "http" {
         return Err(FetchError::Redirect(format!(
             "HTTP {status} from https to plain http ({next}): a form sent over TLS is not \
