@@ -190,8 +190,8 @@ pub async fn schedule(pipeline: &Pipeline) -> Result<usize, PipelineError> {
         return Ok(0);
     }
     let now = now_secs();
+    let mut queued = lift_refusals(pipeline, now).await?;
     let due = pipeline.store.websub().due(now, BATCH).await?;
-    let mut queued = 0;
     for source_id in due {
         if queue_subscribe(pipeline, source_id).await? {
             queued += 1;
@@ -201,6 +201,42 @@ pub async fn schedule(pipeline: &Pipeline) -> Result<usize, PipelineError> {
     for source_id in ending {
         if queue_task(pipeline, Task::WebsubUnsubscribe { source_id }).await? {
             queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// Starts over the refused subscriptions whose hub the settings allow now (an operator who
+/// set `allow_insecure_hubs` after the refusal), with a new secret and token, and queues
+/// their subscribe jobs. Without this, a source whose feed stays unchanged (answered `304`)
+/// would never be looked at again. Returns how many jobs.
+async fn lift_refusals(pipeline: &Pipeline, now: i64) -> Result<usize, PipelineError> {
+    // A plain-http hub is the only refusal: with those refused, there is nothing to lift.
+    let Some(settings) = pipeline
+        .settings
+        .websub
+        .as_ref()
+        .filter(|s| s.allow_insecure_hubs)
+    else {
+        return Ok(0);
+    };
+    let mut queued = 0;
+    for sub in pipeline.store.websub().refused(BATCH).await? {
+        if settings.refusal(&sub.hub_url).is_some() {
+            continue;
+        }
+        let new = NewPushSubscription {
+            source_id: sub.source_id,
+            hub_url: sub.hub_url,
+            topic: sub.topic,
+            secret: random_hex(32),
+            callback_token: random_hex(16),
+        };
+        if pipeline.store.websub().start(&new, now).await? {
+            tracing::info!(source = %new.source_id, hub = %new.hub_url, "a refused WebSub hub is allowed now: subscribing");
+            if queue_subscribe(pipeline, new.source_id).await? {
+                queued += 1;
+            }
         }
     }
     Ok(queued)

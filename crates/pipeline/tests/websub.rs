@@ -440,6 +440,48 @@ async fn a_plain_http_hub_is_sent_no_secret_unless_allowed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn allowing_plain_http_hubs_lifts_a_refusal_without_waiting_for_a_new_feed() {
+    let web = FixtureWeb::start().await;
+    let hub = web.url("/hub");
+    web.set("/hub", Reply::Status(202));
+    let (web, hub) = (&web, &hub);
+    each_backend(|store| async move {
+        web.set(
+            "/feed.atom",
+            Reply::feed(atom(Some(hub), "https://news.example/lifted", 1)),
+        );
+        let before = web.received("/hub").len();
+        let strict = pipeline_with(store.clone(), true, Some(insecure(false)));
+        let id = add(&store, web.url("/feed.atom"), "Plain hub").await;
+        fetch_source::run(&strict, id).await.expect("fetch");
+        let refused = store.websub().get(id).await.expect("get").expect("row");
+        assert!(refused.is_refused(), "{refused:?}");
+        assert_eq!(websub::schedule(&strict).await.expect("schedule"), 0);
+        assert!(queued_kinds(&store).await.is_empty(), "still refused");
+
+        // The feed never changes again (every later fetch is a 304), so only the scheduler
+        // can notice that the operator now allows such hubs.
+        let lax = pipeline_with(store.clone(), true, Some(insecure(true)));
+        assert_eq!(websub::schedule(&lax).await.expect("schedule"), 1);
+        assert_eq!(queued_kinds(&store).await, ["websub_subscribe"]);
+        websub::subscribe(&lax, id).await.expect("job");
+        let sub = store.websub().get(id).await.expect("get").expect("row");
+        assert_eq!(sub.state, PushState::Pending, "{sub:?}");
+        assert_ne!(sub.secret, refused.secret, "a new secret");
+        assert_ne!(sub.callback_token, refused.callback_token, "a new callback");
+        let sent = hub_requests(web, "/hub", before, "subscribe");
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].form_field("hub.secret"), Some(sub.secret));
+        assert_eq!(
+            websub::schedule(&lax).await.expect("schedule"),
+            0,
+            "lifted once"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hub_moved_by_307_or_308_is_followed_and_a_303_is_a_failure() {
     let web = FixtureWeb::start().await;
     web.set("/hub", Reply::Status(202));

@@ -291,6 +291,17 @@ impl<'a> WebSub<'a> {
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
+    /// Up to `limit` refusals ([`PushSubscription::is_refused`]), by source: what the
+    /// scheduler looks at again when the settings that refused them may have changed.
+    pub async fn refused(&self, limit: i64) -> Result<Vec<PushSubscription>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM websub_subscriptions WHERE state = 'failed' \
+             AND next_attempt_at IS NULL ORDER BY source_id LIMIT $1"
+        ));
+        let rows = sqlx::query(sql).bind(limit).fetch_all(self.pool).await?;
+        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    }
+
     /// Every subscription, keyed by its source: what lists of sources show.
     pub async fn by_source(
         &self,
