@@ -9,9 +9,10 @@
 use super::EntityKind;
 use super::gazetteer::{
     DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, INSTITUTION_ENDINGS_DE,
-    NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR,
-    ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR,
-    PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
+    INSTITUTION_TYPES_DE, LEGAL_FORMS_DE_FR, NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE,
+    ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR, ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR,
+    PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE,
+    SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
 };
 use super::lookup::lookup_de_fr;
 use super::mentions::{Evidence, Mention, Word, words};
@@ -124,6 +125,18 @@ fn is_org_noun(w: &str, lang: Lang) -> bool {
             && ORG_NOUNS_DE_FR
                 .iter()
                 .any(|n| w.len() > n.len() + 2 && w.ends_with(n)))
+}
+
+/// A German compound naming an institution's type ("Kulturverein", "Volksbank").
+fn is_institution_compound(w: &str) -> bool {
+    INSTITUTION_TYPES_DE
+        .iter()
+        .any(|e| w.len() > e.len() + 2 && w.ends_with(e))
+}
+
+/// A legal form that closes an organisation's name ("GmbH", "e.V.", "eG").
+fn is_legal_form(w: &str) -> bool {
+    LEGAL_FORMS_DE_FR.contains(&low(w).as_str())
 }
 
 /// An all-capitals word of two letters or more.
@@ -287,6 +300,11 @@ fn run_bounds(ws: &[Word<'_>], i: usize, lang: Lang) -> (usize, usize) {
         }
         break;
     }
+    // "Kulturverein Marovia e.V.", "Volksbank Kurpfalz eG": a legal form written in
+    // lowercase still closes the name.
+    if end < ws.len() && !ws[end - 1].break_after && !ws[end].cap && is_legal_form(ws[end].text) {
+        end += 1;
+    }
     if lang == Lang::French
         && ws[i..end]
             .iter()
@@ -310,6 +328,12 @@ fn run_bounds(ws: &[Word<'_>], i: usize, lang: Lang) -> (usize, usize) {
 
 /// Types a run (or the parts it splits into).
 fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
+    // A run closed by a legal form is a registered name, with the compound that says what
+    // kind of institution it is: "Kulturverein Marovia e.V." names the association, and
+    // Marovia stays the town it is named after ("der Autozulieferer Brenner Technik GmbH"
+    // is still "Brenner Technik GmbH").
+    let registered = run.len() > 1 && run.last().is_some_and(|w| is_legal_form(w));
+    let part_of_name = |w: &str| registered && is_institution_compound(w);
     let mut s = 0;
     // Strip determiners, titles and organisation nouns from the front.
     while s < run.len() {
@@ -330,7 +354,11 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
             ctx.place = true;
             ctx.before = Some(w);
             s += 1;
-        } else if s + 1 < run.len() && is_org_noun(&w, lang) && !is_opening_marker(&w, lang) {
+        } else if s + 1 < run.len()
+            && is_org_noun(&w, lang)
+            && !is_opening_marker(&w, lang)
+            && !part_of_name(&w)
+        {
             ctx.org = true;
             ctx.before = Some(w);
             s += 1;
@@ -352,7 +380,7 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         name = &name[p..];
     } else if let Some(p) = name[..name.len() - 1].iter().rposition(|w| {
         let w = low(w);
-        is_org_noun(&w, lang) && !is_opening_marker(&w, lang)
+        is_org_noun(&w, lang) && !is_opening_marker(&w, lang) && !part_of_name(&w)
     }) {
         ctx.org = true;
         name = &name[p + 1..];
@@ -554,6 +582,29 @@ mod tests {
             [
                 ("Essen".to_string(), Some(EntityKind::Place)),
                 ("Bremen".to_string(), Some(EntityKind::Place)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_legal_form_keeps_the_organisation_its_name_and_the_town_its_own() {
+        assert_eq!(
+            typed(
+                "Der Kulturverein Marovia e.V. lädt Gäste aus Marovia ein, unterstützt von der \
+                 Volksbank Kurpfalz eG und der Firma Corvax AG.",
+                Lang::German
+            ),
+            [
+                (
+                    "Kulturverein Marovia e.V.".to_string(),
+                    Some(EntityKind::Organisation)
+                ),
+                ("Marovia".to_string(), Some(EntityKind::Place)),
+                (
+                    "Volksbank Kurpfalz eG".to_string(),
+                    Some(EntityKind::Organisation)
+                ),
+                ("Corvax AG".to_string(), Some(EntityKind::Organisation)),
             ]
         );
     }

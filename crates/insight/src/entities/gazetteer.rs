@@ -2492,7 +2492,29 @@ pub const ORG_OPENERS_DE_FR: &[&str] = &[
 /// Legal forms and other words that only close a German or French organisation's name
 /// (lowercase): "… GmbH", "… SARL", "… Verein".
 pub const ORG_CLOSERS_DE_FR: &[&str] = &[
-    "gmbh", "ag", "se", "kg", "kgaa", "e.v.", "eg", "verein", "partei", "sa", "sas", "sarl",
+    "gmbh", "ggmbh", "mbh", "ag", "se", "kg", "kgaa", "e.v.", "eg", "e.k.", "verein", "partei",
+    "sa", "sas", "sarl",
+];
+
+/// Endings of German compounds that say what kind of institution a registered name is
+/// ("Kulturverein", "Volksbank", "Landesbauernverband"), lowercase: before a name closed
+/// by a legal form they are part of it, where a trade noun ("Autozulieferer", "Firma")
+/// only describes it.
+pub const INSTITUTION_TYPES_DE: &[&str] = &[
+    "verein",
+    "verband",
+    "bank",
+    "kasse",
+    "bund",
+    "genossenschaft",
+    "gesellschaft",
+];
+
+/// Legal forms that close a German or French organisation's name and belong to it
+/// (lowercase): "Kulturverein Marovia e.V." is the association's name, "Volksbank Kurpfalz
+/// eG" the bank's; some are written in lowercase and still continue the name.
+pub const LEGAL_FORMS_DE_FR: &[&str] = &[
+    "gmbh", "ggmbh", "mbh", "ag", "se", "kg", "kgaa", "e.v.", "eg", "e.k.", "sa", "sas", "sarl",
 ];
 
 /// Lowercase or capitalised nouns just before a name that say it is an organisation's

@@ -62,9 +62,12 @@ pub(super) fn words(sentence: &str) -> Vec<Word<'_>> {
         let mut possessive = false;
         let trimmed = core.trim_end_matches(|c: char| !c.is_alphanumeric());
         if trimmed.len() < core.len() {
+            // "N.", "U.S.", and "e.V." (whose last letter is the capital) keep their dot.
             let dotted = core[trimmed.len()..].starts_with('.')
                 && (trimmed.chars().count() == 1 || trimmed.contains('.'))
-                && trimmed.chars().next().is_some_and(char::is_uppercase);
+                && (trimmed.chars().next().is_some_and(char::is_uppercase)
+                    || (trimmed.contains('.')
+                        && trimmed.chars().next_back().is_some_and(char::is_uppercase)));
             if dotted {
                 core = &core[..trimmed.len() + 1];
                 brk = chunk.len() > lead + core.len();
