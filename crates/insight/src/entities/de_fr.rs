@@ -8,11 +8,11 @@
 
 use super::EntityKind;
 use super::gazetteer::{
-    DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, INSTITUTION_ENDINGS_DE,
-    INSTITUTION_TYPES_DE, LEGAL_FORMS_DE_FR, NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE,
-    ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR, ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR,
-    PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE,
-    SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
+    DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, GOVERNMENT_TITLES_DE,
+    INSTITUTION_ENDINGS_DE, INSTITUTION_TYPES_DE, LEGAL_FORMS_DE_FR, NOT_ACRONYMS_DE_FR,
+    NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR, ORG_OPENERS_DE_FR,
+    PARTICLES_DE, PARTICLES_FR, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR,
+    PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR, TOWN_ENDINGS_DE,
 };
 use super::lookup::lookup_de_fr;
 use super::mentions::{Evidence, Mention, Word, words};
@@ -97,6 +97,17 @@ fn is_title(w: &str, lang: Lang) -> bool {
         .filter(|s| s.chars().count() >= 4)
         .unwrap_or(w);
     TITLE_ENDINGS_DE
+        .iter()
+        .any(|e| stem.ends_with(e) || w.ends_with(e))
+}
+
+/// A German title of public office ("Umweltminister", "Oberbürgermeisterin", "Landrat").
+fn is_government_title(w: &str) -> bool {
+    let stem = w
+        .strip_suffix("in")
+        .filter(|s| s.chars().count() >= 4)
+        .unwrap_or(w);
+    GOVERNMENT_TITLES_DE
         .iter()
         .any(|e| stem.ends_with(e) || w.ends_with(e))
 }
@@ -389,7 +400,7 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
     // ends what comes before it and opens a person's name.
     if lang == Lang::German
         && lookup_de_fr(&name.join(" ")).is_none()
-        && let Some(p) = (1..name.len().saturating_sub(1)).find(|&p| is_title(&low(name[p]), lang))
+        && let Some(p) = (1..name.len()).find(|&p| is_title(&low(name[p]), lang))
     {
         let left = classify(
             &name[..p],
@@ -403,6 +414,22 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         );
         let right = classify(&name[p..], Context::inside_run(low(name[p - 1])), lang);
         return left.into_iter().chain(right).collect();
+    }
+    // "Bayerns Umweltminister", "Weinheims Oberbürgermeister": a name in the genitive
+    // before a title of public office is the place that office governs.
+    if lang == Lang::German
+        && let [word] = name
+        && ctx.after.as_deref().is_some_and(is_government_title)
+        && let Some(stem) = word.strip_suffix('s').filter(|s| s.chars().count() >= 3)
+    {
+        let evidence = lookup_de_fr(stem).map_or(
+            Evidence::Candidate(Some(EntityKind::Place)),
+            Evidence::Known,
+        );
+        return vec![Mention {
+            surface: stem.to_string(),
+            evidence,
+        }];
     }
     let text = name.join(" ");
     if let Some(k) = lookup_de_fr(&text) {
@@ -540,6 +567,17 @@ fn is_place(lower: &[String], ctx: &Context, lang: Lang) -> bool {
     if ctx.listed_place || PLACE_PREPOSITIONS_DE_FR.contains(&b) {
         return true;
     }
+    // "Schiffe stauen sich vor Bremerhaven": "vor" names a place only when the word is
+    // shaped like a town's name ("vor Gericht", "vor Journalisten" are not).
+    if lang == Lang::German
+        && b == "vor"
+        && let [word] = lower
+        && TOWN_ENDINGS_DE
+            .iter()
+            .any(|e| word.len() > e.len() + 2 && word.ends_with(e))
+    {
+        return true;
+    }
     lang == Lang::French
         && ((matches!(b, "de" | "d" | "du")
             && (PLACE_NOUNS_FR.contains(&b2) || PLACE_NOUNS_FR.contains(&b3)))
@@ -606,6 +644,51 @@ mod tests {
                 ),
                 ("Corvax AG".to_string(), Some(EntityKind::Organisation)),
             ]
+        );
+    }
+
+    #[test]
+    fn a_town_after_vor_is_a_place_and_a_noun_is_not() {
+        assert_eq!(
+            typed(
+                "Vor Cuxhaven warten Frachter, weitere stauen sich vor Bremerhaven.",
+                Lang::German
+            ),
+            [
+                ("Cuxhaven".to_string(), Some(EntityKind::Place)),
+                ("Bremerhaven".to_string(), Some(EntityKind::Place)),
+            ]
+        );
+        assert_eq!(
+            typed(
+                "Sie sprach vor Journalisten, warnte vor Spaziergängen und steht vor Gericht.",
+                Lang::German
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn a_genitive_before_a_public_office_is_the_place_it_governs() {
+        assert_eq!(
+            typed(
+                "Schleswig-Holsteins Innenministerin Sabine Krüger und Weinheims \
+                 Oberbürgermeister kamen.",
+                Lang::German
+            ),
+            [
+                ("Schleswig-Holstein".to_string(), Some(EntityKind::Place)),
+                ("Sabine Krüger".to_string(), Some(EntityKind::Person)),
+                ("Weinheim".to_string(), Some(EntityKind::Place)),
+            ]
+        );
+        // A club's or a company's officers say nothing of a place.
+        assert_eq!(
+            typed(
+                "Lindaus Sportdirektor Marco Pfister und Nordhafens Vorstandschef kamen.",
+                Lang::German
+            ),
+            [("Marco Pfister".to_string(), Some(EntityKind::Person))]
         );
     }
 

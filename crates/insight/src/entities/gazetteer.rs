@@ -2496,6 +2496,31 @@ pub const ORG_CLOSERS_DE_FR: &[&str] = &[
     "sa", "sas", "sarl",
 ];
 
+/// Endings of German titles of public office (lowercase; a feminine "-in" is removed before
+/// matching): a name in the genitive before one is the place it governs ("Bayerns
+/// Umweltminister", "Weinheims Oberbürgermeisterin").
+pub const GOVERNMENT_TITLES_DE: &[&str] = &[
+    "minister",
+    "ministerpräsident",
+    "bürgermeister",
+    "landrat",
+    "landrätin",
+    "regierungschef",
+    "kanzler",
+    "senator",
+    "gouverneur",
+    "premier",
+];
+
+/// Endings of German town names (lowercase): after "vor", where a noun is far more often
+/// a common one ("vor Gericht", "vor Journalisten"), a word with one is a place ("vor
+/// Bremerhaven", "vor Eberswalde").
+pub const TOWN_ENDINGS_DE: &[&str] = &[
+    "haven", "hafen", "burg", "berg", "dorf", "stadt", "hausen", "heim", "ingen", "feld", "furt",
+    "bach", "walde", "wald", "land", "rode", "leben", "stedt", "münde", "hagen", "born", "büttel",
+    "sund", "kirchen", "brück", "brücken", "witz", "itz", "ow", "au",
+];
+
 /// Endings of German compounds that say what kind of institution a registered name is
 /// ("Kulturverein", "Volksbank", "Landesbauernverband"), lowercase: before a name closed
 /// by a legal form they are part of it, where a trade noun ("Autozulieferer", "Firma")
