@@ -8,10 +8,11 @@
 
 use super::EntityKind;
 use super::gazetteer::{
-    DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, GOVERNMENT_TITLES_DE,
-    INSTITUTION_ENDINGS_DE, INSTITUTION_TYPES_DE, LEGAL_FORMS_DE_FR, NOT_ACRONYMS_DE_FR,
-    NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR, ORG_OPENERS_DE_FR,
-    PARTICLES_DE, PARTICLES_FR, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR,
+    DETERMINERS_DE, DETERMINERS_FR, EVENT_HEADS_DE, GIVEN_NAMES, GIVEN_NAMES_DE_FR,
+    GOVERNMENT_TITLES_DE, INSTITUTION_ENDINGS_DE, INSTITUTION_TYPES_DE, LEGAL_FORMS_DE_FR,
+    NAME_ADJECTIVE_STEMS_DE, NEUTER_HEADS_DE, NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE,
+    ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR, ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR,
+    PLACE_HEADS_DE, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR,
     PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR, TOWN_ENDINGS_DE,
 };
 use super::lookup::lookup_de_fr;
@@ -316,6 +317,25 @@ fn run_bounds(ws: &[Word<'_>], i: usize, lang: Lang) -> (usize, usize) {
     if end < ws.len() && !ws[end - 1].break_after && !ws[end].cap && is_legal_form(ws[end].text) {
         end += 1;
     }
+    // "Deutsche Akademie für Sprache und Dichtung", "Bundesamt für Migration und
+    // Flüchtlinge": an institution's name goes on through "für" and its subject.
+    let institution = |w: &Word<'_>| {
+        let lower = low(w.text);
+        name_adjective(w.text).is_some() || is_opening_marker(&lower, lang)
+    };
+    if lang == Lang::German && ws[i..end].iter().any(institution) {
+        let joins = |k: usize, word: &str| {
+            ws.get(k)
+                .is_some_and(|w| w.text == word && !ws[k - 1].break_after)
+                && ws.get(k + 1).is_some_and(|w| w.cap)
+        };
+        if joins(end, "für") {
+            end += 2;
+            while joins(end, "und") {
+                end += 2;
+            }
+        }
+    }
     if lang == Lang::French
         && ws[i..end]
             .iter()
@@ -438,6 +458,12 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
             evidence: Evidence::Known(k),
         }];
     }
+    if lang == Lang::German
+        && (s > 0 || !ctx.initial)
+        && let Some(m) = adjective_name(name, ctx.before.as_deref())
+    {
+        return m;
+    }
     let lower: Vec<String> = name.iter().map(|w| low(w)).collect();
     let multi = name.len() > 1;
     // A French institution takes an article ("La Banque de France"): a bare sentence
@@ -546,6 +572,99 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
             .collect();
     }
     candidate(None)
+}
+
+/// A German adjective that opens a name, split into its stem and inflection
+/// ("Deutschen" gives "Deutsch" and "en").
+fn name_adjective(w: &str) -> Option<(&str, &str)> {
+    ["en", "er", "es", "em", "e"].into_iter().find_map(|end| {
+        let stem = w.strip_suffix(end)?;
+        let lower = low(stem);
+        // "Tische", "Fische": a noun's short stem, not an adjective's.
+        let adjective = NAME_ADJECTIVE_STEMS_DE.iter().any(|e| lower.ends_with(e))
+            && lower.chars().count() >= 6;
+        adjective.then_some((stem, end))
+    })
+}
+
+/// "die Deutsche Bahn", "nach Angaben der Deutschen Bahn", "Der Deutsche Wetterdienst":
+/// German capitalises an adjective only inside a name, so a run it opens (not as the
+/// sentence's first word) is a name: a place or an event by its last word, otherwise an
+/// organisation. It is named as it stands alone, the adjectives inflected for the gender
+/// its article shows ("der Deutsche Wetterdienst" and "des Deutschen Wetterdienstes" are
+/// "Deutscher Wetterdienst", "der Deutschen Bahn" is "Deutsche Bahn"), a masculine or
+/// neuter noun told apart by its ending ("des Deutschen Roten Kreuzes" is "Deutsches Rotes
+/// Kreuz").
+/// `None` when the run does not open with such an adjective.
+fn adjective_name(name: &[&str], before: Option<&str>) -> Option<Vec<Mention>> {
+    let [first, rest @ ..] = name else {
+        return None;
+    };
+    let next = rest.first()?;
+    let (stem, ending) = name_adjective(first)?;
+    // "die Deutsche Laura Dahlmeier": a nationality before a person's name.
+    let given = low(next);
+    if GIVEN_NAMES_DE_FR.contains(&given.as_str()) || GIVEN_NAMES.contains(&given.as_str()) {
+        return None;
+    }
+    let last = low(name.last()?);
+    // "den Olympischen Spielen": a dative plural's "-n" aside.
+    let head = last.strip_suffix('n').unwrap_or(&last);
+    if EVENT_HEADS_DE
+        .iter()
+        .any(|e| last.ends_with(e) || head.ends_with(e))
+    {
+        return Some(Vec::new());
+    }
+    let neuter = || {
+        let head = last.trim_end_matches('s').trim_end_matches('e');
+        NEUTER_HEADS_DE
+            .iter()
+            .any(|e| head.ends_with(e) || last.ends_with(e))
+    };
+    let strong = match (before, ending) {
+        (Some("der"), "e") | (Some("den"), "en") => "er",
+        (Some("das"), "e") => "es",
+        // "im", "am", "vom", "zum", "beim" hold a "dem".
+        (Some("des" | "dem" | "im" | "am" | "vom" | "zum" | "beim"), "en") | (_, "em") => {
+            if neuter() { "es" } else { "er" }
+        }
+        (_, "er" | "es") => ending,
+        _ => "e",
+    };
+    let mut words: Vec<String> = vec![format!("{stem}{strong}")];
+    for (i, w) in rest.iter().enumerate() {
+        let last_word = i + 1 == rest.len();
+        let word = match w.strip_suffix(ending) {
+            // "Deutsches Rotes Kreuz": an adjective after the first takes the same ending.
+            Some(stem) if !last_word => format!("{stem}{strong}"),
+            // "des Deutschen Wetterdienstes": the noun's genitive ending goes.
+            _ if last_word && before == Some("des") => w
+                .strip_suffix("es")
+                .or_else(|| w.strip_suffix('s'))
+                .filter(|s| s.chars().count() >= 4)
+                .unwrap_or(w)
+                .to_string(),
+            _ => (*w).to_string(),
+        };
+        words.push(word);
+    }
+    let surface = words.join(" ");
+    if let Some(k) = lookup_de_fr(&surface) {
+        return Some(vec![Mention {
+            surface,
+            evidence: Evidence::Known(k),
+        }]);
+    }
+    let kind = if PLACE_HEADS_DE.iter().any(|e| last.ends_with(e)) {
+        EntityKind::Place
+    } else {
+        EntityKind::Organisation
+    };
+    Some(vec![Mention {
+        surface,
+        evidence: Evidence::Candidate(Some(kind)),
+    }])
 }
 
 /// Whether the context says the run is a place: "in Leipzig", "à Lille", "la région de
@@ -689,6 +808,39 @@ mod tests {
                 Lang::German
             ),
             [("Marco Pfister".to_string(), Some(EntityKind::Person))]
+        );
+    }
+
+    #[test]
+    fn a_capitalised_german_adjective_opens_a_name_named_as_it_stands_alone() {
+        let found = typed(
+            "Nach Angaben der Deutschen Bahn und des Deutschen Wetterdienstes halfen Helfer \
+             des Deutschen Roten Kreuzes auf der Schwäbischen Alb, sagte die Deutsche \
+             Akademie für Sprache und Dichtung.",
+            Lang::German,
+        );
+        let org = |n: &str| (n.to_string(), Some(EntityKind::Organisation));
+        assert_eq!(
+            found,
+            [
+                org("Deutsche Bahn"),
+                org("Deutscher Wetterdienst"),
+                org("Deutsches Rotes Kreuz"),
+                ("Schwäbische Alb".to_string(), Some(EntityKind::Place)),
+                org("Deutsche Akademie für Sprache und Dichtung"),
+            ]
+        );
+        assert_eq!(
+            typed("Der Deutsche Wetterdienst warnt.", Lang::German),
+            [org("Deutscher Wetterdienst")]
+        );
+        // A sentence's first word is capitalised anyway; events are not entities.
+        assert!(
+            typed(
+                "Deutsche Autobauer verkaufen weniger vor den Olympischen Spielen.",
+                Lang::German
+            )
+            .is_empty()
         );
     }
 

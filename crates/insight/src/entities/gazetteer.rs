@@ -2521,6 +2521,69 @@ pub const TOWN_ENDINGS_DE: &[&str] = &[
     "sund", "kirchen", "brück", "brücken", "witz", "itz", "ow", "au",
 ];
 
+/// Stems of German adjectives that open a name and are capitalised only there ("Deutsche
+/// Bahn", "Europäische Zentralbank", "Internationale Skiverband"), by how they end
+/// (lowercase, without the inflection).
+pub const NAME_ADJECTIVE_STEMS_DE: &[&str] = &["isch", "deutsch", "national"];
+
+/// Last words of German names opened by an adjective that are places ("Schwäbische Alb",
+/// "Sächsische Schweiz", "Russische Föderation"), lowercase endings.
+pub const PLACE_HEADS_DE: &[&str] = &[
+    "alb",
+    "wald",
+    "schweiz",
+    "meer",
+    "see",
+    "bucht",
+    "heide",
+    "republik",
+    "föderation",
+    "inseln",
+    "küste",
+];
+
+/// Endings of German neuter nouns that head an institution's name ("Deutsches Rotes
+/// Kreuz", "Europäisches Patentamt"), lowercase: after "des" or "dem", where the article
+/// says only "not feminine", they make the adjective "-es" rather than "-er".
+pub const NEUTER_HEADS_DE: &[&str] = &[
+    "amt",
+    "institut",
+    "werk",
+    "zentrum",
+    "kreuz",
+    "komitee",
+    "gericht",
+    "ministerium",
+    "museum",
+    "archiv",
+    "theater",
+    "orchester",
+    "forum",
+    "büro",
+    "haus",
+    "parlament",
+    "gremium",
+    "kommando",
+    "konsortium",
+    "netzwerk",
+    "bündnis",
+    "kollegium",
+];
+
+/// Last words of German names opened by an adjective that are events, not entities
+/// ("Olympische Spiele", "Deutsche Meisterschaft"), lowercase endings.
+pub const EVENT_HEADS_DE: &[&str] = &[
+    "spiele",
+    "meisterschaft",
+    "meisterschaften",
+    "krieg",
+    "revolution",
+    "woche",
+    "wochen",
+    "tage",
+    "preis",
+];
+
 /// Endings of German compounds that say what kind of institution a registered name is
 /// ("Kulturverein", "Volksbank", "Landesbauernverband"), lowercase: before a name closed
 /// by a legal form they are part of it, where a trade noun ("Autozulieferer", "Firma")
