@@ -8,12 +8,13 @@
 
 use super::EntityKind;
 use super::gazetteer::{
-    DETERMINERS_DE, DETERMINERS_FR, EVENT_HEADS_DE, GIVEN_NAMES, GIVEN_NAMES_DE_FR,
-    GOVERNMENT_TITLES_DE, INSTITUTION_ENDINGS_DE, INSTITUTION_TYPES_DE, LEGAL_FORMS_DE_FR,
-    NAME_ADJECTIVE_STEMS_DE, NEUTER_HEADS_DE, NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE,
-    ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR, ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR,
-    PLACE_HEADS_DE, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR,
-    PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR, TOWN_ENDINGS_DE,
+    APPOSITION_DETERMINERS_FR, DETERMINERS_DE, DETERMINERS_FR, EVENT_HEADS_DE, GIVEN_NAMES,
+    GIVEN_NAMES_DE_FR, GOVERNMENT_TITLES_DE, INSTITUTION_ENDINGS_DE, INSTITUTION_TYPES_DE,
+    LEGAL_FORMS_DE_FR, NAME_ADJECTIVE_STEMS_DE, NEUTER_HEADS_DE, NOT_ACRONYMS_DE_FR,
+    NOT_PERSON_NOUNS_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR,
+    ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR, PLACE_HEADS_DE, PLACE_NOUN_ENDINGS_DE,
+    PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR,
+    TITLE_ENDINGS_DE, TITLES_DE_FR, TOWN_ENDINGS_DE,
 };
 use super::lookup::lookup_de_fr;
 use super::mentions::{Evidence, Mention, Word, words};
@@ -179,6 +180,9 @@ struct Context {
     /// A title stands in the few words before a comma that precedes the run ("le maire
     /// d'Alcoy, Jordi Puig").
     title_before_comma: bool,
+    /// A French noun phrase of lowercase words stands before a comma that precedes the run
+    /// ("une habitante, Martine Dufau", "le gérant de la discothèque, Franck Mercier").
+    noun_before_comma: bool,
     /// A title follows the comma after the run ("Thierry Frémaux, délégué général").
     title_after_comma: bool,
     /// A list of places leads to this run ("zwischen Bremen und Hannover").
@@ -202,6 +206,7 @@ impl Context {
             person: false,
             org: false,
             title_before_comma: false,
+            noun_before_comma: false,
             title_after_comma: false,
             listed_place: false,
             initial: false,
@@ -247,6 +252,11 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
             && ws[start.saturating_sub(5)..start]
                 .iter()
                 .any(|w| is_title(&low(w.text), lang));
+        let noun_before_comma = lang == Lang::French
+            && ws[end - 1].break_after
+            && start > 0
+            && ws[start - 1].break_after
+            && apposition_noun_phrase(&ws[..start]);
         let title_after_comma =
             ws[end - 1].break_after && ws.get(end).is_some_and(|w| is_title(&low(w.text), lang));
         let listed_place = place_end.is_some_and(|p| {
@@ -264,6 +274,7 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
             after,
             after2,
             title_before_comma,
+            noun_before_comma,
             title_after_comma,
             listed_place,
             initial: start == 0,
@@ -282,6 +293,31 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
         i = end;
     }
     out
+}
+
+/// Whether the words before a comma end in a French noun phrase that a person's name can
+/// stand in apposition to: a determiner and at most five lowercase words ("une
+/// habitante", "chez le gérant de la discothèque", "a rappelé une mère"), not naming a
+/// place, a thing or an organisation ("la capitale", "le groupe").
+fn apposition_noun_phrase(before: &[Word<'_>]) -> bool {
+    let n = before.len();
+    let mut determiner = false;
+    for d in (n.saturating_sub(6)..n).rev() {
+        let w = &before[d];
+        let lower = low(w.text);
+        let opens = APPOSITION_DETERMINERS_FR.contains(&lower.as_str());
+        // Only the sentence's first word, a determiner, may be capitalised ("Une habitante").
+        if (w.cap && !(d == 0 && opens)) || (d + 1 < n && w.break_after) {
+            break;
+        }
+        if NOT_PERSON_NOUNS_FR.contains(&lower.as_str())
+            || ORG_NOUNS_DE_FR.contains(&lower.as_str())
+        {
+            return false;
+        }
+        determiner |= opens && d + 1 < n;
+    }
+    determiner
 }
 
 /// The run of capitalised words from `i`: with name particles between them ("Marie de
@@ -544,7 +580,7 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         || speech_before
         || (speech && !after_article)
         || given
-        || (multi && (ctx.title_before_comma || ctx.title_after_comma))
+        || (multi && (ctx.title_before_comma || ctx.title_after_comma || ctx.noun_before_comma))
     {
         return candidate(Some(EntityKind::Person));
     }
@@ -841,6 +877,31 @@ mod tests {
                 Lang::German
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_french_name_in_apposition_to_a_noun_phrase_is_a_person() {
+        let person = |n: &str| (n.to_string(), Some(EntityKind::Person));
+        assert_eq!(
+            typed(
+                "Une habitante, Martine Dufau, a dormi chez le gérant de la discothèque, Franck \
+                 Mercier, et l’avocate des familles, Maître Hélène Rivière, l’a dit.",
+                Lang::French
+            ),
+            [
+                person("Martine Dufau"),
+                person("Franck Mercier"),
+                person("Hélène Rivière")
+            ]
+        );
+        // A place or an organisation before the comma says nothing of a person.
+        assert_eq!(
+            typed(
+                "La capitale, Port Louis, est calme et le groupe, Vallée Verte, a fermé.",
+                Lang::French
+            ),
+            []
         );
     }
 

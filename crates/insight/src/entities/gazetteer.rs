@@ -2230,6 +2230,8 @@ pub const DETERMINERS_FR: &[&str] = &[
 
 /// Titles and honorifics before a German or French name (lowercase).
 pub const TITLES_DE_FR: &[&str] = &[
+    "maître",
+    "maitre",
     "herr",
     "frau",
     "dr",
@@ -2494,6 +2496,42 @@ pub const ORG_OPENERS_DE_FR: &[&str] = &[
 pub const ORG_CLOSERS_DE_FR: &[&str] = &[
     "gmbh", "ggmbh", "mbh", "ag", "se", "kg", "kgaa", "e.v.", "eg", "e.k.", "verein", "partei",
     "sa", "sas", "sarl",
+];
+
+/// French determiners that open a noun phrase set before a person's name in apposition
+/// ("une habitante, Martine Dufau", "le gérant de la discothèque, Franck Mercier").
+pub const APPOSITION_DETERMINERS_FR: &[&str] = &[
+    "un", "une", "le", "la", "l", "son", "sa", "leur", "notre", "cet", "cette", "ce",
+];
+
+/// French nouns of places and things that, before a comma, make the name after it no
+/// person ("la capitale, Nouakchott", "le navire, Ocean Viking"), lowercase.
+pub const NOT_PERSON_NOUNS_FR: &[&str] = &[
+    "ville",
+    "capitale",
+    "commune",
+    "village",
+    "pays",
+    "région",
+    "département",
+    "quartier",
+    "île",
+    "navire",
+    "bateau",
+    "film",
+    "livre",
+    "album",
+    "chanson",
+    "émission",
+    "série",
+    "marque",
+    "produit",
+    "projet",
+    "opération",
+    "plan",
+    "loi",
+    "festival",
+    "salon",
 ];
 
 /// Endings of German titles of public office (lowercase; a feminine "-in" is removed before
