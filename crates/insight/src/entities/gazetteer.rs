@@ -1072,6 +1072,45 @@ pub const SPEECH_VERBS: &[&str] = &[
     "urged",
 ];
 
+/// Lowercase verbs after an all-capitals word that say it acts as an organisation ("the
+/// RNLI said", "the AIU announced"); an auxiliary may stand between ("the MAIB has
+/// opened").
+pub const ORG_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "announced",
+    "announces",
+    "confirmed",
+    "confirms",
+    "reported",
+    "denied",
+    "declined",
+    "launched",
+    "opened",
+    "ruled",
+    "issued",
+    "published",
+    "funded",
+    "fined",
+    "banned",
+    "approved",
+    "rejected",
+    "warned",
+    "urged",
+    "called",
+    "stated",
+    "added",
+    "estimated",
+    "recommended",
+    "investigated",
+    "ordered",
+];
+
+/// Lowercase words before an all-capitals word, with no article between, that say it is
+/// an organisation ("works at IBM", "joined NASA").
+pub const ORG_PREPOSITIONS: &[&str] = &["at", "joined", "joining"];
+
 /// The last word of an organisation's name (lowercase).
 pub const ORG_SUFFIXES: &[&str] = &[
     "inc",
