@@ -38,7 +38,10 @@
 //! "Par …", "By …") and captions with credits ("Foto: dpa", "Photo: PA"); a byline's
 //! author and a credit's agency belong to the page, not the story, and are not annotated.
 //! An organisation named in full and by its acronym ("… (NIHR)") is one entity, annotated
-//! by its full name. Before those rules it scored P 0.728 R 0.621.
+//! by its full name. Before those rules it scored P 0.728 R 0.621, after them P 0.928
+//! R 0.811; the same rules moved German to P 0.986 R 0.896 and the pages above to P 0.949
+//! R 0.949 (with dp01's "Bayern" annotated by its canonical name, Bavaria), and left
+//! English and French as they were.
 
 use std::collections::HashSet;
 
@@ -142,7 +145,7 @@ fn german_entity_precision_and_recall() {
     let s = score(include_str!("fixtures/entities_de.jsonl"), Some("de"));
     assert!(s.articles >= 16);
     assert!(s.precision >= 0.98, "precision {:.3} < 0.98", s.precision);
-    assert!(s.recall >= 0.87, "recall {:.3} < 0.87", s.recall);
+    assert!(s.recall >= 0.89, "recall {:.3} < 0.89", s.recall);
 }
 
 #[test]
@@ -159,7 +162,7 @@ fn german_and_french_pages_with_headlines_and_quotes() {
     let s = score(include_str!("fixtures/entities_pages_de_fr.jsonl"), None);
     assert!(s.articles >= 5);
     assert!(s.precision >= 0.9, "precision {:.3} < 0.9", s.precision);
-    assert!(s.recall >= 0.8, "recall {:.3} < 0.8", s.recall);
+    assert!(s.recall >= 0.9, "recall {:.3} < 0.9", s.recall);
 }
 
 #[test]
@@ -167,6 +170,6 @@ fn mixed_language_pages_with_bylines_captions_and_acronyms() {
     // Each article carries its own language.
     let s = score(include_str!("fixtures/entities_pages_mixed.jsonl"), None);
     assert!(s.articles >= 11);
-    assert!(s.precision >= 0.72, "precision {:.3} < 0.72", s.precision);
-    assert!(s.recall >= 0.62, "recall {:.3} < 0.62", s.recall);
+    assert!(s.precision >= 0.92, "precision {:.3} < 0.92", s.precision);
+    assert!(s.recall >= 0.8, "recall {:.3} < 0.8", s.recall);
 }
