@@ -29,6 +29,19 @@
 //! every closing quote ends a paragraph, plural nouns, a title inside a run, genitives)
 //! lifted it from P 0.759 R 0.564 to P 0.941 R 0.821; it was written together with those
 //! rules, so it is not held out.
+//!
+//! `fixtures/entities_pages_mixed.jsonl` (session 13; 4 English, 4 German and 3 French
+//! pages) was written before the rules it prompted, from a list of misses seen on real
+//! pages (an article before "Deutsche Bahn", a place after "vor", genitives of names the
+//! story types nowhere else, legal-form suffixes, French appositions, all-caps tokens that
+//! are not organisations) and constructions like them. Pages carry bylines ("Von …",
+//! "Par …", "By …") and captions with credits ("Foto: dpa", "Photo: PA"); a byline's
+//! author and a credit's agency belong to the page, not the story, and are not annotated.
+//! An organisation named in full and by its acronym ("… (NIHR)") is one entity, annotated
+//! by its full name. Before those rules it scored P 0.728 R 0.621, after them P 0.928
+//! R 0.811; the same rules moved German to P 0.986 R 0.896 and the pages above to P 0.949
+//! R 0.949 (with dp01's "Bayern" annotated by its canonical name, Bavaria), and left
+//! English and French as they were.
 
 use std::collections::HashSet;
 
@@ -132,7 +145,7 @@ fn german_entity_precision_and_recall() {
     let s = score(include_str!("fixtures/entities_de.jsonl"), Some("de"));
     assert!(s.articles >= 16);
     assert!(s.precision >= 0.98, "precision {:.3} < 0.98", s.precision);
-    assert!(s.recall >= 0.87, "recall {:.3} < 0.87", s.recall);
+    assert!(s.recall >= 0.89, "recall {:.3} < 0.89", s.recall);
 }
 
 #[test]
@@ -149,5 +162,14 @@ fn german_and_french_pages_with_headlines_and_quotes() {
     let s = score(include_str!("fixtures/entities_pages_de_fr.jsonl"), None);
     assert!(s.articles >= 5);
     assert!(s.precision >= 0.9, "precision {:.3} < 0.9", s.precision);
+    assert!(s.recall >= 0.9, "recall {:.3} < 0.9", s.recall);
+}
+
+#[test]
+fn mixed_language_pages_with_bylines_captions_and_acronyms() {
+    // Each article carries its own language.
+    let s = score(include_str!("fixtures/entities_pages_mixed.jsonl"), None);
+    assert!(s.articles >= 11);
+    assert!(s.precision >= 0.92, "precision {:.3} < 0.92", s.precision);
     assert!(s.recall >= 0.8, "recall {:.3} < 0.8", s.recall);
 }

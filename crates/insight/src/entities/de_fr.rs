@@ -8,10 +8,13 @@
 
 use super::EntityKind;
 use super::gazetteer::{
-    DETERMINERS_DE, DETERMINERS_FR, GIVEN_NAMES, GIVEN_NAMES_DE_FR, INSTITUTION_ENDINGS_DE,
-    NOT_ACRONYMS_DE_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR,
-    ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR,
-    PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
+    APPOSITION_DETERMINERS_FR, DETERMINERS_DE, DETERMINERS_FR, EVENT_HEADS_DE, GIVEN_NAMES,
+    GIVEN_NAMES_DE_FR, GOVERNMENT_TITLES_DE, INSTITUTION_ENDINGS_DE, INSTITUTION_TYPES_DE,
+    LEGAL_FORMS_DE_FR, NAME_ADJECTIVE_STEMS_DE, NEUTER_HEADS_DE, NOT_ACRONYMS_DE_FR,
+    NOT_PERSON_NOUNS_FR, NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR,
+    ORG_OPENERS_DE_FR, PARTICLES_DE, PARTICLES_FR, PLACE_HEADS_DE, PLACE_NOUN_ENDINGS_DE,
+    PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR,
+    TITLE_ENDINGS_DE, TITLES_DE_FR, TOWN_ENDINGS_DE,
 };
 use super::lookup::lookup_de_fr;
 use super::mentions::{Evidence, Mention, Word, words};
@@ -100,6 +103,17 @@ fn is_title(w: &str, lang: Lang) -> bool {
         .any(|e| stem.ends_with(e) || w.ends_with(e))
 }
 
+/// A German title of public office ("Umweltminister", "Oberbürgermeisterin", "Landrat").
+fn is_government_title(w: &str) -> bool {
+    let stem = w
+        .strip_suffix("in")
+        .filter(|s| s.chars().count() >= 4)
+        .unwrap_or(w);
+    GOVERNMENT_TITLES_DE
+        .iter()
+        .any(|e| stem.ends_with(e) || w.ends_with(e))
+}
+
 /// A word that opens an organisation's name ("SG …", "Banque …", "Forstamt …").
 fn is_opening_marker(w: &str, lang: Lang) -> bool {
     ORG_OPENERS_DE_FR.contains(&w)
@@ -124,6 +138,18 @@ fn is_org_noun(w: &str, lang: Lang) -> bool {
             && ORG_NOUNS_DE_FR
                 .iter()
                 .any(|n| w.len() > n.len() + 2 && w.ends_with(n)))
+}
+
+/// A German compound naming an institution's type ("Kulturverein", "Volksbank").
+fn is_institution_compound(w: &str) -> bool {
+    INSTITUTION_TYPES_DE
+        .iter()
+        .any(|e| w.len() > e.len() + 2 && w.ends_with(e))
+}
+
+/// A legal form that closes an organisation's name ("GmbH", "e.V.", "eG").
+fn is_legal_form(w: &str) -> bool {
+    LEGAL_FORMS_DE_FR.contains(&low(w).as_str())
 }
 
 /// An all-capitals word of two letters or more.
@@ -154,6 +180,9 @@ struct Context {
     /// A title stands in the few words before a comma that precedes the run ("le maire
     /// d'Alcoy, Jordi Puig").
     title_before_comma: bool,
+    /// A French noun phrase of lowercase words stands before a comma that precedes the run
+    /// ("une habitante, Martine Dufau", "le gérant de la discothèque, Franck Mercier").
+    noun_before_comma: bool,
     /// A title follows the comma after the run ("Thierry Frémaux, délégué général").
     title_after_comma: bool,
     /// A list of places leads to this run ("zwischen Bremen und Hannover").
@@ -177,6 +206,7 @@ impl Context {
             person: false,
             org: false,
             title_before_comma: false,
+            noun_before_comma: false,
             title_after_comma: false,
             listed_place: false,
             initial: false,
@@ -222,6 +252,11 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
             && ws[start.saturating_sub(5)..start]
                 .iter()
                 .any(|w| is_title(&low(w.text), lang));
+        let noun_before_comma = lang == Lang::French
+            && ws[end - 1].break_after
+            && start > 0
+            && ws[start - 1].break_after
+            && apposition_noun_phrase(&ws[..start]);
         let title_after_comma =
             ws[end - 1].break_after && ws.get(end).is_some_and(|w| is_title(&low(w.text), lang));
         let listed_place = place_end.is_some_and(|p| {
@@ -239,6 +274,7 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
             after,
             after2,
             title_before_comma,
+            noun_before_comma,
             title_after_comma,
             listed_place,
             initial: start == 0,
@@ -257,6 +293,31 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
         i = end;
     }
     out
+}
+
+/// Whether the words before a comma end in a French noun phrase that a person's name can
+/// stand in apposition to: a determiner and at most five lowercase words ("une
+/// habitante", "chez le gérant de la discothèque", "a rappelé une mère"), not naming a
+/// place, a thing or an organisation ("la capitale", "le groupe").
+fn apposition_noun_phrase(before: &[Word<'_>]) -> bool {
+    let n = before.len();
+    let mut determiner = false;
+    for d in (n.saturating_sub(6)..n).rev() {
+        let w = &before[d];
+        let lower = low(w.text);
+        let opens = APPOSITION_DETERMINERS_FR.contains(&lower.as_str());
+        // Only the sentence's first word, a determiner, may be capitalised ("Une habitante").
+        if (w.cap && !(d == 0 && opens)) || (d + 1 < n && w.break_after) {
+            break;
+        }
+        if NOT_PERSON_NOUNS_FR.contains(&lower.as_str())
+            || ORG_NOUNS_DE_FR.contains(&lower.as_str())
+        {
+            return false;
+        }
+        determiner |= opens && d + 1 < n;
+    }
+    determiner
 }
 
 /// The run of capitalised words from `i`: with name particles between them ("Marie de
@@ -287,6 +348,30 @@ fn run_bounds(ws: &[Word<'_>], i: usize, lang: Lang) -> (usize, usize) {
         }
         break;
     }
+    // "Kulturverein Marovia e.V.", "Volksbank Kurpfalz eG": a legal form written in
+    // lowercase still closes the name.
+    if end < ws.len() && !ws[end - 1].break_after && !ws[end].cap && is_legal_form(ws[end].text) {
+        end += 1;
+    }
+    // "Deutsche Akademie für Sprache und Dichtung", "Bundesamt für Migration und
+    // Flüchtlinge": an institution's name goes on through "für" and its subject.
+    let institution = |w: &Word<'_>| {
+        let lower = low(w.text);
+        name_adjective(w.text).is_some() || is_opening_marker(&lower, lang)
+    };
+    if lang == Lang::German && ws[i..end].iter().any(institution) {
+        let joins = |k: usize, word: &str| {
+            ws.get(k)
+                .is_some_and(|w| w.text == word && !ws[k - 1].break_after)
+                && ws.get(k + 1).is_some_and(|w| w.cap)
+        };
+        if joins(end, "für") {
+            end += 2;
+            while joins(end, "und") {
+                end += 2;
+            }
+        }
+    }
     if lang == Lang::French
         && ws[i..end]
             .iter()
@@ -310,6 +395,12 @@ fn run_bounds(ws: &[Word<'_>], i: usize, lang: Lang) -> (usize, usize) {
 
 /// Types a run (or the parts it splits into).
 fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
+    // A run closed by a legal form is a registered name, with the compound that says what
+    // kind of institution it is: "Kulturverein Marovia e.V." names the association, and
+    // Marovia stays the town it is named after ("der Autozulieferer Brenner Technik GmbH"
+    // is still "Brenner Technik GmbH").
+    let registered = run.len() > 1 && run.last().is_some_and(|w| is_legal_form(w));
+    let part_of_name = |w: &str| registered && is_institution_compound(w);
     let mut s = 0;
     // Strip determiners, titles and organisation nouns from the front.
     while s < run.len() {
@@ -330,7 +421,11 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
             ctx.place = true;
             ctx.before = Some(w);
             s += 1;
-        } else if s + 1 < run.len() && is_org_noun(&w, lang) && !is_opening_marker(&w, lang) {
+        } else if s + 1 < run.len()
+            && is_org_noun(&w, lang)
+            && !is_opening_marker(&w, lang)
+            && !part_of_name(&w)
+        {
             ctx.org = true;
             ctx.before = Some(w);
             s += 1;
@@ -352,7 +447,7 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         name = &name[p..];
     } else if let Some(p) = name[..name.len() - 1].iter().rposition(|w| {
         let w = low(w);
-        is_org_noun(&w, lang) && !is_opening_marker(&w, lang)
+        is_org_noun(&w, lang) && !is_opening_marker(&w, lang) && !part_of_name(&w)
     }) {
         ctx.org = true;
         name = &name[p + 1..];
@@ -361,7 +456,7 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
     // ends what comes before it and opens a person's name.
     if lang == Lang::German
         && lookup_de_fr(&name.join(" ")).is_none()
-        && let Some(p) = (1..name.len().saturating_sub(1)).find(|&p| is_title(&low(name[p]), lang))
+        && let Some(p) = (1..name.len()).find(|&p| is_title(&low(name[p]), lang))
     {
         let left = classify(
             &name[..p],
@@ -376,12 +471,34 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         let right = classify(&name[p..], Context::inside_run(low(name[p - 1])), lang);
         return left.into_iter().chain(right).collect();
     }
+    // "Bayerns Umweltminister", "Weinheims Oberbürgermeister": a name in the genitive
+    // before a title of public office is the place that office governs.
+    if lang == Lang::German
+        && let [word] = name
+        && ctx.after.as_deref().is_some_and(is_government_title)
+        && let Some(stem) = word.strip_suffix('s').filter(|s| s.chars().count() >= 3)
+    {
+        let evidence = lookup_de_fr(stem).map_or(
+            Evidence::Candidate(Some(EntityKind::Place)),
+            Evidence::Known,
+        );
+        return vec![Mention {
+            surface: stem.to_string(),
+            evidence,
+        }];
+    }
     let text = name.join(" ");
     if let Some(k) = lookup_de_fr(&text) {
         return vec![Mention {
             surface: text,
             evidence: Evidence::Known(k),
         }];
+    }
+    if lang == Lang::German
+        && (s > 0 || !ctx.initial)
+        && let Some(m) = adjective_name(name, ctx.before.as_deref())
+    {
+        return m;
     }
     let lower: Vec<String> = name.iter().map(|w| low(w)).collect();
     let multi = name.len() > 1;
@@ -463,7 +580,7 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
         || speech_before
         || (speech && !after_article)
         || given
-        || (multi && (ctx.title_before_comma || ctx.title_after_comma))
+        || (multi && (ctx.title_before_comma || ctx.title_after_comma || ctx.noun_before_comma))
     {
         return candidate(Some(EntityKind::Person));
     }
@@ -493,6 +610,99 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
     candidate(None)
 }
 
+/// A German adjective that opens a name, split into its stem and inflection
+/// ("Deutschen" gives "Deutsch" and "en").
+fn name_adjective(w: &str) -> Option<(&str, &str)> {
+    ["en", "er", "es", "em", "e"].into_iter().find_map(|end| {
+        let stem = w.strip_suffix(end)?;
+        let lower = low(stem);
+        // "Tische", "Fische": a noun's short stem, not an adjective's.
+        let adjective = NAME_ADJECTIVE_STEMS_DE.iter().any(|e| lower.ends_with(e))
+            && lower.chars().count() >= 6;
+        adjective.then_some((stem, end))
+    })
+}
+
+/// "die Deutsche Bahn", "nach Angaben der Deutschen Bahn", "Der Deutsche Wetterdienst":
+/// German capitalises an adjective only inside a name, so a run it opens (not as the
+/// sentence's first word) is a name: a place or an event by its last word, otherwise an
+/// organisation. It is named as it stands alone, the adjectives inflected for the gender
+/// its article shows ("der Deutsche Wetterdienst" and "des Deutschen Wetterdienstes" are
+/// "Deutscher Wetterdienst", "der Deutschen Bahn" is "Deutsche Bahn"), a masculine or
+/// neuter noun told apart by its ending ("des Deutschen Roten Kreuzes" is "Deutsches Rotes
+/// Kreuz").
+/// `None` when the run does not open with such an adjective.
+fn adjective_name(name: &[&str], before: Option<&str>) -> Option<Vec<Mention>> {
+    let [first, rest @ ..] = name else {
+        return None;
+    };
+    let next = rest.first()?;
+    let (stem, ending) = name_adjective(first)?;
+    // "die Deutsche Laura Dahlmeier": a nationality before a person's name.
+    let given = low(next);
+    if GIVEN_NAMES_DE_FR.contains(&given.as_str()) || GIVEN_NAMES.contains(&given.as_str()) {
+        return None;
+    }
+    let last = low(name.last()?);
+    // "den Olympischen Spielen": a dative plural's "-n" aside.
+    let head = last.strip_suffix('n').unwrap_or(&last);
+    if EVENT_HEADS_DE
+        .iter()
+        .any(|e| last.ends_with(e) || head.ends_with(e))
+    {
+        return Some(Vec::new());
+    }
+    let neuter = || {
+        let head = last.trim_end_matches('s').trim_end_matches('e');
+        NEUTER_HEADS_DE
+            .iter()
+            .any(|e| head.ends_with(e) || last.ends_with(e))
+    };
+    let strong = match (before, ending) {
+        (Some("der"), "e") | (Some("den"), "en") => "er",
+        (Some("das"), "e") => "es",
+        // "im", "am", "vom", "zum", "beim" hold a "dem".
+        (Some("des" | "dem" | "im" | "am" | "vom" | "zum" | "beim"), "en") | (_, "em") => {
+            if neuter() { "es" } else { "er" }
+        }
+        (_, "er" | "es") => ending,
+        _ => "e",
+    };
+    let mut words: Vec<String> = vec![format!("{stem}{strong}")];
+    for (i, w) in rest.iter().enumerate() {
+        let last_word = i + 1 == rest.len();
+        let word = match w.strip_suffix(ending) {
+            // "Deutsches Rotes Kreuz": an adjective after the first takes the same ending.
+            Some(stem) if !last_word => format!("{stem}{strong}"),
+            // "des Deutschen Wetterdienstes": the noun's genitive ending goes.
+            _ if last_word && before == Some("des") => w
+                .strip_suffix("es")
+                .or_else(|| w.strip_suffix('s'))
+                .filter(|s| s.chars().count() >= 4)
+                .unwrap_or(w)
+                .to_string(),
+            _ => (*w).to_string(),
+        };
+        words.push(word);
+    }
+    let surface = words.join(" ");
+    if let Some(k) = lookup_de_fr(&surface) {
+        return Some(vec![Mention {
+            surface,
+            evidence: Evidence::Known(k),
+        }]);
+    }
+    let kind = if PLACE_HEADS_DE.iter().any(|e| last.ends_with(e)) {
+        EntityKind::Place
+    } else {
+        EntityKind::Organisation
+    };
+    Some(vec![Mention {
+        surface,
+        evidence: Evidence::Candidate(Some(kind)),
+    }])
+}
+
 /// Whether the context says the run is a place: "in Leipzig", "à Lille", "la région de
 /// Valence", "dans le Gard", "zwischen Bremen und Hannover".
 fn is_place(lower: &[String], ctx: &Context, lang: Lang) -> bool {
@@ -510,6 +720,17 @@ fn is_place(lower: &[String], ctx: &Context, lang: Lang) -> bool {
         return false;
     }
     if ctx.listed_place || PLACE_PREPOSITIONS_DE_FR.contains(&b) {
+        return true;
+    }
+    // "Schiffe stauen sich vor Bremerhaven": "vor" names a place only when the word is
+    // shaped like a town's name ("vor Gericht", "vor Journalisten" are not).
+    if lang == Lang::German
+        && b == "vor"
+        && let [word] = lower
+        && TOWN_ENDINGS_DE
+            .iter()
+            .any(|e| word.len() > e.len() + 2 && word.ends_with(e))
+    {
         return true;
     }
     lang == Lang::French
@@ -555,6 +776,132 @@ mod tests {
                 ("Essen".to_string(), Some(EntityKind::Place)),
                 ("Bremen".to_string(), Some(EntityKind::Place)),
             ]
+        );
+    }
+
+    #[test]
+    fn a_legal_form_keeps_the_organisation_its_name_and_the_town_its_own() {
+        assert_eq!(
+            typed(
+                "Der Kulturverein Marovia e.V. lädt Gäste aus Marovia ein, unterstützt von der \
+                 Volksbank Kurpfalz eG und der Firma Corvax AG.",
+                Lang::German
+            ),
+            [
+                (
+                    "Kulturverein Marovia e.V.".to_string(),
+                    Some(EntityKind::Organisation)
+                ),
+                ("Marovia".to_string(), Some(EntityKind::Place)),
+                (
+                    "Volksbank Kurpfalz eG".to_string(),
+                    Some(EntityKind::Organisation)
+                ),
+                ("Corvax AG".to_string(), Some(EntityKind::Organisation)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_town_after_vor_is_a_place_and_a_noun_is_not() {
+        assert_eq!(
+            typed(
+                "Vor Cuxhaven warten Frachter, weitere stauen sich vor Bremerhaven.",
+                Lang::German
+            ),
+            [
+                ("Cuxhaven".to_string(), Some(EntityKind::Place)),
+                ("Bremerhaven".to_string(), Some(EntityKind::Place)),
+            ]
+        );
+        assert_eq!(
+            typed(
+                "Sie sprach vor Journalisten, warnte vor Spaziergängen und steht vor Gericht.",
+                Lang::German
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn a_genitive_before_a_public_office_is_the_place_it_governs() {
+        assert_eq!(
+            typed(
+                "Schleswig-Holsteins Innenministerin Sabine Krüger und Weinheims \
+                 Oberbürgermeister kamen.",
+                Lang::German
+            ),
+            [
+                ("Schleswig-Holstein".to_string(), Some(EntityKind::Place)),
+                ("Sabine Krüger".to_string(), Some(EntityKind::Person)),
+                ("Weinheim".to_string(), Some(EntityKind::Place)),
+            ]
+        );
+        // A club's or a company's officers say nothing of a place.
+        assert_eq!(
+            typed(
+                "Lindaus Sportdirektor Marco Pfister und Nordhafens Vorstandschef kamen.",
+                Lang::German
+            ),
+            [("Marco Pfister".to_string(), Some(EntityKind::Person))]
+        );
+    }
+
+    #[test]
+    fn a_capitalised_german_adjective_opens_a_name_named_as_it_stands_alone() {
+        let found = typed(
+            "Nach Angaben der Deutschen Bahn und des Deutschen Wetterdienstes halfen Helfer \
+             des Deutschen Roten Kreuzes auf der Schwäbischen Alb, sagte die Deutsche \
+             Akademie für Sprache und Dichtung.",
+            Lang::German,
+        );
+        let org = |n: &str| (n.to_string(), Some(EntityKind::Organisation));
+        assert_eq!(
+            found,
+            [
+                org("Deutsche Bahn"),
+                org("Deutscher Wetterdienst"),
+                org("Deutsches Rotes Kreuz"),
+                ("Schwäbische Alb".to_string(), Some(EntityKind::Place)),
+                org("Deutsche Akademie für Sprache und Dichtung"),
+            ]
+        );
+        assert_eq!(
+            typed("Der Deutsche Wetterdienst warnt.", Lang::German),
+            [org("Deutscher Wetterdienst")]
+        );
+        // A sentence's first word is capitalised anyway; events are not entities.
+        assert!(
+            typed(
+                "Deutsche Autobauer verkaufen weniger vor den Olympischen Spielen.",
+                Lang::German
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_french_name_in_apposition_to_a_noun_phrase_is_a_person() {
+        let person = |n: &str| (n.to_string(), Some(EntityKind::Person));
+        assert_eq!(
+            typed(
+                "Une habitante, Martine Dufau, a dormi chez le gérant de la discothèque, Franck \
+                 Mercier, et l’avocate des familles, Maître Hélène Rivière, l’a dit.",
+                Lang::French
+            ),
+            [
+                person("Martine Dufau"),
+                person("Franck Mercier"),
+                person("Hélène Rivière")
+            ]
+        );
+        // A place or an organisation before the comma says nothing of a person.
+        assert_eq!(
+            typed(
+                "La capitale, Port Louis, est calme et le groupe, Vallée Verte, a fermé.",
+                Lang::French
+            ),
+            []
         );
     }
 

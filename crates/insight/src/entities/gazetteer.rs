@@ -1072,6 +1072,45 @@ pub const SPEECH_VERBS: &[&str] = &[
     "urged",
 ];
 
+/// Lowercase verbs after an all-capitals word that say it acts as an organisation ("the
+/// RNLI said", "the AIU announced"); an auxiliary may stand between ("the MAIB has
+/// opened").
+pub const ORG_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "announced",
+    "announces",
+    "confirmed",
+    "confirms",
+    "reported",
+    "denied",
+    "declined",
+    "launched",
+    "opened",
+    "ruled",
+    "issued",
+    "published",
+    "funded",
+    "fined",
+    "banned",
+    "approved",
+    "rejected",
+    "warned",
+    "urged",
+    "called",
+    "stated",
+    "added",
+    "estimated",
+    "recommended",
+    "investigated",
+    "ordered",
+];
+
+/// Lowercase words before an all-capitals word, with no article between, that say it is
+/// an organisation ("works at IBM", "joined NASA").
+pub const ORG_PREPOSITIONS: &[&str] = &["at", "joined", "joining"];
+
 /// The last word of an organisation's name (lowercase).
 pub const ORG_SUFFIXES: &[&str] = &[
     "inc",
@@ -2230,6 +2269,8 @@ pub const DETERMINERS_FR: &[&str] = &[
 
 /// Titles and honorifics before a German or French name (lowercase).
 pub const TITLES_DE_FR: &[&str] = &[
+    "maître",
+    "maitre",
     "herr",
     "frau",
     "dr",
@@ -2492,7 +2533,153 @@ pub const ORG_OPENERS_DE_FR: &[&str] = &[
 /// Legal forms and other words that only close a German or French organisation's name
 /// (lowercase): "… GmbH", "… SARL", "… Verein".
 pub const ORG_CLOSERS_DE_FR: &[&str] = &[
-    "gmbh", "ag", "se", "kg", "kgaa", "e.v.", "eg", "verein", "partei", "sa", "sas", "sarl",
+    "gmbh", "ggmbh", "mbh", "ag", "se", "kg", "kgaa", "e.v.", "eg", "e.k.", "verein", "partei",
+    "sa", "sas", "sarl",
+];
+
+/// French determiners that open a noun phrase set before a person's name in apposition
+/// ("une habitante, Martine Dufau", "le gérant de la discothèque, Franck Mercier").
+pub const APPOSITION_DETERMINERS_FR: &[&str] = &[
+    "un", "une", "le", "la", "l", "son", "sa", "leur", "notre", "cet", "cette", "ce",
+];
+
+/// French nouns of places and things that, before a comma, make the name after it no
+/// person ("la capitale, Nouakchott", "le navire, Ocean Viking"), lowercase.
+pub const NOT_PERSON_NOUNS_FR: &[&str] = &[
+    "ville",
+    "capitale",
+    "commune",
+    "village",
+    "pays",
+    "région",
+    "département",
+    "quartier",
+    "île",
+    "navire",
+    "bateau",
+    "film",
+    "livre",
+    "album",
+    "chanson",
+    "émission",
+    "série",
+    "marque",
+    "produit",
+    "projet",
+    "opération",
+    "plan",
+    "loi",
+    "festival",
+    "salon",
+];
+
+/// Endings of German titles of public office (lowercase; a feminine "-in" is removed before
+/// matching): a name in the genitive before one is the place it governs ("Bayerns
+/// Umweltminister", "Weinheims Oberbürgermeisterin").
+pub const GOVERNMENT_TITLES_DE: &[&str] = &[
+    "minister",
+    "ministerpräsident",
+    "bürgermeister",
+    "landrat",
+    "landrätin",
+    "regierungschef",
+    "kanzler",
+    "senator",
+    "gouverneur",
+    "premier",
+];
+
+/// Endings of German town names (lowercase): after "vor", where a noun is far more often
+/// a common one ("vor Gericht", "vor Journalisten"), a word with one is a place ("vor
+/// Bremerhaven", "vor Eberswalde").
+pub const TOWN_ENDINGS_DE: &[&str] = &[
+    "haven", "hafen", "burg", "berg", "dorf", "stadt", "hausen", "heim", "ingen", "feld", "furt",
+    "bach", "walde", "wald", "land", "rode", "leben", "stedt", "münde", "hagen", "born", "büttel",
+    "sund", "kirchen", "brück", "brücken", "witz", "itz", "ow", "au",
+];
+
+/// Stems of German adjectives that open a name and are capitalised only there ("Deutsche
+/// Bahn", "Europäische Zentralbank", "Internationale Skiverband"), by how they end
+/// (lowercase, without the inflection).
+pub const NAME_ADJECTIVE_STEMS_DE: &[&str] = &["isch", "deutsch", "national"];
+
+/// Last words of German names opened by an adjective that are places ("Schwäbische Alb",
+/// "Sächsische Schweiz", "Russische Föderation"), lowercase endings.
+pub const PLACE_HEADS_DE: &[&str] = &[
+    "alb",
+    "wald",
+    "schweiz",
+    "meer",
+    "see",
+    "bucht",
+    "heide",
+    "republik",
+    "föderation",
+    "inseln",
+    "küste",
+];
+
+/// Endings of German neuter nouns that head an institution's name ("Deutsches Rotes
+/// Kreuz", "Europäisches Patentamt"), lowercase: after "des" or "dem", where the article
+/// says only "not feminine", they make the adjective "-es" rather than "-er".
+pub const NEUTER_HEADS_DE: &[&str] = &[
+    "amt",
+    "institut",
+    "werk",
+    "zentrum",
+    "kreuz",
+    "komitee",
+    "gericht",
+    "ministerium",
+    "museum",
+    "archiv",
+    "theater",
+    "orchester",
+    "forum",
+    "büro",
+    "haus",
+    "parlament",
+    "gremium",
+    "kommando",
+    "konsortium",
+    "netzwerk",
+    "bündnis",
+    "kollegium",
+];
+
+/// Last words of German names opened by an adjective that are events, not entities
+/// ("Olympische Spiele", "Deutsche Meisterschaft"), lowercase endings.
+pub const EVENT_HEADS_DE: &[&str] = &[
+    "spiele",
+    "meisterschaft",
+    "meisterschaften",
+    "krieg",
+    "revolution",
+    "woche",
+    "wochen",
+    "tage",
+    "preis",
+];
+
+/// Endings of German compounds that say what kind of institution a registered name is
+/// ("Kulturverein", "Volksbank", "Landesbauernverband"), lowercase: before a name closed
+/// by a legal form they are part of it, where a trade noun ("Autozulieferer", "Firma")
+/// only describes it.
+pub const INSTITUTION_TYPES_DE: &[&str] = &[
+    "verein",
+    "verband",
+    "bank",
+    "kasse",
+    "bund",
+    "genossenschaft",
+    "gesellschaft",
+];
+
+/// Legal forms that close a German or French organisation's name and belong to it
+/// (lowercase): "Kulturverein Marovia e.V." is the association's name, "Volksbank Kurpfalz
+/// eG" the bank's; some are written in lowercase and still continue the name.
+pub const LEGAL_FORMS_DE_FR: &[&str] = &[
+    "gmbh", "ggmbh", "mbh", "ag", "se", "kg", "kgaa", "e.v.", "eg", "e.k.", "sa", "sas", "sarl",
 ];
 
 /// Lowercase or capitalised nouns just before a name that say it is an organisation's

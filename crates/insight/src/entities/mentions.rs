@@ -7,8 +7,9 @@ use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
-    CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_SUFFIXES,
-    PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS, TITLES,
+    CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_PREPOSITIONS,
+    ORG_SUFFIXES, ORG_VERBS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS,
+    TITLES,
 };
 use super::lookup::{Known, lookup};
 use super::names::fold_word;
@@ -62,9 +63,12 @@ pub(super) fn words(sentence: &str) -> Vec<Word<'_>> {
         let mut possessive = false;
         let trimmed = core.trim_end_matches(|c: char| !c.is_alphanumeric());
         if trimmed.len() < core.len() {
+            // "N.", "U.S.", and "e.V." (whose last letter is the capital) keep their dot.
             let dotted = core[trimmed.len()..].starts_with('.')
                 && (trimmed.chars().count() == 1 || trimmed.contains('.'))
-                && trimmed.chars().next().is_some_and(char::is_uppercase);
+                && (trimmed.chars().next().is_some_and(char::is_uppercase)
+                    || (trimmed.contains('.')
+                        && trimmed.chars().next_back().is_some_and(char::is_uppercase)));
             if dotted {
                 core = &core[..trimmed.len() + 1];
                 brk = chunk.len() > lead + core.len();
@@ -209,11 +213,16 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             .get(end)
             .filter(|_| !ws[end - 1].break_after)
             .map(|w| w.text.to_lowercase());
+        let after2 = ws
+            .get(end + 1)
+            .filter(|_| after.is_some() && !ws[end].break_after)
+            .map(|w| w.text.to_lowercase());
         let appos = ws[end - 1]
             .break_after
             .then(|| apposition(&ws[end.min(ws.len())..]))
             .flatten();
-        classify_run(&run, before.as_deref(), after.as_deref(), appos, &mut out);
+        let after = (after.as_deref(), after2.as_deref());
+        classify_run(&run, before.as_deref(), after, appos, &mut out);
         i = end;
     }
     out
@@ -223,7 +232,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
 fn classify_run(
     run: &[&str],
     before: Option<&str>,
-    after: Option<&str>,
+    (after, after2): (Option<&str>, Option<&str>),
     appos: Option<EntityKind>,
     out: &mut Vec<Mention>,
 ) {
@@ -247,8 +256,8 @@ fn classify_run(
         && !is_place_shape(&deduped)
         && !deduped[..k].iter().any(|w| is_title(w))
     {
-        classify_run(&deduped[..k], before, None, None, out);
-        classify_run(&deduped[k + 1..], Some("of"), after, appos, out);
+        classify_run(&deduped[..k], before, (None, None), None, out);
+        classify_run(&deduped[k + 1..], Some("of"), (after, after2), appos, out);
         return;
     }
     // An unknown all-capitals word before a name ("RIP Prodigy") is not part of it.
@@ -356,8 +365,17 @@ fn classify_run(
     let speech = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
         || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b)));
     let place_prep = first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // An all-capitals word alone is weak evidence: "pain on the VAS", "an MRI", "GDP"
+    // are no organisations. It is one when it acts as one ("the RNLI said", "the MAIB has
+    // opened"), is where someone works ("at IBM"), or an apposition says so; the gazetteer
+    // knows the famous ones and a story that spells one out ("… (BEA)") names it.
+    let acts = |verb: Option<&str>| verb.is_some_and(|v| ORG_VERBS.contains(&v));
+    let acting = acts(after)
+        || (after.is_some_and(|a| matches!(a, "has" | "have" | "had" | "will" | "would"))
+            && acts(after2))
+        || (first && before.is_some_and(|b| ORG_PREPOSITIONS.contains(&b)));
     let kind = if acronym {
-        Some(EntityKind::Organisation)
+        (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation)
     } else if person_signal || speech {
         Some(EntityKind::Person)
     } else if place_prep {
@@ -510,6 +528,32 @@ mod tests {
                     Evidence::Candidate(Some(EntityKind::Person))
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn an_acronym_is_an_organisation_only_when_it_acts_as_one() {
+        let common: HashSet<String> = ["pain".to_string()].into();
+        let kinds = |s: &str| -> Vec<(String, Evidence)> {
+            find(s, &common)
+                .into_iter()
+                .map(|m| (m.surface, m.evidence))
+                .collect()
+        };
+        let org = |n: &str| {
+            (
+                n.to_string(),
+                Evidence::Candidate(Some(EntityKind::Organisation)),
+            )
+        };
+        let bare = |n: &str| (n.to_string(), Evidence::Candidate(None));
+        assert_eq!(
+            kinds("Pain on the VAS fell, and no patient needed an MRI."),
+            [bare("VAS"), bare("MRI")]
+        );
+        assert_eq!(
+            kinds("The RNLI said the MAIB has opened an inquiry, and she works at KMRC."),
+            [org("RNLI"), org("MAIB"), org("KMRC")]
         );
     }
 

@@ -4,6 +4,7 @@
 //! resolves to the full name seen elsewhere, and evidence from one outlet ("President X")
 //! types a bare mention in another.
 
+pub mod acronyms;
 pub mod de_fr;
 pub mod gazetteer;
 pub mod lookup;
@@ -68,6 +69,8 @@ struct Placed {
 pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
     let common = lowercase_vocabulary(articles);
     let mut placed = Vec::new();
+    // Acronyms the story spells out, to their long forms.
+    let mut spelled = HashMap::new();
     for (a, article) in articles.iter().enumerate() {
         let lang = language(article);
         // German and French headlines are written in sentence case, so their capitals say
@@ -79,16 +82,25 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
             .filter(|s| !s.furniture)
             .map(|s| s.text);
         for text in headline.into_iter().chain(sentences) {
-            let found = match lang {
+            let mut found = match lang {
                 Some(lang) => de_fr::find(&text, lang),
                 None => mentions::find(&text, &common),
             };
+            acronyms::spell_out(&text, &mut found, &mut spelled);
             for mention in found {
                 placed.push(Placed {
                     article: a,
                     mention,
                 });
             }
+        }
+    }
+    // "the NIHR said": an acronym the story spells out is its long form.
+    for p in &mut placed {
+        if matches!(p.mention.evidence, Evidence::Candidate(_))
+            && let Some(long) = spelled.get(&p.mention.surface)
+        {
+            p.mention.surface.clone_from(long);
         }
     }
     resolve(articles, placed)
@@ -441,6 +453,30 @@ mod tests {
         );
         assert_eq!(kind("Halvarsund Compact"), None, "{found:?}");
         assert_eq!(kind("Sigrun Ahlberg"), Some(EntityKind::Person));
+    }
+
+    #[test]
+    fn an_acronym_the_story_spells_out_is_the_organisation_it_stands_for() {
+        let found = extract_entities(&[art(
+            "The National Institute for Health and Care Research (NIHR) funded the trial. \
+             Pain fell on the Visual Analogue Scale (VAS). The NIHR said more would follow.",
+        )]);
+        assert_eq!(
+            names(&found),
+            [(
+                "National Institute for Health and Care Research",
+                EntityKind::Organisation,
+                2
+            )]
+        );
+        let found = extract_entities(&[german(
+            "Klage angekündigt",
+            "Der Naturschutzbund Deutschland (Nabu) kündigte eine Klage an.",
+        )]);
+        assert_eq!(
+            names(&found),
+            [("Naturschutzbund Deutschland", EntityKind::Organisation, 1)]
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! "Kim Jong Un"; "Zelensky", "Zelenskiy" and "Zelenskyy"; "Mohammed" and "Mohamed")
 //! and the stable slug an entity page is addressed by.
 
-/// Folds one character to lowercase ASCII where it has an obvious base letter.
-fn fold_char(c: char) -> Option<char> {
+/// Folds one lowercase character to ASCII where it has an obvious base letter; `None`
+/// for punctuation.
+pub(super) fn fold_char(c: char) -> Option<char> {
     let base = match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
         'ç' | 'ć' | 'č' => 'c',
