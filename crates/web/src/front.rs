@@ -12,6 +12,7 @@
 use crate::feed_routes::{FEED_ITEMS, FeedMeta, format_of, listing_feed};
 use crate::pages::{Card, PageError, now, page_of_cards, respond};
 use crate::people::session::Viewer;
+use crate::reader_languages::ReaderLanguages;
 use crate::reading::hiding::{self, Hiding};
 use crate::state::AppState;
 use crate::stories::{StoryCard, top_stories};
@@ -19,7 +20,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::Response;
 use serde::Deserialize;
 use tidings_model::ArticleId;
@@ -172,16 +173,25 @@ struct FrontPage {
 pub(crate) async fn front_page(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
+    languages: ReaderLanguages,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let result = list_page(&state, viewer.as_deref(), Scope::default(), query).await;
-    respond(result, &state.site_name)
+    let result = list_page(
+        &state,
+        viewer.as_deref(),
+        &languages,
+        Scope::default(),
+        query,
+    )
+    .await;
+    varies_by_language(respond(result, &state.site_name))
 }
 
 /// `/section/{slug}`: one section.
 pub(crate) async fn section_page(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
+    languages: ReaderLanguages,
     Path(slug): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
@@ -191,25 +201,36 @@ pub(crate) async fn section_page(
             section: Some(section),
             ..Scope::default()
         };
-        list_page(&state, viewer.as_deref(), scope, query).await
+        list_page(&state, viewer.as_deref(), &languages, scope, query).await
     }
     .await;
-    respond(result, &state.site_name)
+    varies_by_language(respond(result, &state.site_name))
 }
 
 /// `/topic/{slug}`: the articles feeds tagged with one topic.
 pub(crate) async fn topic_page(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
+    languages: ReaderLanguages,
     Path(slug): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
     let result = async {
         let scope = topic_scope(&state, slug).await?;
-        list_page(&state, viewer.as_deref(), scope, query).await
+        list_page(&state, viewer.as_deref(), &languages, scope, query).await
     }
     .await;
-    respond(result, &state.site_name)
+    varies_by_language(respond(result, &state.site_name))
+}
+
+/// Marks a list page as made for the reader's `Accept-Language` (its cards lead in the
+/// reader's language), so that shared caches keep one copy per language list, as the page
+/// cache does.
+fn varies_by_language(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("accept-language"));
+    response
 }
 
 async fn topic_scope(state: &AppState, slug: String) -> Result<Scope, PageError> {
@@ -234,6 +255,7 @@ fn chosen_language(lang: Option<String>) -> Option<String> {
 async fn list_page(
     state: &AppState,
     viewer: Option<&Viewer>,
+    languages: &ReaderLanguages,
     mut scope: Scope,
     query: ListQuery,
 ) -> Result<Response, PageError> {
@@ -260,7 +282,7 @@ async fn list_page(
     let now = now();
     let has_more = listings.len() as i64 > PAGE_SIZE;
     let top = if page == 1 {
-        top_stories(&state.store, &filter, now, hiding.as_ref()).await?
+        top_stories(&state.store, &filter, now, hiding.as_ref(), &languages.0).await?
     } else {
         Vec::new()
     };

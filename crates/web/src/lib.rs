@@ -43,6 +43,7 @@ mod pages;
 pub mod people;
 mod private_site;
 mod reader_api;
+mod reader_languages;
 mod reading;
 mod search_page;
 mod slug;

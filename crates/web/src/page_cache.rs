@@ -9,7 +9,10 @@
 //!   gzip and brotli versions compressed once at insert, so a reader's browser gets a small
 //!   page without the server compressing it again per request.
 //! - **The key** is the path and the query, its parameters sorted, so `?a=1&b=2` and
-//!   `?b=2&a=1` share an entry.
+//!   `?b=2&a=1` share an entry, and the reader's languages ([`ReaderLanguages`]: the front
+//!   page's cards lead in the reader's language), so a browser asking for German and one
+//!   asking for English get their own renderings, and a request without `Accept-Language`
+//!   another.
 //! - **Invalidation**: the store keeps a site revision that every page-changing write bumps in
 //!   its own transaction, whichever process wrote ([`Store::revision`]). [`PageCache::watch`]
 //!   polls it; a change drops every entry. Local writes (comments, moderation) call
@@ -38,6 +41,7 @@
 //! stored under a generation no request asks for any more.
 
 use crate::http_cache::{matches_if_none_match, weak_etag};
+use crate::reader_languages::ReaderLanguages;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
@@ -308,6 +312,7 @@ impl PageCache {
             generation,
             request.uri().path(),
             request.uri().query(),
+            &ReaderLanguages::of(request.headers()).key(),
         ))
     }
 
@@ -500,19 +505,20 @@ fn has_session(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Where a request's page is kept: the generation, the path, and the query's parameters in
-/// sorted order (empty ones left out).
+/// Where a request's page is kept: the generation, the path, the query's parameters in
+/// sorted order (empty ones left out) and the reader's languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Key {
     generation: u64,
-    /// `"{generation} {path}?{sorted query}"`: the key of fresh pages.
+    /// `"{generation} {path}?{sorted query} {languages}"`: the key of fresh pages (a path
+    /// and a query hold no space).
     text: String,
     /// Where the page part of `text` starts.
     page_start: usize,
 }
 
 impl Key {
-    fn new(generation: u64, path: &str, query: Option<&str>) -> Key {
+    fn new(generation: u64, path: &str, query: Option<&str>, languages: &str) -> Key {
         let mut text = format!("{generation} ");
         let page_start = text.len();
         text.push_str(path);
@@ -524,6 +530,8 @@ impl Key {
                 text.push_str(p);
             }
         }
+        text.push(' ');
+        text.push_str(languages);
         Key {
             generation,
             text,
@@ -531,8 +539,8 @@ impl Key {
         }
     }
 
-    /// The page whatever the generation (`"{path}?{sorted query}"`): the key of last
-    /// renderings.
+    /// The page whatever the generation (`"{path}?{sorted query} {languages}"`): the key of
+    /// last renderings.
     fn page(&self) -> &str {
         &self.text[self.page_start..]
     }
@@ -757,23 +765,30 @@ mod tests {
     }
 
     #[test]
-    fn keys_sort_the_query_and_carry_the_generation() {
-        assert_eq!(Key::new(3, "/", None).text, "3 /");
-        assert_eq!(Key::new(3, "/", None).page(), "/");
+    fn keys_sort_the_query_and_carry_the_generation_and_languages() {
+        let key = |generation, path, query| Key::new(generation, path, query, "");
+        assert_eq!(key(3, "/", None).text, "3 / ");
+        assert_eq!(key(3, "/", None).page(), "/ ");
         assert_eq!(
-            Key::new(0, "/story/1", Some("q=x&explain=1")),
-            Key::new(0, "/story/1", Some("explain=1&&q=x"))
+            key(0, "/story/1", Some("q=x&explain=1")),
+            key(0, "/story/1", Some("explain=1&&q=x"))
         );
         assert_eq!(
-            Key::new(12, "/story/1", Some("q=x&explain=1")).page(),
-            "/story/1?explain=1&q=x"
+            key(12, "/story/1", Some("q=x&explain=1")).page(),
+            "/story/1?explain=1&q=x "
         );
-        assert_ne!(Key::new(0, "/", Some("page=2")), Key::new(0, "/", None));
-        assert_ne!(Key::new(0, "/", None), Key::new(1, "/", None));
+        assert_ne!(key(0, "/", Some("page=2")), key(0, "/", None));
+        assert_ne!(key(0, "/", None), key(1, "/", None));
         assert_eq!(
-            Key::new(0, "/", Some("page=2")).page(),
-            Key::new(1, "/", Some("page=2")).page()
+            key(0, "/", Some("page=2")).page(),
+            key(1, "/", Some("page=2")).page()
         );
+        assert_eq!(Key::new(0, "/", None, "de,en").page(), "/ de,en");
+        assert_ne!(
+            Key::new(0, "/", None, "de,en").page(),
+            Key::new(0, "/", None, "en").page()
+        );
+        assert_ne!(Key::new(0, "/", None, "en"), key(0, "/", None));
     }
 
     #[test]

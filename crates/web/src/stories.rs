@@ -160,11 +160,16 @@ pub(crate) async fn with_outlets(
 /// candidates ([`FRONT_CANDIDATES`]) before the cards are chosen, so the cards fill from the
 /// stories ranked after them; a card whose summary has a hidden word is replaced by the next
 /// one, from at most [`TOP_STORIES`] × 4 ranked stories.
+///
+/// A card folding stories of several languages leads with the best-ranked of them in the
+/// first of the reader's `languages` (most wanted first) it has ([`lead_in`]), else with its
+/// best-ranked story.
 pub(crate) async fn top_stories(
     store: &Store,
     filter: &ListFilter,
     now: UnixSeconds,
     hiding: Option<&Hiding>,
+    languages: &[String],
 ) -> Result<Vec<StoryCard>, PageError> {
     let mut ranked = ranked_stories(store, filter, now).await?;
     if let Some(hiding) = hiding {
@@ -195,9 +200,11 @@ pub(crate) async fn top_stories(
     } else {
         TOP_STORIES
     };
+    let story_languages: Vec<String> = ranked.iter().map(|r| primary_language(&r.story)).collect();
     let mut stories: Vec<Option<RankedStory>> = ranked.into_iter().map(Some).collect();
     let mut shown = Vec::with_capacity(TOP_STORIES);
     for (first, rest) in groups.into_iter().take(wanted) {
+        let (first, rest) = lead_in(first, rest, &story_languages, languages);
         let Some(story) = stories[first].take() else {
             continue;
         };
@@ -295,6 +302,30 @@ fn fold_linked(ids: &[StoryId], pairs: &[(StoryId, StoryId)]) -> Vec<(usize, Vec
         }
     }
     out
+}
+
+/// A group of [`fold_linked`] led by its best-ranked story in the first of `wanted` languages
+/// (most wanted first) any of its stories is in; unchanged when none is, or when its lead is
+/// already in that language. `languages` are each listed story's primary language, by index.
+/// The stories that do not lead keep their rank order.
+fn lead_in(
+    first: usize,
+    rest: Vec<usize>,
+    languages: &[String],
+    wanted: &[String],
+) -> (usize, Vec<usize>) {
+    let members = || std::iter::once(first).chain(rest.iter().copied());
+    let lead = wanted
+        .iter()
+        .find_map(|want| members().find(|&i| languages.get(i).is_some_and(|l| l == want)));
+    match lead {
+        Some(lead) if lead != first => {
+            let mut others: Vec<usize> = members().filter(|&i| i != lead).collect();
+            others.sort_unstable();
+            (lead, others)
+        }
+        _ => (first, rest),
+    }
 }
 
 /// Orders the groups of [`fold_linked`] by the Stories score of all their members' reports
@@ -928,6 +959,35 @@ pub(crate) async fn related_cards(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_leads_with_its_best_ranked_story_in_the_first_wanted_language_it_has() {
+        let languages: Vec<String> = ["fr", "en", "de", "en"].map(String::from).to_vec();
+        let wanted = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let group = || (0, vec![1, 2, 3]);
+        let lead = |codes: &[&str]| {
+            let (first, rest) = group();
+            lead_in(first, rest, &languages, &wanted(codes))
+        };
+        assert_eq!(
+            lead(&["en"]),
+            (1, vec![0, 2, 3]),
+            "the better-ranked English"
+        );
+        assert_eq!(lead(&["de", "en"]), (2, vec![0, 1, 3]));
+        assert_eq!(
+            lead(&["it", "en"]),
+            (1, vec![0, 2, 3]),
+            "the first one it has"
+        );
+        assert_eq!(lead(&["fr", "en"]), group(), "already in French");
+        assert_eq!(lead(&["it"]), group(), "none wanted: best-ranked");
+        assert_eq!(lead(&[]), group());
+        assert_eq!(
+            lead_in(3, vec![], &languages, &wanted(&["fr"])),
+            (3, vec![])
+        );
+    }
 
     #[test]
     fn linked_stories_fold_into_their_best_ranked_member() {
