@@ -250,9 +250,15 @@ pub fn select_besides(
         break;
     }
     if p.positional_order {
-        chosen.sort_by_key(|&i| {
-            let s = &corpus.sentences[i];
-            (s.content_index, s.article, s.index)
+        // Leads first, then second sentences, …; among sentences at one position the most
+        // salient first, so a story opens with its most central lead, not with whichever
+        // article happens to come first (often one outlet's local angle).
+        chosen.sort_by(|&a, &b| {
+            let (x, y) = (&corpus.sentences[a], &corpus.sentences[b]);
+            x.content_index
+                .cmp(&y.content_index)
+                .then(scores[b].total_cmp(&scores[a]))
+                .then((x.article, x.index).cmp(&(y.article, y.index)))
         });
         // Keep a dependent sentence right after its predecessor.
         let mut out: Vec<usize> = Vec::with_capacity(chosen.len());
@@ -324,6 +330,38 @@ pub(crate) mod tests {
             .filter(|x| x.text.contains("Dresden on Monday"))
             .count();
         assert_eq!(leads, 1, "{text}");
+    }
+
+    #[test]
+    fn the_most_central_lead_opens_the_summary_whatever_the_article_order() {
+        // The first article is one outlet's local angle; the other two report the event.
+        let local = "Engineers at a small workshop in Orchid Bay cheered as thrusters they built \
+            fired for the first time. The workshop employs twelve people on the estate.";
+        let main = |outlet: &str| {
+            format!(
+                "The Kite-3 lunar lander was launched successfully on Friday towards the Moon's \
+                 south pole to drill for water ice, {outlet} reported. The lander separated \
+                 from its rocket 52 minutes after lift-off."
+            )
+        };
+        let a = [
+            art("local", local),
+            art("wire", &main("the wire")),
+            art("paper", &main("the paper")),
+        ];
+        let s = summarize(&a, &SummaryOptions::default());
+        let first = &s.long[0];
+        assert!(
+            first.text.contains("lunar lander was launched"),
+            "{}",
+            s.long_text()
+        );
+        assert_ne!(first.citation.article, 0, "{}", s.long_text());
+        assert!(
+            s.short[0].text.contains("lunar lander was launched"),
+            "the card's excerpt too: {}",
+            s.short_text()
+        );
     }
 
     /// The rate story of the browser-test fixture: two reports of one decision.
