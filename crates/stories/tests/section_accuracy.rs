@@ -19,9 +19,9 @@ use serde::Deserialize;
 use tidings_stories::section::{Section, SectionInput, classify};
 
 /// The least share of pages filed as labelled, over the whole set.
-const MIN_ACCURACY: f64 = 0.50;
+const MIN_ACCURACY: f64 = 0.80;
 /// The most pages given a section other than their label (a `none` page included).
-const MAX_WRONG_SECTION: usize = 8;
+const MAX_WRONG_SECTION: usize = 10;
 
 /// One labelled page, extracted.
 struct Page {
