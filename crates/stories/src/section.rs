@@ -3,14 +3,31 @@
 //!
 //! Three signals, strongest first: the categories the feed gave the entry, or the category the
 //! operator gave the source ("Sport", "Wirtschaft", "Économie", …); then the words of the
-//! headline and the opening of the text, scored against short lexicons in English, German,
-//! French and Spanish; then a general category ("World", "International", "News") on the entry
-//! or the source. An article none of them speaks for gets no section and appears only on the
-//! front page.
+//! headline and the opening of the text; then a general category ("World", "International",
+//! "News") on the entry or the source. An article none of them speaks for gets no section and
+//! appears only on the front page.
+//!
+//! The words are scored against each section's cue lexicon in English, German, French and
+//! Spanish (the `cues` module: whole words, or stems marked `*`; a French elided article is
+//! dropped, so `l'économie` is `économie`). A headline cue counts three times one in the first
+//! 3,000 characters of the text. A section is chosen only with a score of at least 5 (a headline
+//! cue and one in the text are not enough) and half as much again as the runner-up: filing an
+//! article under a wrong section is worse than leaving it to the front page. A shopping headline
+//! ("Black Friday deals", "gift guide") gets no section from its words, whatever products it
+//! names.
+//!
+//! Accuracy is measured on 161 hand-labelled English pages of the extraction benchmark, run
+//! through `tidings-extract` as the product's pages are; the labels and labelling guide are in
+//! `tests/fixtures/section_labels.tsv`, and the report (accuracy, per-section precision and
+//! recall, wrong filings, on the tuning half and the held-out half) is printed by
+//! `cargo test -p tidings-stories --test section_accuracy -- --nocapture`.
 //!
 //! Written by hand: no crate classifies news sections offline in these four languages, and a
 //! lexicon keeps the decision explainable and deterministic.
 
+mod cues;
+
+use cues::{CUES, SHOPPING};
 use serde::{Deserialize, Serialize};
 use tidings_text::token::tokenize;
 
@@ -163,180 +180,12 @@ const GENERAL: &[&str] = &[
     "noticias",
 ];
 
-/// Word beginnings that point at a section. A word counts when it starts with one of these
-/// (entries of four letters or fewer must match the whole word).
-const CUES: &[(&str, Section)] = &[
-    // World: diplomacy, war, government, elections.
-    ("president", Section::World),
-    ("minister", Section::World),
-    ("parliament", Section::World),
-    ("government", Section::World),
-    ("election", Section::World),
-    ("diplomat", Section::World),
-    ("embassy", Section::World),
-    ("ceasefire", Section::World),
-    ("troops", Section::World),
-    ("military", Section::World),
-    ("sanction", Section::World),
-    ("refugee", Section::World),
-    ("summit", Section::World),
-    ("earthquake", Section::World),
-    ("quake", Section::World),
-    ("flood", Section::World),
-    ("wildfire", Section::World),
-    ("evacuat", Section::World),
-    ("disaster", Section::World),
-    ("erdbeben", Section::World),
-    ("séisme", Section::World),
-    ("terremoto", Section::World),
-    ("regierung", Section::World),
-    ("präsident", Section::World),
-    ("bundestag", Section::World),
-    ("wahl", Section::World),
-    ("außenminist", Section::World),
-    ("gouvernement", Section::World),
-    ("élection", Section::World),
-    ("ministre", Section::World),
-    ("gobierno", Section::World),
-    ("elecciones", Section::World),
-    ("ministro", Section::World),
-    // Business.
-    ("econom", Section::Business),
-    ("inflation", Section::Business),
-    ("interest rate", Section::Business),
-    ("shares", Section::Business),
-    ("stock", Section::Business),
-    ("investor", Section::Business),
-    ("revenue", Section::Business),
-    ("profit", Section::Business),
-    ("earnings", Section::Business),
-    ("merger", Section::Business),
-    ("central bank", Section::Business),
-    ("tariff", Section::Business),
-    ("gdp", Section::Business),
-    ("monetary", Section::Business),
-    ("markets", Section::Business),
-    ("bank", Section::Business),
-    ("banks", Section::Business),
-    ("wirtschaft", Section::Business),
-    ("unternehmen", Section::Business),
-    ("aktie", Section::Business),
-    ("börse", Section::Business),
-    ("umsatz", Section::Business),
-    ("zinsen", Section::Business),
-    ("entreprise", Section::Business),
-    ("bourse", Section::Business),
-    ("croissance", Section::Business),
-    ("empresa", Section::Business),
-    ("bolsa", Section::Business),
-    ("inflación", Section::Business),
-    // Technology.
-    ("software", Section::Technology),
-    ("smartphone", Section::Technology),
-    ("artificial intelligence", Section::Technology),
-    ("chatbot", Section::Technology),
-    ("semiconductor", Section::Technology),
-    ("chipmaker", Section::Technology),
-    ("cyber", Section::Technology),
-    ("hacker", Section::Technology),
-    ("internet", Section::Technology),
-    ("startup", Section::Technology),
-    ("app", Section::Technology),
-    ("apps", Section::Technology),
-    ("computer", Section::Technology),
-    ("algorithm", Section::Technology),
-    ("künstliche intelligenz", Section::Technology),
-    ("intelligence artificielle", Section::Technology),
-    ("inteligencia artificial", Section::Technology),
-    ("ordinateur", Section::Technology),
-    // Science.
-    ("scientist", Section::Science),
-    ("researchers", Section::Science),
-    ("study", Section::Science),
-    ("astronom", Section::Science),
-    ("telescope", Section::Science),
-    ("spacecraft", Section::Science),
-    ("nasa", Section::Science),
-    ("physicist", Section::Science),
-    ("species", Section::Science),
-    ("fossil", Section::Science),
-    ("genome", Section::Science),
-    ("climate", Section::Science),
-    ("forscher", Section::Science),
-    ("wissenschaftler", Section::Science),
-    ("studie", Section::Science),
-    ("chercheur", Section::Science),
-    ("scientifique", Section::Science),
-    ("científico", Section::Science),
-    ("investigadores", Section::Science),
-    // Health.
-    ("hospital", Section::Health),
-    ("patient", Section::Health),
-    ("vaccin", Section::Health),
-    ("virus", Section::Health),
-    ("disease", Section::Health),
-    ("cancer", Section::Health),
-    ("doctors", Section::Health),
-    ("outbreak", Section::Health),
-    ("krankenhaus", Section::Health),
-    ("impf", Section::Health),
-    ("krankheit", Section::Health),
-    ("hôpital", Section::Health),
-    ("maladie", Section::Health),
-    ("enfermedad", Section::Health),
-    // Sport.
-    ("football", Section::Sport),
-    ("soccer", Section::Sport),
-    ("tennis", Section::Sport),
-    ("olympic", Section::Sport),
-    ("championship", Section::Sport),
-    ("tournament", Section::Sport),
-    ("league", Section::Sport),
-    ("goal", Section::Sport),
-    ("goals", Section::Sport),
-    ("coach", Section::Sport),
-    ("striker", Section::Sport),
-    ("match", Section::Sport),
-    ("cup", Section::Sport),
-    ("fußball", Section::Sport),
-    ("bundesliga", Section::Sport),
-    ("trainer", Section::Sport),
-    ("meisterschaft", Section::Sport),
-    ("tor", Section::Sport),
-    ("championnat", Section::Sport),
-    ("joueur", Section::Sport),
-    ("fútbol", Section::Sport),
-    ("liga", Section::Sport),
-    ("partido", Section::Sport),
-    ("jugador", Section::Sport),
-    // Culture.
-    ("film", Section::Culture),
-    ("films", Section::Culture),
-    ("movie", Section::Culture),
-    ("novel", Section::Culture),
-    ("album", Section::Culture),
-    ("museum", Section::Culture),
-    ("exhibition", Section::Culture),
-    ("festival", Section::Culture),
-    ("actor", Section::Culture),
-    ("actress", Section::Culture),
-    ("singer", Section::Culture),
-    ("theatre", Section::Culture),
-    ("author", Section::Culture),
-    ("ausstellung", Section::Culture),
-    ("sänger", Section::Culture),
-    ("musée", Section::Culture),
-    ("exposition", Section::Culture),
-    ("película", Section::Culture),
-    ("museo", Section::Culture),
-];
-
 /// Characters of the text read for cues, after the headline.
-const TEXT_WINDOW: usize = 1_500;
+const TEXT_WINDOW: usize = 3_000;
 /// A cue in the headline counts this many times one in the text.
 const HEADLINE_WEIGHT: u32 = 3;
 /// The least score a section needs from the words alone.
-const MIN_SCORE: u32 = 4;
+const MIN_SCORE: u32 = 5;
 
 /// The section an article belongs to, if any signal speaks for one.
 pub fn classify(input: &SectionInput<'_>) -> Option<Section> {
@@ -379,6 +228,9 @@ fn named_section(category: &str) -> Option<Section> {
 
 /// The section the headline and opening words point at, when one clearly leads.
 fn from_words(title: &str, text: &str) -> Option<Section> {
+    if is_shopping(title) {
+        return None;
+    }
     let mut scores = [0u32; Section::ALL.len()];
     add_cues(title, HEADLINE_WEIGHT, &mut scores);
     let end = text
@@ -401,22 +253,58 @@ fn from_words(title: &str, text: &str) -> Option<Section> {
     (top >= MIN_SCORE && top * 2 >= runner_up * 3).then_some(Section::ALL[best])
 }
 
+/// Adds `weight` to a section's score for each of its cues among the words of `text`.
 fn add_cues(text: &str, weight: u32, scores: &mut [u32; Section::ALL.len()]) {
-    let words: Vec<String> = tokenize(text).into_iter().map(|t| t.text).collect();
-    for (i, word) in words.iter().enumerate() {
-        for &(cue, section) in CUES {
-            let hit = match cue.split_once(' ') {
-                // Two-word cues match this word and the next.
-                Some((first, second)) => {
-                    word == first && words.get(i + 1).is_some_and(|n| n.starts_with(second))
+    let words = cue_words(text);
+    for i in 0..words.len() {
+        for &(section, cues) in CUES {
+            for cue in cues {
+                if cue_at(cue, &words, i) {
+                    scores[section as usize] += weight;
                 }
-                None if cue.chars().count() <= 4 => word == cue,
-                None => word.starts_with(cue),
-            };
-            if hit {
-                scores[section as usize] += weight;
             }
         }
+    }
+}
+
+/// The words of `text` as cues are matched against them.
+fn cue_words(text: &str) -> Vec<String> {
+    tokenize(text)
+        .into_iter()
+        .map(|t| without_elision(&t.text).to_string())
+        .collect()
+}
+
+/// Whether `cue` matches at word `i`: that word, or (for a two-word cue) that word and the next.
+fn cue_at(cue: &str, words: &[String], i: usize) -> bool {
+    match cue.split_once(' ') {
+        Some((first, second)) => {
+            matches(first, &words[i]) && words.get(i + 1).is_some_and(|n| matches(second, n))
+        }
+        None => matches(cue, &words[i]),
+    }
+}
+
+/// Whether the headline says the page is about shopping ("Black Friday deals", "gift guide").
+fn is_shopping(title: &str) -> bool {
+    let words = cue_words(title);
+    (0..words.len()).any(|i| SHOPPING.iter().any(|cue| cue_at(cue, &words, i)))
+}
+
+/// Whether `word` is the cue, or begins with it when the cue is a stem (`"diplomat*"`).
+fn matches(cue: &str, word: &str) -> bool {
+    match cue.strip_suffix('*') {
+        Some(stem) => word.starts_with(stem),
+        None => word == cue,
+    }
+}
+
+/// The word without a French elided article or pronoun (`l'économie` is `économie`, `d'un` is
+/// `un`): the tokenizer keeps them as one word.
+fn without_elision(word: &str) -> &str {
+    match word.split_once('\'') {
+        Some((head, rest)) if (1..=2).contains(&head.chars().count()) && !rest.is_empty() => rest,
+        _ => word,
     }
 }
 
@@ -517,6 +405,139 @@ mod tests {
         assert_eq!(
             classify_text("Football club shares", "football football shares shares"),
             None
+        );
+    }
+
+    #[test]
+    fn spaceflight_is_science() {
+        // The demo's Kite-3 story as the outlet's business desk wrote it (company, contract,
+        // shares): without the feed's category, its words file it under Science.
+        let title = "Orchid Bay-made thrusters steer Kite-3 on its way to the Moon";
+        let text = "When the Kite-3 lunar lander fired its small steering thrusters for the \
+            first time shortly after separating from its rocket, engineers at a light-industrial \
+            estate in Orchid Bay broke into applause. The 16 thrusters, which will keep the \
+            lander pointed in the right direction during its five-week journey, were designed \
+            and built by Banyan Aerospace, a company that employed nine people when it was \
+            founded a decade ago. Banyan's contract, worth about $38 million, is the largest \
+            ever awarded to an Orchid Bay company for a deep-space mission. The firm is building \
+            a second factory to supply thrusters for commercial satellites. Banyan's shares rose \
+            7.4% in morning trading after the successful launch.";
+        assert_eq!(classify_text(title, text), Some(Section::Science));
+        assert_eq!(
+            classify_text(
+                "Rocket puts weather satellite into orbit",
+                "The spacecraft separated from the rocket and reached its orbit an hour later."
+            ),
+            Some(Section::Science)
+        );
+    }
+
+    #[test]
+    fn a_cue_is_a_whole_word_unless_it_is_a_stem() {
+        // "author" is a Culture cue, "authorities" is not; "diplomat*" counts "diplomatic".
+        assert_eq!(
+            classify_text(
+                "Authorities say the authorities will decide",
+                "The authorities, local authorities and port authorities met."
+            ),
+            None
+        );
+        assert_eq!(
+            classify_text(
+                "Diplomatic row deepens",
+                "Diplomatic channels closed as the diplomats left."
+            ),
+            Some(Section::World)
+        );
+    }
+
+    #[test]
+    fn french_elision_is_dropped() {
+        // Every cue here follows l' or d'.
+        assert_eq!(
+            classify_text(
+                "L'économie ralentit",
+                "L'inflation pèse sur l'économie, selon l'économiste d'entreprise."
+            ),
+            Some(Section::Business)
+        );
+    }
+
+    #[test]
+    fn shopping_pages_get_no_section_from_their_words() {
+        let text = "Apple's MacBook laptops, iPhone smartphones and Microsoft software are \
+            cheaper today; the Xbox console and Nintendo gadgets too.";
+        assert_eq!(
+            classify_text("The best Black Friday deals on Apple laptops", text),
+            None
+        );
+        assert_eq!(
+            classify_text("Gift guide: what to buy a techie", text),
+            None
+        );
+        // The same words under a news headline are Technology.
+        assert_eq!(
+            classify_text("Apple updates its laptops", text),
+            Some(Section::Technology)
+        );
+    }
+
+    #[test]
+    fn words_common_outside_a_section_are_not_its_cues() {
+        // A recipe's cups and a diet's goals are not Sport; German "war" (was) is not World.
+        assert_eq!(
+            classify_text(
+                "Meal prep: a cup of oats for your goals",
+                "Mix 1 cup oats with 2 cups milk. Set your goals: two cups of fruit a day."
+            ),
+            None
+        );
+        assert_eq!(
+            classify_text(
+                "Stürmer trifft doppelt",
+                "Es war kalt, der Platz war nass, das Spiel war zäh, doch der Stürmer war da \
+                 und die Mannschaft war besser."
+            ),
+            Some(Section::Sport)
+        );
+    }
+
+    #[test]
+    fn a_study_is_not_science_by_itself() {
+        // Medical news cites studies; "study" alone does not pull it into Science.
+        assert_eq!(
+            classify_text(
+                "Study links sleep to diabetes",
+                "The study of 2,000 patients found that a new study and earlier studies agree: \
+                 short sleep raises the risk of diabetes, the study says."
+            ),
+            Some(Section::Health)
+        );
+    }
+
+    #[test]
+    fn one_headline_cue_and_one_text_cue_are_not_enough() {
+        assert_eq!(
+            classify_text("Minister visits town", "The minister opened a bakery."),
+            None
+        );
+        assert_eq!(
+            classify_text(
+                "Minister visits town",
+                "The minister opened a bakery with the president."
+            ),
+            Some(Section::World)
+        );
+    }
+
+    #[test]
+    fn cues_are_read_in_the_first_3000_characters() {
+        let filler = "Nothing much happened that day in the town. ".repeat(40);
+        assert!(filler.chars().count() > 1_500 && filler.chars().count() < 2_500);
+        let text = format!("{filler} The striker scored twice in the league match at the stadium.");
+        assert_eq!(
+            classify_text("A day in the town", &text),
+            Some(Section::Sport)
         );
     }
 
