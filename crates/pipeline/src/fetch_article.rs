@@ -3,7 +3,9 @@
 //! lost: if the page fails or says less, the article keeps what it had, and a teaser the page
 //! does not begin with stays on as the standfirst.
 
+use crate::labels::section_of;
 use crate::teaser::page_is_better;
+use crate::time::now_secs;
 use crate::{Pipeline, PipelineError};
 use tidings_fetch::{Fetched, Validators};
 use tidings_model::ArticleId;
@@ -96,6 +98,25 @@ pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, Pipel
         .description
         .clone()
         .or_else(|| (!teaser.is_empty() && !teaser_is_lead).then(|| teaser.to_string()));
+    // The feed's short text may have named no section; the whole page may. A section the
+    // feed's categories or words gave stays (the store fills only a missing one).
+    let section = if listing.section.is_none() {
+        let source_category = pipeline
+            .store
+            .sources()
+            .get(listing.article.source_id)
+            .await?
+            .and_then(|s| s.category);
+        section_of(
+            &[],
+            source_category.as_deref(),
+            &feed.title,
+            standfirst.as_deref(),
+            &page_text,
+        )
+    } else {
+        None
+    };
     let update = PageContent {
         body_text: page_text,
         body_html: page.html,
@@ -104,11 +125,12 @@ pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, Pipel
         credit: (!page.credit.agencies.is_empty()).then(|| page.credit.agencies.join(", ")),
         image_url: page.image.map(|i| i.url),
         language: page.language,
+        section,
     };
     let replaced = pipeline
         .store
         .articles()
-        .update_from_page(id, &update)
+        .update_from_page(id, &update, now_secs())
         .await?;
     tracing::info!(article = %id, url = %feed.url, "article completed from its page");
     Ok(PageReport {

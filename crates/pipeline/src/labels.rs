@@ -18,16 +18,38 @@ pub(crate) fn labels_for(
     entry_categories: &[String],
     source_category: Option<&str>,
 ) -> ArticleLabels {
-    let section = classify(&SectionInput {
-        entry_categories,
-        source_category,
-        title: &article.title,
-        text: article.standfirst.as_deref().unwrap_or(&article.body_text),
-    });
     ArticleLabels {
-        section: section.map(|s| s.slug().to_string()),
+        section: section_of(
+            entry_categories,
+            source_category,
+            &article.title,
+            article.standfirst.as_deref(),
+            &article.body_text,
+        ),
         topics: topics(entry_categories),
     }
+}
+
+/// The section slug of an article with these categories, headline, standfirst and text: the
+/// standfirst is read before the text, as a reader meets them.
+pub(crate) fn section_of(
+    entry_categories: &[String],
+    source_category: Option<&str>,
+    title: &str,
+    standfirst: Option<&str>,
+    text: &str,
+) -> Option<String> {
+    let opening = match standfirst.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(standfirst) => format!("{standfirst}\n\n{text}"),
+        None => text.to_string(),
+    };
+    classify(&SectionInput {
+        entry_categories,
+        source_category,
+        title,
+        text: &opening,
+    })
+    .map(|s| s.slug().to_string())
 }
 
 /// The entry's categories worth a topic page: short names that are not a section's name (in

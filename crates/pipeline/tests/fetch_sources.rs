@@ -428,6 +428,96 @@ async fn teasers_are_completed_from_their_pages_and_never_lose_the_feed_text() {
     .await;
 }
 
+/// A page whose text is a football report, under `headline`.
+fn match_report(headline: &str) -> String {
+    let body: String = (0..6)
+        .map(|i| {
+            format!(
+                "<p>Part {i}: Rovers won the league match 2-1 at the stadium on Saturday, with \
+                 a late header from their striker deciding a tense afternoon of football in \
+                 front of 20,000 supporters, the coach said afterwards.</p>"
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><title>{headline}</title></head><body>\
+         <article><h1>{headline}</h1>{body}</article></body></html>"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_names_the_section_its_teaser_could_not_and_a_feed_category_stays() {
+    let web = FixtureWeb::start().await;
+    let item = |path: &str, title: &str, category: &str| {
+        format!(
+            "<item><title>{title}</title><link>{}</link>{category}\
+             <description>What a night it was.</description></item>",
+            web.url(path)
+        )
+    };
+    let feed = format!(
+        "<rss version=\"2.0\"><channel><title>Post</title>{}{}</channel></rss>",
+        item("/news/night", "A night to remember", ""),
+        item(
+            "/news/deal",
+            "The deal of the season",
+            "<category>Business</category>"
+        ),
+    );
+    web.set("/feed.xml", Reply::feed(feed));
+    web.set(
+        "/news/night",
+        Reply::html(match_report("A night to remember")),
+    );
+    web.set(
+        "/news/deal",
+        Reply::html(match_report("The deal of the season")),
+    );
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = Pipeline::new(
+            store.clone(),
+            loopback_fetcher(),
+            PipelineSettings {
+                fetch_pages: true,
+                ..PipelineSettings::default()
+            },
+        );
+        let source = add(&store, web.url("/feed.xml"), "Post").await;
+        fetch_source::run(&pipeline, source).await.expect("fetch");
+        let section_of = |title: &'static str| {
+            let store = store.clone();
+            async move {
+                let listings = store.articles().by_source(source, 10).await.expect("list");
+                let listing = listings
+                    .into_iter()
+                    .find(|l| l.article.content.title == title)
+                    .expect("article");
+                (listing.article.id, listing.section)
+            }
+        };
+        let (night, before) = section_of("A night to remember").await;
+        assert_eq!(before, None, "the teaser names no section");
+        let (deal, business) = section_of("The deal of the season").await;
+        assert_eq!(business.as_deref(), Some("business"));
+
+        for id in [night, deal] {
+            let done = fetch_article::run(&pipeline, id).await.expect("page");
+            assert!(done.replaced, "{done:?}");
+        }
+        assert_eq!(
+            section_of("A night to remember").await.1.as_deref(),
+            Some("sport")
+        );
+        assert_eq!(
+            section_of("The deal of the season").await.1.as_deref(),
+            Some("business"),
+            "the feed's category is not overruled by the page's words"
+        );
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_site_address_leads_to_its_feed_and_a_sitemap_index_to_its_pages() {
     let web = FixtureWeb::start().await;

@@ -6,7 +6,7 @@ use crate::jobs::{NewJob, enqueue_on};
 use crate::revision;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
-use tidings_model::{Article, ArticleId, NewArticle, SourceId, StoryId};
+use tidings_model::{Article, ArticleId, NewArticle, SourceId, StoryId, UnixSeconds};
 
 /// An article with the name of the outlet it came from, as lists and pages show it.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,6 +167,9 @@ pub struct PageContent {
     pub image_url: Option<String>,
     /// A language, used when the article has none.
     pub language: Option<String>,
+    /// A site section, used when the article has none (its feed's short text named none):
+    /// its story's section is then worked out again.
+    pub section: Option<String>,
 }
 
 pub(crate) const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.duplicate_of, a.url, a.title, a.standfirst, a.byline, \
@@ -288,18 +291,21 @@ impl<'a> Articles<'a> {
     }
 
     /// Replaces an article's content with what its page gave (see [`PageContent`]); fields the
-    /// page left empty keep their values.
+    /// page left empty keep their values. A section the article gets here updates its story's
+    /// (the most common of its articles'), as of `now`.
     pub async fn update_from_page(
         &self,
         id: ArticleId,
         page: &PageContent,
+        now: UnixSeconds,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE articles SET body_text = $2, body_html = $3, \
              standfirst = COALESCE(standfirst, $4), byline = COALESCE(byline, $5), \
              credit = COALESCE($6, credit), image_url = COALESCE(image_url, $7), \
-             language = COALESCE(language, $8) WHERE id = $1",
+             language = COALESCE(language, $8), section = COALESCE(section, $9) \
+             WHERE id = $1",
         )
         .bind(id.0)
         .bind(&page.body_text)
@@ -309,10 +315,22 @@ impl<'a> Articles<'a> {
         .bind(&page.credit)
         .bind(&page.image_url)
         .bind(&page.language)
+        .bind(&page.section)
         .execute(&mut *tx)
         .await?;
         let updated = done.rows_affected() > 0;
         if updated {
+            if page.section.is_some() {
+                let story: Option<i64> =
+                    sqlx::query_scalar("SELECT story_id FROM articles WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .flatten();
+                if let Some(story) = story {
+                    crate::stories::refresh_aggregates(&mut tx, story, now).await?;
+                }
+            }
             revision::bump(&mut *tx).await?;
         }
         tx.commit().await?;

@@ -133,7 +133,7 @@ async fn page_changing_writes_bump_the_revision_and_others_do_not() {
                 assert!(
                     store
                         .articles()
-                        .update_from_page(id, &page)
+                        .update_from_page(id, &page, 0)
                         .await
                         .expect("page")
                 );

@@ -311,10 +311,11 @@ async fn new_articles_can_bring_their_follow_up_jobs_and_take_page_content() {
             credit: Some("AFP".into()),
             image_url: None,
             language: Some("fr".into()),
+            section: None,
         };
         assert!(
             articles
-                .update_from_page(tidings_model::ArticleId(id), &page)
+                .update_from_page(tidings_model::ArticleId(id), &page, 0)
                 .await
                 .expect("update")
         );
@@ -337,6 +338,104 @@ async fn new_articles_can_bring_their_follow_up_jobs_and_take_page_content() {
             Some("en"),
             "the feed's language is kept"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_section_the_page_gives_fills_a_missing_one_and_its_story_follows() {
+    each_backend(|store| async move {
+        let source = store
+            .sources()
+            .add(
+                &NewSource {
+                    url: "https://example.org/feed".into(),
+                    name: "Example".into(),
+                    ..NewSource::default()
+                },
+                0,
+            )
+            .await
+            .expect("add");
+        let articles = store.articles();
+        let teasers = [
+            article("https://example.org/a", "A", 100),
+            article("https://example.org/b", "B", 200),
+        ];
+        let labels = [
+            tidings_store::ArticleLabels::default(),
+            tidings_store::ArticleLabels {
+                section: Some("business".into()),
+                topics: Vec::new(),
+            },
+        ];
+        articles
+            .insert_labelled(source.id, &teasers, &labels, |_, _| None, 0)
+            .await
+            .expect("insert");
+        let listed = articles.by_source(source.id, 10).await.expect("list");
+        let id = |title: &str| {
+            listed
+                .iter()
+                .find(|l| l.article.content.title == title)
+                .map(|l| l.article.id)
+                .expect("article")
+        };
+        let (a, b) = (id("A"), id("B"));
+        let mut batch = store.stories().begin().await.expect("batch");
+        let story = batch
+            .create_story("A", Some("en"), 300)
+            .await
+            .expect("story");
+        for article in [a, b] {
+            batch
+                .place(&tidings_store::Placement {
+                    article,
+                    story,
+                    duplicate_of: None,
+                    related: Vec::new(),
+                })
+                .await
+                .expect("place");
+        }
+        batch.commit(300).await.expect("commit");
+        let section_of_story = || async {
+            store
+                .stories()
+                .get(story)
+                .await
+                .expect("get")
+                .expect("story")
+                .section
+        };
+        assert_eq!(section_of_story().await.as_deref(), Some("business"));
+
+        let page = |section: &str| tidings_store::PageContent {
+            body_text: "The whole story.".into(),
+            body_html: "<p>The whole story.</p>".into(),
+            section: Some(section.into()),
+            ..tidings_store::PageContent::default()
+        };
+        for (article, section) in [(a, "sport"), (b, "sport")] {
+            assert!(
+                articles
+                    .update_from_page(article, &page(section), 400)
+                    .await
+                    .expect("update")
+            );
+        }
+        let section = |article| async move {
+            articles
+                .get(article)
+                .await
+                .expect("get")
+                .expect("exists")
+                .section
+        };
+        assert_eq!(section(a).await.as_deref(), Some("sport"), "filled");
+        assert_eq!(section(b).await.as_deref(), Some("business"), "kept");
+        // One sport and one business report: the tie goes to the earlier article's.
+        assert_eq!(section_of_story().await.as_deref(), Some("sport"));
     })
     .await;
 }
