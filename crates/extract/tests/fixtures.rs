@@ -228,3 +228,38 @@ fn listicle_sections_inside_the_article_body_are_kept() {
     }
     assert!(!a.text.contains("Other story one"));
 }
+
+/// A page whose theme escaped its metadata twice (`&amp;#8211;`, as many WordPress themes
+/// do) and whose JSON-LD holds references: the reader sees the characters, not `&#8211;`.
+#[test]
+fn references_escaped_twice_in_metadata_are_decoded_once() {
+    let html = r#"<!doctype html><html lang="en"><head>
+        <title>Fallen Order review &amp;#8211; shoots for the moon | Games Desk</title>
+        <meta property="og:title" content="Fallen Order review &amp;#8211; shoots for the moon">
+        <meta name="description" content="Chelsea paid the &amp;#163;71.6m fee &amp;amp; more.">
+        <script type="application/ld+json">{"@type":"NewsArticle",
+          "author":{"@type":"Person","name":"Ana&#239;s Ropert"}}</script>
+        </head><body><article><h1>Fallen Order review</h1>
+        <p>The game borrows from many others, but finds its own reason to exist, and the
+        review goes on for long enough to be an article rather than a teaser of one.</p>
+        <p>Its combat is demanding and its world is large, with a story that holds together
+        across the twenty hours it takes to reach the end, the reviewer wrote.</p>
+        </article></body></html>"#;
+    let a = extract(html.as_bytes(), Some("https://games.example/review"), None).expect("extract");
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Fallen Order review – shoots for the moon")
+    );
+    assert_eq!(
+        a.description.as_deref(),
+        Some("Chelsea paid the £71.6m fee & more.")
+    );
+    assert!(
+        a.authors.iter().any(|n| n == "Anaïs Ropert"),
+        "{:?}",
+        a.authors
+    );
+    for field in [&a.title, &a.description] {
+        assert!(!field.as_deref().unwrap_or("").contains("&#"), "{field:?}");
+    }
+}

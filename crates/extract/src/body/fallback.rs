@@ -30,7 +30,7 @@ pub(crate) fn use_article_body(blocks: &mut Vec<Block>, article_body: &str) {
     }
     blocks.retain(|b| b.kind == BlockKind::Figure);
     for line in article_body.lines() {
-        let text = crate::metadata::clean_text(line);
+        let text = crate::metadata::collapse_space(line);
         if text.is_empty() {
             continue;
         }

@@ -1,7 +1,7 @@
 //! Article metadata from visible markup: the first `<h1>`, the first `<time datetime>`,
 //! byline elements, `rel="author"` links and microdata (`itemprop`).
 
-use super::{Fields, clean_text, dates};
+use super::{Fields, collapse_space, dates};
 use crate::body::collect::subtree_text;
 use crate::classify;
 use crate::dom::{Dom, PROP_AUTHOR, PROP_NAME, PROP_PUBLISHED, PROP_SCOPE, REL_AUTHOR};
@@ -48,7 +48,7 @@ pub(crate) fn read(dom: &Dom<'_>, out: &mut Fields) {
         if n.class & classify::BYLINE != 0
             && i >= in_byline_until
             && out.bylines.len() < MAX_BYLINES
-            && let Some(t) = subtree_text(dom, ix, MAX_BYLINE_CHARS * 3).map(|t| clean_text(&t))
+            && let Some(t) = subtree_text(dom, ix, MAX_BYLINE_CHARS * 3).map(|t| collapse_space(&t))
             && !t.is_empty()
             && t.chars().count() <= MAX_BYLINE_CHARS
         {

@@ -75,23 +75,17 @@ fn node_text(n: ego_tree::NodeRef<'_, scraper::Node>) -> String {
     s
 }
 
-/// Collapses white space, decodes the few entities left in metadata, trims.
+/// Decodes the character references left in metadata, collapses white space, trims. The
+/// parser has decoded the markup's own references already; what is left was escaped twice by
+/// the site (`content="Review &amp;#8211; …"`, common in WordPress themes) or sits in JSON-LD,
+/// and would otherwise reach the reader as `&#8211;`.
 pub(crate) fn clean_text(s: &str) -> String {
-    let decoded;
-    let s = if s.contains('&') {
-        decoded = s
-            .replace("&amp;", "&")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&#039;", "'")
-            .replace("&apos;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&nbsp;", " ");
-        decoded.as_str()
-    } else {
-        s
-    };
+    collapse_space(&html_escape::decode_html_entities(s))
+}
+
+/// Collapses white space and trims: for text read from the document tree, whose references
+/// the parser decoded (a `&lt;` left in it is what the page shows).
+pub(crate) fn collapse_space(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
