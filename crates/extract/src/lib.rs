@@ -173,7 +173,15 @@ fn extract_text(text: &str, base: Option<&Url>, options: &Options, lenient: bool
     let document = scraper::Html::parse_document(text);
     let dom = dom::Dom::build(&document);
 
-    let fields = metadata::read(&dom);
+    let mut fields = metadata::read(&dom);
+    if let Some(title) = fields.title.take() {
+        let names: Vec<&str> = [fields.site_name.as_deref(), fields.publisher.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let host = base.and_then(|b| b.host_str());
+        fields.title = Some(metadata::without_site_name(&title, &names, host));
+    }
     let (mut blocks, analysis) = body::extract(&dom, base, lenient);
 
     if let Some(article_body) = fields.article_body.as_deref() {

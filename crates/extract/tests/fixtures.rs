@@ -263,3 +263,80 @@ fn references_escaped_twice_in_metadata_are_decoded_once() {
         assert!(!field.as_deref().unwrap_or("").contains("&#"), "{field:?}");
     }
 }
+
+/// A headline that repeats the site's name after a separator loses it, whichever source the
+/// name comes from; a tail that is not the site's name stays.
+#[test]
+fn the_sites_own_name_leaves_the_headline() {
+    let page = |og_title: &str, site: &str| {
+        format!(
+            r#"<!doctype html><html lang="en"><head>
+            <meta property="og:title" content="{og_title}">{site}</head><body><article>
+            <p>The governor defended the campaign on Tuesday, saying it had drawn attention to a
+            problem the state could no longer ignore, and that the money was well spent.</p>
+            <p>Critics said the slogan was a joke that made the state look foolish, and asked
+            how much the agency had paid for it, a figure the governor did not give.</p>
+            </article></body></html>"#
+        )
+    };
+    let title = |html: String, url: &str| {
+        extract(html.as_bytes(), Some(url), None)
+            .expect("extract")
+            .title
+            .unwrap_or_default()
+    };
+    let named = r#"<meta property="og:site_name" content="The Beachbody Blog">"#;
+    for (og_title, site, url, expected) in [
+        (
+            "Governor doubles down on campaign | TheHill",
+            "",
+            "https://thehill.com/homenews/1",
+            "Governor doubles down on campaign",
+        ),
+        (
+            "Daily deals on controllers and more - IGN",
+            "",
+            "https://www.ign.com/articles/2",
+            "Daily deals on controllers and more",
+        ),
+        (
+            "Game day snack temptations | The Beachbody Blog",
+            named,
+            "https://www.beachbodyondemand.com/blog/3",
+            "Game day snack temptations",
+        ),
+        (
+            "Davis Cup: Spain alive against Russia - Sportsnet.ca",
+            "",
+            "https://www.sportsnet.ca/tennis/4",
+            "Davis Cup: Spain alive against Russia",
+        ),
+        (
+            "Só quem se Ama... — Mensagens de Reflexão",
+            r#"<meta property="og:site_name" content="Mensagens de Reflexão">"#,
+            "https://www.mensagensreflexao.com.br/8",
+            "Só quem se Ama...",
+        ),
+        ("Up - IGN", "", "https://www.ign.com/articles/9", "Up - IGN"),
+        (
+            "The view on Hong Kong: a city on the brink | Editorial",
+            "",
+            "https://www.theguardian.com/5",
+            "The view on Hong Kong: a city on the brink | Editorial",
+        ),
+        (
+            "Third case of plague as panic begins – ‘The plague is coming’",
+            "",
+            "https://www.express.co.uk/6",
+            "Third case of plague as panic begins – ‘The plague is coming’",
+        ),
+        (
+            "Quarterly results beat forecasts - Com",
+            "",
+            "https://news.example.com/7",
+            "Quarterly results beat forecasts - Com",
+        ),
+    ] {
+        assert_eq!(title(page(og_title, site), url), expected, "{url}");
+    }
+}

@@ -108,6 +108,46 @@ pub(crate) fn strip_site_suffix(title: &str) -> String {
     title.trim().to_string()
 }
 
+/// Removes a trailing " | Site", " - Site" (any separator of [`strip_site_suffix`]) from a
+/// headline when "Site" is the page's own name: its `og:site_name` or publisher, or its host
+/// ("TheHill" on thehill.com, "IGN" on www.ign.com, "Sportsnet.ca"), compared by letters and
+/// digits alone, however long it is next to the headline. Sites often repeat it in `og:title`; a tail that is no name of the site
+/// ("… | Editorial", "… – ‘The plague is coming’") stays.
+pub(crate) fn without_site_name(title: &str, names: &[&str], host: Option<&str>) -> String {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut own: Vec<String> = names.iter().map(|n| key(n)).collect();
+    if let Some(host) = host {
+        let host = host.trim_start_matches("www.");
+        own.push(key(host));
+        let labels: Vec<&str> = host.split('.').collect();
+        // Every label but the top-level domain ("com", "org").
+        let named = labels.len().saturating_sub(1);
+        own.extend(
+            labels[..named]
+                .iter()
+                .filter(|l| l.len() >= 3)
+                .map(|l| key(l)),
+        );
+    }
+    own.retain(|k| !k.is_empty());
+    for sep in [" | ", " - ", " — ", " – ", " :: ", " · "] {
+        // The site's name may be longer than its headline ("Só quem se Ama... — Mensagens
+        // de Reflexão"); a headline of a word or two still stays.
+        if let Some((head, tail)) = title.rsplit_once(sep)
+            && head.trim().chars().count() >= 3
+            && own.contains(&key(tail))
+        {
+            return head.trim().to_string();
+        }
+    }
+    title.to_string()
+}
+
 /// Removes duplicates (ignoring case), keeping the first.
 fn dedupe(v: &mut Vec<String>) {
     let mut seen: Vec<String> = Vec::with_capacity(v.len());
