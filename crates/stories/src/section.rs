@@ -29,6 +29,8 @@ mod cues;
 
 use cues::{CUES, SHOPPING};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::LazyLock;
 use tidings_text::token::tokenize;
 
 /// A section of the site.
@@ -253,16 +255,64 @@ fn from_words(title: &str, text: &str) -> Option<Section> {
     (top >= MIN_SCORE && top * 2 >= runner_up * 3).then_some(Section::ALL[best])
 }
 
+/// [`CUES`] arranged for lookup: one word is looked up once, and each of its beginnings once,
+/// instead of being compared with all six hundred cues (which cost 1.7 ms an article).
+struct CueIndex {
+    /// Whole-word cues, each with its section (once per listing).
+    words: HashMap<&'static str, Vec<Section>>,
+    /// Stems (`"diplomat*"` without its `*`), each with its section.
+    stems: HashMap<&'static str, Vec<Section>>,
+    /// The longest stem, in bytes: no longer beginning of a word is looked up.
+    longest_stem: usize,
+    /// Two-word cues, with their sections, matched as [`cue_at`] does.
+    pairs: Vec<(&'static str, Section)>,
+}
+
+static CUE_INDEX: LazyLock<CueIndex> = LazyLock::new(|| {
+    let mut index = CueIndex {
+        words: HashMap::new(),
+        stems: HashMap::new(),
+        longest_stem: 0,
+        pairs: Vec::new(),
+    };
+    for &(section, cues) in CUES {
+        for &cue in cues {
+            if cue.contains(' ') {
+                index.pairs.push((cue, section));
+            } else if let Some(stem) = cue.strip_suffix('*') {
+                index.stems.entry(stem).or_default().push(section);
+                index.longest_stem = index.longest_stem.max(stem.len());
+            } else {
+                index.words.entry(cue).or_default().push(section);
+            }
+        }
+    }
+    index
+});
+
 /// Adds `weight` to a section's score for each of its cues among the words of `text`.
 fn add_cues(text: &str, weight: u32, scores: &mut [u32; Section::ALL.len()]) {
+    let index = &*CUE_INDEX;
     let words = cue_words(text);
-    for i in 0..words.len() {
-        for &(section, cues) in CUES {
-            for cue in cues {
-                if cue_at(cue, &words, i) {
-                    scores[section as usize] += weight;
-                }
+    for (i, word) in words.iter().enumerate() {
+        let mut hits: Vec<Section> = Vec::new();
+        hits.extend(index.words.get(word.as_str()).into_iter().flatten());
+        // Every beginning of the word, up to the word itself, at character boundaries.
+        for (end, _) in word.char_indices().skip(1).chain([(word.len(), ' ')]) {
+            if end > index.longest_stem {
+                break;
             }
+            hits.extend(index.stems.get(&word[..end]).into_iter().flatten());
+        }
+        hits.extend(
+            index
+                .pairs
+                .iter()
+                .filter(|(cue, _)| cue_at(cue, &words, i))
+                .map(|&(_, section)| section),
+        );
+        for section in hits {
+            scores[section as usize] += weight;
         }
     }
 }
