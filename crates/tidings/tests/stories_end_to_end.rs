@@ -161,6 +161,19 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
             "the article page states the fact of {fact:?} at most once"
         );
     }
+    // Its key points come from the story's other reports: the reader has just read this one.
+    let own = format!(
+        "{}/",
+        article
+            .rsplit_once('/')
+            .map_or(article.as_str(), |(id, _)| id)
+    );
+    let cited = key_point_sources(&article_page);
+    assert!(!cited.is_empty(), "the points cite their sources");
+    assert!(
+        cited.iter().all(|href| !href.starts_with(&own)),
+        "{own}: {cited:?}"
+    );
     assert!(article_page.contains(&format!("href=\"{flood}\">Full coverage: 3 sources")));
     assert!(article_page.contains("Related articles"));
     assert!(
@@ -373,5 +386,23 @@ fn points_repeating_the_summary(page: &str) -> Vec<String> {
         .map(str::trim)
         .filter(|text| !text.is_empty() && summary.contains(*text))
         .map(String::from)
+        .collect()
+}
+
+/// The footnote link of every source the AI panel's key points cite.
+fn key_point_sources(page: &str) -> Vec<String> {
+    let points = page
+        .split_once("<ul class=\"key-points\">")
+        .and_then(|(_, rest)| rest.split_once("</ul>"))
+        .map_or("", |(inner, _)| inner);
+    points
+        .split("href=\"#cite-")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter_map(|n| {
+            let note = page.split_once(&format!("id=\"cite-{n}\""))?.1;
+            let href = note.split_once("href=\"")?.1;
+            Some(href.split('"').next()?.to_string())
+        })
         .collect()
 }

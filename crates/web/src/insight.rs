@@ -8,8 +8,10 @@ use crate::pages::{PageError, article_href};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use tidings_insight::llm::{OpenAiClient, Origin, grounded_answer};
-use tidings_insight::{AskOptions, Citation, DatePrecision, StoryArticle, StoryInsight, ask};
-use tidings_model::StoryId;
+use tidings_insight::{
+    AskOptions, Citation, DatePrecision, KeyPoint, StoryArticle, StoryInsight, ask,
+};
+use tidings_model::{ArticleId, StoryId};
 use tidings_store::{ArticleListing, Store};
 
 /// Longest question read, in characters.
@@ -114,16 +116,42 @@ impl<'a> Footnotes<'a> {
     }
 }
 
-/// The panel for a story whose articles are `members`: the long summary on story pages
-/// (`long`), the short one on article pages. `None` until the story has been understood.
+/// Which page a panel is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PanelFor {
+    /// The story page: the long summary, its key points, the timeline.
+    Story,
+    /// The page of one of the story's articles, which the reader has just read: the short
+    /// summary, and key points from the story's other articles when it has any
+    /// ([`from_other_articles`]).
+    Article(ArticleId),
+}
+
+/// The key points that cite another article than `reading` (the one the page shows above
+/// the panel, so its own sentences would repeat what the reader has just read); all of them
+/// when none does (a story of one article, or one whose points all come from this one).
+fn from_other_articles<'a>(points: Vec<&'a KeyPoint>, reading: &str) -> Vec<&'a KeyPoint> {
+    if points.iter().any(|k| k.citation.article_id != reading) {
+        points
+            .into_iter()
+            .filter(|k| k.citation.article_id != reading)
+            .collect()
+    } else {
+        points
+    }
+}
+
+/// The panel for a story whose articles are `members`, on the page `view`. `None` until the
+/// story has been understood.
 pub(crate) async fn panel(
     store: &Store,
     llm: Option<(&OpenAiClient, &AnswerCache)>,
     story: StoryId,
     members: &[ArticleListing],
     question: Option<&str>,
-    long: bool,
+    view: PanelFor,
 ) -> Result<Option<AiPanel>, PageError> {
+    let long = view == PanelFor::Story;
     let Some(stored) = store.insights().get(story).await? else {
         return Ok(None);
     };
@@ -143,8 +171,11 @@ pub(crate) async fn panel(
         .iter()
         .map(|s| notes.cite(&s.text, &s.citation))
         .collect();
-    let key_points = insight
-        .key_points_beside(long)
+    let mut key_points = insight.key_points_beside(long);
+    if let PanelFor::Article(reading) = view {
+        key_points = from_other_articles(key_points, &reading.to_string());
+    }
+    let key_points = key_points
         .into_iter()
         .map(|k| notes.cite(&k.text, &k.citation))
         .collect();
@@ -320,6 +351,40 @@ fn date_label(t: i64, precision: DatePrecision) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_article_page_shows_the_points_of_the_other_articles() {
+        let point = |article: &str, text: &str| KeyPoint {
+            text: text.into(),
+            citation: Citation {
+                article: 0,
+                article_id: article.into(),
+                sentence: 0,
+            },
+            support: 1,
+        };
+        let points = [
+            point("7", "a"),
+            point("8", "b"),
+            point("7", "c"),
+            point("9", "d"),
+        ];
+        let texts = |kept: Vec<&KeyPoint>| kept.iter().map(|k| k.text.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            texts(from_other_articles(points.iter().collect(), "7")),
+            ["b", "d"]
+        );
+        assert_eq!(
+            texts(from_other_articles(points.iter().collect(), "5")),
+            ["a", "b", "c", "d"]
+        );
+        let own = [point("7", "a"), point("7", "c")];
+        assert_eq!(
+            texts(from_other_articles(own.iter().collect(), "7")),
+            ["a", "c"],
+            "nothing from elsewhere: the article's own points"
+        );
+    }
 
     #[test]
     fn a_model_s_citations_become_footnotes_and_its_text_stays_text() {

@@ -4,7 +4,7 @@ use crate::age::{exact_time, relative_age, rfc3339};
 use crate::base_url::site_base;
 use crate::comment_counts::{Commented, count_comments};
 use crate::display::{self, DisplayPolicy};
-use crate::insight::{AiPanel, panel};
+use crate::insight::{AiPanel, PanelFor, panel};
 use crate::metadata::{self, PageMeta};
 use crate::people::session::Viewer;
 use crate::reading::hiding;
@@ -309,7 +309,7 @@ pub(crate) async fn article(
                     s.id,
                     &members,
                     query.q.as_deref(),
-                    false,
+                    PanelFor::Article(a.id),
                 )
                 .await?
             }

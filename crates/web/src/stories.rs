@@ -5,7 +5,7 @@
 
 use crate::base_url::site_base;
 use crate::comment_counts::{Commented, count_comments};
-use crate::insight::{AiPanel, panel};
+use crate::insight::{AiPanel, PanelFor, panel};
 use crate::metadata::{self, PageMeta};
 use crate::pages::{Age, Card, PageError, PageQuery, excerpt, now, pager_links, respond};
 use crate::people::session::Viewer;
@@ -687,7 +687,7 @@ pub(crate) async fn story(
             story.id,
             &members,
             query.q.as_deref(),
-            true,
+            PanelFor::Story,
         )
         .await?;
         let description = match &ai {
