@@ -307,8 +307,6 @@ fn cursor_parts(after: Option<&LoginCursor>) -> (UnixSeconds, &str) {
     }
 }
 
-/// Ends every session of `user` but `keep` on a given connection, so a password change can
-/// do it in its own transaction. See [`Sessions::delete_others`].
 /// Ends, on `conn` (the caller's transaction), every session of `user` but `keep` (the hash
 /// of the caller's own token; `None` ends them all) and, when `revoke_api_keys`, revokes
 /// every API key of the account: what a password change, a reset link and "Log out every
@@ -329,6 +327,8 @@ pub(crate) async fn end_access_on(
     Ok(Ended { sessions, api_keys })
 }
 
+/// Deletes, on `conn`, every session of `user` but the one whose token hashes to `keep`;
+/// returns how many. See [`Sessions::delete_others`].
 pub(crate) async fn delete_others_on(
     conn: &mut sqlx::AnyConnection,
     user: UserId,
