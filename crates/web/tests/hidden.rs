@@ -17,28 +17,11 @@ use tidings_search::{EngineChoice, SearchEngine};
 use tidings_store::Store;
 use tidings_store::testing::each_backend;
 use tidings_store::{
-    ArticleLabels, HiddenThing, KeyedStory, NewSource, Placement, StoredInsight, StoryEntity,
-    StoryKey,
+    ArticleLabels, HiddenThing, KeyedStory, Placement, StoredInsight, StoryEntity, StoryKey,
 };
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-async fn outlet(site: &Site, name: &str) -> SourceId {
-    site.store
-        .sources()
-        .add(
-            &NewSource {
-                url: format!("https://{}.example/feed", name.to_lowercase()),
-                name: name.into(),
-                ..NewSource::default()
-            },
-            0,
-        )
-        .await
-        .expect("source")
-        .id
 }
 
 /// An English article of `source`, published `ago` seconds ago, tagged with `topics`
@@ -247,8 +230,8 @@ const CUP: &str = "Cup final tonight in the capital";
 const BUDGET: &str = "Council approves the budget";
 
 async fn world(site: &Site) -> World {
-    let gazette = outlet(site, "Gazette").await;
-    let herald = outlet(site, "Herald").await;
+    let gazette = site.add_outlet("Gazette").await;
+    let herald = site.add_outlet("Herald").await;
     let gazette_flood = report(site, gazette, GAZETTE_FLOOD, 300, &[], "Water rose.").await;
     place(site, Some(site.story), &[gazette_flood]).await;
     let strike_report = report(site, gazette, STRIKE, 200, &[], "Dockers stayed out.").await;
@@ -810,8 +793,8 @@ async fn search_leaves_out_hidden_outlets_says_how_many_and_shows_them_on_asking
 async fn pages_stay_full_and_page_through_everything_left() {
     each_backend(|store| async move {
         let site = site_on(store, config(), |_| {}).await;
-        let gazette = outlet(&site, "Gazette").await;
-        let herald = outlet(&site, "Herald").await;
+        let gazette = site.add_outlet("Gazette").await;
+        let herald = site.add_outlet("Herald").await;
         // 60 stories of Herald's (10 with the word in their headline) between 60 of
         // Gazette's, newer than the site's first story.
         let mut kept_titles = Vec::new();
@@ -1282,8 +1265,8 @@ async fn other_languages_leave_out_the_stories_the_reader_hid() {
 async fn search_leaves_hidden_outlets_out_in_the_engine_with_exact_counts_and_pages() {
     each_backend(|store| async move {
         let (site, engine, dir) = searchable_site(store).await;
-        let gazette = outlet(&site, "Gazette").await;
-        let herald = outlet(&site, "Herald").await;
+        let gazette = site.add_outlet("Gazette").await;
+        let herald = site.add_outlet("Herald").await;
         // 50 reports, newest first Herald's, Gazette's, Herald's…: 25 each.
         for i in 0..50 {
             let source = if i % 2 == 0 { herald } else { gazette };
@@ -1404,8 +1387,8 @@ async fn place_related(site: &Site, articles: &[ArticleId], to: StoryId, score: 
 async fn related_lists_leave_out_hidden_stories_and_fill_up() {
     each_backend(|store| async move {
         let site = site_on(store, config(), |_| {}).await;
-        let herald = outlet(&site, "Herald").await;
-        let gazette = outlet(&site, "Gazette").await;
+        let herald = site.add_outlet("Herald").await;
+        let gazette = site.add_outlet("Gazette").await;
         // The story read: Herald's report and Gazette's.
         let opens = report(&site, herald, "Harbour opens to ships", 50, &[], "Ships.").await;
         let gazette_harbour =

@@ -10,29 +10,13 @@ mod support;
 use support::{Site, config, site_on};
 use tidings_model::{ArticleId, NewArticle, SourceId, StoryId};
 use tidings_store::testing::each_backend;
-use tidings_store::{KeyedStory, NewSource, Placement, StoryKey};
+use tidings_store::{KeyedStory, Placement, StoryKey};
 
 const FRENCH: &str = "Séisme en Marovie : au moins 71 morts";
 const ENGLISH: &str = "Strong earthquake strikes Marovia, killing at least 41";
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-async fn outlet(site: &Site, name: &str) -> SourceId {
-    site.store
-        .sources()
-        .add(
-            &NewSource {
-                url: format!("https://{}.example/feed", name.to_lowercase()),
-                name: name.into(),
-                ..NewSource::default()
-            },
-            0,
-        )
-        .await
-        .expect("source")
-        .id
 }
 
 /// A report of `source` in `language`, `ago` seconds old.
@@ -145,9 +129,9 @@ async fn a_card_folding_languages_leads_in_the_readers_language() {
     each_backend(|store| async move {
         let site = site_on(store, config(), |_| {}).await;
         let (horizon, matin, ledger) = (
-            outlet(&site, "Horizon").await,
-            outlet(&site, "Matin").await,
-            outlet(&site, "Ledger").await,
+            site.add_outlet("Horizon").await,
+            site.add_outlet("Matin").await,
+            site.add_outlet("Ledger").await,
         );
         let fr_a = report(&site, horizon, "fr", FRENCH, 600).await;
         let fr_b = report(&site, matin, "fr", FRENCH, 500).await;

@@ -121,6 +121,23 @@ pub async fn site_on(store: Store, config: PeopleConfig, tune: impl FnOnce(&mut 
 }
 
 impl Site {
+    /// Adds the outlet `name` (`https://{name}.example/feed`, lowercased); returns its id.
+    pub async fn add_outlet(&self, name: &str) -> SourceId {
+        self.store
+            .sources()
+            .add(
+                &NewSource {
+                    url: format!("https://{}.example/feed", name.to_lowercase()),
+                    name: name.into(),
+                    ..NewSource::default()
+                },
+                0,
+            )
+            .await
+            .expect("source")
+            .id
+    }
+
     /// Adds an article at `url` from `source`, published `at`; returns its id.
     pub async fn article_at(&self, source: SourceId, url: &str, title: &str, at: i64) -> ArticleId {
         self.store
