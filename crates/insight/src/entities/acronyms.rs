@@ -19,6 +19,12 @@ use super::lookup::{lookup, lookup_de_fr};
 use super::mentions::{Evidence, Mention};
 use super::names::fold_char;
 
+/// The longest acronym read, in characters.
+const MAX_ACRONYM_CHARS: usize = 10;
+/// The most of the text before a parenthesis read for its long form, in bytes: ten words of
+/// any plausible length.
+const MAX_LONG_FORM_BYTES: usize = 400;
+
 /// An acronym and the long form a sentence gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {
@@ -36,11 +42,16 @@ pub fn definitions(sentence: &str) -> Vec<Definition> {
     while let Some(open) = rest.find('(') {
         let at = offset + open;
         let after = &sentence[at + 1..];
-        let Some(close) = after.find(')') else {
-            break;
-        };
-        let short = &after[..close];
-        if is_acronym(short)
+        // An acronym is at most 10 characters: the parenthesis closes within 11, or this is
+        // no definition (looking further would read the rest of the text for every "(").
+        let close = after
+            .char_indices()
+            .take(MAX_ACRONYM_CHARS + 1)
+            .find(|&(_, c)| c == ')')
+            .map(|(i, _)| i);
+        if let Some(close) = close
+            && let short = &after[..close]
+            && is_acronym(short)
             && let Some(long) = long_form(short, &sentence[..at])
         {
             out.push(Definition {
@@ -114,7 +125,7 @@ fn names_an_organisation(long: &str) -> bool {
 fn is_acronym(s: &str) -> bool {
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
     let capitals = s.chars().filter(|c| c.is_uppercase()).count();
-    (2..=10).contains(&s.chars().count())
+    (2..=MAX_ACRONYM_CHARS).contains(&s.chars().count())
         && letters >= 2
         && s.chars().next().is_some_and(char::is_uppercase)
         && s.chars()
@@ -127,17 +138,30 @@ fn is_acronym(s: &str) -> bool {
 /// the acronym. At most min(|short| + 5, 2 |short|) words are read, as in the paper.
 fn long_form<'a>(short: &str, before: &'a str) -> Option<&'a str> {
     let before = before.trim_end();
+    // Only the end of the text can hold the long form.
+    let mut from = before.len().saturating_sub(MAX_LONG_FORM_BYTES);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
     let n = short.chars().count();
     let words = (n + 5).min(2 * n);
-    // The byte where the window of words starts.
-    let starts: Vec<usize> = before
-        .char_indices()
-        .filter(|&(i, c)| {
-            !c.is_whitespace() && (i == 0 || before[..i].ends_with(char::is_whitespace))
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let start = starts.len().checked_sub(words).map_or(0, |k| starts[k]);
+    // The byte where the window of words starts: the start of the `words`-th word from the
+    // end, walking back from the end.
+    let (mut start, mut seen, mut in_word) = (from, 0, false);
+    for (i, c) in before[from..].char_indices().rev() {
+        if c.is_whitespace() {
+            if in_word {
+                seen += 1;
+                if seen == words {
+                    start = from + i + c.len_utf8();
+                    break;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
     let window: Vec<(usize, char)> = before[start..]
         .char_indices()
         .map(|(i, c)| (start + i, c))
@@ -167,6 +191,19 @@ fn long_form<'a>(short: &str, before: &'a str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_definition_is_found_after_a_long_text_and_stray_parentheses() {
+        let text = format!(
+            "{} ( ( (see page 4 {} and the Bureau of Economic Analysis (BEA) said",
+            "Growth slowed in the third quarter. ".repeat(500),
+            "x".repeat(5_000)
+        );
+        assert_eq!(
+            pairs(&text),
+            [("BEA".to_string(), "Bureau of Economic Analysis".to_string())]
+        );
+    }
 
     fn pairs(s: &str) -> Vec<(String, String)> {
         definitions(s)
