@@ -30,7 +30,8 @@ pub(crate) fn use_article_body(blocks: &mut Vec<Block>, article_body: &str) {
     }
     blocks.retain(|b| b.kind == BlockKind::Figure);
     for line in article_body.lines() {
-        let text = crate::metadata::collapse_space(line);
+        // A JSON string, which no HTML parser decoded: its references are decoded here.
+        let text = crate::metadata::clean_text(line);
         if text.is_empty() {
             continue;
         }
@@ -65,6 +66,25 @@ mod tests {
         use_article_body(&mut blocks, &body);
         assert_eq!(blocks.len(), 2);
         assert!(blocks[0].text.starts_with("First paragraph"));
+    }
+
+    #[test]
+    fn the_article_body_s_references_are_decoded_once() {
+        let mut blocks = vec![para("Subscribe to read.")];
+        let body = "AT&amp;T said the terms were &quot;fair&quot; &#8211; and final. ".repeat(12);
+        use_article_body(&mut blocks, &body);
+        assert!(
+            blocks[0]
+                .text
+                .starts_with("AT&T said the terms were \"fair\" – and final."),
+            "{}",
+            blocks[0].text
+        );
+        assert!(
+            blocks[0].html.starts_with("AT&amp;T said"),
+            "{}",
+            blocks[0].html
+        );
     }
 
     #[test]

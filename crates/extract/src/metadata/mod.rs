@@ -137,7 +137,7 @@ pub(crate) fn without_site_name(title: &str, names: &[&str], host: Option<&str>)
     own.retain(|k| !k.is_empty());
     for sep in [" | ", " - ", " — ", " – ", " :: ", " · "] {
         // The site's name may be longer than its headline ("Só quem se Ama... — Mensagens
-        // de Reflexão"); a headline of a word or two still stays.
+        // de Reflexão"); only a headline of under three characters keeps it ("Up - IGN").
         if let Some((head, tail)) = title.rsplit_once(sep)
             && head.trim().chars().count() >= 3
             && own.contains(&key(tail))
