@@ -39,8 +39,12 @@ impl ReaderLanguages {
         for (position, entry) in entries.enumerate() {
             let mut parts = entry.split(';');
             let tag = parts.next().unwrap_or("").trim();
+            // Parameter names are case-insensitive (RFC 9110): `q=` or `Q=`.
             let quality = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|p| {
+                    let p = p.trim();
+                    p.strip_prefix("q=").or_else(|| p.strip_prefix("Q="))
+                })
                 .map_or(Some(1000), thousandths);
             let (Some(quality), Some(code)) = (quality, primary_code(tag)) else {
                 continue;
@@ -141,11 +145,17 @@ mod tests {
         assert_eq!(of("en;q=nan, de;q=1, fr;q=0.5"), ["de", "fr"]);
         assert_eq!(of("en;q=1.5, de;q=-1, fr;q=0.5555, it;q=0.25"), ["it"]);
         assert_eq!(of("en;q=, de;q=1."), ["de"]);
+        assert_eq!(of("en;Q=0, de"), ["de"], "Q is q");
+        // Thousands of valid entries: the first ones only are read, best first, four kept.
+        let letters = |i: usize| {
+            let b = |k: usize| char::from(b'a' + (k % 26) as u8);
+            format!("{}{}", b(i / 26), b(i))
+        };
         let hostile: String = (0..5_000)
-            .map(|i| format!("l{}x;q=0.{}", i % 10, i % 1000))
+            .map(|i| format!("{};q=0.{:03}", letters(i), 999 - i % 1000))
             .collect::<Vec<_>>()
             .join(",");
-        assert!(of(&hostile).len() <= MAX_LANGUAGES);
+        assert_eq!(of(&hostile), ["aa", "ab", "ac", "ad"]);
         // Only the first entries are read: a language named past them does not count.
         let late = format!("{},en", vec!["*"; MAX_ENTRIES].join(","));
         assert!(of(&late).is_empty());
