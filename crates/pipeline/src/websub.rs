@@ -232,7 +232,7 @@ async fn lift_refusals(pipeline: &Pipeline, now: i64) -> Result<usize, PipelineE
             secret: random_hex(32),
             callback_token: random_hex(16),
         };
-        if pipeline.store.websub().start(&new, now).await? {
+        if pipeline.store.websub().lift_refusal(&new, now).await? {
             tracing::info!(source = %new.source_id, hub = %new.hub_url, "a refused WebSub hub is allowed now: subscribing");
             if queue_subscribe(pipeline, new.source_id).await? {
                 queued += 1;

@@ -302,6 +302,33 @@ impl<'a> WebSub<'a> {
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
+    /// Starts over a refusal ([`PushSubscription::is_refused`]) that the settings no longer
+    /// make: pending, due at `now`, with `new`'s secret and token, only while the row is still
+    /// that refusal of `new`'s hub and topic (a fetch that meanwhile recorded another hub
+    /// wins). The refused hub was never asked, so there is nothing to end there. Returns
+    /// whether it was started.
+    pub async fn lift_refusal(
+        &self,
+        new: &NewPushSubscription,
+        now: UnixSeconds,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE websub_subscriptions SET state = 'pending', secret = $4, \
+             callback_token = $5, next_attempt_at = $6, last_error = NULL, error_count = 0, \
+             updated_at = $6 WHERE source_id = $1 AND hub_url = $2 AND topic = $3 \
+             AND state = 'failed' AND next_attempt_at IS NULL",
+        )
+        .bind(new.source_id.0)
+        .bind(&new.hub_url)
+        .bind(&new.topic)
+        .bind(&new.secret)
+        .bind(&new.callback_token)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Every subscription, keyed by its source: what lists of sources show.
     pub async fn by_source(
         &self,

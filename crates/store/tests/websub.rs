@@ -346,8 +346,40 @@ async fn another_hub_or_no_hub_ends_the_old_subscription_and_a_refusal_is_never_
         assert_eq!(sub.last_error.as_deref(), Some("the hub is not https"));
         assert_eq!(sub.next_attempt_at, None);
         assert!(ws.due(NOW + 1_000_000, 10).await.expect("due").is_empty());
+        assert_eq!(ws.refused(10).await.expect("refused").len(), 1);
+
+        // Lifting a refusal is only for the hub refused: one another fetch recorded since
+        // is left alone.
+        let other = NewPushSubscription {
+            hub_url: "http://other-hub.example/".into(),
+            secret: "new-secret".into(),
+            callback_token: "tok-5".into(),
+            ..subscription(id)
+        };
+        assert!(!ws.lift_refusal(&other, NOW + 5).await.expect("lift"));
+        assert_eq!(
+            ws.get(id).await.expect("get").expect("row").callback_token,
+            "tok-4"
+        );
+        let lifted = NewPushSubscription {
+            secret: "new-secret".into(),
+            callback_token: "tok-6".into(),
+            ..insecure.clone()
+        };
+        assert!(ws.lift_refusal(&lifted, NOW + 5).await.expect("lift"));
+        let sub = ws.get(id).await.expect("get").expect("row");
+        assert_eq!(
+            (sub.state, sub.next_attempt_at, sub.secret.as_str()),
+            (PushState::Pending, Some(NOW + 5), "new-secret")
+        );
+        assert!(ws.refused(10).await.expect("refused").is_empty());
+        assert!(
+            !ws.lift_refusal(&lifted, NOW + 6).await.expect("lift"),
+            "no longer a refusal"
+        );
         assert!(store.sources().remove(id, NOW + 5).await.expect("rm"));
-        assert_eq!(ws.unsubscribes(id).await.expect("u").len(), 1);
+        // The lifted subscription may have been asked for by now: it is ended at its hub.
+        assert_eq!(ws.unsubscribes(id).await.expect("u").len(), 2);
     })
     .await;
 }
