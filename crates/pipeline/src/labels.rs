@@ -30,8 +30,7 @@ pub(crate) fn labels_for(
     }
 }
 
-/// The section slug of an article with these categories, headline, standfirst and text: the
-/// standfirst is read before the text, as a reader meets them.
+/// The section slug of an article with these categories, headline, standfirst and text.
 pub(crate) fn section_of(
     entry_categories: &[String],
     source_category: Option<&str>,
@@ -39,15 +38,12 @@ pub(crate) fn section_of(
     standfirst: Option<&str>,
     text: &str,
 ) -> Option<String> {
-    let opening = match standfirst.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(standfirst) => format!("{standfirst}\n\n{text}"),
-        None => text.to_string(),
-    };
     classify(&SectionInput {
         entry_categories,
         source_category,
         title,
-        text: &opening,
+        standfirst,
+        text,
     })
     .map(|s| s.slug().to_string())
 }

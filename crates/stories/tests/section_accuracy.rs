@@ -128,8 +128,10 @@ fn read_pages(dir: &Path, labels: &HashMap<String, Option<Section>>) -> Vec<Page
         let page = tidings_extract::extract_with(&html, Some(&truth.url), None, &options)
             .expect("benchmark pages are HTML");
         let title = page.title.unwrap_or_default();
+        // As the product reads a fetched page: its description is the standfirst.
         let got = classify(&SectionInput {
             title: &title,
+            standfirst: page.description.as_deref(),
             text: &page.text,
             ..SectionInput::default()
         });
