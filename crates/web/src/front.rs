@@ -223,6 +223,17 @@ pub(crate) async fn topic_page(
     varies_by_language(respond(result, &state.site_name))
 }
 
+/// Whether the page at `path` is one of the list pages whose cards lead in the reader's
+/// language (`/`, `/section/{slug}`, `/topic/{slug}`), so the page cache keeps one rendering
+/// per language list for it and one for all readers of every other page.
+pub(crate) fn varies_by_reader_language(path: &str) -> bool {
+    let one_segment = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
+    };
+    path == "/" || one_segment("/section/") || one_segment("/topic/")
+}
+
 /// Marks a list page as made for the reader's `Accept-Language` (its cards lead in the
 /// reader's language), so that shared caches keep one copy per language list, as the page
 /// cache does.
@@ -462,6 +473,23 @@ async fn scope_feed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_list_pages_vary_by_the_readers_language() {
+        for path in ["/", "/section/world", "/topic/ukraine-war"] {
+            assert!(varies_by_reader_language(path), "{path}");
+        }
+        for path in [
+            "/article/7/a-title",
+            "/story/3",
+            "/section/world/feed.xml",
+            "/section/",
+            "/search",
+            "/latest",
+        ] {
+            assert!(!varies_by_reader_language(path), "{path}");
+        }
+    }
 
     #[test]
     fn scopes_build_their_links() {

@@ -9,10 +9,11 @@
 //!   gzip and brotli versions compressed once at insert, so a reader's browser gets a small
 //!   page without the server compressing it again per request.
 //! - **The key** is the path and the query, its parameters sorted, so `?a=1&b=2` and
-//!   `?b=2&a=1` share an entry, and the reader's languages ([`ReaderLanguages`]: the front
-//!   page's cards lead in the reader's language), so a browser asking for German and one
-//!   asking for English get their own renderings, and a request without `Accept-Language`
-//!   another.
+//!   `?b=2&a=1` share an entry; on the list pages whose cards lead in the reader's language
+//!   (the front, section and topic pages), also the reader's languages
+//!   ([`ReaderLanguages`]), so a browser asking for German and one asking for English get
+//!   their own renderings there, and a request without `Accept-Language` another. Other
+//!   pages are the same for everyone and kept once.
 //! - **Invalidation**: the store keeps a site revision that every page-changing write bumps in
 //!   its own transaction, whichever process wrote ([`Store::revision`]). [`PageCache::watch`]
 //!   polls it; a change drops every entry. Local writes (comments, moderation) call
@@ -40,6 +41,7 @@
 //! generation number that every invalidation increments, so a page rendered from older data is
 //! stored under a generation no request asks for any more.
 
+use crate::front::varies_by_reader_language;
 use crate::http_cache::{matches_if_none_match, weak_etag};
 use crate::reader_languages::ReaderLanguages;
 use axum::body::Body;
@@ -312,7 +314,11 @@ impl PageCache {
             generation,
             request.uri().path(),
             request.uri().query(),
-            &ReaderLanguages::of(request.headers()).key(),
+            &if varies_by_reader_language(request.uri().path()) {
+                ReaderLanguages::of(request.headers()).key()
+            } else {
+                String::new()
+            },
         ))
     }
 

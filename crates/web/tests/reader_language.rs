@@ -176,6 +176,36 @@ async fn a_card_folding_languages_leads_in_the_readers_language() {
                 assert!(page.vary.contains("accept-language"), "{}", page.vary);
             }
         }
+
+        // An article page is the same for every reader: kept once, whatever the languages.
+        let path = format!("{}/article/{}/x", site.base, en);
+        let cache_of = |languages: &'static str| {
+            let path = path.clone();
+            async move {
+                let response = reqwest::Client::new()
+                    .get(&path)
+                    .header("accept-language", languages)
+                    .send()
+                    .await
+                    .expect("article page");
+                assert_eq!(response.status().as_u16(), 200);
+                let vary = response
+                    .headers()
+                    .get_all("vary")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .any(|v| v.to_ascii_lowercase().contains("accept-language"));
+                assert!(!vary, "an article page does not vary by language");
+                response
+                    .headers()
+                    .get("x-cache")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string()
+            }
+        };
+        assert_eq!(cache_of("de").await, "miss");
+        assert_eq!(cache_of("fr, en;q=0.5").await, "hit");
     })
     .await;
 }
