@@ -90,8 +90,28 @@ pub(super) fn spell_out(
             .then_some(EntityKind::Organisation)
             .or(typed_inside);
         if let Some(kind) = kind {
-            // The acronym in its own parenthesis is part of the definition.
-            found.retain(|m| !inside(m) && m.surface != short);
+            // The mentions inside the long form go, as often as the long form holds each
+            // (a "Cambridge" elsewhere in the sentence stays); the acronym in its own
+            // parenthesis is part of the definition.
+            let mut left: HashMap<String, usize> = HashMap::new();
+            for m in found.iter().filter(|m| inside(m)) {
+                left.entry(m.surface.clone())
+                    .or_insert_with(|| long.matches(m.surface.as_str()).count());
+            }
+            let mut short_left = 1;
+            found.retain(|m| {
+                if m.surface == short && short_left > 0 {
+                    short_left -= 1;
+                    return false;
+                }
+                match left.get_mut(&m.surface) {
+                    Some(n) if *n > 0 && inside(m) => {
+                        *n -= 1;
+                        false
+                    }
+                    _ => true,
+                }
+            });
             found.push(Mention {
                 surface: long.clone(),
                 evidence: Evidence::Candidate(Some(kind)),
@@ -191,6 +211,32 @@ fn long_form<'a>(short: &str, before: &'a str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_form_takes_only_the_mentions_inside_it() {
+        let sentence = "In Cambridge, the Cambridge Institute of Marine Science (CIMS) opened.";
+        let mention = |surface: &str, kind| Mention {
+            surface: surface.into(),
+            evidence: Evidence::Candidate(kind),
+        };
+        let mut found = vec![
+            mention("Cambridge", Some(EntityKind::Place)),
+            mention("Cambridge", Some(EntityKind::Place)),
+            mention("CIMS", None),
+        ];
+        let mut spelled = HashMap::new();
+        spell_out(sentence, &mut found, &mut spelled);
+        let surfaces: Vec<&str> = found.iter().map(|m| m.surface.as_str()).collect();
+        assert_eq!(
+            surfaces,
+            ["Cambridge", "Cambridge Institute of Marine Science"],
+            "the town before the long form stays"
+        );
+        assert_eq!(
+            spelled.get("CIMS").map(String::as_str),
+            Some("Cambridge Institute of Marine Science")
+        );
+    }
 
     #[test]
     fn a_definition_is_found_after_a_long_text_and_stray_parentheses() {
