@@ -307,11 +307,19 @@ fn classify_run(
             .find_map(|n| lookup(&rest[..n].join(" ")).map(|k| (n, k)))
             .filter(|(n, k)| {
                 let tail = &rest[*n..];
-                !k.demonym
-                    || is_title(tail[0])
-                    || lookup(&tail.join(" ")).is_some()
-                    || is_org_shape(tail)
-                    || lookup(tail[0]).is_some()
+                // After a title, a place's name is a first name ("Dr Sofia Brandt",
+                // "Mayor London Breed"), unless the rest is a name of its own.
+                let first_name = person_signal
+                    && k.kind == EntityKind::Place
+                    && !k.demonym
+                    && tail.len() <= 2
+                    && lookup(&tail.join(" ")).is_none();
+                !first_name
+                    && (!k.demonym
+                        || is_title(tail[0])
+                        || lookup(&tail.join(" ")).is_some()
+                        || is_org_shape(tail)
+                        || lookup(tail[0]).is_some())
             });
         if let Some((n, k)) = prefix {
             out.push(Mention {
@@ -364,7 +372,15 @@ fn classify_run(
     let acronym = name.len() == 1 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
     let speech = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
         || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b)));
-    let place_prep = first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // "in Sorvanian politics", "in Canadian waters": a one-word name shaped like a
+    // demonym before a lowercase noun is an adjective, not the place the preposition means.
+    let adjective = name.len() == 1
+        && name[0].chars().count() >= 6
+        && ["ian", "ean", "ese", "ish"]
+            .iter()
+            .any(|end| name[0].ends_with(end))
+        && after.is_some_and(|a| a.chars().next().is_some_and(char::is_lowercase));
+    let place_prep = first && !adjective && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
     // An all-capitals word alone is weak evidence: "pain on the VAS", "an MRI", "GDP"
     // are no organisations. It is one when it acts as one ("the RNLI said", "the MAIB has
     // opened"), is where someone works ("at IBM"), or an apposition says so; the gazetteer

@@ -441,6 +441,38 @@ mod tests {
     }
 
     #[test]
+    fn roles_titles_and_adjectives_are_read_as_such() {
+        let found = extract_entities(&[art(
+            "Doctors said they had treated more than 400 people. \"We are stretched,\" said \
+             Dr Sofia Brandt, the head of emergency medicine. Witnesses told reporters the \
+             street shook. \"Nobody voted for this,\" said Councillor Tessa Obi, who moved \
+             the motion. Two weeks is a long time in Sorvanian politics.",
+        )]);
+        let kind = |name: &str| found.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(
+            kind("Sofia Brandt"),
+            Some(EntityKind::Person),
+            "{:?}",
+            names(&found)
+        );
+        assert_eq!(
+            kind("Tessa Obi"),
+            Some(EntityKind::Person),
+            "{:?}",
+            names(&found)
+        );
+        for nobody in [
+            "Doctors",
+            "Witnesses",
+            "Sofia",
+            "Sorvanian",
+            "Councillor Tessa Obi",
+        ] {
+            assert_eq!(kind(nobody), None, "{nobody}: {:?}", names(&found));
+        }
+    }
+
+    #[test]
     fn a_forum_is_an_organisation_and_a_compact_is_nobody() {
         let found = extract_entities(&[art(
             "Thirty-eight coastal states agreed to the Halvarsund Compact, the chair of the \
