@@ -470,6 +470,17 @@ mod tests {
         ] {
             assert_eq!(kind(nobody), None, "{nobody}: {:?}", names(&found));
         }
+        let clubs = extract_entities(&[art(
+            "Aldermoor Rovers are one step from the final after Daniel Okonkwo headed home \
+             against Brackenridge Athletic. Ten-man Rovers came from behind.",
+        )]);
+        let club = |name: &str| clubs.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(club("Aldermoor Rovers"), Some(EntityKind::Organisation));
+        assert_eq!(
+            club("Brackenridge Athletic"),
+            Some(EntityKind::Organisation)
+        );
+        assert_eq!(club("Daniel Okonkwo"), Some(EntityKind::Person));
     }
 
     #[test]
