@@ -7,6 +7,7 @@
 
 use crate::time::now_secs;
 use crate::{Pipeline, PipelineError};
+use std::collections::BTreeSet;
 use tidings_insight::llm::{Origin, abstractive_summary};
 use tidings_insight::{StoryArticle, WrittenText, crosslang, understand};
 use tidings_model::StoryId;
@@ -33,13 +34,14 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
         let Some(story) = stories.get(story_id).await? else {
             return Ok(());
         };
-        let members = stories.articles(story_id).await?;
-        let originals: Vec<_> = members
+        // Only the sample is read: reading every report of a long story on each change made
+        // ingest quadratic in the story's size.
+        let latest = (MAX_ARTICLES - FIRST_ARTICLES) as i64;
+        let sampled = stories
+            .sample(story_id, FIRST_ARTICLES as i64, latest)
+            .await?;
+        let articles: Vec<StoryArticle> = sampled
             .iter()
-            .filter(|m| m.article.duplicate_of.is_none())
-            .collect();
-        let articles: Vec<StoryArticle> = sample(&originals)
-            .into_iter()
             .map(|m| StoryArticle::from_article(&m.article, &m.source_name))
             .collect();
         let outlets: Vec<String> = articles.iter().map(|a| a.outlet.clone()).collect();
@@ -67,6 +69,14 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
                 ),
             }
         }
+        let named_before: BTreeSet<String> = pipeline
+            .store
+            .insights()
+            .entities_of(story_id)
+            .await?
+            .into_iter()
+            .map(|e| e.slug)
+            .collect();
         let entities: Vec<StoryEntity> = insight
             .entities
             .iter()
@@ -92,8 +102,12 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
             )
             .await?;
         crate::link_languages::run(pipeline, &story, &signature).await?;
-        // Search can now find the story's articles by the entities it names.
-        if let Some(engine) = &pipeline.search
+        // Search can now find the story's articles by the entities it names. Only when they
+        // changed: indexing every report of a long story again on each change made ingest
+        // quadratic (articles joining later are indexed with the names of the moment).
+        let named_now: BTreeSet<String> = entities.iter().map(|e| e.slug.clone()).collect();
+        if named_now != named_before
+            && let Some(engine) = &pipeline.search
             && let Err(err) = reindex_story(engine, &pipeline.store, story_id).await
         {
             tracing::warn!(story = %story_id, %err, "could not index the story's entities for search");
@@ -104,35 +118,4 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
         }
     }
     Ok(())
-}
-
-/// The articles an insight reads, in story order (earliest first): all of them when there
-/// are few, else the first [`FIRST_ARTICLES`] and the latest ones up to [`MAX_ARTICLES`].
-fn sample<T: Copy>(articles: &[T]) -> Vec<T> {
-    if articles.len() <= MAX_ARTICLES {
-        return articles.to_vec();
-    }
-    let latest = MAX_ARTICLES - FIRST_ARTICLES;
-    articles[..FIRST_ARTICLES]
-        .iter()
-        .chain(&articles[articles.len() - latest..])
-        .copied()
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_long_story_is_read_from_its_first_and_latest_reports() {
-        let few: Vec<u32> = (0..12).collect();
-        assert_eq!(sample(&few), few);
-        let many: Vec<u32> = (0..500).collect();
-        let read = sample(&many);
-        assert_eq!(read.len(), MAX_ARTICLES);
-        assert_eq!(&read[..3], &[0, 1, 2]);
-        assert_eq!(read.last(), Some(&499));
-        assert!(read.windows(2).all(|w| w[0] < w[1]), "story order kept");
-    }
 }

@@ -142,6 +142,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0021_moderation_log_by_account.sql"),
         postgres: include_str!("../migrations/postgres/0021_moderation_log_by_account.sql"),
     },
+    Step {
+        version: 22,
+        name: "articles_by_story_time",
+        sqlite: include_str!("../migrations/sqlite/0022_articles_by_story_time.sql"),
+        postgres: include_str!("../migrations/postgres/0022_articles_by_story_time.sql"),
+    },
 ];
 
 /// The migrator for one backend.

@@ -648,3 +648,83 @@ async fn sections_topics_languages_and_display_cut_the_lists() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_long_story_is_sampled_from_its_first_and_latest_originals() {
+    each_backend(|store| async move {
+        let src = source(&store, "https://example.org/feed", "Example").await;
+        // 60 reports, inserted out of story order (published times shuffled), one a copy.
+        let published = |i: i64| 1_000 + (i * 37) % 60 * 10;
+        let batch: Vec<NewArticle> = (0..60)
+            .map(|i| {
+                article(
+                    &format!("https://example.org/{i}"),
+                    &format!("R{i}"),
+                    published(i),
+                )
+            })
+            .collect();
+        store
+            .articles()
+            .insert_new(src, &batch)
+            .await
+            .expect("insert");
+        let ids = ids(&store).await;
+        assert_eq!(ids.len(), 60);
+        let mut tx = store.stories().begin().await.expect("batch");
+        let story = tx
+            .create_story("R", Some("en"), 2_000)
+            .await
+            .expect("story");
+        for (k, id) in ids.iter().enumerate() {
+            tx.place(&Placement {
+                article: *id,
+                story,
+                duplicate_of: (k == 5).then_some(ids[4]),
+                related: Vec::new(),
+            })
+            .await
+            .expect("place");
+        }
+        tx.commit(2_000).await.expect("commit");
+        let in_order: Vec<(i64, ArticleId)> = {
+            let mut all: Vec<(i64, ArticleId)> = store
+                .stories()
+                .articles(story)
+                .await
+                .expect("articles")
+                .into_iter()
+                .filter(|l| l.article.duplicate_of.is_none())
+                .map(|l| (l.article.content.shown_time(), l.article.id))
+                .collect();
+            all.sort();
+            all
+        };
+        assert_eq!(in_order.len(), 59, "the copy is left out");
+        let sampled = |first, latest| {
+            let store = store.clone();
+            async move {
+                store
+                    .stories()
+                    .sample(story, first, latest)
+                    .await
+                    .expect("sample")
+                    .into_iter()
+                    .map(|l| (l.article.content.shown_time(), l.article.id))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let want: Vec<(i64, ArticleId)> = in_order[..10]
+            .iter()
+            .chain(&in_order[59 - 30..])
+            .copied()
+            .collect();
+        assert_eq!(
+            sampled(10, 30).await,
+            want,
+            "first 10 and latest 30, in story order"
+        );
+        assert_eq!(sampled(40, 40).await, in_order, "all of them, each once");
+    })
+    .await;
+}
