@@ -143,13 +143,7 @@ pub(crate) async fn after_fetch(
     {
         return Ok(sub.is_pushing(now));
     }
-    let new = NewPushSubscription {
-        source_id: source.id,
-        hub_url: hub,
-        topic,
-        secret: random_hex(32),
-        callback_token: random_hex(16),
-    };
+    let new = fresh_subscription(source.id, hub, topic);
     if let Some(reason) = refusal {
         if pipeline.store.websub().refuse(&new, &reason, now).await? {
             tracing::info!(source = %source.id, hub = %new.hub_url, "the feed announces a plain-http WebSub hub: not subscribing, polling");
@@ -161,6 +155,18 @@ pub(crate) async fn after_fetch(
         queue_subscribe(pipeline, source.id).await?;
     }
     Ok(false)
+}
+
+/// A subscription of `source_id` to `hub_url` for `topic` with a new random secret and
+/// callback token.
+fn fresh_subscription(source_id: SourceId, hub_url: String, topic: String) -> NewPushSubscription {
+    NewPushSubscription {
+        source_id,
+        hub_url,
+        topic,
+        secret: random_hex(32),
+        callback_token: random_hex(16),
+    }
 }
 
 /// Queues the subscribe job of `source` (keyed: never twice).
@@ -225,13 +231,7 @@ async fn lift_refusals(pipeline: &Pipeline, now: i64) -> Result<usize, PipelineE
         if settings.refusal(&sub.hub_url).is_some() {
             continue;
         }
-        let new = NewPushSubscription {
-            source_id: sub.source_id,
-            hub_url: sub.hub_url,
-            topic: sub.topic,
-            secret: random_hex(32),
-            callback_token: random_hex(16),
-        };
+        let new = fresh_subscription(sub.source_id, sub.hub_url, sub.topic);
         if pipeline.store.websub().lift_refusal(&new, now).await? {
             tracing::info!(source = %new.source_id, hub = %new.hub_url, "a refused WebSub hub is allowed now: subscribing");
             if queue_subscribe(pipeline, new.source_id).await? {

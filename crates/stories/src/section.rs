@@ -216,8 +216,11 @@ pub fn classify(input: &SectionInput<'_>) -> Option<Section> {
         .standfirst
         .map(str::trim)
         .filter(|s| !s.is_empty() && !input.text.contains(s));
+    // Only the window the words are read from is copied, not a whole long article.
     let opening = match standfirst {
-        Some(standfirst) => std::borrow::Cow::Owned(format!("{standfirst}\n\n{}", input.text)),
+        Some(standfirst) => {
+            std::borrow::Cow::Owned(format!("{standfirst}\n\n{}", opening_of(input.text)))
+        }
         None => std::borrow::Cow::Borrowed(input.text),
     };
     if let Some(section) = from_words(input.title, &opening) {
@@ -240,6 +243,15 @@ fn named_section(category: &str) -> Option<Section> {
         .map(|&(_, s)| s)
 }
 
+/// The first [`TEXT_WINDOW`] characters of `text`: what is read for cues.
+fn opening_of(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .nth(TEXT_WINDOW)
+        .map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
 /// The section the headline and opening words point at, when one clearly leads.
 fn from_words(title: &str, text: &str) -> Option<Section> {
     if is_shopping(title) {
@@ -247,11 +259,7 @@ fn from_words(title: &str, text: &str) -> Option<Section> {
     }
     let mut scores = [0u32; Section::ALL.len()];
     add_cues(title, HEADLINE_WEIGHT, &mut scores);
-    let end = text
-        .char_indices()
-        .nth(TEXT_WINDOW)
-        .map_or(text.len(), |(i, _)| i);
-    add_cues(&text[..end], 1, &mut scores);
+    add_cues(opening_of(text), 1, &mut scores);
     let (best, &top) = scores
         .iter()
         .enumerate()

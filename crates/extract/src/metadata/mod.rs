@@ -96,9 +96,13 @@ pub(crate) fn split_list(s: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|t| !t.is_empty() && t.chars().count() <= 100)
 }
 
+/// What stands between a headline and the site's name in a title ("Rates rise | Daily
+/// Example").
+const SITE_SEPARATORS: [&str; 6] = [" | ", " - ", " — ", " – ", " :: ", " · "];
+
 /// Removes a trailing " | Site name" or " - Site name" from a document title.
 pub(crate) fn strip_site_suffix(title: &str) -> String {
-    for sep in [" | ", " - ", " — ", " – ", " :: ", " · "] {
+    for sep in SITE_SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(sep)
             && head.chars().count() > tail.chars().count()
         {
@@ -135,7 +139,7 @@ pub(crate) fn without_site_name(title: &str, names: &[&str], host: Option<&str>)
         );
     }
     own.retain(|k| !k.is_empty());
-    for sep in [" | ", " - ", " — ", " – ", " :: ", " · "] {
+    for sep in SITE_SEPARATORS {
         // The site's name may be longer than its headline ("Só quem se Ama... — Mensagens
         // de Reflexão"); only a headline of under three characters keeps it ("Up - IGN").
         if let Some((head, tail)) = title.rsplit_once(sep)
