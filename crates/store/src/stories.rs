@@ -332,19 +332,17 @@ pub struct PlacementBatch {
     touched: BTreeSet<i64>,
 }
 
-impl PlacementBatch {
-    /// Whether any article is marked read or starred by anyone: one row read. A copy of a
-    /// text nobody marked has no marks to inherit, and the query that gathers its group's
-    /// marks (every copy of the text, which a wire story republished a thousand times makes
-    /// long) is skipped; inside the batch's transaction, on SQLite's one writer, it had made
-    /// ingest quadratic in the size of such groups.
-    async fn any_marks(&mut self) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 AS one FROM article_states LIMIT 1")
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .is_some())
-    }
+/// The group of copies an article joined as it was placed.
+#[derive(Clone, Copy)]
+struct JoinedGroup {
+    /// The original the copy points at; `None` when the copy was published first and the
+    /// group now points at it.
+    copy_of: Option<ArticleId>,
+    /// The group's root before the copy joined: it carries every mark of the group.
+    marked_root: ArticleId,
+}
 
+impl PlacementBatch {
     /// Creates a story (its aggregates follow at commit) and returns its id.
     pub async fn create_story(
         &mut self,
@@ -369,13 +367,14 @@ impl PlacementBatch {
     /// already placed (or gone) is a [`StoreError::Conflict`].
     pub async fn place(&mut self, placement: &Placement) -> Result<(), StoreError> {
         self.seq += 1;
-        let duplicate_of = match placement.duplicate_of {
+        let group = match placement.duplicate_of {
             Some(original) => {
                 self.resolve_original(placement.article, original, placement.story)
                     .await?
             }
             None => None,
         };
+        let duplicate_of = group.and_then(|g| g.copy_of);
         // Only an unplaced article is placed: were two processes ever to place the same
         // article, the second finds it placed and its whole batch rolls back.
         let done = sqlx::query(
@@ -394,19 +393,21 @@ impl PlacementBatch {
                 placement.article
             )));
         }
-        if placement.duplicate_of.is_some() && self.any_marks().await? {
+        if let Some(group) = group {
             // A copy joins its group as read (or starred) for every reader who read (or
             // starred) the group already: readers marked the text, not one outlet's page.
-            let root = duplicate_of.unwrap_or(placement.article);
+            // Marking writes every member of a group (`Reading::set_read`), so the group's
+            // earlier root holds all of its marks: one index lookup, however many copies the
+            // text has (reading the whole group per copy made ingest quadratic in the size
+            // of a wire story's group, inside the transaction that holds SQLite's one writer).
             sqlx::query(
                 "INSERT INTO article_states (user_id, article_id, read_at, starred_at) \
-                 SELECT s.user_id, $1, MAX(s.read_at), MAX(s.starred_at) FROM article_states s \
-                 JOIN articles g ON g.id = s.article_id \
-                 WHERE (g.id = $2 OR g.duplicate_of = $2) AND g.id <> $1 GROUP BY s.user_id \
+                 SELECT s.user_id, $1, s.read_at, s.starred_at FROM article_states s \
+                 WHERE s.article_id = $2 \
                  ON CONFLICT (user_id, article_id) DO NOTHING",
             )
             .bind(placement.article.0)
-            .bind(root.0)
+            .bind(group.marked_root.0)
             .execute(&mut *self.tx)
             .await?;
         }
@@ -435,12 +436,13 @@ impl PlacementBatch {
     /// The original of a copy is the earliest published of the texts: `copy` points at the
     /// root of `original`'s group, unless `copy` was published before it, in which case the
     /// whole group points at `copy` from now on (a copy may be read before its original).
+    /// `None` when `original` is no longer in `story`: `copy` then starts a group of its own.
     async fn resolve_original(
         &mut self,
         copy: ArticleId,
         original: ArticleId,
         story: StoryId,
-    ) -> Result<Option<ArticleId>, StoreError> {
+    ) -> Result<Option<JoinedGroup>, StoreError> {
         // The original must still be in the story the copy joins: the assigner remembers
         // texts it has seen, and one may have been deleted since (a source removed) and, on
         // SQLite, its id given to an unrelated article.
@@ -460,14 +462,20 @@ impl PlacementBatch {
         let root = ArticleId(row.try_get("id")?);
         let (root_at, copy_at): (i64, i64) = (row.try_get("sort_at")?, row.try_get("copy_at")?);
         if copy_at >= root_at {
-            return Ok(Some(root));
+            return Ok(Some(JoinedGroup {
+                copy_of: Some(root),
+                marked_root: root,
+            }));
         }
         sqlx::query("UPDATE articles SET duplicate_of = $1 WHERE id = $2 OR duplicate_of = $2")
             .bind(copy.0)
             .bind(root.0)
             .execute(&mut *self.tx)
             .await?;
-        Ok(None)
+        Ok(Some(JoinedGroup {
+            copy_of: None,
+            marked_root: root,
+        }))
     }
 
     /// The stories this batch placed articles in so far.

@@ -673,7 +673,24 @@ async fn a_copy_placed_after_its_original_was_read_arrives_read() {
         assert_eq!(seen[0].starred_at, Some(51), "starred with its group");
         let bobs = reading.items_by_id(bob.id, &[late]).await.expect("bob");
         assert_eq!(bobs[0].read_at, None, "only for the reader who read it");
-        let _ = (w.a, w.b, w.copy_c, w.own, w.other);
+        // A copy published before the group's original becomes its root: it arrives with
+        // the group's marks too.
+        let early = article(&store, w.b, "early-copy", 90).await;
+        let mut batch = store.stories().begin().await.expect("batch");
+        batch
+            .place(&Placement {
+                article: early,
+                story: w.story,
+                duplicate_of: Some(w.copy_c),
+                related: Vec::new(),
+            })
+            .await
+            .expect("place the early copy");
+        batch.commit(3).await.expect("commit");
+        let seen = reading.items_by_id(ana.id, &[early]).await.expect("ana");
+        assert_eq!(seen[0].read_at, Some(50), "the new root arrives read");
+        assert_eq!(seen[0].starred_at, Some(51), "and starred");
+        let _ = (w.a, w.copy_c, w.own, w.other);
     })
     .await;
 }

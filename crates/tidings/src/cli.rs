@@ -339,6 +339,10 @@ pub struct WorkersBenchArgs {
     /// Feeds only: do not fetch and extract the article pages.
     #[arg(long)]
     pub no_pages: bool,
+    /// No reader: by default one account marks the newest articles read as they arrive, as
+    /// readers of a live instance do, so that copies placed later inherit marks.
+    #[arg(long)]
+    pub no_reader: bool,
     /// Give up on a run after this many seconds.
     #[arg(long, default_value_t = 600)]
     pub timeout_secs: u64,
@@ -359,6 +363,10 @@ pub struct IngestArgs {
     /// Feeds only: do not fetch and extract the article pages.
     #[arg(long)]
     pub no_pages: bool,
+    /// No reader: by default one account marks the newest articles read as they arrive, as
+    /// readers of a live instance do, so that copies placed later inherit marks.
+    #[arg(long)]
+    pub no_reader: bool,
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 600)]
     pub timeout_secs: u64,

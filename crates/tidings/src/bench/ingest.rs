@@ -6,8 +6,9 @@ use super::ingest_web;
 use crate::cli::IngestArgs;
 use std::time::{Duration, Instant};
 use tidings_fetch::{FetchConfig, Fetcher};
+use tidings_model::Role;
 use tidings_pipeline::{Pipeline, PipelineSettings, Task};
-use tidings_store::{NewSource, Store, StoreOptions};
+use tidings_store::{NewSource, NewUser, Store, StoreOptions};
 use tokio_util::sync::CancellationToken;
 
 pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
@@ -62,6 +63,8 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
         let shutdown = shutdown.clone();
         async move { pipeline.run(shutdown).await }
     });
+    let reader = (!args.no_reader)
+        .then(|| tokio::spawn(read_as_they_arrive(store.clone(), shutdown.clone())));
     let mut stored_at = None;
     loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -88,6 +91,10 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
     let total = started.elapsed();
     shutdown.cancel();
     running.await??;
+    let marked = match reader {
+        Some(reader) => Some(reader.await??),
+        None => None,
+    };
     let secs = total.as_secs_f64();
     println!("articles:            {expected}");
     if let Some(at) = stored_at {
@@ -98,6 +105,9 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
     }
     println!("all done after:      {secs:.2} s (pages fetched and extracted, stories placed)");
     println!("stories:             {}", store.stories().count().await?);
+    if let Some(marked) = marked {
+        println!("marked read:         {marked} articles (with their copies) by one reader");
+    }
     println!(
         "end-to-end rate:     {:.0} articles/s",
         expected as f64 / secs
@@ -107,4 +117,41 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
     }
     store.close().await;
     Ok(())
+}
+
+/// One reader who keeps up with the news: every 200 ms the newest articles are marked read
+/// (with every copy of their texts), until `shutdown`. Returns how many article marks it
+/// wrote. Copies placed after their text was read inherit the mark, which is the path a
+/// benchmark without readers never takes.
+async fn read_as_they_arrive(store: Store, shutdown: CancellationToken) -> anyhow::Result<u64> {
+    let reader = store
+        .users()
+        .create(
+            &NewUser {
+                name: "reader".into(),
+                display_name: "Reader".into(),
+                password_hash: String::new(),
+                role: Role::Reader,
+            },
+            0,
+        )
+        .await?;
+    let mut marked = 0;
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return Ok(marked),
+            () = tokio::time::sleep(Duration::from_millis(200)) => {}
+        }
+        let newest: Vec<_> = store
+            .articles()
+            .latest(20, 0)
+            .await?
+            .into_iter()
+            .map(|a| a.article.id)
+            .collect();
+        marked += store
+            .reading()
+            .set_read(reader.id, &newest, true, 1)
+            .await?;
+    }
 }
