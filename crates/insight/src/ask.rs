@@ -5,15 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer_cues::{Cues, cues_of};
 use crate::article::{Citation, StoryArticle};
 use crate::corpus::Corpus;
-
-/// Words of a question that carry no content (beyond the analyser's stop words).
-const QUESTION_WORDS: &[&str] = &[
-    "what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do",
-    "say", "said", "tell", "told", "happen", "happened", "many", "much", "story", "article",
-    "know", "report", "reported",
-];
+use crate::entities::{EntityKind, extract_entities};
+use crate::question::{Question, Wanted, concepts};
 
 /// Thresholds and limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +19,9 @@ pub struct AskOptions {
     pub max_sentences: usize,
     /// A sentence must match at least this share of the question's term weight (IDF).
     pub min_coverage: f32,
+    /// The share a sentence must match when it offers the kind of answer the question
+    /// wants (a number for "how many", a moment for "when").
+    pub min_coverage_offering: f32,
     /// And score at least this in BM25.
     pub min_score: f32,
     /// BM25 `k1`.
@@ -36,6 +35,7 @@ impl Default for AskOptions {
         Self {
             max_sentences: 3,
             min_coverage: 0.5,
+            min_coverage_offering: 0.3,
             min_score: 1.0,
             k1: 1.2,
             b: 0.75,
@@ -52,7 +52,7 @@ pub struct Evidence {
     pub context: Option<String>,
     /// Where it came from.
     pub citation: Citation,
-    /// Its BM25 score.
+    /// Its score: BM25, weighed by the kind of answer it offers.
     pub score: f32,
     /// The share of the question's term weight it matches (0–1).
     pub coverage: f32,
@@ -86,20 +86,28 @@ pub fn ask(articles: &[StoryArticle], question: &str, options: &AskOptions) -> A
     ask_corpus(&Corpus::new(articles), question, options)
 }
 
-/// Answers `question` from an analysed story.
+/// One content word of the question: its stems and those of the concept it stands for,
+/// and the beginning of the word as written, to find it inside longer words.
+struct Term {
+    stems: Vec<u64>,
+    start: String,
+    weight: f32,
+}
+
+/// How much of a term a sentence holds: 1 for one of its stems, less for the word's
+/// beginning inside a longer word ("rain" in "rainfall", "wahl" in "Stichwahl") or for a
+/// stem in its article's headline only (the lead sentence tells the headline's news).
+const PART_OF_WORD: f32 = 0.6;
+const IN_HEADLINE: f32 = 0.5;
+
+/// Answers `question` from an analysed story: BM25 over each sentence's stems, where a
+/// question word matches its concept's words too, weighed up for sentences that offer the
+/// kind of answer the question wants and, for "how many", a little for later reports
+/// (tolls and counts grow as a story develops).
 pub fn ask_corpus(corpus: &Corpus<'_>, question: &str, options: &AskOptions) -> Answer {
-    let stop: Vec<u64> = QUESTION_WORDS
-        .iter()
-        .flat_map(|w| corpus.analyze(w))
-        .collect();
-    let mut query: Vec<u64> = corpus
-        .analyze(question)
-        .into_iter()
-        .filter(|h| !stop.contains(h))
-        .collect();
-    query.sort_unstable();
-    query.dedup();
-    if query.is_empty() {
+    let question = Question::parse(question);
+    let terms = terms_of(corpus, &question);
+    if terms.is_empty() {
         return Answer::NotSupported;
     }
     let eligible: Vec<usize> = (0..corpus.sentences.len())
@@ -114,43 +122,91 @@ pub fn ask_corpus(corpus: &Corpus<'_>, question: &str, options: &AskOptions) -> 
         .map(|&i| corpus.terms[i].len() as f32)
         .sum::<f32>()
         / n;
-    let df = |h: u64| {
-        eligible
-            .iter()
-            .filter(|&&i| corpus.terms[i].contains(&h))
-            .count() as f32
-    };
-    let idf: Vec<(u64, f32)> = query
-        .iter()
-        .map(|&h| {
+    let terms: Vec<Term> = terms
+        .into_iter()
+        .map(|mut t| {
+            let d = eligible
+                .iter()
+                .filter(|&&i| corpus.terms[i].iter().any(|h| t.stems.contains(h)))
+                .count() as f32;
             // A word the story never uses weighs like its rarest word, not more: a
             // generic verb of the question ("reach") must not sink a good match.
-            let d = df(h).max(1.0);
-            (h, (1.0 + (n - d + 0.5) / (d + 0.5)).ln())
+            let d = d.max(1.0);
+            t.weight = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+            t
         })
         .collect();
-    let total_idf: f32 = idf.iter().map(|(_, w)| w).sum();
+    let total: f32 = terms.iter().map(|t| t.weight).sum();
+    let headlines: Vec<Vec<u64>> = corpus
+        .articles
+        .iter()
+        .map(|a| {
+            a.title
+                .as_deref()
+                .map(|t| corpus.analyze(t))
+                .unwrap_or_default()
+        })
+        .collect();
+    let names = NamesOfKind::of(corpus, question.wanted);
+    let recency = Recency::of(corpus);
     let mut scored: Vec<(usize, f32, f32)> = eligible
         .iter()
         .filter_map(|&i| {
-            let terms = &corpus.terms[i];
-            let len = terms.len() as f32;
+            let sentence = &corpus.sentences[i];
+            let words = lowercase_words(&sentence.text);
+            let lead = corpus.spans[sentence.article].start == i;
+            let len = corpus.terms[i].len() as f32;
             let (mut score, mut matched) = (0.0f32, 0.0f32);
-            for &(h, w) in &idf {
-                let tf = terms.iter().filter(|&&t| t == h).count() as f32;
-                if tf > 0.0 {
-                    matched += w;
-                    score += w * tf * (options.k1 + 1.0)
-                        / (tf + options.k1 * (1.0 - options.b + options.b * len / avg_len));
-                }
+            for t in &terms {
+                let tf = corpus.terms[i]
+                    .iter()
+                    .filter(|h| t.stems.contains(h))
+                    .count() as f32;
+                let share = if tf > 0.0 {
+                    1.0
+                } else if words
+                    .iter()
+                    .any(|w| w.len() > t.start.len() && contains_part(w, &t.start))
+                {
+                    PART_OF_WORD
+                } else if lead
+                    && headlines[sentence.article]
+                        .iter()
+                        .any(|h| t.stems.contains(h))
+                {
+                    IN_HEADLINE
+                } else {
+                    continue;
+                };
+                let tf = tf.max(1.0);
+                matched += t.weight * share;
+                score += share * t.weight * tf * (options.k1 + 1.0)
+                    / (tf + options.k1 * (1.0 - options.b + options.b * len / avg_len));
             }
-            let coverage = if total_idf > 0.0 {
-                matched / total_idf
+            let coverage = if total > 0.0 { matched / total } else { 0.0 };
+            let offer = offers(
+                question.wanted,
+                &cues_of(&sentence.text),
+                &sentence.text,
+                &names,
+            );
+            let needed = if offer >= 0.7 {
+                options.min_coverage_offering
             } else {
-                0.0
+                options.min_coverage
             };
-            (score >= options.min_score && coverage >= options.min_coverage)
-                .then_some((i, score, coverage))
+            if score < options.min_score || coverage < needed {
+                return None;
+            }
+            let mut weighed = match question.wanted {
+                Wanted::Any => score,
+                _ if offer > 0.0 => score * (1.0 + 0.6 * offer),
+                _ => score * 0.7,
+            };
+            if question.wanted == Wanted::Quantity {
+                weighed *= 1.0 + 0.15 * recency.of_article(sentence.article);
+            }
+            Some((i, weighed, coverage))
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -182,6 +238,137 @@ pub fn ask_corpus(corpus: &Corpus<'_>, question: &str, options: &AskOptions) -> 
         Answer::NotSupported
     } else {
         Answer::Supported { evidence }
+    }
+}
+
+/// The question's content words as terms, each with its concept's stems; words that
+/// analyse to nothing (stop words) are dropped, and a word whose stems another term
+/// already holds is not counted twice.
+fn terms_of(corpus: &Corpus<'_>, question: &Question) -> Vec<Term> {
+    let concept_stems: Vec<Vec<u64>> = concepts()
+        .map(|c| c.flat_map(|w| corpus.analyze(w)).collect())
+        .collect();
+    let mut terms: Vec<Term> = Vec::new();
+    for word in &question.content {
+        let own = corpus.analyze(word);
+        if own.is_empty()
+            || terms
+                .iter()
+                .any(|t| own.iter().all(|h| t.stems.contains(h)))
+        {
+            continue;
+        }
+        let mut stems = own.clone();
+        for c in &concept_stems {
+            if own.iter().any(|h| c.contains(h)) {
+                stems.extend(c);
+            }
+        }
+        stems.sort_unstable();
+        stems.dedup();
+        // The word's beginning: "injur" of "injured" finds "injuries", "lead" of "leads"
+        // finds "leader"; at least four letters, so short words find only themselves.
+        let chars: Vec<char> = word.chars().collect();
+        let keep = chars.len().saturating_sub(2).max(4).min(chars.len());
+        terms.push(Term {
+            stems,
+            start: chars[..keep].iter().collect(),
+            weight: 0.0,
+        });
+    }
+    terms
+}
+
+/// The lowercase words of a sentence.
+fn lowercase_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `word` holds `part` as its beginning, or as its end (a compound: "stichwahl"
+/// ends in "wahl"), when `part` has at least four letters.
+fn contains_part(word: &str, part: &str) -> bool {
+    part.chars().count() >= 4 && (word.starts_with(part) || word.ends_with(part))
+}
+
+/// The names of people, organisations or places in the story, for questions that want one.
+struct NamesOfKind(Vec<String>);
+
+impl NamesOfKind {
+    fn of(corpus: &Corpus<'_>, wanted: Wanted) -> Self {
+        let kinds: &[EntityKind] = match wanted {
+            Wanted::Name => &[EntityKind::Person, EntityKind::Organisation],
+            Wanted::Place => &[EntityKind::Place],
+            _ => return Self(Vec::new()),
+        };
+        let mut names = Vec::new();
+        for e in extract_entities(corpus.articles) {
+            if kinds.contains(&e.kind) {
+                // The surname or last word finds "Roth" where the story wrote "Sabine Roth"
+                // once; the whole name covers one-word names.
+                if let Some(last) = e.name.split_whitespace().last()
+                    && last.chars().count() >= 3
+                {
+                    names.push(last.to_string());
+                }
+                names.push(e.name);
+            }
+        }
+        Self(names)
+    }
+
+    fn in_sentence(&self, text: &str) -> bool {
+        self.0.iter().any(|n| {
+            text.match_indices(n.as_str()).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + n.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        })
+    }
+}
+
+/// How well a sentence offers what the question wants, 0 to 1.
+fn offers(wanted: Wanted, cues: &Cues, text: &str, names: &NamesOfKind) -> f32 {
+    match wanted {
+        Wanted::Quantity => f32::from(u8::from(cues.quantity)),
+        Wanted::Duration if cues.duration => 1.0,
+        Wanted::Duration if cues.quantity => 0.5,
+        Wanted::Time if cues.moment => 1.0,
+        Wanted::Time if cues.duration => 0.7,
+        Wanted::Name | Wanted::Place if names.in_sentence(text) => 1.0,
+        Wanted::Reason if cues.reason => 1.0,
+        _ => 0.0,
+    }
+}
+
+/// Where each article stands in the story's time: 0 for the earliest published, 1 for the
+/// latest (all 0 without times).
+struct Recency(Vec<f32>);
+
+impl Recency {
+    fn of(corpus: &Corpus<'_>) -> Self {
+        let times: Vec<Option<i64>> = corpus.articles.iter().map(|a| a.published).collect();
+        let (lo, hi) = times
+            .iter()
+            .flatten()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        Self(
+            times
+                .iter()
+                .map(|t| match t {
+                    Some(t) if hi > lo => (t - lo) as f32 / (hi - lo) as f32,
+                    _ => 0.0,
+                })
+                .collect(),
+        )
+    }
+
+    fn of_article(&self, article: usize) -> f32 {
+        self.0.get(article).copied().unwrap_or(0.0)
     }
 }
 

@@ -41,6 +41,7 @@
 //! assert!(people.iter().any(|e| e.slug == "dresden"));
 //! ```
 
+pub mod answer_cues;
 pub mod article;
 pub mod ask;
 pub mod bench;
@@ -52,6 +53,7 @@ pub mod furniture;
 pub mod keypoints;
 #[cfg(feature = "llm")]
 pub mod llm;
+pub mod question;
 pub mod repeats;
 pub mod sentences;
 pub mod story;

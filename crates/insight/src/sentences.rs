@@ -219,20 +219,51 @@ fn ends_abbreviation(para: &str, dot: usize, next: char) -> bool {
         ) && next.is_uppercase()
             && next_word_is_opener(para, dot));
     }
+    // A German ordinal before a month or century ("am 1. Februar", "im 19. Jahrhundert").
+    if (1..=3).contains(&word.len())
+        && word.chars().all(|c| c.is_ascii_digit())
+        && GERMAN_ORDINAL_NOUNS.contains(&first_word_after(para, dot).as_str())
+    {
+        return true;
+    }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
     // An initial ("J. K. Rowling") or a dotted acronym ("N.Y.").
     matches!((letters.next(), letters.next()), (Some(l), None) if l.is_uppercase())
         || (word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'))
 }
 
-/// Whether the word after the full stop at `dot` is a typical sentence opener.
-fn next_word_is_opener(para: &str, dot: usize) -> bool {
-    let rest = para[dot + 1..].trim_start();
-    let word: String = rest
+/// Words a German ordinal number ("1.", "19.") stands before without ending a sentence.
+const GERMAN_ORDINAL_NOUNS: &[&str] = &[
+    "januar",
+    "jänner",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+    "jahrhundert",
+    "jahrhunderts",
+];
+
+/// The word after the full stop at `dot`, lowercase.
+fn first_word_after(para: &str, dot: usize) -> String {
+    para[dot + 1..]
+        .trim_start()
         .chars()
         .take_while(|c| c.is_alphabetic())
         .collect::<String>()
-        .to_lowercase();
+        .to_lowercase()
+}
+
+/// Whether the word after the full stop at `dot` is a typical sentence opener.
+fn next_word_is_opener(para: &str, dot: usize) -> bool {
+    let word = first_word_after(para, dot);
     matches!(
         word.as_str(),
         "the" | "he" | "she" | "it" | "they" | "we" | "i" | "but" | "a" | "in" | "this" | "that"
@@ -375,6 +406,21 @@ mod tests {
                 "Yes!",
                 "3 people agreed."
             ]
+        );
+    }
+
+    #[test]
+    fn german_ordinal_dates_stay_together() {
+        assert_eq!(
+            split_sentences("Roth tritt ihr Amt am 1. Februar an. Sie ist die erste Frau."),
+            [
+                "Roth tritt ihr Amt am 1. Februar an.",
+                "Sie ist die erste Frau."
+            ]
+        );
+        assert_eq!(
+            split_sentences("Das Spiel endete 2:1. Danach feierten die Fans."),
+            ["Das Spiel endete 2:1.", "Danach feierten die Fans."]
         );
     }
 

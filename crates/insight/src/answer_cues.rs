@@ -1,0 +1,145 @@
+//! What kind of answer a sentence can give, read from its words in English, German or
+//! French: a number ("41", "eleven", "zwölf", "huit"), a moment (a weekday, a month, a
+//! year, a clock time, "tomorrow"), a length of time ("six years", "48-hour"), a cause
+//! ("because", "wegen", "à cause"). "Ask about this story" prefers sentences that offer
+//! what the question wants.
+
+/// Number words (digits are read as numbers anyway). "One" and its kin are left out:
+/// they are articles in German and French and pronouns in English.
+const NUMBER_WORDS: &str = "\
+     two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty \
+     fifty hundred hundreds thousand thousands million millions billion billions dozen dozens \
+     half zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig hundert \
+     hunderte tausend tausende millionen milliarde milliarden dutzend dutzende hälfte deux \
+     trois quatre cinq sept huit neuf dix onze douze quinze vingt trente cent cents centaine \
+     centaines mille milliard milliards dizaine dizaines douzaine moitié";
+
+/// Words that place a sentence in time. German weekdays also open compounds
+/// ("Dienstagmorgen"), read by prefix.
+const TIME_WORDS: &str = "\
+     monday tuesday wednesday thursday friday saturday sunday january february march april \
+     june july august september october november december today tomorrow yesterday tonight \
+     midnight noon spring summer autumn winter montag dienstag mittwoch donnerstag freitag \
+     samstag sonnabend sonntag januar jänner februar märz mai juni juli oktober dezember \
+     heute morgen gestern uhr mittag mitternacht frühjahr sommer herbst lundi mardi mercredi \
+     jeudi vendredi samedi dimanche janvier février mars avril juin juillet août septembre \
+     octobre novembre décembre aujourd'hui demain hier heure heures midi minuit printemps \
+     automne hiver";
+
+/// German weekdays, which open compounds like "Sonntagabend".
+const WEEKDAY_STEMS: &str = "\
+     montag dienstag mittwoch donnerstag freitag samstag sonntag";
+
+/// Units of a length of time.
+const TIME_UNITS: &str = "\
+     second seconds minute minutes hour hours day days week weeks month months year years \
+     decade decades sekunde sekunden minuten stunde stunden tag tage tagen woche wochen monat \
+     monate monaten jahr jahre jahren jahrzehnt seconde secondes jour jours semaine semaines \
+     mois an ans année années";
+
+/// Words that give a cause.
+const REASON_WORDS: &str = "\
+     because due caused cause blamed weil wegen aufgrund verursacht ursache car parce raison \
+     provoqué dû";
+
+/// What one sentence can answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cues {
+    /// It holds a number.
+    pub quantity: bool,
+    /// It names a moment: a weekday, month, year, clock time or a day relative to today.
+    pub moment: bool,
+    /// It holds a length of time: a number before a unit of time.
+    pub duration: bool,
+    /// It gives a cause.
+    pub reason: bool,
+}
+
+/// The cues of `sentence`.
+pub fn cues_of(sentence: &str) -> Cues {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | ':' | '.' | ',')))
+        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ',' | ':' | '\'' | '’')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut cues = Cues::default();
+    for (i, w) in words.iter().enumerate() {
+        let number = is_number(w);
+        cues.quantity |= number;
+        cues.moment |= is_moment(w);
+        // "six years", "48 hours", "zwei Wochen"; "48-hour" is split at its hyphen.
+        if number && words.get(i + 1).is_some_and(|u| has(TIME_UNITS, u)) {
+            cues.duration = true;
+        }
+        // "due to" gives a cause, "due for repairs" does not.
+        cues.reason |= has(REASON_WORDS, w) && (*w != "due" || words.get(i + 1) == Some(&"to"));
+    }
+    cues
+}
+
+/// Whether the space-separated `list` holds `word`.
+fn has(list: &str, word: &str) -> bool {
+    list.split_whitespace().any(|w| w == word)
+}
+
+/// Whether `word` (lowercase) is a number: digits ("41", "1,200", "06:14") or a number word.
+fn is_number(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| c.is_ascii_digit()) || has(NUMBER_WORDS, word)
+}
+
+/// Whether `word` (lowercase) names a moment: a time word, a year, a clock time ("06:14",
+/// "15h30") or a German weekday compound.
+fn is_moment(word: &str) -> bool {
+    if has(TIME_WORDS, word)
+        || WEEKDAY_STEMS
+            .split_whitespace()
+            .any(|d| word.starts_with(d))
+    {
+        return true;
+    }
+    let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+    let year = word.len() == 4
+        && digits.len() == 4
+        && digits
+            .parse::<u32>()
+            .is_ok_and(|y| (1800..=2100).contains(&y));
+    let clock = word.len() <= 5
+        && digits.len() >= 3
+        && word.contains([':', 'h'])
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == 'h');
+    year || clock
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_moments_durations_and_causes() {
+        let c = cues_of("At least 17 people drowned on Sunday night.");
+        assert!(c.quantity && c.moment && !c.duration && !c.reason, "{c:?}");
+        let c = cues_of("It will take six years to reach Jupiter.");
+        assert!(c.quantity && c.duration && !c.moment, "{c:?}");
+        let c = cues_of("Train drivers began a 48-hour strike.");
+        assert!(c.duration, "{c:?}");
+        let c = cues_of("The probe lifted off at 06:14 local time.");
+        assert!(c.moment, "{c:?}");
+        let c = cues_of("It is expected to reach Jupiter in 2032.");
+        assert!(c.moment && c.quantity, "{c:?}");
+        let c = cues_of("Die Bewohner durften am Sonntagabend zurückkehren.");
+        assert!(c.moment && !c.quantity, "{c:?}");
+        let c = cues_of("Huit membres d'équipage ont été secourus.");
+        assert!(c.quantity, "{c:?}");
+        let c = cues_of("The line closed because of the storm.");
+        assert!(c.reason && !c.quantity && !c.moment, "{c:?}");
+        let c = cues_of("The bridge was due for repairs; the line closed due to snow.");
+        assert!(c.reason, "{c:?}");
+        let c = cues_of("The bridge was due for repairs.");
+        assert!(!c.reason, "{c:?}");
+        let c = cues_of("Critics said the plan was too expensive.");
+        assert_eq!(c, Cues::default());
+    }
+}
