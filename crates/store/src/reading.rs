@@ -344,16 +344,30 @@ fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
              LEFT JOIN article_states st ON st.user_id = {u} AND st.article_id = a.id"
         )
     };
-    // Folding: no article of the same group in the scope has a lower id.
+    // Folding: no article of the same group in the scope has a lower id. A copy from a
+    // hidden outlet does not count, so a text a hidden outlet carried first is shown from
+    // the first outlet the reader did not hide.
+    let shown = |x: &str| {
+        if query.excluded.sources.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " AND {x}.source_id NOT IN ({})",
+                id_list::in_list(query.excluded.sources.iter().map(|s| s.0))
+            )
+        }
+    };
     let root_in = in_scope(scope, "r", &u, &mut c);
     c.push(format!(
         "NOT EXISTS (SELECT 1 FROM articles r WHERE a.duplicate_of IS NOT NULL \
-         AND r.id = a.duplicate_of AND r.id < a.id AND {root_in})"
+         AND r.id = a.duplicate_of AND r.id < a.id AND {root_in}{})",
+        shown("r")
     ));
     let copy_in = in_scope(scope, "k", &u, &mut c);
     c.push(format!(
         "NOT EXISTS (SELECT 1 FROM articles k WHERE k.duplicate_of = COALESCE(a.duplicate_of, a.id) \
-         AND k.id < a.id AND {copy_in})"
+         AND k.id < a.id AND {copy_in}{})",
+        shown("k")
     ));
     match query.read {
         Some(true) => c.push("st.read_at IS NOT NULL".into()),

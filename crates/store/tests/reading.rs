@@ -6,8 +6,8 @@ use sqlx::Row;
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
 use tidings_store::testing::each_backend;
 use tidings_store::{
-    Backend, Follow, FollowKind, ImportedFeed, ItemOrder, ItemQuery, ItemScope, NewSource, NewUser,
-    Placement, Store,
+    Backend, Exclusions, Follow, FollowKind, ImportedFeed, ItemOrder, ItemQuery, ItemScope,
+    NewSource, NewUser, Placement, Store,
 };
 
 async fn user(store: &Store, name: &str) -> User {
@@ -691,6 +691,64 @@ async fn a_copy_placed_after_its_original_was_read_arrives_read() {
         assert_eq!(seen[0].read_at, Some(50), "the new root arrives read");
         assert_eq!(seen[0].starred_at, Some(51), "and starred");
         let _ = (w.a, w.copy_c, w.own, w.other);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_text_first_carried_by_a_hidden_outlet_is_listed_from_another() {
+    each_backend(|store| async move {
+        let w = world(&store).await;
+        let ana = user(&store, "ana").await;
+        let reading = store.reading();
+        reading
+            .set_starred(ana.id, &[w.copy_b], true, 51)
+            .await
+            .expect("star");
+        let saved = |sources: Vec<SourceId>| ItemQuery {
+            scope: Some(ItemScope::Starred),
+            order: ItemOrder::StarredNewestFirst,
+            excluded: Exclusions {
+                sources,
+                ..Exclusions::default()
+            },
+            ..ItemQuery::default()
+        };
+        let listed = |items: Vec<tidings_store::Item>| -> Vec<ArticleId> {
+            items.iter().map(|i| i.listing.article.id).collect()
+        };
+        let all = reading
+            .items(ana.id, &saved(Vec::new()))
+            .await
+            .expect("all");
+        assert_eq!(listed(all), [w.wire], "one card, from the original");
+        let without_a = reading
+            .items(ana.id, &saved(vec![w.a]))
+            .await
+            .expect("without a");
+        assert_eq!(
+            listed(without_a),
+            [w.copy_b],
+            "from the first outlet not hidden"
+        );
+        assert_eq!(
+            reading
+                .count(ana.id, &saved(vec![w.a]))
+                .await
+                .expect("count"),
+            1
+        );
+        let without_a_b = reading
+            .items(ana.id, &saved(vec![w.a, w.b]))
+            .await
+            .expect("without a and b");
+        assert_eq!(listed(without_a_b), [w.copy_c]);
+        let none = reading
+            .items(ana.id, &saved(vec![w.a, w.b, w.c]))
+            .await
+            .expect("none");
+        assert!(none.is_empty(), "every outlet of the text hidden");
+        let _ = (w.own, w.other, w.story, w.second);
     })
     .await;
 }

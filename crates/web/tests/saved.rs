@@ -1,6 +1,7 @@
 //! `/saved`, a signed-in reader's saved (starred) articles, through HTTP: most recently saved
 //! first, one card per text (a wire story's copies folded), 40 to a page, "Unsave" back to
-//! the same page, the article page's "Save" button and the header's link; another reader's
+//! the same page, the article page's "Save" button and the header's link; a hidden outlet's
+//! copy never shown; another reader's
 //! saves never shown, anonymous readers sent to log in, forged unsaves refused, never cached;
 //! on SQLite and, with `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
 
@@ -179,6 +180,39 @@ async fn saved_articles_list_most_recently_saved_first_one_card_per_text() {
         let cards = cards(&body);
         assert!(!cards[1].contains("Unread"), "{}", cards[1]);
         assert!(cards[0].contains("Unread") && cards[2].contains("Unread"));
+
+        // Hiding the outlet that carried the text first shows it from the wire's copy; the
+        // outlet's own saves wait, still saved, until it is shown again.
+        let token = ana.token().await;
+        let hide = ana
+            .post(
+                "/hide",
+                &[
+                    ("csrf", &token),
+                    ("kind", "source"),
+                    ("target", &outlet.0.to_string()),
+                    ("next", "/saved"),
+                ],
+            )
+            .await;
+        assert_eq!(hide.status, 303, "{}", hide.body);
+        let body = ana.get("/saved").await.body;
+        assert_eq!(titles(&body), vec!["Flood (wire copy)"], "{body}");
+        assert!(!body.contains(">Outlet</a>"), "{body}");
+        let token = ana.token().await;
+        let unhide = ana
+            .post(
+                "/unhide",
+                &[
+                    ("csrf", &token),
+                    ("kind", "source"),
+                    ("target", &outlet.0.to_string()),
+                    ("next", "/saved"),
+                ],
+            )
+            .await;
+        assert_eq!(unhide.status, 303, "{}", unhide.body);
+        assert_eq!(titles(&ana.get("/saved").await.body).len(), 3);
 
         // "For you" marks saved items the same way.
         let token = ana.token().await;

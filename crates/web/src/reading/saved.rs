@@ -1,13 +1,17 @@
 //! `/saved`: the articles a signed-in reader saved (starred: the article page's "Save"
 //! button, or a star in a reader app), most recently saved first, 40 to a page, each as a
 //! card with an "Unsave" button. A wire text and its copies are one card, folded as
-//! `/for-you` and the reader apps fold them (a save reaches every copy). Private: it has no
+//! `/for-you` and the reader apps fold them (a save reaches every copy). What the reader
+//! hid is left out as on every list ([`super::hiding`]): a saved text is shown from an
+//! outlet they did not hide, and one only hidden outlets carry waits, still saved, until
+//! they show it again. Private: it has no
 //! feeds, anonymous readers are sent to log in, and answers are `Cache-Control: private,
 //! no-store`.
 
 use crate::pages::{PageError, PageQuery, now, pager_links};
 use crate::people::accounts::see_other;
 use crate::people::session::{self, Viewer};
+use crate::reading::hiding;
 use crate::reading::item_card::ItemCard;
 use crate::state::AppState;
 use askama::Template;
@@ -59,8 +63,10 @@ pub(crate) async fn page(
 async fn build(state: &AppState, viewer: &Viewer, page: i64) -> Result<SavedPage, PageError> {
     let user = viewer.user.id;
     let reading = state.store.reading();
+    let hiding = hiding::of_viewer(state, Some(viewer)).await?;
     let saved = ItemQuery {
         scope: Some(ItemScope::Starred),
+        excluded: hiding.map(|h| h.exclusions()).unwrap_or_default(),
         ..ItemQuery::default()
     };
     // One more than a page, to know whether another follows.
