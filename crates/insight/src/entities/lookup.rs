@@ -1,13 +1,13 @@
 //! The gazetteer as a lookup table: folded key to canonical name and kind, built once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::EntityKind;
 use super::gazetteer::{
-    ALIASES_DE_FR, CITIES, COUNTRIES, DEMONYMS, EXONYMS_DE_FR, ORGANISATIONS, PERSONS,
+    ALIASES_DE_FR, CITIES, COUNTRIES, DEMONYMS, EXONYMS_DE_FR, GIVEN_NAMES, ORGANISATIONS, PERSONS,
 };
-use super::names::fold_key;
+use super::names::{fold_key, fold_word};
 
 /// One gazetteer entry as matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,20 @@ pub fn lookup(surface: &str) -> Option<Known> {
         Some(a) => a.replace('.', "") == surface.replace('.', ""),
         None => true,
     })
+}
+
+/// The folded given names of [`GIVEN_NAMES`].
+static GIVEN: LazyLock<HashSet<String>> =
+    LazyLock::new(|| GIVEN_NAMES.iter().map(|g| fold_word(g)).collect());
+
+/// Whether a folded word (as [`fold_word`] gives it) is a common given name.
+pub fn is_given_name_key(folded: &str) -> bool {
+    GIVEN.contains(folded)
+}
+
+/// Whether a word as written is a common given name ("Anna", "ANNA").
+pub fn is_given_name(word: &str) -> bool {
+    is_given_name_key(&fold_word(word))
 }
 
 /// Folded alias to gazetteer entry, from `"Canonical|alias…"` lines whose canonical name is

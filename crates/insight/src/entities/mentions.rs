@@ -209,6 +209,10 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             .checked_sub(1)
             .map(|b| ws[b].text.to_lowercase())
             .filter(|b| !(ws[end - 1].possessive && SPEECH_VERBS.contains(&b.as_str())));
+        let before2 = start
+            .checked_sub(2)
+            .filter(|&b| before.is_some() && !ws[b].break_after)
+            .map(|b| ws[b].text.to_lowercase());
         let after = ws
             .get(end)
             .filter(|_| !ws[end - 1].break_after)
@@ -221,21 +225,43 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             .break_after
             .then(|| apposition(&ws[end.min(ws.len())..]))
             .flatten();
-        let after = (after.as_deref(), after2.as_deref());
-        classify_run(&run, before.as_deref(), after, appos, &mut out);
+        let around = Around {
+            before: before.as_deref(),
+            before2: before2.as_deref(),
+            after: after.as_deref(),
+            after2: after2.as_deref(),
+            appos,
+        };
+        classify_run(&run, around, &mut out);
         i = end;
     }
     out
 }
 
-/// Splits a run into mentions.
-fn classify_run(
-    run: &[&str],
-    before: Option<&str>,
-    (after, after2): (Option<&str>, Option<&str>),
+/// The words around a run that say what it is (lowercase).
+#[derive(Debug, Clone, Copy, Default)]
+struct Around<'a> {
+    /// The word before the run.
+    before: Option<&'a str>,
+    /// The word before that, with no punctuation between ("shares" in "Shares in Lumen").
+    before2: Option<&'a str>,
+    /// The word after the run, with no punctuation between.
+    after: Option<&'a str>,
+    /// The word after that ("has opened", "said she").
+    after2: Option<&'a str>,
+    /// What an apposition after the run says it is.
     appos: Option<EntityKind>,
-    out: &mut Vec<Mention>,
-) {
+}
+
+/// Splits a run into mentions.
+fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
+    let Around {
+        before,
+        after,
+        after2,
+        appos,
+        ..
+    } = around;
     // Collapse a repeated variant: "Zelensky Zelenskiy" (but not "Phi Phi").
     let mut deduped: Vec<&str> = Vec::with_capacity(run.len());
     for w in run {
@@ -256,8 +282,18 @@ fn classify_run(
         && !is_place_shape(&deduped)
         && !deduped[..k].iter().any(|w| is_title(w))
     {
-        classify_run(&deduped[..k], before, (None, None), None, out);
-        classify_run(&deduped[k + 1..], Some("of"), (after, after2), appos, out);
+        let head = Around {
+            before,
+            before2: around.before2,
+            ..Around::default()
+        };
+        classify_run(&deduped[..k], head, out);
+        let tail = Around {
+            before: Some("of"),
+            before2: None,
+            ..around
+        };
+        classify_run(&deduped[k + 1..], tail, out);
         return;
     }
     // An unknown all-capitals word before a name ("RIP Prodigy") is not part of it.

@@ -178,13 +178,8 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         .collect();
     // An untyped name of two or three words is a person when it opens with a given name
     // or its last word is used alone elsewhere in the story.
-    let opens_with_given_name = |k: &str| {
-        k.split(' ').next().is_some_and(|w| {
-            gazetteer::GIVEN_NAMES
-                .iter()
-                .any(|g| names::fold_word(g) == w)
-        })
-    };
+    let opens_with_given_name =
+        |k: &str| k.split(' ').next().is_some_and(lookup::is_given_name_key);
     let guess = |k: &str| -> Option<EntityKind> {
         let words: Vec<&str> = k.split(' ').collect();
         let reused = words.last().is_some_and(|w| singles.contains(*w));
