@@ -1126,8 +1126,36 @@ pub const ORG_VERBS: &[&str] = &[
 ];
 
 /// Lowercase words before an all-capitals word, with no article between, that say it is
-/// an organisation ("works at IBM", "joined NASA").
-pub const ORG_PREPOSITIONS: &[&str] = &["at", "joined", "joining"];
+/// an organisation ("joined NASA"). After "at" it is one only where someone works
+/// ([`WORK_WORDS`]): "stranded at JFK" names an airport.
+pub const ORG_PREPOSITIONS: &[&str] = &["joined", "joining"];
+
+/// Lowercase words before "at" that make the all-capitals word after it the organisation
+/// someone works or studies at ("works at KMRC", "a job at IBM"); a role does too ("an
+/// economist at KMRC", "researchers at NIWA"), by [`TITLES`].
+pub const WORK_WORDS: &[&str] = &[
+    "work",
+    "works",
+    "worked",
+    "working",
+    "job",
+    "jobs",
+    "employed",
+    "employee",
+    "employees",
+    "staff",
+    "colleague",
+    "colleagues",
+    "study",
+    "studies",
+    "studied",
+    "studying",
+    "teaches",
+    "taught",
+    "intern",
+    "fellow",
+    "trained",
+];
 
 /// The last word of an organisation's name (lowercase).
 pub const ORG_SUFFIXES: &[&str] = &[

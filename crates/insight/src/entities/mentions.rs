@@ -9,7 +9,7 @@ use super::EntityKind;
 use super::gazetteer::{
     CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_PREPOSITIONS,
     ORG_SUFFIXES, ORG_VERBS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS,
-    TITLES,
+    TITLES, WORK_WORDS,
 };
 use super::lookup::{Known, lookup};
 use super::names::fold_word;
@@ -419,13 +419,15 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     let place_prep = first && !adjective && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
     // An all-capitals word alone is weak evidence: "pain on the VAS", "an MRI", "GDP"
     // are no organisations. It is one when it acts as one ("the RNLI said", "the MAIB has
-    // opened"), is where someone works ("at IBM"), or an apposition says so; the gazetteer
-    // knows the famous ones and a story that spells one out ("… (BEA)") names it.
+    // opened"), is where someone works ("works at IBM", "an economist at KMRC", not
+    // "stranded at JFK"), or an apposition says so; the gazetteer knows the famous ones
+    // and a story that spells one out ("… (BEA)") names it.
     let acts = |verb: Option<&str>| verb.is_some_and(|v| ORG_VERBS.contains(&v));
+    let works_at = before == Some("at") && around.before2.is_some_and(works_before_at);
     let acting = acts(after)
         || (after.is_some_and(|a| matches!(a, "has" | "have" | "had" | "will" | "would"))
             && acts(after2))
-        || (first && before.is_some_and(|b| ORG_PREPOSITIONS.contains(&b)));
+        || (first && (works_at || before.is_some_and(|b| ORG_PREPOSITIONS.contains(&b))));
     let kind = if acronym {
         (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation)
     } else if person_signal || speech {
@@ -439,6 +441,12 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         surface,
         evidence: Evidence::Candidate(kind),
     });
+}
+
+/// Whether a lowercase word before "at" says someone works there: a word of work or a role,
+/// singular or plural ("works", "economist", "researchers").
+fn works_before_at(w: &str) -> bool {
+    WORK_WORDS.contains(&w) || is_title(w) || w.strip_suffix('s').is_some_and(is_title)
 }
 
 /// A capitalised sentence opener shaped like a common word ("Dismissing",
@@ -606,6 +614,33 @@ mod tests {
         assert_eq!(
             kinds("The RNLI said the MAIB has opened an inquiry, and she works at KMRC."),
             [org("RNLI"), org("MAIB"), org("KMRC")]
+        );
+    }
+
+    #[test]
+    fn an_acronym_after_at_is_an_organisation_only_where_someone_works() {
+        let kinds = |s: &str| -> Vec<(String, Evidence)> {
+            find(s, &HashSet::new())
+                .into_iter()
+                .map(|m| (m.surface, m.evidence))
+                .collect()
+        };
+        let org = |n: &str| {
+            (
+                n.to_string(),
+                Evidence::Candidate(Some(EntityKind::Organisation)),
+            )
+        };
+        assert_eq!(
+            kinds("Passengers were stranded at JFK overnight, and more slept at LAX."),
+            [
+                ("JFK".to_string(), Evidence::Candidate(None)),
+                ("LAX".to_string(), Evidence::Candidate(None))
+            ]
+        );
+        assert_eq!(
+            kinds("An economist at KMRC and researchers at NIWA agreed; he had a job at CDRX."),
+            [org("KMRC"), org("NIWA"), org("CDRX")]
         );
     }
 
