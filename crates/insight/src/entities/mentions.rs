@@ -7,11 +7,11 @@ use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
-    CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_PREPOSITIONS,
-    ORG_SUFFIXES, ORG_VERBS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS,
-    TITLES, WORK_WORDS,
+    COMPANY_WORDS, CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES,
+    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES,
+    SPEECH_VERBS, TITLES, WORK_WORDS,
 };
-use super::lookup::{Known, lookup};
+use super::lookup::{Known, is_given_name, lookup};
 use super::names::fold_word;
 
 /// One word of a sentence.
@@ -34,6 +34,26 @@ pub enum Evidence {
     Known(Known),
     /// A name with local evidence: `Some(kind)` when a rule says what it is.
     Candidate(Option<EntityKind>),
+    /// A name that speaks ("X said", "said X") and nothing else in its sentence says what
+    /// it is: a person, unless the story says it is an organisation ("Ontrack Vision, a
+    /// startup" … "Ontrack Vision said").
+    Speaker,
+}
+
+impl Evidence {
+    /// Whether this is a name the gazetteer does not know (typed or not).
+    pub fn is_candidate(&self) -> bool {
+        !matches!(self, Self::Known(_))
+    }
+
+    /// The kind a rule gives the name, a speaker being a person.
+    pub fn kind(&self) -> Option<EntityKind> {
+        match self {
+            Self::Known(k) => Some(k.kind),
+            Self::Candidate(kind) => *kind,
+            Self::Speaker => Some(EntityKind::Person),
+        }
+    }
 }
 
 /// A mention found in a sentence.
@@ -428,19 +448,30 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         || (after.is_some_and(|a| matches!(a, "has" | "have" | "had" | "will" | "would"))
             && acts(after2))
         || (first && (works_at || before.is_some_and(|b| ORG_PREPOSITIONS.contains(&b))));
-    let kind = if acronym {
-        (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation)
-    } else if person_signal || speech {
-        Some(EntityKind::Person)
+    // What says a speaker is a person: a title (above), a given name, or "he" or "she"
+    // after the verb ("said she would"). A name that ends in a company's word and has none
+    // of these is the company ("Ontrack Vision said"); any other speaker is a person
+    // unless the story says otherwise.
+    let given = name.len() > 1 && is_given_name(name[0]);
+    let pronoun = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
+        && after2.is_some_and(|w| matches!(w, "he" | "she"));
+    let company = name.len() > 1 && !given && !pronoun && COMPANY_WORDS.contains(&last.as_str());
+    let evidence = if acronym {
+        Evidence::Candidate(
+            (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation),
+        )
+    } else if person_signal || (speech && (given || pronoun)) {
+        Evidence::Candidate(Some(EntityKind::Person))
+    } else if company {
+        Evidence::Candidate(Some(EntityKind::Organisation))
+    } else if speech {
+        Evidence::Speaker
     } else if place_prep {
-        Some(EntityKind::Place)
+        Evidence::Candidate(Some(EntityKind::Place))
     } else {
-        appos
+        Evidence::Candidate(appos)
     };
-    out.push(Mention {
-        surface,
-        evidence: Evidence::Candidate(kind),
-    });
+    out.push(Mention { surface, evidence });
 }
 
 /// Whether a lowercase word before "at" says someone works there: a word of work or a role,
@@ -543,12 +574,31 @@ mod tests {
         );
         let people: Vec<String> = m
             .into_iter()
-            .filter(|m| m.evidence == Evidence::Candidate(Some(EntityKind::Person)))
+            .filter(|m| m.evidence.kind() == Some(EntityKind::Person))
             .map(|m| m.surface)
             .collect();
         assert!(!people.contains(&"Banyan".to_string()), "{people:?}");
         let m = find("“It works,” said Siti Rahmat.", &HashSet::new());
-        assert_eq!(m[0].evidence, Evidence::Candidate(Some(EntityKind::Person)));
+        assert_eq!(m[0].evidence, Evidence::Speaker);
+    }
+
+    #[test]
+    fn a_speaker_named_like_a_company_is_the_company_unless_a_person_sign_says_otherwise() {
+        let evidence = |s: &str| find(s, &HashSet::new()).remove(0).evidence;
+        let org = Evidence::Candidate(Some(EntityKind::Organisation));
+        let person = Evidence::Candidate(Some(EntityKind::Person));
+        assert_eq!(evidence("Ontrack Vision said the error was fixed."), org);
+        assert_eq!(evidence("“It was an error,” said Northgate Health."), org);
+        assert_eq!(evidence("The data came from Bayfront Securities."), org);
+        // A given name, a title, or "he"/"she" after the verb make the speaker a person.
+        assert_eq!(evidence("Anna Vision said the error was fixed."), person);
+        assert_eq!(evidence("Ms Vision said the error was fixed."), person);
+        assert_eq!(evidence("Teuila Vision said she was surprised."), person);
+        // Any other speaker is a person only where the story says nothing else.
+        assert_eq!(
+            evidence("Harlow Kent said the deal was done."),
+            Evidence::Speaker
+        );
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
     }
     // "the NIHR said": an acronym the story spells out is its long form.
     for p in &mut placed {
-        if matches!(p.mention.evidence, Evidence::Candidate(_))
+        if p.mention.evidence.is_candidate()
             && let Some(long) = spelled.get(&p.mention.surface)
         {
             p.mention.surface.clone_from(long);
@@ -147,32 +147,46 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         articles: Vec<usize>,
     }
     let key = names::fold_key;
-    // Pass 1: the kind each candidate key is given anywhere in the story.
+    // Pass 1: the kind each candidate key is given anywhere in the story, and the keys
+    // that speak.
     let mut typed: HashMap<String, HashMap<EntityKind, usize>> = HashMap::new();
+    let mut spoke: HashSet<String> = HashSet::new();
     for p in &placed {
-        if let Evidence::Candidate(Some(kind)) = p.mention.evidence {
-            *typed
-                .entry(key(&p.mention.surface))
-                .or_default()
-                .entry(kind)
-                .or_default() += 1;
+        match p.mention.evidence {
+            Evidence::Candidate(Some(kind)) => {
+                *typed
+                    .entry(key(&p.mention.surface))
+                    .or_default()
+                    .entry(kind)
+                    .or_default() += 1;
+            }
+            Evidence::Speaker => {
+                spoke.insert(key(&p.mention.surface));
+            }
+            Evidence::Candidate(None) | Evidence::Known(_) => {}
         }
     }
     let kind_of = |k: &str| -> Option<EntityKind> {
-        let votes = typed.get(k)?;
-        // A person signal anywhere wins over a weak place guess.
-        [
-            EntityKind::Person,
-            EntityKind::Organisation,
-            EntityKind::Place,
-        ]
-        .into_iter()
-        .find(|kind| votes.contains_key(kind))
+        let votes = typed.get(k);
+        let has = |kind| votes.is_some_and(|v| v.contains_key(&kind));
+        // A person signal anywhere wins over a weak place guess; that a name speaks makes
+        // it a person only where nothing says it is an organisation.
+        if has(EntityKind::Person) {
+            Some(EntityKind::Person)
+        } else if has(EntityKind::Organisation) {
+            Some(EntityKind::Organisation)
+        } else if spoke.contains(k) {
+            Some(EntityKind::Person)
+        } else if has(EntityKind::Place) {
+            Some(EntityKind::Place)
+        } else {
+            None
+        }
     };
     // Single-word mentions: a surname used alone makes the full name a person.
     let singles: HashSet<String> = placed
         .iter()
-        .filter(|p| matches!(p.mention.evidence, Evidence::Candidate(_)))
+        .filter(|p| p.mention.evidence.is_candidate())
         .map(|p| key(&p.mention.surface))
         .filter(|k| !k.contains(' '))
         .collect();
@@ -201,7 +215,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
     let mut persons: Vec<(String, bool)> = Vec::new();
     for p in &placed {
         let (k, typed) = match p.mention.evidence {
-            Evidence::Candidate(_) => {
+            Evidence::Candidate(_) | Evidence::Speaker => {
                 let k = key(&p.mention.surface);
                 if kind_of_candidate(&k) != Some(EntityKind::Person) {
                     continue;
@@ -264,7 +278,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
                 Some(known.canonical),
                 p.mention.surface,
             ),
-            Evidence::Candidate(_) => {
+            Evidence::Candidate(_) | Evidence::Speaker => {
                 let k = key(&p.mention.surface);
                 let acronym = p
                     .mention
@@ -476,6 +490,23 @@ mod tests {
             Some(EntityKind::Organisation)
         );
         assert_eq!(club("Daniel Okonkwo"), Some(EntityKind::Person));
+    }
+
+    #[test]
+    fn what_a_story_says_a_speaker_is_wins_over_its_speaking() {
+        let found = extract_entities(&[art(
+            "The cameras were supplied by Kestrel Widgets, a startup based in the harbour \
+             district. Kestrel Widgets said the error had been corrected. Harlow Kent said \
+             the audit would take eight weeks.",
+        )]);
+        let kind = |name: &str| found.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(
+            kind("Kestrel Widgets"),
+            Some(EntityKind::Organisation),
+            "{:?}",
+            names(&found)
+        );
+        assert_eq!(kind("Harlow Kent"), Some(EntityKind::Person));
     }
 
     #[test]
