@@ -1800,6 +1800,7 @@ pub const PLACE_SUFFIXES: &[&str] = &[
     "bay",
     "island",
     "islands",
+    "isles",
     "lake",
     "river",
     "mountain",

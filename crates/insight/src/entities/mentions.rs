@@ -93,6 +93,9 @@ pub(super) fn words(sentence: &str) -> Vec<Word<'_>> {
                 core = &core[..trimmed.len() + 1];
                 brk = chunk.len() > lead + core.len();
             } else {
+                // "the Miners’ Federation": a plural's possessive.
+                possessive =
+                    trimmed.ends_with('s') && core[trimmed.len()..].starts_with(['\'', '’']);
                 core = trimmed;
                 brk = true;
             }
@@ -199,6 +202,9 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             }
         }
         let mut run: Vec<&str> = ws[start..end].iter().map(|w| w.text).collect();
+        // The last word taken off the front of the run stands before the name ("The
+        // Stags scored").
+        let mut opener = None;
         if start == 0 {
             while let Some(first) = run.first() {
                 let known_prefix =
@@ -211,6 +217,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
                     || (looks_like_common_word(&lower) && lookup(first).is_none())
                     || (common.contains(&lower) && lookup(first).is_none());
                 if is_common && !is_title(first) {
+                    opener = Some(lower);
                     run.remove(0);
                     while run
                         .first()
@@ -228,6 +235,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
         let before = start
             .checked_sub(1)
             .map(|b| ws[b].text.to_lowercase())
+            .or(opener)
             .filter(|b| !(ws[end - 1].possessive && SPEECH_VERBS.contains(&b.as_str())));
         let before2 = start
             .checked_sub(2)
@@ -251,6 +259,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             after: after.as_deref(),
             after2: after2.as_deref(),
             appos,
+            owns_name: ws[end - 1].possessive && ws.get(end).is_some_and(|w| w.cap),
         };
         classify_run(&run, around, &mut out);
         i = end;
@@ -271,6 +280,9 @@ struct Around<'a> {
     after2: Option<&'a str>,
     /// What an apposition after the run says it is.
     appos: Option<EntityKind>,
+    /// The run ends in a possessive that a capitalised word follows ("the Miners’
+    /// Federation"): the name goes on.
+    owns_name: bool,
 }
 
 /// Splits a run into mentions.
@@ -412,8 +424,11 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         }
         break;
     }
+    // "the Southern Stags", "The Stags scored", "in The Hague": a name after the article.
+    let mut article = first && before == Some("the");
     if rest.first().is_some_and(|w| *w == "The") {
         rest = &rest[1..];
+        article = true;
     }
     let last = rest.last().map(|w| w.to_lowercase()).unwrap_or_default();
     if rest.is_empty() || (rest.len() > 1 && EVENT_SUFFIXES.contains(&last.as_str())) {
@@ -426,8 +441,24 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     let surface = name.join(" ");
     let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
     let acronym = name.len() == 1 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
-    let speech = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
-        || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b)));
+    // A name after "the" is no person's, speaking or not; a plural one is a team, a party
+    // or a band ("the Falcons", "the Harbour Sharks", "the Greens"), unless a place's
+    // preposition stands before the article ("in the Alps", "played in the Stags' final"),
+    // it is a plural of places or events ("the Highlands", "the Olympics"), or it only
+    // opens a longer name ("the Exporters’ Council").
+    let team = article
+        && !acronym
+        && !person_signal
+        && !around.owns_name
+        && is_plural(&last)
+        && !EVENT_SUFFIXES.contains(&last.as_str())
+        && !PLACE_SUFFIXES.contains(&last.as_str())
+        && !around
+            .before2
+            .is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    let speech = !article
+        && (after.is_some_and(|a| SPEECH_VERBS.contains(&a))
+            || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b))));
     // "in Sorvanian politics", "in Canadian waters": a one-word name shaped like a
     // demonym before a lowercase noun is an adjective, not the place the preposition means.
     let adjective = name.len() == 1
@@ -462,7 +493,7 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         )
     } else if person_signal || (speech && (given || pronoun)) {
         Evidence::Candidate(Some(EntityKind::Person))
-    } else if company {
+    } else if company || team {
         Evidence::Candidate(Some(EntityKind::Organisation))
     } else if speech {
         Evidence::Speaker
@@ -472,6 +503,14 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         Evidence::Candidate(appos)
     };
     out.push(Mention { surface, evidence });
+}
+
+/// Whether a lowercase word is shaped like a plural noun ("stags", "greens"; not "swiss",
+/// "indus", "paris").
+fn is_plural(w: &str) -> bool {
+    w.chars().count() >= 4
+        && w.ends_with('s')
+        && !["ss", "us", "is"].iter().any(|end| w.ends_with(end))
 }
 
 /// Whether a lowercase word before "at" says someone works there: a word of work or a role,
@@ -598,6 +637,45 @@ mod tests {
         assert_eq!(
             evidence("Harlow Kent said the deal was done."),
             Evidence::Speaker
+        );
+    }
+
+    #[test]
+    fn a_plural_name_after_the_is_a_team_and_no_name_after_the_is_a_person() {
+        let evidence = |s: &str| -> Vec<(String, Evidence)> {
+            find(s, &HashSet::new())
+                .into_iter()
+                .map(|m| (m.surface, m.evidence))
+                .collect()
+        };
+        let org = |n: &str| {
+            (
+                n.to_string(),
+                Evidence::Candidate(Some(EntityKind::Organisation)),
+            )
+        };
+        let bare = |n: &str| (n.to_string(), Evidence::Candidate(None));
+        assert_eq!(
+            evidence("The crowd roared as the Southern Stags beat the Harbour Sharks."),
+            [org("Southern Stags"), org("Harbour Sharks")]
+        );
+        assert_eq!(
+            evidence("The Stags said they would appeal."),
+            [org("Stags")]
+        );
+        // Not a team: a plural after "in the", one that opens a longer name, and a
+        // singular name after "the", which does not speak as a person either.
+        assert_eq!(
+            evidence("Two climbers were rescued in the Alps."),
+            [bare("Alps")]
+        );
+        assert_eq!(
+            evidence("He chairs the Exporters’ Council."),
+            [bare("Exporters"), bare("Council")]
+        );
+        assert_eq!(
+            evidence("The Kestrel said it was sorry."),
+            [bare("Kestrel")]
         );
     }
 

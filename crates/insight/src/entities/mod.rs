@@ -194,7 +194,23 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
     // or its last word is used alone elsewhere in the story.
     let opens_with_given_name =
         |k: &str| k.split(' ').next().is_some_and(lookup::is_given_name_key);
+    // "Southern Stags" … "the Stags": a last word the story calls an organisation on its
+    // own is no surname; the name is that organisation.
+    let ends_in_an_org = |k: &str| {
+        k.contains(' ')
+            && k.rsplit(' ')
+                .next()
+                .is_some_and(|w| kind_of(w) == Some(EntityKind::Organisation))
+    };
+    let strong_person = |k: &str| {
+        typed
+            .get(k)
+            .is_some_and(|v| v.contains_key(&EntityKind::Person))
+    };
     let guess = |k: &str| -> Option<EntityKind> {
+        if ends_in_an_org(k) {
+            return Some(EntityKind::Organisation);
+        }
         let words: Vec<&str> = k.split(' ').collect();
         let reused = words.last().is_some_and(|w| singles.contains(*w));
         ((2..=3).contains(&words.len()) && (opens_with_given_name(k) || reused))
@@ -206,6 +222,10 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
             // word used alone ("Port Kell" … "Kell") does not.
             Some(EntityKind::Place) if opens_with_given_name(k) && k.contains(' ') => {
                 Some(EntityKind::Person)
+            }
+            // "said Southern Stags coach …": speaking is weaker than that.
+            Some(EntityKind::Person) if !strong_person(k) && ends_in_an_org(k) => {
+                Some(EntityKind::Organisation)
             }
             Some(kind) => Some(kind),
             None => guess(k),
@@ -264,6 +284,29 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         let first = matching(false);
         (last.is_empty() && first.len() == 1).then(|| first[0].clone())
     };
+    // Organisations of two words the story names by its own rules, and the one a single
+    // word is short for: "the Stags" for "the Southern Stags". A word the story calls a
+    // place, or a person by more than speaking, is no short name.
+    let mut orgs: Vec<String> = Vec::new();
+    for p in placed.iter().filter(|p| p.mention.evidence.is_candidate()) {
+        let k = key(&p.mention.surface);
+        if k.split(' ').count() == 2
+            && kind_of_candidate(&k) == Some(EntityKind::Organisation)
+            && !orgs.contains(&k)
+        {
+            orgs.push(k);
+        }
+    }
+    let short_name_of = |single: &str| -> Option<String> {
+        if strong_person(single) || kind_of(single) == Some(EntityKind::Place) {
+            return None;
+        }
+        let mut named = orgs.iter().filter(|o| o.rsplit(' ').next() == Some(single));
+        match (named.next(), named.next()) {
+            (Some(org), None) => Some(org.clone()),
+            _ => None,
+        }
+    };
     let german: Vec<bool> = articles
         .iter()
         .map(|a| language(a) == Some(de_fr::Lang::German))
@@ -307,6 +350,11 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
                     && let Some(full) = surname_of(&k)
                 {
                     (EntityKind::Person, full, None, p.mention.surface)
+                } else if single
+                    && !acronym
+                    && let Some(org) = short_name_of(&k)
+                {
+                    (EntityKind::Organisation, org, None, p.mention.surface)
                 } else if !single && let Some(full) = full_suffix(&k) {
                     (EntityKind::Person, full, None, p.mention.surface)
                 } else {
@@ -507,6 +555,60 @@ mod tests {
             names(&found)
         );
         assert_eq!(kind("Harlow Kent"), Some(EntityKind::Person));
+    }
+
+    #[test]
+    fn a_club_named_like_an_animal_is_an_organisation_and_its_short_name_too() {
+        let club = |found: &[Entity]| {
+            found
+                .iter()
+                .find(|e| e.name == "Southern Stags")
+                .map(|e| (e.kind, e.count))
+        };
+        // Named in full after "the": a team by its own sentence.
+        let found = extract_entities(&[art(
+            "Thirty-one years of waiting ended as the Southern Stags beat Harbour 27-24. \
+             With three minutes left and the Stags trailing, Jack Renwick chipped over the \
+             defence. “I just ran,” said Tomasi Vea. The Stags will parade the trophy on \
+             Sunday. Hemi Rogers, the coach, was in tears. Rogers said it was the best day \
+             of his life.",
+        )]);
+        assert_eq!(
+            club(&found),
+            Some((EntityKind::Organisation, 3)),
+            "{:?}",
+            names(&found)
+        );
+        assert!(
+            found.iter().all(|e| e.name != "Stags"),
+            "{:?}",
+            names(&found)
+        );
+        let kind = |name: &str| found.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(kind("Hemi Rogers"), Some(EntityKind::Person));
+        assert_eq!(kind("Tomasi Vea"), Some(EntityKind::Person));
+        // Named in full only without "the", its short name after it: "Stags" is no surname.
+        let found = extract_entities(&[art(
+            "Fans cheered as Southern Stags lifted the cup. The Stags had not won a final \
+             since 1994.",
+        )]);
+        assert_eq!(
+            club(&found),
+            Some((EntityKind::Organisation, 2)),
+            "{:?}",
+            names(&found)
+        );
+        // Even where it seems to speak ("said Southern Stags coach …").
+        let found = extract_entities(&[art(
+            "“We earned it,” said Southern Stags coach Ana Lee. The Stags had not won a \
+             final since 1994.",
+        )]);
+        assert_eq!(
+            club(&found),
+            Some((EntityKind::Organisation, 2)),
+            "{:?}",
+            names(&found)
+        );
     }
 
     #[test]
