@@ -1130,6 +1130,20 @@ pub const ORG_VERBS: &[&str] = &[
 /// ([`WORK_WORDS`]): "stranded at JFK" names an airport.
 pub const ORG_PREPOSITIONS: &[&str] = &["joined", "joining"];
 
+/// Lowercase words of ownership before "in" that make the name after it a company, not a
+/// place ("Shares in Lumen rose", "a stake in Corvane").
+pub const STAKE_WORDS: &[&str] = &[
+    "share",
+    "shares",
+    "stake",
+    "stakes",
+    "shareholding",
+    "shareholdings",
+    "holding",
+    "holdings",
+    "stock",
+];
+
 /// Lowercase words before "at" that make the all-capitals word after it the organisation
 /// someone works or studies at ("works at KMRC", "a job at IBM"); a role does too ("an
 /// economist at KMRC", "researchers at NIWA"), by [`TITLES`].
@@ -1312,9 +1326,10 @@ pub const ORG_SUFFIXES: &[&str] = &[
 /// Last words of a company's name (lowercase), many of them common nouns ("Ontrack
 /// Vision", "Northgate Health", "Lumen Semiconductor"): a name of two words or more that
 /// ends in one is a company unless it opens with a given name or its sentence says it is a
-/// person ("Anna Vision said", "Ms Vision", "… Vision said she"). Words that are common
-/// surnames ("Power", "Banks", "Mills") are left out. Some are also in [`ORG_SUFFIXES`],
-/// which type a name whatever its first word.
+/// person ("Anna Vision said", "Ms Vision", "… Vision said she"), and the first word of
+/// a two-word one is its short name ("Lumen"). Words that are common surnames ("Power",
+/// "Banks", "Mills") are left out. Some are also in [`ORG_SUFFIXES`], which type a name
+/// whatever its first word.
 pub const COMPANY_WORDS: &[&str] = &[
     // Sectors and trades named by a common noun.
     "vision",

@@ -9,7 +9,7 @@ use super::EntityKind;
 use super::gazetteer::{
     COMPANY_WORDS, CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES,
     ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES,
-    SPEECH_VERBS, TITLES, WORK_WORDS,
+    SPEECH_VERBS, STAKE_WORDS, TITLES, WORK_WORDS,
 };
 use super::lookup::{Known, is_given_name, lookup};
 use super::names::fold_word;
@@ -467,7 +467,11 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
             .iter()
             .any(|end| name[0].ends_with(end))
         && after.is_some_and(|a| a.chars().next().is_some_and(char::is_lowercase));
-    let place_prep = first && !adjective && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // "Shares in Lumen", "a stake in Corvane": owned, so a company, not a place.
+    let stake =
+        first && before == Some("in") && around.before2.is_some_and(|b| STAKE_WORDS.contains(&b));
+    let place_prep =
+        first && !adjective && !stake && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
     // An all-capitals word alone is weak evidence: "pain on the VAS", "an MRI", "GDP"
     // are no organisations. It is one when it acts as one ("the RNLI said", "the MAIB has
     // opened"), is where someone works ("works at IBM", "an economist at KMRC", not
@@ -478,6 +482,7 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     let acting = acts(after)
         || (after.is_some_and(|a| matches!(a, "has" | "have" | "had" | "will" | "would"))
             && acts(after2))
+        || stake
         || (first && (works_at || before.is_some_and(|b| ORG_PREPOSITIONS.contains(&b))));
     // What says a speaker is a person: a title (above), a given name, or "he" or "she"
     // after the verb ("said she would"). A name that ends in a company's word and has none
@@ -493,7 +498,7 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         )
     } else if person_signal || (speech && (given || pronoun)) {
         Evidence::Candidate(Some(EntityKind::Person))
-    } else if company || team {
+    } else if company || team || stake {
         Evidence::Candidate(Some(EntityKind::Organisation))
     } else if speech {
         Evidence::Speaker
@@ -676,6 +681,26 @@ mod tests {
         assert_eq!(
             evidence("The Kestrel said it was sorry."),
             [bare("Kestrel")]
+        );
+    }
+
+    #[test]
+    fn shares_in_a_name_make_it_a_company_not_a_place() {
+        let evidence = |s: &str, name: &str| {
+            find(s, &HashSet::new())
+                .into_iter()
+                .find(|m| m.surface == name)
+                .map(|m| m.evidence)
+        };
+        let org = Some(Evidence::Candidate(Some(EntityKind::Organisation)));
+        assert_eq!(evidence("Shares in Lumen rose 9% on Monday.", "Lumen"), org);
+        assert_eq!(
+            evidence("It sold its stake in KMRC last year.", "KMRC"),
+            org
+        );
+        assert_eq!(
+            evidence("Prices in Lumen rose 9% on Monday.", "Lumen"),
+            Some(Evidence::Candidate(Some(EntityKind::Place)))
         );
     }
 

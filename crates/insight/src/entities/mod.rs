@@ -285,8 +285,10 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         (last.is_empty() && first.len() == 1).then(|| first[0].clone())
     };
     // Organisations of two words the story names by its own rules, and the one a single
-    // word is short for: "the Stags" for "the Southern Stags". A word the story calls a
-    // place, or a person by more than speaking, is no short name.
+    // word is short for: "the Stags" for "the Southern Stags", and a company's first word
+    // for the company ("Lumen" for "Lumen Semiconductor"; a town that opens an
+    // institution's name, "Aldermoor Museum", is not its short name). A word the story
+    // calls a place, or a person by more than speaking, is no short name.
     let mut orgs: Vec<String> = Vec::new();
     for p in placed.iter().filter(|p| p.mention.evidence.is_candidate()) {
         let k = key(&p.mention.surface);
@@ -301,7 +303,10 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         if strong_person(single) || kind_of(single) == Some(EntityKind::Place) {
             return None;
         }
-        let mut named = orgs.iter().filter(|o| o.rsplit(' ').next() == Some(single));
+        let mut named = orgs.iter().filter(|o| {
+            let (head, tail) = o.split_once(' ').unwrap_or_default();
+            tail == single || (head == single && gazetteer::COMPANY_WORDS.contains(&tail))
+        });
         match (named.next(), named.next()) {
             (Some(org), None) => Some(org.clone()),
             _ => None,
@@ -609,6 +614,28 @@ mod tests {
             "{:?}",
             names(&found)
         );
+    }
+
+    #[test]
+    fn a_company_s_first_word_alone_is_the_company_and_a_town_s_is_not_its_museum() {
+        let found = extract_entities(&[art(
+            "Lumen Semiconductor reported record revenue on Thursday. Lumen plans to spend \
+             $4 billion on a new plant. Shares in Lumen rose 9%, chief executive Helena Goh \
+             said.",
+        )]);
+        assert_eq!(
+            names(&found),
+            [
+                ("Lumen Semiconductor", EntityKind::Organisation, 3),
+                ("Helena Goh", EntityKind::Person, 1)
+            ]
+        );
+        let found = extract_entities(&[art(
+            "The Aldermoor Museum will show the ship from May. Aldermoor has waited a long \
+             time for it, said Helen Marwood.",
+        )]);
+        let museum = found.iter().find(|e| e.name == "Aldermoor Museum");
+        assert_eq!(museum.map(|e| e.count), Some(1), "{:?}", names(&found));
     }
 
     #[test]
