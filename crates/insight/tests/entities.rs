@@ -51,7 +51,9 @@
 //! It carries the counter-cases where the old reading was right: people with a given name
 //! or a pronoun ("Anna Vision said she"), a surname used alone, a town that opens an
 //! institute's name, an acronym where someone works ("an economist at KMRC"). Airports are
-//! landmarks and are not annotated.
+//! landmarks and are not annotated. Before the rules it scored P 0.733 R 0.815, after them
+//! P 1.000 R 1.000, the other sets unchanged but for the mixed pages' recall (0.821 to
+//! 0.832); the rules were shaped on it, so it is not held out.
 
 use std::collections::HashSet;
 
@@ -188,6 +190,6 @@ fn mixed_language_pages_with_bylines_captions_and_acronyms() {
 fn english_pages_with_companies_clubs_and_airports() {
     let s = score(include_str!("fixtures/entities_pages_en.jsonl"), None);
     assert!(s.articles >= 8);
-    assert!(s.precision >= 0.73, "precision {:.3} < 0.73", s.precision);
-    assert!(s.recall >= 0.81, "recall {:.3} < 0.81", s.recall);
+    assert!(s.precision >= 0.95, "precision {:.3} < 0.95", s.precision);
+    assert!(s.recall >= 0.95, "recall {:.3} < 0.95", s.recall);
 }

@@ -456,8 +456,11 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         && !around
             .before2
             .is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // "Officials in Westmere said": a name a place's preposition governs is not who
+    // speaks after it.
+    let governed = first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
     let speech = !article
-        && (after.is_some_and(|a| SPEECH_VERBS.contains(&a))
+        && ((!governed && after.is_some_and(|a| SPEECH_VERBS.contains(&a)))
             || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b))));
     // "in Sorvanian politics", "in Canadian waters": a one-word name shaped like a
     // demonym before a lowercase noun is an adjective, not the place the preposition means.
@@ -701,6 +704,20 @@ mod tests {
         assert_eq!(
             evidence("Prices in Lumen rose 9% on Monday.", "Lumen"),
             Some(Evidence::Candidate(Some(EntityKind::Place)))
+        );
+    }
+
+    #[test]
+    fn a_place_after_its_preposition_does_not_speak() {
+        let m = find(
+            "Seismologists in Westmere said the fault was active.",
+            &HashSet::new(),
+        );
+        let westmere = m.iter().find(|m| m.surface == "Westmere");
+        assert_eq!(
+            westmere.map(|m| &m.evidence),
+            Some(&Evidence::Candidate(Some(EntityKind::Place))),
+            "{m:?}"
         );
     }
 
