@@ -58,7 +58,12 @@ static TABLE: LazyLock<HashMap<String, Vec<Known>>> = LazyLock::new(|| {
 
 /// The gazetteer entry for a surface form, if any.
 pub fn lookup(surface: &str) -> Option<Known> {
-    let entries = TABLE.get(&fold_key(surface))?;
+    lookup_folded(&fold_key(surface), surface)
+}
+
+/// [`lookup`] with the surface's key already folded.
+fn lookup_folded(key: &str, surface: &str) -> Option<Known> {
+    let entries = TABLE.get(key)?;
     entries.iter().copied().find(|k| match k.exact {
         Some(a) => a.replace('.', "") == surface.replace('.', ""),
         None => true,
@@ -119,11 +124,12 @@ pub fn lookup_exonym(surface: &str) -> Option<Known> {
 /// The gazetteer entry for a surface form in German or French text: its German and
 /// French names first, then the shared gazetteer.
 pub fn lookup_de_fr(surface: &str) -> Option<Known> {
+    let key = fold_key(surface);
     ALIASES
-        .get(&fold_key(surface))
+        .get(&key)
         .copied()
         .filter(|k| k.exact.is_none_or(|a| a == surface))
-        .or_else(|| lookup(surface))
+        .or_else(|| lookup_folded(&key, surface))
 }
 
 #[cfg(test)]

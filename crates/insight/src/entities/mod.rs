@@ -147,21 +147,19 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         articles: Vec<usize>,
     }
     let key = names::fold_key;
+    // Each mention's folded key, read by every pass below.
+    let keys: Vec<String> = placed.iter().map(|p| key(&p.mention.surface)).collect();
     // Pass 1: the kind each candidate key is given anywhere in the story, and the keys
     // that speak.
     let mut typed: HashMap<String, HashMap<EntityKind, usize>> = HashMap::new();
     let mut spoke: HashSet<String> = HashSet::new();
-    for p in &placed {
+    for (p, k) in placed.iter().zip(&keys) {
         match p.mention.evidence {
             Evidence::Candidate(Some(kind)) => {
-                *typed
-                    .entry(key(&p.mention.surface))
-                    .or_default()
-                    .entry(kind)
-                    .or_default() += 1;
+                *typed.entry(k.clone()).or_default().entry(kind).or_default() += 1;
             }
             Evidence::Speaker => {
-                spoke.insert(key(&p.mention.surface));
+                spoke.insert(k.clone());
             }
             Evidence::Candidate(None) | Evidence::Known(_) => {}
         }
@@ -184,11 +182,11 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         }
     };
     // Single-word mentions: a surname used alone makes the full name a person.
-    let singles: HashSet<String> = placed
+    let singles: HashSet<&str> = placed
         .iter()
-        .filter(|p| p.mention.evidence.is_candidate())
-        .map(|p| key(&p.mention.surface))
-        .filter(|k| !k.contains(' '))
+        .zip(&keys)
+        .filter(|(p, k)| p.mention.evidence.is_candidate() && !k.contains(' '))
+        .map(|(_, k)| k.as_str())
         .collect();
     // An untyped name of two or three words is a person when it opens with a given name
     // or its last word is used alone elsewhere in the story.
@@ -233,15 +231,14 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
     };
     // Full names (two words or more) that are persons; `typed` when a rule said so.
     let mut persons: Vec<(String, bool)> = Vec::new();
-    for p in &placed {
+    for (p, k) in placed.iter().zip(&keys) {
         let (k, typed) = match p.mention.evidence {
             Evidence::Candidate(_) | Evidence::Speaker => {
-                let k = key(&p.mention.surface);
-                if kind_of_candidate(&k) != Some(EntityKind::Person) {
+                if kind_of_candidate(k) != Some(EntityKind::Person) {
                     continue;
                 }
-                let typed = kind_of(&k) == Some(EntityKind::Person);
-                (k, typed)
+                let typed = kind_of(k) == Some(EntityKind::Person);
+                (k.clone(), typed)
             }
             Evidence::Known(k) if k.kind == EntityKind::Person => (key(k.canonical), true),
             Evidence::Known(_) => continue,
@@ -290,13 +287,13 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
     // institution's name, "Aldermoor Museum", is not its short name). A word the story
     // calls a place, or a person by more than speaking, is no short name.
     let mut orgs: Vec<String> = Vec::new();
-    for p in placed.iter().filter(|p| p.mention.evidence.is_candidate()) {
-        let k = key(&p.mention.surface);
-        if k.split(' ').count() == 2
-            && kind_of_candidate(&k) == Some(EntityKind::Organisation)
-            && !orgs.contains(&k)
+    for (p, k) in placed.iter().zip(&keys) {
+        if p.mention.evidence.is_candidate()
+            && k.split(' ').count() == 2
+            && !orgs.contains(k)
+            && kind_of_candidate(k) == Some(EntityKind::Organisation)
         {
-            orgs.push(k);
+            orgs.push(k.clone());
         }
     }
     let short_name_of = |single: &str| -> Option<String> {
@@ -318,7 +315,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         .collect();
     let mut accs: Vec<Acc> = Vec::new();
     let mut index: HashMap<(EntityKind, String), usize> = HashMap::new();
-    for p in placed {
+    for (p, k) in placed.into_iter().zip(keys.iter().cloned()) {
         let (kind, k, canonical, surface) = match p.mention.evidence {
             Evidence::Known(known) => (
                 known.kind,
@@ -327,7 +324,6 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
                 p.mention.surface,
             ),
             Evidence::Candidate(_) | Evidence::Speaker => {
-                let k = key(&p.mention.surface);
                 let acronym = p
                     .mention
                     .surface
