@@ -42,6 +42,22 @@
 //! R 0.811; the same rules moved German to P 0.986 R 0.896 and the pages above to P 0.949
 //! R 0.949 (with dp01's "Bayern" annotated by its canonical name, Bavaria), and left
 //! English and French as they were.
+//!
+//! `fixtures/entities_pages_en.jsonl` (session 14; 14 English page paragraphs). Its first 8
+//! (pe01-pe08) were written before the rules they prompted, from misfires read on the demo's
+//! story pages: a company named without a company word that speaks ("Brightwell Vision
+//! said"), a club named like an animal ("the Northern Falcons", "the Falcons"), a company's
+//! short name after "Shares in", an airport's code after "at", a town that speaks
+//! ("Officials in Westmere said"). They carry the counter-cases where the old reading was
+//! right: people with a given name or a pronoun ("Anna Vision said she"), a surname used
+//! alone, a town that opens an institute's name, an acronym where someone works ("an
+//! economist at KMRC"). Airports are landmarks and are not annotated. Before the rules the
+//! 8 scored P 0.733 R 0.815, after them P 1.000 R 1.000, the other sets unchanged but for
+//! the mixed pages' recall (0.821 to 0.832); the rules were shaped on them, so they are not
+//! held out. The last 6 (ph01-ph06) were written after the rules, as a held-out check of the
+//! same kinds of case, and scored P 1.000 R 0.905 on first run (missed: "the Hebrides" after
+//! "to the", and "Caledonian Ferries" in apposition to "The operator"); all 14: P 1.000
+//! R 0.958.
 
 use std::collections::HashSet;
 
@@ -172,4 +188,12 @@ fn mixed_language_pages_with_bylines_captions_and_acronyms() {
     assert!(s.articles >= 11);
     assert!(s.precision >= 0.92, "precision {:.3} < 0.92", s.precision);
     assert!(s.recall >= 0.8, "recall {:.3} < 0.8", s.recall);
+}
+
+#[test]
+fn english_pages_with_companies_clubs_and_airports() {
+    let s = score(include_str!("fixtures/entities_pages_en.jsonl"), None);
+    assert!(s.articles >= 14);
+    assert!(s.precision >= 0.95, "precision {:.3} < 0.95", s.precision);
+    assert!(s.recall >= 0.95, "recall {:.3} < 0.95", s.recall);
 }

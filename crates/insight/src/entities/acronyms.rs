@@ -84,7 +84,7 @@ pub(super) fn spell_out(
             .filter(|m| inside(m))
             .find_map(|m| match m.evidence {
                 Evidence::Candidate(kind) => kind,
-                Evidence::Known(_) => None,
+                Evidence::Known(_) | Evidence::Speaker => None,
             });
         let kind = names_an_organisation(&long)
             .then_some(EntityKind::Organisation)

@@ -767,6 +767,7 @@ mod tests {
                 Evidence::Known(k) => Some((k.canonical.to_string(), Some(k.kind))),
                 Evidence::Candidate(None) => None,
                 Evidence::Candidate(kind) => Some((m.surface, kind)),
+                Evidence::Speaker => Some((m.surface, Some(EntityKind::Person))),
             })
             .collect()
     }

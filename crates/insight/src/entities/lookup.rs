@@ -1,13 +1,13 @@
 //! The gazetteer as a lookup table: folded key to canonical name and kind, built once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::EntityKind;
 use super::gazetteer::{
-    ALIASES_DE_FR, CITIES, COUNTRIES, DEMONYMS, EXONYMS_DE_FR, ORGANISATIONS, PERSONS,
+    ALIASES_DE_FR, CITIES, COUNTRIES, DEMONYMS, EXONYMS_DE_FR, GIVEN_NAMES, ORGANISATIONS, PERSONS,
 };
-use super::names::fold_key;
+use super::names::{fold_key, fold_word};
 
 /// One gazetteer entry as matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,11 +58,30 @@ static TABLE: LazyLock<HashMap<String, Vec<Known>>> = LazyLock::new(|| {
 
 /// The gazetteer entry for a surface form, if any.
 pub fn lookup(surface: &str) -> Option<Known> {
-    let entries = TABLE.get(&fold_key(surface))?;
+    lookup_folded(&fold_key(surface), surface)
+}
+
+/// [`lookup`] with the surface's key already folded.
+fn lookup_folded(key: &str, surface: &str) -> Option<Known> {
+    let entries = TABLE.get(key)?;
     entries.iter().copied().find(|k| match k.exact {
         Some(a) => a.replace('.', "") == surface.replace('.', ""),
         None => true,
     })
+}
+
+/// The folded given names of [`GIVEN_NAMES`].
+static GIVEN: LazyLock<HashSet<String>> =
+    LazyLock::new(|| GIVEN_NAMES.iter().map(|g| fold_word(g)).collect());
+
+/// Whether a folded word (as [`fold_word`] gives it) is a common given name.
+pub fn is_given_name_key(folded: &str) -> bool {
+    GIVEN.contains(folded)
+}
+
+/// Whether a word as written is a common given name ("Anna", "ANNA").
+pub fn is_given_name(word: &str) -> bool {
+    is_given_name_key(&fold_word(word))
 }
 
 /// Folded alias to gazetteer entry, from `"Canonical|alias…"` lines whose canonical name is
@@ -105,11 +124,12 @@ pub fn lookup_exonym(surface: &str) -> Option<Known> {
 /// The gazetteer entry for a surface form in German or French text: its German and
 /// French names first, then the shared gazetteer.
 pub fn lookup_de_fr(surface: &str) -> Option<Known> {
+    let key = fold_key(surface);
     ALIASES
-        .get(&fold_key(surface))
+        .get(&key)
         .copied()
         .filter(|k| k.exact.is_none_or(|a| a == surface))
-        .or_else(|| lookup(surface))
+        .or_else(|| lookup_folded(&key, surface))
 }
 
 #[cfg(test)]

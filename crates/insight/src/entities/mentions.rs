@@ -7,11 +7,11 @@ use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
-    CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_PREPOSITIONS,
-    ORG_SUFFIXES, ORG_VERBS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS,
-    TITLES,
+    COMPANY_WORDS, CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES,
+    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES,
+    SPEECH_VERBS, STAKE_WORDS, TITLES, WORK_WORDS,
 };
-use super::lookup::{Known, lookup};
+use super::lookup::{Known, is_given_name, lookup};
 use super::names::fold_word;
 
 /// One word of a sentence.
@@ -34,6 +34,26 @@ pub enum Evidence {
     Known(Known),
     /// A name with local evidence: `Some(kind)` when a rule says what it is.
     Candidate(Option<EntityKind>),
+    /// A name that speaks ("X said", "said X") and nothing else in its sentence says what
+    /// it is: a person, unless the story says it is an organisation ("Ontrack Vision, a
+    /// startup" … "Ontrack Vision said").
+    Speaker,
+}
+
+impl Evidence {
+    /// Whether this is a name the gazetteer does not know (typed or not).
+    pub fn is_candidate(&self) -> bool {
+        !matches!(self, Self::Known(_))
+    }
+
+    /// The kind a rule gives the name, a speaker being a person.
+    pub fn kind(&self) -> Option<EntityKind> {
+        match self {
+            Self::Known(k) => Some(k.kind),
+            Self::Candidate(kind) => *kind,
+            Self::Speaker => Some(EntityKind::Person),
+        }
+    }
 }
 
 /// A mention found in a sentence.
@@ -73,6 +93,9 @@ pub(super) fn words(sentence: &str) -> Vec<Word<'_>> {
                 core = &core[..trimmed.len() + 1];
                 brk = chunk.len() > lead + core.len();
             } else {
+                // "the Miners’ Federation": a plural's possessive.
+                possessive =
+                    trimmed.ends_with('s') && core[trimmed.len()..].starts_with(['\'', '’']);
                 core = trimmed;
                 brk = true;
             }
@@ -179,6 +202,9 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             }
         }
         let mut run: Vec<&str> = ws[start..end].iter().map(|w| w.text).collect();
+        // The last word taken off the front of the run stands before the name ("The
+        // Stags scored").
+        let mut opener = None;
         if start == 0 {
             while let Some(first) = run.first() {
                 let known_prefix =
@@ -191,6 +217,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
                     || (looks_like_common_word(&lower) && lookup(first).is_none())
                     || (common.contains(&lower) && lookup(first).is_none());
                 if is_common && !is_title(first) {
+                    opener = Some(lower);
                     run.remove(0);
                     while run
                         .first()
@@ -208,7 +235,12 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
         let before = start
             .checked_sub(1)
             .map(|b| ws[b].text.to_lowercase())
+            .or(opener)
             .filter(|b| !(ws[end - 1].possessive && SPEECH_VERBS.contains(&b.as_str())));
+        let before2 = start
+            .checked_sub(2)
+            .filter(|&b| before.is_some() && !ws[b].break_after)
+            .map(|b| ws[b].text.to_lowercase());
         let after = ws
             .get(end)
             .filter(|_| !ws[end - 1].break_after)
@@ -221,21 +253,47 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             .break_after
             .then(|| apposition(&ws[end.min(ws.len())..]))
             .flatten();
-        let after = (after.as_deref(), after2.as_deref());
-        classify_run(&run, before.as_deref(), after, appos, &mut out);
+        let around = Around {
+            before: before.as_deref(),
+            before2: before2.as_deref(),
+            after: after.as_deref(),
+            after2: after2.as_deref(),
+            appos,
+            owns_name: ws[end - 1].possessive && ws.get(end).is_some_and(|w| w.cap),
+        };
+        classify_run(&run, around, &mut out);
         i = end;
     }
     out
 }
 
-/// Splits a run into mentions.
-fn classify_run(
-    run: &[&str],
-    before: Option<&str>,
-    (after, after2): (Option<&str>, Option<&str>),
+/// The words around a run that say what it is (lowercase).
+#[derive(Debug, Clone, Copy, Default)]
+struct Around<'a> {
+    /// The word before the run.
+    before: Option<&'a str>,
+    /// The word before that, with no punctuation between ("shares" in "Shares in Lumen").
+    before2: Option<&'a str>,
+    /// The word after the run, with no punctuation between.
+    after: Option<&'a str>,
+    /// The word after that ("has opened", "said she").
+    after2: Option<&'a str>,
+    /// What an apposition after the run says it is.
     appos: Option<EntityKind>,
-    out: &mut Vec<Mention>,
-) {
+    /// The run ends in a possessive that a capitalised word follows ("the Miners’
+    /// Federation"): the name goes on.
+    owns_name: bool,
+}
+
+/// Splits a run into mentions.
+fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
+    let Around {
+        before,
+        after,
+        after2,
+        appos,
+        ..
+    } = around;
     // Collapse a repeated variant: "Zelensky Zelenskiy" (but not "Phi Phi").
     let mut deduped: Vec<&str> = Vec::with_capacity(run.len());
     for w in run {
@@ -256,8 +314,18 @@ fn classify_run(
         && !is_place_shape(&deduped)
         && !deduped[..k].iter().any(|w| is_title(w))
     {
-        classify_run(&deduped[..k], before, (None, None), None, out);
-        classify_run(&deduped[k + 1..], Some("of"), (after, after2), appos, out);
+        let head = Around {
+            before,
+            before2: around.before2,
+            ..Around::default()
+        };
+        classify_run(&deduped[..k], head, out);
+        let tail = Around {
+            before: Some("of"),
+            before2: None,
+            ..around
+        };
+        classify_run(&deduped[k + 1..], tail, out);
         return;
     }
     // An unknown all-capitals word before a name ("RIP Prodigy") is not part of it.
@@ -356,8 +424,11 @@ fn classify_run(
         }
         break;
     }
+    // "the Southern Stags", "The Stags scored", "in The Hague": a name after the article.
+    let mut article = first && before == Some("the");
     if rest.first().is_some_and(|w| *w == "The") {
         rest = &rest[1..];
+        article = true;
     }
     let last = rest.last().map(|w| w.to_lowercase()).unwrap_or_default();
     if rest.is_empty() || (rest.len() > 1 && EVENT_SUFFIXES.contains(&last.as_str())) {
@@ -370,8 +441,27 @@ fn classify_run(
     let surface = name.join(" ");
     let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
     let acronym = name.len() == 1 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
-    let speech = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
-        || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b)));
+    // A name after "the" is no person's, speaking or not; a plural one is a team, a party
+    // or a band ("the Falcons", "the Harbour Sharks", "the Greens"), unless a place's
+    // preposition stands before the article ("in the Alps", "played in the Stags' final"),
+    // it is a plural of places or events ("the Highlands", "the Olympics"), or it only
+    // opens a longer name ("the Exporters’ Council").
+    let team = article
+        && !acronym
+        && !person_signal
+        && !around.owns_name
+        && is_plural(&last)
+        && !EVENT_SUFFIXES.contains(&last.as_str())
+        && !PLACE_SUFFIXES.contains(&last.as_str())
+        && !around
+            .before2
+            .is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // "Officials in Westmere said": a name a place's preposition governs is not who
+    // speaks after it.
+    let governed = first && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    let speech = !article
+        && ((!governed && after.is_some_and(|a| SPEECH_VERBS.contains(&a)))
+            || (first && before.is_some_and(|b| SPEECH_VERBS.contains(&b))));
     // "in Sorvanian politics", "in Canadian waters": a one-word name shaped like a
     // demonym before a lowercase noun is an adjective, not the place the preposition means.
     let adjective = name.len() == 1
@@ -380,29 +470,61 @@ fn classify_run(
             .iter()
             .any(|end| name[0].ends_with(end))
         && after.is_some_and(|a| a.chars().next().is_some_and(char::is_lowercase));
-    let place_prep = first && !adjective && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // "Shares in Lumen", "a stake in Corvane": owned, so a company, not a place.
+    let stake =
+        first && before == Some("in") && around.before2.is_some_and(|b| STAKE_WORDS.contains(&b));
+    let place_prep =
+        first && !adjective && !stake && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
     // An all-capitals word alone is weak evidence: "pain on the VAS", "an MRI", "GDP"
     // are no organisations. It is one when it acts as one ("the RNLI said", "the MAIB has
-    // opened"), is where someone works ("at IBM"), or an apposition says so; the gazetteer
-    // knows the famous ones and a story that spells one out ("… (BEA)") names it.
+    // opened"), is where someone works ("works at IBM", "an economist at KMRC", not
+    // "stranded at JFK"), or an apposition says so; the gazetteer knows the famous ones
+    // and a story that spells one out ("… (BEA)") names it.
     let acts = |verb: Option<&str>| verb.is_some_and(|v| ORG_VERBS.contains(&v));
+    let works_at = before == Some("at") && around.before2.is_some_and(works_before_at);
     let acting = acts(after)
         || (after.is_some_and(|a| matches!(a, "has" | "have" | "had" | "will" | "would"))
             && acts(after2))
-        || (first && before.is_some_and(|b| ORG_PREPOSITIONS.contains(&b)));
-    let kind = if acronym {
-        (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation)
-    } else if person_signal || speech {
-        Some(EntityKind::Person)
+        || stake
+        || (first && (works_at || before.is_some_and(|b| ORG_PREPOSITIONS.contains(&b))));
+    // What says a speaker is a person: a title (above), a given name, or "he" or "she"
+    // after the verb ("said she would"). A name that ends in a company's word and has none
+    // of these is the company ("Ontrack Vision said"); any other speaker is a person
+    // unless the story says otherwise.
+    let given = name.len() > 1 && is_given_name(name[0]);
+    let pronoun = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
+        && after2.is_some_and(|w| matches!(w, "he" | "she"));
+    let company = name.len() > 1 && !given && !pronoun && COMPANY_WORDS.contains(&last.as_str());
+    let evidence = if acronym {
+        Evidence::Candidate(
+            (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation),
+        )
+    } else if person_signal || (speech && (given || pronoun)) {
+        Evidence::Candidate(Some(EntityKind::Person))
+    } else if company || team || stake {
+        Evidence::Candidate(Some(EntityKind::Organisation))
+    } else if speech {
+        Evidence::Speaker
     } else if place_prep {
-        Some(EntityKind::Place)
+        Evidence::Candidate(Some(EntityKind::Place))
     } else {
-        appos
+        Evidence::Candidate(appos)
     };
-    out.push(Mention {
-        surface,
-        evidence: Evidence::Candidate(kind),
-    });
+    out.push(Mention { surface, evidence });
+}
+
+/// Whether a lowercase word is shaped like a plural noun ("stags", "greens"; not "swiss",
+/// "indus", "paris").
+fn is_plural(w: &str) -> bool {
+    w.chars().count() >= 4
+        && w.ends_with('s')
+        && !["ss", "us", "is"].iter().any(|end| w.ends_with(end))
+}
+
+/// Whether a lowercase word before "at" says someone works there: a word of work or a role,
+/// singular or plural ("works", "economist", "researchers").
+fn works_before_at(w: &str) -> bool {
+    WORK_WORDS.contains(&w) || is_title(w) || w.strip_suffix('s').is_some_and(is_title)
 }
 
 /// A capitalised sentence opener shaped like a common word ("Dismissing",
@@ -499,12 +621,104 @@ mod tests {
         );
         let people: Vec<String> = m
             .into_iter()
-            .filter(|m| m.evidence == Evidence::Candidate(Some(EntityKind::Person)))
+            .filter(|m| m.evidence.kind() == Some(EntityKind::Person))
             .map(|m| m.surface)
             .collect();
         assert!(!people.contains(&"Banyan".to_string()), "{people:?}");
         let m = find("“It works,” said Siti Rahmat.", &HashSet::new());
-        assert_eq!(m[0].evidence, Evidence::Candidate(Some(EntityKind::Person)));
+        assert_eq!(m[0].evidence, Evidence::Speaker);
+    }
+
+    #[test]
+    fn a_speaker_named_like_a_company_is_the_company_unless_a_person_sign_says_otherwise() {
+        let evidence = |s: &str| find(s, &HashSet::new()).remove(0).evidence;
+        let org = Evidence::Candidate(Some(EntityKind::Organisation));
+        let person = Evidence::Candidate(Some(EntityKind::Person));
+        assert_eq!(evidence("Ontrack Vision said the error was fixed."), org);
+        assert_eq!(evidence("“It was an error,” said Northgate Health."), org);
+        assert_eq!(evidence("The data came from Bayfront Securities."), org);
+        // A given name, a title, or "he"/"she" after the verb make the speaker a person.
+        assert_eq!(evidence("Anna Vision said the error was fixed."), person);
+        assert_eq!(evidence("Ms Vision said the error was fixed."), person);
+        assert_eq!(evidence("Teuila Vision said she was surprised."), person);
+        // Any other speaker is a person only where the story says nothing else.
+        assert_eq!(
+            evidence("Harlow Kent said the deal was done."),
+            Evidence::Speaker
+        );
+    }
+
+    #[test]
+    fn a_plural_name_after_the_is_a_team_and_no_name_after_the_is_a_person() {
+        let evidence = |s: &str| -> Vec<(String, Evidence)> {
+            find(s, &HashSet::new())
+                .into_iter()
+                .map(|m| (m.surface, m.evidence))
+                .collect()
+        };
+        let org = |n: &str| {
+            (
+                n.to_string(),
+                Evidence::Candidate(Some(EntityKind::Organisation)),
+            )
+        };
+        let bare = |n: &str| (n.to_string(), Evidence::Candidate(None));
+        assert_eq!(
+            evidence("The crowd roared as the Southern Stags beat the Harbour Sharks."),
+            [org("Southern Stags"), org("Harbour Sharks")]
+        );
+        assert_eq!(
+            evidence("The Stags said they would appeal."),
+            [org("Stags")]
+        );
+        // Not a team: a plural after "in the", one that opens a longer name, and a
+        // singular name after "the", which does not speak as a person either.
+        assert_eq!(
+            evidence("Two climbers were rescued in the Alps."),
+            [bare("Alps")]
+        );
+        assert_eq!(
+            evidence("He chairs the Exporters’ Council."),
+            [bare("Exporters"), bare("Council")]
+        );
+        assert_eq!(
+            evidence("The Kestrel said it was sorry."),
+            [bare("Kestrel")]
+        );
+    }
+
+    #[test]
+    fn shares_in_a_name_make_it_a_company_not_a_place() {
+        let evidence = |s: &str, name: &str| {
+            find(s, &HashSet::new())
+                .into_iter()
+                .find(|m| m.surface == name)
+                .map(|m| m.evidence)
+        };
+        let org = Some(Evidence::Candidate(Some(EntityKind::Organisation)));
+        assert_eq!(evidence("Shares in Lumen rose 9% on Monday.", "Lumen"), org);
+        assert_eq!(
+            evidence("It sold its stake in KMRC last year.", "KMRC"),
+            org
+        );
+        assert_eq!(
+            evidence("Prices in Lumen rose 9% on Monday.", "Lumen"),
+            Some(Evidence::Candidate(Some(EntityKind::Place)))
+        );
+    }
+
+    #[test]
+    fn a_place_after_its_preposition_does_not_speak() {
+        let m = find(
+            "Seismologists in Westmere said the fault was active.",
+            &HashSet::new(),
+        );
+        let westmere = m.iter().find(|m| m.surface == "Westmere");
+        assert_eq!(
+            westmere.map(|m| &m.evidence),
+            Some(&Evidence::Candidate(Some(EntityKind::Place))),
+            "{m:?}"
+        );
     }
 
     #[test]
@@ -570,6 +784,33 @@ mod tests {
         assert_eq!(
             kinds("The RNLI said the MAIB has opened an inquiry, and she works at KMRC."),
             [org("RNLI"), org("MAIB"), org("KMRC")]
+        );
+    }
+
+    #[test]
+    fn an_acronym_after_at_is_an_organisation_only_where_someone_works() {
+        let kinds = |s: &str| -> Vec<(String, Evidence)> {
+            find(s, &HashSet::new())
+                .into_iter()
+                .map(|m| (m.surface, m.evidence))
+                .collect()
+        };
+        let org = |n: &str| {
+            (
+                n.to_string(),
+                Evidence::Candidate(Some(EntityKind::Organisation)),
+            )
+        };
+        assert_eq!(
+            kinds("Passengers were stranded at JFK overnight, and more slept at LAX."),
+            [
+                ("JFK".to_string(), Evidence::Candidate(None)),
+                ("LAX".to_string(), Evidence::Candidate(None))
+            ]
+        );
+        assert_eq!(
+            kinds("An economist at KMRC and researchers at NIWA agreed; he had a job at CDRX."),
+            [org("KMRC"), org("NIWA"), org("CDRX")]
         );
     }
 

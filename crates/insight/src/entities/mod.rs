@@ -97,7 +97,7 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
     }
     // "the NIHR said": an acronym the story spells out is its long form.
     for p in &mut placed {
-        if matches!(p.mention.evidence, Evidence::Candidate(_))
+        if p.mention.evidence.is_candidate()
             && let Some(long) = spelled.get(&p.mention.surface)
         {
             p.mention.surface.clone_from(long);
@@ -147,45 +147,68 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         articles: Vec<usize>,
     }
     let key = names::fold_key;
-    // Pass 1: the kind each candidate key is given anywhere in the story.
+    // Each mention's folded key, read by every pass below.
+    let keys: Vec<String> = placed.iter().map(|p| key(&p.mention.surface)).collect();
+    // Pass 1: the kind each candidate key is given anywhere in the story, and the keys
+    // that speak.
     let mut typed: HashMap<String, HashMap<EntityKind, usize>> = HashMap::new();
-    for p in &placed {
-        if let Evidence::Candidate(Some(kind)) = p.mention.evidence {
-            *typed
-                .entry(key(&p.mention.surface))
-                .or_default()
-                .entry(kind)
-                .or_default() += 1;
+    let mut spoke: HashSet<String> = HashSet::new();
+    for (p, k) in placed.iter().zip(&keys) {
+        match p.mention.evidence {
+            Evidence::Candidate(Some(kind)) => {
+                *typed.entry(k.clone()).or_default().entry(kind).or_default() += 1;
+            }
+            Evidence::Speaker => {
+                spoke.insert(k.clone());
+            }
+            Evidence::Candidate(None) | Evidence::Known(_) => {}
         }
     }
     let kind_of = |k: &str| -> Option<EntityKind> {
-        let votes = typed.get(k)?;
-        // A person signal anywhere wins over a weak place guess.
-        [
-            EntityKind::Person,
-            EntityKind::Organisation,
-            EntityKind::Place,
-        ]
-        .into_iter()
-        .find(|kind| votes.contains_key(kind))
+        let votes = typed.get(k);
+        let has = |kind| votes.is_some_and(|v| v.contains_key(&kind));
+        // A person signal anywhere wins over a weak place guess; that a name speaks makes
+        // it a person only where nothing says it is an organisation.
+        if has(EntityKind::Person) {
+            Some(EntityKind::Person)
+        } else if has(EntityKind::Organisation) {
+            Some(EntityKind::Organisation)
+        } else if spoke.contains(k) {
+            Some(EntityKind::Person)
+        } else if has(EntityKind::Place) {
+            Some(EntityKind::Place)
+        } else {
+            None
+        }
     };
     // Single-word mentions: a surname used alone makes the full name a person.
-    let singles: HashSet<String> = placed
+    let singles: HashSet<&str> = placed
         .iter()
-        .filter(|p| matches!(p.mention.evidence, Evidence::Candidate(_)))
-        .map(|p| key(&p.mention.surface))
-        .filter(|k| !k.contains(' '))
+        .zip(&keys)
+        .filter(|(p, k)| p.mention.evidence.is_candidate() && !k.contains(' '))
+        .map(|(_, k)| k.as_str())
         .collect();
     // An untyped name of two or three words is a person when it opens with a given name
     // or its last word is used alone elsewhere in the story.
-    let opens_with_given_name = |k: &str| {
-        k.split(' ').next().is_some_and(|w| {
-            gazetteer::GIVEN_NAMES
-                .iter()
-                .any(|g| names::fold_word(g) == w)
-        })
+    let opens_with_given_name =
+        |k: &str| k.split(' ').next().is_some_and(lookup::is_given_name_key);
+    // "Southern Stags" … "the Stags": a last word the story calls an organisation on its
+    // own is no surname; the name is that organisation.
+    let ends_in_an_org = |k: &str| {
+        k.contains(' ')
+            && k.rsplit(' ')
+                .next()
+                .is_some_and(|w| kind_of(w) == Some(EntityKind::Organisation))
+    };
+    let strong_person = |k: &str| {
+        typed
+            .get(k)
+            .is_some_and(|v| v.contains_key(&EntityKind::Person))
     };
     let guess = |k: &str| -> Option<EntityKind> {
+        if ends_in_an_org(k) {
+            return Some(EntityKind::Organisation);
+        }
         let words: Vec<&str> = k.split(' ').collect();
         let reused = words.last().is_some_and(|w| singles.contains(*w));
         ((2..=3).contains(&words.len()) && (opens_with_given_name(k) || reused))
@@ -198,21 +221,24 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
             Some(EntityKind::Place) if opens_with_given_name(k) && k.contains(' ') => {
                 Some(EntityKind::Person)
             }
+            // "said Southern Stags coach …": speaking is weaker than that.
+            Some(EntityKind::Person) if !strong_person(k) && ends_in_an_org(k) => {
+                Some(EntityKind::Organisation)
+            }
             Some(kind) => Some(kind),
             None => guess(k),
         }
     };
     // Full names (two words or more) that are persons; `typed` when a rule said so.
     let mut persons: Vec<(String, bool)> = Vec::new();
-    for p in &placed {
+    for (p, k) in placed.iter().zip(&keys) {
         let (k, typed) = match p.mention.evidence {
-            Evidence::Candidate(_) => {
-                let k = key(&p.mention.surface);
-                if kind_of_candidate(&k) != Some(EntityKind::Person) {
+            Evidence::Candidate(_) | Evidence::Speaker => {
+                if kind_of_candidate(k) != Some(EntityKind::Person) {
                     continue;
                 }
-                let typed = kind_of(&k) == Some(EntityKind::Person);
-                (k, typed)
+                let typed = kind_of(k) == Some(EntityKind::Person);
+                (k.clone(), typed)
             }
             Evidence::Known(k) if k.kind == EntityKind::Person => (key(k.canonical), true),
             Evidence::Known(_) => continue,
@@ -255,13 +281,41 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         let first = matching(false);
         (last.is_empty() && first.len() == 1).then(|| first[0].clone())
     };
+    // Organisations of two words the story names by its own rules, and the one a single
+    // word is short for: "the Stags" for "the Southern Stags", and a company's first word
+    // for the company ("Lumen" for "Lumen Semiconductor"; a town that opens an
+    // institution's name, "Aldermoor Museum", is not its short name). A word the story
+    // calls a place, or a person by more than speaking, is no short name.
+    let mut orgs: Vec<String> = Vec::new();
+    for (p, k) in placed.iter().zip(&keys) {
+        if p.mention.evidence.is_candidate()
+            && k.split(' ').count() == 2
+            && !orgs.contains(k)
+            && kind_of_candidate(k) == Some(EntityKind::Organisation)
+        {
+            orgs.push(k.clone());
+        }
+    }
+    let short_name_of = |single: &str| -> Option<String> {
+        if strong_person(single) || kind_of(single) == Some(EntityKind::Place) {
+            return None;
+        }
+        let mut named = orgs.iter().filter(|o| {
+            let (head, tail) = o.split_once(' ').unwrap_or_default();
+            tail == single || (head == single && gazetteer::COMPANY_WORDS.contains(&tail))
+        });
+        match (named.next(), named.next()) {
+            (Some(org), None) => Some(org.clone()),
+            _ => None,
+        }
+    };
     let german: Vec<bool> = articles
         .iter()
         .map(|a| language(a) == Some(de_fr::Lang::German))
         .collect();
     let mut accs: Vec<Acc> = Vec::new();
     let mut index: HashMap<(EntityKind, String), usize> = HashMap::new();
-    for p in placed {
+    for (p, k) in placed.into_iter().zip(keys.iter().cloned()) {
         let (kind, k, canonical, surface) = match p.mention.evidence {
             Evidence::Known(known) => (
                 known.kind,
@@ -269,8 +323,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
                 Some(known.canonical),
                 p.mention.surface,
             ),
-            Evidence::Candidate(_) => {
-                let k = key(&p.mention.surface);
+            Evidence::Candidate(_) | Evidence::Speaker => {
                 let acronym = p
                     .mention
                     .surface
@@ -298,6 +351,11 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
                     && let Some(full) = surname_of(&k)
                 {
                     (EntityKind::Person, full, None, p.mention.surface)
+                } else if single
+                    && !acronym
+                    && let Some(org) = short_name_of(&k)
+                {
+                    (EntityKind::Organisation, org, None, p.mention.surface)
                 } else if !single && let Some(full) = full_suffix(&k) {
                     (EntityKind::Person, full, None, p.mention.surface)
                 } else {
@@ -481,6 +539,99 @@ mod tests {
             Some(EntityKind::Organisation)
         );
         assert_eq!(club("Daniel Okonkwo"), Some(EntityKind::Person));
+    }
+
+    #[test]
+    fn what_a_story_says_a_speaker_is_wins_over_its_speaking() {
+        let found = extract_entities(&[art(
+            "The cameras were supplied by Kestrel Widgets, a startup based in the harbour \
+             district. Kestrel Widgets said the error had been corrected. Harlow Kent said \
+             the audit would take eight weeks.",
+        )]);
+        let kind = |name: &str| found.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(
+            kind("Kestrel Widgets"),
+            Some(EntityKind::Organisation),
+            "{:?}",
+            names(&found)
+        );
+        assert_eq!(kind("Harlow Kent"), Some(EntityKind::Person));
+    }
+
+    #[test]
+    fn a_club_named_like_an_animal_is_an_organisation_and_its_short_name_too() {
+        let club = |found: &[Entity]| {
+            found
+                .iter()
+                .find(|e| e.name == "Southern Stags")
+                .map(|e| (e.kind, e.count))
+        };
+        // Named in full after "the": a team by its own sentence.
+        let found = extract_entities(&[art(
+            "Thirty-one years of waiting ended as the Southern Stags beat Harbour 27-24. \
+             With three minutes left and the Stags trailing, Jack Renwick chipped over the \
+             defence. “I just ran,” said Tomasi Vea. The Stags will parade the trophy on \
+             Sunday. Hemi Rogers, the coach, was in tears. Rogers said it was the best day \
+             of his life.",
+        )]);
+        assert_eq!(
+            club(&found),
+            Some((EntityKind::Organisation, 3)),
+            "{:?}",
+            names(&found)
+        );
+        assert!(
+            found.iter().all(|e| e.name != "Stags"),
+            "{:?}",
+            names(&found)
+        );
+        let kind = |name: &str| found.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(kind("Hemi Rogers"), Some(EntityKind::Person));
+        assert_eq!(kind("Tomasi Vea"), Some(EntityKind::Person));
+        // Named in full only without "the", its short name after it: "Stags" is no surname.
+        let found = extract_entities(&[art(
+            "Fans cheered as Southern Stags lifted the cup. The Stags had not won a final \
+             since 1994.",
+        )]);
+        assert_eq!(
+            club(&found),
+            Some((EntityKind::Organisation, 2)),
+            "{:?}",
+            names(&found)
+        );
+        // Even where it seems to speak ("said Southern Stags coach …").
+        let found = extract_entities(&[art(
+            "“We earned it,” said Southern Stags coach Ana Lee. The Stags had not won a \
+             final since 1994.",
+        )]);
+        assert_eq!(
+            club(&found),
+            Some((EntityKind::Organisation, 2)),
+            "{:?}",
+            names(&found)
+        );
+    }
+
+    #[test]
+    fn a_company_s_first_word_alone_is_the_company_and_a_town_s_is_not_its_museum() {
+        let found = extract_entities(&[art(
+            "Lumen Semiconductor reported record revenue on Thursday. Lumen plans to spend \
+             $4 billion on a new plant. Shares in Lumen rose 9%, chief executive Helena Goh \
+             said.",
+        )]);
+        assert_eq!(
+            names(&found),
+            [
+                ("Lumen Semiconductor", EntityKind::Organisation, 3),
+                ("Helena Goh", EntityKind::Person, 1)
+            ]
+        );
+        let found = extract_entities(&[art(
+            "The Aldermoor Museum will show the ship from May. Aldermoor has waited a long \
+             time for it, said Helen Marwood.",
+        )]);
+        let museum = found.iter().find(|e| e.name == "Aldermoor Museum");
+        assert_eq!(museum.map(|e| e.count), Some(1), "{:?}", names(&found));
     }
 
     #[test]
