@@ -162,6 +162,16 @@ impl Registry {
         })
     }
 
+    /// Every series of the counter `name`, each as its labels and value, in label order: what
+    /// a page that breaks a counter down (jobs finished, by kind and outcome) reads. Empty
+    /// when the counter was never added to or `name` is a histogram.
+    pub fn counter_series(&self, name: &str) -> Vec<(Vec<(&'static str, String)>, u64)> {
+        match self.lock().get(name).map(|family| &family.kind) {
+            Some(Kind::Counter(series)) => series.values().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Writes every family into `out`.
     pub fn render_into(&self, out: &mut Exposition) {
         let families = self.lock();
@@ -239,6 +249,45 @@ mod tests {
             "# HELP tidings_fetches_total Fetches.\n# TYPE tidings_fetches_total counter\n\
              tidings_fetches_total{outcome=\"error\"} 1\ntidings_fetches_total{outcome=\"ok\"} 3\n"
         );
+    }
+
+    #[test]
+    fn a_counters_series_are_listed_with_their_labels() {
+        let registry = Registry::default();
+        registry.add(
+            "jobs",
+            "Jobs.",
+            &[("kind", "place"), ("outcome", "done")],
+            2,
+        );
+        registry.add(
+            "jobs",
+            "Jobs.",
+            &[("kind", "fetch"), ("outcome", "failed")],
+            1,
+        );
+        registry.observe("took", "Time.", &[], LATENCY_BUCKETS, 0.1);
+        assert_eq!(
+            registry.counter_series("jobs"),
+            vec![
+                (
+                    vec![
+                        ("kind", "fetch".to_string()),
+                        ("outcome", "failed".to_string())
+                    ],
+                    1
+                ),
+                (
+                    vec![
+                        ("kind", "place".to_string()),
+                        ("outcome", "done".to_string())
+                    ],
+                    2
+                ),
+            ]
+        );
+        assert!(registry.counter_series("took").is_empty(), "a histogram");
+        assert!(registry.counter_series("nothing").is_empty());
     }
 
     #[test]

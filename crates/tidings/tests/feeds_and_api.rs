@@ -385,16 +385,24 @@ async fn feeds_and_api_serve_the_fixture_day() {
         "/api/v1/articles/999999",
         "/api/v1/sources/999999",
         "/api/v1/nothing-here",
-        "/api/v1",
     ] {
         api_error(&server, path, StatusCode::NOT_FOUND).await;
     }
-    api_error(
-        &server,
+    for path in [
         "/api/v1/articles?page=two",
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
+        "/api/v1/articles?language=en",
+        "/api/v1/stories?section=weather",
+    ] {
+        api_error(&server, path, StatusCode::BAD_REQUEST).await;
+    }
+    // The API's root is an index that leads to its description.
+    let index = api(&server, "/api/v1").await;
+    assert!(
+        index["openapi_url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/api/v1/openapi.json")),
+        "{index}"
+    );
 
     // Search: the three reports that name the prefect are one story hit (the copy included),
     // highlighted, with facets and the query's saved-search feeds.
@@ -462,7 +470,7 @@ async fn feeds_and_api_serve_the_fixture_day() {
     let doc = api(&server, "/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 11);
+    assert_eq!(paths.len(), 12);
     for path in paths.keys() {
         if path.starts_with("/api/v1/me/") {
             // A reader's own: without a session, a JSON 401 (its answer is checked against

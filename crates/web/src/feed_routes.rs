@@ -67,9 +67,10 @@ pub(crate) async fn listing_feed(
         .into_iter()
         .map(|s| (s.id, s.source_count))
         .collect();
+    let source_feeds = source_feeds(state, listings).await?;
     let items: Vec<FeedItem> = listings
         .iter()
-        .map(|l| article_item(&base, l, &sources_by_story))
+        .map(|l| article_item(&base, l, &sources_by_story, &source_feeds))
         .collect();
     let doc = FeedDoc {
         title: meta.title,
@@ -89,11 +90,32 @@ pub(crate) async fn listing_feed(
     ))
 }
 
+/// The feed URL of each outlet `listings` are from (RSS's `<source url>`): one lookup per
+/// outlet, at most one per item.
+async fn source_feeds(
+    state: &AppState,
+    listings: &[ArticleListing],
+) -> Result<HashMap<SourceId, String>, PageError> {
+    let mut ids: Vec<SourceId> = listings.iter().map(|l| l.article.source_id).collect();
+    ids.sort();
+    ids.dedup();
+    let mut feeds = HashMap::with_capacity(ids.len());
+    for id in ids {
+        if let Some(source) = state.store.sources().get(id).await?
+            && is_web_url(&source.url)
+        {
+            feeds.insert(id, source.url);
+        }
+    }
+    Ok(feeds)
+}
+
 /// One article as a feed item, linking to its page here.
 fn article_item(
     base: &str,
     listing: &ArticleListing,
     sources_by_story: &HashMap<StoryId, i64>,
+    source_feeds: &HashMap<SourceId, String>,
 ) -> FeedItem {
     let a = &listing.article;
     let c = &a.content;
@@ -129,6 +151,7 @@ fn article_item(
         published,
         updated: c.updated_at.filter(|u| *u > published),
         external_url: Some(c.url.clone()).filter(|u| is_web_url(u)),
+        source_feed: source_feeds.get(&a.source_id).cloned(),
         language: c.language.clone(),
     }
 }

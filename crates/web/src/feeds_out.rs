@@ -120,6 +120,8 @@ pub struct FeedItem {
     pub updated: Option<UnixSeconds>,
     /// The original article's URL at its publisher, when the item links elsewhere.
     pub external_url: Option<String>,
+    /// The feed of the outlet credited with it (RSS's `<source url=…>`), when known.
+    pub source_feed: Option<String>,
     /// The item's language (BCP 47), when known.
     pub language: Option<String>,
 }
@@ -221,6 +223,15 @@ fn item_html(item: &FeedItem) -> String {
     }
 }
 
+/// A paragraph linking the original: "Original at Harbour Post" (or "Original article").
+fn original_paragraph(url: &str, outlet: Option<&str>) -> String {
+    let text = match outlet {
+        Some(outlet) => format!("Original at {outlet}"),
+        None => "Original article".to_string(),
+    };
+    format!("<p><a href=\"{}\">{}</a></p>", escape(url), escape(&text))
+}
+
 fn rss(doc: &FeedDoc) -> String {
     let mut x = Xml::new();
     x.open(
@@ -248,6 +259,13 @@ fn rss(doc: &FeedDoc) -> String {
             ("type", FeedFormat::Rss.link_type()),
         ],
     );
+    // An item's `<link>` is its page here, as Atom's `alternate` and JSON Feed's `url` are:
+    // readers open `<link>` when the headline is clicked, so one subscription leads to the
+    // same place whichever format it is in, and the page here carries the coverage and the
+    // original's link. RSS 2.0 has no element for a second link, so the original is given
+    // three ways: `atom:link rel="via"` (the Atom relation, which readers parsing Atom
+    // elements in RSS pick up), RSS's own `<source url>` naming the outlet's feed, and a
+    // link in the description, the one part of an item every reader shows.
     for item in &doc.items {
         x.open("item", &[]);
         x.text("title", &[], &item.title);
@@ -257,7 +275,17 @@ fn rss(doc: &FeedDoc) -> String {
         if let Some(author) = &item.author {
             x.text("dc:creator", &[], author);
         }
-        x.text("description", &[], &item_html(item));
+        if let Some(external) = &item.external_url {
+            x.empty("atom:link", &[("rel", "via"), ("href", external)]);
+        }
+        if let (Some(feed), Some(author)) = (&item.source_feed, &item.author) {
+            x.text("source", &[("url", feed)], author);
+        }
+        let mut html = item_html(item);
+        if let Some(external) = &item.external_url {
+            html.push_str(&original_paragraph(external, item.author.as_deref()));
+        }
+        x.text("description", &[], &html);
         x.close("item");
     }
     x.close("channel");
@@ -424,6 +452,7 @@ mod tests {
                     published: 1_700_000_000,
                     updated: None,
                     external_url: Some("https://harbour.example/b?x=1&y=2".into()),
+                    source_feed: Some("https://harbour.example/feed.xml".into()),
                     language: Some("en".into()),
                 },
                 FeedItem {
@@ -438,6 +467,7 @@ mod tests {
                     published: 1_699_990_000,
                     updated: Some(1_699_995_000),
                     external_url: None,
+                    source_feed: None,
                     language: None,
                 },
             ],
@@ -501,6 +531,58 @@ mod tests {
                 "{format:?}"
             );
         }
+    }
+
+    #[test]
+    fn rss_items_link_the_original_and_name_the_outlets_feed() {
+        let doc = doc();
+        let text = String::from_utf8(render(&doc, FeedFormat::Rss)).expect("utf-8");
+        let first = text
+            .split("<item>")
+            .nth(1)
+            .and_then(|item| item.split("</item>").next())
+            .expect("an item");
+        // The headline still leads to the page here, and the guid is still the permalink.
+        assert!(
+            first.contains("<link>https://news.example/article/2/b</link>"),
+            "{first}"
+        );
+        assert!(
+            first.contains("<guid isPermaLink=\"true\">https://news.example/article/2/b</guid>"),
+            "{first}"
+        );
+        // The original, as Atom's relation and as a link readers show.
+        assert!(
+            first.contains(
+                "<atom:link rel=\"via\" href=\"https://harbour.example/b?x=1&amp;y=2\"/>"
+            ),
+            "{first}"
+        );
+        assert!(
+            first.contains(
+                "&lt;a href=&quot;https://harbour.example/b?x=1&amp;amp;y=2&quot;&gt;Original at Harbour Post&lt;/a&gt;"
+            ),
+            "{first}"
+        );
+        // RSS 2.0's own element names the outlet's feed.
+        assert!(
+            first
+                .contains("<source url=\"https://harbour.example/feed.xml\">Harbour Post</source>"),
+            "{first}"
+        );
+        // An item without an original or an outlet gets neither.
+        let second = text.split("<item>").nth(2).expect("a second item");
+        assert!(
+            !second.contains("rel=\"via\"") && !second.contains("<source"),
+            "{second}"
+        );
+        assert!(!second.contains("Original"), "{second}");
+        // Tidings' own parser still takes the page here as the item's URL.
+        let parsed = parse_feed(text.as_bytes(), &doc.self_url(FeedFormat::Rss)).expect("parses");
+        assert_eq!(
+            parsed.entries[0].url.as_deref(),
+            Some("https://news.example/article/2/b")
+        );
     }
 
     #[test]

@@ -163,6 +163,12 @@ struct FrontPage {
     page: i64,
     older: Option<String>,
     newer: Option<String>,
+    /// The list's first page, in the language chosen: where a page past the end leads back.
+    first_page: String,
+    /// The language chosen (code, name), when the list is cut to one.
+    language: Option<(String, String)>,
+    /// The list's first page in every language.
+    all_languages: String,
     sources: i64,
     sections: Vec<Choice>,
     languages: Vec<Choice>,
@@ -352,6 +358,9 @@ async fn list_page(
         page,
         older: has_more.then(|| scope.href(page + 1, lang)),
         newer: (page > 1).then(|| scope.href(page - 1, lang)),
+        first_page: scope.href(1, lang),
+        language: lang.map(|code| (code.to_string(), language_name(code))),
+        all_languages: scope.href(1, None),
         sources: state.store.sources().count().await?,
         sections,
         languages,

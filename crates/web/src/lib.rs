@@ -49,6 +49,7 @@ mod search_page;
 mod slug;
 mod state;
 mod stories;
+mod trailing_slash;
 mod websub;
 
 pub use age::{exact_time, relative_age, rfc3339};

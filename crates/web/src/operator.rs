@@ -1,6 +1,11 @@
 //! `/operator`: how the installation is doing, for the person who runs it — counts, the
-//! pipeline's queues and backlog, failing sources and jobs that ran out of attempts. Only
-//! admins see it; anyone else is sent to log in, or refused.
+//! pipeline's queues and backlog, the jobs that ran, failing sources and jobs that ran out of
+//! attempts. Only admins see it; anyone else is sent to log in, or refused.
+//!
+//! The store deletes a job when it finishes, so the queue table shows only what is queued,
+//! running or dead. What ran comes from the metrics registry's
+//! `tidings_jobs_finished_total{kind,outcome}`, the same counter `/metrics` exposes: the jobs
+//! this process finished since it started (workers in other processes count their own).
 
 use crate::pages::{Age, PageError, SourceView, now, respond};
 use crate::people::PeopleError;
@@ -24,6 +29,49 @@ struct QueueLine {
     waiting: Option<String>,
 }
 
+/// One kind of job this process finished, by outcome.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct FinishedLine {
+    kind: String,
+    done: u64,
+    failed: u64,
+}
+
+/// The counter the workers count finished jobs in.
+const FINISHED: &str = "tidings_jobs_finished_total";
+
+/// The jobs this process finished, by kind (in kind order), from the metrics registry.
+fn finished_by_kind(registry: &tidings_metrics::Registry) -> Vec<FinishedLine> {
+    let mut lines: Vec<FinishedLine> = Vec::new();
+    for (labels, n) in registry.counter_series(FINISHED) {
+        let label = |name: &str| {
+            labels
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        let kind = label("kind");
+        let line = match lines.iter_mut().position(|l| l.kind == kind) {
+            Some(i) => &mut lines[i],
+            None => {
+                lines.push(FinishedLine {
+                    kind: kind.to_string(),
+                    ..FinishedLine::default()
+                });
+                let last = lines.len() - 1;
+                &mut lines[last]
+            }
+        };
+        if label("outcome") == "done" {
+            line.done += n;
+        } else {
+            line.failed += n;
+        }
+    }
+    lines.sort_by(|a, b| a.kind.cmp(&b.kind));
+    lines
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "operator.html")]
 struct OperatorPage {
@@ -33,6 +81,7 @@ struct OperatorPage {
     sources: usize,
     failing: Vec<SourceView>,
     queues: Vec<QueueLine>,
+    finished: Vec<FinishedLine>,
     unplaced: i64,
     oldest_unplaced: Option<Age>,
     dead: Vec<(String, String, String)>,
@@ -97,6 +146,7 @@ pub(crate) async fn operator(State(state): State<AppState>, headers: HeaderMap) 
             sources: sources.len(),
             failing,
             queues,
+            finished: finished_by_kind(tidings_metrics::global()),
             unplaced,
             oldest_unplaced: oldest.map(|t| Age::of(t, now)),
             dead,
@@ -109,6 +159,34 @@ pub(crate) async fn operator(State(state): State<AppState>, headers: HeaderMap) 
 
 #[cfg(test)]
 mod tests {
+    use super::{FINISHED, FinishedLine, finished_by_kind};
+
+    #[test]
+    fn finished_jobs_are_counted_by_kind() {
+        let registry = tidings_metrics::Registry::default();
+        assert!(finished_by_kind(&registry).is_empty());
+        let add = |kind: &str, outcome: &str, n: u64| {
+            registry.add(
+                FINISHED,
+                "Jobs.",
+                &[("kind", kind), ("outcome", outcome)],
+                n,
+            );
+        };
+        add("place", "done", 40);
+        add("fetch", "done", 7);
+        add("fetch", "failed", 2);
+        let line = |kind: &str, done: u64, failed: u64| FinishedLine {
+            kind: kind.to_string(),
+            done,
+            failed,
+        };
+        assert_eq!(
+            finished_by_kind(&registry),
+            vec![line("fetch", 7, 2), line("place", 40, 0)]
+        );
+    }
+
     #[test]
     fn waits_read_short() {
         assert_eq!(super::wait(42), "42 s");

@@ -15,7 +15,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -58,6 +58,9 @@ pub(crate) struct Card {
     pub(crate) source_href: String,
     pub(crate) age: Age,
     pub(crate) excerpt: String,
+    /// The language of its headline and excerpt (BCP 47), or empty when unknown: the
+    /// templates put it in `lang` on those two, since the page around them is English.
+    pub(crate) language: String,
     /// The article, whose page the comments are on.
     pub(crate) article: ArticleId,
     /// Comments everyone can see on its page (0 unless counted, see [`count_comments`]).
@@ -90,6 +93,7 @@ impl Card {
                     .unwrap_or(&a.content.body_text),
                 220,
             ),
+            language: a.content.language.clone().unwrap_or_default(),
             article: a.id,
             comments: 0,
         }
@@ -609,7 +613,12 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub(crate) async fn not_found(State(state): State<AppState>) -> Response {
+/// The site's fallback: a path with a trailing slash goes to the path without it (see
+/// [`crate::trailing_slash`]), anything else is the "not found" page.
+pub(crate) async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
+    if let Some(redirect) = crate::trailing_slash::redirect(&uri) {
+        return redirect;
+    }
     PageError::NotFound.render(&state.site_name)
 }
 

@@ -54,6 +54,8 @@ pub(crate) struct StoryCard {
     pub(crate) href: String,
     pub(crate) title: String,
     pub(crate) excerpt: String,
+    /// The story's language (BCP 47), or empty when unknown: `lang` on its title and excerpt.
+    pub(crate) language: String,
     pub(crate) sources: i64,
     pub(crate) outlets: String,
     pub(crate) age: Age,
@@ -390,6 +392,7 @@ pub(crate) async fn story_cards(
             href: format!("/story/{}", story.id),
             title: story.title.clone(),
             excerpt,
+            language: story.language.clone().unwrap_or_default(),
             sources: story.source_count,
             outlets: name_list(&outlets, &names),
             age: Age::of(story.last_at, now),
@@ -624,6 +627,11 @@ struct StoryPage {
     newer: Option<String>,
     older: Option<String>,
     comments: crate::people::CommentSection,
+    /// The story's language (BCP 47), the page's `lang`; empty when unknown (then English).
+    language: String,
+    /// The story is in another language than the interface, whose parts are then marked
+    /// `lang="en"`.
+    foreign: bool,
 }
 
 #[derive(Deserialize)]
@@ -755,6 +763,8 @@ pub(crate) async fn story(
                 query.comment_page,
             )
             .await?,
+            foreign: story.language.as_deref().is_some_and(|l| l != "en"),
+            language: story.language.clone().unwrap_or_default(),
         };
         Ok(hiding::answer(hiding.as_ref(), page))
     }
@@ -877,6 +887,7 @@ async fn related_story_cards(
     for s in ordered.into_iter().take(RELATED_CARDS as usize) {
         cards.push(StoryCard {
             href: format!("/story/{}", s.id),
+            language: s.language.clone().unwrap_or_default(),
             title: s.title,
             excerpt: String::new(),
             sources: s.source_count,
@@ -1133,6 +1144,7 @@ pub(crate) async fn entity(
             stories.push(StoryCard {
                 href: format!("/story/{}", story.id),
                 excerpt: excerpt.unwrap_or_default(),
+                language: story.language.clone().unwrap_or_default(),
                 title: story.title,
                 sources: story.source_count,
                 outlets: String::new(),

@@ -857,9 +857,16 @@ async fn pages_stay_full_and_page_through_everything_left() {
         let second = ana.get("/?page=2").await;
         let cards2: Vec<String> = second
             .body
-            .split("class=\"card-title\"><a href=\"")
+            .split("class=\"card-title\"")
             .skip(1)
-            .filter_map(|s| s.split('>').nth(1)?.split('<').next().map(str::to_string))
+            .filter_map(|s| {
+                let link = s.split("<a href=\"").nth(1)?;
+                link.split('>')
+                    .nth(1)?
+                    .split('<')
+                    .next()
+                    .map(str::to_string)
+            })
             .collect();
         // Page 2: the 10 of Herald's left and the site's first story, each once.
         let mut all: Vec<String> = page1.iter().chain(cards2.iter()).cloned().collect();
@@ -1075,7 +1082,8 @@ async fn entity_pages_leave_out_what_the_reader_hid_and_page_through_the_rest() 
             story_cards(html)
                 .iter()
                 .filter_map(|c| {
-                    let link = c.split("class=\"card-title\"><a href=\"").nth(1)?;
+                    let heading = c.split("class=\"card-title\"").nth(1)?;
+                    let link = heading.split("<a href=\"").nth(1)?;
                     link.split("\">").nth(1)?.split('<').next()
                 })
                 .map(str::to_string)

@@ -1,11 +1,13 @@
-//! `GET /api/v1/articles` (the latest, paginated) and `GET /api/v1/articles/{id}`.
+//! `GET /api/v1/articles` (the latest, paginated, cut by section, topic or language as the
+//! pages are) and `GET /api/v1/articles/{id}`.
 
-use super::page::{PageQuery, PageRequest, Paged};
+use super::filter::ListQuery;
+use super::page::Paged;
 use super::views::{ArticleDetail, ArticleView};
 use super::{ApiError, json, parse_id};
 use crate::base_url::site_base;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use tidings_model::ArticleId;
@@ -13,15 +15,18 @@ use tidings_model::ArticleId;
 /// `GET /api/v1/articles`: a page of the latest articles.
 pub(crate) async fn list(
     State(state): State<AppState>,
-    Query(query): Query<PageQuery>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let request = PageRequest::from_query(&query)?;
+    let ListQuery {
+        page: request,
+        filter,
+    } = ListQuery::parse(query.as_deref())?;
     let base = site_base(state.base_url.as_deref(), &headers);
     let listings = state
         .store
         .articles()
-        .latest(request.per_page + 1, request.offset())
+        .latest_in(&filter, request.per_page + 1, request.offset())
         .await?;
     let items = listings.iter().map(|l| ArticleView::of(&base, l)).collect();
     json(&headers, &Paged::from_overfetch(request, items))

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: ranked stories, latest articles, sources and search, read-only,
-//! described by the OpenAPI 3.1 document served at `/api/v1/openapi.json`.
+//! described by the OpenAPI 3.1 document served at `/api/v1/openapi.json` and indexed at
+//! `/api/v1` (and `/api`).
 //!
 //! The routes are listed once, in [`routes`]: the router is built from that table and a test
 //! checks that the OpenAPI document names exactly its paths. Every answer is JSON, errors too
@@ -8,6 +9,8 @@
 
 mod articles;
 mod error;
+mod filter;
+mod index;
 mod openapi;
 pub(crate) mod page;
 mod search;
@@ -20,7 +23,7 @@ pub(crate) use error::ApiError;
 use crate::http_cache::{SHORT_MAX_AGE, cached};
 use crate::state::AppState;
 use axum::Router;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get};
 use serde::Serialize;
@@ -29,6 +32,7 @@ use serde::Serialize;
 /// handlers.
 pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     let mut routes = vec![
+        ("/api/v1", get(index::index)),
         ("/api/v1/openapi.json", get(openapi::document)),
         ("/api/v1/stories", get(stories::list)),
         ("/api/v1/stories/{id}", get(stories::one)),
@@ -43,20 +47,25 @@ pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     routes
 }
 
-/// The API's router: [`routes`], and a JSON 404 for any other path under `/api/v1`.
+/// The API's router: [`routes`], the index at `/api` too, and a JSON 404 for any other path
+/// under `/api/v1`.
 pub(crate) fn router() -> Router<AppState> {
     let mut router = Router::new();
     for (path, handlers) in routes() {
         router = router.route(path, handlers);
     }
     router
-        .route("/api/v1", any(not_found))
+        .route("/api", get(index::index))
         .route("/api/v1/", any(not_found))
         .route("/api/v1/{*rest}", any(not_found))
 }
 
-/// Any other path under `/api/v1`: a JSON 404 pointing at the document.
-async fn not_found() -> Response {
+/// Any other path under `/api/v1`: the path without its trailing slash when it has one (see
+/// [`crate::trailing_slash`]), else a JSON 404 pointing at the document.
+async fn not_found(uri: Uri) -> Response {
+    if let Some(redirect) = crate::trailing_slash::redirect(&uri) {
+        return redirect;
+    }
     ApiError::NotFound("no such API endpoint; see /api/v1/openapi.json".to_string()).into_response()
 }
 

@@ -1,8 +1,10 @@
-//! `GET /api/v1/stories` (ranked like the front page) and `GET /api/v1/stories/{id}` (full
+//! `GET /api/v1/stories` (ranked like the front page, cut by section, topic or language as
+//! the pages are) and `GET /api/v1/stories/{id}` (full
 //! coverage by outlet, copies marked, the computed insight when there is one, and the same
 //! event's stories in other languages).
 
-use super::page::{PageQuery, PageRequest, Paged};
+use super::filter::ListQuery;
+use super::page::Paged;
 use super::views::{
     ArticleView, CitedSentence, EntityView, InsightView, KeyPointView, OtherLanguageView,
     OutletCoverage, SourceRef, StoryDetail, StoryView, TimelineView,
@@ -13,7 +15,7 @@ use crate::base_url::site_base;
 use crate::pages::now;
 use crate::state::AppState;
 use crate::stories::{other_languages, outlet_names, ranked_stories, short_summary};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use std::collections::HashMap;
@@ -24,13 +26,16 @@ use tidings_store::{ArticleListing, Store};
 /// `GET /api/v1/stories`: a page of the ranked stories.
 pub(crate) async fn list(
     State(state): State<AppState>,
-    Query(query): Query<PageQuery>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let request = PageRequest::from_query(&query)?;
+    let ListQuery {
+        page: request,
+        filter,
+    } = ListQuery::parse(query.as_deref())?;
     let base = site_base(state.base_url.as_deref(), &headers);
     let store = &state.store;
-    let ranked = ranked_stories(store, &tidings_store::ListFilter::default(), now()).await?;
+    let ranked = ranked_stories(store, &filter, now()).await?;
     let page: Vec<_> = ranked
         .into_iter()
         .skip(request.offset() as usize)

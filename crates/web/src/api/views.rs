@@ -192,6 +192,8 @@ pub(crate) struct StoryView {
     pub(crate) first_at: String,
     pub(crate) last_at: String,
     pub(crate) lead_article_id: Option<i64>,
+    /// The language of its articles (BCP 47, `en`, `de`), when known.
+    pub(crate) language: Option<String>,
     pub(crate) outlets: Vec<SourceRef>,
     /// The short summary, once the story has been understood.
     pub(crate) summary: Option<String>,
@@ -216,6 +218,7 @@ impl StoryView {
             first_at: rfc3339(s.first_at),
             last_at: rfc3339(s.last_at),
             lead_article_id: s.lead_article_id.map(|a| a.0),
+            language: s.language.clone(),
             outlets,
             summary,
             feeds: FeedLinks::in_dir(&format!("{base}/story/{}/", s.id)),
