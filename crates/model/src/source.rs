@@ -30,6 +30,18 @@ pub struct Source {
     pub fetch: FetchState,
 }
 
+impl Source {
+    /// The name to show readers: the outlet's name, or its feed's address until it has one
+    /// (the feed's title names a source at its first fetch; one never fetched has none).
+    pub fn display_name(&self) -> &str {
+        if self.name.trim().is_empty() {
+            &self.url
+        } else {
+            &self.name
+        }
+    }
+}
+
 /// The outcome of the latest fetches of a source, for the operator and the scheduler.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FetchState {

@@ -174,7 +174,7 @@ pub struct PageContent {
 
 pub(crate) const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.duplicate_of, a.url, a.title, a.standfirst, a.byline, \
      a.credit, a.published_at, a.updated_at, a.fetched_at, a.language, a.body_text, a.body_html, \
-     a.image_url, a.section, s.name AS source_name, s.display AS source_display";
+     a.image_url, a.section, COALESCE(NULLIF(s.name, ''), s.url) AS source_name, s.display AS source_display";
 
 /// What [`Articles::move_to_canonical`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

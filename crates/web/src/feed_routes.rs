@@ -223,11 +223,7 @@ pub(crate) async fn source_feed(
             .articles()
             .by_source(source.id, FEED_ITEMS)
             .await?;
-        let name = if source.name.is_empty() {
-            source.url.clone()
-        } else {
-            source.name.clone()
-        };
+        let name = source.display_name();
         let meta = FeedMeta {
             title: format!("{name} · {}", state.site_name),
             description: format!(

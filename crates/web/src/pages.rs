@@ -412,11 +412,7 @@ impl SourceView {
     pub(crate) fn of(source: &Source, now: UnixSeconds) -> SourceView {
         SourceView {
             href: format!("/source/{}", source.id),
-            name: if source.name.is_empty() {
-                source.url.clone()
-            } else {
-                source.name.clone()
-            },
+            name: source.display_name().to_string(),
             url: source.url.clone(),
             site_url: source.site_url.clone().filter(|u| is_web_url(u)),
             category: source.category.clone().unwrap_or_default(),

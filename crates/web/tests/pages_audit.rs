@@ -1,13 +1,14 @@
 //! What readers and apps saw wrongly on the demo's pages, feeds and API, each seen through the
 //! served site: RSS items without the original, German text marked English, pages past the
 //! end calling the site empty, API filters silently ignored, the operator's "No jobs yet"
-//! after jobs ran, and slashed paths answering 404.
+//! after jobs ran, slashed paths answering 404, and a source without a name offering to
+//! "Follow " and "Hide " nothing.
 
 mod support;
 
 use support::{Site, config, site};
 use tidings_model::{NewArticle, Role, StoryId};
-use tidings_store::{ArticleLabels, Placement};
+use tidings_store::{ArticleLabels, NewSource, Placement};
 
 /// Adds a German sport article of the site's outlet, tagged with the topic "Lokales"
 /// (`lokales`), in a German story of its own; returns the story.
@@ -359,4 +360,40 @@ async fn slashed_paths_lead_to_the_page() {
     let sneaky = browser.get("//evil.example/").await;
     assert_eq!(sneaky.status, 308);
     assert_eq!(sneaky.location(), "/evil.example");
+}
+
+#[tokio::test]
+async fn a_source_without_a_name_is_called_by_its_feeds_address() {
+    let site = site(config()).await;
+    let url = "https://nameless.example/feed.xml";
+    let nameless = site
+        .store
+        .sources()
+        .add(
+            &NewSource {
+                url: url.into(),
+                ..NewSource::default()
+            },
+            0,
+        )
+        .await
+        .expect("source")
+        .id;
+    site.user("ana", "correct horse battery", Role::Reader)
+        .await;
+    let mut ana = site.browser();
+    assert_eq!(ana.login("ana", "correct horse battery").await.status, 303);
+    let page = ana.get(&format!("/source/{nameless}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(">Follow {url}</button>")),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!(">Hide {url}</button>")),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(">Follow </button>"), "{}", page.body);
 }

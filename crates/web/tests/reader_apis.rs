@@ -337,6 +337,16 @@ async fn miniflux_api_answers_its_contract() {
     // Another account sees none of it and changes none of it.
     let (_, bob_feeds) = json_of(get("/v1/feeds", &bob_key).send().await.expect("bob feeds")).await;
     assert_eq!(bob_feeds, serde_json::json!([]));
+    // Though it follows nothing, it has the category Miniflux gives every account.
+    let (_, bob_cats) = json_of(
+        get("/v1/categories", &bob_key)
+            .send()
+            .await
+            .expect("bob cats"),
+    )
+    .await;
+    assert_eq!(bob_cats.as_array().map(Vec::len), Some(1), "{bob_cats}");
+    assert_eq!(bob_cats[0]["title"], "All");
     let (_, bob_entry) = json_of(
         get(&format!("/v1/entries/{}", w.site.article.0), &bob_key)
             .send()

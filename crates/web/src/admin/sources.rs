@@ -192,12 +192,10 @@ pub(crate) async fn add(
             }
             Err(StoreError::AlreadyExists(_)) => {
                 if let Some(found) = state.store.sources().find_by_url(&new.url).await? {
-                    let shown = if found.name.is_empty() {
-                        found.url.clone()
-                    } else {
-                        found.name.clone()
-                    };
-                    view.existing = Some((format!("/source/{}", found.id), shown));
+                    view.existing = Some((
+                        format!("/source/{}", found.id),
+                        found.display_name().to_string(),
+                    ));
                 }
                 let message = format!("{} is already a source.", new.url);
                 refused(&state, view, StatusCode::CONFLICT, message).await
@@ -308,15 +306,6 @@ struct RemovePage {
     article_count: i64,
 }
 
-/// The name a source is shown by.
-fn shown_name(source: &Source) -> String {
-    if source.name.is_empty() {
-        source.url.clone()
-    } else {
-        source.name.clone()
-    }
-}
-
 /// `GET /source/{id}/remove`: the confirmation step, saying how many articles go with the
 /// source.
 pub(crate) async fn remove_page(
@@ -339,7 +328,7 @@ pub(crate) async fn remove_page(
             site_name: state.site_name.clone(),
             csrf: viewer.csrf.clone(),
             href: format!("/source/{}", source.id),
-            name: shown_name(&source),
+            name: source.display_name().to_string(),
             url: source.url.clone(),
             article_count: state.store.articles().count_by_source(source.id).await?,
         })

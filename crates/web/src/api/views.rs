@@ -70,20 +70,11 @@ impl FeedLinks {
     }
 }
 
-/// A source's display name: its name, or its feed URL while it has none.
-pub(crate) fn source_name(source: &Source) -> &str {
-    if source.name.is_empty() {
-        &source.url
-    } else {
-        &source.name
-    }
-}
-
 impl SourceView {
     pub(crate) fn of(base: &str, s: &Source) -> SourceView {
         SourceView {
             id: s.id.0,
-            name: source_name(s).to_string(),
+            name: s.display_name().to_string(),
             url: format!("{base}/source/{}", s.id),
             api_url: format!("{base}/api/v1/sources/{}", s.id),
             feed_url: s.url.clone(),

@@ -497,7 +497,8 @@ async fn mark_feed_read(
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `GET /v1/categories`.
+/// `GET /v1/categories`. An account always has one: Miniflux makes "All" with every
+/// account, and clients that add a feed into the first category find none otherwise.
 async fn list_categories(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -505,7 +506,11 @@ async fn list_categories(
 ) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
-        let folders = state.store.reading().folders(user.id).await?;
+        let mut folders = state.store.reading().folders(user.id).await?;
+        if folders.is_empty() {
+            default_folder(&state, user.id).await?;
+            folders = state.store.reading().folders(user.id).await?;
+        }
         let list: Vec<Value> = folders.iter().map(|f| category_json(&user, f)).collect();
         ok(&json!(list))
     };
