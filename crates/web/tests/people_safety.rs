@@ -112,6 +112,22 @@ async fn a_display_name_may_not_pass_for_another_accounts_name() {
         let mut baker = site.browser();
         let refused = baker.signup("bobbaker", "", PASSWORD).await;
         assert_eq!(refused.status, 409, "{}", refused.body);
+        assert!(
+            refused.body.contains("give a display name of your own"),
+            "{}",
+            refused.body
+        );
+        // Nor may a login name pass for another account's display name, whatever display
+        // name it gives.
+        let refused = baker.signup("bobbaker", "The Baker", PASSWORD).await;
+        assert_eq!(refused.status, 409, "{}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("That name passes for another account"),
+            "{}",
+            refused.body
+        );
 
         // A name of one's own is fine, and so is one that only contains another's.
         let mut carol = site.browser();

@@ -336,13 +336,22 @@ async fn signed_in_as(
 /// passes for another account's name ([`StoreError::NameTaken`]).
 fn name_taken_message(display_given: bool) -> &'static str {
     if display_given {
-        "That display name passes for another account's name. Please choose another."
+        DISPLAY_NAME_TAKEN
     } else {
         "Your name, which is shown with your comments when you give no display name, passes \
          for another account's name. Please give a display name of your own, or choose \
          another name."
     }
 }
+
+/// What a form says when the display name it gives passes for another account's name.
+const DISPLAY_NAME_TAKEN: &str =
+    "That display name passes for another account's name. Please choose another.";
+
+/// What the sign-up form says when the login name it gives passes for another account's
+/// display name (the display name it gives being fine).
+const LOGIN_NAME_TAKEN: &str =
+    "That name passes for another account's display name. Please choose another.";
 
 /// `GET /signup`: the form, or (when this browser is signed in) who it is signed in as.
 pub(crate) async fn signup_page(
@@ -506,9 +515,14 @@ pub(crate) async fn signup(
             )
             .await;
         }
-        Err(StoreError::NameTaken(_)) => {
+        Err(StoreError::NameTaken(taken)) => {
             let given = !form.display_name.trim().is_empty();
-            return refuse(StatusCode::CONFLICT, name_taken_message(given)).await;
+            let message = if given && taken == name && taken != form.display_name.trim() {
+                LOGIN_NAME_TAKEN
+            } else {
+                name_taken_message(given)
+            };
+            return refuse(StatusCode::CONFLICT, message).await;
         }
         Err(e) => return PeopleError::from(e).page(&site),
     };
@@ -797,8 +811,7 @@ pub(crate) async fn change_name(
             Err(StoreError::NameTaken(_)) => {
                 return Ok((
                     StatusCode::CONFLICT,
-                    account_view(&state, &viewer, Some(name_taken_message(true).into()), None)
-                        .await,
+                    account_view(&state, &viewer, Some(DISPLAY_NAME_TAKEN.into()), None).await,
                 )
                     .into_response());
             }
