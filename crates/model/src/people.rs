@@ -204,6 +204,8 @@ pub struct Comment {
     pub user_id: UserId,
     /// The author's display name ("" once the account is deleted).
     pub author: String,
+    /// The author's role as it is now, which pages show beside staff names.
+    pub author_role: Role,
     /// The Markdown its author wrote.
     pub body_source: String,
     /// That Markdown rendered to sanitised HTML.

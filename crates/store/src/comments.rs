@@ -7,7 +7,7 @@ use crate::{StoreError, revision};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use std::collections::HashMap;
-use tidings_model::{Comment, CommentId, CommentState, CommentTarget, UnixSeconds, UserId};
+use tidings_model::{Comment, CommentId, CommentState, CommentTarget, Role, UnixSeconds, UserId};
 
 /// A comment to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +81,7 @@ async fn set_shown(
 }
 
 pub(crate) const SELECT: &str = "SELECT c.id, c.target_kind, c.target_id, c.parent_id, \
-     c.user_id, u.display_name, c.body_source, c.body_html, c.state, c.created_at, c.edited_at, \
+     c.user_id, u.display_name, u.role AS author_role, c.body_source, c.body_html, c.state, c.created_at, c.edited_at, \
      (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id \
       AND r.resolved_at IS NULL) AS reports \
      FROM comments c JOIN users u ON u.id = c.user_id";
@@ -381,6 +381,7 @@ pub(crate) fn comment_from_row(row: &AnyRow) -> Result<Comment, StoreError> {
         parent_id: parent.map(CommentId),
         user_id: UserId(row.try_get("user_id")?),
         author: row.try_get("display_name")?,
+        author_role: Role::parse(&row.try_get::<String, _>("author_role")?).unwrap_or(Role::Reader),
         body_source: row.try_get("body_source")?,
         body_html: row.try_get("body_html")?,
         state: CommentState::parse(&state).unwrap_or(CommentState::Hidden),

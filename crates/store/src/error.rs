@@ -15,6 +15,10 @@ pub enum StoreError {
     /// A row would break a uniqueness rule, e.g. a source URL added twice.
     #[error("{0} already exists")]
     AlreadyExists(String),
+    /// A display name would pass for another account's login or display name (see
+    /// [`lookalike_key`](crate::lookalike_key)); the name is given.
+    #[error("the name {0:?} passes for another account's name")]
+    NameTaken(String),
     /// A row that was asked for does not exist.
     #[error("{0} not found")]
     NotFound(String),

@@ -42,6 +42,7 @@ mod leadership;
 mod linking_lock;
 mod migrations;
 mod moderation;
+mod names;
 mod orphans;
 mod password_resets;
 mod reading;
@@ -77,6 +78,7 @@ pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;
 pub use linking_lock::LinkingLock;
 pub use moderation::{FiledReport, LogEntry, LogLineAbout, Moderation, QueueItem};
+pub use names::lookalike_key;
 pub use orphans::ForgottenArticles;
 pub use password_resets::{PasswordResets, ResetLink};
 pub use reading::{

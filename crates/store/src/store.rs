@@ -142,7 +142,7 @@ impl Store {
 
     /// Accounts.
     pub fn users(&self) -> Users<'_> {
-        Users::new(&self.pool)
+        Users::new(&self.pool, self.backend)
     }
 
     /// Logged-in sessions and known devices.

@@ -1,10 +1,17 @@
 //! The users repository: accounts, their password hashes (argon2id PHC strings, made by the
 //! web crate), roles and states, and deleting an account while its comments keep their
 //! place in threads.
+//!
+//! No account's display name passes for another account's login or display name (compared
+//! by [`lookalike_key`]): creating an account and changing a display name check it in the
+//! transaction that writes the name, one such write at a time (SQLite has one writer; on
+//! PostgreSQL they take a transaction-level advisory lock), so two sign-ups cannot both take
+//! one name.
 
-use crate::{StoreError, revision};
+use crate::leadership::ADVISORY_KEY;
+use crate::{Backend, StoreError, lookalike_key, revision};
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{Any, AnyPool, Row, Transaction};
 use tidings_model::{AccountState, Role, UnixSeconds, User, UserId};
 
 /// An account to create.
@@ -49,16 +56,23 @@ pub fn name_key(name: &str) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'a> {
     pool: &'a AnyPool,
+    backend: Backend,
 }
 
+/// The advisory lock's name for writes of account names (PostgreSQL).
+const NAMES_LOCK: &str = "account-names";
+
 impl<'a> Users<'a> {
-    pub(crate) fn new(pool: &'a AnyPool) -> Self {
-        Users { pool }
+    pub(crate) fn new(pool: &'a AnyPool, backend: Backend) -> Self {
+        Users { pool, backend }
     }
 
     /// Creates an account. Fails with [`StoreError::AlreadyExists`] when the name is taken
-    /// (compared without case).
+    /// (compared without case), and with [`StoreError::NameTaken`] when its display name
+    /// passes for another account's login or display name, or its login name for another
+    /// account's display name.
     pub async fn create(&self, new: &NewUser, now: UnixSeconds) -> Result<User, StoreError> {
+        let mut tx = self.names_transaction().await?;
         let row = sqlx::query(
             "INSERT INTO users (name, name_key, display_name, password_hash, role, state, \
              trusted, created_at, password_changed_at) \
@@ -70,7 +84,7 @@ impl<'a> Users<'a> {
         .bind(&new.password_hash)
         .bind(new.role.as_str())
         .bind(now)
-        .fetch_one(self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|err| {
             if StoreError::is_unique_violation(&err) {
@@ -80,6 +94,17 @@ impl<'a> Users<'a> {
             }
         })?;
         let id = UserId(row.try_get("id")?);
+        let display = lookalike_key(&new.display_name);
+        let login = lookalike_key(new.name.trim());
+        for (other_name, other_display) in other_names(&mut tx, id).await? {
+            if display == other_name || display == other_display {
+                return Err(StoreError::NameTaken(new.display_name.clone()));
+            }
+            if login == other_display {
+                return Err(StoreError::NameTaken(new.name.trim().to_string()));
+            }
+        }
+        tx.commit().await?;
         self.get(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("account {id}")))
@@ -170,7 +195,8 @@ impl<'a> Users<'a> {
             .collect()
     }
 
-    /// Changes an account's role, unless that would leave no active admin: demoting the
+    /// Changes an account's role (the site revision moves: comments show staff roles),
+    /// unless that would leave no active admin: demoting the
     /// last one returns `Ok(false)` and changes nothing (the rule holds for the command line
     /// and the site alike). `Ok(true)` once changed; [`StoreError::NotFound`] when there is
     /// no such account.
@@ -212,6 +238,8 @@ impl<'a> Users<'a> {
             .bind(role.as_str())
             .execute(&mut *tx)
             .await?;
+        // Its comments show its role (a staff badge).
+        revision::bump(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -226,14 +254,46 @@ impl<'a> Users<'a> {
         .await
     }
 
-    /// Changes the name shown beside an account's comments.
+    /// Changes the name shown beside an account's comments (the site revision moves: pages
+    /// show it). Fails with
+    /// [`StoreError::NameTaken`] when it passes for another account's login or display name
+    /// (its own login name is fine).
     pub async fn set_display_name(&self, id: UserId, display_name: &str) -> Result<(), StoreError> {
-        self.update(
-            id,
-            "UPDATE users SET display_name = $2 WHERE id = $1 AND state <> 'deleted'",
-            display_name,
-        )
-        .await
+        let mut tx = self.names_transaction().await?;
+        let done =
+            sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1 AND state <> 'deleted'")
+                .bind(id.0)
+                .bind(display_name)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("account {id}")));
+        }
+        let key = lookalike_key(display_name);
+        for (other_name, other_display) in other_names(&mut tx, id).await? {
+            if key == other_name || key == other_display {
+                return Err(StoreError::NameTaken(display_name.to_string()));
+            }
+        }
+        // Its comments show the new name.
+        revision::bump(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A transaction for a write of account names, which holds the names' lock on
+    /// PostgreSQL until it ends (on SQLite its first write takes the one writer's lock).
+    async fn names_transaction(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT pg_advisory_xact_lock({ADVISORY_KEY})"
+            )))
+            .bind(NAMES_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(tx)
     }
 
     /// Marks an account trusted (or not): pre-moderation no longer holds its comments.
@@ -352,6 +412,29 @@ impl<'a> Users<'a> {
         }
         Ok(())
     }
+}
+
+/// The [`lookalike_key`]s of every other live account's login and display names.
+///
+/// Every account is read: names are compared after a Unicode folding the databases cannot
+/// do, and an installation has thousands of accounts, not millions; a sign-up or a name
+/// change pays for the scan, nothing else does.
+async fn other_names(
+    tx: &mut Transaction<'static, Any>,
+    id: UserId,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows =
+        sqlx::query("SELECT name, display_name FROM users WHERE id <> $1 AND state <> 'deleted'")
+            .bind(id.0)
+            .fetch_all(&mut **tx)
+            .await?;
+    rows.iter()
+        .map(|row| {
+            let name: String = row.try_get("name")?;
+            let display: String = row.try_get("display_name")?;
+            Ok((lookalike_key(&name), lookalike_key(&display)))
+        })
+        .collect()
 }
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {

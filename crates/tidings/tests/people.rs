@@ -52,6 +52,27 @@ async fn the_first_admin_comes_from_the_command_line_and_sign_up_can_be_closed()
     assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 10 characters"));
     let again = create_with_stdin(dir.path(), &["ROOT"], "another long password\n");
     assert!(!again.status.success(), "names are unique without case");
+    // Nor may a display name pass for another account's name.
+    let fake = create_with_stdin(
+        dir.path(),
+        &["carol", "--display-name", "R00T"],
+        "another long password\n",
+    );
+    assert!(!fake.status.success(), "a display name passing for root's");
+    assert!(
+        String::from_utf8_lossy(&fake.stderr).contains("passes for another account's name"),
+        "{}",
+        String::from_utf8_lossy(&fake.stderr)
+    );
+    let control = create_with_stdin(
+        dir.path(),
+        &["carol", "--display-name", "Carol\u{7}"],
+        "another long password\n",
+    );
+    assert!(
+        !control.status.success(),
+        "a display name with a control character"
+    );
     let password = dir.path().join("pw");
     std::fs::write(&password, "a reader's password\n").expect("write");
     cli_ok(

@@ -21,6 +21,9 @@
 //!
 //! `websub` is the callback WebSub hubs verify subscriptions at and push feeds to
 //! (`/websub/{source}/{token}`).
+//!
+//! `security_headers` sets `nosniff` on every answer and a Content-Security-Policy, framing
+//! and referrer rules on every page, cached ones included.
 
 mod admin;
 mod age;
@@ -46,6 +49,7 @@ mod reader_api;
 mod reader_languages;
 mod reading;
 mod search_page;
+mod security_headers;
 mod slug;
 mod state;
 mod stories;
@@ -86,7 +90,7 @@ pub fn router(state: AppState) -> Router {
             state.page_cache.clone(),
             page_cache::serve_cached,
         ));
-    Router::new()
+    let site = Router::new()
         .merge(cached_pages)
         .route("/search", get(search_page::search))
         .route("/search/feed.xml", get(feed_routes::search_feed))
@@ -136,7 +140,9 @@ pub fn router(state: AppState) -> Router {
             state.page_cache.clone(),
             page_cache::answer_early,
         ))
-        .with_state(state)
+        .with_state(state);
+    // Outside the early cache answers, so that those carry the headers too.
+    security_headers::around(site)
 }
 
 /// `listener` with Nagle's algorithm turned off on every connection it accepts, as web

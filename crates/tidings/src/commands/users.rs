@@ -52,10 +52,11 @@ pub(crate) async fn create(
         tidings_web::people::hash_password(name, &password, settings.people.password_memory_kib)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let display_name = display_name
-        .map(|d| d.trim().to_string())
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| name.to_string());
+    let display_name = match display_name.filter(|d| !d.trim().is_empty()) {
+        Some(given) => tidings_web::people::clean_display_name(&given)
+            .map_err(|problem| anyhow::anyhow!("{problem}"))?,
+        None => name.to_string(),
+    };
     let user = store
         .users()
         .create(

@@ -178,6 +178,8 @@ pub(crate) async fn set_role(
                 state.people.clock.now_secs(),
             )
             .await?;
+        // Its comments show its role.
+        crate::people::pages_changed(&state, 1);
         Ok(Redirect::to(&back).into_response())
     }
     .await;

@@ -7,7 +7,7 @@ use super::limits::Action;
 use super::session::{self, DEVICE_COOKIE, Viewer, cookie};
 use super::throttle::Refusal;
 use super::tokens::{hash_token, random_token, well_formed};
-use super::{PeopleError, csrf, password};
+use super::{PeopleError, csrf, pages_changed, password};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -99,6 +99,9 @@ struct LoginPage {
 struct SignupPage {
     site_name: String,
     open: bool,
+    /// The account this browser is signed in as: the page then offers to log out instead
+    /// of a form, since signing up would quietly switch to a new account.
+    signed_in_as: Option<SignedIn>,
     csrf: String,
     next: String,
     name: String,
@@ -308,7 +311,49 @@ pub(crate) async fn login(
     see_other(&next, cookies)
 }
 
-/// `GET /signup`.
+/// Who a browser is signed in as, for the sign-up page.
+struct SignedIn {
+    /// The account's display name.
+    name: String,
+    /// The session's form token, for the page's logout button.
+    csrf: String,
+}
+
+/// The account the request's browser is signed in as, if any.
+async fn signed_in_as(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<SignedIn>, PeopleError> {
+    Ok(session::viewer(state, headers)
+        .await?
+        .map(|viewer| SignedIn {
+            name: viewer.user.display_name,
+            csrf: viewer.csrf,
+        }))
+}
+
+/// What the sign-up form says when its display name, or the login name shown in its place,
+/// passes for another account's name ([`StoreError::NameTaken`]).
+fn name_taken_message(display_given: bool) -> &'static str {
+    if display_given {
+        DISPLAY_NAME_TAKEN
+    } else {
+        "Your name, which is shown with your comments when you give no display name, passes \
+         for another account's name. Please give a display name of your own, or choose \
+         another name."
+    }
+}
+
+/// What a form says when the display name it gives passes for another account's name.
+const DISPLAY_NAME_TAKEN: &str =
+    "That display name passes for another account's name. Please choose another.";
+
+/// What the sign-up form says when the login name it gives passes for another account's
+/// display name (the display name it gives being fine).
+const LOGIN_NAME_TAKEN: &str =
+    "That name passes for another account's display name. Please choose another.";
+
+/// `GET /signup`: the form, or (when this browser is signed in) who it is signed in as.
 pub(crate) async fn signup_page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -316,6 +361,10 @@ pub(crate) async fn signup_page(
 ) -> Response {
     let open = state.people.config.signup_open;
     let next = safe_next(&q.next);
+    let signed_in_as = match signed_in_as(&state, &headers).await {
+        Ok(name) => name,
+        Err(e) => return e.page(&state.site_name),
+    };
     anonymous_form(
         &state,
         &headers,
@@ -323,6 +372,7 @@ pub(crate) async fn signup_page(
         |csrf| SignupPage {
             site_name: state.site_name.clone(),
             open,
+            signed_in_as,
             csrf,
             next,
             name: String::new(),
@@ -348,7 +398,8 @@ pub(crate) struct SignupForm {
     next: String,
 }
 
-/// `POST /signup`: creates a reader account and logs it in.
+/// `POST /signup`: creates a reader account and logs it in; refused (`409`) while the
+/// browser is signed in, which would otherwise switch it to the new account unasked.
 pub(crate) async fn signup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -358,6 +409,30 @@ pub(crate) async fn signup(
     let site = state.site_name.clone();
     if let Err(e) = csrf::check_anonymous(&state, &headers, &form.csrf).await {
         return e.page(&site);
+    }
+    match signed_in_as(&state, &headers).await {
+        Ok(None) => {}
+        Ok(Some(name)) => {
+            let next = safe_next(&form.next);
+            return anonymous_form(
+                &state,
+                &headers,
+                StatusCode::CONFLICT,
+                |csrf| SignupPage {
+                    site_name: site.clone(),
+                    open: state.people.config.signup_open,
+                    signed_in_as: Some(name),
+                    csrf,
+                    next,
+                    name: String::new(),
+                    display_name: String::new(),
+                    error: None,
+                },
+                None,
+            )
+            .await;
+        }
+        Err(e) => return e.page(&site),
     }
     if !state.people.config.signup_open {
         return PeopleError::Forbidden("Sign-up is closed on this site.".into()).page(&site);
@@ -391,6 +466,7 @@ pub(crate) async fn signup(
                 |csrf| SignupPage {
                     site_name: site,
                     open: true,
+                    signed_in_as: None,
                     csrf,
                     next,
                     name,
@@ -438,6 +514,15 @@ pub(crate) async fn signup(
                 "That name is taken. Please choose another.",
             )
             .await;
+        }
+        Err(StoreError::NameTaken(taken)) => {
+            let given = !form.display_name.trim().is_empty();
+            let message = if given && taken == name && taken != form.display_name.trim() {
+                LOGIN_NAME_TAKEN
+            } else {
+                name_taken_message(given)
+            };
+            return refuse(StatusCode::CONFLICT, message).await;
         }
         Err(e) => return PeopleError::from(e).page(&site),
     };
@@ -716,11 +801,24 @@ pub(crate) async fn change_name(
                     .into_response());
             }
         };
-        state
+        match state
             .store
             .users()
             .set_display_name(viewer.user.id, &name)
-            .await?;
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::NameTaken(_)) => {
+                return Ok((
+                    StatusCode::CONFLICT,
+                    account_view(&state, &viewer, Some(DISPLAY_NAME_TAKEN.into()), None).await,
+                )
+                    .into_response());
+            }
+            Err(e) => return Err(e.into()),
+        }
+        // Its comments show the new name on every page.
+        pages_changed(&state, 1);
         Ok(see_other("/account?done=name", Vec::new()))
     }
     .await;

@@ -39,6 +39,9 @@ pub(crate) struct CommentView {
     pub(crate) id: i64,
     pub(crate) depth: usize,
     pub(crate) author: String,
+    /// The author's staff role (`admin`, `moderator`), shown beside the name so that nobody
+    /// passes for staff; `None` for readers.
+    pub(crate) staff: Option<&'static str>,
     pub(crate) age: Age,
     pub(crate) edited: bool,
     /// The sanitised HTML, when the viewer may read it.
@@ -70,6 +73,12 @@ pub(crate) struct CommentSection {
     pub(crate) newer: Option<String>,
     /// The next page of threads, if there is one.
     pub(crate) older: Option<String>,
+}
+
+/// The staff badge of a comment's author: its role when it is an admin or a moderator (a
+/// deleted account has none).
+pub(crate) fn staff_badge(c: &Comment) -> Option<&'static str> {
+    (c.author_role != Role::Reader && !c.author.is_empty()).then(|| c.author_role.as_str())
 }
 
 /// Builds the comment section of the page at `page_path` for the request's viewer, in the
@@ -111,6 +120,7 @@ pub(crate) async fn section(
                 } else {
                     c.author.clone()
                 },
+                staff: staff_badge(c),
                 age: Age::of(c.created_at, now),
                 edited: c.edited_at.is_some(),
                 body_html: readable.then(|| c.body_html.clone()),
@@ -675,6 +685,7 @@ mod tests {
             parent_id: parent.map(CommentId),
             user_id: UserId(1),
             author: "a".into(),
+            author_role: tidings_model::Role::Reader,
             body_source: String::new(),
             body_html: String::new(),
             state: CommentState::Visible,

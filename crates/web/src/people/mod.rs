@@ -179,6 +179,14 @@ pub async fn hash_password(name: &str, password: &str, memory_kib: u32) -> Resul
     password::hash(password.to_string(), memory_kib).await
 }
 
+/// A display name for an account made outside the site (`tidings users create
+/// --display-name`), cleaned as the site's forms clean one (trimmed; not empty, at most 64
+/// characters, no control characters), or why it is refused. Whether it passes for another
+/// account's name the store checks when it writes it.
+pub fn clean_display_name(raw: &str) -> Result<String, String> {
+    accounts::clean_display_name(raw).map_err(str::to_string)
+}
+
 /// Tells this process's page cache that the page at `path` changed (a comment was posted,
 /// edited, deleted, hidden, restored or approved on it), so neither it nor its last rendering
 /// is served again. The store's write moved the site revision in its own transaction, so

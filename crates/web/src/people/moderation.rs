@@ -28,6 +28,9 @@ struct QueueView {
     body_html: String,
     held: bool,
     reasons: Vec<String>,
+    /// Whether the viewer may ban its author (see [`may_ban`]): the ban buttons show only
+    /// then.
+    may_ban: bool,
 }
 
 struct BannedView {
@@ -74,7 +77,7 @@ async fn moderator(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Peop
     }
 }
 
-async fn view(state: &AppState, c: &Comment, reasons: Vec<String>) -> QueueView {
+async fn view(state: &AppState, viewer: &Viewer, c: &Comment, reasons: Vec<String>) -> QueueView {
     QueueView {
         id: c.id.0,
         user_id: c.user_id.0,
@@ -89,6 +92,7 @@ async fn view(state: &AppState, c: &Comment, reasons: Vec<String>) -> QueueView 
         body_html: c.body_html.clone(),
         held: c.state == CommentState::Held,
         reasons,
+        may_ban: !c.author.is_empty() && may_ban(&viewer.user, c.user_id, c.author_role),
     }
 }
 
@@ -103,7 +107,7 @@ pub(crate) async fn queue_page(State(state): State<AppState>, headers: HeaderMap
         };
         let mut queue = Vec::new();
         for item in state.store.moderation().queue(200).await? {
-            queue.push(view(&state, &item.comment, item.reasons).await);
+            queue.push(view(&state, &viewer, &item.comment, item.reasons).await);
         }
         let mut hidden = Vec::new();
         for c in state
@@ -112,7 +116,7 @@ pub(crate) async fn queue_page(State(state): State<AppState>, headers: HeaderMap
             .in_state(CommentState::Hidden, 50)
             .await?
         {
-            hidden.push(view(&state, &c, Vec::new()).await);
+            hidden.push(view(&state, &viewer, &c, Vec::new()).await);
         }
         let banned = state
             .store
@@ -122,7 +126,7 @@ pub(crate) async fn queue_page(State(state): State<AppState>, headers: HeaderMap
             .into_iter()
             .map(|b| BannedView {
                 id: b.user.id.0,
-                may_unban: may_ban(&viewer.user, &b.user),
+                may_unban: may_ban(&viewer.user, b.user.id, b.user.role),
                 name: b.user.name,
                 shown_as: b.user.display_name,
                 hidden_by_ban: b.hidden_by_ban,
@@ -268,15 +272,16 @@ pub(crate) async fn act_on_comment(
     result.unwrap_or_else(|e| e.page(&state.site_name))
 }
 
-/// Whether a moderator may ban `target` (or lift its ban): moderators ban readers, admins
-/// anyone but admins, nobody themselves.
-fn may_ban(moderator: &User, target: &User) -> bool {
-    let outranks = match target.role {
+/// Whether a moderator may ban the account `target` of role `role` (or lift its ban):
+/// moderators ban readers, admins anyone but admins, nobody themselves. The page offers only
+/// these bans, and the actions refuse the rest.
+fn may_ban(moderator: &User, target: UserId, role: Role) -> bool {
+    let outranks = match role {
         Role::Reader => true,
         Role::Moderator => moderator.role == Role::Admin,
         Role::Admin => false,
     };
-    outranks && target.id != moderator.id
+    outranks && target != moderator.id
 }
 
 /// `POST /moderation/users/{id}/{action}`: `ban` (ends the account's sessions; it may no
@@ -298,7 +303,7 @@ pub(crate) async fn act_on_user(
             .get(UserId(id))
             .await?
             .ok_or(PeopleError::NotFound)?;
-        if !may_ban(&viewer.user, &target) {
+        if !may_ban(&viewer.user, target.id, target.role) {
             return Err(PeopleError::Forbidden(
                 "You may not ban this account.".into(),
             ));

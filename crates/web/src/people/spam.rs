@@ -65,6 +65,7 @@ mod tests {
             parent_id: None,
             user_id: UserId(1),
             author: "a".into(),
+            author_role: tidings_model::Role::Reader,
             body_source: text.into(),
             body_html: String::new(),
             state: CommentState::Visible,
