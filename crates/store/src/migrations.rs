@@ -148,6 +148,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0022_articles_by_story_time.sql"),
         postgres: include_str!("../migrations/postgres/0022_articles_by_story_time.sql"),
     },
+    Step {
+        version: 23,
+        name: "account_lookalike_keys",
+        sqlite: include_str!("../migrations/sqlite/0023_account_lookalike_keys.sql"),
+        postgres: include_str!("../migrations/postgres/0023_account_lookalike_keys.sql"),
+    },
 ];
 
 /// The migrator for one backend.

@@ -82,6 +82,7 @@ impl Store {
             .connect(url)
             .await?;
         migrations::migrator(backend).run(&pool).await?;
+        Users::new(&pool, backend).fill_lookalike_keys().await?;
         Ok(Store {
             pool,
             backend,

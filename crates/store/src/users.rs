@@ -73,10 +73,12 @@ impl<'a> Users<'a> {
     /// account's display name.
     pub async fn create(&self, new: &NewUser, now: UnixSeconds) -> Result<User, StoreError> {
         let mut tx = self.names_transaction().await?;
+        let display = lookalike_key(&new.display_name);
+        let login = lookalike_key(new.name.trim());
         let row = sqlx::query(
             "INSERT INTO users (name, name_key, display_name, password_hash, role, state, \
-             trusted, created_at, password_changed_at) \
-             VALUES ($1, $2, $3, $4, $5, 'active', 0, $6, $6) RETURNING id",
+             trusted, created_at, password_changed_at, login_lookalike, display_lookalike) \
+             VALUES ($1, $2, $3, $4, $5, 'active', 0, $6, $6, $7, $8) RETURNING id",
         )
         .bind(new.name.trim())
         .bind(name_key(&new.name))
@@ -84,6 +86,8 @@ impl<'a> Users<'a> {
         .bind(&new.password_hash)
         .bind(new.role.as_str())
         .bind(now)
+        .bind(&login)
+        .bind(&display)
         .fetch_one(&mut *tx)
         .await
         .map_err(|err| {
@@ -94,15 +98,11 @@ impl<'a> Users<'a> {
             }
         })?;
         let id = UserId(row.try_get("id")?);
-        let display = lookalike_key(&new.display_name);
-        let login = lookalike_key(new.name.trim());
-        for (other_name, other_display) in other_names(&mut tx, id).await? {
-            if display == other_name || display == other_display {
-                return Err(StoreError::NameTaken(new.display_name.clone()));
-            }
-            if login == other_display {
-                return Err(StoreError::NameTaken(new.name.trim().to_string()));
-            }
+        if another_is_called(&mut tx, id, &display, true).await? {
+            return Err(StoreError::NameTaken(new.display_name.clone()));
+        }
+        if another_is_called(&mut tx, id, &login, false).await? {
+            return Err(StoreError::NameTaken(new.name.trim().to_string()));
         }
         tx.commit().await?;
         self.get(id)
@@ -260,25 +260,61 @@ impl<'a> Users<'a> {
     /// (its own login name is fine).
     pub async fn set_display_name(&self, id: UserId, display_name: &str) -> Result<(), StoreError> {
         let mut tx = self.names_transaction().await?;
-        let done =
-            sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1 AND state <> 'deleted'")
-                .bind(id.0)
-                .bind(display_name)
-                .execute(&mut *tx)
-                .await?;
+        let key = lookalike_key(display_name);
+        let done = sqlx::query(
+            "UPDATE users SET display_name = $2, display_lookalike = $3 \
+             WHERE id = $1 AND state <> 'deleted'",
+        )
+        .bind(id.0)
+        .bind(display_name)
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("account {id}")));
         }
-        let key = lookalike_key(display_name);
-        for (other_name, other_display) in other_names(&mut tx, id).await? {
-            if key == other_name || key == other_display {
-                return Err(StoreError::NameTaken(display_name.to_string()));
-            }
+        if another_is_called(&mut tx, id, &key, true).await? {
+            return Err(StoreError::NameTaken(display_name.to_string()));
         }
         // Its comments show the new name.
         revision::bump(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Gives every account that has none its look-alike keys ([`lookalike_key`] of its login
+    /// and display names): the accounts made before the keys were stored (migration 0023). Run
+    /// when the store opens; a few hundred accounts per statement batch, once.
+    pub async fn fill_lookalike_keys(&self) -> Result<(), StoreError> {
+        let pool = self.pool;
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, name, display_name FROM users \
+                 WHERE login_lookalike IS NULL OR display_lookalike IS NULL ORDER BY id LIMIT 500",
+            )
+            .fetch_all(pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let mut tx = pool.begin().await?;
+            for row in &rows {
+                let (id, name, display): (i64, String, String) = (
+                    row.try_get("id")?,
+                    row.try_get("name")?,
+                    row.try_get("display_name")?,
+                );
+                sqlx::query(
+                    "UPDATE users SET login_lookalike = $2, display_lookalike = $3 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(lookalike_key(&name))
+                .bind(lookalike_key(&display))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        }
     }
 
     /// A transaction for a write of account names, which holds the names' lock on
@@ -363,6 +399,7 @@ impl<'a> Users<'a> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE users SET name = '', name_key = $2, display_name = '', password_hash = '', \
+             login_lookalike = '', display_lookalike = '', \
              state = 'deleted', role = 'reader', replies_seen_revision = 0 \
              WHERE id = $1 AND state <> 'deleted'",
         )
@@ -414,27 +451,28 @@ impl<'a> Users<'a> {
     }
 }
 
-/// The [`lookalike_key`]s of every other live account's login and display names.
-///
-/// Every account is read: names are compared after a Unicode folding the databases cannot
-/// do, and an installation has thousands of accounts, not millions; a sign-up or a name
-/// change pays for the scan, nothing else does.
-async fn other_names(
+/// Whether another live account than `id` goes by look-alike `key`: as its display name,
+/// and when `as_login` too as its login name (a display name may pass for either; a login
+/// name, unique by itself, only for another's display name).
+async fn another_is_called(
     tx: &mut Transaction<'static, Any>,
     id: UserId,
-) -> Result<Vec<(String, String)>, StoreError> {
-    let rows =
-        sqlx::query("SELECT name, display_name FROM users WHERE id <> $1 AND state <> 'deleted'")
-            .bind(id.0)
-            .fetch_all(&mut **tx)
-            .await?;
-    rows.iter()
-        .map(|row| {
-            let name: String = row.try_get("name")?;
-            let display: String = row.try_get("display_name")?;
-            Ok((lookalike_key(&name), lookalike_key(&display)))
-        })
-        .collect()
+    key: &str,
+    as_login: bool,
+) -> Result<bool, StoreError> {
+    let sql = if as_login {
+        "SELECT 1 AS one FROM users WHERE id <> $1 AND state <> 'deleted' \
+         AND (display_lookalike = $2 OR login_lookalike = $2) LIMIT 1"
+    } else {
+        "SELECT 1 AS one FROM users WHERE id <> $1 AND state <> 'deleted' \
+         AND display_lookalike = $2 LIMIT 1"
+    };
+    Ok(sqlx::query(sql)
+        .bind(id.0)
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some())
 }
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {

@@ -480,3 +480,58 @@ async fn reports_fill_the_queue_and_moderators_leave_a_log() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_name_that_passes_for_anothers_is_refused_by_its_stored_key() {
+    each_backend(|store| async move {
+        let new = |name: &str, display: &str| NewUser {
+            name: name.into(),
+            display_name: display.into(),
+            password_hash: "x".into(),
+            role: Role::Reader,
+        };
+        let users = store.users();
+        let alice = users
+            .create(&new("alice", "Alice"), 1)
+            .await
+            .expect("alice");
+        let fake = users.create(&new("carol", "ALlCE"), 2).await;
+        assert!(matches!(fake, Err(StoreError::NameTaken(_))), "{fake:?}");
+        let carol = users
+            .create(&new("carol", "Carol"), 2)
+            .await
+            .expect("carol");
+        let renamed = users.set_display_name(carol.id, "a l i c e").await;
+        assert!(
+            matches!(renamed, Err(StoreError::NameTaken(_))),
+            "{renamed:?}"
+        );
+        users
+            .set_display_name(carol.id, "Carol K.")
+            .await
+            .expect("own name");
+        // A login name may not pass for another's display name either.
+        let login = users.create(&new("carolk", "Somebody"), 3).await;
+        assert!(matches!(login, Err(StoreError::NameTaken(_))), "{login:?}");
+
+        // Accounts made before the keys were stored have none until the store fills them:
+        // without keys nothing is compared, with them the clash is found again.
+        sqlx::query("UPDATE users SET login_lookalike = NULL, display_lookalike = NULL")
+            .execute(store.pool())
+            .await
+            .expect("forget the keys");
+        let dave = users.create(&new("dave", "Dave"), 4).await.expect("dave");
+        assert!(users.set_display_name(dave.id, "Alice").await.is_ok());
+        users.set_display_name(dave.id, "Dave").await.expect("back");
+        users.fill_lookalike_keys().await.expect("fill");
+        let again = users.set_display_name(dave.id, "Alice").await;
+        assert!(matches!(again, Err(StoreError::NameTaken(_))), "{again:?}");
+        // A deleted account's names pass for nobody's any more.
+        users.delete(alice.id).await.expect("delete");
+        users
+            .set_display_name(dave.id, "Alice")
+            .await
+            .expect("free again");
+    })
+    .await;
+}
