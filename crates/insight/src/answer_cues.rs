@@ -42,8 +42,13 @@ const REASON_WORDS: &str = "\
      because due caused cause blamed weil wegen aufgrund verursacht ursache car parce raison \
      provoqué dû";
 
+/// Currency words (their signs are read as characters).
+const CURRENCY_WORDS: &str = "\
+     dollar dollars euro euros pound pounds crown crowns franc francs yen yuan rupee rupees \
+     kronor kroner dollar pfund franken livre livres couronne couronnes";
+
 /// What one sentence can answer.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cues {
     /// It holds a number.
     pub quantity: bool,
@@ -53,6 +58,10 @@ pub struct Cues {
     pub duration: bool,
     /// It gives a cause.
     pub reason: bool,
+    /// It names an amount of money: a currency sign or word.
+    pub money: bool,
+    /// The years it names.
+    pub years: Vec<u32>,
 }
 
 /// The cues of `sentence`.
@@ -63,10 +72,17 @@ pub fn cues_of(sentence: &str) -> Cues {
         .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ',' | ':' | '\'' | '’')))
         .filter(|w| !w.is_empty())
         .collect();
-    let mut cues = Cues::default();
+    let mut cues = Cues {
+        money: sentence.contains(['$', '€', '£', '¥']),
+        ..Cues::default()
+    };
     for (i, w) in words.iter().enumerate() {
         let number = is_number(w);
         cues.quantity |= number;
+        cues.money |= has(CURRENCY_WORDS, w);
+        if let Some(year) = year_of(w) {
+            cues.years.push(year);
+        }
         cues.moment |= is_moment(w);
         // "six years", "48 hours", "zwei Wochen"; "48-hour" is split at its hyphen.
         if number && words.get(i + 1).is_some_and(|u| has(TIME_UNITS, u)) {
@@ -99,11 +115,7 @@ fn is_moment(word: &str) -> bool {
         return true;
     }
     let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-    let year = word.len() == 4
-        && digits.len() == 4
-        && digits
-            .parse::<u32>()
-            .is_ok_and(|y| (1800..=2100).contains(&y));
+    let year = year_of(word).is_some();
     let clock = word.len() <= 5
         && digits.len() >= 3
         && word.contains([':', 'h'])
@@ -111,6 +123,14 @@ fn is_moment(word: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_digit() || c == ':' || c == 'h');
     year || clock
+}
+
+/// The year `word` is, when it is four digits from 1800 to 2100.
+fn year_of(word: &str) -> Option<u32> {
+    (word.len() == 4 && word.chars().all(|c| c.is_ascii_digit()))
+        .then(|| word.parse::<u32>().ok())
+        .flatten()
+        .filter(|y| (1800..=2100).contains(y))
 }
 
 #[cfg(test)]
@@ -141,5 +161,9 @@ mod tests {
         assert!(!c.reason, "{c:?}");
         let c = cues_of("Critics said the plan was too expensive.");
         assert_eq!(c, Cues::default());
+        let c =
+            cues_of("It gets a $14 billion fund; the last one, in 1979, had 300 million euros.");
+        assert!(c.money && c.years == [1979], "{c:?}");
+        assert!(!cues_of("The fund will run for five years.").money);
     }
 }

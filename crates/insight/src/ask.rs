@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::answer_cues::{Cues, cues_of};
 use crate::article::{Citation, StoryArticle};
 use crate::corpus::Corpus;
+use crate::dates::civil_from_days;
 use crate::entities::{EntityKind, extract_entities};
 use crate::question::{Question, Wanted, concepts};
 
@@ -184,27 +185,39 @@ pub fn ask_corpus(corpus: &Corpus<'_>, question: &str, options: &AskOptions) -> 
                     / (tf + options.k1 * (1.0 - options.b + options.b * len / avg_len));
             }
             let coverage = if total > 0.0 { matched / total } else { 0.0 };
-            let offer = offers(
-                question.wanted,
-                &cues_of(&sentence.text),
-                &sentence.text,
-                &names,
-            );
+            let cues = cues_of(&sentence.text);
+            let offer = offers(&question, &cues, &sentence.text, &names);
             let needed = if offer >= 0.7 {
                 options.min_coverage_offering
             } else {
                 options.min_coverage
             };
-            if score < options.min_score || coverage < needed {
-                return None;
-            }
             let mut weighed = match question.wanted {
                 Wanted::Any => score,
                 _ if offer > 0.0 => score * (1.0 + 0.6 * offer),
                 _ => score * 0.7,
             };
+            // What the sentence offers can lift it over the least score ("$14 billion" in
+            // a long sentence answers "How much is the fund?" with one shared word); what it
+            // lacks only ranks it lower.
+            if score.max(weighed) < options.min_score || coverage < needed {
+                return None;
+            }
             if question.wanted == Wanted::Quantity {
                 weighed *= 1.0 + 0.15 * recency.of_article(sentence.article);
+                // A count from years before the report is background ("Its last deadly
+                // earthquake, in 1979, killed more than 300"), unless the question asks
+                // about that year.
+                let reported = corpus.articles[sentence.article]
+                    .published
+                    .map(|t| civil_from_days(t.div_euclid(86_400)).0)
+                    .and_then(|y| u32::try_from(y).ok());
+                let past = cues.years.iter().any(|&y| {
+                    reported.is_some_and(|now| y + 1 < now) && !question.years.contains(&y)
+                });
+                if past {
+                    weighed *= 0.6;
+                }
             }
             Some((i, weighed, coverage))
         })
@@ -332,8 +345,12 @@ impl NamesOfKind {
 }
 
 /// How well a sentence offers what the question wants, 0 to 1.
-fn offers(wanted: Wanted, cues: &Cues, text: &str, names: &NamesOfKind) -> f32 {
-    match wanted {
+fn offers(question: &Question, cues: &Cues, text: &str, names: &NamesOfKind) -> f32 {
+    match question.wanted {
+        Wanted::Quantity if question.money && cues.money => 1.0,
+        // "over five years" is no amount of money.
+        Wanted::Quantity if question.money && cues.quantity && !cues.duration => 0.5,
+        Wanted::Quantity if question.money => 0.0,
         Wanted::Quantity => f32::from(u8::from(cues.quantity)),
         Wanted::Duration if cues.duration => 1.0,
         Wanted::Duration if cues.quantity => 0.5,
@@ -403,6 +420,41 @@ mod tests {
             ev.iter().any(|e| e.text.contains("costs were too high")),
             "stemmed 'costs' matches 'cost'"
         );
+    }
+
+    #[test]
+    fn a_count_from_years_ago_is_background_and_money_wants_a_currency() {
+        // 2026-06-01
+        let published = Some(1_780_272_000);
+        let quake = [StoryArticle {
+            id: "q".into(),
+            body: "Its last deadly earthquake, in 1979, killed more than 300 people. \
+                   A strong earthquake struck the coast on Monday, killing at least 41 people, \
+                   officials said. Rescue teams searched the port through the night. \
+                   Schools will stay closed this week. The airport reopened at noon. \
+                   Aftershocks rattled the hill towns."
+                .into(),
+            published,
+            ..Default::default()
+        }];
+        let first = |articles: &[StoryArticle], q: &str| {
+            ask(articles, q, &AskOptions::default()).evidence()[0]
+                .text
+                .clone()
+        };
+        assert!(first(&quake, "How many people died?").contains("41"));
+        assert!(first(&quake, "How many people died in 1979?").contains("300"));
+        let fund = [StoryArticle {
+            id: "f".into(),
+            body: "The fund will be paid out over five years. \
+                   Ministers agreed a new $14 billion fund for sea defences. \
+                   Talks ran through the night. Island states won a third of the seats. \
+                   The deal must now be ratified by parliaments. Activists called it a start."
+                .into(),
+            published,
+            ..Default::default()
+        }];
+        assert!(first(&fund, "How much is the fund?").contains("$14 billion"));
     }
 
     #[test]

@@ -32,7 +32,19 @@ pub struct Question {
     pub wanted: Wanted,
     /// Its words without the interrogative and the question's own verbs ("did", "said").
     pub content: Vec<String>,
+    /// It asks about money ("How much is the fund?", "Wie hoch ist der Schaden?"): an
+    /// amount in a currency answers it better than any number.
+    pub money: bool,
+    /// The years it names ("How many died in 1979?").
+    pub years: Vec<u32>,
 }
+
+/// Words of a question about money, in the three languages.
+const MONEY_WORDS: &str = "\
+     cost costs price spend spent worth budget fund funds money aid pay paid salary earn \
+     earns fee fine damage damages kosten kostet kostete preis summe fonds geld hilfe \
+     gehalt verdienen schaden sachschaden coût coûte coûté prix montant fonds argent aide \
+     salaire dégâts";
 
 /// Interrogative phrases, lowercase, in the three languages. A question is classified by
 /// the phrase that starts earliest in it (as whole words), the longest of those that start
@@ -192,7 +204,21 @@ impl Question {
             .filter(|w| !QUESTION_WORDS.split_whitespace().any(|q| q == **w))
             .map(|w| (*w).to_string())
             .collect();
-        Question { wanted, content }
+        let money = words
+            .iter()
+            .any(|w| MONEY_WORDS.split_whitespace().any(|m| m == *w));
+        let years = words
+            .iter()
+            .filter(|w| w.len() == 4)
+            .filter_map(|w| w.parse::<u32>().ok())
+            .filter(|y| (1800..=2100).contains(y))
+            .collect();
+        Question {
+            wanted,
+            content,
+            money,
+            years,
+        }
     }
 }
 
@@ -248,6 +274,14 @@ mod tests {
             Question::parse("Wer hat die Wahl gewonnen?").content,
             ["die", "wahl", "gewonnen"]
         );
+    }
+
+    #[test]
+    fn money_and_years() {
+        assert!(Question::parse("How much is the fund?").money);
+        assert!(Question::parse("Wie hoch ist der Schaden?").money);
+        assert!(!Question::parse("How much rain fell?").money);
+        assert_eq!(Question::parse("How many died in 1979?").years, [1979]);
     }
 
     #[test]
