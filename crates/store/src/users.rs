@@ -286,18 +286,21 @@ impl<'a> Users<'a> {
     /// and display names): the accounts made before the keys were stored (migration 0023). Run
     /// when the store opens; a few hundred accounts per statement batch, once.
     pub async fn fill_lookalike_keys(&self) -> Result<(), StoreError> {
-        let pool = self.pool;
+        let mut after = i64::MIN;
         loop {
+            // In id order from the last batch: each batch reads its own rows only.
             let rows = sqlx::query(
-                "SELECT id, name, display_name FROM users \
-                 WHERE login_lookalike IS NULL OR display_lookalike IS NULL ORDER BY id LIMIT 500",
+                "SELECT id, name, display_name FROM users WHERE id > $1 \
+                 AND (login_lookalike IS NULL OR display_lookalike IS NULL) ORDER BY id LIMIT 500",
             )
-            .fetch_all(pool)
+            .bind(after)
+            .fetch_all(self.pool)
             .await?;
-            if rows.is_empty() {
+            let Some(last) = rows.last() else {
                 return Ok(());
-            }
-            let mut tx = pool.begin().await?;
+            };
+            after = last.try_get("id")?;
+            let mut tx = self.pool.begin().await?;
             for row in &rows {
                 let (id, name, display): (i64, String, String) = (
                     row.try_get("id")?,
