@@ -26,6 +26,7 @@
 
 pub mod bench;
 mod doc;
+mod elision;
 mod engine;
 mod error;
 pub mod facets;

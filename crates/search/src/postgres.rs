@@ -7,6 +7,7 @@
 
 use crate::SearchError;
 use crate::doc::SearchDoc;
+use crate::elision;
 use crate::facets::FacetCounter;
 use crate::group::group_hits;
 use crate::lang::{Lang, analyser_for, searched_languages};
@@ -115,9 +116,9 @@ pub struct PgSearch {
 }
 
 /// The tsquery of each word or phrase of a query in the languages it is looked up in, as
-/// text, duplicates removed: key (the words, the configurations) → `None` when no language
-/// keeps a word of it (all stop words).
-type Resolved = HashMap<(String, Vec<&'static str>), Option<String>>;
+/// text, duplicates removed: key (whether it is a typed word rather than a phrase, the words,
+/// the configurations) → `None` when no language keeps a word of it.
+type Resolved = HashMap<(bool, String, Vec<&'static str>), Option<String>>;
 
 /// SQL with positional parameters, built clause by clause.
 #[derive(Default)]
@@ -155,9 +156,9 @@ impl Sql {
     /// It is bound as one literal tsquery: the planner then estimates its matches from the
     /// table's statistics, and the GIN index is asked for each distinct lexeme once (a word
     /// stems alike in most of the thirteen languages).
-    fn text_query(&mut self, text: &str, langs: &[&'static Lang]) -> Option<String> {
+    fn text_query(&mut self, word: bool, text: &str, langs: &[&'static Lang]) -> Option<String> {
         let words = plain_words(text);
-        let tsquery = self.resolved.get(&(words, configs(langs)))?.clone()?;
+        let tsquery = self.resolved.get(&(word, words, configs(langs)))?.clone()?;
         let n = self.push(Param::Text(tsquery));
         Some(format!("${n}::tsquery"))
     }
@@ -166,7 +167,8 @@ impl Sql {
     /// text without words.
     fn clause_tsquery(&mut self, clause: &Clause, langs: &[&'static Lang]) -> Option<String> {
         match clause {
-            Clause::Word(t) | Clause::Phrase(t) => self.text_query(t, langs),
+            Clause::Word(t) => self.text_query(true, t, langs),
+            Clause::Phrase(t) => self.text_query(false, t, langs),
             _ => None,
         }
     }
@@ -234,7 +236,12 @@ impl Sql {
                     .iter()
                     .filter_map(|c| self.clause_tsquery(c, &langs))
                     .collect();
-                if !texts.is_empty() {
+                // A group with nothing to look for ([`crate::query::parse`] keeps none) is in
+                // no row: it matches nothing rather than being dropped, which would widen the
+                // query (as in the tantivy index).
+                if texts.is_empty() {
+                    parts.push("FALSE".to_string());
+                } else {
                     text_groups.push(format!("({})", texts.join(" || ")));
                 }
                 continue;
@@ -243,7 +250,9 @@ impl Sql {
                 .iter()
                 .filter_map(|c| self.clause(c, &langs))
                 .collect();
-            if !alternatives.is_empty() {
+            if alternatives.is_empty() {
+                parts.push("FALSE".to_string());
+            } else {
                 parts.push(format!("({})", alternatives.join(" OR ")));
             }
         }
@@ -469,11 +478,13 @@ impl PgSearch {
     }
 
     /// The tsqueries of the query's words and phrases ([`Resolved`]), made by PostgreSQL's
-    /// own configurations in one round trip.
+    /// own configurations in one round trip. A typed word loses its elided prefix in the
+    /// languages that elide, as in the tantivy index ([`elision::strip`]).
     async fn resolve(&self, query: &Query) -> Result<Resolved, SearchError> {
         let searched = searched_languages(query);
         let all: Vec<&'static Lang> = crate::lang::LANGS.iter().collect();
-        let mut wanted: Vec<(String, Vec<&'static Lang>)> = Vec::new();
+        // (typed word, as typed, its words, the languages)
+        let mut wanted: Vec<(bool, &str, String, Vec<&'static Lang>)> = Vec::new();
         let texts = query
             .must
             .iter()
@@ -481,11 +492,18 @@ impl PgSearch {
             .map(|c| (c, &searched))
             .chain(query.must_not.iter().map(|c| (c, &all)));
         for (clause, langs) in texts {
-            if let Clause::Word(t) | Clause::Phrase(t) = clause {
-                let words = plain_words(t);
-                if !words.is_empty() && !wanted.iter().any(|(w, l)| *w == words && l == langs) {
-                    wanted.push((words, langs.clone()));
-                }
+            let (word, t) = match clause {
+                Clause::Word(t) => (true, t),
+                Clause::Phrase(t) => (false, t),
+                _ => continue,
+            };
+            let words = plain_words(t);
+            if !words.is_empty()
+                && !wanted
+                    .iter()
+                    .any(|(wd, _, w, l)| *wd == word && *w == words && l == langs)
+            {
+                wanted.push((word, t, words, langs.clone()));
             }
         }
         let mut resolved = Resolved::new();
@@ -493,22 +511,28 @@ impl PgSearch {
             return Ok(resolved);
         }
         let mut columns = Vec::new();
-        for (i, (_, langs)) in wanted.iter().enumerate() {
+        let mut params: Vec<String> = Vec::new();
+        for (i, (word, typed, words, langs)) in wanted.iter().enumerate() {
             for (j, lang) in langs.iter().enumerate() {
+                params.push(if *word {
+                    plain_words(elision::strip(lang, typed))
+                } else {
+                    words.clone()
+                });
                 columns.push(format!(
                     "phraseto_tsquery('{}'::regconfig, ${})::text AS q{i}_{j}",
                     lang.pg_config,
-                    i + 1
+                    params.len()
                 ));
             }
         }
         let select = format!("SELECT {}", columns.join(", "));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(select));
-        for (words, _) in &wanted {
-            q = q.bind(words.clone());
+        for words in params {
+            q = q.bind(words);
         }
         let row = q.fetch_one(&self.pool).await?;
-        for (i, (words, langs)) in wanted.into_iter().enumerate() {
+        for (i, (word, _, words, langs)) in wanted.into_iter().enumerate() {
             let mut distinct: Vec<String> = Vec::new();
             for j in 0..langs.len() {
                 let text: String = row.try_get(format!("q{i}_{j}").as_str())?;
@@ -527,7 +551,7 @@ impl PgSearch {
                         .join(" | "),
                 ),
             };
-            resolved.insert((words, configs(&langs)), tsquery);
+            resolved.insert((word, words, configs(&langs)), tsquery);
         }
         Ok(resolved)
     }

@@ -2,7 +2,7 @@
 //! the same types for every backend.
 
 use crate::facets::Facets;
-use crate::query::Query;
+use crate::query::{Ignored, Query};
 use tidings_model::{ArticleId, SourceId, StoryId};
 
 /// How results are ordered.
@@ -144,8 +144,8 @@ pub struct SearchResults {
     pub hits: Vec<StoryHit>,
     /// Counts over every match, when asked for.
     pub facets: Option<Facets>,
-    /// Parts of the query that were ignored (a bad date).
-    pub ignored: Vec<String>,
+    /// Parts of the query that were left out, and why (see [`Query::ignored`]).
+    pub ignored: Vec<Ignored>,
     /// Whether these are the results of the relaxed query (too few articles had every word).
     pub relaxed: bool,
     /// How many articles had every word: `total_articles` unless relaxed, and then those

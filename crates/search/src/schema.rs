@@ -9,13 +9,15 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
+    Tokenizer,
 };
 
 /// The schema's version, kept in the commit payload: an index of another version is rebuilt.
 /// 2: the source id is indexed, so a search can leave outlets out
-/// ([`crate::SearchRequest::exclude_sources`]).
-pub const SCHEMA_VERSION: u32 = 2;
+/// ([`crate::SearchRequest::exclude_sources`]). 3: words are folded to ASCII before they are
+/// stemmed, not after (`anais` finds `Anaïs`; see [`analyser`]).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Article id (u64; indexed to delete by it).
 pub const ID: &str = "id";
@@ -42,8 +44,8 @@ pub const ENTITIES: &str = "entities";
 /// The tokenizer of names (outlets, entities): words, lower-cased.
 pub const NAMES_TOKENIZER: &str = "names";
 
-/// Tokens longer than this are dropped (URLs pasted into text, base64).
-const MAX_TOKEN_BYTES: usize = 40;
+/// Tokens of this many bytes or more are dropped (URLs pasted into text, base64).
+pub const MAX_TOKEN_BYTES: usize = 40;
 
 /// The fields, resolved once.
 #[derive(Debug, Clone)]
@@ -151,8 +153,8 @@ pub fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// The analyser of a language: words, long ones dropped, lower-cased, stemmed, folded to ASCII
-/// (so `Zurich` finds `Zürich`); the last three remembered per word (see [`WordForm`]).
+/// The analyser of a language: words, long ones dropped, lower-cased, folded to ASCII (so
+/// `Zurich` finds `Zürich`), stemmed; the last three remembered per word (see [`WordForm`]).
 pub fn analyser(lang: &Lang) -> TextAnalyzer {
     let slot = LANGS.iter().position(|l| l == lang).unwrap_or(LANGS.len());
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -186,6 +188,37 @@ pub fn tokens(analyser: &mut TextAnalyzer, text: &str) -> Vec<String> {
         out.push(token.text.clone());
     }
     out
+}
+
+/// What the index can make of a word or phrase as typed, split the way every analyser splits
+/// it (see [`indexable`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexable {
+    /// Words the index holds: it can be looked up.
+    Words,
+    /// No word at all (punctuation, symbols): there is nothing to look up.
+    NoWords,
+    /// A word of [`MAX_TOKEN_BYTES`] or more, which no analyser keeps: no article can hold it.
+    TooLong,
+}
+
+/// Whether `text` has words the index can hold: [`Indexable::TooLong`] when any of its words
+/// is one the analysers drop, else [`Indexable::NoWords`] when it has none.
+pub fn indexable(text: &str) -> Indexable {
+    let mut tokenizer = SimpleTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut any = false;
+    while let Some(token) = stream.next() {
+        if token.text.len() >= MAX_TOKEN_BYTES {
+            return Indexable::TooLong;
+        }
+        any = true;
+    }
+    if any {
+        Indexable::Words
+    } else {
+        Indexable::NoWords
+    }
 }
 
 /// The text split and folded the way every analyser splits it, words joined by spaces: what

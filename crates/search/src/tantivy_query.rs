@@ -3,14 +3,15 @@
 //! constant-score clauses that do not move the ranking. Outlets left out
 //! ([`crate::SearchRequest::exclude_sources`]) are one more exclusion, on the indexed source id.
 
+use crate::elision;
 use crate::lang::{LANGS, Lang, searched_languages};
 use crate::query::{Clause, Query, normalize_name};
 use crate::schema::{self, Fields};
 use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery,
-    RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery,
+    Query as TQuery, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -53,7 +54,10 @@ impl<'a> QueryBuilder<'a> {
                 alternatives.extend(self.clause(clause, &langs));
             }
             match alternatives.len() {
-                0 => {} // only punctuation: says nothing
+                // Nothing to look for ([`crate::query::parse`] keeps no such clause): what
+                // cannot be looked up is in no article, so the group matches nothing rather
+                // than being dropped, which would widen the query.
+                0 => clauses.push((Occur::Must, Box::new(EmptyQuery))),
                 1 => clauses.push((Occur::Must, alternatives.remove(0))),
                 _ => clauses.push((Occur::Must, Box::new(BooleanQuery::union(alternatives)))),
             }
@@ -115,7 +119,8 @@ impl<'a> QueryBuilder<'a> {
     /// has no words to look for.
     fn clause(&mut self, clause: &Clause, langs: &[&'static Lang]) -> Vec<Box<dyn TQuery>> {
         match clause {
-            Clause::Word(text) | Clause::Phrase(text) => self.text(text, langs),
+            Clause::Word(text) => self.text(text, langs, true),
+            Clause::Phrase(text) => self.text(text, langs, false),
             Clause::Source(name) => self
                 .names(self.fields.source_terms, name)
                 .into_iter()
@@ -132,13 +137,19 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// Words or a phrase, in the title and body fields of each language searched: one
-    /// alternative per field.
-    fn text(&mut self, text: &str, langs: &[&'static Lang]) -> Vec<Box<dyn TQuery>> {
+    /// alternative per field. A typed word loses its elided prefix in the languages that
+    /// elide ([`elision::strip`]); a phrase is looked up as typed.
+    fn text(&mut self, text: &str, langs: &[&'static Lang], word: bool) -> Vec<Box<dyn TQuery>> {
         let mut parts: Vec<Box<dyn TQuery>> = Vec::new();
         for (lang, analyser) in &mut self.analysers {
             if !langs.contains(lang) {
                 continue;
             }
+            let text = if word {
+                elision::strip(lang, text)
+            } else {
+                text
+            };
             let tokens = schema::tokens(analyser, text);
             let fields = self.fields.for_lang(lang.code);
             if let Some(q) = terms_query(fields.title, &tokens) {
@@ -185,11 +196,14 @@ pub fn highlight_words(query: &Query, lang: &Lang) -> Vec<String> {
     let mut analyser = schema::analyser(lang);
     let mut words: Vec<String> = Vec::new();
     for clause in query.text_clauses() {
-        if let Clause::Word(t) | Clause::Phrase(t) = clause {
-            for w in schema::tokens(&mut analyser, t) {
-                if !words.contains(&w) {
-                    words.push(w);
-                }
+        let text = match clause {
+            Clause::Word(t) => elision::strip(lang, t),
+            Clause::Phrase(t) => t.as_str(),
+            _ => continue,
+        };
+        for w in schema::tokens(&mut analyser, text) {
+            if !words.contains(&w) {
+                words.push(w);
             }
         }
     }

@@ -2,6 +2,11 @@
 //! outlets, days and languages of the matches, newest-first or best-first order, and paging.
 //! The engine escapes snippets and titles except its `<b>` highlight marks.
 //!
+//! Input with nothing to look for (`OR`, `*`, `source:`, only a bad date) is not searched: the
+//! page says so, as it shows nothing for an empty box, rather than list every article. The
+//! parts of a query left out (a bad date, an empty filter, a word too long to be in any
+//! article) are listed with why. A page past the last one says so and links to the first.
+//!
 //! A signed-in reader who hid outlets (see [`crate::reading::hiding`]) searches without
 //! their articles: the engine leaves them out in the query
 //! ([`SearchRequest::exclude_sources`]), so the total, the facets, the story hits (a story
@@ -21,6 +26,7 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use tidings_search::query::Ignored;
 use tidings_search::{SearchRequest, Sort, StoryHit};
 
 /// Story hits per page.
@@ -60,6 +66,13 @@ struct FacetView {
 struct SearchPage {
     site_name: String,
     q: String,
+    /// Whether the query says something and was searched (not empty, not only punctuation,
+    /// operators or ignored parts).
+    searched: bool,
+    /// The parts of the query left out, each with why.
+    ignored: Vec<(String, &'static str)>,
+    /// The page asked for is past the last page of results: the first page's address.
+    past_end: Option<String>,
     newest: bool,
     best_href: String,
     newest_href: String,
@@ -126,6 +139,11 @@ fn hit_view(story: &StoryHit, now: i64) -> Hit {
     }
 }
 
+/// A part of the query left out, as the page lists it: the part and why.
+fn ignored_view(ignored: &Ignored) -> (String, &'static str) {
+    (ignored.text.clone(), ignored.reason.explain())
+}
+
 /// Percent-encodes a query-string value.
 fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
@@ -152,9 +170,13 @@ pub(crate) async fn search(
             .filter(Hiding::hides_sources);
         let show_hidden = hiding.is_some() && query.hidden.as_deref() == Some("show");
         let applied = hiding.as_ref().filter(|_| !show_hidden);
+        let mut request = SearchRequest::new(&q, PER_PAGE + 1);
         let mut out = SearchPage {
             site_name: state.site_name.clone(),
             q: q.clone(),
+            searched: false,
+            ignored: request.query.ignored.iter().map(ignored_view).collect(),
+            past_end: None,
             newest,
             best_href: url(&q, false, 1, show_hidden),
             newest_href: url(&q, true, 1, show_hidden),
@@ -178,10 +200,10 @@ pub(crate) async fn search(
         let Some(engine) = state.search.as_ref() else {
             return Ok(out);
         };
-        if q.is_empty() {
+        if request.query.is_empty() {
             return Ok(out);
         }
-        let mut request = SearchRequest::new(&q, PER_PAGE + 1);
+        out.searched = true;
         request.facets = true;
         if newest {
             request.sort = Sort::Newest;
@@ -200,7 +222,12 @@ pub(crate) async fn search(
         out.relaxed = results.relaxed;
         out.with_every_word = results.with_every_word;
         out.older = (hits.len() > PER_PAGE).then(|| url(&q, newest, page + 1, show_hidden));
-        out.newer = (page > 1).then(|| url(&q, newest, page - 1, show_hidden));
+        if hits.is_empty() && page > 1 && out.total > 0 {
+            // Past the end: the matches are on earlier pages, not missing.
+            out.past_end = Some(url(&q, newest, 1, show_hidden));
+        } else {
+            out.newer = (page > 1).then(|| url(&q, newest, page - 1, show_hidden));
+        }
         hits.truncate(PER_PAGE);
         out.hits = hits;
         out.hidden = results.excluded_articles;

@@ -54,13 +54,49 @@ pub struct Query {
     pub after: Option<i64>,
     /// Latest time, seconds since the epoch, exclusive.
     pub before: Option<i64>,
-    /// Parts of the input that were understood as operators but could not be used (a bad
-    /// date), for the page to point out.
-    pub ignored: Vec<String>,
+    /// Parts of the input that could not be used (a bad date, a filter naming nothing, a word
+    /// too long for any article to hold), left out of the search for the page to point out.
+    pub ignored: Vec<Ignored>,
+}
+
+/// A part of the input the search left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    /// The part as typed (`after:someday`, `source:`, the long word).
+    pub text: String,
+    /// Why it was left out.
+    pub reason: IgnoreReason,
+}
+
+/// Why a part of the input was left out of the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IgnoreReason {
+    /// `after:` or `before:` with a value that is not a date.
+    NotADate,
+    /// A filter (`source:`, `entity:`, `lang:`, `after:`, …) with no value, or one without a
+    /// word in it.
+    EmptyFilter,
+    /// A word longer than the index keeps ([`crate::schema::MAX_TOKEN_BYTES`] bytes or more):
+    /// no article can hold it, so it is left out rather than matched against nothing.
+    TooLong,
+}
+
+impl IgnoreReason {
+    /// Why, in a few words for a reader.
+    pub fn explain(self) -> &'static str {
+        match self {
+            IgnoreReason::NotADate => "not a date: dates are YYYY-MM-DD, YYYY-MM or YYYY",
+            IgnoreReason::EmptyFilter => "names nothing to filter by",
+            IgnoreReason::TooLong => "a word too long to be in any article",
+        }
+    }
 }
 
 impl Query {
-    /// Whether the query says nothing at all: it then matches every document.
+    /// Whether the query says nothing at all: it then matches every document. Input with
+    /// nothing to look for (punctuation, `OR`, `-`, empty filters, only ignored parts) parses
+    /// to an empty query, so a caller that should not list everything checks this, not the
+    /// input.
     pub fn is_empty(&self) -> bool {
         self.must.is_empty()
             && self.must_not.is_empty()

@@ -2,7 +2,8 @@
 //! string: what it cannot read as an operator it reads as words, so it never fails.
 
 use super::date::parse_period;
-use super::{Clause, Query};
+use super::{Clause, IgnoreReason, Ignored, Query};
+use crate::schema::{Indexable, indexable};
 
 /// The longest query read, in bytes; the rest is ignored (a search box, not a document).
 pub const MAX_QUERY_BYTES: usize = 1024;
@@ -13,12 +14,23 @@ pub const MAX_CLAUSES: usize = 32;
 #[derive(Debug)]
 enum Item {
     Or,
-    Clause { negated: bool, clause: Clause },
+    Clause {
+        negated: bool,
+        clause: Clause,
+    },
     After(String),
     Before(String),
+    /// A filter key with no value (`source:`), as typed.
+    EmptyFilter(String),
 }
 
 /// Parses what a reader typed. Never panics; any input gives a [`Query`].
+///
+/// Every clause of the query has something to look for: a word or phrase without a word in it
+/// (`*`, `(((`) is dropped, and a word the index cannot hold (see [`IgnoreReason::TooLong`]) or
+/// a filter naming nothing is dropped and listed in [`Query::ignored`]; the rest of the query
+/// reads as if they were not there. Input of nothing else parses to an empty query
+/// ([`Query::is_empty`]).
 pub fn parse(input: &str) -> Query {
     let input = truncate(input, MAX_QUERY_BYTES);
     let items = lex(input);
@@ -37,7 +49,7 @@ pub fn parse(input: &str) -> Query {
                     Some((start, _)) => {
                         query.after = Some(query.after.map_or(start, |a| a.max(start)))
                     }
-                    None => query.ignored.push(format!("after:{text}")),
+                    None => query.ignore(format!("after:{text}"), IgnoreReason::NotADate),
                 }
             }
             Item::Before(text) => {
@@ -46,12 +58,25 @@ pub fn parse(input: &str) -> Query {
                     Some((start, _)) => {
                         query.before = Some(query.before.map_or(start, |b| b.min(start)))
                     }
-                    None => query.ignored.push(format!("before:{text}")),
+                    None => query.ignore(format!("before:{text}"), IgnoreReason::NotADate),
                 }
+            }
+            Item::EmptyFilter(text) => {
+                join_next = false;
+                query.ignore(text, IgnoreReason::EmptyFilter);
             }
             Item::Clause { negated, clause } => {
                 if clauses >= MAX_CLAUSES {
                     continue;
+                }
+                match lookable(&clause) {
+                    Ok(()) => {}
+                    // As if it were not there: `a OR * b` is `a OR b`.
+                    Err(None) => continue,
+                    Err(Some(reason)) => {
+                        query.ignore(as_typed(negated, &clause), reason);
+                        continue;
+                    }
                 }
                 // Repeating a clause adds nothing: it is kept once.
                 if negated {
@@ -79,6 +104,53 @@ pub fn parse(input: &str) -> Query {
         }
     }
     query
+}
+
+impl Query {
+    /// Records a part of the input left out, once.
+    fn ignore(&mut self, text: String, reason: IgnoreReason) {
+        let ignored = Ignored { text, reason };
+        if !self.ignored.contains(&ignored) {
+            self.ignored.push(ignored);
+        }
+    }
+}
+
+/// Whether a clause has something to look for: `Err(Some(why))` when it is to be left out and
+/// said so, `Err(None)` when it is punctuation, left out quietly.
+fn lookable(clause: &Clause) -> Result<(), Option<IgnoreReason>> {
+    match clause {
+        Clause::Word(text) | Clause::Phrase(text) => match indexable(text) {
+            Indexable::Words => Ok(()),
+            Indexable::NoWords => Err(None),
+            Indexable::TooLong => Err(Some(IgnoreReason::TooLong)),
+        },
+        Clause::Source(name) | Clause::Entity(name) => match indexable(name) {
+            Indexable::Words => Ok(()),
+            Indexable::NoWords => Err(Some(IgnoreReason::EmptyFilter)),
+            Indexable::TooLong => Err(Some(IgnoreReason::TooLong)),
+        },
+        Clause::Lang(_) => Ok(()),
+    }
+}
+
+/// A clause written back in the query language, for [`Query::ignored`].
+fn as_typed(negated: bool, clause: &Clause) -> String {
+    let quoted = |text: &str| {
+        if text.contains(char::is_whitespace) {
+            format!("\"{text}\"")
+        } else {
+            text.to_string()
+        }
+    };
+    let text = match clause {
+        Clause::Word(text) => text.clone(),
+        Clause::Phrase(text) => format!("\"{text}\""),
+        Clause::Source(name) => format!("source:{}", quoted(name)),
+        Clause::Entity(name) => format!("entity:{}", quoted(name)),
+        Clause::Lang(code) => format!("lang:{code}"),
+    };
+    if negated { format!("-{text}") } else { text }
 }
 
 /// Cuts `text` to at most `max` bytes on a character boundary.
@@ -142,6 +214,8 @@ fn lex(input: &str) -> Vec<Item> {
                 value_start.to_string()
             };
             if value.is_empty() {
+                let sign = if negated { "-" } else { "" };
+                items.push(Item::EmptyFilter(format!("{sign}{key}:")));
                 continue;
             }
             items.push(kind.item(negated, value));
@@ -273,7 +347,13 @@ mod tests {
     fn bad_filters_are_reported_not_fatal() {
         let q = parse("after:yesterday rain");
         assert_eq!(q.after, None);
-        assert_eq!(q.ignored, vec!["after:yesterday".to_string()]);
+        assert_eq!(
+            q.ignored,
+            vec![Ignored {
+                text: "after:yesterday".into(),
+                reason: IgnoreReason::NotADate
+            }]
+        );
         assert_eq!(q.must, vec![vec![word("rain")]]);
         // Unknown keys are words.
         assert_eq!(parse("http://x").must, vec![vec![word("http://x")]]);
@@ -290,7 +370,87 @@ mod tests {
         assert_eq!(parse(&long).must.len(), 1, "a repeated word counts once");
         let many: String = (0..100).map(|i| format!("w{i} ")).collect();
         assert_eq!(parse(&many).must.len(), MAX_CLAUSES);
-        assert!(parse(&"é".repeat(2000)).must.len() == 1);
+        // Cut on a character boundary: one word of 1,024 bytes, too long to be indexed.
+        let q = parse(&"é".repeat(2000));
+        assert!(q.must.is_empty());
+        assert_eq!(q.ignored.len(), 1);
+        assert_eq!(q.ignored[0].text.len(), MAX_QUERY_BYTES);
+    }
+
+    #[test]
+    fn words_the_index_cannot_hold_are_left_out_and_said() {
+        let long = "x".repeat(60);
+        let q = parse(&format!("quake {long}"));
+        assert_eq!(q.must, vec![vec![word("quake")]]);
+        assert!(!q.can_relax(), "one word is left: nothing to relax");
+        assert_eq!(
+            q.ignored,
+            vec![Ignored {
+                text: long.clone(),
+                reason: IgnoreReason::TooLong
+            }]
+        );
+        // The limit is the analysers': 39 bytes is a word, 40 is not.
+        assert_eq!(parse(&"q".repeat(39)).must.len(), 1);
+        let alone = parse(&"q".repeat(40));
+        assert!(alone.is_empty(), "nothing left to search for");
+        assert_eq!(alone.ignored.len(), 1);
+        // In a word that splits, an exclusion, a phrase, an OR group or a filter.
+        let q = parse(&format!(
+            "covid-{long} -{long} \"heat {long}\" rain OR {long} source:{long}"
+        ));
+        assert_eq!(q.must, vec![vec![word("rain")]]);
+        assert!(q.must_not.is_empty());
+        let texts: Vec<&str> = q.ignored.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                format!("covid-{long}"),
+                format!("-{long}"),
+                format!("\"heat {long}\""),
+                long.clone(),
+                format!("source:{long}"),
+            ]
+        );
+        assert!(q.ignored.iter().all(|i| i.reason == IgnoreReason::TooLong));
+    }
+
+    #[test]
+    fn input_with_nothing_to_look_for_is_empty() {
+        for input in [
+            "OR",
+            "-",
+            "*",
+            "(((",
+            "source:",
+            "quake:",
+            "- * OR ((( \"!\" -?",
+        ] {
+            let q = parse(input);
+            if input == "quake:" {
+                // An unknown key is a word.
+                assert_eq!(q.must, vec![vec![word("quake:")]]);
+                continue;
+            }
+            assert!(q.is_empty(), "{input:?}: {q:?}");
+        }
+        // Punctuation is dropped quietly; filters naming nothing are said.
+        assert!(parse("* (((").ignored.is_empty());
+        let q = parse("source: entity:((( -lang: after:");
+        let texts: Vec<&str> = q.ignored.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts, vec!["source:", "entity:(((", "-lang:", "after:"]);
+        assert!(
+            q.ignored
+                .iter()
+                .all(|i| i.reason == IgnoreReason::EmptyFilter)
+        );
+        assert!(q.is_empty());
+        // A dropped clause is as if it were not there: its neighbours still join.
+        assert_eq!(
+            parse("tariffs OR * sanctions").must,
+            vec![vec![word("tariffs"), word("sanctions")]]
+        );
+        assert_eq!(parse("quake (((").must, vec![vec![word("quake")]]);
     }
 
     proptest! {

@@ -75,7 +75,7 @@ async fn query(store: &Store, engine: &SearchEngine, args: &SearchArgs) -> anyho
     })?;
     let results = engine.search(&request).await?;
     for ignored in &results.ignored {
-        println!("(ignored {ignored:?}: dates are YYYY-MM-DD, YYYY-MM or YYYY)");
+        println!("(ignored {:?}: {})", ignored.text, ignored.reason.explain());
     }
     if results.relaxed {
         println!("(few articles have every word; showing those with some of them too)");

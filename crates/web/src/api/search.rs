@@ -15,7 +15,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use tidings_search::query::{civil_to_days, days_to_civil};
+use tidings_search::query::{Ignored, civil_to_days, days_to_civil};
 use tidings_search::{ArticleHit, FacetCount, Facets, SearchRequest, Sort, StoryHit};
 
 /// Longest query read, in characters (as on the search page).
@@ -49,7 +49,8 @@ struct SearchAnswer {
     relaxed: bool,
     /// How many articles had every word (all of `total_articles` unless `relaxed`).
     with_every_word: u64,
-    /// Parts of the query that were ignored (a malformed date).
+    /// Parts of the query that were left out (a malformed date, a filter naming nothing, a
+    /// word too long to be in any article).
     ignored: Vec<String>,
     /// Story hits.
     items: Vec<StoryHitView>,
@@ -220,6 +221,22 @@ fn facets_of(raw: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
+/// Why a query that says nothing is refused (it would list every article): what it left out,
+/// if anything.
+fn nothing_to_search(ignored: &[Ignored]) -> String {
+    let mut message = "q has nothing to search for: words, \"phrases\", -exclusions, OR, \
+                       source:, lang:, after:, before:, entity:"
+        .to_string();
+    for (i, part) in ignored.iter().enumerate() {
+        message.push_str(if i == 0 { " (left out: " } else { "; " });
+        message.push_str(&format!("{}: {}", part.text, part.reason.explain()));
+    }
+    if !ignored.is_empty() {
+        message.push(')');
+    }
+    message
+}
+
 /// `GET /api/v1/search`: a page of story hits for a query.
 pub(crate) async fn search(
     State(state): State<AppState>,
@@ -244,13 +261,18 @@ pub(crate) async fn search(
     let sort = sort_of(params.sort.as_deref())?;
     let facets = facets_of(params.facets.as_deref())?;
     let paging = PageRequest::from_query(&PageQuery::new(params.page, params.per_page))?;
+    let per_page = paging.per_page as usize;
+    // One story more than the page: whether there is a next page.
+    let mut request = SearchRequest::new(&q, per_page + 1);
+    if request.query.is_empty() {
+        return Err(ApiError::BadRequest(nothing_to_search(
+            &request.query.ignored,
+        )));
+    }
     let engine = state
         .search
         .as_ref()
         .ok_or_else(|| ApiError::Unavailable("search is not enabled on this server".into()))?;
-    let per_page = paging.per_page as usize;
-    // One story more than the page: whether there is a next page.
-    let mut request = SearchRequest::new(&q, per_page + 1);
     request.offset = paging.offset() as usize;
     request.sort = sort;
     request.facets = facets;
@@ -275,7 +297,7 @@ pub(crate) async fn search(
         total_estimated: results.total_estimated,
         relaxed: results.relaxed,
         with_every_word: results.with_every_word,
-        ignored: results.ignored.clone(),
+        ignored: results.ignored.iter().map(|i| i.text.clone()).collect(),
         items: results
             .hits
             .iter()
