@@ -235,7 +235,7 @@ impl<'a> Articles<'a> {
         follow_up: impl Fn(ArticleId, &NewArticle) -> Option<NewJob>,
         now_ms: i64,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let mut inserted = 0;
         let none = ArticleLabels::default();
         for (i, a) in articles.iter().enumerate() {
@@ -299,7 +299,7 @@ impl<'a> Articles<'a> {
         page: &PageContent,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let done = sqlx::query(
             "UPDATE articles SET body_text = $2, body_html = $3, \
              standfirst = COALESCE(standfirst, $4), byline = COALESCE(byline, $5), \
@@ -345,7 +345,7 @@ impl<'a> Articles<'a> {
         id: ArticleId,
         canonical: &str,
     ) -> Result<CanonicalMove, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let Some(row) = sqlx::query("SELECT url FROM articles WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)

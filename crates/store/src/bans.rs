@@ -60,7 +60,7 @@ impl<'a> Bans<'a> {
         note: &str,
         now: UnixSeconds,
     ) -> Result<BanOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         set_account_state(&mut tx, user, AccountState::Banned).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user.0)
@@ -102,7 +102,7 @@ impl<'a> Bans<'a> {
         note: &str,
         now: UnixSeconds,
     ) -> Result<BanOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         set_account_state(&mut tx, user, AccountState::Active).await?;
         let (action, outcome) = if restore_comments {
             let rows = sqlx::query(

@@ -118,7 +118,7 @@ impl<'a> Comments<'a> {
                 }
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         // Only an active account comments. The check is a write that changes nothing, so it
         // holds the account's row until the comment is in: a ban ([`crate::Bans::ban`])
         // either comes first and the comment is refused, or waits and then hides it too.
@@ -235,7 +235,7 @@ impl<'a> Comments<'a> {
         body_html: &str,
         now: UnixSeconds,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let done = sqlx::query(
             "UPDATE comments SET body_source = $2, body_html = $3, edited_at = $4 \
              WHERE id = $1 AND state IN ('visible', 'held')",
@@ -265,7 +265,7 @@ impl<'a> Comments<'a> {
             "UPDATE comments SET state = $2, hidden_by_ban = NULL \
              WHERE id = $1 AND state <> 'deleted'"
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let done = sqlx::query(sql)
             .bind(id.0)
             .bind(state.as_str())

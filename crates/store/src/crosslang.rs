@@ -153,7 +153,7 @@ impl<'a> CrossLanguage<'a> {
         story: &KeyedStory,
         links: &[(StoryId, String, f64)],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         sqlx::query("DELETE FROM story_keys WHERE story_id = $1")
             .bind(story.story.0)
             .execute(&mut *tx)

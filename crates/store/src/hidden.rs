@@ -214,7 +214,7 @@ impl<'a> HiddenThings<'a> {
                 thing.kind.as_str()
             )));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let locked = sqlx::query("UPDATE users SET role = role WHERE id = $1")
             .bind(user.0)
             .execute(&mut *tx)

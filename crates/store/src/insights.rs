@@ -49,7 +49,7 @@ impl<'a> Insights<'a> {
         insight: &StoredInsight,
         entities: &[StoryEntity],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         sqlx::query(
             "INSERT INTO story_insights (story_id, version, computed_at, insight) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (story_id) DO UPDATE SET \

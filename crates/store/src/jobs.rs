@@ -222,7 +222,7 @@ impl<'a> Jobs<'a> {
             "UPDATE jobs SET state = 'queued', run_at_ms = $1, lease_owner = NULL, \
              lease_until_ms = NULL, updated_at_ms = $1 WHERE state = 'running' AND {condition}"
         ));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let died = sqlx::query(dead).bind(now_ms).execute(&mut *tx).await?;
         let requeued = sqlx::query(requeue).bind(now_ms).execute(&mut *tx).await?;
         tx.commit().await?;

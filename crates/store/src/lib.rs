@@ -59,6 +59,7 @@ mod stories_to_understand;
 pub mod testing;
 mod users;
 mod websub;
+mod write_transaction;
 
 pub use api_keys::{ApiKey, ApiKeys};
 pub use articles::{

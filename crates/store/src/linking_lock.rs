@@ -49,7 +49,7 @@ pub(crate) async fn take(
         // One process owns an SQLite database: the mutex is the whole lock.
         Backend::Sqlite => None,
         Backend::Postgres => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::write_transaction::begin_write(pool).await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SET LOCAL lock_timeout = '{LOCK_WAIT}'"
             )))

@@ -52,7 +52,7 @@ impl<'a> PasswordResets<'a> {
         expires_at: UnixSeconds,
         moderator: Option<UserId>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         sqlx::query("DELETE FROM password_resets WHERE user_id = $1 OR expires_at <= $2")
             .bind(user.0)
             .bind(now)
@@ -141,7 +141,7 @@ impl<'a> PasswordResets<'a> {
         now: UnixSeconds,
         revoke_api_keys: bool,
     ) -> Result<Option<(UserId, u64)>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let Some(row) = sqlx::query(
             "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 \
              AND used_at IS NULL AND expires_at > $2 \

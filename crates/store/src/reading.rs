@@ -628,7 +628,7 @@ impl<'a> Reading<'a> {
 
     /// Deletes one of the account's folders and unsubscribes from the sources in it.
     pub async fn delete_folder(&self, user: UserId, id: i64) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         sqlx::query("DELETE FROM subscriptions WHERE user_id = $1 AND folder_id = $2")
             .bind(user.0)
             .bind(id)
@@ -655,7 +655,7 @@ impl<'a> Reading<'a> {
         if id == into || self.folder(user, into).await?.is_none() {
             return Err(StoreError::NotFound(format!("folder {into}")));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let owned = sqlx::query("SELECT id FROM reading_folders WHERE user_id = $1 AND id = $2")
             .bind(user.0)
             .bind(id)
@@ -720,7 +720,7 @@ impl<'a> Reading<'a> {
         if feeds.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let mut folders: HashMap<&str, i64> = HashMap::new();
         let mut added = false;
         for feed in feeds {
@@ -1106,7 +1106,7 @@ impl<'a> Reading<'a> {
         now: UnixSeconds,
     ) -> Result<u64, StoreError> {
         let mut changed = 0;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         for chunk in ids.chunks(MARK_CHUNK) {
             let mut c = Conditions::default();
             let u = c.bind(user.0);

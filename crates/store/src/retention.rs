@@ -33,7 +33,7 @@ impl<'a> Retention<'a> {
         before: UnixSeconds,
         limit: i64,
     ) -> Result<Vec<ArticleId>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let rows = sqlx::query(
             "UPDATE articles SET body_text = '', body_html = '' WHERE id IN \
              (SELECT id FROM articles WHERE sort_at < $1 AND (body_text <> '' OR body_html <> '') \
@@ -64,7 +64,7 @@ impl<'a> Retention<'a> {
         limit: i64,
         now: UnixSeconds,
     ) -> Result<Vec<ArticleId>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let rows = sqlx::query(
             "DELETE FROM articles WHERE id IN \
              (SELECT id FROM articles WHERE sort_at < $1 ORDER BY sort_at, id LIMIT $2) \
@@ -92,7 +92,7 @@ impl<'a> Retention<'a> {
         before: UnixSeconds,
         limit: i64,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let rows = sqlx::query(
             "DELETE FROM stories WHERE id IN (SELECT s.id FROM stories s WHERE s.last_at < $1 \
              AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id) \

@@ -141,7 +141,7 @@ impl<'a> Sessions<'a> {
         keep: &str,
         revoke_api_keys: bool,
     ) -> Result<Ended, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let ended = end_access_on(&mut tx, user, Some(keep), revoke_api_keys).await?;
         tx.commit().await?;
         Ok(ended)

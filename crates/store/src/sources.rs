@@ -81,7 +81,7 @@ impl<'a> Sources<'a> {
     /// Adds a source, due for a fetch at once. Fails with [`StoreError::AlreadyExists`] when its
     /// URL is already a source.
     pub async fn add(&self, new: &NewSource, now: UnixSeconds) -> Result<Source, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let id = insert_unless_present(&mut tx, new, now)
             .await?
             .ok_or_else(|| StoreError::AlreadyExists(format!("source {}", new.url)))?;
@@ -99,7 +99,7 @@ impl<'a> Sources<'a> {
         if new.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let mut added = 0;
         for source in new {
             if insert_unless_present(&mut tx, source, now).await?.is_some() {
@@ -198,7 +198,7 @@ impl<'a> Sources<'a> {
         log: Option<Option<UserId>>,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let url: Option<String> = sqlx::query("SELECT url FROM sources WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
@@ -313,7 +313,7 @@ impl<'a> Sources<'a> {
     /// conditional GET and names a nameless source after its feed (a new name bumps the site
     /// revision: pages show outlets' names; the fetch health alone does not).
     pub async fn record_success(&self, id: SourceId, ok: &FetchSuccess) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         sqlx::query(
             "UPDATE sources SET last_fetch_at = $2, last_success_at = $2, last_error = NULL, \
              error_count = 0, next_fetch_at = $3, etag = $4, last_modified = $5 WHERE id = $1",
@@ -367,7 +367,7 @@ impl<'a> Sources<'a> {
         id: SourceId,
         display: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let done = sqlx::query("UPDATE sources SET display = $2 WHERE id = $1")
             .bind(id.0)
             .bind(display)

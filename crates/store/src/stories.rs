@@ -122,7 +122,9 @@ impl<'a> Stories<'a> {
 
     /// Starts recording a batch of placements.
     pub async fn begin(&self) -> Result<PlacementBatch, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        // It reads the placement number first and writes after: begun deferred, SQLite
+        // refused its first write whenever a fetcher had stored an article meanwhile.
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let row = sqlx::query("SELECT COALESCE(MAX(story_seq), 0) AS n FROM articles")
             .fetch_one(&mut *tx)
             .await?;

@@ -68,7 +68,7 @@ impl<'a> StoriesToUnderstand<'a> {
     /// it lost its articles, and no second job with its key can be queued while it runs.
     /// Processes taking at once never take the same story: the first deletes its row.
     pub async fn take(&self, job_key_prefix: &str, limit: i64) -> Result<TakenStories, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         // A write first, so that SQLite takes its write lock at once rather than upgrading
         // a read later.
         let rows = sqlx::query(

@@ -201,7 +201,7 @@ impl<'a> Users<'a> {
     /// and the site alike). `Ok(true)` once changed; [`StoreError::NotFound`] when there is
     /// no such account.
     pub async fn set_role(&self, id: UserId, role: Role) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         // Lock the active admins' rows first (a write that changes nothing): two admins
         // demoting each other at once take turns, and the second counts after the first's
         // change, on PostgreSQL as on SQLite's single writer.
@@ -300,7 +300,7 @@ impl<'a> Users<'a> {
                 return Ok(());
             };
             after = last.try_get("id")?;
-            let mut tx = self.pool.begin().await?;
+            let mut tx = crate::write_transaction::begin_write(self.pool).await?;
             for row in &rows {
                 let (id, name, display): (i64, String, String) = (
                     row.try_get("id")?,
@@ -323,7 +323,7 @@ impl<'a> Users<'a> {
     /// A transaction for a write of account names, which holds the names' lock on
     /// PostgreSQL until it ends (on SQLite its first write takes the one writer's lock).
     async fn names_transaction(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         if self.backend == Backend::Postgres {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT pg_advisory_xact_lock({ADVISORY_KEY})"
@@ -371,7 +371,7 @@ impl<'a> Users<'a> {
         now: UnixSeconds,
         revoke_api_keys: bool,
     ) -> Result<crate::sessions::Ended, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let done = sqlx::query(
             "UPDATE users SET password_hash = $2, password_changed_at = $3 \
              WHERE id = $1 AND state <> 'deleted'",
@@ -399,7 +399,7 @@ impl<'a> Users<'a> {
     /// keep their place. Replies to it are no longer filed under it, and its mark of the
     /// replies it has seen goes back to none.
     pub async fn delete(&self, id: UserId) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let done = sqlx::query(
             "UPDATE users SET name = '', name_key = $2, display_name = '', password_hash = '', \
              login_lookalike = '', display_lookalike = '', \

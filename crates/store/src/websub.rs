@@ -372,7 +372,7 @@ impl<'a> WebSub<'a> {
         now: UnixSeconds,
         refusal: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         record_unsubscribe_unless(
             &mut tx,
             new.source_id,
@@ -420,7 +420,7 @@ impl<'a> WebSub<'a> {
     /// the hub may hold it, an unsubscribe request is recorded, in one transaction. Returns
     /// whether there was one.
     pub async fn end(&self, source: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         record_unsubscribe(&mut tx, source, now).await?;
         let done = sqlx::query("DELETE FROM websub_subscriptions WHERE source_id = $1")
             .bind(source.0)
@@ -617,7 +617,7 @@ impl<'a> WebSub<'a> {
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
         let lease = lease_seconds.max(0);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let done = sqlx::query(
             "UPDATE websub_subscriptions SET state = 'active', lease_seconds = $4, \
              lease_expires_at = $5, next_attempt_at = $6, last_error = NULL, error_count = 0, \
@@ -702,7 +702,7 @@ impl<'a> WebSub<'a> {
         now: UnixSeconds,
         min_gap_secs: i64,
     ) -> Result<PushOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let taken = sqlx::query(
             "UPDATE websub_subscriptions SET last_push_at = $2, pending_push = $3, \
              pending_push_type = $4 WHERE source_id = $1 AND pending_push IS NULL \
@@ -739,7 +739,7 @@ impl<'a> WebSub<'a> {
         &self,
         source: SourceId,
     ) -> Result<Option<(String, Option<String>)>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         let row = sqlx::query(
             "SELECT pending_push, pending_push_type FROM websub_subscriptions \
              WHERE source_id = $1 AND pending_push IS NOT NULL",

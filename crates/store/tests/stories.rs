@@ -728,3 +728,49 @@ async fn a_long_story_is_sampled_from_its_first_and_latest_originals() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_placement_batch_writes_though_an_article_was_stored_after_it_began() {
+    each_backend(|store| async move {
+        let src = source(&store, "https://a.example/feed", "A").await;
+        store
+            .articles()
+            .insert_new(src, &[article("https://a.example/1", "First", 1_000)])
+            .await
+            .expect("first");
+        let first = ids(&store).await[0];
+        // The batch reads (its placement number) before it writes; meanwhile a fetcher
+        // stores an article on another connection.
+        let mut batch = store.stories().begin().await.expect("batch");
+        let fetcher = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .articles()
+                    .insert_new(src, &[article("https://a.example/2", "Second", 2_000)])
+                    .await
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let story = batch
+            .create_story("First", Some("en"), 3_000)
+            .await
+            .expect("the batch's first write is not refused");
+        batch
+            .place(&Placement {
+                article: first,
+                story,
+                duplicate_of: None,
+                related: Vec::new(),
+            })
+            .await
+            .expect("place");
+        batch.commit(3_000).await.expect("commit");
+        fetcher
+            .await
+            .expect("fetcher task")
+            .expect("the fetcher's article is stored too");
+        assert_eq!(ids(&store).await.len(), 2);
+    })
+    .await;
+}
