@@ -90,7 +90,7 @@ pub fn router(state: AppState) -> Router {
             state.page_cache.clone(),
             page_cache::serve_cached,
         ));
-    let site = Router::new()
+    Router::new()
         .merge(cached_pages)
         .route("/search", get(search_page::search))
         .route("/search/feed.xml", get(feed_routes::search_feed))
@@ -140,9 +140,7 @@ pub fn router(state: AppState) -> Router {
             state.page_cache.clone(),
             page_cache::answer_early,
         ))
-        .with_state(state);
-    // Outside the early cache answers, so that those carry the headers too.
-    security_headers::around(site)
+        .with_state(state)
 }
 
 /// `listener` with Nagle's algorithm turned off on every connection it accepts, as web

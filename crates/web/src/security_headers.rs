@@ -1,8 +1,9 @@
 //! The security headers every answer carries: `X-Content-Type-Options: nosniff` on all of
 //! them, and on HTML pages a Content-Security-Policy, `X-Frame-Options: DENY` and a
-//! `Referrer-Policy`. Applied as the outermost layers, so pages answered from the page cache
-//! before anything else runs ([`crate::page_cache::answer_early`]) carry them too. A header a
-//! route set itself is kept (a password reset page's `Referrer-Policy: no-referrer`).
+//! `Referrer-Policy`. Set by the site's outermost layer, the page cache's early answers
+//! ([`crate::page_cache::answer_early`]), on every answer it gives or passes on, so pages
+//! answered from the cache before anything else runs carry them too. A header a route set
+//! itself is kept (a password reset page's `Referrer-Policy: no-referrer`).
 //!
 //! The policy is what the site's own pages need and nothing more, checked against every
 //! template by this module's test:
@@ -28,10 +29,8 @@
 //! outlets and image hosts do not learn what a reader was reading here (a private site's
 //! address either); within the site the full address is kept.
 
-use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::Response;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The Content-Security-Policy of HTML pages; see the module's notes.
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
@@ -41,46 +40,37 @@ pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src
 /// The `Referrer-Policy` of HTML pages that set none.
 pub(crate) const REFERRER_POLICY: &str = "same-origin";
 
-/// Whether an answer is an HTML page.
-fn is_html(response: &Response) -> bool {
-    response
-        .headers()
+/// Whether headers describe an HTML page.
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"))
+        .is_some_and(|v| {
+            v.trim_start()
+                .get(..9)
+                .is_some_and(|t| t.eq_ignore_ascii_case("text/html"))
+        })
 }
 
-fn csp(response: &Response) -> Option<HeaderValue> {
-    is_html(response).then_some(HeaderValue::from_static(CONTENT_SECURITY_POLICY))
+/// Sets on `response` the security headers it does not set itself.
+pub(crate) fn add(response: &mut Response) {
+    add_to(response.headers_mut());
 }
 
-fn deny_frames(response: &Response) -> Option<HeaderValue> {
-    is_html(response).then_some(HeaderValue::from_static("DENY"))
-}
-
-fn referrer(response: &Response) -> Option<HeaderValue> {
-    is_html(response).then_some(HeaderValue::from_static(REFERRER_POLICY))
-}
-
-/// `router` with the security headers set on its answers (outside every layer it has).
-pub(crate) fn around(router: Router) -> Router {
-    router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            csp as fn(&Response) -> Option<HeaderValue>,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            deny_frames as fn(&Response) -> Option<HeaderValue>,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("referrer-policy"),
-            referrer as fn(&Response) -> Option<HeaderValue>,
-        ))
+/// Sets in an answer's `headers` the security headers they do not hold yet.
+pub(crate) fn add_to(headers: &mut HeaderMap) {
+    let html = is_html(headers);
+    let mut set = |name: HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if html {
+        set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+        set(header::X_FRAME_OPTIONS, "DENY");
+        set(header::REFERRER_POLICY, REFERRER_POLICY);
+    }
 }
 
 #[cfg(test)]
