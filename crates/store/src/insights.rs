@@ -66,7 +66,12 @@ impl<'a> Insights<'a> {
             .bind(story.0)
             .execute(&mut *tx)
             .await?;
-        for e in entities {
+        // New entities in slug order: two stories understood at once that name the same
+        // new entities in another order each held one of them and waited for the other
+        // (PostgreSQL: "deadlock detected" on the entities' unique index).
+        let mut by_slug: Vec<&StoryEntity> = entities.iter().collect();
+        by_slug.sort_by(|a, b| a.slug.cmp(&b.slug));
+        for e in by_slug {
             sqlx::query(
                 "INSERT INTO entities (slug, name, kind) VALUES ($1, $2, $3) \
                  ON CONFLICT (slug) DO NOTHING",
@@ -76,6 +81,8 @@ impl<'a> Insights<'a> {
             .bind(&e.kind)
             .execute(&mut *tx)
             .await?;
+        }
+        for e in entities {
             sqlx::query(
                 "INSERT INTO story_entities (story_id, slug, mentions) VALUES ($1, $2, $3) \
                  ON CONFLICT (story_id, slug) DO UPDATE SET mentions = excluded.mentions",

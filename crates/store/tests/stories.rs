@@ -2,7 +2,9 @@
 
 use tidings_model::{ArticleId, NewArticle, SourceId, StoryId};
 use tidings_store::testing::each_backend;
-use tidings_store::{CanonicalMove, NewJob, NewSource, Placement, Store};
+use tidings_store::{
+    CanonicalMove, NewJob, NewSource, Placement, Store, StoredInsight, StoryEntity,
+};
 
 fn article(url: &str, title: &str, published: i64) -> NewArticle {
     NewArticle {
@@ -771,6 +773,47 @@ async fn a_placement_batch_writes_though_an_article_was_stored_after_it_began() 
             .expect("fetcher task")
             .expect("the fetcher's article is stored too");
         assert_eq!(ids(&store).await.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn stories_understood_at_once_naming_the_same_new_entities_both_save() {
+    each_backend(|store| async move {
+        let mut batch = store.stories().begin().await.expect("batch");
+        let a = batch.create_story("A", Some("en"), 1).await.expect("a");
+        let b = batch.create_story("B", Some("de"), 1).await.expect("b");
+        batch.commit(1).await.expect("commit");
+        // Each round names 40 entities nobody named before, most mentioned first: one
+        // story mentions them in one order, the other in the opposite order.
+        for round in 0..25 {
+            let named = |reversed: bool| -> Vec<StoryEntity> {
+                let mut all: Vec<StoryEntity> = (0..40)
+                    .map(|i| StoryEntity {
+                        slug: format!("entity-{round}-{i:02}"),
+                        name: format!("Entity {round} {i}"),
+                        kind: "place".into(),
+                        mentions: if reversed { i } else { 40 - i },
+                    })
+                    .collect();
+                all.sort_by(|x, y| y.mentions.cmp(&x.mentions));
+                all
+            };
+            let insight = StoredInsight {
+                version: round,
+                computed_at: round,
+                json: "{}".into(),
+            };
+            let (forward, backward) = (named(false), named(true));
+            let (insights_a, insights_b) = (store.insights(), store.insights());
+            let (first, second) = tokio::join!(
+                insights_a.save(a, &insight, &forward),
+                insights_b.save(b, &insight, &backward),
+            );
+            first.expect("story A saved");
+            second.expect("story B saved");
+        }
+        assert_eq!(store.insights().entities_of(a).await.expect("a").len(), 40);
     })
     .await;
 }
