@@ -796,7 +796,7 @@ async fn stories_understood_at_once_naming_the_same_new_entities_both_save() {
                         mentions: if reversed { i } else { 40 - i },
                     })
                     .collect();
-                all.sort_by(|x, y| y.mentions.cmp(&x.mentions));
+                all.sort_by_key(|e| std::cmp::Reverse(e.mentions));
                 all
             };
             let insight = StoredInsight {
