@@ -675,6 +675,8 @@ fn answer(request: &HeaderMap, page: &CachedPage, status: &'static str) -> Respo
 /// share of a hit's time. Safe before the other layers because only anonymous requests are
 /// answered here, and only with pages an anonymous request was given ([`serve_cached`]
 /// decides what is kept; a private instance keeps none, since its pages need a session).
+/// Every answer it gives or passes on leaves with the security headers
+/// ([`crate::security_headers`]).
 pub async fn answer_early(
     State(cache): State<PageCache>,
     request: Request,
