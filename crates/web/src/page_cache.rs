@@ -676,7 +676,7 @@ fn answer(request: &HeaderMap, page: &CachedPage, status: &'static str) -> Respo
 /// answered here, and only with pages an anonymous request was given ([`serve_cached`]
 /// decides what is kept; a private instance keeps none, since its pages need a session).
 /// Every answer it gives or passes on leaves with the security headers
-/// ([`crate::security_headers`]).
+/// (see the `security_headers` module).
 pub async fn answer_early(
     State(cache): State<PageCache>,
     request: Request,
