@@ -48,6 +48,8 @@ struct Hit {
     href: String,
     title_html: String,
     snippet_html: String,
+    /// The headline's and snippet's language (`lang`), empty when unknown.
+    language: String,
     source_name: String,
     age: Age,
     story_href: Option<String>,
@@ -122,6 +124,7 @@ fn hit_view(story: &StoryHit, now: i64) -> Hit {
         href: article_href(lead.id, &lead.title),
         title_html: lead.title_html.clone(),
         snippet_html: lead.snippet_html.clone(),
+        language: lead.language.clone(),
         source_name: lead.source_name.clone(),
         age: Age::of(lead.date, now),
         story_href: story.story_id.map(|s| format!("/story/{s}")),

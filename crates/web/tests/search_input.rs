@@ -1,5 +1,6 @@
 //! The search page, its feeds and the search API on input the index cannot use as it stands:
 //! none of it lists the whole site; what was left out is shown; a page past the last says so.
+//! A hit's headline and snippet say their language.
 
 mod support;
 
@@ -135,6 +136,26 @@ async fn the_page_shows_what_it_left_out_and_where_the_pages_end() {
         // A query that matches nothing still says so.
         let page = browser.get("/search?q=volcano").await;
         assert!(page.body.contains("Nothing matches"), "{}", page.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hit_says_its_language() {
+    each_backend(|store| async move {
+        let (site, _dir) = searchable_site(store).await;
+        let page = site.browser().get("/search?q=flood").await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("<h2 class=\"card-title\" lang=\"en\">"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("<p class=\"excerpt\" lang=\"en\">"),
+            "{}",
+            page.body
+        );
     })
     .await;
 }
