@@ -8,7 +8,7 @@ mod support;
 
 use support::{Site, config, site};
 use tidings_model::{NewArticle, Role, StoryId};
-use tidings_store::{ArticleLabels, NewSource, Placement};
+use tidings_store::{ArticleLabels, NewSource};
 
 /// Adds a German sport article of the site's outlet, tagged with the topic "Lokales"
 /// (`lokales`), in a German story of its own; returns the story.
@@ -38,22 +38,8 @@ async fn german_story(site: &Site) -> StoryId {
         .await
         .expect("insert");
     let article = site.article_by_url("https://outlet.example/pokal").await;
-    let mut batch = site.store.stories().begin().await.expect("batch");
-    let story = batch
-        .create_story("Lindenbach gewinnt den Pokal", Some("de"), now)
+    site.place_in_new_story(article, "Lindenbach gewinnt den Pokal", "de", now)
         .await
-        .expect("story");
-    batch
-        .place(&Placement {
-            article,
-            story,
-            duplicate_of: None,
-            related: Vec::new(),
-        })
-        .await
-        .expect("place");
-    batch.commit(now).await.expect("commit");
-    story
 }
 
 /// The first `<item>` of an RSS document.
@@ -379,10 +365,7 @@ async fn a_source_without_a_name_is_called_by_its_feeds_address() {
         .await
         .expect("source")
         .id;
-    site.user("ana", "correct horse battery", Role::Reader)
-        .await;
-    let mut ana = site.browser();
-    assert_eq!(ana.login("ana", "correct horse battery").await.status, 303);
+    let mut ana = site.reader("ana").await;
     let page = ana.get(&format!("/source/{nameless}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(

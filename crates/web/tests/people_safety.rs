@@ -16,11 +16,7 @@ use tidings_web::people::{PeopleConfig, RateLimitConfig};
 const PASSWORD: &str = "a long enough password";
 
 async fn logged_in(site: &Site, name: &str, role: Role) -> Browser {
-    site.user(name, PASSWORD, role).await;
-    let mut browser = site.browser();
-    let login = browser.login(name, PASSWORD).await;
-    assert_eq!(login.status, 303, "{name} logs in: {}", login.body);
-    browser
+    site.logged_in(name, PASSWORD, role).await
 }
 
 /// Posts on a page and returns the new comment's id.

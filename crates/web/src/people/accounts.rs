@@ -359,19 +359,29 @@ pub(crate) async fn signup_page(
     headers: HeaderMap,
     Query(q): Query<NextQuery>,
 ) -> Response {
-    let open = state.people.config.signup_open;
-    let next = safe_next(&q.next);
     let signed_in_as = match signed_in_as(&state, &headers).await {
         Ok(name) => name,
         Err(e) => return e.page(&state.site_name),
     };
+    empty_signup(&state, &headers, StatusCode::OK, signed_in_as, &q.next).await
+}
+
+/// The sign-up page with an empty form, or with who the browser is signed in as.
+async fn empty_signup(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    signed_in_as: Option<SignedIn>,
+    next: &str,
+) -> Response {
+    let next = safe_next(next);
     anonymous_form(
-        &state,
-        &headers,
-        StatusCode::OK,
+        state,
+        headers,
+        status,
         |csrf| SignupPage {
             site_name: state.site_name.clone(),
-            open,
+            open: state.people.config.signup_open,
             signed_in_as,
             csrf,
             next,
@@ -413,22 +423,12 @@ pub(crate) async fn signup(
     match signed_in_as(&state, &headers).await {
         Ok(None) => {}
         Ok(Some(name)) => {
-            let next = safe_next(&form.next);
-            return anonymous_form(
+            return empty_signup(
                 &state,
                 &headers,
                 StatusCode::CONFLICT,
-                |csrf| SignupPage {
-                    site_name: site.clone(),
-                    open: state.people.config.signup_open,
-                    signed_in_as: Some(name),
-                    csrf,
-                    next,
-                    name: String::new(),
-                    display_name: String::new(),
-                    error: None,
-                },
-                None,
+                Some(name),
+                &form.next,
             )
             .await;
         }

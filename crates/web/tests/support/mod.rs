@@ -235,13 +235,44 @@ impl Site {
 
     /// A new reader account `name`, logged in through the form: its browser.
     pub async fn reader(&self, name: &str) -> Browser {
-        self.user(name, "correct horse battery", Role::Reader).await;
+        self.logged_in(name, "correct horse battery", Role::Reader)
+            .await
+    }
+
+    /// A new account `name` with `password` and `role`, logged in through the form: its
+    /// browser.
+    pub async fn logged_in(&self, name: &str, password: &str, role: Role) -> Browser {
+        self.user(name, password, role).await;
         let mut browser = self.browser();
-        assert_eq!(
-            browser.login(name, "correct horse battery").await.status,
-            303
-        );
+        let login = browser.login(name, password).await;
+        assert_eq!(login.status, 303, "{name} logs in: {}", login.body);
         browser
+    }
+
+    /// Places `article` alone in a new story called `title` in `language`: the story.
+    pub async fn place_in_new_story(
+        &self,
+        article: ArticleId,
+        title: &str,
+        language: &str,
+        at: i64,
+    ) -> StoryId {
+        let mut batch = self.store.stories().begin().await.expect("batch");
+        let story = batch
+            .create_story(title, Some(language), at)
+            .await
+            .expect("story");
+        batch
+            .place(&Placement {
+                article,
+                story,
+                duplicate_of: None,
+                related: Vec::new(),
+            })
+            .await
+            .expect("place");
+        batch.commit(at).await.expect("commit");
+        story
     }
 
     /// A new account `name`, logged in, with an API key made on its settings page: the
