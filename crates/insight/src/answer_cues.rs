@@ -47,6 +47,28 @@ const CURRENCY_WORDS: &str = "\
      dollar dollars euro euros pound pounds crown crowns franc francs yen yuan rupee rupees \
      kronor kroner dollar pfund franken livre livres couronne couronnes";
 
+/// Words that speak of the future, whatever follows them. English "due", "expected",
+/// "set" and "going" need their "to" and are read in [`speaks_of_future`].
+const FUTURE_WORDS: &str = "\
+     will won't shall 'll upcoming next scheduled planned \
+     wird werden soll sollen voraussichtlich geplant künftig nächste nächsten nächster \
+     nächstes bald \
+     va vont sera seront aura auront ira iront fera feront pourra pourront devra devront \
+     doit doivent devrait devraient prévu prévue prévus prévues prochain prochaine \
+     prochains prochaines bientôt";
+
+/// English words that speak of the future before "to" ("expected to reach", "plans to
+/// open").
+const FUTURE_BEFORE_TO: &str = "expected plans plan";
+
+/// English words that speak of the future after a form of "be" and before "to" ("is due
+/// to touch down", "are set to vote", "is going to rain"); without it they do not ("closed
+/// due to snow", "went to", "set to music").
+const FUTURE_AFTER_BE: &str = "due set going";
+
+/// Forms of "be" for [`FUTURE_AFTER_BE`].
+const BE: &str = "is are was were be 's";
+
 /// What one sentence can answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cues {
@@ -58,6 +80,8 @@ pub struct Cues {
     pub duration: bool,
     /// It gives a cause.
     pub reason: bool,
+    /// It speaks of the future: "will", "is due to", "wird", "soll", "va", "rouleront".
+    pub future: bool,
     /// It names an amount of money: a currency sign or word.
     pub money: bool,
     /// The years it names.
@@ -74,6 +98,7 @@ pub fn cues_of(sentence: &str) -> Cues {
         .collect();
     let mut cues = Cues {
         money: sentence.contains(['$', '€', '£', '¥']),
+        future: speaks_of_future(&words),
         ..Cues::default()
     };
     for (i, w) in words.iter().enumerate() {
@@ -92,6 +117,26 @@ pub fn cues_of(sentence: &str) -> Cues {
         cues.reason |= has(REASON_WORDS, w) && (*w != "due" || words.get(i + 1) == Some(&"to"));
     }
     cues
+}
+
+/// Whether lowercase `words` (a sentence's or a question's) speak of the future: an
+/// auxiliary or marker in the three languages, an English "is due to"/"expected to", a French
+/// future in "-ront" ("rouleront", "seront"), or a French future before an inverted
+/// pronoun ("ira-t-il", split at its hyphens into "ira", "t", "il").
+pub fn speaks_of_future(words: &[&str]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let next = words.get(i + 1).copied();
+        has(FUTURE_WORDS, w)
+            || w.ends_with("'ll")
+            || w.ends_with("’ll")
+            || (has(FUTURE_BEFORE_TO, w) && next == Some("to"))
+            || (has(FUTURE_AFTER_BE, w)
+                && i > 0
+                && has(BE, words[i - 1])
+                && matches!(next, Some("to" | "in" | "on")))
+            || (w.chars().count() > 5 && w.ends_with("ront") && !w.ends_with("front"))
+            || (w.ends_with("ra") && next == Some("t"))
+    })
 }
 
 /// Whether the space-separated `list` holds `word`.
@@ -165,5 +210,29 @@ mod tests {
             cues_of("It gets a $14 billion fund; the last one, in 1979, had 300 million euros.");
         assert!(c.money && c.years == [1979], "{c:?}");
         assert!(!cues_of("The fund will run for five years.").money);
+    }
+
+    #[test]
+    fn the_future_in_three_languages() {
+        for future in [
+            "The lander is due to touch down in about five weeks.",
+            "The probe will enter orbit on August 6.",
+            "It'll open next spring.",
+            "Die Brücke wird 2032 freigegeben.",
+            "Die Bauarbeiten sollen im Frühjahr beginnen.",
+            "Les premières rames rouleront en 2029.",
+            "Les travaux vont commencer en septembre.",
+        ] {
+            assert!(cues_of(future).future, "{future}");
+        }
+        for past in [
+            "The lander separated 52 minutes after lift-off.",
+            "The line closed due to snow.",
+            "Die Brücke wurde 1972 eröffnet.",
+            "La ligne B avait été inaugurée en 2006.",
+            "Protesters stood at the front of the hall.",
+        ] {
+            assert!(!cues_of(past).future, "{past}");
+        }
     }
 }

@@ -203,19 +203,31 @@ pub fn ask_corpus(corpus: &Corpus<'_>, question: &str, options: &AskOptions) -> 
             if score.max(weighed) < options.min_score || coverage < needed {
                 return None;
             }
+            let reported = corpus.articles[sentence.article]
+                .published
+                .map(|t| civil_from_days(t.div_euclid(86_400)).0)
+                .and_then(|y| u32::try_from(y).ok());
             if question.wanted == Wanted::Quantity {
                 weighed *= 1.0 + 0.15 * recency.of_article(sentence.article);
                 // A count from years before the report is background ("Its last deadly
                 // earthquake, in 1979, killed more than 300"), unless the question asks
                 // about that year.
-                let reported = corpus.articles[sentence.article]
-                    .published
-                    .map(|t| civil_from_days(t.div_euclid(86_400)).0)
-                    .and_then(|y| u32::try_from(y).ok());
                 let past = cues.years.iter().any(|&y| {
                     reported.is_some_and(|now| y + 1 < now) && !question.years.contains(&y)
                 });
                 if past {
+                    weighed *= 0.6;
+                }
+            }
+            if question.future && matches!(question.wanted, Wanted::Time | Wanted::Duration) {
+                // "When will it reach Mars?" is not answered by what happened: a sentence
+                // that does not speak of the future, or names only years before its
+                // report ("lost a Mars probe in 2011"), ranks lower.
+                let only_past_years = !cues.years.is_empty()
+                    && cues.years.iter().all(|&y| {
+                        reported.is_some_and(|now| y < now) && !question.years.contains(&y)
+                    });
+                if !cues.future || only_past_years {
                     weighed *= 0.6;
                 }
             }

@@ -6,6 +6,8 @@
 //! Written by hand: question classification for three languages is a few phrase lists,
 //! and no crate offers it without a model.
 
+use crate::answer_cues::speaks_of_future;
+
 /// The kind of answer a question wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wanted {
@@ -37,6 +39,9 @@ pub struct Question {
     pub money: bool,
     /// The years it names ("How many died in 1979?").
     pub years: Vec<u32>,
+    /// It asks about what is still to come ("When will the lander reach the Moon?",
+    /// "Wann wird die Brücke freigegeben?", "Quand le tram ira-t-il à l'aéroport ?").
+    pub future: bool,
 }
 
 /// Words of a question about money, in the three languages.
@@ -174,6 +179,10 @@ const CONCEPTS: &[&str] = &[
     // winning
     "win won wins winner victory elected gewonnen gewinnt gewann sieger siegerin gewählt \
      gagné remporté vainqueur élu élue",
+    // arriving
+    "arrive arrives arrived arrival reach reaches reached land lands landed landing touch \
+     ankommen ankunft erreichen erreicht erreichte landen landet landete landung arrivée \
+     arrivera atteindre atteint atteindra atterrir atterrissage",
     // arrest
     "arrested detained custody charged festgenommen verhaftet arrêté arrêtés interpellé \
      interpellés",
@@ -218,6 +227,7 @@ impl Question {
             content,
             money,
             years,
+            future: speaks_of_future(&words),
         }
     }
 }
@@ -282,6 +292,26 @@ mod tests {
         assert!(Question::parse("Wie hoch ist der Schaden?").money);
         assert!(!Question::parse("How much rain fell?").money);
         assert_eq!(Question::parse("How many died in 1979?").years, [1979]);
+    }
+
+    #[test]
+    fn questions_about_what_is_to_come() {
+        for q in [
+            "When will the lander reach the Moon?",
+            "Wann wird die Brücke freigegeben?",
+            "Wann sollen die Bauarbeiten beginnen?",
+            "Quand le tramway ira-t-il jusqu'à l'aéroport ?",
+            "Quand les travaux vont-ils commencer ?",
+        ] {
+            assert!(Question::parse(q).future, "{q}");
+        }
+        for q in [
+            "When did the probe leave orbit?",
+            "Wann wurde der Neubau beschlossen?",
+            "Quand la ligne a-t-elle été inaugurée ?",
+        ] {
+            assert!(!Question::parse(q).future, "{q}");
+        }
     }
 
     #[test]

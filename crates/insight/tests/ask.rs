@@ -8,6 +8,12 @@
 //! the question analysis it measures: answer types (how many, when, who, where), question
 //! words in the three languages, and a few news concepts (a death toll asked as "died").
 //!
+//! `fixtures/ask_future.jsonl` (session 15) holds three stories (en, de, fr) with "when"
+//! questions about what is still to come and what has happened, beside sentences of both;
+//! written before the future-tense rule, which took it from 12 to 13 of 14 (the miss: "It
+//! is due to arrive at Mars in about seven months, in early August" comes before the
+//! expected "on August 6").
+//!
 //! The printed figures are the measurement: `cargo test -p tidings-insight --test ask --
 //! --nocapture`.
 
@@ -121,6 +127,8 @@ fn questions_are_answered_from_the_right_sentence() {
     report("ask.jsonl", &shaped);
     let held_out = run(include_str!("fixtures/ask_heldout.jsonl"));
     report("ask_heldout.jsonl", &held_out);
+    let future = run(include_str!("fixtures/ask_future.jsonl"));
+    report("ask_future.jsonl", &future);
     // The figures this session measured, as floors: a change that answers fewer
     // questions from the right sentence, or answers one the stories do not address, fails.
     assert!(
@@ -128,6 +136,7 @@ fn questions_are_answered_from_the_right_sentence() {
         "shaped set fell"
     );
     assert!(held_out.first >= 23, "held-out set fell");
+    assert!(future.first >= 13, "future-tense set fell");
     assert_eq!(
         shaped.refused, shaped.unanswerable,
         "an unanswerable question was answered"
