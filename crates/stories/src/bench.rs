@@ -127,7 +127,7 @@ pub fn run_with(
         if trace {
             for d in clusterer.last_candidates() {
                 eprintln!(
-                    "CAND {} {} {:?} {:.4} {:.4} {:.4} {:.4} {} {} {}",
+                    "CAND {} {} {:?} {:.4} {:.4} {:.4} {:.4} {} {} {} {:.3}",
                     article.id,
                     story.0,
                     d.best.map(|b| b.0),
@@ -137,7 +137,8 @@ pub fn run_with(
                     d.novelty,
                     d.story_size,
                     d.terms,
-                    d.passages
+                    d.passages,
+                    d.conflict
                 );
             }
         }
