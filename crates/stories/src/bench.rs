@@ -127,7 +127,7 @@ pub fn run_with(
         if trace {
             for d in clusterer.last_candidates() {
                 eprintln!(
-                    "CAND {} {} {:?} {:.4} {:.4} {:.4} {:.4} {} {} {} {:.3}",
+                    "CAND {} {} {:?} {:.4} {:.4} {:.4} {:.4} {} {} {}",
                     article.id,
                     story.0,
                     d.best.map(|b| b.0),
@@ -137,8 +137,7 @@ pub fn run_with(
                     d.novelty,
                     d.story_size,
                     d.terms,
-                    d.passages,
-                    d.conflict
+                    d.passages
                 );
             }
         }

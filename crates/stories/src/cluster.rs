@@ -139,20 +139,6 @@ pub struct ClusterParams {
     /// many terms, where such a page's own headline and lead stand, are
     /// the lead names instead (see `lead_name_penalty`).
     pub dateline_lead_terms: usize,
-    /// Subtracted from the combined score when the article writes years
-    /// and the story does too, but none in common (another event of the
-    /// same kind, another year). 0 disables.
-    pub year_conflict_penalty: f32,
-    /// Subtracted when the article and the story both write money amounts
-    /// but none in common. 0 disables.
-    pub money_conflict_penalty: f32,
-    /// A best candidate below `threshold` still wins if it scores at least
-    /// this and neither years nor amounts conflict. 0 disables.
-    pub conflict_free_threshold: f32,
-    /// With `conflict_free_threshold`: also require a shared year.
-    pub conflict_free_needs_shared_year: bool,
-    /// With `conflict_free_threshold`: at most this lead-name novelty.
-    pub conflict_free_max_novelty: f32,
 }
 
 impl Default for ClusterParams {
@@ -187,11 +173,6 @@ impl Default for ClusterParams {
             shingle_min_shared: 2,
             name_pairs: 6,
             dateline_lead_terms: 40,
-            year_conflict_penalty: 0.0,
-            money_conflict_penalty: 0.0,
-            conflict_free_threshold: 0.0,
-            conflict_free_needs_shared_year: false,
-            conflict_free_max_novelty: 1.0,
         }
     }
 }
@@ -209,18 +190,7 @@ struct Story {
     /// Passage and name-pair hashes indexed for this story (sorted).
     #[serde(default)]
     shingles: Vec<u64>,
-    /// Years written by the story's articles (sorted, at most
-    /// `STORY_FACTS`).
-    #[serde(default)]
-    years: Vec<u16>,
-    /// Money amounts written by the story's articles (sorted, at most
-    /// `STORY_FACTS`).
-    #[serde(default)]
-    amounts: Vec<u64>,
 }
-
-/// Most years, and most money amounts, a story keeps.
-const STORY_FACTS: usize = 32;
 
 /// Why the last article went where it went: the best candidate's scores.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -250,15 +220,6 @@ pub struct Decision {
     /// story.
     #[serde(default)]
     pub passages: u32,
-    /// Penalty for conflicting years or amounts subtracted from the score.
-    #[serde(default)]
-    pub conflict: f32,
-    /// Whether years or amounts conflict.
-    #[serde(default)]
-    pub conflicting: bool,
-    /// Whether the article and story share a year.
-    #[serde(default)]
-    pub shared_year: bool,
 }
 
 /// The streaming clusterer's state.
@@ -404,8 +365,6 @@ impl Clusterer {
                         last_time: None,
                         last_seq: 0,
                         shingles: Vec::new(),
-                        years: Vec::new(),
-                        amounts: Vec::new(),
                     },
                 );
                 id
@@ -413,10 +372,6 @@ impl Clusterer {
         };
         self.add_to_story(id, &text, &ents, a.published);
         self.add_passages(id, &f.shingles);
-        if let Some(s) = self.stories.get_mut(&id) {
-            merge_capped(&mut s.years, &f.years, STORY_FACTS);
-            merge_capped(&mut s.amounts, &f.amounts, STORY_FACTS);
-        }
         self.evict();
         id
     }
@@ -509,18 +464,7 @@ impl Clusterer {
             // is judged on its text alone: an empty name cosine is no
             // evidence against the story.
             let ew = if ents.is_empty() { 0.0 } else { ew };
-            let mut conflict = 0.0;
-            let years_conflict = disjoint(&f.years, &s.years);
-            let money_conflict = disjoint(&f.amounts, &s.amounts);
-            if years_conflict {
-                conflict += self.params.year_conflict_penalty;
-            }
-            if money_conflict {
-                conflict += self.params.money_conflict_penalty;
-            }
-            let shared_year = !f.years.is_empty() && !s.years.is_empty() && !years_conflict;
-            let score = (1.0 - ew) * tc + ew * ec - self.params.lead_name_penalty * novelty + bonus
-                - conflict;
+            let score = (1.0 - ew) * tc + ew * ec - self.params.lead_name_penalty * novelty + bonus;
             let ok = score >= self.params.threshold;
             let d = Decision {
                 best: Some(id),
@@ -533,9 +477,6 @@ impl Clusterer {
                 joined: ok,
                 novelty,
                 passages,
-                conflict,
-                conflicting: years_conflict || money_conflict,
-                shared_year,
             };
             if let Some(t) = trace.as_mut() {
                 t.push(d);
@@ -556,16 +497,6 @@ impl Clusterer {
             && best.score >= p.clear_winner_threshold
             && best.score >= p.clear_winner_ratio * second
             && best.novelty <= p.clear_winner_max_novelty
-        {
-            best.joined = true;
-        }
-        if !best.joined
-            && best.best.is_some()
-            && p.conflict_free_threshold > 0.0
-            && best.score >= p.conflict_free_threshold
-            && !best.conflicting
-            && (best.shared_year || !p.conflict_free_needs_shared_year)
-            && best.novelty <= p.conflict_free_max_novelty
         {
             best.joined = true;
         }
@@ -782,34 +713,6 @@ fn lead_novelty(lead_names: &[u64], ents: &SparseVec, story: &SparseVec) -> f32 
         }
     }
     if total > 0.0 { missing / total } else { 0.0 }
-}
-
-/// Whether two sorted lists are both non-empty and share nothing.
-fn disjoint<T: Ord>(a: &[T], b: &[T]) -> bool {
-    if a.is_empty() || b.is_empty() {
-        return false;
-    }
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return false,
-        }
-    }
-    true
-}
-
-/// Adds the sorted `new` to the sorted `into`, keeping at most `cap`.
-fn merge_capped<T: Ord + Copy>(into: &mut Vec<T>, new: &[T], cap: usize) {
-    for &x in new {
-        if into.len() >= cap {
-            break;
-        }
-        if let Err(pos) = into.binary_search(&x) {
-            into.insert(pos, x);
-        }
-    }
 }
 
 /// Terms only in `after` and terms only in `before` (both sorted).

@@ -24,11 +24,6 @@ pub(super) struct Features {
     /// Sampled hashes of runs of `shingle_terms` consecutive terms (sorted,
     /// distinct): passages that reports of one event quote or reuse.
     pub shingles: Vec<u64>,
-    /// Distinct years written in the title or body (sorted).
-    pub years: Vec<u16>,
-    /// Distinct money amounts written in the title or body, rounded
-    /// (sorted).
-    pub amounts: Vec<u64>,
 }
 
 /// Words of a dateline ("Posted: Monday, May 23, 2005, 8:20 AM ET",
@@ -150,132 +145,13 @@ pub(super) fn extract(
     lead_names.dedup();
     shingles.sort_unstable();
     shingles.dedup();
-    let mut years = Vec::new();
-    let mut amounts = Vec::new();
-    for text in [title, body] {
-        written_years(text, &mut years);
-        money_amounts(text, &mut amounts);
-    }
-    years.sort_unstable();
-    years.dedup();
-    amounts.sort_unstable();
-    amounts.dedup();
     Features {
-        years,
-        amounts,
         shingles,
         lang,
         terms,
         ents,
         lead_names,
     }
-}
-
-/// Adds to `out` each year (1900-2099) written as four digits standing
-/// alone: not part of a longer number, a decimal or a thousands group
-/// ("1,990"), nor a decade ("1990s").
-pub(super) fn written_years(text: &str, out: &mut Vec<u16>) {
-    for (start, end) in digit_runs(text) {
-        let b = text.as_bytes();
-        if end - start != 4 {
-            continue;
-        }
-        if start > 0 && matches!(b[start - 1], b'.' | b',' | b'$') {
-            continue;
-        }
-        if b.get(end) == Some(&b's') {
-            continue;
-        }
-        if matches!(b.get(end), Some(b'.' | b',')) && b.get(end + 1).is_some_and(u8::is_ascii_digit)
-        {
-            continue;
-        }
-        if let Ok(y) = text[start..end].parse::<u16>()
-            && (1900..=2099).contains(&y)
-        {
-            out.push(y);
-        }
-    }
-}
-
-/// Adds to `out` each money amount of at least 1,000 written with a
-/// currency sign ("$2.5 million", "€2m", "£160,000"), rounded to
-/// thousands (to hundreds of thousands from a million up).
-pub(super) fn money_amounts(text: &str, out: &mut Vec<u64>) {
-    let b = text.as_bytes();
-    let mut next = 0;
-    for (i, c) in text.char_indices() {
-        if i < next || !matches!(c, '$' | '€' | '£') {
-            continue;
-        }
-        let mut j = i + c.len_utf8();
-        while b.get(j) == Some(&b' ') {
-            j += 1;
-        }
-        let num_start = j;
-        let (mut int, mut frac, mut frac_div) = (0u64, 0u64, 1u64);
-        let mut seen_dot = false;
-        while let Some(&d) = b.get(j) {
-            let digit_follows = b.get(j + 1).is_some_and(u8::is_ascii_digit);
-            if d.is_ascii_digit() {
-                let v = u64::from(d - b'0');
-                if !seen_dot {
-                    int = int.saturating_mul(10).saturating_add(v);
-                } else if frac_div < 1_000_000 {
-                    frac = frac * 10 + v;
-                    frac_div *= 10;
-                }
-            } else if d == b',' && !seen_dot && digit_follows {
-            } else if d == b'.' && !seen_dot && digit_follows {
-                seen_dot = true;
-            } else {
-                break;
-            }
-            j += 1;
-        }
-        next = j;
-        if j == num_start {
-            continue;
-        }
-        let mut k = j;
-        while b.get(k) == Some(&b' ') {
-            k += 1;
-        }
-        let word_end = k + b[k..]
-            .iter()
-            .take_while(|x| x.is_ascii_alphabetic())
-            .count();
-        let scale = match text[k..word_end].to_ascii_lowercase().as_str() {
-            "million" | "mln" | "m" => 1e6,
-            "billion" | "bn" | "b" => 1e9,
-            "trillion" => 1e12,
-            _ => 1.0,
-        };
-        let x = (int as f64 + frac as f64 / frac_div as f64) * scale;
-        if x >= 1000.0 {
-            let unit = if x >= 1e6 { 1e5 } else { 1e3 };
-            out.push(((x / unit).round() * unit) as u64);
-        }
-    }
-}
-
-/// Byte ranges of the maximal runs of ASCII digits in `text`.
-fn digit_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let b = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < b.len() && !b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i >= b.len() {
-            return None;
-        }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        Some((start, i))
-    })
 }
 
 #[cfg(test)]
