@@ -23,6 +23,11 @@ pub fn init(filter: Option<&str>) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // A log line that cannot be written (its reader is gone: `serve 2>&1 | head`) is
+        // lost, nothing more. tracing-subscriber would report the failure with `eprintln!`,
+        // which panics on the same broken pipe, in whichever task logged: the scheduler, or
+        // the signal handler that stops the server.
+        .log_internal_errors(false)
         .with_target(false)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();

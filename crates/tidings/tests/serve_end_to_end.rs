@@ -219,3 +219,29 @@ async fn the_demo_runs_offline() {
     );
     assert!(server.stop());
 }
+
+/// `tidings serve 2>&1 | head -1`: once the log's reader is gone, writing a log line fails.
+/// The server must go on fetching and stop on SIGTERM; tracing's own report of the failed
+/// write (an `eprintln!`, which panics on a broken pipe) had killed the scheduler and the
+/// signal handler while `/healthz` still answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_log_pipe_stops_neither_ingest_nor_shutdown() {
+    let web = support::fixture_day_web().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut server = Server::start_logging_to(dir.path(), &[], std::process::Stdio::piped()).await;
+    server.close_log();
+    support::add_fixture_outlets(dir.path(), &web);
+    cli_ok(dir.path(), &["sources", "refresh"]);
+    wait_until(
+        "the fixture outlets' articles, fetched after the log closed",
+        Duration::from_secs(60),
+        || async {
+            let store = open_store(dir.path()).await;
+            let count = store.articles().count().await.expect("count");
+            store.close().await;
+            count > 0
+        },
+    )
+    .await;
+    assert!(server.stop(), "SIGTERM stops the server cleanly");
+}

@@ -319,6 +319,10 @@ impl PageCache {
             } else {
                 String::new()
             },
+            // Without a configured base URL, pages write absolute links (`og:url`, JSON-LD,
+            // feeds) from the request's `Host`: a page rendered for one host is not the page
+            // of another, or one request with a forged `Host` would poison it for everyone.
+            &crate::base_url::site_base(None, request.headers()),
         ))
     }
 
@@ -518,15 +522,15 @@ fn has_session(headers: &HeaderMap) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Key {
     generation: u64,
-    /// `"{generation} {path}?{sorted query} {languages}"`: the key of fresh pages (a path
-    /// and a query hold no space).
+    /// `"{generation} {path}?{sorted query} {languages} {origin}"`: the key of fresh pages
+    /// (a path, a query and an origin hold no space).
     text: String,
     /// Where the page part of `text` starts.
     page_start: usize,
 }
 
 impl Key {
-    fn new(generation: u64, path: &str, query: Option<&str>, languages: &str) -> Key {
+    fn new(generation: u64, path: &str, query: Option<&str>, languages: &str, origin: &str) -> Key {
         let mut text = format!("{generation} ");
         let page_start = text.len();
         text.push_str(path);
@@ -540,6 +544,8 @@ impl Key {
         }
         text.push(' ');
         text.push_str(languages);
+        text.push(' ');
+        text.push_str(origin);
         Key {
             generation,
             text,
@@ -547,8 +553,8 @@ impl Key {
         }
     }
 
-    /// The page whatever the generation (`"{path}?{sorted query} {languages}"`): the key of
-    /// last renderings.
+    /// The page whatever the generation (`"{path}?{sorted query} {languages} {origin}"`):
+    /// the key of last renderings.
     fn page(&self) -> &str {
         &self.text[self.page_start..]
     }
@@ -785,17 +791,17 @@ mod tests {
     }
 
     #[test]
-    fn keys_sort_the_query_and_carry_the_generation_and_languages() {
-        let key = |generation, path, query| Key::new(generation, path, query, "");
-        assert_eq!(key(3, "/", None).text, "3 / ");
-        assert_eq!(key(3, "/", None).page(), "/ ");
+    fn keys_sort_the_query_and_carry_the_generation_languages_and_origin() {
+        let key = |generation, path, query| Key::new(generation, path, query, "", "http://a");
+        assert_eq!(key(3, "/", None).text, "3 /  http://a");
+        assert_eq!(key(3, "/", None).page(), "/  http://a");
         assert_eq!(
             key(0, "/story/1", Some("q=x&explain=1")),
             key(0, "/story/1", Some("explain=1&&q=x"))
         );
         assert_eq!(
             key(12, "/story/1", Some("q=x&explain=1")).page(),
-            "/story/1?explain=1&q=x "
+            "/story/1?explain=1&q=x  http://a"
         );
         assert_ne!(key(0, "/", Some("page=2")), key(0, "/", None));
         assert_ne!(key(0, "/", None), key(1, "/", None));
@@ -803,12 +809,16 @@ mod tests {
             key(0, "/", Some("page=2")).page(),
             key(1, "/", Some("page=2")).page()
         );
-        assert_eq!(Key::new(0, "/", None, "de,en").page(), "/ de,en");
+        assert_eq!(Key::new(0, "/", None, "de,en", "").page(), "/ de,en ");
         assert_ne!(
-            Key::new(0, "/", None, "de,en").page(),
-            Key::new(0, "/", None, "en").page()
+            Key::new(0, "/", None, "de,en", "").page(),
+            Key::new(0, "/", None, "en", "").page()
         );
-        assert_ne!(Key::new(0, "/", None, "en"), key(0, "/", None));
+        assert_ne!(Key::new(0, "/", None, "en", "http://a"), key(0, "/", None));
+        assert_ne!(
+            Key::new(0, "/", None, "", "http://evil.example").page(),
+            key(0, "/", None).page()
+        );
     }
 
     #[test]

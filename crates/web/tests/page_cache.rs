@@ -197,6 +197,34 @@ async fn a_second_request_comes_from_memory_and_a_signed_in_reader_never_does() 
     .await;
 }
 
+/// Without a configured base URL a page's absolute links (`og:url`, JSON-LD) come from the
+/// request's `Host`; a request with a forged `Host` must not leave its page for others.
+#[tokio::test]
+async fn a_forged_host_does_not_poison_the_page_for_others() {
+    each_backend(|store| async move {
+        let dw = source(&store, "dw").await;
+        let (article, _) = story_with(&store, dw, "Harbour plan approved").await;
+        let cache = PageCache::default();
+        let base = site(&store, &cache).await;
+        let url = format!("{base}/article/{article}/harbour-plan-approved");
+        let forged = client()
+            .get(&url)
+            .header(header::HOST, "evil.example")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(forged.status(), StatusCode::OK);
+        let forged = forged.text().await.expect("body");
+        assert!(forged.contains("http://evil.example/article/"), "{forged}");
+        for _ in 0..2 {
+            let (_, body) = get(&url).await;
+            assert!(!body.contains("evil.example"), "poisoned: {body}");
+            assert!(body.contains(&format!("{base}/article/")), "{body}");
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_new_story_or_a_saved_insight_drops_the_pages_within_a_poll() {
     each_backend(|store| async move {

@@ -49,6 +49,11 @@ impl Server {
     /// Starts `serve` on a free port with fixture-friendly settings and waits until
     /// `/healthz` answers.
     pub async fn start(data_dir: &Path, extra: &[&str]) -> Server {
+        Self::start_logging_to(data_dir, extra, log_file(data_dir)).await
+    }
+
+    /// Starts `serve` as [`Server::start`] does, its log (stderr) going to `log`.
+    pub async fn start_logging_to(data_dir: &Path, extra: &[&str], log: Stdio) -> Server {
         let mut command = Command::new(binary());
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--no-default-sources"])
@@ -59,7 +64,7 @@ impl Server {
             .env_remove("TIDINGS_DATABASE_URL")
             .env("TIDINGS_LOG", "info,sqlx=warn")
             .stdout(Stdio::piped())
-            .stderr(log_file(data_dir));
+            .stderr(log);
         if !extra.contains(&"--poll-interval") {
             command.args(["--poll-interval", "3600"]);
         }
@@ -121,6 +126,12 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Closes the reading end of the server's log pipe (started with [`Stdio::piped`]), as
+    /// `tidings serve 2>&1 | head` does once `head` has read its lines.
+    pub fn close_log(&mut self) {
+        drop(self.child.stderr.take());
     }
 
     /// Kills the server with SIGKILL, as a crash would.
