@@ -165,9 +165,9 @@ impl<'a> Insights<'a> {
             .collect()
     }
 
-    /// The names the entities each of `stories` mentions have in it, most mentioned first, read with
-    /// one statement per 500 stories (search indexing reads a whole batch's stories at once).
-    /// A story without entities is left out.
+    /// The names of the entities each of `stories` mentions, as the story gives them, most
+    /// mentioned first, read with one statement per 500 stories (search indexing reads a
+    /// whole batch's stories at once). A story without entities is left out.
     pub async fn entity_names_of(
         &self,
         stories: &[StoryId],

@@ -324,7 +324,7 @@ async fn two_groups_merge_into_the_bigger_and_readers_keep_what_they_followed_an
         let reading = store.reading();
         let hidden = store.hidden();
         reading
-            .follow(ana, &follow("kestria"), AT)
+            .follow(ana, &follow("kestrie"), AT)
             .await
             .expect("follow");
         reading
@@ -397,24 +397,40 @@ async fn two_groups_merge_into_the_bigger_and_readers_keep_what_they_followed_an
 async fn the_bigger_group_keeps_its_slug_whichever_side_it_is_named_on() {
     each_backend(|store| async move {
         let news = source(&store).await;
+        // "sorvania" (English) with "sorvanien" (German) merged in: two stories.
         let en = story(&store, news, "en").await;
+        let de = story(&store, news, "de").await;
         save(&store, en, &[entity("Sorvania", "place", 1)]).await;
-        for _ in 0..2 {
+        save(&store, de, &[entity("Sorvanien", "place", 1)]).await;
+        let groups = store.entity_groups();
+        assert_eq!(
+            groups.merge("sorvanien", "sorvania").await.expect("merge"),
+            Some("sorvania".to_string())
+        );
+        // "sorvanie" (French): three stories, so it keeps its slug, named second or first.
+        let mut all = vec![en, de];
+        for _ in 0..3 {
             let fr = story(&store, news, "fr").await;
             save(&store, fr, &[entity("Sorvanie", "place", 1)]).await;
+            all.push(fr);
         }
+        all.sort();
         assert_eq!(
-            store
-                .entity_groups()
-                .merge("sorvania", "sorvanie")
-                .await
-                .expect("merge"),
+            groups.merge("sorvania", "sorvanie").await.expect("merge"),
             Some("sorvanie".to_string())
         );
-        assert_eq!(lookup(&store, "sorvania").await, merged_into("sorvanie"));
+        // The smaller group's entities all point at it, none at an entity merged in turn.
+        for slug in ["sorvania", "sorvanien"] {
+            assert_eq!(
+                lookup(&store, slug).await,
+                merged_into("sorvanie"),
+                "{slug}"
+            );
+        }
+        assert_eq!(stories_of(&store, "sorvanie").await, all);
         assert_eq!(
             names(&store, "sorvanie").await,
-            pairs(&[("fr", "Sorvanie"), ("en", "Sorvania")])
+            pairs(&[("fr", "Sorvanie"), ("en", "Sorvania"), ("de", "Sorvanien")])
         );
     })
     .await;
