@@ -16,7 +16,8 @@
 //! The story assigner ([`assign_stories`]) places each article whose text is final in a
 //! story, in arrival order, one transaction per batch, and queues an [`understand_story`]
 //! job for each story changed (summary, key points, entities, timeline, and the links to the
-//! same event's stories in other languages, [`link_languages`]); [`index_search`] then
+//! same event's stories in other languages, [`link_languages`], whose entities named alike
+//! become one, [`merge_entities`]); [`index_search`] then
 //! indexes each placed article for search. A story that loses articles (a source removed,
 //! [`retention`]) is queued by the store and understood again from the articles it keeps
 //! ([`understand_again`], drained by the scheduler). A source whose feed announces a WebSub
@@ -34,6 +35,7 @@ pub mod html_text;
 pub mod index_search;
 mod labels;
 pub mod link_languages;
+pub mod merge_entities;
 mod pipeline;
 pub mod poll_interval;
 pub mod retention;

@@ -9,7 +9,8 @@
 //! the link its other story had into this language. The whole read–decide–save runs under
 //! the store's linking lock ([`tidings_store::LinkingLock`]), so two stories understood at
 //! the same moment by two workers are linked one after the other and the second sees the
-//! first's evidence.
+//! first's evidence. Under the same lock, the story's entities become one with those its
+//! linked stories name alike ([`crate::merge_entities`]).
 
 use crate::{Pipeline, PipelineError};
 use tidings_insight::crosslang::{
@@ -135,6 +136,8 @@ pub async fn run(
         }
     }
     pipeline.store.cross_language().save(&me, &links).await?;
+    let linked: Vec<StoryId> = links.into_iter().map(|l| l.0).collect();
+    crate::merge_entities::run(pipeline, story.id, &linked).await?;
     lock.release().await?;
-    Ok(links.into_iter().map(|l| l.0).collect())
+    Ok(linked)
 }

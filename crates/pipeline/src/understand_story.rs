@@ -88,7 +88,7 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
             })
             .collect();
         let json = serde_json::to_string(&insight)?;
-        pipeline
+        let saved_as = pipeline
             .store
             .insights()
             .save(
@@ -105,7 +105,8 @@ pub async fn run(pipeline: &Pipeline, story_id: StoryId) -> Result<(), PipelineE
         // Search can now find the story's articles by the entities it names. Only when they
         // changed: indexing every report of a long story again on each change made ingest
         // quadratic (articles joining later are indexed with the names of the moment).
-        let named_now: BTreeSet<String> = entities.iter().map(|e| e.slug.clone()).collect();
+        // As saved: an entity merged into another's is that other's.
+        let named_now: BTreeSet<String> = saved_as.into_iter().collect();
         if named_now != named_before
             && let Some(engine) = &pipeline.search
             && let Err(err) = reindex_story(engine, &pipeline.store, story_id).await

@@ -42,13 +42,16 @@ impl<'a> Insights<'a> {
         Insights { pool }
     }
 
-    /// Replaces a story's insight and its entities in one transaction.
+    /// Replaces a story's insight and its entities in one transaction. An entity merged into
+    /// another ([`crate::EntityGroups::merge`]) is saved as that other, with the name the
+    /// story gives it; a new entity is kept with the story's language (the primary subtag) as
+    /// its name's. Returns the slugs the story's entities were saved under, sorted.
     pub async fn save(
         &self,
         story: StoryId,
         insight: &StoredInsight,
         entities: &[StoryEntity],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<String>, StoreError> {
         let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         sqlx::query(
             "INSERT INTO story_insights (story_id, version, computed_at, insight) \
@@ -66,36 +69,58 @@ impl<'a> Insights<'a> {
             .bind(story.0)
             .execute(&mut *tx)
             .await?;
-        // New entities in slug order: two stories understood at once that name the same
-        // new entities in another order each held one of them and waited for the other
-        // (PostgreSQL: "deadlock detected" on the entities' unique index).
+        let language: Option<String> = sqlx::query("SELECT language FROM stories WHERE id = $1")
+            .bind(story.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get("language"))
+            .transpose()?
+            .flatten();
+        let language = language.as_deref().map(primary_subtag).unwrap_or_default();
+        // Entities in slug order: two stories understood at once that name the same new
+        // entities in another order each held one of them and waited for the other
+        // (PostgreSQL: "deadlock detected" on the entities' unique index). The no-op update
+        // of a known entity locks its row until this transaction ends, so a merge of it
+        // (which updates the row) either happened before, and is read here, or waits, and
+        // then moves this story's mention with the others.
         let mut by_slug: Vec<&StoryEntity> = entities.iter().collect();
         by_slug.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let mut saved_as: HashMap<&str, String> = HashMap::new();
         for e in by_slug {
-            sqlx::query(
-                "INSERT INTO entities (slug, name, kind) VALUES ($1, $2, $3) \
-                 ON CONFLICT (slug) DO NOTHING",
+            let row = sqlx::query(
+                "INSERT INTO entities (slug, name, kind, language) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (slug) DO UPDATE SET kind = entities.kind \
+                 RETURNING COALESCE(merged_into, slug) AS saved_as",
             )
             .bind(&e.slug)
             .bind(&e.name)
             .bind(&e.kind)
-            .execute(&mut *tx)
+            .bind(&language)
+            .fetch_one(&mut *tx)
             .await?;
+            saved_as.insert(e.slug.as_str(), row.try_get("saved_as")?);
         }
         for e in entities {
+            let slug = saved_as.get(e.slug.as_str()).unwrap_or(&e.slug);
+            // Two of the story's entities merged into one are one mention count.
             sqlx::query(
-                "INSERT INTO story_entities (story_id, slug, mentions) VALUES ($1, $2, $3) \
-                 ON CONFLICT (story_id, slug) DO UPDATE SET mentions = excluded.mentions",
+                "INSERT INTO story_entities (story_id, slug, mentions, name) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (story_id, slug) \
+                 DO UPDATE SET mentions = story_entities.mentions + excluded.mentions",
             )
             .bind(story.0)
-            .bind(&e.slug)
+            .bind(slug)
             .bind(e.mentions)
+            .bind(&e.name)
             .execute(&mut *tx)
             .await?;
         }
         crate::revision::bump(&mut *tx).await?;
         tx.commit().await?;
-        Ok(())
+        let mut slugs: Vec<String> = saved_as.into_values().collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        Ok(slugs)
     }
 
     /// A story's insight, if computed.
@@ -116,12 +141,14 @@ impl<'a> Insights<'a> {
         .transpose()
     }
 
-    /// The entities a story mentions, most mentioned first.
+    /// The entities a story mentions, most mentioned first, each by the name the story gives
+    /// it.
     pub async fn entities_of(&self, story: StoryId) -> Result<Vec<StoryEntity>, StoreError> {
         let rows = sqlx::query(
-            "SELECT e.slug, e.name, e.kind, se.mentions FROM story_entities se \
+            "SELECT e.slug, COALESCE(se.name, e.name) AS name, e.kind, se.mentions \
+             FROM story_entities se \
              JOIN entities e ON e.slug = se.slug WHERE se.story_id = $1 \
-             ORDER BY se.mentions DESC, e.name",
+             ORDER BY se.mentions DESC, name",
         )
         .bind(story.0)
         .fetch_all(self.pool)
@@ -138,9 +165,9 @@ impl<'a> Insights<'a> {
             .collect()
     }
 
-    /// The names of the entities each of `stories` mentions, most mentioned first, read with
-    /// one statement per 500 stories (search indexing reads a whole batch's stories at once).
-    /// A story without entities is left out.
+    /// The names of the entities each of `stories` mentions, as the story gives them, most
+    /// mentioned first, read with one statement per 500 stories (search indexing reads a
+    /// whole batch's stories at once). A story without entities is left out.
     pub async fn entity_names_of(
         &self,
         stories: &[StoryId],
@@ -151,9 +178,9 @@ impl<'a> Insights<'a> {
         let mut names: HashMap<StoryId, Vec<String>> = HashMap::new();
         for chunk in ids.chunks(id_list::CHUNK) {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT se.story_id, e.name FROM story_entities se \
+                "SELECT se.story_id, COALESCE(se.name, e.name) AS name FROM story_entities se \
                  JOIN entities e ON e.slug = se.slug WHERE se.story_id IN ({}) \
-                 ORDER BY se.story_id, se.mentions DESC, e.name",
+                 ORDER BY se.story_id, se.mentions DESC, name",
                 id_list::in_list(chunk.iter().copied())
             ));
             for row in sqlx::query(sql).fetch_all(self.pool).await? {
@@ -166,7 +193,7 @@ impl<'a> Insights<'a> {
         Ok(names)
     }
 
-    /// One entity's name and kind.
+    /// One entity's name and kind (an entity merged into another keeps its own).
     pub async fn entity(&self, slug: &str) -> Result<Option<(String, String)>, StoreError> {
         let row = sqlx::query("SELECT name, kind FROM entities WHERE slug = $1")
             .bind(slug)
@@ -200,4 +227,13 @@ impl<'a> Insights<'a> {
         stories.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
         Ok(stories)
     }
+}
+
+/// The primary subtag of a language tag, lowercase (`de-AT` → `de`).
+pub(crate) fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }

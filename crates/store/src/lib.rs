@@ -8,6 +8,8 @@
 //! The store is reached through [`Store`], which hands out one repository per table:
 //! [`Sources`], [`Articles`], [`Stories`] (and their links across languages,
 //! [`CrossLanguage`], and the [`StoriesToUnderstand`] again after they lost articles), the
+//! [`Insights`] computed for stories with the entities they name (one entity across
+//! languages: [`EntityGroups`]), the
 //! durable job queue [`Jobs`], and the people who comment:
 //! [`Users`], [`Sessions`], the [`PasswordResets`] links that let an account back in,
 //! [`Comments`], the [`Replies`] to each account's comments, [`Moderation`] and [`Bans`]; and
@@ -33,6 +35,7 @@ mod bans;
 mod comments;
 pub mod copy;
 mod crosslang;
+mod entity_groups;
 mod error;
 mod hidden;
 mod id_list;
@@ -69,6 +72,7 @@ pub use backend::Backend;
 pub use bans::{BanOutcome, BannedAccount, Bans};
 pub use comments::{AuthoredComment, Comments, NewComment};
 pub use crosslang::{CandidateQuery, CrossLanguage, KeyedStory, StoryKey};
+pub use entity_groups::{EntityGroup, EntityGroups, EntityLookup};
 pub use error::StoreError;
 pub use hidden::{
     Hidden, HiddenKind, HiddenThing, HiddenThings, HideOutcome, MAX_HIDDEN, MAX_WORD_CHARS,

@@ -154,6 +154,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0023_account_lookalike_keys.sql"),
         postgres: include_str!("../migrations/postgres/0023_account_lookalike_keys.sql"),
     },
+    Step {
+        version: 24,
+        name: "entities_across_languages",
+        sqlite: include_str!("../migrations/sqlite/0024_entities_across_languages.sql"),
+        postgres: include_str!("../migrations/postgres/0024_entities_across_languages.sql"),
+    },
 ];
 
 /// The migrator for one backend.

@@ -118,6 +118,12 @@ impl Store {
         Insights::new(&self.pool)
     }
 
+    /// One entity under the names several languages give it: merging entities, and reading
+    /// one with its names (see [`crate::EntityGroups`]).
+    pub fn entity_groups(&self) -> crate::EntityGroups<'_> {
+        crate::EntityGroups::new(&self.pool, self.backend)
+    }
+
     /// Takes `role` (e.g. `"story-assigner"`) if no other process holds it; see
     /// [`Leadership`].
     pub async fn try_lead(&self, role: &str) -> Result<Option<Leadership>, StoreError> {

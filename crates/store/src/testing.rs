@@ -160,7 +160,13 @@ pub async fn log_about_plan(store: &Store, user: i64, after: i64) -> Vec<String>
     plan(store, crate::moderation::LOG_ABOUT, &[user, after, 1_000]).await
 }
 
-/// The backend's plan of `sql` with `binds`, one line per row.
+/// The query plan of an entity page's lookup of the entity `slug` with the entities merged
+/// into it, as [`unread_replies_plan`] gives it.
+pub async fn entity_lookup_plan(store: &Store, slug: &str) -> Vec<String> {
+    let sql = format!("{} {}", explain(store).0, crate::entity_groups::LOOKUP);
+    explained(store, sqlx::query(sqlx::AssertSqlSafe(sql)).bind(slug)).await
+}
+
 /// The query plan of the first page of account `user`'s saved articles as `/saved` reads it
 /// (starred, most recently starred first, 41 to read 40), as [`unread_replies_plan`] gives
 /// it.
@@ -175,17 +181,31 @@ pub async fn saved_items_plan(store: &Store, user: i64) -> Vec<String> {
     plan(store, &sql, &binds).await
 }
 
-async fn plan(store: &Store, sql: &str, binds: &[i64]) -> Vec<String> {
-    use sqlx::Row;
-    let (explain, column) = match store.backend() {
+/// The backend's way to explain a statement, and the column its lines are in.
+fn explain(store: &Store) -> (&'static str, &'static str) {
+    match store.backend() {
         Backend::Sqlite => ("EXPLAIN QUERY PLAN", "detail"),
         Backend::Postgres => ("EXPLAIN", "QUERY PLAN"),
-    };
-    let sql = format!("{explain} {sql}");
+    }
+}
+
+/// The backend's plan of `sql` with `binds`, one line per row.
+async fn plan(store: &Store, sql: &str, binds: &[i64]) -> Vec<String> {
+    let sql = format!("{} {sql}", explain(store).0);
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for value in binds {
         query = query.bind(*value);
     }
+    explained(store, query).await
+}
+
+/// The lines of an `EXPLAIN` statement's answer.
+async fn explained<'q>(
+    store: &Store,
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+) -> Vec<String> {
+    use sqlx::Row;
+    let column = explain(store).1;
     query
         .fetch_all(store.pool())
         .await

@@ -4,7 +4,9 @@
 //! become stories linked to their other languages, both ways, on the story page ("In other
 //! languages") and in the API (`other_languages`, as the OpenAPI document declares it);
 //! stories told in one language only link to nothing. The front page shows each event once,
-//! its card naming the other languages ("Also in").
+//! its card naming the other languages ("Also in"). A country the gazetteer does not know,
+//! named alike by linked stories, is one entity page listing both languages' stories, its
+//! other slug redirecting there.
 
 mod support;
 
@@ -263,6 +265,76 @@ async fn the_demo_events_link_their_german_and_french_coverage() {
         "{german:?}"
     );
     assert!(german.contains(&(fund_de, vec![fund_en])), "{german:?}");
+
+    // One entity page for a country the gazetteer does not know, named alike by linked
+    // stories: the French "Marovie" and the German "Marovien" (the English reports never
+    // type "Marovia" as a place, so name no entity to join), and the French "Sorvanie" with
+    // the English "Sorvania". One slug redirects to the other, whose page lists both
+    // languages' stories, each marked with its language.
+    for (slugs, stories) in [
+        (
+            ["marovie", "marovien"],
+            [(quake_fr, "fr"), (quake_de, "de")],
+        ),
+        (["sorvania", "sorvanie"], [(vote_en, "en"), (vote_fr, "fr")]),
+    ] {
+        let answers_of = || async {
+            let mut answers = Vec::new();
+            for slug in slugs {
+                answers.push(status_and_location(&server, &format!("/entity/{slug}")).await);
+            }
+            answers
+        };
+        wait_until(
+            &format!("{slugs:?} merged into one entity"),
+            Duration::from_secs(30),
+            || async {
+                let answers = answers_of().await;
+                answers.iter().filter(|(status, _)| *status == 308).count() == 1
+            },
+        )
+        .await;
+        let answers = answers_of().await;
+        let (page, _) = answers
+            .iter()
+            .zip(slugs)
+            .find(|((status, _), _)| *status == 200)
+            .map(|(_, slug)| (format!("/entity/{slug}"), slug))
+            .expect("one slug is the entity's page");
+        assert!(
+            answers.contains(&(308, page.clone())),
+            "the other redirects to {page}: {answers:?}"
+        );
+        let (status, html) = server.get(&page).await;
+        assert_eq!(status, 200);
+        for (id, language) in stories {
+            assert!(
+                html.contains(&format!(
+                    "<h3 class=\"card-title\" lang=\"{language}\"><a href=\"/story/{id}\">"
+                )),
+                "{page} lists story {id} ({language}): {html}"
+            );
+        }
+    }
+}
+
+/// The status of `path` and its `Location`, without following it.
+async fn status_and_location(server: &Server, path: &str) -> (u16, String) {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("GET");
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (response.status().as_u16(), location)
 }
 
 /// The top stories' cards of a page: each story's id and the stories its "Also in" names.

@@ -20,7 +20,7 @@ use crate::pages::{PageError, article_href, excerpt, is_web_url, respond};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use tidings_model::{ArticleId, SourceId, StoryId};
 use tidings_store::ArticleListing;
@@ -281,13 +281,23 @@ pub(crate) async fn story_feed(
 const ENTITY_FEED_STORIES: i64 = 50;
 
 /// `/entity/{slug}/feed.…`: the latest reports of the stories that name a person, place or
-/// organisation, newest first.
+/// organisation, newest first. The feed of an entity merged into another redirects to that
+/// one's (`308`), as its page does.
 pub(crate) async fn entity_feed(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    match state.store.entity_groups().resolve(&slug).await {
+        Ok(Some(target)) if target != slug => {
+            let file = uri.path().rsplit('/').next().unwrap_or("feed.xml");
+            let to = crate::stories::entity_location(&target, file);
+            return Redirect::permanent(&to).into_response();
+        }
+        Ok(_) => {}
+        Err(err) => return respond(Err::<Response, _>(err.into()), &state.site_name),
+    }
     answer_feed(&state, &uri, &headers, async {
         let insights = state.store.insights();
         let (name, _) = insights.entity(&slug).await?.ok_or(PageError::NotFound)?;

@@ -229,21 +229,22 @@ pub(crate) async fn topic_page(
     varies_by_language(respond(result, &state.site_name))
 }
 
-/// Whether the page at `path` is one of the list pages whose cards lead in the reader's
-/// language (`/`, `/section/{slug}`, `/topic/{slug}`), so the page cache keeps one rendering
-/// per language list for it and one for all readers of every other page.
+/// Whether the page at `path` is made for the reader's language: one of the list pages whose
+/// cards lead in it (`/`, `/section/{slug}`, `/topic/{slug}`), or an entity's page
+/// (`/entity/{slug}`, named in it); so the page cache keeps one rendering per language list
+/// for it and one for all readers of every other page.
 pub(crate) fn varies_by_reader_language(path: &str) -> bool {
     let one_segment = |prefix: &str| {
         path.strip_prefix(prefix)
             .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
     };
-    path == "/" || one_segment("/section/") || one_segment("/topic/")
+    path == "/" || one_segment("/section/") || one_segment("/topic/") || one_segment("/entity/")
 }
 
-/// Marks a list page as made for the reader's `Accept-Language` (its cards lead in the
-/// reader's language), so that shared caches keep one copy per language list, as the page
-/// cache does.
-fn varies_by_language(mut response: Response) -> Response {
+/// Marks a page as made for the reader's `Accept-Language` (a list's cards lead in the
+/// reader's language, an entity is named in it), so that shared caches keep one copy per
+/// language list, as the page cache does.
+pub(crate) fn varies_by_language(mut response: Response) -> Response {
     response
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static("accept-language"));

@@ -10,10 +10,10 @@
 //!   page without the server compressing it again per request.
 //! - **The key** is the path and the query, its parameters sorted, so `?a=1&b=2` and
 //!   `?b=2&a=1` share an entry; on the list pages whose cards lead in the reader's language
-//!   (the front, section and topic pages), also the reader's languages
-//!   ([`ReaderLanguages`]), so a browser asking for German and one asking for English get
-//!   their own renderings there, and a request without `Accept-Language` another. Other
-//!   pages are the same for everyone and kept once.
+//!   (the front, section and topic pages) and on entity pages (named in it), also the
+//!   reader's languages ([`ReaderLanguages`]), so a browser asking for German and one asking
+//!   for English get their own renderings there, and a request without `Accept-Language`
+//!   another. Other pages are the same for everyone and kept once.
 //! - **Invalidation**: the store keeps a site revision that every page-changing write bumps in
 //!   its own transaction, whichever process wrote ([`Store::revision`]). [`PageCache::watch`]
 //!   polls it; a change drops every entry. Local writes (comments, moderation) call

@@ -9,6 +9,7 @@ use crate::insight::{AiPanel, PanelFor, panel};
 use crate::metadata::{self, PageMeta};
 use crate::pages::{Age, Card, PageError, PageQuery, excerpt, now, pager_links, respond};
 use crate::people::session::Viewer;
+use crate::reader_languages::ReaderLanguages;
 use crate::reading::hiding::{self, Hiding};
 use crate::state::AppState;
 use askama::Template;
@@ -16,11 +17,11 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use tidings_model::{ArticleId, CommentTarget, SourceId, Story, StoryId, UnixSeconds};
-use tidings_store::{ArticleListing, ListFilter, Store, StoryReport};
+use tidings_store::{ArticleListing, EntityLookup, ListFilter, Store, StoryReport};
 use tidings_stories::rank::{self, RankParams, Report, Score};
 use tidings_stories::related::{Candidate, RelatedStory, related_articles};
 
@@ -1108,35 +1109,65 @@ struct EntityPage {
     site_name: String,
     /// The entity's path (`/entity/kim-jong-un`); its feeds live under it.
     href: String,
+    /// Its name in the reader's language where known.
     name: String,
+    /// The language of `name` when the entity goes by names of several languages (its
+    /// heading's `lang`); empty otherwise.
+    name_language: String,
     kind: String,
     stories: Vec<StoryCard>,
     newer: Option<String>,
     older: Option<String>,
 }
 
-/// `/entity/{slug}`: the stories that mention an entity, latest first, with pages. For a
-/// reader who hid things, without the stories they hid ([`entity_stories`]), except that an
-/// entity they hid still lists its own stories (its page says so, with the unhide button).
+/// The path of the entity `slug`'s page, or of `rest` under it (`feed.xml`), for a
+/// `Location`: the slug percent-encoded (a slug may keep letters of any script).
+pub(crate) fn entity_location(slug: &str, rest: &str) -> String {
+    let slug: String = url::form_urlencoded::byte_serialize(slug.as_bytes()).collect();
+    if rest.is_empty() {
+        format!("/entity/{slug}")
+    } else {
+        format!("/entity/{slug}/{rest}")
+    }
+}
+
+/// `/entity/{slug}`: the stories that mention an entity, latest first, with pages, each
+/// story in its own language; the entity named in the reader's language (`Accept-Language`)
+/// where one of its names is of it, else by its own name. An entity merged into another
+/// (one place named in several languages, [`tidings_store::EntityGroups`]) redirects there
+/// (`308`, keeping the page number). For a reader who hid things, without the stories they
+/// hid ([`entity_stories`]), except that an entity they hid still lists its own stories (its
+/// page says so, with the unhide button).
 pub(crate) async fn entity(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
     Path(slug): Path<String>,
     Query(query): Query<PageQuery>,
+    languages: ReaderLanguages,
 ) -> Response {
     let result: Result<Response, PageError> = async {
         let store = &state.store;
-        let (name, kind) = store
-            .insights()
-            .entity(&slug)
+        let page = query.number();
+        let group = match store
+            .entity_groups()
+            .lookup(&slug)
             .await?
-            .ok_or(PageError::NotFound)?;
+            .ok_or(PageError::NotFound)?
+        {
+            EntityLookup::Entity(group) => group,
+            EntityLookup::MergedInto(target) => {
+                let mut to = entity_location(&target, "");
+                if page > 1 {
+                    to.push_str(&format!("?page={page}"));
+                }
+                return Ok(Redirect::permanent(&to).into_response());
+            }
+        };
         let hiding = hiding::of_viewer(&state, viewer.as_deref())
             .await?
             .map(|h| h.without_entity(&slug))
             .filter(|h| !h.is_empty());
         let now = now();
-        let page = query.number();
         let (found, has_more) = entity_stories(store, &slug, hiding.as_ref(), page).await?;
         let (newer, older) = pager_links(&format!("/entity/{slug}"), page, has_more);
         let mut stories = Vec::with_capacity(found.len());
@@ -1155,21 +1186,31 @@ pub(crate) async fn entity(
             });
         }
         count_comments(store, &mut stories).await?;
-        let kind = match kind.as_str() {
+        let kind = match group.kind.as_str() {
             "person" => "Person",
             "place" => "Place",
             _ => "Organisation",
         };
+        let (name, name_language) = group.name_for(&languages.0);
+        let name_language = if group.names.len() > 1 {
+            name_language.to_string()
+        } else {
+            String::new()
+        };
         let page = EntityPage {
             site_name: state.site_name.clone(),
             href: format!("/entity/{slug}"),
-            name,
+            name: name.to_string(),
+            name_language,
             kind: kind.to_string(),
             stories,
             newer,
             older,
         };
-        Ok(hiding::answer(hiding.as_ref(), page))
+        Ok(crate::front::varies_by_language(hiding::answer(
+            hiding.as_ref(),
+            page,
+        )))
     }
     .await;
     respond(result, &state.site_name)

@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use crate::entities::gazetteer::{
     COUNTRIES, DETERMINERS_DE, DETERMINERS_FR, NOT_NAMES, TITLES, TITLES_DE_FR,
 };
-use crate::entities::lookup::{lookup, lookup_exonym};
+use crate::entities::lookup::{lookup, lookup_de_fr, lookup_exonym};
 use crate::entities::names::{fold_key, fold_words, slug};
 use crate::{Entity, EntityKind};
 
@@ -60,6 +60,19 @@ pub fn stem_key(name: &str) -> String {
         .map(|w| stem(w))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The key by which a name the gazetteer does not know meets the name another language gives
+/// the same entity ([`stem_key`]: "Marovia", "Marovien" and "Marovie" have one, "Anna Berg"
+/// and "Thomas Berg" two). `None` for a name the gazetteer knows under any of its names: its
+/// entry already gives the entity one slug in every language, and a name it takes for one
+/// entry ("Georgia", the country) is never made another's here. `None` too for a name
+/// without letters or digits.
+pub fn unknown_name_key(name: &str) -> Option<String> {
+    if lookup(name).is_some() || lookup_exonym(name).is_some() || lookup_de_fr(name).is_some() {
+        return None;
+    }
+    Some(stem_key(name)).filter(|key| !key.is_empty())
 }
 
 /// How specific a name is, which sets its weight.
@@ -265,6 +278,25 @@ mod tests {
         assert_ne!(stem_key("Kestria"), stem_key("Kastria"));
         // A short name keeps its ending: "Hans" is not "Han".
         assert_eq!(stem_key("Hans"), "hans");
+    }
+
+    #[test]
+    fn only_names_the_gazetteer_does_not_know_meet_by_their_stems() {
+        let key = |name: &str| unknown_name_key(name);
+        assert!(key("Marovia").is_some());
+        assert_eq!(key("Marovia"), key("Marovien"));
+        assert_eq!(key("Marovia"), key("Marovie"));
+        assert_ne!(
+            key("Anna Berg"),
+            key("Thomas Berg"),
+            "two people, one surname"
+        );
+        assert_ne!(key("Anna Berg"), key("Berg"));
+        // The gazetteer decides for the names it knows, in every language.
+        for known in ["Georgia", "Austria", "Österreich", "Kiew", "Atlanta"] {
+            assert_eq!(key(known), None, "{known}");
+        }
+        assert_eq!(key("-"), None);
     }
 
     #[test]

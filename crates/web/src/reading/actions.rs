@@ -67,8 +67,8 @@ enum Target {
 }
 
 /// The follow a form names, checked: a source or story must exist (`400` when the target is
-/// no id, `404` when no such one exists), a section or entity must be known, a search must
-/// be short plain text (`400` otherwise).
+/// no id, `404` when no such one exists), a section or entity must be known (an entity
+/// merged into another is that one), a search must be short plain text (`400` otherwise).
 async fn target(state: &AppState, kind: &str, target: &str) -> Result<Target, PeopleError> {
     let target = target.trim();
     if kind == SOURCE_KIND {
@@ -79,7 +79,19 @@ async fn target(state: &AppState, kind: &str, target: &str) -> Result<Target, Pe
     })?;
     let ok = match kind {
         FollowKind::Section => Section::from_slug(target).is_some(),
-        FollowKind::Entity => state.store.insights().entity(target).await?.is_some(),
+        FollowKind::Entity => {
+            // An entity merged into another is followed as that one, whose page lists its
+            // stories.
+            let Some(entity) = state.store.entity_groups().resolve(target).await? else {
+                return Err(PeopleError::BadRequest(
+                    "There is nothing to follow there.".into(),
+                ));
+            };
+            return Ok(Target::Other(Follow {
+                kind,
+                target: entity,
+            }));
+        }
         FollowKind::Search => {
             !target.is_empty()
                 && target.chars().count() <= MAX_SEARCH_CHARS

@@ -150,7 +150,8 @@ pub(crate) async fn settings_page(State(state): State<AppState>, headers: Header
 }
 
 /// What a hide form names, checked: a source must exist (`400` when the target is no id,
-/// `404` when there is no such source), an entity or topic must be known (`404`), a word
+/// `404` when there is no such source), an entity or topic must be known (`404`; an entity
+/// merged into another is that one), a word
 /// must be one ([`HiddenThing::word`]; its problem is the `Err(Ok(…))`, for the settings
 /// page to show). When `unhiding`, a source, entity or topic need not exist any more.
 async fn thing(
@@ -167,7 +168,16 @@ async fn thing(
     })?;
     let thing = match kind {
         HiddenKind::Source => HiddenThing::source(source_target(state, target, !unhiding).await?),
-        HiddenKind::Entity | HiddenKind::Topic => {
+        HiddenKind::Entity => {
+            // An entity merged into another is hidden and unhidden as that one (the merge
+            // moved what readers hid to it).
+            match state.store.entity_groups().resolve(target).await? {
+                Some(entity) => HiddenThing::entity(&entity),
+                None if unhiding => HiddenThing::entity(target),
+                None => return Err(PeopleError::NotFound),
+            }
+        }
+        HiddenKind::Topic => {
             if !unhiding && known_name(state, kind, target).await?.is_none() {
                 return Err(PeopleError::NotFound);
             }
