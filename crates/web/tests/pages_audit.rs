@@ -8,7 +8,11 @@ mod support;
 
 use support::{Site, config, site};
 use tidings_model::{NewArticle, Role, StoryId};
-use tidings_store::{ArticleLabels, NewSource};
+use tidings_store::{ArticleLabels, NewSource, StoredInsight, StoryEntity};
+
+/// The German article's text.
+const GERMAN_BODY: &str = "Die Mannschaft feierte bis in die Nacht. Der Trainer lobte die \
+    Abwehr nach dem Spiel in Lindenbach. Tausende Fans jubelten am Sonntag auf dem Marktplatz.";
 
 /// Adds a German sport article of the site's outlet, tagged with the topic "Lokales"
 /// (`lokales`), in a German story of its own; returns the story.
@@ -24,8 +28,8 @@ async fn german_story(site: &Site) -> StoryId {
                 published_at: Some(now - 300),
                 fetched_at: now - 200,
                 language: Some("de".into()),
-                body_text: "Die Mannschaft feierte bis in die Nacht.".into(),
-                body_html: "<p>Die Mannschaft feierte bis in die Nacht.</p>".into(),
+                body_text: GERMAN_BODY.into(),
+                body_html: format!("<p>{GERMAN_BODY}</p>"),
                 ..NewArticle::default()
             }],
             &[ArticleLabels {
@@ -40,6 +44,111 @@ async fn german_story(site: &Site) -> StoryId {
     let article = site.article_by_url("https://outlet.example/pokal").await;
     site.place_in_new_story(article, "Lindenbach gewinnt den Pokal", "de", now)
         .await
+}
+
+/// Stores the German story's understanding (summary, key points, the place Lindenbach), as
+/// the pipeline would, so its pages show the AI panel.
+async fn understand_german_story(site: &Site, story: StoryId) {
+    let members = site.store.stories().articles(story).await.expect("members");
+    let articles: Vec<tidings_insight::StoryArticle> = members
+        .iter()
+        .map(|m| tidings_insight::StoryArticle::from_article(&m.article, &m.source_name))
+        .collect();
+    let insight = tidings_insight::understand(&articles);
+    assert!(!insight.summary.long.is_empty(), "a summary to show");
+    site.store
+        .insights()
+        .save(
+            story,
+            &StoredInsight {
+                version: 1,
+                computed_at: chrono::Utc::now().timestamp(),
+                json: serde_json::to_string(&insight).expect("json"),
+            },
+            &[StoryEntity {
+                slug: "lindenbach".into(),
+                name: "Lindenbach".into(),
+                kind: "place".into(),
+                mentions: 2,
+            }],
+        )
+        .await
+        .expect("save the insight");
+}
+
+/// Everything a screen reader reads out on a page, with the language it reads it in: the
+/// title, every text of the body, and the labels, titles, placeholders and alternative texts
+/// of its elements; each in the `lang` of its nearest element that has one.
+fn read_out(html: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let mut out = Vec::new();
+    for node in doc.tree.nodes() {
+        let names: Vec<&str> = std::iter::once(node)
+            .chain(node.ancestors())
+            .filter_map(|n| n.value().as_element().map(|e| e.name()))
+            .collect();
+        let in_title = names.contains(&"title");
+        if (names.contains(&"head") && !in_title)
+            || names.contains(&"script")
+            || names.contains(&"style")
+        {
+            continue;
+        }
+        let lang = std::iter::once(node)
+            .chain(node.ancestors())
+            .find_map(|n| n.value().as_element().and_then(|e| e.attr("lang")))
+            .unwrap_or_default()
+            .to_string();
+        if let Some(text) = node.value().as_text() {
+            if !text.trim().is_empty() {
+                out.push((lang, text.trim().to_string()));
+            }
+        } else if let Some(element) = node.value().as_element() {
+            for attribute in ["aria-label", "title", "placeholder", "alt"] {
+                if let Some(text) = element.attr(attribute).filter(|t| !t.trim().is_empty()) {
+                    out.push((lang.clone(), text.trim().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The words of a text, lower-cased (numbers and punctuation left out).
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// What `page` reads out in German that is not the German story's own text (its words, the
+/// site's name): interface text read with a German voice.
+fn interface_read_in_german(page: &str) -> Vec<String> {
+    let german: Vec<String> = words_of(&format!(
+        "Lindenbach gewinnt den Pokal {GERMAN_BODY} Tidings"
+    ));
+    read_out(page)
+        .into_iter()
+        .filter(|(lang, text)| {
+            lang.starts_with("de") && words_of(text).iter().any(|w| !german.contains(w))
+        })
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// What `page` reads out that holds the German story's words ("Mannschaft", "gewinnt") in
+/// another language than German (the page's `<title>` aside, which takes no `lang`).
+fn german_read_otherwise(page: &str) -> Vec<String> {
+    read_out(page)
+        .into_iter()
+        .filter(|(lang, text)| {
+            !lang.starts_with("de")
+                && (text.contains("Mannschaft") || text.contains("gewinnt"))
+                && !text.ends_with("· Tidings")
+        })
+        .map(|(lang, text)| format!("{lang:?}: {text}"))
+        .collect()
 }
 
 /// The first `<item>` of an RSS document.
@@ -97,8 +206,9 @@ async fn text_in_another_language_is_marked_with_it() {
             .contains("<header class=\"masthead\" lang=\"en\">")
     );
     assert!(
-        page.body
-            .contains("<h2 id=\"coverage-heading\" lang=\"en\">")
+        page.body.contains(
+            "<section class=\"coverage\" lang=\"en\" aria-labelledby=\"coverage-heading\">"
+        )
     );
     assert!(
         page.body
@@ -140,6 +250,54 @@ async fn text_in_another_language_is_marked_with_it() {
             .body
             .contains("<p class=\"excerpt\" lang=\"en\">The river rose.")
     );
+}
+
+#[tokio::test]
+async fn interface_text_is_read_in_the_interface_s_language_and_story_text_in_its_own() {
+    let site = site(config()).await;
+    let story = german_story(&site).await;
+    understand_german_story(&site, story).await;
+    let article = site.article_by_url("https://outlet.example/pokal").await;
+    // A signed-in reader sees the most interface: the comment form, a thread with its
+    // buttons, the personal buttons in the header.
+    let mut ana = site.reader("ana").await;
+    let story_path = format!("/story/{story}");
+    let posted = ana.comment(&story_path, "Well played.", None).await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let article_path = ana.get(&format!("/article/{article}")).await.location();
+    assert!(article_path.starts_with("/article/"), "{article_path}");
+    let posted = ana.comment(&article_path, "Nicely done.", None).await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+
+    for path in [
+        format!("{story_path}?q=Mannschaft"),
+        format!("{article_path}?q=Mannschaft"),
+        "/".to_string(),
+        format!("/source/{}", site.outlet),
+    ] {
+        let page = ana.get(&path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        for part in [
+            "class=\"ai-panel\"",
+            "class=\"comment-form\"",
+            "personal-controls",
+        ] {
+            assert!(
+                !path.contains("?q=") || page.body.contains(part),
+                "{path} shows {part}"
+            );
+        }
+        assert_eq!(
+            interface_read_in_german(&page.body),
+            Vec::<String>::new(),
+            "{path}: interface text read as German"
+        );
+        assert_eq!(
+            german_read_otherwise(&page.body),
+            Vec::<String>::new(),
+            "{path}: the story's German read as another language"
+        );
+    }
 }
 
 #[tokio::test]
