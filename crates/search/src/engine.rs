@@ -154,6 +154,16 @@ impl SearchEngine {
         }
     }
 
+    /// Has documents written by an older version of this backend written again by the next
+    /// catch-up (PostgreSQL, see [`PgSearch::upgrade`]; a tantivy index of another schema is
+    /// rebuilt when it is opened instead). Returns whether it will.
+    pub async fn upgrade(&self) -> Result<bool, SearchError> {
+        match self {
+            SearchEngine::Tantivy(_) => Ok(false),
+            SearchEngine::Postgres(p) => p.upgrade().await,
+        }
+    }
+
     /// The highest article id caught up with.
     pub async fn cursor(&self) -> Result<ArticleId, SearchError> {
         match self {

@@ -3,7 +3,10 @@
 //! language), queried with the same parsed [`Query`] as the tantivy index. Text reaches
 //! `to_tsvector` split and folded the way tantivy's analysers split it
 //! ([`crate::schema::plain_words`]), so both backends see the same words; snippets come from
-//! `ts_headline` and are escaped here.
+//! `ts_headline` and are escaped here. The outlet's name is in the tsvector too, at the
+//! lowest weight (`D`), so a word finds the articles of an outlet of that name, after those
+//! that say it: what the tantivy index does with its own field. Rows written before that are
+//! written again once ([`PgSearch::upgrade`]).
 
 use crate::SearchError;
 use crate::doc::SearchDoc;
@@ -18,13 +21,21 @@ use crate::snippet::{escape_html, from_marked};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tidings_model::{ArticleId, SourceId, StoryId, without_stray_controls};
 use tidings_store::{Backend, Store};
 
 /// The longest analysed body, in bytes (tsvector's limit is 1 MB).
 const MAX_TSV_TEXT: usize = 256 * 1024;
-/// Rows written by one INSERT statement when indexing (14 parameters each).
+/// Rows written by one INSERT statement when indexing (15 parameters each).
 const ROWS_PER_INSERT: usize = 64;
+/// What the rows of `search_documents` hold, kept in `search_state` (`documents`): rows of an
+/// older version are written again by the next catch-up ([`PgSearch::upgrade`]). 1: the
+/// outlet's name is in the tsvector, at weight `D`.
+pub const DOCUMENTS_VERSION: i64 = 1;
+/// The `search_state` row that keeps [`DOCUMENTS_VERSION`].
+const DOCUMENTS_STATE: &str = "documents";
 /// `ts_headline` options: matches between control characters, escaped and marked later.
 const HEADLINE_OPTIONS: &str =
     "StartSel=\"\u{1}\", StopSel=\"\u{2}\", MaxWords=35, MinWords=15, MaxFragments=1";
@@ -38,8 +49,9 @@ const DATE_WALK_RATIO: u64 = 20;
 /// Matches are counted exactly up to this many, estimated beyond (see [`PgSearch::search`]).
 pub const EXACT_COUNT: i64 = 1_000;
 
-/// The INSERT of `rows` search documents, 14 parameters a row: the columns, then the text
-/// search configuration, the title's words and the body's words for the tsvectors.
+/// The INSERT of `rows` search documents, 15 parameters a row: the columns, then the text
+/// search configuration, the title's words, the body's words and the outlet name's words for
+/// the tsvectors.
 fn insert_statement(rows: usize) -> String {
     let mut sql = String::from(
         "INSERT INTO search_documents (article_id, story_id, source_id, source_name, \
@@ -47,14 +59,15 @@ fn insert_statement(rows: usize) -> String {
          entities_tsv) VALUES ",
     );
     for row in 0..rows {
-        let p = |n: usize| format!("${}", row * 14 + n);
+        let p = |n: usize| format!("${}", row * 15 + n);
         if row > 0 {
             sql.push_str(", ");
         }
         sql.push_str(&format!(
             "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {c}::regconfig, \
              setweight(to_tsvector({c}::regconfig, {}), 'A') || \
-             setweight(to_tsvector({c}::regconfig, {}), 'B'), \
+             setweight(to_tsvector({c}::regconfig, {}), 'B') || \
+             setweight(to_tsvector({c}::regconfig, {}), 'D'), \
              to_tsvector('simple'::regconfig, {}), to_tsvector('simple'::regconfig, {}))",
             p(1),
             p(2),
@@ -69,6 +82,7 @@ fn insert_statement(rows: usize) -> String {
             p(11),
             p(13),
             p(14),
+            p(15),
             p(5),
             p(11),
             c = p(12),
@@ -113,6 +127,8 @@ fn planned_rows(line: &str) -> Option<u64> {
 #[derive(Debug, Clone)]
 pub struct PgSearch {
     pool: AnyPool,
+    /// Whether this process has checked the rows' version ([`PgSearch::upgrade`]).
+    upgraded: Arc<AtomicBool>,
 }
 
 /// The tsquery of each word or phrase of a query in the languages it is looked up in, as
@@ -323,6 +339,7 @@ impl PgSearch {
         }
         Ok(PgSearch {
             pool: store.pool().clone(),
+            upgraded: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -374,7 +391,8 @@ impl PgSearch {
                     .bind(doc.entity_terms())
                     .bind(config)
                     .bind(plain_words(&doc.title))
-                    .bind(body);
+                    .bind(body)
+                    .bind(plain_words(&doc.source_name));
             }
             insert.execute(&mut *tx).await?;
         }
@@ -398,6 +416,37 @@ impl PgSearch {
             .await?;
         self.set_cursor(ArticleId(0)).await?;
         self.set_placed_cursor(0).await
+    }
+
+    /// Has rows written before this [`DOCUMENTS_VERSION`] written again: sets both catch-up
+    /// cursors back to the start, then records the version, so the next catch-up replaces
+    /// every row in place (searches meanwhile read the old rows, as before). Returns whether
+    /// it did. Checked once per process; the catch-ups call it first.
+    pub async fn upgrade(&self) -> Result<bool, SearchError> {
+        if self.upgraded.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        let older = self.state(DOCUMENTS_STATE).await? < DOCUMENTS_VERSION;
+        // An empty table (a new database) has no row to write again.
+        let stale = older
+            && sqlx::query("SELECT 1 AS one FROM search_documents LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some();
+        if stale {
+            // The cursors first: a crash before the version is recorded only repeats this.
+            self.set_cursor(ArticleId(0)).await?;
+            self.set_placed_cursor(0).await?;
+            tracing::info!(
+                version = DOCUMENTS_VERSION,
+                "search documents of an older version: every article is indexed again"
+            );
+        }
+        if older {
+            self.set_state(DOCUMENTS_STATE, DOCUMENTS_VERSION).await?;
+        }
+        self.upgraded.store(true, Ordering::Release);
+        Ok(stale)
     }
 
     /// The catch-up cursor.

@@ -16,8 +16,10 @@ use tantivy::tokenizer::{
 /// The schema's version, kept in the commit payload: an index of another version is rebuilt.
 /// 2: the source id is indexed, so a search can leave outlets out
 /// ([`crate::SearchRequest::exclude_sources`]). 3: words are folded to ASCII before they are
-/// stemmed, not after (`anais` finds `Anaïs`; see [`analyser`]).
-pub const SCHEMA_VERSION: u32 = 3;
+/// stemmed, not after (`anais` finds `Anaïs`; see [`analyser`]). 4: the outlet's name is a
+/// field of its own that plain words are looked up in too ([`SOURCE_WORDS`]), so `Horizon`
+/// finds the articles of the outlet "l'Horizon".
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Article id (u64; indexed to delete by it).
 pub const ID: &str = "id";
@@ -29,6 +31,9 @@ pub const SOURCE_ID: &str = "source_id";
 pub const SOURCE_NAME: &str = "source_name";
 /// Outlet name and host as words, for `source:`.
 pub const SOURCE_TERMS: &str = "source_terms";
+/// Outlet name as words, folded to ASCII (no host): plain words and phrases are looked up in
+/// it too, with a low weight (see [`crate::tantivy_query::OUTLET_SCORE`]).
+pub const SOURCE_WORDS: &str = "source_words";
 /// Normalised language code (raw string, fast for facets).
 pub const LANG: &str = "lang";
 /// Sort time, seconds (i64, indexed for ranges, fast for sorting).
@@ -43,6 +48,9 @@ pub const BODY: &str = "body";
 pub const ENTITIES: &str = "entities";
 /// The tokenizer of names (outlets, entities): words, lower-cased.
 pub const NAMES_TOKENIZER: &str = "names";
+/// The tokenizer of outlet names looked up by plain words: words, lower-cased, folded to
+/// ASCII, not stemmed (a name is not a sentence of its language).
+pub const OUTLET_WORDS_TOKENIZER: &str = "outlet_words";
 
 /// Tokens of this many bytes or more are dropped (URLs pasted into text, base64).
 pub const MAX_TOKEN_BYTES: usize = 40;
@@ -60,6 +68,8 @@ pub struct Fields {
     pub source_name: Field,
     /// See [`SOURCE_TERMS`].
     pub source_terms: Field,
+    /// See [`SOURCE_WORDS`].
+    pub source_words: Field,
     /// See [`LANG`].
     pub lang: Field,
     /// See [`DATE`].
@@ -115,6 +125,14 @@ pub fn build() -> (Schema, Fields) {
     let source_id = b.add_i64_field(SOURCE_ID, INDEXED | STORED);
     let source_name = b.add_text_field(SOURCE_NAME, STRING | STORED | FAST);
     let source_terms = b.add_text_field(SOURCE_TERMS, names.clone());
+    let source_words = b.add_text_field(
+        SOURCE_WORDS,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(OUTLET_WORDS_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    );
     let lang = b.add_text_field(LANG, STRING | STORED | FAST);
     let date = b.add_i64_field(DATE, INDEXED | FAST | STORED);
     let url = b.add_text_field(URL, STORED);
@@ -142,6 +160,7 @@ pub fn build() -> (Schema, Fields) {
         source_id,
         source_name,
         source_terms,
+        source_words,
         lang,
         date,
         url,
@@ -171,6 +190,16 @@ pub fn names_analyser() -> TextAnalyzer {
         .build()
 }
 
+/// The analyser of outlet names looked up by plain words: words, long ones dropped,
+/// lower-cased, folded to ASCII (`Suddeutsche` finds `Süddeutsche`).
+pub fn outlet_words_analyser() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 /// Registers every analyser with an index.
 pub fn register(index: &Index) {
     let tokenizers = index.tokenizers();
@@ -178,6 +207,7 @@ pub fn register(index: &Index) {
         tokenizers.register(&tokenizer_name(lang), analyser(lang));
     }
     tokenizers.register(NAMES_TOKENIZER, names_analyser());
+    tokenizers.register(OUTLET_WORDS_TOKENIZER, outlet_words_analyser());
 }
 
 /// The tokens `analyser` makes of `text`.

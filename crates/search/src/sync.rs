@@ -160,6 +160,7 @@ pub async fn catch_up(engine: &SearchEngine, store: &Store) -> Result<CatchUp, S
 /// again each time, and any of their articles the index lacks is indexed: that covers a batch
 /// committed late by an assigner that lost its role while another already placed.
 pub async fn catch_up_placed(engine: &SearchEngine, store: &Store) -> Result<CatchUp, SearchError> {
+    engine.upgrade().await?;
     let hosts = source_hosts(store).await?;
     let mut seq = engine.placed_cursor().await?;
     let mut indexed = 0u64;
@@ -228,6 +229,7 @@ async fn catch_up_with(
     store: &Store,
     fresh: bool,
 ) -> Result<CatchUp, SearchError> {
+    engine.upgrade().await?;
     let hosts = source_hosts(store).await?;
     let mut cursor = engine.cursor().await?;
     let mut indexed = 0u64;

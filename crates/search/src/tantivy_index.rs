@@ -361,6 +361,7 @@ impl SearchIndex {
         d.add_i64(f.source_id, doc.source_id.0);
         d.add_text(f.source_name, &doc.source_name);
         d.add_text(f.source_terms, doc.source_terms());
+        d.add_text(f.source_words, &doc.source_name);
         let lang = doc.lang_code();
         if !lang.is_empty() {
             d.add_text(f.lang, &lang);

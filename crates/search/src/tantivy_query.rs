@@ -1,5 +1,7 @@
 //! Translating a parsed [`Query`] into a tantivy query: each word or phrase is analysed per
-//! language and looked up in that language's title (boosted) and body fields; filters become
+//! language and looked up in that language's title (boosted) and body fields, and in the
+//! outlet's name (weighing little: an article that says the word ranks above one that is
+//! only from an outlet of that name); filters become
 //! constant-score clauses that do not move the ranking. Outlets left out
 //! ([`crate::SearchRequest::exclude_sources`]) are one more exclusion, on the indexed source id.
 
@@ -20,11 +22,17 @@ use tidings_model::SourceId;
 /// How much more a match in the headline weighs than one in the body.
 pub const TITLE_BOOST: f32 = 2.5;
 
+/// What a match in the outlet's name scores: a reader typing `Horizon` wants the articles of
+/// the outlet "l'Horizon" found, after those about a horizon. A fixed score, whatever the
+/// name: ranked by BM25, a rare name in a field of two words would outweigh the body.
+pub const OUTLET_SCORE: f32 = 0.2;
+
 /// Builds queries against one schema; keeps one analyser per language.
 pub struct QueryBuilder<'a> {
     fields: &'a Fields,
     analysers: Vec<(&'static Lang, TextAnalyzer)>,
     names: TextAnalyzer,
+    outlet_words: TextAnalyzer,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -34,6 +42,7 @@ impl<'a> QueryBuilder<'a> {
             fields,
             analysers: LANGS.iter().map(|l| (l, schema::analyser(l))).collect(),
             names: schema::names_analyser(),
+            outlet_words: schema::outlet_words_analyser(),
         }
     }
 
@@ -136,11 +145,16 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
-    /// Words or a phrase, in the title and body fields of each language searched: one
-    /// alternative per field. A typed word loses its elided prefix in the languages that
-    /// elide ([`elision::strip`]); a phrase is looked up as typed.
+    /// Words or a phrase, in the title and body fields of each language searched and in the
+    /// outlet's name: one alternative per field. A typed word loses its elided prefix in the
+    /// languages that elide ([`elision::strip`]); a phrase is looked up as typed, and so is
+    /// the outlet's name (`l'Horizon` is the name's two words).
     fn text(&mut self, text: &str, langs: &[&'static Lang], word: bool) -> Vec<Box<dyn TQuery>> {
         let mut parts: Vec<Box<dyn TQuery>> = Vec::new();
+        let outlet = schema::tokens(&mut self.outlet_words, text);
+        if let Some(q) = terms_query(self.fields.source_words, &outlet) {
+            parts.push(Box::new(ConstScoreQuery::new(q, OUTLET_SCORE)));
+        }
         for (lang, analyser) in &mut self.analysers {
             if !langs.contains(lang) {
                 continue;

@@ -27,7 +27,7 @@ use crate::comments::READABLE_BY_ALL;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use std::sync::LazyLock;
-use tidings_model::{CommentId, CommentState, CommentTarget, UnixSeconds, UserId};
+use tidings_model::{CommentId, CommentState, CommentTarget, Role, UnixSeconds, UserId};
 
 /// The unread count stops here: the cost of a count is bounded by it however long a reader
 /// stayed away, and a header shows "99+" from 100 on.
@@ -44,6 +44,8 @@ pub struct Reply {
     pub target_title: Option<String>,
     /// Its author's display name.
     pub author: String,
+    /// Its author's role (admins' and moderators' replies carry a staff badge).
+    pub author_role: Role,
     /// Its rendered, sanitised HTML.
     pub body_html: String,
     /// When it was written.
@@ -89,7 +91,7 @@ impl<'a> Replies<'a> {
     ) -> Result<Vec<Reply>, StoreError> {
         let sql = format!(
             "SELECT c.id, c.target_kind, c.target_id, c.body_html, c.created_at, c.edited_at, \
-             a.display_name AS author, p.id AS parent_id, p.body_source AS parent_source, \
+             a.display_name AS author, a.role AS author_role, p.id AS parent_id, p.body_source AS parent_source, \
              p.state AS parent_state, COALESCE(ar.title, s.title) AS target_title, \
              CASE WHEN c.shown_revision > (SELECT replies_seen_revision FROM users \
              WHERE id = $1) THEN 1 ELSE 0 END AS unseen \
@@ -203,6 +205,7 @@ fn reply_from_row(row: &AnyRow) -> Result<Reply, StoreError> {
             .ok_or_else(|| StoreError::NotFound(format!("comment target kind {kind:?}")))?,
         target_title: row.try_get("target_title")?,
         author: row.try_get("author")?,
+        author_role: Role::parse(&row.try_get::<String, _>("author_role")?).unwrap_or(Role::Reader),
         body_html: row.try_get("body_html")?,
         created_at: row.try_get("created_at")?,
         edited_at: row.try_get("edited_at")?,

@@ -157,6 +157,24 @@ impl<'a> Sources<'a> {
             .collect()
     }
 
+    /// The feed URL of each of the given sources that exist, by id, in one statement: what a
+    /// feed document names its items' outlets with (RSS's `<source url>`), however many
+    /// outlets its items come from. Meant for a page's or a feed's outlets (hundreds at most:
+    /// the ids are written into the statement).
+    pub async fn feed_urls(&self, ids: &[SourceId]) -> Result<Vec<(SourceId, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT id, url FROM sources WHERE id IN ({})",
+            id_list::in_list(ids.iter().map(|id| id.0))
+        ));
+        let rows = sqlx::query(sql).fetch_all(self.pool).await?;
+        rows.iter()
+            .map(|row| Ok((SourceId(row.try_get("id")?), row.try_get("url")?)))
+            .collect()
+    }
+
     /// How many sources there are.
     pub async fn count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM sources")

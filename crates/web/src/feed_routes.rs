@@ -90,8 +90,8 @@ pub(crate) async fn listing_feed(
     ))
 }
 
-/// The feed URL of each outlet `listings` are from (RSS's `<source url>`): one lookup per
-/// outlet, at most one per item.
+/// The feed URL of each outlet `listings` are from (RSS's `<source url>`), those that are
+/// web addresses: one read for the whole document, however many outlets it has.
 async fn source_feeds(
     state: &AppState,
     listings: &[ArticleListing],
@@ -99,15 +99,14 @@ async fn source_feeds(
     let mut ids: Vec<SourceId> = listings.iter().map(|l| l.article.source_id).collect();
     ids.sort();
     ids.dedup();
-    let mut feeds = HashMap::with_capacity(ids.len());
-    for id in ids {
-        if let Some(source) = state.store.sources().get(id).await?
-            && is_web_url(&source.url)
-        {
-            feeds.insert(id, source.url);
-        }
-    }
-    Ok(feeds)
+    Ok(state
+        .store
+        .sources()
+        .feed_urls(&ids)
+        .await?
+        .into_iter()
+        .filter(|(_, url)| is_web_url(url))
+        .collect())
 }
 
 /// One article as a feed item, linking to its page here.

@@ -21,6 +21,16 @@ const MAX_QUESTION_CHARS: usize = 300;
 pub(crate) struct Cited {
     pub(crate) text: String,
     pub(crate) refs: Vec<usize>,
+    /// The language of the article it was taken from (its `lang`), empty when unknown or
+    /// when a language model wrote it.
+    pub(crate) language: String,
+}
+
+impl Cited {
+    /// The `lang` it needs inside the (English) panel: its language when that is another.
+    pub(crate) fn lang(&self) -> Option<&str> {
+        crate::interface_language::foreign(&self.language)
+    }
 }
 
 /// A footnote: the article a citation points to.
@@ -28,7 +38,17 @@ pub(crate) struct Footnote {
     pub(crate) n: usize,
     pub(crate) outlet: String,
     pub(crate) title: String,
+    /// The language of the article's headline (its `lang`), empty when unknown.
+    pub(crate) language: String,
     pub(crate) href: String,
+}
+
+impl Footnote {
+    /// The `lang` its headline needs inside the (English) panel: its language when that is
+    /// another.
+    pub(crate) fn lang(&self) -> Option<&str> {
+        crate::interface_language::foreign(&self.language)
+    }
 }
 
 /// An entity link.
@@ -93,9 +113,15 @@ impl<'a> Footnotes<'a> {
             .number(&citation.article_id)
             .into_iter()
             .collect::<Vec<_>>();
+        let language = self
+            .members
+            .get(&citation.article_id)
+            .and_then(|m| m.article.content.language.clone())
+            .unwrap_or_default();
         Cited {
             text: text.to_string(),
             refs,
+            language,
         }
     }
 
@@ -109,6 +135,7 @@ impl<'a> Footnotes<'a> {
             n,
             outlet: m.source_name.clone(),
             title: m.article.content.title.clone(),
+            language: m.article.content.language.clone().unwrap_or_default(),
             href: article_href(m.article.id, &m.article.content.title),
         });
         self.numbers.insert(article_id.to_string(), n);
@@ -305,6 +332,7 @@ fn written_sentences(text: &str, sources: &[Citation], notes: &mut Footnotes<'_>
                     out.push(Cited {
                         text: sentence.trim().to_string(),
                         refs: std::mem::take(&mut refs),
+                        language: String::new(),
                     });
                     sentence.clear();
                 }
@@ -320,6 +348,7 @@ fn written_sentences(text: &str, sources: &[Citation], notes: &mut Footnotes<'_>
         out.push(Cited {
             text: sentence.trim().to_string(),
             refs,
+            language: String::new(),
         });
     }
     out

@@ -38,6 +38,7 @@ pub mod feeds_out;
 mod front;
 pub mod http_cache;
 mod insight;
+mod interface_language;
 mod metadata;
 pub mod metrics;
 mod operator;

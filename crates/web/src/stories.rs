@@ -764,7 +764,9 @@ pub(crate) async fn story(
                 query.comment_page,
             )
             .await?,
-            foreign: story.language.as_deref().is_some_and(|l| l != "en"),
+            foreign: crate::interface_language::is_foreign(
+                story.language.as_deref().unwrap_or_default(),
+            ),
             language: story.language.clone().unwrap_or_default(),
         };
         Ok(hiding::answer(hiding.as_ref(), page))

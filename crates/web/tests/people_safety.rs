@@ -185,6 +185,30 @@ async fn a_display_name_may_not_pass_for_another_accounts_name() {
     .await;
 }
 
+/// The header of the element whose id is `anchor` (`reply-7`, `queue-7`) on a page.
+fn header_of(html: &str, anchor: &str) -> String {
+    let start = html
+        .find(&format!("id=\"{anchor}\""))
+        .unwrap_or_else(|| panic!("{anchor} on the page: {html}"));
+    html[start..]
+        .split("</header>")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The `staff` of the item with `id` in a JSON list of comments or replies.
+fn staff_in(list: &serde_json::Value, id: i64) -> serde_json::Value {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .find(|c| c["id"].as_i64() == Some(id))
+        .unwrap_or_else(|| panic!("{id} in {list}"))
+        .get("staff")
+        .cloned()
+        .unwrap_or_else(|| panic!("{id} has a staff field: {list}"))
+}
+
 #[tokio::test]
 async fn staff_comments_say_who_is_staff() {
     each_backend(|store| async move {
@@ -192,27 +216,102 @@ async fn staff_comments_say_who_is_staff() {
         let mut alice = logged_in(&site, "alice", Role::Admin).await;
         let mut mo = logged_in(&site, "moe", Role::Moderator).await;
         let mut rita = logged_in(&site, "rita", Role::Reader).await;
+        let mut rob = logged_in(&site, "rob", Role::Reader).await;
         let path = site.article_path.clone();
-        let by_admin = say(&site, &mut alice, &path, "From the admin").await;
-        let by_moderator = say(&site, &mut mo, &path, "From a moderator").await;
         let by_reader = say(&site, &mut rita, &path, "From a reader").await;
+        // Answers to the reader's comment, so they are her replies too.
+        let answer = async |who: &mut Browser, text: &str| {
+            site.clock.advance(Duration::from_secs(61));
+            let posted = who.comment(&path, text, Some(by_reader)).await;
+            assert_eq!(posted.status, 303, "{}", posted.body);
+            comment_id(&posted)
+        };
+        let by_admin = answer(&mut alice, "From the admin").await;
+        let by_moderator = answer(&mut mo, "From a moderator").await;
+        let by_other_reader = answer(&mut rob, "From another reader").await;
+        let badge = |role: &str| format!(r#"<span class="badge staff">{role}</span>"#);
 
+        // The thread.
         let page = site.browser().get(&path).await.body;
         assert!(
-            comment_meta(&page, by_admin).contains(r#"<span class="badge staff">admin</span>"#),
+            comment_meta(&page, by_admin).contains(&badge("admin")),
             "{}",
             comment_meta(&page, by_admin)
         );
         assert!(
-            comment_meta(&page, by_moderator)
-                .contains(r#"<span class="badge staff">moderator</span>"#),
+            comment_meta(&page, by_moderator).contains(&badge("moderator")),
             "{}",
             comment_meta(&page, by_moderator)
         );
+        for id in [by_reader, by_other_reader] {
+            assert!(!comment_meta(&page, id).contains("staff"), "{page}");
+        }
+
+        // The comment API.
+        let api = site
+            .browser()
+            .get(&format!("/api/v1/articles/{}/comments", site.article))
+            .await;
+        assert_eq!(api.status, 200, "{}", api.body);
+        let api: serde_json::Value = serde_json::from_str(&api.body).expect("json");
+        assert_eq!(staff_in(&api["comments"], by_admin), "admin");
+        assert_eq!(staff_in(&api["comments"], by_moderator), "moderator");
+        assert_eq!(
+            staff_in(&api["comments"], by_reader),
+            serde_json::Value::Null
+        );
+        assert_eq!(
+            staff_in(&api["comments"], by_other_reader),
+            serde_json::Value::Null
+        );
+
+        // The reader's replies, on the page and in the API.
+        let replies = rita.get("/replies").await.body;
         assert!(
-            !comment_meta(&page, by_reader).contains("staff"),
-            "{}",
-            comment_meta(&page, by_reader)
+            header_of(&replies, &format!("reply-{by_admin}")).contains(&badge("admin")),
+            "{replies}"
+        );
+        assert!(
+            header_of(&replies, &format!("reply-{by_moderator}")).contains(&badge("moderator")),
+            "{replies}"
+        );
+        assert!(
+            !header_of(&replies, &format!("reply-{by_other_reader}")).contains("staff"),
+            "{replies}"
+        );
+        let api = rita.get("/api/v1/me/replies").await;
+        assert_eq!(api.status, 200, "{}", api.body);
+        let api: serde_json::Value = serde_json::from_str(&api.body).expect("json");
+        assert_eq!(staff_in(&api["items"], by_admin), "admin");
+        assert_eq!(staff_in(&api["items"], by_moderator), "moderator");
+        assert_eq!(
+            staff_in(&api["items"], by_other_reader),
+            serde_json::Value::Null
+        );
+
+        // The moderation queue, once they are reported.
+        for id in [by_admin, by_moderator, by_other_reader] {
+            let token = rita.token().await;
+            let filed = rita
+                .post(
+                    &format!("/comments/{id}/report"),
+                    &[("csrf", &token), ("reason", "rude")],
+                )
+                .await;
+            assert_eq!(filed.status, 303, "{}", filed.body);
+        }
+        let queue = alice.get("/moderation").await.body;
+        assert!(
+            header_of(&queue, &format!("queue-{by_admin}")).contains(&badge("admin")),
+            "{queue}"
+        );
+        assert!(
+            header_of(&queue, &format!("queue-{by_moderator}")).contains(&badge("moderator")),
+            "{queue}"
+        );
+        assert!(
+            !header_of(&queue, &format!("queue-{by_other_reader}")).contains("staff"),
+            "{queue}"
         );
     })
     .await;

@@ -9,7 +9,7 @@
 
 use super::accounts::checked_viewer;
 use super::client_ip::ClientIp;
-use super::comments::{create, shown_to, target_path};
+use super::comments::{create, shown_to, staff_badge, target_path};
 use super::limits::Action;
 use super::{MAX_BODY_BYTES, PeopleError, session};
 use crate::state::AppState;
@@ -44,6 +44,9 @@ struct CommentJson {
     id: i64,
     parent_id: Option<i64>,
     author: String,
+    /// The author's staff badge (`admin`, `moderator`), `None` for readers: what the page
+    /// shows beside the name.
+    staff: Option<&'static str>,
     state: &'static str,
     body_html: String,
     created_at: i64,
@@ -61,6 +64,7 @@ impl CommentJson {
             } else {
                 c.author.clone()
             },
+            staff: staff_badge(c),
             state: c.state.as_str(),
             body_html: if readable {
                 c.body_html.clone()

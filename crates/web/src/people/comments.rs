@@ -78,7 +78,14 @@ pub(crate) struct CommentSection {
 /// The staff badge of a comment's author: its role when it is an admin or a moderator (a
 /// deleted account has none).
 pub(crate) fn staff_badge(c: &Comment) -> Option<&'static str> {
-    (c.author_role != Role::Reader && !c.author.is_empty()).then(|| c.author_role.as_str())
+    role_badge(c.author_role, &c.author)
+}
+
+/// The staff badge of an author of `role` shown as `author`: `admin` or `moderator`, `None`
+/// for a reader and for a deleted account (no name). Every place that names a comment's
+/// author (threads, `/replies`, the moderation queue, the comment and reply APIs) shows it.
+pub(crate) fn role_badge(role: Role, author: &str) -> Option<&'static str> {
+    (role != Role::Reader && !author.is_empty()).then(|| role.as_str())
 }
 
 /// Builds the comment section of the page at `page_path` for the request's viewer, in the

@@ -5,7 +5,7 @@
 
 use super::accounts::checked_viewer;
 use super::client_ip::ClientIp;
-use super::comments::{comment_or_not_found, target_path};
+use super::comments::{comment_or_not_found, staff_badge, target_path};
 use super::limits::Action;
 use super::session::{self, Viewer};
 use super::{PeopleError, page_changed, pages_changed};
@@ -24,6 +24,8 @@ struct QueueView {
     id: i64,
     user_id: i64,
     author: String,
+    /// The author's staff badge (`admin`, `moderator`), as threads show it.
+    staff: Option<&'static str>,
     page: String,
     body_html: String,
     held: bool,
@@ -86,6 +88,7 @@ async fn view(state: &AppState, viewer: &Viewer, c: &Comment, reasons: Vec<Strin
         } else {
             c.author.clone()
         },
+        staff: staff_badge(c),
         page: target_path(state, c.target)
             .await
             .unwrap_or_else(|_| "(removed page)".into()),

@@ -16,6 +16,7 @@
 
 use super::accounts::{checked_writer, see_other};
 use super::client_ip::ClientIp;
+use super::comments::role_badge;
 use super::limits::Action;
 use super::session::{self, Viewer};
 use super::{PeopleError, markdown};
@@ -80,6 +81,8 @@ fn author(reply: &Reply) -> String {
 struct ReplyView {
     id: i64,
     author: String,
+    /// The author's staff badge (`admin`, `moderator`), as threads show it.
+    staff: Option<&'static str>,
     age: Age,
     edited: bool,
     body_html: String,
@@ -171,6 +174,7 @@ pub(crate) async fn page(
             .map(|r| ReplyView {
                 id: r.id.0,
                 author: author(r),
+                staff: role_badge(r.author_role, &r.author),
                 age: Age::of(r.created_at, now),
                 edited: r.edited_at.is_some(),
                 body_html: r.body_html.clone(),
@@ -245,6 +249,8 @@ pub(crate) async fn mark_seen(
 struct ReplyJson {
     id: i64,
     author: String,
+    /// The author's staff badge (`admin`, `moderator`), `None` for readers.
+    staff: Option<&'static str>,
     body_html: String,
     created_at: i64,
     edited_at: Option<i64>,
@@ -309,6 +315,7 @@ pub(crate) async fn api_list(
             .map(|r| ReplyJson {
                 id: r.id.0,
                 author: author(r),
+                staff: role_badge(r.author_role, &r.author),
                 body_html: r.body_html.clone(),
                 created_at: r.created_at,
                 edited_at: r.edited_at,

@@ -338,8 +338,10 @@ async fn controls(
             format!("{follow_html} {mark}")
         }
     };
+    // Interface text, placed inside the headers of pages whose content may be in another
+    // language (a German story's page is `lang="de"`): it says its own language.
     Ok(format!(
-        r#"<div class="personal-controls" role="group" aria-label="Your reading">{html}</div>"#
+        r#"<div class="personal-controls" lang="en" role="group" aria-label="Your reading">{html}</div>"#
     ))
 }
 
