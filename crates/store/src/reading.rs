@@ -211,6 +211,14 @@ pub struct ItemQuery {
     pub since: Option<UnixSeconds>,
     /// Only items shown before this time.
     pub until: Option<UnixSeconds>,
+    /// Only items that arrived (were fetched) at or after this time: the Google Reader
+    /// sync window (`ot`), which counts from when an item reached the site, not from when
+    /// its outlet dated it, so an item dated before a client's last sync but fetched after
+    /// it is still listed.
+    pub arrived_since: Option<UnixSeconds>,
+    /// Only items that arrived (were fetched) before this time (`nt`, and the cut-off of
+    /// marking all read: an item that arrived after it was never shown to the client).
+    pub arrived_before: Option<UnixSeconds>,
     /// Continue after this item, in `order` (a keyset cursor: its shown time, or in
     /// [`ItemOrder::StarredNewestFirst`] its star's time, and its id).
     pub after_key: Option<(i64, i64)>,
@@ -394,6 +402,14 @@ fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
     if let Some(t) = query.until {
         let p = c.bind(t);
         c.push(format!("a.sort_at < {p}"));
+    }
+    if let Some(t) = query.arrived_since {
+        let p = c.bind(t);
+        c.push(format!("a.fetched_at >= {p}"));
+    }
+    if let Some(t) = query.arrived_before {
+        let p = c.bind(t);
+        c.push(format!("a.fetched_at < {p}"));
     }
     if let Some((at, id)) = query.after_key {
         let (pa, pa2, pi) = (c.bind(at), c.bind(at), c.bind(id));
@@ -1154,8 +1170,10 @@ impl<'a> Reading<'a> {
         self.set_read(user, &ids, true, now).await
     }
 
-    /// Marks read every item of `scope` shown before `before` (every one when `None`);
-    /// returns how many articles changed.
+    /// Marks read every item of `scope` that arrived (was fetched) before `before` (every
+    /// one when `None`): the protocols' cut-off is the last item the client received, and
+    /// an item fetched after it, however early its outlet dated it, was never shown.
+    /// Returns how many articles changed.
     pub async fn mark_all_read(
         &self,
         user: UserId,
@@ -1166,7 +1184,7 @@ impl<'a> Reading<'a> {
         let query = ItemQuery {
             scope: Some(scope),
             read: Some(false),
-            until: before,
+            arrived_before: before,
             ..ItemQuery::default()
         };
         let ids = self.item_ids(user, &query).await?;

@@ -1960,3 +1960,276 @@ async fn an_opml_import_that_fails_midway_imports_nothing() {
         "no source added"
     );
 }
+
+/// Adds an article from `source` at `url`, dated `published` by its outlet and fetched
+/// (arrived at the site) at `fetched`; returns its id.
+async fn article_dated(
+    site: &Site,
+    source: SourceId,
+    url: &str,
+    published: i64,
+    fetched: i64,
+) -> ArticleId {
+    site.store
+        .articles()
+        .insert_new(
+            source,
+            &[tidings_model::NewArticle {
+                url: url.into(),
+                title: format!("Dated {published}, fetched {fetched}"),
+                published_at: Some(published),
+                fetched_at: fetched,
+                body_text: "The river rose.".into(),
+                body_html: "<p>The river rose.</p>".into(),
+                ..tidings_model::NewArticle::default()
+            }],
+        )
+        .await
+        .expect("insert");
+    site.article_by_url(url).await
+}
+
+/// Subscribes `name` to `sources` in its folder `News`.
+async fn subscribe_all(site: &Site, name: &str, sources: &[SourceId]) {
+    let user = user_id(site, name).await;
+    let reading = site.store.reading();
+    let folder = reading.folder_named(user, "News", 0).await.expect("folder");
+    for source in sources {
+        reading
+            .subscribe(user, *source, folder.id, 0)
+            .await
+            .expect("subscribe");
+    }
+}
+
+/// The decimal item ids of a Google Reader `stream/items/ids` answer.
+fn item_refs(ids: &Value) -> Vec<String> {
+    ids["itemRefs"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// A client that synced at `synced` must get, with `ot=synced`, every item fetched since
+/// (even one its outlet dated earlier), and its "mark all read before `synced`" must leave
+/// such an item unread: both windows count from arrival (`crawlTimeMsec`), not from date.
+#[tokio::test]
+async fn sync_windows_count_from_when_items_arrived() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    subscribe_all(&w.site, "ana", &[w.outlet]).await;
+    let now = chrono::Utc::now().timestamp();
+    let synced = now - 100;
+    // Dated long before the sync, fetched after it: the client has never seen it.
+    let late = article_dated(
+        &w.site,
+        w.outlet,
+        "https://outlet.example/late",
+        now - 5000,
+        now - 50,
+    )
+    .await;
+    // Dated after the sync (a clock ahead), fetched before it: the client has it already.
+    let early = article_dated(
+        &w.site,
+        w.outlet,
+        "https://outlet.example/early",
+        now - 20,
+        now - 200,
+    )
+    .await;
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let header = format!("GoogleLogin auth={auth}");
+    let c = http();
+    let (status, ids) = json_of(
+        c.get(format!(
+            "{base}/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=100&ot={synced}"
+        ))
+        .header("authorization", &header)
+        .send()
+        .await
+        .expect("ids"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let refs = item_refs(&ids);
+    assert!(
+        refs.contains(&late.0.to_string()),
+        "fetched after ot: listed ({refs:?})"
+    );
+    assert!(
+        !refs.contains(&early.0.to_string()),
+        "fetched before ot: not listed ({refs:?})"
+    );
+    let (_, newer) = json_of(
+        c.get(format!(
+            "{base}/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=100&nt={synced}"
+        ))
+        .header("authorization", &header)
+        .send()
+        .await
+        .expect("ids"),
+    )
+    .await;
+    let refs = item_refs(&newer);
+    assert!(
+        refs.contains(&early.0.to_string()),
+        "fetched before nt: listed ({refs:?})"
+    );
+    assert!(
+        !refs.contains(&late.0.to_string()),
+        "fetched after nt: not listed ({refs:?})"
+    );
+    // crawlTimeMsec is what ot filters on.
+    let (_, contents) = json_of(
+        c.get(format!(
+            "{base}/reader/api/0/stream/contents/feed/{}?n=100&ot={synced}",
+            w.outlet.0
+        ))
+        .header("authorization", &header)
+        .send()
+        .await
+        .expect("contents"),
+    )
+    .await;
+    let items = contents["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    for item in items {
+        let crawl: i64 = item["crawlTimeMsec"]
+            .as_str()
+            .expect("crawl")
+            .parse()
+            .expect("ms");
+        assert!(
+            crawl >= synced * 1000,
+            "every item listed by ot arrived after it: {item}"
+        );
+    }
+
+    // Mark all read up to the sync: the late item stays unread, the early one is read.
+    let form = format!(
+        "s=user/-/state/com.google/reading-list&ts={}",
+        synced * 1_000_000
+    );
+    let done = c
+        .post(format!("{base}/reader/api/0/mark-all-as-read"))
+        .header("authorization", &header)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("mark");
+    assert_eq!(done.status(), 200);
+    let (_, unread) = json_of(
+        c.get(format!(
+            "{base}/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=100&xt=user/-/state/com.google/read"
+        ))
+        .header("authorization", &header)
+        .send()
+        .await
+        .expect("ids"),
+    )
+    .await;
+    let refs = item_refs(&unread);
+    assert!(
+        refs.contains(&late.0.to_string()),
+        "never received: still unread ({refs:?})"
+    );
+    assert!(
+        !refs.contains(&early.0.to_string()),
+        "received before ts: read ({refs:?})"
+    );
+}
+
+/// Fever's `mark=feed|group&as=read&before=T` (T: the client's last `items` request) leaves
+/// unread an item that arrived after T, however early its outlet dated it.
+#[tokio::test]
+async fn fever_mark_read_before_counts_from_arrival() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    subscribe_all(&w.site, "ana", &[w.outlet, w.wire]).await;
+    let now = chrono::Utc::now().timestamp();
+    let synced = now - 100;
+    let late = article_dated(
+        &w.site,
+        w.outlet,
+        "https://outlet.example/late",
+        now - 5000,
+        now - 50,
+    )
+    .await;
+    let late_wire = article_dated(
+        &w.site,
+        w.wire,
+        "https://wire.example/late",
+        now - 5000,
+        now - 50,
+    )
+    .await;
+    let early = article_dated(
+        &w.site,
+        w.outlet,
+        "https://outlet.example/early",
+        now - 20,
+        now - 200,
+    )
+    .await;
+    let c = http();
+    let good = fever_key("ana", &key);
+    let fever = |query: String| {
+        c.post(format!("{base}/fever/?api{query}"))
+            .form(&[("api_key", good.as_str())])
+    };
+    let unread = || async {
+        let (_, answer) = json_of(
+            fever("&unread_item_ids".into())
+                .send()
+                .await
+                .expect("fever"),
+        )
+        .await;
+        answer["unread_item_ids"]
+            .as_str()
+            .expect("ids")
+            .split(',')
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (status, _) = json_of(
+        fever(format!(
+            "&mark=feed&as=read&id={}&before={synced}",
+            w.outlet.0
+        ))
+        .send()
+        .await
+        .expect("mark feed"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let ids = unread().await;
+    assert!(
+        ids.contains(&late.0.to_string()),
+        "arrived after before: unread ({ids:?})"
+    );
+    assert!(
+        !ids.contains(&early.0.to_string()),
+        "arrived before: read ({ids:?})"
+    );
+    let (_, _) = json_of(
+        fever(format!("&mark=group&as=read&id=0&before={synced}"))
+            .send()
+            .await
+            .expect("mark group"),
+    )
+    .await;
+    let ids = unread().await;
+    assert!(ids.contains(&late.0.to_string()), "group 0 too ({ids:?})");
+    assert!(
+        ids.contains(&late_wire.0.to_string()),
+        "group 0 too ({ids:?})"
+    );
+}

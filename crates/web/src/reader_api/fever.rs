@@ -6,6 +6,9 @@
 //! string say what to answer: `groups`, `feeds`, `favicons`, `items` (`since_id`, `max_id`,
 //! `with_ids`; 50 at a time), `links`, `unread_item_ids`, `saved_item_ids`, and `mark`
 //! (`item`, `feed` or `group`; `as` = `read`, `unread`, `saved`, `unsaved`; `id`; `before`).
+//! `before` is the time of the client's last `items` request, so it bounds when items
+//! *arrived* (were fetched): an item fetched after it was never sent to the client and
+//! stays unread, however early its outlet dated it.
 //!
 //! As the protocol defines it, a wrong key is answered `200` with `"auth": 0`, which is what
 //! clients test. Groups are the account's folders; group `0` is every subscription. Items

@@ -17,7 +17,10 @@
 //!   contents, the decimal short form in `stream/items/ids`; both are accepted everywhere.
 //! - Pages: `n` items (default 20, at most 1000) and an opaque `continuation` token while
 //!   more remain; `r=o` is oldest first; `xt=…/read` leaves out read items, `it=…/starred`
-//!   keeps only starred ones; `ot`/`nt` bound the time (seconds).
+//!   keeps only starred ones; `ot`/`nt` bound the time (seconds) an item *arrived* (was
+//!   fetched, the `crawlTimeMsec` of each item), not the time its outlet dated it: a
+//!   client syncing with `ot` = its last sync gets every item fetched since, however old
+//!   its date. `mark-all-as-read`'s `ts` is an arrival time too.
 //! - Subscriptions move as OPML: `subscription/export`, and `subscription/import` with the
 //!   file as the body (as the site's own import: at most 2 MB and 2,000 feeds).
 //! - Labels are folders: `rename-tag` renames one (onto a name another folder has already
@@ -516,10 +519,10 @@ fn stream_query(
         .unwrap_or(DEFAULT_PAGE)
         .clamp(1, MAX_PAGE);
     if let Some(t) = param(pairs, "ot").and_then(|t| t.parse::<i64>().ok()) {
-        query.since = Some(t);
+        query.arrived_since = Some(t);
     }
     if let Some(t) = param(pairs, "nt").and_then(|t| t.parse::<i64>().ok()) {
-        query.until = Some(t);
+        query.arrived_before = Some(t);
     }
     if let Some(c) = param(pairs, "c").filter(|c| !c.is_empty()) {
         query.after_key =
