@@ -336,6 +336,25 @@ fn in_scope(scope: ItemScope, x: &str, user: &str, c: &mut Conditions) -> String
 /// starred articles are read from the account's marks (the index `article_states_starred`),
 /// not found among all articles.
 fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
+    list_conditions_folding(user, query, Folding::InScope)
+}
+
+/// Which articles a copy folds into: the lowest-id article of its group in the whole scope,
+/// or only among the articles of its own source (as the list of that one source folds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folding {
+    /// Across the scope.
+    InScope,
+    /// Within each article's own source.
+    WithinSource,
+}
+
+/// [`list_conditions`], with copies folded as `folding` says.
+fn list_conditions_folding(
+    user: UserId,
+    query: &ItemQuery,
+    folding: Folding,
+) -> (String, Conditions) {
     let mut c = Conditions::default();
     let u = c.bind(user.0);
     let scope = query.scope.unwrap_or(ItemScope::Subscribed);
@@ -356,11 +375,15 @@ fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
     // hidden outlet does not count, so a text a hidden outlet carried first is shown from
     // the first outlet the reader did not hide.
     let shown = |x: &str| {
+        let same_source = match folding {
+            Folding::InScope => String::new(),
+            Folding::WithinSource => format!(" AND {x}.source_id = a.source_id"),
+        };
         if query.excluded.sources.is_empty() {
-            String::new()
+            same_source
         } else {
             format!(
-                " AND {x}.source_id NOT IN ({})",
+                "{same_source} AND {x}.source_id NOT IN ({})",
                 id_list::in_list(query.excluded.sources.iter().map(|s| s.0))
             )
         }
@@ -995,13 +1018,19 @@ impl<'a> Reading<'a> {
             .collect()
     }
 
-    /// Unread items per subscribed source, copies folded across all subscriptions.
+    /// Unread items per subscribed source (sources with none left out), each counted as the
+    /// list of that one source ([`ItemScope::Source`]) shows them: copies folded within the
+    /// source only. So a source's count is the length of its unread list, and a wire copy
+    /// whose original is in another subscribed source counts in both sources, as it is
+    /// listed in both; the sum of the counts can therefore exceed the unread count of all
+    /// subscriptions together ([`Reading::count`] over [`ItemScope::Subscribed`]), which
+    /// folds the copy into one item.
     pub async fn unread_by_source(&self, user: UserId) -> Result<Vec<(SourceId, i64)>, StoreError> {
         let query = ItemQuery {
             read: Some(false),
             ..ItemQuery::default()
         };
-        let (from, c) = list_conditions(user, &query);
+        let (from, c) = list_conditions_folding(user, &query, Folding::WithinSource);
         let sql = format!(
             "SELECT a.source_id, COUNT(*) AS n {from} {} GROUP BY a.source_id ORDER BY a.source_id",
             c.sql()

@@ -2233,3 +2233,101 @@ async fn fever_mark_read_before_counts_from_arrival() {
         "group 0 too ({ids:?})"
     );
 }
+
+/// A feed's unread count is the length of its unread list, in both APIs, when a wire copy's
+/// original is in another subscribed feed; the reading list's count is its own list's.
+#[tokio::test]
+async fn unread_counts_agree_with_the_lists_they_count() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    subscribe_all(&w.site, "ana", &[w.outlet, w.wire]).await;
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let header = format!("GoogleLogin auth={auth}");
+    let c = http();
+    let gr = |path: String| {
+        let c = c.clone();
+        let header = header.clone();
+        let base = base.clone();
+        async move {
+            json_of(
+                c.get(format!("{base}{path}"))
+                    .header("authorization", &header)
+                    .send()
+                    .await
+                    .expect("greader"),
+            )
+            .await
+            .1
+        }
+    };
+    let (_, counts) = json_of(
+        c.get(format!("{base}/reader/api/0/unread-count"))
+            .header("authorization", &header)
+            .send()
+            .await
+            .expect("counts"),
+    )
+    .await;
+    let count_of = |id: &str| {
+        counts["unreadcounts"]
+            .as_array()
+            .expect("counts")
+            .iter()
+            .find(|c| c["id"] == id)
+            .and_then(|c| c["count"].as_i64())
+            .unwrap_or(0)
+    };
+    let streams = [
+        format!("feed/{}", w.outlet.0),
+        format!("feed/{}", w.wire.0),
+        "user/-/state/com.google/reading-list".to_string(),
+    ];
+    let mut listed = Vec::new();
+    for stream in &streams {
+        let ids = gr(format!(
+            "/reader/api/0/stream/items/ids?s={stream}&n=1000&xt=user/-/state/com.google/read"
+        ))
+        .await;
+        let n = item_refs(&ids).len() as i64;
+        assert_eq!(count_of(stream), n, "unread-count of {stream} = its list");
+        listed.push(n);
+    }
+    assert_eq!(
+        listed,
+        vec![2, 1, 2],
+        "the copy is listed in its own feed, folded in all"
+    );
+
+    let (_, counters) = json_of(
+        c.get(format!("{base}/v1/feeds/counters"))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("counters"),
+    )
+    .await;
+    for feed in [w.outlet, w.wire] {
+        let (_, entries) = json_of(
+            c.get(format!(
+                "{base}/v1/feeds/{}/entries?status=unread&limit=1000",
+                feed.0
+            ))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("entries"),
+        )
+        .await;
+        let id = feed.0.to_string();
+        assert_eq!(
+            counters["unreads"][&id].as_i64().unwrap_or(0),
+            entries["total"].as_i64().expect("total"),
+            "Miniflux counter of feed {id} = its list"
+        );
+        assert_eq!(
+            counters["unreads"][&id].as_i64().unwrap_or(0) as usize,
+            entries["entries"].as_array().expect("entries").len(),
+        );
+    }
+}

@@ -432,12 +432,21 @@ async fn tag_list(State(state): State<AppState>, ip: ClientIp, headers: HeaderMa
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `/reader/api/0/unread-count`: unread items per subscription and in all.
+/// `/reader/api/0/unread-count`: unread items per subscription and in all, each the length
+/// of that stream's unread list (`xt=…/read`). A copy whose original is in another
+/// subscription is listed, and counted, in both feeds, but once in the reading list, so the
+/// total is counted on its own rather than summed.
 async fn unread_count(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
-        let counts = state.store.reading().unread_by_source(user.id).await?;
-        let total: i64 = counts.iter().map(|(_, n)| n).sum();
+        let reading = state.store.reading();
+        let counts = reading.unread_by_source(user.id).await?;
+        let unread = ItemQuery {
+            scope: Some(ItemScope::Subscribed),
+            read: Some(false),
+            ..ItemQuery::default()
+        };
+        let total = reading.count(user.id, &unread).await?;
         let mut list: Vec<Value> = counts
             .iter()
             .map(|(s, n)| json!({ "id": format!("feed/{}", s.0), "count": n }))

@@ -446,7 +446,9 @@ async fn delete_feed(
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `GET /v1/feeds/counters`: read and unread entries per feed.
+/// `GET /v1/feeds/counters`: read and unread entries per feed, each the length of that
+/// feed's list (`/v1/feeds/{id}/entries?status=…`): copies fold within the feed only, so a
+/// copy whose original is in another subscription counts in both feeds.
 async fn feed_counters(
     State(state): State<AppState>,
     ip: ClientIp,
