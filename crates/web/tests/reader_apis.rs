@@ -2331,3 +2331,40 @@ async fn unread_counts_agree_with_the_lists_they_count() {
         );
     }
 }
+
+/// Fever's group `-1` is Sparks, which Tidings does not have: marking it read marks nothing,
+/// while group `0` (Kindling) marks every subscription read.
+#[tokio::test]
+async fn fever_sparks_group_marks_nothing_and_kindling_everything() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    subscribe_all(&w.site, "ana", &[w.outlet, w.wire]).await;
+    let c = http();
+    let good = fever_key("ana", &key);
+    let fever = |query: &str| {
+        c.post(format!("{base}/fever/?api{query}"))
+            .form(&[("api_key", good.as_str())])
+    };
+    let unread = || async {
+        let (_, answer) = json_of(fever("&unread_item_ids").send().await.expect("fever")).await;
+        answer["unread_item_ids"].as_str().expect("ids").to_string()
+    };
+    let before = unread().await;
+    assert_eq!(before.split(',').count(), 2, "two unread items: {before}");
+    let later = chrono::Utc::now().timestamp() + 60;
+    let (status, _) = json_of(
+        fever(&format!("&mark=group&as=read&id=-1&before={later}"))
+            .send()
+            .await
+            .expect("sparks"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(unread().await, before, "Sparks holds nothing to mark");
+    fever(&format!("&mark=group&as=read&id=0&before={later}"))
+        .send()
+        .await
+        .expect("kindling");
+    assert_eq!(unread().await, "", "Kindling is every subscription");
+}
