@@ -2368,3 +2368,187 @@ async fn fever_sparks_group_marks_nothing_and_kindling_everything() {
         .expect("kindling");
     assert_eq!(unread().await, "", "Kindling is every subscription");
 }
+
+/// Miniflux's feed update (moving a feed to another category), category and account
+/// mark-all-as-read, and version answer as Miniflux documents them; any other `/v1/…` path
+/// is a JSON `404`, not the site's HTML page.
+#[tokio::test]
+async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_json() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let (_, bob_key) = w.site.account_with_key("bob").await;
+    subscribe_all(&w.site, "ana", &[w.outlet, w.wire]).await;
+    let ana = user_id(&w.site, "ana").await;
+    let reading = w.site.store.reading();
+    let news = reading.folder_named(ana, "News", 0).await.expect("news").id;
+    let later = reading
+        .folder_named(ana, "Later", 0)
+        .await
+        .expect("later")
+        .id;
+    let c = http();
+    let send = |method: reqwest::Method, path: &str, key: &str, body: Option<Value>| {
+        let mut request = c
+            .request(method, format!("{base}{path}"))
+            .header("x-auth-token", key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move { json_of(request.send().await.expect("send")).await }
+    };
+    let put = reqwest::Method::PUT;
+    let get = reqwest::Method::GET;
+
+    // Move the wire to "Later": 201 and the feed, filed there.
+    let (status, feed) = send(
+        put.clone(),
+        &format!("/v1/feeds/{}", w.wire.0),
+        &key,
+        Some(serde_json::json!({ "category_id": later, "title": "Wire" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{feed}");
+    assert_eq!(feed["category"]["id"], later);
+    let (_, listed) = send(
+        get.clone(),
+        &format!("/v1/categories/{later}/feeds"),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(listed[0]["id"], w.wire.0, "{listed}");
+    // Another account's category, an unknown one, a new title, another's feed: refused.
+    let bob = user_id(&w.site, "bob").await;
+    let bobs = reading.folder_named(bob, "Bob's", 0).await.expect("bob").id;
+    for body in [
+        serde_json::json!({ "category_id": bobs }),
+        serde_json::json!({ "category_id": 999_999 }),
+        serde_json::json!({ "title": "Renamed" }),
+    ] {
+        let (status, answer) = send(
+            put.clone(),
+            &format!("/v1/feeds/{}", w.wire.0),
+            &key,
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer["error_message"].is_string());
+    }
+    let (status, _) = send(
+        put.clone(),
+        &format!("/v1/feeds/{}", w.wire.0),
+        &bob_key,
+        Some(serde_json::json!({ "category_id": bobs })),
+    )
+    .await;
+    assert_eq!(status, 404, "bob does not follow the wire");
+    assert_eq!(
+        reading
+            .subscription(ana, w.wire)
+            .await
+            .expect("sub")
+            .expect("ana's")
+            .folder
+            .id,
+        later,
+        "the refusals moved nothing"
+    );
+
+    // Mark the "News" category read: the outlet's items only; the wire's copy stays unread.
+    let unread = |feed: SourceId| {
+        let path = format!("/v1/feeds/{}/entries?status=unread", feed.0);
+        let key = key.clone();
+        let send = &send;
+        let get = get.clone();
+        async move { send(get, &path, &key, None).await.1["total"].as_i64() }
+    };
+    assert_eq!(
+        (unread(w.outlet).await, unread(w.wire).await),
+        (Some(2), Some(1))
+    );
+    let (status, _) = send(
+        put.clone(),
+        &format!("/v1/categories/{news}/mark-all-as-read"),
+        &bob_key,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "not bob's category");
+    assert_eq!(unread(w.outlet).await, Some(2));
+    let (status, _) = send(
+        put.clone(),
+        &format!("/v1/categories/{news}/mark-all-as-read"),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(unread(w.outlet).await, Some(0));
+    // Reading the original reads its copy: a mark reaches every copy.
+    assert_eq!(unread(w.wire).await, Some(0));
+
+    // The account's mark-all-as-read: its own id only.
+    reading
+        .set_read(ana, &[w.second, w.site.article], false, 0)
+        .await
+        .expect("unread again");
+    assert_eq!(unread(w.outlet).await, Some(2));
+    let (status, answer) = send(
+        put.clone(),
+        &format!("/v1/users/{}/mark-all-as-read", bob.0),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(status, 403, "{answer}");
+    assert_eq!(unread(w.outlet).await, Some(2));
+    let (status, _) = send(
+        put.clone(),
+        &format!("/v1/users/{}/mark-all-as-read", ana.0),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        (unread(w.outlet).await, unread(w.wire).await),
+        (Some(0), Some(0))
+    );
+
+    // Version, and JSON for any other /v1 path.
+    let (status, version) = send(get.clone(), "/v1/version", &key, None).await;
+    assert_eq!(status, 200);
+    assert!(
+        version["version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("tidings-"))
+    );
+    let (status, _) = send(get.clone(), "/v1/version", "wrong", None).await;
+    assert_eq!(status, 401);
+    for path in [
+        "/v1/nothing",
+        "/v1/feeds/1/nothing/here",
+        "/v1/flush-history",
+        "/v1",
+    ] {
+        let response = c
+            .get(format!("{base}{path}"))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("unknown");
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json")),
+            "{path}"
+        );
+        let (_, answer) = json_of(response).await;
+        assert!(answer["error_message"].is_string(), "{path}: {answer}");
+    }
+}
