@@ -2552,3 +2552,76 @@ async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_jso
         assert!(answer["error_message"].is_string(), "{path}: {answer}");
     }
 }
+
+/// An address refused because it names a private host says so, in both APIs, rather than
+/// calling it not an http(s) address.
+#[tokio::test]
+async fn private_feed_addresses_are_refused_for_what_they_are() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let c = http();
+    let (status, answer) = json_of(
+        c.post(format!("{base}/v1/feeds"))
+            .header("x-auth-token", &key)
+            .json(&serde_json::json!({ "feed_url": "http://10.0.0.1/x" }))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let message = answer["error_message"].as_str().expect("message");
+    assert!(message.contains("private"), "{message}");
+    assert!(!message.contains("not an http"), "{message}");
+    let (_, answer) = json_of(
+        c.post(format!("{base}/v1/feeds"))
+            .header("x-auth-token", &key)
+            .json(&serde_json::json!({ "feed_url": "ftp://outlet.example/x" }))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    assert!(
+        answer["error_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not an http")),
+        "{answer}"
+    );
+
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let header = format!("GoogleLogin auth={auth}");
+    let (status, quick) = json_of(
+        c.post(format!("{base}/reader/api/0/subscription/quickadd"))
+            .header("authorization", &header)
+            .form(&[("quickadd", "feed/http://127.0.0.1/feed")])
+            .send()
+            .await
+            .expect("quickadd"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let error = quick["error"].as_str().expect("error");
+    assert!(error.contains("private"), "{error}");
+    let edit = c
+        .post(format!("{base}/reader/api/0/subscription/edit"))
+        .header("authorization", &header)
+        .form(&[("ac", "subscribe"), ("s", "feed/http://127.0.0.1/feed")])
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(edit.status(), 400);
+    let text = edit.text().await.expect("body");
+    assert!(text.contains("private"), "{text}");
+    assert!(
+        w.site
+            .store
+            .sources()
+            .find_by_url("http://127.0.0.1/feed")
+            .await
+            .expect("find")
+            .is_none(),
+        "no source was added"
+    );
+}

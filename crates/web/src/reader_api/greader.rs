@@ -376,6 +376,10 @@ async fn add_source(state: &AppState, url: &str) -> Result<SourceId, GrError> {
     match source_for_url(state, url, None, None).await {
         Ok(source) => Ok(source.id),
         Err(SourceError::BadUrl) => Err(GrError::BadRequest("not an http(s) feed address\n")),
+        Err(SourceError::PrivateAddress) => Err(GrError::BadRequest(
+            "the feed address names a private, loopback or link-local host, \
+             which this site does not fetch\n",
+        )),
         Err(SourceError::Store(err)) => Err(err.into()),
     }
 }
@@ -395,12 +399,12 @@ async fn subscription_quickadd(
         let url = url.strip_prefix("feed/").unwrap_or(url);
         let source = match source_for_url(&state, url, None, None).await {
             Ok(source) => source,
-            Err(SourceError::BadUrl) => {
+            Err(SourceError::Store(err)) => return Err(err.into()),
+            Err(refused) => {
                 return Ok::<_, GrError>(json_response(&json!({
-                    "numResults": 0, "query": url, "error": "not an http(s) feed address",
+                    "numResults": 0, "query": url, "error": refused.refusal(),
                 })));
             }
-            Err(SourceError::Store(err)) => return Err(err.into()),
         };
         let folder = default_folder(&state, user.id).await?;
         let now = state.people.clock.now_secs();

@@ -433,6 +433,13 @@ async fn create_feed(
                     "The feed URL is not an http(s) address".into(),
                 ));
             }
+            Err(SourceError::PrivateAddress) => {
+                return Err(MfError::BadRequest(
+                    "The feed URL names a private, loopback or link-local host, \
+                     which this site does not fetch"
+                        .into(),
+                ));
+            }
             Err(SourceError::Store(err)) => return Err(err.into()),
         };
         if reading.subscription(user.id, source.id).await?.is_some() {
