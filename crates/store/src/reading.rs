@@ -211,6 +211,14 @@ pub struct ItemQuery {
     pub since: Option<UnixSeconds>,
     /// Only items shown before this time.
     pub until: Option<UnixSeconds>,
+    /// Only items that arrived (were fetched) at or after this time: the Google Reader
+    /// sync window (`ot`), which counts from when an item reached the site, not from when
+    /// its outlet dated it, so an item dated before a client's last sync but fetched after
+    /// it is still listed.
+    pub arrived_since: Option<UnixSeconds>,
+    /// Only items that arrived (were fetched) before this time (`nt`, and the cut-off of
+    /// marking all read: an item that arrived after it was never shown to the client).
+    pub arrived_before: Option<UnixSeconds>,
     /// Continue after this item, in `order` (a keyset cursor: its shown time, or in
     /// [`ItemOrder::StarredNewestFirst`] its star's time, and its id).
     pub after_key: Option<(i64, i64)>,
@@ -328,6 +336,25 @@ fn in_scope(scope: ItemScope, x: &str, user: &str, c: &mut Conditions) -> String
 /// starred articles are read from the account's marks (the index `article_states_starred`),
 /// not found among all articles.
 fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
+    list_conditions_folding(user, query, Folding::InScope)
+}
+
+/// Which articles a copy folds into: the lowest-id article of its group in the whole scope,
+/// or only among the articles of its own source (as the list of that one source folds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folding {
+    /// Across the scope.
+    InScope,
+    /// Within each article's own source.
+    WithinSource,
+}
+
+/// [`list_conditions`], with copies folded as `folding` says.
+fn list_conditions_folding(
+    user: UserId,
+    query: &ItemQuery,
+    folding: Folding,
+) -> (String, Conditions) {
     let mut c = Conditions::default();
     let u = c.bind(user.0);
     let scope = query.scope.unwrap_or(ItemScope::Subscribed);
@@ -348,11 +375,15 @@ fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
     // hidden outlet does not count, so a text a hidden outlet carried first is shown from
     // the first outlet the reader did not hide.
     let shown = |x: &str| {
+        let same_source = match folding {
+            Folding::InScope => String::new(),
+            Folding::WithinSource => format!(" AND {x}.source_id = a.source_id"),
+        };
         if query.excluded.sources.is_empty() {
-            String::new()
+            same_source
         } else {
             format!(
-                " AND {x}.source_id NOT IN ({})",
+                "{same_source} AND {x}.source_id NOT IN ({})",
                 id_list::in_list(query.excluded.sources.iter().map(|s| s.0))
             )
         }
@@ -394,6 +425,14 @@ fn list_conditions(user: UserId, query: &ItemQuery) -> (String, Conditions) {
     if let Some(t) = query.until {
         let p = c.bind(t);
         c.push(format!("a.sort_at < {p}"));
+    }
+    if let Some(t) = query.arrived_since {
+        let p = c.bind(t);
+        c.push(format!("a.fetched_at >= {p}"));
+    }
+    if let Some(t) = query.arrived_before {
+        let p = c.bind(t);
+        c.push(format!("a.fetched_at < {p}"));
     }
     if let Some((at, id)) = query.after_key {
         let (pa, pa2, pi) = (c.bind(at), c.bind(at), c.bind(id));
@@ -979,13 +1018,19 @@ impl<'a> Reading<'a> {
             .collect()
     }
 
-    /// Unread items per subscribed source, copies folded across all subscriptions.
+    /// Unread items per subscribed source (sources with none left out), each counted as the
+    /// list of that one source ([`ItemScope::Source`]) shows them: copies folded within the
+    /// source only. So a source's count is the length of its unread list, and a wire copy
+    /// whose original is in another subscribed source counts in both sources, as it is
+    /// listed in both; the sum of the counts can therefore exceed the unread count of all
+    /// subscriptions together ([`Reading::count`] over [`ItemScope::Subscribed`]), which
+    /// folds the copy into one item.
     pub async fn unread_by_source(&self, user: UserId) -> Result<Vec<(SourceId, i64)>, StoreError> {
         let query = ItemQuery {
             read: Some(false),
             ..ItemQuery::default()
         };
-        let (from, c) = list_conditions(user, &query);
+        let (from, c) = list_conditions_folding(user, &query, Folding::WithinSource);
         let sql = format!(
             "SELECT a.source_id, COUNT(*) AS n {from} {} GROUP BY a.source_id ORDER BY a.source_id",
             c.sql()
@@ -1154,8 +1199,10 @@ impl<'a> Reading<'a> {
         self.set_read(user, &ids, true, now).await
     }
 
-    /// Marks read every item of `scope` shown before `before` (every one when `None`);
-    /// returns how many articles changed.
+    /// Marks read every item of `scope` that arrived (was fetched) before `before` (every
+    /// one when `None`): the protocols' cut-off is the last item the client received, and
+    /// an item fetched after it, however early its outlet dated it, was never shown.
+    /// Returns how many articles changed.
     pub async fn mark_all_read(
         &self,
         user: UserId,
@@ -1166,7 +1213,7 @@ impl<'a> Reading<'a> {
         let query = ItemQuery {
             scope: Some(scope),
             read: Some(false),
-            until: before,
+            arrived_before: before,
             ..ItemQuery::default()
         };
         let ids = self.item_ids(user, &query).await?;

@@ -219,10 +219,25 @@ async fn copies_fold_into_one_item_and_marks_reach_every_copy() {
             vec![w.wire]
         );
 
+        // A source's unread count is the length of its own unread list, where copies fold
+        // within the source only: B's and C's copies of A's wire story count at B and C
+        // too, as each is listed there, while the reading list folds them into one item.
         let counts = reading.unread_by_source(ana.id).await.expect("counts");
-        assert_eq!(counts, vec![(w.a, 2), (w.b, 1)]);
+        assert_eq!(counts, vec![(w.a, 2), (w.b, 2), (w.c, 1)]);
+        for (source, n) in &counts {
+            let listed = ItemQuery {
+                scope: Some(ItemScope::Source(*source)),
+                read: Some(false),
+                ..ItemQuery::default()
+            };
+            assert_eq!(
+                reading.items(ana.id, &listed).await.expect("list").len() as i64,
+                *n,
+                "the count of {source:?} is its list's length"
+            );
+        }
+        assert_eq!(reading.count(ana.id, &unread).await.expect("all"), 3);
         let _ = w.copy_c;
-        let _ = w.c;
     })
     .await;
 }

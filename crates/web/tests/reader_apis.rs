@@ -1960,3 +1960,668 @@ async fn an_opml_import_that_fails_midway_imports_nothing() {
         "no source added"
     );
 }
+
+/// Adds an article from `source` at `url`, dated `published` by its outlet and fetched
+/// (arrived at the site) at `fetched`; returns its id.
+async fn article_dated(
+    site: &Site,
+    source: SourceId,
+    url: &str,
+    published: i64,
+    fetched: i64,
+) -> ArticleId {
+    site.store
+        .articles()
+        .insert_new(
+            source,
+            &[tidings_model::NewArticle {
+                url: url.into(),
+                title: format!("Dated {published}, fetched {fetched}"),
+                published_at: Some(published),
+                fetched_at: fetched,
+                body_text: "The river rose.".into(),
+                body_html: "<p>The river rose.</p>".into(),
+                ..tidings_model::NewArticle::default()
+            }],
+        )
+        .await
+        .expect("insert");
+    site.article_by_url(url).await
+}
+
+/// Subscribes `name` to `sources` in its folder `News`.
+async fn subscribe_all(site: &Site, name: &str, sources: &[SourceId]) {
+    let user = user_id(site, name).await;
+    let reading = site.store.reading();
+    let folder = reading.folder_named(user, "News", 0).await.expect("folder");
+    for source in sources {
+        reading
+            .subscribe(user, *source, folder.id, 0)
+            .await
+            .expect("subscribe");
+    }
+}
+
+/// The decimal item ids of a Google Reader `stream/items/ids` answer.
+fn item_refs(ids: &Value) -> Vec<String> {
+    ids["itemRefs"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// A client that synced at `synced` must get, with `ot=synced`, every item fetched since
+/// (even one its outlet dated earlier), and its "mark all read before `synced`" must leave
+/// such an item unread: both windows count from arrival (`crawlTimeMsec`), not from date.
+#[tokio::test]
+async fn sync_windows_count_from_when_items_arrived() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    subscribe_all(&w.site, "ana", &[w.outlet]).await;
+    let now = chrono::Utc::now().timestamp();
+    let synced = now - 100;
+    // Dated long before the sync, fetched after it: the client has never seen it.
+    let late = article_dated(
+        &w.site,
+        w.outlet,
+        "https://outlet.example/late",
+        now - 5000,
+        now - 50,
+    )
+    .await;
+    // Dated after the sync (a clock ahead), fetched before it: the client has it already.
+    let early = article_dated(
+        &w.site,
+        w.outlet,
+        "https://outlet.example/early",
+        now - 20,
+        now - 200,
+    )
+    .await;
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let header = format!("GoogleLogin auth={auth}");
+    let c = http();
+    let (status, ids) = json_of(
+        c.get(format!(
+            "{base}/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=100&ot={synced}"
+        ))
+        .header("authorization", &header)
+        .send()
+        .await
+        .expect("ids"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let refs = item_refs(&ids);
+    assert!(
+        refs.contains(&late.0.to_string()),
+        "fetched after ot: listed ({refs:?})"
+    );
+    assert!(
+        !refs.contains(&early.0.to_string()),
+        "fetched before ot: not listed ({refs:?})"
+    );
+    let (_, newer) = json_of(
+        c.get(format!(
+            "{base}/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=100&nt={synced}"
+        ))
+        .header("authorization", &header)
+        .send()
+        .await
+        .expect("ids"),
+    )
+    .await;
+    let refs = item_refs(&newer);
+    assert!(
+        refs.contains(&early.0.to_string()),
+        "fetched before nt: listed ({refs:?})"
+    );
+    assert!(
+        !refs.contains(&late.0.to_string()),
+        "fetched after nt: not listed ({refs:?})"
+    );
+    // crawlTimeMsec is what ot filters on.
+    let (_, contents) = json_of(
+        c.get(format!(
+            "{base}/reader/api/0/stream/contents/feed/{}?n=100&ot={synced}",
+            w.outlet.0
+        ))
+        .header("authorization", &header)
+        .send()
+        .await
+        .expect("contents"),
+    )
+    .await;
+    let items = contents["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    for item in items {
+        let crawl: i64 = item["crawlTimeMsec"]
+            .as_str()
+            .expect("crawl")
+            .parse()
+            .expect("ms");
+        assert!(
+            crawl >= synced * 1000,
+            "every item listed by ot arrived after it: {item}"
+        );
+    }
+
+    // Mark all read up to the sync: the late item stays unread, the early one is read.
+    let form = format!(
+        "s=user/-/state/com.google/reading-list&ts={}",
+        synced * 1_000_000
+    );
+    let done = c
+        .post(format!("{base}/reader/api/0/mark-all-as-read"))
+        .header("authorization", &header)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("mark");
+    assert_eq!(done.status(), 200);
+    let (_, unread) = json_of(
+        c.get(format!(
+            "{base}/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=100&xt=user/-/state/com.google/read"
+        ))
+        .header("authorization", &header)
+        .send()
+        .await
+        .expect("ids"),
+    )
+    .await;
+    let refs = item_refs(&unread);
+    assert!(
+        refs.contains(&late.0.to_string()),
+        "never received: still unread ({refs:?})"
+    );
+    assert!(
+        !refs.contains(&early.0.to_string()),
+        "received before ts: read ({refs:?})"
+    );
+}
+
+/// Fever's `mark=feed|group&as=read&before=T` (T: the client's last `items` request) leaves
+/// unread an item that arrived after T, however early its outlet dated it.
+#[tokio::test]
+async fn fever_mark_read_before_counts_from_arrival() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    subscribe_all(&w.site, "ana", &[w.outlet, w.wire]).await;
+    let now = chrono::Utc::now().timestamp();
+    let synced = now - 100;
+    let late = article_dated(
+        &w.site,
+        w.outlet,
+        "https://outlet.example/late",
+        now - 5000,
+        now - 50,
+    )
+    .await;
+    let late_wire = article_dated(
+        &w.site,
+        w.wire,
+        "https://wire.example/late",
+        now - 5000,
+        now - 50,
+    )
+    .await;
+    let early = article_dated(
+        &w.site,
+        w.outlet,
+        "https://outlet.example/early",
+        now - 20,
+        now - 200,
+    )
+    .await;
+    let c = http();
+    let good = fever_key("ana", &key);
+    let fever = |query: String| {
+        c.post(format!("{base}/fever/?api{query}"))
+            .form(&[("api_key", good.as_str())])
+    };
+    let unread = || async {
+        let (_, answer) = json_of(
+            fever("&unread_item_ids".into())
+                .send()
+                .await
+                .expect("fever"),
+        )
+        .await;
+        answer["unread_item_ids"]
+            .as_str()
+            .expect("ids")
+            .split(',')
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (status, _) = json_of(
+        fever(format!(
+            "&mark=feed&as=read&id={}&before={synced}",
+            w.outlet.0
+        ))
+        .send()
+        .await
+        .expect("mark feed"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let ids = unread().await;
+    assert!(
+        ids.contains(&late.0.to_string()),
+        "arrived after before: unread ({ids:?})"
+    );
+    assert!(
+        !ids.contains(&early.0.to_string()),
+        "arrived before: read ({ids:?})"
+    );
+    let (_, _) = json_of(
+        fever(format!("&mark=group&as=read&id=0&before={synced}"))
+            .send()
+            .await
+            .expect("mark group"),
+    )
+    .await;
+    let ids = unread().await;
+    assert!(ids.contains(&late.0.to_string()), "group 0 too ({ids:?})");
+    assert!(
+        ids.contains(&late_wire.0.to_string()),
+        "group 0 too ({ids:?})"
+    );
+}
+
+/// A feed's unread count is the length of its unread list, in both APIs, when a wire copy's
+/// original is in another subscribed feed; the reading list's count is its own list's.
+#[tokio::test]
+async fn unread_counts_agree_with_the_lists_they_count() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    subscribe_all(&w.site, "ana", &[w.outlet, w.wire]).await;
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let header = format!("GoogleLogin auth={auth}");
+    let c = http();
+    let gr = |path: String| {
+        let c = c.clone();
+        let header = header.clone();
+        let base = base.clone();
+        async move {
+            json_of(
+                c.get(format!("{base}{path}"))
+                    .header("authorization", &header)
+                    .send()
+                    .await
+                    .expect("greader"),
+            )
+            .await
+            .1
+        }
+    };
+    let (_, counts) = json_of(
+        c.get(format!("{base}/reader/api/0/unread-count"))
+            .header("authorization", &header)
+            .send()
+            .await
+            .expect("counts"),
+    )
+    .await;
+    let count_of = |id: &str| {
+        counts["unreadcounts"]
+            .as_array()
+            .expect("counts")
+            .iter()
+            .find(|c| c["id"] == id)
+            .and_then(|c| c["count"].as_i64())
+            .unwrap_or(0)
+    };
+    let streams = [
+        format!("feed/{}", w.outlet.0),
+        format!("feed/{}", w.wire.0),
+        "user/-/state/com.google/reading-list".to_string(),
+    ];
+    let mut listed = Vec::new();
+    for stream in &streams {
+        let ids = gr(format!(
+            "/reader/api/0/stream/items/ids?s={stream}&n=1000&xt=user/-/state/com.google/read"
+        ))
+        .await;
+        let n = item_refs(&ids).len() as i64;
+        assert_eq!(count_of(stream), n, "unread-count of {stream} = its list");
+        listed.push(n);
+    }
+    assert_eq!(
+        listed,
+        vec![2, 1, 2],
+        "the copy is listed in its own feed, folded in all"
+    );
+
+    let (_, counters) = json_of(
+        c.get(format!("{base}/v1/feeds/counters"))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("counters"),
+    )
+    .await;
+    for feed in [w.outlet, w.wire] {
+        let (_, entries) = json_of(
+            c.get(format!(
+                "{base}/v1/feeds/{}/entries?status=unread&limit=1000",
+                feed.0
+            ))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("entries"),
+        )
+        .await;
+        let id = feed.0.to_string();
+        assert_eq!(
+            counters["unreads"][&id].as_i64().unwrap_or(0),
+            entries["total"].as_i64().expect("total"),
+            "Miniflux counter of feed {id} = its list"
+        );
+        assert_eq!(
+            counters["unreads"][&id].as_i64().unwrap_or(0) as usize,
+            entries["entries"].as_array().expect("entries").len(),
+        );
+    }
+}
+
+/// Fever's group `-1` is Sparks, which Tidings does not have: marking it read marks nothing,
+/// while group `0` (Kindling) marks every subscription read.
+#[tokio::test]
+async fn fever_sparks_group_marks_nothing_and_kindling_everything() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    subscribe_all(&w.site, "ana", &[w.outlet, w.wire]).await;
+    let c = http();
+    let good = fever_key("ana", &key);
+    let fever = |query: &str| {
+        c.post(format!("{base}/fever/?api{query}"))
+            .form(&[("api_key", good.as_str())])
+    };
+    let unread = || async {
+        let (_, answer) = json_of(fever("&unread_item_ids").send().await.expect("fever")).await;
+        answer["unread_item_ids"].as_str().expect("ids").to_string()
+    };
+    let before = unread().await;
+    assert_eq!(before.split(',').count(), 2, "two unread items: {before}");
+    let later = chrono::Utc::now().timestamp() + 60;
+    let (status, _) = json_of(
+        fever(&format!("&mark=group&as=read&id=-1&before={later}"))
+            .send()
+            .await
+            .expect("sparks"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(unread().await, before, "Sparks holds nothing to mark");
+    fever(&format!("&mark=group&as=read&id=0&before={later}"))
+        .send()
+        .await
+        .expect("kindling");
+    assert_eq!(unread().await, "", "Kindling is every subscription");
+}
+
+/// Miniflux's feed update (moving a feed to another category), category and account
+/// mark-all-as-read, and version answer as Miniflux documents them; any other `/v1/…` path
+/// is a JSON `404`, not the site's HTML page.
+#[tokio::test]
+async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_json() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let (_, bob_key) = w.site.account_with_key("bob").await;
+    subscribe_all(&w.site, "ana", &[w.outlet, w.wire]).await;
+    let ana = user_id(&w.site, "ana").await;
+    let reading = w.site.store.reading();
+    let news = reading.folder_named(ana, "News", 0).await.expect("news").id;
+    let later = reading
+        .folder_named(ana, "Later", 0)
+        .await
+        .expect("later")
+        .id;
+    let c = http();
+    let send = |method: reqwest::Method, path: &str, key: &str, body: Option<Value>| {
+        let mut request = c
+            .request(method, format!("{base}{path}"))
+            .header("x-auth-token", key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move { json_of(request.send().await.expect("send")).await }
+    };
+    let put = reqwest::Method::PUT;
+    let get = reqwest::Method::GET;
+
+    // Move the wire to "Later": 201 and the feed, filed there.
+    let (status, feed) = send(
+        put.clone(),
+        &format!("/v1/feeds/{}", w.wire.0),
+        &key,
+        Some(serde_json::json!({ "category_id": later, "title": "Wire" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{feed}");
+    assert_eq!(feed["category"]["id"], later);
+    let (_, listed) = send(
+        get.clone(),
+        &format!("/v1/categories/{later}/feeds"),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(listed[0]["id"], w.wire.0, "{listed}");
+    // Another account's category, an unknown one, a new title, another's feed: refused.
+    let bob = user_id(&w.site, "bob").await;
+    let bobs = reading.folder_named(bob, "Bob's", 0).await.expect("bob").id;
+    for body in [
+        serde_json::json!({ "category_id": bobs }),
+        serde_json::json!({ "category_id": 999_999 }),
+        serde_json::json!({ "title": "Renamed" }),
+    ] {
+        let (status, answer) = send(
+            put.clone(),
+            &format!("/v1/feeds/{}", w.wire.0),
+            &key,
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer["error_message"].is_string());
+    }
+    let (status, _) = send(
+        put.clone(),
+        &format!("/v1/feeds/{}", w.wire.0),
+        &bob_key,
+        Some(serde_json::json!({ "category_id": bobs })),
+    )
+    .await;
+    assert_eq!(status, 404, "bob does not follow the wire");
+    assert_eq!(
+        reading
+            .subscription(ana, w.wire)
+            .await
+            .expect("sub")
+            .expect("ana's")
+            .folder
+            .id,
+        later,
+        "the refusals moved nothing"
+    );
+
+    // Mark the "News" category read: the outlet's items only; the wire's copy stays unread.
+    let unread = |feed: SourceId| {
+        let path = format!("/v1/feeds/{}/entries?status=unread", feed.0);
+        let key = key.clone();
+        let send = &send;
+        let get = get.clone();
+        async move { send(get, &path, &key, None).await.1["total"].as_i64() }
+    };
+    assert_eq!(
+        (unread(w.outlet).await, unread(w.wire).await),
+        (Some(2), Some(1))
+    );
+    let (status, _) = send(
+        put.clone(),
+        &format!("/v1/categories/{news}/mark-all-as-read"),
+        &bob_key,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "not bob's category");
+    assert_eq!(unread(w.outlet).await, Some(2));
+    let (status, _) = send(
+        put.clone(),
+        &format!("/v1/categories/{news}/mark-all-as-read"),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(unread(w.outlet).await, Some(0));
+    // Reading the original reads its copy: a mark reaches every copy.
+    assert_eq!(unread(w.wire).await, Some(0));
+
+    // The account's mark-all-as-read: its own id only.
+    reading
+        .set_read(ana, &[w.second, w.site.article], false, 0)
+        .await
+        .expect("unread again");
+    assert_eq!(unread(w.outlet).await, Some(2));
+    let (status, answer) = send(
+        put.clone(),
+        &format!("/v1/users/{}/mark-all-as-read", bob.0),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(status, 403, "{answer}");
+    assert_eq!(unread(w.outlet).await, Some(2));
+    let (status, _) = send(
+        put.clone(),
+        &format!("/v1/users/{}/mark-all-as-read", ana.0),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        (unread(w.outlet).await, unread(w.wire).await),
+        (Some(0), Some(0))
+    );
+
+    // Version, and JSON for any other /v1 path.
+    let (status, version) = send(get.clone(), "/v1/version", &key, None).await;
+    assert_eq!(status, 200);
+    assert!(
+        version["version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("tidings-"))
+    );
+    let (status, _) = send(get.clone(), "/v1/version", "wrong", None).await;
+    assert_eq!(status, 401);
+    for path in [
+        "/v1/nothing",
+        "/v1/feeds/1/nothing/here",
+        "/v1/flush-history",
+        "/v1",
+    ] {
+        let response = c
+            .get(format!("{base}{path}"))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("unknown");
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json")),
+            "{path}"
+        );
+        let (_, answer) = json_of(response).await;
+        assert!(answer["error_message"].is_string(), "{path}: {answer}");
+    }
+}
+
+/// An address refused because it names a private host says so, in both APIs, rather than
+/// calling it not an http(s) address.
+#[tokio::test]
+async fn private_feed_addresses_are_refused_for_what_they_are() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let c = http();
+    let (status, answer) = json_of(
+        c.post(format!("{base}/v1/feeds"))
+            .header("x-auth-token", &key)
+            .json(&serde_json::json!({ "feed_url": "http://10.0.0.1/x" }))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let message = answer["error_message"].as_str().expect("message");
+    assert!(message.contains("private"), "{message}");
+    assert!(!message.contains("not an http"), "{message}");
+    let (_, answer) = json_of(
+        c.post(format!("{base}/v1/feeds"))
+            .header("x-auth-token", &key)
+            .json(&serde_json::json!({ "feed_url": "ftp://outlet.example/x" }))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    assert!(
+        answer["error_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not an http")),
+        "{answer}"
+    );
+
+    let (_, auth) = greader_login(&base, "ana", &key).await;
+    let header = format!("GoogleLogin auth={auth}");
+    let (status, quick) = json_of(
+        c.post(format!("{base}/reader/api/0/subscription/quickadd"))
+            .header("authorization", &header)
+            .form(&[("quickadd", "feed/http://127.0.0.1/feed")])
+            .send()
+            .await
+            .expect("quickadd"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let error = quick["error"].as_str().expect("error");
+    assert!(error.contains("private"), "{error}");
+    let edit = c
+        .post(format!("{base}/reader/api/0/subscription/edit"))
+        .header("authorization", &header)
+        .form(&[("ac", "subscribe"), ("s", "feed/http://127.0.0.1/feed")])
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(edit.status(), 400);
+    let text = edit.text().await.expect("body");
+    assert!(text.contains("private"), "{text}");
+    assert!(
+        w.site
+            .store
+            .sources()
+            .find_by_url("http://127.0.0.1/feed")
+            .await
+            .expect("find")
+            .is_none(),
+        "no source was added"
+    );
+}

@@ -6,11 +6,15 @@
 //! string say what to answer: `groups`, `feeds`, `favicons`, `items` (`since_id`, `max_id`,
 //! `with_ids`; 50 at a time), `links`, `unread_item_ids`, `saved_item_ids`, and `mark`
 //! (`item`, `feed` or `group`; `as` = `read`, `unread`, `saved`, `unsaved`; `id`; `before`).
+//! `before` is the time of the client's last `items` request, so it bounds when items
+//! *arrived* (were fetched): an item fetched after it was never sent to the client and
+//! stays unread, however early its outlet dated it.
 //!
 //! As the protocol defines it, a wrong key is answered `200` with `"auth": 0`, which is what
-//! clients test. Groups are the account's folders; group `0` is every subscription. Items
-//! fold copies (an original and its copies are one item; marking it marks them all) and
-//! carry a `story_id` field besides Fever's own, for clients that want the grouping.
+//! clients test. Groups are the account's folders; group `0` (Fever's Kindling) is every
+//! subscription, and group `-1` (Sparks) is empty, as Tidings has no Sparks. Items fold
+//! copies (an original and its copies are one item; marking it marks them all) and carry a
+//! `story_id` field besides Fever's own, for clients that want the grouping.
 
 use super::{AuthError, item_html, user_by_fever_key};
 use crate::people::client_ip::ClientIp;
@@ -158,8 +162,12 @@ async fn answer(
                     .mark_all_read(user.id, ItemScope::Source(SourceId(id)), before, now)
                     .await?;
             }
+            // Group 0 is Kindling (every subscription); -1 is Sparks, the feeds Fever
+            // keeps apart from Kindling. Tidings has no Sparks, so that group (and any
+            // other negative id) holds no items and marks nothing.
+            ("group", "read") if id < 0 => {}
             ("group", "read") => {
-                let scope = if id <= 0 {
+                let scope = if id == 0 {
                     ItemScope::Subscribed
                 } else {
                     ItemScope::Folder(id)

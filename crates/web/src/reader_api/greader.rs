@@ -17,7 +17,10 @@
 //!   contents, the decimal short form in `stream/items/ids`; both are accepted everywhere.
 //! - Pages: `n` items (default 20, at most 1000) and an opaque `continuation` token while
 //!   more remain; `r=o` is oldest first; `xt=…/read` leaves out read items, `it=…/starred`
-//!   keeps only starred ones; `ot`/`nt` bound the time (seconds).
+//!   keeps only starred ones; `ot`/`nt` bound the time (seconds) an item *arrived* (was
+//!   fetched, the `crawlTimeMsec` of each item), not the time its outlet dated it: a
+//!   client syncing with `ot` = its last sync gets every item fetched since, however old
+//!   its date. `mark-all-as-read`'s `ts` is an arrival time too.
 //! - Subscriptions move as OPML: `subscription/export`, and `subscription/import` with the
 //!   file as the body (as the site's own import: at most 2 MB and 2,000 feeds).
 //! - Labels are folders: `rename-tag` renames one (onto a name another folder has already
@@ -373,6 +376,10 @@ async fn add_source(state: &AppState, url: &str) -> Result<SourceId, GrError> {
     match source_for_url(state, url, None, None).await {
         Ok(source) => Ok(source.id),
         Err(SourceError::BadUrl) => Err(GrError::BadRequest("not an http(s) feed address\n")),
+        Err(SourceError::PrivateAddress) => Err(GrError::BadRequest(
+            "the feed address names a private, loopback or link-local host, \
+             which this site does not fetch\n",
+        )),
         Err(SourceError::Store(err)) => Err(err.into()),
     }
 }
@@ -392,12 +399,12 @@ async fn subscription_quickadd(
         let url = url.strip_prefix("feed/").unwrap_or(url);
         let source = match source_for_url(&state, url, None, None).await {
             Ok(source) => source,
-            Err(SourceError::BadUrl) => {
+            Err(SourceError::Store(err)) => return Err(err.into()),
+            Err(refused) => {
                 return Ok::<_, GrError>(json_response(&json!({
-                    "numResults": 0, "query": url, "error": "not an http(s) feed address",
+                    "numResults": 0, "query": url, "error": refused.refusal(),
                 })));
             }
-            Err(SourceError::Store(err)) => return Err(err.into()),
         };
         let folder = default_folder(&state, user.id).await?;
         let now = state.people.clock.now_secs();
@@ -429,12 +436,21 @@ async fn tag_list(State(state): State<AppState>, ip: ClientIp, headers: HeaderMa
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `/reader/api/0/unread-count`: unread items per subscription and in all.
+/// `/reader/api/0/unread-count`: unread items per subscription and in all, each the length
+/// of that stream's unread list (`xt=…/read`). A copy whose original is in another
+/// subscription is listed, and counted, in both feeds, but once in the reading list, so the
+/// total is counted on its own rather than summed.
 async fn unread_count(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
-        let counts = state.store.reading().unread_by_source(user.id).await?;
-        let total: i64 = counts.iter().map(|(_, n)| n).sum();
+        let reading = state.store.reading();
+        let counts = reading.unread_by_source(user.id).await?;
+        let unread = ItemQuery {
+            scope: Some(ItemScope::Subscribed),
+            read: Some(false),
+            ..ItemQuery::default()
+        };
+        let total = reading.count(user.id, &unread).await?;
         let mut list: Vec<Value> = counts
             .iter()
             .map(|(s, n)| json!({ "id": format!("feed/{}", s.0), "count": n }))
@@ -516,10 +532,10 @@ fn stream_query(
         .unwrap_or(DEFAULT_PAGE)
         .clamp(1, MAX_PAGE);
     if let Some(t) = param(pairs, "ot").and_then(|t| t.parse::<i64>().ok()) {
-        query.since = Some(t);
+        query.arrived_since = Some(t);
     }
     if let Some(t) = param(pairs, "nt").and_then(|t| t.parse::<i64>().ok()) {
-        query.until = Some(t);
+        query.arrived_before = Some(t);
     }
     if let Some(c) = param(pairs, "c").filter(|c| !c.is_empty()) {
         query.after_key =

@@ -1,11 +1,13 @@
 //! Miniflux's REST API (`/v1/…`), the part its clients (the official Python and Go clients,
-//! FluxNews, Miniflutt, Newsboat's Miniflux driver…) need: `me`, feeds (list, get, create,
-//! delete, entries, counters, mark all read), categories (list, create, rename, delete,
-//! entries, feeds), entries (list with `status`, `limit`, `offset`, `order`, `direction`,
+//! FluxNews, Miniflutt, Newsboat's Miniflux driver…) need: `me`, `version`, feeds (list,
+//! get, create, move to another category, delete, entries, counters, mark all read),
+//! categories (list, create, rename, delete, entries, feeds, mark all read), the account's
+//! mark all read, entries (list with `status`, `limit`, `offset`, `order`, `direction`,
 //! `starred`, `feed_id`, `category_id`, `after_entry_id`, `before_entry_id`, `after`,
 //! `before`; get one; `PUT` a status; toggle a bookmark), and the subscription list as OPML
 //! (`GET /v1/export`, `POST /v1/import`, as the site's own import: at most 2 MB and 2,000
-//! feeds, non-http(s) addresses skipped).
+//! feeds, non-http(s) addresses skipped). Any other `/v1/…` path is `404` with the JSON
+//! error body, never the site's HTML page.
 //!
 //! Authentication: `X-Auth-Token: <API key>`, or HTTP Basic with the account name and an API
 //! key as the password (the account's own password is never accepted by an API). A failure
@@ -29,7 +31,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{any, get, post, put};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -47,7 +49,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/me", get(me))
         .route("/v1/feeds", get(list_feeds).post(create_feed))
         .route("/v1/feeds/counters", get(feed_counters))
-        .route("/v1/feeds/{id}", get(get_feed).delete(delete_feed))
+        .route(
+            "/v1/feeds/{id}",
+            get(get_feed).put(update_feed).delete(delete_feed),
+        )
         .route("/v1/feeds/{id}/entries", get(feed_entries))
         .route("/v1/feeds/{id}/entries/{entry}", get(feed_entry))
         .route("/v1/feeds/{id}/mark-all-as-read", put(mark_feed_read))
@@ -58,6 +63,12 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/v1/categories/{id}/entries", get(category_entries))
         .route("/v1/categories/{id}/feeds", get(category_feeds))
+        .route(
+            "/v1/categories/{id}/mark-all-as-read",
+            put(mark_category_read),
+        )
+        .route("/v1/users/{id}/mark-all-as-read", put(mark_user_read))
+        .route("/v1/version", get(version))
         .route("/v1/entries", get(list_entries).put(update_entries))
         .route("/v1/entries/{id}", get(get_entry))
         .route("/v1/entries/{id}/bookmark", put(toggle_bookmark))
@@ -66,12 +77,25 @@ pub(crate) fn router() -> Router<AppState> {
             "/v1/import",
             post(import).layer(DefaultBodyLimit::max(MAX_OPML_BYTES)),
         )
+        .route("/v1", any(unknown_path))
+        .route("/v1/{*rest}", any(unknown_path))
+}
+
+/// Any `/v1/…` path no route above answers: `404 {"error_message": …}` as Miniflux answers,
+/// not the site's HTML page, so a client reads why (a slashed path is first sent to the
+/// path without the slash, as everywhere on the site). The path is not echoed back.
+async fn unknown_path(uri: axum::http::Uri) -> Response {
+    if let Some(redirect) = crate::trailing_slash::redirect(&uri) {
+        return redirect;
+    }
+    MfError::NotFound.into_response()
 }
 
 /// A refusal or failure, as Miniflux answers them: `{"error_message": …}`.
 enum MfError {
     Auth(AuthError),
     BadRequest(String),
+    Forbidden,
     NotFound,
     Conflict(String),
     Internal(String),
@@ -111,6 +135,7 @@ impl IntoResponse for MfError {
                 return MfError::Internal(err.to_string()).into_response();
             }
             MfError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            MfError::Forbidden => (StatusCode::FORBIDDEN, "Access Forbidden".to_string()),
             MfError::NotFound => (StatusCode::NOT_FOUND, "Resource not found".to_string()),
             MfError::Conflict(m) => (StatusCode::CONFLICT, m),
             MfError::Internal(err) => {
@@ -408,6 +433,13 @@ async fn create_feed(
                     "The feed URL is not an http(s) address".into(),
                 ));
             }
+            Err(SourceError::PrivateAddress) => {
+                return Err(MfError::BadRequest(
+                    "The feed URL names a private, loopback or link-local host, \
+                     which this site does not fetch"
+                        .into(),
+                ));
+            }
             Err(SourceError::Store(err)) => return Err(err.into()),
         };
         if reading.subscription(user.id, source.id).await?.is_some() {
@@ -422,6 +454,66 @@ async fn create_feed(
             )
                 .into_response(),
         )
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// What `PUT /v1/feeds/{id}` may change: Miniflux's feed modification, of which Tidings
+/// keeps the category (the folder). Other fields a client sends along are ignored.
+#[derive(Deserialize)]
+struct FeedChanges {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    category_id: Option<i64>,
+}
+
+/// `PUT /v1/feeds/{id}` `{"category_id", "title", …}`: moves the subscription to another of
+/// the account's folders and answers `201` and the feed, as Miniflux does. A feed's title is
+/// its shared source's name, which one account cannot change: a `title` other than the
+/// current one is refused with `400` (the same title, as clients that send the whole feed
+/// back do, is accepted).
+async fn update_feed(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sub = subscription_or_404(&state, &user, &id).await?;
+        let changes: FeedChanges = body_json(&body)?;
+        if let Some(title) = &changes.title
+            && title.trim() != sub.name
+        {
+            return Err(MfError::BadRequest(
+                "Renaming a feed is not supported: its title is the outlet's name".into(),
+            ));
+        }
+        let reading = state.store.reading();
+        if let Some(category) = changes.category_id
+            && category != sub.folder.id
+        {
+            let folder = match category {
+                id if id > 0 => reading.folder(user.id, id).await?,
+                _ => None,
+            }
+            .ok_or_else(|| {
+                MfError::BadRequest(
+                    "This category_id doesn't exist or doesn't belong to this user".into(),
+                )
+            })?;
+            let now = state.people.clock.now_secs();
+            reading
+                .subscribe(user.id, sub.source_id, folder.id, now)
+                .await?;
+        }
+        let sub = reading
+            .subscription(user.id, sub.source_id)
+            .await?
+            .ok_or(MfError::NotFound)?;
+        Ok::<_, MfError>((StatusCode::CREATED, json(&feed_json(&user, &sub))).into_response())
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -446,7 +538,9 @@ async fn delete_feed(
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `GET /v1/feeds/counters`: read and unread entries per feed.
+/// `GET /v1/feeds/counters`: read and unread entries per feed, each the length of that
+/// feed's list (`/v1/feeds/{id}/entries?status=…`): copies fold within the feed only, so a
+/// copy whose original is in another subscription counts in both feeds.
 async fn feed_counters(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -579,6 +673,70 @@ async fn rename_category(
         Ok::<_, MfError>(
             (StatusCode::CREATED, json(&category_json(&user, &folder))).into_response(),
         )
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `PUT /v1/categories/{id}/mark-all-as-read`: every entry of the folder's feeds read;
+/// `204`, or `404` for a folder the account does not have.
+async fn mark_category_read(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let folder = folder_or_404(&state, &user, parse_id(&id)?).await?;
+        let now = state.people.clock.now_secs();
+        state
+            .store
+            .reading()
+            .mark_all_read(user.id, ItemScope::Folder(folder.id), None, now)
+            .await?;
+        no_content()
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `PUT /v1/users/{id}/mark-all-as-read`: every entry of the account's feeds read; `204`.
+/// Another account's id is `403`, as Miniflux answers it.
+async fn mark_user_read(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        if id.parse::<i64>().ok() != Some(user.id.0) {
+            return Err(MfError::Forbidden);
+        }
+        let now = state.people.clock.now_secs();
+        state
+            .store
+            .reading()
+            .mark_all_read(user.id, ItemScope::Subscribed, None, now)
+            .await?;
+        no_content()
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/version`: the fields Miniflux answers, filled with Tidings' own version (this
+/// is not Miniflux, and no client should mistake it for a Miniflux release).
+async fn version(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> Response {
+    let run = async {
+        authed(&state, ip, &headers).await?;
+        ok(&json!({
+            "version": concat!("tidings-", env!("CARGO_PKG_VERSION")),
+            "commit": "",
+            "build_date": "",
+            "go_version": "",
+            "compiler": "rustc",
+            "arch": std::env::consts::ARCH,
+            "os": std::env::consts::OS,
+        }))
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }

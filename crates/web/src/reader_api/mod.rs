@@ -31,6 +31,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use md5::{Digest, Md5};
 use std::time::Duration;
+use tidings_fetch::FeedUrlError;
 use tidings_model::{User, UserId};
 use tidings_store::{ApiKey, ArticleListing, StoreError, name_key};
 
@@ -313,10 +314,11 @@ pub(crate) async fn default_folder(state: &AppState, user: UserId) -> Result<i64
         .id)
 }
 
-/// The shared source a reader's feed address makes when no source has it yet; `None` when
+/// The shared source a reader's feed address makes when no source has it yet; the refusal
+/// of [`tidings_fetch::check_feed_url`] (the rule every way of adding a source shares) when
 /// the address is not an http(s) URL with a host, or, under
-/// [`tidings_fetch::FeedUrlPolicy::PublicOnly`], names a certainly private host
-/// ([`tidings_fetch::check_feed_url`], the rule every way of adding a source shares). The address as parsed, named `name`
+/// [`tidings_fetch::FeedUrlPolicy::PublicOnly`], names a certainly private host, so the
+/// caller can say which. The address as parsed, named `name`
 /// without control characters (see [`without_controls`]), else after its host, cut to 200
 /// characters; its home page `site_url` when that is an http(s) URL. [`source_for_url`] and
 /// the OPML import both add sources from here.
@@ -325,18 +327,19 @@ pub(crate) fn new_source(
     url: &str,
     name: Option<&str>,
     site_url: Option<&str>,
-) -> Option<tidings_store::NewSource> {
-    let url = tidings_fetch::check_feed_url(url, policy).ok()?;
-    let parsed = url::Url::parse(&url).ok()?;
-    let host = parsed.host_str()?;
+) -> Result<tidings_store::NewSource, FeedUrlError> {
+    let url = tidings_fetch::check_feed_url(url, policy)?;
+    let not_web = || FeedUrlError::NotWeb(url.clone());
+    let parsed = url::Url::parse(&url).map_err(|_| not_web())?;
+    let host = parsed.host_str().ok_or_else(not_web)?;
     let name = name.map(without_controls).unwrap_or_default();
     let name = if name.is_empty() { host } else { &name };
     let site_url = site_url
         .and_then(|s| url::Url::parse(s.trim()).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .map(|u| u.to_string());
-    Some(tidings_store::NewSource {
-        url,
+    Ok(tidings_store::NewSource {
+        url: url.clone(),
         name: name.chars().take(200).collect(),
         site_url,
         ..tidings_store::NewSource::default()
@@ -351,8 +354,7 @@ pub(crate) async fn source_for_url(
     name: Option<&str>,
     site_url: Option<&str>,
 ) -> Result<tidings_model::Source, SourceError> {
-    let new =
-        new_source(state.feed_url_policy(), url, name, site_url).ok_or(SourceError::BadUrl)?;
+    let new = new_source(state.feed_url_policy(), url, name, site_url)?;
     let url = new.url.clone();
     if let Some(source) = state.store.sources().find_by_url(&url).await? {
         return Ok(source);
@@ -377,13 +379,39 @@ pub(crate) async fn source_for_url(
 pub(crate) enum SourceError {
     /// It is not an http(s) URL.
     BadUrl,
+    /// It names a private, loopback or link-local host, which this instance does not fetch.
+    PrivateAddress,
     /// The database failed.
     Store(StoreError),
+}
+
+impl SourceError {
+    /// What the APIs tell the app when the address is refused (`None`: a database failure,
+    /// which is answered as one). The address itself is not repeated.
+    pub(crate) fn refusal(&self) -> Option<&'static str> {
+        match self {
+            SourceError::BadUrl => Some("not an http(s) feed address"),
+            SourceError::PrivateAddress => Some(
+                "the feed address names a private, loopback or link-local host, \
+                 which this site does not fetch",
+            ),
+            SourceError::Store(_) => None,
+        }
+    }
 }
 
 impl From<StoreError> for SourceError {
     fn from(err: StoreError) -> Self {
         SourceError::Store(err)
+    }
+}
+
+impl From<FeedUrlError> for SourceError {
+    fn from(err: FeedUrlError) -> Self {
+        match err {
+            FeedUrlError::PrivateAddress(_) => SourceError::PrivateAddress,
+            FeedUrlError::NotAUrl(_) | FeedUrlError::NotWeb(_) => SourceError::BadUrl,
+        }
     }
 }
 

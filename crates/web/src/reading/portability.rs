@@ -68,11 +68,11 @@ pub(crate) async fn import_opml(
             Some(&outline.title),
             outline.site_url.as_deref(),
         ) {
-            Some(source) => feeds.push(ImportedFeed {
+            Ok(source) => feeds.push(ImportedFeed {
                 source,
                 folder: imported_folder(outline.category.as_deref()),
             }),
-            None => outcome
+            Err(_) => outcome
                 .skipped
                 .push(outline.url.chars().take(MAX_SKIPPED_CHARS).collect()),
         }
