@@ -160,6 +160,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0024_entities_across_languages.sql"),
         postgres: include_str!("../migrations/postgres/0024_entities_across_languages.sql"),
     },
+    Step {
+        version: 25,
+        name: "articles_by_source_arrival",
+        sqlite: include_str!("../migrations/sqlite/0025_articles_by_source_arrival.sql"),
+        postgres: include_str!("../migrations/postgres/0025_articles_by_source_arrival.sql"),
+    },
 ];
 
 /// The migrator for one backend.
