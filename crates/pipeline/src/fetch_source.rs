@@ -14,7 +14,7 @@ use crate::{Pipeline, PipelineError, Task};
 use std::time::Duration;
 use tidings_fetch::{Document, FetchError, Fetched, Validators};
 use tidings_model::{NewArticle, Source, SourceId, UnixSeconds};
-use tidings_store::FetchSuccess;
+use tidings_store::{ArticleLabels, FetchSuccess};
 
 /// What one fetch of a source did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -163,13 +163,20 @@ pub(crate) async fn store_feed(
         .articles
         .iter()
         .zip(&read.categories)
-        .map(|(a, c)| labels_for(a, c, source.category.as_deref()))
+        .map(|(a, c)| ArticleLabels {
+            completed_from_page: fetch_pages && is_teaser(&a.body_text),
+            ..labels_for(a, c, source.category.as_deref())
+        })
         .collect();
-    let new_articles = pipeline
+    let stored = pipeline
         .store
         .articles()
-        .insert_labelled(source.id, &read.articles, &labels, follow_up, now_ms())
+        .store_entries(source.id, &read.articles, &labels, follow_up, now_ms())
         .await?;
+    if stored.updated > 0 {
+        tracing::info!(source = %source.id, updated = stored.updated, "corrected entries updated");
+    }
+    let new_articles = stored.new;
     if new_articles > 0 {
         pipeline.wake.notify_waiters();
     }
