@@ -11,6 +11,10 @@ use tidings_stories::canonical_url;
 /// stalling a worker.
 pub const MAX_CONTENT_BYTES: usize = 256 * 1024;
 
+/// How far past its fetch an entry's date may lie before it is taken as wrong (clocks drift,
+/// time zones are mislabelled by minutes, not by a year).
+pub const FUTURE_TOLERANCE_SECS: UnixSeconds = 10 * 60;
+
 /// Turns a feed entry into an article, or `None` when it has no usable link (an article is
 /// keyed by its URL, so an entry without one cannot be stored).
 pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArticle> {
@@ -53,8 +57,13 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
         standfirst,
         byline,
         credit: None,
-        published_at: entry.published.or(entry.updated),
-        updated_at: entry.updated,
+        // A date in the future would sort the article first everywhere, show it as "just now"
+        // and escape "mark all read before now": the feed's claim is not kept.
+        published_at: entry
+            .published
+            .or(entry.updated)
+            .map(|t| not_after(t, fetched_at)),
+        updated_at: entry.updated.map(|t| not_after(t, fetched_at)),
         fetched_at,
         // Declared tags vary ("en-GB", "en_us"); stories group by primary language, so
         // normalise, and detect it from the text when the feed does not say.
@@ -63,6 +72,15 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
         body_html,
         image_url: entry.image_url.as_deref().and_then(canonical_url),
     })
+}
+
+/// `time`, or `fetched_at` when `time` lies more than [`FUTURE_TOLERANCE_SECS`] after it.
+fn not_after(time: UnixSeconds, fetched_at: UnixSeconds) -> UnixSeconds {
+    if time > fetched_at.saturating_add(FUTURE_TOLERANCE_SECS) {
+        fetched_at
+    } else {
+        time
+    }
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
@@ -160,6 +178,22 @@ mod tests {
         let a = entry_to_article(&e, 0).expect("article");
         assert!(a.body_text.len() <= MAX_CONTENT_BYTES);
         assert!(a.body_text.len() > MAX_CONTENT_BYTES / 2);
+    }
+
+    #[test]
+    fn dates_in_the_future_are_clamped_to_the_fetch() {
+        let fetched = 1_000_000;
+        let mut e = entry();
+        e.published = Some(fetched + 365 * 86_400);
+        e.updated = Some(fetched + 365 * 86_400);
+        let a = entry_to_article(&e, fetched).expect("article");
+        assert_eq!(a.published_at, Some(fetched));
+        assert_eq!(a.updated_at, Some(fetched));
+        assert_eq!(a.shown_time(), fetched);
+        // A few minutes ahead is clock drift, kept as the feed says.
+        e.published = Some(fetched + 300);
+        let a = entry_to_article(&e, fetched).expect("article");
+        assert_eq!(a.published_at, Some(fetched + 300));
     }
 
     #[test]
