@@ -23,6 +23,8 @@ pub struct FetchReport {
     pub entries: usize,
     /// Articles that were new.
     pub new_articles: u64,
+    /// Entries left out because they had no usable link (no address to key or open them by).
+    pub skipped_no_link: usize,
     /// Whether the server said the feed had not changed.
     pub not_modified: bool,
     /// The error recorded on the source, if the fetch failed.
@@ -101,7 +103,12 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                 let new_articles = store_feed(pipeline, &source, &read).await?;
                 let pushed =
                     crate::websub::after_fetch(pipeline, &source, &read.feed, &read.doc).await?;
-                let ReadFeed { feed, doc, .. } = read;
+                let ReadFeed {
+                    feed,
+                    doc,
+                    skipped_no_link,
+                    ..
+                } = read;
                 let published: Vec<UnixSeconds> = feed
                     .entries
                     .iter()
@@ -121,6 +128,7 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                 FetchReport {
                     entries: feed.entries.len(),
                     new_articles,
+                    skipped_no_link,
                     ..FetchReport::default()
                 }
             }
@@ -130,7 +138,8 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
     match &report.error {
         None => tracing::info!(
             source = %source.id, name = %source.name, entries = report.entries,
-            new = report.new_articles, not_modified = report.not_modified, "fetched"
+            new = report.new_articles, skipped_no_link = report.skipped_no_link,
+            not_modified = report.not_modified, "fetched"
         ),
         Some(error) => tracing::warn!(
             source = %source.id, name = %source.name, url = %source.url, %error, "fetch failed"
@@ -205,6 +214,14 @@ fn count(source: SourceId, report: &FetchReport) {
         &[],
         report.new_articles,
     );
+    if report.skipped_no_link > 0 {
+        registry.add(
+            "tidings_entries_skipped_no_link_total",
+            "Feed entries left out for having no usable link, by source id.",
+            &[("source", source.as_str())],
+            report.skipped_no_link as u64,
+        );
+    }
 }
 
 /// Records a successful fetch at `at`: the next one after `interval`, the server's
