@@ -13,7 +13,7 @@ use crate::time::{now_ms, now_secs};
 use crate::{Pipeline, PipelineError, Task};
 use std::time::Duration;
 use tidings_fetch::{Document, FetchError, Fetched, Validators};
-use tidings_model::{NewArticle, Source, SourceId, UnixSeconds};
+use tidings_model::{GONE_ERROR_PREFIX, NewArticle, Source, SourceId, UnixSeconds};
 use tidings_store::{ArticleLabels, FetchSuccess};
 
 /// What one fetch of a source did.
@@ -56,6 +56,7 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
         }
     };
     let report = match fetched {
+        Err(FetchError::Status { status: 410, .. }) => gone(pipeline, &source, started).await?,
         Err(err) => {
             let retry_after = match &err {
                 FetchError::Status { retry_after, .. } => *retry_after,
@@ -275,6 +276,32 @@ async fn fail(
         ..FetchReport::default()
     })
 }
+
+/// Records that the source's feed answered `410 Gone`: the server says it is gone for good,
+/// so the source is no longer fetched (status `gone`) until someone refreshes it by hand.
+async fn gone(
+    pipeline: &Pipeline,
+    source: &Source,
+    at: UnixSeconds,
+) -> Result<FetchReport, PipelineError> {
+    let error = format!(
+        "{GONE_ERROR_PREFIX}the feed answered HTTP 410 Gone and is no longer fetched; \
+         refresh the source to try it again"
+    );
+    pipeline
+        .store
+        .sources()
+        .record_failure(source.id, at, &error, NEVER)
+        .await?;
+    Ok(FetchReport {
+        error: Some(error),
+        ..FetchReport::default()
+    })
+}
+
+/// The `next_fetch_at` of a source that is not fetched again unless made due by hand: far
+/// beyond any clock, far below overflow.
+const NEVER: UnixSeconds = i64::MAX / 4;
 
 /// Follows a permanent redirect: the source's URL becomes the new address, unless another
 /// source already reads it.

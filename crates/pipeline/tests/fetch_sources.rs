@@ -644,3 +644,36 @@ async fn a_private_address_is_a_clear_error_on_its_source_alone() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_answering_410_gone_is_no_longer_fetched_until_refreshed() {
+    let web = FixtureWeb::start().await;
+    web.set("/gone.xml", Reply::Status(410));
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        let id = add(&store, web.url("/gone.xml"), "Gone").await;
+        let report = fetch_source::run(&pipeline, id).await.expect("fetch");
+        assert!(report.error.is_some());
+        let source = store.sources().get(id).await.expect("get").expect("exists");
+        assert_eq!(source.fetch.status(), "gone");
+        let in_ten_years = 4_000_000_000;
+        assert!(
+            store
+                .sources()
+                .due(in_ten_years, 10)
+                .await
+                .expect("due")
+                .is_empty(),
+            "a gone source is never due again by itself"
+        );
+        // A refresh by hand makes it due again.
+        store
+            .sources()
+            .make_due(Some(id), 100)
+            .await
+            .expect("refresh");
+        assert_eq!(store.sources().due(100, 10).await.expect("due"), vec![id]);
+    })
+    .await;
+}
