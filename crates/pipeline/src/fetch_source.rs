@@ -98,8 +98,13 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     .discovered
                     .as_ref()
                     .or(read.doc.permanent_redirect.as_ref())
+                    && let Some(reader) = move_source(pipeline, &source, moved).await?
                 {
-                    move_source(pipeline, &source, moved).await?;
+                    // The same feed is not fetched twice: this source defers to the one
+                    // that reads it already.
+                    let report = defer(pipeline, &source, started, moved, reader).await?;
+                    count(source.id, &report);
+                    return Ok(report);
                 }
                 let new_articles = store_feed(pipeline, &source, &read).await?;
                 let pushed =
@@ -304,14 +309,51 @@ async fn gone(
 const NEVER: UnixSeconds = i64::MAX / 4;
 
 /// Follows a permanent redirect: the source's URL becomes the new address, unless another
-/// source already reads it.
-async fn move_source(pipeline: &Pipeline, source: &Source, to: &str) -> Result<(), PipelineError> {
-    if pipeline.store.sources().update_url(source.id, to).await? {
+/// source already reads it; then that source's id is returned.
+async fn move_source(
+    pipeline: &Pipeline,
+    source: &Source,
+    to: &str,
+) -> Result<Option<SourceId>, PipelineError> {
+    let sources = pipeline.store.sources();
+    if sources.update_url(source.id, to).await? {
         tracing::info!(source = %source.id, from = %source.url, %to, "source moved permanently");
-    } else {
-        tracing::warn!(source = %source.id, %to, "source moved to an address another source reads");
+        return Ok(None);
     }
-    Ok(())
+    let reader = sources
+        .find_by_url(to)
+        .await?
+        .map(|s| s.id)
+        .filter(|&id| id != source.id);
+    if let Some(reader) = reader {
+        tracing::warn!(source = %source.id, %to, %reader, "source moved to an address another source reads");
+    }
+    Ok(reader)
+}
+
+/// Records that the source moved to the address `reader` reads: it is no longer fetched
+/// (status `gone`, naming the other source), so the one feed is fetched once. A refresh by
+/// hand makes it due again.
+async fn defer(
+    pipeline: &Pipeline,
+    source: &Source,
+    at: UnixSeconds,
+    to: &str,
+    reader: SourceId,
+) -> Result<FetchReport, PipelineError> {
+    let error = format!(
+        "{GONE_ERROR_PREFIX}the feed moved permanently to {to}, which source {reader} already \
+         reads; this one is no longer fetched"
+    );
+    pipeline
+        .store
+        .sources()
+        .record_failure(source.id, at, &error, NEVER)
+        .await?;
+    Ok(FetchReport {
+        error: Some(error),
+        ..FetchReport::default()
+    })
 }
 
 /// The wait before the next fetch of a source that has failed `earlier_failures` times in a
