@@ -180,6 +180,15 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Cow<'a, str> {
             candidates.push(c);
         }
     }
+    // Bytes that are valid UTF-8 and hold multi-byte sequences are almost never meant as a
+    // single-byte code page: "Zürich" declared ISO-8859-1 would read "ZÃ¼rich". UTF-8 wins over
+    // a declaration then (not over a BOM or the shape of UTF-16/32 or EBCDIC).
+    if shape.is_none()
+        && !body.is_ascii()
+        && let Ok(text) = std::str::from_utf8(body)
+    {
+        return strip_bom(Cow::Borrowed(text));
+    }
     for c in &candidates {
         if let Some(text) = decode_strict(*c, body) {
             return strip_bom(text);
@@ -219,6 +228,16 @@ mod tests {
             decode(doc, Some("iso-8859-1")),
             "<?xml version='1.0' encoding='utf-8'?><t>é</t>"
         );
+    }
+
+    #[test]
+    fn valid_multibyte_utf8_declared_latin1_reads_as_utf8() {
+        let doc = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>Zürich</t>";
+        assert!(decode(doc.as_bytes(), None).contains("<t>Zürich</t>"));
+        assert!(decode(doc.as_bytes(), Some("iso-8859-1")).contains("<t>Zürich</t>"));
+        // Real Latin-1 (not valid UTF-8) still reads as declared.
+        let latin = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>Z\xfcrich</t>";
+        assert!(decode(latin, None).contains("<t>Zürich</t>"));
     }
 
     #[test]

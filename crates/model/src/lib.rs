@@ -22,7 +22,7 @@ pub use ids::{ArticleId, JobId, SourceId, StoryId};
 pub use people::{
     AccountState, Comment, CommentId, CommentState, CommentTarget, Role, User, UserId,
 };
-pub use source::{FetchState, Source};
+pub use source::{FetchState, GONE_ERROR_PREFIX, Source};
 pub use story::Story;
 pub use text::{is_stray_control, is_xml_forbidden, without_controls, without_stray_controls};
 

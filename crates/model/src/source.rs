@@ -59,12 +59,18 @@ pub struct FetchState {
     pub last_modified: Option<String>,
 }
 
+/// How the error of a source that is no longer fetched begins: its feed answered `410 Gone`.
+/// A refresh by hand makes it due again.
+pub const GONE_ERROR_PREFIX: &str = "gone: ";
+
 impl FetchState {
-    /// A short word for the state: `new` (never fetched), `ok` or `error`.
+    /// A short word for the state: `new` (never fetched), `ok`, `gone` (the feed answered
+    /// `410 Gone` and is no longer fetched) or `error`.
     pub fn status(&self) -> &'static str {
         match (self.last_fetch_at, &self.last_error) {
             (None, _) => "new",
             (Some(_), None) => "ok",
+            (Some(_), Some(error)) if error.starts_with(GONE_ERROR_PREFIX) => "gone",
             (Some(_), Some(_)) => "error",
         }
     }

@@ -11,6 +11,10 @@ use tidings_stories::canonical_url;
 /// stalling a worker.
 pub const MAX_CONTENT_BYTES: usize = 256 * 1024;
 
+/// How far past its fetch an entry's date may lie before it is taken as wrong (clocks drift,
+/// time zones are mislabelled by minutes, not by a year).
+pub const FUTURE_TOLERANCE_SECS: UnixSeconds = 10 * 60;
+
 /// Turns a feed entry into an article, or `None` when it has no usable link (an article is
 /// keyed by its URL, so an entry without one cannot be stored).
 pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArticle> {
@@ -20,13 +24,16 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
         .as_deref()
         .or(entry.summary_html.as_deref())
         .unwrap_or_default();
-    let content_html = truncate(content_html, MAX_CONTENT_BYTES);
-    let body_html = sanitize(content_html, Some(&url));
+    let (content_html, shortened) = cut_html(content_html, MAX_CONTENT_BYTES);
+    let mut body_html = sanitize(content_html, Some(&url));
+    if shortened {
+        body_html.push_str(SHORTENED_NOTE_HTML);
+    }
     let body_text = to_text(&body_html);
     let summary_text = entry
         .summary_html
         .as_deref()
-        .map(|s| to_text(truncate(s, MAX_CONTENT_BYTES)))
+        .map(|s| to_text(cut_html(s, MAX_CONTENT_BYTES).0))
         .unwrap_or_default();
     // The summary is a standfirst only when there is a separate body it does not just repeat.
     let standfirst = (entry.content_html.is_some()
@@ -53,8 +60,13 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
         standfirst,
         byline,
         credit: None,
-        published_at: entry.published.or(entry.updated),
-        updated_at: entry.updated,
+        // A date in the future would sort the article first everywhere, show it as "just now"
+        // and escape "mark all read before now": the feed's claim is not kept.
+        published_at: entry
+            .published
+            .or(entry.updated)
+            .map(|t| not_after(t, fetched_at)),
+        updated_at: entry.updated.map(|t| not_after(t, fetched_at)),
         fetched_at,
         // Declared tags vary ("en-GB", "en_us"); stories group by primary language, so
         // normalise, and detect it from the text when the feed does not say.
@@ -65,16 +77,60 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
     })
 }
 
-/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
-fn truncate(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
+/// `time`, or `fetched_at` when `time` lies more than [`FUTURE_TOLERANCE_SECS`] after it.
+fn not_after(time: UnixSeconds, fetched_at: UnixSeconds) -> UnixSeconds {
+    if time > fetched_at.saturating_add(FUTURE_TOLERANCE_SECS) {
+        fetched_at
+    } else {
+        time
+    }
+}
+
+/// What ends the body of an entry cut at [`MAX_CONTENT_BYTES`], so a reader knows the text
+/// goes on at the outlet.
+pub const SHORTENED_NOTE: &str = "[Shortened: the original is longer than is kept here.]";
+
+/// [`SHORTENED_NOTE`] as a paragraph of its own, appended after sanitising.
+const SHORTENED_NOTE_HTML: &str =
+    "<p><em>[Shortened: the original is longer than is kept here.]</em></p>";
+
+/// At most `max` bytes of the HTML `html`, and whether it was cut. A cut falls after the last
+/// closing paragraph or block (`</p>`, `</div>`, `<br>`…) in the second half of the allowance,
+/// else before the last whitespace, never inside a tag nor a character, so no word is split.
+fn cut_html(html: &str, max: usize) -> (&str, bool) {
+    if html.len() <= max {
+        return (html, false);
     }
     let mut end = max;
-    while !text.is_char_boundary(end) {
+    while !html.is_char_boundary(end) {
         end -= 1;
     }
-    &text[..end]
+    let head = &html[..end];
+    let lower = head.to_ascii_lowercase();
+    let block_end = [
+        "</p>",
+        "</div>",
+        "</li>",
+        "</blockquote>",
+        "<br>",
+        "<br/>",
+        "<br />",
+    ]
+    .iter()
+    .filter_map(|tag| lower.rfind(tag).map(|at| at + tag.len()))
+    .max()
+    .filter(|&at| at >= max / 2);
+    let end = block_end
+        .or_else(|| head.rfind(char::is_whitespace))
+        .unwrap_or(end);
+    let mut head = &head[..end];
+    // Not inside a tag: an unclosed `<` is dropped with what follows it.
+    if let Some(open) = head.rfind('<')
+        && head[open..].find('>').is_none()
+    {
+        head = &head[..open];
+    }
+    (head, true)
 }
 
 /// A headline for an untitled entry: the start of its text, cut at a word.
@@ -158,8 +214,49 @@ mod tests {
         let mut e = entry();
         e.content_html = Some(format!("<p>{}</p>", "ü".repeat(MAX_CONTENT_BYTES)));
         let a = entry_to_article(&e, 0).expect("article");
-        assert!(a.body_text.len() <= MAX_CONTENT_BYTES);
+        assert!(a.body_text.len() <= MAX_CONTENT_BYTES + SHORTENED_NOTE.len() + 2);
         assert!(a.body_text.len() > MAX_CONTENT_BYTES / 2);
+        assert!(a.body_text.ends_with(SHORTENED_NOTE));
+    }
+
+    #[test]
+    fn oversized_content_is_cut_between_words_and_marked() {
+        let mut e = entry();
+        // One long paragraph: the cut falls between words.
+        let words = "harbour ".repeat(MAX_CONTENT_BYTES / 8 + 1000);
+        e.content_html = Some(format!("<p>{words}</p>"));
+        let a = entry_to_article(&e, 0).expect("article");
+        let text = a.body_text.strip_suffix(SHORTENED_NOTE).expect("marked");
+        assert!(text.split_whitespace().all(|w| w == "harbour"));
+        assert!(a.body_html.ends_with("</em></p>"));
+        // Many paragraphs: the cut falls after a whole one.
+        let paragraphs = "<p>One whole paragraph of the report.</p>".repeat(MAX_CONTENT_BYTES / 30);
+        e.content_html = Some(paragraphs);
+        let a = entry_to_article(&e, 0).expect("article");
+        let text = a.body_text.strip_suffix(SHORTENED_NOTE).expect("marked");
+        assert!(
+            text.trim_end()
+                .ends_with("One whole paragraph of the report.")
+        );
+        // A short entry is not marked.
+        let a = entry_to_article(&entry(), 0).expect("article");
+        assert!(!a.body_text.contains(SHORTENED_NOTE));
+    }
+
+    #[test]
+    fn dates_in_the_future_are_clamped_to_the_fetch() {
+        let fetched = 1_000_000;
+        let mut e = entry();
+        e.published = Some(fetched + 365 * 86_400);
+        e.updated = Some(fetched + 365 * 86_400);
+        let a = entry_to_article(&e, fetched).expect("article");
+        assert_eq!(a.published_at, Some(fetched));
+        assert_eq!(a.updated_at, Some(fetched));
+        assert_eq!(a.shown_time(), fetched);
+        // A few minutes ahead is clock drift, kept as the feed says.
+        e.published = Some(fetched + 300);
+        let a = entry_to_article(&e, fetched).expect("article");
+        assert_eq!(a.published_at, Some(fetched + 300));
     }
 
     #[test]

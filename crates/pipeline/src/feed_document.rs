@@ -24,6 +24,9 @@ pub(crate) struct ReadFeed {
     pub articles: Vec<NewArticle>,
     /// The categories of the entry each article came from, in the same order.
     pub categories: Vec<Vec<String>>,
+    /// Entries left out because they have no usable link: an article is keyed by its URL,
+    /// and a guid that is not a URL (`tag:…`) names no page a reader could open.
+    pub skipped_no_link: usize,
     /// The document the feed came from (the source's own, or the discovered feed's).
     pub doc: Document,
     /// The feed's URL, when it was discovered on the source's HTML page.
@@ -85,6 +88,7 @@ fn finish(feed: ParsedFeed, doc: Document, discovered: Option<String>) -> Result
             entry_to_article(entry, fetched_at).map(|a| (a, shown_categories(entry)))
         })
         .unzip();
+    let skipped_no_link = feed.entries.len() - articles.len();
     if articles.is_empty()
         && let Some(why) = &feed.malformed
     {
@@ -94,6 +98,7 @@ fn finish(feed: ParsedFeed, doc: Document, discovered: Option<String>) -> Result
         feed,
         articles,
         categories,
+        skipped_no_link,
         doc,
         discovered,
     })
@@ -169,6 +174,27 @@ async fn read_index(pipeline: &Pipeline, index: Document) -> Result<ReadFeed, St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_without_a_link_are_counted_as_skipped() {
+        let xml = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+            <item><title>A</title><guid isPermaLink="true">https://news.example/a</guid></item>
+            <item><title>B</title><guid isPermaLink="false">tag:b</guid></item>
+            </channel></rss>"#;
+        let doc = Document {
+            final_url: "https://news.example/feed".into(),
+            permanent_redirect: None,
+            content_type: None,
+            validators: Validators::default(),
+            max_age: None,
+            link_headers: Vec::new(),
+            body: xml.as_bytes().to_vec().into(),
+        };
+        let read = read_pushed(doc).map_err(|e| e.to_string()).expect("feed");
+        assert_eq!(read.feed.entries.len(), 2);
+        assert_eq!(read.articles.len(), 1);
+        assert_eq!(read.skipped_no_link, 1);
+    }
 
     #[test]
     fn categories_are_shown_by_their_labels() {

@@ -13,8 +13,8 @@ use crate::time::{now_ms, now_secs};
 use crate::{Pipeline, PipelineError, Task};
 use std::time::Duration;
 use tidings_fetch::{Document, FetchError, Fetched, Validators};
-use tidings_model::{NewArticle, Source, SourceId, UnixSeconds};
-use tidings_store::FetchSuccess;
+use tidings_model::{GONE_ERROR_PREFIX, NewArticle, Source, SourceId, UnixSeconds};
+use tidings_store::{ArticleLabels, FetchSuccess};
 
 /// What one fetch of a source did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct FetchReport {
     pub entries: usize,
     /// Articles that were new.
     pub new_articles: u64,
+    /// Entries left out because they had no usable link (no address to key or open them by).
+    pub skipped_no_link: usize,
     /// Whether the server said the feed had not changed.
     pub not_modified: bool,
     /// The error recorded on the source, if the fetch failed.
@@ -54,6 +56,7 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
         }
     };
     let report = match fetched {
+        Err(FetchError::Status { status: 410, .. }) => gone(pipeline, &source, started).await?,
         Err(err) => {
             let retry_after = match &err {
                 FetchError::Status { retry_after, .. } => *retry_after,
@@ -95,13 +98,23 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     .discovered
                     .as_ref()
                     .or(read.doc.permanent_redirect.as_ref())
+                    && let Some(reader) = move_source(pipeline, &source, moved).await?
                 {
-                    move_source(pipeline, &source, moved).await?;
+                    // The same feed is not fetched twice: this source defers to the one
+                    // that reads it already.
+                    let report = defer(pipeline, &source, started, moved, reader).await?;
+                    count(source.id, &report);
+                    return Ok(report);
                 }
                 let new_articles = store_feed(pipeline, &source, &read).await?;
                 let pushed =
                     crate::websub::after_fetch(pipeline, &source, &read.feed, &read.doc).await?;
-                let ReadFeed { feed, doc, .. } = read;
+                let ReadFeed {
+                    feed,
+                    doc,
+                    skipped_no_link,
+                    ..
+                } = read;
                 let published: Vec<UnixSeconds> = feed
                     .entries
                     .iter()
@@ -121,6 +134,7 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                 FetchReport {
                     entries: feed.entries.len(),
                     new_articles,
+                    skipped_no_link,
                     ..FetchReport::default()
                 }
             }
@@ -130,7 +144,8 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
     match &report.error {
         None => tracing::info!(
             source = %source.id, name = %source.name, entries = report.entries,
-            new = report.new_articles, not_modified = report.not_modified, "fetched"
+            new = report.new_articles, skipped_no_link = report.skipped_no_link,
+            not_modified = report.not_modified, "fetched"
         ),
         Some(error) => tracing::warn!(
             source = %source.id, name = %source.name, url = %source.url, %error, "fetch failed"
@@ -163,13 +178,20 @@ pub(crate) async fn store_feed(
         .articles
         .iter()
         .zip(&read.categories)
-        .map(|(a, c)| labels_for(a, c, source.category.as_deref()))
+        .map(|(a, c)| ArticleLabels {
+            completed_from_page: fetch_pages && is_teaser(&a.body_text),
+            ..labels_for(a, c, source.category.as_deref())
+        })
         .collect();
-    let new_articles = pipeline
+    let stored = pipeline
         .store
         .articles()
-        .insert_labelled(source.id, &read.articles, &labels, follow_up, now_ms())
+        .store_entries(source.id, &read.articles, &labels, follow_up, now_ms())
         .await?;
+    if stored.updated > 0 {
+        tracing::info!(source = %source.id, updated = stored.updated, "corrected entries updated");
+    }
+    let new_articles = stored.new;
     if new_articles > 0 {
         pipeline.wake.notify_waiters();
     }
@@ -198,6 +220,14 @@ fn count(source: SourceId, report: &FetchReport) {
         &[],
         report.new_articles,
     );
+    if report.skipped_no_link > 0 {
+        registry.add(
+            "tidings_entries_skipped_no_link_total",
+            "Feed entries left out for having no usable link, by source id.",
+            &[("source", source.as_str())],
+            report.skipped_no_link as u64,
+        );
+    }
 }
 
 /// Records a successful fetch at `at`: the next one after `interval`, the server's
@@ -252,15 +282,78 @@ async fn fail(
     })
 }
 
+/// Records that the source's feed answered `410 Gone`: the server says it is gone for good,
+/// so the source is no longer fetched (status `gone`) until someone refreshes it by hand.
+async fn gone(
+    pipeline: &Pipeline,
+    source: &Source,
+    at: UnixSeconds,
+) -> Result<FetchReport, PipelineError> {
+    let error = format!(
+        "{GONE_ERROR_PREFIX}the feed answered HTTP 410 Gone and is no longer fetched; \
+         refresh the source to try it again"
+    );
+    pipeline
+        .store
+        .sources()
+        .record_failure(source.id, at, &error, NEVER)
+        .await?;
+    Ok(FetchReport {
+        error: Some(error),
+        ..FetchReport::default()
+    })
+}
+
+/// The `next_fetch_at` of a source that is not fetched again unless made due by hand: far
+/// beyond any clock, far below overflow.
+const NEVER: UnixSeconds = i64::MAX / 4;
+
 /// Follows a permanent redirect: the source's URL becomes the new address, unless another
-/// source already reads it.
-async fn move_source(pipeline: &Pipeline, source: &Source, to: &str) -> Result<(), PipelineError> {
-    if pipeline.store.sources().update_url(source.id, to).await? {
+/// source already reads it; then that source's id is returned.
+async fn move_source(
+    pipeline: &Pipeline,
+    source: &Source,
+    to: &str,
+) -> Result<Option<SourceId>, PipelineError> {
+    let sources = pipeline.store.sources();
+    if sources.update_url(source.id, to).await? {
         tracing::info!(source = %source.id, from = %source.url, %to, "source moved permanently");
-    } else {
-        tracing::warn!(source = %source.id, %to, "source moved to an address another source reads");
+        return Ok(None);
     }
-    Ok(())
+    let reader = sources
+        .find_by_url(to)
+        .await?
+        .map(|s| s.id)
+        .filter(|&id| id != source.id);
+    if let Some(reader) = reader {
+        tracing::warn!(source = %source.id, %to, %reader, "source moved to an address another source reads");
+    }
+    Ok(reader)
+}
+
+/// Records that the source moved to the address `reader` reads: it is no longer fetched
+/// (status `gone`, naming the other source), so the one feed is fetched once. A refresh by
+/// hand makes it due again.
+async fn defer(
+    pipeline: &Pipeline,
+    source: &Source,
+    at: UnixSeconds,
+    to: &str,
+    reader: SourceId,
+) -> Result<FetchReport, PipelineError> {
+    let error = format!(
+        "{GONE_ERROR_PREFIX}the feed moved permanently to {to}, which source {reader} already \
+         reads; this one is no longer fetched"
+    );
+    pipeline
+        .store
+        .sources()
+        .record_failure(source.id, at, &error, NEVER)
+        .await?;
+    Ok(FetchReport {
+        error: Some(error),
+        ..FetchReport::default()
+    })
 }
 
 /// The wait before the next fetch of a source that has failed `earlier_failures` times in a

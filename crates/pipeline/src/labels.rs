@@ -27,6 +27,7 @@ pub(crate) fn labels_for(
             &article.body_text,
         ),
         topics: topics(entry_categories),
+        completed_from_page: false,
     }
 }
 

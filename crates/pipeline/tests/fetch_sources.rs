@@ -644,3 +644,69 @@ async fn a_private_address_is_a_clear_error_on_its_source_alone() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_answering_410_gone_is_no_longer_fetched_until_refreshed() {
+    let web = FixtureWeb::start().await;
+    web.set("/gone.xml", Reply::Status(410));
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        let id = add(&store, web.url("/gone.xml"), "Gone").await;
+        let report = fetch_source::run(&pipeline, id).await.expect("fetch");
+        assert!(report.error.is_some());
+        let source = store.sources().get(id).await.expect("get").expect("exists");
+        assert_eq!(source.fetch.status(), "gone");
+        let in_ten_years = 4_000_000_000;
+        assert!(
+            store
+                .sources()
+                .due(in_ten_years, 10)
+                .await
+                .expect("due")
+                .is_empty(),
+            "a gone source is never due again by itself"
+        );
+        // A refresh by hand makes it due again.
+        store
+            .sources()
+            .make_due(Some(id), 100)
+            .await
+            .expect("refresh");
+        assert_eq!(store.sources().due(100, 10).await.expect("due"), vec![id]);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_moved_onto_another_sources_address_defers_to_it() {
+    let web = FixtureWeb::start().await;
+    web.set("/old.xml", Reply::MovedPermanently("/new.xml".into()));
+    web.set("/new.xml", Reply::feed(rss(2, "new")));
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        let reader = add(&store, web.url("/new.xml"), "Reader").await;
+        let old = add(&store, web.url("/old.xml"), "Old").await;
+        let report = fetch_source::run(&pipeline, old).await.expect("fetch");
+        assert_eq!(
+            report.new_articles, 0,
+            "the feed is the other source's to store"
+        );
+        let source = store
+            .sources()
+            .get(old)
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(source.fetch.status(), "gone");
+        let error = source.fetch.last_error.unwrap_or_default();
+        assert!(error.contains(&format!("source {reader}")), "{error}");
+        assert_eq!(
+            store.sources().due(4_000_000_000, 10).await.expect("due"),
+            vec![reader],
+            "only the reader is fetched from now on"
+        );
+    })
+    .await;
+}

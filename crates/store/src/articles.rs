@@ -148,6 +148,20 @@ pub struct ArticleLabels {
     pub section: Option<String>,
     /// The topics its feed tagged it with, as (slug, name), at most a few.
     pub topics: Vec<(String, String)>,
+    /// Whether the feed gives only a teaser, which the article's own page completes: a later,
+    /// corrected copy of the entry then replaces the body only while the page has not given
+    /// a fuller one (the page's text wins over the feed's teaser; the feed's title still wins).
+    pub completed_from_page: bool,
+}
+
+/// What storing the articles of one fetch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoredEntries {
+    /// Articles that were new.
+    pub new: u64,
+    /// Articles already stored whose feed entry came back changed (a corrected title or
+    /// text) and were updated.
+    pub updated: u64,
 }
 
 /// What an article's own page adds to it: a full body, and metadata the feed lacked.
@@ -226,7 +240,8 @@ impl<'a> Articles<'a> {
     }
 
     /// Like [`Articles::insert_new_with`], storing with the `i`-th article the `i`-th labels
-    /// (its section and topics); articles past the end of `labels` get none.
+    /// (its section and topics); articles past the end of `labels` get none. Returns how
+    /// many articles were new; see [`Articles::store_entries`] for what happens to the others.
     pub async fn insert_labelled(
         &self,
         source_id: SourceId,
@@ -235,8 +250,28 @@ impl<'a> Articles<'a> {
         follow_up: impl Fn(ArticleId, &NewArticle) -> Option<NewJob>,
         now_ms: i64,
     ) -> Result<u64, StoreError> {
+        Ok(self
+            .store_entries(source_id, articles, labels, follow_up, now_ms)
+            .await?
+            .new)
+    }
+
+    /// Stores the articles of one fetch in one transaction, with the `i`-th article the
+    /// `i`-th labels, and for each new article the job `follow_up` asks for. An article
+    /// already stored under its URL (or an alias of it) whose title or text differs from the
+    /// stored one is a corrected entry: it is updated (see [`ArticleLabels::completed_from_page`]
+    /// for which text wins), queued for the search index to take again and its story queued to
+    /// be understood again. An unchanged entry is only compared, not written.
+    pub async fn store_entries(
+        &self,
+        source_id: SourceId,
+        articles: &[NewArticle],
+        labels: &[ArticleLabels],
+        follow_up: impl Fn(ArticleId, &NewArticle) -> Option<NewJob>,
+        now_ms: i64,
+    ) -> Result<StoredEntries, StoreError> {
         let mut tx = crate::write_transaction::begin_write(self.pool).await?;
-        let mut inserted = 0;
+        let mut stored = StoredEntries::default();
         let none = ArticleLabels::default();
         for (i, a) in articles.iter().enumerate() {
             let labels = labels.get(i).unwrap_or(&none);
@@ -265,8 +300,13 @@ impl<'a> Articles<'a> {
             .bind(&labels.section)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(row) = row else { continue };
-            inserted += 1;
+            let Some(row) = row else {
+                if update_changed(&mut tx, a, labels.completed_from_page).await? {
+                    stored.updated += 1;
+                }
+                continue;
+            };
+            stored.new += 1;
             let id = ArticleId(row.try_get("id")?);
             for (slug, name) in &labels.topics {
                 sqlx::query(
@@ -283,11 +323,11 @@ impl<'a> Articles<'a> {
                 enqueue_on(&mut tx, &job, now_ms).await?;
             }
         }
-        if inserted > 0 {
+        if stored.new > 0 || stored.updated > 0 {
             revision::bump(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(inserted)
+        Ok(stored)
     }
 
     /// Replaces an article's content with what its page gave (see [`PageContent`]); fields the
@@ -706,6 +746,53 @@ impl<'a> Articles<'a> {
 }
 
 /// The `id` column of `rows`, as article ids.
+/// Updates the stored article `a` names (by URL, or by a URL it had before its page named a
+/// canonical one) when its feed entry changed: the title, and the text unless
+/// `completed_from_page` and the stored body is longer than the feed's (the page gave it).
+/// The condition is part of the `UPDATE`, so an unchanged entry is compared and not written.
+/// An updated article is queued for the search index and its story to be understood again.
+/// Returns whether it was updated.
+async fn update_changed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    a: &NewArticle,
+    completed_from_page: bool,
+) -> Result<bool, StoreError> {
+    // The feed's text replaces the stored one unless the page completes the article and gave
+    // more than the feed's text ($7 is 1 then).
+    let feed_text_wins = "($7 = 0 OR length(body_text) <= length($4))";
+    let sql = format!(
+        "UPDATE articles SET title = $2, \
+         standfirst = CASE WHEN {feed_text_wins} THEN $3 ELSE standfirst END, \
+         body_text = CASE WHEN {feed_text_wins} THEN $4 ELSE body_text END, \
+         body_html = CASE WHEN {feed_text_wins} THEN $5 ELSE body_html END, \
+         updated_at = COALESCE($6, updated_at) \
+         WHERE id = (SELECT id FROM articles WHERE url = $1 \
+                     UNION ALL SELECT article_id FROM article_aliases WHERE url = $1 LIMIT 1) \
+         AND (title <> $2 OR ({feed_text_wins} AND body_text <> $4)) \
+         RETURNING id, story_id"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&a.url)
+        .bind(&a.title)
+        .bind(&a.standfirst)
+        .bind(&a.body_text)
+        .bind(&a.body_html)
+        .bind(a.updated_at)
+        .bind(i64::from(completed_from_page))
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(row) = row else { return Ok(false) };
+    let id: i64 = row.try_get("id")?;
+    sqlx::query("INSERT INTO forgotten_articles (article_id) VALUES ($1) ON CONFLICT DO NOTHING")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(story) = row.try_get::<Option<i64>, _>("story_id")? {
+        crate::stories_to_understand::queue_survivors(tx, &[story]).await?;
+    }
+    Ok(true)
+}
+
 pub(crate) fn ids_of(rows: &[AnyRow]) -> Result<Vec<ArticleId>, StoreError> {
     rows.iter()
         .map(|row| Ok(ArticleId(row.try_get("id")?)))

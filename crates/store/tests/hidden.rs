@@ -85,6 +85,7 @@ async fn article(
                     .iter()
                     .map(|t| ((*t).to_string(), t.to_uppercase()))
                     .collect(),
+                completed_from_page: false,
             }],
             |_, _| None,
             at * 1000,

@@ -367,6 +367,7 @@ async fn a_section_the_page_gives_fills_a_missing_one_and_its_story_follows() {
             tidings_store::ArticleLabels {
                 section: Some("business".into()),
                 topics: Vec::new(),
+                completed_from_page: false,
             },
         ];
         articles
@@ -436,6 +437,149 @@ async fn a_section_the_page_gives_fills_a_missing_one_and_its_story_follows() {
         assert_eq!(section(b).await.as_deref(), Some("business"), "kept");
         // One sport and one business report: the tie goes to the earlier article's.
         assert_eq!(section_of_story().await.as_deref(), Some("sport"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_corrected_entry_updates_its_article_and_queues_its_story_and_search() {
+    each_backend(|store| async move {
+        let source = store
+            .sources()
+            .add(
+                &NewSource {
+                    url: "https://example.org/feed".into(),
+                    ..NewSource::default()
+                },
+                0,
+            )
+            .await
+            .expect("add");
+        let articles = store.articles();
+        let first = article("https://example.org/quake", "At least 12 dead", 100);
+        let teaser = article("https://example.org/teaser", "Storm nears", 100);
+        let labels = |completed_from_page| tidings_store::ArticleLabels {
+            completed_from_page,
+            ..tidings_store::ArticleLabels::default()
+        };
+        let all_labels = [labels(false), labels(true)];
+        let stored = articles
+            .store_entries(
+                source.id,
+                &[first.clone(), teaser.clone()],
+                &all_labels,
+                |_, _| None,
+                0,
+            )
+            .await
+            .expect("insert");
+        assert_eq!((stored.new, stored.updated), (2, 0));
+        let listed = articles.by_source(source.id, 10).await.expect("list");
+        let id_of = |url: &str| {
+            listed
+                .iter()
+                .find(|l| l.article.content.url == url)
+                .map(|l| l.article.id)
+                .expect("article")
+        };
+        let (quake, storm) = (id_of(&first.url), id_of(&teaser.url));
+        let mut batch = store.stories().begin().await.expect("batch");
+        let story = batch
+            .create_story("Quake", Some("en"), 300)
+            .await
+            .expect("story");
+        batch
+            .place(&tidings_store::Placement {
+                article: quake,
+                story,
+                duplicate_of: None,
+                related: Vec::new(),
+            })
+            .await
+            .expect("place");
+        batch.commit(300).await.expect("commit");
+        // The teaser's page gave the whole article.
+        let page = tidings_store::PageContent {
+            body_text: "The whole story of the storm, far longer than the teaser.".into(),
+            body_html: "<p>The whole story of the storm, far longer than the teaser.</p>".into(),
+            ..tidings_store::PageContent::default()
+        };
+        assert!(
+            articles
+                .update_from_page(storm, &page, 400)
+                .await
+                .expect("page")
+        );
+        let revision = store.revision().await.expect("revision");
+
+        // The same feed again: nothing is written.
+        let again = articles
+            .store_entries(
+                source.id,
+                &[first.clone(), teaser.clone()],
+                &all_labels,
+                |_, _| None,
+                0,
+            )
+            .await
+            .expect("again");
+        assert_eq!((again.new, again.updated), (0, 0));
+        assert_eq!(store.revision().await.expect("revision"), revision);
+        assert!(
+            store
+                .stories_to_understand()
+                .pending(10)
+                .await
+                .expect("q")
+                .is_empty()
+        );
+        assert!(
+            store
+                .forgotten_articles()
+                .pending(10)
+                .await
+                .expect("q")
+                .is_empty()
+        );
+
+        // Corrected, without a newer `updated`: the title and text follow the feed.
+        let mut corrected = first.clone();
+        corrected.title = "58 dead".into();
+        corrected.body_text = "58 people died.".into();
+        corrected.body_html = "<p>58 people died.</p>".into();
+        let mut teaser_again = teaser.clone();
+        teaser_again.title = "Storm hits".into();
+        teaser_again.body_text = "Body text, corrected.".into();
+        let fixed = articles
+            .store_entries(
+                source.id,
+                &[corrected, teaser_again],
+                &all_labels,
+                |_, _| None,
+                0,
+            )
+            .await
+            .expect("corrected");
+        assert_eq!((fixed.new, fixed.updated), (0, 2));
+        let quake_now = articles.get(quake).await.expect("get").expect("there");
+        assert_eq!(quake_now.article.content.title, "58 dead");
+        assert_eq!(quake_now.article.content.body_text, "58 people died.");
+        let storm_now = articles.get(storm).await.expect("get").expect("there");
+        assert_eq!(storm_now.article.content.title, "Storm hits");
+        assert_eq!(
+            storm_now.article.content.body_text, page.body_text,
+            "the page's fuller text wins over the feed's teaser"
+        );
+        assert!(store.revision().await.expect("revision") > revision);
+        assert_eq!(
+            store.stories_to_understand().pending(10).await.expect("q"),
+            vec![story]
+        );
+        let mut reindex = store.forgotten_articles().pending(10).await.expect("q");
+        reindex.sort();
+        let mut expected = vec![quake, storm];
+        expected.sort();
+        assert_eq!(reindex, expected, "both go to the search index again");
     })
     .await;
 }

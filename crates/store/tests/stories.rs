@@ -526,14 +526,17 @@ async fn sections_topics_languages_and_display_cut_the_lists() {
             ArticleLabels {
                 section: Some("sport".into()),
                 topics: vec![topic("football", "Football"), topic("cup", "Cup")],
+                completed_from_page: false,
             },
             ArticleLabels {
                 section: Some("business".into()),
                 topics: vec![topic("rates", "Rates")],
+                completed_from_page: false,
             },
             ArticleLabels {
                 section: Some("sport".into()),
                 topics: vec![topic("football", "Fußball")],
+                completed_from_page: false,
             },
         ];
         let articles = store.articles();

@@ -56,6 +56,7 @@ async fn report(
                     .iter()
                     .map(|(s, n)| ((*s).to_string(), (*n).to_string()))
                     .collect(),
+                completed_from_page: false,
             }],
             |_, _| None,
             at * 1000,

@@ -91,6 +91,7 @@ async fn corpus_of(site: &Site, stories: usize) -> Vec<SourceId> {
             by_outlet[o].1.push(ArticleLabels {
                 section: Some("world".into()),
                 topics: vec![(format!("topic-{}", s % 20), format!("Topic {}", s % 20))],
+                completed_from_page: false,
             });
             placements.push((s, url));
         }

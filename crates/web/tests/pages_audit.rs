@@ -37,6 +37,7 @@ async fn german_story(site: &Site) -> StoryId {
             &[ArticleLabels {
                 section: Some("sport".into()),
                 topics: vec![("lokales".into(), "Lokales".into())],
+                completed_from_page: false,
             }],
             |_, _| None,
             now * 1000,
