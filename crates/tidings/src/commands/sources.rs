@@ -83,7 +83,11 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             source.id,
             source.fetch.status(),
             last,
-            time_until(source.next_fetch_at, now),
+            if source.fetch.status() == "gone" {
+                "never (gone)".to_string()
+            } else {
+                time_until(source.next_fetch_at, now)
+            },
             push,
             truncate(&source.name, 28),
             source.url
