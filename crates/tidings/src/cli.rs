@@ -54,6 +54,10 @@ pub enum Command {
     ExportOpml {
         /// The file to write [default: standard output].
         file: Option<PathBuf>,
+        /// Keep the credentials (userinfo, secret query parameters) of feed addresses,
+        /// which are otherwise left out.
+        #[arg(long)]
+        with_credentials: bool,
     },
     /// Extract the article from a page (a URL, or a saved HTML file) and print it.
     Extract {

@@ -430,3 +430,31 @@ fn a_worker_needs_postgres() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("`tidings worker` needs PostgreSQL"), "{err}");
 }
+
+#[test]
+fn feed_credentials_are_flagged_on_the_command_line_and_left_out_of_exports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let secret = "http://reader:s3cret@host.example/feed.xml?token=abc123";
+    let added = cli_ok(d, &["sources", "add", secret]);
+    assert!(added.contains("carries credentials"), "{added}");
+    let list = cli_ok(d, &["sources", "list"]);
+    assert!(
+        list.contains(secret) && list.contains("carries credentials"),
+        "the operator sees the full address, flagged: {list}"
+    );
+    let out = cli(d, &["export-opml"]);
+    assert!(out.status.success());
+    let opml = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !opml.contains("s3cret") && !opml.contains("abc123"),
+        "{opml}"
+    );
+    assert!(
+        opml.contains("http://host.example/feed.xml?token=REDACTED"),
+        "{opml}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--with-credentials"));
+    let full = cli_ok(d, &["export-opml", "--with-credentials"]);
+    assert!(full.contains("reader:s3cret@host.example"), "{full}");
+}

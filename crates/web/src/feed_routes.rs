@@ -104,7 +104,7 @@ async fn source_feeds(
         if let Some(source) = state.store.sources().get(id).await?
             && is_web_url(&source.url)
         {
-            feeds.insert(id, source.url);
+            feeds.insert(id, source.public_url());
         }
     }
     Ok(feeds)

@@ -115,9 +115,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
-        Command::ExportOpml { file } => {
+        Command::ExportOpml {
+            file,
+            with_credentials,
+        } => {
             with_store(&cli.global, async |store| {
-                sources::export_opml(store, file.as_deref()).await
+                sources::export_opml(store, file.as_deref(), with_credentials).await
             })
             .await
         }
