@@ -25,6 +25,7 @@
 //! ```
 
 pub mod bench;
+pub mod bench_dir;
 mod doc;
 mod elision;
 mod engine;

@@ -262,7 +262,8 @@ pub struct WebBenchArgs {
     /// The shared bench directory (its clustering/ corpora give the texts).
     #[arg(long, default_value = "../shared/bench")]
     pub corpora: PathBuf,
-    /// The data directory to build (emptied first unless --reuse).
+    /// The data directory to build (emptied first unless --reuse, when an earlier run made
+    /// it; a directory with other contents is refused).
     #[arg(long, default_value = "target/web-bench")]
     pub dir: PathBuf,
     /// Articles to store.
@@ -291,7 +292,8 @@ pub struct SearchBenchArgs {
     /// The shared bench directory (clustering/, summaries/, extraction/).
     #[arg(long, default_value = "../shared/bench")]
     pub corpora: PathBuf,
-    /// Where to build the index (emptied first).
+    /// Where to build the index (emptied first, when an earlier run made it; a directory
+    /// with other contents is refused).
     #[arg(long, default_value = "target/search-bench")]
     pub dir: PathBuf,
     /// Articles to index.

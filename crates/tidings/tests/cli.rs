@@ -458,3 +458,31 @@ fn feed_credentials_are_flagged_on_the_command_line_and_left_out_of_exports() {
     let full = cli_ok(d, &["export-opml", "--with-credentials"]);
     assert!(full.contains("reader:s3cret@host.example"), "{full}");
 }
+
+#[test]
+fn bench_web_refuses_to_empty_a_directory_it_did_not_make() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let precious = dir.path().join("precious");
+    std::fs::create_dir(&precious).expect("mkdir");
+    std::fs::write(precious.join("notes.txt"), "keep me").expect("write");
+    let out = cli(
+        dir.path(),
+        &[
+            "bench",
+            "web",
+            "--dir",
+            precious.to_str().expect("utf-8"),
+            "--corpora",
+            "/nonexistent-corpora",
+            "--articles",
+            "1",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to delete"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(precious.join("notes.txt")).expect("still there"),
+        "keep me"
+    );
+}
