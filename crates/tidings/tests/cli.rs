@@ -41,7 +41,6 @@ fn every_command_has_help() {
 fn sources_are_added_listed_and_removed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
-    assert!(cli_ok(d, &["sources", "list"]).contains("No sources"));
     let out = cli_ok(
         d,
         &[
@@ -55,6 +54,10 @@ fn sources_are_added_listed_and_removed() {
         ],
     );
     assert_eq!(out.trim(), "Added source 1: https://a.example/feed.xml");
+    assert!(
+        !cli_ok(d, &["sources", "list"]).contains("No sources"),
+        "listed"
+    );
     cli_ok(d, &["sources", "add", "https://b.example/rss"]);
 
     let again = cli(d, &["sources", "add", "https://a.example/feed.xml"]);
@@ -457,6 +460,111 @@ fn feed_credentials_are_flagged_on_the_command_line_and_left_out_of_exports() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--with-credentials"));
     let full = cli_ok(d, &["export-opml", "--with-credentials"]);
     assert!(full.contains("reader:s3cret@host.example"), "{full}");
+}
+
+#[test]
+fn help_texts_name_what_each_command_offers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let sources = cli_ok(d, &["sources", "--help"]);
+    for word in ["Add, list, refresh or remove", "shows"] {
+        assert!(sources.contains(word), "sources --help: {sources}");
+    }
+    let bench = cli_ok(d, &["bench", "--help"]);
+    let about = bench.lines().next().unwrap_or_default();
+    for word in [
+        "extraction",
+        "feed parsing",
+        "date parsing",
+        "clustering",
+        "summaries",
+        "ingest",
+        "workers",
+        "search",
+        "web pages",
+    ] {
+        assert!(about.contains(word), "bench --help names {word}: {about}");
+    }
+    let worker = cli_ok(d, &["worker", "--help"]);
+    for web_only in [
+        "--demo",
+        "--no-workers",
+        "--display",
+        "--no-default-sources",
+    ] {
+        assert!(
+            !worker.contains(web_only),
+            "worker --help offers {web_only}: {worker}"
+        );
+    }
+    for flag in ["--listen", "/metrics", "--workers", "--poll-interval"] {
+        assert!(
+            worker.contains(flag),
+            "worker --help lacks {flag}: {worker}"
+        );
+    }
+    assert!(
+        !cli(d, &["worker", "--demo"]).status.success(),
+        "worker refuses --demo"
+    );
+}
+
+#[test]
+fn a_data_dir_without_a_database_is_said_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let db = d.join("tidings.db");
+    for args in [
+        vec!["users", "list"],
+        vec!["sources", "list"],
+        vec!["export-opml"],
+        vec!["search", "flood"],
+    ] {
+        let out = cli(d, &args);
+        assert!(!out.status.success(), "{args:?} on no database");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("no database at"), "{args:?}: {stderr}");
+        assert!(!db.exists(), "{args:?} created an empty database");
+    }
+    let backup = d.join("copy.db");
+    let out = cli(d, &["backup", backup.to_str().expect("utf-8")]);
+    assert!(!out.status.success() && !db.exists() && !backup.exists());
+
+    let out = cli(d, &["sources", "add", "https://a.example/feed.xml"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no database at") && stderr.contains("creating an empty one"),
+        "{stderr}"
+    );
+    assert!(db.exists());
+    let again = cli(d, &["sources", "add", "https://b.example/feed.xml"]);
+    assert!(
+        !String::from_utf8_lossy(&again.stderr).contains("no database at"),
+        "said only when it is created"
+    );
+    let users = cli_ok(d, &["users", "list"]);
+    assert!(users.contains("No accounts"), "{users}");
+}
+
+#[test]
+fn a_base_url_that_is_no_address_stops_the_server_at_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("tidings.toml");
+    std::fs::write(&config, "base_url = \"not a url\"\n").expect("write");
+    let out = cli(
+        dir.path(),
+        &[
+            "serve",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is not an http(s) address"), "{stderr}");
 }
 
 #[test]
