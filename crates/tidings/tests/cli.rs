@@ -568,6 +568,51 @@ fn a_base_url_that_is_no_address_stops_the_server_at_start() {
 }
 
 #[test]
+fn an_unreachable_postgres_is_reported_at_once_in_its_own_words() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let started = std::time::Instant::now();
+    // Port 1 on loopback: nothing listens, the connection is refused.
+    let out = cli(
+        dir.path(),
+        &[
+            "users",
+            "list",
+            "--database-url",
+            "postgres://tidings@127.0.0.1:1/tidings",
+        ],
+    );
+    let took = started.elapsed();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refused"), "{stderr}");
+    assert!(!stderr.contains("pool timed out"), "{stderr}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
+
+#[test]
+fn a_failed_backup_says_its_cause_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    cli_ok(
+        dir.path(),
+        &["sources", "add", "https://a.example/feed.xml"],
+    );
+    let out = cli(dir.path(), &["backup", "/nonexistent-tidings-dir/x.db"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .expect("an error line");
+    let parts: Vec<&str> = line.split(": ").collect();
+    for (i, part) in parts.iter().enumerate() {
+        assert!(
+            !parts[..i].iter().any(|earlier| earlier.contains(part)),
+            "{part:?} said twice: {line}"
+        );
+    }
+}
+
+#[test]
 fn bench_web_refuses_to_empty_a_directory_it_did_not_make() {
     let dir = tempfile::tempdir().expect("tempdir");
     let precious = dir.path().join("precious");

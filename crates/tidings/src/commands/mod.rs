@@ -209,9 +209,15 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
             )
         })?;
     }
+    // One connection first, with a short timeout: a refused connection, an unknown host or
+    // a wrong password is reported at once and as it is (the pool would wait 30 s and say
+    // only "pool timed out").
+    let shared = !settings.database_url.starts_with("sqlite:");
+    if shared {
+        probe_postgres(&settings.database_url).await?;
+    }
     // A database that is restarting (or not up yet, as when a host boots) is waited for,
     // up to a minute; any other error is reported at once.
-    let shared = !settings.database_url.starts_with("sqlite:");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let mut delay = std::time::Duration::from_millis(500);
     loop {
@@ -235,6 +241,43 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 }
 
 /// A database URL without its password, for messages.
+/// How long the first connection to PostgreSQL may take before the command gives up.
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Connects to PostgreSQL once (waiting up to a minute while the server says it is
+/// starting or shutting down), to report why it cannot be reached in the database's own
+/// words: "Connection refused", "password authentication failed", an unknown host.
+async fn probe_postgres(url: &str) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let err = match tokio::time::timeout(PROBE_TIMEOUT, sqlx::PgConnection::connect(url)).await
+        {
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+                return Ok(());
+            }
+            Ok(Err(err)) => err,
+            Err(_) => anyhow::bail!(
+                "cannot connect to the database {}: no answer within {} s",
+                redact(url),
+                PROBE_TIMEOUT.as_secs()
+            ),
+        };
+        // 57P01-57P03: the server is shutting down, crashed or starting: wait for it.
+        let starting = err
+            .as_database_error()
+            .and_then(|db| db.code())
+            .is_some_and(|code| matches!(code.as_ref(), "57P01" | "57P02" | "57P03"));
+        if !starting || std::time::Instant::now() >= deadline {
+            return Err(err)
+                .with_context(|| format!("cannot connect to the database {}", redact(url)));
+        }
+        tracing::warn!(%err, "the database is starting; retrying");
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
 pub(crate) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
