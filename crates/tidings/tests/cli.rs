@@ -492,10 +492,11 @@ fn help_texts_name_what_each_command_offers() {
         "--display",
         "--no-default-sources",
     ] {
-        assert!(
-            !worker.contains(web_only),
-            "worker --help offers {web_only}: {worker}"
-        );
+        // An option starts its line; the description may name serve's flags.
+        let offered = worker
+            .lines()
+            .any(|l| l.trim_start().starts_with(&format!("{web_only} ")));
+        assert!(!offered, "worker --help offers {web_only}: {worker}");
     }
     for flag in ["--listen", "/metrics", "--workers", "--poll-interval"] {
         assert!(
@@ -603,13 +604,12 @@ fn a_failed_backup_says_its_cause_once() {
         .lines()
         .find(|l| l.starts_with("error: "))
         .expect("an error line");
-    let parts: Vec<&str> = line.split(": ").collect();
-    for (i, part) in parts.iter().enumerate() {
-        assert!(
-            !parts[..i].iter().any(|earlier| earlier.contains(part)),
-            "{part:?} said twice: {line}"
-        );
-    }
+    assert_eq!(
+        line.matches("unable to open database").count(),
+        1,
+        "the cause is said once: {line}"
+    );
+    assert!(line.contains("cannot write the backup to"), "{line}");
 }
 
 #[test]
