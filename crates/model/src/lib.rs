@@ -10,6 +10,7 @@
 
 mod article;
 mod entry;
+mod feed_address;
 mod ids;
 mod people;
 mod source;
@@ -18,6 +19,7 @@ mod text;
 
 pub use article::{Article, NewArticle};
 pub use entry::Entry;
+pub use feed_address::{REDACTED, carries_credentials, public_feed_url};
 pub use ids::{ArticleId, JobId, SourceId, StoryId};
 pub use people::{
     AccountState, Comment, CommentId, CommentState, CommentTarget, Role, User, UserId,

@@ -1,7 +1,9 @@
 //! A source: one feed of one outlet, and how fetching it went.
 
+use crate::feed_address::{carries_credentials, public_feed_url};
 use crate::{SourceId, UnixSeconds};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// One feed Tidings reads, with the state of its last fetch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,14 +33,26 @@ pub struct Source {
 }
 
 impl Source {
-    /// The name to show readers: the outlet's name, or its feed's address until it has one
-    /// (the feed's title names a source at its first fetch; one never fetched has none).
-    pub fn display_name(&self) -> &str {
+    /// The name to show readers: the outlet's name, or its feed's public address until it
+    /// has one (the feed's title names a source at its first fetch; one never fetched has
+    /// none). The address is [`Source::public_url`]: readers never see credentials.
+    pub fn display_name(&self) -> Cow<'_, str> {
         if self.name.trim().is_empty() {
-            &self.url
+            Cow::Owned(self.public_url())
         } else {
-            &self.name
+            Cow::Borrowed(&self.name)
         }
+    }
+
+    /// The feed's address as anyone but an administrator may see it: without userinfo and
+    /// with secret-looking query values redacted ([`public_feed_url`]).
+    pub fn public_url(&self) -> String {
+        public_feed_url(&self.url)
+    }
+
+    /// Whether the stored address carries credentials that [`Source::public_url`] hides.
+    pub fn url_carries_credentials(&self) -> bool {
+        carries_credentials(&self.url)
     }
 }
 

@@ -367,9 +367,7 @@ fn build(
     bases: &[Base],
     report: &mut BenchReport,
 ) -> Result<(), SearchError> {
-    if options.dir.exists() {
-        std::fs::remove_dir_all(&options.dir)?;
-    }
+    crate::bench_dir::prepare_bench_dir(&options.dir)?;
     let index_options = IndexOptions {
         threads: options.threads.max(1),
         heap_bytes: options.heap_mib.max(16) << 20,

@@ -7,7 +7,7 @@ use crate::doc::SearchDoc;
 use crate::postgres::PgSearch;
 use crate::results::{SearchRequest, SearchResults};
 use crate::tantivy_index::{IndexOptions, SearchIndex};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use tidings_model::ArticleId;
 use tidings_store::{Backend, Store};
@@ -215,6 +215,19 @@ impl SearchEngine {
         match self {
             SearchEngine::Tantivy(t) => t.ids(),
             SearchEngine::Postgres(p) => p.ids().await,
+        }
+    }
+
+    /// The URL each of `ids` was indexed with, for the backends that keep documents apart
+    /// from the database (tantivy); `None` for PostgreSQL, whose documents are the
+    /// database's rows and cannot disagree with them.
+    pub async fn indexed_urls(
+        &self,
+        ids: &[ArticleId],
+    ) -> Result<Option<HashMap<ArticleId, String>>, SearchError> {
+        match self {
+            SearchEngine::Tantivy(t) => t.urls_of(ids).map(Some),
+            SearchEngine::Postgres(_) => Ok(None),
         }
     }
 

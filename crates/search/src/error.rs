@@ -30,4 +30,7 @@ pub enum SearchError {
     /// The PostgreSQL backend was asked for on a SQLite store.
     #[error("PostgreSQL full-text search needs a PostgreSQL store")]
     NotPostgres,
+    /// A benchmark's directory could not be prepared (or is not the benchmark's to empty).
+    #[error(transparent)]
+    BenchDir(#[from] crate::bench_dir::BenchDirError),
 }

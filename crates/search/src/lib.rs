@@ -25,6 +25,7 @@
 //! ```
 
 pub mod bench;
+pub mod bench_dir;
 mod doc;
 mod elision;
 mod engine;
@@ -53,6 +54,6 @@ pub use postgres::{EXACT_COUNT, PgSearch, RANK_CANDIDATES};
 pub use results::{ArticleHit, SearchRequest, SearchResults, Sort, StoryHit};
 pub use sync::{
     CatchUp, Check, PLACED_LOOKBACK, catch_up, catch_up_placed, check, forget_deleted, rebuild,
-    reindex_articles, reindex_story,
+    rebuild_if_stale, reindex_articles, reindex_story, stale_reason,
 };
 pub use tantivy_index::{IndexOptions, SearchIndex};

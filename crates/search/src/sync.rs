@@ -1,7 +1,9 @@
 //! Keeping the index in step with the database: [`catch_up`] indexes the articles stored after
 //! the cursor (idempotently, so a crash between the database insert and the index commit is
-//! repaired at the next start), [`rebuild`] starts over from the database, and [`check`]
-//! compares ids both ways and optionally repairs.
+//! repaired at the next start), [`rebuild`] starts over from the database, [`check`]
+//! compares ids both ways (and what each id's document describes) and optionally repairs,
+//! and [`rebuild_if_stale`] notices at start that the database went back in time (a backup
+//! restored) while the index did not.
 
 use crate::SearchError;
 use crate::doc::{SearchDoc, host_of};
@@ -37,6 +39,9 @@ pub struct Check {
     pub missing: Vec<ArticleId>,
     /// Documents whose article is gone.
     pub extra: Vec<ArticleId>,
+    /// Ids in both whose document describes another article than the database's (its URL
+    /// differs): the id was given again, as after a restored backup.
+    pub mismatched: Vec<ArticleId>,
     /// Whether the differences were repaired.
     pub fixed: bool,
 }
@@ -44,8 +49,89 @@ pub struct Check {
 impl Check {
     /// Whether index and database agree.
     pub fn consistent(&self) -> bool {
-        self.missing.is_empty() && self.extra.is_empty()
+        self.missing.is_empty() && self.extra.is_empty() && self.mismatched.is_empty()
     }
+}
+
+/// How many of the newest articles [`rebuild_if_stale`] compares with their documents.
+const STALE_SAMPLE: usize = 64;
+
+/// Why the index no longer matches the database, if it does not: it has caught up past the
+/// database's newest article or holds more documents than the database has articles, or
+/// one of the newest articles it holds was indexed with another URL. All three happen when
+/// a backup is restored under an index that kept running: SQLite gives the restored
+/// database's next articles the ids the index still holds for other ones.
+pub async fn stale_reason(
+    engine: &SearchEngine,
+    store: &Store,
+) -> Result<Option<String>, SearchError> {
+    let db = store.articles().all_ids().await?;
+    let newest = db.last().copied().unwrap_or(ArticleId(0));
+    let cursor = engine.cursor().await?;
+    if cursor > newest {
+        return Ok(Some(format!(
+            "the index has caught up to article {cursor} but the database's newest is {newest}"
+        )));
+    }
+    let indexed = engine.ids().await?;
+    if indexed.len() > db.len() {
+        return Ok(Some(format!(
+            "the index holds {} documents for {} articles",
+            indexed.len(),
+            db.len()
+        )));
+    }
+    let sample: Vec<ArticleId> = db
+        .iter()
+        .rev()
+        .filter(|id| indexed.binary_search(id).is_ok())
+        .take(STALE_SAMPLE)
+        .copied()
+        .collect();
+    let mismatched = mismatched_urls(engine, store, &sample).await?;
+    Ok(mismatched
+        .first()
+        .map(|id| format!("article {id} in the index is another article than the database's {id}")))
+}
+
+/// Rebuilds the index when [`stale_reason`] finds it out of step with the database; says
+/// why it did. Call it once at start, before the first catch-up.
+pub async fn rebuild_if_stale(
+    engine: &SearchEngine,
+    store: &Store,
+) -> Result<Option<String>, SearchError> {
+    let Some(reason) = stale_reason(engine, store).await? else {
+        return Ok(None);
+    };
+    tracing::warn!(%reason, "search index out of step with the database; rebuilding it");
+    rebuild(engine, store).await?;
+    Ok(Some(reason))
+}
+
+/// Those of `ids` (all in both) whose document was indexed with another URL than the
+/// database's article has now.
+async fn mismatched_urls(
+    engine: &SearchEngine,
+    store: &Store,
+    ids: &[ArticleId],
+) -> Result<Vec<ArticleId>, SearchError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(BATCH as usize) {
+        let Some(indexed) = engine.indexed_urls(chunk).await? else {
+            return Ok(out);
+        };
+        for listing in store.articles().many(chunk).await? {
+            let id = listing.article.id;
+            if indexed
+                .get(&id)
+                .is_some_and(|url| *url != listing.article.content.url)
+            {
+                out.push(id);
+            }
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
 }
 
 /// The host of every source, for `source:` matching.
@@ -286,11 +372,18 @@ pub async fn check(engine: &SearchEngine, store: &Store, fix: bool) -> Result<Ch
     let db = store.articles().all_ids().await?;
     let indexed = engine.ids().await?;
     let (missing, extra) = diff_sorted(&db, &indexed);
+    let both: Vec<ArticleId> = db
+        .iter()
+        .filter(|id| indexed.binary_search(id).is_ok())
+        .copied()
+        .collect();
+    let mismatched = mismatched_urls(engine, store, &both).await?;
     let mut report = Check {
         database: db.len() as u64,
         index: indexed.len() as u64,
         missing,
         extra,
+        mismatched,
         fixed: false,
     };
     if fix && !report.consistent() {
@@ -298,7 +391,13 @@ pub async fn check(engine: &SearchEngine, store: &Store, fix: bool) -> Result<Ch
             engine.delete(*id).await?;
         }
         let hosts = source_hosts(store).await?;
-        for chunk in report.missing.chunks(BATCH as usize) {
+        let stale: Vec<ArticleId> = report
+            .missing
+            .iter()
+            .chain(&report.mismatched)
+            .copied()
+            .collect();
+        for chunk in stale.chunks(BATCH as usize) {
             let listings = store.articles().many(chunk).await?;
             engine
                 .index(&to_docs(store, &listings, &hosts).await?)

@@ -315,6 +315,27 @@ impl SearchIndex {
         Ok(out)
     }
 
+    /// The URL each of `ids` was indexed with (as of the last commit); ids the index does
+    /// not hold are absent. The URL tells whether a document still describes the article its
+    /// id names in the database (a restored database gives old ids to new articles).
+    pub fn urls_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut out = HashMap::with_capacity(ids.len());
+        for &id in ids {
+            let query = TermQuery::new(self.id_term(id), IndexRecordOption::Basic);
+            if let Some((_, addr)) = searcher
+                .search(&query, &TopDocs::with_limit(1).order_by_score())?
+                .first()
+            {
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                if let Some(url) = doc.get_first(self.fields.url).and_then(|v| v.as_str()) {
+                    out.insert(id, url.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// How many segments the last commit holds (a bulk build merges them down).
     pub fn segments(&self) -> usize {
         self.index

@@ -8,6 +8,16 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use tidings_model::{Article, ArticleId, NewArticle, SourceId, StoryId, UnixSeconds};
 
+/// The outlet's name as the listing query gives it: its name, or its feed's address when
+/// it has none, which readers see without credentials ([`tidings_model::public_feed_url`]).
+fn outlet_name(name: String) -> String {
+    if name.starts_with("http://") || name.starts_with("https://") {
+        tidings_model::public_feed_url(&name)
+    } else {
+        name
+    }
+}
+
 /// An article with the name of the outlet it came from, as lists and pages show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArticleListing {
@@ -823,7 +833,8 @@ pub(crate) fn listing_from_row(row: &AnyRow) -> Result<ArticleListing, sqlx::Err
                 image_url: row.try_get("image_url")?,
             },
         },
-        source_name: row.try_get("source_name")?,
+        // An outlet without a name is named by its feed's address, shown without credentials.
+        source_name: outlet_name(row.try_get("source_name")?),
         section: row.try_get("section")?,
         source_display: row.try_get("source_display")?,
     })

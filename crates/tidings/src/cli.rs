@@ -41,8 +41,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Run the pipeline without the web site, beside other workers and `serve --no-workers`
     /// processes on one PostgreSQL database.
-    Worker(ServeArgs),
-    /// Add, list or remove sources.
+    Worker(WorkerArgs),
+    /// Add, list, refresh or remove sources, and set how much of their articles the site
+    /// shows.
     #[command(subcommand)]
     Sources(SourcesCommand),
     /// Add every feed of an OPML file as a source (folders become sections).
@@ -54,6 +55,10 @@ pub enum Command {
     ExportOpml {
         /// The file to write [default: standard output].
         file: Option<PathBuf>,
+        /// Keep the credentials (userinfo, secret query parameters) of feed addresses,
+        /// which are otherwise left out.
+        #[arg(long)]
+        with_credentials: bool,
     },
     /// Extract the article from a page (a URL, or a saved HTML file) and print it.
     Extract {
@@ -76,7 +81,8 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         to: String,
     },
-    /// Measure: extraction, feed parsing, date parsing, end-to-end ingest.
+    /// Measure: extraction, feed parsing, date parsing, clustering, summaries, end-to-end
+    /// ingest, workers on PostgreSQL, search, and the web pages.
     #[command(subcommand)]
     Bench(BenchCommand),
     /// Search the articles (`tidings search 'flood -sport lang:de'`), or manage the index:
@@ -258,7 +264,8 @@ pub struct WebBenchArgs {
     /// The shared bench directory (its clustering/ corpora give the texts).
     #[arg(long, default_value = "../shared/bench")]
     pub corpora: PathBuf,
-    /// The data directory to build (emptied first unless --reuse).
+    /// The data directory to build (emptied first unless --reuse, when an earlier run made
+    /// it; a directory with other contents is refused).
     #[arg(long, default_value = "target/web-bench")]
     pub dir: PathBuf,
     /// Articles to store.
@@ -287,7 +294,8 @@ pub struct SearchBenchArgs {
     /// The shared bench directory (clustering/, summaries/, extraction/).
     #[arg(long, default_value = "../shared/bench")]
     pub corpora: PathBuf,
-    /// Where to build the index (emptied first).
+    /// Where to build the index (emptied first, when an earlier run made it; a directory
+    /// with other contents is refused).
     #[arg(long, default_value = "target/search-bench")]
     pub dir: PathBuf,
     /// Articles to index.
@@ -411,6 +419,51 @@ pub struct ServeArgs {
     /// The largest response accepted, in bytes [default: 8388608].
     #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
+}
+
+/// Options of `worker`: the pipeline's, without the web site's (`serve`'s `--demo`,
+/// `--no-workers`, `--display`, `--no-default-sources`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct WorkerArgs {
+    /// Answer `/metrics` and `/healthz` on this address, for monitoring [default: none].
+    #[arg(long, env = "TIDINGS_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Keep feeds' own text: never fetch an article's page to complete a teaser.
+    #[arg(long, env = "TIDINGS_NO_ARTICLE_PAGES")]
+    pub no_article_pages: bool,
+    /// How many jobs run at once [default: 4].
+    #[arg(long, env = "TIDINGS_WORKERS", value_name = "N")]
+    pub workers: Option<usize>,
+    /// Seconds between fetches of a healthy source whose publishing rate is unknown; known
+    /// rates set their own interval, from 5 minutes to 12 hours [default: 900].
+    #[arg(long, env = "TIDINGS_POLL_INTERVAL", value_name = "SECS")]
+    pub poll_interval: Option<u64>,
+    /// Allow fetching loopback and private-network addresses (off by default, for safety).
+    #[arg(long, env = "TIDINGS_ALLOW_PRIVATE_ADDRESSES")]
+    pub allow_private_addresses: bool,
+    /// Milliseconds between the starts of two requests to one host [default: 1000].
+    #[arg(long, env = "TIDINGS_PER_HOST_DELAY_MS", value_name = "MS")]
+    pub per_host_delay_ms: Option<u64>,
+    /// The largest response accepted, in bytes [default: 8388608].
+    #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+}
+
+impl WorkerArgs {
+    /// The same settings as `serve` options, the web site's left at their defaults (the
+    /// settings are resolved one way for both commands).
+    pub fn as_serve_args(&self) -> ServeArgs {
+        ServeArgs {
+            listen: None,
+            no_article_pages: self.no_article_pages,
+            workers: self.workers,
+            poll_interval: self.poll_interval,
+            allow_private_addresses: self.allow_private_addresses,
+            per_host_delay_ms: self.per_host_delay_ms,
+            max_body_bytes: self.max_body_bytes,
+            ..ServeArgs::default()
+        }
+    }
 }
 
 /// `sources` subcommands.

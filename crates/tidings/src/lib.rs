@@ -9,6 +9,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod error_report;
 pub mod logging;
 pub mod settings;
 

@@ -18,7 +18,7 @@ fn main() -> std::process::ExitCode {
     match runtime.block_on(tidings::commands::run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", tidings::error_report::describe(&err));
             std::process::ExitCode::FAILURE
         }
     }

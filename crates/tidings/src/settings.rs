@@ -316,6 +316,9 @@ impl Settings {
             .base_url
             .map(|b| b.trim().trim_end_matches('/').to_string())
             .filter(|b| !b.is_empty());
+        if let Some(base) = &base_url {
+            check_base_url(base)?;
+        }
         let pipeline = PipelineSettings {
             retention,
             websub: websub_settings(file.websub.enabled, base_url.as_deref())?.map(|w| {
@@ -402,6 +405,20 @@ fn retention_policy(file: &RetentionFile) -> anyhow::Result<RetentionPolicy> {
             .map(|m| Duration::from_secs(m.max(1) * 60))
             .unwrap_or(defaults.interval),
     })
+}
+
+/// Refuses a `base_url` that is not an absolute `http(s)://host` address: every link the
+/// site gives out (feeds, e-mails, WebSub callbacks) starts with it.
+fn check_base_url(base: &str) -> anyhow::Result<()> {
+    let usable = url::Url::parse(base)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+    if !usable {
+        anyhow::bail!(
+            "base_url = {base:?} is not an http(s) address: write the address readers use, \
+             e.g. base_url = \"https://news.example\""
+        );
+    }
+    Ok(())
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
@@ -642,6 +659,32 @@ mod tests {
         );
         let none = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("x");
         assert!(none.people.signup_open, "open by default");
+    }
+
+    #[test]
+    fn a_base_url_that_is_no_web_address_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tidings.toml");
+        let global = GlobalArgs {
+            config: Some(path.clone()),
+            ..GlobalArgs::default()
+        };
+        for bad in [
+            "not a url",
+            "news.example",
+            "ftp://news.example",
+            "https://",
+        ] {
+            std::fs::write(&path, format!("base_url = {bad:?}\n")).expect("write");
+            let err = Settings::resolve(&global, &ServeArgs::default()).expect_err(bad);
+            assert!(
+                format!("{err:#}").contains("is not an http(s) address"),
+                "{bad}: {err:#}"
+            );
+        }
+        std::fs::write(&path, "base_url = \"https://news.example/\"\n").expect("write");
+        let s = Settings::resolve(&global, &ServeArgs::default()).expect("a good one");
+        assert_eq!(s.base_url.as_deref(), Some("https://news.example"));
     }
 
     #[test]

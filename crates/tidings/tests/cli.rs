@@ -41,7 +41,6 @@ fn every_command_has_help() {
 fn sources_are_added_listed_and_removed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
-    assert!(cli_ok(d, &["sources", "list"]).contains("No sources"));
     let out = cli_ok(
         d,
         &[
@@ -55,6 +54,10 @@ fn sources_are_added_listed_and_removed() {
         ],
     );
     assert_eq!(out.trim(), "Added source 1: https://a.example/feed.xml");
+    assert!(
+        !cli_ok(d, &["sources", "list"]).contains("No sources"),
+        "listed"
+    );
     cli_ok(d, &["sources", "add", "https://b.example/rss"]);
 
     let again = cli(d, &["sources", "add", "https://a.example/feed.xml"]);
@@ -429,4 +432,210 @@ fn a_worker_needs_postgres() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("`tidings worker` needs PostgreSQL"), "{err}");
+}
+
+#[test]
+fn feed_credentials_are_flagged_on_the_command_line_and_left_out_of_exports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let secret = "http://reader:s3cret@host.example/feed.xml?token=abc123";
+    let added = cli_ok(d, &["sources", "add", secret]);
+    assert!(added.contains("carries credentials"), "{added}");
+    let list = cli_ok(d, &["sources", "list"]);
+    assert!(
+        list.contains(secret) && list.contains("carries credentials"),
+        "the operator sees the full address, flagged: {list}"
+    );
+    let out = cli(d, &["export-opml"]);
+    assert!(out.status.success());
+    let opml = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !opml.contains("s3cret") && !opml.contains("abc123"),
+        "{opml}"
+    );
+    assert!(
+        opml.contains("http://host.example/feed.xml?token=REDACTED"),
+        "{opml}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--with-credentials"));
+    let full = cli_ok(d, &["export-opml", "--with-credentials"]);
+    assert!(full.contains("reader:s3cret@host.example"), "{full}");
+}
+
+#[test]
+fn help_texts_name_what_each_command_offers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let sources = cli_ok(d, &["sources", "--help"]);
+    for word in ["Add, list, refresh or remove", "shows"] {
+        assert!(sources.contains(word), "sources --help: {sources}");
+    }
+    let bench = cli_ok(d, &["bench", "--help"]);
+    let about = bench.lines().next().unwrap_or_default();
+    for word in [
+        "extraction",
+        "feed parsing",
+        "date parsing",
+        "clustering",
+        "summaries",
+        "ingest",
+        "workers",
+        "search",
+        "web pages",
+    ] {
+        assert!(about.contains(word), "bench --help names {word}: {about}");
+    }
+    let worker = cli_ok(d, &["worker", "--help"]);
+    for web_only in [
+        "--demo",
+        "--no-workers",
+        "--display",
+        "--no-default-sources",
+    ] {
+        // An option starts its line; the description may name serve's flags.
+        let offered = worker
+            .lines()
+            .any(|l| l.trim_start().starts_with(&format!("{web_only} ")));
+        assert!(!offered, "worker --help offers {web_only}: {worker}");
+    }
+    for flag in ["--listen", "/metrics", "--workers", "--poll-interval"] {
+        assert!(
+            worker.contains(flag),
+            "worker --help lacks {flag}: {worker}"
+        );
+    }
+    assert!(
+        !cli(d, &["worker", "--demo"]).status.success(),
+        "worker refuses --demo"
+    );
+}
+
+#[test]
+fn a_data_dir_without_a_database_is_said_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let db = d.join("tidings.db");
+    for args in [
+        vec!["users", "list"],
+        vec!["sources", "list"],
+        vec!["export-opml"],
+        vec!["search", "flood"],
+    ] {
+        let out = cli(d, &args);
+        assert!(!out.status.success(), "{args:?} on no database");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("no database at"), "{args:?}: {stderr}");
+        assert!(!db.exists(), "{args:?} created an empty database");
+    }
+    let backup = d.join("copy.db");
+    let out = cli(d, &["backup", backup.to_str().expect("utf-8")]);
+    assert!(!out.status.success() && !db.exists() && !backup.exists());
+
+    let out = cli(d, &["sources", "add", "https://a.example/feed.xml"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no database at") && stderr.contains("creating an empty one"),
+        "{stderr}"
+    );
+    assert!(db.exists());
+    let again = cli(d, &["sources", "add", "https://b.example/feed.xml"]);
+    assert!(
+        !String::from_utf8_lossy(&again.stderr).contains("no database at"),
+        "said only when it is created"
+    );
+    let users = cli_ok(d, &["users", "list"]);
+    assert!(users.contains("No accounts"), "{users}");
+}
+
+#[test]
+fn a_base_url_that_is_no_address_stops_the_server_at_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("tidings.toml");
+    std::fs::write(&config, "base_url = \"not a url\"\n").expect("write");
+    let out = cli(
+        dir.path(),
+        &[
+            "serve",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is not an http(s) address"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_postgres_is_reported_at_once_in_its_own_words() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let started = std::time::Instant::now();
+    // Port 1 on loopback: nothing listens, the connection is refused.
+    let out = cli(
+        dir.path(),
+        &[
+            "users",
+            "list",
+            "--database-url",
+            "postgres://tidings@127.0.0.1:1/tidings",
+        ],
+    );
+    let took = started.elapsed();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refused"), "{stderr}");
+    assert!(!stderr.contains("pool timed out"), "{stderr}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
+
+#[test]
+fn a_failed_backup_says_its_cause_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    cli_ok(
+        dir.path(),
+        &["sources", "add", "https://a.example/feed.xml"],
+    );
+    let out = cli(dir.path(), &["backup", "/nonexistent-tidings-dir/x.db"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .expect("an error line");
+    assert_eq!(
+        line.matches("unable to open database").count(),
+        1,
+        "the cause is said once: {line}"
+    );
+    assert!(line.contains("cannot write the backup to"), "{line}");
+}
+
+#[test]
+fn bench_web_refuses_to_empty_a_directory_it_did_not_make() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let precious = dir.path().join("precious");
+    std::fs::create_dir(&precious).expect("mkdir");
+    std::fs::write(precious.join("notes.txt"), "keep me").expect("write");
+    let out = cli(
+        dir.path(),
+        &[
+            "bench",
+            "web",
+            "--dir",
+            precious.to_str().expect("utf-8"),
+            "--corpora",
+            "/nonexistent-corpora",
+            "--articles",
+            "1",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to delete"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(precious.join("notes.txt")).expect("still there"),
+        "keep me"
+    );
 }

@@ -106,6 +106,7 @@ async fn source_feeds(
         .await?
         .into_iter()
         .filter(|(_, url)| is_web_url(url))
+        .map(|(id, url)| (id, tidings_model::public_feed_url(&url)))
         .collect())
 }
 

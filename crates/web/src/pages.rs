@@ -413,7 +413,7 @@ impl SourceView {
         SourceView {
             href: format!("/source/{}", source.id),
             name: source.display_name().to_string(),
-            url: source.url.clone(),
+            url: source.public_url(),
             site_url: source.site_url.clone().filter(|u| is_web_url(u)),
             category: source.category.clone().unwrap_or_default(),
             status: source.fetch.status(),

@@ -62,12 +62,9 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
 }
 
 /// NDCG@10 of the tantivy backend, over the fixture corpus in a fresh SQLite store in
-/// `scratch` (emptied first).
+/// `scratch` (emptied first, if an earlier run made it; refused otherwise).
 async fn relevance_on_sqlite(scratch: &Path) -> anyhow::Result<Relevance> {
-    if scratch.exists() {
-        std::fs::remove_dir_all(scratch)?;
-    }
-    std::fs::create_dir_all(scratch)?;
+    tidings_search::bench_dir::prepare_bench_dir(scratch)?;
     let url = format!("sqlite://{}?mode=rwc", scratch.join("fixture.db").display());
     let store = Store::open(&url, StoreOptions::default()).await?;
     let fixture = Fixture::load(store, &scratch.join("search")).await?;

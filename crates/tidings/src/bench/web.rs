@@ -41,16 +41,16 @@ pub async fn run(args: WebBenchArgs) -> anyhow::Result<()> {
     if args.serve {
         return serve(&args).await;
     }
+    let db = args.dir.join("tidings.db");
+    let build = !(args.reuse && db.exists());
+    if build {
+        // Only a directory an earlier run made (or a new or empty one) is emptied.
+        tidings_search::bench_dir::prepare_bench_dir(&args.dir)?;
+    }
     which("wrk").context(
         "`wrk` is not on PATH: install it (Debian: apt-get install wrk) to run this benchmark",
     )?;
-    let db = args.dir.join("tidings.db");
-    if !(args.reuse && db.exists()) {
-        if args.dir.exists() {
-            std::fs::remove_dir_all(&args.dir)
-                .with_context(|| format!("cannot empty {}", args.dir.display()))?;
-        }
-        std::fs::create_dir_all(&args.dir)?;
+    if build {
         let store = open(&args.dir).await?;
         super::web_data::build(&store, &args.corpora, args.articles).await?;
         store.close().await;

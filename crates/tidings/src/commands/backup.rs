@@ -24,7 +24,7 @@ pub(crate) async fn run(settings: &Settings, path: &Path) -> anyhow::Result<()> 
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     println!(
         "backup written to {} ({} bytes, {} ms); restore by stopping the server and putting it \
-         in place of {}",
+         in place of {} (the search index notices at the next start and rebuilds itself)",
         path.display(),
         bytes,
         started.elapsed().as_millis(),

@@ -24,20 +24,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             serve::run(settings).await
         }
         Command::Worker(args) => {
-            let settings = Settings::resolve(&cli.global, &args)?;
+            let settings = Settings::resolve(&cli.global, &args.as_serve_args())?;
             worker::run(settings, args.listen.clone()).await
         }
         Command::Bench(command) => crate::bench::run(command).await,
         Command::Backup { path } => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            require_database(&settings, "back up")?;
             backup::run(&settings, &path).await
         }
         Command::Migrate { to } => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            require_database(&settings, "migrate")?;
             migrate::run(&settings, &to).await
         }
         Command::Search(args) => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            require_database(&settings, "search")?;
             let store = open_store(&settings).await?;
             let result = search::run(&store, &settings, args).await;
             store.close().await;
@@ -48,7 +51,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             extract::run(&settings, &page, format).await
         }
         Command::Sources(command) => {
-            with_store(&cli.global, async |store| match command {
+            let missing = match command {
+                SourcesCommand::Add { .. } => WithoutDatabase::Create,
+                SourcesCommand::List => WithoutDatabase::Refuse("list sources"),
+                _ => WithoutDatabase::Refuse("change sources"),
+            };
+            with_store(&cli.global, missing, async |store| match command {
                 SourcesCommand::Add {
                     url,
                     name,
@@ -67,6 +75,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Users(command) => {
             let settings = Settings::resolve(&cli.global, &ServeArgs::default())?;
+            match command {
+                UsersCommand::Create { .. } => say_if_created(&settings),
+                UsersCommand::List => require_database(&settings, "list accounts")?,
+                _ => require_database(&settings, "change accounts")?,
+            }
             let store = open_store(&settings).await?;
             let result = match command {
                 UsersCommand::Create {
@@ -110,26 +123,76 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
         Command::ImportOpml { file } => {
-            with_store(&cli.global, async |store| {
+            with_store(&cli.global, WithoutDatabase::Create, async |store| {
                 sources::import_opml(store, &file).await
             })
             .await
         }
-        Command::ExportOpml { file } => {
-            with_store(&cli.global, async |store| {
-                sources::export_opml(store, file.as_deref()).await
-            })
+        Command::ExportOpml {
+            file,
+            with_credentials,
+        } => {
+            with_store(
+                &cli.global,
+                WithoutDatabase::Refuse("export"),
+                async |store| sources::export_opml(store, file.as_deref(), with_credentials).await,
+            )
             .await
         }
+    }
+}
+
+/// What a one-shot command does when the data directory has no SQLite database yet.
+#[derive(Debug, Clone, Copy)]
+enum WithoutDatabase {
+    /// Create it (the command adds data), saying so on stderr.
+    Create,
+    /// Refuse: the command (named, "list sources") has nothing to read.
+    Refuse(&'static str),
+}
+
+/// The SQLite database file `settings` name, when they name one on disk.
+fn sqlite_file(settings: &Settings) -> Option<std::path::PathBuf> {
+    let rest = settings
+        .database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| settings.database_url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:" && !rest.contains("mode=memory"))
+        .then(|| std::path::PathBuf::from(path))
+}
+
+/// Refuses a command that would `what` ("list accounts") on a database that does not exist
+/// yet: opening it would create an empty one in a mistyped `--data-dir`.
+fn require_database(settings: &Settings, what: &str) -> anyhow::Result<()> {
+    match sqlite_file(settings) {
+        Some(file) if !file.exists() => anyhow::bail!(
+            "no database at {}: nothing to {what} (is --data-dir right? `tidings serve` \
+             creates the database)",
+            file.display()
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Says on stderr that the command is about to create the database, when there is none.
+fn say_if_created(settings: &Settings) {
+    if let Some(file) = sqlite_file(settings).filter(|f| !f.exists()) {
+        eprintln!("no database at {}; creating an empty one", file.display());
     }
 }
 
 /// Runs a one-shot command on the database the global options name, then closes it.
 async fn with_store(
     global: &GlobalArgs,
+    missing: WithoutDatabase,
     command: impl AsyncFnOnce(&Store) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let settings = Settings::resolve(global, &ServeArgs::default())?;
+    match missing {
+        WithoutDatabase::Create => say_if_created(&settings),
+        WithoutDatabase::Refuse(what) => require_database(&settings, what)?,
+    }
     let store = open_store(&settings).await?;
     let result = command(&store).await;
     store.close().await;
@@ -146,9 +209,15 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
             )
         })?;
     }
+    // One connection first, with a short timeout: a refused connection, an unknown host or
+    // a wrong password is reported at once and as it is (the pool would wait 30 s and say
+    // only "pool timed out").
+    let shared = !settings.database_url.starts_with("sqlite:");
+    if shared {
+        probe_postgres(&settings.database_url).await?;
+    }
     // A database that is restarting (or not up yet, as when a host boots) is waited for,
     // up to a minute; any other error is reported at once.
-    let shared = !settings.database_url.starts_with("sqlite:");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let mut delay = std::time::Duration::from_millis(500);
     loop {
@@ -172,6 +241,43 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 }
 
 /// A database URL without its password, for messages.
+/// How long the first connection to PostgreSQL may take before the command gives up.
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Connects to PostgreSQL once (waiting up to a minute while the server says it is
+/// starting or shutting down), to report why it cannot be reached in the database's own
+/// words: "Connection refused", "password authentication failed", an unknown host.
+async fn probe_postgres(url: &str) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let err = match tokio::time::timeout(PROBE_TIMEOUT, sqlx::PgConnection::connect(url)).await
+        {
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+                return Ok(());
+            }
+            Ok(Err(err)) => err,
+            Err(_) => anyhow::bail!(
+                "cannot connect to the database {}: no answer within {} s",
+                redact(url),
+                PROBE_TIMEOUT.as_secs()
+            ),
+        };
+        // 57P01-57P03: the server is shutting down, crashed or starting: wait for it.
+        let starting = err
+            .as_database_error()
+            .and_then(|db| db.code())
+            .is_some_and(|code| matches!(code.as_ref(), "57P01" | "57P02" | "57P03"));
+        if !starting || std::time::Instant::now() >= deadline {
+            return Err(err)
+                .with_context(|| format!("cannot connect to the database {}", redact(url)));
+        }
+        tracing::warn!(%err, "the database is starting; retrying");
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
 pub(crate) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {

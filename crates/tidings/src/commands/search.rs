@@ -45,6 +45,11 @@ pub async fn run(store: &Store, settings: &Settings, args: SearchArgs) -> anyhow
                 report.extra.len(),
                 sample(&report.extra)
             );
+            println!(
+                "indexed as another article (id given again, e.g. after a restored backup): {}{}",
+                report.mismatched.len(),
+                sample(&report.mismatched)
+            );
             if report.fixed {
                 println!("repaired");
             } else if !report.consistent() {
@@ -58,7 +63,12 @@ pub async fn run(store: &Store, settings: &Settings, args: SearchArgs) -> anyhow
 }
 
 async fn query(store: &Store, engine: &SearchEngine, args: &SearchArgs) -> anyhow::Result<()> {
-    // Bring the index up to date first, unless a running server owns it (it catches up itself).
+    // Bring the index up to date first (rebuilding it if a restored database went back in
+    // time under it), unless a running server owns it (it does both itself).
+    match tidings_search::rebuild_if_stale(engine, store).await {
+        Ok(_) | Err(SearchError::ReadOnly) => {}
+        Err(err) => return Err(err.into()),
+    }
     match catch_up(engine, store).await {
         Ok(_) | Err(SearchError::ReadOnly) => {}
         Err(err) => return Err(err.into()),

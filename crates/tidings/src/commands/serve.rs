@@ -47,7 +47,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     }
 
     let (pipeline, llm) = build_pipeline(&settings, &store, bundled)?;
-    let search = std::sync::Arc::new(open_search(&settings, &store)?);
+    let search = std::sync::Arc::new(open_search(&settings, &store).await?);
     let pipeline = pipeline.with_search(search.clone());
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
@@ -125,11 +125,24 @@ pub(crate) fn build_pipeline(
 }
 
 /// The search engine: a tantivy index in the data directory on SQLite, PostgreSQL
-/// full-text on PostgreSQL.
-pub(crate) fn open_search(settings: &Settings, store: &Store) -> anyhow::Result<SearchEngine> {
+/// full-text on PostgreSQL. An index out of step with the database (a backup restored
+/// under it) is rebuilt before anything searches it.
+pub(crate) async fn open_search(
+    settings: &Settings,
+    store: &Store,
+) -> anyhow::Result<SearchEngine> {
     let dir = settings.data_dir.join("search");
-    SearchEngine::open(store, &dir, EngineChoice::Auto)
-        .with_context(|| format!("cannot open the search index in {}", dir.display()))
+    let engine = SearchEngine::open(store, &dir, EngineChoice::Auto)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    match tidings_search::rebuild_if_stale(&engine, store).await {
+        Ok(Some(reason)) => {
+            tracing::warn!(%reason, "rebuilt the search index, which did not match the database");
+        }
+        // Another process writes the index: it checks at its own start.
+        Ok(None) | Err(tidings_search::SearchError::ReadOnly) => {}
+        Err(err) => return Err(err).context("cannot check the search index"),
+    }
+    Ok(engine)
 }
 
 /// Cancels `shutdown` at the first SIGTERM or Ctrl-C.

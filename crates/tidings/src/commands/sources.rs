@@ -27,15 +27,28 @@ pub(crate) async fn add(
         Ok(source) => {
             store
                 .moderation()
-                .log_source(None, "source-add", source.id, &source.url, now_secs())
+                .log_source(
+                    None,
+                    "source-add",
+                    source.id,
+                    &source.public_url(),
+                    now_secs(),
+                )
                 .await?;
             println!("Added source {}: {}", source.id, source.url);
+            if source.url_carries_credentials() {
+                println!("{CREDENTIALS_NOTE}");
+            }
             Ok(())
         }
         Err(StoreError::AlreadyExists(_)) => bail!("{} is already a source", new.url),
         Err(err) => Err(err.into()),
     }
 }
+
+/// What the command line says of a feed address that carries credentials.
+const CREDENTIALS_NOTE: &str = "       This address carries credentials (a password or a secret query parameter): \
+     readers, the API, feeds and exports see it without them.";
 
 /// Accepts the bundled `demo:` URLs and what [`tidings_fetch::check_feed_url`] accepts (any
 /// http(s) URL: the fetcher's guard refuses private addresses at fetch time unless the server
@@ -92,6 +105,9 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             truncate(&source.name, 28),
             source.url
         );
+        if source.url_carries_credentials() {
+            println!("{CREDENTIALS_NOTE}");
+        }
         if let Some(error) = &source.fetch.last_error {
             let streak = match source.fetch.error_count {
                 n if n > 1 => format!(" ({n} failures in a row)"),
@@ -259,20 +275,27 @@ pub(crate) async fn add_outlines(
     Ok((added, new.len() - added))
 }
 
-/// Writes every source as OPML.
-pub(crate) async fn export_opml(store: &Store, file: Option<&Path>) -> anyhow::Result<()> {
-    let outlines: Vec<Outline> = store
-        .sources()
-        .list()
-        .await?
+/// Writes every source as OPML: feed addresses without their credentials unless
+/// `with_credentials` (an OPML file is made to be shared; a backup keeps them anyway).
+pub(crate) async fn export_opml(
+    store: &Store,
+    file: Option<&Path>,
+    with_credentials: bool,
+) -> anyhow::Result<()> {
+    let sources = store.sources().list().await?;
+    let credentialed = sources
+        .iter()
+        .filter(|s| s.url_carries_credentials())
+        .count();
+    let outlines: Vec<Outline> = sources
         .into_iter()
         .map(|s| Outline {
-            title: if s.name.is_empty() {
+            title: s.display_name().into_owned(),
+            url: if with_credentials {
                 s.url.clone()
             } else {
-                s.name
+                s.public_url()
             },
-            url: s.url,
             site_url: s.site_url,
             category: s.category,
             language: s.language,
@@ -286,6 +309,12 @@ pub(crate) async fn export_opml(store: &Store, file: Option<&Path>) -> anyhow::R
             eprintln!("Exported {} sources to {}.", outlines.len(), path.display());
         }
         None => println!("{text}"),
+    }
+    if credentialed > 0 && !with_credentials {
+        eprintln!(
+            "{credentialed} feed address(es) carry credentials, left out of the export \
+             (--with-credentials keeps them)."
+        );
     }
     Ok(())
 }

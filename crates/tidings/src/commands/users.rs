@@ -91,7 +91,13 @@ pub(crate) async fn create(
 
 /// `users list`.
 pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
-    for user in store.users().list().await? {
+    let users = store.users().list().await?;
+    if users.is_empty() {
+        println!("No accounts. Create the first admin with `tidings users create NAME --admin`.");
+        return Ok(());
+    }
+    println!("ID\tNAME\tROLE\tSTATE\tDISPLAY NAME");
+    for user in users {
         println!(
             "{}\t{}\t{}\t{}\t{}",
             user.id,

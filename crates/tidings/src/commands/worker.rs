@@ -75,7 +75,7 @@ pub(crate) async fn run(settings: Settings, listen: Option<String>) -> anyhow::R
         );
     }
     let (pipeline, _) = build_pipeline(&settings, &store, BundledDocuments::new())?;
-    let pipeline = pipeline.with_search(std::sync::Arc::new(open_search(&settings, &store)?));
+    let pipeline = pipeline.with_search(std::sync::Arc::new(open_search(&settings, &store).await?));
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
     if let Some(listen) = listen {

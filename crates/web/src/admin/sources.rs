@@ -71,6 +71,9 @@ pub(crate) struct SourceControls {
     pub(crate) display: &'static str,
     /// The instance's policy, which `default` follows.
     pub(crate) instance_display: &'static str,
+    /// The full feed address when it carries credentials (userinfo, a token in the query),
+    /// which readers see redacted: admins see what is fetched.
+    pub(crate) credentialed_url: Option<String>,
 }
 
 impl SourceControls {
@@ -84,6 +87,7 @@ impl SourceControls {
                 .and_then(DisplayPolicy::parse)
                 .map_or("default", DisplayPolicy::name),
             instance_display: state.display.name(),
+            credentialed_url: source.url_carries_credentials().then(|| source.url.clone()),
         }
     }
 }
@@ -183,7 +187,7 @@ pub(crate) async fn add(
                         Some(viewer.user.id),
                         "source-add",
                         source.id,
-                        &source.url,
+                        &source.public_url(),
                         now,
                     )
                     .await?;

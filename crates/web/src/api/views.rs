@@ -77,7 +77,7 @@ impl SourceView {
             name: s.display_name().to_string(),
             url: format!("{base}/source/{}", s.id),
             api_url: format!("{base}/api/v1/sources/{}", s.id),
-            feed_url: s.url.clone(),
+            feed_url: s.public_url(),
             site_url: s.site_url.clone().filter(|u| is_web_url(u)),
             category: s.category.clone(),
             language: s.language.clone(),

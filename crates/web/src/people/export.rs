@@ -497,7 +497,7 @@ async fn document(
         .into_iter()
         .map(|s| SubscriptionJson {
             name: s.name,
-            url: s.url,
+            url: tidings_model::public_feed_url(&s.url),
             site_url: s.site_url,
             folder: s.folder.title,
             created_at: rfc3339(s.created_at),

@@ -212,7 +212,7 @@ async fn answer(
                         "id": s.source_id.0,
                         "favicon_id": 0,
                         "title": s.name,
-                        "url": s.url,
+                        "url": tidings_model::public_feed_url(&s.url),
                         "site_url": s.site_url.clone().unwrap_or_default(),
                         "is_spark": 0,
                         "last_updated_on_time": now,

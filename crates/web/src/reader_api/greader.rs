@@ -266,7 +266,7 @@ async fn subscription_list(
                         "id": format!("{LABEL}{}", s.folder.title),
                         "label": s.folder.title,
                     }],
-                    "url": s.url,
+                    "url": tidings_model::public_feed_url(&s.url),
                     "htmlUrl": s.site_url.clone().unwrap_or_default(),
                     "iconUrl": "",
                     "sortid": format!("{:08X}", s.source_id.0),

@@ -223,7 +223,7 @@ fn feed_json(user: &User, sub: &Subscription) -> Value {
         "user_id": user.id.0,
         "title": sub.name,
         "site_url": sub.site_url.clone().unwrap_or_default(),
-        "feed_url": sub.url,
+        "feed_url": tidings_model::public_feed_url(&sub.url),
         "checked_at": rfc3339(sub.created_at),
         "etag_header": "",
         "last_modified_header": "",

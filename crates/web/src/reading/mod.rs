@@ -210,10 +210,10 @@ async fn controls(
                     actions::SOURCE_KIND,
                     &target,
                     following,
-                    found.display_name(),
+                    &found.display_name(),
                     back,
                 ),
-                hide_form(viewer, &thing, hidden, found.display_name(), back)
+                hide_form(viewer, &thing, hidden, &found.display_name(), back)
             )
         }
         PageSubject::Follow(follow) => {

@@ -106,7 +106,7 @@ pub(crate) async fn export_opml(state: &AppState, user: UserId) -> Result<String
         .await?
         .into_iter()
         .map(|sub| Outline {
-            url: sub.url,
+            url: tidings_model::public_feed_url(&sub.url),
             title: sub.name,
             site_url: sub.site_url,
             category: Some(sub.folder.title),
