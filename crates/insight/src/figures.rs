@@ -547,6 +547,10 @@ mod tests {
             ("A 25-vehicle pileup killed at least two people.", vec![]),
             ("He played with the Dead during the '80s and 90s.", vec![]),
             ("The storm killed 12 people on March 3.", vec![(Dead, 12)]),
+            (
+                "At least 41 people were killed on 8 March.",
+                vec![(Dead, 41)],
+            ),
         ] {
             assert_eq!(counts(text, en), want, "{text}");
         }
@@ -585,6 +589,11 @@ mod tests {
             ),
             (
                 "Le 8 mars, le bilan est passé à 30 morts.",
+                fr,
+                vec![(Dead, 30)],
+            ),
+            (
+                "Le bilan du 8 mars s’élève à 30 morts.",
                 fr,
                 vec![(Dead, 30)],
             ),
