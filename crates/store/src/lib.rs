@@ -34,6 +34,7 @@ mod comments;
 pub mod copy;
 mod crosslang;
 mod error;
+mod headline;
 mod hidden;
 mod id_list;
 mod insights;
