@@ -422,13 +422,15 @@ mod tests {
 
     #[test]
     fn a_report_in_another_language_does_not_lead() {
-        let mut french = report(3, 300, "Séisme en Marovie : au moins 71 morts");
+        // It names Vessa as the English reports do: only its language keeps it from leading.
+        let mut french = report(3, 300, "Séisme à Vessa : au moins 71 morts");
         french.language = Some("fr".into());
-        let mut unknown = report(4, 250, "Marovia earthquake toll rises to 63");
+        let mut unknown = report(4, 250, "Marovia earthquake toll rises to 63 in Vessa");
         unknown.language = None;
+        let update = "Quake toll in Vessa climbs to 58";
         let reports = [
             report(1, 100, FIRST),
-            report(2, 200, UPDATE),
+            report(2, 200, update),
             french.clone(),
         ];
         assert_eq!(chosen(&reports, Some("en-GB")), Some(2));
