@@ -9,6 +9,7 @@ use std::ops::Range;
 use tidings_text::{Analyzer, SparseVec, StemCache, TokenKind};
 
 use crate::article::{Citation, StoryArticle};
+use crate::figures::Figures;
 use crate::sentences::{Sentence, split_article};
 
 /// The analysed sentences of one story.
@@ -27,6 +28,8 @@ pub struct Corpus<'a> {
     pub vectors: Vec<SparseVec>,
     /// For each article, the range of its sentences in [`Corpus::sentences`].
     pub spans: Vec<Range<usize>>,
+    /// The counts (dead, injured, …) the sentences state, and which a newer report changed.
+    pub figures: Figures,
     idf: HashMap<u64, f32>,
     spread: HashMap<u64, Spread>,
     analyzers: Vec<(String, Analyzer)>,
@@ -107,8 +110,10 @@ impl<'a> Corpus<'a> {
                 v
             })
             .collect();
+        let figures = Figures::of(articles, &sentences);
         Self {
             articles,
+            figures,
             sentences,
             terms,
             capitalised,

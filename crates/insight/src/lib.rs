@@ -15,6 +15,7 @@
 //! | [`sentences`], [`furniture`] | split bodies into sentences; flag page furniture and sentences that need their predecessor |
 //! | [`corpus`] | stems (and which look like names), sentence IDF, how terms spread over the articles, TF-IDF vectors of a story |
 //! | [`summary`], [`keypoints`] | extractive summary (short and long), key points |
+//! | [`figures`] | counts of dead, injured, missing, rescued a story states, and which a newer report changed |
 //! | [`repeats`] | whether two sentences say the same thing, in the same words or not |
 //! | [`entities`] | people, places, organisations with a shipped gazetteer; German and French stories by their own rules |
 //! | [`timeline`], [`dates`] | publication times and dated statements; dates stated in English, German and French |
@@ -49,6 +50,7 @@ pub mod corpus;
 pub mod crosslang;
 pub mod dates;
 pub mod entities;
+pub mod figures;
 pub mod furniture;
 pub mod keypoints;
 #[cfg(feature = "llm")]

@@ -91,6 +91,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn neither_summary_nor_key_points_give_a_toll_a_newer_report_changed() {
+        let hour = 3_600;
+        let t = 1_780_000_000;
+        let articles = crate::summary::tests::developing_story([
+            Some(t),
+            Some(t + 2 * hour),
+            Some(t + 4 * hour),
+        ]);
+        let insight = understand(&articles);
+        let points = insight
+            .key_points
+            .iter()
+            .chain(insight.key_points_long.iter().flatten());
+        let texts: Vec<&str> = insight
+            .summary
+            .short
+            .iter()
+            .chain(&insight.summary.long)
+            .map(|s| s.text.as_str())
+            .chain(points.map(|k| k.text.as_str()))
+            .collect();
+        assert!(!insight.key_points.is_empty());
+        assert!(texts.iter().any(|t| t.contains("71")), "{texts:?}");
+        for t in &texts {
+            assert!(!t.contains("41") && !t.contains("58"), "{t}");
+        }
+    }
+
+    #[test]
     fn a_story_is_understood_with_citations_into_its_articles() {
         let articles = vec![
             StoryArticle {

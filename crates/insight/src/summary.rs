@@ -1,7 +1,9 @@
 //! The extractive multi-document story summary: the most central sentences across the
 //! story's articles, favouring early sentences (news is written lead-first), skipping
 //! furniture, near-repeats and sentences that lean on a predecessor that is not in the
-//! summary. Each sentence carries a [`Citation`].
+//! summary. A developing story is told as of its latest report: a sentence giving a
+//! figure that a newer report changed gives way to one giving the latest value
+//! ([`crate::figures`]). Each sentence carries a [`Citation`].
 
 use serde::{Deserialize, Serialize};
 use tidings_text::SparseVec;
@@ -194,7 +196,10 @@ pub fn score_sentences(corpus: &Corpus<'_>, p: &SummaryParams) -> Vec<f32> {
 }
 
 /// Greedy selection by score until `words` words or `max_sentences` sentences, skipping
-/// repeats of a chosen sentence ([`crate::repeats`]) and sentences whose predecessor is not chosen when they need it.
+/// repeats of a chosen sentence ([`crate::repeats`]) and sentences whose predecessor is not
+/// chosen when they need it. A sentence giving a figure that a newer report of the story
+/// changed ([`crate::figures`]: a death toll of 41 when the latest report says 71) is not
+/// chosen: its place goes to the best sentence giving the latest value, if any.
 pub fn select(
     corpus: &Corpus<'_>,
     scores: &[f32],
@@ -227,24 +232,31 @@ pub fn select_besides(
     }
     'rounds: while total < words && chosen.len() < max_sentences {
         for &i in &order {
-            if used[i] {
+            if used[i] || !leans_on_nothing_missing(corpus, &used, i) {
                 continue;
             }
-            let s = &corpus.sentences[i];
-            if s.dangling && !(i > 0 && used[i - 1] && corpus.sentences[i - 1].article == s.article)
-            {
-                continue;
-            }
-            let repeat = chosen
-                .iter()
-                .chain(shown.iter().filter(|&&c| c < corpus.vectors.len()))
-                .any(|&c| repeats(corpus, c, i, p));
+            let repeat = repeats_any(corpus, p, &chosen, shown, i);
             used[i] = true;
             if repeat {
                 continue 'rounds;
             }
-            chosen.push(i);
-            total += s.words;
+            let pick = if corpus.figures.outdated(i) {
+                // A newer report changed its figure: the best sentence giving the latest
+                // value takes its place, or none does.
+                order.iter().copied().find(|&j| {
+                    !used[j]
+                        && corpus.figures.updates(i, j)
+                        && leans_on_nothing_missing(corpus, &used, j)
+                        && !repeats_any(corpus, p, &chosen, shown, j)
+                })
+            } else {
+                Some(i)
+            };
+            if let Some(pick) = pick {
+                used[pick] = true;
+                chosen.push(pick);
+                total += corpus.sentences[pick].words;
+            }
             continue 'rounds;
         }
         break;
@@ -279,6 +291,27 @@ pub fn select_besides(
         return out;
     }
     chosen
+}
+
+/// Whether sentence `i` reads well with what is chosen: it needs no predecessor, or its
+/// predecessor in its article is chosen (or shown).
+fn leans_on_nothing_missing(corpus: &Corpus<'_>, used: &[bool], i: usize) -> bool {
+    let s = &corpus.sentences[i];
+    !s.dangling || (i > 0 && used[i - 1] && corpus.sentences[i - 1].article == s.article)
+}
+
+/// Whether sentence `i` repeats one already `chosen` or `shown`.
+fn repeats_any(
+    corpus: &Corpus<'_>,
+    p: &SummaryParams,
+    chosen: &[usize],
+    shown: &[usize],
+    i: usize,
+) -> bool {
+    chosen
+        .iter()
+        .chain(shown.iter().filter(|&&c| c < corpus.vectors.len()))
+        .any(|&c| repeats(corpus, c, i, p))
 }
 
 #[cfg(test)]
@@ -413,6 +446,84 @@ pub(crate) mod tests {
         for fact in ["4.5 percent", "Dahl", "mortgage"] {
             assert!(text.contains(fact), "{fact}: {text}");
         }
+    }
+
+    /// Three reports of one earthquake, two hours apart, each giving the toll of its hour:
+    /// 41, then 58, then 71.
+    pub(crate) fn developing_story(times: [Option<i64>; 3]) -> [StoryArticle; 3] {
+        let report = |id: &str, at: Option<i64>, body: &str| StoryArticle {
+            id: id.into(),
+            published: at,
+            body: body.into(),
+            ..Default::default()
+        };
+        [
+            report(
+                "first",
+                times[0],
+                "A strong earthquake struck the coast of Marovia before dawn, killing at least \
+                 41 people and collapsing buildings in the port city of Vessa. Rescue teams \
+                 searched the rubble of the old town through the morning. The prime minister \
+                 declared a state of emergency in three coastal provinces.",
+            ),
+            report(
+                "second",
+                times[1],
+                "The death toll from the earthquake in Marovia rose to 58 on Tuesday as \
+                 rescuers dug through collapsed buildings in Vessa. Aftershocks rattled the \
+                 port city through the day. Aid agencies sent tents and water to the coast.",
+            ),
+            report(
+                "third",
+                times[2],
+                "At least 71 people were killed by the earthquake that hit the Marovian port \
+                 city of Vessa, officials said on Tuesday evening. Thousands of residents spent \
+                 the night in cars and sports halls. Engineers inspected the damaged harbour.",
+            ),
+        ]
+    }
+
+    const HOUR: i64 = 3_600;
+    const T: i64 = 1_780_000_000;
+
+    #[test]
+    fn a_developing_story_is_summarised_as_of_its_latest_report() {
+        let a = developing_story([Some(T), Some(T + 2 * HOUR), Some(T + 4 * HOUR)]);
+        let s = summarize(
+            &a,
+            &SummaryOptions {
+                words: 60,
+                ..Default::default()
+            },
+        );
+        for text in [s.long_text(), s.short_text()] {
+            assert!(text.contains("71"), "the latest toll: {text}");
+            assert!(
+                !text.contains("41") && !text.contains("58"),
+                "no earlier toll: {text}"
+            );
+        }
+        // The rest of the story is still told, from every report.
+        let long = s.long_text();
+        assert!(
+            long.contains("state of emergency") || long.contains("Aftershocks"),
+            "{long}"
+        );
+    }
+
+    #[test]
+    fn without_publication_times_no_toll_is_taken_for_the_latest() {
+        let a = developing_story([None, None, None]);
+        let s = summarize(
+            &a,
+            &SummaryOptions {
+                words: 60,
+                ..Default::default()
+            },
+        );
+        // The most central lead is the first report's, and nothing says it is older.
+        let long = s.long_text();
+        assert!(long.contains("killing at least 41"), "{long}");
     }
 
     #[test]

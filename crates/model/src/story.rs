@@ -11,7 +11,10 @@ pub struct Story {
     pub id: StoryId,
     /// Its headline: its lead article's.
     pub title: String,
-    /// The article that opened it (the earliest that is not a copy).
+    /// The report that leads it, whose headline it shows: its newest original report (not
+    /// a copy) in its language that makes a headline for it, so a developing story reads
+    /// as of its latest reporting; its opening report when no later one does (a feature or
+    /// a comment piece does not lead). Who reported it first is its earliest article.
     pub lead_article_id: Option<ArticleId>,
     /// The language of its articles.
     pub language: Option<String>,

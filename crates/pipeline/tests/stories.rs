@@ -60,8 +60,8 @@ async fn three_outlets_covering_two_events_make_two_stories() {
         assert_eq!(flood.article_count, 3);
         assert_eq!(flood.source_count, 3);
         assert_eq!(
-            flood.title, "Dam gives way above Saint-Aurel, flooding the lower town",
-            "the earliest original report leads"
+            flood.title, "Saint-Aurel under water after Varenne dam breach",
+            "the newest original report leads (the agency copy after it is no original)"
         );
         let members = store.stories().articles(flood.id).await.expect("members");
         let copy = members

@@ -9,6 +9,7 @@
 //! not a letter or digit) joined by single spaces, so "Brexit", "brexit" and " BREXIT! " are
 //! one hidden word, and a page matches it against a headline's words the same way.
 
+use crate::headline::Report;
 use crate::{StoreError, id_list};
 use sqlx::{AnyPool, Row};
 use std::collections::{HashMap, HashSet};
@@ -370,9 +371,11 @@ impl<'a> HiddenThings<'a> {
 
     /// For each of `stories` whose lead article (the one its headline is from) comes from
     /// one of `sources`: its article that leads it without them, chosen as the lead is
-    /// (originals before copies, then the earliest), with that article's headline. Stories
-    /// with no article from another outlet are not in the answer. One statement per 500
-    /// stories, reading articles by `story_id` only for the stories that need it.
+    /// ([`crate::headline`]: the newest original report that makes a headline, copies only
+    /// when no original is left), with that article's headline. Stories with no article
+    /// from another outlet are not in the answer. One statement per 500 stories, reading
+    /// articles by `story_id` only for the stories that need it, and of those only each
+    /// story's newest and opening reports.
     pub async fn leads_without(
         &self,
         stories: &[StoryId],
@@ -383,26 +386,46 @@ impl<'a> HiddenThings<'a> {
             return Ok(found);
         }
         let hidden = id_list::in_list(sources.iter().map(|s| s.0));
+        let order = "CASE WHEN a.duplicate_of IS NULL THEN 0 ELSE 1 END";
         for chunk in stories.chunks(id_list::CHUNK) {
             let ids = id_list::in_list(chunk.iter().map(|s| s.0));
             let sql = format!(
-                "SELECT x.story_id, a.id, a.title FROM (SELECT s.id AS story_id, \
-                 (SELECT o.id FROM articles o WHERE o.story_id = s.id \
-                 AND o.source_id NOT IN ({hidden}) \
-                 ORDER BY CASE WHEN o.duplicate_of IS NULL THEN 0 ELSE 1 END, o.sort_at, o.id \
-                 LIMIT 1) AS lead_id \
+                "SELECT c.story_id, c.id, c.title, c.language, c.sort_at, c.duplicate_of, \
+                 c.story_language FROM (SELECT a.story_id, a.id, a.title, a.language, \
+                 a.sort_at, a.duplicate_of, s.language AS story_language, \
+                 ROW_NUMBER() OVER (PARTITION BY a.story_id \
+                   ORDER BY {order}, a.sort_at DESC, a.id DESC) AS newest, \
+                 ROW_NUMBER() OVER (PARTITION BY a.story_id \
+                   ORDER BY {order}, a.sort_at, a.id) AS oldest \
                  FROM stories s JOIN articles l ON l.id = s.lead_article_id \
-                 WHERE s.id IN ({ids}) AND l.source_id IN ({hidden})) x \
-                 JOIN articles a ON a.id = x.lead_id"
+                 JOIN articles a ON a.story_id = s.id \
+                 WHERE s.id IN ({ids}) AND l.source_id IN ({hidden}) \
+                 AND a.source_id NOT IN ({hidden})) c \
+                 WHERE c.newest <= {newest} OR c.oldest = 1",
+                newest = crate::headline::NEWEST,
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .fetch_all(self.pool)
                 .await?;
+            let mut by_story: HashMap<i64, (Option<String>, Vec<Report>)> = HashMap::new();
             for r in &rows {
-                found.insert(
-                    StoryId(r.try_get("story_id")?),
-                    (ArticleId(r.try_get("id")?), r.try_get("title")?),
-                );
+                let duplicate_of: Option<i64> = r.try_get("duplicate_of")?;
+                let entry = by_story
+                    .entry(r.try_get("story_id")?)
+                    .or_insert_with(|| (None, Vec::new()));
+                entry.0 = r.try_get("story_language")?;
+                entry.1.push(Report {
+                    id: r.try_get("id")?,
+                    title: r.try_get("title")?,
+                    language: r.try_get("language")?,
+                    sort_at: r.try_get("sort_at")?,
+                    copy: duplicate_of.is_some(),
+                });
+            }
+            for (story, (language, reports)) in by_story {
+                if let Some(lead) = crate::headline::choose(&reports, language.as_deref()) {
+                    found.insert(StoryId(story), (ArticleId(lead.id), lead.title.clone()));
+                }
             }
         }
         Ok(found)

@@ -37,6 +37,7 @@ pub mod copy;
 mod crosslang;
 mod entity_groups;
 mod error;
+mod headline;
 mod hidden;
 mod id_list;
 mod insights;

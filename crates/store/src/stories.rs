@@ -4,6 +4,7 @@
 
 use crate::StoreError;
 use crate::articles::{ArticleListing, COLUMNS, ListFilter, listing_from_row};
+use crate::headline::Report;
 use crate::id_list;
 use crate::jobs::{NewJob, enqueue_on};
 use sqlx::any::AnyRow;
@@ -485,8 +486,8 @@ impl PlacementBatch {
         self.touched.iter().map(|&id| StoryId(id)).collect()
     }
 
-    /// Refreshes the touched stories' aggregates (counts, times, lead article and title) and
-    /// commits the batch.
+    /// Refreshes the touched stories' aggregates (counts, times, lead article and title: the
+    /// newest report's, see [`crate::headline`]) and commits the batch.
     pub async fn commit(self, now: UnixSeconds) -> Result<(), StoreError> {
         self.commit_with_jobs(now, &[], 0).await
     }
@@ -548,11 +549,15 @@ pub(crate) fn story_from_row(row: &AnyRow) -> Result<Story, sqlx::Error> {
 
 /// Recomputes a story's aggregates (counts, first and latest times, lead article, title,
 /// section) from its articles: after placements, or after some of its articles were deleted.
+/// The lead is its newest original report that makes a headline for it, whose headline the
+/// story takes ([`crate::headline`]); a story left without articles keeps its title.
 pub(crate) async fn refresh_aggregates(
     conn: &mut AnyConnection,
     story: i64,
     now: UnixSeconds,
 ) -> Result<(), StoreError> {
+    let (reports, language) = lead_candidates(conn, story).await?;
+    let lead = crate::headline::choose(&reports, language.as_deref());
     sqlx::query(
         "UPDATE stories SET \
                  article_count = (SELECT COUNT(*) FROM articles a WHERE a.story_id = stories.id), \
@@ -562,10 +567,8 @@ pub(crate) async fn refresh_aggregates(
                    WHERE a.story_id = stories.id), first_at), \
                  last_at = COALESCE((SELECT MAX(a.sort_at) FROM articles a \
                    WHERE a.story_id = stories.id), last_at), \
-                 lead_article_id = (SELECT a.id FROM articles a WHERE a.story_id = stories.id \
-                   AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), \
-                 title = COALESCE((SELECT a.title FROM articles a WHERE a.story_id = stories.id \
-                   AND a.duplicate_of IS NULL ORDER BY a.sort_at, a.id LIMIT 1), title), \
+                 lead_article_id = $3, \
+                 title = COALESCE($4, title), \
                  section = (SELECT a.section FROM articles a WHERE a.story_id = stories.id \
                    AND a.duplicate_of IS NULL AND a.section IS NOT NULL \
                    GROUP BY a.section ORDER BY COUNT(*) DESC, MIN(a.id) LIMIT 1), \
@@ -574,7 +577,49 @@ pub(crate) async fn refresh_aggregates(
     )
     .bind(story)
     .bind(now)
+    .bind(lead.map(|r| r.id))
+    .bind(lead.map(|r| r.title.clone()))
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The reports a story's lead is chosen from — its [`crate::headline::NEWEST`] newest
+/// original reports and its opening one, two range scans of the index on `(story_id,
+/// sort_at, id)` — and the story's language.
+async fn lead_candidates(
+    conn: &mut AnyConnection,
+    story: i64,
+) -> Result<(Vec<Report>, Option<String>), StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.title, r.language, r.sort_at, \
+                 (SELECT s.language FROM stories s WHERE s.id = $1) AS story_language \
+         FROM (SELECT a.id, a.title, a.language, a.sort_at FROM articles a \
+               WHERE a.story_id = $1 AND a.duplicate_of IS NULL \
+               ORDER BY a.sort_at DESC, a.id DESC LIMIT $2) r \
+         UNION ALL \
+         SELECT o.id, o.title, o.language, o.sort_at, NULL AS story_language \
+         FROM (SELECT a.id, a.title, a.language, a.sort_at FROM articles a \
+               WHERE a.story_id = $1 AND a.duplicate_of IS NULL \
+               ORDER BY a.sort_at, a.id LIMIT 1) o",
+    )
+    .bind(story)
+    .bind(crate::headline::NEWEST)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut language = None;
+    let mut reports = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if language.is_none() {
+            language = row.try_get::<Option<String>, _>("story_language")?;
+        }
+        reports.push(Report {
+            id: row.try_get("id")?,
+            title: row.try_get("title")?,
+            language: row.try_get("language")?,
+            sort_at: row.try_get("sort_at")?,
+            copy: false,
+        });
+    }
+    Ok((reports, language))
 }

@@ -524,10 +524,22 @@ async fn a_reader_s_items_leave_out_what_they_hid_and_stories_are_led_without_it
             [(royal, "royal".to_string())]
         );
 
-        // Outlet a's later report joins b's "other" story, which b leads (it came first);
-        // hiding b, a's report leads it; kim's story has only b's and has no other lead.
-        let later = article(&store, a, "Later report", 500, &[]).await;
-        place(&store, later, Some(other_story), "", 500).await;
+        // Outlet a's two reports join b's "other" story, and b's update after them: b's
+        // update leads (the newest report); hiding b, a's newer report leads it; kim's story
+        // has only b's and has no other lead.
+        let earlier = article(&store, a, "Quake report", 500, &[]).await;
+        place(&store, earlier, Some(other_story), "", 500).await;
+        let later = article(&store, a, "Quake report again", 550, &[]).await;
+        place(&store, later, Some(other_story), "", 550).await;
+        let update = article(&store, b, "Quake report update", 600, &[]).await;
+        place(&store, update, Some(other_story), "", 600).await;
+        let led = store
+            .stories()
+            .get(other_story)
+            .await
+            .expect("get")
+            .expect("story");
+        assert_eq!(led.lead_article_id, Some(update));
         let hidden = store.hidden();
         let leads = hidden
             .leads_without(&[other_story, kim_story], &[b])
@@ -536,7 +548,7 @@ async fn a_reader_s_items_leave_out_what_they_hid_and_stories_are_led_without_it
         assert_eq!(leads.len(), 1, "{leads:?}");
         assert_eq!(
             leads.get(&other_story),
-            Some(&(later, "Later report".to_string()))
+            Some(&(later, "Quake report again".to_string()))
         );
         assert!(
             hidden

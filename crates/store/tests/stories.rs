@@ -179,6 +179,143 @@ async fn placements_build_stories_with_aggregates_links_and_copies() {
     .await;
 }
 
+/// Places `article` in `story` (a copy of `duplicate_of`, if any) in a batch of its own,
+/// committed at `at`.
+async fn place_one(
+    store: &Store,
+    story: StoryId,
+    article: ArticleId,
+    duplicate_of: Option<ArticleId>,
+    at: i64,
+) {
+    let mut batch = store.stories().begin().await.expect("begin");
+    batch
+        .place(&Placement {
+            article,
+            story,
+            duplicate_of,
+            related: vec![],
+        })
+        .await
+        .expect("place");
+    batch.commit(at).await.expect("commit");
+}
+
+#[tokio::test]
+async fn a_developing_story_is_headed_by_its_newest_original_report() {
+    each_backend(|store| async move {
+        let mut outlets = Vec::new();
+        for name in ["Wire", "Ledger", "Review", "Echo", "Gazette"] {
+            let url = format!("https://{}.example/feed", name.to_lowercase());
+            outlets.push(source(&store, &url, name).await);
+        }
+        let [wire, ledger, review, echo, gazette] = outlets[..] else {
+            panic!("five outlets")
+        };
+        let report = |outlet: SourceId, slug: &str, title: &str, at: i64| {
+            let store = store.clone();
+            let (slug, title) = (slug.to_string(), title.to_string());
+            async move {
+                let url = format!("https://news.example/{slug}");
+                store
+                    .articles()
+                    .insert_new(outlet, &[article(&url, &title, at)])
+                    .await
+                    .expect("insert");
+                store
+                    .articles()
+                    .latest(100, 0)
+                    .await
+                    .expect("latest")
+                    .into_iter()
+                    .find(|l| l.article.content.url == url)
+                    .expect("inserted")
+                    .article
+                    .id
+            }
+        };
+        let headed = |story: StoryId| {
+            let store = store.clone();
+            async move {
+                let s = store
+                    .stories()
+                    .get(story)
+                    .await
+                    .expect("get")
+                    .expect("story");
+                (s.lead_article_id, s.title)
+            }
+        };
+        let first = "Strong earthquake strikes Marovia, killing at least 41";
+        let a41 = report(wire, "41", first, 1_000).await;
+        let mut batch = store.stories().begin().await.expect("begin");
+        let story = batch
+            .create_story(first, Some("en"), 1_000)
+            .await
+            .expect("story");
+        batch
+            .place(&Placement {
+                article: a41,
+                story,
+                duplicate_of: None,
+                related: vec![],
+            })
+            .await
+            .expect("place");
+        batch.commit(1_000).await.expect("commit");
+        assert_eq!(headed(story).await, (Some(a41), first.to_string()));
+
+        let update = "Marovia quake toll climbs to 58 as rescue teams arrive";
+        let a58 = report(ledger, "58", update, 2_000).await;
+        place_one(&store, story, a58, None, 2_000).await;
+        assert_eq!(
+            headed(story).await,
+            (Some(a58), update.to_string()),
+            "the newer report's headline, with the newer toll"
+        );
+
+        // An analysis, and a later outlet's run of the 58 report's text: neither leads.
+        let analysis = report(
+            review,
+            "why",
+            "Analysis: why Marovia's old town fell",
+            3_000,
+        )
+        .await;
+        place_one(&store, story, analysis, None, 3_000).await;
+        let copy = report(echo, "copy", "Quake toll in Marovia reaches 58", 4_000).await;
+        place_one(&store, story, copy, Some(a58), 4_000).await;
+        assert_eq!(headed(story).await, (Some(a58), update.to_string()));
+
+        let latest = "Death toll in Marovia earthquake rises to 71";
+        let a71 = report(gazette, "71", latest, 5_000).await;
+        place_one(&store, story, a71, None, 5_000).await;
+        assert_eq!(headed(story).await, (Some(a71), latest.to_string()));
+        let shown = store
+            .stories()
+            .get(story)
+            .await
+            .expect("get")
+            .expect("story");
+        assert_eq!(
+            (shown.first_at, shown.last_at, shown.article_count),
+            (1_000, 5_000, 5),
+            "the first report's time is kept"
+        );
+
+        // The latest report's outlet is removed: the story is headed as it was before it.
+        assert!(
+            store
+                .sources()
+                .remove(gazette, 6_000)
+                .await
+                .expect("remove")
+        );
+        assert_eq!(headed(story).await, (Some(a58), update.to_string()));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_earliest_published_copy_of_a_text_is_its_original() {
     each_backend(|store| async move {

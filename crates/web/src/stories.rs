@@ -617,6 +617,8 @@ struct StoryPage {
     sources: i64,
     articles: i64,
     first: Age,
+    /// The outlet that reported the story first: its headline may be a later report's.
+    first_by: Option<String>,
     last: Age,
     groups: Vec<OutletGroup>,
     /// The same event's stories in other languages.
@@ -748,6 +750,7 @@ pub(crate) async fn story(
             sources: story.source_count,
             articles: story.article_count,
             first: Age::of(story.first_at, now),
+            first_by: first_reporter(&members),
             last: Age::of(story.last_at, now),
             groups,
             other_languages,
@@ -773,6 +776,16 @@ pub(crate) async fn story(
     }
     .await;
     respond(result, &state.site_name)
+}
+
+/// The outlet of a story's first report (its earliest original; `members` are in story
+/// order), named on its page beside the headline, which follows the latest report.
+fn first_reporter(members: &[ArticleListing]) -> Option<String> {
+    members
+        .iter()
+        .find(|m| m.article.duplicate_of.is_none())
+        .or(members.first())
+        .map(|m| m.source_name.clone())
 }
 
 /// The story's reports grouped by outlet, outlets in the order they first reported, each

@@ -233,7 +233,8 @@ const BUDGET: &str = "Council approves the budget";
 async fn world(site: &Site) -> World {
     let gazette = site.add_outlet("Gazette").await;
     let herald = site.add_outlet("Herald").await;
-    let gazette_flood = report(site, gazette, GAZETTE_FLOOD, 300, &[], "Water rose.").await;
+    // Before Outlet's report (10 minutes ago), which, the newest, leads the story.
+    let gazette_flood = report(site, gazette, GAZETTE_FLOOD, 900, &[], "Water rose.").await;
     place(site, Some(site.story), &[gazette_flood]).await;
     let strike_report = report(site, gazette, STRIKE, 200, &[], "Dockers stayed out.").await;
     let strike = place(site, None, &[strike_report]).await;
@@ -302,7 +303,7 @@ fn shows_everything(html: &str, who: &str) {
     let flood = card_of(top, FLOOD);
     assert!(
         flood.contains("2 sources")
-            && flood.contains("<span class=\"outlets\">Outlet and Gazette</span>"),
+            && flood.contains("<span class=\"outlets\">Gazette and Outlet</span>"),
         "{who}: the flood story names both outlets\n{flood}"
     );
     let river = river(html);
@@ -540,7 +541,7 @@ async fn a_reader_hides_an_outlet_a_person_a_topic_and_a_word_and_only_their_pag
         assert!(top(&page.body).contains(STRIKE));
         assert!(
             card_of(top(&page.body), FLOOD)
-                .contains("<span class=\"outlets\">Outlet and Gazette</span>")
+                .contains("<span class=\"outlets\">Gazette and Outlet</span>")
         );
         assert!(!top(&page.body).contains(MINISTER), "the rest stays hidden");
 
@@ -1123,7 +1124,7 @@ async fn a_story_led_by_a_hidden_outlet_shows_another_outlet_s_headline() {
             )
             .await;
         assert_eq!(follow.status, 303);
-        // Outlet's report came first: it leads the flood story, and its headline is the
+        // Outlet's report is the newest: it leads the flood story, and its headline is the
         // story's.
         let before = top(&ana.get("/").await.body).to_string();
         let card = card_of(&before, "The river rose.");
@@ -1417,8 +1418,9 @@ async fn related_lists_leave_out_hidden_stories_and_fill_up() {
         )
         .await;
         place_related(&site, &[royal], story, 0.85).await;
-        let canal_lead = report(&site, gazette, "Gazette leads the canal", 300, &[], "C.").await;
-        let canal = report(&site, herald, "Herald on the canal", 200, &[], "C.").await;
+        // Gazette's report is the newer: it leads.
+        let canal_lead = report(&site, gazette, "Gazette leads the canal", 200, &[], "C.").await;
+        let canal = report(&site, herald, "Herald on the canal", 300, &[], "C.").await;
         let canal_story = place_related(&site, &[canal_lead, canal], story, 0.8).await;
         for i in 1..=7 {
             let ferry = report(
@@ -1490,7 +1492,7 @@ async fn related_lists_leave_out_hidden_stories_and_fill_up() {
             "Gazette on the harbour",
             "Gazette dredging exclusive",
             "Royal yacht docks",
-            "Herald on the canal",
+            "Gazette leads the canal",
             "Ferry timetable 4",
         ] {
             assert!(anonymous.contains(title), "{title}: {anonymous}");

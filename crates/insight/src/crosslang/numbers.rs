@@ -8,6 +8,7 @@
 //! so no float rounding decides whether two reports agree.
 
 use super::Lang;
+use std::ops::Range;
 
 /// One quantity found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +104,15 @@ fn is_percent(rest: &str) -> bool {
 
 /// Reads every quantity of `text` written in `lang`.
 pub fn quantities(text: &str, lang: Lang) -> Vec<Quantity> {
+    quantities_at(text, lang)
+        .into_iter()
+        .map(|(q, _)| q)
+        .collect()
+}
+
+/// [`quantities`] with where each was read: the range of `text`'s characters (not bytes)
+/// it was read from, a multiplier or unit glued to it included ("1.5 million", "14bn").
+pub fn quantities_at(text: &str, lang: Lang) -> Vec<(Quantity, Range<usize>)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -115,7 +125,7 @@ pub fn quantities(text: &str, lang: Lang) -> Vec<Quantity> {
                 i += 1;
             }
             if let Some(code) = code(&chars[start..i]) {
-                out.push(Quantity::Code(code));
+                out.push((Quantity::Code(code), start..i));
             }
             continue;
         }
@@ -124,8 +134,9 @@ pub fn quantities(text: &str, lang: Lang) -> Vec<Quantity> {
             continue;
         }
         let (quantity, next) = number_at(&chars, i, lang);
-        out.extend(quantity);
-        i = next.max(i + 1);
+        let next = next.max(i + 1);
+        out.extend(quantity.map(|q| (q, i..next)));
+        i = next;
     }
     out
 }

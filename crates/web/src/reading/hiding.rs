@@ -204,9 +204,9 @@ impl Hiding {
 
     /// Shows each story without the hidden outlets: they leave its outlets and its count of
     /// sources ([`Hiding::strip_outlets`]), and a story led by a hidden outlet's article is
-    /// led by its first article from another outlet (originals before copies, then the
-    /// earliest, as leads are chosen), whose headline it takes and whose opening its card
-    /// shows when the story has no summary.
+    /// led by its article from another outlet chosen as leads are (the newest original that
+    /// makes a headline, copies only when no original is left), whose headline it takes and
+    /// whose opening its card shows when the story has no summary.
     pub(crate) async fn show_without_outlets(
         &self,
         store: &Store,
