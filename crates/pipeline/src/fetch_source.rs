@@ -341,6 +341,8 @@ async fn defer(
     to: &str,
     reader: SourceId,
 ) -> Result<FetchReport, PipelineError> {
+    // The error is shown on public pages: the address loses its credentials there.
+    let to = tidings_model::public_feed_url(to);
     let error = format!(
         "{GONE_ERROR_PREFIX}the feed moved permanently to {to}, which source {reader} already \
          reads; this one is no longer fetched"

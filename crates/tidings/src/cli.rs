@@ -396,6 +396,18 @@ pub struct ServeArgs {
     /// Serve the web site only: no scheduler, no workers (another process does the fetching).
     #[arg(long, env = "TIDINGS_NO_WORKERS")]
     pub no_workers: bool,
+    /// The pipeline's options, shared with `worker`.
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+    /// How much of an article pages show: `full`, or `excerpt` (the default) with a link to the
+    /// publisher. Sources may override it (`tidings sources display`).
+    #[arg(long, env = "TIDINGS_DISPLAY", value_name = "full|excerpt")]
+    pub display: Option<String>,
+}
+
+/// Options of the pipeline (fetching, extracting, scheduling), shared by `serve` and `worker`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PipelineArgs {
     /// Keep feeds' own text: never fetch an article's page to complete a teaser.
     #[arg(long, env = "TIDINGS_NO_ARTICLE_PAGES")]
     pub no_article_pages: bool,
@@ -412,10 +424,6 @@ pub struct ServeArgs {
     /// Milliseconds between the starts of two requests to one host [default: 1000].
     #[arg(long, env = "TIDINGS_PER_HOST_DELAY_MS", value_name = "MS")]
     pub per_host_delay_ms: Option<u64>,
-    /// How much of an article pages show: `full`, or `excerpt` (the default) with a link to the
-    /// publisher. Sources may override it (`tidings sources display`).
-    #[arg(long, env = "TIDINGS_DISPLAY", value_name = "full|excerpt")]
-    pub display: Option<String>,
     /// The largest response accepted, in bytes [default: 8388608].
     #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
@@ -428,25 +436,9 @@ pub struct WorkerArgs {
     /// Answer `/metrics` and `/healthz` on this address, for monitoring [default: none].
     #[arg(long, env = "TIDINGS_LISTEN", value_name = "ADDR")]
     pub listen: Option<String>,
-    /// Keep feeds' own text: never fetch an article's page to complete a teaser.
-    #[arg(long, env = "TIDINGS_NO_ARTICLE_PAGES")]
-    pub no_article_pages: bool,
-    /// How many jobs run at once [default: 4].
-    #[arg(long, env = "TIDINGS_WORKERS", value_name = "N")]
-    pub workers: Option<usize>,
-    /// Seconds between fetches of a healthy source whose publishing rate is unknown; known
-    /// rates set their own interval, from 5 minutes to 12 hours [default: 900].
-    #[arg(long, env = "TIDINGS_POLL_INTERVAL", value_name = "SECS")]
-    pub poll_interval: Option<u64>,
-    /// Allow fetching loopback and private-network addresses (off by default, for safety).
-    #[arg(long, env = "TIDINGS_ALLOW_PRIVATE_ADDRESSES")]
-    pub allow_private_addresses: bool,
-    /// Milliseconds between the starts of two requests to one host [default: 1000].
-    #[arg(long, env = "TIDINGS_PER_HOST_DELAY_MS", value_name = "MS")]
-    pub per_host_delay_ms: Option<u64>,
-    /// The largest response accepted, in bytes [default: 8388608].
-    #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", value_name = "BYTES")]
-    pub max_body_bytes: Option<usize>,
+    /// The pipeline's options, as `serve` takes them.
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
 }
 
 impl WorkerArgs {
@@ -455,12 +447,7 @@ impl WorkerArgs {
     pub fn as_serve_args(&self) -> ServeArgs {
         ServeArgs {
             listen: None,
-            no_article_pages: self.no_article_pages,
-            workers: self.workers,
-            poll_interval: self.poll_interval,
-            allow_private_addresses: self.allow_private_addresses,
-            per_host_delay_ms: self.per_host_delay_ms,
-            max_body_bytes: self.max_body_bytes,
+            pipeline: self.pipeline.clone(),
             ..ServeArgs::default()
         }
     }

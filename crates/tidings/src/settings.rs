@@ -263,17 +263,19 @@ impl Settings {
                 .map(Duration::from_secs)
                 .unwrap_or(defaults.connect_timeout),
             max_body_bytes: serve
+                .pipeline
                 .max_body_bytes
                 .or(file.fetch.max_body_bytes)
                 .unwrap_or(defaults.max_body_bytes),
             max_redirects: file.fetch.max_redirects.unwrap_or(defaults.max_redirects),
-            allow_private_addresses: serve.allow_private_addresses
+            allow_private_addresses: serve.pipeline.allow_private_addresses
                 || file.fetch.allow_private_addresses.unwrap_or(false),
             per_host_concurrency: file
                 .fetch
                 .per_host_concurrency
                 .unwrap_or(defaults.per_host_concurrency),
             per_host_min_delay: serve
+                .pipeline
                 .per_host_delay_ms
                 .or(file.fetch.per_host_delay_ms)
                 .map(Duration::from_millis)
@@ -284,10 +286,12 @@ impl Settings {
         let base = PipelineSettings::default();
         let pipeline = PipelineSettings {
             workers: serve
+                .pipeline
                 .workers
                 .or(file.pipeline.workers)
                 .unwrap_or(base.workers),
             poll_interval: serve
+                .pipeline
                 .poll_interval
                 .or(file.pipeline.poll_interval_secs)
                 .map(Duration::from_secs)
@@ -307,7 +311,8 @@ impl Settings {
                 .max_poll_interval_secs
                 .map(Duration::from_secs)
                 .unwrap_or(base.max_poll_interval),
-            fetch_pages: !serve.no_article_pages && file.pipeline.fetch_pages.unwrap_or(true),
+            fetch_pages: !serve.pipeline.no_article_pages
+                && file.pipeline.fetch_pages.unwrap_or(true),
             exclusive: database_url.starts_with("sqlite:"),
             ..base
         };
@@ -516,7 +521,10 @@ mod tests {
         };
         let serve = ServeArgs {
             listen: Some("127.0.0.1:1".into()),
-            workers: Some(2),
+            pipeline: crate::cli::PipelineArgs {
+                workers: Some(2),
+                ..Default::default()
+            },
             ..ServeArgs::default()
         };
         let s = Settings::resolve(&global, &serve).expect("resolve");
