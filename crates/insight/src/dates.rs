@@ -471,6 +471,15 @@ pub fn resolve_date(
 }
 
 /// The month (1–12) a word names in `lang`.
+/// Whether lowercase `word` names a month in English, German or French, in full or
+/// abbreviated ("march", "märz", "mars", "sept", "janv."). English "may" is one too: callers
+/// that meet the verb tell them apart.
+pub(crate) fn is_month_name(word: &str) -> bool {
+    [&ENGLISH, &GERMAN, &FRENCH]
+        .iter()
+        .any(|lang| month_of(lang, word).is_some())
+}
+
 fn month_of(lang: &DateWords, word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.');
     lang.months

@@ -152,57 +152,15 @@ fn noun_before(word: &str, lang: Lang) -> Option<Count> {
     Some(count)
 }
 
-/// Month names, lowercase, in the three languages: a number beside one is a day of the
-/// month ("on 8 March", "am 8. März", "le 8 mars", "March 8"), not a count.
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "januar",
-    "februar",
-    "märz",
-    "mai",
-    "juni",
-    "juli",
-    "oktober",
-    "dezember",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// Whether `word` names a month when it comes `before` a number ("May 8"): English "may"
-/// after a number is the verb ("41 may have died").
+/// Whether `word` names a month (the dates module's tables, three languages) when it comes
+/// `before` a number ("May 8"): English "may" after a number is the verb ("41 may have
+/// died").
 fn is_month(word: &str, before: bool) -> bool {
-    MONTHS.contains(&word) || (before && word == "may")
+    if word == "may" {
+        before
+    } else {
+        crate::dates::is_month_name(word)
+    }
 }
 
 /// One piece of a sentence, as the cues are looked for.
