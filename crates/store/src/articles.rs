@@ -311,7 +311,7 @@ impl<'a> Articles<'a> {
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else {
-                if update_changed(&mut tx, a, labels.completed_from_page).await? {
+                if update_changed(&mut tx, source_id, a, labels.completed_from_page).await? {
                     stored.updated += 1;
                 }
                 continue;
@@ -755,21 +755,23 @@ impl<'a> Articles<'a> {
     }
 }
 
-/// The `id` column of `rows`, as article ids.
 /// Updates the stored article `a` names (by URL, or by a URL it had before its page named a
 /// canonical one) when its feed entry changed: the title, and the text unless
-/// `completed_from_page` and the stored body is longer than the feed's (the page gave it).
+/// `completed_from_page` and the stored body is longer than the feed's (the page gave it),
+/// or retention stripped it (an empty body stays empty). Only `source`'s own article is
+/// updated: two feeds carrying one link would otherwise overwrite each other at every poll.
 /// The condition is part of the `UPDATE`, so an unchanged entry is compared and not written.
 /// An updated article is queued for the search index and its story to be understood again.
 /// Returns whether it was updated.
 async fn update_changed(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    source: SourceId,
     a: &NewArticle,
     completed_from_page: bool,
 ) -> Result<bool, StoreError> {
     // The feed's text replaces the stored one unless the page completes the article and gave
     // more than the feed's text ($7 is 1 then).
-    let feed_text_wins = "($7 = 0 OR length(body_text) <= length($4))";
+    let feed_text_wins = "(body_text <> '' AND ($7 = 0 OR length(body_text) <= length($4)))";
     let sql = format!(
         "UPDATE articles SET title = $2, \
          standfirst = CASE WHEN {feed_text_wins} THEN $3 ELSE standfirst END, \
@@ -778,6 +780,7 @@ async fn update_changed(
          updated_at = COALESCE($6, updated_at) \
          WHERE id = (SELECT id FROM articles WHERE url = $1 \
                      UNION ALL SELECT article_id FROM article_aliases WHERE url = $1 LIMIT 1) \
+         AND source_id = $8 \
          AND (title <> $2 OR ({feed_text_wins} AND body_text <> $4)) \
          RETURNING id, story_id"
     );
@@ -789,6 +792,7 @@ async fn update_changed(
         .bind(&a.body_html)
         .bind(a.updated_at)
         .bind(i64::from(completed_from_page))
+        .bind(source.0)
         .fetch_optional(&mut **tx)
         .await?;
     let Some(row) = row else { return Ok(false) };
@@ -803,6 +807,7 @@ async fn update_changed(
     Ok(true)
 }
 
+/// The `id` column of `rows`, as article ids.
 pub(crate) fn ids_of(rows: &[AnyRow]) -> Result<Vec<ArticleId>, StoreError> {
     rows.iter()
         .map(|row| Ok(ArticleId(row.try_get("id")?)))

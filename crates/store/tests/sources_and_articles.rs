@@ -580,6 +580,44 @@ async fn a_corrected_entry_updates_its_article_and_queues_its_story_and_search()
         let mut expected = vec![quake, storm];
         expected.sort();
         assert_eq!(reindex, expected, "both go to the search index again");
+
+        // Another feed carrying the same link under its own headline does not overwrite
+        // this source's article (they would take turns at every poll).
+        let other = store
+            .sources()
+            .add(
+                &NewSource {
+                    url: "https://example.net/feed".into(),
+                    ..NewSource::default()
+                },
+                0,
+            )
+            .await
+            .expect("add");
+        let mut elsewhere = first.clone();
+        elsewhere.title = "Quake: the other outlet's headline".into();
+        let theirs = articles
+            .store_entries(other.id, &[elsewhere], &[labels(false)], |_, _| None, 0)
+            .await
+            .expect("other feed");
+        assert_eq!((theirs.new, theirs.updated), (0, 0));
+        let quake_now = articles.get(quake).await.expect("get").expect("there");
+        assert_eq!(quake_now.article.content.title, "58 dead");
+
+        // Text that retention emptied is not brought back by the next fetch of the feed.
+        let stripped = store.retention().strip_text(i64::MAX, 10).await.expect("strip");
+        assert!(stripped.contains(&quake), "{stripped:?}");
+        let mut unchanged = first.clone();
+        unchanged.title = "58 dead".into();
+        unchanged.body_text = "58 people died.".into();
+        unchanged.body_html = "<p>58 people died.</p>".into();
+        let after_retention = articles
+            .store_entries(source.id, &[unchanged], &[labels(false)], |_, _| None, 0)
+            .await
+            .expect("after retention");
+        assert_eq!((after_retention.new, after_retention.updated), (0, 0));
+        let quake_now = articles.get(quake).await.expect("get").expect("there");
+        assert_eq!(quake_now.article.content.body_text, "");
     })
     .await;
 }
