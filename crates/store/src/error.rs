@@ -38,21 +38,27 @@ impl StoreError {
     /// again, the database may well come back.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            StoreError::Database(err) => match err {
-                sqlx::Error::Io(_)
-                | sqlx::Error::Tls(_)
-                | sqlx::Error::PoolTimedOut
-                | sqlx::Error::PoolClosed
-                | sqlx::Error::WorkerCrashed
-                | sqlx::Error::Protocol(_) => true,
-                sqlx::Error::Database(db) => db.code().is_some_and(|code| {
-                    // Class 08: connection exception; 57P01-57P03: admin shutdown, crash
-                    // shutdown, cannot connect now; 53300: too many connections.
-                    code.starts_with("08")
-                        || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
-                }),
-                _ => false,
-            },
+            StoreError::Database(err) => Self::is_unavailable_database(err),
+            _ => false,
+        }
+    }
+
+    /// [`StoreError::is_unavailable`] for an error of the database driver itself, as a
+    /// connection attempt outside the store gives it.
+    pub fn is_unavailable_database(err: &sqlx::Error) -> bool {
+        match err {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Protocol(_) => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                // Class 08: connection exception; 57P01-57P03: admin shutdown, crash
+                // shutdown, cannot connect now; 53300: too many connections.
+                code.starts_with("08")
+                    || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+            }),
             _ => false,
         }
     }

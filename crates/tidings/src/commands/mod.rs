@@ -14,7 +14,7 @@ pub use extract::Format as ExtractFormat;
 use crate::cli::{Cli, Command, GlobalArgs, ServeArgs, SourcesCommand, UsersCommand};
 use crate::settings::Settings;
 use anyhow::Context;
-use tidings_store::{Store, StoreOptions};
+use tidings_store::{Store, StoreError, StoreOptions};
 
 /// Runs the command the command line names.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -199,8 +199,21 @@ async fn with_store(
     result
 }
 
-/// Opens the database the settings name, creating the data directory for SQLite.
+/// Opens the database the settings name, creating the data directory for SQLite. A
+/// one-off command reports at once why PostgreSQL cannot be reached; see
+/// [`open_store_waiting`] for the long-running ones.
 pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    open(settings, false).await
+}
+
+/// Opens the database as [`open_store`] does, but waits up to a minute for a PostgreSQL
+/// server that cannot be reached yet (refused, starting, restarting): `serve` and `worker`
+/// may start before the database when a host boots.
+pub(crate) async fn open_store_waiting(settings: &Settings) -> anyhow::Result<Store> {
+    open(settings, true).await
+}
+
+async fn open(settings: &Settings, wait: bool) -> anyhow::Result<Store> {
     if settings.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
@@ -210,15 +223,14 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         })?;
     }
     // One connection first, with a short timeout: a refused connection, an unknown host or
-    // a wrong password is reported at once and as it is (the pool would wait 30 s and say
-    // only "pool timed out").
+    // a wrong password is reported as it is (the pool would wait 30 s and say only "pool
+    // timed out").
     let shared = !settings.database_url.starts_with("sqlite:");
     if shared {
-        probe_postgres(&settings.database_url).await?;
+        probe_postgres(&settings.database_url, wait).await?;
     }
-    // A database that is restarting (or not up yet, as when a host boots) is waited for,
-    // up to a minute; any other error is reported at once.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    // A database that goes away between the probe and the pool is waited for as well.
+    let deadline = std::time::Instant::now() + WAIT_FOR_DATABASE;
     let mut delay = std::time::Duration::from_millis(500);
     loop {
         match Store::open(&settings.database_url, StoreOptions::default()).await {
@@ -240,16 +252,20 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     }
 }
 
-/// A database URL without its password, for messages.
-/// How long the first connection to PostgreSQL may take before the command gives up.
+/// How long the first connection to PostgreSQL may take before it counts as failed.
 const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Connects to PostgreSQL once (waiting up to a minute while the server says it is
-/// starting or shutting down), to report why it cannot be reached in the database's own
-/// words: "Connection refused", "password authentication failed", an unknown host.
-async fn probe_postgres(url: &str) -> anyhow::Result<()> {
+/// How long an unreachable PostgreSQL server is waited for.
+const WAIT_FOR_DATABASE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Connects to PostgreSQL once, to report why it cannot be reached in the database's own
+/// words: "Connection refused", "password authentication failed", an unknown host. A server
+/// that says it is starting or shutting down is waited for; with `wait`, so is any server
+/// that cannot be reached ([`StoreError::is_unavailable_database`]) or does not answer, up
+/// to [`WAIT_FOR_DATABASE`].
+async fn probe_postgres(url: &str, wait: bool) -> anyhow::Result<()> {
     use sqlx::Connection;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + WAIT_FOR_DATABASE;
     loop {
         let err = match tokio::time::timeout(PROBE_TIMEOUT, sqlx::PgConnection::connect(url)).await
         {
@@ -258,6 +274,10 @@ async fn probe_postgres(url: &str) -> anyhow::Result<()> {
                 return Ok(());
             }
             Ok(Err(err)) => err,
+            Err(_) if wait && std::time::Instant::now() < deadline => {
+                tracing::warn!("the database does not answer yet; retrying");
+                continue;
+            }
             Err(_) => anyhow::bail!(
                 "cannot connect to the database {}: no answer within {} s",
                 redact(url),
@@ -269,15 +289,17 @@ async fn probe_postgres(url: &str) -> anyhow::Result<()> {
             .as_database_error()
             .and_then(|db| db.code())
             .is_some_and(|code| matches!(code.as_ref(), "57P01" | "57P02" | "57P03"));
-        if !starting || std::time::Instant::now() >= deadline {
+        let retry = starting || (wait && StoreError::is_unavailable_database(&err));
+        if !retry || std::time::Instant::now() >= deadline {
             return Err(err)
                 .with_context(|| format!("cannot connect to the database {}", redact(url)));
         }
-        tracing::warn!(%err, "the database is starting; retrying");
+        tracing::warn!(%err, "the database is not reachable yet; retrying");
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
 }
 
+/// A database URL without its password, for messages.
 pub(crate) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {

@@ -1,7 +1,7 @@
 //! `serve`: the web site, the scheduler and the workers in one process, until SIGTERM or
 //! Ctrl-C.
 
-use super::open_store;
+use super::open_store_waiting;
 use super::sources::add_outlines;
 use crate::settings::Settings;
 use crate::{DEFAULT_SOURCES_OPML, demo};
@@ -21,7 +21,7 @@ const DRAIN: Duration = Duration::from_secs(20);
 
 pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     let started = Instant::now();
-    let store = open_store(&settings).await?;
+    let store = open_store_waiting(&settings).await?;
 
     let mut bundled = BundledDocuments::new();
     if settings.demo {
@@ -78,7 +78,10 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         search: Some(search),
         display: settings.display,
         people: std::sync::Arc::new(tidings_web::people::People::new(settings.people.clone())),
-        page_cache: tidings_web::PageCache::default(),
+        page_cache: tidings_web::PageCache::new(tidings_web::PageCacheConfig {
+            origin_from_host: settings.base_url.is_none(),
+            ..tidings_web::PageCacheConfig::default()
+        }),
         allow_private_addresses: settings.fetch.allow_private_addresses,
         push_body_limit: settings.fetch.max_body_bytes,
     });
@@ -134,12 +137,10 @@ pub(crate) async fn open_search(
     let dir = settings.data_dir.join("search");
     let engine = SearchEngine::open(store, &dir, EngineChoice::Auto)
         .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    // `rebuild_if_stale` says why when it rebuilds.
     match tidings_search::rebuild_if_stale(&engine, store).await {
-        Ok(Some(reason)) => {
-            tracing::warn!(%reason, "rebuilt the search index, which did not match the database");
-        }
         // Another process writes the index: it checks at its own start.
-        Ok(None) | Err(tidings_search::SearchError::ReadOnly) => {}
+        Ok(_) | Err(tidings_search::SearchError::ReadOnly) => {}
         Err(err) => return Err(err).context("cannot check the search index"),
     }
     Ok(engine)

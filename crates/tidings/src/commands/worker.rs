@@ -4,7 +4,7 @@
 //! take over when it stops. With `--listen ADDR` it also answers `/metrics` (its own
 //! counters and the database's figures) and `/healthz` there, for monitoring.
 
-use super::open_store;
+use super::open_store_waiting;
 use super::serve::{build_pipeline, open_search, stop_on_signal};
 use crate::settings::Settings;
 use anyhow::Context;
@@ -65,7 +65,7 @@ async fn serve_metrics(
 }
 
 pub(crate) async fn run(settings: Settings, listen: Option<String>) -> anyhow::Result<()> {
-    let store = open_store(&settings).await?;
+    let store = open_store_waiting(&settings).await?;
     if store.backend() != Backend::Postgres {
         store.close().await;
         anyhow::bail!(
