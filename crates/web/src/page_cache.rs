@@ -85,6 +85,9 @@ pub struct PageCacheConfig {
     /// How long past `max_age` the last rendering of a page may still be answered while its
     /// replacement renders (see the module documentation).
     pub serve_stale_for: Duration,
+    /// Whether pages write their absolute links from the request's `Host` (no base URL is
+    /// configured), so that a page is kept per host.
+    pub origin_from_host: bool,
 }
 
 impl Default for PageCacheConfig {
@@ -94,6 +97,7 @@ impl Default for PageCacheConfig {
             max_age: Duration::from_secs(30),
             compress: true,
             serve_stale_for: Duration::from_secs(60),
+            origin_from_host: true,
         }
     }
 }
@@ -179,6 +183,8 @@ struct Shared {
     revision: AtomicI64,
     counters: Counters,
     compress: bool,
+    /// Whether keys carry the request's origin ([`PageCacheConfig::origin_from_host`]).
+    origin_from_host: bool,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -224,6 +230,7 @@ impl PageCache {
                 revision: AtomicI64::new(UNKNOWN_REVISION),
                 counters: Counters::default(),
                 compress: config.compress,
+                origin_from_host: config.origin_from_host,
             }),
         }
     }
@@ -322,7 +329,11 @@ impl PageCache {
             // Without a configured base URL, pages write absolute links (`og:url`, JSON-LD,
             // feeds) from the request's `Host`: a page rendered for one host is not the page
             // of another, or one request with a forged `Host` would poison it for everyone.
-            &crate::base_url::site_base(None, request.headers()),
+            &if self.inner.origin_from_host {
+                crate::base_url::site_base(None, request.headers())
+            } else {
+                String::new()
+            },
         ))
     }
 
