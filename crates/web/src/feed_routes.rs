@@ -23,7 +23,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use tidings_model::{ArticleId, SourceId, StoryId};
-use tidings_store::ArticleListing;
+use tidings_store::{ArticleListing, EntityLookup};
 
 /// Items in a feed.
 pub(crate) const FEED_ITEMS: i64 = 50;
@@ -289,18 +289,22 @@ pub(crate) async fn entity_feed(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    match state.store.entity_groups().resolve(&slug).await {
-        Ok(Some(target)) if target != slug => {
+    // One read tells a merged slug (redirected) from the entity and its name.
+    let found = match state.store.entity_groups().lookup(&slug).await {
+        Ok(Some(EntityLookup::MergedInto(target))) => {
             let file = uri.path().rsplit('/').next().unwrap_or("feed.xml");
             let to = crate::stories::entity_location(&target, file);
             return Redirect::permanent(&to).into_response();
         }
-        Ok(_) => {}
+        Ok(found) => found,
         Err(err) => return respond(Err::<Response, _>(err.into()), &state.site_name),
-    }
+    };
     answer_feed(&state, &uri, &headers, async {
+        let Some(EntityLookup::Entity(group)) = found else {
+            return Err(PageError::NotFound);
+        };
+        let name = group.name;
         let insights = state.store.insights();
-        let (name, _) = insights.entity(&slug).await?.ok_or(PageError::NotFound)?;
         let stories: Vec<StoryId> = insights
             .stories_of(&slug, ENTITY_FEED_STORIES, 0)
             .await?
