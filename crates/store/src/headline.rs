@@ -29,6 +29,7 @@
 //! each an index range scan of `articles_by_story_time`, so choosing costs the same for a
 //! story of ten reports as for one of ten thousand.
 
+use crate::insights::primary_subtag;
 use tidings_text::stop::is_stop;
 use tidings_text::{Analyzer, TokenKind, tokenize};
 
@@ -176,15 +177,6 @@ fn parts(title: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The primary subtag of a language tag, lowercase (`en-GB` → `en`).
-fn primary(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
 /// The shortest word that is shared with a longer one it ends ("quake", "beben").
 const MIN_SHARED_ENDING: usize = 5;
 
@@ -236,12 +228,12 @@ pub(crate) fn choose<'a>(
     if pool.iter().any(|r| !r.copy) {
         pool.retain(|r| !r.copy);
     }
-    let language = story_language.map(primary).filter(|l| !l.is_empty());
+    let language = story_language.map(primary_subtag).filter(|l| !l.is_empty());
     if let Some(language) = &language {
         let speaks = |r: &&Report| {
             r.language
                 .as_deref()
-                .is_none_or(|l| primary(l) == *language)
+                .is_none_or(|l| primary_subtag(l) == *language)
         };
         if pool.iter().any(speaks) {
             pool.retain(speaks);
