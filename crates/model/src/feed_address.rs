@@ -48,12 +48,12 @@ const SECRET_SUFFIXES: &[&str] = &["token", "_key", "apikey", "secret", "passwor
 /// parse is returned as it is unless it contains `@` or `?`, in which case a placeholder
 /// stands for it.
 pub fn public_feed_url(url: &str) -> String {
+    // Nothing to hide: the address as it is (not as the URL parser would write it again).
+    if !carries_credentials(url) {
+        return url.to_string();
+    }
     let Ok(mut parsed) = url::Url::parse(url) else {
-        return if url.contains(['@', '?']) {
-            HIDDEN.to_string()
-        } else {
-            url.to_string()
-        };
+        return HIDDEN.to_string();
     };
     if parsed.has_authority() {
         // Both only fail for addresses without a host, which carry no userinfo either.
@@ -77,10 +77,68 @@ pub fn public_feed_url(url: &str) -> String {
     parsed.to_string()
 }
 
-/// Whether `url` carries credentials (userinfo or a secret-looking query parameter), so
-/// that [`public_feed_url`] differs from it.
+/// Whether `url` carries credentials (userinfo or a secret-looking query parameter), or
+/// does not parse yet has an `@` or a `?`: whether [`public_feed_url`] hides part of it.
 pub fn carries_credentials(url: &str) -> bool {
-    public_feed_url(url) != url
+    // Most addresses have neither, and need no parsing.
+    if !url.contains(['@', '?']) {
+        return false;
+    }
+    match url::Url::parse(url) {
+        Ok(parsed) => {
+            !parsed.username().is_empty()
+                || parsed.password().is_some()
+                || parsed.query_pairs().any(|(name, _)| is_secret_name(&name))
+        }
+        Err(_) => true,
+    }
+}
+
+/// `text` (an error message, say) with each web address it quotes replaced by its
+/// [`public_feed_url`]: addresses are read as runs of non-space characters holding `://`,
+/// without the quotes, brackets and punctuation around them.
+pub fn public_addresses_in(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("://") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        let trim = |c: char| {
+            matches!(
+                c,
+                '"' | '\'' | '(' | ')' | '<' | '>' | '[' | ']' | ',' | ';'
+            )
+        };
+        let core = word.trim_start_matches(trim);
+        let lead = &word[..word.len() - core.len()];
+        let core = core.trim_end_matches(trim);
+        let tail = &word[lead.len() + core.len()..];
+        out.push_str(lead);
+        if core.contains("://") {
+            out.push_str(&public_feed_url(core));
+        } else {
+            out.push_str(core);
+        }
+        out.push_str(tail);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The name to show readers for an outlet named `name` whose feed is at `url`: its name, or
+/// the feed's public address ([`public_feed_url`]) while it has none.
+pub fn shown_source_name<'a>(name: &'a str, url: &str) -> std::borrow::Cow<'a, str> {
+    if name.trim().is_empty() {
+        std::borrow::Cow::Owned(public_feed_url(url))
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
 }
 
 /// Whether a query parameter's name looks like it holds a secret.
@@ -93,6 +151,37 @@ fn is_secret_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_in_a_message_lose_their_credentials() {
+        assert_eq!(
+            public_addresses_in(
+                "invalid URL \"http://u:pw@h.example/f?token=x\" (redirect loop back to \
+                 https://u:pw@h.example/g)"
+            ),
+            "invalid URL \"http://h.example/f?token=REDACTED\" (redirect loop back to \
+             https://h.example/g)"
+        );
+        let plain = "HTTP 500 from https://h.example/feed.xml";
+        assert!(matches!(
+            public_addresses_in(plain),
+            std::borrow::Cow::Owned(ref s) if s == plain
+        ));
+        assert!(matches!(
+            public_addresses_in("timed out"),
+            std::borrow::Cow::Borrowed("timed out")
+        ));
+    }
+
+    #[test]
+    fn addresses_without_credentials_are_kept_as_written() {
+        assert_eq!(
+            public_feed_url("https://example.org"),
+            "https://example.org"
+        );
+        assert!(!carries_credentials("https://Example.org/feed?page=2"));
+        assert!(carries_credentials("https://u@example.org/feed"));
+    }
 
     #[test]
     fn userinfo_is_dropped_and_secret_parameters_redacted() {

@@ -19,7 +19,9 @@ mod text;
 
 pub use article::{Article, NewArticle};
 pub use entry::Entry;
-pub use feed_address::{REDACTED, carries_credentials, public_feed_url};
+pub use feed_address::{
+    REDACTED, carries_credentials, public_addresses_in, public_feed_url, shown_source_name,
+};
 pub use ids::{ArticleId, JobId, SourceId, StoryId};
 pub use people::{
     AccountState, Comment, CommentId, CommentState, CommentTarget, Role, User, UserId,

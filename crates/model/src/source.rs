@@ -1,6 +1,6 @@
 //! A source: one feed of one outlet, and how fetching it went.
 
-use crate::feed_address::{carries_credentials, public_feed_url};
+use crate::feed_address::{carries_credentials, public_feed_url, shown_source_name};
 use crate::{SourceId, UnixSeconds};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -37,11 +37,7 @@ impl Source {
     /// has one (the feed's title names a source at its first fetch; one never fetched has
     /// none). The address is [`Source::public_url`]: readers never see credentials.
     pub fn display_name(&self) -> Cow<'_, str> {
-        if self.name.trim().is_empty() {
-            Cow::Owned(self.public_url())
-        } else {
-            Cow::Borrowed(&self.name)
-        }
+        shown_source_name(&self.name, &self.url)
     }
 
     /// The feed's address as anyone but an administrator may see it: without userinfo and

@@ -271,13 +271,27 @@ async fn fail(
             source.fetch.error_count,
         ),
     };
+    record_stop(pipeline, source, at, error, at + secs(delay)).await
+}
+
+/// Records a failed fetch with `error`, the source next due at `next_fetch`. The error is
+/// shown on public pages, so the addresses it quotes (the feed's, a redirect's) lose their
+/// credentials first ([`tidings_model::public_addresses_in`]).
+async fn record_stop(
+    pipeline: &Pipeline,
+    source: &Source,
+    at: UnixSeconds,
+    error: &str,
+    next_fetch: UnixSeconds,
+) -> Result<FetchReport, PipelineError> {
+    let error = tidings_model::public_addresses_in(error).into_owned();
     pipeline
         .store
         .sources()
-        .record_failure(source.id, at, error, at + secs(delay))
+        .record_failure(source.id, at, &error, next_fetch)
         .await?;
     Ok(FetchReport {
-        error: Some(error.to_string()),
+        error: Some(error),
         ..FetchReport::default()
     })
 }
@@ -293,15 +307,7 @@ async fn gone(
         "{GONE_ERROR_PREFIX}the feed answered HTTP 410 Gone and is no longer fetched; \
          refresh the source to try it again"
     );
-    pipeline
-        .store
-        .sources()
-        .record_failure(source.id, at, &error, NEVER)
-        .await?;
-    Ok(FetchReport {
-        error: Some(error),
-        ..FetchReport::default()
-    })
+    record_stop(pipeline, source, at, &error, NEVER).await
 }
 
 /// The `next_fetch_at` of a source that is not fetched again unless made due by hand: far
@@ -341,21 +347,11 @@ async fn defer(
     to: &str,
     reader: SourceId,
 ) -> Result<FetchReport, PipelineError> {
-    // The error is shown on public pages: the address loses its credentials there.
-    let to = tidings_model::public_feed_url(to);
     let error = format!(
         "{GONE_ERROR_PREFIX}the feed moved permanently to {to}, which source {reader} already \
          reads; this one is no longer fetched"
     );
-    pipeline
-        .store
-        .sources()
-        .record_failure(source.id, at, &error, NEVER)
-        .await?;
-    Ok(FetchReport {
-        error: Some(error),
-        ..FetchReport::default()
-    })
+    record_stop(pipeline, source, at, &error, NEVER).await
 }
 
 /// The wait before the next fetch of a source that has failed `earlier_failures` times in a

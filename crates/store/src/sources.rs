@@ -139,7 +139,8 @@ impl<'a> Sources<'a> {
         Ok(rows.iter().map(source_from_row).collect::<Result<_, _>>()?)
     }
 
-    /// The display names (the name, or the feed URL for a nameless source) of the given
+    /// The display names (the name, or the feed's public address for a nameless source:
+    /// [`tidings_model::shown_source_name`]) of the given
     /// sources that exist, by id: what a list of stories names its outlets with, without
     /// reading every source.
     pub async fn names(&self, ids: &[SourceId]) -> Result<Vec<(SourceId, String)>, StoreError> {
@@ -147,13 +148,17 @@ impl<'a> Sources<'a> {
             return Ok(Vec::new());
         }
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT id, CASE WHEN name = '' THEN url ELSE name END AS shown FROM sources \
-             WHERE id IN ({})",
+            "SELECT id, name, url FROM sources WHERE id IN ({})",
             id_list::in_list(ids.iter().map(|id| id.0))
         ));
         let rows = sqlx::query(sql).fetch_all(self.pool).await?;
         rows.iter()
-            .map(|row| Ok((SourceId(row.try_get("id")?), row.try_get("shown")?)))
+            .map(|row| {
+                let name: String = row.try_get("name")?;
+                let url: String = row.try_get("url")?;
+                let shown = tidings_model::shown_source_name(&name, &url).into_owned();
+                Ok((SourceId(row.try_get("id")?), shown))
+            })
             .collect()
     }
 

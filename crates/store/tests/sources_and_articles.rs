@@ -605,7 +605,11 @@ async fn a_corrected_entry_updates_its_article_and_queues_its_story_and_search()
         assert_eq!(quake_now.article.content.title, "58 dead");
 
         // Text that retention emptied is not brought back by the next fetch of the feed.
-        let stripped = store.retention().strip_text(i64::MAX, 10).await.expect("strip");
+        let stripped = store
+            .retention()
+            .strip_text(i64::MAX, 10)
+            .await
+            .expect("strip");
         assert!(stripped.contains(&quake), "{stripped:?}");
         let mut unchanged = first.clone();
         unchanged.title = "58 dead".into();
