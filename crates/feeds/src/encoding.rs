@@ -162,6 +162,16 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Cow<'a, str> {
         _ => (None, bytes),
     };
     let shape = bom.or_else(|| sniff(body));
+    // Bytes that are valid UTF-8 and hold multi-byte sequences are almost never meant as a
+    // single-byte code page: "Zürich" declared ISO-8859-1 would read "ZÃ¼rich". UTF-8 wins over
+    // any declaration then, so none is read (it does not win over a BOM or the shape of
+    // UTF-16/32 or EBCDIC).
+    if shape.is_none()
+        && !body.is_ascii()
+        && let Ok(text) = std::str::from_utf8(body)
+    {
+        return strip_bom(Cow::Borrowed(text));
+    }
     let head_len = body.len().min(512);
     let head: Cow<'_, str> = match shape {
         Some(c) => decode_strict(c, &body[..head_len - head_len % 4]).unwrap_or(Cow::Borrowed("")),
@@ -179,15 +189,6 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Cow<'a, str> {
         if !candidates.contains(&c) {
             candidates.push(c);
         }
-    }
-    // Bytes that are valid UTF-8 and hold multi-byte sequences are almost never meant as a
-    // single-byte code page: "Zürich" declared ISO-8859-1 would read "ZÃ¼rich". UTF-8 wins over
-    // a declaration then (not over a BOM or the shape of UTF-16/32 or EBCDIC).
-    if shape.is_none()
-        && !body.is_ascii()
-        && let Ok(text) = std::str::from_utf8(body)
-    {
-        return strip_bom(Cow::Borrowed(text));
     }
     for c in &candidates {
         if let Some(text) = decode_strict(*c, body) {
