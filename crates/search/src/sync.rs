@@ -127,12 +127,8 @@ async fn mismatched_urls(
         let Some(indexed) = engine.indexed_urls(chunk).await? else {
             return Ok(out);
         };
-        for listing in store.articles().many(chunk).await? {
-            let id = listing.article.id;
-            if indexed
-                .get(&id)
-                .is_some_and(|url| *url != listing.article.content.url)
-            {
+        for (id, url) in store.articles().urls(chunk).await? {
+            if indexed.get(&id).is_some_and(|indexed| *indexed != url) {
                 out.push(id);
             }
         }

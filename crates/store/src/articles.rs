@@ -6,6 +6,7 @@ use crate::jobs::{NewJob, enqueue_on};
 use crate::revision;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
 use tidings_model::{Article, ArticleId, NewArticle, SourceId, StoryId, UnixSeconds};
 
 /// The outlet's name as the listing query gives it: its name, or its feed's address when
@@ -477,6 +478,22 @@ impl<'a> Articles<'a> {
         }
         listings.sort_by_key(|l| l.article.id);
         Ok(listings)
+    }
+
+    /// The link of each of `ids` that exists, by id: what a check comparing links reads,
+    /// without the articles' text.
+    pub async fn urls(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, String>, StoreError> {
+        let mut urls = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(id_list::CHUNK) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT id, url FROM articles WHERE id IN ({})",
+                id_list::in_list(chunk.iter().map(|id| id.0))
+            ));
+            for row in sqlx::query(sql).fetch_all(self.pool).await? {
+                urls.insert(ArticleId(row.try_get("id")?), row.try_get("url")?);
+            }
+        }
+        Ok(urls)
     }
 
     /// The newest articles, newest first.
