@@ -374,8 +374,11 @@ impl<'a> HiddenThings<'a> {
     /// ([`crate::headline`]: the newest original report that makes a headline, copies only
     /// when no original is left), with that article's headline. Stories with no article
     /// from another outlet are not in the answer. One statement per 500 stories, reading
-    /// articles by `story_id` only for the stories that need it, and of those only each
-    /// story's newest and opening reports.
+    /// articles by `story_id` only for the stories that need it. It numbers every article of
+    /// those stories to keep each one's newest and opening reports: neither SQLite nor the
+    /// `Any` driver offers a per-story `LIMIT` in one statement (no `LATERAL`), and one
+    /// statement per story costs more round trips than a page's stories have articles, as long
+    /// as the clustering window keeps stories to hundreds of reports.
     pub async fn leads_without(
         &self,
         stories: &[StoryId],
