@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use tidings_text::hash::{U64Map, combine, hash_str};
 use tidings_text::tfidf::heaviest;
-use tidings_text::{Analyzer, DfTable, SparseVec, StemCache, Weighting};
+use tidings_text::{Analyzer, DfTable, SparseVec, StemCache};
 
 mod features;
 use features::Features;
@@ -139,17 +139,6 @@ pub struct ClusterParams {
     /// many terms, where such a page's own headline and lead stand, are
     /// the lead names instead (see `lead_name_penalty`).
     pub dateline_lead_terms: usize,
-    /// Experiment (issue 5): added to `ln((1 + N) / (1 + df))` in the IDF.
-    pub idf_floor: f32,
-    /// Experiment: the IDF is raised to this power.
-    pub idf_power: f32,
-    /// Experiment: BM25 tf saturation in place of `1 + ln tf` when above 0.
-    pub tf_k1: f32,
-    /// Experiment: BM25 length normalisation against the stream's running
-    /// mean length (terms part, weighted counts).
-    pub tf_b: f32,
-    /// Experiment: the name vector keeps the default weighting.
-    pub weighting_text_only: bool,
 }
 
 impl Default for ClusterParams {
@@ -184,11 +173,6 @@ impl Default for ClusterParams {
             shingle_min_shared: 2,
             name_pairs: 6,
             dateline_lead_terms: 40,
-            idf_floor: 1.0,
-            idf_power: 1.0,
-            tf_k1: 0.0,
-            tf_b: 0.0,
-            weighting_text_only: false,
         }
     }
 }
@@ -246,9 +230,6 @@ pub struct Clusterer {
     seq: u64,
     clock: Option<i64>,
     df: DfTable,
-    /// Sum of the weighted term counts of every article seen (experiment).
-    #[serde(default)]
-    len_sum: f64,
     stories: BTreeMap<StoryId, Story>,
     postings: U64Map<Vec<StoryId>>,
     /// Passage or name-pair hash -> active stories containing it.
@@ -275,7 +256,6 @@ impl Clusterer {
             seq: 0,
             clock: None,
             df: DfTable::new(),
-            len_sum: 0.0,
             stories: BTreeMap::new(),
             postings: U64Map::default(),
             passages: U64Map::default(),
@@ -351,41 +331,14 @@ impl Clusterer {
             self.clock = Some(self.clock.map_or(t, |c| c.max(t)));
         }
         let f = self.features(a);
-        let p = &self.params;
-        let w = Weighting {
-            idf_floor: p.idf_floor,
-            idf_power: p.idf_power,
-            k1: p.tf_k1,
-            b: p.tf_b,
-        };
-        let mut vecs = if w.is_default() {
-            let mut vecs = self.df.add_document_tfidf(&[&f.terms, &f.ents]);
-            if self.df.docs() >= self.params.df_halve_at {
-                self.df.halve();
-                vecs = vec![
-                    SparseVec::tfidf(&f.terms, &self.df),
-                    SparseVec::tfidf(&f.ents, &self.df),
-                ];
-            }
-            vecs
-        } else {
-            let text_only = p.weighting_text_only;
-            let len: f64 = f.terms.iter().map(|e| f64::from(e.1)).sum();
-            self.len_sum += len;
-            self.df
-                .add_document(f.terms.iter().chain(&f.ents).map(|e| &e.0));
-            if self.df.docs() >= self.params.df_halve_at {
-                self.df.halve();
-            }
-            let mean = self.len_sum / (self.seq as f64);
-            let rel = if mean > 0.0 { (len / mean) as f32 } else { 1.0 };
-            let ents = if text_only {
-                SparseVec::tfidf(&f.ents, &self.df)
-            } else {
-                w.vector(&f.ents, &self.df, rel)
-            };
-            vec![w.vector(&f.terms, &self.df, rel), ents]
-        };
+        let mut vecs = self.df.add_document_tfidf(&[&f.terms, &f.ents]);
+        if self.df.docs() >= self.params.df_halve_at {
+            self.df.halve();
+            vecs = vec![
+                SparseVec::tfidf(&f.terms, &self.df),
+                SparseVec::tfidf(&f.ents, &self.df),
+            ];
+        }
         let mut ents = vecs.pop().unwrap_or_default();
         let mut text = vecs.pop().unwrap_or_default();
         text.truncate_top(self.params.article_terms);

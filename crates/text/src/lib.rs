@@ -16,5 +16,5 @@ pub mod token;
 pub use analyze::{Analyzer, StemCache, Term};
 pub use hash::{HASH_VERSION, hash_str};
 pub use sketch::{MinHasher, jaccard_estimate, shingles, simhash, simhash_distance};
-pub use tfidf::{DfTable, SparseVec, Weighting};
+pub use tfidf::{DfTable, SparseVec};
 pub use token::{Token, TokenKind, tokenize};

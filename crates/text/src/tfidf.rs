@@ -103,67 +103,6 @@ impl DfTable {
     }
 }
 
-/// A term-weighting scheme other than the default `(1 + ln tf) · idf`
-/// with `idf = ln((1 + N) / (1 + df)) + 1` (experiment, issue 5).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Weighting {
-    /// Added to `ln((1 + N) / (1 + df))`; the default 1 keeps a term seen
-    /// in every document at weight 1.
-    pub idf_floor: f32,
-    /// The IDF is raised to this power.
-    pub idf_power: f32,
-    /// BM25 tf saturation `tf · (k1 + 1) / (tf + k1 · (1 − b + b · len))`
-    /// in place of `1 + ln tf` when above 0.
-    pub k1: f32,
-    /// BM25 length normalisation (with `len` the document's length over
-    /// the mean length).
-    pub b: f32,
-}
-
-impl Default for Weighting {
-    fn default() -> Self {
-        Self {
-            idf_floor: 1.0,
-            idf_power: 1.0,
-            k1: 0.0,
-            b: 0.0,
-        }
-    }
-}
-
-impl Weighting {
-    /// Whether this is the default scheme.
-    pub fn is_default(&self) -> bool {
-        *self == Self::default()
-    }
-
-    /// The IDF of a term with document frequency `df` among `docs`.
-    fn idf(&self, docs: u64, df: u32) -> f32 {
-        let raw = ((1 + docs) as f64 / (1 + u64::from(df)) as f64).ln() + f64::from(self.idf_floor);
-        raw.max(0.0).powf(f64::from(self.idf_power)) as f32
-    }
-
-    /// The weight of a count `c` in a document `len` times the mean length.
-    fn tf(&self, c: f32, len: f32) -> f32 {
-        if self.k1 > 0.0 {
-            c * (self.k1 + 1.0) / (c + self.k1 * (1.0 - self.b + self.b * len))
-        } else {
-            1.0 + c.ln()
-        }
-    }
-
-    /// The weighted vector of one part's counts against `df`.
-    pub fn vector(&self, counts: &[(u64, f32)], df: &DfTable, len: f32) -> SparseVec {
-        let pairs = counts
-            .iter()
-            .filter(|(_, c)| *c > 0.0)
-            .map(|&(t, c)| (t, self.tf(c, len) * self.idf(df.docs, df.df(t))))
-            .collect();
-        SparseVec::from_pairs(pairs)
-    }
-}
-
 /// A sparse vector: `(term, weight)` pairs sorted by term, no duplicates.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SparseVec {
