@@ -30,6 +30,8 @@ pub struct ArticleListing {
     pub section: Option<String>,
     /// The display policy the operator set for its outlet (`full` or `excerpt`), if any.
     pub source_display: Option<String>,
+    /// The time lists sort it by (its shown time as stored).
+    pub sort_at: UnixSeconds,
 }
 
 /// Which articles or stories a list shows: all of them, or one section's, one language's, one
@@ -199,7 +201,8 @@ pub struct PageContent {
 
 pub(crate) const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.duplicate_of, a.url, a.title, a.standfirst, a.byline, \
      a.credit, a.published_at, a.updated_at, a.fetched_at, a.language, a.body_text, a.body_html, \
-     a.image_url, a.section, COALESCE(NULLIF(s.name, ''), s.url) AS source_name, s.display AS source_display";
+     a.image_url, a.section, a.sort_at, COALESCE(NULLIF(s.name, ''), s.url) AS source_name, \
+     s.display AS source_display";
 
 /// What [`Articles::move_to_canonical`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -510,6 +513,37 @@ impl<'a> Articles<'a> {
     ) -> Result<Vec<ArticleListing>, StoreError> {
         self.latest_excluding(filter, &Exclusions::default(), limit, offset)
             .await
+    }
+
+    /// The newest articles that pass `filter` and come after `before` (a shown time and id:
+    /// the last article of the previous page) in the list's order, newest first. Unlike an
+    /// offset, the position holds while new articles arrive or old ones go.
+    pub async fn latest_in_before(
+        &self,
+        filter: &ListFilter,
+        before: (UnixSeconds, ArticleId),
+        limit: i64,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        let (conditions, binds) = list_where(filter, &Exclusions::default(), 4);
+        // The position is two integers, bound as such.
+        let keyset = "(a.sort_at < $2 OR (a.sort_at = $2 AND a.id < $3))";
+        let conditions = match conditions.strip_prefix("WHERE ") {
+            Some(rest) => format!("WHERE {keyset} AND {rest}"),
+            None => format!("WHERE {keyset}"),
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id {conditions} \
+             ORDER BY a.sort_at DESC, a.id DESC LIMIT $1"
+        ));
+        let mut query = sqlx::query(sql).bind(limit).bind(before.0).bind(before.1.0);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(listing_from_row)
+            .collect::<Result<_, _>>()?)
     }
 
     /// The newest articles that pass `filter` and are not `excluded`, newest first: one
@@ -859,5 +893,6 @@ pub(crate) fn listing_from_row(row: &AnyRow) -> Result<ArticleListing, sqlx::Err
         source_name: outlet_name(row.try_get("source_name")?),
         section: row.try_get("section")?,
         source_display: row.try_get("source_display")?,
+        sort_at: row.try_get("sort_at")?,
     })
 }
