@@ -2625,3 +2625,118 @@ async fn private_feed_addresses_are_refused_for_what_they_are() {
         "no source was added"
     );
 }
+
+/// A known path asked with a method it does not take: `405` in each API's own error format
+/// (Miniflux's JSON `error_message`, Google Reader's plain text, Fever's JSON), with an
+/// `Allow` header naming the methods the path takes; an unknown `/v1` path stays a `404`.
+#[tokio::test]
+async fn known_paths_with_a_wrong_method_say_so_in_each_apis_format() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let c = http();
+    let allowed = |response: &reqwest::Response| -> Vec<String> {
+        response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split(',')
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty())
+            .collect()
+    };
+    let content_type = |response: &reqwest::Response| -> String {
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    use reqwest::Method;
+    let feed = format!("/v1/feeds/{}", w.wire.0);
+    for (method, path, allow) in [
+        (Method::PATCH, feed.as_str(), &["GET", "PUT", "DELETE"][..]),
+        (Method::POST, "/v1/me", &["GET"][..]),
+        (Method::DELETE, "/v1/feeds/1/mark-all-as-read", &["PUT"][..]),
+        (Method::GET, "/v1/import", &["POST"][..]),
+    ] {
+        let response = c
+            .request(method.clone(), format!("{base}{path}"))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 405, "{method} {path}");
+        let methods = allowed(&response);
+        for m in allow {
+            assert!(
+                methods.iter().any(|a| a == m),
+                "{method} {path}: {methods:?}"
+            );
+        }
+        assert!(
+            !methods.iter().any(|a| *a == method.as_str()),
+            "{methods:?}"
+        );
+        assert!(
+            content_type(&response).starts_with("application/json"),
+            "{method} {path}"
+        );
+        let (_, answer) = json_of(response).await;
+        assert!(
+            answer["error_message"]
+                .as_str()
+                .is_some_and(|m| m.contains("not allowed")),
+            "{method} {path}: {answer}"
+        );
+    }
+    let unknown = c
+        .patch(format!("{base}/v1/nothing"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(unknown.status(), 404, "an unknown path is still not found");
+
+    for prefix in ["", "/api/greader.php"] {
+        for (method, path, allow) in [
+            (Method::GET, "/reader/api/0/edit-tag", "POST"),
+            (Method::PUT, "/reader/api/0/subscription/list", "GET"),
+        ] {
+            let response = c
+                .request(method.clone(), format!("{base}{prefix}{path}"))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(response.status(), 405, "{method} {prefix}{path}");
+            assert!(
+                allowed(&response).iter().any(|a| a == allow),
+                "{prefix}{path}: {:?}",
+                allowed(&response)
+            );
+            assert!(content_type(&response).starts_with("text/plain"));
+            let body = response.text().await.expect("body");
+            assert_eq!(body, "Method not allowed\n");
+        }
+    }
+
+    for path in ["/fever/", "/api/fever.php"] {
+        let response = c
+            .put(format!("{base}{path}?api"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 405, "{path}");
+        let methods = allowed(&response);
+        assert!(
+            methods.iter().any(|a| a == "GET") && methods.iter().any(|a| a == "POST"),
+            "{path}: {methods:?}"
+        );
+        assert!(content_type(&response).starts_with("application/json"));
+        let (_, answer) = json_of(response).await;
+        assert_eq!(answer["api_version"], 3, "{answer}");
+        assert_eq!(answer["auth"], 0, "{answer}");
+        assert!(answer["error"].is_string(), "{answer}");
+    }
+}

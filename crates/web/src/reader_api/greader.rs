@@ -26,6 +26,8 @@
 //! - Labels are folders: `rename-tag` renames one (onto a name another folder has already
 //!   is refused with a `400`: folders are never merged silently), `disable-tag` deletes one
 //!   and files its feeds in the default folder `All`, as FreshRSS does (`All` itself stays).
+//! - A known path asked with a method it does not take is `405`, in plain text as the other
+//!   refusals, with an `Allow` header naming the methods it takes.
 
 use super::{
     AuthError, DEFAULT_FOLDER, SourceError, check_write_limit, default_folder, folder_title,
@@ -99,6 +101,13 @@ fn routes() -> Router<AppState> {
         )
         .route("/reader/api/0/rename-tag", post(rename_tag))
         .route("/reader/api/0/disable-tag", post(disable_tag))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known path asked with a method it does not take: `405` in plain text, as the API's
+/// other refusals, with the `Allow` header axum adds to a method router's fallback.
+async fn method_not_allowed() -> Response {
+    GrError::MethodNotAllowed.into_response()
 }
 
 /// A refusal or failure, as Google Reader servers answer them (plain text).
@@ -106,6 +115,7 @@ enum GrError {
     Auth(AuthError),
     BadRequest(&'static str),
     NotFound,
+    MethodNotAllowed,
     Internal(String),
 }
 
@@ -141,6 +151,9 @@ impl IntoResponse for GrError {
             }
             GrError::BadRequest(why) => (StatusCode::BAD_REQUEST, why).into_response(),
             GrError::NotFound => (StatusCode::NOT_FOUND, "Not found\n").into_response(),
+            GrError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed\n").into_response()
+            }
             GrError::Internal(err) => {
                 tracing::error!(%err, "Google Reader API request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Internal error\n").into_response()

@@ -7,7 +7,8 @@
 //! `before`; get one; `PUT` a status; toggle a bookmark), and the subscription list as OPML
 //! (`GET /v1/export`, `POST /v1/import`, as the site's own import: at most 2 MB and 2,000
 //! feeds, non-http(s) addresses skipped). Any other `/v1/…` path is `404` with the JSON
-//! error body, never the site's HTML page.
+//! error body, never the site's HTML page, and a known path asked with a method it does not
+//! take is `405` with the JSON error body and an `Allow` header naming the methods it takes.
 //!
 //! Authentication: `X-Auth-Token: <API key>`, or HTTP Basic with the account name and an API
 //! key as the password (the account's own password is never accepted by an API). A failure
@@ -77,6 +78,8 @@ pub(crate) fn router() -> Router<AppState> {
             "/v1/import",
             post(import).layer(DefaultBodyLimit::max(MAX_OPML_BYTES)),
         )
+        // Set before the catch-all routes below, which answer every method themselves.
+        .method_not_allowed_fallback(method_not_allowed)
         .route("/v1", any(unknown_path))
         .route("/v1/{*rest}", any(unknown_path))
 }
@@ -91,12 +94,19 @@ async fn unknown_path(uri: axum::http::Uri) -> Response {
     MfError::NotFound.into_response()
 }
 
+/// A known `/v1/…` path asked with a method it does not take: `405 {"error_message": …}`,
+/// as every other refusal, with the `Allow` header axum adds to a method router's fallback.
+async fn method_not_allowed() -> Response {
+    MfError::MethodNotAllowed.into_response()
+}
+
 /// A refusal or failure, as Miniflux answers them: `{"error_message": …}`.
 enum MfError {
     Auth(AuthError),
     BadRequest(String),
     Forbidden,
     NotFound,
+    MethodNotAllowed,
     Conflict(String),
     Internal(String),
 }
@@ -137,6 +147,10 @@ impl IntoResponse for MfError {
             MfError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
             MfError::Forbidden => (StatusCode::FORBIDDEN, "Access Forbidden".to_string()),
             MfError::NotFound => (StatusCode::NOT_FOUND, "Resource not found".to_string()),
+            MfError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Method not allowed".to_string(),
+            ),
             MfError::Conflict(m) => (StatusCode::CONFLICT, m),
             MfError::Internal(err) => {
                 tracing::error!(%err, "Miniflux API request failed");
