@@ -484,6 +484,16 @@ impl<'a> Articles<'a> {
         self.latest_in(&ListFilter::default(), limit, offset).await
     }
 
+    /// When the newest article arrived in the lists (its `sort_at`, the time the latest list
+    /// orders by), or `None` when there is no article: the last time anything could have
+    /// entered a list of the site, which a feed with no items gives as its own update time.
+    pub async fn newest_time(&self) -> Result<Option<UnixSeconds>, StoreError> {
+        let row = sqlx::query("SELECT MAX(sort_at) AS newest FROM articles")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("newest")?)
+    }
+
     /// The newest articles that pass `filter`, newest first.
     pub async fn latest_in(
         &self,

@@ -16,13 +16,13 @@
 use crate::base_url::site_base;
 use crate::feeds_out::{FeedDoc, FeedFormat, FeedItem, escape, render};
 use crate::http_cache::{SHORT_MAX_AGE, cached};
-use crate::pages::{PageError, article_href, excerpt, is_web_url, respond};
+use crate::pages::{PageError, article_href, excerpt, is_web_url, now, respond};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
-use tidings_model::{ArticleId, SourceId, StoryId};
+use tidings_model::{ArticleId, SourceId, StoryId, UnixSeconds};
 use tidings_store::{ArticleListing, EntityLookup};
 
 /// Items in a feed.
@@ -45,9 +45,27 @@ pub(crate) struct FeedMeta {
     pub(crate) query: String,
     /// Its language, when all its items share one.
     pub(crate) language: Option<String>,
+    /// When what it follows last changed, for a feed with no items (a story's last update);
+    /// `None` for the time the site's newest article arrived. See [`listing_feed`].
+    pub(crate) updated_when_empty: Option<UnixSeconds>,
+}
+
+/// A feed's title: `{part} · {site}`, or the site's name alone when `part` is blank, so a
+/// feed is never titled " · Tidings".
+pub(crate) fn feed_title(part: &str, site_name: &str) -> String {
+    match part.trim() {
+        "" => site_name.to_string(),
+        part => format!("{part} · {site_name}"),
+    }
 }
 
 /// The feed of `listings` (newest first) in `format`, with caching headers.
+///
+/// The feed's update time is its newest item's (published, or updated when later), so an
+/// unchanged list gives the same document. A feed with no items (a search that matches
+/// nothing, a new outlet) gives [`FeedMeta::updated_when_empty`], else the time the site's
+/// newest article arrived (the last moment anything could have entered it), else, on a site
+/// with no article at all, the present: never 1970.
 pub(crate) async fn listing_feed(
     state: &AppState,
     headers: &HeaderMap,
@@ -72,6 +90,20 @@ pub(crate) async fn listing_feed(
         .iter()
         .map(|l| article_item(&base, l, &sources_by_story, &source_feeds))
         .collect();
+    let newest = items
+        .iter()
+        .map(|i| i.updated.unwrap_or(i.published).max(i.published))
+        .max();
+    let updated = match newest.or(meta.updated_when_empty.filter(|t| *t > 0)) {
+        Some(t) => t,
+        None => state
+            .store
+            .articles()
+            .newest_time()
+            .await?
+            .filter(|t| *t > 0)
+            .unwrap_or_else(now),
+    };
     let doc = FeedDoc {
         title: meta.title,
         description: meta.description,
@@ -79,7 +111,7 @@ pub(crate) async fn listing_feed(
         feed_dir: format!("{base}{}", meta.feed_dir_path),
         query: meta.query,
         language: meta.language,
-        updated: items.iter().map(|i| i.published).max().unwrap_or(0),
+        updated,
         items,
     };
     Ok(cached(
@@ -197,6 +229,7 @@ pub(crate) async fn site_feed(
             feed_dir_path: "/".to_string(),
             query: String::new(),
             language: None,
+            updated_when_empty: None,
         };
         Ok((meta, listings))
     })
@@ -225,7 +258,7 @@ pub(crate) async fn source_feed(
             .await?;
         let name = source.display_name();
         let meta = FeedMeta {
-            title: format!("{name} · {}", state.site_name),
+            title: feed_title(&name, &state.site_name),
             description: format!(
                 "The latest articles from {name}, as {} read them.",
                 state.site_name
@@ -234,6 +267,8 @@ pub(crate) async fn source_feed(
             feed_dir_path: format!("/source/{}/", source.id),
             query: String::new(),
             language: source.language.clone(),
+            // An outlet with no article yet: when it was added.
+            updated_when_empty: Some(source.created_at),
         };
         Ok((meta, listings))
     })
@@ -262,7 +297,7 @@ pub(crate) async fn story_feed(
             .latest_of_stories(&[story.id], FEED_ITEMS)
             .await?;
         let meta = FeedMeta {
-            title: format!("{} · {}", story.title, state.site_name),
+            title: feed_title(&story.title, &state.site_name),
             description: format!(
                 "Every report of this story on {}, newest first.",
                 state.site_name
@@ -271,6 +306,7 @@ pub(crate) async fn story_feed(
             feed_dir_path: format!("/story/{}/", story.id),
             query: String::new(),
             language: story.language.clone(),
+            updated_when_empty: Some(story.updated_at),
         };
         Ok((meta, listings))
     })
@@ -317,7 +353,7 @@ pub(crate) async fn entity_feed(
             .latest_of_stories(&stories, FEED_ITEMS)
             .await?;
         let meta = FeedMeta {
-            title: format!("{name} · {}", state.site_name),
+            title: feed_title(&name, &state.site_name),
             description: format!(
                 "The latest reports on {} of the stories that name {name}.",
                 state.site_name
@@ -326,6 +362,7 @@ pub(crate) async fn entity_feed(
             feed_dir_path: format!("/entity/{slug}/"),
             query: String::new(),
             language: None,
+            updated_when_empty: None,
         };
         Ok((meta, listings))
     })
@@ -376,13 +413,29 @@ pub(crate) async fn search_feed(
             .collect();
         let listings: Vec<ArticleListing> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
         let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let (title, description) = if q.is_empty() {
+            (
+                feed_title("Search", &state.site_name),
+                format!(
+                    "A search of {} with nothing to look for: add the words to find as \
+                     ?q=… to this feed's address.",
+                    state.site_name
+                ),
+            )
+        } else {
+            (
+                feed_title(&q, &state.site_name),
+                format!("Articles on {} that match {q}.", state.site_name),
+            )
+        };
         let meta = FeedMeta {
-            title: format!("{q} · {}", state.site_name),
-            description: format!("Articles on {} that match {q}.", state.site_name),
+            title,
+            description,
             home_path: format!("/search?q={encoded}"),
             feed_dir_path: "/search/".to_string(),
             query: format!("q={encoded}"),
             language: None,
+            updated_when_empty: None,
         };
         Ok((meta, listings))
     })

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
+use tidings_search::{EngineChoice, SearchEngine};
 use tidings_store::{NewSource, NewUser, Placement, Store, StoreOptions};
 use tidings_web::AppState;
 use tidings_web::people::{ManualClock, People, PeopleConfig};
@@ -43,6 +44,19 @@ pub async fn site(config: PeopleConfig) -> Site {
     let mut site = site_on(store, config, |_| {}).await;
     site._dir = Some(dir);
     site
+}
+
+/// A site over `store` (an empty one, of either backend) with a search engine, which is
+/// returned with the directory that keeps it (nothing is indexed yet).
+pub async fn searchable_site(store: Store) -> (Site, Arc<SearchEngine>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = Arc::new(
+        SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
+            .expect("search engine"),
+    );
+    let in_site = engine.clone();
+    let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+    (site, engine, dir)
 }
 
 /// Starts a site with these settings over `store` (an empty one, of either backend), after
