@@ -9,11 +9,20 @@
 //! links to its article page on this site, credits the outlet, links the original as `via`,
 //! and says how many outlets cover its story with a link to the full coverage.
 //!
+//! A wire text and its copies are one item, the original's, as the story page shows them
+//! once: the item names the other outlets that published it ("Also published by …") in its
+//! content, each linking to its copy here (see [`crate::feed_copies`]). The content is the
+//! one part of an item every reader shows; RSS's `<source>` names one channel only (kept for
+//! the original's outlet), `<category>` means a topic (readers turn it into tags and
+//! filters), and more authors would credit the copying outlets with the writing. An outlet's
+//! own feed keeps its copies: they are what it published.
+//!
 //! [`listing_feed`] turns any list of articles into a feed response; a search feed
 //! (`/search/feed.xml?q=…`) is that function called with the search's results, its title
 //! and its query.
 
 use crate::base_url::site_base;
+use crate::feed_copies::{Copies, FeedArticle, fold_copies};
 use crate::feeds_out::{FeedDoc, FeedFormat, FeedItem, escape, render};
 use crate::http_cache::{SHORT_MAX_AGE, cached};
 use crate::pages::{PageError, article_href, excerpt, is_web_url, now, respond};
@@ -48,6 +57,8 @@ pub(crate) struct FeedMeta {
     /// When what it follows last changed, for a feed with no items (a story's last update);
     /// `None` for the time the site's newest article arrived. See [`listing_feed`].
     pub(crate) updated_when_empty: Option<UnixSeconds>,
+    /// Whether copies fold into their originals' items (every feed but an outlet's own).
+    pub(crate) copies: Copies,
 }
 
 /// A feed's title: `{part} · {site}`, or the site's name alone when `part` is blank, so a
@@ -71,10 +82,14 @@ pub(crate) async fn listing_feed(
     headers: &HeaderMap,
     format: FeedFormat,
     meta: FeedMeta,
-    listings: &[ArticleListing],
+    listings: Vec<ArticleListing>,
 ) -> Result<Response, PageError> {
     let base = site_base(state.base_url.as_deref(), headers);
-    let mut story_ids: Vec<StoryId> = listings.iter().filter_map(|l| l.article.story_id).collect();
+    let articles = fold_copies(&state.store, listings, meta.copies).await?;
+    let mut story_ids: Vec<StoryId> = articles
+        .iter()
+        .filter_map(|a| a.listing.article.story_id)
+        .collect();
     story_ids.sort();
     story_ids.dedup();
     let sources_by_story: HashMap<StoryId, i64> = state
@@ -85,10 +100,10 @@ pub(crate) async fn listing_feed(
         .into_iter()
         .map(|s| (s.id, s.source_count))
         .collect();
-    let source_feeds = source_feeds(state, listings).await?;
-    let items: Vec<FeedItem> = listings
+    let source_feeds = source_feeds(state, &articles).await?;
+    let items: Vec<FeedItem> = articles
         .iter()
-        .map(|l| article_item(&base, l, &sources_by_story, &source_feeds))
+        .map(|a| article_item(&base, a, &sources_by_story, &source_feeds))
         .collect();
     let newest = items
         .iter()
@@ -122,13 +137,16 @@ pub(crate) async fn listing_feed(
     ))
 }
 
-/// The feed URL of each outlet `listings` are from (RSS's `<source url>`), those that are
+/// The feed URL of each outlet `articles` are from (RSS's `<source url>`), those that are
 /// web addresses: one read for the whole document, however many outlets it has.
 async fn source_feeds(
     state: &AppState,
-    listings: &[ArticleListing],
+    articles: &[FeedArticle],
 ) -> Result<HashMap<SourceId, String>, PageError> {
-    let mut ids: Vec<SourceId> = listings.iter().map(|l| l.article.source_id).collect();
+    let mut ids: Vec<SourceId> = articles
+        .iter()
+        .map(|a| a.listing.article.source_id)
+        .collect();
     ids.sort();
     ids.dedup();
     Ok(state
@@ -142,13 +160,45 @@ async fn source_feeds(
         .collect())
 }
 
+/// Outlets an item names as having published its text too; more are counted.
+const PUBLISHERS_NAMED: usize = 10;
+
+/// "Also published by Wire, Harbour Post and 3 more outlets.", each name linking to that
+/// outlet's copy here; empty when no other outlet published it.
+fn also_published_by(base: &str, article: &FeedArticle) -> String {
+    let publishers = &article.republished_by;
+    if publishers.is_empty() {
+        return String::new();
+    }
+    let links: Vec<String> = publishers
+        .iter()
+        .take(PUBLISHERS_NAMED)
+        .map(|p| {
+            format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&format!("{base}{}", article_href(p.article, &p.title))),
+                escape(&p.name)
+            )
+        })
+        .collect();
+    let more = publishers.len().saturating_sub(PUBLISHERS_NAMED);
+    let list = match (links.split_last(), more) {
+        (Some((last, rest)), 0) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        (_, 0) => links.join(", "),
+        (_, 1) => format!("{} and 1 more outlet", links.join(", ")),
+        (_, n) => format!("{} and {n} more outlets", links.join(", ")),
+    };
+    format!("<p>Also published by {list}.</p>")
+}
+
 /// One article as a feed item, linking to its page here.
 fn article_item(
     base: &str,
-    listing: &ArticleListing,
+    article: &FeedArticle,
     sources_by_story: &HashMap<StoryId, i64>,
     source_feeds: &HashMap<SourceId, String>,
 ) -> FeedItem {
+    let listing = &article.listing;
     let a = &listing.article;
     let c = &a.content;
     let url = format!("{base}{}", article_href(a.id, &c.title));
@@ -157,6 +207,7 @@ fn article_item(
         SUMMARY_CHARS,
     );
     let mut html = format!("<p>{}</p>", escape(&summary));
+    html.push_str(&also_published_by(base, article));
     let coverage = a
         .story_id
         .and_then(|s| sources_by_story.get(&s).map(|n| (s, *n)))
@@ -205,7 +256,7 @@ async fn answer_feed(
     let result = async {
         let format = format_of(uri)?;
         let (meta, listings) = read.await?;
-        listing_feed(state, headers, format, meta, &listings).await
+        listing_feed(state, headers, format, meta, listings).await
     }
     .await;
     respond(result, &state.site_name)
@@ -230,6 +281,7 @@ pub(crate) async fn site_feed(
             query: String::new(),
             language: None,
             updated_when_empty: None,
+            copies: Copies::Fold,
         };
         Ok((meta, listings))
     })
@@ -269,6 +321,7 @@ pub(crate) async fn source_feed(
             language: source.language.clone(),
             // An outlet with no article yet: when it was added.
             updated_when_empty: Some(source.created_at),
+            copies: Copies::Keep,
         };
         Ok((meta, listings))
     })
@@ -307,6 +360,7 @@ pub(crate) async fn story_feed(
             query: String::new(),
             language: story.language.clone(),
             updated_when_empty: Some(story.updated_at),
+            copies: Copies::Fold,
         };
         Ok((meta, listings))
     })
@@ -363,6 +417,7 @@ pub(crate) async fn entity_feed(
             query: String::new(),
             language: None,
             updated_when_empty: None,
+            copies: Copies::Fold,
         };
         Ok((meta, listings))
     })
@@ -436,6 +491,7 @@ pub(crate) async fn search_feed(
             query: format!("q={encoded}"),
             language: None,
             updated_when_empty: None,
+            copies: Copies::Fold,
         };
         Ok((meta, listings))
     })

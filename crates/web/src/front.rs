@@ -477,8 +477,9 @@ async fn scope_feed(
         query: String::new(),
         language: None,
         updated_when_empty: None,
+        copies: crate::feed_copies::Copies::Fold,
     };
-    listing_feed(state, headers, format, meta, &listings).await
+    listing_feed(state, headers, format, meta, listings).await
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 mod support;
 
 use support::{Site, searchable_site};
-use tidings_model::UnixSeconds;
+use tidings_model::{ArticleId, SourceId, StoryId, UnixSeconds};
 use tidings_store::testing::each_backend;
+use tidings_store::{Placement, StoredInsight, StoryEntity};
 
 /// The feed files of every route.
 const FILES: [&str; 3] = ["feed.xml", "feed.atom", "feed.json"];
@@ -131,24 +132,7 @@ async fn feeds_with_no_items_have_a_title_and_a_recent_date() {
         )
         .await;
         // An entity named only by that story.
-        site.store
-            .insights()
-            .save(
-                story,
-                &tidings_store::StoredInsight {
-                    version: 1,
-                    computed_at: at,
-                    json: "{}".into(),
-                },
-                &[tidings_store::StoryEntity {
-                    slug: "nowhere-bay".into(),
-                    name: "Nowhere Bay".into(),
-                    kind: "place".into(),
-                    mentions: 1,
-                }],
-            )
-            .await
-            .expect("save");
+        names(&site, story, "Nowhere Bay", at).await;
         empty_feeds(
             &site,
             "/entity/nowhere-bay/",
@@ -183,6 +167,164 @@ async fn a_site_with_no_article_dates_its_feeds_now() {
             "{updated}: {}",
             feed.body
         );
+    })
+    .await;
+}
+
+/// Saves `story`'s insight naming one place, `name` (its slug the name in lower case, with
+/// hyphens).
+async fn names(site: &Site, story: StoryId, name: &str, at: UnixSeconds) {
+    site.store
+        .insights()
+        .save(
+            story,
+            &StoredInsight {
+                version: 1,
+                computed_at: at,
+                json: "{}".into(),
+            },
+            &[StoryEntity {
+                slug: name.to_lowercase().replace(' ', "-"),
+                name: name.into(),
+                kind: "place".into(),
+                mentions: 1,
+            }],
+        )
+        .await
+        .expect("save");
+}
+
+/// Adds outlet `name`'s copy of the site's article, published `at`, placed in its story as
+/// a copy: the outlet and the copy.
+async fn copy_from(site: &Site, name: &str, at: UnixSeconds) -> (SourceId, ArticleId) {
+    let outlet = site.add_outlet(name).await;
+    let url = format!("https://{}.example/flood", name.to_lowercase());
+    let copy = site
+        .article_at(outlet, &url, &format!("Flood ({name} copy)"), at)
+        .await;
+    let mut batch = site.store.stories().begin().await.expect("batch");
+    batch
+        .place(&Placement {
+            article: copy,
+            story: site.story,
+            duplicate_of: Some(site.article),
+            related: Vec::new(),
+        })
+        .await
+        .expect("place the copy");
+    batch.commit(at).await.expect("commit");
+    (outlet, copy)
+}
+
+/// An item's HTML as a reader shows it: its content, else its summary.
+fn shown(entry: &tidings_model::Entry) -> String {
+    entry
+        .content_html
+        .clone()
+        .or_else(|| entry.summary_html.clone())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_wire_text_and_its_copies_are_one_item_naming_every_publisher() {
+    each_backend(|store| async move {
+        let (site, engine, _dir) = searchable_site(store).await;
+        let (wire, wire_copy) = site.add_wire_copy().await;
+        let now = chrono::Utc::now().timestamp();
+        let (_, herald_copy) = copy_from(&site, "Herald", now - 300).await;
+        names(&site, site.story, "Valley", now).await;
+        tidings_search::catch_up(&engine, &site.store)
+            .await
+            .expect("index");
+        let original = format!("{}{}", site.base, site.article_path);
+        let copy_page = |id: ArticleId, title: &str| {
+            format!("{}/article/{id}/{}", site.base, tidings_web::slugify(title))
+        };
+        let mut browser = site.browser();
+        for dir in [
+            "/".to_string(),
+            format!("/story/{}/", site.story),
+            "/entity/valley/".to_string(),
+        ] {
+            for (file, query) in FILES
+                .iter()
+                .map(|f| (*f, ""))
+                .chain(FILES.iter().map(|f| (*f, "?q=river")))
+            {
+                // The search feed is the one with a query.
+                let path = if query.is_empty() {
+                    format!("{dir}{file}")
+                } else if dir == "/" {
+                    format!("/search/{file}{query}")
+                } else {
+                    continue;
+                };
+                let feed = browser.get(&path).await;
+                assert_eq!(feed.status, 200, "{path}: {}", feed.body);
+                let items = entries(&feed.body, file);
+                let urls: Vec<&str> = items.iter().filter_map(|e| e.url.as_deref()).collect();
+                assert_eq!(
+                    urls,
+                    vec![original.as_str()],
+                    "{path}: one item, the original"
+                );
+                let html = shown(&items[0]);
+                for (id, title, name) in [
+                    (wire_copy, "Flood (wire copy)", "Wire"),
+                    (herald_copy, "Flood (Herald copy)", "Herald"),
+                ] {
+                    let link = format!("<a href=\"{}\">{name}</a>", copy_page(id, title));
+                    assert!(html.contains(&link), "{path}: {link} in {html}");
+                }
+                assert!(
+                    html.contains("Also published by <a"),
+                    "{path}: in the order they published: {html}"
+                );
+                let wire_at = html.find(">Wire<").expect("wire");
+                let herald_at = html.find(">Herald<").expect("herald");
+                assert!(wire_at < herald_at, "{path}: in the order they published");
+            }
+        }
+        // The wire's own feed keeps its copy: it is what the wire published.
+        for file in FILES {
+            let feed = browser.get(&format!("/source/{wire}/{file}")).await;
+            let items = entries(&feed.body, file);
+            let urls: Vec<&str> = items.iter().filter_map(|e| e.url.as_deref()).collect();
+            let copy = copy_page(wire_copy, "Flood (wire copy)");
+            assert_eq!(urls, vec![copy.as_str()], "{file}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_copy_whose_original_left_the_list_brings_the_original_back() {
+    each_backend(|store| async move {
+        let site = support::site_on(store, support::config(), |_| {}).await;
+        let now = chrono::Utc::now().timestamp();
+        // 60 articles newer than the original (600 s old), older than the copy (400 s).
+        let filler = site.add_outlet("Filler").await;
+        for n in 0..60 {
+            let url = format!("https://filler.example/{n}");
+            site.article_at(filler, &url, &format!("Filler {n}"), now - 590 + n)
+                .await;
+        }
+        let (_, copy) = site.add_wire_copy().await;
+        let original = format!("{}{}", site.base, site.article_path);
+        let mut browser = site.browser();
+        for file in FILES {
+            let feed = browser.get(&format!("/{file}")).await;
+            let items = entries(&feed.body, file);
+            let urls: Vec<&str> = items.iter().filter_map(|e| e.url.as_deref()).collect();
+            assert_eq!(urls.first(), Some(&original.as_str()), "{file}: {urls:?}");
+            assert!(
+                !urls
+                    .iter()
+                    .any(|u| u.contains(&format!("/article/{copy}/"))),
+                "{file}: the copy is not an item of its own: {urls:?}"
+            );
+            assert!(shown(&items[0]).contains(">Wire</a>"), "{file}");
+        }
     })
     .await;
 }
