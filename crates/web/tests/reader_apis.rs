@@ -2418,13 +2418,17 @@ async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_jso
     )
     .await;
     assert_eq!(listed[0]["id"], w.wire.0, "{listed}");
-    // Another account's category, an unknown one, a new title, another's feed: refused.
+    // Another account's category, an unknown one, a title that is none (empty, too long,
+    // with a control character), another's feed: refused.
     let bob = user_id(&w.site, "bob").await;
     let bobs = reading.folder_named(bob, "Bob's", 0).await.expect("bob").id;
     for body in [
         serde_json::json!({ "category_id": bobs }),
         serde_json::json!({ "category_id": 999_999 }),
-        serde_json::json!({ "title": "Renamed" }),
+        serde_json::json!({ "title": "  " }),
+        serde_json::json!({ "title": "x".repeat(201) }),
+        serde_json::json!({ "title": "Re\u{7}named" }),
+        serde_json::json!({ "title": "Renamed", "category_id": bobs }),
     ] {
         let (status, answer) = send(
             put.clone(),
@@ -2454,6 +2458,16 @@ async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_jso
             .id,
         later,
         "the refusals moved nothing"
+    );
+    assert_eq!(
+        reading
+            .subscription(ana, w.wire)
+            .await
+            .expect("sub")
+            .expect("ana's")
+            .title,
+        None,
+        "and renamed nothing"
     );
 
     // Mark the "News" category read: the outlet's items only; the wire's copy stays unread.
@@ -2739,4 +2753,196 @@ async fn known_paths_with_a_wrong_method_say_so_in_each_apis_format() {
         assert_eq!(answer["auth"], 0, "{answer}");
         assert!(answer["error"].is_string(), "{answer}");
     }
+}
+
+/// A reader's own title for a feed (Miniflux's `PUT /v1/feeds/{id}` `title`, Google
+/// Reader's `subscription/edit` `t`): shown to that reader in every API, the OPML export and
+/// the "For you" page, as plain text escaped where written; the outlet's name stays for
+/// everyone else, the outlet's name itself drops the own title, and a title that is none is
+/// refused without a change. On both backends.
+#[tokio::test]
+async fn a_feed_renamed_by_one_reader_keeps_its_name_for_everyone_else() {
+    tidings_store::testing::each_backend(|store| async move {
+        let site = support::site_on(store, config(), |_| {}).await;
+        let (wire, _) = site.add_wire_copy().await;
+        let base = site.base.clone();
+        let (mut ana_browser, key) = site.account_with_key("ana").await;
+        let (_, bob_key) = site.account_with_key("bob").await;
+        let c = http();
+        for k in [&key, &bob_key] {
+            let made = c
+                .post(format!("{base}/v1/feeds"))
+                .header("x-auth-token", k)
+                .json(&serde_json::json!({ "feed_url": "https://wire.example/feed" }))
+                .send()
+                .await
+                .expect("subscribe");
+            assert_eq!(made.status(), 201);
+        }
+        let mf = |method: reqwest::Method, path: String, key: &str, body: Option<Value>| {
+            let mut request = c
+                .request(method, format!("{base}{path}"))
+                .header("x-auth-token", key);
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            async move { json_of(request.send().await.expect("send")).await }
+        };
+        let feed_path = format!("/v1/feeds/{}", wire.0);
+        let title_of = |key: String| {
+            let mf = &mf;
+            let feed_path = feed_path.clone();
+            async move {
+                let (_, one) = mf(reqwest::Method::GET, feed_path, &key, None).await;
+                let (_, all) = mf(reqwest::Method::GET, "/v1/feeds".into(), &key, None).await;
+                assert_eq!(all[0]["title"], one["title"], "{all}");
+                one["title"].as_str().unwrap_or_default().to_string()
+            }
+        };
+
+        // Ana renames it through Miniflux: hers alone, as plain text.
+        let mine = "<b>My wire</b> & \"co\"";
+        let (status, feed) = mf(
+            reqwest::Method::PUT,
+            feed_path.clone(),
+            &key,
+            Some(serde_json::json!({ "title": format!("  {mine} ") })),
+        )
+        .await;
+        assert_eq!(status, 201, "{feed}");
+        assert_eq!(feed["title"], mine);
+        assert_eq!(title_of(key.clone()).await, mine);
+        assert_eq!(title_of(bob_key.clone()).await, "Wire");
+        let outlet = site.store.sources().get(wire).await.expect("get");
+        assert_eq!(
+            outlet.expect("the wire").name,
+            "Wire",
+            "the outlet keeps its name"
+        );
+        let (_, entries) = mf(
+            reqwest::Method::GET,
+            format!("{feed_path}/entries"),
+            &key,
+            None,
+        )
+        .await;
+        assert_eq!(entries["entries"][0]["feed"]["title"], mine, "{entries}");
+
+        // Every other API and the site show her the same title, escaped where written.
+        let auth = format!("GoogleLogin auth={key}");
+        let list: Value = c
+            .get(format!("{base}/reader/api/0/subscription/list?output=json"))
+            .header("authorization", &auth)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(list["subscriptions"][0]["title"], mine, "{list}");
+        let stream: Value = c
+            .get(format!(
+                "{base}/reader/api/0/stream/contents/user/-/state/com.google/reading-list"
+            ))
+            .header("authorization", &auth)
+            .send()
+            .await
+            .expect("stream")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(stream["items"][0]["origin"]["title"], mine, "{stream}");
+        let (_, fever) = json_of(
+            c.post(format!("{base}/fever/?api&feeds"))
+                .form(&[("api_key", fever_key("ana", &key))])
+                .send()
+                .await
+                .expect("fever"),
+        )
+        .await;
+        assert_eq!(fever["feeds"][0]["title"], mine, "{fever}");
+        let opml = c
+            .get(format!("{base}/v1/export"))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("export")
+            .text()
+            .await
+            .expect("opml");
+        assert!(!opml.contains("<b>"), "{opml}");
+        assert_eq!(
+            outlines_of(&opml)
+                .into_iter()
+                .map(|(_, title, _)| title)
+                .collect::<Vec<_>>(),
+            vec![mine.to_string()],
+            "{opml}"
+        );
+        let page = ana_browser.get("/for-you").await;
+        assert!(
+            page.body
+                .contains(">&#60;b&#62;My wire&#60;/b&#62; &#38; &#34;co&#34;</a>"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains(mine));
+
+        // Google Reader's rename, `t`; an empty `t` changes nothing; a bad one is refused.
+        let edit = |t: String| {
+            let c = &c;
+            let (base, auth) = (&base, &auth);
+            async move {
+                let response = c
+                    .post(format!("{base}/reader/api/0/subscription/edit"))
+                    .header("authorization", auth)
+                    .form(&[
+                        ("ac", "edit".to_string()),
+                        ("s", format!("feed/{}", wire.0)),
+                        ("t", t),
+                    ])
+                    .send()
+                    .await
+                    .expect("edit");
+                response.status().as_u16()
+            }
+        };
+        assert_eq!(edit("Wire service".into()).await, 200);
+        assert_eq!(title_of(key.clone()).await, "Wire service");
+        assert_eq!(edit(String::new()).await, 200);
+        assert_eq!(title_of(key.clone()).await, "Wire service");
+        for bad in ["a\u{1b}b".to_string(), "é".repeat(201)] {
+            assert_eq!(edit(bad).await, 400);
+            assert_eq!(title_of(key.clone()).await, "Wire service");
+        }
+        let longest = "é".repeat(200);
+        assert_eq!(
+            edit(longest.clone()).await,
+            200,
+            "200 characters are a title"
+        );
+        assert_eq!(title_of(key.clone()).await, longest);
+        assert_eq!(title_of(bob_key.clone()).await, "Wire");
+
+        // The outlet's own name drops the own title: the feed follows the outlet's name.
+        let (status, _) = mf(
+            reqwest::Method::PUT,
+            feed_path.clone(),
+            &key,
+            Some(serde_json::json!({ "title": "Wire" })),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let ana = user_id(&site, "ana").await;
+        let sub = site
+            .store
+            .reading()
+            .subscription(ana, wire)
+            .await
+            .expect("sub")
+            .expect("ana's");
+        assert_eq!(sub.title, None);
+        assert_eq!(sub.shown_title(), "Wire");
+    })
+    .await;
 }

@@ -223,7 +223,7 @@ async fn answer(
                     json!({
                         "id": s.source_id.0,
                         "favicon_id": 0,
-                        "title": s.name,
+                        "title": s.shown_title(),
                         "url": tidings_model::public_feed_url(&s.url),
                         "site_url": s.site_url.clone().unwrap_or_default(),
                         "is_spark": 0,
