@@ -5,9 +5,9 @@
 mod support;
 
 use support::{Site, searchable_site};
-use tidings_model::{ArticleId, SourceId, StoryId, UnixSeconds};
+use tidings_model::{ArticleId, StoryId, UnixSeconds};
 use tidings_store::testing::each_backend;
-use tidings_store::{Placement, StoredInsight, StoryEntity};
+use tidings_store::{StoredInsight, StoryEntity};
 
 /// The feed files of every route.
 const FILES: [&str; 3] = ["feed.xml", "feed.atom", "feed.json"];
@@ -194,28 +194,6 @@ async fn names(site: &Site, story: StoryId, name: &str, at: UnixSeconds) {
         .expect("save");
 }
 
-/// Adds outlet `name`'s copy of the site's article, published `at`, placed in its story as
-/// a copy: the outlet and the copy.
-async fn copy_from(site: &Site, name: &str, at: UnixSeconds) -> (SourceId, ArticleId) {
-    let outlet = site.add_outlet(name).await;
-    let url = format!("https://{}.example/flood", name.to_lowercase());
-    let copy = site
-        .article_at(outlet, &url, &format!("Flood ({name} copy)"), at)
-        .await;
-    let mut batch = site.store.stories().begin().await.expect("batch");
-    batch
-        .place(&Placement {
-            article: copy,
-            story: site.story,
-            duplicate_of: Some(site.article),
-            related: Vec::new(),
-        })
-        .await
-        .expect("place the copy");
-    batch.commit(at).await.expect("commit");
-    (outlet, copy)
-}
-
 /// An item's HTML as a reader shows it: its content, else its summary.
 fn shown(entry: &tidings_model::Entry) -> String {
     entry
@@ -231,7 +209,9 @@ async fn a_wire_text_and_its_copies_are_one_item_naming_every_publisher() {
         let (site, engine, _dir) = searchable_site(store).await;
         let (wire, wire_copy) = site.add_wire_copy().await;
         let now = chrono::Utc::now().timestamp();
-        let (_, herald_copy) = copy_from(&site, "Herald", now - 300).await;
+        let (_, herald_copy) = site
+            .add_copy("Herald", "Flood (Herald copy)", now - 300)
+            .await;
         names(&site, site.story, "Valley", now).await;
         tidings_search::catch_up(&engine, &site.store)
             .await

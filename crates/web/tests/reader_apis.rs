@@ -68,6 +68,25 @@ async fn json_of(response: reqwest::Response) -> (u16, Value) {
     )
 }
 
+/// A Miniflux API request on the site at `base` with `key` (the request is built at once, so
+/// the answer borrows nothing): its status and JSON answer.
+fn miniflux_call(
+    c: &reqwest::Client,
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    key: &str,
+    body: Option<Value>,
+) -> impl Future<Output = (u16, Value)> + use<> {
+    let mut request = c
+        .request(method, format!("{base}{path}"))
+        .header("x-auth-token", key);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    async move { json_of(request.send().await.expect("send")).await }
+}
+
 fn fever_key(name: &str, key: &str) -> String {
     use md5::Digest;
     md5::Md5::digest(format!("{name}:{key}").as_bytes())
@@ -2389,13 +2408,7 @@ async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_jso
         .id;
     let c = http();
     let send = |method: reqwest::Method, path: &str, key: &str, body: Option<Value>| {
-        let mut request = c
-            .request(method, format!("{base}{path}"))
-            .header("x-auth-token", key);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        async move { json_of(request.send().await.expect("send")).await }
+        miniflux_call(&c, &base, method, path, key, body)
     };
     let put = reqwest::Method::PUT;
     let get = reqwest::Method::GET;
@@ -2448,27 +2461,13 @@ async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_jso
     )
     .await;
     assert_eq!(status, 404, "bob does not follow the wire");
-    assert_eq!(
-        reading
-            .subscription(ana, w.wire)
-            .await
-            .expect("sub")
-            .expect("ana's")
-            .folder
-            .id,
-        later,
-        "the refusals moved nothing"
-    );
-    assert_eq!(
-        reading
-            .subscription(ana, w.wire)
-            .await
-            .expect("sub")
-            .expect("ana's")
-            .title,
-        None,
-        "and renamed nothing"
-    );
+    let sub = reading
+        .subscription(ana, w.wire)
+        .await
+        .expect("sub")
+        .expect("ana's");
+    assert_eq!(sub.folder.id, later, "the refusals moved nothing");
+    assert_eq!(sub.title, None, "and renamed nothing");
 
     // Mark the "News" category read: the outlet's items only; the wire's copy stays unread.
     let unread = |feed: SourceId| {
@@ -2780,13 +2779,7 @@ async fn a_feed_renamed_by_one_reader_keeps_its_name_for_everyone_else() {
             assert_eq!(made.status(), 201);
         }
         let mf = |method: reqwest::Method, path: String, key: &str, body: Option<Value>| {
-            let mut request = c
-                .request(method, format!("{base}{path}"))
-                .header("x-auth-token", key);
-            if let Some(body) = body {
-                request = request.json(&body);
-            }
-            async move { json_of(request.send().await.expect("send")).await }
+            miniflux_call(&c, &base, method, &path, key, body)
         };
         let feed_path = format!("/v1/feeds/{}", wire.0);
         let title_of = |key: String| {
@@ -2830,27 +2823,18 @@ async fn a_feed_renamed_by_one_reader_keeps_its_name_for_everyone_else() {
 
         // Every other API and the site show her the same title, escaped where written.
         let auth = format!("GoogleLogin auth={key}");
-        let list: Value = c
-            .get(format!("{base}/reader/api/0/subscription/list?output=json"))
-            .header("authorization", &auth)
-            .send()
-            .await
-            .expect("list")
-            .json()
-            .await
-            .expect("json");
+        let greader = |path: &str| {
+            let request = c
+                .get(format!("{base}/reader/api/0/{path}"))
+                .header("authorization", &auth);
+            async move {
+                let answer = request.send().await.expect("greader");
+                answer.json::<Value>().await.expect("json")
+            }
+        };
+        let list = greader("subscription/list?output=json").await;
         assert_eq!(list["subscriptions"][0]["title"], mine, "{list}");
-        let stream: Value = c
-            .get(format!(
-                "{base}/reader/api/0/stream/contents/user/-/state/com.google/reading-list"
-            ))
-            .header("authorization", &auth)
-            .send()
-            .await
-            .expect("stream")
-            .json()
-            .await
-            .expect("json");
+        let stream = greader("stream/contents/user/-/state/com.google/reading-list").await;
         assert_eq!(stream["items"][0]["origin"]["title"], mine, "{stream}");
         let (_, fever) = json_of(
             c.post(format!("{base}/fever/?api&feeds"))
