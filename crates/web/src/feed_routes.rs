@@ -497,3 +497,55 @@ pub(crate) async fn search_feed(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed_copies::Publisher;
+    use tidings_model::{Article, NewArticle};
+
+    fn with_publishers(n: usize) -> FeedArticle {
+        FeedArticle {
+            listing: ArticleListing {
+                article: Article {
+                    id: ArticleId(1),
+                    source_id: SourceId(1),
+                    story_id: None,
+                    duplicate_of: None,
+                    content: NewArticle::default(),
+                },
+                source_name: "Outlet".into(),
+                section: None,
+                source_display: None,
+            },
+            republished_by: (0..n)
+                .map(|i| Publisher {
+                    name: format!("<P{i}>"),
+                    article: ArticleId(10 + i as i64),
+                    title: "Copy".into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn other_publishers_are_named_linked_escaped_and_counted_past_ten() {
+        let base = "https://news.example";
+        assert_eq!(also_published_by(base, &with_publishers(0)), "");
+        assert_eq!(
+            also_published_by(base, &with_publishers(1)),
+            "<p>Also published by <a href=\"https://news.example/article/10/copy\">&lt;P0&gt;</a>.</p>"
+        );
+        let three = also_published_by(base, &with_publishers(3));
+        assert!(three.contains("&lt;P0&gt;</a>, <a"), "{three}");
+        assert!(three.contains("&lt;P1&gt;</a> and <a"), "{three}");
+        let many = also_published_by(base, &with_publishers(13));
+        assert_eq!(many.matches("<a ").count(), PUBLISHERS_NAMED, "{many}");
+        assert!(
+            many.ends_with("&lt;P9&gt;</a> and 3 more outlets.</p>"),
+            "{many}"
+        );
+        let eleven = also_published_by(base, &with_publishers(11));
+        assert!(eleven.ends_with("and 1 more outlet.</p>"), "{eleven}");
+    }
+}
