@@ -34,6 +34,22 @@ pub struct ArticleListing {
     pub sort_at: UnixSeconds,
 }
 
+/// A copy of an article (a wire copy, a republication), as a list that shows the original
+/// once names the outlets that published it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Republication {
+    /// The original it copies (the root of its group: copies never point at copies).
+    pub original: ArticleId,
+    /// The copy.
+    pub id: ArticleId,
+    /// The copy's headline, for a link to its page.
+    pub title: String,
+    /// The outlet that published the copy.
+    pub source_id: SourceId,
+    /// The outlet's name, as lists show it.
+    pub source_name: String,
+}
+
 /// Which articles or stories a list shows: all of them, or one section's, one language's, one
 /// topic's. Values are bound as parameters, never written into the statement.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -504,6 +520,16 @@ impl<'a> Articles<'a> {
         self.latest_in(&ListFilter::default(), limit, offset).await
     }
 
+    /// When the newest article arrived in the lists (its `sort_at`, the time the latest list
+    /// orders by), or `None` when there is no article: the last time anything could have
+    /// entered a list of the site, which a feed with no items gives as its own update time.
+    pub async fn newest_time(&self) -> Result<Option<UnixSeconds>, StoreError> {
+        let row = sqlx::query("SELECT MAX(sort_at) AS newest FROM articles")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("newest")?)
+    }
+
     /// The newest articles that pass `filter`, newest first.
     pub async fn latest_in(
         &self,
@@ -617,6 +643,34 @@ impl<'a> Articles<'a> {
             .iter()
             .map(listing_from_row)
             .collect::<Result<_, _>>()?)
+    }
+
+    /// The copies of the given originals, each original's in the order they were published
+    /// (one statement per 500 originals, not one per original); an empty list reads nothing.
+    pub async fn republications(
+        &self,
+        originals: &[ArticleId],
+    ) -> Result<Vec<Republication>, StoreError> {
+        let mut copies = Vec::new();
+        for chunk in originals.chunks(id_list::CHUNK) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT a.id, a.duplicate_of, a.title, a.source_id, \
+                 COALESCE(NULLIF(s.name, ''), s.url) AS source_name \
+                 FROM articles a JOIN sources s ON s.id = a.source_id \
+                 WHERE a.duplicate_of IN ({}) ORDER BY a.duplicate_of, a.sort_at, a.id",
+                id_list::in_list(chunk.iter().map(|id| id.0))
+            ));
+            for row in sqlx::query(sql).fetch_all(self.pool).await? {
+                copies.push(Republication {
+                    original: ArticleId(row.try_get("duplicate_of")?),
+                    id: ArticleId(row.try_get("id")?),
+                    title: row.try_get("title")?,
+                    source_id: SourceId(row.try_get("source_id")?),
+                    source_name: outlet_name(row.try_get("source_name")?),
+                });
+            }
+        }
+        Ok(copies)
     }
 
     /// The topics an article was tagged with, as (slug, name).

@@ -33,6 +33,7 @@ mod assets;
 mod base_url;
 mod comment_counts;
 pub mod display;
+mod feed_copies;
 mod feed_routes;
 pub mod feeds_out;
 mod front;
