@@ -613,6 +613,40 @@ fn a_failed_backup_says_its_cause_once() {
 }
 
 #[test]
+fn bench_web_without_wrk_keeps_the_last_runs_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scratch = dir.path().join("bench");
+    std::fs::create_dir(&scratch).expect("mkdir");
+    // An earlier run's directory: its marker says the benchmark may empty it.
+    std::fs::write(
+        scratch.join(tidings_search::bench_dir::BENCH_MARKER),
+        "made by a bench",
+    )
+    .expect("write");
+    std::fs::write(scratch.join("tidings.db"), "the last run's data").expect("write");
+    let no_wrk = dir.path().join("empty-path");
+    std::fs::create_dir(&no_wrk).expect("mkdir");
+    let out = std::process::Command::new(support::binary())
+        .args(["bench", "web", "--dir"])
+        .arg(&scratch)
+        .args(["--corpora", "/nonexistent-corpora", "--articles", "1"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("PATH", &no_wrk)
+        .env_remove("TIDINGS_DATABASE_URL")
+        .output()
+        .expect("run tidings");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`wrk` is not on PATH"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(scratch.join("tidings.db")).expect("still there"),
+        "the last run's data",
+        "a run that cannot measure deletes nothing"
+    );
+}
+
+#[test]
 fn bench_web_refuses_to_empty_a_directory_it_did_not_make() {
     let dir = tempfile::tempdir().expect("tempdir");
     let precious = dir.path().join("precious");
