@@ -113,7 +113,8 @@ async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, Pipel
                 source.fetch.etag.clone(),
                 source.fetch.last_modified.clone(),
             );
-            succeed(pipeline, &source, started, interval, validators, None).await?;
+            // The feed was not read: the last count of linkless entries stands.
+            succeed(pipeline, &source, started, interval, validators, None, None).await?;
             FetchReport {
                 not_modified: true,
                 ..FetchReport::default()
@@ -158,7 +159,11 @@ async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, Pipel
                     pushed,
                 );
                 let validators = (doc.validators.etag, doc.validators.last_modified);
-                succeed(pipeline, &source, started, interval, validators, feed.title).await?;
+                let skipped = Some(skipped_no_link);
+                succeed(
+                    pipeline, &source, started, interval, validators, feed.title, skipped,
+                )
+                .await?;
                 FetchReport {
                     entries: feed.entries.len(),
                     new_articles,
@@ -260,7 +265,8 @@ fn count(source: SourceId, report: &FetchReport) {
 
 /// Records a successful fetch at `at`: the next one after `interval`, the server's
 /// validators (`ETag`, `Last-Modified`) for a conditional GET, the feed's title for a nameless
-/// source.
+/// source, and how many entries were left out for having no link (`None`: the feed was not
+/// read, and the last count stands).
 async fn succeed(
     pipeline: &Pipeline,
     source: &Source,
@@ -268,6 +274,7 @@ async fn succeed(
     interval: Duration,
     (etag, last_modified): (Option<String>, Option<String>),
     feed_title: Option<String>,
+    skipped_no_link: Option<usize>,
 ) -> Result<(), PipelineError> {
     let ok = FetchSuccess {
         at,
@@ -275,6 +282,7 @@ async fn succeed(
         etag,
         last_modified,
         feed_title,
+        skipped_no_link: skipped_no_link.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
     };
     Ok(pipeline
         .store

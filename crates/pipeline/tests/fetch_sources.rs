@@ -767,3 +767,33 @@ async fn a_feed_moved_onto_another_sources_address_defers_to_it() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_without_a_link_are_counted_on_their_source() {
+    let web = FixtureWeb::start().await;
+    let linkless = |n: usize| -> String {
+        let items: String = (0..n)
+            .map(|i| format!("<item><title>No link {i}</title><guid isPermaLink=\"false\">tag:{i}</guid></item>"))
+            .collect();
+        rss(2, "mixed").replace("</channel>", &format!("{items}</channel>"))
+    };
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        web.set("/mixed.xml", Reply::feed(linkless(3)));
+        let mixed = add(&store, web.url("/mixed.xml"), "Mixed").await;
+        let report = fetch_source::run(&pipeline, mixed).await.expect("fetch");
+        assert_eq!((report.new_articles, report.skipped_no_link), (2, 3));
+        let skipped = |store: Store| async move {
+            let source = store.sources().get(mixed).await.expect("get");
+            source.expect("exists").fetch.skipped_no_link
+        };
+        assert_eq!(skipped(store.clone()).await, 3, "kept on the source");
+
+        // The feed mends its entries: the next fetch's count replaces the last.
+        web.set("/mixed.xml", Reply::feed(linkless(0)));
+        fetch_source::run(&pipeline, mixed).await.expect("fetch");
+        assert_eq!(skipped(store.clone()).await, 0);
+    })
+    .await;
+}

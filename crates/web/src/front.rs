@@ -229,10 +229,11 @@ pub(crate) async fn topic_page(
     varies_by_language(respond(result, &state.site_name))
 }
 
-/// Whether the page at `path` is made for the reader's language: one of the list pages whose
-/// cards lead in it (`/`, `/section/{slug}`, `/topic/{slug}`), or an entity's page
-/// (`/entity/{slug}`, named in it); so the page cache keeps one rendering per language list
-/// for it and one for all readers of every other page.
+/// Whether the page at `path` may be made for the reader's language: one of the list pages
+/// whose cards lead in it (`/`, `/section/{slug}`, `/topic/{slug}`), or an entity's page
+/// (`/entity/{slug}`, named in it when it has several names); so the page cache keeps one
+/// rendering per language list for it (unless the rendering says no `Vary: Accept-Language`:
+/// then one for all, see [`crate::page_cache`]) and one for all readers of every other page.
 pub(crate) fn varies_by_reader_language(path: &str) -> bool {
     let one_segment = |prefix: &str| {
         path.strip_prefix(prefix)

@@ -404,10 +404,10 @@ async fn add_source(state: &AppState, url: &str) -> Result<SourceId, GrError> {
     match source_for_url(state, url, None, None).await {
         Ok(source) => Ok(source.id),
         Err(SourceError::BadUrl) => Err(GrError::BadRequest("not an http(s) feed address\n")),
-        Err(SourceError::PrivateAddress) => Err(GrError::BadRequest(
-            "the feed address names a private, loopback or link-local host, \
-             which this site does not fetch\n",
-        )),
+        Err(SourceError::PrivateAddress) => Err(GrError::BadRequest(concat!(
+            super::private_address_refusal!(),
+            "\n"
+        ))),
         Err(SourceError::Store(err)) => Err(err.into()),
     }
 }

@@ -448,11 +448,10 @@ async fn create_feed(
                 ));
             }
             Err(SourceError::PrivateAddress) => {
-                return Err(MfError::BadRequest(
-                    "The feed URL names a private, loopback or link-local host, \
-                     which this site does not fetch"
-                        .into(),
-                ));
+                // Miniflux's messages are sentences: the shared wording, capitalised.
+                let mut why = String::from(super::private_address_refusal!());
+                why[..1].make_ascii_uppercase();
+                return Err(MfError::BadRequest(why));
             }
             Err(SourceError::Store(err)) => return Err(err.into()),
         };

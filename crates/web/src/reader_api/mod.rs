@@ -401,16 +401,24 @@ pub(crate) enum SourceError {
     Store(StoreError),
 }
 
+/// How every reader API words the refusal of a feed address on a private network (the
+/// address itself is not repeated): a literal, so that an API can `concat!` it into its own
+/// message.
+macro_rules! private_address_refusal {
+    () => {
+        "the feed address names a private, loopback or link-local host, \
+         which this site does not fetch"
+    };
+}
+pub(crate) use private_address_refusal;
+
 impl SourceError {
     /// What the APIs tell the app when the address is refused (`None`: a database failure,
     /// which is answered as one). The address itself is not repeated.
     pub(crate) fn refusal(&self) -> Option<&'static str> {
         match self {
             SourceError::BadUrl => Some("not an http(s) feed address"),
-            SourceError::PrivateAddress => Some(
-                "the feed address names a private, loopback or link-local host, \
-                 which this site does not fetch",
-            ),
+            SourceError::PrivateAddress => Some(private_address_refusal!()),
             SourceError::Store(_) => None,
         }
     }
