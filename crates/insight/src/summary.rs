@@ -246,12 +246,12 @@ pub fn select_besides(
             if repeat {
                 continue 'rounds;
             }
-            let pick = if corpus.figures.outdated(i) {
+            let pick = if corpus.figures().outdated(i) {
                 // A newer report changed its figure: the best sentence giving the latest
                 // value takes its place, or none does.
                 order.iter().copied().find(|&j| {
                     !considered[j]
-                        && corpus.figures.updates(i, j)
+                        && corpus.figures().updates(i, j)
                         && leans_on_nothing_missing(corpus, &told, j)
                         && !repeats_any(corpus, p, &chosen, shown, j)
                 })
