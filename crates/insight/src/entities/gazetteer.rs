@@ -1811,6 +1811,10 @@ pub const PLACE_OWNED_NOUNS: &[&str] = &[
     "west",
 ];
 
+/// Lowercase adjectives before a name that make it a place, even one that speaks
+/// ("Neighbouring Kestria said it would send teams").
+pub const PLACE_ADJECTIVES: &[&str] = &["neighbouring", "neighboring"];
+
 /// Lowercase nouns after a name that make it a place ("the Vessa region", "the Sarn
 /// coast"); a capitalised one is part of the name ([`PLACE_SUFFIXES`]).
 pub const PLACE_AFTER_NOUNS: &[&str] = &[

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use super::EntityKind;
 use super::gazetteer::{
     COMPANY_WORDS, CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES,
-    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_AFTER_NOUNS, PLACE_OF_NOUNS,
+    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_OF_NOUNS,
     PLACE_OWNED_NOUNS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS,
     STAKE_WORDS, TITLES, WORK_WORDS,
 };
@@ -38,9 +38,12 @@ pub enum Evidence {
     /// A name with local evidence: `Some(kind)` when a rule says what it is.
     Candidate(Option<EntityKind>),
     /// A name that speaks ("X said", "said X") and nothing else in its sentence says what
-    /// it is: a person, unless the story says it is an organisation ("Ontrack Vision, a
-    /// startup" … "Ontrack Vision said").
+    /// it is: a person, unless the story says it is an organisation or a place ("Ontrack
+    /// Vision, a startup" … "Ontrack Vision said").
     Speaker,
+    /// A name after "to" or "from" ("flights to Kell", "a letter to Okoro"): a place,
+    /// unless the story says otherwise, and a person if it speaks.
+    PlaceGuess,
 }
 
 impl Evidence {
@@ -55,6 +58,7 @@ impl Evidence {
             Self::Known(k) => Some(k.kind),
             Self::Candidate(kind) => *kind,
             Self::Speaker => Some(EntityKind::Person),
+            Self::PlaceGuess => Some(EntityKind::Place),
         }
     }
 }
@@ -479,14 +483,20 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     // "Shares in Lumen", "a stake in Corvane": owned, so a company, not a place.
     let stake =
         first && before == Some("in") && around.before2.is_some_and(|b| STAKE_WORDS.contains(&b));
-    let place_prep =
-        first && !adjective && !stake && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
-    // "off the coast of Marovia", "Marovia’s coast", "the Vessa region": what only a place
-    // has or is.
+    // "according to Vaega" names a source, not a place.
+    let source = before == Some("to") && around.before2 == Some("according");
+    let place_prep = first
+        && !adjective
+        && !stake
+        && !source
+        && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // "off the coast of Marovia", "Marovia’s coast", "the Vessa region", "neighbouring
+    // Kestria": what only a place has or is, which no speaking makes a person.
     let place_noun = !adjective
         && ((first
             && before == Some("of")
             && around.before2.is_some_and(|b| PLACE_OF_NOUNS.contains(&b)))
+            || (first && before.is_some_and(|b| PLACE_ADJECTIVES.contains(&b)))
             || around.owns_place
             || after.is_some_and(|a| PLACE_AFTER_NOUNS.contains(&a)));
     // An all-capitals word alone is weak evidence: "pain on the VAS", "an MRI", "GDP"
@@ -517,9 +527,13 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         Evidence::Candidate(Some(EntityKind::Person))
     } else if company || team || stake {
         Evidence::Candidate(Some(EntityKind::Organisation))
+    } else if place_noun {
+        Evidence::Candidate(Some(EntityKind::Place))
     } else if speech {
         Evidence::Speaker
-    } else if place_prep || place_noun {
+    } else if place_prep && before.is_some_and(|b| matches!(b, "to" | "from")) {
+        Evidence::PlaceGuess
+    } else if place_prep {
         Evidence::Candidate(Some(EntityKind::Place))
     } else {
         Evidence::Candidate(appos)
@@ -799,6 +813,37 @@ mod tests {
         ] {
             assert_eq!(evidence(s, name), bare, "{s}");
         }
+    }
+
+    #[test]
+    fn a_neighbouring_name_is_a_place_even_when_it_speaks() {
+        let evidence = |s: &str, name: &str| {
+            find(s, &HashSet::new())
+                .into_iter()
+                .find(|m| m.surface == name)
+                .map(|m| m.evidence)
+        };
+        let place = Some(Evidence::Candidate(Some(EntityKind::Place)));
+        assert_eq!(
+            evidence(
+                "Neighbouring Kestria said it was sending two teams.",
+                "Kestria"
+            ),
+            place
+        );
+        assert_eq!(
+            evidence("Officials said neighbouring Kestria would help.", "Kestria"),
+            place
+        );
+        // "to" and "from" only guess; "according to" names a source.
+        assert_eq!(
+            evidence("Flights to Kell were cancelled.", "Kell"),
+            Some(Evidence::PlaceGuess)
+        );
+        assert_eq!(
+            evidence("The plan is flawed, according to Vaega.", "Vaega"),
+            Some(Evidence::Candidate(None))
+        );
     }
 
     #[test]

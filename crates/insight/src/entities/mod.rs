@@ -195,6 +195,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
     // that speak.
     let mut typed: HashMap<String, HashMap<EntityKind, usize>> = HashMap::new();
     let mut spoke: HashSet<String> = HashSet::new();
+    let mut guessed_place: HashSet<String> = HashSet::new();
     for (p, k) in placed.iter().zip(&keys) {
         match p.mention.evidence {
             Evidence::Candidate(Some(kind)) => {
@@ -202,6 +203,9 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
             }
             Evidence::Speaker => {
                 spoke.insert(k.clone());
+            }
+            Evidence::PlaceGuess => {
+                guessed_place.insert(k.clone());
             }
             Evidence::Candidate(None) | Evidence::Known(_) => {}
         }
@@ -237,15 +241,19 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
     let kind_of = |k: &str| -> Option<EntityKind> {
         let votes = typed.get(k);
         let has = |kind| votes.is_some_and(|v| v.contains_key(&kind));
-        // A person signal anywhere wins over a weak place guess; that a name speaks makes
-        // it a person only where nothing says it is an organisation.
+        // A person signal anywhere (a title, a given name, "he" or "she") wins over a place
+        // cue; that a name speaks makes it a person only where nothing says it is an
+        // organisation or a place ("Neighbouring Kestria said" … "in Kestria"), a name
+        // after "to" or "from" being no more a place than a speaker ("sent to Okoro").
         if has(EntityKind::Person) {
             Some(EntityKind::Person)
         } else if has(EntityKind::Organisation) {
             Some(EntityKind::Organisation)
+        } else if has(EntityKind::Place) {
+            Some(EntityKind::Place)
         } else if spoke.contains(k) {
             Some(EntityKind::Person)
-        } else if has(EntityKind::Place) {
+        } else if guessed_place.contains(k) {
             Some(EntityKind::Place)
         } else {
             None
@@ -306,7 +314,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
     let mut persons: Vec<(String, bool)> = Vec::new();
     for (p, k) in placed.iter().zip(&keys) {
         let (k, typed) = match p.mention.evidence {
-            Evidence::Candidate(_) | Evidence::Speaker => {
+            Evidence::Candidate(_) | Evidence::Speaker | Evidence::PlaceGuess => {
                 if kind_of_candidate(k) != Some(EntityKind::Person) {
                     continue;
                 }
@@ -396,7 +404,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
                 Some(known.canonical),
                 Some(p.mention.surface),
             ),
-            Evidence::Candidate(_) | Evidence::Speaker => {
+            Evidence::Candidate(_) | Evidence::Speaker | Evidence::PlaceGuess => {
                 let acronym = p
                     .mention
                     .surface
@@ -632,6 +640,50 @@ mod tests {
             "{:?}",
             names(&found)
         );
+    }
+
+    #[test]
+    fn a_place_cue_wins_over_speaking_but_not_over_a_person_s_sign() {
+        let kind = |body: &str, name: &str| {
+            let found = extract_entities(&[art(body)]);
+            let kind = found
+                .iter()
+                .find(|e| e.name == name)
+                .map(|e| (e.kind, e.count));
+            (kind, format!("{:?}", names(&found)))
+        };
+        let place = |n| Some((EntityKind::Place, n));
+        let person = |n| Some((EntityKind::Person, n));
+        for (body, name, want) in [
+            (
+                "Kestria said on Monday that it would send two rescue teams. Ferries to the \
+                 coast of Kestria were cancelled.",
+                "Kestria",
+                place(2),
+            ),
+            (
+                "Kestria said it would send teams. Aid workers in Kestria were ready.",
+                "Kestria",
+                place(2),
+            ),
+            // "to" guesses a place no more than speaking makes a person.
+            (
+                "Flowers were sent to Okoro on Friday. Okoro said the gesture had moved the \
+                 whole family.",
+                "Okoro",
+                person(2),
+            ),
+            // A title wins over the place a possessive suggests.
+            (
+                "President Ilse Varga said the vote was fair. Varga’s government won a clear \
+                 majority.",
+                "Ilse Varga",
+                person(2),
+            ),
+        ] {
+            let (got, all) = kind(body, name);
+            assert_eq!(got, want, "{body}: {all}");
+        }
     }
 
     #[test]
