@@ -642,6 +642,14 @@ fn apposition(after: &[Word<'_>]) -> Option<EntityKind> {
 mod tests {
     use super::*;
 
+    /// What sentence `s` says about the mention `name`, if it finds it.
+    fn evidence_of(s: &str, name: &str) -> Option<Evidence> {
+        find(s, &HashSet::new())
+            .into_iter()
+            .find(|m| m.surface == name)
+            .map(|m| m.evidence)
+    }
+
     fn surfaces(s: &str) -> Vec<(String, bool)> {
         find(s, &HashSet::new())
             .into_iter()
@@ -738,12 +746,7 @@ mod tests {
 
     #[test]
     fn shares_in_a_name_make_it_a_company_not_a_place() {
-        let evidence = |s: &str, name: &str| {
-            find(s, &HashSet::new())
-                .into_iter()
-                .find(|m| m.surface == name)
-                .map(|m| m.evidence)
-        };
+        let evidence = evidence_of;
         let org = Some(Evidence::Candidate(Some(EntityKind::Organisation)));
         assert_eq!(evidence("Shares in Lumen rose 9% on Monday.", "Lumen"), org);
         assert_eq!(
@@ -772,12 +775,7 @@ mod tests {
 
     #[test]
     fn a_coast_a_government_or_a_region_makes_a_place() {
-        let evidence = |s: &str, name: &str| {
-            find(s, &HashSet::new())
-                .into_iter()
-                .find(|m| m.surface == name)
-                .map(|m| m.evidence)
-        };
+        let evidence = evidence_of;
         let place = Some(Evidence::Candidate(Some(EntityKind::Place)));
         let bare = Some(Evidence::Candidate(None));
         for (s, name) in [
@@ -817,12 +815,7 @@ mod tests {
 
     #[test]
     fn a_neighbouring_name_is_a_place_even_when_it_speaks() {
-        let evidence = |s: &str, name: &str| {
-            find(s, &HashSet::new())
-                .into_iter()
-                .find(|m| m.surface == name)
-                .map(|m| m.evidence)
-        };
+        let evidence = evidence_of;
         let place = Some(Evidence::Candidate(Some(EntityKind::Place)));
         assert_eq!(
             evidence(
