@@ -173,6 +173,7 @@ mod tests {
             source_name: format!("Outlet {source}"),
             section: None,
             source_display: None,
+            sort_at: 0,
         }
     }
 

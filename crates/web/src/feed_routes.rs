@@ -517,6 +517,7 @@ mod tests {
                 source_name: "Outlet".into(),
                 section: None,
                 source_display: None,
+                sort_at: 0,
             },
             republished_by: (0..n)
                 .map(|i| Publisher {
