@@ -1,13 +1,19 @@
 //! Account safety through HTTP, against a site served in this process: guesses from an
 //! address the account once logged in from are slowed like any others (only the known-device
-//! cookie skips the delay). On SQLite and, with `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
+//! cookie skips the delay); behind a trusted proxy cookies are `Secure` when it says https,
+//! and an ignored `X-Forwarded-For` is logged once. On SQLite and, with
+//! `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
 
 mod support;
 
-use support::{Answer, config, site_on};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use support::{Answer, Browser, config, csrf_after, site, site_on};
 use tidings_model::Role;
 use tidings_store::testing::each_backend;
 use tidings_web::people::{PeopleConfig, RateLimitConfig, ThrottleConfig};
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -66,4 +72,142 @@ async fn guesses_from_a_known_address_are_throttled_but_the_known_device_gets_in
         assert_eq!(owner.get("/account").await.status, 200);
     })
     .await;
+}
+
+/// Logs `browser` in with extra request headers; returns the POST's answer.
+async fn login_with(
+    browser: &mut Browser,
+    name: &str,
+    password: &str,
+    headers: &[(&str, &str)],
+) -> Answer {
+    let page = browser.get("/login").await;
+    let token = csrf_after(&page.body, "action=\"/login\"");
+    browser
+        .post_with(
+            "/login",
+            &[
+                ("csrf", &token),
+                ("name", name),
+                ("password", password),
+                ("next", "/"),
+            ],
+            headers,
+        )
+        .await
+}
+
+/// The `Set-Cookie` header that sets cookie `name`.
+fn set_cookie(answer: &Answer, name: &str) -> String {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("{name} is set ({})", answer.status))
+        .to_string()
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_a_trusted_proxy_says_https_and_only_then() {
+    // Cookies are made in memory: one backend shows it.
+    let https = [("x-forwarded-proto", "https")];
+    for trusted in [true, false] {
+        let site = site(PeopleConfig {
+            trust_forwarded_for: trusted,
+            ..config()
+        })
+        .await;
+        let name = if trusted { "ana" } else { "bob" };
+        site.user(name, PASSWORD, Role::Reader).await;
+        let mut browser = site.browser();
+        let login = login_with(&mut browser, name, PASSWORD, &https).await;
+        assert_eq!(login.status, 303, "{}", login.body);
+        for cookie in ["tidings_session", "tidings_device"] {
+            let set = set_cookie(&login, cookie);
+            assert_eq!(
+                set.contains("; Secure"),
+                trusted,
+                "trusted proxy {trusted}: {set}"
+            );
+        }
+        let plain = login_with(&mut site.browser(), name, PASSWORD, &[]).await;
+        assert!(
+            !set_cookie(&plain, "tidings_session").contains("Secure"),
+            "plain http, no proxy header"
+        );
+    }
+}
+
+/// Counts the warnings logged about an ignored `X-Forwarded-For`.
+struct IgnoredForwardedFor(Arc<AtomicUsize>);
+
+/// The message of a logged event.
+#[derive(Default)]
+struct Message(String);
+
+impl Visit for Message {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for IgnoredForwardedFor {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        let mut message = Message::default();
+        event.record(&mut message);
+        if *event.metadata().level() == tracing::Level::WARN
+            && message.0.contains("X-Forwarded-For")
+            && message.0.contains("trust_forwarded_for")
+        {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_ignored_forwarded_for_is_logged_once() {
+    let warnings = Arc::new(AtomicUsize::new(0));
+    // The site runs on this test's thread (a current-thread runtime), so this thread's
+    // subscriber sees its events.
+    let _guard = tracing::subscriber::set_default(
+        tracing_subscriber::registry().with(IgnoredForwardedFor(warnings.clone())),
+    );
+    // The flag is in memory: one backend shows it.
+    let ignoring = site(config()).await;
+    ignoring.user("ana", PASSWORD, Role::Reader).await;
+    let mut browser = ignoring.browser();
+    assert_eq!(browser.login("ana", "a wrong password").await.status, 401);
+    assert_eq!(
+        warnings.load(Ordering::SeqCst),
+        0,
+        "no X-Forwarded-For, no warning"
+    );
+    browser.forwarded_for = Some("198.51.100.7".into());
+    for _ in 0..3 {
+        assert_eq!(browser.login("ana", "a wrong password").await.status, 401);
+    }
+    assert_eq!(
+        warnings.load(Ordering::SeqCst),
+        1,
+        "three ignored headers, one warning"
+    );
+
+    let trusting = site(PeopleConfig {
+        trust_forwarded_for: true,
+        ..config()
+    })
+    .await;
+    trusting.user("ana", PASSWORD, Role::Reader).await;
+    let mut proxied = trusting.browser();
+    proxied.forwarded_for = Some("198.51.100.8".into());
+    assert_eq!(proxied.login("ana", "a wrong password").await.status, 401);
+    assert_eq!(
+        warnings.load(Ordering::SeqCst),
+        1,
+        "a trusted header is no cause for a warning"
+    );
 }

@@ -304,6 +304,7 @@ pub(crate) async fn login(
     }
     cookies.push(session::set_cookie(
         &state,
+        &headers,
         DEVICE_COOKIE,
         &device,
         365 * 86_400,
@@ -571,7 +572,7 @@ pub(crate) async fn logout(
 ) -> Response {
     match checked_viewer(&state, &headers, &form.csrf).await {
         Ok(viewer) => match state.store.sessions().delete(&viewer.token_hash).await {
-            Ok(()) => see_other("/", vec![session::clear(&state)]),
+            Ok(()) => see_other("/", vec![session::clear(&state, &headers)]),
             Err(e) => PeopleError::from(e).page(&state.site_name),
         },
         Err(e) => e.page(&state.site_name),
@@ -854,7 +855,7 @@ pub(crate) async fn delete_account(
         for path in pages {
             super::page_changed(&state, &path);
         }
-        Ok(see_other("/", vec![session::clear(&state)]))
+        Ok(see_other("/", vec![session::clear(&state, &headers)]))
     }
     .await;
     result.unwrap_or_else(|e| e.page(&state.site_name))
