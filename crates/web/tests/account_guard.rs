@@ -1,16 +1,18 @@
 //! Account safety through HTTP, against a site served in this process: guesses from an
 //! address the account once logged in from are slowed like any others (only the known-device
 //! cookie skips the delay); behind a trusted proxy cookies are `Secure` when it says https,
-//! and an ignored `X-Forwarded-For` is logged once. On SQLite and, with
-//! `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
+//! and an ignored `X-Forwarded-For` is logged once; a password change gives the browser that
+//! made it a new session. On SQLite and, with `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
 
 mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use support::{Answer, Browser, config, csrf_after, site, site_on};
 use tidings_model::Role;
 use tidings_store::testing::each_backend;
+use tidings_web::people::Clock;
 use tidings_web::people::{PeopleConfig, RateLimitConfig, ThrottleConfig};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
@@ -210,4 +212,59 @@ async fn an_ignored_forwarded_for_is_logged_once() {
         1,
         "a trusted header is no cause for a warning"
     );
+}
+
+#[tokio::test]
+async fn changing_the_password_gives_this_browser_a_new_session() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let mut laptop = site.logged_in("ana", PASSWORD, Role::Reader).await;
+        let mut phone = site.browser();
+        assert_eq!(phone.login("ana", PASSWORD).await.status, 303);
+        let old_cookie = laptop.cookies["tidings_session"].clone();
+        let old_csrf = laptop.token().await;
+        site.clock.advance(Duration::from_secs(3_600));
+        let changed = laptop
+            .post(
+                "/account/password",
+                &[
+                    ("csrf", &old_csrf),
+                    ("current", PASSWORD),
+                    ("new", "another long password"),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, 303, "{}", changed.body);
+        let new_cookie = laptop.cookies["tidings_session"].clone();
+        assert_ne!(new_cookie, old_cookie, "a new token");
+        assert_eq!(laptop.get("/account").await.status, 200, "still signed in");
+        assert_ne!(laptop.token().await, old_csrf, "a new form token too");
+        let mut copy = site.browser();
+        copy.cookies.insert("tidings_session".into(), old_cookie);
+        assert_eq!(
+            copy.get("/account").await.status,
+            303,
+            "a copy of the old cookie is worth nothing"
+        );
+        assert_eq!(phone.get("/account").await.status, 303, "others end");
+        let ana = site
+            .store
+            .users()
+            .credentials("ana")
+            .await
+            .expect("read")
+            .expect("there")
+            .user
+            .id;
+        let now = site.clock.now_ms().div_euclid(1000);
+        let (sessions, _) = site
+            .store
+            .sessions()
+            .page_for_user(ana, "", now, None, 10)
+            .await
+            .expect("sessions");
+        assert_eq!(sessions.len(), 1, "only the new session is live");
+        assert_eq!(sessions[0].created_at, now, "begun at the change");
+    })
+    .await;
 }
