@@ -5,12 +5,14 @@
 //! The routes are listed once, in [`routes`]: the router is built from that table and a test
 //! checks that the OpenAPI document names exactly its paths. Every answer is JSON, errors too
 //! (`{"error": "…"}` with the status that fits), and carries a weak `ETag` and
-//! `Cache-Control` from [`crate::http_cache`].
+//! `Cache-Control` from [`crate::http_cache`]. Every request counts against its address's API
+//! limit (`api_per_minute_per_ip`; `429` with `Retry-After` when spent).
 
 mod articles;
 mod error;
 mod filter;
 mod index;
+mod limit;
 mod openapi;
 pub(crate) mod page;
 mod search;
@@ -24,6 +26,7 @@ use crate::http_cache::{SHORT_MAX_AGE, cached};
 use crate::state::AppState;
 use axum::Router;
 use axum::http::{HeaderMap, Uri};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get};
 use serde::Serialize;
@@ -48,8 +51,8 @@ pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 }
 
 /// The API's router: [`routes`], the index at `/api` too, and a JSON 404 for any other path
-/// under `/api/v1`.
-pub(crate) fn router() -> Router<AppState> {
+/// under `/api/v1`; every request through the per-address limit ([`limit`]).
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();
     for (path, handlers) in routes() {
         router = router.route(path, handlers);
@@ -58,6 +61,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api", get(index::index))
         .route("/api/v1/", any(not_found))
         .route("/api/v1/{*rest}", any(not_found))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limit::per_address,
+        ))
 }
 
 /// Any other path under `/api/v1`: the path without its trailing slash when it has one (see
