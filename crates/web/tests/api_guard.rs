@@ -1,11 +1,13 @@
 //! The JSON API's guard rails through HTTP, against a site served in this process: every
 //! `/api` route counts against the per-address API limit (once per request, `429` JSON with
-//! `Retry-After`). On SQLite and, with `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
+//! `Retry-After`), and the errors axum answers before a handler runs (`405`, `413`) come in
+//! the API's JSON shape, `405` with `Allow`. On SQLite and, with `TIDINGS_TEST_DATABASE_URL`,
+//! on PostgreSQL.
 
 mod support;
 
 use std::time::Duration;
-use support::{Answer, config, site_on};
+use support::{Answer, Site, config, site_on};
 use tidings_store::testing::each_backend;
 use tidings_web::people::{PeopleConfig, RateLimitConfig};
 
@@ -33,6 +35,28 @@ fn json_error(answer: &Answer) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("an error message: {}", answer.body))
         .to_string()
+}
+
+/// A request with any method, through the site's browser client.
+async fn send(site: &Site, method: &str, path: &str, body: Vec<u8>) -> Answer {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let response = site
+        .browser()
+        .http
+        .request(method, format!("{}{path}", site.base))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap_or_default();
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 #[tokio::test]
@@ -74,6 +98,40 @@ async fn every_api_route_counts_against_the_address_limit_once() {
             200,
             "a minute on"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_methods_and_oversized_bodies_get_json_errors() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        for (method, path) in [
+            ("POST", "/api/v1/articles".to_string()),
+            ("DELETE", format!("/api/v1/articles/{}", site.article)),
+            ("PUT", format!("/api/v1/stories/{}/comments", site.story)),
+        ] {
+            let answer = send(&site, method, &path, Vec::new()).await;
+            assert_eq!(answer.status, 405, "{method} {path}");
+            let allow = header(&answer, "allow");
+            assert!(allow.contains("GET"), "{method} {path}: Allow {allow:?}");
+            let message = json_error(&answer);
+            assert!(message.contains("method not allowed"), "{message}");
+            assert!(message.contains("Allow"), "{message}");
+        }
+        let big = format!("{{\"body\": \"{}\"}}", "a".repeat(100 * 1024)).into_bytes();
+        let path = format!("/api/v1/stories/{}/comments", site.story);
+        let answer = send(&site, "POST", &path, big).await;
+        assert_eq!(answer.status, 413);
+        assert!(json_error(&answer).contains("too large"));
+        // Outside `/api/v1` too.
+        let answer = send(&site, "GET", "/api/nothing", Vec::new()).await;
+        assert_eq!(answer.status, 404);
+        assert!(json_error(&answer).contains("no such API endpoint"));
+        // A page outside the API still gets its HTML.
+        let answer = send(&site, "GET", "/nothing", Vec::new()).await;
+        assert_eq!(answer.status, 404);
+        assert!(header(&answer, "content-type").starts_with("text/html"));
     })
     .await;
 }
