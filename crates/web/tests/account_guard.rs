@@ -19,15 +19,6 @@ use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 const PASSWORD: &str = "a long enough password";
 
-fn header(answer: &Answer, name: &str) -> String {
-    answer
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
-
 #[tokio::test]
 async fn guesses_from_a_known_address_are_throttled_but_the_known_device_gets_in() {
     each_backend(|store| async move {
@@ -59,7 +50,7 @@ async fn guesses_from_a_known_address_are_throttled_but_the_known_device_gets_in
         for i in 0..9 {
             let answer = guesser.login("ana", &format!("guess number {i}")).await;
             statuses.push(answer.status);
-            retry_after.push(header(&answer, "retry-after"));
+            retry_after.push(answer.header("retry-after"));
         }
         assert_eq!(
             statuses,
@@ -218,7 +209,9 @@ async fn an_ignored_forwarded_for_is_logged_once() {
 async fn changing_the_password_gives_this_browser_a_new_session() {
     each_backend(|store| async move {
         let site = site_on(store, config(), |_| {}).await;
-        let mut laptop = site.logged_in("ana", PASSWORD, Role::Reader).await;
+        let ana = site.user("ana", PASSWORD, Role::Reader).await.id;
+        let mut laptop = site.browser();
+        assert_eq!(laptop.login("ana", PASSWORD).await.status, 303);
         let mut phone = site.browser();
         assert_eq!(phone.login("ana", PASSWORD).await.status, 303);
         let old_cookie = laptop.cookies["tidings_session"].clone();
@@ -247,15 +240,6 @@ async fn changing_the_password_gives_this_browser_a_new_session() {
             "a copy of the old cookie is worth nothing"
         );
         assert_eq!(phone.get("/account").await.status, 303, "others end");
-        let ana = site
-            .store
-            .users()
-            .credentials("ana")
-            .await
-            .expect("read")
-            .expect("there")
-            .user
-            .id;
         let now = site.clock.now_ms().div_euclid(1000);
         let (sessions, _) = site
             .store

@@ -11,22 +11,15 @@ use support::{Answer, Site, config, site_on};
 use tidings_store::testing::each_backend;
 use tidings_web::people::{PeopleConfig, RateLimitConfig};
 
-fn header(answer: &Answer, name: &str) -> String {
-    answer
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// The answer's `error` message, after checking it is the API's JSON error shape.
 fn json_error(answer: &Answer) -> String {
     assert!(
-        header(answer, "content-type").starts_with("application/json"),
+        answer
+            .header("content-type")
+            .starts_with("application/json"),
         "{} is JSON: {:?} {}",
         answer.status,
-        header(answer, "content-type"),
+        answer.header("content-type"),
         answer.body
     );
     let value: serde_json::Value =
@@ -89,7 +82,7 @@ async fn every_api_route_counts_against_the_address_limit_once() {
             let answer = browser.get(path).await;
             assert_eq!(answer.status, 429, "{path} is over the limit");
             assert!(json_error(&answer).contains("Too many requests"));
-            let wait: u64 = header(&answer, "retry-after").parse().expect("Retry-After");
+            let wait: u64 = answer.header("retry-after").parse().expect("Retry-After");
             assert!((1..=15).contains(&wait), "wait {wait}");
         }
         site.clock.advance(Duration::from_secs(60));
@@ -113,7 +106,7 @@ async fn wrong_methods_and_oversized_bodies_get_json_errors() {
         ] {
             let answer = send(&site, method, &path, Vec::new()).await;
             assert_eq!(answer.status, 405, "{method} {path}");
-            let allow = header(&answer, "allow");
+            let allow = answer.header("allow");
             assert!(allow.contains("GET"), "{method} {path}: Allow {allow:?}");
             let message = json_error(&answer);
             assert!(message.contains("method not allowed"), "{message}");
@@ -131,7 +124,7 @@ async fn wrong_methods_and_oversized_bodies_get_json_errors() {
         // A page outside the API still gets its HTML.
         let answer = send(&site, "GET", "/nothing", Vec::new()).await;
         assert_eq!(answer.status, 404);
-        assert!(header(&answer, "content-type").starts_with("text/html"));
+        assert!(answer.header("content-type").starts_with("text/html"));
     })
     .await;
 }
