@@ -111,7 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/topic/{slug}/feed.xml", get(front::topic_feed))
         .route("/topic/{slug}/feed.atom", get(front::topic_feed))
         .route("/topic/{slug}/feed.json", get(front::topic_feed))
-        .merge(api::router())
+        .merge(api::router(&state))
         .merge(people::router())
         .merge(admin::router())
         .merge(reader_api::router())

@@ -330,8 +330,13 @@ pub struct Answer {
 impl Answer {
     /// The `Location` header.
     pub fn location(&self) -> String {
+        self.header("location")
+    }
+
+    /// The header `name` (the first, when there are several), or `""`.
+    pub fn header(&self, name: &str) -> String {
         self.headers
-            .get("location")
+            .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string()
