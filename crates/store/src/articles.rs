@@ -557,12 +557,26 @@ impl<'a> Articles<'a> {
             Some(rest) => format!("WHERE {keyset} AND {rest}"),
             None => format!("WHERE {keyset}"),
         };
-        let sql = sqlx::AssertSqlSafe(format!(
+        let sql = format!(
             "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id {conditions} \
              ORDER BY a.sort_at DESC, a.id DESC LIMIT $1"
-        ));
-        let mut query = sqlx::query(sql).bind(limit).bind(before.0).bind(before.1.0);
-        for value in binds {
+        );
+        self.listings(sql, &[limit, before.0, before.1.0], binds)
+            .await
+    }
+
+    /// Runs a listing statement: `numbers` bound first (`$1`…), then `texts`.
+    async fn listings(
+        &self,
+        sql: String,
+        numbers: &[i64],
+        texts: Vec<String>,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for &n in numbers {
+            query = query.bind(n);
+        }
+        for value in texts {
             query = query.bind(value);
         }
         let rows = query.fetch_all(self.pool).await?;
@@ -582,19 +596,11 @@ impl<'a> Articles<'a> {
         offset: i64,
     ) -> Result<Vec<ArticleListing>, StoreError> {
         let (conditions, binds) = list_where(filter, excluded, 3);
-        let sql = sqlx::AssertSqlSafe(format!(
+        let sql = format!(
             "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id {conditions} \
              ORDER BY a.sort_at DESC, a.id DESC LIMIT $1 OFFSET $2"
-        ));
-        let mut query = sqlx::query(sql).bind(limit).bind(offset);
-        for value in binds {
-            query = query.bind(value);
-        }
-        let rows = query.fetch_all(self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(listing_from_row)
-            .collect::<Result<_, _>>()?)
+        );
+        self.listings(sql, &[limit, offset], binds).await
     }
 
     /// The ids and headlines of the list [`Self::latest_excluding`] reads, in its order: for
