@@ -3,9 +3,9 @@
 //!
 //! [`fold_copies`] turns a feed's list of articles into its items' articles: each copy is
 //! replaced by its original, read when the list does not hold it (so the item keeps the
-//! original's id from the first copy on, and a reader's app never sees the text twice), in
-//! the place of the group's first article in the list; a copy whose original is gone stands
-//! for itself. Every item's original then names the outlets that republished it, in the
+//! original's id from the first copy on, and a reader's app never sees the text twice): in
+//! its own place when the list holds it, so items stay in their dates' order, else in the
+//! place of the group's first copy; a copy whose original is gone stands for itself. Every item's original then names the outlets that republished it, in the
 //! order they did, each once and not the original's own outlet, read in one statement.
 //!
 //! An outlet's own feed keeps its own articles ([`Copies::Keep`]): a copy there is what
@@ -83,39 +83,28 @@ pub(crate) async fn fold_copies(
     Ok(name_publishers(listings, republications))
 }
 
-/// One article per text: each copy replaced by its original (from `listings` or
-/// `originals`), at the place of the text's first article in `listings`.
+/// One article per text: a copy gives way to its original, which keeps its own place when
+/// `listings` holds it and otherwise takes the place of the text's first copy (read from
+/// `originals`).
 fn fold(listings: Vec<ArticleListing>, originals: Vec<ArticleListing>) -> Vec<ArticleListing> {
     let mut originals: HashMap<ArticleId, ArticleListing> =
         originals.into_iter().map(|l| (l.article.id, l)).collect();
-    let place: HashMap<ArticleId, usize> = listings
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.article.id, i))
-        .collect();
-    let mut slots: Vec<Option<ArticleListing>> = listings.into_iter().map(Some).collect();
+    let listed: HashSet<ArticleId> = listings.iter().map(|l| l.article.id).collect();
     let mut seen: HashSet<ArticleId> = HashSet::new();
-    let mut folded = Vec::with_capacity(slots.len());
-    for i in 0..slots.len() {
-        // An original already moved up to its first copy's place is empty here.
-        let Some(listing) = slots[i].take() else {
-            continue;
-        };
-        let group = listing.article.duplicate_of.unwrap_or(listing.article.id);
-        if !seen.insert(group) {
-            continue;
-        }
-        if group == listing.article.id {
+    let mut folded = Vec::with_capacity(listings.len());
+    for listing in listings {
+        let Some(original) = listing.article.duplicate_of else {
             folded.push(listing);
             continue;
+        };
+        // A copy whose original is listed gives way to it, in the original's own place, so
+        // the items keep the list's order (newest first by their own dates). Otherwise the
+        // text's first copy is replaced by the original read, or stands for it when the
+        // original is gone; later copies of the same text add nothing.
+        if listed.contains(&original) || !seen.insert(original) {
+            continue;
         }
-        // A copy: its original, listed further down or read; if it is gone, the copy stands
-        // for the text.
-        let original = place
-            .get(&group)
-            .and_then(|&j| slots[j].take())
-            .or_else(|| originals.remove(&group));
-        folded.push(original.unwrap_or(listing));
+        folded.push(originals.remove(&original).unwrap_or(listing));
     }
     folded
 }
@@ -182,14 +171,14 @@ mod tests {
     }
 
     #[test]
-    fn a_copy_listed_with_its_original_leaves_one_item_in_the_first_place() {
+    fn a_copy_listed_with_its_original_leaves_the_original_in_its_place() {
         // Newest first: the copy (3) came after its original (1).
         let list = vec![
             listing(3, 2, Some(1)),
             listing(2, 1, None),
             listing(1, 1, None),
         ];
-        assert_eq!(ids(&fold(list, Vec::new())), vec![1, 2]);
+        assert_eq!(ids(&fold(list, Vec::new())), vec![2, 1]);
     }
 
     #[test]

@@ -2927,6 +2927,55 @@ async fn a_feed_renamed_by_one_reader_keeps_its_name_for_everyone_else() {
             .expect("ana's");
         assert_eq!(sub.title, None);
         assert_eq!(sub.shown_title(), "Wire");
+
+        // Titles pair with streams by position; subscribing with a title that cannot be one
+        // subscribes under the outlet's name.
+        let (agency, _) = site.add_copy("Agency", "Flood (agency copy)", 0).await;
+        let greader_edit = |fields: Vec<(&'static str, String)>| {
+            let c = &c;
+            let (base, auth) = (&base, &auth);
+            async move {
+                c.post(format!("{base}/reader/api/0/subscription/edit"))
+                    .header("authorization", auth)
+                    .form(&fields)
+                    .send()
+                    .await
+                    .expect("edit")
+                    .status()
+                    .as_u16()
+            }
+        };
+        let subscribe = vec![
+            ("ac", "subscribe".to_string()),
+            ("s", format!("feed/{}", agency.0)),
+            ("t", "bad\u{7}".to_string()),
+        ];
+        assert_eq!(greader_edit(subscribe).await, 200);
+        let shown = |source| {
+            let store = site.store.clone();
+            async move {
+                store
+                    .reading()
+                    .subscription(ana, source)
+                    .await
+                    .expect("sub")
+                    .expect("subscribed")
+                    .shown_title()
+            }
+        };
+        assert_eq!(shown(agency).await, "Agency");
+        let both = vec![
+            ("ac", "edit".to_string()),
+            ("s", format!("feed/{}", wire.0)),
+            ("t", "One".to_string()),
+            ("s", format!("feed/{}", agency.0)),
+            ("t", "Two".to_string()),
+        ];
+        assert_eq!(greader_edit(both).await, 200);
+        assert_eq!(
+            (shown(wire).await, shown(agency).await),
+            ("One".into(), "Two".into())
+        );
     })
     .await;
 }

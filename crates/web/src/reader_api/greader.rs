@@ -331,7 +331,9 @@ async fn subscription_edit(
         let action = param(&pairs, "ac").unwrap_or("edit");
         let now = state.people.clock.now_secs();
         let reading = state.store.reading();
-        for stream in all(&pairs, "s") {
+        // Titles pair with streams by position (`s=A&t=One&s=B&t=Two`), as FreshRSS reads them.
+        let titles: Vec<&str> = all(&pairs, "t").collect();
+        for (index, stream) in all(&pairs, "s").enumerate() {
             let source = match feed_id(stream) {
                 Some(id) => id,
                 None => {
@@ -353,14 +355,20 @@ async fn subscription_edit(
                     let Some(outlet) = state.store.sources().get(source).await? else {
                         return Err(GrError::NotFound);
                     };
-                    let title = match param(&pairs, "t").filter(|t| !t.trim().is_empty()) {
-                        Some(raw) => Some(own_feed_title(raw, &outlet.display_name()).ok_or(
-                            GrError::BadRequest(
-                                "a feed's title has at most 200 characters, none of them \
-                                 control characters\n",
-                            ),
-                        )?),
+                    let title = match titles.get(index).filter(|t| !t.trim().is_empty()) {
                         None => None,
+                        Some(raw) => match own_feed_title(raw, &outlet.display_name()) {
+                            Some(title) => Some(title),
+                            // A subscription never fails for its title: the outlet's name
+                            // stays.
+                            None if action == "subscribe" => None,
+                            None => {
+                                return Err(GrError::BadRequest(
+                                    "a feed's title has at most 200 characters, none of them \
+                                     control characters\n",
+                                ));
+                            }
+                        },
                     };
                     let subscribed = reading.subscription(user.id, source).await?;
                     if action == "edit" && subscribed.is_none() {

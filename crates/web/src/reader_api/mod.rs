@@ -66,8 +66,12 @@ pub(crate) fn folder_title(raw: &str) -> Option<&str> {
 /// `None` when it is no title: 1 to [`MAX_FEED_TITLE_CHARS`] characters, none of them a
 /// control character. The title is plain text, stored as it is and escaped where written.
 pub(crate) fn own_feed_title<'a>(raw: &'a str, outlet: &str) -> Option<Option<&'a str>> {
-    let title = name_within(raw, MAX_FEED_TITLE_CHARS)?;
-    Some((title != outlet.trim()).then_some(title))
+    // The outlet's own name first, whatever it holds: clients send the whole feed back, and
+    // a name read from a feed may be longer than a title a reader could type.
+    if raw.trim() == outlet.trim() {
+        return Some(None);
+    }
+    name_within(raw, MAX_FEED_TITLE_CHARS).map(Some)
 }
 
 /// `raw` with each run of control characters replaced by one space, then trimmed: what an
@@ -452,6 +456,16 @@ pub(crate) fn item_html(listing: &ArticleListing, instance: DisplayPolicy) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_outlet_s_own_name_is_accepted_back_whatever_it_holds() {
+        let long = "Wire ".repeat(60);
+        assert_eq!(own_feed_title(&long, &long), Some(None));
+        assert_eq!(own_feed_title(" Line\tbreak ", "Line\tbreak"), Some(None));
+        assert_eq!(own_feed_title("Mine", "Wire"), Some(Some("Mine")));
+        assert_eq!(own_feed_title(&long, "Wire"), None, "too long as a title");
+        assert_eq!(own_feed_title("a\u{1b}b", "Wire"), None);
+    }
 
     #[test]
     fn imported_names_lose_control_characters() {
