@@ -35,12 +35,18 @@ pub fn config() -> PeopleConfig {
 
 /// Starts a site with these settings.
 pub async fn site(config: PeopleConfig) -> Site {
+    site_tuned(config, |_| {}).await
+}
+
+/// Starts a site with these settings over a fresh SQLite store, after `tune` has adjusted
+/// its state.
+pub async fn site_tuned(config: PeopleConfig, tune: impl FnOnce(&mut AppState)) -> Site {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
     let store = Store::open(&url, StoreOptions::default())
         .await
         .expect("store");
-    let mut site = site_on(store, config, |_| {}).await;
+    let mut site = site_on(store, config, tune).await;
     site._dir = Some(dir);
     site
 }
