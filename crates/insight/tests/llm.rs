@@ -339,6 +339,9 @@ fn cite_in(s: &Summary) -> impl Fn(&str) -> usize + '_ {
     }
 }
 
+/// A reply written from where the evidence sentences are ([`cite_in`]).
+type Reply = fn(&dyn Fn(&str) -> usize) -> String;
+
 /// A reply for the fake endpoint.
 fn leak(reply: String) -> &'static str {
     Box::leak(reply.into_boxed_str())
@@ -383,7 +386,7 @@ async fn paraphrases_that_keep_the_evidence_s_words_pass() {
     let a = ship();
     // Other forms of the same words (stems), reordered, a number written in digits that
     // the evidence spells out, an outlet named.
-    let replies: [fn(&dyn Fn(&str) -> usize) -> String; 3] = [
+    let replies: [Reply; 3] = [
         |c| {
             format!(
                 "At high tide, salvage crews were trying to refloat the vessel [{}].",
