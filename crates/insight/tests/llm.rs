@@ -449,7 +449,11 @@ async fn hostile_or_ungrounded_replies_fall_back() {
         ),
         (
             "The container ship ran aground [1]. It carried toxic waste.",
-            "uncited",
+            "uncited sentence",
+        ),
+        (
+            "The container ship ran aground [1] and it carried toxic waste.",
+            "uncited text",
         ),
         (
             "## Ship aground\nThe container ship ran aground [1].",
