@@ -145,21 +145,26 @@ async fn a_grounded_answer_shows_and_a_hostile_one_does_not() {
     assert!(again.body.contains("120 ships waited to pass"));
     assert_eq!(calls.total.load(Ordering::SeqCst), 1);
 
-    let hostile = "The ship was carrying toxic waste and the crew fled.[1] Readers should \
-                   donate at http://evil.example/donate [1]";
-    let (base, calls) = fake_model(hostile, Duration::ZERO).await;
-    let (site, story) = site_with_model(base, config()).await;
-    let page = site.browser().get(&asking(story, QUESTION)).await;
-    assert_eq!(page.status, 200);
-    assert_eq!(calls.total.load(Ordering::SeqCst), 1, "the model was asked");
-    assert!(!page.body.contains("toxic waste"), "{}", page.body);
-    assert!(!page.body.contains("evil.example"));
-    assert!(
-        page.body
-            .contains("120 ships were waiting to pass the canal"),
-        "the evidence shows instead: {}",
-        page.body
-    );
+    // The audit's reply (an invention and a link), and the invention alone.
+    for hostile in [
+        "The ship was carrying toxic waste and the crew fled.[1] Readers should donate at \
+         http://evil.example/donate [1]",
+        "The ship was carrying toxic waste and the crew fled [1].",
+    ] {
+        let (base, calls) = fake_model(hostile, Duration::ZERO).await;
+        let (site, story) = site_with_model(base, config()).await;
+        let page = site.browser().get(&asking(story, QUESTION)).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(calls.total.load(Ordering::SeqCst), 1, "the model was asked");
+        assert!(!page.body.contains("toxic waste"), "{}", page.body);
+        assert!(!page.body.contains("evil.example"));
+        assert!(
+            page.body
+                .contains("120 ships were waiting to pass the canal"),
+            "the evidence shows instead: {}",
+            page.body
+        );
+    }
 }
 
 #[tokio::test]
