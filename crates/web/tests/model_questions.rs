@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use support::{Site, config, site_tuned};
 use tidings_insight::llm::{LlmConfig, OpenAiClient};
 use tidings_model::{NewArticle, StoryId};
-use tidings_store::StoredInsight;
 use tidings_web::people::{PeopleConfig, RateLimitConfig};
 
 /// The fake endpoint's counts.
@@ -90,25 +89,7 @@ async fn site_with_model(base: String, people: PeopleConfig) -> (Site, StoryId) 
     let story = site
         .place_in_new_story(article, "Ship aground in the Suez Canal", "en", now)
         .await;
-    let members = site.store.stories().articles(story).await.expect("members");
-    let articles: Vec<tidings_insight::StoryArticle> = members
-        .iter()
-        .map(|m| tidings_insight::StoryArticle::from_article(&m.article, &m.source_name))
-        .collect();
-    let insight = tidings_insight::understand(&articles);
-    site.store
-        .insights()
-        .save(
-            story,
-            &StoredInsight {
-                version: 1,
-                computed_at: now,
-                json: serde_json::to_string(&insight).expect("json"),
-            },
-            &[],
-        )
-        .await
-        .expect("save the insight");
+    site.understand(story, &[]).await;
     (site, story)
 }
 

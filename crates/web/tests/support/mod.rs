@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
-use tidings_store::{NewSource, NewUser, Placement, Store, StoreOptions};
+use tidings_store::{
+    NewSource, NewUser, Placement, Store, StoreOptions, StoredInsight, StoryEntity,
+};
 use tidings_web::AppState;
 use tidings_web::people::{ManualClock, People, PeopleConfig};
 
@@ -279,6 +281,31 @@ impl Site {
             .expect("place");
         batch.commit(at).await.expect("commit");
         story
+    }
+
+    /// Stores `story`'s understanding as the pipeline would (read from its articles now),
+    /// with `entities`, so its pages show the AI panel.
+    pub async fn understand(&self, story: StoryId, entities: &[StoryEntity]) {
+        let members = self.store.stories().articles(story).await.expect("members");
+        let articles: Vec<tidings_insight::StoryArticle> = members
+            .iter()
+            .map(|m| tidings_insight::StoryArticle::from_article(&m.article, &m.source_name))
+            .collect();
+        let insight = tidings_insight::understand(&articles);
+        assert!(!insight.summary.long.is_empty(), "a summary to show");
+        self.store
+            .insights()
+            .save(
+                story,
+                &StoredInsight {
+                    version: 1,
+                    computed_at: chrono::Utc::now().timestamp(),
+                    json: serde_json::to_string(&insight).expect("json"),
+                },
+                entities,
+            )
+            .await
+            .expect("save the insight");
     }
 
     /// A new account `name`, logged in, with an API key made on its settings page: the
