@@ -421,6 +421,30 @@ mod tests {
     }
 
     #[test]
+    fn a_question_does_not_read_the_counts_the_story_states() {
+        let hour = 3_600;
+        let a = crate::summary::tests::developing_story([
+            Some(1_780_000_000),
+            Some(1_780_000_000 + 2 * hour),
+            Some(1_780_000_000 + 4 * hour),
+        ]);
+        let corpus = Corpus::new(&a);
+        for q in ["How many people died?", "Where did the earthquake strike?"] {
+            let answer = ask_corpus(&corpus, q, &AskOptions::default());
+            assert!(!answer.evidence().is_empty(), "{q}");
+        }
+        assert!(!corpus.figures_read());
+        // The summary reads them, once, and tells the latest toll.
+        let summary = crate::summary::summarize_corpus(&corpus, &Default::default());
+        assert!(corpus.figures_read());
+        assert!(
+            summary.short_text().contains("71"),
+            "{}",
+            summary.short_text()
+        );
+    }
+
+    #[test]
     fn finds_cited_evidence_with_stemming() {
         let a = story();
         let ans = ask(&a, "How much will the line cost?", &AskOptions::default());

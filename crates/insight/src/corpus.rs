@@ -1,10 +1,12 @@
 //! A story's articles analysed once: sentences with their stemmed terms (and which of
 //! them look like names), sentence-level inverse document frequencies, how each term
 //! spreads over the articles, and unit TF-IDF vectors. Summary, key points and question
-//! answering all read this.
+//! answering all read this; the counts a story states ([`crate::figures`]) are read only
+//! when the summary or the key points ask for them.
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use tidings_text::{Analyzer, SparseVec, StemCache, TokenKind};
 
@@ -28,8 +30,8 @@ pub struct Corpus<'a> {
     pub vectors: Vec<SparseVec>,
     /// For each article, the range of its sentences in [`Corpus::sentences`].
     pub spans: Vec<Range<usize>>,
-    /// The counts (dead, injured, …) the sentences state, and which a newer report changed.
-    pub figures: Figures,
+    /// The counts the sentences state, read on first use ([`Corpus::figures`]).
+    figures: OnceLock<Figures>,
     idf: HashMap<u64, f32>,
     spread: HashMap<u64, Spread>,
     analyzers: Vec<(String, Analyzer)>,
@@ -110,10 +112,9 @@ impl<'a> Corpus<'a> {
                 v
             })
             .collect();
-        let figures = Figures::of(articles, &sentences);
         Self {
             articles,
-            figures,
+            figures: OnceLock::new(),
             sentences,
             terms,
             capitalised,
@@ -123,6 +124,20 @@ impl<'a> Corpus<'a> {
             spread,
             analyzers,
         }
+    }
+
+    /// The counts (dead, injured, …) the sentences state, and which a newer report
+    /// changed. Only the summary and the key points need them, so they are read on the
+    /// first call, not for every question asked of the story.
+    pub fn figures(&self) -> &Figures {
+        self.figures
+            .get_or_init(|| Figures::of(self.articles, &self.sentences))
+    }
+
+    /// Whether [`Corpus::figures`] has been read.
+    #[cfg(test)]
+    pub(crate) fn figures_read(&self) -> bool {
+        self.figures.get().is_some()
     }
 
     /// The inverse sentence frequency of a term hash (terms absent from the story get

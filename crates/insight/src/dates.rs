@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::quotes::Quotations;
+
 /// Seconds in a day.
 pub(crate) const DAY: i64 = 86_400;
 
@@ -360,13 +362,30 @@ pub fn resolve_date(
     published: i64,
     language: Option<&str>,
 ) -> Option<(i64, DatePrecision)> {
+    resolve_narrated_date(sentence, published, language, &Quotations::default())
+}
+
+/// [`resolve_date`] for the story's narration: a date relative to when it was said ("five
+/// years ago", "yesterday", "on Monday", "in March") inside `quoted` (the sentence's
+/// [`Quotations`]) is the speaker's, not the story's, and is passed over; a stated year
+/// ("in 1979", "March 2019") counts wherever it stands.
+pub fn resolve_narrated_date(
+    sentence: &str,
+    published: i64,
+    language: Option<&str>,
+    quoted: &Quotations,
+) -> Option<(i64, DatePrecision)> {
     let lang = words_of(language);
-    let lower = sentence.to_lowercase();
-    let words: Vec<&str> = lower
+    let base = sentence.as_ptr() as usize;
+    let (lowered, in_quote): (Vec<String>, Vec<bool>) = sentence
         .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-        .map(|w| w.trim_matches('.'))
-        .filter(|w| !w.is_empty())
-        .collect();
+        .filter_map(|w| {
+            let at = w.as_ptr() as usize - base;
+            let w = w.trim_matches('.');
+            (!w.is_empty()).then(|| (w.to_lowercase(), quoted.contains(at)))
+        })
+        .unzip();
+    let words: Vec<&str> = lowered.iter().map(String::as_str).collect();
     let pub_day = published.div_euclid(DAY);
     let future = words.iter().any(|w| lang.future.contains(w));
     let (pub_y, pub_m, pub_d) = civil_from_days(pub_day);
@@ -375,25 +394,32 @@ pub fn resolve_date(
         let prev = i.checked_sub(1).map(|p| words[p]);
         let next = words.get(i + 1).copied();
         let after = |k: usize| words.get(i + k).copied();
-        if lang.yesterday.contains(w) {
+        // Only a stated year dates what a speaker says.
+        let relative_ok = !in_quote[i];
+        if lang.yesterday.contains(w) && relative_ok {
             // "avant-hier": the day before yesterday.
             return day_of(pub_day - 1 - i64::from(prev == Some("avant")));
         }
-        if lang.tomorrow.contains(w) && !prev.is_some_and(|p| lang.not_tomorrow_after.contains(&p))
+        if lang.tomorrow.contains(w)
+            && relative_ok
+            && !prev.is_some_and(|p| lang.not_tomorrow_after.contains(&p))
         {
             // "après-demain": the day after tomorrow.
             return day_of(pub_day + 1 + i64::from(prev == Some("après")));
         }
-        if lang.two_days_ago.contains(w) {
+        if lang.two_days_ago.contains(w) && relative_ok {
             return day_of(pub_day - 2);
         }
-        if lang.in_two_days.contains(w) {
+        if lang.in_two_days.contains(w) && relative_ok {
             return day_of(pub_day + 2);
         }
         // "last week", "letzte Woche", "la semaine dernière".
         let last = prev.is_some_and(|p| lang.last_before.contains(&p))
             || next.is_some_and(|n| lang.last_after.contains(&n));
-        if last && let Some(unit) = unit_of(lang, w) {
+        if last
+            && relative_ok
+            && let Some(unit) = unit_of(lang, w)
+        {
             return Some((units_before(pub_day, 1, unit), unit));
         }
         // "three days ago", "vor drei Tagen", "il y a trois jours".
@@ -410,11 +436,14 @@ pub fn resolve_date(
             }),
         };
         if let Some((Some(n), Some(unit_word))) = ago
+            && relative_ok
             && let Some(unit) = unit_of(lang, unit_word)
         {
             return Some((units_before(pub_day, n, unit), unit));
         }
-        if let Some(wd) = lang.weekdays.iter().position(|names| names.contains(w)) {
+        if let Some(wd) = lang.weekdays.iter().position(|names| names.contains(w))
+            && relative_ok
+        {
             // "on Monday", "Monday's vote", "late Monday".
             let pub_wd = (pub_day + 3).rem_euclid(7);
             let back = (pub_wd - wd as i64).rem_euclid(7);
@@ -443,6 +472,9 @@ pub fn resolve_date(
                 && !prev.is_some_and(|p| lang.month_prepositions.contains(&p))
                 && year.is_none()
             {
+                continue;
+            }
+            if year.is_none() && !relative_ok {
                 continue;
             }
             let year = year.unwrap_or_else(|| {

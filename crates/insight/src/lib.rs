@@ -19,6 +19,7 @@
 //! | [`repeats`] | whether two sentences say the same thing, in the same words or not |
 //! | [`entities`] | people, places, organisations with a shipped gazetteer; German and French stories by their own rules |
 //! | [`timeline`], [`dates`] | publication times and dated statements; dates stated in English, German and French |
+//! | [`quotes`] | which parts of a sentence are quoted speech (a speaker's "five years ago" dates nothing) |
 //! | [`ask`] | BM25 evidence for a question, or "not supported" |
 //! | `llm` (feature) | OpenAI-compatible client, grounded abstractive text with fallback |
 //! | [`grounding`] | whether a model's text says only what the evidence it cites says |
@@ -58,6 +59,7 @@ pub mod keypoints;
 #[cfg(feature = "llm")]
 pub mod llm;
 pub mod question;
+pub mod quotes;
 pub mod repeats;
 pub mod sentences;
 pub mod story;

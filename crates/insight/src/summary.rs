@@ -197,7 +197,7 @@ pub fn score_sentences(corpus: &Corpus<'_>, p: &SummaryParams) -> Vec<f32> {
 
 /// Greedy selection by score until `words` words or `max_sentences` sentences, skipping
 /// repeats of a chosen sentence ([`crate::repeats`]) and sentences whose predecessor is not
-/// chosen when they need it. A sentence giving a figure that a newer report of the story
+/// chosen when they need it (a predecessor passed over as a repeat or out of date is not). A sentence giving a figure that a newer report of the story
 /// changed ([`crate::figures`]: a death toll of 41 when the latest report says 71) is not
 /// chosen: its place goes to the best sentence giving the latest value, if any.
 pub fn select(
@@ -224,36 +224,43 @@ pub fn select_besides(
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
     let mut chosen: Vec<usize> = Vec::new();
     let mut total = 0;
-    let mut used = vec![false; scores.len()];
+    // `considered`: chosen, shown, or passed over (a repeat, out of date) and not to be
+    // looked at again. `told`: chosen or shown, what a dependent sentence may lean on; a
+    // sentence passed over tells the reader nothing, so "It …" after it would lean on
+    // nothing.
+    let mut considered = vec![false; scores.len()];
+    let mut told = vec![false; scores.len()];
     for &i in shown {
-        if let Some(u) = used.get_mut(i) {
-            *u = true;
+        if i < scores.len() {
+            considered[i] = true;
+            told[i] = true;
         }
     }
     'rounds: while total < words && chosen.len() < max_sentences {
         for &i in &order {
-            if used[i] || !leans_on_nothing_missing(corpus, &used, i) {
+            if considered[i] || !leans_on_nothing_missing(corpus, &told, i) {
                 continue;
             }
             let repeat = repeats_any(corpus, p, &chosen, shown, i);
-            used[i] = true;
+            considered[i] = true;
             if repeat {
                 continue 'rounds;
             }
-            let pick = if corpus.figures.outdated(i) {
+            let pick = if corpus.figures().outdated(i) {
                 // A newer report changed its figure: the best sentence giving the latest
                 // value takes its place, or none does.
                 order.iter().copied().find(|&j| {
-                    !used[j]
-                        && corpus.figures.updates(i, j)
-                        && leans_on_nothing_missing(corpus, &used, j)
+                    !considered[j]
+                        && corpus.figures().updates(i, j)
+                        && leans_on_nothing_missing(corpus, &told, j)
                         && !repeats_any(corpus, p, &chosen, shown, j)
                 })
             } else {
                 Some(i)
             };
             if let Some(pick) = pick {
-                used[pick] = true;
+                considered[pick] = true;
+                told[pick] = true;
                 chosen.push(pick);
                 total += corpus.sentences[pick].words;
             }
@@ -293,11 +300,11 @@ pub fn select_besides(
     chosen
 }
 
-/// Whether sentence `i` reads well with what is chosen: it needs no predecessor, or its
-/// predecessor in its article is chosen (or shown).
-fn leans_on_nothing_missing(corpus: &Corpus<'_>, used: &[bool], i: usize) -> bool {
+/// Whether sentence `i` reads well with what is `told` (chosen or shown): it needs no
+/// predecessor, or its predecessor in its article is told.
+fn leans_on_nothing_missing(corpus: &Corpus<'_>, told: &[bool], i: usize) -> bool {
     let s = &corpus.sentences[i];
-    !s.dangling || (i > 0 && used[i - 1] && corpus.sentences[i - 1].article == s.article)
+    !s.dangling || (i > 0 && told[i - 1] && corpus.sentences[i - 1].article == s.article)
 }
 
 /// Whether sentence `i` repeats one already `chosen` or `shown`.
@@ -524,6 +531,68 @@ pub(crate) mod tests {
         // The most central lead is the first report's, and nothing says it is older.
         let long = s.long_text();
         assert!(long.contains("killing at least 41"), "{long}");
+    }
+
+    #[test]
+    fn a_sentence_that_leans_on_an_out_of_date_one_goes_with_it() {
+        let report = |id: &str, at: Option<i64>, body: &str| StoryArticle {
+            id: id.into(),
+            published: at,
+            body: body.into(),
+            ..Default::default()
+        };
+        let first = |at: Option<i64>| {
+            report(
+                "first",
+                at,
+                "A strong earthquake struck the coast of Marovia before dawn, killing at least \
+                 41 people and collapsing buildings in the port city of Vessa. It was the \
+                 strongest earthquake to hit the coast in forty years, seismologists said. The \
+                 prime minister declared a state of emergency in the provinces.",
+            )
+        };
+        let leaning = "It was the strongest earthquake";
+        // The 41 is out of date: the 71 takes its place, and what leant on it goes too.
+        let s = summarize(
+            &[
+                first(Some(T)),
+                report(
+                    "second",
+                    Some(T + 2 * HOUR),
+                    "Rescuers worked through the night in Vessa as aftershocks shook the port \
+                     city. Officials said on Tuesday that the death toll had risen to 71. Aid \
+                     agencies sent tents and water to the coast.",
+                ),
+            ],
+            &SummaryOptions::default(),
+        );
+        let long = s.long_text();
+        assert!(long.contains("71") && !long.contains("41"), "{long}");
+        assert!(!long.contains(leaning), "{long}");
+        // A sentence passed over as a repeat of a chosen one leaves what leans on it out too.
+        let s = summarize(
+            &[
+                first(None),
+                report(
+                    "second",
+                    None,
+                    "At least 71 people were killed by the earthquake that hit the port city \
+                     of Vessa on the coast of Marovia, officials said. Thousands of residents \
+                     spent the night in cars and sports halls.",
+                ),
+            ],
+            &SummaryOptions::default(),
+        );
+        let long = s.long_text();
+        assert!(long.contains("71") && !long.contains(leaning), "{long}");
+        // The first report alone: it is told right after the sentence it leans on.
+        let s = summarize(&[first(None)], &SummaryOptions::default());
+        let texts: Vec<&str> = s.long.iter().map(|x| x.text.as_str()).collect();
+        let at = texts.iter().position(|t| t.starts_with(leaning));
+        assert!(
+            at.is_some_and(|k| k > 0 && texts[k - 1].contains("killing at least 41")),
+            "{texts:?}"
+        );
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The timeline of a developing story: when each article appeared, and the dated
 //! statements in the text ("on Monday", "am 3. März", "il y a deux jours", "in 2019"),
 //! resolved by [`crate::dates`] against the publication time of the article that makes
-//! them.
+//! them. A relative time a speaker uses inside a quotation ([`crate::quotes`]) dates no
+//! event of the story.
 
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Citation, StoryArticle};
 use crate::corpus::Corpus;
-use crate::dates::{DatePrecision, resolve_date};
+use crate::dates::{DatePrecision, resolve_narrated_date};
+use crate::quotes::quotations;
 use crate::repeats::same_fact;
 use crate::summary::SummaryParams;
 
@@ -69,16 +71,27 @@ pub fn timeline(articles: &[StoryArticle]) -> Vec<TimelineEvent> {
         });
     }
     let mut statements: Vec<(usize, TimelineEvent)> = Vec::new();
+    // Whether a quotation is open after the previous sentence of the same paragraph.
+    let mut open: Option<((usize, usize), bool)> = None;
     for (i, s) in corpus.sentences.iter().enumerate() {
+        let place = (s.article, s.paragraph);
+        let open_at_start = open.is_some_and(|(at, o)| at == place && o);
+        let quoted = quotations(&s.text, open_at_start);
+        open = Some((place, quoted.open_after));
         if s.furniture || s.words < 5 {
             continue;
         }
         let Some(published) = articles.get(s.article).and_then(|a| a.published) else {
             continue;
         };
-        let Some((time, precision)) =
-            resolve_date(&s.text, published, articles[s.article].language.as_deref())
-        else {
+        // "“Five years ago, people asked why …,” said Dr Ong": what a speaker says is
+        // dated by its years only.
+        let Some((time, precision)) = resolve_narrated_date(
+            &s.text,
+            published,
+            articles[s.article].language.as_deref(),
+            &quoted,
+        ) else {
             continue;
         };
         // The same date and the same words, or the same fact in other words (two reports
@@ -188,6 +201,59 @@ mod tests {
         assert_eq!(
             statements,
             [("de", day(2024, 3, 3)), ("fr", day(2024, 3, 5))]
+        );
+    }
+
+    #[test]
+    fn a_speaker_s_relative_time_dates_nothing_and_narration_still_does() {
+        let article = |id: &str, body: &str, language: Option<&str>| StoryArticle {
+            id: id.into(),
+            body: body.into(),
+            published: Some(WED),
+            language: language.map(str::to_string),
+            ..Default::default()
+        };
+        let a = [
+            article(
+                "quoted",
+                "The lander left orbit on its way to the Moon. “Five years ago, people asked \
+                 why a city-state needed a space industry,” said Dr Kenneth Ong. “We came back \
+                 to nothing. Two days ago this was a street, and nobody asked us,” she said.",
+                None,
+            ),
+            article(
+                "narrated",
+                "The storm hit the valley two days ago, officials said. Five years ago, the \
+                 city opened its first launch site on the coast.",
+                None,
+            ),
+            // A stated year counts even in a quotation.
+            article(
+                "year",
+                "“The last flood like this one came in March 1931,” said the farmer.",
+                None,
+            ),
+            article(
+                "de",
+                "„Vor drei Tagen war hier noch alles normal“, sagte der Bürgermeister. Der \
+                 Sturm traf das Tal vor zwei Tagen mit voller Wucht.",
+                Some("de"),
+            ),
+        ];
+        let events = timeline(&a);
+        let dated: Vec<(&str, i64)> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Statement)
+            .map(|e| (e.citation.article_id.as_str(), e.time))
+            .collect();
+        assert_eq!(
+            dated,
+            [
+                ("year", day(1931, 3, 1)),
+                ("narrated", day(2019, 1, 1)),
+                ("narrated", day(2024, 3, 4)),
+                ("de", day(2024, 3, 4)),
+            ]
         );
     }
 

@@ -58,6 +58,21 @@
 //! same kinds of case, and scored P 1.000 R 0.905 on first run (missed: "the Hebrides" after
 //! "to the", and "Caledonian Ferries" in apposition to "The operator"); all 14: P 1.000
 //! R 0.958.
+//!
+//! Its last 4 (pn01-pn04, session 15) are unknown places an English story names only by
+//! what a place has: "off the coast of Talvoria", "Talvoria’s government", "the Oradek
+//! region", a sentence-case headline and an adjective ("Selvania floods …", "Selvanian
+//! officials"); with the counter-cases a person's or a company's possessive ("Prime
+//! Minister Ivo Sandor’s government", "Banyan’s capital spending") and a Title Case
+//! headline, which is not read. Before the rules they prompted the 18 scored P 1.000
+//! R 0.900 (all four places missed), after them P 1.000 R 0.967; the main English set went
+//! from R 0.951 to 0.973 with them (Sumatra, Valparaíso, Koh Phi Phi, Mindoro, Zeeland
+//! found by "the coast of …", "the city of …", "the island of …"), the other sets unchanged.
+//! pn05-pn06 (same session) are names that speak: a country ("Neighbouring Kestria said it
+//! was sending …") and a source after "according to", against a person after "to" who speaks
+//! ("sent to Okoro" … "Okoro said"). Before the rules they prompted (a place's cue wins over
+//! speaking; "to" and "from" only guess a place; "according to" names no place) the 20
+//! scored P 0.953 R 0.938, after them P 1.000 R 0.969, the other sets unchanged.
 
 use std::collections::HashSet;
 
@@ -193,7 +208,7 @@ fn mixed_language_pages_with_bylines_captions_and_acronyms() {
 #[test]
 fn english_pages_with_companies_clubs_and_airports() {
     let s = score(include_str!("fixtures/entities_pages_en.jsonl"), None);
-    assert!(s.articles >= 14);
+    assert!(s.articles >= 20);
     assert!(s.precision >= 0.95, "precision {:.3} < 0.95", s.precision);
     assert!(s.recall >= 0.95, "recall {:.3} < 0.95", s.recall);
 }

@@ -67,6 +67,10 @@ pub struct FetchState {
     pub etag: Option<String>,
     /// The `Last-Modified` the server sent last, for a conditional GET.
     pub last_modified: Option<String>,
+    /// How many entries the last successful fetch that read the feed left out for having no
+    /// usable link (a `304 Not Modified` keeps the count of the fetch before).
+    #[serde(default)]
+    pub skipped_no_link: i64,
 }
 
 /// How the error of a source that is no longer fetched begins: its feed answered `410 Gone`.
@@ -82,6 +86,18 @@ impl FetchState {
             (Some(_), None) => "ok",
             (Some(_), Some(error)) if error.starts_with(GONE_ERROR_PREFIX) => "gone",
             (Some(_), Some(_)) => "error",
+        }
+    }
+
+    /// The entries left out for having no link, in words for the sources list, a source's
+    /// page and `tidings sources list`; `None` when the last fetch left none out.
+    pub fn skipped_no_link_note(&self) -> Option<String> {
+        match self.skipped_no_link {
+            n if n <= 0 => None,
+            1 => Some("1 entry without a link left out at the last fetch".to_string()),
+            n => Some(format!(
+                "{n} entries without a link left out at the last fetch"
+            )),
         }
     }
 }

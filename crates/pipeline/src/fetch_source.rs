@@ -31,11 +31,39 @@ pub struct FetchReport {
     pub error: Option<String>,
 }
 
-/// Fetches one source and stores what is new. A source removed meanwhile is skipped.
+/// How far a source's next fetch may lie ahead of this process's clock for a queued fetch of
+/// it still to run: another process's scheduler, whose clock may differ by seconds, found it
+/// due. Far below the shortest poll interval, so a source fetched since is never fetched again.
+const DUE_CLOCK_SLACK_SECS: UnixSeconds = 30;
+
+/// The queued job's entry point: fetches the source as [`run`] does, but only while it is
+/// still due. The scheduler lists due sources and then queues them one by one; a fetch that
+/// finished in between deleted its job and moved the source's next fetch on, so the queued
+/// one would fetch it again at once, which a publisher without validators would serve twice.
+pub async fn run_when_due(
+    pipeline: &Pipeline,
+    source_id: SourceId,
+) -> Result<FetchReport, PipelineError> {
+    let Some(source) = pipeline.store.sources().get(source_id).await? else {
+        return Ok(FetchReport::default());
+    };
+    if source.next_fetch_at > now_secs() + DUE_CLOCK_SLACK_SECS {
+        tracing::debug!(source = source.id.0, "fetched meanwhile; not due again yet");
+        return Ok(FetchReport::default());
+    }
+    fetch(pipeline, source).await
+}
+
+/// Fetches one source and stores what is new, due or not. A source removed meanwhile is
+/// skipped.
 pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport, PipelineError> {
     let Some(source) = pipeline.store.sources().get(source_id).await? else {
         return Ok(FetchReport::default());
     };
+    fetch(pipeline, source).await
+}
+
+async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, PipelineError> {
     let started = now_secs();
     let fetched = match pipeline.bundled.get(&source.url) {
         Some(bytes) => Ok(Fetched::Document(Document {
@@ -85,7 +113,8 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                 source.fetch.etag.clone(),
                 source.fetch.last_modified.clone(),
             );
-            succeed(pipeline, &source, started, interval, validators, None).await?;
+            // The feed was not read: the last count of linkless entries stands.
+            succeed(pipeline, &source, started, interval, validators, None, None).await?;
             FetchReport {
                 not_modified: true,
                 ..FetchReport::default()
@@ -130,7 +159,11 @@ pub async fn run(pipeline: &Pipeline, source_id: SourceId) -> Result<FetchReport
                     pushed,
                 );
                 let validators = (doc.validators.etag, doc.validators.last_modified);
-                succeed(pipeline, &source, started, interval, validators, feed.title).await?;
+                let skipped = Some(skipped_no_link);
+                succeed(
+                    pipeline, &source, started, interval, validators, feed.title, skipped,
+                )
+                .await?;
                 FetchReport {
                     entries: feed.entries.len(),
                     new_articles,
@@ -232,7 +265,8 @@ fn count(source: SourceId, report: &FetchReport) {
 
 /// Records a successful fetch at `at`: the next one after `interval`, the server's
 /// validators (`ETag`, `Last-Modified`) for a conditional GET, the feed's title for a nameless
-/// source.
+/// source, and how many entries were left out for having no link (`None`: the feed was not
+/// read, and the last count stands).
 async fn succeed(
     pipeline: &Pipeline,
     source: &Source,
@@ -240,6 +274,7 @@ async fn succeed(
     interval: Duration,
     (etag, last_modified): (Option<String>, Option<String>),
     feed_title: Option<String>,
+    skipped_no_link: Option<usize>,
 ) -> Result<(), PipelineError> {
     let ok = FetchSuccess {
         at,
@@ -247,6 +282,7 @@ async fn succeed(
         etag,
         last_modified,
         feed_title,
+        skipped_no_link: skipped_no_link.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
     };
     Ok(pipeline
         .store

@@ -99,7 +99,9 @@ async fn work_on(pipeline: &Pipeline, job: Job) {
 
 async fn execute(pipeline: &Pipeline, job: &Job) -> Result<(), PipelineError> {
     match Task::from_job(job)? {
-        Task::FetchSource { source_id } => fetch_source::run(pipeline, source_id).await.map(drop),
+        Task::FetchSource { source_id } => fetch_source::run_when_due(pipeline, source_id)
+            .await
+            .map(drop),
         Task::FetchArticle { article_id } => {
             fetch_article::run(pipeline, article_id).await.map(drop)
         }

@@ -207,6 +207,63 @@ async fn the_running_pipeline_drains_every_due_source() {
     .await;
 }
 
+/// Runs one worker until no job is waiting or running.
+async fn work_off_the_queue(pipeline: &Pipeline, store: &Store) {
+    let shutdown = CancellationToken::new();
+    let worker = tokio::spawn(tidings_pipeline::worker::run(
+        pipeline.clone(),
+        0,
+        shutdown.clone(),
+    ));
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let counts = store.jobs().counts().await.expect("counts");
+        if counts.queued == 0 && counts.running == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "jobs left: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    shutdown.cancel();
+    worker.await.expect("join worker");
+}
+
+/// The scheduler lists due sources, then queues them one by one: a fetch that ends in between
+/// leaves a queued job for a source no longer due, which must not fetch it again at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queued_fetch_of_a_source_fetched_meanwhile_fetches_nothing() {
+    let web = FixtureWeb::start().await;
+    web.set("/feed.xml", Reply::feed(rss(2, "once")));
+    // No validators: a second fetch would download the whole feed again.
+    web.ignore_validators(true);
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        let id = add(&store, web.url("/feed.xml"), "Once").await;
+        let report = fetch_source::run(&pipeline, id).await.expect("fetch");
+        assert_eq!(report.new_articles, 2);
+        // The feed and, once per host, robots.txt.
+        let before = web.hits();
+
+        let job = tidings_pipeline::Task::FetchSource { source_id: id }
+            .to_job(0, 3)
+            .expect("job");
+        store.jobs().enqueue(&job, 0).await.expect("enqueue");
+        work_off_the_queue(&pipeline, &store).await;
+        assert_eq!(web.hits(), before, "fetched again while not due");
+
+        // Once due again (by time or by hand), the same job fetches.
+        store.sources().make_due(Some(id), 0).await.expect("due");
+        store.jobs().enqueue(&job, 0).await.expect("enqueue");
+        work_off_the_queue(&pipeline, &store).await;
+        assert_eq!(web.hits(), before + 1, "a due source is fetched");
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sources_heal_and_follow_the_server_s_word() {
     let web = FixtureWeb::start().await;
@@ -707,6 +764,36 @@ async fn a_feed_moved_onto_another_sources_address_defers_to_it() {
             vec![reader],
             "only the reader is fetched from now on"
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_without_a_link_are_counted_on_their_source() {
+    let web = FixtureWeb::start().await;
+    let linkless = |n: usize| -> String {
+        let items: String = (0..n)
+            .map(|i| format!("<item><title>No link {i}</title><guid isPermaLink=\"false\">tag:{i}</guid></item>"))
+            .collect();
+        rss(2, "mixed").replace("</channel>", &format!("{items}</channel>"))
+    };
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        web.set("/mixed.xml", Reply::feed(linkless(3)));
+        let mixed = add(&store, web.url("/mixed.xml"), "Mixed").await;
+        let report = fetch_source::run(&pipeline, mixed).await.expect("fetch");
+        assert_eq!((report.new_articles, report.skipped_no_link), (2, 3));
+        let skipped = |store: Store| async move {
+            let source = store.sources().get(mixed).await.expect("get");
+            source.expect("exists").fetch.skipped_no_link
+        };
+        assert_eq!(skipped(store.clone()).await, 3, "kept on the source");
+
+        // The feed mends its entries: the next fetch's count replaces the last.
+        web.set("/mixed.xml", Reply::feed(linkless(0)));
+        fetch_source::run(&pipeline, mixed).await.expect("fetch");
+        assert_eq!(skipped(store.clone()).await, 0);
     })
     .await;
 }

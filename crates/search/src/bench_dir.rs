@@ -26,20 +26,31 @@ pub enum BenchDirError {
     Io(PathBuf, #[source] std::io::Error),
 }
 
+/// Whether [`prepare_bench_dir`] would accept `dir`, decided without touching it: `Ok(true)`
+/// when it holds the marker of an earlier run (and would be emptied), `Ok(false)` when it is
+/// missing or empty, and the same refusal as [`prepare_bench_dir`] otherwise. A benchmark
+/// calls it to refuse a wrong `--dir` before it checks its other needs, and empties the
+/// directory only once they are met.
+pub fn check_bench_dir(dir: &Path) -> Result<bool, BenchDirError> {
+    let io = |err| BenchDirError::Io(dir.to_path_buf(), err);
+    if !dir.exists() {
+        return Ok(false);
+    }
+    let marked = dir.join(BENCH_MARKER).is_file();
+    let empty = dir.is_dir() && std::fs::read_dir(dir).map_err(io)?.next().is_none();
+    if !dir.is_dir() || !(marked || empty) {
+        return Err(BenchDirError::NotMadeByBench(dir.to_path_buf()));
+    }
+    Ok(marked)
+}
+
 /// Leaves `dir` empty but for the marker: creates it when missing, and empties it when it
 /// holds the marker of an earlier run (or nothing). Refuses a directory with other contents
 /// and a path that is not a directory.
 pub fn prepare_bench_dir(dir: &Path) -> Result<(), BenchDirError> {
     let io = |err| BenchDirError::Io(dir.to_path_buf(), err);
-    if dir.exists() {
-        let marked = dir.join(BENCH_MARKER).is_file();
-        let empty = dir.is_dir() && std::fs::read_dir(dir).map_err(io)?.next().is_none();
-        if !dir.is_dir() || !(marked || empty) {
-            return Err(BenchDirError::NotMadeByBench(dir.to_path_buf()));
-        }
-        if marked {
-            std::fs::remove_dir_all(dir).map_err(io)?;
-        }
+    if check_bench_dir(dir)? {
+        std::fs::remove_dir_all(dir).map_err(io)?;
     }
     std::fs::create_dir_all(dir).map_err(io)?;
     std::fs::write(

@@ -30,6 +30,24 @@ pub struct ArticleListing {
     pub section: Option<String>,
     /// The display policy the operator set for its outlet (`full` or `excerpt`), if any.
     pub source_display: Option<String>,
+    /// The time lists sort it by (its shown time as stored).
+    pub sort_at: UnixSeconds,
+}
+
+/// A copy of an article (a wire copy, a republication), as a list that shows the original
+/// once names the outlets that published it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Republication {
+    /// The original it copies (the root of its group: copies never point at copies).
+    pub original: ArticleId,
+    /// The copy.
+    pub id: ArticleId,
+    /// The copy's headline, for a link to its page.
+    pub title: String,
+    /// The outlet that published the copy.
+    pub source_id: SourceId,
+    /// The outlet's name, as lists show it.
+    pub source_name: String,
 }
 
 /// Which articles or stories a list shows: all of them, or one section's, one language's, one
@@ -199,7 +217,8 @@ pub struct PageContent {
 
 pub(crate) const COLUMNS: &str = "a.id, a.source_id, a.story_id, a.duplicate_of, a.url, a.title, a.standfirst, a.byline, \
      a.credit, a.published_at, a.updated_at, a.fetched_at, a.language, a.body_text, a.body_html, \
-     a.image_url, a.section, COALESCE(NULLIF(s.name, ''), s.url) AS source_name, s.display AS source_display";
+     a.image_url, a.section, a.sort_at, COALESCE(NULLIF(s.name, ''), s.url) AS source_name, \
+     s.display AS source_display";
 
 /// What [`Articles::move_to_canonical`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -501,6 +520,16 @@ impl<'a> Articles<'a> {
         self.latest_in(&ListFilter::default(), limit, offset).await
     }
 
+    /// When the newest article arrived in the lists (its `sort_at`, the time the latest list
+    /// orders by), or `None` when there is no article: the last time anything could have
+    /// entered a list of the site, which a feed with no items gives as its own update time.
+    pub async fn newest_time(&self) -> Result<Option<UnixSeconds>, StoreError> {
+        let row = sqlx::query("SELECT MAX(sort_at) AS newest FROM articles")
+            .fetch_one(self.pool)
+            .await?;
+        Ok(row.try_get("newest")?)
+    }
+
     /// The newest articles that pass `filter`, newest first.
     pub async fn latest_in(
         &self,
@@ -510,6 +539,51 @@ impl<'a> Articles<'a> {
     ) -> Result<Vec<ArticleListing>, StoreError> {
         self.latest_excluding(filter, &Exclusions::default(), limit, offset)
             .await
+    }
+
+    /// The newest articles that pass `filter` and come after `before` (a shown time and id:
+    /// the last article of the previous page) in the list's order, newest first. Unlike an
+    /// offset, the position holds while new articles arrive or old ones go.
+    pub async fn latest_in_before(
+        &self,
+        filter: &ListFilter,
+        before: (UnixSeconds, ArticleId),
+        limit: i64,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        let (conditions, binds) = list_where(filter, &Exclusions::default(), 4);
+        // The position is two integers, bound as such.
+        let keyset = "(a.sort_at < $2 OR (a.sort_at = $2 AND a.id < $3))";
+        let conditions = match conditions.strip_prefix("WHERE ") {
+            Some(rest) => format!("WHERE {keyset} AND {rest}"),
+            None => format!("WHERE {keyset}"),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id {conditions} \
+             ORDER BY a.sort_at DESC, a.id DESC LIMIT $1"
+        );
+        self.listings(sql, &[limit, before.0, before.1.0], binds)
+            .await
+    }
+
+    /// Runs a listing statement: `numbers` bound first (`$1`…), then `texts`.
+    async fn listings(
+        &self,
+        sql: String,
+        numbers: &[i64],
+        texts: Vec<String>,
+    ) -> Result<Vec<ArticleListing>, StoreError> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for &n in numbers {
+            query = query.bind(n);
+        }
+        for value in texts {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(listing_from_row)
+            .collect::<Result<_, _>>()?)
     }
 
     /// The newest articles that pass `filter` and are not `excluded`, newest first: one
@@ -522,19 +596,11 @@ impl<'a> Articles<'a> {
         offset: i64,
     ) -> Result<Vec<ArticleListing>, StoreError> {
         let (conditions, binds) = list_where(filter, excluded, 3);
-        let sql = sqlx::AssertSqlSafe(format!(
+        let sql = format!(
             "SELECT {COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id {conditions} \
              ORDER BY a.sort_at DESC, a.id DESC LIMIT $1 OFFSET $2"
-        ));
-        let mut query = sqlx::query(sql).bind(limit).bind(offset);
-        for value in binds {
-            query = query.bind(value);
-        }
-        let rows = query.fetch_all(self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(listing_from_row)
-            .collect::<Result<_, _>>()?)
+        );
+        self.listings(sql, &[limit, offset], binds).await
     }
 
     /// The ids and headlines of the list [`Self::latest_excluding`] reads, in its order: for
@@ -583,6 +649,34 @@ impl<'a> Articles<'a> {
             .iter()
             .map(listing_from_row)
             .collect::<Result<_, _>>()?)
+    }
+
+    /// The copies of the given originals, each original's in the order they were published
+    /// (one statement per 500 originals, not one per original); an empty list reads nothing.
+    pub async fn republications(
+        &self,
+        originals: &[ArticleId],
+    ) -> Result<Vec<Republication>, StoreError> {
+        let mut copies = Vec::new();
+        for chunk in originals.chunks(id_list::CHUNK) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT a.id, a.duplicate_of, a.title, a.source_id, \
+                 COALESCE(NULLIF(s.name, ''), s.url) AS source_name \
+                 FROM articles a JOIN sources s ON s.id = a.source_id \
+                 WHERE a.duplicate_of IN ({}) ORDER BY a.duplicate_of, a.sort_at, a.id",
+                id_list::in_list(chunk.iter().map(|id| id.0))
+            ));
+            for row in sqlx::query(sql).fetch_all(self.pool).await? {
+                copies.push(Republication {
+                    original: ArticleId(row.try_get("duplicate_of")?),
+                    id: ArticleId(row.try_get("id")?),
+                    title: row.try_get("title")?,
+                    source_id: SourceId(row.try_get("source_id")?),
+                    source_name: outlet_name(row.try_get("source_name")?),
+                });
+            }
+        }
+        Ok(copies)
     }
 
     /// The topics an article was tagged with, as (slug, name).
@@ -859,5 +953,6 @@ pub(crate) fn listing_from_row(row: &AnyRow) -> Result<ArticleListing, sqlx::Err
         source_name: outlet_name(row.try_get("source_name")?),
         section: row.try_get("section")?,
         source_display: row.try_get("source_display")?,
+        sort_at: row.try_get("sort_at")?,
     })
 }

@@ -52,6 +52,12 @@ impl EntityGroup {
                 (name.as_str(), language.as_str())
             })
     }
+
+    /// Whether the entity goes by one name whatever the reader's language: never merged, or
+    /// merged only with entities spelt the same. Its page is then the same for every reader.
+    pub fn has_one_name(&self) -> bool {
+        self.names.iter().all(|(_, name)| *name == self.name)
+    }
 }
 
 /// An entity and the entities merged into it: each half read by its index (the primary key,

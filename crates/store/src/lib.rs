@@ -68,7 +68,7 @@ mod write_transaction;
 pub use api_keys::{ApiKey, ApiKeys};
 pub use articles::{
     ArticleLabels, ArticleListing, Articles, CanonicalMove, Exclusions, ListFilter, PageContent,
-    StoredEntries,
+    Republication, StoredEntries,
 };
 pub use backend::Backend;
 pub use bans::{BanOutcome, BannedAccount, Bans};

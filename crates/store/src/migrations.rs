@@ -166,6 +166,18 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0025_articles_by_source_arrival.sql"),
         postgres: include_str!("../migrations/postgres/0025_articles_by_source_arrival.sql"),
     },
+    Step {
+        version: 26,
+        name: "subscription_titles",
+        sqlite: include_str!("../migrations/sqlite/0026_subscription_titles.sql"),
+        postgres: include_str!("../migrations/postgres/0026_subscription_titles.sql"),
+    },
+    Step {
+        version: 27,
+        name: "sources_skipped_no_link",
+        sqlite: include_str!("../migrations/sqlite/0027_sources_skipped_no_link.sql"),
+        postgres: include_str!("../migrations/postgres/0027_sources_skipped_no_link.sql"),
+    },
 ];
 
 /// The migrator for one backend.

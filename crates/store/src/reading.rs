@@ -32,8 +32,10 @@ pub struct Folder {
 pub struct Subscription {
     /// The source.
     pub source_id: SourceId,
-    /// The source's name.
+    /// The source's name, the same for every reader.
     pub name: String,
+    /// The account's own title for the feed, if it gave one (see [`Reading::retitle`]).
+    pub title: Option<String>,
     /// The feed's address.
     pub url: String,
     /// The outlet's home page, when known.
@@ -42,6 +44,17 @@ pub struct Subscription {
     pub folder: Folder,
     /// When the account subscribed.
     pub created_at: UnixSeconds,
+}
+
+impl Subscription {
+    /// The feed's title as this account sees it: its own title, else the outlet's name (or,
+    /// for an outlet without one, its feed's public address).
+    pub fn shown_title(&self) -> String {
+        match &self.title {
+            Some(title) => title.clone(),
+            None => tidings_model::shown_source_name(&self.name, &self.url).into_owned(),
+        }
+    }
 }
 
 /// One feed of a subscription import (see [`Reading::import_subscriptions`]).
@@ -801,6 +814,28 @@ impl<'a> Reading<'a> {
         Ok(feeds.len())
     }
 
+    /// Gives the account's subscription to `source` its own title, shown to this account
+    /// in place of the outlet's name (`None`: the outlet's name again). Only this account's
+    /// row changes: the source's name stays as everyone else sees it. Whether the account
+    /// follows the source. The caller checks the title (length, characters); it is stored
+    /// as the plain text it is.
+    pub async fn retitle(
+        &self,
+        user: UserId,
+        source: SourceId,
+        title: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE subscriptions SET title = $3 WHERE user_id = $1 AND source_id = $2",
+        )
+        .bind(user.0)
+        .bind(source.0)
+        .bind(title)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Ends the account's subscription to a source; whether it had one.
     pub async fn unsubscribe(&self, user: UserId, source: SourceId) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM subscriptions WHERE user_id = $1 AND source_id = $2")
@@ -811,7 +846,7 @@ impl<'a> Reading<'a> {
         Ok(done.rows_affected() > 0)
     }
 
-    /// The account's subscriptions, by source name.
+    /// The account's subscriptions, by the title it sees (its own, else the source's name).
     pub async fn subscriptions(&self, user: UserId) -> Result<Vec<Subscription>, StoreError> {
         self.subscriptions_where(user, None).await
     }
@@ -835,10 +870,12 @@ impl<'a> Reading<'a> {
         source: Option<SourceId>,
     ) -> Result<Vec<Subscription>, StoreError> {
         let rows = sqlx::query(
-            "SELECT s.id, s.name, s.url, s.site_url, f.id AS folder_id, f.title, \
-             sub.created_at FROM subscriptions sub JOIN sources s ON s.id = sub.source_id \
+            "SELECT s.id, s.name, sub.title AS own_title, s.url, s.site_url, \
+             f.id AS folder_id, f.title, sub.created_at FROM subscriptions sub \
+             JOIN sources s ON s.id = sub.source_id \
              JOIN reading_folders f ON f.id = sub.folder_id \
-             WHERE sub.user_id = $1 AND ($2 = 0 OR sub.source_id = $2) ORDER BY s.name, s.id",
+             WHERE sub.user_id = $1 AND ($2 = 0 OR sub.source_id = $2) \
+             ORDER BY COALESCE(sub.title, s.name), s.id",
         )
         .bind(user.0)
         .bind(source.map_or(0, |s| s.0))
@@ -849,6 +886,7 @@ impl<'a> Reading<'a> {
                 Ok(Subscription {
                     source_id: SourceId(r.try_get("id")?),
                     name: r.try_get("name")?,
+                    title: r.try_get("own_title")?,
                     url: r.try_get("url")?,
                     site_url: r.try_get("site_url")?,
                     folder: Folder {

@@ -37,10 +37,13 @@ pub struct FetchSuccess {
     pub last_modified: Option<String>,
     /// The feed's own title, used when the source has no name yet.
     pub feed_title: Option<String>,
+    /// How many of the feed's entries were left out for having no usable link; `None` when
+    /// the feed was not read (`304 Not Modified`), which keeps the last count.
+    pub skipped_no_link: Option<i64>,
 }
 
 const COLUMNS: &str = "id, url, name, site_url, category, language, display, created_at, next_fetch_at, \
-     last_fetch_at, last_success_at, last_error, error_count, etag, last_modified";
+     last_fetch_at, last_success_at, last_error, error_count, etag, last_modified, skipped_no_link";
 
 /// Inserts `new` on `conn` (a transaction), due for a fetch at once, unless a source already
 /// has its URL: the new source's id, or `None` when the URL was taken (nothing written). The
@@ -339,13 +342,15 @@ impl<'a> Sources<'a> {
         let mut tx = crate::write_transaction::begin_write(self.pool).await?;
         sqlx::query(
             "UPDATE sources SET last_fetch_at = $2, last_success_at = $2, last_error = NULL, \
-             error_count = 0, next_fetch_at = $3, etag = $4, last_modified = $5 WHERE id = $1",
+             error_count = 0, next_fetch_at = $3, etag = $4, last_modified = $5, \
+             skipped_no_link = COALESCE($6, skipped_no_link) WHERE id = $1",
         )
         .bind(id.0)
         .bind(ok.at)
         .bind(ok.next_fetch_at)
         .bind(&ok.etag)
         .bind(&ok.last_modified)
+        .bind(ok.skipped_no_link)
         .execute(&mut *tx)
         .await?;
         if let Some(title) = ok.feed_title.as_deref().filter(|t| !t.is_empty()) {
@@ -421,6 +426,7 @@ fn source_from_row(row: &AnyRow) -> Result<Source, sqlx::Error> {
             error_count: row.try_get("error_count")?,
             etag: row.try_get("etag")?,
             last_modified: row.try_get("last_modified")?,
+            skipped_no_link: row.try_get("skipped_no_link")?,
         },
     })
 }

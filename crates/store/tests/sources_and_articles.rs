@@ -133,6 +133,7 @@ async fn fetch_outcomes_are_recorded() {
             etag: Some("\"v1\"".into()),
             last_modified: Some("Wed, 25 Nov 2026 10:00:00 GMT".into()),
             feed_title: Some("Example News".into()),
+            skipped_no_link: Some(2),
         };
         sources
             .record_success(source.id, &ok)
@@ -144,12 +145,21 @@ async fn fetch_outcomes_are_recorded() {
         assert_eq!(fine.fetch.last_error, None);
         assert_eq!(fine.fetch.etag.as_deref(), Some("\"v1\""));
         assert_eq!(
+            fine.fetch.skipped_no_link, 2,
+            "the linkless entries are kept"
+        );
+        assert_eq!(
+            fine.fetch.skipped_no_link_note().as_deref(),
+            Some("2 entries without a link left out at the last fetch")
+        );
+        assert_eq!(
             fine.name, "Example News",
             "a nameless source takes the feed's title"
         );
 
         let renamed = FetchSuccess {
             feed_title: Some("Another Title".into()),
+            skipped_no_link: None,
             ..ok
         };
         sources
@@ -158,6 +168,21 @@ async fn fetch_outcomes_are_recorded() {
             .expect("success");
         let kept = sources.get(source.id).await.expect("get").expect("exists");
         assert_eq!(kept.name, "Example News", "a named source keeps its name");
+        assert_eq!(
+            kept.fetch.skipped_no_link, 2,
+            "a fetch that did not read the feed (304) keeps the last count"
+        );
+        let all_linked = FetchSuccess {
+            skipped_no_link: Some(0),
+            ..renamed
+        };
+        sources
+            .record_success(source.id, &all_linked)
+            .await
+            .expect("success");
+        let clean = sources.get(source.id).await.expect("get").expect("exists");
+        assert_eq!(clean.fetch.skipped_no_link, 0);
+        assert_eq!(clean.fetch.skipped_no_link_note(), None);
     })
     .await;
 }

@@ -11,6 +11,8 @@
 
 mod support;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -240,6 +242,48 @@ async fn follow(client: &Client, css: &str, path: &str) {
     );
 }
 
+/// Presses and releases `key` as a keyboard does, wherever the focus is.
+async fn press(client: &Client, key: Key) {
+    let key: char = key.into();
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    client.perform_actions(actions).await.expect("a key press");
+}
+
+/// Where the focus is: the focused element's `href` (empty when it has none) and whether it
+/// is inside the story's coverage list.
+async fn focus_at(client: &Client) -> (String, bool) {
+    let at = client
+        .execute(
+            "var e = document.activeElement;\
+             return [e.getAttribute('href') || '', !!e.closest('.coverage')];",
+            vec![],
+        )
+        .await
+        .expect("the focused element");
+    (
+        at[0].as_str().unwrap_or_default().to_string(),
+        at[1].as_bool().unwrap_or_default(),
+    )
+}
+
+/// Tabs through a freshly loaded page until the focus enters the coverage list, and returns
+/// the `href` of every stop before it (at most 300).
+async fn tab_stops_before_coverage(client: &Client, url: &str) -> Vec<String> {
+    client.goto(url).await.expect("the story page");
+    let mut stops = Vec::new();
+    for _ in 0..300 {
+        press(client, Key::Tab).await;
+        let (href, in_coverage) = focus_at(client).await;
+        if in_coverage {
+            return stops;
+        }
+        stops.push(href);
+    }
+    panic!("300 tab stops and the coverage list not reached: {stops:?}");
+}
+
 async fn heading(client: &Client) -> String {
     client
         .find(Locator::Css("h1"))
@@ -334,6 +378,46 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     follow(&client, ".story-card .card-title a", "/story/").await;
     let story_url = client.current_url().await.expect("url");
     check_page(&driver, &client, "story").await;
+
+    // A keyboard reader: every footnote mark of the summary is a link, so a tab stop, on the
+    // way to the coverage list; a skip link before them leads past them.
+    let stops = tab_stops_before_coverage(&client, story_url.as_str()).await;
+    let marks = stops.iter().filter(|h| h.starts_with("#cite-")).count();
+    let skip = stops
+        .iter()
+        .position(|h| h == "#coverage-heading")
+        .unwrap_or_else(|| panic!("no skip link to the coverage: {stops:?}"));
+    assert!(marks > 0, "the footnote marks stay reachable: {stops:?}");
+    assert!(
+        !stops[..skip].iter().any(|h| h.starts_with("#cite-")),
+        "the skip link comes before the marks: {stops:?}"
+    );
+    assert!(
+        skip < 12,
+        "the skip link is among the page's first stops: {stops:?}"
+    );
+    client
+        .goto(story_url.as_str())
+        .await
+        .expect("the story page");
+    for _ in 0..=skip {
+        press(&client, Key::Tab).await;
+    }
+    assert_eq!(
+        focus_at(&client).await,
+        ("#coverage-heading".to_string(), false)
+    );
+    press(&client, Key::Enter).await;
+    press(&client, Key::Tab).await;
+    assert!(
+        focus_at(&client).await.1,
+        "the stop after the skip link is in the coverage list"
+    );
+    eprintln!(
+        "story page: {} tab stops before the coverage, {marks} of them footnote marks; {} through the skip link",
+        stops.len(),
+        skip + 2
+    );
 
     // Ask the story a question through its form.
     let field = client

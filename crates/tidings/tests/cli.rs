@@ -83,6 +83,41 @@ fn sources_are_added_listed_and_removed() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no source \"1\""));
 }
 
+/// `sources list` shows the entries a source's last fetch left out for having no link,
+/// with its other ingest problems.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_list_shows_entries_left_out_for_having_no_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    cli_ok(d, &["sources", "add", "https://a.example/feed.xml"]);
+    let store = support::open_store(d).await;
+    let source = store
+        .sources()
+        .find_by_url("https://a.example/feed.xml")
+        .await
+        .expect("read")
+        .expect("added");
+    store
+        .sources()
+        .record_success(
+            source.id,
+            &tidings_store::FetchSuccess {
+                at: 100,
+                next_fetch_at: 200,
+                skipped_no_link: Some(1),
+                ..tidings_store::FetchSuccess::default()
+            },
+        )
+        .await
+        .expect("fetched");
+    store.close().await;
+    let list = cli_ok(d, &["sources", "list"]);
+    assert!(
+        list.contains("1 entry without a link left out at the last fetch"),
+        "{list}"
+    );
+}
+
 /// The command line's source changes are in the moderation log beside the admin pages'
 /// (no moderator: "(command line)" on `/moderation`), so an operator can tell who did what.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -610,6 +645,40 @@ fn a_failed_backup_says_its_cause_once() {
         "the cause is said once: {line}"
     );
     assert!(line.contains("cannot write the backup to"), "{line}");
+}
+
+#[test]
+fn bench_web_without_wrk_keeps_the_last_runs_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scratch = dir.path().join("bench");
+    std::fs::create_dir(&scratch).expect("mkdir");
+    // An earlier run's directory: its marker says the benchmark may empty it.
+    std::fs::write(
+        scratch.join(tidings_search::bench_dir::BENCH_MARKER),
+        "made by a bench",
+    )
+    .expect("write");
+    std::fs::write(scratch.join("tidings.db"), "the last run's data").expect("write");
+    let no_wrk = dir.path().join("empty-path");
+    std::fs::create_dir(&no_wrk).expect("mkdir");
+    let out = std::process::Command::new(support::binary())
+        .args(["bench", "web", "--dir"])
+        .arg(&scratch)
+        .args(["--corpora", "/nonexistent-corpora", "--articles", "1"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("PATH", &no_wrk)
+        .env_remove("TIDINGS_DATABASE_URL")
+        .output()
+        .expect("run tidings");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`wrk` is not on PATH"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(scratch.join("tidings.db")).expect("still there"),
+        "the last run's data",
+        "a run that cannot measure deletes nothing"
+    );
 }
 
 #[test]

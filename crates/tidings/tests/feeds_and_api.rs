@@ -361,6 +361,28 @@ async fn feeds_and_api_serve_the_fixture_day() {
     let last = api(&server, "/api/v1/articles?per_page=2&page=3").await;
     assert_eq!(last["items"].as_array().map(Vec::len), Some(1));
     assert_eq!(last["has_more"], false);
+    // Walked by position (`next` → `?before=`), the pages hold the whole list once, in order.
+    let ids = |page: &Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .map(|items| items.iter().filter_map(|a| a["id"].as_i64()).collect())
+            .unwrap_or_default()
+    };
+    let mut walked = ids(&first_two);
+    let mut next = first_two["next"].as_str().map(str::to_string);
+    while let Some(position) = next {
+        let page = api(
+            &server,
+            &format!("/api/v1/articles?per_page=2&before={position}"),
+        )
+        .await;
+        walked.extend(ids(&page));
+        assert_eq!(page["next"].is_string(), page["has_more"] == true, "{page}");
+        assert!(page["next"].is_string() || page["next"].is_null(), "{page}");
+        next = page["next"].as_str().map(str::to_string);
+    }
+    assert_eq!(walked, ids(&articles), "every article once, newest first");
+    assert!(last["next"].is_null(), "no position after the end: {last}");
     assert_eq!(
         api(&server, "/api/v1/articles?per_page=100000").await["per_page"],
         100
@@ -391,6 +413,9 @@ async fn feeds_and_api_serve_the_fixture_day() {
     for path in [
         "/api/v1/articles?page=two",
         "/api/v1/articles?language=en",
+        "/api/v1/articles?before=yesterday",
+        "/api/v1/articles?before=1.2&page=2",
+        "/api/v1/stories?before=1.2",
         "/api/v1/stories?section=weather",
     ] {
         api_error(&server, path, StatusCode::BAD_REQUEST).await;

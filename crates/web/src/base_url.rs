@@ -16,11 +16,18 @@ pub(crate) fn site_base(configured: Option<&str>, headers: &HeaderMap) -> String
         .and_then(|h| h.to_str().ok())
         .filter(|h| is_plain_host(h))
         .unwrap_or("localhost");
-    let https = headers
+    let https = forwarded_https(headers);
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+/// Whether the request's `X-Forwarded-Proto` says https (a proxy in front terminated TLS).
+/// Anyone can send the header: callers that grant something on it check that the operator
+/// trusts the proxy (see [`crate::people::client_ip::trusted_https`]).
+pub(crate) fn forwarded_https(headers: &HeaderMap) -> bool {
+    headers
         .get("x-forwarded-proto")
         .and_then(|h| h.to_str().ok())
-        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
-    format!("{}://{host}", if https { "https" } else { "http" })
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }
 
 /// Whether a `Host` header is a host name or address with an optional port, and nothing that

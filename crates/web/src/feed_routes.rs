@@ -9,20 +9,29 @@
 //! links to its article page on this site, credits the outlet, links the original as `via`,
 //! and says how many outlets cover its story with a link to the full coverage.
 //!
+//! A wire text and its copies are one item, the original's, as the story page shows them
+//! once: the item names the other outlets that published it ("Also published by …") in its
+//! content, each linking to its copy here (see [`crate::feed_copies`]). The content is the
+//! one part of an item every reader shows; RSS's `<source>` names one channel only (kept for
+//! the original's outlet), `<category>` means a topic (readers turn it into tags and
+//! filters), and more authors would credit the copying outlets with the writing. An outlet's
+//! own feed keeps its copies: they are what it published.
+//!
 //! [`listing_feed`] turns any list of articles into a feed response; a search feed
 //! (`/search/feed.xml?q=…`) is that function called with the search's results, its title
 //! and its query.
 
 use crate::base_url::site_base;
+use crate::feed_copies::{Copies, FeedArticle, fold_copies};
 use crate::feeds_out::{FeedDoc, FeedFormat, FeedItem, escape, render};
 use crate::http_cache::{SHORT_MAX_AGE, cached};
-use crate::pages::{PageError, article_href, excerpt, is_web_url, respond};
+use crate::pages::{PageError, article_href, excerpt, is_web_url, now, respond};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
-use tidings_model::{ArticleId, SourceId, StoryId};
+use tidings_model::{ArticleId, SourceId, StoryId, UnixSeconds};
 use tidings_store::{ArticleListing, EntityLookup};
 
 /// Items in a feed.
@@ -45,18 +54,42 @@ pub(crate) struct FeedMeta {
     pub(crate) query: String,
     /// Its language, when all its items share one.
     pub(crate) language: Option<String>,
+    /// When what it follows last changed, for a feed with no items (a story's last update);
+    /// `None` for the time the site's newest article arrived. See [`listing_feed`].
+    pub(crate) updated_when_empty: Option<UnixSeconds>,
+    /// Whether copies fold into their originals' items (every feed but an outlet's own).
+    pub(crate) copies: Copies,
+}
+
+/// A feed's title: `{part} · {site}`, or the site's name alone when `part` is blank, so a
+/// feed is never titled " · Tidings".
+pub(crate) fn feed_title(part: &str, site_name: &str) -> String {
+    match part.trim() {
+        "" => site_name.to_string(),
+        part => format!("{part} · {site_name}"),
+    }
 }
 
 /// The feed of `listings` (newest first) in `format`, with caching headers.
+///
+/// The feed's update time is its newest item's (published, or updated when later), so an
+/// unchanged list gives the same document. A feed with no items (a search that matches
+/// nothing, a new outlet) gives [`FeedMeta::updated_when_empty`], else the time the site's
+/// newest article arrived (the last moment anything could have entered it), else, on a site
+/// with no article at all, the present: never 1970.
 pub(crate) async fn listing_feed(
     state: &AppState,
     headers: &HeaderMap,
     format: FeedFormat,
     meta: FeedMeta,
-    listings: &[ArticleListing],
+    listings: Vec<ArticleListing>,
 ) -> Result<Response, PageError> {
     let base = site_base(state.base_url.as_deref(), headers);
-    let mut story_ids: Vec<StoryId> = listings.iter().filter_map(|l| l.article.story_id).collect();
+    let articles = fold_copies(&state.store, listings, meta.copies).await?;
+    let mut story_ids: Vec<StoryId> = articles
+        .iter()
+        .filter_map(|a| a.listing.article.story_id)
+        .collect();
     story_ids.sort();
     story_ids.dedup();
     let sources_by_story: HashMap<StoryId, i64> = state
@@ -67,11 +100,25 @@ pub(crate) async fn listing_feed(
         .into_iter()
         .map(|s| (s.id, s.source_count))
         .collect();
-    let source_feeds = source_feeds(state, listings).await?;
-    let items: Vec<FeedItem> = listings
+    let source_feeds = source_feeds(state, &articles).await?;
+    let items: Vec<FeedItem> = articles
         .iter()
-        .map(|l| article_item(&base, l, &sources_by_story, &source_feeds))
+        .map(|a| article_item(&base, a, &sources_by_story, &source_feeds))
         .collect();
+    let newest = items
+        .iter()
+        .map(|i| i.updated.unwrap_or(i.published).max(i.published))
+        .max();
+    let updated = match newest.or(meta.updated_when_empty.filter(|t| *t > 0)) {
+        Some(t) => t,
+        None => state
+            .store
+            .articles()
+            .newest_time()
+            .await?
+            .filter(|t| *t > 0)
+            .unwrap_or_else(now),
+    };
     let doc = FeedDoc {
         title: meta.title,
         description: meta.description,
@@ -79,7 +126,7 @@ pub(crate) async fn listing_feed(
         feed_dir: format!("{base}{}", meta.feed_dir_path),
         query: meta.query,
         language: meta.language,
-        updated: items.iter().map(|i| i.published).max().unwrap_or(0),
+        updated,
         items,
     };
     Ok(cached(
@@ -90,13 +137,16 @@ pub(crate) async fn listing_feed(
     ))
 }
 
-/// The feed URL of each outlet `listings` are from (RSS's `<source url>`), those that are
+/// The feed URL of each outlet `articles` are from (RSS's `<source url>`), those that are
 /// web addresses: one read for the whole document, however many outlets it has.
 async fn source_feeds(
     state: &AppState,
-    listings: &[ArticleListing],
+    articles: &[FeedArticle],
 ) -> Result<HashMap<SourceId, String>, PageError> {
-    let mut ids: Vec<SourceId> = listings.iter().map(|l| l.article.source_id).collect();
+    let mut ids: Vec<SourceId> = articles
+        .iter()
+        .map(|a| a.listing.article.source_id)
+        .collect();
     ids.sort();
     ids.dedup();
     Ok(state
@@ -110,13 +160,45 @@ async fn source_feeds(
         .collect())
 }
 
+/// Outlets an item names as having published its text too; more are counted.
+const PUBLISHERS_NAMED: usize = 10;
+
+/// "Also published by Wire, Harbour Post and 3 more outlets.", each name linking to that
+/// outlet's copy here; empty when no other outlet published it.
+fn also_published_by(base: &str, article: &FeedArticle) -> String {
+    let publishers = &article.republished_by;
+    if publishers.is_empty() {
+        return String::new();
+    }
+    let links: Vec<String> = publishers
+        .iter()
+        .take(PUBLISHERS_NAMED)
+        .map(|p| {
+            format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&format!("{base}{}", article_href(p.article, &p.title))),
+                escape(&p.name)
+            )
+        })
+        .collect();
+    let more = publishers.len().saturating_sub(PUBLISHERS_NAMED);
+    let list = match (links.split_last(), more) {
+        (Some((last, rest)), 0) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        (_, 0) => links.join(", "),
+        (_, 1) => format!("{} and 1 more outlet", links.join(", ")),
+        (_, n) => format!("{} and {n} more outlets", links.join(", ")),
+    };
+    format!("<p>Also published by {list}.</p>")
+}
+
 /// One article as a feed item, linking to its page here.
 fn article_item(
     base: &str,
-    listing: &ArticleListing,
+    article: &FeedArticle,
     sources_by_story: &HashMap<StoryId, i64>,
     source_feeds: &HashMap<SourceId, String>,
 ) -> FeedItem {
+    let listing = &article.listing;
     let a = &listing.article;
     let c = &a.content;
     let url = format!("{base}{}", article_href(a.id, &c.title));
@@ -125,6 +207,7 @@ fn article_item(
         SUMMARY_CHARS,
     );
     let mut html = format!("<p>{}</p>", escape(&summary));
+    html.push_str(&also_published_by(base, article));
     let coverage = a
         .story_id
         .and_then(|s| sources_by_story.get(&s).map(|n| (s, *n)))
@@ -173,7 +256,7 @@ async fn answer_feed(
     let result = async {
         let format = format_of(uri)?;
         let (meta, listings) = read.await?;
-        listing_feed(state, headers, format, meta, &listings).await
+        listing_feed(state, headers, format, meta, listings).await
     }
     .await;
     respond(result, &state.site_name)
@@ -197,6 +280,8 @@ pub(crate) async fn site_feed(
             feed_dir_path: "/".to_string(),
             query: String::new(),
             language: None,
+            updated_when_empty: None,
+            copies: Copies::Fold,
         };
         Ok((meta, listings))
     })
@@ -225,7 +310,7 @@ pub(crate) async fn source_feed(
             .await?;
         let name = source.display_name();
         let meta = FeedMeta {
-            title: format!("{name} · {}", state.site_name),
+            title: feed_title(&name, &state.site_name),
             description: format!(
                 "The latest articles from {name}, as {} read them.",
                 state.site_name
@@ -234,6 +319,9 @@ pub(crate) async fn source_feed(
             feed_dir_path: format!("/source/{}/", source.id),
             query: String::new(),
             language: source.language.clone(),
+            // An outlet with no article yet: when it was added.
+            updated_when_empty: Some(source.created_at),
+            copies: Copies::Keep,
         };
         Ok((meta, listings))
     })
@@ -262,7 +350,7 @@ pub(crate) async fn story_feed(
             .latest_of_stories(&[story.id], FEED_ITEMS)
             .await?;
         let meta = FeedMeta {
-            title: format!("{} · {}", story.title, state.site_name),
+            title: feed_title(&story.title, &state.site_name),
             description: format!(
                 "Every report of this story on {}, newest first.",
                 state.site_name
@@ -271,6 +359,8 @@ pub(crate) async fn story_feed(
             feed_dir_path: format!("/story/{}/", story.id),
             query: String::new(),
             language: story.language.clone(),
+            updated_when_empty: Some(story.updated_at),
+            copies: Copies::Fold,
         };
         Ok((meta, listings))
     })
@@ -317,7 +407,7 @@ pub(crate) async fn entity_feed(
             .latest_of_stories(&stories, FEED_ITEMS)
             .await?;
         let meta = FeedMeta {
-            title: format!("{name} · {}", state.site_name),
+            title: feed_title(&name, &state.site_name),
             description: format!(
                 "The latest reports on {} of the stories that name {name}.",
                 state.site_name
@@ -326,6 +416,8 @@ pub(crate) async fn entity_feed(
             feed_dir_path: format!("/entity/{slug}/"),
             query: String::new(),
             language: None,
+            updated_when_empty: None,
+            copies: Copies::Fold,
         };
         Ok((meta, listings))
     })
@@ -376,15 +468,85 @@ pub(crate) async fn search_feed(
             .collect();
         let listings: Vec<ArticleListing> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
         let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let (title, description) = if q.is_empty() {
+            (
+                feed_title("Search", &state.site_name),
+                format!(
+                    "A search of {} with nothing to look for: add the words to find as \
+                     ?q=… to this feed's address.",
+                    state.site_name
+                ),
+            )
+        } else {
+            (
+                feed_title(&q, &state.site_name),
+                format!("Articles on {} that match {q}.", state.site_name),
+            )
+        };
         let meta = FeedMeta {
-            title: format!("{q} · {}", state.site_name),
-            description: format!("Articles on {} that match {q}.", state.site_name),
+            title,
+            description,
             home_path: format!("/search?q={encoded}"),
             feed_dir_path: "/search/".to_string(),
             query: format!("q={encoded}"),
             language: None,
+            updated_when_empty: None,
+            copies: Copies::Fold,
         };
         Ok((meta, listings))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed_copies::Publisher;
+    use tidings_model::{Article, NewArticle};
+
+    fn with_publishers(n: usize) -> FeedArticle {
+        FeedArticle {
+            listing: ArticleListing {
+                article: Article {
+                    id: ArticleId(1),
+                    source_id: SourceId(1),
+                    story_id: None,
+                    duplicate_of: None,
+                    content: NewArticle::default(),
+                },
+                source_name: "Outlet".into(),
+                section: None,
+                source_display: None,
+                sort_at: 0,
+            },
+            republished_by: (0..n)
+                .map(|i| Publisher {
+                    name: format!("<P{i}>"),
+                    article: ArticleId(10 + i as i64),
+                    title: "Copy".into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn other_publishers_are_named_linked_escaped_and_counted_past_ten() {
+        let base = "https://news.example";
+        assert_eq!(also_published_by(base, &with_publishers(0)), "");
+        assert_eq!(
+            also_published_by(base, &with_publishers(1)),
+            "<p>Also published by <a href=\"https://news.example/article/10/copy\">&lt;P0&gt;</a>.</p>"
+        );
+        let three = also_published_by(base, &with_publishers(3));
+        assert!(three.contains("&lt;P0&gt;</a>, <a"), "{three}");
+        assert!(three.contains("&lt;P1&gt;</a> and <a"), "{three}");
+        let many = also_published_by(base, &with_publishers(13));
+        assert_eq!(many.matches("<a ").count(), PUBLISHERS_NAMED, "{many}");
+        assert!(
+            many.ends_with("&lt;P9&gt;</a> and 3 more outlets.</p>"),
+            "{many}"
+        );
+        let eleven = also_published_by(base, &with_publishers(11));
+        assert!(eleven.ends_with("and 1 more outlet.</p>"), "{eleven}");
+    }
 }

@@ -80,7 +80,8 @@ pub struct FeedDoc {
     /// The feed's language (BCP 47), when all its items share one.
     pub language: Option<String>,
     /// When the feed last changed: the newest item's time, so that an unchanged list gives
-    /// byte-identical documents (and the same `ETag`).
+    /// byte-identical documents (and the same `ETag`); for a feed with no items, a time the
+    /// caller picks (never 0: readers show 1970 as the feed's date).
     pub updated: UnixSeconds,
     /// The items, newest first.
     pub items: Vec<FeedItem>,

@@ -9,7 +9,7 @@
 //! entity (in the statement), and headlines with a hidden word (matched here, reading further
 //! headlines to fill the page: at most [`MAX_HEADLINES_READ`] per page).
 
-use crate::feed_routes::{FEED_ITEMS, FeedMeta, format_of, listing_feed};
+use crate::feed_routes::{FEED_ITEMS, FeedMeta, feed_title, format_of, listing_feed};
 use crate::pages::{Card, PageError, now, page_of_cards, respond};
 use crate::people::session::Viewer;
 use crate::reader_languages::ReaderLanguages;
@@ -229,10 +229,11 @@ pub(crate) async fn topic_page(
     varies_by_language(respond(result, &state.site_name))
 }
 
-/// Whether the page at `path` is made for the reader's language: one of the list pages whose
-/// cards lead in it (`/`, `/section/{slug}`, `/topic/{slug}`), or an entity's page
-/// (`/entity/{slug}`, named in it); so the page cache keeps one rendering per language list
-/// for it and one for all readers of every other page.
+/// Whether the page at `path` may be made for the reader's language: one of the list pages
+/// whose cards lead in it (`/`, `/section/{slug}`, `/topic/{slug}`), or an entity's page
+/// (`/entity/{slug}`, named in it when it has several names); so the page cache keeps one
+/// rendering per language list for it (unless the rendering says no `Vary: Accept-Language`:
+/// then one for all, see [`crate::page_cache`]) and one for all readers of every other page.
 pub(crate) fn varies_by_reader_language(path: &str) -> bool {
     let one_segment = |prefix: &str| {
         path.strip_prefix(prefix)
@@ -470,14 +471,16 @@ async fn scope_feed(
         .await?;
     let name = scope.heading().unwrap_or_default();
     let meta = FeedMeta {
-        title: format!("{name} · {}", state.site_name),
+        title: feed_title(&name, &state.site_name),
         description: format!("The latest {name} articles on {}.", state.site_name),
         home_path: scope.path(),
         feed_dir_path: scope.feed_dir(),
         query: String::new(),
         language: None,
+        updated_when_empty: None,
+        copies: crate::feed_copies::Copies::Fold,
     };
-    listing_feed(state, headers, format, meta, &listings).await
+    listing_feed(state, headers, format, meta, listings).await
 }
 
 #[cfg(test)]

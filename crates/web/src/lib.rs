@@ -33,6 +33,7 @@ mod assets;
 mod base_url;
 mod comment_counts;
 pub mod display;
+mod feed_copies;
 mod feed_routes;
 pub mod feeds_out;
 mod front;
@@ -111,7 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/topic/{slug}/feed.xml", get(front::topic_feed))
         .route("/topic/{slug}/feed.atom", get(front::topic_feed))
         .route("/topic/{slug}/feed.json", get(front::topic_feed))
-        .merge(api::router())
+        .merge(api::router(&state))
         .merge(people::router())
         .merge(admin::router())
         .merge(reader_api::router())

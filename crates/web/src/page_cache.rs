@@ -13,7 +13,10 @@
 //!   (the front, section and topic pages) and on entity pages (named in it), also the
 //!   reader's languages ([`ReaderLanguages`]), so a browser asking for German and one asking
 //!   for English get their own renderings there, and a request without `Accept-Language`
-//!   another. Other pages are the same for everyone and kept once.
+//!   another. Other pages are the same for everyone and kept once. Whether such a page
+//!   really differs by language is the page's own answer: one that does not say
+//!   `Vary: Accept-Language` (an entity of one name) is kept once, under the key without
+//!   languages, and answered to every reader from there.
 //! - **Invalidation**: the store keeps a site revision that every page-changing write bumps in
 //!   its own transaction, whichever process wrote ([`Store::revision`]). [`PageCache::watch`]
 //!   polls it; a change drops every entry. Local writes (comments, moderation) call
@@ -131,6 +134,19 @@ impl CachedPage {
             .map(|(k, v)| k.as_str().len() + v.len() + 32)
             .sum();
         u32::try_from(bodies + headers + key.len() + 128).unwrap_or(u32::MAX)
+    }
+}
+
+impl CachedPage {
+    /// Whether the page says it was made for the reader's languages
+    /// (`Vary: Accept-Language`).
+    fn varies_by_language(&self) -> bool {
+        self.headers
+            .get_all(header::VARY)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|name| name.trim().eq_ignore_ascii_case("accept-language"))
     }
 }
 
@@ -310,44 +326,55 @@ impl PageCache {
         )
     }
 
-    /// The key a request's page is kept under, when the cache may answer it: anonymous
+    /// The keys a request's page may be kept under, when the cache may answer it: anonymous
     /// `GET`s only.
-    fn key_of(&self, request: &Request) -> Option<Key> {
+    fn key_of(&self, request: &Request) -> Option<Keys> {
         if request.method() != Method::GET || has_session(request.headers()) {
             return None;
         }
         let generation = self.inner.generation.load(Ordering::Acquire);
-        Some(Key::new(
-            generation,
-            request.uri().path(),
-            request.uri().query(),
-            &if varies_by_reader_language(request.uri().path()) {
-                ReaderLanguages::of(request.headers()).key()
-            } else {
-                String::new()
-            },
-            // Without a configured base URL, pages write absolute links (`og:url`, JSON-LD,
-            // feeds) from the request's `Host`: a page rendered for one host is not the page
-            // of another, or one request with a forged `Host` would poison it for everyone.
-            &if self.inner.origin_from_host {
-                crate::base_url::site_base(None, request.headers())
-            } else {
-                String::new()
-            },
-        ))
+        let (path, query) = (request.uri().path(), request.uri().query());
+        // Without a configured base URL, pages write absolute links (`og:url`, JSON-LD,
+        // feeds) from the request's `Host`: a page rendered for one host is not the page of
+        // another, or one request with a forged `Host` would poison it for everyone.
+        let origin = if self.inner.origin_from_host {
+            crate::base_url::site_base(None, request.headers())
+        } else {
+            String::new()
+        };
+        let shared = Key::new(generation, path, query, "", &origin);
+        let by_language = varies_by_reader_language(path).then(|| {
+            // Marked, so that no list of languages (none included) is the shared key.
+            let languages = format!("lang={}", ReaderLanguages::of(request.headers()).key());
+            Key::new(generation, path, query, &languages, &origin)
+        });
+        Some(Keys {
+            shared,
+            by_language,
+        })
     }
 
-    /// The fresh page kept under `key`, counted as a hit.
-    async fn hit(&self, key: &Key) -> Option<Arc<CachedPage>> {
-        let page = self.inner.pages.get(&key.text).await?;
+    /// The fresh page kept under `keys`, counted as a hit: its rendering for the reader's
+    /// languages, else the one for everyone.
+    async fn hit(&self, keys: &Keys) -> Option<Arc<CachedPage>> {
+        let mut page = None;
+        if let Some(key) = &keys.by_language {
+            page = self.inner.pages.get(&key.text).await;
+        }
+        if page.is_none() {
+            page = self.inner.pages.get(&keys.shared.text).await;
+        }
+        let page = page?;
         self.inner.counters.hits.fetch_add(1, Ordering::Relaxed);
         Some(page)
     }
 
-    /// Renders the page under `key` once: concurrent calls for the same key wait for one
-    /// rendering. A kept rendering also becomes the page's last one; a rendering that cannot
-    /// be kept ends the answering of the last one.
-    async fn render_once(&self, key: &Key, request: Request, next: Next) -> Rendered {
+    /// Renders the page under `keys` once: concurrent calls for the same key wait for one
+    /// rendering. A kept rendering also becomes the page's last one, and a rendering made for
+    /// the reader's languages that does not vary by them moves to the key for everyone; a
+    /// rendering that cannot be kept ends the answering of the last one.
+    async fn render_once(&self, keys: &Keys, request: Request, next: Next) -> Rendered {
+        let key = keys.rendering();
         // The request moves into the rendering only if this call is the one that renders; a
         // call that waited for another's rendering still holds its own.
         let mut pending = Some(request);
@@ -365,17 +392,31 @@ impl PageCache {
                 let response = next.run(request).await;
                 match self.keep(key.generation, route, response).await {
                     Ok(page) => {
-                        self.remember(key, &page).await;
+                        self.remember(keys, &page).await;
                         Ok(page)
                     }
                     Err(response) => {
                         self.inner.last.invalidate(key.page()).await;
+                        self.inner.last.invalidate(keys.shared.page()).await;
                         not_kept = Some(response);
                         Err(NotKept)
                     }
                 }
             })
             .await;
+        if let Ok(page) = &outcome
+            && rendered_here
+        {
+            let home = keys.home(page);
+            if home != key {
+                // The same for every language: one entry answers them all.
+                self.inner
+                    .pages
+                    .insert(home.text.clone(), Arc::clone(page))
+                    .await;
+                self.inner.pages.invalidate(&key.text).await;
+            }
+        }
         match (outcome, not_kept, pending) {
             (Ok(page), _, _) => Rendered::Kept {
                 page,
@@ -389,18 +430,38 @@ impl PageCache {
         }
     }
 
-    /// The last rendering of `key`'s page, if it may be answered.
-    async fn last_rendering(&self, key: &Key) -> Option<Arc<CachedPage>> {
-        let page = self.inner.last.get(key.page()).await?;
+    /// The last rendering of `keys`' page, if it may be answered: the one for the reader's
+    /// languages, else the one for everyone.
+    async fn last_rendering(&self, keys: &Keys) -> Option<Arc<CachedPage>> {
+        let mut page = None;
+        if let Some(key) = &keys.by_language {
+            page = self.inner.last.get(key.page()).await;
+        }
+        if page.is_none() {
+            page = self.inner.last.get(keys.shared.page()).await;
+        }
+        let page = page?;
         // A rendering begun before an `invalidate_all` may have been remembered after it.
         (page.generation >= self.inner.floor.load(Ordering::Acquire)).then_some(page)
     }
 
-    /// Makes `page` the last rendering of its page, unless a later generation's is there or
-    /// an [`PageCache::invalidate_all`] came after its rendering began.
-    async fn remember(&self, key: &Key, page: &Arc<CachedPage>) {
+    /// Makes `page` the last rendering of its page (for the reader's languages or for
+    /// everyone, as it varies), unless a later generation's is there or an
+    /// [`PageCache::invalidate_all`] came after its rendering began.
+    async fn remember(&self, keys: &Keys, page: &Arc<CachedPage>) {
         if page.generation < self.inner.floor.load(Ordering::Acquire) {
             return;
+        }
+        let key = keys.home(page);
+        if let Some(by_language) = &keys.by_language {
+            // The other key's rendering is no longer what the page is (an entity given a
+            // second name varies now).
+            let other = if key == by_language {
+                &keys.shared
+            } else {
+                by_language
+            };
+            self.inner.last.invalidate(other.page()).await;
         }
         let newer_there = self
             .inner
@@ -416,15 +477,16 @@ impl PageCache {
         }
     }
 
-    /// Renders the page under `key` again in a background task, unless that is under way.
-    fn refresh_in_background(&self, key: Key, request: &Request, next: Next) {
+    /// Renders the page under `keys` again in a background task, unless that is under way.
+    fn refresh_in_background(&self, keys: Keys, request: &Request, next: Next) {
+        let page = keys.rendering().page().to_string();
         {
             let mut refreshing = self
                 .inner
                 .refreshing
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if !refreshing.insert(key.page().to_string()) {
+            if !refreshing.insert(page.clone()) {
                 return;
             }
         }
@@ -433,9 +495,9 @@ impl PageCache {
         tokio::spawn(async move {
             let _done = RefreshDone {
                 cache: cache.clone(),
-                page: key.page().to_string(),
+                page,
             };
-            if let Rendered::Kept { here: true, .. } = cache.render_once(&key, copy, next).await {
+            if let Rendered::Kept { here: true, .. } = cache.render_once(&keys, copy, next).await {
                 cache.inner.counters.misses.fetch_add(1, Ordering::Relaxed);
             }
         });
@@ -568,6 +630,33 @@ impl Key {
     /// the key of last renderings.
     fn page(&self) -> &str {
         &self.text[self.page_start..]
+    }
+}
+
+/// Where a request's page may be kept: the key for every reader, and on a page that may be
+/// made for the reader's languages ([`varies_by_reader_language`]) the key for theirs.
+#[derive(Debug, Clone)]
+struct Keys {
+    /// The page for everyone (languages `""`).
+    shared: Key,
+    /// The page for the request's languages (`"lang={languages}"`), where a page may vary.
+    by_language: Option<Key>,
+}
+
+impl Keys {
+    /// The key a rendering is made and awaited under: the languages' where the page may
+    /// vary, since whether it does is known once it is rendered.
+    fn rendering(&self) -> &Key {
+        self.by_language.as_ref().unwrap_or(&self.shared)
+    }
+
+    /// The key `page` is kept under: the languages' when it says it varies by them
+    /// (`Vary: Accept-Language`), the shared one otherwise.
+    fn home(&self, page: &CachedPage) -> &Key {
+        match &self.by_language {
+            Some(key) if page.varies_by_language() => key,
+            _ => &self.shared,
+        }
     }
 }
 
@@ -710,10 +799,10 @@ pub async fn answer_early(
 /// [`answer_early`]'s answer, before the security headers.
 async fn early(cache: PageCache, request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
-    let Some(key) = cache.key_of(&request) else {
+    let Some(keys) = cache.key_of(&request) else {
         return next.run(request).await;
     };
-    let Some(page) = cache.hit(&key).await else {
+    let Some(page) = cache.hit(&keys).await else {
         return next.run(request).await;
     };
     let response = answer(request.headers(), &page, "hit");
@@ -736,21 +825,21 @@ pub async fn serve_cached(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(key) = cache.key_of(&request) else {
+    let Some(keys) = cache.key_of(&request) else {
         return next.run(request).await;
     };
-    if let Some(page) = cache.hit(&key).await {
+    if let Some(page) = cache.hit(&keys).await {
         return answer(request.headers(), &page, "hit");
     }
-    if let Some(page) = cache.last_rendering(&key).await {
+    if let Some(page) = cache.last_rendering(&keys).await {
         cache.inner.counters.stale.fetch_add(1, Ordering::Relaxed);
         let response = answer(request.headers(), &page, "stale");
-        cache.refresh_in_background(key, &request, next);
+        cache.refresh_in_background(keys, &request, next);
         return response;
     }
     // Only a miss pays for a copy of the headers: the request itself goes to the rendering.
     let headers = request.headers().clone();
-    match cache.render_once(&key, request, next.clone()).await {
+    match cache.render_once(&keys, request, next.clone()).await {
         Rendered::Kept { page, here: true } => {
             cache.inner.counters.misses.fetch_add(1, Ordering::Relaxed);
             answer(&headers, &page, "miss")

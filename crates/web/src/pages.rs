@@ -407,6 +407,8 @@ pub(crate) struct SourceView {
     pub(crate) last_success: Option<Age>,
     pub(crate) last_error: Option<String>,
     pub(crate) error_count: i64,
+    /// The entries its last fetch left out for having no link, in words, if any.
+    pub(crate) skipped_no_link: Option<String>,
     pub(crate) next_fetch: Age,
     /// How WebSub pushes stand (`active until …`, `pending`, `failed: …`), when the source
     /// has a subscription.
@@ -426,6 +428,7 @@ impl SourceView {
             last_success: source.fetch.last_success_at.map(|t| Age::of(t, now)),
             last_error: source.fetch.last_error.clone(),
             error_count: source.fetch.error_count,
+            skipped_no_link: source.fetch.skipped_no_link_note(),
             next_fetch: Age::of(source.next_fetch_at, now),
             push: None,
         }

@@ -1209,7 +1209,14 @@ pub(crate) async fn entity(
             "place" => "Place",
             _ => "Organisation",
         };
-        let (name, name_language) = group.name_for(&languages.0);
+        // An entity of one name is headed alike for everyone, so its page is one page for
+        // every language (no `Vary`, one rendering in the page cache).
+        let one_name = group.has_one_name();
+        let (name, name_language) = if one_name {
+            group.name_for(&[])
+        } else {
+            group.name_for(&languages.0)
+        };
         let name_language = if group.names.len() > 1 {
             name_language.to_string()
         } else {
@@ -1225,10 +1232,12 @@ pub(crate) async fn entity(
             newer,
             older,
         };
-        Ok(crate::front::varies_by_language(hiding::answer(
-            hiding.as_ref(),
-            page,
-        )))
+        let response = hiding::answer(hiding.as_ref(), page);
+        Ok(if one_name {
+            response
+        } else {
+            crate::front::varies_by_language(response)
+        })
     }
     .await;
     respond(result, &state.site_name)

@@ -176,6 +176,8 @@ async fn a_password_change_revokes_the_api_keys_only_when_ticked() {
             .await;
         assert_eq!(changed.location(), "/account?done=password");
         assert!(key_works(&site, &key).await, "unticked: the key stays");
+        // The change gave this browser a new session, with a new form token.
+        let csrf = laptop.token().await;
 
         let changed = laptop
             .post(
@@ -204,6 +206,7 @@ async fn a_password_change_revokes_the_api_keys_only_when_ticked() {
 
         // A refused change (wrong current password) revokes nothing.
         let third = another_key(&mut laptop, "phone").await;
+        let csrf = laptop.token().await;
         let refused = laptop
             .post(
                 "/account/password",
@@ -216,6 +219,11 @@ async fn a_password_change_revokes_the_api_keys_only_when_ticked() {
             )
             .await;
         assert_eq!(refused.status, 403);
+        assert!(
+            refused.body.contains("The current password is wrong."),
+            "refused for the password, not the form token: {}",
+            refused.body
+        );
         assert!(key_works(&site, &third).await);
     })
     .await;

@@ -73,6 +73,23 @@ async fn names(site: &Site, story: StoryId, name: &str) {
 
 /// A page as a browser asking for `languages` gets it: status, `Location`, `Vary`, body.
 async fn get(site: &Site, path: &str, languages: Option<&str>) -> (u16, String, String, String) {
+    let page = fetch(site, path, languages).await;
+    (page.status, page.location, page.vary, page.body)
+}
+
+/// A page as [`fetch`] reads it.
+struct Page {
+    status: u16,
+    location: String,
+    /// `Vary`, lowercased.
+    vary: String,
+    /// How the page cache served it (`x-cache`: `hit`, `miss`).
+    cache: String,
+    body: String,
+}
+
+/// A page as a browser asking for `languages` gets it.
+async fn fetch(site: &Site, path: &str, languages: Option<&str>) -> Page {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -92,8 +109,15 @@ async fn get(site: &Site, path: &str, languages: Option<&str>) -> (u16, String, 
             .join(", ")
     };
     let (location, vary) = (header("location"), header("vary").to_ascii_lowercase());
+    let cache = header("x-cache");
     let status = response.status().as_u16();
-    (status, location, vary, response.text().await.expect("body"))
+    Page {
+        status,
+        location,
+        vary,
+        cache,
+        body: response.text().await.expect("body"),
+    }
 }
 
 /// The page's heading, as written.
@@ -196,6 +220,48 @@ async fn a_place_named_in_three_languages_has_one_page() {
         assert!(
             story_page.contains("href=\"/entity/marovia\"") && story_page.contains(">Marovien<"),
             "{story_page}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_entity_of_one_name_is_one_page_for_every_language() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        three_languages(&site).await;
+        // Ilse Brandt is named alike in the three languages' stories: one page for all, kept
+        // once, which says it does not vary by language.
+        let german = fetch(&site, "/entity/ilse-brandt", Some("de-DE,de;q=0.9")).await;
+        assert_eq!((german.status, german.cache.as_str()), (200, "miss"));
+        assert!(!german.vary.contains("accept-language"), "{}", german.vary);
+        for languages in [Some("fr"), None, Some("en-GB, es;q=0.5")] {
+            let other = fetch(&site, "/entity/ilse-brandt", languages).await;
+            assert_eq!(
+                other.cache, "hit",
+                "{languages:?}: one rendering for everyone"
+            );
+            assert!(!other.vary.contains("accept-language"), "{}", other.vary);
+            assert_eq!(other.body, german.body, "{languages:?}");
+        }
+        // Marovia has three names: one rendering per language list, each saying so.
+        let first = fetch(&site, "/entity/marovia", Some("de")).await;
+        assert_eq!(first.cache, "miss");
+        assert!(first.vary.contains("accept-language"), "{}", first.vary);
+        let french = fetch(&site, "/entity/marovia", Some("fr")).await;
+        assert_eq!(french.cache, "miss", "the French rendering is another");
+        assert!(french.vary.contains("accept-language"), "{}", french.vary);
+        assert!(
+            heading(&french.body).contains(">Marovie<"),
+            "{}",
+            french.body
+        );
+        let again = fetch(&site, "/entity/marovia", Some("de")).await;
+        assert_eq!(again.cache, "hit");
+        assert!(
+            heading(&again.body).contains(">Marovien<"),
+            "{}",
+            again.body
         );
     })
     .await;

@@ -10,11 +10,9 @@
 
 mod support;
 
-use std::sync::Arc;
-use support::{Answer, Browser, Site, config, csrf_after, site_on};
+use support::{Answer, Browser, Site, config, csrf_after, searchable_site, site_on};
 use tidings_model::{ArticleId, NewArticle, SourceId, StoryId};
-use tidings_search::{EngineChoice, SearchEngine};
-use tidings_store::Store;
+use tidings_search::SearchEngine;
 use tidings_store::testing::each_backend;
 use tidings_store::{
     ArticleLabels, HiddenThing, KeyedStory, Placement, StoredInsight, StoryEntity, StoryKey,
@@ -691,18 +689,6 @@ async fn the_forms_refuse_strangers_bad_targets_long_words_and_a_two_hundred_and
         hide_ok(&mut ana, "/hide", &token, "source", &gazette, "/").await;
     })
     .await;
-}
-
-/// A site over `store` with a search engine (kept in the directory returned).
-async fn searchable_site(store: Store) -> (Site, Arc<SearchEngine>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Arc::new(
-        SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
-            .expect("search engine"),
-    );
-    let in_site = engine.clone();
-    let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
-    (site, engine, dir)
 }
 
 /// Indexes the site's articles and their stories.

@@ -2,13 +2,14 @@
 //! served site: RSS items without the original, German text marked English, pages past the
 //! end calling the site empty, API filters silently ignored, the operator's "No jobs yet"
 //! after jobs ran, slashed paths answering 404, and a source without a name offering to
-//! "Follow " and "Hide " nothing. On SQLite and, with `TIDINGS_TEST_DATABASE_URL`, on
-//! PostgreSQL.
+//! "Follow " and "Hide " nothing, feed entries left out for having no link counted in the
+//! metrics only. On SQLite and, with `TIDINGS_TEST_DATABASE_URL`, on PostgreSQL.
 
 mod support;
 
 use support::{Site, config, site_on};
 use tidings_model::{NewArticle, Role, StoryId};
+use tidings_store::FetchSuccess;
 use tidings_store::testing::each_backend;
 use tidings_store::{ArticleLabels, NewSource, StoryEntity};
 
@@ -561,6 +562,43 @@ async fn a_source_without_a_name_is_called_by_its_feeds_address() {
             page.body
         );
         assert!(!page.body.contains(">Follow </button>"), "{}", page.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn entries_left_out_for_having_no_link_show_with_the_source_s_health() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let outlet = site.add_outlet("Linkless Daily").await;
+        let at = chrono::Utc::now().timestamp();
+        site.store
+            .sources()
+            .record_success(
+                outlet,
+                &FetchSuccess {
+                    at,
+                    next_fetch_at: at + 3_600,
+                    skipped_no_link: Some(3),
+                    ..FetchSuccess::default()
+                },
+            )
+            .await
+            .expect("fetched");
+        let mut anon = site.browser();
+        for path in ["/sources".to_string(), format!("/source/{outlet}")] {
+            let page = anon.get(&path).await;
+            assert_eq!(page.status, 200, "{path}");
+            assert!(
+                page.body
+                    .contains("3 entries without a link left out at the last fetch"),
+                "{path}: {}",
+                page.body
+            );
+        }
+        let api = anon.get(&format!("/api/v1/sources/{outlet}")).await;
+        let source: serde_json::Value = serde_json::from_str(&api.body).expect("JSON");
+        assert_eq!(source["skipped_no_link"], 3, "{}", api.body);
     })
     .await;
 }

@@ -68,6 +68,25 @@ async fn json_of(response: reqwest::Response) -> (u16, Value) {
     )
 }
 
+/// A Miniflux API request on the site at `base` with `key` (the request is built at once, so
+/// the answer borrows nothing): its status and JSON answer.
+fn miniflux_call(
+    c: &reqwest::Client,
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    key: &str,
+    body: Option<Value>,
+) -> impl Future<Output = (u16, Value)> + use<> {
+    let mut request = c
+        .request(method, format!("{base}{path}"))
+        .header("x-auth-token", key);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    async move { json_of(request.send().await.expect("send")).await }
+}
+
 fn fever_key(name: &str, key: &str) -> String {
     use md5::Digest;
     md5::Md5::digest(format!("{name}:{key}").as_bytes())
@@ -2389,13 +2408,7 @@ async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_jso
         .id;
     let c = http();
     let send = |method: reqwest::Method, path: &str, key: &str, body: Option<Value>| {
-        let mut request = c
-            .request(method, format!("{base}{path}"))
-            .header("x-auth-token", key);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        async move { json_of(request.send().await.expect("send")).await }
+        miniflux_call(&c, &base, method, path, key, body)
     };
     let put = reqwest::Method::PUT;
     let get = reqwest::Method::GET;
@@ -2418,13 +2431,17 @@ async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_jso
     )
     .await;
     assert_eq!(listed[0]["id"], w.wire.0, "{listed}");
-    // Another account's category, an unknown one, a new title, another's feed: refused.
+    // Another account's category, an unknown one, a title that is none (empty, too long,
+    // with a control character), another's feed: refused.
     let bob = user_id(&w.site, "bob").await;
     let bobs = reading.folder_named(bob, "Bob's", 0).await.expect("bob").id;
     for body in [
         serde_json::json!({ "category_id": bobs }),
         serde_json::json!({ "category_id": 999_999 }),
-        serde_json::json!({ "title": "Renamed" }),
+        serde_json::json!({ "title": "  " }),
+        serde_json::json!({ "title": "x".repeat(201) }),
+        serde_json::json!({ "title": "Re\u{7}named" }),
+        serde_json::json!({ "title": "Renamed", "category_id": bobs }),
     ] {
         let (status, answer) = send(
             put.clone(),
@@ -2444,17 +2461,13 @@ async fn miniflux_moves_feeds_marks_categories_and_accounts_read_and_answers_jso
     )
     .await;
     assert_eq!(status, 404, "bob does not follow the wire");
-    assert_eq!(
-        reading
-            .subscription(ana, w.wire)
-            .await
-            .expect("sub")
-            .expect("ana's")
-            .folder
-            .id,
-        later,
-        "the refusals moved nothing"
-    );
+    let sub = reading
+        .subscription(ana, w.wire)
+        .await
+        .expect("sub")
+        .expect("ana's");
+    assert_eq!(sub.folder.id, later, "the refusals moved nothing");
+    assert_eq!(sub.title, None, "and renamed nothing");
 
     // Mark the "News" category read: the outlet's items only; the wire's copy stays unread.
     let unread = |feed: SourceId| {
@@ -2624,4 +2637,296 @@ async fn private_feed_addresses_are_refused_for_what_they_are() {
             .is_none(),
         "no source was added"
     );
+}
+
+/// A known path asked with a method it does not take: `405` in each API's own error format
+/// (Miniflux's JSON `error_message`, Google Reader's plain text, Fever's JSON), with an
+/// `Allow` header naming the methods the path takes; an unknown `/v1` path stays a `404`.
+#[tokio::test]
+async fn known_paths_with_a_wrong_method_say_so_in_each_apis_format() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let (_, key) = w.site.account_with_key("ana").await;
+    let c = http();
+    let allowed = |response: &reqwest::Response| -> Vec<String> {
+        response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split(',')
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty())
+            .collect()
+    };
+    let content_type = |response: &reqwest::Response| -> String {
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    use reqwest::Method;
+    let feed = format!("/v1/feeds/{}", w.wire.0);
+    for (method, path, allow) in [
+        (Method::PATCH, feed.as_str(), &["GET", "PUT", "DELETE"][..]),
+        (Method::POST, "/v1/me", &["GET"][..]),
+        (Method::DELETE, "/v1/feeds/1/mark-all-as-read", &["PUT"][..]),
+        (Method::GET, "/v1/import", &["POST"][..]),
+    ] {
+        let response = c
+            .request(method.clone(), format!("{base}{path}"))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 405, "{method} {path}");
+        let methods = allowed(&response);
+        for m in allow {
+            assert!(
+                methods.iter().any(|a| a == m),
+                "{method} {path}: {methods:?}"
+            );
+        }
+        assert!(
+            !methods.iter().any(|a| *a == method.as_str()),
+            "{methods:?}"
+        );
+        assert!(
+            content_type(&response).starts_with("application/json"),
+            "{method} {path}"
+        );
+        let (_, answer) = json_of(response).await;
+        assert!(
+            answer["error_message"]
+                .as_str()
+                .is_some_and(|m| m.contains("not allowed")),
+            "{method} {path}: {answer}"
+        );
+    }
+    let unknown = c
+        .patch(format!("{base}/v1/nothing"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(unknown.status(), 404, "an unknown path is still not found");
+
+    for prefix in ["", "/api/greader.php"] {
+        for (method, path, allow) in [
+            (Method::GET, "/reader/api/0/edit-tag", "POST"),
+            (Method::PUT, "/reader/api/0/subscription/list", "GET"),
+        ] {
+            let response = c
+                .request(method.clone(), format!("{base}{prefix}{path}"))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(response.status(), 405, "{method} {prefix}{path}");
+            assert!(
+                allowed(&response).iter().any(|a| a == allow),
+                "{prefix}{path}: {:?}",
+                allowed(&response)
+            );
+            assert!(content_type(&response).starts_with("text/plain"));
+            let body = response.text().await.expect("body");
+            assert_eq!(body, "Method not allowed\n");
+        }
+    }
+
+    for path in ["/fever/", "/api/fever.php"] {
+        let response = c
+            .put(format!("{base}{path}?api"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 405, "{path}");
+        let methods = allowed(&response);
+        assert!(
+            methods.iter().any(|a| a == "GET") && methods.iter().any(|a| a == "POST"),
+            "{path}: {methods:?}"
+        );
+        assert!(content_type(&response).starts_with("application/json"));
+        let (_, answer) = json_of(response).await;
+        assert_eq!(answer["api_version"], 3, "{answer}");
+        assert_eq!(answer["auth"], 0, "{answer}");
+        assert!(answer["error"].is_string(), "{answer}");
+    }
+}
+
+/// A reader's own title for a feed (Miniflux's `PUT /v1/feeds/{id}` `title`, Google
+/// Reader's `subscription/edit` `t`): shown to that reader in every API, the OPML export and
+/// the "For you" page, as plain text escaped where written; the outlet's name stays for
+/// everyone else, the outlet's name itself drops the own title, and a title that is none is
+/// refused without a change. On both backends.
+#[tokio::test]
+async fn a_feed_renamed_by_one_reader_keeps_its_name_for_everyone_else() {
+    tidings_store::testing::each_backend(|store| async move {
+        let site = support::site_on(store, config(), |_| {}).await;
+        let (wire, _) = site.add_wire_copy().await;
+        let base = site.base.clone();
+        let (mut ana_browser, key) = site.account_with_key("ana").await;
+        let (_, bob_key) = site.account_with_key("bob").await;
+        let c = http();
+        for k in [&key, &bob_key] {
+            let made = c
+                .post(format!("{base}/v1/feeds"))
+                .header("x-auth-token", k)
+                .json(&serde_json::json!({ "feed_url": "https://wire.example/feed" }))
+                .send()
+                .await
+                .expect("subscribe");
+            assert_eq!(made.status(), 201);
+        }
+        let mf = |method: reqwest::Method, path: String, key: &str, body: Option<Value>| {
+            miniflux_call(&c, &base, method, &path, key, body)
+        };
+        let feed_path = format!("/v1/feeds/{}", wire.0);
+        let title_of = |key: String| {
+            let mf = &mf;
+            let feed_path = feed_path.clone();
+            async move {
+                let (_, one) = mf(reqwest::Method::GET, feed_path, &key, None).await;
+                let (_, all) = mf(reqwest::Method::GET, "/v1/feeds".into(), &key, None).await;
+                assert_eq!(all[0]["title"], one["title"], "{all}");
+                one["title"].as_str().unwrap_or_default().to_string()
+            }
+        };
+
+        // Ana renames it through Miniflux: hers alone, as plain text.
+        let mine = "<b>My wire</b> & \"co\"";
+        let (status, feed) = mf(
+            reqwest::Method::PUT,
+            feed_path.clone(),
+            &key,
+            Some(serde_json::json!({ "title": format!("  {mine} ") })),
+        )
+        .await;
+        assert_eq!(status, 201, "{feed}");
+        assert_eq!(feed["title"], mine);
+        assert_eq!(title_of(key.clone()).await, mine);
+        assert_eq!(title_of(bob_key.clone()).await, "Wire");
+        let outlet = site.store.sources().get(wire).await.expect("get");
+        assert_eq!(
+            outlet.expect("the wire").name,
+            "Wire",
+            "the outlet keeps its name"
+        );
+        let (_, entries) = mf(
+            reqwest::Method::GET,
+            format!("{feed_path}/entries"),
+            &key,
+            None,
+        )
+        .await;
+        assert_eq!(entries["entries"][0]["feed"]["title"], mine, "{entries}");
+
+        // Every other API and the site show her the same title, escaped where written.
+        let auth = format!("GoogleLogin auth={key}");
+        let greader = |path: &str| {
+            let request = c
+                .get(format!("{base}/reader/api/0/{path}"))
+                .header("authorization", &auth);
+            async move {
+                let answer = request.send().await.expect("greader");
+                answer.json::<Value>().await.expect("json")
+            }
+        };
+        let list = greader("subscription/list?output=json").await;
+        assert_eq!(list["subscriptions"][0]["title"], mine, "{list}");
+        let stream = greader("stream/contents/user/-/state/com.google/reading-list").await;
+        assert_eq!(stream["items"][0]["origin"]["title"], mine, "{stream}");
+        let (_, fever) = json_of(
+            c.post(format!("{base}/fever/?api&feeds"))
+                .form(&[("api_key", fever_key("ana", &key))])
+                .send()
+                .await
+                .expect("fever"),
+        )
+        .await;
+        assert_eq!(fever["feeds"][0]["title"], mine, "{fever}");
+        let opml = c
+            .get(format!("{base}/v1/export"))
+            .header("x-auth-token", &key)
+            .send()
+            .await
+            .expect("export")
+            .text()
+            .await
+            .expect("opml");
+        assert!(!opml.contains("<b>"), "{opml}");
+        assert_eq!(
+            outlines_of(&opml)
+                .into_iter()
+                .map(|(_, title, _)| title)
+                .collect::<Vec<_>>(),
+            vec![mine.to_string()],
+            "{opml}"
+        );
+        let page = ana_browser.get("/for-you").await;
+        assert!(
+            page.body
+                .contains(">&#60;b&#62;My wire&#60;/b&#62; &#38; &#34;co&#34;</a>"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains(mine));
+
+        // Google Reader's rename, `t`; an empty `t` changes nothing; a bad one is refused.
+        let edit = |t: String| {
+            let c = &c;
+            let (base, auth) = (&base, &auth);
+            async move {
+                let response = c
+                    .post(format!("{base}/reader/api/0/subscription/edit"))
+                    .header("authorization", auth)
+                    .form(&[
+                        ("ac", "edit".to_string()),
+                        ("s", format!("feed/{}", wire.0)),
+                        ("t", t),
+                    ])
+                    .send()
+                    .await
+                    .expect("edit");
+                response.status().as_u16()
+            }
+        };
+        assert_eq!(edit("Wire service".into()).await, 200);
+        assert_eq!(title_of(key.clone()).await, "Wire service");
+        assert_eq!(edit(String::new()).await, 200);
+        assert_eq!(title_of(key.clone()).await, "Wire service");
+        for bad in ["a\u{1b}b".to_string(), "é".repeat(201)] {
+            assert_eq!(edit(bad).await, 400);
+            assert_eq!(title_of(key.clone()).await, "Wire service");
+        }
+        let longest = "é".repeat(200);
+        assert_eq!(
+            edit(longest.clone()).await,
+            200,
+            "200 characters are a title"
+        );
+        assert_eq!(title_of(key.clone()).await, longest);
+        assert_eq!(title_of(bob_key.clone()).await, "Wire");
+
+        // The outlet's own name drops the own title: the feed follows the outlet's name.
+        let (status, _) = mf(
+            reqwest::Method::PUT,
+            feed_path.clone(),
+            &key,
+            Some(serde_json::json!({ "title": "Wire" })),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let ana = user_id(&site, "ana").await;
+        let sub = site
+            .store
+            .reading()
+            .subscription(ana, wire)
+            .await
+            .expect("sub")
+            .expect("ana's");
+        assert_eq!(sub.title, None);
+        assert_eq!(sub.shown_title(), "Wire");
+    })
+    .await;
 }

@@ -10,7 +10,8 @@
 //! (`freshrss-api` 2.0.5 imports `loguru` without declaring it, so it is installed too.)
 //!
 //! Each checks that the wire copy of an article arrives folded into its original, and that a
-//! mark on one reaches the other. The Python packages are installed with pip into
+//! mark on one reaches the other; the Google Reader and Miniflux clients also rename a feed
+//! for their reader. The Python packages are installed with pip into
 //! `target/tmp/reader-clients` on first use; without Python's venv and pip the Python part
 //! says so and passes on a developer's machine, but fails in CI (`CI` set).
 
@@ -134,18 +135,48 @@ async fn greader_api_crate_subscribes_lists_reads_stars_and_marks_read() {
     let user = api.user_info(&client).await.expect("user info");
     assert_eq!(user.user_name, "ana");
 
-    for feed in ["https://outlet.example/feed", "https://wire.example/feed"] {
+    // The outlet subscribed under a title of the reader's own (`t`).
+    for (feed, title) in [
+        ("https://outlet.example/feed", Some("My outlet")),
+        ("https://wire.example/feed", None),
+    ] {
         api.subscription_create(
             &url::Url::parse(feed).expect("url"),
-            None,
+            title,
             Some("user/-/label/News"),
             &client,
         )
         .await
         .expect("subscribe");
     }
+    // The wire renamed with `subscription/edit`.
+    api.subscription_edit(
+        &format!("feed/{}", w.wire.0),
+        Some("My wire"),
+        None,
+        None,
+        &client,
+    )
+    .await
+    .expect("rename");
     let feeds = api.subscription_list(&client).await.expect("list");
     assert_eq!(feeds.subscriptions.len(), 2);
+    let mut titles: Vec<&str> = feeds
+        .subscriptions
+        .iter()
+        .map(|f| f.title.as_str())
+        .collect();
+    titles.sort();
+    assert_eq!(titles, vec!["My outlet", "My wire"]);
+    let outlet = w
+        .site
+        .store
+        .sources()
+        .find_by_url("https://outlet.example/feed")
+        .await
+        .expect("find")
+        .expect("outlet");
+    assert_eq!(outlet.name, "Outlet", "the outlet keeps its name");
     assert!(
         feeds
             .subscriptions
@@ -265,6 +296,9 @@ basic = miniflux.Client(base, username="ana", password=key)
 out["basic_me"] = basic.me()["username"]
 out["outlet_feed"] = c.create_feed("https://outlet.example/feed")
 out["wire_feed"] = c.create_feed("https://wire.example/feed")
+c.update_feed(out["wire_feed"], title="My wire")
+out["renamed"] = c.get_feed(out["wire_feed"])["title"]
+out["listed_titles"] = sorted(f["title"] for f in c.get_feeds())
 out["feeds"] = sorted(f["feed_url"] for f in c.get_feeds())
 out["categories"] = [cat["title"] for cat in c.get_categories()]
 entries = c.get_entries(status="unread", limit=10, order="published_at", direction="desc")
@@ -307,6 +341,12 @@ async fn miniflux_python_client_subscribes_lists_reads_stars_and_marks_read() {
     assert_eq!(out["me"], "ana");
     assert_eq!(out["basic_me"], "ana");
     assert_eq!(out["wire_feed"], w.wire.0);
+    assert_eq!(out["renamed"], "My wire", "{out}");
+    assert_eq!(
+        out["listed_titles"],
+        serde_json::json!(["My wire", "Outlet"]),
+        "{out}"
+    );
     assert_eq!(
         out["feeds"],
         serde_json::json!(["https://outlet.example/feed", "https://wire.example/feed"])

@@ -4,22 +4,14 @@
 
 mod support;
 
-use std::sync::Arc;
-use support::{Site, config, site_on};
-use tidings_search::{EngineChoice, SearchEngine};
+use support::Site;
 use tidings_store::Store;
 use tidings_store::testing::each_backend;
 
 /// A site over `store` with a search engine over its one article ("Flood in the valley", "The
 /// river rose."), indexed; the engine's directory is returned to keep it.
 async fn searchable_site(store: Store) -> (Site, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let engine = Arc::new(
-        SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
-            .expect("search engine"),
-    );
-    let in_site = engine.clone();
-    let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+    let (site, engine, dir) = support::searchable_site(store).await;
     tidings_search::catch_up(&engine, &site.store)
         .await
         .expect("index");

@@ -84,6 +84,7 @@ pub(super) fn spell_out(
             .filter(|m| inside(m))
             .find_map(|m| match m.evidence {
                 Evidence::Candidate(kind) => kind,
+                Evidence::PlaceGuess => Some(EntityKind::Place),
                 Evidence::Known(_) | Evidence::Speaker => None,
             });
         let kind = names_an_organisation(&long)

@@ -768,6 +768,7 @@ mod tests {
                 Evidence::Candidate(None) => None,
                 Evidence::Candidate(kind) => Some((m.surface, kind)),
                 Evidence::Speaker => Some((m.surface, Some(EntityKind::Person))),
+                Evidence::PlaceGuess => Some((m.surface, Some(EntityKind::Place))),
             })
             .collect()
     }

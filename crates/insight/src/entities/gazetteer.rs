@@ -1757,6 +1757,75 @@ pub const PLACE_PREPOSITIONS: &[&str] = &[
     "into",
 ];
 
+/// Lowercase nouns before "of" that make the name after it a place ("off the coast of
+/// Marovia", "the port city of Vessa", "the people of Kestria").
+pub const PLACE_OF_NOUNS: &[&str] = &[
+    "coast",
+    "coastline",
+    "shores",
+    "city",
+    "town",
+    "village",
+    "capital",
+    "province",
+    "provinces",
+    "region",
+    "county",
+    "district",
+    "island",
+    "port",
+    "republic",
+    "kingdom",
+    "outskirts",
+    "suburbs",
+    "north",
+    "south",
+    "east",
+    "west",
+    "government",
+    "people",
+    "citizens",
+    "residents",
+];
+
+/// Lowercase nouns a possessive name owns that make it a place, right after it or after
+/// one more word ("Marovia's coast", "Kestria's new government").
+pub const PLACE_OWNED_NOUNS: &[&str] = &[
+    "coast",
+    "coastline",
+    "shores",
+    "capital",
+    "government",
+    "parliament",
+    "border",
+    "borders",
+    "provinces",
+    "regions",
+    "countryside",
+    "interior",
+    "citizens",
+    "population",
+    "north",
+    "south",
+    "east",
+    "west",
+];
+
+/// Lowercase adjectives before a name that make it a place, even one that speaks
+/// ("Neighbouring Kestria said it would send teams").
+pub const PLACE_ADJECTIVES: &[&str] = &["neighbouring", "neighboring"];
+
+/// Lowercase nouns after a name that make it a place ("the Vessa region", "the Sarn
+/// coast"); a capitalised one is part of the name ([`PLACE_SUFFIXES`]).
+pub const PLACE_AFTER_NOUNS: &[&str] = &[
+    "region",
+    "province",
+    "county",
+    "district",
+    "coast",
+    "coastline",
+];
+
 /// Lowercase nouns that, in an apposition ("X, the state water agency"), say the name
 /// before is an organisation.
 pub const ORG_NOUNS: &[&str] = &[
@@ -1810,7 +1879,8 @@ pub const ORG_PREFIXES: &[&str] = &[
     "fc", "ac", "afc", "sc", "cf", "as", "ss", "sv", "vfb", "ssc",
 ];
 
-/// Last words of geographic names (lowercase): "Maya Bay", "North Sea".
+/// Last words of geographic names (lowercase): "Maya Bay", "North Sea"; first words too,
+/// before "of" ("Straits of Kell", "Gulf of Aden").
 pub const PLACE_SUFFIXES: &[&str] = &[
     "bay",
     "island",
@@ -1832,6 +1902,7 @@ pub const PLACE_SUFFIXES: &[&str] = &[
     "desert",
     "gulf",
     "strait",
+    "straits",
     "canal",
     "beach",
     "hills",

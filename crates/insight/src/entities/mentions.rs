@@ -1,18 +1,21 @@
 //! Finding name mentions in one sentence: runs of capitalised words (with connectors
 //! such as "of", "de", "bin"), split into gazetteer matches, stripped of leading titles
 //! ("Ukrainian President …"), with the evidence around them (a title before, "said"
-//! after, "in" before) recorded for the story-wide resolution.
+//! after, "in" before, what only a place has: "the coast of …", "…’s government") recorded
+//! for the story-wide resolution.
 
 use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
     COMPANY_WORDS, CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES,
-    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES,
-    SPEECH_VERBS, STAKE_WORDS, TITLES, WORK_WORDS,
+    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_OF_NOUNS,
+    PLACE_OWNED_NOUNS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS,
+    STAKE_WORDS, TITLES, WORK_WORDS,
 };
 use super::lookup::{Known, is_given_name, lookup};
 use super::names::fold_word;
+use tidings_text::stop::is_stop;
 
 /// One word of a sentence.
 #[derive(Debug, Clone)]
@@ -35,9 +38,12 @@ pub enum Evidence {
     /// A name with local evidence: `Some(kind)` when a rule says what it is.
     Candidate(Option<EntityKind>),
     /// A name that speaks ("X said", "said X") and nothing else in its sentence says what
-    /// it is: a person, unless the story says it is an organisation ("Ontrack Vision, a
-    /// startup" … "Ontrack Vision said").
+    /// it is: a person, unless the story says it is an organisation or a place ("Ontrack
+    /// Vision, a startup" … "Ontrack Vision said").
     Speaker,
+    /// A name after "to" or "from" ("flights to Kell", "a letter to Okoro"): a place,
+    /// unless the story says otherwise, and a person if it speaks.
+    PlaceGuess,
 }
 
 impl Evidence {
@@ -52,6 +58,7 @@ impl Evidence {
             Self::Known(k) => Some(k.kind),
             Self::Candidate(kind) => *kind,
             Self::Speaker => Some(EntityKind::Person),
+            Self::PlaceGuess => Some(EntityKind::Place),
         }
     }
 }
@@ -260,6 +267,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             after2: after2.as_deref(),
             appos,
             owns_name: ws[end - 1].possessive && ws.get(end).is_some_and(|w| w.cap),
+            owns_place: ws[end - 1].possessive && owns_a_place(&ws[end..]),
         };
         classify_run(&run, around, &mut out);
         i = end;
@@ -283,6 +291,8 @@ struct Around<'a> {
     /// The run ends in a possessive that a capitalised word follows ("the Miners’
     /// Federation"): the name goes on.
     owns_name: bool,
+    /// The run ends in a possessive that owns what only a place has ("Marovia’s coast").
+    owns_place: bool,
 }
 
 /// Splits a run into mentions.
@@ -473,8 +483,22 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     // "Shares in Lumen", "a stake in Corvane": owned, so a company, not a place.
     let stake =
         first && before == Some("in") && around.before2.is_some_and(|b| STAKE_WORDS.contains(&b));
-    let place_prep =
-        first && !adjective && !stake && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // "according to Vaega" names a source, not a place.
+    let source = before == Some("to") && around.before2 == Some("according");
+    let place_prep = first
+        && !adjective
+        && !stake
+        && !source
+        && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
+    // "off the coast of Marovia", "Marovia’s coast", "the Vessa region", "neighbouring
+    // Kestria": what only a place has or is, which no speaking makes a person.
+    let place_noun = !adjective
+        && ((first
+            && before == Some("of")
+            && around.before2.is_some_and(|b| PLACE_OF_NOUNS.contains(&b)))
+            || (first && before.is_some_and(|b| PLACE_ADJECTIVES.contains(&b)))
+            || around.owns_place
+            || after.is_some_and(|a| PLACE_AFTER_NOUNS.contains(&a)));
     // An all-capitals word alone is weak evidence: "pain on the VAS", "an MRI", "GDP"
     // are no organisations. It is one when it acts as one ("the RNLI said", "the MAIB has
     // opened"), is where someone works ("works at IBM", "an economist at KMRC", not
@@ -503,14 +527,37 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         Evidence::Candidate(Some(EntityKind::Person))
     } else if company || team || stake {
         Evidence::Candidate(Some(EntityKind::Organisation))
+    } else if place_noun {
+        Evidence::Candidate(Some(EntityKind::Place))
     } else if speech {
         Evidence::Speaker
+    } else if place_prep && before.is_some_and(|b| matches!(b, "to" | "from")) {
+        Evidence::PlaceGuess
     } else if place_prep {
         Evidence::Candidate(Some(EntityKind::Place))
     } else {
         Evidence::Candidate(appos)
     };
     out.push(Mention { surface, evidence });
+}
+
+/// Whether the words after a possessive name what only a place has, at once or after one
+/// more lowercase word, and end the phrase there ("Marovia’s coast before dawn",
+/// "Kestria’s new government said", not "Banyan’s capital markets").
+fn owns_a_place(after: &[Word<'_>]) -> bool {
+    let ends_the_phrase = |n: usize| {
+        after[n].break_after
+            || after
+                .get(n + 1)
+                .is_none_or(|w| !w.cap && is_stop("en", &w.text.to_lowercase()))
+    };
+    let noun = |n: usize| {
+        after
+            .get(n)
+            .is_some_and(|w| !w.cap && PLACE_OWNED_NOUNS.contains(&w.text.to_lowercase().as_str()))
+            && ends_the_phrase(n)
+    };
+    noun(0) || (after.first().is_some_and(|w| !w.cap && !w.break_after) && noun(1))
 }
 
 /// Whether a lowercase word is shaped like a plural noun ("stags", "greens"; not "swiss",
@@ -552,11 +599,13 @@ fn is_org_shape(run: &[&str]) -> bool {
         })
 }
 
-/// "… Bay", "… Sea", "Mount …".
+/// "… Bay", "… Sea", "Mount …", "Straits of …".
 fn is_place_shape(run: &[&str]) -> bool {
     let last = run.last().map(|w| w.to_lowercase()).unwrap_or_default();
     let first = run.first().map(|w| w.to_lowercase()).unwrap_or_default();
-    PLACE_SUFFIXES.contains(&last.as_str()) || PLACE_PREFIXES.contains(&first.as_str())
+    PLACE_SUFFIXES.contains(&last.as_str())
+        || PLACE_PREFIXES.contains(&first.as_str())
+        || (run.len() > 2 && run[1] == "of" && PLACE_SUFFIXES.contains(&first.as_str()))
 }
 
 /// What an apposition after a name says it is: ", the state water agency" or ", a
@@ -592,6 +641,14 @@ fn apposition(after: &[Word<'_>]) -> Option<EntityKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What sentence `s` says about the mention `name`, if it finds it.
+    fn evidence_of(s: &str, name: &str) -> Option<Evidence> {
+        find(s, &HashSet::new())
+            .into_iter()
+            .find(|m| m.surface == name)
+            .map(|m| m.evidence)
+    }
 
     fn surfaces(s: &str) -> Vec<(String, bool)> {
         find(s, &HashSet::new())
@@ -689,12 +746,7 @@ mod tests {
 
     #[test]
     fn shares_in_a_name_make_it_a_company_not_a_place() {
-        let evidence = |s: &str, name: &str| {
-            find(s, &HashSet::new())
-                .into_iter()
-                .find(|m| m.surface == name)
-                .map(|m| m.evidence)
-        };
+        let evidence = evidence_of;
         let org = Some(Evidence::Candidate(Some(EntityKind::Organisation)));
         assert_eq!(evidence("Shares in Lumen rose 9% on Monday.", "Lumen"), org);
         assert_eq!(
@@ -718,6 +770,72 @@ mod tests {
             westmere.map(|m| &m.evidence),
             Some(&Evidence::Candidate(Some(EntityKind::Place))),
             "{m:?}"
+        );
+    }
+
+    #[test]
+    fn a_coast_a_government_or_a_region_makes_a_place() {
+        let evidence = evidence_of;
+        let place = Some(Evidence::Candidate(Some(EntityKind::Place)));
+        let bare = Some(Evidence::Candidate(None));
+        for (s, name) in [
+            (
+                "The quake struck off the coast of Talvoria before dawn.",
+                "Talvoria",
+            ),
+            ("It hit the port city of Brenmar at night.", "Brenmar"),
+            ("The quake struck Talvoria’s coast before dawn.", "Talvoria"),
+            (
+                "Officials said Talvoria’s new government would resign.",
+                "Talvoria",
+            ),
+            ("Thousands fled the Oradek region on Monday.", "Oradek"),
+            (
+                "The strait runs between Kell and the Straits of Orm.",
+                "Straits of Orm",
+            ),
+        ] {
+            assert_eq!(evidence(s, name), place, "{s}");
+        }
+        // What a company or a person has as well, or a noun that goes on.
+        for (s, name) in [
+            (
+                "Shares fell after Banyan’s capital spending doubled.",
+                "Banyan",
+            ),
+            (
+                "The lander will touch down near the Moon’s south pole.",
+                "Moon",
+            ),
+            ("He told the story of Brandt to his son.", "Brandt"),
+        ] {
+            assert_eq!(evidence(s, name), bare, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_neighbouring_name_is_a_place_even_when_it_speaks() {
+        let evidence = evidence_of;
+        let place = Some(Evidence::Candidate(Some(EntityKind::Place)));
+        assert_eq!(
+            evidence(
+                "Neighbouring Kestria said it was sending two teams.",
+                "Kestria"
+            ),
+            place
+        );
+        assert_eq!(
+            evidence("Officials said neighbouring Kestria would help.", "Kestria"),
+            place
+        );
+        // "to" and "from" only guess; "according to" names a source.
+        assert_eq!(
+            evidence("Flights to Kell were cancelled.", "Kell"),
+            Some(Evidence::PlaceGuess)
+        );
+        assert_eq!(
+            evidence("The plan is flawed, according to Vaega.", "Vaega"),
+            Some(Evidence::Candidate(None))
         );
     }
 

@@ -44,13 +44,16 @@ pub async fn run(args: WebBenchArgs) -> anyhow::Result<()> {
     let db = args.dir.join("tidings.db");
     let build = !(args.reuse && db.exists());
     if build {
-        // Only a directory an earlier run made (or a new or empty one) is emptied.
-        tidings_search::bench_dir::prepare_bench_dir(&args.dir)?;
+        // A wrong --dir is refused first, whatever else is missing.
+        tidings_search::bench_dir::check_bench_dir(&args.dir)?;
     }
+    // Checked before anything is deleted: a run that cannot measure keeps the last run's data.
     which("wrk").context(
         "`wrk` is not on PATH: install it (Debian: apt-get install wrk) to run this benchmark",
     )?;
     if build {
+        // Only a directory an earlier run made (or a new or empty one) is emptied.
+        tidings_search::bench_dir::prepare_bench_dir(&args.dir)?;
         let store = open(&args.dir).await?;
         super::web_data::build(&store, &args.corpora, args.articles).await?;
         store.close().await;

@@ -115,6 +115,9 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             };
             println!("       error: {error}{streak}");
         }
+        if let Some(skipped) = source.fetch.skipped_no_link_note() {
+            println!("       {skipped}");
+        }
         // Why it is not pushed: a refused (plain-http) hub, a denial, a failing hub.
         if let Some(sub) = sub
             && sub.state == tidings_store::PushState::Failed

@@ -1,8 +1,8 @@
 //! `GET /api/v1/articles` (the latest, paginated, cut by section, topic or language as the
 //! pages are) and `GET /api/v1/articles/{id}`.
 
-use super::filter::ListQuery;
-use super::page::Paged;
+use super::filter::{ListQuery, Positions};
+use super::page::{Cursor, Paged};
 use super::views::{ArticleDetail, ArticleView};
 use super::{ApiError, json, parse_id};
 use crate::base_url::site_base;
@@ -21,15 +21,34 @@ pub(crate) async fn list(
     let ListQuery {
         page: request,
         filter,
-    } = ListQuery::parse(query.as_deref())?;
+        before,
+    } = ListQuery::parse(query.as_deref(), Positions::Read)?;
     let base = site_base(state.base_url.as_deref(), &headers);
-    let listings = state
-        .store
-        .articles()
-        .latest_in(&filter, request.per_page + 1, request.offset())
-        .await?;
+    let articles = state.store.articles();
+    let listings = match before {
+        Some(c) => {
+            articles
+                .latest_in_before(&filter, (c.sort_at, ArticleId(c.id)), request.per_page + 1)
+                .await?
+        }
+        None => {
+            articles
+                .latest_in(&filter, request.per_page + 1, request.offset())
+                .await?
+        }
+    };
+    let positions: Vec<Cursor> = listings
+        .iter()
+        .map(|l| Cursor {
+            sort_at: l.sort_at,
+            id: l.article.id.0,
+        })
+        .collect();
     let items = listings.iter().map(|l| ArticleView::of(&base, l)).collect();
-    json(&headers, &Paged::from_overfetch(request, items))
+    json(
+        &headers,
+        &Paged::from_overfetch(request, items).with_next(&positions),
+    )
 }
 
 /// `GET /api/v1/articles/{id}`: one article in full.

@@ -47,17 +47,23 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        let body = serde_json::to_vec(&serde_json::json!({ "error": message }))
-            .map(|b| crate::feeds_out::json_without_markup(&b))
-            .unwrap_or_else(|_| b"{\"error\": \"internal error\"}".to_vec());
-        (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response()
+        json_error(status, &message)
     }
+}
+
+/// The API's error answer: `{"error": message}` as `application/json`, with `status`. Every
+/// error under `/api` has this shape (see [`super::json_errors`]).
+pub(crate) fn json_error(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::to_vec(&serde_json::json!({ "error": message }))
+        .map(|b| crate::feeds_out::json_without_markup(&b))
+        .unwrap_or_else(|_| b"{\"error\": \"internal error\"}".to_vec());
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }

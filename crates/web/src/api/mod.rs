@@ -4,13 +4,16 @@
 //!
 //! The routes are listed once, in [`routes`]: the router is built from that table and a test
 //! checks that the OpenAPI document names exactly its paths. Every answer is JSON, errors too
-//! (`{"error": "…"}` with the status that fits), and carries a weak `ETag` and
-//! `Cache-Control` from [`crate::http_cache`].
+//! (`{"error": "…"}` with the status that fits, `405` with `Allow`), and carries a weak `ETag`
+//! and `Cache-Control` from [`crate::http_cache`]. Every request counts against its address's
+//! API limit (`api_per_minute_per_ip`; `429` with `Retry-After` when spent).
 
 mod articles;
 mod error;
 mod filter;
 mod index;
+mod json_errors;
+mod limit;
 mod openapi;
 pub(crate) mod page;
 mod search;
@@ -18,12 +21,13 @@ mod sources;
 mod stories;
 mod views;
 
-pub(crate) use error::ApiError;
+pub(crate) use error::{ApiError, json_error};
 
 use crate::http_cache::{SHORT_MAX_AGE, cached};
 use crate::state::AppState;
 use axum::Router;
 use axum::http::{HeaderMap, Uri};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get};
 use serde::Serialize;
@@ -48,19 +52,27 @@ pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 }
 
 /// The API's router: [`routes`], the index at `/api` too, and a JSON 404 for any other path
-/// under `/api/v1`.
-pub(crate) fn router() -> Router<AppState> {
+/// under `/api`; every request through the per-address limit ([`limit`]), every error
+/// answered as JSON ([`json_errors`]).
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();
     for (path, handlers) in routes() {
         router = router.route(path, handlers);
     }
     router
         .route("/api", get(index::index))
+        .route("/api/", any(not_found))
+        .route("/api/{*rest}", any(not_found))
         .route("/api/v1/", any(not_found))
         .route("/api/v1/{*rest}", any(not_found))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limit::per_address,
+        ))
+        .layer(middleware::from_fn(json_errors::as_json))
 }
 
-/// Any other path under `/api/v1`: the path without its trailing slash when it has one (see
+/// Any other path under `/api`: the path without its trailing slash when it has one (see
 /// [`crate::trailing_slash`]), else a JSON 404 pointing at the document.
 async fn not_found(uri: Uri) -> Response {
     if let Some(redirect) = crate::trailing_slash::redirect(&uri) {

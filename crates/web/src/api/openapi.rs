@@ -72,6 +72,27 @@ mod tests {
     }
 
     #[test]
+    fn every_operation_documents_the_rate_limit_with_retry_after() {
+        let doc = document();
+        assert!(doc["components"]["headers"]["RetryAfter"].is_object());
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                let limited = &op["responses"]["429"];
+                assert_eq!(
+                    limited["headers"]["Retry-After"]["$ref"].as_str(),
+                    Some("#/components/headers/RetryAfter"),
+                    "{method} {path} documents 429 with Retry-After"
+                );
+                assert_eq!(
+                    limited["content"]["application/json"]["schema"]["$ref"].as_str(),
+                    Some("#/components/schemas/Error"),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_reference_resolves() {
         let doc = document();
         let text = DOCUMENT;

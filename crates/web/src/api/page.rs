@@ -1,5 +1,6 @@
-//! Pagination of list endpoints: `?page=` (from 1) and `?per_page=` (capped), and the
-//! envelope lists are answered in.
+//! Pagination of list endpoints: `?page=` (from 1) and `?per_page=` (capped), the position
+//! `?before=` that the articles list also reads (a [`Cursor`], which holds while articles
+//! arrive), and the envelope lists are answered in.
 
 use super::ApiError;
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,40 @@ impl PageRequest {
     }
 }
 
+/// A position in the articles list: the shown time and id of the last article a client has,
+/// written `TIME.ID` (`1795959954.1040`). The next page is what comes after it in the list's
+/// order, so it neither repeats nor skips articles when new ones arrive meanwhile, as
+/// `?page=2` would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    /// The article's shown time, in Unix seconds.
+    pub(crate) sort_at: i64,
+    /// The article's id.
+    pub(crate) id: i64,
+}
+
+impl Cursor {
+    /// Reads `TIME.ID`; anything else is a 400.
+    pub(crate) fn parse(raw: &str) -> Result<Cursor, ApiError> {
+        let bad = || {
+            ApiError::BadRequest(format!(
+                "before must be the `next` of a previous page (TIME.ID), not {raw:?}"
+            ))
+        };
+        let (sort_at, id) = raw.trim().split_once('.').ok_or_else(bad)?;
+        Ok(Cursor {
+            sort_at: sort_at.parse().map_err(|_| bad())?,
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.sort_at, self.id)
+    }
+}
+
 /// A page of a list.
 #[derive(Debug, Serialize)]
 pub(crate) struct Paged<T> {
@@ -66,6 +101,10 @@ pub(crate) struct Paged<T> {
     pub(crate) per_page: i64,
     /// Whether a next page has items.
     pub(crate) has_more: bool,
+    /// Where the next page starts (`?before=`), in a list that has positions: `null` at the
+    /// end of the list; left out of lists without positions (the outer `None`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) next: Option<Option<String>>,
     /// The items.
     pub(crate) items: Vec<T>,
 }
@@ -79,8 +118,21 @@ impl<T> Paged<T> {
             page: request.page,
             per_page: request.per_page,
             has_more,
+            next: None,
             items,
         }
+    }
+
+    /// The same page, with where the next one starts when there is one: `positions` are its
+    /// items' (the extra one read may follow).
+    pub(crate) fn with_next(mut self, positions: &[Cursor]) -> Paged<T> {
+        let last = self.items.len().checked_sub(1);
+        self.next = Some(
+            last.filter(|_| self.has_more)
+                .and_then(|i| positions.get(i))
+                .map(Cursor::to_string),
+        );
+        self
     }
 }
 
@@ -107,6 +159,18 @@ mod tests {
             PageRequest::from_query(&q(Some("two"), None)),
             Err(ApiError::BadRequest(_))
         ));
+    }
+
+    #[test]
+    fn cursors_read_what_they_write() {
+        let c = Cursor {
+            sort_at: 1_795_959_954,
+            id: 1040,
+        };
+        assert_eq!(Cursor::parse(&c.to_string()).expect("valid"), c);
+        for bad in ["", "1040", "x.1", "1.x", "1.2.3"] {
+            assert!(Cursor::parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

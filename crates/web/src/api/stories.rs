@@ -3,7 +3,7 @@
 //! coverage by outlet, copies marked, the computed insight when there is one, and the same
 //! event's stories in other languages).
 
-use super::filter::ListQuery;
+use super::filter::{ListQuery, Positions};
 use super::page::Paged;
 use super::views::{
     ArticleView, CitedSentence, EntityView, InsightView, KeyPointView, OtherLanguageView,
@@ -32,7 +32,8 @@ pub(crate) async fn list(
     let ListQuery {
         page: request,
         filter,
-    } = ListQuery::parse(query.as_deref())?;
+        ..
+    } = ListQuery::parse(query.as_deref(), Positions::None)?;
     let base = site_base(state.base_url.as_deref(), &headers);
     let store = &state.store;
     let ranked = ranked_stories(store, &filter, now()).await?;

@@ -48,6 +48,8 @@ pub(crate) struct SourceView {
     pub(crate) last_success_at: Option<String>,
     pub(crate) last_error: Option<String>,
     pub(crate) error_count: i64,
+    /// Entries the last fetch left out for having no usable link.
+    pub(crate) skipped_no_link: i64,
     pub(crate) feeds: FeedLinks,
 }
 
@@ -86,6 +88,7 @@ impl SourceView {
             last_success_at: s.fetch.last_success_at.map(rfc3339),
             last_error: s.fetch.last_error.clone(),
             error_count: s.fetch.error_count,
+            skipped_no_link: s.fetch.skipped_no_link,
             feeds: FeedLinks::in_dir(&format!("{base}/source/{}/", s.id)),
         }
     }

@@ -304,6 +304,7 @@ pub(crate) async fn login(
     }
     cookies.push(session::set_cookie(
         &state,
+        &headers,
         DEVICE_COOKIE,
         &device,
         365 * 86_400,
@@ -571,7 +572,7 @@ pub(crate) async fn logout(
 ) -> Response {
     match checked_viewer(&state, &headers, &form.csrf).await {
         Ok(viewer) => match state.store.sessions().delete(&viewer.token_hash).await {
-            Ok(()) => see_other("/", vec![session::clear(&state)]),
+            Ok(()) => see_other("/", vec![session::clear(&state, &headers)]),
             Err(e) => PeopleError::from(e).page(&state.site_name),
         },
         Err(e) => e.page(&state.site_name),
@@ -686,9 +687,10 @@ pub(crate) struct PasswordForm {
     revoke_api_keys: Option<String>,
 }
 
-/// `POST /account/password`: needs the current password; ends every other session, and
-/// revokes every API key of the account when "Also revoke my API keys" is ticked, in the
-/// same transaction.
+/// `POST /account/password`: needs the current password; ends every session of the account,
+/// and revokes every API key of the account when "Also revoke my API keys" is ticked, in the
+/// same transaction; then starts a new session (new token, new CSRF token) for the browser
+/// that changed it, so a copy of its old cookie is worth nothing either.
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -728,13 +730,14 @@ pub(crate) async fn change_password(
             .set_password_revoking(
                 viewer.user.id,
                 &hash,
-                Some(&viewer.token_hash),
+                None,
                 state.people.clock.now_secs(),
                 revoke,
             )
             .await?;
+        let fresh = session::start(&state, &headers, viewer.user.id).await?;
         let done = if revoke { "password-keys" } else { "password" };
-        Ok(see_other(&format!("/account?done={done}"), Vec::new()))
+        Ok(see_other(&format!("/account?done={done}"), vec![fresh]))
     }
     .await;
     result.unwrap_or_else(|e| e.page(&state.site_name))
@@ -854,7 +857,7 @@ pub(crate) async fn delete_account(
         for path in pages {
             super::page_changed(&state, &path);
         }
-        Ok(see_other("/", vec![session::clear(&state)]))
+        Ok(see_other("/", vec![session::clear(&state, &headers)]))
     }
     .await;
     result.unwrap_or_else(|e| e.page(&state.site_name))

@@ -5,12 +5,12 @@
 //! session's CSRF token in an `X-CSRF-Token` header: any `GET` of a comment list made with a
 //! session answers with that header (and `Cache-Control: private, no-store`). The rules,
 //! limits and answers' statuses are the site's: `403` for a missing or wrong token, `429`
-//! with `Retry-After`, `413` for a body over 5,000 characters.
+//! with `Retry-After`, `413` for a body over 5,000 characters. The per-address API limit is
+//! checked for every `/api` route at once (`crate::api`'s router), not here.
 
 use super::accounts::checked_viewer;
 use super::client_ip::ClientIp;
 use super::comments::{create, shown_to, staff_badge, target_path};
-use super::limits::Action;
 use super::{MAX_BODY_BYTES, PeopleError, session};
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -89,14 +89,8 @@ fn parse_id(raw: &str) -> Result<i64, PeopleError> {
     raw.parse::<i64>().map_err(|_| PeopleError::NotFound)
 }
 
-async fn list(
-    state: AppState,
-    ip: std::net::IpAddr,
-    headers: HeaderMap,
-    target: CommentTarget,
-) -> Response {
+async fn list(state: AppState, headers: HeaderMap, target: CommentTarget) -> Response {
     let result: Result<Response, PeopleError> = async {
-        state.people.limits.check(Action::Api, ip, None)?;
         target_path(&state, target).await?;
         let viewer = session::viewer(&state, &headers).await?;
         let me = viewer.as_ref().map(|v| v.user.id);
@@ -158,7 +152,6 @@ async fn post(
     body: axum::body::Bytes,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
-        state.people.limits.check(Action::Api, ip, None)?;
         let token = headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
@@ -193,24 +186,22 @@ async fn post(
 
 async fn list_on_article(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     match parse_id(&id) {
-        Ok(id) => list(state, ip, headers, CommentTarget::Article(ArticleId(id))).await,
+        Ok(id) => list(state, headers, CommentTarget::Article(ArticleId(id))).await,
         Err(e) => e.json(),
     }
 }
 
 async fn list_on_story(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     match parse_id(&id) {
-        Ok(id) => list(state, ip, headers, CommentTarget::Story(StoryId(id))).await,
+        Ok(id) => list(state, headers, CommentTarget::Story(StoryId(id))).await,
         Err(e) => e.json(),
     }
 }

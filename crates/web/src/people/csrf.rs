@@ -95,7 +95,7 @@ pub(crate) async fn anonymous_token(
         Some(nonce) => Ok((sign(&key, &nonce), None)),
         None => {
             let nonce = random_token();
-            let cookie = set_cookie(state, NONCE_COOKIE, &nonce, 86_400);
+            let cookie = set_cookie(state, headers, NONCE_COOKIE, &nonce, 86_400);
             Ok((sign(&key, &nonce), Some(cookie)))
         }
     }

@@ -118,18 +118,7 @@ impl PeopleError {
     pub(crate) fn json(self) -> Response {
         let retry = self.retry_after();
         let (status, _, message) = self.parts();
-        let body = serde_json::to_vec(&serde_json::json!({ "error": message }))
-            .map(|b| crate::feeds_out::json_without_markup(&b))
-            .unwrap_or_else(|_| b"{\"error\": \"internal error\"}".to_vec());
-        let mut response = (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response();
+        let mut response = crate::api::json_error(status, &message);
         if let Some(retry) = retry {
             response.headers_mut().insert(header::RETRY_AFTER, retry);
         }

@@ -204,6 +204,8 @@ struct ReportJson {
 #[derive(Serialize)]
 struct SubscriptionJson {
     name: String,
+    /// The account's own title for the feed, if it gave one.
+    title: Option<String>,
     url: String,
     site_url: Option<String>,
     folder: String,
@@ -497,6 +499,7 @@ async fn document(
         .into_iter()
         .map(|s| SubscriptionJson {
             name: s.name,
+            title: s.title,
             url: tidings_model::public_feed_url(&s.url),
             site_url: s.site_url,
             folder: s.folder.title,

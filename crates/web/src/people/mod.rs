@@ -8,7 +8,8 @@
 //! - **Password reset links** ([`password_reset`]): `/reset/{token}`, the one-time links an
 //!   admin or the operator makes for a reader who forgot their password (no email is sent).
 //! - **Sessions** ([`session`]): a random 256-bit token in the `tidings_session` cookie
-//!   (HttpOnly, SameSite=Lax, Secure when the site's `base_url` is https), stored hashed,
+//!   (HttpOnly, SameSite=Lax, Secure when the site's `base_url` is https or a trusted proxy
+//!   says the request came over https), stored hashed,
 //!   replaced at every login (no fixation), expiring, deleted on the server at logout.
 //! - **CSRF** ([`csrf`]): every state-changing form carries the session's synchronizer
 //!   token; the anonymous forms (log in, sign up) carry a token signed from a cookie nonce;
@@ -64,6 +65,7 @@ use axum::routing::{get, post};
 use limits::RateLimits;
 use serde::Deserialize;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use throttle::LoginThrottle;
 
 /// What the operator decides about accounts and comments (`[people]` in the configuration
@@ -126,6 +128,8 @@ pub struct People {
     pub clock: SharedClock,
     pub(crate) limits: RateLimits,
     pub(crate) throttle: LoginThrottle,
+    /// Set once an ignored `X-Forwarded-For` has been logged (see [`client_ip`]).
+    pub(crate) forwarded_for_ignored: AtomicBool,
     signing_key: tokio::sync::OnceCell<Vec<u8>>,
 }
 
@@ -157,6 +161,7 @@ impl People {
             throttle: LoginThrottle::new(config.login_throttle.clone()),
             config,
             clock,
+            forwarded_for_ignored: AtomicBool::new(false),
             signing_key: tokio::sync::OnceCell::new(),
         }
     }

@@ -2,6 +2,7 @@
 //! at login (always a fresh token: a token set before login is never adopted) and ending it
 //! at logout; and [`viewer_layer`], which gives logged-in pages their account links.
 
+use super::client_ip::trusted_https;
 use super::tokens::{hash_token, random_token, well_formed};
 use crate::state::AppState;
 use axum::body::Body;
@@ -74,22 +75,29 @@ pub(crate) async fn viewer(
         }))
 }
 
-/// Whether cookies must be `Secure`: when the configured base URL is https.
-fn secure(state: &AppState) -> bool {
+/// Whether cookies must be `Secure`: when the configured base URL is https, or a proxy the
+/// operator trusts (`trust_forwarded_for`) says the request came over https.
+fn secure(state: &AppState, headers: &HeaderMap) -> bool {
     state
         .base_url
         .as_deref()
         .is_some_and(|b| b.trim().to_ascii_lowercase().starts_with("https://"))
+        || trusted_https(state, headers)
 }
 
-/// A `Set-Cookie` value.
+/// A `Set-Cookie` value, for the answer to the request with these `headers`.
 pub(crate) fn set_cookie(
     state: &AppState,
+    headers: &HeaderMap,
     name: &str,
     value: &str,
     max_age_secs: i64,
 ) -> HeaderValue {
-    let secure = if secure(state) { "; Secure" } else { "" };
+    let secure = if secure(state, headers) {
+        "; Secure"
+    } else {
+        ""
+    };
     let text = format!(
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         max_age_secs.max(0)
@@ -124,12 +132,12 @@ pub(crate) async fn start(
             now + lifetime,
         )
         .await?;
-    Ok(set_cookie(state, SESSION_COOKIE, &token, lifetime))
+    Ok(set_cookie(state, headers, SESSION_COOKIE, &token, lifetime))
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
-pub(crate) fn clear(state: &AppState) -> HeaderValue {
-    set_cookie(state, SESSION_COOKIE, "", 0)
+pub(crate) fn clear(state: &AppState, headers: &HeaderMap) -> HeaderValue {
+    set_cookie(state, headers, SESSION_COOKIE, "", 0)
 }
 
 /// The header's account links for a logged-in viewer, replacing the anonymous ones.

@@ -13,7 +13,10 @@
 //!    come from a device or an address the account logged in from before.
 //!
 //! The owner's way in while an attacker hammers the account: a *known device* (a cookie
-//! set at each successful login, stored hashed) or a known address bypasses both rules. A
+//! set at each successful login, stored hashed) bypasses both rules. A *known address* (one
+//! the account logged in from before) spares only the account-wide lock, never the delay of
+//! rule 1: an address is shared (a household, an office, a carrier's NAT, a proxy that is not
+//! trusted), so anyone behind it guessing the password is slowed like anyone else. A
 //! successful login clears its address's count.
 
 use serde::Deserialize;
@@ -100,24 +103,21 @@ impl LoginThrottle {
         }
     }
 
-    /// Whether an attempt on `account` from `ip` may check a password now. `known` says the
-    /// request carries a device cookie this account logged in from.
+    /// Whether an attempt on `account` from `ip` may check a password now. `known_device`
+    /// says the request carries a device cookie this account logged in from: it bypasses
+    /// both rules. An address the account logged in from before bypasses only the
+    /// account-wide lock.
     pub fn check(
         &self,
         account: &str,
         ip: IpAddr,
-        known: bool,
+        known_device: bool,
         now_ms: i64,
     ) -> Result<(), Refusal> {
-        let tables = self.lock();
-        let known = known
-            || tables
-                .known_addresses
-                .get(account)
-                .is_some_and(|ips| ips.contains(&ip));
-        if known {
+        if known_device {
             return Ok(());
         }
+        let tables = self.lock();
         if let Some(pair) = tables.pairs.get(&(account.to_string(), ip)) {
             let wait = self.delay(pair.failures);
             let until = pair.last_failure_ms + wait.as_millis() as i64;
@@ -127,7 +127,12 @@ impl LoginThrottle {
                 )));
             }
         }
-        if let Some(acc) = tables.accounts.get(account)
+        let known_address = tables
+            .known_addresses
+            .get(account)
+            .is_some_and(|ips| ips.contains(&ip));
+        if !known_address
+            && let Some(acc) = tables.accounts.get(account)
             && self.config.account_failures_per_hour > 0
             && acc.failures >= self.config.account_failures_per_hour
             && now_ms < acc.window_start_ms + HOUR_MS
@@ -294,6 +299,41 @@ mod tests {
             t.check("ana", ip, false, 0),
             Ok(()),
             "the owner's address still works"
+        );
+    }
+
+    #[test]
+    fn a_known_address_spares_the_account_lock_but_not_its_own_delay() {
+        let t = throttle();
+        let home: IpAddr = [10, 0, 0, 1].into();
+        t.succeeded("ana", home);
+        for _ in 0..3 {
+            assert_eq!(t.check("ana", home, false, 0), Ok(()));
+            t.failed("ana", home, 0);
+        }
+        assert_eq!(
+            t.check("ana", home, false, 0),
+            Err(Refusal::Wait(Duration::from_secs(1))),
+            "guesses from a known address are slowed like any others"
+        );
+        assert_eq!(
+            t.check("ana", home, true, 0),
+            Ok(()),
+            "the known device is not"
+        );
+        let attacker: IpAddr = [192, 0, 2, 9].into();
+        for _ in 0..25 {
+            t.failed("ana", attacker, 0);
+        }
+        let later = 61_000;
+        assert!(matches!(
+            t.check("ana", [10, 0, 0, 2].into(), false, later),
+            Err(Refusal::AccountLocked(_))
+        ));
+        assert_eq!(
+            t.check("ana", home, false, later),
+            Ok(()),
+            "the known address is spared the account lock once its own wait is over"
         );
     }
 }

@@ -15,6 +15,8 @@
 //! subscription, and group `-1` (Sparks) is empty, as Tidings has no Sparks. Items fold
 //! copies (an original and its copies are one item; marking it marks them all) and carry a
 //! `story_id` field besides Fever's own, for clients that want the grouping.
+//!
+//! A method other than `GET` and `POST` is `405` with Fever's JSON and an `Allow` header.
 
 use super::{AuthError, item_html, user_by_fever_key};
 use crate::people::client_ip::ClientIp;
@@ -38,6 +40,16 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/fever", post(fever).get(fever))
         .route("/fever/", post(fever).get(fever))
         .route("/api/fever.php", post(fever).get(fever))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Any method but `GET` and `POST`: `405` with Fever's JSON (`auth: 0`, as no key was
+/// checked, and an `error`), and the `Allow` header axum adds to a method router's fallback.
+async fn method_not_allowed() -> Response {
+    json_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &json!({ "api_version": 3, "auth": 0, "error": "method not allowed" }),
+    )
 }
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
@@ -211,7 +223,7 @@ async fn answer(
                     json!({
                         "id": s.source_id.0,
                         "favicon_id": 0,
-                        "title": s.name,
+                        "title": s.shown_title(),
                         "url": tidings_model::public_feed_url(&s.url),
                         "site_url": s.site_url.clone().unwrap_or_default(),
                         "is_spark": 0,

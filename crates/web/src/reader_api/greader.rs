@@ -26,10 +26,12 @@
 //! - Labels are folders: `rename-tag` renames one (onto a name another folder has already
 //!   is refused with a `400`: folders are never merged silently), `disable-tag` deletes one
 //!   and files its feeds in the default folder `All`, as FreshRSS does (`All` itself stays).
+//! - A known path asked with a method it does not take is `405`, in plain text as the other
+//!   refusals, with an `Allow` header naming the methods it takes.
 
 use super::{
     AuthError, DEFAULT_FOLDER, SourceError, check_write_limit, default_folder, folder_title,
-    item_html, source_for_url, user_by_key,
+    item_html, own_feed_title, source_for_url, user_by_key,
 };
 use crate::people::client_ip::ClientIp;
 use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
@@ -42,7 +44,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tidings_model::{ArticleId, SourceId, StoryId, User};
-use tidings_store::{Item, ItemOrder, ItemQuery, ItemScope, StoreError};
+use tidings_store::{Item, ItemOrder, ItemQuery, ItemScope, StoreError, Subscription};
 
 const ITEM_PREFIX: &str = "tag:google.com,2005:reader/item/";
 const READING_LIST: &str = "user/-/state/com.google/reading-list";
@@ -99,6 +101,13 @@ fn routes() -> Router<AppState> {
         )
         .route("/reader/api/0/rename-tag", post(rename_tag))
         .route("/reader/api/0/disable-tag", post(disable_tag))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known path asked with a method it does not take: `405` in plain text, as the API's
+/// other refusals, with the `Allow` header axum adds to a method router's fallback.
+async fn method_not_allowed() -> Response {
+    GrError::MethodNotAllowed.into_response()
 }
 
 /// A refusal or failure, as Google Reader servers answer them (plain text).
@@ -106,6 +115,7 @@ enum GrError {
     Auth(AuthError),
     BadRequest(&'static str),
     NotFound,
+    MethodNotAllowed,
     Internal(String),
 }
 
@@ -141,6 +151,9 @@ impl IntoResponse for GrError {
             }
             GrError::BadRequest(why) => (StatusCode::BAD_REQUEST, why).into_response(),
             GrError::NotFound => (StatusCode::NOT_FOUND, "Not found\n").into_response(),
+            GrError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed\n").into_response()
+            }
             GrError::Internal(err) => {
                 tracing::error!(%err, "Google Reader API request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Internal error\n").into_response()
@@ -261,7 +274,7 @@ async fn subscription_list(
             .map(|s| {
                 json!({
                     "id": format!("feed/{}", s.source_id.0),
-                    "title": s.name,
+                    "title": s.shown_title(),
                     "categories": [{
                         "id": format!("{LABEL}{}", s.folder.title),
                         "label": s.folder.title,
@@ -301,7 +314,10 @@ fn state_name(stream: &str) -> Option<&str> {
 }
 
 /// `/reader/api/0/subscription/edit`: `ac` = `subscribe`, `unsubscribe` or `edit`; `s` the
-/// feed (`feed/<id>` or `feed/<url>`); `a` a label to file it in, `r` one to take it out of.
+/// feed (`feed/<id>` or `feed/<url>`); `a` a label to file it in, `r` one to take it out of;
+/// `t` the reader's own title for it (see [`own_feed_title`]: the shared source keeps its
+/// name; an empty `t` changes nothing, as FreshRSS ignores it; a bad one is `400` and
+/// changes nothing).
 async fn subscription_edit(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -334,9 +350,18 @@ async fn subscription_edit(
             };
             match action {
                 "subscribe" | "edit" => {
-                    if state.store.sources().get(source).await?.is_none() {
+                    let Some(outlet) = state.store.sources().get(source).await? else {
                         return Err(GrError::NotFound);
-                    }
+                    };
+                    let title = match param(&pairs, "t").filter(|t| !t.trim().is_empty()) {
+                        Some(raw) => Some(own_feed_title(raw, &outlet.display_name()).ok_or(
+                            GrError::BadRequest(
+                                "a feed's title has at most 200 characters, none of them \
+                                 control characters\n",
+                            ),
+                        )?),
+                        None => None,
+                    };
                     let subscribed = reading.subscription(user.id, source).await?;
                     if action == "edit" && subscribed.is_none() {
                         return Err(GrError::NotFound);
@@ -356,6 +381,9 @@ async fn subscription_edit(
                         },
                     };
                     reading.subscribe(user.id, source, folder, now).await?;
+                    if let Some(title) = title {
+                        reading.retitle(user.id, source, title).await?;
+                    }
                 }
                 "unsubscribe" => {
                     reading.unsubscribe(user.id, source).await?;
@@ -376,10 +404,10 @@ async fn add_source(state: &AppState, url: &str) -> Result<SourceId, GrError> {
     match source_for_url(state, url, None, None).await {
         Ok(source) => Ok(source.id),
         Err(SourceError::BadUrl) => Err(GrError::BadRequest("not an http(s) feed address\n")),
-        Err(SourceError::PrivateAddress) => Err(GrError::BadRequest(
-            "the feed address names a private, loopback or link-local host, \
-             which this site does not fetch\n",
-        )),
+        Err(SourceError::PrivateAddress) => Err(GrError::BadRequest(concat!(
+            super::private_address_refusal!(),
+            "\n"
+        ))),
         Err(SourceError::Store(err)) => Err(err.into()),
     }
 }
@@ -576,8 +604,9 @@ async fn stream_page(
     Ok((items, next))
 }
 
-/// An item as Google Reader clients read it.
-fn item_json(item: &Item, state: &AppState, folder: Option<&str>) -> Value {
+/// An item as Google Reader clients read it, `sub` the account's subscription to its outlet
+/// (its folder is a label of the item, its title the origin's).
+fn item_json(item: &Item, state: &AppState, sub: Option<&Subscription>) -> Value {
     let l = &item.listing;
     let a = &l.article;
     let mut categories = vec![READING_LIST.to_string()];
@@ -587,8 +616,8 @@ fn item_json(item: &Item, state: &AppState, folder: Option<&str>) -> Value {
     if item.starred_at.is_some() {
         categories.push(STARRED.to_string());
     }
-    if let Some(folder) = folder {
-        categories.push(format!("{LABEL}{folder}"));
+    if let Some(sub) = sub {
+        categories.push(format!("{LABEL}{}", sub.folder.title));
     }
     if let Some(story) = a.story_id {
         categories.push(format!("{STORY}{}", story.0));
@@ -607,7 +636,7 @@ fn item_json(item: &Item, state: &AppState, folder: Option<&str>) -> Value {
         "categories": categories,
         "origin": {
             "streamId": format!("feed/{}", a.source_id.0),
-            "title": l.source_name,
+            "title": sub.map_or_else(|| l.source_name.clone(), Subscription::shown_title),
             "htmlUrl": "",
         },
         "summary": { "direction": "ltr", "content": item_html(l, state.display) },
@@ -622,14 +651,10 @@ async fn contents_response(
     next: Option<String>,
 ) -> Result<Response, GrError> {
     let subs = state.store.reading().subscriptions(user.id).await?;
-    let folder_of = |source: SourceId| {
-        subs.iter()
-            .find(|s| s.source_id == source)
-            .map(|s| s.folder.title.as_str())
-    };
+    let sub_of = |source: SourceId| subs.iter().find(|s| s.source_id == source);
     let list: Vec<Value> = items
         .iter()
-        .map(|i| item_json(i, state, folder_of(i.listing.article.source_id)))
+        .map(|i| item_json(i, state, sub_of(i.listing.article.source_id)))
         .collect();
     let now = state.people.clock.now_secs();
     let mut body = json!({

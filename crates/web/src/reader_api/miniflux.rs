@@ -7,7 +7,8 @@
 //! `before`; get one; `PUT` a status; toggle a bookmark), and the subscription list as OPML
 //! (`GET /v1/export`, `POST /v1/import`, as the site's own import: at most 2 MB and 2,000
 //! feeds, non-http(s) addresses skipped). Any other `/v1/…` path is `404` with the JSON
-//! error body, never the site's HTML page.
+//! error body, never the site's HTML page, and a known path asked with a method it does not
+//! take is `405` with the JSON error body and an `Allow` header naming the methods it takes.
 //!
 //! Authentication: `X-Auth-Token: <API key>`, or HTTP Basic with the account name and an API
 //! key as the password (the account's own password is never accepted by an API). A failure
@@ -19,8 +20,8 @@
 //! entry carries `story_id` besides Miniflux's own fields, for clients that group by story.
 
 use super::{
-    AuthError, SourceError, check_write_limit, default_folder, folder_title, item_html,
-    source_for_url, user_by_key,
+    AuthError, MAX_FEED_TITLE_CHARS, SourceError, check_write_limit, default_folder, folder_title,
+    item_html, own_feed_title, source_for_url, user_by_key,
 };
 use crate::people::client_ip::ClientIp;
 use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
@@ -77,6 +78,8 @@ pub(crate) fn router() -> Router<AppState> {
             "/v1/import",
             post(import).layer(DefaultBodyLimit::max(MAX_OPML_BYTES)),
         )
+        // Set before the catch-all routes below, which answer every method themselves.
+        .method_not_allowed_fallback(method_not_allowed)
         .route("/v1", any(unknown_path))
         .route("/v1/{*rest}", any(unknown_path))
 }
@@ -91,12 +94,19 @@ async fn unknown_path(uri: axum::http::Uri) -> Response {
     MfError::NotFound.into_response()
 }
 
+/// A known `/v1/…` path asked with a method it does not take: `405 {"error_message": …}`,
+/// as every other refusal, with the `Allow` header axum adds to a method router's fallback.
+async fn method_not_allowed() -> Response {
+    MfError::MethodNotAllowed.into_response()
+}
+
 /// A refusal or failure, as Miniflux answers them: `{"error_message": …}`.
 enum MfError {
     Auth(AuthError),
     BadRequest(String),
     Forbidden,
     NotFound,
+    MethodNotAllowed,
     Conflict(String),
     Internal(String),
 }
@@ -137,6 +147,10 @@ impl IntoResponse for MfError {
             MfError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
             MfError::Forbidden => (StatusCode::FORBIDDEN, "Access Forbidden".to_string()),
             MfError::NotFound => (StatusCode::NOT_FOUND, "Resource not found".to_string()),
+            MfError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Method not allowed".to_string(),
+            ),
             MfError::Conflict(m) => (StatusCode::CONFLICT, m),
             MfError::Internal(err) => {
                 tracing::error!(%err, "Miniflux API request failed");
@@ -221,7 +235,7 @@ fn feed_json(user: &User, sub: &Subscription) -> Value {
     json!({
         "id": sub.source_id.0,
         "user_id": user.id.0,
-        "title": sub.name,
+        "title": sub.shown_title(),
         "site_url": sub.site_url.clone().unwrap_or_default(),
         "feed_url": tidings_model::public_feed_url(&sub.url),
         "checked_at": rfc3339(sub.created_at),
@@ -434,11 +448,10 @@ async fn create_feed(
                 ));
             }
             Err(SourceError::PrivateAddress) => {
-                return Err(MfError::BadRequest(
-                    "The feed URL names a private, loopback or link-local host, \
-                     which this site does not fetch"
-                        .into(),
-                ));
+                // Miniflux's messages are sentences: the shared wording, capitalised.
+                let mut why = String::from(super::private_address_refusal!());
+                why[..1].make_ascii_uppercase();
+                return Err(MfError::BadRequest(why));
             }
             Err(SourceError::Store(err)) => return Err(err.into()),
         };
@@ -459,7 +472,8 @@ async fn create_feed(
 }
 
 /// What `PUT /v1/feeds/{id}` may change: Miniflux's feed modification, of which Tidings
-/// keeps the category (the folder). Other fields a client sends along are ignored.
+/// keeps the title (the reader's own) and the category (the folder). Other fields a client
+/// sends along are ignored.
 #[derive(Deserialize)]
 struct FeedChanges {
     #[serde(default)]
@@ -468,11 +482,12 @@ struct FeedChanges {
     category_id: Option<i64>,
 }
 
-/// `PUT /v1/feeds/{id}` `{"category_id", "title", …}`: moves the subscription to another of
-/// the account's folders and answers `201` and the feed, as Miniflux does. A feed's title is
-/// its shared source's name, which one account cannot change: a `title` other than the
-/// current one is refused with `400` (the same title, as clients that send the whole feed
-/// back do, is accepted).
+/// `PUT /v1/feeds/{id}` `{"category_id", "title", …}`: renames the feed for this account
+/// and moves the subscription to another of its folders, and answers `201` and the feed, as
+/// Miniflux does. The title is the account's own (see [`own_feed_title`]): the shared
+/// source's name stays as every other reader sees it, and the outlet's name itself drops the
+/// own title. A title that is empty, too long or holds control characters, or a category
+/// that is not the account's, is refused with `400` and changes nothing.
 async fn update_feed(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -484,26 +499,37 @@ async fn update_feed(
         let user = authed(&state, ip, &headers).await?;
         let sub = subscription_or_404(&state, &user, &id).await?;
         let changes: FeedChanges = body_json(&body)?;
-        if let Some(title) = &changes.title
-            && title.trim() != sub.name
-        {
-            return Err(MfError::BadRequest(
-                "Renaming a feed is not supported: its title is the outlet's name".into(),
-            ));
-        }
+        let outlet = tidings_model::shown_source_name(&sub.name, &sub.url);
+        let title = match &changes.title {
+            Some(raw) => Some(own_feed_title(raw, &outlet).ok_or_else(|| {
+                MfError::BadRequest(format!(
+                    "The feed title must have 1 to {MAX_FEED_TITLE_CHARS} characters, \
+                     none of them control characters"
+                ))
+            })?),
+            None => None,
+        };
         let reading = state.store.reading();
-        if let Some(category) = changes.category_id
-            && category != sub.folder.id
+        let folder = match changes.category_id {
+            Some(category) if category != sub.folder.id => Some(
+                match category {
+                    id if id > 0 => reading.folder(user.id, id).await?,
+                    _ => None,
+                }
+                .ok_or_else(|| {
+                    MfError::BadRequest(
+                        "This category_id doesn't exist or doesn't belong to this user".into(),
+                    )
+                })?,
+            ),
+            _ => None,
+        };
+        if let Some(title) = title
+            && title != sub.title.as_deref()
         {
-            let folder = match category {
-                id if id > 0 => reading.folder(user.id, id).await?,
-                _ => None,
-            }
-            .ok_or_else(|| {
-                MfError::BadRequest(
-                    "This category_id doesn't exist or doesn't belong to this user".into(),
-                )
-            })?;
+            reading.retitle(user.id, sub.source_id, title).await?;
+        }
+        if let Some(folder) = folder {
             let now = state.people.clock.now_secs();
             reading
                 .subscribe(user.id, sub.source_id, folder.id, now)

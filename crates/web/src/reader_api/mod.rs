@@ -44,14 +44,30 @@ pub(crate) const DEFAULT_FOLDER: &str = "All";
 /// The longest folder (category, label) name, in characters.
 pub(crate) const MAX_FOLDER_CHARS: usize = 100;
 
+/// The longest title a reader gives a feed, in characters (as long as an outlet's name).
+pub(crate) const MAX_FEED_TITLE_CHARS: usize = 200;
+
+/// `raw` trimmed, if it is a name: 1 to `max` characters, none of them a control character.
+fn name_within(raw: &str, max: usize) -> Option<&str> {
+    let name = raw.trim();
+    (!name.is_empty() && name.chars().count() <= max && !name.chars().any(char::is_control))
+        .then_some(name)
+}
+
 /// A folder name an app asks for, trimmed, if it is one: 1 to [`MAX_FOLDER_CHARS`]
 /// characters, none of them a control character.
 pub(crate) fn folder_title(raw: &str) -> Option<&str> {
-    let title = raw.trim();
-    (!title.is_empty()
-        && title.chars().count() <= MAX_FOLDER_CHARS
-        && !title.chars().any(char::is_control))
-    .then_some(title)
+    name_within(raw, MAX_FOLDER_CHARS)
+}
+
+/// The title to keep for a feed the reader calls `raw` (Miniflux's feed `title`, Google
+/// Reader's `t`), whose outlet is named `outlet`: `Some(None)` for the outlet's own name
+/// (the feed then follows the outlet's name again), `Some(Some(title))` for another, trimmed;
+/// `None` when it is no title: 1 to [`MAX_FEED_TITLE_CHARS`] characters, none of them a
+/// control character. The title is plain text, stored as it is and escaped where written.
+pub(crate) fn own_feed_title<'a>(raw: &'a str, outlet: &str) -> Option<Option<&'a str>> {
+    let title = name_within(raw, MAX_FEED_TITLE_CHARS)?;
+    Some((title != outlet.trim()).then_some(title))
 }
 
 /// `raw` with each run of control characters replaced by one space, then trimmed: what an
@@ -385,16 +401,24 @@ pub(crate) enum SourceError {
     Store(StoreError),
 }
 
+/// How every reader API words the refusal of a feed address on a private network (the
+/// address itself is not repeated): a literal, so that an API can `concat!` it into its own
+/// message.
+macro_rules! private_address_refusal {
+    () => {
+        "the feed address names a private, loopback or link-local host, \
+         which this site does not fetch"
+    };
+}
+pub(crate) use private_address_refusal;
+
 impl SourceError {
     /// What the APIs tell the app when the address is refused (`None`: a database failure,
     /// which is answered as one). The address itself is not repeated.
     pub(crate) fn refusal(&self) -> Option<&'static str> {
         match self {
             SourceError::BadUrl => Some("not an http(s) feed address"),
-            SourceError::PrivateAddress => Some(
-                "the feed address names a private, loopback or link-local host, \
-                 which this site does not fetch",
-            ),
+            SourceError::PrivateAddress => Some(private_address_refusal!()),
             SourceError::Store(_) => None,
         }
     }

@@ -303,7 +303,7 @@ async fn build(state: &AppState, viewer: &Viewer) -> Result<ForYouPage, PageErro
         .iter()
         .map(|s| FollowEntry {
             kind: "Source",
-            name: s.name.clone(),
+            name: s.shown_title(),
             href: format!("/source/{}", s.source_id),
         })
         .collect();

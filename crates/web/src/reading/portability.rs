@@ -107,7 +107,7 @@ pub(crate) async fn export_opml(state: &AppState, user: UserId) -> Result<String
         .into_iter()
         .map(|sub| Outline {
             url: tidings_model::public_feed_url(&sub.url),
-            title: sub.name,
+            title: sub.shown_title(),
             site_url: sub.site_url,
             category: Some(sub.folder.title),
             language: None,

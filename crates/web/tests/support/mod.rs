@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
+use tidings_search::{EngineChoice, SearchEngine};
 use tidings_store::{
     NewSource, NewUser, Placement, Store, StoreOptions, StoredInsight, StoryEntity,
 };
@@ -51,6 +52,19 @@ pub async fn site_tuned(config: PeopleConfig, tune: impl FnOnce(&mut AppState)) 
     let mut site = site_on(store, config, tune).await;
     site._dir = Some(dir);
     site
+}
+
+/// A site over `store` (an empty one, of either backend) with a search engine, which is
+/// returned with the directory that keeps it (nothing is indexed yet).
+pub async fn searchable_site(store: Store) -> (Site, Arc<SearchEngine>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = Arc::new(
+        SearchEngine::open(&store, &dir.path().join("search"), EngineChoice::Auto)
+            .expect("search engine"),
+    );
+    let in_site = engine.clone();
+    let site = site_on(store, config(), move |state| state.search = Some(in_site)).await;
+    (site, engine, dir)
 }
 
 /// Starts a site with these settings over `store` (an empty one, of either backend), after
@@ -184,29 +198,17 @@ impl Site {
     /// Adds a wire outlet (`https://wire.example/feed`) whose article copies the site's
     /// article, placed in its story as a copy; returns the outlet and the copy.
     pub async fn add_wire_copy(&self) -> (SourceId, ArticleId) {
-        let wire = self
-            .store
-            .sources()
-            .add(
-                &NewSource {
-                    url: "https://wire.example/feed".into(),
-                    name: "Wire".into(),
-                    ..NewSource::default()
-                },
-                0,
-            )
-            .await
-            .expect("wire")
-            .id;
         let now = chrono::Utc::now().timestamp();
-        let copy = self
-            .article_at(
-                wire,
-                "https://wire.example/flood",
-                "Flood (wire copy)",
-                now - 400,
-            )
-            .await;
+        self.add_copy("Wire", "Flood (wire copy)", now - 400).await
+    }
+
+    /// Adds the outlet `name` (as [`Site::add_outlet`]) whose article
+    /// `https://{name}.example/flood`, titled `title` and published `at`, copies the site's
+    /// article, placed in its story as a copy; returns the outlet and the copy.
+    pub async fn add_copy(&self, name: &str, title: &str, at: i64) -> (SourceId, ArticleId) {
+        let outlet = self.add_outlet(name).await;
+        let url = format!("https://{}.example/flood", name.to_lowercase());
+        let copy = self.article_at(outlet, &url, title, at).await;
         let mut batch = self.store.stories().begin().await.expect("batch");
         batch
             .place(&Placement {
@@ -217,8 +219,8 @@ impl Site {
             })
             .await
             .expect("place the copy");
-        batch.commit(now).await.expect("commit");
-        (wire, copy)
+        batch.commit(at).await.expect("commit");
+        (outlet, copy)
     }
 
     /// An account made as `tidings users create` makes one.
@@ -361,8 +363,13 @@ pub struct Answer {
 impl Answer {
     /// The `Location` header.
     pub fn location(&self) -> String {
+        self.header("location")
+    }
+
+    /// The header `name` (the first, when there are several), or `""`.
+    pub fn header(&self, name: &str) -> String {
         self.headers
-            .get("location")
+            .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string()
