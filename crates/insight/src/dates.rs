@@ -512,6 +512,18 @@ pub(crate) fn is_month_name(word: &str) -> bool {
         .any(|lang| month_of(lang, word).is_some())
 }
 
+/// The value of lowercase `word` as a number word from two to twelve in English, German or
+/// French ("eight", "acht", "huit"). "One" and its kin are left out: they are also articles
+/// ("a", "ein", "une").
+pub fn number_word(word: &str) -> Option<i64> {
+    [&ENGLISH, &GERMAN, &FRENCH].iter().find_map(|lang| {
+        lang.numbers
+            .iter()
+            .find(|(w, v)| *w == word && *v > 1)
+            .map(|(_, v)| *v)
+    })
+}
+
 fn month_of(lang: &DateWords, word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.');
     lang.months

@@ -22,6 +22,7 @@
 //! | [`quotes`] | which parts of a sentence are quoted speech (a speaker's "five years ago" dates nothing) |
 //! | [`ask`] | BM25 evidence for a question, or "not supported" |
 //! | `llm` (feature) | OpenAI-compatible client, grounded abstractive text with fallback |
+//! | [`grounding`] | whether a model's text says only what the evidence it cites says |
 //! | [`story`] | all of a story's insight at once, as the pipeline stores it |
 //! | [`crosslang`] | which stories of other languages report the same event (names, numbers, time) |
 //! | [`bench`] | the `tidings bench summarize` benchmark |
@@ -53,6 +54,7 @@ pub mod dates;
 pub mod entities;
 pub mod figures;
 pub mod furniture;
+pub mod grounding;
 pub mod keypoints;
 #[cfg(feature = "llm")]
 pub mod llm;

@@ -3,11 +3,10 @@
 //! articles it came from; and answers to a reader's question, drawn at request time from the
 //! story's own sentences ("the sources don't say" when nothing supports an answer).
 
-use crate::answer_cache::AnswerCache;
+use crate::model_answers::ModelAccess;
 use crate::pages::{PageError, article_href};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use tidings_insight::llm::{OpenAiClient, Origin, grounded_answer};
 use tidings_insight::{
     AskOptions, Citation, DatePrecision, KeyPoint, StoryArticle, StoryInsight, ask,
 };
@@ -172,7 +171,7 @@ fn from_other_articles<'a>(points: Vec<&'a KeyPoint>, reading: &str) -> Vec<&'a 
 /// story has been understood.
 pub(crate) async fn panel(
     store: &Store,
-    llm: Option<(&OpenAiClient, &AnswerCache)>,
+    llm: Option<ModelAccess<'_>>,
     story: StoryId,
     members: &[ArticleListing],
     question: Option<&str>,
@@ -225,29 +224,11 @@ pub(crate) async fn panel(
             let articles = story_articles(members);
             let found = ask(&articles, &q, &AskOptions::default());
             let written = match llm {
-                Some((llm, cache)) if !found.evidence().is_empty() => {
-                    let read = AnswerCache::articles(
-                        articles.iter().map(|a| (a.id.as_str(), a.body.len())),
-                    );
-                    let g = match cache.get(story, read, &q) {
-                        Some(g) => g,
-                        None => {
-                            let outlets: Vec<String> =
-                                articles.iter().map(|a| a.outlet.clone()).collect();
-                            let g = grounded_answer(llm, &q, &found, &outlets).await;
-                            if g.origin == Origin::Llm {
-                                cache.put(story, read, &q, g.clone());
-                            }
-                            g
-                        }
-                    };
-                    if g.origin == Origin::Llm {
-                        written_sentences(&g.text, &g.sources, &mut notes)
-                    } else {
-                        Vec::new()
-                    }
-                }
-                _ => Vec::new(),
+                Some(llm) => match llm.answer(story, &articles, &q, &found).await {
+                    Some(g) => written_sentences(&g.text, &g.sources, &mut notes),
+                    None => Vec::new(),
+                },
+                None => Vec::new(),
             };
             let evidence = found
                 .evidence()

@@ -42,6 +42,7 @@ mod insight;
 mod interface_language;
 mod metadata;
 pub mod metrics;
+mod model_answers;
 mod operator;
 pub mod page_cache;
 mod pages;

@@ -6,6 +6,8 @@ use crate::comment_counts::{Commented, count_comments};
 use crate::display::{self, DisplayPolicy};
 use crate::insight::{AiPanel, PanelFor, panel};
 use crate::metadata::{self, PageMeta};
+use crate::model_answers::ModelAccess;
+use crate::people::client_ip::ClientIp;
 use crate::people::session::Viewer;
 use crate::reading::hiding;
 use crate::slug::slugify;
@@ -227,6 +229,7 @@ pub(crate) async fn article_without_slug(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
     Path(id): Path<i64>,
+    ip: ClientIp,
     headers: HeaderMap,
 ) -> Response {
     article(
@@ -238,6 +241,7 @@ pub(crate) async fn article_without_slug(
             comments: None,
             comment_page: None,
         }),
+        ip,
         headers,
     )
     .await
@@ -257,6 +261,7 @@ pub(crate) async fn article(
     viewer: Option<Extension<Viewer>>,
     Path((id, slug)): Path<(i64, String)>,
     Query(query): Query<ArticleQuery>,
+    ip: ClientIp,
     headers: HeaderMap,
 ) -> Response {
     let result: Result<Response, PageError> = async {
@@ -309,7 +314,7 @@ pub(crate) async fn article(
             Some(s) => {
                 panel(
                     &state.store,
-                    state.llm.as_deref().map(|l| (l, &state.answers)),
+                    ModelAccess::of(&state, ip.0),
                     s.id,
                     &members,
                     query.q.as_deref(),

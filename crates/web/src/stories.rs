@@ -7,7 +7,9 @@ use crate::base_url::site_base;
 use crate::comment_counts::{Commented, count_comments};
 use crate::insight::{AiPanel, PanelFor, panel};
 use crate::metadata::{self, PageMeta};
+use crate::model_answers::ModelAccess;
 use crate::pages::{Age, Card, PageError, PageQuery, excerpt, now, pager_links, respond};
+use crate::people::client_ip::ClientIp;
 use crate::people::session::Viewer;
 use crate::reader_languages::ReaderLanguages;
 use crate::reading::hiding::{self, Hiding};
@@ -662,6 +664,7 @@ pub(crate) async fn story(
     viewer: Option<Extension<Viewer>>,
     Path(id): Path<i64>,
     Query(query): Query<StoryQuery>,
+    ip: ClientIp,
     headers: HeaderMap,
 ) -> Response {
     let result: Result<Response, PageError> = async {
@@ -694,7 +697,7 @@ pub(crate) async fn story(
         let other_languages = other_languages(store, story.id, hiding.as_ref()).await?;
         let ai = panel(
             store,
-            state.llm.as_deref().map(|l| (l, &state.answers)),
+            ModelAccess::of(&state, ip.0),
             story.id,
             &members,
             query.q.as_deref(),

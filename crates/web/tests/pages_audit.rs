@@ -11,7 +11,7 @@ use support::{Site, config, site_on};
 use tidings_model::{NewArticle, Role, StoryId};
 use tidings_store::FetchSuccess;
 use tidings_store::testing::each_backend;
-use tidings_store::{ArticleLabels, NewSource, StoredInsight, StoryEntity};
+use tidings_store::{ArticleLabels, NewSource, StoryEntity};
 
 /// The German article's text.
 const GERMAN_BODY: &str = "Die Mannschaft feierte bis in die Nacht. Der Trainer lobte die \
@@ -53,31 +53,16 @@ async fn german_story(site: &Site) -> StoryId {
 /// Stores the German story's understanding (summary, key points, the place Lindenbach), as
 /// the pipeline would, so its pages show the AI panel.
 async fn understand_german_story(site: &Site, story: StoryId) {
-    let members = site.store.stories().articles(story).await.expect("members");
-    let articles: Vec<tidings_insight::StoryArticle> = members
-        .iter()
-        .map(|m| tidings_insight::StoryArticle::from_article(&m.article, &m.source_name))
-        .collect();
-    let insight = tidings_insight::understand(&articles);
-    assert!(!insight.summary.long.is_empty(), "a summary to show");
-    site.store
-        .insights()
-        .save(
-            story,
-            &StoredInsight {
-                version: 1,
-                computed_at: chrono::Utc::now().timestamp(),
-                json: serde_json::to_string(&insight).expect("json"),
-            },
-            &[StoryEntity {
-                slug: "lindenbach".into(),
-                name: "Lindenbach".into(),
-                kind: "place".into(),
-                mentions: 2,
-            }],
-        )
-        .await
-        .expect("save the insight");
+    site.understand(
+        story,
+        &[StoryEntity {
+            slug: "lindenbach".into(),
+            name: "Lindenbach".into(),
+            kind: "place".into(),
+            mentions: 2,
+        }],
+    )
+    .await;
 }
 
 /// Everything a screen reader reads out on a page, with the language it reads it in: the

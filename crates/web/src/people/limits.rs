@@ -36,6 +36,10 @@ pub struct RateLimitConfig {
     /// Downloads of the account's data (`/account/export`, a heavy read) per account per
     /// minute.
     pub exports_per_minute_per_account: u32,
+    /// Questions about a story per IP address per minute that reach the language model
+    /// (cached answers and questions the sources do not address are not counted); further
+    /// ones are answered from the story's own sentences.
+    pub model_questions_per_minute_per_ip: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -48,6 +52,7 @@ impl Default for RateLimitConfig {
             writes_per_minute_per_account: 30,
             api_per_minute_per_ip: 600,
             exports_per_minute_per_account: 3,
+            model_questions_per_minute_per_ip: 6,
         }
     }
 }
@@ -63,6 +68,7 @@ impl RateLimitConfig {
             writes_per_minute_per_account: 0,
             api_per_minute_per_ip: 0,
             exports_per_minute_per_account: 0,
+            model_questions_per_minute_per_ip: 0,
         }
     }
 }
@@ -127,6 +133,7 @@ pub struct RateLimits {
     writes_account: Limit<UserId>,
     api_ip: Limit<IpAddr>,
     exports_account: Limit<UserId>,
+    model_questions_ip: Limit<IpAddr>,
     checks: AtomicU64,
 }
 
@@ -148,6 +155,8 @@ pub enum Action {
     Api,
     /// Downloading the account's data.
     Export,
+    /// Asking a question that the language model will answer.
+    ModelQuestion,
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -164,6 +173,7 @@ impl RateLimits {
             writes_account: Limit::new(config.writes_per_minute_per_account, MINUTE, clock),
             api_ip: Limit::new(config.api_per_minute_per_ip, MINUTE, clock),
             exports_account: Limit::new(config.exports_per_minute_per_account, MINUTE, clock),
+            model_questions_ip: Limit::new(config.model_questions_per_minute_per_ip, MINUTE, clock),
             checks: AtomicU64::new(0),
         }
     }
@@ -182,6 +192,7 @@ impl RateLimits {
             Action::Signup => self.signups_ip.check(&ip),
             Action::Login => self.logins_ip.check(&ip),
             Action::Api => self.api_ip.check(&ip),
+            Action::ModelQuestion => self.model_questions_ip.check(&ip),
             Action::Comment => {
                 self.comments_ip.check(&ip)?;
                 match account {
@@ -209,6 +220,7 @@ impl RateLimits {
         self.writes_account.prune();
         self.api_ip.prune();
         self.exports_account.prune();
+        self.model_questions_ip.prune();
     }
 }
 

@@ -9,7 +9,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tidings_model::{ArticleId, NewArticle, Role, SourceId, StoryId, User};
 use tidings_search::{EngineChoice, SearchEngine};
-use tidings_store::{NewSource, NewUser, Placement, Store, StoreOptions};
+use tidings_store::{
+    NewSource, NewUser, Placement, Store, StoreOptions, StoredInsight, StoryEntity,
+};
 use tidings_web::AppState;
 use tidings_web::people::{ManualClock, People, PeopleConfig};
 
@@ -36,12 +38,18 @@ pub fn config() -> PeopleConfig {
 
 /// Starts a site with these settings.
 pub async fn site(config: PeopleConfig) -> Site {
+    site_tuned(config, |_| {}).await
+}
+
+/// Starts a site with these settings over a fresh SQLite store, after `tune` has adjusted
+/// its state.
+pub async fn site_tuned(config: PeopleConfig, tune: impl FnOnce(&mut AppState)) -> Site {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
     let store = Store::open(&url, StoreOptions::default())
         .await
         .expect("store");
-    let mut site = site_on(store, config, |_| {}).await;
+    let mut site = site_on(store, config, tune).await;
     site._dir = Some(dir);
     site
 }
@@ -275,6 +283,31 @@ impl Site {
             .expect("place");
         batch.commit(at).await.expect("commit");
         story
+    }
+
+    /// Stores `story`'s understanding as the pipeline would (read from its articles now),
+    /// with `entities`, so its pages show the AI panel.
+    pub async fn understand(&self, story: StoryId, entities: &[StoryEntity]) {
+        let members = self.store.stories().articles(story).await.expect("members");
+        let articles: Vec<tidings_insight::StoryArticle> = members
+            .iter()
+            .map(|m| tidings_insight::StoryArticle::from_article(&m.article, &m.source_name))
+            .collect();
+        let insight = tidings_insight::understand(&articles);
+        assert!(!insight.summary.long.is_empty(), "a summary to show");
+        self.store
+            .insights()
+            .save(
+                story,
+                &StoredInsight {
+                    version: 1,
+                    computed_at: chrono::Utc::now().timestamp(),
+                    json: serde_json::to_string(&insight).expect("json"),
+                },
+                entities,
+            )
+            .await
+            .expect("save the insight");
     }
 
     /// A new account `name`, logged in, with an API key made on its settings page: the
