@@ -124,8 +124,9 @@ async fn mismatched_urls(
 ) -> Result<Vec<ArticleId>, SearchError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(BATCH as usize) {
+        // An engine that does not keep links (PostgreSQL) cannot tell.
         let Some(indexed) = engine.indexed_urls(chunk).await? else {
-            return Ok(out);
+            break;
         };
         for (id, url) in store.articles().urls(chunk).await? {
             if indexed.get(&id).is_some_and(|indexed| *indexed != url) {

@@ -120,6 +120,16 @@ async fn a_grounded_answer_shows_and_a_hostile_one_does_not() {
         "{}",
         page.body
     );
+    // The answer says who wrote it, as the summary's "In brief" does.
+    let answer = page
+        .body
+        .split("class=\"answer\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        answer.contains("Written by a language model"),
+        "the model's answer is labelled: {answer}"
+    );
     assert_eq!(calls.total.load(Ordering::SeqCst), 1);
     // Asked again: the kept answer, without a call.
     let again = site.browser().get(&asking(story, QUESTION)).await;
