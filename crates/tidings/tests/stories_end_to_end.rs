@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use support::{
     Server, add_fixture_outlets, fixture_day_web, open_store, wait_until, wait_until_placed,
@@ -259,8 +261,8 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
         .expect("the search feed parses");
     assert_eq!(
         parsed.entries.len(),
-        3,
-        "the three reports that name her, the copy included"
+        2,
+        "the three reports that name her, the agency copy one item with its original"
     );
     assert!(
         results.contains("href=\"/search/feed.xml?q=Vautrin\""),
@@ -284,28 +286,12 @@ async fn three_outlets_and_two_events_make_two_stories_on_the_site() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_configured_language_model_writes_cited_summaries_and_answers() {
     let web = fixture_day_web().await;
-    // A loopback endpoint that speaks the OpenAI chat protocol and always cites its evidence.
-    web.set(
-        "/v1/chat/completions",
-        tidings_testkit::Reply::Document {
-            content_type: "application/json".into(),
-            body: serde_json::json!({
-                "choices": [{"message": {"role": "assistant", "content":
-                    "Floodwater swept through Saint-Aurel after the dam gave way [1]. \
-                     Officials said two people were missing [1]."}}]
-            })
-            .to_string()
-            .into_bytes(),
-        },
-    );
+    let (model, calls) = grounded_model().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("tidings.toml");
     std::fs::write(
         &config,
-        format!(
-            "[llm]\nbase_url = \"{}\"\nmodel = \"test\"\ntimeout_secs = 5\n",
-            web.url("/v1")
-        ),
+        format!("[llm]\nbase_url = \"{model}/v1\"\nmodel = \"test\"\ntimeout_secs = 5\n"),
     )
     .expect("config");
     add_fixture_outlets(dir.path(), &web);
@@ -322,29 +308,82 @@ async fn a_configured_language_model_writes_cited_summaries_and_answers() {
     let (_, front) = server.get("/").await;
     let flood = story_about(&front, "Saint-Aurel").expect("the flood story");
     let (_, page) = server.get(&flood).await;
-    assert!(page.contains("Floodwater swept through Saint-Aurel after the dam gave way."));
+    let brief = between(&page, "<p class=\"summary written\">", "</p>").expect("In brief");
+    assert!(brief.contains("Reportedly, "), "the model's words: {brief}");
     assert!(page.contains("Written by a language model"));
     assert!(
         page.contains("<h3 id=\"ai-summary\">Summary</h3>"),
         "the extractive summary stays"
     );
     let answer = answer_to(&server, &flood, "How+many+residents+were+evacuated").await;
+    let written = between(&answer, "<p class=\"written\">", "</p>").expect("a written answer");
     assert!(
-        answer.contains("Officials said two people were missing."),
+        written.contains("Reportedly, "),
         "the model's answer: {answer}"
     );
     assert!(answer.contains("1,200"), "with the evidence it rests on");
-    let calls = web.hits();
+    let asked = calls.load(Ordering::SeqCst);
     let (_, again) = server
         .get(&format!("{flood}?q=how+many+residents+were+evacuated"))
         .await;
-    assert!(again.contains("Officials said two people were missing."));
+    assert!(again.contains(written), "the same answer again");
     assert_eq!(
-        web.hits(),
-        calls,
+        calls.load(Ordering::SeqCst),
+        asked,
         "the same question about the same story is answered from the cache"
     );
     assert!(server.stop());
+}
+
+/// The text between the first `from` and the `to` after it.
+fn between<'a>(page: &'a str, from: &str, to: &str) -> Option<&'a str> {
+    page.split_once(from)
+        .and_then(|(_, rest)| rest.split_once(to))
+        .map(|(inner, _)| inner)
+}
+
+/// A loopback endpoint that speaks the OpenAI chat protocol as a careful model would: it
+/// writes its first evidence sentence again, in the evidence's words, and cites it. Returns
+/// its address and how many calls it had.
+async fn grounded_model() -> (String, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move |axum::Json(request): axum::Json<serde_json::Value>| {
+            let counted = counted.clone();
+            async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let prompt = request["messages"]
+                    .as_array()
+                    .and_then(|m| m.last())
+                    .and_then(|m| m["content"].as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let first = prompt
+                    .lines()
+                    .find_map(|l| l.strip_prefix("[1] "))
+                    .unwrap_or_default();
+                // The outlet the evidence names in front of it is not part of the sentence.
+                let sentence = match first.strip_prefix('(') {
+                    Some(rest) => rest.split_once(") ").map_or(first, |(_, s)| s),
+                    None => first,
+                };
+                let reply = format!("Reportedly, {} [1].", sentence.trim_end_matches('.'));
+                axum::Json(serde_json::json!({
+                    "choices": [{"message": {"role": "assistant", "content": reply}}]
+                }))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), calls)
 }
 
 /// The sentences of the AI panel's summary and key points that contain `word`.
