@@ -349,7 +349,8 @@ async fn list_page(
     } else {
         Vec::new()
     };
-    let cards = page_of_cards(&state.store, &listings, PAGE_SIZE, now).await?;
+    let shown = without_copies_of_the_page(listings, PAGE_SIZE);
+    let cards = page_of_cards(&state.store, &shown, PAGE_SIZE, now).await?;
     let page = FrontPage {
         site_name: state.site_name.clone(),
         heading: scope.heading(),
@@ -481,6 +482,23 @@ async fn scope_feed(
         copies: crate::feed_copies::Copies::Fold,
     };
     listing_feed(state, headers, format, meta, listings).await
+}
+
+/// A page's listings (its first `page_size`; the extra one read to know whether another page
+/// follows is dropped) without the copies whose original is on the same page: the text is
+/// one card, its original's, as the story page shows it once. A copy whose original is on
+/// another page (or hidden from this reader) stays, as the only card of its text here.
+fn without_copies_of_the_page(
+    listings: Vec<ArticleListing>,
+    page_size: i64,
+) -> Vec<ArticleListing> {
+    let mut page: Vec<ArticleListing> = listings
+        .into_iter()
+        .take(usize::try_from(page_size).unwrap_or(0))
+        .collect();
+    let on_page: std::collections::HashSet<ArticleId> = page.iter().map(|l| l.article.id).collect();
+    page.retain(|l| !l.article.duplicate_of.is_some_and(|o| on_page.contains(&o)));
+    page
 }
 
 #[cfg(test)]
