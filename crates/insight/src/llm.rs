@@ -11,7 +11,8 @@
 //! grounded in the evidence it cites, or carries a link or markup ([`crate::grounding`]),
 //! and one longer than [`REPLY_CHARS_PER_TOKEN`] characters per `max_tokens`.
 //!
-//! A client makes at most [`DEFAULT_CONCURRENT_CALLS`] calls at once (see
+//! A client makes at most [`LlmConfig::concurrent_calls`] calls at once
+//! ([`DEFAULT_CONCURRENT_CALLS`] unless configured; see also
 //! [`OpenAiClient::with_concurrent_calls`]): [`Llm::chat`] waits its turn within the time
 //! limit, while [`OpenAiClient::try_reserve`] answers at once whether a call may start now,
 //! for a web page that should rather show the extractive answer than queue.
@@ -102,6 +103,9 @@ pub struct LlmConfig {
     pub timeout: Duration,
     /// The most tokens to generate.
     pub max_tokens: u32,
+    /// The most calls in flight at once (at least one): a page question finding none free
+    /// is answered from the sources at once; a summary waits within its time limit.
+    pub concurrent_calls: usize,
 }
 
 impl Default for LlmConfig {
@@ -112,6 +116,7 @@ impl Default for LlmConfig {
             api_key: None,
             timeout: Duration::from_secs(20),
             max_tokens: 600,
+            concurrent_calls: DEFAULT_CONCURRENT_CALLS,
         }
     }
 }
@@ -126,7 +131,7 @@ pub struct OpenAiClient {
 }
 
 impl OpenAiClient {
-    /// A client for `config`, making at most [`DEFAULT_CONCURRENT_CALLS`] calls at once.
+    /// A client for `config`, making at most `config.concurrent_calls` calls at once.
     pub fn new(config: LlmConfig) -> Result<Self, LlmError> {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
@@ -134,8 +139,8 @@ impl OpenAiClient {
             .map_err(|e| LlmError::Http(e.to_string()))?;
         Ok(Self {
             http,
+            calls: Arc::new(tokio::sync::Semaphore::new(config.concurrent_calls.max(1))),
             config,
-            calls: Arc::new(tokio::sync::Semaphore::new(DEFAULT_CONCURRENT_CALLS)),
         })
     }
 

@@ -140,6 +140,7 @@ fn client(base: String) -> OpenAiClient {
         api_key: Some("sekrit".into()),
         timeout: Duration::from_millis(500),
         max_tokens: 200,
+        concurrent_calls: 2,
     })
     .expect("client builds")
 }

@@ -156,6 +156,8 @@ pub struct LlmFile {
     pub timeout_secs: Option<u64>,
     /// The most tokens one call generates.
     pub max_tokens: Option<u32>,
+    /// The most calls in flight at once.
+    pub concurrent_calls: Option<usize>,
 }
 
 /// `[fetch]` in the configuration file.
@@ -345,6 +347,10 @@ impl Settings {
                     .map(Duration::from_secs)
                     .unwrap_or(defaults.timeout),
                 max_tokens: l.max_tokens.unwrap_or(defaults.max_tokens),
+                concurrent_calls: l
+                    .concurrent_calls
+                    .unwrap_or(defaults.concurrent_calls)
+                    .max(1),
             }
         });
         let display = match serve.display.clone().or(file.display) {
@@ -555,7 +561,8 @@ mod tests {
         let path = dir.path().join("tidings.toml");
         std::fs::write(
             &path,
-            "[llm]\nbase_url = \"http://127.0.0.1:11434/v1\"\nmodel = \"llama3\"\ntimeout_secs = 5\n",
+            "[llm]\nbase_url = \"http://127.0.0.1:11434/v1\"\nmodel = \"llama3\"\ntimeout_secs = 5\n\
+             concurrent_calls = 4\n",
         )
         .expect("write");
         let global = GlobalArgs {
@@ -567,6 +574,7 @@ mod tests {
         assert_eq!(llm.base_url, "http://127.0.0.1:11434/v1");
         assert_eq!(llm.model, "llama3");
         assert_eq!(llm.timeout, Duration::from_secs(5));
+        assert_eq!(llm.concurrent_calls, 4);
         let none = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("x");
         assert!(none.llm.is_none(), "extractive unless configured");
     }
