@@ -187,6 +187,18 @@ fn no_content() -> Answer {
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// Every entry of `scope` read for `user` now; `204`. The feed, category and account
+/// mark-all-as-read endpoints differ only in their scope.
+async fn mark_read(state: &AppState, user: &User, scope: ItemScope) -> Answer {
+    let now = state.people.clock.now_secs();
+    state
+        .store
+        .reading()
+        .mark_all_read(user.id, scope, None, now)
+        .await?;
+    no_content()
+}
+
 /// The account behind `X-Auth-Token` or HTTP Basic.
 async fn authed(state: &AppState, ip: ClientIp, headers: &HeaderMap) -> Result<User, MfError> {
     if let Some(token) = headers.get("x-auth-token").and_then(|v| v.to_str().ok()) {
@@ -606,13 +618,7 @@ async fn mark_feed_read(
     let run = async {
         let user = authed(&state, ip, &headers).await?;
         let sub = subscription_or_404(&state, &user, &id).await?;
-        let now = state.people.clock.now_secs();
-        state
-            .store
-            .reading()
-            .mark_all_read(user.id, ItemScope::Source(sub.source_id), None, now)
-            .await?;
-        no_content()
+        mark_read(&state, &user, ItemScope::Source(sub.source_id)).await
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -714,13 +720,7 @@ async fn mark_category_read(
     let run = async {
         let user = authed(&state, ip, &headers).await?;
         let folder = folder_or_404(&state, &user, parse_id(&id)?).await?;
-        let now = state.people.clock.now_secs();
-        state
-            .store
-            .reading()
-            .mark_all_read(user.id, ItemScope::Folder(folder.id), None, now)
-            .await?;
-        no_content()
+        mark_read(&state, &user, ItemScope::Folder(folder.id)).await
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -738,13 +738,7 @@ async fn mark_user_read(
         if id.parse::<i64>().ok() != Some(user.id.0) {
             return Err(MfError::Forbidden);
         }
-        let now = state.people.clock.now_secs();
-        state
-            .store
-            .reading()
-            .mark_all_read(user.id, ItemScope::Subscribed, None, now)
-            .await?;
-        no_content()
+        mark_read(&state, &user, ItemScope::Subscribed).await
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
