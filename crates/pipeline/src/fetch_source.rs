@@ -158,6 +158,16 @@ async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, Pipel
                     ),
                     pushed,
                 );
+                if source.site_url.is_none()
+                    && let Some(site_url) = feed.site_url.as_deref()
+                    && site_url.len() <= MAX_SITE_URL_BYTES
+                {
+                    pipeline
+                        .store
+                        .sources()
+                        .fill_site_url(source.id, site_url)
+                        .await?;
+                }
                 let validators = (doc.validators.etag, doc.validators.last_modified);
                 let skipped = Some(skipped_no_link);
                 succeed(
@@ -262,6 +272,9 @@ fn count(source: SourceId, report: &FetchReport) {
         );
     }
 }
+
+/// The longest site address taken from a feed; a longer one is not a home page.
+const MAX_SITE_URL_BYTES: usize = 2048;
 
 /// Records a successful fetch at `at`: the next one after `interval`, the server's
 /// validators (`ETag`, `Last-Modified`) for a conditional GET, the feed's title for a nameless

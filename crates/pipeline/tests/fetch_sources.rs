@@ -797,3 +797,51 @@ async fn entries_without_a_link_are_counted_on_their_source() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_names_its_source_s_site_unless_one_is_set() {
+    let web = FixtureWeb::start().await;
+    let with_link = |link: &str| -> String {
+        rss(1, "site").replace(
+            "<title>site News</title>",
+            &format!("<title>site News</title><link>{link}</link>"),
+        )
+    };
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        let site_of = |store: Store, id| async move {
+            let source = store.sources().get(id).await.expect("get");
+            source.expect("exists").site_url
+        };
+        web.set(
+            "/site.xml",
+            Reply::feed(with_link("https://outlet.example/")),
+        );
+        let bare = add(&store, web.url("/site.xml"), "Bare").await;
+        fetch_source::run(&pipeline, bare).await.expect("fetch");
+        assert_eq!(
+            site_of(store.clone(), bare).await.as_deref(),
+            Some("https://outlet.example/")
+        );
+
+        // The feed's link changes: the address the source has stays.
+        web.set(
+            "/site.xml",
+            Reply::feed(with_link("https://elsewhere.example/")),
+        );
+        let again = fetch_source::run(&pipeline, bare).await.expect("fetch");
+        assert!(!again.not_modified, "the feed was read again");
+        assert_eq!(
+            site_of(store.clone(), bare).await.as_deref(),
+            Some("https://outlet.example/")
+        );
+
+        // A link that is no web address is no site.
+        web.set("/script.xml", Reply::feed(with_link("javascript:alert(1)")));
+        let scripted = add(&store, web.url("/script.xml"), "Scripted").await;
+        fetch_source::run(&pipeline, scripted).await.expect("fetch");
+        assert_eq!(site_of(store.clone(), scripted).await, None);
+    })
+    .await;
+}

@@ -367,6 +367,27 @@ impl<'a> Sources<'a> {
         Ok(())
     }
 
+    /// Gives a source without a site address the one its feed names (`<link>` in RSS, the
+    /// alternate link in Atom, `home_page_url` in JSON Feed). An address set already, by an
+    /// OPML import or an earlier fetch, stays. Returns whether it was set (pages show it, so
+    /// the site's revision moves).
+    pub async fn fill_site_url(&self, id: SourceId, site_url: &str) -> Result<bool, StoreError> {
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
+        let set =
+            sqlx::query("UPDATE sources SET site_url = $2 WHERE id = $1 AND site_url IS NULL")
+                .bind(id.0)
+                .bind(site_url)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
+        if set {
+            revision::bump(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(set)
+    }
+
     /// Records a failed fetch with its error, and when to try again.
     pub async fn record_failure(
         &self,
