@@ -12,7 +12,9 @@ pub enum FetchError {
         reason: String,
     },
     /// The URL leads to an address the private-address guard refuses.
-    #[error("refused: {0} is a private, loopback or link-local address")]
+    #[error(
+        "refused: {0} is a private, loopback or link-local address (fetched only with allow_private_addresses)"
+    )]
     PrivateAddress(String),
     /// The host name could not be resolved, or the connection was refused or reset.
     #[error("could not connect: {0}")]

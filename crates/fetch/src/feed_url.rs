@@ -28,7 +28,7 @@ pub enum FeedUrlError {
     /// The URL's host is a private, loopback or link-local address, which this instance does
     /// not fetch.
     #[error(
-        "{0:?} names a private, loopback or link-local address, which this instance does not fetch"
+        "{0:?} names a private, loopback or link-local address, which this instance does not fetch (see allow_private_addresses)"
     )]
     PrivateAddress(String),
 }

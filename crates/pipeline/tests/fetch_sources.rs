@@ -688,7 +688,10 @@ async fn a_private_address_is_a_clear_error_on_its_source_alone() {
         let report = fetch_source::run(&guarded, inside).await.expect("fetch");
         assert_eq!(
             report.error.as_deref(),
-            Some("refused: 127.0.0.1 is a private, loopback or link-local address")
+            Some(
+                "refused: 127.0.0.1 is a private, loopback or link-local address \
+                 (fetched only with allow_private_addresses)"
+            )
         );
         let source = store
             .sources()

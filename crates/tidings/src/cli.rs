@@ -474,10 +474,11 @@ pub enum SourcesCommand {
         /// The source's id or feed URL [default: every source].
         source: Option<String>,
     },
-    /// Remove a source, by id or URL, with its articles.
+    /// Remove sources, by id or URL, with their articles.
     Remove {
-        /// The source's id or feed URL.
-        source: String,
+        /// The sources' ids or feed URLs (one or more).
+        #[arg(required = true)]
+        sources: Vec<String>,
     },
     /// Set how much of a source's articles the site shows, over the instance's `display`.
     Display {

@@ -75,6 +75,31 @@ fn sources_are_added_listed_and_removed() {
     assert!(list.contains("new") && list.contains("never"), "{list}");
     assert!(list.contains("2 sources, 0 failing"), "{list}");
 
+    assert_eq!(
+        cli_ok(d, &["sources", "refresh", "1"]).trim(),
+        "1 source will be fetched at the next scheduler tick."
+    );
+
+    // A private address is added (a server may be started to fetch it), with a warning
+    // naming the setting that lets the server fetch it.
+    let private = cli(d, &["sources", "add", "http://127.0.0.99/feed.xml"]);
+    assert!(private.status.success());
+    let warning = String::from_utf8_lossy(&private.stderr);
+    assert!(warning.contains("allow_private_addresses"), "{warning}");
+    let public = cli(d, &["sources", "add", "https://c.example/feed.xml"]);
+    assert!(String::from_utf8_lossy(&public.stderr).is_empty());
+
+    // Several at once; a name that is no source removes none of them.
+    let typo = cli(d, &["sources", "remove", "3", "99"]);
+    assert!(!typo.status.success());
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("no source \"99\""));
+    assert!(cli_ok(d, &["sources", "list"]).contains("4 sources"));
+    let both = cli_ok(d, &["sources", "remove", "3", "4"]);
+    assert!(
+        both.contains("Removed source 3") && both.contains("Removed source 4"),
+        "{both}"
+    );
+
     assert!(
         cli_ok(d, &["sources", "remove", "https://b.example/rss"]).starts_with("Removed source 2")
     );

@@ -51,6 +51,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             extract::run(&settings, &page, format).await
         }
         Command::Sources(command) => {
+            let fetches_private = Settings::resolve(&cli.global, &ServeArgs::default())?
+                .fetch
+                .allow_private_addresses;
             let missing = match command {
                 SourcesCommand::Add { .. } => WithoutDatabase::Create,
                 SourcesCommand::List => WithoutDatabase::Refuse("list sources"),
@@ -61,12 +64,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     url,
                     name,
                     category,
-                } => sources::add(store, &url, name, category).await,
+                } => sources::add(store, &url, name, category, fetches_private).await,
                 SourcesCommand::List => sources::list(store).await,
                 SourcesCommand::Refresh { source } => {
                     sources::refresh(store, source.as_deref()).await
                 }
-                SourcesCommand::Remove { source } => sources::remove(store, &source).await,
+                SourcesCommand::Remove { sources: which } => sources::remove(store, &which).await,
                 SourcesCommand::Display { source, policy } => {
                     sources::display(store, &source, &policy).await
                 }

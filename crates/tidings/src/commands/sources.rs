@@ -9,14 +9,27 @@ use tidings_feeds::{Outline, parse_opml, write_opml};
 use tidings_model::{Source, SourceId};
 use tidings_store::{NewSource, Store, StoreError};
 
-/// Adds one feed.
+/// Adds one feed. `fetches_private` says whether the settings this command read let the
+/// server fetch private addresses; when they do not, a certainly private address is added
+/// with a warning (the server may still be started with `--allow-private-addresses`).
 pub(crate) async fn add(
     store: &Store,
     url: &str,
     name: Option<String>,
     category: Option<String>,
+    fetches_private: bool,
 ) -> anyhow::Result<()> {
     let url = check_feed_url(url)?;
+    if !fetches_private
+        && let Err(refused @ tidings_fetch::FeedUrlError::PrivateAddress(_)) =
+            tidings_fetch::check_feed_url(&url, tidings_fetch::FeedUrlPolicy::PublicOnly)
+    {
+        eprintln!(
+            "Warning: {refused}. A server started with --allow-private-addresses, or with \
+             allow_private_addresses = true under [fetch], fetches it; any other fails at \
+             every fetch."
+        );
+    }
     let new = NewSource {
         url,
         name: name.unwrap_or_default(),
@@ -153,14 +166,20 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// Removes a source named by id or URL.
-pub(crate) async fn remove(store: &Store, which: &str) -> anyhow::Result<()> {
-    let source = find(store, which).await?;
-    store
-        .sources()
-        .remove_logged(source.id, None, now_secs())
-        .await?;
-    println!("Removed source {}: {}", source.id, source.url);
+/// Removes sources named by id or URL. Every name is looked up first, so a typo removes
+/// nothing.
+pub(crate) async fn remove(store: &Store, which: &[String]) -> anyhow::Result<()> {
+    let mut sources = Vec::with_capacity(which.len());
+    for name in which {
+        sources.push(find(store, name).await?);
+    }
+    for source in sources {
+        store
+            .sources()
+            .remove_logged(source.id, None, now_secs())
+            .await?;
+        println!("Removed source {}: {}", source.id, source.url);
+    }
     Ok(())
 }
 
@@ -219,7 +238,8 @@ pub(crate) async fn refresh(store: &Store, which: Option<&str>) -> anyhow::Resul
                 .await?
         }
     }
-    println!("{touched} sources will be fetched at the next scheduler tick.");
+    let noun = if touched == 1 { "source" } else { "sources" };
+    println!("{touched} {noun} will be fetched at the next scheduler tick.");
     Ok(())
 }
 
