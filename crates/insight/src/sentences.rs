@@ -3,6 +3,7 @@
 //! "But …", the middle of a quotation), is it page furniture (see [`crate::furniture`]).
 
 use crate::furniture;
+use crate::quotes::quotations;
 
 /// One sentence of an article body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +110,7 @@ pub fn split_article(article: usize, body: &str) -> Vec<Sentence> {
         let mut quote_open = false;
         for raw in split_sentences(para) {
             let opened_before = quote_open;
-            quote_open = quote_state_after(raw, quote_open);
+            quote_open = quotations(raw, quote_open).open_after;
             let text = strip_ui_prefix(strip_dateline(raw).trim_start_matches(is_lead_mark))
                 .trim()
                 .to_string();
@@ -268,19 +269,6 @@ fn next_word_is_opener(para: &str, dot: usize) -> bool {
         word.as_str(),
         "the" | "he" | "she" | "it" | "they" | "we" | "i" | "but" | "a" | "in" | "this" | "that"
     )
-}
-
-/// Whether a quotation is still open after `sentence`, given it was open before.
-fn quote_state_after(sentence: &str, mut open: bool) -> bool {
-    for c in sentence.chars() {
-        match c {
-            '“' => open = true,
-            '”' => open = false,
-            '"' => open = !open,
-            _ => {}
-        }
-    }
-    open
 }
 
 /// Dashes, bullets and spaces a paragraph may open with.
@@ -462,6 +450,21 @@ mod tests {
         assert!(starts_dangling("It's over."));
         assert!(is_bare_quote("\"We will win.\""));
         assert!(!is_bare_quote("\"We will win,\" the coach said."));
+    }
+
+    #[test]
+    fn a_german_quotation_closes_at_its_closing_mark() {
+        // „ opens and “ closes: the sentence after the quotation has its own subject.
+        let s = split_article(
+            0,
+            "„Wir arbeiten rund um die Uhr“, sagte Marek. Die Feuerwehr kam am Abend.",
+        );
+        let flags: Vec<bool> = s.iter().map(|s| s.dangling).collect();
+        assert_eq!(flags, [false, false]);
+        // A French quotation left open goes on into the next sentence.
+        let s = split_article(0, "« Nous avons tout perdu. Tout », dit-elle.");
+        let flags: Vec<bool> = s.iter().map(|s| s.dangling).collect();
+        assert_eq!(flags, [false, true]);
     }
 
     #[test]
