@@ -1932,6 +1932,12 @@ pub const PLACE_SUFFIXES: &[&str] = &[
 /// First words of geographic names (lowercase) when followed by a capitalised word.
 pub const PLACE_PREFIXES: &[&str] = &["mount", "lake", "cape", "port", "fort", "gulf", "isle"];
 
+/// First words of names (lowercase) that are places as often as not ("Saint Lucia" and
+/// "Saint Francis", "Bay Ridge" and "Bay Networks"): a sentence's first word among them
+/// stays with the capitalised word after it, but types nothing, unlike
+/// [`PLACE_PREFIXES`].
+pub const PLACE_HEADS: &[&str] = &["saint", "sainte", "st", "san", "santa", "bay"];
+
 /// Common given names across languages (lowercase): an untyped two- or three-word name
 /// that opens with one is taken for a person.
 pub const GIVEN_NAMES: &[&str] = &[

@@ -9,9 +9,9 @@ use std::collections::HashSet;
 use super::EntityKind;
 use super::gazetteer::{
     COMPANY_WORDS, CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES,
-    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_OF_NOUNS,
-    PLACE_OWNED_NOUNS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS,
-    STAKE_WORDS, TITLES, WORK_WORDS,
+    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_HEADS,
+    PLACE_OF_NOUNS, PLACE_OWNED_NOUNS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES,
+    SPEECH_VERBS, STAKE_WORDS, TITLES, WORK_WORDS,
 };
 use super::lookup::{Known, is_given_name, lookup};
 use super::names::fold_word;
@@ -220,6 +220,15 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
                     break;
                 }
                 let lower = first.to_lowercase();
+                // "Cape Ardent has …": a place name's head ("the cape") stays with the
+                // capitalised word after it.
+                if run
+                    .get(1)
+                    .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    && opens_a_place_name(&lower)
+                {
+                    break;
+                }
                 let is_common = NOT_NAMES.contains(&lower.as_str())
                     || (looks_like_common_word(&lower) && lookup(first).is_none())
                     || (common.contains(&lower) && lookup(first).is_none());
@@ -572,6 +581,12 @@ fn is_plural(w: &str) -> bool {
 /// singular or plural ("works", "economist", "researchers").
 fn works_before_at(w: &str) -> bool {
     WORK_WORDS.contains(&w) || is_title(w) || w.strip_suffix('s').is_some_and(is_title)
+}
+
+/// Whether a lowercase word opens place names before a capitalised word ("Cape Ardent",
+/// "Mount Kessel", "Saint Lucia", "Bay Ridge") though it is also a common word.
+fn opens_a_place_name(lower: &str) -> bool {
+    PLACE_PREFIXES.contains(&lower) || PLACE_HEADS.contains(&lower)
 }
 
 /// A capitalised sentence opener shaped like a common word ("Dismissing",
@@ -930,6 +945,26 @@ mod tests {
             kinds("An economist at KMRC and researchers at NIWA agreed; he had a job at CDRX."),
             [org("KMRC"), org("NIWA"), org("CDRX")]
         );
+    }
+
+    #[test]
+    fn a_place_name_s_head_opening_a_sentence_stays_with_the_name() {
+        // The story also writes "the cape", "the mount", "the lake", "a saint".
+        let common: HashSet<String> = ["cape", "mount", "lake", "saint", "bay"]
+            .map(String::from)
+            .into();
+        let first = |s: &str| find(s, &common).into_iter().next();
+        let m = first("Cape Ardent has hosted 14 launches.");
+        assert_eq!(
+            m.map(|m| (m.surface, m.evidence.kind())),
+            Some(("Cape Ardent".to_string(), Some(EntityKind::Place)))
+        );
+        let m = first("Mount Kessel erupted on Friday.");
+        assert_eq!(m.map(|m| m.surface).as_deref(), Some("Mount Kessel"));
+        let m = first("Saint Orrin lies across the bay.");
+        assert_eq!(m.map(|m| m.surface).as_deref(), Some("Saint Orrin"));
+        // Alone, the head is the common word it also is.
+        assert!(find("Lake levels fell.", &common).is_empty());
     }
 
     #[test]
