@@ -1919,6 +1919,7 @@ pub const PLACE_SUFFIXES: &[&str] = &[
     "park",
     "forest",
     "delta",
+    "estuary",
     "basin",
     "plateau",
     "highlands",
@@ -1930,7 +1931,9 @@ pub const PLACE_SUFFIXES: &[&str] = &[
 ];
 
 /// First words of geographic names (lowercase) when followed by a capitalised word.
-pub const PLACE_PREFIXES: &[&str] = &["mount", "lake", "cape", "port", "fort", "gulf", "isle"];
+pub const PLACE_PREFIXES: &[&str] = &[
+    "mount", "lake", "cape", "port", "fort", "gulf", "isle", "river",
+];
 
 /// First words of names (lowercase) that are places as often as not ("Saint Lucia" and
 /// "Saint Francis", "Bay Ridge" and "Bay Networks"): a sentence's first word among them

@@ -181,6 +181,18 @@ fn is_title(w: &str) -> bool {
 /// Finds the mentions of one sentence. `common` holds words seen in lowercase in the
 /// story: a capitalised sentence opener that is also a common word is not a name.
 pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
+    find_in(sentence, common, false)
+}
+
+/// Finds the mentions of a headline in sentence case, which leaves out articles: "found
+/// in Alder estuary" is "in the Alder estuary", so a name before a lowercase geographic
+/// noun is not typed a place by the preposition; the body has to say it is one.
+pub fn find_in_headline(headline: &str, common: &HashSet<String>) -> Vec<Mention> {
+    find_in(headline, common, true)
+}
+
+/// [`find`], or [`find_in_headline`] when `headline`.
+fn find_in(sentence: &str, common: &HashSet<String>, headline: bool) -> Vec<Mention> {
     let ws = words(sentence);
     let mut out = Vec::new();
     let mut i = 0;
@@ -277,6 +289,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             appos,
             owns_name: ws[end - 1].possessive && ws.get(end).is_some_and(|w| w.cap),
             owns_place: ws[end - 1].possessive && owns_a_place(&ws[end..]),
+            headline,
         };
         classify_run(&run, around, &mut out);
         i = end;
@@ -302,6 +315,8 @@ struct Around<'a> {
     owns_name: bool,
     /// The run ends in a possessive that owns what only a place has ("Marovia’s coast").
     owns_place: bool,
+    /// The sentence is a headline in sentence case (see [`find_in_headline`]).
+    headline: bool,
 }
 
 /// Splits a run into mentions.
@@ -494,8 +509,14 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         first && before == Some("in") && around.before2.is_some_and(|b| STAKE_WORDS.contains(&b));
     // "according to Vaega" names a source, not a place.
     let source = before == Some("to") && around.before2 == Some("according");
+    // "found in Alder estuary" (a headline's "in the Alder estuary"): the preposition
+    // governs the feature the name is of; nouns that say the name is the place ("Kestria
+    // province") are read below.
+    let names_a_feature = around.headline
+        && after.is_some_and(|a| PLACE_SUFFIXES.contains(&a) && !PLACE_AFTER_NOUNS.contains(&a));
     let place_prep = first
         && !adjective
+        && !names_a_feature
         && !stake
         && !source
         && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
