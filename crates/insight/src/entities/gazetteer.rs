@@ -1171,25 +1171,12 @@ pub const WORK_WORDS: &[&str] = &[
     "trained",
 ];
 
-/// The last word of an organisation's name (lowercase).
+/// The last word of an organisation's name (lowercase), besides the [`COMPANY_SUFFIXES`]:
+/// read both with [`is_org_suffix`].
 pub const ORG_SUFFIXES: &[&str] = &[
-    "inc",
-    "inc.",
-    "corp",
-    "corp.",
-    "corporation",
-    "ltd",
-    "ltd.",
-    "llc",
-    "plc",
     "gmbh",
     "ag",
     "sa",
-    "co",
-    "co.",
-    "company",
-    "group",
-    "bank",
     "ministry",
     "party",
     "university",
@@ -1212,9 +1199,6 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "navy",
     "forces",
     "force",
-    "airlines",
-    "airways",
-    "motors",
     "club",
     "fc",
     // Football and rugby clubs' names ("Aldermoor Rovers", "Brackenridge Athletic").
@@ -1260,24 +1244,6 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "government",
     "administration",
     "trust",
-    "labs",
-    "laboratories",
-    "technologies",
-    "systems",
-    "industries",
-    "holdings",
-    "lines",
-    "shipping",
-    "logistics",
-    "aerospace",
-    "semiconductor",
-    "partners",
-    "partners",
-    "capital",
-    "pharmaceuticals",
-    "energy",
-    "telecom",
-    "media",
     "press",
     "journal",
     "herald",
@@ -1289,32 +1255,12 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "program",
     "project",
     "initiative",
-    "network",
     "railways",
     "railway",
     "exchange",
     "reserve",
     "games",
-    "studios",
     "studio",
-    "entertainment",
-    "pictures",
-    "records",
-    "foods",
-    "mining",
-    "oil",
-    "gas",
-    "steel",
-    "electric",
-    "software",
-    "solutions",
-    "insurance",
-    "airline",
-    "shipping",
-    "logistics",
-    "brewery",
-    "pharma",
-    "bancorp",
     "regiment",
     "battalion",
     "consortium",
@@ -1328,7 +1274,7 @@ pub const ORG_SUFFIXES: &[&str] = &[
 /// ends in one is a company unless it opens with a given name or its sentence says it is a
 /// person ("Anna Vision said", "Ms Vision", "… Vision said she"), and the first word of
 /// a two-word one is its short name ("Lumen"). Words that are common surnames ("Power",
-/// "Banks", "Mills") are left out. Some are also in [`ORG_SUFFIXES`], which type a name
+/// "Banks", "Mills") are left out, and so are the [`COMPANY_SUFFIXES`], which type a name
 /// whatever its first word.
 pub const COMPANY_WORDS: &[&str] = &[
     // Sectors and trades named by a common noun.
@@ -1404,7 +1350,12 @@ pub const COMPANY_WORDS: &[&str] = &[
     "investments",
     "finance",
     "payments",
-    // Company words that are also organisation suffixes.
+];
+
+/// Last words of a company's name (lowercase) that make any name they end an
+/// organisation, whatever its first word ("Okoro Holdings", "Anna Ltd"): both organisation
+/// suffixes and company words (see [`is_org_suffix`] and [`is_company_word`]).
+pub const COMPANY_SUFFIXES: &[&str] = &[
     "inc",
     "inc.",
     "corp",
@@ -1457,6 +1408,18 @@ pub const COMPANY_WORDS: &[&str] = &[
     "brewery",
     "bancorp",
 ];
+
+/// Whether a lowercase word ends an organisation's name: one of [`ORG_SUFFIXES`] or
+/// [`COMPANY_SUFFIXES`].
+pub fn is_org_suffix(word: &str) -> bool {
+    ORG_SUFFIXES.contains(&word) || COMPANY_SUFFIXES.contains(&word)
+}
+
+/// Whether a lowercase word ends a company's name: one of [`COMPANY_WORDS`] or
+/// [`COMPANY_SUFFIXES`].
+pub fn is_company_word(word: &str) -> bool {
+    COMPANY_WORDS.contains(&word) || COMPANY_SUFFIXES.contains(&word)
+}
 
 /// The first word of an organisation's name when followed by "of" (lowercase).
 pub const ORG_HEADS: &[&str] = &[
@@ -3351,3 +3314,24 @@ pub const INSTITUTION_ENDINGS_DE: &[&str] = &[
     "klinikum",
     "ministerium",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn an_organisation_s_last_word_is_listed_once() {
+        let mut seen = HashSet::new();
+        for list in [ORG_SUFFIXES, COMPANY_WORDS, COMPANY_SUFFIXES] {
+            for w in list {
+                assert!(seen.insert(*w), "{w} is listed twice");
+            }
+        }
+        // A company suffix ends both an organisation's and a company's name; the other
+        // lists one of them.
+        assert!(is_org_suffix("holdings") && is_company_word("holdings"));
+        assert!(is_org_suffix("ministry") && !is_company_word("ministry"));
+        assert!(is_company_word("vision") && !is_org_suffix("vision"));
+    }
+}

@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
-    COMPANY_WORDS, CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES,
-    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_HEADS,
-    PLACE_OF_NOUNS, PLACE_OWNED_NOUNS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES,
-    SPEECH_VERBS, STAKE_WORDS, TITLES, WORK_WORDS,
+    CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_PREPOSITIONS,
+    ORG_VERBS, PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_OWNED_NOUNS,
+    PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS, STAKE_WORDS, TITLES,
+    WORK_WORDS, is_company_word, is_org_suffix,
 };
 use super::lookup::{Known, is_given_name, lookup};
 use super::names::fold_word;
@@ -548,7 +548,7 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     let given = name.len() > 1 && is_given_name(name[0]);
     let pronoun = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
         && after2.is_some_and(|w| matches!(w, "he" | "she"));
-    let company = name.len() > 1 && !given && !pronoun && COMPANY_WORDS.contains(&last.as_str());
+    let company = name.len() > 1 && !given && !pronoun && is_company_word(&last);
     let evidence = if acronym {
         Evidence::Candidate(
             (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation),
@@ -627,12 +627,11 @@ fn is_org_shape(run: &[&str]) -> bool {
     let lower: Vec<String> = run.iter().map(|w| w.to_lowercase()).collect();
     let last = lower.last().map(String::as_str).unwrap_or_default();
     let first = lower.first().map(String::as_str).unwrap_or_default();
-    ORG_SUFFIXES.contains(&last)
+    is_org_suffix(last)
         || (run.len() > 1 && ORG_PREFIXES.contains(&first))
-        || lower.windows(2).any(|w| {
-            w[1] == "of"
-                && (ORG_HEADS.contains(&w[0].as_str()) || ORG_SUFFIXES.contains(&w[0].as_str()))
-        })
+        || lower
+            .windows(2)
+            .any(|w| w[1] == "of" && (ORG_HEADS.contains(&w[0].as_str()) || is_org_suffix(&w[0])))
 }
 
 /// "… Bay", "… Sea", "Mount …", "Straits of …".

@@ -384,7 +384,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         }
         let mut named = orgs.iter().filter(|o| {
             let (head, tail) = o.split_once(' ').unwrap_or_default();
-            tail == single || (head == single && gazetteer::COMPANY_WORDS.contains(&tail))
+            tail == single || (head == single && gazetteer::is_company_word(tail))
         });
         match (named.next(), named.next()) {
             (Some(org), None) => Some(org.clone()),
