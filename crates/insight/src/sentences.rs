@@ -2,6 +2,8 @@
 //! the extractive steps need: does it depend on what came before it (a pronoun subject,
 //! "But …", the middle of a quotation), is it page furniture (see [`crate::furniture`]).
 
+use tidings_text::calendar;
+
 use crate::furniture;
 use crate::quotes::quotations;
 
@@ -221,10 +223,10 @@ fn ends_abbreviation(para: &str, dot: usize, next: char) -> bool {
             && next_word_is_opener(para, dot));
     }
     // A German ordinal before a month or century ("am 1. Februar", "im 19. Jahrhundert").
-    if (1..=3).contains(&word.len())
-        && word.chars().all(|c| c.is_ascii_digit())
-        && GERMAN_ORDINAL_NOUNS.contains(&first_word_after(para, dot).as_str())
-    {
+    if (1..=3).contains(&word.len()) && word.chars().all(|c| c.is_ascii_digit()) && {
+        let next = first_word_after(para, dot);
+        calendar::GERMAN.is_month_name(&next) || GERMAN_ORDINAL_NOUNS.contains(&next.as_str())
+    } {
         return true;
     }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
@@ -233,24 +235,9 @@ fn ends_abbreviation(para: &str, dot: usize, next: char) -> bool {
         || (word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'))
 }
 
-/// Words a German ordinal number ("1.", "19.") stands before without ending a sentence.
-const GERMAN_ORDINAL_NOUNS: &[&str] = &[
-    "januar",
-    "jänner",
-    "februar",
-    "märz",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "dezember",
-    "jahrhundert",
-    "jahrhunderts",
-];
+/// Nouns besides the months a German ordinal number ("1.", "19.") stands before without
+/// ending a sentence.
+const GERMAN_ORDINAL_NOUNS: &[&str] = &["jahrhundert", "jahrhunderts"];
 
 /// The word after the full stop at `dot`, lowercase.
 fn first_word_after(para: &str, dot: usize) -> String {

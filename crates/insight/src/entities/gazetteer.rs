@@ -4,6 +4,8 @@
 //! Entries are `"Canonical|alias|alias"`; matching is on folded keys (see
 //! [`super::names::fold_key`]).
 
+use tidings_text::calendar;
+
 /// Countries and territories: `"Name|alias…"`.
 pub const COUNTRIES: &[&str] = &[
     "Afghanistan",
@@ -1449,28 +1451,10 @@ pub const ORG_HEADS: &[&str] = &[
     "board",
 ];
 
-/// Capitalised words that are never a name on their own (lowercase): days, months,
-/// pronouns, common sentence openers and generic words.
+/// Capitalised words that are never a name on their own (lowercase): pronouns, common
+/// sentence openers and generic words; read with the English and French weekdays and
+/// months by [`is_never_a_name`].
 pub const NOT_NAMES: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "i",
     "the",
     "a",
@@ -2477,7 +2461,8 @@ pub const DETERMINERS_DE: &[&str] = &[
 ];
 
 /// French articles, determiners, pronouns and sentence openers (lowercase; elided forms
-/// without their apostrophe): never a name, stripped from the front of a run.
+/// without their apostrophe): never a name, stripped from the front of a run; read with
+/// the French weekdays and months by [`is_determiner_fr`].
 pub const DETERMINERS_FR: &[&str] = &[
     "le",
     "la",
@@ -2546,25 +2531,6 @@ pub const DETERMINERS_FR: &[&str] = &[
     "où",
     "dès",
     "jusqu",
-    "lundi",
-    "mardi",
-    "mercredi",
-    "jeudi",
-    "vendredi",
-    "samedi",
-    "dimanche",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
     "aujourd",
     "hier",
     "demain",
@@ -3314,6 +3280,20 @@ pub const INSTITUTION_ENDINGS_DE: &[&str] = &[
     "klinikum",
     "ministerium",
 ];
+
+/// Whether a capitalised word (lowercase) is never a name on its own: one of
+/// [`NOT_NAMES`], or an English or French weekday or month ("Monday", "May", "Mardi").
+pub fn is_never_a_name(lower: &str) -> bool {
+    NOT_NAMES.contains(&lower)
+        || calendar::ENGLISH.is_day_or_month_name(lower)
+        || calendar::FRENCH.is_day_or_month_name(lower)
+}
+
+/// Whether a French word (lowercase) opens a sentence or a noun phrase and is never a
+/// name: one of [`DETERMINERS_FR`], or a weekday or month ("Lundi", "Mars").
+pub fn is_determiner_fr(lower: &str) -> bool {
+    DETERMINERS_FR.contains(&lower) || calendar::FRENCH.is_day_or_month_name(lower)
+}
 
 #[cfg(test)]
 mod tests {

@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
-    CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_PREPOSITIONS,
-    ORG_VERBS, PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_OWNED_NOUNS,
+    CONNECTORS, EVENT_SUFFIXES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_PREPOSITIONS, ORG_VERBS,
+    PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_OWNED_NOUNS,
     PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS, STAKE_WORDS, TITLES,
-    WORK_WORDS, is_company_word, is_org_suffix,
+    WORK_WORDS, is_company_word, is_never_a_name, is_org_suffix,
 };
 use super::lookup::{Known, is_given_name, lookup};
 use super::names::fold_word;
@@ -241,7 +241,7 @@ fn find_in(sentence: &str, common: &HashSet<String>, headline: bool) -> Vec<Ment
                 {
                     break;
                 }
-                let is_common = NOT_NAMES.contains(&lower.as_str())
+                let is_common = is_never_a_name(&lower)
                     || (looks_like_common_word(&lower) && lookup(first).is_none())
                     || (common.contains(&lower) && lookup(first).is_none());
                 if is_common && !is_title(first) {
@@ -469,7 +469,7 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         return;
     }
     let name = rest;
-    if name.len() == 1 && NOT_NAMES.contains(&name[0].to_lowercase().as_str()) {
+    if name.len() == 1 && is_never_a_name(&name[0].to_lowercase()) {
         return;
     }
     let surface = name.join(" ");
