@@ -164,6 +164,21 @@ pub fn split_sentences(para: &str) -> Vec<&str> {
         while j < chars.len() && is_closer(chars[j].1) {
             j += 1;
         }
+        // French spaces its closing guillemet ("brûlé. » Puis"); German's opening one
+        // touches its word ("»Es").
+        let mut k = j;
+        while k < chars.len() && chars[k].1.is_whitespace() {
+            k += 1;
+        }
+        if k > j
+            && chars.get(k).is_some_and(|&(_, c)| matches!(c, '»' | '›'))
+            && chars.get(k + 1).is_none_or(|&(_, c)| !c.is_alphanumeric())
+        {
+            j = k + 1;
+            while j < chars.len() && is_closer(chars[j].1) {
+                j += 1;
+            }
+        }
         if j >= chars.len() {
             break;
         }
@@ -180,7 +195,10 @@ pub fn split_sentences(para: &str) -> Vec<&str> {
         };
         let starts_new = next.is_uppercase()
             || next.is_ascii_digit()
-            || matches!(next, '"' | '“' | '‘' | '\'' | '(' | '[');
+            || matches!(
+                next,
+                '"' | '“' | '‘' | '\'' | '(' | '[' | '„' | '«' | '»' | '‹'
+            );
         if starts_new && !(c == '.' && j == i + 1 && ends_abbreviation(para, chars[i].0, next)) {
             let end = chars[j - 1].0 + chars[j - 1].1.len_utf8();
             let s = para[start..end].trim();
@@ -198,9 +216,13 @@ pub fn split_sentences(para: &str) -> Vec<&str> {
     out
 }
 
-/// Closing punctuation that stays with the sentence before it.
+/// Closing punctuation that stays with the sentence before it (“ and « close German
+/// quotations: „…“, »…«).
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '”' | '’' | '\'' | ')' | ']' | '»')
+    matches!(
+        c,
+        '"' | '”' | '’' | '\'' | ')' | ']' | '»' | '“' | '«' | '›'
+    )
 }
 
 /// Whether the full stop at byte `dot` ends an abbreviation or a single-letter initial.
@@ -312,22 +334,16 @@ pub fn strip_ui_prefix(s: &str) -> &str {
     s
 }
 
-/// A sentence that is only a quotation, with no one saying it: `"We will win."`.
+/// A sentence that is only a quotation, with no one saying it: `"We will win."`,
+/// „Wir kommen wieder.“, « On a tout perdu. ».
 fn is_bare_quote(text: &str) -> bool {
     let t = text.trim();
-    let Some(first) = t.chars().next() else {
-        return false;
-    };
-    if !matches!(first, '"' | '“' | '‘') {
+    if !t.starts_with(['"', '“', '‘', '„', '«', '»', '‹']) {
         return false;
     }
-    let close = t[first.len_utf8()..]
-        .rfind(['"', '”', '’'])
-        .map(|p| p + first.len_utf8());
-    match close {
-        Some(p) => !t[p..].chars().skip(1).any(char::is_alphanumeric),
-        None => true,
-    }
+    let quoted = quotations(t, false);
+    !t.char_indices()
+        .any(|(at, c)| c.is_alphanumeric() && !quoted.contains(at))
 }
 
 /// Whether `text` opens with a word that needs an antecedent.
@@ -385,6 +401,26 @@ mod tests {
     }
 
     #[test]
+    fn german_and_french_quotations_open_and_close_sentences() {
+        assert_eq!(
+            split_sentences("Marek kam spät. „Wir arbeiten rund um die Uhr.“ Dann ging er."),
+            [
+                "Marek kam spät.",
+                "„Wir arbeiten rund um die Uhr.“",
+                "Dann ging er."
+            ]
+        );
+        assert_eq!(
+            split_sentences("Sie nickte. »Es ist vorbei.« Die Halle blieb leer."),
+            ["Sie nickte.", "»Es ist vorbei.«", "Die Halle blieb leer."]
+        );
+        assert_eq!(
+            split_sentences("Elle est partie. « Tout a brûlé. » Puis le silence."),
+            ["Elle est partie.", "« Tout a brûlé. »", "Puis le silence."]
+        );
+    }
+
+    #[test]
     fn german_ordinal_dates_stay_together() {
         assert_eq!(
             split_sentences("Roth tritt ihr Amt am 1. Februar an. Sie ist die erste Frau."),
@@ -437,6 +473,9 @@ mod tests {
         assert!(starts_dangling("It's over."));
         assert!(is_bare_quote("\"We will win.\""));
         assert!(!is_bare_quote("\"We will win,\" the coach said."));
+        assert!(is_bare_quote("„Wir kommen wieder.“"));
+        assert!(is_bare_quote("« On a tout perdu. »"));
+        assert!(!is_bare_quote("»Es ist vorbei«, sagte sie."));
     }
 
     #[test]
@@ -448,10 +487,11 @@ mod tests {
         );
         let flags: Vec<bool> = s.iter().map(|s| s.dangling).collect();
         assert_eq!(flags, [false, false]);
-        // A French quotation left open goes on into the next sentence.
+        // A French quotation left open goes on into the next sentence; its first sentence
+        // has no speaker of its own either.
         let s = split_article(0, "« Nous avons tout perdu. Tout », dit-elle.");
         let flags: Vec<bool> = s.iter().map(|s| s.dangling).collect();
-        assert_eq!(flags, [false, true]);
+        assert_eq!(flags, [true, true]);
     }
 
     #[test]
