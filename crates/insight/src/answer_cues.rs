@@ -4,6 +4,8 @@
 //! ("because", "wegen", "à cause"). "Ask about this story" prefers sentences that offer
 //! what the question wants.
 
+use tidings_text::calendar;
+
 /// Number words (digits are read as numbers anyway). "One" and its kin are left out:
 /// they are articles in German and French and pronouns in English.
 const NUMBER_WORDS: &str = "\
@@ -14,21 +16,12 @@ const NUMBER_WORDS: &str = "\
      trois quatre cinq sept huit neuf dix onze douze quinze vingt trente cent cents centaine \
      centaines mille milliard milliards dizaine dizaines douzaine moitié";
 
-/// Words that place a sentence in time. German weekdays also open compounds
-/// ("Dienstagmorgen"), read by prefix.
+/// Words besides the weekdays and months ([`tidings_text::calendar`]) that place a
+/// sentence in time.
 const TIME_WORDS: &str = "\
-     monday tuesday wednesday thursday friday saturday sunday january february march april \
-     june july august september october november december today tomorrow yesterday tonight \
-     midnight noon spring summer autumn winter montag dienstag mittwoch donnerstag freitag \
-     samstag sonnabend sonntag januar jänner februar märz mai juni juli oktober dezember \
-     heute morgen gestern uhr mittag mitternacht frühjahr sommer herbst lundi mardi mercredi \
-     jeudi vendredi samedi dimanche janvier février mars avril juin juillet août septembre \
-     octobre novembre décembre aujourd'hui demain hier heure heures midi minuit printemps \
-     automne hiver";
-
-/// German weekdays, which open compounds like "Sonntagabend".
-const WEEKDAY_STEMS: &str = "\
-     montag dienstag mittwoch donnerstag freitag samstag sonntag";
+     today tomorrow yesterday tonight midnight noon spring summer autumn winter heute \
+     morgen gestern uhr mittag mitternacht frühjahr sommer herbst aujourd'hui demain hier \
+     heure heures midi minuit printemps automne hiver";
 
 /// Units of a length of time.
 const TIME_UNITS: &str = "\
@@ -149,12 +142,14 @@ fn is_number(word: &str) -> bool {
     word.chars().next().is_some_and(|c| c.is_ascii_digit()) || has(NUMBER_WORDS, word)
 }
 
-/// Whether `word` (lowercase) names a moment: a time word, a year, a clock time ("06:14",
-/// "15h30") or a German weekday compound.
+/// Whether `word` (lowercase) names a moment: a time word, a weekday, a month (not
+/// "may", mostly the verb), a year, a clock time ("06:14", "15h30") or a German weekday
+/// compound ("dienstagmorgen").
 fn is_moment(word: &str) -> bool {
     if has(TIME_WORDS, word)
-        || WEEKDAY_STEMS
-            .split_whitespace()
+        || (calendar::is_day_or_month_name(word) && !calendar::is_ambiguous_month(word))
+        || calendar::GERMAN
+            .weekday_names()
             .any(|d| word.starts_with(d))
     {
         return true;
@@ -196,6 +191,13 @@ mod tests {
         assert!(c.moment && c.quantity, "{c:?}");
         let c = cues_of("Die Bewohner durften am Sonntagabend zurückkehren.");
         assert!(c.moment && !c.quantity, "{c:?}");
+        // Any spelling of a weekday or month the date reader knows, but not the verb "may".
+        let c = cues_of("Le vote aura lieu en fevrier, dit-il.");
+        assert!(c.moment, "{c:?}");
+        let c = cues_of("Die Fähre fährt wieder ab Sonnabendmorgen.");
+        assert!(c.moment, "{c:?}");
+        let c = cues_of("The council may decide otherwise.");
+        assert!(!c.moment, "{c:?}");
         let c = cues_of("Huit membres d'équipage ont été secourus.");
         assert!(c.quantity, "{c:?}");
         let c = cues_of("The line closed because of the storm.");

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use tidings_text::calendar::{self, Calendar};
+
 use crate::quotes::Quotations;
 
 /// Seconds in a day.
@@ -31,12 +33,8 @@ pub enum DatePrecision {
 
 /// The words one language dates with, lowercase.
 struct DateWords {
-    /// Weekday names, Monday first.
-    weekdays: [&'static [&'static str]; 7],
-    /// Month names and abbreviations, January first.
-    months: [&'static [&'static str]; 12],
-    /// Month names that are more often another word ("may"): dates only beside a number.
-    ambiguous_months: &'static [&'static str],
+    /// Its weekday and month names.
+    calendar: &'static Calendar,
     /// One day before and after the publication, and two.
     yesterday: &'static [&'static str],
     tomorrow: &'static [&'static str],
@@ -79,30 +77,7 @@ enum Ago {
 }
 
 const ENGLISH: DateWords = DateWords {
-    weekdays: [
-        &["monday"],
-        &["tuesday"],
-        &["wednesday"],
-        &["thursday"],
-        &["friday"],
-        &["saturday"],
-        &["sunday"],
-    ],
-    months: [
-        &["january", "jan"],
-        &["february", "feb"],
-        &["march", "mar"],
-        &["april", "apr"],
-        &["may"],
-        &["june", "jun"],
-        &["july", "jul"],
-        &["august", "aug"],
-        &["september", "sep", "sept"],
-        &["october", "oct"],
-        &["november", "nov"],
-        &["december", "dec"],
-    ],
-    ambiguous_months: &["may"],
+    calendar: &calendar::ENGLISH,
     yesterday: &["yesterday"],
     tomorrow: &["tomorrow"],
     two_days_ago: &[],
@@ -146,30 +121,7 @@ const ENGLISH: DateWords = DateWords {
 };
 
 const GERMAN: DateWords = DateWords {
-    weekdays: [
-        &["montag"],
-        &["dienstag"],
-        &["mittwoch"],
-        &["donnerstag"],
-        &["freitag"],
-        &["samstag", "sonnabend"],
-        &["sonntag"],
-    ],
-    months: [
-        &["januar", "jänner", "jan"],
-        &["februar", "feb"],
-        &["märz", "mär"],
-        &["april", "apr"],
-        &["mai"],
-        &["juni", "jun"],
-        &["juli", "jul"],
-        &["august", "aug"],
-        &["september", "sep", "sept"],
-        &["oktober", "okt"],
-        &["november", "nov"],
-        &["dezember", "dez"],
-    ],
-    ambiguous_months: &[],
+    calendar: &calendar::GERMAN,
     yesterday: &["gestern"],
     tomorrow: &["morgen"],
     two_days_ago: &["vorgestern"],
@@ -231,30 +183,7 @@ const GERMAN: DateWords = DateWords {
 };
 
 const FRENCH: DateWords = DateWords {
-    weekdays: [
-        &["lundi"],
-        &["mardi"],
-        &["mercredi"],
-        &["jeudi"],
-        &["vendredi"],
-        &["samedi"],
-        &["dimanche"],
-    ],
-    months: [
-        &["janvier", "janv"],
-        &["février", "fevrier", "févr"],
-        &["mars"],
-        &["avril", "avr"],
-        &["mai"],
-        &["juin"],
-        &["juillet", "juil"],
-        &["août", "aout"],
-        &["septembre", "sept"],
-        &["octobre", "oct"],
-        &["novembre", "nov"],
-        &["décembre", "decembre", "déc"],
-    ],
-    ambiguous_months: &[],
+    calendar: &calendar::FRENCH,
     yesterday: &["hier"],
     tomorrow: &["demain"],
     // "avant-hier" and "après-demain" are read as two words: see `resolve_date`.
@@ -441,7 +370,7 @@ pub fn resolve_narrated_date(
         {
             return Some((units_before(pub_day, n, unit), unit));
         }
-        if let Some(wd) = lang.weekdays.iter().position(|names| names.contains(w))
+        if let Some(wd) = lang.calendar.weekday(w)
             && relative_ok
         {
             // "on Monday", "Monday's vote", "late Monday".
@@ -460,7 +389,10 @@ pub fn resolve_narrated_date(
             let day_before = prev.and_then(day_number);
             let day_after = next.and_then(day_number);
             let year_after = |k: usize| words.get(k).and_then(|y| year_number(y));
-            if lang.ambiguous_months.contains(w) && day_before.is_none() && day_after.is_none() {
+            if lang.calendar.ambiguous_months.contains(w)
+                && day_before.is_none()
+                && day_after.is_none()
+            {
                 continue;
             }
             let (day, year) = match (day_before, day_after) {
@@ -502,14 +434,11 @@ pub fn resolve_narrated_date(
     None
 }
 
-/// The month (1–12) a word names in `lang`.
 /// Whether lowercase `word` names a month in English, German or French, in full or
 /// abbreviated ("march", "märz", "mars", "sept", "janv."). English "may" is one too: callers
 /// that meet the verb tell them apart.
 pub(crate) fn is_month_name(word: &str) -> bool {
-    [&ENGLISH, &GERMAN, &FRENCH]
-        .iter()
-        .any(|lang| month_of(lang, word).is_some())
+    calendar::CALENDARS.iter().any(|c| c.month(word).is_some())
 }
 
 /// The value of lowercase `word` as a number word from two to twelve in English, German or
@@ -524,12 +453,9 @@ pub fn number_word(word: &str) -> Option<i64> {
     })
 }
 
+/// The month (1–12) a word names in `lang`.
 fn month_of(lang: &DateWords, word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.');
-    lang.months
-        .iter()
-        .position(|names| names.contains(&w))
-        .map(|m| m as u32 + 1)
+    lang.calendar.month(word)
 }
 
 /// A day of the month written as "3", "3rd", "1er".

@@ -2,7 +2,10 @@
 //! the extractive steps need: does it depend on what came before it (a pronoun subject,
 //! "But …", the middle of a quotation), is it page furniture (see [`crate::furniture`]).
 
+use tidings_text::calendar;
+
 use crate::furniture;
+use crate::quotes::quotations;
 
 /// One sentence of an article body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +112,7 @@ pub fn split_article(article: usize, body: &str) -> Vec<Sentence> {
         let mut quote_open = false;
         for raw in split_sentences(para) {
             let opened_before = quote_open;
-            quote_open = quote_state_after(raw, quote_open);
+            quote_open = quotations(raw, quote_open).open_after;
             let text = strip_ui_prefix(strip_dateline(raw).trim_start_matches(is_lead_mark))
                 .trim()
                 .to_string();
@@ -161,6 +164,21 @@ pub fn split_sentences(para: &str) -> Vec<&str> {
         while j < chars.len() && is_closer(chars[j].1) {
             j += 1;
         }
+        // French spaces its closing guillemet ("brûlé. » Puis"); German's opening one
+        // touches its word ("»Es").
+        let mut k = j;
+        while k < chars.len() && chars[k].1.is_whitespace() {
+            k += 1;
+        }
+        if k > j
+            && chars.get(k).is_some_and(|&(_, c)| matches!(c, '»' | '›'))
+            && chars.get(k + 1).is_none_or(|&(_, c)| !c.is_alphanumeric())
+        {
+            j = k + 1;
+            while j < chars.len() && is_closer(chars[j].1) {
+                j += 1;
+            }
+        }
         if j >= chars.len() {
             break;
         }
@@ -177,7 +195,10 @@ pub fn split_sentences(para: &str) -> Vec<&str> {
         };
         let starts_new = next.is_uppercase()
             || next.is_ascii_digit()
-            || matches!(next, '"' | '“' | '‘' | '\'' | '(' | '[');
+            || matches!(
+                next,
+                '"' | '“' | '‘' | '\'' | '(' | '[' | '„' | '«' | '»' | '‹'
+            );
         if starts_new && !(c == '.' && j == i + 1 && ends_abbreviation(para, chars[i].0, next)) {
             let end = chars[j - 1].0 + chars[j - 1].1.len_utf8();
             let s = para[start..end].trim();
@@ -195,9 +216,13 @@ pub fn split_sentences(para: &str) -> Vec<&str> {
     out
 }
 
-/// Closing punctuation that stays with the sentence before it.
+/// Closing punctuation that stays with the sentence before it (“ and « close German
+/// quotations: „…“, »…«).
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '”' | '’' | '\'' | ')' | ']' | '»')
+    matches!(
+        c,
+        '"' | '”' | '’' | '\'' | ')' | ']' | '»' | '“' | '«' | '›'
+    )
 }
 
 /// Whether the full stop at byte `dot` ends an abbreviation or a single-letter initial.
@@ -220,10 +245,10 @@ fn ends_abbreviation(para: &str, dot: usize, next: char) -> bool {
             && next_word_is_opener(para, dot));
     }
     // A German ordinal before a month or century ("am 1. Februar", "im 19. Jahrhundert").
-    if (1..=3).contains(&word.len())
-        && word.chars().all(|c| c.is_ascii_digit())
-        && GERMAN_ORDINAL_NOUNS.contains(&first_word_after(para, dot).as_str())
-    {
+    if (1..=3).contains(&word.len()) && word.chars().all(|c| c.is_ascii_digit()) && {
+        let next = first_word_after(para, dot);
+        calendar::GERMAN.is_month_name(&next) || GERMAN_ORDINAL_NOUNS.contains(&next.as_str())
+    } {
         return true;
     }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
@@ -232,24 +257,9 @@ fn ends_abbreviation(para: &str, dot: usize, next: char) -> bool {
         || (word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'))
 }
 
-/// Words a German ordinal number ("1.", "19.") stands before without ending a sentence.
-const GERMAN_ORDINAL_NOUNS: &[&str] = &[
-    "januar",
-    "jänner",
-    "februar",
-    "märz",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "dezember",
-    "jahrhundert",
-    "jahrhunderts",
-];
+/// Nouns besides the months a German ordinal number ("1.", "19.") stands before without
+/// ending a sentence.
+const GERMAN_ORDINAL_NOUNS: &[&str] = &["jahrhundert", "jahrhunderts"];
 
 /// The word after the full stop at `dot`, lowercase.
 fn first_word_after(para: &str, dot: usize) -> String {
@@ -268,19 +278,6 @@ fn next_word_is_opener(para: &str, dot: usize) -> bool {
         word.as_str(),
         "the" | "he" | "she" | "it" | "they" | "we" | "i" | "but" | "a" | "in" | "this" | "that"
     )
-}
-
-/// Whether a quotation is still open after `sentence`, given it was open before.
-fn quote_state_after(sentence: &str, mut open: bool) -> bool {
-    for c in sentence.chars() {
-        match c {
-            '“' => open = true,
-            '”' => open = false,
-            '"' => open = !open,
-            _ => {}
-        }
-    }
-    open
 }
 
 /// Dashes, bullets and spaces a paragraph may open with.
@@ -337,22 +334,16 @@ pub fn strip_ui_prefix(s: &str) -> &str {
     s
 }
 
-/// A sentence that is only a quotation, with no one saying it: `"We will win."`.
+/// A sentence that is only a quotation, with no one saying it: `"We will win."`,
+/// „Wir kommen wieder.“, « On a tout perdu. ».
 fn is_bare_quote(text: &str) -> bool {
     let t = text.trim();
-    let Some(first) = t.chars().next() else {
-        return false;
-    };
-    if !matches!(first, '"' | '“' | '‘') {
+    if !t.starts_with(['"', '“', '‘', '„', '«', '»', '‹']) {
         return false;
     }
-    let close = t[first.len_utf8()..]
-        .rfind(['"', '”', '’'])
-        .map(|p| p + first.len_utf8());
-    match close {
-        Some(p) => !t[p..].chars().skip(1).any(char::is_alphanumeric),
-        None => true,
-    }
+    let quoted = quotations(t, false);
+    !t.char_indices()
+        .any(|(at, c)| c.is_alphanumeric() && !quoted.contains(at))
 }
 
 /// Whether `text` opens with a word that needs an antecedent.
@@ -410,6 +401,26 @@ mod tests {
     }
 
     #[test]
+    fn german_and_french_quotations_open_and_close_sentences() {
+        assert_eq!(
+            split_sentences("Marek kam spät. „Wir arbeiten rund um die Uhr.“ Dann ging er."),
+            [
+                "Marek kam spät.",
+                "„Wir arbeiten rund um die Uhr.“",
+                "Dann ging er."
+            ]
+        );
+        assert_eq!(
+            split_sentences("Sie nickte. »Es ist vorbei.« Die Halle blieb leer."),
+            ["Sie nickte.", "»Es ist vorbei.«", "Die Halle blieb leer."]
+        );
+        assert_eq!(
+            split_sentences("Elle est partie. « Tout a brûlé. » Puis le silence."),
+            ["Elle est partie.", "« Tout a brûlé. »", "Puis le silence."]
+        );
+    }
+
+    #[test]
     fn german_ordinal_dates_stay_together() {
         assert_eq!(
             split_sentences("Roth tritt ihr Amt am 1. Februar an. Sie ist die erste Frau."),
@@ -462,6 +473,25 @@ mod tests {
         assert!(starts_dangling("It's over."));
         assert!(is_bare_quote("\"We will win.\""));
         assert!(!is_bare_quote("\"We will win,\" the coach said."));
+        assert!(is_bare_quote("„Wir kommen wieder.“"));
+        assert!(is_bare_quote("« On a tout perdu. »"));
+        assert!(!is_bare_quote("»Es ist vorbei«, sagte sie."));
+    }
+
+    #[test]
+    fn a_german_quotation_closes_at_its_closing_mark() {
+        // „ opens and “ closes: the sentence after the quotation has its own subject.
+        let s = split_article(
+            0,
+            "„Wir arbeiten rund um die Uhr“, sagte Marek. Die Feuerwehr kam am Abend.",
+        );
+        let flags: Vec<bool> = s.iter().map(|s| s.dangling).collect();
+        assert_eq!(flags, [false, false]);
+        // A French quotation left open goes on into the next sentence; its first sentence
+        // has no speaker of its own either.
+        let s = split_article(0, "« Nous avons tout perdu. Tout », dit-elle.");
+        let flags: Vec<bool> = s.iter().map(|s| s.dangling).collect();
+        assert_eq!(flags, [true, true]);
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Pure text processing for Tidings: tokenising, normalising, stop words,
 //! stemming, word shingles, 64-bit SimHash, MinHash signatures and sparse
-//! TF-IDF vectors with an incremental document-frequency table.
+//! TF-IDF vectors with an incremental document-frequency table, and the weekday and
+//! month names of English, German and French.
 //!
 //! Everything here is deterministic and free of I/O. Hash functions are
 //! hand-rolled and versioned ([`hash::HASH_VERSION`]) so that signatures
 //! stored in a database stay valid across dependency upgrades.
 
 pub mod analyze;
+pub mod calendar;
 pub mod hash;
 pub mod sketch;
 pub mod stop;

@@ -16,8 +16,10 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use tidings_text::calendar;
+
 use crate::entities::gazetteer::{
-    COUNTRIES, DETERMINERS_DE, DETERMINERS_FR, NOT_NAMES, TITLES, TITLES_DE_FR,
+    COUNTRIES, DETERMINERS_DE, TITLES, TITLES_DE_FR, is_determiner_fr, is_never_a_name,
 };
 use crate::entities::lookup::{lookup, lookup_de_fr, lookup_exonym};
 use crate::entities::names::{fold_key, fold_words, slug};
@@ -119,40 +121,16 @@ pub fn entity_key(entity: &Entity) -> Option<(String, Scope)> {
     Some((key, scope))
 }
 
-/// German weekdays and months, capitalised like names (the English ones are in the
-/// gazetteer's words that are never names; French writes them in lowercase).
-const GERMAN_CALENDAR: &[&str] = &[
-    "montag",
-    "dienstag",
-    "mittwoch",
-    "donnerstag",
-    "freitag",
-    "samstag",
-    "sonntag",
-    "januar",
-    "februar",
-    "märz",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "dezember",
-];
-
 /// Whether a capitalised word is a title, a calendar word, a determiner or a word the
 /// gazetteer says is never a name.
 fn never_a_name(word: &str) -> bool {
     let lower = word.to_lowercase();
-    NOT_NAMES.contains(&lower.as_str())
+    is_never_a_name(&lower)
         || TITLES.contains(&lower.as_str())
         || TITLES_DE_FR.contains(&lower.as_str())
-        || GERMAN_CALENDAR.contains(&lower.as_str())
+        || calendar::GERMAN.is_day_or_month_name(&lower)
         || DETERMINERS_DE.contains(&lower.as_str())
-        || DETERMINERS_FR.contains(&lower.as_str())
+        || is_determiner_fr(&lower)
 }
 
 /// Quotes and brackets around words.
@@ -331,6 +309,9 @@ mod tests {
         let de = keys("Verletzt wurde niemand, teilte Präfekt Laurent Vidal am Montag mit.");
         assert!(de.contains(&"laurent vidal".to_string()), "{de:?}");
         assert!(!de.iter().any(|k| k.contains("montag")), "{de:?}");
+        // Every spelling the date reader knows is a calendar word here too.
+        let de = keys("Das sagte Vidal im Jänner und am Sonnabend.");
+        assert_eq!(de, ["vidal"]);
         let fr = keys("sur la route de l'Alpe d'Huez, a dit Ines Carvalho.");
         assert!(fr.contains(&"alpe huez".to_string()), "{fr:?}");
         assert!(fr.contains(&"ines carvalho".to_string()), "{fr:?}");

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use super::EntityKind;
 use super::gazetteer::{
     INSTITUTION_ENDINGS_DE, INSTITUTION_TYPES_DE, ORG_HEADS, ORG_NOUNS_DE_FR, ORG_OPENERS_DE_FR,
-    ORG_SUFFIXES,
+    is_org_suffix,
 };
 use super::lookup::{lookup, lookup_de_fr};
 use super::mentions::{Evidence, Mention};
@@ -129,7 +129,7 @@ fn names_an_organisation(long: &str) -> bool {
         .map(str::to_lowercase)
         .any(|w| {
             let w = w.as_str();
-            ORG_SUFFIXES.contains(&w)
+            is_org_suffix(w)
                 || ORG_HEADS.contains(&w)
                 || ORG_OPENERS_DE_FR.contains(&w)
                 || ORG_NOUNS_DE_FR.contains(&w)

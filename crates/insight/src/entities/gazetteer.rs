@@ -4,6 +4,8 @@
 //! Entries are `"Canonical|alias|alias"`; matching is on folded keys (see
 //! [`super::names::fold_key`]).
 
+use tidings_text::calendar;
+
 /// Countries and territories: `"Name|alias…"`.
 pub const COUNTRIES: &[&str] = &[
     "Afghanistan",
@@ -1171,25 +1173,12 @@ pub const WORK_WORDS: &[&str] = &[
     "trained",
 ];
 
-/// The last word of an organisation's name (lowercase).
+/// The last word of an organisation's name (lowercase), besides the [`COMPANY_SUFFIXES`]:
+/// read both with [`is_org_suffix`].
 pub const ORG_SUFFIXES: &[&str] = &[
-    "inc",
-    "inc.",
-    "corp",
-    "corp.",
-    "corporation",
-    "ltd",
-    "ltd.",
-    "llc",
-    "plc",
     "gmbh",
     "ag",
     "sa",
-    "co",
-    "co.",
-    "company",
-    "group",
-    "bank",
     "ministry",
     "party",
     "university",
@@ -1212,9 +1201,6 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "navy",
     "forces",
     "force",
-    "airlines",
-    "airways",
-    "motors",
     "club",
     "fc",
     // Football and rugby clubs' names ("Aldermoor Rovers", "Brackenridge Athletic").
@@ -1260,24 +1246,6 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "government",
     "administration",
     "trust",
-    "labs",
-    "laboratories",
-    "technologies",
-    "systems",
-    "industries",
-    "holdings",
-    "lines",
-    "shipping",
-    "logistics",
-    "aerospace",
-    "semiconductor",
-    "partners",
-    "partners",
-    "capital",
-    "pharmaceuticals",
-    "energy",
-    "telecom",
-    "media",
     "press",
     "journal",
     "herald",
@@ -1289,32 +1257,12 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "program",
     "project",
     "initiative",
-    "network",
     "railways",
     "railway",
     "exchange",
     "reserve",
     "games",
-    "studios",
     "studio",
-    "entertainment",
-    "pictures",
-    "records",
-    "foods",
-    "mining",
-    "oil",
-    "gas",
-    "steel",
-    "electric",
-    "software",
-    "solutions",
-    "insurance",
-    "airline",
-    "shipping",
-    "logistics",
-    "brewery",
-    "pharma",
-    "bancorp",
     "regiment",
     "battalion",
     "consortium",
@@ -1328,7 +1276,7 @@ pub const ORG_SUFFIXES: &[&str] = &[
 /// ends in one is a company unless it opens with a given name or its sentence says it is a
 /// person ("Anna Vision said", "Ms Vision", "… Vision said she"), and the first word of
 /// a two-word one is its short name ("Lumen"). Words that are common surnames ("Power",
-/// "Banks", "Mills") are left out. Some are also in [`ORG_SUFFIXES`], which type a name
+/// "Banks", "Mills") are left out, and so are the [`COMPANY_SUFFIXES`], which type a name
 /// whatever its first word.
 pub const COMPANY_WORDS: &[&str] = &[
     // Sectors and trades named by a common noun.
@@ -1404,7 +1352,12 @@ pub const COMPANY_WORDS: &[&str] = &[
     "investments",
     "finance",
     "payments",
-    // Company words that are also organisation suffixes.
+];
+
+/// Last words of a company's name (lowercase) that make any name they end an
+/// organisation, whatever its first word ("Okoro Holdings", "Anna Ltd"): both organisation
+/// suffixes and company words (see [`is_org_suffix`] and [`is_company_word`]).
+pub const COMPANY_SUFFIXES: &[&str] = &[
     "inc",
     "inc.",
     "corp",
@@ -1458,6 +1411,18 @@ pub const COMPANY_WORDS: &[&str] = &[
     "bancorp",
 ];
 
+/// Whether a lowercase word ends an organisation's name: one of [`ORG_SUFFIXES`] or
+/// [`COMPANY_SUFFIXES`].
+pub fn is_org_suffix(word: &str) -> bool {
+    ORG_SUFFIXES.contains(&word) || COMPANY_SUFFIXES.contains(&word)
+}
+
+/// Whether a lowercase word ends a company's name: one of [`COMPANY_WORDS`] or
+/// [`COMPANY_SUFFIXES`].
+pub fn is_company_word(word: &str) -> bool {
+    COMPANY_WORDS.contains(&word) || COMPANY_SUFFIXES.contains(&word)
+}
+
 /// The first word of an organisation's name when followed by "of" (lowercase).
 pub const ORG_HEADS: &[&str] = &[
     "ministry",
@@ -1486,28 +1451,10 @@ pub const ORG_HEADS: &[&str] = &[
     "board",
 ];
 
-/// Capitalised words that are never a name on their own (lowercase): days, months,
-/// pronouns, common sentence openers and generic words.
+/// Capitalised words that are never a name on their own (lowercase): pronouns, common
+/// sentence openers and generic words; read with the English and French weekdays and
+/// months by [`is_never_a_name`].
 pub const NOT_NAMES: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "i",
     "the",
     "a",
@@ -1919,6 +1866,7 @@ pub const PLACE_SUFFIXES: &[&str] = &[
     "park",
     "forest",
     "delta",
+    "estuary",
     "basin",
     "plateau",
     "highlands",
@@ -1930,7 +1878,15 @@ pub const PLACE_SUFFIXES: &[&str] = &[
 ];
 
 /// First words of geographic names (lowercase) when followed by a capitalised word.
-pub const PLACE_PREFIXES: &[&str] = &["mount", "lake", "cape", "port", "fort", "gulf", "isle"];
+pub const PLACE_PREFIXES: &[&str] = &[
+    "mount", "lake", "cape", "port", "fort", "gulf", "isle", "river",
+];
+
+/// First words of names (lowercase) that are places as often as not ("Saint Lucia" and
+/// "Saint Francis", "Bay Ridge" and "Bay Networks"): a sentence's first word among them
+/// stays with the capitalised word after it, but types nothing, unlike
+/// [`PLACE_PREFIXES`].
+pub const PLACE_HEADS: &[&str] = &["saint", "sainte", "st", "san", "santa", "bay"];
 
 /// Common given names across languages (lowercase): an untyped two- or three-word name
 /// that opens with one is taken for a person.
@@ -2505,7 +2461,8 @@ pub const DETERMINERS_DE: &[&str] = &[
 ];
 
 /// French articles, determiners, pronouns and sentence openers (lowercase; elided forms
-/// without their apostrophe): never a name, stripped from the front of a run.
+/// without their apostrophe): never a name, stripped from the front of a run; read with
+/// the French weekdays and months by [`is_determiner_fr`].
 pub const DETERMINERS_FR: &[&str] = &[
     "le",
     "la",
@@ -2574,25 +2531,6 @@ pub const DETERMINERS_FR: &[&str] = &[
     "où",
     "dès",
     "jusqu",
-    "lundi",
-    "mardi",
-    "mercredi",
-    "jeudi",
-    "vendredi",
-    "samedi",
-    "dimanche",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
     "aujourd",
     "hier",
     "demain",
@@ -3342,3 +3280,38 @@ pub const INSTITUTION_ENDINGS_DE: &[&str] = &[
     "klinikum",
     "ministerium",
 ];
+
+/// Whether a capitalised word (lowercase) is never a name on its own: one of
+/// [`NOT_NAMES`], or an English or French weekday or month ("Monday", "May", "Mardi").
+pub fn is_never_a_name(lower: &str) -> bool {
+    NOT_NAMES.contains(&lower)
+        || calendar::ENGLISH.is_day_or_month_name(lower)
+        || calendar::FRENCH.is_day_or_month_name(lower)
+}
+
+/// Whether a French word (lowercase) opens a sentence or a noun phrase and is never a
+/// name: one of [`DETERMINERS_FR`], or a weekday or month ("Lundi", "Mars").
+pub fn is_determiner_fr(lower: &str) -> bool {
+    DETERMINERS_FR.contains(&lower) || calendar::FRENCH.is_day_or_month_name(lower)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn an_organisation_s_last_word_is_listed_once() {
+        let mut seen = HashSet::new();
+        for list in [ORG_SUFFIXES, COMPANY_WORDS, COMPANY_SUFFIXES] {
+            for w in list {
+                assert!(seen.insert(*w), "{w} is listed twice");
+            }
+        }
+        // A company suffix ends both an organisation's and a company's name; the other
+        // lists one of them.
+        assert!(is_org_suffix("holdings") && is_company_word("holdings"));
+        assert!(is_org_suffix("ministry") && !is_company_word("ministry"));
+        assert!(is_company_word("vision") && !is_org_suffix("vision"));
+    }
+}

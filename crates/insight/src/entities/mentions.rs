@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use super::EntityKind;
 use super::gazetteer::{
-    COMPANY_WORDS, CONNECTORS, EVENT_SUFFIXES, NOT_NAMES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES,
-    ORG_PREPOSITIONS, ORG_SUFFIXES, ORG_VERBS, PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_OF_NOUNS,
-    PLACE_OWNED_NOUNS, PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS,
-    STAKE_WORDS, TITLES, WORK_WORDS,
+    CONNECTORS, EVENT_SUFFIXES, ORG_HEADS, ORG_NOUNS, ORG_PREFIXES, ORG_PREPOSITIONS, ORG_VERBS,
+    PLACE_ADJECTIVES, PLACE_AFTER_NOUNS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_OWNED_NOUNS,
+    PLACE_PREFIXES, PLACE_PREPOSITIONS, PLACE_SUFFIXES, SPEECH_VERBS, STAKE_WORDS, TITLES,
+    WORK_WORDS, is_company_word, is_never_a_name, is_org_suffix,
 };
 use super::lookup::{Known, is_given_name, lookup};
 use super::names::fold_word;
@@ -181,6 +181,18 @@ fn is_title(w: &str) -> bool {
 /// Finds the mentions of one sentence. `common` holds words seen in lowercase in the
 /// story: a capitalised sentence opener that is also a common word is not a name.
 pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
+    find_in(sentence, common, false)
+}
+
+/// Finds the mentions of a headline in sentence case, which leaves out articles: "found
+/// in Alder estuary" is "in the Alder estuary", so a name before a lowercase geographic
+/// noun is not typed a place by the preposition; the body has to say it is one.
+pub fn find_in_headline(headline: &str, common: &HashSet<String>) -> Vec<Mention> {
+    find_in(headline, common, true)
+}
+
+/// [`find`], or [`find_in_headline`] when `headline`.
+fn find_in(sentence: &str, common: &HashSet<String>, headline: bool) -> Vec<Mention> {
     let ws = words(sentence);
     let mut out = Vec::new();
     let mut i = 0;
@@ -220,7 +232,16 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
                     break;
                 }
                 let lower = first.to_lowercase();
-                let is_common = NOT_NAMES.contains(&lower.as_str())
+                // "Cape Ardent has …": a place name's head ("the cape") stays with the
+                // capitalised word after it.
+                if run
+                    .get(1)
+                    .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    && opens_a_place_name(&lower)
+                {
+                    break;
+                }
+                let is_common = is_never_a_name(&lower)
                     || (looks_like_common_word(&lower) && lookup(first).is_none())
                     || (common.contains(&lower) && lookup(first).is_none());
                 if is_common && !is_title(first) {
@@ -268,6 +289,7 @@ pub fn find(sentence: &str, common: &HashSet<String>) -> Vec<Mention> {
             appos,
             owns_name: ws[end - 1].possessive && ws.get(end).is_some_and(|w| w.cap),
             owns_place: ws[end - 1].possessive && owns_a_place(&ws[end..]),
+            headline,
         };
         classify_run(&run, around, &mut out);
         i = end;
@@ -293,6 +315,8 @@ struct Around<'a> {
     owns_name: bool,
     /// The run ends in a possessive that owns what only a place has ("Marovia’s coast").
     owns_place: bool,
+    /// The sentence is a headline in sentence case (see [`find_in_headline`]).
+    headline: bool,
 }
 
 /// Splits a run into mentions.
@@ -445,7 +469,7 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         return;
     }
     let name = rest;
-    if name.len() == 1 && NOT_NAMES.contains(&name[0].to_lowercase().as_str()) {
+    if name.len() == 1 && is_never_a_name(&name[0].to_lowercase()) {
         return;
     }
     let surface = name.join(" ");
@@ -485,8 +509,14 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         first && before == Some("in") && around.before2.is_some_and(|b| STAKE_WORDS.contains(&b));
     // "according to Vaega" names a source, not a place.
     let source = before == Some("to") && around.before2 == Some("according");
+    // "found in Alder estuary" (a headline's "in the Alder estuary"): the preposition
+    // governs the feature the name is of; nouns that say the name is the place ("Kestria
+    // province") are read below.
+    let names_a_feature = around.headline
+        && after.is_some_and(|a| PLACE_SUFFIXES.contains(&a) && !PLACE_AFTER_NOUNS.contains(&a));
     let place_prep = first
         && !adjective
+        && !names_a_feature
         && !stake
         && !source
         && before.is_some_and(|b| PLACE_PREPOSITIONS.contains(&b));
@@ -518,7 +548,7 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     let given = name.len() > 1 && is_given_name(name[0]);
     let pronoun = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
         && after2.is_some_and(|w| matches!(w, "he" | "she"));
-    let company = name.len() > 1 && !given && !pronoun && COMPANY_WORDS.contains(&last.as_str());
+    let company = name.len() > 1 && !given && !pronoun && is_company_word(&last);
     let evidence = if acronym {
         Evidence::Candidate(
             (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation),
@@ -574,6 +604,12 @@ fn works_before_at(w: &str) -> bool {
     WORK_WORDS.contains(&w) || is_title(w) || w.strip_suffix('s').is_some_and(is_title)
 }
 
+/// Whether a lowercase word opens place names before a capitalised word ("Cape Ardent",
+/// "Mount Kessel", "Saint Lucia", "Bay Ridge") though it is also a common word.
+fn opens_a_place_name(lower: &str) -> bool {
+    PLACE_PREFIXES.contains(&lower) || PLACE_HEADS.contains(&lower)
+}
+
 /// A capitalised sentence opener shaped like a common word ("Dismissing",
 /// "Guitarist", "Reportedly"), not a name.
 fn looks_like_common_word(lower: &str) -> bool {
@@ -591,12 +627,11 @@ fn is_org_shape(run: &[&str]) -> bool {
     let lower: Vec<String> = run.iter().map(|w| w.to_lowercase()).collect();
     let last = lower.last().map(String::as_str).unwrap_or_default();
     let first = lower.first().map(String::as_str).unwrap_or_default();
-    ORG_SUFFIXES.contains(&last)
+    is_org_suffix(last)
         || (run.len() > 1 && ORG_PREFIXES.contains(&first))
-        || lower.windows(2).any(|w| {
-            w[1] == "of"
-                && (ORG_HEADS.contains(&w[0].as_str()) || ORG_SUFFIXES.contains(&w[0].as_str()))
-        })
+        || lower
+            .windows(2)
+            .any(|w| w[1] == "of" && (ORG_HEADS.contains(&w[0].as_str()) || is_org_suffix(&w[0])))
 }
 
 /// "… Bay", "… Sea", "Mount …", "Straits of …".
@@ -930,6 +965,26 @@ mod tests {
             kinds("An economist at KMRC and researchers at NIWA agreed; he had a job at CDRX."),
             [org("KMRC"), org("NIWA"), org("CDRX")]
         );
+    }
+
+    #[test]
+    fn a_place_name_s_head_opening_a_sentence_stays_with_the_name() {
+        // The story also writes "the cape", "the mount", "the lake", "a saint".
+        let common: HashSet<String> = ["cape", "mount", "lake", "saint", "bay"]
+            .map(String::from)
+            .into();
+        let first = |s: &str| find(s, &common).into_iter().next();
+        let m = first("Cape Ardent has hosted 14 launches.");
+        assert_eq!(
+            m.map(|m| (m.surface, m.evidence.kind())),
+            Some(("Cape Ardent".to_string(), Some(EntityKind::Place)))
+        );
+        let m = first("Mount Kessel erupted on Friday.");
+        assert_eq!(m.map(|m| m.surface).as_deref(), Some("Mount Kessel"));
+        let m = first("Saint Orrin lies across the bay.");
+        assert_eq!(m.map(|m| m.surface).as_deref(), Some("Saint Orrin"));
+        // Alone, the head is the common word it also is.
+        assert!(find("Lake levels fell.", &common).is_empty());
     }
 
     #[test]

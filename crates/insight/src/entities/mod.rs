@@ -81,14 +81,15 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
             .title
             .as_deref()
             .filter(|t| lang.is_some() || in_sentence_case(t))
-            .map(str::to_string);
+            .map(|t| (t.to_string(), true));
         let sentences = split_article(a, &article.body)
             .into_iter()
             .filter(|s| !s.furniture)
-            .map(|s| s.text);
-        for text in headline.into_iter().chain(sentences) {
+            .map(|s| (s.text, false));
+        for (text, is_headline) in headline.into_iter().chain(sentences) {
             let mut found = match lang {
                 Some(lang) => de_fr::find(&text, lang),
+                None if is_headline => mentions::find_in_headline(&text, &common),
                 None => mentions::find(&text, &common),
             };
             acronyms::spell_out(&text, &mut found, &mut spelled);
@@ -383,7 +384,7 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
         }
         let mut named = orgs.iter().filter(|o| {
             let (head, tail) = o.split_once(' ').unwrap_or_default();
-            tail == single || (head == single && gazetteer::COMPANY_WORDS.contains(&tail))
+            tail == single || (head == single && gazetteer::is_company_word(tail))
         });
         match (named.next(), named.next()) {
             (Some(org), None) => Some(org.clone()),
@@ -640,6 +641,30 @@ mod tests {
             "{:?}",
             names(&found)
         );
+    }
+
+    #[test]
+    fn a_name_before_a_geographic_noun_in_a_headline_is_a_place_only_if_the_body_says_so() {
+        let titled = |body: &str| StoryArticle {
+            title: Some(
+                "Medieval cargo ship found ‘sealed like a time capsule’ in Alder estuary".into(),
+            ),
+            ..art(body)
+        };
+        let found = extract_entities(&[titled(
+            "The wreck was found in silt by dredgers deepening the shipping lane.",
+        )]);
+        assert!(found.is_empty(), "{:?}", names(&found));
+        let found = extract_entities(&[titled(
+            "The wreck was found by dredgers working near Alder, a fishing town.",
+        )]);
+        assert_eq!(names(&found), [("Alder", EntityKind::Place, 2)]);
+        // A noun that says the name is the place still does.
+        let found = extract_entities(&[StoryArticle {
+            title: Some("Floods cut roads in Vessa province as rivers rise".into()),
+            ..art("Rescue teams were sent out overnight.")
+        }]);
+        assert_eq!(names(&found), [("Vessa", EntityKind::Place, 1)]);
     }
 
     #[test]
