@@ -4,7 +4,7 @@
 mod support;
 
 use std::time::Duration;
-use support::{Server, article_links, cli_ok, demo_web, open_store, wait_until};
+use support::{Server, article_links, cli_ok, demo_web, open_store, wait_until, wait_until_placed};
 use tidings_testkit::Reply;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,6 +63,19 @@ async fn feeds_become_pages_and_survive_a_restart() {
             article_links(&html).len() as i64 >= expected.min(40)
         },
     )
+    .await;
+    // The front page shows a wire text once its copies are known, which the story assigner
+    // decides as it places them: read it only when everything is placed, as after a restart,
+    // and once the page cache has seen the change (it polls every 500 ms) and answers a new
+    // rendering rather than its last one (`x-cache: stale`).
+    wait_until_placed(dir.path(), expected).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    wait_until("a fresh front page", Duration::from_secs(30), || async {
+        let resp = reqwest::get(server.url("/")).await.expect("GET /");
+        resp.headers()
+            .get("x-cache")
+            .is_none_or(|cache| cache.as_bytes() != b"stale")
+    })
     .await;
 
     // The front page: headline, outlet and relative age with the exact time.
