@@ -1401,6 +1401,7 @@ pub const COMPANY_WORDS: &[&str] = &[
     "air",
     "rail",
     "securities",
+    "equities",
     "investments",
     "finance",
     "payments",
