@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use tidings_text::calendar::{self, Calendar};
 
 use crate::quotes::Quotations;
+use crate::tense::{Tense, tense_of};
 
 /// Seconds in a day.
 pub(crate) const DAY: i64 = 86_400;
@@ -306,12 +307,17 @@ pub fn resolve_narrated_date(
 ) -> Option<(i64, DatePrecision)> {
     let lang = words_of(language);
     let base = sentence.as_ptr() as usize;
+    let breaks = clause_breaks(sentence);
+    let mut clauses: Vec<usize> = Vec::new();
     let (lowered, in_quote): (Vec<String>, Vec<bool>) = sentence
         .split(|c: char| !(c.is_alphanumeric() || c == '.'))
         .filter_map(|w| {
             let at = w.as_ptr() as usize - base;
             let w = w.trim_matches('.');
-            (!w.is_empty()).then(|| (w.to_lowercase(), quoted.contains(at)))
+            (!w.is_empty()).then(|| {
+                clauses.push(breaks.iter().filter(|&&b| b < at).count());
+                (w.to_lowercase(), quoted.contains(at))
+            })
         })
         .unzip();
     let words: Vec<&str> = lowered.iter().map(String::as_str).collect();
@@ -376,7 +382,8 @@ pub fn resolve_narrated_date(
             // "on Monday", "Monday's vote", "late Monday".
             let pub_wd = (pub_day + 3).rem_euclid(7);
             let back = (pub_wd - wd as i64).rem_euclid(7);
-            let day = if future && back != 0 {
+            let ahead = weekday_ahead(lang, language, &words, &clauses, i).unwrap_or(future);
+            let day = if ahead && back != 0 {
                 pub_day + 7 - back
             } else {
                 pub_day - back
@@ -432,6 +439,67 @@ pub fn resolve_narrated_date(
         }
     }
     None
+}
+
+/// Byte offsets in `sentence` where a clause ends: a comma or colon before a space, a
+/// semicolon, a dash or a bracket ("will invest …, the company announced on Friday").
+fn clause_breaks(sentence: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut chars = sentence.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let spaced = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        if matches!(c, ';' | '—' | '–' | '(' | ')') || (matches!(c, ',' | ':') && spaced) {
+            out.push(at);
+        }
+    }
+    out
+}
+
+/// Whether the weekday at `i` of `words` lies ahead of the publication, read in its own
+/// clause (`clauses` numbers each word's clause): "next Friday" or "vendredi prochain"
+/// (ahead), "last Friday" or "letzten Freitag" (behind), else the tense of the nearest verb
+/// of the clause, before the weekday first ("will meet on Friday", "the company announced
+/// on Friday"), then after it ("on Friday announced"); in a clause without one ("On
+/// Friday, the company said …") the nearest verb of the sentence. `None` when the sentence
+/// has no tense word.
+fn weekday_ahead(
+    lang: &DateWords,
+    language: Option<&str>,
+    words: &[&str],
+    clauses: &[usize],
+    i: usize,
+) -> Option<bool> {
+    let prev = i.checked_sub(1).map(|p| words[p]);
+    let next = words.get(i + 1).copied();
+    if prev.is_some_and(|p| lang.last_before.contains(&p))
+        || next.is_some_and(|n| lang.last_after.contains(&n))
+    {
+        return Some(false);
+    }
+    if prev.is_some_and(|p| lang.future.contains(&p))
+        || next.is_some_and(|n| lang.future.contains(&n))
+    {
+        return Some(true);
+    }
+    let clause = clauses.get(i)?;
+    let same_clause = |j: &usize| clauses.get(*j) == Some(clause);
+    let tense_at = |j: usize| tense_of(language, words[j]);
+    let own = (0..i)
+        .rev()
+        .take_while(same_clause)
+        .find_map(tense_at)
+        .or_else(|| {
+            (i + 1..words.len())
+                .take_while(same_clause)
+                .find_map(tense_at)
+        });
+    let nearest = || {
+        (1..words.len()).find_map(|d| {
+            let before = i.checked_sub(d).and_then(tense_at);
+            before.or_else(|| (i + d < words.len()).then(|| tense_at(i + d)).flatten())
+        })
+    };
+    own.or_else(nearest).map(|t| t == Tense::Future)
 }
 
 /// Whether lowercase `word` names a month in English, German or French, in full or
@@ -571,6 +639,80 @@ pub(crate) mod tests {
             resolve_date("It ended yesterday.", WED, None),
             on(2024, 3, 5)
         );
+    }
+
+    /// Sunday 29 November 2026, 09:00 UTC.
+    const SUN: i64 = 1_795_942_800;
+
+    #[test]
+    fn a_weekday_takes_the_tense_of_its_own_clause() {
+        let on = |y, m, d| Some((day(y, m, d), DatePrecision::Day));
+        let (past, ahead) = (on(2026, 11, 27), on(2026, 12, 4));
+        for (language, sentence, want) in [
+            // The future elsewhere in the sentence does not move a past weekday.
+            (
+                "en",
+                "Norsk Halvleder will invest 2 billion euros in the plant, the company announced on Friday.",
+                past,
+            ),
+            (
+                "en",
+                "Norsk Halvleder will invest in the plant the company announced on Friday.",
+                past,
+            ),
+            (
+                "en",
+                "The company on Friday announced it will invest 2 billion euros.",
+                past,
+            ),
+            (
+                "en",
+                "The firm will hire 500 engineers; on Friday its board approved the plan.",
+                past,
+            ),
+            (
+                "en",
+                "On Friday, the company said it will invest 2 billion euros.",
+                past,
+            ),
+            (
+                "en",
+                "The company said on Friday it would hire 500 engineers.",
+                past,
+            ),
+            ("en", "The ministers will meet on Friday in Oslo.", ahead),
+            (
+                "en",
+                "The company said it would close the plant on Friday.",
+                ahead,
+            ),
+            ("en", "Talks will resume on Friday, officials said.", ahead),
+            ("en", "On Friday, the ministers will meet in Oslo.", ahead),
+            ("en", "The board votes next Friday.", ahead),
+            (
+                "en",
+                "The plant, which will employ 500 people, opened last Friday.",
+                past,
+            ),
+            (
+                "de",
+                "Norsk Halvleder wird zwei Milliarden investieren, teilte das Unternehmen am Freitag mit.",
+                past,
+            ),
+            ("de", "Die Minister werden sich am Freitag treffen.", ahead),
+            (
+                "fr",
+                "Norsk Halvleder investira deux milliards, a annoncé l'entreprise vendredi.",
+                past,
+            ),
+            ("fr", "Les ministres se réuniront vendredi à Oslo.", ahead),
+        ] {
+            assert_eq!(
+                resolve_date(sentence, SUN, Some(language)),
+                want,
+                "{sentence}"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,9 @@
 //! "le bilan s'élève à 71") within [`NOUN_BEFORE`]; the nearest cue wins, one after the
 //! number on a tie. Another number or a break (`;`, `:`, a dash, a bracket) ends the search,
 //! and a comma ends it after the number ("41 people, including 12 children, died" gives 12
-//! only). Numbers spelled in words are not read; nor are percentages, years, times,
+//! only). Numbers spelled in words from two to ninety-nine count as well ("thirty-one",
+//! "einunddreißig", "trente et un"; not "one", which is also an article). Not read are
+//! percentages, years, times,
 //! fractions, days of the month ("on 8 March"), and numbers glued to a word ("87th", "the
 //! '80s") or joined to one by a hyphen ("a 25-vehicle pileup"). A sentence that names a year before its report's (the 1979 quake that "killed
 //! more than 300") tells of another event, and its counts are not read.
@@ -72,7 +74,7 @@ fn cue_after(word: &str, lang: Lang) -> Option<Count> {
             "dead" | "deaths" | "killed" | "died" | "fatalities" | "lives" | "bodies" => Dead,
             "injured" | "wounded" | "hurt" | "injuries" => Injured,
             "missing" | "unaccounted" => Missing,
-            "rescued" | "saved" => Rescued,
+            "rescued" | "saved" | "survivors" => Rescued,
             "casualties" | "victims" => Casualties,
             _ => return None,
         },
@@ -82,7 +84,7 @@ fn cue_after(word: &str, lang: Lang) -> Option<Count> {
             "verletzte" | "verletzten" | "verletzt" | "verwundete" | "verwundet"
             | "schwerverletzte" => Injured,
             "vermisste" | "vermissten" | "vermisst" => Missing,
-            "gerettet" | "gerettete" | "geretteten" => Rescued,
+            "gerettet" | "gerettete" | "geretteten" | "überlebende" => Rescued,
             "opfer" => Casualties,
             _ => return None,
         },
@@ -91,7 +93,9 @@ fn cue_after(word: &str, lang: Lang) -> Option<Count> {
             | "décédées" | "péri" => Dead,
             "blessés" | "blessées" | "blessé" | "blessée" => Injured,
             "disparus" | "disparues" | "disparu" => Missing,
-            "secourus" | "secourues" | "sauvés" | "sauvées" | "rescapés" => Rescued,
+            "secourus" | "secourues" | "sauvés" | "sauvées" | "rescapés" | "survivants" => {
+                Rescued
+            }
             "victimes" => Casualties,
             _ => return None,
         },
@@ -179,6 +183,216 @@ enum Piece {
     Break,
 }
 
+/// Numbers from two to nineteen written as one word, per language ("one", "ein", "un" are
+/// also articles and are read only as the units of a compound).
+fn small_number(word: &str, lang: Lang) -> Option<u64> {
+    let n = match lang {
+        Lang::English => match word {
+            "two" => 2,
+            "three" => 3,
+            "four" => 4,
+            "five" => 5,
+            "six" => 6,
+            "seven" => 7,
+            "eight" => 8,
+            "nine" => 9,
+            "ten" => 10,
+            "eleven" => 11,
+            "twelve" => 12,
+            "thirteen" => 13,
+            "fourteen" => 14,
+            "fifteen" => 15,
+            "sixteen" => 16,
+            "seventeen" => 17,
+            "eighteen" => 18,
+            "nineteen" => 19,
+            _ => return None,
+        },
+        Lang::German => match word {
+            "zwei" => 2,
+            "drei" => 3,
+            "vier" => 4,
+            "fünf" => 5,
+            "sechs" => 6,
+            "sieben" => 7,
+            "acht" => 8,
+            "neun" => 9,
+            "zehn" => 10,
+            "elf" => 11,
+            "zwölf" => 12,
+            "dreizehn" => 13,
+            "vierzehn" => 14,
+            "fünfzehn" => 15,
+            "sechzehn" => 16,
+            "siebzehn" => 17,
+            "achtzehn" => 18,
+            "neunzehn" => 19,
+            _ => return None,
+        },
+        Lang::French => match word {
+            "deux" => 2,
+            "trois" => 3,
+            "quatre" => 4,
+            "cinq" => 5,
+            "six" => 6,
+            "sept" => 7,
+            "huit" => 8,
+            "neuf" => 9,
+            "onze" => 11,
+            "douze" => 12,
+            "treize" => 13,
+            "quatorze" => 14,
+            "quinze" => 15,
+            "seize" => 16,
+            _ => return None,
+        },
+    };
+    Some(n)
+}
+
+/// The units one to nine that end a compound ("thirty-one", "einunddreißig", "trente et
+/// un").
+fn unit(word: &str, lang: Lang) -> Option<u64> {
+    match (lang, word) {
+        (Lang::English, "one") | (Lang::German, "ein") | (Lang::French, "un" | "une") => Some(1),
+        _ => small_number(word, lang).filter(|n| *n <= 9),
+    }
+}
+
+/// Tens written as a word ("thirty", "dreißig", "trente"; French "dix" opens "dix-sept").
+fn tens(word: &str, lang: Lang) -> Option<u64> {
+    let n = match lang {
+        Lang::English => match word {
+            "twenty" => 20,
+            "thirty" => 30,
+            "forty" => 40,
+            "fifty" => 50,
+            "sixty" => 60,
+            "seventy" => 70,
+            "eighty" => 80,
+            "ninety" => 90,
+            _ => return None,
+        },
+        Lang::German => match word {
+            "zwanzig" => 20,
+            "dreißig" => 30,
+            "vierzig" => 40,
+            "fünfzig" => 50,
+            "sechzig" => 60,
+            "siebzig" => 70,
+            "achtzig" => 80,
+            "neunzig" => 90,
+            _ => return None,
+        },
+        Lang::French => match word {
+            "dix" => 10,
+            "vingt" => 20,
+            "trente" => 30,
+            "quarante" => 40,
+            "cinquante" => 50,
+            "soixante" => 60,
+            _ => return None,
+        },
+    };
+    Some(n)
+}
+
+/// A number from two to ninety-nine spelled in words, `word` (lowercase) being its first
+/// word, which ends at `*end` in `chars`: "seven", "thirty-one", "einunddreißig", "trente
+/// et un", "dix-sept". A unit after a hyphen (or French "et") is read too, and `*end` moved
+/// past it.
+fn spelled_number(chars: &[char], word: &str, end: &mut usize, lang: Lang) -> Option<u64> {
+    let mut at = *end;
+    let n = spelled_value(chars, word, &mut at, lang)?;
+    // "seven hundred", "zwei Millionen", "trois mille": a larger number, not read.
+    let mut k = at;
+    while chars.get(k).is_some_and(|c| c.is_whitespace()) {
+        k += 1;
+    }
+    let start = k;
+    while chars.get(k).is_some_and(|c| c.is_alphabetic()) {
+        k += 1;
+    }
+    let next: String = chars[start..k]
+        .iter()
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    if MULTIPLIER_WORDS.contains(&next.as_str()) {
+        return None;
+    }
+    *end = at;
+    Some(n)
+}
+
+/// Words that multiply a number before them, lowercase, in the three languages.
+const MULTIPLIER_WORDS: &[&str] = &[
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "dozen",
+    "hundert",
+    "tausend",
+    "million",
+    "millionen",
+    "milliarde",
+    "milliarden",
+    "dutzend",
+    "cent",
+    "cents",
+    "mille",
+    "milliers",
+    "milliard",
+    "milliards",
+    "douzaine",
+];
+
+/// [`spelled_number`] without the look at the word after it.
+fn spelled_value(chars: &[char], word: &str, end: &mut usize, lang: Lang) -> Option<u64> {
+    if lang == Lang::German
+        && let Some((u, t)) = word.split_once("und")
+        && let (Some(u), Some(t)) = (unit(u, lang), tens(t, lang))
+    {
+        return Some(t + u);
+    }
+    let Some(t) = tens(word, lang) else {
+        return small_number(word, lang);
+    };
+    // The next word and where it ends, skipping one separator character.
+    let next_word = |from: usize| -> (String, usize) {
+        let mut k = from + 1;
+        while k < chars.len() && chars[k].is_alphabetic() {
+            k += 1;
+        }
+        let w = chars[(from + 1).min(k)..k]
+            .iter()
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        (w, k)
+    };
+    if chars.get(*end) == Some(&'-') {
+        let (w, k) = next_word(*end);
+        if let Some(u) = unit(&w, lang) {
+            *end = k;
+            return Some(t + u);
+        }
+    }
+    if lang == Lang::French && chars.get(*end) == Some(&' ') {
+        let (et, k) = next_word(*end);
+        if et == "et" && chars.get(k) == Some(&' ') {
+            let (w, k2) = next_word(k);
+            if w == "un" || w == "une" {
+                *end = k2;
+                return Some(t + 1);
+            }
+        }
+    }
+    Some(t)
+}
+
 /// A whole number from a quantity, when it is one (not a share, a fraction, a year).
 fn whole(q: &Quantity) -> Option<u64> {
     match q {
@@ -235,12 +449,14 @@ fn pieces(text: &str, lang: Lang) -> (Vec<Piece>, Vec<i32>) {
             while i < chars.len() && chars[i].is_alphabetic() {
                 i += 1;
             }
-            out.push(Piece::Word(
-                chars[start..i]
-                    .iter()
-                    .flat_map(|c| c.to_lowercase())
-                    .collect(),
-            ));
+            let word: String = chars[start..i]
+                .iter()
+                .flat_map(|c| c.to_lowercase())
+                .collect();
+            out.push(match spelled_number(&chars, &word, &mut i, lang) {
+                Some(n) => Piece::Number(n),
+                None => Piece::Word(word),
+            });
             continue;
         }
         match c {
@@ -361,8 +577,7 @@ impl Figures {
             let article = articles.get(s.article);
             let time = article.and_then(|a| a.published);
             times.push(time);
-            // A count is written in digits: most sentences have none and are not read.
-            if s.furniture || !s.text.bytes().any(|b| b.is_ascii_digit()) {
+            if s.furniture {
                 stated.push(Vec::new());
                 continue;
             }
@@ -478,7 +693,7 @@ mod tests {
             ),
             (
                 "Twelve remain missing; 1,200 were rescued.",
-                vec![(Rescued, 1_200)],
+                vec![(Missing, 12), (Rescued, 1_200)],
             ),
             (
                 "Officials said 12 people are still missing.",
@@ -502,7 +717,23 @@ mod tests {
                 "A robot will look for missing Flight 370 on the sea floor.",
                 vec![],
             ),
-            ("A 25-vehicle pileup killed at least two people.", vec![]),
+            // Not the 25 of the compound; the spelled two.
+            (
+                "A 25-vehicle pileup killed at least two people.",
+                vec![(Dead, 2)],
+            ),
+            (
+                "Thirty-one people were rescued from the river.",
+                vec![(Rescued, 31)],
+            ),
+            (
+                "Rescue teams pulled 31 survivors from the water.",
+                vec![(Rescued, 31)],
+            ),
+            (
+                "Seven hundred were injured and twenty-two are missing.",
+                vec![(Missing, 22)],
+            ),
             ("He played with the Dead during the '80s and 90s.", vec![]),
             ("The storm killed 12 people on March 3.", vec![(Dead, 12)]),
             (
@@ -540,6 +771,16 @@ mod tests {
                 vec![(Dead, 71), (Injured, 350)],
             ),
             ("Le séisme a tué 41 personnes.", fr, vec![(Dead, 41)]),
+            (
+                "Einunddreißig Menschen wurden gerettet, zwei Millionen Menschen sind betroffen.",
+                de,
+                vec![(Rescued, 31)],
+            ),
+            (
+                "Trente et un passagers ont été secourus, dix-sept sont disparus.",
+                fr,
+                vec![(Rescued, 31), (Missing, 17)],
+            ),
             (
                 "Am 8. März wurden 14 Menschen getötet.",
                 de,

@@ -64,6 +64,7 @@ pub mod repeats;
 pub mod sentences;
 pub mod story;
 pub mod summary;
+mod tense;
 pub mod timeline;
 
 pub use article::{Citation, StoryArticle};

@@ -258,6 +258,39 @@ mod tests {
     }
 
     #[test]
+    fn a_past_weekday_in_a_sentence_about_the_future_stays_in_the_past() {
+        // Sunday 29 November 2026: both reports mean Friday 27 November.
+        let sunday = day(2026, 11, 29) + 9 * 3600;
+        let article = |id: &str, body: &str| StoryArticle {
+            id: id.into(),
+            body: body.into(),
+            published: Some(sunday),
+            ..Default::default()
+        };
+        let a = [
+            article(
+                "wire",
+                "Norsk Halvleder will invest two billion euros in a chip plant near Trondheim, \
+                 the company announced on Friday.",
+            ),
+            article(
+                "daily",
+                "The chipmaker said on Friday that construction of the plant starts in spring.",
+            ),
+        ];
+        let events = timeline(&a);
+        let dated: Vec<(&str, i64)> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Statement)
+            .map(|e| (e.citation.article_id.as_str(), e.time))
+            .collect();
+        assert_eq!(
+            dated,
+            [("wire", day(2026, 11, 27)), ("daily", day(2026, 11, 27))]
+        );
+    }
+
+    #[test]
     fn one_fact_dated_by_two_reports_is_one_event() {
         let a = [
             StoryArticle {

@@ -1349,6 +1349,7 @@ pub const COMPANY_WORDS: &[&str] = &[
     "air",
     "rail",
     "securities",
+    "equities",
     "investments",
     "finance",
     "payments",

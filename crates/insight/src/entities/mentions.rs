@@ -290,11 +290,56 @@ fn find_in(sentence: &str, common: &HashSet<String>, headline: bool) -> Vec<Ment
             owns_name: ws[end - 1].possessive && ws.get(end).is_some_and(|w| w.cap),
             owns_place: ws[end - 1].possessive && owns_a_place(&ws[end..]),
             headline,
+            common: Some(common),
         };
+        let found = out.len();
         classify_run(&run, around, &mut out);
+        // "Norsk Halvleder will invest …, the company announced": the sentence's subject
+        // is the company that speaks of itself.
+        if start == 0
+            && let Some(m) = out.get_mut(found)
+            && matches!(
+                m.evidence,
+                Evidence::Candidate(None) | Evidence::Speaker | Evidence::PlaceGuess
+            )
+            && !run.first().is_some_and(|w| is_given_name(w))
+            && speaks_as_a_company(&ws[end..])
+        {
+            m.evidence = Evidence::Candidate(Some(EntityKind::Organisation));
+        }
         i = end;
     }
     out
+}
+
+/// Nouns a company's own report calls it by ("…, the company said").
+const COMPANY_SELF_NOUNS: &[&str] = &[
+    "company",
+    "firm",
+    "group",
+    "bank",
+    "lender",
+    "insurer",
+    "carmaker",
+    "chipmaker",
+    "retailer",
+    "airline",
+    "brokerage",
+    "startup",
+    "manufacturer",
+    "conglomerate",
+];
+
+/// Whether `rest` (the words after a sentence's first name) has a later clause in which
+/// "the company" or "the firm" speaks ("…, the company announced on Friday").
+fn speaks_as_a_company(rest: &[Word<'_>]) -> bool {
+    rest.windows(4).any(|w| {
+        let lower = |k: usize| w[k].text.to_lowercase();
+        w[0].break_after
+            && lower(1) == "the"
+            && COMPANY_SELF_NOUNS.contains(&lower(2).as_str())
+            && (SPEECH_VERBS.contains(&lower(3).as_str()) || ORG_VERBS.contains(&lower(3).as_str()))
+    })
 }
 
 /// The words around a run that say what it is (lowercase).
@@ -317,6 +362,8 @@ struct Around<'a> {
     owns_place: bool,
     /// The sentence is a headline in sentence case (see [`find_in_headline`]).
     headline: bool,
+    /// Words seen in lowercase in the story.
+    common: Option<&'a HashSet<String>>,
 }
 
 /// Splits a run into mentions.
@@ -351,6 +398,7 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         let head = Around {
             before,
             before2: around.before2,
+            common: around.common,
             ..Around::default()
         };
         classify_run(&deduped[..k], head, out);
@@ -448,6 +496,21 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
             }
         }
         if t > 0 && t < rest.len() {
+            // "Head of Research Anil Mehta": the portfolio after "of" is the title's, and
+            // the name starts at a given name or is the last two words; "Dean of Research"
+            // names nobody.
+            if rest[t - 1] == "of" {
+                let name = (t..rest.len())
+                    .find(|&k| is_given_name(rest[k]))
+                    .or_else(|| rest.len().checked_sub(2).filter(|&k| k > t));
+                let Some(name) = name else {
+                    return;
+                };
+                person_signal = true;
+                rest = &rest[name..];
+                first = false;
+                continue;
+            }
             while t > 0 && CONNECTORS.contains(&rest[t - 1].to_lowercase().as_str()) {
                 t -= 1;
             }
@@ -549,16 +612,25 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     let pronoun = after.is_some_and(|a| SPEECH_VERBS.contains(&a))
         && after2.is_some_and(|w| matches!(w, "he" | "she"));
     let company = name.len() > 1 && !given && !pronoun && is_company_word(&last);
+    // "HDFC Securities said" (the acronym dropped), "Stock said": one word the story also
+    // writes in lowercase, or a company's word, is a common noun, not a person who speaks.
+    let common_word = name.len() == 1
+        && !person_signal
+        && (is_company_word(&last) || around.common.is_some_and(|c| c.contains(&last)));
     let evidence = if acronym {
         Evidence::Candidate(
             (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation),
         )
     } else if person_signal || (speech && (given || pronoun)) {
         Evidence::Candidate(Some(EntityKind::Person))
-    } else if company || team || stake {
+    } else if company || team || stake || (first && works_at) {
+        // "analysts at Nomura", "an economist at Kotak": where people work is an
+        // organisation (the gazetteer knows the places: "studied at Oxford").
         Evidence::Candidate(Some(EntityKind::Organisation))
     } else if place_noun {
         Evidence::Candidate(Some(EntityKind::Place))
+    } else if common_word {
+        Evidence::Candidate(None)
     } else if speech {
         Evidence::Speaker
     } else if place_prep && before.is_some_and(|b| matches!(b, "to" | "from")) {
@@ -993,6 +1065,168 @@ mod tests {
         assert_eq!(
             surfaces("N. Korea fired a missile."),
             [("N. Korea".to_string(), true)]
+        );
+    }
+
+    #[test]
+    fn a_portfolio_after_of_belongs_to_the_title_not_to_the_name() {
+        for (sentence, name) in [
+            (
+                "Head of Research Anil Mehta said margins would improve.",
+                "Anil Mehta",
+            ),
+            (
+                "Director of Fundamental Research Ravi Rao welcomed the plant.",
+                "Ravi Rao",
+            ),
+            (
+                "Minister of Regional Development Tomas Varga opened the bridge.",
+                "Tomas Varga",
+            ),
+        ] {
+            let found = find(sentence, &HashSet::new());
+            assert_eq!(found.len(), 1, "{sentence}: {found:?}");
+            assert_eq!(found[0].surface, name);
+            assert_eq!(
+                found[0].evidence,
+                Evidence::Candidate(Some(EntityKind::Person))
+            );
+        }
+        // A title and its portfolio alone name nobody.
+        for sentence in [
+            "Head of Research said margins would improve.",
+            "The report by the Director of Fundamental Research was late.",
+        ] {
+            let found = find(sentence, &HashSet::new());
+            assert!(
+                found.iter().all(|m| !m.surface.starts_with("of ")
+                    && m.evidence.kind() != Some(EntityKind::Person)),
+                "{sentence}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_common_word_alone_does_not_speak_as_a_person() {
+        // A company's word left alone by a dropped acronym, or a word the story writes in
+        // lowercase elsewhere.
+        let common: HashSet<String> = ["stock".to_string()].into();
+        assert_eq!(
+            find("HDFC Securities said the shares were cheap.", &common)
+                .iter()
+                .find(|m| m.surface == "Securities")
+                .map(|m| m.evidence.clone()),
+            Some(Evidence::Candidate(None))
+        );
+        assert_eq!(
+            evidence_of("Prices rose, Research said.", "Research"),
+            Some(Evidence::Candidate(None))
+        );
+        assert_eq!(
+            find("Prices rose, Stock said.", &common)
+                .first()
+                .map(|m| m.evidence.clone()),
+            Some(Evidence::Candidate(None))
+        );
+        // A surname that is no common word of the story still speaks.
+        assert_eq!(
+            evidence_of("Prices rose, Okoro said.", "Okoro"),
+            Some(Evidence::Speaker)
+        );
+    }
+
+    #[test]
+    fn a_name_ending_in_a_finance_word_is_a_company() {
+        for (sentence, name) in [
+            (
+                "Kotak Institutional Equities said the sector was cheap.",
+                "Kotak Institutional Equities",
+            ),
+            (
+                "Motilal Oswal Securities said the target was 1,200 rupees.",
+                "Motilal Oswal Securities",
+            ),
+            ("Said Northgate Capital on Monday.", "Northgate Capital"),
+        ] {
+            assert_eq!(
+                evidence_of(sentence, name),
+                Some(Evidence::Candidate(Some(EntityKind::Organisation))),
+                "{sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_subject_the_sentence_calls_the_company_is_an_organisation() {
+        let org = Some(Evidence::Candidate(Some(EntityKind::Organisation)));
+        assert_eq!(
+            evidence_of(
+                "Norsk Halvleder will invest 2 billion euros in the plant, the company announced on Friday.",
+                "Norsk Halvleder"
+            ),
+            org
+        );
+        assert_eq!(
+            evidence_of(
+                "Brightmoor Foods will close two sites next year, the firm said.",
+                "Brightmoor Foods"
+            ),
+            org
+        );
+        assert_eq!(
+            evidence_of("Varnholt cut 300 jobs, the carmaker confirmed.", "Varnholt"),
+            org
+        );
+        // A person the company speaks about, a ministry speaking about a country, and a
+        // name that is not the sentence's subject stay as they were.
+        assert_ne!(
+            evidence_of(
+                "Anna Brandt will lead the plant, the company said.",
+                "Anna Brandt"
+            ),
+            org
+        );
+        assert_ne!(
+            evidence_of(
+                "Kestria will reopen the border, the ministry said.",
+                "Kestria"
+            ),
+            org
+        );
+        assert_ne!(
+            evidence_of(
+                "The plant will hire engineers from Vessa, the company said.",
+                "Vessa"
+            ),
+            org
+        );
+    }
+
+    #[test]
+    fn where_people_work_is_an_organisation() {
+        let org = Some(Evidence::Candidate(Some(EntityKind::Organisation)));
+        assert_eq!(
+            evidence_of(
+                "Demand is strong, said Saurabh Jain, an analyst at Nomura.",
+                "Nomura"
+            ),
+            org
+        );
+        assert_eq!(
+            evidence_of(
+                "Economists at Kotak Institutional Equities expect a rebound.",
+                "Kotak Institutional Equities"
+            ),
+            org
+        );
+        assert_eq!(
+            evidence_of("She worked at Brightwell for ten years.", "Brightwell"),
+            org
+        );
+        // Not after a word of work.
+        assert_ne!(
+            evidence_of("Hundreds were stranded at Kell overnight.", "Kell"),
+            org
         );
     }
 }

@@ -553,6 +553,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_brokerage_story_names_no_common_word_or_company_as_a_person() {
+        let found = extract_entities(&[art(
+            "Nomura expects the rally in chip stocks to continue, said Saurabh Jain, an \
+             analyst at Nomura. Kotak Institutional Equities said the sector was undervalued. \
+             HDFC Securities said the stock was cheap.\n\nHead of Research Anil Mehta said \
+             margins would improve. Scientists at the Tata Institute of Fundamental Research \
+             said the plant would need water.\n\nNorsk Halvleder will invest 2 billion \
+             euros in the plant, the company announced on Friday. Norsk Halvleder said it \
+             would hire 500 engineers.",
+        )]);
+        let persons: Vec<&str> = found
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(persons, ["Anil Mehta", "Saurabh Jain"], "{found:?}");
+        let kind = |name: &str| found.iter().find(|e| e.name == name).map(|e| e.kind);
+        for org in ["Nomura", "Kotak Institutional Equities", "Norsk Halvleder"] {
+            assert_eq!(kind(org), Some(EntityKind::Organisation), "{org}");
+        }
+    }
+
     fn names(found: &[Entity]) -> Vec<(&str, EntityKind, usize)> {
         found
             .iter()
