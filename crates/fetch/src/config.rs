@@ -18,9 +18,10 @@ pub struct FetchConfig {
     /// Whether loopback, private and link-local addresses may be fetched. Off by default:
     /// a feed URL must not reach into the operator's own network. Tests turn it on.
     pub allow_private_addresses: bool,
-    /// How many requests may be in flight to one host at once.
+    /// How many requests may be in flight to one host at once, from this process.
     pub per_host_concurrency: usize,
-    /// The shortest gap between the starts of two requests to one host.
+    /// The shortest gap between the starts of two requests to one host: from this process,
+    /// and from every process sharing the fetcher's [`crate::HostSchedule`] when it has one.
     pub per_host_min_delay: Duration,
     /// Whether robots.txt is asked before each request.
     pub respect_robots: bool,

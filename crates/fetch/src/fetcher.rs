@@ -1,6 +1,7 @@
 //! One careful, polite GET: limits, validators, redirects by hand, robots.txt, per-host turns
 //! and the address guard.
 
+use crate::HostSchedule;
 use crate::address_guard::{PublicOnlyResolver, is_public_address};
 use crate::cache_hints::{max_age, retry_after};
 use crate::host_limits::HostLimits;
@@ -69,13 +70,14 @@ pub enum Fetched {
     Document(Document),
 }
 
-/// The HTTP client. Cheap to clone: clones share connections, per-host turns and the
-/// robots.txt cache.
+/// The HTTP client. Cheap to clone: clones share connections, per-host turns (and the
+/// shared host clock, if any) and the robots.txt cache.
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     config: Arc<FetchConfig>,
     hosts: Arc<HostLimits>,
+    shared_turns: Option<Arc<dyn HostSchedule>>,
     robots: Arc<RobotsCache>,
 }
 
@@ -83,6 +85,7 @@ impl std::fmt::Debug for Fetcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Fetcher")
             .field("config", &self.config)
+            .field("shares_host_turns", &self.shared_turns.is_some())
             .finish()
     }
 }
@@ -108,9 +111,25 @@ impl Fetcher {
                 config.per_host_concurrency,
                 config.per_host_min_delay,
             )),
+            shared_turns: None,
             robots: Arc::new(RobotsCache::default()),
             config: Arc::new(config),
         })
+    }
+
+    /// Also takes every request start from `clock`, shared with the fetchers of other
+    /// processes, so that the minimum gap between starts to a host (with its `Crawl-delay`)
+    /// holds across all of them and not only within this one. The per-host concurrency stays
+    /// per process. Clones made after this call share the clock.
+    pub fn with_host_schedule(mut self, clock: Arc<dyn HostSchedule>) -> Fetcher {
+        self.shared_turns = Some(clock);
+        self
+    }
+
+    /// Whether request starts are taken from a shared host clock
+    /// ([`Fetcher::with_host_schedule`]).
+    pub fn shares_host_turns(&self) -> bool {
+        self.shared_turns.is_some()
     }
 
     /// The settings this fetcher was built with.
@@ -152,7 +171,10 @@ impl Fetcher {
         let mut visited: Vec<Url> = Vec::new();
         let response = loop {
             self.check_address(&current)?;
-            let _turn = self.hosts.turn(&host_key(&current)).await;
+            let _turn = self
+                .hosts
+                .turn(&host_key(&current), self.shared_turns.as_deref())
+                .await;
             let response = self
                 .client
                 .post(current.clone())
@@ -227,7 +249,10 @@ impl Fetcher {
             if obey_robots && self.config.respect_robots {
                 self.check_robots(&current).await?;
             }
-            let _turn = self.hosts.turn(&host_key(&current)).await;
+            let _turn = self
+                .hosts
+                .turn(&host_key(&current), self.shared_turns.as_deref())
+                .await;
             let mut request = self.client.get(current.clone());
             if let Some(etag) = &validators.etag {
                 request = request.header(IF_NONE_MATCH, etag);

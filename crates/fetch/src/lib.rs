@@ -7,8 +7,9 @@
 //! literal, by DNS answer and at every redirect — unless the operator allows them.
 //!
 //! It is also polite: at most a few requests in flight per host with a minimum gap between
-//! them (raised by a robots.txt `Crawl-delay`), and robots.txt fetched once per site, cached,
-//! and obeyed. Redirects are followed by hand so that every hop is checked, loops are caught,
+//! their starts (raised by a robots.txt `Crawl-delay`), and robots.txt fetched once per site,
+//! cached, and obeyed. The limits live in the process; given a [`HostSchedule`] shared with
+//! other processes (the pipeline keeps one in the database), the gap holds across them too. Redirects are followed by hand so that every hop is checked, loops are caught,
 //! and a chain of permanent redirects is reported for the caller to update its records. The
 //! response's `Cache-Control: max-age` and `Retry-After` are returned as scheduling hints.
 //! Back-off across fetches of a source belongs to the scheduler that calls this crate.
@@ -23,6 +24,7 @@ mod error;
 mod feed_url;
 mod fetcher;
 mod host_limits;
+mod host_schedule;
 mod robots;
 
 pub use address_guard::is_public_address;
@@ -30,3 +32,4 @@ pub use config::FetchConfig;
 pub use error::FetchError;
 pub use feed_url::{FeedUrlError, FeedUrlPolicy, check_feed_url};
 pub use fetcher::{Document, Fetched, Fetcher, MAX_LINK_HEADERS, PostAnswer, Validators};
+pub use host_schedule::{HostSchedule, HostScheduleError, Reservation};

@@ -22,7 +22,9 @@
 //! [`retention`]) is queued by the store and understood again from the articles it keeps
 //! ([`understand_again`], drained by the scheduler). A source whose feed announces a WebSub
 //! hub is subscribed to when the site is reachable ([`websub`]): the hub's pushes are
-//! ingested like fetched feeds, and polling slows to a safety net.
+//! ingested like fetched feeds, and polling slows to a safety net. On PostgreSQL the fetcher
+//! spaces its request starts to each host by a clock in the database ([`host_turns`]), so
+//! the per-host gap holds across every worker process.
 
 pub mod assign_stories;
 pub mod backoff;
@@ -31,6 +33,7 @@ mod error;
 mod feed_document;
 pub mod fetch_article;
 pub mod fetch_source;
+pub mod host_turns;
 pub mod html_text;
 pub mod index_search;
 mod labels;

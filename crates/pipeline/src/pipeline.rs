@@ -1,5 +1,6 @@
 //! The pipeline's shared state and how to run it.
 
+use crate::host_turns::DatabaseHostTurns;
 use crate::time::now_ms;
 use crate::{PipelineError, assign_stories, index_search, scheduler, worker};
 use std::collections::HashMap;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use tidings_fetch::Fetcher;
 use tidings_insight::llm::OpenAiClient;
 use tidings_search::SearchEngine;
-use tidings_store::{RetryPolicy, Store};
+use tidings_store::{Backend, RetryPolicy, Store};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -109,8 +110,16 @@ impl PipelineSettings {
 }
 
 impl Pipeline {
-    /// A pipeline over a store and a fetcher.
+    /// A pipeline over a store and a fetcher. On PostgreSQL, where several processes fetch
+    /// for one database, the fetcher also takes its request starts from the database's host
+    /// clock ([`DatabaseHostTurns`](crate::host_turns::DatabaseHostTurns)), so the per-host
+    /// gap holds across processes; a fetcher that already has a shared clock keeps it.
     pub fn new(store: Store, fetcher: Fetcher, settings: PipelineSettings) -> Pipeline {
+        let fetcher = if store.backend() == Backend::Postgres && !fetcher.shares_host_turns() {
+            fetcher.with_host_schedule(Arc::new(DatabaseHostTurns::new(store.clone())))
+        } else {
+            fetcher
+        };
         Pipeline {
             store,
             fetcher,
@@ -172,5 +181,26 @@ impl Pipeline {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tidings_fetch::FetchConfig;
+
+    #[tokio::test]
+    async fn the_fetcher_shares_host_turns_on_postgresql_only() {
+        tidings_store::testing::each_backend(|store| async move {
+            let backend = store.backend();
+            let fetcher = Fetcher::new(FetchConfig::default()).expect("fetcher");
+            let pipeline = Pipeline::new(store, fetcher, PipelineSettings::default());
+            assert_eq!(
+                pipeline.fetcher.shares_host_turns(),
+                backend == Backend::Postgres,
+                "{backend:?}"
+            );
+        })
+        .await;
     }
 }

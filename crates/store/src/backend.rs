@@ -45,6 +45,35 @@ impl Backend {
             }
         }
     }
+
+    /// The statement that reserves the next request start at a host (`$1`) and moves the
+    /// host's clock on by the gap (`$2`, milliseconds), returning how long the caller waits
+    /// for its start (`wait_ms`, negative when the start is now).
+    ///
+    /// Every time is the database's own clock, read once per statement (`now()` is the
+    /// statement's transaction time on PostgreSQL; SQLite reads `'now'` once per step), so
+    /// processes on machines whose clocks disagree still keep the gap: only the wait, a
+    /// difference of two database times, reaches the caller.
+    pub(crate) fn reserve_host_turn_sql(self) -> &'static str {
+        match self {
+            Backend::Sqlite => {
+                "INSERT INTO host_turns (host, next_at) \
+                 VALUES ($1, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) + $2) \
+                 ON CONFLICT (host) DO UPDATE SET next_at = MAX(host_turns.next_at, \
+                 CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)) + $2 \
+                 RETURNING next_at - $2 \
+                 - CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) AS wait_ms"
+            }
+            Backend::Postgres => {
+                "INSERT INTO host_turns (host, next_at) \
+                 VALUES ($1, CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT) + $2) \
+                 ON CONFLICT (host) DO UPDATE SET next_at = GREATEST(host_turns.next_at, \
+                 CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)) + $2 \
+                 RETURNING next_at - $2 - CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT) \
+                 AS wait_ms"
+            }
+        }
+    }
 }
 
 #[cfg(test)]

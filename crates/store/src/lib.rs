@@ -16,7 +16,8 @@
 //! each account's
 //! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks), what it
 //! hid from its pages ([`HiddenThings`]) and the [`ApiKeys`] its apps log in with; and the
-//! [`WebSub`] subscriptions through which hubs push feeds.
+//! [`WebSub`] subscriptions through which hubs push feeds; and the [`HostTurns`] that space
+//! request starts to a host across every process that fetches.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tidings_store::StoreError> {
@@ -39,6 +40,7 @@ mod entity_groups;
 mod error;
 mod headline;
 mod hidden;
+mod host_turns;
 mod id_list;
 mod insights;
 mod jobs;
@@ -80,6 +82,7 @@ pub use hidden::{
     Hidden, HiddenKind, HiddenThing, HiddenThings, HideOutcome, MAX_HIDDEN, MAX_WORD_CHARS,
     WordError, hidden_words,
 };
+pub use host_turns::HostTurns;
 pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;

@@ -178,6 +178,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0027_sources_skipped_no_link.sql"),
         postgres: include_str!("../migrations/postgres/0027_sources_skipped_no_link.sql"),
     },
+    Step {
+        version: 28,
+        name: "host_turns",
+        sqlite: include_str!("../migrations/sqlite/0028_host_turns.sql"),
+        postgres: include_str!("../migrations/postgres/0028_host_turns.sql"),
+    },
 ];
 
 /// The migrator for one backend.

@@ -224,6 +224,12 @@ impl Store {
         crate::WebSub::new(&self.pool)
     }
 
+    /// The host clock shared by every process on this database: request starts to a host a
+    /// gap apart (see [`crate::HostTurns`]).
+    pub fn host_turns(&self) -> crate::HostTurns<'_> {
+        crate::HostTurns::new(&self.pool, self.backend)
+    }
+
     /// Figures about the whole database, for monitoring.
     pub fn stats(&self) -> crate::Stats<'_> {
         crate::Stats::new(&self.pool)
