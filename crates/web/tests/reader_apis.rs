@@ -2754,6 +2754,86 @@ async fn known_paths_with_a_wrong_method_say_so_in_each_apis_format() {
     }
 }
 
+/// An unknown path under a reader API's prefix answers in that API's own format, not the JSON
+/// API's `{"error": …}` its `/api` prefix would give, nor the site's HTML page: Google
+/// Reader's plain text under `/api/greader.php` and `/reader/api/0/`, Fever's JSON under
+/// `/api/fever.php/`; the JSON API keeps its own 404 elsewhere under `/api`.
+#[tokio::test]
+async fn unknown_paths_under_a_reader_api_answer_in_its_format() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let c = http();
+    for path in [
+        "/api/greader.php/reader/api/0/nothing",
+        "/api/greader.php/nothing",
+        "/api/greader.php",
+        "/reader/api/0/nothing",
+        "/reader/api/0/stream/nothing/else",
+    ] {
+        let response = c.get(format!("{base}{path}")).send().await.expect("send");
+        assert_eq!(response.status(), 404, "{path}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            content_type.starts_with("text/plain"),
+            "{path}: {content_type}"
+        );
+        assert_eq!(
+            response.text().await.expect("body"),
+            "Not found\n",
+            "{path}"
+        );
+    }
+    let slashed = c
+        .get(format!("{base}/api/greader.php/nothing/"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        slashed.status(),
+        308,
+        "a slashed path goes to the path without it"
+    );
+    let response = c
+        .post(format!("{base}/api/fever.php/nothing?api"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 404);
+    let (_, answer) = json_of(response).await;
+    assert_eq!(answer["api_version"], 3, "{answer}");
+    assert_eq!(answer["auth"], 0, "{answer}");
+    assert!(answer["error"].is_string(), "{answer}");
+    let response = c
+        .get(format!("{base}/api/nothing"))
+        .send()
+        .await
+        .expect("send");
+    let (status, answer) = json_of(response).await;
+    assert_eq!(status, 404);
+    assert!(
+        answer["error"].is_string(),
+        "the JSON API's own 404: {answer}"
+    );
+    // The known routes still answer under both prefixes.
+    for prefix in ["", "/api/greader.php"] {
+        let response = c
+            .get(format!("{base}{prefix}/reader/api/0/user-info"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 401, "{prefix}");
+        assert_eq!(
+            response.text().await.expect("body"),
+            "Error=BadAuthentication\n"
+        );
+    }
+}
+
 /// A reader's own title for a feed (Miniflux's `PUT /v1/feeds/{id}` `title`, Google
 /// Reader's `subscription/edit` `t`): shown to that reader in every API, the OPML export and
 /// the "For you" page, as plain text escaped where written; the outlet's name stays for
