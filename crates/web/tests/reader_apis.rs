@@ -1403,6 +1403,85 @@ fn opml_doc(feeds: &[(String, Option<&str>)], padding: usize) -> String {
     )
 }
 
+/// An imported outline's title becomes the reader's own title for that feed when it is not
+/// the outlet's name, for a source the site has already (an own title the reader had is
+/// replaced) as for a new one; the outlet's own name, an empty title and one too long leave
+/// the outlet's name, and the feed is followed all the same. On both backends.
+#[tokio::test]
+async fn an_opml_import_keeps_the_readers_own_feed_titles() {
+    tidings_store::testing::each_backend(|store| async move {
+        let site = support::site_on(store, config(), |_| {}).await;
+        let base = site.base.clone();
+        let (wire, _) = site.add_wire_copy().await;
+        site.add_outlet("Long").await;
+        site.add_outlet("Blank").await;
+        let (_, key) = site.account_with_key("ana").await;
+        let ana = user_id(&site, "ana").await;
+        let reading = site.store.reading();
+        let folder = reading.folder_named(ana, "All", 1).await.expect("folder");
+        reading
+            .subscribe(ana, wire, folder.id, 1)
+            .await
+            .expect("follow");
+        reading
+            .retitle(ana, wire, Some("Old"))
+            .await
+            .expect("retitle");
+        let long = "t".repeat(300);
+        let opml = format!(
+            r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+<outline type="rss" xmlUrl="https://wire.example/feed" title="My wire"/>
+<outline type="rss" xmlUrl="https://outlet.example/feed" text="Outlet"/>
+<outline type="rss" xmlUrl="https://fresh.example/feed" title="Fresh"/>
+<outline type="rss" xmlUrl="https://long.example/feed" title="{long}"/>
+<outline type="rss" xmlUrl="https://blank.example/feed" title=""/>
+</body></opml>"#
+        );
+        let (status, answer) = json_of(
+            http()
+                .post(format!("{base}/v1/import"))
+                .header("x-auth-token", &key)
+                .body(opml)
+                .send()
+                .await
+                .expect("import"),
+        )
+        .await;
+        assert_eq!(status, 201, "{answer}");
+        let mut titles: Vec<(String, String, Option<String>)> = reading
+            .subscriptions(ana)
+            .await
+            .expect("subscriptions")
+            .into_iter()
+            .map(|s| (s.url, s.name, s.title))
+            .collect();
+        titles.sort();
+        let row = |url: &str, name: &str, own: Option<&str>| {
+            (url.to_string(), name.to_string(), own.map(str::to_string))
+        };
+        assert_eq!(
+            titles,
+            vec![
+                row("https://blank.example/feed", "Blank", None),
+                row("https://fresh.example/feed", "Fresh", None),
+                row("https://long.example/feed", "Long", None),
+                row("https://outlet.example/feed", "Outlet", None),
+                row("https://wire.example/feed", "Wire", Some("My wire")),
+            ]
+        );
+        // The outlet keeps its name for everyone else.
+        let outlet = site
+            .store
+            .sources()
+            .find_by_url("https://wire.example/feed")
+            .await
+            .expect("find")
+            .expect("wire");
+        assert_eq!(outlet.name, "Wire");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn opml_imports_skip_bad_addresses_and_refuse_too_much() {
     let w = world().await;
