@@ -499,6 +499,41 @@ impl<'a> Articles<'a> {
         Ok(listings)
     }
 
+    /// Which of `ids` pass `filter` and are not `excluded`, as a latest list reads its
+    /// articles: what a list that folds in an article it did not list reads to keep within
+    /// its own bounds.
+    pub async fn passing(
+        &self,
+        filter: &ListFilter,
+        excluded: &Exclusions,
+        ids: &[ArticleId],
+    ) -> Result<Vec<ArticleId>, StoreError> {
+        let mut passing = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(id_list::CHUNK) {
+            let (conditions, binds) = list_where(filter, excluded, 1);
+            let listed = format!(
+                "a.id IN ({})",
+                id_list::in_list(chunk.iter().map(|id| id.0))
+            );
+            let conditions = match conditions.strip_prefix("WHERE ") {
+                Some(rest) => format!("WHERE {listed} AND {rest}"),
+                None => format!("WHERE {listed}"),
+            };
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT a.id FROM articles a JOIN sources s ON s.id = a.source_id {conditions}"
+            ));
+            let mut query = sqlx::query(sql);
+            for value in binds {
+                query = query.bind(value);
+            }
+            for row in query.fetch_all(self.pool).await? {
+                passing.push(ArticleId(row.try_get("id")?));
+            }
+        }
+        passing.sort();
+        Ok(passing)
+    }
+
     /// The link of each of `ids` that exists, by id: what a check comparing links reads,
     /// without the articles' text.
     pub async fn urls(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, String>, StoreError> {

@@ -836,6 +836,35 @@ impl<'a> Reading<'a> {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Gives several of the account's subscriptions their own titles at once, in one
+    /// transaction, as [`Reading::retitle`] gives one (in order: a source listed twice keeps
+    /// the last title). Sources the account does not follow are passed over. Returns how
+    /// many subscriptions changed.
+    pub async fn retitle_all(
+        &self,
+        user: UserId,
+        titles: &[(SourceId, String)],
+    ) -> Result<usize, StoreError> {
+        if titles.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
+        let mut changed = 0;
+        for (source, title) in titles {
+            let done = sqlx::query(
+                "UPDATE subscriptions SET title = $3 WHERE user_id = $1 AND source_id = $2",
+            )
+            .bind(user.0)
+            .bind(source.0)
+            .bind(title.as_str())
+            .execute(&mut *tx)
+            .await?;
+            changed += usize::try_from(done.rows_affected()).unwrap_or(0);
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// Ends the account's subscription to a source; whether it had one.
     pub async fn unsubscribe(&self, user: UserId, source: SourceId) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM subscriptions WHERE user_id = $1 AND source_id = $2")

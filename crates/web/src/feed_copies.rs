@@ -1,27 +1,58 @@
-//! Copies in the site's feeds: a wire text and its copies (republications, `duplicate_of`)
-//! are one item, as the story page shows them once with all their publishers.
+//! Copies in the site's lists: a wire text and its copies (republications, `duplicate_of`)
+//! are one item, as the story page shows them once with all their publishers. The feeds
+//! and the front page's latest list fold them here alike.
 //!
-//! [`fold_copies`] turns a feed's list of articles into its items' articles: each copy is
-//! replaced by its original, read when the list does not hold it (so the item keeps the
-//! original's id from the first copy on, and a reader's app never sees the text twice): in
-//! its own place when the list holds it, so items stay in their dates' order, else in the
-//! place of the group's first copy; a copy whose original is gone stands for itself. Every item's original then names the outlets that republished it, in the
-//! order they did, each once and not the original's own outlet, read in one statement.
+//! [`fold_copies`] turns a list of articles into its items' articles: each copy is replaced
+//! by its original, read when the list does not hold it (so the item keeps the original's id
+//! from the first copy on, and a reader's app never sees the text twice): in its own place
+//! when the list holds it, so items stay in their dates' order, else in the place of the
+//! group's first (newest) copy. An original the list did not hold is read in only when it is
+//! [`Within`] the list's bounds (its section, topic, language, what the reader hid), as the
+//! listed articles are; otherwise, or when the original is gone, the text's newest listed
+//! copy stands for it. Every item then names the other outlets that published its text (the
+//! original's, when a copy stands for it, then the copies'), in the order they did, each
+//! once and not the item's own outlet, read in one statement.
 //!
 //! An outlet's own feed keeps its own articles ([`Copies::Keep`]): a copy there is what
 //! that outlet published, and its subscribers follow the outlet, not the text.
 
+use crate::reading::hiding::Hiding;
 use std::collections::{HashMap, HashSet};
 use tidings_model::{ArticleId, SourceId};
-use tidings_store::{ArticleListing, Republication, Store, StoreError};
+use tidings_store::{ArticleListing, ListFilter, Republication, Store, StoreError};
 
-/// What a feed does with copies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a list does with copies.
+#[derive(Debug, Clone)]
 pub(crate) enum Copies {
-    /// One item per text, the original's (feeds across outlets).
-    Fold,
+    /// One item per text (lists across outlets), kept within the list's bounds.
+    Fold(Within),
     /// Every article its own item (one outlet's feed).
     Keep,
+}
+
+impl Copies {
+    /// One item per text, in a list with no bounds beyond its own articles (the site's
+    /// feed, a story's, an entity's, a search's).
+    pub(crate) fn fold() -> Copies {
+        Copies::Fold(Within::default())
+    }
+}
+
+/// The bounds of a list: an original the list did not hold is read in only when it passes
+/// them, as the list's own articles did.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Within {
+    /// The list's section, topic and language.
+    pub(crate) filter: ListFilter,
+    /// What the reader hid, for a list made for one reader.
+    pub(crate) hiding: Option<Hiding>,
+}
+
+impl Within {
+    /// Whether it bounds anything.
+    fn bounds(&self) -> bool {
+        self.filter != ListFilter::default() || self.hiding.is_some()
+    }
 }
 
 /// Another outlet that published an item's text.
@@ -29,31 +60,32 @@ pub(crate) enum Copies {
 pub(crate) struct Publisher {
     /// The outlet's name.
     pub(crate) name: String,
-    /// Its copy.
+    /// Its article (a copy, or the original when a copy stands for the text).
     pub(crate) article: ArticleId,
-    /// Its copy's headline, for the link to its page.
+    /// Its article's headline, for the link to its page.
     pub(crate) title: String,
 }
 
-/// An article a feed lists, with the other outlets that published its text.
+/// An article a list shows, with the other outlets that published its text.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct FeedArticle {
-    /// The article (an original, unless its original is gone or copies are kept).
+    /// The article (an original, unless its original is gone, outside the list's bounds, or
+    /// copies are kept).
     pub(crate) listing: ArticleListing,
     /// The other outlets that published it, in the order they did.
     pub(crate) republished_by: Vec<Publisher>,
 }
 
-/// The articles of a feed's items from its list (newest first), copies folded as `copies`
-/// says, each with the outlets that republished it.
+/// The articles of a list's items from its articles (newest first), copies folded as
+/// `copies` says, each with the outlets that republished it.
 pub(crate) async fn fold_copies(
     store: &Store,
     listings: Vec<ArticleListing>,
-    copies: Copies,
+    copies: &Copies,
 ) -> Result<Vec<FeedArticle>, StoreError> {
-    let listings = match copies {
-        Copies::Keep => listings,
-        Copies::Fold => {
+    let (listings, originals) = match copies {
+        Copies::Keep => (listings, HashMap::new()),
+        Copies::Fold(within) => {
             let listed: HashSet<ArticleId> = listings.iter().map(|l| l.article.id).collect();
             let mut missing: Vec<ArticleId> = listings
                 .iter()
@@ -67,20 +99,62 @@ pub(crate) async fn fold_copies(
             } else {
                 store.articles().many(&missing).await?
             };
-            fold(listings, originals)
+            let passing = passing(store, within, &originals).await?;
+            let shown: Vec<ArticleListing> = originals
+                .iter()
+                .filter(|o| passing.contains(&o.article.id))
+                .cloned()
+                .collect();
+            let originals = originals.into_iter().map(|o| (o.article.id, o)).collect();
+            (fold(listings, shown), originals)
         }
     };
-    let ids: Vec<ArticleId> = listings
+    // Each item's text: an original's own id, a copy's original.
+    let mut texts: Vec<ArticleId> = listings
         .iter()
-        .filter(|l| l.article.duplicate_of.is_none())
-        .map(|l| l.article.id)
+        .filter(|l| l.article.duplicate_of.is_none() || matches!(copies, Copies::Fold(_)))
+        .map(|l| l.article.duplicate_of.unwrap_or(l.article.id))
         .collect();
-    let republications = if ids.is_empty() {
+    texts.sort();
+    texts.dedup();
+    let republications = if texts.is_empty() {
         Vec::new()
     } else {
-        store.articles().republications(&ids).await?
+        store.articles().republications(&texts).await?
     };
-    Ok(name_publishers(listings, republications))
+    Ok(name_publishers(listings, &originals, republications))
+}
+
+/// The ids of the `originals` within the list's bounds.
+async fn passing(
+    store: &Store,
+    within: &Within,
+    originals: &[ArticleListing],
+) -> Result<HashSet<ArticleId>, StoreError> {
+    let ids: Vec<ArticleId> = originals
+        .iter()
+        .filter(|o| {
+            !within
+                .hiding
+                .as_ref()
+                .is_some_and(|h| h.hides_text(&o.article.content.title))
+        })
+        .map(|o| o.article.id)
+        .collect();
+    if !within.bounds() || ids.is_empty() {
+        return Ok(ids.into_iter().collect());
+    }
+    let excluded = within
+        .hiding
+        .as_ref()
+        .map(Hiding::exclusions)
+        .unwrap_or_default();
+    Ok(store
+        .articles()
+        .passing(&within.filter, &excluded, &ids)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// One article per text: a copy gives way to its original, which keeps its own place when
@@ -109,10 +183,12 @@ fn fold(listings: Vec<ArticleListing>, originals: Vec<ArticleListing>) -> Vec<Ar
     folded
 }
 
-/// `listings` with the outlets that republished each: its copies' outlets, each once, in the
-/// order they published, leaving out its own outlet.
+/// `listings` with the outlets that republished each: for a copy standing for its text,
+/// first its original's outlet (from `originals`), then the text's copies' outlets, each
+/// once, in the order they published, leaving out the item's own outlet.
 fn name_publishers(
     listings: Vec<ArticleListing>,
+    originals: &HashMap<ArticleId, ArticleListing>,
     republications: Vec<Republication>,
 ) -> Vec<FeedArticle> {
     let mut by_original: HashMap<ArticleId, Vec<Republication>> = HashMap::new();
@@ -123,20 +199,31 @@ fn name_publishers(
         .into_iter()
         .map(|listing| {
             let mut outlets: HashSet<SourceId> = HashSet::from([listing.article.source_id]);
-            let republished_by = by_original
-                .remove(&listing.article.id)
-                .unwrap_or_default()
+            let text = listing.article.duplicate_of.unwrap_or(listing.article.id);
+            let original = listing
+                .article
+                .duplicate_of
+                .and_then(|o| originals.get(&o))
+                .filter(|o| outlets.insert(o.article.source_id))
+                .map(|o| Publisher {
+                    name: o.source_name.clone(),
+                    article: o.article.id,
+                    title: o.article.content.title.clone(),
+                });
+            let copies = by_original
+                .get(&text)
                 .into_iter()
+                .flatten()
                 .filter(|r| outlets.insert(r.source_id))
                 .map(|r| Publisher {
-                    name: r.source_name,
+                    name: r.source_name.clone(),
                     article: r.id,
-                    title: r.title,
+                    title: r.title.clone(),
                 })
-                .collect();
+                .collect::<Vec<_>>();
             FeedArticle {
                 listing,
-                republished_by,
+                republished_by: original.into_iter().chain(copies).collect(),
             }
         })
         .collect()
@@ -204,6 +291,7 @@ mod tests {
         };
         let named = name_publishers(
             vec![listing(1, 1, None), listing(2, 1, None)],
+            &HashMap::new(),
             vec![copy(4, 3), copy(5, 1), copy(6, 3), copy(7, 2)],
         );
         let names: Vec<&str> = named[0]

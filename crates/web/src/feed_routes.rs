@@ -85,7 +85,7 @@ pub(crate) async fn listing_feed(
     listings: Vec<ArticleListing>,
 ) -> Result<Response, PageError> {
     let base = site_base(state.base_url.as_deref(), headers);
-    let articles = fold_copies(&state.store, listings, meta.copies).await?;
+    let articles = fold_copies(&state.store, listings, &meta.copies).await?;
     let mut story_ids: Vec<StoryId> = articles
         .iter()
         .filter_map(|a| a.listing.article.story_id)
@@ -281,7 +281,7 @@ pub(crate) async fn site_feed(
             query: String::new(),
             language: None,
             updated_when_empty: None,
-            copies: Copies::Fold,
+            copies: Copies::fold(),
         };
         Ok((meta, listings))
     })
@@ -360,7 +360,7 @@ pub(crate) async fn story_feed(
             query: String::new(),
             language: story.language.clone(),
             updated_when_empty: Some(story.updated_at),
-            copies: Copies::Fold,
+            copies: Copies::fold(),
         };
         Ok((meta, listings))
     })
@@ -417,7 +417,7 @@ pub(crate) async fn entity_feed(
             query: String::new(),
             language: None,
             updated_when_empty: None,
-            copies: Copies::Fold,
+            copies: Copies::fold(),
         };
         Ok((meta, listings))
     })
@@ -491,7 +491,7 @@ pub(crate) async fn search_feed(
             query: format!("q={encoded}"),
             language: None,
             updated_when_empty: None,
-            copies: Copies::Fold,
+            copies: Copies::fold(),
         };
         Ok((meta, listings))
     })

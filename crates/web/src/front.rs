@@ -9,6 +9,7 @@
 //! entity (in the statement), and headlines with a hidden word (matched here, reading further
 //! headlines to fill the page: at most [`MAX_HEADLINES_READ`] per page).
 
+use crate::feed_copies::{Copies, FeedArticle, Within, fold_copies};
 use crate::feed_routes::{FEED_ITEMS, FeedMeta, feed_title, format_of, listing_feed};
 use crate::pages::{Card, PageError, now, page_of_cards, respond};
 use crate::people::session::Viewer;
@@ -349,8 +350,16 @@ async fn list_page(
     } else {
         Vec::new()
     };
-    let shown = without_copies_of_the_page(listings, PAGE_SIZE);
-    let cards = page_of_cards(&state.store, &shown, PAGE_SIZE, now).await?;
+    let page_listings: Vec<ArticleListing> = listings
+        .into_iter()
+        .take(usize::try_from(PAGE_SIZE).unwrap_or(0))
+        .collect();
+    let within = Within {
+        filter,
+        hiding: hiding.clone(),
+    };
+    let folded = fold_copies(&state.store, page_listings, &Copies::Fold(within)).await?;
+    let cards = folded_cards(&state.store, folded, now).await?;
     let page = FrontPage {
         site_name: state.site_name.clone(),
         heading: scope.heading(),
@@ -465,10 +474,11 @@ async fn scope_feed(
     headers: &HeaderMap,
 ) -> Result<Response, PageError> {
     let format = format_of(uri)?;
+    let filter = scope.filter();
     let listings = state
         .store
         .articles()
-        .latest_in(&scope.filter(), FEED_ITEMS, 0)
+        .latest_in(&filter, FEED_ITEMS, 0)
         .await?;
     let name = scope.heading().unwrap_or_default();
     let meta = FeedMeta {
@@ -479,26 +489,28 @@ async fn scope_feed(
         query: String::new(),
         language: None,
         updated_when_empty: None,
-        copies: crate::feed_copies::Copies::Fold,
+        // An original from outside the section or topic does not come in with its copy.
+        copies: Copies::Fold(Within {
+            filter,
+            hiding: None,
+        }),
     };
     listing_feed(state, headers, format, meta, listings).await
 }
 
-/// A page's listings (its first `page_size`; the extra one read to know whether another page
-/// follows is dropped) without the copies whose original is on the same page: the text is
-/// one card, its original's, as the story page shows it once. A copy whose original is on
-/// another page (or hidden from this reader) stays, as the only card of its text here.
-fn without_copies_of_the_page(
-    listings: Vec<ArticleListing>,
-    page_size: i64,
-) -> Vec<ArticleListing> {
-    let mut page: Vec<ArticleListing> = listings
-        .into_iter()
-        .take(usize::try_from(page_size).unwrap_or(0))
-        .collect();
-    let on_page: std::collections::HashSet<ArticleId> = page.iter().map(|l| l.article.id).collect();
-    page.retain(|l| !l.article.duplicate_of.is_some_and(|o| on_page.contains(&o)));
-    page
+/// The cards of a page's items, copies folded (see [`fold_copies`]), each crediting the
+/// other outlets that published its text.
+async fn folded_cards(
+    store: &tidings_store::Store,
+    folded: Vec<FeedArticle>,
+    now: tidings_model::UnixSeconds,
+) -> Result<Vec<Card>, PageError> {
+    let listings: Vec<ArticleListing> = folded.iter().map(|f| f.listing.clone()).collect();
+    let mut cards = page_of_cards(store, &listings, PAGE_SIZE, now).await?;
+    for (card, item) in cards.iter_mut().zip(folded) {
+        card.also_published_by = item.republished_by.into_iter().map(|p| p.name).collect();
+    }
+    Ok(cards)
 }
 
 #[cfg(test)]

@@ -3,12 +3,18 @@
 //! within its `model_questions_per_minute_per_ip` rate limit, and one of the client's call
 //! slots must be free at once ([`OpenAiClient::try_reserve`]). When either is not so, the
 //! page shows the extractive answer at once rather than queue behind other visitors' calls.
+//! A reply the checks refuse (markup, a sentence without a citation, a claim its evidence
+//! does not hold) is kept too, as the extractive answer it fell back to, so the same question
+//! does not cost another call; a call that failed (the endpoint down, a timeout) is not.
 
 use crate::answer_cache::AnswerCache;
 use crate::people::limits::{Action, RateLimits};
 use crate::state::AppState;
 use std::net::IpAddr;
-use tidings_insight::llm::{GroundedText, OpenAiClient, Origin, grounded_answer};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tidings_insight::llm::{
+    ChatMessage, GroundedText, Llm, LlmError, OpenAiClient, Origin, grounded_answer,
+};
 use tidings_insight::{Answer, StoryArticle};
 use tidings_model::StoryId;
 
@@ -35,7 +41,8 @@ impl<'a> ModelAccess<'a> {
 
     /// The model's answer to `question` about `story` from the evidence `found` in
     /// `articles`, if it wrote one that holds: `None` when the evidence is empty, the
-    /// address is over its limit, every call slot is taken, or the model's text fell back.
+    /// address is over its limit, every call slot is taken, or the model's text fell back
+    /// (now or when the same question was asked before).
     pub(crate) async fn answer(
         &self,
         story: StoryId,
@@ -48,7 +55,8 @@ impl<'a> ModelAccess<'a> {
         }
         let read = AnswerCache::articles(articles.iter().map(|a| (a.id.as_str(), a.body.len())));
         if let Some(kept) = self.cache.get(story, read, question) {
-            return Some(kept);
+            // A refused reply is kept as its fallback: the extractive answer again.
+            return (kept.origin == Origin::Llm).then_some(kept);
         }
         if self
             .limits
@@ -63,12 +71,46 @@ impl<'a> ModelAccess<'a> {
             return None;
         };
         let outlets: Vec<String> = articles.iter().map(|a| a.outlet.clone()).collect();
-        let g = grounded_answer(&slot, question, found, &outlets).await;
+        let model = Replied::new(&slot);
+        let g = grounded_answer(&model, question, found, &outlets).await;
+        let replied = model.replied();
         drop(slot);
-        if g.origin != Origin::Llm {
-            return None;
+        if g.origin == Origin::Llm || replied {
+            // The model's answer, or the fallback from a reply it wrote that the checks
+            // refused: asking again would get the same.
+            self.cache.put(story, read, question, g.clone());
         }
-        self.cache.put(story, read, question, g.clone());
-        Some(g)
+        (g.origin == Origin::Llm).then_some(g)
+    }
+}
+
+/// A model that notes whether it replied at all, to tell a reply the checks refused (which
+/// asking again would not change) from a call that failed (which it might).
+struct Replied<'a, L> {
+    model: &'a L,
+    replied: AtomicBool,
+}
+
+impl<'a, L> Replied<'a, L> {
+    fn new(model: &'a L) -> Self {
+        Replied {
+            model,
+            replied: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether a call got a reply.
+    fn replied(&self) -> bool {
+        self.replied.load(Ordering::Relaxed)
+    }
+}
+
+impl<L: Llm + Sync> Llm for Replied<'_, L> {
+    async fn chat(&self, messages: &[ChatMessage]) -> Result<String, LlmError> {
+        let reply = self.model.chat(messages).await;
+        if reply.is_ok() {
+            self.replied.store(true, Ordering::Relaxed);
+        }
+        reply
     }
 }

@@ -67,6 +67,9 @@ pub(crate) struct Card {
     pub(crate) article: ArticleId,
     /// Comments everyone can see on its page (0 unless counted, see [`count_comments`]).
     pub(crate) comments: i64,
+    /// The other outlets that published its text, in a list that folds copies (see
+    /// [`crate::feed_copies`]); empty elsewhere.
+    pub(crate) also_published_by: Vec<String>,
 }
 
 impl Commented for Card {
@@ -98,6 +101,7 @@ impl Card {
             language: a.content.language.clone().unwrap_or_default(),
             article: a.id,
             comments: 0,
+            also_published_by: Vec::new(),
         }
     }
 }

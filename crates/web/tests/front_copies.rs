@@ -1,9 +1,14 @@
-//! The front page's latest list on every backend: a wire text and its copy on one page are
-//! one card, the original's; the copy's own outlet page still lists it.
+//! Copies on the front page's latest list and in section feeds, on every backend: a wire text
+//! is one card (the original's when the page holds it, else one in the place of its newest
+//! copy) crediting the outlets that also published it, as the feeds show it once; the copy's
+//! own outlet page still lists it. A section's feed keeps to its section: a copy in it whose
+//! original is not stays the item, crediting the original's outlet.
 
 mod support;
 
+use tidings_model::{ArticleId, NewArticle};
 use tidings_store::testing::each_backend;
+use tidings_store::{ArticleLabels, Placement};
 
 #[tokio::test]
 async fn a_copy_on_the_same_page_as_its_original_is_not_a_second_card() {
@@ -24,9 +29,126 @@ async fn a_copy_on_the_same_page_as_its_original_is_not_a_second_card() {
             "no second card for the copy: {}",
             front.body
         );
+        assert!(
+            front.body.contains("Also published by Wire"),
+            "the card credits the copy's outlet: {}",
+            front.body
+        );
         // The outlet that republished it still shows what it published.
         let outlet = browser.get(&format!("/source/{}", wire.0)).await;
         assert!(outlet.body.contains(&copy_link), "{}", outlet.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn copies_of_an_original_on_an_older_page_are_one_card() {
+    each_backend(|store| async move {
+        let site = support::site_on(store, support::config(), |_| {}).await;
+        let now = chrono::Utc::now().timestamp();
+        // 45 articles newer than the original (600 s old), older than its copies: the
+        // original is on the second page, its two copies on the first.
+        let filler = site.add_outlet("Filler").await;
+        for n in 0..45 {
+            let url = format!("https://filler.example/{n}");
+            site.article_at(filler, &url, &format!("Filler {n}"), now - 590 + n)
+                .await;
+        }
+        let (_, wire_copy) = site.add_wire_copy().await;
+        let (_, herald_copy) = site
+            .add_copy("Herald", "Flood (Herald copy)", now - 300)
+            .await;
+        let front = site.browser().get("/").await;
+        assert_eq!(front.status, 200);
+        for copy in [wire_copy, herald_copy] {
+            assert!(
+                !front.body.contains(&format!("/article/{copy}/")),
+                "no card of its own for copy {copy}: {}",
+                front.body
+            );
+        }
+        assert_eq!(
+            front.body.matches(&site.article_path).count(),
+            1,
+            "one card for the text, the original's: {}",
+            front.body
+        );
+        assert!(
+            front.body.contains("Also published by Wire, Herald"),
+            "crediting both copies' outlets, in the order they published: {}",
+            front.body
+        );
+    })
+    .await;
+}
+
+/// Adds `outlet`'s copy of the site's article, in section `section`, published `at`.
+async fn copy_in_section(site: &support::Site, name: &str, section: &str, at: i64) -> ArticleId {
+    let outlet = site.add_outlet(name).await;
+    let url = format!("https://{}.example/flood", name.to_lowercase());
+    site.store
+        .articles()
+        .insert_labelled(
+            outlet,
+            &[NewArticle {
+                url: url.clone(),
+                title: format!("Flood ({name} copy)"),
+                published_at: Some(at),
+                fetched_at: at,
+                body_text: "The river rose.".into(),
+                body_html: "<p>The river rose.</p>".into(),
+                ..NewArticle::default()
+            }],
+            &[ArticleLabels {
+                section: Some(section.into()),
+                ..ArticleLabels::default()
+            }],
+            |_, _| None,
+            at * 1000,
+        )
+        .await
+        .expect("insert");
+    let copy = site.article_by_url(&url).await;
+    let mut batch = site.store.stories().begin().await.expect("batch");
+    batch
+        .place(&Placement {
+            article: copy,
+            story: site.story,
+            duplicate_of: Some(site.article),
+            related: Vec::new(),
+        })
+        .await
+        .expect("place the copy");
+    batch.commit(at).await.expect("commit");
+    copy
+}
+
+#[tokio::test]
+async fn a_section_feed_keeps_a_copy_whose_original_is_outside_the_section() {
+    each_backend(|store| async move {
+        let site = support::site_on(store, support::config(), |_| {}).await;
+        let now = chrono::Utc::now().timestamp();
+        let copy = copy_in_section(&site, "Wire", "world", now - 400).await;
+        let mut browser = site.browser();
+        let feed = browser.get("/section/world/feed.json").await;
+        assert_eq!(feed.status, 200);
+        let doc: serde_json::Value = serde_json::from_str(&feed.body).expect("JSON Feed");
+        let items = doc["items"].as_array().cloned().unwrap_or_default();
+        assert_eq!(items.len(), 1, "{}", feed.body);
+        let url = items[0]["url"].as_str().unwrap_or_default();
+        assert!(
+            url.contains(&format!("/article/{copy}/")),
+            "the section's own copy, not the original from outside it: {url}"
+        );
+        let html = items[0]["content_html"].as_str().unwrap_or_default();
+        assert!(
+            html.contains("Also published by <a") && html.contains(">Outlet</a>"),
+            "crediting the original's outlet: {html}"
+        );
+        // The site's feed, unbounded, still folds the copy into its original.
+        let site_feed = browser.get("/feed.json").await;
+        assert!(site_feed.body.contains(&site.article_path));
+        assert!(!site_feed.body.contains(&format!("/article/{copy}/\"")));
     })
     .await;
 }

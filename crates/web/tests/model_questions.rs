@@ -1,7 +1,8 @@
 //! Readers' questions put to a language model, against a fake OpenAI-compatible endpoint on
 //! 127.0.0.1 that answers slowly and counts the calls in flight: a grounded reply shows, a
 //! hostile one does not; forty visitors asking at once reach the model two at a time at most
-//! and all get a page at once; one address asks the model only so often a minute.
+//! and all get a page at once; one address asks the model only so often a minute; a reply
+//! the checks refuse is kept like an answer, a call that failed is not.
 
 mod support;
 
@@ -42,6 +43,31 @@ async fn fake_model(reply: &'static str, delay: Duration) -> (String, Arc<Calls>
                     "id": "x", "object": "chat.completion",
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}}]
                 }))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr: SocketAddr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/v1"), calls)
+}
+
+/// Serves `POST /v1/chat/completions` failing with `500`; returns the base URL and the count
+/// of calls.
+async fn failing_model() -> (String, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counts = calls.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move || {
+            let counts = counts.clone();
+            async move {
+                counts.fetch_add(1, Ordering::SeqCst);
+                (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down")
             }
         }),
     );
@@ -239,4 +265,65 @@ async fn one_address_asks_the_model_only_so_often() {
         .await;
     assert!(page.body.contains("120 ships waited to pass"));
     assert_eq!(calls.total.load(Ordering::SeqCst), 4);
+}
+
+/// `asking(story, question)` with a parameter the page ignores, `n` apart: another page for
+/// the page cache (which keeps anonymous story pages by path and query), the same question
+/// for the model.
+fn asking_anew(story: StoryId, question: &str, n: usize) -> String {
+    format!("{}&visit={n}", asking(story, question))
+}
+
+#[tokio::test]
+async fn a_refused_reply_is_kept_and_a_failed_call_is_not() {
+    // The invention the grounding check refuses: the page shows the evidence instead, and the
+    // same question asked again (by anyone) shows it again without asking the model.
+    let invented = "The ship was carrying toxic waste and the crew fled [1].";
+    let (base, calls) = fake_model(invented, Duration::ZERO).await;
+    let (site, story) = site_with_model(base, config()).await;
+    for n in 0..3 {
+        let page = site.browser().get(&asking_anew(story, QUESTION, n)).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("toxic waste"), "{}", page.body);
+        assert!(
+            page.body
+                .contains("120 ships were waiting to pass the canal"),
+            "asked {n}: the evidence shows: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("Written by a language model"),
+            "asked {n}: nothing is credited to the model"
+        );
+    }
+    assert_eq!(
+        calls.total.load(Ordering::SeqCst),
+        1,
+        "one call for one question"
+    );
+    let other = site
+        .browser()
+        .get(&asking(story, "Who tried to refloat the vessel?"))
+        .await;
+    assert_eq!(other.status, 200);
+    assert_eq!(
+        calls.total.load(Ordering::SeqCst),
+        2,
+        "another question is asked"
+    );
+
+    // An endpoint that fails: the evidence shows, and the next ask tries the model again.
+    let (base, failed) = failing_model().await;
+    let (site, story) = site_with_model(base, config()).await;
+    let mut before = 0;
+    for n in 0..2 {
+        let page = site.browser().get(&asking_anew(story, QUESTION, n)).await;
+        assert!(
+            page.body
+                .contains("120 ships were waiting to pass the canal")
+        );
+        let now = failed.load(Ordering::SeqCst);
+        assert!(now > before, "asked {n}: the model was asked again");
+        before = now;
+    }
 }

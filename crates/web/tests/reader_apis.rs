@@ -1403,6 +1403,85 @@ fn opml_doc(feeds: &[(String, Option<&str>)], padding: usize) -> String {
     )
 }
 
+/// An imported outline's title becomes the reader's own title for that feed when it is not
+/// the outlet's name, for a source the site has already (an own title the reader had is
+/// replaced) as for a new one; the outlet's own name, an empty title and one too long leave
+/// the outlet's name, and the feed is followed all the same. On both backends.
+#[tokio::test]
+async fn an_opml_import_keeps_the_readers_own_feed_titles() {
+    tidings_store::testing::each_backend(|store| async move {
+        let site = support::site_on(store, config(), |_| {}).await;
+        let base = site.base.clone();
+        let (wire, _) = site.add_wire_copy().await;
+        site.add_outlet("Long").await;
+        site.add_outlet("Blank").await;
+        let (_, key) = site.account_with_key("ana").await;
+        let ana = user_id(&site, "ana").await;
+        let reading = site.store.reading();
+        let folder = reading.folder_named(ana, "All", 1).await.expect("folder");
+        reading
+            .subscribe(ana, wire, folder.id, 1)
+            .await
+            .expect("follow");
+        reading
+            .retitle(ana, wire, Some("Old"))
+            .await
+            .expect("retitle");
+        let long = "t".repeat(300);
+        let opml = format!(
+            r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+<outline type="rss" xmlUrl="https://wire.example/feed" title="My wire"/>
+<outline type="rss" xmlUrl="https://outlet.example/feed" text="Outlet"/>
+<outline type="rss" xmlUrl="https://fresh.example/feed" title="Fresh"/>
+<outline type="rss" xmlUrl="https://long.example/feed" title="{long}"/>
+<outline type="rss" xmlUrl="https://blank.example/feed" title=""/>
+</body></opml>"#
+        );
+        let (status, answer) = json_of(
+            http()
+                .post(format!("{base}/v1/import"))
+                .header("x-auth-token", &key)
+                .body(opml)
+                .send()
+                .await
+                .expect("import"),
+        )
+        .await;
+        assert_eq!(status, 201, "{answer}");
+        let mut titles: Vec<(String, String, Option<String>)> = reading
+            .subscriptions(ana)
+            .await
+            .expect("subscriptions")
+            .into_iter()
+            .map(|s| (s.url, s.name, s.title))
+            .collect();
+        titles.sort();
+        let row = |url: &str, name: &str, own: Option<&str>| {
+            (url.to_string(), name.to_string(), own.map(str::to_string))
+        };
+        assert_eq!(
+            titles,
+            vec![
+                row("https://blank.example/feed", "Blank", None),
+                row("https://fresh.example/feed", "Fresh", None),
+                row("https://long.example/feed", "Long", None),
+                row("https://outlet.example/feed", "Outlet", None),
+                row("https://wire.example/feed", "Wire", Some("My wire")),
+            ]
+        );
+        // The outlet keeps its name for everyone else.
+        let outlet = site
+            .store
+            .sources()
+            .find_by_url("https://wire.example/feed")
+            .await
+            .expect("find")
+            .expect("wire");
+        assert_eq!(outlet.name, "Wire");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn opml_imports_skip_bad_addresses_and_refuse_too_much() {
     let w = world().await;
@@ -2751,6 +2830,86 @@ async fn known_paths_with_a_wrong_method_say_so_in_each_apis_format() {
         assert_eq!(answer["api_version"], 3, "{answer}");
         assert_eq!(answer["auth"], 0, "{answer}");
         assert!(answer["error"].is_string(), "{answer}");
+    }
+}
+
+/// An unknown path under a reader API's prefix answers in that API's own format, not the JSON
+/// API's `{"error": …}` its `/api` prefix would give, nor the site's HTML page: Google
+/// Reader's plain text under `/api/greader.php` and `/reader/api/0/`, Fever's JSON under
+/// `/api/fever.php/`; the JSON API keeps its own 404 elsewhere under `/api`.
+#[tokio::test]
+async fn unknown_paths_under_a_reader_api_answer_in_its_format() {
+    let w = world().await;
+    let base = w.site.base.clone();
+    let c = http();
+    for path in [
+        "/api/greader.php/reader/api/0/nothing",
+        "/api/greader.php/nothing",
+        "/api/greader.php",
+        "/reader/api/0/nothing",
+        "/reader/api/0/stream/nothing/else",
+    ] {
+        let response = c.get(format!("{base}{path}")).send().await.expect("send");
+        assert_eq!(response.status(), 404, "{path}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            content_type.starts_with("text/plain"),
+            "{path}: {content_type}"
+        );
+        assert_eq!(
+            response.text().await.expect("body"),
+            "Not found\n",
+            "{path}"
+        );
+    }
+    let slashed = c
+        .get(format!("{base}/api/greader.php/nothing/"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        slashed.status(),
+        308,
+        "a slashed path goes to the path without it"
+    );
+    let response = c
+        .post(format!("{base}/api/fever.php/nothing?api"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 404);
+    let (_, answer) = json_of(response).await;
+    assert_eq!(answer["api_version"], 3, "{answer}");
+    assert_eq!(answer["auth"], 0, "{answer}");
+    assert!(answer["error"].is_string(), "{answer}");
+    let response = c
+        .get(format!("{base}/api/nothing"))
+        .send()
+        .await
+        .expect("send");
+    let (status, answer) = json_of(response).await;
+    assert_eq!(status, 404);
+    assert!(
+        answer["error"].is_string(),
+        "the JSON API's own 404: {answer}"
+    );
+    // The known routes still answer under both prefixes.
+    for prefix in ["", "/api/greader.php"] {
+        let response = c
+            .get(format!("{base}{prefix}/reader/api/0/user-info"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 401, "{prefix}");
+        assert_eq!(
+            response.text().await.expect("body"),
+            "Error=BadAuthentication\n"
+        );
     }
 }
 

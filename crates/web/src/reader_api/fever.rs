@@ -26,7 +26,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{any, post};
 use serde_json::{Map, Value, json};
 use tidings_model::{ArticleId, SourceId, User};
 use tidings_store::{Item, ItemOrder, ItemQuery, ItemScope, StoreError, Subscription};
@@ -40,7 +40,18 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/fever", post(fever).get(fever))
         .route("/fever/", post(fever).get(fever))
         .route("/api/fever.php", post(fever).get(fever))
+        // Set before the catch-all below, which answers every method itself.
         .method_not_allowed_fallback(method_not_allowed)
+        .route("/api/fever.php/{*rest}", any(unknown_path))
+}
+
+/// A path below `/api/fever.php`, which has none: `404` with Fever's JSON (`auth: 0`, as no
+/// key was checked), not the JSON API's error its `/api` prefix would otherwise give.
+async fn unknown_path() -> Response {
+    json_response(
+        StatusCode::NOT_FOUND,
+        &json!({ "api_version": 3, "auth": 0, "error": "not found" }),
+    )
 }
 
 /// Any method but `GET` and `POST`: `405` with Fever's JSON (`auth: 0`, as no key was

@@ -27,7 +27,8 @@
 //!   is refused with a `400`: folders are never merged silently), `disable-tag` deletes one
 //!   and files its feeds in the default folder `All`, as FreshRSS does (`All` itself stays).
 //! - A known path asked with a method it does not take is `405`, in plain text as the other
-//!   refusals, with an `Allow` header naming the methods it takes.
+//!   refusals, with an `Allow` header naming the methods it takes; an unknown path under
+//!   `/reader/api/0/` or `/api/greader.php` is `404` in plain text too.
 
 use super::{
     AuthError, DEFAULT_FOLDER, SourceError, check_write_limit, default_folder, folder_title,
@@ -41,7 +42,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use serde_json::{Value, json};
 use tidings_model::{ArticleId, SourceId, StoryId, User};
 use tidings_store::{Item, ItemOrder, ItemQuery, ItemScope, StoreError, Subscription};
@@ -56,11 +57,15 @@ const DEFAULT_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 1000;
 
 /// The Google Reader routes, at the root and under `/api/greader.php`, where FreshRSS serves
-/// them (apps set up for a FreshRSS account add that path themselves).
+/// them (apps set up for a FreshRSS account add that path themselves). Any other path under
+/// those prefixes is the API's own `404` (see [`unknown_path`]).
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(routes())
         .nest("/api/greader.php", routes())
+        .route("/api/greader.php", any(unknown_path))
+        .route("/api/greader.php/", any(unknown_path))
+        .route("/api/greader.php/{*rest}", any(unknown_path))
 }
 
 fn routes() -> Router<AppState> {
@@ -101,7 +106,19 @@ fn routes() -> Router<AppState> {
         )
         .route("/reader/api/0/rename-tag", post(rename_tag))
         .route("/reader/api/0/disable-tag", post(disable_tag))
+        // Set before the catch-all below, which answers every method itself.
         .method_not_allowed_fallback(method_not_allowed)
+        .route("/reader/api/0/{*rest}", any(unknown_path))
+}
+
+/// Any other path under the API's prefixes: `404` in plain text, as the API's other
+/// refusals, rather than the site's HTML page or the JSON API's error under `/api` (a
+/// slashed path is first sent to the path without the slash, as everywhere on the site).
+async fn unknown_path(uri: axum::http::Uri) -> Response {
+    if let Some(redirect) = crate::trailing_slash::redirect(&uri) {
+        return redirect;
+    }
+    GrError::NotFound.into_response()
 }
 
 /// A known path asked with a method it does not take: `405` in plain text, as the API's

@@ -3,12 +3,13 @@
 //! (Miniflux `/v1/import` and `/v1/export`, Google Reader `subscription/import` and
 //! `subscription/export`), so every entry point has the same limits and the same outcome.
 
-use crate::reader_api::{imported_folder, new_source};
+use crate::reader_api::{imported_folder, new_source, own_feed_title};
 use crate::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
 use tidings_feeds::{Outline, parse_opml, write_opml};
-use tidings_model::UserId;
+use tidings_model::{SourceId, UserId};
 use tidings_store::{ImportedFeed, StoreError};
 
 /// The largest OPML file an import takes, in bytes.
@@ -46,7 +47,10 @@ pub(crate) enum ImportError {
 /// source has its address yet (named by its outline, as [`new_source`] makes sources), and
 /// the reader follows it, filed in its OPML folder (else in
 /// [`DEFAULT_FOLDER`](crate::reader_api::DEFAULT_FOLDER)); names keep no control characters
-/// (see [`imported_folder`]). Addresses that are not http(s) are skipped and reported. Every
+/// (see [`imported_folder`]). An outline whose title is not the outlet's name becomes the
+/// reader's own title for that feed, as a reader API's rename would (see [`own_feed_title`]:
+/// a title that is none, empty or too long, is passed over without failing the import).
+/// Addresses that are not http(s) are skipped and reported. Every
 /// refusal comes before any write, and the writes are one transaction
 /// ([`tidings_store::Reading::import_subscriptions`]): a file that is not OPML, lists more
 /// than [`MAX_IMPORTED_FEEDS`] feeds, or meets a database failure imports nothing.
@@ -61,6 +65,7 @@ pub(crate) async fn import_opml(
     }
     let mut outcome = ImportOutcome::default();
     let mut feeds = Vec::with_capacity(outlines.len());
+    let mut titles = Vec::with_capacity(outlines.len());
     for outline in &outlines {
         match new_source(
             state.feed_url_policy(),
@@ -68,22 +73,51 @@ pub(crate) async fn import_opml(
             Some(&outline.title),
             outline.site_url.as_deref(),
         ) {
-            Ok(source) => feeds.push(ImportedFeed {
-                source,
-                folder: imported_folder(outline.category.as_deref()),
-            }),
+            Ok(source) => {
+                titles.push(outline.title.as_str());
+                feeds.push(ImportedFeed {
+                    source,
+                    folder: imported_folder(outline.category.as_deref()),
+                });
+            }
             Err(_) => outcome
                 .skipped
                 .push(outline.url.chars().take(MAX_SKIPPED_CHARS).collect()),
         }
     }
     let now = state.people.clock.now_secs();
-    outcome.followed = state
-        .store
-        .reading()
-        .import_subscriptions(user, &feeds, now)
-        .await?;
+    let reading = state.store.reading();
+    outcome.followed = reading.import_subscriptions(user, &feeds, now).await?;
+    let own = own_titles(&reading.subscriptions(user).await?, &feeds, &titles);
+    reading.retitle_all(user, &own).await?;
     Ok(outcome)
+}
+
+/// The reader's own titles an import gives: for each imported feed (`titles` pairs with
+/// `feeds` by position), its outline's title where it is a title and not the name of the
+/// outlet the reader now follows at that address (`subscriptions`, after the import).
+fn own_titles(
+    subscriptions: &[tidings_store::Subscription],
+    feeds: &[ImportedFeed],
+    titles: &[&str],
+) -> Vec<(SourceId, String)> {
+    let by_url: HashMap<&str, &tidings_store::Subscription> = subscriptions
+        .iter()
+        .map(|sub| (sub.url.as_str(), sub))
+        .collect();
+    feeds
+        .iter()
+        .zip(titles)
+        .filter_map(|(feed, raw)| {
+            let sub = by_url.get(feed.source.url.as_str())?;
+            let outlet = tidings_model::shown_source_name(&sub.name, &sub.url);
+            match own_feed_title(raw, &outlet) {
+                Some(Some(title)) => Some((sub.source_id, title.to_string())),
+                // The outlet's own name, or no title at all: the outlet's name stays.
+                Some(None) | None => None,
+            }
+        })
+        .collect()
 }
 
 /// Why an export failed.
