@@ -67,6 +67,8 @@ pub(crate) struct Card {
     pub(crate) article: ArticleId,
     /// Comments everyone can see on its page (0 unless counted, see [`count_comments`]).
     pub(crate) comments: i64,
+    /// The article at its outlet (the `v` key opens it).
+    pub(crate) original_url: String,
 }
 
 impl Commented for Card {
@@ -84,6 +86,7 @@ impl Card {
         let a = &listing.article;
         Card {
             href: article_href(a.id, &a.content.title),
+            original_url: a.content.url.clone(),
             title: a.content.title.clone(),
             source_name: listing.source_name.clone(),
             source_href: format!("/source/{}", a.source_id),
