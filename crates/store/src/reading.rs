@@ -244,6 +244,9 @@ pub struct ItemQuery {
     /// Articles left out, as a reader's hiding leaves them out of the site's lists (their
     /// outlet, a topic they are tagged with, an entity their story names). Empty: none.
     pub excluded: Exclusions,
+    /// Only these articles (a search's matches, say); `None`: no such limit. An empty list
+    /// lists nothing.
+    pub only: Option<Vec<ArticleId>>,
 }
 
 /// One item of a list: an article and this account's marks on it.
@@ -463,6 +466,16 @@ fn list_conditions_folding(
             ),
         };
         c.push(clause);
+    }
+    if let Some(ids) = &query.only {
+        if ids.is_empty() {
+            c.push("1 = 0".into());
+        } else {
+            c.push(format!(
+                "a.id IN ({})",
+                id_list::in_list(ids.iter().map(|id| id.0))
+            ));
+        }
     }
     c.exclude(&query.excluded);
     (from, c)

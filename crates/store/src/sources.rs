@@ -335,6 +335,39 @@ impl<'a> Sources<'a> {
         Ok(done.rows_affected())
     }
 
+    /// Makes the healthy sources among `ids` due at `now` for a reader who asked for them
+    /// (an app's "refresh"), the scheduler's rules kept: a source fetched less than `spacing`
+    /// seconds ago becomes due `spacing` after that fetch instead, a source whose last fetch
+    /// failed keeps its back-off (and one whose feed is gone stays unfetched), and a source
+    /// due sooner already is left as it is. Returns how many sources were moved.
+    pub async fn make_due_when_spaced(
+        &self,
+        ids: &[SourceId],
+        now: UnixSeconds,
+        spacing: UnixSeconds,
+    ) -> Result<u64, StoreError> {
+        let mut moved = 0;
+        for chunk in ids.chunks(id_list::CHUNK) {
+            let list = id_list::in_list(chunk.iter().map(|id| id.0));
+            // Only integers are written into the statement (see `id_list`).
+            let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE sources SET next_fetch_at = CASE \
+                   WHEN last_fetch_at IS NOT NULL AND last_fetch_at + $2 > $1 \
+                   THEN last_fetch_at + $2 ELSE $1 END \
+                 WHERE id IN ({list}) AND error_count = 0 \
+                   AND next_fetch_at > CASE \
+                   WHEN last_fetch_at IS NOT NULL AND last_fetch_at + $2 > $1 \
+                   THEN last_fetch_at + $2 ELSE $1 END"
+            )))
+            .bind(now)
+            .bind(spacing)
+            .execute(self.pool)
+            .await?;
+            moved += done.rows_affected();
+        }
+        Ok(moved)
+    }
+
     /// Records a successful fetch: clears the error, stores the validators for the next
     /// conditional GET and names a nameless source after its feed (a new name bumps the site
     /// revision: pages show outlets' names; the fetch health alone does not).

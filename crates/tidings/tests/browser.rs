@@ -251,6 +251,14 @@ async fn press(client: &Client, key: Key) {
     client.perform_actions(actions).await.expect("a key press");
 }
 
+/// Types the character `key` as a keyboard does, wherever the focus is.
+async fn type_key(client: &Client, key: char) {
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    client.perform_actions(actions).await.expect("a key press");
+}
+
 /// Where the focus is: the focused element's `href` (empty when it has none) and whether it
 /// is inside the story's coverage list.
 async fn focus_at(client: &Client) -> (String, bool) {
@@ -516,6 +524,7 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
     // An article saved from its page's button, then on /saved with its "Unsave" button.
     client.goto(story_url.as_str()).await.expect("the story");
     follow(&client, ".coverage .card-title a", "/article/").await;
+    let article_url = client.current_url().await.expect("the article's address");
     client
         .find(Locator::XPath(
             "//form[contains(@action, '/mark')]//button[text()='Save']",
@@ -537,6 +546,36 @@ async fn a_reader_follows_the_site_in_a_real_browser() {
         .await
         .expect("a saved card with its Unsave button");
     check_page(&driver, &client, "saved").await;
+
+    // Keyboard shortcuts on the article: `?` lists them in a dialog (checked as a page is),
+    // Esc closes it, and `s` unsaves the article through its page's own form.
+    client
+        .goto(article_url.as_str())
+        .await
+        .expect("the article again");
+    type_key(&client, '?').await;
+    let help = client
+        .wait()
+        .for_element(Locator::Css("dialog#keys-help[open]"))
+        .await
+        .expect("the keys' dialog");
+    let listed = help.text().await.expect("its text");
+    assert!(listed.contains("Save or unsave"), "{listed}");
+    check_page(&driver, &client, "keys-help").await;
+    press(&client, Key::Escape).await;
+    let open = client
+        .execute("return !!document.querySelector('dialog[open]');", vec![])
+        .await
+        .expect("the dialog's state");
+    assert_eq!(open, serde_json::Value::Bool(false), "Esc closes it");
+    type_key(&client, 's').await;
+    client
+        .wait()
+        .for_element(Locator::XPath(
+            "//form[contains(@action, '/mark')]//button[text()='Save']",
+        ))
+        .await
+        .expect("unsaved by `s`");
 
     // Personal reading, signed in: For you, replies, the reader-app settings (a new key shown once),
     // the OPML import and the page that tells apps how to connect. The entity and search

@@ -17,7 +17,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -70,6 +70,8 @@ pub(crate) struct Card {
     /// The other outlets that published its text, in a list that folds copies (see
     /// [`crate::feed_copies`]); empty elsewhere.
     pub(crate) also_published_by: Vec<String>,
+    /// The article at its outlet (the `v` key opens it).
+    pub(crate) original_url: String,
 }
 
 impl Commented for Card {
@@ -87,6 +89,7 @@ impl Card {
         let a = &listing.article;
         Card {
             href: article_href(a.id, &a.content.title),
+            original_url: a.content.url.clone(),
             title: a.content.title.clone(),
             source_name: listing.source_name.clone(),
             source_href: format!("/source/{}", a.source_id),
@@ -234,6 +237,7 @@ pub(crate) async fn article_without_slug(
     viewer: Option<Extension<Viewer>>,
     Path(id): Path<i64>,
     ip: ClientIp,
+    method: Method,
     headers: HeaderMap,
 ) -> Response {
     article(
@@ -244,8 +248,10 @@ pub(crate) async fn article_without_slug(
             q: None,
             comments: None,
             comment_page: None,
+            kept: None,
         }),
         ip,
+        method,
         headers,
     )
     .await
@@ -256,16 +262,21 @@ pub(crate) struct ArticleQuery {
     q: Option<String>,
     comments: Option<String>,
     comment_page: Option<usize>,
+    /// `unread` when the reader has just marked the article unread here (see
+    /// [`crate::reading::opened`]).
+    kept: Option<String>,
 }
 
 /// `/article/{id}/{slug}`: an article's page. For a reader who hid things, its related list
-/// leaves out what they hid ([`related_cards`]); the rest is everyone's.
+/// leaves out what they hid ([`related_cards`]); the rest is everyone's. A signed-in reader
+/// who opens it has read it ([`crate::reading::opened`]).
 pub(crate) async fn article(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
     Path((id, slug)): Path<(i64, String)>,
     Query(query): Query<ArticleQuery>,
     ip: ClientIp,
+    method: Method,
     headers: HeaderMap,
 ) -> Response {
     let result: Result<Response, PageError> = async {
@@ -280,6 +291,15 @@ pub(crate) async fn article(
         if slug != slugify(&a.content.title) {
             return Ok(Redirect::permanent(&canonical_path).into_response());
         }
+        crate::reading::opened::mark_opened(
+            &state,
+            viewer.as_deref(),
+            &method,
+            &headers,
+            query.kept.as_deref() == Some(crate::reading::opened::KEPT_UNREAD.1),
+            a.id,
+        )
+        .await;
         let now = now();
         let mut more_from_source: Vec<Card> = state
             .store

@@ -4,7 +4,10 @@
 //! categories (list, create, rename, delete, entries, feeds, mark all read), the account's
 //! mark all read, entries (list with `status`, `limit`, `offset`, `order`, `direction`,
 //! `starred`, `feed_id`, `category_id`, `after_entry_id`, `before_entry_id`, `after`,
-//! `before`; get one; `PUT` a status; toggle a bookmark), and the subscription list as OPML
+//! `before`, and `search`, the site's own search narrowing the list; get one; `PUT` a
+//! status; toggle a bookmark), feed refreshes (`PUT /v1/feeds/{id}/refresh`,
+//! `PUT /v1/feeds/refresh`: due at the scheduler's next tick, within its spacing), feed
+//! discovery (`POST /v1/discover`), and the subscription list as OPML
 //! (`GET /v1/export`, `POST /v1/import`, as the site's own import: at most 2 MB and 2,000
 //! feeds, non-http(s) addresses skipped). Any other `/v1/…` path is `404` with the JSON
 //! error body, never the site's HTML page, and a known path asked with a method it does not
@@ -19,6 +22,7 @@
 //! original and its copies are one entry, and a status set on one is set on all. Each
 //! entry carries `story_id` besides Miniflux's own fields, for clients that group by story.
 
+use super::feed_discovery::discover as discover_feeds;
 use super::{
     AuthError, MAX_FEED_TITLE_CHARS, SourceError, check_write_limit, default_folder, folder_title,
     item_html, own_feed_title, source_for_url, user_by_key,
@@ -37,6 +41,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tidings_model::{ArticleId, SourceId, User};
+use tidings_search::{SearchRequest, Sort};
 use tidings_store::{Folder, Item, ItemOrder, ItemQuery, ItemScope, StoreError, Subscription};
 
 /// The most entries one list answers.
@@ -50,6 +55,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/me", get(me))
         .route("/v1/feeds", get(list_feeds).post(create_feed))
         .route("/v1/feeds/counters", get(feed_counters))
+        .route("/v1/feeds/refresh", put(refresh_feeds))
+        .route("/v1/feeds/{id}/refresh", put(refresh_feed))
+        .route("/v1/discover", post(discover))
         .route(
             "/v1/feeds/{id}",
             get(get_feed).put(update_feed).delete(delete_feed),
@@ -108,6 +116,8 @@ enum MfError {
     NotFound,
     MethodNotAllowed,
     Conflict(String),
+    /// A feature this server does not run (search without a search index).
+    Unavailable(&'static str),
     Internal(String),
 }
 
@@ -152,6 +162,7 @@ impl IntoResponse for MfError {
                 "Method not allowed".to_string(),
             ),
             MfError::Conflict(m) => (StatusCode::CONFLICT, m),
+            MfError::Unavailable(what) => (StatusCode::SERVICE_UNAVAILABLE, what.to_string()),
             MfError::Internal(err) => {
                 tracing::error!(%err, "Miniflux API request failed");
                 (
@@ -608,6 +619,96 @@ async fn feed_counters(
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// How long after a source's last fetch a reader's refresh may make it due again: the
+/// scheduler's shortest poll interval by default, so an app cannot have a source fetched
+/// more often than the scheduler itself would.
+const REFRESH_SPACING_SECS: i64 = 5 * 60;
+
+/// Makes `sources` due for the scheduler's next tick, as far as the scheduler's own rules let
+/// a reader ([`tidings_store::Sources::make_due_when_spaced`]); `204`.
+async fn refresh(state: &AppState, ip: ClientIp, user: &User, sources: &[SourceId]) -> Answer {
+    check_write_limit(state, ip.0, user.id)?;
+    let now = state.people.clock.now_secs();
+    state
+        .store
+        .sources()
+        .make_due_when_spaced(sources, now, REFRESH_SPACING_SECS)
+        .await?;
+    no_content()
+}
+
+/// `PUT /v1/feeds/{id}/refresh`: the feed is fetched at the scheduler's next tick (unless it
+/// was fetched in the last few minutes, or its fetches are failing and backing off); `204`.
+async fn refresh_feed(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sub = subscription_or_404(&state, &user, &id).await?;
+        refresh(&state, ip, &user, &[sub.source_id]).await
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `PUT /v1/feeds/refresh`: every feed of the account, as [`refresh_feed`] each; `204`.
+async fn refresh_feeds(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sources: Vec<SourceId> = state
+            .store
+            .reading()
+            .subscriptions(user.id)
+            .await?
+            .iter()
+            .map(|s| s.source_id)
+            .collect();
+        refresh(&state, ip, &user, &sources).await
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(Deserialize)]
+struct DiscoverBody {
+    url: String,
+}
+
+/// `POST /v1/discover` `{"url"}`: `200 [{"url", "title", "type"}]`, the feeds the address
+/// offers (see [`discover_feeds`]); `404` when it offers none, `400` for an address the site
+/// does not fetch or a page that could not be fetched.
+async fn discover(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        check_write_limit(&state, ip.0, user.id)?;
+        let asked: DiscoverBody = body_json(&body)?;
+        let found = discover_feeds(&state, &asked.url).await.map_err(|err| {
+            let mut why = err.to_string();
+            why[..1].make_ascii_uppercase();
+            MfError::BadRequest(why)
+        })?;
+        if found.is_empty() {
+            return Err(MfError::NotFound);
+        }
+        let list: Vec<Value> = found
+            .iter()
+            .map(|f| json!({ "url": f.url, "title": f.title, "type": f.kind }))
+            .collect();
+        ok(&json!(list))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
 /// `PUT /v1/feeds/{id}/mark-all-as-read`.
 async fn mark_feed_read(
     State(state): State<AppState>,
@@ -802,8 +903,19 @@ async fn category_feeds(
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// The most matches a `search` filter reads from the search index: the entries it lists are
+/// among the newest this many articles that match.
+const MAX_SEARCH_MATCHES: usize = 10_000;
+
+/// A list request: the store query within its scope, and the words of its `search` filter,
+/// if any (Miniflux's full-text search, run through the site's own search).
+struct EntriesRequest {
+    query: ItemQuery,
+    search: Option<String>,
+}
+
 /// The entry filters of a list request, as a store query within `scope`.
-fn entries_query(query: Option<&str>, scope: ItemScope) -> Result<ItemQuery, MfError> {
+fn entries_query(query: Option<&str>, scope: ItemScope) -> Result<EntriesRequest, MfError> {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .into_owned()
         .collect();
@@ -869,10 +981,48 @@ fn entries_query(query: Option<&str>, scope: ItemScope) -> Result<ItemQuery, MfE
     q.before_id = number("before_entry_id")?;
     q.since = number("after")?.map(|t| t + 1);
     q.until = number("before")?;
-    Ok(q)
+    let search = get("search")
+        .map(|v| v.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>())
+        .filter(|v| !v.is_empty());
+    Ok(EntriesRequest { query: q, search })
 }
 
-async fn entries_answer(state: &AppState, user: &User, query: &ItemQuery) -> Answer {
+/// The longest `search` read, in characters (as the search page reads).
+const MAX_SEARCH_CHARS: usize = 500;
+
+/// The articles the site's search finds for `text`, newest first, every word required (as a
+/// saved search's feed finds them); `None` when `text` holds nothing to search for (then
+/// the list is not narrowed, as Miniflux ignores an empty `search`).
+async fn search_matches(state: &AppState, text: &str) -> Result<Option<Vec<ArticleId>>, MfError> {
+    let request = SearchRequest::flat(text, Sort::Newest, MAX_SEARCH_MATCHES);
+    if request.query.is_empty() {
+        return Ok(None);
+    }
+    let engine = state
+        .search
+        .as_ref()
+        .ok_or(MfError::Unavailable("Search is not enabled on this server"))?;
+    let results = engine
+        .search(&request)
+        .await
+        .map_err(|err| MfError::Internal(err.to_string()))?;
+    Ok(Some(
+        results
+            .hits
+            .iter()
+            .flat_map(|h| std::iter::once(h.article.id).chain(h.others.iter().map(|o| o.id)))
+            .collect(),
+    ))
+}
+
+/// The entries a list request asks for, as `{"total", "entries"}`: its filters, narrowed to
+/// what its `search` finds.
+async fn entries_answer(state: &AppState, user: &User, request: EntriesRequest) -> Answer {
+    let mut query = request.query;
+    if let Some(text) = &request.search {
+        query.only = search_matches(state, text).await?;
+    }
+    let query = &query;
     let reading = state.store.reading();
     let total = reading.count(user.id, query).await?;
     let items = reading.items(user.id, query).await?;
@@ -898,11 +1048,11 @@ async fn list_entries(
 ) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
-        let q = entries_query(query.as_deref(), ItemScope::Subscribed)?;
-        if let Some(ItemScope::Folder(id)) = q.scope {
+        let request = entries_query(query.as_deref(), ItemScope::Subscribed)?;
+        if let Some(ItemScope::Folder(id)) = request.query.scope {
             folder_or_404(&state, &user, id).await?;
         }
-        entries_answer(&state, &user, &q).await
+        entries_answer(&state, &user, request).await
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -918,9 +1068,9 @@ async fn feed_entries(
     let run = async {
         let user = authed(&state, ip, &headers).await?;
         let sub = subscription_or_404(&state, &user, &id).await?;
-        let mut q = entries_query(query.as_deref(), ItemScope::Source(sub.source_id))?;
-        q.scope = Some(ItemScope::Source(sub.source_id));
-        entries_answer(&state, &user, &q).await
+        let mut request = entries_query(query.as_deref(), ItemScope::Source(sub.source_id))?;
+        request.query.scope = Some(ItemScope::Source(sub.source_id));
+        entries_answer(&state, &user, request).await
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -937,9 +1087,9 @@ async fn category_entries(
         let user = authed(&state, ip, &headers).await?;
         let id = parse_id(&id)?;
         folder_or_404(&state, &user, id).await?;
-        let mut q = entries_query(query.as_deref(), ItemScope::Folder(id))?;
-        q.scope = Some(ItemScope::Folder(id));
-        entries_answer(&state, &user, &q).await
+        let mut request = entries_query(query.as_deref(), ItemScope::Folder(id))?;
+        request.query.scope = Some(ItemScope::Folder(id));
+        entries_answer(&state, &user, request).await
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }

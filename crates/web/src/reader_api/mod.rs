@@ -17,6 +17,7 @@
 //! mark on one is a mark on all (see `tidings_store::Reading`). Each API also exposes the
 //! story an item belongs to where its format allows: see each module.
 
+pub(crate) mod feed_discovery;
 pub(crate) mod fever;
 pub(crate) mod greader;
 pub(crate) mod miniflux;

@@ -19,6 +19,7 @@ mod for_you;
 mod hide;
 pub(crate) mod hiding;
 mod item_card;
+pub(crate) mod opened;
 pub(crate) mod portability;
 mod saved;
 mod settings;
@@ -264,12 +265,19 @@ async fn controls(
             let read = item.read_at.is_some();
             let starred = item.starred_at.is_some();
             let path = format!("/article/{}/mark", id.0);
+            // Back on the page after marking it unread, the article is not read again
+            // for being open (see `opened`).
+            let after_mark = if read {
+                opened::kept_unread(back)
+            } else {
+                back.to_string()
+            };
             let mut out = form(
                 viewer,
                 &path,
                 &[
                     ("mark", if read { "unread" } else { "read" }),
-                    ("next", back),
+                    ("next", &after_mark),
                 ],
                 if read { "Mark unread" } else { "Mark read" },
             );
