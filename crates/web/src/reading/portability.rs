@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tidings_feeds::{Outline, parse_opml, write_opml};
-use tidings_model::UserId;
+use tidings_model::{User, UserId};
 use tidings_store::{ImportedFeed, StoreError};
 
 /// The largest OPML file an import takes, in bytes.
@@ -49,10 +49,12 @@ pub(crate) enum ImportError {
 /// (see [`imported_folder`]). Addresses that are not http(s) are skipped and reported. Every
 /// refusal comes before any write, and the writes are one transaction
 /// ([`tidings_store::Reading::import_subscriptions`]): a file that is not OPML, lists more
-/// than [`MAX_IMPORTED_FEEDS`] feeds, or meets a database failure imports nothing.
+/// than [`MAX_IMPORTED_FEEDS`] feeds, or meets a database failure imports nothing. The
+/// sources it adds are logged as `user`'s, and wait for review when a reader adds them under
+/// [`crate::people::ReaderSources::Review`].
 pub(crate) async fn import_opml(
     state: &AppState,
-    user: UserId,
+    user: &User,
     text: &str,
 ) -> Result<ImportOutcome, ImportError> {
     let outlines = parse_opml(text).map_err(|err| ImportError::NotOpml(err.to_string()))?;
@@ -78,10 +80,14 @@ pub(crate) async fn import_opml(
         }
     }
     let now = state.people.clock.now_secs();
+    let review = matches!(
+        state.people.config.reader_sources.added_by(user),
+        tidings_store::AddedBy::ReaderForReview(_)
+    );
     outcome.followed = state
         .store
         .reading()
-        .import_subscriptions(user, &feeds, now)
+        .import_subscriptions(user.id, &feeds, review, now)
         .await?;
     Ok(outcome)
 }
