@@ -129,9 +129,12 @@ async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, Pipel
                     .or(read.doc.permanent_redirect.as_ref())
                     && let Some(reader) = move_source(pipeline, &source, moved).await?
                 {
-                    // The same feed is not fetched twice: this source defers to the one
-                    // that reads it already.
-                    let report = defer(pipeline, &source, started, moved, reader).await?;
+                    // The same feed is not fetched twice: an empty duplicate folds into the
+                    // source that reads it already; one with articles of its own defers to it.
+                    let report = match merge(pipeline, &source, moved, reader).await? {
+                        Some(report) => report,
+                        None => defer(pipeline, &source, started, moved, reader).await?,
+                    };
                     count(source.id, &report);
                     return Ok(report);
                 }
@@ -384,6 +387,26 @@ async fn move_source(
         tracing::warn!(source = %source.id, %to, %reader, "source moved to an address another source reads");
     }
     Ok(reader)
+}
+
+/// Folds the source into `reader`, which reads the feed it turned out to be (see
+/// [`tidings_store::Sources::merge_into`]): its readers follow `reader` instead and it is
+/// removed. `None` when it has articles of its own, and so stays.
+async fn merge(
+    pipeline: &Pipeline,
+    source: &Source,
+    to: &str,
+    reader: SourceId,
+) -> Result<Option<FetchReport>, PipelineError> {
+    let sources = pipeline.store.sources();
+    let Some(moved) = sources.merge_into(source.id, reader, now_secs()).await? else {
+        return Ok(None);
+    };
+    tracing::info!(
+        source = %source.id, %to, %reader, subscriptions = moved,
+        "source merged into the source that reads its feed"
+    );
+    Ok(Some(FetchReport::default()))
 }
 
 /// Records that the source moved to the address `reader` reads: it is no longer fetched

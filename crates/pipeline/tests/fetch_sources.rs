@@ -739,15 +739,21 @@ async fn a_feed_answering_410_gone_is_no_longer_fetched_until_refreshed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_feed_moved_onto_another_sources_address_defers_to_it() {
+async fn a_feed_with_articles_moved_onto_another_sources_address_defers_to_it() {
     let web = FixtureWeb::start().await;
-    web.set("/old.xml", Reply::MovedPermanently("/new.xml".into()));
     web.set("/new.xml", Reply::feed(rss(2, "new")));
     let web = &web;
     each_backend(|store| async move {
         let pipeline = pipeline(store.clone());
+        web.set("/old.xml", Reply::feed(rss(1, "old")));
         let reader = add(&store, web.url("/new.xml"), "Reader").await;
         let old = add(&store, web.url("/old.xml"), "Old").await;
+        let report = fetch_source::run(&pipeline, old).await.expect("fetch");
+        assert_eq!(
+            report.new_articles, 1,
+            "the old address had a story of its own"
+        );
+        web.set("/old.xml", Reply::MovedPermanently("/new.xml".into()));
         let report = fetch_source::run(&pipeline, old).await.expect("fetch");
         assert_eq!(
             report.new_articles, 0,
@@ -758,7 +764,7 @@ async fn a_feed_moved_onto_another_sources_address_defers_to_it() {
             .get(old)
             .await
             .expect("get")
-            .expect("exists");
+            .expect("kept: it has an article");
         assert_eq!(source.fetch.status(), "gone");
         let error = source.fetch.last_error.unwrap_or_default();
         assert!(error.contains(&format!("source {reader}")), "{error}");
@@ -766,6 +772,101 @@ async fn a_feed_moved_onto_another_sources_address_defers_to_it() {
             store.sources().due(4_000_000_000, 10).await.expect("due"),
             vec![reader],
             "only the reader is fetched from now on"
+        );
+    })
+    .await;
+}
+
+/// An account for the merge test.
+async fn account(store: &Store, name: &str) -> tidings_model::UserId {
+    let new = tidings_store::NewUser {
+        name: name.to_string(),
+        display_name: name.to_string(),
+        password_hash: "h".to_string(),
+        role: tidings_model::Role::Reader,
+    };
+    store.users().create(&new, 1).await.expect("create").id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_home_page_whose_feed_another_source_reads_folds_into_that_source() {
+    let web = FixtureWeb::start().await;
+    web.set(
+        "/home/",
+        Reply::html(
+            "<!doctype html><html><head><title>Home</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/home/feed.xml\">\
+             </head><body>Home</body></html>",
+        ),
+    );
+    web.set("/home/feed.xml", Reply::feed(rss(2, "home")));
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = pipeline(store.clone());
+        let feed = add(&store, web.url("/home/feed.xml"), "Home News").await;
+        fetch_source::run(&pipeline, feed).await.expect("fetch");
+        let home = add(&store, web.url("/home/"), "").await;
+        let reading = store.reading();
+        // Ana follows only the home page, in her folder, under her own title.
+        let ana = account(&store, "ana").await;
+        let tech = reading.folder_named(ana, "Tech", 2).await.expect("folder");
+        reading
+            .subscribe(ana, home, tech.id, 2)
+            .await
+            .expect("subscribe");
+        reading
+            .retitle(ana, home, Some("Mine"))
+            .await
+            .expect("title");
+        // Bob follows both: he keeps the one he had, with the title he gave the other.
+        let bob = account(&store, "bob").await;
+        let news = reading.folder_named(bob, "News", 2).await.expect("folder");
+        let misc = reading.folder_named(bob, "Misc", 2).await.expect("folder");
+        reading
+            .subscribe(bob, feed, news.id, 2)
+            .await
+            .expect("subscribe");
+        reading
+            .subscribe(bob, home, misc.id, 2)
+            .await
+            .expect("subscribe");
+        reading
+            .retitle(bob, home, Some("Bob's"))
+            .await
+            .expect("title");
+
+        let report = fetch_source::run(&pipeline, home).await.expect("fetch");
+        assert_eq!((report.new_articles, report.error), (0, None));
+        assert_eq!(
+            store.sources().get(home).await.expect("get"),
+            None,
+            "the empty duplicate is gone"
+        );
+        let ana_subs = reading.subscriptions(ana).await.expect("subscriptions");
+        assert_eq!(ana_subs.len(), 1);
+        assert_eq!(ana_subs[0].source_id, feed);
+        assert_eq!(ana_subs[0].folder.title, "Tech");
+        assert_eq!(ana_subs[0].title.as_deref(), Some("Mine"));
+        let bob_subs = reading.subscriptions(bob).await.expect("subscriptions");
+        assert_eq!(bob_subs.len(), 1, "no second subscription to one source");
+        assert_eq!(bob_subs[0].source_id, feed);
+        assert_eq!(bob_subs[0].folder.title, "News");
+        assert_eq!(bob_subs[0].title.as_deref(), Some("Bob's"));
+        let log = store.moderation().log_entries(10).await.expect("log");
+        let merge = log
+            .iter()
+            .find(|l| l.action == "source-merge")
+            .expect("a source-merge line");
+        assert_eq!(merge.source_id, Some(home));
+        assert!(
+            merge.note.contains("1 subscription moved"),
+            "{}",
+            merge.note
+        );
+        assert_eq!(
+            store.sources().due(4_000_000_000, 10).await.expect("due"),
+            vec![feed],
+            "the one feed is fetched once"
         );
     })
     .await;

@@ -56,6 +56,8 @@ mod replies;
 mod retention;
 mod revision;
 mod sessions;
+mod source_merge;
+mod source_review;
 mod sources;
 mod stats;
 mod store;
@@ -98,6 +100,7 @@ pub use reading::{
 pub use replies::{Replies, Reply, UNREAD_CAP};
 pub use retention::Retention;
 pub use sessions::{Ended, LoginCursor, LoginSession, SessionRecord, Sessions};
+pub use source_review::{AddedBy, AwaitingSource};
 pub use sources::{FetchSuccess, NewSource, Sources};
 pub use stats::{JobGroup, Stats, StoreStats};
 pub use store::{Store, StoreOptions};

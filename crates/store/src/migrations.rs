@@ -184,6 +184,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0028_host_turns.sql"),
         postgres: include_str!("../migrations/postgres/0028_host_turns.sql"),
     },
+    Step {
+        version: 29,
+        name: "sources_awaiting_review",
+        sqlite: include_str!("../migrations/sqlite/0029_sources_awaiting_review.sql"),
+        postgres: include_str!("../migrations/postgres/0029_sources_awaiting_review.sql"),
+    },
 ];
 
 /// The migrator for one backend.

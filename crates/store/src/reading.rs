@@ -44,6 +44,9 @@ pub struct Subscription {
     pub folder: Folder,
     /// When the account subscribed.
     pub created_at: UnixSeconds,
+    /// Whether the source waits for an administrator's review (see
+    /// [`crate::AddedBy::ReaderForReview`]): not fetched yet.
+    pub awaiting_review: bool,
 }
 
 impl Subscription {
@@ -773,15 +776,23 @@ impl<'a> Reading<'a> {
     /// source is the one with its URL, else its [`NewSource`] added as [`crate::Sources::add`]
     /// adds one (due for a fetch at once, the site revision bumped); its folder is the
     /// account's folder of that name, else a new one; and the account follows the source
-    /// there (a source listed twice ends in the last folder named). Returns how many feeds
-    /// it followed, one per entry. All or nothing: when any statement fails, no source,
-    /// folder or subscription of the import stays.
+    /// there (a source listed twice ends in the last folder named). Each source it adds is
+    /// logged as added by the account, and, with `review`, waits for an administrator's
+    /// review (see [`crate::AddedBy`]). Returns how many feeds it followed, one per entry.
+    /// All or nothing: when any statement fails, no source, folder, subscription or log
+    /// line of the import stays.
     pub async fn import_subscriptions(
         &self,
         user: UserId,
         feeds: &[ImportedFeed],
+        review: bool,
         now: UnixSeconds,
     ) -> Result<usize, StoreError> {
+        let by = if review {
+            crate::AddedBy::ReaderForReview(user)
+        } else {
+            crate::AddedBy::Account(user)
+        };
         if feeds.is_empty() {
             return Ok(0);
         }
@@ -794,6 +805,8 @@ impl<'a> Reading<'a> {
             let source = match sources::insert_unless_present(&mut tx, &feed.source, now).await? {
                 Some(id) => {
                     added = true;
+                    crate::source_review::record_added(&mut tx, id, &feed.source.url, by, now)
+                        .await?;
                     id
                 }
                 None => {
@@ -913,7 +926,7 @@ impl<'a> Reading<'a> {
     ) -> Result<Vec<Subscription>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.id, s.name, sub.title AS own_title, s.url, s.site_url, \
-             f.id AS folder_id, f.title, sub.created_at FROM subscriptions sub \
+             f.id AS folder_id, f.title, sub.created_at, s.pending_since FROM subscriptions sub \
              JOIN sources s ON s.id = sub.source_id \
              JOIN reading_folders f ON f.id = sub.folder_id \
              WHERE sub.user_id = $1 AND ($2 = 0 OR sub.source_id = $2) \
@@ -936,6 +949,7 @@ impl<'a> Reading<'a> {
                         title: r.try_get("title")?,
                     },
                     created_at: r.try_get("created_at")?,
+                    awaiting_review: r.try_get::<Option<i64>, _>("pending_since")?.is_some(),
                 })
             })
             .collect()

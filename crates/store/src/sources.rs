@@ -5,6 +5,7 @@ use crate::id_list;
 use crate::moderation::log_source_line;
 use crate::orphans;
 use crate::revision;
+use crate::source_review::PUBLIC;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use tidings_model::{FetchState, Source, SourceId, UnixSeconds, UserId};
@@ -42,7 +43,7 @@ pub struct FetchSuccess {
     pub skipped_no_link: Option<i64>,
 }
 
-const COLUMNS: &str = "id, url, name, site_url, category, language, display, created_at, next_fetch_at, \
+pub(crate) const COLUMNS: &str = "id, url, name, site_url, category, language, display, created_at, next_fetch_at, \
      last_fetch_at, last_success_at, last_error, error_count, etag, last_modified, skipped_no_link";
 
 /// Inserts `new` on `conn` (a transaction), due for a fetch at once, unless a source already
@@ -73,7 +74,7 @@ pub(crate) async fn insert_unless_present(
 /// Reads and writes sources.
 #[derive(Debug, Clone, Copy)]
 pub struct Sources<'a> {
-    pool: &'a AnyPool,
+    pub(crate) pool: &'a AnyPool,
 }
 
 impl<'a> Sources<'a> {
@@ -81,18 +82,11 @@ impl<'a> Sources<'a> {
         Sources { pool }
     }
 
-    /// Adds a source, due for a fetch at once. Fails with [`StoreError::AlreadyExists`] when its
-    /// URL is already a source.
+    /// Adds a source, public and due for a fetch at once, as the operator adds one (see
+    /// [`Sources::add_by`]). Fails with [`StoreError::AlreadyExists`] when its URL is already
+    /// a source.
     pub async fn add(&self, new: &NewSource, now: UnixSeconds) -> Result<Source, StoreError> {
-        let mut tx = crate::write_transaction::begin_write(self.pool).await?;
-        let id = insert_unless_present(&mut tx, new, now)
-            .await?
-            .ok_or_else(|| StoreError::AlreadyExists(format!("source {}", new.url)))?;
-        revision::bump(&mut *tx).await?;
-        tx.commit().await?;
-        self.get(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("source {id}")))
+        self.add_by(new, crate::AddedBy::Operator, now).await
     }
 
     /// Adds every source not yet present, in one transaction: all of them or, on an error,
@@ -133,10 +127,11 @@ impl<'a> Sources<'a> {
         Ok(row.as_ref().map(source_from_row).transpose()?)
     }
 
-    /// Every source, by category and name.
+    /// Every public source (not one waiting for review: see [`Sources::awaiting_review`]),
+    /// by category and name.
     pub async fn list(&self) -> Result<Vec<Source>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM sources ORDER BY COALESCE(category, ''), name, id"
+            "SELECT {COLUMNS} FROM sources WHERE {PUBLIC} ORDER BY COALESCE(category, ''), name, id"
         ));
         let rows = sqlx::query(sql).fetch_all(self.pool).await?;
         Ok(rows.iter().map(source_from_row).collect::<Result<_, _>>()?)
@@ -183,11 +178,10 @@ impl<'a> Sources<'a> {
             .collect()
     }
 
-    /// How many sources there are.
+    /// How many public sources there are (not counting those waiting for review).
     pub async fn count(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM sources")
-            .fetch_one(self.pool)
-            .await?;
+        let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM sources WHERE {PUBLIC}"));
+        let row = sqlx::query(sql).fetch_one(self.pool).await?;
         Ok(row.try_get("n")?)
     }
 
@@ -202,7 +196,8 @@ impl<'a> Sources<'a> {
     /// subscription the hub may hold is recorded to be ended there (see
     /// [`crate::WebSub::due_unsubscribes`]). Returns whether it existed.
     pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
-        self.remove_and_log(id, None, now).await
+        self.remove_with_action(id, None, "source-remove", now)
+            .await
     }
 
     /// [`Self::remove`], writing `source-remove` by `moderator` (`None`: the command line)
@@ -214,23 +209,33 @@ impl<'a> Sources<'a> {
         moderator: Option<UserId>,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
-        self.remove_and_log(id, Some(moderator), now).await
+        self.remove_with_action(id, Some(moderator), "source-remove", now)
+            .await
     }
 
-    /// [`Self::remove`], with a log line by the moderator `log` names, if any.
-    async fn remove_and_log(
+    /// [`Self::remove`], with a log line `action` by the moderator `log` names, if any. A
+    /// `source-reject` removes only a source still waiting for review (checked in the same
+    /// transaction).
+    pub(crate) async fn remove_with_action(
         &self,
         id: SourceId,
         log: Option<Option<UserId>>,
+        action: &str,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
         let mut tx = crate::write_transaction::begin_write(self.pool).await?;
-        let url: Option<String> = sqlx::query("SELECT url FROM sources WHERE id = $1")
+        let row = sqlx::query("SELECT url, pending_since FROM sources WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
-            .await?
-            .map(|row| row.try_get("url"))
-            .transpose()?;
+            .await?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let url: String = row.try_get("url")?;
+        let pending: Option<i64> = row.try_get("pending_since")?;
+        if action == "source-reject" && pending.is_none() {
+            return Ok(false);
+        }
         let rows = sqlx::query("SELECT id, story_id FROM articles WHERE source_id = $1")
             .bind(id.0)
             .fetch_all(&mut *tx)
@@ -270,8 +275,8 @@ impl<'a> Sources<'a> {
             if let Some(moderator) = log {
                 let n = rows.len();
                 let plural = if n == 1 { "" } else { "s" };
-                let note = format!("{} ({n} article{plural})", url.unwrap_or_default());
-                log_source_line(&mut *tx, moderator, "source-remove", id, &note, now).await?;
+                let note = format!("{url} ({n} article{plural})");
+                log_source_line(&mut *tx, moderator, action, id, &note, now).await?;
             }
             revision::bump(&mut *tx).await?;
         }
@@ -279,15 +284,18 @@ impl<'a> Sources<'a> {
         Ok(removed)
     }
 
-    /// The sources due for a fetch at `now`, most overdue first.
+    /// The sources due for a fetch at `now`, most overdue first (never one waiting for
+    /// review).
     pub async fn due(&self, now: UnixSeconds, limit: i64) -> Result<Vec<SourceId>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id FROM sources WHERE next_fetch_at <= $1 ORDER BY next_fetch_at, id LIMIT $2",
-        )
-        .bind(now)
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM sources WHERE next_fetch_at <= $1 AND {PUBLIC} \
+             ORDER BY next_fetch_at, id LIMIT $2"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?;
         rows.iter()
             .map(|row| Ok(SourceId(row.try_get("id")?)))
             .collect()
@@ -462,7 +470,7 @@ impl<'a> Sources<'a> {
     }
 }
 
-fn source_from_row(row: &AnyRow) -> Result<Source, sqlx::Error> {
+pub(crate) fn source_from_row(row: &AnyRow) -> Result<Source, sqlx::Error> {
     Ok(Source {
         id: SourceId(row.try_get("id")?),
         url: row.try_get("url")?,

@@ -914,7 +914,7 @@ async fn an_import_follows_every_feed_in_its_folder_and_reuses_sources() {
         ];
         assert_eq!(
             reading
-                .import_subscriptions(ana.id, &feeds, 50)
+                .import_subscriptions(ana.id, &feeds, false, 50)
                 .await
                 .expect("import"),
             4
@@ -968,14 +968,14 @@ async fn an_import_follows_every_feed_in_its_folder_and_reuses_sources() {
         // The same file again changes nothing and adds no source; bob's import is his own.
         let revision = store.revision().await.expect("revision");
         reading
-            .import_subscriptions(ana.id, &feeds, 60)
+            .import_subscriptions(ana.id, &feeds, false, 60)
             .await
             .expect("again");
         assert_eq!(store.sources().count().await.expect("count"), 3);
         assert_eq!(store.revision().await.expect("revision"), revision);
         assert_eq!(folders(&store, &ana).await, found);
         reading
-            .import_subscriptions(bob.id, &[imported("other", "Bob's")], 70)
+            .import_subscriptions(bob.id, &[imported("other", "Bob's")], false, 70)
             .await
             .expect("bob");
         assert_eq!(
@@ -988,7 +988,7 @@ async fn an_import_follows_every_feed_in_its_folder_and_reuses_sources() {
         assert_eq!(filed(&store, &ana).await.len(), 3, "ana's untouched");
         assert_eq!(
             reading
-                .import_subscriptions(bob.id, &[], 80)
+                .import_subscriptions(bob.id, &[], false, 80)
                 .await
                 .expect("empty"),
             0
@@ -1054,7 +1054,7 @@ async fn an_import_that_fails_midway_leaves_nothing() {
         ];
         assert!(
             reading
-                .import_subscriptions(ana.id, &feeds, 50)
+                .import_subscriptions(ana.id, &feeds, false, 50)
                 .await
                 .is_err(),
             "the refused feed fails the import"
@@ -1078,7 +1078,7 @@ async fn an_import_that_fails_midway_leaves_nothing() {
         let ghost = tidings_model::UserId(ana.id.0 + 1_000);
         assert!(
             reading
-                .import_subscriptions(ghost, &[imported("lonely", "Tech")], 50)
+                .import_subscriptions(ghost, &[imported("lonely", "Tech")], false, 50)
                 .await
                 .is_err()
         );

@@ -675,6 +675,19 @@ mod tests {
         );
         let none = Settings::resolve(&GlobalArgs::default(), &ServeArgs::default()).expect("x");
         assert!(none.people.signup_open, "open by default");
+        assert_eq!(
+            none.people.reader_sources,
+            tidings_web::people::ReaderSources::Review,
+            "readers' new sources wait for review by default"
+        );
+        std::fs::write(&path, "[people]\nreader_sources = \"open\"\n").expect("write");
+        let open = Settings::resolve(&global, &ServeArgs::default()).expect("resolve");
+        assert_eq!(
+            open.people.reader_sources,
+            tidings_web::people::ReaderSources::Open
+        );
+        std::fs::write(&path, "[people]\nreader_sources = \"maybe\"\n").expect("write");
+        assert!(Settings::resolve(&global, &ServeArgs::default()).is_err());
     }
 
     #[test]

@@ -585,9 +585,12 @@ struct SourcesPage {
 /// `/sources` with the "Add a feed" form when `add_feed` is given (an admin's request).
 pub(crate) async fn sources_page(
     state: &AppState,
-    add_feed: Option<crate::admin::sources::AddFeed>,
+    mut add_feed: Option<crate::admin::sources::AddFeed>,
 ) -> Result<Response, PageError> {
     let now = now();
+    if let Some(form) = add_feed.as_mut() {
+        form.awaiting = crate::admin::source_review::awaiting(state, now).await?;
+    }
     let subscriptions = state.store.websub().by_source().await?;
     let sources: Vec<SourceView> = state
         .store

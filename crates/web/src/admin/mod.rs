@@ -4,7 +4,8 @@
 //!
 //! - **Sources** ([`sources`]): the "Add a feed" form on `/sources`; on each `/source/{id}`
 //!   "Fetch now", the display policy, and "Remove" behind a confirmation page that says how
-//!   many articles go with the source.
+//!   many articles go with the source; the sources readers added that await review, with
+//!   "Approve" and "Reject" ([`source_review`]).
 //! - **Accounts** ([`users`]): `/admin/users`, every account with its role, state, age and
 //!   comment count, paged, and a form to change a role; and "Make a password reset link"
 //!   ([`reset_links`]), which shows the admin a one-time link to hand to the account's owner.
@@ -18,6 +19,7 @@
 //! store's transaction) and drops this process's cached pages.
 
 mod reset_links;
+pub(crate) mod source_review;
 pub(crate) mod sources;
 mod users;
 
@@ -39,6 +41,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/sources/add", post(sources::add))
         .route("/source/{id}/refresh", post(sources::refresh))
         .route("/source/{id}/display", post(sources::display))
+        .route("/source/{id}/approve", post(source_review::approve))
+        .route("/source/{id}/reject", post(source_review::reject))
         .route(
             "/source/{id}/remove",
             get(sources::remove_page).post(sources::remove),

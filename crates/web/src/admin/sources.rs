@@ -47,6 +47,8 @@ pub(crate) struct AddFeed {
     pub(crate) error: Option<String>,
     /// The source that already has the address, as (link, name).
     pub(crate) existing: Option<(String, String)>,
+    /// The sources readers added that wait for review (filled by `/sources`).
+    pub(crate) awaiting: Vec<super::source_review::AwaitingView>,
 }
 
 impl AddFeed {
@@ -60,6 +62,7 @@ impl AddFeed {
             sections: Section::ALL.iter().map(|s| (s.slug(), s.name())).collect(),
             error: None,
             existing: None,
+            awaiting: Vec::new(),
         }
     }
 }

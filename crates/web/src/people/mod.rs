@@ -98,6 +98,34 @@ pub struct PeopleConfig {
     pub limits: RateLimitConfig,
     /// The login throttle.
     pub login_throttle: ThrottleConfig,
+    /// How a feed address a reader (not an administrator) adds, by an OPML import or an
+    /// app's API, enters the site when no source has it yet.
+    pub reader_sources: ReaderSources,
+}
+
+/// How sources that readers add enter the site (`[people] reader_sources`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ReaderSources {
+    /// The new source waits for an administrator's approval on `/sources`: not fetched and
+    /// not public meanwhile; the reader's subscription stays.
+    #[default]
+    Review,
+    /// The new source is public and fetched at once.
+    Open,
+}
+
+impl ReaderSources {
+    /// How `user` adds a source under this rule: an administrator's is public at once, a
+    /// reader's or a moderator's waits under [`ReaderSources::Review`].
+    pub fn added_by(self, user: &tidings_model::User) -> tidings_store::AddedBy {
+        match (self, user.role) {
+            (ReaderSources::Review, role) if role != tidings_model::Role::Admin => {
+                tidings_store::AddedBy::ReaderForReview(user.id)
+            }
+            _ => tidings_store::AddedBy::Account(user.id),
+        }
+    }
 }
 
 impl Default for PeopleConfig {
@@ -113,6 +141,7 @@ impl Default for PeopleConfig {
             password_memory_kib: 19_456,
             limits: RateLimitConfig::default(),
             login_throttle: ThrottleConfig::default(),
+            reader_sources: ReaderSources::default(),
         }
     }
 }

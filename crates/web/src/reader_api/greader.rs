@@ -363,7 +363,7 @@ async fn subscription_edit(
                             None => return Err(GrError::NotFound),
                         }
                     } else {
-                        add_source(&state, url).await?
+                        add_source(&state, &user, url).await?
                     }
                 }
             };
@@ -425,8 +425,8 @@ async fn subscription_edit(
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn add_source(state: &AppState, url: &str) -> Result<SourceId, GrError> {
-    match source_for_url(state, url, None, None).await {
+async fn add_source(state: &AppState, user: &User, url: &str) -> Result<SourceId, GrError> {
+    match source_for_url(state, user, url, None, None).await {
         Ok(source) => Ok(source.id),
         Err(SourceError::BadUrl) => Err(GrError::BadRequest("not an http(s) feed address\n")),
         Err(SourceError::PrivateAddress) => Err(GrError::BadRequest(concat!(
@@ -450,7 +450,7 @@ async fn subscription_quickadd(
         let pairs = params(query.as_deref(), &body);
         let url = param(&pairs, "quickadd").ok_or(GrError::BadRequest("quickadd is missing\n"))?;
         let url = url.strip_prefix("feed/").unwrap_or(url);
-        let source = match source_for_url(&state, url, None, None).await {
+        let source = match source_for_url(&state, &user, url, None, None).await {
             Ok(source) => source,
             Err(SourceError::Store(err)) => return Err(err.into()),
             Err(refused) => {
@@ -895,7 +895,7 @@ async fn subscription_import(
         let user = authed(&state, ip, &headers).await?;
         check_write_limit(&state, ip.0, user.id)?;
         let text = String::from_utf8_lossy(&body);
-        match import_opml(&state, user.id, &text).await {
+        match import_opml(&state, &user, &text).await {
             Ok(_) => Ok(ok_text()),
             Err(ImportError::NotOpml(_)) => Err(GrError::BadRequest("not an OPML file\n")),
             Err(ImportError::TooManyFeeds(_)) => Err(GrError::BadRequest(

@@ -254,6 +254,11 @@ fn category_json(user: &User, folder: &Folder) -> Value {
     })
 }
 
+/// What a feed waiting for an administrator's review says in its error field: apps show
+/// it where a feed's fetch problem goes.
+const AWAITING_REVIEW: &str = "This feed is new here and waits for an administrator's \
+     review; it is fetched once approved";
+
 fn feed_json(user: &User, sub: &Subscription) -> Value {
     json!({
         "id": sub.source_id.0,
@@ -264,8 +269,8 @@ fn feed_json(user: &User, sub: &Subscription) -> Value {
         "checked_at": rfc3339(sub.created_at),
         "etag_header": "",
         "last_modified_header": "",
-        "parsing_error_message": "",
-        "parsing_error_count": 0,
+        "parsing_error_message": if sub.awaiting_review { AWAITING_REVIEW } else { "" },
+        "parsing_error_count": i32::from(sub.awaiting_review),
         "scraper_rules": "",
         "rewrite_rules": "",
         "crawler": false,
@@ -341,7 +346,7 @@ async fn import(
         let user = authed(&state, ip, &headers).await?;
         check_write_limit(&state, ip.0, user.id)?;
         let text = String::from_utf8_lossy(&body);
-        match import_opml(&state, user.id, &text).await {
+        match import_opml(&state, &user, &text).await {
             Ok(outcome) => Ok::<_, MfError>(
                 (
                     StatusCode::CREATED,
@@ -463,7 +468,7 @@ async fn create_feed(
             }
             None => default_folder(&state, user.id).await?,
         };
-        let source = match source_for_url(&state, &new.feed_url, None, None).await {
+        let source = match source_for_url(&state, &user, &new.feed_url, None, None).await {
             Ok(source) => source,
             Err(SourceError::BadUrl) => {
                 return Err(MfError::BadRequest(

@@ -367,10 +367,12 @@ pub(crate) fn new_source(
     })
 }
 
-/// The source with feed address `url`, added as a shared source if no source has it yet
-/// (as [`new_source`] makes it).
+/// The source with feed address `url`, added by `user` as a shared source if no source has
+/// it yet (as [`new_source`] makes it): public at once, or waiting for review, as
+/// [`crate::people::ReaderSources::added_by`] says, and logged either way.
 pub(crate) async fn source_for_url(
     state: &AppState,
+    user: &tidings_model::User,
     url: &str,
     name: Option<&str>,
     site_url: Option<&str>,
@@ -381,7 +383,8 @@ pub(crate) async fn source_for_url(
         return Ok(source);
     }
     let now = state.people.clock.now_secs();
-    let added = state.store.sources().add(&new, now).await;
+    let by = state.people.config.reader_sources.added_by(user);
+    let added = state.store.sources().add_by(&new, by, now).await;
     match added {
         Ok(source) => Ok(source),
         // Another request added it meanwhile.

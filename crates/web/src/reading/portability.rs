@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use tidings_feeds::{Outline, parse_opml, write_opml};
-use tidings_model::{SourceId, UserId};
+use tidings_model::{SourceId, User, UserId};
 use tidings_store::{ImportedFeed, StoreError};
 
 /// The largest OPML file an import takes, in bytes.
@@ -53,10 +53,12 @@ pub(crate) enum ImportError {
 /// Addresses that are not http(s) are skipped and reported. Every
 /// refusal comes before any write, and the writes are one transaction
 /// ([`tidings_store::Reading::import_subscriptions`]): a file that is not OPML, lists more
-/// than [`MAX_IMPORTED_FEEDS`] feeds, or meets a database failure imports nothing.
+/// than [`MAX_IMPORTED_FEEDS`] feeds, or meets a database failure imports nothing. The
+/// sources it adds are logged as `user`'s, and wait for review when a reader adds them under
+/// [`crate::people::ReaderSources::Review`].
 pub(crate) async fn import_opml(
     state: &AppState,
-    user: UserId,
+    user: &User,
     text: &str,
 ) -> Result<ImportOutcome, ImportError> {
     let outlines = parse_opml(text).map_err(|err| ImportError::NotOpml(err.to_string()))?;
@@ -86,10 +88,16 @@ pub(crate) async fn import_opml(
         }
     }
     let now = state.people.clock.now_secs();
+    let review = matches!(
+        state.people.config.reader_sources.added_by(user),
+        tidings_store::AddedBy::ReaderForReview(_)
+    );
     let reading = state.store.reading();
-    outcome.followed = reading.import_subscriptions(user, &feeds, now).await?;
-    let own = own_titles(&reading.subscriptions(user).await?, &feeds, &titles);
-    reading.retitle_all(user, &own).await?;
+    outcome.followed = reading
+        .import_subscriptions(user.id, &feeds, review, now)
+        .await?;
+    let own = own_titles(&reading.subscriptions(user.id).await?, &feeds, &titles);
+    reading.retitle_all(user.id, &own).await?;
     Ok(outcome)
 }
 

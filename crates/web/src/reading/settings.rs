@@ -234,7 +234,7 @@ pub(crate) async fn import(
                 );
                 return Ok((StatusCode::BAD_REQUEST, p).into_response());
             };
-            let outcome = match import_opml(&state, viewer.user.id, &text).await {
+            let outcome = match import_opml(&state, &viewer.user, &text).await {
                 Ok(outcome) => outcome,
                 Err(ImportError::Store(err)) => return Err(err.into()),
                 Err(err) => {
