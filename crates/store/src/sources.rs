@@ -120,6 +120,20 @@ impl<'a> Sources<'a> {
         Ok(row.as_ref().map(source_from_row).transpose()?)
     }
 
+    /// One source as the public sees it: none while it awaits review (see
+    /// [`Sources::awaiting_review`]), since its address is a reader's request, not yet a
+    /// source of the site.
+    pub async fn get_public(&self, id: SourceId) -> Result<Option<Source>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM sources WHERE id = $1 AND pending_since IS NULL"
+        ));
+        let row = sqlx::query(sql)
+            .bind(id.0)
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(row.as_ref().map(source_from_row).transpose()?)
+    }
+
     /// One source by its feed URL.
     pub async fn find_by_url(&self, url: &str) -> Result<Option<Source>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM sources WHERE url = $1"));

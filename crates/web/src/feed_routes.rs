@@ -300,7 +300,7 @@ pub(crate) async fn source_feed(
         let source = state
             .store
             .sources()
-            .get(SourceId(id))
+            .get_public(SourceId(id))
             .await?
             .ok_or(PageError::NotFound)?;
         let listings = state

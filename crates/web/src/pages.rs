@@ -538,7 +538,7 @@ pub(crate) async fn source(
         let source = state
             .store
             .sources()
-            .get(SourceId(id))
+            .get_public(SourceId(id))
             .await?
             .ok_or(PageError::NotFound)?;
         let admin = crate::admin::admin_viewer(&state, &headers)

@@ -61,6 +61,26 @@ async fn publicly_listed(site: &Site) -> bool {
     page.body.contains("fresh.example")
 }
 
+/// The statuses anonymous visitors get for the source's page, its API entry and its feed.
+async fn public_statuses(site: &Site, source: SourceId) -> Vec<u16> {
+    let mut out = Vec::new();
+    for path in ["", "/feed.xml"] {
+        out.push(
+            site.browser()
+                .get(&format!("/source/{}{path}", source.0))
+                .await
+                .status,
+        );
+    }
+    out.push(
+        site.browser()
+            .get(&format!("/api/v1/sources/{}", source.0))
+            .await
+            .status,
+    );
+    out
+}
+
 /// The moderation log's lines about `source` as (action, who).
 async fn log_about(site: &Site, source: SourceId) -> Vec<(String, Option<i64>)> {
     let mut lines = site.store.moderation().log_entries(50).await.expect("log");
@@ -79,6 +99,11 @@ async fn a_readers_new_source_waits_for_an_administrator() {
     let ana = ana_id(&site).await;
 
     assert!(!publicly_listed(&site).await, "not public while it waits");
+    assert_eq!(
+        public_statuses(&site, fresh).await,
+        [404, 404, 404],
+        "no page, feed or API entry while it waits"
+    );
     let due = site.store.sources().due(FAR, 50).await.expect("due");
     assert!(!due.contains(&fresh), "not fetched while it waits");
     let listed = feed_as_listed(&site, &key, fresh).await;
@@ -104,6 +129,7 @@ async fn a_readers_new_source_waits_for_an_administrator() {
     assert_eq!(admin.post(&approve, &[("csrf", &token)]).await.status, 303);
 
     assert!(publicly_listed(&site).await, "public once approved");
+    assert_eq!(public_statuses(&site, fresh).await, [200, 200, 200]);
     let due = site.store.sources().due(FAR, 50).await.expect("due");
     assert!(due.contains(&fresh), "fetched once approved");
     let listed = feed_as_listed(&site, &key, fresh).await;

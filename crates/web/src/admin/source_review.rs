@@ -14,6 +14,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use std::net::IpAddr;
 use tidings_model::{SourceId, UnixSeconds};
 use tidings_store::StoreError;
 
@@ -61,18 +62,15 @@ pub(crate) async fn approve(
     headers: HeaderMap,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    let result: Result<Response, PeopleError> = async {
-        let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
-        let now = state.people.clock.now_secs();
-        let sources = state.store.sources();
-        if !sources.approve(SourceId(id), viewer.user.id, now).await? {
-            return Err(PeopleError::NotFound);
-        }
-        page_changed(&state, "/sources");
-        Ok(Redirect::to("/sources").into_response())
-    }
-    .await;
-    result.unwrap_or_else(|e| e.page(&state.site_name))
+    decide(
+        &state,
+        ip,
+        SourceId(id),
+        &headers,
+        &form.csrf,
+        Decision::Approve,
+    )
+    .await
 }
 
 /// `POST /source/{id}/reject`: the waiting source is removed with its subscriptions.
@@ -83,14 +81,46 @@ pub(crate) async fn reject(
     headers: HeaderMap,
     Form(form): Form<TokenForm>,
 ) -> Response {
+    decide(
+        &state,
+        ip,
+        SourceId(id),
+        &headers,
+        &form.csrf,
+        Decision::Reject,
+    )
+    .await
+}
+
+/// What an administrator decides about a waiting source.
+#[derive(Clone, Copy)]
+enum Decision {
+    Approve,
+    Reject,
+}
+
+/// Carries out an administrator's decision: back to `/sources`, or `404` when the source is
+/// not waiting (any more).
+async fn decide(
+    state: &AppState,
+    ip: IpAddr,
+    id: SourceId,
+    headers: &HeaderMap,
+    csrf: &str,
+    decision: Decision,
+) -> Response {
     let result: Result<Response, PeopleError> = async {
-        let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
+        let viewer = action_admin(state, headers, ip, csrf).await?;
         let now = state.people.clock.now_secs();
         let sources = state.store.sources();
-        if !sources.reject(SourceId(id), viewer.user.id, now).await? {
+        let done = match decision {
+            Decision::Approve => sources.approve(id, viewer.user.id, now).await?,
+            Decision::Reject => sources.reject(id, viewer.user.id, now).await?,
+        };
+        if !done {
             return Err(PeopleError::NotFound);
         }
-        page_changed(&state, "/sources");
+        page_changed(state, "/sources");
         Ok(Redirect::to("/sources").into_response())
     }
     .await;

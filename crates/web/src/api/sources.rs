@@ -55,7 +55,7 @@ pub(crate) async fn one(
     let store = &state.store;
     let source = store
         .sources()
-        .get(SourceId(id))
+        .get_public(SourceId(id))
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no source with id {id}")))?;
     let latest_articles = store
