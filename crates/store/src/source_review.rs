@@ -5,7 +5,7 @@
 use crate::StoreError;
 use crate::moderation::log_source_line;
 use crate::revision;
-use crate::sources::{NewSource, Sources, insert_unless_present, source_from_row};
+use crate::sources::{NewSource, Removal, Sources, insert_unless_present, source_from_row};
 use sqlx::{AnyConnection, Row};
 use tidings_model::{Source, SourceId, UnixSeconds, UserId};
 
@@ -170,7 +170,7 @@ impl Sources<'_> {
         moderator: UserId,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
-        self.remove_with_action(id, Some(Some(moderator)), "source-reject", now)
+        self.remove_as(id, Some(Some(moderator)), Removal::Reject, now)
             .await
     }
 }

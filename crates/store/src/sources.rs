@@ -43,6 +43,26 @@ pub struct FetchSuccess {
     pub skipped_no_link: Option<i64>,
 }
 
+/// How a source is removed, which decides its log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Removal {
+    /// An administrator's (or the command line's) removal: `source-remove`.
+    Remove,
+    /// An administrator's rejection of a source waiting for review: `source-reject`; a
+    /// source that does not wait is left alone.
+    Reject,
+}
+
+impl Removal {
+    /// The moderation log's action for it.
+    fn action(self) -> &'static str {
+        match self {
+            Removal::Remove => "source-remove",
+            Removal::Reject => "source-reject",
+        }
+    }
+}
+
 pub(crate) const COLUMNS: &str = "id, url, name, site_url, category, language, display, created_at, next_fetch_at, \
      last_fetch_at, last_success_at, last_error, error_count, etag, last_modified, skipped_no_link";
 
@@ -112,20 +132,24 @@ impl<'a> Sources<'a> {
 
     /// One source by id.
     pub async fn get(&self, id: SourceId) -> Result<Option<Source>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM sources WHERE id = $1"));
-        let row = sqlx::query(sql)
-            .bind(id.0)
-            .fetch_optional(self.pool)
-            .await?;
-        Ok(row.as_ref().map(source_from_row).transpose()?)
+        self.get_where(id, "1 = 1").await
     }
 
     /// One source as the public sees it: none while it awaits review (see
     /// [`Sources::awaiting_review`]), since its address is a reader's request, not yet a
     /// source of the site.
     pub async fn get_public(&self, id: SourceId) -> Result<Option<Source>, StoreError> {
+        self.get_where(id, PUBLIC).await
+    }
+
+    /// Source `id` if it meets `condition` (SQL written here, never input).
+    async fn get_where(
+        &self,
+        id: SourceId,
+        condition: &'static str,
+    ) -> Result<Option<Source>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM sources WHERE id = $1 AND pending_since IS NULL"
+            "SELECT {COLUMNS} FROM sources WHERE id = $1 AND {condition}"
         ));
         let row = sqlx::query(sql)
             .bind(id.0)
@@ -210,8 +234,7 @@ impl<'a> Sources<'a> {
     /// subscription the hub may hold is recorded to be ended there (see
     /// [`crate::WebSub::due_unsubscribes`]). Returns whether it existed.
     pub async fn remove(&self, id: SourceId, now: UnixSeconds) -> Result<bool, StoreError> {
-        self.remove_with_action(id, None, "source-remove", now)
-            .await
+        self.remove_as(id, None, Removal::Remove, now).await
     }
 
     /// [`Self::remove`], writing `source-remove` by `moderator` (`None`: the command line)
@@ -223,18 +246,17 @@ impl<'a> Sources<'a> {
         moderator: Option<UserId>,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
-        self.remove_with_action(id, Some(moderator), "source-remove", now)
+        self.remove_as(id, Some(moderator), Removal::Remove, now)
             .await
     }
 
-    /// [`Self::remove`], with a log line `action` by the moderator `log` names, if any. A
-    /// `source-reject` removes only a source still waiting for review (checked in the same
-    /// transaction).
-    pub(crate) async fn remove_with_action(
+    /// [`Self::remove`] as `removal` removes, with its log line by the moderator `log` names,
+    /// if any.
+    pub(crate) async fn remove_as(
         &self,
         id: SourceId,
         log: Option<Option<UserId>>,
-        action: &str,
+        removal: Removal,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
         let mut tx = crate::write_transaction::begin_write(self.pool).await?;
@@ -247,7 +269,7 @@ impl<'a> Sources<'a> {
         };
         let url: String = row.try_get("url")?;
         let pending: Option<i64> = row.try_get("pending_since")?;
-        if action == "source-reject" && pending.is_none() {
+        if removal == Removal::Reject && pending.is_none() {
             return Ok(false);
         }
         let rows = sqlx::query("SELECT id, story_id FROM articles WHERE source_id = $1")
@@ -290,7 +312,7 @@ impl<'a> Sources<'a> {
                 let n = rows.len();
                 let plural = if n == 1 { "" } else { "s" };
                 let note = format!("{url} ({n} article{plural})");
-                log_source_line(&mut *tx, moderator, action, id, &note, now).await?;
+                log_source_line(&mut *tx, moderator, removal.action(), id, &note, now).await?;
             }
             revision::bump(&mut *tx).await?;
         }

@@ -505,10 +505,13 @@ async fn folded_cards(
     folded: Vec<FeedArticle>,
     now: tidings_model::UnixSeconds,
 ) -> Result<Vec<Card>, PageError> {
-    let listings: Vec<ArticleListing> = folded.iter().map(|f| f.listing.clone()).collect();
+    let (listings, publishers): (Vec<ArticleListing>, Vec<_>) = folded
+        .into_iter()
+        .map(|item| (item.listing, item.republished_by))
+        .unzip();
     let mut cards = page_of_cards(store, &listings, PAGE_SIZE, now).await?;
-    for (card, item) in cards.iter_mut().zip(folded) {
-        card.also_published_by = item.republished_by.into_iter().map(|p| p.name).collect();
+    for (card, publishers) in cards.iter_mut().zip(publishers) {
+        card.also_published_by = publishers.into_iter().map(|p| p.name).collect();
     }
     Ok(cards)
 }

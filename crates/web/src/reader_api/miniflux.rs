@@ -210,6 +210,15 @@ async fn mark_read(state: &AppState, user: &User, scope: ItemScope) -> Answer {
     no_content()
 }
 
+/// `message` as Miniflux writes its error messages, a sentence: its first letter
+/// capitalised (whatever that letter is; an empty message stays empty).
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// The account behind `X-Auth-Token` or HTTP Basic.
 async fn authed(state: &AppState, ip: ClientIp, headers: &HeaderMap) -> Result<User, MfError> {
     if let Some(token) = headers.get("x-auth-token").and_then(|v| v.to_str().ok()) {
@@ -477,9 +486,9 @@ async fn create_feed(
             }
             Err(SourceError::PrivateAddress) => {
                 // Miniflux's messages are sentences: the shared wording, capitalised.
-                let mut why = String::from(super::private_address_refusal!());
-                why[..1].make_ascii_uppercase();
-                return Err(MfError::BadRequest(why));
+                return Err(MfError::BadRequest(sentence(
+                    super::private_address_refusal!(),
+                )));
             }
             Err(SourceError::Store(err)) => return Err(err.into()),
         };
@@ -697,11 +706,9 @@ async fn discover(
         let user = authed(&state, ip, &headers).await?;
         check_write_limit(&state, ip.0, user.id)?;
         let asked: DiscoverBody = body_json(&body)?;
-        let found = discover_feeds(&state, &asked.url).await.map_err(|err| {
-            let mut why = err.to_string();
-            why[..1].make_ascii_uppercase();
-            MfError::BadRequest(why)
-        })?;
+        let found = discover_feeds(&state, &asked.url)
+            .await
+            .map_err(|err| MfError::BadRequest(sentence(&err.to_string())))?;
         if found.is_empty() {
             return Err(MfError::NotFound);
         }
@@ -1213,4 +1220,20 @@ async fn toggle_bookmark(
         no_content()
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn a_message_becomes_a_sentence_whatever_its_first_letter() {
+        assert_eq!(
+            sentence("the page could not be fetched"),
+            "The page could not be fetched"
+        );
+        assert_eq!(sentence("éxito"), "Éxito");
+        assert_eq!(sentence("\"x\" is not a URL"), "\"x\" is not a URL");
+        assert_eq!(sentence(""), "");
+    }
 }
