@@ -29,13 +29,33 @@ pub struct Sentence {
     pub dangling: bool,
 }
 
-/// Abbreviations after which a full stop does not end a sentence.
+/// Abbreviations after which a full stop does not end a sentence: titles before a name
+/// ("Sgt.", "Brig. Gen.", "Det."), and words a number or another word always follows
+/// ("approx. 5", "Nr. 5", "vgl.", "av. J.-C."), in English, German and French.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
-    "cmdr", "adm", "maj", "jr", "sr", "inc", "corp", "co", "ltd", "vs", "etc", "no", "jan", "feb",
-    "apr", "aug", "sep", "sept", "oct", "nov", "dec", "rev", "hon", "pres", "approx", "dept",
-    "est", "fig", "mt", "ft", "ave", "blvd", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m",
-    "d.c", "ph.d", "messrs", "mme", "mlle", "gens", "reps", "sens", "govs",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
+    "cmdr", "adm", "maj", "cpl", "pvt", "spc", "brig", "det", "supt", "insp", "msgr", "atty",
+    "jan", "feb", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "rev", "hon", "pres", "approx",
+    "est", "fig", "figs", "mt", "e.g", "i.e", "ph.d", "messrs", "mme", "mlle", "gens", "reps",
+    "sens", "govs", "cf", "pp", "vol", "pt", "ca", "nr", "bzw", "vgl", "ggf", "evtl", "jh", "mio",
+    "mrd", "av", "env", "mgr", "vs",
+];
+
+/// Abbreviations that also end sentences ("… in the U.S. The …", "… at 8 p.m. He …",
+/// "Martin Luther King Jr. He …"): the full stop ends one only before a capitalised
+/// function word (see [`next_word_is_opener`]).
+const FINAL_ABBREVIATIONS: &[&str] = &[
+    "u.s", "u.k", "u.n", "d.c", "a.m", "p.m", "etc", "inc", "jr", "sr", "co", "corp", "ltd", "st",
+    "ave", "blvd", "dept", "ft", "al", "usw",
+];
+
+/// US state abbreviations of AP style, which end a sentence as often as not ("in Selma,
+/// Ala. Yet …") but never before a dateline's bracket ("ANAHEIM, Calif. (AP) — …").
+const STATE_ABBREVIATIONS: &[&str] = &[
+    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky",
+    "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa",
+    "tenn", "vt", "va", "wash", "wis", "wyo", "n.h", "n.j", "n.m", "n.y", "n.c", "n.d", "r.i",
+    "s.c", "s.d", "w.va",
 ];
 
 /// Opening words that need an antecedent in an earlier sentence.
@@ -225,24 +245,33 @@ fn is_closer(c: char) -> bool {
     )
 }
 
-/// Whether the full stop at byte `dot` ends an abbreviation or a single-letter initial.
+/// Whether the full stop at byte `dot` ends an abbreviation or a single-letter initial,
+/// so that the sentence goes on after it.
 fn ends_abbreviation(para: &str, dot: usize, next: char) -> bool {
     let before = &para[..dot];
-    let word_start = before
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '['))
-        .map_or(0, |p| {
-            p + before[p..].chars().next().map_or(1, char::len_utf8)
-        });
-    let word = &before[word_start..];
+    let word_start = before.rfind(char::is_whitespace).map_or(0, |p| {
+        p + before[p..].chars().next().map_or(1, char::len_utf8)
+    });
+    // "say, ‘Ms. Abrams": quotes and brackets before the word are not part of it.
+    let word = before[word_start..].trim_start_matches(|c: char| !c.is_alphanumeric());
     let lower = word.to_lowercase();
     if ABBREVIATIONS.contains(&lower.as_str()) {
-        // "U.S. officials" continues, but "in the U.S. The" is ambiguous: keep together
-        // only when the abbreviation is a title or the next word is not a pronoun.
-        return !(matches!(
-            lower.as_str(),
-            "u.s" | "u.k" | "a.m" | "p.m" | "etc" | "inc"
-        ) && next.is_uppercase()
-            && next_word_is_opener(para, dot));
+        return true;
+    }
+    // "No. 5", but "He said no. The vote failed."
+    if lower == "no" {
+        return next.is_ascii_digit();
+    }
+    // "in the U.S. The", "at 8 p.m. He": a sentence ends only before a function word.
+    let dotted_acronym = word.chars().any(|c| c.is_alphabetic())
+        && word.contains('.')
+        && word.chars().all(|c| c.is_alphabetic() || c == '.')
+        && word.chars().next().is_some_and(char::is_uppercase);
+    if FINAL_ABBREVIATIONS.contains(&lower.as_str()) || dotted_acronym {
+        return !(next.is_uppercase() && next_word_is_opener(para, dot));
+    }
+    if STATE_ABBREVIATIONS.contains(&lower.as_str()) {
+        return next == '(';
     }
     // A German ordinal before a month or century ("am 1. Februar", "im 19. Jahrhundert").
     if (1..=3).contains(&word.len()) && word.chars().all(|c| c.is_ascii_digit()) && {
@@ -251,9 +280,10 @@ fn ends_abbreviation(para: &str, dot: usize, next: char) -> bool {
     } {
         return true;
     }
+    // An initial ("J. K. Rowling"), or one lowercase letter, which no sentence ends with
+    // ("z. B.", "d. h.", "p. 7").
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    // An initial ("J. K. Rowling") or a dotted acronym ("N.Y.").
-    matches!((letters.next(), letters.next()), (Some(l), None) if l.is_uppercase())
+    (matches!((letters.next(), letters.next()), (Some(_), None)) && word.chars().count() == 1)
         || (word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.'))
 }
 
@@ -271,12 +301,43 @@ fn first_word_after(para: &str, dot: usize) -> String {
         .to_lowercase()
 }
 
-/// Whether the word after the full stop at `dot` is a typical sentence opener.
+/// Whether the word after the full stop at `dot` is a function word that typically opens a
+/// sentence (an article, a pronoun, a conjunction or a preposition), which no name is.
 fn next_word_is_opener(para: &str, dot: usize) -> bool {
     let word = first_word_after(para, dot);
     matches!(
         word.as_str(),
-        "the" | "he" | "she" | "it" | "they" | "we" | "i" | "but" | "a" | "in" | "this" | "that"
+        "the"
+            | "a"
+            | "an"
+            | "he"
+            | "she"
+            | "it"
+            | "they"
+            | "we"
+            | "i"
+            | "you"
+            | "his"
+            | "her"
+            | "its"
+            | "their"
+            | "our"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "there"
+            | "but"
+            | "and"
+            | "yet"
+            | "so"
+            | "if"
+            | "when"
+            | "while"
+            | "after"
+            | "in"
+            | "on"
+            | "at"
     )
 }
 
@@ -397,6 +458,65 @@ mod tests {
                 "Yes!",
                 "3 people agreed."
             ]
+        );
+    }
+
+    #[test]
+    fn titles_and_other_abbreviations_do_not_end_sentences() {
+        for p in [
+            "Police said Sgt. John Miller was hurt and Cpl. Ann Lee was not.",
+            "The order came from Brig. Gen. Bill Seekins, said LAPD Det. Chris Barling.",
+            "It was signed by Lt. Gen. Mark Hale and Rep. Ann Cole of Ohio.",
+            "She would say, ‘Ms. Abrams, am I an all-star?’",
+            "It costs approx. 5 dollars, the bill No. 12 says.",
+            "ANAHEIM, Calif. (AP) — The Latest on the stabbings.",
+            "Dies gilt z. B. für Nr. 5 und Dr. Meyer.",
+            "Die Stadt plant ca. 40 Mio. Euro ein, vgl. S. 4 des Berichts.",
+            "M. Dupont est arrivé av. Mme Martin.",
+        ] {
+            assert_eq!(split_sentences(p), [p], "{p}");
+        }
+    }
+
+    #[test]
+    fn an_abbreviation_that_can_end_a_sentence_ends_one_before_a_function_word() {
+        assert_eq!(
+            split_sentences("The vote ended at 8 p.m. The results came later."),
+            ["The vote ended at 8 p.m.", "The results came later."]
+        );
+        assert_eq!(
+            split_sentences("The polls close at 8 p.m. Eastern time on Tuesday."),
+            ["The polls close at 8 p.m. Eastern time on Tuesday."]
+        );
+        assert_eq!(
+            split_sentences("He woke at 6 a.m. He was calm."),
+            ["He woke at 6 a.m.", "He was calm."]
+        );
+        assert_eq!(
+            split_sentences("He is Martin Luther King Jr. He spoke at the rally."),
+            ["He is Martin Luther King Jr.", "He spoke at the rally."]
+        );
+        assert_eq!(
+            split_sentences("Martin Luther King Jr. Day is a holiday."),
+            ["Martin Luther King Jr. Day is a holiday."]
+        );
+        // "no" is an abbreviation only before its number.
+        assert_eq!(
+            split_sentences("He said no. The vote failed."),
+            ["He said no.", "The vote failed."]
+        );
+        // A state's abbreviation ends a sentence unless a dateline's bracket follows.
+        assert_eq!(
+            split_sentences("It happened in Sun Lakes, Ariz. McCain defended the plan."),
+            [
+                "It happened in Sun Lakes, Ariz.",
+                "McCain defended the plan."
+            ]
+        );
+        // A French era ends the sentence; its abbreviation "av." does not.
+        assert_eq!(
+            split_sentences("La ville fut fondée en 52 av. J.-C. Elle est ancienne."),
+            ["La ville fut fondée en 52 av. J.-C.", "Elle est ancienne."]
         );
     }
 
