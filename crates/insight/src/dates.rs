@@ -382,7 +382,7 @@ pub fn resolve_narrated_date(
             // "on Monday", "Monday's vote", "late Monday".
             let pub_wd = (pub_day + 3).rem_euclid(7);
             let back = (pub_wd - wd as i64).rem_euclid(7);
-            let ahead = weekday_ahead(lang, language, &words, &clauses, i).unwrap_or(future);
+            let ahead = ahead_in_clause(lang, language, &words, &clauses, i).unwrap_or(future);
             let day = if ahead && back != 0 {
                 pub_day + 7 - back
             } else {
@@ -417,9 +417,14 @@ pub fn resolve_narrated_date(
                 continue;
             }
             let year = year.unwrap_or_else(|| {
-                // A month after the publication month is last year's, unless the
-                // sentence speaks of the future.
-                if !future && (m > pub_m || (m == pub_m && day.is_some_and(|d| d > pub_d + 1))) {
+                // Read with the tense of its own clause, as a weekday is ("will vote on
+                // January 4, the party said on December 30"): ahead, a month before the
+                // publication month is next year's; behind, a date after the publication
+                // is last year's.
+                let ahead = ahead_in_clause(lang, language, &words, &clauses, i).unwrap_or(future);
+                if ahead {
+                    if m < pub_m { pub_y + 1 } else { pub_y }
+                } else if m > pub_m || (m == pub_m && day.is_some_and(|d| d > pub_d + 1)) {
                     pub_y - 1
                 } else {
                     pub_y
@@ -455,14 +460,14 @@ fn clause_breaks(sentence: &str) -> Vec<usize> {
     out
 }
 
-/// Whether the weekday at `i` of `words` lies ahead of the publication, read in its own
-/// clause (`clauses` numbers each word's clause): "next Friday" or "vendredi prochain"
+/// Whether the weekday or month date at `i` of `words` lies ahead of the publication, read
+/// in its own clause (`clauses` numbers each word's clause): "next Friday" or "vendredi prochain"
 /// (ahead), "last Friday" or "letzten Freitag" (behind), else the tense of the nearest verb
 /// of the clause, before the weekday first ("will meet on Friday", "the company announced
 /// on Friday"), then after it ("on Friday announced"); in a clause without one ("On
 /// Friday, the company said …") the nearest verb of the sentence. `None` when the sentence
 /// has no tense word.
-fn weekday_ahead(
+fn ahead_in_clause(
     lang: &DateWords,
     language: Option<&str>,
     words: &[&str],
@@ -709,6 +714,70 @@ pub(crate) mod tests {
         ] {
             assert_eq!(
                 resolve_date(sentence, SUN, Some(language)),
+                want,
+                "{sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_month_date_takes_the_tense_of_its_own_clause() {
+        let on = |y, m, d| Some((day(y, m, d), DatePrecision::Day));
+        // Tuesday 29 December 2026 and Saturday 2 January 2027, at noon UTC.
+        let dec29 = day(2026, 12, 29) + 12 * 3600;
+        let jan2 = day(2027, 1, 2) + 12 * 3600;
+        for (published, language, sentence, want) in [
+            (
+                dec29,
+                "en",
+                "The party will vote on January 4, officials said.",
+                on(2027, 1, 4),
+            ),
+            (
+                dec29,
+                "en",
+                "The party will vote on May 4, the party said on December 28.",
+                on(2027, 5, 4),
+            ),
+            (
+                jan2,
+                "en",
+                "The party said on December 30 that it will vote on January 4.",
+                on(2026, 12, 30),
+            ),
+            (
+                SUN,
+                "en",
+                "The plant, which opened on December 3, will employ 500 people.",
+                on(2025, 12, 3),
+            ),
+            (
+                dec29,
+                "de",
+                "Die Partei wird am 4. Januar abstimmen, teilte sie mit.",
+                on(2027, 1, 4),
+            ),
+            (
+                jan2,
+                "de",
+                "Die Partei teilte am 30. Dezember mit, dass sie am 4. Januar abstimmen werde.",
+                on(2026, 12, 30),
+            ),
+            (
+                dec29,
+                "fr",
+                "Le parti votera le 4 janvier, a indiqué son porte-parole.",
+                on(2027, 1, 4),
+            ),
+            (
+                jan2,
+                "fr",
+                "Le parti a annoncé le 30 décembre qu'il votera le 4 janvier.",
+                on(2026, 12, 30),
+            ),
+        ] {
+            assert_eq!(
+                resolve_date(sentence, published, Some(language)),
                 want,
                 "{sentence}"
             );
