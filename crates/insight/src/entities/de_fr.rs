@@ -12,9 +12,9 @@ use super::gazetteer::{
     GOVERNMENT_TITLES_DE, INSTITUTION_ENDINGS_DE, INSTITUTION_TYPES_DE, LEGAL_FORMS_DE_FR,
     NAME_ADJECTIVE_STEMS_DE, NEUTER_HEADS_DE, NOT_ACRONYMS_DE_FR, NOT_PERSON_NOUNS_FR,
     NOT_PLACES_DE, NOUN_ENDINGS_DE, ORG_CLOSERS_DE_FR, ORG_NOUNS_DE_FR, ORG_OPENERS_DE_FR,
-    PARTICLES_DE, PARTICLES_FR, PLACE_HEADS_DE, PLACE_NOUN_ENDINGS_DE, PLACE_NOUNS_FR,
-    PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR, TITLE_ENDINGS_DE, TITLES_DE_FR,
-    TOWN_ENDINGS_DE, is_determiner_fr,
+    PARTICLES_DE, PARTICLES_FR, PLACE_HEADS_DE, PLACE_NAME_HEADS_DE_FR, PLACE_NOUN_ENDINGS_DE,
+    PLACE_NOUNS_FR, PLACE_PREPOSITIONS_DE_FR, PLURAL_NOUNS_DE, SPEECH_VERBS_DE_FR,
+    TITLE_ENDINGS_DE, TITLES_DE_FR, TOWN_ENDINGS_DE, is_determiner_fr,
 };
 use super::lookup::lookup_de_fr;
 use super::mentions::{Evidence, Mention, Word, words};
@@ -230,8 +230,12 @@ pub fn find(sentence: &str, lang: Lang) -> Vec<Mention> {
         Lang::French => split_elisions(sentence),
         Lang::German => sentence.to_string(),
     };
-    // "Prof. Dr. Miriam Albers": an abbreviated title's dot does not end the name.
-    let prepared = prepared.replace("Prof. ", "Prof ").replace("Dr. ", "Dr ");
+    // "Prof. Dr. Miriam Albers", "St. Peter-Ording": an abbreviated title's or place
+    // head's dot does not end the name.
+    let prepared = prepared
+        .replace("Prof. ", "Prof ")
+        .replace("Dr. ", "Dr ")
+        .replace("St. ", "St ");
     let ws = words(&prepared);
     let mut out = Vec::new();
     // The index of the word after the last run typed as a place.
@@ -511,6 +515,18 @@ fn classify(run: &[&str], mut ctx: Context, lang: Lang) -> Vec<Mention> {
             evidence: Evidence::Known(k),
         }];
     }
+    // "Kap Arkona liegt …", "Mont Ventoux sera …", "l'Île de Ré": a place name's head
+    // with the name after it is a place, opening a sentence or not.
+    if name.len() > 1
+        && !ctx.org
+        && !ctx.person
+        && PLACE_NAME_HEADS_DE_FR.contains(&low(name[0]).as_str())
+    {
+        return vec![Mention {
+            surface: text,
+            evidence: Evidence::Candidate(Some(EntityKind::Place)),
+        }];
+    }
     if lang == Lang::German
         && (s > 0 || !ctx.initial)
         && let Some(m) = adjective_name(name, ctx.before.as_deref())
@@ -771,6 +787,58 @@ mod tests {
                 Evidence::PlaceGuess => Some((m.surface, Some(EntityKind::Place))),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_place_name_s_head_keeps_the_name_a_place_where_it_stands() {
+        let place = |s: &str| Some((s.to_string(), Some(EntityKind::Place)));
+        for (sentence, lang, want) in [
+            (
+                "Kap Arkona liegt im Norden der Insel.",
+                Lang::German,
+                "Kap Arkona",
+            ),
+            (
+                "Bad Doberan feiert sein Jubiläum.",
+                Lang::German,
+                "Bad Doberan",
+            ),
+            (
+                "Sankt Peter-Ording meldet einen Rekord.",
+                Lang::German,
+                "Sankt Peter-Ording",
+            ),
+            ("St. Moritz meldet Neuschnee.", Lang::German, "St Moritz"),
+            (
+                "Das Kap Arkona ist ein Ausflugsziel.",
+                Lang::German,
+                "Kap Arkona",
+            ),
+            (
+                "Mont Ventoux sera l'arrivée de l'étape.",
+                Lang::French,
+                "Mont Ventoux",
+            ),
+            (
+                "Île de Ré accueille les touristes.",
+                Lang::French,
+                "Île de Ré",
+            ),
+            (
+                "Col du Galibier est fermé à la circulation.",
+                Lang::French,
+                "Col du Galibier",
+            ),
+            ("Lac Léman reste froid cet été.", Lang::French, "Lac Léman"),
+        ] {
+            assert_eq!(
+                typed(sentence, lang).into_iter().next(),
+                place(want),
+                "{sentence}"
+            );
+        }
+        // Alone, the head names nothing ("Das Bad ist geschlossen").
+        assert!(typed("Das Bad ist seit Montag geschlossen.", Lang::German).is_empty());
     }
 
     #[test]

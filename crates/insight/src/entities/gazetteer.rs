@@ -1880,7 +1880,17 @@ pub const PLACE_SUFFIXES: &[&str] = &[
 
 /// First words of geographic names (lowercase) when followed by a capitalised word.
 pub const PLACE_PREFIXES: &[&str] = &[
-    "mount", "lake", "cape", "port", "fort", "gulf", "isle", "river",
+    "mount", "lake", "cape", "port", "fort", "gulf", "isle", "river", "mont", "lac", "kap", "île",
+];
+
+/// First words of German and French place names (lowercase) that stay in the name: with
+/// the capitalised word after them ("Kap Arkona", "Bad Doberan", "Sankt Peter-Ording",
+/// "Mont Ventoux", "Île de Ré", "Col du Galibier") they are a place wherever they stand,
+/// a sentence's first words too. "Saint" and "Sainte" are not among them: French
+/// hyphenates its places ("Saint-Malo"), and "Sainte Marie" is a saint.
+pub const PLACE_NAME_HEADS_DE_FR: &[&str] = &[
+    "kap", "bad", "sankt", "st", "cap", "mont", "monte", "île", "ile", "lac", "col", "pic",
+    "pointe", "golfe", "baie",
 ];
 
 /// First words of names (lowercase) that are places as often as not ("Saint Lucia" and

@@ -1055,6 +1055,12 @@ mod tests {
         assert_eq!(m.map(|m| m.surface).as_deref(), Some("Mount Kessel"));
         let m = first("Saint Orrin lies across the bay.");
         assert_eq!(m.map(|m| m.surface).as_deref(), Some("Saint Orrin"));
+        // German and French heads in an English story: "Mont Ventoux", "Kap Arkona".
+        let m = first("Mont Ventoux will host the stage finish.");
+        assert_eq!(
+            m.map(|m| (m.surface, m.evidence.kind())),
+            Some(("Mont Ventoux".to_string(), Some(EntityKind::Place)))
+        );
         // Alone, the head is the common word it also is.
         assert!(find("Lake levels fell.", &common).is_empty());
     }
