@@ -173,6 +173,30 @@ const CORE_TITLES: &[&str] = &[
     "czar",
 ];
 
+/// Words that qualify a title next to them and are part of it, not of the name ("Professor
+/// Emeritus of History Maria Vance", "Associate Professor Tom Ridge"), lowercase.
+const TITLE_QUALIFIERS: &[&str] = &[
+    "emeritus",
+    "emerita",
+    "emeriti",
+    "adjunct",
+    "associate",
+    "assistant",
+    "visiting",
+    "distinguished",
+    "honorary",
+    "clinical",
+    "regius",
+];
+
+/// Whether `run[t]` qualifies a title just before or after it ("Emeritus" in "Professor
+/// Emeritus", "Associate" in "Associate Professor").
+fn qualifies_a_title(run: &[&str], t: usize) -> bool {
+    TITLE_QUALIFIERS.contains(&run[t].to_lowercase().as_str())
+        && (t.checked_sub(1).is_some_and(|p| is_title(run[p]))
+            || run.get(t + 1).is_some_and(|n| is_title(n)))
+}
+
 /// Whether `w` is a lowercase title word.
 fn is_title(w: &str) -> bool {
     TITLES.contains(&w.to_lowercase().as_str())
@@ -489,7 +513,10 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         );
         while t < rest.len() - 1 {
             let w = rest[t].to_lowercase();
-            if is_title(&w) || (t > 0 && CONNECTORS.contains(&w.as_str())) {
+            if is_title(&w)
+                || qualifies_a_title(rest, t)
+                || (t > 0 && CONNECTORS.contains(&w.as_str()))
+            {
                 t += 1;
             } else {
                 break;
@@ -775,6 +802,36 @@ mod tests {
         assert_eq!(m[1].surface, "Volodymyr Zelensky");
         assert!(matches!(m[1].evidence, Evidence::Known(k) if k.kind == EntityKind::Person));
         assert!(matches!(m[0].evidence, Evidence::Known(k) if k.canonical == "Ukraine"));
+    }
+
+    #[test]
+    fn a_title_s_qualifiers_are_part_of_the_title() {
+        let people = |s: &str| -> Vec<String> {
+            find(s, &HashSet::new())
+                .into_iter()
+                .filter(|m| m.evidence.kind() == Some(EntityKind::Person))
+                .map(|m| m.surface)
+                .collect()
+        };
+        assert_eq!(
+            people("Professor Emeritus of History Maria Vance said the archive was lost."),
+            ["Maria Vance"]
+        );
+        assert!(
+            people("Maria Vance is Professor Emeritus of History at Dunmore University.")
+                .iter()
+                .all(|p| p == "Maria Vance"),
+        );
+        assert_eq!(
+            people("The study was led by Associate Professor Tom Ridge."),
+            ["Tom Ridge"]
+        );
+        assert_eq!(
+            people("Emerita Professor Ruth Okafor retired."),
+            ["Ruth Okafor"]
+        );
+        // An abbreviated rank without its dot is a title too.
+        assert_eq!(people("Sgt. Okafor was hurt."), ["Okafor"]);
     }
 
     #[test]
