@@ -313,6 +313,7 @@ fn find_in(sentence: &str, common: &HashSet<String>, headline: bool) -> Vec<Ment
             appos,
             owns_name: ws[end - 1].possessive && ws.get(end).is_some_and(|w| w.cap),
             owns_place: ws[end - 1].possessive && owns_a_place(&ws[end..]),
+            person_after: ws[end - 1].break_after && described_as_a_person(&ws[end..]),
             headline,
             common: Some(common),
         };
@@ -384,6 +385,8 @@ struct Around<'a> {
     owns_name: bool,
     /// The run ends in a possessive that owns what only a place has ("Marovia’s coast").
     owns_place: bool,
+    /// What follows the run's comma says a person: "Barnes, who worked …".
+    person_after: bool,
     /// The sentence is a headline in sentence case (see [`find_in_headline`]).
     headline: bool,
     /// Words seen in lowercase in the story.
@@ -559,7 +562,11 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         return;
     }
     let name = rest;
-    if name.len() == 1 && is_never_a_name(&name[0].to_lowercase()) {
+    // "said Sen. Burr": an abbreviated title, cut off by its dot, names nobody.
+    if name.len() == 1
+        && (is_never_a_name(&name[0].to_lowercase())
+            || TITLE_ABBREVIATIONS.contains(&name[0].to_lowercase().as_str()))
+    {
         return;
     }
     let surface = name.join(" ");
@@ -644,11 +651,14 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
     let common_word = name.len() == 1
         && !person_signal
         && (is_company_word(&last) || around.common.is_some_and(|c| c.contains(&last)));
+    // "Barnes, who …" (but "the Canaanites, who …" are a people, and "(R-Ky.), who …"
+    // follows a senator's party and state).
+    let described = around.person_after && !is_plural(&last) && !surface.contains('-');
     let evidence = if acronym {
         Evidence::Candidate(
             (acting || appos == Some(EntityKind::Organisation)).then_some(EntityKind::Organisation),
         )
-    } else if person_signal || (speech && (given || pronoun)) {
+    } else if person_signal || described || (speech && (given || pronoun)) {
         Evidence::Candidate(Some(EntityKind::Person))
     } else if company || team || stake || (first && works_at) {
         // "analysts at Nomura", "an economist at Kotak": where people work is an
@@ -668,6 +678,20 @@ fn classify_run(run: &[&str], around: Around<'_>, out: &mut Vec<Mention>) {
         Evidence::Candidate(appos)
     };
     out.push(Mention { surface, evidence });
+}
+
+/// Abbreviated titles (lowercase, without the dot that cuts them off from the name).
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "sgt", "lt", "col", "capt", "cpl",
+    "pvt", "brig", "det", "maj", "cmdr", "supt", "adm",
+];
+
+/// Whether the words after a name's comma describe a person by the relative "who"
+/// ("Barnes, who worked on a radar project").
+fn described_as_a_person(after: &[Word<'_>]) -> bool {
+    after
+        .first()
+        .is_some_and(|w| w.text.eq_ignore_ascii_case("who"))
 }
 
 /// Whether the words after a possessive name what only a place has, at once or after one

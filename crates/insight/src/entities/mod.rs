@@ -68,7 +68,7 @@ struct Placed {
 /// Finds the entities of a story, most mentioned first (ties by name).
 pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
     let common = lowercase_vocabulary(articles);
-    let mut placed = Vec::new();
+    let mut placed: Vec<Placed> = Vec::new();
     // Acronyms the story spells out, to their long forms.
     let mut spelled = HashMap::new();
     for (a, article) in articles.iter().enumerate() {
@@ -86,6 +86,8 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
             .into_iter()
             .filter(|s| !s.furniture)
             .map(|s| (s.text, false));
+        // The one name that spoke in the sentence before, by its index in `placed`.
+        let mut last_speaker: Option<usize> = None;
         for (text, is_headline) in headline.into_iter().chain(sentences) {
             let mut found = match lang {
                 Some(lang) => de_fr::find(&text, lang),
@@ -93,6 +95,22 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
                 None => mentions::find(&text, &common),
             };
             acronyms::spell_out(&text, &mut found, &mut spelled);
+            // "Barnes said the base is part of the range. He worked there in 1968.": a
+            // sentence opened by "he" or "she" goes on about the one speaker before it.
+            if let Some(at) = last_speaker.take()
+                && opens_with_a_personal_pronoun(&text)
+            {
+                placed[at].mention.evidence = Evidence::Candidate(Some(EntityKind::Person));
+            }
+            let speakers: Vec<usize> = found
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.evidence == Evidence::Speaker)
+                .map(|(i, _)| placed.len() + i)
+                .collect();
+            if let [one] = speakers.as_slice() {
+                last_speaker = Some(*one);
+            }
             for mention in found {
                 placed.push(Placed {
                     article: a,
@@ -110,6 +128,18 @@ pub fn extract_entities(articles: &[StoryArticle]) -> Vec<Entity> {
         }
     }
     resolve(articles, placed)
+}
+
+/// Whether `sentence` opens with "He", "She", "His" or "Her".
+fn opens_with_a_personal_pronoun(sentence: &str) -> bool {
+    let first = sentence
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    ["he", "she", "his", "her"]
+        .iter()
+        .any(|p| first.eq_ignore_ascii_case(p))
 }
 
 /// Whether an English headline is written in sentence case: of its words after the first
@@ -239,6 +269,31 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
             }
         }
     }
+    // First and last words of the names of two words or more the story gives a person's
+    // evidence ("Wendy Davis", "Foreign Minister Sergei Lavrov", a gazetteer's "Donald
+    // Trump"): a surname or first name that speaks alone ("Davis said") is a person's.
+    let surnames: HashSet<String> = placed
+        .iter()
+        .zip(&keys)
+        .filter_map(|(p, k)| match p.mention.evidence {
+            Evidence::Known(known) if known.kind == EntityKind::Person => {
+                Some(key(known.canonical))
+            }
+            Evidence::Candidate(Some(EntityKind::Person)) | Evidence::Speaker => Some(k.clone()),
+            Evidence::Candidate(None) | Evidence::PlaceGuess
+                if k.split(' ').next().is_some_and(lookup::is_given_name_key) =>
+            {
+                Some(k.clone())
+            }
+            _ => None,
+        })
+        .filter_map(|full| {
+            let (first, _) = full.split_once(' ')?;
+            let (_, last) = full.rsplit_once(' ')?;
+            Some([first.to_string(), last.to_string()])
+        })
+        .flatten()
+        .collect();
     let kind_of = |k: &str| -> Option<EntityKind> {
         let votes = typed.get(k);
         let has = |kind| votes.is_some_and(|v| v.contains_key(&kind));
@@ -252,7 +307,17 @@ fn resolve(articles: &[StoryArticle], placed: Vec<Placed>) -> Vec<Entity> {
             Some(EntityKind::Organisation)
         } else if has(EntityKind::Place) {
             Some(EntityKind::Place)
-        } else if spoke.contains(k) {
+        } else if spoke.contains(k)
+            && (k.contains(' ')
+                || surnames.contains(k)
+                || lookup::is_given_name_key(k)
+                || guessed_place.contains(k))
+        {
+            // "Nomura said": one word that speaks may be a company or an agency as well
+            // as a surname; it is a person only with a person's evidence (a title or "he"
+            // or "she" after the verb, typed above; a full name it ends elsewhere in the
+            // story; a common given name, "Bob said"; being written to or from:
+            // "letters were sent to Okoro" … "Okoro said").
             Some(EntityKind::Person)
         } else if guessed_place.contains(k) {
             Some(EntityKind::Place)
@@ -798,6 +863,70 @@ mod tests {
             Some(EntityKind::Organisation)
         );
         assert_eq!(club("Daniel Okonkwo"), Some(EntityKind::Person));
+    }
+
+    #[test]
+    fn one_word_that_speaks_is_a_person_only_with_a_person_s_evidence() {
+        let people = |body: &str| -> Vec<(String, usize)> {
+            extract_entities(&[art(body)])
+                .into_iter()
+                .filter(|e| e.kind == EntityKind::Person)
+                .map(|e| (e.name, e.count))
+                .collect()
+        };
+        let one = |name: &str, n: usize| vec![(name.to_string(), n)];
+        // A company's name without a company word, or a surname: nothing says which.
+        assert_eq!(
+            people("Nomura said the yen would weaken against the dollar."),
+            []
+        );
+        // Evidence of a person: a title, "he" or "she" after the verb or opening the next
+        // sentence, "who", a full name elsewhere, a common given name.
+        assert_eq!(
+            people("The plant closed, said Sgt. Okafor. Okafor said the fire was out."),
+            one("Okafor", 2)
+        );
+        assert_eq!(
+            people("Okafor said the plant had closed. He had worked there for years."),
+            one("Okafor", 1)
+        );
+        assert_eq!(
+            people("Okafor, who worked there for years, said the plant had closed."),
+            one("Okafor", 1)
+        );
+        assert_eq!(
+            people(
+                "Adaeze Okafor runs the union. The plant closed on Friday. Okafor said \
+                 the workers were angry."
+            ),
+            one("Adaeze Okafor", 2)
+        );
+        assert_eq!(people("Bob said the plant had closed."), one("Bob", 1));
+        // Two full names end in it: the surname alone stays a person of its own.
+        assert_eq!(
+            people(
+                "Wendy Davis won the seat. Her rival Greg Davis lost. Davis said the count \
+                 was fair."
+            ),
+            [
+                ("Davis".to_string(), 1),
+                ("Greg Davis".to_string(), 1),
+                ("Wendy Davis".to_string(), 1)
+            ]
+        );
+        // An abbreviated title cut off by its dot names nobody.
+        let found = extract_entities(&[art(
+            "Sen. Wendy Davis, D-Fort Worth, spoke. Protesters waited for State Sen. Wendy \
+             Davis. Confederate Gen. Robert Lee was named in it, said U.S. Rep. Ron Lindqvist.",
+        )]);
+        assert!(
+            found
+                .iter()
+                .all(|e| !["Sen", "State Sen", "Confederate Gen", "U.S. Rep"]
+                    .contains(&e.name.as_str())),
+            "{:?}",
+            names(&found)
+        );
     }
 
     #[test]
