@@ -123,7 +123,9 @@ pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, Pipel
         standfirst,
         byline: (!page.authors.is_empty()).then(|| page.authors.join(", ")),
         credit: (!page.credit.agencies.is_empty()).then(|| page.credit.agencies.join(", ")),
-        image_url: page.image.map(|i| i.url),
+        // The page's own claim, as the feed's is: an http(s) address or none (an `og:image`
+        // of `javascript:…` reached the article page's <img>).
+        image_url: page.image.and_then(|i| canonical_url(&i.url)),
         language: page.language,
         section,
     };
