@@ -1,10 +1,12 @@
 //! A feed entry into an article: the canonical URL, a plain-text headline, sanitised body HTML
-//! and its plain text, the standfirst and the byline.
+//! and its plain text, the standfirst and the byline (headline and byline print inline, so
+//! they keep no direction controls: see [`tidings_text::direction`]).
 
 use crate::html_text::{sanitize, to_text};
 use tidings_extract::language;
 use tidings_model::{Entry, NewArticle, UnixSeconds};
 use tidings_stories::canonical_url;
+use tidings_text::without_direction_controls;
 
 /// The most HTML of one entry that is read. A long article is ~50 KB of HTML; the cap keeps a
 /// hostile entry (say, 100,000 nested elements, which html5ever parses in quadratic time) from
@@ -43,10 +45,11 @@ pub fn entry_to_article(entry: &Entry, fetched_at: UnixSeconds) -> Option<NewArt
     let title = entry
         .title
         .as_deref()
-        .map(to_text)
+        .map(|t| without_direction_controls(&to_text(t)).into_owned())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| headline_from(&body_text));
-    let byline = (!entry.authors.is_empty()).then(|| entry.authors.join(", "));
+    let byline = (!entry.authors.is_empty())
+        .then(|| without_direction_controls(&entry.authors.join(", ")).into_owned());
     // Declared tags vary ("en-GB", "en_us"); stories group by primary language, so
     // normalise, and detect it from the text when the feed does not say.
     let language = entry
@@ -173,6 +176,16 @@ mod tests {
             category_labels: vec![],
             language: Some("en".into()),
         }
+    }
+
+    #[test]
+    fn headline_and_byline_keep_no_direction_override() {
+        let mut e = entry();
+        e.title = Some("T1 \u{202E}gnp.exe".into());
+        e.authors = vec!["\u{2067}Ana Ruiz".into()];
+        let a = entry_to_article(&e, 300).expect("article");
+        assert_eq!(a.title, "T1 gnp.exe");
+        assert_eq!(a.byline.as_deref(), Some("Ana Ruiz"));
     }
 
     #[test]

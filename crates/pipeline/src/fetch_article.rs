@@ -11,6 +11,7 @@ use tidings_fetch::{Fetched, Validators};
 use tidings_model::ArticleId;
 use tidings_store::{CanonicalMove, PageContent};
 use tidings_stories::{canonical_url, declared_canonical};
+use tidings_text::without_direction_controls;
 
 /// What one page fetch did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -121,9 +122,13 @@ pub async fn run(pipeline: &Pipeline, id: ArticleId) -> Result<PageReport, Pipel
         body_text: page_text,
         body_html: page.html,
         standfirst,
-        byline: (!page.authors.is_empty()).then(|| page.authors.join(", ")),
-        credit: (!page.credit.agencies.is_empty()).then(|| page.credit.agencies.join(", ")),
-        image_url: page.image.map(|i| i.url),
+        byline: (!page.authors.is_empty())
+            .then(|| without_direction_controls(&page.authors.join(", ")).into_owned()),
+        credit: (!page.credit.agencies.is_empty())
+            .then(|| without_direction_controls(&page.credit.agencies.join(", ")).into_owned()),
+        // The page's own claim, as the feed's is: an http(s) address or none (an `og:image`
+        // of `javascript:…` reached the article page's <img>).
+        image_url: page.image.and_then(|i| canonical_url(&i.url)),
         language: page.language,
         section,
     };

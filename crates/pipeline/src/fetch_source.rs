@@ -15,6 +15,7 @@ use std::time::Duration;
 use tidings_fetch::{Document, FetchError, Fetched, Validators};
 use tidings_model::{GONE_ERROR_PREFIX, NewArticle, Source, SourceId, UnixSeconds};
 use tidings_store::{ArticleLabels, FetchSuccess};
+use tidings_text::without_direction_controls;
 
 /// What one fetch of a source did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -297,7 +298,8 @@ async fn succeed(
         next_fetch_at: at + secs(interval),
         etag,
         last_modified,
-        feed_title,
+        // The source's name, when it has none, prints inline on every card.
+        feed_title: feed_title.map(|t| without_direction_controls(&t).into_owned()),
         skipped_no_link: skipped_no_link.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
     };
     Ok(pipeline

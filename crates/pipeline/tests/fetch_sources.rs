@@ -485,6 +485,64 @@ async fn teasers_are_completed_from_their_pages_and_never_lose_the_feed_text() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_s_lead_image_is_kept_only_as_a_web_address() {
+    // The page's `og:image` is its own claim, as a feed's image is: an http(s) address is
+    // the lead image, a `javascript:` one is none (it reached the article page's <img>).
+    let web = FixtureWeb::start().await;
+    let item = |path: &str, title: &str| {
+        format!(
+            "<item><title>{title}</title><link>{}</link><description>A teaser.</description></item>",
+            web.url(path)
+        )
+    };
+    let feed = format!(
+        "<rss version=\"2.0\"><channel><title>Harbour Post</title>{}{}</channel></rss>",
+        item("/news/good", "Good image"),
+        item("/news/bad", "Bad image"),
+    );
+    let with_image = |image: &str| {
+        article_page(8).replace(
+            "<meta name=\"description\"",
+            &format!("<meta property=\"og:image\" content=\"{image}\"><meta name=\"description\""),
+        )
+    };
+    web.set("/feed.xml", Reply::feed(feed));
+    web.set(
+        "/news/good",
+        Reply::html(with_image("/img/bridge.jpg?utm_source=x")),
+    );
+    web.set("/news/bad", Reply::html(with_image("javascript:alert(1)")));
+    let web = &web;
+    each_backend(|store| async move {
+        let pipeline = Pipeline::new(
+            store.clone(),
+            loopback_fetcher(),
+            PipelineSettings {
+                fetch_pages: true,
+                ..PipelineSettings::default()
+            },
+        );
+        let source = add(&store, web.url("/feed.xml"), "Harbour Post").await;
+        fetch_source::run(&pipeline, source).await.expect("fetch");
+        for listing in store.articles().by_source(source, 10).await.expect("list") {
+            let id = listing.article.id;
+            let done = fetch_article::run(&pipeline, id).await.expect("page");
+            assert!(done.replaced, "{done:?}");
+            let article = store
+                .articles()
+                .get(id)
+                .await
+                .expect("get")
+                .expect("exists");
+            let c = &article.article.content;
+            let expected = (c.title == "Good image").then(|| web.url("/img/bridge.jpg"));
+            assert_eq!(c.image_url, expected, "{}", c.title);
+        }
+    })
+    .await;
+}
+
 /// A page whose text is a football report, under `headline`.
 fn match_report(headline: &str) -> String {
     let body: String = (0..6)

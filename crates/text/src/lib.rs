@@ -1,7 +1,8 @@
 //! Pure text processing for Tidings: tokenising, normalising, stop words,
 //! stemming, word shingles, 64-bit SimHash, MinHash signatures and sparse
-//! TF-IDF vectors with an incremental document-frequency table, and the weekday and
-//! month names of English, German and French.
+//! TF-IDF vectors with an incremental document-frequency table, the weekday and
+//! month names of English, German and French, and the direction controls a name from
+//! outside must not keep.
 //!
 //! Everything here is deterministic and free of I/O. Hash functions are
 //! hand-rolled and versioned ([`hash::HASH_VERSION`]) so that signatures
@@ -9,6 +10,7 @@
 
 pub mod analyze;
 pub mod calendar;
+pub mod direction;
 pub mod hash;
 pub mod sketch;
 pub mod stop;
@@ -16,6 +18,7 @@ pub mod tfidf;
 pub mod token;
 
 pub use analyze::{Analyzer, StemCache, Term};
+pub use direction::{is_direction_control, without_direction_controls};
 pub use hash::{HASH_VERSION, hash_str};
 pub use sketch::{MinHasher, jaccard_estimate, shingles, simhash, simhash_distance};
 pub use tfidf::{DfTable, SparseVec};

@@ -332,7 +332,7 @@ async fn the_demo_events_link_their_german_and_french_coverage() {
         for (id, language) in stories {
             assert!(
                 html.contains(&format!(
-                    "<h3 class=\"card-title\" lang=\"{language}\"><a href=\"/story/{id}\">"
+                    "<h2 class=\"card-title\" lang=\"{language}\"><a href=\"/story/{id}\">"
                 )),
                 "{page} lists story {id} ({language}): {html}"
             );

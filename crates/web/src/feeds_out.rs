@@ -246,7 +246,10 @@ fn rss(doc: &FeedDoc) -> String {
     x.open("channel", &[]);
     x.text("title", &[], &doc.title);
     x.text("link", &[], &doc.home_url);
-    x.text("description", &[], &doc.description);
+    // Readers show a channel's description as HTML, as they do an item's, and it carries an
+    // outlet's own title or a visitor's search words: so its text is escaped as HTML first
+    // (a source titled `<img src=x onerror=…>` was markup to them).
+    x.text("description", &[], &escape(&doc.description));
     if let Some(lang) = &doc.language {
         x.text("language", &[], lang);
     }
@@ -532,6 +535,24 @@ mod tests {
                 "{format:?}"
             );
         }
+    }
+
+    #[test]
+    fn rss_channel_description_is_text_to_readers_that_read_html() {
+        // An outlet's title or a visitor's search words end up in the channel's description,
+        // which readers show as HTML: escaped for HTML, then for XML.
+        let doc = FeedDoc {
+            description: "The latest from <img src=x onerror=alert(1)>".into(),
+            ..doc()
+        };
+        let text = String::from_utf8(render(&doc, FeedFormat::Rss)).expect("utf-8");
+        let channel = text.split("<item>").next().expect("the channel");
+        assert!(
+            channel.contains(
+                "<description>The latest from &amp;lt;img src=x onerror=alert(1)&amp;gt;</description>"
+            ),
+            "{channel}"
+        );
     }
 
     #[test]

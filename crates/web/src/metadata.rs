@@ -34,10 +34,7 @@ pub(crate) fn article(
     site_name: &str,
 ) -> PageMeta {
     let c = &listing.article.content;
-    let image = c
-        .image_url
-        .clone()
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let image = c.image_url.clone().filter(|u| crate::pages::is_web_url(u));
     let mut ld = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",

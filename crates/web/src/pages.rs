@@ -399,7 +399,7 @@ pub(crate) async fn article(
             source_href: format!("/source/{}", a.source_id),
             age: Age::of(published, now),
             updated,
-            image_url: c.image_url.clone(),
+            image_url: c.image_url.clone().filter(|u| is_web_url(u)),
             body_html,
             excerpt_only: policy == DisplayPolicy::Excerpt,
             section,

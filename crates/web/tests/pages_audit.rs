@@ -602,3 +602,93 @@ async fn entries_left_out_for_having_no_link_show_with_the_source_s_health() {
     })
     .await;
 }
+
+/// The levels of a page's headings (`<h1>` … `<h6>`), in the order they come.
+fn heading_levels(html: &str) -> Vec<u8> {
+    html.match_indices("<h")
+        .filter_map(|(at, _)| {
+            let rest = html[at + 2..].as_bytes();
+            match (rest.first(), rest.get(1)) {
+                (Some(level @ b'1'..=b'6'), Some(b' ' | b'>')) => Some(level - b'0'),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn headings_never_skip_a_level() {
+    // A screen reader's list of headings is the page's outline: one `<h1>`, and no heading
+    // deeper than one level below the one before it (axe-core's heading-order found the
+    // front page's story cards at `<h3>` right under its `<h1>`, and the entity page's too).
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let story = german_story(&site).await;
+        understand_german_story(&site, story).await;
+        let mut reader = site.browser();
+        for path in [
+            "/".to_string(),
+            "/section/sport".to_string(),
+            format!("/story/{story}"),
+            format!("/story/{}", site.story),
+            "/entity/lindenbach".to_string(),
+            format!("/source/{}", site.outlet),
+        ] {
+            let page = reader.get(&path).await;
+            assert_eq!(page.status, 200, "{path}");
+            let levels = heading_levels(&page.body);
+            assert_eq!(levels.first(), Some(&1), "{path}: {levels:?}");
+            assert_eq!(levels.iter().filter(|&&l| l == 1).count(), 1, "{path}");
+            for pair in levels.windows(2) {
+                assert!(pair[1] <= pair[0] + 1, "{path}: {levels:?}");
+            }
+            assert!(levels.len() >= 2, "{path} has its cards: {levels:?}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stored_lead_image_shows_only_from_a_web_address() {
+    // Articles stored before the pipeline kept pages' images to http(s) may hold a
+    // `javascript:` one: the page leaves it out, as its meta tags and the API do.
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let now = chrono::Utc::now().timestamp();
+        let mut browser = site.browser();
+        for (path, image, shown) in [
+            ("bad", "javascript:alert(1)", false),
+            ("good", "https://outlet.example/bridge.jpg", true),
+        ] {
+            let url = format!("https://outlet.example/{path}");
+            site.store
+                .articles()
+                .insert_new(
+                    site.outlet,
+                    &[NewArticle {
+                        url: url.clone(),
+                        title: format!("Lead image {path}"),
+                        published_at: Some(now),
+                        fetched_at: now,
+                        body_text: "The river rose.".into(),
+                        body_html: "<p>The river rose.</p>".into(),
+                        image_url: Some(image.into()),
+                        ..NewArticle::default()
+                    }],
+                )
+                .await
+                .expect("insert");
+            let id = site.article_by_url(&url).await;
+            let moved = browser.get(&format!("/article/{id}")).await;
+            let page = browser.get(&moved.location()).await;
+            assert_eq!(page.status, 200, "{path}");
+            assert_eq!(
+                page.body.contains("<figure class=\"lead\">"),
+                shown,
+                "{path}"
+            );
+            assert!(!page.body.contains("javascript:"), "{path}");
+        }
+    })
+    .await;
+}

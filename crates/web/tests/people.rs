@@ -754,6 +754,15 @@ async fn every_field_has_a_size_limit() {
         )
         .await;
     assert_eq!(name.status, 400);
+    // A direction override left open would reorder the line the name prints on.
+    let turned = ana
+        .post(
+            "/account/name",
+            &[("csrf", &token), ("display_name", "Ana \u{202E}nimda")],
+        )
+        .await;
+    assert_eq!(turned.status, 400);
+    assert!(turned.body.contains("text-direction"), "{}", turned.body);
     let id = site
         .store
         .comments()

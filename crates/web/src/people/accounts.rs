@@ -37,7 +37,8 @@ pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-/// A display name cleaned (trimmed, control characters refused), or why it is refused.
+/// A display name cleaned (trimmed, control and direction-override characters refused), or why
+/// it is refused.
 pub(crate) fn clean_display_name(raw: &str) -> Result<String, &'static str> {
     let name = raw.trim();
     if name.is_empty() {
@@ -46,6 +47,10 @@ pub(crate) fn clean_display_name(raw: &str) -> Result<String, &'static str> {
         Err("The display name is too long (at most 64 characters).")
     } else if name.chars().any(char::is_control) {
         Err("The display name must not hold control characters.")
+    } else if name.chars().any(tidings_text::is_direction_control) {
+        // An override left open reorders the rest of the line it prints on ("name · time"
+        // under a comment), which can make one reader look like another.
+        Err("The display name must not hold text-direction override characters.")
     } else {
         Ok(name.to_string())
     }
