@@ -387,7 +387,8 @@ async fn me(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> 
             "entry_sorting_direction": "desc",
             "entry_sorting_order": "published_at",
             "entries_per_page": DEFAULT_LIMIT,
-            "keyboard_shortcuts": false,
+            // The site's pages answer to keys (`keys.js`, `?` lists them).
+            "keyboard_shortcuts": true,
             "show_reading_time": true,
             "entry_swipe": false,
             "stylesheet": "",
