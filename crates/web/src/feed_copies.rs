@@ -8,8 +8,10 @@
 //! when the list holds it, so items stay in their dates' order, else in the place of the
 //! group's first (newest) copy. An original the list did not hold is read in only when it is
 //! [`Within`] the list's bounds (its section, topic, language, what the reader hid), as the
-//! listed articles are; otherwise, or when the original is gone, the text's newest listed
-//! copy stands for it. Every item then names the other outlets that published its text (the
+//! listed articles are, and never into a list whose bounds are not of that kind (a search's
+//! matches: [`Copies::FoldListed`]); otherwise, or when the original is gone, the text's
+//! newest listed copy stands for it. A story's or an entity's list needs no bound: a copy is
+//! placed in its original's story, so the original is one of the same stories' reports. Every item then names the other outlets that published its text (the
 //! original's, when a copy stands for it, then the copies'), in the order they did, each
 //! once and not the item's own outlet, read in one statement.
 //!
@@ -26,6 +28,10 @@ use tidings_store::{ArticleListing, ListFilter, Republication, Store, StoreError
 pub(crate) enum Copies {
     /// One item per text (lists across outlets), kept within the list's bounds.
     Fold(Within),
+    /// One item per text among the list's own articles: an original the list did not hold
+    /// is never read in, and the text's newest listed copy stands for it. For a list whose
+    /// bounds are not a [`Within`]: a search's matches (the original may not match).
+    FoldListed,
     /// Every article its own item (one outlet's feed).
     Keep,
 }
@@ -85,7 +91,7 @@ pub(crate) async fn fold_copies(
 ) -> Result<Vec<FeedArticle>, StoreError> {
     let (listings, originals) = match copies {
         Copies::Keep => (listings, HashMap::new()),
-        Copies::Fold(within) => {
+        Copies::Fold(_) | Copies::FoldListed => {
             let listed: HashSet<ArticleId> = listings.iter().map(|l| l.article.id).collect();
             let mut missing: Vec<ArticleId> = listings
                 .iter()
@@ -99,7 +105,12 @@ pub(crate) async fn fold_copies(
             } else {
                 store.articles().many(&missing).await?
             };
-            let passing = passing(store, within, &originals).await?;
+            // Originals the list did not hold are read all the same: an item a copy stands
+            // for names its original's outlet.
+            let passing = match copies {
+                Copies::Fold(within) => passing(store, within, &originals).await?,
+                _ => HashSet::new(),
+            };
             let shown: Vec<ArticleListing> = originals
                 .iter()
                 .filter(|o| passing.contains(&o.article.id))
@@ -112,7 +123,7 @@ pub(crate) async fn fold_copies(
     // Each item's text: an original's own id, a copy's original.
     let mut texts: Vec<ArticleId> = listings
         .iter()
-        .filter(|l| l.article.duplicate_of.is_none() || matches!(copies, Copies::Fold(_)))
+        .filter(|l| l.article.duplicate_of.is_none() || !matches!(copies, Copies::Keep))
         .map(|l| l.article.duplicate_of.unwrap_or(l.article.id))
         .collect();
     texts.sort();
