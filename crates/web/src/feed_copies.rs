@@ -11,9 +11,13 @@
 //! listed articles are, and never into a list whose bounds are not of that kind (a search's
 //! matches: [`Copies::FoldListed`]); otherwise, or when the original is gone, the text's
 //! newest listed copy stands for it. A story's or an entity's list needs no bound: a copy is
-//! placed in its original's story, so the original is one of the same stories' reports. Every item then names the other outlets that published its text (the
-//! original's, when a copy stands for it, then the copies'), in the order they did, each
-//! once and not the item's own outlet, read in one statement.
+//! placed in its original's story, so the original is one of the same stories' reports.
+//!
+//! Every item then names the other outlets that published its text (the original's, when a
+//! copy stands for it, then the copies'), in the order they did, each once and not the
+//! item's own outlet, read in one statement. A list made for a reader who hid outlets leaves
+//! them out of that line too: such a page is that reader's alone, never cached for another
+//! ([`crate::reading::hiding::answer`]).
 //!
 //! An outlet's own feed keeps its own articles ([`Copies::Keep`]): a copy there is what
 //! that outlet published, and its subscribers follow the outlet, not the text.
@@ -133,7 +137,16 @@ pub(crate) async fn fold_copies(
     } else {
         store.articles().republications(&texts).await?
     };
-    Ok(name_publishers(listings, &originals, republications))
+    let hiding = match copies {
+        Copies::Fold(within) => within.hiding.as_ref(),
+        _ => None,
+    };
+    Ok(name_publishers(
+        listings,
+        &originals,
+        republications,
+        hiding,
+    ))
 }
 
 /// The ids of the `originals` within the list's bounds.
@@ -196,12 +209,15 @@ fn fold(listings: Vec<ArticleListing>, originals: Vec<ArticleListing>) -> Vec<Ar
 
 /// `listings` with the outlets that republished each: for a copy standing for its text,
 /// first its original's outlet (from `originals`), then the text's copies' outlets, each
-/// once, in the order they published, leaving out the item's own outlet.
+/// once, in the order they published, leaving out the item's own outlet and the outlets
+/// the reader hid (`hiding`).
 fn name_publishers(
     listings: Vec<ArticleListing>,
     originals: &HashMap<ArticleId, ArticleListing>,
     republications: Vec<Republication>,
+    hiding: Option<&Hiding>,
 ) -> Vec<FeedArticle> {
+    let not_hidden = |source: SourceId| !hiding.is_some_and(|h| h.hides_source(source));
     let mut by_original: HashMap<ArticleId, Vec<Republication>> = HashMap::new();
     for r in republications {
         by_original.entry(r.original).or_default().push(r);
@@ -215,7 +231,7 @@ fn name_publishers(
                 .article
                 .duplicate_of
                 .and_then(|o| originals.get(&o))
-                .filter(|o| outlets.insert(o.article.source_id))
+                .filter(|o| not_hidden(o.article.source_id) && outlets.insert(o.article.source_id))
                 .map(|o| Publisher {
                     name: o.source_name.clone(),
                     article: o.article.id,
@@ -225,7 +241,7 @@ fn name_publishers(
                 .get(&text)
                 .into_iter()
                 .flatten()
-                .filter(|r| outlets.insert(r.source_id))
+                .filter(|r| not_hidden(r.source_id) && outlets.insert(r.source_id))
                 .map(|r| Publisher {
                     name: r.source_name.clone(),
                     article: r.id,
@@ -304,6 +320,7 @@ mod tests {
             vec![listing(1, 1, None), listing(2, 1, None)],
             &HashMap::new(),
             vec![copy(4, 3), copy(5, 1), copy(6, 3), copy(7, 2)],
+            None,
         );
         let names: Vec<&str> = named[0]
             .republished_by

@@ -152,3 +152,59 @@ async fn a_section_feed_keeps_a_copy_whose_original_is_outside_the_section() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_hidden_outlet_is_not_named_as_a_publisher_for_the_reader_who_hid_it() {
+    each_backend(|store| async move {
+        let site = support::site_on(store, support::config(), |_| {}).await;
+        let now = chrono::Utc::now().timestamp();
+        let (wire, _) = site.add_wire_copy().await;
+        site.add_copy("Herald", "Flood (Herald copy)", now - 300)
+            .await;
+        let mut ana = site.reader("ana").await;
+        let ana_id = site
+            .store
+            .users()
+            .list()
+            .await
+            .expect("users")
+            .into_iter()
+            .find(|u| u.name == "ana")
+            .expect("ana")
+            .id;
+        site.store
+            .hidden()
+            .hide(ana_id, &tidings_store::HiddenThing::source(wire), now)
+            .await
+            .expect("hide the wire");
+        // Ana first, so that a page made for her could be the one a cache kept.
+        let hers = ana.get("/").await;
+        assert_eq!(hers.status, 200);
+        assert_eq!(
+            also_lines(&hers.body),
+            vec!["Also published by Herald"],
+            "the outlets she did not hide, not the one she hid"
+        );
+        let mut visitor = site.browser();
+        let mut bob = site.reader("bob").await;
+        for (who, page) in [
+            ("a visitor", visitor.get("/").await),
+            ("a visitor, again", visitor.get("/").await),
+            ("another reader", bob.get("/").await),
+        ] {
+            assert_eq!(
+                also_lines(&page.body),
+                vec!["Also published by Wire, Herald"],
+                "{who} sees every publisher"
+            );
+        }
+    })
+    .await;
+}
+
+/// The "Also published by …" lines of a page, as text.
+fn also_lines(html: &str) -> Vec<&str> {
+    html.match_indices("Also published by ")
+        .filter_map(|(at, _)| html[at..].split('<').next())
+        .collect()
+}
