@@ -19,6 +19,15 @@
 //! them out of that line too: such a page is that reader's alone, never cached for another
 //! ([`crate::reading::hiding::answer`]).
 //!
+//! A paged list (the front page's latest list and the section and topic pages cut from it)
+//! shows each text on one page only: the page that holds the text's newest listed article
+//! (original or copy), as its first page would show it. A later page leaves out every
+//! article of a text the list holds an article of before that page's first article
+//! ([`without_earlier_pages`], one statement per page after the first), so an original
+//! listed on page 2 whose copy made page 1 its item is not shown again, nor is a copy on
+//! page 2 of a text page 1 showed. Each page then folds what is left as above. A text
+//! newer on a later page than on an earlier one cannot happen: the list is newest first.
+//!
 //! An outlet's own feed keeps its own articles ([`Copies::Keep`]): a copy there is what
 //! that outlet published, and its subscribers follow the outlet, not the text.
 
@@ -147,6 +156,43 @@ pub(crate) async fn fold_copies(
         republications,
         hiding,
     ))
+}
+
+/// `listings`, a page after the first of a paged list within `within`'s bounds, without the
+/// articles of texts an earlier page shows already: those with a member the list holds before
+/// the page's first article (see the module). One statement.
+pub(crate) async fn without_earlier_pages(
+    store: &Store,
+    listings: Vec<ArticleListing>,
+    within: &Within,
+) -> Result<Vec<ArticleListing>, StoreError> {
+    let Some(first) = listings.first() else {
+        return Ok(listings);
+    };
+    let position = (first.sort_at, first.article.id);
+    let mut texts: Vec<ArticleId> = listings.iter().map(text_of).collect();
+    texts.sort();
+    texts.dedup();
+    let hiding = within.hiding.as_ref();
+    let excluded = hiding.map(Hiding::exclusions).unwrap_or_default();
+    let earlier: HashSet<ArticleId> = store
+        .articles()
+        .listed_before(&within.filter, &excluded, &texts, position)
+        .await?
+        .into_iter()
+        // A headline with a hidden word is not in the reader's list.
+        .filter(|(_, title)| !hiding.is_some_and(|h| h.hides_text(title)))
+        .map(|(text, _)| text)
+        .collect();
+    Ok(listings
+        .into_iter()
+        .filter(|l| !earlier.contains(&text_of(l)))
+        .collect())
+}
+
+/// The text an article carries: its original's id for a copy, else its own.
+fn text_of(listing: &ArticleListing) -> ArticleId {
+    listing.article.duplicate_of.unwrap_or(listing.article.id)
 }
 
 /// The ids of the `originals` within the list's bounds.
