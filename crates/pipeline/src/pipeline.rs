@@ -156,6 +156,13 @@ impl Pipeline {
         &self.store
     }
 
+    /// The HTTP client the pipeline fetches with: the instance's `[fetch]` settings, its
+    /// per-host turns and robots.txt cache, for whatever else fetches on the instance's
+    /// behalf (a reader app's feed discovery) to share.
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
     /// Runs the scheduler and the workers until `shutdown` is cancelled, then lets the jobs in
     /// flight finish.
     pub async fn run(&self, shutdown: CancellationToken) -> Result<(), PipelineError> {

@@ -534,6 +534,45 @@ impl<'a> Articles<'a> {
         Ok(passing)
     }
 
+    /// The articles of `texts` (each an original: itself and its copies) that a latest list
+    /// passing `filter` and not `excluded` holds before `position` (a sort time and id, as
+    /// the list orders them: newest first), as (text, headline): what a page of the list
+    /// reads to tell which texts an earlier page shows already. An empty list reads nothing.
+    pub async fn listed_before(
+        &self,
+        filter: &ListFilter,
+        excluded: &Exclusions,
+        texts: &[ArticleId],
+        position: (UnixSeconds, ArticleId),
+    ) -> Result<Vec<(ArticleId, String)>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in texts.chunks(id_list::CHUNK) {
+            let (conditions, binds) = list_where(filter, excluded, 3);
+            let list = id_list::in_list(chunk.iter().map(|id| id.0));
+            // The position is two integers, bound as such.
+            let before = format!(
+                "(a.id IN ({list}) OR a.duplicate_of IN ({list})) \
+                 AND (a.sort_at > $1 OR (a.sort_at = $1 AND a.id > $2))"
+            );
+            let conditions = match conditions.strip_prefix("WHERE ") {
+                Some(rest) => format!("WHERE {before} AND {rest}"),
+                None => format!("WHERE {before}"),
+            };
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT COALESCE(a.duplicate_of, a.id) AS text, a.title FROM articles a \
+                 JOIN sources s ON s.id = a.source_id {conditions}"
+            ));
+            let mut query = sqlx::query(sql).bind(position.0).bind(position.1.0);
+            for value in binds {
+                query = query.bind(value);
+            }
+            for row in query.fetch_all(self.pool).await? {
+                found.push((ArticleId(row.try_get("text")?), row.try_get("title")?));
+            }
+        }
+        Ok(found)
+    }
+
     /// The link of each of `ids` that exists, by id: what a check comparing links reads,
     /// without the articles' text.
     pub async fn urls(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, String>, StoreError> {

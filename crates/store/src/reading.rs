@@ -572,6 +572,28 @@ fn group_of(ids: &[ArticleId], c: &mut Conditions) -> String {
     )
 }
 
+/// The articles of the text of article `$2` (the text's original and its copies) that
+/// `$1` has not read, as `g`: a macro, so that the statements below are constants.
+macro_rules! unread_of_opened_from {
+    () => {
+        "FROM articles o JOIN articles g \
+         ON g.id = COALESCE(o.duplicate_of, o.id) OR g.duplicate_of = COALESCE(o.duplicate_of, o.id) \
+         WHERE o.id = $2 AND NOT EXISTS (SELECT 1 FROM article_states s \
+         WHERE s.user_id = $1 AND s.article_id = g.id AND s.read_at IS NOT NULL)"
+    };
+}
+
+/// How many articles of the opened text `$1` has not read.
+const UNREAD_OF_OPENED: &str = concat!("SELECT COUNT(*) ", unread_of_opened_from!());
+
+/// Marks the articles of the opened text `$1` has not read as read at `$3`, and only those.
+const MARK_OPENED: &str = concat!(
+    "INSERT INTO article_states (user_id, article_id, read_at) SELECT $1, g.id, $3 ",
+    unread_of_opened_from!(),
+    " ON CONFLICT (user_id, article_id) DO UPDATE SET read_at = excluded.read_at \
+     WHERE article_states.read_at IS NULL"
+);
+
 /// The most ids one mark statement takes; longer lists are marked in several statements.
 const MARK_CHUNK: usize = 200;
 
@@ -1223,6 +1245,42 @@ impl<'a> Reading<'a> {
         now: UnixSeconds,
     ) -> Result<u64, StoreError> {
         self.mark(user, ids, "read_at", read, now).await
+    }
+
+    /// Marks `article` and every copy of it (and its original) read for `user` when one of
+    /// them is not, as opening the article does; returns whether anything changed.
+    ///
+    /// A reader opens what they read again and again: an opening that changes nothing
+    /// writes nothing. On PostgreSQL that is one statement, which inserts only the rows not
+    /// yet read, so it takes no row lock and writes no tuple when all are. SQLite takes its
+    /// one write lock for any `INSERT` before it knows whether a row comes of it, which would
+    /// queue every opening behind the pipeline's writes: there the same question is read
+    /// first (in the process, no round trip over a network) and the statement run only when
+    /// something is unread.
+    pub async fn mark_opened(
+        &self,
+        user: UserId,
+        article: ArticleId,
+        now: UnixSeconds,
+    ) -> Result<bool, StoreError> {
+        let sqlite = self.pool.connect_options().database_url.scheme() == "sqlite";
+        if sqlite {
+            let unread: i64 = sqlx::query_scalar(UNREAD_OF_OPENED)
+                .bind(user.0)
+                .bind(article.0)
+                .fetch_one(self.pool)
+                .await?;
+            if unread == 0 {
+                return Ok(false);
+            }
+        }
+        let done = sqlx::query(MARK_OPENED)
+            .bind(user.0)
+            .bind(article.0)
+            .bind(now)
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Stars or unstars the articles `ids` and every copy of them (and their originals).

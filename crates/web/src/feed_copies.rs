@@ -8,10 +8,25 @@
 //! when the list holds it, so items stay in their dates' order, else in the place of the
 //! group's first (newest) copy. An original the list did not hold is read in only when it is
 //! [`Within`] the list's bounds (its section, topic, language, what the reader hid), as the
-//! listed articles are; otherwise, or when the original is gone, the text's newest listed
-//! copy stands for it. Every item then names the other outlets that published its text (the
-//! original's, when a copy stands for it, then the copies'), in the order they did, each
-//! once and not the item's own outlet, read in one statement.
+//! listed articles are, and never into a list whose bounds are not of that kind (a search's
+//! matches: [`Copies::FoldListed`]); otherwise, or when the original is gone, the text's
+//! newest listed copy stands for it. A story's or an entity's list needs no bound: a copy is
+//! placed in its original's story, so the original is one of the same stories' reports.
+//!
+//! Every item then names the other outlets that published its text (the original's, when a
+//! copy stands for it, then the copies'), in the order they did, each once and not the
+//! item's own outlet, read in one statement. A list made for a reader who hid outlets leaves
+//! them out of that line too: such a page is that reader's alone, never cached for another
+//! ([`crate::reading::hiding::answer`]).
+//!
+//! A paged list (the front page's latest list and the section and topic pages cut from it)
+//! shows each text on one page only: the page that holds the text's newest listed article
+//! (original or copy), as its first page would show it. A later page leaves out every
+//! article of a text the list holds an article of before that page's first article
+//! ([`without_earlier_pages`], one statement per page after the first), so an original
+//! listed on page 2 whose copy made page 1 its item is not shown again, nor is a copy on
+//! page 2 of a text page 1 showed. Each page then folds what is left as above. A text
+//! newer on a later page than on an earlier one cannot happen: the list is newest first.
 //!
 //! An outlet's own feed keeps its own articles ([`Copies::Keep`]): a copy there is what
 //! that outlet published, and its subscribers follow the outlet, not the text.
@@ -26,6 +41,10 @@ use tidings_store::{ArticleListing, ListFilter, Republication, Store, StoreError
 pub(crate) enum Copies {
     /// One item per text (lists across outlets), kept within the list's bounds.
     Fold(Within),
+    /// One item per text among the list's own articles: an original the list did not hold
+    /// is never read in, and the text's newest listed copy stands for it. For a list whose
+    /// bounds are not a [`Within`]: a search's matches (the original may not match).
+    FoldListed,
     /// Every article its own item (one outlet's feed).
     Keep,
 }
@@ -85,7 +104,7 @@ pub(crate) async fn fold_copies(
 ) -> Result<Vec<FeedArticle>, StoreError> {
     let (listings, originals) = match copies {
         Copies::Keep => (listings, HashMap::new()),
-        Copies::Fold(within) => {
+        Copies::Fold(_) | Copies::FoldListed => {
             let listed: HashSet<ArticleId> = listings.iter().map(|l| l.article.id).collect();
             let mut missing: Vec<ArticleId> = listings
                 .iter()
@@ -99,7 +118,12 @@ pub(crate) async fn fold_copies(
             } else {
                 store.articles().many(&missing).await?
             };
-            let passing = passing(store, within, &originals).await?;
+            // Originals the list did not hold are read all the same: an item a copy stands
+            // for names its original's outlet.
+            let passing = match copies {
+                Copies::Fold(within) => passing(store, within, &originals).await?,
+                _ => HashSet::new(),
+            };
             let shown: Vec<ArticleListing> = originals
                 .iter()
                 .filter(|o| passing.contains(&o.article.id))
@@ -112,7 +136,7 @@ pub(crate) async fn fold_copies(
     // Each item's text: an original's own id, a copy's original.
     let mut texts: Vec<ArticleId> = listings
         .iter()
-        .filter(|l| l.article.duplicate_of.is_none() || matches!(copies, Copies::Fold(_)))
+        .filter(|l| l.article.duplicate_of.is_none() || !matches!(copies, Copies::Keep))
         .map(|l| l.article.duplicate_of.unwrap_or(l.article.id))
         .collect();
     texts.sort();
@@ -122,7 +146,53 @@ pub(crate) async fn fold_copies(
     } else {
         store.articles().republications(&texts).await?
     };
-    Ok(name_publishers(listings, &originals, republications))
+    let hiding = match copies {
+        Copies::Fold(within) => within.hiding.as_ref(),
+        _ => None,
+    };
+    Ok(name_publishers(
+        listings,
+        &originals,
+        republications,
+        hiding,
+    ))
+}
+
+/// `listings`, a page after the first of a paged list within `within`'s bounds, without the
+/// articles of texts an earlier page shows already: those with a member the list holds before
+/// the page's first article (see the module). One statement.
+pub(crate) async fn without_earlier_pages(
+    store: &Store,
+    listings: Vec<ArticleListing>,
+    within: &Within,
+) -> Result<Vec<ArticleListing>, StoreError> {
+    let Some(first) = listings.first() else {
+        return Ok(listings);
+    };
+    let position = (first.sort_at, first.article.id);
+    let mut texts: Vec<ArticleId> = listings.iter().map(text_of).collect();
+    texts.sort();
+    texts.dedup();
+    let hiding = within.hiding.as_ref();
+    let excluded = hiding.map(Hiding::exclusions).unwrap_or_default();
+    let earlier: HashSet<ArticleId> = store
+        .articles()
+        .listed_before(&within.filter, &excluded, &texts, position)
+        .await?
+        .into_iter()
+        // A headline with a hidden word is not in the reader's list.
+        .filter(|(_, title)| !hiding.is_some_and(|h| h.hides_text(title)))
+        .map(|(text, _)| text)
+        .collect();
+    Ok(listings
+        .into_iter()
+        .filter(|l| !earlier.contains(&text_of(l)))
+        .collect())
+}
+
+/// The text an article carries: its original's id for a copy, else its own.
+fn text_of(listing: &ArticleListing) -> ArticleId {
+    listing.article.duplicate_of.unwrap_or(listing.article.id)
 }
 
 /// The ids of the `originals` within the list's bounds.
@@ -185,12 +255,15 @@ fn fold(listings: Vec<ArticleListing>, originals: Vec<ArticleListing>) -> Vec<Ar
 
 /// `listings` with the outlets that republished each: for a copy standing for its text,
 /// first its original's outlet (from `originals`), then the text's copies' outlets, each
-/// once, in the order they published, leaving out the item's own outlet.
+/// once, in the order they published, leaving out the item's own outlet and the outlets
+/// the reader hid (`hiding`).
 fn name_publishers(
     listings: Vec<ArticleListing>,
     originals: &HashMap<ArticleId, ArticleListing>,
     republications: Vec<Republication>,
+    hiding: Option<&Hiding>,
 ) -> Vec<FeedArticle> {
+    let not_hidden = |source: SourceId| !hiding.is_some_and(|h| h.hides_source(source));
     let mut by_original: HashMap<ArticleId, Vec<Republication>> = HashMap::new();
     for r in republications {
         by_original.entry(r.original).or_default().push(r);
@@ -204,7 +277,7 @@ fn name_publishers(
                 .article
                 .duplicate_of
                 .and_then(|o| originals.get(&o))
-                .filter(|o| outlets.insert(o.article.source_id))
+                .filter(|o| not_hidden(o.article.source_id) && outlets.insert(o.article.source_id))
                 .map(|o| Publisher {
                     name: o.source_name.clone(),
                     article: o.article.id,
@@ -214,7 +287,7 @@ fn name_publishers(
                 .get(&text)
                 .into_iter()
                 .flatten()
-                .filter(|r| outlets.insert(r.source_id))
+                .filter(|r| not_hidden(r.source_id) && outlets.insert(r.source_id))
                 .map(|r| Publisher {
                     name: r.source_name.clone(),
                     article: r.id,
@@ -293,6 +366,7 @@ mod tests {
             vec![listing(1, 1, None), listing(2, 1, None)],
             &HashMap::new(),
             vec![copy(4, 3), copy(5, 1), copy(6, 3), copy(7, 2)],
+            None,
         );
         let names: Vec<&str> = named[0]
             .republished_by

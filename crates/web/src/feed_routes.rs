@@ -15,7 +15,8 @@
 //! one part of an item every reader shows; RSS's `<source>` names one channel only (kept for
 //! the original's outlet), `<category>` means a topic (readers turn it into tags and
 //! filters), and more authors would credit the copying outlets with the writing. An outlet's
-//! own feed keeps its copies: they are what it published.
+//! own feed keeps its copies: they are what it published; a search feed keeps a copy that
+//! matched when its original did not.
 //!
 //! [`listing_feed`] turns any list of articles into a feed response; a search feed
 //! (`/search/feed.xml?q=…`) is that function called with the search's results, its title
@@ -360,6 +361,8 @@ pub(crate) async fn story_feed(
             query: String::new(),
             language: story.language.clone(),
             updated_when_empty: Some(story.updated_at),
+            // A copy is placed in its original's story (`PlacementBatch::place`), so an original
+            // read in with its copy is one of these stories' reports too.
             copies: Copies::fold(),
         };
         Ok((meta, listings))
@@ -417,6 +420,8 @@ pub(crate) async fn entity_feed(
             query: String::new(),
             language: None,
             updated_when_empty: None,
+            // A copy is placed in its original's story (`PlacementBatch::place`), so an original
+            // read in with its copy is one of these stories' reports too.
             copies: Copies::fold(),
         };
         Ok((meta, listings))
@@ -491,7 +496,9 @@ pub(crate) async fn search_feed(
             query: format!("q={encoded}"),
             language: None,
             updated_when_empty: None,
-            copies: Copies::fold(),
+            // Only the matches: an original the search did not find does not come in with
+            // its copy, which stands for the text.
+            copies: Copies::FoldListed,
         };
         Ok((meta, listings))
     })

@@ -9,7 +9,7 @@
 //! entity (in the statement), and headlines with a hidden word (matched here, reading further
 //! headlines to fill the page: at most [`MAX_HEADLINES_READ`] per page).
 
-use crate::feed_copies::{Copies, FeedArticle, Within, fold_copies};
+use crate::feed_copies::{Copies, FeedArticle, Within, fold_copies, without_earlier_pages};
 use crate::feed_routes::{FEED_ITEMS, FeedMeta, feed_title, format_of, listing_feed};
 use crate::pages::{Card, PageError, now, page_of_cards, respond};
 use crate::people::session::Viewer;
@@ -357,6 +357,12 @@ async fn list_page(
     let within = Within {
         filter,
         hiding: hiding.clone(),
+    };
+    // Texts a page before this one shows are not shown again (see `crate::feed_copies`).
+    let page_listings = if page > 1 {
+        without_earlier_pages(&state.store, page_listings, &within).await?
+    } else {
+        page_listings
     };
     let folded = fold_copies(&state.store, page_listings, &Copies::Fold(within)).await?;
     let cards = folded_cards(&state.store, folded, now).await?;

@@ -9,6 +9,8 @@ use crate::answer_cache::AnswerCache;
 use crate::display::DisplayPolicy;
 use crate::page_cache::PageCache;
 use std::sync::Arc;
+use std::time::Duration;
+use tidings_fetch::{FetchConfig, Fetcher};
 use tidings_insight::llm::OpenAiClient;
 use tidings_search::SearchEngine;
 use tidings_store::Store;
@@ -49,6 +51,14 @@ pub struct AppParts {
     pub allow_private_addresses: bool,
     /// The largest WebSub push accepted, in bytes (the fetch's `max_body_bytes`).
     pub push_body_limit: usize,
+    /// The instance's HTTP client, the pipeline's own (its `[fetch]` settings: user agent,
+    /// timeouts, size limit, private address policy; its per-host turns and robots.txt
+    /// cache), for the fetches a request asks for: a reader app's feed discovery.
+    pub fetcher: Fetcher,
+    /// How long after a source's last fetch a reader app's refresh may make it due again:
+    /// the scheduler's shortest poll interval (`[pipeline] min_poll_interval_secs`), so an
+    /// app cannot have a source fetched more often than the scheduler itself would.
+    pub refresh_spacing: Duration,
 }
 
 impl AppState {
@@ -62,8 +72,22 @@ impl AppState {
         }
     }
 
-    /// State over a store, with the default site name.
+    /// Fetches with `fetcher` (see [`AppParts::fetcher`]), and takes from its settings what
+    /// follows from them: whether private addresses may become sources, and the largest
+    /// WebSub push.
+    pub fn fetch_with(&mut self, fetcher: Fetcher) {
+        self.allow_private_addresses = fetcher.config().allow_private_addresses;
+        self.push_body_limit = fetcher.config().max_body_bytes;
+        self.fetcher = fetcher;
+    }
+
+    /// State over a store, with the default site name and fetch settings.
     pub fn new(store: Store) -> AppState {
+        let fetch = FetchConfig::default();
+        // Building an HTTP client fails only when the TLS backend cannot start, as
+        // `reqwest::Client::new` panics then; nothing a request or a setting supplies.
+        let fetcher = Fetcher::new(fetch.clone())
+            .unwrap_or_else(|err| panic!("the default HTTP client: {err}"));
         AppState::from(AppParts {
             store,
             site_name: "Tidings".to_string(),
@@ -74,8 +98,10 @@ impl AppState {
             display: DisplayPolicy::Full,
             people: Arc::default(),
             page_cache: PageCache::default(),
-            allow_private_addresses: false,
-            push_body_limit: 8 * 1024 * 1024,
+            allow_private_addresses: fetch.allow_private_addresses,
+            push_body_limit: fetch.max_body_bytes,
+            fetcher,
+            refresh_spacing: Duration::from_secs(5 * 60),
         })
     }
 }

@@ -126,3 +126,72 @@ async fn opening_an_article_reads_it_for_the_signed_in_reader_only() {
     })
     .await;
 }
+
+/// Holds what a write of `reader`'s mark on the site's article would wait for, until the
+/// transaction is dropped: SQLite's one write lock; on PostgreSQL the mark's row.
+async fn hold_the_mark(site: &Site, reader: &str) -> sqlx::Transaction<'static, sqlx::Any> {
+    let pool = site.store.pool();
+    if site.store.backend() == tidings_store::Backend::Sqlite {
+        return pool.begin_with("BEGIN IMMEDIATE").await.expect("lock");
+    }
+    let user = site
+        .store
+        .users()
+        .list()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.name == reader)
+        .expect("the reader");
+    let mut tx = pool.begin().await.expect("begin");
+    let held = sqlx::query(
+        "SELECT read_at FROM article_states WHERE user_id = $1 AND article_id = $2 FOR UPDATE",
+    )
+    .bind(user.id.0)
+    .bind(site.article.0)
+    .fetch_all(&mut *tx)
+    .await
+    .expect("lock the mark");
+    assert_eq!(held.len(), 1, "the mark's row");
+    tx
+}
+
+#[tokio::test]
+async fn opening_an_article_already_read_writes_nothing() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |_| {}).await;
+        let path = site.article_path.clone();
+        let mut ana = site.reader("ana").await;
+        assert_eq!(ana.get(&path).await.status, 200);
+        assert!(read_by(&site, "ana").await);
+
+        // With the mark's write held up elsewhere, opening it again is not held up: it
+        // does not write. (Writing would wait for the lock: SQLite's busy timeout is 10 s,
+        // PostgreSQL's row lock waits for good.)
+        let lock = hold_the_mark(&site, "ana").await;
+        let again = tokio::time::timeout(std::time::Duration::from_secs(3), ana.get(&path)).await;
+        drop(lock);
+        assert_eq!(
+            again.expect("served without waiting for a write").status,
+            200
+        );
+        assert!(read_by(&site, "ana").await);
+
+        // "Mark unread" holds until the next opening, which reads it again.
+        let page = ana.get(&path).await;
+        let token = csrf_after(&page.body, "/mark\"");
+        let next = field_after(&page.body, "name=\"mark\" value=\"unread\"", "next");
+        let done = ana
+            .post(
+                &format!("/article/{}/mark", site.article),
+                &[("csrf", &token), ("mark", "unread"), ("next", &next)],
+            )
+            .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(ana.get(&done.location()).await.status, 200);
+        assert!(!read_by(&site, "ana").await, "kept unread on the way back");
+        assert_eq!(ana.get(&path).await.status, 200);
+        assert!(read_by(&site, "ana").await, "the next opening reads it");
+    })
+    .await;
+}

@@ -308,3 +308,48 @@ async fn a_copy_whose_original_left_the_list_brings_the_original_back() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_search_feed_keeps_the_copy_that_matched() {
+    each_backend(|store| async move {
+        let (site, engine, _dir) = searchable_site(store).await;
+        let now = chrono::Utc::now().timestamp();
+        // The Herald's copy of the site's article under a headline of its own: a search for
+        // "harbour" matches the copy, not the original ("Flood in the valley").
+        let title = "Harbour shut as the flood rises";
+        let (_, copy) = site.add_copy("Herald", title, now - 300).await;
+        tidings_search::catch_up(&engine, &site.store)
+            .await
+            .expect("index");
+        let copy_page = format!(
+            "{}/article/{copy}/{}",
+            site.base,
+            tidings_web::slugify(title)
+        );
+        let mut browser = site.browser();
+        for file in FILES {
+            let path = format!("/search/{file}?q=harbour");
+            let feed = browser.get(&path).await;
+            assert_eq!(feed.status, 200, "{path}: {}", feed.body);
+            let items = entries(&feed.body, file);
+            let urls: Vec<&str> = items.iter().filter_map(|e| e.url.as_deref()).collect();
+            assert_eq!(
+                urls,
+                vec![copy_page.as_str()],
+                "{path}: the copy that matched"
+            );
+            assert!(
+                shown(&items[0]).contains(">Outlet</a>"),
+                "{path}: crediting the original's outlet: {}",
+                shown(&items[0])
+            );
+        }
+        // A search both match lists the text once, as the original.
+        let feed = browser.get("/search/feed.json?q=flood").await;
+        let items = entries(&feed.body, "feed.json");
+        let urls: Vec<&str> = items.iter().filter_map(|e| e.url.as_deref()).collect();
+        let original = format!("{}{}", site.base, site.article_path);
+        assert_eq!(urls, vec![original.as_str()]);
+    })
+    .await;
+}

@@ -2,7 +2,9 @@
 //! is one card (the original's when the page holds it, else one in the place of its newest
 //! copy) crediting the outlets that also published it, as the feeds show it once; the copy's
 //! own outlet page still lists it. A section's feed keeps to its section: a copy in it whose
-//! original is not stays the item, crediting the original's outlet.
+//! original is not stays the item, crediting the original's outlet. Paging shows each text on
+//! one page only (the page of its newest article in the reader's list), and "Also published
+//! by" leaves out the outlets the reader hid, for that reader alone.
 
 mod support;
 
@@ -149,6 +151,165 @@ async fn a_section_feed_keeps_a_copy_whose_original_is_outside_the_section() {
         let site_feed = browser.get("/feed.json").await;
         assert!(site_feed.body.contains(&site.article_path));
         assert!(!site_feed.body.contains(&format!("/article/{copy}/\"")));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hidden_outlet_is_not_named_as_a_publisher_for_the_reader_who_hid_it() {
+    each_backend(|store| async move {
+        let site = support::site_on(store, support::config(), |_| {}).await;
+        let now = chrono::Utc::now().timestamp();
+        let (wire, _) = site.add_wire_copy().await;
+        site.add_copy("Herald", "Flood (Herald copy)", now - 300)
+            .await;
+        let mut ana = site.reader("ana").await;
+        let ana_id = user_id(&site, "ana").await;
+        site.store
+            .hidden()
+            .hide(ana_id, &tidings_store::HiddenThing::source(wire), now)
+            .await
+            .expect("hide the wire");
+        // Ana first, so that a page made for her could be the one a cache kept.
+        let hers = ana.get("/").await;
+        assert_eq!(hers.status, 200);
+        assert_eq!(
+            also_lines(&hers.body),
+            vec!["Also published by Herald"],
+            "the outlets she did not hide, not the one she hid"
+        );
+        let mut visitor = site.browser();
+        let mut bob = site.reader("bob").await;
+        for (who, page) in [
+            ("a visitor", visitor.get("/").await),
+            ("a visitor, again", visitor.get("/").await),
+            ("another reader", bob.get("/").await),
+        ] {
+            assert_eq!(
+                also_lines(&page.body),
+                vec!["Also published by Wire, Herald"],
+                "{who} sees every publisher"
+            );
+        }
+    })
+    .await;
+}
+
+/// The "Also published by …" lines of a page, as text.
+fn also_lines(html: &str) -> Vec<&str> {
+    html.match_indices("Also published by ")
+        .filter_map(|(at, _)| html[at..].split('<').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_text_whose_copies_straddle_a_page_boundary_is_on_one_page_only() {
+    each_backend(|store| async move {
+        let site = support::site_on(store, support::config(), |_| {}).await;
+        let now = chrono::Utc::now().timestamp();
+        // Newest first: the Herald's copy (300 s old), 45 others, the wire's copy (400 s),
+        // the original (600 s). A page holds 40: page 1 has the Herald's copy, page 2 the
+        // wire's copy and the original.
+        let (_, wire_copy) = site.add_wire_copy().await;
+        let (_, herald_copy) = site
+            .add_copy("Herald", "Flood (Herald copy)", now - 300)
+            .await;
+        let filler = site.add_outlet("Filler").await;
+        for n in 0..45 {
+            let url = format!("https://filler.example/{n}");
+            site.article_at(filler, &url, &format!("Filler {n}"), now - 390 + n)
+                .await;
+        }
+        // A reader who hides a word no headline has: her pages are read her way (headlines
+        // matched one by one), with the same result.
+        let mut ana = site.reader("ana").await;
+        let hidden = tidings_store::HiddenThing::word("quake").expect("a word");
+        site.store
+            .hidden()
+            .hide(user_id(&site, "ana").await, &hidden, now)
+            .await
+            .expect("hide a word");
+        let mut visitor = site.browser();
+        for (who, browser) in [("a visitor", &mut visitor), ("a reader", &mut ana)] {
+            let first = browser.get("/").await;
+            let second = browser.get("/?page=2").await;
+            assert_eq!((first.status, second.status), (200, 200), "{who}");
+            assert!(
+                second.body.contains("Filler 0<"),
+                "{who}: page 2 is the list's second page"
+            );
+            assert_eq!(
+                first.body.matches(&site.article_path).count(),
+                1,
+                "{who}: the text on page 1, where its newest article is: {}",
+                first.body
+            );
+            assert_eq!(
+                also_lines(&first.body),
+                vec!["Also published by Wire, Herald"],
+                "{who}"
+            );
+            assert!(
+                !second.body.contains(&site.article_path),
+                "{who}: not again on page 2: {}",
+                second.body
+            );
+            for copy in [wire_copy, herald_copy] {
+                let link = format!("/article/{copy}/");
+                assert!(!first.body.contains(&link), "{who}: {}", first.body);
+                assert!(!second.body.contains(&link), "{who}: {}", second.body);
+            }
+            assert!(also_lines(&second.body).is_empty(), "{who}");
+        }
+    })
+    .await;
+}
+
+/// The id of the account `name`.
+async fn user_id(site: &support::Site, name: &str) -> tidings_model::UserId {
+    site.store
+        .users()
+        .list()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.name == name)
+        .expect("the account")
+        .id
+}
+
+#[tokio::test]
+async fn a_text_whose_newest_copy_a_reader_hid_is_on_her_next_page() {
+    each_backend(|store| async move {
+        let site = support::site_on(store, support::config(), |_| {}).await;
+        let now = chrono::Utc::now().timestamp();
+        // As above, but the reader hides the word "Herald": her list has no Herald copy, so
+        // her page 1 is 40 others and the text is on her page 2, once.
+        site.add_wire_copy().await;
+        site.add_copy("Herald", "Flood (Herald copy)", now - 300)
+            .await;
+        let filler = site.add_outlet("Filler").await;
+        for n in 0..45 {
+            let url = format!("https://filler.example/{n}");
+            site.article_at(filler, &url, &format!("Filler {n}"), now - 390 + n)
+                .await;
+        }
+        let mut ana = site.reader("ana").await;
+        let hidden = tidings_store::HiddenThing::word("herald").expect("a word");
+        site.store
+            .hidden()
+            .hide(user_id(&site, "ana").await, &hidden, now)
+            .await
+            .expect("hide a word");
+        let first = ana.get("/").await;
+        let second = ana.get("/?page=2").await;
+        assert!(!first.body.contains(&site.article_path), "{}", first.body);
+        assert_eq!(
+            second.body.matches(&site.article_path).count(),
+            1,
+            "the text on her page 2: {}",
+            second.body
+        );
     })
     .await;
 }

@@ -7,9 +7,11 @@ mod support;
 
 use serde_json::{Value, json};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use support::{Site, config, searchable_site, site_on};
+use tidings_fetch::{FetchConfig, Fetcher};
 use tidings_model::SourceId;
 use tidings_store::FetchSuccess;
 use tidings_store::testing::each_backend;
@@ -343,11 +345,13 @@ async fn refreshes_make_feeds_due_within_the_schedulers_rules() {
 }
 
 /// A web site on loopback: `/page` links two feeds, `/feed.xml` is one, `/plain` links none.
-/// Returns its address and how many requests it answered.
-async fn fixture_web() -> (String, Arc<AtomicUsize>) {
+/// Returns its address, how many requests it answered and the `User-Agent` of each.
+async fn fixture_web() -> (String, Arc<AtomicUsize>, Arc<Mutex<Vec<String>>>) {
     use axum::routing::get;
     let hits = Arc::new(AtomicUsize::new(0));
     let counted = hits.clone();
+    let agents = Arc::new(Mutex::new(Vec::new()));
+    let seen = agents.clone();
     let page = r#"<!doctype html><html><head><title>Harbor</title>
         <link rel="alternate" type="application/rss+xml" title="Harbor news" href="/feed.xml">
         <link rel="alternate" type="application/atom+xml" href="/atom.xml">
@@ -377,6 +381,15 @@ async fn fixture_web() -> (String, Arc<AtomicUsize>) {
         .layer(axum::middleware::from_fn(
             move |request: axum::extract::Request, next: axum::middleware::Next| {
                 let counted = counted.clone();
+                let agent = request
+                    .headers()
+                    .get("user-agent")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                if let Ok(mut seen) = seen.lock() {
+                    seen.push(agent);
+                }
                 async move {
                     counted.fetch_add(1, Ordering::SeqCst);
                     next.run(request).await
@@ -390,14 +403,28 @@ async fn fixture_web() -> (String, Arc<AtomicUsize>) {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    (format!("http://{addr}"), hits)
+    (format!("http://{addr}"), hits, agents)
+}
+
+/// The instance's fetcher with `tune` applied to the default settings, allowed to fetch
+/// loopback addresses (the fixture's).
+fn loopback_fetcher(tune: impl FnOnce(&mut FetchConfig)) -> Fetcher {
+    let mut fetch = FetchConfig {
+        allow_private_addresses: true,
+        ..FetchConfig::default()
+    };
+    tune(&mut fetch);
+    Fetcher::new(fetch).expect("fetcher")
 }
 
 #[tokio::test]
 async fn discovery_lists_the_feeds_a_page_links_through_the_guarded_fetcher() {
     each_backend(|store| async move {
-        let (web, hits) = fixture_web().await;
-        let site = site_on(store, config(), |state| state.allow_private_addresses = true).await;
+        let (web, hits, _) = fixture_web().await;
+        let site = site_on(store, config(), |state| {
+            state.fetch_with(loopback_fetcher(|_| {}))
+        })
+        .await;
         let (_browser, key) = site.account_with_key("ana").await;
 
         let (status, found) = call(&site, "POST", "/v1/discover", &key, Some(json!({ "url": format!("{web}/page") }))).await;
@@ -442,6 +469,66 @@ async fn discovery_lists_the_feeds_a_page_links_through_the_guarded_fetcher() {
             "{answer}"
         );
         assert_eq!(hits.load(Ordering::SeqCst), asked, "no request reached the loopback site");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn discovery_fetches_with_the_instances_settings_and_a_limit_per_account() {
+    each_backend(|store| async move {
+        let (web, _, agents) = fixture_web().await;
+        let agent = "HarbourBot/2 (the instance's own user agent)";
+        let mut people = config();
+        people.limits.discoveries_per_minute_per_account = 2;
+        let site = site_on(store, people, |state| {
+            state.fetch_with(loopback_fetcher(|fetch| fetch.user_agent = agent.into()))
+        })
+        .await;
+        let (_ana_browser, ana) = site.account_with_key("ana").await;
+        let (_bob_browser, bob) = site.account_with_key("bob").await;
+        let page = json!({ "url": format!("{web}/page") });
+        for _ in 0..2 {
+            let (status, found) =
+                call(&site, "POST", "/v1/discover", &ana, Some(page.clone())).await;
+            assert_eq!(status, 200, "{found}");
+        }
+        let seen = agents.lock().expect("agents").clone();
+        assert!(!seen.is_empty());
+        assert!(
+            seen.iter().all(|a| a == agent),
+            "the instance's user agent: {seen:?}"
+        );
+
+        // A third discovery within the minute waits; another account does not.
+        let (status, answer) = call(&site, "POST", "/v1/discover", &ana, Some(page.clone())).await;
+        assert_eq!(status, 429, "{answer}");
+        let (status, found) = call(&site, "POST", "/v1/discover", &bob, Some(page.clone())).await;
+        assert_eq!(status, 200, "{found}");
+        site.clock.advance(Duration::from_secs(60));
+        let (status, found) = call(&site, "POST", "/v1/discover", &ana, Some(page)).await;
+        assert_eq!(status, 200, "a minute later: {found}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refreshes_are_spaced_by_the_instances_setting() {
+    each_backend(|store| async move {
+        let site = site_on(store, config(), |state| {
+            state.refresh_spacing = Duration::from_secs(20 * 60)
+        })
+        .await;
+        let now = chrono::Utc::now().timestamp();
+        let (_browser, key) = site.account_with_key("ana").await;
+        subscribe(&site, &key, "https://outlet.example/feed").await;
+        fetched(&site, site.outlet, now - 60, now + 3_600).await;
+        let (status, _) = call(&site, "PUT", "/v1/feeds/refresh", &key, None).await;
+        assert_eq!(status, 204);
+        assert_eq!(
+            next_fetch(&site, site.outlet).await,
+            now - 60 + 20 * 60,
+            "twenty minutes after its fetch"
+        );
     })
     .await;
 }

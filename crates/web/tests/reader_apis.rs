@@ -185,6 +185,10 @@ async fn miniflux_api_answers_its_contract() {
         .expect("basic");
     let (status, me) = json_of(basic_ok).await;
     assert_eq!((status, me["username"].as_str()), (200, Some("ana")));
+    assert_eq!(
+        me["keyboard_shortcuts"], true,
+        "the site's pages answer to keys (keys.js)"
+    );
 
     // Feeds: create (201), a second time (409), bad address (400).
     let create = |url: &str| {

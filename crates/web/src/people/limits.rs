@@ -36,6 +36,9 @@ pub struct RateLimitConfig {
     /// Downloads of the account's data (`/account/export`, a heavy read) per account per
     /// minute.
     pub exports_per_minute_per_account: u32,
+    /// Feed discoveries (`POST /v1/discover`: the site fetches an address a reader app
+    /// names) per account per minute.
+    pub discoveries_per_minute_per_account: u32,
     /// Questions about a story per IP address per minute that reach the language model
     /// (cached answers and questions the sources do not address are not counted); further
     /// ones are answered from the story's own sentences.
@@ -52,6 +55,7 @@ impl Default for RateLimitConfig {
             writes_per_minute_per_account: 30,
             api_per_minute_per_ip: 600,
             exports_per_minute_per_account: 3,
+            discoveries_per_minute_per_account: 6,
             model_questions_per_minute_per_ip: 6,
         }
     }
@@ -68,6 +72,7 @@ impl RateLimitConfig {
             writes_per_minute_per_account: 0,
             api_per_minute_per_ip: 0,
             exports_per_minute_per_account: 0,
+            discoveries_per_minute_per_account: 0,
             model_questions_per_minute_per_ip: 0,
         }
     }
@@ -133,6 +138,7 @@ pub struct RateLimits {
     writes_account: Limit<UserId>,
     api_ip: Limit<IpAddr>,
     exports_account: Limit<UserId>,
+    discoveries_account: Limit<UserId>,
     model_questions_ip: Limit<IpAddr>,
     checks: AtomicU64,
 }
@@ -155,6 +161,8 @@ pub enum Action {
     Api,
     /// Downloading the account's data.
     Export,
+    /// Having the site fetch an address to find its feeds.
+    Discover,
     /// Asking a question that the language model will answer.
     ModelQuestion,
 }
@@ -173,6 +181,11 @@ impl RateLimits {
             writes_account: Limit::new(config.writes_per_minute_per_account, MINUTE, clock),
             api_ip: Limit::new(config.api_per_minute_per_ip, MINUTE, clock),
             exports_account: Limit::new(config.exports_per_minute_per_account, MINUTE, clock),
+            discoveries_account: Limit::new(
+                config.discoveries_per_minute_per_account,
+                MINUTE,
+                clock,
+            ),
             model_questions_ip: Limit::new(config.model_questions_per_minute_per_ip, MINUTE, clock),
             checks: AtomicU64::new(0),
         }
@@ -208,6 +221,10 @@ impl RateLimits {
                 Some(a) => self.exports_account.check(&a),
                 None => Ok(()),
             },
+            Action::Discover => match account {
+                Some(a) => self.discoveries_account.check(&a),
+                None => Ok(()),
+            },
         }
     }
 
@@ -220,6 +237,7 @@ impl RateLimits {
         self.writes_account.prune();
         self.api_ip.prune();
         self.exports_account.prune();
+        self.discoveries_account.prune();
         self.model_questions_ip.prune();
     }
 }

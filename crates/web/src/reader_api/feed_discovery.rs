@@ -1,18 +1,13 @@
 //! The feeds an address offers, for an app's "discover" (Miniflux's `POST /v1/discover`):
 //! the address itself when it is a feed, else the feeds its HTML page links with
-//! `<link rel="alternate">`. The page is fetched through the project's fetcher, whose guard
-//! refuses private, loopback and link-local addresses unless the instance allows them.
+//! `<link rel="alternate">`. The page is fetched through the instance's own fetcher, the
+//! pipeline's ([`crate::AppParts::fetcher`]): its user agent, timeouts, size limit and
+//! robots.txt, its turns per host, and its guard, which refuses private, loopback and
+//! link-local addresses unless the instance allows them.
 
 use crate::state::AppState;
-use std::time::Duration;
 use tidings_feeds::{DocumentInfo, FeedError, FeedKind, discover_feeds, parse};
-use tidings_fetch::{FeedUrlError, FetchConfig, Fetched, Fetcher, Validators, check_feed_url};
-
-/// The longest a discovery's fetch may take: an app waits for it.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// The largest page read for discovery.
-const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+use tidings_fetch::{FeedUrlError, Fetched, Validators, check_feed_url};
 
 /// The most feeds one discovery answers.
 const MAX_FOUND: usize = 20;
@@ -65,14 +60,7 @@ pub(crate) async fn discover(
     url: &str,
 ) -> Result<Vec<FoundFeed>, DiscoveryError> {
     let url = check_feed_url(url, state.feed_url_policy())?;
-    let fetcher = Fetcher::new(FetchConfig {
-        timeout: FETCH_TIMEOUT,
-        max_body_bytes: MAX_PAGE_BYTES,
-        allow_private_addresses: state.allow_private_addresses,
-        ..FetchConfig::default()
-    })
-    .map_err(|err| DiscoveryError::Fetch(err.to_string()))?;
-    let doc = match fetcher.get(&url, &Validators::default()).await {
+    let doc = match state.fetcher.get(&url, &Validators::default()).await {
         Ok(Fetched::Document(doc)) => doc,
         Ok(Fetched::NotModified) => return Ok(Vec::new()),
         Err(err) => return Err(DiscoveryError::Fetch(err.to_string())),

@@ -24,8 +24,8 @@
 
 use super::feed_discovery::discover as discover_feeds;
 use super::{
-    AuthError, MAX_FEED_TITLE_CHARS, SourceError, check_write_limit, default_folder, folder_title,
-    item_html, own_feed_title, source_for_url, user_by_key,
+    AuthError, MAX_FEED_TITLE_CHARS, SourceError, check_discovery_limit, check_write_limit,
+    default_folder, folder_title, item_html, own_feed_title, source_for_url, user_by_key,
 };
 use crate::people::client_ip::ClientIp;
 use crate::reading::portability::{ImportError, MAX_OPML_BYTES, export_response, import_opml};
@@ -387,7 +387,8 @@ async fn me(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> 
             "entry_sorting_direction": "desc",
             "entry_sorting_order": "published_at",
             "entries_per_page": DEFAULT_LIMIT,
-            "keyboard_shortcuts": false,
+            // The site's pages answer to keys (`keys.js`, `?` lists them).
+            "keyboard_shortcuts": true,
             "show_reading_time": true,
             "entry_swipe": false,
             "stylesheet": "",
@@ -633,10 +634,11 @@ async fn feed_counters(
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// How long after a source's last fetch a reader's refresh may make it due again: the
-/// scheduler's shortest poll interval by default, so an app cannot have a source fetched
-/// more often than the scheduler itself would.
-const REFRESH_SPACING_SECS: i64 = 5 * 60;
+/// How long after a source's last fetch a reader's refresh may make it due again, in
+/// seconds ([`crate::AppParts::refresh_spacing`]).
+fn spacing_secs(state: &AppState) -> i64 {
+    i64::try_from(state.refresh_spacing.as_secs()).unwrap_or(i64::MAX)
+}
 
 /// Makes `sources` due for the scheduler's next tick, as far as the scheduler's own rules let
 /// a reader ([`tidings_store::Sources::make_due_when_spaced`]); `204`.
@@ -646,7 +648,7 @@ async fn refresh(state: &AppState, ip: ClientIp, user: &User, sources: &[SourceI
     state
         .store
         .sources()
-        .make_due_when_spaced(sources, now, REFRESH_SPACING_SECS)
+        .make_due_when_spaced(sources, now, spacing_secs(state))
         .await?;
     no_content()
 }
@@ -704,7 +706,7 @@ async fn discover(
 ) -> Response {
     let run = async {
         let user = authed(&state, ip, &headers).await?;
-        check_write_limit(&state, ip.0, user.id)?;
+        check_discovery_limit(&state, ip.0, user.id)?;
         let asked: DiscoverBody = body_json(&body)?;
         let found = discover_feeds(&state, &asked.url)
             .await

@@ -202,6 +202,20 @@ pub(crate) fn check_write_limit(
         .map_err(|limited| AuthError::TooMany(limited.0))
 }
 
+/// Checks the account's discovery limit: each discovery has the site fetch an address the
+/// app names, so it is counted apart from (and more tightly than) other writes.
+pub(crate) fn check_discovery_limit(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    user: UserId,
+) -> Result<(), AuthError> {
+    state
+        .people
+        .limits
+        .check(Action::Discover, ip, Some(user))
+        .map_err(|limited| AuthError::TooMany(limited.0))
+}
+
 fn refusal_wait(refusal: Refusal) -> Duration {
     match refusal {
         Refusal::Wait(w) | Refusal::AccountLocked(w) => w,

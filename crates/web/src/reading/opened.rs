@@ -3,7 +3,8 @@
 //! read when it is opened, so `/saved`, "For you" and the apps agree. Not for anonymous
 //! visitors (whose pages the page cache keeps, untouched by this), not for `HEAD`, not for a
 //! browser's prefetch or prerender, and not when the reader has just marked the article
-//! unread on its own page (the form sends them back with [`KEPT_UNREAD`]).
+//! unread on its own page (the form sends them back with [`KEPT_UNREAD`]). Opening an
+//! article already read writes nothing (see `tidings_store::Reading::mark_opened`).
 
 use crate::people::session::Viewer;
 use crate::state::AppState;
@@ -60,10 +61,11 @@ pub(crate) async fn mark_opened(
         return;
     }
     let now = state.people.clock.now_secs();
+    // Written only when something was unread: a second opening writes nothing.
     if let Err(err) = state
         .store
         .reading()
-        .set_read(viewer.user.id, &[article], true, now)
+        .mark_opened(viewer.user.id, article, now)
         .await
     {
         tracing::warn!(%err, article = article.0, "could not mark the opened article read");
