@@ -5,6 +5,7 @@ mod extract;
 mod migrate;
 mod search;
 mod serve;
+mod source_review;
 mod sources;
 mod users;
 mod worker;
@@ -70,6 +71,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     sources::refresh(store, source.as_deref()).await
                 }
                 SourcesCommand::Remove { sources: which } => sources::remove(store, &which).await,
+                SourcesCommand::Approve { sources: which } => {
+                    source_review::review(store, &which, source_review::Review::Approve).await
+                }
+                SourcesCommand::Reject { sources: which } => {
+                    source_review::review(store, &which, source_review::Review::Reject).await
+                }
                 SourcesCommand::Display { source, policy } => {
                     sources::display(store, &source, &policy).await
                 }
