@@ -324,6 +324,66 @@ async fn sources_awaiting_review_are_listed_approved_and_rejected() {
     store.close().await;
 }
 
+/// One `serve` per SQLite database: a second one on the same file refuses to start, naming
+/// the first by pid and pointing at PostgreSQL, while one-shot commands work beside the
+/// first; once the first is killed (a crash: SIGKILL), a new `serve` starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_serve_on_one_sqlite_database_is_refused_until_the_first_dies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let first = Server::start(d, &[]).await;
+
+    let mut second = std::process::Command::new(support::binary())
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-default-sources"])
+        .arg("--data-dir")
+        .arg(d)
+        .env_remove("TIDINGS_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a second serve");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = second.kill();
+            let _ = second.wait();
+            panic!("a second serve ran beside the first on one SQLite database");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut second.stderr.take().expect("stderr"), &mut err)
+        .expect("read stderr");
+    assert!(!status.success());
+    let named = format!(
+        "another Tidings process (pid {}) already serves",
+        first.pid()
+    );
+    assert!(err.contains(&named), "{err}");
+    assert!(
+        err.contains("tidings.db.lock") && err.contains("PostgreSQL"),
+        "{err}"
+    );
+
+    // One-shot commands read and write beside the running server.
+    cli_ok(d, &["sources", "add", "https://a.example/feed.xml"]);
+    assert!(cli_ok(d, &["sources", "list"]).contains("1 sources"));
+    cli_ok(d, &["users", "list"]);
+    cli_ok(d, &["search", "flood"]);
+    let copy = d.join("copy.db");
+    cli_ok(d, &["backup", copy.to_str().expect("path")]);
+    assert!(copy.exists());
+
+    first.kill();
+    let next = Server::start(d, &[]).await;
+    let (status, _) = next.get("/sources").await;
+    assert_eq!(status, 200);
+    assert!(next.stop());
+}
+
 #[test]
 fn opml_export_and_import_round_trip() {
     let first = tempfile::tempdir().expect("tempdir");
