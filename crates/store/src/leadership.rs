@@ -2,7 +2,8 @@
 //! the scheduler). On PostgreSQL a role is a session-level advisory lock held on a connection
 //! of its own, so it passes to another process as soon as the holder dies or loses its
 //! connection; on SQLite, the embedded database of a single process, that process always
-//! leads.
+//! leads (the binary's `serve` holds an exclusive lock file beside the database, so a second
+//! `serve` on the same file refuses to start).
 
 use crate::{Backend, StoreError};
 use sqlx::{AnyConnection, AnyPool, Connection, Row};

@@ -133,12 +133,12 @@ impl Sources<'_> {
     }
 
     /// Approves a source waiting for review: it becomes public and due for a fetch at once;
-    /// `source-approve` by `moderator` is logged in the same transaction. Whether it was
-    /// waiting (a source that does not wait is left alone).
+    /// `source-approve` by `moderator` (`None`: the command line) is logged in the same
+    /// transaction. Whether it was waiting (a source that does not wait is left alone).
     pub async fn approve(
         &self,
         id: SourceId,
-        moderator: UserId,
+        moderator: Option<UserId>,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
         let mut tx = crate::write_transaction::begin_write(self.pool).await?;
@@ -155,22 +155,23 @@ impl Sources<'_> {
         };
         let url: String = row.try_get("url")?;
         let note = tidings_model::public_feed_url(&url);
-        log_source_line(&mut *tx, Some(moderator), "source-approve", id, &note, now).await?;
+        log_source_line(&mut *tx, moderator, "source-approve", id, &note, now).await?;
         revision::bump(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)
     }
 
     /// Rejects a source waiting for review: it is removed with its readers' subscriptions
-    /// (it has no articles: it was never fetched), and `source-reject` by `moderator` is
-    /// logged. Whether it was waiting (a source that does not wait is left alone).
+    /// (it has no articles: it was never fetched), and `source-reject` by `moderator`
+    /// (`None`: the command line) is logged. Whether it was waiting (a source that does not
+    /// wait is left alone).
     pub async fn reject(
         &self,
         id: SourceId,
-        moderator: UserId,
+        moderator: Option<UserId>,
         now: UnixSeconds,
     ) -> Result<bool, StoreError> {
-        self.remove_as(id, Some(Some(moderator)), Removal::Reject, now)
+        self.remove_as(id, Some(moderator), Removal::Reject, now)
             .await
     }
 }

@@ -98,8 +98,18 @@ async fn a_readers_source_under_review_waits_until_approved() {
             "the known source was not added, so not logged"
         );
 
-        assert!(sources.approve(fresh, admin.id, 20).await.expect("approve"));
-        assert!(!sources.approve(fresh, admin.id, 21).await.expect("twice"));
+        assert!(
+            sources
+                .approve(fresh, Some(admin.id), 20)
+                .await
+                .expect("approve")
+        );
+        assert!(
+            !sources
+                .approve(fresh, Some(admin.id), 21)
+                .await
+                .expect("twice")
+        );
         let mut public = listed(&store).await;
         public.sort();
         assert_eq!(public, vec![known, fresh]);
@@ -146,7 +156,10 @@ async fn a_rejected_source_goes_with_its_subscriptions_and_only_a_waiting_one() 
             .expect("sub");
 
         assert!(
-            !sources.reject(public, admin.id, 8).await.expect("reject"),
+            !sources
+                .reject(public, Some(admin.id), 8)
+                .await
+                .expect("reject"),
             "public"
         );
         assert_eq!(
@@ -154,7 +167,12 @@ async fn a_rejected_source_goes_with_its_subscriptions_and_only_a_waiting_one() 
             vec![public],
             "an open add is public at once"
         );
-        assert!(sources.reject(asked, admin.id, 8).await.expect("reject"));
+        assert!(
+            sources
+                .reject(asked, Some(admin.id), 8)
+                .await
+                .expect("reject")
+        );
         assert_eq!(sources.get(asked).await.expect("get"), None);
         assert!(
             reading

@@ -42,8 +42,8 @@ pub enum Command {
     /// Run the pipeline without the web site, beside other workers and `serve --no-workers`
     /// processes on one PostgreSQL database.
     Worker(WorkerArgs),
-    /// Add, list, refresh or remove sources, and set how much of their articles the site
-    /// shows.
+    /// Add, list, refresh or remove sources, approve or reject those readers asked for, and
+    /// set how much of their articles the site shows.
     #[command(subcommand)]
     Sources(SourcesCommand),
     /// Add every feed of an OPML file as a source (folders become sections).
@@ -467,8 +467,23 @@ pub enum SourcesCommand {
         #[arg(long)]
         category: Option<String>,
     },
-    /// List every source with the outcome of its last fetch.
+    /// List every source with the outcome of its last fetch, then the sources readers added
+    /// that await an administrator's review (who asked, since when).
     List,
+    /// Approve sources readers added that await review, by id or URL: each becomes public
+    /// and is fetched at the next scheduler tick.
+    Approve {
+        /// The sources' ids or feed URLs (one or more).
+        #[arg(required = true)]
+        sources: Vec<String>,
+    },
+    /// Reject sources readers added that await review, by id or URL: each is removed with
+    /// its readers' subscriptions.
+    Reject {
+        /// The sources' ids or feed URLs (one or more).
+        #[arg(required = true)]
+        sources: Vec<String>,
+    },
     /// Fetch a source (or every source) at the next scheduler tick of a running server.
     Refresh {
         /// The source's id or feed URL [default: every source].

@@ -18,6 +18,8 @@ fn every_command_has_help() {
         vec!["sources", "list", "--help"],
         vec!["sources", "refresh", "--help"],
         vec!["sources", "remove", "--help"],
+        vec!["sources", "approve", "--help"],
+        vec!["sources", "reject", "--help"],
         vec!["import-opml", "--help"],
         vec!["export-opml", "--help"],
     ] {
@@ -199,6 +201,187 @@ async fn source_commands_are_written_to_the_moderation_log() {
             ),
         ]
     );
+}
+
+/// Sources readers asked for wait for review: `sources list` shows them apart, with who
+/// asked and since when, and `sources approve|reject` decide on them as the admin page's
+/// buttons do (logged with no moderator). Every name is looked up first: a typo, or a source
+/// that does not wait, changes nothing and the error names it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_awaiting_review_are_listed_approved_and_rejected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    cli_ok(d, &["sources", "add", "https://public.example/feed.xml"]);
+    let store = support::open_store(d).await;
+    let ann = store
+        .users()
+        .create(
+            &tidings_store::NewUser {
+                name: "ann".into(),
+                display_name: "Ann Reader".into(),
+                password_hash: "h".into(),
+                role: tidings_model::Role::Reader,
+            },
+            1,
+        )
+        .await
+        .expect("create ann");
+    for (url, at) in [
+        ("https://asked.example/feed", 1_700_000_000),
+        ("https://other.example/feed", 1_700_000_100),
+    ] {
+        let new = tidings_store::NewSource {
+            url: url.into(),
+            ..tidings_store::NewSource::default()
+        };
+        let by = tidings_store::AddedBy::ReaderForReview(ann.id);
+        store.sources().add_by(&new, by, at).await.expect("asked");
+    }
+    store.close().await;
+
+    let list = cli_ok(d, &["sources", "list"]);
+    assert!(
+        list.contains("1 sources, 0 failing, 2 awaiting review"),
+        "{list}"
+    );
+    let (table, waiting) = list
+        .split_once("Awaiting review")
+        .expect("a part of its own");
+    assert!(!table.contains("asked.example"), "{list}");
+    assert!(
+        waiting.contains(
+            "    2  https://asked.example/feed\n       awaiting review, requested by Ann \
+             Reader, since 2023-11-14 22:13 UTC (0 subscribers)"
+        ),
+        "{list}"
+    );
+    assert!(
+        waiting.contains("    3  https://other.example/feed"),
+        "{list}"
+    );
+
+    // A typo, or a source that is already public, decides nothing.
+    let typo = cli(d, &["sources", "approve", "2", "99"]);
+    assert!(!typo.status.success());
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("no source \"99\""));
+    let public = cli(d, &["sources", "reject", "2", "1"]);
+    assert!(!public.status.success());
+    let err = String::from_utf8_lossy(&public.stderr);
+    assert!(
+        err.contains("source 1 (https://public.example/feed.xml) is not awaiting review"),
+        "{err}"
+    );
+    assert!(cli_ok(d, &["sources", "list"]).contains("2 awaiting review"));
+
+    let approved = cli_ok(d, &["sources", "approve", "2"]);
+    assert!(
+        approved.starts_with("Approved source 2: https://asked.example/feed"),
+        "{approved}"
+    );
+    let rejected = cli_ok(d, &["sources", "reject", "https://other.example/feed"]);
+    assert!(
+        rejected.starts_with("Rejected source 3: https://other.example/feed"),
+        "{rejected}"
+    );
+    let list = cli_ok(d, &["sources", "list"]);
+    assert!(list.contains("2 sources, 0 failing\n"), "{list}");
+    assert!(
+        !list.contains("Awaiting review") && !list.contains("other.example"),
+        "{list}"
+    );
+    let again = cli(d, &["sources", "approve", "2"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not awaiting review"));
+
+    let store = support::open_store(d).await;
+    let mut log = store.moderation().log_entries(20).await.expect("log");
+    log.reverse();
+    let decisions: Vec<(String, Option<i64>, Option<i64>)> = log
+        .iter()
+        .filter(|e| e.action == "source-approve" || e.action == "source-reject")
+        .map(|e| {
+            (
+                e.action.clone(),
+                e.moderator_id.map(|m| m.0),
+                e.source_id.map(|s| s.0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        decisions,
+        vec![
+            ("source-approve".into(), None, Some(2)),
+            ("source-reject".into(), None, Some(3)),
+        ]
+    );
+    assert!(
+        store
+            .sources()
+            .due(i64::MAX, 10)
+            .await
+            .expect("due")
+            .contains(&tidings_model::SourceId(2))
+    );
+    store.close().await;
+}
+
+/// One `serve` per SQLite database: a second one on the same file refuses to start, naming
+/// the first by pid and pointing at PostgreSQL, while one-shot commands work beside the
+/// first; once the first is killed (a crash: SIGKILL), a new `serve` starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_serve_on_one_sqlite_database_is_refused_until_the_first_dies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let first = Server::start(d, &[]).await;
+
+    let mut second = std::process::Command::new(support::binary())
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-default-sources"])
+        .arg("--data-dir")
+        .arg(d)
+        .env_remove("TIDINGS_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a second serve");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = second.kill();
+            let _ = second.wait();
+            panic!("a second serve ran beside the first on one SQLite database");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut second.stderr.take().expect("stderr"), &mut err)
+        .expect("read stderr");
+    assert!(!status.success());
+    let named = format!(
+        "another Tidings process (pid {}) already serves",
+        first.pid()
+    );
+    assert!(err.contains(&named), "{err}");
+    assert!(
+        err.contains("tidings.db.lock") && err.contains("PostgreSQL"),
+        "{err}"
+    );
+
+    // One-shot commands read and write beside the running server.
+    cli_ok(d, &["sources", "add", "https://a.example/feed.xml"]);
+    assert!(cli_ok(d, &["sources", "list"]).contains("1 sources"));
+    cli_ok(d, &["users", "list"]);
+    cli_ok(d, &["search", "flood"]);
+    let copy = d.join("copy.db");
+    cli_ok(d, &["backup", copy.to_str().expect("path")]);
+    assert!(copy.exists());
+
+    first.kill();
+    let next = Server::start(d, &[]).await;
+    let (status, _) = next.get("/sources").await;
+    assert_eq!(status, 200);
+    assert!(next.stop());
 }
 
 #[test]

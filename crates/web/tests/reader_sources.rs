@@ -138,6 +138,66 @@ async fn a_readers_new_source_waits_for_an_administrator() {
     assert_eq!(lines.last().map(|l| l.0.as_str()), Some("source-approve"));
 }
 
+/// An administrator who adds, with the "Add a feed" form, an address a reader's request
+/// waits with approves that source (the page says so, and the log says `source-approve` by
+/// the administrator); an address that is a public source keeps its 409.
+#[tokio::test]
+async fn an_admin_adding_a_waiting_address_approves_it() {
+    let site = site(config()).await;
+    let (_, fresh) = ana_adds_fresh(&site).await;
+    let mut admin = site
+        .logged_in("root", "correct horse battery", Role::Admin)
+        .await;
+    let root = site.store.users().list().await.expect("users");
+    let root = root.iter().find(|u| u.name == "root").expect("root").id.0;
+    let fields = |token: &str| {
+        [
+            ("csrf", token.to_string()),
+            ("url", FRESH.to_string()),
+            ("name", "Fresh News".to_string()),
+            ("section", String::new()),
+        ]
+    };
+    let token = admin.token().await;
+    let form = fields(&token);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let added = admin.post("/sources/add", &form).await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(
+        added.body.contains(&format!(
+            "{FRESH} was awaiting review, asked for by ana: adding it approved it"
+        )),
+        "{}",
+        added.body
+    );
+    assert!(
+        added
+            .body
+            .contains(&format!("href=\"/source/{}\"", fresh.0))
+    );
+    assert!(!added.body.contains("Awaiting review"), "no longer waits");
+    assert!(publicly_listed(&site).await, "public once approved");
+    let due = site.store.sources().due(FAR, 50).await.expect("due");
+    assert!(due.contains(&fresh), "fetched once approved");
+    let lines = log_about(&site, fresh).await;
+    assert_eq!(
+        lines.last(),
+        Some(&("source-approve".to_string(), Some(root)))
+    );
+
+    let token = admin.token().await;
+    let form = fields(&token);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let again = admin.post("/sources/add", &form).await;
+    assert_eq!(again.status, 409, "a public source stays one");
+    assert!(again.body.contains("is already a source"), "{}", again.body);
+    assert_eq!(
+        log_about(&site, fresh).await.len(),
+        lines.len(),
+        "nothing more logged"
+    );
+}
+
 #[tokio::test]
 async fn a_rejected_source_ends_the_readers_subscription() {
     let site = site(config()).await;

@@ -5,6 +5,8 @@ mod extract;
 mod migrate;
 mod search;
 mod serve;
+mod serve_lock;
+mod source_review;
 mod sources;
 mod users;
 mod worker;
@@ -70,6 +72,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     sources::refresh(store, source.as_deref()).await
                 }
                 SourcesCommand::Remove { sources: which } => sources::remove(store, &which).await,
+                SourcesCommand::Approve { sources: which } => {
+                    source_review::review(store, &which, source_review::Review::Approve).await
+                }
+                SourcesCommand::Reject { sources: which } => {
+                    source_review::review(store, &which, source_review::Review::Reject).await
+                }
                 SourcesCommand::Display { source, policy } => {
                     sources::display(store, &source, &policy).await
                 }
@@ -316,4 +324,33 @@ pub(crate) fn redact(url: &str) -> String {
 /// Seconds since the epoch.
 pub(crate) fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file;
+    use crate::cli::{GlobalArgs, ServeArgs};
+    use crate::settings::Settings;
+    use std::path::PathBuf;
+
+    fn file_of(url: &str) -> Option<PathBuf> {
+        let global = GlobalArgs {
+            database_url: Some(url.to_string()),
+            ..GlobalArgs::default()
+        };
+        sqlite_file(&Settings::resolve(&global, &ServeArgs::default()).expect("settings"))
+    }
+
+    /// Only a database on disk has a file (and so `serve`'s lock file, and the "no
+    /// database" checks): an in-memory one, or PostgreSQL, has none.
+    #[test]
+    fn only_a_database_on_disk_has_a_file() {
+        assert_eq!(
+            file_of("sqlite://data/tidings.db?mode=rwc"),
+            Some(PathBuf::from("data/tidings.db"))
+        );
+        assert_eq!(file_of("sqlite::memory:"), None);
+        assert_eq!(file_of("sqlite://shared?mode=memory&cache=shared"), None);
+        assert_eq!(file_of("postgres://postgres@127.0.0.1:5432/test"), None);
+    }
 }

@@ -2,6 +2,7 @@
 //! Ctrl-C.
 
 use super::open_store_waiting;
+use super::serve_lock::ServeLock;
 use super::sources::add_outlines;
 use crate::settings::Settings;
 use crate::{DEFAULT_SOURCES_OPML, demo};
@@ -21,6 +22,12 @@ const DRAIN: Duration = Duration::from_secs(20);
 
 pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Held until this function returns: one `serve` per SQLite file (none for PostgreSQL,
+    // whose roles are advisory locks, nor for an in-memory database).
+    let _lock = match super::sqlite_file(&settings) {
+        Some(database) => Some(ServeLock::acquire(&database)?),
+        None => None,
+    };
     let store = open_store_waiting(&settings).await?;
 
     let mut bundled = BundledDocuments::new();

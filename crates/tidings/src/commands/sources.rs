@@ -1,8 +1,10 @@
-//! `sources add|list|remove|display|refresh`, `import-opml` and `export-opml`. Every change
-//! is written to the moderation log as the site's admin pages write it, with no moderator
-//! (shown as "(command line)"), so `/moderation` tells who changed the sources and when.
+//! `sources add|list|remove|display|refresh`, `import-opml` and `export-opml` (`sources
+//! approve|reject` are in [`super::source_review`]). Every change is written to the
+//! moderation log as the site's admin pages write it, with no moderator (shown as "(command
+//! line)"), so `/moderation` tells who changed the sources and when.
 
 use super::now_secs;
+use super::source_review;
 use anyhow::{Context, bail};
 use std::path::Path;
 use tidings_feeds::{Outline, parse_opml, write_opml};
@@ -77,11 +79,13 @@ fn check_feed_url(url: &str) -> anyhow::Result<String> {
     )?)
 }
 
-/// Prints every source and how its last fetch went.
+/// Prints every source and how its last fetch went, then those awaiting review.
 pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
     let sources = store.sources().list().await?;
+    let awaiting = store.sources().awaiting_review().await?;
     if sources.is_empty() {
         println!("No sources. Add one with `tidings sources add URL`.");
+        source_review::print_awaiting(&awaiting);
         return Ok(());
     }
     let now = now_secs();
@@ -143,7 +147,12 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
         .iter()
         .filter(|s| s.fetch.status() == "error")
         .count();
-    println!("{} sources, {} failing", sources.len(), failing);
+    let waiting = match awaiting.len() {
+        0 => String::new(),
+        n => format!(", {n} awaiting review"),
+    };
+    println!("{} sources, {} failing{waiting}", sources.len(), failing);
+    source_review::print_awaiting(&awaiting);
     Ok(())
 }
 
@@ -243,7 +252,8 @@ pub(crate) async fn refresh(store: &Store, which: Option<&str>) -> anyhow::Resul
     Ok(())
 }
 
-async fn find(store: &Store, which: &str) -> anyhow::Result<Source> {
+/// The source `which` names: an id, or a feed URL.
+pub(crate) async fn find(store: &Store, which: &str) -> anyhow::Result<Source> {
     let found = match which.parse::<i64>() {
         Ok(id) => store.sources().get(SourceId(id)).await?,
         Err(_) => store.sources().find_by_url(which.trim()).await?,

@@ -99,6 +99,11 @@ impl Server {
         server
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// An absolute URL on the server.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)

@@ -114,8 +114,8 @@ async fn decide(
         let now = state.people.clock.now_secs();
         let sources = state.store.sources();
         let done = match decision {
-            Decision::Approve => sources.approve(id, viewer.user.id, now).await?,
-            Decision::Reject => sources.reject(id, viewer.user.id, now).await?,
+            Decision::Approve => sources.approve(id, Some(viewer.user.id), now).await?,
+            Decision::Reject => sources.reject(id, Some(viewer.user.id), now).await?,
         };
         if !done {
             return Err(PeopleError::NotFound);

@@ -45,6 +45,8 @@ pub(crate) struct AddFeed {
     /// Every section, as (slug, name).
     pub(crate) sections: Vec<(&'static str, &'static str)>,
     pub(crate) error: Option<String>,
+    /// What the last addition did when it did more than add (approved a waiting source).
+    pub(crate) notice: Option<String>,
     /// The source that already has the address, as (link, name).
     pub(crate) existing: Option<(String, String)>,
     /// The sources readers added that wait for review (filled by `/sources`).
@@ -61,6 +63,7 @@ impl AddFeed {
             section: String::new(),
             sections: Section::ALL.iter().map(|s| (s.slug(), s.name())).collect(),
             error: None,
+            notice: None,
             existing: None,
             awaiting: Vec::new(),
         }
@@ -116,6 +119,15 @@ async fn refused(
     message: String,
 ) -> Result<Response, PeopleError> {
     form.error = Some(message);
+    with_form(state, form, status).await
+}
+
+/// `/sources` with `form` as it is, answered with `status`.
+async fn with_form(
+    state: &AppState,
+    form: AddFeed,
+    status: StatusCode,
+) -> Result<Response, PeopleError> {
     let mut page = crate::pages::sources_page(state, Some(form))
         .await
         .map_err(|e| match e {
@@ -128,7 +140,9 @@ async fn refused(
 
 /// `POST /sources/add`: adds the feed, due for a fetch at once, and shows its page; or
 /// shows `/sources` again with the form as sent and what was wrong (`422` for an address or
-/// field that cannot be used, `409` for an address that is already a source).
+/// field that cannot be used, `409` for an address that is already a source). An address a
+/// reader added that awaits review is approved instead (as its "Approve" button does, name
+/// and section as the reader left them), and `/sources` says so.
 pub(crate) async fn add(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -198,7 +212,25 @@ pub(crate) async fn add(
                 Ok(Redirect::to(&format!("/source/{}", source.id)).into_response())
             }
             Err(StoreError::AlreadyExists(_)) => {
-                if let Some(found) = state.store.sources().find_by_url(&new.url).await? {
+                let found = state.store.sources().find_by_url(&new.url).await?;
+                if let Some(found) = &found
+                    && let Some(requester) = approve_waiting(&state, found, viewer.user.id).await?
+                {
+                    view.url.clear();
+                    view.name.clear();
+                    view.section.clear();
+                    view.notice = Some(format!(
+                        "{} was awaiting review, asked for by {requester}: adding it approved \
+                         it, and it is fetched at the scheduler's next tick.",
+                        found.public_url()
+                    ));
+                    view.existing = Some((
+                        format!("/source/{}", found.id),
+                        found.display_name().to_string(),
+                    ));
+                    return with_form(&state, view, StatusCode::OK).await;
+                }
+                if let Some(found) = found {
                     view.existing = Some((
                         format!("/source/{}", found.id),
                         found.display_name().to_string(),
@@ -212,6 +244,37 @@ pub(crate) async fn add(
     }
     .await;
     result.unwrap_or_else(|e| e.page(&state.site_name))
+}
+
+/// Approves `source` as `admin` when it awaits review (logged `source-approve`, as the
+/// "Approve" button does): the name of the account that asked for it ("a removed account"
+/// when gone), or `None` when it does not wait (it is a public source).
+async fn approve_waiting(
+    state: &AppState,
+    source: &Source,
+    admin: tidings_model::UserId,
+) -> Result<Option<String>, PeopleError> {
+    let awaiting = state.store.sources().awaiting_review().await?;
+    let Some(waiting) = awaiting.into_iter().find(|w| w.source.id == source.id) else {
+        return Ok(None);
+    };
+    let now = state.people.clock.now_secs();
+    // Another administrator's decision in between leaves nothing to approve: it is a public
+    // source (the 409), or gone.
+    if !state
+        .store
+        .sources()
+        .approve(source.id, Some(admin), now)
+        .await?
+    {
+        return Ok(None);
+    }
+    page_changed(state, "/sources");
+    Ok(Some(if waiting.requester.is_empty() {
+        "a removed account".to_string()
+    } else {
+        waiting.requester
+    }))
 }
 
 /// The source `id`, or `404`.
