@@ -311,7 +311,10 @@ impl<'a> Sources<'a> {
             if let Some(moderator) = log {
                 let n = rows.len();
                 let plural = if n == 1 { "" } else { "s" };
-                let note = format!("{url} ({n} article{plural})");
+                // The log is read by moderators too: the address without its credentials,
+                // as the add, request and approve lines write it.
+                let address = tidings_model::public_feed_url(&url);
+                let note = format!("{address} ({n} article{plural})");
                 log_source_line(&mut *tx, moderator, removal.action(), id, &note, now).await?;
             }
             revision::bump(&mut *tx).await?;

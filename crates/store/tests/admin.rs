@@ -236,3 +236,38 @@ async fn source_actions_are_logged_with_their_source_and_outlive_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_removal_logs_the_address_without_its_credentials() {
+    each_backend(|store| async move {
+        let source = store
+            .sources()
+            .add(
+                &NewSource {
+                    url: "https://reader:hunter2@outlet.example/feed?token=abc".into(),
+                    ..NewSource::default()
+                },
+                10,
+            )
+            .await
+            .expect("source");
+        assert!(
+            store
+                .sources()
+                .remove_logged(source.id, None, 11)
+                .await
+                .expect("remove")
+        );
+        let log = store.moderation().log_entries(10).await.expect("log");
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].action, "source-remove");
+        assert!(!log[0].note.contains("hunter2"), "{}", log[0].note);
+        assert!(!log[0].note.contains("abc"), "{}", log[0].note);
+        assert!(
+            log[0].note.starts_with("https://outlet.example/feed"),
+            "{}",
+            log[0].note
+        );
+    })
+    .await;
+}
