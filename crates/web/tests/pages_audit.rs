@@ -607,7 +607,7 @@ async fn entries_left_out_for_having_no_link_show_with_the_source_s_health() {
 fn heading_levels(html: &str) -> Vec<u8> {
     html.match_indices("<h")
         .filter_map(|(at, _)| {
-            let rest = html[at + 2..].as_bytes();
+            let rest = &html.as_bytes()[at + 2..];
             match (rest.first(), rest.get(1)) {
                 (Some(level @ b'1'..=b'6'), Some(b' ' | b'>')) => Some(level - b'0'),
                 _ => None,
