@@ -200,6 +200,18 @@ impl<'a> SourceIcons<'a> {
         Ok(out)
     }
 
+    /// That `source` has an icon, without its bytes.
+    pub async fn mark(&self, source: SourceId) -> Result<Option<IconMark>, StoreError> {
+        let row = sqlx::query(
+            "SELECT source_id, icon_id, hash FROM source_icons \
+             WHERE source_id = $1 AND data_base64 IS NOT NULL",
+        )
+        .bind(source.0)
+        .fetch_optional(self.pool)
+        .await?;
+        Ok(row.as_ref().map(mark_from_row).transpose()?)
+    }
+
     /// Which public sources have an icon, without the bytes: one statement for a whole list
     /// of sources.
     pub async fn marks(&self) -> Result<Vec<IconMark>, StoreError> {
@@ -209,16 +221,16 @@ impl<'a> SourceIcons<'a> {
              ORDER BY source_id"
         ));
         let rows = sqlx::query(sql).fetch_all(self.pool).await?;
-        rows.iter()
-            .map(|row| {
-                Ok(IconMark {
-                    source_id: SourceId(row.try_get("source_id")?),
-                    icon_id: row.try_get("icon_id")?,
-                    hash: row.try_get("hash")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(mark_from_row).collect::<Result<_, _>>()?)
     }
+}
+
+fn mark_from_row(row: &AnyRow) -> Result<IconMark, sqlx::Error> {
+    Ok(IconMark {
+        source_id: SourceId(row.try_get("source_id")?),
+        icon_id: row.try_get("icon_id")?,
+        hash: row.try_get("hash")?,
+    })
 }
 
 fn icon_from_row(row: &AnyRow) -> Result<StoredIcon, sqlx::Error> {
