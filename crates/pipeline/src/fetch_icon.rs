@@ -72,10 +72,11 @@ pub fn icon_of(bytes: &[u8]) -> Result<NewIcon, String> {
 
 /// Queues the icon job for `source` after a successful fetch of its feed, when its icon is
 /// due ([`tidings_store::SourceIcons::is_due`]); `feed_images` are the feed's own images.
-/// Bundled (demo) sources are offline and get none. Whatever goes wrong here is logged and
+/// Bundled (demo) sources are offline and get none, and nothing is queued with
+/// [`crate::PipelineSettings::fetch_icons`] off. Whatever goes wrong here is logged and
 /// left: the feed's fetch went well and stays so.
 pub(crate) async fn queue_if_due(pipeline: &Pipeline, source: &Source, feed_images: &[String]) {
-    if pipeline.bundled.contains_key(&source.url) {
+    if !pipeline.settings.fetch_icons || pipeline.bundled.contains_key(&source.url) {
         return;
     }
     let queued = async {
@@ -89,7 +90,7 @@ pub(crate) async fn queue_if_due(pipeline: &Pipeline, source: &Source, feed_imag
                 source_id: source.id,
                 feed_images: feed_images.to_vec(),
             };
-            let job = task.to_job(now_ms() + ICON_DELAY_MS, 1)?;
+            let job = task.to_job(now_ms() + ICON_DELAY_MS, pipeline.settings.max_attempts)?;
             pipeline.store.jobs().enqueue(&job, now_ms()).await?;
         }
         Ok::<(), PipelineError>(())
