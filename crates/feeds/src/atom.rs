@@ -174,5 +174,11 @@ pub(crate) fn read(feed: &Element, doc: &Document) -> RawFeed {
             _ => {}
         }
     }
+    // The icon (square, small) is what a feed list shows; the logo (wide) only failing it.
+    for name in ["icon", "logo"] {
+        if let Some(el) = feed.child(Ns::Plain, name) {
+            out.note_image(resolve(&el.text(), doc.base_of(el)));
+        }
+    }
     out
 }

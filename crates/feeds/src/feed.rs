@@ -28,6 +28,10 @@ pub struct ParsedFeed {
     /// The feed's own address as it states it (`rel="self"`, JSON Feed `feed_url`): the
     /// topic a WebSub hub knows it by.
     pub self_url: Option<String>,
+    /// The feed's own images, absolute web addresses, the most icon-like first: Atom
+    /// `<icon>` then `<logo>`, JSON Feed `favicon` then `icon`, RSS `<image><url>`. What
+    /// [`crate::icon_candidates`] tries first for the source's icon.
+    pub images: Vec<String>,
 }
 
 /// What the HTTP exchange said about a document. Every field is optional.
@@ -85,6 +89,7 @@ pub fn parse(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<ParsedFeed, FeedEr
         malformed,
         hubs: raw.hubs,
         self_url: raw.self_url,
+        images: raw.images,
     })
 }
 

@@ -114,6 +114,12 @@ pub(crate) fn read(text: &str, base: Option<&Url>) -> Result<RawFeed, FeedError>
         entries,
         ..RawFeed::default()
     };
+    // `favicon` is meant for a feed list (small, square); `icon` (512 px) when it is missing.
+    for key in ["favicon", "icon"] {
+        if let Some(url) = s(&v, key) {
+            feed.note_image(resolve(&url, base));
+        }
+    }
     if let Some(url) = s(&v, "feed_url") {
         feed.note_link("self", resolve(&url, base));
     }

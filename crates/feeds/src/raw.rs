@@ -55,6 +55,9 @@ pub(crate) struct RawEntry {
     pub media_title: Option<String>,
 }
 
+/// The most images kept from one feed's own metadata.
+pub(crate) const MAX_FEED_IMAGES: usize = 4;
+
 /// A feed as read.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct RawFeed {
@@ -66,9 +69,24 @@ pub(crate) struct RawFeed {
     pub hubs: Vec<String>,
     /// The feed's own address (`<atom:link rel="self">`, JSON Feed `feed_url`).
     pub self_url: Option<String>,
+    /// The feed's own images, the most icon-like first (Atom `<icon>` before `<logo>`, JSON
+    /// Feed `favicon` before `icon`, RSS `<image><url>`), resolved.
+    pub images: Vec<String>,
 }
 
 impl RawFeed {
+    /// Notes one of the feed's own images (see [`RawFeed::images`]): web addresses only,
+    /// each once, at most [`MAX_FEED_IMAGES`].
+    pub(crate) fn note_image(&mut self, url: String) {
+        let url = scrubbed(url.trim().to_string());
+        if (url.starts_with("http://") || url.starts_with("https://"))
+            && !self.images.contains(&url)
+            && self.images.len() < MAX_FEED_IMAGES
+        {
+            self.images.push(url);
+        }
+    }
+
     /// Notes an Atom-style link of the feed itself: a hub (kept once, at most
     /// [`crate::websub::MAX_HUBS`]) or its self address (the first one).
     pub(crate) fn note_link(&mut self, rel: &str, href: String) {

@@ -45,6 +45,7 @@ pub(crate) fn read(root: &Element, doc: &Document, format: Format) -> RawFeed {
                 (Ns::Plain, "item" | "entry") => {
                     out.entries.push(item::read_entry(child, doc, format));
                 }
+                (Ns::Plain, "image") => note_image(&mut out, child, doc),
                 _ => {}
             }
         }
@@ -53,10 +54,27 @@ pub(crate) fn read(root: &Element, doc: &Document, format: Format) -> RawFeed {
         for child in root.elements() {
             if child.is(Ns::Plain, "item") {
                 out.entries.push(item::read_entry(child, doc, format));
+            } else if child.is(Ns::Plain, "image") {
+                // RSS 1.0 puts the channel's `<image>` beside the channel.
+                note_image(&mut out, child, doc);
             }
         }
     }
     out
+}
+
+/// Notes the `<url>` of a channel's `<image>` (or RDF's `rdf:resource`/`rdf:about`).
+fn note_image(out: &mut RawFeed, image: &Element, doc: &Document) {
+    let url = match image.child(Ns::Plain, "url") {
+        Some(url) => url.text(),
+        None => match image.attr("resource").or_else(|| image.attr("about")) {
+            Some(url) => url.to_string(),
+            None => return,
+        },
+    };
+    if !url.trim().is_empty() {
+        out.note_image(resolve(&url, doc.base_of(image)));
+    }
 }
 
 /// The display name in an RSS author string: `a@b.c (Name)` → `Name`, `Name <a@b.c>` →

@@ -147,6 +147,19 @@ impl Fetcher {
             .await
     }
 
+    /// GETs `url` as [`Fetcher::get`] does (robots.txt, per-host turns, the address guard),
+    /// with no validators and a body cap of `cap_bytes` instead of the configured one (the
+    /// smaller of the two): what a small resource such as a site's icon is fetched with.
+    pub async fn get_capped(&self, url: &str, cap_bytes: usize) -> Result<Fetched, FetchError> {
+        let parsed = Url::parse(url).map_err(|e| FetchError::InvalidUrl {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        let cap = cap_bytes.min(self.config.max_body_bytes);
+        self.get_url(parsed, &Validators::default(), true, cap)
+            .await
+    }
+
     /// POSTs a form (`application/x-www-form-urlencoded`) to `url` with the GET's care: the
     /// address guard, the per-host turn, the timeouts. A `307` or `308` answer is followed
     /// with the same method and form (the address guard again at each step, at most

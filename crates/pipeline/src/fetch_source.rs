@@ -178,6 +178,7 @@ async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, Pipel
                     pipeline, &source, started, interval, validators, feed.title, skipped,
                 )
                 .await?;
+                crate::fetch_icon::queue_if_due(pipeline, &source, &feed.images).await;
                 FetchReport {
                     entries: feed.entries.len(),
                     new_articles,

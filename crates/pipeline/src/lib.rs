@@ -24,7 +24,8 @@
 //! hub is subscribed to when the site is reachable ([`websub`]): the hub's pushes are
 //! ingested like fetched feeds, and polling slows to a safety net. On PostgreSQL the fetcher
 //! spaces its request starts to each host by a clock in the database ([`host_turns`]), so
-//! the per-host gap holds across every worker process.
+//! the per-host gap holds across every worker process. After a successful fetch of a source
+//! whose icon is missing or a week old, a low-priority [`fetch_icon`] job finds and stores it.
 
 pub mod assign_stories;
 pub mod backoff;
@@ -32,6 +33,7 @@ pub mod entry_to_article;
 mod error;
 mod feed_document;
 pub mod fetch_article;
+pub mod fetch_icon;
 pub mod fetch_source;
 pub mod host_turns;
 pub mod html_text;

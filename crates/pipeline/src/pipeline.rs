@@ -46,6 +46,9 @@ pub struct PipelineSettings {
     pub max_attempts: i64,
     /// Whether a teaser article's page is fetched to complete it.
     pub fetch_pages: bool,
+    /// Whether a source's icon is looked for after a successful fetch when it has none or
+    /// it is old (see [`crate::fetch_icon`]).
+    pub fetch_icons: bool,
     /// Whether this process places new articles in stories.
     pub assign_stories: bool,
     /// How long after a story changes its summary is recomputed (changes meanwhile are
@@ -76,6 +79,7 @@ impl Default for PipelineSettings {
             retry: RetryPolicy::default(),
             max_attempts: 5,
             fetch_pages: true,
+            fetch_icons: true,
             assign_stories: true,
             understand_delay: Duration::from_secs(5),
             exclusive: false,

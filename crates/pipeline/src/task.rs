@@ -33,6 +33,14 @@ pub enum Task {
         /// The source (which may be gone).
         source_id: SourceId,
     },
+    /// Find, fetch and store a source's icon (see [`crate::fetch_icon`]).
+    FetchIcon {
+        /// The source.
+        source_id: SourceId,
+        /// The feed's own images, the first candidates.
+        #[serde(default)]
+        feed_images: Vec<String>,
+    },
     /// Ingest the signed push the WebSub callback kept for a source (the web process queues
     /// it: see [`tidings_store::push_job`]).
     WebsubPush {
@@ -51,6 +59,7 @@ impl Task {
             Task::WebsubSubscribe { .. } => "websub_subscribe",
             Task::WebsubUnsubscribe { .. } => "websub_unsubscribe",
             Task::WebsubPush { .. } => tidings_store::PUSH_JOB_KIND,
+            Task::FetchIcon { .. } => "fetch_icon",
         }
     }
 
@@ -76,6 +85,7 @@ impl Task {
             Task::WebsubPush { source_id } => {
                 format!("{}:{source_id}", tidings_store::PUSH_JOB_KIND)
             }
+            Task::FetchIcon { source_id, .. } => format!("fetch_icon:{source_id}"),
         }
     }
 

@@ -109,5 +109,11 @@ async fn execute(pipeline: &Pipeline, job: &Job) -> Result<(), PipelineError> {
         Task::WebsubSubscribe { source_id } => websub::subscribe(pipeline, source_id).await,
         Task::WebsubUnsubscribe { source_id } => websub::unsubscribe(pipeline, source_id).await,
         Task::WebsubPush { source_id } => websub::ingest_push(pipeline, source_id).await,
+        Task::FetchIcon {
+            source_id,
+            feed_images,
+        } => crate::fetch_icon::run(pipeline, source_id, &feed_images)
+            .await
+            .map(drop),
     }
 }

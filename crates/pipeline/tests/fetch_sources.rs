@@ -43,6 +43,8 @@ fn pipeline(store: Store) -> Pipeline {
         idle_wait: Duration::from_millis(50),
         // The fixtures' article links are not on loopback; page fetches have their own test.
         fetch_pages: false,
+        // Tests here work the queue off; icon jobs (a minute out) have their own test.
+        fetch_icons: false,
         ..PipelineSettings::default()
     };
     Pipeline::new(store, fetcher, settings)
@@ -426,6 +428,8 @@ async fn teasers_are_completed_from_their_pages_and_never_lose_the_feed_text() {
             loopback_fetcher(),
             PipelineSettings {
                 fetch_pages: true,
+                // The page jobs are counted here; icon jobs have their own test (icons.rs).
+                fetch_icons: false,
                 ..PipelineSettings::default()
             },
         );
@@ -595,6 +599,8 @@ async fn a_page_names_the_section_its_teaser_could_not_and_a_feed_category_stays
             loopback_fetcher(),
             PipelineSettings {
                 fetch_pages: true,
+                // The page jobs are counted here; icon jobs have their own test (icons.rs).
+                fetch_icons: false,
                 ..PipelineSettings::default()
             },
         );

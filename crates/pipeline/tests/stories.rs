@@ -27,6 +27,8 @@ fn pipeline(store: Store) -> Pipeline {
         loopback_fetcher(),
         PipelineSettings {
             fetch_pages: false,
+            // The understanding jobs are counted here; icon jobs have their own test.
+            fetch_icons: false,
             ..PipelineSettings::default()
         },
     )

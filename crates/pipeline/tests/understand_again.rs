@@ -72,6 +72,8 @@ fn pipeline(store: Store) -> Pipeline {
         loopback_fetcher(),
         PipelineSettings {
             fetch_pages: false,
+            // The queue is counted here; icon jobs have their own test (icons.rs).
+            fetch_icons: false,
             understand_delay: Duration::ZERO,
             idle_wait: Duration::from_millis(50),
             ..PipelineSettings::default()

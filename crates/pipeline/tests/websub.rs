@@ -74,6 +74,8 @@ fn insecure(allowed: bool) -> WebSubSettings {
 fn pipeline_with(store: Store, allow_private: bool, websub: Option<WebSubSettings>) -> Pipeline {
     let settings = PipelineSettings {
         fetch_pages: false,
+        // The queue is counted here; icon jobs have their own test (icons.rs).
+        fetch_icons: false,
         websub,
         ..PipelineSettings::default()
     };

@@ -16,7 +16,7 @@
 //! each account's
 //! reading ([`Reading`]: folders, subscriptions, follows, read and starred marks), what it
 //! hid from its pages ([`HiddenThings`]) and the [`ApiKeys`] its apps log in with; and the
-//! [`WebSub`] subscriptions through which hubs push feeds; and the [`HostTurns`] that space
+//! [`WebSub`] subscriptions through which hubs push feeds; each source's [`SourceIcons`]; and the [`HostTurns`] that space
 //! request starts to a host across every process that fetches.
 //!
 //! ```no_run
@@ -41,6 +41,7 @@ mod error;
 mod headline;
 mod hidden;
 mod host_turns;
+mod icons;
 mod id_list;
 mod insights;
 mod jobs;
@@ -85,6 +86,7 @@ pub use hidden::{
     WordError, hidden_words,
 };
 pub use host_turns::HostTurns;
+pub use icons::{IconMark, NewIcon, SourceIcons, StoredIcon};
 pub use insights::{Insights, StoredInsight, StoryEntity};
 pub use jobs::{Job, JobCounts, Jobs, KindCounts, NewJob, RetryPolicy};
 pub use leadership::Leadership;

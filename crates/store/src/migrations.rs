@@ -190,6 +190,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0029_sources_awaiting_review.sql"),
         postgres: include_str!("../migrations/postgres/0029_sources_awaiting_review.sql"),
     },
+    Step {
+        version: 30,
+        name: "source_icons",
+        sqlite: include_str!("../migrations/sqlite/0030_source_icons.sql"),
+        postgres: include_str!("../migrations/postgres/0030_source_icons.sql"),
+    },
 ];
 
 /// The migrator for one backend.

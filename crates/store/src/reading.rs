@@ -47,6 +47,8 @@ pub struct Subscription {
     /// Whether the source waits for an administrator's review (see
     /// [`crate::AddedBy::ReaderForReview`]): not fetched yet.
     pub awaiting_review: bool,
+    /// The integer id of the source's icon, when it has one (see [`crate::SourceIcons`]).
+    pub icon_id: Option<i64>,
 }
 
 impl Subscription {
@@ -948,9 +950,12 @@ impl<'a> Reading<'a> {
     ) -> Result<Vec<Subscription>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.id, s.name, sub.title AS own_title, s.url, s.site_url, \
-             f.id AS folder_id, f.title, sub.created_at, s.pending_since FROM subscriptions sub \
+             f.id AS folder_id, f.title, sub.created_at, s.pending_since, i.icon_id \
+             FROM subscriptions sub \
              JOIN sources s ON s.id = sub.source_id \
              JOIN reading_folders f ON f.id = sub.folder_id \
+             LEFT JOIN source_icons i ON i.source_id = s.id AND i.data_base64 IS NOT NULL \
+               AND s.pending_since IS NULL \
              WHERE sub.user_id = $1 AND ($2 = 0 OR sub.source_id = $2) \
              ORDER BY COALESCE(sub.title, s.name), s.id",
         )
@@ -972,6 +977,7 @@ impl<'a> Reading<'a> {
                     },
                     created_at: r.try_get("created_at")?,
                     awaiting_review: r.try_get::<Option<i64>, _>("pending_since")?.is_some(),
+                    icon_id: r.try_get("icon_id")?,
                 })
             })
             .collect()

@@ -219,6 +219,11 @@ impl Store {
         crate::StoriesToUnderstand::new(&self.pool)
     }
 
+    /// Each source's icon (favicon).
+    pub fn source_icons(&self) -> crate::SourceIcons<'_> {
+        crate::SourceIcons::new(&self.pool)
+    }
+
     /// WebSub subscriptions, one per source at most.
     pub fn websub(&self) -> crate::WebSub<'_> {
         crate::WebSub::new(&self.pool)

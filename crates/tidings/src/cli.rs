@@ -411,6 +411,9 @@ pub struct PipelineArgs {
     /// Keep feeds' own text: never fetch an article's page to complete a teaser.
     #[arg(long, env = "TIDINGS_NO_ARTICLE_PAGES")]
     pub no_article_pages: bool,
+    /// Never look for sources' icons (their feed's image, home page, `/favicon.ico`).
+    #[arg(long, env = "TIDINGS_NO_ICONS")]
+    pub no_icons: bool,
     /// How many jobs run at once [default: 4].
     #[arg(long, env = "TIDINGS_WORKERS", value_name = "N")]
     pub workers: Option<usize>,

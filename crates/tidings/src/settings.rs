@@ -196,6 +196,8 @@ pub struct PipelineFile {
     pub lease_secs: Option<u64>,
     /// Whether teaser articles are completed from their pages.
     pub fetch_pages: Option<bool>,
+    /// Whether each source's icon is looked for (its feed, home page and `/favicon.ico`).
+    pub fetch_icons: Option<bool>,
     /// The shortest interval between fetches of a busy source.
     pub min_poll_interval_secs: Option<u64>,
     /// The longest interval between fetches of a quiet, healthy source.
@@ -315,6 +317,8 @@ impl Settings {
                 .unwrap_or(base.max_poll_interval),
             fetch_pages: !serve.pipeline.no_article_pages
                 && file.pipeline.fetch_pages.unwrap_or(true),
+            fetch_icons: !serve.pipeline.no_icons
+                && file.pipeline.fetch_icons.unwrap_or(base.fetch_icons),
             exclusive: database_url.starts_with("sqlite:"),
             ..base
         };

@@ -299,7 +299,7 @@ async fn workers_killed_and_postgres_restarted_lose_and_duplicate_nothing() {
         format!(
             "database_url = \"{database}\"\n[fetch]\nallow_private_addresses = true\n\
              per_host_delay_ms = 0\nper_host_concurrency = 16\nrespect_robots = false\n\
-             [pipeline]\nfetch_pages = false\nlease_secs = 3\nworkers = 4\n\
+             [pipeline]\nfetch_pages = false\nfetch_icons = false\nlease_secs = 3\nworkers = 4\n\
              poll_interval_secs = 3600\n"
         ),
     )

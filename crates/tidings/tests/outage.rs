@@ -120,7 +120,7 @@ async fn health_says_when_the_database_is_gone_and_workers_resume_when_it_is_bac
         &config,
         format!(
             "database_url = \"{database}\"\n[fetch]\nallow_private_addresses = true\n\
-             per_host_delay_ms = 0\n[pipeline]\nfetch_pages = false\nlease_secs = 2\n"
+             per_host_delay_ms = 0\n[pipeline]\nfetch_pages = false\nfetch_icons = false\nlease_secs = 2\n"
         ),
     )
     .expect("write config");

@@ -17,7 +17,7 @@ async fn serve_on_postgres_survives_sigkill_through_lease_expiry() {
     let config = dir.path().join("tidings.toml");
     std::fs::write(
         &config,
-        format!("database_url = \"{database}\"\n[pipeline]\nlease_secs = 2\n"),
+        format!("database_url = \"{database}\"\n[pipeline]\nfetch_icons = false\nlease_secs = 2\n"),
     )
     .expect("write config");
     let config = config.to_str().expect("path").to_string();
@@ -124,7 +124,7 @@ async fn web_and_worker_processes_share_postgres_and_a_worker_takes_over_from_a_
         &config,
         format!(
             "database_url = \"{database}\"\n[fetch]\nallow_private_addresses = true\n\
-             per_host_delay_ms = 0\n[pipeline]\nfetch_pages = false\nlease_secs = 2\n"
+             per_host_delay_ms = 0\n[pipeline]\nfetch_pages = false\nfetch_icons = false\nlease_secs = 2\n"
         ),
     )
     .expect("write config");

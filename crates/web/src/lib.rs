@@ -54,6 +54,7 @@ mod reading;
 mod search_page;
 mod security_headers;
 mod slug;
+mod source_icon;
 mod state;
 mod stories;
 mod trailing_slash;
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search/feed.atom", get(feed_routes::search_feed))
         .route("/search/feed.json", get(feed_routes::search_feed))
         .route("/source/{id}", get(pages::source))
+        .route("/source/{id}/icon", get(source_icon::icon))
         .route("/source/{id}/feed.xml", get(feed_routes::source_feed))
         .route("/source/{id}/feed.atom", get(feed_routes::source_feed))
         .route("/source/{id}/feed.json", get(feed_routes::source_feed))

@@ -437,6 +437,9 @@ pub(crate) struct SourceView {
     /// How WebSub pushes stand (`active until …`, `pending`, `failed: …`), when the source
     /// has a subscription.
     pub(crate) push: Option<String>,
+    /// The address of its icon, when it has one (`/source/{id}/icon?v=…`: the version
+    /// changes with the icon, which browsers keep a day).
+    pub(crate) icon: Option<String>,
 }
 
 impl SourceView {
@@ -455,7 +458,17 @@ impl SourceView {
             skipped_no_link: source.fetch.skipped_no_link_note(),
             next_fetch: Age::of(source.next_fetch_at, now),
             push: None,
+            icon: None,
         }
+    }
+
+    /// The view with its icon, when `hash` (the stored icon's) says it has one.
+    pub(crate) fn with_icon(mut self, hash: Option<&str>) -> Self {
+        self.icon = hash.map(|hash| {
+            let version: String = hash.chars().take(12).collect();
+            format!("{}/icon?v={version}", self.href)
+        });
+        self
     }
 
     /// The view with its WebSub subscription's standing, if it has one.
@@ -563,7 +576,16 @@ pub(crate) async fn source(
             site_name: state.site_name.clone(),
             article_count: state.store.articles().count_by_source(source.id).await?,
             source: SourceView::of(&source, now)
-                .with_push(state.store.websub().get(source.id).await?.as_ref(), now),
+                .with_push(state.store.websub().get(source.id).await?.as_ref(), now)
+                .with_icon(
+                    state
+                        .store
+                        .source_icons()
+                        .mark(source.id)
+                        .await?
+                        .as_ref()
+                        .map(|mark| mark.hash.as_str()),
+                ),
             cards,
             admin,
         })
@@ -592,13 +614,25 @@ pub(crate) async fn sources_page(
         form.awaiting = crate::admin::source_review::awaiting(state, now).await?;
     }
     let subscriptions = state.store.websub().by_source().await?;
+    let icons: std::collections::HashMap<SourceId, String> = state
+        .store
+        .source_icons()
+        .marks()
+        .await?
+        .into_iter()
+        .map(|mark| (mark.source_id, mark.hash))
+        .collect();
     let sources: Vec<SourceView> = state
         .store
         .sources()
         .list()
         .await?
         .iter()
-        .map(|s| SourceView::of(s, now).with_push(subscriptions.get(&s.id), now))
+        .map(|s| {
+            SourceView::of(s, now)
+                .with_push(subscriptions.get(&s.id), now)
+                .with_icon(icons.get(&s.id).map(String::as_str))
+        })
         .collect();
     Ok(SourcesPage {
         site_name: state.site_name.clone(),

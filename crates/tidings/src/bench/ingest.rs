@@ -38,6 +38,8 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
         tick: Duration::from_millis(200),
         idle_wait: Duration::from_millis(100),
         fetch_pages: !args.no_pages,
+        // The bench's feeds have no icons, and it waits for an empty queue.
+        fetch_icons: false,
         exclusive: true,
         ..PipelineSettings::default()
     };

@@ -88,7 +88,7 @@ async fn one_run(
         format!(
             "database_url = \"{url}\"\n[fetch]\nallow_private_addresses = true\n\
              per_host_delay_ms = 0\nper_host_concurrency = 64\nrespect_robots = false\n\
-             [pipeline]\nworkers = {}\nfetch_pages = {}\n",
+             [pipeline]\nworkers = {}\nfetch_pages = {}\nfetch_icons = false\n",
             args.jobs, !args.no_pages
         ),
     )?;

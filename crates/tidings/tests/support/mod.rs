@@ -60,6 +60,9 @@ impl Server {
             .arg("--data-dir")
             .arg(data_dir)
             .args(["--allow-private-addresses", "--per-host-delay-ms", "0"])
+            // The fixtures' sites have no icons, and tests wait for an empty queue; icons
+            // have their own tests (tidings-pipeline's icons.rs, tidings-web's source_icons.rs).
+            .arg("--no-icons")
             .args(extra)
             .env_remove("TIDINGS_DATABASE_URL")
             .env("TIDINGS_LOG", "info,sqlx=warn")

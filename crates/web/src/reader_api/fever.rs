@@ -233,7 +233,7 @@ async fn answer(
                 .map(|s| {
                     json!({
                         "id": s.source_id.0,
-                        "favicon_id": 0,
+                        "favicon_id": s.icon_id.unwrap_or(0),
                         "title": s.shown_title(),
                         "url": tidings_model::public_feed_url(&s.url),
                         "site_url": s.site_url.clone().unwrap_or_default(),
@@ -247,7 +247,24 @@ async fn answer(
         out.insert("feeds_groups".into(), json!(feeds_groups(&subs)));
     }
     if has("favicons") {
-        out.insert("favicons".into(), json!([]));
+        // The icons of the feeds the account follows, each once (feeds may share one).
+        let subs = reading.subscriptions(user.id).await?;
+        let with_icon: Vec<SourceId> = subs
+            .iter()
+            .filter(|s| s.icon_id.is_some())
+            .map(|s| s.source_id)
+            .collect();
+        let mut favicons: Vec<Value> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for icon in state.store.source_icons().with_data(&with_icon).await? {
+            if seen.insert(icon.icon.icon_id) {
+                favicons.push(json!({
+                    "id": icon.icon.icon_id,
+                    "data": format!("{};base64,{}", icon.icon.content_type, icon.icon.data_base64),
+                }));
+            }
+        }
+        out.insert("favicons".into(), json!(favicons));
     }
     if has("links") {
         out.insert("links".into(), json!([]));

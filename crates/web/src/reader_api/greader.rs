@@ -286,9 +286,14 @@ async fn subscription_list(
     let run = async {
         let user = authed(&state, ip, &headers).await?;
         let subs = state.store.reading().subscriptions(user.id).await?;
+        let base = crate::base_url::site_base(state.base_url.as_deref(), &headers);
         let list: Vec<Value> = subs
             .iter()
             .map(|s| {
+                let icon = s
+                    .icon_id
+                    .map(|_| format!("{base}/source/{}/icon", s.source_id.0))
+                    .unwrap_or_default();
                 json!({
                     "id": format!("feed/{}", s.source_id.0),
                     "title": s.shown_title(),
@@ -298,7 +303,7 @@ async fn subscription_list(
                     }],
                     "url": tidings_model::public_feed_url(&s.url),
                     "htmlUrl": s.site_url.clone().unwrap_or_default(),
-                    "iconUrl": "",
+                    "iconUrl": icon,
                     "sortid": format!("{:08X}", s.source_id.0),
                     "firstitemmsec": (s.created_at * 1000).to_string(),
                 })

@@ -62,6 +62,8 @@ pub(crate) fn router() -> Router<AppState> {
             "/v1/feeds/{id}",
             get(get_feed).put(update_feed).delete(delete_feed),
         )
+        .route("/v1/feeds/{id}/icon", get(feed_icon))
+        .route("/v1/icons/{id}", get(icon_by_id))
         .route("/v1/feeds/{id}/entries", get(feed_entries))
         .route("/v1/feeds/{id}/entries/{entry}", get(feed_entry))
         .route("/v1/feeds/{id}/mark-all-as-read", put(mark_feed_read))
@@ -293,7 +295,7 @@ fn feed_json(user: &User, sub: &Subscription) -> Value {
         "fetch_via_proxy": false,
         "hide_globally": false,
         "category": category_json(user, &sub.folder),
-        "icon": null,
+        "icon": sub.icon_id.map(|icon_id| json!({ "feed_id": sub.source_id.0, "icon_id": icon_id })),
     })
 }
 
@@ -446,6 +448,63 @@ async fn get_feed(
         let user = authed(&state, ip, &headers).await?;
         let sub = subscription_or_404(&state, &user, &id).await?;
         ok(&feed_json(&user, &sub))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// An icon as Miniflux answers it: `{id, data: "image/png;base64,…", mime_type}`.
+fn icon_json(icon: &tidings_store::NewIcon) -> Value {
+    json!({
+        "id": icon.icon_id,
+        "data": format!("{};base64,{}", icon.content_type, icon.data_base64),
+        "mime_type": icon.content_type,
+    })
+}
+
+/// `GET /v1/feeds/{id}/icon`: the icon of a feed the account follows; 404 when it has none.
+async fn feed_icon(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let sub = subscription_or_404(&state, &user, &id).await?;
+        if sub.icon_id.is_none() {
+            return Err(MfError::NotFound);
+        }
+        let icon = state.store.source_icons().get(sub.source_id).await?;
+        ok(&icon_json(&icon.ok_or(MfError::NotFound)?.icon))
+    };
+    run.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /v1/icons/{icon_id}`: an icon by its id, among the feeds the account follows.
+async fn icon_by_id(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let run = async {
+        let user = authed(&state, ip, &headers).await?;
+        let icon_id = parse_id(&id)?;
+        let followed: Vec<SourceId> = state
+            .store
+            .reading()
+            .subscriptions(user.id)
+            .await?
+            .iter()
+            .filter(|sub| sub.icon_id == Some(icon_id))
+            .map(|sub| sub.source_id)
+            .collect();
+        let icon = state
+            .store
+            .source_icons()
+            .by_icon_id(icon_id, &followed)
+            .await?;
+        ok(&icon_json(&icon.ok_or(MfError::NotFound)?.icon))
     };
     run.await.unwrap_or_else(IntoResponse::into_response)
 }
