@@ -259,7 +259,7 @@ async fn a_source_awaiting_review_has_no_public_icon() {
         assert_eq!(answer.status(), 404);
         site.store
             .sources()
-            .approve(waiting, reader.id, 2)
+            .approve(waiting, Some(reader.id), 2)
             .await
             .expect("approve");
         let answer = http()
