@@ -190,6 +190,13 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0029_sources_awaiting_review.sql"),
         postgres: include_str!("../migrations/postgres/0029_sources_awaiting_review.sql"),
     },
+    // 0030 to 0032 are other branches' (sqlx applies whichever it has not, gaps or not).
+    Step {
+        version: 33,
+        name: "sources_paused",
+        sqlite: include_str!("../migrations/sqlite/0033_sources_paused.sql"),
+        postgres: include_str!("../migrations/postgres/0033_sources_paused.sql"),
+    },
 ];
 
 /// The migrator for one backend.

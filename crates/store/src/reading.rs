@@ -47,6 +47,8 @@ pub struct Subscription {
     /// Whether the source waits for an administrator's review (see
     /// [`crate::AddedBy::ReaderForReview`]): not fetched yet.
     pub awaiting_review: bool,
+    /// Whether an administrator paused the source: not fetched until resumed.
+    pub paused: bool,
 }
 
 impl Subscription {
@@ -926,7 +928,8 @@ impl<'a> Reading<'a> {
     ) -> Result<Vec<Subscription>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.id, s.name, sub.title AS own_title, s.url, s.site_url, \
-             f.id AS folder_id, f.title, sub.created_at, s.pending_since FROM subscriptions sub \
+             f.id AS folder_id, f.title, sub.created_at, s.pending_since, s.paused_at \
+             FROM subscriptions sub \
              JOIN sources s ON s.id = sub.source_id \
              JOIN reading_folders f ON f.id = sub.folder_id \
              WHERE sub.user_id = $1 AND ($2 = 0 OR sub.source_id = $2) \
@@ -950,6 +953,7 @@ impl<'a> Reading<'a> {
                     },
                     created_at: r.try_get("created_at")?,
                     awaiting_review: r.try_get::<Option<i64>, _>("pending_since")?.is_some(),
+                    paused: r.try_get::<Option<i64>, _>("paused_at")?.is_some(),
                 })
             })
             .collect()
