@@ -5,6 +5,7 @@ mod extract;
 mod migrate;
 mod search;
 mod serve;
+mod source_admin;
 mod sources;
 mod users;
 mod worker;
@@ -72,6 +73,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 SourcesCommand::Remove { sources: which } => sources::remove(store, &which).await,
                 SourcesCommand::Display { source, policy } => {
                     sources::display(store, &source, &policy).await
+                }
+                SourcesCommand::Pause { sources: which } => {
+                    source_admin::set_paused(store, &which, true).await
+                }
+                SourcesCommand::Resume { sources: which } => {
+                    source_admin::set_paused(store, &which, false).await
+                }
+                SourcesCommand::Edit {
+                    source,
+                    name,
+                    section,
+                    url,
+                } => {
+                    let edit = source_admin::EditArgs { name, section, url };
+                    source_admin::edit(store, &source, edit, fetches_private).await
                 }
             })
             .await
