@@ -28,6 +28,10 @@ pub struct Source {
     pub created_at: UnixSeconds,
     /// When the source is next due for a fetch.
     pub next_fetch_at: UnixSeconds,
+    /// Since when an administrator paused it (not fetched until resumed); `None` while it is
+    /// fetched as usual.
+    #[serde(default)]
+    pub paused_at: Option<UnixSeconds>,
     /// How the last fetch went.
     pub fetch: FetchState,
 }
@@ -44,6 +48,16 @@ impl Source {
     /// with secret-looking query values redacted ([`public_feed_url`]).
     pub fn public_url(&self) -> String {
         public_feed_url(&self.url)
+    }
+
+    /// A short word for the source's state: `paused` while an administrator has paused it
+    /// (its last fetch's failure, if any, does not count as failing meanwhile), otherwise
+    /// its fetch's [`FetchState::status`].
+    pub fn status(&self) -> &'static str {
+        match self.paused_at {
+            Some(_) => "paused",
+            None => self.fetch.status(),
+        }
     }
 
     /// Whether the stored address carries credentials that [`Source::public_url`] hides.

@@ -38,9 +38,10 @@ pub struct FetchReport {
 const DUE_CLOCK_SLACK_SECS: UnixSeconds = 30;
 
 /// The queued job's entry point: fetches the source as [`run`] does, but only while it is
-/// still due. The scheduler lists due sources and then queues them one by one; a fetch that
-/// finished in between deleted its job and moved the source's next fetch on, so the queued
-/// one would fetch it again at once, which a publisher without validators would serve twice.
+/// still due and not paused (an administrator may pause it after the scheduler queued it).
+/// The scheduler lists due sources and then queues them one by one; a fetch that finished in
+/// between deleted its job and moved the source's next fetch on, so the queued one would
+/// fetch it again at once, which a publisher without validators would serve twice.
 pub async fn run_when_due(
     pipeline: &Pipeline,
     source_id: SourceId,
@@ -48,6 +49,13 @@ pub async fn run_when_due(
     let Some(source) = pipeline.store.sources().get(source_id).await? else {
         return Ok(FetchReport::default());
     };
+    if source.paused_at.is_some() {
+        tracing::debug!(
+            source = source.id.0,
+            "paused since it was queued; not fetched"
+        );
+        return Ok(FetchReport::default());
+    }
     if source.next_fetch_at > now_secs() + DUE_CLOCK_SLACK_SECS {
         tracing::debug!(source = source.id.0, "fetched meanwhile; not due again yet");
         return Ok(FetchReport::default());

@@ -378,7 +378,8 @@ fn count_unsubscribe(outcome: &str) {
 
 /// The `websub_push` job: ingests the signed push the callback kept for `source_id`, the
 /// way a fetched feed is (same parsing, sanitising, dedupe and follow-up jobs). A push that
-/// is not a readable feed is logged and dropped; the next poll reads the feed anyway.
+/// is not a readable feed is logged and dropped; the next poll reads the feed anyway. A push
+/// for a paused source is dropped too: a paused source takes in nothing until resumed.
 pub async fn ingest_push(pipeline: &Pipeline, source_id: SourceId) -> Result<(), PipelineError> {
     let Some((body, content_type)) = pipeline.store.websub().take_push(source_id).await? else {
         return Ok(());
@@ -386,6 +387,10 @@ pub async fn ingest_push(pipeline: &Pipeline, source_id: SourceId) -> Result<(),
     let Some(source) = pipeline.store.sources().get(source_id).await? else {
         return Ok(());
     };
+    if source.paused_at.is_some() {
+        tracing::debug!(source = %source_id, "a push for a paused source; dropped");
+        return Ok(());
+    }
     let topic = pipeline
         .store
         .websub()

@@ -57,6 +57,7 @@ mod replies;
 mod retention;
 mod revision;
 mod sessions;
+mod source_admin;
 mod source_merge;
 mod source_review;
 mod sources;
@@ -102,6 +103,7 @@ pub use reading::{
 pub use replies::{Replies, Reply, UNREAD_CAP};
 pub use retention::Retention;
 pub use sessions::{Ended, LoginCursor, LoginSession, SessionRecord, Sessions};
+pub use source_admin::{Edited, SourceEdit};
 pub use source_review::{AddedBy, AwaitingSource};
 pub use sources::{FetchSuccess, NewSource, Sources};
 pub use stats::{JobGroup, Stats, StoreStats};

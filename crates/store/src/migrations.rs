@@ -196,6 +196,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0030_source_icons.sql"),
         postgres: include_str!("../migrations/postgres/0030_source_icons.sql"),
     },
+    Step {
+        version: 31,
+        name: "sources_paused",
+        sqlite: include_str!("../migrations/sqlite/0031_sources_paused.sql"),
+        postgres: include_str!("../migrations/postgres/0031_sources_paused.sql"),
+    },
 ];
 
 /// The migrator for one backend.

@@ -54,6 +54,7 @@ pub struct LogEntry {
     /// comments), `unban`, `unban-restore` (an unban that put them back), `dismiss`, `create`,
     /// `role`, `password` (the command line set it), `reset-link` (a password reset link was
     /// made); on sources `source-add`, `source-refresh`, `source-display`, `source-remove`,
+    /// `source-pause`, `source-resume`, `source-edit` (the note says what changed),
     /// and the command line's `source-import` (an OPML file) and `source-refresh` of every
     /// source (both without a source).
     pub action: String,

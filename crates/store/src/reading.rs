@@ -49,6 +49,8 @@ pub struct Subscription {
     pub awaiting_review: bool,
     /// The integer id of the source's icon, when it has one (see [`crate::SourceIcons`]).
     pub icon_id: Option<i64>,
+    /// Whether an administrator paused the source: not fetched until resumed.
+    pub paused: bool,
 }
 
 impl Subscription {
@@ -950,7 +952,7 @@ impl<'a> Reading<'a> {
     ) -> Result<Vec<Subscription>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.id, s.name, sub.title AS own_title, s.url, s.site_url, \
-             f.id AS folder_id, f.title, sub.created_at, s.pending_since, i.icon_id \
+             f.id AS folder_id, f.title, sub.created_at, s.pending_since, s.paused_at, i.icon_id \
              FROM subscriptions sub \
              JOIN sources s ON s.id = sub.source_id \
              JOIN reading_folders f ON f.id = sub.folder_id \
@@ -978,6 +980,7 @@ impl<'a> Reading<'a> {
                     created_at: r.try_get("created_at")?,
                     awaiting_review: r.try_get::<Option<i64>, _>("pending_since")?.is_some(),
                     icon_id: r.try_get("icon_id")?,
+                    paused: r.try_get::<Option<i64>, _>("paused_at")?.is_some(),
                 })
             })
             .collect()

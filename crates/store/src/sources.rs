@@ -64,7 +64,8 @@ impl Removal {
 }
 
 pub(crate) const COLUMNS: &str = "id, url, name, site_url, category, language, display, created_at, next_fetch_at, \
-     last_fetch_at, last_success_at, last_error, error_count, etag, last_modified, skipped_no_link";
+     last_fetch_at, last_success_at, last_error, error_count, etag, last_modified, skipped_no_link, \
+     paused_at";
 
 /// Inserts `new` on `conn` (a transaction), due for a fetch at once, unless a source already
 /// has its URL: the new source's id, or `None` when the URL was taken (nothing written). The
@@ -324,10 +325,10 @@ impl<'a> Sources<'a> {
     }
 
     /// The sources due for a fetch at `now`, most overdue first (never one waiting for
-    /// review).
+    /// review, nor a paused one).
     pub async fn due(&self, now: UnixSeconds, limit: i64) -> Result<Vec<SourceId>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM sources WHERE next_fetch_at <= $1 AND {PUBLIC} \
+            "SELECT id FROM sources WHERE next_fetch_at <= $1 AND {PUBLIC} AND paused_at IS NULL \
              ORDER BY next_fetch_at, id LIMIT $2"
         ));
         let rows = sqlx::query(sql)
@@ -520,6 +521,7 @@ pub(crate) fn source_from_row(row: &AnyRow) -> Result<Source, sqlx::Error> {
         display: row.try_get("display")?,
         created_at: row.try_get("created_at")?,
         next_fetch_at: row.try_get("next_fetch_at")?,
+        paused_at: row.try_get("paused_at")?,
         fetch: FetchState {
             last_fetch_at: row.try_get("last_fetch_at")?,
             last_success_at: row.try_get("last_success_at")?,

@@ -34,7 +34,7 @@ pub struct StoreStats {
     pub stories: i64,
     /// Every source.
     pub sources: i64,
-    /// Sources whose last fetch failed.
+    /// Sources whose last fetch failed (a paused source does not count).
     pub failing_sources: i64,
 }
 
@@ -78,7 +78,7 @@ impl<'a> Stats<'a> {
              (SELECT MIN(fetched_at) FROM articles WHERE story_id IS NULL) AS oldest, \
              (SELECT COUNT(*) FROM stories) AS stories, \
              (SELECT COUNT(*) FROM sources) AS sources, \
-             (SELECT COUNT(*) FROM sources WHERE error_count > 0) AS failing \
+             (SELECT COUNT(*) FROM sources WHERE error_count > 0 AND paused_at IS NULL) AS failing \
              FROM articles",
         )
         .fetch_one(self.pool)

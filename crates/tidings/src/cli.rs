@@ -42,8 +42,8 @@ pub enum Command {
     /// Run the pipeline without the web site, beside other workers and `serve --no-workers`
     /// processes on one PostgreSQL database.
     Worker(WorkerArgs),
-    /// Add, list, refresh or remove sources, approve or reject those readers asked for, and
-    /// set how much of their articles the site shows.
+    /// Add, list, refresh, pause, resume, edit or remove sources, approve or reject those
+    /// readers asked for, and set how much of their articles the site shows.
     #[command(subcommand)]
     Sources(SourcesCommand),
     /// Add every feed of an OPML file as a source (folders become sections).
@@ -504,5 +504,32 @@ pub enum SourcesCommand {
         source: String,
         /// `full`, `excerpt`, or `default` to follow the instance.
         policy: String,
+    },
+    /// Pause sources, by id or URL: not fetched until resumed; their articles stay.
+    Pause {
+        /// The sources' ids or feed URLs (one or more; all are looked up first).
+        #[arg(required = true)]
+        sources: Vec<String>,
+    },
+    /// Resume paused sources, by id or URL: fetched at the next scheduler tick.
+    Resume {
+        /// The sources' ids or feed URLs (one or more; all are looked up first).
+        #[arg(required = true)]
+        sources: Vec<String>,
+    },
+    /// Change a source's name, section or feed address.
+    Edit {
+        /// The source's id or feed URL.
+        source: String,
+        /// The outlet's new name ("" lets the feed's title name it at the next fetch).
+        #[arg(long)]
+        name: Option<String>,
+        /// The new section, e.g. World ("" for none).
+        #[arg(long, alias = "category")]
+        section: Option<String>,
+        /// The new feed address: checked as a new source's, due at once, its conditional-GET
+        /// validators forgotten.
+        #[arg(long)]
+        url: Option<String>,
     },
 }

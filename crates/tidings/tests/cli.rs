@@ -20,6 +20,9 @@ fn every_command_has_help() {
         vec!["sources", "remove", "--help"],
         vec!["sources", "approve", "--help"],
         vec!["sources", "reject", "--help"],
+        vec!["sources", "pause", "--help"],
+        vec!["sources", "resume", "--help"],
+        vec!["sources", "edit", "--help"],
         vec!["import-opml", "--help"],
         vec!["export-opml", "--help"],
     ] {
@@ -710,7 +713,7 @@ fn help_texts_name_what_each_command_offers() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let sources = cli_ok(d, &["sources", "--help"]);
-    for word in ["Add, list, refresh or remove", "shows"] {
+    for word in ["Add, list, refresh, pause, resume, edit or remove", "shows"] {
         assert!(sources.contains(word), "sources --help: {sources}");
     }
     let bench = cli_ok(d, &["bench", "--help"]);

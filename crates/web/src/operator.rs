@@ -111,7 +111,7 @@ pub(crate) async fn operator(State(state): State<AppState>, headers: HeaderMap) 
         let sources = store.sources().list().await?;
         let failing = sources
             .iter()
-            .filter(|s| s.fetch.status() == "error")
+            .filter(|s| s.status() == "error")
             .map(|s| SourceView::of(s, now))
             .collect();
         let queues = store

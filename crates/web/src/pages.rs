@@ -421,12 +421,15 @@ pub(crate) async fn article(
 
 /// A source as the source pages show it.
 pub(crate) struct SourceView {
+    pub(crate) id: i64,
     pub(crate) href: String,
     pub(crate) name: String,
     pub(crate) url: String,
     pub(crate) site_url: Option<String>,
     pub(crate) category: String,
     pub(crate) status: &'static str,
+    /// Since when an administrator paused it, if paused (not fetched meanwhile).
+    pub(crate) paused_since: Option<Age>,
     pub(crate) last_fetch: Option<Age>,
     pub(crate) last_success: Option<Age>,
     pub(crate) last_error: Option<String>,
@@ -445,12 +448,14 @@ pub(crate) struct SourceView {
 impl SourceView {
     pub(crate) fn of(source: &Source, now: UnixSeconds) -> SourceView {
         SourceView {
+            id: source.id.0,
             href: format!("/source/{}", source.id),
             name: source.display_name().to_string(),
             url: source.public_url(),
             site_url: source.site_url.clone().filter(|u| is_web_url(u)),
             category: source.category.clone().unwrap_or_default(),
-            status: source.fetch.status(),
+            status: source.status(),
+            paused_since: source.paused_at.map(|t| Age::of(t, now)),
             last_fetch: source.fetch.last_fetch_at.map(|t| Age::of(t, now)),
             last_success: source.fetch.last_success_at.map(|t| Age::of(t, now)),
             last_error: source.fetch.last_error.clone(),
@@ -547,7 +552,7 @@ pub(crate) async fn source(
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let result: Result<SourcePage, PageError> = async {
+    let result: Result<Response, PageError> = async {
         let source = state
             .store
             .sources()
@@ -557,41 +562,52 @@ pub(crate) async fn source(
         let admin = crate::admin::admin_viewer(&state, &headers)
             .await?
             .map(|viewer| crate::admin::sources::SourceControls::of(&state, &source, &viewer.csrf));
-        let now = now();
-        let page = query.number();
-        let listings = state
-            .store
-            .articles()
-            .by_source_from(source.id, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-            .await?;
-        let (newer, older) = pager_links(
-            &format!("/source/{}", source.id),
-            page,
-            listings.len() as i64 > PAGE_SIZE,
-        );
-        let cards = page_of_cards(&state.store, &listings, PAGE_SIZE, now).await?;
-        Ok(SourcePage {
-            newer,
-            older,
-            site_name: state.site_name.clone(),
-            article_count: state.store.articles().count_by_source(source.id).await?,
-            source: SourceView::of(&source, now)
-                .with_push(state.store.websub().get(source.id).await?.as_ref(), now)
-                .with_icon(
-                    state
-                        .store
-                        .source_icons()
-                        .mark(source.id)
-                        .await?
-                        .as_ref()
-                        .map(|mark| mark.hash.as_str()),
-                ),
-            cards,
-            admin,
-        })
+        source_page(&state, source, query.number(), admin).await
     }
     .await;
     respond(result, &state.site_name)
+}
+
+/// Page `page` of `/source/{id}`, with the admin's controls when given (an admin's request;
+/// the edit form may carry what was wrong with an edit).
+pub(crate) async fn source_page(
+    state: &AppState,
+    source: Source,
+    page: i64,
+    admin: Option<crate::admin::sources::SourceControls>,
+) -> Result<Response, PageError> {
+    let now = now();
+    let listings = state
+        .store
+        .articles()
+        .by_source_from(source.id, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        .await?;
+    let (newer, older) = pager_links(
+        &format!("/source/{}", source.id),
+        page,
+        listings.len() as i64 > PAGE_SIZE,
+    );
+    let cards = page_of_cards(&state.store, &listings, PAGE_SIZE, now).await?;
+    Ok(SourcePage {
+        newer,
+        older,
+        site_name: state.site_name.clone(),
+        article_count: state.store.articles().count_by_source(source.id).await?,
+        source: SourceView::of(&source, now)
+            .with_push(state.store.websub().get(source.id).await?.as_ref(), now)
+            .with_icon(
+                state
+                    .store
+                    .source_icons()
+                    .mark(source.id)
+                    .await?
+                    .as_ref()
+                    .map(|mark| mark.hash.as_str()),
+            ),
+        cards,
+        admin,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -602,6 +618,9 @@ struct SourcesPage {
     failing: usize,
     /// The "Add a feed" form: for admins only (the page is never cached).
     add_feed: Option<crate::admin::sources::AddFeed>,
+    /// The admin's token for the checkboxes' form (pause, resume, refresh, remove the
+    /// checked sources): for admins only.
+    bulk_csrf: Option<String>,
 }
 
 /// `/sources` with the "Add a feed" form when `add_feed` is given (an admin's request).
@@ -638,6 +657,7 @@ pub(crate) async fn sources_page(
         site_name: state.site_name.clone(),
         failing: sources.iter().filter(|s| s.status == "error").count(),
         sources,
+        bulk_csrf: add_feed.as_ref().map(|form| form.csrf.clone()),
         add_feed,
     }
     .into_response())

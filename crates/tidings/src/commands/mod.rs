@@ -7,6 +7,7 @@ mod search;
 mod serve;
 mod serve_lock;
 mod source_review;
+mod source_admin;
 mod sources;
 mod users;
 mod worker;
@@ -80,6 +81,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 SourcesCommand::Display { source, policy } => {
                     sources::display(store, &source, &policy).await
+                }
+                SourcesCommand::Pause { sources: which } => {
+                    source_admin::set_paused(store, &which, true).await
+                }
+                SourcesCommand::Resume { sources: which } => {
+                    source_admin::set_paused(store, &which, false).await
+                }
+                SourcesCommand::Edit {
+                    source,
+                    name,
+                    section,
+                    url,
+                } => {
+                    let edit = source_admin::EditArgs { name, section, url };
+                    source_admin::edit(store, &source, edit, fetches_private).await
                 }
             })
             .await

@@ -1,7 +1,8 @@
 //! `sources add|list|remove|display|refresh`, `import-opml` and `export-opml` (`sources
-//! approve|reject` are in [`super::source_review`]). Every change is written to the
-//! moderation log as the site's admin pages write it, with no moderator (shown as "(command
-//! line)"), so `/moderation` tells who changed the sources and when.
+//! approve|reject` are in [`super::source_review`]; `pause`, `resume` and `edit` in
+//! [`super::source_admin`]). Every change is written to the moderation log as the site's
+//! admin pages write it, with no moderator (shown as "(command line)"), so `/moderation` tells
+//! who changed the sources and when.
 
 use super::now_secs;
 use super::source_review;
@@ -62,13 +63,13 @@ pub(crate) async fn add(
 }
 
 /// What the command line says of a feed address that carries credentials.
-const CREDENTIALS_NOTE: &str = "       This address carries credentials (a password or a secret query parameter): \
+pub(crate) const CREDENTIALS_NOTE: &str = "       This address carries credentials (a password or a secret query parameter): \
      readers, the API, feeds and exports see it without them.";
 
 /// Accepts the bundled `demo:` URLs and what [`tidings_fetch::check_feed_url`] accepts (any
 /// http(s) URL: the fetcher's guard refuses private addresses at fetch time unless the server
 /// allows them, which this command cannot know).
-fn check_feed_url(url: &str) -> anyhow::Result<String> {
+pub(crate) fn check_feed_url(url: &str) -> anyhow::Result<String> {
     let url = url.trim();
     if url.starts_with("demo:") {
         return Ok(url.to_string());
@@ -111,12 +112,12 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
         println!(
             "{:>5}  {:<6}  {:<14}  {:<14}  {:<7}  {:<28}  {}",
             source.id,
-            source.fetch.status(),
+            source.status(),
             last,
-            if source.fetch.status() == "gone" {
-                "never (gone)".to_string()
-            } else {
-                time_until(source.next_fetch_at, now)
+            match source.status() {
+                "gone" => "never (gone)".to_string(),
+                "paused" => "- (paused)".to_string(),
+                _ => time_until(source.next_fetch_at, now),
             },
             push,
             truncate(&source.name, 28),
@@ -145,7 +146,7 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
     }
     let failing = sources
         .iter()
-        .filter(|s| s.fetch.status() == "error")
+        .filter(|s| s.status() == "error")
         .count();
     let waiting = match awaiting.len() {
         0 => String::new(),
@@ -252,7 +253,8 @@ pub(crate) async fn refresh(store: &Store, which: Option<&str>) -> anyhow::Resul
     Ok(())
 }
 
-/// The source `which` names: an id, or a feed URL.
+/// The source `which` names, by id or feed URL; an error that says how to list them when it
+/// names none.
 pub(crate) async fn find(store: &Store, which: &str) -> anyhow::Result<Source> {
     let found = match which.parse::<i64>() {
         Ok(id) => store.sources().get(SourceId(id)).await?,

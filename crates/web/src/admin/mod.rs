@@ -1,11 +1,15 @@
-//! The administrators' side of the site: what `tidings sources add|refresh|display|remove`
+//! The administrators' side of the site: what `tidings sources
+//! add|refresh|display|remove|pause|resume|edit`
 //! and `tidings users set-role|reset-link` do, from the browser, through the same checks and
 //! store functions.
 //!
 //! - **Sources** ([`sources`]): the "Add a feed" form on `/sources`; on each `/source/{id}`
-//!   "Fetch now", the display policy, and "Remove" behind a confirmation page that says how
-//!   many articles go with the source; the sources readers added that await review, with
-//!   "Approve" and "Reject" ([`source_review`]).
+//!   "Fetch now", the display policy, "Pause"/"Resume" ([`source_pause`]), the edit form
+//!   for its name, section and feed address ([`source_edit`]), and "Remove" behind a
+//!   confirmation page that says how many articles go with the source; a checkbox per
+//!   source on `/sources` with one form to pause, resume, refresh or remove the checked ones
+//!   ([`source_bulk`]); the sources readers added that await review, with "Approve" and
+//!   "Reject" ([`source_review`]).
 //! - **Accounts** ([`users`]): `/admin/users`, every account with its role, state, age and
 //!   comment count, paged, and a form to change a role; and "Make a password reset link"
 //!   ([`reset_links`]), which shows the admin a one-time link to hand to the account's owner.
@@ -19,6 +23,10 @@
 //! store's transaction) and drops this process's cached pages.
 
 mod reset_links;
+mod source_bulk;
+pub(crate) mod source_edit;
+mod source_fields;
+mod source_pause;
 pub(crate) mod source_review;
 pub(crate) mod sources;
 mod users;
@@ -41,6 +49,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/sources/add", post(sources::add))
         .route("/source/{id}/refresh", post(sources::refresh))
         .route("/source/{id}/display", post(sources::display))
+        .route("/source/{id}/edit", post(source_edit::edit))
+        .route("/source/{id}/pause", post(source_pause::pause))
+        .route("/source/{id}/resume", post(source_pause::resume))
+        .route("/sources/bulk", post(source_bulk::act))
+        .route("/sources/bulk/remove", post(source_bulk::remove))
         .route("/source/{id}/approve", post(source_review::approve))
         .route("/source/{id}/reject", post(source_review::reject))
         .route(

@@ -1,7 +1,8 @@
 //! Sources, for admins: the "Add a feed" form on `/sources` (`POST /sources/add`), and on each
 //! `/source/{id}` "Fetch now" (`POST /source/{id}/refresh`), the display policy
 //! (`POST /source/{id}/display`) and "Remove" (`GET /source/{id}/remove` asks, saying how many
-//! articles go with the source; `POST` removes).
+//! articles go with the source; `POST` removes). Pausing, editing and acting on several
+//! sources at once have modules of their own.
 //!
 //! The address is checked by [`tidings_fetch::check_feed_url`], the rule the command line and
 //! the reader apps' APIs share. A page address is fine: the pipeline follows an HTML page to
@@ -10,6 +11,8 @@
 //! rather than added to fail at every fetch; other names are not resolved here, the guard
 //! checks their addresses at every fetch and redirect.
 
+use super::source_edit::EditFeed;
+use super::source_fields::{self, MAX_NAME_CHARS, MAX_URL_BYTES};
 use super::{action_admin, page_admin};
 use crate::display::DisplayPolicy;
 use crate::pages::{PageError, respond};
@@ -24,15 +27,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tidings_fetch::check_feed_url;
 use tidings_model::{Source, SourceId};
 use tidings_store::{NewSource, StoreError};
-use tidings_stories::section::Section;
-
-/// The longest feed address accepted, in bytes.
-const MAX_URL_BYTES: usize = 2_048;
-/// The longest source name accepted, in characters (as the reader apps' APIs cut them).
-const MAX_NAME_CHARS: usize = 200;
 
 /// The "Add a feed" form as `/sources` shows it to an admin: empty, or as it was sent with
 /// what was wrong.
@@ -61,7 +57,7 @@ impl AddFeed {
             url: String::new(),
             name: String::new(),
             section: String::new(),
-            sections: Section::ALL.iter().map(|s| (s.slug(), s.name())).collect(),
+            sections: source_fields::sections(),
             error: None,
             notice: None,
             existing: None,
@@ -80,6 +76,10 @@ pub(crate) struct SourceControls {
     /// The full feed address when it carries credentials (userinfo, a token in the query),
     /// which readers see redacted: admins see what is fetched.
     pub(crate) credentialed_url: Option<String>,
+    /// Whether the source is paused ("Resume" instead of "Pause").
+    pub(crate) paused: bool,
+    /// The edit form: the source's fields, or an edit as sent with what was wrong.
+    pub(crate) edit: EditFeed,
 }
 
 impl SourceControls {
@@ -94,6 +94,8 @@ impl SourceControls {
                 .map_or("default", DisplayPolicy::name),
             instance_display: state.display.name(),
             credentialed_url: source.url_carries_credentials().then(|| source.url.clone()),
+            paused: source.paused_at.is_some(),
+            edit: EditFeed::of(source),
         }
     }
 }
@@ -151,42 +153,29 @@ pub(crate) async fn add(
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
         let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
-        let name = tidings_model::without_controls(&form.name)
-            .trim()
-            .to_string();
         let mut view = AddFeed::empty(&viewer.csrf);
         view.url = form.url.trim().chars().take(MAX_URL_BYTES).collect();
-        view.name = name.chars().take(MAX_NAME_CHARS).collect();
+        view.name = tidings_model::without_controls(&form.name)
+            .trim()
+            .chars()
+            .take(MAX_NAME_CHARS)
+            .collect();
         view.section = form.section.trim().to_string();
         let unusable = StatusCode::UNPROCESSABLE_ENTITY;
-        if form.url.trim().len() > MAX_URL_BYTES {
-            let message = format!("A feed address may have at most {MAX_URL_BYTES} bytes.");
-            return refused(&state, view, unusable, message).await;
-        }
-        if name.chars().count() > MAX_NAME_CHARS {
-            let message = format!("A name may have at most {MAX_NAME_CHARS} characters.");
-            return refused(&state, view, unusable, message).await;
-        }
-        let category = match view.section.as_str() {
-            "" => None,
-            slug => match Section::from_slug(slug) {
-                Some(section) => Some(section.name().to_string()),
-                None => {
-                    view.section.clear();
-                    let message = "Choose one of the sections, or none.".to_string();
-                    return refused(&state, view, unusable, message).await;
-                }
-            },
+        let name = match source_fields::checked_name(&form.name) {
+            Ok(name) => name,
+            Err(message) => return refused(&state, view, unusable, message).await,
         };
-        let url = match check_feed_url(&form.url, state.feed_url_policy()) {
-            Ok(url) => url,
-            Err(err) => {
-                let message = format!(
-                    "{err}. Give the address of a feed, or of a page that links to one \
-                     (http or https)."
-                );
+        let category = match source_fields::checked_section(&view.section) {
+            Ok(category) => category,
+            Err(message) => {
+                view.section.clear();
                 return refused(&state, view, unusable, message).await;
             }
+        };
+        let url = match source_fields::checked_url(&state, &form.url) {
+            Ok(url) => url,
+            Err(message) => return refused(&state, view, unusable, message).await,
         };
         let now = state.people.clock.now_secs();
         let new = NewSource {
@@ -278,7 +267,7 @@ async fn approve_waiting(
 }
 
 /// The source `id`, or `404`.
-async fn source_or_not_found(state: &AppState, id: i64) -> Result<Source, PeopleError> {
+pub(crate) async fn source_or_not_found(state: &AppState, id: i64) -> Result<Source, PeopleError> {
     state
         .store
         .sources()

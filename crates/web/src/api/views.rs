@@ -83,7 +83,7 @@ impl SourceView {
             site_url: s.site_url.clone().filter(|u| is_web_url(u)),
             category: s.category.clone(),
             language: s.language.clone(),
-            status: s.fetch.status(),
+            status: s.status(),
             last_fetch_at: s.fetch.last_fetch_at.map(rfc3339),
             last_success_at: s.fetch.last_success_at.map(rfc3339),
             last_error: s.fetch.last_error.clone(),

@@ -290,7 +290,8 @@ fn feed_json(user: &User, sub: &Subscription) -> Value {
         "user_agent": "",
         "username": "",
         "password": "",
-        "disabled": false,
+        // A feed an administrator paused: not fetched until resumed.
+        "disabled": sub.paused,
         "ignore_http_cache": false,
         "fetch_via_proxy": false,
         "hide_globally": false,
@@ -569,7 +570,9 @@ async fn create_feed(
 }
 
 /// What `PUT /v1/feeds/{id}` may change: Miniflux's feed modification, of which Tidings
-/// keeps the title (the reader's own) and the category (the folder). Other fields a client
+/// keeps the title (the reader's own) and the category (the folder). `disabled` is read only
+/// to refuse a change of it: the feed is a source shared by every reader, which only an
+/// administrator pauses or resumes, on the site or the command line. Other fields a client
 /// sends along are ignored.
 #[derive(Deserialize)]
 struct FeedChanges {
@@ -577,6 +580,8 @@ struct FeedChanges {
     title: Option<String>,
     #[serde(default)]
     category_id: Option<i64>,
+    #[serde(default)]
+    disabled: Option<bool>,
 }
 
 /// `PUT /v1/feeds/{id}` `{"category_id", "title", …}`: renames the feed for this account
@@ -584,7 +589,10 @@ struct FeedChanges {
 /// Miniflux does. The title is the account's own (see [`own_feed_title`]): the shared
 /// source's name stays as every other reader sees it, and the outlet's name itself drops the
 /// own title. A title that is empty, too long or holds control characters, or a category
-/// that is not the account's, is refused with `400` and changes nothing.
+/// that is not the account's, is refused with `400` and changes nothing; a `disabled` other
+/// than the feed's own (pausing or resuming the shared source) is refused with `403`, as
+/// Miniflux refuses a change a user may not make, and changes nothing either (the same value
+/// sent back with the rest of the feed is fine).
 async fn update_feed(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -596,6 +604,12 @@ async fn update_feed(
         let user = authed(&state, ip, &headers).await?;
         let sub = subscription_or_404(&state, &user, &id).await?;
         let changes: FeedChanges = body_json(&body)?;
+        if changes
+            .disabled
+            .is_some_and(|disabled| disabled != sub.paused)
+        {
+            return Err(MfError::Forbidden);
+        }
         let outlet = tidings_model::shown_source_name(&sub.name, &sub.url);
         let title = match &changes.title {
             Some(raw) => Some(own_feed_title(raw, &outlet).ok_or_else(|| {
