@@ -144,10 +144,7 @@ pub(crate) async fn list(store: &Store) -> anyhow::Result<()> {
             println!("       push: {error}");
         }
     }
-    let failing = sources
-        .iter()
-        .filter(|s| s.status() == "error")
-        .count();
+    let failing = sources.iter().filter(|s| s.status() == "error").count();
     let waiting = match awaiting.len() {
         0 => String::new(),
         n => format!(", {n} awaiting review"),
