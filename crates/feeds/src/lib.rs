@@ -57,7 +57,7 @@ pub use discovery::{
     COMMON_FEED_PATHS, DiscoveredFeed, FeedKind, common_feed_urls, discover_feeds,
 };
 pub use encoding::{charset_of, decode as decode_document};
-pub use error::FeedError;
+pub use error::{ExpansionLimit, FeedError};
 pub use feed::{DocumentInfo, ParsedFeed, parse, parse_feed};
 pub use html_text::{html_to_paragraphs, html_to_text};
 pub use opml::{Outline, parse_opml, write_opml};
