@@ -10,6 +10,7 @@
 //! * A parsed feed names the WebSub hubs it announces and its own address
 //!   ([`ParsedFeed::hubs`], [`ParsedFeed::self_url`]); [`links_in_header`] reads the same from
 //!   an HTTP `Link` header.
+//! * [`ParsedFeed::keep_newest`] cuts an oversized feed down to its newest entries.
 //! * [`bench`] runs the conformance corpus and the date cases for `tidings bench`.
 //!
 //! **What is built on what.** The XML reader is our own ([`xml`](crate) module: a tolerant
@@ -43,6 +44,7 @@ mod feed;
 mod html_text;
 mod item;
 mod json_feed;
+mod newest;
 mod opml;
 mod raw;
 mod rdf;
