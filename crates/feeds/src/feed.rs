@@ -66,7 +66,9 @@ pub fn parse_feed(bytes: &[u8], feed_url: &str) -> Result<ParsedFeed, FeedError>
 
 /// Parses an RSS, RDF, Atom or JSON Feed document, or a news sitemap, leniently: whatever an
 /// ill-formed document still says is kept. Errors: [`FeedError::Empty`],
-/// [`FeedError::HtmlPage`] (try [`crate::discover_feeds`]), [`FeedError::Invalid`].
+/// [`FeedError::HtmlPage`] (try [`crate::discover_feeds`]), [`FeedError::Invalid`],
+/// [`FeedError::EntityExpansion`] (its declared entities expand past a limit; nothing of it
+/// is kept).
 pub fn parse(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<ParsedFeed, FeedError> {
     let (raw, malformed) = parse_raw_checked(bytes, info)?;
     let language = raw.language.as_deref().map(|l| l.trim().replace('_', "-"));
@@ -113,7 +115,7 @@ pub(crate) fn document(bytes: &[u8], info: &DocumentInfo<'_>) -> Result<Document
         .content_language
         .map(|l| l.split(',').next().unwrap_or("").trim().to_string())
         .filter(|l| !l.is_empty());
-    Ok(tree::parse(&text, base, lang))
+    Ok(tree::parse(&text, base, lang)?)
 }
 
 /// Parses into the intermediate form (the benchmark reads it too).

@@ -10,6 +10,7 @@
 //! * A parsed feed names the WebSub hubs it announces and its own address
 //!   ([`ParsedFeed::hubs`], [`ParsedFeed::self_url`]); [`links_in_header`] reads the same from
 //!   an HTTP `Link` header.
+//! * [`ParsedFeed::keep_newest`] cuts an oversized feed down to its newest entries.
 //! * [`bench`] runs the conformance corpus and the date cases for `tidings bench`.
 //!
 //! **What is built on what.** The XML reader is our own ([`xml`](crate) module: a tolerant
@@ -44,6 +45,7 @@ mod html_text;
 mod icons;
 mod item;
 mod json_feed;
+mod newest;
 mod opml;
 mod raw;
 mod rdf;
@@ -58,7 +60,7 @@ pub use discovery::{
     COMMON_FEED_PATHS, DiscoveredFeed, FeedKind, common_feed_urls, discover_feeds,
 };
 pub use encoding::{charset_of, decode as decode_document};
-pub use error::FeedError;
+pub use error::{ExpansionLimit, FeedError};
 pub use feed::{DocumentInfo, ParsedFeed, parse, parse_feed};
 pub use html_text::{html_to_paragraphs, html_to_text};
 pub use icons::{MAX_ICON_CANDIDATES, icon_candidates, page_icons};

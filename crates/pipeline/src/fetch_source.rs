@@ -26,6 +26,9 @@ pub struct FetchReport {
     pub new_articles: u64,
     /// Entries left out because they had no usable link (no address to key or open them by).
     pub skipped_no_link: usize,
+    /// Entries left out because the document held more than
+    /// [`PipelineSettings::max_entries_per_feed`](crate::PipelineSettings) (the oldest).
+    pub left_out_over_max: usize,
     /// Whether the server said the feed had not changed.
     pub not_modified: bool,
     /// The error recorded on the source, if the fetch failed.
@@ -154,6 +157,7 @@ async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, Pipel
                     feed,
                     doc,
                     skipped_no_link,
+                    left_out_over_max,
                     ..
                 } = read;
                 let published: Vec<UnixSeconds> = feed
@@ -191,6 +195,7 @@ async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, Pipel
                     entries: feed.entries.len(),
                     new_articles,
                     skipped_no_link,
+                    left_out_over_max,
                     ..FetchReport::default()
                 }
             }
@@ -201,6 +206,7 @@ async fn fetch(pipeline: &Pipeline, source: Source) -> Result<FetchReport, Pipel
         None => tracing::info!(
             source = %source.id, name = %source.name, entries = report.entries,
             new = report.new_articles, skipped_no_link = report.skipped_no_link,
+            left_out_over_max = report.left_out_over_max,
             not_modified = report.not_modified, "fetched"
         ),
         Some(error) => tracing::warn!(
@@ -282,6 +288,15 @@ fn count(source: SourceId, report: &FetchReport) {
             "Feed entries left out for having no usable link, by source id.",
             &[("source", source.as_str())],
             report.skipped_no_link as u64,
+        );
+    }
+    if report.left_out_over_max > 0 {
+        registry.add(
+            "tidings_entries_over_max_total",
+            "Feed entries left out because their document held more than max_entries_per_feed \
+             (the oldest go), by source id.",
+            &[("source", source.as_str())],
+            report.left_out_over_max as u64,
         );
     }
 }

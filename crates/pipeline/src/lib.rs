@@ -55,5 +55,5 @@ pub mod websub;
 pub mod worker;
 
 pub use error::PipelineError;
-pub use pipeline::{BundledDocuments, Pipeline, PipelineSettings};
+pub use pipeline::{BundledDocuments, DEFAULT_MAX_ENTRIES_PER_FEED, Pipeline, PipelineSettings};
 pub use task::Task;

@@ -17,6 +17,11 @@ use tokio_util::sync::CancellationToken;
 /// corpus (`demo:…` URLs).
 pub type BundledDocuments = HashMap<String, Vec<u8>>;
 
+/// How many entries of one document are read by default: news feeds carry tens, a busy
+/// news sitemap up to 1,000 over two days (polled every few minutes, it never has more than
+/// a few hundred new); Miniflux and FreshRSS cut feeds at a few hundred too.
+pub const DEFAULT_MAX_ENTRIES_PER_FEED: usize = 500;
+
 /// How the pipeline paces itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PipelineSettings {
@@ -49,6 +54,10 @@ pub struct PipelineSettings {
     /// Whether a source's icon is looked for after a successful fetch when it has none or
     /// it is old (see [`crate::fetch_icon`]).
     pub fetch_icons: bool,
+    /// The most entries of one fetched document that become articles: the newest are kept,
+    /// the rest are left out (logged and counted). A feed of thousands of items would
+    /// otherwise cost thousands of articles and page fetches in one poll.
+    pub max_entries_per_feed: usize,
     /// Whether this process places new articles in stories.
     pub assign_stories: bool,
     /// How long after a story changes its summary is recomputed (changes meanwhile are
@@ -80,6 +89,7 @@ impl Default for PipelineSettings {
             max_attempts: 5,
             fetch_pages: true,
             fetch_icons: true,
+            max_entries_per_feed: DEFAULT_MAX_ENTRIES_PER_FEED,
             assign_stories: true,
             understand_delay: Duration::from_secs(5),
             exclusive: false,

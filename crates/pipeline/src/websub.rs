@@ -414,7 +414,7 @@ pub async fn ingest_push(pipeline: &Pipeline, source_id: SourceId) -> Result<(),
         link_headers: Vec::new(),
         body: body.into(),
     };
-    match feed_document::read_pushed(doc) {
+    match feed_document::read_pushed(doc, pipeline.settings.max_entries_per_feed).await {
         Ok(read) => {
             let new_articles = store_feed(pipeline, &source, &read).await?;
             tidings_metrics::global().add(

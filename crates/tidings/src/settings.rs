@@ -11,6 +11,7 @@
 //! [fetch]
 //! timeout_secs = 30
 //! max_body_bytes = 8388608
+//! max_entries_per_feed = 500
 //! allow_private_addresses = false
 //!
 //! [pipeline]
@@ -182,6 +183,8 @@ pub struct FetchFile {
     pub per_host_delay_ms: Option<u64>,
     /// Whether robots.txt is obeyed.
     pub respect_robots: Option<bool>,
+    /// The most entries of one fetched document read (the newest); the rest are left out.
+    pub max_entries_per_feed: Option<usize>,
 }
 
 /// `[pipeline]` in the configuration file.
@@ -319,6 +322,10 @@ impl Settings {
                 && file.pipeline.fetch_pages.unwrap_or(true),
             fetch_icons: !serve.pipeline.no_icons
                 && file.pipeline.fetch_icons.unwrap_or(base.fetch_icons),
+            max_entries_per_feed: file
+                .fetch
+                .max_entries_per_feed
+                .unwrap_or(base.max_entries_per_feed),
             exclusive: database_url.starts_with("sqlite:"),
             ..base
         };
@@ -512,6 +519,10 @@ mod tests {
         assert!(s.load_default_sources);
         assert!(s.pipeline.exclusive);
         assert!(!s.fetch.allow_private_addresses);
+        assert_eq!(
+            s.pipeline.max_entries_per_feed,
+            tidings_pipeline::DEFAULT_MAX_ENTRIES_PER_FEED
+        );
     }
 
     #[test]
@@ -522,6 +533,7 @@ mod tests {
             &path,
             "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/t\"\n\
              [fetch]\nmax_body_bytes = 1000\nallow_private_addresses = true\n\
+             max_entries_per_feed = 40\n\
              [pipeline]\nworkers = 9\npoll_interval_secs = 60\n",
         )
         .expect("write");
@@ -544,6 +556,7 @@ mod tests {
         assert_eq!(s.pipeline.poll_interval, Duration::from_secs(60));
         assert_eq!(s.fetch.max_body_bytes, 1000);
         assert!(s.fetch.allow_private_addresses);
+        assert_eq!(s.pipeline.max_entries_per_feed, 40);
     }
 
     #[test]

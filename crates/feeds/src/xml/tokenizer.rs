@@ -1,10 +1,17 @@
 //! A forgiving tokenizer for XML (and tag soup): it never fails. Unclosed comments, CDATA
 //! sections and tags run to the end of input; a `<` that cannot open markup is text; attribute
-//! values may be unquoted; undeclared HTML entities are decoded. Declarations in the internal
-//! DTD subset (`<!ENTITY name "value">`) are collected so later references resolve.
+//! values may be unquoted; undeclared HTML entities are decoded. In XML, declarations in the
+//! internal DTD subset (`<!ENTITY name "value">`) are collected so later references resolve,
+//! within the limits of [`entities::Budget`]: the one way tokenizing stops early, with an
+//! error to take from [`Tokenizer::take_error`]. HTML has no internal subset (browsers ignore
+//! one), so the HTML tokenizer declares nothing.
 
-use super::entities::{self, Declared};
+use super::entities::{self, Budget, Declared, MAX_ENTITY_BYTES};
+use crate::error::ExpansionLimit;
 use std::borrow::Cow;
+
+/// The most entities one document may declare; later declarations are ignored.
+const MAX_DECLARED: usize = 256;
 
 /// One piece of markup or text.
 #[derive(Debug, PartialEq)]
@@ -29,7 +36,11 @@ pub(crate) struct Tokenizer<'a> {
     src: &'a str,
     pos: usize,
     /// Entities declared by the document so far.
-    pub(crate) declared: Declared,
+    declared: Declared,
+    /// What declared entities may still produce in this document.
+    budget: Budget,
+    /// Why tokenizing stopped early, if it did.
+    error: Option<ExpansionLimit>,
     /// Treat the input as HTML: raw text inside `script` and `style`.
     html: bool,
     raw_text_until: Option<&'static str>,
@@ -42,6 +53,8 @@ impl<'a> Tokenizer<'a> {
             src,
             pos: 0,
             declared: Vec::new(),
+            budget: Budget::per_document(),
+            error: None,
             html: false,
             raw_text_until: None,
         }
@@ -52,6 +65,29 @@ impl<'a> Tokenizer<'a> {
         Tokenizer {
             html: true,
             ..Tokenizer::new(src)
+        }
+    }
+
+    /// Why the document could not be tokenized to its end: its entities expanded past a
+    /// limit. `None` while tokenizing goes on and once it ended normally.
+    pub(crate) fn take_error(&mut self) -> Option<ExpansionLimit> {
+        self.error.take()
+    }
+
+    /// Stops tokenizing: the rest of the document is not read.
+    fn fail(&mut self, error: ExpansionLimit) {
+        self.error = Some(error);
+        self.pos = self.src.len();
+    }
+
+    /// Decodes references in `text`, or stops tokenizing when they expand past a limit.
+    fn decode(&mut self, text: &'a str) -> Option<Cow<'a, str>> {
+        match entities::decode(text, &self.declared, &mut self.budget) {
+            Ok(decoded) => Some(decoded),
+            Err(error) => {
+                self.fail(error);
+                None
+            }
         }
     }
 
@@ -80,13 +116,20 @@ impl<'a> Tokenizer<'a> {
             .map(|c| open + c)
             .unwrap_or(rest.len());
         let subset = &rest[open + 1..close];
-        self.read_entity_decls(subset);
         let after = &rest[close..];
         let end = after.find('>').map(|g| close + g + 1).unwrap_or(rest.len());
         self.pos += end;
+        if !self.html
+            && let Err(error) = self.read_entity_decls(subset)
+        {
+            self.fail(error);
+        }
     }
 
-    fn read_entity_decls(&mut self, subset: &str) {
+    /// Collects the internal subset's general entity declarations, each value expanded with
+    /// the entities declared before it. An entity can therefore never refer to itself or to
+    /// a later one (such a reference stays literal text), so expansion cannot recurse.
+    fn read_entity_decls(&mut self, subset: &str) -> Result<(), ExpansionLimit> {
         let mut rest = subset;
         while let Some(i) = rest.find("<!ENTITY") {
             rest = &rest[i + 8..];
@@ -106,14 +149,22 @@ impl<'a> Tokenizer<'a> {
             };
             let inner = &value_part[1..];
             let Some(vend) = inner.find(q) else { continue };
-            let value = entities::decode(&inner[..vend], &self.declared).into_owned();
-            if self.declared.len() < 256 && !name.is_empty() {
-                self.declared.push((name.to_string(), value));
+            if self.declared.len() >= MAX_DECLARED || name.is_empty() {
+                continue;
             }
+            let value = entities::decode(&inner[..vend], &self.declared, &mut self.budget)?;
+            if value.len() > MAX_ENTITY_BYTES {
+                return Err(ExpansionLimit::Entity {
+                    name: name.chars().take(40).collect(),
+                    limit: MAX_ENTITY_BYTES,
+                });
+            }
+            self.declared.push((name.to_string(), value.into_owned()));
         }
+        Ok(())
     }
 
-    fn text_until_markup(&mut self) -> Token<'a> {
+    fn text_until_markup(&mut self) -> Option<Token<'a>> {
         let rest = self.rest();
         let mut search = 0;
         let end = loop {
@@ -132,7 +183,7 @@ impl<'a> Tokenizer<'a> {
         };
         let end = if end == 0 { 1.min(rest.len()) } else { end };
         self.pos += end;
-        Token::Text(entities::decode(&rest[..end], &self.declared))
+        self.decode(&rest[..end]).map(Token::Text)
     }
 
     fn tag(&mut self) -> Option<Token<'a>> {
@@ -217,7 +268,7 @@ impl<'a> Tokenizer<'a> {
                 }
             };
             i = j;
-            attrs.push((aname, entities::decode(value, &self.declared)));
+            attrs.push((aname, self.decode(value)?));
         }
         self.pos += i.min(rest.len());
         if self.html && !self_closing {
@@ -269,7 +320,7 @@ impl<'a> Iterator for Tokenizer<'a> {
             }
             let rest = self.rest();
             if !rest.starts_with('<') {
-                return Some(self.text_until_markup());
+                return self.text_until_markup();
             }
             if rest.starts_with("<!--") {
                 self.pos += 4;
@@ -307,7 +358,7 @@ impl<'a> Iterator for Tokenizer<'a> {
                 None => false,
             };
             if !opens {
-                return Some(self.text_until_markup());
+                return self.text_until_markup();
             }
             return self.tag();
         }
@@ -363,5 +414,72 @@ mod tests {
     fn declared_entities_resolve() {
         let t = tokens("<!DOCTYPE x [<!ENTITY who \"Ann\">]><x>&who;</x>");
         assert_eq!(t[1], Token::Text(Cow::Borrowed("Ann")));
+    }
+
+    #[test]
+    fn an_entity_cannot_refer_to_itself_or_to_a_later_one() {
+        let doc = "<!DOCTYPE x [<!ENTITY a \"(&a;)\"><!ENTITY b \"{&c;}\"><!ENTITY c \"&b;&b;\">]>\
+                   <x>&a; &b; &c;</x>";
+        let mut tokenizer = Tokenizer::new(doc);
+        let t: Vec<_> = tokenizer.by_ref().collect();
+        assert_eq!(t[1], Token::Text(Cow::Borrowed("(&a;) {&c;} {&c;}{&c;}")));
+        assert_eq!(tokenizer.take_error(), None);
+    }
+
+    #[test]
+    fn an_entity_longer_than_its_limit_stops_the_document() {
+        let long = "y".repeat(MAX_ENTITY_BYTES / 2);
+        let doc = format!(
+            "<!DOCTYPE x [<!ENTITY half \"{long}\"><!ENTITY whole \"&half;&half;\">\
+             <!ENTITY more \"&whole;.\">]><x>&whole;</x><y>after</y>"
+        );
+        let mut tokenizer = Tokenizer::new(&doc);
+        let t: Vec<_> = tokenizer.by_ref().collect();
+        assert!(t.is_empty(), "nothing after the doctype is read: {t:?}");
+        assert_eq!(
+            tokenizer.take_error(),
+            Some(ExpansionLimit::Entity {
+                name: "more".into(),
+                limit: MAX_ENTITY_BYTES
+            })
+        );
+        // Exactly at the limit is allowed.
+        let fits = doc.replace("<!ENTITY more \"&whole;.\">", "");
+        let mut tokenizer = Tokenizer::new(&fits);
+        let t: Vec<_> = tokenizer.by_ref().collect();
+        assert_eq!(tokenizer.take_error(), None);
+        assert!(matches!(&t[1], Token::Text(v) if v.len() == MAX_ENTITY_BYTES));
+    }
+
+    #[test]
+    fn references_in_text_and_attributes_share_one_budget() {
+        let kb = "z".repeat(1024);
+        let refs = "&kb;".repeat(entities::MAX_EXPANSION_BYTES / 1024 / 2);
+        let doc =
+            format!("<!DOCTYPE x [<!ENTITY kb \"{kb}\">]><x a=\"{refs}\">{refs}</x><x>&kb;</x>");
+        let mut tokenizer = Tokenizer::new(&doc);
+        let t: Vec<_> = tokenizer.by_ref().collect();
+        assert_eq!(
+            tokenizer.take_error(),
+            Some(ExpansionLimit::Document {
+                limit: entities::MAX_EXPANSION_BYTES
+            }),
+            "half the budget in an attribute, half in text, then one more: {} tokens",
+            t.len()
+        );
+        let fits = doc.replace("<x>&kb;</x>", "");
+        let mut tokenizer = Tokenizer::new(&fits);
+        assert_eq!(tokenizer.by_ref().count(), 3);
+        assert_eq!(tokenizer.take_error(), None);
+    }
+
+    #[test]
+    fn html_declares_no_entities() {
+        let laughs =
+            "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]><p>&b;";
+        let mut tokenizer = Tokenizer::html(laughs);
+        let t: Vec<_> = tokenizer.by_ref().collect();
+        assert_eq!(t[1], Token::Text(Cow::Borrowed("&b;")));
+        assert_eq!(tokenizer.take_error(), None);
     }
 }

@@ -6,6 +6,7 @@
 
 use super::entities::escape_into;
 use super::tokenizer::{Token, Tokenizer};
+use crate::error::ExpansionLimit;
 use crate::url_base;
 use url::Url;
 
@@ -279,8 +280,13 @@ struct Open {
     scope_mark: usize,
 }
 
-/// Builds the tree of `text`. `base` and `lang` are the document's own (from HTTP).
-pub(crate) fn parse(text: &str, base: Option<Url>, lang: Option<String>) -> Document {
+/// Builds the tree of `text`. `base` and `lang` are the document's own (from HTTP). The one
+/// error: the document's declared entities expand past a limit; no part of it is kept then.
+pub(crate) fn parse(
+    text: &str,
+    base: Option<Url>,
+    lang: Option<String>,
+) -> Result<Document, ExpansionLimit> {
     let mut bases = vec![base];
     let mut langs = vec![lang];
     let mut scopes: Vec<(String, Ns)> = Vec::new();
@@ -289,7 +295,8 @@ pub(crate) fn parse(text: &str, base: Option<Url>, lang: Option<String>) -> Docu
         el: Element::new(Ns::Plain, String::new(), String::new(), 0, 0),
         scope_mark: 0,
     }];
-    for token in Tokenizer::new(text) {
+    let mut tokens = Tokenizer::new(text);
+    for token in tokens.by_ref() {
         match token {
             Token::Text(t) => {
                 if let Some(top) = stack.last_mut() {
@@ -399,6 +406,9 @@ pub(crate) fn parse(text: &str, base: Option<Url>, lang: Option<String>) -> Docu
             }
         }
     }
+    if let Some(error) = tokens.take_error() {
+        return Err(error);
+    }
     if stack.len() > 1
         && malformed.is_none()
         && let Some(top) = stack.last()
@@ -412,12 +422,12 @@ pub(crate) fn parse(text: &str, base: Option<Url>, lang: Option<String>) -> Docu
         .pop()
         .map(|o| o.el)
         .unwrap_or_else(|| Element::new(Ns::Plain, String::new(), String::new(), 0, 0));
-    Document {
+    Ok(Document {
         root,
         bases,
         langs,
         malformed,
-    }
+    })
 }
 
 fn close_top(stack: &mut Vec<Open>, scopes: &mut Vec<(String, Ns)>) {
@@ -512,7 +522,8 @@ mod tests {
             r#"<rss xmlns:x="http://purl.org/dc/elements/1.1/"><x:Creator>A</x:Creator><dc:date>d</dc:date></rss>"#,
             None,
             None,
-        );
+        )
+        .expect("no entities");
         let rss = doc.root_element().expect("root");
         assert!(rss.child(Ns::Dc, "creator").is_some());
         assert!(
@@ -523,7 +534,7 @@ mod tests {
 
     #[test]
     fn mismatched_and_missing_end_tags_recover() {
-        let doc = parse("<a><b><c>x</b><d>y</a", None, None);
+        let doc = parse("<a><b><c>x</b><d>y</a", None, None).expect("no entities");
         let a = doc.root_element().expect("root");
         assert_eq!(a.elements().count(), 2);
         assert_eq!(a.text(), "xy");
@@ -536,7 +547,8 @@ mod tests {
             r#"<f xml:base="sub/"><e xml:base="x/">t</e></f>"#,
             base,
             None,
-        );
+        )
+        .expect("no entities");
         let f = doc.root_element().expect("root");
         let e = f.child(Ns::Plain, "e").expect("e");
         assert_eq!(

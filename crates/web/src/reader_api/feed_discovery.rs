@@ -3,10 +3,14 @@
 //! `<link rel="alternate">`. The page is fetched through the instance's own fetcher, the
 //! pipeline's ([`crate::AppParts::fetcher`]): its user agent, timeouts, size limit and
 //! robots.txt, its turns per host, and its guard, which refuses private, loopback and
-//! link-local addresses unless the instance allows them.
+//! link-local addresses unless the instance allows them. The document is parsed on tokio's
+//! blocking pool, not in the request's task: a slow or hostile one costs a blocking thread,
+//! never a runtime worker.
 
 use crate::state::AppState;
-use tidings_feeds::{DocumentInfo, FeedError, FeedKind, discover_feeds, parse};
+use tidings_feeds::{
+    DiscoveredFeed, DocumentInfo, FeedError, FeedKind, ParsedFeed, discover_feeds, parse,
+};
 use tidings_fetch::{FeedUrlError, Fetched, Validators, check_feed_url};
 
 /// The most feeds one discovery answers.
@@ -32,6 +36,19 @@ pub(crate) enum DiscoveryError {
     /// Fetching it failed.
     #[error("the page could not be fetched: {0}")]
     Fetch(String),
+    /// The document is refused whole: its entities expand past the reader's limits.
+    #[error("{0}")]
+    Unreadable(FeedError),
+}
+
+/// What a fetched document turned out to be.
+enum Read {
+    /// A feed.
+    Feed(ParsedFeed),
+    /// An HTML page, with the feeds it links.
+    Page(Vec<DiscoveredFeed>),
+    /// Neither, and why.
+    NotFeed(FeedError),
 }
 
 fn kind_name(kind: FeedKind) -> &'static str {
@@ -65,13 +82,23 @@ pub(crate) async fn discover(
         Ok(Fetched::NotModified) => return Ok(Vec::new()),
         Err(err) => return Err(DiscoveryError::Fetch(err.to_string())),
     };
-    let info = DocumentInfo {
-        url: Some(&doc.final_url),
-        content_type: doc.content_type.as_deref(),
-        ..DocumentInfo::default()
-    };
-    match parse(&doc.body, &info) {
-        Ok(feed) => Ok(vec![FoundFeed {
+    let (doc, parsed) = tokio::task::spawn_blocking(move || {
+        let info = DocumentInfo {
+            url: Some(&doc.final_url),
+            content_type: doc.content_type.as_deref(),
+            ..DocumentInfo::default()
+        };
+        let parsed = match parse(&doc.body, &info) {
+            Ok(feed) => Read::Feed(feed),
+            Err(FeedError::HtmlPage) => Read::Page(discover_feeds(&doc.body, &doc.final_url)),
+            Err(err) => Read::NotFeed(err),
+        };
+        (doc, parsed)
+    })
+    .await
+    .map_err(|err| DiscoveryError::Fetch(err.to_string()))?;
+    match parsed {
+        Read::Feed(feed) => Ok(vec![FoundFeed {
             title: feed
                 .title
                 .filter(|t| !t.trim().is_empty())
@@ -79,7 +106,7 @@ pub(crate) async fn discover(
             url: doc.final_url.clone(),
             kind: sniffed_kind(&doc.body),
         }]),
-        Err(FeedError::HtmlPage) => Ok(discover_feeds(&doc.body, &doc.final_url)
+        Read::Page(linked) => Ok(linked
             .into_iter()
             .filter(|found| check_feed_url(&found.url, state.feed_url_policy()).is_ok())
             .take(MAX_FOUND)
@@ -92,7 +119,8 @@ pub(crate) async fn discover(
                 kind: kind_name(found.kind),
             })
             .collect()),
-        Err(_) => Ok(Vec::new()),
+        Read::NotFeed(err @ FeedError::EntityExpansion(_)) => Err(DiscoveryError::Unreadable(err)),
+        Read::NotFeed(_) => Ok(Vec::new()),
     }
 }
 

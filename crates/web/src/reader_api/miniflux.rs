@@ -770,7 +770,8 @@ struct DiscoverBody {
 
 /// `POST /v1/discover` `{"url"}`: `200 [{"url", "title", "type"}]`, the feeds the address
 /// offers (see [`discover_feeds`]); `404` when it offers none, `400` for an address the site
-/// does not fetch or a page that could not be fetched.
+/// does not fetch, a page that could not be fetched, or a feed refused for its entity
+/// expansion.
 async fn discover(
     State(state): State<AppState>,
     ip: ClientIp,
