@@ -7,6 +7,7 @@ mod support;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use support::{config, site_on};
+use tidings_fetch::{FetchConfig, Fetcher};
 use tidings_store::testing::each_backend;
 
 /// A feed whose titles use `lol{levels}`, each level ten references to the one below. Six
@@ -53,10 +54,13 @@ async fn laughs_web() -> String {
 async fn discovering_a_laughs_feed_is_a_clear_error() {
     each_backend(|store| async move {
         let web = laughs_web().await;
-        let site = site_on(store, config(), |state| {
-            state.allow_private_addresses = true
+        // The instance's own fetcher, allowed the fixture's loopback address.
+        let fetcher = Fetcher::new(FetchConfig {
+            allow_private_addresses: true,
+            ..FetchConfig::default()
         })
-        .await;
+        .expect("fetcher");
+        let site = site_on(store, config(), |state| state.fetch_with(fetcher)).await;
         let (_browser, key) = site.account_with_key("ana").await;
         let client = reqwest::Client::new();
         let response = client
