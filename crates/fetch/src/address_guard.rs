@@ -4,49 +4,22 @@
 //! Checking the URL's host name is not enough (a public name can resolve to 127.0.0.1), so the
 //! check runs on the resolver's answers, on IP literals in URLs, and at every redirect.
 
+use crate::special_ranges;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 
 /// The start of the error message the resolver gives for a refused name; the fetcher
 /// recognises it in the chain of causes.
 pub(crate) const REFUSAL: &str = "tidings refused private address:";
 
-/// Whether an address is on the public internet: not loopback, private, link-local,
-/// carrier-grade NAT, multicast, broadcast, documentation or unspecified.
+/// Whether an address is on the public internet: in none of the ranges of the IANA
+/// special-purpose registries that are not globally reachable (loopback, private, link-local,
+/// carrier-grade NAT, multicast, broadcast, documentation, benchmarking, reserved, unique-local,
+/// site-local, discard, Teredo, ...). An IPv6 address that carries an IPv4 one (IPv4-mapped,
+/// NAT64 64:ff9b::/96, 6to4 2002::/16) is judged by the IPv4 address it reaches. The table is
+/// in `special_ranges`.
 pub fn is_public_address(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public_v4(v4),
-            None => is_public_v6(v6),
-        },
-    }
-}
-
-fn is_public_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
-    !(ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_multicast()
-        || ip.is_documentation()
-        || a == 0
-        || (a == 100 && (64..128).contains(&b))
-        || (a == 198 && (b == 18 || b == 19))
-        || a >= 240)
-}
-
-fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00
-        || (first & 0xffc0) == 0xfe80
-        || first == 0x2001 && ip.segments()[1] == 0x0db8
-        || ip.segments()[..6] == [0, 0, 0, 0, 0, 0])
+    special_ranges::is_globally_reachable(ip)
 }
 
 /// A resolver that answers only with public addresses.

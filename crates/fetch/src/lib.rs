@@ -26,6 +26,7 @@ mod fetcher;
 mod host_limits;
 mod host_schedule;
 mod robots;
+mod special_ranges;
 
 pub use address_guard::is_public_address;
 pub use config::FetchConfig;

@@ -18,6 +18,10 @@
 //! workers = 4
 //! poll_interval_secs = 900
 //!
+//! [server]
+//! header_read_timeout_secs = 20   # a client that has not sent its headers by then is cut off
+//! max_connections = 10000
+//!
 //! [websub]
 //! # enabled = true   # default: only when base_url is https on a public host
 //! # allow_insecure_hubs = false   # subscribe to http:// hubs too (the secret goes in clear)
@@ -67,6 +71,37 @@ pub struct FileConfig {
     pub retention: RetentionFile,
     /// `[websub]`: whether sources whose feed announces a hub are subscribed to.
     pub websub: WebSubFile,
+    /// `[server]`: the web server's connection limits.
+    pub server: ServerFile,
+}
+
+/// `[server]` in the configuration file: limits on the connections the web server holds.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerFile {
+    /// Seconds a client has to send a request's headers (also the idle keep-alive limit).
+    pub header_read_timeout_secs: Option<u64>,
+    /// The most connections served at once.
+    pub max_connections: Option<usize>,
+}
+
+/// The connection limits of `[server]`, checked.
+fn server_limits(file: &ServerFile) -> anyhow::Result<tidings_web::ServerLimits> {
+    let defaults = tidings_web::ServerLimits::default();
+    let limits = tidings_web::ServerLimits {
+        header_read_timeout: file
+            .header_read_timeout_secs
+            .map(Duration::from_secs)
+            .unwrap_or(defaults.header_read_timeout),
+        max_connections: file.max_connections.unwrap_or(defaults.max_connections),
+    };
+    if limits.header_read_timeout.is_zero() {
+        anyhow::bail!("[server] header_read_timeout_secs must be at least 1");
+    }
+    if limits.max_connections == 0 {
+        anyhow::bail!("[server] max_connections must be at least 1");
+    }
+    Ok(limits)
 }
 
 /// `[websub]` in the configuration file.
@@ -237,6 +272,8 @@ pub struct Settings {
     pub display: tidings_web::DisplayPolicy,
     /// Accounts and comments.
     pub people: PeopleConfig,
+    /// The web server's connection limits.
+    pub server: tidings_web::ServerLimits,
 }
 
 impl Settings {
@@ -373,7 +410,9 @@ impl Settings {
             None if file.people.private => tidings_web::DisplayPolicy::Full,
             None => tidings_web::DisplayPolicy::Excerpt,
         };
+        let server = server_limits(&file.server)?;
         Ok(Settings {
+            server,
             display,
             llm,
             people: file.people,
@@ -508,6 +547,20 @@ mod tests {
         let inverted = with_file("[retention]\nfull_text_days = 30\ndelete_after_days = 7\n")
             .expect_err("inverted");
         assert!(inverted.to_string().contains("shorter than"), "{inverted}");
+    }
+
+    #[test]
+    fn server_limits_are_read_and_checked() {
+        let s = with_file("").expect("resolve");
+        assert_eq!(s.server, tidings_web::ServerLimits::default());
+        let s = with_file("[server]\nheader_read_timeout_secs = 5\nmax_connections = 300\n")
+            .expect("resolve");
+        assert_eq!(s.server.header_read_timeout, Duration::from_secs(5));
+        assert_eq!(s.server.max_connections, 300);
+        let zero = with_file("[server]\nheader_read_timeout_secs = 0\n").expect_err("zero");
+        assert!(zero.to_string().contains("at least 1"), "{zero}");
+        let none = with_file("[server]\nmax_connections = 0\n").expect_err("zero");
+        assert!(none.to_string().contains("at least 1"), "{none}");
     }
 
     #[test]

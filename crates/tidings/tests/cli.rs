@@ -113,6 +113,33 @@ fn sources_are_added_listed_and_removed() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no source \"1\""));
 }
 
+/// `sources add` warns about IPv6 addresses that reach a private IPv4 one (NAT64, 6to4) and
+/// about special-purpose ranges, as it does about 127.0.0.1 (audit S3); a NAT64 address of a
+/// public IPv4 one is an ordinary source.
+#[test]
+fn sources_add_warns_about_special_purpose_addresses() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for special in [
+        "http://[64:ff9b::a00:1]/feed.xml",
+        "http://[2002:7f00:1::]/feed.xml",
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/feed.xml",
+        "http://[fec0::1]/feed.xml",
+        "http://192.0.0.1/feed.xml",
+    ] {
+        let added = cli(d, &["sources", "add", special]);
+        assert!(added.status.success(), "{special}");
+        let warning = String::from_utf8_lossy(&added.stderr);
+        assert!(
+            warning.contains("private") && warning.contains("allow_private_addresses"),
+            "{special}: {warning}"
+        );
+    }
+    let nat64 = cli(d, &["sources", "add", "http://[64:ff9b::808:808]/feed.xml"]);
+    assert!(nat64.status.success());
+    assert!(String::from_utf8_lossy(&nat64.stderr).is_empty());
+}
+
 /// `sources list` shows the entries a source's last fetch left out for having no link,
 /// with its other ingest problems.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

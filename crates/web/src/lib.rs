@@ -38,6 +38,7 @@ mod feed_routes;
 pub mod feeds_out;
 mod front;
 pub mod http_cache;
+mod http_server;
 mod insight;
 mod interface_language;
 mod metadata;
@@ -63,6 +64,7 @@ mod websub;
 pub use age::{exact_time, relative_age, rfc3339};
 pub use answer_cache::AnswerCache;
 pub use display::DisplayPolicy;
+pub use http_server::{ServerLimits, serve_app};
 pub use page_cache::{PageCache, PageCacheConfig};
 pub use slug::slugify;
 pub use state::{AppParts, AppState};
@@ -164,19 +166,27 @@ pub fn without_nagle(
 }
 
 /// Serves the app on `listener` until `shutdown` resolves, then finishes the requests in
-/// flight. Meanwhile it polls the store's site revision for the page cache.
+/// flight, within the default [`ServerLimits`]. Meanwhile it polls the store's site revision
+/// for the page cache.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with_limits(listener, state, ServerLimits::default(), shutdown).await
+}
+
+/// [`serve`] within `limits` (the `[server]` settings).
+pub async fn serve_with_limits(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let watcher = state
         .page_cache
         .watch(state.store.clone(), page_cache::DEFAULT_POLL_INTERVAL);
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(without_nagle(listener), app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = serve_app(without_nagle(listener), router(state), limits, shutdown).await;
     watcher.abort();
     served
 }

@@ -332,6 +332,16 @@ async fn only_web_addresses_become_sources_and_private_ones_where_allowed() {
         "http://10.1.2.3/feed",
         "http://[::1]/feed",
         "http://169.254.169.254/latest/meta-data",
+        // IPv6 prefixes that carry an IPv4 address, and special-purpose ranges (audit S3).
+        "http://[64:ff9b::7f00:1]:18090/evil.xml",
+        "http://[2002:7f00:1::]/evil.xml",
+        "http://[::ffff:0:7f00:1]/evil.xml",
+        "http://[64:ff9b:1::7f00:1]/evil.xml",
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/evil.xml",
+        "http://[fec0::1]/evil.xml",
+        "http://[100::1]/evil.xml",
+        "http://192.0.0.1/evil.xml",
+        "http://192.88.99.1/evil.xml",
     ] {
         let answer = add_feed(&mut ana, private, "", "").await;
         assert_eq!(answer.status, 422, "{private}");

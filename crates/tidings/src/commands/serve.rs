@@ -102,7 +102,13 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         startup_ms = started.elapsed().as_millis() as u64,
         "ready"
     );
-    let served = tidings_web::serve(listener, state, shutdown.clone().cancelled_owned()).await;
+    let served = tidings_web::serve_with_limits(
+        listener,
+        state,
+        settings.server,
+        shutdown.clone().cancelled_owned(),
+    )
+    .await;
     shutdown.cancel();
     match tokio::time::timeout(DRAIN, workers).await {
         Ok(Ok(Ok(()))) => {}

@@ -12,10 +12,11 @@ use tidings_pipeline::BundledDocuments;
 use tidings_store::{Backend, Store};
 use tokio_util::sync::CancellationToken;
 
-/// Serves `/metrics` and `/healthz` until `shutdown`.
+/// Serves `/metrics` and `/healthz` until `shutdown`, within the `[server]` limits.
 async fn serve_metrics(
     listener: tokio::net::TcpListener,
     store: Store,
+    limits: tidings_web::ServerLimits,
     shutdown: CancellationToken,
 ) {
     use axum::routing::get;
@@ -56,9 +57,7 @@ async fn serve_metrics(
                 }
             }),
         );
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await;
+    let served = tidings_web::serve_app(listener, app, limits, shutdown.cancelled_owned()).await;
     if let Err(err) = served {
         tracing::warn!(%err, "the metrics listener stopped");
     }
@@ -86,7 +85,12 @@ pub(crate) async fn run(settings: Settings, listen: Option<String>) -> anyhow::R
             "Tidings worker metrics on http://{}/metrics",
             listener.local_addr()?
         );
-        tokio::spawn(serve_metrics(listener, store.clone(), shutdown.clone()));
+        tokio::spawn(serve_metrics(
+            listener,
+            store.clone(),
+            settings.server,
+            shutdown.clone(),
+        ));
     }
     println!("Tidings worker running on {}", store.backend_name());
     let result = pipeline.run(shutdown).await;
