@@ -35,6 +35,8 @@ fn pipeline(store: Store) -> Pipeline {
         tick: Duration::from_millis(100),
         idle_wait: Duration::from_millis(50),
         fetch_pages: false,
+        // The tests wait for the queue to drain; icon jobs wait a minute.
+        fetch_icons: false,
         ..PipelineSettings::default()
     };
     Pipeline::new(store, loopback_fetcher(), settings)
