@@ -7,7 +7,7 @@
 //! changes then.
 
 use super::action_admin;
-use super::source_fields::{self, MAX_NAME_CHARS, MAX_URL_BYTES};
+use super::source_fields::{self, SourceForm};
 use super::sources::{SourceControls, source_or_not_found};
 use crate::pages::{PageError, source_page};
 use crate::people::client_ip::ClientIp;
@@ -17,7 +17,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use tidings_model::Source;
 use tidings_store::{SourceEdit, StoreError};
 
@@ -67,19 +66,6 @@ impl EditFeed {
     }
 }
 
-/// The edit form's fields.
-#[derive(Deserialize, Default)]
-pub(crate) struct EditForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    section: String,
-}
-
 /// The source's page with `controls`' edit form refused with `status`.
 async fn refused(
     state: &AppState,
@@ -105,19 +91,15 @@ pub(crate) async fn edit(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Form(form): Form<EditForm>,
+    Form(form): Form<SourceForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
         let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
         let source = source_or_not_found(&state, id).await?;
         let mut controls = SourceControls::of(&state, &source, &viewer.csrf);
-        controls.edit.url = form.url.trim().chars().take(MAX_URL_BYTES).collect();
-        controls.edit.name = tidings_model::without_controls(&form.name)
-            .trim()
-            .chars()
-            .take(MAX_NAME_CHARS)
-            .collect();
-        controls.edit.section = form.section.trim().to_string();
+        let shown = form.shown();
+        (controls.edit.url, controls.edit.name, controls.edit.section) =
+            (shown.url, shown.name, shown.section);
         let unusable = StatusCode::UNPROCESSABLE_ENTITY;
         let mut edit = SourceEdit::default();
         match source_fields::checked_name(&form.name) {

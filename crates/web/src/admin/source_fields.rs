@@ -3,6 +3,7 @@
 //! sentence the form shows.
 
 use crate::state::AppState;
+use serde::Deserialize;
 use tidings_fetch::check_feed_url;
 use tidings_stories::section::Section;
 
@@ -10,6 +11,49 @@ use tidings_stories::section::Section;
 pub(crate) const MAX_URL_BYTES: usize = 2_048;
 /// The longest source name accepted, in characters (as the reader apps' APIs cut them).
 pub(crate) const MAX_NAME_CHARS: usize = 200;
+
+/// A source's fields as "Add a feed" and the edit form send them.
+#[derive(Deserialize, Default)]
+pub(crate) struct SourceForm {
+    /// The form's token.
+    #[serde(default)]
+    pub(crate) csrf: String,
+    /// The feed address.
+    #[serde(default)]
+    pub(crate) url: String,
+    /// The outlet's name ("" lets the feed's title name it).
+    #[serde(default)]
+    pub(crate) name: String,
+    /// The section's slug ("" for none).
+    #[serde(default)]
+    pub(crate) section: String,
+}
+
+/// A form's fields as it shows them again when it is refused: the address, name and section,
+/// trimmed, cut to their limits, the name without control characters.
+pub(crate) struct ShownFields {
+    /// The feed address as sent, cut to [`MAX_URL_BYTES`] characters.
+    pub(crate) url: String,
+    /// The name as sent, cut to [`MAX_NAME_CHARS`] characters.
+    pub(crate) name: String,
+    /// The section's slug as sent.
+    pub(crate) section: String,
+}
+
+impl SourceForm {
+    /// The fields to show again in the refused form.
+    pub(crate) fn shown(&self) -> ShownFields {
+        ShownFields {
+            url: self.url.trim().chars().take(MAX_URL_BYTES).collect(),
+            name: tidings_model::without_controls(&self.name)
+                .trim()
+                .chars()
+                .take(MAX_NAME_CHARS)
+                .collect(),
+            section: self.section.trim().to_string(),
+        }
+    }
+}
 
 /// Every section, as (slug, name), for a form's select.
 pub(crate) fn sections() -> Vec<(&'static str, &'static str)> {

@@ -12,7 +12,7 @@
 //! checks their addresses at every fetch and redirect.
 
 use super::source_edit::EditFeed;
-use super::source_fields::{self, MAX_NAME_CHARS, MAX_URL_BYTES};
+use super::source_fields::{self, SourceForm};
 use super::{action_admin, page_admin};
 use crate::display::DisplayPolicy;
 use crate::pages::{PageError, respond};
@@ -100,19 +100,6 @@ impl SourceControls {
     }
 }
 
-/// The "Add a feed" form's fields.
-#[derive(Deserialize, Default)]
-pub(crate) struct AddForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    section: String,
-}
-
 /// The form as sent back, refused with `status` and `message`.
 async fn refused(
     state: &AppState,
@@ -149,18 +136,13 @@ pub(crate) async fn add(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(form): Form<AddForm>,
+    Form(form): Form<SourceForm>,
 ) -> Response {
     let result: Result<Response, PeopleError> = async {
         let viewer = action_admin(&state, &headers, ip, &form.csrf).await?;
         let mut view = AddFeed::empty(&viewer.csrf);
-        view.url = form.url.trim().chars().take(MAX_URL_BYTES).collect();
-        view.name = tidings_model::without_controls(&form.name)
-            .trim()
-            .chars()
-            .take(MAX_NAME_CHARS)
-            .collect();
-        view.section = form.section.trim().to_string();
+        let shown = form.shown();
+        (view.url, view.name, view.section) = (shown.url, shown.name, shown.section);
         let unusable = StatusCode::UNPROCESSABLE_ENTITY;
         let name = match source_fields::checked_name(&form.name) {
             Ok(name) => name,
