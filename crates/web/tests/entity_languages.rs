@@ -184,7 +184,7 @@ async fn a_place_named_in_three_languages_has_one_page() {
         );
         for (id, language, title) in [(en, "en", EN), (de, "de", DE), (fr, "fr", FR)] {
             let card = format!(
-                "<h3 class=\"card-title\" lang=\"{language}\"><a href=\"/story/{id}\">{title}</a>"
+                "<h2 class=\"card-title\" lang=\"{language}\"><a href=\"/story/{id}\">{title}</a>"
             );
             assert!(german.contains(&card), "{card} in {german}");
         }
