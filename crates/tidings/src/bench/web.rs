@@ -271,9 +271,15 @@ async fn serve(args: &WebBenchArgs) -> anyhow::Result<()> {
     let app = tidings_web::router(state).merge(bench_routes);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    // Served as `tidings serve` serves: connections without Nagle's delay.
+    // Served as `tidings serve` serves: connections without Nagle's delay, through the
+    // server with its header timeout and connection cap at their defaults.
     let listener = tidings_web::without_nagle(listener);
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(tidings_web::serve_app(
+        listener,
+        app,
+        tidings_web::ServerLimits::default(),
+        std::future::pending(),
+    ));
 
     // The yardstick: a page as big as the article page, made once.
     let path = args
