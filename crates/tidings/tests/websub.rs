@@ -132,7 +132,13 @@ async fn a_hub_verifies_and_pushes_and_the_article_appears_without_a_poll() {
             async move { pipeline.run(shutdown).await }
         });
         let mut state = AppState::new(store.clone());
-        state.allow_private_addresses = true;
+        state.fetch_with(
+            Fetcher::new(FetchConfig {
+                allow_private_addresses: true,
+                ..FetchConfig::default()
+            })
+            .expect("fetcher"),
+        );
         let serving = tokio::spawn(tidings_web::serve(
             listener,
             state,

@@ -44,16 +44,11 @@ pub struct AppParts {
     /// Rendered anonymous pages, kept until the site revision moves (see
     /// [`crate::page_cache`]).
     pub page_cache: PageCache,
-    /// Whether the fetcher may reach loopback, private and link-local addresses (the
-    /// `[fetch]` setting). When it may not, every way of adding a source (the administrators'
-    /// "Add a feed" form, the reader apps' APIs, a reader's OPML import) refuses an address
-    /// that is certainly private at once, as the fetcher would at every fetch.
-    pub allow_private_addresses: bool,
-    /// The largest WebSub push accepted, in bytes (the fetch's `max_body_bytes`).
-    pub push_body_limit: usize,
     /// The instance's HTTP client, the pipeline's own (its `[fetch]` settings: user agent,
     /// timeouts, size limit, private address policy; its per-host turns and robots.txt
-    /// cache), for the fetches a request asks for: a reader app's feed discovery.
+    /// cache), for the fetches a request asks for: a reader app's feed discovery. Its
+    /// settings also decide which addresses may become sources and the largest WebSub push
+    /// accepted (its `max_body_bytes`).
     pub fetcher: Fetcher,
     /// How long after a source's last fetch a reader app's refresh may make it due again:
     /// the scheduler's shortest poll interval (`[pipeline] min_poll_interval_secs`), so an
@@ -62,22 +57,27 @@ pub struct AppParts {
 }
 
 impl AppState {
-    /// Which feed addresses may become sources here (see
-    /// [`AppState::allow_private_addresses`]).
+    /// Which feed addresses may become sources here: when the fetcher may not reach
+    /// loopback, private and link-local addresses (the `[fetch]` setting), every way of adding
+    /// a source (the administrators' "Add a feed" form, the reader apps' APIs, a reader's OPML
+    /// import) refuses an address that is certainly private at once, as the fetcher would at
+    /// every fetch.
     pub(crate) fn feed_url_policy(&self) -> tidings_fetch::FeedUrlPolicy {
-        if self.allow_private_addresses {
+        if self.fetcher.config().allow_private_addresses {
             tidings_fetch::FeedUrlPolicy::Any
         } else {
             tidings_fetch::FeedUrlPolicy::PublicOnly
         }
     }
 
-    /// Fetches with `fetcher` (see [`AppParts::fetcher`]), and takes from its settings what
-    /// follows from them: whether private addresses may become sources, and the largest
-    /// WebSub push.
+    /// The largest WebSub push accepted, in bytes: the fetcher's `max_body_bytes`.
+    pub(crate) fn push_body_limit(&self) -> usize {
+        self.fetcher.config().max_body_bytes
+    }
+
+    /// Fetches with `fetcher` (see [`AppParts::fetcher`]), whose settings then also decide
+    /// which addresses may become sources and the largest WebSub push.
     pub fn fetch_with(&mut self, fetcher: Fetcher) {
-        self.allow_private_addresses = fetcher.config().allow_private_addresses;
-        self.push_body_limit = fetcher.config().max_body_bytes;
         self.fetcher = fetcher;
     }
 
@@ -86,8 +86,8 @@ impl AppState {
         let fetch = FetchConfig::default();
         // Building an HTTP client fails only when the TLS backend cannot start, as
         // `reqwest::Client::new` panics then; nothing a request or a setting supplies.
-        let fetcher = Fetcher::new(fetch.clone())
-            .unwrap_or_else(|err| panic!("the default HTTP client: {err}"));
+        let fetcher =
+            Fetcher::new(fetch).unwrap_or_else(|err| panic!("the default HTTP client: {err}"));
         AppState::from(AppParts {
             store,
             site_name: "Tidings".to_string(),
@@ -98,8 +98,6 @@ impl AppState {
             display: DisplayPolicy::Full,
             people: Arc::default(),
             page_cache: PageCache::default(),
-            allow_private_addresses: fetch.allow_private_addresses,
-            push_body_limit: fetch.max_body_bytes,
             fetcher,
             refresh_spacing: Duration::from_secs(5 * 60),
         })

@@ -218,10 +218,10 @@ pub(crate) async fn push(
         Ok(_) => return gone(),
         Err(err) => return server_error(&err),
     };
-    let Ok(body) = axum::body::to_bytes(body, state.push_body_limit).await else {
+    let Ok(body) = axum::body::to_bytes(body, state.push_body_limit()).await else {
         return plain(
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("a push is at most {} bytes\n", state.push_body_limit),
+            format!("a push is at most {} bytes\n", state.push_body_limit()),
         );
     };
     let signature = headers.get("x-hub-signature").and_then(|v| v.to_str().ok());

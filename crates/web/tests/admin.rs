@@ -370,10 +370,12 @@ async fn only_web_addresses_become_sources_and_private_ones_where_allowed() {
     let store = tidings_store::Store::open(&url, tidings_store::StoreOptions::default())
         .await
         .expect("store");
-    let open = site_on(store, config(), |state| {
-        state.allow_private_addresses = true
+    let fetcher = tidings_fetch::Fetcher::new(tidings_fetch::FetchConfig {
+        allow_private_addresses: true,
+        ..tidings_fetch::FetchConfig::default()
     })
-    .await;
+    .expect("fetcher");
+    let open = site_on(store, config(), |state| state.fetch_with(fetcher)).await;
     let mut ana = logged_in(&open, "ana", Role::Admin).await;
     let answer = add_feed(&mut ana, "http://127.0.0.1:8080/feed", "Intranet", "").await;
     assert_eq!(answer.status, 303, "{}", answer.body);

@@ -89,8 +89,6 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
             origin_from_host: settings.base_url.is_none(),
             ..tidings_web::PageCacheConfig::default()
         }),
-        allow_private_addresses: settings.fetch.allow_private_addresses,
-        push_body_limit: settings.fetch.max_body_bytes,
         // The pipeline's client: one set of fetch settings, per-host turns and robots.txt.
         fetcher: pipeline.fetcher().clone(),
         refresh_spacing: settings.pipeline.min_poll_interval,
